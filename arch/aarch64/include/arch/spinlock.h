@@ -1,0 +1,70 @@
+// Ticket spinlock for Armv8.0 (Cortex-A72 has no LSE atomics): LDAXR/STXR to
+// take a ticket, LDAXR + WFE to wait for it. The owner's STLR to the word the
+// waiters monitor clears their exclusive monitors, which wakes their WFE; a
+// lock is held for a few hundred instructions at most, so this is not an idle
+// loop (idle CPUs sit in WFI).
+#pragma once
+#include <stdint.h>
+
+namespace arch {
+
+struct RawSpin {
+  // Low half: ticket now served. High half: next ticket to hand out.
+  uint32_t word = 0;
+};
+
+// Takes the lock; returns how many times it had to wait (0 = uncontended).
+inline uint32_t raw_spin_lock(RawSpin* l) {
+  uint32_t old, next, tmp, spins = 0;
+  asm volatile(
+      "1: ldaxr  %w[old], %[w]\n"
+      "   add    %w[next], %w[old], #0x10000\n"
+      "   stxr   %w[tmp], %w[next], %[w]\n"
+      "   cbnz   %w[tmp], 1b\n"
+      : [old] "=&r"(old), [next] "=&r"(next), [tmp] "=&r"(tmp), [w] "+Q"(l->word)
+      :
+      : "memory");
+  uint16_t ticket = static_cast<uint16_t>(old >> 16);
+  if (static_cast<uint16_t>(old) == ticket) return 0;
+  uint32_t cur;
+  asm volatile("sevl" ::: "memory");
+  for (;;) {
+    asm volatile(
+        "   wfe\n"
+        "   ldaxrh %w[cur], %[w]\n"
+        : [cur] "=&r"(cur)
+        : [w] "Q"(*reinterpret_cast<uint16_t*>(&l->word))
+        : "memory");
+    ++spins;
+    if (static_cast<uint16_t>(cur) == ticket) return spins;
+  }
+}
+
+inline bool raw_spin_trylock(RawSpin* l) {
+  uint32_t old, next, tmp;
+  asm volatile(
+      "1: ldaxr  %w[old], %[w]\n"
+      "   eor    %w[tmp], %w[old], %w[old], ror #16\n"
+      "   cbnz   %w[tmp], 2f\n"
+      "   add    %w[next], %w[old], #0x10000\n"
+      "   stxr   %w[tmp], %w[next], %[w]\n"
+      "   cbnz   %w[tmp], 1b\n"
+      "2:\n"
+      : [old] "=&r"(old), [next] "=&r"(next), [tmp] "=&r"(tmp), [w] "+Q"(l->word)
+      :
+      : "memory");
+  return tmp == 0;
+}
+
+inline void raw_spin_unlock(RawSpin* l) {
+  uint16_t* owner = reinterpret_cast<uint16_t*>(&l->word);
+  uint16_t next = static_cast<uint16_t>(*owner + 1);
+  asm volatile("stlrh %w[v], %[o]" : [o] "=Q"(*owner) : [v] "r"(next) : "memory");
+}
+
+inline bool raw_spin_is_locked(const RawSpin* l) {
+  uint32_t w = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
+  return static_cast<uint16_t>(w) != static_cast<uint16_t>(w >> 16);
+}
+
+}  // namespace arch

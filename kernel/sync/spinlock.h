@@ -1,0 +1,79 @@
+// Spinlocks with a class per kind of lock. The class carries the statistics
+// (acquisitions, contended acquisitions, wait loops) and the rank used by the
+// lock-order checker: a CPU may only take a lock whose rank is higher than that
+// of every ranked lock it already holds (rank 0 = not ordered, e.g. leaf locks).
+// Taking a spinlock masks IRQs on this CPU until it is released.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/spinlock.h>
+
+struct LockClass {
+  const char* name;
+  uint32_t rank;
+  uint64_t acquisitions = 0;
+  uint64_t contended = 0;
+  uint64_t spins = 0;
+  LockClass* next = nullptr;  // registry of classes that have been used
+  bool registered = false;
+
+  constexpr LockClass(const char* n, uint32_t r) : name(n), rank(r) {}
+};
+
+// Walks every lock class used so far (for tests, bench and the console).
+void lock_classes_for_each(void (*fn)(const LockClass&, void*), void* ctx);
+LockClass* lock_class_find(const char* name);
+
+class SpinLock {
+ public:
+  explicit constexpr SpinLock(LockClass& cls) : cls_(&cls) {}
+  SpinLock(const SpinLock&) = delete;
+  SpinLock& operator=(const SpinLock&) = delete;
+
+  void lock();
+  bool try_lock();
+  void unlock();
+
+  bool held_by_me() const;
+  bool is_locked() const { return arch::raw_spin_is_locked(&raw_); }
+  void assert_held() const;
+  LockClass& lock_class() const { return *cls_; }
+
+ private:
+  void note_acquired(uint64_t irq_state, uint32_t spins);
+
+  arch::RawSpin raw_;
+  LockClass* cls_;
+  int owner_ = -1;         // CPU that holds it (debug checks)
+  uint64_t saved_irq_ = 0;  // IRQ state to restore at unlock
+};
+
+class SpinGuard {
+ public:
+  explicit SpinGuard(SpinLock& l) : l_(l) { l_.lock(); }
+  ~SpinGuard() { l_.unlock(); }
+  SpinGuard(const SpinGuard&) = delete;
+  SpinGuard& operator=(const SpinGuard&) = delete;
+
+ private:
+  SpinLock& l_;
+};
+
+// Data reachable only with its lock held: with([](T& t) { ... }).
+template <typename T>
+class SpinProtected {
+ public:
+  template <typename... Args>
+  explicit SpinProtected(LockClass& cls, Args&&... args) : lock_(cls), value_(args...) {}
+
+  template <typename Fn>
+  decltype(auto) with(Fn&& fn) {
+    SpinGuard g(lock_);
+    return fn(value_);
+  }
+  SpinLock& lock() { return lock_; }
+
+ private:
+  SpinLock lock_;
+  T value_;
+};
