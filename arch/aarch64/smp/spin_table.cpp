@@ -1,0 +1,16 @@
+#include <arch/smp.h>
+
+#include "kernel/mm/phys.h"
+
+extern "C" char secondary_entry[];
+
+namespace arch {
+
+void cpu_release(uint64_t release_addr_phys) {
+  auto* slot = static_cast<volatile uint64_t*>(phys_to_virt(release_addr_phys));
+  *slot = virt_to_phys(secondary_entry);
+  // The waiting core reads the slot with its MMU and caches off: push it to memory.
+  asm volatile("dc civac, %0\n dsb sy\n sev" ::"r"(slot) : "memory");
+}
+
+}  // namespace arch

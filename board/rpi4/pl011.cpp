@@ -1,0 +1,70 @@
+// PL011 UART0 as the console (ARM PrimeCell UART TRM, DDI 0183). The baud
+// divisor comes from the UART clock the firmware reports: 48 MHz on a Pi 4,
+// 3 MHz on QEMU. Receive is interrupt driven.
+#include <arch/mmio.h>
+
+#include "board/rpi4/mailbox.h"
+#include "board/rpi4/memmap.h"
+#include "kernel/console/console_hw.h"
+#include "kernel/irq/irq.h"
+#include "kernel/mm/phys.h"
+
+namespace {
+
+constexpr uintptr_t kDr = 0x00, kFr = 0x18, kIbrd = 0x24, kFbrd = 0x28, kLcrh = 0x2c,
+                    kCr = 0x30, kImsc = 0x38, kMis = 0x40, kIcr = 0x44;
+constexpr uint32_t kFrTxff = 1 << 5, kFrRxfe = 1 << 4, kFrBusy = 1 << 3;
+constexpr uint32_t kLcrh8n1Fifo = (3 << 5) | (1 << 4);
+constexpr uint32_t kCrEnable = (1 << 0) | (1 << 8) | (1 << 9);  // UARTEN, TXE, RXE
+constexpr uint32_t kIntRx = 1 << 4, kIntRxTimeout = 1 << 6;
+constexpr uint32_t kBaud = 115200;
+constexpr uint32_t kFallbackClock = 48000000;  // the Pi 4 firmware's default
+
+uint32_t g_clock_hz;
+void (*g_on_rx)(char);
+
+uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::kPl011 + off)); }
+
+void pl011_irq(unsigned, void*) {
+  while (!(arch::mmio_read32(reg(kFr)) & kFrRxfe)) {
+    char c = static_cast<char>(arch::mmio_read32(reg(kDr)) & 0xff);
+    if (g_on_rx) g_on_rx(c);
+  }
+  arch::mmio_write32(reg(kIcr), kIntRx | kIntRxTimeout);
+}
+
+}  // namespace
+
+void console_hw_init() {
+  if (!rpi4::mailbox_clock_rate(rpi4::kClockUart, &g_clock_hz)) g_clock_hz = kFallbackClock;
+  arch::mmio_write32(reg(kCr), 0);
+  while (arch::mmio_read32(reg(kFr)) & kFrBusy) {}
+  arch::mmio_write32(reg(kIcr), 0x7ff);
+  // Divisor in 1/64ths: clock / (16 * baud), rounded.
+  uint32_t div64 = static_cast<uint32_t>((uint64_t{g_clock_hz} * 4 + kBaud / 2) / kBaud);
+  arch::mmio_write32(reg(kIbrd), div64 >> 6);
+  arch::mmio_write32(reg(kFbrd), div64 & 63);
+  arch::mmio_write32(reg(kLcrh), kLcrh8n1Fifo);
+  arch::mmio_write32(reg(kImsc), 0);
+  arch::mmio_write32(reg(kCr), kCrEnable);
+}
+
+void console_hw_write(const char* s, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (s[i] == '\n') {
+      while (arch::mmio_read32(reg(kFr)) & kFrTxff) {}
+      arch::mmio_write32(reg(kDr), '\r');
+    }
+    while (arch::mmio_read32(reg(kFr)) & kFrTxff) {}
+    arch::mmio_write32(reg(kDr), static_cast<uint8_t>(s[i]));
+  }
+}
+
+void console_hw_enable_rx(void (*on_rx)(char)) {
+  g_on_rx = on_rx;
+  irq_register(rpi4::kIntidPl011, pl011_irq, nullptr);
+  irq_enable_line(rpi4::kIntidPl011, 0);
+  arch::mmio_write32(reg(kImsc), kIntRx | kIntRxTimeout);
+}
+
+uint32_t console_hw_clock_hz() { return g_clock_hz; }

@@ -1,0 +1,9 @@
+// The console: the board's serial port, for kprintf and a line of input.
+#pragma once
+
+void console_init();         // output works from here on
+void console_start_input();  // after interrupts are up: receive by IRQ
+void console_panic_mode();   // write without the lock from now on (stopped CPUs may hold it)
+
+int console_trygetc();  // a received byte, or -1
+int console_getc();     // waits (in wfi) for a byte

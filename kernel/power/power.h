@@ -1,0 +1,12 @@
+// Ending a run: power off or reset the machine, or leave QEMU with a status.
+#pragma once
+
+// Board: power the machine off / reset it (the Pi 4's PM watchdog; QEMU exits 0 / restarts).
+[[noreturn]] void machine_power_off();
+[[noreturn]] void machine_reset();
+
+// Ends the kernel with a status: stops the other CPUs, then leaves QEMU with the
+// status through semihosting when the boot arguments say semihost_exit=1, and
+// powers off otherwise (real hardware traps semihosting's hlt).
+[[noreturn]] void kernel_exit(int status);
+void kernel_exit_set_semihost(bool on);
