@@ -6,7 +6,7 @@
 set(TINE_KERNEL_FLAGS
   -ffreestanding -fno-builtin -nostdlib -fno-pie -fno-pic
   -mgeneral-regs-only -mno-outline-atomics -mcpu=cortex-a72
-  -fno-omit-frame-pointer -fno-stack-protector -fno-strict-aliasing
+  -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-stack-protector -fno-strict-aliasing
   -ffunction-sections -fdata-sections
   -Wall -Wextra -Werror -Wno-unused-parameter)
 set(TINE_KERNEL_CXX_FLAGS -fno-exceptions -fno-rtti -fno-threadsafe-statics

@@ -59,6 +59,8 @@ const char* slot_name(unsigned slot) {
   kprintf("ESR=%016lx (EC %#x ISS %#lx) FAR=%016lx\n", f->esr, ec, f->esr & 0x1ffffff, f->far);
   kprintf("ELR=%016lx %s+0x%lx SPSR=%016lx SP=%016lx\n", f->elr, fn ? fn : "?", fn ? off : 0,
           f->spsr, f->sp);
+  const char* caller = ksym_lookup(f->x[30], &off);
+  kprintf("LR =%016lx %s+0x%lx\n", f->x[30], caller ? caller : "?", caller ? off : 0);
   for (int i = 0; i < 30; i += 3) {
     kprintf("x%-2d=%016lx x%-2d=%016lx", i, f->x[i], i + 1, f->x[i + 1]);
     if (i + 2 <= 30) kprintf(" x%-2d=%016lx", i + 2, f->x[i + 2]);

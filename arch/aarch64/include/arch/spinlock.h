@@ -26,16 +26,24 @@ inline uint32_t raw_spin_lock(RawSpin* l) {
       : "memory");
   uint16_t ticket = static_cast<uint16_t>(old >> 16);
   if (static_cast<uint16_t>(old) == ticket) return 0;
+  // Wait with plain acquire loads first; a lock is usually handed over within
+  // a few hundred cycles. Only then sleep in WFE until the owner's store.
   uint32_t cur;
-  asm volatile("sevl" ::: "memory");
+  const volatile uint16_t* owner = reinterpret_cast<const volatile uint16_t*>(&l->word);
   for (;;) {
+    for (int i = 0; i < 128; ++i) {
+      ++spins;
+      cur = __atomic_load_n(const_cast<const uint16_t*>(owner), __ATOMIC_ACQUIRE);
+      if (static_cast<uint16_t>(cur) == ticket) return spins;
+    }
     asm volatile(
+        "   sevl\n"
         "   wfe\n"
         "   ldaxrh %w[cur], %[w]\n"
+        "   wfe\n"
         : [cur] "=&r"(cur)
-        : [w] "Q"(*reinterpret_cast<uint16_t*>(&l->word))
+        : [w] "Q"(*const_cast<uint16_t*>(owner))
         : "memory");
-    ++spins;
     if (static_cast<uint16_t>(cur) == ticket) return spins;
   }
 }
