@@ -15,10 +15,7 @@
 #include "kernel/init/memory_map.h"
 #include "kernel/init/monitor.h"
 #include "kernel/ktest/ktest.h"
-#if __has_include("kernel/mm/kmalloc.h")
 #include "kernel/mm/kmalloc.h"
-#define HAVE_KMALLOC 1
-#endif
 #include "kernel/mm/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/power/power.h"
@@ -63,7 +60,6 @@ void read_boot_info(paddr_t dtb) {
     for (; n[i] && i + 1 < sizeof g_boot.model; ++i) g_boot.model[i] = n[i];
     g_boot.model[i] = 0;
   }
-  (void)dtb;
 }
 
 void init_memory(paddr_t dtb) {
@@ -81,9 +77,7 @@ void init_memory(paddr_t dtb) {
   size_t n_usable = usable_memory(g_boot.memory, g_boot.memory_count, reserved, n, 0,
                                   kMappedRamCeiling, usable, 16);
   page_alloc_init(usable, n_usable);
-#ifdef HAVE_KMALLOC
   kmalloc_init();
-#endif
   uint64_t total = 0;
   for (size_t i = 0; i < g_boot.memory_count; ++i) total += g_boot.memory[i].size;
   PageStats ps = page_stats();
