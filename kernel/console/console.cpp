@@ -90,6 +90,12 @@ int kprintf(const char* fmt, ...) {
   return n;
 }
 
+void console_flush() {
+  uint64_t irq = arch::irq_save();
+  flush(g_lines[this_cpu().id]);
+  arch::irq_restore(irq);
+}
+
 int console_trygetc() {
   SpinGuard g(g_rx_lock);
   if (g_rx_tail == g_rx_head) return -1;

@@ -3,7 +3,9 @@
 
 void console_init();         // output works from here on
 void console_start_input();  // after interrupts are up: receive by IRQ
-void console_panic_mode();   // write without the lock from now on (stopped CPUs may hold it)
+void console_panic_mode();
+// Writes this CPU's unfinished line now (prompts, echo); otherwise a line waits for its '\n'.
+void console_flush();   // write without the lock from now on (stopped CPUs may hold it)
 
 int console_trygetc();  // a received byte, or -1
 int console_getc();     // waits (in wfi) for a byte

@@ -16,11 +16,13 @@
 namespace {
 int g_panic_cpu = -1;
 
+// pc is a return address: look up the call instruction before it, which is
+// still inside the caller even when the call was the caller's last instruction.
 void print_frame(uint64_t pc, void*) {
   uint64_t off = 0;
-  const char* name = ksym_lookup(pc, &off);
+  const char* name = ksym_lookup(pc - 4, &off);
   if (name)
-    kprintf("  %016lx %s+0x%lx\n", pc, name, off);
+    kprintf("  %016lx %s+0x%lx\n", pc, name, off + 4);
   else
     kprintf("  %016lx ?\n", pc);
 }

@@ -25,9 +25,11 @@ void read_line(char* buf, size_t n) {
     if ((c == 0x7f || c == 8) && len > 0) {
       --len;
       kprintf("\b \b");
+      console_flush();
     } else if (c >= 0x20 && c < 0x7f && len + 1 < n) {
       buf[len++] = static_cast<char>(c);
       kprintf("%c", c);
+      console_flush();
     }
   }
 }
@@ -57,6 +59,7 @@ void monitor_run() {
   char line[80];
   for (;;) {
     kprintf("tine> ");
+    console_flush();
     read_line(line, sizeof line);
     if (!strcmp(line, "help")) {
       kprintf("cpus | mem | locks | uptime | ktest NAME|all | reset | poweroff\n");

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Console input: with no 'poweroff' argument the kernel waits at its monitor
+prompt; bytes typed on the serial line arrive through the PL011 receive
+interrupt, commands run, and 'poweroff' ends QEMU with status 0."""
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(proc, buf, text, timeout):
+    end = time.monotonic() + timeout
+    while text not in buf[0]:
+        left = end - time.monotonic()
+        if left <= 0:
+            return False
+        r, _, _ = select.select([proc.stdout], [], [], left)
+        if r:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                return text in buf[0]
+            buf[0] += chunk.decode("utf-8", "replace")
+    return True
+
+
+def main():
+    cmd = ["qemu-system-aarch64", "-M", "raspi4b", "-kernel",
+           str(ROOT / "build/kernel/kernel8.img"), "-dtb",
+           str(ROOT / ".cache/debs/board/bcm2711-rpi-4-b.dtb"), "-display", "none",
+           "-monitor", "none", "-serial", "stdio", "-append", "console_test"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    buf = [""]
+    steps = []
+    try:
+        steps.append(wait_for(proc, buf, "tine> ", 30))
+        # Type slowly, as a person would: one byte at a time.
+        for ch in "cpus\r":
+            proc.stdin.write(ch.encode())
+            proc.stdin.flush()
+            time.sleep(0.02)
+        steps.append(wait_for(proc, buf, "cpu3 mpidr=0x80000003", 10))
+        proc.stdin.write(b"bogus\r")
+        proc.stdin.flush()
+        steps.append(wait_for(proc, buf, "unknown command: bogus", 10))
+        proc.stdin.write(b"poweroff\r")
+        proc.stdin.flush()
+        status = proc.wait(timeout=20)
+        steps.append(status == 0)
+    except subprocess.TimeoutExpired:
+        steps.append(False)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    ok = all(steps) and len(steps) == 4
+    if not ok:
+        print(buf[0][-3000:])
+        print(f"steps: {steps}")
+    print(f"BOOT console_input {'PASS' if ok else 'FAIL'}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
