@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-import bootlib  # noqa: E402
+import _bootlib as bootlib  # noqa: E402
 
 NAME = "image_header"
 TEXT_OFFSET = 0x80000
