@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Console input: with no 'poweroff' argument the kernel waits at its monitor
 prompt; bytes typed on the serial line arrive through the PL011 receive
-interrupt, commands run, and 'poweroff' ends QEMU with status 0."""
+interrupt, commands run, 'reset' restarts the machine through the PM watchdog
+(the banner comes again), and 'poweroff' ends QEMU with status 0."""
 import os
 import select
 import signal
@@ -48,6 +49,13 @@ def main():
         proc.stdin.write(b"bogus\r")
         proc.stdin.flush()
         steps.append(wait_for(proc, buf, "unknown command: bogus", 10))
+        proc.stdin.write(b"reset\r")
+        proc.stdin.flush()
+        before = buf[0].count("tine monitor")
+        end = time.monotonic() + 30
+        while buf[0].count("tine> ") < 4 and time.monotonic() < end:
+            wait_for(proc, buf, "\x00never", 0.5)
+        steps.append(buf[0].count("tine monitor") == before + 1)
         proc.stdin.write(b"poweroff\r")
         proc.stdin.flush()
         status = proc.wait(timeout=20)
@@ -58,7 +66,7 @@ def main():
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    ok = all(steps) and len(steps) == 4
+    ok = all(steps) and len(steps) == 5
     if not ok:
         print(buf[0][-3000:])
         print(f"steps: {steps}")
