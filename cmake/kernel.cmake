@@ -54,3 +54,16 @@ add_custom_command(TARGET kernel.elf POST_BUILD
           ${CMAKE_NM} $<TARGET_FILE:kernel.stage1.elf> $<TARGET_FILE:kernel.elf>
   BYPRODUCTS ${CMAKE_BINARY_DIR}/kernel8.img
   COMMENT "kernel8.img")
+
+# The QEMU tiers, for ctest in build/kernel (./tine test runs the same through
+# tools/test_all.py, which also counts the individual ktest cases).
+enable_testing()
+add_test(NAME ktest.all COMMAND python3 ${CMAKE_SOURCE_DIR}/tools/qemu_run.py
+         --kernel ${CMAKE_BINARY_DIR}/kernel8.img --ktest all --timeout 900)
+set_tests_properties(ktest.all PROPERTIES LABELS ktest TIMEOUT 960)
+file(GLOB TINE_BOOT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/boot/[a-z]*.py)
+foreach(script ${TINE_BOOT_TESTS})
+  get_filename_component(name ${script} NAME_WE)
+  add_test(NAME boot.${name} COMMAND python3 ${script})
+  set_tests_properties(boot.${name} PROPERTIES LABELS boot TIMEOUT 300 RUN_SERIAL TRUE)
+endforeach()
