@@ -7,6 +7,7 @@ namespace rpi4 {
 inline constexpr uint64_t kPeriphBase = 0xFE000000;
 inline constexpr uint64_t kMailbox = kPeriphBase + 0x00B880;  // VideoCore mailbox 0
 inline constexpr uint64_t kPm = kPeriphBase + 0x100000;       // power management / watchdog
+inline constexpr uint64_t kGpio = kPeriphBase + 0x200000;     // GPIO function select, pulls
 inline constexpr uint64_t kPl011 = kPeriphBase + 0x201000;    // UART0
 inline constexpr uint64_t kGicd = 0xFF841000;                 // GIC-400 distributor
 inline constexpr uint64_t kGicc = 0xFF842000;                 // GIC-400 CPU interface

@@ -25,6 +25,25 @@ void (*g_on_rx)(char);
 
 uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::kPl011 + off)); }
 
+// Route UART0 to header pins 8/10 (GPIO14 TXD0, GPIO15 RXD0: function ALT0), RXD
+// pulled up so an unconnected line idles high. The firmware's default puts the
+// mini UART there. BCM2711 ARM Peripherals, 5.2: GPFSEL1 and GPIO_PUP_PDN_CNTRL_REG0.
+void route_pins() {
+  constexpr uintptr_t kGpfsel1 = 0x04, kPupPdn0 = 0xe4;
+  constexpr uint32_t kAlt0 = 4, kPullNone = 0, kPullUp = 1;
+  auto gpio = [](uintptr_t off) {
+    return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::kGpio + off));
+  };
+  uint32_t fsel = arch::mmio_read32(gpio(kGpfsel1));
+  fsel &= ~((7u << 12) | (7u << 15));
+  fsel |= (kAlt0 << 12) | (kAlt0 << 15);
+  arch::mmio_write32(gpio(kGpfsel1), fsel);
+  uint32_t pull = arch::mmio_read32(gpio(kPupPdn0));
+  pull &= ~((3u << 28) | (3u << 30));
+  pull |= (kPullNone << 28) | (kPullUp << 30);
+  arch::mmio_write32(gpio(kPupPdn0), pull);
+}
+
 void pl011_irq(unsigned, void*) {
   while (!(arch::mmio_read32(reg(kFr)) & kFrRxfe)) {
     char c = static_cast<char>(arch::mmio_read32(reg(kDr)) & 0xff);
@@ -39,6 +58,7 @@ void console_hw_init() {
   if (!rpi4::mailbox_clock_rate(rpi4::kClockUart, &g_clock_hz)) g_clock_hz = kFallbackClock;
   arch::mmio_write32(reg(kCr), 0);
   while (arch::mmio_read32(reg(kFr)) & kFrBusy) {}
+  route_pins();
   arch::mmio_write32(reg(kIcr), 0x7ff);
   // Divisor in 1/64ths: clock / (16 * baud), rounded.
   uint32_t div64 = static_cast<uint32_t>((uint64_t{g_clock_hz} * 4 + kBaud / 2) / kBaud);
