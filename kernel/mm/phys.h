@@ -15,6 +15,8 @@ inline constexpr uint64_t kLinearMapBase = 0xffff000000000000ull;
 inline constexpr uint64_t kLinearMapBase = 0;  // host tests: identity
 #endif
 
+// The linear map is an address computation by design.
+// NOLINTNEXTLINE(performance-no-int-to-ptr)
 inline void* phys_to_virt(paddr_t pa) { return reinterpret_cast<void*>(pa + kLinearMapBase); }
 inline paddr_t virt_to_phys(const void* va) {
   return reinterpret_cast<uint64_t>(va) - kLinearMapBase;

@@ -1,0 +1,361 @@
+#include "kernel/mm/kmalloc.h"
+
+#include "kernel/mm/poison.h"
+#include "kernel/panic.h"
+
+namespace {
+
+bool g_ready = false;
+constinit FaultPlan g_any_fault;
+
+// A free object holds the next free object of its slab and a tag marking it
+// free, so a second kfree is caught without walking the list in the common case.
+struct FreeObject {
+  FreeObject* next;
+  uintptr_t tag;
+};
+static_assert(sizeof(FreeObject) <= kSizeClasses[0]);
+
+uintptr_t free_tag(const void* obj) {
+  return static_cast<uintptr_t>(0x6b667265656f626aull) ^ reinterpret_cast<uintptr_t>(obj);
+}
+
+// Free objects are poisoned for the host sanitizer; reading a link unpoisons it briefly.
+FreeObject* next_free(FreeObject* o) {
+  mm_unpoison(o, sizeof(FreeObject));
+  FreeObject* n = o->next;
+  mm_poison(o, sizeof(FreeObject));
+  return n;
+}
+
+char* slab_base(const Page* slab) {
+  return static_cast<char*>(page_to_virt(slab));
+}
+size_t slab_bytes(const Page* slab) {
+  return kPageSize << slab->order;
+}
+size_t slab_capacity(const Page* slab) {
+  return slab_bytes(slab) / kSizeClasses[slab->size_class];
+}
+
+bool in_slab(const Page* slab, const void* p) {
+  const char* c = static_cast<const char*>(p);
+  return c >= slab_base(slab) && c < slab_base(slab) + slab_bytes(slab);
+}
+
+// --- Slab lists (type lock held) ---
+
+void list_unlink(SlabList& l, Page* s) {
+  if (s->prev)
+    s->prev->next = s->next;
+  else
+    l.head = s->next;
+  if (s->next)
+    s->next->prev = s->prev;
+  else
+    l.tail = s->prev;
+  s->next = s->prev = nullptr;
+}
+
+void list_push_front(SlabList& l, Page* s) {
+  s->prev = nullptr;
+  s->next = l.head;
+  if (l.head)
+    l.head->prev = s;
+  else
+    l.tail = s;
+  l.head = s;
+}
+
+void list_push_back(SlabList& l, Page* s) {
+  s->next = nullptr;
+  s->prev = l.tail;
+  if (l.tail)
+    l.tail->next = s;
+  else
+    l.head = s;
+  l.tail = s;
+}
+
+void account_alloc_locked(MallocType* t, size_t bytes) {
+  MallocStats& s = t->stats;
+  s.inuse_bytes += bytes;
+  ++s.inuse_objects;
+  ++s.total_allocs;
+  if (s.inuse_bytes > s.peak_bytes) s.peak_bytes = s.inuse_bytes;
+  if (s.inuse_objects > s.peak_objects) s.peak_objects = s.inuse_objects;
+}
+
+void account_free_locked(MallocType* t, size_t bytes) {
+  MallocStats& s = t->stats;
+  s.inuse_bytes -= bytes;
+  --s.inuse_objects;
+  ++s.total_frees;
+}
+
+void note_failure(MallocType* t, bool injected) {
+  SpinGuard g(t->lock);
+  ++t->stats.failures;
+  if (injected) ++t->stats.injected_failures;
+}
+
+Page* new_slab_locked(MallocType* t, unsigned cls) {
+  t->lock.assert_held();
+  Page* s = page_alloc(kSlabOrder[cls], t->page_use);
+  if (s == nullptr) return nullptr;
+  s->kind = PageKind::Slab;
+  s->owner = t;
+  s->size_class = static_cast<uint8_t>(cls);
+  s->inuse = 0;
+  uint32_t size = kSizeClasses[cls];
+  char* base = slab_base(s);
+  FreeObject* head = nullptr;
+  for (size_t i = slab_capacity(s); i-- > 0;) {
+    FreeObject* o = reinterpret_cast<FreeObject*>(base + i * size);
+    o->next = head;
+    o->tag = free_tag(o);
+    head = o;
+  }
+  mm_poison(base, slab_bytes(s));
+  s->freelist = head;
+  SlabList& l = t->slabs[cls];
+  list_push_front(l, s);
+  ++l.slabs;
+  ++l.empty;
+  t->stats.pages += 1ull << s->order;
+  ++t->stats.slabs;
+  return s;
+}
+
+// Gives an empty slab, already off its list, back to the page allocator.
+void release_slab_locked(MallocType* t, Page* s) {
+  t->lock.assert_held();
+  SlabList& l = t->slabs[s->size_class];
+  --l.slabs;
+  --l.empty;
+  t->stats.pages -= 1ull << s->order;
+  --t->stats.slabs;
+  s->kind = PageKind::None;
+  s->owner = nullptr;
+  s->freelist = nullptr;
+  page_free(s);
+}
+
+void* slab_alloc(MallocType* t, unsigned cls) {
+  uint32_t size = kSizeClasses[cls];
+  SpinGuard g(t->lock);
+  SlabList& l = t->slabs[cls];
+  Page* s = l.head;
+  if (s == nullptr && (s = new_slab_locked(t, cls)) == nullptr) return nullptr;
+  FreeObject* o = static_cast<FreeObject*>(s->freelist);
+  KASSERT(o != nullptr);  // a slab on the list has a free object
+  mm_unpoison(o, size);
+  if (o->next != nullptr && !in_slab(s, o->next))
+    panic("kmalloc: %s slab at %p has a corrupt free list", t->name,
+          static_cast<void*>(slab_base(s)));
+  s->freelist = o->next;
+  o->next = nullptr;
+  o->tag = 0;
+  if (s->inuse++ == 0) --l.empty;
+  if (s->freelist == nullptr) list_unlink(l, s);  // full: off the list
+  account_alloc_locked(t, size);
+  return o;
+}
+
+bool on_free_list(const Page* s, FreeObject* target) {
+  size_t limit = slab_capacity(s);
+  for (FreeObject* o = static_cast<FreeObject*>(s->freelist); o && limit-- > 0; o = next_free(o))
+    if (o == target) return true;
+  return false;
+}
+
+void slab_free(MallocType* t, Page* s, void* ptr) {
+  uint32_t size = kSizeClasses[s->size_class];
+  size_t offset = static_cast<size_t>(static_cast<char*>(ptr) - slab_base(s));
+  if (offset % size != 0 || offset / size >= slab_capacity(s))
+    panic("kfree: %p is not the start of a %s object", ptr, t->name);
+  SpinGuard g(t->lock);
+  FreeObject* o = static_cast<FreeObject*>(ptr);
+  mm_unpoison(o, sizeof(FreeObject));
+  if (o->tag == free_tag(o) && on_free_list(s, o))
+    panic("kfree: double free of %p (%s)", ptr, t->name);
+  o->next = static_cast<FreeObject*>(s->freelist);
+  o->tag = free_tag(o);
+  mm_poison(o, size);
+  bool was_full = s->freelist == nullptr;
+  s->freelist = o;
+  SlabList& l = t->slabs[s->size_class];
+  if (was_full) list_push_front(l, s);
+  account_free_locked(t, size);
+  if (--s->inuse > 0) return;
+  // Empty: keep one per class at the back of the list to absorb churn, free the rest.
+  list_unlink(l, s);
+  ++l.empty;
+  if (l.empty > 1)
+    release_slab_locked(t, s);
+  else
+    list_push_back(l, s);
+}
+
+unsigned order_for_bytes(size_t size) {
+  size_t pages = (size + kPageSize - 1) / kPageSize;
+  unsigned order = 0;
+  while ((1ull << order) < pages) ++order;
+  return order;
+}
+
+void* large_alloc(MallocType* t, size_t size, unsigned flags) {
+  if (size > kKmallocMaxSize) return nullptr;
+  Page* p =
+      page_alloc(order_for_bytes(size), t->page_use, (flags & M_ZERO) ? unsigned{kPageZero} : 0u);
+  if (p == nullptr) return nullptr;
+  p->kind = PageKind::Large;
+  p->owner = t;
+  SpinGuard g(t->lock);
+  t->stats.pages += 1ull << p->order;
+  account_alloc_locked(t, page_block_bytes(p));
+  return page_to_virt(p);
+}
+
+void large_free(MallocType* t, Page* p, void* ptr) {
+  if (ptr != page_to_virt(p)) panic("kfree: %p is inside a %s block, not its start", ptr, t->name);
+  {
+    SpinGuard g(t->lock);
+    t->stats.pages -= 1ull << p->order;
+    account_free_locked(t, page_block_bytes(p));
+  }
+  p->kind = PageKind::None;
+  p->owner = nullptr;
+  page_free(p);
+}
+
+void* try_alloc(MallocType* t, size_t size, unsigned flags) {
+  if (size > kSlabMaxSize) return large_alloc(t, size, flags);
+  unsigned cls = size_class_of(size);
+  void* p = slab_alloc(t, cls);
+  if (p && (flags & M_ZERO)) __builtin_memset(p, 0, kSizeClasses[cls]);
+  return p;
+}
+
+size_t reclaim_type(MallocType& t) {
+  SpinGuard g(t.lock);
+  size_t freed = 0;
+  for (SlabList& l : t.slabs) {
+    for (Page* s = l.head; s;) {
+      Page* next = s->next;
+      if (s->inuse == 0) {
+        freed += 1ull << s->order;
+        list_unlink(l, s);
+        release_slab_locked(&t, s);
+      }
+      s = next;
+    }
+  }
+  return freed;
+}
+
+void reset_type(MallocType& t, void*) {
+  SpinGuard g(t.lock);
+  t.stats = MallocStats{};
+  for (SlabList& l : t.slabs) l = SlabList{};
+  t.fault.clear();
+}
+
+// The head page of the kmalloc block holding ptr; panics on anything else.
+Page* block_of(const void* ptr, const char* who) {
+  Page* p = virt_to_page(ptr);
+  if (p == nullptr) panic("%s: %p is not kernel heap memory", who, ptr);
+  p = page_head(p);
+  if (page_state(p) != PageState::Allocated || p->kind == PageKind::None)
+    panic("%s: %p was not returned by kmalloc", who, ptr);
+  return p;
+}
+
+}  // namespace
+
+void kmalloc_init() {
+  KASSERT(page_alloc_ready());
+  MallocType* builtin[] = {M_TEMP,    M_PROC, M_LWP,     M_SUBPROC, M_UCRED,  M_SIGACTS, M_FILEDESC,
+                           M_VMSPACE, M_PGRP, M_SESSION, M_ATFORK,  M_THREAD, M_KSTACK,  M_PTABLE};
+  for (MallocType* t : builtin) malloc_type_register(t);
+  malloc_types_for_each(reset_type, nullptr);
+  g_any_fault.clear();
+  g_ready = true;
+}
+
+void* kmalloc(size_t size, MallocType* type, unsigned flags) {
+  KASSERT(g_ready);
+  KASSERT(type != nullptr);
+  KASSERT((flags & ~(M_NOWAIT | M_WAITOK | M_ZERO)) == 0);
+  KASSERT(((flags & M_WAITOK) != 0) != ((flags & M_NOWAIT) != 0));
+  malloc_type_register(type);
+  // Both plans count this attempt, whichever fires.
+  bool inject = type->fault.should_fail();
+  if (g_any_fault.should_fail()) inject = true;
+  if (inject) {
+    note_failure(type, true);
+    return nullptr;
+  }
+  if (size == 0) size = 1;
+  void* p = try_alloc(type, size, flags);
+  if (p == nullptr && (flags & M_WAITOK) && size <= kKmallocMaxSize) {
+    // The page allocator already emptied the per-CPU caches; add the empty slabs.
+    if (kmalloc_reclaim() > 0) p = try_alloc(type, size, flags);
+  }
+  if (p == nullptr) note_failure(type, false);
+  return p;
+}
+
+void kfree(void* ptr, MallocType* type) {
+  if (ptr == nullptr) return;
+  KASSERT(type != nullptr);
+  Page* p = block_of(ptr, "kfree");
+  if (p->owner != type)
+    panic("kfree: %p belongs to %s, freed as %s", ptr, p->owner ? p->owner->name : "no type",
+          type->name);
+  if (p->kind == PageKind::Slab)
+    slab_free(type, p, ptr);
+  else
+    large_free(type, p, ptr);
+}
+
+size_t kmalloc_usable_size(const void* ptr) {
+  Page* p = block_of(ptr, "kmalloc_usable_size");
+  return p->kind == PageKind::Slab ? kSizeClasses[p->size_class] : page_block_bytes(p);
+}
+
+size_t kmalloc_reclaim() {
+  size_t freed = 0;
+  malloc_types_for_each(
+      [](MallocType& t, void* ctx) { *static_cast<size_t*>(ctx) += reclaim_type(t); }, &freed);
+  return freed;
+}
+
+void kmalloc_fail_nth(MallocType* type, uint64_t n) {
+  type->fault.arm(n, 1);
+}
+void kmalloc_fail_range(MallocType* type, uint64_t first, uint64_t count) {
+  type->fault.arm(first, count);
+}
+void kmalloc_fail_all(MallocType* type) {
+  type->fault.arm(1, kFailForever);
+}
+void kmalloc_fail_clear(MallocType* type) {
+  type->fault.clear();
+}
+bool kmalloc_fail_pending(MallocType* type) {
+  return type->fault.pending();
+}
+
+void kmalloc_fail_any_nth(uint64_t n) {
+  g_any_fault.arm(n, 1);
+}
+void kmalloc_fail_any_range(uint64_t first, uint64_t count) {
+  g_any_fault.arm(first, count);
+}
+void kmalloc_fail_any_clear() {
+  g_any_fault.clear();
+}
+bool kmalloc_fail_any_pending() {
+  return g_any_fault.pending();
+}

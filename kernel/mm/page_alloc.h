@@ -1,0 +1,154 @@
+// Physical page allocator: a binary buddy over the usable RAM ranges, blocks of
+// 2^order pages (order 0..kMaxOrder) aligned to their size, with a per-CPU
+// cache of order-0 pages in front so the common single-page alloc and free only
+// touch this CPU's cache. Every managed page has a `Page` record; the array of
+// them is carved out of the managed RAM at init and counted as PageUse::Metadata.
+//
+// Allocation can fail: page_alloc() returns nullptr when memory is exhausted (after
+// draining every CPU's cache) or when a fault plan says so. Safe from any context
+// that may take a spinlock, IRQ handlers included; this CPU must be bound
+// (cpu_bind) before the first call.
+#pragma once
+#include <arch/cpu.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/mm/fault_plan.h"
+#include "kernel/mm/phys.h"
+
+struct MallocType;
+
+inline constexpr unsigned kMaxOrder = 10;  // largest block: 1024 pages, 4 MiB
+inline constexpr unsigned kNumOrders = kMaxOrder + 1;
+
+// What an allocated block is for. Counted per use so VM code can report its
+// page-table pages apart from user pages, and tests can compare each with a baseline.
+enum class PageUse : uint8_t {
+  Metadata,     // the Page array itself; never freed
+  KernelHeap,   // kmalloc slabs and large kmalloc blocks
+  PageTable,    // translation tables
+  User,         // pages mapped into user address spaces
+  KernelStack,  // thread stacks
+  Other,
+};
+inline constexpr unsigned kPageUseCount = 6;
+const char* page_use_name(PageUse use);
+
+// Where a page stands in the allocator. Read with page_state(): pages of other
+// owners are looked at (never written) by the buddy merge under the zone lock.
+enum class PageState : uint8_t {
+  Allocated,  // head of an allocated block
+  Tail,       // other page of an allocated block; `order` is the block's
+  Free,       // head of a block on a buddy free list; `order` is its list
+  FreeBody,   // other page of a free block
+  Cached,     // order-0 page parked in a per-CPU cache
+  Reserved,   // never handed out (the Page array)
+};
+
+// What kmalloc made of an allocated block (set and read by kmalloc only).
+enum class PageKind : uint8_t { None, Slab, Large };
+
+// Per-page metadata. Fields of an allocated block belong to whoever allocated it;
+// those of a free page to the lock of the list holding it.
+struct Page {
+  Page* next;  // free list / per-CPU cache / kmalloc slab list link
+  Page* prev;
+  void* freelist;     // kmalloc slab: first free object
+  MallocType* owner;  // kmalloc slab or large block: its malloc type
+  uint32_t refcount;  // head of an allocated block: its users (copy-on-write); else 0
+  uint16_t inuse;     // kmalloc slab: objects handed out
+  uint8_t order;      // block order (head, tail and free head)
+  PageState state;    // access through page_state()
+  PageUse use;        // allocated block: what it is for
+  PageKind kind;
+  uint8_t size_class;  // kmalloc slab: index of its size class
+  uint8_t range;       // index of the managed range holding the page
+};
+
+inline PageState page_state(const Page* p) {
+  return static_cast<PageState>(
+      __atomic_load_n(reinterpret_cast<const uint8_t*>(&p->state), __ATOMIC_RELAXED));
+}
+
+// Flags for page_alloc().
+enum PageAllocFlags : unsigned {
+  kPageZero = 1u << 0,  // fill the block with zeroes
+};
+
+// Takes the managed RAM, sorted or not, overlapping or not (page-rounded inwards,
+// touching ranges joined; at most 32 after joining). Carves the Page array from
+// the largest range. Call once on the boot CPU, after cpu_bind(0), before any
+// allocation. (The host tests call it again to start over with a fresh arena.)
+void page_alloc_init(const PhysRange* ranges, size_t n);
+bool page_alloc_ready();
+
+// A block of 2^order pages aligned to its size, or nullptr. The head Page comes
+// back with refcount 1, `use` set and state Allocated.
+[[nodiscard]] Page* page_alloc(unsigned order, PageUse use, unsigned flags = 0);
+// Frees a block from page_alloc (its head, refcount 1). Panics on a page that is
+// not the head of an allocated block (double free, tail, reserved).
+void page_free(Page* head);
+// The same through the linear map.
+[[nodiscard]] void* page_alloc_va(unsigned order, PageUse use, unsigned flags = 0);
+void page_free_va(void* va);
+
+// Copy-on-write sharing: another reference to an allocated block; page_put drops
+// one and frees the block with the last.
+void page_ref_get(Page* head);
+void page_put(Page* head);
+uint32_t page_refcount(const Page* head);
+
+// Conversions. phys_to_page/virt_to_page return nullptr for unmanaged memory.
+paddr_t page_to_phys(const Page* p);
+void* page_to_virt(const Page* p);
+Page* phys_to_page(paddr_t pa);
+Page* virt_to_page(const void* va);
+// The head of the allocated block holding p (p itself if it is a head).
+Page* page_head(Page* p);
+inline size_t page_block_bytes(const Page* head) {
+  return kPageSize << head->order;
+}
+
+// Per-CPU caches: each keeps at most `high` order-0 pages and moves `batch` at a
+// time to and from the buddy lists. batch 0 turns the caches off (the tests use
+// it to watch the buddy lists directly). Defaults: batch 16, high 64.
+void page_alloc_pcp_tune(uint32_t batch, uint32_t high);
+// Returns the cached pages of this CPU, or of every CPU, to the buddy lists.
+void page_alloc_drain_this_cpu();
+void page_alloc_drain_all();
+
+// Counters. Exact when nothing allocates concurrently; always
+// managed_pages == free_pages + pcp_pages + sum(used_pages).
+struct PageStats {
+  uint64_t managed_pages;  // pages with a Page record
+  uint64_t free_pages;     // on the buddy free lists
+  uint64_t pcp_pages;      // parked in per-CPU caches
+  uint64_t pcp_pages_cpu[arch::kMaxCpus];
+  uint64_t used_pages[kPageUseCount];  // handed out, by PageUse
+  uint64_t free_blocks[kNumOrders];    // buddy free blocks by order
+  uint64_t allocs;                     // successful page_alloc calls
+  uint64_t frees;
+  uint64_t failures;           // page_alloc calls that returned nullptr
+  uint64_t injected_failures;  // of those, by a fault plan
+  uint64_t pcp_hits;           // order-0 allocations served from a cache
+  uint64_t pcp_refills;
+  uint64_t pcp_drains;
+  uint64_t splits;
+  uint64_t merges;
+};
+PageStats page_stats();
+inline uint64_t page_stats_used(const PageStats& s, PageUse u) {
+  return s.used_pages[static_cast<unsigned>(u)];
+}
+
+// Walks the free lists and caches checking the allocator's invariants; prints
+// the first problem and returns false if one is broken.
+bool page_alloc_verify();
+
+// Fault injection by use, counting page_alloc calls for that use from when armed
+// (kmalloc's slab and large-block refills count as KernelHeap, or their type's use).
+void page_alloc_fail_nth(PageUse use, uint64_t n);  // n-th attempt fails, only it
+void page_alloc_fail_range(PageUse use, uint64_t first,
+                           uint64_t count);  // count may be kFailForever
+void page_alloc_fail_clear(PageUse use);
+bool page_alloc_fail_pending(PageUse use);
