@@ -1,0 +1,171 @@
+// The kernel stack area (arch/kernel_map.h): a slot bitmap, one L1 and one L2
+// table made at init, and L3 tables made on demand and freed when their last
+// stack goes.
+#include <arch/kernel_map.h>
+#include <arch/pte.h>
+
+#include "kernel/mm/page_alloc.h"
+#include "kernel/panic.h"
+#include "kernel/sched/lock_ranks.h"
+#include "kernel/sync/spinlock.h"
+
+extern "C" arch::pte_t boot_l0[arch::kPtEntries];
+
+namespace arch {
+namespace {
+
+constexpr unsigned kPagesPerStack = kKstackSize / kPageSize;
+constexpr unsigned kSlotsPerL3 = (2u << 20) / kKstackSlotSize;  // one L3 table maps 2 MiB
+constexpr unsigned kL3Tables = kKstackSlots / kSlotsPerL3;
+static_assert(kL3Tables == kPtEntries, "the area is exactly one L2 table");
+
+// Normal write-back memory, kernel read/write, never executable, global.
+constexpr pte_t kStackPageAttrs =
+    kPtePage | pte_attr(kMtNormal) | kPteShInner | kPteAf | kPtePxn | kPteUxn;
+
+LockClass g_kstack_class("kstack.area", kRankKstackArea);
+SpinLock g_lock(g_kstack_class);
+pte_t* g_l2;                          // guarded by g_lock (entries)
+uint64_t g_slot_bits[kKstackSlots / 64];  // guarded by g_lock
+uint16_t g_l3_used[kL3Tables];        // stacks mapped through each L3 table
+unsigned g_hint;                      // lowest slot that may be free
+KstackStats g_stats;                  // guarded by g_lock
+
+pte_t* table_va(pte_t e) { return static_cast<pte_t*>(phys_to_virt(pte_addr(e))); }
+
+pte_t* new_table() {
+  Page* p = page_alloc(0, PageUse::PageTable, kPageZero);
+  return p ? static_cast<pte_t*>(page_to_virt(p)) : nullptr;
+}
+
+uint64_t slot_base(unsigned slot) { return kKstackAreaBase + uint64_t{slot} * kKstackSlotSize; }
+
+void publish() { asm volatile("dsb ishst\n isb" ::: "memory"); }
+
+}  // namespace
+
+void kernel_map_init() {
+  pte_t* l1 = new_table();
+  pte_t* l2 = new_table();
+  if (!l1 || !l2) panic("kernel_map: no memory for the stack area's tables");
+  g_stats.table_pages = 2;
+  l1[pt_index(kKstackAreaBase, 1)] = virt_to_phys(l2) | kPteTable;
+  publish();
+  __atomic_store_n(&boot_l0[kKstackAreaL0Index], virt_to_phys(l1) | kPteTable, __ATOMIC_RELEASE);
+  publish();
+  g_l2 = l2;
+}
+
+uint64_t kstack_alloc() {
+  // The stack's pages first, outside the lock.
+  Page* pages[kPagesPerStack] = {};
+  for (unsigned i = 0; i < kPagesPerStack; ++i) {
+    pages[i] = page_alloc(0, PageUse::KernelStack, kPageZero);
+    if (!pages[i]) {
+      for (unsigned j = 0; j < i; ++j) page_free(pages[j]);
+      SpinGuard g(g_lock);
+      ++g_stats.failures;
+      return 0;
+    }
+  }
+  uint64_t base = 0;
+  {
+    SpinGuard g(g_lock);
+    unsigned slot = kKstackSlots;
+    for (unsigned w = g_hint / 64; w < kKstackSlots / 64; ++w) {
+      if (g_slot_bits[w] != ~0ull) {
+        slot = w * 64 + static_cast<unsigned>(__builtin_ctzll(~g_slot_bits[w]));
+        break;
+      }
+    }
+    unsigned l2i = slot / kSlotsPerL3;
+    if (slot < kKstackSlots && !(g_l2[l2i] & kPteValid)) {
+      pte_t* l3 = new_table();
+      if (l3) {
+        ++g_stats.table_pages;
+        __atomic_store_n(&g_l2[l2i], virt_to_phys(l3) | kPteTable, __ATOMIC_RELEASE);
+      } else {
+        slot = kKstackSlots;
+      }
+    }
+    if (slot < kKstackSlots) {
+      g_slot_bits[slot / 64] |= 1ull << (slot % 64);
+      g_hint = slot;
+      ++g_l3_used[l2i];
+      base = slot_base(slot) + kKstackGuardSize;
+      pte_t* l3 = table_va(g_l2[l2i]);
+      for (unsigned i = 0; i < kPagesPerStack; ++i) {
+        uint64_t va = base + i * kPageSize;
+        __atomic_store_n(&l3[pt_index(va, 3)], page_to_phys(pages[i]) | kStackPageAttrs,
+                         __ATOMIC_RELAXED);
+      }
+      // New entries replace invalid ones, which no TLB holds: a barrier is enough.
+      publish();
+      ++g_stats.live;
+      ++g_stats.allocs;
+    } else {
+      ++g_stats.failures;
+    }
+  }
+  if (!base)
+    for (Page* p : pages) page_free(p);
+  return base;
+}
+
+void kstack_free(uint64_t base) {
+  uint64_t off = base - kKstackAreaBase - kKstackGuardSize;
+  unsigned slot = static_cast<unsigned>(off / kKstackSlotSize);
+  if (base < kKstackAreaBase || off % kKstackSlotSize || slot >= kKstackSlots)
+    panic("kstack_free: %#lx is not a stack", base);
+  unsigned l2i = slot / kSlotsPerL3;
+  Page* pages[kPagesPerStack];
+  pte_t* freed_table = nullptr;
+  {
+    SpinGuard g(g_lock);
+    if (!(g_slot_bits[slot / 64] & (1ull << (slot % 64))))
+      panic("kstack_free: stack %#lx is not allocated", base);
+    pte_t* l3 = table_va(g_l2[l2i]);
+    for (unsigned i = 0; i < kPagesPerStack; ++i) {
+      uint64_t va = base + i * kPageSize;
+      pte_t e = l3[pt_index(va, 3)];
+      pages[i] = phys_to_page(pte_addr(e));
+      __atomic_store_n(&l3[pt_index(va, 3)], pte_t{0}, __ATOMIC_RELAXED);
+    }
+    // Break before the pages are reused: every CPU drops its translations.
+    asm volatile("dsb ishst" ::: "memory");
+    for (unsigned i = 0; i < kPagesPerStack; ++i) {
+      uint64_t arg = ((base + i * kPageSize) >> 12) & 0xfffffffffffull;
+      asm volatile("tlbi vaae1is, %0" ::"r"(arg) : "memory");
+    }
+    asm volatile("dsb ish\n isb" ::: "memory");
+    if (--g_l3_used[l2i] == 0) {
+      freed_table = l3;
+      __atomic_store_n(&g_l2[l2i], pte_t{0}, __ATOMIC_RELAXED);
+      // The walk caches may hold the table entry: invalidate the whole 2 MiB.
+      tlb_flush_all();
+      --g_stats.table_pages;
+    }
+    g_slot_bits[slot / 64] &= ~(1ull << (slot % 64));
+    if (slot < g_hint) g_hint = slot;
+    --g_stats.live;
+    ++g_stats.frees;
+  }
+  for (Page* p : pages) page_free(p);
+  if (freed_table) page_free(virt_to_page(freed_table));
+}
+
+bool kstack_area_lookup(uint64_t va, uint64_t* stack_base, bool* in_guard) {
+  if (va < kKstackAreaBase || va >= kKstackAreaBase + uint64_t{kKstackSlots} * kKstackSlotSize)
+    return false;
+  uint64_t slot = (va - kKstackAreaBase) / kKstackSlotSize;
+  *stack_base = kKstackAreaBase + slot * kKstackSlotSize + kKstackGuardSize;
+  *in_guard = va < *stack_base;
+  return true;
+}
+
+KstackStats kstack_stats() {
+  SpinGuard g(g_lock);
+  return g_stats;
+}
+
+}  // namespace arch
