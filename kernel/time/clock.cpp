@@ -5,6 +5,8 @@
 
 #include "kernel/cpu/percpu.h"
 #include "kernel/irq/irq.h"
+#include "kernel/time/callout.h"
+#include "kernel/time/clock_internal.h"
 
 namespace {
 
@@ -12,22 +14,37 @@ uint64_t g_freq;
 uint64_t g_tick_counts;
 TickHook g_tick_hook;
 
+// One CPU's timer. Touched only by that CPU with IRQs masked.
 struct CpuClock {
-  uint64_t next_tick = 0;      // counter value of the next tick; 0 when stopped
-  uint64_t oneshot_at = 0;     // counter value; 0 when none
-  OneshotFn oneshot_fn = nullptr;
-  void* oneshot_arg = nullptr;
+  uint64_t next_tick = 0;   // counter value of the next tick; 0 while the tick is stopped
+  uint64_t programmed = 0;  // counter value the timer is armed for; 0 = disarmed
   uint64_t ticks = 0;
+  Callout oneshot;          // clock_oneshot's
 };
 CpuClock g_clock[arch::kMaxCpus];
 
-void program(CpuClock& c) {
-  uint64_t next = c.next_tick;
-  if (c.oneshot_at && (!next || c.oneshot_at < next)) next = c.oneshot_at;
-  if (next)
-    arch::timer_arm_at(next);
+uint64_t deadline_counts(uint64_t deadline_ns) {
+  // The first counter value whose clock_ns() is >= deadline_ns.
+  return ns_to_counts(deadline_ns) + 1;
+}
+
+void arm(CpuClock& c, uint64_t at) {
+  c.programmed = at;
+  if (at)
+    arch::timer_arm_at(at);
   else
     arch::timer_disarm();
+}
+
+// Earliest of the next tick and the next callout.
+void program(CpuClock& c) {
+  uint64_t next = c.next_tick;
+  uint64_t d = callout_next_deadline_this_cpu();
+  if (d != ~0ull) {
+    uint64_t at = deadline_counts(d);
+    if (!next || at < next) next = at;
+  }
+  arm(c, next);
 }
 
 void timer_irq(unsigned, void*) {
@@ -41,13 +58,7 @@ void timer_irq(unsigned, void*) {
     ++cpu.ticks;
     if (g_tick_hook) g_tick_hook();
   }
-  if (c.oneshot_at && now >= c.oneshot_at) {
-    OneshotFn fn = c.oneshot_fn;
-    void* arg = c.oneshot_arg;
-    c.oneshot_at = 0;
-    c.oneshot_fn = nullptr;
-    if (fn) fn(arg);
-  }
+  callout_run_expired(clock_ns());
   program(c);
 }
 
@@ -60,10 +71,13 @@ void clock_init() {
 }
 
 void clock_init_cpu() {
+  uint64_t irq = arch::irq_save();
+  callout_init_cpu();
   CpuClock& c = g_clock[this_cpu().id];
   c.next_tick = arch::timer_count() + g_tick_counts;
   program(c);
   irq_enable_line(arch::kTimerIntid, this_cpu().id);
+  arch::irq_restore(irq);
 }
 
 uint64_t clock_frequency_hz() { return g_freq; }
@@ -82,13 +96,14 @@ void clock_set_tick_hook(TickHook hook) { g_tick_hook = hook; }
 
 void clock_oneshot(uint64_t deadline_ns, OneshotFn fn, void* arg) {
   uint64_t irq = arch::irq_save();
-  CpuClock& c = g_clock[this_cpu().id];
-  c.oneshot_fn = fn;
-  c.oneshot_arg = arg;
-  uint64_t at = ns_to_counts(deadline_ns);
-  c.oneshot_at = at ? at : 1;
-  program(c);
+  callout_reset(&g_clock[this_cpu().id].oneshot, deadline_ns, fn, arg);
   arch::irq_restore(irq);
+}
+
+void clock_deadline_added(uint64_t deadline_ns) {
+  CpuClock& c = g_clock[this_cpu().id];
+  uint64_t at = deadline_counts(deadline_ns);
+  if (!c.programmed || at < c.programmed) arm(c, at);
 }
 
 void clock_tick_stop() {
@@ -102,9 +117,15 @@ void clock_tick_stop() {
 void clock_tick_start() {
   uint64_t irq = arch::irq_save();
   CpuClock& c = g_clock[this_cpu().id];
-  if (!c.next_tick) c.next_tick = arch::timer_count() + g_tick_counts;
-  program(c);
+  if (!c.next_tick) {
+    c.next_tick = arch::timer_count() + g_tick_counts;
+    program(c);
+  }
   arch::irq_restore(irq);
+}
+
+bool clock_tick_running(unsigned cpu) {
+  return __atomic_load_n(&g_clock[cpu].next_tick, __ATOMIC_RELAXED) != 0;
 }
 
 uint64_t clock_ticks(unsigned cpu) { return __atomic_load_n(&g_clock[cpu].ticks, __ATOMIC_RELAXED); }
