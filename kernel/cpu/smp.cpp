@@ -7,7 +7,13 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/cpu/ipi.h"
 #include "kernel/cpu/percpu.h"
+#include "kernel/panic.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sync/crit.h"
+#include "kernel/sync/mutex.h"
+#include "kernel/sync/sleepq.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 
 namespace {
@@ -27,13 +33,16 @@ struct CallQueue {
 };
 CallQueue g_callq[arch::kMaxCpus];
 
-// Work for smp_run_on_all, run by each CPU's idle loop in thread context.
-struct Work {
-  SmpFn fn;
-  void* arg;
-  int done;
+// smp_run_on_all: one worker thread pinned to each CPU, at a high priority,
+// sleeping until it is handed a call.
+struct Worker {
+  Thread* thread = nullptr;
+  SmpFn fn = nullptr;  // set (with arg) by smp_run_on_all, cleared by the worker when done
+  void* arg = nullptr;
 };
-Work* g_work[arch::kMaxCpus];
+Worker g_workers[arch::kMaxCpus];
+Mutex g_run_all_lock("smp.run_on_all");
+unsigned g_run_all_pending;  // workers still running the current call (atomic)
 
 unsigned long g_ipi_received[arch::kMaxCpus][kIpiCount];
 unsigned long g_ipi_pairs[arch::kMaxCpus][arch::kMaxCpus];
@@ -89,10 +98,13 @@ unsigned long ipi_pair_count(unsigned from, unsigned to) {
 }
 
 void smp_call_on(unsigned cpu, SmpFn fn, void* arg, bool wait) {
+  // No migration while we decide which CPU we are on and serve our own queue.
+  crit_enter();
   if (cpu == this_cpu().id) {
     uint64_t irq = arch::irq_save();
     fn(arg);
     arch::irq_restore(irq);
+    crit_exit();
     return;
   }
   int done = 0;
@@ -114,21 +126,60 @@ void smp_call_on(unsigned cpu, SmpFn fn, void* arg, bool wait) {
     run_call_queue(this_cpu().id);
     arch::cpu_relax();
   }
+  crit_exit();
+}
+
+namespace {
+int worker_main(void* arg) {
+  Worker& w = *static_cast<Worker*>(arg);
+  for (;;) {
+    tsleep_interlock(&w, 0);
+    SmpFn fn = __atomic_load_n(&w.fn, __ATOMIC_ACQUIRE);
+    if (!fn) {
+      tsleep(&w, PINTERLOCKED, "smpwork", 0);
+      continue;
+    }
+    tsleep_abort();
+    fn(w.arg);
+    __atomic_store_n(&w.fn, static_cast<SmpFn>(nullptr), __ATOMIC_RELEASE);
+    if (__atomic_sub_fetch(&g_run_all_pending, 1, __ATOMIC_ACQ_REL) == 0) wakeup(&g_run_all_pending);
+  }
+}
+}  // namespace
+
+void smp_start_workers() {
+  for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
+    if (!__atomic_load_n(&g_cpus[c].online, __ATOMIC_ACQUIRE)) continue;
+    char name[] = "smp.worker/0";
+    name[11] = static_cast<char>('0' + c);
+    ThreadAttr attr;
+    attr.prio = kPrioKernelHigh;
+    attr.affinity = cpumask_of(c);
+    attr.flags = kThreadDetached;
+    if (thread_spawn(name, worker_main, &g_workers[c], attr, &g_workers[c].thread))
+      panic("smp: cannot start the worker thread of cpu %u", c);
+  }
 }
 
 void smp_run_on_all(SmpFn fn, void* arg) {
-  unsigned self = this_cpu().id;
-  Work work[arch::kMaxCpus] = {};
-  for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
-    if (c == self || !g_cpus[c].online) continue;
-    work[c] = {fn, arg, 0};
-    __atomic_store_n(&g_work[c], &work[c], __ATOMIC_RELEASE);
-    ipi_send(c, Ipi::kKick);
+  MutexGuard g(g_run_all_lock);
+  unsigned n = 0;
+  for (const Worker& w : g_workers) n += w.thread ? 1 : 0;
+  if (n == 0) panic("smp_run_on_all before the workers started");
+  __atomic_store_n(&g_run_all_pending, n, __ATOMIC_RELEASE);
+  for (Worker& w : g_workers) {
+    if (!w.thread) continue;
+    w.arg = arg;
+    __atomic_store_n(&w.fn, fn, __ATOMIC_RELEASE);
+    wakeup(&w);
   }
-  fn(arg);
-  for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
-    if (c == self || !work[c].fn) continue;
-    while (!__atomic_load_n(&work[c].done, __ATOMIC_ACQUIRE)) arch::cpu_relax();
+  while (__atomic_load_n(&g_run_all_pending, __ATOMIC_ACQUIRE)) {
+    tsleep_interlock(&g_run_all_pending, 0);
+    if (!__atomic_load_n(&g_run_all_pending, __ATOMIC_ACQUIRE)) {
+      tsleep_abort();
+      break;
+    }
+    tsleep(&g_run_all_pending, PINTERLOCKED, "runall", 0);
   }
 }
 
@@ -138,19 +189,5 @@ void smp_stop_others() {
     if (c != self && __atomic_load_n(&g_cpus[c].online, __ATOMIC_ACQUIRE)) ipi_send(c, Ipi::kStop);
 }
 
-// A CPU with nothing to do: run posted work, else sleep in WFI until an interrupt.
-// IRQs are masked across the check and the WFI so a kick cannot slip in between
-// (WFI still wakes for a pending interrupt; it is taken once unmasked).
-[[noreturn]] void cpu_idle_loop() {
-  Cpu& cpu = this_cpu();
-  for (;;) {
-    arch::irq_disable();
-    Work* w = __atomic_exchange_n(&g_work[cpu.id], nullptr, __ATOMIC_ACQ_REL);
-    if (!w) arch::wait_for_interrupt();
-    arch::irq_enable();
-    if (w) {
-      w->fn(w->arg);
-      __atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
-    }
-  }
-}
+// Where each CPU's boot ends: it becomes the CPU's idle thread.
+[[noreturn]] void cpu_idle_loop() { sched_idle_loop(); }

@@ -19,6 +19,9 @@
 #include "kernel/mm/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/power/power.h"
+#include "kernel/bench/kbench.h"
+#include "kernel/sched/sched.h"
+#include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 
 extern "C" char __image_start[], __image_end[];
@@ -113,8 +116,22 @@ void cpu_online_common(unsigned id) {
   cpu_bind(id);
   g_cpus[id].mpidr = arch::mpidr();
   arch::gic_init_cpu();
+  sched_init_cpu(id);  // this boot context becomes the CPU's idle thread
   clock_init_cpu();
   __atomic_store_n(&g_cpus[id].online, true, __ATOMIC_RELEASE);
+}
+
+// The rest of the boot, in the first kernel thread: tests, benchmarks or the monitor.
+int main_thread(void*) {
+  sched_start_services();
+  char sel[64];
+  if (bootarg(g_boot.bootargs, "ktest", sel, sizeof sel) && sel[0]) kernel_exit(ktest_run(sel));
+  if (bootarg(g_boot.bootargs, "kbench", sel, sizeof sel) && sel[0]) kernel_exit(kbench_run(sel));
+  if (bootarg_flag("poweroff")) {
+    kprintf("tine: powering off\n");
+    kernel_exit(0);
+  }
+  monitor_run();
 }
 
 }  // namespace
@@ -128,19 +145,17 @@ extern "C" [[noreturn]] void kmain(paddr_t dtb) {
   init_memory(dtb);
   board_init_irq();
   clock_init();
+  sched_init();
   cpu_online_common(0);
   console_start_input();
   arch::irq_enable();
   start_secondaries();
   print_banner();
-
-  char sel[64];
-  if (bootarg(g_boot.bootargs, "ktest", sel, sizeof sel) && sel[0]) kernel_exit(ktest_run(sel));
-  if (bootarg_flag("poweroff")) {
-    kprintf("tine: powering off\n");
-    kernel_exit(0);
-  }
-  monitor_run();
+  Thread* main = nullptr;
+  if (thread_spawn("main", main_thread, nullptr, ThreadAttr{}, &main))
+    panic("boot: cannot start the main thread");
+  thread_detach(main);
+  cpu_idle_loop();
 }
 
 extern "C" [[noreturn]] void secondary_main(unsigned id) {

@@ -8,6 +8,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/power/power.h"
+#include "kernel/sched/sched.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/time/clock.h"
 
@@ -62,9 +63,13 @@ void monitor_run() {
     console_flush();
     read_line(line, sizeof line);
     if (!strcmp(line, "help")) {
-      kprintf("cpus | mem | locks | uptime | ktest NAME|all | reset | poweroff\n");
+      kprintf("cpus | sched | threads | mem | locks | uptime | ktest NAME|all | reset | poweroff\n");
     } else if (!strcmp(line, "cpus")) {
       show_cpus();
+    } else if (!strcmp(line, "sched")) {
+      sched_print_cpus();
+    } else if (!strcmp(line, "threads")) {
+      sched_print_threads();
     } else if (!strcmp(line, "mem")) {
       show_mem();
     } else if (!strcmp(line, "locks")) {

@@ -1,4 +1,8 @@
 #include "kernel/sync/crit.h"
 
-// Weak default until the scheduler provides preemption: drop the request.
-__attribute__((weak)) void crit_exit_slow(Cpu& cpu) { cpu.resched_pending = false; }
+#include "kernel/sched/sched.h"
+
+// crit_exit() left the outermost critical section with a reschedule pending:
+// switch now if nothing else forbids it (sched_preempt_point re-checks on the
+// CPU the thread is on now).
+void crit_exit_slow(Cpu&) { sched_preempt_point(); }

@@ -2,13 +2,22 @@
 // exception the kernel does not expect is fatal: registers, a decoded ESR and a
 // backtrace, then all CPUs stop.
 #include <arch/backtrace.h>
+#include <arch/context.h>
 #include <arch/gic.h>
+#include <arch/kernel_map.h>
 #include <arch/trap_frame.h>
+
+#include <stddef.h>
 
 #include "kernel/console/kprintf.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/debug/debug.h"
 #include "kernel/debug/ksyms.h"
+#include "kernel/sched/sched.h"
+#include "kernel/thread/thread.h"
+
+// vectors.S reads the running thread from the Cpu block on entry from EL0.
+static_assert(offsetof(Cpu, current) == 120, "update CPU_CURRENT in trap/vectors.S");
 
 namespace {
 
@@ -66,6 +75,11 @@ const char* slot_name(unsigned slot) {
     if (i + 2 <= 30) kprintf(" x%-2d=%016lx", i + 2, f->x[i + 2]);
     kprintf("\n");
   }
+  uint64_t base = 0;
+  bool in_guard = false;
+  if (arch::kstack_area_lookup(f->far, &base, &in_guard) && in_guard)
+    kprintf("FAR is in the guard page below kernel stack %#lx: kernel stack overflow of thread %s\n",
+            base, thread_name_by_kstack(base));
   backtrace_print(reinterpret_cast<uint64_t>(f->fp_record));
   panic_end();
 }
@@ -76,7 +90,36 @@ extern "C" void trap_dispatch(unsigned slot, TrapFrame* frame) {
   TrapType type = static_cast<TrapType>(slot & 3);
   if (type == TrapType::kIrq) {
     arch::gic_handle_irqs();
+    // Every interrupt is acknowledged and ended: a reschedule it asked for may
+    // switch threads now (the frame stays on this thread's kernel stack).
+    sched_irq_exit();
+    return;
+  }
+  if (type == TrapType::kSync && (frame->esr >> 26) == arch::kEsrClassFpTrap) {
+    sched_fp_trap();
     return;
   }
   fatal_trap(slot, frame);
+}
+
+// vectors.S: an exception frame would have landed in a kernel stack's guard.
+// Runs on the CPU's emergency stack.
+extern "C" [[noreturn]] void kstack_overflow(uint64_t sp, uint64_t elr, uint64_t far, uint64_t esr,
+                                             uint64_t fp, uint64_t lr) {
+  if (!panic_begin()) panic_end();
+  uint64_t base = 0;
+  bool in_guard = false;
+  arch::kstack_area_lookup(sp, &base, &in_guard);
+  uint64_t off = 0;
+  const char* fn = ksym_lookup(elr, &off);
+  kprintf("\nPANIC on cpu %u: kernel stack overflow of thread %s (stack %#lx-%#lx, SP %#lx in "
+          "its guard page)\n",
+          this_cpu().id, thread_name_by_kstack(base), base, base + arch::kKstackSize, sp);
+  kprintf("ELR=%016lx %s+0x%lx ESR=%016lx FAR=%016lx\n", elr, fn ? fn : "?", fn ? off : 0, esr,
+          far);
+  const char* caller = ksym_lookup(lr, &off);
+  kprintf("LR =%016lx %s+0x%lx\n", lr, caller ? caller : "?", caller ? off : 0);
+  // The frame chain lives in the stack that overflowed; walk it if it is inside.
+  if (fp >= base && fp < base + arch::kKstackSize) backtrace_print(fp);
+  panic_end();
 }

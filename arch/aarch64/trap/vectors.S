@@ -7,10 +7,28 @@
 #define OFF_ESR (34 * 8)
 #define OFF_FAR (35 * 8)
 #define OFF_FPREC (36 * 8)
+#define OVERFLOW_STACK_SHIFT 13                  /* 8 KiB per CPU */
+/* offsetof(Cpu, current) (kernel/cpu/percpu.h), checked in trap.cpp */
+#define CPU_CURRENT 120
 
+        /* Entries taken at EL1 on SP_EL1 (slots 4-7) first check that the frame
+           does not land in a kernel stack's guard (arch/kernel_map.h: L0 entry
+           256, bit 14 clear in a guard). Only x0 is free, so the test borrows
+           SP: sp += x0; x0 = sp - x0 (the frame address); test; undo. */
         .macro VENTRY slot
         .balign 0x80
         sub     sp, sp, #FRAME_SIZE
+        .if (\slot >= 4) && (\slot < 8)
+        add     sp, sp, x0
+        sub     x0, sp, x0
+        tbz     x0, #47, 1f
+        .irp b, 46,45,44,43,42,41,40,39
+        tbnz    x0, #\b, 1f
+        .endr
+        tbz     x0, #14, kstack_overflow_entry
+1:      sub     x0, sp, x0
+        sub     sp, sp, x0
+        .endif
         stp     x0, x1, [sp, #0]
         mov     x0, #\slot
         b       trap_common
@@ -37,6 +55,33 @@ exception_vectors:
         VENTRY 14
         VENTRY 15
 
+/* The frame would have gone into a stack guard: the thread overflowed its
+   kernel stack. Fatal; report it from this CPU's emergency stack.
+   Here x0 = the frame address, sp = that + the thread's x0. */
+kstack_overflow_entry:
+        mov     x1, x0
+        mrs     x0, mpidr_el1
+        and     x0, x0, #0xff
+        add     x0, x0, #1
+        lsl     x0, x0, #OVERFLOW_STACK_SHIFT
+        adrp    x2, overflow_stacks
+        add     x2, x2, #:lo12:overflow_stacks
+        add     x2, x2, x0
+        mov     sp, x2
+        mov     x0, x1                          /* the SP that hit the guard */
+        mrs     x1, elr_el1
+        mrs     x2, far_el1
+        mrs     x3, esr_el1
+        mov     x4, x29
+        mov     x5, x30
+        bl      kstack_overflow
+        b       .
+
+        .bss
+        .balign 16
+overflow_stacks:
+        .space  (1 << OVERFLOW_STACK_SHIFT) * 4
+
         .text
 trap_common:
         stp     x2, x3, [sp, #16]
@@ -57,7 +102,10 @@ trap_common:
         mov     x19, x0                         /* slot, kept across the call */
         cmp     x0, #8
         b.lo    1f
-        mrs     x1, sp_el0                      /* from EL0 */
+        mrs     x1, sp_el0                      /* from EL0: the user SP */
+        mrs     x2, tpidr_el1                   /* SP_EL0 names the running thread */
+        ldr     x2, [x2, #CPU_CURRENT]          /* while at EL1 (arch/context.h) */
+        msr     sp_el0, x2
         b       2f
 1:      add     x1, sp, #FRAME_SIZE             /* from EL1: SP before the trap */
 2:      mrs     x2, elr_el1

@@ -1,0 +1,126 @@
+#include "kernel/sync/lockmgr.h"
+
+#include "kernel/panic.h"
+#include "kernel/sched/lock_ranks.h"
+#include "kernel/sched/sched.h"
+#include "kernel/sync/sleepq.h"
+#include "kernel/thread/thread.h"
+
+LockClass g_lockmgr_class("sync.lockmgr", kRankSyncObject);
+
+namespace {
+
+// Sleeps on the lock with its interlock held; returns with it held again.
+int wait_locked(struct lock* l, unsigned flags) {
+  unsigned sflags = (flags & LK_PCATCH) ? PCATCH : 0;
+  int timo = (flags & LK_TIMELOCK) ? l->timo : 0;
+  return ssleep(l, l->interlock, sflags, l->wmesg, timo);
+}
+
+int acquire_exclusive(struct lock* l, unsigned flags, Thread* me) {
+  if (l->owner == me) {
+    if (!(flags & LK_CANRECURSE)) panic("lockmgr %s: recursive exclusive lock", l->wmesg);
+    ++l->recursion;
+    return 0;
+  }
+  while (l->owner || l->shared) {
+    if (flags & LK_NOWAIT) return EBUSY;
+    ++l->excl_waiters;
+    int err = wait_locked(l, flags);
+    --l->excl_waiters;
+    if (err) {
+      if (!l->excl_waiters && l->shared_waiters) wakeup(l);  // readers held back for us
+      return err;
+    }
+  }
+  l->owner = me;
+  return 0;
+}
+
+int acquire_shared(struct lock* l, unsigned flags, Thread* me) {
+  if (l->owner == me) {
+    // The exclusive holder asking again: recursion on the exclusive hold.
+    if (!(flags & LK_CANRECURSE)) panic("lockmgr %s: shared request by its exclusive holder", l->wmesg);
+    ++l->recursion;
+    return 0;
+  }
+  while (l->owner || l->excl_waiters) {
+    if (flags & LK_NOWAIT) return EBUSY;
+    ++l->shared_waiters;
+    int err = wait_locked(l, flags);
+    --l->shared_waiters;
+    if (err) return err;
+  }
+  ++l->shared;
+  return 0;
+}
+
+void release(struct lock* l, Thread* me) {
+  if (l->owner) {
+    if (l->owner != me) panic("lockmgr %s: released by a thread that does not hold it", l->wmesg);
+    if (l->recursion) {
+      --l->recursion;
+      return;
+    }
+    l->owner = nullptr;
+  } else {
+    if (!l->shared) panic("lockmgr %s: released while not held", l->wmesg);
+    --l->shared;
+    if (l->shared) return;
+  }
+  if (l->excl_waiters || l->shared_waiters) wakeup(l);
+}
+
+}  // namespace
+
+void lockinit(struct lock* l, const char* wmesg, int timo, unsigned flags) {
+  l->wmesg = wmesg;
+  l->timo = timo;
+  l->flags = flags & (LK_CANRECURSE | LK_PCATCH | LK_TIMELOCK);
+  l->shared = 0;
+  l->owner = nullptr;
+  l->recursion = 0;
+  l->excl_waiters = l->shared_waiters = 0;
+}
+
+int lockmgr(struct lock* l, unsigned flags) {
+  Thread* me = curthread();
+  int err = 0;
+  {
+    SpinGuard g(l->interlock);
+    flags |= l->flags;
+    switch (flags & LK_TYPE_MASK) {
+      case LK_SHARED:
+        err = acquire_shared(l, flags, me);
+        break;
+      case LK_EXCLUSIVE:
+        err = acquire_exclusive(l, flags, me);
+        break;
+      case LK_RELEASE:
+        release(l, me);
+        break;
+      case LK_UPGRADE:
+        // Give up the shared hold, then wait for exclusive like anyone else.
+        if (l->owner == me || !l->shared) panic("lockmgr %s: upgrade without a shared hold", l->wmesg);
+        --l->shared;
+        err = acquire_exclusive(l, flags & ~LK_CANRECURSE, me);
+        break;
+      case LK_DOWNGRADE:
+        if (l->owner != me || l->recursion) panic("lockmgr %s: bad downgrade", l->wmesg);
+        l->owner = nullptr;
+        ++l->shared;
+        if (l->shared_waiters) wakeup(l);
+        break;
+      default:
+        panic("lockmgr %s: unknown request %#x", l->wmesg, flags);
+    }
+  }
+  sched_preempt_point();
+  return err;
+}
+
+unsigned lockstatus(struct lock* l, Thread* td) {
+  SpinGuard g(l->interlock);
+  if (l->owner) return l->owner == td ? LK_EXCLUSIVE : 0;
+  return l->shared ? LK_SHARED : 0;
+}
