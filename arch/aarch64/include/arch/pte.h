@@ -65,6 +65,17 @@ inline void tlb_flush_va_asid(uint64_t va, uint16_t asid) {
   uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
   asm volatile("dsb ishst\n tlbi vae1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
 }
+// Last-level entries only (a page descriptor changed; table entries above it did not).
+inline void tlb_flush_leaf_va_asid(uint64_t va, uint16_t asid) {
+  uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
+  asm volatile("dsb ishst\n tlbi vale1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
+}
+// This CPU only: drops a stale entry that a spurious fault ran into (permissions
+// were relaxed without a broadcast flush, which the architecture allows).
+inline void tlb_flush_va_asid_local(uint64_t va, uint16_t asid) {
+  uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
+  asm volatile("dsb nshst\n tlbi vae1, %0\n dsb nsh\n isb" ::"r"(arg) : "memory");
+}
 // Kernel (global) mappings: any ASID.
 inline void tlb_flush_kernel_va(uint64_t va) {
   uint64_t arg = (va >> 12) & 0xfffffffffffull;

@@ -1,0 +1,45 @@
+// The hardware side of user address spaces: loading TTBR0, TLB maintenance by
+// ASID, and whole-page copy and clear. The user page tables (arch/user_pt.h) and
+// the VM reach the MMU only through these; the host tests supply stand-ins with
+// the same names.
+//
+// TLB rules (docs/vm.md has the reasoning):
+//  - a user entry that loses permissions or changes its output address is
+//    invalidated on every CPU (inner-shareable TLBI by VA and ASID) before the
+//    change is relied on; an output-address change goes invalid -> TLBI -> new
+//    (break-before-make);
+//  - an entry that only gains permissions is not flushed: another CPU may take
+//    one spurious fault on its stale entry, and the fault path drops that entry
+//    with a local TLBI;
+//  - fork write-protects the parent wholesale and then flushes its ASID once.
+#pragma once
+#include <stdint.h>
+#include <arch/pte.h>
+
+#include "kernel/mm/phys.h"
+
+namespace arch {
+
+// Makes TTBR0 walk `root` with `asid` on this CPU. The first call on a CPU also
+// turns TTBR0 walks on (the boot code leaves TCR_EL1.EPD0 set). IRQs masked or
+// preemption off: the caller records which space this CPU now has loaded.
+void user_ttbr0_load(paddr_t root, uint16_t asid);
+// Back to the empty table with ASID 0: nothing below the kernel half translates.
+void user_ttbr0_unload();
+
+inline void user_tlb_flush_asid(uint16_t asid) { tlb_flush_asid(asid); }
+// Every cached level for va (walk caches included), all CPUs.
+inline void user_tlb_flush_page(uint64_t va, uint16_t asid) { tlb_flush_va_asid(va, asid); }
+// The last-level entry for va only, all CPUs.
+inline void user_tlb_flush_leaf(uint64_t va, uint16_t asid) { tlb_flush_leaf_va_asid(va, asid); }
+// This CPU only (after a spurious fault).
+inline void user_tlb_flush_local(uint64_t va, uint16_t asid) { tlb_flush_va_asid_local(va, asid); }
+
+}  // namespace arch
+
+extern "C" {
+// Copies / clears one 4 KiB page (both page-aligned). General registers only:
+// the FP/SIMD file may hold a user thread's live state (it is switched lazily).
+void arch_page_copy(void* dst, const void* src);
+void arch_page_zero(void* dst);
+}

@@ -1,0 +1,556 @@
+// User page tables and copy-on-write (see arch/user_pt.h; docs/vm.md explains
+// the scheme and the TLB rules).
+#include <arch/user_pt.h>
+
+#include <arch/user_mmu.h>
+
+#include "arch/aarch64/mmu/asid.h"
+#include "kernel/panic.h"
+
+#ifdef TINE_KERNEL
+#include <arch/sysreg.h>
+#endif
+
+namespace arch {
+namespace {
+
+// Every page entry: a page, accessed (no AF faults), inner shareable, normal
+// memory, tagged with the ASID, never executable at EL1.
+constexpr pte_t kLeafCommon =
+    kPtePage | kPteAf | kPteShInner | pte_attr(kMtNormal) | kPteNg | kPtePxn;
+// Every table entry: EL1 may never execute anything below it either.
+constexpr pte_t kTableCommon = kPteTable | kTablePxn;
+
+constexpr uint64_t kL3Span = uint64_t{1} << 21;  // what one L3 table maps: 2 MiB
+constexpr unsigned kL3Level = 3;
+
+struct Counters {
+  uint64_t table_pages;
+  uint64_t tables_shared;
+  uint64_t tables_copied;
+  uint64_t unshares;
+  uint64_t claims;
+  uint64_t cow_copies;
+  uint64_t cow_reuses;
+  uint64_t spurious;
+  uint64_t maps;
+};
+Counters g_count;
+
+void count(uint64_t& c, int64_t n = 1) {
+  __atomic_add_fetch(&c, static_cast<uint64_t>(n), __ATOMIC_RELAXED);
+}
+
+// Table entries are read and written as single 64-bit accesses: the walker (and,
+// for a shared L3 table, other sharers) may look at them at any time.
+pte_t load(const pte_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+void store(pte_t* p, pte_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+
+// New entries must reach memory before the walker can need them (the eret or
+// the retried access that follows is not enough on its own).
+void publish() {
+#ifdef TINE_KERNEL
+  asm volatile("dsb ishst" ::: "memory");
+#else
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
+pte_t* table_of(pte_t e) { return static_cast<pte_t*>(phys_to_virt(pte_addr(e))); }
+Page* page_of(pte_t e) { return phys_to_page(pte_addr(e)); }
+Page* table_page(const pte_t* t) { return virt_to_page(t); }
+uint32_t refs(const Page* p) { return __atomic_load_n(&p->refcount, __ATOMIC_ACQUIRE); }
+
+pte_t* table_alloc() {
+  Page* p = page_alloc(0, PageUse::PageTable);
+  if (p == nullptr) return nullptr;
+  void* va = page_to_virt(p);
+  arch_page_zero(va);
+  p->inuse = 0;
+  count(g_count.table_pages);
+  return static_cast<pte_t*>(va);
+}
+
+void table_free(pte_t* t) {
+  Page* p = table_page(t);
+  p->inuse = 0;
+  count(g_count.table_pages, -1);
+  page_free(p);
+}
+
+// Writes entry idx of table t, keeping the table's count of valid entries.
+void set_entry(pte_t* t, unsigned idx, pte_t v) {
+  pte_t old = load(&t[idx]);
+  Page* p = table_page(t);
+  if ((old & kPteValid) && !(v & kPteValid)) --p->inuse;
+  if (!(old & kPteValid) && (v & kPteValid)) ++p->inuse;
+  store(&t[idx], v);
+}
+
+pte_t leaf_bits(unsigned prot, unsigned flags) {
+  pte_t e = kLeafCommon;
+  if (prot & (kUProtRead | kUProtWrite | kUProtExec)) e |= kPteApUser;
+  if (prot & kUProtWrite)
+    e |= kUptSwWrite;
+  else
+    e |= kPteApReadOnly;
+  if (!(prot & kUProtExec)) e |= kPteUxn;
+  if (flags & kUMapShared) e |= kUptSwShared;
+  return e;
+}
+
+unsigned leaf_prot(pte_t e) {
+  if (!(e & kPteApUser)) return kUProtNone;
+  unsigned prot = kUProtRead;
+  if (e & kUptSwWrite) prot |= kUProtWrite;
+  if (!(e & kPteUxn)) prot |= kUProtExec;
+  return prot;
+}
+
+// A private writable page: write-protected whenever another table may map it.
+bool is_cow_candidate(pte_t e) { return (e & kUptSwWrite) && !(e & kUptSwShared); }
+
+// Drops one reference to an L3 table; with the last, its pages' references
+// go too and the table is freed.
+void l3_release(pte_t* t) {
+  Page* tp = table_page(t);
+  if (__atomic_sub_fetch(&tp->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
+  __atomic_store_n(&tp->refcount, 1, __ATOMIC_RELAXED);  // ours alone, as page_free expects
+  for (unsigned i = 0; i < kPtEntries; ++i) {
+    pte_t e = t[i];
+    if (e & kPteValid) page_put(page_of(e));
+  }
+  table_free(t);
+}
+
+// Fills `dst` with the entries of the L3 table `src`: a new reference on every
+// page, and private writable pages write-protected in both (src may be shared:
+// taking write permission away is the one change sharers may make to it).
+void l3_copy_entries(pte_t* dst, pte_t* src) {
+  for (unsigned i = 0; i < kPtEntries; ++i) {
+    pte_t e = load(&src[i]);
+    if (!(e & kPteValid)) continue;
+    page_ref_get(page_of(e));
+    if (is_cow_candidate(e) && !(e & kPteApReadOnly)) {
+      e |= kPteApReadOnly;
+      store(&src[i], e);
+    }
+    dst[i] = e;
+  }
+  table_page(dst)->inuse = table_page(src)->inuse;
+}
+
+// Makes the L3 table behind *l2e this space's own, copying it if it is shared.
+// Returns it, or nullptr when the copy cannot be allocated. APTable stays as it
+// was on a table already exclusive (write permission comes back by a fault).
+pte_t* l3_exclusive(UserPt* pt, pte_t* l2e, uint64_t va) {
+  pte_t d = load(l2e);
+  pte_t* t = table_of(d);
+  if (!(d & kTableApReadOnly) || refs(table_page(t)) == 1) return t;
+  pte_t* copy = table_alloc();
+  if (copy == nullptr) return nullptr;
+  l3_copy_entries(copy, t);
+  // Break before make: no CPU may keep walking the old table for this space.
+  store(l2e, 0);
+  user_tlb_flush_page(va & ~(kL3Span - 1), pt->asid);
+  store(l2e, virt_to_phys(copy) | kTableCommon);
+  publish();
+  count(g_count.unshares);
+  l3_release(t);
+  return copy;
+}
+
+// The table entry of `level` (0-2) covering va, allocating the tables above
+// it; nullptr when a table is missing (alloc false) or cannot be had.
+pte_t* walk_to(UserPt* pt, uint64_t va, unsigned level, bool alloc) {
+  pte_t* t = pt->root;
+  for (unsigned l = 0;; ++l) {
+    pte_t* e = &t[pt_index(va, l)];
+    if (l == level) return e;
+    pte_t d = load(e);
+    if (!(d & kPteValid)) {
+      if (!alloc) return nullptr;
+      pte_t* n = table_alloc();
+      if (n == nullptr) return nullptr;
+      set_entry(t, pt_index(va, l), virt_to_phys(n) | kTableCommon);
+      publish();
+      t = n;
+    } else {
+      t = table_of(d);
+    }
+  }
+}
+
+const pte_t* walk_to_const(const UserPt* pt, uint64_t va, unsigned level) {
+  const pte_t* t = pt->root;
+  for (unsigned l = 0;; ++l) {
+    const pte_t* e = &t[pt_index(va, l)];
+    if (l == level) return e;
+    pte_t d = load(e);
+    if (!(d & kPteValid)) return nullptr;
+    t = table_of(d);
+  }
+}
+
+// A batch of unmapped pages and detached L3 tables whose references may only
+// go once every CPU has dropped its TLB entries for them.
+class Gather {
+ public:
+  explicit Gather(UserPt* pt) : pt_(pt) {}
+  ~Gather() { finish(); }
+
+  void add_page(uint64_t va, Page* p) {
+    if (npages_ == kPages) finish();
+    vas_[npages_] = va;
+    pages_[npages_++] = p;
+  }
+  void add_table(pte_t* t) {
+    if (ntables_ == kTables) finish();
+    tables_[ntables_++] = t;
+  }
+  // An emptied L1 or L2 table (its walk-cache entries go with the ASID flush).
+  void add_upper(pte_t* t) {
+    if (nupper_ == kTables) finish();
+    upper_[nupper_++] = t;
+  }
+  void finish() {
+    if (npages_ == 0 && ntables_ == 0 && nupper_ == 0) return;
+    if (ntables_ != 0 || nupper_ != 0 || npages_ > kPerPageFlushMax) {
+      user_tlb_flush_asid(pt_->asid);
+    } else {
+      for (unsigned i = 0; i < npages_; ++i) user_tlb_flush_leaf(vas_[i], pt_->asid);
+    }
+    for (unsigned i = 0; i < npages_; ++i) page_put(pages_[i]);
+    for (unsigned i = 0; i < ntables_; ++i) l3_release(tables_[i]);
+    for (unsigned i = 0; i < nupper_; ++i) table_free(upper_[i]);
+    npages_ = ntables_ = nupper_ = 0;
+  }
+
+ private:
+  static constexpr unsigned kPages = 64;
+  static constexpr unsigned kTables = 8;
+  static constexpr unsigned kPerPageFlushMax = 16;
+  UserPt* pt_;
+  unsigned npages_ = 0;
+  unsigned ntables_ = 0;
+  unsigned nupper_ = 0;
+  uint64_t vas_[kPages];
+  Page* pages_[kPages];
+  pte_t* tables_[kTables];
+  pte_t* upper_[kTables];
+};
+
+// After an L3 table went: frees the L2 and then L1 table above va if that
+// left them empty (the root stays).
+void prune_upper(UserPt* pt, uint64_t va, Gather& g) {
+  for (unsigned level = 2; level >= 1; --level) {
+    pte_t* above = walk_to(pt, va, level - 1, false);  // the entry pointing at this table
+    if (above == nullptr) return;
+    pte_t* t = table_of(load(above));
+    if (table_page(t)->inuse != 0) return;
+    pte_t* holder = above - pt_index(va, level - 1);
+    set_entry(holder, pt_index(va, level - 1), 0);
+    g.add_upper(t);
+  }
+}
+
+uint64_t chunk_end(uint64_t va, uint64_t end) {
+  uint64_t next = (va | (kL3Span - 1)) + 1;
+  return next < end ? next : end;
+}
+
+// Copies every shared L3 table that [start, end) touches, except those it
+// covers whole when `skip_whole` (unmap drops those as a unit).
+bool make_range_exclusive(UserPt* pt, uint64_t start, uint64_t end, bool skip_whole) {
+  for (uint64_t va = start; va < end; va = chunk_end(va, end)) {
+    pte_t* l2e = walk_to(pt, va, 2, false);
+    if (l2e == nullptr || !(load(l2e) & kPteValid)) continue;
+    bool whole = (va & (kL3Span - 1)) == 0 && chunk_end(va, end) - va == kL3Span;
+    if (whole && skip_whole) continue;
+    if (l3_exclusive(pt, l2e, va) == nullptr) return false;
+  }
+  return true;
+}
+
+void tree_free(pte_t* t, unsigned level) {
+  for (unsigned i = 0; i < kPtEntries; ++i) {
+    pte_t d = t[i];
+    if (!(d & kPteValid)) continue;
+    if (level + 1 == kL3Level)
+      l3_release(table_of(d));
+    else
+      tree_free(table_of(d), level + 1);
+  }
+  table_free(t);
+}
+
+// Copies the tables of levels 1-2 below parent table `pt_tab` into `ch_tab`;
+// L3 tables are shared or copied according to mode.
+bool fork_level(pte_t* pt_tab, pte_t* ch_tab, unsigned level, UptForkMode mode) {
+  for (unsigned i = 0; i < kPtEntries; ++i) {
+    pte_t d = load(&pt_tab[i]);
+    if (!(d & kPteValid)) continue;
+    if (level == 2) {
+      pte_t* t = table_of(d);
+      if (mode == UptForkMode::kShareTables) {
+        page_ref_get(table_page(t));
+        d |= kTableApReadOnly;
+        store(&pt_tab[i], d);
+        set_entry(ch_tab, i, d);
+        count(g_count.tables_shared);
+      } else {
+        pte_t* copy = table_alloc();
+        if (copy == nullptr) return false;
+        l3_copy_entries(copy, t);
+        set_entry(ch_tab, i, virt_to_phys(copy) | kTableCommon);
+        count(g_count.tables_copied);
+      }
+      continue;
+    }
+    pte_t* n = table_alloc();
+    if (n == nullptr) return false;
+    set_entry(ch_tab, i, virt_to_phys(n) | kTableCommon);
+    if (!fork_level(table_of(d), n, level + 1, mode)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+UptStatus upt_create(UserPt* pt) {
+  uint16_t asid;
+  if (!asid_alloc(&asid)) return UptStatus::kNoMemory;
+  pte_t* root = table_alloc();
+  if (root == nullptr) {
+    asid_free(asid);
+    return UptStatus::kNoMemory;
+  }
+  pt->root = root;
+  pt->asid = asid;
+  return UptStatus::kOk;
+}
+
+void upt_destroy(UserPt* pt) {
+  if (pt->root == nullptr) return;
+  // No CPU has this space loaded any more (the VM saw to it); the flush in
+  // asid_free drops what the TLBs and walk caches still hold for it before a
+  // single table goes back to the allocator.
+  asid_free(pt->asid);
+  tree_free(pt->root, 0);
+  pt->root = nullptr;
+  pt->asid = 0;
+}
+
+paddr_t upt_root_phys(const UserPt* pt) { return virt_to_phys(pt->root); }
+
+UptStatus upt_map(UserPt* pt, uint64_t va, Page* page, unsigned prot, unsigned flags) {
+  KASSERT(va < kUserVaTop && (va & (kPageSize - 1)) == 0);
+  pte_t* l2e = walk_to(pt, va, 2, true);
+  if (l2e == nullptr) return UptStatus::kNoMemory;
+  pte_t* t;
+  if (!(load(l2e) & kPteValid)) {
+    t = table_alloc();
+    if (t == nullptr) return UptStatus::kNoMemory;
+    pte_t* l2 = l2e - pt_index(va, 2);
+    set_entry(l2, pt_index(va, 2), virt_to_phys(t) | kTableCommon);
+  } else {
+    t = l3_exclusive(pt, l2e, va);
+    if (t == nullptr) return UptStatus::kNoMemory;
+  }
+  unsigned idx = pt_index(va, kL3Level);
+  if (load(&t[idx]) & kPteValid) return UptStatus::kExists;
+  set_entry(t, idx, page_to_phys(page) | leaf_bits(prot, flags));
+  publish();
+  count(g_count.maps);
+  return UptStatus::kOk;
+}
+
+UptStatus upt_unmap(UserPt* pt, uint64_t start, uint64_t end) {
+  KASSERT(start <= end && end <= kUserVaTop);
+  if (!make_range_exclusive(pt, start, end, true)) return UptStatus::kNoMemory;
+  Gather g(pt);
+  for (uint64_t va = start; va < end;) {
+    uint64_t next = chunk_end(va, end);
+    pte_t* l2e = walk_to(pt, va, 2, false);
+    if (l2e == nullptr || !(load(l2e) & kPteValid)) {
+      va = next;
+      continue;
+    }
+    pte_t* l2 = l2e - pt_index(va, 2);
+    pte_t* t = table_of(load(l2e));
+    bool detached = false;
+    if ((va & (kL3Span - 1)) == 0 && next - va == kL3Span) {
+      set_entry(l2, pt_index(va, 2), 0);  // the whole table goes
+      g.add_table(t);
+      detached = true;
+    } else {
+      for (uint64_t a = va; a < next; a += kPageSize) {
+        unsigned idx = pt_index(a, kL3Level);
+        pte_t e = load(&t[idx]);
+        if (!(e & kPteValid)) continue;
+        set_entry(t, idx, 0);
+        g.add_page(a, page_of(e));
+      }
+      if (table_page(t)->inuse == 0) {
+        set_entry(l2, pt_index(va, 2), 0);
+        g.add_table(t);
+        detached = true;
+      }
+    }
+    if (detached) prune_upper(pt, va, g);
+    va = next;
+  }
+  g.finish();
+  return UptStatus::kOk;
+}
+
+UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot) {
+  KASSERT(start <= end && end <= kUserVaTop);
+  if (!make_range_exclusive(pt, start, end, false)) return UptStatus::kNoMemory;
+  uint64_t changed = 0;
+  for (uint64_t va = start; va < end;) {
+    uint64_t next = chunk_end(va, end);
+    pte_t* l2e = walk_to(pt, va, 2, false);
+    if (l2e == nullptr || !(load(l2e) & kPteValid)) {
+      va = next;
+      continue;
+    }
+    pte_t* t = table_of(load(l2e));
+    for (uint64_t a = va; a < next; a += kPageSize) {
+      unsigned idx = pt_index(a, kL3Level);
+      pte_t e = load(&t[idx]);
+      if (!(e & kPteValid)) continue;
+      pte_t n = pte_addr(e) | leaf_bits(prot, (e & kUptSwShared) ? kUMapShared : 0u);
+      // A private page another table still maps stays write-protected (COW).
+      if (is_cow_candidate(n) && refs(page_of(e)) > 1) n |= kPteApReadOnly;
+      if (n != e) {
+        store(&t[idx], n);
+        ++changed;
+      }
+    }
+    va = next;
+  }
+  if (changed != 0) user_tlb_flush_asid(pt->asid);
+  return UptStatus::kOk;
+}
+
+UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
+  if (va >= kUserVaTop) return UptFault::kNotMapped;
+  pte_t* l2e = walk_to(pt, va, 2, false);
+  if (l2e == nullptr) return UptFault::kNotMapped;
+  pte_t d = load(l2e);
+  if (!(d & kPteValid)) return UptFault::kNotMapped;
+  pte_t* t = table_of(d);
+  unsigned idx = pt_index(va, kL3Level);
+  pte_t e = load(&t[idx]);
+  if (!(e & kPteValid)) return UptFault::kNotMapped;
+
+  uint64_t page_va = va & ~(kPageSize - 1);
+  unsigned prot = leaf_prot(e);
+  bool allowed = access == UptAccess::kRead    ? (prot & kUProtRead) != 0
+                 : access == UptAccess::kExec ? (prot & kUProtExec) != 0
+                                               : (prot & kUProtWrite) != 0;
+  if (!allowed) return UptFault::kDenied;
+  if (access != UptAccess::kWrite) {
+    // Reads and fetches of a valid, permitted page only fault on stale entries.
+    user_tlb_flush_local(page_va, pt->asid);
+    count(g_count.spurious);
+    return UptFault::kResolved;
+  }
+
+  if (d & kTableApReadOnly) {
+    if (refs(table_page(t)) > 1) {
+      t = l3_exclusive(pt, l2e, va);
+      if (t == nullptr) return UptFault::kNoMemory;
+    } else {
+      // Every other sharer is gone: the table is ours again as it stands.
+      store(l2e, d & ~kTableApReadOnly);
+      count(g_count.claims);
+    }
+    e = load(&t[idx]);
+  }
+  if (!(e & kPteApReadOnly)) {
+    user_tlb_flush_local(page_va, pt->asid);
+    count(g_count.spurious);
+    return UptFault::kResolved;
+  }
+  Page* old = page_of(e);
+  if ((e & kUptSwShared) || refs(old) == 1) {
+    // Sole owner (or a shared mapping): write permission back, same page.
+    store(&t[idx], e & ~kPteApReadOnly);
+    publish();
+    user_tlb_flush_local(page_va, pt->asid);
+    count(g_count.cow_reuses);
+    return UptFault::kResolved;
+  }
+  Page* copy = page_alloc(0, PageUse::User);
+  if (copy == nullptr) return UptFault::kNoMemory;
+  arch_page_copy(page_to_virt(copy), page_to_virt(old));
+  // Break before make: the old translation is gone from every CPU before the
+  // new one appears, so no CPU writes the old page through a stale entry.
+  store(&t[idx], 0);
+  user_tlb_flush_leaf(page_va, pt->asid);
+  store(&t[idx], page_to_phys(copy) | (e & ~(kPteAddrMask | kPteApReadOnly)));
+  publish();
+  page_put(old);
+  count(g_count.cow_copies);
+  return UptFault::kResolved;
+}
+
+UptStatus upt_fork(UserPt* parent, UserPt* child, UptForkMode mode) {
+  bool ok = fork_level(parent->root, child->root, 0, mode);
+  // Write permission was taken from the parent (APTable or page entries).
+  user_tlb_flush_asid(parent->asid);
+  return ok ? UptStatus::kOk : UptStatus::kNoMemory;
+}
+
+Page* upt_lookup(const UserPt* pt, uint64_t va, unsigned* prot, bool* writable) {
+  if (va >= kUserVaTop) return nullptr;
+  const pte_t* l2e = walk_to_const(pt, va, 2);
+  if (l2e == nullptr) return nullptr;
+  pte_t d = load(l2e);
+  if (!(d & kPteValid)) return nullptr;
+  pte_t e = load(&table_of(d)[pt_index(va, kL3Level)]);
+  if (!(e & kPteValid)) return nullptr;
+  if (prot) *prot = leaf_prot(e);
+  if (writable) *writable = !(d & kTableApReadOnly) && !(e & kPteApReadOnly);
+  return page_of(e);
+}
+
+UptStats upt_stats() {
+  UptStats s;
+  s.table_pages = __atomic_load_n(&g_count.table_pages, __ATOMIC_RELAXED);
+  s.tables_shared = __atomic_load_n(&g_count.tables_shared, __ATOMIC_RELAXED);
+  s.tables_copied = __atomic_load_n(&g_count.tables_copied, __ATOMIC_RELAXED);
+  s.unshares = __atomic_load_n(&g_count.unshares, __ATOMIC_RELAXED);
+  s.claims = __atomic_load_n(&g_count.claims, __ATOMIC_RELAXED);
+  s.cow_copies = __atomic_load_n(&g_count.cow_copies, __ATOMIC_RELAXED);
+  s.cow_reuses = __atomic_load_n(&g_count.cow_reuses, __ATOMIC_RELAXED);
+  s.spurious = __atomic_load_n(&g_count.spurious, __ATOMIC_RELAXED);
+  s.maps = __atomic_load_n(&g_count.maps, __ATOMIC_RELAXED);
+  return s;
+}
+
+#ifdef TINE_KERNEL
+namespace {
+constexpr uint64_t kTcrEpd0 = uint64_t{1} << 7;
+alignas(4096) pte_t g_empty_root[kPtEntries];  // ASID 0's table: nothing mapped
+}  // namespace
+
+void user_ttbr0_load(paddr_t root, uint16_t asid) {
+  write_sysreg(ttbr0_el1, root | (uint64_t{asid} << 48));
+  isb();
+  uint64_t tcr = read_sysreg(tcr_el1);
+  if (tcr & kTcrEpd0) {
+    write_sysreg(tcr_el1, tcr & ~kTcrEpd0);
+    isb();
+  }
+}
+
+void user_ttbr0_unload() {
+  write_sysreg(ttbr0_el1, virt_to_phys(g_empty_root));
+  isb();
+}
+#endif
+
+}  // namespace arch

@@ -1,0 +1,186 @@
+/* User-memory access with fault recovery, and whole-page copy and clear.
+ *
+ * Every instruction between uaccess_text_start and uaccess_text_end may fault on
+ * a user address; the EL1 fault path (arch/uaccess.h) first lets the VM resolve
+ * the fault and retries, otherwise it resumes at uaccess_fixup, which returns
+ * -EFAULT. The routines are leaves that keep SP and LR, so the fixup can return
+ * straight to their caller. General registers only (the FP/SIMD file may hold a
+ * user thread's state).
+ */
+#define EFAULT 14
+
+        .text
+        .balign 64
+        .globl uaccess_text_start
+uaccess_text_start:
+
+/* long arch_copy_from_user(void* dst x0, const void* usrc x1, size_t n x2) */
+        .globl arch_copy_from_user
+arch_copy_from_user:
+1:      cmp     x2, #64
+        b.lo    2f
+        ldtr    x3, [x1]
+        ldtr    x4, [x1, #8]
+        ldtr    x5, [x1, #16]
+        ldtr    x6, [x1, #24]
+        ldtr    x7, [x1, #32]
+        ldtr    x8, [x1, #40]
+        ldtr    x9, [x1, #48]
+        ldtr    x10, [x1, #56]
+        stp     x3, x4, [x0]
+        stp     x5, x6, [x0, #16]
+        stp     x7, x8, [x0, #32]
+        stp     x9, x10, [x0, #48]
+        add     x0, x0, #64
+        add     x1, x1, #64
+        sub     x2, x2, #64
+        b       1b
+2:      cmp     x2, #8
+        b.lo    3f
+        ldtr    x3, [x1]
+        str     x3, [x0], #8
+        add     x1, x1, #8
+        sub     x2, x2, #8
+        b       2b
+3:      cbz     x2, 4f
+        ldtrb   w3, [x1]
+        strb    w3, [x0], #1
+        add     x1, x1, #1
+        sub     x2, x2, #1
+        b       3b
+4:      mov     x0, #0
+        ret
+
+/* long arch_copy_to_user(void* udst x0, const void* src x1, size_t n x2) */
+        .globl arch_copy_to_user
+arch_copy_to_user:
+1:      cmp     x2, #64
+        b.lo    2f
+        ldp     x3, x4, [x1]
+        ldp     x5, x6, [x1, #16]
+        ldp     x7, x8, [x1, #32]
+        ldp     x9, x10, [x1, #48]
+        sttr    x3, [x0]
+        sttr    x4, [x0, #8]
+        sttr    x5, [x0, #16]
+        sttr    x6, [x0, #24]
+        sttr    x7, [x0, #32]
+        sttr    x8, [x0, #40]
+        sttr    x9, [x0, #48]
+        sttr    x10, [x0, #56]
+        add     x0, x0, #64
+        add     x1, x1, #64
+        sub     x2, x2, #64
+        b       1b
+2:      cmp     x2, #8
+        b.lo    3f
+        ldr     x3, [x1], #8
+        sttr    x3, [x0]
+        add     x0, x0, #8
+        sub     x2, x2, #8
+        b       2b
+3:      cbz     x2, 4f
+        ldrb    w3, [x1], #1
+        sttrb   w3, [x0]
+        add     x0, x0, #1
+        sub     x2, x2, #1
+        b       3b
+4:      mov     x0, #0
+        ret
+
+/* long arch_strncpy_from_user(char* dst x0, const char* usrc x1, size_t n x2) */
+        .globl arch_strncpy_from_user
+arch_strncpy_from_user:
+        mov     x4, #0                          /* length so far */
+1:      cmp     x4, x2
+        b.hs    2f
+        ldtrb   w3, [x1]
+        strb    w3, [x0, x4]
+        cbz     w3, 2f
+        add     x1, x1, #1
+        add     x4, x4, #1
+        b       1b
+2:      mov     x0, x4
+        ret
+
+        .globl uaccess_fixup
+uaccess_fixup:
+        mov     x0, #-EFAULT
+        ret
+
+        .globl uaccess_text_end
+uaccess_text_end:
+
+/* void arch_page_copy(void* dst x0, const void* src x1): 4 KiB, 128 bytes a turn. */
+        .balign 64
+        .globl arch_page_copy
+arch_page_copy:
+        mov     x2, #(4096 / 128)
+1:      ldp     x3, x4, [x1]
+        ldp     x5, x6, [x1, #16]
+        ldp     x7, x8, [x1, #32]
+        ldp     x9, x10, [x1, #48]
+        stp     x3, x4, [x0]
+        stp     x5, x6, [x0, #16]
+        stp     x7, x8, [x0, #32]
+        stp     x9, x10, [x0, #48]
+        ldp     x3, x4, [x1, #64]
+        ldp     x5, x6, [x1, #80]
+        ldp     x7, x8, [x1, #96]
+        ldp     x9, x10, [x1, #112]
+        stp     x3, x4, [x0, #64]
+        stp     x5, x6, [x0, #80]
+        stp     x7, x8, [x0, #96]
+        stp     x9, x10, [x0, #112]
+        add     x1, x1, #128
+        add     x0, x0, #128
+        subs    x2, x2, #1
+        b.ne    1b
+        ret
+
+/* void arch_page_zero(void* dst x0): DC ZVA by the block size DCZID_EL0 gives,
+   or stores of zero when DC ZVA is prohibited. */
+        .globl arch_page_zero
+arch_page_zero:
+        add     x3, x0, #4096
+        mrs     x1, dczid_el0
+        tbnz    x1, #4, 2f
+        and     x1, x1, #0xf
+        mov     x2, #4
+        lsl     x2, x2, x1                      /* block bytes = 4 << BS */
+1:      dc      zva, x0
+        add     x0, x0, x2
+        cmp     x0, x3
+        b.lo    1b
+        ret
+2:      stp     xzr, xzr, [x0]
+        stp     xzr, xzr, [x0, #16]
+        stp     xzr, xzr, [x0, #32]
+        stp     xzr, xzr, [x0, #48]
+        add     x0, x0, #64
+        cmp     x0, x3
+        b.lo    2b
+        ret
+
+/* void arch_icache_sync(const void* kva x0, size_t len x1): makes instructions
+   just written through the linear map visible to instruction fetch (Cortex-A72
+   has neither CTR_EL0.IDC nor DIC): clean the data lines to the point of
+   unification, then invalidate the instruction caches of every CPU. */
+        .globl arch_icache_sync
+arch_icache_sync:
+        mrs     x2, ctr_el0
+        ubfx    x2, x2, #16, #4                 /* DminLine: log2 words */
+        mov     x3, #4
+        lsl     x3, x3, x2                      /* smallest data line, bytes */
+        add     x1, x0, x1
+        sub     x4, x3, #1
+        bic     x0, x0, x4
+1:      dc      cvau, x0
+        add     x0, x0, x3
+        cmp     x0, x1
+        b.lo    1b
+        dsb     ish
+        ic      ialluis
+        dsb     ish
+        isb
+        ret

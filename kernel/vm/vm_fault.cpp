@@ -1,0 +1,91 @@
+// Page faults on user addresses, and the loader's writes into a new space.
+#include <arch/user_mmu.h>
+
+#include "kernel/lib/string.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/vm/layout.h"
+#include "kernel/vm/vm_stats.h"
+#include "kernel/vm/vmspace.h"
+
+#ifdef TINE_KERNEL
+extern "C" void arch_icache_sync(const void* kva, size_t len);
+#else
+inline void arch_icache_sync(const void*, size_t) {}
+#endif
+
+namespace {
+
+bool access_allowed(unsigned prot, arch::UptAccess access) {
+  switch (access) {
+    case arch::UptAccess::kRead: return (prot & arch::kUProtRead) != 0;
+    case arch::UptAccess::kWrite: return (prot & arch::kUProtWrite) != 0;
+    case arch::UptAccess::kExec: return (prot & arch::kUProtExec) != 0;
+  }
+  return false;
+}
+
+// A fresh page for va in region r, with the reference the page table will own.
+Page* new_page_for(VmRegion* r, uint64_t va) {
+  if (r->shared) return anon_get_page(r->obj, r->obj_pgoff + (va - r->start) / kPageSize);
+  Page* p = page_alloc(0, PageUse::User);
+  if (p == nullptr) return nullptr;
+  arch_page_zero(page_to_virt(p));
+  vm_count(g_vm_count.zero_fills);
+  return p;
+}
+
+// Maps a fresh page at va (vm->lock held); the page comes back through *out.
+VmFault fill_locked(Vmspace* vm, VmRegion* r, uint64_t va, Page** out) {
+  Page* p = new_page_for(r, va);
+  if (p == nullptr) return VmFault::kNoMemory;
+  arch::UptStatus st = arch::upt_map(&vm->pt, va, p, r->prot, r->shared ? arch::kUMapShared : 0u);
+  if (st != arch::UptStatus::kOk) {
+    page_put(p);
+    return st == arch::UptStatus::kNoMemory ? VmFault::kNoMemory : VmFault::kOk;
+  }
+  if (out) *out = p;
+  return VmFault::kOk;
+}
+
+}  // namespace
+
+VmFault vm_fault(Vmspace* vm, uint64_t va, arch::UptAccess access) {
+  __atomic_add_fetch(&vm->faults, 1, __ATOMIC_RELAXED);
+  vm_count(g_vm_count.faults);
+  SpinGuard g(vm->lock);
+  switch (arch::upt_fault(&vm->pt, va, access)) {
+    case arch::UptFault::kResolved: return VmFault::kOk;
+    case arch::UptFault::kDenied: return VmFault::kAccess;
+    case arch::UptFault::kNoMemory: return VmFault::kNoMemory;
+    case arch::UptFault::kNotMapped: break;
+  }
+  VmRegion* r = vm->regions.find(va);
+  if (r == nullptr || r->kind == RegionKind::kGuard) return VmFault::kNoEntry;
+  if (!access_allowed(r->prot, access)) return VmFault::kAccess;
+  return fill_locked(vm, r, page_round_down(va), nullptr);
+}
+
+int vm_write(Vmspace* vm, uint64_t va, const void* src, size_t n, bool exec) {
+  const uint8_t* s = static_cast<const uint8_t*>(src);
+  SpinGuard g(vm->lock);
+  while (n > 0) {
+    uint64_t page_va = page_round_down(va);
+    size_t off = va - page_va;
+    size_t chunk = kPageSize - off < n ? kPageSize - off : n;
+    Page* p = arch::upt_lookup(&vm->pt, page_va);
+    if (p == nullptr) {
+      VmRegion* r = vm->regions.find(page_va);
+      if (r == nullptr || r->kind == RegionKind::kGuard) return -EFAULT;
+      VmFault f = fill_locked(vm, r, page_va, &p);
+      if (f != VmFault::kOk) return -ENOMEM;
+    }
+    // A new space: nothing is shared yet, so the page is written in place.
+    uint8_t* dst = static_cast<uint8_t*>(page_to_virt(p)) + off;
+    tine_memcpy(dst, s, chunk);
+    if (exec) arch_icache_sync(dst, chunk);
+    va += chunk;
+    s += chunk;
+    n -= chunk;
+  }
+  return 0;
+}

@@ -1,0 +1,106 @@
+// Vmspace life cycle and vm_fork.
+#include "kernel/vm/vmspace.h"
+
+#include <new>
+
+#include "kernel/console/kprintf.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/panic.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/vm/layout.h"
+#include "kernel/vm/vm_lock_ranks.h"
+#include "kernel/vm/vm_stats.h"
+
+namespace {
+LockClass g_vmspace_class{"vmspace", kRankVmspace};
+arch::UptForkMode g_fork_mode = arch::UptForkMode::kShareTables;
+}  // namespace
+
+VmCounters g_vm_count;
+
+Vmspace* vmspace_create() {
+  void* mem = kmalloc(sizeof(Vmspace), M_VMSPACE, M_WAITOK | M_ZERO);
+  if (mem == nullptr) return nullptr;
+  Vmspace* vm = new (mem) Vmspace(g_vmspace_class);
+  if (arch::upt_create(&vm->pt) != arch::UptStatus::kOk) {
+    vm->~Vmspace();
+    kfree(mem, M_VMSPACE);
+    return nullptr;
+  }
+  vm->refs = 1;
+  vm_count(g_vm_count.spaces_live);
+  vm_count(g_vm_count.spaces_created);
+  return vm;
+}
+
+void vmspace_hold(Vmspace* vm) {
+  uint32_t was = __atomic_fetch_add(&vm->refs, 1, __ATOMIC_RELAXED);
+  KASSERT(was != 0);
+}
+
+uint32_t vmspace_refs(const Vmspace* vm) { return __atomic_load_n(&vm->refs, __ATOMIC_RELAXED); }
+
+void vmspace_release(Vmspace* vm) {
+  uint32_t left = __atomic_sub_fetch(&vm->refs, 1, __ATOMIC_ACQ_REL);
+  if (left + 1 == 0) panic("vmspace_release: %p had no references", static_cast<void*>(vm));
+  if (left != 0) return;
+  // Nobody runs in it any more, but CPUs may still have it loaded lazily.
+  vmspace_unload_everywhere(vm);
+  VmRegion* chain = vm->regions.unlink_all();
+  arch::upt_destroy(&vm->pt);
+  region_free_chain(chain);
+  vm->~Vmspace();
+  kfree(vm, M_VMSPACE);
+  vm_count(g_vm_count.spaces_live, -1);
+}
+
+void vm_set_fork_mode(arch::UptForkMode mode) {
+  __atomic_store_n(&g_fork_mode, mode, __ATOMIC_RELAXED);
+}
+arch::UptForkMode vm_fork_mode() { return __atomic_load_n(&g_fork_mode, __ATOMIC_RELAXED); }
+
+VmForkResult vm_fork(Vmspace* parent, int flags) {
+  if (flags & kRfMem) {
+    vmspace_hold(parent);
+    return {parent, 0};
+  }
+  Vmspace* child = vmspace_create();
+  if (child == nullptr) return {nullptr, -ENOMEM};
+  bool ok;
+  {
+    SpinGuard g(parent->lock);
+    ok = child->regions.copy_from(parent->regions) &&
+         arch::upt_fork(&parent->pt, &child->pt, vm_fork_mode()) == arch::UptStatus::kOk;
+    child->brk_base = parent->brk_base;
+    child->brk = parent->brk;
+  }
+  if (!ok) {
+    vmspace_release(child);
+    return {nullptr, -ENOMEM};
+  }
+  vm_count(g_vm_count.forks);
+  return {child, 0};
+}
+
+VmStats vm_stats() {
+  VmStats s;
+  s.spaces_live = vm_read(g_vm_count.spaces_live);
+  s.spaces_created = vm_read(g_vm_count.spaces_created);
+  s.regions_live = region_live_count();
+  s.anon_objects_live = anon_live_objects();
+  s.faults = vm_read(g_vm_count.faults);
+  s.zero_fills = vm_read(g_vm_count.zero_fills);
+  s.forks = vm_read(g_vm_count.forks);
+  return s;
+}
+
+void vm_dump(Vmspace* vm) {
+  SpinGuard g(vm->lock);
+  kprintf("vmspace %p: asid %u, %u regions, brk %#lx-%#lx\n", static_cast<void*>(vm),
+          static_cast<unsigned>(vm->pt.asid), vm->regions.count(), vm->brk_base, vm->brk);
+  for (const VmRegion* r = vm->regions.first(); r; r = r->next)
+    kprintf("  %012lx-%012lx %c%c%c %s %s\n", r->start, r->end,
+            (r->prot & arch::kUProtRead) ? 'r' : '-', (r->prot & arch::kUProtWrite) ? 'w' : '-',
+            (r->prot & arch::kUProtExec) ? 'x' : '-', r->shared ? "shared" : "private",
+            region_kind_name(r->kind));
+}

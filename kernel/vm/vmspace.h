@@ -1,0 +1,114 @@
+// Address spaces. A Vmspace is what a process runs in: its map entries
+// (regions), its page tables with their ASID, and its heap break. It is
+// reference counted: every process holds one reference, and processes made by
+// rfork(RFMEM) (vfork, threads sharing memory) hold the same one. The last
+// release tears everything down: pages, tables, ASID.
+//
+// The fork path (fork1 -> vm_fork, as in DragonFly) gets the child's space from
+// vm_fork(parent, flags): the parent's own, held once more, under RFMEM, else a
+// copy-on-write copy. A thread runs user code in a space after
+// vmspace_activate() on its CPU; copyin/copyout (kernel/vm/copy.h) and the
+// return to EL0 make sure the running thread's space is the loaded one.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/user_pt.h>
+
+#include "kernel/sync/spinlock.h"
+#include "kernel/vm/region.h"
+
+// DragonFly's rfork flag that shares the address space (sys/unistd.h).
+inline constexpr int kRfMem = 1 << 5;
+
+struct Vmspace {
+  uint32_t refs;          // holders: processes (atomic)
+  SpinLock lock;          // guards everything below but loaded_on and the counters
+  arch::UserPt pt;
+  RegionMap regions;
+  uint64_t brk_base;      // start of the heap (page-aligned); 0 until exec sets it
+  uint64_t brk;           // the break: the heap is [brk_base, page_round_up(brk))
+  uint32_t loaded_on;     // CPUs with these tables in TTBR0 (atomic bit mask)
+  uint64_t faults;        // page faults handled in this space (atomic)
+
+  explicit Vmspace(LockClass& cls) : lock(cls) {}
+};
+
+// An empty space (page tables and an ASID, no regions) with one reference, or nullptr.
+[[nodiscard]] Vmspace* vmspace_create();
+void vmspace_hold(Vmspace* vm);
+// Drops a reference; the last one unloads the space from every CPU and frees it.
+void vmspace_release(Vmspace* vm);
+uint32_t vmspace_refs(const Vmspace* vm);
+
+struct VmForkResult {
+  Vmspace* vm;  // the child's space (the parent's under RFMEM), or nullptr
+  int error;    // 0 or -errno
+};
+// The child's address space for a fork with rfork flags `flags`.
+[[nodiscard]] VmForkResult vm_fork(Vmspace* parent, int flags);
+
+// How vm_fork copies page tables (a benchmark switch; share is the default).
+void vm_set_fork_mode(arch::UptForkMode mode);
+arch::UptForkMode vm_fork_mode();
+
+// Loads vm's tables on this CPU (nullptr: none). Cheap when already loaded.
+void vmspace_activate(Vmspace* vm);
+// The space loaded on this CPU (meaningful with preemption off).
+Vmspace* vmspace_loaded();
+// Makes sure no CPU still has vm loaded (IPIs the others). IRQs enabled.
+void vmspace_unload_everywhere(Vmspace* vm);
+
+// The running thread's space (the process layer provides it), or nullptr for a
+// kernel thread.
+Vmspace* curvmspace();
+
+// --- Mappings. Each takes vm->lock; results are 0 or -errno. ---
+
+enum class VmFault : uint8_t {
+  kOk,        // retry the access
+  kNoEntry,   // no mapping there (SIGSEGV, SEGV_MAPERR)
+  kAccess,    // the mapping forbids the access (SIGSEGV, SEGV_ACCERR)
+  kNoMemory,  // could not allocate (the process is killed: SIGBUS here)
+};
+// Resolves a fault at va: demand-zero, shared-object page, copy-on-write.
+[[nodiscard]] VmFault vm_fault(Vmspace* vm, uint64_t va, arch::UptAccess access);
+
+// A region [start, start + len) of `kind` where nothing is mapped yet.
+[[nodiscard]] int vm_map_fixed(Vmspace* vm, uint64_t start, uint64_t len, unsigned prot,
+                               RegionKind kind, bool shared);
+// Writes bytes into vm at va (mapped by vm_map_fixed, whatever its protection),
+// allocating its pages; for the loader, before any thread runs in vm.
+[[nodiscard]] int vm_write(Vmspace* vm, uint64_t va, const void* src, size_t n, bool exec);
+// Starts the heap at base (page-aligned), empty.
+void vm_set_heap(Vmspace* vm, uint64_t base);
+
+// mmap flags understood (Linux values).
+enum : unsigned {
+  kMapShared = 0x01,
+  kMapPrivate = 0x02,
+  kMapFixed = 0x10,
+  kMapAnonymous = 0x20,
+  kMapFixedNoReplace = 0x100000,
+};
+// Anonymous mmap; *out gets the address.
+[[nodiscard]] int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot,
+                          unsigned flags, uint64_t* out);
+[[nodiscard]] int vm_munmap(Vmspace* vm, uint64_t addr, uint64_t len);
+[[nodiscard]] int vm_mprotect(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot);
+// Linux brk: sets the break when it can, and returns the break in force.
+uint64_t vm_brk(Vmspace* vm, uint64_t new_brk);
+
+// Counters of the whole VM, for the debug syscall and the tests.
+struct VmStats {
+  uint64_t spaces_live;
+  uint64_t spaces_created;
+  uint64_t regions_live;
+  uint64_t anon_objects_live;
+  uint64_t faults;
+  uint64_t zero_fills;
+  uint64_t forks;
+};
+VmStats vm_stats();
+
+// Prints the regions of vm (debugging).
+void vm_dump(Vmspace* vm);

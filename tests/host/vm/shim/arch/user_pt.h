@@ -1,0 +1,2 @@
+#pragma once
+#include "arch/aarch64/include/arch/user_pt.h"

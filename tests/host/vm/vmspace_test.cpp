@@ -1,0 +1,265 @@
+// Address spaces as the system calls use them: mmap/munmap/mprotect/brk
+// semantics, demand-zero faults, vm_fork with private and shared mappings,
+// and that a space's release gives everything back.
+#include <gtest/gtest.h>
+
+#include "arch/aarch64/mmu/asid.h"
+#include "kernel/vm/layout.h"
+#include "kernel/vm/vmspace.h"
+#include "tests/host/vm/vm_host_env.h"
+
+namespace {
+
+using arch::UptAccess;
+constexpr unsigned RW = 3;
+
+class VmspaceTest : public VmArena {
+ protected:
+  void SetUp() override {
+    VmArena::SetUp();
+    base_ = settled_page_stats();
+    vm_ = vmspace_create();
+    ASSERT_NE(vm_, nullptr);
+  }
+  void TearDown() override {
+    if (vm_) vmspace_release(vm_);
+    expect_same_pages(base_, settled_page_stats());
+    EXPECT_EQ(arch::asid_stats().in_use, 0u);
+    EXPECT_EQ(region_live_count(), 0u);
+    EXPECT_EQ(anon_live_objects(), 0u);
+    VmArena::TearDown();
+  }
+  // A user store: fault first if the tables refuse it, as the CPU would.
+  bool store(Vmspace* vm, uint64_t va, uint64_t v) {
+    for (int i = 0; i < 3; ++i) {
+      if (pt_store_nofault(vm, va, v)) return true;
+      if (vm_fault(vm, va, UptAccess::kWrite) != VmFault::kOk) return false;
+    }
+    return false;
+  }
+  bool load(Vmspace* vm, uint64_t va, uint64_t* v) {
+    for (int i = 0; i < 3; ++i) {
+      if (pt_load(&vm->pt, va, v)) return true;
+      if (vm_fault(vm, va, UptAccess::kRead) != VmFault::kOk) return false;
+    }
+    return false;
+  }
+  static bool pt_store_nofault(Vmspace* vm, uint64_t va, uint64_t v) {
+    bool writable = false;
+    Page* p = arch::upt_lookup(&vm->pt, va, nullptr, &writable);
+    if (!p || !writable) return false;
+    *reinterpret_cast<uint64_t*>(static_cast<uint8_t*>(page_to_virt(p)) + (va & 4095)) = v;
+    return true;
+  }
+  uint64_t mmap(uint64_t len, unsigned prot, unsigned flags, uint64_t addr = 0) {
+    uint64_t out = 0;
+    EXPECT_EQ(vm_mmap(vm_, addr, len, prot, flags, &out), 0);
+    return out;
+  }
+
+  PageStats base_;
+  Vmspace* vm_ = nullptr;
+};
+
+TEST_F(VmspaceTest, MmapIsDemandZeroAndMunmapGivesBack) {
+  uint64_t a = mmap(10 * kPageSize, RW, kMapPrivate | kMapAnonymous);
+  ASSERT_NE(a, 0u);
+  EXPECT_LE(a + 10 * kPageSize, kMmapTop);
+  uint64_t v = 1;
+  ASSERT_TRUE(load(vm_, a + 5 * kPageSize, &v));
+  EXPECT_EQ(v, 0u);
+  ASSERT_TRUE(store(vm_, a, 77));
+  uint64_t user_before = page_stats_used(page_stats(), PageUse::User);
+  EXPECT_EQ(vm_munmap(vm_, a + 2 * kPageSize, 8 * kPageSize), 0);  // pages 2-9: one was touched
+  EXPECT_EQ(page_stats_used(page_stats(), PageUse::User), user_before - 1);
+  EXPECT_EQ(vm_fault(vm_, a + 5 * kPageSize, UptAccess::kRead), VmFault::kNoEntry);
+  ASSERT_TRUE(load(vm_, a, &v));
+  EXPECT_EQ(v, 77u);
+  EXPECT_EQ(vm_->regions.count(), 1u);
+}
+
+TEST_F(VmspaceTest, MmapArguments) {
+  uint64_t out;
+  EXPECT_EQ(vm_mmap(vm_, 0, 0, RW, kMapPrivate | kMapAnonymous, &out), -EINVAL);
+  EXPECT_EQ(vm_mmap(vm_, 0, 4096, 8, kMapPrivate | kMapAnonymous, &out), -EINVAL);
+  EXPECT_EQ(vm_mmap(vm_, 0, 4096, RW, kMapAnonymous, &out), -EINVAL);
+  EXPECT_EQ(vm_mmap(vm_, 0, 4096, RW, kMapPrivate, &out), -ENODEV);
+  EXPECT_EQ(vm_mmap(vm_, 0x10001, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixed, &out), -EINVAL);
+  EXPECT_EQ(vm_mmap(vm_, 0x1000, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixed, &out), -EINVAL);
+  // A free hint is taken as is; MAP_FIXED replaces; FIXED_NOREPLACE refuses.
+  uint64_t h = mmap(4096, RW, kMapPrivate | kMapAnonymous, 0x20000000);
+  EXPECT_EQ(h, 0x20000000u);
+  ASSERT_TRUE(store(vm_, h, 5));
+  EXPECT_EQ(vm_mmap(vm_, h, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixedNoReplace, &out), -EEXIST);
+  EXPECT_EQ(mmap(4096, 1, kMapPrivate | kMapAnonymous | kMapFixed, h), h);
+  uint64_t v = 9;
+  ASSERT_TRUE(load(vm_, h, &v));
+  EXPECT_EQ(v, 0u);  // a new mapping
+  EXPECT_EQ(vm_fault(vm_, h, UptAccess::kWrite), VmFault::kAccess);
+  EXPECT_EQ(vm_munmap(vm_, h + 1, 4096), -EINVAL);
+  EXPECT_EQ(vm_munmap(vm_, h, 0), -EINVAL);
+  EXPECT_EQ(vm_munmap(vm_, 0x30000000, 4096), 0);  // nothing there is fine
+}
+
+TEST_F(VmspaceTest, MprotectSplitsAndMerges) {
+  uint64_t a = mmap(8 * kPageSize, RW, kMapPrivate | kMapAnonymous);
+  for (int i = 0; i < 8; ++i) ASSERT_TRUE(store(vm_, a + i * kPageSize, i));
+  ASSERT_EQ(vm_mprotect(vm_, a + 2 * kPageSize, 3 * kPageSize, 1), 0);
+  EXPECT_EQ(vm_->regions.count(), 3u);
+  EXPECT_EQ(vm_fault(vm_, a + 3 * kPageSize, UptAccess::kWrite), VmFault::kAccess);
+  EXPECT_TRUE(store(vm_, a + 5 * kPageSize, 50));
+  uint64_t v;
+  ASSERT_TRUE(load(vm_, a + 3 * kPageSize, &v));
+  EXPECT_EQ(v, 3u);
+  ASSERT_EQ(vm_mprotect(vm_, a, 8 * kPageSize, RW), 0);
+  EXPECT_EQ(vm_->regions.count(), 1u);
+  EXPECT_TRUE(store(vm_, a + 3 * kPageSize, 30));
+  EXPECT_EQ(vm_mprotect(vm_, a, 9 * kPageSize, 1), -ENOMEM);  // runs past the mapping
+  EXPECT_EQ(vm_mprotect(vm_, a + 1, kPageSize, 1), -EINVAL);
+  ASSERT_EQ(vm_mprotect(vm_, a, kPageSize, 0), 0);
+  EXPECT_EQ(vm_fault(vm_, a, UptAccess::kRead), VmFault::kAccess);
+}
+
+TEST_F(VmspaceTest, BrkGrowsAndShrinks) {
+  vm_set_heap(vm_, 0x1000000);
+  EXPECT_EQ(vm_brk(vm_, 0), 0x1000000u);
+  EXPECT_EQ(vm_brk(vm_, 0x1000000 + 100000), 0x1000000u + 100000);
+  ASSERT_TRUE(store(vm_, 0x1000000 + 99992, 1));
+  EXPECT_EQ(vm_fault(vm_, 0x1000000 + 100000 + kPageSize, UptAccess::kRead), VmFault::kNoEntry);
+  uint64_t user = page_stats_used(page_stats(), PageUse::User);
+  EXPECT_EQ(vm_brk(vm_, 0x1000000 + 10), 0x1000000u + 10);
+  EXPECT_EQ(page_stats_used(page_stats(), PageUse::User), user - 1);
+  EXPECT_EQ(vm_brk(vm_, 0x1000000), 0x1000000u);
+  EXPECT_EQ(vm_->regions.count(), 0u);
+  EXPECT_EQ(vm_brk(vm_, 0xfff000), 0x1000000u);  // below the base: refused
+  // Growth stops at another mapping.
+  mmap(kPageSize, RW, kMapPrivate | kMapAnonymous | kMapFixed, 0x1004000);
+  EXPECT_EQ(vm_brk(vm_, 0x1008000), 0x1000000u);
+  EXPECT_EQ(vm_brk(vm_, 0x1003000), 0x1003000u);
+  uint64_t v = 1;
+  ASSERT_TRUE(load(vm_, 0x1002000, &v));
+  EXPECT_EQ(v, 0u);
+}
+
+TEST_F(VmspaceTest, GuardAndStack) {
+  ASSERT_EQ(vm_map_fixed(vm_, kStackBottom, kStackSize, RW, RegionKind::kStack, false), 0);
+  ASSERT_EQ(vm_map_fixed(vm_, kStackBottom - kStackGuard, kStackGuard, 0, RegionKind::kGuard, false), 0);
+  EXPECT_TRUE(store(vm_, kStackTop - 8, 1));
+  EXPECT_TRUE(store(vm_, kStackBottom, 1));
+  EXPECT_EQ(vm_fault(vm_, kStackBottom - 8, UptAccess::kWrite), VmFault::kNoEntry);
+  EXPECT_EQ(vm_map_fixed(vm_, kStackBottom, 4096, RW, RegionKind::kMmap, false), -EEXIST);
+  uint64_t out;
+  // mmap never lands in the guard or the stack.
+  EXPECT_EQ(vm_mmap(vm_, kStackBottom - 4096, 4096, RW, kMapPrivate | kMapAnonymous, &out), 0);
+  EXPECT_LT(out, kMmapTop);
+}
+
+TEST_F(VmspaceTest, WriteIntoANewSpace) {
+  ASSERT_EQ(vm_map_fixed(vm_, 0x400000, 3 * kPageSize, 5, RegionKind::kImage, false), 0);
+  char text[6000];
+  for (unsigned i = 0; i < sizeof text; ++i) text[i] = static_cast<char>(i * 7);
+  ASSERT_EQ(vm_write(vm_, 0x400100, text, sizeof text, true), 0);
+  uint64_t v;
+  ASSERT_TRUE(load(vm_, 0x400100 + 4096, &v));
+  EXPECT_EQ(memcmp(&v, text + 4096, 8), 0);
+  EXPECT_EQ(vm_fault(vm_, 0x400000, UptAccess::kWrite), VmFault::kAccess);
+  EXPECT_EQ(vm_write(vm_, 0x500000, text, 10, false), -EFAULT);
+}
+
+class VmForkTest : public VmspaceTest, public ::testing::WithParamInterface<arch::UptForkMode> {
+ protected:
+  void SetUp() override {
+    VmspaceTest::SetUp();
+    vm_set_fork_mode(GetParam());
+  }
+  void TearDown() override {
+    vm_set_fork_mode(arch::UptForkMode::kShareTables);
+    VmspaceTest::TearDown();
+  }
+};
+
+TEST_P(VmForkTest, PrivateCopiesSharedStays) {
+  uint64_t priv = mmap(600 * kPageSize, RW, kMapPrivate | kMapAnonymous);
+  uint64_t shr = mmap(4 * kPageSize, RW, kMapShared | kMapAnonymous);
+  for (int i = 0; i < 600; ++i) ASSERT_TRUE(store(vm_, priv + i * kPageSize, i));
+  ASSERT_TRUE(store(vm_, shr, 1));
+  VmForkResult f = vm_fork(vm_, 0);
+  ASSERT_EQ(f.error, 0);
+  Vmspace* child = f.vm;
+  ASSERT_NE(child, vm_);
+  EXPECT_EQ(child->regions.count(), vm_->regions.count());
+  for (int i = 0; i < 600; i += 3) ASSERT_TRUE(store(child, priv + i * kPageSize, 1000 + i));
+  ASSERT_TRUE(store(child, shr + kPageSize, 2));  // a page first touched after the fork
+  ASSERT_TRUE(store(vm_, shr + 2 * kPageSize, 3));
+  uint64_t v;
+  for (int i = 0; i < 600; ++i) {
+    ASSERT_TRUE(load(vm_, priv + i * kPageSize, &v));
+    EXPECT_EQ(v, static_cast<uint64_t>(i));
+    ASSERT_TRUE(load(child, priv + i * kPageSize, &v));
+    EXPECT_EQ(v, static_cast<uint64_t>(i % 3 ? i : 1000 + i));
+  }
+  for (Vmspace* s : {vm_, child}) {
+    ASSERT_TRUE(load(s, shr, &v));
+    EXPECT_EQ(v, 1u);
+    ASSERT_TRUE(load(s, shr + kPageSize, &v));
+    EXPECT_EQ(v, 2u);
+    ASSERT_TRUE(load(s, shr + 2 * kPageSize, &v));
+    EXPECT_EQ(v, 3u);
+  }
+  vmspace_release(child);
+}
+
+TEST_P(VmForkTest, RfmemSharesTheSpace) {
+  VmForkResult f = vm_fork(vm_, kRfMem);
+  ASSERT_EQ(f.error, 0);
+  EXPECT_EQ(f.vm, vm_);
+  EXPECT_EQ(vmspace_refs(vm_), 2u);
+  vmspace_release(f.vm);
+  EXPECT_EQ(vmspace_refs(vm_), 1u);
+}
+
+TEST_P(VmForkTest, FailuresUnwind) {
+  uint64_t priv = mmap(1100 * kPageSize, RW, kMapPrivate | kMapAnonymous);
+  for (int i = 0; i < 1100; i += 7) ASSERT_TRUE(store(vm_, priv + i * kPageSize, i));
+  mmap(4 * kPageSize, RW, kMapShared | kMapAnonymous);
+  for (uint64_t n = 1;; ++n) {
+    kmalloc_fail_any_nth(n);
+    VmForkResult f = vm_fork(vm_, 0);
+    bool injected = !kmalloc_fail_any_pending();
+    kmalloc_fail_any_clear();
+    if (!injected) {
+      ASSERT_EQ(f.error, 0);
+      vmspace_release(f.vm);
+      break;
+    }
+    EXPECT_EQ(f.error, -ENOMEM);
+    EXPECT_EQ(f.vm, nullptr);
+  }
+  for (uint64_t n = 1;; ++n) {
+    page_alloc_fail_nth(PageUse::PageTable, n);
+    VmForkResult f = vm_fork(vm_, 0);
+    bool injected = !page_alloc_fail_pending(PageUse::PageTable);
+    page_alloc_fail_clear(PageUse::PageTable);
+    if (!injected) {
+      ASSERT_EQ(f.error, 0);
+      vmspace_release(f.vm);
+      break;
+    }
+    EXPECT_EQ(f.error, -ENOMEM);
+  }
+  uint64_t v;
+  for (int i = 0; i < 1100; i += 7) {
+    ASSERT_TRUE(load(vm_, priv + i * kPageSize, &v));
+    EXPECT_EQ(v, static_cast<uint64_t>(i));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, VmForkTest,
+                         ::testing::Values(arch::UptForkMode::kShareTables,
+                                           arch::UptForkMode::kCopyPtes),
+                         [](const auto& info) {
+                           return info.param == arch::UptForkMode::kShareTables ? "ShareTables"
+                                                                                : "CopyPtes";
+                         });
+
+}  // namespace
