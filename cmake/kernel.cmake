@@ -20,6 +20,8 @@ target_compile_options(tine_kobjs PUBLIC ${TINE_KERNEL_FLAGS}
 target_compile_definitions(tine_kobjs PUBLIC TINE_KERNEL=1
   $<$<CONFIG:Debug,RelWithDebInfo>:TINE_DEBUG=1>)
 
+# The user programs first: the kernel image embeds them (kernel/exec).
+add_subdirectory(user)
 add_subdirectory(arch/aarch64)
 add_subdirectory(board/rpi4)
 add_subdirectory(kernel)

@@ -12,6 +12,8 @@
 #include "kernel/dt/boot_info.h"
 #include "kernel/init/board.h"
 #include "kernel/dt/bootargs.h"
+#include "kernel/exec/exec.h"
+#include "kernel/proc/minimal_proc.h"
 #include "kernel/init/memory_map.h"
 #include "kernel/init/monitor.h"
 #include "kernel/ktest/ktest.h"
@@ -124,7 +126,10 @@ void cpu_online_common(unsigned id) {
 // The rest of the boot, in the first kernel thread: tests, benchmarks or the monitor.
 int main_thread(void*) {
   sched_start_services();
+  if (g_boot.has_initrd)
+    exec_set_initrd(phys_to_virt(g_boot.initrd_start), g_boot.initrd_end - g_boot.initrd_start);
   char sel[64];
+  if (bootarg(g_boot.bootargs, "init", sel, sizeof sel) && sel[0]) init_start(sel, g_boot.bootargs);
   if (bootarg(g_boot.bootargs, "ktest", sel, sizeof sel) && sel[0]) kernel_exit(ktest_run(sel));
   if (bootarg(g_boot.bootargs, "kbench", sel, sizeof sel) && sel[0]) kernel_exit(kbench_run(sel));
   if (bootarg_flag("poweroff")) {

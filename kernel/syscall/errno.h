@@ -1,28 +1,62 @@
 // Error numbers of the user ABI: Linux's (asm-generic/errno-base.h, errno.h).
-// System calls return them negated.
+// System calls return them negated. Macros, guarded, as the host's <errno.h>
+// and kernel/sched/sched_errno.h define some of the same names with the same values.
 #pragma once
 
-#ifndef TINE_KERNEL
-#include <errno.h>  // host tests: the host is Linux, same numbers, and its macros win
-#else
-
-inline constexpr int EPERM = 1;
-inline constexpr int ENOENT = 2;
-inline constexpr int ESRCH = 3;
-inline constexpr int EINTR = 4;
-inline constexpr int EIO = 5;
-inline constexpr int E2BIG = 7;
-inline constexpr int ENOEXEC = 8;
-inline constexpr int EBADF = 9;
-inline constexpr int ECHILD = 10;
-inline constexpr int EAGAIN = 11;
-inline constexpr int ENOMEM = 12;
-inline constexpr int EACCES = 13;
-inline constexpr int EFAULT = 14;
-inline constexpr int EBUSY = 16;
-inline constexpr int EEXIST = 17;
-inline constexpr int ENODEV = 19;
-inline constexpr int EINVAL = 22;
-inline constexpr int ENAMETOOLONG = 36;
-inline constexpr int ENOSYS = 38;
+#ifndef EPERM
+#define EPERM 1
+#endif
+#ifndef ENOENT
+#define ENOENT 2
+#endif
+#ifndef ESRCH
+#define ESRCH 3
+#endif
+#ifndef EINTR
+#define EINTR 4
+#endif
+#ifndef EIO
+#define EIO 5
+#endif
+#ifndef E2BIG
+#define E2BIG 7
+#endif
+#ifndef ENOEXEC
+#define ENOEXEC 8
+#endif
+#ifndef EBADF
+#define EBADF 9
+#endif
+#ifndef ECHILD
+#define ECHILD 10
+#endif
+#ifndef EAGAIN
+#define EAGAIN 11
+#endif
+#ifndef ENOMEM
+#define ENOMEM 12
+#endif
+#ifndef EACCES
+#define EACCES 13
+#endif
+#ifndef EFAULT
+#define EFAULT 14
+#endif
+#ifndef EBUSY
+#define EBUSY 16
+#endif
+#ifndef EEXIST
+#define EEXIST 17
+#endif
+#ifndef ENODEV
+#define ENODEV 19
+#endif
+#ifndef EINVAL
+#define EINVAL 22
+#endif
+#ifndef ENAMETOOLONG
+#define ENAMETOOLONG 36
+#endif
+#ifndef ENOSYS
+#define ENOSYS 38
 #endif

@@ -6,6 +6,7 @@
 #include <arch/gic.h>
 #include <arch/kernel_map.h>
 #include <arch/trap_frame.h>
+#include <arch/user_trap.h>
 
 #include <stddef.h>
 
@@ -93,11 +94,19 @@ extern "C" void trap_dispatch(unsigned slot, TrapFrame* frame) {
     // Every interrupt is acknowledged and ended: a reschedule it asked for may
     // switch threads now (the frame stays on this thread's kernel stack).
     sched_irq_exit();
+    if (slot >= 8) user_irq_return(frame);  // back to EL0: this thread's address space
     return;
   }
   if (type == TrapType::kSync && (frame->esr >> 26) == arch::kEsrClassFpTrap) {
     sched_fp_trap();
     return;
+  }
+  if (type == TrapType::kSync) {
+    if (slot >= 8) {  // from EL0: system call, page fault, or the end of the process
+      user_trap(frame);
+      return;
+    }
+    if (user_access_fault(frame)) return;  // copyin/copyout: resolved or -EFAULT
   }
   fatal_trap(slot, frame);
 }

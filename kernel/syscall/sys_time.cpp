@@ -1,0 +1,66 @@
+// clock_gettime and nanosleep.
+#include "kernel/syscall/errno.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/thread/thread.h"
+#include "kernel/time/clock.h"
+#include "kernel/vm/copy.h"
+
+namespace {
+
+struct Timespec {  // struct timespec on arm64
+  int64_t sec;
+  int64_t nsec;
+};
+
+constexpr int64_t kNsPerSec = 1000000000;
+
+// Clock ids (Linux's include/uapi/linux/time.h).
+enum : uint64_t {
+  kClockRealtime = 0,
+  kClockMonotonic = 1,
+  kClockProcessCputime = 2,
+  kClockThreadCputime = 3,
+  kClockMonotonicRaw = 4,
+  kClockRealtimeCoarse = 5,
+  kClockMonotonicCoarse = 6,
+  kClockBoottime = 7,
+};
+
+// The board has no battery-backed clock: the realtime clock starts at the
+// epoch when the counter starts (as Linux does without an RTC).
+constexpr uint64_t kRealtimeAtBoot = 0;
+
+}  // namespace
+
+int64_t sys_clock_gettime(const SyscallArgs& a) {
+  uint64_t ns;
+  switch (a.a[0]) {
+    case kClockRealtime:
+    case kClockRealtimeCoarse: ns = kRealtimeAtBoot + clock_ns(); break;
+    case kClockMonotonic:
+    case kClockMonotonicRaw:
+    case kClockMonotonicCoarse:
+    case kClockBoottime: ns = clock_ns(); break;
+    default: return -EINVAL;
+  }
+  Timespec ts{static_cast<int64_t>(ns / kNsPerSec), static_cast<int64_t>(ns % kNsPerSec)};
+  return copyout_u(&ts, a.a[1], sizeof ts);
+}
+
+int64_t sys_nanosleep(const SyscallArgs& a) {
+  Timespec req;
+  if (copyin_u(a.a[0], &req, sizeof req) != 0) return -EFAULT;
+  if (req.sec < 0 || req.nsec < 0 || req.nsec >= kNsPerSec) return -EINVAL;
+  uint64_t ns = static_cast<uint64_t>(req.sec) * kNsPerSec + static_cast<uint64_t>(req.nsec);
+  thread_sleep_ns(ns);
+  if (a.a[1]) {
+    Timespec rem{0, 0};
+    if (copyout_u(&rem, a.a[1], sizeof rem) != 0) return -EFAULT;
+  }
+  return 0;
+}
+
+int64_t sys_sched_yield(const SyscallArgs&) {
+  thread_yield();
+  return 0;
+}

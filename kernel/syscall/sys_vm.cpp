@@ -1,0 +1,38 @@
+// brk, mmap, munmap, mprotect on the running process's space.
+#include "kernel/syscall/errno.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/vm/vmspace.h"
+
+int64_t sys_brk(const SyscallArgs& a) {
+  Vmspace* vm = curvmspace();
+  if (vm == nullptr) return -ENOMEM;
+  return static_cast<int64_t>(vm_brk(vm, a.a[0]));
+}
+
+int64_t sys_mmap(const SyscallArgs& a) {
+  uint64_t addr = a.a[0], len = a.a[1];
+  unsigned prot = static_cast<unsigned>(a.a[2]), flags = static_cast<unsigned>(a.a[3]);
+  int fd = static_cast<int>(a.a[4]);
+  uint64_t off = a.a[5];
+  if (a.a[2] >> 32 || a.a[3] >> 32) return -EINVAL;
+  if ((flags & kMapAnonymous) && fd != -1 && off != 0) return -EINVAL;
+  if (off & 0xfff) return -EINVAL;
+  Vmspace* vm = curvmspace();
+  if (vm == nullptr) return -ENOMEM;
+  uint64_t out = 0;
+  int err = vm_mmap(vm, addr, len, prot, flags, &out);
+  return err ? err : static_cast<int64_t>(out);
+}
+
+int64_t sys_munmap(const SyscallArgs& a) {
+  Vmspace* vm = curvmspace();
+  if (vm == nullptr) return -EINVAL;
+  return vm_munmap(vm, a.a[0], a.a[1]);
+}
+
+int64_t sys_mprotect(const SyscallArgs& a) {
+  Vmspace* vm = curvmspace();
+  if (vm == nullptr) return -ENOMEM;
+  if (a.a[2] >> 32) return -EINVAL;
+  return vm_mprotect(vm, a.a[0], a.a[1], static_cast<unsigned>(a.a[2]));
+}

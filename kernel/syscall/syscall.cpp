@@ -1,0 +1,86 @@
+// The system call table and dispatch.
+#include "kernel/syscall/syscall.h"
+
+#include <arch/user_entry.h>
+
+#include "kernel/syscall/errno.h"
+
+namespace {
+
+struct Entry {
+  uint64_t nr;
+  SyscallFn fn;
+  const char* name;
+};
+
+constexpr Entry kCalls[] = {
+    {kSysRead, sys_read, "read"},
+    {kSysWrite, sys_write, "write"},
+    {kSysExit, sys_exit, "exit"},
+    {kSysExitGroup, sys_exit_group, "exit_group"},
+    {kSysNanosleep, sys_nanosleep, "nanosleep"},
+    {kSysClockGettime, sys_clock_gettime, "clock_gettime"},
+    {kSysSchedYield, sys_sched_yield, "sched_yield"},
+    {kSysGetpid, sys_getpid, "getpid"},
+    {kSysGetppid, sys_getppid, "getppid"},
+    {kSysGettid, sys_gettid, "gettid"},
+    {kSysBrk, sys_brk, "brk"},
+    {kSysMunmap, sys_munmap, "munmap"},
+    {kSysClone, sys_clone, "clone"},
+    {kSysExecve, sys_execve, "execve"},
+    {kSysMmap, sys_mmap, "mmap"},
+    {kSysMprotect, sys_mprotect, "mprotect"},
+    {kSysWait4, sys_wait4, "wait4"},
+    {kSysFork, sys_fork, "fork"},
+    {kSysTineKstat, sys_tine_kstat, "tine_kstat"},
+    {kSysTineVmctl, sys_tine_vmctl, "tine_vmctl"},
+};
+
+// Linux's numbers are dense below 300: a direct table for those; the BSD and
+// tine ranges are short enough to search.
+constexpr uint64_t kDirect = 300;
+
+struct Table {
+  SyscallFn fn[kDirect] = {};
+  constexpr Table() {
+    for (const Entry& e : kCalls)
+      if (e.nr < kDirect) fn[e.nr] = e.fn;
+  }
+};
+constexpr Table kTable;
+
+uint64_t g_calls;
+uint64_t g_unknown;
+
+SyscallFn lookup(uint64_t nr) {
+  if (nr < kDirect) return kTable.fn[nr];
+  for (const Entry& e : kCalls)
+    if (e.nr == nr) return e.fn;
+  return nullptr;
+}
+
+}  // namespace
+
+void syscall_dispatch(TrapFrame* f) {
+  __atomic_add_fetch(&g_calls, 1, __ATOMIC_RELAXED);
+  uint64_t nr = arch::user_syscall_nr(f);
+  SyscallFn fn = lookup(nr);
+  if (fn == nullptr) {
+    __atomic_add_fetch(&g_unknown, 1, __ATOMIC_RELAXED);
+    arch::user_set_return(f, -ENOSYS);
+    return;
+  }
+  SyscallArgs args;
+  for (unsigned i = 0; i < 6; ++i) args.a[i] = arch::user_syscall_arg(f, i);
+  args.frame = f;
+  arch::user_set_return(f, fn(args));
+}
+
+const char* syscall_name(uint64_t nr) {
+  for (const Entry& e : kCalls)
+    if (e.nr == nr) return e.name;
+  return nullptr;
+}
+
+uint64_t syscall_count() { return __atomic_load_n(&g_calls, __ATOMIC_RELAXED); }
+uint64_t syscall_unknown_count() { return __atomic_load_n(&g_unknown, __ATOMIC_RELAXED); }

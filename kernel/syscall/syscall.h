@@ -1,0 +1,68 @@
+// The system call interface (docs/user-abi.md). Linux arm64 convention: `svc #0`
+// with the number in x8 and arguments in x0-x5; the result (or -errno) comes
+// back in x0. Calls Linux has keep Linux's arm64 numbers; BSD calls Linux lacks
+// are 1000 + DragonFly's number; tine's own debugging calls are 2000 and up.
+#pragma once
+#include <stdint.h>
+#include <arch/trap_frame.h>
+
+enum SyscallNr : uint64_t {
+  kSysRead = 63,
+  kSysWrite = 64,
+  kSysExit = 93,
+  kSysExitGroup = 94,
+  kSysNanosleep = 101,
+  kSysClockGettime = 113,
+  kSysSchedYield = 124,
+  kSysGetpid = 172,
+  kSysGetppid = 173,
+  kSysGettid = 178,
+  kSysBrk = 214,
+  kSysMunmap = 215,
+  kSysClone = 220,
+  kSysExecve = 221,
+  kSysMmap = 222,
+  kSysMprotect = 226,
+  kSysWait4 = 260,
+  kSysFork = 1002,  // DragonFly fork (2)
+  // tine debugging calls (docs/user-abi.md)
+  kSysTineKstat = 2000,   // kernel resource counters for leak checks
+  kSysTineVmctl = 2001,   // VM knobs for tests and benchmarks
+};
+
+// One call's arguments and the frame it came in with (fork copies the frame).
+struct SyscallArgs {
+  uint64_t a[6];
+  TrapFrame* frame;
+};
+using SyscallFn = int64_t (*)(const SyscallArgs& args);
+
+// Runs the call the frame asks for and writes its result into the frame.
+void syscall_dispatch(TrapFrame* f);
+// Name of a call, or nullptr if tine does not have it.
+const char* syscall_name(uint64_t nr);
+// Number of calls made since boot, and calls with numbers tine does not have.
+uint64_t syscall_count();
+uint64_t syscall_unknown_count();
+
+// The handlers, one group per file (sys_*.cpp) or process file (kernel/proc).
+int64_t sys_read(const SyscallArgs& a);
+int64_t sys_write(const SyscallArgs& a);
+int64_t sys_exit(const SyscallArgs& a);
+int64_t sys_exit_group(const SyscallArgs& a);
+int64_t sys_nanosleep(const SyscallArgs& a);
+int64_t sys_clock_gettime(const SyscallArgs& a);
+int64_t sys_sched_yield(const SyscallArgs& a);
+int64_t sys_getpid(const SyscallArgs& a);
+int64_t sys_getppid(const SyscallArgs& a);
+int64_t sys_gettid(const SyscallArgs& a);
+int64_t sys_brk(const SyscallArgs& a);
+int64_t sys_munmap(const SyscallArgs& a);
+int64_t sys_clone(const SyscallArgs& a);
+int64_t sys_execve(const SyscallArgs& a);
+int64_t sys_mmap(const SyscallArgs& a);
+int64_t sys_mprotect(const SyscallArgs& a);
+int64_t sys_wait4(const SyscallArgs& a);
+int64_t sys_fork(const SyscallArgs& a);
+int64_t sys_tine_kstat(const SyscallArgs& a);
+int64_t sys_tine_vmctl(const SyscallArgs& a);

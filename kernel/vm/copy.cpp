@@ -1,0 +1,57 @@
+// copyin/copyout: range check, then the architecture's fault-tolerant copy with
+// the running thread's space loaded. The copy runs inside a critical section so
+// the thread cannot be switched out (and another space loaded) half-way.
+#include "kernel/vm/copy.h"
+
+#include <arch/uaccess.h>
+
+#include "kernel/sync/crit.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/vm/vmspace.h"
+
+namespace {
+
+template <typename Fn>
+long with_space(Fn&& fn) {
+  Vmspace* vm = curvmspace();
+  if (vm == nullptr) return kUaccessFault;
+  crit_enter();
+  vmspace_activate(vm);
+  long r = fn();
+  crit_exit();
+  return r;
+}
+
+}  // namespace
+
+int copyin(const void* uaddr, void* kaddr, size_t len) {
+  if (len == 0) return 0;
+  if (!arch::user_range_ok(reinterpret_cast<uint64_t>(uaddr), len)) return -EFAULT;
+  long r = with_space([&] { return arch_copy_from_user(kaddr, uaddr, len); });
+  return r == 0 ? 0 : -EFAULT;
+}
+
+int copyout(const void* kaddr, void* uaddr, size_t len) {
+  if (len == 0) return 0;
+  if (!arch::user_range_ok(reinterpret_cast<uint64_t>(uaddr), len)) return -EFAULT;
+  long r = with_space([&] { return arch_copy_to_user(uaddr, kaddr, len); });
+  return r == 0 ? 0 : -EFAULT;
+}
+
+int copyinstr(const void* uaddr, char* kaddr, size_t len, size_t* copied) {
+  if (len == 0) return -ENAMETOOLONG;
+  uint64_t u = reinterpret_cast<uint64_t>(uaddr);
+  if (u >= arch::kUserVaTop) return -EFAULT;
+  // Stop at the end of the user half rather than fault past it.
+  size_t max = arch::kUserVaTop - u < len ? arch::kUserVaTop - u : len;
+  long r = with_space([&] {
+    return arch_strncpy_from_user(kaddr, static_cast<const char*>(uaddr), max);
+  });
+  if (r < 0) return -EFAULT;
+  if (static_cast<size_t>(r) >= max) {
+    kaddr[max - 1] = 0;
+    return max < len ? -EFAULT : -ENAMETOOLONG;
+  }
+  if (copied) *copied = static_cast<size_t>(r);
+  return 0;
+}

@@ -1,0 +1,24 @@
+// Copies between the kernel and the running thread's address space. Every
+// function checks that the user range lies in the user half and returns
+// -EFAULT, never crashing, when it does not or when a page is missing or
+// protected (faults are first given to the VM, so untouched and copy-on-write
+// pages work). Never call them with a spinlock held: a fault takes the
+// space's lock.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+// 0 or -EFAULT.
+[[nodiscard]] int copyin(const void* uaddr, void* kaddr, size_t len);
+[[nodiscard]] int copyout(const void* kaddr, void* uaddr, size_t len);
+// A NUL-terminated string of at most len bytes, NUL included: 0 (with *copied
+// = its length without the NUL, if copied is given), -ENAMETOOLONG or -EFAULT.
+[[nodiscard]] int copyinstr(const void* uaddr, char* kaddr, size_t len, size_t* copied);
+
+// The same with the address as an integer (syscall arguments).
+[[nodiscard]] inline int copyin_u(uint64_t uaddr, void* kaddr, size_t len) {
+  return copyin(reinterpret_cast<const void*>(uaddr), kaddr, len);
+}
+[[nodiscard]] inline int copyout_u(const void* kaddr, uint64_t uaddr, size_t len) {
+  return copyout(kaddr, reinterpret_cast<void*>(uaddr), len);
+}

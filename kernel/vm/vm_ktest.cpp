@@ -1,0 +1,207 @@
+// The VM on the machine: the real MMU, TLBs and fault path. Kernel code
+// borrows a user space to reach it with copyin/copyout (the unprivileged
+// accesses fault exactly as EL0's would), and the built-in programs run at EL0.
+#include <arch/user_pt.h>
+
+#include "arch/aarch64/mmu/asid.h"
+#include "kernel/ktest/ktest.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/proc/minimal_proc.h"
+#include "kernel/sync/crit.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/vm/copy.h"
+#include "kernel/vm/layout.h"
+#include "kernel/vm/vmspace.h"
+
+namespace {
+
+constexpr uint64_t kArea = 0x10000000;  // a test region
+constexpr unsigned kAreaPages = 600;    // crosses an L3 table boundary
+
+struct Counts {
+  uint64_t free_pages, user, tables, asids, spaces, regions;
+};
+Counts counts() {
+  kmalloc_reclaim();
+  page_alloc_drain_all();
+  PageStats ps = page_stats();
+  VmStats vs = vm_stats();
+  return {ps.free_pages + ps.pcp_pages, page_stats_used(ps, PageUse::User),
+          page_stats_used(ps, PageUse::PageTable), arch::asid_stats().in_use, vs.spaces_live,
+          vs.regions_live};
+}
+void expect_same(KtestContext& t, const Counts& a, const Counts& b) {
+  KEXPECT_EQ(a.free_pages, b.free_pages);
+  KEXPECT_EQ(a.user, b.user);
+  KEXPECT_EQ(a.tables, b.tables);
+  KEXPECT_EQ(a.asids, b.asids);
+  KEXPECT_EQ(a.spaces, b.spaces);
+  KEXPECT_EQ(a.regions, b.regions);
+}
+
+// Runs the test body with vm reachable through copyin/copyout on this CPU.
+struct Borrow {
+  explicit Borrow(Vmspace* vm) {
+    crit_enter();
+    proc_borrow_vmspace(vm);
+  }
+  ~Borrow() {
+    proc_borrow_vmspace(nullptr);
+    vmspace_activate(nullptr);
+    crit_exit();
+  }
+};
+
+uint64_t get(uint64_t va) {
+  uint64_t v = ~0ull;
+  if (copyin_u(va, &v, sizeof v) != 0) return 0xdeadull;
+  return v;
+}
+
+}  // namespace
+
+KTEST(vm_asid_width) {
+  unsigned bits = arch::asid_hw_bits();
+  KEXPECT(bits == 8 || bits == 16);
+  uint64_t tcr;
+  asm volatile("mrs %0, tcr_el1" : "=r"(tcr));
+  KEXPECT_EQ(((tcr >> 36) & 1) != 0, bits == 16);  // TCR_EL1.AS as the boot code set it
+}
+
+KTEST(vm_uaccess_faults_and_fixups) {
+  Counts before = counts();
+  Vmspace* vm = vmspace_create();
+  KASSERT_T(vm != nullptr);
+  KEXPECT_EQ(vm_map_fixed(vm, kArea, 4 * kPageSize, 3, RegionKind::kMmap, false), 0);
+  KEXPECT_EQ(vm_map_fixed(vm, kArea + 8 * kPageSize, kPageSize, 1, RegionKind::kMmap, false), 0);
+  KEXPECT_EQ(vm_map_fixed(vm, kArea + 9 * kPageSize, kPageSize, 0, RegionKind::kMmap, false), 0);
+  {
+    Borrow b(vm);
+    uint64_t v = 42, w = 0;
+    // Untouched pages fault in on the way, for reads and writes alike.
+    KEXPECT_EQ(copyin_u(kArea + 16, &w, 8), 0);
+    KEXPECT_EQ(w, 0u);
+    KEXPECT_EQ(copyout_u(&v, kArea + kPageSize - 4, 8), 0);  // straddles two pages
+    KEXPECT_EQ(get(kArea + kPageSize - 4), 42u);
+    // Bad addresses come back as -EFAULT, none of them crash.
+    KEXPECT_EQ(copyout_u(&v, kArea + 4 * kPageSize, 8), -EFAULT);          // unmapped
+    KEXPECT_EQ(copyout_u(&v, kArea + 4 * kPageSize - 4, 8), -EFAULT);      // half unmapped
+    KEXPECT_EQ(copyout_u(&v, kArea + 8 * kPageSize, 8), -EFAULT);          // read-only
+    KEXPECT_EQ(copyin_u(kArea + 8 * kPageSize, &w, 8), 0);                 // ... but readable
+    KEXPECT_EQ(copyin_u(kArea + 9 * kPageSize, &w, 8), -EFAULT);           // PROT_NONE
+    KEXPECT_EQ(copyin_u(0xffff000000080000ull, &w, 8), -EFAULT);            // the kernel
+    KEXPECT_EQ(copyin_u(arch::kUserVaTop - 4, &w, 8), -EFAULT);             // runs off the top
+    KEXPECT_EQ(copyin_u(0, &w, 8), -EFAULT);
+    char big[300];
+    for (unsigned i = 0; i < sizeof big; ++i) big[i] = static_cast<char>('a' + i % 26);
+    KEXPECT_EQ(copyout_u(big, kArea + 2 * kPageSize - 100, sizeof big), 0);
+    char s[64];
+    size_t len = 0;
+    KEXPECT_EQ(copyinstr(reinterpret_cast<void*>(kArea + 2 * kPageSize - 100), s, sizeof s, &len),
+               -ENAMETOOLONG);
+    big[10] = 0;
+    KEXPECT_EQ(copyout_u(big, kArea + 2 * kPageSize - 100, 11), 0);
+    KEXPECT_EQ(copyinstr(reinterpret_cast<void*>(kArea + 2 * kPageSize - 100), s, sizeof s, &len), 0);
+    KEXPECT_EQ(len, 10u);
+    // A string that runs into an unmapped page.
+    char edge[4] = {'x', 'y', 'z', 'w'};
+    KEXPECT_EQ(copyout_u(edge, kArea + 4 * kPageSize - 4, 4), 0);
+    KEXPECT_EQ(copyinstr(reinterpret_cast<void*>(kArea + 4 * kPageSize - 4), s, sizeof s, &len),
+               -EFAULT);
+  }
+  vmspace_release(vm);
+  expect_same(t, before, counts());
+}
+
+// Copy-on-write through the MMU: a fork, writes on both sides by the kernel's
+// unprivileged stores (which fault like EL0 ones), both fork modes.
+KTEST(vm_cow_through_the_mmu) {
+  Counts before = counts();
+  for (int mode = 0; mode < 2; ++mode) {
+    vm_set_fork_mode(mode ? arch::UptForkMode::kCopyPtes : arch::UptForkMode::kShareTables);
+    Vmspace* parent = vmspace_create();
+    KASSERT_T(parent != nullptr);
+    KEXPECT_EQ(vm_map_fixed(parent, kArea, kAreaPages * kPageSize, 3, RegionKind::kMmap, false), 0);
+    {
+      Borrow b(parent);
+      for (unsigned i = 0; i < kAreaPages; ++i) {
+        uint64_t v = i;
+        KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
+      }
+    }
+    VmForkResult f = vm_fork(parent, 0);
+    KASSERT_T(f.error == 0);
+    arch::UptStats s0 = arch::upt_stats();
+    {
+      Borrow b(f.vm);
+      for (unsigned i = 0; i < kAreaPages; i += 2) {
+        uint64_t v = 1000 + i;
+        KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
+      }
+    }
+    {
+      Borrow b(parent);
+      for (unsigned i = 1; i < kAreaPages; i += 2) {
+        uint64_t v = 2000 + i;
+        KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
+      }
+      for (unsigned i = 0; i < kAreaPages; ++i)
+        KEXPECT_EQ(get(kArea + i * kPageSize), (i & 1) ? 2000u + i : i);
+    }
+    {
+      Borrow b(f.vm);
+      for (unsigned i = 0; i < kAreaPages; ++i)
+        KEXPECT_EQ(get(kArea + i * kPageSize), (i & 1) ? i : 1000u + i);
+    }
+    KEXPECT_EQ(arch::upt_stats().cow_copies - s0.cow_copies, kAreaPages);
+    vmspace_release(f.vm);
+    vmspace_release(parent);
+  }
+  vm_set_fork_mode(arch::UptForkMode::kShareTables);
+  expect_same(t, before, counts());
+}
+
+// A failure at every allocation of vm_fork in turn gives everything back.
+KTEST(vm_fork_failure_unwinds) {
+  Vmspace* parent = vmspace_create();
+  KASSERT_T(parent != nullptr);
+  KEXPECT_EQ(vm_map_fixed(parent, kArea, kAreaPages * kPageSize, 3, RegionKind::kMmap, false), 0);
+  KEXPECT_EQ(vm_map_fixed(parent, kArea + (64ull << 20), 4 * kPageSize, 3, RegionKind::kMmap, true), 0);
+  {
+    Borrow b(parent);
+    for (unsigned i = 0; i < kAreaPages; i += 5) {
+      uint64_t v = i;
+      KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
+    }
+  }
+  Counts before = counts();
+  unsigned failures = 0;
+  for (uint64_t n = 1; n < 64; ++n) {
+    kmalloc_fail_any_nth(n);
+    page_alloc_fail_nth(PageUse::PageTable, n);
+    VmForkResult f = vm_fork(parent, 0);
+    kmalloc_fail_any_clear();
+    page_alloc_fail_clear(PageUse::PageTable);
+    if (f.error == 0) {
+      vmspace_release(f.vm);
+      break;
+    }
+    ++failures;
+    KEXPECT_EQ(f.error, -ENOMEM);
+  }
+  KEXPECT(failures > 2);
+  expect_same(t, before, counts());
+  vmspace_release(parent);
+}
+
+// The built-in "hello" at EL0: argv in, exit status out.
+KTEST(vm_runs_a_program_at_el0) {
+  Counts before = counts();
+  const char* argv[] = {"hello", "one", "two", nullptr};
+  const char* envp[] = {nullptr};
+  int ws = proc_run_init("hello", argv, envp);
+  KEXPECT_EQ(ws, wstatus_exited(2));
+  KEXPECT_EQ(proc_run_init("no-such-program", argv, envp), -ENOENT);
+  expect_same(t, before, counts());
+}

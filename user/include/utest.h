@@ -1,0 +1,39 @@
+/* The user-mode test harness. Every check prints one line,
+ *   UTEST <test>.<check> PASS
+ *   UTEST <test>.<check> FAIL <detail>
+ * every test is followed by "UTEST <test>.baseline PASS|FAIL" (the kernel's
+ * resource counters came back to where they were before it), and the run ends
+ * with "UTEST-SUMMARY passed=N failed=M".
+ *
+ * Each test runs in a child process when fork works, so the suite process
+ * itself stays unchanged and the counters compare exactly; the counts of
+ * passes and failures live in a shared anonymous page. */
+#ifndef TINE_USER_UTEST_H
+#define TINE_USER_UTEST_H
+
+#include "tine.h"
+
+void ut_init(void);
+/* Records one check of the running test. */
+void ut_check(const char* check, int ok, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+#define UT_CHECK(check, cond) ut_check(check, (cond), "%s (line %d)", #cond, __LINE__)
+#define UT_EQ(check, a, b)                                                                   \
+  do {                                                                                       \
+    long ut_a_ = (long)(a), ut_b_ = (long)(b);                                               \
+    ut_check(check, ut_a_ == ut_b_, "%s == %s: %ld vs %ld (line %d)", #a, #b, ut_a_, ut_b_, \
+             __LINE__);                                                                      \
+  } while (0)
+/* Runs fn as test `name` (in a child if it can) and checks the resources after. */
+void ut_run(const char* name, void (*fn)(void));
+/* Prints the summary line; returns the number of failed checks. */
+int ut_finish(void);
+
+/* Runs fn in a child process and returns its wait status (or -errno). */
+int ut_child_status(void (*fn)(void*), void* arg);
+/* Whether fork works in this kernel (decided by ut_init). */
+int ut_have_fork(void);
+
+/* Resource counters that must come back after a test; fills why on the first difference. */
+int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, char* why, size_t n);
+
+#endif

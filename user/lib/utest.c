@@ -1,0 +1,136 @@
+/* The user-mode test harness (utest.h). */
+#include "utest.h"
+
+struct ut_shared {
+  volatile long passed;
+  volatile long failed;
+};
+
+static struct ut_shared* g_counts;
+static struct ut_shared g_local_counts;
+static const char* g_test = "?";
+static int g_fork_ok;
+
+int ut_have_fork(void) { return g_fork_ok; }
+
+void ut_init(void) {
+  void* p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  g_counts = MAP_FAILED_P(p) ? &g_local_counts : (struct ut_shared*)p;
+  g_counts->passed = g_counts->failed = 0;  /* touched now, not during the first test */
+  int pid = fork();
+  if (pid == 0) _exit(0);
+  if (pid > 0) {
+    int st = 0;
+    g_fork_ok = waitpid(pid, &st, 0) == pid && WIFEXITED(st);
+  }
+}
+
+void ut_check(const char* check, int ok, const char* fmt, ...) {
+  if (ok) {
+    printf("UTEST %s.%s PASS\n", g_test, check);
+    __atomic_add_fetch(&g_counts->passed, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  char detail[200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  printf("UTEST %s.%s FAIL %s\n", g_test, check, detail);
+  __atomic_add_fetch(&g_counts->failed, 1, __ATOMIC_RELAXED);
+}
+
+int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, char* why, size_t n) {
+  size_t len = 0;
+  int same = 1;
+  why[0] = 0;
+#define SAME(field)                                                                       \
+  if (a->field != b->field) {                                                             \
+    same = 0;                                                                             \
+    if (len < n)                                                                          \
+      len += snprintf(why + len, n - len, "%s" #field " %lu->%lu", len ? ", " : "",       \
+                      (unsigned long)a->field, (unsigned long)b->field);                  \
+  }
+  SAME(free_pages);
+  SAME(user_pages);
+  SAME(pt_pages);
+  SAME(user_pt_pages);
+  SAME(heap_pages);
+  SAME(kstack_pages);
+  SAME(asids_in_use);
+  SAME(vmspaces);
+  SAME(regions);
+  SAME(anon_objects);
+  SAME(procs);
+  SAME(threads);
+#undef SAME
+  for (uint64_t i = 0; i < a->nzones && i < TINE_KSTAT_MAX_ZONES; ++i) {
+    const struct tine_kstat_zone* za = &a->zones[i];
+    for (uint64_t j = 0; j < b->nzones && j < TINE_KSTAT_MAX_ZONES; ++j) {
+      const struct tine_kstat_zone* zb = &b->zones[j];
+      if (strcmp(za->name, zb->name) != 0) continue;
+      if (za->inuse_objects != zb->inuse_objects || za->inuse_bytes != zb->inuse_bytes) {
+        same = 0;
+        if (len < n)
+          len += snprintf(why + len, n - len, "%szone %s %lu->%lu objects", len ? ", " : "",
+                          za->name, (unsigned long)za->inuse_objects,
+                          (unsigned long)zb->inuse_objects);
+      }
+    }
+  }
+  return same;
+}
+
+int ut_child_status(void (*fn)(void*), void* arg) {
+  int pid = fork();
+  if (pid < 0) return pid;
+  if (pid == 0) {
+    fn(arg);
+    exit(0);
+  }
+  int st = 0;
+  int r = waitpid(pid, &st, 0);
+  if (r < 0) return r;
+  return st;
+}
+
+extern char __data_start[], _end[];
+
+/* A forked test starts by writing once to every page it shares copy-on-write
+ * with the suite (data, bss, the stack it will use, the counters' page, whose
+ * table fork shared), so the page and table counts it measures afterwards move
+ * only with what the test itself does. */
+static void warm_up(void) {
+  for (volatile char* p = __data_start; p < _end; p += 4096) *p = *p;
+  __atomic_add_fetch(&g_counts->passed, 0, __ATOMIC_RELAXED);  /* its table, shared at fork */
+  volatile char stack[48 * 1024];
+  for (size_t i = 0; i < sizeof stack; i += 4096) stack[i] = 0;
+}
+
+static void run_test_body(void* fn) {
+  warm_up();
+  ((void (*)(void))fn)();
+}
+
+void ut_run(const char* name, void (*fn)(void)) {
+  static struct tine_kstat before, after;
+  g_test = name;
+  tine_kstat(&before, TINE_KSTAT_SETTLE);
+  if (g_fork_ok) {
+    int st = ut_child_status(run_test_body, (void*)fn);
+    if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+      ut_check("child", 0, "test process ended with status %#x", st);
+  } else {
+    fn();
+  }
+  tine_kstat(&after, TINE_KSTAT_SETTLE);
+  char why[160] = "";
+  int same = ut_same_resources(&before, &after, why, sizeof why);
+  ut_check("baseline", same, "%s", why);
+}
+
+int ut_finish(void) {
+  printf("UTEST-SUMMARY passed=%ld failed=%ld\n", g_counts->passed, g_counts->failed);
+  flush_stdout();
+  return (int)g_counts->failed;
+}

@@ -1,0 +1,422 @@
+/* The user-mode suite: system calls, address spaces, copy-on-write fork,
+ * faults that must kill only their process, and -EFAULT on bad pointers.
+ * Run as init (init=utest); exits with the number of failed checks.
+ *   utest [NAME...]   runs the named tests only */
+#include "utest.h"
+
+extern char _start[];
+extern char __executable_start[] __attribute__((weak));
+
+#define KERNEL_ADDR ((void*)0xffff000000080000ull)  /* the kernel image, in TTBR1's half */
+#define PAGE 4096ul
+
+static uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return x;
+}
+
+/* Fills n pages with a pattern that depends on seed and the page; returns nothing. */
+static void fill_pages(volatile uint64_t* p, size_t pages, uint64_t seed) {
+  for (size_t i = 0; i < pages; ++i)
+    for (size_t w = 0; w < PAGE / 8; w += 64) p[i * PAGE / 8 + w] = mix(seed ^ (i << 20) ^ w);
+}
+static int pages_hold(volatile uint64_t* p, size_t pages, uint64_t seed) {
+  for (size_t i = 0; i < pages; ++i)
+    for (size_t w = 0; w < PAGE / 8; w += 64)
+      if (p[i * PAGE / 8 + w] != mix(seed ^ (i << 20) ^ w)) return 0;
+  return 1;
+}
+
+static struct tine_kstat ks(void) {
+  struct tine_kstat k;
+  tine_kstat(&k, TINE_KSTAT_SETTLE);
+  return k;
+}
+
+/* ---- basics ---- */
+
+static void t_basic(void) {
+  static const char msg[] = "basic: hello from EL0\n";
+  UT_EQ("write", write(1, msg, sizeof msg - 1), sizeof msg - 1);
+  UT_EQ("write_badfd", write(7, msg, 1), -EBADF);
+  UT_EQ("write_zero", write(1, msg, 0), 0);
+  UT_CHECK("getpid", getpid() > 0);
+  UT_CHECK("gettid", gettid() > 0);
+  UT_CHECK("getppid", getppid() >= 0);
+  UT_EQ("unknown_syscall", syscall0(999), -ENOSYS);
+  struct timespec a, b, r;
+  UT_EQ("clock_mono", clock_gettime(CLOCK_MONOTONIC, &a), 0);
+  UT_EQ("clock_real", clock_gettime(CLOCK_REALTIME, &r), 0);
+  UT_EQ("clock_bad_id", clock_gettime(99, &r), -EINVAL);
+  UT_EQ("clock_mono_again", clock_gettime(CLOCK_MONOTONIC, &b), 0);
+  UT_CHECK("clock_mono_monotonic",
+           b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec >= a.tv_nsec));
+  UT_CHECK("clock_nsec_range", a.tv_nsec >= 0 && a.tv_nsec < 1000000000);
+  struct timespec bad = {0, 1000000000};
+  UT_EQ("nanosleep_einval", nanosleep(&bad, 0), -EINVAL);
+  uint64_t t0 = now_ns();
+  struct timespec d = {0, 20 * 1000 * 1000};
+  UT_EQ("nanosleep", nanosleep(&d, 0), 0);
+  uint64_t slept = now_ns() - t0;
+  ut_check("nanosleep_long_enough", slept >= 20000000u, "slept %lu ns", (unsigned long)slept);
+  UT_EQ("sched_yield", sched_yield(), 0);
+}
+
+static void t_auxv(void) {
+  UT_EQ("pagesz", getauxval(AT_PAGESZ), 4096);
+  UT_EQ("entry", getauxval(AT_ENTRY), (uint64_t)_start);
+  const uint32_t* ph = (const uint32_t*)getauxval(AT_PHDR);
+  UT_CHECK("phdr_present", ph != 0);
+  UT_EQ("phent", getauxval(AT_PHENT), 56);
+  UT_CHECK("phnum", getauxval(AT_PHNUM) >= 2);
+  if (ph) UT_EQ("phdr_first_is_load", ph[0], 1); /* PT_LOAD */
+  const uint8_t* rnd = (const uint8_t*)getauxval(AT_RANDOM);
+  int nonzero = 0;
+  for (int i = 0; rnd && i < 16; ++i) nonzero |= rnd[i];
+  UT_CHECK("random", rnd != 0 && nonzero);
+  int have_path = 0;
+  for (char** e = environ; *e; ++e)
+    if (strncmp(*e, "PATH=", 5) == 0) have_path = 1;
+  UT_CHECK("environ", have_path);
+  UT_CHECK("stack_aligned", ((uint64_t)__builtin_frame_address(0) & 15) == 0);
+}
+
+/* ---- heap and mappings ---- */
+
+static void t_brk(void) {
+  long base = sys_brk(0);
+  UT_CHECK("brk_query", base > 0 && (base & 4095) == 0);
+  struct tine_kstat k0 = ks();
+  const long grow = 4l << 20;
+  UT_EQ("brk_grow", sys_brk((void*)(base + grow)), base + grow);
+  fill_pages((volatile uint64_t*)base, grow / PAGE, 1);
+  UT_CHECK("brk_pattern", pages_hold((volatile uint64_t*)base, grow / PAGE, 1));
+  struct tine_kstat k1 = ks();
+  UT_EQ("brk_pages_in", k1.user_pages - k0.user_pages, grow / PAGE);
+  UT_EQ("brk_shrink", sys_brk((void*)base), base);
+  struct tine_kstat k2 = ks();
+  UT_EQ("brk_pages_out", k2.user_pages, k0.user_pages);
+  UT_EQ("brk_regrow", sys_brk((void*)(base + 8192)), base + 8192);
+  UT_EQ("brk_zero_again", *(volatile uint64_t*)base, 0);
+  UT_EQ("brk_below_base", sys_brk((void*)(base - 4096)), base + 8192);
+  UT_CHECK("sbrk", sbrk(4096) == (void*)(base + 8192) && sys_brk(0) == base + 12288);
+  sys_brk((void*)base);
+}
+
+static void t_mmap(void) {
+  struct tine_kstat k0 = ks();
+  const size_t len = 8ul << 20;
+  uint8_t* p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  UT_CHECK("mmap", !MAP_FAILED_P(p) && ((uint64_t)p & 4095) == 0);
+  UT_EQ("mmap_zero", p[12345], 0);
+  fill_pages((volatile uint64_t*)p, len / PAGE, 2);
+  UT_CHECK("mmap_pattern", pages_hold((volatile uint64_t*)p, len / PAGE, 2));
+  struct tine_kstat k1 = ks();
+  UT_EQ("mmap_pages_in", k1.user_pages - k0.user_pages, len / PAGE);
+  /* Punch a hole in the middle; both sides keep their data. */
+  UT_EQ("munmap_middle", munmap(p + PAGE * 100, PAGE * 50), 0);
+  UT_CHECK("mmap_low_kept", pages_hold((volatile uint64_t*)p, 100, 2));
+  UT_EQ("munmap_rest", munmap(p, len), 0);
+  struct tine_kstat k2 = ks();
+  UT_EQ("mmap_pages_out", k2.user_pages, k0.user_pages);
+  UT_EQ("mmap_regions_out", k2.regions, k0.regions);
+  UT_EQ("mmap_tables_out", k2.user_pt_pages, k0.user_pt_pages);
+  /* A hint, MAP_FIXED, MAP_FIXED_NOREPLACE. */
+  void* want = (void*)0x200000000ul;
+  void* h = mmap(want, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  UT_EQ("mmap_hint", (long)h, (long)want);
+  *(volatile int*)h = 5;
+  void* f = mmap(want, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  UT_EQ("mmap_fixed", (long)f, (long)want);
+  UT_EQ("mmap_fixed_fresh", *(volatile int*)f, 0);
+  UT_EQ("mmap_noreplace",
+        (long)mmap(want, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
+        -EEXIST);
+  munmap(want, PAGE);
+  UT_EQ("mmap_len0", (long)mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
+  UT_EQ("mmap_file", (long)mmap(0, PAGE, PROT_READ, MAP_PRIVATE, 3, 0), -ENODEV);
+  UT_EQ("mmap_no_type", (long)mmap(0, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0), -EINVAL);
+  UT_EQ("munmap_unaligned", munmap((void*)0x200000001ul, PAGE), -EINVAL);
+  /* Big and sparse: 256 MiB reserved, a few pages touched. */
+  uint8_t* big = mmap(0, 256ul << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  UT_CHECK("mmap_big", !MAP_FAILED_P(big));
+  if (!MAP_FAILED_P(big)) {
+    for (size_t off = 0; off < (256ul << 20); off += 32ul << 20) big[off] = 1;
+    UT_EQ("munmap_big", munmap(big, 256ul << 20), 0);
+  }
+}
+
+static void t_mprotect(void) {
+  uint8_t* p = mmap(0, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  p[0] = 1;
+  p[PAGE] = 2;
+  UT_EQ("mprotect_ro", mprotect(p, PAGE, PROT_READ), 0);
+  UT_EQ("mprotect_read_ok", p[0], 1);
+  UT_EQ("mprotect_rw_again", mprotect(p, PAGE, PROT_READ | PROT_WRITE), 0);
+  p[0] = 3;
+  UT_EQ("mprotect_write_ok", p[0], 3);
+  munmap(p + 2 * PAGE, PAGE);  /* a hole: the range must be mapped throughout */
+  UT_EQ("mprotect_hole", mprotect(p, 4 * PAGE, PROT_READ), -ENOMEM);
+  UT_EQ("mprotect_hole_unchanged", (p[0] = 4), 4);
+  UT_EQ("mprotect_unaligned", mprotect(p + 1, PAGE, PROT_READ), -EINVAL);
+  munmap(p, 4 * PAGE);
+}
+
+/* ---- faults: each in a child, which must die of the right signal ---- */
+
+static void do_kernel_read(void* a) { (void)*(volatile uint64_t*)KERNEL_ADDR; }
+static void do_kernel_write(void* a) { *(volatile uint64_t*)KERNEL_ADDR = 1; }
+static void do_text_write(void* a) { *(volatile uint32_t*)(void*)t_basic = 0; }
+static void do_undefined(void* a) { __asm__ volatile(".inst 0x00000000"); /* udf #0 */ }
+static void do_privileged(void* a) {
+  uint64_t v;
+  __asm__ volatile("mrs %0, sctlr_el1" : "=r"(v));
+}
+static void do_null(void* a) { (void)*(volatile int*)0; }
+static void do_unmapped(void* a) { (void)*(volatile int*)0x123456789000ul; }
+static volatile int g_depth_limit = 1 << 30;
+static int recurse(int n) {
+  volatile char pad[1024];
+  pad[0] = (char)n;
+  if (n >= g_depth_limit) return 0;  /* never: the guard page stops it first */
+  return recurse(n + 1) + pad[0];
+}
+static void do_stack_overflow(void* a) { recurse(0); }
+static void do_ro_write(void* a) {
+  uint8_t* p = mmap(0, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  p[0] = 1;
+}
+static void do_prot_none(void* a) {
+  uint8_t* p = mmap(0, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  (void)*(volatile uint8_t*)p;
+}
+static void do_exec_data(void* a) {
+  static uint32_t code[4] = {0xd65f03c0}; /* ret */
+  ((void (*)(void))code)();
+}
+static void do_brk_instruction(void* a) { __asm__ volatile("brk #0"); }
+
+static void expect_signal(const char* check, void (*fn)(void*), int sig) {
+  int st = ut_child_status(fn, 0);
+  ut_check(check, st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == sig,
+           "status %#x, wanted signal %d", st, sig);
+}
+
+static void t_faults(void) {
+  expect_signal("kernel_read_segv", do_kernel_read, SIGSEGV);
+  expect_signal("kernel_write_segv", do_kernel_write, SIGSEGV);
+  expect_signal("text_write_segv", do_text_write, SIGSEGV);
+  expect_signal("undefined_sigill", do_undefined, SIGILL);
+  expect_signal("privileged_sigill", do_privileged, SIGILL);
+  expect_signal("null_segv", do_null, SIGSEGV);
+  expect_signal("unmapped_segv", do_unmapped, SIGSEGV);
+  expect_signal("stack_guard_segv", do_stack_overflow, SIGSEGV);
+  expect_signal("readonly_write_segv", do_ro_write, SIGSEGV);
+  expect_signal("prot_none_segv", do_prot_none, SIGSEGV);
+  expect_signal("exec_data_segv", do_exec_data, SIGSEGV);
+  expect_signal("brk_sigtrap", do_brk_instruction, SIGTRAP);
+  UT_CHECK("still_alive", getpid() > 0);
+}
+
+/* ---- bad pointers ---- */
+
+static void t_efault(void) {
+  struct timespec ts = {0, 1};
+  char* unmapped = (char*)0x6789000000ul;
+  UT_EQ("write_kernel_ptr", write(1, KERNEL_ADDR, 8), -EFAULT);
+  UT_EQ("write_null", write(1, 0, 8), -EFAULT);
+  UT_EQ("write_unmapped", write(1, unmapped, 8), -EFAULT);
+  UT_EQ("write_wraps", write(1, (void*)0xfffffffffffff000ul, 0x2000), -EFAULT);
+  UT_EQ("write_into_kernel_half", write(1, (void*)0xfffffffffffe0ul, 64), -EFAULT);
+  UT_EQ("read_kernel_ptr", read(0, KERNEL_ADDR, 8), -EFAULT);
+  UT_EQ("read_into_text", read(0, (void*)t_basic, 8), -EFAULT);
+  UT_EQ("clock_kernel_ptr", clock_gettime(CLOCK_MONOTONIC, KERNEL_ADDR), -EFAULT);
+  UT_EQ("clock_into_text", clock_gettime(CLOCK_MONOTONIC, (void*)t_basic), -EFAULT);
+  UT_EQ("clock_unmapped", clock_gettime(CLOCK_MONOTONIC, (void*)unmapped), -EFAULT);
+  UT_EQ("nanosleep_kernel_ptr", nanosleep(KERNEL_ADDR, 0), -EFAULT);
+  UT_EQ("nanosleep_bad_rem", nanosleep(&ts, KERNEL_ADDR), -EFAULT);
+  UT_EQ("execve_kernel_ptr", execve(KERNEL_ADDR, 0, 0), -EFAULT);
+  UT_EQ("execve_missing", execve("/no/such/program", 0, 0), -ENOENT);
+  UT_EQ("kstat_kernel_ptr", syscall3(SYS_tine_kstat, (long)KERNEL_ADDR, 64, 0), -EFAULT);
+  if (ut_have_fork()) {
+    /* A status pointer the kernel cannot write: EFAULT, and the child stays to be reaped. */
+    int pid = fork();
+    if (pid == 0) _exit(9);
+    UT_EQ("wait4_kernel_ptr", wait4(pid, KERNEL_ADDR, 0, 0), -EFAULT);
+    int st = 0;
+    UT_EQ("wait4_after_efault", waitpid(pid, &st, 0), pid);
+    UT_CHECK("wait4_status", WIFEXITED(st) && WEXITSTATUS(st) == 9);
+  }
+  /* A PROT_NONE page is as bad as no page. */
+  void* none = mmap(0, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  UT_EQ("write_from_prot_none", write(1, none, 8), -EFAULT);
+  munmap(none, PAGE);
+  /* A good buffer the kernel must fault in on the way (untouched, demand-zero). */
+  struct timespec* fresh = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  UT_EQ("clock_into_untouched_page", clock_gettime(CLOCK_MONOTONIC, fresh), 0);
+  UT_CHECK("clock_value_arrived", fresh->tv_sec > 0 || fresh->tv_nsec > 0);
+  munmap(fresh, PAGE);
+}
+
+/* ---- fork and copy-on-write ---- */
+
+#define COW_PAGES 1024ul /* 4 MiB */
+#define COW_CHILDREN 4
+
+static void t_fork_cow(void) {
+  volatile uint64_t* p = mmap(0, COW_PAGES * PAGE, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  /* Children report through a shared page: 1 = ok, 2 = bad. */
+  volatile uint64_t* verdict = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  fill_pages(p, COW_PAGES, 100);
+  for (int c = 0; c < COW_CHILDREN; ++c) verdict[c] = 0;
+  struct tine_kstat k0 = ks();
+  int pids[COW_CHILDREN];
+  for (int c = 0; c < COW_CHILDREN; ++c) {
+    pids[c] = fork();
+    if (pids[c] == 0) {
+      int ok = pages_hold(p, COW_PAGES, 100);        /* sees the parent's data */
+      for (int round = 0; round < 3; ++round) {
+        fill_pages(p, COW_PAGES, 200 + c + round);    /* its own writes */
+        ok &= pages_hold(p, COW_PAGES, 200 + c + round);
+        sched_yield();
+      }
+      verdict[c] = ok ? 1 : 2;
+      _exit(ok ? 0 : 1);
+    }
+  }
+  UT_CHECK("fork_all", pids[0] > 0 && pids[COW_CHILDREN - 1] > 0);
+  /* The parent writes half its pages while the children run. */
+  fill_pages(p, COW_PAGES / 2, 300);
+  int all_exited = 1;
+  for (int c = 0; c < COW_CHILDREN; ++c) {
+    int st = -1;
+    if (pids[c] > 0 && waitpid(pids[c], &st, 0) == pids[c])
+      all_exited &= WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    else
+      all_exited = 0;
+  }
+  UT_CHECK("children_saw_parent_and_own_data", all_exited);
+  int verdicts = 1;
+  for (int c = 0; c < COW_CHILDREN; ++c) verdicts &= verdict[c] == 1;
+  UT_CHECK("children_verdicts", verdicts);
+  UT_CHECK("parent_writes_kept", pages_hold(p, COW_PAGES / 2, 300));
+  int rest_ok = 1;
+  for (size_t i = COW_PAGES / 2; i < COW_PAGES; ++i)
+    for (size_t w = 0; w < PAGE / 8; w += 64)
+      if (p[i * PAGE / 8 + w] != mix(100 ^ (i << 20) ^ w)) rest_ok = 0;
+  UT_CHECK("parent_rest_kept", rest_ok);
+  struct tine_kstat k1 = ks();
+  UT_EQ("children_pages_returned", k1.user_pages, k0.user_pages);
+  UT_EQ("children_spaces_returned", k1.vmspaces, k0.vmspaces);
+  UT_CHECK("cow_faults_happened", k1.cow_copies > k0.cow_copies);
+  munmap((void*)p, COW_PAGES * PAGE);
+  munmap((void*)verdict, PAGE);
+}
+
+static void t_fork_shared(void) {
+  volatile uint64_t* s = mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  volatile uint64_t* priv = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  s[0] = 11;
+  priv[0] = 1;
+  int pid = fork();
+  if (pid == 0) {
+    int ok = s[0] == 11;
+    s[1] = 22;                  /* first touched by the child */
+    s[8 * PAGE / 8] = 33;       /* another page, first touched after the fork */
+    priv[0] = 2;                /* private: the parent must not see it */
+    while (s[2] != 44) sched_yield();  /* the parent's write must show here */
+    s[3] = ok ? 55 : 66;
+    _exit(0);
+  }
+  while (s[1] != 22 || s[8 * PAGE / 8] != 33) sched_yield();
+  UT_EQ("child_write_seen", s[1], 22);
+  UT_EQ("child_new_page_seen", s[8 * PAGE / 8], 33);
+  s[2] = 44;
+  int st = -1;
+  UT_EQ("wait", waitpid(pid, &st, 0), pid);
+  UT_EQ("parent_write_seen_by_child", s[3], 55);
+  UT_EQ("private_not_shared", priv[0], 1);
+  munmap((void*)s, 16 * PAGE);
+  munmap((void*)priv, PAGE);
+}
+
+static void t_fork_misc(void) {
+  /* clone(SIGCHLD) is Linux's fork. */
+  int pid = clone_fork();
+  if (pid == 0) _exit(7);
+  int st = -1;
+  UT_EQ("clone_wait", waitpid(pid, &st, 0), pid);
+  UT_CHECK("clone_status", WIFEXITED(st) && WEXITSTATUS(st) == 7);
+  /* getpid/getppid across fork. */
+  int me = getpid();
+  volatile int* shared = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  pid = fork();
+  if (pid == 0) {
+    shared[0] = getppid();
+    shared[1] = getpid();
+    _exit(0);
+  }
+  waitpid(pid, &st, 0);
+  UT_EQ("child_ppid", shared[0], me);
+  UT_EQ("child_pid", shared[1], pid);
+  UT_EQ("wait_nochild", waitpid(-1, &st, 0), -ECHILD);
+  /* A grandchild: fork in a child of a fork. */
+  pid = fork();
+  if (pid == 0) {
+    int g = fork();
+    if (g == 0) _exit(3);
+    int gs = 0;
+    waitpid(g, &gs, 0);
+    _exit(WEXITSTATUS(gs) + 1);
+  }
+  waitpid(pid, &st, 0);
+  UT_CHECK("grandchild", WIFEXITED(st) && WEXITSTATUS(st) == 4);
+  /* exec from a child. */
+  pid = fork();
+  if (pid == 0) {
+    char* argv[] = {"hello", "from", "exec", 0};
+    char* envp[] = {"X=1", 0};
+    execve("/bin/hello", argv, envp);
+    _exit(100);
+  }
+  waitpid(pid, &st, 0);
+  UT_CHECK("exec_status", WIFEXITED(st) && WEXITSTATUS(st) == 2);
+  munmap((void*)shared, PAGE);
+}
+
+struct test {
+  const char* name;
+  void (*fn)(void);
+  int needs_fork;
+};
+
+static const struct test kTests[] = {
+    {"basic", t_basic, 0},         {"auxv", t_auxv, 0},
+    {"brk", t_brk, 0},             {"mmap", t_mmap, 0},
+    {"mprotect", t_mprotect, 0},   {"efault", t_efault, 0},
+    {"faults", t_faults, 1},       {"fork_cow", t_fork_cow, 1},
+    {"fork_shared", t_fork_shared, 1}, {"fork_misc", t_fork_misc, 1},
+};
+
+int main(int argc, char** argv) {
+  /* The stack this process will need, touched now so tests see a steady baseline. */
+  volatile char warm[32768];
+  for (size_t i = 0; i < sizeof warm; i += 512) warm[i] = 0;
+  ut_init();
+  printf("utest: pid %d, fork %s\n", getpid(), ut_have_fork() ? "available" : "not available");
+  for (size_t i = 0; i < sizeof kTests / sizeof kTests[0]; ++i) {
+    const struct test* t = &kTests[i];
+    int selected = argc <= 1;
+    for (int a = 1; a < argc; ++a) selected |= strcmp(argv[a], t->name) == 0;
+    if (!selected) continue;
+    if (t->needs_fork && !ut_have_fork()) {
+      printf("utest: %s needs fork, skipped\n", t->name);
+      continue;
+    }
+    ut_run(t->name, t->fn);
+  }
+  return ut_finish();
+}
