@@ -2,9 +2,11 @@
 """Runs every test tier and prints one summary line, `N passed, M failed`.
 
 Tiers: host (GoogleTest under ASan/UBSan, through ctest), ktest (in-kernel tests
-on QEMU raspi4b with 4 CPUs, no icount), boot (boot paths: -kernel, U-Boot from
-an SD image, image header), proof (Frama-C WP over the verified core).
-  test_all.py [--only host,ktest,boot,proof]
+on QEMU raspi4b with 4 CPUs, no icount), user (EL0 programs as init: the utest
+suite, the initramfs, init's exit status; tests/user/), boot (boot paths:
+-kernel, U-Boot from an SD image, image header), proof (Frama-C WP over the
+verified core).
+  test_all.py [--only host,ktest,user,boot,proof]
 """
 import argparse
 import pathlib
@@ -15,7 +17,7 @@ import time
 import xml.etree.ElementTree as ET
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-TIERS = ["host", "ktest", "boot", "proof"]
+TIERS = ["host", "ktest", "user", "boot", "proof"]
 
 
 class Tally:
@@ -66,6 +68,17 @@ def run_ktest(t):
         t.add(f"ktest.run(status {r.returncode})", False)
 
 
+def run_user(t):
+    for script in sorted((ROOT / "tests/user").glob("*.py")):
+        if script.name.startswith("_"):
+            continue
+        r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+        print(r.stdout, end="", flush=True)
+        if r.returncode != 0:
+            print(r.stderr, end="")
+        t.add("user." + script.stem, r.returncode == 0)
+
+
 def run_boot(t):
     for script in sorted((ROOT / "tests/boot").glob("*.py")):
         if script.name.startswith("_"):
@@ -91,7 +104,8 @@ def main():
     args = p.parse_args()
     tiers = [x for x in args.only.split(",") if x]
     t = Tally()
-    runners = {"host": run_host, "ktest": run_ktest, "boot": run_boot, "proof": run_proof}
+    runners = {"host": run_host, "ktest": run_ktest, "user": run_user, "boot": run_boot,
+               "proof": run_proof}
     times = {}
     for tier in tiers:
         banner(tier)

@@ -25,7 +25,7 @@ int64_t proc_fork(const TrapFrame* frame, int rfflags) {
   MinProc* parent = proc_current();
   VmForkResult r = vm_fork(parent->vm, rfflags);
   if (r.error) return r.error;
-  MinProc* child = proc_alloc(parent->name);
+  MinProc* child = minproc_alloc(parent->name);
   auto* u = static_cast<Uthread*>(kmalloc(sizeof(Uthread), M_LWP, M_WAITOK | M_ZERO));
   Thread* t = nullptr;
   int err = child && u ? 0 : ENOMEM;
@@ -39,7 +39,7 @@ int64_t proc_fork(const TrapFrame* frame, int rfflags) {
   if (err) {
     vmspace_release(r.vm);
     if (u) kfree(u, M_LWP);
-    if (child) proc_free(child);
+    if (child) minproc_free(child);
     return -err;
   }
   // The child's thread starts with the parent's FP/SIMD registers and TLS.
@@ -52,8 +52,8 @@ int64_t proc_fork(const TrapFrame* frame, int rfflags) {
   child->thread = t;
   int pid;
   {
-    SpinGuard g(g_proc_lock);
-    pid = proc_link_child_locked(parent, child);
+    SpinGuard g(g_minproc_lock);
+    pid = minproc_link_child_locked(parent, child);
     u->tid = pid;
   }
   thread_start(t);
@@ -66,7 +66,7 @@ int64_t proc_wait(int pid, uint64_t ustatus, int options) {
     MinProc* found = nullptr;
     bool any = false;
     {
-      SpinGuard g(g_proc_lock);
+      SpinGuard g(g_minproc_lock);
       for (MinProc* c = me->children; c; c = c->sibling) {
         if (pid > 0 && c->pid != pid) continue;
         any = true;
@@ -86,20 +86,20 @@ int64_t proc_wait(int pid, uint64_t ustatus, int options) {
       } else if (options & kWnohang) {
         return 0;
       } else {
-        int r = ssleep(me, g_proc_lock, PCATCH, "wait4", 0);
+        int r = ssleep(me, g_minproc_lock, PCATCH, "wait4", 0);
         if (r == EINTR) return -EINTR;
         continue;
       }
     }
     int wstatus = found->wstatus;
     if (ustatus && copyout_u(&wstatus, ustatus, sizeof wstatus) != 0) {
-      SpinGuard g(g_proc_lock);  // put it back: it can still be waited for
+      SpinGuard g(g_minproc_lock);  // put it back: it can still be waited for
       found->sibling = me->children;
       me->children = found;
       return -EFAULT;
     }
     int reaped = found->pid;
-    proc_reap(found);
+    minproc_reap(found);
     return reaped;
   }
 }

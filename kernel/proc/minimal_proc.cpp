@@ -18,13 +18,13 @@
 #include "kernel/thread/thread.h"
 #include "kernel/vm/vmspace.h"
 
-LockClass g_proc_class{"proc.tree", kRankProcTree};
-SpinLock g_proc_lock{g_proc_class};
-MinProc g_kernel_proc;  // pid 0: the parent of what the kernel starts (init)
+LockClass g_minproc_class{"minimal_proc.tree", kRankMinimalProcTree};
+SpinLock g_minproc_lock{g_minproc_class};
+MinProc g_minproc_kernel;  // pid 0: the parent of what the kernel starts (init)
 
 namespace {
 
-int g_next_pid = 1;                    // guarded by g_proc_lock
+int g_next_pid = 1;                    // guarded by g_minproc_lock
 uint64_t g_live;                       // atomic
 Vmspace* g_borrowed[arch::kMaxCpus];   // proc_borrow_vmspace, per CPU
 
@@ -36,7 +36,7 @@ const char* base_name(const char* path) {
 }
 
 // Takes the process off its parent's list (lock held).
-void unlink_child_locked(MinProc* c) {
+void minproc_unlink_child_locked(MinProc* c) {
   MinProc* parent = c->parent;
   for (MinProc** pp = &parent->children; *pp; pp = &(*pp)->sibling) {
     if (*pp == c) {
@@ -48,7 +48,7 @@ void unlink_child_locked(MinProc* c) {
 }
 
 // The end of a user thread, and with it of its (single-threaded) process.
-void proc_exit_finish(Uthread* u, int wstatus) {
+void minproc_exit_finish(Uthread* u, int wstatus) {
   MinProc* p = u->proc;
   Vmspace* vm = p->vm;
   p->vm = nullptr;
@@ -57,7 +57,7 @@ void proc_exit_finish(Uthread* u, int wstatus) {
   MinProc* orphan_zombies = nullptr;
   bool self_reap;
   {
-    SpinGuard g(g_proc_lock);
+    SpinGuard g(g_minproc_lock);
     // Children outlive us without a parent: zombies go now, the living free
     // themselves when they exit (there is no reparenting to init yet).
     while (MinProc* c = p->children) {
@@ -81,19 +81,19 @@ void proc_exit_finish(Uthread* u, int wstatus) {
   }
   while (orphan_zombies) {
     MinProc* next = orphan_zombies->sibling;
-    proc_reap(orphan_zombies);
+    minproc_reap(orphan_zombies);
     orphan_zombies = next;
   }
   kfree(u, M_LWP);
   if (self_reap) {
     thread_detach(p->thread);  // nobody will join it: freed once it has exited
-    proc_free(p);
+    minproc_free(p);
   }
 }
 
 }  // namespace
 
-MinProc* proc_alloc(const char* name) {
+MinProc* minproc_alloc(const char* name) {
   auto* p = static_cast<MinProc*>(kmalloc(sizeof(MinProc), M_PROC, M_WAITOK | M_ZERO));
   if (p == nullptr) return nullptr;
   tine_strlcpy(p->name, base_name(name), sizeof p->name);
@@ -101,17 +101,17 @@ MinProc* proc_alloc(const char* name) {
   return p;
 }
 
-void proc_free(MinProc* p) {
+void minproc_free(MinProc* p) {
   kfree(p, M_PROC);
   __atomic_sub_fetch(&g_live, 1, __ATOMIC_RELAXED);
 }
 
-void proc_reap(MinProc* p) {
+void minproc_reap(MinProc* p) {
   if (p->thread) thread_join(p->thread);
-  proc_free(p);
+  minproc_free(p);
 }
 
-int proc_link_child_locked(MinProc* parent, MinProc* child) {
+int minproc_link_child_locked(MinProc* parent, MinProc* child) {
   child->pid = g_next_pid++;
   child->parent = parent;
   child->sibling = parent->children;
@@ -124,7 +124,7 @@ int uthread_main(void* arg) {
   vmspace_activate(u->proc->vm);
   int wstatus = static_cast<int>(arch_user_run(&u->start, &u->run));
   arch::irq_enable();
-  proc_exit_finish(u, wstatus);
+  minproc_exit_finish(u, wstatus);
   return 0;
 }
 
@@ -157,7 +157,7 @@ uint64_t proc_live_count() { return __atomic_load_n(&g_live, __ATOMIC_RELAXED); 
 
 void user_return_prepare() {
   Vmspace* vm = curvmspace();
-  if (vm) vmspace_activate(vm);
+  if (vm && vmspace_loaded() != vm) vmspace_activate(vm);
 }
 
 void user_fatal_signal(int sig, const char* why, uint64_t addr, uint64_t pc) {
@@ -178,14 +178,14 @@ void proc_replace_vmspace(Vmspace* vm, const char* name) {
   p->vm = vm;
   vmspace_activate(vm);
   vmspace_release(old);
-  SpinGuard g(g_proc_lock);
+  SpinGuard g(g_minproc_lock);
   tine_strlcpy(p->name, base_name(name), sizeof p->name);
 }
 
 int proc_run_init(const char* path, const char* const* argv, const char* const* envp) {
   ExecFile file;
   if (int err = exec_lookup(path, &file); err) return err;
-  MinProc* p = proc_alloc(path);
+  MinProc* p = minproc_alloc(path);
   auto* u = static_cast<Uthread*>(kmalloc(sizeof(Uthread), M_LWP, M_WAITOK | M_ZERO));
   Vmspace* vm = p && u ? vmspace_create() : nullptr;
   ExecEntry entry;
@@ -200,12 +200,12 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
   if (err) {
     if (vm) vmspace_release(vm);
     if (u) kfree(u, M_LWP);
-    if (p) proc_free(p);
+    if (p) minproc_free(p);
     return err;
   }
   {
-    SpinGuard g(g_proc_lock);
-    u->tid = proc_link_child_locked(&g_kernel_proc, p);
+    SpinGuard g(g_minproc_lock);
+    u->tid = minproc_link_child_locked(&g_minproc_kernel, p);
   }
   u->thread = t;
   p->thread = t;
@@ -213,12 +213,12 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
   // Wait for it as its parent would.
   int wstatus;
   {
-    SpinGuard g(g_proc_lock);
-    while (!p->zombie) ssleep(&g_kernel_proc, g_proc_lock, 0, "init", 0);
+    SpinGuard g(g_minproc_lock);
+    while (!p->zombie) ssleep(&g_minproc_kernel, g_minproc_lock, 0, "init", 0);
     wstatus = p->wstatus;
-    unlink_child_locked(p);
+    minproc_unlink_child_locked(p);
   }
-  proc_reap(p);
+  minproc_reap(p);
   return wstatus;
 }
 

@@ -12,7 +12,7 @@
 // when wait4 returns the child's thread and kernel stack are gone too (as
 // DragonFly's kern_wait waits for the exiting lwp).
 //
-// Locking: g_proc_lock (rank kRankProcTree) guards the tree (parent, children,
+// Locking: g_minproc_lock (rank kRankMinimalProcTree) guards the tree (parent, children,
 // sibling), zombie and wstatus of every process, and pid allocation. A
 // process's vm changes only in its own thread (exec, exit).
 #pragma once
@@ -23,7 +23,7 @@
 struct Vmspace;
 struct Thread;
 
-inline constexpr uint32_t kRankProcTree = 250;  // below the sleep queues (ssleep)
+inline constexpr uint32_t kRankMinimalProcTree = 250;  // below the sleep queues (ssleep)
 
 struct MinProc {
   int pid;

@@ -50,7 +50,6 @@ VmFault fill_locked(Vmspace* vm, VmRegion* r, uint64_t va, Page** out) {
 }  // namespace
 
 VmFault vm_fault(Vmspace* vm, uint64_t va, arch::UptAccess access) {
-  __atomic_add_fetch(&vm->faults, 1, __ATOMIC_RELAXED);
   vm_count(g_vm_count.faults);
   SpinGuard g(vm->lock);
   switch (arch::upt_fault(&vm->pt, va, access)) {

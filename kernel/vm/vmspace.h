@@ -22,13 +22,12 @@ inline constexpr int kRfMem = 1 << 5;
 
 struct Vmspace {
   uint32_t refs;          // holders: processes (atomic)
-  SpinLock lock;          // guards everything below but loaded_on and the counters
+  SpinLock lock;          // guards everything below but loaded_on
   arch::UserPt pt;
   RegionMap regions;
   uint64_t brk_base;      // start of the heap (page-aligned); 0 until exec sets it
   uint64_t brk;           // the break: the heap is [brk_base, page_round_up(brk))
   uint32_t loaded_on;     // CPUs with these tables in TTBR0 (atomic bit mask)
-  uint64_t faults;        // page faults handled in this space (atomic)
 
   explicit Vmspace(LockClass& cls) : lock(cls) {}
 };

@@ -61,12 +61,36 @@ Page* page_of(pte_t e) { return phys_to_page(pte_addr(e)); }
 Page* table_page(const pte_t* t) { return virt_to_page(t); }
 uint32_t refs(const Page* p) { return __atomic_load_n(&p->refcount, __ATOMIC_ACQUIRE); }
 
+// Which eighths... of a table may hold valid entries: Page::freelist of a table
+// page (unused by the allocator while the page is allocated) holds a 64-bit
+// map, bit g for entries 8g..8g+7, set when an entry there becomes valid and
+// cleared only when the table is freed. Walks over a table visit only the
+// marked groups, so a sparse table (a root with two entries) costs a few loads
+// rather than 512.
+uint64_t groups(const pte_t* t) {
+  return reinterpret_cast<uintptr_t>(table_page(t)->freelist);
+}
+void set_groups(pte_t* t, uint64_t g) { table_page(t)->freelist = reinterpret_cast<void*>(g); }
+
+// Calls fn(index, entry) for every valid entry of t.
+template <typename Fn>
+void for_each_valid(pte_t* t, Fn&& fn) {
+  for (uint64_t g = groups(t); g != 0; g &= g - 1) {
+    unsigned first = static_cast<unsigned>(__builtin_ctzll(g)) * 8;
+    for (unsigned i = first; i < first + 8; ++i) {
+      pte_t e = load(&t[i]);
+      if (e & kPteValid) fn(i, e);
+    }
+  }
+}
+
 pte_t* table_alloc() {
   Page* p = page_alloc(0, PageUse::PageTable);
   if (p == nullptr) return nullptr;
   void* va = page_to_virt(p);
   arch_page_zero(va);
   p->inuse = 0;
+  p->freelist = nullptr;
   count(g_count.table_pages);
   return static_cast<pte_t*>(va);
 }
@@ -74,18 +98,24 @@ pte_t* table_alloc() {
 void table_free(pte_t* t) {
   Page* p = table_page(t);
   p->inuse = 0;
+  p->freelist = nullptr;
   count(g_count.table_pages, -1);
   page_free(p);
 }
 
-// Writes entry idx of table t, keeping the table's count of valid entries.
-void set_entry(pte_t* t, unsigned idx, pte_t v) {
+// Writes entry idx of table t (whose Page is p), keeping the table's count of
+// valid entries and its map of groups.
+void set_entry(pte_t* t, Page* p, unsigned idx, pte_t v) {
   pte_t old = load(&t[idx]);
-  Page* p = table_page(t);
   if ((old & kPteValid) && !(v & kPteValid)) --p->inuse;
-  if (!(old & kPteValid) && (v & kPteValid)) ++p->inuse;
+  if (!(old & kPteValid) && (v & kPteValid)) {
+    ++p->inuse;
+    p->freelist = reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(p->freelist) |
+                                          (uint64_t{1} << (idx / 8)));
+  }
   store(&t[idx], v);
 }
+void set_entry(pte_t* t, unsigned idx, pte_t v) { set_entry(t, table_page(t), idx, v); }
 
 pte_t leaf_bits(unsigned prot, unsigned flags) {
   pte_t e = kLeafCommon;
@@ -116,10 +146,7 @@ void l3_release(pte_t* t) {
   Page* tp = table_page(t);
   if (__atomic_sub_fetch(&tp->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
   __atomic_store_n(&tp->refcount, 1, __ATOMIC_RELAXED);  // ours alone, as page_free expects
-  for (unsigned i = 0; i < kPtEntries; ++i) {
-    pte_t e = t[i];
-    if (e & kPteValid) page_put(page_of(e));
-  }
+  for_each_valid(t, [](unsigned, pte_t e) { page_put(page_of(e)); });
   table_free(t);
 }
 
@@ -127,17 +154,17 @@ void l3_release(pte_t* t) {
 // page, and private writable pages write-protected in both (src may be shared:
 // taking write permission away is the one change sharers may make to it).
 void l3_copy_entries(pte_t* dst, pte_t* src) {
-  for (unsigned i = 0; i < kPtEntries; ++i) {
-    pte_t e = load(&src[i]);
-    if (!(e & kPteValid)) continue;
-    page_ref_get(page_of(e));
+  for_each_valid(src, [&](unsigned i, pte_t e) {
+    // Every page a table maps is a live, allocated block: a plain increment.
+    __atomic_add_fetch(&page_of(e)->refcount, 1, __ATOMIC_RELAXED);
     if (is_cow_candidate(e) && !(e & kPteApReadOnly)) {
       e |= kPteApReadOnly;
       store(&src[i], e);
     }
     dst[i] = e;
-  }
+  });
   table_page(dst)->inuse = table_page(src)->inuse;
+  set_groups(dst, groups(src));
 }
 
 // Makes the L3 table behind *l2e this space's own, copying it if it is shared.
@@ -273,46 +300,54 @@ bool make_range_exclusive(UserPt* pt, uint64_t start, uint64_t end, bool skip_wh
 }
 
 void tree_free(pte_t* t, unsigned level) {
-  for (unsigned i = 0; i < kPtEntries; ++i) {
-    pte_t d = t[i];
-    if (!(d & kPteValid)) continue;
+  for_each_valid(t, [level](unsigned, pte_t d) {
     if (level + 1 == kL3Level)
       l3_release(table_of(d));
     else
       tree_free(table_of(d), level + 1);
-  }
+  });
   table_free(t);
 }
 
 // Copies the tables of levels 1-2 below parent table `pt_tab` into `ch_tab`;
 // L3 tables are shared or copied according to mode.
 bool fork_level(pte_t* pt_tab, pte_t* ch_tab, unsigned level, UptForkMode mode) {
-  for (unsigned i = 0; i < kPtEntries; ++i) {
-    pte_t d = load(&pt_tab[i]);
-    if (!(d & kPteValid)) continue;
+  bool ok = true;
+  Page* ch_page = table_page(ch_tab);
+  uint64_t shared = 0;
+  for_each_valid(pt_tab, [&](unsigned i, pte_t d) {
+    if (!ok) return;
     if (level == 2) {
       pte_t* t = table_of(d);
       if (mode == UptForkMode::kShareTables) {
-        page_ref_get(table_page(t));
+        // One more sharer: the table is a live table page, a plain increment.
+        __atomic_add_fetch(&table_page(t)->refcount, 1, __ATOMIC_RELAXED);
         d |= kTableApReadOnly;
         store(&pt_tab[i], d);
-        set_entry(ch_tab, i, d);
-        count(g_count.tables_shared);
+        set_entry(ch_tab, ch_page, i, d);
+        ++shared;
       } else {
         pte_t* copy = table_alloc();
-        if (copy == nullptr) return false;
+        if (copy == nullptr) {
+          ok = false;
+          return;
+        }
         l3_copy_entries(copy, t);
-        set_entry(ch_tab, i, virt_to_phys(copy) | kTableCommon);
+        set_entry(ch_tab, ch_page, i, virt_to_phys(copy) | kTableCommon);
         count(g_count.tables_copied);
       }
-      continue;
+      return;
     }
     pte_t* n = table_alloc();
-    if (n == nullptr) return false;
-    set_entry(ch_tab, i, virt_to_phys(n) | kTableCommon);
-    if (!fork_level(table_of(d), n, level + 1, mode)) return false;
-  }
-  return true;
+    if (n == nullptr) {
+      ok = false;
+      return;
+    }
+    set_entry(ch_tab, ch_page, i, virt_to_phys(n) | kTableCommon);
+    ok = fork_level(table_of(d), n, level + 1, mode);
+  });
+  if (shared) count(g_count.tables_shared, static_cast<int64_t>(shared));
+  return ok;
 }
 
 }  // namespace
@@ -492,7 +527,12 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
   user_tlb_flush_leaf(page_va, pt->asid);
   store(&t[idx], page_to_phys(copy) | (e & ~(kPteAddrMask | kPteApReadOnly)));
   publish();
-  page_put(old);
+  // Our table's reference to the old page goes. Another table held one a
+  // moment ago, but may have let go since: then this was the last.
+  if (__atomic_sub_fetch(&old->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+    __atomic_store_n(&old->refcount, 1, __ATOMIC_RELAXED);
+    page_free(old);
+  }
   count(g_count.cow_copies);
   return UptFault::kResolved;
 }

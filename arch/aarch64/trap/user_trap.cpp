@@ -143,7 +143,10 @@ extern "C" void user_trap(TrapFrame* f) {
   unsigned ec = static_cast<unsigned>(f->esr >> 26) & 0x3f;
   arch::irq_enable();
   switch (ec) {
-    case kEcSvc64: syscall_dispatch(f); break;
+    case kEcSvc64:
+      syscall_dispatch(f);
+      sched_preempt_point();  // a wakeup made by the call may want this CPU
+      break;
     case kEcIabtLower:
     case kEcDabtLower: user_abort(f, ec); break;
     case kEcWfx: f->elr += 4; break;  // WFI/WFE at EL0: nothing to wait for here
@@ -155,7 +158,6 @@ extern "C" void user_trap(TrapFrame* f) {
     case kEcSysReg:
     default: user_fatal_signal(kSigIll, "undefined or privileged instruction", f->elr, f->elr);
   }
-  sched_preempt_point();  // a wakeup made on the way may want this CPU
   arch::irq_disable();
   user_return_prepare();
 }

@@ -38,8 +38,9 @@ inline void user_tlb_flush_local(uint64_t va, uint16_t asid) { tlb_flush_va_asid
 }  // namespace arch
 
 extern "C" {
-// Copies / clears one 4 KiB page (both page-aligned). General registers only:
-// the FP/SIMD file may hold a user thread's live state (it is switched lazily).
+// Copies / clears one 4 KiB page (both page-aligned). The copy uses SIMD
+// loads and stores; it saves and restores the SIMD registers it touches (the
+// file may hold a thread's live state, switched lazily) and masks IRQs meanwhile.
 void arch_page_copy(void* dst, const void* src);
 void arch_page_zero(void* dst);
 }

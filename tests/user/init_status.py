@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""When init dies of a fault the kernel says why, prints "init exited:
+status=128+signal" and ends with that status; a program that is not there
+ends the kernel with 127."""
+import sys
+
+from _userlib import boot, init_status
+
+CASES = [
+    # (init, args, expected status, a line that must appear)
+    ("crash", ["segv"], 128 + 11, "killed by SIGSEGV"),
+    ("crash", ["ill"], 128 + 4, "killed by SIGILL"),
+    ("crash", ["exit", "42"], 42, None),
+    ("no-such-program", [], 127, "init: cannot run no-such-program"),
+]
+
+
+def main():
+    ok = True
+    for init, args, want, needle in CASES:
+        status, lines = boot(init, args, timeout=120)
+        got = init_status(lines)
+        good = status == want and (got == want or want == 127)
+        if needle:
+            good = good and any(needle in line for line in lines)
+        print(f"init_status {init} {' '.join(args)}: status {status}, wanted {want}:",
+              "PASS" if good else "FAIL")
+        ok &= good
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
