@@ -181,6 +181,8 @@ uint64_t vm_brk(Vmspace* vm, uint64_t new_brk) {
       if (!vm->regions.is_free(old_end, new_end)) return result;
       if (heap) {
         heap->end = new_end;
+      } else if (old_end > base) {
+        return result;  // the heap was mapped over (MAP_FIXED): it cannot grow
       } else {
         VmRegion* r = have_spare ? spares.take() : nullptr;
         if (r == nullptr) return result;

@@ -387,6 +387,70 @@ static void t_fork_misc(void) {
   munmap((void*)shared, PAGE);
 }
 
+/* Many processes at once on several CPUs: each child of the test forks a
+ * grandchild, and all of them (and the test process) write pseudo-random
+ * pages of the same inherited 2 MiB while they map and unmap memory of their
+ * own; each keeps its own expectation of every page and checks it. The
+ * children race on the copy-on-write of the same shared tables and pages. */
+#define STRESS_PAGES 512
+#define STRESS_CHILDREN 6
+
+static uint64_t xorshift(uint64_t* s) {
+  *s ^= *s << 13;
+  *s ^= *s >> 7;
+  *s ^= *s << 17;
+  return *s;
+}
+
+static int stress_body(volatile uint64_t* p, uint64_t* expect, uint64_t seed, int rounds) {
+  uint64_t r = seed * 0x9e3779b97f4a7c15ull + 1;
+  for (int i = 0; i < rounds; ++i) {
+    size_t pg = xorshift(&r) % STRESS_PAGES;
+    uint64_t v = xorshift(&r);
+    p[pg * PAGE / 8] = v;
+    expect[pg] = v;
+    if ((i & 63) == 0) {
+      uint8_t* m = mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (MAP_FAILED_P(m)) return 0;
+      for (int k = 0; k < 16; ++k) m[k * PAGE] = (uint8_t)k;
+      munmap(m, 16 * PAGE);
+      sched_yield();
+    }
+  }
+  for (size_t pg = 0; pg < STRESS_PAGES; ++pg)
+    if (p[pg * PAGE / 8] != expect[pg]) return 0;
+  return 1;
+}
+
+static void t_fork_stress(void) {
+  volatile uint64_t* p = mmap(0, STRESS_PAGES * PAGE, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  static uint64_t expect[STRESS_PAGES];
+  for (size_t pg = 0; pg < STRESS_PAGES; ++pg) p[pg * PAGE / 8] = expect[pg] = pg;
+  int pids[STRESS_CHILDREN];
+  for (int c = 0; c < STRESS_CHILDREN; ++c) {
+    pids[c] = fork();
+    if (pids[c] == 0) {
+      int g = fork();
+      int ok = stress_body(p, expect, 100 + 2 * c + (g == 0), 3000);
+      if (g == 0) _exit(ok ? 0 : 1);
+      int st = -1;
+      waitpid(g, &st, 0);
+      _exit(ok && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1);
+    }
+  }
+  int mine = stress_body(p, expect, 7, 3000);
+  int children = 1;
+  for (int c = 0; c < STRESS_CHILDREN; ++c) {
+    int st = -1;
+    children &= pids[c] > 0 && waitpid(pids[c], &st, 0) == pids[c] && WIFEXITED(st) &&
+                WEXITSTATUS(st) == 0;
+  }
+  UT_CHECK("parent_pages_consistent", mine);
+  UT_CHECK("children_and_grandchildren_consistent", children);
+  munmap((void*)p, STRESS_PAGES * PAGE);
+}
+
 struct test {
   const char* name;
   void (*fn)(void);
@@ -399,6 +463,7 @@ static const struct test kTests[] = {
     {"mprotect", t_mprotect, 0},   {"efault", t_efault, 0},
     {"faults", t_faults, 1},       {"fork_cow", t_fork_cow, 1},
     {"fork_shared", t_fork_shared, 1}, {"fork_misc", t_fork_misc, 1},
+    {"fork_stress", t_fork_stress, 1},
 };
 
 int main(int argc, char** argv) {
