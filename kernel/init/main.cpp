@@ -14,6 +14,7 @@
 #include "kernel/dt/bootargs.h"
 #include "kernel/exec/exec.h"
 #include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/proc.h"
 #include "kernel/init/memory_map.h"
 #include "kernel/init/monitor.h"
 #include "kernel/ktest/ktest.h"
@@ -126,6 +127,7 @@ void cpu_online_common(unsigned id) {
 // The rest of the boot, in the first kernel thread: tests, benchmarks or the monitor.
 int main_thread(void*) {
   sched_start_services();
+  proc_boot_init();  // process 0 and its reaper, before anything runs a program
   if (g_boot.has_initrd)
     exec_set_initrd(phys_to_virt(g_boot.initrd_start), g_boot.initrd_end - g_boot.initrd_start);
   char sel[64];

@@ -1,8 +1,25 @@
-// Process identity and exit.
+// Process system calls: fork, vfork, rfork, lwp_create, exit, wait4, kill,
+// process groups and sessions, credentials, prlimit64 (kernel/proc does the work).
+#include <arch/user_entry.h>
+#include <new>
+
+#include "kernel/mm/kmalloc.h"
 #include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/proc.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/signo.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/thread/thread.h"
+#include "kernel/verified/objects.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/verified/uidinfo.h"
+#include "kernel/vm/copy.h"
+
+extern SpinLock g_uidinfo_lock;
+Pgrp* pgrp_alloc(Session* s, int pgid);
+void pgrp_link_locked(Pgrp* pg);
+void pgrp_free_unused(Pgrp* pg, bool new_session);
+void pgrp_move_locked(Proc* p, Pgrp* pg);
 
 const char* signal_name(int sig) {
   switch (sig) {
@@ -12,22 +29,304 @@ const char* signal_name(int sig) {
     case kSigKill: return "SIGKILL";
     case kSigSegv: return "SIGSEGV";
     case kSigChld: return "SIGCHLD";
+    case psig::kTerm: return "SIGTERM";
     default: return "a signal";
   }
 }
 
-// One thread per process for now: ending the thread ends the process.
-int64_t sys_exit(const SyscallArgs& a) { proc_exit_current(wstatus_exited(static_cast<int>(a.a[0]))); }
+namespace {
 
-int64_t sys_exit_group(const SyscallArgs& a) {
-  proc_exit_current(wstatus_exited(static_cast<int>(a.a[0])));
+// DragonFly's rfork flags that user space may not pass.
+constexpr int kRfKernelOnly = static_cast<int>(VC_RFPGLOCK | VC_RFPPWAIT);
+
+// fork1 + start_forked_proc for the three fork calls. ERESTART: the call is
+// made again once the pending signal has been dealt with on the way out.
+int64_t do_fork(const SyscallArgs& a, int flags) {
+  Lwp* lp = curlwp();
+  Proc* p2 = nullptr;
+  int error = kern_fork1(lp, flags, &p2, a.frame);
+  if (error == kErestart) {
+    a.frame->elr -= 4;  // back onto the svc
+    return static_cast<int64_t>(a.a[0]);  // x0 as it was
+  }
+  if (error) return -error;
+  if (!p2) return 0;
+  int pid = p2->pid;
+  start_forked_proc(lp, p2);
+  return pid;
 }
 
-int64_t sys_getpid(const SyscallArgs&) { return proc_current()->pid; }
+}  // namespace
+
+int64_t sys_fork(const SyscallArgs& a) {
+  return do_fork(a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPGLOCK));
+}
+
+int64_t sys_vfork(const SyscallArgs& a) {
+  return do_fork(a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPPWAIT | VC_RFMEM | VC_RFPGLOCK));
+}
+
+int64_t sys_rfork(const SyscallArgs& a) {
+  int flags = static_cast<int>(a.a[0]);
+  if (flags & kRfKernelOnly) return -EINVAL;
+  return do_fork(a, flags | static_cast<int>(VC_RFPGLOCK));
+}
+
+// clone(flags, newsp, parent_tid, tls, child_tid): the fork shape only.
+int64_t sys_clone(const SyscallArgs& a) {
+  if (a.a[0] != static_cast<uint64_t>(kSigChld) || a.a[1] != 0) return -EINVAL;
+  return do_fork(a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPGLOCK));
+}
+
+int64_t sys_lwp_create(const SyscallArgs& a) { return kern_lwp_create(a.a[0]); }
+
+int64_t sys_lwp_gettid(const SyscallArgs&) { return curlwp()->tid(); }
+
+// Linux's gettid: a process-wide unique number; tine gives pid * 1000 + TID
+// for LWPs after the first, and the pid for the first (TID 0).
+int64_t sys_gettid(const SyscallArgs&) {
+  Lwp* lp = curlwp();
+  return lp->tid() == 0 ? lp->proc->pid : lp->proc->pid * 1000 + lp->tid();
+}
+
+int64_t sys_exit(const SyscallArgs& a) { lwp_exit_self(static_cast<int>(a.a[0])); }
+
+int64_t sys_exit_group(const SyscallArgs& a) { exit1(wstatus_exited(static_cast<int>(a.a[0]))); }
+
+int64_t sys_wait4(const SyscallArgs& a) {
+  if (a.a[3]) {
+    static const uint8_t kZero[144] = {};  // struct rusage: no accounting yet
+    if (copyout_u(kZero, a.a[3], sizeof kZero) != 0) return -EFAULT;
+  }
+  return kern_wait(static_cast<int>(a.a[0]), a.a[1], static_cast<int>(a.a[2]));
+}
+
+int64_t sys_getpid(const SyscallArgs&) { return curproc()->pid; }
 
 int64_t sys_getppid(const SyscallArgs&) {
-  MinProc* p = proc_current();
-  return p->parent ? p->parent->pid : 0;
+  Proc* p = curproc();
+  SpinGuard g(g_proctree_lock);
+  return p->pptr ? p->pptr->pid : 0;
 }
 
-int64_t sys_gettid(const SyscallArgs&) { return uthread_current()->tid; }
+int64_t sys_getuid(const SyscallArgs&) {
+  Proc* p = curproc();
+  SpinGuard g(p->spin);
+  return p->ucred()->c.cr_ruid;
+}
+
+int64_t sys_kill(const SyscallArgs& a) {
+  return kern_kill(static_cast<int>(a.a[0]), static_cast<int>(a.a[1]));
+}
+
+int64_t sys_getpgid(const SyscallArgs& a) {
+  int pid = static_cast<int>(a.a[0]);
+  SpinGuard g(g_proctree_lock);
+  Proc* p = pid == 0 ? curproc() : pfind_locked(pid);
+  if (!p || !p->pgrp) return -ESRCH;
+  return p->pgrp->pgid;
+}
+
+// setpgid(pid, pgid): the caller or one of its children, into a group of the
+// same session or a new group led by pid.
+int64_t sys_setpgid(const SyscallArgs& a) {
+  int pid = static_cast<int>(a.a[0]);
+  int pgid = static_cast<int>(a.a[1]);
+  if (pgid < 0) return -EINVAL;
+  Proc* me = curproc();
+  Pgrp* fresh = nullptr;
+  for (;;) {
+    {
+      SpinGuard g(g_proctree_lock);
+      Proc* p = pid == 0 ? me : pfind_locked(pid);
+      if (!p || (p != me && p->pptr != me)) {
+        if (fresh) pgrp_free_unused(fresh, false);
+        return -ESRCH;
+      }
+      if (!p->pgrp || p->pgrp->session != me->pgrp->session) {
+        if (fresh) pgrp_free_unused(fresh, false);
+        return -EPERM;
+      }
+      if (p->pgrp->session->leader == p) {
+        if (fresh) pgrp_free_unused(fresh, false);
+        return -EPERM;
+      }
+      int target = pgid == 0 ? p->pid : pgid;
+      Pgrp* pg = pgfind_locked(target);
+      if (pg) {
+        if (pg->session != p->pgrp->session) {
+          if (fresh) pgrp_free_unused(fresh, false);
+          return -EPERM;
+        }
+        if (pg != p->pgrp) pgrp_move_locked(p, pg);
+        if (fresh) pgrp_free_unused(fresh, false);
+        return 0;
+      }
+      if (target != p->pid) {
+        if (fresh) pgrp_free_unused(fresh, false);
+        return -EPERM;
+      }
+      if (fresh) {
+        fresh->pgid = target;
+        fresh->session = p->pgrp->session;
+        pgrp_link_locked(fresh);
+        pgrp_move_locked(p, fresh);
+        pgrel(&fresh->c);  // pgrp_alloc's reference: the member holds one now
+        return 0;
+      }
+    }
+    // A new group is needed: allocate without the lock and look again.
+    Session* s;
+    {
+      SpinGuard g(g_proctree_lock);
+      s = me->pgrp->session;
+    }
+    fresh = pgrp_alloc(s, 0);
+    if (!fresh) return -ENOMEM;
+  }
+}
+
+int64_t sys_setsid(const SyscallArgs&) {
+  Proc* p = curproc();
+  Pgrp* pg = pgrp_alloc(nullptr, p->pid);
+  if (!pg) return -ENOMEM;
+  SpinGuard g(g_proctree_lock);
+  if (pgfind_locked(p->pid)) {
+    pgrp_free_unused(pg, true);
+    return -EPERM;  // already a group leader
+  }
+  pg->session->leader = p;
+  pgrp_link_locked(pg);
+  pgrp_move_locked(p, pg);
+  pgrel(&pg->c);
+  {
+    SpinGuard g2(p->spin);
+    p->flags &= ~P_CONTROLT;
+  }
+  return p->pid;
+}
+
+// setuid: root may become anyone; others only their real uid. The process's
+// slot in the per-uid count moves to the new real uid (BSD's change_ruid).
+int64_t sys_setuid(const SyscallArgs& a) {
+  auto uid = static_cast<vc_uid_t>(a.a[0]);
+  Proc* p = curproc();
+  Ucred* old;
+  {
+    SpinGuard g(p->spin);
+    old = p->ucred();
+    if (old->c.cr_uid != 0 && uid != old->c.cr_ruid) return -EPERM;
+  }
+  Ucred* ncr = ucred_alloc(uid, uid);
+  if (!ncr) return -ENOMEM;
+  Uidinfo* oldui;
+  {
+    SpinGuard g(g_uidinfo_lock);
+    SpinGuard g2(p->spin);
+    old = p->ucred();
+    oldui = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
+    struct uidinfo* nui = ncr->c.cr_ruidinfo;
+    if (nui != &oldui->c) {
+      (void)chgproccnt(nui, 1, 0);
+      p->core.p_uidinfo = uihold(nui);
+      (void)chgproccnt(&oldui->c, -1, 0);
+    } else {
+      oldui = nullptr;
+    }
+    p->core.p_ucred = &ncr->c;
+    p->flags |= P_SUGID;
+  }
+  ucred_put(old);
+  if (oldui) uidinfo_put(oldui);
+  return 0;
+}
+
+// prlimit64(pid, resource, new, old): the caller's own limits. Limits are
+// shared copy-on-write: a change to a shared set makes a private copy first.
+int64_t sys_prlimit64(const SyscallArgs& a) {
+  int pid = static_cast<int>(a.a[0]);
+  unsigned res = static_cast<unsigned>(a.a[1]);
+  Proc* p = curproc();
+  if (pid != 0 && pid != p->pid) return -EPERM;
+  if (res >= VC_RLIM_NLIMITS) return -EINVAL;
+  struct vc_rlimit nl;
+  if (a.a[2] && copyin_u(a.a[2], &nl, sizeof nl) != 0) return -EFAULT;
+  if (a.a[2] && nl.rlim_cur > nl.rlim_max) return -EINVAL;
+  struct vc_rlimit ol;
+  {
+    SpinGuard g(p->spin);
+    ol = p->limit()->c.pl_rlimit[res];
+  }
+  if (a.a[2]) {
+    bool root = p->ucred()->c.cr_uid == 0;
+    if (nl.rlim_max > ol.rlim_max && !root) return -EPERM;
+    Plimit* copy = plimit_new();
+    if (!copy) return -ENOMEM;
+    Plimit* drop = nullptr;
+    {
+      SpinGuard g(p->spin);
+      Plimit* cur = p->limit();
+      if (refcount_read(&cur->c.pl_ref) == 1) {
+        cur->c.pl_rlimit[res] = nl;
+        drop = copy;
+      } else {
+        for (int i = 0; i < VC_RLIM_NLIMITS; ++i) copy->c.pl_rlimit[i] = cur->c.pl_rlimit[i];
+        copy->c.pl_rlimit[res] = nl;
+        p->core.p_limit = &copy->c;
+        if (plimit_drop(&cur->c)) drop = cur;
+      }
+    }
+    if (drop) kfree(drop, M_SUBPROC);
+  }
+  if (a.a[3] && copyout_u(&ol, a.a[3], sizeof ol) != 0) return -EFAULT;
+  return 0;
+}
+
+// rt_sigaction(sig, act, oact, sigsetsize): SIG_DFL (0) and SIG_IGN (1) only.
+int64_t sys_rt_sigaction(const SyscallArgs& a) {
+  int sig = static_cast<int>(a.a[0]);
+  if (sig <= 0 || sig > kNsig || sig == kSigKill || sig == psig::kStop) return -EINVAL;
+  Proc* p = curproc();
+  Sigacts* ps = p->sigacts();
+  uint64_t old = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);
+  if (a.a[1]) {
+    uint64_t h;
+    if (copyin_u(a.a[1], &h, sizeof h) != 0) return -EFAULT;
+    if (h > 1) return -EINVAL;  // no handlers yet
+    __atomic_store_n(&ps->handler[sig], h, __ATOMIC_RELAXED);
+  }
+  if (a.a[2]) {
+    uint64_t act[4] = {old, 0, 0, 0};  // struct sigaction: handler, flags, restorer, mask
+    if (copyout_u(act, a.a[2], sizeof act) != 0) return -EFAULT;
+  }
+  return 0;
+}
+
+// tine_proc(op, arg): process-layer counters and checks for the tests.
+int64_t sys_tine_proc(const SyscallArgs& a) {
+  switch (a.a[0]) {
+    case 1: {  // fork statistics into arg
+      ForkStats s = fork_stats();
+      s.lwps_live = s.lwps_live;
+      extern struct proccount g_proccount;
+      uint64_t out[20] = {s.forks, s.vforks, s.rforks, s.kthreads, s.lwps_created, s.failures,
+                          s.eagain, s.procs_live, s.lwps_live, s.pgrps_live, s.sessions_live,
+                          s.uidinfos_live, s.ucreds_live,
+                          static_cast<uint64_t>(g_proccount.nprocs),
+                          static_cast<uint64_t>(g_proccount.maxproc), 0, 0, 0, 0, 0};
+      if (copyout_u(out, a.a[1], sizeof out) != 0) return -EFAULT;
+      return 0;
+    }
+    case 2: return proc_check_invariants(a.a[1] != 0);
+    case 3: proc_print_all(); return 0;
+    case 4: {  // fault injection: the n-th allocation of any type from now fails
+      if (a.a[1] == 0) kmalloc_fail_any_clear();
+      else kmalloc_fail_any_nth(a.a[1]);
+      return 0;
+    }
+    case 5: return kmalloc_fail_any_pending() ? 1 : 0;
+    default: return -EINVAL;
+  }
+}
+
+uint64_t kstat_thread_count() { return thread_counters().live; }

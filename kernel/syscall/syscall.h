@@ -25,6 +25,19 @@ enum SyscallNr : uint64_t {
   kSysMprotect = 226,
   kSysWait4 = 260,
   kSysFork = 1002,  // DragonFly fork (2)
+  kSysVfork = 1066,       // DragonFly vfork (66)
+  kSysRfork = 1251,       // DragonFly rfork (251)
+  kSysLwpCreate = 1495,   // DragonFly lwp_create (495)
+  kSysLwpGettid = 1496,   // DragonFly lwp_gettid (496)
+  kSysKill = 129,
+  kSysRtSigaction = 134,
+  kSysSetuid = 146,
+  kSysSetpgid = 154,
+  kSysGetpgid = 155,
+  kSysSetsid = 157,
+  kSysGetuid = 174,
+  kSysPrlimit64 = 261,
+  kSysTineProc = 2002,    // process-layer counters and checks
   // tine debugging calls (docs/user-abi.md)
   kSysTineKstat = 2000,   // kernel resource counters for leak checks
   kSysTineVmctl = 2001,   // VM knobs for tests and benchmarks
@@ -64,5 +77,18 @@ int64_t sys_mmap(const SyscallArgs& a);
 int64_t sys_mprotect(const SyscallArgs& a);
 int64_t sys_wait4(const SyscallArgs& a);
 int64_t sys_fork(const SyscallArgs& a);
+int64_t sys_vfork(const SyscallArgs& a);
+int64_t sys_rfork(const SyscallArgs& a);
+int64_t sys_lwp_create(const SyscallArgs& a);
+int64_t sys_lwp_gettid(const SyscallArgs& a);
+int64_t sys_kill(const SyscallArgs& a);
+int64_t sys_rt_sigaction(const SyscallArgs& a);
+int64_t sys_setuid(const SyscallArgs& a);
+int64_t sys_setpgid(const SyscallArgs& a);
+int64_t sys_getpgid(const SyscallArgs& a);
+int64_t sys_setsid(const SyscallArgs& a);
+int64_t sys_getuid(const SyscallArgs& a);
+int64_t sys_prlimit64(const SyscallArgs& a);
+int64_t sys_tine_proc(const SyscallArgs& a);
 int64_t sys_tine_kstat(const SyscallArgs& a);
 int64_t sys_tine_vmctl(const SyscallArgs& a);

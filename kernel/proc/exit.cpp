@@ -1,0 +1,305 @@
+// exit (one LWP), exit1 (the process), wait4 and reaping, and signals as far
+// as tine has them: a signal not ignored ends the process (there are no
+// handlers yet); SIGCHLD and the other default-ignore signals are dropped.
+#include <arch/cpu.h>
+#include <arch/user_entry.h>
+
+#include "kernel/console/kprintf.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/panic.h"
+#include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sched/usched.h"
+#include "kernel/sync/sleepq.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/thread/thread.h"
+#include "kernel/verified/fork.h"
+#include "kernel/verified/objects.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/verified/tid.h"
+#include "kernel/vm/copy.h"
+#include "kernel/vm/vmspace.h"
+
+extern SpinLock g_uidinfo_lock;
+void proc_unlink_locked(Proc* p);
+void vmref_user_leave(VmRef* vr);
+void wake_vfork_parent(Proc* p);
+void lwp_reap_zombies(Proc* p);
+
+namespace {
+
+constexpr int kWnohang = 1;
+constexpr int kWaitKnown = 1 | 2 | 8 | 0x20000000 | 0x40000000 | static_cast<int>(0x80000000u);
+
+// Asks every other LWP of p to exit (p->spin held).
+void kill_other_lwps_locked(Proc* p, Lwp* self) {
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    Lwp* lp = lwp_of(n);
+    if (lp == self) continue;
+    __atomic_or_fetch(&lp->flags, LWP_WEXIT, __ATOMIC_RELEASE);
+    thread_interrupt(lp->thread);
+  }
+}
+
+// Whether sig, posted to p, ends it (no handlers: everything not ignored,
+// except the signals whose default action is to do nothing).
+bool sig_is_fatal(Proc* p, int sig) {
+  if (sig == psig::kKill) return true;
+  if (sig == psig::kChld || sig == psig::kCont || sig == psig::kWinch || sig == psig::kStop) return false;
+  const Sigacts* ps = p->sigacts();
+  return ps && __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED) != 1;  // not SIG_IGN
+}
+
+}  // namespace
+
+void proc_signal(Proc* p, int sig) {
+  if (sig <= 0 || sig > kNsig) return;
+  SpinGuard g(p->spin);
+  if (p->stat == ProcStat::kZombie || !sig_is_fatal(p, sig)) return;
+  __atomic_or_fetch(&p->siglist, 1ull << (sig - 1), __ATOMIC_RELEASE);
+  // Wake interruptible sleeps so the LWPs notice on their way out to EL0.
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n))
+    thread_interrupt(lwp_of(n)->thread);
+}
+
+// End the process with wait status ws, from one of its LWPs (in a system
+// call or a fault): the other LWPs are told to go, this one leaves EL0.
+void exit1(int ws) {
+  Lwp* lp = curlwp();
+  Proc* p = lp->proc;
+  {
+    SpinGuard g(p->spin);
+    if (!(p->flags & P_WEXIT)) {
+      p->flags |= P_WEXIT;
+      p->xstat = ws;
+      lp->exit_process = true;
+      kill_other_lwps_locked(p, lp);
+    }
+    // else: another LWP is ending the process; this one just goes.
+  }
+  arch_user_run_exit(&lp->run, 0);
+}
+
+void lwp_exit_self(int code) {
+  Lwp* lp = curlwp();
+  Proc* p = lp->proc;
+  {
+    SpinGuard g(p->spin);
+    // The last LWP ends the process with its code (Linux's exit of the last thread).
+    if (p->nthreads() == 1 && !(p->flags & P_WEXIT)) {
+      p->flags |= P_WEXIT;
+      p->xstat = wstatus_exited(code);
+      lp->exit_process = true;
+    }
+  }
+  arch_user_run_exit(&lp->run, 0);
+}
+
+void proc_exit_finish(Proc* p, Lwp* lp);
+
+// The LWP's thread has left EL0 for good (lwp_thread_main).
+void lwp_exit_finish(Lwp* lp) {
+  Proc* p = lp->proc;
+  if (!p) return;  // a discarded LWP that never ran
+  {
+    SpinGuard g(p->spin);
+    if (lp->exit_process) {
+      // Wait for the others to leave the tree.
+      while (p->nthreads() > 1) ssleep(&p->core.p_tids, p->spin, 0, "lwpwait", 0);
+    } else if (p->nthreads() > 1) {
+      // Only this LWP ends: it waits, as a zombie LWP, to be joined.
+      (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
+      lp->stat = LwpStat::kZomb;
+      lp->zombie_next = p->zombie_lwps;
+      p->zombie_lwps = lp;
+      wakeup(&p->core.p_tids);
+      return;
+    } else {
+      // The last LWP, leaving without exit1 (a killed thread whose process
+      // was already exiting cannot be last): the process ends with it.
+      if (!(p->flags & P_WEXIT)) {
+        p->flags |= P_WEXIT;
+        p->xstat = wstatus_exited(0);
+      }
+    }
+    (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
+    lp->stat = LwpStat::kZomb;
+  }
+  proc_exit_finish(p, lp);
+}
+
+// The rest of exit1, on the last LWP's thread.
+void proc_exit_finish(Proc* p, Lwp* lp) {
+  lwp_reap_zombies(p);
+  wake_vfork_parent(p);
+  // The address space goes now (the last live user gives it back); the
+  // counted reference stays with the zombie until it is reaped.
+  vmspace_activate(nullptr);
+  vmref_user_leave(p->vmref());
+  bool wake_reaper = false;
+  {
+    SpinGuard g(g_proctree_lock);
+    // Orphans go to process 0, which reaps them.
+    while (Proc* c = p->children) {
+      p->children = c->sibling;
+      c->pptr = &g_proc0;
+      {
+        SpinGuard g2(c->spin);
+        c->flags |= P_KREAP;
+      }
+      c->sibling = g_proc0.children;
+      g_proc0.children = c;
+      if (c->stat == ProcStat::kZombie) wake_reaper = true;
+    }
+    KASSERT(p->stat == ProcStat::kActive);
+    p->exit_lwp = lp;
+    p->stat = ProcStat::kZombie;
+    Proc* parent = p->pptr;
+    if (parent == &g_proc0) {
+      wake_reaper = true;
+    } else {
+      proc_signal(parent, p->sigparent);
+      wakeup(parent);
+    }
+  }
+  if (wake_reaper) wakeup(&g_proc0);
+}
+
+// Frees a zombie claimed by its waiter (off its parent's list already).
+void proc_reap(Proc* p) {
+  KASSERT(p->stat == ProcStat::kZombie);
+  thread_join(p->exit_lwp->thread);
+  kfree(p->exit_lwp, M_LWP);
+  proc_count_lwp(-1);
+  // PHOLDs (a vfork parent, a forking parent) must be gone first.
+  while (refcount_read(&p->core.p_lock) > 0) tsleep(&p->core.p_lock, 0, "prele", 1);
+  {
+    SpinGuard g(g_proctree_lock);
+    proc_unlink_locked(p);
+    pgrp_leave_locked(p);
+    SpinGuard gu(g_uidinfo_lock);
+    struct proc_core* c = &p->core;
+    auto* cr = reinterpret_cast<Ucred*>(c->p_ucred);
+    auto* ui = reinterpret_cast<Uidinfo*>(c->p_uidinfo);
+    auto* ps = reinterpret_cast<Sigacts*>(c->p_sigacts);
+    auto* fd = reinterpret_cast<Filedesc*>(c->p_fd);
+    auto* tl = reinterpret_cast<Fdtol*>(c->p_fdtol);
+    auto* vm = reinterpret_cast<VmRef*>(c->p_vmspace);
+    auto* lim = reinterpret_cast<Plimit*>(c->p_limit);
+    auto* pg = reinterpret_cast<Pgrp*>(c->p_pgrp);
+    auto* pa = reinterpret_cast<Pargs*>(c->p_args);
+    struct proc_lastrefs last = {};
+    proc_release_refs(&g_proccount, c, &last);
+    proc_objects_destroy(p, last, cr, ui, ps, fd, tl, vm, lim, pg, pa);
+  }
+  p->~Proc();
+  kfree(p, M_PROC);
+}
+
+int64_t kern_wait(int pid, uint64_t ustatus, int options) {
+  if (options & ~kWaitKnown) return -EINVAL;
+  Proc* me = curproc();
+  for (;;) {
+    Proc* found = nullptr;
+    {
+      SpinGuard g(g_proctree_lock);
+      bool any = false;
+      for (Proc** pp = &me->children; *pp; pp = &(*pp)->sibling) {
+        Proc* c = *pp;
+        if (pid > 0 && c->pid != pid) continue;
+        if (pid == 0 && c->pgrp != me->pgrp) continue;
+        if (pid < -1 && (!c->pgrp || c->pgrp->pgid != -pid)) continue;
+        any = true;
+        if (c->stat == ProcStat::kZombie) {
+          *pp = c->sibling;  // claimed
+          found = c;
+          break;
+        }
+      }
+      if (!any) return -ECHILD;
+      if (!found) {
+        if (options & kWnohang) return 0;
+        if (ssleep(me, g_proctree_lock, PCATCH, "wait", 0) == EINTR) return -EINTR;
+        continue;
+      }
+    }
+    int wstatus = found->xstat;
+    if (ustatus && copyout_u(&wstatus, ustatus, sizeof wstatus) != 0) {
+      SpinGuard g(g_proctree_lock);  // put it back: it can still be waited for
+      found->sibling = me->children;
+      me->children = found;
+      return -EFAULT;
+    }
+    int reaped = found->pid;
+    proc_reap(found);
+    return reaped;
+  }
+}
+
+// kill(2): pid > 0 one process, 0 the caller's group, < -1 the group -pid,
+// -1 every process the caller may signal (but process 0, init and itself).
+int kern_kill(int pid, int sig) {
+  if (sig < 0 || sig > kNsig) return -EINVAL;
+  Proc* me = curproc();
+  Ucred* mycr = me->ucred();
+  auto allowed = [&](Proc* p) {
+    Ucred* cr = p->ucred();
+    return mycr->c.cr_uid == 0 || !cr || cr->c.cr_ruid == mycr->c.cr_ruid ||
+           cr->c.cr_ruid == mycr->c.cr_uid;
+  };
+  if (pid > 0) {
+    SpinGuard g(g_proctree_lock);
+    Proc* p = pfind_locked(pid);
+    if (!p) return -ESRCH;
+    if (!allowed(p)) return -EPERM;
+    if (sig) proc_signal(p, sig);
+    return 0;
+  }
+  if (pid == -1) {
+    int n = 0;
+    SpinGuard g(g_proctree_lock);
+    extern Proc* proc_all_first_locked();
+    for (Proc* p = proc_all_first_locked(); p; p = p->all_next) {
+      if (p == me || p->pid <= 1 || !allowed(p)) continue;
+      ++n;
+      if (sig) proc_signal(p, sig);
+    }
+    return n ? 0 : -ESRCH;
+  }
+  // A group: its lock exclusive, so a fork in it (holding it shared) either
+  // finished and its child is a member, or restarts on seeing the signal.
+  Pgrp* pg;
+  int pgid;
+  {
+    SpinGuard g(g_proctree_lock);
+    pgid = pid == 0 ? (me->pgrp ? me->pgrp->pgid : 0) : -pid;
+    pg = pgfind_locked(pgid);
+    if (!pg) return -ESRCH;
+    pgref(&pg->c);
+  }
+  lockmgr(&pg->pg_lock, LK_EXCLUSIVE);
+  int n = 0, denied = 0;
+  {
+    SpinGuard g(g_proctree_lock);
+    for (Proc* p = pg->members; p; p = p->pg_next) {
+      if (!allowed(p)) {
+        ++denied;
+        continue;
+      }
+      ++n;
+      if (sig) proc_signal(p, sig);
+    }
+  }
+  lockmgr(&pg->pg_lock, LK_RELEASE);
+  {
+    SpinGuard g(g_proctree_lock);
+    if (pgrel(&pg->c)) {
+      struct proc_lastrefs last = {};
+      last.pgrp = 1;
+      proc_objects_destroy(nullptr, last, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                           nullptr, pg, nullptr);
+    }
+  }
+  if (n == 0) return denied ? -EPERM : -ESRCH;
+  return 0;
+}

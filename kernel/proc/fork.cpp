@@ -1,0 +1,483 @@
+// fork1 / lwp_fork / start_forked_proc, lwp_create and the at_fork list: the
+// seed's kern_fork.c with no MP lock. The counting skeleton is the verified
+// core's fork1 (kernel/verified/fork.c); this file is the C++ around it and
+// the steps it calls (fork_hooks.h).
+#include <arch/cpu.h>
+#include <new>
+
+#include "kernel/console/kprintf.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/panic.h"
+#include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sched/usched.h"
+#include "kernel/sync/crit.h"
+#include "kernel/sync/sleepq.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/syscall/signo.h"
+#include "kernel/thread/thread.h"
+#include "kernel/time/clock.h"
+#include "kernel/verified/fork.h"
+#include "kernel/verified/fork_hooks.h"
+#include "kernel/verified/objects.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/verified/tid.h"
+#include "kernel/vm/copy.h"
+#include "kernel/vm/vmspace.h"
+
+ForkStats g_fork_stats;
+int forksleep;  // where a refused fork sleeps
+
+void proc_unlink_locked(Proc* p);
+void vmref_user_leave(VmRef* vr);
+
+namespace {
+
+void bump(uint64_t* c, uint64_t n = 1) { __atomic_add_fetch(c, n, __ATOMIC_RELAXED); }
+
+// What fork1's C++ steps need beyond struct fork_args (fa_lwp1 points here).
+struct ForkCtx {
+  Lwp* lp1;
+  Proc* p2;
+  Lwp* lp2;
+  const TrapFrame* frame;
+  Proc* pptr;  // the child's parent (the kernel under RFNOWAIT)
+  unsigned flags;
+};
+
+Proc* proc_of(const struct proc_core* c) { return reinterpret_cast<Proc*>(const_cast<struct proc_core*>(c)); }
+const ForkCtx& ctx_of(const struct fork_args* fa) { return *static_cast<const ForkCtx*>(fa->fa_lwp1); }
+
+// ---- the at_fork list ----------------------------------------------------------
+
+struct ForkList {
+  forklist_fn function;
+  ForkList* next;
+};
+LockClass g_atfork_class{"atfork", kRankAtFork};
+SpinLock g_atfork_lock{g_atfork_class};
+ForkList* g_fork_list;  // g_atfork_lock
+
+// ppsratecheck(lastfail, curfail, 1): at most one message a second.
+bool fork_fail_ratecheck() {
+  static uint64_t last_ns;
+  uint64_t now = clock_ns();
+  uint64_t last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
+  if (last != 0 && now - last < 1000000000ull) return false;
+  return __atomic_compare_exchange_n(&last_ns, &last, now, false, __ATOMIC_RELAXED,
+                                     __ATOMIC_RELAXED);
+}
+
+// The new LWP's kernel thread and registers (the seed's lwp_fork, minus the
+// TID: the verified core assigns that). nullptr when out of memory.
+Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
+  auto* lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK | M_ZERO));
+  if (!lp) return nullptr;
+  new (lp) Lwp();
+  lp->proc = destproc;
+  lp->stat = LwpStat::kRun;
+  lp->copy = origlp->copy;                  // the startcopy region
+  lp->flags = origlp->flags & LWP_ALTSTACK;
+  Thread* td = nullptr;
+  if (lwp_thread_create(lp, &td) != 0) {
+    kfree(lp, M_LWP);
+    return nullptr;
+  }
+  lp->thread = td;
+  if (flags & VC_RFPPWAIT) td->flags |= kThreadVforkChild;
+  // Scheduler heuristics: a timer IPI may update the parent's estimate meanwhile.
+  crit_enter();
+  usched_tine.heuristic_forking(origlp->thread, td);
+  crit_exit();
+  (void)thread_set_affinity(td, td->affinity & usched_mastermask);
+  proc_count_lwp(1);
+  bump(&g_fork_stats.lwps_created);
+  return lp;
+}
+
+// cpu_fork: the child starts with a copy of the parent's registers (and FP/SIMD
+// state and thread pointer) and returns 0 from the call.
+void cpu_fork(Lwp* lp2, const TrapFrame* frame) {
+  lp2->start = *frame;
+  lp2->start.x[0] = 0;
+  Thread* me = curthread();
+  Thread* t = lp2->thread;
+  arch::user_fp_snapshot(&t->fp, &me->fp);
+  t->fp_used = me->fp_used;
+  t->fp_cpu = -1;
+  t->ctx.tpidr_el0 = arch::user_tls();
+}
+
+// An LWP whose thread never ran user code: let the thread run out and free it.
+void lwp_discard(Lwp* lp) {
+  __atomic_or_fetch(&lp->flags, LWP_WEXIT, __ATOMIC_RELEASE);
+  lp->stat = LwpStat::kZomb;
+  lp->exit_process = false;
+  Thread* t = lp->thread;
+  lp->proc = nullptr;  // lwp_exit_finish: nothing to tell a process
+  thread_start(t);
+  thread_join(t);
+  kfree(lp, M_LWP);
+  proc_count_lwp(-1);
+}
+
+}  // namespace
+
+// ---- the steps fork1 calls (contracts in fork_hooks.h) ----------------------------
+
+extern "C" {
+
+void fork_pgrp_lock(struct pgrp* pg) { lockmgr(&reinterpret_cast<Pgrp*>(pg)->pg_lock, LK_SHARED); }
+
+void fork_pgrp_unlock(struct pgrp* pg) { lockmgr(&reinterpret_cast<Pgrp*>(pg)->pg_lock, LK_RELEASE); }
+
+int fork_signal_pending(const struct fork_args* fa) {
+  Proc* p1 = proc_of(fa->fa_p1);
+  Lwp* lp1 = ctx_of(fa).lp1;
+  if (__atomic_load_n(&p1->siglist, __ATOMIC_ACQUIRE) != 0) return 1;
+  return (__atomic_load_n(&lp1->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) ? 1 : 0;
+}
+
+struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
+  Sigacts* ps = sigacts_new();
+  if (!ps) return nullptr;
+  const Sigacts* from = proc_of(fa->fa_p1)->sigacts();
+  for (int i = 0; i <= kNsig; ++i) ps->handler[i] = __atomic_load_n(&from->handler[i], __ATOMIC_RELAXED);
+  return &ps->c;
+}
+
+struct filedesc* fork_fd_init(const struct fork_args*) {
+  Filedesc* fd = filedesc_new(false);
+  return fd ? &fd->c : nullptr;
+}
+
+struct filedesc* fork_fd_copy(const struct fork_args* fa) {
+  Filedesc* fd = filedesc_new(false);
+  if (!fd) return nullptr;
+  fd->open_mask = __atomic_load_n(&proc_of(fa->fa_p1)->fd()->open_mask, __ATOMIC_RELAXED);
+  return &fd->c;
+}
+
+struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
+  auto* tl = static_cast<Fdtol*>(kmalloc(sizeof(Fdtol), M_FILEDESC, M_WAITOK | M_ZERO));
+  if (!tl) return nullptr;
+  refcount_init(&tl->c.fdl_ref, 1);
+  tl->leader = ctx_of(fa).p2;
+  return &tl->c;
+}
+
+struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
+  auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
+  if (!vr) return nullptr;
+  VmForkResult r = vm_fork(proc_of(fa->fa_p1)->vmref()->vm, 0);
+  if (r.error || !r.vm) {
+    kfree(vr, M_VMSPACE);
+    return nullptr;
+  }
+  refcount_init(&vr->c.vm_ref, 1);
+  vr->vm = r.vm;
+  vr->users = 1;
+  return &vr->c;
+}
+
+struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
+  auto& ctx = const_cast<ForkCtx&>(ctx_of(fa));
+  Lwp* lp2 = lwp_alloc(ctx.lp1, ctx.p2, ctx.flags);
+  if (!lp2) return nullptr;
+  cpu_fork(lp2, ctx.frame);
+  ctx.lp2 = lp2;
+  // Nothing can fail from here: the child becomes visible (SIDL) while the
+  // process group's lock is still held, so a signal to the group finds it.
+  Proc* p2 = ctx.p2;
+  Proc* p1 = ctx.lp1->proc;
+  SpinGuard g(g_proctree_lock);
+  p2->pid = pid_alloc_locked();
+  KASSERT(p2->pid > 0);
+  if (ctx.flags & VC_RFTHREAD) {
+    p2->peers = p1->peers;
+    p1->peers = p2;
+  }
+  if (p1->pgrp) pgrp_enter_locked(p2, p1->pgrp);
+  proc_link_locked(p2, ctx.pptr);
+  p1->forks++;
+  return &lp2->node;
+}
+
+void fork_sigacts_discard(struct sigacts* ps) { kfree(ps, M_SIGACTS); }
+void fork_fd_discard(struct filedesc* fdp) { kfree(fdp, M_FILEDESC); }
+void fork_fdtol_discard(struct fdtol* tl) { kfree(tl, M_FILEDESC); }
+
+void fork_vmspace_discard(struct vmspace* vm) {
+  auto* vr = reinterpret_cast<VmRef*>(vm);
+  if (vr->vm) vmspace_release(vr->vm);
+  kfree(vr, M_VMSPACE);
+}
+
+void filedesc_destroy(struct filedesc* fdp) { kfree(fdp, M_FILEDESC); }
+
+void vmspace_destroy(struct vmspace* vm) {
+  auto* vr = reinterpret_cast<VmRef*>(vm);
+  Vmspace* v = __atomic_exchange_n(&vr->vm, nullptr, __ATOMIC_ACQ_REL);
+  if (v) vmspace_release(v);
+  kfree(vr, M_VMSPACE);
+}
+
+void vmspace_activate(const struct proc_core* p) {
+  vmspace_activate(reinterpret_cast<const VmRef*>(p->p_vmspace)->vm);
+}
+
+}  // extern "C"
+
+// ---- fork1 ----------------------------------------------------------------------
+
+int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
+  unsigned flags = static_cast<unsigned>(iflags);
+  Proc* p1 = lp1->proc;
+  *procp = nullptr;
+  if ((flags & (VC_RFFDG | VC_RFCFDG)) == (VC_RFFDG | VC_RFCFDG)) return EINVAL;
+
+  // The forking thread's credentials, held across the fork (setuid may
+  // replace the process's meanwhile).
+  Ucred* cr;
+  {
+    SpinGuard g(p1->spin);
+    cr = p1->ucred();
+    crhold(&cr->c);
+  }
+  ForkCtx ctx{lp1, nullptr, nullptr, frame, p1, flags};
+  struct fork_args fa{&g_proccount, &p1->core, &cr->c, &ctx, nullptr, flags};
+
+  if ((flags & VC_RFPROC) == 0) {
+    // Divorce parts of this process from itself (one LWP only: checked by the core).
+    int r = fork1(&fa);
+    ucred_put(cr);
+    return r;
+  }
+
+  // A shared descriptor table comes with a leader record (the seed's
+  // filedesc_to_leader_alloc(NULL, p1->p_leader)).
+  if ((flags & (VC_RFFDG | VC_RFCFDG)) == 0 && p1->core.p_fdtol == nullptr) {
+    auto* tl = static_cast<Fdtol*>(kmalloc(sizeof(Fdtol), M_FILEDESC, M_WAITOK | M_ZERO));
+    if (!tl) {
+      ucred_put(cr);
+      bump(&g_fork_stats.failures);
+      return ENOMEM;
+    }
+    refcount_init(&tl->c.fdl_ref, 1);
+    tl->leader = reinterpret_cast<Proc*>(p1->core.p_leader);
+    SpinGuard g(p1->spin);
+    if (p1->core.p_fdtol == nullptr) {
+      p1->core.p_fdtol = &tl->c;
+      tl = nullptr;
+    }
+    if (tl) kfree(tl, M_FILEDESC);
+  }
+
+  auto* p2 = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK | M_ZERO));
+  if (!p2) {
+    ucred_put(cr);
+    bump(&g_fork_stats.failures);
+    return ENOMEM;
+  }
+  new (p2) Proc(g_proc_class);
+  lwp_tids_init(&p2->core.p_tids);
+  p2->stat = ProcStat::kIdl;
+  p2->copy = p1->copy;  // the startcopy region; the rest is zero
+  if (flags & VC_RFPPWAIT) {
+    p2->flags |= P_PPWAIT;
+    p2->vfork_parent = p1;
+  }
+  if (flags & VC_RFNOWAIT) {
+    ctx.pptr = &g_proc0;
+    p2->flags |= P_KREAP;
+  }
+  {
+    SpinGuard g(p1->spin);
+    p2->flags |= p1->flags & (P_SUGID | P_CONTROLT);
+  }
+  p2->sigparent = (flags & VC_RFLINUXTHPN) ? psig::kUsr1 : kSigChld;
+  ctx.p2 = p2;
+  fa.fa_p2 = &p2->core;
+
+  int error = fork1(&fa);
+  vc_uid_t uid = cr->c.cr_ruid;
+  ucred_put(cr);
+  if (error != VC_OK) {
+    // The core gave back every count; the child was never published.
+    KASSERT(ctx.lp2 == nullptr);
+    kfree(p2, M_PROC);
+    bump(&g_fork_stats.failures);
+    if (error == VC_EAGAIN) {
+      bump(&g_fork_stats.eagain);
+      if (fork_fail_ratecheck())
+        kprintf("maxproc limit exceeded by uid %u, please see tuning(7) and login.conf(5).\n",
+                uid);
+      tsleep(&forksleep, 0, "fork", kHz / 2);
+    }
+    return error;
+  }
+
+  // The child is built (SIDL, TID 0). The rest cannot fail.
+  if (flags & VC_RFMEM) __atomic_add_fetch(&p2->vmref()->users, 1, __ATOMIC_ACQ_REL);
+  p2->start_ns = clock_ns();
+  p2->acflag = AFORK;
+
+  if (flags == (VC_RFFDG | VC_RFPROC | VC_RFPGLOCK)) {
+    bump(&g_fork_stats.forks);
+  } else if (flags == (VC_RFFDG | VC_RFPROC | VC_RFPPWAIT | VC_RFMEM | VC_RFPGLOCK)) {
+    bump(&g_fork_stats.vforks);
+  } else if (p1 == &g_proc0) {
+    bump(&g_fork_stats.kthreads);
+  } else {
+    bump(&g_fork_stats.rforks);
+  }
+
+  // Modules that want to adjust the child (they must not block).
+  {
+    SpinGuard g(g_atfork_lock);
+    for (ForkList* ep = g_fork_list; ep; ep = ep->next) ep->function(p1, p2, static_cast<int>(flags));
+  }
+  *procp = p2;
+  return 0;
+}
+
+void start_forked_proc(Lwp* lp1, Proc* p2) {
+  Proc* p1 = lp1->proc;
+  tidnode* n;
+  {
+    SpinGuard g(p2->spin);
+    n = tidtree::first(p2->core.p_tids.p_lwps);
+  }
+  Lwp* lp2 = lwp_of(n);
+  KASSERT(p2->stat == ProcStat::kIdl);
+  bool ppwait = (p2->flags & P_PPWAIT) != 0;
+  if (ppwait) proc_hold(&p2->core);  // keeps it while we wait on it below
+  usched_tine.resetpriority(lp2->thread);
+  crit_enter();
+  {
+    SpinGuard g(g_proctree_lock);
+    p2->stat = ProcStat::kActive;
+  }
+  lp2->stat = LwpStat::kRun;
+  usched_tine.setrunqueue(lp2->thread);
+  crit_exit();
+
+  // The hold fork1 took on the parent.
+  if (proc_rele(&p1->core)) wakeup(&p1->core.p_lock);
+
+  // vfork: wait until the child execs or exits.
+  if (ppwait) {
+    for (;;) {
+      tsleep_interlock(p1, 0);
+      if (!(__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT)) {
+        tsleep_abort();
+        break;
+      }
+      tsleep(p1, PINTERLOCKED, "ppwait", 0);
+    }
+    if (proc_rele(&p2->core)) wakeup(&p2->core.p_lock);
+  }
+}
+
+// Ends a vfork parent's wait (the child execs or exits).
+void wake_vfork_parent(Proc* p) {
+  Proc* parent;
+  {
+    SpinGuard g(p->spin);
+    if (!(p->flags & P_PPWAIT)) return;
+    p->flags &= ~P_PPWAIT;
+    parent = p->vfork_parent;  // asleep in start_forked_proc, holding p
+    p->vfork_parent = nullptr;
+  }
+  if (parent) wakeup(parent);
+}
+
+// ---- at_fork ---------------------------------------------------------------------------
+
+int at_fork(forklist_fn fn) {
+  if (rm_at_fork(fn)) kprintf("WARNING: fork callout entry (%p) already present\n", reinterpret_cast<void*>(fn));
+  auto* ep = static_cast<ForkList*>(kmalloc(sizeof(ForkList), M_ATFORK, M_WAITOK | M_ZERO));
+  if (!ep) return ENOMEM;
+  ep->function = fn;
+  SpinGuard g(g_atfork_lock);
+  ForkList** pp = &g_fork_list;
+  while (*pp) pp = &(*pp)->next;
+  *pp = ep;
+  return 0;
+}
+
+int rm_at_fork(forklist_fn fn) {
+  ForkList* found = nullptr;
+  {
+    SpinGuard g(g_atfork_lock);
+    for (ForkList** pp = &g_fork_list; *pp; pp = &(*pp)->next)
+      if ((*pp)->function == fn) {
+        found = *pp;
+        *pp = found->next;
+        break;
+      }
+  }
+  if (!found) return 0;
+  kfree(found, M_ATFORK);
+  return 1;
+}
+
+// ---- lwp_create --------------------------------------------------------------------------
+
+// Joins and frees LWPs of p that have exited.
+void lwp_reap_zombies(Proc* p) {
+  Lwp* z;
+  {
+    SpinGuard g(p->spin);
+    z = p->zombie_lwps;
+    p->zombie_lwps = nullptr;
+  }
+  while (z) {
+    Lwp* next = z->zombie_next;
+    thread_join(z->thread);
+    kfree(z, M_LWP);
+    proc_count_lwp(-1);
+    z = next;
+  }
+}
+
+int64_t kern_lwp_create(uint64_t uparams) {
+  LwpParams params;
+  if (copyin_u(uparams, &params, sizeof params) != 0) return -EFAULT;
+  Lwp* lp1 = curlwp();
+  Proc* p = lp1->proc;
+  lwp_reap_zombies(p);
+  Lwp* lp = lwp_alloc(lp1, p, 0);
+  if (!lp) return -ENOMEM;
+  // cpu_prepare_lwp: enter at func(arg) on the given stack, this thread's TLS.
+  arch::user_frame_init(&lp->start, params.func, params.stack);
+  lp->start.x[0] = params.arg;
+  lp->thread->ctx.tpidr_el0 = arch::user_tls();
+  int tid;
+  {
+    SpinGuard g(p->spin);
+    tid = (p->flags & P_WEXIT) ? -1 : lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
+  }
+  if (tid < 0) {
+    lwp_discard(lp);
+    return -EAGAIN;
+  }
+  int err = 0;
+  if (params.tid1 && copyout_u(&tid, params.tid1, sizeof tid) != 0) err = -EFAULT;
+  if (!err && params.tid2 && copyout_u(&tid, params.tid2, sizeof tid) != 0) err = -EFAULT;
+  if (err) {
+    // The half-made LWP leaves the tree and goes (the seed's fail: path).
+    {
+      SpinGuard g(p->spin);
+      (void)lwp_tid_remove_locked(&p->core.p_tids, tid);
+    }
+    lwp_discard(lp);
+    return err;
+  }
+  usched_tine.resetpriority(lp->thread);
+  crit_enter();
+  lp->stat = LwpStat::kRun;
+  usched_tine.setrunqueue(lp->thread);
+  crit_exit();
+  return 0;
+}

@@ -1,0 +1,277 @@
+// Processes and LWPs in the BSD shape (docs/process.md).
+//
+// Every object the fork path counts embeds the verified core's C struct
+// (kernel/verified/vc_types.h) as its first member, so the proved fork1
+// skeleton and the C++ around it see the same counts. The C++ side allocates,
+// initialises and frees; the C side takes and gives back references.
+//
+// Locks (docs/locking.md has the order):
+//   g_proctree_lock  "proc.tree" (rank 250): pid allocation, the all-process
+//                    list, parent/children/sibling links, process-group and
+//                    session membership, p_stat, the zombie/exit status.
+//   Proc::spin       "proc" (rank 260): the LWP tree (TID set), p_nthreads,
+//                    p_flag, pending signals, the per-process pointers the
+//                    verified core names (p_ucred, p_limit, p_fd, ...) once the
+//                    process is visible.
+//   Pgrp::pg_lock    lockmgr (sleep lock, taken with no spinlock held): held
+//                    shared across fork (RFPGLOCK), exclusive by group signals.
+//   atomics          nprocs, ui_proccnt, every reference count.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/trap_frame.h>
+#include <arch/user_entry.h>
+
+#include "kernel/sync/lockmgr.h"
+#include "kernel/sync/spinlock.h"
+#include "kernel/verified/tidset.h"
+#include "kernel/verified/vc_types.h"
+
+struct Thread;
+struct Vmspace;
+struct Proc;
+
+inline constexpr uint32_t kRankAllProc = 250;  // below the sleep queues (ssleep)
+inline constexpr uint32_t kRankProc = 260;      // one process (taken under the tree lock)
+inline constexpr uint32_t kRankUidinfo = 270;   // the uidinfo table
+inline constexpr uint32_t kRankAtFork = 240;    // the at_fork list
+
+inline constexpr int kPidMax = 99999;    // pids cycle through 1..kPidMax
+inline constexpr int kMaxprocDefault = 200;
+inline constexpr int kNsig = 64;
+inline constexpr int kNfd = 16;
+
+// Signals the process layer acts on (Linux numbers).
+namespace psig {
+inline constexpr int kHup = 1, kInt = 2, kKill = 9, kUsr1 = 10, kUsr2 = 12, kTerm = 15, kChld = 17,
+                     kCont = 18, kStop = 19, kWinch = 28;
+}
+
+// p_flag bits (the seed's names).
+enum : uint32_t {
+  P_CONTROLT = 0x00002,  // has a controlling terminal
+  P_PPWAIT = 0x00010,    // parent waits for this child to exec or exit (vfork)
+  P_SUGID = 0x00100,     // credentials changed since the last exec
+  P_WEXIT = 0x02000,     // exiting
+  P_KREAP = 0x10000,     // its parent is the kernel: reaped without wait4
+};
+
+// LWP flags.
+enum : uint32_t {
+  LWP_ALTSTACK = 0x0001,  // on its alternate signal stack (inherited by fork)
+  LWP_WEXIT = 0x0002,     // asked to exit (or exiting)
+};
+
+enum class ProcStat : uint8_t { kIdl, kActive, kZombie };
+enum class LwpStat : uint8_t { kRun, kZomb };
+const char* proc_stat_name(ProcStat s);
+
+// ---- the counted objects -------------------------------------------------
+
+struct Uidinfo {
+  struct uidinfo c;
+  Uidinfo* next;  // the uidinfo table (g_uidinfo_lock)
+};
+
+struct Ucred {
+  struct ucred c;  // cr_uid, cr_ruid, cr_ruidinfo (held)
+};
+
+struct Sigacts {
+  struct sigacts c;
+  uint64_t handler[kNsig + 1];  // 0 = SIG_DFL, 1 = SIG_IGN; guarded by the owners' Proc::spin
+};
+
+// Descriptors: tine has the console only; a table says which of 0..kNfd-1 are
+// open (0-2 on the console in a fresh process's table).
+struct Filedesc {
+  struct filedesc c;
+  uint32_t open_mask;
+};
+
+struct Fdtol {
+  struct fdtol c;
+  Proc* leader;  // not counted
+};
+
+struct Plimit {
+  struct plimit c;
+};
+
+struct Pargs {
+  struct pargs c;
+  char comm[32];
+};
+
+// The address space as the verified core counts it: vm_ref counts processes
+// (zombies included, released when reaped); `users` counts processes that
+// have not exited yet, and the last of those gives the Vmspace back, so a
+// zombie holds no memory.
+struct VmRef {
+  struct vmspace c;
+  Vmspace* vm;
+  int users;  // atomic
+};
+
+struct Session {
+  int refs;  // pgrps of the session (g_proctree_lock)
+  int sid;
+  Proc* leader;
+};
+
+struct Pgrp {
+  struct pgrp c;
+  int pgid;
+  Session* session;
+  struct lock pg_lock;
+  Proc* members;  // list through Proc::pg_next (g_proctree_lock)
+  Pgrp* next;     // all groups (g_proctree_lock)
+};
+
+// ---- LWPs and processes --------------------------------------------------
+
+// The part of an LWP copied from the forking LWP (the seed's lwp_startcopy).
+struct LwpCopy {
+  uint64_t sigmask;
+  int8_t nice;
+};
+
+struct Lwp {
+  tidnode node;  // in its process's TID set (Proc::spin); node.tid is the TID
+  Proc* proc;
+  Thread* thread;  // joinable; joined when the LWP is reaped
+  LwpStat stat;
+  uint32_t flags;
+  LwpCopy copy;
+  TrapFrame start;        // registers it enters EL0 with
+  arch::UserRunCtx run;   // where arch_user_run returns when it is done
+  bool exit_process;      // it ends the process, not only itself
+  Lwp* zombie_next;       // exited LWPs waiting to be joined (Proc::spin)
+  int tid() const { return node.tid; }
+};
+
+// The part of a process copied from the parent (the seed's p_startcopy).
+struct ProcCopy {
+  char comm[32];
+  int8_t nice;
+};
+
+struct Proc {
+  struct proc_core core;  // counted pointers, PHOLD, TIDs (verified core)
+  // Zeroed at fork.
+  int pid;
+  ProcStat stat;          // g_proctree_lock (and Proc::spin to read with it)
+  uint32_t flags;         // Proc::spin
+  int sigparent;          // signal sent to the parent at exit (SIGCHLD, or SIGUSR1 with RFLINUXTHPN)
+  int xstat;              // wait status, once exiting
+  uint64_t siglist;       // pending signals (atomic bit mask, bit n = signal n)
+  Proc* pptr;             // parent (g_proctree_lock)
+  Proc* children;         // (g_proctree_lock)
+  Proc* sibling;
+  Proc* peers;            // RFTHREAD peers (g_proctree_lock)
+  Proc* all_next;         // all processes (g_proctree_lock)
+  Proc* all_prev;
+  Proc* pg_next;          // members of pgrp (g_proctree_lock)
+  Pgrp* pgrp;             // == container of core.p_pgrp
+  Lwp* zombie_lwps;       // Proc::spin
+  Lwp* exit_lwp;          // the last LWP, joined and freed by the reaper
+  Proc* vfork_parent;     // P_PPWAIT: the forker, asleep until exec or exit (Proc::spin)
+  uint64_t start_ns;
+  uint32_t acflag;        // AFORK
+  int forks;              // children forked (for ps)
+  SpinLock spin;
+  ProcCopy copy;          // copied from the parent at fork
+  explicit Proc(LockClass& cls) : spin(cls) {}
+  Ucred* ucred() const { return reinterpret_cast<Ucred*>(core.p_ucred); }
+  VmRef* vmref() const { return reinterpret_cast<VmRef*>(core.p_vmspace); }
+  Sigacts* sigacts() const { return reinterpret_cast<Sigacts*>(core.p_sigacts); }
+  Filedesc* fd() const { return reinterpret_cast<Filedesc*>(core.p_fd); }
+  Plimit* limit() const { return reinterpret_cast<Plimit*>(core.p_limit); }
+  int nthreads() const { return core.p_tids.p_nthreads; }
+};
+
+inline Lwp* lwp_of(tidnode* n) { return reinterpret_cast<Lwp*>(n); }
+
+// ---- globals --------------------------------------------------------------
+
+extern SpinLock g_proctree_lock;
+extern LockClass g_proc_class;
+extern Proc g_proc0;               // pid 0: the kernel; parent of init and of orphans
+extern struct proccount g_proccount;
+inline constexpr uint32_t AFORK = 0x01;
+
+// The running LWP / process, or nullptr in a kernel thread.
+Lwp* curlwp();
+Proc* curproc();
+
+void proc_init();       // boot, once (proc_boot_init calls it)
+void proc_boot_init();  // process 0, the counts and the reaper thread; idempotent
+// Looks a process up by pid (g_proctree_lock held); zombies included.
+Proc* pfind_locked(int pid);
+Pgrp* pgfind_locked(int pgid);
+
+// Objects.
+Uidinfo* uifind(vc_uid_t uid);  // held once more, or created; nullptr on ENOMEM
+Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t ruid);  // count 1, or nullptr
+void ucred_put(Ucred* cr);   // drop a reference (frees on the last)
+void uidinfo_put(Uidinfo* ui);
+Sigacts* sigacts_new();
+Filedesc* filedesc_new(bool console);
+Plimit* plimit_new();
+void proc_objects_destroy(Proc* p, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
+                          Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim,
+                          Pgrp* pg, Pargs* pa);
+
+// The kernel thread of an LWP (thread fn).
+int lwp_thread_main(void* arg);
+// Makes the thread of lp (an embryo, not started).
+int lwp_thread_create(Lwp* lp, Thread** out);
+
+// Process tree helpers (g_proctree_lock held).
+int pid_alloc_locked();
+void proc_link_locked(Proc* p, Proc* parent);
+void pgrp_enter_locked(Proc* p, Pgrp* pg);
+void pgrp_leave_locked(Proc* p);
+
+// fork / lwp_create / exit / wait (kernel/proc/{fork,exit}.cpp).
+using forklist_fn = void (*)(Proc* p1, Proc* p2, int flags);
+int at_fork(forklist_fn fn);
+int rm_at_fork(forklist_fn fn);
+
+// fork1: on success *procp is the child in SIDL (nullptr without RFPROC).
+// Returns 0 or a positive errno (ERESTART = kErestart).
+inline constexpr int kErestart = VC_ERESTART;
+int kern_fork1(Lwp* lp1, int flags, Proc** procp, const TrapFrame* frame);
+void start_forked_proc(Lwp* lp1, Proc* p2);
+
+struct LwpParams {
+  uint64_t func, arg, stack, tid1, tid2;
+};
+// lwp_create: 0 or -errno; the new TID through params.
+int64_t kern_lwp_create(uint64_t uparams);
+
+[[noreturn]] void exit1(int wstatus);       // end the process
+[[noreturn]] void lwp_exit_self(int code);  // end this LWP (the process with the last one)
+int64_t kern_wait(int pid, uint64_t ustatus, int options);
+int kern_kill(int pid, int sig);
+void proc_signal(Proc* p, int sig);  // post sig to p (g_proctree_lock not needed)
+
+// Counters (fork statistics, the seed's v_forks and friends).
+struct ForkStats {
+  uint64_t forks, vforks, rforks, kthreads;
+  uint64_t forkpages, vforkpages, rforkpages, kthreadpages;
+  uint64_t lwps_created;
+  uint64_t failures;
+  uint64_t eagain;
+  uint64_t procs_live, lwps_live;
+  uint64_t pgrps_live, sessions_live, uidinfos_live, ucreds_live;
+};
+ForkStats fork_stats();
+void proc_count_lwp(int delta);
+
+// The runtime invariant checker: walks every process with the spec/
+// predicates (counts, references, TIDs). Returns 0 or the number of problems
+// (printed on the console).
+int proc_check_invariants(bool verbose);
+// ps on the console.
+void proc_print_all();
