@@ -442,11 +442,11 @@ void lwp_reap_zombies(Proc* p) {
 }
 
 int64_t kern_lwp_create(uint64_t uparams) {
-  LwpParams params;
-  if (copyin_u(uparams, &params, sizeof params) != 0) return -EFAULT;
   Lwp* lp1 = curlwp();
   Proc* p = lp1->proc;
   lwp_reap_zombies(p);
+  LwpParams params;
+  if (copyin_u(uparams, &params, sizeof params) != 0) return -EFAULT;
   Lwp* lp = lwp_alloc(lp1, p, 0);
   if (!lp) return -ENOMEM;
   // cpu_prepare_lwp: enter at func(arg) on the given stack, this thread's TLS.

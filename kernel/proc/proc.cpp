@@ -676,7 +676,6 @@ void note(const void* obj, int count, const char* what) {
 int proc_check_invariants(bool verbose) {
   int bad = 0;
   SpinGuard g(g_proctree_lock);
-  SpinGuard gu(g_uidinfo_lock);
   g_nholders = 0;
   int nprocs = 1;  // process 0
   for (Proc* p = g_allproc; p; p = p->all_next) {
@@ -714,6 +713,7 @@ int proc_check_invariants(bool verbose) {
     if (last && last->tid > c->p_tids.p_lasttid && c->p_tids.p_lasttid >= 0 && false) ++bad;
   }
   // uidinfo: the number of processes charged, and the references (one per ucred, one per process).
+  SpinGuard gu(g_uidinfo_lock);
   for (Uidinfo* u = g_uidinfos; u; u = u->next) {
     int procs = 0, refs = 0;
     for (Proc* p = g_allproc; p; p = p->all_next)

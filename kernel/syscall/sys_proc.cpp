@@ -221,8 +221,8 @@ int64_t sys_setuid(const SyscallArgs& a) {
   if (!ncr) return -ENOMEM;
   Uidinfo* oldui;
   {
-    SpinGuard g(g_uidinfo_lock);
-    SpinGuard g2(p->spin);
+    SpinGuard g(p->spin);
+    SpinGuard g2(g_uidinfo_lock);
     old = p->ucred();
     oldui = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
     struct uidinfo* nui = ncr->c.cr_ruidinfo;
