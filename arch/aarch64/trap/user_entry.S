@@ -23,6 +23,10 @@ arch_user_run:
         subs    x3, x3, #1
         b.ne    1b
         msr     daifset, #2                     /* trap_return runs with IRQs masked */
+        /* As on every return to EL0: the thread's space loaded on the CPU it
+           is on now (it may have moved since it was created), a pending end
+           of the thread taken. The frame sits above SP, out of the call's way. */
+        bl      user_entry_prepare
         mov     x19, #8                         /* an EL0 frame: restore SP_EL0 */
         b       trap_return
 

@@ -165,6 +165,9 @@ extern "C" void user_trap(TrapFrame* f) {
 // After an IRQ taken at EL0 (the scheduler may have run other threads).
 extern "C" void user_irq_return(TrapFrame*) { user_return_prepare(); }
 
+// arch_user_run's first return to EL0 (user_entry.S).
+extern "C" void user_entry_prepare() { user_return_prepare(); }
+
 // An EL1 synchronous exception: true if it was a fault in a user-access
 // routine, now resolved (retry) or redirected to the routine's -EFAULT exit.
 extern "C" bool user_access_fault(TrapFrame* f) {

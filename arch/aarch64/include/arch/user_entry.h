@@ -56,6 +56,9 @@ extern "C" {
 // Runs `initial` at EL0 on this thread until arch_user_run_exit(ctx, v); returns v.
 // The frame is copied below the caller's stack, where later exception entries
 // from EL0 will build theirs; *ctx must stay alive (it lives in the caller's frame).
+// Like every return to EL0 it calls user_return_prepare() (kernel/syscall/
+// user_hooks.h) with IRQs masked right before the eret, so the thread's space
+// is the one loaded on the CPU it enters EL0 on.
 int64_t arch_user_run(const TrapFrame* initial, arch::UserRunCtx* ctx);
 // Abandons the kernel path that called it (no destructors run: hold no locks)
 // and returns `value` from the thread's arch_user_run. IRQ masking is as at the call.
