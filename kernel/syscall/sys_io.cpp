@@ -23,7 +23,13 @@ int64_t sys_write(const SyscallArgs& a) {
     // Whole lines go out as kprintf assembles them; a trailing partial line is
     // written at once, so output of a thread that moves to another CPU stays in order.
     crit_enter();
-    kprintf("%.*s", static_cast<int>(n), tmp);
+    // Pieces between NUL bytes (which %.*s would stop at; they print nothing).
+    for (uint64_t at = 0; at < n;) {
+      uint64_t end = at;
+      while (end < n && tmp[end] != 0) ++end;
+      if (end > at) kprintf("%.*s", static_cast<int>(end - at), tmp + at);
+      at = end + 1;
+    }
     if (tmp[n - 1] != '\n') console_flush();
     crit_exit();
     done += n;

@@ -35,7 +35,9 @@ struct Vmspace {
 // An empty space (page tables and an ASID, no regions) with one reference, or nullptr.
 [[nodiscard]] Vmspace* vmspace_create();
 void vmspace_hold(Vmspace* vm);
-// Drops a reference; the last one unloads the space from every CPU and frees it.
+// Drops a reference; the last one unloads the space from every CPU (waiting
+// for the others by IPI) and frees it: call it with IRQs enabled and no
+// spinlock held.
 void vmspace_release(Vmspace* vm);
 uint32_t vmspace_refs(const Vmspace* vm);
 
