@@ -1,0 +1,168 @@
+/* Process round trips, as design.md's table measures them on Linux (a raw
+ * program making the calls itself), and fork throughput on several CPUs.
+ *   procbench [quick]          round trips; meant for -icount shift=0,sleep=off,
+ *                              where CLOCK_MONOTONIC counts guest instructions
+ *   procbench tput WORKERS MS  WORKERS processes each forking, exiting and
+ *                              waiting for MS wall milliseconds (no -icount)
+ * Prints "KBENCH <name> <value> ns" lines and, for tput, "KBENCH_TPUT" lines
+ * (tools/bench.py tabulates them). */
+#include "tine.h"
+
+enum { SYS_vfork = 1066, SYS_lwp_create = 1495 };
+
+struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
+
+static int g_rounds = 200;
+
+static void report(const char* name, uint64_t value) { printf("KBENCH %s %lu ns\n", name, value); }
+
+/* The svc inline: a vfork child runs on its parent's stack and must not
+ * return through a frame the parent still uses. */
+static inline __attribute__((always_inline)) long svc1(long nr, long a) {
+  register long x8 __asm__("x8") = nr;
+  register long x0 __asm__("x0") = a;
+  __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8) : "memory", "x1", "x2", "x3", "x4", "x5");
+  return x0;
+}
+
+static uint64_t getpid_cost(void) {
+  const int n = 2000;
+  syscall0(SYS_getpid);
+  uint64_t t0 = now_ns();
+  for (int i = 0; i < n; ++i) syscall0(SYS_getpid);
+  return (now_ns() - t0) / n;
+}
+
+/* sched_yield with nothing else runnable on this CPU: a trip into the
+ * scheduler and back. */
+static uint64_t yield_cost(void) {
+  const int n = 2000;
+  sched_yield();
+  uint64_t t0 = now_ns();
+  for (int i = 0; i < n; ++i) syscall0(SYS_sched_yield);
+  return (now_ns() - t0) / n;
+}
+
+/* fork (raw 1002 or clone(SIGCHLD)) + child _exit + wait4, averaged. */
+static uint64_t fork_cost(int raw) {
+  for (int i = 0; i < 2; ++i) { /* untimed rounds: steady state */
+    int pid = raw ? fork() : clone_fork();
+    if (pid == 0) _exit(0);
+    waitpid(pid, 0, 0);
+  }
+  uint64_t t0 = now_ns();
+  for (int i = 0; i < g_rounds; ++i) {
+    int pid = raw ? (int)svc1(SYS_fork, 0) : clone_fork();
+    if (pid == 0) svc1(SYS_exit_group, 0);
+    waitpid(pid, 0, 0);
+  }
+  return (now_ns() - t0) / (uint64_t)g_rounds;
+}
+
+/* vfork + child _exit + wait4: the parent sleeps until the child exits. */
+static uint64_t vfork_cost(void) {
+  for (int i = 0; i < 2; ++i) {
+    long pid = svc1(SYS_vfork, 0);
+    if (pid == 0) svc1(SYS_exit_group, 0);
+    waitpid((int)pid, 0, 0);
+  }
+  uint64_t t0 = now_ns();
+  for (int i = 0; i < g_rounds; ++i) {
+    long pid = svc1(SYS_vfork, 0);
+    if (pid == 0) svc1(SYS_exit_group, 0);
+    waitpid((int)pid, 0, 0);
+  }
+  return (now_ns() - t0) / (uint64_t)g_rounds;
+}
+
+/* lwp_create + the LWP exits + join. tine has no futex: the join spins
+ * (sched_yield) on a word the LWP sets as its last store before exit; the
+ * kernel reaps exited LWPs at the next lwp_create, so that work is in the
+ * next round's figure. */
+static volatile int g_lwp_done;
+static char g_lwp_stack[16384] __attribute__((aligned(16)));
+
+static void lwp_body(void* arg) {
+  (void)arg;
+  __atomic_store_n(&g_lwp_done, 1, __ATOMIC_RELEASE);
+  syscall1(SYS_exit, 0);
+}
+
+static int lwp_round(void) {
+  g_lwp_done = 0;
+  int tid = -1;
+  struct lwp_params lp = {(void*)lwp_body, 0, g_lwp_stack + sizeof g_lwp_stack, &tid, 0};
+  if (syscall1(SYS_lwp_create, (long)&lp) != 0) return -1;
+  while (!__atomic_load_n(&g_lwp_done, __ATOMIC_ACQUIRE)) syscall0(SYS_sched_yield);
+  return 0;
+}
+
+static uint64_t lwp_cost(void) {
+  for (int i = 0; i < 2; ++i) lwp_round();
+  uint64_t t0 = now_ns();
+  for (int i = 0; i < g_rounds; ++i) {
+    if (lwp_round() != 0) {
+      printf("procbench: lwp_create failed\n");
+      return 0;
+    }
+  }
+  return (now_ns() - t0) / (uint64_t)g_rounds;
+}
+
+/* WORKERS processes fork + exit + wait in a loop until the parent raises the
+ * stop word; each counts its round trips in a shared page. */
+static int throughput(int workers, int ms) {
+  volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (MAP_FAILED_P(sh)) return 1;
+  sh[0] = 0; /* stop */
+  sh[1] = 0; /* started */
+  int pids[16];
+  for (int w = 0; w < workers; ++w) {
+    int pid = clone_fork();
+    if (pid == 0) {
+      __atomic_add_fetch(&sh[1], 1, __ATOMIC_ACQ_REL);
+      while (__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE) < (uint64_t)workers) sched_yield();
+      uint64_t n = 0;
+      while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) {
+        int c = clone_fork();
+        if (c == 0) _exit(0);
+        if (c < 0) break;
+        waitpid(c, 0, 0);
+        ++n;
+      }
+      sh[8 + w] = n;
+      _exit(0);
+    }
+    pids[w] = pid;
+  }
+  while (__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE) < (uint64_t)workers) sleep_ns(1000000);
+  uint64_t t0 = now_ns();
+  sleep_ns((uint64_t)ms * 1000000u);
+  __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+  uint64_t elapsed = now_ns() - t0;
+  uint64_t total = 0;
+  for (int w = 0; w < workers; ++w) waitpid(pids[w], 0, 0);
+  for (int w = 0; w < workers; ++w) total += sh[8 + w];
+  /* forks per second, in hundredths */
+  uint64_t rate100 = total * 100ull * 1000000000ull / (elapsed ? elapsed : 1);
+  printf("KBENCH_TPUT workers=%d forks=%lu ms=%lu rate=%lu.%02lu\n", workers, total,
+         elapsed / 1000000, rate100 / 100, rate100 % 100);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1 && strcmp(argv[1], "tput") == 0) {
+    int workers = argc > 2 ? (int)atol(argv[2]) : 1;
+    int ms = argc > 3 ? (int)atol(argv[3]) : 2000;
+    if (workers < 1 || workers > 16) workers = 1;
+    return throughput(workers, ms);
+  }
+  if (argc > 1 && strcmp(argv[1], "quick") == 0) g_rounds = 5;
+  report("user_getpid", getpid_cost());
+  report("user_sched_yield", yield_cost());
+  report("user_fork_raw_exit_wait", fork_cost(1));
+  report("user_clone_fork_exit_wait", fork_cost(0));
+  report("user_vfork_exit_wait", vfork_cost());
+  report("user_lwp_create_exit_join", lwp_cost());
+  return 0;
+}
