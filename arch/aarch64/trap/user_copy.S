@@ -5,7 +5,7 @@
  * the fault and retries, otherwise it resumes at uaccess_fixup, which returns
  * -EFAULT. The routines are leaves that keep SP and LR, so the fixup can return
  * straight to their caller. General registers only (the FP/SIMD file may hold a
- * user thread's state), but for the page copy, which borrows four SIMD
+ * user thread's state), but for the page copy, which borrows eight SIMD
  * registers with care.
  */
 #define EFAULT 14
@@ -117,7 +117,7 @@ uaccess_text_end:
    belongs to the scheduler (switched lazily: it may hold some thread's live
    state even while FP is trapped), so this borrows it the way a kernel-mode
    NEON section does: IRQs masked, FP enabled for the copy if it was off, and
-   the four registers it uses put back. */
+   the eight registers it uses put back. */
         .balign 64
         .globl arch_page_copy
 arch_page_copy:
@@ -129,29 +129,19 @@ arch_page_copy:
         b.eq    1f
         msr     cpacr_el1, x3
         isb
-1:      sub     sp, sp, #64
+1:      sub     sp, sp, #128
         st1     {v0.2d-v3.2d}, [sp]
-        mov     x4, #(4096 / 512)
-2:      ld1     {v0.16b-v3.16b}, [x1], #64
+        add     x6, sp, #64
+        st1     {v4.2d-v7.2d}, [x6]
+        .rept   32                              /* no loop: 32 x 128 bytes, two */
+        ld1     {v0.16b-v3.16b}, [x1], #64      /* register sets so loads and */
+        ld1     {v4.16b-v7.16b}, [x1], #64      /* stores can overlap */
         st1     {v0.16b-v3.16b}, [x0], #64
-        ld1     {v0.16b-v3.16b}, [x1], #64
-        st1     {v0.16b-v3.16b}, [x0], #64
-        ld1     {v0.16b-v3.16b}, [x1], #64
-        st1     {v0.16b-v3.16b}, [x0], #64
-        ld1     {v0.16b-v3.16b}, [x1], #64
-        st1     {v0.16b-v3.16b}, [x0], #64
-        ld1     {v0.16b-v3.16b}, [x1], #64
-        st1     {v0.16b-v3.16b}, [x0], #64
-        ld1     {v0.16b-v3.16b}, [x1], #64
-        st1     {v0.16b-v3.16b}, [x0], #64
-        ld1     {v0.16b-v3.16b}, [x1], #64
-        st1     {v0.16b-v3.16b}, [x0], #64
-        ld1     {v0.16b-v3.16b}, [x1], #64
-        st1     {v0.16b-v3.16b}, [x0], #64
-        subs    x4, x4, #1
-        b.ne    2b
+        st1     {v4.16b-v7.16b}, [x0], #64
+        .endr
         ld1     {v0.2d-v3.2d}, [sp]
-        add     sp, sp, #64
+        ld1     {v4.2d-v7.2d}, [x6]
+        add     sp, sp, #128
         cmp     x3, x2
         b.eq    3f
         msr     cpacr_el1, x2
