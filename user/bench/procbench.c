@@ -44,6 +44,24 @@ static uint64_t yield_cost(void) {
 }
 
 /* fork (raw 1002 or clone(SIGCHLD)) + child _exit + wait4, averaged. */
+/* The parent's side of one raw fork round trip in pieces: the fork call, and
+ * wait4 (which includes the child's run and exit when it has not finished). */
+static void fork_pieces(uint64_t* fork_part, uint64_t* wait_part) {
+  uint64_t f = 0, w = 0;
+  for (int i = 0; i < g_rounds; ++i) {
+    uint64_t t0 = now_ns();
+    int pid = (int)svc1(SYS_fork, 0);
+    if (pid == 0) svc1(SYS_exit_group, 0);
+    uint64_t t1 = now_ns();
+    waitpid(pid, 0, 0);
+    uint64_t t2 = now_ns();
+    f += t1 - t0;
+    w += t2 - t1;
+  }
+  *fork_part = f / (uint64_t)g_rounds;
+  *wait_part = w / (uint64_t)g_rounds;
+}
+
 static uint64_t fork_cost(int raw) {
   for (int i = 0; i < 2; ++i) { /* untimed rounds: steady state */
     int pid = raw ? fork() : clone_fork();
@@ -162,6 +180,10 @@ int main(int argc, char** argv) {
   report("user_sched_yield", yield_cost());
   report("user_fork_raw_exit_wait", fork_cost(1));
   report("user_clone_fork_exit_wait", fork_cost(0));
+  uint64_t fp = 0, wp = 0;
+  fork_pieces(&fp, &wp);
+  report("user_fork_part_fork_call", fp);
+  report("user_fork_part_wait4", wp);
   report("user_vfork_exit_wait", vfork_cost());
   report("user_lwp_create_exit_join", lwp_cost());
   return 0;
