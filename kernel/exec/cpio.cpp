@@ -9,23 +9,32 @@ bool hex8(const uint8_t* p, uint32_t* out) {
   for (int i = 0; i < 8; ++i) {
     uint8_t c = p[i];
     uint32_t d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return false;
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      d = c - 'A' + 10;
+    else
+      return false;
     v = (v << 4) | d;
   }
   *out = v;
   return true;
 }
 
-size_t align4(size_t x) { return (x + 3) & ~size_t{3}; }
+size_t align4(size_t x) {
+  return (x + 3) & ~size_t{3};
+}
 
 const char* skip_prefix(const char* p) {
   for (;;) {
-    if (p[0] == '/') ++p;
-    else if (p[0] == '.' && p[1] == '/') p += 2;
-    else return p;
+    if (p[0] == '/')
+      ++p;
+    else if (p[0] == '.' && p[1] == '/')
+      p += 2;
+    else
+      return p;
   }
 }
 

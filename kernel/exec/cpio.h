@@ -9,11 +9,11 @@
 #include <stdint.h>
 
 struct CpioEntry {
-  const char* name;     // NUL-terminated, inside the archive
-  size_t name_len;      // without the NUL
+  const char* name;  // NUL-terminated, inside the archive
+  size_t name_len;   // without the NUL
   const uint8_t* data;
   size_t size;
-  uint32_t mode;        // st_mode: type and permission bits
+  uint32_t mode;  // st_mode: type and permission bits
 };
 
 inline constexpr uint32_t kCpioTypeMask = 0170000;

@@ -7,9 +7,9 @@
 
 enum class ElfError : uint8_t {
   kOk,
-  kTooSmall,       // shorter than an ELF header
-  kBadMagic,       // not \x7fELF
-  kNotElf64,       // EI_CLASS is not ELFCLASS64
+  kTooSmall,  // shorter than an ELF header
+  kBadMagic,  // not \x7fELF
+  kNotElf64,  // EI_CLASS is not ELFCLASS64
   kNotLittleEndian,
   kBadVersion,
   kNotAarch64,     // e_machine is not EM_AARCH64
@@ -18,9 +18,9 @@ enum class ElfError : uint8_t {
   kBadPhdrs,       // program headers missing, truncated or of the wrong size
   kBadSegment,     // a PT_LOAD outside the file or the user range, or filesz > memsz
   kTooManySegments,
-  kOverlap,        // two PT_LOADs share a page
+  kOverlap,  // two PT_LOADs share a page
   kNoSegments,
-  kBadEntry,       // entry point in no executable segment
+  kBadEntry,  // entry point in no executable segment
 };
 const char* elf_error_name(ElfError e);
 
@@ -29,13 +29,13 @@ struct ElfSegment {
   uint64_t memsz;
   uint64_t offset;  // in the file
   uint64_t filesz;
-  unsigned prot;    // PROT_READ 1 | PROT_WRITE 2 | PROT_EXEC 4
+  unsigned prot;  // PROT_READ 1 | PROT_WRITE 2 | PROT_EXEC 4
 };
 
 struct ElfInfo {
   static constexpr unsigned kMaxSegments = 8;
   uint64_t entry;
-  uint64_t phoff;       // program headers in the file
+  uint64_t phoff;  // program headers in the file
   uint16_t phnum;
   uint16_t phentsize;
   uint64_t phdr_vaddr;  // where the program headers are once loaded, or 0

@@ -62,8 +62,8 @@ uint64_t g_random_state;
 // the RNG200): the counter's low bits and a running state, which gives
 // distinct values, not secrets.
 void random16(uint8_t* out) {
-  uint64_t a = mix(clock_ns() ^ __atomic_add_fetch(&g_random_state, 0x2545f4914f6cdd1dull,
-                                                   __ATOMIC_RELAXED));
+  uint64_t a = mix(clock_ns() ^
+                   __atomic_add_fetch(&g_random_state, 0x2545f4914f6cdd1dull, __ATOMIC_RELAXED));
   uint64_t b = mix(a ^ reinterpret_cast<uint64_t>(out));
   tine_memcpy(out, &a, 8);
   tine_memcpy(out + 8, &b, 8);
@@ -141,8 +141,8 @@ int exec_load(Vmspace* vm, const ExecFile& f, const char* const* argv, const cha
   vm_set_heap(vm, page_round_up(info.image_end));
   if (int err = vm_map_fixed(vm, kStackBottom, kStackSize, 3, RegionKind::kStack, false); err)
     return err;
-  if (int err = vm_map_fixed(vm, kStackBottom - kStackGuard, kStackGuard, 0, RegionKind::kGuard,
-                             false);
+  if (int err =
+          vm_map_fixed(vm, kStackBottom - kStackGuard, kStackGuard, 0, RegionKind::kGuard, false);
       err)
     return err;
 
@@ -187,14 +187,14 @@ int exec_load(Vmspace* vm, const ExecFile& f, const char* const* argv, const cha
   }
   vec[w++] = 0;
   const uint64_t aux[kAuxPairs][2] = {
-      {AT_PHDR, phdr_va},       {AT_PHENT, info.phentsize},
-      {AT_PHNUM, info.phnum},   {AT_PAGESZ, kPageSize},
-      {AT_BASE, 0},             {AT_FLAGS, 0},
-      {AT_ENTRY, info.entry},   {AT_UID, 0},
-      {AT_EUID, 0},             {AT_GID, 0},
-      {AT_EGID, 0},             {AT_HWCAP, kHwcapFp | kHwcapAsimd},
-      {AT_CLKTCK, 100},         {AT_SECURE, 0},
-      {AT_RANDOM, random_va},   {execfn ? AT_EXECFN : AT_NULL, execfn},
+      {AT_PHDR, phdr_va},     {AT_PHENT, info.phentsize},
+      {AT_PHNUM, info.phnum}, {AT_PAGESZ, kPageSize},
+      {AT_BASE, 0},           {AT_FLAGS, 0},
+      {AT_ENTRY, info.entry}, {AT_UID, 0},
+      {AT_EUID, 0},           {AT_GID, 0},
+      {AT_EGID, 0},           {AT_HWCAP, kHwcapFp | kHwcapAsimd},
+      {AT_CLKTCK, 100},       {AT_SECURE, 0},
+      {AT_RANDOM, random_va}, {execfn ? AT_EXECFN : AT_NULL, execfn},
   };
   for (const auto& pair : aux) {
     if (pair[0] == AT_NULL) continue;

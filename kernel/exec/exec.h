@@ -22,8 +22,8 @@ void exec_set_initrd(const void* base, size_t size);
 void exec_builtins_for_each(void (*fn)(const char* name, size_t size, void* ctx), void* ctx);
 
 // Limits on what a program is started with.
-inline constexpr size_t kExecMaxArgs = 256;        // argv + envp entries
-inline constexpr size_t kExecMaxStrings = 32768;   // their bytes, NULs included
+inline constexpr size_t kExecMaxArgs = 256;       // argv + envp entries
+inline constexpr size_t kExecMaxStrings = 32768;  // their bytes, NULs included
 
 struct ExecEntry {
   uint64_t pc;  // the ELF entry point

@@ -87,6 +87,7 @@ int64_t sys_tine_vmctl(const SyscallArgs& a) {
       vm_dump(vm);
       return 0;
     }
-    default: return -EINVAL;
+    default:
+      return -EINVAL;
   }
 }

@@ -8,7 +8,9 @@
 
 namespace {
 constexpr uint64_t kChunk = 256;
-bool console_fd(uint64_t fd) { return fd <= 2; }
+bool console_fd(uint64_t fd) {
+  return fd <= 2;
+}
 }  // namespace
 
 int64_t sys_write(const SyscallArgs& a) {

@@ -36,12 +36,17 @@ int64_t sys_clock_gettime(const SyscallArgs& a) {
   uint64_t ns;
   switch (a.a[0]) {
     case kClockRealtime:
-    case kClockRealtimeCoarse: ns = kRealtimeAtBoot + clock_ns(); break;
+    case kClockRealtimeCoarse:
+      ns = kRealtimeAtBoot + clock_ns();
+      break;
     case kClockMonotonic:
     case kClockMonotonicRaw:
     case kClockMonotonicCoarse:
-    case kClockBoottime: ns = clock_ns(); break;
-    default: return -EINVAL;
+    case kClockBoottime:
+      ns = clock_ns();
+      break;
+    default:
+      return -EINVAL;
   }
   Timespec ts{static_cast<int64_t>(ns / kNsPerSec), static_cast<int64_t>(ns % kNsPerSec)};
   return copyout_u(&ts, a.a[1], sizeof ts);

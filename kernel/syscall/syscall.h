@@ -3,8 +3,8 @@
 // back in x0. Calls Linux has keep Linux's arm64 numbers; BSD calls Linux lacks
 // are 1000 + DragonFly's number; tine's own debugging calls are 2000 and up.
 #pragma once
-#include <stdint.h>
 #include <arch/trap_frame.h>
+#include <stdint.h>
 
 enum SyscallNr : uint64_t {
   kSysRead = 63,
@@ -24,11 +24,11 @@ enum SyscallNr : uint64_t {
   kSysMmap = 222,
   kSysMprotect = 226,
   kSysWait4 = 260,
-  kSysFork = 1002,  // DragonFly fork (2)
-  kSysVfork = 1066,       // DragonFly vfork (66)
-  kSysRfork = 1251,       // DragonFly rfork (251)
-  kSysLwpCreate = 1495,   // DragonFly lwp_create (495)
-  kSysLwpGettid = 1496,   // DragonFly lwp_gettid (496)
+  kSysFork = 1002,       // DragonFly fork (2)
+  kSysVfork = 1066,      // DragonFly vfork (66)
+  kSysRfork = 1251,      // DragonFly rfork (251)
+  kSysLwpCreate = 1495,  // DragonFly lwp_create (495)
+  kSysLwpGettid = 1496,  // DragonFly lwp_gettid (496)
   kSysKill = 129,
   kSysRtSigaction = 134,
   kSysSetuid = 146,
@@ -37,10 +37,10 @@ enum SyscallNr : uint64_t {
   kSysSetsid = 157,
   kSysGetuid = 174,
   kSysPrlimit64 = 261,
-  kSysTineProc = 2002,    // process-layer counters and checks
+  kSysTineProc = 2002,  // process-layer counters and checks
   // tine debugging calls (docs/user-abi.md)
-  kSysTineKstat = 2000,   // kernel resource counters for leak checks
-  kSysTineVmctl = 2001,   // VM knobs for tests and benchmarks
+  kSysTineKstat = 2000,  // kernel resource counters for leak checks
+  kSysTineVmctl = 2001,  // VM knobs for tests and benchmarks
 };
 
 // One call's arguments and the frame it came in with (fork copies the frame).

@@ -20,20 +20,20 @@ struct TineKstatZone {
 struct TineKstat {
   // Pages.
   uint64_t managed_pages;
-  uint64_t free_pages;       // buddy lists and per-CPU caches
-  uint64_t user_pages;       // PageUse::User
-  uint64_t pt_pages;         // PageUse::PageTable (user tables and the kernel stack area's)
-  uint64_t heap_pages;       // PageUse::KernelHeap
-  uint64_t kstack_pages;     // PageUse::KernelStack
+  uint64_t free_pages;    // buddy lists and per-CPU caches
+  uint64_t user_pages;    // PageUse::User
+  uint64_t pt_pages;      // PageUse::PageTable (user tables and the kernel stack area's)
+  uint64_t heap_pages;    // PageUse::KernelHeap
+  uint64_t kstack_pages;  // PageUse::KernelStack
   // VM objects.
-  uint64_t user_pt_pages;    // page-table pages of user spaces
+  uint64_t user_pt_pages;  // page-table pages of user spaces
   uint64_t asids_in_use;
   uint64_t asid_capacity;
   uint64_t vmspaces;
   uint64_t regions;
   uint64_t anon_objects;
   uint64_t procs;
-  uint64_t threads;          // kernel threads alive (0 without a scheduler)
+  uint64_t threads;  // kernel threads alive (0 without a scheduler)
   // Event counters (monotonic).
   uint64_t faults;
   uint64_t zero_fills;

@@ -59,4 +59,6 @@ Page* anon_get_page(AnonObject* obj, uint64_t index) {
   return p;
 }
 
-uint64_t anon_live_objects() { return __atomic_load_n(&g_live, __ATOMIC_RELAXED); }
+uint64_t anon_live_objects() {
+  return __atomic_load_n(&g_live, __ATOMIC_RELAXED);
+}

@@ -11,10 +11,10 @@
 #include "kernel/sync/spinlock.h"
 
 struct AnonObject {
-  uint32_t refs;     // regions that name it (atomic)
+  uint32_t refs;  // regions that name it (atomic)
   uint64_t npages;
-  SpinLock lock;     // guards pages[]
-  Page** pages;      // npages entries; nullptr = not touched yet
+  SpinLock lock;  // guards pages[]
+  Page** pages;   // npages entries; nullptr = not touched yet
 
   explicit AnonObject(LockClass& cls) : lock(cls) {}
 };

@@ -44,9 +44,8 @@ int copyinstr(const void* uaddr, char* kaddr, size_t len, size_t* copied) {
   if (u >= arch::kUserVaTop) return -EFAULT;
   // Stop at the end of the user half rather than fault past it.
   size_t max = arch::kUserVaTop - u < len ? arch::kUserVaTop - u : len;
-  long r = with_space([&] {
-    return arch_strncpy_from_user(kaddr, static_cast<const char*>(uaddr), max);
-  });
+  long r = with_space(
+      [&] { return arch_strncpy_from_user(kaddr, static_cast<const char*>(uaddr), max); });
   if (r < 0) return -EFAULT;
   if (static_cast<size_t>(r) >= max) {
     kaddr[max - 1] = 0;

@@ -16,17 +16,21 @@
 
 #include "kernel/mm/phys.h"
 
-inline constexpr uint64_t kUserMin = 0x10000;                     // 64 KiB
-inline constexpr uint64_t kUserMax = uint64_t{1} << 48;           // exclusive
-inline constexpr uint64_t kStackTop = 0x0000800000000000ull;      // 128 TiB
-inline constexpr uint64_t kStackSize = uint64_t{8} << 20;         // 8 MiB
-inline constexpr uint64_t kStackGuard = uint64_t{64} << 10;       // 64 KiB
+inline constexpr uint64_t kUserMin = 0x10000;                 // 64 KiB
+inline constexpr uint64_t kUserMax = uint64_t{1} << 48;       // exclusive
+inline constexpr uint64_t kStackTop = 0x0000800000000000ull;  // 128 TiB
+inline constexpr uint64_t kStackSize = uint64_t{8} << 20;     // 8 MiB
+inline constexpr uint64_t kStackGuard = uint64_t{64} << 10;   // 64 KiB
 inline constexpr uint64_t kStackBottom = kStackTop - kStackSize;
 inline constexpr uint64_t kMmapTop = kStackBottom - kStackGuard - (uint64_t{1} << 30);
-inline constexpr uint64_t kHeapMax = uint64_t{1} << 36;          // brk may grow 64 GiB
+inline constexpr uint64_t kHeapMax = uint64_t{1} << 36;  // brk may grow 64 GiB
 
-inline constexpr uint64_t page_round_down(uint64_t a) { return a & ~uint64_t{kPageSize - 1}; }
+inline constexpr uint64_t page_round_down(uint64_t a) {
+  return a & ~uint64_t{kPageSize - 1};
+}
 inline constexpr uint64_t page_round_up(uint64_t a) {
   return (a + kPageSize - 1) & ~uint64_t{kPageSize - 1};
 }
-inline constexpr bool page_aligned(uint64_t a) { return (a & (kPageSize - 1)) == 0; }
+inline constexpr bool page_aligned(uint64_t a) {
+  return (a & (kPageSize - 1)) == 0;
+}

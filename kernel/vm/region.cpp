@@ -17,11 +17,16 @@ bool continues(const VmRegion* a, const VmRegion* b) {
 
 const char* region_kind_name(RegionKind k) {
   switch (k) {
-    case RegionKind::kImage: return "image";
-    case RegionKind::kHeap: return "heap";
-    case RegionKind::kStack: return "stack";
-    case RegionKind::kGuard: return "guard";
-    case RegionKind::kMmap: return "mmap";
+    case RegionKind::kImage:
+      return "image";
+    case RegionKind::kHeap:
+      return "heap";
+    case RegionKind::kStack:
+      return "stack";
+    case RegionKind::kGuard:
+      return "guard";
+    case RegionKind::kMmap:
+      return "mmap";
   }
   return "?";
 }
@@ -39,7 +44,9 @@ void region_free(VmRegion* r) {
   __atomic_sub_fetch(&g_live, 1, __ATOMIC_RELAXED);
 }
 
-uint64_t region_live_count() { return __atomic_load_n(&g_live, __ATOMIC_RELAXED); }
+uint64_t region_live_count() {
+  return __atomic_load_n(&g_live, __ATOMIC_RELAXED);
+}
 
 void region_free_chain(VmRegion* chain) {
   while (chain) {

@@ -22,12 +22,12 @@ const char* region_kind_name(RegionKind k);
 
 struct VmRegion {
   uint64_t start;
-  uint64_t end;  // exclusive
+  uint64_t end;   // exclusive
   unsigned prot;  // kUProt* (PROT_* values)
   RegionKind kind;
-  bool shared;          // MAP_SHARED: pages in obj, shared with forked children
-  AnonObject* obj;      // shared mappings: the object (one reference per region)
-  uint64_t obj_pgoff;   // index in obj of the page at start
+  bool shared;         // MAP_SHARED: pages in obj, shared with forked children
+  AnonObject* obj;     // shared mappings: the object (one reference per region)
+  uint64_t obj_pgoff;  // index in obj of the page at start
   VmRegion* prev;
   VmRegion* next;
 };

@@ -113,7 +113,8 @@ KBENCH(vm_fork) {
       const char* m = mode ? "copy_ptes" : "share_tables";
       unsigned n = 0;
       suffix[n++] = '_';
-      for (uint64_t d = mib >= 10 ? 10 : 1; d; d /= 10) suffix[n++] = static_cast<char>('0' + mib / d % 10);
+      for (uint64_t d = mib >= 10 ? 10 : 1; d; d /= 10)
+        suffix[n++] = static_cast<char>('0' + mib / d % 10);
       for (const char* p = "MiB_"; *p;) suffix[n++] = *p++;
       for (const char* p = m; *p;) suffix[n++] = *p++;
       suffix[n] = 0;

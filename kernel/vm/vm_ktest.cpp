@@ -27,8 +27,11 @@ Counts counts() {
   page_alloc_drain_all();
   PageStats ps = page_stats();
   VmStats vs = vm_stats();
-  return {ps.free_pages + ps.pcp_pages, page_stats_used(ps, PageUse::User),
-          page_stats_used(ps, PageUse::PageTable), arch::asid_stats().in_use, vs.spaces_live,
+  return {ps.free_pages + ps.pcp_pages,
+          page_stats_used(ps, PageUse::User),
+          page_stats_used(ps, PageUse::PageTable),
+          arch::asid_stats().in_use,
+          vs.spaces_live,
           vs.regions_live};
 }
 void expect_same(KtestContext& t, const Counts& a, const Counts& b) {
@@ -85,13 +88,13 @@ KTEST(vm_uaccess_faults_and_fixups) {
     KEXPECT_EQ(copyout_u(&v, kArea + kPageSize - 4, 8), 0);  // straddles two pages
     KEXPECT_EQ(get(kArea + kPageSize - 4), 42u);
     // Bad addresses come back as -EFAULT, none of them crash.
-    KEXPECT_EQ(copyout_u(&v, kArea + 4 * kPageSize, 8), -EFAULT);          // unmapped
-    KEXPECT_EQ(copyout_u(&v, kArea + 4 * kPageSize - 4, 8), -EFAULT);      // half unmapped
-    KEXPECT_EQ(copyout_u(&v, kArea + 8 * kPageSize, 8), -EFAULT);          // read-only
-    KEXPECT_EQ(copyin_u(kArea + 8 * kPageSize, &w, 8), 0);                 // ... but readable
-    KEXPECT_EQ(copyin_u(kArea + 9 * kPageSize, &w, 8), -EFAULT);           // PROT_NONE
-    KEXPECT_EQ(copyin_u(0xffff000000080000ull, &w, 8), -EFAULT);            // the kernel
-    KEXPECT_EQ(copyin_u(arch::kUserVaTop - 4, &w, 8), -EFAULT);             // runs off the top
+    KEXPECT_EQ(copyout_u(&v, kArea + 4 * kPageSize, 8), -EFAULT);      // unmapped
+    KEXPECT_EQ(copyout_u(&v, kArea + 4 * kPageSize - 4, 8), -EFAULT);  // half unmapped
+    KEXPECT_EQ(copyout_u(&v, kArea + 8 * kPageSize, 8), -EFAULT);      // read-only
+    KEXPECT_EQ(copyin_u(kArea + 8 * kPageSize, &w, 8), 0);             // ... but readable
+    KEXPECT_EQ(copyin_u(kArea + 9 * kPageSize, &w, 8), -EFAULT);       // PROT_NONE
+    KEXPECT_EQ(copyin_u(0xffff000000080000ull, &w, 8), -EFAULT);       // the kernel
+    KEXPECT_EQ(copyin_u(arch::kUserVaTop - 4, &w, 8), -EFAULT);        // runs off the top
     KEXPECT_EQ(copyin_u(0, &w, 8), -EFAULT);
     char big[300];
     for (unsigned i = 0; i < sizeof big; ++i) big[i] = static_cast<char>('a' + i % 26);
@@ -102,7 +105,8 @@ KTEST(vm_uaccess_faults_and_fixups) {
                -ENAMETOOLONG);
     big[10] = 0;
     KEXPECT_EQ(copyout_u(big, kArea + 2 * kPageSize - 100, 11), 0);
-    KEXPECT_EQ(copyinstr(reinterpret_cast<void*>(kArea + 2 * kPageSize - 100), s, sizeof s, &len), 0);
+    KEXPECT_EQ(copyinstr(reinterpret_cast<void*>(kArea + 2 * kPageSize - 100), s, sizeof s, &len),
+               0);
     KEXPECT_EQ(len, 10u);
     // A string that runs into an unmapped page.
     char edge[4] = {'x', 'y', 'z', 'w'};
@@ -167,7 +171,8 @@ KTEST(vm_fork_failure_unwinds) {
   Vmspace* parent = vmspace_create();
   KASSERT_T(parent != nullptr);
   KEXPECT_EQ(vm_map_fixed(parent, kArea, kAreaPages * kPageSize, 3, RegionKind::kMmap, false), 0);
-  KEXPECT_EQ(vm_map_fixed(parent, kArea + (64ull << 20), 4 * kPageSize, 3, RegionKind::kMmap, true), 0);
+  KEXPECT_EQ(vm_map_fixed(parent, kArea + (64ull << 20), 4 * kPageSize, 3, RegionKind::kMmap, true),
+             0);
   {
     Borrow b(parent);
     for (unsigned i = 0; i < kAreaPages; i += 5) {

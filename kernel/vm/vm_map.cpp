@@ -69,13 +69,12 @@ void vm_set_heap(Vmspace* vm, uint64_t base) {
 int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
             uint64_t* out) {
   constexpr unsigned kKnown = kMapShared | kMapPrivate | kMapFixed | kMapAnonymous |
-                              kMapFixedNoReplace | 0x0100 /* GROWSDOWN */ |
-                              0x4000 /* NORESERVE */ | 0x8000 /* POPULATE */ |
-                              0x10000 /* NONBLOCK */ | 0x20000 /* STACK */;
+                              kMapFixedNoReplace | 0x0100 /* GROWSDOWN */ | 0x4000 /* NORESERVE */ |
+                              0x8000 /* POPULATE */ | 0x10000 /* NONBLOCK */ | 0x20000 /* STACK */;
   unsigned type = flags & (kMapShared | kMapPrivate);
   if (len == 0 || (prot & ~kProtMask) || (flags & ~kKnown) || type == 0) return -EINVAL;
   if (!(flags & kMapAnonymous)) return -ENODEV;  // no files to map
-  bool shared = type != kMapPrivate;  // MAP_SHARED, and MAP_SHARED_VALIDATE (both bits)
+  bool shared = type != kMapPrivate;             // MAP_SHARED, and MAP_SHARED_VALIDATE (both bits)
   bool fixed = (flags & (kMapFixed | kMapFixedNoReplace)) != 0;
   if (len > kUserMax) return -ENOMEM;
   len = page_round_up(len);
@@ -98,8 +97,10 @@ int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned fl
     uint64_t start = 0;
     if (fixed) {
       if (!vm->regions.is_free(addr, addr + len)) {
-        if (flags & kMapFixedNoReplace) err = -EEXIST;
-        else err = unmap_locked(vm, addr, addr + len, spares, &freed);
+        if (flags & kMapFixedNoReplace)
+          err = -EEXIST;
+        else
+          err = unmap_locked(vm, addr, addr + len, spares, &freed);
       }
       start = addr;
     } else {

@@ -38,7 +38,9 @@ void vmspace_hold(Vmspace* vm) {
   KASSERT(was != 0);
 }
 
-uint32_t vmspace_refs(const Vmspace* vm) { return __atomic_load_n(&vm->refs, __ATOMIC_RELAXED); }
+uint32_t vmspace_refs(const Vmspace* vm) {
+  return __atomic_load_n(&vm->refs, __ATOMIC_RELAXED);
+}
 
 void vmspace_release(Vmspace* vm) {
   uint32_t left = __atomic_sub_fetch(&vm->refs, 1, __ATOMIC_ACQ_REL);
@@ -57,7 +59,9 @@ void vmspace_release(Vmspace* vm) {
 void vm_set_fork_mode(arch::UptForkMode mode) {
   __atomic_store_n(&g_fork_mode, mode, __ATOMIC_RELAXED);
 }
-arch::UptForkMode vm_fork_mode() { return __atomic_load_n(&g_fork_mode, __ATOMIC_RELAXED); }
+arch::UptForkMode vm_fork_mode() {
+  return __atomic_load_n(&g_fork_mode, __ATOMIC_RELAXED);
+}
 
 VmForkResult vm_fork(Vmspace* parent, int flags) {
   if (flags & kRfMem) {

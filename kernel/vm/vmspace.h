@@ -10,9 +10,9 @@
 // vmspace_activate() on its CPU; copyin/copyout (kernel/vm/copy.h) and the
 // return to EL0 make sure the running thread's space is the loaded one.
 #pragma once
+#include <arch/user_pt.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <arch/user_pt.h>
 
 #include "kernel/sync/spinlock.h"
 #include "kernel/vm/region.h"
@@ -21,13 +21,13 @@
 inline constexpr int kRfMem = 1 << 5;
 
 struct Vmspace {
-  uint32_t refs;          // holders: processes (atomic)
-  SpinLock lock;          // guards everything below but loaded_on
+  uint32_t refs;  // holders: processes (atomic)
+  SpinLock lock;  // guards everything below but loaded_on
   arch::UserPt pt;
   RegionMap regions;
-  uint64_t brk_base;      // start of the heap (page-aligned); 0 until exec sets it
-  uint64_t brk;           // the break: the heap is [brk_base, page_round_up(brk))
-  uint32_t loaded_on;     // CPUs with these tables in TTBR0 (atomic bit mask)
+  uint64_t brk_base;   // start of the heap (page-aligned); 0 until exec sets it
+  uint64_t brk;        // the break: the heap is [brk_base, page_round_up(brk))
+  uint32_t loaded_on;  // CPUs with these tables in TTBR0 (atomic bit mask)
 
   explicit Vmspace(LockClass& cls) : lock(cls) {}
 };
@@ -92,8 +92,8 @@ enum : unsigned {
   kMapFixedNoReplace = 0x100000,
 };
 // Anonymous mmap; *out gets the address.
-[[nodiscard]] int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot,
-                          unsigned flags, uint64_t* out);
+[[nodiscard]] int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
+                          uint64_t* out);
 [[nodiscard]] int vm_munmap(Vmspace* vm, uint64_t addr, uint64_t len);
 [[nodiscard]] int vm_mprotect(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot);
 // Linux brk: sets the break when it can, and returns the break in force.

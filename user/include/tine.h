@@ -36,14 +36,32 @@ enum {
 
 /* Error numbers (Linux). */
 enum {
-  EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, E2BIG = 7, ENOEXEC = 8, EBADF = 9,
-  ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17, ENODEV = 19,
-  EINVAL = 22, ENAMETOOLONG = 36, ENOSYS = 38,
+  EPERM = 1,
+  ENOENT = 2,
+  ESRCH = 3,
+  EINTR = 4,
+  EIO = 5,
+  E2BIG = 7,
+  ENOEXEC = 8,
+  EBADF = 9,
+  ECHILD = 10,
+  EAGAIN = 11,
+  ENOMEM = 12,
+  EACCES = 13,
+  EFAULT = 14,
+  EEXIST = 17,
+  ENODEV = 19,
+  EINVAL = 22,
+  ENAMETOOLONG = 36,
+  ENOSYS = 38,
 };
 
 enum { PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4 };
 enum {
-  MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
+  MAP_SHARED = 0x01,
+  MAP_PRIVATE = 0x02,
+  MAP_FIXED = 0x10,
+  MAP_ANONYMOUS = 0x20,
   MAP_FIXED_NOREPLACE = 0x100000,
 };
 #define MAP_FAILED_P(p) ((uint64_t)(p) > (uint64_t)-4096)
@@ -57,10 +75,10 @@ struct timespec {
 };
 
 /* Wait status words. */
-#define WIFEXITED(s) (((s) & 0x7f) == 0)
+#define WIFEXITED(s) (((s)&0x7f) == 0)
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
-#define WIFSIGNALED(s) (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
-#define WTERMSIG(s) ((s) & 0x7f)
+#define WIFSIGNALED(s) (((s)&0x7f) != 0 && ((s)&0x7f) != 0x7f)
+#define WTERMSIG(s) ((s)&0x7f)
 
 /* Raw calls. */
 long syscall0(long nr);
@@ -73,28 +91,28 @@ long syscall6(long nr, long a, long b, long c, long d, long e, long f);
 /* Wrappers. */
 ssize_t read(int fd, void* buf, size_t n);
 ssize_t write(int fd, const void* buf, size_t n);
-_Noreturn void exit(int code);      /* flushes stdout, then exit_group */
-_Noreturn void _exit(int code);     /* exit_group at once */
+_Noreturn void exit(int code);  /* flushes stdout, then exit_group */
+_Noreturn void _exit(int code); /* exit_group at once */
 _Noreturn void exit_thread(int code);
 int getpid(void);
 int getppid(void);
 int gettid(void);
-long sys_brk(void* addr);           /* Linux brk: returns the break in force */
-void* sbrk(long incr);              /* (void*)-1 on failure */
+long sys_brk(void* addr); /* Linux brk: returns the break in force */
+void* sbrk(long incr);    /* (void*)-1 on failure */
 void* mmap(void* addr, size_t len, int prot, int flags, int fd, long off);
 int munmap(void* addr, size_t len);
 int mprotect(void* addr, size_t len, int prot);
 int clock_gettime(int clk, struct timespec* ts);
 int nanosleep(const struct timespec* req, struct timespec* rem);
 int sched_yield(void);
-int fork(void);                     /* tine's fork (1002) */
-int clone_fork(void);               /* clone(SIGCHLD): Linux's fork */
+int fork(void);       /* tine's fork (1002) */
+int clone_fork(void); /* clone(SIGCHLD): Linux's fork */
 int wait4(int pid, int* status, int options, void* rusage);
 int waitpid(int pid, int* status, int options);
 int execve(const char* path, char* const argv[], char* const envp[]);
 
 /* Time helpers. */
-uint64_t now_ns(void);              /* CLOCK_MONOTONIC */
+uint64_t now_ns(void); /* CLOCK_MONOTONIC */
 void sleep_ns(uint64_t ns);
 
 /* The auxiliary vector and environment the program started with. */
@@ -135,8 +153,8 @@ struct tine_kstat {
   uint64_t managed_pages, free_pages, user_pages, pt_pages, heap_pages, kstack_pages;
   uint64_t user_pt_pages, asids_in_use, asid_capacity, vmspaces, regions, anon_objects, procs,
       threads;
-  uint64_t faults, zero_fills, cow_copies, cow_reuses, tables_shared, tables_copied,
-      table_unshares, table_claims, spurious_faults, forks, syscalls;
+  uint64_t faults, zero_fills, cow_copies, cow_reuses, tables_shared, tables_copied, table_unshares,
+      table_claims, spurious_faults, forks, syscalls;
   uint64_t nzones;
   struct tine_kstat_zone zones[TINE_KSTAT_MAX_ZONES];
 };

@@ -15,13 +15,14 @@
 
 void ut_init(void);
 /* Records one check of the running test. */
-void ut_check(const char* check, int ok, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+void ut_check(const char* check, int ok, const char* fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 #define UT_CHECK(check, cond) ut_check(check, (cond), "%s (line %d)", #cond, __LINE__)
-#define UT_EQ(check, a, b)                                                                   \
-  do {                                                                                       \
-    long ut_a_ = (long)(a), ut_b_ = (long)(b);                                               \
+#define UT_EQ(check, a, b)                                                                  \
+  do {                                                                                      \
+    long ut_a_ = (long)(a), ut_b_ = (long)(b);                                              \
     ut_check(check, ut_a_ == ut_b_, "%s == %s: %ld vs %ld (line %d)", #a, #b, ut_a_, ut_b_, \
-             __LINE__);                                                                      \
+             __LINE__);                                                                     \
   } while (0)
 /* Runs fn as test `name` (in a child if it can) and checks the resources after. */
 void ut_run(const char* name, void (*fn)(void));

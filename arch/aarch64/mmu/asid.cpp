@@ -18,8 +18,8 @@ LockClass g_asid_class{"asid", 820};
 struct AsidState {
   uint64_t bitmap[kWords];  // bit set = in use; ASID 0 always set
   uint32_t capacity;
-  uint32_t limit;           // highest usable ASID + 1
-  uint32_t hint;            // where the next search starts
+  uint32_t limit;  // highest usable ASID + 1
+  uint32_t hint;   // where the next search starts
   unsigned bits;
   bool ready;
   uint32_t in_use;
@@ -46,7 +46,9 @@ void init_locked(unsigned bits, uint32_t limit) {
   s.ready = true;
 }
 
-bool test_bit(uint32_t a) { return (g_state.bitmap[a / 64] >> (a % 64)) & 1; }
+bool test_bit(uint32_t a) {
+  return (g_state.bitmap[a / 64] >> (a % 64)) & 1;
+}
 
 }  // namespace
 
@@ -75,7 +77,7 @@ bool asid_alloc(uint16_t* out) {
   }
   // Word-at-a-time search from the hint, wrapping once.
   uint32_t a = s.hint;
-  for (uint32_t scanned = 0; scanned < s.limit; ) {
+  for (uint32_t scanned = 0; scanned < s.limit;) {
     if (a >= s.limit) a = 1;
     uint64_t w = s.bitmap[a / 64] | ((uint64_t{1} << (a % 64)) - 1);  // ignore bits below a
     if (~w != 0) {

@@ -43,8 +43,12 @@ void count(uint64_t& c, int64_t n = 1) {
 
 // Table entries are read and written as single 64-bit accesses: the walker (and,
 // for a shared L3 table, other sharers) may look at them at any time.
-pte_t load(const pte_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
-void store(pte_t* p, pte_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+pte_t load(const pte_t* p) {
+  return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+void store(pte_t* p, pte_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
 
 // New entries must reach memory before the walker can need them (the eret or
 // the retried access that follows is not enough on its own).
@@ -56,10 +60,18 @@ void publish() {
 #endif
 }
 
-pte_t* table_of(pte_t e) { return static_cast<pte_t*>(phys_to_virt(pte_addr(e))); }
-Page* page_of(pte_t e) { return phys_to_page(pte_addr(e)); }
-Page* table_page(const pte_t* t) { return virt_to_page(t); }
-uint32_t refs(const Page* p) { return __atomic_load_n(&p->refcount, __ATOMIC_ACQUIRE); }
+pte_t* table_of(pte_t e) {
+  return static_cast<pte_t*>(phys_to_virt(pte_addr(e)));
+}
+Page* page_of(pte_t e) {
+  return phys_to_page(pte_addr(e));
+}
+Page* table_page(const pte_t* t) {
+  return virt_to_page(t);
+}
+uint32_t refs(const Page* p) {
+  return __atomic_load_n(&p->refcount, __ATOMIC_ACQUIRE);
+}
 
 // Which eighths... of a table may hold valid entries: Page::freelist of a table
 // page (unused by the allocator while the page is allocated) holds a 64-bit
@@ -70,7 +82,9 @@ uint32_t refs(const Page* p) { return __atomic_load_n(&p->refcount, __ATOMIC_ACQ
 uint64_t groups(const pte_t* t) {
   return reinterpret_cast<uintptr_t>(table_page(t)->freelist);
 }
-void set_groups(pte_t* t, uint64_t g) { table_page(t)->freelist = reinterpret_cast<void*>(g); }
+void set_groups(pte_t* t, uint64_t g) {
+  table_page(t)->freelist = reinterpret_cast<void*>(g);
+}
 
 // Calls fn(index, entry) for every valid entry of t.
 template <typename Fn>
@@ -115,7 +129,9 @@ void set_entry(pte_t* t, Page* p, unsigned idx, pte_t v) {
   }
   store(&t[idx], v);
 }
-void set_entry(pte_t* t, unsigned idx, pte_t v) { set_entry(t, table_page(t), idx, v); }
+void set_entry(pte_t* t, unsigned idx, pte_t v) {
+  set_entry(t, table_page(t), idx, v);
+}
 
 pte_t leaf_bits(unsigned prot, unsigned flags) {
   pte_t e = kLeafCommon;
@@ -138,7 +154,9 @@ unsigned leaf_prot(pte_t e) {
 }
 
 // A private writable page: write-protected whenever another table may map it.
-bool is_cow_candidate(pte_t e) { return (e & kUptSwWrite) && !(e & kUptSwShared); }
+bool is_cow_candidate(pte_t e) {
+  return (e & kUptSwWrite) && !(e & kUptSwShared);
+}
 
 // Drops one reference to an L3 table; with the last, its pages' references
 // go too and the table is freed.
@@ -376,7 +394,9 @@ void upt_destroy(UserPt* pt) {
   pt->asid = 0;
 }
 
-paddr_t upt_root_phys(const UserPt* pt) { return virt_to_phys(pt->root); }
+paddr_t upt_root_phys(const UserPt* pt) {
+  return virt_to_phys(pt->root);
+}
 
 UptStatus upt_map(UserPt* pt, uint64_t va, Page* page, unsigned prot, unsigned flags) {
   KASSERT(va < kUserVaTop && (va & (kPageSize - 1)) == 0);
@@ -482,9 +502,9 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
 
   uint64_t page_va = va & ~(kPageSize - 1);
   unsigned prot = leaf_prot(e);
-  bool allowed = access == UptAccess::kRead    ? (prot & kUProtRead) != 0
+  bool allowed = access == UptAccess::kRead   ? (prot & kUProtRead) != 0
                  : access == UptAccess::kExec ? (prot & kUProtExec) != 0
-                                               : (prot & kUProtWrite) != 0;
+                                              : (prot & kUProtWrite) != 0;
   if (!allowed) return UptFault::kDenied;
   if (access != UptAccess::kWrite) {
     // Reads and fetches of a valid, permitted page only fault on stale entries.

@@ -31,7 +31,7 @@ std::vector<uint8_t> image(const std::vector<Phdr>& ph, uint64_t entry, size_t s
   put(b, 18, 183, 2);  // EM_AARCH64
   put(b, 20, 1, 4);
   put(b, 24, entry, 8);
-  put(b, 32, 64, 8);   // e_phoff
+  put(b, 32, 64, 8);  // e_phoff
   put(b, 52, 64, 2);
   put(b, 54, 56, 2);
   put(b, 56, ph.size(), 2);

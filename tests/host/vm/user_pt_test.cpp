@@ -112,7 +112,8 @@ TEST_P(ForkTest, WritesAfterForkStayOnTheirSide) {
   // The child goes away: the parent's remaining read-only pages are its own
   // again and get write permission back without a copy.
   upt_destroy(&child);
-  for (unsigned i = 0; i < kPages; i += 2) ASSERT_TRUE(pt_store(&parent_, kBase + i * kPageSize, i));
+  for (unsigned i = 0; i < kPages; i += 2)
+    ASSERT_TRUE(pt_store(&parent_, kBase + i * kPageSize, i));
   UptStats s2 = upt_stats();
   EXPECT_EQ(s2.cow_copies, s1.cow_copies);
   EXPECT_EQ(s2.cow_reuses - s1.cow_reuses, kPages / 2);
@@ -165,7 +166,8 @@ TEST_P(ForkTest, UnmapAndProtectThroughSharedTables) {
   EXPECT_EQ(upt_lookup(&child, kBase + 600 * kPageSize), nullptr);
   EXPECT_EQ(word(&child, kBase + 9 * kPageSize), kBase + 9 * kPageSize);
   // The parent still has all of it.
-  for (unsigned i = 0; i < 1024; i += 50) EXPECT_EQ(word(&parent_, kBase + i * kPageSize), kBase + i * kPageSize);
+  for (unsigned i = 0; i < 1024; i += 50)
+    EXPECT_EQ(word(&parent_, kBase + i * kPageSize), kBase + i * kPageSize);
   // Read-only in the child only.
   ASSERT_EQ(upt_protect(&child, kBase, kBase + 10 * kPageSize, kUProtRead), UptStatus::kOk);
   EXPECT_EQ(upt_fault(&child, kBase, UptAccess::kWrite), UptFault::kDenied);
@@ -269,11 +271,13 @@ TEST_F(UserPtTest, UnmapFreesEmptyTablesAndPages) {
   map_pages(&parent_, kBase, 700);
   map_pages(&parent_, kBase + 64 * k2M, 3);
   ASSERT_EQ(upt_unmap(&parent_, kBase, kBase + 700 * kPageSize), UptStatus::kOk);
-  ASSERT_EQ(upt_unmap(&parent_, kBase + 64 * k2M, kBase + 64 * k2M + 3 * kPageSize), UptStatus::kOk);
+  ASSERT_EQ(upt_unmap(&parent_, kBase + 64 * k2M, kBase + 64 * k2M + 3 * kPageSize),
+            UptStatus::kOk);
   PageStats after = page_stats();
   EXPECT_EQ(page_stats_used(after, PageUse::User), page_stats_used(before, PageUse::User));
   // Every table went with its last entry but the root.
-  EXPECT_EQ(page_stats_used(after, PageUse::PageTable), page_stats_used(before, PageUse::PageTable));
+  EXPECT_EQ(page_stats_used(after, PageUse::PageTable),
+            page_stats_used(before, PageUse::PageTable));
 }
 
 class AsidHost : public VmArena {};

@@ -84,13 +84,15 @@ TEST_F(VmspaceTest, MmapArguments) {
   EXPECT_EQ(vm_mmap(vm_, 0, 4096, 8, kMapPrivate | kMapAnonymous, &out), -EINVAL);
   EXPECT_EQ(vm_mmap(vm_, 0, 4096, RW, kMapAnonymous, &out), -EINVAL);
   EXPECT_EQ(vm_mmap(vm_, 0, 4096, RW, kMapPrivate, &out), -ENODEV);
-  EXPECT_EQ(vm_mmap(vm_, 0x10001, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixed, &out), -EINVAL);
+  EXPECT_EQ(vm_mmap(vm_, 0x10001, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixed, &out),
+            -EINVAL);
   EXPECT_EQ(vm_mmap(vm_, 0x1000, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixed, &out), -EINVAL);
   // A free hint is taken as is; MAP_FIXED replaces; FIXED_NOREPLACE refuses.
   uint64_t h = mmap(4096, RW, kMapPrivate | kMapAnonymous, 0x20000000);
   EXPECT_EQ(h, 0x20000000u);
   ASSERT_TRUE(store(vm_, h, 5));
-  EXPECT_EQ(vm_mmap(vm_, h, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixedNoReplace, &out), -EEXIST);
+  EXPECT_EQ(vm_mmap(vm_, h, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixedNoReplace, &out),
+            -EEXIST);
   EXPECT_EQ(mmap(4096, 1, kMapPrivate | kMapAnonymous | kMapFixed, h), h);
   uint64_t v = 9;
   ASSERT_TRUE(load(vm_, h, &v));
@@ -143,7 +145,8 @@ TEST_F(VmspaceTest, BrkGrowsAndShrinks) {
 
 TEST_F(VmspaceTest, GuardAndStack) {
   ASSERT_EQ(vm_map_fixed(vm_, kStackBottom, kStackSize, RW, RegionKind::kStack, false), 0);
-  ASSERT_EQ(vm_map_fixed(vm_, kStackBottom - kStackGuard, kStackGuard, 0, RegionKind::kGuard, false), 0);
+  ASSERT_EQ(
+      vm_map_fixed(vm_, kStackBottom - kStackGuard, kStackGuard, 0, RegionKind::kGuard, false), 0);
   EXPECT_TRUE(store(vm_, kStackTop - 8, 1));
   EXPECT_TRUE(store(vm_, kStackBottom, 1));
   EXPECT_EQ(vm_fault(vm_, kStackBottom - 8, UptAccess::kWrite), VmFault::kNoEntry);

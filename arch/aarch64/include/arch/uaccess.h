@@ -7,10 +7,10 @@
 // fixup, which returns kUaccessFault. The portable wrappers (kernel/vm/copy.h)
 // turn that into -EFAULT.
 #pragma once
-#include <stddef.h>
-#include <stdint.h>
 #include <arch/trap_frame.h>
 #include <arch/user_pt.h>
+#include <stddef.h>
+#include <stdint.h>
 
 inline constexpr long kUaccessFault = -14;  // -EFAULT
 

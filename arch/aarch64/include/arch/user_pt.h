@@ -21,8 +21,8 @@
 // idempotent store), by the spaces sharing it; it is changed otherwise only by
 // a space that holds the sole reference.
 #pragma once
-#include <stdint.h>
 #include <arch/pte.h>
+#include <stdint.h>
 
 #include "kernel/mm/page_alloc.h"
 
@@ -72,8 +72,7 @@ paddr_t upt_root_phys(const UserPt* pt);
 
 // Maps `page` at va (page-aligned, no page mapped there), taking over one
 // reference the caller holds. May allocate tables, or copy a shared one.
-[[nodiscard]] UptStatus upt_map(UserPt* pt, uint64_t va, Page* page, unsigned prot,
-                                unsigned flags);
+[[nodiscard]] UptStatus upt_map(UserPt* pt, uint64_t va, Page* page, unsigned prot, unsigned flags);
 // Unmaps [start, end) (page-aligned) and drops the page references once no CPU
 // can reach the pages any more. kNoMemory (and nothing unmapped) when a shared
 // table that the range cuts through could not be copied.
@@ -95,8 +94,7 @@ paddr_t upt_root_phys(const UserPt* pt);
 
 // The page mapped at va, or nullptr; no reference is taken. *prot (if given)
 // gets its logical protection, *writable whether the hardware lets it be written now.
-Page* upt_lookup(const UserPt* pt, uint64_t va, unsigned* prot = nullptr,
-                 bool* writable = nullptr);
+Page* upt_lookup(const UserPt* pt, uint64_t va, unsigned* prot = nullptr, bool* writable = nullptr);
 
 // Counters over all user tables, for tests and the benchmarks.
 struct UptStats {
