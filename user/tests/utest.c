@@ -17,14 +17,15 @@ static uint64_t mix(uint64_t x) {
   return x;
 }
 
-/* Fills n pages with a pattern that depends on seed and the page; returns nothing. */
+/* Fills every word of n pages with a pattern of seed, the page and the word. */
 static void fill_pages(volatile uint64_t* p, size_t pages, uint64_t seed) {
   for (size_t i = 0; i < pages; ++i)
-    for (size_t w = 0; w < PAGE / 8; w += 64) p[i * PAGE / 8 + w] = mix(seed ^ (i << 20) ^ w);
+    for (size_t w = 0; w < PAGE / 8; ++w) p[i * PAGE / 8 + w] = mix(seed ^ (i << 20) ^ w);
 }
+/* Whether every word still holds fill_pages' pattern for seed. */
 static int pages_hold(volatile uint64_t* p, size_t pages, uint64_t seed) {
   for (size_t i = 0; i < pages; ++i)
-    for (size_t w = 0; w < PAGE / 8; w += 64)
+    for (size_t w = 0; w < PAGE / 8; ++w)
       if (p[i * PAGE / 8 + w] != mix(seed ^ (i << 20) ^ w)) return 0;
   return 1;
 }
@@ -305,7 +306,7 @@ static void t_fork_cow(void) {
   UT_CHECK("parent_writes_kept", pages_hold(p, COW_PAGES / 2, 300));
   int rest_ok = 1;
   for (size_t i = COW_PAGES / 2; i < COW_PAGES; ++i)
-    for (size_t w = 0; w < PAGE / 8; w += 64)
+    for (size_t w = 0; w < PAGE / 8; ++w)
       if (p[i * PAGE / 8 + w] != mix(100 ^ (i << 20) ^ w)) rest_ok = 0;
   UT_CHECK("parent_rest_kept", rest_ok);
   struct tine_kstat k1 = ks();
