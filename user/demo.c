@@ -15,24 +15,29 @@ enum { RFFDG = 1 << 2, RFPROC = 1 << 4 };
 
 struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
 
-/* Shared between the processes: stop word, LWPs that finished, ready count. */
-struct shared { volatile int stop; volatile int lwps_done; volatile int ready; };
+/* Shared between the processes: stop word, which LWPs finished (by slot),
+ * ready count. */
+struct shared { volatile int stop; volatile int lwp_done[3]; volatile int ready; };
 static struct shared* g_sh;
 static char g_stacks[3][8192] __attribute__((aligned(16)));
 
 static void ms(int n) { sleep_ns((uint64_t)n * 1000000u); }
 
 static void lwp_body(void* arg) {
-  (void)arg;
+  int slot = (int)(long)arg;
   __atomic_add_fetch(&g_sh->ready, 1, __ATOMIC_ACQ_REL);
   while (!__atomic_load_n(&g_sh->stop, __ATOMIC_ACQUIRE)) ms(5);
-  __atomic_add_fetch(&g_sh->lwps_done, 1, __ATOMIC_ACQ_REL);
+  __atomic_store_n(&g_sh->lwp_done[slot], 1, __ATOMIC_RELEASE);
   syscall1(SYS_exit, 0);
+}
+
+static void wait_lwp(int slot) {
+  while (!__atomic_load_n(&g_sh->lwp_done[slot], __ATOMIC_ACQUIRE)) ms(5);
 }
 
 static int spawn_lwp(int slot) {
   int tid = -1;
-  struct lwp_params lp = {(void*)lwp_body, 0, g_stacks[slot] + sizeof g_stacks[slot], &tid, 0};
+  struct lwp_params lp = {(void*)lwp_body, (void*)(long)slot, g_stacks[slot] + sizeof g_stacks[slot], &tid, 0};
   long r = syscall1(SYS_lwp_create, (long)&lp);
   return r == 0 ? tid : (int)r;
 }
@@ -96,7 +101,8 @@ int main(int argc, char** argv) {
     if (a <= 0 || b <= 0) _exit(2);
     __atomic_add_fetch(&g_sh->ready, 1, __ATOMIC_ACQ_REL);
     wait_stop();
-    while (__atomic_load_n(&g_sh->lwps_done, __ATOMIC_ACQUIRE) < 2) ms(5);
+    wait_lwp(0);
+    wait_lwp(1);
     _exit(0);
   }
   printf("demo: rfork(RFPROC|RFFDG) -> pid %d, with 2 LWPs\n", rchild);
@@ -117,7 +123,7 @@ int main(int argc, char** argv) {
   ok &= reap(worker, "fork worker");
   ok &= reap((int)sleeper_pid, "vfork sleeper");
   ok &= reap(rchild, "rfork child");
-  while (__atomic_load_n(&g_sh->lwps_done, __ATOMIC_ACQUIRE) < 3) ms(5);
+  wait_lwp(2);
   ms(20);
   printf("demo: after the children exited:\n");
   flush_stdout();

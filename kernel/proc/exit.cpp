@@ -10,6 +10,7 @@
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/usched.h"
+#include "kernel/sync/crit.h"
 #include "kernel/sync/sleepq.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/thread/thread.h"
@@ -21,6 +22,7 @@
 #include "kernel/vm/vmspace.h"
 
 extern SpinLock g_uidinfo_lock;
+extern ForkStats g_fork_stats;
 void proc_unlink_locked(Proc* p);
 void vmref_user_leave(VmRef* vr);
 void wake_vfork_parent(Proc* p);
@@ -229,6 +231,14 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options) {
       found->sibling = me->children;
       me->children = found;
       return -EFAULT;
+    }
+    // The seed's kern_wait: the parent is charged part of the child's CPU use
+    // (the child's last thread is still there, joined by proc_reap below).
+    if (Thread* td = found->exit_lwp ? found->exit_lwp->thread : nullptr) {
+      crit_enter();  // a timer IPI updates this thread's estimate too
+      usched_tine.heuristic_exiting(curthread(), td);
+      crit_exit();
+      __atomic_add_fetch(&g_fork_stats.exit_heuristics, 1, __ATOMIC_RELAXED);
     }
     int reaped = found->pid;
     proc_reap(found);

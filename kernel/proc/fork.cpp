@@ -23,6 +23,7 @@
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/tid.h"
 #include "kernel/vm/copy.h"
+#include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
 
 ForkStats g_fork_stats;
@@ -106,6 +107,21 @@ void cpu_fork(Lwp* lp2, const TrapFrame* frame) {
   t->fp_used = me->fp_used;
   t->fp_cpu = -1;
   t->ctx.tpidr_el0 = arch::user_tls();
+}
+
+// The seed's vm_dsize + vm_ssize of the child's address space, in pages: the
+// heap up to the break, and the stack region.
+uint64_t fork_vm_pages(Proc* p2) {
+  VmRef* vr = p2->vmref();
+  Vmspace* vm = vr ? vr->vm : nullptr;
+  if (!vm) return 0;
+  uint64_t heap = 0;
+  {
+    SpinGuard g(vm->lock);
+    if (vm->brk_base != 0 && vm->brk > vm->brk_base)
+      heap = (page_round_up(vm->brk) - vm->brk_base) / kPageSize;
+  }
+  return heap + kStackSize / kPageSize;
 }
 
 // An LWP whose thread never ran user code: let the thread run out and free it.
@@ -322,14 +338,19 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
   p2->start_ns = clock_ns();
   p2->acflag = AFORK;
 
+  uint64_t pages = fork_vm_pages(p2);
   if (flags == (VC_RFFDG | VC_RFPROC | VC_RFPGLOCK)) {
     bump(&g_fork_stats.forks);
+    bump(&g_fork_stats.forkpages, pages);
   } else if (flags == (VC_RFFDG | VC_RFPROC | VC_RFPPWAIT | VC_RFMEM | VC_RFPGLOCK)) {
     bump(&g_fork_stats.vforks);
+    bump(&g_fork_stats.vforkpages, pages);
   } else if (p1 == &g_proc0) {
     bump(&g_fork_stats.kthreads);
+    bump(&g_fork_stats.kthreadpages, pages);
   } else {
     bump(&g_fork_stats.rforks);
+    bump(&g_fork_stats.rforkpages, pages);
   }
 
   // Modules that want to adjust the child (they must not block).

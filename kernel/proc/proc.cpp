@@ -643,6 +643,13 @@ void proc_print_all() {
             cr ? cr->c.cr_ruid : 0, proc_stat_name(p->stat), p->nthreads(), cpu, tids,
             p->copy.comm);
   }
+  // The seed's vmstat -f: forks by kind, with the pages of the address spaces
+  // they copied or shared (heap and stack sizes).
+  const ForkStats& s = g_fork_stats;
+  kprintf("forks %lu (%lu pages), vforks %lu (%lu pages), rforks %lu (%lu pages), "
+          "exit heuristics %lu\n",
+          rd(&s.forks), rd(&s.forkpages), rd(&s.vforks), rd(&s.vforkpages), rd(&s.rforks),
+          rd(&s.rforkpages), rd(&s.exit_heuristics));
 }
 
 // The spec/ predicates, at run time: counts within bounds, every reference

@@ -265,6 +265,7 @@ struct ForkStats {
   uint64_t eagain;
   uint64_t procs_live, lwps_live;
   uint64_t pgrps_live, sessions_live, uidinfos_live, ucreds_live;
+  uint64_t exit_heuristics;  // children reaped by wait4 whose CPU use the parent was charged
 };
 ForkStats fork_stats();
 void proc_count_lwp(int delta);

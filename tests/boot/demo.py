@@ -2,8 +2,10 @@
 """The non-interactive `./tine run`: boots into the process-tree demo
 (init=demo) with no terminal on stdin and checks the tree it shows (a fork
 child with a grandchild, a vfork child that exec'ed, an rfork child with three
-LWPs, init with two), that every child was reaped with status 0, that the
-invariants held, and that init's exit powered the machine off with status 0."""
+LWPs, init with two), the fork statistics (forks by kind with their pages,
+and the parent charged for each child reaped), that every child was reaped
+with status 0, that the invariants held, and that init's exit powered the
+machine off with status 0."""
 import re
 import subprocess
 import sys
@@ -45,6 +47,19 @@ def main():
         checks.append(("ps: rfork child with 3 LWPs (TIDs 0,1,2)",
                        rows.get(f, (None,))[0] == 1 and rows[f][2] == 3 and rows[f][3] == "0,1,2"))
         checks.append(("ps: all active", all(row[1] == "SACTIVE" for row in rows.values())))
+    # The fork statistics under the second ps (after every child was reaped):
+    # rfork(RFPROC|RFFDG) is fork's flags, so it counts as a fork, as in the
+    # seed; each address space has at least its 2,048-page stack; every wait4
+    # that reaped a child charged the parent (3 by init, 1 by the worker).
+    stats = re.findall(r"forks (\d+) \((\d+) pages\), vforks (\d+) \((\d+) pages\), "
+                       r"rforks (\d+) \((\d+) pages\), exit heuristics (\d+)", out)
+    if len(stats) == 2:
+        f, fp, v, vp, rf, rp, eh = map(int, stats[1])
+        checks.append(("fork statistics: 3 forks, 1 vfork, pages counted",
+                       f == 3 and v == 1 and rf == 0 and fp >= 3 * 2048 and vp >= 2048))
+        checks.append(("exit heuristics: 4 children reaped by wait4", eh == 4))
+    else:
+        checks.append(("fork statistics printed by ps", False))
     checks.append(("three children reaped with status 0",
                    len(re.findall(r"demo: reaped .* exit 0", out)) == 3))
     checks.append(("invariants hold", "demo: process-layer invariants: hold" in out))
