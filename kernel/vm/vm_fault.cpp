@@ -7,12 +7,6 @@
 #include "kernel/vm/vm_stats.h"
 #include "kernel/vm/vmspace.h"
 
-#ifdef TINE_KERNEL
-extern "C" void arch_icache_sync(const void* kva, size_t len);
-#else
-inline void arch_icache_sync(const void*, size_t) {}
-#endif
-
 namespace {
 
 bool access_allowed(unsigned prot, arch::UptAccess access) {
@@ -33,6 +27,8 @@ Page* new_page_for(VmRegion* r, uint64_t va) {
   Page* p = page_alloc(0, PageUse::User);
   if (p == nullptr) return nullptr;
   arch_page_zero(page_to_virt(p));
+  // An executable mapping must not fetch what the page held in its last life.
+  if (r->prot & arch::kUProtExec) arch_icache_sync(page_to_virt(p), kPageSize);
   vm_count(g_vm_count.zero_fills);
   return p;
 }

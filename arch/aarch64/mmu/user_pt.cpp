@@ -541,6 +541,7 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
   Page* copy = page_alloc(0, PageUse::User);
   if (copy == nullptr) return UptFault::kNoMemory;
   arch_page_copy(page_to_virt(copy), phys_to_virt(pte_addr(e)));
+  if (!(e & kPteUxn)) arch_icache_sync(page_to_virt(copy), kPageSize);  // executable copy
   // Break before make: the old translation is gone from every CPU before the
   // new one appears, so no CPU writes the old page through a stale entry.
   store(&t[idx], 0);

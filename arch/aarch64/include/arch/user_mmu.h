@@ -14,6 +14,7 @@
 //  - fork write-protects the parent wholesale and then flushes its ASID once.
 #pragma once
 #include <arch/pte.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/mm/phys.h"
@@ -51,4 +52,7 @@ extern "C" {
 // file may hold a thread's live state, switched lazily) and masks IRQs meanwhile.
 void arch_page_copy(void* dst, const void* src);
 void arch_page_zero(void* dst);
+// Makes instructions written through the linear map at [kva, kva + len)
+// visible to instruction fetch on every CPU (clean to PoU, invalidate I-caches).
+void arch_icache_sync(const void* kva, size_t len);
 }
