@@ -140,15 +140,21 @@ static int throughput(int workers, int ms) {
     if (pid == 0) {
       __atomic_add_fetch(&sh[1], 1, __ATOMIC_ACQ_REL);
       while (__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE) < (uint64_t)workers) sched_yield();
-      uint64_t n = 0;
+      uint64_t n = 0, fork_ns = 0, wait_ns = 0;
       while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) {
+        uint64_t t0 = now_ns();
         int c = clone_fork();
         if (c == 0) _exit(0);
         if (c < 0) break;
+        uint64_t t1 = now_ns();
         waitpid(c, 0, 0);
+        wait_ns += now_ns() - t1;
+        fork_ns += t1 - t0;
         ++n;
       }
       sh[8 + w] = n;
+      sh[24 + w] = fork_ns;
+      sh[40 + w] = wait_ns;
       _exit(0);
     }
     pids[w] = pid;
@@ -160,11 +166,17 @@ static int throughput(int workers, int ms) {
   uint64_t elapsed = now_ns() - t0;
   uint64_t total = 0;
   for (int w = 0; w < workers; ++w) waitpid(pids[w], 0, 0);
-  for (int w = 0; w < workers; ++w) total += sh[8 + w];
+  uint64_t fork_ns = 0, wait_ns = 0;
+  for (int w = 0; w < workers; ++w) {
+    total += sh[8 + w];
+    fork_ns += sh[24 + w];
+    wait_ns += sh[40 + w];
+  }
   /* forks per second, in hundredths */
   uint64_t rate100 = total * 100ull * 1000000000ull / (elapsed ? elapsed : 1);
-  printf("KBENCH_TPUT workers=%d forks=%lu ms=%lu rate=%lu.%02lu\n", workers, total,
-         elapsed / 1000000, rate100 / 100, rate100 % 100);
+  printf("KBENCH_TPUT workers=%d forks=%lu ms=%lu rate=%lu.%02lu fork_us=%lu wait_us=%lu\n",
+         workers, total, elapsed / 1000000, rate100 / 100, rate100 % 100,
+         total ? fork_ns / total / 1000 : 0, total ? wait_ns / total / 1000 : 0);
   return 0;
 }
 
