@@ -50,3 +50,4 @@ inline void arch_page_copy(void* dst, const void* src) {
 inline void arch_page_zero(void* dst) {
   memset(dst, 0, 4096);
 }
+inline void arch_icache_sync(const void*, size_t) {}
