@@ -132,16 +132,20 @@ void smp_call_on(unsigned cpu, SmpFn fn, void* arg, bool wait) {
 namespace {
 int worker_main(void* arg) {
   Worker& w = *static_cast<Worker*>(arg);
+  tsleep_interlock(&w, 0);
   for (;;) {
-    tsleep_interlock(&w, 0);
     SmpFn fn = __atomic_load_n(&w.fn, __ATOMIC_ACQUIRE);
     if (!fn) {
       tsleep(&w, PINTERLOCKED, "smpwork", 0);
+      tsleep_interlock(&w, 0);
       continue;
     }
     tsleep_abort();
     fn(w.arg);
     __atomic_store_n(&w.fn, static_cast<SmpFn>(nullptr), __ATOMIC_RELEASE);
+    // Back on the sleep queue before reporting: when smp_run_on_all returns,
+    // every worker is waiting again.
+    tsleep_interlock(&w, 0);
     if (__atomic_sub_fetch(&g_run_all_pending, 1, __ATOMIC_ACQ_REL) == 0) wakeup(&g_run_all_pending);
   }
 }
@@ -159,6 +163,11 @@ void smp_start_workers() {
     if (thread_spawn(name, worker_main, &g_workers[c], attr, &g_workers[c].thread))
       panic("smp: cannot start the worker thread of cpu %u", c);
   }
+  // Return once they all wait for work, so what the system looks like after
+  // boot (threads asleep, counters) no longer changes under a test.
+  for (const Worker& w : g_workers)
+    while (w.thread && __atomic_load_n(&w.thread->state, __ATOMIC_ACQUIRE) != ThreadState::kSleeping)
+      thread_sleep_ns(100000);
 }
 
 void smp_run_on_all(SmpFn fn, void* arg) {

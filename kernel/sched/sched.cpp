@@ -102,6 +102,9 @@ void finish_switch(Thread* last) {
   rq.evicted = nullptr;
   __atomic_store_n(&last->on_cpu, false, __ATOMIC_RELEASE);
   rq.lock.unlock();
+  // Leaving idle (from its loop or preempted in an interrupt): the tick runs
+  // again for this thread's time slices. The idle loop stops it.
+  if (last == rq.idle) clock_tick_start();
   if (migrate) sched_make_runnable(last);
   while (evicted) {
     Thread* t = evicted;
@@ -491,15 +494,15 @@ void sched_idle_loop() {
       arch::irq_enable();
       continue;
     }
-    // Nothing to run: stop the tick and wait for an IPI or the next callout.
-    // IRQs stay masked from the check to the WFI, so a wake-up IPI sent after
-    // the check is pending and ends the WFI at once.
-    uint64_t t0 = clock_ns();
+    // Nothing to run: stop the tick and wait for an IPI or the next callout
+    // (the switch to a thread starts the tick again). IRQs stay masked from
+    // the check to the WFI, so a wake-up IPI sent after the check is pending
+    // and ends the WFI at once.
     clock_tick_stop();
-    if (!__atomic_load_n(&rq.nr_queued, __ATOMIC_RELAXED) && !cpu.resched_pending)
+    if (!__atomic_load_n(&rq.nr_queued, __ATOMIC_RELAXED) && !cpu.resched_pending) {
+      ++rq.wfi_entries;
       arch::wait_for_interrupt();
-    clock_tick_start();
-    rq.wfi_ns += clock_ns() - t0;
+    }
     arch::irq_enable();  // the interrupt that ended the WFI is taken here
   }
 }
@@ -548,7 +551,7 @@ SchedCpuStats sched_cpu_stats(unsigned cpu) {
   s.nr_running = s.queued + (cur && cur != rq.idle ? 1 : 0);
   s.switches = rq.switches;
   s.idle_ns = rq.idle->stats.run_ns + (cur == rq.idle ? now - rq.idle->ran_since : 0);
-  s.wfi_ns = rq.wfi_ns;
+  s.wfi_entries = rq.wfi_entries;
   s.ticks = clock_ticks(cpu);
   s.preemptions = rq.preemptions;
   s.steals = rq.steals;
@@ -559,7 +562,7 @@ SchedCpuStats sched_cpu_stats(unsigned cpu) {
 
 void sched_print_cpus() {
   uint64_t now = clock_ns();
-  kprintf("cpu current              queue switches   idle%%  idle_ms  wfi_ms  ticks  preempt steal push ipis\n");
+  kprintf("cpu current              queue switches   idle%%  idle_ms     wfi  ticks  preempt steal push ipis\n");
   for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
     SchedCpuStats s = sched_cpu_stats(c);
     if (!s.online) continue;
@@ -569,7 +572,7 @@ void sched_print_cpus() {
     cur[n] = 0;
     uint64_t pct = now ? s.idle_ns * 100 / now : 0;
     kprintf("%-3u %-20s %5u %9lu %5lu%% %8lu %7lu %6lu %8lu %5lu %4lu %4lu\n", c, cur, s.queued,
-            s.switches, pct, s.idle_ns / 1000000, s.wfi_ns / 1000000, s.ticks, s.preemptions,
+            s.switches, pct, s.idle_ns / 1000000, s.wfi_entries, s.ticks, s.preemptions,
             s.steals, s.pushes, s.resched_ipis);
   }
 }

@@ -26,10 +26,11 @@ struct RunQueue {
   uint64_t steals = 0;
   uint64_t pushes = 0;
   uint64_t resched_ipis = 0;
-  uint64_t wfi_ns = 0;                // written by the CPU itself only
+  uint64_t wfi_entries = 0;           // written by the CPU itself only
   unsigned balance_ticks = 0;
 };
 extern RunQueue g_rq[];
+extern LockClass g_rq_class[];  // sched.rq0..3: one lock class per run queue
 
 enum class SwitchReason : uint8_t { kBlock, kYield, kPreempt, kExit };
 

@@ -160,7 +160,7 @@ int tsleep_until(const volatile void* chan, unsigned flags, const char* wmesg, u
     return EINTR;
   }
   if (deadline_ns) callout_reset(&td->sleep_timeout, deadline_ns, sleep_timed_out, td);
-  td->slept_at = clock_ns();
+  if (td->flags & kThreadTimeshare) td->slept_at = clock_ns();  // for the estcpu decay
   td->state = ThreadState::kSleeping;
   bump(g_stats.sleeps, 1);
   sched_lock_self();

@@ -163,7 +163,7 @@ void run_fp_mix(KtestContext& t, FpPolicy policy) {
   sched_set_fp_policy(policy);
   constexpr int kFp = 6, kInt = 2;
   FpArg args[kFp];
-  int rounds = 300;
+  int rounds = 150;
   Thread* th[kFp + kInt];
   for (int i = 0; i < kFp; ++i) {
     args[i] = {0x1000000ull * (i + 1), rounds, 0};

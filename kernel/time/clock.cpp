@@ -17,6 +17,7 @@ TickHook g_tick_hook;
 // One CPU's timer. Touched only by that CPU with IRQs masked.
 struct CpuClock {
   uint64_t next_tick = 0;   // counter value of the next tick; 0 while the tick is stopped
+  uint64_t stopped_tick = 0;  // the tick the timer may still be armed for after a stop
   uint64_t programmed = 0;  // counter value the timer is armed for; 0 = disarmed
   uint64_t ticks = 0;
   Callout oneshot;          // clock_oneshot's
@@ -51,6 +52,7 @@ void timer_irq(unsigned, void*) {
   Cpu& cpu = this_cpu();
   CpuClock& c = g_clock[cpu.id];
   uint64_t now = arch::timer_count();
+  c.stopped_tick = 0;  // whatever the timer was armed for has fired
   if (c.next_tick && now >= c.next_tick) {
     // Catch up without a burst if interrupts were off for a while.
     while (c.next_tick <= now) c.next_tick += g_tick_counts;
@@ -106,11 +108,18 @@ void clock_deadline_added(uint64_t deadline_ns) {
   if (!c.programmed || at < c.programmed) arm(c, at);
 }
 
+// Stopping and restarting the tick happen around every idle period, so they
+// avoid touching the timer (on QEMU every timer register access takes its big
+// lock): a stop leaves the timer armed for the pending tick, which then fires
+// once without counting (timer_irq re-arms for callouts only); a restart
+// before that tick keeps it.
 void clock_tick_stop() {
   uint64_t irq = arch::irq_save();
   CpuClock& c = g_clock[this_cpu().id];
-  c.next_tick = 0;
-  program(c);
+  if (c.next_tick) {
+    c.stopped_tick = c.next_tick;
+    c.next_tick = 0;
+  }
   arch::irq_restore(irq);
 }
 
@@ -118,8 +127,14 @@ void clock_tick_start() {
   uint64_t irq = arch::irq_save();
   CpuClock& c = g_clock[this_cpu().id];
   if (!c.next_tick) {
-    c.next_tick = arch::timer_count() + g_tick_counts;
-    program(c);
+    if (c.stopped_tick && c.programmed && c.programmed <= c.stopped_tick) {
+      // The timer still fires at or before the stopped tick: just resume it.
+      c.next_tick = c.stopped_tick;
+    } else {
+      c.next_tick = arch::timer_count() + g_tick_counts;
+      program(c);
+    }
+    c.stopped_tick = 0;
   }
   arch::irq_restore(irq);
 }

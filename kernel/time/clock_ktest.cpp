@@ -57,12 +57,19 @@ void arm_and_wait(void* arg) {
 }
 }  // namespace
 
+// On time: never early, late by less than one tick (10 ms). Lateness is guest
+// time, so a host that leaves a vCPU unrun adds to it: a miss is measured
+// again, at most three times.
 KTEST(timer_oneshot_every_cpu_on_time) {
-  Oneshot o[arch::kMaxCpus] = {};
-  smp_run_on_all(arm_and_wait, o);
-  for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
-    KEXPECT(o[c].fired_at >= o[c].deadline);
-    // Late by less than one tick (10 ms).
-    KEXPECT(o[c].fired_at - o[c].deadline < 1000000000ull / kHz);
+  bool ok = false;
+  for (int attempt = 1; attempt <= 3 && !ok; ++attempt) {
+    Oneshot o[arch::kMaxCpus] = {};
+    smp_run_on_all(arm_and_wait, o);
+    ok = true;
+    for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
+      KEXPECT(o[c].fired_at >= o[c].deadline);
+      if (o[c].fired_at - o[c].deadline >= 1000000000ull / kHz) ok = false;
+    }
   }
+  KEXPECT(ok);
 }
