@@ -31,8 +31,8 @@ def main():
     names = bytearray()
     entries = bytearray()
     for addr, size, name in syms:
-        # Keep demangled names short: drop the parameter list.
-        short = name.split("(")[0] if "(" in name else name
+        # Keep demangled names short: no anonymous-namespace prefix, no parameter list.
+        short = name.replace("(anonymous namespace)::", "").split("(")[0] or name
         entries += struct.pack("<QII", addr, len(names), min(size, 0xFFFFFFFF))
         names += short.encode() + b"\0"
     with open(out, "wb") as f:
