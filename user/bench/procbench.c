@@ -98,6 +98,7 @@ static uint64_t vfork_cost(void) {
  * kernel reaps exited LWPs at the next lwp_create, so that work is in the
  * next round's figure. */
 static volatile int g_lwp_done;
+static int g_join_sleep;  /* join by sleeping 1 us between looks, not sched_yield */
 static char g_lwp_stack[16384] __attribute__((aligned(16)));
 
 static void lwp_body(void* arg) {
@@ -111,7 +112,12 @@ static int lwp_round(void) {
   int tid = -1;
   struct lwp_params lp = {(void*)lwp_body, 0, g_lwp_stack + sizeof g_lwp_stack, &tid, 0};
   if (syscall1(SYS_lwp_create, (long)&lp) != 0) return -1;
-  while (!__atomic_load_n(&g_lwp_done, __ATOMIC_ACQUIRE)) syscall0(SYS_sched_yield);
+  if (g_join_sleep) {
+    struct timespec d = {0, 1000};
+    while (!__atomic_load_n(&g_lwp_done, __ATOMIC_ACQUIRE)) nanosleep(&d, 0);
+  } else {
+    while (!__atomic_load_n(&g_lwp_done, __ATOMIC_ACQUIRE)) syscall0(SYS_sched_yield);
+  }
   return 0;
 }
 
@@ -198,5 +204,7 @@ int main(int argc, char** argv) {
   report("user_fork_part_wait4", wp);
   report("user_vfork_exit_wait", vfork_cost());
   report("user_lwp_create_exit_join", lwp_cost());
+  g_join_sleep = 1;
+  report("user_lwp_create_exit_join_sleep", lwp_cost());
   return 0;
 }
