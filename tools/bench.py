@@ -4,13 +4,16 @@
 Round trips run under QEMU's -icount shift=0,sleep=off, where one virtual
 nanosecond is one guest instruction, so every figure is instructions per round
 trip and repeats to the digit. Throughput runs without -icount (wall time,
-multi-threaded TCG), so it depends on the host.
+multi-threaded TCG), so it depends on the host. The scheduler's figures come
+from in-kernel benchmarks (KBENCH cases, boot argument kbench=SEL).
 
-  tools/bench.py [--quick] [--only fork|proc|tput] [--tput-ms MS]
+  tools/bench.py [--quick] [--only sched|fork|proc|tput] [--tput-ms MS]
+                 [--kbench SEL]
 """
 import argparse
 import pathlib
 import re
+import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -29,6 +32,25 @@ PROC_ROWS = [
     ("user_lwp_create_exit_join", "lwp_create + exit + join (thread create+join)", None, 158718),
 ]
 FORK_TARGET = 20000  # instructions: fork + exit + wait4 of a small process
+
+# In-kernel scheduler benchmarks (kernel/bench/sched_bench.cpp): KBENCH name ->
+# (what, Linux's figure from docs/design.md where one is comparable, or None).
+SCHED_KBENCH = "sched_*"
+SCHED_ROWS = [
+    ("sched_ctxsw_yield", "thread switch: yield between two threads on a CPU", None),
+    ("sched_ctxsw_fp_both_eager", "  both threads use FP/SIMD, eager restore", None),
+    ("sched_ctxsw_fp_both_lazy", "  both threads use FP/SIMD, lazy (trap) restore", None),
+    ("sched_ctxsw_fp_mixed_eager", "  FP thread with integer thread, eager", None),
+    ("sched_ctxsw_fp_mixed_lazy", "  FP thread with integer thread, lazy", None),
+    ("sched_yield_alone", "yield, nothing else runnable (Linux: sched_yield)", 10361),
+    ("sched_wakeup_local", "wakeup on the same CPU (sleep, wake, switch)", None),
+    ("sched_wakeup_local_roundtrip", "  round trip (cf. Linux pipe ping-pong)", 58301),
+    ("sched_wakeup_xcpu", "cross-CPU wakeup (IPI, leave WFI, switch)", None),
+    ("sched_wakeup_xcpu_roundtrip", "  round trip", None),
+    ("sched_thread_create_join", "kernel thread create+exit+join (cf. thread c+j)", 158718),
+    ("sched_mutex_uncontended", "Mutex lock + unlock, uncontended", None),
+    ("sched_callout_reset_stop", "callout_reset + callout_stop", None),
+]
 LINUX_TPUT = {1: 182.6, 4: 288.9}  # forks/s, libc, 2-core host
 
 
@@ -53,6 +75,32 @@ def proc_table(res):
     return out
 
 
+def run_kbench(select, timeout=600):
+    """Boots with kbench=SELECT under -icount; returns (status, {name: (value, unit)})."""
+    cmd = [sys.executable, str(ROOT / "tools/qemu_run.py"), "--icount", "--append",
+           f"kbench={select}", "--timeout", str(timeout)]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    res = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"KBENCH (\S+) (\d+) (\S+)$", line)
+        if m:
+            res[m.group(1)] = (int(m.group(2)), m.group(3))
+        elif line.startswith("KBENCH-FAIL"):
+            print(line)
+    return r.returncode, res
+
+
+def sched_table(res):
+    out = [f"{'scheduler (guest instructions, -icount)':50} {'tine':>10} {'Linux':>10}  unit"]
+    for name, what, linux in SCHED_ROWS:
+        if name not in res:
+            continue
+        value, unit = res[name]
+        shown = f"{linux:,}" if linux else "-"
+        out.append(f"{what:50} {value:>10,} {shown:>10}  {unit}")
+    return out
+
+
 def run_tput(workers, ms):
     status, lines = boot("procbench", ["tput", str(workers), str(ms)], timeout=120)
     for line in lines:
@@ -65,10 +113,25 @@ def run_tput(workers, ms):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer rounds (a smoke test)")
-    ap.add_argument("--only", choices=["fork", "proc", "tput"])
+    ap.add_argument("--only", choices=["sched", "fork", "proc", "tput"])
     ap.add_argument("--tput-ms", type=int, default=3000)
+    ap.add_argument("--kbench", default=SCHED_KBENCH,
+                    help="in-kernel benchmark selector for the sched part (all, a name, a prefix*, a,b)")
     args = ap.parse_args()
     ok = True
+    if args.only in (None, "sched"):
+        status, res = run_kbench(args.kbench)
+        for line in sched_table(res):
+            print(line)
+        known = {name for name, _, _ in SCHED_ROWS}
+        for name in sorted(set(res) - known):  # other KBENCH cases selected with --kbench
+            value, unit = res[name]
+            print(f"{name:50} {value:>10,} {'-':>10}  {unit}")
+        missing = [name for name, _, _ in SCHED_ROWS if name not in res]
+        if args.kbench == SCHED_KBENCH and missing:
+            print(f"missing: {' '.join(missing)}")
+        ok &= status == 0 and bool(res) and not (args.kbench == SCHED_KBENCH and missing)
+        print()
     if args.only in (None, "proc"):
         status, res = run_procbench(args.quick)
         for line in proc_table(res):

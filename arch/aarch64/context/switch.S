@@ -134,3 +134,13 @@ arch_fp_check:
         mov     x0, x11
         ret
         .size arch_fp_check, . - arch_fp_check
+
+/* arch_fp_touch(): one FP/SIMD instruction (reads d31), for benchmarks of
+   threads that use FP between switches. */
+        .globl arch_fp_touch
+        .type arch_fp_touch, %function
+        .balign 16
+arch_fp_touch:
+        fmov    x0, d31
+        ret
+        .size arch_fp_touch, . - arch_fp_touch
