@@ -69,6 +69,8 @@ def run_ktest(t):
 
 
 def run_user(t):
+    # Suites print one UTEST line per check: each counts; a suite that fails
+    # without a failing line (a crash, a hang, a leak) counts as one failure.
     for script in sorted((ROOT / "tests/user").glob("*.py")):
         if script.name.startswith("_"):
             continue
@@ -76,7 +78,11 @@ def run_user(t):
         print(r.stdout, end="", flush=True)
         if r.returncode != 0:
             print(r.stderr, end="")
-        t.add("user." + script.stem, r.returncode == 0)
+        checks = re.findall(r"^UTEST (\S+) (PASS|FAIL)", r.stdout, re.M)
+        for name, verdict in checks:
+            t.add(f"user.{script.stem}.{name}", verdict == "PASS")
+        if not checks or (r.returncode != 0 and all(v == "PASS" for _, v in checks)):
+            t.add("user." + script.stem, r.returncode == 0)
 
 
 def run_boot(t):

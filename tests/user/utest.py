@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The user-mode suite: boots QEMU raspi4b (4 CPUs, no icount, so races show)
-with init=utest and checks every line it prints.
+with init=utest (or another suite built on user/lib/utest.c) and checks every
+line it prints.
 
-  utest.py [--kernel IMG] [--timeout S] [TEST...]
+  utest.py [--program NAME] [--kernel IMG] [--timeout S] [TEST...]
 
 Prints each UTEST line and a summary; exit status 0 when every check passed,
 the UTEST-SUMMARY line agrees, and init's exit status (QEMU's, through
@@ -17,11 +18,12 @@ from _userlib import KERNEL, boot, init_status
 
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("--program", default="utest")
     p.add_argument("--kernel", default=str(KERNEL))
     p.add_argument("--timeout", type=float, default=600)
     p.add_argument("tests", nargs="*")
     a = p.parse_args()
-    status, lines = boot("utest", a.tests, kernel=a.kernel, timeout=a.timeout)
+    status, lines = boot(a.program, a.tests, kernel=a.kernel, timeout=a.timeout)
     passed = failed = 0
     summary = None
     for line in lines:
