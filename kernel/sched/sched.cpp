@@ -248,6 +248,7 @@ void switch_locked(RunQueue& rq, Thread* prev, SwitchReason why) {
   }
   uint64_t now = clock_ns();
   prev->stats.run_ns += now - prev->ran_since;
+  if (prev == rq.idle) prev->state = ThreadState::kRunnable;  // (never queued)
   if (why == SwitchReason::kPreempt) {
     ++prev->stats.involuntary;
     ++rq.preemptions;
@@ -579,15 +580,15 @@ void sched_print_cpus() {
 
 namespace {
 void print_thread(const Thread& t, void*) {
-  kprintf("%-6lu %-20s %-8s cpu%u prio %2u aff %#x run %6lu ms sw %7lu vol %7lu invol %6lu mig %5lu %s\n",
-          t.tid, t.name, thread_state_name(t.state), t.cpu, t.prio, t.affinity,
-          t.stats.run_ns / 1000000, t.stats.switches, t.stats.voluntary, t.stats.involuntary,
-          t.stats.migrations, t.wmesg && t.state == ThreadState::kSleeping ? t.wmesg : "");
+  kprintf("%-6lu %-20s %-8s %3u %4u %4x %8lu %8lu %8lu %6lu %5lu %s\n", t.tid, t.name,
+          thread_state_name(t.state), t.cpu, t.prio, t.affinity, t.stats.run_ns / 1000000,
+          t.stats.switches, t.stats.voluntary, t.stats.involuntary, t.stats.migrations,
+          t.wmesg && t.state == ThreadState::kSleeping ? t.wmesg : "");
 }
 }  // namespace
 
 void sched_print_threads() {
-  kprintf("tid    name                 state    cpu  prio     affinity\n");
+  kprintf("tid    name                 state    cpu prio  aff   run_ms switches      vol  invol   mig wchan\n");
   threads_for_each(print_thread, nullptr);
 }
 

@@ -149,6 +149,7 @@ KTEST(sched_balance_moves_threads_to_idle_cpus) {
   thread_sleep_ns(50000000);
   for (int i = 0; i < kN; ++i) KEXPECT_EQ(th[i]->cpu, 1u);
   uint64_t ticks0 = clock_ticks(1);
+  uint64_t pushes0 = sched_cpu_stats(1).pushes;
   uint64_t t0 = clock_ns();
   for (int i = 0; i < kN; ++i) thread_set_affinity(th[i], cpumask_of(1) | cpumask_of(2) | cpumask_of(3));
   // Done when the three run on three different CPUs.
@@ -165,9 +166,73 @@ KTEST(sched_balance_moves_threads_to_idle_cpus) {
   __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
   for (Thread* x : th) thread_join(x);
   thread_set_affinity(self, my_mask);
-  kprintf("balance: spread after %lu ticks of cpu1 (%lu us)\n", ticks, ns / 1000);
+  uint64_t pushes = sched_cpu_stats(1).pushes - pushes0;
+  kprintf("balance: spread after %lu ticks of cpu1 (%lu us), %lu pushes by cpu1\n", ticks, ns / 1000, pushes);
   KEXPECT(spread);
   KEXPECT(ticks <= 4);
+  KEXPECT(pushes >= 2);
+  KEXPECT_BASELINE(before);
+}
+
+namespace {
+struct Busy {
+  int go_to_sleep;
+  int stop;
+};
+// CPU-bound until told to sleep, then asleep until told to stop.
+int busy_then_sleep(void* arg) {
+  auto* b = static_cast<Busy*>(arg);
+  while (!__atomic_load_n(&b->go_to_sleep, __ATOMIC_ACQUIRE)) arch::cpu_relax();
+  while (!__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) thread_sleep_ns(5000000);
+  return 0;
+}
+}  // namespace
+
+// A CPU that goes idle takes a waiting thread from a busier CPU at once (it
+// does not wait for that CPU's tick to push one over).
+KTEST(sched_idle_cpu_steals_waiting_thread) {
+  SchedBaseline before = SchedBaseline::take();
+  Thread* self = curthread();
+  cpumask_t my_mask = self->affinity;
+  thread_set_affinity(self, cpumask_of(0));
+  // CPU 2 busy; two spinners that may use CPUs 1 and 2 on CPU 1 (one runs,
+  // one waits): 2 against 1, one short of what makes a busy CPU push.
+  Busy busy = {};
+  Thread* b;
+  KASSERT_T(thread_spawn("ktest.busy", busy_then_sleep, &busy, ktest_attr(14, cpumask_of(2)), &b) == 0);
+  Spinner s[2];
+  Thread* th[2];
+  for (int i = 0; i < 2; ++i) {
+    s[i].stop = &busy.stop;
+    KASSERT_T(thread_spawn("ktest.steal", spin, &s[i], ktest_attr(14, cpumask_of(1)), &th[i]) == 0);
+  }
+  thread_sleep_ns(20000000);
+  for (int i = 0; i < 2; ++i) thread_set_affinity(th[i], cpumask_of(1) | cpumask_of(2));
+  thread_sleep_ns(30000000);
+  unsigned before_cpus = 0;
+  for (int i = 0; i < 2; ++i) before_cpus |= 1u << __atomic_load_n(&s[i].last_cpu, __ATOMIC_RELAXED);
+  uint64_t steals0 = sched_cpu_stats(2).steals;
+  // CPU 2's thread blocks: CPU 2 goes idle and steals the waiting spinner.
+  uint64_t t0 = clock_ns();
+  __atomic_store_n(&busy.go_to_sleep, 1, __ATOMIC_RELEASE);
+  bool spread = false;
+  while (!spread && clock_ns() - t0 < 2000000000) {
+    thread_sleep_ns(1000000);
+    unsigned m = 0;
+    for (int i = 0; i < 2; ++i) m |= 1u << __atomic_load_n(&s[i].last_cpu, __ATOMIC_RELAXED);
+    spread = m == (cpumask_of(1) | cpumask_of(2));
+  }
+  uint64_t us = (clock_ns() - t0) / 1000;
+  uint64_t steals = sched_cpu_stats(2).steals - steals0;
+  __atomic_store_n(&busy.stop, 1, __ATOMIC_RELEASE);
+  for (Thread* x : th) thread_join(x);
+  thread_join(b);
+  thread_set_affinity(self, my_mask);
+  kprintf("steal: both spinners on cpu%s before; spread %lu us after cpu2 went idle, %lu steals by cpu2\n",
+          before_cpus == cpumask_of(1) ? "1" : "1 and 2", us, steals);
+  KEXPECT_EQ(before_cpus, cpumask_of(1));  // no push while 2 against 1
+  KEXPECT(spread);
+  KEXPECT(steals >= 1);
   KEXPECT_BASELINE(before);
 }
 
