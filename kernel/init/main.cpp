@@ -149,6 +149,7 @@ extern "C" [[noreturn]] void kmain(paddr_t dtb) {
   console_init();
   read_boot_info(dtb);
   kernel_exit_set_semihost(bootarg_flag("semihost_exit"));
+  kernel_exit_set_lock_report(bootarg_flag("lockstats"));
   init_memory(dtb);
   board_init_irq();
   clock_init();

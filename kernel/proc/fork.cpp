@@ -265,7 +265,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
 
   if ((flags & VC_RFPROC) == 0) {
     // Divorce parts of this process from itself (one LWP only: checked by the core).
-    int r = fork1(&fa);
+    int r = rfork_unshare(&fa);
     ucred_put(cr);
     return r;
   }

@@ -168,6 +168,29 @@ Plimit* plimit_new() {
   return lim;
 }
 
+void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last) {
+  nprocs_release(pc);
+  chgproccnt(p->p_uidinfo, -1, 0);
+  last->ucred = crfree(p->p_ucred);
+  last->uidinfo = uidrop(p->p_uidinfo);
+  last->sigacts = sigacts_drop(p->p_sigacts);
+  last->fd = fddrop(p->p_fd);
+  last->fdtol = p->p_fdtol ? fdtol_drop(p->p_fdtol) : 0;
+  last->vmspace = vmspace_drop(p->p_vmspace);
+  last->limit = plimit_drop(p->p_limit);
+  last->pgrp = p->p_pgrp ? pgrel(p->p_pgrp) : 0;
+  last->args = p->p_args ? pargs_drop(p->p_args) : 0;
+  p->p_ucred = nullptr;
+  p->p_uidinfo = nullptr;
+  p->p_sigacts = nullptr;
+  p->p_fd = nullptr;
+  p->p_fdtol = nullptr;
+  p->p_vmspace = nullptr;
+  p->p_limit = nullptr;
+  p->p_pgrp = nullptr;
+  p->p_args = nullptr;
+}
+
 // Frees whatever proc_release_refs said lost its last reference. Called with
 // g_proctree_lock and g_uidinfo_lock held (pgrp and uidinfo tables).
 void proc_objects_destroy(Proc*, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,

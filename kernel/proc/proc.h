@@ -218,6 +218,15 @@ void uidinfo_put(Uidinfo* ui);
 Sigacts* sigacts_new();
 Filedesc* filedesc_new(bool console);
 Plimit* plimit_new();
+// Which of a process's objects lost their last reference when it let go of them.
+struct proc_lastrefs {
+  int ucred, uidinfo, sigacts, fd, fdtol, vmspace, limit, pgrp, args;
+};
+// Exit (reaping): gives back the process's slot in nprocs and in its uid's
+// count, and one reference to each object it holds, through the verified
+// primitives (nprocs_release, chgproccnt, crfree, uidrop, ...); clears its
+// pointers and says in *last which objects the caller must destroy.
+void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last);
 void proc_objects_destroy(Proc* p, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
                           Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim,
                           Pgrp* pg, Pargs* pa);
