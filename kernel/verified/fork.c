@@ -1,0 +1,775 @@
+/* The fork path's counting skeleton (contracts in fork.h). Proved by WP. */
+#include "kernel/verified/fork.h"
+
+#include "kernel/verified/fork_hooks.h"
+#include "kernel/verified/nprocs.h"
+#include "kernel/verified/objects.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/verified/tid.h"
+#include "kernel/verified/uidinfo.h"
+
+#define VC_NULL ((void*)0)
+
+/* ---- Steps of fork1, each with the undo it needs ------------------------- */
+
+/* Step 3: the references every child holds, whatever the flags. */
+/*@ requires \valid(p2) && p2->p_ucred == \null && p2->p_uidinfo == \null &&
+             p2->p_limit == \null && p2->p_pgrp == \null && p2->p_args == \null;
+    requires \valid(cr) && refcount_holdable(&cr->cr_ref);
+    requires \valid(uip) && refcount_holdable(&uip->ui_ref);
+    requires \valid(lim) && refcount_holdable(&lim->pl_ref);
+    requires \valid(pg) && refcount_holdable(&pg->pg_ref);
+    requires args != \null ==> \valid(args) && refcount_holdable(&args->ar_ref);
+    requires \base_addr(p2) != \base_addr(cr) && \base_addr(p2) != \base_addr(uip) &&
+             \base_addr(p2) != \base_addr(lim) && \base_addr(p2) != \base_addr(pg) &&
+             \base_addr(cr) != \base_addr(uip) && \base_addr(cr) != \base_addr(lim) &&
+             \base_addr(cr) != \base_addr(pg) && \base_addr(uip) != \base_addr(lim) &&
+             \base_addr(uip) != \base_addr(pg) && \base_addr(lim) != \base_addr(pg);
+    requires args != \null ==>
+             \base_addr(args) != \base_addr(p2) && \base_addr(args) != \base_addr(cr) &&
+             \base_addr(args) != \base_addr(uip) && \base_addr(args) != \base_addr(lim) &&
+             \base_addr(args) != \base_addr(pg);
+    assigns cr->cr_ref.rc_count, uip->ui_ref.rc_count, lim->pl_ref.rc_count,
+            pg->pg_ref.rc_count, args->ar_ref.rc_count,
+            p2->p_ucred, p2->p_uidinfo, p2->p_limit, p2->p_pgrp, p2->p_args;
+    ensures cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) + 1;
+    ensures uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) + 1;
+    ensures lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count) + 1;
+    ensures pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count) + 1;
+    ensures args != \null ==> args->ar_ref.rc_count == \old(args->ar_ref.rc_count) + 1;
+    ensures p2->p_ucred == cr && p2->p_uidinfo == uip && p2->p_limit == lim &&
+            p2->p_pgrp == pg && p2->p_args == args;
+ */
+static void fork_hold_common(struct proc_core* p2, struct ucred* cr, struct uidinfo* uip,
+                             struct plimit* lim, struct pgrp* pg, struct pargs* args) {
+  p2->p_ucred = crhold(cr);
+  p2->p_uidinfo = uihold(uip);
+  p2->p_limit = plimit_hold(lim);
+  p2->p_pgrp = pgref(pg);
+  if (args != VC_NULL) p2->p_args = pargs_hold(args);
+}
+
+/* Undo step 3. */
+/*@ requires \valid(p2) && p2->p_ucred == cr && p2->p_uidinfo == uip &&
+             p2->p_limit == lim && p2->p_pgrp == pg && p2->p_args == args;
+    requires \valid(cr) && refcount_shared(&cr->cr_ref);
+    requires \valid(uip) && refcount_shared(&uip->ui_ref);
+    requires \valid(lim) && refcount_shared(&lim->pl_ref);
+    requires \valid(pg) && refcount_shared(&pg->pg_ref);
+    requires args != \null ==> \valid(args) && refcount_shared(&args->ar_ref);
+    requires \base_addr(p2) != \base_addr(cr) && \base_addr(p2) != \base_addr(uip) &&
+             \base_addr(p2) != \base_addr(lim) && \base_addr(p2) != \base_addr(pg) &&
+             \base_addr(cr) != \base_addr(uip) && \base_addr(cr) != \base_addr(lim) &&
+             \base_addr(cr) != \base_addr(pg) && \base_addr(uip) != \base_addr(lim) &&
+             \base_addr(uip) != \base_addr(pg) && \base_addr(lim) != \base_addr(pg);
+    requires args != \null ==>
+             \base_addr(args) != \base_addr(p2) && \base_addr(args) != \base_addr(cr) &&
+             \base_addr(args) != \base_addr(uip) && \base_addr(args) != \base_addr(lim) &&
+             \base_addr(args) != \base_addr(pg);
+    assigns cr->cr_ref.rc_count, uip->ui_ref.rc_count, lim->pl_ref.rc_count,
+            pg->pg_ref.rc_count, args->ar_ref.rc_count,
+            p2->p_ucred, p2->p_uidinfo, p2->p_limit, p2->p_pgrp, p2->p_args;
+    ensures cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) - 1;
+    ensures uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) - 1;
+    ensures lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count) - 1;
+    ensures pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count) - 1;
+    ensures args != \null ==> args->ar_ref.rc_count == \old(args->ar_ref.rc_count) - 1;
+    ensures p2->p_ucred == \null && p2->p_uidinfo == \null && p2->p_limit == \null &&
+            p2->p_pgrp == \null && p2->p_args == \null;
+ */
+static void fork_drop_common(struct proc_core* p2, struct ucred* cr, struct uidinfo* uip,
+                             struct plimit* lim, struct pgrp* pg, struct pargs* args) {
+  if (args != VC_NULL) refcount_unhold(&args->ar_ref);
+  p2->p_args = VC_NULL;
+  refcount_unhold(&pg->pg_ref);
+  p2->p_pgrp = VC_NULL;
+  refcount_unhold(&lim->pl_ref);
+  p2->p_limit = VC_NULL;
+  refcount_unhold(&uip->ui_ref);
+  p2->p_uidinfo = VC_NULL;
+  refcount_unhold(&cr->cr_ref);
+  p2->p_ucred = VC_NULL;
+}
+
+/* Step 4: signal actions, shared (RFSIGSHARE) or copied. */
+/*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) && fa->fa_p1->p_sigacts == ps1;
+    requires \valid(p2) && p2->p_sigacts == \null;
+    requires \valid(ps1) && refcount_holdable(&ps1->ps_ref);
+    requires \base_addr(p2) != \base_addr(ps1);
+    assigns ps1->ps_ref.rc_count, p2->p_sigacts;
+    ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures \result == VC_OK ==>
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) + fork_shares_sig(flags) &&
+      p2->p_sigacts != \null && \valid(p2->p_sigacts) &&
+      (p2->p_sigacts == ps1 <==> fork_shares_sig(flags) == 1);
+    ensures \result != VC_OK ==>
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) && p2->p_sigacts == \null;
+    behavior share:
+      assumes fork_shares_sig(flags) == 1;
+      ensures \result == VC_OK;
+    behavior copy:
+      assumes fork_shares_sig(flags) == 0;
+      assigns p2->p_sigacts;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static int fork_take_sigacts(const struct fork_args* fa, struct proc_core* p2,
+                             struct sigacts* ps1, unsigned int flags) {
+  if ((flags & VC_RFSIGSHARE) != 0) {
+    p2->p_sigacts = sigacts_hold(ps1);
+    return VC_OK;
+  }
+  struct sigacts* ps = fork_sigacts_copy(fa);
+  if (ps == VC_NULL) return VC_ENOMEM;
+  p2->p_sigacts = ps;
+  return VC_OK;
+}
+
+/* Undo step 4. */
+/*@ requires \valid(p2) && \valid(ps1) && \base_addr(p2) != \base_addr(ps1);
+    requires fork_shares_sig(flags) == 1 ==>
+               p2->p_sigacts == ps1 && refcount_shared(&ps1->ps_ref);
+    requires fork_shares_sig(flags) == 0 ==>
+               p2->p_sigacts != ps1 && \valid(p2->p_sigacts);
+    assigns ps1->ps_ref.rc_count, p2->p_sigacts;
+    ensures ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) - fork_shares_sig(flags);
+    ensures p2->p_sigacts == \null;
+ */
+static void fork_drop_sigacts(struct proc_core* p2, struct sigacts* ps1, unsigned int flags) {
+  if ((flags & VC_RFSIGSHARE) != 0)
+    refcount_unhold(&ps1->ps_ref);
+  else
+    fork_sigacts_discard(p2->p_sigacts);
+  p2->p_sigacts = VC_NULL;
+}
+
+/* Step 5: descriptor table, empty (RFCFDG), copied (RFFDG) or shared; a
+ * shared table comes with a leader record, the parent's (RFTHREAD) or new. */
+/*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) &&
+             fa->fa_p1->p_fd == fd1 && fa->fa_p1->p_fdtol == fdtol1;
+    requires \valid(p2) && p2->p_fd == \null && p2->p_fdtol == \null;
+    requires \valid(fd1) && refcount_holdable(&fd1->fd_ref);
+    requires \base_addr(p2) != \base_addr(fd1);
+    requires fork_shares_fd(flags) == 1 ==>
+               \valid(fdtol1) && refcount_holdable(&fdtol1->fdl_ref) &&
+               \base_addr(fdtol1) != \base_addr(p2) &&
+               \base_addr(fdtol1) != \base_addr(fd1);
+    assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, p2->p_fd, p2->p_fdtol;
+    ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures \result == VC_OK ==>
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) + fork_shares_fd(flags) &&
+      p2->p_fd != \null && \valid(p2->p_fd) &&
+      (p2->p_fd == fd1 <==> fork_shares_fd(flags) == 1);
+    ensures \result == VC_OK && fdtol1 != \null ==>
+      fdtol1->fdl_ref.rc_count ==
+        \old(fdtol1->fdl_ref.rc_count) + fork_shares_fdtol(flags);
+    ensures \result == VC_OK && fork_shares_fd(flags) == 1 ==>
+      p2->p_fdtol != \null && \valid(p2->p_fdtol) &&
+      (p2->p_fdtol == fdtol1 <==> fork_shares_fdtol(flags) == 1);
+    ensures \result == VC_OK && fork_shares_fd(flags) == 0 ==> p2->p_fdtol == \null;
+    ensures \result != VC_OK ==>
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) &&
+      p2->p_fd == \null && p2->p_fdtol == \null;
+    ensures \result != VC_OK && fdtol1 != \null ==>
+      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count);
+    behavior empty:
+      assumes (flags & VC_RFCFDG) != 0;
+      assigns p2->p_fd;
+    behavior copy:
+      assumes (flags & VC_RFCFDG) == 0 && (flags & VC_RFFDG) != 0;
+      assigns p2->p_fd;
+    behavior shared_leader:
+      assumes fork_shares_fd(flags) == 1 && (flags & VC_RFTHREAD) != 0;
+      ensures \result == VC_OK;
+    behavior own_leader:
+      assumes fork_shares_fd(flags) == 1 && (flags & VC_RFTHREAD) == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static int fork_take_fd(const struct fork_args* fa, struct proc_core* p2, struct filedesc* fd1,
+                        struct fdtol* fdtol1, unsigned int flags) {
+  if ((flags & VC_RFCFDG) != 0) {
+    struct filedesc* fdp = fork_fd_init(fa);
+    if (fdp == VC_NULL) return VC_ENOMEM;
+    p2->p_fd = fdp;
+    return VC_OK;
+  }
+  if ((flags & VC_RFFDG) != 0) {
+    struct filedesc* fdp = fork_fd_copy(fa);
+    if (fdp == VC_NULL) return VC_ENOMEM;
+    p2->p_fd = fdp;
+    return VC_OK;
+  }
+  if ((flags & VC_RFTHREAD) != 0) {
+    p2->p_fdtol = fdtol_hold(fdtol1);
+  } else {
+    struct fdtol* fdtol = fork_fdtol_alloc(fa);
+    if (fdtol == VC_NULL) return VC_ENOMEM;
+    p2->p_fdtol = fdtol;
+  }
+  p2->p_fd = fdshare(fd1);
+  return VC_OK;
+}
+
+/* Undo step 5. */
+/*@ requires \valid(p2) && \valid(fd1) && \base_addr(p2) != \base_addr(fd1);
+    requires fork_shares_fd(flags) == 1 ==>
+               p2->p_fd == fd1 && refcount_shared(&fd1->fd_ref) &&
+               \valid(fdtol1) && \base_addr(fdtol1) != \base_addr(p2) &&
+               \base_addr(fdtol1) != \base_addr(fd1);
+    requires fork_shares_fd(flags) == 0 ==> p2->p_fd != fd1 && \valid(p2->p_fd);
+    requires fork_shares_fdtol(flags) == 1 ==>
+               p2->p_fdtol == fdtol1 && refcount_shared(&fdtol1->fdl_ref);
+    requires fork_shares_fd(flags) == 1 && fork_shares_fdtol(flags) == 0 ==>
+               p2->p_fdtol != fdtol1 && \valid(p2->p_fdtol);
+    assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, p2->p_fd, p2->p_fdtol;
+    ensures fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) - fork_shares_fd(flags);
+    ensures fdtol1 != \null ==>
+              fdtol1->fdl_ref.rc_count ==
+                \old(fdtol1->fdl_ref.rc_count) - fork_shares_fdtol(flags);
+    ensures p2->p_fd == \null && p2->p_fdtol == \null;
+ */
+static void fork_drop_fd(struct proc_core* p2, struct filedesc* fd1, struct fdtol* fdtol1,
+                         unsigned int flags) {
+  if ((flags & VC_RFFDG) == 0 && (flags & VC_RFCFDG) == 0) {
+    if ((flags & VC_RFTHREAD) != 0)
+      refcount_unhold(&fdtol1->fdl_ref);
+    else
+      fork_fdtol_discard(p2->p_fdtol);
+    refcount_unhold(&fd1->fd_ref);
+  } else {
+    fork_fd_discard(p2->p_fd);
+  }
+  p2->p_fdtol = VC_NULL;
+  p2->p_fd = VC_NULL;
+}
+
+/* Step 6: address space, shared (RFMEM) or a copy-on-write copy. */
+/*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) && fa->fa_p1->p_vmspace == vm1;
+    requires \valid(p2) && p2->p_vmspace == \null;
+    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+    requires \base_addr(p2) != \base_addr(vm1);
+    assigns vm1->vm_ref.rc_count, p2->p_vmspace;
+    ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures \result == VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags) &&
+      p2->p_vmspace != \null && \valid(p2->p_vmspace) &&
+      (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
+    ensures \result != VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) && p2->p_vmspace == \null;
+    behavior share:
+      assumes fork_shares_vm(flags) == 1;
+      ensures \result == VC_OK;
+    behavior copy:
+      assumes fork_shares_vm(flags) == 0;
+      assigns p2->p_vmspace;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static int fork_take_vmspace(const struct fork_args* fa, struct proc_core* p2,
+                             struct vmspace* vm1, unsigned int flags) {
+  if ((flags & VC_RFMEM) != 0) {
+    p2->p_vmspace = vmspace_hold(vm1);
+    return VC_OK;
+  }
+  struct vmspace* vm = fork_vmspace_copy(fa);
+  if (vm == VC_NULL) return VC_ENOMEM;
+  p2->p_vmspace = vm;
+  return VC_OK;
+}
+
+/* Undo step 6. */
+/*@ requires \valid(p2) && \valid(vm1) && \base_addr(p2) != \base_addr(vm1);
+    requires fork_shares_vm(flags) == 1 ==>
+               p2->p_vmspace == vm1 && refcount_shared(&vm1->vm_ref);
+    requires fork_shares_vm(flags) == 0 ==>
+               p2->p_vmspace != vm1 && \valid(p2->p_vmspace);
+    assigns vm1->vm_ref.rc_count, p2->p_vmspace;
+    ensures vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) - fork_shares_vm(flags);
+    ensures p2->p_vmspace == \null;
+ */
+static void fork_drop_vmspace(struct proc_core* p2, struct vmspace* vm1, unsigned int flags) {
+  if ((flags & VC_RFMEM) != 0)
+    refcount_unhold(&vm1->vm_ref);
+  else
+    fork_vmspace_discard(p2->p_vmspace);
+  p2->p_vmspace = VC_NULL;
+}
+
+/* Step 6 and the end of fork: the address space, the child's first LWP
+ * (the last step that can fail), the hold on the parent and TID 0. */
+/*@ requires \valid_read(fa) && fa->fa_p1 == p1;
+    requires \valid(p1) && 0 <= p1->p_lock.rc_count < REFCOUNT_MAX;
+    requires p1->p_vmspace == vm1;
+    requires \valid(p2) && tids_blank(&p2->p_tids);
+    requires p2->p_vmspace == \null;
+    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+    requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
+             \base_addr(fa) != \base_addr(vm1) && \base_addr(p1) != \base_addr(p2) &&
+             \base_addr(p1) != \base_addr(vm1) && \base_addr(p2) != \base_addr(vm1);
+    assigns vm1->vm_ref.rc_count, p1->p_lock.rc_count, p2->p_vmspace,
+            p2->p_tids.p_lasttid, p2->p_tids.p_nthreads, p2->p_tids.p_lwps.ts_tree;
+    ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures \result == VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags);
+    ensures \result == VC_OK ==>
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      p2->p_vmspace != \null &&
+      (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
+    ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
+    ensures \result != VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count);
+    ensures \result != VC_OK ==>
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count);
+    ensures \result != VC_OK ==>
+      p2->p_vmspace == \null;
+    ensures \result != VC_OK ==> tids_blank(&p2->p_tids);
+    behavior share:
+      assumes fork_shares_vm(flags) == 1;
+    behavior copy:
+      assumes fork_shares_vm(flags) == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1,
+    struct proc_core* p2, struct vmspace* vm1, unsigned int flags) {
+  int error = fork_take_vmspace(fa, p2, vm1, flags);
+  if (error != VC_OK) return error;
+  struct tidnode* lwp = fork_lwp_alloc(fa);
+  if (lwp == VC_NULL) {
+    fork_drop_vmspace(p2, vm1, flags);
+    return VC_ENOMEM;
+  }
+  /* Nothing can fail from here on. Hold the parent until start_forked_proc
+   * (the seed's PHOLD), and give the LWP the first TID, 0. */
+  proc_hold(p1);
+  int tid = lwp_tid_alloc_locked(&p2->p_tids, lwp);
+  /*@ assert tid == 0; */
+  (void)tid;
+  return VC_OK;
+}
+
+/* Step 5, then step 6 onwards; undoes step 5 if those fail. */
+/*@ requires \valid_read(fa) && fa->fa_p1 == p1;
+    requires \valid(p1) && 0 <= p1->p_lock.rc_count < REFCOUNT_MAX;
+    requires p1->p_fd == fd1 && p1->p_fdtol == fdtol1 && p1->p_vmspace == vm1;
+    requires \valid(p2) && tids_blank(&p2->p_tids);
+    requires p2->p_fd == \null && p2->p_fdtol == \null && p2->p_vmspace == \null;
+    requires \valid(fd1) && refcount_holdable(&fd1->fd_ref);
+    requires fork_shares_fd(flags) == 1 ==>
+               \valid(fdtol1) && refcount_holdable(&fdtol1->fdl_ref);
+    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+    requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
+             \base_addr(fa) != \base_addr(fd1) && \base_addr(fa) != \base_addr(vm1) &&
+             \base_addr(p1) != \base_addr(p2) && \base_addr(p1) != \base_addr(fd1) &&
+             \base_addr(p1) != \base_addr(vm1) && \base_addr(p2) != \base_addr(fd1) &&
+             \base_addr(p2) != \base_addr(vm1) && \base_addr(fd1) != \base_addr(vm1);
+    requires fdtol1 != \null ==>
+             \base_addr(fdtol1) != \base_addr(fa) &&
+             \base_addr(fdtol1) != \base_addr(p1) &&
+             \base_addr(fdtol1) != \base_addr(p2) &&
+             \base_addr(fdtol1) != \base_addr(fd1) &&
+             \base_addr(fdtol1) != \base_addr(vm1);
+    assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, vm1->vm_ref.rc_count,
+            p1->p_lock.rc_count, p2->p_fd, p2->p_fdtol, p2->p_vmspace,
+            p2->p_tids.p_lasttid, p2->p_tids.p_nthreads, p2->p_tids.p_lwps.ts_tree;
+    ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures \result == VC_OK ==>
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) + fork_shares_fd(flags);
+    ensures \result == VC_OK && fdtol1 != \null ==>
+      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count) + fork_shares_fdtol(flags);
+    ensures \result == VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags);
+    ensures \result == VC_OK ==>
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      p2->p_fd != \null && (p2->p_fd == fd1 <==> fork_shares_fd(flags) == 1);
+    ensures \result == VC_OK ==>
+      (fork_shares_fd(flags) == 1 ==>
+         p2->p_fdtol != \null &&
+         (p2->p_fdtol == fdtol1 <==> fork_shares_fdtol(flags) == 1)) &&
+      (fork_shares_fd(flags) == 0 ==> p2->p_fdtol == \null);
+    ensures \result == VC_OK ==>
+      p2->p_vmspace != \null &&
+      (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
+    ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
+    ensures \result != VC_OK ==>
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count);
+    ensures \result != VC_OK && fdtol1 != \null ==>
+      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count);
+    ensures \result != VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count);
+    ensures \result != VC_OK ==>
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count);
+    ensures \result != VC_OK ==>
+      p2->p_fd == \null && p2->p_fdtol == \null && p2->p_vmspace == \null;
+    ensures \result != VC_OK ==> tids_blank(&p2->p_tids);
+    behavior empty:
+      assumes (flags & VC_RFCFDG) != 0;
+    behavior copy:
+      assumes (flags & VC_RFCFDG) == 0 && (flags & VC_RFFDG) != 0;
+    behavior shared_leader:
+      assumes fork_shares_fd(flags) == 1 && (flags & VC_RFTHREAD) != 0;
+    behavior own_leader:
+      assumes fork_shares_fd(flags) == 1 && (flags & VC_RFTHREAD) == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1,
+    struct proc_core* p2, struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
+    unsigned int flags) {
+  int error = fork_take_fd(fa, p2, fd1, fdtol1, flags);
+  if (error != VC_OK) return error;
+  error = fork_build_vm(fa, p1, p2, vm1, flags);
+  if (error != VC_OK) fork_drop_fd(p2, fd1, fdtol1, flags);
+  return error;
+}
+
+/* Step 4, then step 5 onwards; undoes step 4 if those fail. */
+/*@ requires \valid_read(fa) && fa->fa_p1 == p1;
+    requires \valid(p1) && 0 <= p1->p_lock.rc_count < REFCOUNT_MAX;
+    requires p1->p_sigacts == ps1 && p1->p_fd == fd1 && p1->p_fdtol == fdtol1 &&
+             p1->p_vmspace == vm1;
+    requires \valid(p2) && tids_blank(&p2->p_tids);
+    requires p2->p_sigacts == \null && p2->p_fd == \null && p2->p_fdtol == \null &&
+             p2->p_vmspace == \null;
+    requires \valid(ps1) && refcount_holdable(&ps1->ps_ref);
+    requires \valid(fd1) && refcount_holdable(&fd1->fd_ref);
+    requires fork_shares_fd(flags) == 1 ==>
+               \valid(fdtol1) && refcount_holdable(&fdtol1->fdl_ref);
+    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+    requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
+             \base_addr(fa) != \base_addr(ps1) && \base_addr(fa) != \base_addr(fd1) &&
+             \base_addr(fa) != \base_addr(vm1) && \base_addr(p1) != \base_addr(p2) &&
+             \base_addr(p1) != \base_addr(ps1) && \base_addr(p1) != \base_addr(fd1) &&
+             \base_addr(p1) != \base_addr(vm1) && \base_addr(p2) != \base_addr(ps1) &&
+             \base_addr(p2) != \base_addr(fd1) && \base_addr(p2) != \base_addr(vm1) &&
+             \base_addr(ps1) != \base_addr(fd1) && \base_addr(ps1) != \base_addr(vm1) &&
+             \base_addr(fd1) != \base_addr(vm1);
+    requires fdtol1 != \null ==>
+             \base_addr(fdtol1) != \base_addr(fa) &&
+             \base_addr(fdtol1) != \base_addr(p1) &&
+             \base_addr(fdtol1) != \base_addr(p2) &&
+             \base_addr(fdtol1) != \base_addr(ps1) &&
+             \base_addr(fdtol1) != \base_addr(fd1) &&
+             \base_addr(fdtol1) != \base_addr(vm1);
+    assigns ps1->ps_ref.rc_count, fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count,
+            vm1->vm_ref.rc_count, p1->p_lock.rc_count, p2->p_sigacts, p2->p_fd,
+            p2->p_fdtol, p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
+            p2->p_tids.p_lwps.ts_tree;
+    ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures \result == VC_OK ==>
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) + fork_shares_sig(flags);
+    ensures \result == VC_OK ==>
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) + fork_shares_fd(flags);
+    ensures \result == VC_OK && fdtol1 != \null ==>
+      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count) + fork_shares_fdtol(flags);
+    ensures \result == VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags);
+    ensures \result == VC_OK ==>
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      p2->p_sigacts != \null &&
+      (p2->p_sigacts == ps1 <==> fork_shares_sig(flags) == 1);
+    ensures \result == VC_OK ==>
+      p2->p_fd != \null && (p2->p_fd == fd1 <==> fork_shares_fd(flags) == 1);
+    ensures \result == VC_OK ==>
+      (fork_shares_fd(flags) == 1 ==>
+         p2->p_fdtol != \null &&
+         (p2->p_fdtol == fdtol1 <==> fork_shares_fdtol(flags) == 1)) &&
+      (fork_shares_fd(flags) == 0 ==> p2->p_fdtol == \null);
+    ensures \result == VC_OK ==>
+      p2->p_vmspace != \null &&
+      (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
+    ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
+    ensures \result != VC_OK ==>
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count);
+    ensures \result != VC_OK ==>
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count);
+    ensures \result != VC_OK && fdtol1 != \null ==>
+      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count);
+    ensures \result != VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count);
+    ensures \result != VC_OK ==>
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count);
+    ensures \result != VC_OK ==>
+      p2->p_sigacts == \null && p2->p_fd == \null && p2->p_fdtol == \null &&
+      p2->p_vmspace == \null;
+    ensures \result != VC_OK ==> tids_blank(&p2->p_tids);
+    behavior share:
+      assumes fork_shares_sig(flags) == 1;
+    behavior copy:
+      assumes fork_shares_sig(flags) == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
+    struct proc_core* p2, struct sigacts* ps1, struct filedesc* fd1, struct fdtol* fdtol1,
+    struct vmspace* vm1, unsigned int flags) {
+  int error = fork_take_sigacts(fa, p2, ps1, flags);
+  if (error != VC_OK) return error;
+  error = fork_build_fd(fa, p1, p2, fd1, fdtol1, vm1, flags);
+  if (error != VC_OK) fork_drop_sigacts(p2, ps1, flags);
+  return error;
+}
+
+/* Step 3 (the references every child holds and its leader), then step 4
+ * onwards; undoes step 3 if those fail. */
+/*@ requires \valid_read(fa) && fa->fa_p1 == p1;
+    requires \valid(p1) && 0 <= p1->p_lock.rc_count < REFCOUNT_MAX;
+    requires p1->p_limit == lim && p1->p_pgrp == pg && p1->p_args == args &&
+             p1->p_sigacts == ps1 && p1->p_fd == fd1 && p1->p_fdtol == fdtol1 &&
+             p1->p_vmspace == vm1;
+    requires \valid(p2) && tids_blank(&p2->p_tids);
+    requires p2->p_ucred == \null && p2->p_uidinfo == \null && p2->p_limit == \null &&
+             p2->p_pgrp == \null && p2->p_args == \null && p2->p_leader == \null &&
+             p2->p_sigacts == \null && p2->p_fd == \null && p2->p_fdtol == \null &&
+             p2->p_vmspace == \null;
+    requires \valid(cr) && refcount_holdable(&cr->cr_ref);
+    requires \valid(uip) && refcount_holdable(&uip->ui_ref);
+    requires \valid(lim) && refcount_holdable(&lim->pl_ref);
+    requires \valid(pg) && refcount_holdable(&pg->pg_ref);
+    requires args != \null ==>
+               \valid(args) && refcount_holdable(&args->ar_ref);
+    requires \valid(ps1) && refcount_holdable(&ps1->ps_ref);
+    requires \valid(fd1) && refcount_holdable(&fd1->fd_ref);
+    requires fork_shares_fd(flags) == 1 ==>
+               \valid(fdtol1) && refcount_holdable(&fdtol1->fdl_ref);
+    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+    requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
+             \base_addr(fa) != \base_addr(cr) && \base_addr(fa) != \base_addr(uip) &&
+             \base_addr(fa) != \base_addr(lim) && \base_addr(fa) != \base_addr(pg) &&
+             \base_addr(fa) != \base_addr(ps1) && \base_addr(fa) != \base_addr(fd1) &&
+             \base_addr(fa) != \base_addr(vm1) && \base_addr(p1) != \base_addr(p2) &&
+             \base_addr(p1) != \base_addr(cr) && \base_addr(p1) != \base_addr(uip) &&
+             \base_addr(p1) != \base_addr(lim) && \base_addr(p1) != \base_addr(pg) &&
+             \base_addr(p1) != \base_addr(ps1) && \base_addr(p1) != \base_addr(fd1) &&
+             \base_addr(p1) != \base_addr(vm1) && \base_addr(p2) != \base_addr(cr) &&
+             \base_addr(p2) != \base_addr(uip) && \base_addr(p2) != \base_addr(lim) &&
+             \base_addr(p2) != \base_addr(pg) && \base_addr(p2) != \base_addr(ps1) &&
+             \base_addr(p2) != \base_addr(fd1) && \base_addr(p2) != \base_addr(vm1) &&
+             \base_addr(cr) != \base_addr(uip) && \base_addr(cr) != \base_addr(lim) &&
+             \base_addr(cr) != \base_addr(pg) && \base_addr(cr) != \base_addr(ps1) &&
+             \base_addr(cr) != \base_addr(fd1) && \base_addr(cr) != \base_addr(vm1) &&
+             \base_addr(uip) != \base_addr(lim) && \base_addr(uip) != \base_addr(pg) &&
+             \base_addr(uip) != \base_addr(ps1) && \base_addr(uip) != \base_addr(fd1) &&
+             \base_addr(uip) != \base_addr(vm1) && \base_addr(lim) != \base_addr(pg) &&
+             \base_addr(lim) != \base_addr(ps1) && \base_addr(lim) != \base_addr(fd1) &&
+             \base_addr(lim) != \base_addr(vm1) && \base_addr(pg) != \base_addr(ps1) &&
+             \base_addr(pg) != \base_addr(fd1) && \base_addr(pg) != \base_addr(vm1) &&
+             \base_addr(ps1) != \base_addr(fd1) && \base_addr(ps1) != \base_addr(vm1) &&
+             \base_addr(fd1) != \base_addr(vm1);
+    requires args != \null ==>
+             \base_addr(args) != \base_addr(fa) && \base_addr(args) != \base_addr(p1) &&
+             \base_addr(args) != \base_addr(p2) && \base_addr(args) != \base_addr(cr) &&
+             \base_addr(args) != \base_addr(uip) && \base_addr(args) != \base_addr(lim) &&
+             \base_addr(args) != \base_addr(pg) && \base_addr(args) != \base_addr(ps1) &&
+             \base_addr(args) != \base_addr(fd1) && \base_addr(args) != \base_addr(vm1);
+    requires fdtol1 != \null ==>
+             \base_addr(fdtol1) != \base_addr(fa) &&
+             \base_addr(fdtol1) != \base_addr(p1) &&
+             \base_addr(fdtol1) != \base_addr(p2) &&
+             \base_addr(fdtol1) != \base_addr(cr) &&
+             \base_addr(fdtol1) != \base_addr(uip) &&
+             \base_addr(fdtol1) != \base_addr(lim) &&
+             \base_addr(fdtol1) != \base_addr(pg) &&
+             \base_addr(fdtol1) != \base_addr(ps1) &&
+             \base_addr(fdtol1) != \base_addr(fd1) &&
+             \base_addr(fdtol1) != \base_addr(vm1);
+    requires args != \null && fdtol1 != \null ==> \base_addr(args) != \base_addr(fdtol1);
+    assigns cr->cr_ref.rc_count, uip->ui_ref.rc_count, lim->pl_ref.rc_count,
+            pg->pg_ref.rc_count, args->ar_ref.rc_count, ps1->ps_ref.rc_count,
+            fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, vm1->vm_ref.rc_count,
+            p1->p_lock.rc_count, p2->p_ucred, p2->p_uidinfo, p2->p_limit, p2->p_pgrp,
+            p2->p_args, p2->p_leader, p2->p_sigacts, p2->p_fd, p2->p_fdtol,
+            p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
+            p2->p_tids.p_lwps.ts_tree;
+    ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures \result == VC_OK ==>
+      cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count) + 1;
+    ensures \result == VC_OK && args != \null ==>
+      args->ar_ref.rc_count == \old(args->ar_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) + fork_shares_sig(flags);
+    ensures \result == VC_OK ==>
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) + fork_shares_fd(flags);
+    ensures \result == VC_OK && fdtol1 != \null ==>
+      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count) + fork_shares_fdtol(flags);
+    ensures \result == VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags);
+    ensures \result == VC_OK ==>
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      p2->p_ucred == cr && p2->p_uidinfo == uip && p2->p_limit == lim &&
+      p2->p_pgrp == pg && p2->p_args == args;
+    ensures \result == VC_OK ==>
+      p2->p_leader ==
+        ((flags & VC_RFTHREAD) != 0 ? \old(p1->p_leader) : p2);
+    ensures \result == VC_OK ==>
+      p2->p_sigacts != \null &&
+      (p2->p_sigacts == ps1 <==> fork_shares_sig(flags) == 1);
+    ensures \result == VC_OK ==>
+      p2->p_fd != \null && (p2->p_fd == fd1 <==> fork_shares_fd(flags) == 1);
+    ensures \result == VC_OK ==>
+      (fork_shares_fd(flags) == 1 ==>
+         p2->p_fdtol != \null &&
+         (p2->p_fdtol == fdtol1 <==> fork_shares_fdtol(flags) == 1)) &&
+      (fork_shares_fd(flags) == 0 ==> p2->p_fdtol == \null);
+    ensures \result == VC_OK ==>
+      p2->p_vmspace != \null &&
+      (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
+    ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
+    ensures \result != VC_OK ==>
+      cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count);
+    ensures \result != VC_OK ==>
+      uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count);
+    ensures \result != VC_OK ==>
+      lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count);
+    ensures \result != VC_OK ==>
+      pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count);
+    ensures \result != VC_OK && args != \null ==>
+      args->ar_ref.rc_count == \old(args->ar_ref.rc_count);
+    ensures \result != VC_OK ==>
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count);
+    ensures \result != VC_OK ==>
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count);
+    ensures \result != VC_OK && fdtol1 != \null ==>
+      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count);
+    ensures \result != VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count);
+    ensures \result != VC_OK ==>
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count);
+    ensures \result != VC_OK ==>
+      p2->p_ucred == \null && p2->p_uidinfo == \null && p2->p_limit == \null &&
+      p2->p_pgrp == \null && p2->p_args == \null && p2->p_leader == \null &&
+      p2->p_sigacts == \null && p2->p_fd == \null && p2->p_fdtol == \null &&
+      p2->p_vmspace == \null;
+    ensures \result != VC_OK ==> tids_blank(&p2->p_tids);
+    behavior thread:
+      assumes (flags & VC_RFTHREAD) != 0;
+    behavior own_leader:
+      assumes (flags & VC_RFTHREAD) == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static int fork_build_child(const struct fork_args* fa, struct proc_core* p1,
+    struct proc_core* p2, struct ucred* cr, struct uidinfo* uip, struct plimit* lim,
+    struct pgrp* pg, struct pargs* args, struct sigacts* ps1, struct filedesc* fd1,
+    struct fdtol* fdtol1, struct vmspace* vm1, unsigned int flags) {
+  p2->p_leader = (flags & VC_RFTHREAD) != 0 ? p1->p_leader : p2;
+  fork_hold_common(p2, cr, uip, lim, pg, args);
+  int error = fork_build_sigacts(fa, p1, p2, ps1, fd1, fdtol1, vm1, flags);
+  if (error != VC_OK) {
+    fork_drop_common(p2, cr, uip, lim, pg, args);
+    p2->p_leader = VC_NULL;
+  }
+  return error;
+}
+
+/* ---- fork1 ------------------------------------------------------------------ */
+
+int fork1(struct fork_args* fa) {
+  unsigned int flags = fa->fa_flags;
+
+  if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
+
+  struct proccount* pc = fa->fa_pc;
+  struct proc_core* p1 = fa->fa_p1;
+  struct ucred* cr = fa->fa_cred;
+  struct uidinfo* uip = cr->cr_ruidinfo;
+  struct pgrp* pg1 = p1->p_pgrp;
+  int error;
+
+  /* Interlock against process-group signal delivery: with the group lock
+   * held, a pending signal restarts the fork, so that the child cannot miss a
+   * signal sent to the group meanwhile. */
+  int pglocked = (flags & VC_RFPGLOCK) != 0;
+  if (pglocked) {
+    fork_pgrp_lock(pg1);
+    if (fork_signal_pending(fa)) {
+      error = VC_ERESTART;
+      goto done;
+    }
+  }
+
+  /* 1. A process slot: non-root users may not take the last ones. */
+  vc_uid_t uid = cr->cr_ruid;
+  error = nprocs_reserve(pc, uid);
+  if (error != VC_OK) goto done;
+
+  /* 2. A slot in the real uid's count, against RLIMIT_NPROC (none for root). */
+  unsigned long long limit = 0;
+  if (uid != 0) limit = p1->p_limit->pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
+  if (!chgproccnt(uip, 1, limit)) {
+    error = VC_EAGAIN;
+    goto undo_nprocs;
+  }
+
+  /* 3-9. Everything the child holds. */
+  error = fork_build_child(fa, p1, fa->fa_p2, cr, uip, p1->p_limit, pg1, p1->p_args,
+                           p1->p_sigacts, p1->p_fd, p1->p_fdtol, p1->p_vmspace, flags);
+  if (error == VC_OK) goto done;
+
+  /* Lowering a count cannot be refused (chgproccnt's "lower" behavior). */
+  (void)chgproccnt(uip, -1, 0);
+undo_nprocs:
+  nprocs_release(pc);
+done:
+  if (pglocked) fork_pgrp_unlock(pg1);
+  return error;
+}
+
+int rfork_unshare(struct fork_args* fa) {
+  unsigned int flags = fa->fa_flags;
+  struct proc_core* p1 = fa->fa_p1;
+
+  if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
+  /* Does not work once the process has several LWPs (as in the seed). */
+  if (p1->p_tids.p_nthreads != 1) return VC_EINVAL;
+
+  int new_vm = (flags & VC_RFMEM) == 0 && refcount_read(&p1->p_vmspace->vm_ref) > 1;
+  int new_fd = (flags & VC_RFCFDG) != 0 ||
+               ((flags & VC_RFFDG) != 0 && refcount_read(&p1->p_fd->fd_ref) > 1);
+
+  /* Make everything first, so that a failure changes nothing. */
+  struct vmspace* vm = VC_NULL;
+  if (new_vm) {
+    vm = fork_vmspace_copy(fa);
+    if (vm == VC_NULL) return VC_ENOMEM;
+  }
+  struct filedesc* fdp = VC_NULL;
+  if (new_fd) {
+    if ((flags & VC_RFCFDG) != 0)
+      fdp = fork_fd_init(fa);
+    else
+      fdp = fork_fd_copy(fa);
+    if (fdp == VC_NULL) {
+      if (new_vm) fork_vmspace_discard(vm);
+      return VC_ENOMEM;
+    }
+  }
+
+  if (new_vm) proc_vmspace_replace(p1, vm);
+  if (new_fd) proc_fd_replace(p1, fdp);
+  return VC_OK;
+}
+
+void proc_fd_replace(struct proc_core* p, struct filedesc* nfd) {
+  struct filedesc* old = p->p_fd;
+  p->p_fd = nfd;
+  if (fddrop(old)) filedesc_destroy(old);
+}
+
+void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm) {
+  struct vmspace* old = p->p_vmspace;
+  p->p_vmspace = nvm;
+  vmspace_activate(p);
+  if (vmspace_drop(old)) vmspace_destroy(old);
+}

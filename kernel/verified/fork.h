@@ -1,0 +1,249 @@
+/*
+ * The fork path's counting skeleton.
+ *
+ * fork1 takes, in the seed's order, a process slot (nprocs), a slot in the
+ * real uid's process count, and the references the child needs for the flags
+ * given; on every failure it gives back exactly what it took, in reverse
+ * order, along a single unwind path. The steps that are not counting (copying
+ * page tables, making the LWP's kernel thread, the process-group lock) are C++
+ * and called through the contracts in fork_hooks.h.
+ *
+ * Around it, in C++: rfork without RFPROC goes to rfork_unshare instead. For a
+ * new process the caller allocates the child storage (blank, see PROC_BLANK in
+ * spec/fork.h) and, for a shared descriptor table, makes sure the parent has
+ * its leader record; after success it links the child into the process tree
+ * and its process group and starts it (start_forked_proc), which gives back the
+ * hold fork1 took on the parent with proc_rele. On VC_EAGAIN the caller prints
+ * the seed's rate-limited message and sleeps briefly; on any failure it frees
+ * the child storage, which then holds no reference.
+ */
+#ifndef TINE_KERNEL_VERIFIED_FORK_H
+#define TINE_KERNEL_VERIFIED_FORK_H
+
+#include "kernel/verified/vc_types.h"
+#include "spec/fork.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Create a child (flags include RFPROC). Returns VC_OK, VC_EINVAL (RFFDG with
+ * RFCFDG), VC_ERESTART (a signal is pending under RFPGLOCK), VC_EAGAIN
+ * (process table full for this user, or the user's RLIMIT_NPROC reached) or
+ * VC_ENOMEM (a C++ step failed).
+ *
+ * On failure every count is as it was and the child storage is blank again;
+ * on success nprocs and the uid's count rose by one, and each object gained
+ * exactly the references the flags call for: one for the credentials, the
+ * uidinfo, the limits, the process group, the arguments and the hold on the
+ * parent; one for the signal actions with RFSIGSHARE, for the descriptor table
+ * without RFFDG/RFCFDG, for the parent's leader record with a shared table and
+ * RFTHREAD, for the address space with RFMEM; objects not shared are new. */
+/*@ requires FORK_OBJS_OK(fa);
+    requires FORK_DISTINCT(fa);
+    requires PROC_BLANK(fa->fa_p2);
+    requires FORK_CHILD_DISTINCT(fa);
+    requires fork_makes_proc(fa->fa_flags);
+    requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
+    assigns fa->fa_pc->nprocs,
+            fa->fa_cred->cr_ruidinfo->ui_proccnt,
+            fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
+            fa->fa_cred->cr_ref.rc_count,
+            fa->fa_p1->p_lock.rc_count,
+            fa->fa_p1->p_sigacts->ps_ref.rc_count,
+            fa->fa_p1->p_fd->fd_ref.rc_count,
+            fa->fa_p1->p_fdtol->fdl_ref.rc_count,
+            fa->fa_p1->p_vmspace->vm_ref.rc_count,
+            fa->fa_p1->p_limit->pl_ref.rc_count,
+            fa->fa_p1->p_pgrp->pg_ref.rc_count,
+            fa->fa_p1->p_args->ar_ref.rc_count,
+            *fa->fa_p2;
+    ensures proccount_ok(fa->fa_pc);
+    ensures uidinfo_ok(fa->fa_cred->cr_ruidinfo);
+    ensures \result == VC_ERESTART ==> (fa->fa_flags & VC_RFPGLOCK) != 0;
+
+    // On failure, every count as it was and the child blank.
+    ensures \result != VC_OK ==>
+      \old(fa->fa_pc)->nprocs == \old(fa->fa_pc->nprocs);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_cred->cr_ruidinfo)->ui_proccnt == \old(fa->fa_cred->cr_ruidinfo->ui_proccnt);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_cred->cr_ruidinfo)->ui_ref.rc_count == \old(fa->fa_cred->cr_ruidinfo->ui_ref.rc_count);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_cred)->cr_ref.rc_count == \old(fa->fa_cred->cr_ref.rc_count);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_p1->p_limit)->pl_ref.rc_count == \old(fa->fa_p1->p_limit->pl_ref.rc_count);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_p1->p_pgrp)->pg_ref.rc_count == \old(fa->fa_p1->p_pgrp->pg_ref.rc_count);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_p1)->p_lock.rc_count == \old(fa->fa_p1->p_lock.rc_count);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_p1->p_sigacts)->ps_ref.rc_count == \old(fa->fa_p1->p_sigacts->ps_ref.rc_count);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_p1->p_fd)->fd_ref.rc_count == \old(fa->fa_p1->p_fd->fd_ref.rc_count);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_p1->p_vmspace)->vm_ref.rc_count == \old(fa->fa_p1->p_vmspace->vm_ref.rc_count);
+    ensures \result != VC_OK && \old(fa->fa_p1->p_fdtol) != \null ==>
+      \old(fa->fa_p1->p_fdtol)->fdl_ref.rc_count == \old(fa->fa_p1->p_fdtol->fdl_ref.rc_count);
+    ensures \result != VC_OK && \old(fa->fa_p1->p_args) != \null ==>
+      \old(fa->fa_p1->p_args)->ar_ref.rc_count == \old(fa->fa_p1->p_args->ar_ref.rc_count);
+    ensures \result != VC_OK ==> PROC_BLANK(fa->fa_p2);
+
+    // On success, the counts rose by what the flags call for...
+    ensures \result == VC_OK ==>
+      \old(fa->fa_pc)->nprocs == \old(fa->fa_pc->nprocs) + 1;
+    ensures \result == VC_OK ==>
+      \old(fa->fa_cred->cr_ruidinfo)->ui_proccnt == \old(fa->fa_cred->cr_ruidinfo->ui_proccnt) + 1;
+    ensures \result == VC_OK ==>
+      \old(fa->fa_cred->cr_ruidinfo)->ui_ref.rc_count == \old(fa->fa_cred->cr_ruidinfo->ui_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      \old(fa->fa_cred)->cr_ref.rc_count == \old(fa->fa_cred->cr_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      \old(fa->fa_p1->p_limit)->pl_ref.rc_count == \old(fa->fa_p1->p_limit->pl_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      \old(fa->fa_p1->p_pgrp)->pg_ref.rc_count == \old(fa->fa_p1->p_pgrp->pg_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      \old(fa->fa_p1)->p_lock.rc_count == \old(fa->fa_p1->p_lock.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      \old(fa->fa_p1->p_sigacts)->ps_ref.rc_count == \old(fa->fa_p1->p_sigacts->ps_ref.rc_count) + fork_shares_sig(fa->fa_flags);
+    ensures \result == VC_OK ==>
+      \old(fa->fa_p1->p_fd)->fd_ref.rc_count == \old(fa->fa_p1->p_fd->fd_ref.rc_count) + fork_shares_fd(fa->fa_flags);
+    ensures \result == VC_OK ==>
+      \old(fa->fa_p1->p_vmspace)->vm_ref.rc_count == \old(fa->fa_p1->p_vmspace->vm_ref.rc_count) + fork_shares_vm(fa->fa_flags);
+    ensures \result == VC_OK && \old(fa->fa_p1->p_fdtol) != \null ==>
+      \old(fa->fa_p1->p_fdtol)->fdl_ref.rc_count == \old(fa->fa_p1->p_fdtol->fdl_ref.rc_count) + fork_shares_fdtol(fa->fa_flags);
+    ensures \result == VC_OK && \old(fa->fa_p1->p_args) != \null ==>
+      \old(fa->fa_p1->p_args)->ar_ref.rc_count == \old(fa->fa_p1->p_args->ar_ref.rc_count) + 1;
+    // ...the child holds exactly those references...
+    ensures \result == VC_OK ==>
+      fa->fa_p2->p_ucred == fa->fa_cred &&
+      fa->fa_p2->p_uidinfo == fa->fa_cred->cr_ruidinfo &&
+      fa->fa_p2->p_limit == fa->fa_p1->p_limit &&
+      fa->fa_p2->p_pgrp == fa->fa_p1->p_pgrp &&
+      fa->fa_p2->p_args == fa->fa_p1->p_args &&
+      fa->fa_p2->p_lock.rc_count == 0;
+    ensures \result == VC_OK ==>
+      fa->fa_p2->p_leader ==
+        ((fa->fa_flags & VC_RFTHREAD) != 0 ? fa->fa_p1->p_leader : fa->fa_p2);
+    ensures \result == VC_OK ==>
+      fa->fa_p2->p_sigacts != \null &&
+      (fa->fa_p2->p_sigacts == fa->fa_p1->p_sigacts <==>
+         fork_shares_sig(fa->fa_flags) == 1);
+    ensures \result == VC_OK ==>
+      fa->fa_p2->p_fd != \null &&
+      (fa->fa_p2->p_fd == fa->fa_p1->p_fd <==> fork_shares_fd(fa->fa_flags) == 1);
+    ensures \result == VC_OK ==>
+      (fork_shares_fd(fa->fa_flags) == 0 ==> fa->fa_p2->p_fdtol == \null) &&
+      (fork_shares_fd(fa->fa_flags) == 1 ==>
+         fa->fa_p2->p_fdtol != \null &&
+         (fa->fa_p2->p_fdtol == fa->fa_p1->p_fdtol <==>
+            fork_shares_fdtol(fa->fa_flags) == 1));
+    ensures \result == VC_OK ==>
+      fa->fa_p2->p_vmspace != \null &&
+      (fa->fa_p2->p_vmspace == fa->fa_p1->p_vmspace <==>
+         fork_shares_vm(fa->fa_flags) == 1);
+    // ...and one LWP, with TID 0.
+    ensures \result == VC_OK ==> fork_first_lwp(&fa->fa_p2->p_tids);
+
+    behavior bad_flags:
+      assumes !fork_flags_ok(fa->fa_flags);
+      assigns \nothing;
+      ensures \result == VC_EINVAL;
+    behavior table_full:
+      assumes fork_flags_ok(fa->fa_flags);
+      assumes !nprocs_room(fa->fa_pc, fa->fa_cred->cr_ruid);
+      ensures \result == VC_EAGAIN || \result == VC_ERESTART;
+    behavior uid_limit:
+      assumes fork_flags_ok(fa->fa_flags);
+      assumes nprocs_room(fa->fa_pc, fa->fa_cred->cr_ruid);
+      assumes !proccnt_fits(fa->fa_cred->cr_ruidinfo, 1,
+                            fork_nproc_limit(fa->fa_p1->p_limit, fa->fa_cred->cr_ruid));
+      ensures \result == VC_EAGAIN || \result == VC_ERESTART;
+    behavior may_fork:
+      assumes fork_flags_ok(fa->fa_flags);
+      assumes nprocs_room(fa->fa_pc, fa->fa_cred->cr_ruid);
+      assumes proccnt_fits(fa->fa_cred->cr_ruidinfo, 1,
+                           fork_nproc_limit(fa->fa_p1->p_limit, fa->fa_cred->cr_ruid));
+      ensures \result == VC_OK || \result == VC_ENOMEM || \result == VC_ERESTART;
+    complete behaviors;
+    disjoint behaviors;
+ */
+int fork1(struct fork_args* fa);
+
+/* rfork without RFPROC, for a process with a single LWP: RFCFDG gives it a
+ * new empty descriptor table, RFFDG a private copy of a shared one, and
+ * without RFMEM a shared address space is replaced by a private copy. Either
+ * all of that is done (VC_OK) or nothing (VC_ENOMEM). VC_EINVAL for RFFDG with
+ * RFCFDG, or if the process has several LWPs. */
+/*@ requires FORK_OBJS_OK(fa);
+    requires FORK_DISTINCT(fa);
+    requires !fork_makes_proc(fa->fa_flags);
+    assigns fa->fa_p1->p_fd, fa->fa_p1->p_fd->fd_ref.rc_count,
+            fa->fa_p1->p_vmspace, fa->fa_p1->p_vmspace->vm_ref.rc_count;
+    ensures fa->fa_p1->p_sigacts == \old(fa->fa_p1->p_sigacts);
+    behavior bad_flags:
+      assumes !fork_flags_ok(fa->fa_flags);
+      assigns \nothing;
+      ensures \result == VC_EINVAL;
+    behavior threaded:
+      assumes fork_flags_ok(fa->fa_flags);
+      assumes fa->fa_p1->p_tids.p_nthreads != 1;
+      assigns \nothing;
+      ensures \result == VC_EINVAL;
+    behavior single:
+      assumes fork_flags_ok(fa->fa_flags);
+      assumes fa->fa_p1->p_tids.p_nthreads == 1;
+      ensures \result == VC_OK || \result == VC_ENOMEM;
+      ensures \result == VC_ENOMEM ==>
+        fa->fa_p1->p_fd == \old(fa->fa_p1->p_fd) &&
+        fa->fa_p1->p_vmspace == \old(fa->fa_p1->p_vmspace) &&
+        \old(fa->fa_p1->p_fd)->fd_ref.rc_count == \old(fa->fa_p1->p_fd->fd_ref.rc_count) &&
+        \old(fa->fa_p1->p_vmspace)->vm_ref.rc_count ==
+          \old(fa->fa_p1->p_vmspace->vm_ref.rc_count);
+      ensures \result == VC_OK && \old(unshare_fd(fa->fa_p1, fa->fa_flags)) == 1 ==>
+        fa->fa_p1->p_fd != \old(fa->fa_p1->p_fd) &&
+        \old(fa->fa_p1->p_fd)->fd_ref.rc_count ==
+          \old(fa->fa_p1->p_fd->fd_ref.rc_count) - 1;
+      ensures \result == VC_OK && \old(unshare_fd(fa->fa_p1, fa->fa_flags)) == 0 ==>
+        fa->fa_p1->p_fd == \old(fa->fa_p1->p_fd) &&
+        \old(fa->fa_p1->p_fd)->fd_ref.rc_count == \old(fa->fa_p1->p_fd->fd_ref.rc_count);
+      ensures \result == VC_OK && \old(unshare_vm(fa->fa_p1, fa->fa_flags)) == 1 ==>
+        fa->fa_p1->p_vmspace != \old(fa->fa_p1->p_vmspace) &&
+        \old(fa->fa_p1->p_vmspace)->vm_ref.rc_count ==
+          \old(fa->fa_p1->p_vmspace->vm_ref.rc_count) - 1;
+      ensures \result == VC_OK && \old(unshare_vm(fa->fa_p1, fa->fa_flags)) == 0 ==>
+        fa->fa_p1->p_vmspace == \old(fa->fa_p1->p_vmspace) &&
+        \old(fa->fa_p1->p_vmspace)->vm_ref.rc_count ==
+          \old(fa->fa_p1->p_vmspace->vm_ref.rc_count);
+    complete behaviors;
+    disjoint behaviors;
+ */
+int rfork_unshare(struct fork_args* fa);
+
+/* Give p the descriptor table nfd (made with one reference, which p takes
+ * over) in place of its current one, whose reference p gives back; the old
+ * table is destroyed if that was its last reference. */
+/*@ requires \valid(p) && \valid(p->p_fd) && refcount_live(&p->p_fd->fd_ref);
+    requires \valid(nfd);
+    assigns p->p_fd, p->p_fd->fd_ref.rc_count;
+    ensures p->p_fd == nfd;
+    ensures \old(p->p_fd)->fd_ref.rc_count == \old(p->p_fd->fd_ref.rc_count) - 1;
+ */
+void proc_fd_replace(struct proc_core* p, struct filedesc* nfd);
+
+/* The same for the address space; the CPU switches to the new one before the
+ * old one is given back. */
+/*@ requires \valid(p) && \valid(p->p_vmspace) && refcount_live(&p->p_vmspace->vm_ref);
+    requires \valid(nvm);
+    assigns p->p_vmspace, p->p_vmspace->vm_ref.rc_count;
+    ensures p->p_vmspace == nvm;
+    ensures \old(p->p_vmspace)->vm_ref.rc_count ==
+              \old(p->p_vmspace->vm_ref.rc_count) - 1;
+ */
+void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

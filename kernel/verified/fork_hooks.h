@@ -1,0 +1,146 @@
+/*
+ * The steps of fork that C++ does, called by the verified fork1 skeleton.
+ *
+ * WP assumes these contracts. They are implemented by the process subsystem
+ * (allocation, copying the page tables, the kernel thread of the new LWP, the
+ * process-group lock). tests/host/verified/fork_world.cpp implements them for
+ * the host tests, with fault injection, and checks each contract on every call
+ * (fork_world_check_* in that file); the process subsystem's ktests will do
+ * the same for the kernel's versions.
+ *
+ * "assigns \nothing" means: nothing the verified core can see. A step may
+ * change its own C++ state (a lock word, an allocator, a new object's
+ * contents), never a count or a pointer field of the structs in vc_types.h
+ * other than those its contract names.
+ *
+ * New objects come back with their count at 1 (the reference of the process
+ * that will hold them); a null result means out of memory.
+ */
+#ifndef TINE_KERNEL_VERIFIED_FORK_HOOKS_H
+#define TINE_KERNEL_VERIFIED_FORK_HOOKS_H
+
+#include "kernel/verified/vc_types.h"
+#include "spec/fork.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* RFPGLOCK: hold the process group's lock (shared) across the fork, so that
+ * a signal sent to the group either reaches the parent before the check below
+ * or finds the child in the group. */
+/*@ requires \valid(pg);
+    assigns \nothing;
+ */
+void fork_pgrp_lock(struct pgrp* pg);
+
+/*@ requires \valid(pg);
+    assigns \nothing;
+ */
+void fork_pgrp_unlock(struct pgrp* pg);
+
+/* Is a signal pending for the forking LWP (without acting on it)? */
+/*@ requires \valid_read(fa);
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+ */
+int fork_signal_pending(const struct fork_args* fa);
+
+/* A copy of the parent's signal actions (no RFSIGSHARE). */
+/*@ requires \valid_read(fa);
+    assigns \nothing;
+    ensures \result == \null ||
+              (\valid(\result) && \result->ps_ref.rc_count == 1 &&
+               \result != fa->fa_p1->p_sigacts);
+ */
+struct sigacts* fork_sigacts_copy(const struct fork_args* fa);
+
+/* An empty descriptor table (RFCFDG). */
+/*@ requires \valid_read(fa);
+    assigns \nothing;
+    ensures \result == \null ||
+              (\valid(\result) && \result->fd_ref.rc_count == 1 &&
+               \result != fa->fa_p1->p_fd);
+ */
+struct filedesc* fork_fd_init(const struct fork_args* fa);
+
+/* A copy of the parent's descriptor table (RFFDG). */
+/*@ requires \valid_read(fa);
+    assigns \nothing;
+    ensures \result == \null ||
+              (\valid(\result) && \result->fd_ref.rc_count == 1 &&
+               \result != fa->fa_p1->p_fd);
+ */
+struct filedesc* fork_fd_copy(const struct fork_args* fa);
+
+/* A leader record for a child that shares the parent's descriptor table but
+ * not its leader (shared table, no RFTHREAD), linked with the parent's. */
+/*@ requires \valid_read(fa);
+    assigns \nothing;
+    ensures \result == \null ||
+              (\valid(\result) && \result->fdl_ref.rc_count == 1 &&
+               \result != fa->fa_p1->p_fdtol);
+ */
+struct fdtol* fork_fdtol_alloc(const struct fork_args* fa);
+
+/* A copy-on-write copy of the parent's address space: a new vmspace whose
+ * page tables map the parent's pages read-only (no RFMEM). */
+/*@ requires \valid_read(fa);
+    assigns \nothing;
+    ensures \result == \null ||
+              (\valid(\result) && \result->vm_ref.rc_count == 1 &&
+               \result != fa->fa_p1->p_vmspace);
+ */
+struct vmspace* fork_vmspace_copy(const struct fork_args* fa);
+
+/* The child's first LWP with its kernel thread, registers copied from the
+ * forking LWP; not in any TID set yet. */
+/*@ requires \valid_read(fa);
+    assigns \nothing;
+ */
+struct tidnode* fork_lwp_alloc(const struct fork_args* fa);
+
+/* Undo a step above: free an object made for a fork that failed. Its only
+ * reference is the one it was created with. */
+/*@ requires \valid(ps);
+    assigns \nothing;
+ */
+void fork_sigacts_discard(struct sigacts* ps);
+
+/*@ requires \valid(fdp);
+    assigns \nothing;
+ */
+void fork_fd_discard(struct filedesc* fdp);
+
+/*@ requires \valid(fdtol);
+    assigns \nothing;
+ */
+void fork_fdtol_discard(struct fdtol* fdtol);
+
+/*@ requires \valid(vm);
+    assigns \nothing;
+ */
+void fork_vmspace_discard(struct vmspace* vm);
+
+/* Destroy an object whose last reference was just given back. */
+/*@ requires \valid(fdp) && fdp->fd_ref.rc_count == 0;
+    assigns \nothing;
+ */
+void filedesc_destroy(struct filedesc* fdp);
+
+/*@ requires \valid(vm) && vm->vm_ref.rc_count == 0;
+    assigns \nothing;
+ */
+void vmspace_destroy(struct vmspace* vm);
+
+/* Switch the running CPU to p's (new) address space. */
+/*@ requires \valid_read(p);
+    assigns \nothing;
+ */
+void vmspace_activate(const struct proc_core* p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

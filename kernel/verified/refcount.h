@@ -1,0 +1,81 @@
+/*
+ * The reference-count primitive of the verified core. Overflow and underflow
+ * are ruled out by the contracts: a caller must prove that the count has room
+ * (hold, acquire) or a holder to give back (release, unhold).
+ *
+ * Counts are changed with atomic fetch-and-add, so they may be used from any
+ * CPU without a lock.
+ */
+#ifndef TINE_KERNEL_VERIFIED_REFCOUNT_H
+#define TINE_KERNEL_VERIFIED_REFCOUNT_H
+
+#include "kernel/verified/vc_types.h"
+#include "spec/refcount.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Set the count of an object nobody else can see yet. */
+/*@ requires \valid(r);
+    requires 0 <= n <= REFCOUNT_MAX;
+    assigns r->rc_count;
+    ensures r->rc_count == n;
+ */
+void refcount_init(struct refcount* r, int n);
+
+/* Read the count (a snapshot: other CPUs may change it right after). */
+/*@ requires \valid_read(r);
+    assigns \nothing;
+    ensures \result == r->rc_count;
+ */
+int refcount_read(const struct refcount* r);
+
+/* Take a reference to a live object. */
+/*@ requires refcount_holdable(r);
+    assigns r->rc_count;
+    ensures r->rc_count == \old(r->rc_count) + 1;
+    ensures refcount_live(r);
+ */
+void refcount_hold(struct refcount* r);
+
+/* Take a hold on a counter that may be zero (PHOLD-style hold counts). */
+/*@ requires \valid(r);
+    requires 0 <= r->rc_count < REFCOUNT_MAX;
+    assigns r->rc_count;
+    ensures r->rc_count == \old(r->rc_count) + 1;
+    ensures refcount_live(r);
+ */
+void refcount_acquire(struct refcount* r);
+
+/* Give back a reference. Returns 1 when that was the last one: the caller
+ * then owns the object and destroys it. */
+/*@ requires refcount_live(r);
+    assigns r->rc_count;
+    ensures r->rc_count == \old(r->rc_count) - 1;
+    ensures refcount_ok(r);
+    behavior last:
+      assumes r->rc_count == 1;
+      ensures \result == 1;
+    behavior others_remain:
+      assumes r->rc_count > 1;
+      ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
+int refcount_release(struct refcount* r);
+
+/* Give back a reference taken earlier while another holder remains (the
+ * unwinding of a failed operation). Never the last reference, by contract. */
+/*@ requires refcount_shared(r);
+    assigns r->rc_count;
+    ensures r->rc_count == \old(r->rc_count) - 1;
+    ensures refcount_live(r);
+ */
+void refcount_unhold(struct refcount* r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

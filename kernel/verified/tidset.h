@@ -1,0 +1,97 @@
+/*
+ * The set of live TIDs of a process: an intrusive red-black tree kept by C++,
+ * keyed by TID, one struct tidnode per LWP (embedded in the C++ LWP).
+ *
+ * The verified core reaches the set only through the extern "C" functions
+ * below. WP assumes their contracts; tests/host/verified/tidset_test.cpp
+ * checks every behavior of each against this implementation, and the tree's
+ * own invariants (order, colours, links) with tidtree::validate.
+ */
+#ifndef TINE_KERNEL_VERIFIED_TIDSET_H
+#define TINE_KERNEL_VERIFIED_TIDSET_H
+
+#include "kernel/verified/vc_types.h"
+#include "spec/tids.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Make s the empty set. */
+/*@ requires \valid(s);
+    assigns s->ts_tree;
+    ensures tidset_empty(s);
+ */
+void tidset_init(struct tidset* s);
+
+/* Insert node under key tid unless tid is already in use. node must not be in
+ * any set (checked by a KASSERT). Returns 1 if inserted, 0 if tid was taken. */
+/*@ requires \valid(s);
+    requires node != \null;
+    requires tid_valid(tid);
+    assigns s->ts_tree;
+    behavior inserted:
+      assumes !tid_in_use(s, tid);
+      ensures \result == 1;
+      ensures tidset_added{Old, Here}(s, tid);
+    behavior taken:
+      assumes tid_in_use(s, tid);
+      ensures \result == 0;
+      ensures tidset_same{Old, Here}(s);
+    complete behaviors;
+    disjoint behaviors;
+ */
+int tidset_insert(struct tidset* s, struct tidnode* node, int tid);
+
+/* Remove the LWP with TID tid and return its node. */
+/*@ requires \valid(s);
+    requires tid_in_use(s, tid);
+    assigns s->ts_tree;
+    ensures \result != \null;
+    ensures tidset_removed{Old, Here}(s, tid);
+ */
+struct tidnode* tidset_remove(struct tidset* s, int tid);
+
+/* The node of the LWP with TID tid, or null. */
+/*@ requires \valid_read(s);
+    assigns \nothing;
+    ensures \result != \null <==> tid_in_use(s, tid);
+ */
+struct tidnode* tidset_lookup(const struct tidset* s, int tid);
+
+#ifdef __cplusplus
+}
+
+#include <stddef.h>
+
+/* The intrusive node. C sees only an incomplete type. */
+struct tidnode {
+  tidnode* parent = nullptr;
+  tidnode* left = nullptr;
+  tidnode* right = nullptr;
+  int tid = -1;
+  bool red = false;
+  bool linked = false; /* in a set */
+};
+
+namespace tidtree {
+
+tidnode* root(const tidset& s);
+tidnode* find(const tidset& s, int tid);
+/* Smallest and largest TID in use, or null. */
+tidnode* first(const tidset& s);
+tidnode* last(const tidset& s);
+/* In-order successor. */
+tidnode* next(const tidnode* n);
+size_t size(const tidset& s);
+
+/* Checks the tree: keys strictly increasing in order (so distinct) and within
+ * 0..LWP_TID_MAX, parent links, no red node with a red child, a black root and
+ * the same number of black nodes on every path. On failure returns false and
+ * points *why at a description. */
+bool validate(const tidset& s, const char** why);
+
+}  // namespace tidtree
+#endif
+
+#endif

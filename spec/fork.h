@@ -1,0 +1,197 @@
+/*
+ * ACSL logic for the fork path (kernel/verified/fork.h).
+ *
+ * fork1 works on a struct fork_args: the process count, the parent p1, the
+ * forking thread's credentials cr (and through them the uidinfo charged), and
+ * storage for the child p2. FORK_OBJS_OK, FORK_DISTINCT, FORK_CHILD_DISTINCT
+ * and PROC_BLANK say what fork1 may assume about them; the predicate
+ * fork_world_ok is their conjunction.
+ *
+ * The big conjunctions are macros (ACSL annotations are preprocessed) so that
+ * contracts can use them inline: WP's simplifier then sees each conjunct as a
+ * separate fact, where a predicate would be an opaque symbol that every prover
+ * call has to unfold. This halves proof times and turns several timeouts into
+ * proofs. Each macro also has a predicate of the same meaning, for reading and
+ * for the runtime checker (kernel/verified/check.h).
+ *
+ * Distinct objects are stated as distinct base addresses: each object is an
+ * allocation of its own (which is how the C++ side allocates them). That
+ * implies \separated, and provers handle such plain disequalities much faster.
+ */
+#ifndef TINE_SPEC_FORK_H
+#define TINE_SPEC_FORK_H
+
+#include "kernel/verified/vc_types.h"
+#include "spec/proccount.h"
+#include "spec/refcount.h"
+#include "spec/tids.h"
+#include "spec/uidinfo.h"
+
+/*@
+  // Flags are tested one bit at a time: provers relate single-bit tests
+  // easily, masks of several bits hardly at all.
+  predicate fork_flags_ok(integer flags) =
+    !((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0);
+
+  predicate fork_makes_proc(integer flags) = (flags & VC_RFPROC) != 0;
+
+  // References the child takes on the parent's objects, by flag: 1 when the
+  // object is shared with the child, 0 when the child gets its own.
+  logic integer fork_shares_sig(integer flags) =
+    (flags & VC_RFSIGSHARE) != 0 ? 1 : 0;
+  logic integer fork_shares_fd(integer flags) =
+    ((flags & VC_RFFDG) == 0 && (flags & VC_RFCFDG) == 0) ? 1 : 0;
+  logic integer fork_shares_fdtol(integer flags) =
+    (fork_shares_fd(flags) == 1 && (flags & VC_RFTHREAD) != 0) ? 1 : 0;
+  logic integer fork_shares_vm(integer flags) =
+    (flags & VC_RFMEM) != 0 ? 1 : 0;
+*/
+
+/* The parent and the objects fork1 counts: valid, alive, with room for one
+ * more holder. p_fdtol and p_args may be null; a process always has a
+ * process group. */
+#define FORK_OBJS_OK(fa) \
+  (\valid_read(fa) && proccount_ok((fa)->fa_pc) && \
+   \valid((fa)->fa_p1) && \
+   0 <= (fa)->fa_p1->p_lock.rc_count < REFCOUNT_MAX && \
+   tids_ok(&(fa)->fa_p1->p_tids) && \
+   \valid((fa)->fa_cred) && refcount_holdable(&(fa)->fa_cred->cr_ref) && \
+   \valid((fa)->fa_cred->cr_ruidinfo) && \
+   uidinfo_ok((fa)->fa_cred->cr_ruidinfo) && \
+   refcount_holdable(&(fa)->fa_cred->cr_ruidinfo->ui_ref) && \
+   \valid((fa)->fa_p1->p_sigacts) && \
+   refcount_holdable(&(fa)->fa_p1->p_sigacts->ps_ref) && \
+   \valid((fa)->fa_p1->p_fd) && refcount_holdable(&(fa)->fa_p1->p_fd->fd_ref) && \
+   ((fa)->fa_p1->p_fdtol != \null ==> \
+      \valid((fa)->fa_p1->p_fdtol) && \
+      refcount_holdable(&(fa)->fa_p1->p_fdtol->fdl_ref)) && \
+   \valid((fa)->fa_p1->p_vmspace) && \
+   refcount_holdable(&(fa)->fa_p1->p_vmspace->vm_ref) && \
+   \valid((fa)->fa_p1->p_limit) && \
+   refcount_holdable(&(fa)->fa_p1->p_limit->pl_ref) && \
+   \valid((fa)->fa_p1->p_pgrp) && \
+   refcount_holdable(&(fa)->fa_p1->p_pgrp->pg_ref) && \
+   ((fa)->fa_p1->p_args != \null ==> \
+      \valid((fa)->fa_p1->p_args) && \
+      refcount_holdable(&(fa)->fa_p1->p_args->ar_ref)))
+
+/* The objects of FORK_OBJS_OK are distinct allocations. */
+#define FORK_DISTINCT(fa) \
+   (\base_addr((fa)) != \base_addr((fa)->fa_pc) && \
+    \base_addr((fa)) != \base_addr((fa)->fa_p1) && \
+    \base_addr((fa)) != \base_addr((fa)->fa_cred) && \
+    \base_addr((fa)) != \base_addr((fa)->fa_cred->cr_ruidinfo) && \
+    \base_addr((fa)) != \base_addr((fa)->fa_p1->p_sigacts) && \
+    \base_addr((fa)) != \base_addr((fa)->fa_p1->p_fd) && \
+    \base_addr((fa)) != \base_addr((fa)->fa_p1->p_vmspace) && \
+    \base_addr((fa)) != \base_addr((fa)->fa_p1->p_limit) && \
+    \base_addr((fa)) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    \base_addr((fa)->fa_pc) != \base_addr((fa)->fa_p1) && \
+    \base_addr((fa)->fa_pc) != \base_addr((fa)->fa_cred) && \
+    \base_addr((fa)->fa_pc) != \base_addr((fa)->fa_cred->cr_ruidinfo) && \
+    \base_addr((fa)->fa_pc) != \base_addr((fa)->fa_p1->p_sigacts) && \
+    \base_addr((fa)->fa_pc) != \base_addr((fa)->fa_p1->p_fd) && \
+    \base_addr((fa)->fa_pc) != \base_addr((fa)->fa_p1->p_vmspace) && \
+    \base_addr((fa)->fa_pc) != \base_addr((fa)->fa_p1->p_limit) && \
+    \base_addr((fa)->fa_pc) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    \base_addr((fa)->fa_p1) != \base_addr((fa)->fa_cred) && \
+    \base_addr((fa)->fa_p1) != \base_addr((fa)->fa_cred->cr_ruidinfo) && \
+    \base_addr((fa)->fa_p1) != \base_addr((fa)->fa_p1->p_sigacts) && \
+    \base_addr((fa)->fa_p1) != \base_addr((fa)->fa_p1->p_fd) && \
+    \base_addr((fa)->fa_p1) != \base_addr((fa)->fa_p1->p_vmspace) && \
+    \base_addr((fa)->fa_p1) != \base_addr((fa)->fa_p1->p_limit) && \
+    \base_addr((fa)->fa_p1) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    \base_addr((fa)->fa_cred) != \base_addr((fa)->fa_cred->cr_ruidinfo) && \
+    \base_addr((fa)->fa_cred) != \base_addr((fa)->fa_p1->p_sigacts) && \
+    \base_addr((fa)->fa_cred) != \base_addr((fa)->fa_p1->p_fd) && \
+    \base_addr((fa)->fa_cred) != \base_addr((fa)->fa_p1->p_vmspace) && \
+    \base_addr((fa)->fa_cred) != \base_addr((fa)->fa_p1->p_limit) && \
+    \base_addr((fa)->fa_cred) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    \base_addr((fa)->fa_cred->cr_ruidinfo) != \base_addr((fa)->fa_p1->p_sigacts) && \
+    \base_addr((fa)->fa_cred->cr_ruidinfo) != \base_addr((fa)->fa_p1->p_fd) && \
+    \base_addr((fa)->fa_cred->cr_ruidinfo) != \base_addr((fa)->fa_p1->p_vmspace) && \
+    \base_addr((fa)->fa_cred->cr_ruidinfo) != \base_addr((fa)->fa_p1->p_limit) && \
+    \base_addr((fa)->fa_cred->cr_ruidinfo) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    \base_addr((fa)->fa_p1->p_sigacts) != \base_addr((fa)->fa_p1->p_fd) && \
+    \base_addr((fa)->fa_p1->p_sigacts) != \base_addr((fa)->fa_p1->p_vmspace) && \
+    \base_addr((fa)->fa_p1->p_sigacts) != \base_addr((fa)->fa_p1->p_limit) && \
+    \base_addr((fa)->fa_p1->p_sigacts) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    \base_addr((fa)->fa_p1->p_fd) != \base_addr((fa)->fa_p1->p_vmspace) && \
+    \base_addr((fa)->fa_p1->p_fd) != \base_addr((fa)->fa_p1->p_limit) && \
+    \base_addr((fa)->fa_p1->p_fd) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    \base_addr((fa)->fa_p1->p_vmspace) != \base_addr((fa)->fa_p1->p_limit) && \
+    \base_addr((fa)->fa_p1->p_vmspace) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    \base_addr((fa)->fa_p1->p_limit) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa))) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_pc)) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_p1)) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_cred)) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_cred->cr_ruidinfo)) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_p1->p_sigacts)) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_p1->p_fd)) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_p1->p_vmspace)) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_p1->p_limit)) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_p1->p_pgrp)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa))) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa)->fa_pc)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa)->fa_p1)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa)->fa_cred)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa)->fa_cred->cr_ruidinfo)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa)->fa_p1->p_sigacts)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa)->fa_p1->p_fd)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa)->fa_p1->p_vmspace)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa)->fa_p1->p_limit)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_args) != \base_addr((fa)->fa_p1->p_pgrp)) && \
+    ((fa)->fa_p1->p_fdtol != \null && (fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p1->p_fdtol) != \base_addr((fa)->fa_p1->p_args)))
+/* The child storage is an allocation apart from all of them. */
+#define FORK_CHILD_DISTINCT(fa) \
+   (\base_addr((fa)->fa_p2) != \base_addr((fa)) && \
+    \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_pc) && \
+    \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_p1) && \
+    \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_cred) && \
+    \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_cred->cr_ruidinfo) && \
+    \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_p1->p_sigacts) && \
+    \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_p1->p_fd) && \
+    \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_p1->p_vmspace) && \
+    \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_p1->p_limit) && \
+    \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_p1->p_pgrp) && \
+    ((fa)->fa_p1->p_fdtol != \null ==> \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_p1->p_fdtol)) && \
+    ((fa)->fa_p1->p_args != \null ==> \base_addr((fa)->fa_p2) != \base_addr((fa)->fa_p1->p_args)))
+
+/* Child storage as the caller passes it: no references, no LWP, first TID 0. */
+#define PROC_BLANK(p) \
+  (\valid(p) && (p)->p_lock.rc_count == 0 && \
+   (p)->p_ucred == \null && (p)->p_uidinfo == \null && \
+   (p)->p_sigacts == \null && (p)->p_fd == \null && (p)->p_fdtol == \null && \
+   (p)->p_vmspace == \null && (p)->p_limit == \null && (p)->p_pgrp == \null && \
+   (p)->p_args == \null && (p)->p_leader == \null && \
+   tids_blank(&(p)->p_tids))
+
+/*@
+  predicate proc_blank{L}(struct proc_core *p) = PROC_BLANK(p);
+
+  // A new process's TIDs after its first LWP: TID 0, alone.
+  predicate fork_first_lwp{L}(struct lwp_tids *pt) =
+    pt->p_lasttid == 0 && pt->p_nthreads == 1 &&
+    tid_in_use(&pt->p_lwps, 0) && tidset_card(&pt->p_lwps) == 1 &&
+    tids_ok(pt);
+
+  // Everything fork1 may assume on entry. A shared descriptor table needs the
+  // parent's leader record (the caller creates it first, as the seed does).
+  predicate fork_world_ok{L}(struct fork_args *fa) =
+    FORK_OBJS_OK(fa) && FORK_DISTINCT(fa) &&
+    PROC_BLANK(fa->fa_p2) && FORK_CHILD_DISTINCT(fa) &&
+    (fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null);
+
+  // Whether rfork without RFPROC gives the parent a new descriptor table /
+  // address space: always for RFCFDG, for RFFDG when the table is shared;
+  // without RFMEM when the address space is shared (the seed's vm_fork(p1, 0)
+  // and vmspace_unshare).
+  logic integer unshare_fd{L}(struct proc_core *p1, integer flags) =
+    ((flags & VC_RFCFDG) != 0 ||
+     ((flags & VC_RFFDG) != 0 && p1->p_fd->fd_ref.rc_count > 1)) ? 1 : 0;
+  logic integer unshare_vm{L}(struct proc_core *p1, integer flags) =
+    ((flags & VC_RFMEM) == 0 && p1->p_vmspace->vm_ref.rc_count > 1) ? 1 : 0;
+*/
+
+#endif

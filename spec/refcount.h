@@ -1,0 +1,36 @@
+/*
+ * ACSL logic for the reference-count primitive (kernel/verified/refcount.h).
+ *
+ * A count is "live" while at least one holder exists; a live object may gain a
+ * holder only while its count is below REFCOUNT_MAX. The census predicates that
+ * tie a count to the holders that exist are in spec/census.h.
+ */
+#ifndef TINE_SPEC_REFCOUNT_H
+#define TINE_SPEC_REFCOUNT_H
+
+#include "kernel/verified/vc_types.h"
+
+/*@
+  // Any count the core keeps: between zero and REFCOUNT_MAX.
+  predicate refcount_ok{L}(struct refcount *r) =
+    \valid(r) && 0 <= r->rc_count <= REFCOUNT_MAX;
+
+  // A count with at least one holder: the object is alive.
+  predicate refcount_live{L}(struct refcount *r) =
+    \valid(r) && 1 <= r->rc_count <= REFCOUNT_MAX;
+
+  // A live object that may gain one more holder without overflow.
+  predicate refcount_holdable{L}(struct refcount *r) =
+    \valid(r) && 1 <= r->rc_count < REFCOUNT_MAX;
+
+  // A reference that can be given back without destroying the object:
+  // someone else still holds it.
+  predicate refcount_shared{L}(struct refcount *r) =
+    \valid(r) && 2 <= r->rc_count <= REFCOUNT_MAX;
+
+  // The count of r rose by n between labels A and B.
+  predicate refcount_rose{A, B}(struct refcount *r, integer n) =
+    \at(r->rc_count, B) == \at(r->rc_count, A) + n;
+*/
+
+#endif

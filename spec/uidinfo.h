@@ -1,0 +1,29 @@
+/*
+ * ACSL logic for per-uid process counts (kernel/verified/uidinfo.h).
+ *
+ * chgproccnt follows the seed: a positive change is refused when it would take
+ * the count above `max`, a max of 0 meaning no limit (what fork passes for
+ * root). tine also refuses a change that would overflow the count.
+ */
+#ifndef TINE_SPEC_UIDINFO_H
+#define TINE_SPEC_UIDINFO_H
+
+#include "kernel/verified/vc_types.h"
+#include "spec/refcount.h"
+
+/*@
+  predicate uidinfo_ok{L}(struct uidinfo *uip) =
+    \valid(uip) && 0 <= uip->ui_proccnt && refcount_live(&uip->ui_ref);
+
+  // A positive change of diff fits under max (0 = unlimited) and in an int.
+  predicate proccnt_fits{L}(struct uidinfo *uip, integer diff, integer max) =
+    uip->ui_proccnt + diff <= VC_INT_MAX &&
+    (max == 0 || uip->ui_proccnt + diff <= max);
+
+  // The RLIMIT_NPROC that fork applies to a process of real uid `uid` whose
+  // limits are `lim`: none (0) for root, the soft limit for anyone else.
+  logic integer fork_nproc_limit{L}(struct plimit *lim, integer uid) =
+    uid == 0 ? 0 : lim->pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
+*/
+
+#endif
