@@ -143,8 +143,14 @@ int thread_join(Thread* t) {
   }
   // The reaper drops the running reference right after waking us (IRQs
   // masked, a few instructions): wait for it, so t is freed here and every
-  // counter is settled when join returns.
-  while (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) > 1) arch::cpu_relax();
+  // counter is settled when join returns. (Sleep a little if its CPU is slow
+  // to get there, as a vCPU the host has descheduled can be.)
+  for (unsigned spins = 0; __atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) > 1; ++spins) {
+    if (spins < 1000)
+      arch::cpu_relax();
+    else
+      thread_sleep_ns(20000);
+  }
   int code = t->exit_code;
   thread_put(t);
   return code;
