@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <arch/spinlock.h>
 
+// A lock class registers itself globally on first use: give it static storage.
 struct LockClass {
   const char* name;
   uint32_t rank;

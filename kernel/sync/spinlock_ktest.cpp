@@ -41,7 +41,7 @@ KTEST(spinlock_counter_all_cpus) {
 }
 
 KTEST(spinlock_restores_irq_state) {
-  LockClass cls("ktest.irq", 0);
+  static LockClass cls("ktest.irq", 0);  // registered globally on first use: must outlive the test
   SpinLock l(cls);
   KEXPECT(arch::irqs_enabled());
   l.lock();

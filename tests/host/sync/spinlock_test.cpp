@@ -35,7 +35,7 @@ TEST(SpinLock, CountsUnderContention) {
 
 TEST(SpinLock, MasksIrqsWhileHeldAndRestores) {
   cpu_bind(0);
-  LockClass cls("test.irq", 0);
+  static LockClass cls("test.irq", 0);
   SpinLock l(cls);
   arch::irq_enable();
   l.lock();
@@ -48,7 +48,7 @@ TEST(SpinLock, MasksIrqsWhileHeldAndRestores) {
 
 TEST(SpinLock, TryLockFailsWhenHeld) {
   cpu_bind(0);
-  LockClass cls("test.try", 0);
+  static LockClass cls("test.try", 0);
   SpinLock l(cls);
   ASSERT_TRUE(l.try_lock());
   EXPECT_FALSE(l.try_lock());
@@ -59,7 +59,7 @@ TEST(SpinLock, TryLockFailsWhenHeld) {
 
 TEST(SpinLock, ProtectedDataOnlyThroughTheLock) {
   cpu_bind(0);
-  LockClass cls("test.protected", 0);
+  static LockClass cls("test.protected", 0);
   SpinProtected<int> value(cls, 41);
   int seen = value.with([](int& v) {
     ++v;
@@ -108,8 +108,8 @@ TEST(SpinLockDeathTest, LockOrderViolationPanics) {
 
 TEST(SpinLock, RankedLocksInOrderAreFine) {
   cpu_bind(0);
-  LockClass outer("test.ord1", 10);
-  LockClass inner("test.ord2", 20);
+  static LockClass outer("test.ord1", 10);
+  static LockClass inner("test.ord2", 20);
   SpinLock a(outer), b(inner);
   a.lock();
   b.lock();
