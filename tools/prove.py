@@ -21,6 +21,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GOAL = re.compile(r"^\[wp\] \[([^\]]+)\] Goal (typed_\S+) : (\w+)")
+UNPROVED = re.compile(r"^\[wp\] \[(Failed|Unknown|Timeout|Stepout)\] Goal (typed_\S+)\s*$")
 SMOKE = re.compile(r"^\[wp\] \[(\w+)\] Smoke-test (typed_\S+)")
 TOTAL = re.compile(r"^\[wp\] Proved goals:\s+(\d+) / (\d+)")
 # A definition: a type and a name at the start of a line, the parameters, then '{'.
@@ -76,6 +77,13 @@ def main():
                 f["provers"][prover.split()[0]] += 1
             else:
                 bad.append(f"{goal}: {verdict} ({prover})")
+            continue
+        m = UNPROVED.match(line)
+        if m:
+            verdict, goal = m.groups()
+            f = per[owner(goal, names)]
+            f["all"] += 1
+            bad.append(f"{goal}: {verdict}")
             continue
         m = SMOKE.match(line)
         if m:
