@@ -673,6 +673,54 @@ static int fork_build_child(const struct fork_args* fa, struct proc_core* p1,
   return error;
 }
 
+/* Steps 1 and 2: a process slot (non-root users may not take the last ones)
+ * and a slot in the real uid's count, against `limit` (0 = none). */
+/*@ requires proccount_ok(pc) && uidinfo_ok(uip);
+    requires \base_addr(pc) != \base_addr(uip);
+    assigns pc->nprocs, uip->ui_proccnt;
+    ensures proccount_ok(pc) && uidinfo_ok(uip);
+    behavior table_full:
+      assumes !nprocs_room(pc, uid);
+      ensures \result == VC_EAGAIN;
+      ensures pc->nprocs == \old(pc->nprocs) && uip->ui_proccnt == \old(uip->ui_proccnt);
+    behavior uid_limit:
+      assumes nprocs_room(pc, uid) && !proccnt_fits(uip, 1, limit);
+      ensures \result == VC_EAGAIN;
+      ensures pc->nprocs == \old(pc->nprocs) && uip->ui_proccnt == \old(uip->ui_proccnt);
+    behavior granted:
+      assumes nprocs_room(pc, uid) && proccnt_fits(uip, 1, limit);
+      ensures \result == VC_OK;
+      ensures pc->nprocs == \old(pc->nprocs) + 1;
+      ensures uip->ui_proccnt == \old(uip->ui_proccnt) + 1;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static int fork_take_slots(struct proccount* pc, struct uidinfo* uip, vc_uid_t uid,
+                           unsigned long long limit) {
+  int error = nprocs_reserve(pc, uid);
+  if (error != VC_OK) return error;
+  if (!chgproccnt(uip, 1, limit)) {
+    nprocs_release(pc);
+    return VC_EAGAIN;
+  }
+  return VC_OK;
+}
+
+/* Undo steps 1 and 2. */
+/*@ requires proccount_ok(pc) && pc->nprocs >= 1;
+    requires uidinfo_ok(uip) && uip->ui_proccnt >= 1;
+    requires \base_addr(pc) != \base_addr(uip);
+    assigns pc->nprocs, uip->ui_proccnt;
+    ensures proccount_ok(pc) && uidinfo_ok(uip);
+    ensures pc->nprocs == \old(pc->nprocs) - 1;
+    ensures uip->ui_proccnt == \old(uip->ui_proccnt) - 1;
+ */
+static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
+  /* Lowering a count cannot be refused (chgproccnt's "lower" behavior). */
+  (void)chgproccnt(uip, -1, 0);
+  nprocs_release(pc);
+}
+
 /* ---- fork1 ------------------------------------------------------------------ */
 
 int fork1(struct fork_args* fa) {
@@ -680,7 +728,6 @@ int fork1(struct fork_args* fa) {
 
   if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
 
-  struct proccount* pc = fa->fa_pc;
   struct proc_core* p1 = fa->fa_p1;
   struct ucred* cr = fa->fa_cred;
   struct uidinfo* uip = cr->cr_ruidinfo;
@@ -699,28 +746,18 @@ int fork1(struct fork_args* fa) {
     }
   }
 
-  /* 1. A process slot: non-root users may not take the last ones. */
+  /* 1-2. The slots: nprocs, then the real uid's count (no limit for root). */
   vc_uid_t uid = cr->cr_ruid;
-  error = nprocs_reserve(pc, uid);
-  if (error != VC_OK) goto done;
-
-  /* 2. A slot in the real uid's count, against RLIMIT_NPROC (none for root). */
   unsigned long long limit = 0;
   if (uid != 0) limit = p1->p_limit->pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
-  if (!chgproccnt(uip, 1, limit)) {
-    error = VC_EAGAIN;
-    goto undo_nprocs;
-  }
+  error = fork_take_slots(fa->fa_pc, uip, uid, limit);
+  if (error != VC_OK) goto done;
 
   /* 3-9. Everything the child holds. */
   error = fork_build_child(fa, p1, fa->fa_p2, cr, uip, p1->p_limit, pg1, p1->p_args,
                            p1->p_sigacts, p1->p_fd, p1->p_fdtol, p1->p_vmspace, flags);
-  if (error == VC_OK) goto done;
+  if (error != VC_OK) fork_drop_slots(fa->fa_pc, uip);
 
-  /* Lowering a count cannot be refused (chgproccnt's "lower" behavior). */
-  (void)chgproccnt(uip, -1, 0);
-undo_nprocs:
-  nprocs_release(pc);
 done:
   if (pglocked) fork_pgrp_unlock(pg1);
   return error;

@@ -127,7 +127,11 @@ struct tidset {
   unsigned long ts_tree;
 };
 
+/* The largest TID; the next one wraps to 1. Host tests build a second copy
+ * of the TID code with a small maximum, to reach wrap-around and exhaustion. */
+#ifndef LWP_TID_MAX
 #define LWP_TID_MAX VC_INT_MAX
+#endif
 
 /* TID state of a process (the seed's p_lasttid, p_nthreads, p_lwp_tree). */
 struct lwp_tids {

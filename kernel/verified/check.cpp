@@ -1,0 +1,147 @@
+// The runtime checker of the verified core's invariants (check.h).
+//
+// No allocation and no containers: the census is quadratic in the number of
+// processes, which is fine for tests and ktests. Holder counts come from
+// vc_count_holders (census.c), which WP proves equal to spec/census.h's
+// `holders`, so that the checker evaluates the spec's own definition.
+#include "kernel/verified/check.h"
+
+#include "kernel/verified/census.h"
+#include "kernel/verified/tidset.h"
+
+namespace {
+
+void note(vc_report* r, const char* what, const void* object, long expected, long actual) {
+  if (r == nullptr) return;
+  if (r->violations++ == 0) {
+    r->first = what;
+    r->object = object;
+    r->expected = expected;
+    r->actual = actual;
+  }
+}
+
+int outside_holders(const vc_outside_ref* outside, int noutside, const refcount* ref) {
+  int n = 0;
+  for (int i = 0; i < noutside; ++i)
+    if (outside[i].ref == ref) n += outside[i].holders;
+  return n;
+}
+
+// Has an earlier (process, kind) pair already designated ref? Then it was
+// checked there.
+bool seen_before(proc_core* const* procs, int upto_proc, int upto_kind, const refcount* ref) {
+  for (int i = 0; i <= upto_proc; ++i) {
+    int kinds = i == upto_proc ? upto_kind : VC_REF_KINDS;
+    for (int k = 0; k < kinds; ++k)
+      if (vc_proc_ref(procs[i], k) == ref) return true;
+  }
+  return false;
+}
+
+// The uidinfo references held by distinct ucreds among the processes.
+int ucred_holders_of(proc_core* const* procs, int n, const uidinfo* uip) {
+  int count = 0;
+  for (int i = 0; i < n; ++i) {
+    const ucred* cr = procs[i]->p_ucred;
+    if (cr == nullptr || cr->cr_ruidinfo != uip) continue;
+    bool dup = false;
+    for (int j = 0; j < i && !dup; ++j) dup = procs[j]->p_ucred == cr;
+    if (!dup) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+extern "C" {
+
+void vc_report_init(vc_report* r) {
+  r->violations = 0;
+  r->first = nullptr;
+  r->object = nullptr;
+  r->expected = 0;
+  r->actual = 0;
+}
+
+int vc_check_proccount(const proccount* pc, int nproc, vc_report* r) {
+  int found = 0;
+  if (pc->maxproc < 0) {
+    note(r, "maxproc is negative", pc, 0, pc->maxproc);
+    ++found;
+  }
+  if (pc->nprocs < 0 || pc->nprocs > pc->maxproc) {
+    note(r, "nprocs outside 0..maxproc", pc, pc->maxproc, pc->nprocs);
+    ++found;
+  }
+  if (pc->nprocs != nproc) {
+    note(r, "nprocs is not the number of processes", pc, nproc, pc->nprocs);
+    ++found;
+  }
+  return found;
+}
+
+int vc_check_refcount(const refcount* rc, int holders, vc_report* r) {
+  int found = 0;
+  if (rc->rc_count < 0 || rc->rc_count > REFCOUNT_MAX) {
+    note(r, "reference count out of range", rc, holders, rc->rc_count);
+    ++found;
+  }
+  if (rc->rc_count != holders) {
+    note(r, "reference count is not the number of holders", rc, holders, rc->rc_count);
+    ++found;
+  }
+  return found;
+}
+
+int vc_check_tids(const lwp_tids* pt, vc_report* r) {
+  int found = 0;
+  if (pt->p_lasttid < -1 || pt->p_lasttid > LWP_TID_MAX) {
+    note(r, "p_lasttid out of range", pt, -1, pt->p_lasttid);
+    ++found;
+  }
+  const char* why = nullptr;
+  if (!tidtree::validate(pt->p_lwps, &why)) {
+    note(r, why, pt, 0, 1);
+    return found + 1;  // a broken tree cannot be counted
+  }
+  long live = static_cast<long>(tidtree::size(pt->p_lwps));
+  if (live != pt->p_nthreads) {
+    note(r, "p_nthreads is not the number of live TIDs", pt, live, pt->p_nthreads);
+    ++found;
+  }
+  // The rule hands out TIDs in increasing order until it wraps; before the
+  // first wrap every live TID is at most p_lasttid, and -1 means none yet.
+  if (pt->p_lasttid == -1 && live != 0) {
+    note(r, "live TIDs before the first one was handed out", pt, 0, live);
+    ++found;
+  }
+  return found;
+}
+
+int vc_check_procs(const proccount* pc, proc_core* const* procs, int n,
+                   const vc_outside_ref* outside, int noutside, vc_report* r) {
+  int found = vc_check_proccount(pc, n, r);
+  for (int i = 0; i < n; ++i) {
+    for (int k = 0; k < VC_REF_KINDS; ++k) {
+      const refcount* ref = vc_proc_ref(procs[i], k);
+      if (ref == nullptr || seen_before(procs, i, k, ref)) continue;
+      int holders = vc_count_holders(procs, n, k, ref) + outside_holders(outside, noutside, ref);
+      if (k == VC_REF_UIDINFO) {
+        const uidinfo* uip = procs[i]->p_uidinfo;
+        holders += ucred_holders_of(procs, n, uip);
+        int charged = vc_count_holders(procs, n, k, ref);
+        if (uip->ui_proccnt != charged) {
+          note(r, "ui_proccnt is not the number of processes charged", uip, charged,
+               uip->ui_proccnt);
+          ++found;
+        }
+      }
+      found += vc_check_refcount(ref, holders, r);
+    }
+    found += vc_check_tids(&procs[i]->p_tids, r);
+  }
+  return found;
+}
+
+}  // extern "C"

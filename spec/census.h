@@ -1,0 +1,75 @@
+/*
+ * ACSL logic for "each count equals its holders" (kernel/verified/census.h).
+ *
+ * The holders of a counted object, among a table of processes, are the
+ * processes whose pointer of the given kind designates it. A count is right
+ * when it equals those holders plus the holders outside the table (threads'
+ * credentials, a ucred's reference to its uidinfo, and so on), which the
+ * caller of the checker supplies.
+ */
+#ifndef TINE_SPEC_CENSUS_H
+#define TINE_SPEC_CENSUS_H
+
+#include "kernel/verified/vc_types.h"
+
+/* Kinds of reference a process holds (struct proc_core's pointers). */
+#define VC_REF_UCRED 0
+#define VC_REF_UIDINFO 1
+#define VC_REF_SIGACTS 2
+#define VC_REF_FD 3
+#define VC_REF_FDTOL 4
+#define VC_REF_VMSPACE 5
+#define VC_REF_LIMIT 6
+#define VC_REF_PGRP 7
+#define VC_REF_ARGS 8
+#define VC_REF_KINDS 9
+
+/*@
+  // The count that p's reference of the given kind designates, or null when
+  // p holds no such reference.
+  logic struct refcount *proc_ref{L}(struct proc_core *p, integer kind) =
+    kind == VC_REF_UCRED ?
+      (p->p_ucred == \null ? \null : &p->p_ucred->cr_ref) :
+    kind == VC_REF_UIDINFO ?
+      (p->p_uidinfo == \null ? \null : &p->p_uidinfo->ui_ref) :
+    kind == VC_REF_SIGACTS ?
+      (p->p_sigacts == \null ? \null : &p->p_sigacts->ps_ref) :
+    kind == VC_REF_FD ?
+      (p->p_fd == \null ? \null : &p->p_fd->fd_ref) :
+    kind == VC_REF_FDTOL ?
+      (p->p_fdtol == \null ? \null : &p->p_fdtol->fdl_ref) :
+    kind == VC_REF_VMSPACE ?
+      (p->p_vmspace == \null ? \null : &p->p_vmspace->vm_ref) :
+    kind == VC_REF_LIMIT ?
+      (p->p_limit == \null ? \null : &p->p_limit->pl_ref) :
+    kind == VC_REF_PGRP ?
+      (p->p_pgrp == \null ? \null : &p->p_pgrp->pg_ref) :
+    kind == VC_REF_ARGS ?
+      (p->p_args == \null ? \null : &p->p_args->ar_ref) :
+    \null;
+
+  // How many of procs[0 .. n-1] hold r by a reference of the given kind.
+  logic integer holders{L}(struct proc_core **procs, integer n, integer kind,
+                           struct refcount *r) =
+    n <= 0 ? 0
+           : holders(procs, n - 1, kind, r) +
+             (proc_ref(procs[n - 1], kind) == r ? 1 : 0);
+
+  // A table of n processes, each readable.
+  predicate proc_table_ok{L}(struct proc_core **procs, integer n) =
+    0 <= n && \valid_read(procs + (0 .. n - 1)) &&
+    \forall integer i; 0 <= i < n ==> \valid_read(procs[i]);
+
+  // "Each count equals its holders": r's count is its holders in the table
+  // plus `outside` holders elsewhere.
+  predicate count_matches{L}(struct proc_core **procs, integer n, integer kind,
+                             struct refcount *r, integer outside) =
+    r->rc_count == holders(procs, n, kind, r) + outside;
+
+  // The processes charged to uip: those whose p_uidinfo is uip.
+  predicate proccnt_matches{L}(struct proc_core **procs, integer n,
+                               struct uidinfo *uip) =
+    uip->ui_proccnt == holders(procs, n, VC_REF_UIDINFO, &uip->ui_ref);
+*/
+
+#endif

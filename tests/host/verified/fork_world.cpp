@@ -1,0 +1,382 @@
+#include "tests/host/verified/fork_world.h"
+
+#include <gtest/gtest.h>
+
+#include "kernel/verified/fork.h"
+#include "kernel/verified/fork_hooks.h"
+#include "kernel/verified/nprocs.h"
+#include "kernel/verified/objects.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/verified/tid.h"
+#include "kernel/verified/uidinfo.h"
+
+namespace vctest {
+namespace {
+World* g_world = nullptr;
+}
+
+const char* hook_name(Hook h) {
+  switch (h) {
+    case kSigactsCopy: return "fork_sigacts_copy";
+    case kFdInit: return "fork_fd_init";
+    case kFdCopy: return "fork_fd_copy";
+    case kFdtolAlloc: return "fork_fdtol_alloc";
+    case kVmspaceCopy: return "fork_vmspace_copy";
+    case kLwpAlloc: return "fork_lwp_alloc";
+    default: return "?";
+  }
+}
+
+World::World(int maxproc) {
+  EXPECT_EQ(g_world, nullptr) << "one World at a time";
+  g_world = this;
+  nprocs_init(&pc, maxproc, 0);
+}
+
+World::~World() {
+  while (!procs.empty()) exit(procs.back());
+  for (auto& [uid, uip] : uidinfos_) {
+    (void)uid;
+    objects_.erase(uip);
+    delete uip;
+  }
+  for (const void* o : objects_) ADD_FAILURE() << "object leaked: " << o;
+  g_world = nullptr;
+}
+
+World* World::current() { return g_world; }
+
+bool World::take_fault(Hook h) {
+  hook_log.push_back(h);
+  ++calls_[h];
+  return fail_at_[h] != 0 && calls_[h] == fail_at_[h];
+}
+
+void World::clear_faults() {
+  for (int& f : fail_at_) f = 0;
+}
+
+uidinfo* World::get_uidinfo(vc_uid_t uid) {
+  auto it = uidinfos_.find(uid);
+  if (it != uidinfos_.end()) return uihold(it->second);
+  uidinfo* uip = make<uidinfo>();
+  uip->ui_uid = uid;
+  refcount_init(&uip->ui_ref, 1);
+  uidinfos_[uid] = uip;
+  return uip;
+}
+
+void World::put_uidinfo(uidinfo* uip) {
+  if (uidrop(uip)) {
+    EXPECT_EQ(uip->ui_proccnt, 0) << "uidinfo freed while processes are charged to it";
+    uidinfos_.erase(uip->ui_uid);
+    destroy(uip);
+  }
+}
+
+ucred* World::new_ucred(vc_uid_t uid) {
+  ucred* cr = make<ucred>();
+  cr->cr_uid = cr->cr_ruid = uid;
+  cr->cr_ruidinfo = get_uidinfo(uid);
+  refcount_init(&cr->cr_ref, 1);
+  return cr;
+}
+
+void World::put_ucred(ucred* cr) {
+  if (crfree(cr)) {
+    put_uidinfo(cr->cr_ruidinfo);
+    destroy(cr);
+  }
+}
+
+plimit* World::new_plimit(unsigned long long nproc_limit) {
+  plimit* lim = make<plimit>();
+  for (auto& rl : lim->pl_rlimit) rl.rlim_cur = rl.rlim_max = ~0ull;
+  lim->pl_rlimit[VC_RLIMIT_NPROC].rlim_cur = nproc_limit;
+  refcount_init(&lim->pl_ref, 1);
+  return lim;
+}
+
+pgrp* World::new_pgrp() {
+  pgrp* pg = make<pgrp>();
+  refcount_init(&pg->pg_ref, 1);
+  return pg;
+}
+
+pargs* World::new_pargs() {
+  pargs* pa = make<pargs>();
+  refcount_init(&pa->ar_ref, 1);
+  return pa;
+}
+
+proc_core* World::spawn(vc_uid_t uid, unsigned long long nproc_limit, bool with_args) {
+  ucred* cr = new_ucred(uid);
+  EXPECT_EQ(nprocs_reserve(&pc, 0), VC_OK) << "spawn: process table full";
+  EXPECT_EQ(chgproccnt(cr->cr_ruidinfo, 1, 0), 1);
+  proc_core* p = make<proc_core>();
+  p->p_ucred = cr;
+  p->p_uidinfo = uihold(cr->cr_ruidinfo);
+  p->p_sigacts = make<sigacts>();
+  refcount_init(&p->p_sigacts->ps_ref, 1);
+  p->p_fd = make<filedesc>();
+  refcount_init(&p->p_fd->fd_ref, 1);
+  p->p_vmspace = make<vmspace>();
+  refcount_init(&p->p_vmspace->vm_ref, 1);
+  p->p_limit = new_plimit(nproc_limit);
+  p->p_pgrp = new_pgrp();
+  p->p_args = with_args ? new_pargs() : nullptr;
+  p->p_leader = p;
+  lwp_tids_init(&p->p_tids);
+  TestLwp* lwp = make<TestLwp>();
+  lwp->proc = p;
+  EXPECT_EQ(lwp_tid_alloc_locked(&p->p_tids, &lwp->node), 0);
+  lwps[p].push_back(lwp);
+  procs.push_back(p);
+  return p;
+}
+
+int World::fork(proc_core* parent, unsigned int flags, proc_core** child) {
+  proc_core* p2 = make<proc_core>();
+  lwp_tids_init(&p2->p_tids);
+  bool shares_fd = (flags & (VC_RFFDG | VC_RFCFDG)) == 0;
+  if (shares_fd && parent->p_fdtol == nullptr) {
+    parent->p_fdtol = make<fdtol>();  // the parent's leader record, made lazily
+    refcount_init(&parent->p_fdtol->fdl_ref, 1);
+  }
+  fork_args fa{};
+  fa.fa_pc = &pc;
+  fa.fa_p1 = parent;
+  fa.fa_cred = parent->p_ucred;
+  fa.fa_lwp1 = lwps[parent].empty() ? nullptr : lwps[parent].front();
+  fa.fa_p2 = p2;
+  fa.fa_flags = flags;
+  int error = fork1(&fa);
+  if (error != VC_OK) {
+    EXPECT_EQ(p2->p_ucred, nullptr);
+    EXPECT_EQ(p2->p_sigacts, nullptr);
+    EXPECT_EQ(p2->p_tids.p_nthreads, 0);
+    destroy(p2);
+    if (child != nullptr) *child = nullptr;
+    return error;
+  }
+  // The LWP fork_lwp_alloc made is the child's TID 0.
+  tidnode* n = tidset_lookup(&p2->p_tids.p_lwps, 0);
+  EXPECT_NE(n, nullptr);
+  TestLwp* lwp = reinterpret_cast<TestLwp*>(n);
+  lwp->proc = p2;
+  lwps[p2].push_back(lwp);
+  procs.push_back(p2);
+  // start_forked_proc: the parent may be swapped again.
+  (void)proc_rele(parent);
+  if (child != nullptr) *child = p2;
+  return VC_OK;
+}
+
+int World::unshare(proc_core* p, unsigned int flags) {
+  fork_args fa{};
+  fa.fa_pc = &pc;
+  fa.fa_p1 = p;
+  fa.fa_cred = p->p_ucred;
+  fa.fa_flags = flags;
+  return rfork_unshare(&fa);
+}
+
+int World::lwp_create(proc_core* p, int* tid) {
+  TestLwp* lwp = make<TestLwp>();
+  lwp->proc = p;
+  int t = lwp_tid_alloc_locked(&p->p_tids, &lwp->node);
+  if (t < 0) {
+    destroy(lwp);
+    return VC_EAGAIN;
+  }
+  lwps[p].push_back(lwp);
+  if (tid != nullptr) *tid = t;
+  return VC_OK;
+}
+
+void World::lwp_exit(proc_core* p, int tid) {
+  tidnode* n = lwp_tid_remove_locked(&p->p_tids, tid);
+  auto& v = lwps[p];
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (&v[i]->node == n) {
+      destroy(v[i]);
+      v.erase(v.begin() + static_cast<long>(i));
+      return;
+    }
+  }
+  ADD_FAILURE() << "removed TID " << tid << " was not an LWP of the process";
+}
+
+void World::exit(proc_core* p) {
+  while (!lwps[p].empty()) lwp_exit(p, lwps[p].back()->node.tid);
+  lwps.erase(p);
+  EXPECT_EQ(p->p_tids.p_nthreads, 0);
+  EXPECT_EQ(p->p_lock.rc_count, 0) << "exit with a PHOLD outstanding";
+  // The slots, then every reference.
+  EXPECT_EQ(chgproccnt(p->p_uidinfo, -1, 0), 1);
+  nprocs_release(&pc);
+  put_ucred(p->p_ucred);
+  put_uidinfo(p->p_uidinfo);
+  if (sigacts_drop(p->p_sigacts)) destroy(p->p_sigacts);
+  if (fddrop(p->p_fd)) destroy(p->p_fd);
+  if (p->p_fdtol != nullptr && fdtol_drop(p->p_fdtol)) destroy(p->p_fdtol);
+  if (vmspace_drop(p->p_vmspace)) destroy(p->p_vmspace);
+  if (plimit_drop(p->p_limit)) destroy(p->p_limit);
+  if (pgrel(p->p_pgrp)) destroy(p->p_pgrp);
+  if (p->p_args != nullptr && pargs_drop(p->p_args)) destroy(p->p_args);
+  for (size_t i = 0; i < procs.size(); ++i) {
+    if (procs[i] == p) {
+      procs.erase(procs.begin() + static_cast<long>(i));
+      break;
+    }
+  }
+  destroy(p);
+}
+
+int World::check(vc_report* r) {
+  vc_report_init(r);
+  return vc_check_procs(&pc, procs.data(), static_cast<int>(procs.size()), nullptr, 0, r);
+}
+
+std::string World::check_message() {
+  vc_report r;
+  if (check(&r) == 0) return "";
+  return std::string(r.first) + " (expected " + std::to_string(r.expected) + ", found " +
+         std::to_string(r.actual) + ")";
+}
+
+}  // namespace vctest
+
+// ---- The C++ steps of fork, as the world implements them -------------------
+// Each checks what its contract in fork_hooks.h requires of the caller and
+// delivers what it ensures.
+
+using vctest::World;
+
+extern "C" {
+
+void fork_pgrp_lock(struct pgrp* pg) {
+  EXPECT_NE(pg, nullptr);
+  World* w = World::current();
+  ++w->pgrp_locked;
+  ++w->pgrp_lock_calls;
+}
+
+void fork_pgrp_unlock(struct pgrp* pg) {
+  EXPECT_NE(pg, nullptr);
+  World* w = World::current();
+  EXPECT_GT(w->pgrp_locked, 0) << "unlock without lock";
+  --w->pgrp_locked;
+}
+
+int fork_signal_pending(const struct fork_args* fa) {
+  EXPECT_NE(fa, nullptr);
+  return World::current()->signal_pending ? 1 : 0;
+}
+
+struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
+  World* w = World::current();
+  EXPECT_EQ(fa->fa_flags & VC_RFSIGSHARE, 0u);
+  if (w->take_fault(vctest::kSigactsCopy)) return nullptr;
+  sigacts* ps = w->make<sigacts>();
+  refcount_init(&ps->ps_ref, 1);
+  return ps;
+}
+
+struct filedesc* fork_fd_init(const struct fork_args* fa) {
+  World* w = World::current();
+  EXPECT_NE(fa->fa_flags & VC_RFCFDG, 0u);
+  if (w->take_fault(vctest::kFdInit)) return nullptr;
+  filedesc* fdp = w->make<filedesc>();
+  refcount_init(&fdp->fd_ref, 1);
+  return fdp;
+}
+
+struct filedesc* fork_fd_copy(const struct fork_args* fa) {
+  World* w = World::current();
+  EXPECT_NE(fa->fa_flags & VC_RFFDG, 0u);
+  if (w->take_fault(vctest::kFdCopy)) return nullptr;
+  filedesc* fdp = w->make<filedesc>();
+  refcount_init(&fdp->fd_ref, 1);
+  return fdp;
+}
+
+struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
+  World* w = World::current();
+  EXPECT_EQ(fa->fa_flags & (VC_RFFDG | VC_RFCFDG | VC_RFTHREAD), 0u);
+  EXPECT_NE(fa->fa_p1->p_fdtol, nullptr);
+  if (w->take_fault(vctest::kFdtolAlloc)) return nullptr;
+  fdtol* t = w->make<fdtol>();
+  refcount_init(&t->fdl_ref, 1);
+  return t;
+}
+
+struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
+  World* w = World::current();
+  EXPECT_EQ(fa->fa_flags & VC_RFMEM, 0u);
+  if (w->take_fault(vctest::kVmspaceCopy)) return nullptr;
+  vmspace* vm = w->make<vmspace>();
+  refcount_init(&vm->vm_ref, 1);
+  return vm;
+}
+
+struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
+  World* w = World::current();
+  EXPECT_NE(fa, nullptr);
+  if (w->take_fault(vctest::kLwpAlloc)) return nullptr;
+  vctest::TestLwp* lwp = w->make<vctest::TestLwp>();
+  return &lwp->node;
+}
+
+void fork_sigacts_discard(struct sigacts* ps) {
+  World* w = World::current();
+  EXPECT_TRUE(w->is_live(ps));
+  EXPECT_EQ(ps->ps_ref.rc_count, 1) << "discarding a sigacts someone else holds";
+  ++w->discards;
+  w->destroy(ps);
+}
+
+void fork_fd_discard(struct filedesc* fdp) {
+  World* w = World::current();
+  EXPECT_TRUE(w->is_live(fdp));
+  EXPECT_EQ(fdp->fd_ref.rc_count, 1) << "discarding a filedesc someone else holds";
+  ++w->discards;
+  w->destroy(fdp);
+}
+
+void fork_fdtol_discard(struct fdtol* t) {
+  World* w = World::current();
+  EXPECT_TRUE(w->is_live(t));
+  EXPECT_EQ(t->fdl_ref.rc_count, 1) << "discarding an fdtol someone else holds";
+  ++w->discards;
+  w->destroy(t);
+}
+
+void fork_vmspace_discard(struct vmspace* vm) {
+  World* w = World::current();
+  EXPECT_TRUE(w->is_live(vm));
+  EXPECT_EQ(vm->vm_ref.rc_count, 1) << "discarding a vmspace someone else holds";
+  ++w->discards;
+  w->destroy(vm);
+}
+
+void filedesc_destroy(struct filedesc* fdp) {
+  World* w = World::current();
+  EXPECT_EQ(fdp->fd_ref.rc_count, 0);
+  ++w->destroys;
+  w->destroy(fdp);
+}
+
+void vmspace_destroy(struct vmspace* vm) {
+  World* w = World::current();
+  EXPECT_EQ(vm->vm_ref.rc_count, 0);
+  ++w->destroys;
+  w->destroy(vm);
+}
+
+void vmspace_activate(const struct proc_core* p) {
+  EXPECT_NE(p, nullptr);
+  ++World::current()->activations;
+}
+
+}  // extern "C"

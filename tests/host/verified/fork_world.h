@@ -1,0 +1,120 @@
+// A small world of processes for the verified core's host tests.
+//
+// It plays the part of the (future) process subsystem: it allocates and frees
+// the counted objects, implements the C++ steps of fork (fork_hooks.h) with
+// fault injection, checks each step's contract as it is called, and runs exit.
+// One World is current at a time; the hooks find it through World::current().
+#pragma once
+
+#include <stdint.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kernel/verified/check.h"
+#include "kernel/verified/tidset.h"
+#include "kernel/verified/vc_types.h"
+
+namespace vctest {
+
+enum Hook {
+  kSigactsCopy,
+  kFdInit,
+  kFdCopy,
+  kFdtolAlloc,
+  kVmspaceCopy,
+  kLwpAlloc,
+  kHookCount,
+};
+
+const char* hook_name(Hook h);
+
+struct TestLwp {
+  tidnode node;  // first member: the node's address is the LWP's
+  proc_core* proc = nullptr;
+};
+
+class World {
+ public:
+  explicit World(int maxproc = 64);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  static World* current();
+
+  // Objects, each with one reference for the caller (which gives it to a
+  // process or drops it with the matching put_*).
+  uidinfo* get_uidinfo(vc_uid_t uid);  // the uid's record, held once more
+  ucred* new_ucred(vc_uid_t uid);
+  plimit* new_plimit(unsigned long long nproc_limit);
+  pgrp* new_pgrp();
+  pargs* new_pargs();
+
+  // Process 1 of a user: fresh objects, one LWP, slot counted.
+  proc_core* spawn(vc_uid_t uid, unsigned long long nproc_limit = 0, bool with_args = true);
+
+  // fork1 as the process subsystem will call it: blank child storage, the
+  // parent's leader record if the descriptor table will be shared, then
+  // start_forked_proc's proc_rele; the storage is freed on failure.
+  int fork(proc_core* parent, unsigned int flags, proc_core** child = nullptr);
+  // rfork without RFPROC.
+  int unshare(proc_core* p, unsigned int flags);
+  // A new LWP in p (lwp_create) and its exit.
+  int lwp_create(proc_core* p, int* tid);
+  void lwp_exit(proc_core* p, int tid);
+  // Exit and reap: every count p holds is given back, objects freed at zero.
+  void exit(proc_core* p);
+
+  // The runtime checker over every live process.
+  int check(vc_report* r);
+  std::string check_message();
+
+  // Fault injection: the nth call (1 = next) of hook h from now fails.
+  void fail_nth(Hook h, int nth) { fail_at_[h] = calls_[h] + nth; }
+  void clear_faults();
+  int calls(Hook h) const { return calls_[h]; }
+  std::vector<Hook> hook_log;  // hooks called, in order
+
+  // The other C++ steps.
+  bool signal_pending = false;
+  int pgrp_locked = 0;       // fork_pgrp_lock minus fork_pgrp_unlock
+  int pgrp_lock_calls = 0;
+  int activations = 0;       // vmspace_activate calls
+  int discards = 0;          // fork_*_discard calls
+  int destroys = 0;          // filedesc_destroy / vmspace_destroy calls
+
+  // Live objects made by the world (leak check).
+  size_t live_objects() const { return objects_.size(); }
+  bool is_live(const void* o) const { return objects_.count(o) != 0; }
+
+  proccount pc{};
+  std::vector<proc_core*> procs;
+  std::map<proc_core*, std::vector<TestLwp*>> lwps;
+
+  // Used by the hooks.
+  bool take_fault(Hook h);
+  template <typename T>
+  T* make() {
+    T* o = new T{};
+    objects_.insert(o);
+    return o;
+  }
+  template <typename T>
+  void destroy(T* o) {
+    objects_.erase(o);
+    delete o;
+  }
+  void put_ucred(ucred* cr);  // drop a reference, freeing at zero
+
+ private:
+  void put_uidinfo(uidinfo* uip);
+  std::set<const void*> objects_;
+  std::map<vc_uid_t, uidinfo*> uidinfos_;
+  int calls_[kHookCount] = {};
+  int fail_at_[kHookCount] = {};
+};
+
+}  // namespace vctest
