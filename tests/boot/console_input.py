@@ -4,7 +4,6 @@ prompt; bytes typed on the serial line arrive through the PL011 receive
 interrupt, commands run, 'reset' restarts the machine through the PM watchdog
 (the banner comes again), and 'poweroff' ends QEMU with status 0."""
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -12,21 +11,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from _serial import wait_for  # noqa: E402
 
 
-def wait_for(proc, buf, text, timeout):
-    end = time.monotonic() + timeout
-    while text not in buf[0]:
-        left = end - time.monotonic()
-        if left <= 0:
-            return False
-        r, _, _ = select.select([proc.stdout], [], [], left)
-        if r:
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            if not chunk:
-                return text in buf[0]
-            buf[0] += chunk.decode("utf-8", "replace")
-    return True
 
 
 def main():

@@ -4,7 +4,6 @@
 exit status, `forkbench` and `stress` run, an unknown command is refused, and
 `exit` ends init so the kernel powers off with status 0."""
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -12,21 +11,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from _serial import wait_for  # noqa: E402
 
 
-def wait_for(proc, buf, text, timeout):
-    end = time.monotonic() + timeout
-    while text not in buf[0]:
-        left = end - time.monotonic()
-        if left <= 0:
-            return False
-        r, _, _ = select.select([proc.stdout], [], [], left)
-        if r:
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            if not chunk:
-                return text in buf[0]
-            buf[0] += chunk.decode("utf-8", "replace")
-    return True
 
 
 def send(proc, text, slow=False):
