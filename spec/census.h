@@ -29,24 +29,24 @@
   // p holds no such reference.
   logic struct refcount *proc_ref{L}(struct proc_core *p, integer kind) =
     kind == VC_REF_UCRED ?
-      (p->p_ucred == \null ? \null : &p->p_ucred->cr_ref) :
+      (p->p_ucred == \null ? (struct refcount *)\null : &p->p_ucred->cr_ref) :
     kind == VC_REF_UIDINFO ?
-      (p->p_uidinfo == \null ? \null : &p->p_uidinfo->ui_ref) :
+      (p->p_uidinfo == \null ? (struct refcount *)\null : &p->p_uidinfo->ui_ref) :
     kind == VC_REF_SIGACTS ?
-      (p->p_sigacts == \null ? \null : &p->p_sigacts->ps_ref) :
+      (p->p_sigacts == \null ? (struct refcount *)\null : &p->p_sigacts->ps_ref) :
     kind == VC_REF_FD ?
-      (p->p_fd == \null ? \null : &p->p_fd->fd_ref) :
+      (p->p_fd == \null ? (struct refcount *)\null : &p->p_fd->fd_ref) :
     kind == VC_REF_FDTOL ?
-      (p->p_fdtol == \null ? \null : &p->p_fdtol->fdl_ref) :
+      (p->p_fdtol == \null ? (struct refcount *)\null : &p->p_fdtol->fdl_ref) :
     kind == VC_REF_VMSPACE ?
-      (p->p_vmspace == \null ? \null : &p->p_vmspace->vm_ref) :
+      (p->p_vmspace == \null ? (struct refcount *)\null : &p->p_vmspace->vm_ref) :
     kind == VC_REF_LIMIT ?
-      (p->p_limit == \null ? \null : &p->p_limit->pl_ref) :
+      (p->p_limit == \null ? (struct refcount *)\null : &p->p_limit->pl_ref) :
     kind == VC_REF_PGRP ?
-      (p->p_pgrp == \null ? \null : &p->p_pgrp->pg_ref) :
+      (p->p_pgrp == \null ? (struct refcount *)\null : &p->p_pgrp->pg_ref) :
     kind == VC_REF_ARGS ?
-      (p->p_args == \null ? \null : &p->p_args->ar_ref) :
-    \null;
+      (p->p_args == \null ? (struct refcount *)\null : &p->p_args->ar_ref) :
+    (struct refcount *)\null;
 
   // How many of procs[0 .. n-1] hold r by a reference of the given kind.
   logic integer holders{L}(struct proc_core **procs, integer n, integer kind,

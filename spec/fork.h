@@ -51,29 +51,28 @@
  * more holder. p_fdtol and p_args may be null; a process always has a
  * process group. */
 #define FORK_OBJS_OK(fa) \
-  (\valid_read(fa) && proccount_ok((fa)->fa_pc) && \
+  (\valid_read(fa) && PROCCOUNT_OK((fa)->fa_pc) && \
    \valid((fa)->fa_p1) && \
    0 <= (fa)->fa_p1->p_lock.rc_count < REFCOUNT_MAX && \
-   tids_ok(&(fa)->fa_p1->p_tids) && \
-   \valid((fa)->fa_cred) && refcount_holdable(&(fa)->fa_cred->cr_ref) && \
+   \valid((fa)->fa_cred) && REFCOUNT_HOLDABLE(&(fa)->fa_cred->cr_ref) && \
    \valid((fa)->fa_cred->cr_ruidinfo) && \
-   uidinfo_ok((fa)->fa_cred->cr_ruidinfo) && \
-   refcount_holdable(&(fa)->fa_cred->cr_ruidinfo->ui_ref) && \
+   UIDINFO_OK((fa)->fa_cred->cr_ruidinfo) && \
+   REFCOUNT_HOLDABLE(&(fa)->fa_cred->cr_ruidinfo->ui_ref) && \
    \valid((fa)->fa_p1->p_sigacts) && \
-   refcount_holdable(&(fa)->fa_p1->p_sigacts->ps_ref) && \
-   \valid((fa)->fa_p1->p_fd) && refcount_holdable(&(fa)->fa_p1->p_fd->fd_ref) && \
+   REFCOUNT_HOLDABLE(&(fa)->fa_p1->p_sigacts->ps_ref) && \
+   \valid((fa)->fa_p1->p_fd) && REFCOUNT_HOLDABLE(&(fa)->fa_p1->p_fd->fd_ref) && \
    ((fa)->fa_p1->p_fdtol != \null ==> \
       \valid((fa)->fa_p1->p_fdtol) && \
-      refcount_holdable(&(fa)->fa_p1->p_fdtol->fdl_ref)) && \
+      REFCOUNT_HOLDABLE(&(fa)->fa_p1->p_fdtol->fdl_ref)) && \
    \valid((fa)->fa_p1->p_vmspace) && \
-   refcount_holdable(&(fa)->fa_p1->p_vmspace->vm_ref) && \
+   REFCOUNT_HOLDABLE(&(fa)->fa_p1->p_vmspace->vm_ref) && \
    \valid((fa)->fa_p1->p_limit) && \
-   refcount_holdable(&(fa)->fa_p1->p_limit->pl_ref) && \
+   REFCOUNT_HOLDABLE(&(fa)->fa_p1->p_limit->pl_ref) && \
    \valid((fa)->fa_p1->p_pgrp) && \
-   refcount_holdable(&(fa)->fa_p1->p_pgrp->pg_ref) && \
+   REFCOUNT_HOLDABLE(&(fa)->fa_p1->p_pgrp->pg_ref) && \
    ((fa)->fa_p1->p_args != \null ==> \
       \valid((fa)->fa_p1->p_args) && \
-      refcount_holdable(&(fa)->fa_p1->p_args->ar_ref)))
+      REFCOUNT_HOLDABLE(&(fa)->fa_p1->p_args->ar_ref)))
 
 /* The objects of FORK_OBJS_OK are distinct allocations. */
 #define FORK_DISTINCT(fa) \
@@ -165,7 +164,7 @@
    (p)->p_sigacts == \null && (p)->p_fd == \null && (p)->p_fdtol == \null && \
    (p)->p_vmspace == \null && (p)->p_limit == \null && (p)->p_pgrp == \null && \
    (p)->p_args == \null && (p)->p_leader == \null && \
-   tids_blank(&(p)->p_tids))
+   TIDS_BLANK(&(p)->p_tids))
 
 /*@
   predicate proc_blank{L}(struct proc_core *p) = PROC_BLANK(p);
@@ -174,7 +173,7 @@
   predicate fork_first_lwp{L}(struct lwp_tids *pt) =
     pt->p_lasttid == 0 && pt->p_nthreads == 1 &&
     tid_in_use(&pt->p_lwps, 0) && tidset_card(&pt->p_lwps) == 1 &&
-    tids_ok(pt);
+    TIDS_OK(pt);
 
   // Everything fork1 may assume on entry. A shared descriptor table needs the
   // parent's leader record (the caller creates it first, as the seed does).

@@ -10,9 +10,11 @@
 
 #include "kernel/verified/vc_types.h"
 
+#define PROCCOUNT_OK(pc) \
+  (\valid(pc) && 0 <= (pc)->maxproc && 0 <= (pc)->nprocs <= (pc)->maxproc)
+
 /*@
-  predicate proccount_ok{L}(struct proccount *pc) =
-    \valid(pc) && 0 <= pc->maxproc && 0 <= pc->nprocs <= pc->maxproc;
+  predicate proccount_ok{L}(struct proccount *pc) = PROCCOUNT_OK(pc);
 
   // The number of slots a user may fill: all of them for root, all but the
   // reserve for everyone else.

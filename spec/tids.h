@@ -29,10 +29,24 @@
   }
 
   predicate tid_valid(integer t) = 0 <= t <= LWP_TID_MAX;
+*/
+
+/* Macro forms of the predicates below, for contracts (see spec/refcount.h). */
+#define TIDSET_EMPTY(s) \
+  (tidset_card(s) == 0 && \forall integer t; !tid_in_use((s), t))
+#define TIDS_OK(pt) \
+  (\valid(pt) && -1 <= (pt)->p_lasttid <= LWP_TID_MAX && 0 <= (pt)->p_nthreads && \
+   tidset_card(&(pt)->p_lwps) == (pt)->p_nthreads && \
+   (\forall integer t; tid_in_use(&(pt)->p_lwps, t) ==> tid_valid(t)))
+#define TIDS_BLANK(pt) \
+  (\valid(pt) && (pt)->p_lasttid == -1 && (pt)->p_nthreads == 0 && \
+   TIDSET_EMPTY(&(pt)->p_lwps))
+
+/*@
+
 
   // s has no members.
-  predicate tidset_empty{L}(struct tidset *s) =
-    tidset_card(s) == 0 && \forall integer t; !tid_in_use(s, t);
+  predicate tidset_empty{L}(struct tidset *s) = TIDSET_EMPTY(s);
 
   // s at label A and at label B hold the same TIDs.
   predicate tidset_same{A, B}(struct tidset *s) =
@@ -53,17 +67,10 @@
 
   // "TIDs of a process's live LWPs are distinct and their number is
   // p_nthreads": distinct because they form a set, counted by p_nthreads.
-  predicate tids_ok{L}(struct lwp_tids *pt) =
-    \valid(pt) &&
-    -1 <= pt->p_lasttid <= LWP_TID_MAX &&
-    0 <= pt->p_nthreads &&
-    tidset_card(&pt->p_lwps) == pt->p_nthreads &&
-    \forall integer t; tid_in_use(&pt->p_lwps, t) ==> tid_valid(t);
+  predicate tids_ok{L}(struct lwp_tids *pt) = TIDS_OK(pt);
 
   // A process with no LWP yet: the first TID will be 0.
-  predicate tids_blank{L}(struct lwp_tids *pt) =
-    \valid(pt) && pt->p_lasttid == -1 && pt->p_nthreads == 0 &&
-    tidset_empty(&pt->p_lwps);
+  predicate tids_blank{L}(struct lwp_tids *pt) = TIDS_BLANK(pt);
 
   // The candidates the rule can ever produce after `last`: 0 only before the
   // first TID, then 1..LWP_TID_MAX.

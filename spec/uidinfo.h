@@ -11,9 +11,11 @@
 #include "kernel/verified/vc_types.h"
 #include "spec/refcount.h"
 
+#define UIDINFO_OK(uip) \
+  (\valid(uip) && 0 <= (uip)->ui_proccnt && REFCOUNT_LIVE(&(uip)->ui_ref))
+
 /*@
-  predicate uidinfo_ok{L}(struct uidinfo *uip) =
-    \valid(uip) && 0 <= uip->ui_proccnt && refcount_live(&uip->ui_ref);
+  predicate uidinfo_ok{L}(struct uidinfo *uip) = UIDINFO_OK(uip);
 
   // A positive change of diff fits under max (0 = unlimited) and in an int.
   predicate proccnt_fits{L}(struct uidinfo *uip, integer diff, integer max) =

@@ -1,122 +1,332 @@
 #!/usr/bin/env python3
-"""The proof gate: Frama-C WP over the verified core (proofs/proved_files.txt).
+"""The proof gate: Frama-C WP over the verified core.
 
-  prove.py [--jobs N] [--timeout S]
+  python3 tools/prove.py [--jobs N] [--timeout S] [--no-cache] [--fresh]
+                         [--cache-dir DIR] [--functions F,G] [--verbose]
 
-Runs WP with -wp-rte (no overflow, no invalid access, no undefined shift) and
--wp-smoke-tests (no contract is vacuous) with the provers Debian has (Z3 and
-CVC4 through Why3; Alt-Ergo is not packaged). Prints a table per function
-(goals proved / total, the provers that closed them, time) and ends with
-Frama-C's own total line, `Proved goals: N / M`. Exit status 0 only when every
-goal is proved and every smoke test passed.
+What is proved, and how, is in proofs/manifest.json: the files (every function
+defined in them is proved), the contracts that are assumed instead (and the
+test that checks each), the provers and the time limits. This script runs
+Frama-C over those files twice, at the same time:
+
+  proofs:  -wp -wp-rte -wp-prover <provers> -wp-timeout <s> -wp-par <jobs>
+  smoke:   -wp -wp-rte -wp-smoke-tests -wp-prop <no ACSL property> -wp-prover <smoke provers>
+
+The second run generates only the smoke tests (each must *fail*: a
+precondition, a behavior's assumption or a block of code that a prover can
+refute is a contradiction or dead code). Splitting them off lets the smoke
+tests use the provers that give up quickly (CVC4, CVC5) while the proofs also
+get Z3, which on an unprovable goal always runs to its time limit.
+Then it prints one line per function (goals proved / total, the provers that
+closed them, the time they took) and ends with the total in Frama-C's own
+form, `Proved goals: N / M`, the sum of the two runs' totals. The exit status is 0 only when every goal is proved,
+no smoke test found a contradiction or dead code, Frama-C reported no warning
+that would make a proof mean less (an ignored hypothesis, a missing assigns
+clause, ...), and the proved functions are exactly those the manifest lists.
+
+Provers: Debian's CVC4, Z3 and CVC5 through Why3 (Alt-Ergo is not packaged).
+Why3 1.5 does not know CVC5 1.0, so the script writes its own Why3
+configuration under the build directory, adding CVC5 with CVC4's driver when
+the binary is there. Results are cached (Frama-C's -wp-cache) in
+build/prove/wp-cache; --no-cache or --fresh give a run from nothing.
 """
 import argparse
 import collections
+import json
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-GOAL = re.compile(r"^\[wp\] \[([^\]]+)\] Goal (typed_\S+) : (\w+)")
-UNPROVED = re.compile(r"^\[wp\] \[(Failed|Unknown|Timeout|Stepout)\] Goal (typed_\S+)\s*$")
-SMOKE = re.compile(r"^\[wp\] \[(\w+)\] Smoke-test (typed_\S+)")
-TOTAL = re.compile(r"^\[wp\] Proved goals:\s+(\d+) / (\d+)")
-# A definition: a type and a name at the start of a line, the parameters, then '{'.
-FUNC_DEF = re.compile(r"^[A-Za-z_][\w \*]*?\b([A-Za-z_]\w*)\s*\([^;{]*\)\s*(?:\{|$)", re.M)
+MANIFEST = ROOT / "proofs" / "manifest.json"
+
+GOAL_LINE = re.compile(r"^\[wp\] \[([^\]]+)\] Goal (typed_\S+) : (\w+)(.*)$")
+FAILED_GOAL = re.compile(r"^\[wp\] \[Failed\] Goal (typed_\S+)")
+SMOKE_LINE = re.compile(r"^\[wp\] \[(\w+)\] Smoke-test (typed_\S+)")
+TOTAL_LINE = re.compile(r"^\[wp\] Proved goals:\s+(\d+) / (\d+)")
+TIME = re.compile(r"\((?:Qed:)?([\d.]+)(ms|s|')\)")
+# Warnings that make a proof weaker than it looks.
+BAD_WARNINGS = [
+    "Ignored Hypothesis", "Missing RTE guards", "Missing assigns clause",
+    "Neither code nor specification", "No code nor implicit assigns",
+    "not yet implemented", "Failed smoke-test", "unsupported", "Cannot",
+    "Unknown message key", "Prover", "User Error", "invalid user input",
+    "cyclic dependency", "Unsafe", "warning: no",
+]
 
 
-def files():
-    lines = (ROOT / "proofs/proved_files.txt").read_text().splitlines()
-    return [l.strip() for l in lines if l.strip() and not l.startswith("#")]
+def say(msg):
+    print(msg, flush=True)
 
 
-def functions(paths):
-    names = set()
-    for p in paths:
-        for m in FUNC_DEF.finditer((ROOT / p).read_text()):
-            names.add(m.group(1))
-    return sorted(names, key=len, reverse=True)  # longest first: prefixes match last
+def seconds(text):
+    """Sum of the durations in a goal's result line: Qed's and the prover's."""
+    total = 0.0
+    for value, unit in TIME.findall(text):
+        v = float(value)
+        total += v / 1000 if unit == "ms" else v * 60 if unit == "'" else v
+    return total
 
 
-def owner(goal, names):
-    g = goal[len("typed_"):]
-    for n in names:
-        if g == n or g.startswith(n + "_"):
-            return n
-    return "(other)"
+def load_manifest():
+    with open(MANIFEST) as f:
+        return json.load(f)
+
+
+def defined_functions(path):
+    """Names of the functions a C file defines (at the start of a line)."""
+    text = (ROOT / path).read_text()
+    text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    names = []
+    for m in re.finditer(r"^(?:static\s+)?[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(([^;{]*)\)\s*\{",
+                         text, re.M):
+        if m.group(1) not in ("if", "for", "while", "switch", "return"):
+            names.append(m.group(1))
+    return names
+
+
+def why3_config(build):
+    """A Why3 configuration of our own: the provers found, plus CVC5."""
+    conf = build / "why3.conf"
+    env = dict(os.environ, WHY3CONFIG=str(conf))
+    if not conf.exists():
+        subprocess.run(["why3", "config", "detect"], env=env, capture_output=True, text=True,
+                       check=True)
+    listed = subprocess.run(["why3", "config", "list-provers"], env=env, capture_output=True,
+                            text=True, check=True).stdout
+    cvc5 = shutil.which("cvc5")
+    if cvc5 and "CVC5" not in listed:
+        ver = subprocess.run([cvc5, "--version"], capture_output=True, text=True).stdout
+        m = re.search(r"cvc5 version (\S+)", ver)
+        with open(conf, "a") as f:
+            f.write(
+                "\n[prover]\n"
+                f'command = "{cvc5} --stats --tlimit-per=%t000 --lang=smt2 %f"\n'
+                f'command_steps = "{cvc5} --stats --rlimit=%S --lang=smt2 %f"\n'
+                'driver = "cvc4_16"\neditor = ""\nin_place = false\ninteractive = false\n'
+                f'name = "CVC5"\nshortcut = "cvc5"\nversion = "{m.group(1) if m else "1.0"}"\n')
+    return env
+
+
+def available_provers(env, wanted):
+    out = subprocess.run(["frama-c", "-wp-detect"], env=env, capture_output=True,
+                         text=True).stdout
+    have = set(re.findall(r"\[(\S+)\|", out))
+    return [p for p in wanted if p in have]
+
+
+NO_PROPERTIES = ("-@ensures,-@assigns,-@requires,-@assert,-@check,-@complete_behaviors,"
+                 "-@disjoint_behaviors,-@variant,-@invariant,-@exits,-@breaks,-@continues,"
+                 "-@returns,-@terminates,-@decreases,-@lemma")
+
+
+def parse(out, per, owner, failed, problems):
+    """Fold one run's output into the per-function table."""
+    i = 0
+    while i < len(out):
+        line = out[i]
+        g = GOAL_LINE.match(line)
+        if g:
+            _, goal, verdict, rest = g.groups()
+            fn = owner(goal)
+            if fn is not None:
+                per[fn]["time"] += seconds(rest)
+            if verdict != "Valid":
+                failed.append(f"{goal}: {verdict}")
+        f = FAILED_GOAL.match(line)
+        if f:
+            detail = []
+            while i + 1 < len(out) and out[i + 1].startswith("  "):
+                i += 1
+                detail.append(out[i].strip())
+                fn = owner(f.group(1))
+                if fn is not None:
+                    per[fn]["time"] += seconds(out[i])
+            failed.append(f"{f.group(1)}: " + "; ".join(detail))
+        sm = SMOKE_LINE.match(line)
+        if sm and sm.group(1) != "Passed":
+            failed.append(f"{sm.group(2)}: smoke test {sm.group(1)} "
+                          "(a contradictory contract, or code that cannot be reached)")
+        if "Warning" in line or "warning" in line or "User Error" in line:
+            nxt = out[i + 1] if i + 1 < len(out) else ""
+            if any(b in line or b in nxt for b in BAD_WARNINGS):
+                problems.append((line.strip() + " " + nxt.strip()).strip())
+        i += 1
+
+
+def fold_report(path, per):
+    if not path.exists():
+        return
+    data = json.loads(path.read_text())
+    for fn, props in data.get("wp:functions", {}).items():
+        e = per.setdefault(fn, {"ok": 0, "all": 0, "smoke": 0, "provers": collections.Counter(),
+                                "time": 0.0})
+        for prop, res in props.items():
+            if prop == "wp:section":
+                continue
+            main_res = res.get("wp:main", {})
+            e["all"] += main_res.get("total", 0)
+            e["ok"] += main_res.get("valid", 0)
+            if "_wp_smoke_" in prop:
+                e["smoke"] += main_res.get("total", 0)
+                continue
+            for prover, r in res.items():
+                if prover != "wp:main" and r.get("valid", 0):
+                    e["provers"][prover.split(":")[0].replace("qed", "Qed")] += 1
+                    break
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--timeout", type=int, default=10, help="seconds per goal and prover")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 2),
+                    help="prover processes at once in each run (-wp-par); default: the CPUs")
+    ap.add_argument("--timeout", type=int, help="seconds per goal and prover")
+    ap.add_argument("--no-cache", action="store_true", help="run every prover, keep nothing")
+    ap.add_argument("--fresh", action="store_true", help="empty the cache first, then fill it")
+    ap.add_argument("--cache-dir", default=str(ROOT / "build" / "prove" / "wp-cache"))
+    ap.add_argument("--functions", help="prove only these functions (comma-separated)")
+    ap.add_argument("--no-smoke", action="store_true", help="skip the smoke tests (not for CI)")
+    ap.add_argument("--verbose", action="store_true", help="print Frama-C's output")
     args = ap.parse_args()
-    srcs = files()
-    cmd = ["frama-c", "-cpp-extra-args=-I. -D__FRAMAC__", "-wp", "-wp-rte", "-wp-smoke-tests",
-           "-wp-prover", "z3,cvc4", "-wp-timeout", str(args.timeout), "-wp-par", str(args.jobs),
-           "-wp-warn-key", "pedantic-assigns=inactive", *srcs]
-    print("prove: " + " ".join(cmd), flush=True)
+
+    for tool in ("frama-c", "why3"):
+        if shutil.which(tool) is None:
+            say(f"prove: {tool} is missing (tools/setup.sh installs it)")
+            say("Proved goals: 0 / 0")
+            return 2
+
+    m = load_manifest()
+    build = ROOT / "build" / "prove"
+    build.mkdir(parents=True, exist_ok=True)
+    env = why3_config(build)
+    provers = available_provers(env, m["provers"])
+    smoke_provers = available_provers(env, m.get("smoke_provers", m["provers"])) or provers
+    if not provers:
+        say(f"prove: none of the provers {m['provers']} is installed")
+        say("Proved goals: 0 / 0")
+        return 2
+
+    cache = pathlib.Path(args.cache_dir)
+    if args.fresh and cache.exists():
+        shutil.rmtree(cache)
+    cache_mode = "none" if args.no_cache else "update"
+
+    timeout = args.timeout or m["timeout"]
+    files = m["files"]
+    common = ["frama-c", "-machdep", m.get("machdep", "gcc_x86_64"), f"-cpp-extra-args=-I{ROOT}",
+              *files, "-wp", "-wp-rte", "-wp-par", str(args.jobs),
+              "-wp-warn-key", "pedantic-assigns=inactive"]
+    if args.functions:
+        common += ["-wp-fct", args.functions]
+    runs = {}
+    proof_cmd = common + ["-wp-prover", ",".join(provers), "-wp-timeout", str(timeout)]
+    fct = ",".join(f"{f}:{max(t, timeout)}" for f, t in m.get("function_timeouts", {}).items())
+    if fct:
+        proof_cmd += ["-wp-fct-timeout", fct]
+    runs["proofs"] = proof_cmd
+    if not args.no_smoke:
+        runs["smoke"] = common + ["-wp-smoke-tests", "-wp-prop=" + NO_PROPERTIES,
+                                  "-wp-prover", ",".join(smoke_provers),
+                                  "-wp-timeout", str(m.get("smoke_timeout", 2)),
+                                  "-wp-smoke-timeout", str(m.get("smoke_timeout", 2))]
+    for name, cmd in runs.items():
+        d = cache / name
+        if not args.no_cache:
+            d.mkdir(parents=True, exist_ok=True)
+        report = build / f"report-{name}.json"
+        if report.exists():
+            report.unlink()
+        cmd += ["-wp-cache", cache_mode, "-wp-cache-dir", str(d), "-wp-report-json", str(report)]
+        shown = " ".join(cmd).replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
+        say(f"prove ({name}): {shown}")
+    say(f"prove: provers {', '.join(provers)} (smoke tests: {', '.join(smoke_provers)}); "
+        f"{args.jobs} at once per run; timeout {timeout} s per goal; cache {cache_mode}")
+
     start = time.monotonic()
-    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.monotonic() - start
-    out = r.stdout + r.stderr
-    names = functions(srcs)
-    per = collections.defaultdict(lambda: {"ok": 0, "all": 0, "provers": collections.Counter()})
-    bad = []
-    for line in out.splitlines():
-        m = GOAL.match(line)
-        if m:
-            prover, goal, verdict = m.groups()
-            f = per[owner(goal, names)]
-            f["all"] += 1
-            if verdict == "Valid":
-                f["ok"] += 1
-                f["provers"][prover.split()[0]] += 1
-            else:
-                bad.append(f"{goal}: {verdict} ({prover})")
-            continue
-        m = UNPROVED.match(line)
-        if m:
-            verdict, goal = m.groups()
-            f = per[owner(goal, names)]
-            f["all"] += 1
-            bad.append(f"{goal}: {verdict}")
-            continue
-        m = SMOKE.match(line)
-        if m:
-            verdict, goal = m.groups()
-            f = per[owner(goal, names)]
-            f["all"] += 1
-            if verdict == "Passed":
-                f["ok"] += 1
-                f["provers"]["smoke"] += 1
-            else:
-                bad.append(f"{goal}: smoke test {verdict} (a contradiction or dead code)")
-    total = None
-    for line in out.splitlines():
-        t = TOTAL.match(line)
-        if t:
-            total = (int(t.group(1)), int(t.group(2)))
-    print(f"\n{'function':32} {'proved':>11}  provers")
-    for name in sorted(per):
-        f = per[name]
-        provers = ", ".join(f"{p} {n}" for p, n in f["provers"].most_common())
-        print(f"{name:32} {f['ok']:>5} / {f['all']:<5} {provers}")
-    errors = [l for l in out.splitlines() if "[kernel] User Error" in l or "fatal" in l.lower()]
-    for b in bad + errors:
-        print("NOT PROVED: " + b)
-    print(f"\nfiles: {len(srcs)}; WP time {elapsed:.0f} s; frama-c status {r.returncode}")
-    if total is None:
-        print(out[-3000:])
-        print("Proved goals: 0 / ?")
-        sys.exit(1)
-    print(f"Proved goals: {total[0]} / {total[1]}")
-    ok = r.returncode == 0 and total[0] == total[1] and not bad and not errors
-    sys.exit(0 if ok else 1)
+    procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
+             for name, cmd in runs.items()}
+    outs, codes, walls = {}, {}, {}
+    for name, p in procs.items():
+        text, _ = p.communicate()
+        outs[name] = text.splitlines()
+        codes[name] = p.returncode
+        walls[name] = time.monotonic() - start
+        (build / f"frama-c-{name}.log").write_text(text)
+        if args.verbose:
+            print(text)
+    wall = time.monotonic() - start
+
+    per = collections.OrderedDict()
+    for name in runs:
+        fold_report(build / f"report-{name}.json", per)
+    names = sorted(per, key=len, reverse=True)
+
+    def owner(goal):
+        g = goal[len("typed_"):]
+        for n in names:
+            if g.startswith(n + "_"):
+                return n
+        return None
+
+    failed, problems = [], []
+    totals = {}
+    for name in runs:
+        parse(outs[name], per, owner, failed, problems)
+        for line in outs[name]:
+            t = TOTAL_LINE.match(line)
+            if t:
+                totals[name] = (int(t.group(1)), int(t.group(2)))
+        if codes[name] != 0:
+            problems.append(f"frama-c ({name}) exited with status {codes[name]}")
+        if name not in totals:
+            problems.append(f"frama-c ({name}) printed no total; see build/prove/frama-c-{name}.log")
+
+    # The functions proved must be exactly those the manifest lists, and the
+    # assumed ones must not be defined in a proved file.
+    listed = {fn for fs in m["proved"].values() for fn in fs}
+    defined = {fn: f for f in files for fn in defined_functions(f)}
+    if not args.functions:
+        for fn in sorted(set(defined) - listed):
+            problems.append(f"{fn} ({defined[fn]}) is defined in a proved file but not listed "
+                            "in proofs/manifest.json")
+        for fn in sorted(listed - set(per)):
+            problems.append(f"{fn} is listed in proofs/manifest.json but WP proved nothing for it")
+    for a in m["assumed"]:
+        if a["function"] in defined:
+            problems.append(f"{a['function']} is assumed but defined in {defined[a['function']]}")
+        for key in ("declared", "checked_by"):
+            if not (ROOT / a[key]).exists():
+                problems.append(f"{a['function']}: {a[key]} does not exist")
+
+    say("")
+    say(f"{'function':24} {'goals':>11} {'smoke':>5}  {'provers':36} {'time':>7}")
+    for fn in sorted(per, key=lambda n: (defined.get(n, "~"), n)):
+        e = per[fn]
+        used = ", ".join(f"{p} {n}" for p, n in e["provers"].most_common())
+        mark = "" if e["ok"] == e["all"] else "  <-- NOT PROVED"
+        say(f"{fn:24} {e['ok']:>5} / {e['all']:<5} {e['smoke']:>5}  {used:36} "
+            f"{e['time']:6.1f}s{mark}")
+    for f in failed:
+        say("NOT PROVED: " + f)
+    for p in problems:
+        say("PROBLEM: " + p)
+    smoke = sum(e["smoke"] for e in per.values())
+    runs_text = "; ".join(f"{n}: {totals.get(n, ('?', '?'))[0]} / {totals.get(n, ('?', '?'))[1]} "
+                          f"in {walls[n]:.0f} s" for n in runs)
+    say(f"\n{len(files)} files, {len(per)} functions; {runs_text}; {smoke} smoke tests; "
+        f"wall time {wall:.0f} s, {args.jobs} prover jobs per run; "
+        f"logs build/prove/frama-c-*.log")
+    proved = sum(t[0] for t in totals.values())
+    total = sum(t[1] for t in totals.values())
+    say(f"Proved goals: {proved} / {total}")
+    ok = len(totals) == len(runs) and proved == total and not failed and not problems
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -15,11 +15,11 @@
 /* Step 3: the references every child holds, whatever the flags. */
 /*@ requires \valid(p2) && p2->p_ucred == \null && p2->p_uidinfo == \null &&
              p2->p_limit == \null && p2->p_pgrp == \null && p2->p_args == \null;
-    requires \valid(cr) && refcount_holdable(&cr->cr_ref);
-    requires \valid(uip) && refcount_holdable(&uip->ui_ref);
-    requires \valid(lim) && refcount_holdable(&lim->pl_ref);
-    requires \valid(pg) && refcount_holdable(&pg->pg_ref);
-    requires args != \null ==> \valid(args) && refcount_holdable(&args->ar_ref);
+    requires \valid(cr) && REFCOUNT_HOLDABLE(&cr->cr_ref);
+    requires \valid(uip) && REFCOUNT_HOLDABLE(&uip->ui_ref);
+    requires \valid(lim) && REFCOUNT_HOLDABLE(&lim->pl_ref);
+    requires \valid(pg) && REFCOUNT_HOLDABLE(&pg->pg_ref);
+    requires args != \null ==> \valid(args) && REFCOUNT_HOLDABLE(&args->ar_ref);
     requires \base_addr(p2) != \base_addr(cr) && \base_addr(p2) != \base_addr(uip) &&
              \base_addr(p2) != \base_addr(lim) && \base_addr(p2) != \base_addr(pg) &&
              \base_addr(cr) != \base_addr(uip) && \base_addr(cr) != \base_addr(lim) &&
@@ -52,11 +52,11 @@ static void fork_hold_common(struct proc_core* p2, struct ucred* cr, struct uidi
 /* Undo step 3. */
 /*@ requires \valid(p2) && p2->p_ucred == cr && p2->p_uidinfo == uip &&
              p2->p_limit == lim && p2->p_pgrp == pg && p2->p_args == args;
-    requires \valid(cr) && refcount_shared(&cr->cr_ref);
-    requires \valid(uip) && refcount_shared(&uip->ui_ref);
-    requires \valid(lim) && refcount_shared(&lim->pl_ref);
-    requires \valid(pg) && refcount_shared(&pg->pg_ref);
-    requires args != \null ==> \valid(args) && refcount_shared(&args->ar_ref);
+    requires \valid(cr) && REFCOUNT_SHARED(&cr->cr_ref);
+    requires \valid(uip) && REFCOUNT_SHARED(&uip->ui_ref);
+    requires \valid(lim) && REFCOUNT_SHARED(&lim->pl_ref);
+    requires \valid(pg) && REFCOUNT_SHARED(&pg->pg_ref);
+    requires args != \null ==> \valid(args) && REFCOUNT_SHARED(&args->ar_ref);
     requires \base_addr(p2) != \base_addr(cr) && \base_addr(p2) != \base_addr(uip) &&
              \base_addr(p2) != \base_addr(lim) && \base_addr(p2) != \base_addr(pg) &&
              \base_addr(cr) != \base_addr(uip) && \base_addr(cr) != \base_addr(lim) &&
@@ -94,7 +94,7 @@ static void fork_drop_common(struct proc_core* p2, struct ucred* cr, struct uidi
 /* Step 4: signal actions, shared (RFSIGSHARE) or copied. */
 /*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) && fa->fa_p1->p_sigacts == ps1;
     requires \valid(p2) && p2->p_sigacts == \null;
-    requires \valid(ps1) && refcount_holdable(&ps1->ps_ref);
+    requires \valid(ps1) && REFCOUNT_HOLDABLE(&ps1->ps_ref);
     requires \base_addr(p2) != \base_addr(ps1);
     assigns ps1->ps_ref.rc_count, p2->p_sigacts;
     ensures \result == VC_OK || \result == VC_ENOMEM;
@@ -128,7 +128,7 @@ static int fork_take_sigacts(const struct fork_args* fa, struct proc_core* p2,
 /* Undo step 4. */
 /*@ requires \valid(p2) && \valid(ps1) && \base_addr(p2) != \base_addr(ps1);
     requires fork_shares_sig(flags) == 1 ==>
-               p2->p_sigacts == ps1 && refcount_shared(&ps1->ps_ref);
+               p2->p_sigacts == ps1 && REFCOUNT_SHARED(&ps1->ps_ref);
     requires fork_shares_sig(flags) == 0 ==>
                p2->p_sigacts != ps1 && \valid(p2->p_sigacts);
     assigns ps1->ps_ref.rc_count, p2->p_sigacts;
@@ -148,10 +148,10 @@ static void fork_drop_sigacts(struct proc_core* p2, struct sigacts* ps1, unsigne
 /*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) &&
              fa->fa_p1->p_fd == fd1 && fa->fa_p1->p_fdtol == fdtol1;
     requires \valid(p2) && p2->p_fd == \null && p2->p_fdtol == \null;
-    requires \valid(fd1) && refcount_holdable(&fd1->fd_ref);
+    requires \valid(fd1) && REFCOUNT_HOLDABLE(&fd1->fd_ref);
     requires \base_addr(p2) != \base_addr(fd1);
     requires fork_shares_fd(flags) == 1 ==>
-               \valid(fdtol1) && refcount_holdable(&fdtol1->fdl_ref) &&
+               \valid(fdtol1) && REFCOUNT_HOLDABLE(&fdtol1->fdl_ref) &&
                \base_addr(fdtol1) != \base_addr(p2) &&
                \base_addr(fdtol1) != \base_addr(fd1);
     assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, p2->p_fd, p2->p_fdtol;
@@ -214,12 +214,12 @@ static int fork_take_fd(const struct fork_args* fa, struct proc_core* p2, struct
 /* Undo step 5. */
 /*@ requires \valid(p2) && \valid(fd1) && \base_addr(p2) != \base_addr(fd1);
     requires fork_shares_fd(flags) == 1 ==>
-               p2->p_fd == fd1 && refcount_shared(&fd1->fd_ref) &&
+               p2->p_fd == fd1 && REFCOUNT_SHARED(&fd1->fd_ref) &&
                \valid(fdtol1) && \base_addr(fdtol1) != \base_addr(p2) &&
                \base_addr(fdtol1) != \base_addr(fd1);
     requires fork_shares_fd(flags) == 0 ==> p2->p_fd != fd1 && \valid(p2->p_fd);
     requires fork_shares_fdtol(flags) == 1 ==>
-               p2->p_fdtol == fdtol1 && refcount_shared(&fdtol1->fdl_ref);
+               p2->p_fdtol == fdtol1 && REFCOUNT_SHARED(&fdtol1->fdl_ref);
     requires fork_shares_fd(flags) == 1 && fork_shares_fdtol(flags) == 0 ==>
                p2->p_fdtol != fdtol1 && \valid(p2->p_fdtol);
     assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, p2->p_fd, p2->p_fdtol;
@@ -247,7 +247,7 @@ static void fork_drop_fd(struct proc_core* p2, struct filedesc* fd1, struct fdto
 /* Step 6: address space, shared (RFMEM) or a copy-on-write copy. */
 /*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) && fa->fa_p1->p_vmspace == vm1;
     requires \valid(p2) && p2->p_vmspace == \null;
-    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+    requires \valid(vm1) && REFCOUNT_HOLDABLE(&vm1->vm_ref);
     requires \base_addr(p2) != \base_addr(vm1);
     assigns vm1->vm_ref.rc_count, p2->p_vmspace;
     ensures \result == VC_OK || \result == VC_ENOMEM;
@@ -281,7 +281,7 @@ static int fork_take_vmspace(const struct fork_args* fa, struct proc_core* p2,
 /* Undo step 6. */
 /*@ requires \valid(p2) && \valid(vm1) && \base_addr(p2) != \base_addr(vm1);
     requires fork_shares_vm(flags) == 1 ==>
-               p2->p_vmspace == vm1 && refcount_shared(&vm1->vm_ref);
+               p2->p_vmspace == vm1 && REFCOUNT_SHARED(&vm1->vm_ref);
     requires fork_shares_vm(flags) == 0 ==>
                p2->p_vmspace != vm1 && \valid(p2->p_vmspace);
     assigns vm1->vm_ref.rc_count, p2->p_vmspace;
@@ -301,9 +301,9 @@ static void fork_drop_vmspace(struct proc_core* p2, struct vmspace* vm1, unsigne
 /*@ requires \valid_read(fa) && fa->fa_p1 == p1;
     requires \valid(p1) && 0 <= p1->p_lock.rc_count < REFCOUNT_MAX;
     requires p1->p_vmspace == vm1;
-    requires \valid(p2) && tids_blank(&p2->p_tids);
+    requires \valid(p2) && TIDS_BLANK(&p2->p_tids);
     requires p2->p_vmspace == \null;
-    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+    requires \valid(vm1) && REFCOUNT_HOLDABLE(&vm1->vm_ref);
     requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
              \base_addr(fa) != \base_addr(vm1) && \base_addr(p1) != \base_addr(p2) &&
              \base_addr(p1) != \base_addr(vm1) && \base_addr(p2) != \base_addr(vm1);
@@ -319,12 +319,10 @@ static void fork_drop_vmspace(struct proc_core* p2, struct vmspace* vm1, unsigne
       (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
     ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
     ensures \result != VC_OK ==>
-      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count);
-    ensures \result != VC_OK ==>
-      p1->p_lock.rc_count == \old(p1->p_lock.rc_count);
-    ensures \result != VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) &&
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) &&
       p2->p_vmspace == \null;
-    ensures \result != VC_OK ==> tids_blank(&p2->p_tids);
+    ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
     behavior share:
       assumes fork_shares_vm(flags) == 1;
     behavior copy:
@@ -354,12 +352,12 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1,
 /*@ requires \valid_read(fa) && fa->fa_p1 == p1;
     requires \valid(p1) && 0 <= p1->p_lock.rc_count < REFCOUNT_MAX;
     requires p1->p_fd == fd1 && p1->p_fdtol == fdtol1 && p1->p_vmspace == vm1;
-    requires \valid(p2) && tids_blank(&p2->p_tids);
+    requires \valid(p2) && TIDS_BLANK(&p2->p_tids);
     requires p2->p_fd == \null && p2->p_fdtol == \null && p2->p_vmspace == \null;
-    requires \valid(fd1) && refcount_holdable(&fd1->fd_ref);
+    requires \valid(fd1) && REFCOUNT_HOLDABLE(&fd1->fd_ref);
     requires fork_shares_fd(flags) == 1 ==>
-               \valid(fdtol1) && refcount_holdable(&fdtol1->fdl_ref);
-    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+               \valid(fdtol1) && REFCOUNT_HOLDABLE(&fdtol1->fdl_ref);
+    requires \valid(vm1) && REFCOUNT_HOLDABLE(&vm1->vm_ref);
     requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
              \base_addr(fa) != \base_addr(fd1) && \base_addr(fa) != \base_addr(vm1) &&
              \base_addr(p1) != \base_addr(p2) && \base_addr(p1) != \base_addr(fd1) &&
@@ -395,16 +393,14 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1,
       (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
     ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
     ensures \result != VC_OK ==>
-      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count);
-    ensures \result != VC_OK && fdtol1 != \null ==>
-      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count);
-    ensures \result != VC_OK ==>
-      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count);
-    ensures \result != VC_OK ==>
-      p1->p_lock.rc_count == \old(p1->p_lock.rc_count);
-    ensures \result != VC_OK ==>
-      p2->p_fd == \null && p2->p_fdtol == \null && p2->p_vmspace == \null;
-    ensures \result != VC_OK ==> tids_blank(&p2->p_tids);
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) &&
+      (fdtol1 != \null ==> fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count)) &&
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) &&
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) &&
+      p2->p_fd == \null &&
+      p2->p_fdtol == \null &&
+      p2->p_vmspace == \null;
+    ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
     behavior empty:
       assumes (flags & VC_RFCFDG) != 0;
     behavior copy:
@@ -431,14 +427,14 @@ static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1,
     requires \valid(p1) && 0 <= p1->p_lock.rc_count < REFCOUNT_MAX;
     requires p1->p_sigacts == ps1 && p1->p_fd == fd1 && p1->p_fdtol == fdtol1 &&
              p1->p_vmspace == vm1;
-    requires \valid(p2) && tids_blank(&p2->p_tids);
+    requires \valid(p2) && TIDS_BLANK(&p2->p_tids);
     requires p2->p_sigacts == \null && p2->p_fd == \null && p2->p_fdtol == \null &&
              p2->p_vmspace == \null;
-    requires \valid(ps1) && refcount_holdable(&ps1->ps_ref);
-    requires \valid(fd1) && refcount_holdable(&fd1->fd_ref);
+    requires \valid(ps1) && REFCOUNT_HOLDABLE(&ps1->ps_ref);
+    requires \valid(fd1) && REFCOUNT_HOLDABLE(&fd1->fd_ref);
     requires fork_shares_fd(flags) == 1 ==>
-               \valid(fdtol1) && refcount_holdable(&fdtol1->fdl_ref);
-    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+               \valid(fdtol1) && REFCOUNT_HOLDABLE(&fdtol1->fdl_ref);
+    requires \valid(vm1) && REFCOUNT_HOLDABLE(&vm1->vm_ref);
     requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
              \base_addr(fa) != \base_addr(ps1) && \base_addr(fa) != \base_addr(fd1) &&
              \base_addr(fa) != \base_addr(vm1) && \base_addr(p1) != \base_addr(p2) &&
@@ -484,19 +480,16 @@ static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1,
       (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
     ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
     ensures \result != VC_OK ==>
-      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count);
-    ensures \result != VC_OK ==>
-      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count);
-    ensures \result != VC_OK && fdtol1 != \null ==>
-      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count);
-    ensures \result != VC_OK ==>
-      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count);
-    ensures \result != VC_OK ==>
-      p1->p_lock.rc_count == \old(p1->p_lock.rc_count);
-    ensures \result != VC_OK ==>
-      p2->p_sigacts == \null && p2->p_fd == \null && p2->p_fdtol == \null &&
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) &&
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) &&
+      (fdtol1 != \null ==> fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count)) &&
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) &&
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) &&
+      p2->p_sigacts == \null &&
+      p2->p_fd == \null &&
+      p2->p_fdtol == \null &&
       p2->p_vmspace == \null;
-    ensures \result != VC_OK ==> tids_blank(&p2->p_tids);
+    ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
     behavior share:
       assumes fork_shares_sig(flags) == 1;
     behavior copy:
@@ -521,22 +514,22 @@ static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
     requires p1->p_limit == lim && p1->p_pgrp == pg && p1->p_args == args &&
              p1->p_sigacts == ps1 && p1->p_fd == fd1 && p1->p_fdtol == fdtol1 &&
              p1->p_vmspace == vm1;
-    requires \valid(p2) && tids_blank(&p2->p_tids);
+    requires \valid(p2) && TIDS_BLANK(&p2->p_tids);
     requires p2->p_ucred == \null && p2->p_uidinfo == \null && p2->p_limit == \null &&
              p2->p_pgrp == \null && p2->p_args == \null && p2->p_leader == \null &&
              p2->p_sigacts == \null && p2->p_fd == \null && p2->p_fdtol == \null &&
              p2->p_vmspace == \null;
-    requires \valid(cr) && refcount_holdable(&cr->cr_ref);
-    requires \valid(uip) && refcount_holdable(&uip->ui_ref);
-    requires \valid(lim) && refcount_holdable(&lim->pl_ref);
-    requires \valid(pg) && refcount_holdable(&pg->pg_ref);
+    requires \valid(cr) && REFCOUNT_HOLDABLE(&cr->cr_ref);
+    requires \valid(uip) && REFCOUNT_HOLDABLE(&uip->ui_ref);
+    requires \valid(lim) && REFCOUNT_HOLDABLE(&lim->pl_ref);
+    requires \valid(pg) && REFCOUNT_HOLDABLE(&pg->pg_ref);
     requires args != \null ==>
-               \valid(args) && refcount_holdable(&args->ar_ref);
-    requires \valid(ps1) && refcount_holdable(&ps1->ps_ref);
-    requires \valid(fd1) && refcount_holdable(&fd1->fd_ref);
+               \valid(args) && REFCOUNT_HOLDABLE(&args->ar_ref);
+    requires \valid(ps1) && REFCOUNT_HOLDABLE(&ps1->ps_ref);
+    requires \valid(fd1) && REFCOUNT_HOLDABLE(&fd1->fd_ref);
     requires fork_shares_fd(flags) == 1 ==>
-               \valid(fdtol1) && refcount_holdable(&fdtol1->fdl_ref);
-    requires \valid(vm1) && refcount_holdable(&vm1->vm_ref);
+               \valid(fdtol1) && REFCOUNT_HOLDABLE(&fdtol1->fdl_ref);
+    requires \valid(vm1) && REFCOUNT_HOLDABLE(&vm1->vm_ref);
     requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
              \base_addr(fa) != \base_addr(cr) && \base_addr(fa) != \base_addr(uip) &&
              \base_addr(fa) != \base_addr(lim) && \base_addr(fa) != \base_addr(pg) &&
@@ -627,31 +620,27 @@ static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
       (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
     ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
     ensures \result != VC_OK ==>
-      cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count);
-    ensures \result != VC_OK ==>
-      uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count);
-    ensures \result != VC_OK ==>
-      lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count);
-    ensures \result != VC_OK ==>
-      pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count);
-    ensures \result != VC_OK && args != \null ==>
-      args->ar_ref.rc_count == \old(args->ar_ref.rc_count);
-    ensures \result != VC_OK ==>
-      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count);
-    ensures \result != VC_OK ==>
-      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count);
-    ensures \result != VC_OK && fdtol1 != \null ==>
-      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count);
-    ensures \result != VC_OK ==>
-      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count);
-    ensures \result != VC_OK ==>
-      p1->p_lock.rc_count == \old(p1->p_lock.rc_count);
-    ensures \result != VC_OK ==>
-      p2->p_ucred == \null && p2->p_uidinfo == \null && p2->p_limit == \null &&
-      p2->p_pgrp == \null && p2->p_args == \null && p2->p_leader == \null &&
-      p2->p_sigacts == \null && p2->p_fd == \null && p2->p_fdtol == \null &&
+      cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) &&
+      uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) &&
+      lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count) &&
+      pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count) &&
+      (args != \null ==> args->ar_ref.rc_count == \old(args->ar_ref.rc_count)) &&
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) &&
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) &&
+      (fdtol1 != \null ==> fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count)) &&
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) &&
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) &&
+      p2->p_ucred == \null &&
+      p2->p_uidinfo == \null &&
+      p2->p_limit == \null &&
+      p2->p_pgrp == \null &&
+      p2->p_args == \null &&
+      p2->p_leader == \null &&
+      p2->p_sigacts == \null &&
+      p2->p_fd == \null &&
+      p2->p_fdtol == \null &&
       p2->p_vmspace == \null;
-    ensures \result != VC_OK ==> tids_blank(&p2->p_tids);
+    ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
     behavior thread:
       assumes (flags & VC_RFTHREAD) != 0;
     behavior own_leader:
@@ -675,10 +664,10 @@ static int fork_build_child(const struct fork_args* fa, struct proc_core* p1,
 
 /* Steps 1 and 2: a process slot (non-root users may not take the last ones)
  * and a slot in the real uid's count, against `limit` (0 = none). */
-/*@ requires proccount_ok(pc) && uidinfo_ok(uip);
+/*@ requires PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
     requires \base_addr(pc) != \base_addr(uip);
     assigns pc->nprocs, uip->ui_proccnt;
-    ensures proccount_ok(pc) && uidinfo_ok(uip);
+    ensures PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
     behavior table_full:
       assumes !nprocs_room(pc, uid);
       ensures \result == VC_EAGAIN;
@@ -707,11 +696,11 @@ static int fork_take_slots(struct proccount* pc, struct uidinfo* uip, vc_uid_t u
 }
 
 /* Undo steps 1 and 2. */
-/*@ requires proccount_ok(pc) && pc->nprocs >= 1;
-    requires uidinfo_ok(uip) && uip->ui_proccnt >= 1;
+/*@ requires PROCCOUNT_OK(pc) && pc->nprocs >= 1;
+    requires UIDINFO_OK(uip) && uip->ui_proccnt >= 1;
     requires \base_addr(pc) != \base_addr(uip);
     assigns pc->nprocs, uip->ui_proccnt;
-    ensures proccount_ok(pc) && uidinfo_ok(uip);
+    ensures PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
     ensures pc->nprocs == \old(pc->nprocs) - 1;
     ensures uip->ui_proccnt == \old(uip->ui_proccnt) - 1;
  */
@@ -721,25 +710,182 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
   nprocs_release(pc);
 }
 
-/* ---- fork1 ------------------------------------------------------------------ */
-
-int fork1(struct fork_args* fa) {
-  unsigned int flags = fa->fa_flags;
-
+/* fork1 on the objects its fork_args designates, named one by one. */
+/*@ requires \valid_read(fa) && fa->fa_p1 == p1;
+    requires \valid(p1) && 0 <= p1->p_lock.rc_count < REFCOUNT_MAX;
+    requires p1->p_limit == lim && p1->p_pgrp == pg && p1->p_args == args &&
+             p1->p_sigacts == ps1 && p1->p_fd == fd1 && p1->p_fdtol == fdtol1 &&
+             p1->p_vmspace == vm1;
+    requires \valid(p2) && TIDS_BLANK(&p2->p_tids);
+    requires p2->p_ucred == \null && p2->p_uidinfo == \null && p2->p_limit == \null &&
+             p2->p_pgrp == \null && p2->p_args == \null && p2->p_leader == \null &&
+             p2->p_sigacts == \null && p2->p_fd == \null && p2->p_fdtol == \null &&
+             p2->p_vmspace == \null;
+    requires \valid(cr) && REFCOUNT_HOLDABLE(&cr->cr_ref);
+    requires \valid(uip) && REFCOUNT_HOLDABLE(&uip->ui_ref);
+    requires \valid(lim) && REFCOUNT_HOLDABLE(&lim->pl_ref);
+    requires \valid(pg) && REFCOUNT_HOLDABLE(&pg->pg_ref);
+    requires args != \null ==>
+               \valid(args) && REFCOUNT_HOLDABLE(&args->ar_ref);
+    requires \valid(ps1) && REFCOUNT_HOLDABLE(&ps1->ps_ref);
+    requires \valid(fd1) && REFCOUNT_HOLDABLE(&fd1->fd_ref);
+    requires fork_shares_fd(flags) == 1 ==>
+               \valid(fdtol1) && REFCOUNT_HOLDABLE(&fdtol1->fdl_ref);
+    requires \valid(vm1) && REFCOUNT_HOLDABLE(&vm1->vm_ref);
+    requires PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
+    requires p2->p_lock.rc_count == 0;
+    requires \base_addr(pc) != \base_addr(fa) && \base_addr(pc) != \base_addr(p1) && \base_addr(pc) != \base_addr(p2) && \base_addr(pc) != \base_addr(cr) && \base_addr(pc) != \base_addr(uip) && \base_addr(pc) != \base_addr(lim) && \base_addr(pc) != \base_addr(pg) && \base_addr(pc) != \base_addr(ps1) && \base_addr(pc) != \base_addr(fd1) && \base_addr(pc) != \base_addr(vm1);
+    requires args != \null ==> \base_addr(pc) != \base_addr(args);
+    requires fdtol1 != \null ==> \base_addr(pc) != \base_addr(fdtol1);
+    requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
+             \base_addr(fa) != \base_addr(cr) && \base_addr(fa) != \base_addr(uip) &&
+             \base_addr(fa) != \base_addr(lim) && \base_addr(fa) != \base_addr(pg) &&
+             \base_addr(fa) != \base_addr(ps1) && \base_addr(fa) != \base_addr(fd1) &&
+             \base_addr(fa) != \base_addr(vm1) && \base_addr(p1) != \base_addr(p2) &&
+             \base_addr(p1) != \base_addr(cr) && \base_addr(p1) != \base_addr(uip) &&
+             \base_addr(p1) != \base_addr(lim) && \base_addr(p1) != \base_addr(pg) &&
+             \base_addr(p1) != \base_addr(ps1) && \base_addr(p1) != \base_addr(fd1) &&
+             \base_addr(p1) != \base_addr(vm1) && \base_addr(p2) != \base_addr(cr) &&
+             \base_addr(p2) != \base_addr(uip) && \base_addr(p2) != \base_addr(lim) &&
+             \base_addr(p2) != \base_addr(pg) && \base_addr(p2) != \base_addr(ps1) &&
+             \base_addr(p2) != \base_addr(fd1) && \base_addr(p2) != \base_addr(vm1) &&
+             \base_addr(cr) != \base_addr(uip) && \base_addr(cr) != \base_addr(lim) &&
+             \base_addr(cr) != \base_addr(pg) && \base_addr(cr) != \base_addr(ps1) &&
+             \base_addr(cr) != \base_addr(fd1) && \base_addr(cr) != \base_addr(vm1) &&
+             \base_addr(uip) != \base_addr(lim) && \base_addr(uip) != \base_addr(pg) &&
+             \base_addr(uip) != \base_addr(ps1) && \base_addr(uip) != \base_addr(fd1) &&
+             \base_addr(uip) != \base_addr(vm1) && \base_addr(lim) != \base_addr(pg) &&
+             \base_addr(lim) != \base_addr(ps1) && \base_addr(lim) != \base_addr(fd1) &&
+             \base_addr(lim) != \base_addr(vm1) && \base_addr(pg) != \base_addr(ps1) &&
+             \base_addr(pg) != \base_addr(fd1) && \base_addr(pg) != \base_addr(vm1) &&
+             \base_addr(ps1) != \base_addr(fd1) && \base_addr(ps1) != \base_addr(vm1) &&
+             \base_addr(fd1) != \base_addr(vm1);
+    requires args != \null ==>
+             \base_addr(args) != \base_addr(fa) && \base_addr(args) != \base_addr(p1) &&
+             \base_addr(args) != \base_addr(p2) && \base_addr(args) != \base_addr(cr) &&
+             \base_addr(args) != \base_addr(uip) && \base_addr(args) != \base_addr(lim) &&
+             \base_addr(args) != \base_addr(pg) && \base_addr(args) != \base_addr(ps1) &&
+             \base_addr(args) != \base_addr(fd1) && \base_addr(args) != \base_addr(vm1);
+    requires fdtol1 != \null ==>
+             \base_addr(fdtol1) != \base_addr(fa) &&
+             \base_addr(fdtol1) != \base_addr(p1) &&
+             \base_addr(fdtol1) != \base_addr(p2) &&
+             \base_addr(fdtol1) != \base_addr(cr) &&
+             \base_addr(fdtol1) != \base_addr(uip) &&
+             \base_addr(fdtol1) != \base_addr(lim) &&
+             \base_addr(fdtol1) != \base_addr(pg) &&
+             \base_addr(fdtol1) != \base_addr(ps1) &&
+             \base_addr(fdtol1) != \base_addr(fd1) &&
+             \base_addr(fdtol1) != \base_addr(vm1);
+    requires args != \null && fdtol1 != \null ==> \base_addr(args) != \base_addr(fdtol1);
+    assigns pc->nprocs, uip->ui_proccnt, cr->cr_ref.rc_count, uip->ui_ref.rc_count, lim->pl_ref.rc_count,
+            pg->pg_ref.rc_count, args->ar_ref.rc_count, ps1->ps_ref.rc_count,
+            fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, vm1->vm_ref.rc_count,
+            p1->p_lock.rc_count, p2->p_ucred, p2->p_uidinfo, p2->p_limit, p2->p_pgrp,
+            p2->p_args, p2->p_leader, p2->p_sigacts, p2->p_fd, p2->p_fdtol,
+            p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
+            p2->p_tids.p_lwps.ts_tree;
+    ensures PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
+    ensures p2->p_lock.rc_count == 0;
+    ensures \result == VC_ERESTART ==> (flags & VC_RFPGLOCK) != 0;
+    ensures \result == VC_OK ==> pc->nprocs == \old(pc->nprocs) + 1;
+    ensures \result == VC_OK ==> uip->ui_proccnt == \old(uip->ui_proccnt) + 1;
+    ensures \result == VC_OK ==>
+      cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count) + 1;
+    ensures \result == VC_OK && args != \null ==>
+      args->ar_ref.rc_count == \old(args->ar_ref.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) + fork_shares_sig(flags);
+    ensures \result == VC_OK ==>
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) + fork_shares_fd(flags);
+    ensures \result == VC_OK && fdtol1 != \null ==>
+      fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count) + fork_shares_fdtol(flags);
+    ensures \result == VC_OK ==>
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags);
+    ensures \result == VC_OK ==>
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) + 1;
+    ensures \result == VC_OK ==>
+      p2->p_ucred == cr && p2->p_uidinfo == uip && p2->p_limit == lim &&
+      p2->p_pgrp == pg && p2->p_args == args;
+    ensures \result == VC_OK ==>
+      p2->p_leader ==
+        ((flags & VC_RFTHREAD) != 0 ? \old(p1->p_leader) : p2);
+    ensures \result == VC_OK ==>
+      p2->p_sigacts != \null &&
+      (p2->p_sigacts == ps1 <==> fork_shares_sig(flags) == 1);
+    ensures \result == VC_OK ==>
+      p2->p_fd != \null && (p2->p_fd == fd1 <==> fork_shares_fd(flags) == 1);
+    ensures \result == VC_OK ==>
+      (fork_shares_fd(flags) == 1 ==>
+         p2->p_fdtol != \null &&
+         (p2->p_fdtol == fdtol1 <==> fork_shares_fdtol(flags) == 1)) &&
+      (fork_shares_fd(flags) == 0 ==> p2->p_fdtol == \null);
+    ensures \result == VC_OK ==>
+      p2->p_vmspace != \null &&
+      (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
+    ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
+    ensures \result != VC_OK ==>
+      pc->nprocs == \old(pc->nprocs) &&
+      uip->ui_proccnt == \old(uip->ui_proccnt) &&
+      cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) &&
+      uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) &&
+      lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count) &&
+      pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count) &&
+      (args != \null ==> args->ar_ref.rc_count == \old(args->ar_ref.rc_count)) &&
+      ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) &&
+      fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) &&
+      (fdtol1 != \null ==> fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count)) &&
+      vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) &&
+      p1->p_lock.rc_count == \old(p1->p_lock.rc_count) &&
+      p2->p_ucred == \null &&
+      p2->p_uidinfo == \null &&
+      p2->p_limit == \null &&
+      p2->p_pgrp == \null &&
+      p2->p_args == \null &&
+      p2->p_leader == \null &&
+      p2->p_sigacts == \null &&
+      p2->p_fd == \null &&
+      p2->p_fdtol == \null &&
+      p2->p_vmspace == \null;
+    ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
+    behavior bad_flags:
+      assumes !fork_flags_ok(flags);
+      assigns \nothing;
+      ensures \result == VC_EINVAL;
+    behavior table_full:
+      assumes fork_flags_ok(flags) && !nprocs_room(pc, cr->cr_ruid);
+      ensures \result == VC_EAGAIN || \result == VC_ERESTART;
+    behavior uid_limit:
+      assumes fork_flags_ok(flags) && nprocs_room(pc, cr->cr_ruid);
+      assumes !proccnt_fits(uip, 1, fork_nproc_limit(lim, cr->cr_ruid));
+      ensures \result == VC_EAGAIN || \result == VC_ERESTART;
+    behavior may_fork:
+      assumes fork_flags_ok(flags) && nprocs_room(pc, cr->cr_ruid);
+      assumes proccnt_fits(uip, 1, fork_nproc_limit(lim, cr->cr_ruid));
+      ensures \result == VC_OK || \result == VC_ENOMEM || \result == VC_ERESTART;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static int fork1_core(const struct fork_args* fa, struct proccount* pc, struct proc_core* p1,
+                      struct proc_core* p2, struct ucred* cr, struct uidinfo* uip,
+                      struct plimit* lim, struct pgrp* pg, struct pargs* args,
+                      struct sigacts* ps1, struct filedesc* fd1, struct fdtol* fdtol1,
+                      struct vmspace* vm1, unsigned int flags) {
   if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
 
-  struct proc_core* p1 = fa->fa_p1;
-  struct ucred* cr = fa->fa_cred;
-  struct uidinfo* uip = cr->cr_ruidinfo;
-  struct pgrp* pg1 = p1->p_pgrp;
   int error;
-
   /* Interlock against process-group signal delivery: with the group lock
    * held, a pending signal restarts the fork, so that the child cannot miss a
    * signal sent to the group meanwhile. */
   int pglocked = (flags & VC_RFPGLOCK) != 0;
   if (pglocked) {
-    fork_pgrp_lock(pg1);
+    fork_pgrp_lock(pg);
     if (fork_signal_pending(fa)) {
       error = VC_ERESTART;
       goto done;
@@ -747,20 +893,29 @@ int fork1(struct fork_args* fa) {
   }
 
   /* 1-2. The slots: nprocs, then the real uid's count (no limit for root). */
-  vc_uid_t uid = cr->cr_ruid;
   unsigned long long limit = 0;
-  if (uid != 0) limit = p1->p_limit->pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
-  error = fork_take_slots(fa->fa_pc, uip, uid, limit);
+  if (cr->cr_ruid != 0) limit = lim->pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
+  error = fork_take_slots(pc, uip, cr->cr_ruid, limit);
   if (error != VC_OK) goto done;
 
-  /* 3-9. Everything the child holds. */
-  error = fork_build_child(fa, p1, fa->fa_p2, cr, uip, p1->p_limit, pg1, p1->p_args,
-                           p1->p_sigacts, p1->p_fd, p1->p_fdtol, p1->p_vmspace, flags);
-  if (error != VC_OK) fork_drop_slots(fa->fa_pc, uip);
+  /* 3-9. Everything the child holds; on failure, the slots go back. */
+  error = fork_build_child(fa, p1, p2, cr, uip, lim, pg, args, ps1, fd1, fdtol1, vm1, flags);
+  if (error != VC_OK) fork_drop_slots(pc, uip);
 
 done:
-  if (pglocked) fork_pgrp_unlock(pg1);
+  if (pglocked) fork_pgrp_unlock(pg);
   return error;
+}
+
+/* ---- fork1 ------------------------------------------------------------------ */
+
+int fork1(struct fork_args* fa) {
+  unsigned int flags = fa->fa_flags;
+  if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
+  struct proc_core* p1 = fa->fa_p1;
+  struct ucred* cr = fa->fa_cred;
+  return fork1_core(fa, fa->fa_pc, p1, fa->fa_p2, cr, cr->cr_ruidinfo, p1->p_limit, p1->p_pgrp,
+                    p1->p_args, p1->p_sigacts, p1->p_fd, p1->p_fdtol, p1->p_vmspace, flags);
 }
 
 int rfork_unshare(struct fork_args* fa) {

@@ -58,8 +58,8 @@ extern "C" {
             fa->fa_p1->p_pgrp->pg_ref.rc_count,
             fa->fa_p1->p_args->ar_ref.rc_count,
             *fa->fa_p2;
-    ensures proccount_ok(fa->fa_pc);
-    ensures uidinfo_ok(fa->fa_cred->cr_ruidinfo);
+    ensures PROCCOUNT_OK(fa->fa_pc);
+    ensures UIDINFO_OK(fa->fa_cred->cr_ruidinfo);
     ensures \result == VC_ERESTART ==> (fa->fa_flags & VC_RFPGLOCK) != 0;
 
     // On failure, every count as it was and the child blank.
@@ -87,7 +87,14 @@ extern "C" {
       \old(fa->fa_p1->p_fdtol)->fdl_ref.rc_count == \old(fa->fa_p1->p_fdtol->fdl_ref.rc_count);
     ensures \result != VC_OK && \old(fa->fa_p1->p_args) != \null ==>
       \old(fa->fa_p1->p_args)->ar_ref.rc_count == \old(fa->fa_p1->p_args->ar_ref.rc_count);
-    ensures \result != VC_OK ==> PROC_BLANK(fa->fa_p2);
+    ensures \result != VC_OK ==>
+      \old(fa->fa_p2)->p_ucred == \null && \old(fa->fa_p2)->p_uidinfo == \null &&
+      \old(fa->fa_p2)->p_sigacts == \null && \old(fa->fa_p2)->p_fd == \null &&
+      \old(fa->fa_p2)->p_fdtol == \null && \old(fa->fa_p2)->p_vmspace == \null &&
+      \old(fa->fa_p2)->p_limit == \null && \old(fa->fa_p2)->p_pgrp == \null &&
+      \old(fa->fa_p2)->p_args == \null && \old(fa->fa_p2)->p_leader == \null;
+    ensures \result != VC_OK ==>
+      \old(fa->fa_p2)->p_lock.rc_count == 0 && TIDS_BLANK(&\old(fa->fa_p2)->p_tids);
 
     // On success, the counts rose by what the flags call for...
     ensures \result == VC_OK ==>
@@ -223,7 +230,7 @@ int rfork_unshare(struct fork_args* fa);
 /* Give p the descriptor table nfd (made with one reference, which p takes
  * over) in place of its current one, whose reference p gives back; the old
  * table is destroyed if that was its last reference. */
-/*@ requires \valid(p) && \valid(p->p_fd) && refcount_live(&p->p_fd->fd_ref);
+/*@ requires \valid(p) && \valid(p->p_fd) && REFCOUNT_LIVE(&p->p_fd->fd_ref);
     requires \valid(nfd);
     assigns p->p_fd, p->p_fd->fd_ref.rc_count;
     ensures p->p_fd == nfd;
@@ -233,7 +240,7 @@ void proc_fd_replace(struct proc_core* p, struct filedesc* nfd);
 
 /* The same for the address space; the CPU switches to the new one before the
  * old one is given back. */
-/*@ requires \valid(p) && \valid(p->p_vmspace) && refcount_live(&p->p_vmspace->vm_ref);
+/*@ requires \valid(p) && \valid(p->p_vmspace) && REFCOUNT_LIVE(&p->p_vmspace->vm_ref);
     requires \valid(nvm);
     assigns p->p_vmspace, p->p_vmspace->vm_ref.rc_count;
     ensures p->p_vmspace == nvm;

@@ -22,15 +22,15 @@ extern "C" {
     requires 0 <= nprocs <= maxproc;
     assigns pc->nprocs, pc->maxproc;
     ensures pc->nprocs == nprocs && pc->maxproc == maxproc;
-    ensures proccount_ok(pc);
+    ensures PROCCOUNT_OK(pc);
  */
 void nprocs_init(struct proccount* pc, int maxproc, int nprocs);
 
 /* Take a process slot for a process of real uid `uid`.
  * Returns VC_OK or VC_EAGAIN (table full for this user). */
-/*@ requires proccount_ok(pc);
+/*@ requires PROCCOUNT_OK(pc);
     assigns pc->nprocs;
-    ensures proccount_ok(pc);
+    ensures PROCCOUNT_OK(pc);
     behavior root_granted:
       assumes uid == 0 && pc->nprocs < pc->maxproc;
       ensures \result == VC_OK;
@@ -53,16 +53,16 @@ void nprocs_init(struct proccount* pc, int maxproc, int nprocs);
 int nprocs_reserve(struct proccount* pc, vc_uid_t uid);
 
 /* Give a slot back (exit, or a fork that failed after nprocs_reserve). */
-/*@ requires proccount_ok(pc);
+/*@ requires PROCCOUNT_OK(pc);
     requires pc->nprocs >= 1;
     assigns pc->nprocs;
     ensures pc->nprocs == \old(pc->nprocs) - 1;
-    ensures proccount_ok(pc);
+    ensures PROCCOUNT_OK(pc);
  */
 void nprocs_release(struct proccount* pc);
 
 /* A snapshot of nprocs. */
-/*@ requires proccount_ok(pc);
+/*@ requires PROCCOUNT_OK(pc);
     assigns \nothing;
     ensures \result == pc->nprocs;
  */

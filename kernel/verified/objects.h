@@ -19,14 +19,14 @@ extern "C" {
 #endif
 
 /* credentials */
-/*@ requires \valid(cr) && refcount_holdable(&cr->cr_ref);
+/*@ requires \valid(cr) && REFCOUNT_HOLDABLE(&cr->cr_ref);
     assigns cr->cr_ref.rc_count;
     ensures \result == cr;
     ensures cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) + 1;
  */
 struct ucred* crhold(struct ucred* cr);
 
-/*@ requires \valid(cr) && refcount_live(&cr->cr_ref);
+/*@ requires \valid(cr) && REFCOUNT_LIVE(&cr->cr_ref);
     assigns cr->cr_ref.rc_count;
     ensures cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) - 1;
     behavior last:
@@ -41,14 +41,14 @@ struct ucred* crhold(struct ucred* cr);
 int crfree(struct ucred* cr);
 
 /* per-uid accounting record */
-/*@ requires \valid(uip) && refcount_holdable(&uip->ui_ref);
+/*@ requires \valid(uip) && REFCOUNT_HOLDABLE(&uip->ui_ref);
     assigns uip->ui_ref.rc_count;
     ensures \result == uip;
     ensures uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) + 1;
  */
 struct uidinfo* uihold(struct uidinfo* uip);
 
-/*@ requires \valid(uip) && refcount_live(&uip->ui_ref);
+/*@ requires \valid(uip) && REFCOUNT_LIVE(&uip->ui_ref);
     assigns uip->ui_ref.rc_count;
     ensures uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) - 1;
     behavior last:
@@ -63,14 +63,14 @@ struct uidinfo* uihold(struct uidinfo* uip);
 int uidrop(struct uidinfo* uip);
 
 /* signal actions (RFSIGSHARE) */
-/*@ requires \valid(ps) && refcount_holdable(&ps->ps_ref);
+/*@ requires \valid(ps) && REFCOUNT_HOLDABLE(&ps->ps_ref);
     assigns ps->ps_ref.rc_count;
     ensures \result == ps;
     ensures ps->ps_ref.rc_count == \old(ps->ps_ref.rc_count) + 1;
  */
 struct sigacts* sigacts_hold(struct sigacts* ps);
 
-/*@ requires \valid(ps) && refcount_live(&ps->ps_ref);
+/*@ requires \valid(ps) && REFCOUNT_LIVE(&ps->ps_ref);
     assigns ps->ps_ref.rc_count;
     ensures ps->ps_ref.rc_count == \old(ps->ps_ref.rc_count) - 1;
     behavior last:
@@ -85,14 +85,14 @@ struct sigacts* sigacts_hold(struct sigacts* ps);
 int sigacts_drop(struct sigacts* ps);
 
 /* descriptor table (shared unless RFFDG or RFCFDG) */
-/*@ requires \valid(fdp) && refcount_holdable(&fdp->fd_ref);
+/*@ requires \valid(fdp) && REFCOUNT_HOLDABLE(&fdp->fd_ref);
     assigns fdp->fd_ref.rc_count;
     ensures \result == fdp;
     ensures fdp->fd_ref.rc_count == \old(fdp->fd_ref.rc_count) + 1;
  */
 struct filedesc* fdshare(struct filedesc* fdp);
 
-/*@ requires \valid(fdp) && refcount_live(&fdp->fd_ref);
+/*@ requires \valid(fdp) && REFCOUNT_LIVE(&fdp->fd_ref);
     assigns fdp->fd_ref.rc_count;
     ensures fdp->fd_ref.rc_count == \old(fdp->fd_ref.rc_count) - 1;
     behavior last:
@@ -107,14 +107,14 @@ struct filedesc* fdshare(struct filedesc* fdp);
 int fddrop(struct filedesc* fdp);
 
 /* filedesc-to-leader record (RFTHREAD) */
-/*@ requires \valid(fdtol) && refcount_holdable(&fdtol->fdl_ref);
+/*@ requires \valid(fdtol) && REFCOUNT_HOLDABLE(&fdtol->fdl_ref);
     assigns fdtol->fdl_ref.rc_count;
     ensures \result == fdtol;
     ensures fdtol->fdl_ref.rc_count == \old(fdtol->fdl_ref.rc_count) + 1;
  */
 struct fdtol* fdtol_hold(struct fdtol* fdtol);
 
-/*@ requires \valid(fdtol) && refcount_live(&fdtol->fdl_ref);
+/*@ requires \valid(fdtol) && REFCOUNT_LIVE(&fdtol->fdl_ref);
     assigns fdtol->fdl_ref.rc_count;
     ensures fdtol->fdl_ref.rc_count == \old(fdtol->fdl_ref.rc_count) - 1;
     behavior last:
@@ -129,14 +129,14 @@ struct fdtol* fdtol_hold(struct fdtol* fdtol);
 int fdtol_drop(struct fdtol* fdtol);
 
 /* address space (RFMEM) */
-/*@ requires \valid(vm) && refcount_holdable(&vm->vm_ref);
+/*@ requires \valid(vm) && REFCOUNT_HOLDABLE(&vm->vm_ref);
     assigns vm->vm_ref.rc_count;
     ensures \result == vm;
     ensures vm->vm_ref.rc_count == \old(vm->vm_ref.rc_count) + 1;
  */
 struct vmspace* vmspace_hold(struct vmspace* vm);
 
-/*@ requires \valid(vm) && refcount_live(&vm->vm_ref);
+/*@ requires \valid(vm) && REFCOUNT_LIVE(&vm->vm_ref);
     assigns vm->vm_ref.rc_count;
     ensures vm->vm_ref.rc_count == \old(vm->vm_ref.rc_count) - 1;
     behavior last:
@@ -151,14 +151,14 @@ struct vmspace* vmspace_hold(struct vmspace* vm);
 int vmspace_drop(struct vmspace* vm);
 
 /* resource limits (shared until written) */
-/*@ requires \valid(lim) && refcount_holdable(&lim->pl_ref);
+/*@ requires \valid(lim) && REFCOUNT_HOLDABLE(&lim->pl_ref);
     assigns lim->pl_ref.rc_count;
     ensures \result == lim;
     ensures lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count) + 1;
  */
 struct plimit* plimit_hold(struct plimit* lim);
 
-/*@ requires \valid(lim) && refcount_live(&lim->pl_ref);
+/*@ requires \valid(lim) && REFCOUNT_LIVE(&lim->pl_ref);
     assigns lim->pl_ref.rc_count;
     ensures lim->pl_ref.rc_count == \old(lim->pl_ref.rc_count) - 1;
     behavior last:
@@ -173,14 +173,14 @@ struct plimit* plimit_hold(struct plimit* lim);
 int plimit_drop(struct plimit* lim);
 
 /* process group */
-/*@ requires \valid(pg) && refcount_holdable(&pg->pg_ref);
+/*@ requires \valid(pg) && REFCOUNT_HOLDABLE(&pg->pg_ref);
     assigns pg->pg_ref.rc_count;
     ensures \result == pg;
     ensures pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count) + 1;
  */
 struct pgrp* pgref(struct pgrp* pg);
 
-/*@ requires \valid(pg) && refcount_live(&pg->pg_ref);
+/*@ requires \valid(pg) && REFCOUNT_LIVE(&pg->pg_ref);
     assigns pg->pg_ref.rc_count;
     ensures pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count) - 1;
     behavior last:
@@ -195,14 +195,14 @@ struct pgrp* pgref(struct pgrp* pg);
 int pgrel(struct pgrp* pg);
 
 /* process arguments */
-/*@ requires \valid(pa) && refcount_holdable(&pa->ar_ref);
+/*@ requires \valid(pa) && REFCOUNT_HOLDABLE(&pa->ar_ref);
     assigns pa->ar_ref.rc_count;
     ensures \result == pa;
     ensures pa->ar_ref.rc_count == \old(pa->ar_ref.rc_count) + 1;
  */
 struct pargs* pargs_hold(struct pargs* pa);
 
-/*@ requires \valid(pa) && refcount_live(&pa->ar_ref);
+/*@ requires \valid(pa) && REFCOUNT_LIVE(&pa->ar_ref);
     assigns pa->ar_ref.rc_count;
     ensures pa->ar_ref.rc_count == \old(pa->ar_ref.rc_count) - 1;
     behavior last:
@@ -225,7 +225,7 @@ int pargs_drop(struct pargs* pa);
 void proc_hold(struct proc_core* p);
 
 /* PRELE: returns 1 when no hold remains (a waiting exit may proceed). */
-/*@ requires \valid(p) && refcount_live(&p->p_lock);
+/*@ requires \valid(p) && REFCOUNT_LIVE(&p->p_lock);
     assigns p->p_lock.rc_count;
     ensures p->p_lock.rc_count == \old(p->p_lock.rc_count) - 1;
     behavior last:

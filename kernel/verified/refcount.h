@@ -32,10 +32,10 @@ void refcount_init(struct refcount* r, int n);
 int refcount_read(const struct refcount* r);
 
 /* Take a reference to a live object. */
-/*@ requires refcount_holdable(r);
+/*@ requires REFCOUNT_HOLDABLE(r);
     assigns r->rc_count;
     ensures r->rc_count == \old(r->rc_count) + 1;
-    ensures refcount_live(r);
+    ensures REFCOUNT_LIVE(r);
  */
 void refcount_hold(struct refcount* r);
 
@@ -44,16 +44,16 @@ void refcount_hold(struct refcount* r);
     requires 0 <= r->rc_count < REFCOUNT_MAX;
     assigns r->rc_count;
     ensures r->rc_count == \old(r->rc_count) + 1;
-    ensures refcount_live(r);
+    ensures REFCOUNT_LIVE(r);
  */
 void refcount_acquire(struct refcount* r);
 
 /* Give back a reference. Returns 1 when that was the last one: the caller
  * then owns the object and destroys it. */
-/*@ requires refcount_live(r);
+/*@ requires REFCOUNT_LIVE(r);
     assigns r->rc_count;
     ensures r->rc_count == \old(r->rc_count) - 1;
-    ensures refcount_ok(r);
+    ensures REFCOUNT_OK(r);
     behavior last:
       assumes r->rc_count == 1;
       ensures \result == 1;
@@ -67,10 +67,10 @@ int refcount_release(struct refcount* r);
 
 /* Give back a reference taken earlier while another holder remains (the
  * unwinding of a failed operation). Never the last reference, by contract. */
-/*@ requires refcount_shared(r);
+/*@ requires REFCOUNT_SHARED(r);
     assigns r->rc_count;
     ensures r->rc_count == \old(r->rc_count) - 1;
-    ensures refcount_live(r);
+    ensures REFCOUNT_LIVE(r);
  */
 void refcount_unhold(struct refcount* r);
 

@@ -20,7 +20,7 @@ extern "C" {
 /* Make s the empty set. */
 /*@ requires \valid(s);
     assigns s->ts_tree;
-    ensures tidset_empty(s);
+    ensures TIDSET_EMPTY(s);
  */
 void tidset_init(struct tidset* s);
 

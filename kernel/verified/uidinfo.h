@@ -17,11 +17,11 @@ extern "C" {
  * limit, or overflow the count; otherwise the count changes and 1 is returned.
  * Like nprocs, the count only moves by compare-and-swap from a checked value,
  * so a limit is never exceeded even transiently. */
-/*@ requires uidinfo_ok(uip);
+/*@ requires UIDINFO_OK(uip);
     requires -VC_INT_MAX <= diff;
     requires diff < 0 ==> uip->ui_proccnt + diff >= 0;
     assigns uip->ui_proccnt;
-    ensures uidinfo_ok(uip);
+    ensures UIDINFO_OK(uip);
     behavior lower:
       assumes diff <= 0;
       ensures \result == 1;
@@ -40,7 +40,7 @@ extern "C" {
 int chgproccnt(struct uidinfo* uip, int diff, unsigned long long max);
 
 /* A snapshot of the count. */
-/*@ requires uidinfo_ok(uip);
+/*@ requires UIDINFO_OK(uip);
     assigns \nothing;
     ensures \result == uip->ui_proccnt;
  */
