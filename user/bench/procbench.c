@@ -193,6 +193,17 @@ int main(int argc, char** argv) {
     if (workers < 1 || workers > 16) workers = 1;
     return throughput(workers, ms);
   }
+  if (argc > 1 && strcmp(argv[1], "forkloop") == 0) {
+    /* N raw fork round trips and nothing else: for tools/profile.py, which
+     * subtracts a run with fewer rounds to leave the cost of the loop. */
+    int n = argc > 2 ? (int)atol(argv[2]) : 100;
+    for (int i = 0; i < n; ++i) {
+      int pid = (int)svc1(SYS_fork, 0);
+      if (pid == 0) svc1(SYS_exit_group, 0);
+      waitpid(pid, 0, 0);
+    }
+    return 0;
+  }
   if (argc > 1 && strcmp(argv[1], "quick") == 0) g_rounds = 5;
   report("user_getpid", getpid_cost());
   report("user_sched_yield", yield_cost());
