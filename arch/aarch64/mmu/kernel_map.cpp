@@ -15,6 +15,8 @@ namespace arch {
 namespace {
 
 constexpr unsigned kPagesPerStack = kKstackSize / kPageSize;
+constexpr unsigned kStackOrder = 2;
+static_assert(kPagesPerStack == 1u << kStackOrder);
 constexpr unsigned kSlotsPerL3 = (2u << 20) / kKstackSlotSize;  // one L3 table maps 2 MiB
 constexpr unsigned kL3Tables = kKstackSlots / kSlotsPerL3;
 static_assert(kL3Tables == kPtEntries, "the area is exactly one L2 table");
@@ -57,16 +59,13 @@ void kernel_map_init() {
 }
 
 uint64_t kstack_alloc() {
-  // The stack's pages first, outside the lock.
-  Page* pages[kPagesPerStack] = {};
-  for (unsigned i = 0; i < kPagesPerStack; ++i) {
-    pages[i] = page_alloc(0, PageUse::KernelStack, kPageZero);
-    if (!pages[i]) {
-      for (unsigned j = 0; j < i; ++j) page_free(pages[j]);
-      SpinGuard g(g_lock);
-      ++g_stats.failures;
-      return 0;
-    }
+  // The stack's pages first, outside the lock: one block (one trip through the
+  // page allocator), not zeroed (a stack is written before it is read).
+  Page* block = page_alloc(kStackOrder, PageUse::KernelStack, 0);
+  if (!block) {
+    SpinGuard g(g_lock);
+    ++g_stats.failures;
+    return 0;
   }
   uint64_t base = 0;
   {
@@ -96,7 +95,7 @@ uint64_t kstack_alloc() {
       pte_t* l3 = table_va(g_l2[l2i]);
       for (unsigned i = 0; i < kPagesPerStack; ++i) {
         uint64_t va = base + i * kPageSize;
-        __atomic_store_n(&l3[pt_index(va, 3)], page_to_phys(pages[i]) | kStackPageAttrs,
+        __atomic_store_n(&l3[pt_index(va, 3)], (page_to_phys(block) + i * kPageSize) | kStackPageAttrs,
                          __ATOMIC_RELAXED);
       }
       // New entries replace invalid ones, which no TLB holds: a barrier is enough.
@@ -107,8 +106,7 @@ uint64_t kstack_alloc() {
       ++g_stats.failures;
     }
   }
-  if (!base)
-    for (Page* p : pages) page_free(p);
+  if (!base) page_free(block);
   return base;
 }
 
@@ -118,7 +116,7 @@ void kstack_free(uint64_t base) {
   if (base < kKstackAreaBase || off % kKstackSlotSize || slot >= kKstackSlots)
     panic("kstack_free: %#lx is not a stack", base);
   unsigned l2i = slot / kSlotsPerL3;
-  Page* pages[kPagesPerStack];
+  Page* block = nullptr;
   pte_t* freed_table = nullptr;
   {
     SpinGuard g(g_lock);
@@ -127,8 +125,7 @@ void kstack_free(uint64_t base) {
     pte_t* l3 = table_va(g_l2[l2i]);
     for (unsigned i = 0; i < kPagesPerStack; ++i) {
       uint64_t va = base + i * kPageSize;
-      pte_t e = l3[pt_index(va, 3)];
-      pages[i] = phys_to_page(pte_addr(e));
+      if (i == 0) block = phys_to_page(pte_addr(l3[pt_index(va, 3)]));
       __atomic_store_n(&l3[pt_index(va, 3)], pte_t{0}, __ATOMIC_RELAXED);
     }
     // Break before the pages are reused: every CPU drops its translations.
@@ -150,7 +147,7 @@ void kstack_free(uint64_t base) {
     --g_stats.live;
     ++g_stats.frees;
   }
-  for (Page* p : pages) page_free(p);
+  page_free(block);
   if (freed_table) page_free(virt_to_page(freed_table));
 }
 
