@@ -25,6 +25,16 @@ struct MemRange {
 };
 MemRange g_ranges[kMaxRanges];
 unsigned g_nranges = 0;
+// phys_to_page's shortcut, per 64 KiB granule of physical addresses: the
+// index + 1 of the range that holds the whole granule, kGranuleUnmanaged if no
+// range touches it (the kernel image, whose pages user programs map, or
+// devices), kGranuleSearch if ranges end in it.
+constexpr unsigned kGranuleShift = 16 - kPageShift;
+constexpr uint64_t kGranules = 1ull << (34 - 16);  // the first 16 GiB of physical addresses
+constexpr uint8_t kGranuleSearch = 0;
+constexpr uint8_t kGranuleUnmanaged = 0xff;
+static_assert(kMaxRanges < kGranuleUnmanaged);
+uint8_t g_granule_range[kGranules];
 uint64_t g_managed_pages = 0;
 bool g_ready = false;
 
@@ -458,6 +468,18 @@ void page_alloc_init(const PhysRange* ranges, size_t n) {
       p->state = PageState::FreeBody;
     }
   }
+  __builtin_memset(g_granule_range, kGranuleUnmanaged, sizeof g_granule_range);
+  for (unsigned i = 0; i < nspans; ++i) {
+    const MemRange& r = g_ranges[i];
+    uint64_t end_pfn = r.base_pfn + r.npages;
+    for (uint64_t g = r.base_pfn >> kGranuleShift;
+         g < kGranules && (g << kGranuleShift) < end_pfn; ++g) {
+      bool whole = (g << kGranuleShift) >= r.base_pfn && ((g + 1) << kGranuleShift) <= end_pfn;
+      g_granule_range[g] = whole && g_granule_range[g] == kGranuleUnmanaged
+                               ? static_cast<uint8_t>(i + 1)
+                               : kGranuleSearch;
+    }
+  }
   g_nranges = nspans;
   g_managed_pages = total;
 
@@ -567,6 +589,15 @@ void* page_to_virt(const Page* p) {
 
 Page* phys_to_page(paddr_t pa) {
   uint64_t pfn = pa >> kPageShift;
+  uint64_t granule = pfn >> kGranuleShift;
+  if (granule < kGranules) {
+    uint8_t k = g_granule_range[granule];
+    if (k == kGranuleUnmanaged) return nullptr;
+    if (k != kGranuleSearch) {
+      const MemRange& r = g_ranges[k - 1];
+      return r.pages + (pfn - r.base_pfn);
+    }
+  }
   for (unsigned i = 0; i < g_nranges; ++i) {
     const MemRange& r = g_ranges[i];
     if (pfn >= r.base_pfn && pfn - r.base_pfn < r.npages) return r.pages + (pfn - r.base_pfn);
