@@ -33,17 +33,23 @@ void copy_forward(unsigned char* d, const unsigned char* s, size_t n) {
     }
     auto* dw = reinterpret_cast<Word*>(d);
     auto* sw = reinterpret_cast<const Word*>(s);
-    // Four words per round: all loads before the stores, which also keeps an
-    // overlapping move (dst below src by at least a word) correct.
-    while (n >= 4 * kWord) {
+    // Eight words (a cache line) per round: all loads before the stores,
+    // which also keeps an overlapping move (dst below src by at least a
+    // word) correct.
+    while (n >= 8 * kWord) {
       Word w0 = sw[0], w1 = sw[1], w2 = sw[2], w3 = sw[3];
+      Word w4 = sw[4], w5 = sw[5], w6 = sw[6], w7 = sw[7];
       dw[0] = w0;
       dw[1] = w1;
       dw[2] = w2;
       dw[3] = w3;
-      dw += 4;
-      sw += 4;
-      n -= 4 * kWord;
+      dw[4] = w4;
+      dw[5] = w5;
+      dw[6] = w6;
+      dw[7] = w7;
+      dw += 8;
+      sw += 8;
+      n -= 8 * kWord;
     }
     while (n >= kWord) {
       *dw++ = *sw++;
@@ -118,13 +124,17 @@ void* tine_memset(void* dst, int c, size_t n) {
     // The byte replicated into every lane of a word.
     Word pattern = 0x0101010101010101ull * byte;
     auto* dw = reinterpret_cast<Word*>(d);
-    while (n >= 4 * kWord) {
+    while (n >= 8 * kWord) {
       dw[0] = pattern;
       dw[1] = pattern;
       dw[2] = pattern;
       dw[3] = pattern;
-      dw += 4;
-      n -= 4 * kWord;
+      dw[4] = pattern;
+      dw[5] = pattern;
+      dw[6] = pattern;
+      dw[7] = pattern;
+      dw += 8;
+      n -= 8 * kWord;
     }
     while (n >= kWord) {
       *dw++ = pattern;
