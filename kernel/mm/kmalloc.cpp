@@ -288,7 +288,7 @@ void* kmalloc(size_t size, MallocType* type, unsigned flags) {
   KASSERT(type != nullptr);
   KASSERT((flags & ~(M_NOWAIT | M_WAITOK | M_ZERO)) == 0);
   KASSERT(((flags & M_WAITOK) != 0) != ((flags & M_NOWAIT) != 0));
-  malloc_type_register(type);
+  if (!__atomic_load_n(&type->registered, __ATOMIC_ACQUIRE)) [[unlikely]] malloc_type_register(type);
   // Both plans count this attempt, whichever fires.
   bool inject = type->fault.should_fail();
   if (g_any_fault.should_fail()) inject = true;

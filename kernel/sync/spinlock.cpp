@@ -10,7 +10,6 @@ arch::RawSpin g_registry_lock;
 LockClass* g_classes = nullptr;
 
 void register_class(LockClass* c) {
-  if (__atomic_load_n(&c->registered, __ATOMIC_ACQUIRE)) return;
   uint64_t irq = arch::irq_save();
   arch::raw_spin_lock(&g_registry_lock);
   if (!c->registered) {
@@ -22,6 +21,7 @@ void register_class(LockClass* c) {
   arch::irq_restore(irq);
 }
 
+#ifdef TINE_DEBUG
 void check_order(const Cpu& cpu, const LockClass& cls) {
   if (cls.rank == 0) return;
   for (int i = 0; i < cpu.held_count; ++i) {
@@ -30,6 +30,8 @@ void check_order(const Cpu& cpu, const LockClass& cls) {
             cpu.held_ranks[i]);
   }
 }
+#endif
+
 }  // namespace
 
 void lock_classes_for_each(void (*fn)(const LockClass&, void*), void* ctx) {
@@ -46,50 +48,42 @@ LockClass* lock_class_find(const char* name) {
   return nullptr;
 }
 
-void SpinLock::note_acquired(uint64_t irq_state, uint32_t spins) {
-  Cpu& cpu = this_cpu();
-  owner_ = static_cast<int>(cpu.id);
-  saved_irq_ = irq_state;
-  __atomic_fetch_add(&cls_->acquisitions, 1, __ATOMIC_RELAXED);
+void SpinLock::note_rare(uint32_t spins) {
+  if (!__atomic_load_n(&cls_->registered, __ATOMIC_ACQUIRE)) register_class(cls_);
   if (spins) {
     __atomic_fetch_add(&cls_->contended, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&cls_->spins, spins, __ATOMIC_RELAXED);
   }
-  if (cpu.held_count < Cpu::kMaxHeldLocks) cpu.held_ranks[cpu.held_count] = cls_->rank;
-  ++cpu.held_count;
 }
 
+#ifdef TINE_DEBUG
 void SpinLock::lock() {
-  register_class(cls_);
   uint64_t irq = arch::irq_save();
   Cpu& cpu = this_cpu();
-#ifdef TINE_DEBUG
   if (owner_ == static_cast<int>(cpu.id) && is_locked())
     panic("spinlock %s: recursive acquisition on cpu %u", cls_->name, cpu.id);
   check_order(cpu, *cls_);
-#endif
   uint32_t spins = arch::raw_spin_lock(&raw_);
-  note_acquired(irq, spins);
+  note_acquired(cpu, irq, spins);
 }
+#endif
 
 bool SpinLock::try_lock() {
-  register_class(cls_);
   uint64_t irq = arch::irq_save();
   if (!arch::raw_spin_trylock(&raw_)) {
     arch::irq_restore(irq);
     return false;
   }
-  note_acquired(irq, 0);
+  note_acquired(this_cpu(), irq, 0);
   return true;
 }
 
+#ifdef TINE_DEBUG
 void SpinLock::unlock() {
   Cpu& cpu = this_cpu();
-#ifdef TINE_DEBUG
   if (owner_ != static_cast<int>(cpu.id) || !is_locked())
     panic("spinlock %s: released by cpu %u, owner %d", cls_->name, cpu.id, owner_);
   if (arch::irqs_enabled()) panic("spinlock %s: IRQs enabled while held", cls_->name);
-#endif
   // Locks may be released out of order; drop this lock's rank from the held list.
   int n = cpu.held_count < Cpu::kMaxHeldLocks ? cpu.held_count : Cpu::kMaxHeldLocks;
   for (int i = n - 1; i >= 0; --i) {
@@ -104,6 +98,7 @@ void SpinLock::unlock() {
   arch::raw_spin_unlock(&raw_);
   arch::irq_restore(irq);
 }
+#endif
 
 bool SpinLock::held_by_me() const {
   return is_locked() && owner_ == static_cast<int>(this_cpu().id);

@@ -13,22 +13,12 @@ struct RawSpin {
   uint32_t word = 0;
 };
 
-// Takes the lock; returns how many times it had to wait (0 = uncontended).
-inline uint32_t raw_spin_lock(RawSpin* l) {
-  uint32_t old, next, tmp, spins = 0;
-  asm volatile(
-      "1: ldaxr  %w[old], %[w]\n"
-      "   add    %w[next], %w[old], #0x10000\n"
-      "   stxr   %w[tmp], %w[next], %[w]\n"
-      "   cbnz   %w[tmp], 1b\n"
-      : [old] "=&r"(old), [next] "=&r"(next), [tmp] "=&r"(tmp), [w] "+Q"(l->word)
-      :
-      : "memory");
-  uint16_t ticket = static_cast<uint16_t>(old >> 16);
-  if (static_cast<uint16_t>(old) == ticket) return 0;
+// Waits for ticket `ticket` to be served; returns how many times it looked.
+// Out of line: only a contended acquisition gets here.
+[[gnu::noinline]] inline uint32_t raw_spin_wait(RawSpin* l, uint16_t ticket) {
   // Wait with plain acquire loads first; a lock is usually handed over within
   // a few hundred cycles. Only then sleep in WFE until the owner's store.
-  uint32_t cur;
+  uint32_t cur, spins = 0;
   const volatile uint16_t* owner = reinterpret_cast<const volatile uint16_t*>(&l->word);
   for (;;) {
     for (int i = 0; i < 128; ++i) {
@@ -46,6 +36,22 @@ inline uint32_t raw_spin_lock(RawSpin* l) {
         : "memory");
     if (static_cast<uint16_t>(cur) == ticket) return spins;
   }
+}
+
+// Takes the lock; returns how many times it had to wait (0 = uncontended).
+inline uint32_t raw_spin_lock(RawSpin* l) {
+  uint32_t old, next, tmp;
+  asm volatile(
+      "1: ldaxr  %w[old], %[w]\n"
+      "   add    %w[next], %w[old], #0x10000\n"
+      "   stxr   %w[tmp], %w[next], %[w]\n"
+      "   cbnz   %w[tmp], 1b\n"
+      : [old] "=&r"(old), [next] "=&r"(next), [tmp] "=&r"(tmp), [w] "+Q"(l->word)
+      :
+      : "memory");
+  uint16_t ticket = static_cast<uint16_t>(old >> 16);
+  if (static_cast<uint16_t>(old) == ticket) [[likely]] return 0;
+  return raw_spin_wait(l, ticket);
 }
 
 inline bool raw_spin_trylock(RawSpin* l) {
