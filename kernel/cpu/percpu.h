@@ -47,6 +47,11 @@ struct Cpu {
 
 extern Cpu g_cpus[arch::kMaxCpus];
 
+// Marks a CPU online or offline (its own Cpu::online and the set of all).
+void cpu_set_online(unsigned id, bool online);
+// Bit n set: CPU n is online.
+uint32_t cpus_online_bits();
+
 inline Cpu& this_cpu() { return *static_cast<Cpu*>(arch::cpu_local()); }
 inline unsigned cpu_index() { return this_cpu().id; }
 

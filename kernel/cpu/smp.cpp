@@ -64,7 +64,7 @@ void run_call_queue(unsigned cpu) {
 
 [[noreturn]] void stop_this_cpu() {
   arch::irq_disable();
-  __atomic_store_n(&this_cpu().online, false, __ATOMIC_RELEASE);
+  cpu_set_online(this_cpu().id, false);
   for (;;) arch::wait_for_interrupt();
 }
 

@@ -121,7 +121,7 @@ void cpu_online_common(unsigned id) {
   arch::gic_init_cpu();
   sched_init_cpu(id);  // this boot context becomes the CPU's idle thread
   clock_init_cpu();
-  __atomic_store_n(&g_cpus[id].online, true, __ATOMIC_RELEASE);
+  cpu_set_online(id, true);
 }
 
 // The rest of the boot, in the first kernel thread: tests, benchmarks or the monitor.

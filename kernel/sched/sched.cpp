@@ -295,12 +295,7 @@ void sched_init_cpu(unsigned cpu) {
 
 void sched_start_services() { smp_start_workers(); }
 
-cpumask_t sched_online_mask() {
-  cpumask_t m = 0;
-  for (unsigned c = 0; c < arch::kMaxCpus; ++c)
-    if (__atomic_load_n(&g_cpus[c].online, __ATOMIC_ACQUIRE)) m |= cpumask_of(c);
-  return m;
-}
+cpumask_t sched_online_mask() { return cpus_online_bits(); }
 
 // --- Making threads runnable ---
 
