@@ -6,6 +6,9 @@ nanosecond is one guest instruction, so every figure is instructions per round
 trip and repeats to the digit. Throughput runs without -icount (wall time,
 multi-threaded TCG), so it depends on the host. The scheduler's figures come
 from in-kernel benchmarks (KBENCH cases, boot argument kbench=SEL).
+./tine bench measures the release kernel (build/kernel-release: no lock-order
+checker, no ownership asserts), as Linux's figures are of a release kernel;
+TINE_KERNEL_BUILD names another build folder (build/kernel, the tested one).
 
   tools/bench.py [--quick] [--only sched|fork|proc|tput] [--tput-ms MS]
                  [--kbench SEL]
@@ -20,7 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests/user"))
 
 from _benchlib import run_forkbench, table, targets  # noqa: E402  (VM: fork and COW)
-from _userlib import boot  # noqa: E402
+from _userlib import BUILD, KERNEL, boot  # noqa: E402
 
 # Process round trips (user/bench/procbench.c): name -> (what, Linux raw, Linux libc).
 PROC_ROWS = [
@@ -78,7 +81,8 @@ def proc_table(res):
 
 def run_kbench(select, timeout=600):
     """Boots with kbench=SELECT under -icount; returns (status, {name: (value, unit)})."""
-    cmd = [sys.executable, str(ROOT / "tools/qemu_run.py"), "--icount", "--append",
+    cmd = [sys.executable, str(ROOT / "tools/qemu_run.py"), "--kernel", str(KERNEL), "--icount",
+           "--append",
            f"kbench={select}", "--timeout", str(timeout)]
     r = subprocess.run(cmd, capture_output=True, text=True)
     res = {}
@@ -120,6 +124,8 @@ def main():
                     help="in-kernel benchmark selector for the sched part (all, a name, a prefix*, a,b)")
     args = ap.parse_args()
     ok = True
+    # ./tine bench sets TINE_KERNEL_BUILD to the release build (no debug checks).
+    print(f"kernel: {BUILD.relative_to(ROOT) if BUILD.is_relative_to(ROOT) else BUILD}\n")
     if args.only in (None, "sched"):
         status, res = run_kbench(args.kbench)
         for line in sched_table(res):

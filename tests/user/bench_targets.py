@@ -3,10 +3,26 @@
 under -icount (deterministic: the same instructions every run), prints its
 figures beside Linux's and checks a COW fault stays under 1,500 instructions
 and fork + exit + wait of a process with 64 MiB touched within 1.5x of one
-with nothing touched."""
+with nothing touched. Then the release kernel (build/kernel-release, what
+./tine bench measures) must do a raw fork + exit + wait4 of a small process in
+under 20,000 instructions (user/bench/procbench.c)."""
+import re
 import sys
 
 from _benchlib import run_forkbench, table, targets
+from _userlib import ROOT, boot
+
+RELEASE_KERNEL = ROOT / "build/kernel-release/kernel8.img"
+FORK_TARGET = 20000
+
+
+def release_fork_cost():
+    status, lines = boot("procbench", ["quick"], kernel=RELEASE_KERNEL, timeout=300, icount=True)
+    for line in lines:
+        m = re.match(r"KBENCH user_fork_raw_exit_wait (\d+) ns", line)
+        if m and status == 0:
+            return int(m.group(1))
+    return None
 
 
 def main():
@@ -17,6 +33,11 @@ def main():
     for what, good in targets(results):
         print(f"bench_targets: {what}: {'PASS' if good else 'FAIL'}")
         ok &= good
+    fork = release_fork_cost()
+    good = fork is not None and fork < FORK_TARGET
+    print(f"bench_targets: release kernel fork+exit+wait4 {fork} < {FORK_TARGET:,}: "
+          f"{'PASS' if good else 'FAIL'}")
+    ok &= good
     sys.exit(0 if ok else 1)
 
 
