@@ -7,6 +7,7 @@
 #include "kernel/ktest/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/mm/settle.h"
 
 namespace {
 
@@ -15,8 +16,7 @@ constexpr unsigned kNumStressTypes = sizeof(kStressTypes) / sizeof(kStressTypes[
 
 // Page counters with every cache emptied, so two snapshots compare exactly.
 PageStats settled_page_stats() {
-  kmalloc_reclaim();
-  page_alloc_drain_all();
+  mm_settle();
   return page_stats();
 }
 

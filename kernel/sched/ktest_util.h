@@ -9,6 +9,7 @@
 #include "kernel/ktest/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/mm/settle.h"
 #include "kernel/sync/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/callout.h"
@@ -23,7 +24,9 @@ struct SchedBaseline {
   uint64_t sleeping;
   uint64_t callouts_pending;
 
+  // Caches are emptied first, so the pages compare.
   static SchedBaseline take() {
+    mm_settle();
     SchedBaseline b;
     b.threads = thread_counters();
     b.kstacks = arch::kstack_stats();

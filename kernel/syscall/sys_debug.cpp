@@ -6,6 +6,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/mm/settle.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
@@ -32,8 +33,7 @@ uint64_t kstat_thread_count();  // the thread layer's, when there is one (sys_de
 int64_t sys_tine_kstat(const SyscallArgs& a) {
   unsigned flags = static_cast<unsigned>(a.a[2]);
   if (flags & kKstatSettle) {
-    kmalloc_reclaim();
-    page_alloc_drain_all();
+    mm_settle();
   }
   TineKstat k = {};
   PageStats ps = page_stats();

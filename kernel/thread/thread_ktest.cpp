@@ -48,7 +48,8 @@ KTEST(thread_create_failures_leave_nothing) {
   kmalloc_fail_nth(M_THREAD, 1);
   KEXPECT_EQ(thread_create("ktest.fail", return_arg, nullptr, ThreadAttr{}, &th), ENOMEM);
   kmalloc_fail_clear(M_THREAD);
-  // The stack (one page block).
+  // The stack (one page block; none from the cache).
+  arch::kstack_cache_drain();
   page_alloc_fail_nth(PageUse::KernelStack, 1);
   KEXPECT_EQ(thread_create("ktest.fail", return_arg, nullptr, ThreadAttr{}, &th), ENOMEM);
   page_alloc_fail_clear(PageUse::KernelStack);

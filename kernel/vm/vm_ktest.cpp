@@ -7,6 +7,7 @@
 #include "kernel/ktest/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/mm/settle.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/sync/crit.h"
 #include "kernel/syscall/errno.h"
@@ -23,8 +24,7 @@ struct Counts {
   uint64_t free_pages, user, tables, asids, spaces, regions;
 };
 Counts counts() {
-  kmalloc_reclaim();
-  page_alloc_drain_all();
+  mm_settle();
   PageStats ps = page_stats();
   VmStats vs = vm_stats();
   return {ps.free_pages + ps.pcp_pages,

@@ -32,6 +32,11 @@ uint64_t g_slot_bits[kKstackSlots / 64];  // guarded by g_lock
 uint16_t g_l3_used[kL3Tables];        // stacks mapped through each L3 table
 unsigned g_hint;                      // lowest slot that may be free
 KstackStats g_stats;                  // guarded by g_lock
+// Freed stacks kept mapped for the next kstack_alloc: no page allocation, no
+// page-table change and no TLB shootdown (which on QEMU stops every vCPU) on
+// the fork and exit paths. At most kCacheMax stacks (256 KiB).
+constexpr unsigned kCacheMax = 16;
+uint64_t g_cache[kCacheMax];  // guarded by g_lock
 
 pte_t* table_va(pte_t e) { return static_cast<pte_t*>(phys_to_virt(pte_addr(e))); }
 
@@ -59,6 +64,15 @@ void kernel_map_init() {
 }
 
 uint64_t kstack_alloc() {
+  {
+    SpinGuard g(g_lock);
+    if (g_stats.cached > 0) {
+      ++g_stats.live;
+      ++g_stats.allocs;
+      ++g_stats.cache_hits;
+      return g_cache[--g_stats.cached];
+    }
+  }
   // The stack's pages first, outside the lock: one block (one trip through the
   // page allocator), not zeroed (a stack is written before it is read).
   Page* block = page_alloc(kStackOrder, PageUse::KernelStack, 0);
@@ -110,18 +124,26 @@ uint64_t kstack_alloc() {
   return base;
 }
 
-void kstack_free(uint64_t base) {
+namespace {
+
+unsigned slot_of(uint64_t base, const char* who) {
   uint64_t off = base - kKstackAreaBase - kKstackGuardSize;
   unsigned slot = static_cast<unsigned>(off / kKstackSlotSize);
   if (base < kKstackAreaBase || off % kKstackSlotSize || slot >= kKstackSlots)
-    panic("kstack_free: %#lx is not a stack", base);
+    panic("%s: %#lx is not a stack", who, base);
+  return slot;
+}
+
+bool slot_allocated(unsigned slot) { return g_slot_bits[slot / 64] & (1ull << (slot % 64)); }
+
+// Unmaps a stack that is neither live nor cached and frees its pages.
+void unmap_stack(uint64_t base) {
+  unsigned slot = slot_of(base, "kstack unmap");
   unsigned l2i = slot / kSlotsPerL3;
   Page* block = nullptr;
   pte_t* freed_table = nullptr;
   {
     SpinGuard g(g_lock);
-    if (!(g_slot_bits[slot / 64] & (1ull << (slot % 64))))
-      panic("kstack_free: stack %#lx is not allocated", base);
     pte_t* l3 = table_va(g_l2[l2i]);
     for (unsigned i = 0; i < kPagesPerStack; ++i) {
       uint64_t va = base + i * kPageSize;
@@ -144,11 +166,40 @@ void kstack_free(uint64_t base) {
     }
     g_slot_bits[slot / 64] &= ~(1ull << (slot % 64));
     if (slot < g_hint) g_hint = slot;
-    --g_stats.live;
-    ++g_stats.frees;
   }
   page_free(block);
   if (freed_table) page_free(virt_to_page(freed_table));
+}
+
+}  // namespace
+
+void kstack_free(uint64_t base) {
+  unsigned slot = slot_of(base, "kstack_free");
+  {
+    SpinGuard g(g_lock);
+    if (!slot_allocated(slot)) panic("kstack_free: stack %#lx is not allocated", base);
+    for (unsigned i = 0; i < g_stats.cached; ++i)
+      if (g_cache[i] == base) panic("kstack_free: stack %#lx freed twice", base);
+    --g_stats.live;
+    ++g_stats.frees;
+    if (g_stats.cached < kCacheMax) {
+      g_cache[g_stats.cached++] = base;
+      return;
+    }
+  }
+  unmap_stack(base);
+}
+
+void kstack_cache_drain() {
+  for (;;) {
+    uint64_t base;
+    {
+      SpinGuard g(g_lock);
+      if (g_stats.cached == 0) return;
+      base = g_cache[--g_stats.cached];
+    }
+    unmap_stack(base);
+  }
 }
 
 bool kstack_area_lookup(uint64_t va, uint64_t* stack_base, bool* in_guard) {

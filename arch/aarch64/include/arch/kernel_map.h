@@ -28,24 +28,30 @@ static_assert(kKstackGuardSize == (1u << kKstackGuardBit) && kKstackSlotSize == 
 // after the page allocator is up.
 void kernel_map_init();
 
-// Maps a fresh zeroed stack and returns its lowest address (the top is base +
+// Maps a stack (not zeroed) and returns its lowest address (the top is base +
 // kKstackSize), or 0 when pages or a page table cannot be had. Any context that
 // may take a spinlock of rank below kRankKstackArea.
 [[nodiscard]] uint64_t kstack_alloc();
-// Unmaps a stack from kstack_alloc (TLBs shot down on every CPU) and frees its
-// pages, and its page table when no other stack uses it.
+// Gives back a stack from kstack_alloc. It stays mapped in a small cache for
+// the next kstack_alloc; beyond that it is unmapped (TLBs shot down on every
+// CPU) and its pages freed, and its page table when no other stack uses it.
 void kstack_free(uint64_t base);
+// Unmaps and frees every cached stack (before resource counts are compared,
+// and before a test makes the stack's page allocation fail).
+void kstack_cache_drain();
 
 // True if va lies in the kernel stack area; *stack_base then gets the base of
 // the slot's stack, and *in_guard whether va is in the slot's guard.
 bool kstack_area_lookup(uint64_t va, uint64_t* stack_base, bool* in_guard);
 
 struct KstackStats {
-  uint64_t live;         // stacks mapped now
+  uint64_t live;         // stacks handed out and not freed
+  uint64_t cached;       // freed stacks kept mapped for reuse
   uint64_t table_pages;  // L1, L2 and L3 tables of the area
   uint64_t allocs;
   uint64_t frees;
   uint64_t failures;
+  uint64_t cache_hits;   // allocations served from the cache
 };
 KstackStats kstack_stats();
 
