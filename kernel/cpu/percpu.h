@@ -43,6 +43,10 @@ struct Cpu {
   uint64_t ticks = 0;
   uint64_t ipis_received = 0;
   Thread* current = nullptr;  // the thread running here (written by the scheduler only)
+  // The spinlock word this CPU waits for in WFI, or nullptr (kernel/sync/spinlock.cpp).
+  const void* parked_on = nullptr;
+  // Interrupt handlers running (their priority keeps IPIs from signalling).
+  int irq_nesting = 0;
 };
 
 extern Cpu g_cpus[arch::kMaxCpus];

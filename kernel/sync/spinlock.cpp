@@ -4,6 +4,11 @@
 
 #include "kernel/cpu/percpu.h"
 #include "kernel/panic.h"
+#ifdef TINE_KERNEL
+#include "kernel/cpu/ipi.h"
+#endif
+
+uint32_t g_spin_parked;
 
 namespace {
 arch::RawSpin g_registry_lock;
@@ -56,6 +61,46 @@ void SpinLock::note_rare(uint32_t spins) {
   }
 }
 
+#ifdef TINE_KERNEL
+// Spins first: a lock is normally handed over within a few hundred cycles.
+// Then parks in WFI, which on QEMU puts the vCPU's host thread to sleep: with
+// more vCPUs than host cores, a waiter that keeps spinning can hold off the
+// very thread that would release the lock. WFI
+// wakes for any pending interrupt, masked or not, so unlock's kick (or a
+// timer) ends it; the kick is then taken as a no-op IPI once IRQs are back.
+uint32_t SpinLock::wait_turn() {
+  constexpr uint32_t kSpinsBeforePark = 1000;
+  uint32_t spins = 0;
+  Cpu& cpu = this_cpu();
+  for (;;) {
+    for (uint32_t i = 0; i < kSpinsBeforePark; ++i) {
+      ++spins;
+      if (arch::raw_spin_is_free(&raw_) && arch::raw_spin_try_take(&raw_)) return spins;
+      arch::cpu_relax();
+    }
+    // Only a CPU whose interrupt controller is set up can be kicked, and not
+    // from inside a handler: the active interrupt's priority holds the IPI
+    // back from the CPU interface, so it would not end the WFI.
+    if (!__atomic_load_n(&cpu.online, __ATOMIC_ACQUIRE) || cpu.irq_nesting) continue;
+    __atomic_store_n(&cpu.parked_on, static_cast<const void*>(&raw_), __ATOMIC_RELAXED);
+    __atomic_fetch_add(&g_spin_parked, 1, __ATOMIC_RELAXED);
+    asm volatile("dmb ish" ::: "memory");  // pairs with release()
+    if (!arch::raw_spin_is_free(&raw_)) asm volatile("wfi" ::: "memory");
+    __atomic_fetch_sub(&g_spin_parked, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&cpu.parked_on, static_cast<const void*>(nullptr), __ATOMIC_RELAXED);
+    if (arch::raw_spin_try_take(&raw_)) return spins;
+  }
+}
+
+void SpinLock::kick_parked() {
+  for (unsigned c = 0; c < arch::kMaxCpus; ++c)
+    if (__atomic_load_n(&g_cpus[c].parked_on, __ATOMIC_RELAXED) == &raw_) ipi_send(c, Ipi::kKick);
+}
+#else
+uint32_t SpinLock::wait_turn() { return arch::raw_spin_lock(&raw_); }
+void SpinLock::kick_parked() {}
+#endif
+
 #ifdef TINE_DEBUG
 void SpinLock::lock() {
   uint64_t irq = arch::irq_save();
@@ -63,7 +108,11 @@ void SpinLock::lock() {
   if (owner_ == static_cast<int>(cpu.id) && is_locked())
     panic("spinlock %s: recursive acquisition on cpu %u", cls_->name, cpu.id);
   check_order(cpu, *cls_);
+#ifdef TINE_KERNEL
+  uint32_t spins = arch::raw_spin_try_take(&raw_) ? 0 : wait_turn();
+#else
   uint32_t spins = arch::raw_spin_lock(&raw_);
+#endif
   note_acquired(cpu, irq, spins);
 }
 #endif
@@ -95,7 +144,7 @@ void SpinLock::unlock() {
   --cpu.held_count;
   uint64_t irq = saved_irq_;
   owner_ = -1;
-  arch::raw_spin_unlock(&raw_);
+  release();
   arch::irq_restore(irq);
 }
 #endif

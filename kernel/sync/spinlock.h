@@ -27,6 +27,11 @@ struct LockClass {
 void lock_classes_for_each(void (*fn)(const LockClass&, void*), void* ctx);
 LockClass* lock_class_find(const char* name);
 
+// A waiter that has spun for a while parks in WFI (a vCPU whose host thread
+// then sleeps, so the lock holder's thread can run); unlock kicks parked
+// waiters with an IPI. g_spin_parked counts the parked CPUs.
+extern uint32_t g_spin_parked;
+
 // With TINE_DEBUG (the tested kernel) lock and unlock are out of line and check
 // recursion, ownership, IRQ state and the lock order. Without it (the release
 // kernel ./tine bench measures) they are the inline fast path below.
@@ -42,14 +47,14 @@ class SpinLock {
 #else
   void lock() {
     uint64_t irq = arch::irq_save();
-    uint32_t spins = arch::raw_spin_lock(&raw_);
+    uint32_t spins = arch::raw_spin_try_take(&raw_) ? 0 : wait_turn();
     note_acquired(this_cpu(), irq, spins);
   }
   void unlock() {
     --this_cpu().held_count;
     uint64_t irq = saved_irq_;
     owner_ = -1;
-    arch::raw_spin_unlock(&raw_);
+    release();
     arch::irq_restore(irq);
   }
 #endif
@@ -74,6 +79,20 @@ class SpinLock {
     ++cpu.held_count;
   }
   void note_rare(uint32_t spins);
+  // Waits for the lock and takes it: spins, then parks.
+  uint32_t wait_turn();
+  // Hands the lock on and kicks parked waiters. The barrier orders the store
+  // that releases the lock before the load of g_spin_parked; a parking waiter
+  // orders its count before its look at the lock the same way, so one of the
+  // two sees the other.
+  void release() {
+    arch::raw_spin_unlock(&raw_);
+#ifdef TINE_KERNEL
+    asm volatile("dmb ish" ::: "memory");
+    if (__atomic_load_n(&g_spin_parked, __ATOMIC_RELAXED) != 0) [[unlikely]] kick_parked();
+#endif
+  }
+  void kick_parked();
 
   arch::RawSpin raw_;
   LockClass* cls_;

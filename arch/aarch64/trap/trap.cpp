@@ -90,7 +90,9 @@ const char* slot_name(unsigned slot) {
 extern "C" void trap_dispatch(unsigned slot, TrapFrame* frame) {
   TrapType type = static_cast<TrapType>(slot & 3);
   if (type == TrapType::kIrq) {
+    ++this_cpu().irq_nesting;
     arch::gic_handle_irqs();
+    --this_cpu().irq_nesting;
     // Every interrupt is acknowledged and ended: a reschedule it asked for may
     // switch threads now (the frame stays on this thread's kernel stack).
     sched_irq_exit();

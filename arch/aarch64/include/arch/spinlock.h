@@ -1,84 +1,73 @@
-// Ticket spinlock for Armv8.0 (Cortex-A72 has no LSE atomics): LDAXR/STXR to
-// take a ticket, LDAXR + WFE to wait for it. The owner's STLR to the word the
-// waiters monitor clears their exclusive monitors, which wakes their WFE; a
-// lock is held for a few hundred instructions at most, so this is not an idle
-// loop (idle CPUs sit in WFI).
+// Test-and-set spinlock for Armv8.0 (Cortex-A72 has no LSE atomics): LDAXR/STXR
+// to take the word from 0 to 1, STLR of 0 to release. Not FIFO, on purpose:
+// whichever waiter runs takes a freed lock. A ticket lock hands it to the next
+// ticket, and when that waiter's CPU is not running (a vCPU whose host thread
+// is descheduled, four vCPUs on two host cores) the lock stays idle and every
+// other waiter with it. Waiters watch the word with plain loads, then LDAXR +
+// WFE (the owner's STLR clears their exclusive monitors, which ends the WFE);
+// a lock is held for a few hundred instructions at most, so this is not an
+// idle loop (idle CPUs sit in WFI).
 #pragma once
 #include <stdint.h>
 
 namespace arch {
 
 struct RawSpin {
-  // Low half: ticket now served. High half: next ticket to hand out.
-  uint32_t word = 0;
+  uint32_t word = 0;  // 0: free, 1: held
 };
 
-// Waits for ticket `ticket` to be served; returns how many times it looked.
+// One attempt: true if the lock was free and is now ours.
+inline bool raw_spin_try_take(RawSpin* l) {
+  uint32_t old, tmp;
+  asm volatile(
+      "1: ldaxr  %w[old], %[w]\n"
+      "   cbnz   %w[old], 2f\n"
+      "   stxr   %w[tmp], %w[one], %[w]\n"
+      "   cbnz   %w[tmp], 1b\n"
+      "2:\n"
+      : [old] "=&r"(old), [tmp] "=&r"(tmp), [w] "+Q"(l->word)
+      : [one] "r"(1u)
+      : "memory");
+  return old == 0;
+}
+
+inline bool raw_spin_is_free(const RawSpin* l) { return __atomic_load_n(&l->word, __ATOMIC_RELAXED) == 0; }
+
+// Waits for the lock and takes it; returns how many times it looked.
 // Out of line: only a contended acquisition gets here.
-[[gnu::noinline]] inline uint32_t raw_spin_wait(RawSpin* l, uint16_t ticket) {
-  // Wait with plain acquire loads first; a lock is usually handed over within
-  // a few hundred cycles. Only then sleep in WFE until the owner's store.
-  uint32_t cur, spins = 0;
-  const volatile uint16_t* owner = reinterpret_cast<const volatile uint16_t*>(&l->word);
+[[gnu::noinline]] inline uint32_t raw_spin_wait(RawSpin* l) {
+  uint32_t spins = 0;
   for (;;) {
     for (int i = 0; i < 128; ++i) {
       ++spins;
-      cur = __atomic_load_n(const_cast<const uint16_t*>(owner), __ATOMIC_ACQUIRE);
-      if (static_cast<uint16_t>(cur) == ticket) return spins;
+      if (raw_spin_is_free(l) && raw_spin_try_take(l)) return spins;
     }
+    uint32_t cur;
     asm volatile(
         "   sevl\n"
         "   wfe\n"
-        "   ldaxrh %w[cur], %[w]\n"
+        "   ldaxr  %w[cur], %[w]\n"
+        "   cbz    %w[cur], 1f\n"
         "   wfe\n"
+        "1:\n"
         : [cur] "=&r"(cur)
-        : [w] "Q"(*const_cast<uint16_t*>(owner))
+        : [w] "Q"(l->word)
         : "memory");
-    if (static_cast<uint16_t>(cur) == ticket) return spins;
   }
 }
 
 // Takes the lock; returns how many times it had to wait (0 = uncontended).
 inline uint32_t raw_spin_lock(RawSpin* l) {
-  uint32_t old, next, tmp;
-  asm volatile(
-      "1: ldaxr  %w[old], %[w]\n"
-      "   add    %w[next], %w[old], #0x10000\n"
-      "   stxr   %w[tmp], %w[next], %[w]\n"
-      "   cbnz   %w[tmp], 1b\n"
-      : [old] "=&r"(old), [next] "=&r"(next), [tmp] "=&r"(tmp), [w] "+Q"(l->word)
-      :
-      : "memory");
-  uint16_t ticket = static_cast<uint16_t>(old >> 16);
-  if (static_cast<uint16_t>(old) == ticket) [[likely]] return 0;
-  return raw_spin_wait(l, ticket);
+  if (raw_spin_try_take(l)) [[likely]] return 0;
+  return raw_spin_wait(l);
 }
 
-inline bool raw_spin_trylock(RawSpin* l) {
-  uint32_t old, next, tmp;
-  asm volatile(
-      "1: ldaxr  %w[old], %[w]\n"
-      "   eor    %w[tmp], %w[old], %w[old], ror #16\n"
-      "   cbnz   %w[tmp], 2f\n"
-      "   add    %w[next], %w[old], #0x10000\n"
-      "   stxr   %w[tmp], %w[next], %[w]\n"
-      "   cbnz   %w[tmp], 1b\n"
-      "2:\n"
-      : [old] "=&r"(old), [next] "=&r"(next), [tmp] "=&r"(tmp), [w] "+Q"(l->word)
-      :
-      : "memory");
-  return tmp == 0;
-}
+inline bool raw_spin_trylock(RawSpin* l) { return raw_spin_try_take(l); }
 
 inline void raw_spin_unlock(RawSpin* l) {
-  uint16_t* owner = reinterpret_cast<uint16_t*>(&l->word);
-  uint16_t next = static_cast<uint16_t>(*owner + 1);
-  asm volatile("stlrh %w[v], %[o]" : [o] "=Q"(*owner) : [v] "r"(next) : "memory");
+  asm volatile("stlr wzr, %[w]" : [w] "=Q"(l->word) : : "memory");
 }
 
-inline bool raw_spin_is_locked(const RawSpin* l) {
-  uint32_t w = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
-  return static_cast<uint16_t>(w) != static_cast<uint16_t>(w >> 16);
-}
+inline bool raw_spin_is_locked(const RawSpin* l) { return !raw_spin_is_free(l); }
 
 }  // namespace arch
