@@ -92,6 +92,31 @@ def defined_functions(path):
     return names
 
 
+def static_functions(path):
+    """Names of the functions a C file defines as static."""
+    text = (ROOT / path).read_text()
+    return set(re.findall(r"^static\s+[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(", text, re.M))
+
+
+def linked_check(files, listed):
+    """Which proved functions with external linkage are global text symbols of
+    build/kernel/kernel.elf (the kernel links the proved objects themselves;
+    --gc-sections drops a function nothing calls). Returns (linked, unused),
+    or None when there is no kernel build or no nm to read it."""
+    elf = ROOT / "build/kernel/kernel.elf"
+    nm = shutil.which("aarch64-linux-gnu-nm")
+    if not elf.exists() or not nm:
+        say("prove: no build/kernel/kernel.elf (or no aarch64-linux-gnu-nm): link check skipped")
+        return None
+    out = subprocess.run([nm, "--defined-only", str(elf)], capture_output=True, text=True).stdout
+    text_globals = {parts[2] for parts in (line.split() for line in out.splitlines())
+                    if len(parts) == 3 and parts[1] == "T"}
+    statics = set().union(*(static_functions(f) for f in files))
+    wanted = sorted(listed - statics)
+    return ([fn for fn in wanted if fn in text_globals],
+            [fn for fn in wanted if fn not in text_globals])
+
+
 def why3_config(build):
     """A Why3 configuration of our own: the provers found, plus CVC5."""
     conf = build / "why3.conf"
@@ -309,6 +334,8 @@ def main():
             if not (ROOT / a[key]).exists():
                 problems.append(f"{a['function']}: {a[key]} does not exist")
 
+    linked = linked_check(files, listed) if not args.functions else None
+
     say("")
     say(f"{'function':24} {'goals':>11} {'smoke':>5}  {'provers':36} {'time':>7}")
     for fn in sorted(per, key=lambda n: (defined.get(n, "~"), n)):
@@ -324,6 +351,10 @@ def main():
     smoke = sum(e["smoke"] for e in per.values())
     runs_text = "; ".join(f"{n}: {totals.get(n, ('?', '?'))[0]} / {totals.get(n, ('?', '?'))[1]} "
                           f"in {walls[n]:.0f} s" for n in runs)
+    if linked:
+        say(f"\nlinked: {len(linked[0])} proved functions with external linkage are global "
+            "functions of build/kernel/kernel.elf (the static ones are inside them); "
+            f"no kernel caller, so not linked: {', '.join(linked[1]) or 'none'}")
     say(f"\n{len(files)} files, {len(per)} functions; {runs_text}; {smoke} smoke tests; "
         f"wall time {wall:.0f} s, {args.jobs} prover jobs per run; "
         f"logs build/prove/frama-c-*.log")
