@@ -246,43 +246,25 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options) {
   }
 }
 
-// kill(2): pid > 0 one process, 0 the caller's group, < -1 the group -pid,
-// -1 every process the caller may signal (but process 0, init and itself).
-int kern_kill(int pid, int sig) {
-  if (sig < 0 || sig > kNsig) return -EINVAL;
-  Proc* me = curproc();
-  Ucred* mycr = me->ucred();
-  auto allowed = [&](Proc* p) {
-    Ucred* cr = p->ucred();
-    return mycr->c.cr_uid == 0 || !cr || cr->c.cr_ruid == mycr->c.cr_ruid ||
-           cr->c.cr_ruid == mycr->c.cr_uid;
-  };
-  if (pid > 0) {
-    SpinGuard g(g_proctree_lock);
-    Proc* p = pfind_locked(pid);
-    if (!p) return -ESRCH;
-    if (!allowed(p)) return -EPERM;
-    if (sig) proc_signal(p, sig);
-    return 0;
-  }
-  if (pid == -1) {
-    int n = 0;
-    SpinGuard g(g_proctree_lock);
-    extern Proc* proc_all_first_locked();
-    for (Proc* p = proc_all_first_locked(); p; p = p->all_next) {
-      if (p == me || p->pid <= 1 || !allowed(p)) continue;
-      ++n;
-      if (sig) proc_signal(p, sig);
-    }
-    return n ? 0 : -ESRCH;
-  }
-  // A group: its lock exclusive, so a fork in it (holding it shared) either
-  // finished and its child is a member, or restarts on seeing the signal.
+namespace {
+
+// Whether a process with credentials `by` may signal p (root, or the same real uid).
+bool may_signal(const Ucred* by, Proc* p) {
+  Ucred* cr = p->ucred();
+  return by->c.cr_uid == 0 || !cr || cr->c.cr_ruid == by->c.cr_ruid ||
+         cr->c.cr_ruid == by->c.cr_uid;
+}
+
+}  // namespace
+
+int kill_pgrp(int pgid, int sig, const Ucred* by) {
+  // The group's lock exclusive, so a fork in it (holding it shared from its
+  // look at pending signals until its child is a member) either finished and
+  // its child is a member, or sees the signal once it gets the lock and
+  // restarts (ERESTART).
   Pgrp* pg;
-  int pgid;
   {
     SpinGuard g(g_proctree_lock);
-    pgid = pid == 0 ? (me->pgrp ? me->pgrp->pgid : 0) : -pid;
     pg = pgfind_locked(pgid);
     if (!pg) return -ESRCH;
     pgref(&pg->c);
@@ -292,7 +274,7 @@ int kern_kill(int pid, int sig) {
   {
     SpinGuard g(g_proctree_lock);
     for (Proc* p = pg->members; p; p = p->pg_next) {
-      if (!allowed(p)) {
+      if (!may_signal(by, p)) {
         ++denied;
         continue;
       }
@@ -312,4 +294,37 @@ int kern_kill(int pid, int sig) {
   }
   if (n == 0) return denied ? -EPERM : -ESRCH;
   return 0;
+}
+
+// kill(2): pid > 0 one process, 0 the caller's group, < -1 the group -pid,
+// -1 every process the caller may signal (but process 0, init and itself).
+int kern_kill(int pid, int sig) {
+  if (sig < 0 || sig > kNsig) return -EINVAL;
+  Proc* me = curproc();
+  Ucred* mycr = me->ucred();
+  if (pid > 0) {
+    SpinGuard g(g_proctree_lock);
+    Proc* p = pfind_locked(pid);
+    if (!p) return -ESRCH;
+    if (!may_signal(mycr, p)) return -EPERM;
+    if (sig) proc_signal(p, sig);
+    return 0;
+  }
+  if (pid == -1) {
+    int n = 0;
+    SpinGuard g(g_proctree_lock);
+    extern Proc* proc_all_first_locked();
+    for (Proc* p = proc_all_first_locked(); p; p = p->all_next) {
+      if (p == me || p->pid <= 1 || !may_signal(mycr, p)) continue;
+      ++n;
+      if (sig) proc_signal(p, sig);
+    }
+    return n ? 0 : -ESRCH;
+  }
+  int pgid;
+  {
+    SpinGuard g(g_proctree_lock);
+    pgid = pid == 0 ? (me->pgrp ? me->pgrp->pgid : 0) : -pid;
+  }
+  return kill_pgrp(pgid, sig, mycr);
 }

@@ -323,6 +323,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
     KASSERT(ctx.lp2 == nullptr);
     kfree(p2, M_PROC);
     bump(&g_fork_stats.failures);
+    if (error == VC_ERESTART) bump(&g_fork_stats.restarts);
     if (error == VC_EAGAIN) {
       bump(&g_fork_stats.eagain);
       if (fork_fail_ratecheck())

@@ -263,6 +263,10 @@ int64_t kern_lwp_create(uint64_t uparams);
 [[noreturn]] void lwp_exit_self(int code);  // end this LWP (the process with the last one)
 int64_t kern_wait(int pid, uint64_t ustatus, int options);
 int kern_kill(int pid, int sig);
+// kill(-pgid, sig) with the credentials `by`: every member `by` may signal,
+// under the group's lock held exclusive (it orders against forks, which hold
+// it shared). 0, -ESRCH (no such group or no member), -EPERM.
+int kill_pgrp(int pgid, int sig, const Ucred* by);
 void proc_signal(Proc* p, int sig);  // post sig to p (g_proctree_lock not needed)
 
 // Counters (fork statistics, the seed's v_forks and friends).
@@ -272,6 +276,7 @@ struct ForkStats {
   uint64_t lwps_created;
   uint64_t failures;
   uint64_t eagain;
+  uint64_t restarts;  // forks that saw a pending signal under the group lock (ERESTART)
   uint64_t procs_live, lwps_live;
   uint64_t pgrps_live, sessions_live, uidinfos_live, ucreds_live;
   uint64_t exit_heuristics;  // children reaped by wait4 whose CPU use the parent was charged

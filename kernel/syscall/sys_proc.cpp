@@ -39,10 +39,11 @@ namespace {
 // DragonFly's rfork flags that user space may not pass.
 constexpr int kRfKernelOnly = static_cast<int>(VC_RFPGLOCK | VC_RFPPWAIT);
 
-// fork1 + start_forked_proc for the three fork calls. ERESTART: the call is
-// made again once the pending signal has been dealt with on the way out.
-int64_t do_fork(const SyscallArgs& a, int flags) {
-  Lwp* lp = curlwp();
+}  // namespace
+
+// fork1 + start_forked_proc for the fork calls. ERESTART: the call is made
+// again once the pending signal has been dealt with on the way out.
+int64_t fork_syscall(Lwp* lp, const SyscallArgs& a, int flags) {
   Proc* p2 = nullptr;
   int error = kern_fork1(lp, flags, &p2, a.frame);
   if (error == kErestart) {
@@ -56,26 +57,25 @@ int64_t do_fork(const SyscallArgs& a, int flags) {
   return pid;
 }
 
-}  // namespace
-
 int64_t sys_fork(const SyscallArgs& a) {
-  return do_fork(a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPGLOCK));
+  return fork_syscall(curlwp(), a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPGLOCK));
 }
 
 int64_t sys_vfork(const SyscallArgs& a) {
-  return do_fork(a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPPWAIT | VC_RFMEM | VC_RFPGLOCK));
+  constexpr unsigned kFlags = VC_RFFDG | VC_RFPROC | VC_RFPPWAIT | VC_RFMEM | VC_RFPGLOCK;
+  return fork_syscall(curlwp(), a, static_cast<int>(kFlags));
 }
 
 int64_t sys_rfork(const SyscallArgs& a) {
   int flags = static_cast<int>(a.a[0]);
   if (flags & kRfKernelOnly) return -EINVAL;
-  return do_fork(a, flags | static_cast<int>(VC_RFPGLOCK));
+  return fork_syscall(curlwp(), a, flags | static_cast<int>(VC_RFPGLOCK));
 }
 
 // clone(flags, newsp, parent_tid, tls, child_tid): the fork shape only.
 int64_t sys_clone(const SyscallArgs& a) {
   if (a.a[0] != static_cast<uint64_t>(kSigChld) || a.a[1] != 0) return -EINVAL;
-  return do_fork(a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPGLOCK));
+  return fork_syscall(curlwp(), a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPGLOCK));
 }
 
 int64_t sys_lwp_create(const SyscallArgs& a) { return kern_lwp_create(a.a[0]); }
@@ -313,7 +313,7 @@ int64_t sys_tine_proc(const SyscallArgs& a) {
                           s.eagain, s.procs_live, s.lwps_live, s.pgrps_live, s.sessions_live,
                           s.uidinfos_live, s.ucreds_live,
                           static_cast<uint64_t>(g_proccount.nprocs),
-                          static_cast<uint64_t>(g_proccount.maxproc), 0, 0, 0, 0, 0};
+                          static_cast<uint64_t>(g_proccount.maxproc), s.restarts, 0, 0, 0, 0};
       if (copyout_u(out, a.a[1], sizeof out) != 0) return -EFAULT;
       return 0;
     }

@@ -1,0 +1,457 @@
+// In-kernel tests of fork's interlock with group signals (docs/process.md):
+// under RFPGLOCK fork1 holds its process group's lock shared and returns
+// ERESTART when a signal is pending, a group signal holds that lock
+// exclusive, and the fork calls go back onto the svc on ERESTART.
+//
+// The forking process is one of the tests' own: a Proc with every object
+// fork1 reads (credentials, uidinfo, limits, a group and session, signal
+// actions, a descriptor table with its leader record, an address-space
+// record without a space), charged a slot in nprocs and in its uid's count,
+// a member of its group, but not on the process lists and without threads.
+// It is torn down through proc_release_refs as a reaped process is. These
+// paths never reach the child's address space or thread: fork1 stops at the
+// signal check, or at an injected allocation failure for the controls.
+#include <new>
+
+#include "kernel/ktest/ktest.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/mm/settle.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sync/spinlock.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/syscall/signo.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/thread/thread.h"
+#include "kernel/verified/nprocs.h"
+#include "kernel/verified/objects.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/verified/tid.h"
+#include "kernel/verified/uidinfo.h"
+
+extern SpinLock g_uidinfo_lock;
+Pgrp* pgrp_alloc(Session* s, int pgid);
+void pgrp_link_locked(Pgrp* pg);
+
+namespace {
+
+constexpr vc_uid_t kUid = 4321;
+constexpr int kFork = static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPGLOCK);
+constexpr int kVfork =
+    static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPPWAIT | VC_RFMEM | VC_RFPGLOCK);
+constexpr int kSigterm = psig::kTerm;
+
+struct FakeProc {
+  Proc* p = nullptr;
+  Lwp* lp = nullptr;
+  Ucred* cr = nullptr;
+  Pgrp* pg = nullptr;
+
+  // Everything or nothing: false when out of memory (nothing is left).
+  bool make() {
+    p = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK | M_ZERO));
+    lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK | M_ZERO));
+    cr = ucred_alloc(kUid, kUid);
+    Sigacts* ps = sigacts_new();
+    Filedesc* fd = filedesc_new(true);
+    Plimit* lim = plimit_new();
+    auto* tl = static_cast<Fdtol*>(kmalloc(sizeof(Fdtol), M_FILEDESC, M_WAITOK | M_ZERO));
+    auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
+    bool slot = nprocs_reserve(&g_proccount, kUid) == VC_OK;
+    if (p && lp && cr && ps && fd && lim && tl && vr && slot) {
+      SpinGuard g(g_proctree_lock);
+      int pgid = pid_alloc_locked();
+      pg = pgid > 0 ? pgrp_alloc(nullptr, pgid) : nullptr;
+      if (pg) {
+        new (p) Proc(g_proc_class);
+        lwp_tids_init(&p->core.p_tids);
+        p->pid = pgid;
+        p->stat = ProcStat::kActive;
+        p->sigparent = kSigChld;
+        tine_strlcpy(p->copy.comm, "ktest.fork", sizeof p->copy.comm);
+        new (lp) Lwp();
+        lp->proc = p;
+        lp->thread = curthread();
+        refcount_init(&vr->c.vm_ref, 1);
+        refcount_init(&tl->c.fdl_ref, 1);
+        tl->leader = p;
+        p->core.p_ucred = &cr->c;
+        p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);
+        (void)chgproccnt(cr->c.cr_ruidinfo, 1, 0);
+        p->core.p_sigacts = &ps->c;
+        p->core.p_fd = &fd->c;
+        p->core.p_fdtol = &tl->c;
+        p->core.p_limit = &lim->c;
+        p->core.p_vmspace = &vr->c;
+        p->core.p_leader = &p->core;
+        p->core.p_pgrp = &pg->c;
+        pgrp_link_locked(pg);
+        pg->session->leader = p;
+        pgrp_enter_locked(p, pg);
+        return true;
+      }
+    }
+    if (slot) nprocs_release(&g_proccount);
+    kfree(vr, M_VMSPACE);
+    kfree(tl, M_FILEDESC);
+    kfree(lim, M_SUBPROC);
+    kfree(fd, M_FILEDESC);
+    kfree(ps, M_SIGACTS);
+    if (cr) ucred_put(cr);
+    kfree(lp, M_LWP);
+    kfree(p, M_PROC);
+    p = nullptr;
+    return false;
+  }
+
+  // As proc_reap gives a process's counts back.
+  void destroy() {
+    {
+      SpinGuard g(g_proctree_lock);
+      pgrp_leave_locked(p);
+      SpinGuard gu(g_uidinfo_lock);
+      struct proc_core* c = &p->core;
+      auto* ui = reinterpret_cast<Uidinfo*>(c->p_uidinfo);
+      auto* ps = reinterpret_cast<Sigacts*>(c->p_sigacts);
+      auto* fd = reinterpret_cast<Filedesc*>(c->p_fd);
+      auto* tl = reinterpret_cast<Fdtol*>(c->p_fdtol);
+      auto* vm = reinterpret_cast<VmRef*>(c->p_vmspace);
+      auto* lim = reinterpret_cast<Plimit*>(c->p_limit);
+      struct proc_lastrefs last = {};
+      proc_release_refs(&g_proccount, c, &last);
+      proc_objects_destroy(p, last, cr, ui, ps, fd, tl, vm, lim, pg, nullptr);
+    }
+    lp->~Lwp();
+    kfree(lp, M_LWP);
+    p->~Proc();
+    kfree(p, M_PROC);
+    p = nullptr;
+  }
+};
+
+// Every count fork1 could move, and the memory behind them.
+struct Counts {
+  int nprocs, proccnt;
+  int cr, ui, lim, pg, ps, fd, fdtol, vm, hold, nthreads;
+  uint64_t objects[10];
+  uint64_t threads_live, free_pages;
+  ForkStats fs;
+
+  static Counts take(const FakeProc& f) {
+    Counts c;
+    struct proc_core* k = &f.p->core;
+    c.nprocs = nprocs_read(&g_proccount);
+    c.proccnt = uidinfo_proccnt(k->p_uidinfo);
+    c.cr = refcount_read(&k->p_ucred->cr_ref);
+    c.ui = refcount_read(&k->p_uidinfo->ui_ref);
+    c.lim = refcount_read(&k->p_limit->pl_ref);
+    c.pg = refcount_read(&k->p_pgrp->pg_ref);
+    c.ps = refcount_read(&k->p_sigacts->ps_ref);
+    c.fd = refcount_read(&k->p_fd->fd_ref);
+    c.fdtol = refcount_read(&k->p_fdtol->fdl_ref);
+    c.vm = refcount_read(&k->p_vmspace->vm_ref);
+    c.hold = refcount_read(&k->p_lock);
+    c.nthreads = k->p_tids.p_nthreads;
+    MallocType* types[] = {M_PROC,    M_LWP,     M_UCRED, M_SIGACTS, M_FILEDESC,
+                           M_SUBPROC, M_VMSPACE, M_PGRP,  M_SESSION, M_THREAD};
+    for (unsigned i = 0; i < 10; ++i) c.objects[i] = malloc_type_stats(types[i]).inuse_objects;
+    c.threads_live = thread_counters().live;
+    mm_settle();
+    PageStats ps = page_stats();
+    c.free_pages = ps.free_pages + ps.pcp_pages;
+    c.fs = fork_stats();
+    return c;
+  }
+};
+
+// KEXPECTs that every count in `now` equals `was`, with `restarts` more forks
+// refused with ERESTART and `failures` more refused in all.
+void expect_same(KtestContext& t, const Counts& was, const Counts& now, uint64_t restarts,
+                 uint64_t failures) {
+  KEXPECT_EQ(now.nprocs, was.nprocs);
+  KEXPECT_EQ(now.proccnt, was.proccnt);
+  KEXPECT_EQ(now.cr, was.cr);
+  KEXPECT_EQ(now.ui, was.ui);
+  KEXPECT_EQ(now.lim, was.lim);
+  KEXPECT_EQ(now.pg, was.pg);
+  KEXPECT_EQ(now.ps, was.ps);
+  KEXPECT_EQ(now.fd, was.fd);
+  KEXPECT_EQ(now.fdtol, was.fdtol);
+  KEXPECT_EQ(now.vm, was.vm);
+  KEXPECT_EQ(now.hold, was.hold);
+  KEXPECT_EQ(now.nthreads, was.nthreads);
+  for (unsigned i = 0; i < 10; ++i) KEXPECT_EQ(now.objects[i], was.objects[i]);
+  KEXPECT_EQ(now.threads_live, was.threads_live);
+  KEXPECT_EQ(now.free_pages, was.free_pages);
+  KEXPECT_EQ(now.fs.restarts - was.fs.restarts, restarts);
+  KEXPECT_EQ(now.fs.failures - was.fs.failures, failures);
+  KEXPECT_EQ(now.fs.eagain, was.fs.eagain);
+  KEXPECT_EQ(now.fs.forks + now.fs.vforks + now.fs.rforks + now.fs.kthreads,
+             was.fs.forks + was.fs.vforks + was.fs.rforks + was.fs.kthreads);
+  KEXPECT_EQ(now.fs.lwps_created, was.fs.lwps_created);
+  KEXPECT_EQ(now.fs.procs_live, was.fs.procs_live);
+  KEXPECT_EQ(now.fs.pgrps_live, was.fs.pgrps_live);
+  KEXPECT_EQ(now.fs.sessions_live, was.fs.sessions_live);
+  KEXPECT_EQ(now.fs.uidinfos_live, was.fs.uidinfos_live);
+  KEXPECT_EQ(now.fs.ucreds_live, was.fs.ucreds_live);
+}
+
+bool group_lock_free(Pgrp* pg) {
+  if (lockmgr(&pg->pg_lock, LK_EXCLUSIVE | LK_NOWAIT) != 0) return false;
+  lockmgr(&pg->pg_lock, LK_RELEASE);
+  return true;
+}
+
+void clear_signals(FakeProc& f) {
+  __atomic_store_n(&f.p->siglist, 0, __ATOMIC_RELEASE);
+  __atomic_and_fetch(&f.lp->flags, ~LWP_WEXIT, __ATOMIC_RELEASE);
+}
+
+// Should fork1 get past its signal check when it must not, it fails at the
+// child's address space (M_VMSPACE) or LWP (M_LWP) with ENOMEM instead of
+// building a child of a process that has no address space.
+void guard_past_check(bool on) {
+  if (on) {
+    kmalloc_fail_all(M_VMSPACE);
+    kmalloc_fail_all(M_LWP);
+  } else {
+    kmalloc_fail_clear(M_VMSPACE);
+    kmalloc_fail_clear(M_LWP);
+  }
+}
+
+// The process layer's live objects, to compare before make() and after destroy().
+struct Live {
+  int nprocs;
+  ForkStats fs;
+  uint64_t objects[10];
+  static Live take() {
+    Live l;
+    l.nprocs = nprocs_read(&g_proccount);
+    l.fs = fork_stats();
+    MallocType* types[] = {M_PROC,    M_LWP,     M_UCRED, M_SIGACTS, M_FILEDESC,
+                           M_SUBPROC, M_VMSPACE, M_PGRP,  M_SESSION, M_THREAD};
+    for (unsigned i = 0; i < 10; ++i) l.objects[i] = malloc_type_stats(types[i]).inuse_objects;
+    return l;
+  }
+};
+
+void expect_live_back(KtestContext& t, const Live& was) {
+  Live now = Live::take();
+  KEXPECT_EQ(now.nprocs, was.nprocs);
+  KEXPECT_EQ(now.fs.procs_live, was.fs.procs_live);
+  KEXPECT_EQ(now.fs.pgrps_live, was.fs.pgrps_live);
+  KEXPECT_EQ(now.fs.sessions_live, was.fs.sessions_live);
+  KEXPECT_EQ(now.fs.uidinfos_live, was.fs.uidinfos_live);
+  KEXPECT_EQ(now.fs.ucreds_live, was.fs.ucreds_live);
+  for (unsigned i = 0; i < 10; ++i) KEXPECT_EQ(now.objects[i], was.objects[i]);
+}
+
+}  // namespace
+
+// A signal posted to the forking process (proc_signal, as kill does), or its
+// LWP asked to exit: fork1 under RFPGLOCK returns ERESTART for every shape of
+// fork, with every count where it was and the group lock released. Controls:
+// with nothing pending, or without RFPGLOCK, the fork goes past the check
+// (it then fails at its first allocation, injected, and gives it all back).
+KTEST(fork1_restart_on_pending_signal) {
+  Live live = Live::take();
+  FakeProc f;
+  KASSERT_T(f.make());
+  Counts c0 = Counts::take(f);
+
+  guard_past_check(true);
+  proc_signal(f.p, kSigterm);
+  KEXPECT(__atomic_load_n(&f.p->siglist, __ATOMIC_ACQUIRE) != 0);
+  static const int kFlags[] = {
+      kFork,
+      kVfork,
+      static_cast<int>(VC_RFPROC | VC_RFPGLOCK),  // shared table (its leader record exists)
+      static_cast<int>(VC_RFPROC | VC_RFCFDG | VC_RFSIGSHARE | VC_RFTHREAD | VC_RFPGLOCK),
+      static_cast<int>(VC_RFPROC | VC_RFNOWAIT | VC_RFMEM | VC_RFFDG | VC_RFPGLOCK),
+      static_cast<int>(VC_RFPROC | VC_RFLINUXTHPN | VC_RFFDG | VC_RFPGLOCK),
+  };
+  TrapFrame frame = {};
+  uint64_t n = 0;
+  for (int flags : kFlags) {
+    Proc* p2 = reinterpret_cast<Proc*>(1);
+    KEXPECT_EQ(kern_fork1(f.lp, flags, &p2, &frame), kErestart);
+    KEXPECT(p2 == nullptr);
+    ++n;
+    KEXPECT(group_lock_free(f.pg));
+    expect_same(t, c0, Counts::take(f), n, n);
+  }
+
+  // An exiting LWP restarts too (it leaves on the way out).
+  clear_signals(f);
+  __atomic_or_fetch(&f.lp->flags, LWP_WEXIT, __ATOMIC_RELEASE);
+  Proc* p2 = nullptr;
+  KEXPECT_EQ(kern_fork1(f.lp, kFork, &p2, &frame), kErestart);
+  ++n;
+  expect_same(t, c0, Counts::take(f), n, n);
+  clear_signals(f);
+
+  // Controls: the first allocation past the check (the child's signal
+  // actions) fails, so the fork stops there with ENOMEM, not ERESTART.
+  kmalloc_fail_nth(M_SIGACTS, 1);
+  KEXPECT_EQ(kern_fork1(f.lp, kFork, &p2, &frame), ENOMEM);  // nothing pending
+  KEXPECT(!kmalloc_fail_pending(M_SIGACTS));
+  proc_signal(f.p, kSigterm);
+  kmalloc_fail_nth(M_SIGACTS, 1);
+  KEXPECT_EQ(kern_fork1(f.lp, static_cast<int>(VC_RFFDG | VC_RFPROC), &p2, &frame),
+             ENOMEM);  // pending, but no RFPGLOCK: no interlock
+  KEXPECT(!kmalloc_fail_pending(M_SIGACTS));
+  kmalloc_fail_clear(M_SIGACTS);
+  guard_past_check(false);
+  KEXPECT(p2 == nullptr);
+  expect_same(t, c0, Counts::take(f), n, n + 2);
+
+  f.destroy();
+  expect_live_back(t, live);
+}
+
+// The fork calls on ERESTART: the frame goes back onto the svc (elr - 4) and
+// the call returns x0 as it came in (rfork's flags, which the retried svc
+// needs), so that the syscall return leaves the registers as they were.
+KTEST(fork_syscall_restart_rewinds_svc) {
+  Live live = Live::take();
+  FakeProc f;
+  KASSERT_T(f.make());
+  Counts c0 = Counts::take(f);
+  guard_past_check(true);
+  proc_signal(f.p, kSigterm);
+  struct Case {
+    int flags;
+    uint64_t x0;
+  };
+  const Case cases[] = {
+      {kFork, 0x1234},
+      {kVfork, 0},
+      {static_cast<int>(VC_RFPROC | VC_RFMEM | VC_RFPGLOCK), VC_RFPROC | VC_RFMEM},
+      {kFork, kSigChld},  // clone(SIGCHLD, 0)
+  };
+  uint64_t n = 0;
+  for (const Case& c : cases) {
+    TrapFrame frame = {};
+    frame.elr = 0x400100;
+    frame.x[0] = c.x0;
+    SyscallArgs a = {{c.x0, 0, 0, 0, 0, 0}, &frame};
+    KEXPECT_EQ(fork_syscall(f.lp, a, c.flags), static_cast<int64_t>(c.x0));
+    KEXPECT_EQ(frame.elr, 0x4000fcu);
+    KEXPECT_EQ(frame.x[0], c.x0);
+    ++n;
+  }
+  guard_past_check(false);
+  expect_same(t, c0, Counts::take(f), n, n);
+  f.destroy();
+  expect_live_back(t, live);
+}
+
+namespace {
+
+struct ForkerArg {
+  FakeProc* f;
+  int result;
+};
+
+int forker(void* arg) {
+  auto* a = static_cast<ForkerArg*>(arg);
+  TrapFrame frame = {};
+  Proc* p2 = nullptr;
+  a->result = kern_fork1(a->f->lp, kFork, &p2, &frame);
+  return p2 == nullptr ? 0 : 1;
+}
+
+struct SignallerArg {
+  int pgid;
+  const Ucred* by;
+  int result;
+};
+
+int signaller(void* arg) {
+  auto* a = static_cast<SignallerArg*>(arg);
+  a->result = kill_pgrp(a->pgid, kSigterm, a->by);
+  return 0;
+}
+
+// Waits (at most 2 s) until the lock has a waiter of the kind asked for.
+bool wait_for_waiter(struct lock* l, bool exclusive) {
+  for (int i = 0; i < 2000; ++i) {
+    unsigned n;
+    {
+      SpinGuard g(l->interlock);
+      n = exclusive ? l->excl_waiters : l->shared_waiters;
+    }
+    if (n > 0) return true;
+    thread_sleep_ns(1000000);
+  }
+  return false;
+}
+
+}  // namespace
+
+// Both sides of the interlock, in a fixed order each.
+// 1. A group signal holds the lock: a fork arriving meanwhile waits for it
+//    and, once the signal is posted and the lock released, restarts.
+// 2. A fork holds the lock shared (between its check and the child joining
+//    the group): the group signal (kill_pgrp, kill(-pgid)'s path) waits for
+//    it and signals nobody until the fork lets go; then it finds every
+//    member, the child included.
+KTEST(fork_group_signal_interlock) {
+  Live live = Live::take();
+  FakeProc f;
+  KASSERT_T(f.make());
+  Counts c0 = Counts::take(f);
+
+  lockmgr(&f.pg->pg_lock, LK_EXCLUSIVE);
+  ForkerArg fa{&f, -1};
+  Thread* th = nullptr;
+  guard_past_check(true);
+  if (thread_spawn("ktest.forker", forker, &fa, ThreadAttr{}, &th) != 0) {
+    guard_past_check(false);
+    lockmgr(&f.pg->pg_lock, LK_RELEASE);
+    f.destroy();
+    KASSERT_T(!"thread_spawn");
+  }
+  bool waited = wait_for_waiter(&f.pg->pg_lock, false);
+  KEXPECT(waited);
+  KEXPECT_EQ(__atomic_load_n(&fa.result, __ATOMIC_ACQUIRE), -1);  // still in fork1
+  proc_signal(f.p, kSigterm);
+  lockmgr(&f.pg->pg_lock, LK_RELEASE);
+  KEXPECT_EQ(thread_join(th), 0);
+  guard_past_check(false);
+  KEXPECT_EQ(fa.result, kErestart);
+  expect_same(t, c0, Counts::take(f), 1, 1);
+  clear_signals(f);
+
+  // A second member stands for the child the fork is about to add.
+  FakeProc child;
+  KASSERT_T(child.make());
+  lockmgr(&f.pg->pg_lock, LK_SHARED);
+  SignallerArg sa{f.pg->pgid, f.cr, 1};
+  KASSERT_T(thread_spawn("ktest.pgsignal", signaller, &sa, ThreadAttr{}, &th) == 0);
+  waited = wait_for_waiter(&f.pg->pg_lock, true);
+  KEXPECT(waited);
+  KEXPECT_EQ(__atomic_load_n(&f.p->siglist, __ATOMIC_ACQUIRE), 0u);  // not yet
+  {
+    // The child joins the forker's group (as fork_lwp_alloc does).
+    SpinGuard g(g_proctree_lock);
+    pgrp_leave_locked(child.p);
+    pgrp_enter_locked(child.p, f.pg);
+  }
+  lockmgr(&f.pg->pg_lock, LK_RELEASE);
+  KEXPECT_EQ(thread_join(th), 0);
+  KEXPECT_EQ(sa.result, 0);
+  uint64_t bit = 1ull << (kSigterm - 1);
+  KEXPECT_EQ(__atomic_load_n(&f.p->siglist, __ATOMIC_ACQUIRE), bit);
+  KEXPECT_EQ(__atomic_load_n(&child.p->siglist, __ATOMIC_ACQUIRE), bit);
+  {
+    SpinGuard g(g_proctree_lock);
+    pgrp_leave_locked(child.p);
+    pgrp_enter_locked(child.p, child.pg);
+  }
+  child.destroy();
+  f.destroy();
+  expect_live_back(t, live);
+}
