@@ -5,7 +5,8 @@ line it prints.
 
   utest.py [--program NAME] [--kernel IMG] [--timeout S] [TEST...]
 
-Prints each UTEST line and a summary; exit status 0 when every check passed,
+Prints each UTEST line (and the suites' UTEST-INFO lines: figures, not checks)
+and a summary; exit status 0 when every check passed,
 the UTEST-SUMMARY line agrees, and init's exit status (QEMU's, through
 semihosting) equals the number of failures, i.e. 0.
 """
@@ -37,7 +38,8 @@ def main():
         s = re.match(r"UTEST-SUMMARY passed=(\d+) failed=(\d+)", line)
         if s:
             summary = (int(s.group(1)), int(s.group(2)))
-        if "PANIC" in line or "killed by" in line or line.startswith("qemu_run:"):
+        if (line.startswith("UTEST-INFO ") or "PANIC" in line or "killed by" in line
+                or line.startswith("qemu_run:")):
             print(line)
     ok = True
     if summary != (passed, failed):

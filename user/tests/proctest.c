@@ -56,10 +56,19 @@ static uint64_t stat_of(int i) {
 #define ST_NPROCS 13
 #define ST_MAXPROC 14
 #define ST_EAGAIN 6
+#define ST_RESTARTS 15
 
 static void invariants(void) { UT_EQ("invariants", tproc(2, 0), 0); }
 
 static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
+
+/* xorshift64 */
+static uint64_t rnd(uint64_t* s) {
+  *s ^= *s << 13;
+  *s ^= *s >> 7;
+  *s ^= *s << 17;
+  return *s;
+}
 
 /* ---- flags and errors ---- */
 
@@ -284,6 +293,87 @@ static void t_groups(void) {
   invariants();
 }
 
+/* ---- a group signal while the group forks ----
+ * A process in a group of its own forks without pause from three LWPs, every
+ * child sleeping in the group; the suite sends SIGKILL to the group while the
+ * forks go on. A group signal holds the group's lock exclusive and fork holds
+ * it shared from its look at pending signals until the child is a member, so
+ * each fork either finished (its child is a member and gets the signal) or
+ * sees the signal, or its LWP's exit, and restarts (ERESTART; the forker then
+ * dies of the signal): nobody in the group may survive. The children are
+ * orphaned to the kernel, which reaps them; the group is gone
+ * (kill(-pgid, 0) == -ESRCH) once they are. */
+static volatile uint64_t* g_pg_forks;
+
+static void pg_fork_loop(void* arg) {
+  for (;;) {
+    int p = fork();
+    if (p == 0) {
+      for (;;) sleep_ms(50);
+    }
+    if (p > 0) __atomic_add_fetch(g_pg_forks, 1, __ATOMIC_RELEASE);
+    if (__atomic_load_n(g_pg_forks, __ATOMIC_ACQUIRE) >= 150) sleep_ms(1000); /* below maxproc */
+  }
+}
+
+static void t_pgkill(void) {
+  volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  g_pg_forks = sh;
+  uint64_t base = stat_of(ST_NPROCS);
+  uint64_t restarts0 = stat_of(ST_RESTARTS);
+  uint64_t seed = 0x2545f4914f6cdd1dull;
+  const int rounds = 24;
+  int kills_ok = 0, gone = 0, survived = 0;
+  uint64_t children = 0;
+  for (int r = 0; r < rounds; ++r) {
+    sh[0] = 0;
+    uint64_t target = 1 + rnd(&seed) % 24;
+    int forker = fork();
+    if (forker == 0) {
+      syscall2(SYS_setpgid, 0, 0);
+      for (int i = 1; i < 3; ++i) {
+        struct lwp_params lp = {(void*)pg_fork_loop, 0, g_stack[i] + sizeof g_stack[i], 0, 0};
+        syscall1(SYS_lwp_create, (long)&lp);
+      }
+      pg_fork_loop(0);
+    }
+    syscall2(SYS_setpgid, forker, forker);
+    uint64_t give_up = now_ns() + 10000000000ull;
+    while (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) < target && now_ns() < give_up) sched_yield();
+    uint64_t spin = rnd(&seed) % 2000;
+    for (volatile uint64_t i = 0; i < spin; ++i) {
+    }
+    int e = kill_(-forker, SIGKILL);
+    int st = -1;
+    int w = waitpid(forker, &st, 0);
+    if (e == 0 && w == forker && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) ++kills_ok;
+    else printf("UTEST-INFO pgkill: round %d: kill %d, wait %d, status 0x%x\n", r, e, w, st);
+    children += sh[0];
+    int i = 0;
+    while (kill_(-forker, 0) != -ESRCH && i++ < 500) sleep_ms(10);
+    if (kill_(-forker, 0) == -ESRCH) {
+      ++gone;
+    } else {
+      ++survived;
+      printf("UTEST-INFO pgkill: round %d: group %d still has members 5 s after SIGKILL\n", r,
+             forker);
+      tproc(3, 0);
+      kill_(-forker, SIGKILL);
+      for (i = 0; i < 500 && kill_(-forker, 0) != -ESRCH; ++i) sleep_ms(10);
+    }
+  }
+  uint64_t restarts = stat_of(ST_RESTARTS) - restarts0;
+  printf("UTEST-INFO pgkill: %d rounds, %lu children killed, %lu forks restarted\n", rounds,
+         (unsigned long)children, (unsigned long)restarts);
+  UT_EQ("group_killed_every_round", kills_ok, rounds);
+  ut_check("no_member_survives", survived == 0 && gone == rounds, "%d of %d rounds left members",
+           survived, rounds);
+  for (int i = 0; i < 300 && stat_of(ST_NPROCS) != base; ++i) sleep_ms(10);
+  UT_EQ("nprocs_back", stat_of(ST_NPROCS), base);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- limits ---- */
 
 static void t_nproc_limit(void) {
@@ -402,53 +492,572 @@ static void t_fault_injection(void) {
   invariants();
 }
 
-/* ---- stress: all CPUs forking, exiting and waiting with random flags ---- */
+/* ---- stress: all CPUs forking, exiting and waiting with random flags ----
+ *
+ * Four workers (one a CPU) run for `secs=N` seconds (3 by default) in rounds
+ * of at most 10 s. Each worker picks, at random: fork or clone(SIGCHLD) with
+ * a child that exits, sleeps, checks rfork without RFPROC, forks a grandchild
+ * (waited for or orphaned), makes LWPs and ends with exit_group, or execs;
+ * vfork (the child writes the parent's memory, or execs); rfork with
+ * RFPROC and a random mix of RFFDG/RFCFDG, RFMEM, RFSIGSHARE, RFTHREAD,
+ * RFNOWAIT and RFLINUXTHPN; the invalid RFFDG|RFCFDG; lwp_create (the LWP
+ * sleeps, or forks and waits itself); a child killed with SIGKILL or SIGTERM;
+ * and waits by pid, by pid with WNOHANG, for any child or for its group. Every
+ * exit status is checked against what the child was told to do. After each
+ * round: the workers ended cleanly, the invariant checker passes, and every
+ * resource counter (pages, zones, processes, threads, the process layer's
+ * live objects) is back where it was before the first round. */
 
-static uint64_t rnd(uint64_t* s) {
-  *s ^= *s << 13;
-  *s ^= *s >> 7;
-  *s ^= *s << 17;
-  return *s;
+static uint64_t g_stress_secs = 3;
+static uint64_t g_stress_seed = 0x9e3779b97f4a7c15ull;
+
+enum {
+  C_FORK, C_CLONE, C_VFORK, C_RFORK, C_RFMEM, C_RFNOWAIT, C_LWP, C_LWP_FORK, C_CHILD_FORK,
+  C_EXEC, C_KILL, C_MT_EXIT, C_WAIT, C_EAGAIN, C_NCOUNTERS
+};
+static const char* const kCounterNames[C_NCOUNTERS] = {
+    "fork", "clone", "vfork", "rfork", "rfmem", "rfnowait", "lwp_create", "lwp_fork",
+    "child_fork", "exec", "kill", "mt_exit", "wait", "eagain"};
+
+struct stress_shared {
+  uint64_t count[C_NCOUNTERS];  /* atomics */
+  uint64_t failures;
+  int claimed;
+  char first[160];
+};
+static struct stress_shared* g_sh;
+
+static void cnt(int c) { __atomic_add_fetch(&g_sh->count[c], 1, __ATOMIC_RELAXED); }
+
+static void stress_fail(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+static void stress_fail(const char* fmt, ...) {
+  __atomic_add_fetch(&g_sh->failures, 1, __ATOMIC_RELAXED);
+  int zero = 0;
+  if (!__atomic_compare_exchange_n(&g_sh->claimed, &zero, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = snprintf(g_sh->first, sizeof g_sh->first, "pid %d: ", getpid());
+  vsnprintf(g_sh->first + n, sizeof g_sh->first - n, fmt, ap);
+  va_end(ap);
+}
+
+/* rfork whose child exits at once with `code` and touches no memory, so that
+ * an RFMEM child needs no stack of its own and nobody has to wait for it. */
+long rfork_exit(long flags, long code);
+__asm__(".global rfork_exit\n"
+        "rfork_exit:\n"
+        "  mov x9, x1\n"
+        "  mov x8, #1251\n  svc #0\n"
+        "  cbnz x0, 1f\n"
+        "  mov x0, x9\n  mov x8, #94\n  svc #0\n"
+        "1: ret\n");
+
+/* Sets *state = 2 (release) and ends the calling LWP without touching its
+ * stack again: once the flag shows, the stack may be given to a new LWP. */
+void lwp_finish(volatile int* state) __attribute__((noreturn));
+__asm__(".global lwp_finish\n"
+        "lwp_finish:\n"
+        "  mov w1, #2\n  stlr w1, [x0]\n"
+        "  mov x0, #0\n  mov x8, #93\n  svc #0\n"
+        "  b .\n");
+
+/* An expected wait status: an exit code, or 0x100 + a signal. */
+#define WANT_SIG(sig) (0x100 | (sig))
+#define WANT_ANY 0x200 /* exit code 0 or the code given (which LWP ends last) */
+
+static int status_ok(int st, int want, int code) {
+  if (want == WANT_ANY) return WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == code);
+  if (want & 0x100) return WIFSIGNALED(st) && WTERMSIG(st) == (want & 0xff);
+  return WIFEXITED(st) && WEXITSTATUS(st) == want;
+}
+
+static void sleeper(void* arg) {
+  for (;;) sleep_ns(1000000);
+}
+
+/* The last LWP of a child: lets the first one go, then ends the process with
+ * its own code (unless the first was slower and is last itself). */
+static volatile int g_last_code;
+static void last_lwp(void* arg) {
+  sleep_ns(200000);
+  syscall1(SYS_exit, g_last_code);
+}
+
+static char g_cstacks[2][8192] __attribute__((aligned(16)));
+
+/* Draws what a forked child (with its own copy of memory) will do before it
+ * exits with its code: 0 exit at once (10 in 16), 1 sleep, 2 rfork without
+ * RFPROC, 3 fork a grandchild, 4 make LWPs and exit_group, 5 end as the last
+ * LWP, 6 exec. Returns WANT_ANY for 5 (either LWP may be last), else 0. */
+static int child_plan(uint64_t* seed, int* action) {
+  uint64_t r = rnd(seed) % 16;
+  *action = r < 10 ? 0 : (int)r - 9;
+  return *action == 5 ? WANT_ANY : 0;
+}
+
+static _Noreturn void child_run(int action, uint64_t seed, int code) {
+  switch (action) {
+    case 1:
+      sleep_ns(rnd(&seed) % 2000000);
+      break;
+    case 2:
+      /* One LWP, its own address space: rfork without RFPROC succeeds. */
+      if (rfork_(RFFDG) != 0 || rfork_(RFCFDG) != 0 || rfork_(0) != 0) {
+        stress_fail("rfork without RFPROC failed in a child");
+        _exit(99);
+      }
+      break;
+    case 3: {
+      int g = fork();
+      if (g == 0) {
+        if (rnd(&seed) & 1) sleep_ns(rnd(&seed) % 1000000);
+        _exit(7);
+      }
+      if (g > 0) {
+        cnt(C_CHILD_FORK);
+        if (rnd(&seed) & 1) { /* else orphaned: the kernel reaps it */
+          int st = -1;
+          if (waitpid(g, &st, 0) != g || !status_ok(st, 7, 7)) {
+            stress_fail("grandchild %d status 0x%x", g, st);
+            _exit(99);
+          }
+        }
+      } else if (g != -EAGAIN) {
+        stress_fail("grandchild fork: %d", g);
+        _exit(99);
+      } else {
+        cnt(C_EAGAIN);
+      }
+      break;
+    }
+    case 4:
+    case 5: {
+      int n = action == 4 ? 2 : 1;
+      g_last_code = code;
+      for (int i = 0; i < n; ++i) {
+        struct lwp_params lp = {action == 4 ? (void*)sleeper : (void*)last_lwp, 0,
+                                g_cstacks[i] + sizeof g_cstacks[i], 0, 0};
+        long e = syscall1(SYS_lwp_create, (long)&lp);
+        if (e != 0 && e != -EAGAIN && e != -ENOMEM) {
+          stress_fail("lwp_create in a child: %ld", e);
+          _exit(99);
+        }
+        if (e == -EAGAIN || e == -ENOMEM) _exit(code); /* no LWP: end as told */
+      }
+      cnt(C_MT_EXIT);
+      if (action == 5) syscall1(SYS_exit, 0); /* this LWP only */
+      sleep_ns(rnd(&seed) % 500000);
+      break; /* exit_group ends the sleepers */
+    }
+    case 6: {
+      char num[8];
+      snprintf(num, sizeof num, "%d", code);
+      char* argv[] = {"proctest", "exit", num, 0};
+      cnt(C_EXEC);
+      execve("/bin/proctest", argv, environ);
+      stress_fail("execve failed");
+      _exit(99);
+    }
+    default:
+      break;
+  }
+  _exit(code);
+}
+
+#define NSLOT 4
+struct lwp_slot {
+  volatile int state; /* 0 never used, 1 running, 2 finished (its stack is free) */
+  int tid;
+  int action;
+  int code;
+  uint64_t seed;
+};
+static struct lwp_slot g_slots[NSLOT];
+static char g_slot_stacks[NSLOT][16384] __attribute__((aligned(16)));
+
+static void lwp_body(void* arg) {
+  struct lwp_slot* s = arg;
+  if (s->action == 1) {
+    sleep_ns(rnd(&s->seed) % 1000000);
+  } else if (s->action == 2) {
+    int pid = fork(); /* from an LWP other than the first */
+    if (pid == 0) _exit(s->code);
+    if (pid > 0) {
+      cnt(C_LWP_FORK);
+      int st = -1;
+      if (waitpid(pid, &st, 0) != pid || !status_ok(st, s->code, s->code))
+        stress_fail("LWP's child %d status 0x%x want %d", pid, st, s->code);
+    } else if (pid == -EAGAIN) {
+      cnt(C_EAGAIN);
+    } else {
+      stress_fail("fork from an LWP: %d", pid);
+    }
+  }
+  lwp_finish(&s->state);
+}
+
+static int lwps_running(void) {
+  for (int i = 0; i < NSLOT; ++i)
+    if (g_slots[i].state == 1) return 1;
+  return 0;
+}
+
+#define MAXKIDS 6
+struct kid {
+  int pid, want, code;
+};
+
+static volatile int g_vfork_mark;
+
+struct worker {
+  uint64_t seed;
+  struct kid kids[MAXKIDS];
+  int nkids;
+};
+
+static void kid_add(struct worker* w, int pid, int want, int code) {
+  w->kids[w->nkids].pid = pid;
+  w->kids[w->nkids].want = want;
+  w->kids[w->nkids].code = code;
+  w->nkids++;
+}
+
+static void kid_done(struct worker* w, int pid, int st) {
+  for (int j = 0; j < w->nkids; ++j) {
+    if (w->kids[j].pid != pid) continue;
+    if (!status_ok(st, w->kids[j].want, w->kids[j].code))
+      stress_fail("child %d status 0x%x, want 0x%x", pid, st, w->kids[j].want);
+    w->kids[j] = w->kids[--w->nkids];
+    cnt(C_WAIT);
+    return;
+  }
+  stress_fail("wait returned %d, not a child it knows", pid);
+}
+
+/* Reaps one child: by pid, by pid polling with WNOHANG, any child, or the
+ * group (the last two only when no LWP of ours is waiting for a child). */
+static void reap_one(struct worker* w) {
+  if (w->nkids == 0) return;
+  int j = (int)(rnd(&w->seed) % (uint64_t)w->nkids);
+  int pid = w->kids[j].pid;
+  int how = (int)(rnd(&w->seed) % 4);
+  if (how >= 2 && lwps_running()) how = 0;
+  int st = -1, r;
+  if (how == 1) {
+    uint64_t give_up = now_ns() + 20000000000ull;
+    while ((r = waitpid(pid, &st, WNOHANG)) == 0 && now_ns() < give_up) sched_yield();
+  } else {
+    r = waitpid(how == 2 ? -1 : how == 3 ? 0 : pid, &st, 0);
+  }
+  if (r <= 0) {
+    stress_fail("wait (%d) for %d: %d", how, pid, r);
+    for (int k = 0; k < w->nkids; ++k) kill_(w->kids[k].pid, SIGKILL);
+    _exit(1);
+  }
+  kid_done(w, r, st);
+}
+
+static int new_code(struct worker* w) { return 1 + (int)(rnd(&w->seed) % 120); }
+
+/* A fork whose child runs child_run; records it or counts EAGAIN. */
+static void fork_child(struct worker* w, int use_clone) {
+  int action;
+  int want = child_plan(&w->seed, &action);
+  int code = new_code(w);
+  uint64_t cseed = rnd(&w->seed);
+  int pid = use_clone ? clone_fork() : fork();
+  if (pid == 0) child_run(action, cseed, code);
+  if (pid > 0) {
+    cnt(use_clone ? C_CLONE : C_FORK);
+    kid_add(w, pid, want == WANT_ANY ? WANT_ANY : code, code);
+  } else if (pid == -EAGAIN) {
+    cnt(C_EAGAIN);
+  } else {
+    stress_fail("%s: %d", use_clone ? "clone" : "fork", pid);
+  }
+}
+
+static char g_exec_num[8];
+static char* g_exec_argv[] = {"proctest", "exit", g_exec_num, 0};
+
+static void do_vfork(struct worker* w) {
+  int code = new_code(w);
+  int exec = (rnd(&w->seed) % 4) == 0;
+  snprintf(g_exec_num, sizeof g_exec_num, "%d", code);
+  g_vfork_mark = 0;
+  long pid = svc1(SYS_vfork, 0);
+  if (pid == 0) {
+    if (exec) {
+      execve("/bin/proctest", g_exec_argv, environ);
+      svc1(SYS_exit_group, 99);
+    }
+    g_vfork_mark = code; /* the parent's memory */
+    svc1(SYS_exit_group, code);
+  }
+  if (pid > 0) {
+    cnt(C_VFORK);
+    if (exec) cnt(C_EXEC);
+    if (!exec && g_vfork_mark != code)
+      stress_fail("vfork child %ld left mark %d, want %d", pid, g_vfork_mark, code);
+    kid_add(w, (int)pid, code, code);
+  } else if (pid == -EAGAIN) {
+    cnt(C_EAGAIN);
+  } else {
+    stress_fail("vfork: %ld", pid);
+  }
+}
+
+static volatile long g_rfmem_word;
+static int rfmem_child(void* arg) {
+  g_rfmem_word = (long)arg;
+  return (int)((long)arg & 0x7f);
+}
+
+static void do_rfork(struct worker* w) {
+  uint64_t r = rnd(&w->seed);
+  long fl = RFPROC;
+  int fdm = (int)(r % 3);
+  if (fdm == 1) fl |= RFFDG;
+  if (fdm == 2) fl |= RFCFDG;
+  if (r & 0x10) fl |= RFSIGSHARE;
+  if (r & 0x20) fl |= RFTHREAD;
+  if (r & 0x40) fl |= RFNOWAIT;
+  if (r & 0x80) fl |= RFLINUXTHPN; /* SIGUSR1 to the parent at exit: ignored by the worker */
+  if ((r >> 8) % 3 == 0) fl |= RFMEM;
+  int code = new_code(w);
+  long pid;
+  int want = code;
+  if (fl & RFMEM) {
+    if (fl & RFNOWAIT) {
+      pid = rfork_exit(fl, code);
+    } else {
+      /* On the worker's one RFMEM stack: waited for at once. */
+      long word = (long)(rnd(&w->seed) & 0xffff) << 8 | code;
+      g_rfmem_word = 0;
+      pid = rfork_thread(fl, g_stack[0] + sizeof g_stack[0], rfmem_child, (void*)word);
+      if (pid > 0) {
+        cnt(C_RFORK);
+        cnt(C_RFMEM);
+        int st = -1;
+        if (waitpid((int)pid, &st, 0) != pid || !status_ok(st, code, code))
+          stress_fail("RFMEM child %ld (flags %lx) status 0x%x want %d", pid, fl, st, code);
+        else
+          cnt(C_WAIT);
+        if (g_rfmem_word != word)
+          stress_fail("RFMEM child %ld (flags %lx) wrote %ld, want %ld", pid, fl, g_rfmem_word,
+                      word);
+        return;
+      }
+    }
+  } else {
+    int action;
+    want = child_plan(&w->seed, &action) == WANT_ANY ? WANT_ANY : code;
+    uint64_t cseed = rnd(&w->seed);
+    pid = rfork_(fl);
+    if (pid == 0) child_run(action, cseed, code);
+  }
+  if (pid > 0) {
+    cnt(C_RFORK);
+    if (fl & RFMEM) cnt(C_RFMEM);
+    if (fl & RFNOWAIT) cnt(C_RFNOWAIT);
+    else kid_add(w, (int)pid, want, code);
+  } else if (pid == -EAGAIN) {
+    cnt(C_EAGAIN);
+  } else {
+    stress_fail("rfork(%lx): %ld", fl, pid);
+  }
+}
+
+static void do_lwp(struct worker* w) {
+  int i = (int)(rnd(&w->seed) % NSLOT);
+  struct lwp_slot* s = &g_slots[i];
+  if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == 1) return; /* still running */
+  uint64_t r = rnd(&w->seed);
+  s->action = (int)(r % 3); /* 0 exit, 1 sleep, 2 fork and wait */
+  s->code = new_code(w);
+  s->seed = rnd(&w->seed) | 1;
+  s->tid = -1;
+  s->state = 1;
+  struct lwp_params lp = {(void*)lwp_body, s, g_slot_stacks[i] + sizeof g_slot_stacks[i],
+                          &s->tid, 0};
+  long e = syscall1(SYS_lwp_create, (long)&lp);
+  if (e == 0) {
+    cnt(C_LWP);
+    if (s->tid <= 0) stress_fail("lwp_create gave TID %d", s->tid);
+  } else {
+    s->state = 0;
+    if (e == -EAGAIN || e == -ENOMEM) cnt(C_EAGAIN);
+    else stress_fail("lwp_create: %ld", e);
+  }
+}
+
+static void do_kill(struct worker* w) {
+  int pid = fork();
+  if (pid == 0) {
+    for (;;) sleep_ns(1000000);
+  }
+  if (pid < 0) {
+    if (pid == -EAGAIN) cnt(C_EAGAIN);
+    else stress_fail("fork to kill: %d", pid);
+    return;
+  }
+  cnt(C_FORK);
+  uint64_t r = rnd(&w->seed);
+  if (r & 1) sleep_ns(r % 1000000); /* else killed before it runs, or just after */
+  int sig = (r & 2) ? SIGKILL : SIGTERM;
+  int e = kill_(pid, sig);
+  if (e != 0) stress_fail("kill(%d, %d): %d", pid, sig, e);
+  cnt(C_KILL);
+  kid_add(w, pid, WANT_SIG(sig), 0);
+}
+
+static _Noreturn void stress_worker(int i, uint64_t seed, uint64_t end) {
+  struct worker w = {.seed = seed | 1, .nkids = 0};
+  for (int k = 0; k < NSLOT; ++k) g_slots[k].state = 0;
+  sigact(10, 1, 1); /* RFLINUXTHPN children signal SIGUSR1 */
+  while (now_ns() < end && g_sh->failures == 0) {
+    if (w.nkids == MAXKIDS) reap_one(&w);
+    uint64_t op = rnd(&w.seed) % 32;
+    if (op < 6) fork_child(&w, 0);
+    else if (op < 8) fork_child(&w, 1);
+    else if (op < 11) do_vfork(&w);
+    else if (op < 21) do_rfork(&w);
+    else if (op < 25) do_lwp(&w);
+    else if (op < 27) do_kill(&w);
+    else if (op < 28) {
+      long e = rfork_(RFPROC | RFFDG | RFCFDG);
+      if (e != -EINVAL) stress_fail("rfork(RFFDG|RFCFDG) gave %ld", e);
+    } else reap_one(&w);
+  }
+  /* The LWPs first (one may be waiting for its own child), then the children. */
+  uint64_t give_up = now_ns() + 20000000000ull;
+  while (lwps_running() && now_ns() < give_up) sleep_ns(1000000);
+  if (lwps_running()) stress_fail("an LWP did not finish");
+  while (w.nkids > 0) {
+    int st = -1;
+    int pid = w.kids[w.nkids - 1].pid;
+    int r = waitpid(pid, &st, 0);
+    if (r != pid) {
+      stress_fail("final wait for %d: %d", pid, r);
+      break;
+    }
+    kid_done(&w, pid, st);
+  }
+  int st;
+  int stray = waitpid(-1, &st, WNOHANG);
+  if (stray != -ECHILD) stress_fail("a child nobody knew of: wait gave %d", stray);
+  (void)i;
+  _exit(g_sh->failures ? 1 : 0);
+}
+
+/* The process layer's live objects (tine_proc(1): procs, LWPs, groups,
+ * sessions, uidinfos, ucreds). */
+static void live_objects(uint64_t out[6]) {
+  uint64_t s[20];
+  tproc(1, (long)s);
+  for (int i = 0; i < 6; ++i) out[i] = s[7 + i];
 }
 
 static void t_stress(void) {
   const int workers = 4;
-  int w[4];
-  uint64_t secs = 3;
-  for (int i = 0; i < workers; ++i) {
-    w[i] = fork();
-    if (w[i] == 0) {
-      uint64_t seed = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
-      uint64_t end = now_ns() + secs * 1000000000ull;
-      int bad = 0;
-      static const long kF[] = {RFPROC | RFFDG, RFPROC | RFMEM, RFPROC | RFSIGSHARE, RFPROC | RFCFDG,
-                                RFPROC | RFTHREAD, RFPROC | RFNOWAIT | RFFDG};
-      while (now_ns() < end) {
-        long fl = kF[rnd(&seed) % 6];
-        long pid;
-        if (fl & RFMEM) pid = rfork_thread(fl, g_stack[i] + sizeof g_stack[i], set_shared, 0);
-        else if (rnd(&seed) & 1) pid = fork();
-        else pid = rfork_(fl);
-        if (pid == 0) _exit(3);
-        if (pid < 0) {
-          if (pid != -EAGAIN) bad++;
-          continue;
-        }
-        if (!(fl & RFNOWAIT)) {
-          int st;
-          if (waitpid((int)pid, &st, 0) != pid || !WIFEXITED(st)) bad++;
-        }
-      }
-      _exit(bad ? 1 : 0);
+  g_sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  memset(g_sh, 0, sizeof *g_sh);
+  uint64_t secs = g_stress_secs ? g_stress_secs : 1;
+  uint64_t per_round = secs < 10 ? secs : 10;
+  int rounds = (int)((secs + per_round - 1) / per_round);
+  uint64_t base_nprocs = stat_of(ST_NPROCS);
+  uint64_t live0[6], live1[6];
+  live_objects(live0);
+  static struct tine_kstat k0, k1;
+  tine_kstat(&k0, TINE_KSTAT_SETTLE);
+  int workers_ok = 1, hung = 0, inv_bad = 0, res_bad = 0, done = 0;
+  char res_why[160] = "";
+  uint64_t t0 = now_ns();
+  for (int r = 0; r < rounds && workers_ok && !hung && !inv_bad && !res_bad; ++r) {
+    uint64_t rest = secs - (uint64_t)r * per_round;
+    uint64_t len = rest < per_round ? rest : per_round;
+    uint64_t start = now_ns(), end = start + len * 1000000000ull;
+    uint64_t before = 0;
+    for (int c = 0; c < C_NCOUNTERS; ++c) before += c == C_WAIT ? 0 : g_sh->count[c];
+    int w[4], left = 0;
+    for (int i = 0; i < workers; ++i) {
+      w[i] = fork();
+      if (w[i] == 0) stress_worker(i, g_stress_seed * (uint64_t)(r * workers + i + 1), end);
+      if (w[i] > 0) ++left;
+      else workers_ok = 0;
     }
+    /* Wait for them, at most 30 s past the end of the round. */
+    uint64_t give_up = end + 30000000000ull;
+    while (left > 0 && now_ns() < give_up) {
+      for (int i = 0; i < workers; ++i) {
+        if (w[i] <= 0) continue;
+        int st = -1;
+        int e = waitpid(w[i], &st, WNOHANG);
+        if (e == 0) continue;
+        if (e != w[i] || !WIFEXITED(st) || WEXITSTATUS(st) != 0) workers_ok = 0;
+        w[i] = 0;
+        --left;
+      }
+      if (left > 0) sleep_ms(20);
+    }
+    if (left > 0) {
+      hung = r + 1;
+      printf("UTEST-INFO stress: round %d: %d workers still running 30 s after its end\n", r + 1,
+             left);
+      tproc(3, 0);
+      for (int i = 0; i < workers; ++i)
+        if (w[i] > 0) {
+          kill_(w[i], SIGKILL);
+          waitpid(w[i], 0, 0);
+        }
+    }
+    /* Orphans and RFNOWAIT children go to the kernel's reaper. */
+    for (int i = 0; i < 1000 && stat_of(ST_NPROCS) != base_nprocs; ++i) sleep_ms(10);
+    if (tproc(2, 0) != 0) inv_bad = r + 1;
+    int same = 0;
+    for (int i = 0; i < 50 && !same; ++i) {
+      if (i) sleep_ms(100);
+      tine_kstat(&k1, TINE_KSTAT_SETTLE);
+      live_objects(live1);
+      same = ut_same_resources(&k0, &k1, res_why, sizeof res_why);
+      for (int j = 0; j < 6 && same; ++j)
+        if (live0[j] != live1[j]) {
+          same = 0;
+          snprintf(res_why, sizeof res_why, "live object count %d: %lu -> %lu", j,
+                   (unsigned long)live0[j], (unsigned long)live1[j]);
+        }
+    }
+    if (!same) res_bad = r + 1;
+    uint64_t after = 0;
+    for (int c = 0; c < C_NCOUNTERS; ++c) after += c == C_WAIT ? 0 : g_sh->count[c];
+    printf("UTEST-INFO stress: round %d/%d: %lu s, %lu operations, nprocs %lu, %s\n", r + 1,
+           rounds, (unsigned long)len, (unsigned long)(after - before),
+           (unsigned long)stat_of(ST_NPROCS),
+           workers_ok && !inv_bad && same ? "clean" : "NOT clean");
+    done = r + 1;
   }
-  int ok = 1;
-  for (int i = 0; i < workers; ++i) {
-    int st = -1;
-    ok &= waitpid(w[i], &st, 0) == w[i] && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-  }
-  UT_CHECK("workers_clean", ok);
-  for (int i = 0; i < 200 && stat_of(ST_NPROCS) > 3; ++i) sleep_ms(10);
+  uint64_t elapsed_ms = (now_ns() - t0) / 1000000;
+  ut_check("workers_clean", workers_ok && g_sh->failures == 0, "%lu failures, first: %s",
+           (unsigned long)g_sh->failures, g_sh->first);
+  ut_check("no_hang", !hung, "round %d did not end", hung);
+  ut_check("invariants_every_round", !inv_bad, "the checker failed after round %d", inv_bad);
+  ut_check("resources_back_every_round", !res_bad, "after round %d: %s", res_bad, res_why);
+  uint64_t procs = g_sh->count[C_FORK] + g_sh->count[C_CLONE] + g_sh->count[C_VFORK] +
+                   g_sh->count[C_RFORK] + g_sh->count[C_LWP_FORK] + g_sh->count[C_CHILD_FORK];
+  ut_check("forked", procs > 0 && g_sh->count[C_LWP] > 0, "%lu processes", (unsigned long)procs);
+  char line[400];
+  int n = snprintf(line, sizeof line, "UTEST-INFO stress: %d rounds, %lu ms, %lu processes made",
+                   done, (unsigned long)elapsed_ms, (unsigned long)procs);
+  for (int c = 0; c < C_NCOUNTERS && n < (int)sizeof line; ++c)
+    n += snprintf(line + n, sizeof line - n, ", %s %lu", kCounterNames[c],
+                  (unsigned long)g_sh->count[c]);
+  printf("%s\n", line);
+  if (elapsed_ms > 0)
+    printf("UTEST-INFO stress: %lu processes a minute, %lu lwp_create a minute\n",
+           (unsigned long)(procs * 60000 / elapsed_ms),
+           (unsigned long)(g_sh->count[C_LWP] * 60000 / elapsed_ms));
+  munmap(g_sh, 4096);
   invariants();
 }
 
@@ -460,16 +1069,26 @@ struct test {
 static const struct test kTests[] = {
     {"rfork_errors", t_rfork_errors}, {"vfork", t_vfork},       {"rfmem", t_rfmem},
     {"rfnowait", t_rfnowait},         {"rfsigshare", t_rfsigshare}, {"lwp_create", t_lwp_create},
-    {"groups", t_groups},             {"nproc_limit", t_nproc_limit}, {"fork_bomb", t_fork_bomb},
-    {"fault_injection", t_fault_injection}, {"stress", t_stress},
+    {"groups", t_groups},             {"pgkill", t_pgkill},     {"nproc_limit", t_nproc_limit},
+    {"fork_bomb", t_fork_bomb},       {"fault_injection", t_fault_injection}, {"stress", t_stress},
 };
 
+/* Arguments: test names select tests (all without any); secs=N sets the
+ * stress's length in seconds, seed=N its random seed. "exit N" (what the
+ * stress's children exec) exits with N at once. */
 int main(int argc, char** argv) {
+  if (argc == 3 && strcmp(argv[1], "exit") == 0) return (int)atol(argv[2]);
   volatile char warm[32768];
   for (size_t i = 0; i < sizeof warm; i += 512) warm[i] = 0;
+  int names = 0;
+  for (int a = 1; a < argc; ++a) {
+    if (strncmp(argv[a], "secs=", 5) == 0) g_stress_secs = (uint64_t)atol(argv[a] + 5);
+    else if (strncmp(argv[a], "seed=", 5) == 0) g_stress_seed = (uint64_t)atol(argv[a] + 5);
+    else ++names;
+  }
   ut_init();
   for (size_t i = 0; i < sizeof kTests / sizeof kTests[0]; ++i) {
-    int selected = argc <= 1;
+    int selected = names == 0;
     for (int a = 1; a < argc; ++a) selected |= strcmp(argv[a], kTests[i].name) == 0;
     if (selected) ut_run(kTests[i].name, kTests[i].fn);
   }
