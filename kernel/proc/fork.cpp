@@ -296,6 +296,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
     return ENOMEM;
   }
   new (p2) Proc(g_proc_class);
+  lockinit(&p2->pgmove, "pgmove", 0, 0);
   lwp_tids_init(&p2->core.p_tids);
   p2->stat = ProcStat::kIdl;
   p2->copy = p1->copy;  // the startcopy region; the rest is zero
@@ -315,7 +316,9 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
   ctx.p2 = p2;
   fa.fa_p2 = &p2->core;
 
+  lockmgr(&p1->pgmove, LK_SHARED);
   int error = fork1(&fa);
+  lockmgr(&p1->pgmove, LK_RELEASE);
   vc_uid_t uid = cr->c.cr_ruid;
   ucred_put(cr);
   if (error != VC_OK) {

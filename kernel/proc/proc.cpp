@@ -522,6 +522,7 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
   Thread* t = nullptr;
   if (!err) {
     new (p) Proc(g_proc_class);
+    lockinit(&p->pgmove, "pgmove", 0, 0);
     lwp_tids_init(&p->core.p_tids);
     tine_strlcpy(p->copy.comm, base_name(path), sizeof p->copy.comm);
     new (lp) Lwp();

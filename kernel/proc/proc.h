@@ -165,6 +165,11 @@ struct Proc {
   int sigparent;          // signal sent to the parent at exit (SIGCHLD, or SIGUSR1 with RFLINUXTHPN)
   int xstat;              // wait status, once exiting
   uint64_t siglist;       // pending signals (atomic bit mask, bit n = signal n)
+  // Held shared by each fork of this process (from before fork1 reads the
+  // group until the child is in it), exclusive by setpgid/setsid moving the
+  // process to another group: a fork's child joins the group fork1 counted
+  // and locked, and that group cannot be freed under it.
+  struct lock pgmove;
   Proc* pptr;             // parent (g_proctree_lock)
   Proc* children;         // (g_proctree_lock)
   Proc* sibling;

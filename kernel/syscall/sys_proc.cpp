@@ -6,6 +6,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sync/sleepq.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/signo.h"
 #include "kernel/syscall/syscall.h"
@@ -127,19 +128,19 @@ int64_t sys_getpgid(const SyscallArgs& a) {
   return p->pgrp->pgid;
 }
 
+namespace {
+
 // setpgid(pid, pgid): the caller or one of its children, into a group of the
-// same session or a new group led by pid.
-int64_t sys_setpgid(const SyscallArgs& a) {
-  int pid = static_cast<int>(a.a[0]);
-  int pgid = static_cast<int>(a.a[1]);
-  if (pgid < 0) return -EINVAL;
-  Proc* me = curproc();
+// same session or a new group led by pid. `p` is held and its pgmove lock
+// taken exclusive (so none of its forks is between groups); it is looked up
+// again under the tree lock each round, and must still be the same process.
+int setpgid_moving(Proc* me, Proc* held, int pid, int pgid) {
   Pgrp* fresh = nullptr;
   for (;;) {
     {
       SpinGuard g(g_proctree_lock);
       Proc* p = pid == 0 ? me : pfind_locked(pid);
-      if (!p || (p != me && p->pptr != me)) {
+      if (!p || p != held || (p != me && p->pptr != me)) {
         if (fresh) pgrp_free_unused(fresh, false);
         return -ESRCH;
       }
@@ -186,10 +187,30 @@ int64_t sys_setpgid(const SyscallArgs& a) {
   }
 }
 
-int64_t sys_setsid(const SyscallArgs&) {
-  Proc* p = curproc();
-  Pgrp* pg = pgrp_alloc(nullptr, p->pid);
-  if (!pg) return -ENOMEM;
+}  // namespace
+
+int64_t sys_setpgid(const SyscallArgs& a) {
+  int pid = static_cast<int>(a.a[0]);
+  int pgid = static_cast<int>(a.a[1]);
+  if (pgid < 0) return -EINVAL;
+  Proc* me = curproc();
+  Proc* p;
+  {
+    SpinGuard g(g_proctree_lock);
+    p = pid == 0 ? me : pfind_locked(pid);
+    if (!p || (p != me && p->pptr != me)) return -ESRCH;
+    proc_hold(&p->core);  // not reaped while we sleep on its lock
+  }
+  lockmgr(&p->pgmove, LK_EXCLUSIVE);
+  int r = setpgid_moving(me, p, pid, pgid);
+  lockmgr(&p->pgmove, LK_RELEASE);
+  if (proc_rele(&p->core)) wakeup(&p->core.p_lock);
+  return r;
+}
+
+namespace {
+
+int setsid_locked(Proc* p, Pgrp* pg) {
   SpinGuard g(g_proctree_lock);
   if (pgfind_locked(p->pid)) {
     pgrp_free_unused(pg, true);
@@ -204,6 +225,18 @@ int64_t sys_setsid(const SyscallArgs&) {
     p->flags &= ~P_CONTROLT;
   }
   return p->pid;
+}
+
+}  // namespace
+
+int64_t sys_setsid(const SyscallArgs&) {
+  Proc* p = curproc();
+  Pgrp* pg = pgrp_alloc(nullptr, p->pid);
+  if (!pg) return -ENOMEM;
+  lockmgr(&p->pgmove, LK_EXCLUSIVE);  // no fork of ours is between groups
+  int r = setsid_locked(p, pg);
+  lockmgr(&p->pgmove, LK_RELEASE);
+  return r;
 }
 
 // setuid: root may become anyone; others only their real uid. The process's

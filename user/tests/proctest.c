@@ -374,6 +374,79 @@ static void t_pgkill(void) {
   invariants();
 }
 
+/* ---- moving a process between groups while it forks ----
+ * A child forks without pause from three LWPs (every grandchild exits at once
+ * and is waited for) while the suite moves it with setpgid between two groups
+ * and into a group of its own, which is freed each time it leaves. Every fork
+ * must put its child in the group whose reference it counted, and must not
+ * read a group freed under it: the invariant checker compares each group's
+ * count with its holders, and the kernel's debug checks catch a freed group. */
+static volatile uint64_t* g_mv;
+
+static void mv_fork_loop(void* arg) {
+  for (;;) {
+    int p = fork();
+    if (p == 0) _exit(0);
+    if (p > 0) {
+      waitpid(p, 0, 0);
+      __atomic_add_fetch(g_mv, 1, __ATOMIC_RELEASE);
+    }
+    if (__atomic_load_n(&g_mv[1], __ATOMIC_ACQUIRE)) {
+      for (;;) sleep_ms(100);
+    }
+  }
+}
+
+static int sleeper_in_own_group(void) {
+  int pid = fork();
+  if (pid == 0) {
+    for (;;) sleep_ms(50);
+  }
+  syscall2(SYS_setpgid, pid, pid);
+  return pid;
+}
+
+static void t_pgmove(void) {
+  volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  g_mv = sh;
+  uint64_t base = stat_of(ST_NPROCS);
+  int g1 = sleeper_in_own_group(), g2 = sleeper_in_own_group();
+  int forker = fork();
+  if (forker == 0) {
+    for (int i = 1; i < 3; ++i) {
+      struct lwp_params lp = {(void*)mv_fork_loop, 0, g_stack[i] + sizeof g_stack[i], 0, 0};
+      syscall1(SYS_lwp_create, (long)&lp);
+    }
+    mv_fork_loop(0);
+  }
+  int moves = 0, bad = 0;
+  uint64_t end = now_ns() + 2000000000ull;
+  const int targets[3] = {g1, g2, forker};
+  while (now_ns() < end) {
+    int to = targets[moves % 3];
+    if (syscall2(SYS_setpgid, forker, to) != 0) ++bad;
+    if (syscall1(SYS_getpgid, forker) != to) ++bad;
+    ++moves;
+  }
+  sh[1] = 1;
+  sleep_ms(200); /* the forker's LWPs finish their last fork and sleep */
+  printf("UTEST-INFO pgmove: %d moves while %lu forks ran\n", moves, (unsigned long)sh[0]);
+  UT_EQ("moves_succeed", bad, 0);
+  UT_CHECK("forks_ran", sh[0] > 0);
+  invariants();
+  kill_(forker, SIGKILL);
+  kill_(g1, SIGKILL);
+  kill_(g2, SIGKILL);
+  int st, n = 0;
+  for (int i = 0; i < 3; ++i)
+    if (waitpid(-1, &st, 0) > 0) ++n;
+  UT_EQ("reaped", n, 3);
+  for (int i = 0; i < 300 && stat_of(ST_NPROCS) != base; ++i) sleep_ms(10);
+  UT_EQ("nprocs_back", stat_of(ST_NPROCS), base);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- limits ---- */
 
 static void t_nproc_limit(void) {
@@ -1069,7 +1142,7 @@ struct test {
 static const struct test kTests[] = {
     {"rfork_errors", t_rfork_errors}, {"vfork", t_vfork},       {"rfmem", t_rfmem},
     {"rfnowait", t_rfnowait},         {"rfsigshare", t_rfsigshare}, {"lwp_create", t_lwp_create},
-    {"groups", t_groups},             {"pgkill", t_pgkill},     {"nproc_limit", t_nproc_limit},
+    {"groups", t_groups},             {"pgkill", t_pgkill},     {"pgmove", t_pgmove},     {"nproc_limit", t_nproc_limit},
     {"fork_bomb", t_fork_bomb},       {"fault_injection", t_fault_injection}, {"stress", t_stress},
 };
 
