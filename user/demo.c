@@ -1,7 +1,8 @@
 /* A process tree made by each way tine creates one, shown with ps, then taken
- * down again. The non-interactive `./tine run` boots into it (init=demo).
+ * down again. The non-interactive `./tine run` boots into it (init=demo: init,
+ * pid 1, runs it as pid 2).
  *
- *   demo (init, pid 1) ---+-- fork:       "worker", which forks a grandchild
+ *   demo (pid 2) ---------+-- fork:       "worker", which forks a grandchild
  *     + 1 LWP             +-- vfork+exec: /bin/demo sleeper (the parent waits
  *                         |               in vfork until the exec)
  *                         +-- rfork(RFPROC|RFFDG): with 2 LWPs of its own

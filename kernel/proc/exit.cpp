@@ -13,6 +13,7 @@
 #include "kernel/sync/crit.h"
 #include "kernel/sync/sleepq.h"
 #include "kernel/syscall/errno.h"
+#include "kernel/syscall/signo.h"
 #include "kernel/thread/thread.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/objects.h"
@@ -141,18 +142,25 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
   bool wake_reaper = false;
   {
     SpinGuard g(g_proctree_lock);
-    // Orphans go to process 0, which reaps them.
+    // Orphans go to init, which reaps them (to process 0 when init itself
+    // is the one exiting: the kernel reaps them then).
+    if (p == g_initproc) g_initproc = nullptr;
+    Proc* heir = orphan_heir_locked();
+    bool wake_heir = false;
     while (Proc* c = p->children) {
       p->children = c->sibling;
-      c->pptr = &g_proc0;
-      {
+      c->pptr = heir;
+      c->sigparent = kSigChld;  // an RFLINUXTHPN child's SIGUSR1 was for its parent
+      if (heir == &g_proc0) {
         SpinGuard g2(c->spin);
         c->flags |= P_KREAP;
       }
-      c->sibling = g_proc0.children;
-      g_proc0.children = c;
-      if (c->stat == ProcStat::kZombie) wake_reaper = true;
+      c->sibling = heir->children;
+      heir->children = c;
+      if (c->stat == ProcStat::kZombie) wake_heir = true;
     }
+    if (wake_heir && heir == &g_proc0) wake_reaper = true;
+    else if (wake_heir) wakeup(heir);
     KASSERT(p->stat == ProcStat::kActive);
     p->exit_lwp = lp;
     p->stat = ProcStat::kZombie;

@@ -42,7 +42,7 @@ struct ForkCtx {
   Proc* p2;
   Lwp* lp2;
   const TrapFrame* frame;
-  Proc* pptr;  // the child's parent (the kernel under RFNOWAIT)
+  Proc* pptr;  // the child's parent (under RFNOWAIT, init: see fork_lwp_alloc)
   unsigned flags;
 };
 
@@ -214,7 +214,12 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
     p1->peers = p2;
   }
   if (p1->pgrp) pgrp_enter_locked(p2, p1->pgrp);
-  proc_link_locked(p2, ctx.pptr);
+  Proc* parent = ctx.pptr;
+  if (ctx.flags & VC_RFNOWAIT) {
+    parent = orphan_heir_locked();  // init (the kernel once init has exited)
+    if (parent == &g_proc0) p2->flags |= P_KREAP;  // not visible yet
+  }
+  proc_link_locked(p2, parent);
   p1->forks++;
   return &lp2->node;
 }
@@ -303,10 +308,6 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
   if (flags & VC_RFPPWAIT) {
     p2->flags |= P_PPWAIT;
     p2->vfork_parent = p1;
-  }
-  if (flags & VC_RFNOWAIT) {
-    ctx.pptr = &g_proc0;
-    p2->flags |= P_KREAP;
   }
   {
     SpinGuard g(p1->spin);

@@ -38,6 +38,7 @@ LockClass g_proc_class{"proc", kRankProc};
 static LockClass g_uidinfo_class{"uidinfo", kRankUidinfo};
 SpinLock g_uidinfo_lock{g_uidinfo_class};
 Proc g_proc0{g_proc_class};
+Proc* g_initproc;  // g_proctree_lock
 struct proccount g_proccount;
 
 namespace {
@@ -558,6 +559,7 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
       (void)lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
       lp->thread = t;
       proc_link_locked(p, &g_proc0);
+      if (!g_initproc) g_initproc = p;  // heir of orphans until it exits
       p->stat = ProcStat::kActive;
       proc_count_lwp(1);
     }
@@ -598,11 +600,14 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
 }
 
 void init_start(const char* path, const char* bootargs) {
-  // argv: the path, then the words after a lone "--" (copied: split in place).
+  // Process 1 is the built-in init, which runs the program asked for and
+  // reaps orphans. argv: "init", the program, then the words after a lone
+  // "--" (copied: split in place).
   constexpr size_t kMaxArgs = 16;
   static char words[256];
-  const char* argv[kMaxArgs + 2] = {path};
-  size_t argc = 1;
+  const char* argv[kMaxArgs + 3] = {"init", path};
+  size_t argc = 2;
+  if (tine_strcmp(path, "init") == 0) argc = 1;  // init=init: nothing to run under it
   const char* rest = nullptr;
   for (const char* p = bootargs; *p; ++p) {
     if ((p == bootargs || p[-1] == ' ') && p[0] == '-' && p[1] == '-' && (p[2] == ' ' || !p[2])) {
@@ -613,7 +618,7 @@ void init_start(const char* path, const char* bootargs) {
   if (rest) {
     tine_strlcpy(words, rest, sizeof words);
     char* w = words;
-    while (*w && argc < kMaxArgs + 1) {
+    while (*w && argc < kMaxArgs + 2) {
       while (*w == ' ') *w++ = 0;
       if (!*w) break;
       argv[argc++] = w;
@@ -622,9 +627,9 @@ void init_start(const char* path, const char* bootargs) {
   }
   argv[argc] = nullptr;
   const char* envp[] = {"HOME=/", "PATH=/bin", "TERM=vt100", nullptr};
-  int ws = proc_run_init(path, argv, envp);
+  int ws = proc_run_init("init", argv, envp);
   if (ws < 0) {
-    kprintf("init: cannot run %s (error %d)\n", path, -ws);
+    kprintf("init: cannot run init (error %d)\n", -ws);
     kernel_exit(127);
   }
   int code = wstatus_to_code(ws);

@@ -201,7 +201,13 @@ inline Lwp* lwp_of(tidnode* n) { return reinterpret_cast<Lwp*>(n); }
 
 extern SpinLock g_proctree_lock;
 extern LockClass g_proc_class;
-extern Proc g_proc0;               // pid 0: the kernel; parent of init and of orphans
+extern Proc g_proc0;               // pid 0: the kernel; parent of init
+// Process 1 while it lives (g_proctree_lock): orphans and RFNOWAIT children
+// become its children; once it has exited they go to process 0, which reaps
+// them itself.
+extern Proc* g_initproc;
+// The parent an orphan gets now (g_proctree_lock held).
+inline Proc* orphan_heir_locked() { return g_initproc ? g_initproc : &g_proc0; }
 extern struct proccount g_proccount;
 inline constexpr uint32_t AFORK = 0x01;
 

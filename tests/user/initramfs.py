@@ -20,7 +20,7 @@ def main():
                     f"sbin/first={hello}", f"etc/motd={__file__}"]
         mkcpio.main()
         status, lines = boot("/sbin/first", ["one", "two", "three"], initrd=archive, timeout=120)
-    want = "hello from pid 1: /sbin/first one two three"
+    want = "hello from pid 2: /sbin/first one two three"  # init (pid 1) runs it
     ok = any(line.strip() == want for line in lines) and init_status(lines) == 3 and status == 3
     for line in lines[-4:]:
         print(line)

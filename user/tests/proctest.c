@@ -146,10 +146,13 @@ static void t_rfnowait(void) {
   }
   UT_CHECK("pid", pid > 0);
   while (sh[1] != 1) sched_yield();
-  UT_EQ("reparented_to_kernel", sh[0], 0);
+  UT_EQ("reparented_to_init", sh[0], 1);
   int st;
   UT_EQ("not_our_child", waitpid(pid, &st, 0), -ECHILD);
-  sleep_ms(20);  /* the kernel's reaper takes it */
+  /* init reaps it. */
+  int i = 0;
+  while (kill_(pid, 0) != -ESRCH && i++ < 200) sleep_ms(5);
+  UT_EQ("reaped_by_init", kill_(pid, 0), -ESRCH);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -301,7 +304,7 @@ static void t_groups(void) {
  * each fork either finished (its child is a member and gets the signal) or
  * sees the signal, or its LWP's exit, and restarts (ERESTART; the forker then
  * dies of the signal): nobody in the group may survive. The children are
- * orphaned to the kernel, which reaps them; the group is gone
+ * orphaned to init, which reaps them; the group is gone
  * (kill(-pgid, 0) == -ESRCH) once they are. */
 static volatile uint64_t* g_pg_forks;
 
@@ -486,6 +489,7 @@ static void t_fork_bomb(void) {
   volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   sh[0] = sh[1] = sh[2] = 0;
   uint64_t maxproc = stat_of(ST_MAXPROC);
+  uint64_t before = stat_of(ST_NPROCS);
   int bomber = fork();
   if (bomber == 0) {
     syscall0(SYS_setsid);
@@ -515,11 +519,11 @@ static void t_fork_bomb(void) {
   ut_check("root_still_forks", rootkid > 0 && waitpid(rootkid, &st, 0) == rootkid, "fork %d", rootkid);
   UT_EQ("kill_bomb", kill_(-bomber, SIGKILL), 0);
   UT_EQ("bomber_wait", waitpid(bomber, &st, 0), bomber);
-  /* The bomb's children were orphaned to the kernel: wait for the reaper. */
+  /* The bomb's children were orphaned to init: wait until it has reaped them. */
   uint64_t base = stat_of(ST_NPROCS);
-  for (int i = 0; i < 300 && stat_of(ST_NPROCS) > 3; ++i) sleep_ms(10);
-  ut_check("bomb_gone", stat_of(ST_NPROCS) <= 3, "nprocs %lu (was %lu)",
-           (unsigned long)stat_of(ST_NPROCS), (unsigned long)base);
+  for (int i = 0; i < 300 && stat_of(ST_NPROCS) > before; ++i) sleep_ms(10);
+  ut_check("bomb_gone", stat_of(ST_NPROCS) == before, "nprocs %lu (was %lu, %lu before the bomb)",
+           (unsigned long)stat_of(ST_NPROCS), (unsigned long)base, (unsigned long)before);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -1085,7 +1089,7 @@ static void t_stress(void) {
           waitpid(w[i], 0, 0);
         }
     }
-    /* Orphans and RFNOWAIT children go to the kernel's reaper. */
+    /* Orphans and RFNOWAIT children go to init, which reaps them. */
     for (int i = 0; i < 1000 && stat_of(ST_NPROCS) != base_nprocs; ++i) sleep_ms(10);
     if (tproc(2, 0) != 0) inv_bad = r + 1;
     int same = 0;

@@ -1,0 +1,60 @@
+/* init, process 1. Runs the program the kernel was told to start (init=PROGRAM,
+ * its arguments after a lone "--") as the leader of a session of its own, and
+ * reaps every process that becomes its child: that program, and the orphans
+ * and RFNOWAIT children the kernel gives to init. When the program ends, init
+ * collects whatever has already exited and ends the same way (the exit
+ * status, or death by the same signal), so the kernel's "init exited" line
+ * reports the program. */
+#include "tine.h"
+
+enum { SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setsid = 157, WNOHANG = 1 };
+enum { SIG_DFL_ = 0, SIG_IGN_ = 1 };
+
+static void set_action(int sig, long handler) {
+  syscall4(SYS_rt_sigaction, sig, (long)&handler, 0, 8);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    printf("init: no program to run\n");
+    return 127;
+  }
+  int pid = fork();
+  if (pid < 0) {
+    printf("init: cannot fork (error %d)\n", -pid);
+    return 127;
+  }
+  if (pid == 0) {
+    syscall0(SYS_setsid);
+    int err = execve(argv[1], argv + 1, environ);
+    printf("init: cannot run %s (error %d)\n", argv[1], -err);
+    _exit(127);
+  }
+  /* Signals that would end init and with it the system: the exit signal
+   * of an adopted RFLINUXTHPN child (SIGUSR1), a stray group signal. Set in
+   * init only (the program starts with the default actions). */
+  static const int kIgnored[] = {1, 2, 3, 10, 12, 13, 14, 15};
+  for (unsigned i = 0; i < sizeof kIgnored / sizeof kIgnored[0]; ++i)
+    set_action(kIgnored[i], SIG_IGN_);
+  int status = 0;
+  for (;;) {
+    int st = 0;
+    int w = wait4(-1, &st, 0, 0);
+    if (w == pid) {
+      status = st;
+      break;
+    }
+    if (w < 0 && w != -EINTR) {
+      printf("init: wait4 failed (error %d)\n", -w);
+      return 127;
+    }
+  }
+  while (wait4(-1, 0, WNOHANG, 0) > 0) {
+  }
+  if (WIFSIGNALED(status)) {
+    set_action(WTERMSIG(status), SIG_DFL_);
+    syscall2(SYS_kill, getpid(), WTERMSIG(status));
+    return 128 + WTERMSIG(status); /* a signal whose default is to be ignored */
+  }
+  return WEXITSTATUS(status);
+}
