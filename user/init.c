@@ -11,7 +11,8 @@ enum { SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setsid = 157, WNOHANG = 1 };
 enum { SIG_DFL_ = 0, SIG_IGN_ = 1 };
 
 static void set_action(int sig, long handler) {
-  syscall4(SYS_rt_sigaction, sig, (long)&handler, 0, 8);
+  uint64_t act[4] = {(uint64_t)handler, 0, 0, 0}; /* handler, flags, restorer, mask */
+  syscall4(SYS_rt_sigaction, sig, (long)act, 0, 8);
 }
 
 int main(int argc, char** argv) {

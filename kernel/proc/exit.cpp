@@ -44,13 +44,17 @@ void kill_other_lwps_locked(Proc* p, Lwp* self) {
   }
 }
 
-// Whether sig, posted to p, ends it (no handlers: everything not ignored,
-// except the signals whose default action is to do nothing).
-bool sig_is_fatal(Proc* p, int sig) {
+// Whether sig, posted to p, is kept pending: SIGKILL, a caught signal, or
+// one whose default action ends the process. An ignored one (SIG_IGN, or a
+// default of doing nothing) is dropped at once.
+bool sig_wanted(Proc* p, int sig) {
   if (sig == psig::kKill) return true;
-  if (sig == psig::kChld || sig == psig::kCont || sig == psig::kWinch || sig == psig::kStop) return false;
   const Sigacts* ps = p->sigacts();
-  return ps && __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED) != 1;  // not SIG_IGN
+  if (!ps) return false;
+  uint64_t h = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);
+  if (h == 1) return false;  // SIG_IGN
+  if (h > 1) return true;    // a handler
+  return !(sig == psig::kChld || sig == psig::kCont || sig == psig::kWinch || sig == psig::kStop);
 }
 
 }  // namespace
@@ -58,11 +62,16 @@ bool sig_is_fatal(Proc* p, int sig) {
 void proc_signal(Proc* p, int sig) {
   if (sig <= 0 || sig > kNsig) return;
   SpinGuard g(p->spin);
-  if (p->stat == ProcStat::kZombie || !sig_is_fatal(p, sig)) return;
-  __atomic_or_fetch(&p->siglist, 1ull << (sig - 1), __ATOMIC_RELEASE);
-  // Wake interruptible sleeps so the LWPs notice on their way out to EL0.
-  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n))
-    thread_interrupt(lwp_of(n)->thread);
+  if (p->stat == ProcStat::kZombie || !sig_wanted(p, sig)) return;
+  uint64_t bit = 1ull << (sig - 1);
+  __atomic_or_fetch(&p->siglist, bit, __ATOMIC_RELEASE);
+  // Wake the interruptible sleeps of the LWPs that may take it, so they
+  // notice on their way out to EL0.
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    Lwp* lp = lwp_of(n);
+    if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
+      thread_interrupt(lp->thread);
+  }
 }
 
 // End the process with wait status ws, from one of its LWPs (in a system

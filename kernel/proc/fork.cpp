@@ -148,9 +148,8 @@ void fork_pgrp_lock(struct pgrp* pg) { lockmgr(&reinterpret_cast<Pgrp*>(pg)->pg_
 void fork_pgrp_unlock(struct pgrp* pg) { lockmgr(&reinterpret_cast<Pgrp*>(pg)->pg_lock, LK_RELEASE); }
 
 int fork_signal_pending(const struct fork_args* fa) {
-  Proc* p1 = proc_of(fa->fa_p1);
   Lwp* lp1 = ctx_of(fa).lp1;
-  if (__atomic_load_n(&p1->siglist, __ATOMIC_ACQUIRE) != 0) return 1;
+  if (signal_pending_unblocked(lp1)) return 1;
   return (__atomic_load_n(&lp1->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) ? 1 : 0;
 }
 
@@ -158,7 +157,12 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
   Sigacts* ps = sigacts_new();
   if (!ps) return nullptr;
   const Sigacts* from = proc_of(fa->fa_p1)->sigacts();
-  for (int i = 0; i <= kNsig; ++i) ps->handler[i] = __atomic_load_n(&from->handler[i], __ATOMIC_RELAXED);
+  for (int i = 0; i <= kNsig; ++i) {
+    ps->handler[i] = __atomic_load_n(&from->handler[i], __ATOMIC_RELAXED);
+    ps->flags[i] = __atomic_load_n(&from->flags[i], __ATOMIC_RELAXED);
+    ps->restorer[i] = __atomic_load_n(&from->restorer[i], __ATOMIC_RELAXED);
+    ps->mask[i] = __atomic_load_n(&from->mask[i], __ATOMIC_RELAXED);
+  }
   return &ps->c;
 }
 

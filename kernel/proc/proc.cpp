@@ -396,11 +396,8 @@ void user_return_prepare() {
     Proc* p = lp->proc;
     if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT)
       arch_user_run_exit(&lp->run, 0);
-    uint64_t pend = __atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE);
-    if (pend) {
-      int sig = __builtin_ctzll(pend) + 1;
-      exit1(wstatus_signaled(sig));
-    }
+    (void)p;
+    signal_deliver(nullptr);  // what ends the process; handlers were run by the caller
   }
   Vmspace* vm = curvmspace();
   if (vm) vmspace_activate(vm);
@@ -451,6 +448,12 @@ void proc_replace_vmspace(Vmspace* vm, const char* name) {
     tine_strlcpy(p->copy.comm, base_name(name), sizeof p->copy.comm);
     SpinGuard g2(p->spin);
     p->flags &= ~P_SUGID;
+    // Handlers were in the old image: caught signals go back to SIG_DFL
+    // (ignored ones stay ignored, the blocked set stays).
+    Sigacts* ps = p->sigacts();
+    for (int sig = 1; sig <= kNsig; ++sig)
+      if (__atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED) > 1)
+        __atomic_store_n(&ps->handler[sig], uint64_t{0}, __ATOMIC_RELAXED);
   }
   wake_vfork_parent(p);  // exec ends vfork's wait
 }

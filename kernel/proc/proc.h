@@ -79,7 +79,12 @@ struct Ucred {
 
 struct Sigacts {
   struct sigacts c;
-  uint64_t handler[kNsig + 1];  // 0 = SIG_DFL, 1 = SIG_IGN; guarded by the owners' Proc::spin
+  // 0 = SIG_DFL, 1 = SIG_IGN, else a handler's address. Written by
+  // rt_sigaction under the owner's Proc::spin, read without it.
+  uint64_t handler[kNsig + 1];
+  uint64_t flags[kNsig + 1];     // SA_RESTORER, SA_NODEFER, SA_RESETHAND
+  uint64_t restorer[kNsig + 1];  // where a handler returns: it calls rt_sigreturn
+  uint64_t mask[kNsig + 1];      // blocked while the handler runs
 };
 
 // Descriptors: tine has the console only; a table says which of 0..kNfd-1 are
@@ -279,6 +284,11 @@ int kern_kill(int pid, int sig);
 // it shared). 0, -ESRCH (no such group or no member), -EPERM.
 int kill_pgrp(int pgid, int sig, const Ucred* by);
 void proc_signal(Proc* p, int sig);  // post sig to p (g_proctree_lock not needed)
+// On the way to EL0 (kernel/proc/signal.cpp): the lowest pending signal this
+// LWP does not block ends the process or runs its handler on frame f (with
+// f null, at an LWP's first entry, handlers wait for the next way out).
+void signal_deliver(TrapFrame* f);
+bool signal_pending_unblocked(Lwp* lp);
 
 // Counters (fork statistics, the seed's v_forks and friends).
 struct ForkStats {

@@ -315,26 +315,6 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
   return 0;
 }
 
-// rt_sigaction(sig, act, oact, sigsetsize): SIG_DFL (0) and SIG_IGN (1) only.
-int64_t sys_rt_sigaction(const SyscallArgs& a) {
-  int sig = static_cast<int>(a.a[0]);
-  if (sig <= 0 || sig > kNsig || sig == kSigKill || sig == psig::kStop) return -EINVAL;
-  Proc* p = curproc();
-  Sigacts* ps = p->sigacts();
-  uint64_t old = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);
-  if (a.a[1]) {
-    uint64_t h;
-    if (copyin_u(a.a[1], &h, sizeof h) != 0) return -EFAULT;
-    if (h > 1) return -EINVAL;  // no handlers yet
-    __atomic_store_n(&ps->handler[sig], h, __ATOMIC_RELAXED);
-  }
-  if (a.a[2]) {
-    uint64_t act[4] = {old, 0, 0, 0};  // struct sigaction: handler, flags, restorer, mask
-    if (copyout_u(act, a.a[2], sizeof act) != 0) return -EFAULT;
-  }
-  return 0;
-}
-
 // tine_proc(op, arg): process-layer counters and checks for the tests.
 int64_t sys_tine_proc(const SyscallArgs& a) {
   switch (a.a[0]) {

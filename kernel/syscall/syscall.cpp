@@ -38,6 +38,8 @@ constexpr Entry kCalls[] = {
     {kSysLwpGettid, sys_lwp_gettid, "lwp_gettid"},
     {kSysKill, sys_kill, "kill"},
     {kSysRtSigaction, sys_rt_sigaction, "rt_sigaction"},
+    {kSysRtSigprocmask, sys_rt_sigprocmask, "rt_sigprocmask"},
+    {kSysRtSigreturn, sys_rt_sigreturn, "rt_sigreturn"},
     {kSysSetuid, sys_setuid, "setuid"},
     {kSysSetpgid, sys_setpgid, "setpgid"},
     {kSysGetpgid, sys_getpgid, "getpgid"},

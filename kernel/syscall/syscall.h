@@ -31,6 +31,8 @@ enum SyscallNr : uint64_t {
   kSysLwpGettid = 1496,  // DragonFly lwp_gettid (496)
   kSysKill = 129,
   kSysRtSigaction = 134,
+  kSysRtSigprocmask = 135,
+  kSysRtSigreturn = 139,
   kSysSetuid = 146,
   kSysSetpgid = 154,
   kSysGetpgid = 155,
@@ -91,6 +93,8 @@ int64_t sys_lwp_create(const SyscallArgs& a);
 int64_t sys_lwp_gettid(const SyscallArgs& a);
 int64_t sys_kill(const SyscallArgs& a);
 int64_t sys_rt_sigaction(const SyscallArgs& a);
+int64_t sys_rt_sigprocmask(const SyscallArgs& a);
+int64_t sys_rt_sigreturn(const SyscallArgs& a);
 int64_t sys_setuid(const SyscallArgs& a);
 int64_t sys_setpgid(const SyscallArgs& a);
 int64_t sys_getpgid(const SyscallArgs& a);

@@ -11,3 +11,8 @@
 // Last step before a thread returns to EL0 (IRQs masked): makes sure its
 // address space is the loaded one, and ends it if it was asked to die.
 void user_return_prepare();
+
+struct TrapFrame;
+// Before that, with IRQs on: a pending signal the thread does not block ends
+// the process or runs its handler (the frame is changed to enter it).
+void signal_deliver(TrapFrame* f);

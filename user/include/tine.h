@@ -74,6 +74,19 @@ struct timespec {
   int64_t tv_nsec;
 };
 
+/* Signals (Linux arm64 numbers). A handler gets the signal number; the bit of
+ * signal n in a set is 1 << (n - 1). */
+typedef void (*sighandler_t)(int);
+#define SIG_DFL_H ((sighandler_t)0)
+#define SIG_IGN_H ((sighandler_t)1)
+enum { SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2 };
+enum { SA_NODEFER = 0x40000000, SA_RESETHAND = (int)0x80000000 };
+/* rt_sigaction with the library's restorer; 0 or -errno. */
+long signal_action(int sig, sighandler_t handler, unsigned long flags, uint64_t mask,
+                   sighandler_t* old);
+/* rt_sigprocmask on this LWP's blocked set; 0 or -errno. */
+long signal_mask(int how, const uint64_t* set, uint64_t* old);
+
 /* Wait status words. */
 #define WIFEXITED(s) (((s)&0x7f) == 0)
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)

@@ -45,7 +45,8 @@ static int rfork_(long flags) { return (int)syscall1(SYS_rfork, flags); }
 static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
 static long sigact(int sig, long h, int set) {
   uint64_t old[4];
-  long r = syscall4(SYS_rt_sigaction, sig, set ? (long)&h : 0, (long)old, 8);
+  uint64_t act[4] = {(uint64_t)h, 0, 0, 0}; /* handler, flags, restorer, mask */
+  long r = syscall4(SYS_rt_sigaction, sig, set ? (long)act : 0, (long)old, 8);
   return r < 0 ? r : (long)old[0];
 }
 static uint64_t stat_of(int i) {
@@ -446,6 +447,125 @@ static void t_pgmove(void) {
   UT_EQ("reaped", n, 3);
   for (int i = 0; i < 300 && stat_of(ST_NPROCS) != base; ++i) sleep_ms(10);
   UT_EQ("nprocs_back", stat_of(ST_NPROCS), base);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- signal handlers, the blocked set, and fork restarted under a signal ---- */
+
+enum { SIGUSR1_ = 10, SIGUSR2_ = 12, SYS_rt_sigreturn_ = 139, EINTR_ = 4 };
+static volatile int g_caught[2];
+static volatile int g_depth, g_max_depth;
+
+static void on_usr1(int sig) {
+  if (sig == SIGUSR1_) ++g_caught[0];
+  int d = ++g_depth;
+  if (d > g_max_depth) g_max_depth = d;
+  /* The same signal, sent from its own handler, waits until the handler returns. */
+  if (g_caught[0] == 1) kill_(getpid(), SIGUSR1_);
+  --g_depth;
+}
+
+static void on_usr2(int sig) { ++g_caught[1]; }
+
+static uint64_t bit_of(int sig) { return 1ull << (sig - 1); }
+
+static void t_signals(void) {
+  g_caught[0] = g_caught[1] = 0;
+  g_depth = g_max_depth = 0;
+  UT_EQ("action", signal_action(SIGUSR1_, on_usr1, 0, 0, 0), 0);
+  volatile long keep = 0x1234567887654321l;
+  UT_EQ("kill_self", kill_(getpid(), SIGUSR1_), 0);
+  /* Delivered on the way out of kill; the nested one after the first handler. */
+  UT_EQ("handler_ran_twice", g_caught[0], 2);
+  UT_EQ("not_nested", g_max_depth, 1);
+  UT_CHECK("registers_kept", keep == 0x1234567887654321l);
+  /* Blocked: pending until unblocked. */
+  uint64_t set = bit_of(SIGUSR1_), old = 0;
+  UT_EQ("block", signal_mask(SIG_BLOCK, &set, &old), 0);
+  kill_(getpid(), SIGUSR1_);
+  UT_EQ("blocked_waits", g_caught[0], 2);
+  UT_EQ("unblock", signal_mask(SIG_SETMASK, &old, 0), 0);
+  UT_EQ("delivered_when_unblocked", g_caught[0], 3);
+  /* SIG_IGN drops it; SIGKILL cannot be caught or blocked. */
+  UT_EQ("ignore", signal_action(SIGUSR1_, SIG_IGN_H, 0, 0, 0), 0);
+  kill_(getpid(), SIGUSR1_);
+  UT_EQ("ignored", g_caught[0], 3);
+  UT_EQ("kill_not_catchable", signal_action(SIGKILL, on_usr2, 0, 0, 0), -EINVAL);
+  uint64_t noact[4] = {(uint64_t)on_usr2, 0, 0, 0}; /* a handler without SA_RESTORER */
+  UT_EQ("needs_restorer", syscall4(SYS_rt_sigaction, SIGUSR2_, (long)noact, 0, 8), -EINVAL);
+  UT_EQ("bad_setsize", syscall4(SYS_rt_sigaction, SIGUSR2_, 0, 0, 4), -EINVAL);
+  UT_EQ("bad_pointer", syscall4(SYS_rt_sigaction, SIGUSR2_, 16, 0, 8), -EFAULT);
+  UT_EQ("bad_how", signal_mask(7, &set, 0), -EINVAL);
+  /* A fork child inherits the handler; rt_sigreturn without a frame kills. */
+  UT_EQ("action2", signal_action(SIGUSR2_, on_usr2, 0, 0, 0), 0);
+  int pid = fork();
+  if (pid == 0) {
+    kill_(getpid(), SIGUSR2_);
+    _exit(g_caught[1] == 1 ? 0 : 1);
+  }
+  int st = -1;
+  int w = waitpid(pid, &st, 0);
+  ut_check("child_inherits_handler", w == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+           "wait %d status %#x", w, st);
+  pid = fork();
+  if (pid == 0) {
+    /* sp on a zeroed page: no frame there (below a real sp could lie a
+     * stale one from an earlier handler, which rt_sigreturn would take). */
+    char* page = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    __asm__ volatile("mov sp, %0\n mov x8, #139\n svc #0" ::"r"(page + 2048) : "x8", "memory");
+    _exit(0);
+  }
+  w = waitpid(pid, &st, 0);
+  ut_check("bad_sigreturn_segv", w == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+           "wait %d status %#x", w, st);
+  signal_action(SIGUSR1_, SIG_DFL_H, 0, 0, 0);
+  signal_action(SIGUSR2_, SIG_DFL_H, 0, 0, 0);
+  invariants();
+}
+
+/* A process whose forks are hit by a stream of caught signals: a fork that
+ * finds one pending under its group's lock returns ERESTART, the handler
+ * runs, and the fork call is made again from the same svc. The caller sees
+ * only pids; ST_RESTARTS counts the restarts. */
+static void t_fork_restart(void) {
+  volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  uint64_t restarts0 = stat_of(ST_RESTARTS);
+  int target = fork();
+  if (target == 0) {
+    g_caught[1] = 0;
+    signal_action(SIGUSR2_, on_usr2, 0, 0, 0);
+    sh[0] = 1; /* ready */
+    int bad = 0, forks = 0;
+    uint64_t end = now_ns() + 10000000000ull; /* until a restart is seen: usually < 1 s */
+    while (now_ns() < end && (forks < 200 || stat_of(ST_RESTARTS) == restarts0)) {
+      int c = fork();
+      if (c == 0) _exit(0);
+      if (c < 0) {
+        ++bad;
+        continue;
+      }
+      ++forks;
+      int w, st = -1;
+      while ((w = waitpid(c, &st, 0)) == -EINTR_) {
+      }
+      if (w != c || !WIFEXITED(st)) ++bad;
+    }
+    sh[1] = (uint64_t)forks;
+    sh[2] = (uint64_t)g_caught[1];
+    _exit(bad ? 1 : 0);
+  }
+  while (sh[0] == 0) sched_yield();
+  int sent = 0, st = -1;
+  while (waitpid(target, &st, WNOHANG) == 0) {
+    if (kill_(target, SIGUSR2_) == 0) ++sent;
+  }
+  uint64_t restarts = stat_of(ST_RESTARTS) - restarts0;
+  printf("UTEST-INFO fork_restart: %lu forks, %d signals sent, %lu caught, %lu forks restarted\n",
+         (unsigned long)sh[1], sent, (unsigned long)sh[2], (unsigned long)restarts);
+  UT_CHECK("forks_all_succeeded", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  UT_CHECK("handler_ran", sh[2] > 0);
+  UT_CHECK("forks_restarted", restarts > 0);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -1146,7 +1266,8 @@ struct test {
 static const struct test kTests[] = {
     {"rfork_errors", t_rfork_errors}, {"vfork", t_vfork},       {"rfmem", t_rfmem},
     {"rfnowait", t_rfnowait},         {"rfsigshare", t_rfsigshare}, {"lwp_create", t_lwp_create},
-    {"groups", t_groups},             {"pgkill", t_pgkill},     {"pgmove", t_pgmove},     {"nproc_limit", t_nproc_limit},
+    {"groups", t_groups},             {"pgkill", t_pgkill},     {"pgmove", t_pgmove},
+    {"signals", t_signals},           {"fork_restart", t_fork_restart},     {"nproc_limit", t_nproc_limit},
     {"fork_bomb", t_fork_bomb},       {"fault_injection", t_fault_injection}, {"stress", t_stress},
 };
 

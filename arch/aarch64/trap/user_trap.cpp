@@ -136,6 +136,15 @@ void user_fp_snapshot(FpState* out, const FpState* saved) {
   irq_restore(irq);
 }
 
+void user_fp_load(const FpState* in, FpState* saved) {
+  uint64_t irq = irq_save();
+  if (fp_on())
+    arch_fp_restore(in);
+  else
+    *saved = *in;
+  irq_restore(irq);
+}
+
 void user_fp_reset(FpState* saved) {
   uint64_t irq = irq_save();
   *saved = FpState{};
@@ -182,12 +191,16 @@ extern "C" void user_trap(TrapFrame* f) {
     default:
       user_fatal_signal(kSigIll, "undefined or privileged instruction", f->elr, f->elr);
   }
+  signal_deliver(f);  // IRQs on: the frame's copyout may fault in the user stack
   arch::irq_disable();
   user_return_prepare();
 }
 
 // After an IRQ taken at EL0 (the scheduler may have run other threads).
-extern "C" void user_irq_return(TrapFrame*) {
+extern "C" void user_irq_return(TrapFrame* f) {
+  arch::irq_enable();  // back in this thread's context, as a system call would be
+  signal_deliver(f);
+  arch::irq_disable();
   user_return_prepare();
 }
 

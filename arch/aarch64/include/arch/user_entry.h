@@ -61,6 +61,9 @@ void user_fp_snapshot(FpState* out, const FpState* saved);
 // Clears the running thread's FP/SIMD state (exec): the registers if they hold
 // it, and *saved.
 void user_fp_reset(FpState* saved);
+// Makes *in the running thread's FP/SIMD state (rt_sigreturn): the registers
+// when FP is on on this CPU, else *saved, which the scheduler loads later.
+void user_fp_load(const FpState* in, FpState* saved);
 
 }  // namespace arch
 
