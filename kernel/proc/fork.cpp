@@ -6,6 +6,7 @@
 #include <new>
 
 #include "kernel/console/kprintf.h"
+#include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
 #include "kernel/proc/minimal_proc.h"
@@ -154,15 +155,15 @@ int fork_signal_pending(const struct fork_args* fa) {
 }
 
 struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
-  Sigacts* ps = sigacts_new();
+  // Not zeroed: the counted part is set and the action table copied whole.
+  auto* ps = static_cast<Sigacts*>(kmalloc(sizeof(Sigacts), M_SIGACTS, M_WAITOK));
   if (!ps) return nullptr;
-  const Sigacts* from = proc_of(fa->fa_p1)->sigacts();
-  for (int i = 0; i <= kNsig; ++i) {
-    ps->handler[i] = __atomic_load_n(&from->handler[i], __ATOMIC_RELAXED);
-    ps->flags[i] = __atomic_load_n(&from->flags[i], __ATOMIC_RELAXED);
-    ps->restorer[i] = __atomic_load_n(&from->restorer[i], __ATOMIC_RELAXED);
-    ps->mask[i] = __atomic_load_n(&from->mask[i], __ATOMIC_RELAXED);
-  }
+  ps->c = {};
+  refcount_init(&ps->c.ps_ref, 1);
+  Proc* p1 = proc_of(fa->fa_p1);
+  const Sigacts* from = p1->sigacts();
+  SpinGuard g(p1->spin);  // rt_sigaction writes the table under it
+  tine_memcpy(ps->handler, from->handler, sizeof(Sigacts) - offsetof(Sigacts, handler));
   return &ps->c;
 }
 

@@ -396,8 +396,8 @@ void user_return_prepare() {
     Proc* p = lp->proc;
     if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT)
       arch_user_run_exit(&lp->run, 0);
-    (void)p;
-    signal_deliver(nullptr);  // what ends the process; handlers were run by the caller
+    // What ends the process (handlers were run by the caller, with a frame).
+    if (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) != 0) signal_deliver(nullptr);
   }
   Vmspace* vm = curvmspace();
   if (vm) vmspace_activate(vm);

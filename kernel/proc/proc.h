@@ -80,7 +80,8 @@ struct Ucred {
 struct Sigacts {
   struct sigacts c;
   // 0 = SIG_DFL, 1 = SIG_IGN, else a handler's address. Written by
-  // rt_sigaction under the owner's Proc::spin, read without it.
+  // rt_sigaction under the owner's Proc::spin, read without it. The four
+  // tables are the rest of the struct (fork copies them in one piece).
   uint64_t handler[kNsig + 1];
   uint64_t flags[kNsig + 1];     // SA_RESTORER, SA_NODEFER, SA_RESETHAND
   uint64_t restorer[kNsig + 1];  // where a handler returns: it calls rt_sigreturn

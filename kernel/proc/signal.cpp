@@ -79,10 +79,11 @@ void signal_deliver(TrapFrame* f) {
   Lwp* lp = curlwp();
   if (!lp) return;
   Proc* p = lp->proc;
-  Sigacts* ps = p->sigacts();
   // The interrupt that woke this thread's sleeps has done its work; a signal
   // posted from here on sets it again.
-  thread_clear_interrupt();
+  if (__atomic_load_n(&curthread()->interrupt_pending, __ATOMIC_RELAXED)) thread_clear_interrupt();
+  if (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) == 0) return;  // the common case
+  Sigacts* ps = p->sigacts();
   for (;;) {
     uint64_t pend = __atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE);
     uint64_t can = pend & ~(lp->copy.sigmask & ~kUnblockable);
