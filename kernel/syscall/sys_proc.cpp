@@ -274,45 +274,78 @@ int64_t sys_setuid(const SyscallArgs& a) {
   return 0;
 }
 
-// prlimit64(pid, resource, new, old): the caller's own limits. Limits are
-// shared copy-on-write: a change to a shared set makes a private copy first.
+namespace {
+
+// prlimit64's work on p (the caller, or a process it holds): the old limit
+// into *ol, then the new one if nl. Limits are shared copy-on-write: a change
+// to a shared set makes a private copy first.
+int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
+                   struct vc_rlimit* ol) {
+  vc_uid_t uid, ruid;
+  {
+    SpinGuard g(me->spin);
+    uid = me->ucred()->c.cr_uid;
+    ruid = me->ucred()->c.cr_ruid;
+  }
+  bool root = uid == 0;
+  if (p != me && !root) {
+    // Another process's limits: only with the same user ids.
+    SpinGuard g(p->spin);
+    const struct ucred& its = p->ucred()->c;
+    if (its.cr_uid != uid || its.cr_ruid != ruid) return -EPERM;
+  }
+  {
+    SpinGuard g(p->spin);
+    *ol = p->limit()->c.pl_rlimit[res];
+  }
+  if (!nl) return 0;
+  if (nl->rlim_max > ol->rlim_max && !root) return -EPERM;
+  Plimit* copy = plimit_new();
+  if (!copy) return -ENOMEM;
+  Plimit* drop = nullptr;
+  {
+    SpinGuard g(p->spin);
+    Plimit* cur = p->limit();
+    if (refcount_read(&cur->c.pl_ref) == 1) {
+      cur->c.pl_rlimit[res] = *nl;
+      drop = copy;
+    } else {
+      for (int i = 0; i < VC_RLIM_NLIMITS; ++i) copy->c.pl_rlimit[i] = cur->c.pl_rlimit[i];
+      copy->c.pl_rlimit[res] = *nl;
+      p->core.p_limit = &copy->c;
+      if (plimit_drop(&cur->c)) drop = cur;
+    }
+  }
+  if (drop) kfree(drop, M_SUBPROC);
+  return 0;
+}
+
+}  // namespace
+
+// prlimit64(pid, resource, new, old): the caller (pid 0 or its own) or another
+// process with the same user ids (any, for root). Raising a hard limit needs
+// root; a soft limit above the hard one is -EINVAL.
 int64_t sys_prlimit64(const SyscallArgs& a) {
   int pid = static_cast<int>(a.a[0]);
   unsigned res = static_cast<unsigned>(a.a[1]);
-  Proc* p = curproc();
-  if (pid != 0 && pid != p->pid) return -EPERM;
   if (res >= VC_RLIM_NLIMITS) return -EINVAL;
   struct vc_rlimit nl;
   if (a.a[2] && copyin_u(a.a[2], &nl, sizeof nl) != 0) return -EFAULT;
   if (a.a[2] && nl.rlim_cur > nl.rlim_max) return -EINVAL;
+  Proc* me = curproc();
+  Proc* p = me;
+  if (pid < 0) return -EINVAL;
+  if (pid != 0 && pid != me->pid) {
+    SpinGuard g(g_proctree_lock);
+    p = pfind_locked(pid);
+    if (!p || p->stat != ProcStat::kActive) return -ESRCH;
+    proc_hold(&p->core);  // its limits stay while we work on them
+  }
   struct vc_rlimit ol;
-  {
-    SpinGuard g(p->spin);
-    ol = p->limit()->c.pl_rlimit[res];
-  }
-  if (a.a[2]) {
-    bool root = p->ucred()->c.cr_uid == 0;
-    if (nl.rlim_max > ol.rlim_max && !root) return -EPERM;
-    Plimit* copy = plimit_new();
-    if (!copy) return -ENOMEM;
-    Plimit* drop = nullptr;
-    {
-      SpinGuard g(p->spin);
-      Plimit* cur = p->limit();
-      if (refcount_read(&cur->c.pl_ref) == 1) {
-        cur->c.pl_rlimit[res] = nl;
-        drop = copy;
-      } else {
-        for (int i = 0; i < VC_RLIM_NLIMITS; ++i) copy->c.pl_rlimit[i] = cur->c.pl_rlimit[i];
-        copy->c.pl_rlimit[res] = nl;
-        p->core.p_limit = &copy->c;
-        if (plimit_drop(&cur->c)) drop = cur;
-      }
-    }
-    if (drop) kfree(drop, M_SUBPROC);
-  }
-  if (a.a[3] && copyout_u(&ol, a.a[3], sizeof ol) != 0) return -EFAULT;
-  return 0;
+  int64_t r = prlimit_on(me, p, res, a.a[2] ? &nl : nullptr, &ol);
+  if (p != me && proc_rele(&p->core)) wakeup(&p->core.p_lock);
+  if (r == 0 && a.a[3] && copyout_u(&ol, a.a[3], sizeof ol) != 0) return -EFAULT;
+  return r;
 }
 
 // tine_proc(op, arg): process-layer counters and checks for the tests.
@@ -320,13 +353,13 @@ int64_t sys_tine_proc(const SyscallArgs& a) {
   switch (a.a[0]) {
     case 1: {  // fork statistics into arg
       ForkStats s = fork_stats();
-      s.lwps_live = s.lwps_live;
       extern struct proccount g_proccount;
       uint64_t out[20] = {s.forks, s.vforks, s.rforks, s.kthreads, s.lwps_created, s.failures,
                           s.eagain, s.procs_live, s.lwps_live, s.pgrps_live, s.sessions_live,
                           s.uidinfos_live, s.ucreds_live,
                           static_cast<uint64_t>(g_proccount.nprocs),
-                          static_cast<uint64_t>(g_proccount.maxproc), s.restarts, 0, 0, 0, 0};
+                          static_cast<uint64_t>(g_proccount.maxproc), s.restarts,
+                          s.forkpages, s.vforkpages, s.rforkpages, s.exit_heuristics};
       if (copyout_u(out, a.a[1], sizeof out) != 0) return -EFAULT;
       return 0;
     }

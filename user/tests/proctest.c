@@ -58,6 +58,13 @@ static uint64_t stat_of(int i) {
 #define ST_MAXPROC 14
 #define ST_EAGAIN 6
 #define ST_RESTARTS 15
+#define ST_FORKPAGES 16
+#define ST_VFORKPAGES 17
+#define ST_RFORKPAGES 18
+#define ST_EXIT_HEURISTICS 19
+#define ST_FORKS 0
+#define ST_VFORKS 1
+#define ST_RFORKS 2
 
 static void invariants(void) { UT_EQ("invariants", tproc(2, 0), 0); }
 
@@ -104,6 +111,34 @@ static void t_vfork(void) {
   int st = -1;
   UT_EQ("wait", waitpid((int)pid, &st, 0), pid);
   UT_CHECK("status", WIFEXITED(st) && WEXITSTATUS(st) == 5);
+  invariants();
+}
+
+/* The fork counters (the seed's v_forks, v_vforks, v_rforks and their
+ * pages): one fork, one vfork, one rfork, each counted with its address
+ * space's pages (every space has at least its 2,048-page stack), and each
+ * child reaped by wait4 charged to the parent (exit heuristics). */
+static void t_counters(void) {
+  uint64_t f0 = stat_of(ST_FORKS), v0 = stat_of(ST_VFORKS), r0 = stat_of(ST_RFORKS);
+  uint64_t fp0 = stat_of(ST_FORKPAGES), vp0 = stat_of(ST_VFORKPAGES), rp0 = stat_of(ST_RFORKPAGES);
+  uint64_t eh0 = stat_of(ST_EXIT_HEURISTICS);
+  int st;
+  int pid = fork();
+  if (pid == 0) _exit(0);
+  waitpid(pid, &st, 0);
+  long vp = svc1(SYS_vfork, 0);
+  if (vp == 0) syscall1(SYS_exit_group, 0);
+  waitpid((int)vp, &st, 0);
+  long rp = rfork_(RFPROC | RFCFDG);
+  if (rp == 0) _exit(0);
+  waitpid((int)rp, &st, 0);
+  UT_EQ("forks", stat_of(ST_FORKS) - f0, 1);
+  UT_EQ("vforks", stat_of(ST_VFORKS) - v0, 1);
+  UT_EQ("rforks", stat_of(ST_RFORKS) - r0, 1);
+  UT_CHECK("fork_pages", stat_of(ST_FORKPAGES) - fp0 >= 2048);
+  UT_CHECK("vfork_pages", stat_of(ST_VFORKPAGES) - vp0 >= 2048);
+  UT_CHECK("rfork_pages", stat_of(ST_RFORKPAGES) - rp0 >= 2048);
+  UT_EQ("exit_heuristics", stat_of(ST_EXIT_HEURISTICS) - eh0, 3);
   invariants();
 }
 
@@ -600,6 +635,31 @@ static void t_nproc_limit(void) {
   int st = -1;
   waitpid(pid, &st, 0);
   ut_check("rlimit_nproc", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %x", st);
+  /* Another process's limits: a child's, set and read back by its parent
+   * (root); a non-root process may not touch root's; no such pid. */
+  pid = fork();
+  if (pid == 0) {
+    for (;;) sleep_ms(5);
+  }
+  struct rlim nl = {7, 9}, got = {0, 0};
+  UT_EQ("other_set", syscall4(SYS_prlimit64, pid, RLIMIT_NPROC, (long)&nl, 0), 0);
+  UT_EQ("other_get", syscall4(SYS_prlimit64, pid, RLIMIT_NPROC, 0, (long)&got), 0);
+  UT_CHECK("other_values", got.cur == 7 && got.max == 9);
+  struct rlim mine = {0, 0};
+  syscall4(SYS_prlimit64, 0, RLIMIT_NPROC, 0, (long)&mine);
+  UT_CHECK("own_untouched", mine.cur != 7);
+  kill_(pid, SIGKILL);
+  waitpid(pid, &st, 0);
+  UT_EQ("no_such_pid", syscall4(SYS_prlimit64, pid, RLIMIT_NPROC, 0, (long)&got), -ESRCH);
+  int me = getpid();
+  pid = fork();
+  if (pid == 0) {
+    syscall1(SYS_setuid, 1000);
+    struct rlim r;
+    _exit(syscall4(SYS_prlimit64, me, RLIMIT_NPROC, 0, (long)&r) == -EPERM ? 0 : 1);
+  }
+  waitpid(pid, &st, 0);
+  UT_CHECK("other_user_eperm", WIFEXITED(st) && WEXITSTATUS(st) == 0);
   invariants();
 }
 
@@ -1264,7 +1324,7 @@ struct test {
 };
 
 static const struct test kTests[] = {
-    {"rfork_errors", t_rfork_errors}, {"vfork", t_vfork},       {"rfmem", t_rfmem},
+    {"rfork_errors", t_rfork_errors}, {"vfork", t_vfork},       {"counters", t_counters},       {"rfmem", t_rfmem},
     {"rfnowait", t_rfnowait},         {"rfsigshare", t_rfsigshare}, {"lwp_create", t_lwp_create},
     {"groups", t_groups},             {"pgkill", t_pgkill},     {"pgmove", t_pgmove},
     {"signals", t_signals},           {"fork_restart", t_fork_restart},     {"nproc_limit", t_nproc_limit},
