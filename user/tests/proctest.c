@@ -503,6 +503,37 @@ static void on_usr1(int sig) {
 
 static void on_usr2(int sig) { ++g_caught[1]; }
 
+static volatile int g_exit_sig[2]; /* SIGCHLD, SIGUSR1 seen */
+static void on_exit_sig(int sig) { ++g_exit_sig[sig == SIGCHLD ? 0 : 1]; }
+
+/* A child's exit signals its parent: SIGCHLD, or SIGUSR1 under RFLINUXTHPN;
+ * a parent that catches it runs its handler (here inside wait4, which the
+ * handler interrupts or which returns the child first). */
+static void t_exit_signal(void) {
+  g_exit_sig[0] = g_exit_sig[1] = 0;
+  signal_action(SIGCHLD, on_exit_sig, 0, 0, 0);
+  signal_action(SIGUSR1_, on_exit_sig, 0, 0, 0);
+  int st, w;
+  int pid = fork();
+  if (pid == 0) _exit(0);
+  while ((w = waitpid(pid, &st, 0)) == -EINTR_) {
+  }
+  UT_EQ("child_waited", w, pid);
+  for (int i = 0; i < 100 && g_exit_sig[0] == 0; ++i) sleep_ms(1);
+  UT_EQ("sigchld_caught", g_exit_sig[0], 1);
+  long rp = rfork_(RFPROC | RFFDG | RFLINUXTHPN);
+  if (rp == 0) _exit(0);
+  while ((w = waitpid((int)rp, &st, 0)) == -EINTR_) {
+  }
+  UT_EQ("rfork_child_waited", w, (int)rp);
+  for (int i = 0; i < 100 && g_exit_sig[1] == 0; ++i) sleep_ms(1);
+  UT_EQ("linuxthpn_sigusr1_caught", g_exit_sig[1], 1);
+  UT_EQ("no_sigchld_for_it", g_exit_sig[0], 1);
+  signal_action(SIGCHLD, SIG_DFL_H, 0, 0, 0);
+  signal_action(SIGUSR1_, SIG_DFL_H, 0, 0, 0);
+  invariants();
+}
+
 static uint64_t bit_of(int sig) { return 1ull << (sig - 1); }
 
 static void t_signals(void) {
@@ -1327,7 +1358,8 @@ static const struct test kTests[] = {
     {"rfork_errors", t_rfork_errors}, {"vfork", t_vfork},       {"counters", t_counters},       {"rfmem", t_rfmem},
     {"rfnowait", t_rfnowait},         {"rfsigshare", t_rfsigshare}, {"lwp_create", t_lwp_create},
     {"groups", t_groups},             {"pgkill", t_pgkill},     {"pgmove", t_pgmove},
-    {"signals", t_signals},           {"fork_restart", t_fork_restart},     {"nproc_limit", t_nproc_limit},
+    {"signals", t_signals},           {"exit_signal", t_exit_signal},
+    {"fork_restart", t_fork_restart},     {"nproc_limit", t_nproc_limit},
     {"fork_bomb", t_fork_bomb},       {"fault_injection", t_fault_injection}, {"stress", t_stress},
 };
 
