@@ -54,7 +54,7 @@ bool sig_wanted(Proc* p, int sig) {
   uint64_t h = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);
   if (h == 1) return false;  // SIG_IGN
   if (h > 1) return true;    // a handler
-  return !(sig == psig::kChld || sig == psig::kCont || sig == psig::kWinch || sig == psig::kStop);
+  return !psig::default_ignored(sig);
 }
 
 }  // namespace

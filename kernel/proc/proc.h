@@ -45,6 +45,10 @@ inline constexpr int kNfd = 16;
 namespace psig {
 inline constexpr int kHup = 1, kInt = 2, kKill = 9, kUsr1 = 10, kUsr2 = 12, kTerm = 15, kChld = 17,
                      kCont = 18, kStop = 19, kWinch = 28;
+// Signals whose default action is to do nothing (never posted under SIG_DFL).
+inline constexpr bool default_ignored(int sig) {
+  return sig == kChld || sig == kCont || sig == kWinch || sig == kStop;
+}
 }
 
 // p_flag bits (the seed's names).

@@ -42,10 +42,6 @@ struct SigFrame {
 };
 static_assert(sizeof(SigFrame) % 16 == 0 && offsetof(SigFrame, fp) % 16 == 0);
 
-bool default_ignored(int sig) {
-  return sig == psig::kChld || sig == psig::kCont || sig == psig::kWinch || sig == psig::kStop;
-}
-
 uint64_t load(const uint64_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 
 // Builds the handler's frame and points the LWP at the handler; false if the
@@ -90,7 +86,7 @@ void signal_deliver(TrapFrame* f) {
     if (!can) return;
     int sig = __builtin_ctzll(can) + 1;
     uint64_t handler = sig == kSigKill ? kSigDfl : load(ps->handler[sig]);
-    if (handler == kSigDfl && !default_ignored(sig)) exit1(wstatus_signaled(sig));
+    if (handler == kSigDfl && !psig::default_ignored(sig)) exit1(wstatus_signaled(sig));
     if (!f && handler != kSigDfl && handler != kSigIgn) return;  // first entry: no frame yet
     // Take it (another LWP may have).
     if (!(__atomic_fetch_and(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL) & sigbit(sig))) continue;
@@ -140,7 +136,7 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
     }
   }
   // Now ignored: a pending one goes (POSIX).
-  if (a.a[1] && (act[0] == kSigIgn || (act[0] == kSigDfl && default_ignored(sig))))
+  if (a.a[1] && (act[0] == kSigIgn || (act[0] == kSigDfl && psig::default_ignored(sig))))
     __atomic_and_fetch(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
   if (a.a[2] && copyout_u(old, a.a[2], sizeof old) != 0) return -EFAULT;
   return 0;
