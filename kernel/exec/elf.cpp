@@ -92,7 +92,9 @@ ElfError elf_parse(const void* data, size_t size, uint64_t lo, uint64_t hi, ElfI
     s.filesz = rd(ph + 32, 8);
     s.memsz = rd(ph + 40, 8);
     if (s.memsz == 0) continue;
-    if (s.filesz > s.memsz || s.offset > size || size - s.offset < s.filesz)
+    // Only the bytes a segment loads must be in the file: GNU ld gives a
+    // bss-only segment p_filesz 0 and a p_offset past the end of the file.
+    if (s.filesz > s.memsz || (s.filesz != 0 && (s.offset > size || size - s.offset < s.filesz)))
       return ElfError::kBadSegment;
     if (s.vaddr < lo || s.vaddr >= hi || hi - s.vaddr < s.memsz ||
         hi - (s.vaddr + s.memsz) < (kPage - 1))

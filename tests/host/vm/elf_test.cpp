@@ -105,6 +105,17 @@ TEST(Elf, RefusesWhatItCannotRun) {
   }
 }
 
+// GNU ld's default script gives a program with only zero-initialised data a
+// read/write segment with p_filesz 0 and p_offset past the end of the file.
+TEST(Elf, AcceptsABssOnlySegmentPastTheEndOfTheFile) {
+  auto b = image({kText, {1, 6, 0x4ff0, 0x401ff0, 0, 0x2000}}, 0x400100);
+  ElfInfo info;
+  ASSERT_EQ(parse(b, &info), ElfError::kOk);
+  ASSERT_EQ(info.nsegs, 2u);
+  EXPECT_EQ(info.segs[1].filesz, 0u);
+  EXPECT_EQ(info.image_end, 0x403ff0u);
+}
+
 TEST(Elf, RefusesBadSegments) {
   ElfInfo info;
   EXPECT_EQ(parse(image({kText, {3, 4, 0x100, 0, 10, 10}}, 0x400000), &info), ElfError::kDynamic);
