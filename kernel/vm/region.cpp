@@ -120,6 +120,7 @@ void RegionMap::insert(VmRegion* r) {
 bool RegionMap::split_at(uint64_t va, RegionSpares& spares) {
   VmRegion* r = find(va);
   if (r == nullptr || r->start == va) return true;
+  if (count_ >= kMaxRegions) return false;
   VmRegion* hi = spares.take();
   if (hi == nullptr) return false;
   *hi = *r;

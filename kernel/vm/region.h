@@ -51,6 +51,12 @@ class RegionSpares {
 void region_free(VmRegion* r);  // releases the entry's object reference too
 uint64_t region_live_count();
 
+// The most entries one map may have (Linux's vm.max_map_count is 65,530): a
+// program cannot pin more than this much of the kernel's memory in region
+// entries, however it maps, splits and unmaps. Beyond it, mmap, mprotect and
+// munmap give -ENOMEM, as on Linux.
+inline constexpr unsigned kMaxRegions = 8192;
+
 class RegionMap {
  public:
   RegionMap() = default;
@@ -66,7 +72,8 @@ class RegionMap {
   // Links r, which overlaps no entry.
   void insert(VmRegion* r);
   // Splits the entry holding va strictly inside it into [start, va) and
-  // [va, end), with an entry from spares; false if none was left.
+  // [va, end), with an entry from spares; false if none was left or the map
+  // is full (kMaxRegions).
   [[nodiscard]] bool split_at(uint64_t va, RegionSpares& spares);
   // Unlinks every entry inside [start, end) (the caller split the ends first)
   // and returns them chained by `next`.

@@ -57,6 +57,10 @@ int vm_map_fixed(Vmspace* vm, uint64_t start, uint64_t len, unsigned prot, Regio
     region_free(r);
     return -EEXIST;
   }
+  if (vm->regions.count() >= kMaxRegions) {
+    region_free(r);
+    return -ENOMEM;
+  }
   vm->regions.insert(r);
   return 0;
 }
@@ -112,6 +116,7 @@ int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned fl
         start = vm->regions.find_gap_top_down(len, kUserMin, kMmapTop);
       if (start == 0) err = -ENOMEM;
     }
+    if (err == 0 && vm->regions.count() >= kMaxRegions) err = -ENOMEM;
     if (err == 0) {
       r->end = start + len;
       r->start = start;
