@@ -9,6 +9,7 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/lib/format.h"
+#include "kernel/sync/sleepq.h"
 #include "kernel/sync/spinlock.h"
 
 namespace {
@@ -56,11 +57,14 @@ void sink(void* ctx, const char* s, size_t n) {
 }
 
 void on_rx(char c) {
-  SpinGuard g(g_rx_lock);
-  unsigned next = (g_rx_head + 1) % kRxSize;
-  if (next == g_rx_tail) return;  // full: drop
-  g_rx[g_rx_head] = c;
-  g_rx_head = next;
+  {
+    SpinGuard g(g_rx_lock);
+    unsigned next = (g_rx_head + 1) % kRxSize;
+    if (next == g_rx_tail) return;  // full: drop
+    g_rx[g_rx_head] = c;
+    g_rx_head = next;
+  }
+  wakeup(&g_rx_head);  // readers in console_getc_wait
 }
 
 }  // namespace
@@ -102,6 +106,18 @@ int console_trygetc() {
   char c = g_rx[g_rx_tail];
   g_rx_tail = (g_rx_tail + 1) % kRxSize;
   return static_cast<unsigned char>(c);
+}
+
+int console_getc_wait() {
+  for (;;) {
+    tsleep_interlock(&g_rx_head, PCATCH);
+    int c = console_trygetc();
+    if (c >= 0) {
+      tsleep_abort();
+      return c;
+    }
+    if (tsleep(&g_rx_head, PCATCH | PINTERLOCKED, "conin", 0) == EINTR) return -EINTR;
+  }
 }
 
 int console_getc() {

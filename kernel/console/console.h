@@ -9,3 +9,6 @@ void console_flush();   // write without the lock from now on (stopped CPUs may 
 
 int console_trygetc();  // a received byte, or -1
 int console_getc();     // waits (in wfi) for a byte
+// Sleeps until a byte arrives and returns it, or -EINTR when the thread is
+// interrupted (a signal to deliver, or its process ends).
+int console_getc_wait();

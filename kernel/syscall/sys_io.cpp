@@ -47,10 +47,13 @@ int64_t sys_read(const SyscallArgs& a) {
   // A buffer that cannot take the data fails now, not after waiting for input.
   char probe = 0;
   if (copyout_u(&probe, buf, 1) != 0) return -EFAULT;
-  // Waits for the first byte, then takes what has already arrived, up to a newline.
+  // Waits for the first byte (a signal ends the wait), then takes what has
+  // already arrived, up to a newline.
+  int first = console_getc_wait();
+  if (first < 0) return first;
   char tmp[kChunk];
   uint64_t n = 0;
-  tmp[n++] = static_cast<char>(console_getc());
+  tmp[n++] = static_cast<char>(first);
   while (n < len && n < kChunk && tmp[n - 1] != '\n') {
     int c = console_trygetc();
     if (c < 0) break;
