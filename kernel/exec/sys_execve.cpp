@@ -1,6 +1,7 @@
 // execve: replaces the calling process's program. The arguments are copied in
 // first, the new program is loaded into a fresh space, and only when that has
-// worked does the old space go: a failed execve returns to the old program.
+// worked does the process become single-threaded and the old space go: a
+// failed execve returns to the old program with every other LWP untouched.
 #include <arch/user_entry.h>
 
 #include "kernel/exec/exec.h"
@@ -64,8 +65,15 @@ int64_t sys_execve(const SyscallArgs& a) {
     if (vm == nullptr) err = -ENOMEM;
   }
   if (err == 0) err = exec_load(vm, file, args->ptrs, args->ptrs + envp_at, &entry);
+  ExecReplace swap = {};
+  if (err == 0) err = proc_exec_prepare(&swap);
+  // The point of no return: the other LWPs end, or this one was told to.
+  if (err == 0 && !proc_exec_single_thread()) {
+    proc_exec_abandon(&swap);
+    err = -EINTR;  // not seen: this LWP exits on its way out
+  }
   if (err == 0) {
-    proc_replace_vmspace(vm, path);
+    proc_exec_commit(vm, path, &swap);
     arch::user_frame_init(a.frame, entry.pc, entry.sp);
     // A new program starts with clean FP/SIMD registers and no thread pointer.
     arch::user_fp_reset(&curthread()->fp);

@@ -1,6 +1,5 @@
-// exit (one LWP), exit1 (the process), wait4 and reaping, and signals as far
-// as tine has them: a signal not ignored ends the process (there are no
-// handlers yet); SIGCHLD and the other default-ignore signals are dropped.
+// exit (one LWP), exit1 (the process), wait4 and reaping, and posting
+// signals (kill, kill_pgrp, proc_signal; delivery is signal.cpp's).
 #include <arch/cpu.h>
 #include <arch/user_entry.h>
 
@@ -16,6 +15,7 @@
 #include "kernel/syscall/signo.h"
 #include "kernel/thread/thread.h"
 #include "kernel/verified/fork.h"
+#include "kernel/verified/fork_hooks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/tid.h"
@@ -34,15 +34,6 @@ namespace {
 constexpr int kWnohang = 1;
 constexpr int kWaitKnown = 1 | 2 | 8 | 0x20000000 | 0x40000000 | static_cast<int>(0x80000000u);
 
-// Asks every other LWP of p to exit (p->spin held).
-void kill_other_lwps_locked(Proc* p, Lwp* self) {
-  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
-    Lwp* lp = lwp_of(n);
-    if (lp == self) continue;
-    __atomic_or_fetch(&lp->flags, LWP_WEXIT, __ATOMIC_RELEASE);
-    thread_interrupt(lp->thread);
-  }
-}
 
 // Whether sig, posted to p, is kept pending: SIGKILL, a caught signal, or
 // one whose default action ends the process. An ignored one (SIG_IGN, or a
@@ -58,6 +49,19 @@ bool sig_wanted(Proc* p, int sig) {
 }
 
 }  // namespace
+
+void proc_end_other_lwps_locked(Proc* p, Lwp* self) {
+  p->spin.assert_held();
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    Lwp* lp = lwp_of(n);
+    if (lp == self) continue;
+    __atomic_or_fetch(&lp->flags, LWP_WEXIT, __ATOMIC_RELEASE);
+    thread_interrupt(lp->thread);
+  }
+  // An LWP waiting for the others to go (exec's single-threading) must look
+  // again: it may be one of those told to go.
+  wakeup(&p->core.p_tids);
+}
 
 void proc_signal(Proc* p, int sig) {
   if (sig <= 0 || sig > kNsig) return;
@@ -85,7 +89,7 @@ void exit1(int ws) {
       p->flags |= P_WEXIT;
       p->xstat = ws;
       lp->exit_process = true;
-      kill_other_lwps_locked(p, lp);
+      proc_end_other_lwps_locked(p, lp);
     }
     // else: another LWP is ending the process; this one just goes.
   }
@@ -121,6 +125,7 @@ void lwp_exit_finish(Lwp* lp) {
     } else if (p->nthreads() > 1) {
       // Only this LWP ends: it waits, as a zombie LWP, to be joined.
       (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
+      lwp_slots_release_locked(p);
       lp->stat = LwpStat::kZomb;
       lp->zombie_next = p->zombie_lwps;
       p->zombie_lwps = lp;
@@ -146,7 +151,7 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
   wake_vfork_parent(p);
   // The address space goes now (the last live user gives it back); the
   // counted reference stays with the zombie until it is reaped.
-  vmspace_activate(nullptr);
+  vmspace_activate(static_cast<Vmspace*>(nullptr));
   vmref_user_leave(p->vmref());
   bool wake_reaper = false;
   {
@@ -185,17 +190,33 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
 }
 
 // Frees a zombie claimed by its waiter (off its parent's list already).
+//
+// Holds (PHOLD: a vfork parent, a forking parent, setpgid and prlimit64 on
+// another process) are only taken under g_proctree_lock on a process found in
+// the tree. So the zombie leaves the tree first, and then no new hold can
+// appear: once the holds there are have been given back, nobody but this
+// thread can reach it.
 void proc_reap(Proc* p) {
   KASSERT(p->stat == ProcStat::kZombie);
-  thread_join(p->exit_lwp->thread);
-  kfree(p->exit_lwp, M_LWP);
-  proc_count_lwp(-1);
-  // PHOLDs (a vfork parent, a forking parent) must be gone first.
-  while (refcount_read(&p->core.p_lock) > 0) tsleep(&p->core.p_lock, 0, "prele", 1);
+  lwp_free(p->exit_lwp);
+  p->exit_lwp = nullptr;
   {
     SpinGuard g(g_proctree_lock);
     proc_unlink_locked(p);
     pgrp_leave_locked(p);
+  }
+  for (;;) {
+    tsleep_interlock(&p->core.p_lock, 0);
+    if (refcount_read(&p->core.p_lock) == 0) {
+      tsleep_abort();
+      break;
+    }
+    tsleep(&p->core.p_lock, PINTERLOCKED, "prele", 0);
+  }
+  VmRef* vm_last = nullptr;
+  Filedesc* fd_last = nullptr;
+  {
+    SpinGuard g(g_proctree_lock);
     SpinGuard gu(g_uidinfo_lock);
     struct proc_core* c = &p->core;
     auto* cr = reinterpret_cast<Ucred*>(c->p_ucred);
@@ -209,14 +230,23 @@ void proc_reap(Proc* p) {
     auto* pa = reinterpret_cast<Pargs*>(c->p_args);
     struct proc_lastrefs last = {};
     proc_release_refs(&g_proccount, c, &last);
+    // The address space and the descriptor table are torn down below, with
+    // no lock held: that can take a cross-CPU TLB shootdown (and, with
+    // files, sleep).
+    if (last.vmspace) vm_last = vm;
+    if (last.fd) fd_last = fd;
+    last.vmspace = last.fd = 0;
     proc_objects_destroy(p, last, cr, ui, ps, fd, tl, vm, lim, pg, pa);
   }
+  if (vm_last) vmspace_destroy(&vm_last->c);
+  if (fd_last) filedesc_destroy(&fd_last->c);
   p->~Proc();
   kfree(p, M_PROC);
 }
 
 int64_t kern_wait(int pid, uint64_t ustatus, int options) {
   if (options & ~kWaitKnown) return -EINVAL;
+  if (pid == INT32_MIN) return -ESRCH;  // no group -INT_MIN (Linux)
   Proc* me = curproc();
   for (;;) {
     Proc* found = nullptr;
@@ -265,12 +295,17 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options) {
 
 namespace {
 
-// Whether a process with credentials `by` may signal p (root, or the same real uid).
+// Whether a process with credentials `by` (held by the caller) may signal p
+// (root, or the same real uid). p's own are read under its lock: setuid may
+// be replacing them.
 bool may_signal(const Ucred* by, Proc* p) {
-  Ucred* cr = p->ucred();
-  return by->c.cr_uid == 0 || !cr || cr->c.cr_ruid == by->c.cr_ruid ||
-         cr->c.cr_ruid == by->c.cr_uid;
+  if (by->c.cr_uid == 0) return true;
+  SpinGuard g(p->spin);
+  const Ucred* cr = p->ucred();
+  return !cr || cr->c.cr_ruid == by->c.cr_ruid || cr->c.cr_ruid == by->c.cr_uid;
 }
+
+int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig);
 
 }  // namespace
 
@@ -317,11 +352,20 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
 // -1 every process the caller may signal (but process 0, init and itself).
 int kern_kill(int pid, int sig) {
   if (sig < 0 || sig > kNsig) return -EINVAL;
+  if (pid == INT32_MIN) return -ESRCH;  // no group -INT_MIN
   Proc* me = curproc();
-  Ucred* mycr = me->ucred();
+  Ucred* mycr = proc_cred_hold(me);
+  int r = kill_with_cred(me, mycr, pid, sig);
+  ucred_put(mycr);
+  return r;
+}
+
+namespace {
+
+int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
   if (pid > 0) {
     SpinGuard g(g_proctree_lock);
-    Proc* p = pfind_locked(pid);
+    Proc* p = proc_by_id_locked(pid);  // a pid, or a thread id of its
     if (!p) return -ESRCH;
     if (!may_signal(mycr, p)) return -EPERM;
     if (sig) proc_signal(p, sig);
@@ -330,7 +374,6 @@ int kern_kill(int pid, int sig) {
   if (pid == -1) {
     int n = 0;
     SpinGuard g(g_proctree_lock);
-    extern Proc* proc_all_first_locked();
     for (Proc* p = proc_all_first_locked(); p; p = p->all_next) {
       if (p == me || p->pid <= 1 || !may_signal(mycr, p)) continue;
       ++n;
@@ -345,3 +388,5 @@ int kern_kill(int pid, int sig) {
   }
   return kill_pgrp(pgid, sig, mycr);
 }
+
+}  // namespace

@@ -20,9 +20,11 @@
 #include "kernel/time/clock.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/fork_hooks.h"
+#include "kernel/verified/nprocs.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/tid.h"
+#include "kernel/verified/uidinfo.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
@@ -133,9 +135,7 @@ void lwp_discard(Lwp* lp) {
   Thread* t = lp->thread;
   lp->proc = nullptr;  // lwp_exit_finish: nothing to tell a process
   thread_start(t);
-  thread_join(t);
-  kfree(lp, M_LWP);
-  proc_count_lwp(-1);
+  lwp_free(lp);
 }
 
 }  // namespace
@@ -207,13 +207,18 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
   if (!lp2) return nullptr;
   cpu_fork(lp2, ctx.frame);
   ctx.lp2 = lp2;
-  // Nothing can fail from here: the child becomes visible (SIDL) while the
-  // process group's lock is still held, so a signal to the group finds it.
+  return &lp2->node;
+}
+
+void fork_publish(const struct fork_args* fa) {
+  // The child becomes visible (SIDL) while the process group's lock is still
+  // held, so a signal to the group finds it; its TID set is complete.
+  const ForkCtx& ctx = ctx_of(fa);
   Proc* p2 = ctx.p2;
   Proc* p1 = ctx.lp1->proc;
   SpinGuard g(g_proctree_lock);
-  p2->pid = pid_alloc_locked();
-  KASSERT(p2->pid > 0);
+  p2->pid = id_alloc_locked();
+  KASSERT(p2->pid > 0);  // nprocs < kPidMax: an id is always free
   if (ctx.flags & VC_RFTHREAD) {
     p2->peers = p1->peers;
     p1->peers = p2;
@@ -225,8 +230,9 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
     if (parent == &g_proc0) p2->flags |= P_KREAP;  // not visible yet
   }
   proc_link_locked(p2, parent);
+  ctx.lp2->gtid = p2->pid;  // its first LWP's thread id is the pid
+  tidhash_insert_locked(ctx.lp2);
   p1->forks++;
-  return &lp2->node;
 }
 
 void fork_sigacts_discard(struct sigacts* ps) { kfree(ps, M_SIGACTS); }
@@ -252,6 +258,12 @@ void vmspace_activate(const struct proc_core* p) {
   vmspace_activate(reinterpret_cast<const VmRef*>(p->p_vmspace)->vm);
 }
 
+void vmspace_user_leave(struct vmspace* vm) { vmref_user_leave(reinterpret_cast<VmRef*>(vm)); }
+
+void proc_core_lock(const struct proc_core* p) { proc_of(p)->spin.lock(); }
+
+void proc_core_unlock(const struct proc_core* p) { proc_of(p)->spin.unlock(); }
+
 }  // extern "C"
 
 // ---- fork1 ----------------------------------------------------------------------
@@ -264,12 +276,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
 
   // The forking thread's credentials, held across the fork (setuid may
   // replace the process's meanwhile).
-  Ucred* cr;
-  {
-    SpinGuard g(p1->spin);
-    cr = p1->ucred();
-    crhold(&cr->c);
-  }
+  Ucred* cr = proc_cred_hold(p1);
   ForkCtx ctx{lp1, nullptr, nullptr, frame, p1, flags};
   struct fork_args fa{&g_proccount, &p1->core, &cr->c, &ctx, nullptr, flags};
 
@@ -306,7 +313,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
     return ENOMEM;
   }
   new (p2) Proc(g_proc_class);
-  lockinit(&p2->pgmove, "pgmove", 0, 0);
+  lockinit(&p2->forklock, "forklock", 0, 0);
   lwp_tids_init(&p2->core.p_tids);
   p2->stat = ProcStat::kIdl;
   p2->copy = p1->copy;  // the startcopy region; the rest is zero
@@ -322,9 +329,9 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
   ctx.p2 = p2;
   fa.fa_p2 = &p2->core;
 
-  lockmgr(&p1->pgmove, LK_SHARED);
+  lockmgr(&p1->forklock, LK_SHARED);
   int error = fork1(&fa);
-  lockmgr(&p1->pgmove, LK_RELEASE);
+  lockmgr(&p1->forklock, LK_RELEASE);
   vc_uid_t uid = cr->c.cr_ruid;
   ucred_put(cr);
   if (error != VC_OK) {
@@ -396,15 +403,19 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   // The hold fork1 took on the parent.
   if (proc_rele(&p1->core)) wakeup(&p1->core.p_lock);
 
-  // vfork: wait until the child execs or exits.
+  // vfork: wait until the child execs or exits, or until this process is to
+  // die (Linux's killable wait: the child keeps the memory, which it holds).
+  // A caught signal waits: its handler would run on the stack the child is
+  // using.
   if (ppwait) {
     for (;;) {
-      tsleep_interlock(p1, 0);
-      if (!(__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT)) {
+      tsleep_interlock(p1, PCATCH);
+      if (!(__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT) || lwp_fatal_pending(lp1)) {
         tsleep_abort();
         break;
       }
-      tsleep(p1, PINTERLOCKED, "ppwait", 0);
+      if (tsleep(p1, PINTERLOCKED | PCATCH, "ppwait", 0) == EINTR && !lwp_fatal_pending(lp1))
+        thread_clear_interrupt();  // delivered on the way out, after the wait
     }
     if (proc_rele(&p2->core)) wakeup(&p2->core.p_lock);
   }
@@ -455,6 +466,19 @@ int rm_at_fork(forklist_fn fn) {
 
 // ---- lwp_create --------------------------------------------------------------------------
 
+// Joins an LWP that has left its process (or never joined one) and frees it:
+// off the thread-id hash, its id given back.
+void lwp_free(Lwp* lp) {
+  thread_join(lp->thread);
+  if (lp->gtid) {
+    SpinGuard g(g_proctree_lock);
+    tidhash_remove_locked(lp);
+    if (lp->owns_id) id_unuse_locked(lp->gtid);
+  }
+  kfree(lp, M_LWP);
+  proc_count_lwp(-1);
+}
+
 // Joins and frees LWPs of p that have exited.
 void lwp_reap_zombies(Proc* p) {
   Lwp* z;
@@ -465,11 +489,20 @@ void lwp_reap_zombies(Proc* p) {
   }
   while (z) {
     Lwp* next = z->zombie_next;
-    thread_join(z->thread);
-    kfree(z, M_LWP);
-    proc_count_lwp(-1);
+    lwp_free(z);
     z = next;
   }
+}
+
+// A new LWP takes two slots, and gives them back when it leaves while others
+// of its process remain: one of the system's LWPs beyond the first of each
+// process (g_lwpcount, root's reserve kept) and one of its real uid's tasks
+// (ui_proccnt against RLIMIT_NPROC, as Linux counts threads). This gives them
+// back (p->spin held).
+void lwp_slots_release_locked(Proc* p) {
+  p->spin.assert_held();
+  (void)chgproccnt(p->core.p_uidinfo, -1, VC_RLIM_INFINITY);
+  nprocs_release(&g_lwpcount);
 }
 
 int64_t kern_lwp_create(uint64_t uparams) {
@@ -478,20 +511,48 @@ int64_t kern_lwp_create(uint64_t uparams) {
   lwp_reap_zombies(p);
   LwpParams params;
   if (copyin_u(uparams, &params, sizeof params) != 0) return -EFAULT;
+  vc_uid_t ruid;
+  {
+    SpinGuard g(p->spin);
+    ruid = p->ucred()->c.cr_ruid;
+  }
+  if (nprocs_reserve(&g_lwpcount, ruid) != VC_OK) return -EAGAIN;
   Lwp* lp = lwp_alloc(lp1, p, 0);
-  if (!lp) return -ENOMEM;
+  if (!lp) {
+    nprocs_release(&g_lwpcount);
+    return -ENOMEM;
+  }
   // cpu_prepare_lwp: enter at func(arg) on the given stack, this thread's TLS.
   arch::user_frame_init(&lp->start, params.func, params.stack);
   lp->start.x[0] = params.arg;
   lp->thread->ctx.tpidr_el0 = arch::user_tls();
-  int tid;
+  int tid = -EAGAIN;
   {
-    SpinGuard g(p->spin);
-    tid = (p->flags & P_WEXIT) ? -1 : lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
+    SpinGuard g(g_proctree_lock);
+    SpinGuard g2(p->spin);
+    // Not while the process exits or execs (its other LWPs are being ended).
+    bool leaving = (p->flags & (P_WEXIT | P_INEXEC)) ||
+                   (__atomic_load_n(&lp1->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT);
+    unsigned long long limit = VC_RLIM_INFINITY;
+    if (p->ucred()->c.cr_ruid != 0) limit = p->limit()->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
+    int id = leaving ? -1 : id_alloc_locked();
+    if (id > 0 && chgproccnt(p->core.p_uidinfo, 1, limit)) {
+      tid = lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
+      if (tid < 0) {
+        (void)chgproccnt(p->core.p_uidinfo, -1, VC_RLIM_INFINITY);
+        tid = -EAGAIN;
+      } else {
+        id_use_locked(id);
+        lp->gtid = id;
+        lp->owns_id = true;
+        tidhash_insert_locked(lp);
+      }
+    }
   }
   if (tid < 0) {
+    nprocs_release(&g_lwpcount);
     lwp_discard(lp);
-    return -EAGAIN;
+    return tid;
   }
   int err = 0;
   if (params.tid1 && copyout_u(&tid, params.tid1, sizeof tid) != 0) err = -EFAULT;
@@ -501,6 +562,7 @@ int64_t kern_lwp_create(uint64_t uparams) {
     {
       SpinGuard g(p->spin);
       (void)lwp_tid_remove_locked(&p->core.p_tids, tid);
+      lwp_slots_release_locked(p);
     }
     lwp_discard(lp);
     return err;

@@ -19,12 +19,34 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
 
 // Ends the running process with wait status `wstatus` (never returns).
 [[noreturn]] void proc_exit_current(int wstatus);
-// Replaces the running process's space by `vm` (exec), taking over the reference.
-void proc_replace_vmspace(Vmspace* vm, const char* name);
+// exec, in three steps around its point of no return:
+//   proc_exec_prepare      allocates what the swap may need (0 or -ENOMEM);
+//   proc_exec_single_thread ends every other LWP of the process and waits for
+//                          them; false when this LWP has been told to exit
+//                          instead (the process ends, or another LWP execs):
+//                          the caller gives everything back and returns, and
+//                          its LWP exits on the way out;
+//   proc_exec_commit       gives the process `vm` (taking over the reference),
+//                          signal actions of its own with handlers reset, and
+//                          the name; cannot fail.
+// proc_exec_abandon gives back what prepare allocated, when exec stops early.
+struct VmRef;
+struct Sigacts;
+struct ExecReplace {
+  VmRef* vmref;      // for a space this process shared (vfork, RFMEM)
+  Sigacts* sigacts;  // for signal actions it shared (RFSIGSHARE)
+};
+[[nodiscard]] int proc_exec_prepare(ExecReplace* r);
+void proc_exec_abandon(ExecReplace* r);
+[[nodiscard]] bool proc_exec_single_thread();
+void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r);
 
 // Lets kernel code on this CPU reach `vm` through copyin/copyout as if it
 // ran in it (nullptr ends that). For tests; keep preemption off meanwhile.
 void proc_borrow_vmspace(Vmspace* vm);
+
+// Whether the running thread acts as root (effective uid 0; kernel threads do).
+bool user_is_root();
 
 // Processes alive or zombie, for the leak checks.
 uint64_t proc_live_count();

@@ -16,6 +16,7 @@
 #include "kernel/panic.h"
 #include "kernel/power/power.h"
 #include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/pidtab.h"
 #include "kernel/sched/usched.h"
 #include "kernel/sync/sleepq.h"
 #include "kernel/syscall/errno.h"
@@ -40,10 +41,10 @@ SpinLock g_uidinfo_lock{g_uidinfo_class};
 Proc g_proc0{g_proc_class};
 Proc* g_initproc;  // g_proctree_lock
 struct proccount g_proccount;
+struct proccount g_lwpcount;
 
 namespace {
 
-int g_lastpid;                        // g_proctree_lock
 Proc* g_allproc;                      // g_proctree_lock
 Pgrp* g_pgrps;                        // g_proctree_lock
 Uidinfo* g_uidinfos;                  // g_uidinfo_lock
@@ -142,6 +143,23 @@ static void ucred_destroy_locked(Ucred* cr) {
   count(&g_live_ucreds, -1);
 }
 
+bool proc_is_root(Proc* p) {
+  SpinGuard g(p->spin);
+  return p->ucred()->c.cr_uid == 0;
+}
+
+bool user_is_root() {
+  Proc* p = curproc();
+  return !p || proc_is_root(p);
+}
+
+Ucred* proc_cred_hold(Proc* p) {
+  SpinGuard g(p->spin);
+  Ucred* cr = p->ucred();
+  crhold(&cr->c);
+  return cr;
+}
+
 void ucred_put(Ucred* cr) {
   SpinGuard g(g_uidinfo_lock);
   if (crfree(&cr->c)) ucred_destroy_locked(cr);
@@ -165,13 +183,15 @@ Plimit* plimit_new() {
   auto* lim = static_cast<Plimit*>(kmalloc(sizeof(Plimit), M_SUBPROC, M_WAITOK | M_ZERO));
   if (!lim) return nullptr;
   refcount_init(&lim->c.pl_ref, 1);
-  for (auto& r : lim->c.pl_rlimit) r.rlim_cur = r.rlim_max = ~0ull;  // RLIM_INFINITY
+  for (auto& r : lim->c.pl_rlimit) r.rlim_cur = r.rlim_max = VC_RLIM_INFINITY;
+  lim->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur = kNprocLimitDefault;
+  lim->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_max = kNprocLimitDefault;
   return lim;
 }
 
 void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last) {
   nprocs_release(pc);
-  chgproccnt(p->p_uidinfo, -1, 0);
+  chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
   last->ucred = crfree(p->p_ucred);
   last->uidinfo = uidrop(p->p_uidinfo);
   last->sigacts = sigacts_drop(p->p_sigacts);
@@ -211,7 +231,9 @@ void proc_objects_destroy(Proc*, const struct proc_lastrefs& last, Ucred* cr, Ui
         *pp = pg->next;
         break;
       }
+    id_unuse_locked(pg->pgid);
     if (--pg->session->refs == 0) {
+      id_unuse_locked(pg->session->sid);
       kfree(pg->session, M_SESSION);
       count(&g_live_sessions, -1);
     }
@@ -222,12 +244,6 @@ void proc_objects_destroy(Proc*, const struct proc_lastrefs& last, Ucred* cr, Ui
 
 // ---- the tree ---------------------------------------------------------------
 
-Proc* pfind_locked(int pid) {
-  for (Proc* p = g_allproc; p; p = p->all_next)
-    if (p->pid == pid) return p;
-  return nullptr;
-}
-
 Proc* proc_all_first_locked() { return g_allproc; }
 
 Pgrp* pgfind_locked(int pgid) {
@@ -236,27 +252,14 @@ Pgrp* pgfind_locked(int pgid) {
   return nullptr;
 }
 
-// A pid nothing can still refer to: no process (zombies included), no
-// process group and no session has it.
-int pid_alloc_locked() {
-  g_proctree_lock.assert_held();
-  for (int tries = 0; tries < kPidMax; ++tries) {
-    if (++g_lastpid > kPidMax) g_lastpid = 2;  // 1 is init's, once
-    int pid = g_lastpid;
-    bool used = pfind_locked(pid) != nullptr;
-    for (Pgrp* pg = g_pgrps; !used && pg; pg = pg->next)
-      used = pg->pgid == pid || (pg->session && pg->session->sid == pid);
-    if (!used) return pid;
-  }
-  return -1;
-}
-
 void proc_link_locked(Proc* p, Proc* parent) {
   g_proctree_lock.assert_held();
   p->all_next = g_allproc;
   p->all_prev = nullptr;
   if (g_allproc) g_allproc->all_prev = p;
   g_allproc = p;
+  id_use_locked(p->pid);
+  pidhash_insert_locked(p);
   p->pptr = parent;
   p->sibling = parent->children;
   parent->children = p;
@@ -268,6 +271,8 @@ void proc_unlink_locked(Proc* p) {
   if (p->all_prev) p->all_prev->all_next = p->all_next;
   else g_allproc = p->all_next;
   if (p->all_next) p->all_next->all_prev = p->all_prev;
+  pidhash_remove_locked(p);
+  id_unuse_locked(p->pid);
   count(&g_live_procs, -1);
 }
 
@@ -312,7 +317,8 @@ Pgrp* pgrp_alloc(Session* s, int pgid) {
 }
 
 void pgrp_link_locked(Pgrp* pg) {
-  pg->session->refs++;
+  if (pg->session->refs++ == 0) id_use_locked(pg->session->sid);
+  id_use_locked(pg->pgid);
   pg->next = g_pgrps;
   g_pgrps = pg;
 }
@@ -419,45 +425,6 @@ void vmref_user_leave(VmRef* vr) {
   }
 }
 
-void wake_vfork_parent(Proc* p);
-
-void proc_replace_vmspace(Vmspace* vm, const char* name) {
-  Proc* p = curproc();
-  VmRef* vr = p->vmref();
-  if (refcount_read(&vr->c.vm_ref) == 1) {
-    // Ours alone: swap the space inside.
-    Vmspace* old = vr->vm;
-    vr->vm = vm;
-    vmspace_activate(vm);
-    vmspace_release(old);
-  } else {
-    // Shared (a vfork child, RFMEM): leave it and take a new one.
-    auto* nvr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
-    if (!nvr) {
-      vmspace_release(vm);
-      exit1(wstatus_signaled(kSigKill));
-    }
-    refcount_init(&nvr->c.vm_ref, 1);
-    nvr->vm = vm;
-    nvr->users = 1;
-    vmref_user_leave(vr);
-    proc_vmspace_replace(&p->core, &nvr->c);
-  }
-  {
-    SpinGuard g(g_proctree_lock);
-    tine_strlcpy(p->copy.comm, base_name(name), sizeof p->copy.comm);
-    SpinGuard g2(p->spin);
-    p->flags &= ~P_SUGID;
-    // Handlers were in the old image: caught signals go back to SIG_DFL
-    // (ignored ones stay ignored, the blocked set stays).
-    Sigacts* ps = p->sigacts();
-    for (int sig = 1; sig <= kNsig; ++sig)
-      if (__atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED) > 1)
-        __atomic_store_n(&ps->handler[sig], uint64_t{0}, __ATOMIC_RELAXED);
-  }
-  wake_vfork_parent(p);  // exec ends vfork's wait
-}
-
 // ---- process 0, init and the reaper -------------------------------------------
 
 void proc_reap(Proc* p);
@@ -486,6 +453,7 @@ static int reaper_main(void*) {
 
 void proc_init() {
   nprocs_init(&g_proccount, kMaxprocDefault, 1);  // process 0
+  nprocs_init(&g_lwpcount, kMaxlwpsDefault, 0);
   g_proc0.pid = 0;
   g_proc0.stat = ProcStat::kActive;
   tine_strlcpy(g_proc0.copy.comm, "kernel", sizeof g_proc0.copy.comm);
@@ -526,7 +494,7 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
   Thread* t = nullptr;
   if (!err) {
     new (p) Proc(g_proc_class);
-    lockinit(&p->pgmove, "pgmove", 0, 0);
+    lockinit(&p->forklock, "forklock", 0, 0);
     lwp_tids_init(&p->core.p_tids);
     tine_strlcpy(p->copy.comm, base_name(path), sizeof p->copy.comm);
     new (lp) Lwp();
@@ -536,7 +504,7 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
   }
   if (!err) {
     SpinGuard g(g_proctree_lock);
-    int pid = pid_alloc_locked();
+    int pid = id_alloc_locked();
     pg = pid > 0 ? pgrp_alloc(nullptr, pid) : nullptr;  // allocates under a low-rank lock: allowed
     if (!pg) {
       err = -EAGAIN;
@@ -549,7 +517,7 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
       vr->users = 1;
       p->core.p_ucred = &cr->c;
       p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);
-      (void)chgproccnt(cr->c.cr_ruidinfo, 1, 0);
+      (void)chgproccnt(cr->c.cr_ruidinfo, 1, VC_RLIM_INFINITY);
       p->core.p_sigacts = &ps->c;
       p->core.p_fd = &fd->c;
       p->core.p_limit = &lim->c;
@@ -562,6 +530,8 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
       (void)lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
       lp->thread = t;
       proc_link_locked(p, &g_proc0);
+      lp->gtid = pid;
+      tidhash_insert_locked(lp);
       if (!g_initproc) g_initproc = p;  // heir of orphans until it exits
       p->stat = ProcStat::kActive;
       proc_count_lwp(1);
@@ -717,6 +687,7 @@ int proc_check_invariants(bool verbose) {
   SpinGuard g(g_proctree_lock);
   g_nholders = 0;
   int nprocs = 1;  // process 0
+  int lwps_beyond_first = 0;
   for (Proc* p = g_allproc; p; p = p->all_next) {
     ++nprocs;
     SpinGuard g2(p->spin);
@@ -748,21 +719,34 @@ int proc_check_invariants(bool verbose) {
       kprintf("invariant: zombie %d has LWPs\n", p->pid);
       ++bad;
     }
+    // TIDs are handed out in increasing order from p_lasttid + 1 (the seed's
+    // rule), so none is above the last one handed out until the counter wraps
+    // at LWP_TID_MAX (INT_MAX: 2^31 lwp_creates in one process).
     tidnode* last = tidtree::last(c->p_tids.p_lwps);
-    if (last && last->tid > c->p_tids.p_lasttid && c->p_tids.p_lasttid >= 0 && false) ++bad;
+    if (last && last->tid > c->p_tids.p_lasttid) {
+      kprintf("invariant: pid %d TID %d above the last handed out, %d\n", p->pid, last->tid,
+              c->p_tids.p_lasttid);
+      ++bad;
+    }
+    // The LWPs beyond the first are what the system-wide LWP count counts.
+    lwps_beyond_first += n > 1 ? static_cast<int>(n) - 1 : 0;
   }
-  // uidinfo: the number of processes charged, and the references (one per ucred, one per process).
+  // uidinfo: the tasks charged (each process's LWPs, one for a process that
+  // has none left), and the references (one per ucred, one per process).
   SpinGuard gu(g_uidinfo_lock);
   for (Uidinfo* u = g_uidinfos; u; u = u->next) {
-    int procs = 0, refs = 0;
+    int procs = 0, tasks = 0, refs = 0;
     for (Proc* p = g_allproc; p; p = p->all_next)
-      if (p->core.p_uidinfo == &u->c) ++procs;
+      if (p->core.p_uidinfo == &u->c) {
+        ++procs;
+        tasks += p->nthreads() > 1 ? p->nthreads() : 1;
+      }
     for (int i = 0; i < g_nholders; ++i)
       if (g_holders[i].what[0] == 'u' && g_holders[i].what[1] == 'c' &&
           reinterpret_cast<const struct ucred*>(g_holders[i].obj)->cr_ruidinfo == &u->c)
         ++refs;
-    if (u->c.ui_proccnt != procs) {
-      kprintf("invariant: uid %u proccnt %d, %d processes\n", u->c.ui_uid, u->c.ui_proccnt, procs);
+    if (u->c.ui_proccnt != tasks) {
+      kprintf("invariant: uid %u proccnt %d, %d tasks\n", u->c.ui_uid, u->c.ui_proccnt, tasks);
       ++bad;
     }
     if (u->c.ui_ref.rc_count != procs + refs) {
@@ -780,6 +764,12 @@ int proc_check_invariants(bool verbose) {
   int np = nprocs_read(&g_proccount);
   if (np != nprocs || np < 0 || np > g_proccount.maxproc) {
     kprintf("invariant: nprocs %d, %d processes, maxproc %d\n", np, nprocs, g_proccount.maxproc);
+    ++bad;
+  }
+  int nl = nprocs_read(&g_lwpcount);
+  if (nl != lwps_beyond_first || nl > g_lwpcount.maxproc) {
+    kprintf("invariant: LWP count %d, %d LWPs beyond each process's first, maximum %d\n", nl,
+            lwps_beyond_first, g_lwpcount.maxproc);
     ++bad;
   }
   if (verbose) kprintf("invariants: %d processes, %d objects, %d problems\n", nprocs, g_nholders, bad);

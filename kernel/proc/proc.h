@@ -22,6 +22,7 @@
 #include <arch/trap_frame.h>
 #include <arch/user_entry.h>
 
+#include "kernel/proc/pidtab.h"
 #include "kernel/sync/lockmgr.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/verified/tidset.h"
@@ -38,6 +39,11 @@ inline constexpr uint32_t kRankAtFork = 240;    // the at_fork list
 
 inline constexpr int kPidMax = 99999;    // pids cycle through 1..kPidMax
 inline constexpr int kMaxprocDefault = 200;
+inline constexpr int kMaxlwpsDefault = 1000;  // LWPs beyond each process's first
+// The default RLIMIT_NPROC (soft and hard): a user's processes and LWPs
+// together, half the process table as Linux gives half its threads, so one
+// user cannot take what the others need.
+inline constexpr int kNprocLimitDefault = kMaxprocDefault / 2;
 inline constexpr int kNsig = 64;
 inline constexpr int kNfd = 16;
 
@@ -57,6 +63,7 @@ enum : uint32_t {
   P_PPWAIT = 0x00010,    // parent waits for this child to exec or exit (vfork)
   P_SUGID = 0x00100,     // credentials changed since the last exec
   P_WEXIT = 0x02000,     // exiting
+  P_INEXEC = 0x04000,    // an LWP execs: the others are ending, none may be added
   P_KREAP = 0x10000,     // its parent is the kernel: reaped without wait4
 };
 
@@ -149,6 +156,9 @@ struct LwpCopy {
 struct Lwp {
   tidnode node;  // in its process's TID set (Proc::spin); node.tid is the TID
   Proc* proc;
+  int gtid;        // its id system-wide (gettid): the pid for a process's first LWP
+  bool owns_id;    // gtid is an id of its own (not the pid), given back when it is freed
+  Lwp* hash_next;  // the thread-id hash (g_proctree_lock)
   Thread* thread;  // joinable; joined when the LWP is reaped
   LwpStat stat;
   uint32_t flags;
@@ -157,7 +167,7 @@ struct Lwp {
   arch::UserRunCtx run;   // where arch_user_run returns when it is done
   bool exit_process;      // it ends the process, not only itself
   Lwp* zombie_next;       // exited LWPs waiting to be joined (Proc::spin)
-  int tid() const { return node.tid; }
+  int tid() const { return node.tid; }  // within its process (lwp_gettid)
 };
 
 // The part of a process copied from the parent (the seed's p_startcopy).
@@ -175,17 +185,21 @@ struct Proc {
   int sigparent;          // signal sent to the parent at exit (SIGCHLD, or SIGUSR1 with RFLINUXTHPN)
   int xstat;              // wait status, once exiting
   uint64_t siglist;       // pending signals (atomic bit mask, bit n = signal n)
-  // Held shared by each fork of this process (from before fork1 reads the
-  // group until the child is in it), exclusive by setpgid/setsid moving the
-  // process to another group: a fork's child joins the group fork1 counted
-  // and locked, and that group cannot be freed under it.
-  struct lock pgmove;
+  // Held shared by each fork of this process around fork1, which reads the
+  // process's counted pointers without its spinlock; exclusive by whoever
+  // replaces one of them while other LWPs may fork: setpgid/setsid moving the
+  // process to another group (the child joins the group fork1 counted and
+  // locked, which cannot be freed under it) and prlimit64 giving it new
+  // limits. The others are replaced only while the process has one LWP
+  // (exec, rfork without RFPROC), when no fork of it can be running.
+  struct lock forklock;
   Proc* pptr;             // parent (g_proctree_lock)
   Proc* children;         // (g_proctree_lock)
   Proc* sibling;
   Proc* peers;            // RFTHREAD peers (g_proctree_lock)
   Proc* all_next;         // all processes (g_proctree_lock)
   Proc* all_prev;
+  Proc* hash_next;        // the pid hash (g_proctree_lock)
   Proc* pg_next;          // members of pgrp (g_proctree_lock)
   Pgrp* pgrp;             // == container of core.p_pgrp
   Lwp* zombie_lwps;       // Proc::spin
@@ -219,6 +233,15 @@ extern Proc* g_initproc;
 // The parent an orphan gets now (g_proctree_lock held).
 inline Proc* orphan_heir_locked() { return g_initproc ? g_initproc : &g_proc0; }
 extern struct proccount g_proccount;
+// The LWPs beyond the first of each process, system-wide, with the same root
+// reserve as nprocs (the verified nprocs_reserve on a second count).
+extern struct proccount g_lwpcount;
+// Frees an LWP that has left its process (or never joined one): joins its thread.
+void lwp_free(Lwp* lp);
+// An LWP that leaves while others of its process remain gives back its task
+// slot (its real uid's count, RLIMIT_NPROC) and its system-wide LWP slot
+// (p->spin held).
+void lwp_slots_release_locked(Proc* p);
 inline constexpr uint32_t AFORK = 0x01;
 
 // The running LWP / process, or nullptr in a kernel thread.
@@ -227,14 +250,19 @@ Proc* curproc();
 
 void proc_init();       // boot, once (proc_boot_init calls it)
 void proc_boot_init();  // process 0, the counts and the reaper thread; idempotent
-// Looks a process up by pid (g_proctree_lock held); zombies included.
-Proc* pfind_locked(int pid);
+// Looks a live process group up (g_proctree_lock held); pfind_locked and the
+// other lookups by id are in pidtab.h.
 Pgrp* pgfind_locked(int pgid);
 
 // Objects.
 Uidinfo* uifind(vc_uid_t uid);  // held once more, or created; nullptr on ENOMEM
 Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t ruid);  // count 1, or nullptr
 void ucred_put(Ucred* cr);   // drop a reference (frees on the last)
+// p's credentials, held: a permission check reads these, since setuid may
+// replace (and free) p's own meanwhile. Give them back with ucred_put.
+Ucred* proc_cred_hold(Proc* p);
+// Whether p runs as root (effective uid 0).
+bool proc_is_root(Proc* p);
 void uidinfo_put(Uidinfo* ui);
 Sigacts* sigacts_new();
 Filedesc* filedesc_new(bool console);
@@ -257,8 +285,10 @@ int lwp_thread_main(void* arg);
 // Makes the thread of lp (an embryo, not started).
 int lwp_thread_create(Lwp* lp, Thread** out);
 
+// The first of every process (zombies included), linked by all_next
+// (g_proctree_lock held).
+Proc* proc_all_first_locked();
 // Process tree helpers (g_proctree_lock held).
-int pid_alloc_locked();
 void proc_link_locked(Proc* p, Proc* parent);
 void pgrp_enter_locked(Proc* p, Pgrp* pg);
 void pgrp_leave_locked(Proc* p);
@@ -280,6 +310,11 @@ struct LwpParams {
 // lwp_create: 0 or -errno; the new TID through params.
 int64_t kern_lwp_create(uint64_t uparams);
 
+// Joins and frees p's LWPs that have exited (not its last).
+void lwp_reap_zombies(Proc* p);
+// Tells every LWP of p but self to exit (LWP_WEXIT, interruptible sleeps
+// woken) and wakes whoever waits for p's LWPs to go (p->spin held).
+void proc_end_other_lwps_locked(Proc* p, Lwp* self);
 [[noreturn]] void exit1(int wstatus);       // end the process
 [[noreturn]] void lwp_exit_self(int code);  // end this LWP (the process with the last one)
 int64_t kern_wait(int pid, uint64_t ustatus, int options);
@@ -294,6 +329,10 @@ void proc_signal(Proc* p, int sig);  // post sig to p (g_proctree_lock not neede
 // f null, at an LWP's first entry, handlers wait for the next way out).
 void signal_deliver(TrapFrame* f);
 bool signal_pending_unblocked(Lwp* lp);
+// Whether lp is to die on its way out: asked to exit, SIGKILL pending, or a
+// pending signal it does not block whose action is to end the process. Sleeps
+// that only such events may end (Linux's killable ones) look at this.
+bool lwp_fatal_pending(Lwp* lp);
 
 // Counters (fork statistics, the seed's v_forks and friends).
 struct ForkStats {

@@ -61,7 +61,7 @@ struct FakeProc {
     bool slot = nprocs_reserve(&g_proccount, kUid) == VC_OK;
     if (p && lp && cr && ps && fd && lim && tl && vr && slot) {
       SpinGuard g(g_proctree_lock);
-      int pgid = pid_alloc_locked();
+      int pgid = id_alloc_locked();
       pg = pgid > 0 ? pgrp_alloc(nullptr, pgid) : nullptr;
       if (pg) {
         new (p) Proc(g_proc_class);
@@ -78,7 +78,7 @@ struct FakeProc {
         tl->leader = p;
         p->core.p_ucred = &cr->c;
         p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);
-        (void)chgproccnt(cr->c.cr_ruidinfo, 1, 0);
+        (void)chgproccnt(cr->c.cr_ruidinfo, 1, VC_RLIM_INFINITY);
         p->core.p_sigacts = &ps->c;
         p->core.p_fd = &fd->c;
         p->core.p_fdtol = &tl->c;

@@ -102,6 +102,19 @@ void signal_deliver(TrapFrame* f) {
   }
 }
 
+bool lwp_fatal_pending(Lwp* lp) {
+  if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) return true;
+  uint64_t pend = __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE);
+  if (pend & sigbit(kSigKill)) return true;
+  uint64_t can = pend & ~(lp->copy.sigmask & ~kUnblockable);
+  const Sigacts* ps = lp->proc->sigacts();
+  for (; can; can &= can - 1) {
+    int sig = __builtin_ctzll(can) + 1;
+    if (load(ps->handler[sig]) == kSigDfl && !psig::default_ignored(sig)) return true;
+  }
+  return false;
+}
+
 // Pending signals this LWP would take (fork1's check under RFPGLOCK).
 bool signal_pending_unblocked(Lwp* lp) {
   uint64_t pend = __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE);

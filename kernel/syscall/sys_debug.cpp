@@ -33,6 +33,7 @@ uint64_t kstat_thread_count();  // the thread layer's, when there is one (sys_de
 int64_t sys_tine_kstat(const SyscallArgs& a) {
   unsigned flags = static_cast<unsigned>(a.a[2]);
   if (flags & kKstatSettle) {
+    if (!user_is_root()) return -EPERM;  // it empties every cache of the system
     mm_settle();
   }
   TineKstat k = {};
@@ -71,7 +72,10 @@ int64_t sys_tine_kstat(const SyscallArgs& a) {
   return sizeof k;
 }
 
+// Reading the fork mode is anyone's; changing it (for every process) and
+// printing on the console need root.
 int64_t sys_tine_vmctl(const SyscallArgs& a) {
+  if (a.a[0] != kVmctlGetForkMode && !user_is_root()) return -EPERM;
   switch (a.a[0]) {
     case kVmctlGetForkMode:
       return vm_fork_mode() == arch::UptForkMode::kCopyPtes ? 1 : 0;

@@ -83,12 +83,9 @@ int64_t sys_lwp_create(const SyscallArgs& a) { return kern_lwp_create(a.a[0]); }
 
 int64_t sys_lwp_gettid(const SyscallArgs&) { return curlwp()->tid(); }
 
-// Linux's gettid: a process-wide unique number; tine gives pid * 1000 + TID
-// for LWPs after the first, and the pid for the first (TID 0).
-int64_t sys_gettid(const SyscallArgs&) {
-  Lwp* lp = curlwp();
-  return lp->tid() == 0 ? lp->proc->pid : lp->proc->pid * 1000 + lp->tid();
-}
+// Linux's gettid: unique system-wide, from the same space as pids (the pid
+// for a process's first LWP, and for the LWP that execs).
+int64_t sys_gettid(const SyscallArgs&) { return curlwp()->gtid; }
 
 int64_t sys_exit(const SyscallArgs& a) { lwp_exit_self(static_cast<int>(a.a[0])); }
 
@@ -123,7 +120,7 @@ int64_t sys_kill(const SyscallArgs& a) {
 int64_t sys_getpgid(const SyscallArgs& a) {
   int pid = static_cast<int>(a.a[0]);
   SpinGuard g(g_proctree_lock);
-  Proc* p = pid == 0 ? curproc() : pfind_locked(pid);
+  Proc* p = pid == 0 ? curproc() : proc_by_id_locked(pid);
   if (!p || !p->pgrp) return -ESRCH;
   return p->pgrp->pgid;
 }
@@ -131,7 +128,7 @@ int64_t sys_getpgid(const SyscallArgs& a) {
 namespace {
 
 // setpgid(pid, pgid): the caller or one of its children, into a group of the
-// same session or a new group led by pid. `p` is held and its pgmove lock
+// same session or a new group led by pid. `p` is held and its forklock
 // taken exclusive (so none of its forks is between groups); it is looked up
 // again under the tree lock each round, and must still be the same process.
 int setpgid_moving(Proc* me, Proc* held, int pid, int pgid) {
@@ -201,9 +198,9 @@ int64_t sys_setpgid(const SyscallArgs& a) {
     if (!p || (p != me && p->pptr != me)) return -ESRCH;
     proc_hold(&p->core);  // not reaped while we sleep on its lock
   }
-  lockmgr(&p->pgmove, LK_EXCLUSIVE);
+  lockmgr(&p->forklock, LK_EXCLUSIVE);
   int r = setpgid_moving(me, p, pid, pgid);
-  lockmgr(&p->pgmove, LK_RELEASE);
+  lockmgr(&p->forklock, LK_RELEASE);
   if (proc_rele(&p->core)) wakeup(&p->core.p_lock);
   return r;
 }
@@ -233,9 +230,9 @@ int64_t sys_setsid(const SyscallArgs&) {
   Proc* p = curproc();
   Pgrp* pg = pgrp_alloc(nullptr, p->pid);
   if (!pg) return -ENOMEM;
-  lockmgr(&p->pgmove, LK_EXCLUSIVE);  // no fork of ours is between groups
+  lockmgr(&p->forklock, LK_EXCLUSIVE);  // no fork of ours is between groups
   int r = setsid_locked(p, pg);
-  lockmgr(&p->pgmove, LK_RELEASE);
+  lockmgr(&p->forklock, LK_RELEASE);
   return r;
 }
 
@@ -260,9 +257,11 @@ int64_t sys_setuid(const SyscallArgs& a) {
     oldui = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
     struct uidinfo* nui = ncr->c.cr_ruidinfo;
     if (nui != &oldui->c) {
-      (void)chgproccnt(nui, 1, 0);
+      // The process's tasks (its LWPs, at least the one counted for it) move.
+      int tasks = p->nthreads() > 1 ? p->nthreads() : 1;
+      (void)chgproccnt(nui, tasks, VC_RLIM_INFINITY);
       p->core.p_uidinfo = uihold(nui);
-      (void)chgproccnt(&oldui->c, -1, 0);
+      (void)chgproccnt(&oldui->c, -tasks, VC_RLIM_INFINITY);
     } else {
       oldui = nullptr;
     }
@@ -303,6 +302,9 @@ int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
   Plimit* copy = plimit_new();
   if (!copy) return -ENOMEM;
   Plimit* drop = nullptr;
+  // No fork of p is reading its limits meanwhile (forklock), so a set only
+  // p holds may change in place, and a shared one is not freed under a fork.
+  lockmgr(&p->forklock, LK_EXCLUSIVE);
   {
     SpinGuard g(p->spin);
     Plimit* cur = p->limit();
@@ -316,6 +318,7 @@ int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
       if (plimit_drop(&cur->c)) drop = cur;
     }
   }
+  lockmgr(&p->forklock, LK_RELEASE);
   if (drop) kfree(drop, M_SUBPROC);
   return 0;
 }
@@ -337,7 +340,7 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
   if (pid < 0) return -EINVAL;
   if (pid != 0 && pid != me->pid) {
     SpinGuard g(g_proctree_lock);
-    p = pfind_locked(pid);
+    p = proc_by_id_locked(pid);
     if (!p || p->stat != ProcStat::kActive) return -ESRCH;
     proc_hold(&p->core);  // its limits stay while we work on them
   }
@@ -348,8 +351,11 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
   return r;
 }
 
-// tine_proc(op, arg): process-layer counters and checks for the tests.
+// tine_proc(op, arg): process-layer counters and checks for the tests. The
+// counters are anyone's to read; what acts on the whole system or prints on
+// the console needs root, and fault injection exists only in the debug kernel.
 int64_t sys_tine_proc(const SyscallArgs& a) {
+  if (a.a[0] >= 2 && !proc_is_root(curproc())) return -EPERM;
   switch (a.a[0]) {
     case 1: {  // fork statistics into arg
       ForkStats s = fork_stats();
@@ -365,12 +371,17 @@ int64_t sys_tine_proc(const SyscallArgs& a) {
     }
     case 2: return proc_check_invariants(a.a[1] != 0);
     case 3: proc_print_all(); return 0;
+#ifdef TINE_DEBUG
     case 4: {  // fault injection: the n-th allocation of any type from now fails
       if (a.a[1] == 0) kmalloc_fail_any_clear();
       else kmalloc_fail_any_nth(a.a[1]);
       return 0;
     }
     case 5: return kmalloc_fail_any_pending() ? 1 : 0;
+#else
+    case 4:
+    case 5: return -ENOSYS;
+#endif
     default: return -EINVAL;
   }
 }

@@ -345,6 +345,8 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1,
   int tid = lwp_tid_alloc_locked(&p2->p_tids, lwp);
   /*@ assert tid == 0; */
   (void)tid;
+  /* Only now, with its TID set complete, may signals and wait4 find it. */
+  fork_publish(fa);
   return VC_OK;
 }
 
@@ -663,7 +665,7 @@ static int fork_build_child(const struct fork_args* fa, struct proc_core* p1,
 }
 
 /* Steps 1 and 2: a process slot (non-root users may not take the last ones)
- * and a slot in the real uid's count, against `limit` (0 = none). */
+ * and a slot in the real uid's count, against `limit` (VC_RLIM_INFINITY = none). */
 /*@ requires PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
     requires \base_addr(pc) != \base_addr(uip);
     assigns pc->nprocs, uip->ui_proccnt;
@@ -706,7 +708,7 @@ static int fork_take_slots(struct proccount* pc, struct uidinfo* uip, vc_uid_t u
  */
 static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
   /* Lowering a count cannot be refused (chgproccnt's "lower" behavior). */
-  (void)chgproccnt(uip, -1, 0);
+  (void)chgproccnt(uip, -1, VC_RLIM_INFINITY);
   nprocs_release(pc);
 }
 
@@ -893,7 +895,7 @@ static int fork1_core(const struct fork_args* fa, struct proccount* pc, struct p
   }
 
   /* 1-2. The slots: nprocs, then the real uid's count (no limit for root). */
-  unsigned long long limit = 0;
+  unsigned long long limit = VC_RLIM_INFINITY;
   if (cr->cr_ruid != 0) limit = lim->pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
   error = fork_take_slots(pc, uip, cr->cr_ruid, limit);
   if (error != VC_OK) goto done;
@@ -954,14 +956,19 @@ int rfork_unshare(struct fork_args* fa) {
 }
 
 void proc_fd_replace(struct proc_core* p, struct filedesc* nfd) {
+  proc_core_lock(p);
   struct filedesc* old = p->p_fd;
   p->p_fd = nfd;
+  proc_core_unlock(p);
   if (fddrop(old)) filedesc_destroy(old);
 }
 
 void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm) {
+  proc_core_lock(p);
   struct vmspace* old = p->p_vmspace;
   p->p_vmspace = nvm;
+  proc_core_unlock(p);
   vmspace_activate(p);
+  vmspace_user_leave(old);
   if (vmspace_drop(old)) vmspace_destroy(old);
 }

@@ -100,6 +100,14 @@ struct vmspace* fork_vmspace_copy(const struct fork_args* fa);
  */
 struct tidnode* fork_lwp_alloc(const struct fork_args* fa);
 
+/* The child, complete with its first LWP in its TID set, becomes visible:
+ * in the process tree, its group and its parent's children, where signals
+ * and wait4 find it (still SIDL: not runnable until start_forked_proc). */
+/*@ requires \valid_read(fa);
+    assigns \nothing;
+ */
+void fork_publish(const struct fork_args* fa);
+
 /* Undo a step above: free an object made for a fork that failed. Its only
  * reference is the one it was created with. */
 /*@ requires \valid(ps);
@@ -132,6 +140,27 @@ void filedesc_destroy(struct filedesc* fdp);
     assigns \nothing;
  */
 void vmspace_destroy(struct vmspace* vm);
+
+/* The process stops using vm's memory (rfork without RFPROC gave it another
+ * space): the last process to stop gives the memory back. The counted
+ * reference is a separate matter (vmspace_drop). */
+/*@ requires \valid(vm);
+    assigns \nothing;
+ */
+void vmspace_user_leave(struct vmspace* vm);
+
+/* Take and release the lock that guards p's counted pointers (Proc::spin), so
+ * a reader holding it (the invariant checker) never follows a pointer whose
+ * object is being given back. */
+/*@ requires \valid_read(p);
+    assigns \nothing;
+ */
+void proc_core_lock(const struct proc_core* p);
+
+/*@ requires \valid_read(p);
+    assigns \nothing;
+ */
+void proc_core_unlock(const struct proc_core* p);
 
 /* Switch the running CPU to p's (new) address space. */
 /*@ requires \valid_read(p);

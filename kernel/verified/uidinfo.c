@@ -11,7 +11,7 @@ int chgproccnt(struct uidinfo* uip, int diff, unsigned long long max) {
   do {
     if (diff > 0) {
       if (cur > VC_INT_MAX - diff) return 0;
-      if (max != 0 && (unsigned long long)(cur + diff) > max) return 0;
+      if ((unsigned long long)(cur + diff) > max) return 0;
     }
     /*@ assert 0 <= cur + diff; */
   } while (!vc_atomic_cas_int(&uip->ui_proccnt, &cur, cur + diff));

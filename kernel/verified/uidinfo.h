@@ -13,8 +13,9 @@ extern "C" {
 #endif
 
 /* Change the number of processes charged to uip by diff. A rise is refused
- * (returns 0, nothing changed) if it would exceed max, where max == 0 means no
- * limit, or overflow the count; otherwise the count changes and 1 is returned.
+ * (returns 0, nothing changed) if it would exceed max (VC_RLIM_INFINITY: no
+ * limit; 0: no rise at all), or overflow the count; otherwise the count
+ * changes and 1 is returned.
  * Like nprocs, the count only moves by compare-and-swap from a checked value,
  * so a limit is never exceeded even transiently. */
 /*@ requires UIDINFO_OK(uip);

@@ -50,6 +50,7 @@ extern "C" {
 /* Linux's rlimit numbering (prlimit64), of which fork reads one. */
 #define VC_RLIMIT_NPROC 6
 #define VC_RLIM_NLIMITS 16
+#define VC_RLIM_INFINITY 0xffffffffffffffffull /* no limit (Linux's RLIM_INFINITY); not ~0ull, which ACSL reads as -1 */
 
 typedef unsigned int vc_uid_t;
 

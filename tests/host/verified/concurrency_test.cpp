@@ -110,11 +110,11 @@ TEST(VerifiedConcurrency, ChgproccntNeverExceedsTheLimit) {
             }
           }
         } else if (held > 0) {
-          chgproccnt(&ui, -1, 0);
+          chgproccnt(&ui, -1, VC_RLIM_INFINITY);
           --held;
         }
       }
-      while (held-- > 0) chgproccnt(&ui, -1, 0);
+      while (held-- > 0) chgproccnt(&ui, -1, VC_RLIM_INFINITY);
     });
   }
   for (auto& th : threads) th.join();

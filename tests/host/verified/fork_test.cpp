@@ -135,6 +135,7 @@ TEST(VerifiedFork1, SucceedsForEveryFlagCombination) {
     EXPECT_EQ(w.calls(vctest::kLwpAlloc), 1);
     EXPECT_EQ(w.pgrp_lock_calls, (flags & VC_RFPGLOCK) ? 1 : 0);
     EXPECT_EQ(w.pgrp_locked, 0);
+    EXPECT_EQ(w.publishes, 1);  // once, with the TID set complete (fork_world checks)
     EXPECT_EQ(w.check_message(), "");
   }
 }
@@ -157,6 +158,7 @@ TEST(VerifiedFork1, EveryFailingStepGivesEverythingBack) {
       EXPECT_EQ(counts_of(w, p), before);
       EXPECT_EQ(w.live_objects(), objects) << "a new object was not discarded";
       EXPECT_EQ(w.pgrp_locked, 0);
+      EXPECT_EQ(w.publishes, 1);  // only the first, successful run's child was published
       EXPECT_EQ(w.procs.size(), 1u);
       EXPECT_EQ(w.check_message(), "");
     }
@@ -225,7 +227,7 @@ TEST(VerifiedFork1, RestartTakesPrecedenceOverAFullTable) {
 
 TEST(VerifiedFork1, ParentWithoutArgs) {
   World w;
-  proc_core* p = w.spawn(1000, 0, /*with_args=*/false);
+  proc_core* p = w.spawn(1000, VC_RLIM_INFINITY, /*with_args=*/false);
   proc_core* c = nullptr;
   ASSERT_EQ(w.fork(p, VC_RFPROC | VC_RFFDG, &c), VC_OK);
   EXPECT_EQ(c->p_args, nullptr);
@@ -287,6 +289,8 @@ TEST(VerifiedRforkUnshare, WithoutRfmemASharedAddressSpaceIsCopied) {
   EXPECT_EQ(w.unshare(p, 0), VC_OK);
   EXPECT_NE(p->p_vmspace, own);
   EXPECT_EQ(w.activations, 1);
+  EXPECT_EQ(w.user_leaves, 1);  // the shared space has one user fewer
+  EXPECT_EQ(w.core_locked, 0);
   EXPECT_EQ(own->vm_ref.rc_count, 1);
   EXPECT_EQ(w.check_message(), "");
 }

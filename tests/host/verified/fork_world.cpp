@@ -112,7 +112,7 @@ pargs* World::new_pargs() {
 proc_core* World::spawn(vc_uid_t uid, unsigned long long nproc_limit, bool with_args) {
   ucred* cr = new_ucred(uid);
   EXPECT_EQ(nprocs_reserve(&pc, 0), VC_OK) << "spawn: process table full";
-  EXPECT_EQ(chgproccnt(cr->cr_ruidinfo, 1, 0), 1);
+  EXPECT_EQ(chgproccnt(cr->cr_ruidinfo, 1, VC_RLIM_INFINITY), 1);
   proc_core* p = make<proc_core>();
   p->p_ucred = cr;
   p->p_uidinfo = uihold(cr->cr_ruidinfo);
@@ -213,7 +213,7 @@ void World::exit(proc_core* p) {
   EXPECT_EQ(p->p_tids.p_nthreads, 0);
   EXPECT_EQ(p->p_lock.rc_count, 0) << "exit with a PHOLD outstanding";
   // The slots, then every reference.
-  EXPECT_EQ(chgproccnt(p->p_uidinfo, -1, 0), 1);
+  EXPECT_EQ(chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY), 1);
   nprocs_release(&pc);
   put_ucred(p->p_ucred);
   put_uidinfo(p->p_uidinfo);
@@ -377,6 +377,30 @@ void vmspace_destroy(struct vmspace* vm) {
 void vmspace_activate(const struct proc_core* p) {
   EXPECT_NE(p, nullptr);
   ++World::current()->activations;
+}
+
+// Publishing a child whose TID set is not complete would let a signal walk it
+// while fork1 still writes it.
+void fork_publish(const struct fork_args* fa) {
+  World* w = World::current();
+  EXPECT_NE(tidset_lookup(&fa->fa_p2->p_tids.p_lwps, 0), nullptr);
+  EXPECT_EQ(fa->fa_p2->p_tids.p_nthreads, 1);
+  ++w->publishes;
+}
+
+void vmspace_user_leave(struct vmspace* vm) {
+  EXPECT_GT(vm->vm_ref.rc_count, 0);
+  ++World::current()->user_leaves;
+}
+
+void proc_core_lock(const struct proc_core* p) {
+  EXPECT_NE(p, nullptr);
+  EXPECT_EQ(World::current()->core_locked++, 0);
+}
+
+void proc_core_unlock(const struct proc_core* p) {
+  EXPECT_NE(p, nullptr);
+  EXPECT_EQ(--World::current()->core_locked, 0);
 }
 
 }  // extern "C"

@@ -54,7 +54,8 @@ class World {
   pargs* new_pargs();
 
   // Process 1 of a user: fresh objects, one LWP, slot counted.
-  proc_core* spawn(vc_uid_t uid, unsigned long long nproc_limit = 0, bool with_args = true);
+  proc_core* spawn(vc_uid_t uid, unsigned long long nproc_limit = VC_RLIM_INFINITY,
+                   bool with_args = true);
 
   // fork1 as the process subsystem will call it: blank child storage, the
   // parent's leader record if the descriptor table will be shared, then
@@ -83,6 +84,9 @@ class World {
   int pgrp_locked = 0;       // fork_pgrp_lock minus fork_pgrp_unlock
   int pgrp_lock_calls = 0;
   int activations = 0;       // vmspace_activate calls
+  int publishes = 0;         // fork_publish calls, each with the child's TID 0 in place
+  int user_leaves = 0;       // vmspace_user_leave calls
+  int core_locked = 0;       // proc_core_lock minus proc_core_unlock
   int discards = 0;          // fork_*_discard calls
   int destroys = 0;          // filedesc_destroy / vmspace_destroy calls
 

@@ -28,10 +28,21 @@ TEST(VerifiedChgproccnt, RaiseWithinTheLimit) {
   EXPECT_EQ(ui.ui_proccnt, 5);
 }
 
-TEST(VerifiedChgproccnt, RaiseWithZeroMeansNoLimit) {
+TEST(VerifiedChgproccnt, RaiseWithInfinityHasNoLimit) {
   uidinfo ui = make(1000000);
-  EXPECT_EQ(chgproccnt(&ui, 1, 0), 1);  // what fork passes for root
+  EXPECT_EQ(chgproccnt(&ui, 1, VC_RLIM_INFINITY), 1);  // what fork passes for root
   EXPECT_EQ(ui.ui_proccnt, 1000001);
+}
+
+// RLIMIT_NPROC 0 admits no new process (Linux; BSD after its clamp), not "no limit".
+TEST(VerifiedChgproccnt, ZeroLimitRefusesEveryRaise) {
+  uidinfo ui = make(0);
+  EXPECT_EQ(chgproccnt(&ui, 1, 0), 0);
+  EXPECT_EQ(ui.ui_proccnt, 0);
+  ui = make(3);
+  EXPECT_EQ(chgproccnt(&ui, 1, 0), 0);
+  EXPECT_EQ(chgproccnt(&ui, -1, 0), 1);  // lowering is always allowed
+  EXPECT_EQ(ui.ui_proccnt, 2);
 }
 
 TEST(VerifiedChgproccnt, OverTheLimitIsRefused) {
@@ -44,7 +55,7 @@ TEST(VerifiedChgproccnt, OverTheLimitIsRefused) {
 
 TEST(VerifiedChgproccnt, OverflowIsRefusedEvenWithoutALimit) {
   uidinfo ui = make(VC_INT_MAX);
-  EXPECT_EQ(chgproccnt(&ui, 1, 0), 0);
+  EXPECT_EQ(chgproccnt(&ui, 1, VC_RLIM_INFINITY), 0);
   EXPECT_EQ(ui.ui_proccnt, VC_INT_MAX);
 }
 

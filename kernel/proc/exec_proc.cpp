@@ -1,0 +1,149 @@
+// The process side of execve (kernel/exec/sys_execve.cpp loads the program):
+// the process first becomes single-threaded, then takes the new address space
+// and signal actions of its own, reset for the new program.
+//
+// Single-threading is BSD's (thread_single) and Linux's (de_thread): the
+// execing LWP marks the process P_INEXEC, tells every other LWP to exit and
+// waits until they have left its TID set. No LWP can be added meanwhile
+// (lwp_create refuses under P_INEXEC), and an exit1 or another exec that gets
+// there first wins: the loser is told to exit itself and gives up.
+#include <new>
+
+#include "kernel/lib/string.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sync/sleepq.h"
+#include "kernel/verified/fork.h"
+#include "kernel/verified/objects.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/vm/vmspace.h"
+
+void wake_vfork_parent(Proc* p);
+void lwp_reap_zombies(Proc* p);
+
+namespace {
+
+const char* base_name(const char* path) {
+  const char* b = path;
+  for (const char* p = path; *p; ++p)
+    if (*p == '/' && p[1]) b = p + 1;
+  return b;
+}
+
+// The new program's signal actions (Linux's flush_signal_handlers, BSD's
+// execsigs): caught signals go back to SIG_DFL with no flags, mask or
+// restorer; ignored ones stay ignored. p->spin held.
+void reset_caught_handlers_locked(Sigacts* ps) {
+  for (int sig = 1; sig <= kNsig; ++sig) {
+    if (__atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED) <= 1) continue;
+    __atomic_store_n(&ps->flags[sig], uint64_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&ps->restorer[sig], uint64_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&ps->mask[sig], uint64_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&ps->handler[sig], uint64_t{0}, __ATOMIC_RELAXED);
+  }
+}
+
+}  // namespace
+
+int proc_exec_prepare(ExecReplace* r) {
+  r->vmref = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
+  r->sigacts = static_cast<Sigacts*>(kmalloc(sizeof(Sigacts), M_SIGACTS, M_WAITOK | M_ZERO));
+  if (r->vmref && r->sigacts) return 0;
+  proc_exec_abandon(r);
+  return -ENOMEM;
+}
+
+void proc_exec_abandon(ExecReplace* r) {
+  if (r->vmref) kfree(r->vmref, M_VMSPACE);
+  if (r->sigacts) kfree(r->sigacts, M_SIGACTS);
+  r->vmref = nullptr;
+  r->sigacts = nullptr;
+}
+
+bool proc_exec_single_thread() {
+  Lwp* lp = curlwp();
+  Proc* p = lp->proc;
+  SpinGuard g(p->spin);
+  if ((p->flags & (P_WEXIT | P_INEXEC)) || (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT))
+    return false;  // this LWP has been told to exit
+  p->flags |= P_INEXEC;
+  if (p->nthreads() == 1) return true;
+  proc_end_other_lwps_locked(p, lp);
+  // Their sleeps are interruptible, so they leave promptly; each wakes this
+  // channel as it goes, and so does an exit1 that tells this LWP to go too.
+  while (p->nthreads() > 1) {
+    if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) {
+      p->flags &= ~P_INEXEC;
+      return false;
+    }
+    ssleep(&p->core.p_tids, p->spin, 0, "exec", 0);
+  }
+  return true;
+}
+
+void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
+  Lwp* lp = curlwp();
+  Proc* p = lp->proc;
+  // The other LWPs have left the TID set; their threads are gone once joined,
+  // and with them any use of the old space.
+  lwp_reap_zombies(p);
+  // The LWP that execs takes the pid as its thread id (Linux).
+  if (lp->gtid != p->pid) {
+    SpinGuard g(g_proctree_lock);
+    tidhash_remove_locked(lp);
+    if (lp->owns_id) id_unuse_locked(lp->gtid);
+    lp->gtid = p->pid;
+    lp->owns_id = false;
+    tidhash_insert_locked(lp);
+  }
+
+  // The address space. Only a fork of this process could add a holder, and
+  // it has one LWP now: a count of 1 stays 1.
+  VmRef* vr = p->vmref();
+  if (refcount_read(&vr->c.vm_ref) == 1) {
+    Vmspace* old = vr->vm;
+    vr->vm = vm;
+    vmspace_activate(vm);
+    vmspace_release(old);
+    kfree(r->vmref, M_VMSPACE);
+  } else {
+    // Shared (a vfork child, RFMEM): leave it for a space of its own.
+    VmRef* nvr = r->vmref;
+    refcount_init(&nvr->c.vm_ref, 1);
+    nvr->vm = vm;
+    nvr->users = 1;
+    proc_vmspace_replace(&p->core, &nvr->c);
+  }
+  r->vmref = nullptr;
+
+  // Signal actions shared with other processes (RFSIGSHARE) are theirs too:
+  // this process takes a copy before resetting the handlers.
+  Sigacts* ps = p->sigacts();
+  Sigacts* drop = nullptr;
+  {
+    SpinGuard g(p->spin);
+    if (refcount_read(&ps->c.ps_ref) > 1) {
+      Sigacts* mine = r->sigacts;
+      refcount_init(&mine->c.ps_ref, 1);
+      tine_memcpy(mine->handler, ps->handler, sizeof(Sigacts) - offsetof(Sigacts, handler));
+      p->core.p_sigacts = &mine->c;
+      if (sigacts_drop(&ps->c)) drop = ps;  // the others let go meanwhile
+      ps = mine;
+      r->sigacts = nullptr;
+    }
+    reset_caught_handlers_locked(ps);
+  }
+  if (drop) kfree(drop, M_SIGACTS);
+  if (r->sigacts) kfree(r->sigacts, M_SIGACTS);
+  r->sigacts = nullptr;
+
+  {
+    SpinGuard g(g_proctree_lock);
+    tine_strlcpy(p->copy.comm, base_name(name), sizeof p->copy.comm);
+    SpinGuard g2(p->spin);
+    p->flags &= ~(P_SUGID | P_INEXEC);
+  }
+  __atomic_and_fetch(&lp->flags, ~LWP_ALTSTACK, __ATOMIC_RELEASE);
+  wake_vfork_parent(p);  // exec ends vfork's wait
+}

@@ -1,0 +1,97 @@
+// The shared id space and the pid / thread-id hashes (pidtab.h).
+#include "kernel/proc/pidtab.h"
+
+#include "kernel/panic.h"
+#include "kernel/proc/proc.h"
+
+namespace {
+
+constexpr unsigned kHashSize = 256;  // a power of two
+
+uint8_t g_uses[kPidMax + 1];  // users of each id: a process, an LWP, a group, a session
+int g_lastid;
+Proc* g_pidhash[kHashSize];
+Lwp* g_tidhash[kHashSize];
+
+unsigned bucket(int id) { return static_cast<unsigned>(id) & (kHashSize - 1); }
+
+bool in_range(int id) { return id > 0 && id <= kPidMax; }
+
+}  // namespace
+
+void id_use_locked(int id) {
+  g_proctree_lock.assert_held();
+  KASSERT(in_range(id) && g_uses[id] < 255);
+  ++g_uses[id];
+}
+
+void id_unuse_locked(int id) {
+  g_proctree_lock.assert_held();
+  KASSERT(in_range(id) && g_uses[id] > 0);
+  --g_uses[id];
+}
+
+int id_alloc_locked() {
+  g_proctree_lock.assert_held();
+  for (int tries = 0; tries < kPidMax; ++tries) {
+    if (++g_lastid > kPidMax) g_lastid = 2;  // 1 is init's, once
+    if (g_uses[g_lastid] == 0) return g_lastid;
+  }
+  return -1;
+}
+
+void pidhash_insert_locked(Proc* p) {
+  g_proctree_lock.assert_held();
+  Proc*& head = g_pidhash[bucket(p->pid)];
+  p->hash_next = head;
+  head = p;
+}
+
+void pidhash_remove_locked(Proc* p) {
+  g_proctree_lock.assert_held();
+  for (Proc** pp = &g_pidhash[bucket(p->pid)]; *pp; pp = &(*pp)->hash_next)
+    if (*pp == p) {
+      *pp = p->hash_next;
+      return;
+    }
+  panic("pidhash: pid %d not there", p->pid);
+}
+
+Proc* pfind_locked(int pid) {
+  g_proctree_lock.assert_held();
+  if (!in_range(pid)) return nullptr;
+  for (Proc* p = g_pidhash[bucket(pid)]; p; p = p->hash_next)
+    if (p->pid == pid) return p;
+  return nullptr;
+}
+
+void tidhash_insert_locked(Lwp* lp) {
+  g_proctree_lock.assert_held();
+  Lwp*& head = g_tidhash[bucket(lp->gtid)];
+  lp->hash_next = head;
+  head = lp;
+}
+
+void tidhash_remove_locked(Lwp* lp) {
+  g_proctree_lock.assert_held();
+  for (Lwp** pp = &g_tidhash[bucket(lp->gtid)]; *pp; pp = &(*pp)->hash_next)
+    if (*pp == lp) {
+      *pp = lp->hash_next;
+      return;
+    }
+  panic("tidhash: thread id %d not there", lp->gtid);
+}
+
+Lwp* tidfind_locked(int tid) {
+  g_proctree_lock.assert_held();
+  if (!in_range(tid)) return nullptr;
+  for (Lwp* lp = g_tidhash[bucket(tid)]; lp; lp = lp->hash_next)
+    if (lp->gtid == tid) return lp;
+  return nullptr;
+}
+
+Proc* proc_by_id_locked(int id) {
+  if (Proc* p = pfind_locked(id)) return p;
+  Lwp* lp = tidfind_locked(id);
+  return lp ? lp->proc : nullptr;
+}
