@@ -1,0 +1,832 @@
+/* The trust suite: what an unprivileged or hostile program must not be able to
+ * do to the process layer, each from a symptom seen on an earlier kernel:
+ * credentials read while another LWP replaces them, a process group changed
+ * while its members are reaped, exec while other LWPs run, LWP and process
+ * exhaustion by one user, the debugging calls, sleeps that SIGKILL could not
+ * end, signal actions shared across exec, RLIMIT_NPROC 0, a bss-only program,
+ * limits replaced while the process forks, system-wide thread ids.
+ * Run as init (init=trusttest); exits with the number of failed checks.
+ * "trusttest exit N" exits with N; "trusttest exit-later MS N" sleeps first. */
+#include "utest.h"
+
+enum {
+  SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setuid = 146, SYS_setpgid = 154,
+  SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174, SYS_prlimit64 = 261,
+  SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_tine_proc = 2002,
+};
+enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFSIGSHARE = 1 << 14 };
+enum { SIGUSR1 = 10, SIGUSR2 = 12, WNOHANG = 1, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7 };
+#define RLIM_INFINITY (~0ull)
+
+struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
+struct rlim { uint64_t cur, max; };
+
+static long tproc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
+static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
+static long setuid_(long uid) { return syscall1(SYS_setuid, uid); }
+static long prlimit_(int pid, int res, const struct rlim* nl, struct rlim* ol) {
+  return syscall4(SYS_prlimit64, pid, res, (long)nl, (long)ol);
+}
+static void invariants(void) { UT_EQ("invariants", tproc(2, 0), 0); }
+static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
+
+/* The svc inline, so a vfork child and its parent share no call frame. */
+static inline __attribute__((always_inline)) long svc0(long nr) {
+  register long x8 __asm__("x8") = nr;
+  register long x0 __asm__("x0");
+  __asm__ volatile("svc #0" : "=r"(x0) : "r"(x8) : "memory", "x1", "x2", "x3", "x4", "x5");
+  return x0;
+}
+
+/* rfork with a new stack for the child: the child calls fn(arg) on `stack`
+ * and ends with its result. */
+long trust_rfork_thread(long flags, void* stack, int (*fn)(void*), void* arg);
+__asm__(".global trust_rfork_thread\n"
+        "trust_rfork_thread:\n"
+        "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
+        "  mov x8, #1251\n  svc #0\n"
+        "  cbnz x0, 1f\n"
+        "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
+        "  mov x8, #94\n  svc #0\n"
+        "1: ret\n");
+
+/* A shared page for the test and its children (inherited by fork). */
+static volatile uint64_t* shared_page(void) {
+  volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  memset((void*)sh, 0, 4096);
+  return sh;
+}
+
+/* An LWP running fn(arg) on a stack of `size` bytes carved from an mmap. */
+static long lwp_start(void (*fn)(void*), void* arg, size_t size) {
+  char* stack = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (MAP_FAILED_P(stack)) return (long)stack;
+  struct lwp_params lp = {(void*)fn, arg, stack + size, 0, 0};
+  return syscall1(SYS_lwp_create, (long)&lp);
+}
+
+/* Waits up to ms for pid; returns 1 with *st set once it has ended. */
+static int wait_within(int pid, int ms, int* st) {
+  for (int i = 0; i < ms / 5 + 1; ++i) {
+    int r = waitpid(pid, st, WNOHANG);
+    if (r == pid) return 1;
+    if (r < 0) return 0;
+    sleep_ms(5);
+  }
+  return 0;
+}
+
+/* Kills pid (SIGKILL) and reaps it, however long it takes. */
+static void kill_and_reap(int pid) {
+  int st;
+  kill_(pid, SIGKILL);
+  waitpid(pid, &st, 0);
+}
+
+/* A process SIGKILL did not end: left to init, so the next test can run. */
+static void abandon(int pid) {
+  kill_(pid, SIGKILL);
+  printf("UTEST-INFO pid %d did not end after SIGKILL\n", pid);
+}
+
+static void sleep_forever(void) {
+  for (;;) {
+    struct timespec t = {1000000, 0};
+    nanosleep(&t, 0);
+  }
+}
+
+static void sleep_forever_lwp(void* arg) { sleep_forever(); }
+
+/* ---- credentials: kill's permission check while another LWP replaces them ---- */
+
+static void setuid_loop(void* arg) {
+  volatile uint64_t* sh = arg;
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) setuid_(1000);
+  __atomic_store_n(&sh[1], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_cred_race(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (setuid_(1000) != 0) _exit(90);
+    if (lwp_start(setuid_loop, (void*)sh, 16384) != 0) _exit(91);
+    uint64_t end = now_ns() + 3000000000ull;
+    uint64_t kills = 0, allowed = 0;
+    while (now_ns() < end) {
+      for (int i = 0; i < 64; ++i) {
+        long r = kill_(1, 0);  /* init: root's */
+        ++kills;
+        if (r != -EPERM) ++allowed;
+      }
+    }
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sched_yield();
+    sh[2] = kills;
+    sh[3] = allowed;
+    _exit(0);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  UT_CHECK("child_ran", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  ut_check("kill_always_eperm", sh[2] > 1000 && sh[3] == 0, "%lu of %lu kills allowed",
+           (unsigned long)sh[3], (unsigned long)sh[2]);
+  printf("UTEST-INFO cred_race: %lu kills while setuid replaced the credentials\n",
+         (unsigned long)sh[2]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- setpgid on children that are being reaped ---- */
+
+static void setpgid_loop(void* arg) {
+  volatile uint64_t* sh = arg;
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) {
+    int c = (int)__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE);
+    if (c > 0) syscall2(SYS_setpgid, c, c);
+    __atomic_add_fetch(&sh[2], 1, __ATOMIC_RELAXED);
+  }
+  __atomic_store_n(&sh[3], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_setpgid_reap(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (lwp_start(setpgid_loop, (void*)sh, 16384) != 0) _exit(91);
+    uint64_t end = now_ns() + 3000000000ull;
+    int bad = 0, forks = 0;
+    while (now_ns() < end) {
+      int c = fork();
+      if (c == 0) _exit(3);
+      if (c < 0) continue;
+      ++forks;
+      __atomic_store_n(&sh[1], (uint64_t)c, __ATOMIC_RELEASE);
+      int st = -1;
+      if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 3) ++bad;
+    }
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&sh[3], __ATOMIC_ACQUIRE)) sched_yield();
+    sh[4] = (uint64_t)forks;
+    _exit(bad ? 1 : 0);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("every_child_reaped", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  printf("UTEST-INFO setpgid_reap: %lu forks, %lu setpgid calls\n", (unsigned long)sh[4],
+         (unsigned long)sh[2]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- exec while other LWPs fault pages in and change the map ---- */
+
+static void fault_loop(void* arg) {
+  for (;;) {
+    volatile char* p = mmap(0, 64 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (MAP_FAILED_P(p)) continue;
+    for (int i = 0; i < 64; ++i) p[i * 4096] = (char)i;
+    munmap((void*)p, 64 * 4096);
+  }
+}
+
+static void map_loop(void* arg) {
+  uint64_t s = 88172645463325252ull;
+  for (;;) {
+    s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+    size_t len = (1 + s % 16) * 4096;
+    void* p = mmap(0, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (!MAP_FAILED_P(p)) munmap(p, len);
+  }
+}
+
+static void t_exec_threads(void) {
+  int good = 0, rounds = 12;
+  for (int r = 0; r < rounds; ++r) {
+    int pid = fork();
+    if (pid == 0) {
+      if (lwp_start(fault_loop, 0, 16384) != 0 || lwp_start(map_loop, 0, 16384) != 0) _exit(91);
+      sleep_ms(5);
+      char* argv[] = {"trusttest", "exit-later", "30", "7", 0};
+      execve("/bin/trusttest", argv, environ);
+      _exit(92);
+    }
+    int st = -1;
+    if (!wait_within(pid, 10000, &st)) {
+      abandon(pid);
+      printf("UTEST-INFO exec_threads: round %d did not end\n", r);
+      continue;
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 7) ++good;
+    else printf("UTEST-INFO exec_threads: round %d: status 0x%x\n", r, st);
+  }
+  ut_check("new_image_alone", good == rounds, "%d of %d execs ended as the new program", good,
+           rounds);
+  invariants();
+}
+
+/* ---- one user's LWPs and processes leave room for others ---- */
+
+static void t_lwp_exhaust(void) {
+  volatile uint64_t* sh = shared_page();
+  int hog = fork();
+  if (hog == 0) {
+    setuid_(1000);
+    char* stacks = mmap(0, 4096 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    long err = 0;
+    uint64_t n = 0;
+    for (; n < 4096; ++n) {
+      struct lwp_params lp = {(void*)sleep_forever_lwp, 0, stacks + (n + 1) * 4096, 0, 0};
+      err = syscall1(SYS_lwp_create, (long)&lp);
+      if (err != 0) break;
+    }
+    sh[0] = n;
+    sh[1] = (uint64_t)-err;
+    __atomic_store_n(&sh[2], 1, __ATOMIC_RELEASE);
+    sleep_forever();
+  }
+  while (!__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  ut_check("refused_with_eagain", sh[1] == EAGAIN && sh[0] < 4096, "%lu LWPs, then error %lu",
+           (unsigned long)sh[0], (unsigned long)sh[1]);
+  printf("UTEST-INFO lwp_exhaust: uid 1000 made %lu LWPs before it was refused\n",
+         (unsigned long)sh[0]);
+  /* Another user, and root, can still fork and make LWPs. */
+  int other = fork();
+  if (other == 0) {
+    setuid_(1001);
+    int c = fork();
+    if (c == 0) _exit(4);
+    int st = -1;
+    int ok = c > 0 && waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 4;
+    ok &= lwp_start(sleep_forever_lwp, 0, 16384) == 0;
+    _exit(ok ? 0 : 1);
+  }
+  int st = -1;
+  waitpid(other, &st, 0);
+  ut_check("other_user_forks", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  int mine = fork();
+  if (mine == 0) _exit(5);
+  ut_check("root_forks", mine > 0 && waitpid(mine, &st, 0) == mine, "fork %d", mine);
+  kill_(hog, SIGKILL);
+  ut_check("hog_killed", wait_within(hog, 10000, &st) && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+           "status 0x%x", st);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* A non-root fork bomb with the default limits: another user can still fork. */
+static void t_user_fork_bomb(void) {
+  volatile uint64_t* sh = shared_page();
+  int bomber = fork();
+  if (bomber == 0) {
+    syscall0(SYS_setsid);
+    setuid_(1000);
+    uint64_t made = 0;
+    for (;;) {
+      int p = fork();
+      if (p == 0) sleep_forever();
+      if (p > 0) ++made;
+      if (p == -EAGAIN) break;
+    }
+    sh[0] = made;
+    __atomic_store_n(&sh[1], 1, __ATOMIC_RELEASE);
+    sleep_forever();
+  }
+  while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  printf("UTEST-INFO user_fork_bomb: uid 1000 made %lu processes before EAGAIN\n",
+         (unsigned long)sh[0]);
+  int other = fork();
+  if (other == 0) {
+    setuid_(1001);
+    int ok = 1;
+    for (int i = 0; i < 8; ++i) {
+      int c = fork();
+      if (c == 0) _exit(0);
+      int st;
+      ok &= c > 0 && waitpid(c, &st, 0) == c;
+    }
+    _exit(ok ? 0 : 1);
+  }
+  int st = -1;
+  waitpid(other, &st, 0);
+  ut_check("other_user_forks", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  kill_(-bomber, SIGKILL);
+  waitpid(bomber, &st, 0);
+  /* The bomb's children went to init: wait until they are reaped. */
+  for (int i = 0; i < 400 && kill_(-bomber, 0) != -ESRCH; ++i) sleep_ms(10);
+  UT_EQ("bomb_gone", kill_(-bomber, 0), -ESRCH);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- one process's region entries are bounded ---- */
+
+static void t_map_count_limit(void) {
+  int pid = fork();
+  if (pid == 0) {
+    setuid_(1000);
+    size_t pages = 20000;
+    char* p = mmap(0, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (MAP_FAILED_P(p)) _exit(90);
+    /* Every other page read-only: each call splits an entry in three. */
+    size_t done = 0;
+    long r = 0;
+    for (size_t i = 1; i < pages; i += 2, ++done)
+      if ((r = mprotect(p + i * 4096, 4096, PROT_READ)) != 0) break;
+    int ok = r == -ENOMEM && done > 1000 && done < 8192;
+    ok &= munmap(p, pages * 4096) == 0;  /* whole entries go without a split */
+    _exit(ok ? 0 : 1);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("enomem_past_the_limit", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+}
+
+/* ---- the debugging calls need root ---- */
+
+static void t_debug_root_only(void) {
+  int pid = fork();
+  if (pid == 0) {
+    setuid_(1000);
+    int bad = 0;
+    bad |= (tproc(4, 1000000) != -EPERM) << 0;  /* fault injection */
+    bad |= (tproc(5, 0) != -EPERM) << 1;
+    bad |= (tproc(3, 0) != -EPERM) << 2;        /* ps on the console */
+    bad |= (tproc(2, 0) != -EPERM) << 3;        /* the invariant checker */
+    bad |= (tine_vmctl(VMCTL_SET_FORK_MODE, 0) != -EPERM) << 4;
+    bad |= (tine_vmctl(VMCTL_DUMP, 0) != -EPERM) << 5;
+    struct tine_kstat k;
+    bad |= (tine_kstat(&k, TINE_KSTAT_SETTLE) != -EPERM) << 6;
+    bad |= (tine_kstat(&k, 0) <= 0) << 7;       /* reading counters is fine */
+    uint64_t s[20];
+    bad |= (tproc(1, (long)s) != 0) << 8;
+    _exit(bad);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("non_root_refused", WIFEXITED(st) && WEXITSTATUS(st) == 0, "mask 0x%x (status 0x%x)",
+           WEXITSTATUS(st), st);
+  tproc(4, 0);  /* in case the refusal did not happen */
+  invariants();
+}
+
+/* ---- SIGKILL ends every sleep a user can cause ---- */
+
+static void t_kill_nanosleep(void) {
+  int pid = fork();
+  if (pid == 0) {
+    struct timespec t = {1000000, 0};
+    nanosleep(&t, 0);
+    _exit(1);
+  }
+  sleep_ms(50);
+  int st = -1;
+  kill_(pid, SIGKILL);
+  int ended = wait_within(pid, 3000, &st);
+  ut_check("nanosleep", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
+           ended, st);
+  if (!ended) abandon(pid);
+}
+
+static void t_kill_console_read(void) {
+  int pid = fork();
+  if (pid == 0) {
+    char c;
+    read(0, &c, 1);
+    _exit(1);
+  }
+  sleep_ms(50);
+  int st = -1;
+  kill_(pid, SIGKILL);
+  int ended = wait_within(pid, 3000, &st);
+  ut_check("console_read", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+           "ended %d status 0x%x", ended, st);
+  if (!ended) abandon(pid);
+}
+
+static void t_kill_vfork_wait(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    long c = svc0(SYS_vfork);
+    if (c == 0) {
+      sh[0] = (uint64_t)getpid();
+      sleep_forever();
+    }
+    _exit(1);
+  }
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  sleep_ms(20);
+  int st = -1;
+  kill_(pid, SIGKILL);
+  int ended = wait_within(pid, 3000, &st);
+  ut_check("vfork_parent", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+           "ended %d status 0x%x", ended, st);
+  if (!ended) abandon(pid);
+  int g = (int)sh[0];
+  kill_(g, SIGKILL);  /* the vfork child, now init's */
+  for (int i = 0; i < 600 && kill_(g, 0) != -ESRCH; ++i) sleep_ms(5);
+  UT_EQ("vfork_child_gone", kill_(g, 0), -ESRCH);
+  munmap((void*)sh, 4096);
+}
+
+static void t_kill_lwp_wait(void) {
+  int pid = fork();
+  if (pid == 0) {
+    if (lwp_start(sleep_forever_lwp, 0, 16384) != 0) _exit(91);
+    sleep_ms(20);
+    _exit(3);  /* exit_group: the sleeping LWP must go */
+  }
+  int st = -1;
+  int ended = wait_within(pid, 3000, &st);
+  ut_check("exit_with_sleeping_lwp", ended && WIFEXITED(st) && WEXITSTATUS(st) == 3,
+           "ended %d status 0x%x", ended, st);
+  if (!ended) abandon(pid);
+}
+
+static void t_kill_wait4(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    int g = fork();
+    if (g == 0) sleep_forever();
+    sh[0] = (uint64_t)g;
+    int st;
+    waitpid(g, &st, 0);
+    _exit(1);
+  }
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  sleep_ms(20);
+  int st = -1;
+  kill_(pid, SIGKILL);
+  int ended = wait_within(pid, 3000, &st);
+  ut_check("wait4", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
+           ended, st);
+  if (!ended) abandon(pid);
+  int g = (int)sh[0];
+  kill_(g, SIGKILL);
+  for (int i = 0; i < 600 && kill_(g, 0) != -ESRCH; ++i) sleep_ms(5);
+  munmap((void*)sh, 4096);
+}
+
+/* nanosleep longer than the clock can count sleeps (it must not wrap to a
+ * short sleep), and SIGKILL still ends it. */
+static void t_nanosleep_huge(void) {
+  int pid = fork();
+  if (pid == 0) {
+    struct timespec t = {0x7fffffffffffffffll, 999999999};
+    nanosleep(&t, 0);
+    _exit(1);
+  }
+  sleep_ms(200);
+  int st = -1;
+  UT_EQ("still_asleep", waitpid(pid, &st, WNOHANG), 0);
+  kill_(pid, SIGKILL);
+  int ended = wait_within(pid, 3000, &st);
+  ut_check("killed", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
+           ended, st);
+  if (!ended) abandon(pid);
+}
+
+/* A caught signal ends nanosleep with -EINTR and the time left (Linux). */
+static void on_usr1(int sig) {}
+static void t_nanosleep_eintr(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    signal_action(SIGUSR1, on_usr1, 0, 0, 0);
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    struct timespec t = {20, 0}, rem = {0, 0};
+    long r = nanosleep(&t, &rem);
+    int ok = r == -EINTR && rem.tv_sec > 10 && rem.tv_sec <= 20;
+    /* Interrupted with a rem the kernel cannot write: -EFAULT. */
+    __atomic_store_n(&sh[0], 2, __ATOMIC_RELEASE);
+    r = nanosleep(&t, (struct timespec*)0xffff000000001000ull);
+    ok &= r == -EFAULT;
+    _exit(ok ? 0 : 1);
+  }
+  for (uint64_t want = 1; want <= 2; ++want) {
+    while (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) != want) sleep_ms(5);
+    sleep_ms(50);
+    kill_(pid, SIGUSR1);
+  }
+  int st = -1;
+  int ended = wait_within(pid, 3000, &st);
+  ut_check("eintr_and_rem", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
+           ended, st);
+  if (!ended) abandon(pid);
+  munmap((void*)sh, 4096);
+}
+
+/* ---- exec gives an RFSIGSHARE child its own signal actions ---- */
+
+static char g_stack[16384] __attribute__((aligned(16)));
+static int exec_exit0(void* arg) {
+  char* argv[] = {"trusttest", "exit", "0", 0};
+  execve("/bin/trusttest", argv, environ);
+  return 99;
+}
+
+static volatile int g_usr1_seen;
+static void count_usr1(int sig) { ++g_usr1_seen; }
+
+static void t_sigshare_exec(void) {
+  int pid = fork();
+  if (pid == 0) {
+    signal_action(SIGUSR1, count_usr1, 0, 0, 0);
+    long c = trust_rfork_thread(RFPROC | RFFDG | RFSIGSHARE, g_stack + sizeof g_stack, exec_exit0, 0);
+    int st = -1;
+    if (c <= 0 || waitpid((int)c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0) _exit(2);
+    kill_(getpid(), SIGUSR1);  /* our handler must still be there */
+    _exit(g_usr1_seen == 1 ? 0 : 3);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("parent_keeps_handler", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  invariants();
+}
+
+/* ---- RLIMIT_NPROC 0 means no process may be added ---- */
+
+static void t_nproc_zero(void) {
+  int pid = fork();
+  if (pid == 0) {
+    struct rlim z = {0, 0};
+    if (prlimit_(0, RLIMIT_NPROC, &z, 0) != 0) _exit(90);
+    setuid_(1000);
+    int c = fork();
+    if (c == 0) _exit(0);
+    if (c > 0) {
+      waitpid(c, 0, 0);
+      _exit(1);
+    }
+    _exit(c == -EAGAIN ? 0 : 2);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("fork_eagain", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  invariants();
+}
+
+/* ---- a program whose only data is zero-initialised ---- */
+
+static void t_bss_only_program(void) {
+  int pid = fork();
+  if (pid == 0) {
+    char* argv[] = {"bssonly", 0};
+    long r = execve("/bin/bssonly", argv, environ);
+    _exit(100 + (int)-r);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("loads_and_runs", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+}
+
+/* ---- limits replaced while the process forks ---- */
+
+static void prlimit_loop(void* arg) {
+  volatile uint64_t* sh = arg;
+  for (uint64_t i = 0; !__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE); ++i) {
+    struct rlim r = {64 + i % 64, RLIM_INFINITY};
+    prlimit_(0, RLIMIT_NOFILE, &r, 0);
+  }
+  __atomic_store_n(&sh[1], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_prlimit_fork(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (lwp_start(prlimit_loop, (void*)sh, 16384) != 0) _exit(91);
+    uint64_t end = now_ns() + 2000000000ull;
+    int bad = 0;
+    while (now_ns() < end) {
+      int c = fork();
+      if (c == 0) _exit(0);
+      int st;
+      if (c < 0 || waitpid(c, &st, 0) != c) ++bad;
+    }
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sched_yield();
+    _exit(bad ? 1 : 0);
+  }
+  /* Meanwhile its parent replaces them from outside. */
+  for (uint64_t i = 0; !__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE); ++i) {
+    struct rlim r = {128 + i % 64, RLIM_INFINITY};
+    if (prlimit_(pid, RLIMIT_NOFILE, &r, 0) != 0) break;
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("forks_clean", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- signals sent to children that fork is still building ---- */
+
+static void usr2_loop(void* arg) {
+  volatile uint64_t* sh = arg;
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) {
+    int last = (int)__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE);
+    for (int k = 1; k <= 3 && last > 0; ++k) kill_(last + k, SIGUSR2);
+  }
+  __atomic_store_n(&sh[1], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+static void ignore_usr2(int sig) {}
+
+static void t_kill_new_child(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    signal_action(SIGUSR2, ignore_usr2, 0, 0, 0);
+    if (lwp_start(usr2_loop, (void*)sh, 16384) != 0) _exit(91);
+    uint64_t end = now_ns() + 2000000000ull;
+    int bad = 0;
+    while (now_ns() < end) {
+      int c = fork();
+      if (c == 0) _exit(0);
+      if (c < 0) continue;
+      __atomic_store_n(&sh[2], (uint64_t)c, __ATOMIC_RELEASE);
+      int st;
+      while (waitpid(c, &st, 0) == -EINTR) {}
+      if (!WIFEXITED(st)) ++bad;
+    }
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sched_yield();
+    _exit(bad ? 1 : 0);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("forks_clean", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- an address space left by rfork without RFPROC goes with its last user ---- */
+
+static int unshare_and_sleep(void* arg) {
+  volatile uint64_t* sh = arg;
+  long r = syscall1(SYS_rfork, 0);  /* no RFMEM: a private copy of the shared space */
+  sh[1] = (uint64_t)r;
+  __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+  sleep_forever();
+  return 0;
+}
+
+static void t_unshare_vmspace(void) {
+  volatile uint64_t* sh = shared_page();
+  struct tine_kstat k0, k1;
+  tine_kstat(&k0, 0);
+  int c = -1;
+  int p = fork();
+  if (p == 0) {
+    long r = trust_rfork_thread(RFPROC | RFMEM, g_stack + sizeof g_stack, unshare_and_sleep,
+                                (void*)sh);
+    while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sched_yield();
+    sh[2] = (uint64_t)r;
+    _exit(0);  /* the old space's last user */
+  }
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  UT_EQ("unshare_ok", (long)sh[1], 0);
+  /* p is a zombie (not reaped yet), its child c sleeps in a space of its own. */
+  for (int i = 0; i < 200 && !sh[2]; ++i) sleep_ms(5);
+  c = (int)sh[2];
+  int zombie = 0;
+  for (int i = 0; i < 200 && !zombie; ++i) {
+    tine_kstat(&k1, 0);
+    zombie = k1.vmspaces == k0.vmspaces + 1;
+    if (!zombie) sleep_ms(5);
+  }
+  ut_check("old_space_released_at_exit", zombie, "vmspaces %lu, %lu before (+1 expected)",
+           (unsigned long)k1.vmspaces, (unsigned long)k0.vmspaces);
+  int st;
+  waitpid(p, &st, 0);
+  kill_(c, SIGKILL);
+  for (int i = 0; i < 600 && kill_(c, 0) != -ESRCH; ++i) sleep_ms(5);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- gettid: one number space for every thread of the system ---- */
+
+static void record_tid(void* arg) {
+  volatile uint64_t* slot = arg;
+  __atomic_store_n(slot, (uint64_t)gettid(), __ATOMIC_RELEASE);
+  sleep_forever();
+}
+
+static void t_gettid_system_wide(void) {
+  volatile uint64_t* sh = shared_page();
+  int kids[2];
+  for (int k = 0; k < 2; ++k) {
+    kids[k] = fork();
+    if (kids[k] == 0) {
+      sh[8 * k] = (uint64_t)gettid();
+      for (int i = 1; i < 4; ++i) lwp_start(record_tid, (void*)&sh[8 * k + i], 16384);
+      sleep_forever();
+    }
+  }
+  int all = 0;
+  for (int t = 0; t < 400 && !all; ++t) {
+    all = 1;
+    for (int k = 0; k < 2; ++k)
+      for (int i = 0; i < 4; ++i) all &= __atomic_load_n(&sh[8 * k + i], __ATOMIC_ACQUIRE) != 0;
+    if (!all) sleep_ms(5);
+  }
+  UT_CHECK("all_recorded", all);
+  UT_CHECK("first_is_pid", (int)sh[0] == kids[0] && (int)sh[8] == kids[1]);
+  int distinct = 1, signalable = 1;
+  for (int a = 0; a < 8; ++a) {
+    uint64_t ta = sh[8 * (a / 4) + a % 4];
+    for (int b = a + 1; b < 8; ++b)
+      if (ta == sh[8 * (b / 4) + b % 4]) distinct = 0;
+    signalable &= kill_((int)ta, 0) == 0;  /* a thread id names its process */
+  }
+  UT_CHECK("distinct", distinct);
+  UT_CHECK("ids_in_pid_space", signalable);
+  for (int k = 0; k < 2; ++k) kill_and_reap(kids[k]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- exec's failures give back what they took ---- */
+
+static void t_exec_fault_injection(void) {
+  int clean = 1, failed = 0;
+  for (int n = 1; n < 40; ++n) {
+    struct tine_kstat k0, k1;
+    tine_kstat(&k0, TINE_KSTAT_SETTLE);
+    /* vfork: the child execs out of a shared address space. */
+    long pid = svc0(SYS_vfork);
+    if (pid == 0) {
+      tproc(4, n);
+      char* argv[] = {"trusttest", "exit", "0", 0};
+      long r = execve("/bin/trusttest", argv, environ);
+      tproc(4, 0);
+      syscall1(SYS_exit_group, 100 + (int)-r);
+    }
+    tproc(4, 0);
+    int st = -1;
+    waitpid((int)pid, &st, 0);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) ++failed;
+    tine_kstat(&k1, TINE_KSTAT_SETTLE);
+    char why[128];
+    if (!ut_same_resources(&k0, &k1, why, sizeof why)) {
+      ut_check("resources_back", 0, "allocation %d: %s", n, why);
+      clean = 0;
+    }
+  }
+  ut_check("every_failure_clean", clean, "%d execs failed", failed);
+  ut_check("failures_injected", failed >= 2, "%d execs failed", failed);
+  invariants();
+}
+
+struct test {
+  const char* name;
+  void (*fn)(void);
+};
+
+static const struct test kTests[] = {
+    {"cred_race", t_cred_race},
+    {"setpgid_reap", t_setpgid_reap},
+    {"exec_threads", t_exec_threads},
+    {"lwp_exhaust", t_lwp_exhaust},
+    {"user_fork_bomb", t_user_fork_bomb},
+    {"map_count_limit", t_map_count_limit},
+    {"debug_root_only", t_debug_root_only},
+    {"kill_nanosleep", t_kill_nanosleep},
+    {"kill_console_read", t_kill_console_read},
+    {"kill_vfork_wait", t_kill_vfork_wait},
+    {"kill_lwp_wait", t_kill_lwp_wait},
+    {"kill_wait4", t_kill_wait4},
+    {"nanosleep_huge", t_nanosleep_huge},
+    {"nanosleep_eintr", t_nanosleep_eintr},
+    {"sigshare_exec", t_sigshare_exec},
+    {"nproc_zero", t_nproc_zero},
+    {"bss_only_program", t_bss_only_program},
+    {"prlimit_fork", t_prlimit_fork},
+    {"kill_new_child", t_kill_new_child},
+    {"unshare_vmspace", t_unshare_vmspace},
+    {"gettid_system_wide", t_gettid_system_wide},
+    {"exec_fault_injection", t_exec_fault_injection},
+};
+
+int main(int argc, char** argv) {
+  if (argc == 3 && strcmp(argv[1], "exit") == 0) return (int)atol(argv[2]);
+  if (argc == 4 && strcmp(argv[1], "exit-later") == 0) {
+    sleep_ms((int)atol(argv[2]));
+    return (int)atol(argv[3]);
+  }
+  ut_init();
+  for (size_t i = 0; i < sizeof kTests / sizeof kTests[0]; ++i) {
+    int selected = argc == 1;
+    for (int a = 1; a < argc; ++a) selected |= strcmp(argv[a], kTests[i].name) == 0;
+    if (selected) ut_run(kTests[i].name, kTests[i].fn);
+  }
+  return ut_finish();
+}
