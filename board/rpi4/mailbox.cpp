@@ -2,7 +2,7 @@
 
 #include <arch/mmio.h>
 
-#include "board/rpi4/memmap.h"
+#include "board/rpi4/devices.h"
 #include "kernel/mm/phys.h"
 #include "kernel/sync/spinlock.h"
 
@@ -29,7 +29,7 @@ LockClass g_mailbox_class("mailbox", 0);
 SpinLock g_mailbox_lock(g_mailbox_class);
 alignas(64) volatile uint32_t g_buf[16];
 
-uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(kMailbox + off)); }
+uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(devices().mailbox + off)); }
 
 void clean_invalidate_buf() {
   for (uintptr_t a = reinterpret_cast<uintptr_t>(g_buf); a < reinterpret_cast<uintptr_t>(g_buf + 16);

@@ -5,7 +5,7 @@
 #include <arch/timer.h>
 
 #include "board/rpi4/mailbox.h"
-#include "board/rpi4/memmap.h"
+#include "board/rpi4/devices.h"
 #include "kernel/console/console_hw.h"
 #include "kernel/irq/irq.h"
 #include "kernel/mm/phys.h"
@@ -29,10 +29,10 @@ constexpr uint32_t kFallbackClock = 48000000;  // the Pi 4 firmware's default
 uint32_t g_clock_hz;
 void (*g_on_rx)(char);
 
-uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::kPl011 + off)); }
+uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::devices().pl011 + off)); }
 
 uintptr_t gpio(uintptr_t off) {
-  return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::kGpio + off));
+  return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::devices().gpio + off));
 }
 
 // Sets GPIO `pin`'s function (3 bits per pin, ten pins per GPFSELn register).

@@ -64,10 +64,13 @@
 #define TCR_EPD0 (1 << 7)
 
 #define PTE_TABLE 0x3
-/* Block descriptors: AF, inner shareable normal memory, UXN (never EL0-executable);
-   device blocks also PXN. */
-#define PTE_BLOCK_NORMAL 0x0040000000000705
-#define PTE_BLOCK_DEVICE 0x0060000000000401
+/* The kernel image's pages (arch/pte.h names the bits): AF, inner shareable
+   normal memory, never executable at EL0 (UXN); text read-only (AP[2]) and
+   executable at EL1, everything else writable and never executable (PXN). */
+#define PTE_PAGE_TEXT 0x0040000000000787
+#define PTE_PAGE_DATA 0x0060000000000707
 
-/* BCM2711 low-peripheral mode: everything from here up to 4 GiB is device memory. */
-#define PERIPH_LOW_BASE 0xfc000000
+/* The boot tables: L0, L1, L2 and the L3 tables for the image, which they map
+   only within the first BOOT_IMAGE_L3_TABLES * 2 MiB (kernel.ld checks it). */
+#define BOOT_IMAGE_L3_TABLES 4
+#define BOOT_TABLES (3 + BOOT_IMAGE_L3_TABLES)

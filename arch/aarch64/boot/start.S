@@ -146,60 +146,59 @@ el3_message:
 
 /*
  * build_boot_page_tables: one table tree used by both TTBR0 (identity, while
- * the PC is still physical) and TTBR1 (the linear map at 0xffff000000000000):
- *   L0[0] -> L1; L1[0..2] = 1 GiB normal blocks (0-3 GiB);
- *   L1[3] -> L2: 2 MiB blocks over 3-4 GiB, normal below PERIPH_BASE, device above.
- * Every entry is written (the tables are not in .bss), then the lines are
- * invalidated so no stale cache line hides them once caches are on.
+ * the PC is still physical) and TTBR1 (the linear map at 0xffff000000000000).
+ * It maps the kernel image and nothing else, page by page: text read-only and
+ * executable at EL1, everything after it (rodata, data, bss, these tables,
+ * the symbols) read/write and never executable. L0[0] -> L1[0] -> L2[0..3] ->
+ * four L3 tables, the first 8 MiB of physical memory (kernel.ld checks that
+ * the image fits). RAM and devices join once the device tree has said where
+ * they are (arch/linear_map.h). Every entry is written (the tables are not in
+ * .bss), then their lines are invalidated so that no stale cache line hides
+ * them once caches are on.
  */
 build_boot_page_tables:
         adrp    x0, boot_l0
+        add     x1, x0, #(BOOT_TABLES * 4096)
+1:      stp     xzr, xzr, [x0], #16
+        cmp     x0, x1
+        b.lo    1b
+        adrp    x0, boot_l0
         adrp    x1, boot_l1
-        adrp    x2, boot_l2
-        /* L0: entry 0 -> L1, the rest invalid. */
-        orr     x3, x1, #PTE_TABLE
-        str     x3, [x0], #8
-        mov     x4, #511
-3:      str     xzr, [x0], #8
-        subs    x4, x4, #1
-        b.ne    3b
-        /* L1: three 1 GiB blocks of normal memory, then the L2 table. */
-        ldr     x5, =PTE_BLOCK_NORMAL
-        mov     x6, #0
-        mov     x4, #3
-        mov     x7, x1
-        mov     x11, #(1 << 30)
-4:      orr     x3, x6, x5
-        str     x3, [x7], #8
-        add     x6, x6, x11
-        subs    x4, x4, #1
-        b.ne    4b
-        orr     x3, x2, #PTE_TABLE
-        str     x3, [x7], #8
-        mov     x4, #508
-5:      str     xzr, [x7], #8
-        subs    x4, x4, #1
-        b.ne    5b
-        /* L2: 3-4 GiB in 2 MiB blocks. */
-        ldr     x8, =PTE_BLOCK_DEVICE
-        mov     x6, #0xc0000000
-        ldr     x9, =PERIPH_LOW_BASE
-        mov     x4, #512
-        mov     x7, x2
-6:      cmp     x6, x9
-        csel    x10, x5, x8, lo
-        orr     x3, x6, x10
-        str     x3, [x7], #8
-        add     x6, x6, #(1 << 21)   /* 0x200000 = 0x200 << 12: encodable */
-        subs    x4, x4, #1
-        b.ne    6b
+        orr     x2, x1, #PTE_TABLE
+        str     x2, [x0]                        /* L0[0] -> L1 */
+        adrp    x0, boot_l2
+        orr     x2, x0, #PTE_TABLE
+        str     x2, [x1]                        /* L1[0] -> L2 */
+        adrp    x1, boot_l3
+        mov     x3, #BOOT_IMAGE_L3_TABLES
+2:      orr     x2, x1, #PTE_TABLE
+        str     x2, [x0], #8                    /* L2[i] -> L3 table i */
+        add     x1, x1, #4096
+        subs    x3, x3, #1
+        b.ne    2b
+        /* One entry per page of the image; PA >> 12 indexes the L3 tables
+           as one array, since they cover physical memory from 0. */
+        adrp    x0, __image_start
+        adrp    x1, __image_end
+        adrp    x2, __text_end
+        adrp    x3, boot_l3
+        ldr     x4, =PTE_PAGE_TEXT
+        ldr     x5, =PTE_PAGE_DATA
+3:      cmp     x0, x2
+        csel    x6, x4, x5, lo
+        orr     x6, x6, x0
+        lsr     x7, x0, #12
+        str     x6, [x3, x7, lsl #3]
+        add     x0, x0, #4096
+        cmp     x0, x1
+        b.lo    3b
         /* Push the tables past any stale cache lines. */
         adrp    x0, boot_l0
-        add     x1, x0, #(3 * 4096)
-7:      dc      ivac, x0
+        add     x1, x0, #(BOOT_TABLES * 4096)
+4:      dc      ivac, x0
         add     x0, x0, #64
         cmp     x0, x1
-        b.lo    7b
+        b.lo    4b
         dsb     sy
         ret
 
@@ -306,6 +305,7 @@ cpu_early_setup:
 boot_l0: .space 4096
 boot_l1: .space 4096
 boot_l2: .space 4096
+boot_l3: .space 4096 * BOOT_IMAGE_L3_TABLES
 
         .bss
         .balign 4
