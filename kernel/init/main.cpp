@@ -8,6 +8,7 @@
 #include "kernel/console/console.h"
 #include "kernel/console/console_hw.h"
 #include "kernel/console/kprintf.h"
+#include "kernel/cpu/cpu_start_plan.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/cpu/smp.h"
 #include "kernel/dt/boot_info.h"
@@ -121,15 +122,32 @@ void init_memory(paddr_t dtb) {
           plan.mapped_count, free_bytes >> 20);
 }
 
+// Starts each other CPU the way the device tree says (never by a guess).
 void start_secondaries() {
   for (unsigned cpu = 1; cpu < arch::kMaxCpus; ++cpu) {
-    paddr_t release = 0;
-    if (!boot_cpu_release_addr(g_boot, cpu, &release)) release = board_default_release_addr(cpu);
-    arch::cpu_release(release);
+    CpuStartPlan plan = cpu_start_plan(g_have_tree ? &g_boot : nullptr, cpu,
+                                       board_default_release_addr(cpu), arch::psci_hvc_usable());
+    switch (plan.kind) {
+      case CpuStartKind::kNone:
+        kprintf("smp: cpu %u not started: %s\n", cpu, plan.why);
+        continue;
+      case CpuStartKind::kSpinTable:
+        if (!arch::cpu_release(plan.release_addr)) {
+          kprintf("smp: cpu %u: cannot map its release address %#lx\n", cpu, plan.release_addr);
+          continue;
+        }
+        break;
+      case CpuStartKind::kPsci:
+        if (int64_t r = arch::psci_cpu_on(plan.conduit == PsciConduit::kHvc, plan.cpu_on, cpu)) {
+          kprintf("smp: cpu %u: PSCI CPU_ON failed (%ld)\n", cpu, r);
+          continue;
+        }
+        break;
+    }
     uint64_t deadline = clock_ns() + kCpuStartTimeoutNs;
     while (!__atomic_load_n(&g_cpus[cpu].online, __ATOMIC_ACQUIRE) && clock_ns() < deadline)
       arch::cpu_relax();
-    if (!g_cpus[cpu].online) kprintf("smp: cpu %u did not come up (release %#lx)\n", cpu, release);
+    if (!g_cpus[cpu].online) kprintf("smp: cpu %u did not come up\n", cpu);
   }
 }
 
