@@ -39,6 +39,7 @@ namespace {
 
 BootInfo g_boot;
 bool g_have_tree;  // g_boot came from a device tree
+paddr_t g_dtb;     // where the loader said it was
 // Device trees are small (the Pi 4's is 27 KiB, the firmware's edited copy a
 // little more); anything claiming more than this is not one.
 constexpr uint32_t kMaxDtbSize = 1 << 20;
@@ -65,6 +66,7 @@ uint32_t map_dtb(paddr_t dtb) {
 }
 
 void read_boot_info(paddr_t dtb) {
+  g_dtb = dtb;
   FdtStatus st = FdtStatus::kBadMagic;
   if (uint32_t size = map_dtb(dtb)) st = boot_info_from_dtb(phys_to_virt(dtb), size, &g_boot);
   g_have_tree = st == FdtStatus::kOk;
@@ -153,6 +155,10 @@ void start_secondaries() {
 
 void print_banner() {
   kprintf("tine: %s\n", g_boot.model);
+  // What a report from a board needs to be read: how the loader left the
+  // kernel and which board revision the firmware says this is.
+  kprintf("boot: entered at EL%u, device tree %s %#lx, board revision %#x\n", arch::entry_el(),
+          g_have_tree ? "at" : "not found at", g_dtb, board_revision());
   kprintf("cpus: %u online:", cpus_online());
   for (const Cpu& c : g_cpus)
     if (c.online) kprintf(" cpu%u(mpidr %#lx)", c.id, c.mpidr);

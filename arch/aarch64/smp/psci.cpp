@@ -1,11 +1,11 @@
 // PSCI calls (Arm DEN 0022, SMC Calling Convention DEN 0028): function id in
 // x0, arguments in x1-x3, result in x0; x4-x17 may come back changed.
+#include <arch/cpu.h>
 #include <arch/smp.h>
 
 #include "kernel/mm/phys.h"
 
 extern "C" char secondary_entry[];
-extern "C" uint32_t boot_entry_el;  // start.S: the EL the kernel was entered at
 
 namespace arch {
 namespace {

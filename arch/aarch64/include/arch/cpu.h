@@ -4,9 +4,14 @@
 #pragma once
 #include <stdint.h>
 
+extern "C" uint32_t boot_entry_el;  // start.S: set once on the boot CPU
+
 namespace arch {
 
 inline constexpr unsigned kMaxCpus = 4;
+
+// The exception level the loader started the kernel in (2 or 1).
+inline unsigned entry_el() { return boot_entry_el; }
 
 // Masks IRQs and returns the previous DAIF so nested sections restore correctly.
 inline uint64_t irq_save() {
