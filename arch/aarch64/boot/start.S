@@ -1,8 +1,9 @@
 /*
  * Entry of kernel8.img. The boot CPU arrives here at physical 0x80000 with the
- * MMU off, in EL2 (Pi firmware, QEMU -kernel, U-Boot booti) or EL3, and x0 = the
- * DTB's physical address. The secondary CPUs arrive at secondary_entry when the
- * boot CPU writes its address into their spin-table slot.
+ * MMU off, in EL2 (Pi firmware, QEMU -kernel, U-Boot booti) or EL1, and x0 = the
+ * DTB's physical address; at EL3 it refuses to go on. The secondary CPUs arrive
+ * at secondary_entry when the boot CPU writes its address into their spin-table
+ * slot, or through PSCI CPU_ON.
  *
  * Until the MMU is on, everything here is position independent (adr/adrp).
  */
@@ -311,7 +312,7 @@ boot_l3: .space 4096 * BOOT_IMAGE_L3_TABLES
         .balign 4
         .globl boot_entry_el
 boot_entry_el:
-        .long   0                               /* 2 or 1: arch/boot_el.h */
+        .long   0                               /* 2 or 1: arch::entry_el() */
 
         .balign 16
         .globl boot_stacks
