@@ -2,13 +2,36 @@
 #include "kernel/init/board.h"
 
 #include <arch/gic.h>
+#include <arch/linear_map.h>
 
+#include "board/rpi4/devices.h"
 #include "board/rpi4/mailbox.h"
-#include "board/rpi4/memmap.h"
+#include "kernel/console/kprintf.h"
+#include "kernel/panic.h"
+
+namespace rpi4 {
+namespace {
+Devices g_devices;  // set once by board_init
+}  // namespace
+const Devices& devices() { return g_devices; }
+}  // namespace rpi4
 
 const char* board_name() { return "Raspberry Pi 4 Model B (BCM2711)"; }
 
-void board_init_irq() { arch::gic_init(rpi4::kGicd, rpi4::kGicc); }
+void board_init(const BootInfo* info) {
+  rpi4::Devices& d = rpi4::g_devices;
+  if (!rpi4::locate_devices(info, &d) && info != nullptr)
+    kprintf("board: /soc ranges do not place the peripherals; assuming low-peripheral mode\n");
+  const struct {
+    paddr_t base;
+    uint64_t size;
+  } blocks[] = {{d.mailbox, kPageSize}, {d.pm, kPageSize},   {d.gpio, kPageSize},
+                {d.pl011, kPageSize},   {d.gicd, kPageSize}, {d.gicc, rpi4::kGiccSize}};
+  for (const auto& b : blocks)
+    if (!arch::linear_map_device(b.base, b.size)) panic("board: cannot map device %#lx", b.base);
+}
+
+void board_init_irq() { arch::gic_init(rpi4::devices().gicd, rpi4::devices().gicc); }
 
 bool board_fallback_memory(PhysRange* out) {
   uint32_t base = 0, size = 0;

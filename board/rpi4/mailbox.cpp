@@ -2,15 +2,26 @@
 
 #include <arch/mmio.h>
 
-#include "board/rpi4/memmap.h"
+#include "board/rpi4/devices.h"
 #include "kernel/mm/phys.h"
 #include "kernel/sync/spinlock.h"
 
 namespace rpi4 {
 namespace {
 
-constexpr uintptr_t kRead = 0x00, kStatus = 0x18, kWrite = 0x20;
+// Mailbox 0 carries the VideoCore's answers to the ARM, mailbox 1 the ARM's
+// requests to the VideoCore; each has its own status register, and a write
+// waits for room in the mailbox it writes (Linux bcm2835-mailbox.c: MAIL1_WRT,
+// MAIL1_STA; Circle bcmmailbox.cpp).
+constexpr uintptr_t kMail0Read = 0x00, kMail0Status = 0x18, kMail1Write = 0x20,
+                    kMail1Status = 0x38;
 constexpr uint32_t kFull = 1u << 31, kEmpty = 1u << 30;
+// The VideoCore reaches ARM memory below 1 GiB through its bus alias at
+// 0xC0000000 (the /soc dma-ranges of the Pi 4 device tree); the property
+// buffer's address is given in that view, as Linux's firmware driver (a DMA
+// address) and Circle (BUS_ADDRESS) give it.
+constexpr uint32_t kVcBusAlias = 0xC0000000;
+constexpr uint64_t kVcAliasSize = 1ull << 30;
 constexpr uint32_t kChannelProperty = 8;
 constexpr uint32_t kRequest = 0, kResponseOk = 0x80000000;
 
@@ -18,7 +29,7 @@ LockClass g_mailbox_class("mailbox", 0);
 SpinLock g_mailbox_lock(g_mailbox_class);
 alignas(64) volatile uint32_t g_buf[16];
 
-uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(kMailbox + off)); }
+uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(devices().mailbox + off)); }
 
 void clean_invalidate_buf() {
   for (uintptr_t a = reinterpret_cast<uintptr_t>(g_buf); a < reinterpret_cast<uintptr_t>(g_buf + 16);
@@ -38,12 +49,14 @@ bool property_call(uint32_t tag, uint32_t words, const uint32_t* in) {
   for (uint32_t i = 0; i < words; ++i) g_buf[5 + i] = in ? in[i] : 0;
   g_buf[5 + words] = 0;  // end tag
   clean_invalidate_buf();
-  uint32_t msg = static_cast<uint32_t>(virt_to_phys(const_cast<uint32_t*>(g_buf))) | kChannelProperty;
-  while (arch::mmio_read32(reg(kStatus)) & kFull) {}
-  arch::mmio_write32(reg(kWrite), msg);
+  paddr_t buf = virt_to_phys(const_cast<uint32_t*>(g_buf));
+  if (buf + sizeof g_buf > kVcAliasSize) return false;  // the image is loaded far below
+  uint32_t msg = (kVcBusAlias | static_cast<uint32_t>(buf)) | kChannelProperty;
+  while (arch::mmio_read32(reg(kMail1Status)) & kFull) {}
+  arch::mmio_write32(reg(kMail1Write), msg);
   for (int tries = 0; tries < 1000000; ++tries) {
-    if (arch::mmio_read32(reg(kStatus)) & kEmpty) continue;
-    if (arch::mmio_read32(reg(kRead)) != msg) continue;
+    if (arch::mmio_read32(reg(kMail0Status)) & kEmpty) continue;
+    if (arch::mmio_read32(reg(kMail0Read)) != msg) continue;
     clean_invalidate_buf();
     return g_buf[1] == kResponseOk && (g_buf[4] & 0x80000000u);
   }

@@ -4,7 +4,7 @@
 #include <arch/cpu.h>
 #include <arch/mmio.h>
 
-#include "board/rpi4/memmap.h"
+#include "board/rpi4/devices.h"
 #include "kernel/mm/phys.h"
 #include "kernel/power/power.h"
 
@@ -15,7 +15,7 @@ constexpr uint32_t kRstcFullReset = 0x20;
 constexpr uint32_t kRstsHalt = 0x555;
 constexpr uint32_t kWdogTicks = 10;
 
-uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::kPm + off)); }
+uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::devices().pm + off)); }
 
 [[noreturn]] void watchdog_reset(bool halt) {
   if (halt) {

@@ -33,8 +33,24 @@ unsigned g_rx_head, g_rx_tail;  // head written by the IRQ, tail by readers
 LockClass g_rx_class("console.rx", 0);
 SpinLock g_rx_lock(g_rx_class);
 
+// Lines printed before the UART is up (the device tree is read first, to find
+// it) wait here; console_init writes them out.
+constexpr size_t kEarlyMax = 4096;
+char g_early[kEarlyMax];
+size_t g_early_len;
+bool g_early_lost;
+
 void emit(const char* s, size_t n) {
-  if (!g_ready) return;
+  if (!g_ready) {  // boot CPU alone, IRQs masked: no lock needed
+    for (size_t i = 0; i < n; ++i) {
+      if (g_early_len == kEarlyMax) {
+        g_early_lost = true;
+        break;
+      }
+      g_early[g_early_len++] = s[i];
+    }
+    return;
+  }
   if (g_panicking) {
     console_hw_write(s, n);
     return;
@@ -72,6 +88,11 @@ void on_rx(char c) {
 void console_init() {
   console_hw_init();
   g_ready = true;
+  console_hw_write(g_early, g_early_len);
+  if (g_early_lost) {
+    static const char kLost[] = "console: early messages beyond the first 4 KiB were lost\n";
+    console_hw_write(kLost, sizeof kLost - 1);
+  }
 }
 
 void console_start_input() { console_hw_enable_rx(on_rx); }

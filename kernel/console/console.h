@@ -1,7 +1,7 @@
 // The console: the board's serial port, for kprintf and a line of input.
 #pragma once
 
-void console_init();         // output works from here on
+void console_init();         // output works from here on; what came before is written now
 void console_start_input();  // after interrupts are up: receive by IRQ
 void console_panic_mode();
 // Writes this CPU's unfinished line now (prompts, echo); otherwise a line waits for its '\n'.

@@ -71,6 +71,12 @@ const char* fdt_status_name(FdtStatus status) {
   return "unknown";
 }
 
+uint32_t Fdt::peek_total_size(const void* blob) {
+  const auto* base = static_cast<const uint8_t*>(blob);
+  if (base == nullptr || be32(base + kHdrMagic) != kMagic) return 0;
+  return be32(base + kHdrTotalSize);
+}
+
 FdtStatus Fdt::open(const void* blob, size_t max_size, Fdt* out) {
   const auto* base = static_cast<const uint8_t*>(blob);
   if (base == nullptr || max_size < kHeaderSizeV16) return FdtStatus::kTooSmall;

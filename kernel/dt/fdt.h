@@ -51,6 +51,10 @@ class Fdt {
   // the header claims more. On success *out is ready to use.
   [[nodiscard]] static FdtStatus open(const void* blob, size_t max_size, Fdt* out);
 
+  // The header's totalsize if the 8 bytes at `blob` start a DTB, else 0: how
+  // much to map before open() reads the rest.
+  static uint32_t peek_total_size(const void* blob);
+
   bool is_open() const { return blob_ != nullptr; }
   // The whole blob's size (header totalsize), e.g. to reserve its memory.
   uint32_t total_size() const { return total_size_; }

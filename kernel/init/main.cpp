@@ -2,11 +2,13 @@
 // secondaries' path to their idle loop.
 #include <arch/cpu.h>
 #include <arch/gic.h>
+#include <arch/linear_map.h>
 #include <arch/smp.h>
 
 #include "kernel/console/console.h"
 #include "kernel/console/console_hw.h"
 #include "kernel/console/kprintf.h"
+#include "kernel/cpu/cpu_start_plan.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/cpu/smp.h"
 #include "kernel/dt/boot_info.h"
@@ -36,8 +38,11 @@ extern "C" void (*__init_array_end[])();
 namespace {
 
 BootInfo g_boot;
-// The boot page tables map 0-4 GiB; RAM above 3 GiB (larger Pi 4s) waits for the VM.
-constexpr paddr_t kMappedRamCeiling = 0xc0000000;
+bool g_have_tree;  // g_boot came from a device tree
+paddr_t g_dtb;     // where the loader said it was
+// Device trees are small (the Pi 4's is 27 KiB, the firmware's edited copy a
+// little more); anything claiming more than this is not one.
+constexpr uint32_t kMaxDtbSize = 1 << 20;
 constexpr uint64_t kCpuStartTimeoutNs = 1000000000;
 
 // A bare "key", or "key=1"/"yes"/"on".
@@ -48,17 +53,27 @@ bool bootarg_flag(const char* key) {
          (v[0] == 'o' && v[1] == 'n' && !v[2]);
 }
 
+paddr_t page_down(paddr_t a) { return a & ~paddr_t{kPageSize - 1}; }
+
+// Maps the DTB at dtb into the linear map (only the kernel image is mapped so
+// far) and returns its size, or 0 if there is none there.
+uint32_t map_dtb(paddr_t dtb) {
+  if (dtb == 0 || dtb % 8 != 0 || dtb >= (paddr_t{1} << 40)) return 0;
+  if (!arch::linear_map_ram(page_down(dtb), kPageSize)) return 0;  // magic and size: 8 bytes
+  uint32_t size = Fdt::peek_total_size(phys_to_virt(dtb));
+  if (size == 0 || size > kMaxDtbSize || !arch::linear_map_ram(dtb, size)) return 0;
+  return size;
+}
+
 void read_boot_info(paddr_t dtb) {
+  g_dtb = dtb;
   FdtStatus st = FdtStatus::kBadMagic;
-  if (dtb > 0x1000 && dtb < kMappedRamCeiling)
-    st = boot_info_from_dtb(phys_to_virt(dtb), 1 << 20, &g_boot);
-  if (st != FdtStatus::kOk) {
-    kprintf("boot: no usable device tree at %#lx; asking the firmware\n", dtb);
+  if (uint32_t size = map_dtb(dtb)) st = boot_info_from_dtb(phys_to_virt(dtb), size, &g_boot);
+  g_have_tree = st == FdtStatus::kOk;
+  if (!g_have_tree) {
+    kprintf("boot: no usable device tree at %#lx (%s)\n", dtb, fdt_status_name(st));
     g_boot = {};
   }
-  if (g_boot.memory_count == 0 && board_fallback_memory(&g_boot.memory[0]))
-    g_boot.memory_count = 1;
-  if (g_boot.memory_count == 0) panic("boot: no memory found");
   // The model string is what the banner shows; take the board's name without a tree.
   if (!g_boot.model[0]) {
     const char* n = board_name();
@@ -68,44 +83,82 @@ void read_boot_info(paddr_t dtb) {
   }
 }
 
+// Maps the RAM the tree describes (and only that) and gives the page allocator
+// what nobody else holds.
 void init_memory(paddr_t dtb) {
-  PhysRange reserved[BootInfo::kMaxReserved + 4];
-  size_t n = 0;
-  for (size_t i = 0; i < g_boot.reserved_count; ++i) reserved[n++] = g_boot.reserved[i];
-  // The first page holds the spin table the secondaries poll.
-  reserved[n++] = {0, kPageSize};
-  reserved[n++] = {virt_to_phys(__image_start),
-                   static_cast<uint64_t>(__image_end - __image_start)};
-  if (g_boot.dtb_size) reserved[n++] = {dtb, g_boot.dtb_size};
-  if (g_boot.has_initrd)
-    reserved[n++] = {g_boot.initrd_start, g_boot.initrd_end - g_boot.initrd_start};
-  PhysRange usable[16];
-  size_t n_usable = usable_memory(g_boot.memory, g_boot.memory_count, reserved, n, 0,
-                                  kMappedRamCeiling, usable, 16);
-  page_alloc_init(usable, n_usable);
-  kmalloc_init();
+  if (g_boot.memory_count == 0) {
+    if (board_fallback_memory(&g_boot.memory[0])) {
+      g_boot.memory_count = 1;
+      kprintf("boot: no /memory in the device tree; the firmware says %#lx-%#lx\n",
+              g_boot.memory[0].base, g_boot.memory[0].base + g_boot.memory[0].size);
+    }
+  }
+  if (g_boot.memory_count == 0) panic("boot: no memory found");
+  if (g_boot.memory_truncated || g_boot.reserved_truncated)
+    kprintf("boot: more /memory or reserved ranges than the kernel keeps; the rest is ignored\n");
+  BootMemoryPlan plan;
+  plan_boot_memory(g_boot,
+                   {virt_to_phys(__image_start), static_cast<uint64_t>(__image_end - __image_start)},
+                   {dtb, g_boot.dtb_size}, &plan);
   uint64_t total = 0;
-  for (size_t i = 0; i < g_boot.memory_count; ++i) total += g_boot.memory[i].size;
+  kprintf("memory:");
+  for (size_t i = 0; i < plan.mapped_count; ++i) {
+    const PhysRange& r = plan.mapped[i];
+    if (!arch::linear_map_ram(r.base, r.size))
+      panic("boot: cannot map RAM %#lx-%#lx (boot tables %u of %u used)", r.base, r.base + r.size,
+            arch::linear_map_stats().tables_used, arch::linear_map_stats().tables_max);
+    total += r.size;
+    kprintf(" %#lx-%#lx", r.base, r.base + r.size);
+  }
+  kprintf("\n");
+  if (g_boot.has_initrd && !plan.initrd_usable) {
+    kprintf("boot: initrd %#lx-%#lx is not in RAM; ignored\n", g_boot.initrd_start,
+            g_boot.initrd_end);
+    g_boot.has_initrd = false;
+  }
+  page_alloc_init(plan.usable, plan.usable_count);
+  kmalloc_init();
   PageStats ps = page_stats();
   uint64_t free_bytes = (ps.free_pages + ps.pcp_pages) * kPageSize;
   kprintf("memory: %lu MiB in %zu range(s), %lu MiB free for the kernel\n", total >> 20,
-          g_boot.memory_count, free_bytes >> 20);
+          plan.mapped_count, free_bytes >> 20);
 }
 
+// Starts each other CPU the way the device tree says (never by a guess).
 void start_secondaries() {
   for (unsigned cpu = 1; cpu < arch::kMaxCpus; ++cpu) {
-    paddr_t release = 0;
-    if (!boot_cpu_release_addr(g_boot, cpu, &release)) release = board_default_release_addr(cpu);
-    arch::cpu_release(release);
+    CpuStartPlan plan = cpu_start_plan(g_have_tree ? &g_boot : nullptr, cpu,
+                                       board_default_release_addr(cpu), arch::psci_hvc_usable());
+    switch (plan.kind) {
+      case CpuStartKind::kNone:
+        kprintf("smp: cpu %u not started: %s\n", cpu, plan.why);
+        continue;
+      case CpuStartKind::kSpinTable:
+        if (!arch::cpu_release(plan.release_addr)) {
+          kprintf("smp: cpu %u: cannot map its release address %#lx\n", cpu, plan.release_addr);
+          continue;
+        }
+        break;
+      case CpuStartKind::kPsci:
+        if (int64_t r = arch::psci_cpu_on(plan.conduit == PsciConduit::kHvc, plan.cpu_on, cpu)) {
+          kprintf("smp: cpu %u: PSCI CPU_ON failed (%ld)\n", cpu, r);
+          continue;
+        }
+        break;
+    }
     uint64_t deadline = clock_ns() + kCpuStartTimeoutNs;
     while (!__atomic_load_n(&g_cpus[cpu].online, __ATOMIC_ACQUIRE) && clock_ns() < deadline)
       arch::cpu_relax();
-    if (!g_cpus[cpu].online) kprintf("smp: cpu %u did not come up (release %#lx)\n", cpu, release);
+    if (!g_cpus[cpu].online) kprintf("smp: cpu %u did not come up\n", cpu);
   }
 }
 
 void print_banner() {
   kprintf("tine: %s\n", g_boot.model);
+  // What a report from a board needs to be read: how the loader left the
+  // kernel and which board revision the firmware says this is.
+  kprintf("boot: entered at EL%u, device tree %s %#lx, board revision %#x\n", arch::entry_el(),
+          g_have_tree ? "at" : "not found at", g_dtb, board_revision());
   kprintf("cpus: %u online:", cpus_online());
   for (const Cpu& c : g_cpus)
     if (c.online) kprintf(" cpu%u(mpidr %#lx)", c.id, c.mpidr);
@@ -128,7 +181,7 @@ void cpu_online_common(unsigned id) {
 int main_thread(void*) {
   sched_start_services();
   proc_boot_init();  // process 0 and its reaper, before anything runs a program
-  if (g_boot.has_initrd)
+  if (g_boot.has_initrd)  // init_memory checked that it lies in mapped RAM
     exec_set_initrd(phys_to_virt(g_boot.initrd_start), g_boot.initrd_end - g_boot.initrd_start);
   char sel[64];
   if (bootarg(g_boot.bootargs, "init", sel, sizeof sel) && sel[0]) init_start(sel, g_boot.bootargs);
@@ -146,8 +199,11 @@ int main_thread(void*) {
 extern "C" [[noreturn]] void kmain(paddr_t dtb) {
   cpu_bind(0);
   for (auto* f = __init_array_start; f < __init_array_end; ++f) (*f)();
-  console_init();
+  // Only the kernel image is mapped yet: the tree says where the devices (the
+  // console among them) and the RAM are. kprintf holds its lines until then.
   read_boot_info(dtb);
+  board_init(g_have_tree ? &g_boot : nullptr);
+  console_init();
   kernel_exit_set_semihost(bootarg_flag("semihost_exit"));
   kernel_exit_set_lock_report(bootarg_flag("lockstats"));
   init_memory(dtb);

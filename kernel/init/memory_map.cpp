@@ -48,3 +48,30 @@ size_t usable_memory(const PhysRange* memory, size_t n_memory, const PhysRange* 
   }
   return n_out;
 }
+
+namespace {
+bool contains(const PhysRange* ranges, size_t n, paddr_t start, paddr_t end) {
+  for (size_t i = 0; i < n; ++i)
+    if (start >= ranges[i].base && end <= ranges[i].base + ranges[i].size) return true;
+  return false;
+}
+}  // namespace
+
+void plan_boot_memory(const BootInfo& info, PhysRange image, PhysRange dtb, BootMemoryPlan* out) {
+  *out = {};
+  out->mapped_count = usable_memory(info.memory, info.memory_count, info.no_map,
+                                    info.no_map_count, 0, ~paddr_t{0}, out->mapped,
+                                    BootMemoryPlan::kMaxRanges);
+  out->initrd_usable = info.has_initrd && info.initrd_end > info.initrd_start &&
+                       contains(out->mapped, out->mapped_count, info.initrd_start, info.initrd_end);
+
+  PhysRange reserved[BootInfo::kMaxReserved + 4];
+  size_t n = 0;
+  for (size_t i = 0; i < info.reserved_count; ++i) reserved[n++] = info.reserved[i];
+  reserved[n++] = {0, kPageSize};
+  reserved[n++] = image;
+  if (dtb.size) reserved[n++] = dtb;
+  if (out->initrd_usable) reserved[n++] = {info.initrd_start, info.initrd_end - info.initrd_start};
+  out->usable_count = usable_memory(out->mapped, out->mapped_count, reserved, n, 0, ~paddr_t{0},
+                                    out->usable, BootMemoryPlan::kMaxRanges);
+}

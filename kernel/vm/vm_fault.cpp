@@ -26,9 +26,7 @@ Page* new_page_for(VmRegion* r, uint64_t va) {
   if (r->shared) return anon_get_page(r->obj, r->obj_pgoff + (va - r->start) / kPageSize);
   Page* p = page_alloc(0, PageUse::User);
   if (p == nullptr) return nullptr;
-  arch_page_zero(page_to_virt(p));
-  // An executable mapping must not fetch what the page held in its last life.
-  if (r->prot & arch::kUProtExec) arch_icache_sync(page_to_virt(p), kPageSize);
+  arch_page_zero(page_to_virt(p));  // (upt_map syncs the I-cache for an executable mapping)
   vm_count(g_vm_count.zero_fills);
   return p;
 }

@@ -6,7 +6,9 @@ and starts kernel8.img from it.
 Passes when the kernel's 'tine:' banner shows on UART0 (the PL011, first
 -serial) and QEMU ends by itself with status 0: power-off, or with
 'semihost_exit=1' a semihosting exit carrying the number of failed tests.
-U-Boot's own console is the mini UART (second -serial)."""
+U-Boot's own console here is the mini UART (second -serial): QEMU runs no
+firmware to route GPIO14/15 to the PL011, which on a board with this card's
+config.txt U-Boot uses instead (docs/hardware.md, section 3)."""
 
 import subprocess
 import sys

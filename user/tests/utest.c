@@ -221,6 +221,84 @@ static void t_faults(void) {
   UT_CHECK("still_alive", getpid() > 0);
 }
 
+/* ---- code made at run time: what __clear_cache and every JIT do at EL0 ---- */
+
+/* Makes instructions just written at [p, p + n) visible to instruction fetch,
+ * with the line sizes CTR_EL0 gives: clean each data line to the point of
+ * unification, then invalidate each instruction line (GCC's __clear_cache). */
+static void clear_cache(void* p, size_t n) {
+  uint64_t ctr;
+  __asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+  uintptr_t dline = 4ul << ((ctr >> 16) & 0xf), iline = 4ul << (ctr & 0xf);
+  uintptr_t start = (uintptr_t)p, end = start + n;
+  for (uintptr_t a = start & ~(dline - 1); a < end; a += dline)
+    __asm__ volatile("dc cvau, %0" ::"r"(a) : "memory");
+  __asm__ volatile("dsb ish" ::: "memory");
+  for (uintptr_t a = start & ~(iline - 1); a < end; a += iline)
+    __asm__ volatile("ic ivau, %0" ::"r"(a) : "memory");
+  __asm__ volatile("dsb ish\n isb" ::: "memory");
+}
+
+/* Writes "mov w0, #value; ret" at code, makes it executable and runs it. */
+static int jit_return(uint32_t* code, unsigned value) {
+  if (mprotect(code, PAGE, PROT_READ | PROT_WRITE) != 0) return -1;
+  code[0] = 0x52800000u | (value << 5); /* movz w0, #value */
+  code[1] = 0xd65f03c0u;                /* ret */
+  if (mprotect(code, PAGE, PROT_READ | PROT_EXEC) != 0) return -1;
+  clear_cache(code, 8);
+  return ((int (*)(void))code)();
+}
+
+static void do_jit(void* a) {
+  uint32_t* code = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (MAP_FAILED_P(code)) exit(3);
+  if (jit_return(code, 42) != 42) exit(4);
+  if (jit_return(code, 7) != 7) exit(5); /* rewritten: the new code runs, not the old */
+  exit(0);
+}
+
+static void do_dc_zva(void* a) {
+  uint64_t dczid;
+  __asm__ volatile("mrs %0, dczid_el0" : "=r"(dczid));
+  if (dczid & 16) exit(0); /* DZP: the CPU has no DC ZVA to allow */
+  size_t block = 4ul << (dczid & 0xf); /* at most 2 KiB */
+  uint8_t* buf = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (MAP_FAILED_P(buf)) exit(3);
+  memset(buf, 0xa5, PAGE);
+  __asm__ volatile("dc zva, %0" ::"r"(buf) : "memory");
+  for (size_t i = 0; i < PAGE; ++i)
+    if (buf[i] != (i < block ? 0 : 0xa5)) exit(6);
+  exit(0);
+}
+
+static void do_cntvct(void* a) {
+  uint64_t t0, t1;
+  __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(t0));
+  sched_yield();
+  __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(t1));
+  exit(t0 != 0 && t1 > t0 ? 0 : 7);
+}
+static void do_cntpct(void* a) {
+  uint64_t v;
+  __asm__ volatile("mrs %0, cntpct_el0" : "=r"(v));
+}
+static void do_cntp_ctl(void* a) { __asm__ volatile("msr cntp_ctl_el0, xzr"); }
+static void do_cntp_cval(void* a) { __asm__ volatile("msr cntp_cval_el0, xzr"); }
+
+static void expect_exit0(const char* check, void (*fn)(void*)) {
+  int st = ut_child_status(fn, 0);
+  ut_check(check, st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+}
+
+static void t_el0_sysregs(void) {
+  expect_exit0("jit_clear_cache", do_jit);
+  expect_exit0("dc_zva", do_dc_zva);
+  expect_exit0("cntvct_readable", do_cntvct);
+  expect_signal("cntpct_sigill", do_cntpct, SIGILL);
+  expect_signal("cntp_ctl_sigill", do_cntp_ctl, SIGILL);
+  expect_signal("cntp_cval_sigill", do_cntp_cval, SIGILL);
+}
+
 /* ---- bad pointers ---- */
 
 static void t_efault(void) {
@@ -464,7 +542,8 @@ static const struct test kTests[] = {
     {"basic", t_basic, 0},         {"auxv", t_auxv, 0},
     {"brk", t_brk, 0},             {"mmap", t_mmap, 0},
     {"mprotect", t_mprotect, 0},   {"efault", t_efault, 0},
-    {"faults", t_faults, 1},       {"fork_cow", t_fork_cow, 1},
+    {"faults", t_faults, 1},       {"el0_sysregs", t_el0_sysregs, 1},
+    {"fork_cow", t_fork_cow, 1},
     {"fork_shared", t_fork_shared, 1}, {"fork_misc", t_fork_misc, 1},
     {"fork_stress", t_fork_stress, 1},
 };

@@ -1,8 +1,9 @@
 /*
  * Entry of kernel8.img. The boot CPU arrives here at physical 0x80000 with the
- * MMU off, in EL2 (Pi firmware, QEMU -kernel, U-Boot booti) or EL3, and x0 = the
- * DTB's physical address. The secondary CPUs arrive at secondary_entry when the
- * boot CPU writes its address into their spin-table slot.
+ * MMU off, in EL2 (Pi firmware, QEMU -kernel, U-Boot booti) or EL1, and x0 = the
+ * DTB's physical address; at EL3 it refuses to go on. The secondary CPUs arrive
+ * at secondary_entry when the boot CPU writes its address into their spin-table
+ * slot, or through PSCI CPU_ON.
  *
  * Until the MMU is on, everything here is position independent (adr/adrp).
  */
@@ -27,6 +28,7 @@ primary_entry:
         and     x1, x1, #0xff
         cbnz    x1, stray_cpu                   /* only core 0 may come in here */
         bl      drop_to_el1
+        mov     x20, x0                         /* the EL the firmware left us in */
         bl      build_boot_page_tables
         bl      enable_mmu
         ldr     x0, =primary_high               /* absolute: jumps into the upper half */
@@ -45,109 +47,168 @@ secondary_entry:
         br      x0
 
 /*
- * drop_to_el1: from EL3 or EL2 to EL1h with all exceptions masked. Sets every
- * EL2 register the kernel relies on (U-Boot leaves HCR_EL2 and CPTR_EL2 changed).
+ * drop_to_el1: from EL2 to EL1h with all exceptions masked, or stays at EL1;
+ * returns the EL it was entered at in x0. Every EL2 and EL1 register the
+ * kernel relies on is written with a known value rather than trusted: U-Boot
+ * leaves HCR_EL2 and CPTR_EL2 changed, and the rest come out of reset UNKNOWN.
+ * The values follow Linux's init_el2_state and __cpu_setup.
  */
 drop_to_el1:
         mrs     x9, CurrentEL
         lsr     x9, x9, #2
         cmp     x9, #3
-        b.ne    1f
-        /* EL3: non-secure lower levels, EL2 is AArch64 and HVC allowed. */
-        mov     x9, #(SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_HCE | SCR_EL3_RW)
-        msr     scr_el3, x9
-        mov     x9, #SPSR_EL2H_MASKED
-        msr     spsr_el3, x9
-        adr     x9, 1f
-        msr     elr_el3, x9
-        eret
-1:      mrs     x9, CurrentEL
-        lsr     x9, x9, #2
+        b.eq    el3_unsupported
         cmp     x9, #2
-        b.ne    2f
-        /* EL2: EL1 is AArch64, no traps of timers, FP or system registers. */
+        b.ne    1f
+        /* EL2: EL1 is AArch64; nothing of EL1's is trapped or virtualised. */
         mov     x9, #HCR_EL2_RW
         msr     hcr_el2, x9
-        mrs     x9, cnthctl_el2
-        orr     x9, x9, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
+        ldr     x9, =SCTLR_EL2_MMU_OFF
+        msr     sctlr_el2, x9
+        mov     x9, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
         msr     cnthctl_el2, x9
         msr     cntvoff_el2, xzr
         mov     x9, #CPTR_EL2_RES1
         msr     cptr_el2, x9
         msr     hstr_el2, xzr
+        msr     vttbr_el2, xzr
+        /* MDCR_EL2: no debug or PMU traps, and EL1 owns every PMU counter
+           (HPMN = PMCR_EL0.N) when there is a PMU. */
+        mov     x10, xzr
+        mrs     x9, id_aa64dfr0_el1
+        ubfx    x9, x9, #ID_AA64DFR0_PMUVER_SHIFT, #4
+        cbz     x9, 2f
+        cmp     x9, #0xf
+        b.eq    2f
+        mrs     x10, pmcr_el0
+        ubfx    x10, x10, #11, #5
+2:      msr     mdcr_el2, x10
         mrs     x9, midr_el1
         msr     vpidr_el2, x9
         mrs     x9, mpidr_el1
         msr     vmpidr_el2, x9
-        ldr     x9, =SCTLR_EL1_MMU_OFF
-        msr     sctlr_el1, x9
         mov     x9, #SPSR_EL1H_MASKED
         msr     spsr_el2, x9
-        msr     elr_el2, x30
+        adr     x9, el1_setup
+        msr     elr_el2, x9
+        mov     x0, #2
         eret
-2:      ret                                     /* already EL1 */
+1:      mov     x0, #1
+
+/* el1_setup: this CPU's EL1 registers that are not the MMU's (enable_mmu). */
+el1_setup:
+        ldr     x9, =SCTLR_EL1_MMU_OFF
+        msr     sctlr_el1, x9
+        mov     x9, #CNTKCTL_EL0VCTEN
+        msr     cntkctl_el1, x9
+        mov     x9, #MDSCR_EL1_TDCC
+        msr     mdscr_el1, x9
+        mrs     x9, id_aa64dfr0_el1
+        ubfx    x9, x9, #ID_AA64DFR0_PMUVER_SHIFT, #4
+        cbz     x9, 3f
+        cmp     x9, #0xf
+        b.eq    3f
+        msr     pmuserenr_el0, xzr              /* no PMU access from EL0 */
+3:      isb
+        ret
+
+/*
+ * el3_unsupported: tine is not secure firmware. At EL3 nothing has set up what
+ * the Pi firmware's ARM stub (armstub8.S) does before it drops to EL2: CNTFRQ,
+ * CPUECTLR.SMPEN (without which the cores are not coherent), the GIC's
+ * interrupt groups, the secondaries' spin loop. So say why on the PL011 at its
+ * low-peripheral address (MMU off: device memory), set up for the Pi's 48 MHz
+ * UART clock if nobody enabled it, and stop.
+ */
+el3_unsupported:
+        ldr     x1, =EL3_UART_BASE
+        ldr     w2, [x1, #0x30]                 /* UARTCR */
+        tbnz    w2, #0, 4f                      /* UARTEN: keep its settings */
+        mov     w2, #EL3_UART_IBRD
+        str     w2, [x1, #0x24]
+        mov     w2, #EL3_UART_FBRD
+        str     w2, [x1, #0x28]
+        mov     w2, #0x70                       /* 8N1, FIFOs on */
+        str     w2, [x1, #0x2c]
+        mov     w2, #0x301                      /* UARTEN, TXE, RXE */
+        str     w2, [x1, #0x30]
+4:      adr     x3, el3_message
+5:      ldrb    w4, [x3], #1
+        cbz     w4, 7f
+6:      ldr     w5, [x1, #0x18]                 /* UARTFR */
+        tbnz    w5, #5, 6b                      /* TXFF */
+        str     w4, [x1]
+        b       5b
+7:      wfi
+        b       7b
+el3_message:
+        .asciz  "\r\ntine: entered at EL3, which it does not support: boot it from the Pi firmware's own ARM stub (no armstub= in config.txt), U-Boot, or anything else that starts it at EL2 or EL1. Stopped.\r\n"
+        .balign 4
 
 /*
  * build_boot_page_tables: one table tree used by both TTBR0 (identity, while
- * the PC is still physical) and TTBR1 (the linear map at 0xffff000000000000):
- *   L0[0] -> L1; L1[0..2] = 1 GiB normal blocks (0-3 GiB);
- *   L1[3] -> L2: 2 MiB blocks over 3-4 GiB, normal below PERIPH_BASE, device above.
- * Every entry is written (the tables are not in .bss), then the lines are
- * invalidated so no stale cache line hides them once caches are on.
+ * the PC is still physical) and TTBR1 (the linear map at 0xffff000000000000).
+ * It maps the kernel image and nothing else, page by page: text read-only and
+ * executable at EL1, everything after it (rodata, data, bss, these tables,
+ * the symbols) read/write and never executable. L0[0] -> L1[0] -> L2[0..3] ->
+ * four L3 tables, the first 8 MiB of physical memory (kernel.ld checks that
+ * the image fits). RAM and devices join once the device tree has said where
+ * they are (arch/linear_map.h). Every entry is written (the tables are not in
+ * .bss), then their lines are invalidated so that no stale cache line hides
+ * them once caches are on.
  */
 build_boot_page_tables:
         adrp    x0, boot_l0
+        add     x1, x0, #(BOOT_TABLES * 4096)
+1:      stp     xzr, xzr, [x0], #16
+        cmp     x0, x1
+        b.lo    1b
+        adrp    x0, boot_l0
         adrp    x1, boot_l1
-        adrp    x2, boot_l2
-        /* L0: entry 0 -> L1, the rest invalid. */
-        orr     x3, x1, #PTE_TABLE
-        str     x3, [x0], #8
-        mov     x4, #511
-3:      str     xzr, [x0], #8
-        subs    x4, x4, #1
-        b.ne    3b
-        /* L1: three 1 GiB blocks of normal memory, then the L2 table. */
-        ldr     x5, =PTE_BLOCK_NORMAL
-        mov     x6, #0
-        mov     x4, #3
-        mov     x7, x1
-        mov     x11, #(1 << 30)
-4:      orr     x3, x6, x5
-        str     x3, [x7], #8
-        add     x6, x6, x11
-        subs    x4, x4, #1
-        b.ne    4b
-        orr     x3, x2, #PTE_TABLE
-        str     x3, [x7], #8
-        mov     x4, #508
-5:      str     xzr, [x7], #8
-        subs    x4, x4, #1
-        b.ne    5b
-        /* L2: 3-4 GiB in 2 MiB blocks. */
-        ldr     x8, =PTE_BLOCK_DEVICE
-        mov     x6, #0xc0000000
-        ldr     x9, =PERIPH_LOW_BASE
-        mov     x4, #512
-        mov     x7, x2
-6:      cmp     x6, x9
-        csel    x10, x5, x8, lo
-        orr     x3, x6, x10
-        str     x3, [x7], #8
-        add     x6, x6, #(1 << 21)   /* 0x200000 = 0x200 << 12: encodable */
-        subs    x4, x4, #1
-        b.ne    6b
+        orr     x2, x1, #PTE_TABLE
+        str     x2, [x0]                        /* L0[0] -> L1 */
+        adrp    x0, boot_l2
+        orr     x2, x0, #PTE_TABLE
+        str     x2, [x1]                        /* L1[0] -> L2 */
+        adrp    x1, boot_l3
+        mov     x3, #BOOT_IMAGE_L3_TABLES
+2:      orr     x2, x1, #PTE_TABLE
+        str     x2, [x0], #8                    /* L2[i] -> L3 table i */
+        add     x1, x1, #4096
+        subs    x3, x3, #1
+        b.ne    2b
+        /* One entry per page of the image; PA >> 12 indexes the L3 tables
+           as one array, since they cover physical memory from 0. */
+        adrp    x0, __image_start
+        adrp    x1, __image_end
+        adrp    x2, __text_end
+        adrp    x3, boot_l3
+        ldr     x4, =PTE_PAGE_TEXT
+        ldr     x5, =PTE_PAGE_DATA
+3:      cmp     x0, x2
+        csel    x6, x4, x5, lo
+        orr     x6, x6, x0
+        lsr     x7, x0, #12
+        str     x6, [x3, x7, lsl #3]
+        add     x0, x0, #4096
+        cmp     x0, x1
+        b.lo    3b
         /* Push the tables past any stale cache lines. */
         adrp    x0, boot_l0
-        add     x1, x0, #(3 * 4096)
-7:      dc      ivac, x0
+        add     x1, x0, #(BOOT_TABLES * 4096)
+4:      dc      ivac, x0
         add     x0, x0, #64
         cmp     x0, x1
-        b.lo    7b
+        b.lo    4b
         dsb     sy
         ret
 
-/* enable_mmu: the same on every CPU; the PC stays valid through the identity map. */
+/* enable_mmu: the same on every CPU; the PC stays valid through the identity map.
+   The exception vectors are set first, at their linked address, so that any
+   exception from the moment the MMU is on is reported. */
 enable_mmu:
+        ldr     x0, =exception_vectors
+        msr     vbar_el1, x0
         ldr     x0, =MAIR_VALUE
         msr     mair_el1, x0
         /* TCR: 48-bit VA both halves, 4 KiB granule, WB-WA inner shareable walks,
@@ -173,6 +234,12 @@ enable_mmu:
         ldr     x0, =SCTLR_EL1_MMU_ON
         msr     sctlr_el1, x0
         isb
+        /* Drop whatever the I-cache took in while the MMU was off, from
+           memory that may have been written since (Linux's __enable_mmu does
+           the same on every CPU). */
+        ic      iallu
+        dsb     nsh
+        isb
         ret
 
 /* Now at the kernel's virtual address. */
@@ -192,7 +259,9 @@ primary_high:
         b.hs    10f
         stp     xzr, xzr, [x0], #16
         b       9b
-10:     bl      cpu_early_setup
+10:     adrp    x0, boot_entry_el
+        str     w20, [x0, #:lo12:boot_entry_el]
+        bl      cpu_early_setup
         mov     x0, x19
         bl      kmain
         b       .
@@ -214,12 +283,11 @@ secondary_high:
         bl      secondary_main
         b       .
 
-/* Per-CPU setup common to all CPUs, in the upper half: exception vectors, and
-   TTBR0 walks off until a user address space is installed. */
+/* Per-CPU setup common to all CPUs, in the upper half: TTBR0 walks off until a
+   user address space is installed, and SError unmasked, so that an SError the
+   kernel causes is reported when it happens (as Linux does from early boot)
+   rather than at the next return to EL0, against whatever process runs then. */
 cpu_early_setup:
-        adrp    x0, exception_vectors
-        add     x0, x0, #:lo12:exception_vectors
-        msr     vbar_el1, x0
         mrs     x0, tcr_el1
         orr     x0, x0, #TCR_EPD0
         msr     tcr_el1, x0
@@ -227,6 +295,7 @@ cpu_early_setup:
         tlbi    vmalle1
         dsb     nsh
         isb
+        msr     daifclr, #4
         ret
 
         .ltorg
@@ -237,8 +306,14 @@ cpu_early_setup:
 boot_l0: .space 4096
 boot_l1: .space 4096
 boot_l2: .space 4096
+boot_l3: .space 4096 * BOOT_IMAGE_L3_TABLES
 
         .bss
+        .balign 4
+        .globl boot_entry_el
+boot_entry_el:
+        .long   0                               /* 2 or 1: arch::entry_el() */
+
         .balign 16
         .globl boot_stacks
 boot_stacks:

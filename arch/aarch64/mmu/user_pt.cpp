@@ -414,6 +414,10 @@ UptStatus upt_map(UserPt* pt, uint64_t va, Page* page, unsigned prot, unsigned f
   }
   unsigned idx = pt_index(va, kL3Level);
   if (load(&t[idx]) & kPteValid) return UptStatus::kExists;
+  // An executable mapping fetches the page's current contents, not what the
+  // I-cache may hold from an earlier life of the page or of a shared page
+  // written through another mapping.
+  if (prot & kUProtExec) arch_icache_sync(page_to_virt(page), kPageSize);
   set_entry(t, idx, page_to_phys(page) | leaf_bits(prot, flags));
   publish();
   count(g_count.maps);
@@ -478,6 +482,9 @@ UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot) {
       pte_t n = pte_addr(e) | leaf_bits(prot, (e & kUptSwShared) ? kUMapShared : 0u);
       // A private page another table still maps stays write-protected (COW).
       if (is_cow_candidate(n) && refs(page_of(e)) > 1) n |= kPteApReadOnly;
+      // Becoming executable (mprotect(PROT_EXEC) after writing code): what
+      // was written reaches instruction fetch first.
+      if ((e & kPteUxn) && !(n & kPteUxn)) arch_icache_sync(phys_to_virt(pte_addr(e)), kPageSize);
       if (n != e) {
         store(&t[idx], n);
         ++changed;

@@ -180,24 +180,40 @@ arch_page_zero:
         ret
 
 /* void arch_icache_sync(const void* kva x0, size_t len x1): makes instructions
-   just written through the linear map visible to instruction fetch (Cortex-A72
-   has neither CTR_EL0.IDC nor DIC): clean the data lines to the point of
-   unification, then invalidate the instruction caches of every CPU. */
+   just written through the linear map visible to instruction fetch on every CPU,
+   as Linux's sync_icache_aliases does. Cortex-A72 has neither CTR_EL0.IDC nor
+   DIC, so: clean each data line to the point of unification, then invalidate
+   the instruction lines. With a PIPT I-cache (CTR_EL0.L1Ip = 3, as on the A72:
+   Cortex-A72 TRM, L1 instruction memory system) the linear-map address hits
+   the same lines as the user's, so IC IVAU by line does it, and is broadcast
+   to the inner-shareable domain; any other I-cache gets IC IALLUIS. */
         .globl arch_icache_sync
 arch_icache_sync:
         mrs     x2, ctr_el0
-        ubfx    x2, x2, #16, #4                 /* DminLine: log2 words */
-        mov     x3, #4
-        lsl     x3, x3, x2                      /* smallest data line, bytes */
-        add     x1, x0, x1
-        sub     x4, x3, #1
-        bic     x0, x0, x4
-1:      dc      cvau, x0
-        add     x0, x0, x3
-        cmp     x0, x1
+        mov     x4, #4
+        add     x1, x0, x1                      /* end */
+        ubfx    x3, x2, #16, #4                 /* DminLine: log2 words */
+        lsl     x3, x4, x3                      /* smallest data line, bytes */
+        sub     x5, x3, #1
+        bic     x6, x0, x5
+1:      dc      cvau, x6
+        add     x6, x6, x3
+        cmp     x6, x1
         b.lo    1b
         dsb     ish
-        ic      ialluis
-        dsb     ish
+        ubfx    x5, x2, #14, #2                 /* L1Ip */
+        cmp     x5, #3
+        b.ne    3f
+        and     x3, x2, #0xf                    /* IminLine */
+        lsl     x3, x4, x3
+        sub     x5, x3, #1
+        bic     x6, x0, x5
+2:      ic      ivau, x6
+        add     x6, x6, x3
+        cmp     x6, x1
+        b.lo    2b
+        b       4f
+3:      ic      ialluis
+4:      dsb     ish
         isb
         ret

@@ -48,17 +48,37 @@ TEST(BootInfo, BasicBoard) {
   EXPECT_EQ(info.initrd_end, 0x2400000u);
   EXPECT_EQ(info.dtb_size, blob.size());
 
+  // Only the no-map child is kept from being mapped at all.
+  EXPECT_EQ(ranges(info.no_map, info.no_map_count),
+            (std::vector<PhysRange>{{0x3b400000, 0x4c00000}}));
+
   // cpu-map is not a CPU; cpu@3's release address has a single cell.
   ASSERT_EQ(info.cpu_count, 5u);
   const uint64_t release[] = {0xd8, 0xe0, 0xe8, 0xf0};
   for (unsigned i = 0; i < 4; ++i) {
     EXPECT_EQ(info.cpus[i].hwid, i);
-    EXPECT_TRUE(info.cpus[i].spin_table);
+    EXPECT_EQ(info.cpus[i].method, CpuEnableMethod::kSpinTable);
+    EXPECT_TRUE(info.cpus[i].has_release_addr);
     EXPECT_EQ(info.cpus[i].release_addr, release[i]);
   }
   EXPECT_EQ(info.cpus[4].hwid, 0x100u);
-  EXPECT_FALSE(info.cpus[4].spin_table) << "PSCI";
-  EXPECT_EQ(info.cpus[4].release_addr, 0u);
+  EXPECT_EQ(info.cpus[4].method, CpuEnableMethod::kPsci);
+  EXPECT_FALSE(info.cpus[4].has_release_addr);
+  EXPECT_EQ(info.psci.conduit, PsciConduit::kSmc);
+  EXPECT_EQ(info.psci.cpu_on, 0xc4000003u) << "PSCI 0.2's CPU_ON (SMC64)";
+  ASSERT_NE(boot_cpu(info, 0x100), nullptr);
+  EXPECT_EQ(boot_cpu(info, 0x100)->method, CpuEnableMethod::kPsci);
+  EXPECT_EQ(boot_cpu(info, 7), nullptr);
+
+  // /soc's two ranges: 1-cell bus addresses onto the root's 2-cell ones.
+  ASSERT_EQ(info.soc_range_count, 2u);
+  EXPECT_FALSE(info.soc_identity);
+  paddr_t pa = 0;
+  EXPECT_TRUE(boot_soc_to_phys(info, 0x7e201000, &pa));
+  EXPECT_EQ(pa, 0xfe201000u);
+  EXPECT_TRUE(boot_soc_to_phys(info, 0x40041000, &pa));
+  EXPECT_EQ(pa, 0xff841000u);
+  EXPECT_FALSE(boot_soc_to_phys(info, 0x7f800000, &pa)) << "past the first range's end";
 
   paddr_t addr = 0;
   EXPECT_TRUE(boot_cpu_release_addr(info, 2, &addr));

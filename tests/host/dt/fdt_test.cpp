@@ -79,8 +79,8 @@ TEST_F(FdtBasic, FindPathMisses) {
 TEST_F(FdtBasic, Children) {
   EXPECT_EQ(child_names("/"),
             (std::vector<std::string>{"chosen", "memory@0", "memory@40000000",
-                                      "memory-controller@7e000000", "reserved-memory", "cpus",
-                                      "soc"}));
+                                      "memory-controller@7e000000", "reserved-memory", "psci",
+                                      "cpus", "soc"}));
   EXPECT_EQ(child_names("/cpus"), (std::vector<std::string>{"cpu@0", "cpu@1", "cpu@2", "cpu@3",
                                                             "cpu@100", "cpu-map"}));
   EXPECT_TRUE(child_names("/chosen").empty());
@@ -258,9 +258,9 @@ TEST_F(FdtBasic, MemReserve) {
 }
 
 TEST_F(FdtBasic, WalkSeesEveryNode) {
-  // The root, 7 top-level nodes, 3 under reserved-memory, 5 cpus plus cpu-map's
+  // The root, 8 top-level nodes, 3 under reserved-memory, 5 cpus plus cpu-map's
   // three levels, 4 under soc.
-  EXPECT_EQ(touch_everything(fdt_), 1u + 7u + 3u + 8u + 4u);
+  EXPECT_EQ(touch_everything(fdt_), 1u + 8u + 3u + 8u + 4u);
 }
 
 TEST_F(FdtBasic, UnalignedBlob) {

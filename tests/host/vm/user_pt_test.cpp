@@ -78,6 +78,44 @@ TEST_F(UserPtTest, ProtNoneDeniesEverything) {
   EXPECT_TRUE(pt_store(&parent_, kBase, 7));
 }
 
+// Instructions written through the linear map reach instruction fetch before
+// a page becomes executable: on mapping, on mprotect adding exec (Linux's
+// __sync_icache_dcache on set_pte_at), not on changes that keep or drop it.
+TEST_F(UserPtTest, ExecutableMappingsSyncTheInstructionCache) {
+  const HostTlbLog& log = host_tlb();
+  uint64_t syncs = log.icache_syncs;
+  map_pages(&parent_, kBase, 2, kRW);
+  EXPECT_EQ(log.icache_syncs, syncs);
+  map_pages(&parent_, kBase + 4 * kPageSize, 1, kUProtRead | kUProtExec);
+  EXPECT_EQ(log.icache_syncs, syncs + 1);
+  EXPECT_EQ(log.icache_last, page_to_virt(upt_lookup(&parent_, kBase + 4 * kPageSize)));
+
+  constexpr unsigned kRX = kUProtRead | kUProtExec;
+  ASSERT_EQ(upt_protect(&parent_, kBase, kBase + 2 * kPageSize, kRX), UptStatus::kOk);
+  EXPECT_EQ(log.icache_syncs, syncs + 3) << "each page that became executable";
+  ASSERT_EQ(upt_protect(&parent_, kBase, kBase + 2 * kPageSize, kRX | kUProtWrite), UptStatus::kOk);
+  ASSERT_EQ(upt_protect(&parent_, kBase, kBase + 2 * kPageSize, kRW), UptStatus::kOk);
+  EXPECT_EQ(log.icache_syncs, syncs + 3) << "stayed or stopped being executable";
+  ASSERT_EQ(upt_protect(&parent_, kBase, kBase + 5 * kPageSize, kRX), UptStatus::kOk);
+  EXPECT_EQ(log.icache_syncs, syncs + 5) << "the two pages again, not the one that already was";
+}
+
+// The copy a write makes of a shared executable page is synced, not the original.
+TEST_F(UserPtTest, CopyOnWriteOfExecutablePageSyncsTheCopy) {
+  map_pages(&parent_, kBase, 1, kRW | kUProtExec);
+  UserPt child;
+  ASSERT_EQ(upt_create(&child), UptStatus::kOk);
+  ASSERT_EQ(upt_fork(&parent_, &child, UptForkMode::kShareTables), UptStatus::kOk);
+  Page* original = upt_lookup(&child, kBase);
+  uint64_t syncs = host_tlb().icache_syncs;
+  ASSERT_TRUE(pt_store(&parent_, kBase, 1));
+  Page* copy = upt_lookup(&parent_, kBase);
+  ASSERT_NE(copy, original);
+  EXPECT_EQ(host_tlb().icache_syncs, syncs + 1);
+  EXPECT_EQ(host_tlb().icache_last, page_to_virt(copy));
+  upt_destroy(&child);
+}
+
 class ForkTest : public UserPtTest, public ::testing::WithParamInterface<UptForkMode> {};
 
 TEST_P(ForkTest, WritesAfterForkStayOnTheirSide) {

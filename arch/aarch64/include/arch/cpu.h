@@ -4,9 +4,14 @@
 #pragma once
 #include <stdint.h>
 
+extern "C" uint32_t boot_entry_el;  // start.S: set once on the boot CPU
+
 namespace arch {
 
 inline constexpr unsigned kMaxCpus = 4;
+
+// The exception level the loader started the kernel in (2 or 1).
+inline unsigned entry_el() { return boot_entry_el; }
 
 // Masks IRQs and returns the previous DAIF so nested sections restore correctly.
 inline uint64_t irq_save() {
@@ -15,7 +20,10 @@ inline uint64_t irq_save() {
   return daif;
 }
 inline void irq_restore(uint64_t daif) { asm volatile("msr daif, %0" ::"r"(daif) : "memory"); }
-inline void irq_enable() { asm volatile("msr daifclr, #2" ::: "memory"); }
+// Unmasks IRQs, and SError with them: exception entry masks both, and a CPU
+// ready for an interrupt is ready to report an SError (the boot code unmasks it
+// first; this keeps it unmasked in threads switched to from an exception).
+inline void irq_enable() { asm volatile("msr daifclr, #6" ::: "memory"); }
 inline void irq_disable() { asm volatile("msr daifset, #2" ::: "memory"); }
 inline bool irqs_enabled() {
   uint64_t daif;

@@ -1,6 +1,7 @@
 // Kernel mappings outside the linear map: the kernel stack area.
 //
-// The boot tables map RAM with 1 GiB blocks, which cannot leave a hole. Kernel
+// The linear map covers RAM with the largest blocks that fit and is never
+// changed once made (arch/linear_map.h), so it cannot leave a hole. Kernel
 // stacks therefore live in a region of their own, mapped with 4 KiB pages:
 //   0xffff800000000000 (TTBR1 L0 entry 256): 32 KiB slots, each an unmapped
 //   16 KiB guard followed by a 16 KiB stack.

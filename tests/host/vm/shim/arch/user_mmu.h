@@ -1,5 +1,5 @@
-// Host stand-in for <arch/user_mmu.h>: TLB maintenance is counted instead of
-// done, TTBR0 is a variable, page copy and clear are memcpy and memset.
+// Host stand-in for <arch/user_mmu.h>: TLB and I-cache maintenance are counted
+// instead of done, TTBR0 is a variable, page copy and clear are memcpy and memset.
 #pragma once
 #include <stdint.h>
 #include <string.h>
@@ -13,6 +13,8 @@ struct HostTlbLog {
   uint64_t page_flushes = 0;
   uint64_t leaf_flushes = 0;
   uint64_t local_flushes = 0;
+  uint64_t icache_syncs = 0;      // arch_icache_sync calls
+  const void* icache_last = nullptr;
   paddr_t ttbr0_root = 0;
   uint16_t ttbr0_asid = 0;
 };
@@ -50,4 +52,7 @@ inline void arch_page_copy(void* dst, const void* src) {
 inline void arch_page_zero(void* dst) {
   memset(dst, 0, 4096);
 }
-inline void arch_icache_sync(const void*, size_t) {}
+inline void arch_icache_sync(const void* kva, size_t) {
+  ++arch::host_tlb().icache_syncs;
+  arch::host_tlb().icache_last = kva;
+}
