@@ -82,7 +82,7 @@ static int g_steer[NBUGS];
 /* ---- shared state (one MAP_SHARED page set, inherited by every fork) ---- */
 
 #define NWORKERS 6
-#define RING 16
+#define RING 48
 #define NOPS_MAX 48
 
 struct call_rec {
@@ -133,8 +133,12 @@ struct ctx {
   long budget; /* calls left (-1: until the round ends) */
   int lwp_slot;
   int sigshare; /* shares its signal actions (RFSIGSHARE) */
+  int origin_pid, origin_kind; /* who made this context (for reports) */
   uint64_t scratch[160] __attribute__((aligned(16))); /* a valid buffer of its own */
+  uint64_t scratch_guard; /* a call writing past scratch would show here */
 };
+
+#define SCRATCH_GUARD 0x5c5c5c5c5c5c5c5cull
 
 static uint64_t r64(struct ctx* c) {
   c->rng ^= c->rng << 13;
@@ -153,10 +157,11 @@ static int one_in(struct ctx* c, int n) { return below(c, (uint64_t)n) == 0; }
 #define LWP_STACK 16384
 
 struct lwp_slot {
-  volatile int state; /* 0 free, 1 running */
+  int state; /* 0 free, 1 running (atomic) */
   uint64_t seed;
   uint64_t sigmask; /* an RFMEM child's, once it runs on its own stack */
   int depth, slot, sigshare;
+  int origin_pid, origin_kind;
 };
 static struct lwp_slot g_lwps[NLWPSLOT];
 static char g_lwp_stacks[NLWPSLOT][LWP_STACK] __attribute__((aligned(16)));
@@ -173,6 +178,12 @@ struct proc_state {
   int ndead, dead[8];
 };
 static struct proc_state g_p;
+
+/* Takes a free slot (the first LWP and the others pick at the same time). */
+static int slot_take(struct lwp_slot* s) {
+  int free = 0;
+  return __atomic_compare_exchange_n(&s->state, &free, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
 
 static void proc_state_reset(void) {
   g_p.pid = getpid();
@@ -269,7 +280,7 @@ static void oracle_fail(struct ctx* c, const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   int n = snprintf(g_sh->oracle_why, sizeof g_sh->oracle_why, "pid %d (worker %d, uid %d): ",
-                   g_p.pid, c->slot, g_p.uid);
+                   getpid(), c->slot, g_p.uid);
   vsnprintf(g_sh->oracle_why + n, sizeof g_sh->oracle_why - n, fmt, ap);
   va_end(ap);
   g_sh->oracle_slot = c->slot;
@@ -299,7 +310,10 @@ static uint64_t ptr_any(struct ctx* c, uint64_t size) {
     case 11: return ARENA + below(c, ARENA_PAGES) * 4096 + below(c, 4096);
     case 12: return r64(c);
     case 13: return 0x400000 + below(c, 0x4000); /* our text: read-only */
-    default: return (uint64_t)c->scratch + below(c, 64) * 8; /* valid */
+    default: { /* valid: somewhere in scratch that has room for size bytes */
+      uint64_t room = sizeof c->scratch - (size < sizeof c->scratch ? size : sizeof c->scratch);
+      return (uint64_t)c->scratch + below(c, room / 8 + 1) * 8;
+    }
   }
 }
 
@@ -389,16 +403,16 @@ static void on_signal(int sig) { g_caught += sig; }
 void signal_restorer(void);
 
 /* Ends the calling context without touching its stack once the slot is free. */
-void lwp_finish(volatile int* state) __attribute__((noreturn));
+void lwp_finish(int* state) __attribute__((noreturn));
 __asm__(".global lwp_finish\n"
         "lwp_finish:\n"
-        "  str wzr, [x0]\n  dmb ish\n"
+        "  stlr wzr, [x0]\n"
         "  mov x0, #0\n  mov x8, #93\n  svc #0\n"
         "  b .\n");
-void rfmem_finish(volatile int* state, long code) __attribute__((noreturn));
+void rfmem_finish(int* state, long code) __attribute__((noreturn));
 __asm__(".global rfmem_finish\n"
         "rfmem_finish:\n"
-        "  dmb ish\n  str wzr, [x0]\n"
+        "  stlr wzr, [x0]\n"
         "  mov x0, x1\n  mov x8, #94\n  svc #0\n"
         "  b .\n");
 /* An LWP of a storm: counts itself gone and exits, with no stack at all. */
@@ -459,6 +473,10 @@ static void op_read(struct ctx* c, int op) {
   static const int64_t fds[] = {0, 1, 2, -1, 3, 1000, 0x7fffffff, -0x7fffffff - 1};
   int64_t fd = fds[below(c, 8)];
   uint64_t buf = ptr_any(c, 64), n = len_any(c);
+  /* Not more than the buffer holds (a length that is negative as a signed
+   * number is refused before anything is read). */
+  uint64_t end = (uint64_t)(c->scratch + 160);
+  if ((int64_t)n > 0 && buf >= (uint64_t)c->scratch && buf < end && n > end - buf) n = end - buf;
   /* A console read with somewhere to put the byte waits for input, and
    * SIGKILL does not end that wait. */
   if (STEER(known_bug_sleep_not_killable) && fd >= 0 && fd <= 2 && (int64_t)n > 0)
@@ -541,8 +559,8 @@ static void op_ids(struct ctx* c, int op) {
   long r = sc(c, nr, int_any(c), int_any(c), 0, 0, 0, 0);
   ok_if(c, op, r);
   if (nr == SYS_getpid && r != g_p.pid && c->kind != K_RFMEM)
-    oracle_fail(c, "getpid() = %ld, want %d (%s, depth %d, ppid %d)", r, g_p.pid,
-                c->kind == K_LWP ? "an LWP" : "the first LWP", c->depth, getppid());
+    oracle_fail(c, "getpid() = %ld, want %d (kind %d, depth %d, ppid %d, made by pid %d in kind %d)",
+                r, g_p.pid, c->kind, c->depth, getppid(), c->origin_pid, c->origin_kind);
   if (nr == SYS_getuid && !g_p.is_root && r != g_p.uid)
     oracle_fail(c, "getuid() = %ld in a process of uid %d", r, g_p.uid);
 }
@@ -715,7 +733,16 @@ static void op_execve(struct ctx* c, int op) {
 
 /* After a fork, in the child: a process of its own (copy-on-write). */
 static void became_child(struct ctx* c) {
+  c->origin_pid = g_p.pid; /* the parent's */
+  c->origin_kind = 10 + c->kind;
   proc_state_reset();
+  /* Forked from an LWP or an RFMEM child, we run on a copy of its stack:
+   * that slot is not free here. */
+  for (int i = 0; i < NLWPSLOT; ++i)
+    if ((char*)c > g_lwp_stacks[i] && (char*)c < g_lwp_stacks[i] + LWP_STACK) g_lwps[i].state = 1;
+  for (int i = 0; i < NRFMEMSLOT; ++i)
+    if ((char*)c > g_rfmem_stacks[i] && (char*)c < g_rfmem_stacks[i] + LWP_STACK)
+      g_rfmems[i].state = 1;
   c->kind = K_MAIN;
   c->depth++;
   c->rng = splitmix(c->rng ^ 0xc41d);
@@ -740,6 +767,9 @@ static void op_fork(struct ctx* c, int op) {
            (long)ptr_any(c, 8), (long)ptr_any(c, 8), 0);
   }
   ok_if(c, op, r);
+  if (c->scratch_guard != SCRATCH_GUARD)
+    oracle_fail(c, "after fork, in the %s (pid %d): the word after scratch is 0x%lx", r ? "parent" : "child",
+                getpid(), (unsigned long)c->scratch_guard);
   if (r == 0) {
     became_child(c);
     if (c->depth > MAXDEPTH) _exit((int)below(c, 256));
@@ -771,6 +801,8 @@ static void rfmem_main(void* arg) {
   c.kind = K_RFMEM;
   c.depth = s->depth + 1;
   c.sigshare = s->sigshare;
+  c.origin_pid = s->origin_pid;
+  c.origin_kind = s->origin_kind;
   c.budget = (long)below(&c, 32);
   signal_mask(SIG_SETMASK, &s->sigmask, 0);
   run_calls(&c);
@@ -803,17 +835,18 @@ static void op_rfork(struct ctx* c, int op) {
     int i = (int)below(c, NRFMEMSLOT);
     struct lwp_slot* s = &g_rfmems[i];
     struct call_rec* rec = log_begin(c, SYS_rfork, fl, 0, 0, 0, 0, 0);
-    if (c->depth >= MAXDEPTH || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) || one_in(c, 3)) {
+    if (c->depth >= MAXDEPTH || one_in(c, 3) || !slot_take(s)) {
       r = rfork_exit(fl, (long)below(c, 256));
     } else {
-      s->state = 1;
       s->seed = r64(c);
       s->depth = c->depth;
       s->slot = c->slot;
       s->sigshare = sigshare || c->sigshare;
+      s->origin_pid = g_p.pid;
+      s->origin_kind = c->kind;
       s->sigmask = old;
       r = rfork_thread(fl, g_rfmem_stacks[i] + LWP_STACK, rfmem_main, s);
-      if (r <= 0) s->state = 0;
+      if (r <= 0) __atomic_store_n(&s->state, 0, __ATOMIC_RELEASE);
     }
     signal_mask(SIG_SETMASK, &old, 0);
     log_end(c, rec, SYS_rfork, r);
@@ -852,6 +885,8 @@ static void lwp_main(void* arg) {
   c.kind = K_LWP;
   c.depth = s->depth;
   c.sigshare = s->sigshare;
+  c.origin_pid = s->origin_pid;
+  c.origin_kind = s->origin_kind;
   c.lwp_slot = (int)(s - g_lwps);
   c.budget = (long)below(&c, 300);
   run_calls(&c);
@@ -869,13 +904,14 @@ static void op_lwp_create(struct ctx* c, int op) {
   struct lwp_slot* s = &g_lwps[i];
   struct lwp_params* lp = (struct lwp_params*)&c->scratch[120];
   int hostile = one_in(c, 6);
-  int real = !hostile && __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == 0;
+  int real = !hostile && slot_take(s);
   if (real) {
-    s->state = 1;
     s->seed = r64(c);
     s->depth = c->depth;
     s->slot = c->slot;
     s->sigshare = c->sigshare;
+    s->origin_pid = g_p.pid;
+    s->origin_kind = c->kind;
     lp->func = (uint64_t)lwp_main;
     lp->arg = (uint64_t)s;
     lp->stack = (uint64_t)(g_lwp_stacks[i] + LWP_STACK);
@@ -902,7 +938,7 @@ static void op_lwp_create(struct ctx* c, int op) {
   long r = SC1(c, SYS_lwp_create, params);
   ok_if(c, op, r);
   if (r != 0) {
-    if (real) s->state = 0;
+    if (real) __atomic_store_n(&s->state, 0, __ATOMIC_RELEASE);
     else if (params == (uint64_t)lp && lp->func == (uint64_t)lwp_storm_entry)
       __atomic_sub_fetch(&g_p.storm_lwps, 1, __ATOMIC_ACQ_REL);
   }
@@ -1069,7 +1105,7 @@ static void op_debug(struct ctx* c, int op) {
   long r;
   switch (below(c, 4)) {
     case 0: {
-      uint64_t out = ptr_any(c, 1000);
+      uint64_t out = ptr_any(c, 1000); /* sizeof(struct tine_kstat) is below 1000 */
       uint64_t size = one_in(c, 2) ? 1000 : len_any(c);
       r = SC3(c, 2000 /* tine_kstat */, out, size, one_in(c, 4) ? 1 : r64(c) & 2);
       break;
@@ -1153,6 +1189,7 @@ _Static_assert(sizeof kOps / sizeof kOps[0] <= NOPS_MAX, "op counters");
 static int g_total_weight;
 
 static void run_calls(struct ctx* c) {
+  c->scratch_guard = SCRATCH_GUARD;
   while (!g_sh->stop && c->budget != 0) {
     if (c->budget > 0) c->budget--;
     int w = (int)below(c, (uint64_t)g_total_weight);
@@ -1165,6 +1202,8 @@ static void run_calls(struct ctx* c) {
     if (i == NOPS) continue;
     __atomic_add_fetch(&g_sh->slot[c->slot].op_calls[i], 1, __ATOMIC_RELAXED);
     kOps[i].fn(c, i);
+    if (c->scratch_guard != SCRATCH_GUARD)
+      oracle_fail(c, "%s wrote past the buffer it was given", kOps[i].name);
   }
 }
 
@@ -1300,7 +1339,7 @@ static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
 
 static _Noreturn void fail(int round, uint64_t rseed, const char* why, int slot) {
   uint64_t calls = g_calls_before + total_calls();
-  if (slot >= 0) print_recent_calls(slot);
+  if (slot >= 0 && slot < NWORKERS) print_recent_calls(slot);
   else
     for (int i = 0; i < NWORKERS; ++i) print_recent_calls(i);
   printf("fuzz: %lu calls, seed %lu, FAILED in round %d (round seed %lu; rerun with seed=%lu "
