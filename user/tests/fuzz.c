@@ -102,8 +102,14 @@ struct slot_log {
   uint64_t seed;
 };
 
+/* The last call of every thread, by pid and LWP: what a process that
+ * survives SIGKILL was doing. */
+#define LAST_CALLS 4096
+static unsigned last_call_index(int pid, int lwp) { return ((unsigned)pid * 8u + (unsigned)lwp) % LAST_CALLS; }
+
 struct shared {
   volatile int go, stop;
+  struct call_rec last[LAST_CALLS];
   int claimed;
   uint64_t oracle_failures;
   char oracle_why[240];
@@ -134,6 +140,7 @@ struct ctx {
   int lwp_slot;
   int sigshare; /* shares its signal actions (RFSIGSHARE) */
   int origin_pid, origin_kind; /* who made this context (for reports) */
+  int pid;                      /* the process it runs in */
   uint64_t scratch[160] __attribute__((aligned(16))); /* a valid buffer of its own */
   uint64_t scratch_guard; /* a call writing past scratch would show here */
 };
@@ -245,15 +252,18 @@ static struct call_rec* log_begin(struct ctx* c, long nr, long a0, long a1, long
   struct slot_log* L = &g_sh->slot[c->slot];
   uint64_t i = __atomic_fetch_add(&L->next, 1, __ATOMIC_RELAXED) % RING;
   struct call_rec* r = &L->rec[i];
-  r->pid = g_p.pid;
+  r->pid = c->pid;
   r->tid = c->kind == K_LWP ? c->lwp_slot + 1 : 0;
   r->nr = nr;
   r->a[0] = a0, r->a[1] = a1, r->a[2] = a2, r->a[3] = a3, r->a[4] = a4, r->a[5] = a5;
   r->ret = RET_PENDING;
+  g_sh->last[last_call_index(r->pid, r->tid)] = *r;
   return r;
 }
 static void log_end(struct ctx* c, struct call_rec* r, long nr, long ret) {
-  if (r->nr == nr && r->pid == g_p.pid) r->ret = ret;
+  struct call_rec* last = &g_sh->last[last_call_index(c->pid, c->kind == K_LWP ? c->lwp_slot + 1 : 0)];
+  if (last->nr == nr && last->pid == c->pid) last->ret = ret;
+  if (r->nr == nr && r->pid == c->pid) r->ret = ret;
   __atomic_add_fetch(&g_sh->slot[c->slot].calls, 1, __ATOMIC_RELAXED);
 }
 
@@ -744,6 +754,7 @@ static void became_child(struct ctx* c) {
     if ((char*)c > g_rfmem_stacks[i] && (char*)c < g_rfmem_stacks[i] + LWP_STACK)
       g_rfmems[i].state = 1;
   c->kind = K_MAIN;
+  c->pid = g_p.pid;
   c->depth++;
   c->rng = splitmix(c->rng ^ 0xc41d);
   c->budget = (long)below(c, 64);
@@ -799,6 +810,7 @@ static void rfmem_main(void* arg) {
   c.rng = s->seed | 1;
   c.slot = s->slot;
   c.kind = K_RFMEM;
+  c.pid = getpid();
   c.depth = s->depth + 1;
   c.sigshare = s->sigshare;
   c.origin_pid = s->origin_pid;
@@ -883,6 +895,7 @@ static void lwp_main(void* arg) {
   c.rng = s->seed | 1;
   c.slot = s->slot;
   c.kind = K_LWP;
+  c.pid = g_p.pid;
   c.depth = s->depth;
   c.sigshare = s->sigshare;
   c.origin_pid = s->origin_pid;
@@ -1231,6 +1244,7 @@ static _Noreturn void worker(int slot, uint64_t seed, int root, int uid) {
   map_worker_memory();
   proc_state_reset();
   g_p.is_root = root;
+  c.pid = g_p.pid;
   g_p.uid = root ? 0 : uid;
   if (!root) {
     long r = syscall1(SYS_setuid, uid);
@@ -1322,6 +1336,20 @@ static void print_recent_calls(int slot) {
            r->tid, call_name(r->nr), (long)r->nr, (unsigned long)r->a[0], (unsigned long)r->a[1],
            (unsigned long)r->a[2], (unsigned long)r->a[3], (unsigned long)r->a[4],
            (unsigned long)r->a[5], ret);
+  }
+}
+
+/* The calls that did not return in processes still there. */
+static void print_survivors(void) {
+  printf("fuzz: the last calls of the threads still there:\n");
+  for (int i = 0; i < LAST_CALLS; ++i) {
+    struct call_rec* r = &g_sh->last[i];
+    if (r->pid <= HARNESS_PID || r->ret != RET_PENDING || syscall2(SYS_kill, r->pid, 0) == -ESRCH)
+      continue;
+    printf("fuzz:   pid %d lwp %d: %s(%ld) (0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx)\n", r->pid,
+           r->tid, call_name(r->nr), (long)r->nr, (unsigned long)r->a[0], (unsigned long)r->a[1],
+           (unsigned long)r->a[2], (unsigned long)r->a[3], (unsigned long)r->a[4],
+           (unsigned long)r->a[5]);
   }
 }
 
@@ -1469,6 +1497,7 @@ static int run(void) {
     char why[300];
     if (!kill_everything(base_nprocs, 30000000000ull)) {
       tproc(3, 0);
+      print_survivors();
       snprintf(why, sizeof why, "%lu processes still there 30 s after SIGKILL",
                (unsigned long)(proc_stat(ST_NPROCS) - base_nprocs));
       fail((int)r, rseed, why, -1);
