@@ -526,13 +526,17 @@ static void op_nanosleep(struct ctx* c, int op) {
                                   0x7fffffffffffffffll};
   int64_t s = secs[below(c, sizeof secs / 8)], ns = nsecs[below(c, sizeof nsecs / 8)];
   if (one_in(c, 4)) s = 0, ns = (int64_t)below(c, 3000000);
-  if (STEER(known_bug_sleep_not_killable) && s >= 0 && ns >= 0 && ns < 1000000000) {
-    /* What the kernel sleeps: sec * 1e9 + nsec, wrapping. */
-    uint64_t t = (uint64_t)s * 1000000000ull + (uint64_t)ns;
-    if (t > 20000000ull) s = 0, ns = (int64_t)(t % 20000000ull);
+  int steer = STEER(known_bug_sleep_not_killable);
+  if (steer && s >= 0 && ns >= 0 && ns < 1000000000) {
+    /* What the kernel sleeps, sec * 1e9 + nsec, whether it wraps or not. */
+    uint64_t t;
+    if (__builtin_mul_overflow((uint64_t)s, 1000000000ull, &t) ||
+        __builtin_add_overflow(t, (uint64_t)ns, &t) || t > 20000000ull)
+      s = 0, ns = (int64_t)(r64(c) % 20000000ull);
   }
   uint64_t req;
-  switch (below(c, 6)) {
+  /* Steering, only a timespec of ours: the edge pages can hold anything. */
+  switch (steer ? below(c, 2) * 3 : below(c, 6)) {
     case 0: req = ptr_bad(c); break;
     case 1: req = EDGE_W + 4096 - 8; break; /* half of it mapped */
     case 2: req = EDGE_R + 4096 - 16; break; /* zeros */
