@@ -1116,6 +1116,16 @@ static void op_prlimit(struct ctx* c, int op) {
   ok_if(c, op, r);
   if (!g_p.is_root && (pid == 1 || pid == HARNESS_PID) && r == 0)
     oracle_fail(c, "prlimit64(%d, %ld, 0x%lx, 0x%lx) = 0 on a root process", pid, res, n, o);
+  /* Not steering: RLIMIT_NPROC 0 must refuse a non-root fork. */
+  if (!g_p.is_root && r == 0 && res == 6 && n == (uint64_t)nl && nl[0] == 0 &&
+      (pid == 0 || pid == g_p.pid) && c->kind == K_MAIN) {
+    long f = SC0(c, SYS_fork);
+    if (f == 0) _exit(0);
+    if (f > 0) {
+      oracle_fail(c, "fork = %ld with RLIMIT_NPROC 0, want -EAGAIN", f);
+      SC4(c, SYS_wait4, f, 0, 0, 0);
+    }
+  }
 }
 
 static void op_debug(struct ctx* c, int op) {
@@ -1139,7 +1149,10 @@ static void op_debug(struct ctx* c, int op) {
       /* The invariant checker sees forks half done as broken counts (and
        * prints them): it is only meaningful between rounds. */
       if (pop == 2) pop = 5;
+      /* Op 4 with 0 clears fault injection: what matters is who may. */
       r = SC2(c, SYS_tine_proc, pop, pop == 1 ? (long)ptr_any(c, 160) : 0);
+      if (!g_p.is_root && (pop == 3 || pop == 4) && r == 0)
+        oracle_fail(c, "tine_proc(%ld) = 0 for a non-root process", pop);
       break;
     }
   }
