@@ -638,10 +638,12 @@ static int spares_us(uint64_t addr, uint64_t len) {
   return 1;
 }
 
-/* munmap, mprotect and mmap over our own memory kill the process (and make
- * no more calls): now and then only. */
-static void spare_ourselves(struct ctx* c, uint64_t* addr, uint64_t* len) {
-  if (spares_us(*addr, *len) || one_in(c, 100)) return;
+/* munmap and mprotect over our own memory kill the process (and make no
+ * more calls): now and then only (never, with never set). mmap over it never:
+ * a MAP_SHARED page there would be shared with our children after a fork,
+ * and two processes would run on one stack or one set of globals. */
+static void spare_ourselves(struct ctx* c, uint64_t* addr, uint64_t* len, int never) {
+  if (spares_us(*addr, *len) || (!never && one_in(c, 100))) return;
   *addr = ARENA + below(c, ARENA_PAGES) * 4096;
   *len = 4096 * (1 + below(c, 4));
 }
@@ -653,7 +655,7 @@ static uint64_t prot_any(struct ctx* c) {
 
 static void op_mmap(struct ctx* c, int op) {
   uint64_t addr = vm_addr(c), len = vm_len(c, addr), prot = prot_any(c);
-  spare_ourselves(c, &addr, &len);
+  spare_ourselves(c, &addr, &len, 1);
   uint64_t flags = MAP_ANONYMOUS | (one_in(c, 3) ? MAP_SHARED : MAP_PRIVATE);
   switch (below(c, 6)) {
     case 0: flags |= MAP_FIXED; break;
@@ -675,14 +677,14 @@ static void op_mmap(struct ctx* c, int op) {
 
 static void op_munmap(struct ctx* c, int op) {
   uint64_t addr = vm_addr(c), len = vm_len(c, addr);
-  spare_ourselves(c, &addr, &len);
+  spare_ourselves(c, &addr, &len, 0);
   long r = SC2(c, SYS_munmap, addr, len);
   ok_if(c, op, r);
 }
 
 static void op_mprotect(struct ctx* c, int op) {
   uint64_t addr = vm_addr(c), len = vm_len(c, addr);
-  spare_ourselves(c, &addr, &len);
+  spare_ourselves(c, &addr, &len, 0);
   long r = SC3(c, SYS_mprotect, addr, len, prot_any(c));
   ok_if(c, op, r);
 }
@@ -766,8 +768,14 @@ static void became_child(struct ctx* c) {
 
 #define MAXDEPTH 3
 
-static void forked(struct ctx* c, long pid) {
-  if (pid > 0) kid_add((int)pid);
+/* A fork call gave pid (> 0): we must still be the process that made it. */
+static void forked(struct ctx* c, const char* call, long pid, int ours) {
+  if (pid <= 0) return;
+  long me = syscall0(SYS_getpid);
+  if (me != c->pid)
+    oracle_fail(c, "%s returned %ld in pid %ld, which is not the caller %d", call, pid, me,
+                c->pid);
+  if (ours) kid_add((int)pid);
 }
 
 static void op_fork(struct ctx* c, int op) {
@@ -790,7 +798,7 @@ static void op_fork(struct ctx* c, int op) {
     if (c->depth > MAXDEPTH) _exit((int)below(c, 256));
     return;
   }
-  forked(c, r);
+  forked(c, "fork", r, 1);
 }
 
 static void op_vfork(struct ctx* c, int op) {
@@ -804,7 +812,7 @@ static void op_vfork(struct ctx* c, int op) {
   long r = vfork_then(exec ? e.path : 0, e.argv, e.envp, code);
   log_end(c, rec, SYS_vfork, r);
   ok_if(c, op, r);
-  forked(c, r);
+  forked(c, "vfork", r, 1);
 }
 
 static void rfmem_main(void* arg) {
@@ -877,7 +885,7 @@ static void op_rfork(struct ctx* c, int op) {
   }
   ok_if(c, op, r);
   if (sigshare && r > 0) c->sigshare = 1;
-  if (!(fl & RFNOWAIT)) forked(c, r);
+  forked(c, "rfork", r, !(fl & RFNOWAIT));
 }
 
 static void op_wait4(struct ctx* c, int op) {
@@ -943,7 +951,10 @@ static void op_lwp_create(struct ctx* c, int op) {
   uint64_t params = (uint64_t)lp;
   if (hostile) {
     switch (below(c, 6)) {
-      case 0: params = ptr_any(c, sizeof *lp); break;
+      /* Not a pointer into memory of ours: a stale signal frame or saved
+       * sigaction there makes an LWP that starts as a copy of another
+       * thread (on its stack), which is what it asks for but ends the run. */
+      case 0: params = ptr_bad(c); break;
       case 1: params = EDGE_W + 4096 - 16; break;
       case 2: /* a bad entry or stack kills the process on its first instruction */
         if (one_in(c, 4)) lp->func = one_in(c, 2) ? ptr_bad(c) : (uint64_t)lwp_main + 2;
@@ -995,7 +1006,7 @@ static void op_fork_storm(struct ctx* c, int op) {
       return;
     }
     if (r < 0) break;
-    forked(c, r);
+    forked(c, "fork_storm", r, 1);
   }
   /* Reap some of them, leave the rest to later waits or to init. */
   int reap = (int)below(c, (uint64_t)n + 1);
@@ -1036,7 +1047,7 @@ static void op_rt_sigaction(struct ctx* c, int op) {
     }
   }
   uint64_t a = (uint64_t)act;
-  if (one_in(c, 8)) a = ptr_any(c, 32);
+  if (one_in(c, 8)) a = g_p.is_root ? ptr_bad(c) : ptr_any(c, 32);
   if (one_in(c, 4)) a = 0;
   uint64_t size = one_in(c, 10) ? len_any(c) : 8;
   long r = SC4(c, SYS_rt_sigaction, sig_any(c), a, one_in(c, 2) ? 0 : ptr_any(c, 32), size);
