@@ -70,11 +70,19 @@ enum {
   known_bug_rfsigshare_exec,
   /* RLIMIT_NPROC 0 is taken as "no limit". Steering: never set to 0. */
   known_bug_rlimit_nproc_zero,
+  /* Found here: setuid checks permission under the process's lock, drops
+   * it to allocate, and swaps the credentials without checking again, so
+   * of two LWPs of a root process, one setuid(1000) and one setuid(0), the
+   * second can land after the first: the process is root again (then its
+   * kill of the harness succeeds). Steering: setuid only in a process that
+   * never had an LWP. */
+  known_bug_setuid_check_then_swap,
   NBUGS
 };
 static const char* const kBugs[NBUGS] = {
     "setuid_kill_race", "setpgid_fork", "exec_with_lwps", "lwp_exhaustion",
     "debug_calls_unprivileged", "sleep_not_killable", "rfsigshare_exec", "rlimit_nproc_zero",
+    "setuid_check_then_swap",
 };
 static int g_steer[NBUGS];
 #define STEER(bug) (g_steer[bug])
@@ -575,7 +583,7 @@ static void op_ids(struct ctx* c, int op) {
   if (nr == SYS_getpid && r != g_p.pid && c->kind != K_RFMEM)
     oracle_fail(c, "getpid() = %ld, want %d (kind %d, depth %d, ppid %d, made by pid %d in kind %d)",
                 r, g_p.pid, c->kind, c->depth, getppid(), c->origin_pid, c->origin_kind);
-  if (nr == SYS_getuid && !g_p.is_root && r != g_p.uid)
+  if (nr == SYS_getuid && !g_p.is_root && (uint32_t)r != (uint32_t)g_p.uid)
     oracle_fail(c, "getuid() = %ld in a process of uid %d", r, g_p.uid);
 }
 
@@ -1087,10 +1095,11 @@ static void op_rt_sigreturn(struct ctx* c, int op) {
 
 static void op_setuid(struct ctx* c, int op) {
   if (STEER(known_bug_setuid_kill_race) || c->kind == K_RFMEM) return;
+  if (STEER(known_bug_setuid_check_then_swap) && (g_p.had_lwps || c->kind == K_LWP)) return;
   uint64_t uid = one_in(c, 2) ? (uint64_t)g_p.uid : uid_any(c);
   long r = SC1(c, SYS_setuid, uid);
   ok_if(c, op, r);
-  if (!g_p.is_root && r == 0 && uid != (uint64_t)g_p.uid)
+  if (!g_p.is_root && r == 0 && (uint32_t)uid != (uint32_t)g_p.uid) /* a uid is 32 bits */
     oracle_fail(c, "setuid(%lu) = 0 for uid %d", (unsigned long)uid, g_p.uid);
   if (g_p.is_root && r == 0 && (uint32_t)uid != 0) {
     g_p.is_root = 0;
