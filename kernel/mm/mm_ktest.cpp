@@ -7,7 +7,9 @@
 #include "kernel/ktest/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/mm/poison.h"
 #include "kernel/mm/settle.h"
+#include "kernel/sync/crit.h"
 
 namespace {
 
@@ -244,4 +246,35 @@ KTEST(mm_type_stats_visible) {
   kfree(stack, M_KSTACK);
   KEXPECT_EQ(page_stats_used(page_stats(), PageUse::KernelStack),
              page_stats_used(ps, PageUse::KernelStack));
+}
+
+// Freed pages hold the poison, and a page handed out again is checked first.
+KTEST(mm_freed_pages_are_poisoned_and_checked) {
+  if (!kMmPoisonBuilt) return;
+  crit_enter();  // nothing else on this CPU takes the page from its cache meanwhile
+  Page* pg = page_alloc(0, PageUse::Other);
+  KASSERT_T(pg != nullptr);
+  auto* b = static_cast<uint8_t*>(page_to_virt(pg));
+  __builtin_memset(b, 0x22, kPageSize);
+  page_free(pg);
+  PagePoisonCheck c = page_poison_check(pg);
+  KEXPECT(c.poisoned);
+  KEXPECT(!c.damaged);
+  KEXPECT_EQ(b[0], kPoisonFree);
+  KEXPECT_EQ(b[kPageSize - 1], kPoisonFree);
+
+  b[123] = 7;  // the stale write
+  c = page_poison_check(pg);
+  KEXPECT(c.damaged);
+  KEXPECT_EQ(c.offset, 123u);
+  KEXPECT_EQ(c.value, 7);
+  b[123] = kPoisonFree;
+
+  Page* again = page_alloc(0, PageUse::Other);
+  KEXPECT(again == pg);  // this CPU's cache is last in, first out
+  if (again) {
+    KEXPECT(!page_poison_check(again).poisoned);
+    page_free(again);
+  }
+  crit_exit();
 }
