@@ -248,6 +248,43 @@ KTEST(mm_type_stats_visible) {
              page_stats_used(ps, PageUse::KernelStack));
 }
 
+// The debug kernel's quarantine: a freed object is poisoned and parked, no
+// longer in use; a write through a stale pointer is what the check that runs
+// when the object leaves (and panics) reports: the type, the byte, its value.
+KTEST(mm_quarantine_catches_write_after_free) {
+  if (!kMmPoisonBuilt) return;  // the release kernel has none
+  KASSERT_T(mm_poison_enabled());
+  mm_settle();  // an empty quarantine: what this case frees stays in it
+  MallocStats before = malloc_type_stats(M_TEMP);
+  auto* p = static_cast<uint8_t*>(kmalloc(96, M_TEMP, M_WAITOK));
+  KASSERT_T(p != nullptr);
+  kfree(p, M_TEMP);
+  MallocStats freed = malloc_type_stats(M_TEMP);
+  KEXPECT_EQ(freed.inuse_objects, before.inuse_objects);
+  KEXPECT_EQ(freed.quarantined_objects, 1u);
+  KEXPECT_EQ(freed.quarantined_bytes, 96u);
+  uint64_t first_word;
+  __builtin_memcpy(&first_word, p, sizeof first_word);
+  KEXPECT_EQ(first_word, kPoisonFreeWord);  // as a pointer: not canonical, faults
+  QuarantineCheck c = kmalloc_quarantine_check(p);
+  KEXPECT(c.quarantined);
+  KEXPECT(!c.damaged);
+
+  p[40] = 0x11;  // the stale write
+  c = kmalloc_quarantine_check(p);
+  KEXPECT(c.damaged);
+  KEXPECT_EQ(c.offset, 40u);
+  KEXPECT_EQ(c.value, 0x11);
+  KEXPECT_EQ(c.bytes, 96u);
+  KEXPECT(c.type == M_TEMP->name);
+  p[40] = kPoisonFree;  // undone, so that it leaves in peace
+  KEXPECT(!kmalloc_quarantine_check(p).damaged);
+
+  mm_settle();
+  KEXPECT(!kmalloc_quarantine_check(p).quarantined);
+  KEXPECT_EQ(malloc_type_stats(M_TEMP).quarantined_objects, 0u);
+}
+
 // Freed pages hold the poison, and a page handed out again is checked first.
 KTEST(mm_freed_pages_are_poisoned_and_checked) {
   if (!kMmPoisonBuilt) return;

@@ -1,10 +1,10 @@
 // Poisoning free memory, so that a stale pointer is caught instead of reading
 // or corrupting memory that has a new owner. Two mechanisms:
 //
-//  - The debug kernel (TINE_DEBUG, kMmPoisonBuilt) fills freed pages with
-//    kPoisonFree and checks that the pattern is still there before the memory
-//    is handed out again (page_alloc), so a write after free is reported with
-//    the byte it hit. A
+//  - The debug kernel (TINE_DEBUG, kMmPoisonBuilt) fills freed kmalloc objects
+//    and freed pages with kPoisonFree and checks that the pattern is still
+//    there before the memory is handed out again (kmalloc's quarantine,
+//    page_alloc), so a write after free is reported with the byte it hit. A
 //    pointer loaded from freed memory is 0x6b6b6b6b6b6b6b6b, which is not a
 //    canonical address and faults at once. The release kernel compiles all of
 //    it out.
@@ -26,8 +26,8 @@ inline constexpr uint8_t kPoisonFree = 0x6b;
 inline constexpr uint64_t kPoisonFreeWord = 0x6b6b6b6b6b6b6b6bull;
 
 // Whether frees poison (kMmPoisonBuilt only): on from boot in the kernel. The
-// host tests, whose allocators run under AddressSanitizer, turn it on where
-// they test it.
+// host tests, whose allocators run under AddressSanitizer and expect a freed
+// object back at once, turn it on where they test it.
 bool mm_poison_enabled();
 void mm_poison_enable(bool on);
 

@@ -33,6 +33,7 @@ void MmPoisonArena::SetUp() {
 }
 
 void MmPoisonArena::TearDown() {
+  kmalloc_quarantine_drain();
   mm_poison_enable(false);
   MmArena::TearDown();
 }

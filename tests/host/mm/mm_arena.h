@@ -25,7 +25,7 @@ class MmArena : public ::testing::Test {
 };
 
 // The same with the debug kernel's poisoning on (kernel/mm/poison.h): freed
-// pages are filled with kPoisonFree and checked when handed out again.
+// pages and objects are filled with kPoisonFree and checked, kfree quarantines.
 class MmPoisonArena : public MmArena {
  protected:
   void SetUp() override;
