@@ -184,8 +184,7 @@ bool on_free_list(const Page* s, FreeObject* target) {
   return false;
 }
 
-void check_object_start(const MallocType* t, const Page* s, const void* ptr) {
-  uint32_t size = kSizeClasses[s->size_class];
+void check_object_start(const MallocType* t, const Page* s, const void* ptr, uint32_t size) {
   size_t offset = static_cast<size_t>(static_cast<const char*>(ptr) - slab_base(s));
   if (offset % size != 0 || offset / size >= slab_capacity(s))
     panic("kfree: %p is not the start of a %s object", ptr, t->name);
@@ -202,10 +201,8 @@ void check_not_free_locked(const MallocType* t, const Page* s, void* ptr) {
     panic("kfree: double free of %p (%s): freed before, still in quarantine", ptr, t->name);
 }
 
-// Puts the object at ptr on its slab's free list (type lock held); an empty
-// slab goes back to the page allocator unless it is the one kept per class.
-void slab_put_locked(MallocType* t, Page* s, void* ptr) {
-  uint32_t size = kSizeClasses[s->size_class];
+// Puts the object at ptr on its slab's free list (type lock held).
+void push_free_locked(MallocType* t, Page* s, void* ptr, uint32_t size) {
   FreeObject* o = static_cast<FreeObject*>(ptr);
   mm_unpoison(o, sizeof(FreeObject));
   o->next = static_cast<FreeObject*>(s->freelist);
@@ -213,10 +210,14 @@ void slab_put_locked(MallocType* t, Page* s, void* ptr) {
   mm_poison(o, size);
   bool was_full = s->freelist == nullptr;
   s->freelist = o;
+  if (was_full) list_push_front(t->slabs[s->size_class], s);
+}
+
+// One object fewer in use in slab s (type lock held). Once it is empty: keep
+// one per class at the back of the list to absorb churn, free the rest.
+void drop_use_locked(MallocType* t, Page* s) {
   SlabList& l = t->slabs[s->size_class];
-  if (was_full) list_push_front(l, s);
   if (--s->inuse > 0) return;
-  // Empty: keep one per class at the back of the list to absorb churn, free the rest.
   list_unlink(l, s);
   ++l.empty;
   if (l.empty > 1)
@@ -226,11 +227,13 @@ void slab_put_locked(MallocType* t, Page* s, void* ptr) {
 }
 
 void slab_free(MallocType* t, Page* s, void* ptr) {
-  check_object_start(t, s, ptr);
+  uint32_t size = kSizeClasses[s->size_class];
+  check_object_start(t, s, ptr, size);
   SpinGuard g(t->lock);
   check_not_free_locked(t, s, ptr);
-  account_free_locked(t, kSizeClasses[s->size_class]);
-  slab_put_locked(t, s, ptr);
+  push_free_locked(t, s, ptr, size);
+  account_free_locked(t, size);
+  drop_use_locked(t, s);
 }
 
 // --- The quarantine (debug kernel) ---
@@ -267,15 +270,16 @@ void release_quarantined(const QuarantinedObject& q) {
   SpinGuard g(q.type->lock);
   --q.type->stats.quarantined_objects;
   q.type->stats.quarantined_bytes -= q.bytes;
-  slab_put_locked(q.type, s, q.ptr);
+  push_free_locked(q.type, s, q.ptr, q.bytes);
+  drop_use_locked(q.type, s);
 }
 
 // kfree of a slab object in the debug kernel: poisoned and quarantined. (Two
 // CPUs freeing the same object at once may both get past the double-free
 // check; the second copy then fails the poison check when it leaves.)
 void slab_quarantine(MallocType* t, Page* s, void* ptr) {
-  check_object_start(t, s, ptr);
   uint32_t size = kSizeClasses[s->size_class];
+  check_object_start(t, s, ptr, size);
   {
     SpinGuard g(t->lock);
     check_not_free_locked(t, s, ptr);
@@ -408,12 +412,14 @@ void kfree(void* ptr, MallocType* type) {
   if (p->owner != type)
     panic("kfree: %p belongs to %s, freed as %s", ptr, p->owner ? p->owner->name : "no type",
           type->name);
-  if (p->kind != PageKind::Slab)
+  if (p->kind == PageKind::Slab) {
+    if (kMmPoisonBuilt && mm_poison_enabled())
+      slab_quarantine(type, p, ptr);
+    else
+      slab_free(type, p, ptr);
+  } else {
     large_free(type, p, ptr);
-  else if (kMmPoisonBuilt && mm_poison_enabled())
-    slab_quarantine(type, p, ptr);
-  else
-    slab_free(type, p, ptr);
+  }
 }
 
 size_t kmalloc_usable_size(const void* ptr) {
