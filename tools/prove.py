@@ -248,7 +248,8 @@ def main():
 
     timeout = args.timeout or m["timeout"]
     files = m["files"]
-    common = ["frama-c", "-machdep", m.get("machdep", "gcc_x86_64"), f"-cpp-extra-args=-I{ROOT}",
+    cpp = " ".join([f"-I{ROOT}"] + [f"-D{d}" for d in m.get("defines", [])])
+    common = ["frama-c", "-machdep", m.get("machdep", "gcc_x86_64"), f"-cpp-extra-args={cpp}",
               *files, "-wp", "-wp-rte", "-wp-par", str(args.jobs),
               "-wp-warn-key", "pedantic-assigns=inactive"]
     if args.functions:
