@@ -39,6 +39,7 @@ import json
 import os
 import pathlib
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -273,7 +274,7 @@ def main():
         if report.exists():
             report.unlink()
         cmd += ["-wp-cache", cache_mode, "-wp-cache-dir", str(d), "-wp-report-json", str(report)]
-        shown = " ".join(cmd).replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
+        shown = shlex.join(cmd).replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
         say(f"prove ({name}): {shown}")
     say(f"prove: provers {', '.join(provers)} (smoke tests: {', '.join(smoke_provers)}); "
         f"{args.jobs} at once per run; timeout {timeout} s per goal; cache {cache_mode}")
