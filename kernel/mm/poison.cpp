@@ -2,6 +2,9 @@
 
 namespace {
 
+// A word that may alias the bytes it is read from.
+typedef uint64_t __attribute__((may_alias)) Word;
+
 #ifdef TINE_KERNEL
 bool g_enabled = true;
 #else
@@ -25,14 +28,19 @@ void poison_fill(void* p, size_t n) {
 size_t poison_find_damage(const void* p, size_t n) {
   const uint8_t* b = static_cast<const uint8_t*>(p);
   size_t i = 0;
-  // Two words at a time while aligned (the common case: objects and pages),
-  // then byte by byte to name the first damaged one.
-  if (reinterpret_cast<uintptr_t>(b) % 8 == 0) {
-    for (; i + 16 <= n; i += 16) {
-      uint64_t w[2];
-      __builtin_memcpy(w, b + i, sizeof w);
-      if ((w[0] ^ kPoisonFreeWord) | (w[1] ^ kPoisonFreeWord)) break;
+  // While aligned (objects and pages are): eight words at a time, which is
+  // what the check of every page handed out spends its time on, then one
+  // word at a time; then byte by byte, to name the first damaged one.
+  if (reinterpret_cast<uintptr_t>(b) % sizeof(Word) == 0) {
+    for (; i + 8 * sizeof(Word) <= n; i += 8 * sizeof(Word)) {
+      const Word* w = reinterpret_cast<const Word*>(b + i);
+      const Word x = kPoisonFreeWord;
+      if (((w[0] ^ x) | (w[1] ^ x) | (w[2] ^ x) | (w[3] ^ x) | (w[4] ^ x) | (w[5] ^ x) |
+           (w[6] ^ x) | (w[7] ^ x)) != 0)
+        break;
     }
+    for (; i + sizeof(Word) <= n; i += sizeof(Word))
+      if (*reinterpret_cast<const Word*>(b + i) != kPoisonFreeWord) break;
   }
   for (; i < n; ++i)
     if (b[i] != kPoisonFree) return i;

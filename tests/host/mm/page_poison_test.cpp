@@ -12,15 +12,19 @@
 namespace {
 
 TEST(MmPoisonPattern, FindDamageNamesTheFirstChangedByte) {
-  alignas(16) uint8_t buf[100];
+  alignas(16) uint8_t buf[200];  // three 64-byte blocks, a word, then bytes
   poison_fill(buf, sizeof buf);
   EXPECT_EQ(poison_find_damage(buf, sizeof buf), sizeof buf);
-  for (size_t at : {size_t{0}, size_t{15}, size_t{16}, size_t{33}, size_t{99}}) {
+  for (size_t at : {0, 15, 16, 63, 64, 100, 191, 192, 197, 199}) {
     buf[at] = 0;
     EXPECT_EQ(poison_find_damage(buf, sizeof buf), at);
+    EXPECT_EQ(poison_find_damage(buf, at), at);  // what lies before it is intact
     EXPECT_EQ(poison_find_damage(buf + 1, sizeof buf - 1), at == 0 ? sizeof buf - 1 : at - 1);
     buf[at] = kPoisonFree;
   }
+  buf[150] = 0;
+  buf[20] = 1;  // the first one is named
+  EXPECT_EQ(poison_find_damage(buf, sizeof buf), 20u);
 }
 
 using MmPagePoison = MmPoisonArena;
