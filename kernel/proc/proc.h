@@ -25,6 +25,8 @@
 #include "kernel/proc/pidtab.h"
 #include "kernel/sync/lockmgr.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/verified/refcount_magic.h"
 #include "kernel/verified/tidset.h"
 #include "kernel/verified/vc_types.h"
 
@@ -210,7 +212,11 @@ struct Proc {
   int forks;              // children forked (for ps)
   SpinLock spin;
   ProcCopy copy;          // copied from the parent at fork
-  explicit Proc(LockClass& cls) : spin(cls) {}
+  // PHOLD's count starts at zero in zeroed storage; the debug kernel also
+  // gives it the magic that its holds and releases check.
+  explicit Proc(LockClass& cls) : spin(cls) {
+    if (kRefcountMagicChecked) refcount_init(&core.p_lock, 0);
+  }
   Ucred* ucred() const { return reinterpret_cast<Ucred*>(core.p_ucred); }
   VmRef* vmref() const { return reinterpret_cast<VmRef*>(core.p_vmspace); }
   Sigacts* sigacts() const { return reinterpret_cast<Sigacts*>(core.p_sigacts); }
