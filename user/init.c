@@ -28,6 +28,12 @@ int main(int argc, char** argv) {
   if (pid == 0) {
     syscall0(SYS_setsid);
     int err = execve(argv[1], argv + 1, environ);
+    if (err == -ENOENT && !strchr(argv[1], '/')) {
+      /* A bare name is a program of /bin's (PATH=/bin). */
+      char path[256];
+      snprintf(path, sizeof path, "/bin/%s", argv[1]);
+      err = execve(path, argv + 1, environ);
+    }
     printf("init: cannot run %s (error %d)\n", argv[1], -err);
     _exit(127);
   }

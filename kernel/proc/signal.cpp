@@ -53,7 +53,10 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, uint64_t handler, uint64_t flags
   fr.sp = f->sp;
   fr.pc = f->elr;
   fr.pstate = f->spsr;
-  fr.mask = lp->copy.sigmask;
+  // After ppoll or pselect6 with a mask of their own, the handler runs with
+  // theirs and the frame restores the one from before the call.
+  uint32_t lf = __atomic_load_n(&lp->flags, __ATOMIC_RELAXED);
+  fr.mask = (lf & LWP_OLDMASK) ? lp->saved_sigmask : lp->copy.sigmask;
   fr.magic = kSigFrameMagic;
   arch::user_fp_snapshot(&fr.fp, &curthread()->fp);
   uint64_t at = (f->sp - sizeof fr) & ~uint64_t{15};
@@ -66,14 +69,30 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, uint64_t handler, uint64_t flags
   f->elr = handler;
   uint64_t block = mask | ((flags & kSaNodefer) ? 0 : sigbit(sig));
   lp->copy.sigmask = (lp->copy.sigmask | block) & ~kUnblockable;
+  __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
   return true;
 }
 
 }  // namespace
 
+namespace {
+void deliver(Lwp* lp, TrapFrame* f);
+}
+
 void signal_deliver(TrapFrame* f) {
   Lwp* lp = curlwp();
   if (!lp) return;
+  deliver(lp, f);
+  // No handler took the mask ppoll or pselect6 saved: it comes back now.
+  if (f && (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_OLDMASK)) {
+    lp->copy.sigmask = lp->saved_sigmask;
+    __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
+  }
+}
+
+namespace {
+
+void deliver(Lwp* lp, TrapFrame* f) {
   Proc* p = lp->proc;
   // The interrupt that woke this thread's sleeps has done its work; a signal
   // posted from here on sets it again.
@@ -101,6 +120,8 @@ void signal_deliver(TrapFrame* f) {
     return;  // one handler at a time; the next on the next way out
   }
 }
+
+}  // namespace
 
 bool lwp_fatal_pending(Lwp* lp) {
   if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) return true;

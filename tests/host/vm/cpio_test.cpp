@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/exec/cpio.h"
+#include "kernel/fs/cpio.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "kernel/exec/cpio.h"
+#include "kernel/fs/cpio.h"
 
 namespace {
 
@@ -93,6 +93,13 @@ bool CpioReader::next(CpioEntry* e) {
   e->data = base_ + data_at;
   e->size = filesize;
   e->mode = mode;
+  e->ino = field[0];
+  e->uid = field[2];
+  e->gid = field[3];
+  e->nlink = field[4];
+  e->mtime = field[5];
+  e->rdev_major = field[9];
+  e->rdev_minor = field[10];
   size_t next = align4(data_at + filesize);
   pos_ = next < size_ ? next : size_;
   return true;
