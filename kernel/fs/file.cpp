@@ -160,16 +160,7 @@ File* file_alloc(const FileOps* ops, uint32_t flags, uint32_t uid, bool acting_r
   return fp;
 }
 
-File* fhold(File* fp) {
-  int old = __atomic_fetch_add(&fp->refs, 1, __ATOMIC_RELAXED);
-  KASSERT(old > 0);
-  return fp;
-}
-
-void fdrop(File* fp) {
-  int left = __atomic_sub_fetch(&fp->refs, 1, __ATOMIC_ACQ_REL);
-  KASSERT(left >= 0);
-  if (left > 0) return;
+void file_close_last(File* fp) {
   if (fp->ops->close) fp->ops->close(fp);
   if (fp->vnode) vrele(fp->vnode);
   charge_give(Charge::kFiles, fp->charged_uid, 1);

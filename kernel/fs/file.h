@@ -49,8 +49,15 @@ struct File {
 // A new File (one reference), charged to uid, or nullptr with *err = -ENFILE
 // (the system-wide bound, or uid's share) or -ENOMEM.
 File* file_alloc(const FileOps* ops, uint32_t flags, uint32_t uid, bool acting_root, int* err);
-File* fhold(File* fp);
-void fdrop(File* fp);
+inline File* fhold(File* fp) {
+  __atomic_fetch_add(&fp->refs, 1, __ATOMIC_RELAXED);
+  return fp;
+}
+// Closes fp (its last reference went).
+void file_close_last(File* fp);
+inline void fdrop(File* fp) {
+  if (__atomic_sub_fetch(&fp->refs, 1, __ATOMIC_ACQ_REL) == 0) file_close_last(fp);
+}
 
 // A File for an open vnode (taking over the caller's reference): a regular
 // file, directory or symbolic link, or the device a node names (-ENXIO when

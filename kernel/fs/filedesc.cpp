@@ -25,7 +25,7 @@ SpinLock g_fdtol_lock{g_fdtol_class};
 Filedesc* blank() {
   auto* fdp = static_cast<Filedesc*>(kmalloc(sizeof(Filedesc), M_FILEDESC, M_WAITOK));
   if (!fdp) return nullptr;
-  new (fdp) Filedesc();
+  new (fdp) Filedesc;  // not zeroed: slots past `used` are never read
   refcount_init(&fdp->c.fd_ref, 1);
   fdp->slots = fdp->small;
   fdp->nslots = Filedesc::kSmall;
@@ -49,8 +49,7 @@ bool grow(Filedesc* fdp, int want) {
   {
     SpinGuard g(fdp->lock);
     if (fdp->nslots < n) {
-      tine_memcpy(s, fdp->slots, sizeof(FdSlot) * static_cast<size_t>(fdp->nslots));
-      zero_slots(s, fdp->nslots, n);
+      tine_memcpy(s, fdp->slots, sizeof(FdSlot) * static_cast<size_t>(fdp->used));
       if (fdp->slots != fdp->small) old = fdp->slots;
       fdp->slots = s;
       fdp->nslots = n;
@@ -71,6 +70,7 @@ void trim_used_locked(Filedesc* fdp) {
 
 void filedesc_boot_init() {
   refcount_init(&g_exited_fd.c.fd_ref, 1);  // the kernel's own: never released
+  g_exited_fd.used = 0;
   g_exited_fd.slots = g_exited_fd.small;
   g_exited_fd.nslots = Filedesc::kSmall;
 }
@@ -78,7 +78,6 @@ void filedesc_boot_init() {
 Filedesc* fd_init(const Filedesc* from) {
   Filedesc* fdp = blank();
   if (!fdp) return nullptr;
-  zero_slots(fdp->slots, 0, fdp->nslots);
   if (from) {
     auto* f = const_cast<Filedesc*>(from);
     SpinGuard g(f->lock);
@@ -114,15 +113,24 @@ Filedesc* fd_copy(Filedesc* from) {
       return nullptr;
     }
   }
-  zero_slots(fdp->slots, fdp->used, fdp->nslots);
   return fdp;
+}
+
+void fd_close_all(Filedesc* fdp) {
+  // Only its last holder calls this: nothing changes the table meanwhile, and
+  // a reader of /proc only counts its slots.
+  int used = fdp->used;
+  __atomic_store_n(&fdp->used, 0, __ATOMIC_RELAXED);
+  Vnode* cwd = fdp->cwd;
+  fdp->cwd = nullptr;
+  for (int i = 0; i < used; ++i)
+    if (File* fp = fdp->slots[i].fp) fdrop(fp);
+  if (cwd) vrele(cwd);
 }
 
 void fd_destroy(Filedesc* fdp) {
   KASSERT(fdp != &g_exited_fd);
-  for (int i = 0; i < fdp->used; ++i)
-    if (File* fp = fdp->slots[i].fp) fdrop(fp);
-  if (fdp->cwd) vrele(fdp->cwd);
+  fd_close_all(fdp);
   if (fdp->slots != fdp->small) kfree(fdp->slots, M_FILEDESC);
   fdp->~Filedesc();
   kfree(fdp, M_FILEDESC);
@@ -158,9 +166,12 @@ int fd_alloc(Filedesc* fdp, File* fp, int minfd, uint32_t flags, int limit) {
       SpinGuard g(fdp->lock);
       int end = fdp->nslots < limit ? fdp->nslots : limit;
       for (int i = minfd; i < end; ++i)
-        if (!fdp->slots[i].fp) {
+        if (i >= fdp->used || !fdp->slots[i].fp) {
+          if (i >= fdp->used) {
+            zero_slots(fdp->slots, fdp->used, i);
+            fdp->used = i + 1;
+          }
           fdp->slots[i] = {fp, flags};
-          if (i >= fdp->used) fdp->used = i + 1;
           return i;
         }
       have = fdp->nslots;
@@ -178,9 +189,14 @@ int fd_put_at(Filedesc* fdp, File* fp, int to, uint32_t flags, int limit) {
     {
       SpinGuard g(fdp->lock);
       if (to < fdp->nslots) {
-        old = fdp->slots[to].fp;
+        old = nullptr;
+        if (to < fdp->used) {
+          old = fdp->slots[to].fp;
+        } else {
+          zero_slots(fdp->slots, fdp->used, to);
+          fdp->used = to + 1;
+        }
         fdp->slots[to] = {fp, flags};
-        if (to >= fdp->used) fdp->used = to + 1;
         break;
       }
     }

@@ -41,7 +41,8 @@ struct Filedesc {
   SpinLock lock{g_filedesc_class};
   FdSlot* slots;      // small, or a larger array of its own
   int nslots;
-  int used;           // 1 + the highest descriptor in use (0 if none)
+  int used;           // 1 + the highest descriptor in use (0 if none); slots
+                      // from here on are free whatever they hold (never read)
   Vnode* cwd;         // held (nullptr only in g_exited_fd)
   uint32_t cmask;     // umask (atomic)
   static constexpr int kSmall = 8;
@@ -58,7 +59,7 @@ struct Fdtol {
   Fdtol* prev;
 };
 
-// What a zombie holds instead of its table: empty, never destroyed.
+// What a zombie holds instead of a table it shared: empty, never destroyed.
 extern Filedesc g_exited_fd;
 
 // Tables (count 1, or nullptr when out of memory).
@@ -68,6 +69,9 @@ Filedesc* fd_copy(Filedesc* from);
 int fd_console(Filedesc* fdp);
 // Closes every descriptor and frees the table (its count reached 0).
 void fd_destroy(Filedesc* fdp);
+// Closes every descriptor and lets go of the working directory: the table of
+// an exiting process that nobody else holds.
+void fd_close_all(Filedesc* fdp);
 
 // The File at fd, held, or nullptr.
 File* fget(Filedesc* fdp, int fd);

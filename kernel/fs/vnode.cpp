@@ -24,19 +24,12 @@ void vnode_init(Vnode* v, Mount* mp, VType type, uint32_t mode, const VnodeOps* 
   v->atime = v->mtime = v->ctime = fs_now();
 }
 
-Vnode* vref(Vnode* v) {
-  int old = __atomic_fetch_add(&v->refs, 1, __ATOMIC_RELAXED);
-  KASSERT(old > 0);
-  return v;
-}
-
-void vrele(Vnode* v) {
+void vnode_last_release(Vnode* v) {
   // Iterative: a directory's destruction drops its parent, which may go too.
-  while (v) {
-    int left = __atomic_sub_fetch(&v->refs, 1, __ATOMIC_ACQ_REL);
-    KASSERT(left >= 0);
-    if (left > 0) return;
-    v = v->ops->destroy(v);
+  for (;;) {
+    Vnode* up = v->ops->destroy(v);
+    if (!up || __atomic_sub_fetch(&up->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+    v = up;
   }
 }
 

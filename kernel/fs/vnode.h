@@ -108,8 +108,15 @@ extern struct lock g_namespace_lock;
 
 // Fills in the parts every vnode has (one reference, lock, times now).
 void vnode_init(Vnode* v, Mount* mp, VType type, uint32_t mode, const VnodeOps* ops);
-Vnode* vref(Vnode* v);
-void vrele(Vnode* v);
+inline Vnode* vref(Vnode* v) {
+  __atomic_fetch_add(&v->refs, 1, __ATOMIC_RELAXED);
+  return v;
+}
+// The last reference went: destroys v (and what that lets go of).
+void vnode_last_release(Vnode* v);
+inline void vrele(Vnode* v) {
+  if (__atomic_sub_fetch(&v->refs, 1, __ATOMIC_ACQ_REL) == 0) vnode_last_release(v);
+}
 timespec64 fs_now();
 uint8_t vtype_dtype(VType t);
 uint32_t vtype_mode(VType t);

@@ -37,7 +37,7 @@ const char* base_name(const char* path) {
 void reset_caught_handlers_locked(Sigacts* ps) {
   for (int sig = 1; sig <= kNsig; ++sig) {
     if (__atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED) <= 1) continue;
-    __atomic_store_n(&ps->flags[sig], uint64_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&ps->flags[sig], uint32_t{0}, __ATOMIC_RELAXED);
     __atomic_store_n(&ps->restorer[sig], uint64_t{0}, __ATOMIC_RELAXED);
     __atomic_store_n(&ps->mask[sig], uint64_t{0}, __ATOMIC_RELAXED);
     __atomic_store_n(&ps->handler[sig], uint64_t{0}, __ATOMIC_RELAXED);

@@ -75,9 +75,9 @@ bool fork_fail_ratecheck() {
 // The new LWP's kernel thread and registers (the seed's lwp_fork, minus the
 // TID: the verified core assigns that). nullptr when out of memory.
 Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
-  auto* lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK | M_ZERO));
+  auto* lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK));
   if (!lp) return nullptr;
-  new (lp) Lwp();
+  new (lp) Lwp();  // value-initialised: every member zero
   lp->proc = destproc;
   lp->stat = LwpStat::kRun;
   lp->copy = origlp->copy;                  // the startcopy region

@@ -103,7 +103,9 @@ struct Sigacts {
   // rt_sigaction under the owner's Proc::spin, read without it. The four
   // tables are the rest of the struct (fork copies them in one piece).
   uint64_t handler[kNsig + 1];
-  uint64_t flags[kNsig + 1];     // SA_RESTORER, SA_NODEFER, SA_RESETHAND
+  uint32_t flags[kNsig + 1];     // SA_RESTORER, SA_NODEFER, SA_RESETHAND (Linux defines
+                                 // no flag above bit 31; 32 bits keep the whole
+                                 // struct within kmalloc's slabs)
   uint64_t restorer[kNsig + 1];  // where a handler returns: it calls rt_sigreturn
   uint64_t mask[kNsig + 1];      // blocked while the handler runs
 };

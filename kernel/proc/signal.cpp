@@ -43,6 +43,7 @@ struct SigFrame {
 static_assert(sizeof(SigFrame) % 16 == 0 && offsetof(SigFrame, fp) % 16 == 0);
 
 uint64_t load(const uint64_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
+uint64_t load(const uint32_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 
 // Builds the handler's frame and points the LWP at the handler; false if the
 // user stack cannot take the frame.
@@ -163,7 +164,7 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
     old[2] = load(ps->restorer[sig]);
     old[3] = load(ps->mask[sig]);
     if (a.a[1]) {
-      __atomic_store_n(&ps->flags[sig], act[1], __ATOMIC_RELAXED);
+      __atomic_store_n(&ps->flags[sig], static_cast<uint32_t>(act[1]), __ATOMIC_RELAXED);
       __atomic_store_n(&ps->restorer[sig], act[2], __ATOMIC_RELAXED);
       __atomic_store_n(&ps->mask[sig], act[3] & ~kUnblockable, __ATOMIC_RELAXED);
       __atomic_store_n(&ps->handler[sig], act[0], __ATOMIC_RELEASE);

@@ -14,6 +14,11 @@ struct Entry {
 };
 
 constexpr Entry kCalls[] = {
+    {kSysFork, sys_fork, "fork"},
+    {kSysVfork, sys_vfork, "vfork"},
+    {kSysRfork, sys_rfork, "rfork"},
+    {kSysLwpCreate, sys_lwp_create, "lwp_create"},
+    {kSysLwpGettid, sys_lwp_gettid, "lwp_gettid"},
     {kSysRead, sys_read, "read"},
     {kSysWrite, sys_write, "write"},
     {kSysGetcwd, sys_getcwd, "getcwd"},
@@ -79,11 +84,6 @@ constexpr Entry kCalls[] = {
     {kSysMmap, sys_mmap, "mmap"},
     {kSysMprotect, sys_mprotect, "mprotect"},
     {kSysWait4, sys_wait4, "wait4"},
-    {kSysFork, sys_fork, "fork"},
-    {kSysVfork, sys_vfork, "vfork"},
-    {kSysRfork, sys_rfork, "rfork"},
-    {kSysLwpCreate, sys_lwp_create, "lwp_create"},
-    {kSysLwpGettid, sys_lwp_gettid, "lwp_gettid"},
     {kSysKill, sys_kill, "kill"},
     {kSysRtSigaction, sys_rt_sigaction, "rt_sigaction"},
     {kSysRtSigprocmask, sys_rt_sigprocmask, "rt_sigprocmask"},
@@ -99,15 +99,28 @@ constexpr Entry kCalls[] = {
     {kSysTineVmctl, sys_tine_vmctl, "tine_vmctl"},
 };
 
-// Linux's numbers are dense below 512: a direct table for those; the BSD and
-// tine ranges are short enough to search.
+// Linux's numbers are dense below 512: a direct table for those. The BSD and
+// tine calls above are few: a list of their own, searched in order (fork
+// first, the most frequent).
 constexpr uint64_t kDirect = 512;
+
+constexpr size_t count_high() {
+  size_t n = 0;
+  for (const Entry& e : kCalls) n += e.nr >= kDirect;
+  return n;
+}
 
 struct Table {
   SyscallFn fn[kDirect] = {};
+  Entry high[count_high()] = {};
   constexpr Table() {
-    for (const Entry& e : kCalls)
-      if (e.nr < kDirect) fn[e.nr] = e.fn;
+    size_t h = 0;
+    for (const Entry& e : kCalls) {
+      if (e.nr < kDirect)
+        fn[e.nr] = e.fn;
+      else
+        high[h++] = e;
+    }
   }
 };
 constexpr Table kTable;
@@ -117,7 +130,7 @@ uint64_t g_unknown;
 
 SyscallFn lookup(uint64_t nr) {
   if (nr < kDirect) return kTable.fn[nr];
-  for (const Entry& e : kCalls)
+  for (const Entry& e : kTable.high)
     if (e.nr == nr) return e.fn;
   return nullptr;
 }
