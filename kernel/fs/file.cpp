@@ -101,6 +101,12 @@ void dev_close(File* fp) {
 }
 
 const FileOps kDeviceFileOps = {dev_read, dev_write, dev_poll, dev_ioctl, dev_close, nullptr, false};
+// Devices that answer pread and lseek (the memory devices: positions mean nothing).
+const FileOps kSeekableDeviceFileOps = {dev_read,  dev_write, dev_poll, dev_ioctl,
+                                        dev_close, nullptr,   true};
+bool is_device(const File* fp) {
+  return fp->ops == &kDeviceFileOps || fp->ops == &kSeekableDeviceFileOps;
+}
 
 // ---- getdents64 ------------------------------------------------------------------
 
@@ -176,7 +182,7 @@ int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
   if (v->type == VType::kChr && !(flags & O_PATH)) {
     dev = chardev_lookup(v->rdev_major, v->rdev_minor);
     if (!dev) return -ENXIO;
-    ops = &kDeviceFileOps;
+    ops = dev->seekable ? &kSeekableDeviceFileOps : &kDeviceFileOps;
   }
   int err;
   File* fp = file_alloc(ops, (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) |
@@ -226,11 +232,8 @@ int64_t file_write(File* fp, Uio* uio, const uint64_t* pos, const FsCred& cr) {
 
 int64_t file_lseek(File* fp, int64_t off, int whence) {
   Vnode* v = fp->vnode;
-  if (!v || fp->ops == &kDeviceFileOps) {
-    // Pipes, and devices (tine's have no position: the memory devices stay at 0).
-    if (!v) return -ESPIPE;
-    return dev_of(fp)->seekable ? 0 : -ESPIPE;
-  }
+  if (!v) return -ESPIPE;  // a pipe
+  if (is_device(fp)) return fp->ops->seekable ? 0 : -ESPIPE;  // the memory devices stay at 0
   if (whence < SEEK_SET || whence > SEEK_HOLE) return -EINVAL;
   if (v->type == VType::kDir) {
     // Only the cookies getdents gave (or 0, the start) make sense here.

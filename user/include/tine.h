@@ -320,6 +320,7 @@ size_t strlen(const char* s);
 int strcmp(const char* a, const char* b);
 int strncmp(const char* a, const char* b, size_t n);
 char* strchr(const char* s, int c);
+char* strstr(const char* hay, const char* needle);
 size_t strlcpy(char* dst, const char* src, size_t size);
 long atol(const char* s);
 
