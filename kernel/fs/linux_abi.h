@@ -5,6 +5,110 @@
 #pragma once
 #include <stdint.h>
 
+#ifdef TINE_HOST
+// The host tests compile this beside the host's C library, which defines many
+// of these names as macros (mostly with the same values): theirs give way.
+#undef S_IFMT
+#undef S_IFSOCK
+#undef S_IFLNK
+#undef S_IFREG
+#undef S_IFBLK
+#undef S_IFDIR
+#undef S_IFCHR
+#undef S_IFIFO
+#undef S_ISUID
+#undef S_ISGID
+#undef S_ISVTX
+#undef O_ACCMODE
+#undef O_RDONLY
+#undef O_WRONLY
+#undef O_RDWR
+#undef O_CREAT
+#undef O_EXCL
+#undef O_NOCTTY
+#undef O_TRUNC
+#undef O_APPEND
+#undef O_NONBLOCK
+#undef O_DSYNC
+#undef O_ASYNC
+#undef O_DIRECTORY
+#undef O_NOFOLLOW
+#undef O_DIRECT
+#undef O_LARGEFILE
+#undef O_NOATIME
+#undef O_CLOEXEC
+#undef O_SYNC
+#undef O_PATH
+#undef O_TMPFILE
+#undef AT_FDCWD
+#undef AT_SYMLINK_NOFOLLOW
+#undef AT_REMOVEDIR
+#undef AT_EACCESS
+#undef AT_SYMLINK_FOLLOW
+#undef AT_NO_AUTOMOUNT
+#undef AT_EMPTY_PATH
+#undef AT_STATX_SYNC_TYPE
+#undef RENAME_NOREPLACE
+#undef RENAME_EXCHANGE
+#undef RENAME_WHITEOUT
+#undef F_OK
+#undef X_OK
+#undef W_OK
+#undef R_OK
+#undef SEEK_SET
+#undef SEEK_CUR
+#undef SEEK_END
+#undef SEEK_DATA
+#undef SEEK_HOLE
+#undef F_DUPFD
+#undef F_GETFD
+#undef F_SETFD
+#undef F_GETFL
+#undef F_SETFL
+#undef F_GETLK
+#undef F_SETLK
+#undef F_SETLKW
+#undef F_SETOWN
+#undef F_GETOWN
+#undef F_SETSIG
+#undef F_GETSIG
+#undef F_SETOWN_EX
+#undef F_GETOWN_EX
+#undef F_OFD_GETLK
+#undef F_OFD_SETLK
+#undef F_OFD_SETLKW
+#undef F_DUPFD_CLOEXEC
+#undef F_SETPIPE_SZ
+#undef F_GETPIPE_SZ
+#undef FD_CLOEXEC
+#undef POLLIN
+#undef POLLPRI
+#undef POLLOUT
+#undef POLLERR
+#undef POLLHUP
+#undef POLLNVAL
+#undef POLLRDNORM
+#undef POLLRDBAND
+#undef POLLWRNORM
+#undef POLLWRBAND
+#undef FIONREAD
+#undef FIONBIO
+#undef FIONCLEX
+#undef FIOCLEX
+#undef FIOASYNC
+#undef DT_UNKNOWN
+#undef DT_FIFO
+#undef DT_CHR
+#undef DT_DIR
+#undef DT_BLK
+#undef DT_REG
+#undef DT_LNK
+#undef DT_SOCK
+#undef STATX_BASIC_STATS
+#undef STATX_BTIME
+#undef STATX__RESERVED
+#endif
+
 // st_mode.
 inline constexpr uint32_t S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000,
                           S_IFREG = 0100000, S_IFBLK = 0060000, S_IFDIR = 0040000,
@@ -95,7 +199,7 @@ struct linux_stat {
 };
 static_assert(sizeof(linux_stat) == 128);
 
-struct statx_timestamp {
+struct linux_statx_timestamp {
   int64_t tv_sec;
   uint32_t tv_nsec;
   int32_t reserved;
@@ -115,7 +219,7 @@ struct linux_statx {
   uint64_t stx_size;
   uint64_t stx_blocks;
   uint64_t stx_attributes_mask;
-  statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+  linux_statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
   uint32_t stx_rdev_major;
   uint32_t stx_rdev_minor;
   uint32_t stx_dev_major;

@@ -135,7 +135,7 @@ int namei_locked(Lookup* l) {
     if (is_last && (l->flags & kLookupParent)) {
       if (err && err != -ENOENT) break;
       err = 0;
-      if (next && next->type == VType::kLnk && ((l->flags & kLookupFollow) || slash)) {
+      if (next && next->type == VType::kLnk && (l->flags & kLookupFollow)) {
         // Make (or remove) what the link points at.
         if (++links > kSymlinkMax) {
           vrele(next);

@@ -14,7 +14,10 @@
 
 // Lookup flags.
 inline constexpr unsigned kLookupFollow = 1;  // follow a symbolic link in the last component
-inline constexpr unsigned kLookupParent = 2;  // stop at the last component's directory (to make or remove it)
+// Stop at the last component's directory (to make or remove it); a symbolic
+// link there is followed only with kLookupFollow, trailing slash or not (the
+// caller judges the slash: unlink("link/") is -ENOTDIR, as on Linux).
+inline constexpr unsigned kLookupParent = 2;
 
 struct Lookup {
   // In.

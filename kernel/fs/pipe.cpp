@@ -244,6 +244,46 @@ int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
   return 0;
 }
 
+int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
+  if (fp->ops != &kPipeOps) return -EBADF;
+  if (bytes > kPipePages * kPage) return -EPERM;  // beyond what a pipe of tine's holds
+  uint32_t want = 1;  // pages: a power of two, as Linux rounds
+  while (want * kPage < bytes) want *= 2;
+  Pipe* p = pipe_of(fp);
+  MutexGuard g(p->lock);
+  if (want == p->npages) return static_cast<int>(p->cap());
+  if (p->len > want * kPage) return -EBUSY;
+  if (want > p->npages &&
+      !charge_take(Charge::kPipePages, p->charged_uid, want - p->npages, cr.root()))
+    return -EPERM;
+  // The bytes move to the start of the pages; pages past the new end go.
+  uint8_t* tmp = nullptr;
+  if (p->len) {
+    tmp = static_cast<uint8_t*>(kmalloc(p->len, M_TEMP, M_WAITOK));
+    if (!tmp) {
+      if (want > p->npages) charge_give(Charge::kPipePages, p->charged_uid, want - p->npages);
+      return -ENOMEM;
+    }
+    for (uint32_t i = 0; i < p->len; ++i) {
+      uint32_t at = (p->head + i) % p->cap();
+      tmp[i] = p->pages[at / kPage][at % kPage];
+    }
+  }
+  for (uint32_t i = want; i < kPipePages; ++i)
+    if (p->pages[i]) {
+      kfree(p->pages[i], M_PIPE);
+      p->pages[i] = nullptr;
+    }
+  if (want < p->npages) charge_give(Charge::kPipePages, p->charged_uid, p->npages - want);
+  p->npages = want;
+  p->head = 0;
+  for (uint32_t i = 0; i < p->len; ++i) p->pages[i / kPage][i % kPage] = tmp[i];
+  if (tmp) kfree(tmp, M_TEMP);
+  wake_writers_locked(p);
+  poll_wakeup();
+  return static_cast<int>(p->cap());
+}
+
 int pipe_capacity(File* fp) {
   if (fp->ops != &kPipeOps) return -EBADF;
   return static_cast<int>(pipe_of(fp)->cap());

@@ -28,5 +28,9 @@ inline constexpr uint32_t kPipePages = 16;
 [[nodiscard]] int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr);
 // The capacity of the pipe fp is an end of, or -EBADF.
 int pipe_capacity(File* fp);
+// F_SETPIPE_SZ: at least `bytes` (rounded up to a power of two of pages,
+// 4 KiB to 64 KiB): the new capacity, -EBUSY when the data would not fit,
+// -EPERM past 64 KiB or past the user's share.
+int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr);
 // Pipes alive (for the tests' baselines).
 uint64_t pipe_count();

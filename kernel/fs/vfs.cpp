@@ -229,7 +229,7 @@ int vfs_unlink(Vnode* start, const char* path, bool dir, const FsCred& cr) {
   if (int e = may_change(l.dvp, cr); e) return e;
   if (dir && v->type != VType::kDir) return -ENOTDIR;
   if (!dir && v->type == VType::kDir) return -EISDIR;
-  if (!dir && l.trailing_slash) return -ENOTDIR;
+  if (!dir && l.trailing_slash) return -ENOTDIR;  // "name/" names a directory or nothing
   if (int e = sticky_ok(l.dvp, v, cr); e) return e;
   if (is_fs_root(v)) return -EBUSY;  // a mount point
   if (dir && v->ops->empty && !v->ops->empty(v)) return -ENOTEMPTY;

@@ -244,12 +244,8 @@ int64_t sys_fcntl(const SyscallArgs& a) {
     case F_OFD_SETLK:
     case F_OFD_SETLKW: return -ENOLCK;  // no record locks
     case F_GETPIPE_SZ: return pipe_capacity(f.fp);
-    case F_SETPIPE_SZ: {
-      int cap = pipe_capacity(f.fp);
-      if (cap < 0) return cap;
-      if (static_cast<int64_t>(arg) < 0) return -EINVAL;
-      return arg <= static_cast<uint64_t>(cap) ? cap : -EPERM;  // capacities do not change
-    }
+    case F_SETPIPE_SZ:
+      return pipe_set_capacity(f.fp, static_cast<uint32_t>(arg), my_cred());
     default: return -EINVAL;
   }
 }

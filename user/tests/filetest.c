@@ -495,7 +495,8 @@ static void t_links(void) {
   symlink("ftdir", TMP "dl");
   UT_EQ("dir_link_slash", stat(TMP "dl/", &st), 0);
   UT_CHECK("dir_link_slash_type", (st.st_mode & S_IFMT) == S_IFDIR);
-  UT_EQ("unlink_link_slash", unlink(TMP "dl/"), -EISDIR);
+  UT_EQ("unlink_link_slash", unlink(TMP "dl/"), -ENOTDIR); /* the link itself, not followed */
+  UT_EQ("rmdir_link_slash", rmdir(TMP "dl/"), -ENOTDIR);
   UT_EQ("unlink_link", unlink(TMP "dl"), 0);
   UT_EQ("dir_kept", access(TMP "dir", F_OK), 0);
   rmdir(TMP "dir");
@@ -725,6 +726,15 @@ static void t_pipe_basic(void) {
   UT_EQ("same_pipe", st.st_ino, st2.st_ino);
   UT_EQ("getpipe_sz", fcntl(p[0], F_GETPIPE_SZ, 0), 65536);
   UT_EQ("getpipe_sz_file", fcntl(0, F_GETPIPE_SZ, 0), -EBADF);
+  UT_EQ("write_before_resize", write(p[1], "0123456789", 10), 10);
+  char c2[2];
+  UT_EQ("read_before_resize", read(p[0], c2, 2), 2);
+  UT_EQ("setpipe_sz", fcntl(p[0], F_SETPIPE_SZ, 100), 4096);
+  UT_EQ("setpipe_sz_kept_data", read(p[0], buf, 3) == 3 && memcmp(buf, "234", 3) == 0, 1);
+  UT_EQ("setpipe_sz_grow", fcntl(p[1], F_SETPIPE_SZ, 20000), 32768);
+  UT_EQ("setpipe_sz_data_after_grow", read(p[0], buf, 8) == 5 && memcmp(buf, "56789", 5) == 0, 1);
+  UT_EQ("setpipe_sz_too_big", fcntl(p[1], F_SETPIPE_SZ, 1 << 20), -EPERM);
+  UT_EQ("setpipe_sz_file", fcntl(0, F_SETPIPE_SZ, 4096), -EBADF);
   UT_EQ("fstatfs_pipe", fstatfs(p[0], (struct statfs*)buf), -EINVAL);
   close(p[1]);
   UT_EQ("eof", read(p[0], buf, sizeof buf), 0);
