@@ -12,7 +12,6 @@
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
-#include "kernel/verified/fork.h"
 #include "kernel/vm/copy.h"
 
 UserPath::UserPath(uint64_t uaddr) {
@@ -170,12 +169,9 @@ int64_t sys_close_range(const SyscallArgs& a) {
   if (a.a[2] & ~(kUnshare | kCloexec)) return -EINVAL;
   if (first > last) return -EINVAL;
   if (a.a[2] & kUnshare) {
-    Lwp* lp = curlwp();
-    Proc* p = lp->proc;
-    Ucred* cr = proc_cred_hold(p);
-    struct fork_args fa{nullptr, &p->core, &cr->c, nullptr, nullptr, VC_RFFDG};
-    int r = rfork_unshare(&fa);
-    ucred_put(cr);
+    // rfork(RFFDG) without RFPROC; RFMEM keeps the address space as it is.
+    Proc* none = nullptr;
+    int r = kern_fork1(curlwp(), static_cast<int>(VC_RFFDG | VC_RFMEM), &none, a.frame);
     if (r) return -r;
   }
   fd_close_range(my_fd(), first, last, (a.a[2] & kCloexec) != 0);
