@@ -11,6 +11,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
+#include "kernel/proc/proc.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/vm/copy.h"
 
@@ -40,9 +41,10 @@ int64_t vn_file_read(File* fp, Uio* uio, const uint64_t* pos) {
   return err;
 }
 
-int64_t vn_file_write(File* fp, Uio* uio, const uint64_t* pos, const FsCred& cr) {
+int64_t vn_file_write(File* fp, Uio* uio, const uint64_t* pos) {
   Vnode* v = fp->vnode;
   if (!v->ops->write) return -EINVAL;
+  FsCred cr = proc_fscred(curproc());
   MutexGuard g(v->lock);
   // O_APPEND writes at the end, pwrite too (as Linux does).
   bool append = (__atomic_load_n(&fp->flags, __ATOMIC_RELAXED) & O_APPEND) != 0;
@@ -84,7 +86,7 @@ const FileOps kVnodeFileOps = {vn_file_read,  vn_file_write, vn_file_poll, vn_fi
 const CharDevOps* dev_of(File* fp) { return static_cast<const CharDevOps*>(fp->data); }
 
 int64_t dev_read(File* fp, Uio* uio, const uint64_t*) { return dev_of(fp)->read(fp, uio); }
-int64_t dev_write(File* fp, Uio* uio, const uint64_t*, const FsCred&) {
+int64_t dev_write(File* fp, Uio* uio, const uint64_t*) {
   return dev_of(fp)->write(fp, uio);
 }
 int dev_poll(File* fp, int events) {
@@ -221,11 +223,11 @@ int64_t file_read(File* fp, Uio* uio, const uint64_t* pos) {
   return err;
 }
 
-int64_t file_write(File* fp, Uio* uio, const uint64_t* pos, const FsCred& cr) {
+int64_t file_write(File* fp, Uio* uio, const uint64_t* pos) {
   if (!(fp->mode & kFileWrite)) return -EBADF;
   if (pos && !fp->ops->seekable) return -ESPIPE;
   if (!fp->ops->write) return -EINVAL;
-  int64_t err = fp->ops->write(fp, uio, pos, cr);
+  int64_t err = fp->ops->write(fp, uio, pos);
   if (uio->done > 0) return static_cast<int64_t>(uio->done);
   return err;
 }

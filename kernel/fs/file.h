@@ -20,10 +20,11 @@ struct Vnode;
 struct linux_stat;
 
 // What each kind of file does. `pos` is where a positional call (pread,
-// pwrite) reads or writes, or nullptr for the file's offset.
+// pwrite) reads or writes, or nullptr for the file's offset. A write acts
+// with the calling process's credentials (what it makes is charged to them).
 struct FileOps {
   int64_t (*read)(File* fp, Uio* uio, const uint64_t* pos);
-  int64_t (*write)(File* fp, Uio* uio, const uint64_t* pos, const FsCred& cr);
+  int64_t (*write)(File* fp, Uio* uio, const uint64_t* pos);
   // Revents among events (POLLIN, POLLOUT, ...) ready now.
   int (*poll)(File* fp, int events);
   int (*ioctl)(File* fp, uint64_t cmd, uint64_t arg);
@@ -67,7 +68,7 @@ int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out);
 // The calls every kind answers, with the checks they share (-EBADF for a
 // file not open for it).
 int64_t file_read(File* fp, Uio* uio, const uint64_t* pos);
-int64_t file_write(File* fp, Uio* uio, const uint64_t* pos, const FsCred& cr);
+int64_t file_write(File* fp, Uio* uio, const uint64_t* pos);
 int64_t file_lseek(File* fp, int64_t off, int whence);
 int file_stat(File* fp, linux_stat* st);
 int file_ioctl(File* fp, uint64_t cmd, uint64_t arg);

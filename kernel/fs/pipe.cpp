@@ -114,7 +114,7 @@ int fill_locked(Pipe* p, Uio* uio, uint32_t n) {
   return 0;
 }
 
-int64_t pipe_write(File* fp, Uio* uio, const uint64_t*, const FsCred&) {
+int64_t pipe_write(File* fp, Uio* uio, const uint64_t*) {
   Pipe* p = pipe_of(fp);
   MutexGuard g(p->lock);
   bool whole = uio->resid <= kPipeBuf;  // goes in at once or not at all

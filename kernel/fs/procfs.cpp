@@ -269,7 +269,7 @@ struct Text {
 int make_text(ProcNode* p, Text* t) {
   switch (p->kind) {
     case Kind::kMounts:
-      t->add("rootfs / ramfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+      t->add("tmpfs / tmpfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
       return 0;
     case Kind::kUptime: {
       uint64_t ns = clock_ns();

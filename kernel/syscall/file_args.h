@@ -21,6 +21,9 @@ struct UserPath {
   bool empty() const { return s && s[0] == 0; }
 };
 
+// The File at the caller's descriptor fd, held, or nullptr.
+File* fget_mine(int fd);
+
 // A File held for the length of a call.
 struct FileRef {
   File* fp;

@@ -12,6 +12,7 @@
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/verified/refcount.h"
 #include "kernel/vm/copy.h"
 
 UserPath::UserPath(uint64_t uaddr) {
@@ -27,7 +28,21 @@ UserPath::~UserPath() {
   if (s) kfree(s, M_TEMP);
 }
 
-FileRef::FileRef(int fd) : fp(fget(my_fd(), fd)) {}
+FileRef::FileRef(int fd) : fp(fget_mine(fd)) {}
+
+File* fget_mine(int fd) {
+  Proc* p = curproc();
+  Filedesc* fdp = p->fd();
+  // A table only this process holds, with this LWP its only one: nothing
+  // can change it meanwhile (its other holders would be processes sharing
+  // it, or this process's other LWPs), so the lock can be skipped.
+  if (p->nthreads() == 1 && refcount_read(&fdp->c.fd_ref) == 1) {
+    if (fd < 0 || fd >= fdp->used) return nullptr;
+    File* fp = fdp->slots[fd].fp;
+    return fp ? fhold(fp) : nullptr;
+  }
+  return fget(fdp, fd);
+}
 
 int at_start(int dirfd, const char* path, VnodeRef* out) {
   if (path[0] == '/' || dirfd == AT_FDCWD) {
@@ -100,7 +115,7 @@ int64_t do_write(int fd, Uio* uio, const uint64_t* pos) {
   FileRef f(fd);
   if (!f) return -EBADF;
   if (uio->resid == 0) return (f->mode & kFileWrite) ? 0 : -EBADF;
-  return file_write(f.fp, uio, pos, my_cred());
+  return file_write(f.fp, uio, pos);
 }
 
 int64_t rw_one(const SyscallArgs& a, bool write, const uint64_t* pos) {
@@ -322,7 +337,6 @@ int64_t sys_sendfile(const SyscallArgs& a) {
   constexpr size_t kBuf = 16384;
   auto* buf = static_cast<uint8_t*>(kmalloc(kBuf, M_TEMP, M_WAITOK));
   if (!buf) return -ENOMEM;
-  FsCred cr = my_cred();
   uint64_t total = 0;
   int64_t err = 0;
   while (total < count) {
@@ -336,7 +350,7 @@ int64_t sys_sendfile(const SyscallArgs& a) {
     }
     IoVec wiov{reinterpret_cast<uint64_t>(buf), static_cast<uint64_t>(got)};
     Uio wu = uio_make(&wiov, 1, false, UioDir::kWrite);
-    int64_t put = file_write(out.fp, &wu, nullptr, cr);
+    int64_t put = file_write(out.fp, &wu, nullptr);
     if (put <= 0) {
       err = put;
       break;

@@ -845,6 +845,36 @@ static void t_pipe_atomic(void) {
   close(p[0]);
 }
 
+static void t_pipe_pingpong(void) {
+  /* One byte there and back, 2,000 times: each side sleeps for the other. */
+  int there[2], back[2];
+  pipe(there);
+  pipe(back);
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    close(there[1]);  /* else its own write end keeps the pipe from ending */
+    close(back[0]);
+    char c;
+    while (read(there[0], &c, 1) == 1) write(back[1], &c, 1);
+    _exit(0);
+  }
+  close(there[0]);
+  close(back[1]);
+  char c = 'p';
+  int rounds = 0;
+  for (int i = 0; i < 2000; ++i) {
+    if (write(there[1], &c, 1) != 1 || read(back[0], &c, 1) != 1) break;
+    ++rounds;
+  }
+  UT_EQ("rounds", rounds, 2000);
+  close(there[1]);
+  int st = -1;
+  waitpid(pid, &st, 0);
+  UT_CHECK("child_saw_eof", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  close(back[0]);
+}
+
 static void epipe_child(void* arg) {
   int p[2];
   pipe(p);
@@ -1714,6 +1744,7 @@ int main(int argc, char** argv) {
       {"pipe_basic", t_pipe_basic},
       {"pipe_1mib", t_pipe_1mib},
       {"pipe_atomic", t_pipe_atomic},
+      {"pipe_pingpong", t_pipe_pingpong},
       {"pipe_epipe", t_pipe_epipe},
       {"pipe_signals", t_pipe_signals},
       {"poll", t_poll},
