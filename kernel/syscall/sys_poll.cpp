@@ -50,7 +50,7 @@ void write_left(uint64_t uts, uint64_t deadline) {
 }
 
 // The mask for the wait: installed now; the old one comes back after the
-// signal that ends the wait is delivered (or on the way out).
+// handler of the signal that ended the wait has run (restore_mask otherwise).
 int set_mask(uint64_t umask, uint64_t size) {
   if (!umask) return 0;
   if (size != 8) return -EINVAL;
@@ -63,6 +63,15 @@ int set_mask(uint64_t umask, uint64_t size) {
   return 0;
 }
 
+// A wait that a signal did not end gives the old mask back at once, before
+// any signal is delivered (as Linux's poll_select_finish).
+void restore_mask(int64_t result) {
+  Lwp* lp = curlwp();
+  if (result == -EINTR || !(__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_OLDMASK)) return;
+  lp->copy.sigmask = lp->saved_sigmask;
+  __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
+}
+
 // The generic wait loop: scan() returns how many are ready (or -errno).
 template <typename Scan>
 int64_t wait_ready(Scan scan, uint64_t deadline, bool zero) {
@@ -72,6 +81,12 @@ int64_t wait_ready(Scan scan, uint64_t deadline, bool zero) {
     uint64_t gen = poll_generation();
     r = scan();
     if (r != 0 || zero) break;
+    // A signal the wait's mask unblocks may be pending already (posted while
+    // it was blocked, so nothing interrupts the sleep for it).
+    if (signal_pending_unblocked(curlwp())) {
+      r = -EINTR;
+      break;
+    }
     int w = poll_wait(gen, deadline);
     if (w == EINTR) {
       r = -EINTR;
@@ -125,6 +140,7 @@ int64_t sys_ppoll(const SyscallArgs& a) {
     if (r >= 0 && bytes && copyout_u(fds, a.a[0], bytes)) r = -EFAULT;
     write_left(a.a[2], deadline);
   }
+  restore_mask(r);
   kfree(fds, M_TEMP);
   return r;
 }
@@ -187,6 +203,7 @@ int64_t sys_pselect6(const SyscallArgs& a) {
       if (a.a[1 + k] && bytes && copyout_u(out[k], a.a[1 + k], bytes)) r = -EFAULT;
     write_left(a.a[4], deadline);
   }
+  restore_mask(r);
   kfree(sets, M_TEMP);
   return r;
 }

@@ -961,6 +961,31 @@ static void t_pipe_signals(void) {
   UT_CHECK("poll_killed", WIFSIGNALED(st) && WTERMSIG(st) == 9);
 }
 
+static void poll_with_mask(void* arg) {
+  /* SIGUSR1 blocked; ppoll's mask lets it in for the wait only. */
+  signal_action(SIGUSR1, on_usr1, 0, 0, 0);
+  uint64_t usr1 = 1ull << (SIGUSR1 - 1), none = 0, now = 0;
+  signal_mask(SIG_BLOCK, &usr1, 0);
+  int* p = arg;
+  struct pollfd f = {p[0], POLLIN, 0};
+  long r = ppoll(&f, 1, 0, &none);
+  signal_mask(SIG_BLOCK, 0, &now);
+  int first = r == -EINTR && g_caught == SIGUSR1 && (now & usr1);
+  /* Pending and blocked, let in by the mask: the wait ends at once. */
+  g_caught = 0;
+  kill_(getpid(), SIGUSR1);
+  r = ppoll(&f, 1, 0, &none);
+  int second = r == -EINTR && g_caught == SIGUSR1;
+  /* A wait that ends by its timeout gives the old mask back before any
+   * signal is delivered: the pending one stays pending. */
+  g_caught = 0;
+  kill_(getpid(), SIGUSR1);
+  struct timespec zero = {0, 0};
+  r = ppoll(&f, 1, &zero, &none);
+  int third = r == 0 && g_caught == 0;
+  _exit(first && second && third ? 0 : 1 + first + 2 * second + 4 * third);
+}
+
 static void t_poll(void) {
   int p[2];
   pipe(p);
@@ -995,6 +1020,8 @@ static void t_poll(void) {
   struct timespec badts = {0, 2000000000};
   UT_EQ("bad_timeout", ppoll(f, 1, &badts, 0), -EINVAL);
   UT_EQ("bad_sigsetsize", syscall6(SYS_ppoll, (long)f, 1, (long)&zero, (long)&zero, 4, 0), -EINVAL);
+  int st = sleep_then(poll_with_mask, SIGUSR1);
+  ut_check("sigmask", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
   /* Another process's write wakes the poller. */
   pipe(p);
   flush_stdout();
