@@ -53,9 +53,11 @@ int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe) 
   r->args = pargs_new(argv, exe);
   // A table other processes share is theirs too: the new program gets a copy
   // (taken now, before the point of no return, so a failure changes nothing).
+  // With other LWPs still running, one of them may yet fork a process that
+  // shares the table: the copy is made then too, and commit decides.
   bool ok = r->vmref && r->sigacts && r->args;
   r->fd = nullptr;
-  if (ok && refcount_read(&p->fd()->c.fd_ref) > 1) {
+  if (ok && (p->nthreads() > 1 || refcount_read(&p->fd()->c.fd_ref) > 1)) {
     r->fd = fd_copy(p->fd());
     ok = r->fd != nullptr;
   }
@@ -154,10 +156,13 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
 
   // The descriptor table: a private copy if it was shared, then the
   // close-on-exec descriptors go.
-  if (r->fd) {
+  // (One LWP now: only other processes sharing the table could add a sharer,
+  // and then it is shared already.)
+  if (r->fd && refcount_read(&p->fd()->c.fd_ref) > 1)
     proc_fd_replace(&p->core, &r->fd->c);
-    r->fd = nullptr;
-  }
+  else if (r->fd)
+    fd_destroy(r->fd);
+  r->fd = nullptr;
   fd_close_on_exec(p->fd());
 
   // The arguments /proc shows.
