@@ -8,13 +8,6 @@
 // with the host C library's in the host tests, which compile this file.
 void sched_preempt_point();
 
-Uio uio_make(const IoVec* iov, int n, bool user, UioDir dir) {
-  Uio u{iov, n, 0, 0, 0, user, dir};
-  for (int i = 0; i < n; ++i) u.resid += iov[i].len;
-  while (u.iovcnt > 0 && u.iov->len == 0) ++u.iov, --u.iovcnt;
-  return u;
-}
-
 int uiomove(void* k, size_t n, Uio* uio) {
   auto* kp = static_cast<uint8_t*>(k);
   while (n > 0 && uio->resid > 0 && uio->iovcnt > 0) {

@@ -28,7 +28,12 @@ struct Uio {
 
 // A transfer over `n` pieces (their lengths summed, at most kMaxRwCount: the
 // caller checks).
-Uio uio_make(const IoVec* iov, int n, bool user, UioDir dir);
+inline Uio uio_make(const IoVec* iov, int n, bool user, UioDir dir) {
+  Uio u{iov, n, 0, 0, 0, user, dir};
+  for (int i = 0; i < n; ++i) u.resid += iov[i].len;
+  while (u.iovcnt > 0 && u.iov->len == 0) ++u.iov, --u.iovcnt;
+  return u;
+}
 // Moves min(n, resid) bytes between the kernel buffer k and the uio. 0, or
 // -EFAULT when a user address does not work (bytes moved before it count).
 [[nodiscard]] int uiomove(void* k, size_t n, Uio* uio);
