@@ -3,6 +3,7 @@
 #include "kernel/exec/exec.h"
 
 #include "kernel/console/kprintf.h"
+#include "kernel/dev/random.h"
 #include "kernel/exec/elf.h"
 #include "kernel/fs/namei.h"
 #include "kernel/fs/vfs.h"
@@ -10,7 +11,6 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/syscall/errno.h"
-#include "kernel/time/clock.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
 
@@ -43,25 +43,6 @@ constexpr uint64_t kHwcapFp = 1u << 0, kHwcapAsimd = 1u << 1;
 constexpr unsigned kAuxPairs = 16;
 constexpr size_t kMaxHeaders = 65536;  // ELF and program headers read before loading
 constexpr size_t kChunk = 4096;
-
-uint64_t mix(uint64_t x) {  // splitmix64's finaliser
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-uint64_t g_random_state;
-
-// AT_RANDOM's 16 bytes: the counter's low bits and a running state, which
-// gives distinct values, not secrets.
-void random16(uint8_t* out) {
-  uint64_t a = mix(clock_ns() ^
-                   __atomic_add_fetch(&g_random_state, 0x2545f4914f6cdd1dull, __ATOMIC_RELAXED));
-  uint64_t b = mix(a ^ reinterpret_cast<uint64_t>(out));
-  tine_memcpy(out, &a, 8);
-  tine_memcpy(out + 8, &b, 8);
-}
 
 int load_segments(Vmspace* vm, Vnode* file, const ElfInfo& info, uint8_t* buf) {
   for (unsigned i = 0; i < info.nsegs; ++i) {
@@ -300,7 +281,7 @@ int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const FsCred&, ExecEn
   auto at = [&](uint64_t va) { return img + (va - sp); };
 
   uint64_t random_va = kStackTop - 16;
-  random16(at(random_va));
+  random_bytes(at(random_va), 16);  // AT_RANDOM
   uint64_t str_va = random_va - ((strbytes + 15) & ~size_t{15});
   uint64_t phdr_va = info.phdr_vaddr;
   if (phdr_bytes) {

@@ -27,17 +27,6 @@ size_t align4(size_t x) {
   return (x + 3) & ~size_t{3};
 }
 
-const char* skip_prefix(const char* p) {
-  for (;;) {
-    if (p[0] == '/')
-      ++p;
-    else if (p[0] == '.' && p[1] == '/')
-      p += 2;
-    else
-      return p;
-  }
-}
-
 bool same(const char* a, const char* b) {
   while (*a && *a == *b) ++a, ++b;
   return *a == *b;
@@ -103,18 +92,4 @@ bool CpioReader::next(CpioEntry* e) {
   size_t next = align4(data_at + filesize);
   pos_ = next < size_ ? next : size_;
   return true;
-}
-
-bool cpio_find(const void* base, size_t size, const char* path, CpioEntry* out) {
-  const char* want = skip_prefix(path);
-  CpioReader r(base, size);
-  CpioEntry e;
-  while (r.next(&e)) {
-    if ((e.mode & kCpioTypeMask) != kCpioRegular) continue;
-    if (same(skip_prefix(e.name), want)) {
-      *out = e;
-      return true;
-    }
-  }
-  return false;
 }

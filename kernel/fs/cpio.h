@@ -43,7 +43,3 @@ class CpioReader {
   bool done_ = false;
   bool error_ = false;
 };
-
-// Looks up a regular file by path. Leading "/" and "./" are ignored on both
-// sides, so "/bin/init", "bin/init" and "./bin/init" name the same entry.
-bool cpio_find(const void* base, size_t size, const char* path, CpioEntry* out);
