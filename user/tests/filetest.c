@@ -1368,6 +1368,31 @@ static void open_many(void* arg) {
   _exit(0);
 }
 
+static void many_pipes(void* arg) {
+  /* 16 MiB of pipe buffers is one user's share: 256 pipes of 64 KiB. */
+  int p[2], caps[260], n = 0;
+  for (; n < 260; ++n) {
+    if (pipe(p) != 0) break;
+    caps[n] = (int)fcntl(p[0], F_GETPIPE_SZ, 0);
+  }
+  int ok = n == 260;
+  for (int i = 0; i < 256 && ok; ++i) ok = caps[i] == 65536;
+  for (int i = 256; i < 260 && ok; ++i) ok = caps[i] == 4096;
+  /* A pipe past the share cannot be made larger either. */
+  ok = ok && fcntl(p[0], F_SETPIPE_SZ, 65536) == -EPERM;
+  _exit(ok ? 0 : 1);
+}
+
+static void t_pipe_share(void) {
+  int st = as_user(1000, many_pipes, 0);
+  ut_check("pipe_share", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  int p[2];
+  pipe(p);
+  UT_EQ("root_unbounded", fcntl(p[0], F_GETPIPE_SZ, 0), 65536);
+  close(p[0]);
+  close(p[1]);
+}
+
 static void t_enfile(void) {
   /* One user's open files: half of the system's 8,192. */
   volatile uint64_t* sh = shared_page();
@@ -1786,6 +1811,7 @@ int main(int argc, char** argv) {
       {"race_close_read", t_race_close_read},
       {"race_close_blocked", t_race_close_blocked},
       {"race_names", t_race_names},
+      {"pipe_share", t_pipe_share},
       {"enfile", t_enfile},
       {"enospc", t_enospc},
   };
