@@ -16,7 +16,7 @@ struct CharDevOps {
   int (*open)(File* fp);  // may be null
   int64_t (*read)(File* fp, Uio* uio);
   int64_t (*write)(File* fp, Uio* uio);
-  int (*poll)(File* fp, int events);                  // null: always ready
+  int (*poll)(File* fp, int events);                   // null: always ready
   int (*ioctl)(File* fp, uint64_t cmd, uint64_t arg);  // null: -ENOTTY
   void (*close)(File* fp);                             // may be null
   bool seekable;  // lseek answers 0 (the memory devices); else -ESPIPE

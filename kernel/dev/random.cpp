@@ -10,25 +10,43 @@ namespace {
 
 LockClass g_random_class{"random", 0};
 SpinLock g_random_lock{g_random_class};
-uint32_t g_key[8];       // g_random_lock
-uint64_t g_counter;      // g_random_lock
-bool g_seeded;           // g_random_lock
+uint32_t g_key[8];   // g_random_lock
+uint64_t g_counter;  // g_random_lock
+bool g_seeded;       // g_random_lock
 
-uint32_t rotl(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+uint32_t rotl(uint32_t x, int n) {
+  return (x << n) | (x >> (32 - n));
+}
 
 void quarter(uint32_t* s, int a, int b, int c, int d) {
-  s[a] += s[b]; s[d] = rotl(s[d] ^ s[a], 16);
-  s[c] += s[d]; s[b] = rotl(s[b] ^ s[c], 12);
-  s[a] += s[b]; s[d] = rotl(s[d] ^ s[a], 8);
-  s[c] += s[d]; s[b] = rotl(s[b] ^ s[c], 7);
+  s[a] += s[b];
+  s[d] = rotl(s[d] ^ s[a], 16);
+  s[c] += s[d];
+  s[b] = rotl(s[b] ^ s[c], 12);
+  s[a] += s[b];
+  s[d] = rotl(s[d] ^ s[a], 8);
+  s[c] += s[d];
+  s[b] = rotl(s[b] ^ s[c], 7);
 }
 
 // One 64-byte ChaCha20 block (RFC 8439) of key, block counter and nonce.
 void chacha_block(const uint32_t key[8], uint64_t counter, uint64_t nonce, uint32_t out[16]) {
-  uint32_t s[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574,
-                    key[0], key[1], key[2], key[3], key[4], key[5], key[6], key[7],
-                    static_cast<uint32_t>(counter), static_cast<uint32_t>(counter >> 32),
-                    static_cast<uint32_t>(nonce), static_cast<uint32_t>(nonce >> 32)};
+  uint32_t s[16] = {0x61707865,
+                    0x3320646e,
+                    0x79622d32,
+                    0x6b206574,
+                    key[0],
+                    key[1],
+                    key[2],
+                    key[3],
+                    key[4],
+                    key[5],
+                    key[6],
+                    key[7],
+                    static_cast<uint32_t>(counter),
+                    static_cast<uint32_t>(counter >> 32),
+                    static_cast<uint32_t>(nonce),
+                    static_cast<uint32_t>(nonce >> 32)};
   uint32_t x[16];
   for (int i = 0; i < 16; ++i) x[i] = s[i];
   for (int r = 0; r < 10; ++r) {

@@ -18,10 +18,12 @@ struct UserCharge {
 
 LockClass g_charge_class{"fs.charge", kRankCharge};
 SpinLock g_charge_lock{g_charge_class};
-UserCharge* g_users;                // g_charge_lock
-uint64_t g_total[kChargeKinds];     // g_charge_lock
+UserCharge* g_users;                 // g_charge_lock
+uint64_t g_total[kChargeKinds];      // g_charge_lock
 ChargeRule g_rule[kChargeKinds] = {  // g_charge_lock
-    {~0ull, 0, ~0ull}, {~0ull, 0, ~0ull}, {~0ull, 0, ~0ull}};
+    {~0ull, 0, ~0ull},
+    {~0ull, 0, ~0ull},
+    {~0ull, 0, ~0ull}};
 
 UserCharge* find_locked(uint32_t uid) {
   for (UserCharge* u = g_users; u; u = u->next)
@@ -40,7 +42,9 @@ void drop_if_idle_locked(UserCharge* u) {
   kfree(u, M_CHARGE);
 }
 
-unsigned idx(Charge k) { return static_cast<unsigned>(k); }
+unsigned idx(Charge k) {
+  return static_cast<unsigned>(k);
+}
 
 }  // namespace
 
@@ -98,4 +102,3 @@ uint64_t charge_total(Charge k) {
   SpinGuard g(g_charge_lock);
   return g_total[idx(k)];
 }
-

@@ -54,7 +54,9 @@ int64_t vn_file_write(File* fp, Uio* uio, const uint64_t* pos) {
   return err;
 }
 
-int vn_file_poll(File*, int) { return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; }
+int vn_file_poll(File*, int) {
+  return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+}
 
 int vn_file_ioctl(File* fp, uint64_t cmd, uint64_t arg) {
   Vnode* v = fp->vnode;
@@ -83,9 +85,13 @@ const FileOps kVnodeFileOps = {vn_file_read,  vn_file_write, vn_file_poll, vn_fi
 
 // ---- device nodes ----------------------------------------------------------------
 
-const CharDevOps* dev_of(File* fp) { return static_cast<const CharDevOps*>(fp->data); }
+const CharDevOps* dev_of(File* fp) {
+  return static_cast<const CharDevOps*>(fp->data);
+}
 
-int64_t dev_read(File* fp, Uio* uio, const uint64_t*) { return dev_of(fp)->read(fp, uio); }
+int64_t dev_read(File* fp, Uio* uio, const uint64_t*) {
+  return dev_of(fp)->read(fp, uio);
+}
 int64_t dev_write(File* fp, Uio* uio, const uint64_t*) {
   return dev_of(fp)->write(fp, uio);
 }
@@ -102,7 +108,8 @@ void dev_close(File* fp) {
   if (d->close) d->close(fp);
 }
 
-const FileOps kDeviceFileOps = {dev_read, dev_write, dev_poll, dev_ioctl, dev_close, nullptr, false};
+const FileOps kDeviceFileOps = {dev_read,  dev_write, dev_poll, dev_ioctl,
+                                dev_close, nullptr,   false};
 // Devices that answer pread and lseek (the memory devices: positions mean nothing).
 const FileOps kSeekableDeviceFileOps = {dev_read,  dev_write, dev_poll, dev_ioctl,
                                         dev_close, nullptr,   true};
@@ -176,7 +183,9 @@ void file_close_last(File* fp) {
   __atomic_sub_fetch(&g_files, 1, __ATOMIC_RELAXED);
 }
 
-uint64_t file_count() { return __atomic_load_n(&g_files, __ATOMIC_RELAXED); }
+uint64_t file_count() {
+  return __atomic_load_n(&g_files, __ATOMIC_RELAXED);
+}
 
 int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
   const CharDevOps* dev = nullptr;
@@ -187,9 +196,9 @@ int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
     ops = dev->seekable ? &kSeekableDeviceFileOps : &kDeviceFileOps;
   }
   int err;
-  File* fp = file_alloc(ops, (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) |
-                                 O_LARGEFILE,
-                        cr.uid, cr.root(), &err);
+  File* fp =
+      file_alloc(ops, (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE,
+                 cr.uid, cr.root(), &err);
   if (!fp) return err;
   if (dev) {
     fp->data = const_cast<CharDevOps*>(dev);
@@ -234,7 +243,7 @@ int64_t file_write(File* fp, Uio* uio, const uint64_t* pos) {
 
 int64_t file_lseek(File* fp, int64_t off, int whence) {
   Vnode* v = fp->vnode;
-  if (!v) return -ESPIPE;  // a pipe
+  if (!v) return -ESPIPE;                                     // a pipe
   if (is_device(fp)) return fp->ops->seekable ? 0 : -ESPIPE;  // the memory devices stay at 0
   if (whence < SEEK_SET || whence > SEEK_HOLE) return -EINVAL;
   if (v->type == VType::kDir) {
@@ -242,7 +251,9 @@ int64_t file_lseek(File* fp, int64_t off, int whence) {
     auto* d = static_cast<DirFile*>(fp->data);
     if (!d) return -EINVAL;
     MutexGuard g(d->pos_lock);
-    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? static_cast<int64_t>(fp->offset) : -1;
+    int64_t base = whence == SEEK_SET   ? 0
+                   : whence == SEEK_CUR ? static_cast<int64_t>(fp->offset)
+                                        : -1;
     if (base < 0) return -EINVAL;
     if (off > INT64_MAX - base || base + off < 0) return -EINVAL;
     fp->offset = static_cast<uint64_t>(base + off);
@@ -252,9 +263,15 @@ int64_t file_lseek(File* fp, int64_t off, int whence) {
   int64_t size = static_cast<int64_t>(v->size);
   int64_t base;
   switch (whence) {
-    case SEEK_SET: base = 0; break;
-    case SEEK_CUR: base = static_cast<int64_t>(fp->offset); break;
-    case SEEK_END: base = size; break;
+    case SEEK_SET:
+      base = 0;
+      break;
+    case SEEK_CUR:
+      base = static_cast<int64_t>(fp->offset);
+      break;
+    case SEEK_END:
+      base = size;
+      break;
     case SEEK_DATA:
       if (off < 0) return -EINVAL;
       if (off >= size) return -ENXIO;

@@ -28,7 +28,7 @@ struct FileOps {
   // Revents among events (POLLIN, POLLOUT, ...) ready now.
   int (*poll)(File* fp, int events);
   int (*ioctl)(File* fp, uint64_t cmd, uint64_t arg);
-  void (*close)(File* fp);  // the last reference went (may be null)
+  void (*close)(File* fp);                // the last reference went (may be null)
   int (*stat)(File* fp, linux_stat* st);  // null: the vnode's
   bool seekable;
 };
@@ -37,14 +37,15 @@ struct FileOps {
 inline constexpr uint8_t kFileRead = 1, kFileWrite = 2;
 
 struct File {
-  int refs;          // atomic
-  uint32_t flags;    // O_ACCMODE and the status flags; F_SETFL changes O_APPEND and O_NONBLOCK (atomic)
-  uint8_t mode;      // kFileRead | kFileWrite; neither for O_PATH
+  int refs;  // atomic
+  uint32_t
+      flags;     // O_ACCMODE and the status flags; F_SETFL changes O_APPEND and O_NONBLOCK (atomic)
+  uint8_t mode;  // kFileRead | kFileWrite; neither for O_PATH
   uint32_t charged_uid;  // its kFiles charge
   const FileOps* ops;
-  Vnode* vnode;      // held: files and devices; nullptr for pipes
-  void* data;        // the kind's own (a pipe end)
-  uint64_t offset;   // vnode->lock
+  Vnode* vnode;     // held: files and devices; nullptr for pipes
+  void* data;       // the kind's own (a pipe end)
+  uint64_t offset;  // vnode->lock
 };
 
 // A new File (one reference), charged to uid, or nullptr with *err = -ENFILE

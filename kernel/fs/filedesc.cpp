@@ -43,7 +43,8 @@ void zero_slots(FdSlot* s, int from, int to) {
 bool grow(Filedesc* fdp, int want) {
   int n = Filedesc::kSmall;
   while (n < want) n *= 2;
-  auto* s = static_cast<FdSlot*>(kmalloc(sizeof(FdSlot) * static_cast<size_t>(n), M_FILEDESC, M_WAITOK));
+  auto* s =
+      static_cast<FdSlot*>(kmalloc(sizeof(FdSlot) * static_cast<size_t>(n), M_FILEDESC, M_WAITOK));
   if (!s) return false;
   FdSlot* old = nullptr;
   {

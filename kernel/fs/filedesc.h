@@ -39,12 +39,12 @@ extern LockClass g_filedesc_class;
 struct Filedesc {
   struct filedesc c;  // the verified core's count
   SpinLock lock{g_filedesc_class};
-  FdSlot* slots;      // small, or a larger array of its own
+  FdSlot* slots;  // small, or a larger array of its own
   int nslots;
-  int used;           // 1 + the highest descriptor in use (0 if none); slots
-                      // from here on are free whatever they hold (never read)
-  Vnode* cwd;         // held (nullptr only in g_exited_fd)
-  uint32_t cmask;     // umask (atomic)
+  int used;        // 1 + the highest descriptor in use (0 if none); slots
+                   // from here on are free whatever they hold (never read)
+  Vnode* cwd;      // held (nullptr only in g_exited_fd)
+  uint32_t cmask;  // umask (atomic)
   static constexpr int kSmall = 8;
   FdSlot small[kSmall];
 };

@@ -64,7 +64,9 @@ void make_parents(char* path) {
 }
 
 // Removes what is at path unless it is a directory (to put something else there).
-void clear(const char* path) { (void)vfs_unlink(vfs_root(), path, false, kRoot); }
+void clear(const char* path) {
+  (void)vfs_unlink(vfs_root(), path, false, kRoot);
+}
 
 void set_attrs(const char* path, const CpioEntry& e) {
   Vnode* v;
@@ -98,8 +100,8 @@ int put_file(const char* path, const CpioEntry& e, Links* links) {
     }
   } else {
     clear(path);
-    int err = vfs_open(vfs_root(), path, O_CREAT | O_EXCL | O_WRONLY, e.mode & kModePerm, 0,
-                       kRoot, &v);
+    int err =
+        vfs_open(vfs_root(), path, O_CREAT | O_EXCL | O_WRONLY, e.mode & kModePerm, 0, kRoot, &v);
     if (err) return err;
     if (e.nlink > 1) links->add(e.ino, v);
   }
@@ -133,8 +135,8 @@ int put(const char* path, const CpioEntry& e, Links* links) {
     }
     case kCpioCharDev:
       clear(path);
-      return vfs_mknod(vfs_root(), path, S_IFCHR | (e.mode & kModePerm), e.rdev_major,
-                       e.rdev_minor, 0, kRoot);
+      return vfs_mknod(vfs_root(), path, S_IFCHR | (e.mode & kModePerm), e.rdev_major, e.rdev_minor,
+                       0, kRoot);
     default:
       return -EOPNOTSUPP;
   }
@@ -174,6 +176,7 @@ int initramfs_unpack(const void* base, size_t size, const char* what) {
   }
   kfree(path, M_TEMP);
   if (r.error()) kprintf("initramfs: %s: not a newc archive past entry %d\n", what, files);
-  if (skipped) kprintf("initramfs: %s: %d FIFOs, sockets or block devices skipped\n", what, skipped);
+  if (skipped)
+    kprintf("initramfs: %s: %d FIFOs, sockets or block devices skipped\n", what, skipped);
   return r.error() ? -EINVAL : 0;
 }

@@ -11,4 +11,3 @@ int initramfs_unpack(const void* base, size_t size, const char* what);
 // then the initramfs; /dev with the device nodes, /proc, /tmp; the bounds of
 // what users may hold. Once, before the first program runs.
 void fs_init();
-

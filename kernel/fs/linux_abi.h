@@ -119,11 +119,11 @@ inline constexpr uint32_t kModePerm = 07777;
 // open flags (arm64 values).
 inline constexpr uint32_t O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
 inline constexpr uint32_t O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000,
-                          O_APPEND = 02000, O_NONBLOCK = 04000, O_DSYNC = 010000,
-                          O_ASYNC = 020000, O_DIRECTORY = 040000, O_NOFOLLOW = 0100000,
-                          O_DIRECT = 0200000, O_LARGEFILE = 0400000, O_NOATIME = 01000000,
-                          O_CLOEXEC = 02000000, O_SYNC = 04000000 | O_DSYNC,
-                          O_PATH = 010000000, O_TMPFILE = 020000000 | O_DIRECTORY;
+                          O_APPEND = 02000, O_NONBLOCK = 04000, O_DSYNC = 010000, O_ASYNC = 020000,
+                          O_DIRECTORY = 040000, O_NOFOLLOW = 0100000, O_DIRECT = 0200000,
+                          O_LARGEFILE = 0400000, O_NOATIME = 01000000, O_CLOEXEC = 02000000,
+                          O_SYNC = 04000000 | O_DSYNC, O_PATH = 010000000,
+                          O_TMPFILE = 020000000 | O_DIRECTORY;
 
 // The *at calls.
 inline constexpr int AT_FDCWD = -100;
@@ -137,21 +137,21 @@ inline constexpr int F_OK = 0, X_OK = 1, W_OK = 2, R_OK = 4;
 inline constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 
 // fcntl.
-inline constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
-                     F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9,
-                     F_SETSIG = 10, F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16,
-                     F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38,
-                     F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+inline constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5,
+                     F_SETLK = 6, F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10,
+                     F_GETSIG = 11, F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36,
+                     F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_DUPFD_CLOEXEC = 1030,
+                     F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 inline constexpr uint32_t FD_CLOEXEC = 1;
 
 // poll.
 inline constexpr int16_t POLLIN = 0x001, POLLPRI = 0x002, POLLOUT = 0x004, POLLERR = 0x008,
-                         POLLHUP = 0x010, POLLNVAL = 0x020, POLLRDNORM = 0x040,
-                         POLLRDBAND = 0x080, POLLWRNORM = 0x100, POLLWRBAND = 0x200;
+                         POLLHUP = 0x010, POLLNVAL = 0x020, POLLRDNORM = 0x040, POLLRDBAND = 0x080,
+                         POLLWRNORM = 0x100, POLLWRBAND = 0x200;
 
 // ioctl requests every file answers (asm-generic/ioctls.h).
-inline constexpr uint64_t FIONREAD = 0x541b, FIONBIO = 0x5421, FIONCLEX = 0x5450,
-                          FIOCLEX = 0x5451, FIOASYNC = 0x5452;
+inline constexpr uint64_t FIONREAD = 0x541b, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451,
+                          FIOASYNC = 0x5452;
 
 // Directory entry types (d_type).
 inline constexpr uint8_t DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6,
@@ -162,12 +162,12 @@ inline constexpr uint64_t linux_encode_dev(uint32_t major, uint32_t minor) {
   return (minor & 0xffu) | (uint64_t{major & 0xfffu} << 8) | (uint64_t{minor & ~0xffu} << 12);
 }
 
-inline constexpr uint32_t kPathMax = 4096;  // bytes of a path, NUL included
-inline constexpr uint32_t kNameMax = 255;   // bytes of one component
-inline constexpr uint32_t kSymlinkMax = 40;  // symbolic links one lookup may follow
+inline constexpr uint32_t kPathMax = 4096;           // bytes of a path, NUL included
+inline constexpr uint32_t kNameMax = 255;            // bytes of one component
+inline constexpr uint32_t kSymlinkMax = 40;          // symbolic links one lookup may follow
 inline constexpr uint64_t kMaxRwCount = 0x7ffff000;  // one read or write moves at most this
-inline constexpr int kIovMax = 1024;          // UIO_MAXIOV
-inline constexpr uint32_t kPipeBuf = 4096;    // PIPE_BUF: writes up to this are atomic
+inline constexpr int kIovMax = 1024;                 // UIO_MAXIOV
+inline constexpr uint32_t kPipeBuf = 4096;           // PIPE_BUF: writes up to this are atomic
 
 struct timespec64 {
   int64_t tv_sec;

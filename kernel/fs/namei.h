@@ -21,18 +21,18 @@ inline constexpr unsigned kLookupParent = 2;
 
 struct Lookup {
   // In.
-  Vnode* start;       // where a relative path begins (held by the caller)
-  const char* path;   // a kernel copy, NUL-terminated, shorter than kPathMax
+  Vnode* start;      // where a relative path begins (held by the caller)
+  const char* path;  // a kernel copy, NUL-terminated, shorter than kPathMax
   unsigned flags;
   FsCred cred;
   // Out (each held; the caller drops them with lookup_done).
-  Vnode* vp;          // what the path names; with kLookupParent nullptr if absent
-  Vnode* dvp;         // kLookupParent: the last component's directory
+  Vnode* vp;                // what the path names; with kLookupParent nullptr if absent
+  Vnode* dvp;               // kLookupParent: the last component's directory
   char last[kNameMax + 1];  // kLookupParent: the last component ("" for "/")
   size_t last_len;
-  bool last_is_dot;   // the last component is "." or ".."
+  bool last_is_dot;     // the last component is "." or ".."
   bool trailing_slash;  // the path ended with "/" after its last component
-  char* scratch;      // private: where symbolic links are expanded
+  char* scratch;        // private: where symbolic links are expanded
 };
 
 Lookup lookup_make(Vnode* start, const char* path, unsigned flags, const FsCred& cr);

@@ -43,8 +43,12 @@ struct Pipe {
 uint64_t g_pipes;     // atomic
 uint64_t g_next_ino;  // atomic
 
-bool is_read_end(File* fp) { return fp->mode & kFileRead; }
-Pipe* pipe_of(File* fp) { return static_cast<Pipe*>(fp->data); }
+bool is_read_end(File* fp) {
+  return fp->mode & kFileRead;
+}
+Pipe* pipe_of(File* fp) {
+  return static_cast<Pipe*>(fp->data);
+}
 
 // Waits on chan with p->lock held (released while asleep, held again after).
 // 0, or -EINTR when a signal ends the wait.
@@ -178,7 +182,8 @@ int pipe_stat(File* fp, linux_stat* st) {
   st->st_uid = p->charged_uid;
   st->st_blksize = kPage;
   st->st_atime_sec = st->st_mtime_sec = st->st_ctime_sec = p->made.tv_sec;
-  st->st_atime_nsec = st->st_mtime_nsec = st->st_ctime_nsec = static_cast<uint64_t>(p->made.tv_nsec);
+  st->st_atime_nsec = st->st_mtime_nsec = st->st_ctime_nsec =
+      static_cast<uint64_t>(p->made.tv_nsec);
   return 0;
 }
 
@@ -206,7 +211,8 @@ void pipe_close(File* fp) {
   if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0) pipe_free(p);
 }
 
-const FileOps kPipeOps = {pipe_read, pipe_write, pipe_poll, pipe_ioctl, pipe_close, pipe_stat, false};
+const FileOps kPipeOps = {pipe_read,  pipe_write, pipe_poll, pipe_ioctl,
+                          pipe_close, pipe_stat,  false};
 
 }  // namespace
 
@@ -247,7 +253,7 @@ int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
 int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
   if (fp->ops != &kPipeOps) return -EBADF;
   if (bytes > kPipePages * kPage) return -EPERM;  // beyond what a pipe of tine's holds
-  uint32_t want = 1;  // pages: a power of two, as Linux rounds
+  uint32_t want = 1;                              // pages: a power of two, as Linux rounds
   while (want * kPage < bytes) want *= 2;
   Pipe* p = pipe_of(fp);
   MutexGuard g(p->lock);
@@ -289,4 +295,6 @@ int pipe_capacity(File* fp) {
   return static_cast<int>(pipe_of(fp)->cap());
 }
 
-uint64_t pipe_count() { return __atomic_load_n(&g_pipes, __ATOMIC_RELAXED); }
+uint64_t pipe_count() {
+  return __atomic_load_n(&g_pipes, __ATOMIC_RELAXED);
+}

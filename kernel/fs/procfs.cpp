@@ -29,8 +29,19 @@ MALLOC_DEFINE(M_PROCFS, "procfs", "/proc nodes");
 
 namespace {
 
-enum class Kind : uint8_t { kRoot, kSelf, kMounts, kMeminfo, kUptime, kPidDir, kStat, kStatus,
-                            kCmdline, kComm, kExe };
+enum class Kind : uint8_t {
+  kRoot,
+  kSelf,
+  kMounts,
+  kMeminfo,
+  kUptime,
+  kPidDir,
+  kStat,
+  kStatus,
+  kCmdline,
+  kComm,
+  kExe
+};
 
 struct Entry {
   const char* name;
@@ -56,7 +67,9 @@ struct ProcNode : Vnode {
   uint64_t start_ns;  // the process's, to tell a reused pid
 };
 
-ProcNode* pn(Vnode* v) { return static_cast<ProcNode*>(v); }
+ProcNode* pn(Vnode* v) {
+  return static_cast<ProcNode*>(v);
+}
 
 Mount* g_mount;
 extern const VnodeOps kProcOps;
@@ -103,8 +116,10 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s) {
     s->uid = p->ucred() ? p->ucred()->c.cr_uid : 0;
     s->run_ns = 0;
     for (tidnode* t = tidtree::first(p->core.p_tids.p_lwps); t; t = tidtree::next(t))
-      if (Thread* th = lwp_of(t)->thread) s->run_ns += __atomic_load_n(&th->stats.run_ns, __ATOMIC_RELAXED);
-    s->args = (!zombie && p->args()) ? reinterpret_cast<Pargs*>(pargs_hold(&p->args()->c)) : nullptr;
+      if (Thread* th = lwp_of(t)->thread)
+        s->run_ns += __atomic_load_n(&th->stats.run_ns, __ATOMIC_RELAXED);
+    s->args =
+        (!zombie && p->args()) ? reinterpret_cast<Pargs*>(pargs_hold(&p->args()->c)) : nullptr;
     fdp = zombie ? nullptr : p->fd();
     if (fdp) fdshare(&fdp->c);
   }
@@ -138,7 +153,9 @@ ProcNode* node_new(Kind kind, VType type, uint32_t mode, int pid, uint64_t start
   return n;
 }
 
-uint32_t mode_of(VType t) { return t == VType::kDir ? 0555 : t == VType::kLnk ? 0777 : 0444; }
+uint32_t mode_of(VType t) {
+  return t == VType::kDir ? 0555 : t == VType::kLnk ? 0777 : 0444;
+}
 
 bool parse_pid(const char* name, size_t len, int* pid) {
   if (len == 0 || len > 6 || name[0] == '0') return false;
@@ -165,8 +182,8 @@ int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
       uid = s.uid;
       release(&s);
     }
-    ProcNode* v = node_new(table[i].kind, table[i].type, mode_of(table[i].type), d->pid,
-                           d->start_ns, uid);
+    ProcNode* v =
+        node_new(table[i].kind, table[i].type, mode_of(table[i].type), d->pid, d->start_ns, uid);
     if (!v) return -ENOMEM;
     *out = v;
     return 0;
@@ -201,8 +218,9 @@ int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
   for (size_t i = 0; i < n; ++i) {
     uint64_t c = kFirstCookie + i;
     if (c <= cookie) continue;
-    uint64_t ino = d->pid ? (static_cast<uint64_t>(d->pid) << 8) | static_cast<uint64_t>(table[i].kind)
-                          : static_cast<uint64_t>(table[i].kind) + 1;
+    uint64_t ino = d->pid
+                       ? (static_cast<uint64_t>(d->pid) << 8) | static_cast<uint64_t>(table[i].kind)
+                       : static_cast<uint64_t>(table[i].kind) + 1;
     if (!emit(ctx, ino, c, vtype_dtype(table[i].type), table[i].name, tine_strlen(table[i].name)))
       return 0;
   }
@@ -281,13 +299,15 @@ int make_text(ProcNode* p, Text* t) {
       uint64_t kb = 4;
       uint64_t free = ps.free_pages + ps.pcp_pages;
       uint64_t files = charge_total(Charge::kFsUnits);
-      t->add("MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
-             "Buffers:               0 kB\nCached:         %8lu kB\nShmem:          %8lu kB\n"
-             "SwapTotal:             0 kB\nSwapFree:              0 kB\n",
-             ps.managed_pages * kb, free * kb, free * kb, files * kb, files * kb);
+      t->add(
+          "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
+          "Buffers:               0 kB\nCached:         %8lu kB\nShmem:          %8lu kB\n"
+          "SwapTotal:             0 kB\nSwapFree:              0 kB\n",
+          ps.managed_pages * kb, free * kb, free * kb, files * kb, files * kb);
       return 0;
     }
-    default: break;
+    default:
+      break;
   }
   Snapshot s;
   if (int e = snapshot(p->pid, p->start_ns, &s); e) return e;
@@ -295,18 +315,22 @@ int make_text(ProcNode* p, Text* t) {
   switch (p->kind) {
     case Kind::kStat:
       // Linux's 52 fields; what tine does not keep is 0.
-      t->add("%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu 0 0 0 %d %d %d 0 %lu 0 0 "
-             "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-             s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid, s.run_ns / tick_ns, 20 + s.nice,
-             s.nice, s.nthreads, s.start_ns / tick_ns);
+      t->add(
+          "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu 0 0 0 %d %d %d 0 %lu 0 0 "
+          "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+          s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid, s.run_ns / tick_ns, 20 + s.nice, s.nice,
+          s.nthreads, s.start_ns / tick_ns);
       break;
     case Kind::kStatus:
-      t->add("Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
-             "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
-             "Groups:\t\nThreads:\t%d\n",
-             s.comm, s.umask, s.state,
-             s.state == 'Z' ? "zombie" : s.state == 'R' ? "running" : "sleeping", s.pid, s.pid,
-             s.ppid, s.uid, s.uid, s.uid, s.uid, s.fds, s.nthreads);
+      t->add(
+          "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
+          "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
+          "Groups:\t\nThreads:\t%d\n",
+          s.comm, s.umask, s.state,
+          s.state == 'Z'   ? "zombie"
+          : s.state == 'R' ? "running"
+                           : "sleeping",
+          s.pid, s.pid, s.ppid, s.uid, s.uid, s.uid, s.uid, s.fds, s.nthreads);
       break;
     case Kind::kCmdline:
       if (s.args) {
@@ -346,8 +370,8 @@ Vnode* proc_destroy(Vnode* v) {
 }
 
 const VnodeOps kProcOps = {
-    proc_lookup, proc_readdir, nullptr,       nullptr,   nullptr, nullptr,      nullptr,
-    proc_parent, proc_name_in, proc_readlink, proc_read, nullptr, nullptr,      proc_destroy,
+    proc_lookup, proc_readdir, nullptr,       nullptr,   nullptr, nullptr, nullptr,
+    proc_parent, proc_name_in, proc_readlink, proc_read, nullptr, nullptr, proc_destroy,
 };
 
 }  // namespace

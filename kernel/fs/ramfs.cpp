@@ -24,7 +24,7 @@ const uint8_t kZeroPage[kPage] = {};
 struct RamDirent {
   RamDirent* next;
   Vnode* node;
-  uint64_t cookie;     // increasing in the directory: where readdir resumes
+  uint64_t cookie;  // increasing in the directory: where readdir resumes
   uint32_t charged_uid;
   uint16_t len;
   char name[];
@@ -44,7 +44,9 @@ struct RamNode : Vnode {
   char* target;
 };
 
-RamNode* ram(Vnode* v) { return static_cast<RamNode*>(v); }
+RamNode* ram(Vnode* v) {
+  return static_cast<RamNode*>(v);
+}
 
 extern const VnodeOps kRamOps;
 
@@ -285,7 +287,9 @@ int ram_rename(Vnode* fdir, const char* fname, size_t flen, Vnode* tdir, const c
   return 0;
 }
 
-bool ram_empty(Vnode* dir) { return ram(dir)->first == nullptr; }
+bool ram_empty(Vnode* dir) {
+  return ram(dir)->first == nullptr;
+}
 
 Vnode* ram_parent(Vnode* dir) {
   Vnode* p = ram(dir)->parent;
@@ -408,9 +412,8 @@ Vnode* ram_destroy(Vnode* v) {
 }
 
 const VnodeOps kRamOps = {
-    ram_lookup,   ram_readdir, ram_create,   ram_link,     ram_remove,
-    ram_rename,   ram_empty,   ram_parent,   ram_name_in,  ram_readlink,
-    ram_read,     ram_write,   ram_truncate, ram_destroy,
+    ram_lookup, ram_readdir, ram_create,   ram_link, ram_remove, ram_rename,   ram_empty,
+    ram_parent, ram_name_in, ram_readlink, ram_read, ram_write,  ram_truncate, ram_destroy,
 };
 
 }  // namespace

@@ -21,7 +21,9 @@ struct LookupGuard {
   ~LookupGuard() { lookup_done(&l); }
 };
 
-bool is_fs_root(const Vnode* v) { return v->mount && v->mount->root == v; }
+bool is_fs_root(const Vnode* v) {
+  return v->mount && v->mount->root == v;
+}
 
 // May cr change dir (make or remove entries in it)?
 int may_change(Vnode* dir, const FsCred& cr) {
@@ -38,7 +40,9 @@ int sticky_ok(Vnode* dir, Vnode* victim, const FsCred& cr) {
 }
 
 // The group a new node gets: its directory's when that has S_ISGID.
-uint32_t new_gid(Vnode* dir, const FsCred& cr) { return (dir->mode & S_ISGID) ? dir->gid : cr.gid; }
+uint32_t new_gid(Vnode* dir, const FsCred& cr) {
+  return (dir->mode & S_ISGID) ? dir->gid : cr.gid;
+}
 
 int make(Lookup& l, const NewNode& nn, const FsCred& cr, Vnode** out) {
   if (int e = may_change(l.dvp, cr); e) return e;
@@ -157,12 +161,18 @@ int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uin
   VType type;
   switch (mode & S_IFMT) {
     case 0:
-    case S_IFREG: type = VType::kReg; break;
-    case S_IFCHR: type = VType::kChr; break;
+    case S_IFREG:
+      type = VType::kReg;
+      break;
+    case S_IFCHR:
+      type = VType::kChr;
+      break;
     case S_IFBLK:
     case S_IFIFO:
-    case S_IFSOCK: return -EPERM;  // no block devices, named pipes or sockets
-    default: return -EINVAL;
+    case S_IFSOCK:
+      return -EPERM;  // no block devices, named pipes or sockets
+    default:
+      return -EINVAL;
   }
   if (type == VType::kChr && !cr.root()) return -EPERM;
   NsExclusive ns;
@@ -237,8 +247,8 @@ int vfs_unlink(Vnode* start, const char* path, bool dir, const FsCred& cr) {
   return l.dvp->ops->remove(l.dvp, l.last, l.last_len, v);
 }
 
-int vfs_rename(Vnode* from_start, const char* from, Vnode* to_start, const char* to,
-               uint32_t flags, const FsCred& cr) {
+int vfs_rename(Vnode* from_start, const char* from, Vnode* to_start, const char* to, uint32_t flags,
+               const FsCred& cr) {
   if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
   if (flags & RENAME_WHITEOUT) return -EINVAL;
   if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE)) return -EINVAL;

@@ -24,14 +24,13 @@ inline constexpr uint32_t kLinkMax = 65000;  // links to one node (EMLINK)
 // A regular file or (root only) a character device node; mode has the type.
 [[nodiscard]] int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major,
                             uint32_t minor, uint32_t umask, const FsCred& cr);
-[[nodiscard]] int vfs_symlink(const char* target, Vnode* start, const char* path,
-                              const FsCred& cr);
+[[nodiscard]] int vfs_symlink(const char* target, Vnode* start, const char* path, const FsCred& cr);
 [[nodiscard]] int vfs_link(Vnode* from_start, const char* from, Vnode* to_start, const char* to,
                            bool follow, const FsCred& cr);
 // unlink (a non-directory) or rmdir.
 [[nodiscard]] int vfs_unlink(Vnode* start, const char* path, bool dir, const FsCred& cr);
-[[nodiscard]] int vfs_rename(Vnode* from_start, const char* from, Vnode* to_start,
-                             const char* to, uint32_t flags, const FsCred& cr);
+[[nodiscard]] int vfs_rename(Vnode* from_start, const char* from, Vnode* to_start, const char* to,
+                             uint32_t flags, const FsCred& cr);
 [[nodiscard]] int vfs_readlink(Vnode* start, const char* path, char* buf, size_t n,
                                const FsCred& cr);
 

@@ -32,8 +32,8 @@ struct Vnode;
 enum class VType : uint8_t { kNone, kReg, kDir, kLnk, kChr, kFifo, kSock };
 
 // One directory entry for readdir: false stops the listing (no room).
-using DirEmit = bool (*)(void* ctx, uint64_t ino, uint64_t cookie, uint8_t dtype,
-                         const char* name, size_t len);
+using DirEmit = bool (*)(void* ctx, uint64_t ino, uint64_t cookie, uint8_t dtype, const char* name,
+                         size_t len);
 
 // What to make in a directory.
 struct NewNode {
@@ -79,15 +79,15 @@ struct VnodeOps {
 struct Vnode {
   int refs;  // atomic
   VType type;
-  uint32_t mode;   // S_IFMT and permission bits (see the lock rules above)
+  uint32_t mode;  // S_IFMT and permission bits (see the lock rules above)
   uint32_t uid, gid;
   uint32_t nlink;
   uint32_t rdev_major, rdev_minor;
   uint64_t ino;
-  uint64_t size;   // lock
+  uint64_t size;                   // lock
   timespec64 atime, mtime, ctime;  // lock
-  Mount* mount;          // the file system it belongs to
-  Mount* mounted_here;   // a file system mounted on this directory (namespace lock)
+  Mount* mount;                    // the file system it belongs to
+  Mount* mounted_here;             // a file system mounted on this directory (namespace lock)
   const VnodeOps* ops;
   Mutex lock{"vnode"};
 };
@@ -95,13 +95,13 @@ struct Vnode {
 // A file system in the tree. tine's are set up at boot and never unmounted:
 // a Mount lives as long as the kernel.
 struct Mount {
-  Vnode* root;     // held
-  Vnode* covered;  // the directory it is mounted on (held), or nullptr for /
+  Vnode* root;         // held
+  Vnode* covered;      // the directory it is mounted on (held), or nullptr for /
   uint32_t dev_minor;  // st_dev = (0, dev_minor), like Linux's anonymous devices
   int64_t magic;       // statfs f_type
   const char* type;
-  bool synthetic;      // made up by the kernel (/proc): attributes cannot change
-  uint64_t next_ino;   // atomic
+  bool synthetic;     // made up by the kernel (/proc): attributes cannot change
+  uint64_t next_ino;  // atomic
 };
 
 extern struct lock g_namespace_lock;
@@ -120,7 +120,9 @@ inline void vrele(Vnode* v) {
 timespec64 fs_now();
 uint8_t vtype_dtype(VType t);
 uint32_t vtype_mode(VType t);
-inline bool vnode_is_dir(const Vnode* v) { return v->type == VType::kDir; }
+inline bool vnode_is_dir(const Vnode* v) {
+  return v->type == VType::kDir;
+}
 
 // Whether cr may access v in every way `want` asks (R_OK | W_OK | X_OK):
 // owner, group or other bits; root may read and write anything and execute

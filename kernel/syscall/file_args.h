@@ -48,8 +48,12 @@ struct VnodeRef {
   VnodeRef& operator=(const VnodeRef&) = delete;
 };
 
-inline Filedesc* my_fd() { return curproc()->fd(); }
-inline FsCred my_cred() { return proc_fscred(curproc()); }
+inline Filedesc* my_fd() {
+  return curproc()->fd();
+}
+inline FsCred my_cred() {
+  return proc_fscred(curproc());
+}
 
 // Where an *at call's relative path begins: the working directory for
 // AT_FDCWD, else dirfd's directory (-EBADF, -ENOTDIR). An absolute path

@@ -13,7 +13,9 @@
 
 namespace {
 
-uint32_t my_umask() { return __atomic_load_n(&my_fd()->cmask, __ATOMIC_RELAXED); }
+uint32_t my_umask() {
+  return __atomic_load_n(&my_fd()->cmask, __ATOMIC_RELAXED);
+}
 
 // The vnode an *at call names: dirfd itself for an empty path with
 // AT_EMPTY_PATH, else the path (following a final link unless nofollow).
@@ -80,8 +82,8 @@ int64_t sys_openat(const SyscallArgs& a) {
   if (int e = vfs_open(start.v, path.s, flags, mode, my_umask(), cr, &v.v); e) return e;
   File* fp;
   if (int e = file_open_vnode(v.v, flags, cr, &fp); e) return e;
-  int fd = fd_alloc(my_fd(), fp, 0, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0,
-                    proc_nofile_limit(curproc()));
+  int fd =
+      fd_alloc(my_fd(), fp, 0, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, proc_nofile_limit(curproc()));
   if (fd < 0) fdrop(fp);
   return fd;
 }

@@ -166,8 +166,10 @@ int64_t sys_pselect6(const SyscallArgs& a) {
     if (a.a[1 + k] && bytes && copyin_u(a.a[1 + k], in[k], bytes)) r = -EFAULT;
   if (!r && a.a[5]) {
     uint64_t sig[2];  // {const sigset_t* ss, size_t ss_len}
-    if (copyin_u(a.a[5], sig, sizeof sig)) r = -EFAULT;
-    else r = set_mask(sig[0], sig[1]);
+    if (copyin_u(a.a[5], sig, sizeof sig))
+      r = -EFAULT;
+    else
+      r = set_mask(sig[0], sig[1]);
   }
   if (!r) {
     Filedesc* fdp = my_fd();

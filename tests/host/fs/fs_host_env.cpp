@@ -1,5 +1,6 @@
 // The kernel's headers first: they name Linux's constants (S_IFMT, O_CREAT, ...),
 // which the host's headers define as macros.
+#include "tests/host/fs/fs_host_env.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/fs/namei.h"
 #include "kernel/fs/ramfs.h"
@@ -10,7 +11,6 @@
 #include "kernel/syscall/errno.h"
 #include "kernel/time/clock.h"
 #include "kernel/vm/copy.h"
-#include "tests/host/fs/fs_host_env.h"
 
 #include <chrono>
 #include <cstring>
@@ -22,7 +22,9 @@ MALLOC_DECLARE(M_RAMFS);
 
 namespace {
 thread_local int t_token;  // its address tells host threads apart
-Thread* self() { return reinterpret_cast<Thread*>(&t_token); }
+Thread* self() {
+  return reinterpret_cast<Thread*>(&t_token);
+}
 Mount* g_mount;
 }  // namespace
 
@@ -54,7 +56,9 @@ void Mutex::unlock() {
   if (owner_ != self()) panic("mutex %s: unlocked by a thread that does not hold it", name_);
   owner_ = nullptr;
 }
-bool Mutex::held_by_me() const { return owner() == self(); }
+bool Mutex::held_by_me() const {
+  return owner() == self();
+}
 
 void lockinit(struct lock* l, const char* wmesg, int timo, unsigned flags) {
   l->wmesg = wmesg;
@@ -118,7 +122,9 @@ int copyout(const void* kaddr, void* uaddr, size_t len) {
 
 // ---- the fixture -----------------------------------------------------------------
 
-void host_bind_cpu(unsigned n) { cpu_bind(n); }
+void host_bind_cpu(unsigned n) {
+  cpu_bind(n);
+}
 
 void FsArena::SetUp() {
   MmArena::SetUp();

@@ -54,8 +54,8 @@ TEST_F(Initramfs, EveryKind) {
   entry(a, "bin/sh", "prog", 0120777, 5);
   entry(a, "dev", "", 040755, 6);
   entry(a, "dev/null", "", 020666, 7, 1, 0, 0, 1, 3);
-  entry(a, "fifo", "", 010644, 8);               // skipped
-  entry(a, "bin/a", "", 0100755, 9, 2);          // a hard link: the data comes with the last
+  entry(a, "fifo", "", 010644, 8);       // skipped
+  entry(a, "bin/a", "", 0100755, 9, 2);  // a hard link: the data comes with the last
   entry(a, "bin/b", "LINKED", 0100755, 9, 2);
   entry(a, "TRAILER!!!", "", 0);
   ASSERT_EQ(initramfs_unpack(a.data(), a.size(), "test"), 0);
@@ -87,7 +87,8 @@ TEST_F(Initramfs, EveryKind) {
   EXPECT_EQ(initramfs_unpack(bad.data(), bad.size(), "broken"), -EINVAL);
   for (const char* p : {"/bin/prog", "/etc/motd", "/bin/sh", "/dev/null", "/bin/a", "/bin/b"})
     EXPECT_EQ(vfs_unlink(vfs_root(), p, false, kRootCred), 0) << p;
-  for (const char* p : {"/bin", "/etc", "/dev"}) EXPECT_EQ(vfs_unlink(vfs_root(), p, true, kRootCred), 0);
+  for (const char* p : {"/bin", "/etc", "/dev"})
+    EXPECT_EQ(vfs_unlink(vfs_root(), p, true, kRootCred), 0);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 // Path lookup, the RAM file system and the name-space rules, on the host.
 // The kernel's headers first: they name Linux's constants (S_IFMT, O_CREAT, ...),
 // which the host's headers define as macros.
+#include "kernel/fs/vfs.h"
 #include "kernel/fs/charge.h"
 #include "kernel/fs/namei.h"
-#include "kernel/fs/vfs.h"
 #include "kernel/syscall/errno.h"
 #include "tests/host/fs/fs_host_env.h"
 
@@ -17,7 +17,9 @@ namespace {
 
 using Vfs = FsArena;
 
-Vnode* root() { return vfs_root(); }
+Vnode* root() {
+  return vfs_root();
+}
 
 int look(const char* path, bool follow = true, const FsCred& cr = kRootCred) {
   Vnode* v;
