@@ -53,6 +53,11 @@ void mount_proc() {
     kprintf("fs: no /proc\n");
     return;
   }
+  if (dir->type != VType::kDir) {  // the initramfs put something else there
+    kprintf("fs: /proc is not a directory: /proc not mounted\n");
+    vrele(dir);
+    return;
+  }
   lockmgr(&g_namespace_lock, LK_EXCLUSIVE);
   mp->covered = dir;  // the mount's reference
   dir->mounted_here = mp;
