@@ -43,6 +43,7 @@ struct SigFrame {
 static_assert(sizeof(SigFrame) % 16 == 0 && offsetof(SigFrame, fp) % 16 == 0);
 
 uint64_t load(const uint64_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
+uint64_t load(const uint32_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 
 // Builds the handler's frame and points the LWP at the handler; false if the
 // user stack cannot take the frame.
@@ -53,7 +54,10 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, uint64_t handler, uint64_t flags
   fr.sp = f->sp;
   fr.pc = f->elr;
   fr.pstate = f->spsr;
-  fr.mask = lp->copy.sigmask;
+  // After ppoll or pselect6 with a mask of their own, the handler runs with
+  // theirs and the frame restores the one from before the call.
+  uint32_t lf = __atomic_load_n(&lp->flags, __ATOMIC_RELAXED);
+  fr.mask = (lf & LWP_OLDMASK) ? lp->saved_sigmask : lp->copy.sigmask;
   fr.magic = kSigFrameMagic;
   arch::user_fp_snapshot(&fr.fp, &curthread()->fp);
   uint64_t at = (f->sp - sizeof fr) & ~uint64_t{15};
@@ -66,14 +70,30 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, uint64_t handler, uint64_t flags
   f->elr = handler;
   uint64_t block = mask | ((flags & kSaNodefer) ? 0 : sigbit(sig));
   lp->copy.sigmask = (lp->copy.sigmask | block) & ~kUnblockable;
+  __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
   return true;
 }
 
 }  // namespace
 
+namespace {
+void deliver(Lwp* lp, TrapFrame* f);
+}
+
 void signal_deliver(TrapFrame* f) {
   Lwp* lp = curlwp();
   if (!lp) return;
+  deliver(lp, f);
+  // No handler took the mask ppoll or pselect6 saved: it comes back now.
+  if (f && (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_OLDMASK)) {
+    lp->copy.sigmask = lp->saved_sigmask;
+    __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
+  }
+}
+
+namespace {
+
+void deliver(Lwp* lp, TrapFrame* f) {
   Proc* p = lp->proc;
   // The interrupt that woke this thread's sleeps has done its work; a signal
   // posted from here on sets it again.
@@ -101,6 +121,8 @@ void signal_deliver(TrapFrame* f) {
     return;  // one handler at a time; the next on the next way out
   }
 }
+
+}  // namespace
 
 bool lwp_fatal_pending(Lwp* lp) {
   if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) return true;
@@ -142,7 +164,7 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
     old[2] = load(ps->restorer[sig]);
     old[3] = load(ps->mask[sig]);
     if (a.a[1]) {
-      __atomic_store_n(&ps->flags[sig], act[1], __ATOMIC_RELAXED);
+      __atomic_store_n(&ps->flags[sig], static_cast<uint32_t>(act[1]), __ATOMIC_RELAXED);
       __atomic_store_n(&ps->restorer[sig], act[2], __ATOMIC_RELAXED);
       __atomic_store_n(&ps->mask[sig], act[3] & ~kUnblockable, __ATOMIC_RELAXED);
       __atomic_store_n(&ps->handler[sig], act[0], __ATOMIC_RELEASE);
