@@ -139,6 +139,54 @@ static void t_cred_race(void) {
   invariants();
 }
 
+/* ---- setuid from two LWPs of a root process at once ---- */
+
+/* One LWP of a root process gives root up with setuid(1000) while another
+ * keeps calling setuid(0). Once the first call has returned, the process is
+ * uid 1000 for good: a setuid(0) that was allowed must have taken effect
+ * before it, and every later one must fail. An earlier kernel checked the
+ * permission, dropped the process's lock to allocate the new credentials and
+ * swapped them in without looking again, so a setuid(0) checked while still
+ * root landed after the setuid(1000) and the process was root again. */
+
+static volatile int g_swap_go, g_swap_done, g_swap_left;
+
+static void setuid_root_loop(void* arg) {
+  __atomic_store_n(&g_swap_go, 1, __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&g_swap_done, __ATOMIC_ACQUIRE)) setuid_(0);
+  __atomic_store_n(&g_swap_left, 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_setuid_swap_race(void) {
+  uint64_t end = now_ns() + 3000000000ull;
+  int rounds = 0, root_again = 0, other = 0;
+  while (now_ns() < end && rounds < 2000) {
+    int pid = fork();
+    if (pid == 0) {
+      if (lwp_start(setuid_root_loop, 0, 16384) != 0) _exit(91);
+      while (!__atomic_load_n(&g_swap_go, __ATOMIC_ACQUIRE)) sched_yield();
+      if (setuid_(1000) != 0) _exit(92);
+      __atomic_store_n(&g_swap_done, 1, __ATOMIC_RELEASE);
+      while (!__atomic_load_n(&g_swap_left, __ATOMIC_ACQUIRE)) sched_yield();
+      long uid = syscall0(SYS_getuid);
+      _exit(uid == 1000 ? 0 : uid == 0 ? 1 : 93);
+    }
+    if (pid < 0) continue;
+    int st = -1;
+    waitpid(pid, &st, 0);
+    ++rounds;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 1) ++root_again;
+    else if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) ++other;
+  }
+  ut_check("uid_stays_dropped", root_again == 0, "root again in %d of %d rounds", root_again,
+           rounds);
+  ut_check("rounds_clean", rounds > 100 && other == 0, "%d rounds, %d ended otherwise", rounds,
+           other);
+  printf("UTEST-INFO setuid_swap_race: %d rounds\n", rounds);
+  invariants();
+}
+
 /* ---- setpgid on children that are being reaped ---- */
 
 static void setpgid_loop(void* arg) {
@@ -793,6 +841,7 @@ struct test {
 
 static const struct test kTests[] = {
     {"cred_race", t_cred_race},
+    {"setuid_swap_race", t_setuid_swap_race},
     {"setpgid_reap", t_setpgid_reap},
     {"exec_threads", t_exec_threads},
     {"lwp_exhaust", t_lwp_exhaust},
