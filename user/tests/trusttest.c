@@ -176,8 +176,10 @@ static void t_setuid_swap_race(void) {
     int st = -1;
     waitpid(pid, &st, 0);
     ++rounds;
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 1) ++root_again;
-    else if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) ++other;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
+      ++root_again;
+    else if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+      ++other;
   }
   ut_check("uid_stays_dropped", root_again == 0, "root again in %d of %d rounds", root_again,
            rounds);
