@@ -1179,10 +1179,15 @@ static void op_debug(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
+/* Every number in the kernel's table (kernel/syscall/syscall.cpp), the file
+ * layer's included: those are not "unknown". */
 static int known_nr(long nr) {
-  static const long k[] = {63, 64, 93, 94, 101, 113, 124, 129, 134, 135, 139, 146, 154,
-                           155, 157, 172, 173, 174, 178, 214, 215, 220, 221, 222, 226, 260,
-                           261, 1002, 1066, 1251, 1495, 1496, 2000, 2001, 2002};
+  static const long k[] = {
+      17,  23,  24,  25,  29,  33,  34,  35,   36,   37,   38,   43,   44,   45,   46,  48,  49,
+      50,  52,  53,  54,  55,  56,  57,  59,   61,   62,   63,   64,   65,   66,   67,  68,  69,
+      70,  71,  72,  73,  78,  79,  80,  81,   82,   83,   88,   93,   94,   101,  113, 124, 129,
+      134, 135, 139, 146, 154, 155, 157, 166,  172,  173,  174,  178,  214,  215,  220, 221, 222,
+      226, 260, 261, 276, 291, 436, 439, 1002, 1066, 1251, 1495, 1496, 2000, 2001, 2002};
   for (unsigned i = 0; i < sizeof k / sizeof k[0]; ++i)
     if (k[i] == nr) return 1;
   return 0;
