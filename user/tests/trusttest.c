@@ -189,6 +189,65 @@ static void t_setuid_swap_race(void) {
   invariants();
 }
 
+/* ---- fork from one LWP while another gives root up ---- */
+
+/* One LWP forks in a loop while another calls setuid(1000) and then sets a
+ * flag. A child that sees the flag was copied after setuid returned, so it
+ * must not be root. An earlier kernel took the child's credentials at the
+ * start of the fork and copied the memory later, with setuid free to swap
+ * in between. */
+
+static volatile int g_fs_dropped, g_fs_forking;
+
+static void fork_loop(void* arg) {
+  volatile uint64_t* sh = arg;
+  while (!__atomic_load_n(&g_fs_dropped, __ATOMIC_ACQUIRE) || sh[1] < 20) {
+    __atomic_store_n(&g_fs_forking, 1, __ATOMIC_RELEASE);
+    int c = (int)syscall0(1002);
+    if (c == 0) {
+      int bad = __atomic_load_n(&g_fs_dropped, __ATOMIC_ACQUIRE) && syscall0(SYS_getuid) == 0;
+      _exit(bad ? 1 : 0);
+    }
+    if (c < 0) continue;
+    int st = -1;
+    waitpid(c, &st, 0);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) __atomic_add_fetch(&sh[0], 1, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&g_fs_dropped, __ATOMIC_ACQUIRE)) ++sh[1];
+  }
+  __atomic_store_n(&sh[2], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_fork_setuid_race(void) {
+  volatile uint64_t* sh = shared_page();
+  uint64_t end = now_ns() + 3000000000ull;
+  int rounds = 0, other = 0;
+  while (now_ns() < end && rounds < 500) {
+    sh[1] = sh[2] = 0;
+    int pid = fork();
+    if (pid == 0) {
+      if (lwp_start(fork_loop, (void*)sh, 16384) != 0) _exit(91);
+      while (!__atomic_load_n(&g_fs_forking, __ATOMIC_ACQUIRE)) sched_yield();
+      if (setuid_(1000) != 0) _exit(92);
+      __atomic_store_n(&g_fs_dropped, 1, __ATOMIC_RELEASE);
+      while (!__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE)) sched_yield();
+      _exit(0);
+    }
+    if (pid < 0) continue;
+    int st = -1;
+    waitpid(pid, &st, 0);
+    ++rounds;
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) ++other;
+  }
+  ut_check("no_root_child_after_setuid", sh[0] == 0, "%lu children root after setuid returned",
+           (unsigned long)sh[0]);
+  ut_check("rounds_clean", rounds > 20 && other == 0, "%d rounds, %d ended otherwise", rounds,
+           other);
+  printf("UTEST-INFO fork_setuid_race: %d rounds\n", rounds);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- setpgid on children that are being reaped ---- */
 
 static void setpgid_loop(void* arg) {
@@ -844,6 +903,7 @@ struct test {
 static const struct test kTests[] = {
     {"cred_race", t_cred_race},
     {"setuid_swap_race", t_setuid_swap_race},
+    {"fork_setuid_race", t_fork_setuid_race},
     {"setpgid_reap", t_setpgid_reap},
     {"exec_threads", t_exec_threads},
     {"lwp_exhaust", t_lwp_exhaust},
