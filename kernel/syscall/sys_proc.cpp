@@ -255,6 +255,9 @@ int64_t sys_setuid(const SyscallArgs& a) {
   if (!ncr) return -ENOMEM;
   Ucred* old;
   Uidinfo* oldui = nullptr;
+  // No fork of this process is under way while the credentials change: a
+  // child gets the credentials and the memory of one moment (kern_fork1).
+  lockmgr(&p->forklock, LK_EXCLUSIVE);
   {
     SpinGuard g(p->spin);
     old = p->ucred();
@@ -277,6 +280,7 @@ int64_t sys_setuid(const SyscallArgs& a) {
       p->flags |= P_SUGID;
     }
   }
+  lockmgr(&p->forklock, LK_RELEASE);
   if (!old) {
     ucred_put(ncr);
     return -EPERM;
