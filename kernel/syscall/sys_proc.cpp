@@ -238,35 +238,52 @@ int64_t sys_setsid(const SyscallArgs&) {
 
 // setuid: root may become anyone; others only their real uid. The process's
 // slot in the per-uid count moves to the new real uid (BSD's change_ruid).
+// The new credentials are allocated first, with no lock held; the permission
+// is decided against the credentials in place at the swap, under the
+// process's lock (FreeBSD's order: crget, then PROC_LOCK, check, swap). A
+// check made before the allocation would let another LWP's setuid land in
+// between: setuid(0) allowed while root, swapped in after a setuid(1000).
 int64_t sys_setuid(const SyscallArgs& a) {
   auto uid = static_cast<vc_uid_t>(a.a[0]);
   Proc* p = curproc();
-  Ucred* old;
+  auto allowed = [uid](const Ucred* cr) { return cr->c.cr_uid == 0 || uid == cr->c.cr_ruid; };
   {
     SpinGuard g(p->spin);
-    old = p->ucred();
-    if (old->c.cr_uid != 0 && uid != old->c.cr_ruid) return -EPERM;
+    if (!allowed(p->ucred())) return -EPERM;  // refused without an allocation
   }
   Ucred* ncr = ucred_alloc(uid, uid);
   if (!ncr) return -ENOMEM;
-  Uidinfo* oldui;
+  Ucred* old;
+  Uidinfo* oldui = nullptr;
+  // No fork of this process is under way while the credentials change: a
+  // child gets the credentials and the memory of one moment (kern_fork1).
+  lockmgr(&p->forklock, LK_EXCLUSIVE);
   {
     SpinGuard g(p->spin);
-    SpinGuard g2(g_uidinfo_lock);
     old = p->ucred();
-    oldui = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
-    struct uidinfo* nui = ncr->c.cr_ruidinfo;
-    if (nui != &oldui->c) {
-      // The process's tasks (its LWPs, at least the one counted for it) move.
-      int tasks = p->nthreads() > 1 ? p->nthreads() : 1;
-      (void)chgproccnt(nui, tasks, VC_RLIM_INFINITY);
-      p->core.p_uidinfo = uihold(nui);
-      (void)chgproccnt(&oldui->c, -tasks, VC_RLIM_INFINITY);
+    if (!allowed(old)) {
+      old = nullptr;  // another LWP changed them meanwhile: decide on what is there now
     } else {
-      oldui = nullptr;
+      SpinGuard g2(g_uidinfo_lock);
+      oldui = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
+      struct uidinfo* nui = ncr->c.cr_ruidinfo;
+      if (nui != &oldui->c) {
+        // The process's tasks (its LWPs, at least the one counted for it) move.
+        int tasks = p->nthreads() > 1 ? p->nthreads() : 1;
+        (void)chgproccnt(nui, tasks, VC_RLIM_INFINITY);
+        p->core.p_uidinfo = uihold(nui);
+        (void)chgproccnt(&oldui->c, -tasks, VC_RLIM_INFINITY);
+      } else {
+        oldui = nullptr;
+      }
+      p->core.p_ucred = &ncr->c;
+      p->flags |= P_SUGID;
     }
-    p->core.p_ucred = &ncr->c;
-    p->flags |= P_SUGID;
+  }
+  lockmgr(&p->forklock, LK_RELEASE);
+  if (!old) {
+    ucred_put(ncr);
+    return -EPERM;
   }
   ucred_put(old);
   if (oldui) uidinfo_put(oldui);

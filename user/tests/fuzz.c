@@ -336,6 +336,29 @@ static uint64_t ptr_any(struct ctx* c, uint64_t size) {
   }
 }
 
+/* A pointer for an argument of `size` bytes that is never into the fuzzer's
+ * own text, stack, globals or arena: unmapped, the kernel's, past the user
+ * half, the stack guard, or running off the end of an edge page. For what
+ * the kernel will jump to (a handler, a restorer) or read such pointers from
+ * (a sigaction): our own code there runs as the handler, and a handler that
+ * reaches a fork call (into clone_fork, say) makes a child that returns
+ * through the signal frame into the interrupted code, a copy of its parent's
+ * context, as POSIX has it. */
+static uint64_t ptr_foreign(struct ctx* c, uint64_t size) {
+  switch (below(c, 10)) {
+    case 0: return 0;
+    case 1: return 1 + below(c, 4095);
+    case 2: return ~0ull;
+    case 3: return kKernelAddrs[below(c, sizeof kKernelAddrs / 8)];
+    case 4: return 0x1000 + below(c, 0xf000); /* below kUserMin */
+    case 5: return 0x0001000000000000ull + below(c, 4096) * 8; /* past the user half */
+    case 6: return 0x8000000000000000ull >> below(c, 4);
+    case 7: return STACK_BOTTOM - 8 - below(c, 64) * 8; /* the stack guard */
+    case 8: return EDGE_W + 4096 - below(c, size + 16); /* runs off the end */
+    default: return EDGE_R + 4096 - below(c, size + 16);
+  }
+}
+
 /* A pointer that can never be read or written from EL0. */
 static uint64_t ptr_bad(struct ctx* c) {
   switch (below(c, 5)) {
@@ -1049,14 +1072,14 @@ static void op_rt_sigaction(struct ctx* c, int op) {
     /* A handler or restorer that is not code, or no restorer: the process
      * dies when the signal comes (or the call is refused). */
     switch (below(c, 4)) {
-      case 0: act[0] = ptr_any(c, 4); break;
-      case 1: act[2] = ptr_any(c, 4); break;
+      case 0: act[0] = ptr_foreign(c, 4); break;
+      case 1: act[2] = ptr_foreign(c, 4); break;
       case 2: act[1] = r64(c); break;
       default: act[1] &= ~(uint64_t)SA_RESTORER; break;
     }
   }
   uint64_t a = (uint64_t)act;
-  if (one_in(c, 8)) a = g_p.is_root ? ptr_bad(c) : ptr_any(c, 32);
+  if (one_in(c, 8)) a = g_p.is_root ? ptr_bad(c) : ptr_foreign(c, 32);
   if (one_in(c, 4)) a = 0;
   uint64_t size = one_in(c, 10) ? len_any(c) : 8;
   long r = SC4(c, SYS_rt_sigaction, sig_any(c), a, one_in(c, 2) ? 0 : ptr_any(c, 32), size);
@@ -1180,6 +1203,8 @@ static void op_debug(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
+/* Every number in the kernel's table (kernel/syscall/syscall.h's SyscallNr,
+ * generated into known_syscalls.h): those are not "unknown". */
 static int known_nr(long nr) {
   for (unsigned i = 0; i < sizeof kKnownSyscalls / sizeof kKnownSyscalls[0]; ++i)
     if (kKnownSyscalls[i] == nr) return 1;
