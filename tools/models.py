@@ -42,6 +42,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODELS = ROOT / "proofs" / "models"
 BUILD = ROOT / "build" / "models"
 
+CACHE_VERSION = 2  # bump when the way a check runs changes
 STORED = re.compile(r"^\s*(\d+) states, stored", re.M)
 ERRORS = re.compile(r"errors: (\d+)")
 DEPTH = re.compile(r"depth reached (\d+)")
@@ -55,7 +56,8 @@ def cache_key(model, check, defines, depth, hashbits, opt, spin_version):
     h = hashlib.sha256()
     for f in sorted(MODELS.glob("*.pml")):
         h.update(f.name.encode() + b"\0" + f.read_bytes())
-    h.update(repr((model, check, sorted(defines), depth, hashbits, opt, spin_version)).encode())
+    h.update(repr((CACHE_VERSION, model, check, sorted(defines), depth, hashbits, opt,
+                   spin_version)).encode())
     return h.hexdigest()[:24]
 
 
@@ -95,6 +97,8 @@ def run_uncached(model, check, defines, depth, hashbits, workdir, cc, opt):
     flags = [opt, "-w"]
     if check == "safety":
         flags.append("-DNOCLAIM")
+    else:
+        flags.append("-DNFAIR=3")  # weak fairness for up to 9 processes
     comp = subprocess.run([cc, *flags, "-o", "pan", "pan.c"], cwd=workdir,
                           capture_output=True, text=True)
     if comp.returncode != 0:

@@ -20,7 +20,9 @@
  *
  * Threads (CPUs): 0 the parent in kern_wait, then proc_reap; 1 the child,
  * which exits; 2 another LWP of the parent calling setpgid on the child;
- * 3 another process calling prlimit64 on the child. The child's Proc is
+ * 3 another process calling prlimit64 on the child; 4 another LWP of the
+ * parent that vforked the child, holding it from the start (fork.cpp:
+ * start_forked_proc) and letting go at any point. The child's Proc is
  * the object: `freed` once proc_reap gives it back.
  *
  * Properties: every access to the child's Proc by a holder (hold, its work,
@@ -34,7 +36,7 @@
  *     process (a hold can start after the wait);
  *   BUG_RELE_NOWAKE: proc_rele's last release does not wake the reaper.
  */
-#define NTHREADS 4
+#define NTHREADS 1   /* only the parent (thread 0) sleeps */
 #include "sleepq.pml"
 
 #define CH_PARENT 1
@@ -44,7 +46,7 @@ bit tree_lock;             /* g_proctree_lock */
 bit c_zombie;              /* child's stat == kZombie (else kActive) */
 bit c_child_of_p = 1;      /* on the parent's children list */
 bit c_in_hash = 1;         /* in the pid hash (pfind_locked finds it) */
-byte p_lock;               /* the child's p_lock (PHOLD count) */
+byte p_lock = 1;           /* the child's p_lock (PHOLD count): the vfork parent's */
 bit freed;                 /* the child's Proc has been freed */
 byte done;                 /* threads finished */
 
@@ -125,7 +127,18 @@ proctype Prlimit() {
   done++
 }
 
-ltl finish { <> (done == 4) }
+/* The vfork parent (another LWP of the parent): start_forked_proc held the
+ * child before it first ran; after the wait, proc_rele and the wakeup. */
+proctype VforkParent() {
+  byte i, old;
+  atomic { assert(!freed); old = p_lock; p_lock-- };
+#ifndef BUG_RELE_NOWAKE
+  if :: old == 1 -> wakeup(CH_PLOCK, i) :: else -> skip fi;
+#endif
+  done++
+}
+
+ltl finish { <> (done == 5) }
 
 init {
   atomic {
@@ -133,7 +146,8 @@ init {
     run Parent();
     run Child();
     run Setpgid();
-    run Prlimit()
+    run Prlimit();
+    run VforkParent()
   };
-  (_nr_pr == 1) -> assert(freed && done == 4)
+  (_nr_pr == 1) -> assert(freed && done == 5)
 }
