@@ -2,7 +2,8 @@
  * The sleep queue, as kernel/sync/sleepq.cpp writes it; included by the
  * models that sleep (sleep_wakeup.pml, vfork_wait.pml, exit_reap.pml).
  *
- *   kernel/sync/sleepq.cpp: tsleep_interlock, tsleep_until (tsleep),
+ *   kernel/sync/sleepq.cpp: tsleep_interlock, tsleep_until (tsleep with
+ *     PINTERLOCKED, no timeout),
  *     tsleep_abort, ssleep, wake_channel (wakeup), wake_locked,
  *     sleepq_interrupt, enqueue_locked, dequeue_locked
  *   kernel/thread/thread.cpp: thread_interrupt, thread_clear_interrupt
@@ -136,21 +137,6 @@ inline tsleep_interlocked(t, catch, r) {
      fi
   fi;
   b = 0
-}
-
-/* tsleep(ch, flags, ...) without PINTERLOCKED, no timeout. */
-inline tsleep_plain(t, ch, catch, r) {
-  spin_lock(bucket_lock);
-  assert(!queued[t]);                /* "already on a sleep queue" panics */
-  enqueue_locked(t, ch, catch);
-  if
-  :: catch && intr_pending[t] ->
-     dequeue_locked(t); spin_unlock(bucket_lock); wchan[t] = 0; r = EINTR
-  :: else ->
-     tstate[t] = SLEEPING;
-     switch_away(t);
-     r = sresult[t]; wchan[t] = 0
-  fi
 }
 
 /* ssleep(ch, lock, flags, ...) */
