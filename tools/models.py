@@ -75,7 +75,11 @@ def run_check(model, check, defines, depth, hashbits, workdir, cc, opt="-O1", ca
             res["cached"] = True
             return res
     res = run_uncached(model, check, defines, depth, hashbits, workdir, cc, opt)
-    if cache is not None and res.get("log") is not None:
+    # Cache a finished search only (exhaustive, or one that found an error),
+    # not a run that failed for another reason.
+    finished = res["complete"] or (not res["ok"] and res["error"] and not res["error"].startswith(
+        ("pan printed no result", "spin -a failed", "pan.c does not compile")))
+    if cache is not None and res.get("log") is not None and finished:
         cache["dir"].mkdir(parents=True, exist_ok=True)
         hit.write_text(json.dumps(dict(res, log=str(res["log"]))))
     return res
