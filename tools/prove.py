@@ -2,7 +2,7 @@
 """The proof gate: Frama-C WP over the verified core.
 
   python3 tools/prove.py [--jobs N] [--timeout S] [--no-cache] [--fresh]
-                         [--cache-dir DIR] [--functions F,G] [--verbose]
+                         [--cache-dir DIR] [--functions F,G] [--verbose] [--no-models]
 
 What is proved, and how, is in proofs/manifest.json: the files (every function
 defined in them is proved), the contracts that are assumed instead (and the
@@ -21,8 +21,11 @@ run to their time limit: on 2 cores that is the difference between about 2
 and about 6 minutes for the smoke tests (--smoke-provers cvc4,z3,cvc5 runs
 them with all three).
 Then it prints one line per function (goals proved / total, the provers that
-closed them, the time they took) and ends with the total in Frama-C's own
+closed them, the time they took), runs tools/models.py (the Spin models of
+the SMP protocols in proofs/models; its last line is `Models: N / M
+checked`; --no-models skips it) and ends with the total in Frama-C's own
 form, `Proved goals: N / M`, the sum of the two runs' totals. The exit status is 0 only when every goal is proved,
+every model passed and caught its seeded bugs,
 no smoke test found a contradiction or dead code, Frama-C reported no warning
 that would make a proof mean less (an ignored hypothesis, a missing assigns
 clause, ...), and the proved functions are exactly those the manifest lists.
@@ -223,6 +226,8 @@ def main():
     ap.add_argument("--no-smoke", action="store_true", help="skip the smoke tests (not for CI)")
     ap.add_argument("--smoke-provers", help="provers for the smoke tests (default: the manifest's)")
     ap.add_argument("--verbose", action="store_true", help="print Frama-C's output")
+    ap.add_argument("--no-models", action="store_true",
+                    help="skip the Spin models of the SMP protocols (tools/models.py)")
     args = ap.parse_args()
 
     for tool in ("frama-c", "why3"):
@@ -364,9 +369,19 @@ def main():
         f"logs build/prove/frama-c-*.log")
     proved = sum(t[0] for t in totals.values())
     total = sum(t[1] for t in totals.values())
-    say(f"Proved goals: {proved} / {total}")
     ok = len(totals) == len(runs) and proved == total and not failed and not problems
-    return 0 if ok else 1
+    models_ok = True
+    if not args.no_models:
+        # The SMP protocols, model-checked with Spin (proofs/models/); after
+        # the provers, whose time limits are wall-clock time.
+        say("\nmodels: Spin over proofs/models (tools/models.py)")
+        r = subprocess.run([sys.executable, str(ROOT / "tools" / "models.py"),
+                            "--jobs", str(max(1, min(args.jobs, 2)))], cwd=ROOT)
+        models_ok = r.returncode == 0
+    say(f"Proved goals: {proved} / {total}")
+    if not args.no_models and not models_ok:
+        say("PROBLEM: a Spin model failed (see the Models line above)")
+    return 0 if ok and models_ok else 1
 
 
 if __name__ == "__main__":
