@@ -150,6 +150,12 @@ struct ctx {
   int sigshare; /* shares its signal actions (RFSIGSHARE) */
   int origin_pid, origin_kind; /* who made this context (for reports) */
   int pid;                      /* the process it runs in */
+  /* The uid of the process it runs in (0: root), as far as the fuzzer knows:
+   * g_p.uid for a process's own LWPs, own_uid for an RFMEM child, whose
+   * credentials are its own but whose g_p is its parent's. Atomic: another
+   * LWP's setuid stores it. See my_uid. */
+  int* uid;
+  int own_uid;
   uint64_t scratch[160] __attribute__((aligned(16))); /* a valid buffer of its own */
   uint64_t scratch_guard; /* a call writing past scratch would show here */
 };
@@ -178,6 +184,7 @@ struct lwp_slot {
   uint64_t sigmask; /* an RFMEM child's, once it runs on its own stack */
   int depth, slot, sigshare;
   int origin_pid, origin_kind;
+  int uid; /* an RFMEM child's: its parent's as read before the rfork */
 };
 static struct lwp_slot g_lwps[NLWPSLOT];
 static char g_lwp_stacks[NLWPSLOT][LWP_STACK] __attribute__((aligned(16)));
@@ -188,12 +195,17 @@ struct proc_state {
   int pid;
   int had_lwps;        /* made an LWP at some time */
   int storm_lwps;      /* storm LWPs not yet gone (atomic, they decrement it) */
-  int is_root;
-  int uid;             /* the uid it was given (non-root workers and their children) */
+  int uid;             /* the process's uid, 0 for root (atomic; see struct ctx) */
   int nkids, kids[MAXKIDS];
   int ndead, dead[8];
 };
 static struct proc_state g_p;
+
+/* The uid of c's process as recorded (0: root). Recorded only after a
+ * setuid succeeded, so a non-root value is the process's for good (it can
+ * only setuid to itself), and a root value may be a setuid late: an oracle
+ * reads it before its call and checks only a non-root answer. */
+static int my_uid(const struct ctx* c) { return __atomic_load_n(c->uid, __ATOMIC_ACQUIRE); }
 
 /* Takes a free slot (the first LWP and the others pick at the same time). */
 static int slot_take(struct lwp_slot* s) {
@@ -299,7 +311,7 @@ static void oracle_fail(struct ctx* c, const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   int n = snprintf(g_sh->oracle_why, sizeof g_sh->oracle_why, "pid %d (worker %d, uid %d): ",
-                   getpid(), c->slot, g_p.uid);
+                   getpid(), c->slot, my_uid(c));
   vsnprintf(g_sh->oracle_why + n, sizeof g_sh->oracle_why - n, fmt, ap);
   va_end(ap);
   g_sh->oracle_slot = c->slot;
@@ -602,13 +614,15 @@ static void op_ids(struct ctx* c, int op) {
   static const long nrs[] = {SYS_sched_yield, SYS_getpid, SYS_getppid, SYS_gettid,
                              SYS_lwp_gettid, SYS_getuid};
   long nr = nrs[below(c, 6)];
+  int uid = my_uid(c);
   long r = sc(c, nr, int_any(c), int_any(c), 0, 0, 0, 0);
   ok_if(c, op, r);
   if (nr == SYS_getpid && r != g_p.pid && c->kind != K_RFMEM)
     oracle_fail(c, "getpid() = %ld, want %d (kind %d, depth %d, ppid %d, made by pid %d in kind %d)",
                 r, g_p.pid, c->kind, c->depth, getppid(), c->origin_pid, c->origin_kind);
-  if (nr == SYS_getuid && !g_p.is_root && (uint32_t)r != (uint32_t)g_p.uid)
-    oracle_fail(c, "getuid() = %ld in a process of uid %d", r, g_p.uid);
+  if (nr == SYS_getuid && uid != 0 && (uint32_t)r != (uint32_t)uid)
+    oracle_fail(c, "getuid() = %ld in a process of uid %d (kind %d, depth %d, made by pid %d in kind %d)",
+                r, uid, c->kind, c->depth, c->origin_pid, c->origin_kind);
 }
 
 static void op_brk(struct ctx* c, int op) {
@@ -783,6 +797,11 @@ static void op_execve(struct ctx* c, int op) {
 static void became_child(struct ctx* c) {
   c->origin_pid = g_p.pid; /* the parent's */
   c->origin_kind = 10 + c->kind;
+  /* The uid is the forking context's (an RFMEM child's own, not that of the
+   * g_p it shared): the kernel gives the child the credentials and the
+   * memory of one moment. */
+  g_p.uid = my_uid(c);
+  c->uid = &g_p.uid;
   proc_state_reset();
   /* Forked from an LWP or an RFMEM child, we run on a copy of its stack:
    * that slot is not free here. */
@@ -859,6 +878,8 @@ static void rfmem_main(void* arg) {
   c.sigshare = s->sigshare;
   c.origin_pid = s->origin_pid;
   c.origin_kind = s->origin_kind;
+  c.own_uid = s->uid;
+  c.uid = &c.own_uid;
   c.budget = (long)below(&c, 32);
   signal_mask(SIG_SETMASK, &s->sigmask, 0);
   run_calls(&c);
@@ -900,6 +921,7 @@ static void op_rfork(struct ctx* c, int op) {
       s->sigshare = sigshare || c->sigshare;
       s->origin_pid = g_p.pid;
       s->origin_kind = c->kind;
+      s->uid = my_uid(c);
       s->sigmask = old;
       r = rfork_thread(fl, g_rfmem_stacks[i] + LWP_STACK, rfmem_main, s);
       if (r <= 0) __atomic_store_n(&s->state, 0, __ATOMIC_RELEASE);
@@ -940,6 +962,7 @@ static void lwp_main(void* arg) {
   c.slot = s->slot;
   c.kind = K_LWP;
   c.pid = g_p.pid;
+  c.uid = &g_p.uid;
   c.depth = s->depth;
   c.sigshare = s->sigshare;
   c.origin_pid = s->origin_pid;
@@ -1050,14 +1073,14 @@ static void op_fork_storm(struct ctx* c, int op) {
 }
 
 static void op_kill(struct ctx* c, int op) {
-  int pid = pid_any(c), sig = sig_any(c);
-  if (g_p.is_root && root_spares(pid)) return;
+  int pid = pid_any(c), sig = sig_any(c), uid = my_uid(c);
+  if (uid == 0 && root_spares(pid)) return;
   /* Mostly harmless signals to our family; SIGKILL and friends now and then. */
   if ((pid == g_p.pid || pid == 0 || pid == -g_p.pid) && (sig == 9 || sig == 15) && !one_in(c, 8))
     sig = 10;
   long r = SC2(c, SYS_kill, pid, sig);
   ok_if(c, op, r);
-  if (!g_p.is_root && (pid == 1 || pid == HARNESS_PID) && sig >= 0 && sig <= NSIG && r != -EPERM)
+  if (uid != 0 && (pid == 1 || pid == HARNESS_PID) && sig >= 0 && sig <= NSIG && r != -EPERM)
     oracle_fail(c, "kill(%d, %d) = %ld, want -EPERM", pid, sig, r);
 }
 
@@ -1068,7 +1091,8 @@ static void op_rt_sigaction(struct ctx* c, int op) {
   act[1] = SA_RESTORER | (one_in(c, 3) ? (r64(c) & 0xc0000000ull) : 0);
   act[2] = (uint64_t)signal_restorer;
   act[3] = one_in(c, 2) ? 0 : r64(c);
-  if (!g_p.is_root && one_in(c, 4)) {
+  int root = my_uid(c) == 0;
+  if (!root && one_in(c, 4)) {
     /* A handler or restorer that is not code, or no restorer: the process
      * dies when the signal comes (or the call is refused). */
     switch (below(c, 4)) {
@@ -1079,7 +1103,7 @@ static void op_rt_sigaction(struct ctx* c, int op) {
     }
   }
   uint64_t a = (uint64_t)act;
-  if (one_in(c, 8)) a = g_p.is_root ? ptr_bad(c) : ptr_foreign(c, 32);
+  if (one_in(c, 8)) a = root ? ptr_bad(c) : ptr_foreign(c, 32);
   if (one_in(c, 4)) a = 0;
   uint64_t size = one_in(c, 10) ? len_any(c) : 8;
   long r = SC4(c, SYS_rt_sigaction, sig_any(c), a, one_in(c, 2) ? 0 : ptr_any(c, 32), size);
@@ -1120,15 +1144,14 @@ static void op_rt_sigreturn(struct ctx* c, int op) {
 static void op_setuid(struct ctx* c, int op) {
   if (STEER(known_bug_setuid_kill_race) || c->kind == K_RFMEM) return;
   if (STEER(known_bug_setuid_check_then_swap) && (g_p.had_lwps || c->kind == K_LWP)) return;
-  uint64_t uid = one_in(c, 2) ? (uint64_t)g_p.uid : uid_any(c);
+  int was = my_uid(c);
+  uint64_t uid = one_in(c, 2) ? (uint64_t)(uint32_t)was : uid_any(c);
   long r = SC1(c, SYS_setuid, uid);
   ok_if(c, op, r);
-  if (!g_p.is_root && r == 0 && (uint32_t)uid != (uint32_t)g_p.uid) /* a uid is 32 bits */
-    oracle_fail(c, "setuid(%lu) = 0 for uid %d", (unsigned long)uid, g_p.uid);
-  if (g_p.is_root && r == 0 && (uint32_t)uid != 0) {
-    g_p.is_root = 0;
-    g_p.uid = (int)(uint32_t)uid;
-  }
+  if (was != 0 && r == 0 && (uint32_t)uid != (uint32_t)was) /* a uid is 32 bits */
+    oracle_fail(c, "setuid(%lu) = 0 for uid %d", (unsigned long)uid, was);
+  /* Root gave itself up (two LWPs can only both succeed with the same uid). */
+  if (r == 0 && (uint32_t)uid != 0) __atomic_store_n(c->uid, (int)(uint32_t)uid, __ATOMIC_RELEASE);
 }
 
 static void op_setpgid(struct ctx* c, int op) {
@@ -1145,8 +1168,8 @@ static void op_getpgid_setsid(struct ctx* c, int op) {
 }
 
 static void op_prlimit(struct ctx* c, int op) {
-  int pid = one_in(c, 2) ? 0 : pid_any(c);
-  if (g_p.is_root && root_spares(pid)) return;
+  int pid = one_in(c, 2) ? 0 : pid_any(c), uid = my_uid(c);
+  if (uid == 0 && root_spares(pid)) return;
   int64_t res = one_in(c, 5) ? int_any(c) : (int64_t)below(c, RLIM_NLIMITS);
   uint64_t* nl = &c->scratch[110];
   static const uint64_t vals[] = {0, 1, 2, 5, 50, 1000, ~0ull, ~0ull - 1, 0x7fffffffffffffffull};
@@ -1158,10 +1181,10 @@ static void op_prlimit(struct ctx* c, int op) {
   if (STEER(known_bug_rlimit_nproc_zero) && n != (uint64_t)nl && res == 6) n = 0;
   long r = SC4(c, SYS_prlimit64, pid, res, n, o);
   ok_if(c, op, r);
-  if (!g_p.is_root && (pid == 1 || pid == HARNESS_PID) && r == 0)
+  if (uid != 0 && (pid == 1 || pid == HARNESS_PID) && r == 0)
     oracle_fail(c, "prlimit64(%d, %ld, 0x%lx, 0x%lx) = 0 on a root process", pid, res, n, o);
   /* Not steering: RLIMIT_NPROC 0 must refuse a non-root fork. */
-  if (!g_p.is_root && r == 0 && res == 6 && n == (uint64_t)nl && nl[0] == 0 &&
+  if (uid != 0 && r == 0 && res == 6 && n == (uint64_t)nl && nl[0] == 0 &&
       (pid == 0 || pid == g_p.pid) && c->kind == K_MAIN) {
     long f = SC0(c, SYS_fork);
     if (f == 0) _exit(0);
@@ -1174,6 +1197,7 @@ static void op_prlimit(struct ctx* c, int op) {
 
 static void op_debug(struct ctx* c, int op) {
   long r;
+  int uid = my_uid(c);
   switch (below(c, 4)) {
     case 0: {
       uint64_t out = ptr_any(c, 1000); /* sizeof(struct tine_kstat) is below 1000 */
@@ -1195,7 +1219,7 @@ static void op_debug(struct ctx* c, int op) {
       if (pop == 2) pop = 5;
       /* Op 4 with 0 clears fault injection: what matters is who may. */
       r = SC2(c, SYS_tine_proc, pop, pop == 1 ? (long)ptr_any(c, 160) : 0);
-      if (!g_p.is_root && (pop == 3 || pop == 4) && r == 0)
+      if (uid != 0 && (pop == 3 || pop == 4) && r == 0)
         oracle_fail(c, "tine_proc(%ld) = 0 for a non-root process", pop);
       break;
     }
@@ -1303,9 +1327,9 @@ static _Noreturn void worker(int slot, uint64_t seed, int root, int uid) {
   syscall0(SYS_setsid); /* out of the harness's group: kill(0) cannot reach it */
   map_worker_memory();
   proc_state_reset();
-  g_p.is_root = root;
   c.pid = g_p.pid;
   g_p.uid = root ? 0 : uid;
+  c.uid = &g_p.uid;
   if (!root) {
     long r = syscall1(SYS_setuid, uid);
     if (r != 0 || syscall0(SYS_getuid) != uid) {
