@@ -1053,8 +1053,9 @@ static void op_rt_sigreturn(struct ctx* c, int op) {
   sigreturn_at(page);
 }
 
+/* In any context: an RFMEM child's setuid changes its own credentials and
+ * its own record (c->uid), not its parent's. */
 static void op_setuid(struct ctx* c, int op) {
-  if (c->kind == K_RFMEM) return;
   int was = my_uid(c);
   uint64_t uid = one_in(c, 2) ? (uint64_t)(uint32_t)was : uid_any(c);
   long r = SC1(c, SYS_setuid, uid);
