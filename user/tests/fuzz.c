@@ -18,8 +18,7 @@
  *
  * Arguments: secs=N (60), seed=S (1), round=R (start at round R, to rerun a
  * failing round), round_secs=N (5), calls=a,b,c (only these operations, see
- * kOps), unsteer=a,b (stop steering around these known bugs, see kBugs),
- * quiet (no line per round). Run as another pid, "fuzz exit N" exits with
+ * kOps), quiet (no line per round). Run as another pid, "fuzz exit N" exits with
  * N (what the workers exec) and anything else exits 0 at once. */
 #include "utest.h"
 #include "known_syscalls.h"
@@ -37,56 +36,6 @@ enum {
 #define RFPPWAIT (1u << 31)
 enum { WNOHANG = 1, SA_RESTORER = 0x04000000, NSIG = 64, RLIM_NLIMITS = 16 };
 enum { HARNESS_PID = 2 };
-
-/* ---- known kernel bugs (issue 9) the fuzzer steers around ----
- * Each switch is on (steer around the bug) until the bug is fixed; then its
- * steering goes, or "unsteer=NAME" turns it off for a run. */
-enum {
-  /* setuid in one LWP while another (or another process) reads the
-   * credentials in kill: kill reads them without a reference. Steering:
-   * setuid only at a worker's start, before its pid is known to anyone. */
-  known_bug_setuid_kill_race,
-  /* setpgid on a child while another LWP of the caller forks: PANIC
-   * "lockmgr pgmove: released while not held". Steering: setpgid only in a
-   * process that never had an LWP. */
-  known_bug_setpgid_fork,
-  /* execve while other LWPs of the process run: they go on in the new image
-   * and the old space is freed under them. Steering: exec only in a process
-   * that never had an LWP. */
-  known_bug_exec_with_lwps,
-  /* LWPs of one user exhaust what fork needs for everyone. Steering: at most
-   * a few LWPs in a process, small lwp storms. */
-  known_bug_lwp_exhaustion,
-  /* tine_proc 3 (prints the table with IRQs off) and 4 (kernel-wide fault
-   * injection), tine_vmctl 3 (prints regions) succeed for anyone.
-   * Steering: never made. */
-  known_bug_debug_calls_unprivileged,
-  /* nanosleep and console read cannot be ended by SIGKILL (and nanosleep
-   * multiplies seconds without an overflow check). Steering: sleeps the
-   * kernel computes as at most 20 ms, no read that would wait for input. */
-  known_bug_sleep_not_killable,
-  /* A child made with RFSIGSHARE execs: the shared signal actions are reset
-   * for the parent too. Steering: no exec in a process that shares its
-   * signal actions. */
-  known_bug_rfsigshare_exec,
-  /* RLIMIT_NPROC 0 is taken as "no limit". Steering: never set to 0. */
-  known_bug_rlimit_nproc_zero,
-  /* Found here: setuid checks permission under the process's lock, drops
-   * it to allocate, and swaps the credentials without checking again, so
-   * of two LWPs of a root process, one setuid(1000) and one setuid(0), the
-   * second can land after the first: the process is root again (then its
-   * kill of the harness succeeds). Steering: setuid only in a process that
-   * never had an LWP. */
-  known_bug_setuid_check_then_swap,
-  NBUGS
-};
-static const char* const kBugs[NBUGS] = {
-    "setuid_kill_race", "setpgid_fork", "exec_with_lwps", "lwp_exhaustion",
-    "debug_calls_unprivileged", "sleep_not_killable", "rfsigshare_exec", "rlimit_nproc_zero",
-    "setuid_check_then_swap",
-};
-static int g_steer[NBUGS];
-#define STEER(bug) (g_steer[bug])
 
 /* ---- shared state (one MAP_SHARED page set, inherited by every fork) ---- */
 
@@ -147,9 +96,14 @@ struct ctx {
   int depth;   /* fork generations below the worker */
   long budget; /* calls left (-1: until the round ends) */
   int lwp_slot;
-  int sigshare; /* shares its signal actions (RFSIGSHARE) */
   int origin_pid, origin_kind; /* who made this context (for reports) */
   int pid;                      /* the process it runs in */
+  /* The uid of the process it runs in (0: root), as far as the fuzzer knows:
+   * g_p.uid for a process's own LWPs, own_uid for an RFMEM child, whose
+   * credentials are its own but whose g_p is its parent's. Atomic: another
+   * LWP's setuid stores it. See my_uid. */
+  int* uid;
+  int own_uid;
   uint64_t scratch[160] __attribute__((aligned(16))); /* a valid buffer of its own */
   uint64_t scratch_guard; /* a call writing past scratch would show here */
 };
@@ -176,8 +130,9 @@ struct lwp_slot {
   int state; /* 0 free, 1 running (atomic) */
   uint64_t seed;
   uint64_t sigmask; /* an RFMEM child's, once it runs on its own stack */
-  int depth, slot, sigshare;
+  int depth, slot;
   int origin_pid, origin_kind;
+  int uid; /* an RFMEM child's: its parent's as read before the rfork */
 };
 static struct lwp_slot g_lwps[NLWPSLOT];
 static char g_lwp_stacks[NLWPSLOT][LWP_STACK] __attribute__((aligned(16)));
@@ -186,14 +141,18 @@ static char g_rfmem_stacks[NRFMEMSLOT][LWP_STACK] __attribute__((aligned(16)));
 
 struct proc_state {
   int pid;
-  int had_lwps;        /* made an LWP at some time */
   int storm_lwps;      /* storm LWPs not yet gone (atomic, they decrement it) */
-  int is_root;
-  int uid;             /* the uid it was given (non-root workers and their children) */
+  int uid;             /* the process's uid, 0 for root (atomic; see struct ctx) */
   int nkids, kids[MAXKIDS];
   int ndead, dead[8];
 };
 static struct proc_state g_p;
+
+/* The uid of c's process as recorded (0: root). Recorded only after a
+ * setuid succeeded, so a non-root value is the process's for good (it can
+ * only setuid to itself), and a root value may be a setuid late: an oracle
+ * reads it before its call and checks only a non-root answer. */
+static int my_uid(const struct ctx* c) { return __atomic_load_n(c->uid, __ATOMIC_ACQUIRE); }
 
 /* Takes a free slot (the first LWP and the others pick at the same time). */
 static int slot_take(struct lwp_slot* s) {
@@ -203,7 +162,6 @@ static int slot_take(struct lwp_slot* s) {
 
 static void proc_state_reset(void) {
   g_p.pid = getpid();
-  g_p.had_lwps = 0;
   g_p.storm_lwps = 0;
   g_p.nkids = g_p.ndead = 0;
   for (int i = 0; i < NLWPSLOT; ++i) g_lwps[i].state = 0;
@@ -299,7 +257,7 @@ static void oracle_fail(struct ctx* c, const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   int n = snprintf(g_sh->oracle_why, sizeof g_sh->oracle_why, "pid %d (worker %d, uid %d): ",
-                   getpid(), c->slot, g_p.uid);
+                   getpid(), c->slot, my_uid(c));
   vsnprintf(g_sh->oracle_why + n, sizeof g_sh->oracle_why - n, fmt, ap);
   va_end(ap);
   g_sh->oracle_slot = c->slot;
@@ -519,10 +477,6 @@ static void op_read(struct ctx* c, int op) {
    * number is refused before anything is read). */
   uint64_t end = (uint64_t)(c->scratch + 160);
   if ((int64_t)n > 0 && buf >= (uint64_t)c->scratch && buf < end && n > end - buf) n = end - buf;
-  /* A console read with somewhere to put the byte waits for input, and
-   * SIGKILL does not end that wait. */
-  if (STEER(known_bug_sleep_not_killable) && fd >= 0 && fd <= 2 && (int64_t)n > 0)
-    buf = ptr_bad(c);
   long r = SC3(c, SYS_read, fd, buf, n);
   ok_if(c, op, r);
 }
@@ -558,17 +512,8 @@ static void op_nanosleep(struct ctx* c, int op) {
                                   0x7fffffffffffffffll};
   int64_t s = secs[below(c, sizeof secs / 8)], ns = nsecs[below(c, sizeof nsecs / 8)];
   if (one_in(c, 4)) s = 0, ns = (int64_t)below(c, 3000000);
-  int steer = STEER(known_bug_sleep_not_killable);
-  if (steer && s >= 0 && ns >= 0 && ns < 1000000000) {
-    /* What the kernel sleeps, sec * 1e9 + nsec, whether it wraps or not. */
-    uint64_t t;
-    if (__builtin_mul_overflow((uint64_t)s, 1000000000ull, &t) ||
-        __builtin_add_overflow(t, (uint64_t)ns, &t) || t > 20000000ull)
-      s = 0, ns = (int64_t)(r64(c) % 20000000ull);
-  }
   uint64_t req;
-  /* Steering, only a timespec of ours: the edge pages can hold anything. */
-  switch (steer ? below(c, 2) * 3 : below(c, 6)) {
+  switch (below(c, 6)) {
     case 0: req = ptr_bad(c); break;
     case 1: req = EDGE_W + 4096 - 8; break; /* half of it mapped */
     case 2: req = EDGE_R + 4096 - 16; break; /* zeros */
@@ -602,13 +547,15 @@ static void op_ids(struct ctx* c, int op) {
   static const long nrs[] = {SYS_sched_yield, SYS_getpid, SYS_getppid, SYS_gettid,
                              SYS_lwp_gettid, SYS_getuid};
   long nr = nrs[below(c, 6)];
+  int uid = my_uid(c);
   long r = sc(c, nr, int_any(c), int_any(c), 0, 0, 0, 0);
   ok_if(c, op, r);
   if (nr == SYS_getpid && r != g_p.pid && c->kind != K_RFMEM)
     oracle_fail(c, "getpid() = %ld, want %d (kind %d, depth %d, ppid %d, made by pid %d in kind %d)",
                 r, g_p.pid, c->kind, c->depth, getppid(), c->origin_pid, c->origin_kind);
-  if (nr == SYS_getuid && !g_p.is_root && (uint32_t)r != (uint32_t)g_p.uid)
-    oracle_fail(c, "getuid() = %ld in a process of uid %d", r, g_p.uid);
+  if (nr == SYS_getuid && uid != 0 && (uint32_t)r != (uint32_t)uid)
+    oracle_fail(c, "getuid() = %ld in a process of uid %d (kind %d, depth %d, made by pid %d in kind %d)",
+                r, uid, c->kind, c->depth, c->origin_pid, c->origin_kind);
 }
 
 static void op_brk(struct ctx* c, int op) {
@@ -721,13 +668,6 @@ static void op_mprotect(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
-static int can_exec(struct ctx* c) {
-  if (c->kind == K_LWP) return !STEER(known_bug_exec_with_lwps);
-  if (c->kind == K_MAIN && g_p.had_lwps && STEER(known_bug_exec_with_lwps)) return 0;
-  if (c->sigshare && STEER(known_bug_rfsigshare_exec)) return 0;
-  return 1;
-}
-
 /* What execve gets: a program that ends at once (or a bad path), argv and envp. */
 struct exec_args {
   uint64_t path, argv, envp;
@@ -770,7 +710,6 @@ static void exec_pick(struct ctx* c, struct exec_args* e) {
 }
 
 static void op_execve(struct ctx* c, int op) {
-  if (!can_exec(c)) return;
   if (c->depth == 0 && !one_in(c, 8)) return; /* workers live long */
   struct exec_args e;
   exec_pick(c, &e);
@@ -783,6 +722,11 @@ static void op_execve(struct ctx* c, int op) {
 static void became_child(struct ctx* c) {
   c->origin_pid = g_p.pid; /* the parent's */
   c->origin_kind = 10 + c->kind;
+  /* The uid is the forking context's (an RFMEM child's own, not that of the
+   * g_p it shared): the kernel gives the child the credentials and the
+   * memory of one moment. */
+  g_p.uid = my_uid(c);
+  c->uid = &g_p.uid;
   proc_state_reset();
   /* Forked from an LWP or an RFMEM child, we run on a copy of its stack:
    * that slot is not free here. */
@@ -837,7 +781,6 @@ static void op_vfork(struct ctx* c, int op) {
   struct exec_args e;
   exec_pick(c, &e);
   int exec = one_in(c, 2);
-  /* The child is its own single-LWP process, but RFSIGSHARE does not apply. */
   long code = (long)below(c, 256);
   struct call_rec* rec = log_begin(c, SYS_vfork, exec ? (long)e.path : 0, (long)e.argv,
                                    (long)e.envp, code, 0, 0);
@@ -856,9 +799,10 @@ static void rfmem_main(void* arg) {
   c.kind = K_RFMEM;
   c.pid = getpid();
   c.depth = s->depth + 1;
-  c.sigshare = s->sigshare;
   c.origin_pid = s->origin_pid;
   c.origin_kind = s->origin_kind;
+  c.own_uid = s->uid;
+  c.uid = &c.own_uid;
   c.budget = (long)below(&c, 32);
   signal_mask(SIG_SETMASK, &s->sigmask, 0);
   run_calls(&c);
@@ -879,7 +823,6 @@ static long rfork_flags(struct ctx* c) {
 
 static void op_rfork(struct ctx* c, int op) {
   long fl = rfork_flags(c);
-  int sigshare = (fl & RFPROC) && (fl & RFSIGSHARE);
   long r;
   if ((fl & RFPROC) && (fl & RFMEM)) {
     /* The child shares our memory: it runs on a stack of its own. Until it
@@ -897,9 +840,9 @@ static void op_rfork(struct ctx* c, int op) {
       s->seed = r64(c);
       s->depth = c->depth;
       s->slot = c->slot;
-      s->sigshare = sigshare || c->sigshare;
       s->origin_pid = g_p.pid;
       s->origin_kind = c->kind;
+      s->uid = my_uid(c);
       s->sigmask = old;
       r = rfork_thread(fl, g_rfmem_stacks[i] + LWP_STACK, rfmem_main, s);
       if (r <= 0) __atomic_store_n(&s->state, 0, __ATOMIC_RELEASE);
@@ -910,13 +853,11 @@ static void op_rfork(struct ctx* c, int op) {
     r = SC1(c, SYS_rfork, fl);
     if (r == 0 && (fl & RFPROC)) {
       became_child(c);
-      if (sigshare) c->sigshare = 1;
       if (c->depth > MAXDEPTH) _exit((int)below(c, 256));
       return;
     }
   }
   ok_if(c, op, r);
-  if (sigshare && r > 0) c->sigshare = 1;
   forked(c, "rfork", r, !(fl & RFNOWAIT));
 }
 
@@ -940,8 +881,8 @@ static void lwp_main(void* arg) {
   c.slot = s->slot;
   c.kind = K_LWP;
   c.pid = g_p.pid;
+  c.uid = &g_p.uid;
   c.depth = s->depth;
-  c.sigshare = s->sigshare;
   c.origin_pid = s->origin_pid;
   c.origin_kind = s->origin_kind;
   c.lwp_slot = (int)(s - g_lwps);
@@ -957,7 +898,6 @@ struct lwp_params {
 static void op_lwp_create(struct ctx* c, int op) {
   if (c->kind == K_RFMEM) return; /* its LWP slots are its parent's */
   int i = (int)below(c, NLWPSLOT);
-  if (STEER(known_bug_lwp_exhaustion) && i >= 4) i -= 2; /* at most four */
   struct lwp_slot* s = &g_lwps[i];
   struct lwp_params* lp = (struct lwp_params*)&c->scratch[120];
   int hostile = one_in(c, 6);
@@ -966,7 +906,6 @@ static void op_lwp_create(struct ctx* c, int op) {
     s->seed = r64(c);
     s->depth = c->depth;
     s->slot = c->slot;
-    s->sigshare = c->sigshare;
     s->origin_pid = g_p.pid;
     s->origin_kind = c->kind;
     lp->func = (uint64_t)lwp_main;
@@ -994,7 +933,6 @@ static void op_lwp_create(struct ctx* c, int op) {
       default: break;
     }
   }
-  g_p.had_lwps = 1;
   long r = SC1(c, SYS_lwp_create, params);
   ok_if(c, op, r);
   if (r != 0) {
@@ -1006,12 +944,9 @@ static void op_lwp_create(struct ctx* c, int op) {
 
 static void op_lwp_storm(struct ctx* c, int op) {
   if (c->kind == K_RFMEM) return;
-  int n = 1 + (int)below(c, STEER(known_bug_lwp_exhaustion) ? 6 : 200);
+  int n = 1 + (int)below(c, 200);
   struct lwp_params* lp = (struct lwp_params*)&c->scratch[120];
-  g_p.had_lwps = 1;
   for (int i = 0; i < n; ++i) {
-    if (STEER(known_bug_lwp_exhaustion) && __atomic_load_n(&g_p.storm_lwps, __ATOMIC_ACQUIRE) > 6)
-      break;
     lp->func = (uint64_t)lwp_storm_entry;
     lp->arg = (uint64_t)&g_p.storm_lwps;
     lp->stack = 0;
@@ -1050,14 +985,14 @@ static void op_fork_storm(struct ctx* c, int op) {
 }
 
 static void op_kill(struct ctx* c, int op) {
-  int pid = pid_any(c), sig = sig_any(c);
-  if (g_p.is_root && root_spares(pid)) return;
+  int pid = pid_any(c), sig = sig_any(c), uid = my_uid(c);
+  if (uid == 0 && root_spares(pid)) return;
   /* Mostly harmless signals to our family; SIGKILL and friends now and then. */
   if ((pid == g_p.pid || pid == 0 || pid == -g_p.pid) && (sig == 9 || sig == 15) && !one_in(c, 8))
     sig = 10;
   long r = SC2(c, SYS_kill, pid, sig);
   ok_if(c, op, r);
-  if (!g_p.is_root && (pid == 1 || pid == HARNESS_PID) && sig >= 0 && sig <= NSIG && r != -EPERM)
+  if (uid != 0 && (pid == 1 || pid == HARNESS_PID) && sig >= 0 && sig <= NSIG && r != -EPERM)
     oracle_fail(c, "kill(%d, %d) = %ld, want -EPERM", pid, sig, r);
 }
 
@@ -1068,7 +1003,8 @@ static void op_rt_sigaction(struct ctx* c, int op) {
   act[1] = SA_RESTORER | (one_in(c, 3) ? (r64(c) & 0xc0000000ull) : 0);
   act[2] = (uint64_t)signal_restorer;
   act[3] = one_in(c, 2) ? 0 : r64(c);
-  if (!g_p.is_root && one_in(c, 4)) {
+  int root = my_uid(c) == 0;
+  if (!root && one_in(c, 4)) {
     /* A handler or restorer that is not code, or no restorer: the process
      * dies when the signal comes (or the call is refused). */
     switch (below(c, 4)) {
@@ -1079,7 +1015,7 @@ static void op_rt_sigaction(struct ctx* c, int op) {
     }
   }
   uint64_t a = (uint64_t)act;
-  if (one_in(c, 8)) a = g_p.is_root ? ptr_bad(c) : ptr_foreign(c, 32);
+  if (one_in(c, 8)) a = root ? ptr_bad(c) : ptr_foreign(c, 32);
   if (one_in(c, 4)) a = 0;
   uint64_t size = one_in(c, 10) ? len_any(c) : 8;
   long r = SC4(c, SYS_rt_sigaction, sig_any(c), a, one_in(c, 2) ? 0 : ptr_any(c, 32), size);
@@ -1117,22 +1053,20 @@ static void op_rt_sigreturn(struct ctx* c, int op) {
   sigreturn_at(page);
 }
 
+/* In any context: an RFMEM child's setuid changes its own credentials and
+ * its own record (c->uid), not its parent's. */
 static void op_setuid(struct ctx* c, int op) {
-  if (STEER(known_bug_setuid_kill_race) || c->kind == K_RFMEM) return;
-  if (STEER(known_bug_setuid_check_then_swap) && (g_p.had_lwps || c->kind == K_LWP)) return;
-  uint64_t uid = one_in(c, 2) ? (uint64_t)g_p.uid : uid_any(c);
+  int was = my_uid(c);
+  uint64_t uid = one_in(c, 2) ? (uint64_t)(uint32_t)was : uid_any(c);
   long r = SC1(c, SYS_setuid, uid);
   ok_if(c, op, r);
-  if (!g_p.is_root && r == 0 && (uint32_t)uid != (uint32_t)g_p.uid) /* a uid is 32 bits */
-    oracle_fail(c, "setuid(%lu) = 0 for uid %d", (unsigned long)uid, g_p.uid);
-  if (g_p.is_root && r == 0 && (uint32_t)uid != 0) {
-    g_p.is_root = 0;
-    g_p.uid = (int)(uint32_t)uid;
-  }
+  if (was != 0 && r == 0 && (uint32_t)uid != (uint32_t)was) /* a uid is 32 bits */
+    oracle_fail(c, "setuid(%lu) = 0 for uid %d", (unsigned long)uid, was);
+  /* Root gave itself up (two LWPs can only both succeed with the same uid). */
+  if (r == 0 && (uint32_t)uid != 0) __atomic_store_n(c->uid, (int)(uint32_t)uid, __ATOMIC_RELEASE);
 }
 
 static void op_setpgid(struct ctx* c, int op) {
-  if (STEER(known_bug_setpgid_fork) && (g_p.had_lwps || c->kind != K_MAIN)) return;
   int pid = one_in(c, 2) ? 0 : pid_any(c);
   int pgid = one_in(c, 3) ? 0 : pid_any(c);
   long r = SC2(c, SYS_setpgid, pid, pgid);
@@ -1145,23 +1079,21 @@ static void op_getpgid_setsid(struct ctx* c, int op) {
 }
 
 static void op_prlimit(struct ctx* c, int op) {
-  int pid = one_in(c, 2) ? 0 : pid_any(c);
-  if (g_p.is_root && root_spares(pid)) return;
+  int pid = one_in(c, 2) ? 0 : pid_any(c), uid = my_uid(c);
+  if (uid == 0 && root_spares(pid)) return;
   int64_t res = one_in(c, 5) ? int_any(c) : (int64_t)below(c, RLIM_NLIMITS);
   uint64_t* nl = &c->scratch[110];
   static const uint64_t vals[] = {0, 1, 2, 5, 50, 1000, ~0ull, ~0ull - 1, 0x7fffffffffffffffull};
   nl[0] = one_in(c, 4) ? r64(c) : vals[below(c, 9)];
   nl[1] = one_in(c, 3) ? nl[0] : vals[below(c, 9)];
-  if (STEER(known_bug_rlimit_nproc_zero) && res == 6 && nl[0] == 0) nl[0] = 1;
   uint64_t n = one_in(c, 2) ? 0 : one_in(c, 6) ? ptr_any(c, 16) : (uint64_t)nl;
   uint64_t o = one_in(c, 2) ? 0 : ptr_any(c, 16);
-  if (STEER(known_bug_rlimit_nproc_zero) && n != (uint64_t)nl && res == 6) n = 0;
   long r = SC4(c, SYS_prlimit64, pid, res, n, o);
   ok_if(c, op, r);
-  if (!g_p.is_root && (pid == 1 || pid == HARNESS_PID) && r == 0)
+  if (uid != 0 && (pid == 1 || pid == HARNESS_PID) && r == 0)
     oracle_fail(c, "prlimit64(%d, %ld, 0x%lx, 0x%lx) = 0 on a root process", pid, res, n, o);
-  /* Not steering: RLIMIT_NPROC 0 must refuse a non-root fork. */
-  if (!g_p.is_root && r == 0 && res == 6 && n == (uint64_t)nl && nl[0] == 0 &&
+  /* RLIMIT_NPROC 0 must refuse a non-root fork. */
+  if (uid != 0 && r == 0 && res == 6 && n == (uint64_t)nl && nl[0] == 0 &&
       (pid == 0 || pid == g_p.pid) && c->kind == K_MAIN) {
     long f = SC0(c, SYS_fork);
     if (f == 0) _exit(0);
@@ -1174,6 +1106,7 @@ static void op_prlimit(struct ctx* c, int op) {
 
 static void op_debug(struct ctx* c, int op) {
   long r;
+  int uid = my_uid(c);
   switch (below(c, 4)) {
     case 0: {
       uint64_t out = ptr_any(c, 1000); /* sizeof(struct tine_kstat) is below 1000 */
@@ -1183,19 +1116,17 @@ static void op_debug(struct ctx* c, int op) {
     }
     case 1: {
       long vop = (long)below(c, 5);
-      if (vop == 3 && STEER(known_bug_debug_calls_unprivileged)) vop = 1;
       r = SC2(c, 2001 /* tine_vmctl */, vop, one_in(c, 2) ? (long)below(c, 2) : int_any(c));
       break;
     }
     default: {
       long pop = (long)below(c, 7);
-      if ((pop == 3 || pop == 4) && STEER(known_bug_debug_calls_unprivileged)) pop = 1;
       /* The invariant checker sees forks half done as broken counts (and
        * prints them): it is only meaningful between rounds. */
       if (pop == 2) pop = 5;
       /* Op 4 with 0 clears fault injection: what matters is who may. */
       r = SC2(c, SYS_tine_proc, pop, pop == 1 ? (long)ptr_any(c, 160) : 0);
-      if (!g_p.is_root && (pop == 3 || pop == 4) && r == 0)
+      if (uid != 0 && (pop == 3 || pop == 4) && r == 0)
         oracle_fail(c, "tine_proc(%ld) = 0 for a non-root process", pop);
       break;
     }
@@ -1303,9 +1234,9 @@ static _Noreturn void worker(int slot, uint64_t seed, int root, int uid) {
   syscall0(SYS_setsid); /* out of the harness's group: kill(0) cannot reach it */
   map_worker_memory();
   proc_state_reset();
-  g_p.is_root = root;
   c.pid = g_p.pid;
   g_p.uid = root ? 0 : uid;
+  c.uid = &g_p.uid;
   if (!root) {
     long r = syscall1(SYS_setuid, uid);
     if (r != 0 || syscall0(SYS_getuid) != uid) {
@@ -1637,14 +1568,12 @@ int main(int argc, char** argv) {
   if (argc == 3 && strcmp(argv[1], "exit") == 0) return (int)atol(argv[2]);
   if (getpid() != HARNESS_PID) return 0; /* only ever init's program */
   const char* only = 0;
-  const char* unsteer = "";
   for (int a = 1; a < argc; ++a) {
     if (strncmp(argv[a], "secs=", 5) == 0) g_secs = (uint64_t)atol(argv[a] + 5);
     else if (strncmp(argv[a], "seed=", 5) == 0) g_seed = (uint64_t)atol(argv[a] + 5);
     else if (strncmp(argv[a], "round=", 6) == 0) g_first_round = (uint64_t)atol(argv[a] + 6);
     else if (strncmp(argv[a], "round_secs=", 11) == 0) g_round_secs = (uint64_t)atol(argv[a] + 11);
     else if (strncmp(argv[a], "calls=", 6) == 0) only = argv[a] + 6;
-    else if (strncmp(argv[a], "unsteer=", 8) == 0) unsteer = argv[a] + 8;
     else if (strcmp(argv[a], "quiet") == 0) g_quiet = 1;
     else {
       printf("fuzz: unknown argument %s\n", argv[a]);
@@ -1661,17 +1590,8 @@ int main(int argc, char** argv) {
     printf("fuzz: no operation left (calls=%s)\n", only);
     return 2;
   }
-  char steered[300];
-  int n = 0;
-  steered[0] = 0;
-  for (int i = 0; i < NBUGS; ++i) {
-    g_steer[i] = !in_list(unsteer, kBugs[i]);
-    if (g_steer[i] && n < (int)sizeof steered)
-      n += snprintf(steered + n, sizeof steered - n, "%s%s", n ? " " : "", kBugs[i]);
-  }
   printf("fuzz: seed %lu, %lu s in rounds of %lu s from round %lu, %d workers\n",
          (unsigned long)g_seed, (unsigned long)g_secs, (unsigned long)g_round_secs,
          (unsigned long)g_first_round, NWORKERS);
-  printf("fuzz: steering around known bugs: %s\n", n ? steered : "none");
   return run();
 }
