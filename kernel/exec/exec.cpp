@@ -9,6 +9,7 @@
 #include "kernel/syscall/errno.h"
 #include "kernel/time/clock.h"
 #include "kernel/vm/layout.h"
+#include "kernel/vm/sigpage.h"
 #include "kernel/vm/vmspace.h"
 
 // The built-in programs: a newc archive of user/'s executables under bin/,
@@ -145,6 +146,7 @@ int exec_load(Vmspace* vm, const ExecFile& f, const char* const* argv, const cha
           vm_map_fixed(vm, kStackBottom - kStackGuard, kStackGuard, 0, RegionKind::kGuard, false);
       err)
     return err;
+  if (int err = vm_map_sigpage(vm); err) return err;  // where handlers return
 
   // The top of the stack, from kStackTop down: AT_RANDOM's bytes, the strings,
   // the program headers when no segment loads them, then (16-byte aligned) argc,

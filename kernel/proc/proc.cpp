@@ -31,6 +31,7 @@
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/tid.h"
 #include "kernel/verified/uidinfo.h"
+#include "kernel/vm/copy.h"
 #include "kernel/vm/vmspace.h"
 
 LockClass g_proctree_class{"proc.tree", kRankAllProc};
@@ -368,6 +369,13 @@ int lwp_thread_main(void* arg) {
   void lwp_exit_finish(Lwp * lp);
   if (!(__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT)) {
     vmspace_activate(lp->proc->vmref()->vm);
+    if (uint64_t word = lp->set_child_tid) {
+      // CLONE_CHILD_SETTID, written by the child in its own memory (Linux's
+      // schedule_tail); a failure is not reported (the word was checked).
+      lp->set_child_tid = 0;
+      int tid = lp->gtid;
+      (void)copyout_u(&tid, word, sizeof tid);
+    }
     (void)arch_user_run(&lp->start, &lp->run);
     arch::irq_enable();
   }
@@ -399,11 +407,10 @@ bool proc_signal_fatal(Proc* p, int sig);
 void user_return_prepare() {
   Lwp* lp = curlwp();
   if (lp) {
-    Proc* p = lp->proc;
     if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT)
       arch_user_run_exit(&lp->run, 0);
     // What ends the process (handlers were run by the caller, with a frame).
-    if (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) != 0) signal_deliver(nullptr);
+    if (signal_pending_any(lp)) signal_deliver(nullptr);
   }
   Vmspace* vm = curvmspace();
   if (vm) vmspace_activate(vm);
@@ -499,6 +506,7 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
     tine_strlcpy(p->copy.comm, base_name(path), sizeof p->copy.comm);
     new (lp) Lwp();
     lp->proc = p;
+    tine_strlcpy(lp->copy.name, p->copy.comm, sizeof lp->copy.name);
     arch::user_frame_init(&lp->start, entry.pc, entry.sp);
     err = -lwp_thread_create(lp, &t);
   }

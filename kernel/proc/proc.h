@@ -73,6 +73,18 @@ enum : uint32_t {
   LWP_WEXIT = 0x0002,     // asked to exit (or exiting)
 };
 
+// What a pending signal's siginfo_t says (the fields tine fills), kept with
+// the pending bit under Proc::spin. Standard signals do not queue: a second
+// one sent while the first is pending replaces its information.
+struct SigInfo {
+  int32_t code;    // SI_USER, SI_TKILL, SI_KERNEL, CLD_EXITED, CLD_KILLED
+  int32_t pid;     // the sender (SIGCHLD: the child)
+  uint32_t uid;    // the sender's real uid (SIGCHLD: the child's)
+  int32_t status;  // SIGCHLD: the exit code or the signal
+};
+inline constexpr int32_t kSiUser = 0, kSiKernel = 0x80, kSiTkill = -6;
+inline constexpr int32_t kCldExited = 1, kCldKilled = 2;
+
 enum class ProcStat : uint8_t { kIdl, kActive, kZombie };
 enum class LwpStat : uint8_t { kRun, kZomb };
 const char* proc_stat_name(ProcStat s);
@@ -151,6 +163,7 @@ struct Pgrp {
 struct LwpCopy {
   uint64_t sigmask;
   int8_t nice;
+  char name[16];  // Linux's thread name (prctl PR_SET_NAME), NUL-terminated
 };
 
 struct Lwp {
@@ -167,6 +180,18 @@ struct Lwp {
   arch::UserRunCtx run;   // where arch_user_run returns when it is done
   bool exit_process;      // it ends the process, not only itself
   Lwp* zombie_next;       // exited LWPs waiting to be joined (Proc::spin)
+  // Linux's per-thread user words; each is written only by the LWP itself
+  // (clone sets them before the LWP starts).
+  uint64_t set_child_tid;    // gets gtid on its first way to EL0 (CLONE_CHILD_SETTID)
+  uint64_t clear_child_tid;  // zeroed and futex-woken when it exits (set_tid_address)
+  uint64_t robust_list;      // its robust futex list, walked when it exits (set_robust_list)
+  int pdeath_signal;         // its process gets it when the parent LWP that made it exits
+  uint64_t siglist;          // signals sent to this LWP alone (tgkill, tkill): atomic,
+                             // set under Proc::spin; taken before the process's
+  SigInfo siginfo[kNsig + 1];  // of each (Proc::spin)
+  // A clone(CLONE_THREAD | CLONE_VFORK) parent asleep until this LWP exits
+  // or execs (Proc::spin; the waiter lives on the parent's stack).
+  struct LwpVforkWait* vfork_wait;
   int tid() const { return node.tid; }  // within its process (lwp_gettid)
 };
 
@@ -182,9 +207,12 @@ struct Proc {
   int pid;
   ProcStat stat;          // g_proctree_lock (and Proc::spin to read with it)
   uint32_t flags;         // Proc::spin
-  int sigparent;          // signal sent to the parent at exit (SIGCHLD, or SIGUSR1 with RFLINUXTHPN)
+  int sigparent;          // signal sent to the parent at exit (SIGCHLD, SIGUSR1 with
+                          // RFLINUXTHPN, clone's exit signal; 0: none). Not SIGCHLD: a
+                          // "clone" child, which wait4 sees only with __WCLONE or __WALL
   int xstat;              // wait status, once exiting
-  uint64_t siglist;       // pending signals (atomic bit mask, bit n = signal n)
+  uint64_t siglist;       // pending signals (atomic bit mask, bit n - 1 = signal n)
+  SigInfo siginfo[kNsig + 1];  // of each pending signal (Proc::spin)
   // Held shared by each fork of this process around fork1, which reads the
   // process's counted pointers without its spinlock; exclusive by whoever
   // replaces one of them while other LWPs may fork: setpgid/setsid moving the
@@ -194,6 +222,8 @@ struct Proc {
   // (exec, rfork without RFPROC), when no fork of it can be running.
   struct lock forklock;
   Proc* pptr;             // parent (g_proctree_lock)
+  int parent_gtid;        // the thread id of its parent's LWP that made it, whose exit sends
+                          // the pdeath signals (g_proctree_lock)
   Proc* children;         // (g_proctree_lock)
   Proc* sibling;
   Proc* peers;            // RFTHREAD peers (g_proctree_lock)
@@ -298,10 +328,25 @@ using forklist_fn = void (*)(Proc* p1, Proc* p2, int flags);
 int at_fork(forklist_fn fn);
 int rm_at_fork(forklist_fn fn);
 
+// How a child made by Linux's clone starts, beyond fork's copy of the caller
+// (kernel/proc/clone.cpp fills it in).
+struct ForkStart {
+  int exit_signal;           // sent to the parent when the child ends (0: none)
+  bool sibling;              // CLONE_PARENT: the caller's parent is the child's too
+  bool clear_sighand;        // CLONE_CLEAR_SIGHAND: caught signals back to SIG_DFL
+  uint64_t stack;            // the child's sp (0: the caller's)
+  bool set_tls;              // CLONE_SETTLS: the child's TPIDR_EL0 is tls
+  uint64_t tls;
+  uint64_t set_child_tid;    // CLONE_CHILD_SETTID (0: none)
+  uint64_t clear_child_tid;  // CLONE_CHILD_CLEARTID (0: none)
+};
+
 // fork1: on success *procp is the child in SIDL (nullptr without RFPROC).
-// Returns 0 or a positive errno (ERESTART = kErestart).
+// Returns 0 or a positive errno (ERESTART = kErestart). `start` (clone's) may
+// be null: the child then starts as fork's does.
 inline constexpr int kErestart = VC_ERESTART;
-int kern_fork1(Lwp* lp1, int flags, Proc** procp, const TrapFrame* frame);
+int kern_fork1(Lwp* lp1, int flags, Proc** procp, const TrapFrame* frame,
+               const ForkStart* start = nullptr);
 void start_forked_proc(Lwp* lp1, Proc* p2);
 
 struct LwpParams {
@@ -309,6 +354,27 @@ struct LwpParams {
 };
 // lwp_create: 0 or -errno; the new TID through params.
 int64_t kern_lwp_create(uint64_t uparams);
+
+// The lwp path, shared by lwp_create and clone(CLONE_THREAD): a new LWP of
+// lp1's process with its two slots (the system's LWP count, its real uid's
+// task count against RLIMIT_NPROC), its kernel thread, a thread id and a TID,
+// registered but not started; its registers are the caller's to set. 0,
+// -EAGAIN (a limit, or the process is exiting or execing) or -ENOMEM.
+int lwp_fork_thread(Lwp* lp1, Lwp** out);
+// Lets a new LWP run.
+void lwp_start(Lwp* lp);
+// Undoes lwp_fork_thread for an LWP that never ran.
+void lwp_unfork(Lwp* lp);
+// What Linux does with a thread's user words when it exits or execs, on the
+// memory it leaves: its robust futexes are released, and its clear_child_tid
+// word is zeroed and futex-woken if others still use that memory.
+void lwp_release_user_words(Lwp* lp);
+// Ends the wait of a clone(CLONE_THREAD | CLONE_VFORK) parent for lp, which
+// exits or execs (lp's Proc::spin held).
+void lwp_vfork_release_locked(Lwp* lp);
+// cpu_fork: lp2 starts with a copy of the caller's registers (frame), FP/SIMD
+// state and thread pointer, and returns 0 from the call.
+void cpu_fork(Lwp* lp2, const TrapFrame* frame);
 
 // Joins and frees p's LWPs that have exited (not its last).
 void lwp_reap_zombies(Proc* p);
@@ -319,16 +385,34 @@ void proc_end_other_lwps_locked(Proc* p, Lwp* self);
 [[noreturn]] void lwp_exit_self(int code);  // end this LWP (the process with the last one)
 int64_t kern_wait(int pid, uint64_t ustatus, int options);
 int kern_kill(int pid, int sig);
+// Whether a process with credentials `by` (held by the caller) may signal p:
+// root, or a real or effective uid equal to p's real uid. p's credentials are
+// read under its lock (setuid may be replacing them).
+bool proc_may_signal(const Ucred* by, Proc* p);
 // kill(-pgid, sig) with the credentials `by`: every member `by` may signal,
 // under the group's lock held exclusive (it orders against forks, which hold
 // it shared). 0, -ESRCH (no such group or no member), -EPERM.
 int kill_pgrp(int pgid, int sig, const Ucred* by);
-void proc_signal(Proc* p, int sig);  // post sig to p (g_proctree_lock not needed)
+// Posts sig to p, from the kernel (SI_KERNEL) or with what the sender gives
+// (g_proctree_lock not needed).
+void proc_signal(Proc* p, int sig);
+void proc_signal_info(Proc* p, int sig, const SigInfo& info);
+// Posts sig to lp alone (tgkill): p's Proc::spin held, lp in its TID set.
+void lwp_signal_locked(Lwp* lp, int sig, const SigInfo& info);
+// tgkill(tgid, tid, sig) (tgid 0: tkill, any process): 0 or -errno.
+int kern_tgkill(int tgid, int tid, int sig);
 // On the way to EL0 (kernel/proc/signal.cpp): the lowest pending signal this
 // LWP does not block ends the process or runs its handler on frame f (with
 // f null, at an LWP's first entry, handlers wait for the next way out).
 void signal_deliver(TrapFrame* f);
 bool signal_pending_unblocked(Lwp* lp);
+// Whether anything is pending for lp, blocked or not (its own or its process's).
+bool signal_pending_any(Lwp* lp);
+// Caught signals back to SIG_DFL with no flags, mask or restorer; ignored ones
+// stay ignored (Linux's flush_signal_handlers, BSD's execsigs: exec, and
+// clone's CLONE_CLEAR_SIGHAND). The owner's Proc::spin held, or ps not yet
+// visible.
+void sigacts_reset_caught(Sigacts* ps);
 // Whether lp is to die on its way out: asked to exit, SIGKILL pending, or a
 // pending signal it does not block whose action is to end the process. Sleeps
 // that only such events may end (Linux's killable ones) look at this.

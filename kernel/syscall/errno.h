@@ -60,3 +60,12 @@
 #ifndef ENOSYS
 #define ENOSYS 38
 #endif
+#ifndef ERANGE
+#define ERANGE 34
+#endif
+#ifndef EOPNOTSUPP
+#define EOPNOTSUPP 95
+#endif
+#ifndef ETIMEDOUT
+#define ETIMEDOUT 110
+#endif

@@ -73,12 +73,6 @@ int64_t sys_rfork(const SyscallArgs& a) {
   return fork_syscall(curlwp(), a, flags | static_cast<int>(VC_RFPGLOCK));
 }
 
-// clone(flags, newsp, parent_tid, tls, child_tid): the fork shape only.
-int64_t sys_clone(const SyscallArgs& a) {
-  if (a.a[0] != static_cast<uint64_t>(kSigChld) || a.a[1] != 0) return -EINVAL;
-  return fork_syscall(curlwp(), a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPGLOCK));
-}
-
 int64_t sys_lwp_create(const SyscallArgs& a) { return kern_lwp_create(a.a[0]); }
 
 int64_t sys_lwp_gettid(const SyscallArgs&) { return curlwp()->tid(); }
@@ -86,6 +80,58 @@ int64_t sys_lwp_gettid(const SyscallArgs&) { return curlwp()->tid(); }
 // Linux's gettid: unique system-wide, from the same space as pids (the pid
 // for a process's first LWP, and for the LWP that execs).
 int64_t sys_gettid(const SyscallArgs&) { return curlwp()->gtid; }
+
+// set_tid_address(tidptr): the word this LWP's exit zeroes and futex-wakes
+// (not checked: a bad one is simply not written, as on Linux); returns its
+// thread id.
+int64_t sys_set_tid_address(const SyscallArgs& a) {
+  Lwp* lp = curlwp();
+  lp->clear_child_tid = a.a[0];
+  return lp->gtid;
+}
+
+namespace {
+constexpr uint64_t kRobustListHeadSize = 24;  // struct robust_list_head on arm64
+}
+
+// set_robust_list(head, len): the list this LWP's exit walks (only stored
+// here); len must be sizeof(struct robust_list_head).
+int64_t sys_set_robust_list(const SyscallArgs& a) {
+  if (a.a[1] != kRobustListHeadSize) return -EINVAL;
+  curlwp()->robust_list = a.a[0];
+  return 0;
+}
+
+// get_robust_list(tid, head_ptr, len_ptr): this LWP's (tid 0) or another's
+// that the caller could signal (Linux asks for ptrace access: the same user,
+// or root).
+int64_t sys_get_robust_list(const SyscallArgs& a) {
+  int tid = static_cast<int>(a.a[0]);
+  uint64_t head = 0;
+  if (tid == 0) {
+    head = curlwp()->robust_list;
+  } else {
+    Proc* me = curproc();
+    Ucred* cr = proc_cred_hold(me);
+    int err = 0;
+    {
+      SpinGuard g(g_proctree_lock);
+      Lwp* lp = tidfind_locked(tid);
+      if (!lp || lp->stat != LwpStat::kRun || !lp->proc) {
+        err = -ESRCH;
+      } else if (!proc_may_signal(cr, lp->proc)) {
+        err = -EPERM;
+      } else {
+        head = __atomic_load_n(&lp->robust_list, __ATOMIC_RELAXED);
+      }
+    }
+    ucred_put(cr);
+    if (err) return err;
+  }
+  if (copyout_u(&kRobustListHeadSize, a.a[2], sizeof kRobustListHeadSize) != 0) return -EFAULT;
+  if (copyout_u(&head, a.a[1], sizeof head) != 0) return -EFAULT;
+  return 0;
+}
 
 int64_t sys_exit(const SyscallArgs& a) { lwp_exit_self(static_cast<int>(a.a[0])); }
 
@@ -115,6 +161,19 @@ int64_t sys_getuid(const SyscallArgs&) {
 
 int64_t sys_kill(const SyscallArgs& a) {
   return kern_kill(static_cast<int>(a.a[0]), static_cast<int>(a.a[1]));
+}
+
+// tgkill(tgid, tid, sig) / tkill(tid, sig): a signal to one thread.
+int64_t sys_tgkill(const SyscallArgs& a) {
+  int tgid = static_cast<int>(a.a[0]), tid = static_cast<int>(a.a[1]);
+  if (tid <= 0 || tgid <= 0) return -EINVAL;
+  return kern_tgkill(tgid, tid, static_cast<int>(a.a[2]));
+}
+
+int64_t sys_tkill(const SyscallArgs& a) {
+  int tid = static_cast<int>(a.a[0]);
+  if (tid <= 0) return -EINVAL;
+  return kern_tgkill(0, tid, static_cast<int>(a.a[1]));
 }
 
 int64_t sys_getpgid(const SyscallArgs& a) {

@@ -27,10 +27,6 @@ enum : uint64_t {
   kClockBoottime = 7,
 };
 
-// The board has no battery-backed clock: the realtime clock starts at the
-// epoch when the counter starts (as Linux does without an RTC).
-constexpr uint64_t kRealtimeAtBoot = 0;
-
 }  // namespace
 
 int64_t sys_clock_gettime(const SyscallArgs& a) {

@@ -37,6 +37,8 @@ constexpr Entry kCalls[] = {
     {kSysLwpCreate, sys_lwp_create, "lwp_create"},
     {kSysLwpGettid, sys_lwp_gettid, "lwp_gettid"},
     {kSysKill, sys_kill, "kill"},
+    {kSysTkill, sys_tkill, "tkill"},
+    {kSysTgkill, sys_tgkill, "tgkill"},
     {kSysRtSigaction, sys_rt_sigaction, "rt_sigaction"},
     {kSysRtSigprocmask, sys_rt_sigprocmask, "rt_sigprocmask"},
     {kSysRtSigreturn, sys_rt_sigreturn, "rt_sigreturn"},
@@ -46,14 +48,19 @@ constexpr Entry kCalls[] = {
     {kSysSetsid, sys_setsid, "setsid"},
     {kSysGetuid, sys_getuid, "getuid"},
     {kSysPrlimit64, sys_prlimit64, "prlimit64"},
+    {kSysClone3, sys_clone3, "clone3"},
+    {kSysSetTidAddress, sys_set_tid_address, "set_tid_address"},
+    {kSysFutex, sys_futex, "futex"},
+    {kSysSetRobustList, sys_set_robust_list, "set_robust_list"},
+    {kSysGetRobustList, sys_get_robust_list, "get_robust_list"},
     {kSysTineProc, sys_tine_proc, "tine_proc"},
     {kSysTineKstat, sys_tine_kstat, "tine_kstat"},
     {kSysTineVmctl, sys_tine_vmctl, "tine_vmctl"},
 };
 
-// Linux's numbers are dense below 300: a direct table for those; the BSD and
+// Linux's numbers are dense below 460: a direct table for those; the BSD and
 // tine ranges are short enough to search.
-constexpr uint64_t kDirect = 300;
+constexpr uint64_t kDirect = 460;
 
 struct Table {
   SyscallFn fn[kDirect] = {};

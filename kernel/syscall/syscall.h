@@ -30,6 +30,8 @@ enum SyscallNr : uint64_t {
   kSysLwpCreate = 1495,  // DragonFly lwp_create (495)
   kSysLwpGettid = 1496,  // DragonFly lwp_gettid (496)
   kSysKill = 129,
+  kSysTkill = 130,
+  kSysTgkill = 131,
   kSysRtSigaction = 134,
   kSysRtSigprocmask = 135,
   kSysRtSigreturn = 139,
@@ -39,6 +41,11 @@ enum SyscallNr : uint64_t {
   kSysSetsid = 157,
   kSysGetuid = 174,
   kSysPrlimit64 = 261,
+  kSysSetTidAddress = 96,
+  kSysFutex = 98,
+  kSysSetRobustList = 99,
+  kSysGetRobustList = 100,
+  kSysClone3 = 435,
   kSysTineProc = 2002,  // process-layer counters and checks
   // tine debugging calls (docs/user-abi.md)
   kSysTineKstat = 2000,  // kernel resource counters for leak checks
@@ -92,6 +99,8 @@ int64_t sys_rfork(const SyscallArgs& a);
 int64_t sys_lwp_create(const SyscallArgs& a);
 int64_t sys_lwp_gettid(const SyscallArgs& a);
 int64_t sys_kill(const SyscallArgs& a);
+int64_t sys_tkill(const SyscallArgs& a);
+int64_t sys_tgkill(const SyscallArgs& a);
 int64_t sys_rt_sigaction(const SyscallArgs& a);
 int64_t sys_rt_sigprocmask(const SyscallArgs& a);
 int64_t sys_rt_sigreturn(const SyscallArgs& a);
@@ -101,6 +110,11 @@ int64_t sys_getpgid(const SyscallArgs& a);
 int64_t sys_setsid(const SyscallArgs& a);
 int64_t sys_getuid(const SyscallArgs& a);
 int64_t sys_prlimit64(const SyscallArgs& a);
+int64_t sys_clone3(const SyscallArgs& a);
+int64_t sys_set_tid_address(const SyscallArgs& a);
+int64_t sys_futex(const SyscallArgs& a);
+int64_t sys_set_robust_list(const SyscallArgs& a);
+int64_t sys_get_robust_list(const SyscallArgs& a);
 int64_t sys_tine_proc(const SyscallArgs& a);
 int64_t sys_tine_kstat(const SyscallArgs& a);
 int64_t sys_tine_vmctl(const SyscallArgs& a);

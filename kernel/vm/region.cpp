@@ -27,6 +27,8 @@ const char* region_kind_name(RegionKind k) {
       return "guard";
     case RegionKind::kMmap:
       return "mmap";
+    case RegionKind::kSigpage:
+      return "sigpage";
   }
   return "?";
 }

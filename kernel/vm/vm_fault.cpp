@@ -4,6 +4,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/vm/layout.h"
+#include "kernel/vm/sigpage.h"
 #include "kernel/vm/vm_stats.h"
 #include "kernel/vm/vmspace.h"
 
@@ -24,6 +25,7 @@ bool access_allowed(unsigned prot, arch::UptAccess access) {
 // A fresh page for va in region r, with the reference the page table will own.
 Page* new_page_for(VmRegion* r, uint64_t va) {
   if (r->shared) return anon_get_page(r->obj, r->obj_pgoff + (va - r->start) / kPageSize);
+  if (r->kind == RegionKind::kSigpage) return sigpage_get();
   Page* p = page_alloc(0, PageUse::User);
   if (p == nullptr) return nullptr;
   arch_page_zero(page_to_virt(p));  // (upt_map syncs the I-cache for an executable mapping)

@@ -212,3 +212,15 @@ uint64_t vm_brk(Vmspace* vm, uint64_t new_brk) {
   region_free_chain(freed);
   return result;
 }
+
+int vm_shared_word(Vmspace* vm, uint64_t va, uint64_t* object_id, uint64_t* offset, bool* shared) {
+  SpinGuard g(vm->lock);
+  VmRegion* r = vm->regions.find(va);
+  if (r == nullptr || r->kind == RegionKind::kGuard) return -EFAULT;
+  *shared = r->shared;
+  if (r->shared) {
+    *object_id = r->obj->id;
+    *offset = r->obj_pgoff * kPageSize + (va - r->start);
+  }
+  return 0;
+}

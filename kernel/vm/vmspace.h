@@ -99,6 +99,13 @@ enum : unsigned {
 // Linux brk: sets the break when it can, and returns the break in force.
 uint64_t vm_brk(Vmspace* vm, uint64_t new_brk);
 
+// What a futex word at va is, for futexes that other spaces may share: in a
+// shared mapping, the object's id and the word's byte offset in it (true);
+// elsewhere nothing (false: the space and the address name the word).
+// -EFAULT when nothing is mapped at va.
+[[nodiscard]] int vm_shared_word(Vmspace* vm, uint64_t va, uint64_t* object_id, uint64_t* offset,
+                                 bool* shared);
+
 // Counters of the whole VM, for the debug syscall and the tests.
 struct VmStats {
   uint64_t spaces_live;
