@@ -1,0 +1,34 @@
+/* The tests of glibctest, one function each (t_*.c). */
+#ifndef TINE_GLIBC_TESTS_H
+#define TINE_GLIBC_TESTS_H
+
+/* t_clone.c */
+void t_clone_errors(void);
+void t_clone_namespace_user(void);
+void t_clone3_errors(void);
+void t_clone_fork_shape(void);
+void t_clone_parent_settid(void);
+void t_clone_exit_signal(void);
+void t_clone_vm_process(void);
+void t_clone_sighand(void);
+void t_clone3_clear_sighand(void);
+void t_clone3_stack(void);
+void t_clone_parent(void);
+void t_clone_thread(void);
+void t_clone_vfork_thread(void);
+void t_clone_vfork(void);
+void t_clone_tids_unique(void);
+
+/* t_futex.c */
+void t_futex_wait_wake(void);
+void t_futex_bitset(void);
+void t_futex_requeue(void);
+void t_futex_timeouts(void);
+void t_futex_errors(void);
+void t_futex_not_provided(void);
+void t_futex_eintr(void);
+void t_futex_sigkill(void);
+void t_futex_shared_processes(void);
+void t_futex_cleartid_race(void);
+
+#endif
