@@ -9,7 +9,6 @@
 #include "kernel/syscall/errno.h"
 #include "kernel/time/clock.h"
 #include "kernel/vm/layout.h"
-#include "kernel/vm/sigpage.h"
 #include "kernel/vm/vmspace.h"
 
 // The built-in programs: a newc archive of user/'s executables under bin/,
@@ -124,7 +123,7 @@ void exec_builtins_for_each(void (*fn)(const char* name, size_t size, void* ctx)
 }
 
 int exec_load(Vmspace* vm, const ExecFile& f, const char* const* argv, const char* const* envp,
-              ExecEntry* out) {
+              const ExecIds& ids, ExecEntry* out) {
   ElfInfo info;
   ElfError pe = elf_parse(f.data, f.size, kUserMin, kMmapTop, &info);
   if (pe != ElfError::kOk) {
@@ -146,7 +145,6 @@ int exec_load(Vmspace* vm, const ExecFile& f, const char* const* argv, const cha
           vm_map_fixed(vm, kStackBottom - kStackGuard, kStackGuard, 0, RegionKind::kGuard, false);
       err)
     return err;
-  if (int err = vm_map_sigpage(vm); err) return err;  // where handlers return
 
   // The top of the stack, from kStackTop down: AT_RANDOM's bytes, the strings,
   // the program headers when no segment loads them, then (16-byte aligned) argc,
@@ -192,9 +190,9 @@ int exec_load(Vmspace* vm, const ExecFile& f, const char* const* argv, const cha
       {AT_PHDR, phdr_va},     {AT_PHENT, info.phentsize},
       {AT_PHNUM, info.phnum}, {AT_PAGESZ, kPageSize},
       {AT_BASE, 0},           {AT_FLAGS, 0},
-      {AT_ENTRY, info.entry}, {AT_UID, 0},
-      {AT_EUID, 0},           {AT_GID, 0},
-      {AT_EGID, 0},           {AT_HWCAP, kHwcapFp | kHwcapAsimd},
+      {AT_ENTRY, info.entry}, {AT_UID, ids.uid},
+      {AT_EUID, ids.euid},    {AT_GID, ids.gid},
+      {AT_EGID, ids.egid},    {AT_HWCAP, kHwcapFp | kHwcapAsimd},
       {AT_CLKTCK, 100},       {AT_SECURE, 0},
       {AT_RANDOM, random_va}, {execfn ? AT_EXECFN : AT_NULL, execfn},
   };

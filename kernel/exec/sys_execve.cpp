@@ -64,7 +64,7 @@ int64_t sys_execve(const SyscallArgs& a) {
     vm = vmspace_create();
     if (vm == nullptr) err = -ENOMEM;
   }
-  if (err == 0) err = exec_load(vm, file, args->ptrs, args->ptrs + envp_at, &entry);
+  if (err == 0) err = exec_load(vm, file, args->ptrs, args->ptrs + envp_at, proc_exec_ids(), &entry);
   ExecReplace swap = {};
   if (err == 0) err = proc_exec_prepare(&swap);
   // The point of no return: the other LWPs end, or this one was told to.

@@ -9,6 +9,7 @@
 // there first wins: the loser is told to exit itself and gives up.
 #include <new>
 
+#include "kernel/exec/exec.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/minimal_proc.h"
@@ -32,6 +33,13 @@ const char* base_name(const char* path) {
 }
 
 }  // namespace
+
+ExecIds proc_exec_ids() {
+  Proc* p = curproc();
+  SpinGuard g(p->spin);
+  const Ucred* cr = p->ucred();
+  return {cr->c.cr_ruid, cr->c.cr_uid, cr->rgid, cr->egid};
+}
 
 int proc_exec_prepare(ExecReplace* r) {
   r->vmref = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));

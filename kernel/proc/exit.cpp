@@ -171,6 +171,7 @@ void lwp_exit_finish(Lwp* lp) {
       while (p->nthreads() > 1) ssleep(&p->core.p_tids, p->spin, 0, "lwpwait", 0);
     } else if (p->nthreads() > 1) {
       // Only this LWP ends: it waits, as a zombie LWP, to be joined.
+      p->exited_use.add(lwp_cpu_use_self());
       (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
       lwp_slots_release_locked(p);
       lp->stat = LwpStat::kZomb;
@@ -186,6 +187,7 @@ void lwp_exit_finish(Lwp* lp) {
         p->xstat = wstatus_exited(0);
       }
     }
+    p->exited_use.add(lwp_cpu_use_self());
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
     lp->stat = LwpStat::kZomb;
   }
@@ -295,7 +297,7 @@ void proc_reap(Proc* p) {
   kfree(p, M_PROC);
 }
 
-int64_t kern_wait(int pid, uint64_t ustatus, int options) {
+int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use) {
   if (options & ~kWaitKnown) return -EINVAL;
   if (pid == INT32_MIN) return -ESRCH;  // no group -INT_MIN (Linux)
   Proc* me = curproc();
@@ -339,6 +341,18 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options) {
       crit_exit();
       __atomic_add_fetch(&g_fork_stats.exit_heuristics, 1, __ATOMIC_RELAXED);
     }
+    // Its CPU use and its children's are its parent's children's now.
+    CpuUse total;
+    {
+      SpinGuard g(found->spin);
+      total = found->exited_use;
+      total.add(found->children_use);
+    }
+    {
+      SpinGuard g(me->spin);
+      me->children_use.add(total);
+    }
+    if (use) *use = total;
     int reaped = found->pid;
     proc_reap(found);
     return reaped;
@@ -349,7 +363,9 @@ bool proc_may_signal(const Ucred* by, Proc* p) {
   if (by->c.cr_uid == 0) return true;
   SpinGuard g(p->spin);
   const Ucred* cr = p->ucred();
-  return !cr || cr->c.cr_ruid == by->c.cr_ruid || cr->c.cr_ruid == by->c.cr_uid;
+  if (!cr) return true;
+  vc_uid_t r = cr->c.cr_ruid, s = cr->suid;
+  return by->c.cr_uid == r || by->c.cr_uid == s || by->c.cr_ruid == r || by->c.cr_ruid == s;
 }
 
 namespace {

@@ -76,9 +76,8 @@ bool fork_fail_ratecheck() {
 // The new LWP's kernel thread and registers (the seed's lwp_fork, minus the
 // TID: the verified core assigns that). nullptr when out of memory.
 Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
-  auto* lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK | M_ZERO));
+  Lwp* lp = lwp_new();
   if (!lp) return nullptr;
-  new (lp) Lwp();
   lp->proc = destproc;
   lp->stat = LwpStat::kRun;
   lp->copy = origlp->copy;                  // the startcopy region
@@ -327,13 +326,12 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
     if (tl) kfree(tl, M_FILEDESC);
   }
 
-  auto* p2 = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK | M_ZERO));
+  Proc* p2 = proc_new();
   if (!p2) {
     ucred_put(cr);
     bump(&g_fork_stats.failures);
     return ENOMEM;
   }
-  new (p2) Proc(g_proc_class);
   lockinit(&p2->forklock, "forklock", 0, 0);
   lwp_tids_init(&p2->core.p_tids);
   p2->stat = ProcStat::kIdl;

@@ -32,6 +32,7 @@
 #include "kernel/verified/tid.h"
 #include "kernel/verified/uidinfo.h"
 #include "kernel/vm/copy.h"
+#include "kernel/vm/sigpage.h"
 #include "kernel/vm/vmspace.h"
 
 LockClass g_proctree_class{"proc.tree", kRankAllProc};
@@ -80,6 +81,22 @@ void proc_count_proc(int delta) { count(&g_live_procs, delta); }
 
 // ---- objects ---------------------------------------------------------------
 
+Proc* proc_new() {
+  auto* p = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK));
+  if (!p) return nullptr;
+  tine_memset(p, 0, reinterpret_cast<char*>(p->siginfo) - reinterpret_cast<char*>(p));
+  new (p) Proc(g_proc_class);  // initialises what has an initialiser, zeroes nothing more
+  return p;
+}
+
+Lwp* lwp_new() {
+  auto* lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK));
+  if (!lp) return nullptr;
+  tine_memset(lp, 0, reinterpret_cast<char*>(lp->siginfo) - reinterpret_cast<char*>(lp));
+  new (lp) Lwp;  // default-initialised: the zeroes stay
+  return lp;
+}
+
 Uidinfo* uifind(vc_uid_t uid) {
   {
     SpinGuard g(g_uidinfo_lock);
@@ -120,7 +137,10 @@ void uidinfo_put(Uidinfo* ui) {
   if (uidrop(&ui->c)) uidinfo_destroy_locked(ui);
 }
 
-Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t ruid) {
+namespace {
+
+// A blank ucred with count 1 holding ruid's uidinfo, or nullptr.
+Ucred* ucred_blank(vc_uid_t ruid) {
   auto* cr = static_cast<Ucred*>(kmalloc(sizeof(Ucred), M_UCRED, M_WAITOK | M_ZERO));
   if (!cr) return nullptr;
   Uidinfo* ui = uifind(ruid);
@@ -129,10 +149,34 @@ Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t ruid) {
     return nullptr;
   }
   refcount_init(&cr->c.cr_ref, 1);
-  cr->c.cr_uid = uid;
   cr->c.cr_ruid = ruid;
   cr->c.cr_ruidinfo = &ui->c;
   count(&g_live_ucreds, 1);
+  return cr;
+}
+
+}  // namespace
+
+Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t gid) {
+  Ucred* cr = ucred_blank(uid);
+  if (!cr) return nullptr;
+  cr->c.cr_uid = cr->suid = cr->fsuid = uid;
+  cr->rgid = cr->egid = cr->sgid = cr->fsgid = gid;
+  return cr;
+}
+
+Ucred* ucred_copy(const Ucred* from, vc_uid_t ruid) {
+  Ucred* cr = ucred_blank(ruid);
+  if (!cr) return nullptr;
+  cr->c.cr_uid = from->c.cr_uid;
+  cr->suid = from->suid;
+  cr->fsuid = from->fsuid;
+  cr->rgid = from->rgid;
+  cr->egid = from->egid;
+  cr->sgid = from->sgid;
+  cr->fsgid = from->fsgid;
+  cr->ngroups = from->ngroups;
+  tine_memcpy(cr->groups, from->groups, sizeof cr->groups);
   return cr;
 }
 
@@ -459,6 +503,7 @@ static int reaper_main(void*) {
 }
 
 void proc_init() {
+  if (!sigpage_init()) panic("proc: no page for the signal trampoline");
   nprocs_init(&g_proccount, kMaxprocDefault, 1);  // process 0
   nprocs_init(&g_lwpcount, kMaxlwpsDefault, 0);
   g_proc0.pid = 0;
@@ -486,9 +531,9 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
   ExecFile file;
   if (int err = exec_lookup(path, &file); err) return err;
   if (nprocs_reserve(&g_proccount, 0) != VC_OK) return -EAGAIN;
-  auto* p = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK | M_ZERO));
-  auto* lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK | M_ZERO));
-  Ucred* cr = ucred_alloc(0, 0);
+  Proc* p = proc_new();
+  Lwp* lp = lwp_new();
+  Ucred* cr = ucred_alloc(0);
   Sigacts* ps = sigacts_new();
   Filedesc* fd = filedesc_new(true);
   Plimit* lim = plimit_new();
@@ -496,15 +541,13 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
   Vmspace* vm = vmspace_create();
   ExecEntry entry;
   int err = p && lp && cr && ps && fd && lim && vr && vm ? 0 : -ENOMEM;
-  if (!err) err = exec_load(vm, file, argv, envp, &entry);
+  if (!err) err = exec_load(vm, file, argv, envp, ExecIds{0, 0, 0, 0}, &entry);
   Pgrp* pg = nullptr;
   Thread* t = nullptr;
   if (!err) {
-    new (p) Proc(g_proc_class);
     lockinit(&p->forklock, "forklock", 0, 0);
     lwp_tids_init(&p->core.p_tids);
     tine_strlcpy(p->copy.comm, base_name(path), sizeof p->copy.comm);
-    new (lp) Lwp();
     lp->proc = p;
     tine_strlcpy(lp->copy.name, p->copy.comm, sizeof lp->copy.name);
     arch::user_frame_init(&lp->start, entry.pc, entry.sp);

@@ -85,6 +85,19 @@ struct SigInfo {
 inline constexpr int32_t kSiUser = 0, kSiKernel = 0x80, kSiTkill = -6;
 inline constexpr int32_t kCldExited = 1, kCldKilled = 2;
 
+// CPU time and switches of threads, summed (getrusage, times, the CPU-time
+// clocks; kernel/proc/rusage.cpp).
+struct CpuUse {
+  uint64_t run_ns, user_ticks, sys_ticks, nvcsw, nivcsw;
+  void add(const CpuUse& o) {
+    run_ns += o.run_ns;
+    user_ticks += o.user_ticks;
+    sys_ticks += o.sys_ticks;
+    nvcsw += o.nvcsw;
+    nivcsw += o.nivcsw;
+  }
+};
+
 enum class ProcStat : uint8_t { kIdl, kActive, kZombie };
 enum class LwpStat : uint8_t { kRun, kZomb };
 const char* proc_stat_name(ProcStat s);
@@ -96,8 +109,21 @@ struct Uidinfo {
   Uidinfo* next;  // the uidinfo table (g_uidinfo_lock)
 };
 
+// Supplementary groups a process may have (Linux allows 65,536; this bounds
+// what one setgroups may make the kernel hold).
+inline constexpr int kNgroupsMax = 64;
+
+// A process's credentials, as Linux has them (docs/user-abi.md, "ids"): the
+// verified core's part (the effective and the real uid, and the real uid's
+// uidinfo, whose task count RLIMIT_NPROC limits) and the rest. Never changed
+// once published: a change makes a new Ucred (kernel/proc/cred.cpp).
 struct Ucred {
-  struct ucred c;  // cr_uid, cr_ruid, cr_ruidinfo (held)
+  struct ucred c;    // cr_uid (effective), cr_ruid (real), cr_ruidinfo (held)
+  vc_uid_t suid;     // saved set-user-id
+  vc_uid_t fsuid;    // file-system uid (follows the effective uid)
+  vc_uid_t rgid, egid, sgid, fsgid;
+  int ngroups;
+  vc_uid_t groups[kNgroupsMax];  // sorted
 };
 
 struct Sigacts {
@@ -188,10 +214,12 @@ struct Lwp {
   int pdeath_signal;         // its process gets it when the parent LWP that made it exits
   uint64_t siglist;          // signals sent to this LWP alone (tgkill, tkill): atomic,
                              // set under Proc::spin; taken before the process's
-  SigInfo siginfo[kNsig + 1];  // of each (Proc::spin)
   // A clone(CLONE_THREAD | CLONE_VFORK) parent asleep until this LWP exits
   // or execs (Proc::spin; the waiter lives on the parent's stack).
   struct LwpVforkWait* vfork_wait;
+  // Last, and not zeroed when the LWP is made (lwp_new): each entry is written
+  // with its pending bit and read only while the bit is set.
+  SigInfo siginfo[kNsig + 1];  // of each signal in siglist (Proc::spin)
   int tid() const { return node.tid; }  // within its process (lwp_gettid)
 };
 
@@ -212,7 +240,6 @@ struct Proc {
                           // "clone" child, which wait4 sees only with __WCLONE or __WALL
   int xstat;              // wait status, once exiting
   uint64_t siglist;       // pending signals (atomic bit mask, bit n - 1 = signal n)
-  SigInfo siginfo[kNsig + 1];  // of each pending signal (Proc::spin)
   // Held shared by each fork of this process around fork1, which reads the
   // process's counted pointers without its spinlock; exclusive by whoever
   // replaces one of them while other LWPs may fork: setpgid/setsid moving the
@@ -236,10 +263,15 @@ struct Proc {
   Lwp* exit_lwp;          // the last LWP, joined and freed by the reaper
   Proc* vfork_parent;     // P_PPWAIT: the forker, asleep until exec or exit (Proc::spin)
   uint64_t start_ns;
+  CpuUse exited_use;      // CPU use of its LWPs that have left its TID set (Proc::spin)
+  CpuUse children_use;    // of its reaped children, theirs included (Proc::spin)
   uint32_t acflag;        // AFORK
   int forks;              // children forked (for ps)
   SpinLock spin;
   ProcCopy copy;          // copied from the parent at fork
+  // Last, and not zeroed when the process is made (proc_new): each entry is
+  // written with its pending bit and read only while the bit is set.
+  SigInfo siginfo[kNsig + 1];  // of each signal in siglist (Proc::spin)
   explicit Proc(LockClass& cls) : spin(cls) {}
   Ucred* ucred() const { return reinterpret_cast<Ucred*>(core.p_ucred); }
   VmRef* vmref() const { return reinterpret_cast<VmRef*>(core.p_vmspace); }
@@ -250,6 +282,11 @@ struct Proc {
 };
 
 inline Lwp* lwp_of(tidnode* n) { return reinterpret_cast<Lwp*>(n); }
+
+// A new Proc or Lwp, every field zero but the signal information (which is
+// the larger part, and costs fork its zeroing): constructed, or nullptr.
+Proc* proc_new();
+Lwp* lwp_new();
 
 // ---- globals --------------------------------------------------------------
 
@@ -286,7 +323,10 @@ Pgrp* pgfind_locked(int pgid);
 
 // Objects.
 Uidinfo* uifind(vc_uid_t uid);  // held once more, or created; nullptr on ENOMEM
-Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t ruid);  // count 1, or nullptr
+// Credentials with every uid `uid` and every gid `gid`, no groups: count 1, or nullptr.
+Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t gid = 0);
+// A copy of cr's ids with ruid as its real uid (the uidinfo it holds): count 1, or nullptr.
+Ucred* ucred_copy(const Ucred* cr, vc_uid_t ruid);
 void ucred_put(Ucred* cr);   // drop a reference (frees on the last)
 // p's credentials, held: a permission check reads these, since setuid may
 // replace (and free) p's own meanwhile. Give them back with ucred_put.
@@ -383,11 +423,20 @@ void lwp_reap_zombies(Proc* p);
 void proc_end_other_lwps_locked(Proc* p, Lwp* self);
 [[noreturn]] void exit1(int wstatus);       // end the process
 [[noreturn]] void lwp_exit_self(int code);  // end this LWP (the process with the last one)
-int64_t kern_wait(int pid, uint64_t ustatus, int options);
+// wait4: the reaped child's pid (its CPU use, its children's included, in
+// *use), 0 (WNOHANG) or -errno.
+int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use);
+// The CPU use of the running LWP's thread (the time since it was last
+// accounted included), of p's LWPs (its exited ones included), or of its
+// reaped children.
+CpuUse lwp_cpu_use_self();
+CpuUse proc_cpu_use(Proc* p);
+CpuUse proc_cpu_use_children(Proc* p);
 int kern_kill(int pid, int sig);
 // Whether a process with credentials `by` (held by the caller) may signal p:
-// root, or a real or effective uid equal to p's real uid. p's credentials are
-// read under its lock (setuid may be replacing them).
+// root, or a real or effective uid equal to p's real or saved uid (Linux's
+// kill_ok_by_cred). p's credentials are read under its lock (setuid may be
+// replacing them).
 bool proc_may_signal(const Ucred* by, Proc* p);
 // kill(-pgid, sig) with the credentials `by`: every member `by` may signal,
 // under the group's lock held exclusive (it orders against forks, which hold

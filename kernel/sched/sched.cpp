@@ -450,6 +450,10 @@ void sched_tick() {
     cur->stats.run_ns += now - cur->ran_since;
     cur->ran_since = now;
     if (cur != rq.idle) {
+      if (cpu.irq_from_user)
+        ++cur->stats.user_ticks;
+      else
+        ++cur->stats.sys_ticks;
       usched_tine.schedulerclock(cur, 1000000000ull / kHz, now);
       __atomic_store_n(&rq.cur_prio, cur->prio, __ATOMIC_RELAXED);
       if (--cur->slice <= 0) {

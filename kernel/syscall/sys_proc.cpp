@@ -137,26 +137,12 @@ int64_t sys_exit(const SyscallArgs& a) { lwp_exit_self(static_cast<int>(a.a[0]))
 
 int64_t sys_exit_group(const SyscallArgs& a) { exit1(wstatus_exited(static_cast<int>(a.a[0]))); }
 
-int64_t sys_wait4(const SyscallArgs& a) {
-  if (a.a[3]) {
-    static const uint8_t kZero[144] = {};  // struct rusage: no accounting yet
-    if (copyout_u(kZero, a.a[3], sizeof kZero) != 0) return -EFAULT;
-  }
-  return kern_wait(static_cast<int>(a.a[0]), a.a[1], static_cast<int>(a.a[2]));
-}
-
 int64_t sys_getpid(const SyscallArgs&) { return curproc()->pid; }
 
 int64_t sys_getppid(const SyscallArgs&) {
   Proc* p = curproc();
   SpinGuard g(g_proctree_lock);
   return p->pptr ? p->pptr->pid : 0;
-}
-
-int64_t sys_getuid(const SyscallArgs&) {
-  Proc* p = curproc();
-  SpinGuard g(p->spin);
-  return p->ucred()->c.cr_ruid;
 }
 
 int64_t sys_kill(const SyscallArgs& a) {
@@ -295,43 +281,6 @@ int64_t sys_setsid(const SyscallArgs&) {
   return r;
 }
 
-// setuid: root may become anyone; others only their real uid. The process's
-// slot in the per-uid count moves to the new real uid (BSD's change_ruid).
-int64_t sys_setuid(const SyscallArgs& a) {
-  auto uid = static_cast<vc_uid_t>(a.a[0]);
-  Proc* p = curproc();
-  Ucred* old;
-  {
-    SpinGuard g(p->spin);
-    old = p->ucred();
-    if (old->c.cr_uid != 0 && uid != old->c.cr_ruid) return -EPERM;
-  }
-  Ucred* ncr = ucred_alloc(uid, uid);
-  if (!ncr) return -ENOMEM;
-  Uidinfo* oldui;
-  {
-    SpinGuard g(p->spin);
-    SpinGuard g2(g_uidinfo_lock);
-    old = p->ucred();
-    oldui = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
-    struct uidinfo* nui = ncr->c.cr_ruidinfo;
-    if (nui != &oldui->c) {
-      // The process's tasks (its LWPs, at least the one counted for it) move.
-      int tasks = p->nthreads() > 1 ? p->nthreads() : 1;
-      (void)chgproccnt(nui, tasks, VC_RLIM_INFINITY);
-      p->core.p_uidinfo = uihold(nui);
-      (void)chgproccnt(&oldui->c, -tasks, VC_RLIM_INFINITY);
-    } else {
-      oldui = nullptr;
-    }
-    p->core.p_ucred = &ncr->c;
-    p->flags |= P_SUGID;
-  }
-  ucred_put(old);
-  if (oldui) uidinfo_put(oldui);
-  return 0;
-}
-
 namespace {
 
 // prlimit64's work on p (the caller, or a process it holds): the old limit
@@ -339,18 +288,22 @@ namespace {
 // to a shared set makes a private copy first.
 int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
                    struct vc_rlimit* ol) {
-  vc_uid_t uid, ruid;
+  vc_uid_t uid, ruid, rgid;
   {
     SpinGuard g(me->spin);
     uid = me->ucred()->c.cr_uid;
     ruid = me->ucred()->c.cr_ruid;
+    rgid = me->ucred()->rgid;
   }
   bool root = uid == 0;
   if (p != me && !root) {
-    // Another process's limits: only with the same user ids.
+    // Another process's limits: only if its every uid is the caller's real
+    // uid and its every gid the caller's real gid (Linux's check).
     SpinGuard g(p->spin);
-    const struct ucred& its = p->ucred()->c;
-    if (its.cr_uid != uid || its.cr_ruid != ruid) return -EPERM;
+    const Ucred* its = p->ucred();
+    if (its->c.cr_uid != ruid || its->c.cr_ruid != ruid || its->suid != ruid ||
+        its->egid != rgid || its->rgid != rgid || its->sgid != rgid)
+      return -EPERM;
   }
   {
     SpinGuard g(p->spin);

@@ -13,6 +13,10 @@ enum SyscallNr : uint64_t {
   kSysExitGroup = 94,
   kSysNanosleep = 101,
   kSysClockGettime = 113,
+  kSysClockGetres = 114,
+  kSysClockNanosleep = 115,
+  kSysTimes = 153,
+  kSysGetrusage = 165,
   kSysSchedYield = 124,
   kSysGetpid = 172,
   kSysGetppid = 173,
@@ -35,11 +39,23 @@ enum SyscallNr : uint64_t {
   kSysRtSigaction = 134,
   kSysRtSigprocmask = 135,
   kSysRtSigreturn = 139,
+  kSysSetregid = 143,
+  kSysSetgid = 144,
+  kSysSetreuid = 145,
   kSysSetuid = 146,
+  kSysSetresuid = 147,
+  kSysGetresuid = 148,
+  kSysSetresgid = 149,
+  kSysGetresgid = 150,
+  kSysGetgroups = 158,
+  kSysSetgroups = 159,
   kSysSetpgid = 154,
   kSysGetpgid = 155,
   kSysSetsid = 157,
   kSysGetuid = 174,
+  kSysGeteuid = 175,
+  kSysGetgid = 176,
+  kSysGetegid = 177,
   kSysPrlimit64 = 261,
   kSysSetTidAddress = 96,
   kSysFutex = 98,
@@ -82,6 +98,10 @@ int64_t sys_exit(const SyscallArgs& a);
 int64_t sys_exit_group(const SyscallArgs& a);
 int64_t sys_nanosleep(const SyscallArgs& a);
 int64_t sys_clock_gettime(const SyscallArgs& a);
+int64_t sys_clock_getres(const SyscallArgs& a);
+int64_t sys_clock_nanosleep(const SyscallArgs& a);
+int64_t sys_times(const SyscallArgs& a);
+int64_t sys_getrusage(const SyscallArgs& a);
 int64_t sys_sched_yield(const SyscallArgs& a);
 int64_t sys_getpid(const SyscallArgs& a);
 int64_t sys_getppid(const SyscallArgs& a);
@@ -109,6 +129,18 @@ int64_t sys_setpgid(const SyscallArgs& a);
 int64_t sys_getpgid(const SyscallArgs& a);
 int64_t sys_setsid(const SyscallArgs& a);
 int64_t sys_getuid(const SyscallArgs& a);
+int64_t sys_geteuid(const SyscallArgs& a);
+int64_t sys_getgid(const SyscallArgs& a);
+int64_t sys_getegid(const SyscallArgs& a);
+int64_t sys_setgid(const SyscallArgs& a);
+int64_t sys_setreuid(const SyscallArgs& a);
+int64_t sys_setregid(const SyscallArgs& a);
+int64_t sys_setresuid(const SyscallArgs& a);
+int64_t sys_setresgid(const SyscallArgs& a);
+int64_t sys_getresuid(const SyscallArgs& a);
+int64_t sys_getresgid(const SyscallArgs& a);
+int64_t sys_getgroups(const SyscallArgs& a);
+int64_t sys_setgroups(const SyscallArgs& a);
 int64_t sys_prlimit64(const SyscallArgs& a);
 int64_t sys_clone3(const SyscallArgs& a);
 int64_t sys_set_tid_address(const SyscallArgs& a);

@@ -27,8 +27,6 @@ const char* region_kind_name(RegionKind k) {
       return "guard";
     case RegionKind::kMmap:
       return "mmap";
-    case RegionKind::kSigpage:
-      return "sigpage";
   }
   return "?";
 }

@@ -17,7 +17,6 @@ enum class RegionKind : uint8_t {
   kStack,  // the main thread's stack
   kGuard,  // never mapped: the gap below the stack
   kMmap,   // anonymous mmap
-  kSigpage,  // the signal return trampoline (kernel/vm/sigpage.h): one page all spaces map
 };
 const char* region_kind_name(RegionKind k);
 

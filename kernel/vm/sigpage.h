@@ -1,23 +1,24 @@
-// The signal return trampoline: one read-only, executable page the kernel
-// fills at boot with `mov x8, #139 (rt_sigreturn); svc #0`, mapped into every
-// program at kSigpageVa by exec. A handler installed without SA_RESTORER
-// returns through it, as Linux's arm64 handlers return through the vDSO's
+// The signal return trampoline: one page the kernel fills at boot with
+// `mov x8, #139 (rt_sigreturn); svc #0`, readable and executable by every
+// program at kSigpageVa. A handler installed without SA_RESTORER returns
+// through it, as Linux's arm64 handlers return through the vDSO's
 // __kernel_rt_sigreturn (glibc on arm64 passes no restorer).
 //
-// The mapping is private: a program that makes it writable and writes gets
-// its own copy (copy-on-write), never the shared page.
+// It is no region of the program's: a fault on its address where nothing is
+// mapped maps it (read and execute; a write is refused), so it costs a space
+// nothing until a handler first returns, and fork nothing but what the page
+// tables hold. A program may map something else there (MAP_FIXED) and lose it.
 #pragma once
 #include <stdint.h>
 
-#include "kernel/mm/page_alloc.h"
 #include "kernel/vm/layout.h"
+#include "kernel/vm/vmspace.h"
 
-struct Vmspace;
+// Just below the stack guard, where nothing else is placed, sharing the
+// stack's upper-level page tables.
+inline constexpr uint64_t kSigpageVa = kStackBottom - kStackGuard - kPageSize;
 
-// Just above the stack, where nothing else is placed.
-inline constexpr uint64_t kSigpageVa = kStackTop;
-
-// The page with one new reference for a page table, or nullptr with no memory.
-[[nodiscard]] Page* sigpage_get();
-// Maps it at kSigpageVa in a new space (exec): 0 or -errno.
-[[nodiscard]] int vm_map_sigpage(Vmspace* vm);
+// Makes the page (boot, once): false when there is no memory.
+[[nodiscard]] bool sigpage_init();
+// A fault at kSigpageVa with no region there (vm->lock held): maps the page.
+[[nodiscard]] VmFault sigpage_fault_locked(Vmspace* vm, arch::UptAccess access);

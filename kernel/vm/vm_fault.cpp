@@ -25,7 +25,6 @@ bool access_allowed(unsigned prot, arch::UptAccess access) {
 // A fresh page for va in region r, with the reference the page table will own.
 Page* new_page_for(VmRegion* r, uint64_t va) {
   if (r->shared) return anon_get_page(r->obj, r->obj_pgoff + (va - r->start) / kPageSize);
-  if (r->kind == RegionKind::kSigpage) return sigpage_get();
   Page* p = page_alloc(0, PageUse::User);
   if (p == nullptr) return nullptr;
   arch_page_zero(page_to_virt(p));  // (upt_map syncs the I-cache for an executable mapping)
@@ -62,6 +61,7 @@ VmFault vm_fault(Vmspace* vm, uint64_t va, arch::UptAccess access) {
       break;
   }
   VmRegion* r = vm->regions.find(va);
+  if (r == nullptr && page_round_down(va) == kSigpageVa) return sigpage_fault_locked(vm, access);
   if (r == nullptr || r->kind == RegionKind::kGuard) return VmFault::kNoEntry;
   if (!access_allowed(r->prot, access)) return VmFault::kAccess;
   return fill_locked(vm, r, page_round_down(va), nullptr);

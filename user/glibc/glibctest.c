@@ -37,6 +37,11 @@ static const struct test kTests[] = {
     {"futex_sigkill", t_futex_sigkill, 0},
     {"futex_shared_processes", t_futex_shared_processes, 0},
     {"futex_cleartid_race", t_futex_cleartid_race, 0},
+    {"ids_rules", t_ids_rules, 0},
+    {"ids_groups", t_ids_groups, 0},
+    {"ids_faults", t_ids_faults, 0},
+    {"ids_threads", t_ids_threads, 0},
+    {"ids_nproc", t_ids_nproc, 0},
     {NULL, NULL, 0},
 };
 

@@ -31,4 +31,11 @@ void t_futex_sigkill(void);
 void t_futex_shared_processes(void);
 void t_futex_cleartid_race(void);
 
+/* t_ids.c */
+void t_ids_rules(void);
+void t_ids_groups(void);
+void t_ids_faults(void);
+void t_ids_threads(void);
+void t_ids_nproc(void);
+
 #endif
