@@ -6,6 +6,7 @@
 #include "kernel/exec/elf.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/random/random.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/time/clock.h"
 #include "kernel/vm/layout.h"
@@ -49,25 +50,8 @@ size_t count(const char* const* v) {
   return n;
 }
 
-uint64_t mix(uint64_t x) {  // splitmix64's finaliser
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-uint64_t g_random_state;
-
-// AT_RANDOM's 16 bytes. There is no hardware RNG on this board (QEMU drops
-// the RNG200): the counter's low bits and a running state, which gives
-// distinct values, not secrets.
-void random16(uint8_t* out) {
-  uint64_t a = mix(clock_ns() ^
-                   __atomic_add_fetch(&g_random_state, 0x2545f4914f6cdd1dull, __ATOMIC_RELAXED));
-  uint64_t b = mix(a ^ reinterpret_cast<uint64_t>(out));
-  tine_memcpy(out, &a, 8);
-  tine_memcpy(out + 8, &b, 8);
-}
+// AT_RANDOM's 16 bytes (glibc's stack protector and pointer guard).
+void random16(uint8_t* out) { random_bytes(out, 16); }
 
 int load_segments(Vmspace* vm, const ExecFile& f, const ElfInfo& info) {
   for (unsigned i = 0; i < info.nsegs; ++i) {

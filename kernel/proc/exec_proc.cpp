@@ -144,7 +144,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
     tine_strlcpy(p->copy.comm, base_name(name), sizeof p->copy.comm);
     tine_strlcpy(lp->copy.name, base_name(name), sizeof lp->copy.name);
     SpinGuard g2(p->spin);
-    p->flags &= ~(P_SUGID | P_INEXEC);
+    p->flags &= ~(P_SUGID | P_INEXEC | P_NODUMP);
   }
   __atomic_and_fetch(&lp->flags, ~LWP_ALTSTACK, __ATOMIC_RELEASE);
   wake_vfork_parent(p);  // exec ends vfork's wait

@@ -163,6 +163,7 @@ void lwp_exit_finish(Lwp* lp) {
   Proc* p = lp->proc;
   if (!p) return;  // a discarded LWP that never ran
   lwp_release_user_words(lp);
+  if (!lp->exit_process) lwp_pass_children(lp);  // the last LWP's go with the process
   {
     SpinGuard g(p->spin);
     lwp_vfork_release_locked(lp);
@@ -213,6 +214,7 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
     while (Proc* c = p->children) {
       p->children = c->sibling;
       c->pptr = heir;
+      proc_parent_died_locked(c, p, heir->pid);
       c->sigparent = kSigChld;  // an RFLINUXTHPN child's SIGUSR1 was for its parent
       if (heir == &g_proc0) {
         SpinGuard g2(c->spin);

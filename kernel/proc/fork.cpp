@@ -93,7 +93,9 @@ Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
   crit_enter();
   usched_tine.heuristic_forking(origlp->thread, td);
   crit_exit();
-  (void)thread_set_affinity(td, td->affinity & usched_mastermask);
+  // The parent thread's CPUs (Linux's children inherit the mask).
+  cpumask_t mask = origlp->thread->affinity & usched_mastermask;
+  (void)thread_set_affinity(td, mask ? mask : usched_mastermask);
   proc_count_lwp(1);
   bump(&g_fork_stats.lwps_created);
   return lp;
@@ -342,7 +344,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
   }
   {
     SpinGuard g(p1->spin);
-    p2->flags |= p1->flags & (P_SUGID | P_CONTROLT);
+    p2->flags |= p1->flags & (P_SUGID | P_CONTROLT | P_NODUMP | P_NONEWPRIVS);
   }
   p2->sigparent = start                        ? start->exit_signal
                    : (flags & VC_RFLINUXTHPN) ? psig::kUsr1

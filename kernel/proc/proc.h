@@ -65,6 +65,8 @@ enum : uint32_t {
   P_WEXIT = 0x02000,     // exiting
   P_INEXEC = 0x04000,    // an LWP execs: the others are ending, none may be added
   P_KREAP = 0x10000,     // its parent is the kernel: reaped without wait4
+  P_NODUMP = 0x20000,    // prctl(PR_SET_DUMPABLE, 0) (inherited; exec clears it)
+  P_NONEWPRIVS = 0x40000,  // prctl(PR_SET_NO_NEW_PRIVS) (inherited, for good)
 };
 
 // LWP flags.
@@ -433,6 +435,14 @@ CpuUse lwp_cpu_use_self();
 CpuUse proc_cpu_use(Proc* p);
 CpuUse proc_cpu_use_children(Proc* p);
 int kern_kill(int pid, int sig);
+// prctl's parent-death signal (kernel/proc/prctl.cpp). The LWP lp is exiting
+// while others of its process remain: the children it made become another
+// LWP's, and get the parent-death signals they asked for.
+void lwp_pass_children(Lwp* lp);
+// c's parent (LWP) has died (g_proctree_lock held): the LWP with thread id
+// heir_gtid is its parent now, and c gets the parent-death signals its LWPs
+// asked for, from `parent`.
+void proc_parent_died_locked(Proc* c, Proc* parent, int heir_gtid);
 // Whether a process with credentials `by` (held by the caller) may signal p:
 // root, or a real or effective uid equal to p's real or saved uid (Linux's
 // kill_ok_by_cred). p's credentials are read under its lock (setuid may be

@@ -10,6 +10,7 @@
 // flag covers the one path that does not go through the run queue: a waker
 // making a sleeping thread runnable waits for on_cpu to clear.
 #include "kernel/sched/sched.h"
+#include "kernel/sched/loadavg.h"
 
 #include <arch/context.h>
 #include <arch/cpu.h>
@@ -473,6 +474,7 @@ void sched_tick() {
     }
   }
   if (balance) sched_balance_push(cpu.id);
+  loadavg_tick(now);
 }
 
 }  // namespace
@@ -532,6 +534,17 @@ void sched_set_fp_policy(FpPolicy p) { g_fp_policy = p; }
 FpPolicy sched_fp_policy() { return g_fp_policy; }
 
 // --- Views ---
+
+unsigned sched_runnable_count() {
+  unsigned n = 0;
+  for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
+    RunQueue& rq = g_rq[c];
+    if (!rq.idle || !__atomic_load_n(&g_cpus[c].online, __ATOMIC_ACQUIRE)) continue;
+    Thread* cur = __atomic_load_n(&g_cpus[c].current, __ATOMIC_RELAXED);
+    n += __atomic_load_n(&rq.q.size_ref(), __ATOMIC_RELAXED) + (cur && cur != rq.idle ? 1 : 0);
+  }
+  return n;
+}
 
 SchedCpuStats sched_cpu_stats(unsigned cpu) {
   SchedCpuStats s = {};

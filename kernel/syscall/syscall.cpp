@@ -3,6 +3,7 @@
 
 #include <arch/user_entry.h>
 
+#include "kernel/random/random.h"
 #include "kernel/syscall/errno.h"
 
 namespace {
@@ -34,6 +35,8 @@ constexpr Entry kCalls[] = {
     {kSysExecve, sys_execve, "execve"},
     {kSysMmap, sys_mmap, "mmap"},
     {kSysMprotect, sys_mprotect, "mprotect"},
+    {kSysMremap, sys_mremap, "mremap"},
+    {kSysMadvise, sys_madvise, "madvise"},
     {kSysWait4, sys_wait4, "wait4"},
     {kSysFork, sys_fork, "fork"},
     {kSysVfork, sys_vfork, "vfork"},
@@ -65,6 +68,13 @@ constexpr Entry kCalls[] = {
     {kSysSetgroups, sys_setgroups, "setgroups"},
     {kSysPrlimit64, sys_prlimit64, "prlimit64"},
     {kSysClone3, sys_clone3, "clone3"},
+    {kSysUname, sys_uname, "uname"},
+    {kSysPrctl, sys_prctl, "prctl"},
+    {kSysSysinfo, sys_sysinfo, "sysinfo"},
+    {kSysSchedSetaffinity, sys_sched_setaffinity, "sched_setaffinity"},
+    {kSysSchedGetaffinity, sys_sched_getaffinity, "sched_getaffinity"},
+    {kSysGetcpu, sys_getcpu, "getcpu"},
+    {kSysGetrandom, sys_getrandom, "getrandom"},
     {kSysSetTidAddress, sys_set_tid_address, "set_tid_address"},
     {kSysFutex, sys_futex, "futex"},
     {kSysSetRobustList, sys_set_robust_list, "set_robust_list"},

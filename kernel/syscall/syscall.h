@@ -27,6 +27,8 @@ enum SyscallNr : uint64_t {
   kSysExecve = 221,
   kSysMmap = 222,
   kSysMprotect = 226,
+  kSysMremap = 216,
+  kSysMadvise = 233,
   kSysWait4 = 260,
   kSysFork = 1002,       // DragonFly fork (2)
   kSysVfork = 1066,      // DragonFly vfork (66)
@@ -62,6 +64,13 @@ enum SyscallNr : uint64_t {
   kSysSetRobustList = 99,
   kSysGetRobustList = 100,
   kSysClone3 = 435,
+  kSysUname = 160,
+  kSysPrctl = 167,
+  kSysSysinfo = 179,
+  kSysSchedSetaffinity = 122,
+  kSysSchedGetaffinity = 123,
+  kSysGetcpu = 168,
+  kSysGetrandom = 278,
   kSysTineProc = 2002,  // process-layer counters and checks
   // tine debugging calls (docs/user-abi.md)
   kSysTineKstat = 2000,  // kernel resource counters for leak checks
@@ -112,6 +121,8 @@ int64_t sys_clone(const SyscallArgs& a);
 int64_t sys_execve(const SyscallArgs& a);
 int64_t sys_mmap(const SyscallArgs& a);
 int64_t sys_mprotect(const SyscallArgs& a);
+int64_t sys_mremap(const SyscallArgs& a);
+int64_t sys_madvise(const SyscallArgs& a);
 int64_t sys_wait4(const SyscallArgs& a);
 int64_t sys_fork(const SyscallArgs& a);
 int64_t sys_vfork(const SyscallArgs& a);
@@ -143,6 +154,12 @@ int64_t sys_getgroups(const SyscallArgs& a);
 int64_t sys_setgroups(const SyscallArgs& a);
 int64_t sys_prlimit64(const SyscallArgs& a);
 int64_t sys_clone3(const SyscallArgs& a);
+int64_t sys_uname(const SyscallArgs& a);
+int64_t sys_prctl(const SyscallArgs& a);
+int64_t sys_sysinfo(const SyscallArgs& a);
+int64_t sys_sched_setaffinity(const SyscallArgs& a);
+int64_t sys_sched_getaffinity(const SyscallArgs& a);
+int64_t sys_getcpu(const SyscallArgs& a);
 int64_t sys_set_tid_address(const SyscallArgs& a);
 int64_t sys_futex(const SyscallArgs& a);
 int64_t sys_set_robust_list(const SyscallArgs& a);

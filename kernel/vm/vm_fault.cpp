@@ -24,7 +24,12 @@ bool access_allowed(unsigned prot, arch::UptAccess access) {
 
 // A fresh page for va in region r, with the reference the page table will own.
 Page* new_page_for(VmRegion* r, uint64_t va) {
-  if (r->shared) return anon_get_page(r->obj, r->obj_pgoff + (va - r->start) / kPageSize);
+  if (r->shared) {
+    // A shared mapping grown by mremap past its object has no page there
+    // (Linux: SIGBUS past the end of the shared memory).
+    uint64_t index = r->obj_pgoff + (va - r->start) / kPageSize;
+    return index < r->obj->npages ? anon_get_page(r->obj, index) : nullptr;
+  }
   Page* p = page_alloc(0, PageUse::User);
   if (p == nullptr) return nullptr;
   arch_page_zero(page_to_virt(p));  // (upt_map syncs the I-cache for an executable mapping)

@@ -96,6 +96,13 @@ enum : unsigned {
                           uint64_t* out);
 [[nodiscard]] int vm_munmap(Vmspace* vm, uint64_t addr, uint64_t len);
 [[nodiscard]] int vm_mprotect(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot);
+// madvise (Linux's advice values; docs/user-abi.md): 0 or -errno.
+[[nodiscard]] int vm_madvise(Vmspace* vm, uint64_t addr, uint64_t len, int advice);
+// mremap flags (Linux values).
+enum : unsigned { kMremapMaymove = 1, kMremapFixed = 2, kMremapDontunmap = 4 };
+// mremap: *out gets the mapping's address. 0 or -errno.
+[[nodiscard]] int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len,
+                            unsigned flags, uint64_t new_addr, uint64_t* out);
 // Linux brk: sets the break when it can, and returns the break in force.
 uint64_t vm_brk(Vmspace* vm, uint64_t new_brk);
 

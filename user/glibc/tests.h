@@ -38,4 +38,21 @@ void t_ids_faults(void);
 void t_ids_threads(void);
 void t_ids_nproc(void);
 
+/* t_sys.c */
+void t_uname(void);
+void t_sysinfo(void);
+void t_cpu_time(void);
+void t_clock_nanosleep(void);
+void t_prctl_name(void);
+void t_prctl_pdeathsig(void);
+void t_prctl_pdeathsig_thread(void);
+void t_getrandom(void);
+void t_affinity(void);
+
+/* t_vm.c */
+void t_madvise(void);
+void t_madvise_wipeonfork(void);
+void t_mremap(void);
+void t_mremap_cow(void);
+
 #endif
