@@ -5,6 +5,7 @@
  * Linux:
  *   glibctest [TEST...]           the tests named, or all
  *   glibctest child MODE ARGS...  helper modes for tests that exec or spawn */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,11 +56,24 @@ static const struct test kTests[] = {
     {"madvise_wipeonfork", t_madvise_wipeonfork, T_TINE_ONLY},
     {"mremap", t_mremap, T_TINE_ONLY},
     {"mremap_cow", t_mremap_cow, 0},
+    {"pthread_sync", t_pthread_sync, 0},
+    {"pthread_rwlock_sem", t_pthread_rwlock_sem, 0},
+    {"pthread_robust", t_pthread_robust, T_TINE_ONLY},
+    {"pthread_fork", t_pthread_fork, 0},
+    {"posix_spawn", t_posix_spawn, T_TINE_ONLY},
+    {"tgkill", t_tgkill, 0},
+    {"tgkill_fatal", t_tgkill_fatal, 0},
+    {"set_tid_address", t_set_tid_address, 0},
     {NULL, NULL, 0},
 };
 
 int t_child_main(int argc, char** argv) {
   if (argc >= 2 && strcmp(argv[0], "exit") == 0) return atoi(argv[1]);
+  if (argc >= 1 && strcmp(argv[0], "sigmask-has-usr1") == 0) {
+    sigset_t s;
+    sigprocmask(SIG_BLOCK, NULL, &s);
+    return sigismember(&s, SIGUSR1) ? 0 : 1;
+  }
   return -1;
 }
 

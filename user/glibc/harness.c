@@ -156,7 +156,7 @@ static void run_test(const struct test* t) {
   struct kstat* after = &g_after;
   g_test = t->name;
   if (!t_on_tine() && (t->flags & T_TINE_ONLY)) {
-    printf("UTEST-INFO %s: skipped (qemu-user emulates what it tests)\n", t->name);
+    printf("UTEST-INFO %s: skipped (qemu-user emulates, or lacks, what it tests)\n", t->name);
     return;
   }
   int tine = t_on_tine();

@@ -55,4 +55,14 @@ void t_madvise_wipeonfork(void);
 void t_mremap(void);
 void t_mremap_cow(void);
 
+/* t_pthread.c */
+void t_pthread_sync(void);
+void t_pthread_rwlock_sem(void);
+void t_pthread_robust(void);
+void t_pthread_fork(void);
+void t_posix_spawn(void);
+void t_tgkill(void);
+void t_tgkill_fatal(void);
+void t_set_tid_address(void);
+
 #endif
