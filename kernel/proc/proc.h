@@ -466,7 +466,10 @@ int kern_tgkill(int tgid, int tid, int sig);
 void signal_deliver(TrapFrame* f);
 bool signal_pending_unblocked(Lwp* lp);
 // Whether anything is pending for lp, blocked or not (its own or its process's).
-bool signal_pending_any(Lwp* lp);
+inline bool signal_pending_any(Lwp* lp) {
+  return (__atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) |
+          __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE)) != 0;
+}
 // Caught signals back to SIG_DFL with no flags, mask or restorer; ignored ones
 // stay ignored (Linux's flush_signal_handlers, BSD's execsigs: exec, and
 // clone's CLONE_CLEAR_SIGHAND). The owner's Proc::spin held, or ps not yet

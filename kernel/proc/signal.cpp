@@ -211,11 +211,6 @@ void signal_deliver(TrapFrame* f) {
   }
 }
 
-bool signal_pending_any(Lwp* lp) {
-  return (__atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) |
-          __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE)) != 0;
-}
-
 void sigacts_reset_caught(Sigacts* ps) {
   for (int sig = 1; sig <= kNsig; ++sig) {
     if (load(ps->handler[sig]) <= kSigIgn) continue;
