@@ -343,17 +343,11 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use) {
       crit_exit();
       __atomic_add_fetch(&g_fork_stats.exit_heuristics, 1, __ATOMIC_RELAXED);
     }
-    // Its CPU use and its children's are its parent's children's now.
-    CpuUse total;
-    {
-      SpinGuard g(found->spin);
-      total = found->exited_use;
-      total.add(found->children_use);
-    }
-    {
-      SpinGuard g(me->spin);
-      me->children_use.add(total);
-    }
+    // Its CPU use and its children's are its parent's children's now (a
+    // zombie's are final: every LWP has left, every child was reaped).
+    CpuUse total = found->exited_use;
+    total.add_atomic_from(found->children_use);
+    me->children_use.add_atomic(total);
     if (use) *use = total;
     int reaped = found->pid;
     proc_reap(found);

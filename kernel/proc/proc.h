@@ -98,6 +98,21 @@ struct CpuUse {
     nvcsw += o.nvcsw;
     nivcsw += o.nivcsw;
   }
+  // The same where another CPU may add meanwhile (Proc::children_use).
+  void add_atomic(const CpuUse& o) {
+    __atomic_add_fetch(&run_ns, o.run_ns, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&user_ticks, o.user_ticks, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&sys_ticks, o.sys_ticks, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&nvcsw, o.nvcsw, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&nivcsw, o.nivcsw, __ATOMIC_RELAXED);
+  }
+  void add_atomic_from(const CpuUse& o) {
+    run_ns += __atomic_load_n(&o.run_ns, __ATOMIC_RELAXED);
+    user_ticks += __atomic_load_n(&o.user_ticks, __ATOMIC_RELAXED);
+    sys_ticks += __atomic_load_n(&o.sys_ticks, __ATOMIC_RELAXED);
+    nvcsw += __atomic_load_n(&o.nvcsw, __ATOMIC_RELAXED);
+    nivcsw += __atomic_load_n(&o.nivcsw, __ATOMIC_RELAXED);
+  }
 };
 
 enum class ProcStat : uint8_t { kIdl, kActive, kZombie };
@@ -266,7 +281,7 @@ struct Proc {
   Proc* vfork_parent;     // P_PPWAIT: the forker, asleep until exec or exit (Proc::spin)
   uint64_t start_ns;
   CpuUse exited_use;      // CPU use of its LWPs that have left its TID set (Proc::spin)
-  CpuUse children_use;    // of its reaped children, theirs included (Proc::spin)
+  CpuUse children_use;    // of its reaped children, theirs included (atomic adds)
   uint32_t acflag;        // AFORK
   int forks;              // children forked (for ps)
   SpinLock spin;

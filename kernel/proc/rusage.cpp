@@ -82,8 +82,9 @@ CpuUse proc_cpu_use(Proc* p) {
 }
 
 CpuUse proc_cpu_use_children(Proc* p) {
-  SpinGuard g(p->spin);
-  return p->children_use;
+  CpuUse u{};
+  u.add_atomic_from(p->children_use);
+  return u;
 }
 
 // getrusage(who, usage): RUSAGE_SELF (0), RUSAGE_CHILDREN (-1), RUSAGE_THREAD
