@@ -146,7 +146,7 @@ void proc_exit_finish(Proc* p, Lwp* lp);
 // space about to go.
 void lwp_release_user_words(Lwp* lp) {
   Proc* p = lp->proc;
-  futex_robust_list_release(lp);
+  if (lp->robust_list) futex_robust_list_release(lp);
   uint64_t word = lp->clear_child_tid;
   lp->clear_child_tid = 0;
   VmRef* vr = p->vmref();
@@ -162,11 +162,11 @@ void lwp_release_user_words(Lwp* lp) {
 void lwp_exit_finish(Lwp* lp) {
   Proc* p = lp->proc;
   if (!p) return;  // a discarded LWP that never ran
-  lwp_release_user_words(lp);
+  if (lp->robust_list || lp->clear_child_tid) lwp_release_user_words(lp);
   if (!lp->exit_process) lwp_pass_children(lp);  // the last LWP's go with the process
   {
     SpinGuard g(p->spin);
-    lwp_vfork_release_locked(lp);
+    if (lp->vfork_wait) lwp_vfork_release_locked(lp);
     if (lp->exit_process) {
       // Wait for the others to leave the tree.
       while (p->nthreads() > 1) ssleep(&p->core.p_tids, p->spin, 0, "lwpwait", 0);
