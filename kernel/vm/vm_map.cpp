@@ -354,6 +354,7 @@ int vm_madvise(Vmspace* vm, uint64_t addr, uint64_t len, int advice) {
         return -ENOMEM;
       for (VmRegion* r = vm->regions.find(addr); r && r->start < end; r = r->next)
         if (r->kind != RegionKind::kGuard) r->wipe_on_fork = wipe;
+      if (wipe) vm->some_wipe_on_fork = true;
       vm->regions.coalesce();
       return err;
     }

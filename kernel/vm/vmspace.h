@@ -28,6 +28,7 @@ struct Vmspace {
   uint64_t brk_base;   // start of the heap (page-aligned); 0 until exec sets it
   uint64_t brk;        // the break: the heap is [brk_base, page_round_up(brk))
   uint32_t loaded_on;  // CPUs with these tables in TTBR0 (atomic bit mask)
+  bool some_wipe_on_fork;  // a region has had MADV_WIPEONFORK (fork looks for them)
 
   explicit Vmspace(LockClass& cls) : lock(cls) {}
 };
