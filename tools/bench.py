@@ -32,6 +32,7 @@ PROC_ROWS = [
     ("user_fork_raw_exit_wait", "fork (1002) + exit + wait4", 119957, 226473),
     ("user_clone_fork_exit_wait", "clone(SIGCHLD) + exit + wait4", 119957, 226473),
     ("user_vfork_exit_wait", "vfork + exit + wait4", None, 88257),
+    ("user_pipe_pingpong", "pipe ping-pong, 1 byte each way", None, 58301),
     ("user_lwp_create_exit_join_sleep", "lwp_create + exit + join (sleeping join)", None, 158718),
     ("user_lwp_create_exit_join", "  same, the join spinning on sched_yield", None, None),
 ]

@@ -52,8 +52,10 @@ def trace(build, program, args, log, initrd=None):
 
 
 def count(log):
-    """Instructions executed per translation-block start address."""
-    size = {}
+    """Executions per translation-block start address, and the sizes seen for
+    each block (a block's listing can be cut short when another CPU's trace
+    line lands inside it, so every listing of it is kept)."""
+    sizes = collections.defaultdict(collections.Counter)
     executed = collections.Counter()
     tb_re = re.compile(r"Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/")
     pending_pc, pending_n = None, 0
@@ -65,12 +67,23 @@ def count(log):
                 pending_n += 1
                 continue
             if pending_pc is not None and not line.startswith("0x"):
-                size[pending_pc] = pending_n
+                sizes[pending_pc][pending_n] += 1
                 pending_pc, pending_n = None, 0
             m = tb_re.match(line)
             if m:
                 executed[int(m.group(1), 16)] += 1
-    return {pc: (n * size.get(pc, 1), n) for pc, n in executed.items()}
+    return executed, sizes
+
+
+def weigh(executed, sizes):
+    """Instructions per block start: executions times the size seen most often
+    for it in either run (both runs run the same image)."""
+    out = {}
+    for pc, n in executed.items():
+        c = sizes.get(pc)
+        size = c.most_common(1)[0][0] if c else 1
+        out[pc] = (n * size, n)
+    return out
 
 
 def per_function(counts, addrs, names):
@@ -96,13 +109,18 @@ def main():
     a = ap.parse_args()
     low, high = (int(x) for x in a.rounds.split(","))
     addrs, names = symbols(ROOT / a.build / "kernel.elf")
-    funcs = []
+    runs = []
+    sizes = collections.defaultdict(collections.Counter)
     with tempfile.TemporaryDirectory() as tmp:
         for n in (low, high):
             log = pathlib.Path(tmp) / f"trace-{n}.log"
             trace(ROOT / a.build, a.program, f"{a.args} {n}", log, a.initrd)
-            funcs.append(per_function(count(log), addrs, names))
+            executed, seen = count(log)
+            runs.append(executed)
+            for pc, c in seen.items():
+                sizes[pc].update(c)
             log.unlink()
+    funcs = [per_function(weigh(e, sizes), addrs, names) for e in runs]
     rounds = high - low
     (i0, c0), (i1, c1) = funcs
     diff = {k: (i1[k] - i0.get(k, 0)) / rounds for k in i1}

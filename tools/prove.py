@@ -39,6 +39,7 @@ import json
 import os
 import pathlib
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -248,7 +249,8 @@ def main():
 
     timeout = args.timeout or m["timeout"]
     files = m["files"]
-    common = ["frama-c", "-machdep", m.get("machdep", "gcc_x86_64"), f"-cpp-extra-args=-I{ROOT}",
+    cpp = " ".join([f"-I{ROOT}"] + [f"-D{d}" for d in m.get("defines", [])])
+    common = ["frama-c", "-machdep", m.get("machdep", "gcc_x86_64"), f"-cpp-extra-args={cpp}",
               *files, "-wp", "-wp-rte", "-wp-par", str(args.jobs),
               "-wp-warn-key", "pedantic-assigns=inactive"]
     if args.functions:
@@ -272,7 +274,7 @@ def main():
         if report.exists():
             report.unlink()
         cmd += ["-wp-cache", cache_mode, "-wp-cache-dir", str(d), "-wp-report-json", str(report)]
-        shown = " ".join(cmd).replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
+        shown = shlex.join(cmd).replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
         say(f"prove ({name}): {shown}")
     say(f"prove: provers {', '.join(provers)} (smoke tests: {', '.join(smoke_provers)}); "
         f"{args.jobs} at once per run; timeout {timeout} s per goal; cache {cache_mode}")

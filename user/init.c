@@ -28,6 +28,15 @@ int main(int argc, char** argv) {
   if (pid == 0) {
     syscall0(SYS_setsid);
     int err = execve(argv[1], argv + 1, environ);
+    if (err == -ENOENT && !strchr(argv[1], '/') && strlen(argv[1]) < 250) {
+      /* A bare name is a program of /bin's (PATH=/bin). Built without
+       * printf: FP/SIMD registers touched here would be the new program's
+       * to carry (and every fork of it to save and restore). */
+      char path[256];
+      memcpy(path, "/bin/", 5);
+      strlcpy(path + 5, argv[1], sizeof path - 5);
+      err = execve(path, argv + 1, environ);
+    }
     printf("init: cannot run %s (error %d)\n", argv[1], -err);
     _exit(127);
   }

@@ -32,6 +32,7 @@ char g_rx[kRxSize];
 unsigned g_rx_head, g_rx_tail;  // head written by the IRQ, tail by readers
 LockClass g_rx_class("console.rx", 0);
 SpinLock g_rx_lock(g_rx_class);
+void (*g_rx_notify)();  // set once at boot
 
 // Lines printed before the UART is up (the device tree is read first, to find
 // it) wait here; console_init writes them out.
@@ -81,6 +82,7 @@ void on_rx(char c) {
     g_rx_head = next;
   }
   wakeup(&g_rx_head);  // readers in console_getc_wait
+  if (auto fn = __atomic_load_n(&g_rx_notify, __ATOMIC_ACQUIRE)) fn();
 }
 
 }  // namespace
@@ -128,6 +130,13 @@ int console_trygetc() {
   g_rx_tail = (g_rx_tail + 1) % kRxSize;
   return static_cast<unsigned char>(c);
 }
+
+int console_rx_count() {
+  SpinGuard g(g_rx_lock);
+  return static_cast<int>((g_rx_head + kRxSize - g_rx_tail) % kRxSize);
+}
+
+void console_set_rx_notify(void (*fn)()) { __atomic_store_n(&g_rx_notify, fn, __ATOMIC_RELEASE); }
 
 int console_getc_wait() {
   for (;;) {

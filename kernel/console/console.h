@@ -12,3 +12,8 @@ int console_getc();     // waits (in wfi) for a byte
 // Sleeps until a byte arrives and returns it, or -EINTR when the thread is
 // interrupted (a signal to deliver, or its process ends).
 int console_getc_wait();
+// Bytes received and not yet read.
+int console_rx_count();
+// fn runs (in the receive interrupt) after each byte arrives: what waits for
+// input beyond console_getc_wait (poll) is told through it.
+void console_set_rx_notify(void (*fn)());

@@ -60,7 +60,17 @@ const char* elf_error_name(ElfError e) {
   return "?";
 }
 
-ElfError elf_parse(const void* data, size_t size, uint64_t lo, uint64_t hi, ElfInfo* out) {
+uint64_t elf_headers_end(const void* data, size_t size) {
+  const uint8_t* b = static_cast<const uint8_t*>(data);
+  if (size < kEhdrSize || b[0] != 0x7f || b[1] != 'E' || b[2] != 'L' || b[3] != 'F') return 0;
+  uint64_t phoff = rd(b + 32, 8);
+  uint64_t phnum = rd(b + 56, 2);
+  if (phoff > (uint64_t{1} << 32)) return 0;
+  return phoff + phnum * kPhdrSize;
+}
+
+ElfError elf_parse(const void* data, size_t size, uint64_t file_size, uint64_t lo, uint64_t hi,
+                   ElfInfo* out) {
   const uint8_t* b = static_cast<const uint8_t*>(data);
   if (size < kEhdrSize) return ElfError::kTooSmall;
   if (b[0] != 0x7f || b[1] != 'E' || b[2] != 'L' || b[3] != 'F') return ElfError::kBadMagic;
@@ -94,7 +104,8 @@ ElfError elf_parse(const void* data, size_t size, uint64_t lo, uint64_t hi, ElfI
     if (s.memsz == 0) continue;
     // Only the bytes a segment loads must be in the file: GNU ld gives a
     // bss-only segment p_filesz 0 and a p_offset past the end of the file.
-    if (s.filesz > s.memsz || (s.filesz != 0 && (s.offset > size || size - s.offset < s.filesz)))
+    if (s.filesz > s.memsz ||
+        (s.filesz != 0 && (s.offset > file_size || file_size - s.offset < s.filesz)))
       return ElfError::kBadSegment;
     if (s.vaddr < lo || s.vaddr >= hi || hi - s.vaddr < s.memsz ||
         hi - (s.vaddr + s.memsz) < (kPage - 1))

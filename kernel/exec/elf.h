@@ -44,6 +44,16 @@ struct ElfInfo {
   ElfSegment segs[kMaxSegments];  // in address order
 };
 
-// Checks `data` as an executable whose segments must lie in [lo, hi).
-[[nodiscard]] ElfError elf_parse(const void* data, size_t size, uint64_t lo, uint64_t hi,
-                                 ElfInfo* out);
+// Checks an executable of file_size bytes whose first `size` bytes are at
+// `data` (the ELF header and program headers must lie in them); its segments
+// must lie in [lo, hi).
+[[nodiscard]] ElfError elf_parse(const void* data, size_t size, uint64_t file_size, uint64_t lo,
+                                 uint64_t hi, ElfInfo* out);
+// The same for a whole file in memory.
+[[nodiscard]] inline ElfError elf_parse(const void* data, size_t size, uint64_t lo, uint64_t hi,
+                                        ElfInfo* out) {
+  return elf_parse(data, size, size, lo, hi, out);
+}
+// Where the program headers end (to know how much of the file to read
+// first), or 0 when the first 64 bytes are no ELF header.
+uint64_t elf_headers_end(const void* data, size_t size);

@@ -1,20 +1,18 @@
-// Program lookup, ELF loading and the initial stack.
+// Program lookup ("#!" included), ELF loading through the vnode, and the
+// initial stack.
 #include "kernel/exec/exec.h"
 
 #include "kernel/console/kprintf.h"
-#include "kernel/exec/cpio.h"
 #include "kernel/exec/elf.h"
+#include "kernel/fs/namei.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/fs/vnode.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/random/random.h"
 #include "kernel/syscall/errno.h"
-#include "kernel/time/clock.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
-
-// The built-in programs: a newc archive of user/'s executables under bin/,
-// placed in the image by builtin_progs.S.
-extern "C" const uint8_t builtin_cpio_start[], builtin_cpio_end[];
 
 namespace {
 
@@ -43,27 +41,98 @@ enum : uint64_t {
 };
 constexpr uint64_t kHwcapFp = 1u << 0, kHwcapAsimd = 1u << 1;
 constexpr unsigned kAuxPairs = 16;
+constexpr size_t kMaxHeaders = 65536;  // ELF and program headers read before loading
+constexpr size_t kChunk = 4096;
 
-size_t count(const char* const* v) {
-  size_t n = 0;
-  while (v && v[n]) ++n;
-  return n;
-}
-
-// AT_RANDOM's 16 bytes (glibc's stack protector and pointer guard).
-void random16(uint8_t* out) { random_bytes(out, 16); }
-
-int load_segments(Vmspace* vm, const ExecFile& f, const ElfInfo& info) {
+int load_segments(Vmspace* vm, Vnode* file, const ElfInfo& info, uint8_t* buf) {
   for (unsigned i = 0; i < info.nsegs; ++i) {
     const ElfSegment& s = info.segs[i];
     uint64_t start = page_round_down(s.vaddr);
     uint64_t end = page_round_up(s.vaddr + s.memsz);
     int err = vm_map_fixed(vm, start, end - start, s.prot, RegionKind::kImage, false);
     if (err) return err == -EEXIST ? -ENOEXEC : err;
-    if (s.filesz)
-      if (int e = vm_write(vm, s.vaddr, f.data + s.offset, s.filesz, (s.prot & 4) != 0); e)
-        return -ENOMEM;
+    for (uint64_t done = 0; done < s.filesz;) {
+      uint64_t n = s.filesz - done < kChunk ? s.filesz - done : kChunk;
+      int64_t got = vn_read_kernel(file, s.offset + done, buf, n);
+      if (got != static_cast<int64_t>(n)) return got < 0 && got != -EFAULT ? static_cast<int>(got) : -ENOEXEC;
+      if (vm_write(vm, s.vaddr + done, buf, n, (s.prot & 4) != 0) != 0) return -ENOMEM;
+      done += n;
+    }
   }
+  return 0;
+}
+
+// A "#!" line: the interpreter and its optional argument (Linux's
+// binfmt_script: the rest of the line, blanks trimmed, is one argument).
+int parse_script(char* line, size_t n, const char** interp, size_t* ilen, const char** arg,
+                 size_t* alen) {
+  size_t end = 2;
+  while (end < n && line[end] != '\n') ++end;
+  bool whole = end < n;
+  size_t i = 2;
+  while (i < end && (line[i] == ' ' || line[i] == '\t')) ++i;
+  size_t is = i;
+  while (i < end && line[i] != ' ' && line[i] != '\t' && line[i] != 0) ++i;
+  if (i == is) return -ENOEXEC;
+  if (i == end && !whole) return -ENOEXEC;  // the interpreter's name does not fit the line
+  *interp = line + is;
+  *ilen = i - is;
+  while (i < end && (line[i] == ' ' || line[i] == '\t')) ++i;
+  size_t as = i;
+  size_t ae = end;
+  while (ae > as && (line[ae - 1] == ' ' || line[ae - 1] == '\t' || line[ae - 1] == 0)) --ae;
+  for (size_t k = as; k < ae; ++k)
+    if (line[k] == 0) ae = k;  // a NUL ends the argument
+  *arg = ae > as ? line + as : nullptr;
+  *alen = ae > as ? ae - as : 0;
+  return 0;
+}
+
+// Looks path up: the vnode (held) of a regular file cr may execute, and its
+// absolute path stored in a.
+int open_program(ExecArgs* a, Vnode* start, const char* path, const FsCred& cr, Vnode** out,
+                 const char** abs_path) {
+  Vnode* dir = nullptr;
+  Vnode* v = nullptr;
+  char last[kNameMax + 1];
+  {
+    lockmgr(&g_namespace_lock, LK_SHARED);
+    Lookup l = lookup_make(start, path, kLookupParent | kLookupFollow, cr);
+    int err = namei_locked(&l);
+    if (!err && !l.vp) err = -ENOENT;
+    if (!err) {
+      v = l.vp;
+      dir = l.dvp;
+      l.vp = l.dvp = nullptr;
+      tine_memcpy(last, l.last, l.last_len + 1);
+      if (l.last_is_dot || l.last_len == 0) last[0] = 0;
+    }
+    lookup_done(&l);
+    lockmgr(&g_namespace_lock, LK_RELEASE);
+    if (err) return err;
+  }
+  int err = 0;
+  if (v->type != VType::kReg || last[0] == 0)
+    err = -EACCES;
+  else
+    err = vn_access(v, X_OK, cr);
+  char* buf = nullptr;
+  if (!err) {
+    buf = static_cast<char*>(kmalloc(kPathMax, M_TEMP, M_WAITOK));
+    if (!buf) err = -ENOMEM;
+  }
+  if (!err) {
+    int n = vfs_path_of(dir, last, buf, kPathMax);
+    if (n < 0) err = n;
+    else if (!(*abs_path = exec_args_store(a, buf, static_cast<size_t>(n)))) err = -E2BIG;
+  }
+  if (buf) kfree(buf, M_TEMP);
+  vrele(dir);
+  if (err) {
+    vrele(v);
+    return err;
+  }
+  *out = v;
   return 0;
 }
 
@@ -74,102 +143,172 @@ void exec_set_initrd(const void* base, size_t size) {
   g_initrd_size = size;
 }
 
-int exec_lookup(const char* path, ExecFile* out) {
-  CpioEntry e;
-  if (g_initrd && cpio_find(g_initrd, g_initrd_size, path, &e)) {
-    *out = {e.data, e.size, false};
-    return 0;
-  }
-  size_t builtin_size = static_cast<size_t>(builtin_cpio_end - builtin_cpio_start);
-  // Built-ins live under bin/; a bare name finds them too.
-  char name[96] = "bin/";
-  const char* p = path;
-  while (*p == '/') ++p;
-  if (tine_strncmp(p, "bin/", 4) == 0) p += 4;
-  if (tine_strlen(p) + 5 > sizeof name) return -ENOENT;
-  tine_strlcpy(name + 4, p, sizeof name - 4);
-  if (cpio_find(builtin_cpio_start, builtin_size, name, &e)) {
-    *out = {e.data, e.size, true};
-    return 0;
-  }
-  return -ENOENT;
+const void* exec_initrd(size_t* size) {
+  *size = g_initrd_size;
+  return g_initrd;
 }
 
-void exec_builtins_for_each(void (*fn)(const char* name, size_t size, void* ctx), void* ctx) {
-  CpioReader r(builtin_cpio_start, static_cast<size_t>(builtin_cpio_end - builtin_cpio_start));
-  CpioEntry e;
-  while (r.next(&e)) {
-    if ((e.mode & kCpioTypeMask) != kCpioRegular) continue;
-    const char* n = e.name;
-    if (tine_strncmp(n, "bin/", 4) == 0) n += 4;
-    fn(n, e.size, ctx);
+ExecArgs* exec_args_new() {
+  auto* a = static_cast<ExecArgs*>(kmalloc(sizeof(ExecArgs), M_TEMP, M_WAITOK));
+  if (!a) return nullptr;
+  a->argc = a->envc = a->used = 0;
+  a->argv[0] = a->envp[0] = nullptr;
+  a->filename = a->exe = nullptr;
+  return a;
+}
+
+void exec_args_free(ExecArgs* a) { kfree(a, M_TEMP); }
+
+const char* exec_args_store(ExecArgs* a, const char* s, size_t n) {
+  if (sizeof a->strings - a->used < n + 1) return nullptr;
+  char* d = a->strings + a->used;
+  tine_memcpy(d, s, n);
+  d[n] = 0;
+  a->used += n + 1;
+  return d;
+}
+
+int exec_args_from(ExecArgs* a, const char* const* argv, const char* const* envp) {
+  for (size_t i = 0; argv && argv[i]; ++i) {
+    if (a->argc + a->envc >= kExecMaxArgs) return -E2BIG;
+    const char* s = exec_args_store(a, argv[i], tine_strlen(argv[i]));
+    if (!s || a->used > kExecMaxStrings) return -E2BIG;
+    a->argv[a->argc++] = s;
+  }
+  a->argv[a->argc] = nullptr;
+  for (size_t i = 0; envp && envp[i]; ++i) {
+    if (a->argc + a->envc >= kExecMaxArgs) return -E2BIG;
+    const char* s = exec_args_store(a, envp[i], tine_strlen(envp[i]));
+    if (!s || a->used > kExecMaxStrings) return -E2BIG;
+    a->envp[a->envc++] = s;
+  }
+  a->envp[a->envc] = nullptr;
+  return 0;
+}
+
+int exec_resolve(ExecArgs* a, Vnode* start, const FsCred& cr, Vnode** out) {
+  const char* path = a->filename;
+  char line[kExecScriptLine];
+  for (int depth = 0;; ++depth) {
+    Vnode* v;
+    const char* abs;
+    if (int e = open_program(a, start, path, cr, &v, &abs); e) return e;
+    int64_t n = vn_read_kernel(v, 0, line, sizeof line);
+    if (n >= 4 && line[0] == 0x7f && line[1] == 'E' && line[2] == 'L' && line[3] == 'F') {
+      a->exe = abs;
+      *out = v;
+      return 0;
+    }
+    vrele(v);
+    if (n < 2 || line[0] != '#' || line[1] != '!') return n < 0 ? static_cast<int>(n) : -ENOEXEC;
+    if (depth == kExecMaxInterp) return -ELOOP;
+    const char* interp;
+    const char* arg;
+    size_t ilen, alen;
+    if (int e = parse_script(line, static_cast<size_t>(n), &interp, &ilen, &arg, &alen); e)
+      return e;
+    // argv becomes: interpreter, [argument], the script, then argv[1..].
+    const char* si = exec_args_store(a, interp, ilen);
+    const char* sa = arg ? exec_args_store(a, arg, alen) : nullptr;
+    const char* sp = exec_args_store(a, path, tine_strlen(path));
+    size_t add = arg ? 3 : 2;
+    size_t keep = a->argc > 0 ? a->argc - 1 : 0;
+    if (!si || (arg && !sa) || !sp || keep + add >= sizeof a->argv / sizeof a->argv[0])
+      return -E2BIG;
+    tine_memmove(a->argv + add, a->argv + (a->argc - keep), keep * sizeof(char*));
+    a->argv[0] = si;
+    if (arg) a->argv[1] = sa;
+    a->argv[add - 1] = sp;
+    a->argc = keep + add;
+    a->argv[a->argc] = nullptr;
+    path = si;
   }
 }
 
-int exec_load(Vmspace* vm, const ExecFile& f, const char* const* argv, const char* const* envp,
-              const ExecIds& ids, ExecEntry* out) {
+int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const ExecIds& ids, ExecEntry* out) {
+  uint64_t file_size;
+  {
+    MutexGuard g(file->lock);
+    file_size = file->size;
+  }
+  auto* hdr = static_cast<uint8_t*>(kmalloc(kMaxHeaders + kChunk, M_TEMP, M_WAITOK));
+  if (!hdr) return -ENOMEM;  // the headers, then a buffer for the segments
+  int64_t got = vn_read_kernel(file, 0, hdr, kChunk);
+  uint64_t need = got > 0 ? elf_headers_end(hdr, static_cast<size_t>(got)) : 0;
+  if (need > static_cast<uint64_t>(got) && need <= kMaxHeaders)
+    got = vn_read_kernel(file, 0, hdr, static_cast<size_t>(need));
   ElfInfo info;
-  ElfError pe = elf_parse(f.data, f.size, kUserMin, kMmapTop, &info);
+  ElfError pe = got < 0 ? ElfError::kTooSmall
+                        : elf_parse(hdr, static_cast<size_t>(got), file_size, kUserMin, kMmapTop, &info);
   if (pe != ElfError::kOk) {
     kprintf("exec: %s\n", elf_error_name(pe));
+    kfree(hdr, M_TEMP);
     return -ENOEXEC;
   }
-  size_t argc = count(argv), envc = count(envp);
-  if (argc + envc > kExecMaxArgs) return -E2BIG;
+  size_t argc = a.argc, envc = a.envc;
   size_t strbytes = 0;
-  for (size_t i = 0; i < argc; ++i) strbytes += tine_strlen(argv[i]) + 1;
-  for (size_t i = 0; i < envc; ++i) strbytes += tine_strlen(envp[i]) + 1;
-  if (strbytes > kExecMaxStrings) return -E2BIG;
-
-  if (int err = load_segments(vm, f, info); err) return err;
-  vm_set_heap(vm, page_round_up(info.image_end));
-  if (int err = vm_map_fixed(vm, kStackBottom, kStackSize, 3, RegionKind::kStack, false); err)
+  for (size_t i = 0; i < argc; ++i) strbytes += tine_strlen(a.argv[i]) + 1;
+  for (size_t i = 0; i < envc; ++i) strbytes += tine_strlen(a.envp[i]) + 1;
+  const char* execfn = a.filename ? a.filename : "";
+  size_t execfn_len = tine_strlen(execfn) + 1;
+  strbytes += execfn_len;
+  int err = 0;
+  if (argc + envc > kExecMaxArgs + 2 * kExecMaxInterp || strbytes > sizeof a.strings) err = -E2BIG;
+  if (!err) err = load_segments(vm, file, info, hdr + kMaxHeaders);
+  if (!err) vm_set_heap(vm, page_round_up(info.image_end));
+  if (!err) err = vm_map_fixed(vm, kStackBottom, kStackSize, 3, RegionKind::kStack, false);
+  if (!err)
+    err = vm_map_fixed(vm, kStackBottom - kStackGuard, kStackGuard, 0, RegionKind::kGuard, false);
+  if (err) {
+    kfree(hdr, M_TEMP);
     return err;
-  if (int err =
-          vm_map_fixed(vm, kStackBottom - kStackGuard, kStackGuard, 0, RegionKind::kGuard, false);
-      err)
-    return err;
+  }
 
-  // The top of the stack, from kStackTop down: AT_RANDOM's bytes, the strings,
-  // the program headers when no segment loads them, then (16-byte aligned) argc,
-  // argv[], NULL, envp[], NULL, the auxiliary vector.
+  // The top of the stack, from kStackTop down: AT_RANDOM's bytes, the strings
+  // (argv, envp, the file name), the program headers when no segment loads
+  // them, then (16-byte aligned) argc, argv[], NULL, envp[], NULL, the
+  // auxiliary vector.
   size_t phdr_bytes = info.phdr_vaddr ? 0 : size_t{info.phnum} * info.phentsize;
   size_t info_bytes = 16 + ((strbytes + 15) & ~size_t{15}) + ((phdr_bytes + 15) & ~size_t{15});
   size_t vec_words = 1 + (argc + 1) + (envc + 1) + 2 * (kAuxPairs + 1);
   uint64_t sp = (kStackTop - info_bytes - vec_words * 8) & ~uint64_t{15};
   size_t total = kStackTop - sp;
   uint8_t* img = static_cast<uint8_t*>(kmalloc(total, M_TEMP, M_WAITOK | M_ZERO));
-  if (img == nullptr) return -ENOMEM;
+  if (img == nullptr) {
+    kfree(hdr, M_TEMP);
+    return -ENOMEM;
+  }
   auto at = [&](uint64_t va) { return img + (va - sp); };
 
   uint64_t random_va = kStackTop - 16;
-  random16(at(random_va));
+  random_bytes(at(random_va), 16);  // AT_RANDOM
   uint64_t str_va = random_va - ((strbytes + 15) & ~size_t{15});
   uint64_t phdr_va = info.phdr_vaddr;
   if (phdr_bytes) {
     phdr_va = str_va - ((phdr_bytes + 15) & ~size_t{15});
-    tine_memcpy(at(phdr_va), f.data + info.phoff, phdr_bytes);
+    tine_memcpy(at(phdr_va), hdr + info.phoff, phdr_bytes);
   }
+  kfree(hdr, M_TEMP);
   uint64_t* vec = reinterpret_cast<uint64_t*>(at(sp));
   size_t w = 0;
   vec[w++] = argc;
   uint64_t s = str_va;
-  uint64_t execfn = 0;
   for (size_t i = 0; i < argc; ++i) {
-    size_t n = tine_strlen(argv[i]) + 1;
-    tine_memcpy(at(s), argv[i], n);
-    if (i == 0) execfn = s;
+    size_t n = tine_strlen(a.argv[i]) + 1;
+    tine_memcpy(at(s), a.argv[i], n);
     vec[w++] = s;
     s += n;
   }
   vec[w++] = 0;
   for (size_t i = 0; i < envc; ++i) {
-    size_t n = tine_strlen(envp[i]) + 1;
-    tine_memcpy(at(s), envp[i], n);
+    size_t n = tine_strlen(a.envp[i]) + 1;
+    tine_memcpy(at(s), a.envp[i], n);
     vec[w++] = s;
     s += n;
   }
   vec[w++] = 0;
+  uint64_t execfn_va = s;
+  tine_memcpy(at(s), execfn, execfn_len);
   const uint64_t aux[kAuxPairs][2] = {
       {AT_PHDR, phdr_va},     {AT_PHENT, info.phentsize},
       {AT_PHNUM, info.phnum}, {AT_PAGESZ, kPageSize},
@@ -178,16 +317,15 @@ int exec_load(Vmspace* vm, const ExecFile& f, const char* const* argv, const cha
       {AT_EUID, ids.euid},    {AT_GID, ids.gid},
       {AT_EGID, ids.egid},    {AT_HWCAP, kHwcapFp | kHwcapAsimd},
       {AT_CLKTCK, 100},       {AT_SECURE, 0},
-      {AT_RANDOM, random_va}, {execfn ? AT_EXECFN : AT_NULL, execfn},
+      {AT_RANDOM, random_va}, {AT_EXECFN, execfn_va},
   };
   for (const auto& pair : aux) {
-    if (pair[0] == AT_NULL) continue;
     vec[w++] = pair[0];
     vec[w++] = pair[1];
   }
   vec[w++] = AT_NULL;
   vec[w++] = 0;
-  int err = vm_write(vm, sp, img, total, false);
+  err = vm_write(vm, sp, img, total, false);
   kfree(img, M_TEMP);
   if (err) return -ENOMEM;
   out->pc = info.entry;

@@ -1,29 +1,48 @@
-// Starting programs: finding an executable (the initramfs given with -initrd
-// first, then the set built into the kernel image from user/), loading it into
-// a fresh address space, and building the System V / Linux initial stack.
+// Starting programs: finding the executable through the file system (with
+// "#!" scripts run by their interpreter, as Linux does), loading an ELF into
+// a fresh address space by reading it through its vnode, and building the
+// System V / Linux initial stack.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/fs/fscred.h"
+#include "kernel/fs/linux_abi.h"
+
 struct Vmspace;
-
-struct ExecFile {
-  const uint8_t* data;
-  size_t size;
-  bool builtin;  // from the kernel image rather than the initramfs
-};
-
-// The initramfs (a newc cpio archive in memory the kernel keeps), or none.
-void exec_set_initrd(const void* base, size_t size);
-// Finds `path`: in the initramfs, then among the built-in programs, which
-// answer to "name", "/bin/name" and "bin/name". 0 or -ENOENT.
-[[nodiscard]] int exec_lookup(const char* path, ExecFile* out);
-// Calls fn for every built-in program (name without "bin/").
-void exec_builtins_for_each(void (*fn)(const char* name, size_t size, void* ctx), void* ctx);
+struct Vnode;
 
 // Limits on what a program is started with.
 inline constexpr size_t kExecMaxArgs = 256;       // argv + envp entries
 inline constexpr size_t kExecMaxStrings = 32768;  // their bytes, NULs included
+inline constexpr int kExecMaxInterp = 4;          // "#!" scripts run by scripts (ELOOP past it)
+inline constexpr size_t kExecScriptLine = 256;    // what of a "#!" line is read
+
+// The arguments and environment, copied into the kernel, and what the
+// lookup of the program added to them.
+struct ExecArgs {
+  const char* argv[kExecMaxArgs + 2 * kExecMaxInterp + 1];  // NULL-terminated
+  const char* envp[kExecMaxArgs + 1];
+  size_t argc = 0, envc = 0;
+  const char* filename = nullptr;  // as given to execve (AT_EXECFN)
+  const char* exe = nullptr;       // the ELF's absolute path (/proc/PID/exe)
+  size_t used = 0;
+  char strings[kExecMaxStrings + (kExecMaxInterp + 1) * (kPathMax + 2 * kExecScriptLine)];
+};
+
+// A new ExecArgs (kmalloc'd; free with exec_args_free) from kernel vectors.
+ExecArgs* exec_args_new();
+void exec_args_free(ExecArgs* a);
+// Appends a copy of s (n bytes and a NUL): the copy, or nullptr (-E2BIG).
+const char* exec_args_store(ExecArgs* a, const char* s, size_t n);
+[[nodiscard]] int exec_args_from(ExecArgs* a, const char* const* argv, const char* const* envp);
+
+// Finds what a->filename names, from `start` for a relative path: an ELF
+// executable, or a "#!" script whose interpreter (and its one optional
+// argument) then go in front of argv in place of argv[0], as Linux does.
+// Regular files with an execute bit the caller may use only (-EACCES);
+// neither ELF nor script: -ENOEXEC. *out is the ELF's vnode, held.
+[[nodiscard]] int exec_resolve(ExecArgs* a, Vnode* start, const FsCred& cr, Vnode** out);
 
 struct ExecEntry {
   uint64_t pc;  // the ELF entry point
@@ -35,10 +54,15 @@ struct ExecIds {
   uint32_t uid, euid, gid, egid;
 };
 
-// Loads `file` into `vm` (empty, fresh from vmspace_create): segments, heap,
-// stack with its guard, and the initial stack holding argv, envp and the
-// auxiliary vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY,
-// AT_RANDOM, the ids, ...). 0 or -ENOEXEC / -ENOMEM / -E2BIG; prints why on
-// -ENOEXEC.
-[[nodiscard]] int exec_load(Vmspace* vm, const ExecFile& file, const char* const* argv,
-                            const char* const* envp, const ExecIds& ids, ExecEntry* out);
+// Loads the ELF `file` into `vm` (empty, fresh from vmspace_create):
+// segments, heap, stack with its guard, and the initial stack holding argv,
+// envp and the auxiliary vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ,
+// AT_ENTRY, AT_RANDOM, AT_EXECFN, the ids, ...). 0 or -ENOEXEC / -ENOMEM /
+// -E2BIG; prints why on -ENOEXEC.
+[[nodiscard]] int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const ExecIds& ids,
+                            ExecEntry* out);
+
+// The initramfs (a newc cpio archive in memory), unpacked into the root at
+// boot (kernel/fs/initramfs.cpp).
+void exec_set_initrd(const void* base, size_t size);
+const void* exec_initrd(size_t* size);

@@ -20,6 +20,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/init/memory_map.h"
 #include "kernel/init/monitor.h"
+#include "kernel/fs/initramfs.h"
 #include "kernel/ktest/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
@@ -184,6 +185,7 @@ int main_thread(void*) {
   proc_boot_init();  // process 0 and its reaper, before anything runs a program
   if (g_boot.has_initrd)  // init_memory checked that it lies in mapped RAM
     exec_set_initrd(phys_to_virt(g_boot.initrd_start), g_boot.initrd_end - g_boot.initrd_start);
+  fs_init();  // the root file system, before anything runs a program
   char sel[64];
   if (bootarg(g_boot.bootargs, "init", sel, sizeof sel) && sel[0]) init_start(sel, g_boot.bootargs);
   if (bootarg(g_boot.bootargs, "ktest", sel, sizeof sel) && sel[0]) kernel_exit(ktest_run(sel));

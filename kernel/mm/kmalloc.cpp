@@ -1,6 +1,7 @@
 #include "kernel/mm/kmalloc.h"
 
 #include "kernel/mm/poison.h"
+#include "kernel/mm/quarantine.h"
 #include "kernel/panic.h"
 
 namespace {
@@ -18,6 +19,20 @@ static_assert(sizeof(FreeObject) <= kSizeClasses[0]);
 
 uintptr_t free_tag(const void* obj) {
   return static_cast<uintptr_t>(0x6b667265656f626aull) ^ reinterpret_cast<uintptr_t>(obj);
+}
+
+// A quarantined object holds kPoisonFree throughout but for its second word,
+// a tag like the free one, by which kfree recognises a second free cheaply.
+// The first word stays poison: a counted object's reference count lives there.
+struct QuarantinedHeader {
+  uint64_t poison;
+  uintptr_t tag;
+};
+static_assert(sizeof(QuarantinedHeader) <= kSizeClasses[0]);
+constexpr size_t kTagOffset = offsetof(QuarantinedHeader, tag);
+
+uintptr_t quarantine_tag(const void* obj) {
+  return static_cast<uintptr_t>(0x71756172616e7469ull) ^ reinterpret_cast<uintptr_t>(obj);
 }
 
 // Free objects are poisoned for the host sanitizer; reading a link unpoisons it briefly.
@@ -169,32 +184,113 @@ bool on_free_list(const Page* s, FreeObject* target) {
   return false;
 }
 
-void slab_free(MallocType* t, Page* s, void* ptr) {
-  uint32_t size = kSizeClasses[s->size_class];
-  size_t offset = static_cast<size_t>(static_cast<char*>(ptr) - slab_base(s));
+void check_object_start(const MallocType* t, const Page* s, const void* ptr, uint32_t size) {
+  size_t offset = static_cast<size_t>(static_cast<const char*>(ptr) - slab_base(s));
   if (offset % size != 0 || offset / size >= slab_capacity(s))
     panic("kfree: %p is not the start of a %s object", ptr, t->name);
-  SpinGuard g(t->lock);
+}
+
+// Panics if the object at ptr is free already: on its slab's free list, or in
+// the quarantine (type lock held).
+void check_not_free_locked(const MallocType* t, const Page* s, void* ptr) {
   FreeObject* o = static_cast<FreeObject*>(ptr);
   mm_unpoison(o, sizeof(FreeObject));
   if (o->tag == free_tag(o) && on_free_list(s, o))
     panic("kfree: double free of %p (%s)", ptr, t->name);
+  if (kMmPoisonBuilt && o->tag == quarantine_tag(o) && quarantine_find(o, nullptr))
+    panic("kfree: double free of %p (%s): freed before, still in quarantine", ptr, t->name);
+}
+
+// Puts the object at ptr on its slab's free list (type lock held).
+void push_free_locked(MallocType* t, Page* s, void* ptr, uint32_t size) {
+  FreeObject* o = static_cast<FreeObject*>(ptr);
+  mm_unpoison(o, sizeof(FreeObject));
   o->next = static_cast<FreeObject*>(s->freelist);
   o->tag = free_tag(o);
   mm_poison(o, size);
   bool was_full = s->freelist == nullptr;
   s->freelist = o;
+  if (was_full) list_push_front(t->slabs[s->size_class], s);
+}
+
+// One object fewer in use in slab s (type lock held). Once it is empty: keep
+// one per class at the back of the list to absorb churn, free the rest.
+void drop_use_locked(MallocType* t, Page* s) {
   SlabList& l = t->slabs[s->size_class];
-  if (was_full) list_push_front(l, s);
-  account_free_locked(t, size);
   if (--s->inuse > 0) return;
-  // Empty: keep one per class at the back of the list to absorb churn, free the rest.
   list_unlink(l, s);
   ++l.empty;
   if (l.empty > 1)
     release_slab_locked(t, s);
   else
     list_push_back(l, s);
+}
+
+void slab_free(MallocType* t, Page* s, void* ptr) {
+  uint32_t size = kSizeClasses[s->size_class];
+  check_object_start(t, s, ptr, size);
+  SpinGuard g(t->lock);
+  check_not_free_locked(t, s, ptr);
+  push_free_locked(t, s, ptr, size);
+  account_free_locked(t, size);
+  drop_use_locked(t, s);
+}
+
+// --- The quarantine (debug kernel) ---
+
+// Compares a quarantined object with what kfree left in it: the poison and the tag.
+QuarantineCheck check_quarantined(const QuarantinedObject& q) {
+  QuarantineCheck c = {true, false, q.type->name, q.bytes, 0, 0};
+  const uint8_t* b = static_cast<const uint8_t*>(q.ptr);
+  uintptr_t tag = quarantine_tag(q.ptr);
+  uint8_t want_tag[sizeof tag];
+  __builtin_memcpy(want_tag, &tag, sizeof tag);
+  mm_unpoison(b, q.bytes);
+  size_t at = poison_find_damage(b, kTagOffset);
+  while (at >= kTagOffset && at < kTagOffset + sizeof tag && b[at] == want_tag[at - kTagOffset])
+    ++at;
+  if (at == kTagOffset + sizeof tag)
+    at += poison_find_damage(b + at, q.bytes - at);
+  if (at < q.bytes) {
+    c.damaged = true;
+    c.offset = at;
+    c.value = b[at];
+  }
+  mm_poison(b, q.bytes);
+  return c;
+}
+
+// An object leaves the quarantine: checked, then back on its slab's free list.
+void release_quarantined(const QuarantinedObject& q) {
+  QuarantineCheck c = check_quarantined(q);
+  if (c.damaged)
+    panic("kmalloc: %s object %p was written after kfree: byte %zu of %u is %#x", c.type, q.ptr,
+          c.offset, c.bytes, c.value);
+  Page* s = page_head(virt_to_page(q.ptr));
+  SpinGuard g(q.type->lock);
+  --q.type->stats.quarantined_objects;
+  q.type->stats.quarantined_bytes -= q.bytes;
+  push_free_locked(q.type, s, q.ptr, q.bytes);
+  drop_use_locked(q.type, s);
+}
+
+// kfree of a slab object in the debug kernel: poisoned and quarantined. (Two
+// CPUs freeing the same object at once may both get past the double-free
+// check; the second copy then fails the poison check when it leaves.)
+void slab_quarantine(MallocType* t, Page* s, void* ptr) {
+  uint32_t size = kSizeClasses[s->size_class];
+  check_object_start(t, s, ptr, size);
+  {
+    SpinGuard g(t->lock);
+    check_not_free_locked(t, s, ptr);
+    account_free_locked(t, size);
+    ++t->stats.quarantined_objects;
+    t->stats.quarantined_bytes += size;
+  }
+  poison_fill(ptr, size);
+  static_cast<QuarantinedHeader*>(ptr)->tag = quarantine_tag(ptr);
+  mm_poison(ptr, size);
+  quarantine_add({ptr, t, size}, release_quarantined);
 }
 
 unsigned order_for_bytes(size_t size) {
@@ -279,6 +375,7 @@ void kmalloc_init() {
                            M_VMSPACE, M_PGRP, M_SESSION, M_ATFORK,  M_THREAD, M_KSTACK,  M_PTABLE};
   for (MallocType* t : builtin) malloc_type_register(t);
   malloc_types_for_each(reset_type, nullptr);
+  if (kMmPoisonBuilt) quarantine_reset();
   g_any_fault.clear();
   g_ready = true;
 }
@@ -299,8 +396,10 @@ void* kmalloc(size_t size, MallocType* type, unsigned flags) {
   if (size == 0) size = 1;
   void* p = try_alloc(type, size, flags);
   if (p == nullptr && (flags & M_WAITOK) && size <= kKmallocMaxSize) {
-    // The page allocator already emptied the per-CPU caches; add the empty slabs.
-    if (kmalloc_reclaim() > 0) p = try_alloc(type, size, flags);
+    // The page allocator already emptied the per-CPU caches; add the
+    // quarantine and the empty slabs.
+    size_t released = kmalloc_quarantine_drain();
+    if (kmalloc_reclaim() > 0 || released > 0) p = try_alloc(type, size, flags);
   }
   if (p == nullptr) note_failure(type, false);
   return p;
@@ -313,15 +412,30 @@ void kfree(void* ptr, MallocType* type) {
   if (p->owner != type)
     panic("kfree: %p belongs to %s, freed as %s", ptr, p->owner ? p->owner->name : "no type",
           type->name);
-  if (p->kind == PageKind::Slab)
-    slab_free(type, p, ptr);
-  else
+  if (p->kind == PageKind::Slab) {
+    if (kMmPoisonBuilt && mm_poison_enabled())
+      slab_quarantine(type, p, ptr);
+    else
+      slab_free(type, p, ptr);
+  } else {
     large_free(type, p, ptr);
+  }
 }
 
 size_t kmalloc_usable_size(const void* ptr) {
   Page* p = block_of(ptr, "kmalloc_usable_size");
   return p->kind == PageKind::Slab ? kSizeClasses[p->size_class] : page_block_bytes(p);
+}
+
+QuarantineCheck kmalloc_quarantine_check(const void* ptr) {
+  QuarantinedObject q;
+  if (!kMmPoisonBuilt || !quarantine_find(ptr, &q)) return {};
+  return check_quarantined(q);
+}
+
+size_t kmalloc_quarantine_drain() {
+  if (!kMmPoisonBuilt) return 0;
+  return quarantine_drain(release_quarantined);
 }
 
 size_t kmalloc_reclaim() {

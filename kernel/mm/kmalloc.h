@@ -39,6 +39,29 @@ size_t kmalloc_usable_size(const void* ptr);
 // Gives every type's empty slabs back to the page allocator; returns the pages freed.
 size_t kmalloc_reclaim();
 
+// The debug kernel's quarantine (kernel/mm/quarantine.h, while
+// mm_poison_enabled()): kfree fills a slab object with kPoisonFree and parks it
+// in a bounded FIFO instead of making it reusable at once; it stops counting as
+// in use (MallocStats::quarantined_* count it). When it leaves, it is checked
+// to hold the poison still, and kernel panics naming the type, the address and
+// the first changed byte if not; then it is really freed.
+//
+// What checking a quarantined object finds; the panic reports exactly this.
+struct QuarantineCheck {
+  bool quarantined;  // ptr is in the quarantine (nothing else below is set if not)
+  bool damaged;      // some byte changed after kfree
+  const char* type;  // the object's malloc type
+  uint32_t bytes;    // its size class
+  size_t offset;     // the first changed byte
+  uint8_t value;     // what that byte holds now
+};
+// Checks the quarantined object at ptr without releasing it. For tests: the
+// caller makes sure nothing frees enough meanwhile to push it out.
+QuarantineCheck kmalloc_quarantine_check(const void* ptr);
+// Checks and frees every quarantined object, oldest first (mm_settle does, and
+// kmalloc before it gives up); returns how many. 0 in the release kernel.
+size_t kmalloc_quarantine_drain();
+
 // Fault injection. Attempts are counted from when the plan is armed, 1 first;
 // an injected failure returns nullptr like exhaustion and counts in the type's
 // failures and injected_failures.

@@ -30,6 +30,10 @@ struct MallocStats {
   uint64_t injected_failures = 0;
   uint64_t pages = 0;  // pages held in slabs and large blocks
   uint64_t slabs = 0;
+  // Freed objects waiting in the debug kernel's quarantine (kmalloc.h): no
+  // longer in use, not yet reusable.
+  uint64_t quarantined_objects = 0;
+  uint64_t quarantined_bytes = 0;
 };
 
 // A type's slabs of one size class with a free object, most recently useful

@@ -309,9 +309,44 @@ void prepare_block(Page* p, unsigned order, PageUse use) {
   }
 }
 
+// Debug kernel: compares a page poisoned when freed with the poison.
+PagePoisonCheck check_page(const Page* p) {
+  PagePoisonCheck c = {};
+  if (!kMmPoisonBuilt || !p->poisoned) return c;
+  c.poisoned = true;
+  const uint8_t* b = static_cast<const uint8_t*>(page_to_virt(p));
+  size_t at = poison_find_damage(b, kPageSize);
+  if (at < kPageSize) {
+    c.damaged = true;
+    c.offset = at;
+    c.value = b[at];
+  }
+  return c;
+}
+
+// Debug kernel: fills a block about to be freed with the poison.
+void poison_block(Page* p, unsigned order) {
+  mm_unpoison(page_to_virt(p), kPageSize << order);  // a slab's free objects may be marked
+  poison_fill(page_to_virt(p), kPageSize << order);
+  for (uint64_t i = 0; i < (1ull << order); ++i) p[i].poisoned = true;
+}
+
+// Debug kernel: checks the pages of a block just taken off a list that were
+// poisoned when freed.
+void check_poisoned_block(Page* p, unsigned order) {
+  for (uint64_t i = 0; i < (1ull << order); ++i) {
+    PagePoisonCheck c = check_page(&p[i]);
+    if (c.damaged)
+      panic("page_alloc: page %#llx was written after it was freed: byte %zu is %#x",
+            static_cast<unsigned long long>(page_to_phys(&p[i])), c.offset, c.value);
+    p[i].poisoned = false;
+  }
+}
+
 void free_block(Page* p) {
   unsigned order = p->order;
   PageUse use = p->use;
+  if (kMmPoisonBuilt && mm_poison_enabled()) poison_block(p, order);
   mm_poison(page_to_virt(p), kPageSize << order);
   p->refcount = 0;
   p->owner = nullptr;
@@ -537,8 +572,17 @@ Page* page_alloc(unsigned order, PageUse use, unsigned flags) {
   prepare_block(p, order, use);
   void* va = page_to_virt(p);
   mm_unpoison(va, kPageSize << order);
+  if (kMmPoisonBuilt) check_poisoned_block(p, order);
   if (flags & kPageZero) __builtin_memset(va, 0, kPageSize << order);
   return p;
+}
+
+PagePoisonCheck page_poison_check(const Page* p) {
+  const void* va = page_to_virt(p);
+  mm_unpoison(va, kPageSize);
+  PagePoisonCheck c = check_page(p);
+  mm_poison(va, kPageSize);
+  return c;
 }
 
 void page_free(Page* head) {

@@ -63,6 +63,7 @@ struct Page {
   PageKind kind;
   uint8_t size_class;  // kmalloc slab: index of its size class
   uint8_t range;       // index of the managed range holding the page
+  bool poisoned;       // debug kernel: freed full of kPoisonFree, checked when handed out
 };
 
 inline PageState page_state(const Page* p) {
@@ -133,6 +134,20 @@ Page* page_head(Page* p);
 inline size_t page_block_bytes(const Page* head) {
   return kPageSize << head->order;
 }
+
+// The debug kernel's page poisoning (kernel/mm/poison.h): a block freed while
+// mm_poison_enabled() is filled with kPoisonFree, and page_alloc checks each of
+// its pages when it hands the memory out again; a changed byte is a write after
+// free, and page_alloc panics naming the page and the byte. What checking one
+// free page finds (the panic reports exactly this):
+struct PagePoisonCheck {
+  bool poisoned;  // the page was poisoned when freed (else nothing is checked)
+  bool damaged;   // some byte of it changed since
+  size_t offset;  // the first changed byte
+  uint8_t value;  // what that byte holds now
+};
+// For tests: the caller makes sure nothing allocates the page meanwhile.
+PagePoisonCheck page_poison_check(const Page* p);
 
 // Per-CPU caches: each keeps at most `high` order-0 pages and moves `batch` at a
 // time to and from the buddy lists. batch 0 turns the caches off (the tests use

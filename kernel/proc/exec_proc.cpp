@@ -41,10 +41,22 @@ ExecIds proc_exec_ids() {
   return {cr->c.cr_ruid, cr->c.cr_uid, cr->rgid, cr->egid};
 }
 
-int proc_exec_prepare(ExecReplace* r) {
+int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe) {
+  Proc* p = curproc();
   r->vmref = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
   r->sigacts = static_cast<Sigacts*>(kmalloc(sizeof(Sigacts), M_SIGACTS, M_WAITOK | M_ZERO));
-  if (r->vmref && r->sigacts) return 0;
+  r->args = pargs_new(argv, exe);
+  // A table other processes share is theirs too: the new program gets a copy
+  // (taken now, before the point of no return, so a failure changes nothing).
+  // With other LWPs still running, one of them may yet fork a process that
+  // shares the table: the copy is made then too, and commit decides.
+  bool ok = r->vmref && r->sigacts && r->args;
+  r->fd = nullptr;
+  if (ok && (p->nthreads() > 1 || refcount_read(&p->fd()->c.fd_ref) > 1)) {
+    r->fd = fd_copy(p->fd());
+    ok = r->fd != nullptr;
+  }
+  if (ok) return 0;
   proc_exec_abandon(r);
   return -ENOMEM;
 }
@@ -52,8 +64,12 @@ int proc_exec_prepare(ExecReplace* r) {
 void proc_exec_abandon(ExecReplace* r) {
   if (r->vmref) kfree(r->vmref, M_VMSPACE);
   if (r->sigacts) kfree(r->sigacts, M_SIGACTS);
+  if (r->fd) fd_destroy(r->fd);
+  if (r->args) kfree(r->args, M_SUBPROC);
   r->vmref = nullptr;
   r->sigacts = nullptr;
+  r->fd = nullptr;
+  r->args = nullptr;
 }
 
 bool proc_exec_single_thread() {
@@ -138,6 +154,27 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   if (drop) kfree(drop, M_SIGACTS);
   if (r->sigacts) kfree(r->sigacts, M_SIGACTS);
   r->sigacts = nullptr;
+
+  // The descriptor table: a private copy if it was shared, then the
+  // close-on-exec descriptors go.
+  // (One LWP now: only other processes sharing the table could add a sharer,
+  // and then it is shared already.)
+  if (r->fd && refcount_read(&p->fd()->c.fd_ref) > 1)
+    proc_fd_replace(&p->core, &r->fd->c);
+  else if (r->fd)
+    fd_destroy(r->fd);
+  r->fd = nullptr;
+  fd_close_on_exec(p->fd());
+
+  // The arguments /proc shows.
+  Pargs* old_args;
+  {
+    SpinGuard g(p->spin);
+    old_args = p->args();
+    p->core.p_args = &r->args->c;
+    r->args = nullptr;
+  }
+  if (old_args && pargs_drop(&old_args->c)) kfree(old_args, M_SUBPROC);
 
   {
     SpinGuard g(g_proctree_lock);

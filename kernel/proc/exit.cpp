@@ -203,6 +203,14 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
   // counted reference stays with the zombie until it is reaped.
   vmspace_activate(static_cast<Vmspace*>(nullptr));
   vmref_user_leave(p->vmref());
+  // So do its descriptors (a pipe's reader sees its writer gone now, not when
+  // this process is reaped): a table of its own is emptied in place; from a
+  // shared one it moves to the empty g_exited_fd, and the last process to let
+  // go of that table closes what is in it.
+  if (refcount_read(&p->core.p_fd->fd_ref) == 1)
+    fd_close_all(p->fd());
+  else
+    proc_fd_replace(&p->core, fdshare(&g_exited_fd.c));
   bool wake_reaper = false;
   {
     SpinGuard g(g_proctree_lock);

@@ -171,24 +171,23 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
   return &ps->c;
 }
 
-struct filedesc* fork_fd_init(const struct fork_args*) {
-  Filedesc* fd = filedesc_new(false);
+// RFCFDG: no descriptors; the working directory and umask carry over (fdinit).
+struct filedesc* fork_fd_init(const struct fork_args* fa) {
+  Filedesc* fd = fd_init(proc_of(fa->fa_p1)->fd());
   return fd ? &fd->c : nullptr;
 }
 
+// RFFDG: the same Files at the same descriptors, in a table of the child's (fdcopy).
 struct filedesc* fork_fd_copy(const struct fork_args* fa) {
-  Filedesc* fd = filedesc_new(false);
-  if (!fd) return nullptr;
-  fd->open_mask = __atomic_load_n(&proc_of(fa->fa_p1)->fd()->open_mask, __ATOMIC_RELAXED);
-  return &fd->c;
+  Filedesc* fd = fd_copy(proc_of(fa->fa_p1)->fd());
+  return fd ? &fd->c : nullptr;
 }
 
+// A shared table without RFTHREAD: the child leads its own record, in the
+// ring of the parent's (filedesc_to_leader_alloc(p1->p_fdtol, p2)).
 struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
-  auto* tl = static_cast<Fdtol*>(kmalloc(sizeof(Fdtol), M_FILEDESC, M_WAITOK | M_ZERO));
-  if (!tl) return nullptr;
-  refcount_init(&tl->c.fdl_ref, 1);
-  tl->leader = ctx_of(fa).p2;
-  return &tl->c;
+  Fdtol* tl = fdtol_new(ctx_of(fa).p2, reinterpret_cast<Fdtol*>(fa->fa_p1->p_fdtol));
+  return tl ? &tl->c : nullptr;
 }
 
 struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
@@ -257,8 +256,8 @@ void fork_publish(const struct fork_args* fa) {
 }
 
 void fork_sigacts_discard(struct sigacts* ps) { kfree(ps, M_SIGACTS); }
-void fork_fd_discard(struct filedesc* fdp) { kfree(fdp, M_FILEDESC); }
-void fork_fdtol_discard(struct fdtol* tl) { kfree(tl, M_FILEDESC); }
+void fork_fd_discard(struct filedesc* fdp) { fd_destroy(reinterpret_cast<Filedesc*>(fdp)); }
+void fork_fdtol_discard(struct fdtol* tl) { fdtol_destroy(reinterpret_cast<Fdtol*>(tl)); }
 
 void fork_vmspace_discard(struct vmspace* vm) {
   auto* vr = reinterpret_cast<VmRef*>(vm);
@@ -266,7 +265,7 @@ void fork_vmspace_discard(struct vmspace* vm) {
   kfree(vr, M_VMSPACE);
 }
 
-void filedesc_destroy(struct filedesc* fdp) { kfree(fdp, M_FILEDESC); }
+void filedesc_destroy(struct filedesc* fdp) { fd_destroy(reinterpret_cast<Filedesc*>(fdp)); }
 
 void vmspace_destroy(struct vmspace* vm) {
   auto* vr = reinterpret_cast<VmRef*>(vm);
@@ -312,20 +311,20 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
   // A shared descriptor table comes with a leader record (the seed's
   // filedesc_to_leader_alloc(NULL, p1->p_leader)).
   if ((flags & (VC_RFFDG | VC_RFCFDG)) == 0 && p1->core.p_fdtol == nullptr) {
-    auto* tl = static_cast<Fdtol*>(kmalloc(sizeof(Fdtol), M_FILEDESC, M_WAITOK | M_ZERO));
+    Fdtol* tl = fdtol_new(reinterpret_cast<Proc*>(p1->core.p_leader), nullptr);
     if (!tl) {
       ucred_put(cr);
       bump(&g_fork_stats.failures);
       return ENOMEM;
     }
-    refcount_init(&tl->c.fdl_ref, 1);
-    tl->leader = reinterpret_cast<Proc*>(p1->core.p_leader);
-    SpinGuard g(p1->spin);
-    if (p1->core.p_fdtol == nullptr) {
-      p1->core.p_fdtol = &tl->c;
-      tl = nullptr;
+    {
+      SpinGuard g(p1->spin);
+      if (p1->core.p_fdtol == nullptr) {
+        p1->core.p_fdtol = &tl->c;
+        tl = nullptr;
+      }
     }
-    if (tl) kfree(tl, M_FILEDESC);
+    if (tl) fdtol_destroy(tl);
   }
 
   Proc* p2 = proc_new();

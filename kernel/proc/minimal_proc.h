@@ -20,23 +20,32 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
 // Ends the running process with wait status `wstatus` (never returns).
 [[noreturn]] void proc_exit_current(int wstatus);
 // exec, in three steps around its point of no return:
-//   proc_exec_prepare      allocates what the swap may need (0 or -ENOMEM);
+//   proc_exec_prepare      allocates what the swap may need (0 or -ENOMEM):
+//                          the new program's arguments, and a copy of the
+//                          descriptor table if other processes share it
+//                          (exec unshares it, as Linux does);
 //   proc_exec_single_thread ends every other LWP of the process and waits for
 //                          them; false when this LWP has been told to exit
 //                          instead (the process ends, or another LWP execs):
 //                          the caller gives everything back and returns, and
 //                          its LWP exits on the way out;
 //   proc_exec_commit       gives the process `vm` (taking over the reference),
-//                          signal actions of its own with handlers reset, and
-//                          the name; cannot fail.
+//                          signal actions of its own with handlers reset, a
+//                          descriptor table of its own with the close-on-exec
+//                          descriptors closed, the arguments and the name;
+//                          cannot fail.
 // proc_exec_abandon gives back what prepare allocated, when exec stops early.
 struct VmRef;
 struct Sigacts;
+struct Filedesc;
+struct Pargs;
 struct ExecReplace {
   VmRef* vmref;      // for a space this process shared (vfork, RFMEM)
   Sigacts* sigacts;  // for signal actions it shared (RFSIGSHARE)
+  Filedesc* fd;      // a copy of a table it shares, or nullptr
+  Pargs* args;       // the new program's arguments and path
 };
-[[nodiscard]] int proc_exec_prepare(ExecReplace* r);
+[[nodiscard]] int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe);
 // The running process's ids, for the new program's auxiliary vector.
 struct ExecIds;
 ExecIds proc_exec_ids();

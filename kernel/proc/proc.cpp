@@ -10,6 +10,8 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/exec/exec.h"
+#include "kernel/fs/namei.h"
+#include "kernel/fs/vnode.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
@@ -216,12 +218,35 @@ Sigacts* sigacts_new() {
   return ps;
 }
 
-Filedesc* filedesc_new(bool console) {
-  auto* fd = static_cast<Filedesc*>(kmalloc(sizeof(Filedesc), M_FILEDESC, M_WAITOK | M_ZERO));
-  if (!fd) return nullptr;
-  refcount_init(&fd->c.fd_ref, 1);
-  fd->open_mask = console ? 0x7 : 0;
-  return fd;
+Pargs* pargs_new(const char* const* argv, const char* exe) {
+  size_t args = 0;
+  for (size_t i = 0; argv && argv[i]; ++i) args += tine_strlen(argv[i]) + 1;
+  size_t exe_len = tine_strlen(exe);
+  auto* pa = static_cast<Pargs*>(
+      kmalloc(sizeof(Pargs) + args + exe_len + 1, M_SUBPROC, M_WAITOK));
+  if (!pa) return nullptr;
+  refcount_init(&pa->c.ar_ref, 1);
+  pa->args_len = static_cast<uint32_t>(args);
+  pa->exe_len = static_cast<uint32_t>(exe_len);
+  char* d = pa->data;
+  for (size_t i = 0; argv && argv[i]; ++i) {
+    size_t n = tine_strlen(argv[i]) + 1;
+    tine_memcpy(d, argv[i], n);
+    d += n;
+  }
+  tine_memcpy(d, exe, exe_len + 1);
+  return pa;
+}
+
+int proc_nofile_limit(Proc* p) {
+  SpinGuard g(p->spin);
+  uint64_t cur = p->limit()->c.pl_rlimit[kRlimitNofile].rlim_cur;
+  return cur > static_cast<uint64_t>(kNrOpen) ? kNrOpen : static_cast<int>(cur);
+}
+
+FsCred proc_fscred(Proc* p) {
+  SpinGuard g(p->spin);
+  return FsCred{p->ucred()->c.cr_uid, 0};
 }
 
 Plimit* plimit_new() {
@@ -231,6 +256,8 @@ Plimit* plimit_new() {
   for (auto& r : lim->c.pl_rlimit) r.rlim_cur = r.rlim_max = VC_RLIM_INFINITY;
   lim->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur = kNprocLimitDefault;
   lim->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_max = kNprocLimitDefault;
+  lim->c.pl_rlimit[kRlimitNofile].rlim_cur = kNofileSoftDefault;
+  lim->c.pl_rlimit[kRlimitNofile].rlim_max = kNofileHardDefault;
   return lim;
 }
 
@@ -266,7 +293,7 @@ void proc_objects_destroy(Proc*, const struct proc_lastrefs& last, Ucred* cr, Ui
   if (last.uidinfo) uidinfo_destroy_locked(ui);
   if (last.sigacts) kfree(ps, M_SIGACTS);
   if (last.fd) filedesc_destroy(&fd->c);
-  if (last.fdtol) kfree(tl, M_FILEDESC);
+  if (last.fdtol) fdtol_destroy(tl);
   if (last.vmspace) vmspace_destroy(&vm->c);
   if (last.limit) kfree(lim, M_SUBPROC);
   if (last.args) kfree(pa, M_SUBPROC);
@@ -528,26 +555,50 @@ void proc_boot_init() {
 
 int proc_run_init(const char* path, const char* const* argv, const char* const* envp) {
   proc_boot_init();
-  ExecFile file;
-  if (int err = exec_lookup(path, &file); err) return err;
-  if (nprocs_reserve(&g_proccount, 0) != VC_OK) return -EAGAIN;
+  // A bare name is one of /bin's (the built-in programs are unpacked there).
+  ExecArgs* ea = exec_args_new();
+  if (!ea) return -ENOMEM;
+  int err = exec_args_from(ea, argv, envp);
+  if (!err) {
+    char full[kNameMax + 8];
+    bool bare = tine_strchr(path, '/') == nullptr;
+    if (bare) tine_snprintf(full, sizeof full, "/bin/%s", path);
+    ea->filename = exec_args_store(ea, bare ? full : path, tine_strlen(bare ? full : path));
+    if (!ea->filename) err = -E2BIG;
+  }
+  FsCred root{0, 0};
+  Vnode* file = nullptr;
+  if (!err) err = exec_resolve(ea, vfs_root(), root, &file);
+  if (err) {
+    exec_args_free(ea);
+    return err;
+  }
+  if (nprocs_reserve(&g_proccount, 0) != VC_OK) {
+    vrele(file);
+    exec_args_free(ea);
+    return -EAGAIN;
+  }
   Proc* p = proc_new();
   Lwp* lp = lwp_new();
-  Ucred* cr = ucred_alloc(0);
+  Ucred* cr = ucred_alloc(0, 0);
   Sigacts* ps = sigacts_new();
-  Filedesc* fd = filedesc_new(true);
+  Filedesc* fd = fd_init(nullptr);
   Plimit* lim = plimit_new();
+  Pargs* args = pargs_new(ea->argv, ea->exe);
   auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
   Vmspace* vm = vmspace_create();
   ExecEntry entry;
-  int err = p && lp && cr && ps && fd && lim && vr && vm ? 0 : -ENOMEM;
-  if (!err) err = exec_load(vm, file, argv, envp, ExecIds{0, 0, 0, 0}, &entry);
+  err = p && lp && cr && ps && fd && lim && args && vr && vm ? 0 : -ENOMEM;
+  // Descriptors 0-2 on the console; without /dev/console the program runs with none.
+  if (!err && fd_console(fd) != 0) kprintf("init: no /dev/console: no descriptors 0-2\n");
+  if (!err) err = exec_load(vm, file, *ea, ExecIds{0, 0, 0, 0}, &entry);
+  vrele(file);
   Pgrp* pg = nullptr;
   Thread* t = nullptr;
   if (!err) {
     lockinit(&p->forklock, "forklock", 0, 0);
     lwp_tids_init(&p->core.p_tids);
-    tine_strlcpy(p->copy.comm, base_name(path), sizeof p->copy.comm);
+    tine_strlcpy(p->copy.comm, base_name(ea->filename), sizeof p->copy.comm);
     lp->proc = p;
     tine_strlcpy(lp->copy.name, p->copy.comm, sizeof lp->copy.name);
     arch::user_frame_init(&lp->start, entry.pc, entry.sp);
@@ -571,6 +622,7 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
       (void)chgproccnt(cr->c.cr_ruidinfo, 1, VC_RLIM_INFINITY);
       p->core.p_sigacts = &ps->c;
       p->core.p_fd = &fd->c;
+      p->core.p_args = &args->c;
       p->core.p_limit = &lim->c;
       p->core.p_vmspace = &vr->c;
       p->core.p_leader = &p->core;
@@ -598,14 +650,17 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
     if (vm) vmspace_release(vm);
     if (vr) kfree(vr, M_VMSPACE);
     if (lim) kfree(lim, M_SUBPROC);
-    if (fd) kfree(fd, M_FILEDESC);
+    if (fd) fd_destroy(fd);
+    if (args) kfree(args, M_SUBPROC);
     if (ps) kfree(ps, M_SIGACTS);
     if (cr) ucred_put(cr);
     if (lp) kfree(lp, M_LWP);
     if (p) kfree(p, M_PROC);
     nprocs_release(&g_proccount);
+    exec_args_free(ea);
     return err;
   }
+  exec_args_free(ea);
   thread_start(t);
   // Wait for it as its parent would.
   int wstatus;
@@ -739,6 +794,8 @@ int proc_check_invariants(bool verbose) {
   g_nholders = 0;
   int nprocs = 1;  // process 0
   int lwps_beyond_first = 0;
+  // The table zombies hold has one holder more: the kernel's own reference.
+  note(&g_exited_fd.c, g_exited_fd.c.fd_ref.rc_count, "filedesc");
   for (Proc* p = g_allproc; p; p = p->all_next) {
     ++nprocs;
     SpinGuard g2(p->spin);

@@ -22,9 +22,13 @@
 #include <arch/trap_frame.h>
 #include <arch/user_entry.h>
 
+#include "kernel/fs/filedesc.h"
+#include "kernel/fs/fscred.h"
 #include "kernel/proc/pidtab.h"
 #include "kernel/sync/lockmgr.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/verified/refcount_magic.h"
 #include "kernel/verified/tidset.h"
 #include "kernel/verified/vc_types.h"
 
@@ -45,7 +49,13 @@ inline constexpr int kMaxlwpsDefault = 1000;  // LWPs beyond each process's firs
 // user cannot take what the others need.
 inline constexpr int kNprocLimitDefault = kMaxprocDefault / 2;
 inline constexpr int kNsig = 64;
-inline constexpr int kNfd = 16;
+// RLIMIT_NOFILE (Linux's number and defaults): descriptors below the soft
+// limit; the hard limit at most kNrOpen (Linux's fs.nr_open is far larger,
+// but a table of that many slots would pin memory a user should not have).
+inline constexpr int kRlimitNofile = 7;
+inline constexpr int kNofileSoftDefault = 1024;
+inline constexpr int kNofileHardDefault = 4096;
+inline constexpr int kNrOpen = 65536;
 
 // Signals the process layer acts on (Linux numbers).
 namespace psig {
@@ -73,6 +83,7 @@ enum : uint32_t {
 enum : uint32_t {
   LWP_ALTSTACK = 0x0001,  // on its alternate signal stack (inherited by fork)
   LWP_WEXIT = 0x0002,     // asked to exit (or exiting)
+  LWP_OLDMASK = 0x0004,   // ppoll/pselect6 changed the mask: saved_sigmask comes back after the next signal
 };
 
 // What a pending signal's siginfo_t says (the fields tine fills), kept with
@@ -149,31 +160,31 @@ struct Sigacts {
   // rt_sigaction under the owner's Proc::spin, read without it. The four
   // tables are the rest of the struct (fork copies them in one piece).
   uint64_t handler[kNsig + 1];
-  uint64_t flags[kNsig + 1];     // SA_RESTORER, SA_NODEFER, SA_RESETHAND
+  uint32_t flags[kNsig + 1];     // SA_RESTORER, SA_NODEFER, SA_RESETHAND (Linux defines
+                                 // no flag above bit 31; 32 bits keep the whole
+                                 // struct within kmalloc's slabs)
   uint64_t restorer[kNsig + 1];  // where a handler returns: it calls rt_sigreturn
   uint64_t mask[kNsig + 1];      // blocked while the handler runs
 };
 
-// Descriptors: tine has the console only; a table says which of 0..kNfd-1 are
-// open (0-2 on the console in a fresh process's table).
-struct Filedesc {
-  struct filedesc c;
-  uint32_t open_mask;
-};
-
-struct Fdtol {
-  struct fdtol c;
-  Proc* leader;  // not counted
-};
+// Descriptor tables and leader records: kernel/fs/filedesc.h.
 
 struct Plimit {
   struct plimit c;
 };
 
+// What exec started the process with, for /proc/PID/cmdline and exe:
+// shared by parent and child until one of them execs (the seed's p_args).
+// Counted; immutable once made.
 struct Pargs {
   struct pargs c;
-  char comm[32];
+  uint32_t args_len;  // argv's strings, each with its NUL
+  uint32_t exe_len;   // the program's path, without the NUL
+  char data[];        // the arguments, then the path and a NUL
+  const char* exe() const { return data + args_len; }
 };
+// A Pargs for argv (count 1), or nullptr when out of memory.
+Pargs* pargs_new(const char* const* argv, const char* exe);
 
 // The address space as the verified core counts it: vm_ref counts processes
 // (zombies included, released when reaped); `users` counts processes that
@@ -221,6 +232,7 @@ struct Lwp {
   LwpCopy copy;
   TrapFrame start;        // registers it enters EL0 with
   arch::UserRunCtx run;   // where arch_user_run returns when it is done
+  uint64_t saved_sigmask; // the mask to restore (LWP_OLDMASK)
   bool exit_process;      // it ends the process, not only itself
   Lwp* zombie_next;       // exited LWPs waiting to be joined (Proc::spin)
   // Linux's per-thread user words; each is written only by the LWP itself
@@ -289,11 +301,19 @@ struct Proc {
   // Last, and not zeroed when the process is made (proc_new): each entry is
   // written with its pending bit and read only while the bit is set.
   SigInfo siginfo[kNsig + 1];  // of each signal in siglist (Proc::spin)
-  explicit Proc(LockClass& cls) : spin(cls) {}
+  // PHOLD's count starts at zero in zeroed storage; the debug kernel also
+  // gives it the magic that its holds and releases check.
+  explicit Proc(LockClass& cls) : spin(cls) {
+    if (kRefcountMagicChecked) refcount_init(&core.p_lock, 0);
+  }
   Ucred* ucred() const { return reinterpret_cast<Ucred*>(core.p_ucred); }
   VmRef* vmref() const { return reinterpret_cast<VmRef*>(core.p_vmspace); }
   Sigacts* sigacts() const { return reinterpret_cast<Sigacts*>(core.p_sigacts); }
+  // The descriptor table. A process's own LWPs read it without a lock: it is
+  // replaced only while the process has one LWP (exec, rfork) or by the
+  // last LWP at exit.
   Filedesc* fd() const { return reinterpret_cast<Filedesc*>(core.p_fd); }
+  Pargs* args() const { return reinterpret_cast<Pargs*>(core.p_args); }
   Plimit* limit() const { return reinterpret_cast<Plimit*>(core.p_limit); }
   int nthreads() const { return core.p_tids.p_nthreads; }
 };
@@ -350,9 +370,12 @@ void ucred_put(Ucred* cr);   // drop a reference (frees on the last)
 Ucred* proc_cred_hold(Proc* p);
 // Whether p runs as root (effective uid 0).
 bool proc_is_root(Proc* p);
+// The credentials p's file operations act with.
+FsCred proc_fscred(Proc* p);
+// p's RLIMIT_NOFILE soft limit: descriptors must be below it.
+int proc_nofile_limit(Proc* p);
 void uidinfo_put(Uidinfo* ui);
 Sigacts* sigacts_new();
-Filedesc* filedesc_new(bool console);
 Plimit* plimit_new();
 // Which of a process's objects lost their last reference when it let go of them.
 struct proc_lastrefs {

@@ -54,9 +54,9 @@ struct FakeProc {
     lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK | M_ZERO));
     cr = ucred_alloc(kUid);
     Sigacts* ps = sigacts_new();
-    Filedesc* fd = filedesc_new(true);
+    Filedesc* fd = fd_init(nullptr);
     Plimit* lim = plimit_new();
-    auto* tl = static_cast<Fdtol*>(kmalloc(sizeof(Fdtol), M_FILEDESC, M_WAITOK | M_ZERO));
+    Fdtol* tl = fdtol_new(nullptr, nullptr);
     auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
     bool slot = nprocs_reserve(&g_proccount, kUid) == VC_OK;
     if (p && lp && cr && ps && fd && lim && tl && vr && slot) {
@@ -74,7 +74,6 @@ struct FakeProc {
         lp->proc = p;
         lp->thread = curthread();
         refcount_init(&vr->c.vm_ref, 1);
-        refcount_init(&tl->c.fdl_ref, 1);
         tl->leader = p;
         p->core.p_ucred = &cr->c;
         p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);
@@ -94,9 +93,9 @@ struct FakeProc {
     }
     if (slot) nprocs_release(&g_proccount);
     kfree(vr, M_VMSPACE);
-    kfree(tl, M_FILEDESC);
+    if (tl) fdtol_destroy(tl);
     kfree(lim, M_SUBPROC);
-    kfree(fd, M_FILEDESC);
+    if (fd) fd_destroy(fd);
     kfree(ps, M_SIGACTS);
     if (cr) ucred_put(cr);
     kfree(lp, M_LWP);

@@ -100,6 +100,7 @@ constexpr uint64_t kSigframeSize = kMcontextAt + 288 + 4096;
 constexpr int32_t kSsDisable = 2;  // no alternate stack (SS_DISABLE)
 
 uint64_t load(const uint64_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
+uint64_t load(const uint32_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 
 // Builds the handler's frame and points the LWP at the handler; false if the
 // user stack cannot take it.
@@ -113,7 +114,10 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
   fr.info.uid = si.uid;
   fr.info.status = si.status;
   fr.ss_flags = kSsDisable;
-  fr.uc_sigmask = lp->copy.sigmask;
+  // After ppoll or pselect6 with a mask of their own, the handler runs with
+  // theirs and the frame restores the one from before the call.
+  uint32_t lf = __atomic_load_n(&lp->flags, __ATOMIC_RELAXED);
+  fr.uc_sigmask = (lf & LWP_OLDMASK) ? lp->saved_sigmask : lp->copy.sigmask;
   for (int i = 0; i < 31; ++i) fr.regs[i] = f->x[i];
   fr.sp = f->sp;
   fr.pc = f->elr;
@@ -144,6 +148,7 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
   f->elr = handler;
   uint64_t block = mask | ((flags & kSaNodefer) ? 0 : sigbit(sig));
   lp->copy.sigmask = (lp->copy.sigmask | block) & ~kUnblockable;
+  __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
   return true;
 }
 
@@ -179,9 +184,24 @@ int next_signal(Lwp* lp, uint64_t can) {
 
 }  // namespace
 
+namespace {
+void deliver(Lwp* lp, TrapFrame* f);
+}
+
 void signal_deliver(TrapFrame* f) {
   Lwp* lp = curlwp();
   if (!lp) return;
+  deliver(lp, f);
+  // No handler took the mask ppoll or pselect6 saved: it comes back now.
+  if (f && (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_OLDMASK)) {
+    lp->copy.sigmask = lp->saved_sigmask;
+    __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
+  }
+}
+
+namespace {
+
+void deliver(Lwp* lp, TrapFrame* f) {
   Proc* p = lp->proc;
   // The interrupt that woke this thread's sleeps has done its work; a signal
   // posted from here on sets it again.
@@ -211,10 +231,12 @@ void signal_deliver(TrapFrame* f) {
   }
 }
 
+}  // namespace
+
 void sigacts_reset_caught(Sigacts* ps) {
   for (int sig = 1; sig <= kNsig; ++sig) {
     if (load(ps->handler[sig]) <= kSigIgn) continue;
-    __atomic_store_n(&ps->flags[sig], uint64_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&ps->flags[sig], uint32_t{0}, __ATOMIC_RELAXED);
     __atomic_store_n(&ps->restorer[sig], uint64_t{0}, __ATOMIC_RELAXED);
     __atomic_store_n(&ps->mask[sig], uint64_t{0}, __ATOMIC_RELAXED);
     __atomic_store_n(&ps->handler[sig], kSigDfl, __ATOMIC_RELAXED);
@@ -257,7 +279,7 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
     old[2] = load(ps->restorer[sig]);
     old[3] = load(ps->mask[sig]);
     if (a.a[1]) {
-      __atomic_store_n(&ps->flags[sig], act[1], __ATOMIC_RELAXED);
+      __atomic_store_n(&ps->flags[sig], static_cast<uint32_t>(act[1]), __ATOMIC_RELAXED);
       __atomic_store_n(&ps->restorer[sig], act[2], __ATOMIC_RELAXED);
       __atomic_store_n(&ps->mask[sig], act[3] & ~kUnblockable, __ATOMIC_RELAXED);
       __atomic_store_n(&ps->handler[sig], act[0], __ATOMIC_RELEASE);

@@ -1,7 +1,8 @@
 // A sleepable mutual-exclusion lock: a thread that finds it taken sleeps
-// (tsleep on the mutex) instead of spinning. Not recursive, no priority
-// inheritance. Only from thread context with no spinlock held; may be held
-// across sleeps. Its interlock is a spinlock of rank kRankSyncObject.
+// (tsleep on the mutex) instead of spinning; uncontended, lock and unlock are
+// an atomic each. Not recursive, no priority inheritance. Only from thread
+// context with no spinlock held; may be held across sleeps. Its interlock is a
+// spinlock of rank kRankSyncObject.
 #pragma once
 #include <stdint.h>
 
@@ -28,9 +29,9 @@ class Mutex {
   uint64_t contended() const { return __atomic_load_n(&contended_, __ATOMIC_RELAXED); }
 
  private:
-  SpinLock spin_{g_mutex_class};
-  Thread* owner_ = nullptr;  // guarded by spin_ (read racily by held_by_me)
-  unsigned waiters_ = 0;     // guarded by spin_
+  SpinLock spin_{g_mutex_class};  // the interlock of the sleeps
+  Thread* owner_ = nullptr;  // atomic: taken by compare-and-swap, given back by a store
+  unsigned waiters_ = 0;     // atomic: threads in lock() that found it taken
   uint64_t contended_ = 0;
   const char* name_;
 };

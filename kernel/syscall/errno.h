@@ -18,6 +18,9 @@
 #ifndef EIO
 #define EIO 5
 #endif
+#ifndef ENXIO
+#define ENXIO 6
+#endif
 #ifndef E2BIG
 #define E2BIG 7
 #endif
@@ -48,20 +51,71 @@
 #ifndef EEXIST
 #define EEXIST 17
 #endif
+#ifndef EXDEV
+#define EXDEV 18
+#endif
 #ifndef ENODEV
 #define ENODEV 19
+#endif
+#ifndef ENOTDIR
+#define ENOTDIR 20
+#endif
+#ifndef EISDIR
+#define EISDIR 21
 #endif
 #ifndef EINVAL
 #define EINVAL 22
 #endif
+#ifndef ENFILE
+#define ENFILE 23
+#endif
+#ifndef EMFILE
+#define EMFILE 24
+#endif
+#ifndef ENOTTY
+#define ENOTTY 25
+#endif
+#ifndef ETXTBSY
+#define ETXTBSY 26
+#endif
+#ifndef EFBIG
+#define EFBIG 27
+#endif
+#ifndef ENOSPC
+#define ENOSPC 28
+#endif
+#ifndef ESPIPE
+#define ESPIPE 29
+#endif
+#ifndef EROFS
+#define EROFS 30
+#endif
+#ifndef EMLINK
+#define EMLINK 31
+#endif
+#ifndef EPIPE
+#define EPIPE 32
+#endif
+#ifndef ERANGE
+#define ERANGE 34
+#endif
 #ifndef ENAMETOOLONG
 #define ENAMETOOLONG 36
+#endif
+#ifndef ENOLCK
+#define ENOLCK 37
 #endif
 #ifndef ENOSYS
 #define ENOSYS 38
 #endif
-#ifndef ERANGE
-#define ERANGE 34
+#ifndef ENOTEMPTY
+#define ENOTEMPTY 39
+#endif
+#ifndef ELOOP
+#define ELOOP 40
+#endif
+#ifndef EOVERFLOW
+#define EOVERFLOW 75
 #endif
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP 95

@@ -347,6 +347,7 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
   struct vc_rlimit nl;
   if (a.a[2] && copyin_u(a.a[2], &nl, sizeof nl) != 0) return -EFAULT;
   if (a.a[2] && nl.rlim_cur > nl.rlim_max) return -EINVAL;
+  if (a.a[2] && res == kRlimitNofile && nl.rlim_max > static_cast<uint64_t>(kNrOpen)) return -EPERM;
   Proc* me = curproc();
   Proc* p = me;
   if (pid < 0) return -EINVAL;

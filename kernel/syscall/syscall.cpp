@@ -15,8 +15,61 @@ struct Entry {
 };
 
 constexpr Entry kCalls[] = {
+    {kSysFork, sys_fork, "fork"},
+    {kSysVfork, sys_vfork, "vfork"},
+    {kSysRfork, sys_rfork, "rfork"},
+    {kSysLwpCreate, sys_lwp_create, "lwp_create"},
+    {kSysLwpGettid, sys_lwp_gettid, "lwp_gettid"},
     {kSysRead, sys_read, "read"},
     {kSysWrite, sys_write, "write"},
+    {kSysGetcwd, sys_getcwd, "getcwd"},
+    {kSysDup, sys_dup, "dup"},
+    {kSysDup3, sys_dup3, "dup3"},
+    {kSysFcntl, sys_fcntl, "fcntl"},
+    {kSysIoctl, sys_ioctl, "ioctl"},
+    {kSysMknodat, sys_mknodat, "mknodat"},
+    {kSysMkdirat, sys_mkdirat, "mkdirat"},
+    {kSysUnlinkat, sys_unlinkat, "unlinkat"},
+    {kSysSymlinkat, sys_symlinkat, "symlinkat"},
+    {kSysLinkat, sys_linkat, "linkat"},
+    {kSysRenameat, sys_renameat, "renameat"},
+    {kSysStatfs, sys_statfs, "statfs"},
+    {kSysFstatfs, sys_fstatfs, "fstatfs"},
+    {kSysTruncate, sys_truncate, "truncate"},
+    {kSysFtruncate, sys_ftruncate, "ftruncate"},
+    {kSysFaccessat, sys_faccessat, "faccessat"},
+    {kSysChdir, sys_chdir, "chdir"},
+    {kSysFchdir, sys_fchdir, "fchdir"},
+    {kSysFchmod, sys_fchmod, "fchmod"},
+    {kSysFchmodat, sys_fchmodat, "fchmodat"},
+    {kSysFchownat, sys_fchownat, "fchownat"},
+    {kSysFchown, sys_fchown, "fchown"},
+    {kSysOpenat, sys_openat, "openat"},
+    {kSysClose, sys_close, "close"},
+    {kSysPipe2, sys_pipe2, "pipe2"},
+    {kSysGetdents64, sys_getdents64, "getdents64"},
+    {kSysLseek, sys_lseek, "lseek"},
+    {kSysReadv, sys_readv, "readv"},
+    {kSysWritev, sys_writev, "writev"},
+    {kSysPread64, sys_pread64, "pread64"},
+    {kSysPwrite64, sys_pwrite64, "pwrite64"},
+    {kSysPreadv, sys_preadv, "preadv"},
+    {kSysPwritev, sys_pwritev, "pwritev"},
+    {kSysSendfile, sys_sendfile, "sendfile"},
+    {kSysPselect6, sys_pselect6, "pselect6"},
+    {kSysPpoll, sys_ppoll, "ppoll"},
+    {kSysReadlinkat, sys_readlinkat, "readlinkat"},
+    {kSysNewfstatat, sys_newfstatat, "newfstatat"},
+    {kSysFstat, sys_fstat, "fstat"},
+    {kSysSync, sys_sync, "sync"},
+    {kSysFsync, sys_fsync, "fsync"},
+    {kSysFdatasync, sys_fsync, "fdatasync"},
+    {kSysUtimensat, sys_utimensat, "utimensat"},
+    {kSysUmask, sys_umask, "umask"},
+    {kSysRenameat2, sys_renameat2, "renameat2"},
+    {kSysStatx, sys_statx, "statx"},
+    {kSysCloseRange, sys_close_range, "close_range"},
+    {kSysFaccessat2, sys_faccessat2, "faccessat2"},
     {kSysExit, sys_exit, "exit"},
     {kSysExitGroup, sys_exit_group, "exit_group"},
     {kSysNanosleep, sys_nanosleep, "nanosleep"},
@@ -38,11 +91,6 @@ constexpr Entry kCalls[] = {
     {kSysMremap, sys_mremap, "mremap"},
     {kSysMadvise, sys_madvise, "madvise"},
     {kSysWait4, sys_wait4, "wait4"},
-    {kSysFork, sys_fork, "fork"},
-    {kSysVfork, sys_vfork, "vfork"},
-    {kSysRfork, sys_rfork, "rfork"},
-    {kSysLwpCreate, sys_lwp_create, "lwp_create"},
-    {kSysLwpGettid, sys_lwp_gettid, "lwp_gettid"},
     {kSysKill, sys_kill, "kill"},
     {kSysTkill, sys_tkill, "tkill"},
     {kSysTgkill, sys_tgkill, "tgkill"},
@@ -84,15 +132,28 @@ constexpr Entry kCalls[] = {
     {kSysTineVmctl, sys_tine_vmctl, "tine_vmctl"},
 };
 
-// Linux's numbers are dense below 460: a direct table for those; the BSD and
-// tine ranges are short enough to search.
-constexpr uint64_t kDirect = 460;
+// Linux's numbers are dense below 512: a direct table for those. The BSD and
+// tine calls above are few: a list of their own, searched in order (fork
+// first, the most frequent).
+constexpr uint64_t kDirect = 512;
+
+constexpr size_t count_high() {
+  size_t n = 0;
+  for (const Entry& e : kCalls) n += e.nr >= kDirect;
+  return n;
+}
 
 struct Table {
   SyscallFn fn[kDirect] = {};
+  Entry high[count_high()] = {};
   constexpr Table() {
-    for (const Entry& e : kCalls)
-      if (e.nr < kDirect) fn[e.nr] = e.fn;
+    size_t h = 0;
+    for (const Entry& e : kCalls) {
+      if (e.nr < kDirect)
+        fn[e.nr] = e.fn;
+      else
+        high[h++] = e;
+    }
   }
 };
 constexpr Table kTable;
@@ -102,7 +163,7 @@ uint64_t g_unknown;
 
 SyscallFn lookup(uint64_t nr) {
   if (nr < kDirect) return kTable.fn[nr];
-  for (const Entry& e : kCalls)
+  for (const Entry& e : kTable.high)
     if (e.nr == nr) return e.fn;
   return nullptr;
 }

@@ -2,18 +2,24 @@
 #include "kernel/verified/refcount.h"
 
 #include "kernel/verified/atomics.h"
+#include "kernel/verified/refcount_magic.h"
 
-void refcount_init(struct refcount* r, int n) { r->rc_count = n; }
+void refcount_init(struct refcount* r, int n) {
+  r->rc_count = n;
+#ifdef TINE_DEBUG
+  r->rc_magic = REFCOUNT_MAGIC;
+#endif
+}
 
 int refcount_read(const struct refcount* r) { return vc_atomic_load_int(&r->rc_count); }
 
-void refcount_hold(struct refcount* r) { (void)vc_atomic_fetch_add_int(&r->rc_count, 1); }
+void refcount_hold(struct refcount* r) { (void)vc_refcount_add(r, 1); }
 
-void refcount_acquire(struct refcount* r) { (void)vc_atomic_fetch_add_int(&r->rc_count, 1); }
+void refcount_acquire(struct refcount* r) { (void)vc_refcount_add(r, 1); }
 
 int refcount_release(struct refcount* r) {
-  int old = vc_atomic_fetch_add_int(&r->rc_count, -1);
+  int old = vc_refcount_add(r, -1);
   return old == 1;
 }
 
-void refcount_unhold(struct refcount* r) { (void)vc_atomic_fetch_add_int(&r->rc_count, -1); }
+void refcount_unhold(struct refcount* r) { (void)vc_refcount_add(r, -1); }

@@ -3,8 +3,9 @@
  * are ruled out by the contracts: a caller must prove that the count has room
  * (hold, acquire) or a holder to give back (release, unhold).
  *
- * Counts are changed with atomic fetch-and-add, so they may be used from any
- * CPU without a lock.
+ * Counts are changed with atomic fetch-and-add (vc_refcount_add), so they may
+ * be used from any CPU without a lock. In the debug kernel that add first
+ * checks the magic refcount_init set (refcount_magic.h).
  */
 #ifndef TINE_KERNEL_VERIFIED_REFCOUNT_H
 #define TINE_KERNEL_VERIFIED_REFCOUNT_H
@@ -16,11 +17,13 @@
 extern "C" {
 #endif
 
-/* Set the count of an object nobody else can see yet. */
+/* Set the count of an object nobody else can see yet (and, in the debug
+ * kernel, its magic). */
 /*@ requires \valid(r);
     requires 0 <= n <= REFCOUNT_MAX;
-    assigns r->rc_count;
+    assigns REFCOUNT_INIT_FIELDS(r);
     ensures r->rc_count == n;
+    ensures REFCOUNT_MARKED(r);
  */
 void refcount_init(struct refcount* r, int n);
 

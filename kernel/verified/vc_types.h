@@ -12,6 +12,8 @@
  * Lock discipline (who may write a field):
  *   proccount.nprocs, uidinfo.ui_proccnt, every refcount.rc_count
  *       atomics only (compare-and-swap or fetch-add), no lock;
+ *   refcount.rc_magic (debug kernel)
+ *       refcount_init, before anyone else can see the object;
  *   lwp_tids (all fields)
  *       the owning process's lock (functions that need it end in _locked);
  *   proc_core pointer fields
@@ -55,10 +57,20 @@ extern "C" {
 typedef unsigned int vc_uid_t;
 
 /* The one reference-count primitive. A count never exceeds REFCOUNT_MAX and
- * never goes below zero: both are preconditions of the operations. */
+ * never goes below zero: both are preconditions of the operations.
+ *
+ * The debug kernel (TINE_DEBUG) adds rc_magic, REFCOUNT_MAGIC once
+ * refcount_init has run, and checks it at every hold and release
+ * (refcount_magic.h): a count in freed (poisoned) or foreign memory stops the
+ * kernel there. The release kernel has no such field, so its objects are laid
+ * out as if the check did not exist. */
 #define REFCOUNT_MAX VC_INT_MAX
+#define REFCOUNT_MAGIC 0x52434e54u /* "RCNT" */
 struct refcount {
   int rc_count;
+#ifdef TINE_DEBUG
+  unsigned int rc_magic;
+#endif
 };
 
 /* The system-wide process count (the seed's nprocs and maxproc). maxproc is

@@ -5,7 +5,9 @@
  *   procbench tput WORKERS MS  WORKERS processes each forking, exiting and
  *                              waiting for MS wall milliseconds (no -icount)
  * Prints "KBENCH <name> <value> ns" lines and, for tput, "KBENCH_TPUT" lines
- * (tools/bench.py tabulates them). */
+ * (tools/bench.py tabulates them).
+ *   procbench forkloop N / pingloop N   N rounds of fork + exit + wait4, or of
+ *                              the pipe ping-pong, for tools/profile.py */
 #include "tine.h"
 
 enum { SYS_vfork = 1066, SYS_lwp_create = 1495 };
@@ -91,6 +93,39 @@ static uint64_t vfork_cost(void) {
     waitpid((int)pid, 0, 0);
   }
   return (now_ns() - t0) / (uint64_t)g_rounds;
+}
+
+/* One byte from parent to child through one pipe and back through another:
+ * a round trip of two writes, two reads and two wakeups (design.md's
+ * "pipe ping-pong between two processes"). */
+static uint64_t pipe_pingpong_cost(void) {
+  int there[2], back[2];
+  if (pipe(there) != 0 || pipe(back) != 0) return 0;
+  int pid = fork();
+  if (pid == 0) {
+    close(there[1]);  /* else its own write end keeps the pipe from ending */
+    close(back[0]);
+    char c;
+    while (read(there[0], &c, 1) == 1) write(back[1], &c, 1);
+    _exit(0);
+  }
+  close(there[0]);
+  close(back[1]);
+  char c = 'p';
+  for (int i = 0; i < 4; ++i) { /* untimed rounds: steady state */
+    write(there[1], &c, 1);
+    read(back[0], &c, 1);
+  }
+  uint64_t t0 = now_ns();
+  for (int i = 0; i < g_rounds; ++i) {
+    write(there[1], &c, 1);
+    read(back[0], &c, 1);
+  }
+  uint64_t cost = (now_ns() - t0) / (uint64_t)g_rounds;
+  close(there[1]);
+  waitpid(pid, 0, 0);
+  close(back[0]);
+  return cost;
 }
 
 /* lwp_create + the LWP exits + join. tine has no futex: the join spins
@@ -204,6 +239,12 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (argc > 1 && strcmp(argv[1], "pingloop") == 0) {
+    /* N pipe ping-pong round trips, for tools/profile.py (as forkloop). */
+    g_rounds = argc > 2 ? (int)atol(argv[2]) : 100;
+    pipe_pingpong_cost();
+    return 0;
+  }
   if (argc > 1 && strcmp(argv[1], "quick") == 0) g_rounds = 5;
   report("user_getpid", getpid_cost());
   report("user_sched_yield", yield_cost());
@@ -214,6 +255,7 @@ int main(int argc, char** argv) {
   report("user_fork_part_fork_call", fp);
   report("user_fork_part_wait4", wp);
   report("user_vfork_exit_wait", vfork_cost());
+  report("user_pipe_pingpong", pipe_pingpong_cost());
   report("user_lwp_create_exit_join", lwp_cost());
   g_join_sleep = 1;
   report("user_lwp_create_exit_join_sleep", lwp_cost());

@@ -12,6 +12,54 @@ typedef int64_t ssize_t;
 
 /* System call numbers. */
 enum {
+  SYS_getcwd = 17,
+  SYS_dup = 23,
+  SYS_dup3 = 24,
+  SYS_fcntl = 25,
+  SYS_ioctl = 29,
+  SYS_mknodat = 33,
+  SYS_mkdirat = 34,
+  SYS_unlinkat = 35,
+  SYS_symlinkat = 36,
+  SYS_linkat = 37,
+  SYS_renameat = 38,
+  SYS_statfs = 43,
+  SYS_fstatfs = 44,
+  SYS_truncate = 45,
+  SYS_ftruncate = 46,
+  SYS_faccessat = 48,
+  SYS_chdir = 49,
+  SYS_fchdir = 50,
+  SYS_fchmod = 52,
+  SYS_fchmodat = 53,
+  SYS_fchownat = 54,
+  SYS_fchown = 55,
+  SYS_openat = 56,
+  SYS_close = 57,
+  SYS_pipe2 = 59,
+  SYS_getdents64 = 61,
+  SYS_lseek = 62,
+  SYS_readv = 65,
+  SYS_writev = 66,
+  SYS_pread64 = 67,
+  SYS_pwrite64 = 68,
+  SYS_preadv = 69,
+  SYS_pwritev = 70,
+  SYS_sendfile = 71,
+  SYS_pselect6 = 72,
+  SYS_ppoll = 73,
+  SYS_readlinkat = 78,
+  SYS_newfstatat = 79,
+  SYS_fstat = 80,
+  SYS_sync = 81,
+  SYS_fsync = 82,
+  SYS_fdatasync = 83,
+  SYS_utimensat = 88,
+  SYS_umask = 166,
+  SYS_renameat2 = 276,
+  SYS_statx = 291,
+  SYS_close_range = 436,
+  SYS_faccessat2 = 439,
   SYS_read = 63,
   SYS_write = 64,
   SYS_exit = 93,
@@ -49,11 +97,30 @@ enum {
   ENOMEM = 12,
   EACCES = 13,
   EFAULT = 14,
+  EBUSY = 16,
   EEXIST = 17,
+  EXDEV = 18,
   ENODEV = 19,
+  ENOTDIR = 20,
+  EISDIR = 21,
   EINVAL = 22,
+  ENFILE = 23,
+  EMFILE = 24,
+  ENOTTY = 25,
+  EFBIG = 27,
+  ENOSPC = 28,
+  ESPIPE = 29,
+  EROFS = 30,
+  EMLINK = 31,
+  EPIPE = 32,
+  ERANGE = 34,
   ENAMETOOLONG = 36,
+  ENOLCK = 37,
   ENOSYS = 38,
+  ENOTEMPTY = 39,
+  ELOOP = 40,
+  EOPNOTSUPP = 95,
+  ENXIO = 6,
 };
 
 enum { PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4 };
@@ -129,6 +196,117 @@ int wait4(int pid, int* status, int options, void* rusage);
 int waitpid(int pid, int* status, int options);
 int execve(const char* path, char* const argv[], char* const envp[]);
 
+/* Files (Linux arm64's numbers and layouts). */
+enum {
+  O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0100, O_EXCL = 0200,
+  O_NOCTTY = 0400, O_TRUNC = 01000, O_APPEND = 02000, O_NONBLOCK = 04000,
+  O_DIRECTORY = 040000, O_NOFOLLOW = 0100000, O_DIRECT = 0200000, O_LARGEFILE = 0400000,
+  O_CLOEXEC = 02000000, O_PATH = 010000000,
+};
+enum { AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EACCESS = 0x200,
+       AT_SYMLINK_FOLLOW = 0x400, AT_EMPTY_PATH = 0x1000 };
+enum { RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4 };
+enum { F_OK = 0, X_OK = 1, W_OK = 2, R_OK = 4 };
+enum { SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4 };
+enum { F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5,
+       F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, FD_CLOEXEC = 1 };
+enum { POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32 };
+enum { S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000, S_IFREG = 0100000,
+       S_IFDIR = 0040000, S_IFCHR = 0020000, S_IFIFO = 0010000, S_ISVTX = 01000 };
+#define FIONREAD 0x541b
+#define FIONBIO 0x5421
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+#define TCGETS 0x5401
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+enum { CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4 };
+
+struct stat {
+  uint64_t st_dev, st_ino;
+  uint32_t st_mode, st_nlink, st_uid, st_gid;
+  uint64_t st_rdev, pad1;
+  int64_t st_size;
+  int32_t st_blksize, pad2;
+  int64_t st_blocks;
+  struct timespec st_atim, st_mtim, st_ctim;
+  uint32_t unused[2];
+};
+struct statx_timestamp { int64_t tv_sec; uint32_t tv_nsec; int32_t reserved; };
+struct statx {
+  uint32_t stx_mask, stx_blksize;
+  uint64_t stx_attributes;
+  uint32_t stx_nlink, stx_uid, stx_gid;
+  uint16_t stx_mode, spare0;
+  uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+  struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+  uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+  uint64_t spare2[14];
+};
+struct statfs {
+  int64_t f_type, f_bsize;
+  uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+  int32_t f_fsid[2];
+  int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  uint16_t d_reclen;
+  uint8_t d_type;
+  char d_name[];
+};
+struct iovec { void* iov_base; size_t iov_len; };
+struct pollfd { int fd; short events, revents; };
+
+int openat(int dirfd, const char* path, int flags, int mode);
+int open(const char* path, int flags, int mode);
+int close(int fd);
+long lseek(int fd, long off, int whence);
+ssize_t pread(int fd, void* buf, size_t n, long off);
+ssize_t pwrite(int fd, const void* buf, size_t n, long off);
+ssize_t readv(int fd, const struct iovec* iov, int n);
+ssize_t writev(int fd, const struct iovec* iov, int n);
+int dup(int fd);
+int dup2(int from, int to);
+int dup3(int from, int to, int flags);
+long fcntl(int fd, int cmd, long arg);
+long ioctl(int fd, unsigned long req, void* arg);
+int pipe(int fds[2]);
+int pipe2(int fds[2], int flags);
+long getdents64(int fd, void* buf, size_t n);
+int fstat(int fd, struct stat* st);
+int stat(const char* path, struct stat* st);
+int lstat(const char* path, struct stat* st);
+int fstatat(int dirfd, const char* path, struct stat* st, int flags);
+int statx(int dirfd, const char* path, int flags, unsigned mask, struct statx* sx);
+long readlink(const char* path, char* buf, size_t n);
+int access(const char* path, int mode);
+int mkdir(const char* path, int mode);
+int mknod(const char* path, int mode, unsigned long dev);
+int unlink(const char* path);
+int rmdir(const char* path);
+int rename(const char* from, const char* to);
+int renameat2(int fromfd, const char* from, int tofd, const char* to, unsigned flags);
+int symlink(const char* target, const char* path);
+int link(const char* from, const char* to);
+int chmod(const char* path, int mode);
+int fchmod(int fd, int mode);
+int chown(const char* path, int uid, int gid);
+int chdir(const char* path);
+int fchdir(int fd);
+long getcwd(char* buf, size_t n);
+int umask(int mask);
+int truncate(const char* path, long len);
+int ftruncate(int fd, long len);
+int fsync(int fd);
+int close_range(unsigned first, unsigned last, unsigned flags);
+int utimensat(int dirfd, const char* path, const struct timespec t[2], int flags);
+int ppoll(struct pollfd* fds, size_t n, const struct timespec* ts, const uint64_t* mask);
+ssize_t sendfile(int out, int in, long* off, size_t n);
+int statfs(const char* path, struct statfs* s);
+int fstatfs(int fd, struct statfs* s);
+
 /* Time helpers. */
 uint64_t now_ns(void); /* CLOCK_MONOTONIC */
 void sleep_ns(uint64_t ns);
@@ -147,6 +325,7 @@ size_t strlen(const char* s);
 int strcmp(const char* a, const char* b);
 int strncmp(const char* a, const char* b, size_t n);
 char* strchr(const char* s, int c);
+char* strstr(const char* hay, const char* needle);
 size_t strlcpy(char* dst, const char* src, size_t size);
 long atol(const char* s);
 

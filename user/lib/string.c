@@ -81,3 +81,10 @@ long atol(const char* s) {
   while (*s >= '0' && *s <= '9') v = v * 10 + (*s++ - '0');
   return neg ? -v : v;
 }
+
+char* strstr(const char* hay, const char* needle) {
+  size_t n = strlen(needle);
+  for (; *hay; ++hay)
+    if (strncmp(hay, needle, n) == 0) return (char*)hay;
+  return n == 0 ? (char*)hay : 0;
+}

@@ -27,6 +27,32 @@ void MmArena::TearDown() {
   arena_ = nullptr;
 }
 
+void MmPoisonArena::SetUp() {
+  MmArena::SetUp();
+  mm_poison_enable(true);
+}
+
+void MmPoisonArena::TearDown() {
+  kmalloc_quarantine_drain();
+  mm_poison_enable(false);
+  MmArena::TearDown();
+}
+
+uint8_t peek_freed(const void* p, size_t offset) {
+  const uint8_t* b = static_cast<const uint8_t*>(p) + offset;
+  mm_unpoison(b, 1);
+  uint8_t v = *b;
+  mm_poison(b, 1);
+  return v;
+}
+
+void poke_freed(void* p, size_t offset, uint8_t value) {
+  uint8_t* b = static_cast<uint8_t*>(p) + offset;
+  mm_unpoison(b, 1);
+  *b = value;
+  mm_poison(b, 1);
+}
+
 PageStats settled_page_stats() {
   kmalloc_reclaim();
   page_alloc_drain_all();

@@ -24,6 +24,19 @@ class MmArena : public ::testing::Test {
   uint8_t* arena_ = nullptr;
 };
 
+// The same with the debug kernel's poisoning on (kernel/mm/poison.h): freed
+// pages and objects are filled with kPoisonFree and checked, kfree quarantines.
+class MmPoisonArena : public MmArena {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+};
+
+// What a freed object or page holds now, read or written past
+// AddressSanitizer's marks.
+uint8_t peek_freed(const void* p, size_t offset);
+void poke_freed(void* p, size_t offset, uint8_t value);
+
 // Page counters once every per-CPU cache and empty slab has been given back.
 PageStats settled_page_stats();
 // Free pages (buddy lists and caches together).

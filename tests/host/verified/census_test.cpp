@@ -52,7 +52,8 @@ TEST(VerifiedCheck, ProccountViolations) {
 }
 
 TEST(VerifiedCheck, RefcountViolations) {
-  refcount rc{2};
+  refcount rc;
+  refcount_init(&rc, 2);
   vc_report r;
   vc_report_init(&r);
   EXPECT_EQ(vc_check_refcount(&rc, 2, &r), 0);

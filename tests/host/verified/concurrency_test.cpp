@@ -94,7 +94,7 @@ TEST(VerifiedConcurrency, UsersAloneNeverEnterTheRootReserve) {
 TEST(VerifiedConcurrency, ChgproccntNeverExceedsTheLimit) {
   constexpr int kLimit = 25;
   uidinfo ui{};
-  ui.ui_ref.rc_count = 1;
+  refcount_init(&ui.ui_ref, 1);
   std::atomic<int> highest{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 6; ++t) {

@@ -8,6 +8,7 @@
 
 #include "kernel/verified/fork.h"
 #include "kernel/verified/nprocs.h"
+#include "kernel/verified/refcount.h"
 #include "kernel/verified/tidset.h"
 #include "tests/host/verified/fork_world.h"
 
@@ -320,7 +321,7 @@ TEST(VerifiedReplace, FdReplaceDestroysTheOldTableAtZero) {
   proc_core* p = w.spawn(1000);
   filedesc* old = p->p_fd;
   filedesc* nfd = w.make<filedesc>();
-  nfd->fd_ref.rc_count = 1;
+  refcount_init(&nfd->fd_ref, 1);
   proc_fd_replace(p, nfd);
   EXPECT_EQ(p->p_fd, nfd);
   EXPECT_EQ(w.destroys, 1);
@@ -333,7 +334,7 @@ TEST(VerifiedReplace, VmspaceReplaceKeepsASharedOldOne) {
   vmspace* old = p->p_vmspace;
   old->vm_ref.rc_count = 2;  // pretend another holder
   vmspace* nvm = w.make<vmspace>();
-  nvm->vm_ref.rc_count = 1;
+  refcount_init(&nvm->vm_ref, 1);
   proc_vmspace_replace(p, nvm);
   EXPECT_EQ(p->p_vmspace, nvm);
   EXPECT_EQ(old->vm_ref.rc_count, 1);

@@ -114,6 +114,7 @@ proc_core* World::spawn(vc_uid_t uid, unsigned long long nproc_limit, bool with_
   EXPECT_EQ(nprocs_reserve(&pc, 0), VC_OK) << "spawn: process table full";
   EXPECT_EQ(chgproccnt(cr->cr_ruidinfo, 1, VC_RLIM_INFINITY), 1);
   proc_core* p = make<proc_core>();
+  refcount_init(&p->p_lock, 0);
   p->p_ucred = cr;
   p->p_uidinfo = uihold(cr->cr_ruidinfo);
   p->p_sigacts = make<sigacts>();
@@ -137,6 +138,7 @@ proc_core* World::spawn(vc_uid_t uid, unsigned long long nproc_limit, bool with_
 
 int World::fork(proc_core* parent, unsigned int flags, proc_core** child) {
   proc_core* p2 = make<proc_core>();
+  refcount_init(&p2->p_lock, 0);
   lwp_tids_init(&p2->p_tids);
   bool shares_fd = (flags & (VC_RFFDG | VC_RFCFDG)) == 0;
   if (shares_fd && parent->p_fdtol == nullptr) {

@@ -8,7 +8,7 @@ namespace {
 template <typename T, typename Hold, typename Drop>
 void check_pair(refcount T::*ref, Hold hold, Drop drop) {
   T o{};
-  (o.*ref).rc_count = 1;
+  refcount_init(&(o.*ref), 1);
   EXPECT_EQ(hold(&o), &o);
   EXPECT_EQ((o.*ref).rc_count, 2);
   EXPECT_EQ(drop(&o), 0);  // others_remain
@@ -31,6 +31,7 @@ TEST(VerifiedObjects, Pargs) { check_pair(&pargs::ar_ref, pargs_hold, pargs_drop
 
 TEST(VerifiedObjects, ProcHoldCountsFromZero) {
   proc_core p{};
+  refcount_init(&p.p_lock, 0);
   proc_hold(&p);
   proc_hold(&p);
   EXPECT_EQ(p.p_lock.rc_count, 2);

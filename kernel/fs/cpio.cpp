@@ -1,4 +1,4 @@
-#include "kernel/exec/cpio.h"
+#include "kernel/fs/cpio.h"
 
 namespace {
 
@@ -25,17 +25,6 @@ bool hex8(const uint8_t* p, uint32_t* out) {
 
 size_t align4(size_t x) {
   return (x + 3) & ~size_t{3};
-}
-
-const char* skip_prefix(const char* p) {
-  for (;;) {
-    if (p[0] == '/')
-      ++p;
-    else if (p[0] == '.' && p[1] == '/')
-      p += 2;
-    else
-      return p;
-  }
 }
 
 bool same(const char* a, const char* b) {
@@ -93,21 +82,14 @@ bool CpioReader::next(CpioEntry* e) {
   e->data = base_ + data_at;
   e->size = filesize;
   e->mode = mode;
+  e->ino = field[0];
+  e->uid = field[2];
+  e->gid = field[3];
+  e->nlink = field[4];
+  e->mtime = field[5];
+  e->rdev_major = field[9];
+  e->rdev_minor = field[10];
   size_t next = align4(data_at + filesize);
   pos_ = next < size_ ? next : size_;
   return true;
-}
-
-bool cpio_find(const void* base, size_t size, const char* path, CpioEntry* out) {
-  const char* want = skip_prefix(path);
-  CpioReader r(base, size);
-  CpioEntry e;
-  while (r.next(&e)) {
-    if ((e.mode & kCpioTypeMask) != kCpioRegular) continue;
-    if (same(skip_prefix(e.name), want)) {
-      *out = e;
-      return true;
-    }
-  }
-  return false;
 }

@@ -14,10 +14,18 @@ struct CpioEntry {
   const uint8_t* data;
   size_t size;
   uint32_t mode;  // st_mode: type and permission bits
+  uint32_t ino;
+  uint32_t uid, gid;
+  uint32_t nlink;
+  uint32_t mtime;
+  uint32_t rdev_major, rdev_minor;  // device nodes
 };
 
 inline constexpr uint32_t kCpioTypeMask = 0170000;
 inline constexpr uint32_t kCpioRegular = 0100000;
+inline constexpr uint32_t kCpioDir = 0040000;
+inline constexpr uint32_t kCpioSymlink = 0120000;
+inline constexpr uint32_t kCpioCharDev = 0020000;
 
 class CpioReader {
  public:
@@ -35,7 +43,3 @@ class CpioReader {
   bool done_ = false;
   bool error_ = false;
 };
-
-// Looks up a regular file by path. Leading "/" and "./" are ignored on both
-// sides, so "/bin/init", "bin/init" and "./bin/init" name the same entry.
-bool cpio_find(const void* base, size_t size, const char* path, CpioEntry* out);

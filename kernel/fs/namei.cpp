@@ -1,0 +1,207 @@
+#include "kernel/fs/namei.h"
+
+#include "kernel/lib/string.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/syscall/errno.h"
+
+namespace {
+
+Mount* g_root_mount;  // set once at boot
+
+bool is_fs_root(const Vnode* v) {
+  return v->mount && v->mount->root == v;
+}
+
+// One step from directory cur by name (".", ".." or an entry), crossing
+// mount points both ways. The result is held.
+int step(Vnode* cur, const char* name, size_t len, Vnode** out) {
+  if (len == 1 && name[0] == '.') {
+    *out = vref(cur);
+    return 0;
+  }
+  if (len == 2 && name[0] == '.' && name[1] == '.') {
+    Vnode* root = vfs_root();
+    if (cur == root) {
+      *out = vref(cur);
+      return 0;
+    }
+    // At the root of a mounted file system, ".." is that of the directory it covers.
+    while (is_fs_root(cur) && cur->mount->covered) cur = cur->mount->covered;
+    Vnode* up = cur->ops->parent ? cur->ops->parent(cur) : nullptr;
+    *out = up ? up : vref(cur);
+    return 0;
+  }
+  if (!cur->ops->lookup) return -ENOENT;
+  Vnode* v;
+  if (int err = cur->ops->lookup(cur, name, len, &v); err) return err;
+  while (Mount* mp = v->mounted_here) {
+    Vnode* r = vref(mp->root);
+    vrele(v);
+    v = r;
+  }
+  *out = v;
+  return 0;
+}
+
+// Replaces the unread part of the path with link's target followed by rest
+// (and "/" between them when rest is not empty or the link had a slash
+// after it). l->scratch holds the result; *p points at it.
+int expand(Lookup* l, Vnode* link, const char* rest, bool slash, const char** p) {
+  if (!l->scratch) {
+    l->scratch = static_cast<char*>(kmalloc(2 * kPathMax, M_TEMP, M_WAITOK));
+    if (!l->scratch) return -ENOMEM;
+  }
+  char* target = l->scratch + kPathMax;
+  if (!link->ops->readlink) return -EINVAL;
+  int tlen = link->ops->readlink(link, target, kPathMax);
+  if (tlen < 0) return tlen;
+  if (tlen == 0) return -ENOENT;
+  size_t rlen = tine_strlen(rest);
+  bool sep = rlen > 0 || slash;
+  size_t total = static_cast<size_t>(tlen) + (sep ? 1 : 0) + rlen;
+  if (total >= kPathMax) return -ENAMETOOLONG;
+  // rest may lie in the scratch already: move it first.
+  tine_memmove(l->scratch + tlen + (sep ? 1 : 0), rest, rlen + 1);
+  tine_memcpy(l->scratch, target, static_cast<size_t>(tlen));
+  if (sep) l->scratch[tlen] = '/';
+  *p = l->scratch;
+  return 0;
+}
+
+}  // namespace
+
+void vfs_set_root(Mount* mp) {
+  g_root_mount = mp;
+}
+Vnode* vfs_root() {
+  return g_root_mount->root;
+}
+Vnode* vfs_root_hold() {
+  return vref(g_root_mount->root);
+}
+
+Lookup lookup_make(Vnode* start, const char* path, unsigned flags, const FsCred& cr) {
+  Lookup l;
+  l.start = start;
+  l.path = path;
+  l.flags = flags;
+  l.cred = cr;
+  l.vp = l.dvp = nullptr;
+  l.last[0] = 0;
+  l.last_len = 0;
+  l.last_is_dot = false;
+  l.trailing_slash = false;
+  l.scratch = nullptr;
+  return l;
+}
+
+void lookup_done(Lookup* l) {
+  if (l->vp) vrele(l->vp);
+  if (l->dvp) vrele(l->dvp);
+  l->vp = l->dvp = nullptr;
+  if (l->scratch) kfree(l->scratch, M_TEMP);
+  l->scratch = nullptr;
+}
+
+int namei_locked(Lookup* l) {
+  l->vp = l->dvp = nullptr;
+  const char* p = l->path;
+  if (!*p) return -ENOENT;
+  Vnode* cur = vref(*p == '/' ? vfs_root() : l->start);
+  unsigned links = 0;
+  int err = 0;
+  for (;;) {
+    while (*p == '/') ++p;
+    if (!*p) {
+      // The path ends at a directory ("/", or "a/." and the like).
+      if (l->flags & kLookupParent) {
+        l->dvp = vref(cur);
+        l->last_is_dot = true;
+      }
+      l->vp = cur;
+      return 0;
+    }
+    const char* q = p;
+    while (*q && *q != '/') ++q;
+    size_t len = static_cast<size_t>(q - p);
+    const char* r = q;
+    while (*r == '/') ++r;
+    bool is_last = *r == 0;
+    bool slash = q != r;
+    if (len > kNameMax) {
+      err = -ENAMETOOLONG;
+      break;
+    }
+    if (cur->type != VType::kDir) {
+      err = -ENOTDIR;
+      break;
+    }
+    if ((err = vn_access(cur, X_OK, l->cred)) != 0) break;
+    bool dot = (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.');
+    Vnode* next = nullptr;
+    err = step(cur, p, len, &next);
+    if (is_last && (l->flags & kLookupParent)) {
+      if (err && err != -ENOENT) break;
+      err = 0;
+      if (next && next->type == VType::kLnk && (l->flags & kLookupFollow)) {
+        // Make (or remove) what the link points at.
+        if (++links > kSymlinkMax) {
+          vrele(next);
+          err = -ELOOP;
+          break;
+        }
+        err = expand(l, next, "", slash, &p);
+        bool absolute = err == 0 && *p == '/';
+        vrele(next);
+        if (err) break;
+        if (absolute) {
+          vrele(cur);
+          cur = vref(vfs_root());
+        }
+        continue;
+      }
+      tine_memcpy(l->last, p, len);
+      l->last[len] = 0;
+      l->last_len = len;
+      l->last_is_dot = dot;
+      l->trailing_slash = slash;
+      l->dvp = cur;
+      l->vp = next;
+      return 0;
+    }
+    if (err) break;
+    if (next->type == VType::kLnk && (!is_last || (l->flags & kLookupFollow) || slash)) {
+      if (++links > kSymlinkMax) {
+        vrele(next);
+        err = -ELOOP;
+        break;
+      }
+      err = expand(l, next, r, is_last && slash, &p);
+      bool absolute = err == 0 && *p == '/';
+      vrele(next);
+      if (err) break;
+      if (absolute) {
+        vrele(cur);
+        cur = vref(vfs_root());
+      }
+      continue;
+    }
+    vrele(cur);
+    cur = next;
+    p = r;
+    if (is_last) {
+      if (slash && cur->type != VType::kDir) {
+        vrele(cur);
+        if (l->scratch) kfree(l->scratch, M_TEMP);
+        l->scratch = nullptr;
+        return -ENOTDIR;
+      }
+      l->vp = cur;
+      return 0;
+    }
+  }
+  vrele(cur);
+  if (l->scratch) kfree(l->scratch, M_TEMP);
+  l->scratch = nullptr;
+  return err;
+}

@@ -1,0 +1,300 @@
+#include "kernel/fs/pipe.h"
+
+#include <new>
+
+#include "kernel/fs/charge.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/linux_abi.h"
+#include "kernel/fs/poll.h"
+#include "kernel/fs/uio.h"
+#include "kernel/fs/vnode.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/proc/proc.h"
+#include "kernel/sync/mutex.h"
+#include "kernel/sync/sleepq.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/vm/copy.h"
+
+MALLOC_DEFINE(M_PIPE, "pipe", "pipes and their buffers");
+
+namespace {
+
+constexpr uint32_t kPage = 4096;
+constexpr int kSigPipe = 13;
+
+struct Pipe {
+  Mutex lock{"pipe"};
+  uint8_t* pages[kPipePages];  // made as the buffer first reaches them
+  uint32_t npages;             // capacity in pages (charged)
+  uint32_t head;               // where the oldest byte is, in [0, capacity)
+  uint32_t len;                // bytes buffered
+  int readers, writers;        // open ends
+  int rwait, wwait;            // threads asleep for data, for room
+  int refs;                    // the two Files (atomic)
+  uint32_t charged_uid;
+  uint64_t ino;
+  timespec64 made;
+  uint32_t cap() const { return npages * kPage; }
+  // Channels: readers wait on `readers` for data, writers on `writers` for room.
+  void* rchan() { return &readers; }
+  void* wchan() { return &writers; }
+};
+
+uint64_t g_pipes;     // atomic
+uint64_t g_next_ino;  // atomic
+
+bool is_read_end(File* fp) {
+  return fp->mode & kFileRead;
+}
+Pipe* pipe_of(File* fp) {
+  return static_cast<Pipe*>(fp->data);
+}
+
+// Waits on chan with p->lock held (released while asleep, held again after).
+// 0, or -EINTR when a signal ends the wait.
+int wait_locked(Pipe* p, void* chan, int* waiting, const char* wmesg) {
+  tsleep_interlock(chan, PCATCH);
+  ++*waiting;
+  p->lock.unlock();
+  int r = tsleep(chan, PCATCH | PINTERLOCKED, wmesg, 0);
+  p->lock.lock();
+  --*waiting;
+  return r == EINTR ? -EINTR : 0;
+}
+
+// Wakes who waits on this side (p->lock held).
+void wake_readers_locked(Pipe* p) {
+  if (p->rwait) wakeup(p->rchan());
+}
+void wake_writers_locked(Pipe* p) {
+  if (p->wwait) wakeup(p->wchan());
+}
+
+int64_t pipe_read(File* fp, Uio* uio, const uint64_t*) {
+  Pipe* p = pipe_of(fp);
+  MutexGuard g(p->lock);
+  while (p->len == 0) {
+    if (p->writers == 0) return 0;  // end of file
+    if (file_nonblock(fp)) return -EAGAIN;
+    if (int e = wait_locked(p, p->rchan(), &p->rwait, "piperd"); e) return e;
+  }
+  int err = 0;
+  while (p->len > 0 && uio->resid > 0) {
+    uint32_t at = p->head % kPage;
+    uint32_t n = kPage - at;
+    if (n > p->len) n = p->len;
+    uint64_t before = uio->done;
+    err = uiomove(p->pages[p->head / kPage] + at, n, uio);
+    uint32_t moved = static_cast<uint32_t>(uio->done - before);
+    p->head = (p->head + moved) % p->cap();
+    p->len -= moved;
+    if (err) break;
+  }
+  if (p->len == 0) p->head = 0;
+  wake_writers_locked(p);
+  poll_wakeup();
+  return err;
+}
+
+// Copies up to n bytes from the uio into the buffer's free part.
+int fill_locked(Pipe* p, Uio* uio, uint32_t n) {
+  while (n > 0) {
+    uint32_t tail = (p->head + p->len) % p->cap();
+    uint32_t page = tail / kPage;
+    if (!p->pages[page]) {
+      p->pages[page] = static_cast<uint8_t*>(kmalloc(kPage, M_PIPE, M_WAITOK));
+      if (!p->pages[page]) return -ENOMEM;
+    }
+    uint32_t at = tail % kPage;
+    uint32_t step = kPage - at;
+    if (step > n) step = n;
+    uint64_t before = uio->done;
+    int err = uiomove(p->pages[page] + at, step, uio);
+    uint32_t moved = static_cast<uint32_t>(uio->done - before);
+    p->len += moved;
+    n -= moved;
+    if (err) return err;
+  }
+  return 0;
+}
+
+int64_t pipe_write(File* fp, Uio* uio, const uint64_t*) {
+  Pipe* p = pipe_of(fp);
+  MutexGuard g(p->lock);
+  bool whole = uio->resid <= kPipeBuf;  // goes in at once or not at all
+  int err = 0;
+  while (uio->resid > 0) {
+    if (p->readers == 0) {
+      proc_signal(curproc(), kSigPipe);
+      err = -EPIPE;
+      break;
+    }
+    uint32_t room = p->cap() - p->len;
+    if (room > 0 && (!whole || room >= uio->resid)) {
+      uint32_t n = room < uio->resid ? room : static_cast<uint32_t>(uio->resid);
+      err = fill_locked(p, uio, n);
+      wake_readers_locked(p);
+      poll_wakeup();
+      if (err) break;
+      continue;
+    }
+    if (file_nonblock(fp)) {
+      err = -EAGAIN;
+      break;
+    }
+    if ((err = wait_locked(p, p->wchan(), &p->wwait, "pipewr")) != 0) break;
+  }
+  return err;
+}
+
+int pipe_poll(File* fp, int) {
+  Pipe* p = pipe_of(fp);
+  MutexGuard g(p->lock);
+  int r = 0;
+  if (is_read_end(fp)) {
+    if (p->len > 0) r |= POLLIN | POLLRDNORM;
+    if (p->writers == 0) r |= POLLHUP;
+  } else {
+    if (p->cap() - p->len >= kPipeBuf) r |= POLLOUT | POLLWRNORM;
+    if (p->readers == 0) r |= POLLERR;
+  }
+  return r;
+}
+
+int pipe_ioctl(File* fp, uint64_t cmd, uint64_t arg) {
+  if (cmd != FIONREAD) return -ENOTTY;
+  Pipe* p = pipe_of(fp);
+  int n;
+  {
+    MutexGuard g(p->lock);
+    n = static_cast<int>(p->len);
+  }
+  return copyout_u(&n, arg, sizeof n) ? -EFAULT : 0;
+}
+
+int pipe_stat(File* fp, linux_stat* st) {
+  Pipe* p = pipe_of(fp);
+  *st = {};
+  st->st_dev = linux_encode_dev(0, 0x0c);  // the anonymous device pipes live on
+  st->st_ino = p->ino;
+  st->st_mode = S_IFIFO | 0600;
+  st->st_nlink = 1;
+  st->st_uid = p->charged_uid;
+  st->st_blksize = kPage;
+  st->st_atime_sec = st->st_mtime_sec = st->st_ctime_sec = p->made.tv_sec;
+  st->st_atime_nsec = st->st_mtime_nsec = st->st_ctime_nsec =
+      static_cast<uint64_t>(p->made.tv_nsec);
+  return 0;
+}
+
+void pipe_free(Pipe* p) {
+  for (uint8_t* pg : p->pages)
+    if (pg) kfree(pg, M_PIPE);
+  charge_give(Charge::kPipePages, p->charged_uid, p->npages);
+  p->~Pipe();
+  kfree(p, M_PIPE);
+  __atomic_sub_fetch(&g_pipes, 1, __ATOMIC_RELAXED);
+}
+
+void pipe_close(File* fp) {
+  Pipe* p = pipe_of(fp);
+  {
+    MutexGuard g(p->lock);
+    if (is_read_end(fp))
+      --p->readers;
+    else
+      --p->writers;
+    wake_readers_locked(p);
+    wake_writers_locked(p);
+  }
+  poll_wakeup();
+  if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0) pipe_free(p);
+}
+
+const FileOps kPipeOps = {pipe_read,  pipe_write, pipe_poll, pipe_ioctl,
+                          pipe_close, pipe_stat,  false};
+
+}  // namespace
+
+int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
+  auto* p = static_cast<Pipe*>(kmalloc(sizeof(Pipe), M_PIPE, M_WAITOK | M_ZERO));
+  if (!p) return -ENOMEM;
+  new (p) Pipe();
+  // The full buffer within the maker's share; past it, one page.
+  p->npages = kPipePages;
+  if (!charge_take(Charge::kPipePages, cr.uid, kPipePages, cr.root())) {
+    p->npages = 1;
+    (void)charge_take(Charge::kPipePages, cr.uid, 1, true);
+  }
+  p->charged_uid = cr.uid;
+  p->readers = p->writers = 1;
+  p->refs = 2;
+  p->ino = __atomic_add_fetch(&g_next_ino, 1, __ATOMIC_RELAXED);
+  p->made = fs_now();
+  __atomic_add_fetch(&g_pipes, 1, __ATOMIC_RELAXED);
+  uint32_t status = flags & O_NONBLOCK;
+  // Not attached until both exist: an unattached File closes nothing.
+  static const FileOps kUnattached = {};
+  int err;
+  File* r = file_alloc(&kUnattached, O_RDONLY | status, cr.uid, cr.root(), &err);
+  File* w = r ? file_alloc(&kUnattached, O_WRONLY | status, cr.uid, cr.root(), &err) : nullptr;
+  if (!w) {
+    if (r) fdrop(r);
+    pipe_free(p);
+    return err;
+  }
+  r->ops = w->ops = &kPipeOps;
+  r->data = w->data = p;
+  *rd = r;
+  *wr = w;
+  return 0;
+}
+
+int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
+  if (fp->ops != &kPipeOps) return -EBADF;
+  if (bytes > kPipePages * kPage) return -EPERM;  // beyond what a pipe of tine's holds
+  uint32_t want = 1;                              // pages: a power of two, as Linux rounds
+  while (want * kPage < bytes) want *= 2;
+  Pipe* p = pipe_of(fp);
+  MutexGuard g(p->lock);
+  if (want == p->npages) return static_cast<int>(p->cap());
+  if (p->len > want * kPage) return -EBUSY;
+  if (want > p->npages &&
+      !charge_take(Charge::kPipePages, p->charged_uid, want - p->npages, cr.root()))
+    return -EPERM;
+  // The bytes move to the start of the pages; pages past the new end go.
+  uint8_t* tmp = nullptr;
+  if (p->len) {
+    tmp = static_cast<uint8_t*>(kmalloc(p->len, M_TEMP, M_WAITOK));
+    if (!tmp) {
+      if (want > p->npages) charge_give(Charge::kPipePages, p->charged_uid, want - p->npages);
+      return -ENOMEM;
+    }
+    for (uint32_t i = 0; i < p->len; ++i) {
+      uint32_t at = (p->head + i) % p->cap();
+      tmp[i] = p->pages[at / kPage][at % kPage];
+    }
+  }
+  for (uint32_t i = want; i < kPipePages; ++i)
+    if (p->pages[i]) {
+      kfree(p->pages[i], M_PIPE);
+      p->pages[i] = nullptr;
+    }
+  if (want < p->npages) charge_give(Charge::kPipePages, p->charged_uid, p->npages - want);
+  p->npages = want;
+  p->head = 0;
+  for (uint32_t i = 0; i < p->len; ++i) p->pages[i / kPage][i % kPage] = tmp[i];
+  if (tmp) kfree(tmp, M_TEMP);
+  wake_writers_locked(p);
+  poll_wakeup();
+  return static_cast<int>(p->cap());
+}
+
+int pipe_capacity(File* fp) {
+  if (fp->ops != &kPipeOps) return -EBADF;
+  return static_cast<int>(pipe_of(fp)->cap());
+}
+
+uint64_t pipe_count() {
+  return __atomic_load_n(&g_pipes, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,455 @@
+#include "kernel/fs/vfs.h"
+
+#include "kernel/fs/namei.h"
+#include "kernel/lib/string.h"
+#include "kernel/syscall/errno.h"
+
+namespace {
+
+struct NsShared {
+  NsShared() { lockmgr(&g_namespace_lock, LK_SHARED); }
+  ~NsShared() { lockmgr(&g_namespace_lock, LK_RELEASE); }
+};
+struct NsExclusive {
+  NsExclusive() { lockmgr(&g_namespace_lock, LK_EXCLUSIVE); }
+  ~NsExclusive() { lockmgr(&g_namespace_lock, LK_RELEASE); }
+};
+
+// Drops what a lookup holds when it goes out of scope.
+struct LookupGuard {
+  Lookup& l;
+  ~LookupGuard() { lookup_done(&l); }
+};
+
+bool is_fs_root(const Vnode* v) {
+  return v->mount && v->mount->root == v;
+}
+
+// May cr change dir (make or remove entries in it)?
+int may_change(Vnode* dir, const FsCred& cr) {
+  if (dir->type != VType::kDir) return -ENOTDIR;
+  return vn_access(dir, W_OK | X_OK, cr);
+}
+
+// The sticky bit: in such a directory only the owner of an entry, the owner
+// of the directory or root may remove or rename it.
+int sticky_ok(Vnode* dir, Vnode* victim, const FsCred& cr) {
+  if (!(dir->mode & S_ISVTX) || cr.root()) return 0;
+  if (victim->uid == cr.uid || dir->uid == cr.uid) return 0;
+  return -EPERM;
+}
+
+// The group a new node gets: its directory's when that has S_ISGID.
+uint32_t new_gid(Vnode* dir, const FsCred& cr) {
+  return (dir->mode & S_ISGID) ? dir->gid : cr.gid;
+}
+
+int make(Lookup& l, const NewNode& nn, const FsCred& cr, Vnode** out) {
+  if (int e = may_change(l.dvp, cr); e) return e;
+  if (!l.dvp->ops->create) return -EPERM;
+  if (nn.type == VType::kDir && l.dvp->nlink >= kLinkMax) return -EMLINK;
+  return l.dvp->ops->create(l.dvp, l.last, l.last_len, nn, cr, out);
+}
+
+// Is v a (or the) ancestor of d, within one file system?
+bool is_ancestor(Vnode* v, Vnode* d) {
+  Vnode* cur = vref(d);
+  for (;;) {
+    if (cur == v) {
+      vrele(cur);
+      return true;
+    }
+    Vnode* up = cur->ops->parent ? cur->ops->parent(cur) : nullptr;
+    vrele(cur);
+    if (!up) return false;
+    cur = up;
+  }
+}
+
+}  // namespace
+
+int vfs_lookup(Vnode* start, const char* path, bool follow, const FsCred& cr, Vnode** out) {
+  NsShared ns;
+  Lookup l = lookup_make(start, path, follow ? kLookupFollow : 0, cr);
+  LookupGuard g{l};
+  if (int e = namei_locked(&l); e) return e;
+  *out = l.vp;
+  l.vp = nullptr;
+  return 0;
+}
+
+int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode, uint32_t umask,
+             const FsCred& cr, Vnode** out) {
+  uint32_t acc = flags & O_ACCMODE;
+  if ((flags & O_TMPFILE) == O_TMPFILE) return -EOPNOTSUPP;
+  bool opath = (flags & O_PATH) != 0;
+  if (opath) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  bool creat = (flags & O_CREAT) != 0;
+  bool excl = creat && (flags & O_EXCL);
+  bool follow = !(flags & O_NOFOLLOW) && !excl;
+  Vnode* vp = nullptr;
+  bool created = false;
+  if (creat) {
+    NsExclusive ns;
+    Lookup l = lookup_make(start, path, kLookupParent | (follow ? kLookupFollow : 0), cr);
+    LookupGuard g{l};
+    if (int e = namei_locked(&l); e) return e;
+    if (l.last_len == 0 || l.last_is_dot) return -EISDIR;  // "/", "." and ".." are there
+    if (!l.vp) {
+      if (l.trailing_slash) return -EISDIR;
+      NewNode nn{VType::kReg, mode & ~umask & 07777, cr.uid, new_gid(l.dvp, cr), 0, 0, nullptr, 0};
+      if (int e = make(l, nn, cr, &vp); e) return e;
+      created = true;
+    } else {
+      if (excl) return -EEXIST;
+      vp = l.vp;
+      l.vp = nullptr;
+      if (vp->type == VType::kDir) {
+        vrele(vp);
+        return -EISDIR;
+      }
+    }
+  } else {
+    if (int e = vfs_lookup(start, path, follow, cr, &vp); e) return e;
+  }
+  int err = 0;
+  if (vp->type == VType::kLnk && !opath) {
+    err = -ELOOP;  // O_NOFOLLOW on a symbolic link
+  } else if ((flags & O_DIRECTORY) && vp->type != VType::kDir) {
+    err = -ENOTDIR;
+  } else if (opath) {
+    err = 0;
+  } else if (vp->type == VType::kDir && (acc != O_RDONLY || (flags & O_TRUNC))) {
+    err = -EISDIR;
+  } else if (vp->type == VType::kSock || vp->type == VType::kFifo) {
+    err = -ENXIO;
+  } else if (acc == O_ACCMODE) {
+    err = -EINVAL;
+  } else if (!created) {
+    int want = acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK;
+    if (flags & O_TRUNC) want |= W_OK;
+    err = vn_access(vp, want, cr);
+  }
+  if (!err && !opath && (flags & O_TRUNC) && vp->type == VType::kReg && !created)
+    err = vfs_truncate(vp, 0, cr);
+  if (err) {
+    vrele(vp);
+    return err;
+  }
+  *out = vp;
+  return 0;
+}
+
+int vfs_mkdir(Vnode* start, const char* path, uint32_t mode, uint32_t umask, const FsCred& cr) {
+  NsExclusive ns;
+  Lookup l = lookup_make(start, path, kLookupParent, cr);
+  LookupGuard g{l};
+  if (int e = namei_locked(&l); e) return e;
+  if (l.vp || l.last_len == 0) return -EEXIST;
+  uint32_t perm = mode & ~umask & (0777 | S_ISVTX);
+  uint32_t gid = new_gid(l.dvp, cr);
+  if (l.dvp->mode & S_ISGID) perm |= S_ISGID;
+  NewNode nn{VType::kDir, perm, cr.uid, gid, 0, 0, nullptr, 0};
+  Vnode* v;
+  if (int e = make(l, nn, cr, &v); e) return e;
+  vrele(v);
+  return 0;
+}
+
+int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uint32_t minor,
+              uint32_t umask, const FsCred& cr) {
+  VType type;
+  switch (mode & S_IFMT) {
+    case 0:
+    case S_IFREG:
+      type = VType::kReg;
+      break;
+    case S_IFCHR:
+      type = VType::kChr;
+      break;
+    case S_IFBLK:
+    case S_IFIFO:
+    case S_IFSOCK:
+      return -EPERM;  // no block devices, named pipes or sockets
+    default:
+      return -EINVAL;
+  }
+  if (type == VType::kChr && !cr.root()) return -EPERM;
+  NsExclusive ns;
+  Lookup l = lookup_make(start, path, kLookupParent, cr);
+  LookupGuard g{l};
+  if (int e = namei_locked(&l); e) return e;
+  if (l.vp || l.last_len == 0) return -EEXIST;
+  if (l.trailing_slash) return -ENOENT;
+  NewNode nn{type, mode & ~umask & 07777, cr.uid, new_gid(l.dvp, cr), major, minor, nullptr, 0};
+  Vnode* v;
+  if (int e = make(l, nn, cr, &v); e) return e;
+  vrele(v);
+  return 0;
+}
+
+int vfs_symlink(const char* target, Vnode* start, const char* path, const FsCred& cr) {
+  size_t tlen = tine_strlen(target);
+  if (tlen == 0) return -ENOENT;
+  NsExclusive ns;
+  Lookup l = lookup_make(start, path, kLookupParent, cr);
+  LookupGuard g{l};
+  if (int e = namei_locked(&l); e) return e;
+  if (l.vp || l.last_len == 0) return -EEXIST;
+  if (l.trailing_slash) return -ENOENT;
+  NewNode nn{VType::kLnk, 0777, cr.uid, new_gid(l.dvp, cr), 0, 0, target, tlen};
+  Vnode* v;
+  if (int e = make(l, nn, cr, &v); e) return e;
+  vrele(v);
+  return 0;
+}
+
+int vfs_link(Vnode* from_start, const char* from, Vnode* to_start, const char* to, bool follow,
+             const FsCred& cr) {
+  NsExclusive ns;
+  Lookup a = lookup_make(from_start, from, follow ? kLookupFollow : 0, cr);
+  LookupGuard ga{a};
+  if (int e = namei_locked(&a); e) return e;
+  if (a.vp->type == VType::kDir) return -EPERM;
+  Lookup b = lookup_make(to_start, to, kLookupParent, cr);
+  LookupGuard gb{b};
+  if (int e = namei_locked(&b); e) return e;
+  if (b.vp || b.last_len == 0) return -EEXIST;
+  if (b.trailing_slash) return -ENOENT;
+  if (b.dvp->mount != a.vp->mount) return -EXDEV;
+  if (int e = may_change(b.dvp, cr); e) return e;
+  if (!b.dvp->ops->link) return -EPERM;
+  if (a.vp->nlink >= kLinkMax) return -EMLINK;
+  if (a.vp->nlink == 0) return -ENOENT;  // removed meanwhile (an open file's node)
+  return b.dvp->ops->link(b.dvp, b.last, b.last_len, a.vp, cr);
+}
+
+int vfs_unlink(Vnode* start, const char* path, bool dir, const FsCred& cr) {
+  NsExclusive ns;
+  Lookup l = lookup_make(start, path, kLookupParent, cr);
+  LookupGuard g{l};
+  if (int e = namei_locked(&l); e) return e;
+  if (l.last_len == 0) return dir ? -EBUSY : -EISDIR;
+  if (l.last_is_dot) {
+    if (!dir) return -EISDIR;
+    return l.last_len == 1 ? -EINVAL : -ENOTEMPTY;
+  }
+  if (!l.vp) return -ENOENT;
+  Vnode* v = l.vp;
+  if (int e = may_change(l.dvp, cr); e) return e;
+  if (dir && v->type != VType::kDir) return -ENOTDIR;
+  if (!dir && v->type == VType::kDir) return -EISDIR;
+  if (!dir && l.trailing_slash) return -ENOTDIR;  // "name/" names a directory or nothing
+  if (int e = sticky_ok(l.dvp, v, cr); e) return e;
+  if (is_fs_root(v)) return -EBUSY;  // a mount point
+  if (dir && v->ops->empty && !v->ops->empty(v)) return -ENOTEMPTY;
+  if (!l.dvp->ops->remove) return -EPERM;
+  return l.dvp->ops->remove(l.dvp, l.last, l.last_len, v);
+}
+
+int vfs_rename(Vnode* from_start, const char* from, Vnode* to_start, const char* to, uint32_t flags,
+               const FsCred& cr) {
+  if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
+  if (flags & RENAME_WHITEOUT) return -EINVAL;
+  if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE)) return -EINVAL;
+  bool exchange = (flags & RENAME_EXCHANGE) != 0;
+  NsExclusive ns;
+  Lookup a = lookup_make(from_start, from, kLookupParent, cr);
+  LookupGuard ga{a};
+  if (int e = namei_locked(&a); e) return e;
+  Lookup b = lookup_make(to_start, to, kLookupParent, cr);
+  LookupGuard gb{b};
+  if (int e = namei_locked(&b); e) return e;
+  if (a.last_len == 0 || a.last_is_dot || b.last_len == 0 || b.last_is_dot) return -EBUSY;
+  if (!a.vp) return -ENOENT;
+  Vnode* fv = a.vp;
+  Vnode* tv = b.vp;
+  if (a.dvp->mount != b.dvp->mount) return -EXDEV;
+  if (is_fs_root(fv) || (tv && is_fs_root(tv))) return -EBUSY;
+  if ((a.trailing_slash || b.trailing_slash) && fv->type != VType::kDir) return -ENOTDIR;
+  if (exchange && !tv) return -ENOENT;
+  if ((flags & RENAME_NOREPLACE) && tv) return -EEXIST;
+  if (int e = may_change(a.dvp, cr); e) return e;
+  if (int e = may_change(b.dvp, cr); e) return e;
+  if (tv == fv) return 0;  // two names of one node: nothing to do
+  if (int e = sticky_ok(a.dvp, fv, cr); e) return e;
+  if (tv)
+    if (int e = sticky_ok(b.dvp, tv, cr); e) return e;
+  if (tv && !exchange) {
+    if (fv->type == VType::kDir && tv->type != VType::kDir) return -ENOTDIR;
+    if (fv->type != VType::kDir && tv->type == VType::kDir) return -EISDIR;
+    if (tv->type == VType::kDir && tv->ops->empty && !tv->ops->empty(tv)) return -ENOTEMPTY;
+  }
+  // A directory cannot move below itself, and moving one to another parent
+  // rewrites its "..": that needs write access to it.
+  if (a.dvp != b.dvp) {
+    if (fv->type == VType::kDir) {
+      if (is_ancestor(fv, b.dvp)) return -EINVAL;
+      if (int e = vn_access(fv, W_OK, cr); e) return e;
+    }
+    if (exchange && tv->type == VType::kDir) {
+      if (is_ancestor(tv, a.dvp)) return -EINVAL;
+      if (int e = vn_access(tv, W_OK, cr); e) return e;
+    }
+  }
+  if (fv->type == VType::kDir && (!tv || exchange) && a.dvp != b.dvp && b.dvp->nlink >= kLinkMax)
+    return -EMLINK;
+  if (!a.dvp->ops->rename) return -EPERM;
+  return a.dvp->ops->rename(a.dvp, a.last, a.last_len, b.dvp, b.last, b.last_len, exchange, cr);
+}
+
+int vfs_readlink(Vnode* start, const char* path, char* buf, size_t n, const FsCred& cr) {
+  NsShared ns;
+  Lookup l = lookup_make(start, path, 0, cr);
+  LookupGuard g{l};
+  if (int e = namei_locked(&l); e) return e;
+  if (l.vp->type != VType::kLnk || !l.vp->ops->readlink) return -EINVAL;
+  return l.vp->ops->readlink(l.vp, buf, n);
+}
+
+int vfs_chmod(Vnode* v, uint32_t mode, const FsCred& cr) {
+  NsExclusive ns;
+  if (!cr.root() && cr.uid != v->uid) return -EPERM;
+  if (v->mount && v->mount->synthetic) return -EPERM;
+  MutexGuard g(v->lock);
+  uint32_t perm = mode & kModePerm;
+  if (!cr.root() && v->gid != cr.gid) perm &= ~S_ISGID;
+  __atomic_store_n(&v->mode, (v->mode & S_IFMT) | perm, __ATOMIC_RELAXED);
+  v->ctime = fs_now();
+  return 0;
+}
+
+int vfs_chown(Vnode* v, uint32_t uid, uint32_t gid, const FsCred& cr) {
+  NsExclusive ns;
+  if (v->mount && v->mount->synthetic) return -EPERM;
+  bool new_uid = uid != ~0u && uid != v->uid;
+  bool new_gid = gid != ~0u && gid != v->gid;
+  if (!cr.root()) {
+    if (new_uid || cr.uid != v->uid) return -EPERM;
+    if (new_gid && gid != cr.gid) return -EPERM;
+  }
+  MutexGuard g(v->lock);
+  if (uid != ~0u) __atomic_store_n(&v->uid, uid, __ATOMIC_RELAXED);
+  if (gid != ~0u) __atomic_store_n(&v->gid, gid, __ATOMIC_RELAXED);
+  if (v->type != VType::kDir && (uid != ~0u || gid != ~0u)) {
+    // As Linux: a change of owner drops set-user-ID, and set-group-ID where it means that.
+    uint32_t m = v->mode & ~S_ISUID;
+    if (m & 010) m &= ~S_ISGID;
+    __atomic_store_n(&v->mode, m, __ATOMIC_RELAXED);
+  }
+  v->ctime = fs_now();
+  return 0;
+}
+
+int vfs_utimes(Vnode* v, const timespec64* times, const FsCred& cr) {
+  bool both_now = !times || (times[0].tv_nsec == kUtimeNow && times[1].tv_nsec == kUtimeNow);
+  if (times)
+    for (int i = 0; i < 2; ++i) {
+      int64_t ns = times[i].tv_nsec;
+      if (ns != kUtimeNow && ns != kUtimeOmit && (ns < 0 || ns >= 1000000000)) return -EINVAL;
+    }
+  if (times && times[0].tv_nsec == kUtimeOmit && times[1].tv_nsec == kUtimeOmit) return 0;
+  NsShared ns;
+  if (v->mount && v->mount->synthetic) return -EPERM;
+  if (!cr.root() && cr.uid != v->uid) {
+    if (!both_now) return -EPERM;
+    if (vn_access(v, W_OK, cr) != 0) return -EACCES;
+  }
+  MutexGuard g(v->lock);
+  timespec64 now = fs_now();
+  for (int i = 0; i < 2; ++i) {
+    timespec64 t = now;
+    if (times && times[i].tv_nsec == kUtimeOmit) continue;
+    if (times && times[i].tv_nsec != kUtimeNow) t = times[i];
+    (i == 0 ? v->atime : v->mtime) = t;
+  }
+  v->ctime = now;
+  return 0;
+}
+
+int vfs_truncate(Vnode* v, uint64_t size, const FsCred& cr) {
+  if (v->type == VType::kDir) return -EISDIR;
+  if (v->type != VType::kReg) return -EINVAL;
+  if (!v->ops->truncate) return -EPERM;
+  if (size > static_cast<uint64_t>(INT64_MAX)) return -EINVAL;
+  MutexGuard g(v->lock);
+  return v->ops->truncate(v, size, cr);
+}
+
+int vfs_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
+  if (dir->type != VType::kDir) return -ENOTDIR;
+  NsShared ns;
+  if (dir->nlink == 0) return -ENOENT;  // removed
+  if (!dir->ops->readdir) return -ENOTDIR;
+  return dir->ops->readdir(dir, cookie, emit, ctx);
+}
+
+namespace {
+
+// Builds the path of v (a directory) backwards from buf[*pos]; the
+// namespace lock is held.
+int path_up(Vnode* v, char* buf, size_t* pos) {
+  Vnode* root = vfs_root();
+  Vnode* cur = vref(v);
+  char name[kNameMax + 1];
+  int err = 0;
+  for (;;) {
+    while (cur != root && is_fs_root(cur) && cur->mount->covered) {
+      Vnode* c = vref(cur->mount->covered);
+      vrele(cur);
+      cur = c;
+    }
+    if (cur == root) break;
+    Vnode* up = cur->ops->parent ? cur->ops->parent(cur) : nullptr;
+    if (!up) break;
+    int len = up->ops->name_in ? up->ops->name_in(up, cur, name, sizeof name) : -ENOENT;
+    vrele(cur);
+    cur = up;
+    if (len < 0) {
+      err = len;
+      break;
+    }
+    if (*pos < static_cast<size_t>(len) + 1) {
+      err = -ERANGE;
+      break;
+    }
+    *pos -= static_cast<size_t>(len);
+    tine_memcpy(buf + *pos, name, static_cast<size_t>(len));
+    buf[--*pos] = '/';
+  }
+  vrele(cur);
+  return err;
+}
+
+}  // namespace
+
+int vfs_getcwd(Vnode* cwd, char* buf, size_t n) {
+  if (n == 0) return -ERANGE;
+  NsShared ns;
+  if (cwd->type == VType::kDir && cwd->nlink == 0) return -ENOENT;
+  size_t pos = n;
+  buf[--pos] = 0;
+  if (int e = path_up(cwd, buf, &pos); e) return e;
+  if (pos == n - 1) {
+    if (pos == 0) return -ERANGE;
+    buf[--pos] = '/';
+  }
+  size_t len = n - pos;
+  tine_memmove(buf, buf + pos, len);
+  return static_cast<int>(len);
+}
+
+int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n) {
+  size_t nlen = tine_strlen(name);
+  if (n < nlen + 2) return -ERANGE;
+  NsShared ns;
+  size_t pos = n;
+  buf[--pos] = 0;
+  pos -= nlen;
+  tine_memcpy(buf + pos, name, nlen);
+  buf[--pos] = '/';
+  if (int e = path_up(dir, buf, &pos); e) return e;
+  size_t len = n - pos;
+  tine_memmove(buf, buf + pos, len);
+  return static_cast<int>(len - 1);
+}

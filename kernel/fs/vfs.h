@@ -1,0 +1,52 @@
+// The name-space operations behind the path system calls: each takes
+// g_namespace_lock (shared to look, exclusive to change), looks the paths up
+// (kernel/fs/namei.h) and checks what POSIX and Linux require before asking
+// the file system to act. Paths are kernel copies; `start` is the directory
+// relative paths begin at (held by the caller). Results are 0 or -errno.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/fs/vnode.h"
+
+inline constexpr uint32_t kLinkMax = 65000;  // links to one node (EMLINK)
+
+// Looks path up; *out held.
+[[nodiscard]] int vfs_lookup(Vnode* start, const char* path, bool follow, const FsCred& cr,
+                             Vnode** out);
+// open(2)'s half that concerns names: finds or makes (O_CREAT) the node and
+// checks the access mode, O_DIRECTORY, O_NOFOLLOW, O_EXCL, and truncates
+// (O_TRUNC). *out held.
+[[nodiscard]] int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode,
+                           uint32_t umask, const FsCred& cr, Vnode** out);
+[[nodiscard]] int vfs_mkdir(Vnode* start, const char* path, uint32_t mode, uint32_t umask,
+                            const FsCred& cr);
+// A regular file or (root only) a character device node; mode has the type.
+[[nodiscard]] int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major,
+                            uint32_t minor, uint32_t umask, const FsCred& cr);
+[[nodiscard]] int vfs_symlink(const char* target, Vnode* start, const char* path, const FsCred& cr);
+[[nodiscard]] int vfs_link(Vnode* from_start, const char* from, Vnode* to_start, const char* to,
+                           bool follow, const FsCred& cr);
+// unlink (a non-directory) or rmdir.
+[[nodiscard]] int vfs_unlink(Vnode* start, const char* path, bool dir, const FsCred& cr);
+[[nodiscard]] int vfs_rename(Vnode* from_start, const char* from, Vnode* to_start, const char* to,
+                             uint32_t flags, const FsCred& cr);
+[[nodiscard]] int vfs_readlink(Vnode* start, const char* path, char* buf, size_t n,
+                               const FsCred& cr);
+
+// Attributes of a node already found.
+[[nodiscard]] int vfs_chmod(Vnode* v, uint32_t mode, const FsCred& cr);
+[[nodiscard]] int vfs_chown(Vnode* v, uint32_t uid, uint32_t gid, const FsCred& cr);
+// times: {atime, mtime} with UTIME_NOW / UTIME_OMIT, or nullptr for now.
+[[nodiscard]] int vfs_utimes(Vnode* v, const timespec64* times, const FsCred& cr);
+// Sets the size of a regular file (the caller checked it may write).
+[[nodiscard]] int vfs_truncate(Vnode* v, uint64_t size, const FsCred& cr);
+// Reads a directory from cookie on (namespace lock shared).
+[[nodiscard]] int vfs_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx);
+// The absolute path of directory cwd into buf: its length with the NUL,
+// -ERANGE (buf too small) or -ENOENT (cwd was removed).
+[[nodiscard]] int vfs_getcwd(Vnode* cwd, char* buf, size_t n);
+// The path of dir/name, for /proc/PID/exe: its length, or -errno.
+[[nodiscard]] int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n);
+
+inline constexpr int64_t kUtimeNow = (1 << 30) - 1, kUtimeOmit = (1 << 30) - 2;

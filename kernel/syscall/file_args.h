@@ -1,0 +1,64 @@
+// What the file system calls share: the caller's descriptor table and
+// credentials, paths copied in, and the directory an *at call starts from.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/fs/file.h"
+#include "kernel/fs/filedesc.h"
+#include "kernel/fs/vnode.h"
+#include "kernel/proc/proc.h"
+
+// A path copied in (kPathMax bytes, NUL included: longer is -ENAMETOOLONG),
+// freed when it goes out of scope.
+struct UserPath {
+  char* s = nullptr;
+  int err = 0;
+  explicit UserPath(uint64_t uaddr);
+  ~UserPath();
+  UserPath(const UserPath&) = delete;
+  UserPath& operator=(const UserPath&) = delete;
+  bool empty() const { return s && s[0] == 0; }
+};
+
+// The File at the caller's descriptor fd, held, or nullptr.
+File* fget_mine(int fd);
+
+// A File held for the length of a call.
+struct FileRef {
+  File* fp;
+  explicit FileRef(int fd);
+  ~FileRef() {
+    if (fp) fdrop(fp);
+  }
+  FileRef(const FileRef&) = delete;
+  FileRef& operator=(const FileRef&) = delete;
+  File* operator->() const { return fp; }
+  explicit operator bool() const { return fp != nullptr; }
+};
+
+// A vnode held for the length of a call.
+struct VnodeRef {
+  Vnode* v = nullptr;
+  VnodeRef() = default;
+  ~VnodeRef() {
+    if (v) vrele(v);
+  }
+  VnodeRef(const VnodeRef&) = delete;
+  VnodeRef& operator=(const VnodeRef&) = delete;
+};
+
+inline Filedesc* my_fd() {
+  return curproc()->fd();
+}
+inline FsCred my_cred() {
+  return proc_fscred(curproc());
+}
+
+// Where an *at call's relative path begins: the working directory for
+// AT_FDCWD, else dirfd's directory (-EBADF, -ENOTDIR). An absolute path
+// ignores dirfd, as Linux does.
+[[nodiscard]] int at_start(int dirfd, const char* path, VnodeRef* out);
+// The vnode an fd refers to, for AT_EMPTY_PATH and the f* calls (-EBADF;
+// pipes have none: -EINVAL... the caller says what it wants instead).
+[[nodiscard]] int fd_vnode(int fd, VnodeRef* out);

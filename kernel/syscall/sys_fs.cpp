@@ -1,0 +1,356 @@
+// The path calls: openat, the *at family that makes, removes, renames and
+// looks at names, chdir and getcwd, umask, truncate, utimensat, statfs.
+// Linux arm64's numbers and semantics (docs/user-abi.md, "Files").
+#include "kernel/fs/charge.h"
+#include "kernel/fs/linux_abi.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/kmalloc.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/syscall/file_args.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/vm/copy.h"
+
+namespace {
+
+uint32_t my_umask() {
+  return __atomic_load_n(&my_fd()->cmask, __ATOMIC_RELAXED);
+}
+
+// The vnode an *at call names: dirfd itself for an empty path with
+// AT_EMPTY_PATH, else the path (following a final link unless nofollow).
+int at_vnode(int dirfd, const UserPath& path, uint32_t flags, bool nofollow, VnodeRef* out) {
+  if (path.err) return path.err;
+  if (path.empty()) {
+    if (!(flags & AT_EMPTY_PATH)) return -ENOENT;
+    return fd_vnode(dirfd, out);
+  }
+  VnodeRef start;
+  if (int e = at_start(dirfd, path.s, &start); e) return e;
+  return vfs_lookup(start.v, path.s, !nofollow, my_cred(), &out->v);
+}
+
+int stat_at(int dirfd, uint64_t upath, uint32_t flags, linux_stat* st) {
+  UserPath path(upath);
+  if (!path.err && path.empty() && (flags & AT_EMPTY_PATH)) {
+    // Any descriptor, pipes included.
+    if (dirfd == AT_FDCWD) {
+      VnodeRef v;
+      if (int e = fd_vnode(dirfd, &v); e) return e;
+      vn_stat(v.v, st);
+      return 0;
+    }
+    FileRef f(dirfd);
+    if (!f) return -EBADF;
+    return file_stat(f.fp, st);
+  }
+  VnodeRef v;
+  if (int e = at_vnode(dirfd, path, flags, flags & AT_SYMLINK_NOFOLLOW, &v); e) return e;
+  vn_stat(v.v, st);
+  return 0;
+}
+
+// Two paths, each with its own directory (link, rename).
+struct PathPair {
+  UserPath from, to;
+  VnodeRef from_start, to_start;
+  int err = 0;
+  PathPair(int fromfd, uint64_t ufrom, int tofd, uint64_t uto) : from(ufrom), to(uto) {
+    if ((err = from.err ? from.err : to.err)) return;
+    if (from.empty() || to.empty()) {
+      err = -ENOENT;
+      return;
+    }
+    if ((err = at_start(fromfd, from.s, &from_start))) return;
+    err = at_start(tofd, to.s, &to_start);
+  }
+};
+
+}  // namespace
+
+int64_t sys_openat(const SyscallArgs& a) {
+  int dirfd = static_cast<int>(a.a[0]);
+  uint32_t flags = static_cast<uint32_t>(a.a[2]);
+  uint32_t mode = static_cast<uint32_t>(a.a[3]);
+  UserPath path(a.a[1]);
+  if (path.err) return path.err;
+  if (path.empty()) return -ENOENT;
+  VnodeRef start;
+  if (int e = at_start(dirfd, path.s, &start); e) return e;
+  FsCred cr = my_cred();
+  VnodeRef v;
+  if (int e = vfs_open(start.v, path.s, flags, mode, my_umask(), cr, &v.v); e) return e;
+  File* fp;
+  if (int e = file_open_vnode(v.v, flags, cr, &fp); e) return e;
+  int fd =
+      fd_alloc(my_fd(), fp, 0, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, proc_nofile_limit(curproc()));
+  if (fd < 0) fdrop(fp);
+  return fd;
+}
+
+int64_t sys_mkdirat(const SyscallArgs& a) {
+  UserPath path(a.a[1]);
+  if (path.err) return path.err;
+  if (path.empty()) return -ENOENT;
+  VnodeRef start;
+  if (int e = at_start(static_cast<int>(a.a[0]), path.s, &start); e) return e;
+  return vfs_mkdir(start.v, path.s, static_cast<uint32_t>(a.a[2]), my_umask(), my_cred());
+}
+
+int64_t sys_mknodat(const SyscallArgs& a) {
+  UserPath path(a.a[1]);
+  if (path.err) return path.err;
+  if (path.empty()) return -ENOENT;
+  VnodeRef start;
+  if (int e = at_start(static_cast<int>(a.a[0]), path.s, &start); e) return e;
+  uint64_t dev = a.a[3];
+  uint32_t major = static_cast<uint32_t>((dev & 0xfff00) >> 8);
+  uint32_t minor = static_cast<uint32_t>((dev & 0xff) | ((dev >> 12) & 0xfff00));
+  return vfs_mknod(start.v, path.s, static_cast<uint32_t>(a.a[2]), major, minor, my_umask(),
+                   my_cred());
+}
+
+int64_t sys_unlinkat(const SyscallArgs& a) {
+  uint64_t flags = a.a[2];
+  if (flags & ~uint64_t{AT_REMOVEDIR}) return -EINVAL;
+  UserPath path(a.a[1]);
+  if (path.err) return path.err;
+  if (path.empty()) return -ENOENT;
+  VnodeRef start;
+  if (int e = at_start(static_cast<int>(a.a[0]), path.s, &start); e) return e;
+  return vfs_unlink(start.v, path.s, (flags & AT_REMOVEDIR) != 0, my_cred());
+}
+
+int64_t sys_symlinkat(const SyscallArgs& a) {
+  UserPath target(a.a[0]);
+  UserPath path(a.a[2]);
+  if (target.err) return target.err;
+  if (path.err) return path.err;
+  if (path.empty() || target.empty()) return -ENOENT;
+  VnodeRef start;
+  if (int e = at_start(static_cast<int>(a.a[1]), path.s, &start); e) return e;
+  return vfs_symlink(target.s, start.v, path.s, my_cred());
+}
+
+int64_t sys_linkat(const SyscallArgs& a) {
+  uint64_t flags = a.a[4];
+  if (flags & ~uint64_t{AT_SYMLINK_FOLLOW | AT_EMPTY_PATH}) return -EINVAL;
+  PathPair pp(static_cast<int>(a.a[0]), a.a[1], static_cast<int>(a.a[2]), a.a[3]);
+  if (pp.err) return pp.err;  // an empty path (AT_EMPTY_PATH included): -ENOENT
+  return vfs_link(pp.from_start.v, pp.from.s, pp.to_start.v, pp.to.s,
+                  (flags & AT_SYMLINK_FOLLOW) != 0, my_cred());
+}
+
+int64_t sys_renameat2(const SyscallArgs& a) {
+  PathPair pp(static_cast<int>(a.a[0]), a.a[1], static_cast<int>(a.a[2]), a.a[3]);
+  if (pp.err) return pp.err;
+  return vfs_rename(pp.from_start.v, pp.from.s, pp.to_start.v, pp.to.s,
+                    static_cast<uint32_t>(a.a[4]), my_cred());
+}
+
+int64_t sys_renameat(const SyscallArgs& a) {
+  SyscallArgs b = a;
+  b.a[4] = 0;
+  return sys_renameat2(b);
+}
+
+int64_t sys_readlinkat(const SyscallArgs& a) {
+  int64_t size = static_cast<int64_t>(a.a[3]);
+  if (size <= 0) return -EINVAL;
+  UserPath path(a.a[1]);
+  if (path.err) return path.err;
+  if (path.empty()) return -ENOENT;
+  VnodeRef start;
+  if (int e = at_start(static_cast<int>(a.a[0]), path.s, &start); e) return e;
+  size_t n = size < static_cast<int64_t>(kPathMax) ? static_cast<size_t>(size) : kPathMax;
+  char* buf = static_cast<char*>(kmalloc(kPathMax, M_TEMP, M_WAITOK));
+  if (!buf) return -ENOMEM;
+  int r = vfs_readlink(start.v, path.s, buf, n, my_cred());
+  if (r > 0 && copyout_u(buf, a.a[2], static_cast<size_t>(r))) r = -EFAULT;
+  kfree(buf, M_TEMP);
+  return r;
+}
+
+int64_t sys_newfstatat(const SyscallArgs& a) {
+  uint32_t flags = static_cast<uint32_t>(a.a[3]);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
+  linux_stat st;
+  if (int e = stat_at(static_cast<int>(a.a[0]), a.a[1], flags, &st); e) return e;
+  return copyout_u(&st, a.a[2], sizeof st) ? -EFAULT : 0;
+}
+
+int64_t sys_statx(const SyscallArgs& a) {
+  uint32_t flags = static_cast<uint32_t>(a.a[2]);
+  uint32_t mask = static_cast<uint32_t>(a.a[3]);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+    return -EINVAL;
+  if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE) return -EINVAL;
+  if (mask & STATX__RESERVED) return -EINVAL;
+  linux_stat st;
+  if (int e = stat_at(static_cast<int>(a.a[0]), a.a[1], flags, &st); e) return e;
+  linux_statx sx = {};
+  sx.stx_mask = STATX_BASIC_STATS;
+  sx.stx_blksize = static_cast<uint32_t>(st.st_blksize);
+  sx.stx_nlink = st.st_nlink;
+  sx.stx_uid = st.st_uid;
+  sx.stx_gid = st.st_gid;
+  sx.stx_mode = static_cast<uint16_t>(st.st_mode);
+  sx.stx_ino = st.st_ino;
+  sx.stx_size = static_cast<uint64_t>(st.st_size);
+  sx.stx_blocks = static_cast<uint64_t>(st.st_blocks);
+  sx.stx_atime = {st.st_atime_sec, static_cast<uint32_t>(st.st_atime_nsec), 0};
+  sx.stx_mtime = {st.st_mtime_sec, static_cast<uint32_t>(st.st_mtime_nsec), 0};
+  sx.stx_ctime = {st.st_ctime_sec, static_cast<uint32_t>(st.st_ctime_nsec), 0};
+  // Linux's encoding back into numbers.
+  sx.stx_rdev_major = static_cast<uint32_t>((st.st_rdev >> 8) & 0xfff);
+  sx.stx_rdev_minor = static_cast<uint32_t>((st.st_rdev & 0xff) | ((st.st_rdev >> 12) & 0xfff00));
+  sx.stx_dev_major = static_cast<uint32_t>((st.st_dev >> 8) & 0xfff);
+  sx.stx_dev_minor = static_cast<uint32_t>((st.st_dev & 0xff) | ((st.st_dev >> 12) & 0xfff00));
+  return copyout_u(&sx, a.a[4], sizeof sx) ? -EFAULT : 0;
+}
+
+namespace {
+
+int access_at(int dirfd, uint64_t upath, uint64_t mode, uint32_t flags) {
+  if (mode & ~uint64_t{7}) return -EINVAL;
+  UserPath path(upath);
+  VnodeRef v;
+  if (int e = at_vnode(dirfd, path, flags, flags & AT_SYMLINK_NOFOLLOW, &v); e) return e;
+  // Real and effective ids are the same in tine: AT_EACCESS changes nothing.
+  if (mode == F_OK) return 0;
+  return vn_access(v.v, static_cast<int>(mode), my_cred());
+}
+
+}  // namespace
+
+int64_t sys_faccessat(const SyscallArgs& a) {
+  return access_at(static_cast<int>(a.a[0]), a.a[1], a.a[2], 0);
+}
+
+int64_t sys_faccessat2(const SyscallArgs& a) {
+  uint32_t flags = static_cast<uint32_t>(a.a[3]);
+  if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  return access_at(static_cast<int>(a.a[0]), a.a[1], a.a[2], flags);
+}
+
+int64_t sys_fchmodat(const SyscallArgs& a) {
+  UserPath path(a.a[1]);
+  VnodeRef v;
+  if (int e = at_vnode(static_cast<int>(a.a[0]), path, 0, false, &v); e) return e;
+  return vfs_chmod(v.v, static_cast<uint32_t>(a.a[2]), my_cred());
+}
+
+int64_t sys_fchownat(const SyscallArgs& a) {
+  uint32_t flags = static_cast<uint32_t>(a.a[4]);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  UserPath path(a.a[1]);
+  VnodeRef v;
+  if (int e = at_vnode(static_cast<int>(a.a[0]), path, flags, flags & AT_SYMLINK_NOFOLLOW, &v); e)
+    return e;
+  return vfs_chown(v.v, static_cast<uint32_t>(a.a[2]), static_cast<uint32_t>(a.a[3]), my_cred());
+}
+
+int64_t sys_utimensat(const SyscallArgs& a) {
+  uint32_t flags = static_cast<uint32_t>(a.a[3]);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  timespec64 times[2];
+  if (a.a[2] && copyin_u(a.a[2], times, sizeof times)) return -EFAULT;
+  VnodeRef v;
+  if (a.a[1] == 0) {
+    // futimens: the descriptor itself.
+    if (int e = fd_vnode(static_cast<int>(a.a[0]), &v); e) return e == -EINVAL ? -EBADF : e;
+  } else {
+    UserPath path(a.a[1]);
+    if (int e = at_vnode(static_cast<int>(a.a[0]), path, flags, flags & AT_SYMLINK_NOFOLLOW, &v); e)
+      return e;
+  }
+  return vfs_utimes(v.v, a.a[2] ? times : nullptr, my_cred());
+}
+
+int64_t sys_chdir(const SyscallArgs& a) {
+  UserPath path(a.a[0]);
+  if (path.err) return path.err;
+  if (path.empty()) return -ENOENT;
+  VnodeRef start;
+  if (int e = at_start(AT_FDCWD, path.s, &start); e) return e;
+  FsCred cr = my_cred();
+  VnodeRef v;
+  if (int e = vfs_lookup(start.v, path.s, true, cr, &v.v); e) return e;
+  if (v.v->type != VType::kDir) return -ENOTDIR;
+  if (int e = vn_access(v.v, X_OK, cr); e) return e;
+  fd_set_cwd(my_fd(), v.v);
+  v.v = nullptr;
+  return 0;
+}
+
+int64_t sys_getcwd(const SyscallArgs& a) {
+  uint64_t size = a.a[1];
+  if (size == 0) return -ERANGE;
+  size_t n = size < kPathMax ? static_cast<size_t>(size) : kPathMax;
+  char* buf = static_cast<char*>(kmalloc(kPathMax, M_TEMP, M_WAITOK));
+  if (!buf) return -ENOMEM;
+  Vnode* cwd = fd_cwd_hold(my_fd());
+  int r = vfs_getcwd(cwd, buf, n);
+  vrele(cwd);
+  if (r == -ERANGE && n == kPathMax && size > kPathMax) r = -ENAMETOOLONG;
+  if (r > 0 && copyout_u(buf, a.a[0], static_cast<size_t>(r))) r = -EFAULT;
+  kfree(buf, M_TEMP);
+  return r;
+}
+
+int64_t sys_umask(const SyscallArgs& a) {
+  return __atomic_exchange_n(&my_fd()->cmask, static_cast<uint32_t>(a.a[0]) & 0777,
+                             __ATOMIC_RELAXED);
+}
+
+int64_t sys_truncate(const SyscallArgs& a) {
+  if (static_cast<int64_t>(a.a[1]) < 0) return -EINVAL;
+  UserPath path(a.a[0]);
+  VnodeRef v;
+  if (int e = at_vnode(AT_FDCWD, path, 0, false, &v); e) return e;
+  if (v.v->type == VType::kDir) return -EISDIR;
+  if (v.v->type != VType::kReg) return -EINVAL;
+  FsCred cr = my_cred();
+  if (int e = vn_access(v.v, W_OK, cr); e) return e;
+  return vfs_truncate(v.v, a.a[1], cr);
+}
+
+namespace {
+
+int statfs_of(Vnode* v, uint64_t ubuf) {
+  linux_statfs s = {};
+  Mount* mp = v->mount;
+  s.f_type = mp->magic;
+  s.f_bsize = 4096;
+  s.f_frsize = 4096;
+  s.f_namelen = kNameMax;
+  s.f_fsid[1] = static_cast<int32_t>(mp->dev_minor);
+  if (!mp->synthetic) {
+    ChargeRule r = charge_rule(Charge::kFsUnits);
+    uint64_t used = charge_total(Charge::kFsUnits);
+    uint64_t free = r.max > used ? r.max - used : 0;
+    s.f_blocks = r.max;
+    s.f_bfree = free;
+    s.f_bavail = free > r.root_reserve ? free - r.root_reserve : 0;
+    // Nodes cost one unit each, as pages do.
+    s.f_files = r.max;
+    s.f_ffree = free;
+  }
+  return copyout_u(&s, ubuf, sizeof s) ? -EFAULT : 0;
+}
+
+}  // namespace
+
+int64_t sys_statfs(const SyscallArgs& a) {
+  UserPath path(a.a[0]);
+  VnodeRef v;
+  if (int e = at_vnode(AT_FDCWD, path, 0, false, &v); e) return e;
+  return statfs_of(v.v, a.a[1]);
+}
+
+int64_t sys_fstatfs(const SyscallArgs& a) {
+  FileRef f(static_cast<int>(a.a[0]));
+  if (!f) return -EBADF;
+  if (!f->vnode) return -EINVAL;  // a pipe (Linux answers for pipefs; tine has none)
+  return statfs_of(f->vnode, a.a[1]);
+}

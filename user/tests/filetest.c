@@ -1,0 +1,1828 @@
+/* The file suite: every file system call with its errors, descriptor tables
+ * across rfork, fork and exec, pipes, poll, /dev and /proc, permissions as
+ * another user, the RAM file system's bounds, and races between LWPs on one
+ * table. Run as init's program (init=filetest); every test runs in a child
+ * of its own and is followed by the resource baseline; exits with the
+ * number of failed checks.
+ *
+ * "filetest exec-check ..." and "filetest script-check ..." are what the
+ * exec tests run (see there). */
+#include "utest.h"
+
+enum {
+  SYS_kill = 129, SYS_setuid = 146, SYS_prlimit64 = 261, SYS_rfork = 1251,
+  SYS_lwp_create = 1495, SYS_tine_proc = 2002,
+};
+enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFCFDG = 1 << 12, RFTHREAD = 1 << 13 };
+enum { SIGUSR1 = 10, SIGPIPE = 13, WNOHANG = 1, RLIMIT_NOFILE = 7 };
+
+#define KERNEL_ADDR ((void*)0xffff000000080000ull)
+#define TMP "/tmp/ft"
+
+struct rlim { uint64_t cur, max; };
+struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
+
+static char g_self[64] = "/bin/filetest";
+static const char* g_argv0 = "";
+
+/* ---- helpers ---- */
+
+static long tproc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
+static void invariants(void) { UT_EQ("invariants", tproc(2, 0), 0); }
+static long rfork_(long flags) {
+  flush_stdout();
+  return syscall1(SYS_rfork, flags);
+}
+static int setuid_(int uid) { return (int)syscall1(SYS_setuid, uid); }
+static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
+static long prlimit_(int res, const struct rlim* nl, struct rlim* ol) {
+  return syscall4(SYS_prlimit64, 0, res, (long)nl, (long)ol);
+}
+static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
+
+static volatile uint64_t* shared_page(void) {
+  volatile uint64_t* sh =
+      mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  memset((void*)sh, 0, 4096);
+  return sh;
+}
+
+/* Writes data to path (created with mode, truncated); 0 or -errno. */
+static int put_file(const char* path, const char* data, int mode) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+  if (fd < 0) return fd;
+  long n = write(fd, data, strlen(data));
+  close(fd);
+  return n == (long)strlen(data) ? 0 : -EIO;
+}
+
+/* Reads up to n - 1 bytes of path into buf, NUL-terminated: the count or -errno. */
+static long get_file(const char* path, char* buf, size_t n) {
+  int fd = open(path, O_RDONLY, 0);
+  if (fd < 0) return fd;
+  long total = 0;
+  for (;;) {
+    long r = read(fd, buf + total, n - 1 - total);
+    if (r <= 0) break;
+    total += r;
+    if ((size_t)total == n - 1) break;
+  }
+  buf[total] = 0;
+  close(fd);
+  return total;
+}
+
+static int is_open(int fd) { return fcntl(fd, F_GETFD, 0) >= 0; }
+
+/* Runs fn in a child that first becomes uid; its exit status. */
+static int as_user(int uid, void (*fn)(void*), void* arg) {
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    if (setuid_(uid) != 0) _exit(99);
+    fn(arg);
+    _exit(0);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  return st;
+}
+
+/* An LWP running fn(arg) on a fresh stack. */
+static long lwp_start(void (*fn)(void*), void* arg) {
+  size_t size = 32768;
+  char* stack = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (MAP_FAILED_P(stack)) return (long)stack;
+  struct lwp_params lp = {(void*)fn, arg, stack + size, 0, 0};
+  return syscall1(SYS_lwp_create, (long)&lp);
+}
+
+/* Waits up to ms for pid; 1 with *st set once it has ended. */
+static int wait_within(int pid, int ms, int* st) {
+  for (int i = 0; i < ms / 5 + 1; ++i) {
+    int r = waitpid(pid, st, WNOHANG);
+    if (r == pid) return 1;
+    if (r < 0) return 0;
+    sleep_ms(5);
+  }
+  return 0;
+}
+
+static void pattern(unsigned char* b, size_t n, uint64_t at) {
+  for (size_t i = 0; i < n; ++i) b[i] = (unsigned char)((at + i) * 7 + 3);
+}
+
+/* ---- open, read, write, lseek and their errors ---- */
+
+static void t_open_rw(void) {
+  int fd = open(TMP "a", O_RDWR | O_CREAT | O_EXCL, 0644);
+  UT_CHECK("create", fd >= 3);
+  UT_EQ("excl_exists", open(TMP "a", O_RDWR | O_CREAT | O_EXCL, 0644), -EEXIST);
+  UT_EQ("write", write(fd, "hello world", 11), 11);
+  UT_EQ("lseek_cur", lseek(fd, 0, SEEK_CUR), 11);
+  UT_EQ("lseek_set", lseek(fd, 6, SEEK_SET), 6);
+  char buf[32] = {0};
+  UT_EQ("read", read(fd, buf, sizeof buf), 5);
+  UT_CHECK("read_data", memcmp(buf, "world", 5) == 0);
+  UT_EQ("read_eof", read(fd, buf, sizeof buf), 0);
+  UT_EQ("lseek_end", lseek(fd, -5, SEEK_END), 6);
+  UT_EQ("lseek_data", lseek(fd, 3, SEEK_DATA), 3);
+  UT_EQ("lseek_hole", lseek(fd, 3, SEEK_HOLE), 11);
+  UT_EQ("lseek_data_past_end", lseek(fd, 11, SEEK_DATA), -ENXIO);
+  UT_EQ("lseek_negative", lseek(fd, -100, SEEK_SET), -EINVAL);
+  UT_EQ("lseek_whence", lseek(fd, 0, 9), -EINVAL);
+  UT_EQ("pread", pread(fd, buf, 5, 0), 5);
+  UT_CHECK("pread_data", memcmp(buf, "hello", 5) == 0);
+  UT_EQ("pread_keeps_offset", lseek(fd, 0, SEEK_CUR), 11); /* where SEEK_HOLE put it */
+  UT_EQ("pwrite", pwrite(fd, "HELLO", 5, 0), 5);
+  UT_EQ("pread_negative", pread(fd, buf, 1, -1), -EINVAL);
+  UT_EQ("pwrite_negative", pwrite(fd, buf, 1, -1), -EINVAL);
+  /* Writing past the end leaves a hole that reads as zeroes. */
+  UT_EQ("pwrite_far", pwrite(fd, "Z", 1, 8192), 1);
+  memset(buf, 1, sizeof buf);
+  UT_EQ("pread_hole", pread(fd, buf, 4, 4096), 4);
+  UT_CHECK("hole_zero", buf[0] == 0 && buf[1] == 0 && buf[2] == 0 && buf[3] == 0);
+  struct stat st;
+  UT_EQ("fstat", fstat(fd, &st), 0);
+  UT_EQ("size", st.st_size, 8193);
+  UT_EQ("mode", st.st_mode, S_IFREG | 0644);
+  UT_EQ("close", close(fd), 0);
+  UT_EQ("close_again", close(fd), -EBADF);
+  UT_EQ("read_closed", read(fd, buf, 1), -EBADF);
+  UT_EQ("write_closed", write(fd, buf, 1), -EBADF);
+  UT_EQ("read_neg_fd", read(-1, buf, 1), -EBADF);
+  UT_EQ("read_huge_fd", read(1 << 20, buf, 1), -EBADF);
+  /* Access modes. */
+  fd = open(TMP "a", O_RDONLY, 0);
+  UT_EQ("write_rdonly", write(fd, "x", 1), -EBADF);
+  close(fd);
+  fd = open(TMP "a", O_WRONLY, 0);
+  UT_EQ("read_wronly", read(fd, buf, 1), -EBADF);
+  close(fd);
+  UT_EQ("accmode_3", open(TMP "a", 3, 0), -EINVAL);
+  /* O_TRUNC and O_APPEND. */
+  fd = open(TMP "a", O_WRONLY | O_TRUNC, 0);
+  UT_EQ("trunc_size", lseek(fd, 0, SEEK_END), 0);
+  close(fd);
+  fd = open(TMP "a", O_WRONLY | O_APPEND, 0);
+  UT_EQ("append1", write(fd, "ab", 2), 2);
+  lseek(fd, 0, SEEK_SET);
+  UT_EQ("append2", write(fd, "cd", 2), 2);
+  UT_EQ("append_pwrite", pwrite(fd, "ef", 2, 0), 2); /* Linux appends anyway */
+  close(fd);
+  UT_EQ("append_result", get_file(TMP "a", buf, sizeof buf), 6);
+  UT_CHECK("append_data", strcmp(buf, "abcdef") == 0);
+  /* Vectors. */
+  fd = open(TMP "a", O_RDWR | O_TRUNC, 0);
+  struct iovec iov[3] = {{"one", 3}, {"", 0}, {"two", 3}};
+  UT_EQ("writev", writev(fd, iov, 3), 6);
+  char x[4] = {0}, y[4] = {0};
+  struct iovec rv[2] = {{x, 2}, {y, 4}};
+  lseek(fd, 0, SEEK_SET);
+  UT_EQ("readv", readv(fd, rv, 2), 6);
+  UT_CHECK("readv_data", memcmp(x, "on", 2) == 0 && memcmp(y, "etwo", 4) == 0);
+  UT_EQ("readv_too_many", readv(fd, rv, 1025), -EINVAL);
+  UT_EQ("readv_negative", readv(fd, rv, -1), -EINVAL);
+  struct iovec bad[1] = {{x, (size_t)-1}};
+  UT_EQ("readv_bad_len", readv(fd, bad, 1), -EINVAL);
+  UT_EQ("readv_bad_iov", readv(fd, KERNEL_ADDR, 1), -EFAULT);
+  UT_EQ("preadv", syscall4(SYS_preadv, fd, (long)rv, 2, 1), 5);
+  UT_EQ("fsync", fsync(fd), 0);
+  UT_EQ("fdatasync", syscall1(SYS_fdatasync, fd), 0);
+  UT_EQ("sync", syscall0(SYS_sync), 0);
+  close(fd);
+  UT_EQ("unlink", unlink(TMP "a"), 0);
+  UT_EQ("open_gone", open(TMP "a", O_RDONLY, 0), -ENOENT);
+}
+
+static void t_open_errors(void) {
+  char buf[8];
+  UT_EQ("empty_path", open("", O_RDONLY, 0), -ENOENT);
+  UT_EQ("missing", open("/no/such/file", O_RDONLY, 0), -ENOENT);
+  UT_EQ("kernel_path", open(KERNEL_ADDR, O_RDONLY, 0), -EFAULT);
+  UT_EQ("null_path", open(0, O_RDONLY, 0), -EFAULT);
+  UT_EQ("through_file", open("/bin/init/x", O_RDONLY, 0), -ENOTDIR);
+  UT_EQ("file_slash", open("/bin/init/", O_RDONLY, 0), -ENOTDIR);
+  UT_EQ("directory_flag", open("/bin/init", O_RDONLY | O_DIRECTORY, 0), -ENOTDIR);
+  UT_EQ("write_dir", open("/tmp", O_WRONLY, 0), -EISDIR);
+  UT_EQ("creat_dir", open("/tmp", O_RDONLY | O_CREAT, 0644), -EISDIR);
+  UT_EQ("creat_root", open("/", O_RDWR | O_CREAT, 0644), -EISDIR);
+  UT_EQ("creat_slash", open(TMP "new/", O_RDWR | O_CREAT, 0644), -EISDIR);
+  UT_EQ("creat_missing_dir", open("/no/such", O_RDWR | O_CREAT, 0644), -ENOENT);
+  UT_EQ("tmpfile", open("/tmp", O_RDWR | 020000000 | O_DIRECTORY, 0600), -EOPNOTSUPP);
+  char name[300];
+  memset(name, 'n', sizeof name);
+  name[0] = '/';
+  name[257] = 0;
+  UT_EQ("name_too_long", open(name, O_RDONLY, 0), -ENAMETOOLONG);
+  static char path[5000];
+  for (int i = 0; i < 4999; ++i) path[i] = (i % 2) ? '/' : 'a';
+  path[4999] = 0;
+  UT_EQ("path_too_long", open(path, O_RDONLY, 0), -ENAMETOOLONG);
+  int fd = open("/tmp", O_RDONLY | O_DIRECTORY, 0);
+  UT_CHECK("open_dir", fd >= 0);
+  UT_EQ("read_dir", read(fd, buf, sizeof buf), -EISDIR);
+  close(fd);
+  fd = open("/bin/init", O_RDONLY, 0);
+  UT_EQ("read_kernel_buf", read(fd, KERNEL_ADDR, 8), -EFAULT);
+  UT_EQ("read_null_buf", read(fd, 0, 8), -EFAULT);
+  UT_EQ("read_zero", read(fd, 0, 0), 0);
+  close(fd);
+  fd = open(TMP "e", O_RDWR | O_CREAT, 0600);
+  UT_EQ("write_kernel_buf", write(fd, KERNEL_ADDR, 8), -EFAULT);
+  close(fd);
+  unlink(TMP "e");
+  /* O_PATH: a handle without reads or writes. */
+  fd = open("/bin/init", O_PATH, 0);
+  UT_CHECK("opath", fd >= 0);
+  UT_EQ("opath_read", read(fd, buf, 1), -EBADF);
+  struct stat st;
+  UT_EQ("opath_fstat", fstat(fd, &st), 0);
+  close(fd);
+}
+
+/* ---- stat, statx, access ---- */
+
+static void t_stat(void) {
+  UT_EQ("put", put_file(TMP "s", "12345", 0640), 0);
+  struct stat st;
+  UT_EQ("stat", stat(TMP "s", &st), 0);
+  UT_EQ("size", st.st_size, 5);
+  UT_EQ("mode", st.st_mode, S_IFREG | 0640);
+  UT_EQ("nlink", st.st_nlink, 1);
+  UT_EQ("uid", st.st_uid, 0);
+  UT_EQ("blksize", st.st_blksize, 4096);
+  UT_EQ("symlink", symlink(TMP "s", TMP "sl"), 0);
+  struct stat ls;
+  UT_EQ("lstat", lstat(TMP "sl", &ls), 0);
+  UT_EQ("lstat_mode", ls.st_mode & S_IFMT, S_IFLNK);
+  UT_EQ("lstat_size", ls.st_size, (long)strlen(TMP "s"));
+  struct stat fs2;
+  UT_EQ("stat_follows", stat(TMP "sl", &fs2), 0);
+  UT_EQ("same_ino", fs2.st_ino, st.st_ino);
+  int fd = open(TMP "s", O_RDONLY, 0);
+  UT_EQ("empty_path", fstatat(fd, "", &fs2, AT_EMPTY_PATH), 0);
+  UT_EQ("empty_path_ino", fs2.st_ino, st.st_ino);
+  UT_EQ("empty_path_noflag", fstatat(fd, "", &fs2, 0), -ENOENT);
+  UT_EQ("bad_flags", fstatat(AT_FDCWD, TMP "s", &fs2, 0x4), -EINVAL);
+  UT_EQ("bad_buf", fstat(fd, KERNEL_ADDR), -EFAULT);
+  struct statx sx;
+  UT_EQ("statx", statx(AT_FDCWD, TMP "s", 0, 0x7ff, &sx), 0);
+  UT_EQ("statx_size", sx.stx_size, 5);
+  UT_EQ("statx_mode", sx.stx_mode, S_IFREG | 0640);
+  UT_EQ("statx_ino", sx.stx_ino, st.st_ino);
+  UT_CHECK("statx_mask", (sx.stx_mask & 0x7ff) == 0x7ff);
+  UT_EQ("statx_reserved", statx(AT_FDCWD, TMP "s", 0, 0x80000000u, &sx), -EINVAL);
+  UT_EQ("statx_sync_both", statx(AT_FDCWD, TMP "s", 0x6000, 0x7ff, &sx), -EINVAL);
+  UT_EQ("statx_nofollow", statx(AT_FDCWD, TMP "sl", AT_SYMLINK_NOFOLLOW, 0x7ff, &sx), 0);
+  UT_EQ("statx_nofollow_mode", sx.stx_mode & S_IFMT, S_IFLNK);
+  close(fd);
+  UT_EQ("null_dev", stat("/dev/null", &st), 0);
+  UT_EQ("null_rdev", st.st_rdev, 0x103);
+  UT_EQ("null_type", st.st_mode & S_IFMT, S_IFCHR);
+  UT_EQ("statx_null", statx(AT_FDCWD, "/dev/null", 0, 0x7ff, &sx), 0);
+  UT_CHECK("statx_rdev", sx.stx_rdev_major == 1 && sx.stx_rdev_minor == 3);
+  UT_EQ("access_ok", access(TMP "s", R_OK | W_OK), 0);
+  UT_EQ("access_x", access(TMP "s", X_OK), -EACCES); /* root: no execute bit anywhere */
+  UT_EQ("access_bad_mode", access(TMP "s", 8), -EINVAL);
+  UT_EQ("access_missing", access(TMP "nope", F_OK), -ENOENT);
+  UT_EQ("faccessat2", syscall4(SYS_faccessat2, AT_FDCWD, (long)TMP "sl", R_OK, AT_SYMLINK_NOFOLLOW), 0);
+  UT_EQ("faccessat2_flags", syscall4(SYS_faccessat2, AT_FDCWD, (long)TMP "s", R_OK, 0x8), -EINVAL);
+  unlink(TMP "sl");
+  unlink(TMP "s");
+}
+
+/* ---- directories ---- */
+
+struct dirlist {
+  char names[64][32];
+  int n;
+};
+
+static int list_dir(int fd, size_t bufsize, struct dirlist* out) {
+  static char buf[8192];
+  out->n = 0;
+  for (;;) {
+    long r = getdents64(fd, buf, bufsize);
+    if (r < 0) return (int)r;
+    if (r == 0) return 0;
+    for (long at = 0; at < r;) {
+      struct linux_dirent64* d = (struct linux_dirent64*)(buf + at);
+      if (out->n < 64) strlcpy(out->names[out->n++], d->d_name, 32);
+      at += d->d_reclen;
+    }
+  }
+}
+
+static int has(const struct dirlist* l, const char* name) {
+  for (int i = 0; i < l->n; ++i)
+    if (strcmp(l->names[i], name) == 0) return 1;
+  return 0;
+}
+
+static void t_dirs(void) {
+  UT_EQ("mkdir", mkdir(TMP "d", 0755), 0);
+  UT_EQ("mkdir_exists", mkdir(TMP "d", 0755), -EEXIST);
+  UT_EQ("mkdir_root", mkdir("/", 0755), -EEXIST);
+  UT_EQ("mkdir_missing_parent", mkdir(TMP "nope/x", 0755), -ENOENT);
+  UT_EQ("mkdir_slash", mkdir(TMP "d2/", 0755), 0);
+  UT_EQ("rmdir_slash", rmdir(TMP "d2/"), 0);
+  struct stat st;
+  stat(TMP "d", &st);
+  UT_EQ("dir_mode", st.st_mode, S_IFDIR | 0755);
+  UT_EQ("dir_nlink", st.st_nlink, 2);
+  UT_EQ("sub", mkdir(TMP "d/sub", 0700), 0);
+  stat(TMP "d", &st);
+  UT_EQ("parent_nlink", st.st_nlink, 3);
+  UT_EQ("put", put_file(TMP "d/f1", "x", 0644), 0);
+  UT_EQ("put2", put_file(TMP "d/f2", "y", 0644), 0);
+  UT_EQ("rmdir_notempty", rmdir(TMP "d"), -ENOTEMPTY);
+  UT_EQ("rmdir_file", rmdir(TMP "d/f1"), -ENOTDIR);
+  UT_EQ("unlink_dir", unlink(TMP "d/sub"), -EISDIR);
+  UT_EQ("rmdir_dot", rmdir(TMP "d/."), -EINVAL);
+  UT_EQ("rmdir_dotdot", rmdir(TMP "d/sub/.."), -ENOTEMPTY);
+  UT_EQ("rmdir_root", rmdir("/"), -EBUSY);
+  UT_EQ("rmdir_mount", rmdir("/proc"), -EBUSY);
+  UT_EQ("unlink_flags", syscall3(SYS_unlinkat, AT_FDCWD, (long)TMP "d/f1", 0x1), -EINVAL);
+  int fd = open(TMP "d", O_RDONLY | O_DIRECTORY, 0);
+  struct dirlist l;
+  UT_EQ("getdents", list_dir(fd, 8192, &l), 0);
+  UT_CHECK("getdents_all", l.n == 5 && has(&l, ".") && has(&l, "..") && has(&l, "f1") &&
+                               has(&l, "f2") && has(&l, "sub"));
+  UT_EQ("getdents_eof", getdents64(fd, KERNEL_ADDR, 100), 0);
+  UT_EQ("rewind", lseek(fd, 0, SEEK_SET), 0);
+  UT_EQ("getdents_small", list_dir(fd, 24, &l), 0); /* one entry a call */
+  UT_EQ("getdents_small_all", l.n, 5);
+  lseek(fd, 0, SEEK_SET);
+  char tiny[8];
+  UT_EQ("getdents_too_small", getdents64(fd, tiny, sizeof tiny), -EINVAL);
+  UT_EQ("getdents_fault", getdents64(fd, KERNEL_ADDR, 4096), -EFAULT);
+  /* Entries removed and added while listing: the rest still comes, once each. */
+  lseek(fd, 0, SEEK_SET);
+  static char buf[64];
+  long r = getdents64(fd, buf, 48);
+  UT_CHECK("partial", r > 0);
+  UT_EQ("remove_mid", unlink(TMP "d/f2"), 0);
+  UT_EQ("add_mid", put_file(TMP "d/f3", "z", 0644), 0);
+  r = getdents64(fd, buf, sizeof buf);
+  UT_CHECK("continues", r > 0);
+  close(fd);
+  fd = open(TMP "d/f1", O_RDONLY, 0);
+  UT_EQ("getdents_file", getdents64(fd, buf, sizeof buf), -ENOTDIR);
+  close(fd);
+  UT_EQ("getdents_badfd", getdents64(99, buf, sizeof buf), -EBADF);
+  unlink(TMP "d/f1");
+  unlink(TMP "d/f3");
+  UT_EQ("rmdir_sub", rmdir(TMP "d/sub"), 0);
+  UT_EQ("rmdir", rmdir(TMP "d"), 0);
+  UT_EQ("gone", stat(TMP "d", &st), -ENOENT);
+}
+
+/* ---- rename ---- */
+
+static void t_rename(void) {
+  char buf[16];
+  put_file(TMP "r1", "one", 0644);
+  put_file(TMP "r2", "two", 0644);
+  UT_EQ("rename", rename(TMP "r1", TMP "r3"), 0);
+  UT_EQ("old_gone", access(TMP "r1", F_OK), -ENOENT);
+  UT_EQ("replace", rename(TMP "r3", TMP "r2"), 0);
+  get_file(TMP "r2", buf, sizeof buf);
+  UT_CHECK("replaced_data", strcmp(buf, "one") == 0);
+  UT_EQ("missing", rename(TMP "r1", TMP "r4"), -ENOENT);
+  mkdir(TMP "rd", 0755);
+  mkdir(TMP "re", 0755);
+  UT_EQ("file_over_dir", rename(TMP "r2", TMP "rd"), -EISDIR);
+  UT_EQ("dir_over_file", rename(TMP "rd", TMP "r2"), -ENOTDIR);
+  UT_EQ("dir_over_empty_dir", rename(TMP "rd", TMP "re"), 0);
+  mkdir(TMP "rd", 0755);
+  put_file(TMP "re/x", "x", 0644);
+  UT_EQ("dir_over_full_dir", rename(TMP "rd", TMP "re"), -ENOTEMPTY);
+  mkdir(TMP "rd/in", 0755);
+  UT_EQ("into_itself", rename(TMP "rd", TMP "rd/in/rd"), -EINVAL);
+  UT_EQ("move_dir", rename(TMP "rd/in", TMP "re/in"), 0);
+  struct stat st;
+  stat(TMP "rd", &st);
+  UT_EQ("from_nlink", st.st_nlink, 2);
+  stat(TMP "re", &st);
+  UT_EQ("to_nlink", st.st_nlink, 3);
+  UT_EQ("dotdot_follows", access(TMP "re/in/../x", F_OK), 0);
+  UT_EQ("noreplace", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "re/x", RENAME_NOREPLACE), -EEXIST);
+  UT_EQ("exchange", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "re/x", RENAME_EXCHANGE), 0);
+  get_file(TMP "r2", buf, sizeof buf);
+  UT_CHECK("exchanged", strcmp(buf, "x") == 0);
+  UT_EQ("exchange_dir_file", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "rd", RENAME_EXCHANGE), 0);
+  UT_EQ("exchanged_dir", stat(TMP "r2", &st), 0);
+  UT_CHECK("exchanged_dir_type", (st.st_mode & S_IFMT) == S_IFDIR);
+  renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "rd", RENAME_EXCHANGE);
+  UT_EQ("exchange_missing", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "zz", RENAME_EXCHANGE), -ENOENT);
+  UT_EQ("both_flags", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "zz", 3), -EINVAL);
+  UT_EQ("whiteout", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "zz", RENAME_WHITEOUT), -EINVAL);
+  UT_EQ("dot", rename(TMP "rd/.", TMP "zz"), -EBUSY);
+  UT_EQ("cross_mount", rename(TMP "r2", "/proc/x"), -EXDEV);
+  link(TMP "r2", TMP "r2b");
+  UT_EQ("same_node", rename(TMP "r2", TMP "r2b"), 0);
+  UT_EQ("same_node_both_stay", access(TMP "r2", F_OK) == 0 && access(TMP "r2b", F_OK) == 0, 1);
+  UT_EQ("trailing_slash_file", rename(TMP "r2/", TMP "r5"), -ENOTDIR);
+  unlink(TMP "r2");
+  unlink(TMP "r2b");
+  unlink(TMP "re/x");
+  rmdir(TMP "re/in");
+  rmdir(TMP "re");
+  rmdir(TMP "rd");
+}
+
+/* ---- links and symbolic links ---- */
+
+static void t_links(void) {
+  char buf[64];
+  put_file(TMP "l1", "data", 0644);
+  UT_EQ("link", link(TMP "l1", TMP "l2"), 0);
+  struct stat st;
+  stat(TMP "l1", &st);
+  UT_EQ("nlink2", st.st_nlink, 2);
+  UT_EQ("link_exists", link(TMP "l1", TMP "l2"), -EEXIST);
+  UT_EQ("link_dir", link("/tmp", TMP "l3"), -EPERM);
+  UT_EQ("link_cross", link(TMP "l1", "/proc/l"), -EXDEV);
+  UT_EQ("link_missing", link(TMP "none", TMP "l3"), -ENOENT);
+  UT_EQ("linkat_flags", syscall6(SYS_linkat, AT_FDCWD, (long)TMP "l1", AT_FDCWD, (long)TMP "l3", 1, 0), -EINVAL);
+  unlink(TMP "l1");
+  stat(TMP "l2", &st);
+  UT_EQ("nlink1", st.st_nlink, 1);
+  get_file(TMP "l2", buf, sizeof buf);
+  UT_CHECK("data_kept", strcmp(buf, "data") == 0);
+  UT_EQ("symlink", symlink("ftl2", TMP "s1"), 0); /* relative to its directory */
+  UT_EQ("symlink_exists", symlink("x", TMP "s1"), -EEXIST);
+  UT_EQ("symlink_empty", symlink("", TMP "s9"), -ENOENT);
+  get_file(TMP "s1", buf, sizeof buf);
+  UT_CHECK("through_link", strcmp(buf, "data") == 0);
+  UT_EQ("readlink", readlink(TMP "s1", buf, sizeof buf), 4);
+  UT_CHECK("readlink_data", memcmp(buf, "ftl2", 4) == 0);
+  UT_EQ("readlink_short", readlink(TMP "s1", buf, 1), 1);
+  UT_EQ("readlink_zero", readlink(TMP "s1", buf, 0), -EINVAL);
+  UT_EQ("readlink_file", readlink(TMP "l2", buf, sizeof buf), -EINVAL);
+  UT_EQ("readlink_fault", readlink(TMP "s1", KERNEL_ADDR, 8), -EFAULT);
+  UT_EQ("nofollow", open(TMP "s1", O_RDONLY | O_NOFOLLOW, 0), -ELOOP);
+  int fd = open(TMP "s1", O_PATH | O_NOFOLLOW, 0);
+  UT_CHECK("opath_nofollow", fd >= 0);
+  close(fd);
+  /* Loops and chains. */
+  symlink("ftlb", TMP "la");
+  symlink("ftla", TMP "lb");
+  UT_EQ("loop", open(TMP "la", O_RDONLY, 0), -ELOOP);
+  char name[32], target[32];
+  for (int i = 0; i < 41; ++i) {
+    snprintf(name, sizeof name, TMP "c%d", i);
+    snprintf(target, sizeof target, "ftc%d", i + 1);
+    symlink(i == 40 ? "ftl2" : target, name);
+  }
+  UT_EQ("chain_40", access(TMP "c1", F_OK), 0);  /* 40 links */
+  UT_EQ("chain_41", access(TMP "c0", F_OK), -ELOOP);
+  for (int i = 0; i < 41; ++i) {
+    snprintf(name, sizeof name, TMP "c%d", i);
+    unlink(name);
+  }
+  /* A dangling link: open fails, O_CREAT makes its target. */
+  symlink("ftnew", TMP "dang");
+  UT_EQ("dangling", open(TMP "dang", O_RDONLY, 0), -ENOENT);
+  fd = open(TMP "dang", O_WRONLY | O_CREAT, 0600);
+  UT_CHECK("creat_through", fd >= 0);
+  close(fd);
+  UT_EQ("target_made", access(TMP "new", F_OK), 0);
+  UT_EQ("excl_on_link", open(TMP "dang", O_WRONLY | O_CREAT | O_EXCL, 0600), -EEXIST);
+  /* A link to a directory, with and without a trailing slash. */
+  mkdir(TMP "dir", 0755);
+  symlink("ftdir", TMP "dl");
+  UT_EQ("dir_link_slash", stat(TMP "dl/", &st), 0);
+  UT_CHECK("dir_link_slash_type", (st.st_mode & S_IFMT) == S_IFDIR);
+  UT_EQ("unlink_link_slash", unlink(TMP "dl/"), -ENOTDIR); /* the link itself, not followed */
+  UT_EQ("rmdir_link_slash", rmdir(TMP "dl/"), -ENOTDIR);
+  UT_EQ("unlink_link", unlink(TMP "dl"), 0);
+  UT_EQ("dir_kept", access(TMP "dir", F_OK), 0);
+  rmdir(TMP "dir");
+  unlink(TMP "new");
+  unlink(TMP "dang");
+  unlink(TMP "la");
+  unlink(TMP "lb");
+  unlink(TMP "s1");
+  unlink(TMP "l2");
+}
+
+/* ---- working directory, *at, umask ---- */
+
+static void t_cwd(void) {
+  char buf[256];
+  UT_EQ("getcwd_root", getcwd(buf, sizeof buf), 2);
+  UT_CHECK("root", strcmp(buf, "/") == 0);
+  mkdir(TMP "w", 0755);
+  mkdir(TMP "w/in", 0755);
+  UT_EQ("chdir", chdir(TMP "w/in"), 0);
+  UT_EQ("getcwd", getcwd(buf, sizeof buf), (long)strlen(TMP "w/in") + 1);
+  UT_CHECK("getcwd_data", strcmp(buf, TMP "w/in") == 0);
+  UT_EQ("getcwd_small", getcwd(buf, 4), -ERANGE);
+  UT_EQ("getcwd_zero", getcwd(buf, 0), -ERANGE);
+  UT_EQ("getcwd_fault", getcwd(KERNEL_ADDR, 256), -EFAULT);
+  UT_EQ("relative_create", put_file("rel", "r", 0644), 0);
+  UT_EQ("relative_seen", access(TMP "w/in/rel", F_OK), 0);
+  UT_EQ("dotdot", access("../in/rel", F_OK), 0);
+  UT_EQ("chdir_dotdot", chdir("../.."), 0);
+  getcwd(buf, sizeof buf);
+  UT_CHECK("up_twice", strcmp(buf, "/tmp") == 0);
+  UT_EQ("chdir_up_past_root", chdir("../../../.."), 0);
+  getcwd(buf, sizeof buf);
+  UT_CHECK("root_stays", strcmp(buf, "/") == 0);
+  UT_EQ("chdir_file", chdir("/bin/init"), -ENOTDIR);
+  UT_EQ("chdir_missing", chdir("/nope"), -ENOENT);
+  UT_EQ("chdir_fault", chdir(KERNEL_ADDR), -EFAULT);
+  int dfd = open(TMP "w", O_RDONLY | O_DIRECTORY, 0);
+  UT_EQ("openat", close(openat(dfd, "in/rel", O_RDONLY, 0)), 0);
+  UT_EQ("fchdir", fchdir(dfd), 0);
+  getcwd(buf, sizeof buf);
+  UT_CHECK("fchdir_path", strcmp(buf, TMP "w") == 0);
+  int ffd = open(TMP "w/in/rel", O_RDONLY, 0);
+  UT_EQ("fchdir_file", fchdir(ffd), -ENOTDIR);
+  UT_EQ("openat_notdir", openat(ffd, "x", O_RDONLY, 0), -ENOTDIR);
+  UT_EQ("openat_badfd", openat(77, "x", O_RDONLY, 0), -EBADF);
+  UT_CHECK("openat_abs_ignores_fd", close(openat(77, "/bin/init", O_RDONLY, 0)) == 0);
+  close(ffd);
+  UT_EQ("mkdirat", syscall3(SYS_mkdirat, dfd, (long)"m", 0755), 0);
+  UT_EQ("unlinkat_dir", syscall3(SYS_unlinkat, dfd, (long)"m", AT_REMOVEDIR), 0);
+  /* A removed working directory. */
+  mkdir(TMP "w/gone", 0755);
+  chdir(TMP "w/gone");
+  rmdir(TMP "w/gone");
+  UT_EQ("getcwd_removed", getcwd(buf, sizeof buf), -ENOENT);
+  UT_EQ("create_in_removed", open("x", O_RDWR | O_CREAT, 0644), -ENOENT);
+  chdir("/");
+  close(dfd);
+  unlink(TMP "w/in/rel");
+  rmdir(TMP "w/in");
+  rmdir(TMP "w");
+  /* umask */
+  UT_EQ("umask_default", umask(077), 022);
+  UT_EQ("umask_old", umask(022), 077);
+  umask(027);
+  int fd = open(TMP "um", O_RDWR | O_CREAT, 0777);
+  struct stat st;
+  fstat(fd, &st);
+  UT_EQ("umask_applied", st.st_mode & 0777, 0750);
+  close(fd);
+  mkdir(TMP "umd", 0777);
+  stat(TMP "umd", &st);
+  UT_EQ("umask_dir", st.st_mode & 0777, 0750);
+  rmdir(TMP "umd");
+  unlink(TMP "um");
+  umask(022);
+}
+
+/* ---- attributes: chmod, chown, utimensat, truncate ---- */
+
+static void t_attrs(void) {
+  put_file(TMP "t", "abcdefgh", 0644);
+  UT_EQ("chmod", chmod(TMP "t", 0600), 0);
+  struct stat st;
+  stat(TMP "t", &st);
+  UT_EQ("chmod_mode", st.st_mode, S_IFREG | 0600);
+  int fd = open(TMP "t", O_RDWR, 0);
+  UT_EQ("fchmod", fchmod(fd, 04711), 0);
+  fstat(fd, &st);
+  UT_EQ("fchmod_mode", st.st_mode, S_IFREG | 04711);
+  UT_EQ("chmod_proc", chmod("/proc/self/stat", 0777), -EPERM);
+  UT_EQ("chown", chown(TMP "t", 1000, 1000), 0);
+  stat(TMP "t", &st);
+  UT_CHECK("chown_ids", st.st_uid == 1000 && st.st_gid == 1000);
+  UT_EQ("chown_drops_suid", st.st_mode & 04000, 0);
+  UT_EQ("fchown", syscall3(SYS_fchown, fd, 0, 0), 0);
+  struct timespec t[2] = {{1000, 5}, {2000, 6}};
+  UT_EQ("utimensat", utimensat(AT_FDCWD, TMP "t", t, 0), 0);
+  stat(TMP "t", &st);
+  UT_CHECK("times", st.st_atim.tv_sec == 1000 && st.st_mtim.tv_sec == 2000 && st.st_mtim.tv_nsec == 6);
+  struct timespec omit[2] = {{0, UTIME_OMIT}, {3000, 0}};
+  UT_EQ("utime_omit", utimensat(AT_FDCWD, TMP "t", omit, 0), 0);
+  stat(TMP "t", &st);
+  UT_CHECK("omit_kept", st.st_atim.tv_sec == 1000 && st.st_mtim.tv_sec == 3000);
+  UT_EQ("futimens", utimensat(fd, 0, 0, 0), 0);
+  struct timespec bad[2] = {{0, 2000000000}, {0, 0}};
+  UT_EQ("utime_bad_nsec", utimensat(AT_FDCWD, TMP "t", bad, 0), -EINVAL);
+  UT_EQ("utime_bad_flags", utimensat(AT_FDCWD, TMP "t", 0, 0x1), -EINVAL);
+  /* Truncation. */
+  UT_EQ("ftruncate_shrink", ftruncate(fd, 3), 0);
+  UT_EQ("size3", lseek(fd, 0, SEEK_END), 3);
+  UT_EQ("ftruncate_grow", ftruncate(fd, 6000), 0);
+  char buf[8];
+  UT_EQ("grown_read", pread(fd, buf, 4, 2), 4);
+  UT_CHECK("grown_zeroes", buf[0] == 'c' && buf[1] == 0 && buf[2] == 0 && buf[3] == 0);
+  UT_EQ("truncate", truncate(TMP "t", 1), 0);
+  UT_EQ("size1", lseek(fd, 0, SEEK_END), 1);
+  UT_EQ("truncate_negative", truncate(TMP "t", -1), -EINVAL);
+  UT_EQ("ftruncate_negative", ftruncate(fd, -1), -EINVAL);
+  UT_EQ("truncate_dir", truncate("/tmp", 0), -EISDIR);
+  UT_EQ("truncate_huge", ftruncate(fd, 1l << 50), -EFBIG);
+  close(fd);
+  fd = open(TMP "t", O_RDONLY, 0);
+  UT_EQ("ftruncate_rdonly", ftruncate(fd, 0), -EINVAL);
+  close(fd);
+  int p[2];
+  pipe(p);
+  UT_EQ("ftruncate_pipe", ftruncate(p[1], 0), -EINVAL);
+  close(p[0]);
+  close(p[1]);
+  unlink(TMP "t");
+}
+
+/* ---- dup, fcntl, close_range, RLIMIT_NOFILE ---- */
+
+static void t_dup_fcntl(void) {
+  int fd = open(TMP "f", O_RDWR | O_CREAT, 0644);
+  write(fd, "0123456789", 10);
+  int d = dup(fd);
+  UT_CHECK("dup", d > fd);
+  UT_EQ("shared_offset", lseek(d, 0, SEEK_CUR), 10);
+  lseek(fd, 2, SEEK_SET);
+  UT_EQ("shared_offset_moves", lseek(d, 0, SEEK_CUR), 2);
+  UT_EQ("dup3", dup3(fd, 20, O_CLOEXEC), 20);
+  UT_EQ("dup3_cloexec", fcntl(20, F_GETFD, 0), FD_CLOEXEC);
+  UT_EQ("dup3_same", dup3(fd, fd, 0), -EINVAL);
+  UT_EQ("dup3_flags", dup3(fd, 21, O_NONBLOCK), -EINVAL);
+  UT_EQ("dup3_badfd", dup3(77, 21, 0), -EBADF);
+  UT_EQ("dup2_same", dup2(fd, fd), fd);
+  UT_EQ("dup2_same_bad", dup2(77, 77), -EBADF);
+  int p[2];
+  pipe(p);
+  UT_EQ("dup3_over", dup3(p[0], 20, 0), 20); /* closes the file at 20 */
+  UT_EQ("dup3_over_pipe", fcntl(20, F_GETFL, 0) & O_ACCMODE, O_RDONLY);
+  UT_EQ("dupfd", fcntl(fd, F_DUPFD, 30), 30);
+  UT_EQ("dupfd_cloexec", fcntl(fd, F_DUPFD_CLOEXEC, 30), 31);
+  UT_EQ("getfd_cloexec", fcntl(31, F_GETFD, 0), FD_CLOEXEC);
+  UT_EQ("setfd", fcntl(31, F_SETFD, 0), 0);
+  UT_EQ("getfd_cleared", fcntl(31, F_GETFD, 0), 0);
+  UT_EQ("getfl", fcntl(fd, F_GETFL, 0), O_RDWR | O_LARGEFILE);
+  UT_EQ("setfl", fcntl(fd, F_SETFL, O_APPEND | O_NONBLOCK | O_RDONLY), 0);
+  UT_EQ("getfl_set", fcntl(d, F_GETFL, 0), O_RDWR | O_LARGEFILE | O_APPEND | O_NONBLOCK);
+  UT_EQ("getfl_pipe", fcntl(p[1], F_GETFL, 0), O_WRONLY);
+  UT_EQ("bad_cmd", fcntl(fd, 9999, 0), -EINVAL);
+  UT_EQ("getlk", fcntl(fd, F_GETLK, 0), -ENOLCK);
+  UT_EQ("fcntl_badfd", fcntl(99, F_GETFD, 0), -EBADF);
+  UT_EQ("fioclex", ioctl(d, FIOCLEX, 0), 0);
+  UT_EQ("fioclex_set", fcntl(d, F_GETFD, 0), FD_CLOEXEC);
+  UT_EQ("fionclex", ioctl(d, FIONCLEX, 0), 0);
+  UT_EQ("fionclex_set", fcntl(d, F_GETFD, 0), 0);
+  UT_EQ("tcgets_file", ioctl(fd, TCGETS, KERNEL_ADDR), -ENOTTY);
+  UT_EQ("tcgets_pipe", ioctl(p[0], TCGETS, KERNEL_ADDR), -ENOTTY);
+  int n = -1;
+  UT_EQ("fionread_file", ioctl(fd, FIONREAD, &n), 0);
+  UT_EQ("fionread_value", n, 8);
+  /* close_range */
+  UT_EQ("close_range_cloexec", close_range(30, 31, CLOSE_RANGE_CLOEXEC), 0);
+  UT_EQ("close_range_cloexec_set", fcntl(30, F_GETFD, 0), FD_CLOEXEC);
+  UT_EQ("close_range", close_range(20, ~0u, 0), 0);
+  UT_CHECK("closed_range", !is_open(20) && !is_open(30) && !is_open(31) && is_open(fd));
+  UT_EQ("close_range_inverted", close_range(5, 4, 0), -EINVAL);
+  UT_EQ("close_range_flags", close_range(5, 6, 1), -EINVAL);
+  close(p[0]);
+  close(p[1]);
+  close(d);
+  close(fd);
+  unlink(TMP "f");
+  /* RLIMIT_NOFILE: 16 descriptors. */
+  struct rlim lim = {16, 4096}, old;
+  UT_EQ("setlimit", prlimit_(RLIMIT_NOFILE, &lim, &old), 0);
+  UT_CHECK("default_limits", old.cur == 1024 && old.max == 4096);
+  int last = -1, r;
+  while ((r = dup(0)) >= 0) last = r;
+  UT_EQ("emfile", r, -EMFILE);
+  UT_EQ("highest", last, 15);
+  UT_EQ("dup3_past_limit", dup3(0, 16, 0), -EBADF);
+  UT_EQ("dupfd_past_limit", fcntl(0, F_DUPFD, 16), -EINVAL);
+  UT_EQ("open_past_limit", open("/dev/null", O_RDONLY, 0), -EMFILE);
+  int pp[2];
+  UT_EQ("pipe_past_limit", pipe(pp), -EMFILE);
+  close_range(3, ~0u, 0);
+  struct rlim high = {4096, 70000};
+  UT_EQ("nr_open", prlimit_(RLIMIT_NOFILE, &high, 0), -EPERM);
+  UT_EQ("restore", prlimit_(RLIMIT_NOFILE, &old, 0), 0);
+}
+
+/* ---- pipes ---- */
+
+static void t_pipe_basic(void) {
+  int p[2];
+  UT_EQ("pipe", pipe(p), 0);
+  UT_EQ("write", write(p[1], "abc", 3), 3);
+  int n = -1;
+  UT_EQ("fionread", ioctl(p[0], FIONREAD, &n), 0);
+  UT_EQ("fionread_value", n, 3);
+  char buf[8];
+  UT_EQ("read", read(p[0], buf, sizeof buf), 3);
+  UT_EQ("lseek", lseek(p[0], 0, SEEK_CUR), -ESPIPE);
+  UT_EQ("pread", pread(p[0], buf, 1, 0), -ESPIPE);
+  UT_EQ("read_wrong_end", read(p[1], buf, 1), -EBADF);
+  UT_EQ("write_wrong_end", write(p[0], "x", 1), -EBADF);
+  struct stat st;
+  UT_EQ("fstat", fstat(p[0], &st), 0);
+  UT_EQ("fifo", st.st_mode & S_IFMT, S_IFIFO);
+  struct stat st2;
+  fstat(p[1], &st2);
+  UT_EQ("same_pipe", st.st_ino, st2.st_ino);
+  UT_EQ("getpipe_sz", fcntl(p[0], F_GETPIPE_SZ, 0), 65536);
+  UT_EQ("getpipe_sz_file", fcntl(0, F_GETPIPE_SZ, 0), -EBADF);
+  UT_EQ("write_before_resize", write(p[1], "0123456789", 10), 10);
+  char c2[2];
+  UT_EQ("read_before_resize", read(p[0], c2, 2), 2);
+  UT_EQ("setpipe_sz", fcntl(p[0], F_SETPIPE_SZ, 100), 4096);
+  UT_EQ("setpipe_sz_kept_data", read(p[0], buf, 3) == 3 && memcmp(buf, "234", 3) == 0, 1);
+  UT_EQ("setpipe_sz_grow", fcntl(p[1], F_SETPIPE_SZ, 20000), 32768);
+  UT_EQ("setpipe_sz_data_after_grow", read(p[0], buf, 8) == 5 && memcmp(buf, "56789", 5) == 0, 1);
+  UT_EQ("setpipe_sz_too_big", fcntl(p[1], F_SETPIPE_SZ, 1 << 20), -EPERM);
+  UT_EQ("setpipe_sz_file", fcntl(0, F_SETPIPE_SZ, 4096), -EBADF);
+  UT_EQ("fstatfs_pipe", fstatfs(p[0], (struct statfs*)buf), -EINVAL);
+  close(p[1]);
+  UT_EQ("eof", read(p[0], buf, sizeof buf), 0);
+  close(p[0]);
+  UT_EQ("bad_flags", pipe2(p, O_APPEND), -EINVAL);
+  int before = dup(0);
+  close(before);
+  UT_EQ("bad_pointer", pipe2(KERNEL_ADDR, 0), -EFAULT);
+  int after = dup(0);
+  close(after);
+  UT_EQ("no_leak_on_fault", after, before);
+  /* Non-blocking: empty, and full at 64 KiB. */
+  UT_EQ("pipe2", pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+  UT_EQ("cloexec", fcntl(p[0], F_GETFD, 0), FD_CLOEXEC);
+  UT_EQ("empty", read(p[0], buf, 1), -EAGAIN);
+  static char big[4096];
+  long total = 0, r;
+  while ((r = write(p[1], big, sizeof big)) > 0) total += r;
+  UT_EQ("full", r, -EAGAIN);
+  UT_EQ("capacity", total, 65536);
+  UT_EQ("full_one_byte", write(p[1], "x", 1), -EAGAIN);
+  UT_EQ("drain_some", read(p[0], big, 100), 100);
+  UT_EQ("atomic_refused", write(p[1], big, 4096), -EAGAIN); /* only 100 bytes free */
+  UT_EQ("partial_ok", write(p[1], big, 100), 100);
+  close(p[0]);
+  close(p[1]);
+}
+
+static void pipe_writer(void* arg) {
+  int* p = arg;
+  close(p[0]);
+  static unsigned char buf[65536];
+  uint64_t at = 0;
+  for (int i = 0; at < (1u << 20); ++i) {
+    size_t n = 1000 + (size_t)(i * 7919) % 60000;
+    if (n > (1u << 20) - at) n = (1u << 20) - at;
+    pattern(buf, n, at);
+    long w = write(p[1], buf, n);
+    if (w != (long)n) _exit(2);
+    at += n;
+  }
+  _exit(0);
+}
+
+static void t_pipe_1mib(void) {
+  int p[2];
+  pipe(p);
+  uint64_t t0 = now_ns();
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) pipe_writer(p);
+  close(p[1]);
+  static unsigned char buf[65536], want[65536];
+  uint64_t at = 0;
+  int good = 1;
+  for (;;) {
+    long r = read(p[0], buf, sizeof buf);
+    if (r <= 0) break;
+    pattern(want, (size_t)r, at);
+    if (memcmp(buf, want, (size_t)r) != 0) good = 0;
+    at += (uint64_t)r;
+  }
+  uint64_t ns = now_ns() - t0;
+  int st = -1;
+  waitpid(pid, &st, 0);
+  UT_EQ("all_bytes", at, 1u << 20);
+  UT_CHECK("bytes_right", good);
+  UT_CHECK("writer_ok", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  printf("UTEST-INFO pipe_1mib: 1 MiB through a pipe in %lu ms\n", (unsigned long)(ns / 1000000));
+  close(p[0]);
+}
+
+static void t_pipe_atomic(void) {
+  /* Four writers of 4,096-byte records: each record arrives whole. */
+  int p[2];
+  pipe(p);
+  int pids[4];
+  flush_stdout();
+  for (int w = 0; w < 4; ++w) {
+    pids[w] = fork();
+    if (pids[w] == 0) {
+      close(p[0]);
+      static char rec[4096];
+      memset(rec, 'A' + w, sizeof rec);
+      for (int i = 0; i < 64; ++i)
+        if (write(p[1], rec, sizeof rec) != (long)sizeof rec) _exit(1);
+      _exit(0);
+    }
+  }
+  close(p[1]);
+  static char rec[4096];
+  size_t have = 0;
+  int records = 0, whole = 1;
+  for (;;) {
+    long r = read(p[0], rec + have, sizeof rec - have);
+    if (r <= 0) break;
+    have += (size_t)r;
+    if (have == sizeof rec) {
+      for (size_t i = 1; i < sizeof rec; ++i)
+        if (rec[i] != rec[0]) whole = 0;
+      ++records;
+      have = 0;
+    }
+  }
+  for (int w = 0; w < 4; ++w) waitpid(pids[w], 0, 0);
+  UT_EQ("records", records, 256);
+  UT_CHECK("records_whole", whole && have == 0);
+  close(p[0]);
+}
+
+static void t_pipe_pingpong(void) {
+  /* One byte there and back, 2,000 times: each side sleeps for the other. */
+  int there[2], back[2];
+  pipe(there);
+  pipe(back);
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    close(there[1]);  /* else its own write end keeps the pipe from ending */
+    close(back[0]);
+    char c;
+    while (read(there[0], &c, 1) == 1) write(back[1], &c, 1);
+    _exit(0);
+  }
+  close(there[0]);
+  close(back[1]);
+  char c = 'p';
+  int rounds = 0;
+  for (int i = 0; i < 2000; ++i) {
+    if (write(there[1], &c, 1) != 1 || read(back[0], &c, 1) != 1) break;
+    ++rounds;
+  }
+  UT_EQ("rounds", rounds, 2000);
+  close(there[1]);
+  int st = -1;
+  waitpid(pid, &st, 0);
+  UT_CHECK("child_saw_eof", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  close(back[0]);
+}
+
+static void epipe_child(void* arg) {
+  int p[2];
+  pipe(p);
+  close(p[0]);
+  write(p[1], "x", 1);  /* SIGPIPE ends the process */
+  _exit(0);
+}
+
+static void epipe_ignored(void* arg) {
+  signal_action(SIGPIPE, SIG_IGN_H, 0, 0, 0);
+  int p[2];
+  pipe(p);
+  close(p[0]);
+  _exit(write(p[1], "x", 1) == -EPIPE ? 0 : 1);
+}
+
+static void t_pipe_epipe(void) {
+  int st = ut_child_status(epipe_child, 0);
+  UT_CHECK("sigpipe", WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE);
+  st = ut_child_status(epipe_ignored, 0);
+  UT_CHECK("epipe", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static volatile int g_caught;
+static void on_usr1(int sig) { g_caught = sig; }
+
+static void blocked_read(void* arg) {
+  signal_action(SIGUSR1, on_usr1, 0, 0, 0);
+  int* p = arg;
+  char c;
+  long r = read(p[0], &c, 1);
+  _exit(r == -EINTR && g_caught == SIGUSR1 ? 0 : 1);
+}
+
+static void blocked_write(void* arg) {
+  signal_action(SIGUSR1, on_usr1, 0, 0, 0);
+  int* p = arg;
+  static char big[65536 + 8192];
+  long r = write(p[1], big, sizeof big);  /* 64 KiB go in, then it waits */
+  _exit(r == 65536 && g_caught == SIGUSR1 ? 0 : 1);
+}
+
+static void blocked_poll(void* arg) {
+  signal_action(SIGUSR1, on_usr1, 0, 0, 0);
+  int* p = arg;
+  struct pollfd f = {p[0], POLLIN, 0};
+  long r = ppoll(&f, 1, 0, 0);
+  _exit(r == -EINTR && g_caught == SIGUSR1 ? 0 : 1);
+}
+
+/* A child sleeping in fn is ended by sig: a caught signal ends the sleep
+ * (checked by the child), SIGKILL the process. */
+static int sleep_then(void (*fn)(void*), int sig) {
+  int p[2];
+  pipe(p);
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) fn(p);
+  sleep_ms(100);
+  kill_(pid, sig);
+  int st = -1;
+  if (!wait_within(pid, 5000, &st)) {
+    kill_(pid, 9);
+    waitpid(pid, &st, 0);
+    st = -1;
+  }
+  close(p[0]);
+  close(p[1]);
+  return st;
+}
+
+static void t_pipe_signals(void) {
+  int st = sleep_then(blocked_read, SIGUSR1);
+  UT_CHECK("read_eintr", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  st = sleep_then(blocked_write, SIGUSR1);
+  UT_CHECK("write_partial", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  st = sleep_then(blocked_poll, SIGUSR1);
+  UT_CHECK("poll_eintr", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  st = sleep_then(blocked_read, 9);
+  UT_CHECK("read_killed", WIFSIGNALED(st) && WTERMSIG(st) == 9);
+  st = sleep_then(blocked_write, 9);
+  UT_CHECK("write_killed", WIFSIGNALED(st) && WTERMSIG(st) == 9);
+  st = sleep_then(blocked_poll, 9);
+  UT_CHECK("poll_killed", WIFSIGNALED(st) && WTERMSIG(st) == 9);
+}
+
+static void poll_with_mask(void* arg) {
+  /* SIGUSR1 blocked; ppoll's mask lets it in for the wait only. */
+  signal_action(SIGUSR1, on_usr1, 0, 0, 0);
+  uint64_t usr1 = 1ull << (SIGUSR1 - 1), none = 0, now = 0;
+  signal_mask(SIG_BLOCK, &usr1, 0);
+  int* p = arg;
+  struct pollfd f = {p[0], POLLIN, 0};
+  long r = ppoll(&f, 1, 0, &none);
+  signal_mask(SIG_BLOCK, 0, &now);
+  int first = r == -EINTR && g_caught == SIGUSR1 && (now & usr1);
+  /* Pending and blocked, let in by the mask: the wait ends at once. */
+  g_caught = 0;
+  kill_(getpid(), SIGUSR1);
+  r = ppoll(&f, 1, 0, &none);
+  int second = r == -EINTR && g_caught == SIGUSR1;
+  /* A wait that ends by its timeout gives the old mask back before any
+   * signal is delivered: the pending one stays pending. */
+  g_caught = 0;
+  kill_(getpid(), SIGUSR1);
+  struct timespec zero = {0, 0};
+  r = ppoll(&f, 1, &zero, &none);
+  int third = r == 0 && g_caught == 0;
+  _exit(first && second && third ? 0 : 1 + first + 2 * second + 4 * third);
+}
+
+static void t_poll(void) {
+  int p[2];
+  pipe(p);
+  struct pollfd f[4] = {{p[0], POLLIN, 0}, {p[1], POLLOUT, 0}, {-1, POLLIN, 0}, {77, POLLIN, 0}};
+  struct timespec zero = {0, 0};
+  UT_EQ("ready", ppoll(f, 4, &zero, 0), 2);
+  UT_CHECK("revents", f[0].revents == 0 && f[1].revents == POLLOUT && f[2].revents == 0 &&
+                          f[3].revents == POLLNVAL);
+  struct timespec t50 = {0, 50000000};
+  uint64_t t0 = now_ns();
+  UT_EQ("timeout", ppoll(f, 1, &t50, 0), 0);
+  UT_CHECK("waited", now_ns() - t0 >= 50000000u);
+  UT_CHECK("time_left_written", t50.tv_sec == 0 && t50.tv_nsec == 0);
+  write(p[1], "x", 1);
+  UT_EQ("readable", ppoll(f, 1, 0, 0), 1);
+  UT_EQ("pollin", f[0].revents, POLLIN);
+  close(p[1]);
+  UT_EQ("hup", ppoll(f, 1, 0, 0), 1);
+  UT_EQ("pollin_hup", f[0].revents, POLLIN | POLLHUP);
+  char c;
+  read(p[0], &c, 1);
+  ppoll(f, 1, 0, 0);
+  UT_EQ("hup_only", f[0].revents, POLLHUP);
+  pipe(p);
+  close(p[0]);
+  struct pollfd w = {p[1], POLLOUT, 0};
+  ppoll(&w, 1, 0, 0);
+  UT_EQ("pollerr", w.revents, POLLOUT | POLLERR);
+  close(p[1]);
+  UT_EQ("too_many", ppoll(f, 5000, 0, 0), -EINVAL);
+  UT_EQ("fault", ppoll(KERNEL_ADDR, 1, &zero, 0), -EFAULT);
+  struct timespec badts = {0, 2000000000};
+  UT_EQ("bad_timeout", ppoll(f, 1, &badts, 0), -EINVAL);
+  UT_EQ("bad_sigsetsize", syscall6(SYS_ppoll, (long)f, 1, (long)&zero, (long)&zero, 4, 0), -EINVAL);
+  int st = sleep_then(poll_with_mask, SIGUSR1);
+  ut_check("sigmask", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  /* Another process's write wakes the poller. */
+  pipe(p);
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    sleep_ms(50);
+    write(p[1], "y", 1);
+    _exit(0);
+  }
+  struct pollfd r = {p[0], POLLIN, 0};
+  UT_EQ("woken", ppoll(&r, 1, 0, 0), 1);
+  waitpid(pid, 0, 0);
+  /* pselect6 */
+  uint64_t rd = 1ull << p[0], wr = 1ull << p[1], ex = 0;
+  UT_EQ("pselect", syscall6(SYS_pselect6, 64, (long)&rd, (long)&wr, (long)&ex, (long)&zero, 0), 2);
+  UT_CHECK("pselect_sets", rd == (1ull << p[0]) && wr == (1ull << p[1]));
+  rd = 1ull << 60;
+  UT_EQ("pselect_badfd", syscall6(SYS_pselect6, 64, (long)&rd, 0, 0, (long)&zero, 0), -EBADF);
+  UT_EQ("pselect_negative", syscall6(SYS_pselect6, -1, 0, 0, 0, (long)&zero, 0), -EINVAL);
+  UT_EQ("pselect_timeout", syscall6(SYS_pselect6, 0, 0, 0, 0, (long)&t50, 0), 0);
+  close(p[0]);
+  close(p[1]);
+}
+
+/* ---- descriptor tables across rfork ---- */
+
+static void t_rfork_tables(void) {
+  int fd = open(TMP "rt", O_RDWR | O_CREAT, 0644);
+  write(fd, "0123456789", 10);
+  lseek(fd, 0, SEEK_SET);
+  /* RFFDG: the child's table is a copy of the same open files. */
+  long pid = rfork_(RFPROC | RFFDG);
+  if (pid == 0) {
+    char b[4];
+    read(fd, b, 4);          /* the shared File's offset moves for both */
+    int g = open("/dev/null", O_RDONLY, 0);
+    close(fd);               /* the parent's descriptor stays */
+    _exit(g);
+  }
+  int st = -1;
+  waitpid((int)pid, &st, 0);
+  int g = WEXITSTATUS(st);
+  UT_CHECK("fdg_kept", is_open(fd));
+  UT_CHECK("fdg_new_not_seen", !is_open(g));
+  UT_EQ("fdg_offset_shared", lseek(fd, 0, SEEK_CUR), 4);
+  /* Shared (no RFFDG): closes and opens are the parent's too. */
+  int victim = dup(fd);
+  pid = rfork_(RFPROC);
+  if (pid == 0) {
+    int g = open("/dev/null", O_RDONLY, 0);
+    close(victim);
+    _exit(g);
+  }
+  waitpid((int)pid, &st, 0);
+  g = WEXITSTATUS(st);
+  UT_CHECK("shared_close_seen", !is_open(victim));
+  UT_CHECK("shared_open_seen", is_open(g));
+  close(g);
+  invariants();
+  /* RFCFDG: nothing open, same working directory and umask. */
+  chdir("/tmp");
+  umask(037);
+  pid = rfork_(RFPROC | RFCFDG);
+  if (pid == 0) {
+    char cwd[32];
+    int ok = write(1, "x", 1) == -EBADF && !is_open(0) && !is_open(fd) &&
+             getcwd(cwd, sizeof cwd) > 0 && strcmp(cwd, "/tmp") == 0 && umask(0) == 037;
+    _exit(ok ? 0 : 1);
+  }
+  waitpid((int)pid, &st, 0);
+  UT_CHECK("cfdg_empty", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  chdir("/");
+  umask(022);
+  UT_EQ("cfdg_and_fdg", rfork_(RFPROC | RFCFDG | RFFDG), -EINVAL);
+  /* Sharing with RFTHREAD (the leader's record) and without (a record of
+   * its own); the sharer outlives the maker. */
+  volatile uint64_t* sh = shared_page();
+  pid = fork();
+  if (pid == 0) {
+    long c1 = rfork_(RFPROC | RFTHREAD);
+    if (c1 == 0) {
+      sh[5] = (uint64_t)getpid();
+      while (!sh[0]) sleep_ms(1);
+      int h = open("/dev/null", O_RDONLY, 0);  /* in a table whose other users left */
+      sh[1] = (uint64_t)h;
+      _exit(h >= 0 && write(fd, "!", 1) == 1 ? 0 : 1);
+    }
+    long c2 = rfork_(RFPROC);
+    if (c2 == 0) _exit(is_open(fd) ? 0 : 1);
+    int s2 = -1;
+    waitpid((int)c2, &s2, 0);
+    sh[2] = (uint64_t)s2;
+    sh[3] = (uint64_t)tproc(2, 0);
+    _exit(0);  /* c1 is orphaned and keeps the table */
+  }
+  waitpid((int)pid, &st, 0);
+  sh[0] = 1;
+  for (int i = 0; i < 400 && !sh[1]; ++i) sleep_ms(5);
+  /* The orphan is init's to reap: wait until its pid is gone. */
+  for (int i = 0; i < 400 && sh[5] && kill_((int)sh[5], 0) != -ESRCH; ++i) sleep_ms(5);
+  UT_CHECK("thread_sharer_ran", sh[1] > 0);
+  UT_EQ("own_record_sharer", sh[2], 0);
+  UT_EQ("invariants_while_shared", sh[3], 0);
+  munmap((void*)sh, 4096);
+  /* rfork without RFPROC: RFFDG makes a shared table private. */
+  pid = fork();
+  if (pid == 0) {
+    long c = rfork_(RFPROC);  /* shares this table */
+    if (c == 0) {
+      sleep_ms(50);
+      _exit(is_open(fd) ? 0 : 1);
+    }
+    if (rfork_(RFFDG) != 0) _exit(2);
+    close(fd);  /* only this one's descriptor */
+    int s = -1;
+    waitpid((int)c, &s, 0);
+    _exit(WIFEXITED(s) && WEXITSTATUS(s) == 0 ? 0 : 3);
+  }
+  waitpid((int)pid, &st, 0);
+  UT_CHECK("unshare_private", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  /* close_range(CLOSE_RANGE_UNSHARE) does the same. */
+  pid = fork();
+  if (pid == 0) {
+    long c = rfork_(RFPROC);
+    if (c == 0) {
+      sleep_ms(50);
+      _exit(is_open(fd) ? 0 : 1);
+    }
+    if (close_range(fd, fd, CLOSE_RANGE_UNSHARE) != 0) _exit(2);
+    int s = -1;
+    waitpid((int)c, &s, 0);
+    _exit(WIFEXITED(s) && WEXITSTATUS(s) == 0 && !is_open(fd) ? 0 : 3);
+  }
+  waitpid((int)pid, &st, 0);
+  UT_CHECK("close_range_unshare", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  close(victim);
+  close(fd);
+  unlink(TMP "rt");
+  invariants();
+}
+
+/* ---- exec ---- */
+
+static int run_self(char* const argv[]) {
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    execve(g_self, argv, environ);
+    _exit(120);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void t_exec(void) {
+  /* Close-on-exec: 10 marked, 11 not, 12 marked then cleared. */
+  int fd = open("/dev/null", O_RDONLY, 0);
+  dup3(fd, 10, O_CLOEXEC);
+  dup3(fd, 11, 0);
+  dup3(fd, 12, O_CLOEXEC);
+  fcntl(12, F_SETFD, 0);
+  close(fd);
+  char* check[] = {"filetest", "exec-check", 0};
+  UT_EQ("cloexec", run_self(check), 0);
+  close_range(10, 12, 0);
+  /* A process sharing its table execs: the parent's close-on-exec
+   * descriptor stays open (exec copied the table first). */
+  int keep = open("/dev/null", O_RDONLY | O_CLOEXEC, 0);
+  flush_stdout();
+  long pid = rfork_(RFPROC);
+  if (pid == 0) {
+    char* argv[] = {"filetest", "exec-exit", 0};
+    execve(g_self, argv, environ);
+    _exit(120);
+  }
+  int st = -1;
+  waitpid((int)pid, &st, 0);
+  UT_CHECK("shared_exec_ran", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  UT_CHECK("shared_exec_kept_parents", is_open(keep));
+  close(keep);
+  /* #! scripts. */
+  UT_EQ("script", put_file(TMP "sh", "#!/bin/filetest script-check  one arg \n", 0755), 0);
+  char* sargv[] = {"ignored", "extra", 0};
+  flush_stdout();
+  pid = fork();
+  if (pid == 0) {
+    execve(TMP "sh", sargv, environ);
+    _exit(120);
+  }
+  waitpid((int)pid, &st, 0);
+  UT_CHECK("script_ran", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  put_file(TMP "noint", "#!\n", 0755);
+  UT_EQ("no_interpreter", execve(TMP "noint", sargv, environ), -ENOEXEC);
+  put_file(TMP "junk", "not a program\n", 0755);
+  UT_EQ("enoexec", execve(TMP "junk", sargv, environ), -ENOEXEC);
+  put_file(TMP "loop", "#!" TMP "loop\n", 0755);
+  UT_EQ("script_loop", execve(TMP "loop", sargv, environ), -ELOOP);
+  put_file(TMP "noexec", "#!/bin/filetest\n", 0644);
+  UT_EQ("not_executable", execve(TMP "noexec", sargv, environ), -EACCES);
+  UT_EQ("directory", execve("/tmp", sargv, environ), -EACCES);
+  UT_EQ("missing", execve(TMP "missing", sargv, environ), -ENOENT);
+  UT_EQ("kernel_path", execve(KERNEL_ADDR, sargv, environ), -EFAULT);
+  symlink("/bin/filetest", TMP "link");
+  char* largv[] = {"ftlink", "exec-exit", 0};
+  flush_stdout();
+  pid = fork();
+  if (pid == 0) {
+    execve(TMP "link", largv, environ);
+    _exit(120);
+  }
+  waitpid((int)pid, &st, 0);
+  UT_CHECK("through_symlink", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  unlink(TMP "link");
+  unlink(TMP "sh");
+  unlink(TMP "noint");
+  unlink(TMP "junk");
+  unlink(TMP "loop");
+  unlink(TMP "noexec");
+}
+
+/* ---- permissions as another user ---- */
+
+static void as_1000(void* arg) {
+  int bad = 0;
+#define EXPECT(cond) \
+  if (!(cond)) bad |= 1 << __LINE__ % 30
+  EXPECT(open("/bin/init", O_WRONLY, 0) == -EACCES);
+  EXPECT(open("/bin/init", O_RDONLY | O_TRUNC, 0) == -EACCES);
+  EXPECT(open("/newfile", O_WRONLY | O_CREAT, 0644) == -EACCES);
+  EXPECT(mkdir("/newdir", 0755) == -EACCES);
+  EXPECT(unlink("/bin/init") == -EACCES);
+  EXPECT(open(TMP "priv/f", O_RDONLY, 0) == -EACCES);
+  EXPECT(chdir(TMP "priv") == -EACCES);
+  struct stat st;
+  EXPECT(stat(TMP "priv/f", &st) == -EACCES);
+  EXPECT(open(TMP "rootf", O_WRONLY, 0) == -EACCES);
+  EXPECT(open(TMP "rootf", O_RDONLY, 0) >= 0);
+  EXPECT(unlink(TMP "rootf") == -EPERM);         /* /tmp is sticky */
+  EXPECT(rename(TMP "rootf", TMP "mine") == -EPERM);
+  EXPECT(truncate(TMP "rootf", 0) == -EACCES);
+  EXPECT(chmod(TMP "rootf", 0666) == -EPERM);
+  EXPECT(chown(TMP "rootf", 1000, -1) == -EPERM);
+  EXPECT(utimensat(AT_FDCWD, TMP "rootf", 0, 0) == -EACCES);
+  EXPECT(access(TMP "rootf", W_OK) == -EACCES);
+  EXPECT(access(TMP "rootf", R_OK) == 0);
+  EXPECT(execve(TMP "rootf", 0, 0) == -EACCES);
+  /* Its own files: made, changed, removed. */
+  EXPECT(put_file(TMP "mine", "m", 0600) == 0);
+  EXPECT(stat(TMP "mine", &st) == 0 && st.st_uid == 1000);
+  EXPECT(chmod(TMP "mine", 0644) == 0);
+  EXPECT(chown(TMP "mine", 0, -1) == -EPERM);
+  EXPECT(unlink(TMP "mine") == 0);
+  EXPECT(open("/proc/1/stat", O_WRONLY, 0) == -EACCES);
+  _exit(bad);
+#undef EXPECT
+}
+
+static void t_permissions(void) {
+  mkdir(TMP "priv", 0700);
+  put_file(TMP "priv/f", "secret", 0644);
+  put_file(TMP "rootf", "root's", 0644);
+  int st = as_user(1000, as_1000, 0);
+  ut_check("uid_1000", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  /* Root: reads and writes anything, enters anything, executes only what
+   * has an execute bit. */
+  chmod(TMP "rootf", 0);
+  int fd = open(TMP "rootf", O_RDWR, 0);
+  UT_CHECK("root_bypass", fd >= 0);
+  close(fd);
+  UT_EQ("root_no_x", execve(TMP "rootf", 0, 0), -EACCES);
+  UT_EQ("root_enters", access(TMP "priv/f", R_OK), 0);
+  unlink(TMP "rootf");
+  unlink(TMP "priv/f");
+  rmdir(TMP "priv");
+}
+
+/* ---- the RAM file system's bounds ---- */
+
+static long fill(const char* path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return fd;
+  static char chunk[65536];
+  memset(chunk, 0x5a, sizeof chunk);
+  long total = 0, r;
+  while ((r = write(fd, chunk, sizeof chunk)) > 0) total += r;
+  close(fd);
+  return r == -ENOSPC ? total : r;
+}
+
+static void fill_user(void* arg) {
+  volatile uint64_t* sh = arg;
+  long r = fill(sh[8] == 1000 ? TMP "fill1000" : TMP "fill1001");
+  sh[sh[8] == 1000 ? 0 : 1] = (uint64_t)r;
+  _exit(r > 0 ? 0 : 1);
+}
+
+static void t_enospc(void) {
+  struct statfs fs0, fs1;
+  UT_EQ("statfs", statfs("/", &fs0), 0);
+  UT_EQ("statfs_type", fs0.f_type, 0x01021994);
+  uint64_t pages = fs0.f_blocks;
+  volatile uint64_t* sh = shared_page();
+  sh[8] = 1000;
+  int st = as_user(1000, fill_user, (void*)sh);
+  UT_CHECK("user_filled", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  uint64_t got1 = sh[0] / 4096;
+  /* One user holds at most half. */
+  ut_check("user_share", got1 <= pages / 2 && got1 + pages / 512 + 64 >= pages / 2,
+           "%lu pages of %lu", (unsigned long)got1, (unsigned long)pages);
+  sh[8] = 1001;
+  st = as_user(1001, fill_user, (void*)sh);
+  UT_CHECK("second_user_filled", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  statfs("/", &fs1);
+  /* Users together leave root its sixteenth. */
+  ut_check("root_reserve", fs1.f_bfree >= pages / 16 && fs1.f_bavail <= 64,
+           "%lu free of %lu, %lu for users", (unsigned long)fs1.f_bfree, (unsigned long)pages,
+           (unsigned long)fs1.f_bavail);
+  int fd = open(TMP "rootfill", O_WRONLY | O_CREAT, 0600);
+  static char chunk[65536];
+  UT_EQ("root_still_writes", write(fd, chunk, sizeof chunk), (long)sizeof chunk);
+  close(fd);
+  printf("UTEST-INFO enospc: %lu pages in all; uid 1000 got %lu, uid 1001 %lu\n",
+         (unsigned long)pages, (unsigned long)got1, (unsigned long)(sh[1] / 4096));
+  unlink(TMP "fill1000");
+  unlink(TMP "fill1001");
+  unlink(TMP "rootfill");
+  statfs("/", &fs1);
+  UT_EQ("space_back", fs1.f_bfree, fs0.f_bfree);
+  munmap((void*)sh, 4096);
+}
+
+static void open_many(void* arg) {
+  volatile uint64_t* sh = arg;
+  struct rlim lim = {4096, 4096};
+  prlimit_(RLIMIT_NOFILE, &lim, 0);
+  int idx = sh[8] == 0 ? 0 : 1;
+  long want = idx == 0 ? 3000 : 4096, n = 0, r = 0;
+  while (n < want && (r = open("/dev/null", O_RDONLY, 0)) >= 0) ++n;
+  sh[idx] = (uint64_t)n;
+  sh[2 + idx] = (uint64_t)-r;
+  __atomic_store_n(&sh[4 + idx], 1, __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&sh[6], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  _exit(0);
+}
+
+static void many_pipes(void* arg) {
+  /* 16 MiB of pipe buffers is one user's share: 256 pipes of 64 KiB. */
+  int p[2], caps[260], n = 0;
+  for (; n < 260; ++n) {
+    if (pipe(p) != 0) break;
+    caps[n] = (int)fcntl(p[0], F_GETPIPE_SZ, 0);
+  }
+  int ok = n == 260;
+  for (int i = 0; i < 256 && ok; ++i) ok = caps[i] == 65536;
+  for (int i = 256; i < 260 && ok; ++i) ok = caps[i] == 4096;
+  /* A pipe past the share cannot be made larger either. */
+  ok = ok && fcntl(p[0], F_SETPIPE_SZ, 65536) == -EPERM;
+  _exit(ok ? 0 : 1);
+}
+
+static void t_pipe_share(void) {
+  int st = as_user(1000, many_pipes, 0);
+  ut_check("pipe_share", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  int p[2];
+  pipe(p);
+  UT_EQ("root_unbounded", fcntl(p[0], F_GETPIPE_SZ, 0), 65536);
+  close(p[0]);
+  close(p[1]);
+}
+
+static void t_enfile(void) {
+  /* One user's open files: half of the system's 8,192. */
+  volatile uint64_t* sh = shared_page();
+  flush_stdout();
+  sh[8] = 0;
+  int a = fork();
+  if (a == 0) {
+    setuid_(1000);
+    open_many((void*)sh);
+  }
+  while (!__atomic_load_n(&sh[4], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  sh[8] = 1;
+  int b = fork();
+  if (b == 0) {
+    setuid_(1000);
+    open_many((void*)sh);
+  }
+  while (!__atomic_load_n(&sh[5], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  UT_EQ("first_opened", sh[0], 3000);
+  UT_EQ("second_enfile", sh[3], ENFILE);
+  ut_check("share", sh[0] + sh[1] <= 4096 && sh[0] + sh[1] >= 4090, "%lu + %lu files",
+           (unsigned long)sh[0], (unsigned long)sh[1]);
+  int fd = open("/dev/null", O_RDONLY, 0);
+  UT_CHECK("root_opens", fd >= 0);
+  close(fd);
+  __atomic_store_n(&sh[6], 1, __ATOMIC_RELEASE);
+  waitpid(a, 0, 0);
+  waitpid(b, 0, 0);
+  munmap((void*)sh, 4096);
+}
+
+/* ---- unlink while open, big sparse files, sendfile ---- */
+
+static void t_unlink_open(void) {
+  struct statfs fs0, fs1;
+  statfs("/", &fs0);
+  int fd = open(TMP "u", O_RDWR | O_CREAT, 0644);
+  static char buf[16384];
+  memset(buf, 'u', sizeof buf);
+  write(fd, buf, sizeof buf);
+  UT_EQ("unlink", unlink(TMP "u"), 0);
+  struct stat st;
+  UT_EQ("fstat", fstat(fd, &st), 0);
+  UT_EQ("nlink0", st.st_nlink, 0);
+  UT_EQ("still_reads", pread(fd, buf, 4, 100), 4);
+  UT_EQ("still_writes", pwrite(fd, "x", 1, 0), 1);
+  UT_EQ("link_to_unlinked", syscall6(SYS_linkat, fd, (long)"", AT_FDCWD, (long)TMP "u2", AT_EMPTY_PATH, 0), -ENOENT);
+  close(fd);
+  statfs("/", &fs1);
+  UT_EQ("space_back", fs1.f_bfree, fs0.f_bfree);
+}
+
+static void t_sparse(void) {
+  struct statfs fs0, fs1;
+  statfs("/", &fs0);
+  int fd = open(TMP "sp", O_RDWR | O_CREAT, 0644);
+  long far = 5l << 30;  /* 5 GiB in */
+  UT_EQ("far_write", pwrite(fd, "end", 3, far), 3);
+  struct stat st;
+  fstat(fd, &st);
+  UT_EQ("size", st.st_size, far + 3);
+  statfs("/", &fs1);
+  ut_check("few_pages", fs0.f_bfree - fs1.f_bfree <= 8, "%lu pages",
+           (unsigned long)(fs0.f_bfree - fs1.f_bfree));
+  char b[4] = {1, 1, 1, 1};
+  UT_EQ("hole_read", pread(fd, b, 4, 3l << 30), 4);
+  UT_CHECK("hole_zero", b[0] == 0 && b[3] == 0);
+  UT_EQ("efbig", pwrite(fd, "x", 1, 1l << 40), -EFBIG);
+  close(fd);
+  unlink(TMP "sp");
+  statfs("/", &fs1);
+  UT_EQ("space_back", fs1.f_bfree, fs0.f_bfree);
+}
+
+static void t_sendfile(void) {
+  put_file(TMP "sf", "0123456789abcdef", 0644);
+  int in = open(TMP "sf", O_RDONLY, 0);
+  int p[2];
+  pipe(p);
+  long off = 4;
+  UT_EQ("to_pipe_offset", sendfile(p[1], in, &off, 6), 6);
+  UT_EQ("offset_moved", off, 10);
+  UT_EQ("file_offset_kept", lseek(in, 0, SEEK_CUR), 0);
+  char buf[32] = {0};
+  read(p[0], buf, sizeof buf);
+  UT_CHECK("to_pipe_data", strcmp(buf, "456789") == 0);
+  UT_EQ("to_pipe", sendfile(p[1], in, 0, 100), 16);
+  UT_EQ("file_offset_moved", lseek(in, 0, SEEK_CUR), 16);
+  int out = open(TMP "sf2", O_WRONLY | O_CREAT, 0644);
+  UT_EQ("from_pipe", sendfile(out, p[0], 0, 16), 16);
+  close(out);
+  memset(buf, 0, sizeof buf);
+  get_file(TMP "sf2", buf, sizeof buf);
+  UT_CHECK("from_pipe_data", strcmp(buf, "0123456789abcdef") == 0);
+  UT_EQ("bad_in", sendfile(p[1], 77, 0, 1), -EBADF);
+  UT_EQ("wronly_in", sendfile(p[1], p[1], 0, 1), -EBADF);
+  long neg = -1;
+  UT_EQ("negative_offset", sendfile(p[1], in, &neg, 1), -EINVAL);
+  UT_EQ("offset_fault", sendfile(p[1], in, KERNEL_ADDR, 1), -EFAULT);
+  close(in);
+  close(p[0]);
+  close(p[1]);
+  unlink(TMP "sf");
+  unlink(TMP "sf2");
+}
+
+/* ---- /dev and /proc ---- */
+
+static void t_dev(void) {
+  char buf[64];
+  int fd = open("/dev/null", O_RDWR, 0);
+  UT_EQ("null_read", read(fd, buf, sizeof buf), 0);
+  UT_EQ("null_write", write(fd, buf, sizeof buf), (long)sizeof buf);
+  UT_EQ("null_lseek", lseek(fd, 100, SEEK_SET), 0);
+  UT_EQ("null_tcgets", ioctl(fd, TCGETS, buf), -ENOTTY);
+  close(fd);
+  fd = open("/dev/zero", O_RDONLY, 0);
+  memset(buf, 1, sizeof buf);
+  UT_EQ("zero_read", read(fd, buf, sizeof buf), (long)sizeof buf);
+  int zero = 1;
+  for (size_t i = 0; i < sizeof buf; ++i) zero &= buf[i] == 0;
+  UT_CHECK("zeroes", zero);
+  close(fd);
+  fd = open("/dev/urandom", O_RDWR, 0);
+  char a[32], b[32];
+  UT_EQ("urandom", read(fd, a, sizeof a), (long)sizeof a);
+  read(fd, b, sizeof b);
+  UT_CHECK("urandom_differs", memcmp(a, b, sizeof a) != 0);
+  UT_EQ("urandom_write", write(fd, a, sizeof a), (long)sizeof a);
+  close(fd);
+  struct stat st;
+  UT_EQ("console", stat("/dev/console", &st), 0);
+  UT_EQ("console_rdev", st.st_rdev, 0x501);
+  UT_EQ("tty", stat("/dev/tty", &st), 0);
+  UT_EQ("stdout_is_console", fstat(1, &st), 0);
+  UT_EQ("stdout_rdev", st.st_rdev, 0x501);
+  UT_EQ("console_tcgets", ioctl(1, TCGETS, buf), -ENOTTY);
+  UT_EQ("mknod_user_dev", mknod(TMP "nd", S_IFIFO | 0644, 0), -EPERM);
+  UT_EQ("mknod_reg", mknod(TMP "nd", S_IFREG | 0644, 0), 0);
+  unlink(TMP "nd");
+  UT_EQ("mknod_chr", mknod(TMP "nd", S_IFCHR | 0666, 0x103), 0);
+  fd = open(TMP "nd", O_RDONLY, 0);
+  UT_EQ("mknod_chr_null", read(fd, buf, 1), 0);
+  close(fd);
+  unlink(TMP "nd");
+  mknod(TMP "nd", S_IFCHR | 0666, 0x4242);
+  UT_EQ("no_driver", open(TMP "nd", O_RDONLY, 0), -ENXIO);
+  unlink(TMP "nd");
+}
+
+static void t_proc(void) {
+  char buf[512], want[64];
+  int me = getpid();
+  snprintf(want, sizeof want, "%d", me);
+  long n = readlink("/proc/self", buf, sizeof buf);
+  UT_EQ("self_len", n, (long)strlen(want));
+  UT_CHECK("self", n > 0 && memcmp(buf, want, (size_t)n) == 0);
+  n = readlink("/proc/self/exe", buf, sizeof buf);
+  UT_CHECK("exe", n == (long)strlen(g_self) && memcmp(buf, g_self, (size_t)n) == 0);
+  get_file("/proc/self/stat", buf, sizeof buf);
+  snprintf(want, sizeof want, "%d (filetest) R %d ", me, getppid());
+  ut_check("stat", strncmp(buf, want, strlen(want)) == 0, "%.60s", buf);
+  int fields = 1;
+  for (char* p = buf; *p; ++p) fields += *p == ' ';
+  UT_EQ("stat_fields", fields, 52);
+  get_file("/proc/self/comm", buf, sizeof buf);
+  UT_CHECK("comm", strcmp(buf, "filetest\n") == 0);
+  n = get_file("/proc/self/cmdline", buf, sizeof buf);
+  UT_CHECK("cmdline", n > 0 && strcmp(buf, g_argv0) == 0 && buf[n - 1] == 0);
+  get_file("/proc/self/status", buf, sizeof buf);
+  snprintf(want, sizeof want, "\nPid:\t%d\n", me);
+  UT_CHECK("status_pid", strstr(buf, want) != 0);
+  UT_CHECK("status_name", strncmp(buf, "Name:\tfiletest\n", 15) == 0);
+  struct stat st;
+  snprintf(want, sizeof want, "/proc/%d/", me);
+  UT_EQ("pid_dir", stat(want, &st), 0);
+  UT_CHECK("pid_dir_type", (st.st_mode & S_IFMT) == S_IFDIR && st.st_uid == 0);
+  int fd = open("/proc", O_RDONLY | O_DIRECTORY, 0);
+  struct dirlist l;
+  list_dir(fd, 4096, &l);
+  snprintf(want, sizeof want, "%d", me);
+  UT_CHECK("listed", has(&l, want) && has(&l, "self") && has(&l, "1"));
+  close(fd);
+  UT_EQ("no_such_pid", stat("/proc/99998", &st), -ENOENT);
+  UT_EQ("not_a_pid", stat("/proc/12x", &st), -ENOENT);
+  UT_EQ("create_in_proc", mkdir("/proc/x", 0755), -EPERM);
+  /* A process that went: its open stat file reads -ESRCH. */
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    sleep_ms(50);
+    _exit(0);
+  }
+  snprintf(want, sizeof want, "/proc/%d/stat", pid);
+  fd = open(want, O_RDONLY, 0);
+  UT_CHECK("other_stat", fd >= 0 && read(fd, buf, sizeof buf) > 0);
+  waitpid(pid, 0, 0);
+  UT_EQ("gone_esrch", pread(fd, buf, sizeof buf, 0), -ESRCH);
+  close(fd);
+  UT_EQ("meminfo", get_file("/proc/meminfo", buf, sizeof buf) > 0 && strncmp(buf, "MemTotal:", 9) == 0, 1);
+  UT_EQ("mounts", get_file("/proc/mounts", buf, sizeof buf) > 0 && strstr(buf, "/proc") != 0, 1);
+  UT_EQ("uptime", get_file("/proc/uptime", buf, sizeof buf) > 0, 1);
+  struct statfs fs;
+  UT_EQ("statfs_proc", statfs("/proc", &fs), 0);
+  UT_EQ("statfs_proc_type", fs.f_type, 0x9fa0);
+}
+
+/* ---- races between LWPs on one table ---- */
+
+static volatile uint64_t* g_race;
+
+static void race_reader(void* arg) {
+  int fd = (int)(long)arg;
+  char buf[16];
+  uint64_t ok = 0, bad = 0;
+  while (!__atomic_load_n(&g_race[0], __ATOMIC_ACQUIRE)) {
+    long r = pread(fd, buf, sizeof buf, 0);
+    if (r == 16 || r == -EBADF || r == 0) ++ok;
+    else ++bad;
+    struct stat st;
+    fstat(fd, &st);
+  }
+  g_race[1] = ok;
+  g_race[2] = bad;
+  __atomic_store_n(&g_race[3], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_race_close_read(void) {
+  g_race = shared_page();
+  put_file(TMP "race", "0123456789abcdef", 0644);
+  int fd = open(TMP "race", O_RDONLY, 0);
+  int other = open("/dev/zero", O_RDONLY, 0);
+  UT_EQ("lwp", lwp_start(race_reader, (void*)(long)fd), 0);
+  uint64_t end = now_ns() + 1000000000u;
+  long rounds = 0;
+  while (now_ns() < end) {
+    close(fd);
+    int r = open(TMP "race", O_RDONLY, 0);  /* the same number comes back */
+    if (r != fd) break;
+    dup2(other, fd);  /* a different file under the reader */
+    dup2(r, fd);
+    ++rounds;
+  }
+  __atomic_store_n(&g_race[0], 1, __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&g_race[3], __ATOMIC_ACQUIRE)) sched_yield();
+  UT_CHECK("reads", g_race[1] > 0);
+  UT_EQ("no_wrong_results", g_race[2], 0);
+  printf("UTEST-INFO race_close_read: %ld close/open/dup2 rounds, %lu reads\n", rounds,
+         (unsigned long)g_race[1]);
+  close(fd);
+  close(other);
+  unlink(TMP "race");
+  munmap((void*)g_race, 4096);
+  invariants();
+}
+
+static int g_blocked_pipe[2];
+
+static void blocked_reader(void* arg) {
+  char c = 0;
+  long r = read(g_blocked_pipe[0], &c, 1);
+  g_race[1] = (uint64_t)r;
+  g_race[2] = (uint64_t)c;
+  __atomic_store_n(&g_race[3], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_race_close_blocked(void) {
+  /* A read in progress keeps its File: closing the descriptor under it does
+   * not end it; a write to the pipe then does. */
+  g_race = shared_page();
+  pipe(g_blocked_pipe);
+  UT_EQ("lwp", lwp_start(blocked_reader, 0), 0);
+  sleep_ms(50);
+  UT_EQ("close_under_read", close(g_blocked_pipe[0]), 0);
+  sleep_ms(20);
+  UT_EQ("still_blocked", g_race[3], 0);
+  write(g_blocked_pipe[1], "q", 1);
+  for (int i = 0; i < 200 && !__atomic_load_n(&g_race[3], __ATOMIC_ACQUIRE); ++i) sleep_ms(5);
+  UT_CHECK("read_finished", g_race[1] == 1 && g_race[2] == 'q');
+  close(g_blocked_pipe[1]);
+  munmap((void*)g_race, 4096);
+}
+
+static void renamer(void* arg) {
+  while (!__atomic_load_n(&g_race[0], __ATOMIC_ACQUIRE)) {
+    renameat2(AT_FDCWD, TMP "ra", AT_FDCWD, TMP "rb", RENAME_EXCHANGE);
+    rename(TMP "ra", TMP "rc");
+    rename(TMP "rc", TMP "ra");
+    __atomic_add_fetch(&g_race[4], 1, __ATOMIC_RELAXED);
+  }
+  __atomic_add_fetch(&g_race[3], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void churner(void* arg) {
+  char name[32];
+  int id = (int)(long)arg;
+  for (int i = 0; !__atomic_load_n(&g_race[0], __ATOMIC_ACQUIRE); ++i) {
+    snprintf(name, sizeof name, TMP "cd/%d-%d", id, i % 8);
+    if (i % 2 == 0) {
+      int fd = open(name, O_WRONLY | O_CREAT, 0644);
+      if (fd >= 0) close(fd);
+    } else {
+      unlink(name);
+    }
+  }
+  __atomic_add_fetch(&g_race[3], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_race_names(void) {
+  /* rename against lookups; creates and unlinks against a listing. */
+  g_race = shared_page();
+  put_file(TMP "ra", "a", 0644);
+  put_file(TMP "rb", "b", 0644);
+  mkdir(TMP "cd", 0755);
+  lwp_start(renamer, 0);
+  lwp_start(churner, (void*)1);
+  lwp_start(churner, (void*)2);
+  uint64_t end = now_ns() + 1000000000u;
+  long opens = 0, wrong = 0, listings = 0;
+  char c;
+  while (now_ns() < end) {
+    int fd = open(TMP "ra", O_RDONLY, 0);
+    if (fd >= 0) {
+      if (read(fd, &c, 1) != 1 || (c != 'a' && c != 'b')) ++wrong;
+      close(fd);
+      ++opens;
+    } else if (fd != -ENOENT) {
+      ++wrong;
+    }
+    int d = open(TMP "cd", O_RDONLY | O_DIRECTORY, 0);
+    struct dirlist l;
+    if (list_dir(d, 256, &l) != 0 || l.n > 18) ++wrong;
+    close(d);
+    ++listings;
+  }
+  __atomic_store_n(&g_race[0], 1, __ATOMIC_RELEASE);
+  while (__atomic_load_n(&g_race[3], __ATOMIC_ACQUIRE) < 3) sched_yield();
+  UT_EQ("no_wrong_results", wrong, 0);
+  UT_CHECK("progress", opens > 0 && g_race[4] > 0 && listings > 0);
+  printf("UTEST-INFO race_names: %ld opens and %ld listings against %lu renames\n", opens,
+         listings, (unsigned long)g_race[4]);
+  char name[32];
+  for (int id = 1; id <= 2; ++id)
+    for (int i = 0; i < 8; ++i) {
+      snprintf(name, sizeof name, TMP "cd/%d-%d", id, i);
+      unlink(name);
+    }
+  rmdir(TMP "cd");
+  unlink(TMP "ra");
+  unlink(TMP "rb");
+  unlink(TMP "rc");
+  munmap((void*)g_race, 4096);
+  invariants();
+}
+
+/* ---- what exec runs ---- */
+
+static int exec_check(int argc, char** argv) {
+  /* Descriptors 10 (close-on-exec) and 12 (cleared) of t_exec. */
+  if (is_open(10)) return 1;
+  if (!is_open(11)) return 2;
+  if (!is_open(12)) return 3;
+  return 0;
+}
+
+static int script_check(int argc, char** argv) {
+  /* #!/bin/filetest script-check  one arg  ->  argv: the interpreter, the
+   * argument ("script-check  one arg": the rest of the line, one word),
+   * the script, then the caller's argv[1..]. */
+  if (argc != 4) return 10 + argc;
+  if (strcmp(argv[0], "/bin/filetest") != 0) return 2;
+  if (strcmp(argv[1], "script-check  one arg") != 0) return 3;
+  if (strcmp(argv[2], TMP "sh") != 0) return 4;
+  if (strcmp(argv[3], "extra") != 0) return 5;
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1 && strcmp(argv[1], "exec-check") == 0) return exec_check(argc, argv);
+  if (argc > 1 && strcmp(argv[1], "exec-exit") == 0) return 0;
+  if (argc > 1 && strncmp(argv[1], "script-check", 12) == 0) return script_check(argc, argv);
+  g_argv0 = argv[0];
+  ut_init();
+  static const struct {
+    const char* name;
+    void (*fn)(void);
+  } tests[] = {
+      {"open_rw", t_open_rw},
+      {"open_errors", t_open_errors},
+      {"stat", t_stat},
+      {"dirs", t_dirs},
+      {"rename", t_rename},
+      {"links", t_links},
+      {"cwd", t_cwd},
+      {"attrs", t_attrs},
+      {"dup_fcntl", t_dup_fcntl},
+      {"pipe_basic", t_pipe_basic},
+      {"pipe_1mib", t_pipe_1mib},
+      {"pipe_atomic", t_pipe_atomic},
+      {"pipe_pingpong", t_pipe_pingpong},
+      {"pipe_epipe", t_pipe_epipe},
+      {"pipe_signals", t_pipe_signals},
+      {"poll", t_poll},
+      {"rfork_tables", t_rfork_tables},
+      {"exec", t_exec},
+      {"permissions", t_permissions},
+      {"unlink_open", t_unlink_open},
+      {"sparse", t_sparse},
+      {"sendfile", t_sendfile},
+      {"dev", t_dev},
+      {"proc", t_proc},
+      {"race_close_read", t_race_close_read},
+      {"race_close_blocked", t_race_close_blocked},
+      {"race_names", t_race_names},
+      {"pipe_share", t_pipe_share},
+      {"enfile", t_enfile},
+      {"enospc", t_enospc},
+  };
+  int ran = 0;
+  for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; ++i) {
+    int selected = argc <= 1;
+    for (int a = 1; a < argc; ++a)
+      if (strcmp(argv[a], tests[i].name) == 0) selected = 1;
+    if (!selected) continue;
+    ut_run(tests[i].name, tests[i].fn);
+    ++ran;
+  }
+  return ut_finish();
+}
