@@ -246,7 +246,8 @@ int proc_nofile_limit(Proc* p) {
 
 FsCred proc_fscred(Proc* p) {
   SpinGuard g(p->spin);
-  return FsCred{p->ucred()->c.cr_uid, 0};
+  const Ucred* cr = p->ucred();
+  return FsCred{cr->fsuid, cr->fsgid};
 }
 
 Plimit* plimit_new() {

@@ -370,7 +370,8 @@ void ucred_put(Ucred* cr);   // drop a reference (frees on the last)
 Ucred* proc_cred_hold(Proc* p);
 // Whether p runs as root (effective uid 0).
 bool proc_is_root(Proc* p);
-// The credentials p's file operations act with.
+// The credentials p's file operations act with: its file-system uid and gid
+// (supplementary groups are not consulted yet).
 FsCred proc_fscred(Proc* p);
 // p's RLIMIT_NOFILE soft limit: descriptors must be below it.
 int proc_nofile_limit(Proc* p);
