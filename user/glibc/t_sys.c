@@ -42,9 +42,20 @@ void t_sysinfo(void) {
 }
 
 static volatile uint64_t g_sink;
+static uint64_t thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Busy until this thread has had ms of CPU time by its own clock, or 20 times
+ * that has passed on the wall clock: on a loaded host (the Linux side runs
+ * under qemu-aarch64 beside other work) a wall-clock spin gets a fraction of
+ * a CPU. Mostly user time: few clock calls (tine has no vDSO). */
 static void spin_ms(unsigned ms) {
-  uint64_t end = t_now_ns() + ms * 1000000ull;
-  while (t_now_ns() < end)  /* mostly user time: few clock calls (tine has no vDSO) */
+  uint64_t want = ms * 1000000ull;
+  uint64_t cpu0 = thread_cpu_ns(), wall_end = t_now_ns() + 20 * want;
+  while (thread_cpu_ns() - cpu0 < want && t_now_ns() < wall_end)
     for (int i = 0; i < 100000; ++i) g_sink += i;
 }
 
