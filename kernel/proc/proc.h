@@ -472,7 +472,10 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use);
 // reaped children.
 CpuUse lwp_cpu_use_self();
 CpuUse proc_cpu_use(Proc* p);
+CpuUse proc_cpu_use_locked(Proc* p);  // p->spin held
 CpuUse proc_cpu_use_children(Proc* p);
+// User and system nanoseconds of a use (its run time split as its ticks were).
+void cpu_use_split(const CpuUse& u, uint64_t* user_ns, uint64_t* sys_ns);
 int kern_kill(int pid, int sig);
 // prctl's parent-death signal (kernel/proc/prctl.cpp). The LWP lp is exiting
 // while others of its process remain: the children it made become another

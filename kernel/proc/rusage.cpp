@@ -24,8 +24,9 @@ CpuUse of_thread(const Thread* t) {
           __atomic_load_n(&s.involuntary, __ATOMIC_RELAXED)};
 }
 
-// User and system nanoseconds of a use.
-void split(const CpuUse& u, uint64_t* user_ns, uint64_t* sys_ns) {
+}  // namespace
+
+void cpu_use_split(const CpuUse& u, uint64_t* user_ns, uint64_t* sys_ns) {
   uint64_t ticks = u.user_ticks + u.sys_ticks;
   if (u.sys_ticks == 0 || ticks == 0) {
     *user_ns = u.run_ns;
@@ -38,6 +39,8 @@ void split(const CpuUse& u, uint64_t* user_ns, uint64_t* sys_ns) {
   *user_ns = u.run_ns - sys;
 }
 
+namespace {
+
 // struct rusage on arm64.
 struct Rusage {
   UserTimeval utime, stime;
@@ -49,7 +52,7 @@ static_assert(sizeof(Rusage) == 144);
 Rusage rusage_of(const CpuUse& u) {
   Rusage r{};
   uint64_t user, sys;
-  split(u, &user, &sys);
+  cpu_use_split(u, &user, &sys);
   r.utime = ns_to_timeval(user);
   r.stime = ns_to_timeval(sys);
   r.nvcsw = static_cast<int64_t>(u.nvcsw);
@@ -71,8 +74,13 @@ CpuUse lwp_cpu_use_self() {
 }
 
 CpuUse proc_cpu_use(Proc* p) {
-  Lwp* self = curlwp();
   SpinGuard g(p->spin);
+  return proc_cpu_use_locked(p);
+}
+
+CpuUse proc_cpu_use_locked(Proc* p) {
+  p->spin.assert_held();
+  Lwp* self = curlwp();
   CpuUse u = p->exited_use;
   for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
     Lwp* lp = lwp_of(n);
@@ -110,8 +118,8 @@ int64_t sys_times(const SyscallArgs& a) {
   if (a.a[0]) {
     Proc* p = curproc();
     uint64_t t[4];
-    split(proc_cpu_use(p), &t[0], &t[1]);
-    split(proc_cpu_use_children(p), &t[2], &t[3]);
+    cpu_use_split(proc_cpu_use(p), &t[0], &t[1]);
+    cpu_use_split(proc_cpu_use_children(p), &t[2], &t[3]);
     for (uint64_t& v : t) v /= kNsPerClockTick;
     if (copyout_u(t, a.a[0], sizeof t) != 0) return -EFAULT;
   }
