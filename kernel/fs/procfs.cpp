@@ -335,9 +335,9 @@ int make_text(ProcNode* p, Text* t) {
       t->add(
           "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu %d %d %d 0 %lu 0 0 "
           "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-          s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid, s.utime_ns / tick_ns,
-          s.stime_ns / tick_ns, s.cutime_ns / tick_ns, s.cstime_ns / tick_ns, 20 + s.nice, s.nice,
-          s.nthreads, s.start_ns / tick_ns);
+          s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid, s.utime_ns / tick_ns, s.stime_ns / tick_ns,
+          s.cutime_ns / tick_ns, s.cstime_ns / tick_ns, 20 + s.nice, s.nice, s.nthreads,
+          s.start_ns / tick_ns);
       break;
     case Kind::kStatus:
       t->add(
