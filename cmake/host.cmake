@@ -22,3 +22,7 @@ function(tine_host_test name)
 endfunction()
 
 add_subdirectory(tests/host)
+
+# Which cross toolchain cmake/aarch64-tine.cmake picks (configures only).
+add_test(NAME toolchain_select COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/host/toolchain_select.py)
+set_tests_properties(toolchain_select PROPERTIES LABELS host TIMEOUT 120)

@@ -3,6 +3,9 @@
 # once to learn the function addresses, then again with the symbol table that
 # panic() uses for backtraces appended after everything else (so no address moves).
 
+message(STATUS "tine: cross toolchain ${TINE_CROSS} (${CMAKE_C_COMPILER}, "
+  "${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION})")
+
 set(TINE_KERNEL_FLAGS
   -ffreestanding -fno-builtin -nostdlib -fno-pie -fno-pic
   -mgeneral-regs-only -mno-outline-atomics -mcpu=cortex-a72

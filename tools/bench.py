@@ -11,9 +11,14 @@ checker, no ownership asserts), as Linux's figures are of a release kernel;
 TINE_KERNEL_BUILD names another build folder (build/kernel, the tested one).
 
   tools/bench.py [--quick] [--only sched|fork|proc|glibc|tput] [--tput-ms MS]
-                 [--kbench SEL]
+                 [--kbench SEL] [--plot [DIR]]
+
+--plot also writes the run's figures to DIR/bench.json (default docs/) and draws
+them, beside Linux's figures from the tables below, as DIR/bench.svg and
+DIR/bench.png (tools/bench_plot.py, which redraws from a bench.json alone).
 """
 import argparse
+import json
 import pathlib
 import re
 import subprocess
@@ -62,7 +67,8 @@ SCHED_ROWS = [
     ("sched_mutex_uncontended", "Mutex lock + unlock, uncontended", None),
     ("sched_callout_reset_stop", "callout_reset + callout_stop", None),
 ]
-LINUX_TPUT = {1: 182.6, 4: 288.9}  # forks/s, libc, 2-core host
+LINUX_TPUT = {1: 182.6, 4: 288.9}  # forks/s, libc, 2-core host (no 2-worker figure)
+TPUT_WORKERS = (1, 2, 4)
 
 
 def run_procbench(quick=False):
@@ -143,6 +149,12 @@ def run_tput(workers, ms):
     return None, None
 
 
+def draw(bench_json):
+    """tools/bench_plot.py over bench_json (it finds Debian's python3-matplotlib)."""
+    r = subprocess.run([sys.executable, str(ROOT / "tools/bench_plot.py"), str(bench_json)])
+    return r.returncode == 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer rounds (a smoke test)")
@@ -150,12 +162,18 @@ def main():
     ap.add_argument("--tput-ms", type=int, default=3000)
     ap.add_argument("--kbench", default=SCHED_KBENCH,
                     help="in-kernel benchmark selector for the sched part (all, a name, a prefix*, a,b)")
+    ap.add_argument("--plot", nargs="?", const=str(ROOT / "docs"), metavar="DIR",
+                    help="write DIR/bench.json, bench.svg and bench.png from this run (default docs/)")
     args = ap.parse_args()
     ok = True
+    # Everything measured, for --plot: {"sched": {name: [value, unit]}, "proc": {name: n},
+    # "fork": {name: n}, "tput": {workers: forks/s}}.
+    run = {"quick": args.quick, "tput_ms": args.tput_ms}
     # ./tine bench sets TINE_KERNEL_BUILD to the release build (no debug checks).
     print(f"kernel: {BUILD.relative_to(ROOT) if BUILD.is_relative_to(ROOT) else BUILD}\n")
     if args.only in (None, "sched"):
         status, res = run_kbench(args.kbench)
+        run["sched"] = {name: list(v) for name, v in res.items()}
         for line in sched_table(res):
             print(line)
         known = {name for name, _, _ in SCHED_ROWS}
@@ -169,6 +187,7 @@ def main():
         print()
     if args.only in (None, "proc"):
         status, res = run_procbench(args.quick)
+        run["proc"] = res
         for line in proc_table(res):
             print(line)
         fork = res.get("user_fork_raw_exit_wait")
@@ -178,12 +197,14 @@ def main():
         print()
     if args.only in (None, "glibc"):
         status, res = run_glibcbench(args.quick)
+        run["glibc"] = res
         for line in glibc_table(res):
             print(line)
         ok &= status == 0 and all(name in res for name, _, _ in GLIBC_ROWS)
         print()
     if args.only in (None, "fork"):
         status, res, _ = run_forkbench(quick=args.quick)
+        run["fork"] = res
         for line in table(res):
             print(line)
         for what, good in targets(res):
@@ -193,15 +214,22 @@ def main():
     if args.only in (None, "tput"):
         print(f"{'fork throughput (no icount, wall time)':50} {'tine':>10} {'Linux libc':>10}")
         rates = {}
-        for w in (1, 4):
+        for w in TPUT_WORKERS:
             rate, _ = run_tput(w, args.tput_ms)
             rates[w] = rate
             shown = f"{rate:,.1f}" if rate is not None else "-"
-            print(f"{f'{w} worker(s), forks/s':50} {shown:>10} {LINUX_TPUT[w]:>10,.1f}")
+            linux = f"{LINUX_TPUT[w]:,.1f}" if w in LINUX_TPUT else "-"
+            print(f"{f'{w} worker(s), forks/s':50} {shown:>10} {linux:>10}")
             ok &= rate is not None
+        run["tput"] = {str(w): r for w, r in rates.items() if r is not None}
         if rates.get(1) and rates.get(4):
             print(f"{'4 workers / 1 worker':50} {rates[4] / rates[1]:>10.2f} "
                   f"{LINUX_TPUT[4] / LINUX_TPUT[1]:>10.2f}")
+    if args.plot:
+        out = pathlib.Path(args.plot)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "bench.json").write_text(json.dumps(run, indent=1, sort_keys=True) + "\n")
+        ok &= draw(out / "bench.json")
     sys.exit(0 if ok else 1)
 
 

@@ -19,12 +19,14 @@ import re
 import subprocess
 import tempfile
 
+import cross
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 KERNEL_LO, KERNEL_HI = 0xffff000000000000, 0xffff000001000000
 
 
 def symbols(elf):
-    out = subprocess.run(["aarch64-linux-gnu-nm", "-n", "-C", str(elf)], capture_output=True,
+    out = subprocess.run([cross.tool("nm", elf.parent), "-n", "-C", str(elf)], capture_output=True,
                          text=True, check=True).stdout
     addrs, names = [], []
     for line in out.splitlines():

@@ -45,6 +45,8 @@ import subprocess
 import sys
 import time
 
+import cross
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "proofs" / "manifest.json"
 
@@ -105,9 +107,9 @@ def linked_check(files, listed):
     --gc-sections drops a function nothing calls). Returns (linked, unused),
     or None when there is no kernel build or no nm to read it."""
     elf = ROOT / "build/kernel/kernel.elf"
-    nm = shutil.which("aarch64-linux-gnu-nm")
+    nm = shutil.which(cross.tool("nm"))
     if not elf.exists() or not nm:
-        say("prove: no build/kernel/kernel.elf (or no aarch64-linux-gnu-nm): link check skipped")
+        say(f"prove: no build/kernel/kernel.elf (or no {cross.tool('nm')}): link check skipped")
         return None
     out = subprocess.run([nm, "--defined-only", str(elf)], capture_output=True, text=True).stdout
     text_globals = {parts[2] for parts in (line.split() for line in out.splitlines())

@@ -16,7 +16,7 @@ need_root() {
 
 host_tools=(cmake ninja-build g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
   binutils-aarch64-linux-gnu gdb-multiarch device-tree-compiler u-boot-tools mtools
-  dosfstools fdisk cpio python3 libgtest-dev frama-c-base why3 z3 cvc4 cvc5)
+  dosfstools fdisk cpio python3 python3-matplotlib libgtest-dev frama-c-base why3 z3 cvc4 cvc5)
 
 missing=()
 for p in "${host_tools[@]}"; do

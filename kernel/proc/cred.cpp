@@ -39,12 +39,25 @@ bool same(const Ids& a, const Ids& b) {
 // Installs ncr as p's credentials if p's are still `was` (held by the caller):
 // true; false if another change came first. Moves the task count with the
 // real uid, and clears the parent-death signal of p's LWPs when an effective
-// or file-system id changed (Linux's commit_creds).
+// or file-system id changed (Linux's commit_creds). The forklock is held
+// exclusive across the swap, as kern_fork1 holds it shared while it takes
+// the credentials and copies the memory: a fork of p runs wholly before a
+// change or wholly after it (a child never has the old ids with memory
+// written after the change returned).
 bool install(Proc* p, Ucred* was, Ucred* ncr) {
   Uidinfo* oldui = nullptr;
+  bool current;
+  lockmgr(&p->forklock, LK_EXCLUSIVE);
   {
     SpinGuard g(p->spin);
-    if (p->ucred() != was) return false;
+    current = p->ucred() == was;
+  }
+  if (!current) {
+    lockmgr(&p->forklock, LK_RELEASE);
+    return false;
+  }
+  {
+    SpinGuard g(p->spin);  // only this LWP changes them while it holds the forklock
     SpinGuard g2(g_uidinfo_lock);
     auto* cur = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
     struct uidinfo* nui = ncr->c.cr_ruidinfo;
@@ -62,6 +75,7 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
       for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n))
         __atomic_store_n(&lwp_of(n)->pdeath_signal, 0, __ATOMIC_RELAXED);
   }
+  lockmgr(&p->forklock, LK_RELEASE);
   ucred_put(was);  // the process's reference
   if (oldui) uidinfo_put(oldui);
   return true;

@@ -295,14 +295,13 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
   *procp = nullptr;
   if ((flags & (VC_RFFDG | VC_RFCFDG)) == (VC_RFFDG | VC_RFCFDG)) return EINVAL;
 
-  // The forking thread's credentials, held across the fork (setuid may
-  // replace the process's meanwhile).
-  Ucred* cr = proc_cred_hold(p1);
   ForkCtx ctx{lp1, nullptr, nullptr, frame, p1, flags, start};
-  struct fork_args fa{&g_proccount, &p1->core, &cr->c, &ctx, nullptr, flags};
+  struct fork_args fa{&g_proccount, &p1->core, nullptr, &ctx, nullptr, flags};
 
   if ((flags & VC_RFPROC) == 0) {
     // Divorce parts of this process from itself (one LWP only: checked by the core).
+    Ucred* cr = proc_cred_hold(p1);
+    fa.fa_cred = &cr->c;
     int r = rfork_unshare(&fa);
     ucred_put(cr);
     return r;
@@ -313,7 +312,6 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
   if ((flags & (VC_RFFDG | VC_RFCFDG)) == 0 && p1->core.p_fdtol == nullptr) {
     Fdtol* tl = fdtol_new(reinterpret_cast<Proc*>(p1->core.p_leader), nullptr);
     if (!tl) {
-      ucred_put(cr);
       bump(&g_fork_stats.failures);
       return ENOMEM;
     }
@@ -329,7 +327,6 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
 
   Proc* p2 = proc_new();
   if (!p2) {
-    ucred_put(cr);
     bump(&g_fork_stats.failures);
     return ENOMEM;
   }
@@ -352,6 +349,13 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
   fa.fa_p2 = &p2->core;
 
   lockmgr(&p1->forklock, LK_SHARED);
+  // The credentials the child gets, held across the fork. Taken under the
+  // forklock, which setuid holds exclusive across its swap: the child has
+  // the credentials and the memory of one moment, both from before a
+  // concurrent setuid or both from after it (not root's credentials with
+  // memory written after the setuid(1000) returned).
+  Ucred* cr = proc_cred_hold(p1);
+  fa.fa_cred = &cr->c;
   int error = fork1(&fa);
   lockmgr(&p1->forklock, LK_RELEASE);
   vc_uid_t uid = cr->c.cr_ruid;

@@ -15,9 +15,12 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import _bootlib as bootlib  # noqa: E402
 
+sys.path.insert(0, str(bootlib.ROOT / "tools"))
+import cross  # noqa: E402
+
 NAME = "el3_entry"
 REFUSAL = "tine: entered at EL3"
-CROSS = "aarch64-linux-gnu-"
+CROSS = cross.prefix()
 
 
 def wrap_in_elf(image, wd):

@@ -22,6 +22,9 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import _bootlib as bootlib  # noqa: E402
 
+sys.path.insert(0, str(bootlib.ROOT / "tools"))
+import cross  # noqa: E402
+
 NAME = "image_header"
 TEXT_OFFSET = 0x80000
 FLAGS = 0x2
@@ -104,7 +107,7 @@ def check(args):
 
 def main():
     ap = bootlib.parser(__doc__.splitlines()[0])
-    ap.add_argument("--nm", default="aarch64-linux-gnu-nm", help="nm for the ELF")
+    ap.add_argument("--nm", default=cross.tool("nm"), help="nm for the ELF")
     args = ap.parse_args()  # --board-dir, --timeout, --append, --keep: unused here
     if not Path(args.kernel).is_file():
         return bootlib.result(NAME, False, f"missing {args.kernel}")

@@ -22,6 +22,7 @@
  * quiet (no line per round). Run as another pid, "fuzz exit N" exits with
  * N (what the workers exec) and anything else exits 0 at once. */
 #include "utest.h"
+#include "known_syscalls.h"
 
 enum {
   SYS_kill = 129, SYS_rt_sigaction = 134, SYS_rt_sigprocmask = 135, SYS_rt_sigreturn = 139,
@@ -332,6 +333,29 @@ static uint64_t ptr_any(struct ctx* c, uint64_t size) {
       uint64_t room = sizeof c->scratch - (size < sizeof c->scratch ? size : sizeof c->scratch);
       return (uint64_t)c->scratch + below(c, room / 8 + 1) * 8;
     }
+  }
+}
+
+/* A pointer for an argument of `size` bytes that is never into the fuzzer's
+ * own text, stack, globals or arena: unmapped, the kernel's, past the user
+ * half, the stack guard, or running off the end of an edge page. For what
+ * the kernel will jump to (a handler, a restorer) or read such pointers from
+ * (a sigaction): our own code there runs as the handler, and a handler that
+ * reaches a fork call (into clone_fork, say) makes a child that returns
+ * through the signal frame into the interrupted code, a copy of its parent's
+ * context, as POSIX has it. */
+static uint64_t ptr_foreign(struct ctx* c, uint64_t size) {
+  switch (below(c, 10)) {
+    case 0: return 0;
+    case 1: return 1 + below(c, 4095);
+    case 2: return ~0ull;
+    case 3: return kKernelAddrs[below(c, sizeof kKernelAddrs / 8)];
+    case 4: return 0x1000 + below(c, 0xf000); /* below kUserMin */
+    case 5: return 0x0001000000000000ull + below(c, 4096) * 8; /* past the user half */
+    case 6: return 0x8000000000000000ull >> below(c, 4);
+    case 7: return STACK_BOTTOM - 8 - below(c, 64) * 8; /* the stack guard */
+    case 8: return EDGE_W + 4096 - below(c, size + 16); /* runs off the end */
+    default: return EDGE_R + 4096 - below(c, size + 16);
   }
 }
 
@@ -1053,14 +1077,14 @@ static void op_rt_sigaction(struct ctx* c, int op) {
     /* A handler or restorer that is not code, or no restorer: the process
      * dies when the signal comes (or the call is refused). */
     switch (below(c, 4)) {
-      case 0: act[0] = ptr_any(c, 4); break;
-      case 1: act[2] = ptr_any(c, 4); break;
+      case 0: act[0] = ptr_foreign(c, 4); break;
+      case 1: act[2] = ptr_foreign(c, 4); break;
       case 2: act[1] = r64(c); break;
       default: act[1] &= ~(uint64_t)SA_RESTORER; break;
     }
   }
   uint64_t a = (uint64_t)act;
-  if (one_in(c, 8)) a = g_p.is_root ? ptr_bad(c) : ptr_any(c, 32);
+  if (one_in(c, 8)) a = g_p.is_root ? ptr_bad(c) : ptr_foreign(c, 32);
   if (one_in(c, 4)) a = 0;
   uint64_t size = one_in(c, 10) ? len_any(c) : 8;
   long r = SC4(c, SYS_rt_sigaction, sig_any(c), a, one_in(c, 2) ? 0 : ptr_any(c, 32), size);
@@ -1184,18 +1208,11 @@ static void op_debug(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
-/* Every number the kernel's table has (kernel/syscall/syscall.h): the file
- * layer's, the Linux personality's, the BSD and tine calls. */
+/* Every number in the kernel's table (kernel/syscall/syscall.h's SyscallNr,
+ * generated into known_syscalls.h): those are not "unknown". */
 static int known_nr(long nr) {
-  static const long k[] = {
-      17, 23, 24, 25, 29, 33, 34, 35, 36, 37, 38, 43, 44, 45, 46, 48, 49, 50, 52, 53, 54, 55,
-      56, 57, 59, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 78, 79, 80, 81, 82, 83,
-      88, 93, 94, 96, 98, 99, 100, 101, 113, 114, 115, 122, 123, 124, 129, 130, 131, 134, 135,
-      139, 143, 144, 145, 146, 147, 148, 149, 150, 153, 154, 155, 157, 158, 159, 160, 165, 166,
-      167, 168, 172, 173, 174, 175, 176, 177, 178, 179, 214, 215, 216, 220, 221, 222, 226, 233,
-      260, 261, 276, 278, 291, 435, 436, 439, 1002, 1066, 1251, 1495, 1496, 2000, 2001, 2002};
-  for (unsigned i = 0; i < sizeof k / sizeof k[0]; ++i)
-    if (k[i] == nr) return 1;
+  for (unsigned i = 0; i < sizeof kKnownSyscalls / sizeof kKnownSyscalls[0]; ++i)
+    if (kKnownSyscalls[i] == nr) return 1;
   return 0;
 }
 

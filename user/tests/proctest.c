@@ -610,6 +610,61 @@ static void t_signals(void) {
   invariants();
 }
 
+/* A handler that forks. The child inherits the handler's frame on its copy
+ * of the stack, so when the handler returns (rt_sigreturn) it resumes the
+ * code the signal interrupted, in the child, as POSIX and Linux have it: a
+ * call interrupted on its way out returns its value a second time, in
+ * another process. Here the interrupted call is a vfork whose child sends
+ * the parent SIGUSR1 before it exits, so the fork in the handler makes a
+ * process in which "vfork returned V, and getpid() is not the caller". The
+ * system call fuzzer reported exactly that (seed 202) when a non-root worker
+ * installed an address inside the fuzzer's own text as a handler and it ran
+ * into clone_fork; the kernel did what it must. */
+static volatile long g_handler_fork = -1;
+static void fork_in_handler(int sig) { g_handler_fork = syscall0(1002 /* fork */); }
+
+/* vfork; the child sends SIGUSR1 to `parent` and exits 7, touching no memory. */
+long vfork_signal_parent(long parent);
+__asm__(".global vfork_signal_parent\n"
+        "vfork_signal_parent:\n"
+        "  mov x9, x0\n"
+        "  mov x8, #1066\n  svc #0\n"
+        "  cbnz x0, 1f\n"
+        "  mov x0, x9\n  mov x1, #10\n  mov x8, #129\n  svc #0\n"
+        "  mov x0, #7\n  mov x8, #94\n  svc #0\n"
+        "1: ret\n");
+
+static void t_fork_in_handler(void) {
+  UT_EQ("action", signal_action(SIGUSR1_, fork_in_handler, 0, 0, 0), 0);
+  int rounds = 0, bad = 0;
+  for (int i = 0; i < 50; ++i) {
+    int me = getpid();
+    g_handler_fork = -1;
+    long v = vfork_signal_parent(me);
+    if (getpid() != me) {
+      /* The handler's child: back from the same vfork, with its value. */
+      _exit(g_handler_fork == 0 && v > 0 ? 0 : 1);
+    }
+    ++rounds;
+    int st = -1;
+    long c = g_handler_fork;
+    int w1 = c > 0 ? waitpid((int)c, &st, 0) : -1;
+    int ok_child = w1 == c && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    st = -1;
+    int w2 = v > 0 ? waitpid((int)v, &st, 0) : -1;
+    int ok_vfork = w2 == v && WIFEXITED(st) && WEXITSTATUS(st) == 7;
+    if (!ok_child || !ok_vfork) {
+      if (bad++ == 0)
+        printf("UTEST-INFO fork_in_handler: round %d: vfork %ld (wait %d), handler fork %ld "
+               "(wait %d)\n",
+               i, v, w2, c, w1);
+    }
+  }
+  ut_check("child_resumes_interrupted_call", bad == 0, "%d of %d rounds wrong", bad, rounds);
+  signal_action(SIGUSR1_, SIG_DFL_H, 0, 0, 0);
+  invariants();
+}
+
 /* A process whose forks are hit by a stream of caught signals: a fork that
  * finds one pending under its group's lock returns ERESTART, the handler
  * runs, and the fork call is made again from the same svc. The caller sees
@@ -1382,7 +1437,7 @@ static const struct test kTests[] = {
     {"rfnowait", t_rfnowait},         {"rfsigshare", t_rfsigshare}, {"lwp_create", t_lwp_create},
     {"groups", t_groups},             {"pgkill", t_pgkill},     {"pgmove", t_pgmove},
     {"signals", t_signals},           {"exit_signal", t_exit_signal},
-    {"fork_restart", t_fork_restart},     {"nproc_limit", t_nproc_limit},
+    {"fork_restart", t_fork_restart},     {"fork_in_handler", t_fork_in_handler},     {"nproc_limit", t_nproc_limit},
     {"fork_bomb", t_fork_bomb},       {"fault_injection", t_fault_injection}, {"stress", t_stress},
 };
 

@@ -139,6 +139,117 @@ static void t_cred_race(void) {
   invariants();
 }
 
+/* ---- setuid from two LWPs of a root process at once ---- */
+
+/* One LWP of a root process gives root up with setuid(1000) while another
+ * keeps calling setuid(0). Once the first call has returned, the process is
+ * uid 1000 for good: a setuid(0) that was allowed must have taken effect
+ * before it, and every later one must fail. An earlier kernel checked the
+ * permission, dropped the process's lock to allocate the new credentials and
+ * swapped them in without looking again, so a setuid(0) checked while still
+ * root landed after the setuid(1000) and the process was root again. */
+
+static volatile int g_swap_go, g_swap_done, g_swap_left;
+
+static void setuid_root_loop(void* arg) {
+  __atomic_store_n(&g_swap_go, 1, __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&g_swap_done, __ATOMIC_ACQUIRE)) setuid_(0);
+  __atomic_store_n(&g_swap_left, 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_setuid_swap_race(void) {
+  /* Three seconds, or up to twenty for the first 100 rounds on a loaded host. */
+  uint64_t start = now_ns();
+  int rounds = 0, root_again = 0, other = 0;
+  while (rounds < 2000 && (now_ns() - start < 3000000000ull ||
+                           (rounds < 100 && now_ns() - start < 20000000000ull))) {
+    int pid = fork();
+    if (pid == 0) {
+      if (lwp_start(setuid_root_loop, 0, 16384) != 0) _exit(91);
+      while (!__atomic_load_n(&g_swap_go, __ATOMIC_ACQUIRE)) sched_yield();
+      if (setuid_(1000) != 0) _exit(92);
+      __atomic_store_n(&g_swap_done, 1, __ATOMIC_RELEASE);
+      while (!__atomic_load_n(&g_swap_left, __ATOMIC_ACQUIRE)) sched_yield();
+      long uid = syscall0(SYS_getuid);
+      _exit(uid == 1000 ? 0 : uid == 0 ? 1 : 93);
+    }
+    if (pid < 0) continue;
+    int st = -1;
+    waitpid(pid, &st, 0);
+    ++rounds;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
+      ++root_again;
+    else if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+      ++other;
+  }
+  ut_check("uid_stays_dropped", root_again == 0, "root again in %d of %d rounds", root_again,
+           rounds);
+  ut_check("rounds_clean", rounds >= 20 && other == 0, "%d rounds, %d ended otherwise", rounds,
+           other);
+  printf("UTEST-INFO setuid_swap_race: %d rounds\n", rounds);
+  invariants();
+}
+
+/* ---- fork from one LWP while another gives root up ---- */
+
+/* One LWP forks in a loop while another calls setuid(1000) and then sets a
+ * flag. A child that sees the flag was copied after setuid returned, so it
+ * must not be root. An earlier kernel took the child's credentials at the
+ * start of the fork and copied the memory later, with setuid free to swap
+ * in between. */
+
+static volatile int g_fs_dropped, g_fs_forking;
+
+static void fork_loop(void* arg) {
+  volatile uint64_t* sh = arg;
+  while (!__atomic_load_n(&g_fs_dropped, __ATOMIC_ACQUIRE) || sh[1] < 20) {
+    __atomic_store_n(&g_fs_forking, 1, __ATOMIC_RELEASE);
+    int c = (int)syscall0(1002);
+    if (c == 0) {
+      int bad = __atomic_load_n(&g_fs_dropped, __ATOMIC_ACQUIRE) && syscall0(SYS_getuid) == 0;
+      _exit(bad ? 1 : 0);
+    }
+    if (c < 0) continue;
+    int st = -1;
+    waitpid(c, &st, 0);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) __atomic_add_fetch(&sh[0], 1, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&g_fs_dropped, __ATOMIC_ACQUIRE)) ++sh[1];
+  }
+  __atomic_store_n(&sh[2], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_fork_setuid_race(void) {
+  volatile uint64_t* sh = shared_page();
+  uint64_t end = now_ns() + 3000000000ull;
+  int rounds = 0, other = 0;
+  while (now_ns() < end && rounds < 500) {
+    sh[1] = sh[2] = 0;
+    int pid = fork();
+    if (pid == 0) {
+      if (lwp_start(fork_loop, (void*)sh, 16384) != 0) _exit(91);
+      while (!__atomic_load_n(&g_fs_forking, __ATOMIC_ACQUIRE)) sched_yield();
+      if (setuid_(1000) != 0) _exit(92);
+      __atomic_store_n(&g_fs_dropped, 1, __ATOMIC_RELEASE);
+      while (!__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE)) sched_yield();
+      _exit(0);
+    }
+    if (pid < 0) continue;
+    int st = -1;
+    waitpid(pid, &st, 0);
+    ++rounds;
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) ++other;
+  }
+  ut_check("no_root_child_after_setuid", sh[0] == 0, "%lu children root after setuid returned",
+           (unsigned long)sh[0]);
+  ut_check("rounds_clean", rounds > 20 && other == 0, "%d rounds, %d ended otherwise", rounds,
+           other);
+  printf("UTEST-INFO fork_setuid_race: %d rounds\n", rounds);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- setpgid on children that are being reaped ---- */
 
 static void setpgid_loop(void* arg) {
@@ -793,6 +904,8 @@ struct test {
 
 static const struct test kTests[] = {
     {"cred_race", t_cred_race},
+    {"setuid_swap_race", t_setuid_swap_race},
+    {"fork_setuid_race", t_fork_setuid_race},
     {"setpgid_reap", t_setpgid_reap},
     {"exec_threads", t_exec_threads},
     {"lwp_exhaust", t_lwp_exhaust},
