@@ -10,7 +10,7 @@ from in-kernel benchmarks (KBENCH cases, boot argument kbench=SEL).
 checker, no ownership asserts), as Linux's figures are of a release kernel;
 TINE_KERNEL_BUILD names another build folder (build/kernel, the tested one).
 
-  tools/bench.py [--quick] [--only sched|fork|proc|tput] [--tput-ms MS]
+  tools/bench.py [--quick] [--only sched|fork|proc|glibc|tput] [--tput-ms MS]
                  [--kbench SEL] [--plot [DIR]]
 
 --plot also writes the run's figures to DIR/bench.json (default docs/) and draws
@@ -42,6 +42,12 @@ PROC_ROWS = [
     ("user_lwp_create_exit_join", "  same, the join spinning on sched_yield", None, None),
 ]
 FORK_TARGET = 20000  # instructions: fork + exit + wait4 of a small process
+# glibc's round trips (user/glibc/glibcbench.c, from glibc.cpio): name -> (what, Linux libc).
+GLIBC_ROWS = [
+    ("glibc_fork_exit_waitpid", "fork + _exit + waitpid", 226473),
+    ("glibc_vfork_exit_waitpid", "vfork + _exit + waitpid", 88257),
+    ("glibc_pthread_create_join", "pthread_create + pthread_join", 158718),
+]
 
 # In-kernel scheduler benchmarks (kernel/bench/sched_bench.cpp): KBENCH name ->
 # (what, Linux's figure from docs/design.md where one is comparable, or None).
@@ -73,6 +79,27 @@ def run_procbench(quick=False):
         if m:
             res[m.group(1)] = int(m.group(2))
     return status, res
+
+
+def run_glibcbench(quick=False):
+    cpio = BUILD / "user/glibc/glibc.cpio"
+    status, lines = boot("/bin/glibcbench", ["quick"] if quick else [], initrd=cpio, timeout=600,
+                         icount=True)
+    res = {}
+    for line in lines:
+        m = re.match(r"KBENCH (\S+) (\d+) ns", line)
+        if m:
+            res[m.group(1)] = int(m.group(2))
+    return status, res
+
+
+def glibc_table(res):
+    out = [f"{'static glibc program (guest instructions, -icount)':50} {'tine':>10} "
+           f"{'Linux libc':>10}"]
+    for name, what, libc in GLIBC_ROWS:
+        if name in res:
+            out.append(f"{what:50} {res[name]:>10,} {libc:>10,}")
+    return out
 
 
 def proc_table(res):
@@ -131,7 +158,7 @@ def draw(bench_json):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer rounds (a smoke test)")
-    ap.add_argument("--only", choices=["sched", "fork", "proc", "tput"])
+    ap.add_argument("--only", choices=["sched", "fork", "proc", "glibc", "tput"])
     ap.add_argument("--tput-ms", type=int, default=3000)
     ap.add_argument("--kbench", default=SCHED_KBENCH,
                     help="in-kernel benchmark selector for the sched part (all, a name, a prefix*, a,b)")
@@ -167,6 +194,13 @@ def main():
         good = fork is not None and fork < FORK_TARGET
         print(f"target: fork + exit + wait4 {fork} < {FORK_TARGET:,}: {'PASS' if good else 'MISS'}")
         ok &= status == 0 and bool(res)
+        print()
+    if args.only in (None, "glibc"):
+        status, res = run_glibcbench(args.quick)
+        run["glibc"] = res
+        for line in glibc_table(res):
+            print(line)
+        ok &= status == 0 and all(name in res for name, _, _ in GLIBC_ROWS)
         print()
     if args.only in (None, "fork"):
         status, res, _ = run_forkbench(quick=args.quick)

@@ -7,6 +7,9 @@ LOW rounds and once with HIGH rounds, and prints the difference per kernel
 function divided by HIGH - LOW: the kernel instructions one round of the
 loop costs, without boot and shutdown. Every CPU's instructions count.
   profile.py [--program procbench] [--args forkloop] [--rounds 20,120] [--top 40]
+             [--initrd CPIO]
+e.g. glibc's fork: --program /bin/glibcbench --args "loop fork"
+     --initrd build/kernel-release/user/glibc/glibc.cpio
 """
 import argparse
 import bisect
@@ -34,7 +37,7 @@ def symbols(elf):
     return addrs, names
 
 
-def trace(build, program, args, log):
+def trace(build, program, args, log, initrd=None):
     kernel = build / "kernel8.img"
     dtb = ROOT / ".cache/debs/board/bcm2711-rpi-4-b.dtb"
     cmd = ["qemu-system-aarch64", "-M", "raspi4b", "-kernel", str(kernel), "-dtb", str(dtb),
@@ -43,6 +46,8 @@ def trace(build, program, args, log):
            "-icount", "shift=0,sleep=off", "-serial", "stdio", "-monitor", "none",
            "-d", "in_asm,exec,nochain", "-dfilter", f"{KERNEL_LO:#x}..{KERNEL_HI:#x}",
            "-D", str(log)]
+    if initrd:
+        cmd += ["-initrd", str(initrd)]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     if "init exited: status=0" not in r.stdout:
         raise SystemExit(f"profile: {program} {args} did not exit cleanly:\n{r.stdout[-2000:]}")
@@ -102,6 +107,7 @@ def main():
     ap.add_argument("--rounds", default="20,120")
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--build", default="build/kernel", help="the kernel build folder")
+    ap.add_argument("--initrd", help="a cpio archive to boot with (programs not built in)")
     a = ap.parse_args()
     low, high = (int(x) for x in a.rounds.split(","))
     addrs, names = symbols(ROOT / a.build / "kernel.elf")
@@ -110,7 +116,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for n in (low, high):
             log = pathlib.Path(tmp) / f"trace-{n}.log"
-            trace(ROOT / a.build, a.program, f"{a.args} {n}", log)
+            trace(ROOT / a.build, a.program, f"{a.args} {n}", log, a.initrd)
             executed, seen = count(log)
             runs.append(executed)
             for pc, c in seen.items():

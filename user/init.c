@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   int status = 0;
   for (;;) {
     int st = 0;
-    int w = wait4(-1, &st, 0, 0);
+    int w = wait4(-1, &st, __WALL, 0); /* children of every exit signal */
     if (w == pid) {
       status = st;
       break;
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
       return 127;
     }
   }
-  while (wait4(-1, 0, WNOHANG, 0) > 0) {
+  while (wait4(-1, 0, WNOHANG | __WALL, 0) > 0) {
   }
   if (WIFSIGNALED(status)) {
     set_action(WTERMSIG(status), SIG_DFL_);

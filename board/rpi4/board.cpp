@@ -29,6 +29,10 @@ void board_init(const BootInfo* info) {
                 {d.pl011, kPageSize},   {d.gicd, kPageSize}, {d.gicc, rpi4::kGiccSize}};
   for (const auto& b : blocks)
     if (!arch::linear_map_device(b.base, b.size)) panic("board: cannot map device %#lx", b.base);
+  paddr_t rng;
+  if (info && info->has_rng200 && boot_soc_to_phys(*info, info->rng200_bus, &rng) &&
+      arch::linear_map_device(rng, kPageSize))
+    rpi4::rng200_init(rng);
 }
 
 void board_init_irq() { arch::gic_init(rpi4::devices().gicd, rpi4::devices().gicc); }

@@ -37,6 +37,11 @@ inline constexpr uint64_t kGiccSize = 0x2000;  // every other block fits in a pa
 // low-peripheral ranges are used and the result is false.
 bool locate_devices(const BootInfo* info, Devices* out);
 
+// The RNG200 at base (mapped), enabled if the firmware has not (board_init,
+// when the tree describes it); reads as much of len as it has words for.
+void rng200_init(paddr_t base);
+size_t rng200_read(void* out, size_t len);
+
 // Filled by board_init (kernel/init/board.h).
 const Devices& devices();
 

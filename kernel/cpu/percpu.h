@@ -47,6 +47,8 @@ struct Cpu {
   const void* parked_on = nullptr;
   // Interrupt handlers running (their priority keeps IPIs from signalling).
   int irq_nesting = 0;
+  // The interrupt being handled came from EL0: its tick is user time.
+  bool irq_from_user = false;
 };
 
 extern Cpu g_cpus[arch::kMaxCpus];

@@ -1,10 +1,10 @@
 // The memory devices (Linux's numbers): /dev/null (1:3) reads nothing and
 // takes everything, /dev/zero (1:5) reads zeroes, /dev/random (1:8) and
-// /dev/urandom (1:9) read the kernel's random numbers (kernel/dev/random.h)
+// /dev/urandom (1:9) read the kernel's random numbers (kernel/random/random.h)
 // and mix what is written to them into its key.
 #include "kernel/dev/chardev.h"
-#include "kernel/dev/random.h"
 #include "kernel/fs/uio.h"
+#include "kernel/random/random.h"
 #include "kernel/syscall/errno.h"
 
 namespace {
@@ -44,7 +44,7 @@ int64_t random_write(File*, Uio* uio) {
   while (uio->resid > 0) {
     size_t n = uio->resid < sizeof buf ? static_cast<size_t>(uio->resid) : sizeof buf;
     if (int e = uiomove(buf, n, uio); e) return e;
-    random_add_entropy(buf, n);
+    random_mix(buf, n);
   }
   return 0;
 }

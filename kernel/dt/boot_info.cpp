@@ -136,8 +136,24 @@ void collect_soc_ranges(const Fdt& fdt, BootInfo* info) {
   }
 }
 
+void append_seed(const FdtProp& p, BootInfo* info) {
+  for (uint32_t i = 0; i < p.len && info->seed_len < BootInfo::kMaxSeed; ++i)
+    info->seed[info->seed_len++] = p.data[i];
+}
+
+void collect_rng200(const Fdt& fdt, BootInfo* info) {
+  FdtNode n = fdt.next_compatible(FdtNode{}, "brcm,bcm2711-rng200");
+  PhysRange r;
+  if (n.valid() && fdt.is_enabled(n) && fdt.reg(n, 0, &r)) {
+    info->has_rng200 = true;
+    info->rng200_bus = r.base;
+  }
+}
+
 void collect_chosen(const Fdt& fdt, BootInfo* info) {
   FdtNode chosen = fdt.find_path("/chosen");
+  append_seed(fdt.prop(chosen, "rng-seed"), info);
+  append_seed(fdt.prop(chosen, "kaslr-seed"), info);
   if (const char* args = fdt.prop_string(chosen, "bootargs"))
     tine_strlcpy(info->bootargs, args, sizeof(info->bootargs));
 
@@ -161,6 +177,7 @@ void boot_info_from_fdt(const Fdt& fdt, BootInfo* info) {
   collect_psci(fdt, info);
   collect_soc_ranges(fdt, info);
   collect_chosen(fdt, info);
+  collect_rng200(fdt, info);
   if (const char* model = fdt.prop_string(fdt.root(), "model"))
     tine_strlcpy(info->model, model, sizeof(info->model));
 }

@@ -43,6 +43,7 @@ struct BootInfo {
   static constexpr size_t kMaxBootargs = 1024;
   static constexpr size_t kMaxModel = 128;
   static constexpr size_t kMaxSocRanges = 8;
+  static constexpr size_t kMaxSeed = 64;
 
   // reg of every memory node (name "memory" or device_type "memory"),
   // in tree order; empty entries (size 0) are left out.
@@ -73,6 +74,16 @@ struct BootInfo {
 
   char bootargs[kMaxBootargs];  // /chosen/bootargs, "" if absent
   char model[kMaxModel];        // /model, "" if absent
+
+  // Entropy the boot firmware hands over: /chosen's rng-seed, then kaslr-seed.
+  uint8_t seed[kMaxSeed];
+  size_t seed_len;
+
+  // The BCM2711's RNG200 (compatible "brcm,bcm2711-rng200", enabled): the
+  // address of its registers as /soc's bus sees it (QEMU disables the node:
+  // it does not model the device).
+  bool has_rng200;
+  uint64_t rng200_bus;
 
   bool has_initrd;              // both linux,initrd-start and -end present, start <= end
   paddr_t initrd_start;

@@ -3,13 +3,13 @@
 #include "kernel/exec/exec.h"
 
 #include "kernel/console/kprintf.h"
-#include "kernel/dev/random.h"
 #include "kernel/exec/elf.h"
 #include "kernel/fs/namei.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/fs/vnode.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/random/random.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
@@ -225,7 +225,7 @@ int exec_resolve(ExecArgs* a, Vnode* start, const FsCred& cr, Vnode** out) {
   }
 }
 
-int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const FsCred&, ExecEntry* out) {
+int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const ExecIds& ids, ExecEntry* out) {
   uint64_t file_size;
   {
     MutexGuard g(file->lock);
@@ -313,9 +313,9 @@ int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const FsCred&, ExecEn
       {AT_PHDR, phdr_va},     {AT_PHENT, info.phentsize},
       {AT_PHNUM, info.phnum}, {AT_PAGESZ, kPageSize},
       {AT_BASE, 0},           {AT_FLAGS, 0},
-      {AT_ENTRY, info.entry}, {AT_UID, 0},
-      {AT_EUID, 0},           {AT_GID, 0},
-      {AT_EGID, 0},           {AT_HWCAP, kHwcapFp | kHwcapAsimd},
+      {AT_ENTRY, info.entry}, {AT_UID, ids.uid},
+      {AT_EUID, ids.euid},    {AT_GID, ids.gid},
+      {AT_EGID, ids.egid},    {AT_HWCAP, kHwcapFp | kHwcapAsimd},
       {AT_CLKTCK, 100},       {AT_SECURE, 0},
       {AT_RANDOM, random_va}, {AT_EXECFN, execfn_va},
   };

@@ -49,12 +49,17 @@ struct ExecEntry {
   uint64_t sp;  // points at argc
 };
 
+// The ids the auxiliary vector tells the program (AT_UID, AT_EUID, AT_GID, AT_EGID).
+struct ExecIds {
+  uint32_t uid, euid, gid, egid;
+};
+
 // Loads the ELF `file` into `vm` (empty, fresh from vmspace_create):
 // segments, heap, stack with its guard, and the initial stack holding argv,
 // envp and the auxiliary vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ,
-// AT_ENTRY, AT_RANDOM, AT_EXECFN, ...). 0 or -ENOEXEC / -ENOMEM / -E2BIG;
-// prints why on -ENOEXEC.
-[[nodiscard]] int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const FsCred& cr,
+// AT_ENTRY, AT_RANDOM, AT_EXECFN, the ids, ...). 0 or -ENOEXEC / -ENOMEM /
+// -E2BIG; prints why on -ENOEXEC.
+[[nodiscard]] int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const ExecIds& ids,
                             ExecEntry* out);
 
 // The initramfs (a newc cpio archive in memory), unpacked into the root at

@@ -72,7 +72,7 @@ int64_t sys_execve(const SyscallArgs& sa) {
     vm = vmspace_create();
     if (vm == nullptr) err = -ENOMEM;
   }
-  if (!err) err = exec_load(vm, file, *a, cr, &entry);
+  if (!err) err = exec_load(vm, file, *a, proc_exec_ids(), &entry);
   ExecReplace swap = {};
   if (!err) err = proc_exec_prepare(&swap, a->argv, a->exe);
   // The point of no return: the other LWPs end, or this one was told to.

@@ -1,6 +1,6 @@
 // The credentials a file operation acts with: whose permission bits apply,
-// and whom what it makes is charged to. Processes have no group id yet:
-// every process acts with gid 0 until credentials carry one (proc_fscred).
+// and whom what it makes is charged to. A process's are its file-system uid
+// and gid (proc_fscred); its supplementary groups are not consulted yet.
 #pragma once
 #include <stdint.h>
 

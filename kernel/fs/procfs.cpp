@@ -79,9 +79,12 @@ struct Snapshot {
   int pid, ppid, pgid, sid, nthreads;
   char state;
   char comm[32];
-  uint32_t uid;
+  uint32_t uid[4], gid[4];  // real, effective, saved, file-system
+  int ngroups;
+  uint32_t groups[kNgroupsMax];
   int8_t nice;
-  uint64_t start_ns, run_ns;
+  uint64_t start_ns;
+  uint64_t utime_ns, stime_ns, cutime_ns, cstime_ns;  // its CPU use and its reaped children's
   uint32_t umask;
   int fds;
   Pargs* args;  // held, or nullptr
@@ -113,11 +116,25 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s) {
     bool zombie = p->stat == ProcStat::kZombie;
     s->state = zombie ? 'Z' : (p == curproc() ? 'R' : 'S');
     s->nthreads = zombie ? 1 : p->nthreads();
-    s->uid = p->ucred() ? p->ucred()->c.cr_uid : 0;
-    s->run_ns = 0;
-    for (tidnode* t = tidtree::first(p->core.p_tids.p_lwps); t; t = tidtree::next(t))
-      if (Thread* th = lwp_of(t)->thread)
-        s->run_ns += __atomic_load_n(&th->stats.run_ns, __ATOMIC_RELAXED);
+    const Ucred* cr = p->ucred();
+    s->ngroups = 0;
+    for (int i = 0; i < 4; ++i) s->uid[i] = s->gid[i] = 0;
+    if (cr) {
+      s->uid[0] = cr->c.cr_ruid;
+      s->uid[1] = cr->c.cr_uid;
+      s->uid[2] = cr->suid;
+      s->uid[3] = cr->fsuid;
+      s->gid[0] = cr->rgid;
+      s->gid[1] = cr->egid;
+      s->gid[2] = cr->sgid;
+      s->gid[3] = cr->fsgid;
+      s->ngroups = cr->ngroups;
+      for (int i = 0; i < cr->ngroups; ++i) s->groups[i] = cr->groups[i];
+    }
+    cpu_use_split(proc_cpu_use_locked(p), &s->utime_ns, &s->stime_ns);
+    CpuUse children{};
+    children.add_atomic_from(p->children_use);
+    cpu_use_split(children, &s->cutime_ns, &s->cstime_ns);
     s->args =
         (!zombie && p->args()) ? reinterpret_cast<Pargs*>(pargs_hold(&p->args()->c)) : nullptr;
     fdp = zombie ? nullptr : p->fd();
@@ -179,7 +196,7 @@ int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
     if (d->kind == Kind::kPidDir) {
       Snapshot s;
       if (snapshot(d->pid, d->start_ns, &s) != 0) return -ENOENT;
-      uid = s.uid;
+      uid = s.uid[1];
       release(&s);
     }
     ProcNode* v =
@@ -193,7 +210,7 @@ int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
   Snapshot s;
   if (snapshot(pid, 0, &s) != 0) return -ENOENT;
   release(&s);
-  ProcNode* v = node_new(Kind::kPidDir, VType::kDir, 0555, pid, s.start_ns, s.uid);
+  ProcNode* v = node_new(Kind::kPidDir, VType::kDir, 0555, pid, s.start_ns, s.uid[1]);
   if (!v) return -ENOMEM;
   *out = v;
   return 0;
@@ -316,21 +333,26 @@ int make_text(ProcNode* p, Text* t) {
     case Kind::kStat:
       // Linux's 52 fields; what tine does not keep is 0.
       t->add(
-          "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu 0 0 0 %d %d %d 0 %lu 0 0 "
+          "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu %d %d %d 0 %lu 0 0 "
           "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-          s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid, s.run_ns / tick_ns, 20 + s.nice, s.nice,
-          s.nthreads, s.start_ns / tick_ns);
+          s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid, s.utime_ns / tick_ns, s.stime_ns / tick_ns,
+          s.cutime_ns / tick_ns, s.cstime_ns / tick_ns, 20 + s.nice, s.nice, s.nthreads,
+          s.start_ns / tick_ns);
       break;
     case Kind::kStatus:
       t->add(
           "Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
-          "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
-          "Groups:\t\nThreads:\t%d\n",
+          "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\n"
+          "Groups:\t",
           s.comm, s.umask, s.state,
           s.state == 'Z'   ? "zombie"
           : s.state == 'R' ? "running"
                            : "sleeping",
-          s.pid, s.pid, s.ppid, s.uid, s.uid, s.uid, s.uid, s.fds, s.nthreads);
+          s.pid, s.pid, s.ppid, s.uid[0], s.uid[1], s.uid[2], s.uid[3], s.gid[0], s.gid[1],
+          s.gid[2], s.gid[3], s.fds);
+      // Linux's: the groups separated by blanks, then a blank.
+      for (int i = 0; i < s.ngroups; ++i) t->add(i ? " %u" : "%u", s.groups[i]);
+      t->add(" \nThreads:\t%d\n", s.nthreads);
       break;
     case Kind::kCmdline:
       if (s.args) {

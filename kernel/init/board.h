@@ -17,3 +17,6 @@ bool board_fallback_memory(PhysRange* out);
 uint64_t board_default_release_addr(unsigned cpu);
 // Firmware's board revision code, 0 if unknown.
 uint32_t board_revision();
+// Up to len bytes from the board's hardware random number generator: the
+// number of bytes written, 0 when it has none (or it does not answer).
+size_t board_hw_random(void* out, size_t len);

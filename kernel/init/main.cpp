@@ -12,6 +12,7 @@
 #include "kernel/cpu/percpu.h"
 #include "kernel/cpu/smp.h"
 #include "kernel/dt/boot_info.h"
+#include "kernel/random/random.h"
 #include "kernel/init/board.h"
 #include "kernel/dt/bootargs.h"
 #include "kernel/exec/exec.h"
@@ -211,6 +212,7 @@ extern "C" [[noreturn]] void kmain(paddr_t dtb) {
   init_memory(dtb);
   board_init_irq();
   clock_init();
+  random_init(g_have_tree ? &g_boot : nullptr);
   sched_init();
   cpu_online_common(0);
   console_start_input();

@@ -7,23 +7,24 @@
 #include "kernel/panic.h"
 #include "kernel/sync/spinlock.h"
 
+namespace page_detail {
+MemRange g_ranges[kMaxRanges];
+MemRange g_first;
+}  // namespace page_detail
+
+using page_detail::g_first;
+using page_detail::g_ranges;
+using page_detail::kMaxRanges;
+using page_detail::MemRange;
+
 namespace {
 
-constexpr unsigned kMaxRanges = 32;  // Page::range is a byte
 constexpr uint32_t kDefaultPcpBatch = 16;
 constexpr uint32_t kDefaultPcpHigh = 64;
 
 LockClass g_zone_class{"page_zone", kRankPageZone};
 LockClass g_pcp_class{"page_pcp", kRankPagePcp};
 
-// A managed stretch of RAM and its slice of the Page array. Written by
-// page_alloc_init only, read-only afterwards.
-struct MemRange {
-  uint64_t base_pfn;
-  uint64_t npages;
-  Page* pages;
-};
-MemRange g_ranges[kMaxRanges];
 unsigned g_nranges = 0;
 // phys_to_page's shortcut, per 64 KiB granule of physical addresses: the
 // index + 1 of the range that holds the whole granule, kGranuleUnmanaged if no
@@ -91,10 +92,7 @@ const MemRange& range_of(const Page* p) {
   return g_ranges[p->range];
 }
 
-uint64_t pfn_of(const Page* p) {
-  const MemRange& r = range_of(p);
-  return r.base_pfn + static_cast<uint64_t>(p - r.pages);
-}
+uint64_t pfn_of(const Page* p) { return page_pfn(p); }
 
 uint64_t load_relaxed(const uint64_t& v) {
   return __atomic_load_n(&v, __ATOMIC_RELAXED);
@@ -418,6 +416,7 @@ void free_span_locked(const MemRange& r, uint64_t first, uint64_t n) {
 void reset_state() {
   g_ready = false;
   g_nranges = 0;
+  g_first = MemRange{};
   g_managed_pages = 0;
   {
     SpinGuard g(g_zone.lock);
@@ -516,6 +515,7 @@ void page_alloc_init(const PhysRange* ranges, size_t n) {
     }
   }
   g_nranges = nspans;
+  g_first = nspans ? g_ranges[0] : MemRange{};
   g_managed_pages = total;
 
   const MemRange& big = g_ranges[largest];
@@ -605,13 +605,19 @@ void page_free_va(void* va) {
   page_free(p);
 }
 
+// The checks of every reference taken and dropped are the debug kernel's
+// (these run a few hundred times a fork); page_free checks always.
 void page_ref_get(Page* head) {
+#ifdef TINE_DEBUG
   check_allocated_head(head, "page_ref_get");
+#endif
   __atomic_add_fetch(&head->refcount, 1, __ATOMIC_RELAXED);
 }
 
 void page_put(Page* head) {
+#ifdef TINE_DEBUG
   check_allocated_head(head, "page_put");
+#endif
   uint32_t left = __atomic_sub_fetch(&head->refcount, 1, __ATOMIC_ACQ_REL);
   if (left + 1 == 0)
     panic("page_put: page %#llx had no references",
@@ -623,15 +629,7 @@ uint32_t page_refcount(const Page* head) {
   return __atomic_load_n(&head->refcount, __ATOMIC_RELAXED);
 }
 
-paddr_t page_to_phys(const Page* p) {
-  return pfn_of(p) << kPageShift;
-}
-
-void* page_to_virt(const Page* p) {
-  return phys_to_virt(page_to_phys(p));
-}
-
-Page* phys_to_page(paddr_t pa) {
+Page* page_detail::phys_to_page_slow(paddr_t pa) {
   uint64_t pfn = pa >> kPageShift;
   uint64_t granule = pfn >> kGranuleShift;
   if (granule < kGranules) {
@@ -647,10 +645,6 @@ Page* phys_to_page(paddr_t pa) {
     if (pfn >= r.base_pfn && pfn - r.base_pfn < r.npages) return r.pages + (pfn - r.base_pfn);
   }
   return nullptr;
-}
-
-Page* virt_to_page(const void* va) {
-  return phys_to_page(virt_to_phys(va));
 }
 
 Page* page_head(Page* p) {

@@ -100,10 +100,35 @@ void page_put(Page* head);
 uint32_t page_refcount(const Page* head);
 
 // Conversions. phys_to_page/virt_to_page return nullptr for unmanaged memory.
-paddr_t page_to_phys(const Page* p);
-void* page_to_virt(const Page* p);
-Page* phys_to_page(paddr_t pa);
-Page* virt_to_page(const void* va);
+// Inline: the page tables convert dozens of times a fork.
+namespace page_detail {
+// A managed stretch of RAM and its slice of the Page array. Written by
+// page_alloc_init only, read-only afterwards.
+struct MemRange {
+  uint64_t base_pfn;
+  uint64_t npages;
+  Page* pages;
+};
+inline constexpr unsigned kMaxRanges = 32;  // Page::range is a byte
+extern MemRange g_ranges[kMaxRanges];
+// The first range, the one a phys_to_page looks at first (on QEMU and 1 GB
+// boards the only one).
+extern MemRange g_first;
+Page* phys_to_page_slow(paddr_t pa);
+}  // namespace page_detail
+
+inline uint64_t page_pfn(const Page* p) {
+  const page_detail::MemRange& r = page_detail::g_ranges[p->range];
+  return r.base_pfn + static_cast<uint64_t>(p - r.pages);
+}
+inline paddr_t page_to_phys(const Page* p) { return page_pfn(p) << kPageShift; }
+inline void* page_to_virt(const Page* p) { return phys_to_virt(page_to_phys(p)); }
+inline Page* phys_to_page(paddr_t pa) {
+  uint64_t i = (pa >> kPageShift) - page_detail::g_first.base_pfn;
+  if (i < page_detail::g_first.npages) return page_detail::g_first.pages + i;
+  return page_detail::phys_to_page_slow(pa);
+}
+inline Page* virt_to_page(const void* va) { return phys_to_page(virt_to_phys(va)); }
 // The head of the allocated block holding p (p itself if it is a head).
 Page* page_head(Page* p);
 inline size_t page_block_bytes(const Page* head) {

@@ -9,6 +9,7 @@
 // there first wins: the loser is told to exit itself and gives up.
 #include <new>
 
+#include "kernel/exec/exec.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/minimal_proc.h"
@@ -31,20 +32,14 @@ const char* base_name(const char* path) {
   return b;
 }
 
-// The new program's signal actions (Linux's flush_signal_handlers, BSD's
-// execsigs): caught signals go back to SIG_DFL with no flags, mask or
-// restorer; ignored ones stay ignored. p->spin held.
-void reset_caught_handlers_locked(Sigacts* ps) {
-  for (int sig = 1; sig <= kNsig; ++sig) {
-    if (__atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED) <= 1) continue;
-    __atomic_store_n(&ps->flags[sig], uint32_t{0}, __ATOMIC_RELAXED);
-    __atomic_store_n(&ps->restorer[sig], uint64_t{0}, __ATOMIC_RELAXED);
-    __atomic_store_n(&ps->mask[sig], uint64_t{0}, __ATOMIC_RELAXED);
-    __atomic_store_n(&ps->handler[sig], uint64_t{0}, __ATOMIC_RELAXED);
-  }
-}
-
 }  // namespace
+
+ExecIds proc_exec_ids() {
+  Proc* p = curproc();
+  SpinGuard g(p->spin);
+  const Ucred* cr = p->ucred();
+  return {cr->c.cr_ruid, cr->c.cr_uid, cr->rgid, cr->egid};
+}
 
 int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe) {
   Proc* p = curproc();
@@ -101,6 +96,12 @@ bool proc_exec_single_thread() {
 void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   Lwp* lp = curlwp();
   Proc* p = lp->proc;
+  // Linux's exec_mm_release, on the old memory, while it is still there.
+  lwp_release_user_words(lp);
+  {
+    SpinGuard g(p->spin);
+    lwp_vfork_release_locked(lp);
+  }
   // The other LWPs have left the TID set; their threads are gone once joined,
   // and with them any use of the old space.
   lwp_reap_zombies(p);
@@ -148,7 +149,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
       ps = mine;
       r->sigacts = nullptr;
     }
-    reset_caught_handlers_locked(ps);
+    sigacts_reset_caught(ps);
   }
   if (drop) kfree(drop, M_SIGACTS);
   if (r->sigacts) kfree(r->sigacts, M_SIGACTS);
@@ -178,8 +179,9 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   {
     SpinGuard g(g_proctree_lock);
     tine_strlcpy(p->copy.comm, base_name(name), sizeof p->copy.comm);
+    tine_strlcpy(lp->copy.name, base_name(name), sizeof lp->copy.name);
     SpinGuard g2(p->spin);
-    p->flags &= ~(P_SUGID | P_INEXEC);
+    p->flags &= ~(P_SUGID | P_INEXEC | P_NODUMP);
   }
   __atomic_and_fetch(&lp->flags, ~LWP_ALTSTACK, __ATOMIC_RELEASE);
   wake_vfork_parent(p);  // exec ends vfork's wait

@@ -6,6 +6,7 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
+#include "kernel/proc/futex.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/usched.h"
@@ -32,7 +33,17 @@ void lwp_reap_zombies(Proc* p);
 namespace {
 
 constexpr int kWnohang = 1;
-constexpr int kWaitKnown = 1 | 2 | 8 | 0x20000000 | 0x40000000 | static_cast<int>(0x80000000u);
+constexpr int kWall = 0x40000000;                         // __WALL
+constexpr int kWclone = static_cast<int>(0x80000000u);    // __WCLONE
+constexpr int kWaitKnown = 1 | 2 | 8 | 0x20000000 | kWall | kWclone;
+
+// Linux's eligible_child (and DragonFly's WLINUXCLONE): a child whose exit
+// signal is not SIGCHLD is a "clone" child, waited for only with __WCLONE;
+// __WALL waits for both kinds.
+bool wait_kind_matches(const Proc* c, int options) {
+  if (options & kWall) return true;
+  return (c->sigparent != kSigChld) == ((options & kWclone) != 0);
+}
 
 
 // Whether sig, posted to p, is kept pending: SIGKILL, a caught signal, or
@@ -63,11 +74,14 @@ void proc_end_other_lwps_locked(Proc* p, Lwp* self) {
   wakeup(&p->core.p_tids);
 }
 
-void proc_signal(Proc* p, int sig) {
+void proc_signal(Proc* p, int sig) { proc_signal_info(p, sig, SigInfo{kSiKernel, 0, 0, 0}); }
+
+void proc_signal_info(Proc* p, int sig, const SigInfo& info) {
   if (sig <= 0 || sig > kNsig) return;
   SpinGuard g(p->spin);
   if (p->stat == ProcStat::kZombie || !sig_wanted(p, sig)) return;
   uint64_t bit = 1ull << (sig - 1);
+  p->siginfo[sig] = info;
   __atomic_or_fetch(&p->siglist, bit, __ATOMIC_RELEASE);
   // Wake the interruptible sleeps of the LWPs that may take it, so they
   // notice on their way out to EL0.
@@ -76,6 +90,17 @@ void proc_signal(Proc* p, int sig) {
     if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
       thread_interrupt(lp->thread);
   }
+}
+
+void lwp_signal_locked(Lwp* lp, int sig, const SigInfo& info) {
+  Proc* p = lp->proc;
+  p->spin.assert_held();
+  if (sig <= 0 || sig > kNsig || p->stat == ProcStat::kZombie || !sig_wanted(p, sig)) return;
+  uint64_t bit = 1ull << (sig - 1);
+  lp->siginfo[sig] = info;
+  __atomic_or_fetch(&lp->siglist, bit, __ATOMIC_RELEASE);
+  if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
+    thread_interrupt(lp->thread);
 }
 
 // End the process with wait status ws, from one of its LWPs (in a system
@@ -113,17 +138,41 @@ void lwp_exit_self(int code) {
 
 void proc_exit_finish(Proc* p, Lwp* lp);
 
+// Linux's exit_mm_release: the robust futexes the LWP still holds are marked
+// as their owner's death, and its clear_child_tid word (set_tid_address,
+// CLONE_CHILD_CLEARTID) is zeroed and futex-woken: pthread_join waits on it.
+// The word is left alone when nothing else uses the memory (Linux's mm_users
+// test): nobody can be waiting on it, and the write would copy a page of a
+// space about to go.
+void lwp_release_user_words(Lwp* lp) {
+  Proc* p = lp->proc;
+  if (lp->robust_list) futex_robust_list_release(lp);
+  uint64_t word = lp->clear_child_tid;
+  lp->clear_child_tid = 0;
+  VmRef* vr = p->vmref();
+  if (word == 0 || vr == nullptr) return;
+  bool others = __atomic_load_n(&p->core.p_tids.p_nthreads, __ATOMIC_RELAXED) > 1 ||
+                __atomic_load_n(&vr->users, __ATOMIC_RELAXED) > 1;
+  if (!others) return;
+  uint32_t zero = 0;
+  if (copyout_u(&zero, word, sizeof zero) == 0) (void)futex_wake_shared(word, 1);
+}
+
 // The LWP's thread has left EL0 for good (lwp_thread_main).
 void lwp_exit_finish(Lwp* lp) {
   Proc* p = lp->proc;
   if (!p) return;  // a discarded LWP that never ran
+  if (lp->robust_list || lp->clear_child_tid) lwp_release_user_words(lp);
+  if (!lp->exit_process) lwp_pass_children(lp);  // the last LWP's go with the process
   {
     SpinGuard g(p->spin);
+    if (lp->vfork_wait) lwp_vfork_release_locked(lp);
     if (lp->exit_process) {
       // Wait for the others to leave the tree.
       while (p->nthreads() > 1) ssleep(&p->core.p_tids, p->spin, 0, "lwpwait", 0);
     } else if (p->nthreads() > 1) {
       // Only this LWP ends: it waits, as a zombie LWP, to be joined.
+      p->exited_use.add(lwp_cpu_use_self());
       (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
       lwp_slots_release_locked(p);
       lp->stat = LwpStat::kZomb;
@@ -139,6 +188,7 @@ void lwp_exit_finish(Lwp* lp) {
         p->xstat = wstatus_exited(0);
       }
     }
+    p->exited_use.add(lwp_cpu_use_self());
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
     lp->stat = LwpStat::kZomb;
   }
@@ -172,6 +222,7 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
     while (Proc* c = p->children) {
       p->children = c->sibling;
       c->pptr = heir;
+      proc_parent_died_locked(c, p, heir->pid);
       c->sigparent = kSigChld;  // an RFLINUXTHPN child's SIGUSR1 was for its parent
       if (heir == &g_proc0) {
         SpinGuard g2(c->spin);
@@ -190,7 +241,11 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
     if (parent == &g_proc0) {
       wake_reaper = true;
     } else {
-      proc_signal(parent, p->sigparent);
+      // SIGCHLD's siginfo: how the child ended, its pid and real uid.
+      bool signaled = (p->xstat & 0x7f) != 0;
+      SigInfo info{signaled ? kCldKilled : kCldExited, p->pid, p->ucred()->c.cr_ruid,
+                   signaled ? (p->xstat & 0x7f) : (p->xstat >> 8) & 0xff};
+      proc_signal_info(parent, p->sigparent, info);
       wakeup(parent);
     }
   }
@@ -252,7 +307,7 @@ void proc_reap(Proc* p) {
   kfree(p, M_PROC);
 }
 
-int64_t kern_wait(int pid, uint64_t ustatus, int options) {
+int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use) {
   if (options & ~kWaitKnown) return -EINVAL;
   if (pid == INT32_MIN) return -ESRCH;  // no group -INT_MIN (Linux)
   Proc* me = curproc();
@@ -266,6 +321,7 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options) {
         if (pid > 0 && c->pid != pid) continue;
         if (pid == 0 && c->pgrp != me->pgrp) continue;
         if (pid < -1 && (!c->pgrp || c->pgrp->pgid != -pid)) continue;
+        if (!wait_kind_matches(c, options)) continue;
         any = true;
         if (c->stat == ProcStat::kZombie) {
           *pp = c->sibling;  // claimed
@@ -295,23 +351,28 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options) {
       crit_exit();
       __atomic_add_fetch(&g_fork_stats.exit_heuristics, 1, __ATOMIC_RELAXED);
     }
+    // Its CPU use and its children's are its parent's children's now (a
+    // zombie's are final: every LWP has left, every child was reaped).
+    CpuUse total = found->exited_use;
+    total.add_atomic_from(found->children_use);
+    me->children_use.add_atomic(total);
+    if (use) *use = total;
     int reaped = found->pid;
     proc_reap(found);
     return reaped;
   }
 }
 
-namespace {
-
-// Whether a process with credentials `by` (held by the caller) may signal p
-// (root, or the same real uid). p's own are read under its lock: setuid may
-// be replacing them.
-bool may_signal(const Ucred* by, Proc* p) {
+bool proc_may_signal(const Ucred* by, Proc* p) {
   if (by->c.cr_uid == 0) return true;
   SpinGuard g(p->spin);
   const Ucred* cr = p->ucred();
-  return !cr || cr->c.cr_ruid == by->c.cr_ruid || cr->c.cr_ruid == by->c.cr_uid;
+  if (!cr) return true;
+  vc_uid_t r = cr->c.cr_ruid, s = cr->suid;
+  return by->c.cr_uid == r || by->c.cr_uid == s || by->c.cr_ruid == r || by->c.cr_ruid == s;
 }
+
+namespace {
 
 int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig);
 
@@ -329,17 +390,19 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
     if (!pg) return -ESRCH;
     pgref(&pg->c);
   }
+  Proc* me = curproc();
+  SigInfo info{kSiUser, me ? me->pid : 0, by->c.cr_ruid, 0};
   lockmgr(&pg->pg_lock, LK_EXCLUSIVE);
   int n = 0, denied = 0;
   {
     SpinGuard g(g_proctree_lock);
     for (Proc* p = pg->members; p; p = p->pg_next) {
-      if (!may_signal(by, p)) {
+      if (!proc_may_signal(by, p)) {
         ++denied;
         continue;
       }
       ++n;
-      if (sig) proc_signal(p, sig);
+      if (sig) proc_signal_info(p, sig, info);
     }
   }
   lockmgr(&pg->pg_lock, LK_RELEASE);
@@ -371,21 +434,22 @@ int kern_kill(int pid, int sig) {
 namespace {
 
 int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
+  SigInfo info{kSiUser, me->pid, mycr->c.cr_ruid, 0};
   if (pid > 0) {
     SpinGuard g(g_proctree_lock);
     Proc* p = proc_by_id_locked(pid);  // a pid, or a thread id of its
     if (!p) return -ESRCH;
-    if (!may_signal(mycr, p)) return -EPERM;
-    if (sig) proc_signal(p, sig);
+    if (!proc_may_signal(mycr, p)) return -EPERM;
+    if (sig) proc_signal_info(p, sig, info);
     return 0;
   }
   if (pid == -1) {
     int n = 0;
     SpinGuard g(g_proctree_lock);
     for (Proc* p = proc_all_first_locked(); p; p = p->all_next) {
-      if (p == me || p->pid <= 1 || !may_signal(mycr, p)) continue;
+      if (p == me || p->pid <= 1 || !proc_may_signal(mycr, p)) continue;
       ++n;
-      if (sig) proc_signal(p, sig);
+      if (sig) proc_signal_info(p, sig, info);
     }
     return n ? 0 : -ESRCH;
   }
@@ -398,3 +462,34 @@ int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
 }
 
 }  // namespace
+
+// tgkill(tgid, tid, sig), and tkill(tid, sig) with tgid 0: sig goes to the
+// one LWP whose thread id is tid (of process tgid), which takes it before its
+// process's pending signals; a signal whose action ends the process ends the
+// whole process. Linux's order of errors after the ids: -ESRCH (no such live
+// thread, or not of tgid), -EINVAL (signal), -EPERM. A zombie process's first
+// thread id answers 0, as Linux's zombie leader does.
+int kern_tgkill(int tgid, int tid, int sig) {
+  Proc* me = curproc();
+  Ucred* cr = proc_cred_hold(me);
+  int r = 0;
+  {
+    SpinGuard g(g_proctree_lock);
+    Lwp* lp = tidfind_locked(tid);
+    Proc* p = lp ? lp->proc : nullptr;
+    bool zombie_leader = p && p->stat == ProcStat::kZombie && lp == p->exit_lwp;
+    if (!p || (__atomic_load_n(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb && !zombie_leader) ||
+        (tgid != 0 && p->pid != tgid)) {
+      r = -ESRCH;
+    } else if (sig < 0 || sig > kNsig) {
+      r = -EINVAL;
+    } else if (!proc_may_signal(cr, p)) {
+      r = -EPERM;
+    } else if (sig && !zombie_leader) {
+      SpinGuard g2(p->spin);
+      if (lp->stat == LwpStat::kRun) lwp_signal_locked(lp, sig, SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
+    }
+  }
+  ucred_put(cr);
+  return r;
+}

@@ -45,8 +45,9 @@ struct ForkCtx {
   Proc* p2;
   Lwp* lp2;
   const TrapFrame* frame;
-  Proc* pptr;  // the child's parent (under RFNOWAIT, init: see fork_lwp_alloc)
+  Proc* pptr;  // the child's parent (under RFNOWAIT, init: see fork_publish)
   unsigned flags;
+  const ForkStart* start;  // clone's: how the child starts (null for fork)
 };
 
 Proc* proc_of(const struct proc_core* c) { return reinterpret_cast<Proc*>(const_cast<struct proc_core*>(c)); }
@@ -75,9 +76,8 @@ bool fork_fail_ratecheck() {
 // The new LWP's kernel thread and registers (the seed's lwp_fork, minus the
 // TID: the verified core assigns that). nullptr when out of memory.
 Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
-  auto* lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK));
+  Lwp* lp = lwp_new();
   if (!lp) return nullptr;
-  new (lp) Lwp();  // value-initialised: every member zero
   lp->proc = destproc;
   lp->stat = LwpStat::kRun;
   lp->copy = origlp->copy;                  // the startcopy region
@@ -93,23 +93,12 @@ Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
   crit_enter();
   usched_tine.heuristic_forking(origlp->thread, td);
   crit_exit();
-  (void)thread_set_affinity(td, td->affinity & usched_mastermask);
+  // The parent thread's CPUs (Linux's children inherit the mask).
+  cpumask_t mask = origlp->thread->affinity & usched_mastermask;
+  (void)thread_set_affinity(td, mask ? mask : usched_mastermask);
   proc_count_lwp(1);
   bump(&g_fork_stats.lwps_created);
   return lp;
-}
-
-// cpu_fork: the child starts with a copy of the parent's registers (and FP/SIMD
-// state and thread pointer) and returns 0 from the call.
-void cpu_fork(Lwp* lp2, const TrapFrame* frame) {
-  lp2->start = *frame;
-  lp2->start.x[0] = 0;
-  Thread* me = curthread();
-  Thread* t = lp2->thread;
-  arch::user_fp_snapshot(&t->fp, &me->fp);
-  t->fp_used = me->fp_used;
-  t->fp_cpu = -1;
-  t->ctx.tpidr_el0 = arch::user_tls();
 }
 
 // The seed's vm_dsize + vm_ssize of the child's address space, in pages: the
@@ -140,6 +129,17 @@ void lwp_discard(Lwp* lp) {
 
 }  // namespace
 
+void cpu_fork(Lwp* lp2, const TrapFrame* frame) {
+  lp2->start = *frame;
+  lp2->start.x[0] = 0;
+  Thread* me = curthread();
+  Thread* t = lp2->thread;
+  arch::user_fp_snapshot(&t->fp, &me->fp);
+  t->fp_used = me->fp_used;
+  t->fp_cpu = -1;
+  t->ctx.tpidr_el0 = arch::user_tls();
+}
+
 // ---- the steps fork1 calls (contracts in fork_hooks.h) ----------------------------
 
 extern "C" {
@@ -162,8 +162,12 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
   refcount_init(&ps->c.ps_ref, 1);
   Proc* p1 = proc_of(fa->fa_p1);
   const Sigacts* from = p1->sigacts();
-  SpinGuard g(p1->spin);  // rt_sigaction writes the table under it
-  tine_memcpy(ps->handler, from->handler, sizeof(Sigacts) - offsetof(Sigacts, handler));
+  {
+    SpinGuard g(p1->spin);  // rt_sigaction writes the table under it
+    tine_memcpy(ps->handler, from->handler, sizeof(Sigacts) - offsetof(Sigacts, handler));
+  }
+  const ForkStart* start = ctx_of(fa).start;
+  if (start && start->clear_sighand) sigacts_reset_caught(ps);  // not visible yet
   return &ps->c;
 }
 
@@ -205,6 +209,15 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
   Lwp* lp2 = lwp_alloc(ctx.lp1, ctx.p2, ctx.flags);
   if (!lp2) return nullptr;
   cpu_fork(lp2, ctx.frame);
+  if (const ForkStart* st = ctx.start) {
+    if (st->stack) lp2->start.sp = st->stack;
+    if (st->set_tls) lp2->thread->ctx.tpidr_el0 = st->tls;
+    lp2->set_child_tid = st->set_child_tid;
+    lp2->clear_child_tid = st->clear_child_tid;
+    // A child on the caller's memory but not suspending it (Linux's
+    // sas_ss_reset) does not start on the caller's alternate stack.
+    if ((ctx.flags & (VC_RFMEM | VC_RFPPWAIT)) == VC_RFMEM) lp2->flags &= ~LWP_ALTSTACK;
+  }
   ctx.lp2 = lp2;
   return &lp2->node;
 }
@@ -224,9 +237,17 @@ void fork_publish(const struct fork_args* fa) {
   }
   if (p1->pgrp) pgrp_enter_locked(p2, p1->pgrp);
   Proc* parent = ctx.pptr;
+  p2->parent_gtid = ctx.lp1->gtid;
   if (ctx.flags & VC_RFNOWAIT) {
     parent = orphan_heir_locked();  // init (the kernel once init has exited)
+    p2->parent_gtid = parent->pid;
     if (parent == &g_proc0) p2->flags |= P_KREAP;  // not visible yet
+  } else if (ctx.start && ctx.start->sibling) {
+    // CLONE_PARENT: the caller's parent, and the exit signal the caller has.
+    parent = p1->pptr;
+    p2->parent_gtid = p1->parent_gtid;
+    p2->sigparent = p1->sigparent;
+    if (parent == &g_proc0) p2->flags |= P_KREAP;
   }
   proc_link_locked(p2, parent);
   ctx.lp2->gtid = p2->pid;  // its first LWP's thread id is the pid
@@ -267,13 +288,14 @@ void proc_core_unlock(const struct proc_core* p) { proc_of(p)->spin.unlock(); }
 
 // ---- fork1 ----------------------------------------------------------------------
 
-int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
+int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
+               const ForkStart* start) {
   unsigned flags = static_cast<unsigned>(iflags);
   Proc* p1 = lp1->proc;
   *procp = nullptr;
   if ((flags & (VC_RFFDG | VC_RFCFDG)) == (VC_RFFDG | VC_RFCFDG)) return EINVAL;
 
-  ForkCtx ctx{lp1, nullptr, nullptr, frame, p1, flags};
+  ForkCtx ctx{lp1, nullptr, nullptr, frame, p1, flags, start};
   struct fork_args fa{&g_proccount, &p1->core, nullptr, &ctx, nullptr, flags};
 
   if ((flags & VC_RFPROC) == 0) {
@@ -303,12 +325,11 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
     if (tl) fdtol_destroy(tl);
   }
 
-  auto* p2 = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK | M_ZERO));
+  Proc* p2 = proc_new();
   if (!p2) {
     bump(&g_fork_stats.failures);
     return ENOMEM;
   }
-  new (p2) Proc(g_proc_class);
   lockinit(&p2->forklock, "forklock", 0, 0);
   lwp_tids_init(&p2->core.p_tids);
   p2->stat = ProcStat::kIdl;
@@ -319,9 +340,11 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame) {
   }
   {
     SpinGuard g(p1->spin);
-    p2->flags |= p1->flags & (P_SUGID | P_CONTROLT);
+    p2->flags |= p1->flags & (P_SUGID | P_CONTROLT | P_NODUMP | P_NONEWPRIVS);
   }
-  p2->sigparent = (flags & VC_RFLINUXTHPN) ? psig::kUsr1 : kSigChld;
+  p2->sigparent = start                        ? start->exit_signal
+                   : (flags & VC_RFLINUXTHPN) ? psig::kUsr1
+                                              : kSigChld;
   ctx.p2 = p2;
   fa.fa_p2 = &p2->core;
 
@@ -508,12 +531,9 @@ void lwp_slots_release_locked(Proc* p) {
   nprocs_release(&g_lwpcount);
 }
 
-int64_t kern_lwp_create(uint64_t uparams) {
-  Lwp* lp1 = curlwp();
+int lwp_fork_thread(Lwp* lp1, Lwp** out) {
   Proc* p = lp1->proc;
   lwp_reap_zombies(p);
-  LwpParams params;
-  if (copyin_u(uparams, &params, sizeof params) != 0) return -EFAULT;
   vc_uid_t ruid;
   {
     SpinGuard g(p->spin);
@@ -525,11 +545,7 @@ int64_t kern_lwp_create(uint64_t uparams) {
     nprocs_release(&g_lwpcount);
     return -ENOMEM;
   }
-  // cpu_prepare_lwp: enter at func(arg) on the given stack, this thread's TLS.
-  arch::user_frame_init(&lp->start, params.func, params.stack);
-  lp->start.x[0] = params.arg;
-  lp->thread->ctx.tpidr_el0 = arch::user_tls();
-  int tid = -EAGAIN;
+  bool ok = false;
   {
     SpinGuard g(g_proctree_lock);
     SpinGuard g2(p->spin);
@@ -540,40 +556,61 @@ int64_t kern_lwp_create(uint64_t uparams) {
     if (p->ucred()->c.cr_ruid != 0) limit = p->limit()->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
     int id = leaving ? -1 : id_alloc_locked();
     if (id > 0 && chgproccnt(p->core.p_uidinfo, 1, limit)) {
-      tid = lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
-      if (tid < 0) {
+      if (lwp_tid_alloc_locked(&p->core.p_tids, &lp->node) < 0) {
         (void)chgproccnt(p->core.p_uidinfo, -1, VC_RLIM_INFINITY);
-        tid = -EAGAIN;
       } else {
         id_use_locked(id);
         lp->gtid = id;
         lp->owns_id = true;
         tidhash_insert_locked(lp);
+        ok = true;
       }
     }
   }
-  if (tid < 0) {
+  if (!ok) {
     nprocs_release(&g_lwpcount);
     lwp_discard(lp);
-    return tid;
+    return -EAGAIN;
   }
-  int err = 0;
-  if (params.tid1 && copyout_u(&tid, params.tid1, sizeof tid) != 0) err = -EFAULT;
-  if (!err && params.tid2 && copyout_u(&tid, params.tid2, sizeof tid) != 0) err = -EFAULT;
-  if (err) {
-    // The half-made LWP leaves the tree and goes (the seed's fail: path).
-    {
-      SpinGuard g(p->spin);
-      (void)lwp_tid_remove_locked(&p->core.p_tids, tid);
-      lwp_slots_release_locked(p);
-    }
-    lwp_discard(lp);
-    return err;
+  *out = lp;
+  return 0;
+}
+
+void lwp_unfork(Lwp* lp) {
+  Proc* p = lp->proc;
+  {
+    SpinGuard g(p->spin);
+    (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
+    lwp_slots_release_locked(p);
   }
+  lwp_discard(lp);
+}
+
+void lwp_start(Lwp* lp) {
   usched_tine.resetpriority(lp->thread);
   crit_enter();
   lp->stat = LwpStat::kRun;
   usched_tine.setrunqueue(lp->thread);
   crit_exit();
+}
+
+int64_t kern_lwp_create(uint64_t uparams) {
+  Lwp* lp1 = curlwp();
+  lwp_reap_zombies(lp1->proc);  // first, even when the call fails (proctest counts on it)
+  LwpParams params;
+  if (copyin_u(uparams, &params, sizeof params) != 0) return -EFAULT;
+  Lwp* lp;
+  if (int err = lwp_fork_thread(lp1, &lp); err) return err;
+  // cpu_prepare_lwp: enter at func(arg) on the given stack, this thread's TLS.
+  arch::user_frame_init(&lp->start, params.func, params.stack);
+  lp->start.x[0] = params.arg;
+  lp->thread->ctx.tpidr_el0 = arch::user_tls();
+  int tid = lp->tid();
+  if ((params.tid1 && copyout_u(&tid, params.tid1, sizeof tid) != 0) ||
+      (params.tid2 && copyout_u(&tid, params.tid2, sizeof tid) != 0)) {
+    lwp_unfork(lp);  // the half-made LWP goes (the seed's fail: path)
+    return -EFAULT;
+  }
+  lwp_start(lp);
   return 0;
 }

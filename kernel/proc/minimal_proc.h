@@ -46,6 +46,9 @@ struct ExecReplace {
   Pargs* args;       // the new program's arguments and path
 };
 [[nodiscard]] int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe);
+// The running process's ids, for the new program's auxiliary vector.
+struct ExecIds;
+ExecIds proc_exec_ids();
 void proc_exec_abandon(ExecReplace* r);
 [[nodiscard]] bool proc_exec_single_thread();
 void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r);

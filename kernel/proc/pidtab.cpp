@@ -93,5 +93,8 @@ Lwp* tidfind_locked(int tid) {
 Proc* proc_by_id_locked(int id) {
   if (Proc* p = pfind_locked(id)) return p;
   Lwp* lp = tidfind_locked(id);
-  return lp ? lp->proc : nullptr;
+  // An LWP that has exited names nothing any more (Linux's thread is gone),
+  // though its id stays taken until it is joined.
+  if (!lp || __atomic_load_n(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb) return nullptr;
+  return lp->proc;
 }

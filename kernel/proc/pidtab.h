@@ -23,6 +23,6 @@ Proc* pfind_locked(int pid);
 void tidhash_insert_locked(Lwp* lp);
 void tidhash_remove_locked(Lwp* lp);
 Lwp* tidfind_locked(int tid);
-// The process an id names: a pid, or the thread id of one of its LWPs (as
-// Linux's kill and prlimit take either).
+// The process an id names: a pid, or the thread id of one of its live LWPs
+// (as Linux's kill and prlimit take either).
 Proc* proc_by_id_locked(int id);

@@ -33,6 +33,8 @@
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/tid.h"
 #include "kernel/verified/uidinfo.h"
+#include "kernel/vm/copy.h"
+#include "kernel/vm/sigpage.h"
 #include "kernel/vm/vmspace.h"
 
 LockClass g_proctree_class{"proc.tree", kRankAllProc};
@@ -81,6 +83,22 @@ void proc_count_proc(int delta) { count(&g_live_procs, delta); }
 
 // ---- objects ---------------------------------------------------------------
 
+Proc* proc_new() {
+  auto* p = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK));
+  if (!p) return nullptr;
+  tine_memset(p, 0, reinterpret_cast<char*>(p->siginfo) - reinterpret_cast<char*>(p));
+  new (p) Proc(g_proc_class);  // initialises what has an initialiser, zeroes nothing more
+  return p;
+}
+
+Lwp* lwp_new() {
+  auto* lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK));
+  if (!lp) return nullptr;
+  tine_memset(lp, 0, reinterpret_cast<char*>(lp->siginfo) - reinterpret_cast<char*>(lp));
+  new (lp) Lwp;  // default-initialised: the zeroes stay
+  return lp;
+}
+
 Uidinfo* uifind(vc_uid_t uid) {
   {
     SpinGuard g(g_uidinfo_lock);
@@ -121,7 +139,10 @@ void uidinfo_put(Uidinfo* ui) {
   if (uidrop(&ui->c)) uidinfo_destroy_locked(ui);
 }
 
-Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t ruid) {
+namespace {
+
+// A blank ucred with count 1 holding ruid's uidinfo, or nullptr.
+Ucred* ucred_blank(vc_uid_t ruid) {
   auto* cr = static_cast<Ucred*>(kmalloc(sizeof(Ucred), M_UCRED, M_WAITOK | M_ZERO));
   if (!cr) return nullptr;
   Uidinfo* ui = uifind(ruid);
@@ -130,10 +151,34 @@ Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t ruid) {
     return nullptr;
   }
   refcount_init(&cr->c.cr_ref, 1);
-  cr->c.cr_uid = uid;
   cr->c.cr_ruid = ruid;
   cr->c.cr_ruidinfo = &ui->c;
   count(&g_live_ucreds, 1);
+  return cr;
+}
+
+}  // namespace
+
+Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t gid) {
+  Ucred* cr = ucred_blank(uid);
+  if (!cr) return nullptr;
+  cr->c.cr_uid = cr->suid = cr->fsuid = uid;
+  cr->rgid = cr->egid = cr->sgid = cr->fsgid = gid;
+  return cr;
+}
+
+Ucred* ucred_copy(const Ucred* from, vc_uid_t ruid) {
+  Ucred* cr = ucred_blank(ruid);
+  if (!cr) return nullptr;
+  cr->c.cr_uid = from->c.cr_uid;
+  cr->suid = from->suid;
+  cr->fsuid = from->fsuid;
+  cr->rgid = from->rgid;
+  cr->egid = from->egid;
+  cr->sgid = from->sgid;
+  cr->fsgid = from->fsgid;
+  cr->ngroups = from->ngroups;
+  tine_memcpy(cr->groups, from->groups, sizeof cr->groups);
   return cr;
 }
 
@@ -201,7 +246,8 @@ int proc_nofile_limit(Proc* p) {
 
 FsCred proc_fscred(Proc* p) {
   SpinGuard g(p->spin);
-  return FsCred{p->ucred()->c.cr_uid, 0};
+  const Ucred* cr = p->ucred();
+  return FsCred{cr->fsuid, cr->fsgid};
 }
 
 Plimit* plimit_new() {
@@ -395,6 +441,13 @@ int lwp_thread_main(void* arg) {
   void lwp_exit_finish(Lwp * lp);
   if (!(__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT)) {
     vmspace_activate(lp->proc->vmref()->vm);
+    if (uint64_t word = lp->set_child_tid) {
+      // CLONE_CHILD_SETTID, written by the child in its own memory (Linux's
+      // schedule_tail); a failure is not reported (the word was checked).
+      lp->set_child_tid = 0;
+      int tid = lp->gtid;
+      (void)copyout_u(&tid, word, sizeof tid);
+    }
     (void)arch_user_run(&lp->start, &lp->run);
     arch::irq_enable();
   }
@@ -426,11 +479,10 @@ bool proc_signal_fatal(Proc* p, int sig);
 void user_return_prepare() {
   Lwp* lp = curlwp();
   if (lp) {
-    Proc* p = lp->proc;
     if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT)
       arch_user_run_exit(&lp->run, 0);
     // What ends the process (handlers were run by the caller, with a frame).
-    if (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) != 0) signal_deliver(nullptr);
+    if (signal_pending_any(lp)) signal_deliver(nullptr);
   }
   Vmspace* vm = curvmspace();
   if (vm) vmspace_activate(vm);
@@ -479,6 +531,7 @@ static int reaper_main(void*) {
 }
 
 void proc_init() {
+  if (!sigpage_init()) panic("proc: no page for the signal trampoline");
   nprocs_init(&g_proccount, kMaxprocDefault, 1);  // process 0
   nprocs_init(&g_lwpcount, kMaxlwpsDefault, 0);
   g_proc0.pid = 0;
@@ -526,8 +579,8 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
     exec_args_free(ea);
     return -EAGAIN;
   }
-  auto* p = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK | M_ZERO));
-  auto* lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK | M_ZERO));
+  Proc* p = proc_new();
+  Lwp* lp = lwp_new();
   Ucred* cr = ucred_alloc(0, 0);
   Sigacts* ps = sigacts_new();
   Filedesc* fd = fd_init(nullptr);
@@ -539,17 +592,16 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
   err = p && lp && cr && ps && fd && lim && args && vr && vm ? 0 : -ENOMEM;
   // Descriptors 0-2 on the console; without /dev/console the program runs with none.
   if (!err && fd_console(fd) != 0) kprintf("init: no /dev/console: no descriptors 0-2\n");
-  if (!err) err = exec_load(vm, file, *ea, root, &entry);
+  if (!err) err = exec_load(vm, file, *ea, ExecIds{0, 0, 0, 0}, &entry);
   vrele(file);
   Pgrp* pg = nullptr;
   Thread* t = nullptr;
   if (!err) {
-    new (p) Proc(g_proc_class);
     lockinit(&p->forklock, "forklock", 0, 0);
     lwp_tids_init(&p->core.p_tids);
     tine_strlcpy(p->copy.comm, base_name(ea->filename), sizeof p->copy.comm);
-    new (lp) Lwp();
     lp->proc = p;
+    tine_strlcpy(lp->copy.name, p->copy.comm, sizeof lp->copy.name);
     arch::user_frame_init(&lp->start, entry.pc, entry.sp);
     err = -lwp_thread_create(lp, &t);
   }

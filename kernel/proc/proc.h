@@ -75,6 +75,8 @@ enum : uint32_t {
   P_WEXIT = 0x02000,     // exiting
   P_INEXEC = 0x04000,    // an LWP execs: the others are ending, none may be added
   P_KREAP = 0x10000,     // its parent is the kernel: reaped without wait4
+  P_NODUMP = 0x20000,    // prctl(PR_SET_DUMPABLE, 0) (inherited; exec clears it)
+  P_NONEWPRIVS = 0x40000,  // prctl(PR_SET_NO_NEW_PRIVS) (inherited, for good)
 };
 
 // LWP flags.
@@ -82,6 +84,46 @@ enum : uint32_t {
   LWP_ALTSTACK = 0x0001,  // on its alternate signal stack (inherited by fork)
   LWP_WEXIT = 0x0002,     // asked to exit (or exiting)
   LWP_OLDMASK = 0x0004,   // ppoll/pselect6 changed the mask: saved_sigmask comes back after the next signal
+};
+
+// What a pending signal's siginfo_t says (the fields tine fills), kept with
+// the pending bit under Proc::spin. Standard signals do not queue: a second
+// one sent while the first is pending replaces its information.
+struct SigInfo {
+  int32_t code;    // SI_USER, SI_TKILL, SI_KERNEL, CLD_EXITED, CLD_KILLED
+  int32_t pid;     // the sender (SIGCHLD: the child)
+  uint32_t uid;    // the sender's real uid (SIGCHLD: the child's)
+  int32_t status;  // SIGCHLD: the exit code or the signal
+};
+inline constexpr int32_t kSiUser = 0, kSiKernel = 0x80, kSiTkill = -6;
+inline constexpr int32_t kCldExited = 1, kCldKilled = 2;
+
+// CPU time and switches of threads, summed (getrusage, times, the CPU-time
+// clocks; kernel/proc/rusage.cpp).
+struct CpuUse {
+  uint64_t run_ns, user_ticks, sys_ticks, nvcsw, nivcsw;
+  void add(const CpuUse& o) {
+    run_ns += o.run_ns;
+    user_ticks += o.user_ticks;
+    sys_ticks += o.sys_ticks;
+    nvcsw += o.nvcsw;
+    nivcsw += o.nivcsw;
+  }
+  // The same where another CPU may add meanwhile (Proc::children_use).
+  void add_atomic(const CpuUse& o) {
+    __atomic_add_fetch(&run_ns, o.run_ns, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&user_ticks, o.user_ticks, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&sys_ticks, o.sys_ticks, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&nvcsw, o.nvcsw, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&nivcsw, o.nivcsw, __ATOMIC_RELAXED);
+  }
+  void add_atomic_from(const CpuUse& o) {
+    run_ns += __atomic_load_n(&o.run_ns, __ATOMIC_RELAXED);
+    user_ticks += __atomic_load_n(&o.user_ticks, __ATOMIC_RELAXED);
+    sys_ticks += __atomic_load_n(&o.sys_ticks, __ATOMIC_RELAXED);
+    nvcsw += __atomic_load_n(&o.nvcsw, __ATOMIC_RELAXED);
+    nivcsw += __atomic_load_n(&o.nivcsw, __ATOMIC_RELAXED);
+  }
 };
 
 enum class ProcStat : uint8_t { kIdl, kActive, kZombie };
@@ -95,8 +137,21 @@ struct Uidinfo {
   Uidinfo* next;  // the uidinfo table (g_uidinfo_lock)
 };
 
+// Supplementary groups a process may have (Linux allows 65,536; this bounds
+// what one setgroups may make the kernel hold).
+inline constexpr int kNgroupsMax = 64;
+
+// A process's credentials, as Linux has them (docs/user-abi.md, "ids"): the
+// verified core's part (the effective and the real uid, and the real uid's
+// uidinfo, whose task count RLIMIT_NPROC limits) and the rest. Never changed
+// once published: a change makes a new Ucred (kernel/proc/cred.cpp).
 struct Ucred {
-  struct ucred c;  // cr_uid, cr_ruid, cr_ruidinfo (held)
+  struct ucred c;    // cr_uid (effective), cr_ruid (real), cr_ruidinfo (held)
+  vc_uid_t suid;     // saved set-user-id
+  vc_uid_t fsuid;    // file-system uid (follows the effective uid)
+  vc_uid_t rgid, egid, sgid, fsgid;
+  int ngroups;
+  vc_uid_t groups[kNgroupsMax];  // sorted
 };
 
 struct Sigacts {
@@ -162,6 +217,7 @@ struct Pgrp {
 struct LwpCopy {
   uint64_t sigmask;
   int8_t nice;
+  char name[16];  // Linux's thread name (prctl PR_SET_NAME), NUL-terminated
 };
 
 struct Lwp {
@@ -179,6 +235,20 @@ struct Lwp {
   uint64_t saved_sigmask; // the mask to restore (LWP_OLDMASK)
   bool exit_process;      // it ends the process, not only itself
   Lwp* zombie_next;       // exited LWPs waiting to be joined (Proc::spin)
+  // Linux's per-thread user words; each is written only by the LWP itself
+  // (clone sets them before the LWP starts).
+  uint64_t set_child_tid;    // gets gtid on its first way to EL0 (CLONE_CHILD_SETTID)
+  uint64_t clear_child_tid;  // zeroed and futex-woken when it exits (set_tid_address)
+  uint64_t robust_list;      // its robust futex list, walked when it exits (set_robust_list)
+  int pdeath_signal;         // its process gets it when the parent LWP that made it exits
+  uint64_t siglist;          // signals sent to this LWP alone (tgkill, tkill): atomic,
+                             // set under Proc::spin; taken before the process's
+  // A clone(CLONE_THREAD | CLONE_VFORK) parent asleep until this LWP exits
+  // or execs (Proc::spin; the waiter lives on the parent's stack).
+  struct LwpVforkWait* vfork_wait;
+  // Last, and not zeroed when the LWP is made (lwp_new): each entry is written
+  // with its pending bit and read only while the bit is set.
+  SigInfo siginfo[kNsig + 1];  // of each signal in siglist (Proc::spin)
   int tid() const { return node.tid; }  // within its process (lwp_gettid)
 };
 
@@ -194,9 +264,11 @@ struct Proc {
   int pid;
   ProcStat stat;          // g_proctree_lock (and Proc::spin to read with it)
   uint32_t flags;         // Proc::spin
-  int sigparent;          // signal sent to the parent at exit (SIGCHLD, or SIGUSR1 with RFLINUXTHPN)
+  int sigparent;          // signal sent to the parent at exit (SIGCHLD, SIGUSR1 with
+                          // RFLINUXTHPN, clone's exit signal; 0: none). Not SIGCHLD: a
+                          // "clone" child, which wait4 sees only with __WCLONE or __WALL
   int xstat;              // wait status, once exiting
-  uint64_t siglist;       // pending signals (atomic bit mask, bit n = signal n)
+  uint64_t siglist;       // pending signals (atomic bit mask, bit n - 1 = signal n)
   // Held shared by each fork of this process around fork1, which reads the
   // process's counted pointers without its spinlock; exclusive by whoever
   // replaces one of them while other LWPs may fork: setpgid/setsid moving the
@@ -206,6 +278,8 @@ struct Proc {
   // (exec, rfork without RFPROC), when no fork of it can be running.
   struct lock forklock;
   Proc* pptr;             // parent (g_proctree_lock)
+  int parent_gtid;        // the thread id of its parent's LWP that made it, whose exit sends
+                          // the pdeath signals (g_proctree_lock)
   Proc* children;         // (g_proctree_lock)
   Proc* sibling;
   Proc* peers;            // RFTHREAD peers (g_proctree_lock)
@@ -218,10 +292,15 @@ struct Proc {
   Lwp* exit_lwp;          // the last LWP, joined and freed by the reaper
   Proc* vfork_parent;     // P_PPWAIT: the forker, asleep until exec or exit (Proc::spin)
   uint64_t start_ns;
+  CpuUse exited_use;      // CPU use of its LWPs that have left its TID set (Proc::spin)
+  CpuUse children_use;    // of its reaped children, theirs included (atomic adds)
   uint32_t acflag;        // AFORK
   int forks;              // children forked (for ps)
   SpinLock spin;
   ProcCopy copy;          // copied from the parent at fork
+  // Last, and not zeroed when the process is made (proc_new): each entry is
+  // written with its pending bit and read only while the bit is set.
+  SigInfo siginfo[kNsig + 1];  // of each signal in siglist (Proc::spin)
   // PHOLD's count starts at zero in zeroed storage; the debug kernel also
   // gives it the magic that its holds and releases check.
   explicit Proc(LockClass& cls) : spin(cls) {
@@ -240,6 +319,11 @@ struct Proc {
 };
 
 inline Lwp* lwp_of(tidnode* n) { return reinterpret_cast<Lwp*>(n); }
+
+// A new Proc or Lwp, every field zero but the signal information (which is
+// the larger part, and costs fork its zeroing): constructed, or nullptr.
+Proc* proc_new();
+Lwp* lwp_new();
 
 // ---- globals --------------------------------------------------------------
 
@@ -276,14 +360,18 @@ Pgrp* pgfind_locked(int pgid);
 
 // Objects.
 Uidinfo* uifind(vc_uid_t uid);  // held once more, or created; nullptr on ENOMEM
-Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t ruid);  // count 1, or nullptr
+// Credentials with every uid `uid` and every gid `gid`, no groups: count 1, or nullptr.
+Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t gid = 0);
+// A copy of cr's ids with ruid as its real uid (the uidinfo it holds): count 1, or nullptr.
+Ucred* ucred_copy(const Ucred* cr, vc_uid_t ruid);
 void ucred_put(Ucred* cr);   // drop a reference (frees on the last)
 // p's credentials, held: a permission check reads these, since setuid may
 // replace (and free) p's own meanwhile. Give them back with ucred_put.
 Ucred* proc_cred_hold(Proc* p);
 // Whether p runs as root (effective uid 0).
 bool proc_is_root(Proc* p);
-// The credentials p's file operations act with.
+// The credentials p's file operations act with: its file-system uid and gid
+// (supplementary groups are not consulted yet).
 FsCred proc_fscred(Proc* p);
 // p's RLIMIT_NOFILE soft limit: descriptors must be below it.
 int proc_nofile_limit(Proc* p);
@@ -321,10 +409,25 @@ using forklist_fn = void (*)(Proc* p1, Proc* p2, int flags);
 int at_fork(forklist_fn fn);
 int rm_at_fork(forklist_fn fn);
 
+// How a child made by Linux's clone starts, beyond fork's copy of the caller
+// (kernel/proc/clone.cpp fills it in).
+struct ForkStart {
+  int exit_signal;           // sent to the parent when the child ends (0: none)
+  bool sibling;              // CLONE_PARENT: the caller's parent is the child's too
+  bool clear_sighand;        // CLONE_CLEAR_SIGHAND: caught signals back to SIG_DFL
+  uint64_t stack;            // the child's sp (0: the caller's)
+  bool set_tls;              // CLONE_SETTLS: the child's TPIDR_EL0 is tls
+  uint64_t tls;
+  uint64_t set_child_tid;    // CLONE_CHILD_SETTID (0: none)
+  uint64_t clear_child_tid;  // CLONE_CHILD_CLEARTID (0: none)
+};
+
 // fork1: on success *procp is the child in SIDL (nullptr without RFPROC).
-// Returns 0 or a positive errno (ERESTART = kErestart).
+// Returns 0 or a positive errno (ERESTART = kErestart). `start` (clone's) may
+// be null: the child then starts as fork's does.
 inline constexpr int kErestart = VC_ERESTART;
-int kern_fork1(Lwp* lp1, int flags, Proc** procp, const TrapFrame* frame);
+int kern_fork1(Lwp* lp1, int flags, Proc** procp, const TrapFrame* frame,
+               const ForkStart* start = nullptr);
 void start_forked_proc(Lwp* lp1, Proc* p2);
 
 struct LwpParams {
@@ -333,6 +436,27 @@ struct LwpParams {
 // lwp_create: 0 or -errno; the new TID through params.
 int64_t kern_lwp_create(uint64_t uparams);
 
+// The lwp path, shared by lwp_create and clone(CLONE_THREAD): a new LWP of
+// lp1's process with its two slots (the system's LWP count, its real uid's
+// task count against RLIMIT_NPROC), its kernel thread, a thread id and a TID,
+// registered but not started; its registers are the caller's to set. 0,
+// -EAGAIN (a limit, or the process is exiting or execing) or -ENOMEM.
+int lwp_fork_thread(Lwp* lp1, Lwp** out);
+// Lets a new LWP run.
+void lwp_start(Lwp* lp);
+// Undoes lwp_fork_thread for an LWP that never ran.
+void lwp_unfork(Lwp* lp);
+// What Linux does with a thread's user words when it exits or execs, on the
+// memory it leaves: its robust futexes are released, and its clear_child_tid
+// word is zeroed and futex-woken if others still use that memory.
+void lwp_release_user_words(Lwp* lp);
+// Ends the wait of a clone(CLONE_THREAD | CLONE_VFORK) parent for lp, which
+// exits or execs (lp's Proc::spin held).
+void lwp_vfork_release_locked(Lwp* lp);
+// cpu_fork: lp2 starts with a copy of the caller's registers (frame), FP/SIMD
+// state and thread pointer, and returns 0 from the call.
+void cpu_fork(Lwp* lp2, const TrapFrame* frame);
+
 // Joins and frees p's LWPs that have exited (not its last).
 void lwp_reap_zombies(Proc* p);
 // Tells every LWP of p but self to exit (LWP_WEXIT, interruptible sleeps
@@ -340,18 +464,59 @@ void lwp_reap_zombies(Proc* p);
 void proc_end_other_lwps_locked(Proc* p, Lwp* self);
 [[noreturn]] void exit1(int wstatus);       // end the process
 [[noreturn]] void lwp_exit_self(int code);  // end this LWP (the process with the last one)
-int64_t kern_wait(int pid, uint64_t ustatus, int options);
+// wait4: the reaped child's pid (its CPU use, its children's included, in
+// *use), 0 (WNOHANG) or -errno.
+int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use);
+// The CPU use of the running LWP's thread (the time since it was last
+// accounted included), of p's LWPs (its exited ones included), or of its
+// reaped children.
+CpuUse lwp_cpu_use_self();
+CpuUse proc_cpu_use(Proc* p);
+CpuUse proc_cpu_use_locked(Proc* p);  // p->spin held
+CpuUse proc_cpu_use_children(Proc* p);
+// User and system nanoseconds of a use (its run time split as its ticks were).
+void cpu_use_split(const CpuUse& u, uint64_t* user_ns, uint64_t* sys_ns);
 int kern_kill(int pid, int sig);
+// prctl's parent-death signal (kernel/proc/prctl.cpp). The LWP lp is exiting
+// while others of its process remain: the children it made become another
+// LWP's, and get the parent-death signals they asked for.
+void lwp_pass_children(Lwp* lp);
+// c's parent (LWP) has died (g_proctree_lock held): the LWP with thread id
+// heir_gtid is its parent now, and c gets the parent-death signals its LWPs
+// asked for, from `parent`.
+void proc_parent_died_locked(Proc* c, Proc* parent, int heir_gtid);
+// Whether a process with credentials `by` (held by the caller) may signal p:
+// root, or a real or effective uid equal to p's real or saved uid (Linux's
+// kill_ok_by_cred). p's credentials are read under its lock (setuid may be
+// replacing them).
+bool proc_may_signal(const Ucred* by, Proc* p);
 // kill(-pgid, sig) with the credentials `by`: every member `by` may signal,
 // under the group's lock held exclusive (it orders against forks, which hold
 // it shared). 0, -ESRCH (no such group or no member), -EPERM.
 int kill_pgrp(int pgid, int sig, const Ucred* by);
-void proc_signal(Proc* p, int sig);  // post sig to p (g_proctree_lock not needed)
+// Posts sig to p, from the kernel (SI_KERNEL) or with what the sender gives
+// (g_proctree_lock not needed).
+void proc_signal(Proc* p, int sig);
+void proc_signal_info(Proc* p, int sig, const SigInfo& info);
+// Posts sig to lp alone (tgkill): p's Proc::spin held, lp in its TID set.
+void lwp_signal_locked(Lwp* lp, int sig, const SigInfo& info);
+// tgkill(tgid, tid, sig) (tgid 0: tkill, any process): 0 or -errno.
+int kern_tgkill(int tgid, int tid, int sig);
 // On the way to EL0 (kernel/proc/signal.cpp): the lowest pending signal this
 // LWP does not block ends the process or runs its handler on frame f (with
 // f null, at an LWP's first entry, handlers wait for the next way out).
 void signal_deliver(TrapFrame* f);
 bool signal_pending_unblocked(Lwp* lp);
+// Whether anything is pending for lp, blocked or not (its own or its process's).
+inline bool signal_pending_any(Lwp* lp) {
+  return (__atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) |
+          __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE)) != 0;
+}
+// Caught signals back to SIG_DFL with no flags, mask or restorer; ignored ones
+// stay ignored (Linux's flush_signal_handlers, BSD's execsigs: exec, and
+// clone's CLONE_CLEAR_SIGHAND). The owner's Proc::spin held, or ps not yet
+// visible.
+void sigacts_reset_caught(Sigacts* ps);
 // Whether lp is to die on its way out: asked to exit, SIGKILL pending, or a
 // pending signal it does not block whose action is to end the process. Sleeps
 // that only such events may end (Linux's killable ones) look at this.

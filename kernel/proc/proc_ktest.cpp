@@ -52,7 +52,7 @@ struct FakeProc {
   bool make() {
     p = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK | M_ZERO));
     lp = static_cast<Lwp*>(kmalloc(sizeof(Lwp), M_LWP, M_WAITOK | M_ZERO));
-    cr = ucred_alloc(kUid, kUid);
+    cr = ucred_alloc(kUid);
     Sigacts* ps = sigacts_new();
     Filedesc* fd = fd_init(nullptr);
     Plimit* lim = plimit_new();

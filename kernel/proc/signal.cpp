@@ -1,18 +1,24 @@
 // Signal actions, masks and delivery to handlers (Linux arm64's user ABI):
 // rt_sigaction, rt_sigprocmask, rt_sigreturn, and the frame a handler runs on.
 //
-// Pending signals are per process (Proc::siglist); each LWP has a blocked set
-// (LwpCopy::sigmask, inherited by fork and lwp_create). On the way back to EL0
-// an LWP takes the lowest pending signal it does not block: SIG_DFL ends the
-// process (only signals whose default is to end it are ever posted), a handler
-// gets a frame on the user stack with every register, the FP/SIMD state and
-// the mask to restore, and runs with x0 = the signal and x30 = the action's
-// restorer, which calls rt_sigreturn.
+// Pending signals belong to the process (Proc::siglist) or, sent by tgkill
+// or tkill, to one LWP (Lwp::siglist); each LWP has a blocked set
+// (LwpCopy::sigmask, inherited by fork and clone). On the way back to EL0 an
+// LWP takes the lowest signal it does not block, its own before its
+// process's, as Linux's dequeue_signal does: SIG_DFL ends the process (only
+// signals whose default is to end it are ever posted); a handler gets
+// Linux's rt_sigframe on the user stack (siginfo_t, then a ucontext with
+// every register, the mask to restore and the FP/SIMD state in an
+// fpsimd_context record) below a frame record, and runs with x0 = the signal,
+// x1 = &siginfo, x2 = &ucontext, x29 = the frame record and x30 = the
+// action's restorer, or the signal page's trampoline when there is none
+// (kernel/vm/sigpage.h): either calls rt_sigreturn.
 #include <arch/context.h>
 #include <arch/trap_frame.h>
 #include <arch/user_entry.h>
 
 #include "kernel/console/kprintf.h"
+#include "kernel/lib/string.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
 #include "kernel/syscall/errno.h"
@@ -20,58 +26,160 @@
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
 #include "kernel/vm/copy.h"
+#include "kernel/vm/sigpage.h"
 
 namespace {
 
 constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
 constexpr uint64_t kSaRestorer = 0x04000000, kSaNodefer = 0x40000000, kSaResethand = 0x80000000;
 constexpr uint64_t kSigBlock = 0, kSigUnblock = 1, kSigSetmask = 2;
-constexpr uint64_t kSigFrameMagic = 0x74696e657369676full;  // "tinesigo"
 
 uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
 // SIGKILL and SIGSTOP cannot be blocked, caught or ignored.
 constexpr uint64_t kUnblockable = (1ull << (kSigKill - 1)) | (1ull << (psig::kStop - 1));
 
-// What the handler's frame holds (16-byte aligned, at the handler's sp).
-struct SigFrame {
-  uint64_t x[31];
-  uint64_t sp, pc, pstate;
-  uint64_t mask;  // the blocked set to restore
-  uint64_t magic;
-  arch::FpState fp;
+// Linux arm64's signal frame (arch/arm64/include/uapi/asm/sigcontext.h,
+// ucontext.h, and the generic siginfo_t).
+struct LinuxSiginfo {  // siginfo_t, 128 bytes
+  int32_t signo;
+  int32_t err;
+  int32_t code;
+  int32_t pad0;
+  int32_t pid;     // kill, tgkill, SIGCHLD
+  uint32_t uid;
+  int32_t status;  // SIGCHLD
+  int32_t pad1;
+  int64_t utime;   // SIGCHLD
+  int64_t stime;
+  uint8_t rest[80];
 };
-static_assert(sizeof(SigFrame) % 16 == 0 && offsetof(SigFrame, fp) % 16 == 0);
+static_assert(sizeof(LinuxSiginfo) == 128);
+
+constexpr uint32_t kFpsimdMagic = 0x46508001;
+struct FpsimdContext {  // struct fpsimd_context
+  uint32_t magic;
+  uint32_t size;
+  uint32_t fpsr;
+  uint32_t fpcr;
+  uint64_t vregs[64];  // v0..v31, 128 bits each (low half first)
+};
+static_assert(sizeof(FpsimdContext) == 528);
+
+// struct rt_sigframe {siginfo_t info; struct ucontext uc;} up to the end of
+// the records in uc_mcontext.__reserved (the rest of its 4 KiB is reserved
+// on the stack, unwritten, as Linux leaves it).
+struct alignas(16) SigframeHead {
+  LinuxSiginfo info;
+  // struct ucontext
+  uint64_t uc_flags;
+  uint64_t uc_link;
+  uint64_t ss_sp;  // uc_stack (stack_t)
+  int32_t ss_flags;
+  int32_t ss_pad;
+  uint64_t ss_size;
+  uint64_t uc_sigmask;
+  uint8_t sigmask_unused[120];  // glibc's sigset_t is 1024 bits
+  uint64_t uc_pad;              // uc_mcontext is 16-byte aligned
+  // uc_mcontext: struct sigcontext
+  uint64_t fault_address;
+  uint64_t regs[31];
+  uint64_t sp;
+  uint64_t pc;
+  uint64_t pstate;
+  uint64_t mc_pad;        // __reserved is 16-byte aligned
+  FpsimdContext fpsimd;   // __reserved's first record
+  uint32_t end_magic;     // and the terminating one, {0, 0}
+  uint32_t end_size;
+};
+constexpr size_t kUcontextAt = 128;
+constexpr size_t kMcontextAt = kUcontextAt + 176;
+static_assert(offsetof(SigframeHead, fault_address) == kMcontextAt);
+static_assert(offsetof(SigframeHead, fpsimd) == kMcontextAt + 288);
+// sizeof(struct rt_sigframe): siginfo, ucontext head, sigcontext registers, __reserved.
+constexpr uint64_t kSigframeSize = kMcontextAt + 288 + 4096;
+constexpr int32_t kSsDisable = 2;  // no alternate stack (SS_DISABLE)
 
 uint64_t load(const uint64_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 uint64_t load(const uint32_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 
 // Builds the handler's frame and points the LWP at the handler; false if the
-// user stack cannot take the frame.
-bool push_frame(Lwp* lp, TrapFrame* f, int sig, uint64_t handler, uint64_t flags,
-                uint64_t restorer, uint64_t mask) {
-  SigFrame fr;
-  for (int i = 0; i < 31; ++i) fr.x[i] = f->x[i];
-  fr.sp = f->sp;
-  fr.pc = f->elr;
-  fr.pstate = f->spsr;
+// user stack cannot take it.
+bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t handler,
+                uint64_t flags, uint64_t restorer, uint64_t mask) {
+  SigframeHead fr;
+  tine_memset(&fr, 0, offsetof(SigframeHead, fpsimd));
+  fr.info.signo = sig;
+  fr.info.code = si.code;
+  fr.info.pid = si.pid;
+  fr.info.uid = si.uid;
+  fr.info.status = si.status;
+  fr.ss_flags = kSsDisable;
   // After ppoll or pselect6 with a mask of their own, the handler runs with
   // theirs and the frame restores the one from before the call.
   uint32_t lf = __atomic_load_n(&lp->flags, __ATOMIC_RELAXED);
-  fr.mask = (lf & LWP_OLDMASK) ? lp->saved_sigmask : lp->copy.sigmask;
-  fr.magic = kSigFrameMagic;
-  arch::user_fp_snapshot(&fr.fp, &curthread()->fp);
-  uint64_t at = (f->sp - sizeof fr) & ~uint64_t{15};
-  if (f->sp < sizeof fr + 16 || copyout_u(&fr, at, sizeof fr) != 0) return false;
+  fr.uc_sigmask = (lf & LWP_OLDMASK) ? lp->saved_sigmask : lp->copy.sigmask;
+  for (int i = 0; i < 31; ++i) fr.regs[i] = f->x[i];
+  fr.sp = f->sp;
+  fr.pc = f->elr;
+  fr.pstate = f->spsr;
+  arch::FpState fp;
+  arch::user_fp_snapshot(&fp, &curthread()->fp);
+  fr.fpsimd.magic = kFpsimdMagic;
+  fr.fpsimd.size = sizeof(FpsimdContext);
+  fr.fpsimd.fpsr = static_cast<uint32_t>(fp.fpsr);
+  fr.fpsimd.fpcr = static_cast<uint32_t>(fp.fpcr);
+  tine_memcpy(fr.fpsimd.vregs, fp.v, sizeof fp.v);
+  fr.end_magic = 0;
+  fr.end_size = 0;
+  // Linux's get_sigframe: a frame record {x29, x30} just below sp, the
+  // rt_sigframe below that, both 16-byte aligned.
+  if (f->sp < kSigframeSize + 64) return false;
+  uint64_t record = (f->sp - 16) & ~uint64_t{15};
+  uint64_t at = (record - kSigframeSize) & ~uint64_t{15};
+  uint64_t fp_lr[2] = {f->x[29], f->x[30]};
+  if (copyout_u(fp_lr, record, sizeof fp_lr) != 0 || copyout_u(&fr, at, sizeof fr) != 0)
+    return false;
   f->x[0] = static_cast<uint64_t>(sig);
-  f->x[1] = 0;   // no siginfo
-  f->x[2] = at;  // the frame, where a ucontext would be
-  f->x[30] = restorer;
+  f->x[1] = at;                // &info
+  f->x[2] = at + kUcontextAt;  // &uc
+  f->x[29] = record;
+  f->x[30] = (flags & kSaRestorer) ? restorer : kSigpageVa;
   f->sp = at;
   f->elr = handler;
   uint64_t block = mask | ((flags & kSaNodefer) ? 0 : sigbit(sig));
   lp->copy.sigmask = (lp->copy.sigmask | block) & ~kUnblockable;
   __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
   return true;
+}
+
+// The pending signals lp may take: its own and its process's, unblocked.
+uint64_t takeable(Lwp* lp) {
+  uint64_t pend = __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) |
+                  __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE);
+  return pend & ~(lp->copy.sigmask & ~kUnblockable);
+}
+
+// Takes sig from lp's own pending set, else from its process's, with its
+// information; false if another LWP (or an ignore) took it meanwhile.
+bool take(Lwp* lp, int sig, SigInfo* si) {
+  Proc* p = lp->proc;
+  uint64_t bit = sigbit(sig);
+  SpinGuard g(p->spin);  // the information is written with the bit under it
+  if (__atomic_fetch_and(&lp->siglist, ~bit, __ATOMIC_ACQ_REL) & bit) {
+    *si = lp->siginfo[sig];
+    return true;
+  }
+  if (__atomic_fetch_and(&p->siglist, ~bit, __ATOMIC_ACQ_REL) & bit) {
+    *si = p->siginfo[sig];
+    return true;
+  }
+  return false;
+}
+
+// The lowest signal of a set, private ones first.
+int next_signal(Lwp* lp, uint64_t can) {
+  uint64_t own = can & __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE);
+  return __builtin_ctzll(own ? own : can) + 1;
 }
 
 }  // namespace
@@ -98,22 +206,23 @@ void deliver(Lwp* lp, TrapFrame* f) {
   // The interrupt that woke this thread's sleeps has done its work; a signal
   // posted from here on sets it again.
   if (__atomic_load_n(&curthread()->interrupt_pending, __ATOMIC_RELAXED)) thread_clear_interrupt();
-  if (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) == 0) return;  // the common case
+  if ((__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) |
+       __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE)) == 0)
+    return;  // the common case
   Sigacts* ps = p->sigacts();
   for (;;) {
-    uint64_t pend = __atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE);
-    uint64_t can = pend & ~(lp->copy.sigmask & ~kUnblockable);
+    uint64_t can = takeable(lp);
     if (!can) return;
-    int sig = __builtin_ctzll(can) + 1;
+    int sig = next_signal(lp, can);
     uint64_t handler = sig == kSigKill ? kSigDfl : load(ps->handler[sig]);
     if (handler == kSigDfl && !psig::default_ignored(sig)) exit1(wstatus_signaled(sig));
     if (!f && handler != kSigDfl && handler != kSigIgn) return;  // first entry: no frame yet
-    // Take it (another LWP may have).
-    if (!(__atomic_fetch_and(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL) & sigbit(sig))) continue;
+    SigInfo si;
+    if (!take(lp, sig, &si)) continue;  // another LWP took it
     if (handler == kSigDfl || handler == kSigIgn) continue;  // ignored by now
     uint64_t flags = load(ps->flags[sig]);
     if (flags & kSaResethand) __atomic_store_n(&ps->handler[sig], kSigDfl, __ATOMIC_RELAXED);
-    if (!push_frame(lp, f, sig, handler, flags, load(ps->restorer[sig]), load(ps->mask[sig]))) {
+    if (!push_frame(lp, f, sig, si, handler, flags, load(ps->restorer[sig]), load(ps->mask[sig]))) {
       kprintf("pid %d (%s): no room for a signal frame at sp %#lx: killed by SIGSEGV\n", p->pid,
               p->copy.comm, f->sp);
       exit1(wstatus_signaled(kSigSegv));
@@ -124,9 +233,20 @@ void deliver(Lwp* lp, TrapFrame* f) {
 
 }  // namespace
 
+void sigacts_reset_caught(Sigacts* ps) {
+  for (int sig = 1; sig <= kNsig; ++sig) {
+    if (load(ps->handler[sig]) <= kSigIgn) continue;
+    __atomic_store_n(&ps->flags[sig], uint32_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&ps->restorer[sig], uint64_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&ps->mask[sig], uint64_t{0}, __ATOMIC_RELAXED);
+    __atomic_store_n(&ps->handler[sig], kSigDfl, __ATOMIC_RELAXED);
+  }
+}
+
 bool lwp_fatal_pending(Lwp* lp) {
   if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) return true;
-  uint64_t pend = __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE);
+  uint64_t pend = __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) |
+                  __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE);
   if (pend & sigbit(kSigKill)) return true;
   uint64_t can = pend & ~(lp->copy.sigmask & ~kUnblockable);
   const Sigacts* ps = lp->proc->sigacts();
@@ -138,13 +258,11 @@ bool lwp_fatal_pending(Lwp* lp) {
 }
 
 // Pending signals this LWP would take (fork1's check under RFPGLOCK).
-bool signal_pending_unblocked(Lwp* lp) {
-  uint64_t pend = __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE);
-  return (pend & ~(lp->copy.sigmask & ~kUnblockable)) != 0;
-}
+bool signal_pending_unblocked(Lwp* lp) { return takeable(lp) != 0; }
 
 // rt_sigaction(sig, act, oldact, sigsetsize): struct sigaction is {handler,
-// flags, restorer, mask}. A handler needs SA_RESTORER (no vDSO trampoline).
+// flags, restorer, mask}. A handler without SA_RESTORER returns through the
+// signal page (Linux's vDSO trampoline).
 int64_t sys_rt_sigaction(const SyscallArgs& a) {
   int sig = static_cast<int>(a.a[0]);
   if (sig <= 0 || sig > kNsig || sig == kSigKill || sig == psig::kStop) return -EINVAL;
@@ -152,10 +270,7 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
   Proc* p = curproc();
   Sigacts* ps = p->sigacts();
   uint64_t act[4];
-  if (a.a[1]) {
-    if (copyin_u(a.a[1], act, sizeof act) != 0) return -EFAULT;
-    if (act[0] > kSigIgn && !(act[1] & kSaRestorer)) return -EINVAL;
-  }
+  if (a.a[1] && copyin_u(a.a[1], act, sizeof act) != 0) return -EFAULT;
   uint64_t old[4];
   {
     SpinGuard g(p->spin);
@@ -168,11 +283,14 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
       __atomic_store_n(&ps->restorer[sig], act[2], __ATOMIC_RELAXED);
       __atomic_store_n(&ps->mask[sig], act[3] & ~kUnblockable, __ATOMIC_RELAXED);
       __atomic_store_n(&ps->handler[sig], act[0], __ATOMIC_RELEASE);
+      // Now ignored: a pending one goes (POSIX), the process's and every LWP's.
+      if (act[0] == kSigIgn || (act[0] == kSigDfl && psig::default_ignored(sig))) {
+        __atomic_and_fetch(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
+        for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n))
+          __atomic_and_fetch(&lwp_of(n)->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
+      }
     }
   }
-  // Now ignored: a pending one goes (POSIX).
-  if (a.a[1] && (act[0] == kSigIgn || (act[0] == kSigDfl && psig::default_ignored(sig))))
-    __atomic_and_fetch(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
   if (a.a[2] && copyout_u(old, a.a[2], sizeof old) != 0) return -EFAULT;
   return 0;
 }
@@ -197,22 +315,29 @@ int64_t sys_rt_sigprocmask(const SyscallArgs& a) {
   return 0;
 }
 
-// rt_sigreturn: back from a handler to the registers, FP/SIMD state and mask
-// its frame saved. A frame that is not one ends the process with SIGSEGV.
+// rt_sigreturn: back from a handler to the registers, mask and FP/SIMD state
+// of the ucontext in the rt_sigframe at sp. A frame that is not one (sp not
+// 16-byte aligned, or no fpsimd_context record) ends the process with SIGSEGV.
 int64_t sys_rt_sigreturn(const SyscallArgs& a) {
   TrapFrame* f = a.frame;
-  SigFrame fr;
-  if (copyin_u(f->sp, &fr, sizeof fr) != 0 || fr.magic != kSigFrameMagic) {
+  SigframeHead fr;
+  bool ok = (f->sp & 15) == 0 && copyin_u(f->sp, &fr, sizeof fr) == 0 &&
+            fr.fpsimd.magic == kFpsimdMagic && fr.fpsimd.size == sizeof(FpsimdContext);
+  if (!ok) {
     Proc* p = curproc();
     kprintf("pid %d (%s): rt_sigreturn without a signal frame at sp %#lx: killed by SIGSEGV\n",
             p->pid, p->copy.comm, f->sp);
     exit1(wstatus_signaled(kSigSegv));
   }
-  for (int i = 0; i < 31; ++i) f->x[i] = fr.x[i];
+  for (int i = 0; i < 31; ++i) f->x[i] = fr.regs[i];
   f->sp = fr.sp;
   f->elr = fr.pc;
   f->spsr = fr.pstate & 0xf0000000ull;  // the condition flags; EL0, interrupts on
-  curlwp()->copy.sigmask = fr.mask & ~kUnblockable;
-  arch::user_fp_load(&fr.fp, &curthread()->fp);
-  return static_cast<int64_t>(fr.x[0]);  // the dispatcher writes it back into x0
+  curlwp()->copy.sigmask = fr.uc_sigmask & ~kUnblockable;
+  arch::FpState fp;
+  tine_memcpy(fp.v, fr.fpsimd.vregs, sizeof fp.v);
+  fp.fpsr = fr.fpsimd.fpsr;
+  fp.fpcr = fr.fpsimd.fpcr;
+  arch::user_fp_load(&fp, &curthread()->fp);
+  return static_cast<int64_t>(fr.regs[0]);  // the dispatcher writes it back into x0
 }

@@ -81,6 +81,7 @@ class PrioQueues {
   }
   bool empty() const { return bitmap_ == 0; }
   unsigned size() const { return size_; }
+  const unsigned& size_ref() const { return size_; }  // for a racy atomic read
   uint32_t bitmap() const { return bitmap_; }
 
  private:

@@ -10,6 +10,7 @@
 // flag covers the one path that does not go through the run queue: a waker
 // making a sleeping thread runnable waits for on_cpu to clear.
 #include "kernel/sched/sched.h"
+#include "kernel/sched/loadavg.h"
 
 #include <arch/context.h>
 #include <arch/cpu.h>
@@ -450,6 +451,10 @@ void sched_tick() {
     cur->stats.run_ns += now - cur->ran_since;
     cur->ran_since = now;
     if (cur != rq.idle) {
+      if (cpu.irq_from_user)
+        ++cur->stats.user_ticks;
+      else
+        ++cur->stats.sys_ticks;
       usched_tine.schedulerclock(cur, 1000000000ull / kHz, now);
       __atomic_store_n(&rq.cur_prio, cur->prio, __ATOMIC_RELAXED);
       if (--cur->slice <= 0) {
@@ -469,6 +474,7 @@ void sched_tick() {
     }
   }
   if (balance) sched_balance_push(cpu.id);
+  loadavg_tick(now);
 }
 
 }  // namespace
@@ -528,6 +534,17 @@ void sched_set_fp_policy(FpPolicy p) { g_fp_policy = p; }
 FpPolicy sched_fp_policy() { return g_fp_policy; }
 
 // --- Views ---
+
+unsigned sched_runnable_count() {
+  unsigned n = 0;
+  for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
+    RunQueue& rq = g_rq[c];
+    if (!rq.idle || !__atomic_load_n(&g_cpus[c].online, __ATOMIC_ACQUIRE)) continue;
+    Thread* cur = __atomic_load_n(&g_cpus[c].current, __ATOMIC_RELAXED);
+    n += __atomic_load_n(&rq.q.size_ref(), __ATOMIC_RELAXED) + (cur && cur != rq.idle ? 1 : 0);
+  }
+  return n;
+}
 
 SchedCpuStats sched_cpu_stats(unsigned cpu) {
   SchedCpuStats s = {};

@@ -88,6 +88,9 @@ struct SchedCpuStats {
   uint64_t resched_ipis;   // reschedule IPIs sent to it
 };
 SchedCpuStats sched_cpu_stats(unsigned cpu);
+// Threads running or waiting to run on every CPU, idle threads aside (read
+// without the run-queue locks: a moment's picture, for the load average).
+unsigned sched_runnable_count();
 void sched_print_cpus();
 void sched_print_threads();
 

@@ -120,3 +120,6 @@
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP 95
 #endif
+#ifndef ETIMEDOUT
+#define ETIMEDOUT 110
+#endif

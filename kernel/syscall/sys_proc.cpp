@@ -73,12 +73,6 @@ int64_t sys_rfork(const SyscallArgs& a) {
   return fork_syscall(curlwp(), a, flags | static_cast<int>(VC_RFPGLOCK));
 }
 
-// clone(flags, newsp, parent_tid, tls, child_tid): the fork shape only.
-int64_t sys_clone(const SyscallArgs& a) {
-  if (a.a[0] != static_cast<uint64_t>(kSigChld) || a.a[1] != 0) return -EINVAL;
-  return fork_syscall(curlwp(), a, static_cast<int>(VC_RFFDG | VC_RFPROC | VC_RFPGLOCK));
-}
-
 int64_t sys_lwp_create(const SyscallArgs& a) { return kern_lwp_create(a.a[0]); }
 
 int64_t sys_lwp_gettid(const SyscallArgs&) { return curlwp()->tid(); }
@@ -87,17 +81,61 @@ int64_t sys_lwp_gettid(const SyscallArgs&) { return curlwp()->tid(); }
 // for a process's first LWP, and for the LWP that execs).
 int64_t sys_gettid(const SyscallArgs&) { return curlwp()->gtid; }
 
+// set_tid_address(tidptr): the word this LWP's exit zeroes and futex-wakes
+// (not checked: a bad one is simply not written, as on Linux); returns its
+// thread id.
+int64_t sys_set_tid_address(const SyscallArgs& a) {
+  Lwp* lp = curlwp();
+  lp->clear_child_tid = a.a[0];
+  return lp->gtid;
+}
+
+namespace {
+constexpr uint64_t kRobustListHeadSize = 24;  // struct robust_list_head on arm64
+}
+
+// set_robust_list(head, len): the list this LWP's exit walks (only stored
+// here); len must be sizeof(struct robust_list_head).
+int64_t sys_set_robust_list(const SyscallArgs& a) {
+  if (a.a[1] != kRobustListHeadSize) return -EINVAL;
+  curlwp()->robust_list = a.a[0];
+  return 0;
+}
+
+// get_robust_list(tid, head_ptr, len_ptr): this LWP's (tid 0) or another's
+// that the caller could signal (Linux asks for ptrace access: the same user,
+// or root).
+int64_t sys_get_robust_list(const SyscallArgs& a) {
+  int tid = static_cast<int>(a.a[0]);
+  uint64_t head = 0;
+  if (tid == 0) {
+    head = curlwp()->robust_list;
+  } else {
+    Proc* me = curproc();
+    Ucred* cr = proc_cred_hold(me);
+    int err = 0;
+    {
+      SpinGuard g(g_proctree_lock);
+      Lwp* lp = tidfind_locked(tid);
+      if (!lp || lp->stat != LwpStat::kRun || !lp->proc) {
+        err = -ESRCH;
+      } else if (!proc_may_signal(cr, lp->proc)) {
+        err = -EPERM;
+      } else {
+        head = __atomic_load_n(&lp->robust_list, __ATOMIC_RELAXED);
+      }
+    }
+    ucred_put(cr);
+    if (err) return err;
+  }
+  if (copyout_u(&kRobustListHeadSize, a.a[2], sizeof kRobustListHeadSize) != 0) return -EFAULT;
+  if (copyout_u(&head, a.a[1], sizeof head) != 0) return -EFAULT;
+  return 0;
+}
+
 int64_t sys_exit(const SyscallArgs& a) { lwp_exit_self(static_cast<int>(a.a[0])); }
 
 int64_t sys_exit_group(const SyscallArgs& a) { exit1(wstatus_exited(static_cast<int>(a.a[0]))); }
-
-int64_t sys_wait4(const SyscallArgs& a) {
-  if (a.a[3]) {
-    static const uint8_t kZero[144] = {};  // struct rusage: no accounting yet
-    if (copyout_u(kZero, a.a[3], sizeof kZero) != 0) return -EFAULT;
-  }
-  return kern_wait(static_cast<int>(a.a[0]), a.a[1], static_cast<int>(a.a[2]));
-}
 
 int64_t sys_getpid(const SyscallArgs&) { return curproc()->pid; }
 
@@ -107,14 +145,21 @@ int64_t sys_getppid(const SyscallArgs&) {
   return p->pptr ? p->pptr->pid : 0;
 }
 
-int64_t sys_getuid(const SyscallArgs&) {
-  Proc* p = curproc();
-  SpinGuard g(p->spin);
-  return p->ucred()->c.cr_ruid;
-}
-
 int64_t sys_kill(const SyscallArgs& a) {
   return kern_kill(static_cast<int>(a.a[0]), static_cast<int>(a.a[1]));
+}
+
+// tgkill(tgid, tid, sig) / tkill(tid, sig): a signal to one thread.
+int64_t sys_tgkill(const SyscallArgs& a) {
+  int tgid = static_cast<int>(a.a[0]), tid = static_cast<int>(a.a[1]);
+  if (tid <= 0 || tgid <= 0) return -EINVAL;
+  return kern_tgkill(tgid, tid, static_cast<int>(a.a[2]));
+}
+
+int64_t sys_tkill(const SyscallArgs& a) {
+  int tid = static_cast<int>(a.a[0]);
+  if (tid <= 0) return -EINVAL;
+  return kern_tgkill(0, tid, static_cast<int>(a.a[1]));
 }
 
 int64_t sys_getpgid(const SyscallArgs& a) {
@@ -236,60 +281,6 @@ int64_t sys_setsid(const SyscallArgs&) {
   return r;
 }
 
-// setuid: root may become anyone; others only their real uid. The process's
-// slot in the per-uid count moves to the new real uid (BSD's change_ruid).
-// The new credentials are allocated first, with no lock held; the permission
-// is decided against the credentials in place at the swap, under the
-// process's lock (FreeBSD's order: crget, then PROC_LOCK, check, swap). A
-// check made before the allocation would let another LWP's setuid land in
-// between: setuid(0) allowed while root, swapped in after a setuid(1000).
-int64_t sys_setuid(const SyscallArgs& a) {
-  auto uid = static_cast<vc_uid_t>(a.a[0]);
-  Proc* p = curproc();
-  auto allowed = [uid](const Ucred* cr) { return cr->c.cr_uid == 0 || uid == cr->c.cr_ruid; };
-  {
-    SpinGuard g(p->spin);
-    if (!allowed(p->ucred())) return -EPERM;  // refused without an allocation
-  }
-  Ucred* ncr = ucred_alloc(uid, uid);
-  if (!ncr) return -ENOMEM;
-  Ucred* old;
-  Uidinfo* oldui = nullptr;
-  // No fork of this process is under way while the credentials change: a
-  // child gets the credentials and the memory of one moment (kern_fork1).
-  lockmgr(&p->forklock, LK_EXCLUSIVE);
-  {
-    SpinGuard g(p->spin);
-    old = p->ucred();
-    if (!allowed(old)) {
-      old = nullptr;  // another LWP changed them meanwhile: decide on what is there now
-    } else {
-      SpinGuard g2(g_uidinfo_lock);
-      oldui = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
-      struct uidinfo* nui = ncr->c.cr_ruidinfo;
-      if (nui != &oldui->c) {
-        // The process's tasks (its LWPs, at least the one counted for it) move.
-        int tasks = p->nthreads() > 1 ? p->nthreads() : 1;
-        (void)chgproccnt(nui, tasks, VC_RLIM_INFINITY);
-        p->core.p_uidinfo = uihold(nui);
-        (void)chgproccnt(&oldui->c, -tasks, VC_RLIM_INFINITY);
-      } else {
-        oldui = nullptr;
-      }
-      p->core.p_ucred = &ncr->c;
-      p->flags |= P_SUGID;
-    }
-  }
-  lockmgr(&p->forklock, LK_RELEASE);
-  if (!old) {
-    ucred_put(ncr);
-    return -EPERM;
-  }
-  ucred_put(old);
-  if (oldui) uidinfo_put(oldui);
-  return 0;
-}
-
 namespace {
 
 // prlimit64's work on p (the caller, or a process it holds): the old limit
@@ -297,18 +288,22 @@ namespace {
 // to a shared set makes a private copy first.
 int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
                    struct vc_rlimit* ol) {
-  vc_uid_t uid, ruid;
+  vc_uid_t uid, ruid, rgid;
   {
     SpinGuard g(me->spin);
     uid = me->ucred()->c.cr_uid;
     ruid = me->ucred()->c.cr_ruid;
+    rgid = me->ucred()->rgid;
   }
   bool root = uid == 0;
   if (p != me && !root) {
-    // Another process's limits: only with the same user ids.
+    // Another process's limits: only if its every uid is the caller's real
+    // uid and its every gid the caller's real gid (Linux's check).
     SpinGuard g(p->spin);
-    const struct ucred& its = p->ucred()->c;
-    if (its.cr_uid != uid || its.cr_ruid != ruid) return -EPERM;
+    const Ucred* its = p->ucred();
+    if (its->c.cr_uid != ruid || its->c.cr_ruid != ruid || its->suid != ruid ||
+        its->egid != rgid || its->rgid != rgid || its->sgid != rgid)
+      return -EPERM;
   }
   {
     SpinGuard g(p->spin);

@@ -1,19 +1,14 @@
-// clock_gettime and nanosleep.
-#include "kernel/syscall/errno.h"
+// clock_gettime, clock_getres, nanosleep, clock_nanosleep, sched_yield.
+#include "kernel/proc/proc.h"
 #include "kernel/sync/sleepq.h"
+#include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/syscall/user_time.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 #include "kernel/vm/copy.h"
 
 namespace {
-
-struct Timespec {  // struct timespec on arm64
-  int64_t sec;
-  int64_t nsec;
-};
-
-constexpr int64_t kNsPerSec = 1000000000;
 
 // Clock ids (Linux's include/uapi/linux/time.h).
 enum : uint64_t {
@@ -26,30 +21,70 @@ enum : uint64_t {
   kClockMonotonicCoarse = 6,
   kClockBoottime = 7,
 };
+constexpr uint64_t kTimerAbstime = 1;
 
-// The board has no battery-backed clock: the realtime clock starts at the
-// epoch when the counter starts (as Linux does without an RTC).
-constexpr uint64_t kRealtimeAtBoot = 0;
+// The clock's reading in nanoseconds; false for a clock tine does not have.
+bool read_clock(uint64_t clk, uint64_t* ns) {
+  switch (clk) {
+    case kClockRealtime:
+    case kClockRealtimeCoarse:
+      *ns = kRealtimeAtBoot + clock_ns();
+      return true;
+    case kClockMonotonic:
+    case kClockMonotonicRaw:
+    case kClockMonotonicCoarse:
+    case kClockBoottime:
+      *ns = clock_ns();
+      return true;
+    case kClockProcessCputime:
+      *ns = proc_cpu_use(curproc()).run_ns;
+      return true;
+    case kClockThreadCputime:
+      *ns = lwp_cpu_use_self().run_ns;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Sleeps until `deadline` (clock_ns(); 0: none) or until a signal is to be
+// delivered: 0, or EINTR.
+int sleep_until(uint64_t deadline) {
+  int r;
+  UserTimespec chan;  // a channel nobody wakes
+  do {
+    r = tsleep_until(&chan, PCATCH, "nanosleep", deadline);
+  } while (r == 0);
+  return r == EINTR ? EINTR : 0;
+}
+
+// The time left until deadline, for rem after an interrupted relative sleep.
+UserTimespec left_until(uint64_t deadline, const UserTimespec& req) {
+  if (!deadline) return req;  // without a deadline, nothing measurable has passed
+  uint64_t end = clock_ns();
+  return ns_to_timespec(end < deadline ? deadline - end : 0);
+}
 
 }  // namespace
 
 int64_t sys_clock_gettime(const SyscallArgs& a) {
   uint64_t ns;
-  switch (a.a[0]) {
-    case kClockRealtime:
-    case kClockRealtimeCoarse:
-      ns = kRealtimeAtBoot + clock_ns();
-      break;
-    case kClockMonotonic:
-    case kClockMonotonicRaw:
-    case kClockMonotonicCoarse:
-    case kClockBoottime:
-      ns = clock_ns();
-      break;
-    default:
-      return -EINVAL;
-  }
-  Timespec ts{static_cast<int64_t>(ns / kNsPerSec), static_cast<int64_t>(ns % kNsPerSec)};
+  if (!read_clock(a.a[0], &ns)) return -EINVAL;
+  UserTimespec ts = ns_to_timespec(ns);
+  return copyout_u(&ts, a.a[1], sizeof ts);
+}
+
+// clock_getres(clk, res): the counter's period, rounded up to a nanosecond;
+// the CPU-time clocks are as fine; the coarse ones a tick.
+int64_t sys_clock_getres(const SyscallArgs& a) {
+  uint64_t ns;
+  if (!read_clock(a.a[0], &ns)) return -EINVAL;
+  if (!a.a[1]) return 0;
+  uint64_t hz = clock_frequency_hz();
+  uint64_t res = a.a[0] == kClockRealtimeCoarse || a.a[0] == kClockMonotonicCoarse
+                     ? 1000000000ull / kHz
+                     : (1000000000ull + hz - 1) / hz;
+  UserTimespec ts = ns_to_timespec(res);
   return copyout_u(&ts, a.a[1], sizeof ts);
 }
 
@@ -58,27 +93,50 @@ int64_t sys_clock_gettime(const SyscallArgs& a) {
 // on Linux. A request beyond the clock's range sleeps until a signal (Linux
 // clamps it to KTIME_MAX, which no machine outlives).
 int64_t sys_nanosleep(const SyscallArgs& a) {
-  Timespec req;
+  UserTimespec req;
   if (copyin_u(a.a[0], &req, sizeof req) != 0) return -EFAULT;
-  if (req.sec < 0 || req.nsec < 0 || req.nsec >= kNsPerSec) return -EINVAL;
+  if (!timespec_valid(req)) return -EINVAL;
   uint64_t now = clock_ns();
-  uint64_t sec = static_cast<uint64_t>(req.sec), nsec = static_cast<uint64_t>(req.nsec);
-  uint64_t deadline = 0;  // none
-  if (sec < (UINT64_MAX - now - nsec) / kNsPerSec) deadline = now + sec * kNsPerSec + nsec;
+  uint64_t len = timespec_to_ns(req);
+  uint64_t deadline = len > UINT64_MAX - now ? 0 : now + len;  // 0: none
   if (deadline == now) return 0;
-  int r;
-  do {
-    r = tsleep_until(&req, PCATCH, "nanosleep", deadline);  // a channel nobody wakes
-  } while (r == 0);
-  if (r != EINTR) return 0;
+  if (sleep_until(deadline) != EINTR) return 0;
   if (a.a[1]) {
-    Timespec rem = req;  // without a deadline, nothing measurable has passed
-    if (deadline) {
-      uint64_t end = clock_ns();
-      uint64_t left = end < deadline ? deadline - end : 0;
-      rem = {static_cast<int64_t>(left / kNsPerSec), static_cast<int64_t>(left % kNsPerSec)};
-    }
+    UserTimespec rem = left_until(deadline, req);
     if (copyout_u(&rem, a.a[1], sizeof rem) != 0) return -EFAULT;
+  }
+  return -EINTR;
+}
+
+// clock_nanosleep(clk, flags, req, rem): nanosleep on CLOCK_REALTIME,
+// CLOCK_MONOTONIC or CLOCK_BOOTTIME; with TIMER_ABSTIME, req is a time on
+// that clock and rem is left alone. The CPU-time clocks and the raw and
+// coarse ones cannot be slept on (-EOPNOTSUPP, as Linux's clocks without
+// nsleep); unknown clocks are -EINVAL.
+int64_t sys_clock_nanosleep(const SyscallArgs& a) {
+  uint64_t clk = a.a[0];
+  uint64_t flags = a.a[1];
+  uint64_t now_on_clock;
+  if (!read_clock(clk, &now_on_clock)) return -EINVAL;
+  if (clk != kClockRealtime && clk != kClockMonotonic && clk != kClockBoottime) return -EOPNOTSUPP;
+  UserTimespec req;
+  if (copyin_u(a.a[2], &req, sizeof req) != 0) return -EFAULT;
+  if (!timespec_valid(req)) return -EINVAL;
+  uint64_t now = clock_ns();
+  uint64_t t = timespec_to_ns(req);
+  uint64_t deadline;
+  if (flags & kTimerAbstime) {
+    uint64_t offset = clk == kClockRealtime ? kRealtimeAtBoot : 0;  // that clock minus clock_ns
+    if (t <= offset + now) return 0;                                // already passed
+    deadline = t == UINT64_MAX ? 0 : t - offset;
+  } else {
+    deadline = t > UINT64_MAX - now ? 0 : now + t;
+    if (deadline == now) return 0;
+  }
+  if (sleep_until(deadline) != EINTR) return 0;
+  if (!(flags & kTimerAbstime) && a.a[3]) {
+    UserTimespec rem = left_until(deadline, req);
+    if (copyout_u(&rem, a.a[3], sizeof rem) != 0) return -EFAULT;
   }
   return -EINTR;
 }

@@ -1,4 +1,5 @@
 // brk, mmap, munmap, mprotect on the running process's space.
+#include "kernel/proc/minimal_proc.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/vm/vmspace.h"
@@ -35,4 +36,25 @@ int64_t sys_mprotect(const SyscallArgs& a) {
   if (vm == nullptr) return -ENOMEM;
   if (a.a[2] >> 32) return -EINVAL;
   return vm_mprotect(vm, a.a[0], a.a[1], static_cast<unsigned>(a.a[2]));
+}
+
+// madvise(addr, len, advice): docs/user-abi.md has what each advice does.
+// Poisoning memory (MADV_HWPOISON, MADV_SOFT_OFFLINE) needs CAP_SYS_ADMIN
+// (-EPERM) and is not done (-EINVAL for root).
+int64_t sys_madvise(const SyscallArgs& a) {
+  int advice = static_cast<int>(a.a[2]);
+  if (advice == 100 || advice == 101) return user_is_root() ? -EINVAL : -EPERM;
+  Vmspace* vm = curvmspace();
+  if (vm == nullptr) return -ENOMEM;
+  return vm_madvise(vm, a.a[0], a.a[1], advice);
+}
+
+// mremap(addr, old_len, new_len, flags, new_addr).
+int64_t sys_mremap(const SyscallArgs& a) {
+  if (a.a[3] >> 32) return -EINVAL;
+  Vmspace* vm = curvmspace();
+  if (vm == nullptr) return -ENOMEM;
+  uint64_t out = 0;
+  int err = vm_mremap(vm, a.a[0], a.a[1], a.a[2], static_cast<unsigned>(a.a[3]), a.a[4], &out);
+  return err ? err : static_cast<int64_t>(out);
 }

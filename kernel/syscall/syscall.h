@@ -61,6 +61,10 @@ enum SyscallNr : uint64_t {
   kSysExitGroup = 94,
   kSysNanosleep = 101,
   kSysClockGettime = 113,
+  kSysClockGetres = 114,
+  kSysClockNanosleep = 115,
+  kSysTimes = 153,
+  kSysGetrusage = 165,
   kSysSchedYield = 124,
   kSysGetpid = 172,
   kSysGetppid = 173,
@@ -71,6 +75,8 @@ enum SyscallNr : uint64_t {
   kSysExecve = 221,
   kSysMmap = 222,
   kSysMprotect = 226,
+  kSysMremap = 216,
+  kSysMadvise = 233,
   kSysWait4 = 260,
   kSysFork = 1002,       // DragonFly fork (2)
   kSysVfork = 1066,      // DragonFly vfork (66)
@@ -78,15 +84,41 @@ enum SyscallNr : uint64_t {
   kSysLwpCreate = 1495,  // DragonFly lwp_create (495)
   kSysLwpGettid = 1496,  // DragonFly lwp_gettid (496)
   kSysKill = 129,
+  kSysTkill = 130,
+  kSysTgkill = 131,
   kSysRtSigaction = 134,
   kSysRtSigprocmask = 135,
   kSysRtSigreturn = 139,
+  kSysSetregid = 143,
+  kSysSetgid = 144,
+  kSysSetreuid = 145,
   kSysSetuid = 146,
+  kSysSetresuid = 147,
+  kSysGetresuid = 148,
+  kSysSetresgid = 149,
+  kSysGetresgid = 150,
+  kSysGetgroups = 158,
+  kSysSetgroups = 159,
   kSysSetpgid = 154,
   kSysGetpgid = 155,
   kSysSetsid = 157,
   kSysGetuid = 174,
+  kSysGeteuid = 175,
+  kSysGetgid = 176,
+  kSysGetegid = 177,
   kSysPrlimit64 = 261,
+  kSysSetTidAddress = 96,
+  kSysFutex = 98,
+  kSysSetRobustList = 99,
+  kSysGetRobustList = 100,
+  kSysClone3 = 435,
+  kSysUname = 160,
+  kSysPrctl = 167,
+  kSysSysinfo = 179,
+  kSysSchedSetaffinity = 122,
+  kSysSchedGetaffinity = 123,
+  kSysGetcpu = 168,
+  kSysGetrandom = 278,
   kSysTineProc = 2002,  // process-layer counters and checks
   // tine debugging calls (docs/user-abi.md)
   kSysTineKstat = 2000,  // kernel resource counters for leak checks
@@ -170,6 +202,10 @@ int64_t sys_exit(const SyscallArgs& a);
 int64_t sys_exit_group(const SyscallArgs& a);
 int64_t sys_nanosleep(const SyscallArgs& a);
 int64_t sys_clock_gettime(const SyscallArgs& a);
+int64_t sys_clock_getres(const SyscallArgs& a);
+int64_t sys_clock_nanosleep(const SyscallArgs& a);
+int64_t sys_times(const SyscallArgs& a);
+int64_t sys_getrusage(const SyscallArgs& a);
 int64_t sys_sched_yield(const SyscallArgs& a);
 int64_t sys_getpid(const SyscallArgs& a);
 int64_t sys_getppid(const SyscallArgs& a);
@@ -180,6 +216,8 @@ int64_t sys_clone(const SyscallArgs& a);
 int64_t sys_execve(const SyscallArgs& a);
 int64_t sys_mmap(const SyscallArgs& a);
 int64_t sys_mprotect(const SyscallArgs& a);
+int64_t sys_mremap(const SyscallArgs& a);
+int64_t sys_madvise(const SyscallArgs& a);
 int64_t sys_wait4(const SyscallArgs& a);
 int64_t sys_fork(const SyscallArgs& a);
 int64_t sys_vfork(const SyscallArgs& a);
@@ -187,6 +225,8 @@ int64_t sys_rfork(const SyscallArgs& a);
 int64_t sys_lwp_create(const SyscallArgs& a);
 int64_t sys_lwp_gettid(const SyscallArgs& a);
 int64_t sys_kill(const SyscallArgs& a);
+int64_t sys_tkill(const SyscallArgs& a);
+int64_t sys_tgkill(const SyscallArgs& a);
 int64_t sys_rt_sigaction(const SyscallArgs& a);
 int64_t sys_rt_sigprocmask(const SyscallArgs& a);
 int64_t sys_rt_sigreturn(const SyscallArgs& a);
@@ -195,7 +235,30 @@ int64_t sys_setpgid(const SyscallArgs& a);
 int64_t sys_getpgid(const SyscallArgs& a);
 int64_t sys_setsid(const SyscallArgs& a);
 int64_t sys_getuid(const SyscallArgs& a);
+int64_t sys_geteuid(const SyscallArgs& a);
+int64_t sys_getgid(const SyscallArgs& a);
+int64_t sys_getegid(const SyscallArgs& a);
+int64_t sys_setgid(const SyscallArgs& a);
+int64_t sys_setreuid(const SyscallArgs& a);
+int64_t sys_setregid(const SyscallArgs& a);
+int64_t sys_setresuid(const SyscallArgs& a);
+int64_t sys_setresgid(const SyscallArgs& a);
+int64_t sys_getresuid(const SyscallArgs& a);
+int64_t sys_getresgid(const SyscallArgs& a);
+int64_t sys_getgroups(const SyscallArgs& a);
+int64_t sys_setgroups(const SyscallArgs& a);
 int64_t sys_prlimit64(const SyscallArgs& a);
+int64_t sys_clone3(const SyscallArgs& a);
+int64_t sys_uname(const SyscallArgs& a);
+int64_t sys_prctl(const SyscallArgs& a);
+int64_t sys_sysinfo(const SyscallArgs& a);
+int64_t sys_sched_setaffinity(const SyscallArgs& a);
+int64_t sys_sched_getaffinity(const SyscallArgs& a);
+int64_t sys_getcpu(const SyscallArgs& a);
+int64_t sys_set_tid_address(const SyscallArgs& a);
+int64_t sys_futex(const SyscallArgs& a);
+int64_t sys_set_robust_list(const SyscallArgs& a);
+int64_t sys_get_robust_list(const SyscallArgs& a);
 int64_t sys_tine_proc(const SyscallArgs& a);
 int64_t sys_tine_kstat(const SyscallArgs& a);
 int64_t sys_tine_vmctl(const SyscallArgs& a);

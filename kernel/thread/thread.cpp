@@ -131,7 +131,7 @@ int thread_spawn(const char* name, ThreadFn fn, void* arg, const ThreadAttr& att
   return 0;
 }
 
-int thread_join(Thread* t) {
+int thread_join(Thread* t, ThreadStats* stats) {
   KASSERT(t != curthread() && !(t->flags & kThreadDetached));
   while (!__atomic_load_n(&t->exited, __ATOMIC_ACQUIRE)) {
     tsleep_interlock(t, 0);
@@ -152,6 +152,7 @@ int thread_join(Thread* t) {
       thread_sleep_ns(20000);
   }
   int code = t->exit_code;
+  if (stats) *stats = t->stats;
   thread_put(t);
   return code;
 }

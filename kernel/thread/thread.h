@@ -58,6 +58,10 @@ struct ThreadStats {
   uint64_t involuntary = 0;   // switched out by preemption
   uint64_t migrations = 0;    // moved to another CPU's run queue
   uint64_t wakeups = 0;       // woken from a sleep
+  // Ticks that found it running at EL0 or in the kernel: how run_ns splits
+  // into user and system time (Linux's tick-based cputime, and BSD's calcru).
+  uint64_t user_ticks = 0;
+  uint64_t sys_ticks = 0;
 };
 
 using ThreadFn = int (*)(void* arg);
@@ -139,8 +143,9 @@ void thread_start(Thread* t);
 [[nodiscard]] int thread_spawn(const char* name, ThreadFn fn, void* arg, const ThreadAttr& attr,
                                Thread** out);
 // Waits for a joinable thread to exit, frees it and returns its exit code
-// (what fn returned or thread_exit got). Once per thread; not on itself.
-int thread_join(Thread* t);
+// (what fn returned or thread_exit got), and its final accounting in *stats
+// if given. Once per thread; not on itself.
+int thread_join(Thread* t, ThreadStats* stats = nullptr);
 // Gives up the handle: the thread is freed when it exits (or now, if it has).
 void thread_detach(Thread* t);
 [[noreturn]] void thread_exit(int code);

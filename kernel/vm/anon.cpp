@@ -11,6 +11,7 @@
 namespace {
 LockClass g_anon_class{"vm_anon", kRankAnonObject};
 uint64_t g_live = 0;
+uint64_t g_next_id = 0;  // atomic
 }  // namespace
 
 AnonObject* anon_create(uint64_t npages) {
@@ -24,6 +25,7 @@ AnonObject* anon_create(uint64_t npages) {
   }
   AnonObject* obj = new (mem) AnonObject(g_anon_class);
   obj->refs = 1;
+  obj->id = __atomic_add_fetch(&g_next_id, 1, __ATOMIC_RELAXED);
   obj->npages = npages;
   obj->pages = pages;
   __atomic_add_fetch(&g_live, 1, __ATOMIC_RELAXED);

@@ -12,6 +12,7 @@
 
 struct AnonObject {
   uint32_t refs;  // regions that name it (atomic)
+  uint64_t id;    // never reused: what a shared futex on its pages is keyed by
   uint64_t npages;
   SpinLock lock;  // guards pages[]
   Page** pages;   // npages entries; nullptr = not touched yet

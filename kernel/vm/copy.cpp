@@ -7,6 +7,7 @@
 
 #include "kernel/sync/crit.h"
 #include "kernel/syscall/errno.h"
+#include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
 
 namespace {
@@ -52,5 +53,47 @@ int copyinstr(const void* uaddr, char* kaddr, size_t len, size_t* copied) {
     return max < len ? -EFAULT : -ENAMETOOLONG;
   }
   if (copied) *copied = static_cast<size_t>(r);
+  return 0;
+}
+
+namespace {
+
+// Lets the VM make the page at uaddr writable for the program, as a write
+// fault at EL0 would: false when it cannot (unmapped, read-only, no memory).
+bool fault_in_for_write(uint64_t uaddr) {
+  Vmspace* vm = curvmspace();
+  return vm && vm_fault(vm, uaddr, arch::UptAccess::kWrite) == VmFault::kOk;
+}
+
+// A page's write check can fail twice in a row for good reasons (a stale TLB
+// entry, then a copy-on-write); more is another thread unmapping it each time.
+constexpr int kWriteTries = 4;
+
+}  // namespace
+
+int user_cmpxchg32(uint64_t uaddr, uint32_t expected, uint32_t desired, uint32_t* seen) {
+  if ((uaddr & 3) != 0 || !arch::user_range_ok(uaddr, 4)) return -EFAULT;
+  for (int i = 0; i < kWriteTries; ++i) {
+    long r = with_space([&] {
+      return arch_user_cmpxchg32(reinterpret_cast<uint32_t*>(uaddr), expected, desired, seen);
+    });
+    if (r == 0) return 0;
+    if (r != 1 || !fault_in_for_write(uaddr)) return -EFAULT;
+  }
+  return -EFAULT;
+}
+
+int user_writable(uint64_t uaddr, size_t len) {
+  if (len == 0) return 0;
+  if (!arch::user_range_ok(uaddr, len)) return -EFAULT;
+  for (uint64_t page = page_round_down(uaddr); page < uaddr + len; page += kPageSize) {
+    int i = 0;
+    for (;; ++i) {
+      if (i == kWriteTries) return -EFAULT;
+      long r = with_space([&] { return arch_user_write_ok(reinterpret_cast<void*>(page)); });
+      if (r == 0) break;
+      if (!fault_in_for_write(page)) return -EFAULT;
+    }
+  }
   return 0;
 }

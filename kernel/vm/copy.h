@@ -22,3 +22,13 @@
 [[nodiscard]] inline int copyout_u(const void* kaddr, uint64_t uaddr, size_t len) {
   return copyout(kaddr, reinterpret_cast<void*>(uaddr), len);
 }
+
+// If the aligned 32-bit word at uaddr holds expected, replaces it by desired,
+// atomically with respect to every other CPU; *seen gets the word found. The
+// page is faulted in for writing first if need be. 0, -EFAULT (unmapped, not
+// writable by the program, or misaligned).
+[[nodiscard]] int user_cmpxchg32(uint64_t uaddr, uint32_t expected, uint32_t desired,
+                                 uint32_t* seen);
+// Whether the program may write [uaddr, uaddr + len) now: faults its pages in
+// for writing (a copy-on-write page is copied), changes no byte. 0 or -EFAULT.
+[[nodiscard]] int user_writable(uint64_t uaddr, size_t len);

@@ -8,7 +8,8 @@ namespace {
 uint64_t g_live = 0;
 
 bool continues(const VmRegion* a, const VmRegion* b) {
-  if (a->end != b->start || a->prot != b->prot || a->kind != b->kind || a->shared != b->shared)
+  if (a->end != b->start || a->prot != b->prot || a->kind != b->kind || a->shared != b->shared ||
+      a->wipe_on_fork != b->wipe_on_fork)
     return false;
   if (!a->shared) return true;
   return a->obj == b->obj && a->obj_pgoff + (a->end - a->start) / kPageSize == b->obj_pgoff;

@@ -26,6 +26,7 @@ struct VmRegion {
   unsigned prot;  // kUProt* (PROT_* values)
   RegionKind kind;
   bool shared;         // MAP_SHARED: pages in obj, shared with forked children
+  bool wipe_on_fork;   // MADV_WIPEONFORK: a forked child finds it empty (zero-filled)
   AnonObject* obj;     // shared mappings: the object (one reference per region)
   uint64_t obj_pgoff;  // index in obj of the page at start
   VmRegion* prev;

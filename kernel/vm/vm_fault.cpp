@@ -4,6 +4,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/vm/layout.h"
+#include "kernel/vm/sigpage.h"
 #include "kernel/vm/vm_stats.h"
 #include "kernel/vm/vmspace.h"
 
@@ -23,7 +24,12 @@ bool access_allowed(unsigned prot, arch::UptAccess access) {
 
 // A fresh page for va in region r, with the reference the page table will own.
 Page* new_page_for(VmRegion* r, uint64_t va) {
-  if (r->shared) return anon_get_page(r->obj, r->obj_pgoff + (va - r->start) / kPageSize);
+  if (r->shared) {
+    // A shared mapping grown by mremap past its object has no page there
+    // (Linux: SIGBUS past the end of the shared memory).
+    uint64_t index = r->obj_pgoff + (va - r->start) / kPageSize;
+    return index < r->obj->npages ? anon_get_page(r->obj, index) : nullptr;
+  }
   Page* p = page_alloc(0, PageUse::User);
   if (p == nullptr) return nullptr;
   arch_page_zero(page_to_virt(p));  // (upt_map syncs the I-cache for an executable mapping)
@@ -60,6 +66,7 @@ VmFault vm_fault(Vmspace* vm, uint64_t va, arch::UptAccess access) {
       break;
   }
   VmRegion* r = vm->regions.find(va);
+  if (r == nullptr && page_round_down(va) == kSigpageVa) return sigpage_fault_locked(vm, access);
   if (r == nullptr || r->kind == RegionKind::kGuard) return VmFault::kNoEntry;
   if (!access_allowed(r->prot, access)) return VmFault::kAccess;
   return fill_locked(vm, r, page_round_down(va), nullptr);

@@ -212,3 +212,277 @@ uint64_t vm_brk(Vmspace* vm, uint64_t new_brk) {
   region_free_chain(freed);
   return result;
 }
+
+int vm_shared_word(Vmspace* vm, uint64_t va, uint64_t* object_id, uint64_t* offset, bool* shared) {
+  SpinGuard g(vm->lock);
+  VmRegion* r = vm->regions.find(va);
+  if (r == nullptr || r->kind == RegionKind::kGuard) return -EFAULT;
+  *shared = r->shared;
+  if (r->shared) {
+    *object_id = r->obj->id;
+    *offset = r->obj_pgoff * kPageSize + (va - r->start);
+  }
+  return 0;
+}
+
+// ---- madvise -------------------------------------------------------------------
+
+namespace {
+
+// Linux's advice values (include/uapi/asm-generic/mman-common.h).
+enum : int {
+  kMadvNormal = 0,
+  kMadvRandom = 1,
+  kMadvSequential = 2,
+  kMadvWillneed = 3,
+  kMadvDontneed = 4,
+  kMadvFree = 8,
+  kMadvRemove = 9,
+  kMadvDontfork = 10,
+  kMadvDofork = 11,
+  kMadvMergeable = 12,
+  kMadvUnmergeable = 13,
+  kMadvHugepage = 14,
+  kMadvNohugepage = 15,
+  kMadvDontdump = 16,
+  kMadvDodump = 17,
+  kMadvWipeonfork = 18,
+  kMadvKeeponfork = 19,
+  kMadvCold = 20,
+  kMadvPageout = 21,
+  kMadvPopulateRead = 22,
+  kMadvPopulateWrite = 23,
+  kMadvDontneedLocked = 24,
+  kMadvCollapse = 25,
+};
+
+bool private_anonymous(const VmRegion* r) {
+  return !r->shared && (r->kind == RegionKind::kMmap || r->kind == RegionKind::kHeap ||
+                        r->kind == RegionKind::kStack);
+}
+
+// Applies fn to each part of [start, end) that a region maps (vm->lock held):
+// -ENOMEM if some part of the range is not mapped (after the rest is done),
+// or fn's first error.
+template <typename Fn>
+int for_each_mapped(Vmspace* vm, uint64_t start, uint64_t end, Fn fn) {
+  int hole = 0;
+  uint64_t at = start;
+  for (VmRegion* r = vm->regions.first(); r && at < end; r = r->next) {
+    if (r->end <= at) continue;
+    if (r->start >= end) break;
+    if (r->start > at) hole = -ENOMEM;
+    if (r->kind == RegionKind::kGuard) {
+      hole = -ENOMEM;
+    } else if (int err = fn(r, r->start > at ? r->start : at, r->end < end ? r->end : end); err) {
+      return err;
+    }
+    at = r->end;
+  }
+  return at < end ? -ENOMEM : hole;
+}
+
+}  // namespace
+
+int vm_madvise(Vmspace* vm, uint64_t addr, uint64_t len, int advice) {
+  switch (advice) {
+    case kMadvNormal: case kMadvRandom: case kMadvSequential: case kMadvWillneed:
+    case kMadvDontneed: case kMadvFree: case kMadvRemove: case kMadvDontfork:
+    case kMadvDofork: case kMadvMergeable: case kMadvUnmergeable: case kMadvHugepage:
+    case kMadvNohugepage: case kMadvDontdump: case kMadvDodump: case kMadvWipeonfork:
+    case kMadvKeeponfork: case kMadvCold: case kMadvPageout: case kMadvPopulateRead:
+    case kMadvPopulateWrite: case kMadvDontneedLocked: case kMadvCollapse:
+      break;
+    default:
+      return -EINVAL;
+  }
+  if (!page_aligned(addr)) return -EINVAL;
+  uint64_t alen = page_round_up(len);
+  if (len && !alen) return -EINVAL;  // rounded up past the end of the numbers
+  uint64_t end = addr + alen;
+  if (end < addr) return -EINVAL;
+  if (end == addr) return 0;
+  if (end > kUserMax) return -ENOMEM;
+
+  if (advice == kMadvPopulateRead || advice == kMadvPopulateWrite) {
+    // Fault every page in, as an access would (outside the lock: vm_fault takes it).
+    auto access = advice == kMadvPopulateWrite ? arch::UptAccess::kWrite : arch::UptAccess::kRead;
+    for (uint64_t va = addr; va < end; va += kPageSize) {
+      switch (vm_fault(vm, va, access)) {
+        case VmFault::kOk: break;
+        case VmFault::kNoEntry: return -ENOMEM;
+        case VmFault::kAccess: return -EFAULT;
+        case VmFault::kNoMemory: return -ENOMEM;
+      }
+    }
+    return 0;
+  }
+
+  RegionSpares spares;
+  if ((advice == kMadvWipeonfork || advice == kMadvKeeponfork) && !spares.reserve(2))
+    return -ENOMEM;
+  SpinGuard g(vm->lock);
+  switch (advice) {
+    case kMadvDontneed:
+    case kMadvDontneedLocked:
+    case kMadvFree:
+      // Private anonymous pages go (the next touch finds a zero page), a
+      // shared mapping's go from this space only (the next touch maps the
+      // object's page again), as on Linux. The program's own segments keep
+      // theirs: tine has no file to bring them back from (Linux would
+      // re-read the file), so dropping them would lose their contents.
+      return for_each_mapped(vm, addr, end, [&](VmRegion* r, uint64_t s, uint64_t e) {
+        if (advice == kMadvFree && !private_anonymous(r)) return -EINVAL;
+        if (r->kind == RegionKind::kImage) return 0;
+        return arch::upt_unmap(&vm->pt, s, e) == arch::UptStatus::kOk ? 0 : -ENOMEM;
+      });
+    case kMadvRemove:
+      // Punching a hole in shared memory needs every space's mappings of
+      // its pages, which tine does not track (Linux: -EOPNOTSUPP where the
+      // memory cannot punch holes); private memory: -EINVAL.
+      return for_each_mapped(vm, addr, end, [](VmRegion* r, uint64_t, uint64_t) {
+        return r->shared ? -EOPNOTSUPP : -EINVAL;
+      });
+    case kMadvWipeonfork:
+    case kMadvKeeponfork: {
+      bool wipe = advice == kMadvWipeonfork;
+      int err = for_each_mapped(vm, addr, end, [&](VmRegion* r, uint64_t, uint64_t) {
+        return wipe && !private_anonymous(r) ? -EINVAL : 0;
+      });
+      if (err == -EINVAL) return err;
+      if (!vm->regions.split_at(addr, spares) || !vm->regions.split_at(end, spares))
+        return -ENOMEM;
+      for (VmRegion* r = vm->regions.find(addr); r && r->start < end; r = r->next)
+        if (r->kind != RegionKind::kGuard) r->wipe_on_fork = wipe;
+      if (wipe) vm->some_wipe_on_fork = true;
+      vm->regions.coalesce();
+      return err;
+    }
+    default:
+      // Advice about access patterns, huge pages, merging, dumps and
+      // DONTFORK/DOFORK: accepted, not acted on; holes are still -ENOMEM.
+      return for_each_mapped(vm, addr, end, [](VmRegion*, uint64_t, uint64_t) { return 0; });
+  }
+}
+
+// ---- mremap --------------------------------------------------------------------
+
+namespace {
+
+// Moves [addr, addr + old_len) of region r to a new mapping of new_len bytes at
+// new_addr (free; vm->lock held): the pages come along (a private page
+// copy-on-write, which its first write takes over), the old range goes
+// (unless keep_old: MREMAP_DONTUNMAP leaves it mapped and empty). `nr` is the
+// new region's entry (*linked says whether the map took it); the old range's
+// entries go to *freed.
+int move_locked(Vmspace* vm, VmRegion* r, uint64_t addr, uint64_t old_len, uint64_t new_len,
+                uint64_t new_addr, bool keep_old, VmRegion* nr, bool* linked, RegionSpares& spares,
+                VmRegion** freed) {
+  if (!vm->regions.is_free(new_addr, new_addr + new_len)) return -ENOMEM;
+  if (vm->regions.count() + 2 >= kMaxRegions) return -ENOMEM;  // the new one and a split
+  *nr = *r;
+  nr->start = new_addr;
+  nr->end = new_addr + new_len;
+  if (nr->kind != RegionKind::kMmap) nr->kind = RegionKind::kMmap;  // no longer the heap or stack
+  nr->prev = nr->next = nullptr;
+  if (r->shared) {
+    nr->obj_pgoff = r->obj_pgoff + (addr - r->start) / kPageSize;
+    anon_hold(r->obj);
+  }
+  if (arch::upt_copy_range(&vm->pt, addr, new_addr, old_len, r->prot) != arch::UptStatus::kOk) {
+    (void)arch::upt_unmap(&vm->pt, new_addr, new_addr + new_len);
+    if (nr->shared) anon_release(nr->obj);
+    nr->obj = nullptr;
+    nr->shared = false;
+    return -ENOMEM;
+  }
+  vm->regions.insert(nr);
+  *linked = true;
+  if (keep_old) return arch::upt_unmap(&vm->pt, addr, addr + old_len) == arch::UptStatus::kOk ? 0 : -ENOMEM;
+  return old_len ? unmap_locked(vm, addr, addr + old_len, spares, freed) : 0;
+}
+
+}  // namespace
+
+int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, unsigned flags,
+              uint64_t new_addr, uint64_t* out) {
+  if (flags & ~(kMremapMaymove | kMremapFixed | kMremapDontunmap)) return -EINVAL;
+  if ((flags & kMremapFixed) && !(flags & kMremapMaymove)) return -EINVAL;
+  if ((flags & kMremapDontunmap) && (!(flags & kMremapMaymove) || old_len != new_len))
+    return -EINVAL;
+  if (!page_aligned(addr)) return -EINVAL;
+  old_len = page_round_up(old_len);
+  new_len = page_round_up(new_len);
+  if (new_len == 0) return -EINVAL;
+  bool to_given = (flags & (kMremapFixed | kMremapDontunmap)) != 0;
+  if (to_given) {
+    if (!page_aligned(new_addr) || new_len > kUserMax || new_addr > kUserMax - new_len)
+      return -EINVAL;
+    if (addr + old_len > new_addr && new_addr + new_len > addr) return -EINVAL;  // overlap
+  }
+  if (addr >= kUserMax || old_len > kUserMax - addr) return -EFAULT;
+
+  RegionSpares src_spares, dst_spares;
+  VmRegion* nr = region_alloc();
+  if (nr == nullptr || !src_spares.reserve(2) || !dst_spares.reserve(2)) {
+    region_free(nr);
+    return -ENOMEM;
+  }
+  VmRegion* freed = nullptr;
+  VmRegion* freed2 = nullptr;
+  int err = 0;
+  {
+    SpinGuard g(vm->lock);
+    do {
+      // The destination given: it is emptied first (Linux's munmap there).
+      if (flags & kMremapFixed) {
+        err = unmap_locked(vm, new_addr, new_addr + new_len, dst_spares, &freed2);
+        if (err) break;
+      }
+      // Shrinking only unmaps the tail (in place: even with nothing there).
+      if (!to_given && old_len >= new_len) {
+        err = unmap_locked(vm, addr + new_len, addr + old_len, src_spares, &freed);
+        *out = addr;
+        break;
+      }
+      if (to_given && old_len > new_len) {
+        err = unmap_locked(vm, addr + new_len, addr + old_len, src_spares, &freed);
+        if (err) break;
+        old_len = new_len;
+      }
+      // The old range: within one mapping (Linux's vma_to_resize).
+      VmRegion* r = vm->regions.find(addr);
+      if (r == nullptr || r->kind == RegionKind::kGuard) { err = -EFAULT; break; }
+      if (old_len == 0 && !r->shared) { err = -EINVAL; break; }  // only shared memory doubles
+      if (old_len > r->end - addr) { err = -EFAULT; break; }
+      if (to_given) {
+        if (!(flags & kMremapFixed)) {
+          new_addr = vm->regions.find_gap_top_down(new_len, kUserMin, kMmapTop);
+          if (new_addr == 0) { err = -ENOMEM; break; }
+        }
+      } else {
+        // Grow in place if the mapping ends there and room follows.
+        uint64_t grow_end = addr + new_len;
+        if (addr + old_len == r->end && grow_end <= kMmapTop &&
+            vm->regions.is_free(r->end, grow_end)) {
+          r->end = grow_end;
+          vm->regions.merge_around(r);
+          *out = addr;
+          break;
+        }
+        if (!(flags & kMremapMaymove)) { err = -ENOMEM; break; }
+        new_addr = vm->regions.find_gap_top_down(new_len, kUserMin, kMmapTop);
+        if (new_addr == 0) { err = -ENOMEM; break; }
+      }
+      bool linked = false;
+      err = move_locked(vm, r, addr, old_len, new_len, new_addr, (flags & kMremapDontunmap) != 0,
+                        nr, &linked, src_spares, &freed);
+      if (linked) nr = nullptr;
+      if (err == 0) *out = new_addr;
+    } while (false);
+  }
+  region_free(nr);
+  region_free_chain(freed);
+  region_free_chain(freed2);
+  return err;
+}

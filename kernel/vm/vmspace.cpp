@@ -75,6 +75,11 @@ VmForkResult vm_fork(Vmspace* parent, int flags) {
     SpinGuard g(parent->lock);
     ok = child->regions.copy_from(parent->regions) &&
          arch::upt_fork(&parent->pt, &child->pt, vm_fork_mode()) == arch::UptStatus::kOk;
+    // MADV_WIPEONFORK: the child's copy of such a mapping starts empty.
+    child->some_wipe_on_fork = parent->some_wipe_on_fork;
+    for (VmRegion* r = child->regions.first(); ok && child->some_wipe_on_fork && r; r = r->next)
+      if (r->wipe_on_fork)
+        ok = arch::upt_unmap(&child->pt, r->start, r->end) == arch::UptStatus::kOk;
     child->brk_base = parent->brk_base;
     child->brk = parent->brk;
   }

@@ -28,6 +28,7 @@ struct Vmspace {
   uint64_t brk_base;   // start of the heap (page-aligned); 0 until exec sets it
   uint64_t brk;        // the break: the heap is [brk_base, page_round_up(brk))
   uint32_t loaded_on;  // CPUs with these tables in TTBR0 (atomic bit mask)
+  bool some_wipe_on_fork;  // a region has had MADV_WIPEONFORK (fork looks for them)
 
   explicit Vmspace(LockClass& cls) : lock(cls) {}
 };
@@ -96,8 +97,22 @@ enum : unsigned {
                           uint64_t* out);
 [[nodiscard]] int vm_munmap(Vmspace* vm, uint64_t addr, uint64_t len);
 [[nodiscard]] int vm_mprotect(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot);
+// madvise (Linux's advice values; docs/user-abi.md): 0 or -errno.
+[[nodiscard]] int vm_madvise(Vmspace* vm, uint64_t addr, uint64_t len, int advice);
+// mremap flags (Linux values).
+enum : unsigned { kMremapMaymove = 1, kMremapFixed = 2, kMremapDontunmap = 4 };
+// mremap: *out gets the mapping's address. 0 or -errno.
+[[nodiscard]] int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len,
+                            unsigned flags, uint64_t new_addr, uint64_t* out);
 // Linux brk: sets the break when it can, and returns the break in force.
 uint64_t vm_brk(Vmspace* vm, uint64_t new_brk);
+
+// What a futex word at va is, for futexes that other spaces may share: in a
+// shared mapping, the object's id and the word's byte offset in it (true);
+// elsewhere nothing (false: the space and the address name the word).
+// -EFAULT when nothing is mapped at va.
+[[nodiscard]] int vm_shared_word(Vmspace* vm, uint64_t va, uint64_t* object_id, uint64_t* offset,
+                                 bool* shared);
 
 // Counters of the whole VM, for the debug syscall and the tests.
 struct VmStats {

@@ -154,6 +154,11 @@ long signal_action(int sig, sighandler_t handler, unsigned long flags, uint64_t 
 /* rt_sigprocmask on this LWP's blocked set; 0 or -errno. */
 long signal_mask(int how, const uint64_t* set, uint64_t* old);
 
+/* wait4 options beyond WNOHANG: a child whose exit signal is not SIGCHLD (a
+ * "clone" child) is waited for only with __WCLONE; __WALL waits for both. */
+#define __WALL 0x40000000
+#define __WCLONE ((int)0x80000000)
+
 /* Wait status words. */
 #define WIFEXITED(s) (((s)&0x7f) == 0)
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)

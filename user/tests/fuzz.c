@@ -760,8 +760,13 @@ static void op_fork(struct ctx* c, int op) {
   if (how == 0) r = SC0(c, SYS_fork);
   else if (how == 1) r = SC2(c, SYS_clone, 17 /* SIGCHLD */, 0);
   else {
-    /* clone with other shapes: refused, or the fork shape */
+    /* clone with other shapes: refused, or a process of its own. CLONE_VM
+     * and CLONE_SETTLS stay off: a child running on the worker's memory and
+     * stack, or with a random thread pointer, would break the worker, not
+     * the kernel (glibctest has clone's Linux shapes); without CLONE_VM,
+     * CLONE_SIGHAND and CLONE_THREAD are refused. */
     long fl = one_in(c, 2) ? 17 : (long)r64(c) >> below(c, 64);
+    fl &= ~(long)(0x100 /* CLONE_VM */ | 0x80000 /* CLONE_SETTLS */);
     r = sc(c, SYS_clone, fl, one_in(c, 2) ? 0 : (long)ptr_any(c, 16), (long)ptr_any(c, 8),
            (long)ptr_any(c, 8), (long)ptr_any(c, 8), 0);
   }
@@ -1404,10 +1409,12 @@ static void note_dead(int pid, int st) {
 /* Ends every process but init and us, and waits until they are all reaped. */
 static int kill_everything(uint64_t base_nprocs, uint64_t give_up_ns) {
   uint64_t give_up = now_ns() + give_up_ns;
+  /* __WALL: clone children whose exit signal is not SIGCHLD too (a worker's
+   * clone with CLONE_PARENT makes them the harness's). */
   for (;;) {
     syscall2(SYS_kill, -1, 9);
     int st, w;
-    while ((w = waitpid(-1, &st, WNOHANG)) > 0) note_dead(w, st);
+    while ((w = waitpid(-1, &st, WNOHANG | __WALL)) > 0) note_dead(w, st);
     if (proc_stat(ST_NPROCS) == base_nprocs) return 1;
     if (now_ns() > give_up) return 0;
     sleep_ms(10);
@@ -1471,7 +1478,7 @@ static int run(void) {
     while (now_ns() < end && !g_sh->oracle_failures) {
       /* A worker that ended (it exited, execed, or was killed) is replaced. */
       int st, w;
-      while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+      while ((w = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
         note_dead(w, st);
         for (int i = 0; i < NWORKERS; ++i)
           if (pids[i] == w) pids[i] = 0;

@@ -142,6 +142,7 @@ pte_t leaf_bits(unsigned prot, unsigned flags) {
     e |= kPteApReadOnly;
   if (!(prot & kUProtExec)) e |= kPteUxn;
   if (flags & kUMapShared) e |= kUptSwShared;
+  if ((flags & kUMapCow) && (prot & kUProtWrite)) e |= kPteApReadOnly;
   return e;
 }
 
@@ -493,6 +494,37 @@ UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot) {
     va = next;
   }
   if (changed != 0) user_tlb_flush_asid(pt->asid);
+  return UptStatus::kOk;
+}
+
+UptStatus upt_copy_range(UserPt* pt, uint64_t from, uint64_t to, uint64_t len, unsigned prot) {
+  KASSERT(from + len <= kUserVaTop && to + len <= kUserVaTop);
+  for (uint64_t va = from; va < from + len;) {
+    uint64_t next = chunk_end(va, from + len);
+    const pte_t* l2e = walk_to_const(pt, va, 2);
+    if (l2e == nullptr || !(load(l2e) & kPteValid)) {  // nothing mapped in this 2 MiB
+      va = next;
+      continue;
+    }
+    const pte_t* t = table_of(load(l2e));
+    for (uint64_t a = va; a < next; a += kPageSize) {
+      pte_t e = load(&t[pt_index(a, kL3Level)]);
+      if (!(e & kPteValid)) continue;
+      Page* page = page_of(e);
+      bool shared = (e & kUptSwShared) != 0;
+      page_ref_get(page);  // the destination table's
+      // A private page goes in copy-on-write: its first write copies it, or
+      // takes it over once it has no other mapping.
+      UptStatus st = upt_map(pt, to + (a - from), page, prot, shared ? kUMapShared : kUMapCow);
+      if (st != UptStatus::kOk) {
+        page_put(page);
+        return st;
+      }
+      t = table_of(load(l2e));  // upt_map may have replaced a shared table
+    }
+    va = next;
+  }
+  // Write permission went from nothing: no TLB entry can be stale.
   return UptStatus::kOk;
 }
 

@@ -90,6 +90,7 @@ const char* slot_name(unsigned slot) {
 extern "C" void trap_dispatch(unsigned slot, TrapFrame* frame) {
   TrapType type = static_cast<TrapType>(slot & 3);
   if (type == TrapType::kIrq) {
+    this_cpu().irq_from_user = slot >= 8;  // the tick's user or system time
     ++this_cpu().irq_nesting;
     arch::gic_handle_irqs();
     --this_cpu().irq_nesting;

@@ -104,6 +104,49 @@ arch_strncpy_from_user:
 2:      mov     x0, x4
         ret
 
+/* x4 = 0 if EL0 may write at x0 now, else 1 (not mapped, read-only or
+   copy-on-write): the address translated as an EL0 write (AT S1E0W), with
+   IRQs masked until PAR_EL1 has been read. Clobbers x5. */
+        .macro user_write_check
+        mrs     x5, daif
+        msr     daifset, #2
+        at      s1e0w, x0
+        isb
+        mrs     x4, par_el1
+        msr     daif, x5
+        and     x4, x4, #1
+        .endm
+
+/* long arch_user_cmpxchg32(uint32_t* uaddr x0, uint32_t expected w1,
+                            uint32_t desired w2, uint32_t* seen x3)
+   Atomically stores desired at uaddr (4-byte aligned) if it holds expected;
+   *seen gets the value found. The exclusive pair has no unprivileged form, so
+   EL0's right to write the page is checked first: 0, 1 when EL0 may not
+   write there now (the caller lets the VM fault the page in and tries
+   again), or kUaccessFault. */
+        .globl arch_user_cmpxchg32
+arch_user_cmpxchg32:
+        user_write_check
+        cbnz    x4, 3f
+1:      ldaxr   w4, [x0]
+        cmp     w4, w1
+        b.ne    2f
+        stlxr   w5, w2, [x0]
+        cbnz    w5, 1b
+2:      str     w4, [x3]
+        mov     x0, #0
+        ret
+3:      mov     x0, #1
+        ret
+
+/* long arch_user_write_ok(void* uaddr x0): 0 when EL0 may write the page
+   now, 1 when not. */
+        .globl arch_user_write_ok
+arch_user_write_ok:
+        user_write_check
+        mov     x0, x4
+        ret
+
         .globl uaccess_fixup
 uaccess_fixup:
         mov     x0, #-EFAULT

@@ -28,6 +28,14 @@ TEST_F(BoardDtb, Model) {
   EXPECT_TRUE(fdt_.prop_has_string(fdt_.root(), "compatible", "brcm,bcm2711"));
 }
 
+// The RNG200 the kernel seeds its random numbers from on a real board.
+TEST_F(BoardDtb, Rng200) {
+  BootInfo info;
+  boot_info_from_fdt(fdt_, &info);
+  EXPECT_TRUE(info.has_rng200);
+  EXPECT_EQ(info.rng200_bus, 0x7e104000u);
+}
+
 TEST_F(BoardDtb, Memory) {
   FdtNode mem = fdt_.find_path("/memory");
   ASSERT_TRUE(mem.valid());

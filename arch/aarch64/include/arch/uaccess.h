@@ -21,6 +21,12 @@ long arch_copy_to_user(void* udst, const void* src, size_t n);
 // Copies at most n bytes of a string, NUL included; returns its length without
 // the NUL, n if no NUL was found in n bytes, or kUaccessFault.
 long arch_strncpy_from_user(char* dst, const char* usrc, size_t n);
+// If the 4-byte-aligned word at uaddr holds expected, stores desired there,
+// atomically; *seen gets the word found. 0, kUaccessFault, or 1 when EL0 may
+// not write the page now (the caller faults it in for writing and retries).
+long arch_user_cmpxchg32(uint32_t* uaddr, uint32_t expected, uint32_t desired, uint32_t* seen);
+// 0 when EL0 may write the page holding uaddr now, 1 when not.
+long arch_user_write_ok(void* uaddr);
 }
 
 namespace arch {

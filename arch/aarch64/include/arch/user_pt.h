@@ -38,6 +38,7 @@ inline constexpr unsigned kUProtWrite = 2;
 inline constexpr unsigned kUProtExec = 4;
 // upt_map flags.
 inline constexpr unsigned kUMapShared = 1;  // a shared mapping's page: writes stay shared
+inline constexpr unsigned kUMapCow = 2;     // writable, but copy-on-write (hardware read-only)
 
 inline constexpr pte_t kUptSwWrite = kPteSw0;
 inline constexpr pte_t kUptSwShared = kPteSw1;
@@ -79,6 +80,14 @@ paddr_t upt_root_phys(const UserPt* pt);
 [[nodiscard]] UptStatus upt_unmap(UserPt* pt, uint64_t start, uint64_t end);
 // Sets the protection of every page mapped in [start, end); same failure rule.
 [[nodiscard]] UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot);
+// Maps at [to, to + len) every page mapped at [from, from + len), with one
+// more reference each and protection `prot`: a private page copy-on-write
+// (its first write copies it, or takes it over once it has no other
+// mapping), a shared mapping's page shared. Nothing may be mapped at the
+// destination, which must not overlap the source. kNoMemory when a table
+// cannot be had: part of the destination may then be mapped (unmap it).
+[[nodiscard]] UptStatus upt_copy_range(UserPt* pt, uint64_t from, uint64_t to, uint64_t len,
+                                       unsigned prot);
 
 // Resolves what the tables alone can for an access to va that faulted: a
 // copy-on-write write (copy, or write permission back when the page or table

@@ -1,0 +1,140 @@
+// CPU time as programs see it: getrusage, times, wait4's rusage and the
+// CPU-time clocks (docs/user-abi.md). The scheduler keeps each thread's run
+// time (ThreadStats::run_ns) and counts the ticks that found it at EL0 or in
+// the kernel; user and system time are the run time split in that ratio, as
+// Linux's tick-based cputime_adjust and BSD's calcru split it. An LWP's use is
+// added to its process when it leaves the TID set; a reaped child's, its own
+// children's included, to its parent.
+#include "kernel/proc/proc.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/syscall/user_time.h"
+#include "kernel/thread/thread.h"
+#include "kernel/time/clock.h"
+#include "kernel/vm/copy.h"
+
+namespace {
+
+CpuUse of_thread(const Thread* t) {
+  const ThreadStats& s = t->stats;
+  return {__atomic_load_n(&s.run_ns, __ATOMIC_RELAXED),
+          __atomic_load_n(&s.user_ticks, __ATOMIC_RELAXED),
+          __atomic_load_n(&s.sys_ticks, __ATOMIC_RELAXED),
+          __atomic_load_n(&s.voluntary, __ATOMIC_RELAXED),
+          __atomic_load_n(&s.involuntary, __ATOMIC_RELAXED)};
+}
+
+}  // namespace
+
+void cpu_use_split(const CpuUse& u, uint64_t* user_ns, uint64_t* sys_ns) {
+  uint64_t ticks = u.user_ticks + u.sys_ticks;
+  if (u.sys_ticks == 0 || ticks == 0) {
+    *user_ns = u.run_ns;
+    *sys_ns = 0;
+    return;
+  }
+  // run_ns * sys / ticks without overflow for any run time a machine reaches.
+  uint64_t sys = (u.run_ns / ticks) * u.sys_ticks + (u.run_ns % ticks) * u.sys_ticks / ticks;
+  *sys_ns = sys;
+  *user_ns = u.run_ns - sys;
+}
+
+namespace {
+
+// struct rusage on arm64.
+struct Rusage {
+  UserTimeval utime, stime;
+  int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv,
+      nsignals, nvcsw, nivcsw;
+};
+static_assert(sizeof(Rusage) == 144);
+
+Rusage rusage_of(const CpuUse& u) {
+  Rusage r{};
+  uint64_t user, sys;
+  cpu_use_split(u, &user, &sys);
+  r.utime = ns_to_timeval(user);
+  r.stime = ns_to_timeval(sys);
+  r.nvcsw = static_cast<int64_t>(u.nvcsw);
+  r.nivcsw = static_cast<int64_t>(u.nivcsw);
+  return r;
+}
+
+constexpr uint64_t kNsPerClockTick = 1000000000ull / 100;  // USER_HZ, AT_CLKTCK
+
+}  // namespace
+
+CpuUse lwp_cpu_use_self() {
+  Thread* t = curthread();
+  CpuUse u = of_thread(t);
+  uint64_t now = clock_ns();
+  uint64_t since = __atomic_load_n(&t->ran_since, __ATOMIC_RELAXED);
+  if (now > since) u.run_ns += now - since;  // running since it was last accounted
+  return u;
+}
+
+CpuUse proc_cpu_use(Proc* p) {
+  SpinGuard g(p->spin);
+  return proc_cpu_use_locked(p);
+}
+
+CpuUse proc_cpu_use_locked(Proc* p) {
+  p->spin.assert_held();
+  Lwp* self = curlwp();
+  CpuUse u = p->exited_use;
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    Lwp* lp = lwp_of(n);
+    u.add(lp == self ? lwp_cpu_use_self() : of_thread(lp->thread));
+  }
+  return u;
+}
+
+CpuUse proc_cpu_use_children(Proc* p) {
+  CpuUse u{};
+  u.add_atomic_from(p->children_use);
+  return u;
+}
+
+// getrusage(who, usage): RUSAGE_SELF (0), RUSAGE_CHILDREN (-1), RUSAGE_THREAD
+// (1). Times and context switches; the other fields are 0 (tine keeps no
+// per-process page counts).
+int64_t sys_getrusage(const SyscallArgs& a) {
+  int who = static_cast<int>(a.a[0]);
+  CpuUse u;
+  Proc* p = curproc();
+  switch (who) {
+    case 0: u = proc_cpu_use(p); break;
+    case -1: u = proc_cpu_use_children(p); break;
+    case 1: u = lwp_cpu_use_self(); break;
+    default: return -EINVAL;
+  }
+  Rusage r = rusage_of(u);
+  return copyout_u(&r, a.a[1], sizeof r) == 0 ? 0 : -EFAULT;
+}
+
+// times(buf): the process's and its reaped children's user and system time in
+// clock ticks (100 a second); returns the ticks since boot.
+int64_t sys_times(const SyscallArgs& a) {
+  if (a.a[0]) {
+    Proc* p = curproc();
+    uint64_t t[4];
+    cpu_use_split(proc_cpu_use(p), &t[0], &t[1]);
+    cpu_use_split(proc_cpu_use_children(p), &t[2], &t[3]);
+    for (uint64_t& v : t) v /= kNsPerClockTick;
+    if (copyout_u(t, a.a[0], sizeof t) != 0) return -EFAULT;
+  }
+  return static_cast<int64_t>(clock_ns() / kNsPerClockTick);
+}
+
+// wait4(pid, status, options, rusage): the reaped child's use in rusage.
+int64_t sys_wait4(const SyscallArgs& a) {
+  // A rusage the kernel cannot write: -EFAULT before a child is reaped (and lost).
+  if (a.a[3] && user_writable(a.a[3], sizeof(Rusage)) != 0) return -EFAULT;
+  CpuUse u{};
+  int64_t r = kern_wait(static_cast<int>(a.a[0]), a.a[1], static_cast<int>(a.a[2]), &u);
+  if (a.a[3] && r >= 0) {
+    Rusage ru = r > 0 ? rusage_of(u) : Rusage{};
+    if (copyout_u(&ru, a.a[3], sizeof ru) != 0) return -EFAULT;
+  }
+  return r;
+}

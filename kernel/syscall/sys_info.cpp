@@ -1,0 +1,70 @@
+// What a program may ask about the system: uname and sysinfo.
+#include "kernel/lib/string.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/sched/loadavg.h"
+#include "kernel/syscall/errno.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/thread/thread.h"
+#include "kernel/time/clock.h"
+#include "kernel/vm/copy.h"
+
+namespace {
+
+// struct utsname: six strings of 65 bytes.
+struct Utsname {
+  char sysname[65];
+  char nodename[65];
+  char release[65];
+  char version[65];
+  char machine[65];
+  char domainname[65];
+};
+
+// struct sysinfo on arm64.
+struct Sysinfo {
+  int64_t uptime;
+  uint64_t loads[3];
+  uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+  uint16_t procs;
+  uint16_t pad;
+  uint64_t totalhigh, freehigh;
+  uint32_t mem_unit;
+  char reserved[4];
+};
+static_assert(sizeof(Sysinfo) == 112);
+
+}  // namespace
+
+// uname(buf): tine answers as the Linux whose system calls it has, since
+// programs branch on these to pick the calls they make: sysname "Linux",
+// release "6.1.0-tine" (Linux 6.1 is what tine's calls follow; glibc 2.36's
+// static start-up no longer asks), version naming tine, machine "aarch64".
+// There is no sethostname: nodename is "tine", domainname "(none)".
+int64_t sys_uname(const SyscallArgs& a) {
+  Utsname u;
+  tine_memset(&u, 0, sizeof u);
+  tine_strlcpy(u.sysname, "Linux", sizeof u.sysname);
+  tine_strlcpy(u.nodename, "tine", sizeof u.nodename);
+  tine_strlcpy(u.release, "6.1.0-tine", sizeof u.release);
+  tine_strlcpy(u.version, "#1 SMP tine", sizeof u.version);
+  tine_strlcpy(u.machine, "aarch64", sizeof u.machine);
+  tine_strlcpy(u.domainname, "(none)", sizeof u.domainname);
+  return copyout_u(&u, a.a[0], sizeof u) == 0 ? 0 : -EFAULT;
+}
+
+// sysinfo(info): seconds since boot, the load averages, RAM in bytes
+// (mem_unit 1; free counts the allocator's free and cached pages), no swap,
+// shared or buffer memory, and the number of threads.
+int64_t sys_sysinfo(const SyscallArgs& a) {
+  Sysinfo s;
+  tine_memset(&s, 0, sizeof s);
+  s.uptime = static_cast<int64_t>(clock_ns() / 1000000000ull);
+  loadavg_get(s.loads);
+  PageStats ps = page_stats();
+  s.totalram = ps.managed_pages * kPageSize;
+  s.freeram = (ps.free_pages + ps.pcp_pages) * kPageSize;
+  uint64_t threads = thread_counters().live;
+  s.procs = static_cast<uint16_t>(threads > 0xffff ? 0xffff : threads);
+  s.mem_unit = 1;
+  return copyout_u(&s, a.a[0], sizeof s) == 0 ? 0 : -EFAULT;
+}

@@ -1,0 +1,82 @@
+/* The Linux personality as static glibc programs see it: clone and clone3,
+ * futexes, pthreads, signals to threads, the id calls and the rest of what
+ * glibc's start-up and pthreads call (docs/user-abi.md). Run on tine by
+ * tests/user/glibc.py, and under qemu-aarch64 on the host to compare with
+ * Linux:
+ *   glibctest [TEST...]           the tests named, or all
+ *   glibctest child MODE ARGS...  helper modes for tests that exec or spawn */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "tests.h"
+
+static const struct test kTests[] = {
+    {"clone_errors", t_clone_errors, T_TINE_ONLY},
+    {"clone_namespace_user", t_clone_namespace_user, T_TINE_ONLY},
+    {"clone3_errors", t_clone3_errors, T_TINE_ONLY},
+    {"clone_fork_shape", t_clone_fork_shape, 0},
+    {"clone_parent_settid", t_clone_parent_settid, T_TINE_ONLY},
+    {"clone_exit_signal", t_clone_exit_signal, T_TINE_ONLY},
+    {"clone_vm_process", t_clone_vm_process, T_TINE_ONLY},
+    {"clone_sighand", t_clone_sighand, T_TINE_ONLY},
+    {"clone3_clear_sighand", t_clone3_clear_sighand, T_TINE_ONLY},
+    {"clone3_stack", t_clone3_stack, T_TINE_ONLY},
+    {"clone_parent", t_clone_parent, T_TINE_ONLY},
+    {"clone_thread", t_clone_thread, 0},
+    {"clone_vfork_thread", t_clone_vfork_thread, T_TINE_ONLY},
+    {"clone_vfork", t_clone_vfork, T_TINE_ONLY},
+    {"clone_tids_unique", t_clone_tids_unique, 0},
+    {"futex_wait_wake", t_futex_wait_wake, 0},
+    {"futex_bitset", t_futex_bitset, 0},
+    {"futex_requeue", t_futex_requeue, 0},
+    {"futex_timeouts", t_futex_timeouts, 0},
+    {"futex_errors", t_futex_errors, 0},
+    {"futex_not_provided", t_futex_not_provided, T_TINE_ONLY},
+    {"futex_eintr", t_futex_eintr, 0},
+    {"futex_sigkill", t_futex_sigkill, 0},
+    {"futex_shared_processes", t_futex_shared_processes, 0},
+    {"futex_cleartid_race", t_futex_cleartid_race, 0},
+    {"ids_rules", t_ids_rules, 0},
+    {"ids_groups", t_ids_groups, 0},
+    {"ids_faults", t_ids_faults, 0},
+    {"ids_threads", t_ids_threads, 0},
+    {"ids_nproc", t_ids_nproc, 0},
+    {"uname", t_uname, 0},
+    {"sysinfo", t_sysinfo, 0},
+    {"cpu_time", t_cpu_time, 0},
+    {"clock_nanosleep", t_clock_nanosleep, 0},
+    {"prctl_name", t_prctl_name, 0},
+    {"prctl_pdeathsig", t_prctl_pdeathsig, 0},
+    {"prctl_pdeathsig_thread", t_prctl_pdeathsig_thread, 0},
+    {"getrandom", t_getrandom, 0},
+    {"affinity", t_affinity, 0},
+    {"madvise", t_madvise, T_TINE_ONLY},
+    {"madvise_wipeonfork", t_madvise_wipeonfork, T_TINE_ONLY},
+    {"mremap", t_mremap, T_TINE_ONLY},
+    {"mremap_cow", t_mremap_cow, 0},
+    {"pthread_sync", t_pthread_sync, 0},
+    {"pthread_rwlock_sem", t_pthread_rwlock_sem, 0},
+    {"pthread_robust", t_pthread_robust, T_TINE_ONLY},
+    {"pthread_fork", t_pthread_fork, 0},
+    {"posix_spawn", t_posix_spawn, T_TINE_ONLY},
+    {"tgkill", t_tgkill, 0},
+    {"tgkill_fatal", t_tgkill_fatal, 0},
+    {"set_tid_address", t_set_tid_address, 0},
+    {NULL, NULL, 0},
+};
+
+int t_child_main(int argc, char** argv) {
+  if (argc >= 2 && strcmp(argv[0], "exit") == 0) return atoi(argv[1]);
+  if (argc >= 1 && strcmp(argv[0], "sigmask-has-usr1") == 0) {
+    sigset_t s;
+    sigprocmask(SIG_BLOCK, NULL, &s);
+    return sigismember(&s, SIGUSR1) ? 0 : 1;
+  }
+  return -1;
+}
+
+int main(int argc, char** argv) {
+  return t_main(kTests, argc, argv);
+}

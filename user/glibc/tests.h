@@ -1,0 +1,68 @@
+/* The tests of glibctest, one function each (t_*.c). */
+#ifndef TINE_GLIBC_TESTS_H
+#define TINE_GLIBC_TESTS_H
+
+/* t_clone.c */
+void t_clone_errors(void);
+void t_clone_namespace_user(void);
+void t_clone3_errors(void);
+void t_clone_fork_shape(void);
+void t_clone_parent_settid(void);
+void t_clone_exit_signal(void);
+void t_clone_vm_process(void);
+void t_clone_sighand(void);
+void t_clone3_clear_sighand(void);
+void t_clone3_stack(void);
+void t_clone_parent(void);
+void t_clone_thread(void);
+void t_clone_vfork_thread(void);
+void t_clone_vfork(void);
+void t_clone_tids_unique(void);
+
+/* t_futex.c */
+void t_futex_wait_wake(void);
+void t_futex_bitset(void);
+void t_futex_requeue(void);
+void t_futex_timeouts(void);
+void t_futex_errors(void);
+void t_futex_not_provided(void);
+void t_futex_eintr(void);
+void t_futex_sigkill(void);
+void t_futex_shared_processes(void);
+void t_futex_cleartid_race(void);
+
+/* t_ids.c */
+void t_ids_rules(void);
+void t_ids_groups(void);
+void t_ids_faults(void);
+void t_ids_threads(void);
+void t_ids_nproc(void);
+
+/* t_sys.c */
+void t_uname(void);
+void t_sysinfo(void);
+void t_cpu_time(void);
+void t_clock_nanosleep(void);
+void t_prctl_name(void);
+void t_prctl_pdeathsig(void);
+void t_prctl_pdeathsig_thread(void);
+void t_getrandom(void);
+void t_affinity(void);
+
+/* t_vm.c */
+void t_madvise(void);
+void t_madvise_wipeonfork(void);
+void t_mremap(void);
+void t_mremap_cow(void);
+
+/* t_pthread.c */
+void t_pthread_sync(void);
+void t_pthread_rwlock_sem(void);
+void t_pthread_robust(void);
+void t_pthread_fork(void);
+void t_posix_spawn(void);
+void t_tgkill(void);
+void t_tgkill_fatal(void);
+void t_set_tid_address(void);
+
+#endif
