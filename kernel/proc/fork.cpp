@@ -434,14 +434,29 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   // A caught signal waits: its handler would run on the stack the child is
   // using.
   if (ppwait) {
+    bool killed = false;
     for (;;) {
       tsleep_interlock(p1, PCATCH);
-      if (!(__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT) || lwp_fatal_pending(lp1)) {
+      if (!(__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT)) {
         tsleep_abort();
+        break;
+      }
+      if (lwp_fatal_pending(lp1)) {
+        tsleep_abort();
+        killed = true;
         break;
       }
       if (tsleep(p1, PINTERLOCKED | PCATCH, "ppwait", 0) == EINTR && !lwp_fatal_pending(lp1))
         thread_clear_interrupt();  // delivered on the way out, after the wait
+    }
+    if (killed) {
+      // Nobody waits any more: the child must not keep a pointer to a parent
+      // that may be reaped before the child execs or exits.
+      SpinGuard g(p2->spin);
+      if (p2->vfork_parent == p1) {
+        p2->flags &= ~P_PPWAIT;
+        p2->vfork_parent = nullptr;
+      }
     }
     if (proc_rele(&p2->core)) wakeup(&p2->core.p_lock);
   }
@@ -454,7 +469,7 @@ void wake_vfork_parent(Proc* p) {
     SpinGuard g(p->spin);
     if (!(p->flags & P_PPWAIT)) return;
     p->flags &= ~P_PPWAIT;
-    parent = p->vfork_parent;  // asleep in start_forked_proc, holding p
+    parent = p->vfork_parent;  // waits in start_forked_proc, holding p (a killed one clears this)
     p->vfork_parent = nullptr;
   }
   if (parent) wakeup(parent);
