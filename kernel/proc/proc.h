@@ -24,6 +24,7 @@
 
 #include "kernel/fs/filedesc.h"
 #include "kernel/fs/fscred.h"
+#include "kernel/proc/jobctl.h"
 #include "kernel/proc/pidtab.h"
 #include "kernel/sync/lockmgr.h"
 #include "kernel/sync/spinlock.h"
@@ -141,10 +142,12 @@ struct VmRef {
   int users;  // atomic
 };
 
+struct Tty;
 struct Session {
   int refs;  // pgrps of the session (g_proctree_lock)
   int sid;
-  Proc* leader;
+  Proc* leader;  // until it exits (g_proctree_lock)
+  Tty* tty;      // its controlling terminal (g_proctree_lock; kernel/tty/ctty.cpp)
 };
 
 struct Pgrp {
@@ -220,6 +223,7 @@ struct Proc {
   uint64_t start_ns;
   uint32_t acflag;        // AFORK
   int forks;              // children forked (for ps)
+  ProcJob jc;             // job control: stopped, its reports (Proc::spin; kernel/proc/jobctl.h)
   SpinLock spin;
   ProcCopy copy;          // copied from the parent at fork
   // PHOLD's count starts at zero in zeroed storage; the debug kernel also
