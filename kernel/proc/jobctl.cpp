@@ -59,7 +59,7 @@ Ucred g_kernel_cred;
 
 }  // namespace
 
-JcPost jobctl_post_locked(Proc* p, int sig) {
+JcPost jobctl_post_slow_locked(Proc* p, int sig) {
   p->spin.assert_held();
   if (sig == kSigKill) {
     // A stopped process runs again to die (no continue report).

@@ -47,7 +47,11 @@ inline constexpr bool default_stops(int sig) {
 // pending SIGCONT; SIGKILL lets a stopped process run to its end. Returns
 // what proc_signal does with sig next.
 enum class JcPost { kNormal, kDrop, kForce };
-JcPost jobctl_post_locked(Proc* p, int sig);
+JcPost jobctl_post_slow_locked(Proc* p, int sig);
+inline JcPost jobctl_post_locked(Proc* p, int sig) {
+  if (sig != 9 && sig != 18 && !psig::default_stops(sig)) return JcPost::kNormal;  // SIGCHLD, ...
+  return jobctl_post_slow_locked(p, sig);
+}
 
 // On the way out to EL0: sig (a stop signal with SIG_DFL, pending) is taken
 // and the process stops, unless a SIGCONT got there first or sig is a

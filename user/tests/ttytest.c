@@ -74,6 +74,9 @@ static int get_fg(void) {
   ioctl(0, TIOCGPGRP, &pg);
   return pg;
 }
+/* The echo of a key that ends no line ("^C", "abc" and ^D) leaves the
+ * console mid-line: the next check starts on a line of its own. */
+static void newline(void) { write(1, "\n", 1); }
 /* Ready for the keys of `step`: ttytest.py types them now. */
 static void keys(const char* step) { printf("UTEST-KEYS %s\n", step); }
 
@@ -272,6 +275,7 @@ static void read_line_check(const char* check, const char* step, const char* wan
   keys(step);
   long n = read(0, buf, sizeof buf - 1);
   buf[n > 0 ? n : 0] = 0;
+  if (n > 0 && buf[n - 1] != '\n') newline();
   ut_check(check, n == (long)strlen(want) && memcmp(buf, want, (size_t)n) == 0,
            "read %ld bytes \"%s\"", n, buf);
 }
@@ -378,6 +382,7 @@ static int fg_child_reading(const char* step, int handle) {
   set_fg(c);
   int st = 0;
   waitr(c, &st, 0);
+  newline();
   set_fg(getpgid_(0));
   return st;
 }
@@ -546,7 +551,9 @@ static void t_tstp_key(void) {
   setpgid_(c, c);
   set_fg(c);
   int st = 0;
-  UT_EQ("susp_stops", waitr(c, &st, WUNTRACED), c);
+  int r = waitr(c, &st, WUNTRACED);
+  newline();
+  UT_EQ("susp_stops", r, c);
   UT_EQ("susp_status", st, 0x7f | (SIGTSTP << 8));
   UT_EQ("susp_cont", kill_(c, SIGCONT), 0);
   UT_EQ("susp_wcontinued", waitr(c, &st, WCONTINUED), c);
