@@ -3,14 +3,20 @@
 
   qemu_run.py [--append ARGS] [--ktest SEL] [--icount] [--timeout S] [--log FILE]
               [--interactive] [--gdb] [--initrd FILE] [--kernel IMG] [--dtb DTB]
+              [--keys FILE]
 
-The console (PL011) goes to stdout (and to --log). With --ktest the kernel runs
+The console (PL011) goes to stdout (and to --log). --keys types on the serial
+line as a person would: FILE is a JSON list of [PATTERN, TEXT] pairs; once a
+line of output matches PATTERN (a regular expression; the first pair not yet
+used that matches), TEXT's bytes go to the console one at a time, 20 ms apart. With --ktest the kernel runs
 the selected in-kernel tests and QEMU's exit status is the number of failures.
 Exit status: QEMU's, or 124 on timeout.
 """
 import argparse
+import json
 import os
 import pathlib
+import re
 import select
 import signal
 import subprocess
@@ -44,11 +50,25 @@ def qemu_command(args):
     return cmd
 
 
-def run_captured(cmd, timeout, log):
-    """Runs QEMU with stdout piped through us; returns (status, output)."""
+def type_keys(proc, text):
+    """Sends text to the serial line a byte at a time, as typed."""
+    for b in text.encode("latin-1"):
+        try:
+            proc.stdin.write(bytes([b]))
+            proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return
+        time.sleep(0.02)
+
+
+def run_captured(cmd, timeout, log, keys=None):
+    """Runs QEMU with stdout piped through us; returns (status, output). keys:
+    [(pattern, text), ...] typed in order as lines match (see --keys)."""
     out = []
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    keys = list(keys or [])
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if keys else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     deadline = time.monotonic() + timeout
     buf = b""
     timed_out = False
@@ -72,6 +92,11 @@ def run_captured(cmd, timeout, log):
                 print(text, flush=True)
                 if log:
                     log.write(text + "\n")
+                for i, (pattern, keys_text) in enumerate(keys):
+                    if re.search(pattern, text):
+                        del keys[i]
+                        type_keys(proc, keys_text)
+                        break
     if timed_out:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -98,13 +123,18 @@ def main():
     p.add_argument("--log")
     p.add_argument("--interactive", action="store_true", help="console on this terminal")
     p.add_argument("--gdb", action="store_true", help="halt at start, gdb stub on :1234")
+    p.add_argument("--keys", help="JSON list of [PATTERN, TEXT]: TEXT is typed once a line matches")
     args = p.parse_args()
     cmd = qemu_command(args)
     if args.interactive or args.gdb:
         print("qemu_run: " + " ".join(cmd), file=sys.stderr)
         sys.exit(subprocess.call(cmd))
     log = open(args.log, "w") if args.log else None
-    status, _ = run_captured(cmd, args.timeout, log)
+    keys = None
+    if args.keys:
+        with open(args.keys) as f:
+            keys = [(pat, text) for pat, text in json.load(f)]
+    status, _ = run_captured(cmd, args.timeout, log, keys)
     sys.exit(status)
 
 

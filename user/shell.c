@@ -1,5 +1,5 @@
-/* tsh: a small shell on the console. Reads lines on fd 0 (echoing them, as
- * the kernel's console does not), runs built-in commands and the built-in
+/* tsh: a small shell on the console. Reads lines on fd 0 (the terminal's
+ * line discipline edits and echoes them), runs built-in commands and the built-in
  * programs (/bin/NAME) with fork + execve + wait4.
  * `./tine run` on a terminal boots into it (init=shell). */
 #include "tine.h"
@@ -16,34 +16,15 @@ static void prompt(void) {
   flush_stdout();
 }
 
-/* One line from the console into buf (without the end of line); -1 at end of
- * input. Echoes what it takes; backspace and DEL rub out. */
+/* One line from the terminal into buf (without the end of line); -1 at end
+ * of input. The console's line discipline edits and echoes it (erase, ^U,
+ * ^W) and gives it whole; ^D on an empty line is the end of input. */
 static int read_line(char* buf, int size) {
-  int n = 0;
-  for (;;) {
-    char chunk[64];
-    ssize_t r = read(0, chunk, sizeof chunk);
-    if (r <= 0) return -1;
-    for (ssize_t i = 0; i < r; ++i) {
-      char c = chunk[i];
-      if (c == '\r' || c == '\n') {
-        write(1, "\r\n", 2);
-        buf[n] = 0;
-        return n;
-      }
-      if (c == 0x7f || c == 0x08) {
-        if (n > 0) {
-          --n;
-          write(1, "\b \b", 3);
-        }
-        continue;
-      }
-      if (c == 0x04 && n == 0) return -1;  /* Ctrl-D on an empty line */
-      if ((unsigned char)c < 0x20 || n >= size - 1) continue;
-      buf[n++] = c;
-      write(1, &c, 1);
-    }
-  }
+  ssize_t r = read(0, buf, (size_t)size - 1);
+  if (r <= 0) return -1;
+  while (r > 0 && (buf[r - 1] == '\n' || buf[r - 1] == '\r')) --r;
+  buf[r] = 0;
+  return (int)r;
 }
 
 static int split(char* line, char** argv) {

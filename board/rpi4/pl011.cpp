@@ -114,6 +114,13 @@ void console_hw_write(const char* s, size_t n) {
   }
 }
 
+void console_hw_write_raw(const char* s, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    while (arch::mmio_read32(reg(kFr)) & kFrTxff) {}
+    arch::mmio_write32(reg(kDr), static_cast<uint8_t>(s[i]));
+  }
+}
+
 void console_hw_enable_rx(void (*on_rx)(char)) {
   g_on_rx = on_rx;
   irq_register(rpi4::kIntidPl011, pl011_irq, nullptr);

@@ -123,6 +123,20 @@ void console_flush() {
   arch::irq_restore(irq);
 }
 
+void console_write_raw(const char* s, size_t n) {
+  uint64_t irq = arch::irq_save();
+  flush(g_lines[this_cpu().id]);
+  if (!g_ready) {
+    emit(s, n);
+  } else if (g_panicking) {
+    console_hw_write_raw(s, n);
+  } else {
+    SpinGuard g(g_console_lock);
+    console_hw_write_raw(s, n);
+  }
+  arch::irq_restore(irq);
+}
+
 int console_trygetc() {
   SpinGuard g(g_rx_lock);
   if (g_rx_tail == g_rx_head) return -1;

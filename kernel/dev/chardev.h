@@ -26,6 +26,6 @@ void chardev_register(uint32_t major, uint32_t minor, const CharDevOps* ops);
 const CharDevOps* chardev_lookup(uint32_t major, uint32_t minor);
 
 // The devices tine has: /dev/null, zero, random, urandom (kernel/dev/mem.cpp)
-// and the console and tty (kernel/dev/console_dev.cpp).
+// and the console and tty (kernel/tty/tty.cpp: the terminal).
 void mem_devices_init();
 void console_device_init();

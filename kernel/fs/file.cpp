@@ -197,7 +197,7 @@ int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
   }
   int err;
   File* fp =
-      file_alloc(ops, (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE,
+      file_alloc(ops, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE,
                  cr.uid, cr.root(), &err);
   if (!fp) return err;
   if (dev) {
@@ -219,6 +219,8 @@ int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
       fdrop(fp);
       return e;
     }
+  // O_NOCTTY was for the device's open (a terminal); it is not kept.
+  __atomic_and_fetch(&fp->flags, ~static_cast<uint32_t>(O_NOCTTY), __ATOMIC_RELAXED);
   *out = fp;
   return 0;
 }

@@ -32,7 +32,7 @@ void lwp_reap_zombies(Proc* p);
 
 namespace {
 
-constexpr int kWnohang = 1;
+constexpr int kWnohang = 1, kWuntraced = 2, kWcontinued = 8;
 constexpr int kWall = 0x40000000;                         // __WALL
 constexpr int kWclone = static_cast<int>(0x80000000u);    // __WCLONE
 constexpr int kWaitKnown = 1 | 2 | 8 | 0x20000000 | kWall | kWclone;
@@ -76,10 +76,21 @@ void proc_end_other_lwps_locked(Proc* p, Lwp* self) {
 
 void proc_signal(Proc* p, int sig) { proc_signal_info(p, sig, SigInfo{kSiKernel, 0, 0, 0}); }
 
+namespace {
+void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info);
+}
+
 void proc_signal_info(Proc* p, int sig, const SigInfo& info) {
   if (sig <= 0 || sig > kNsig) return;
   SpinGuard g(p->spin);
-  if (p->stat == ProcStat::kZombie || !sig_wanted(p, sig)) return;
+  proc_signal_info_locked(p, sig, info);
+}
+
+namespace {
+void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
+  if (p->stat == ProcStat::kZombie) return;
+  JcPost how = jobctl_post_locked(p, sig);  // stop, continue (kernel/proc/jobctl.cpp)
+  if (how == JcPost::kDrop || (how == JcPost::kNormal && !sig_wanted(p, sig))) return;
   uint64_t bit = 1ull << (sig - 1);
   p->siginfo[sig] = info;
   __atomic_or_fetch(&p->siglist, bit, __ATOMIC_RELEASE);
@@ -91,11 +102,19 @@ void proc_signal_info(Proc* p, int sig, const SigInfo& info) {
       thread_interrupt(lp->thread);
   }
 }
+}  // namespace
 
 void lwp_signal_locked(Lwp* lp, int sig, const SigInfo& info) {
   Proc* p = lp->proc;
   p->spin.assert_held();
-  if (sig <= 0 || sig > kNsig || p->stat == ProcStat::kZombie || !sig_wanted(p, sig)) return;
+  if (sig <= 0 || sig > kNsig || p->stat == ProcStat::kZombie) return;
+  // Stopping and continuing act on the whole process (as Linux's group stop
+  // does), so a stop or SIGCONT sent to one LWP is the process's.
+  if (sig == psig::kCont || psig::default_stops(sig)) {
+    proc_signal_info_locked(p, sig, info);
+    return;
+  }
+  if (!sig_wanted(p, sig)) return;
   uint64_t bit = 1ull << (sig - 1);
   lp->siginfo[sig] = info;
   __atomic_or_fetch(&lp->siglist, bit, __ATOMIC_RELEASE);
@@ -137,6 +156,7 @@ void lwp_exit_self(int code) {
 }
 
 void proc_exit_finish(Proc* p, Lwp* lp);
+void ctty_exit(Proc* p);
 
 // Linux's exit_mm_release: the robust futexes the LWP still holds are marked
 // as their owner's death, and its clear_child_tid word (set_tid_address,
@@ -211,9 +231,14 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
     fd_close_all(p->fd());
   else
     proc_fd_replace(&p->core, fdshare(&g_exited_fd.c));
+  ctty_exit(p);  // a session leader's terminal hangs up (kernel/tty/ctty.cpp)
   bool wake_reaper = false;
+  int orphaned[8];
+  int norphaned;
   {
     SpinGuard g(g_proctree_lock);
+    // Groups this exit orphans with stopped members get SIGHUP and SIGCONT.
+    norphaned = jobctl_exit_orphans_locked(p, orphaned, 8);
     // Orphans go to init, which reaps them (to process 0 when init itself
     // is the one exiting: the kernel reaps them then).
     if (p == g_initproc) g_initproc = nullptr;
@@ -250,6 +275,7 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
     }
   }
   if (wake_reaper) wakeup(&g_proc0);
+  jobctl_hup_groups(orphaned, norphaned);
 }
 
 // Frees a zombie claimed by its waiter (off its parent's list already).
@@ -313,6 +339,8 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use) {
   Proc* me = curproc();
   for (;;) {
     Proc* found = nullptr;
+    Proc* jfound = nullptr;  // a stop or continue to report
+    int jstatus = 0, jpid = 0;
     {
       SpinGuard g(g_proctree_lock);
       bool any = false;
@@ -328,13 +356,33 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use) {
           found = c;
           break;
         }
+        if ((options & (kWuntraced | kWcontinued)) &&
+            jobctl_wait_claim_locked(c, options, &jstatus)) {
+          jfound = c;  // stopped or continued (WUNTRACED, WCONTINUED)
+          jpid = c->pid;
+          break;
+        }
       }
       if (!any) return -ECHILD;
-      if (!found) {
+      if (jfound) {
+        // The report goes out with the lock dropped; the child cannot be
+        // reaped meanwhile (only this process waits for it) but is held.
+        proc_hold(&jfound->core);
+      }
+      if (!found && !jfound) {
         if (options & kWnohang) return 0;
         if (ssleep(me, g_proctree_lock, PCATCH, "wait", 0) == EINTR) return -EINTR;
         continue;
       }
+    }
+    if (jfound) {
+      int r = jpid;
+      if (ustatus && copyout_u(&jstatus, ustatus, sizeof jstatus) != 0) {
+        jobctl_wait_unclaim(jfound, jstatus);
+        r = -EFAULT;
+      }
+      if (proc_rele(&jfound->core)) wakeup(&jfound->core.p_lock);
+      return r;
     }
     int wstatus = found->xstat;
     if (ustatus && copyout_u(&wstatus, ustatus, sizeof wstatus) != 0) {

@@ -24,6 +24,7 @@
 
 #include "kernel/fs/filedesc.h"
 #include "kernel/fs/fscred.h"
+#include "kernel/proc/jobctl.h"
 #include "kernel/proc/pidtab.h"
 #include "kernel/sync/lockmgr.h"
 #include "kernel/sync/spinlock.h"
@@ -196,10 +197,12 @@ struct VmRef {
   int users;  // atomic
 };
 
+struct Tty;
 struct Session {
   int refs;  // pgrps of the session (g_proctree_lock)
   int sid;
-  Proc* leader;
+  Proc* leader;  // until it exits (g_proctree_lock)
+  Tty* tty;      // its controlling terminal (g_proctree_lock; kernel/tty/ctty.cpp)
 };
 
 struct Pgrp {
@@ -296,6 +299,7 @@ struct Proc {
   CpuUse children_use;    // of its reaped children, theirs included (atomic adds)
   uint32_t acflag;        // AFORK
   int forks;              // children forked (for ps)
+  ProcJob jc;             // job control: stopped, its reports (Proc::spin; kernel/proc/jobctl.h)
   SpinLock spin;
   ProcCopy copy;          // copied from the parent at fork
   // Last, and not zeroed when the process is made (proc_new): each entry is

@@ -206,6 +206,8 @@ void deliver(Lwp* lp, TrapFrame* f) {
   // The interrupt that woke this thread's sleeps has done its work; a signal
   // posted from here on sets it again.
   if (__atomic_load_n(&curthread()->interrupt_pending, __ATOMIC_RELAXED)) thread_clear_interrupt();
+  if (__atomic_load_n(&p->flags, __ATOMIC_RELAXED) & P_STOPPED) [[unlikely]]
+    jobctl_park(lp);  // stopped (job control): here until continued
   if ((__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) |
        __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE)) == 0)
     return;  // the common case
@@ -215,6 +217,10 @@ void deliver(Lwp* lp, TrapFrame* f) {
     if (!can) return;
     int sig = next_signal(lp, can);
     uint64_t handler = sig == kSigKill ? kSigDfl : load(ps->handler[sig]);
+    if (psig::default_stops(sig) && handler == kSigDfl) {
+      jobctl_stop(lp, sig);  // takes it, stops the process, returns once continued
+      continue;
+    }
     if (handler == kSigDfl && !psig::default_ignored(sig)) exit1(wstatus_signaled(sig));
     if (!f && handler != kSigDfl && handler != kSigIgn) return;  // first entry: no frame yet
     SigInfo si;
@@ -252,7 +258,9 @@ bool lwp_fatal_pending(Lwp* lp) {
   const Sigacts* ps = lp->proc->sigacts();
   for (; can; can &= can - 1) {
     int sig = __builtin_ctzll(can) + 1;
-    if (load(ps->handler[sig]) == kSigDfl && !psig::default_ignored(sig)) return true;
+    if (load(ps->handler[sig]) == kSigDfl && !psig::default_ignored(sig) &&
+        !psig::default_stops(sig))
+      return true;
   }
   return false;
 }

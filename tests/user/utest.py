@@ -17,14 +17,14 @@ import sys
 from _userlib import KERNEL, boot, init_status
 
 
-def main():
+def main(keys=None):
     p = argparse.ArgumentParser()
     p.add_argument("--program", default="utest")
     p.add_argument("--kernel", default=str(KERNEL))
     p.add_argument("--timeout", type=float, default=600)
     p.add_argument("tests", nargs="*")
     a = p.parse_args()
-    status, lines = boot(a.program, a.tests, kernel=a.kernel, timeout=a.timeout)
+    status, lines = boot(a.program, a.tests, kernel=a.kernel, timeout=a.timeout, keys=keys)
     passed = failed = 0
     summary = None
     for line in lines:
