@@ -867,6 +867,49 @@ static void t_gettid_system_wide(void) {
   invariants();
 }
 
+/* ---- a stop sent to one thread stops the process ---- */
+
+/* tgkill(SIGSTOP) to an LWP that is not the first: the whole process stops
+ * (wait4 WUNTRACED sees it) and tgkill(SIGCONT) to the same LWP continues
+ * it. With per-thread pending sets, a stop left in the LWP's own set was
+ * never taken: the LWP found it again on every way out, forever. */
+
+static void spin_tid(void* arg) {
+  volatile uint64_t* slot = arg;
+  __atomic_store_n(slot, (uint64_t)gettid(), __ATOMIC_RELEASE);
+  for (;;) sched_yield();
+}
+
+static int wait_report(int pid, int options, int ms, int* st) {
+  for (int i = 0; i < ms / 5 + 1; ++i) {
+    int r = (int)syscall4(SYS_wait4, pid, (long)st, 1 | options, 0);
+    if (r == pid) return 1;
+    if (r < 0) return 0;
+    sleep_ms(5);
+  }
+  return 0;
+}
+
+static void t_tgkill_stop_continue(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (lwp_start(spin_tid, (void*)&sh[0], 16384) != 0) _exit(91);
+    for (;;) sched_yield();
+  }
+  for (int t = 0; t < 400 && !__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE); ++t) sleep_ms(5);
+  int tid = (int)sh[0];
+  UT_CHECK("lwp_started", tid > 0 && tid != pid);
+  int st = 0;
+  UT_CHECK("tgkill_stop", syscall3(131, pid, tid, 19) == 0);
+  UT_CHECK("stopped", wait_report(pid, 2, 5000, &st) && (st & 0xffff) == (0x7f | 19 << 8));
+  UT_CHECK("tgkill_cont", syscall3(131, pid, tid, 18) == 0);
+  UT_CHECK("continued", wait_report(pid, 8, 5000, &st) && (st & 0xffff) == 0xffff);
+  kill_and_reap(pid);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- exec's failures give back what they took ---- */
 
 static void t_exec_fault_injection(void) {
@@ -907,6 +950,7 @@ struct test {
 static const struct test kTests[] = {
     {"cred_race", t_cred_race},
     {"setuid_swap_race", t_setuid_swap_race},
+    {"tgkill_stop_continue", t_tgkill_stop_continue},
     {"fork_setuid_race", t_fork_setuid_race},
     {"setpgid_reap", t_setpgid_reap},
     {"exec_threads", t_exec_threads},
