@@ -16,7 +16,8 @@ need_root() {
 
 host_tools=(cmake ninja-build g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
   binutils-aarch64-linux-gnu gdb-multiarch device-tree-compiler u-boot-tools mtools
-  dosfstools fdisk cpio python3 python3-matplotlib libgtest-dev frama-c-base why3 z3 cvc4 cvc5 spin)
+  dosfstools fdisk cpio python3 python3-matplotlib qemu-user libgtest-dev frama-c-base why3 z3 cvc4 cvc5
+  spin)
 
 missing=()
 for p in "${host_tools[@]}"; do
@@ -30,7 +31,7 @@ arm64_ok() { dpkg --print-foreign-architectures | grep -qx arm64; }
 sources_ok() { [ -f /etc/apt/sources.list.d/tine.sources ]; }
 
 if [ ${#missing[@]} -eq 0 ] && qemu_ok && arm64_ok && sources_ok &&
-   [ -f "$cache/debs/.done" ]; then
+   [ -f "$cache/debs/.done" ] && [ -f "$cache/busybox/.done" ]; then
   exit 0
 fi
 
@@ -82,6 +83,21 @@ if [ ! -f "$cache/debs/.done" ]; then
     cp "$dtb" board/bcm2711-rpi-4-b.dtb
     cp "$ub" board/u-boot-rpi4.bin
     cp "$(dirname "$fw")"/start4.elf "$(dirname "$fw")"/fixup4.dat board/
+    rm -rf root ./*.deb
+    touch .done
+  )
+fi
+# Debian's static busybox for the busybox initramfs (tools/busybox_initramfs.py):
+# only the binary is kept, in its own folder with its own marker.
+if [ ! -f "$cache/busybox/.done" ]; then
+  rm -rf "$cache/busybox"; mkdir -p "$cache/busybox"
+  (
+    cd "$cache/busybox"
+    chmod 777 . # apt's sandbox user writes the download
+    apt-get download -q busybox-static:arm64
+    dpkg-deb -x busybox-static_*.deb root
+    mkdir -p bin
+    cp root/bin/busybox bin/busybox
     rm -rf root ./*.deb
     touch .done
   )

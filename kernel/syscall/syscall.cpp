@@ -97,6 +97,7 @@ constexpr Entry kCalls[] = {
     {kSysRtSigaction, sys_rt_sigaction, "rt_sigaction"},
     {kSysRtSigprocmask, sys_rt_sigprocmask, "rt_sigprocmask"},
     {kSysRtSigreturn, sys_rt_sigreturn, "rt_sigreturn"},
+    {kSysRtSigsuspend, sys_rt_sigsuspend, "rt_sigsuspend"},
     {kSysSetuid, sys_setuid, "setuid"},
     {kSysSetpgid, sys_setpgid, "setpgid"},
     {kSysGetpgid, sys_getpgid, "getpgid"},

@@ -87,6 +87,7 @@ enum SyscallNr : uint64_t {
   kSysTkill = 130,
   kSysTgkill = 131,
   kSysRtSigaction = 134,
+  kSysRtSigsuspend = 133,
   kSysRtSigprocmask = 135,
   kSysRtSigreturn = 139,
   kSysSetregid = 143,
@@ -229,6 +230,7 @@ int64_t sys_tkill(const SyscallArgs& a);
 int64_t sys_tgkill(const SyscallArgs& a);
 int64_t sys_rt_sigaction(const SyscallArgs& a);
 int64_t sys_rt_sigprocmask(const SyscallArgs& a);
+int64_t sys_rt_sigsuspend(const SyscallArgs& a);
 int64_t sys_rt_sigreturn(const SyscallArgs& a);
 int64_t sys_setuid(const SyscallArgs& a);
 int64_t sys_setpgid(const SyscallArgs& a);

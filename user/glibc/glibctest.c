@@ -64,6 +64,7 @@ static const struct test kTests[] = {
     {"tgkill", t_tgkill, 0},
     {"tgkill_fatal", t_tgkill_fatal, 0},
     {"set_tid_address", t_set_tid_address, 0},
+    {"sigsuspend", t_sigsuspend, 0},
     {NULL, NULL, 0},
 };
 

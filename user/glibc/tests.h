@@ -49,6 +49,9 @@ void t_prctl_pdeathsig_thread(void);
 void t_getrandom(void);
 void t_affinity(void);
 
+/* t_sigwait.c */
+void t_sigsuspend(void);
+
 /* t_vm.c */
 void t_madvise(void);
 void t_madvise_wipeonfork(void);
