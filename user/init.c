@@ -26,7 +26,10 @@ int main(int argc, char** argv) {
     return 127;
   }
   if (pid == 0) {
+    /* A session of its own with the console as its controlling terminal, as
+     * a getty gives a login shell: a shell's job control needs one. */
     syscall0(SYS_setsid);
+    syscall3(29, 0, 0x540e, 0); /* ioctl(0, TIOCSCTTY, 0) */
     int err = execve(argv[1], argv + 1, environ);
     if (err == -ENOENT && !strchr(argv[1], '/') && strlen(argv[1]) < 250) {
       /* A bare name is a program of /bin's (PATH=/bin). Built without

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """`./tine run`'s busybox shell driven over the serial line, as a person would
-type: the busybox initramfs with init=conline -- /bin/sh -l -i, ash's prompt
-from /etc/profile, a pipeline, tine's own program beside busybox's applets,
-^C ending a foreground command (status 130), and `exit 3` ending init so that
-the kernel ends with status 3."""
+type: the busybox initramfs with init=/bin/sh -- -l -i (init gives it a
+session with the console as its controlling terminal), ash's prompt from
+/etc/profile, a pipeline, tine's own program beside busybox's applets, ^C
+ending a foreground command (status 130), ^Z stopping one (job control: ash
+reports it stopped, `kill -9 %1` ends it), and `exit 3` ending init so that the
+kernel ends with status 3."""
+import time
 import os
 import signal
 import subprocess
@@ -31,7 +34,7 @@ def main():
                str(ROOT / ".cache/debs/board/bcm2711-rpi-4-b.dtb"), "-display", "none",
                "-monitor", "none", "-serial", "stdio", "-initrd", str(cpio),
                "-semihosting-config", "enable=on,target=native",
-               "-append", "init=conline semihost_exit=1 -- /bin/sh -l -i"]
+               "-append", "init=/bin/sh semihost_exit=1 -- -l -i"]
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         buf = [""]
@@ -49,9 +52,19 @@ def main():
             steps.append(("tine program", wait_for(proc, buf, ": hello a b", 20)))
             send("sleep 100\r")
             wait_for(proc, buf, "sleep 100\r\n", 10)
+            time.sleep(2)  # a person presses ^C once the command runs
             send("\x03")
             send("echo status=$?\r")
             steps.append(("interrupt", wait_for(proc, buf, "status=130", 20)))
+            send("sleep 200\r")
+            wait_for(proc, buf, "sleep 200\r\n", 10)
+            time.sleep(2)
+            send("\x1a")
+            steps.append(("stopped", wait_for(proc, buf, "Stopped", 20)))
+            send("kill -9 %1\r")
+            time.sleep(1)
+            send("\r")  # ash reports a job's end before its next prompt
+            steps.append(("killed", wait_for(proc, buf, "Killed", 20)))
             send("exit 3\r")
             steps.append(("exit", wait_for(proc, buf, "init exited: status=3", 20)))
             steps.append(("poweroff", proc.wait(timeout=20) == 3))
@@ -61,7 +74,7 @@ def main():
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-    ok = all(good for _, good in steps) and len(steps) == 6
+    ok = all(good for _, good in steps) and len(steps) == 8
     if not ok:
         print(buf[0][-3000:])
         print("steps: " + ", ".join(f"{w}={'ok' if g else 'FAILED'}" for w, g in steps))
