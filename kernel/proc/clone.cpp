@@ -25,6 +25,7 @@
 // cannot write gives -EFAULT with no child.
 #include <arch/uaccess.h>
 
+#include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sync/sleepq.h"
 #include "kernel/syscall/errno.h"
@@ -181,18 +182,24 @@ namespace {
 
 // The parent of a CLONE_VFORK thread sleeps until it exits or execs, or until
 // the parent is to die; then the child no longer reaches the waiter.
+// A signal that ends the process ends it here, as in a vfork parent's wait
+// (start_forked_proc): nothing is written on the child's stack first.
 void thread_vfork_wait(Lwp* self, Lwp* child, LwpVforkWait* w) {
+  int fatal = 0;
   for (;;) {
     tsleep_interlock(w, PCATCH);
-    if (__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) || lwp_fatal_pending(self)) {
+    if (__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) || (fatal = lwp_fatal_signal(self)) != 0) {
       tsleep_abort();
       break;
     }
     if (tsleep(w, PINTERLOCKED | PCATCH, "vfork", 0) == EINTR && !lwp_fatal_pending(self))
       thread_clear_interrupt();  // a caught signal waits, as a vfork parent's does
   }
-  SpinGuard g(self->proc->spin);
-  if (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE)) child->vfork_wait = nullptr;
+  {
+    SpinGuard g(self->proc->spin);
+    if (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE)) child->vfork_wait = nullptr;
+  }
+  if (fatal > 0) exit1(wstatus_signaled(fatal));
 }
 
 int64_t clone_thread(Lwp* lp1, const CloneArgs& c, const SyscallArgs& a) {

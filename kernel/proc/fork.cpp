@@ -432,24 +432,26 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   // vfork: wait until the child execs or exits, or until this process is to
   // die (Linux's killable wait: the child keeps the memory, which it holds).
   // A caught signal waits: its handler would run on the stack the child is
-  // using.
+  // using. A signal that ends the process ends it here: on the way out, a
+  // caught signal of a lower number would have its frame written on the
+  // child's stack first (the frame the child's own handler returns through,
+  // if it is in one), and the action could change meanwhile.
   if (ppwait) {
-    bool killed = false;
+    int fatal = 0;  // lwp_fatal_signal's: -1, this LWP is told to exit
     for (;;) {
       tsleep_interlock(p1, PCATCH);
       if (!(__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT)) {
         tsleep_abort();
         break;
       }
-      if (lwp_fatal_pending(lp1)) {
+      if ((fatal = lwp_fatal_signal(lp1)) != 0) {
         tsleep_abort();
-        killed = true;
         break;
       }
       if (tsleep(p1, PINTERLOCKED | PCATCH, "ppwait", 0) == EINTR && !lwp_fatal_pending(lp1))
         thread_clear_interrupt();  // delivered on the way out, after the wait
     }
-    if (killed) {
+    if (fatal) {
       // Nobody waits any more: the child must not keep a pointer to a parent
       // that may be reaped before the child execs or exits.
       SpinGuard g(p2->spin);
@@ -459,6 +461,8 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
       }
     }
     if (proc_rele(&p2->core)) wakeup(&p2->core.p_lock);
+    // Told to exit (LWP_WEXIT), it takes no signal on the way out.
+    if (fatal > 0) exit1(wstatus_signaled(fatal));
   }
 }
 

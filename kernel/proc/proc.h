@@ -525,6 +525,9 @@ void sigacts_reset_caught(Sigacts* ps);
 // pending signal it does not block whose action is to end the process. Sleeps
 // that only such events may end (Linux's killable ones) look at this.
 bool lwp_fatal_pending(Lwp* lp);
+// What lwp_fatal_pending found: -1 for LWP_WEXIT, else the signal that ends
+// the process (SIGKILL first), 0 for none.
+int lwp_fatal_signal(Lwp* lp);
 
 // Counters (fork statistics, the seed's v_forks and friends).
 struct ForkStats {

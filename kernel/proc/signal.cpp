@@ -213,6 +213,10 @@ void deliver(Lwp* lp, TrapFrame* f) {
     return;  // the common case
   Sigacts* ps = p->sigacts();
   for (;;) {
+    // An LWP told to exit takes no signal: it ends on the way out
+    // (user_return_prepare), and a handler's frame would be written for
+    // nothing, on a stack that may be a vfork child's by now.
+    if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) return;
     uint64_t can = takeable(lp);
     if (!can) return;
     int sig = next_signal(lp, can);
@@ -249,21 +253,23 @@ void sigacts_reset_caught(Sigacts* ps) {
   }
 }
 
-bool lwp_fatal_pending(Lwp* lp) {
-  if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) return true;
+int lwp_fatal_signal(Lwp* lp) {
+  if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) return -1;
   uint64_t pend = __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) |
                   __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE);
-  if (pend & sigbit(kSigKill)) return true;
+  if (pend & sigbit(kSigKill)) return kSigKill;
   uint64_t can = pend & ~(lp->copy.sigmask & ~kUnblockable);
   const Sigacts* ps = lp->proc->sigacts();
   for (; can; can &= can - 1) {
     int sig = __builtin_ctzll(can) + 1;
     if (load(ps->handler[sig]) == kSigDfl && !psig::default_ignored(sig) &&
         !psig::default_stops(sig))
-      return true;
+      return sig;
   }
-  return false;
+  return 0;
 }
+
+bool lwp_fatal_pending(Lwp* lp) { return lwp_fatal_signal(lp) != 0; }
 
 // Pending signals this LWP would take (fork1's check under RFPGLOCK).
 bool signal_pending_unblocked(Lwp* lp) { return takeable(lp) != 0; }

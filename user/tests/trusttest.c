@@ -546,6 +546,74 @@ static void t_kill_vfork_wait(void) {
   munmap((void*)sh, 4096);
 }
 
+/* A vfork parent that leaves its wait to die (a signal that ends it came)
+ * dies there, writing nothing on the stack the child is still using. It
+ * used to take a caught signal of a lower number first on its way out: its
+ * handler's frame (the vfork's result, the child's pid, in x0, the pc after
+ * the svc) went onto the child's stack before the fatal signal ended it,
+ * over the child's own signal frame, and the child came back from its
+ * handler as if from vfork, in its parent's code (fuzz seed 202, round 46).
+ * Here the child raises SIGUSR2 at the very sp of the vfork; its handler
+ * sends the parent a caught signal and then one that ends it. */
+long vw_vfork(void);
+__asm__(".global vw_vfork\n"
+        "vw_vfork:\n"
+        "  mov x8, #1066\n  svc #0\n" /* vfork */
+        "  cbnz x0, 1f\n"
+        "  mov x8, #172\n  svc #0\n"  /* the child: getpid */
+        "  mov x1, #12\n  mov x8, #129\n  svc #0\n" /* kill(self, SIGUSR2): its frame at this sp */
+        "  mov x0, #0\n  mov x8, #94\n  svc #0\n"   /* exit_group(0) */
+        "1: ret\n");
+static volatile uint64_t* g_vw_sh;
+static int g_vw_caught, g_vw_fatal;
+static void vw_parent_handler(int sig) {
+  (void)sig;
+  __atomic_add_fetch(&g_vw_sh[1], 1, __ATOMIC_ACQ_REL);
+}
+static void vw_child_handler(int sig) {
+  (void)sig;
+  int pp = getppid();
+  kill_(pp, g_vw_caught);
+  sleep_ms(20); /* the parent waits on: a caught signal does not end the wait */
+  kill_(pp, g_vw_fatal);
+  sleep_ms(100); /* the parent is gone by now */
+  __atomic_store_n(&g_vw_sh[2], 1, __ATOMIC_RELEASE);
+}
+
+static void t_vfork_wait_no_frame(void) {
+  static const int kPairs[][2] = {{SIGUSR1, 15 /* SIGTERM */}, {2 /* SIGINT */, SIGKILL}};
+  for (unsigned k = 0; k < sizeof kPairs / sizeof kPairs[0]; ++k) {
+    g_vw_caught = kPairs[k][0];
+    g_vw_fatal = kPairs[k][1];
+    volatile uint64_t* sh = shared_page();
+    g_vw_sh = sh;
+    int pid = fork();
+    if (pid == 0) {
+      signal_action(g_vw_caught, vw_parent_handler, 0, 0, 0);
+      signal_action(SIGUSR2, vw_child_handler, 0, 0, 0); /* the child's copy runs it */
+      long c = vw_vfork();
+      __atomic_store_n(&sh[3], (uint64_t)c, __ATOMIC_RELEASE); /* back from vfork: must not be */
+      __atomic_store_n(&sh[4], (uint64_t)getpid(), __ATOMIC_RELEASE);
+      _exit(1);
+    }
+    int st = -1;
+    int ended = wait_within(pid, 3000, &st);
+    ut_check("vfork_parent_killed", ended && WIFSIGNALED(st) && WTERMSIG(st) == g_vw_fatal,
+             "signal %d: ended %d status 0x%x", g_vw_fatal, ended, st);
+    if (!ended) abandon(pid);
+    for (int i = 0; i < 600 && !__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE); ++i) sleep_ms(5);
+    UT_EQ("vfork_child_handled", sh[2], 1);
+    sleep_ms(50); /* the child's way back from its handler */
+    ut_check("no_return_from_vfork", sh[3] == 0,
+             "signals %d, %d: vfork returned %lu in pid %lu (the parent was %d)", g_vw_caught,
+             g_vw_fatal, (unsigned long)sh[3], (unsigned long)sh[4], pid);
+    ut_check("no_handler_in_parent", sh[1] == 0, "the parent's handler ran %lu times",
+             (unsigned long)sh[1]);
+    munmap((void*)sh, 4096);
+  }
+  invariants();
+}
+
 static void t_kill_lwp_wait(void) {
   int pid = fork();
   if (pid == 0) {
@@ -961,6 +1029,7 @@ static const struct test kTests[] = {
     {"kill_nanosleep", t_kill_nanosleep},
     {"kill_console_read", t_kill_console_read},
     {"kill_vfork_wait", t_kill_vfork_wait},
+    {"vfork_wait_no_frame", t_vfork_wait_no_frame},
     {"kill_lwp_wait", t_kill_lwp_wait},
     {"kill_wait4", t_kill_wait4},
     {"nanosleep_huge", t_nanosleep_huge},
