@@ -626,6 +626,11 @@ void page_put(Page* head) {
   check_allocated_head(head, "page_put");
 #endif
   uint32_t left = __atomic_sub_fetch(&head->refcount, 1, __ATOMIC_ACQ_REL);
+  page_detail::page_put_last(head, left);
+}
+
+// What page_put does after the decrement when it may have been the last.
+void page_detail::page_put_last(Page* head, uint32_t left) {
   if (left + 1 == 0)
     panic("page_put: page %#llx had no references",
           static_cast<unsigned long long>(page_to_phys(head)));

@@ -97,6 +97,19 @@ void page_free_va(void* va);
 // one and frees the block with the last.
 void page_ref_get(Page* head);
 void page_put(Page* head);
+// page_put with the common case inline (a reference that is not the last):
+// the page tables drop one per page they map when a table goes.
+namespace page_detail {
+void page_put_last(Page* head, uint32_t left);
+}
+inline void page_put_inline(Page* head) {
+#ifdef TINE_DEBUG
+  page_put(head);
+#else
+  uint32_t left = __atomic_sub_fetch(&head->refcount, 1, __ATOMIC_ACQ_REL);
+  if (left == 0 || left + 1 == 0) [[unlikely]] page_detail::page_put_last(head, left);
+#endif
+}
 uint32_t page_refcount(const Page* head);
 
 // Conversions. phys_to_page/virt_to_page return nullptr for unmanaged memory.

@@ -165,7 +165,7 @@ void l3_release(pte_t* t) {
   Page* tp = table_page(t);
   if (__atomic_sub_fetch(&tp->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
   __atomic_store_n(&tp->refcount, 1, __ATOMIC_RELAXED);  // ours alone, as page_free expects
-  for_each_valid(t, [](unsigned, pte_t e) { page_put(page_of(e)); });
+  for_each_valid(t, [](unsigned, pte_t e) { page_put_inline(page_of(e)); });
   table_free(t);
 }
 
@@ -266,7 +266,7 @@ class Gather {
     } else {
       for (unsigned i = 0; i < npages_; ++i) user_tlb_flush_leaf(vas_[i], pt_->asid);
     }
-    for (unsigned i = 0; i < npages_; ++i) page_put(pages_[i]);
+    for (unsigned i = 0; i < npages_; ++i) page_put_inline(pages_[i]);
     for (unsigned i = 0; i < ntables_; ++i) l3_release(tables_[i]);
     for (unsigned i = 0; i < nupper_; ++i) table_free(upper_[i]);
     npages_ = ntables_ = nupper_ = 0;
