@@ -435,7 +435,8 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   // using.
   if (ppwait) {
     bool killed = false;
-    for (;;) {
+    // (The child may have exec'd or exited already: no sleep queue then.)
+    while (__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT) {
       tsleep_interlock(p1, PCATCH);
       if (!(__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT)) {
         tsleep_abort();
