@@ -10,9 +10,11 @@
 namespace page_detail {
 MemRange g_ranges[kMaxRanges];
 MemRange g_first;
+MemRange g_second;
 }  // namespace page_detail
 
 using page_detail::g_first;
+using page_detail::g_second;
 using page_detail::g_ranges;
 using page_detail::kMaxRanges;
 using page_detail::MemRange;
@@ -417,6 +419,7 @@ void reset_state() {
   g_ready = false;
   g_nranges = 0;
   g_first = MemRange{};
+  g_second = MemRange{};
   g_managed_pages = 0;
   {
     SpinGuard g(g_zone.lock);
@@ -515,7 +518,11 @@ void page_alloc_init(const PhysRange* ranges, size_t n) {
     }
   }
   g_nranges = nspans;
-  g_first = nspans ? g_ranges[0] : MemRange{};
+  unsigned second = largest == 0 ? 1 : 0;
+  for (unsigned i = 0; i < nspans; ++i)
+    if (i != largest && g_ranges[i].npages > g_ranges[second].npages) second = i;
+  g_first = g_ranges[largest];
+  g_second = nspans > 1 ? g_ranges[second] : MemRange{};
   g_managed_pages = total;
 
   const MemRange& big = g_ranges[largest];
@@ -619,6 +626,11 @@ void page_put(Page* head) {
   check_allocated_head(head, "page_put");
 #endif
   uint32_t left = __atomic_sub_fetch(&head->refcount, 1, __ATOMIC_ACQ_REL);
+  page_detail::page_put_last(head, left);
+}
+
+// What page_put does after the decrement when it may have been the last.
+void page_detail::page_put_last(Page* head, uint32_t left) {
   if (left + 1 == 0)
     panic("page_put: page %#llx had no references",
           static_cast<unsigned long long>(page_to_phys(head)));

@@ -97,6 +97,19 @@ void page_free_va(void* va);
 // one and frees the block with the last.
 void page_ref_get(Page* head);
 void page_put(Page* head);
+// page_put with the common case inline (a reference that is not the last):
+// the page tables drop one per page they map when a table goes.
+namespace page_detail {
+void page_put_last(Page* head, uint32_t left);
+}
+inline void page_put_inline(Page* head) {
+#ifdef TINE_DEBUG
+  page_put(head);
+#else
+  uint32_t left = __atomic_sub_fetch(&head->refcount, 1, __ATOMIC_ACQ_REL);
+  if (left == 0 || left + 1 == 0) [[unlikely]] page_detail::page_put_last(head, left);
+#endif
+}
 uint32_t page_refcount(const Page* head);
 
 // Conversions. phys_to_page/virt_to_page return nullptr for unmanaged memory.
@@ -111,9 +124,11 @@ struct MemRange {
 };
 inline constexpr unsigned kMaxRanges = 32;  // Page::range is a byte
 extern MemRange g_ranges[kMaxRanges];
-// The first range, the one a phys_to_page looks at first (on QEMU and 1 GB
-// boards the only one).
+// The two largest ranges, the ones phys_to_page looks at inline: the RAM
+// around the kernel image, the device tree and the initrd is cut into several
+// ranges, and almost every page comes from the largest two.
 extern MemRange g_first;
+extern MemRange g_second;
 Page* phys_to_page_slow(paddr_t pa);
 }  // namespace page_detail
 
@@ -126,6 +141,8 @@ inline void* page_to_virt(const Page* p) { return phys_to_virt(page_to_phys(p));
 inline Page* phys_to_page(paddr_t pa) {
   uint64_t i = (pa >> kPageShift) - page_detail::g_first.base_pfn;
   if (i < page_detail::g_first.npages) return page_detail::g_first.pages + i;
+  i = (pa >> kPageShift) - page_detail::g_second.base_pfn;
+  if (i < page_detail::g_second.npages) return page_detail::g_second.pages + i;
   return page_detail::phys_to_page_slow(pa);
 }
 inline Page* virt_to_page(const void* va) { return phys_to_page(virt_to_phys(va)); }

@@ -294,7 +294,8 @@ void proc_reap(Proc* p) {
     proc_unlink_locked(p);
     pgrp_leave_locked(p);
   }
-  for (;;) {
+  // Usually every hold is gone already: then no sleep queue is touched.
+  while (refcount_read(&p->core.p_lock) != 0) {
     tsleep_interlock(&p->core.p_lock, 0);
     if (refcount_read(&p->core.p_lock) == 0) {
       tsleep_abort();

@@ -426,8 +426,11 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   usched_tine.setrunqueue(lp2->thread);
   crit_exit();
 
-  // The hold fork1 took on the parent.
-  if (proc_rele(&p1->core)) wakeup(&p1->core.p_lock);
+  // The hold fork1 took on the parent. Only proc_reap sleeps on a process's
+  // holds, and only on a zombie's: the parent is this LWP's own process, not
+  // a zombie while this LWP runs, so the last hold going wakes nobody.
+  KASSERT(lp1 == curlwp());
+  (void)proc_rele(&p1->core);
 
   // vfork: wait until the child execs or exits, or until this process is to
   // die (Linux's killable wait: the child keeps the memory, which it holds).
@@ -438,7 +441,8 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   // if it is in one), and the action could change meanwhile.
   if (ppwait) {
     int fatal = 0;  // lwp_fatal_signal's: -1, this LWP is told to exit
-    for (;;) {
+    // (The child may have exec'd or exited already: no sleep queue then.)
+    while (__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT) {
       tsleep_interlock(p1, PCATCH);
       if (!(__atomic_load_n(&p2->flags, __ATOMIC_ACQUIRE) & P_PPWAIT)) {
         tsleep_abort();

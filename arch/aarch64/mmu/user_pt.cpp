@@ -165,7 +165,7 @@ void l3_release(pte_t* t) {
   Page* tp = table_page(t);
   if (__atomic_sub_fetch(&tp->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
   __atomic_store_n(&tp->refcount, 1, __ATOMIC_RELAXED);  // ours alone, as page_free expects
-  for_each_valid(t, [](unsigned, pte_t e) { page_put(page_of(e)); });
+  for_each_valid(t, [](unsigned, pte_t e) { page_put_inline(page_of(e)); });
   table_free(t);
 }
 
@@ -266,7 +266,7 @@ class Gather {
     } else {
       for (unsigned i = 0; i < npages_; ++i) user_tlb_flush_leaf(vas_[i], pt_->asid);
     }
-    for (unsigned i = 0; i < npages_; ++i) page_put(pages_[i]);
+    for (unsigned i = 0; i < npages_; ++i) page_put_inline(pages_[i]);
     for (unsigned i = 0; i < ntables_; ++i) l3_release(tables_[i]);
     for (unsigned i = 0; i < nupper_; ++i) table_free(upper_[i]);
     npages_ = ntables_ = nupper_ = 0;
@@ -444,12 +444,22 @@ UptStatus upt_unmap(UserPt* pt, uint64_t start, uint64_t end) {
       g.add_table(t);
       detached = true;
     } else {
-      for (uint64_t a = va; a < next; a += kPageSize) {
-        unsigned idx = pt_index(a, kL3Level);
-        pte_t e = load(&t[idx]);
-        if (!(e & kPteValid)) continue;
-        set_entry(t, idx, 0);
-        g.add_page(a, page_of(e));
+      // Only the groups of eight entries that may hold valid ones: a large
+      // range over a sparse table (a thread's stack given back by madvise)
+      // costs a few loads, not one a page.
+      unsigned lo = pt_index(va, kL3Level);
+      unsigned hi = pt_index(next - 1, kL3Level) + 1;  // next - 1 is in va's table
+      uint64_t in_range = (~uint64_t{0} << (lo / 8)) & (~uint64_t{0} >> (63 - (hi - 1) / 8));
+      for (uint64_t gm = groups(t) & in_range; gm != 0; gm &= gm - 1) {
+        unsigned first = static_cast<unsigned>(__builtin_ctzll(gm)) * 8;
+        unsigned from = first > lo ? first : lo;
+        unsigned to = first + 8 < hi ? first + 8 : hi;
+        for (unsigned idx = from; idx < to; ++idx) {
+          pte_t e = load(&t[idx]);
+          if (!(e & kPteValid)) continue;
+          set_entry(t, idx, 0);
+          g.add_page((va & ~(kL3Span - 1)) + uint64_t{idx} * kPageSize, page_of(e));
+        }
       }
       if (table_page(t)->inuse == 0) {
         set_entry(l2, pt_index(va, 2), 0);
