@@ -350,16 +350,22 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
   if (a.a[2] && res == kRlimitNofile && nl.rlim_max > static_cast<uint64_t>(kNrOpen)) return -EPERM;
   Proc* me = curproc();
   Proc* p = me;
+  bool held = false;
   if (pid < 0) return -EINVAL;
   if (pid != 0 && pid != me->pid) {
     SpinGuard g(g_proctree_lock);
+    // A pid, or a thread id: one of our own LWPs' names this process, which
+    // needs no hold (and must not get one that nothing gives back).
     p = proc_by_id_locked(pid);
     if (!p || p->stat != ProcStat::kActive) return -ESRCH;
-    proc_hold(&p->core);  // its limits stay while we work on them
+    if (p != me) {
+      proc_hold(&p->core);  // its limits stay while we work on them
+      held = true;
+    }
   }
   struct vc_rlimit ol;
   int64_t r = prlimit_on(me, p, res, a.a[2] ? &nl : nullptr, &ol);
-  if (p != me && proc_rele(&p->core)) wakeup(&p->core.p_lock);
+  if (held && proc_rele(&p->core)) wakeup(&p->core.p_lock);
   if (r == 0 && a.a[3] && copyout_u(&ol, a.a[3], sizeof ol) != 0) return -EFAULT;
   return r;
 }

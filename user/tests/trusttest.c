@@ -807,6 +807,50 @@ static void t_prlimit_fork(void) {
   invariants();
 }
 
+/* ---- prlimit64 on the thread id of one of the caller's own LWPs ---- */
+
+/* An LWP that publishes its thread id (Linux's gettid: from the pid space)
+ * and stays until told to go. */
+static void tid_lwp(void* arg) {
+  volatile uint64_t* sh = arg;
+  __atomic_store_n(&sh[1], (uint64_t)syscall0(SYS_gettid), __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sched_yield();
+  exit_thread(0);
+}
+
+/* prlimit64 takes a pid or a thread id; one of the caller's own LWPs' ids
+ * names the caller. The call must leave nothing behind: the process that
+ * made it is reaped (its reaper waits for every hold on it to go) by a
+ * middle process, which the test waits for with a time limit. */
+static void t_prlimit_own_tid(void) {
+  volatile uint64_t* sh = shared_page();
+  int mid = fork();
+  if (mid == 0) {
+    int c = fork();
+    if (c == 0) {
+      if (lwp_start(tid_lwp, (void*)sh, 16384) != 0) _exit(91);
+      while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sched_yield();
+      struct rlim old = {0, 0};
+      long e = prlimit_((int)sh[1], RLIMIT_NOFILE, 0, &old);
+      __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+      _exit(e == 0 && old.max != 0 ? 5 : 90);
+    }
+    int st = -1;
+    int r = waitpid(c, &st, 0);
+    _exit(r == c && WIFEXITED(st) && WEXITSTATUS(st) == 5 ? 0 : 1);
+  }
+  int st = -1;
+  int done = wait_within(mid, 5000, &st);
+  ut_check("child_reaped", done, "the process that called prlimit64 on its own LWP's id was not "
+           "reaped within 5 s");
+  if (done)
+    ut_check("prlimit_on_own_tid", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  else
+    abandon(mid);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- signals sent to children that fork is still building ---- */
 
 static void usr2_loop(void* arg) {
@@ -1038,6 +1082,7 @@ static const struct test kTests[] = {
     {"nproc_zero", t_nproc_zero},
     {"bss_only_program", t_bss_only_program},
     {"prlimit_fork", t_prlimit_fork},
+    {"prlimit_own_tid", t_prlimit_own_tid},
     {"kill_new_child", t_kill_new_child},
     {"unshare_vmspace", t_unshare_vmspace},
     {"gettid_system_wide", t_gettid_system_wide},
