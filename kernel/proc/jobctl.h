@@ -23,7 +23,9 @@ struct Proc;
 struct Lwp;
 struct Pgrp;
 
-inline constexpr uint32_t P_STOPPED = 0x40000;  // Proc::flags: stopped by a signal (job control)
+// Proc::flags: stopped by a signal (job control); proc.h's p_flag bits leave
+// this one free, and proc.h checks that none of them is it.
+inline constexpr uint32_t P_STOPPED = 0x80000;
 
 struct ProcJob {
   uint8_t xsig;       // the signal that stopped it

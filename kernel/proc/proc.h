@@ -78,7 +78,11 @@ enum : uint32_t {
   P_KREAP = 0x10000,     // its parent is the kernel: reaped without wait4
   P_NODUMP = 0x20000,    // prctl(PR_SET_DUMPABLE, 0) (inherited; exec clears it)
   P_NONEWPRIVS = 0x40000,  // prctl(PR_SET_NO_NEW_PRIVS) (inherited, for good)
+  // 0x80000: P_STOPPED (kernel/proc/jobctl.h)
 };
+static_assert((P_STOPPED & (P_CONTROLT | P_PPWAIT | P_SUGID | P_WEXIT | P_INEXEC | P_KREAP |
+                            P_NODUMP | P_NONEWPRIVS)) == 0,
+              "P_STOPPED shares a bit with another p_flag");
 
 // LWP flags.
 enum : uint32_t {

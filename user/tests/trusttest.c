@@ -1022,6 +1022,25 @@ static void t_tgkill_stop_continue(void) {
   invariants();
 }
 
+/* ---- a process with no_new_privs runs on ---- */
+
+/* prctl(PR_SET_NO_NEW_PRIVS) set a flag bit that job control also used for
+ * "stopped": the process parked on its next way out to EL0, for good. */
+
+static void t_no_new_privs_runs(void) {
+  int pid = fork();
+  if (pid == 0) {
+    if (syscall2(167, 38 /* PR_SET_NO_NEW_PRIVS */, 1) != 0) _exit(2);
+    for (int i = 0; i < 100; ++i) sched_yield();
+    _exit(syscall2(167, 39 /* PR_GET_NO_NEW_PRIVS */, 0) == 1 ? 0 : 3);
+  }
+  int st = -1;
+  int done = wait_within(pid, 5000, &st);
+  UT_CHECK("runs_and_exits", done && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  if (!done) kill_and_reap(pid);
+  invariants();
+}
+
 /* ---- exec's failures give back what they took ---- */
 
 static void t_exec_fault_injection(void) {
@@ -1063,6 +1082,7 @@ static const struct test kTests[] = {
     {"cred_race", t_cred_race},
     {"setuid_swap_race", t_setuid_swap_race},
     {"tgkill_stop_continue", t_tgkill_stop_continue},
+    {"no_new_privs_runs", t_no_new_privs_runs},
     {"fork_setuid_race", t_fork_setuid_race},
     {"setpgid_reap", t_setpgid_reap},
     {"exec_threads", t_exec_threads},
