@@ -12,7 +12,7 @@
 enum {
   SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setuid = 146, SYS_setpgid = 154,
   SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174, SYS_prlimit64 = 261,
-  SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_tine_proc = 2002,
+  SYS_mremap = 216, SYS_madvise = 233, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_tine_proc = 2002,
 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFSIGSHARE = 1 << 14 };
 enum { SIGUSR1 = 10, SIGUSR2 = 12, WNOHANG = 1, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7 };
@@ -910,6 +910,52 @@ static void t_tgkill_stop_continue(void) {
   invariants();
 }
 
+/* ---- mremap's lengths cannot wrap the address space ---- */
+
+enum { MREMAP_MAYMOVE = 1, MADV_WIPEONFORK = 18, EINVAL_ = 22, ENOMEM_ = 12 };
+
+static long mremap_(void* a, size_t old_len, size_t new_len, int flags) {
+  return syscall4(SYS_mremap, (long)a, (long)old_len, (long)new_len, flags);
+}
+
+/* A length past the top of user memory once made a growing region end below
+ * its start (and fork then met it); one past the top from the mapping's
+ * address must fail without touching the mapping (Linux: -EINVAL, -ENOMEM). */
+static void t_mremap_wrap(void) {
+  int pid = fork();
+  if (pid == 0) {
+    int bad = 0;
+    char* a = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    syscall3(SYS_madvise, (long)a, 4096, MADV_WIPEONFORK);
+    if (mremap_(a, 4096, (size_t)-4096, 0) != -EINVAL_) bad |= 1;
+    if (mremap_(a, 4096, (size_t)-4096, MREMAP_MAYMOVE) != -EINVAL_) bad |= 2;
+    if (mremap_(a, 4096, (1ull << 48) + 4096, 0) != -EINVAL_) bad |= 4;
+    if (mremap_(a, 4096, (1ull << 48) - 4096, 0) != -ENOMEM_) bad |= 8;
+    int c = fork();
+    if (c == 0) _exit(0);
+    int st = -1;
+    waitpid(c, &st, 0);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) bad |= 16;
+    /* From a page inside a larger mapping: the mapping stays whole. */
+    char* b = mmap(0, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    memset(b, 7, 4 * 4096);
+    if (mremap_(b + 4096, 3 * 4096, (size_t)-8192, 0) != -EINVAL_) bad |= 32;
+    if (mremap_(b + 4096, 3 * 4096, (1ull << 48) - 8192, 0) != -ENOMEM_) bad |= 64;
+    if (b[0] != 7 || b[4096] != 7 || b[3 * 4096] != 7) bad |= 128;
+    c = fork();
+    if (c == 0) _exit(b[3 * 4096] == 7 ? 0 : 1);
+    waitpid(c, &st, 0);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) bad |= 128;
+    if (munmap(b, 4 * 4096) != 0 || munmap(a, 4096) != 0) bad |= 128;
+    _exit(bad);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("refused_and_intact", WIFEXITED(st) && WEXITSTATUS(st) == 0, "mask 0x%x (status 0x%x)",
+           WEXITSTATUS(st), st);
+  invariants();
+}
+
 /* ---- exec's failures give back what they took ---- */
 
 static void t_exec_fault_injection(void) {
@@ -973,6 +1019,7 @@ static const struct test kTests[] = {
     {"unshare_vmspace", t_unshare_vmspace},
     {"gettid_system_wide", t_gettid_system_wide},
     {"exec_fault_injection", t_exec_fault_injection},
+    {"mremap_wrap", t_mremap_wrap},
 };
 
 int main(int argc, char** argv) {
