@@ -525,6 +525,12 @@ void sigacts_reset_caught(Sigacts* ps);
 // pending signal it does not block whose action is to end the process. Sleeps
 // that only such events may end (Linux's killable ones) look at this.
 bool lwp_fatal_pending(Lwp* lp);
+// Whether a long loop in the kernel (a large read, copy or getrandom) is to
+// stop early with what it has moved: lp is to die (exit, SIGKILL) or has a
+// signal to take. False without an LWP (a kernel caller).
+inline bool lwp_should_stop(Lwp* lp) {
+  return lp && (lwp_fatal_pending(lp) || signal_pending_unblocked(lp));
+}
 
 // Counters (fork statistics, the seed's v_forks and friends).
 struct ForkStats {

@@ -9,6 +9,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/proc/proc.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
@@ -342,7 +343,9 @@ int64_t sys_ioctl(const SyscallArgs& a) {
 }
 
 // sendfile(out, in, offset, count): in's bytes (from *offset, which moves,
-// leaving in's own offset alone; else from in's offset) written to out.
+// leaving in's own offset alone; else from in's offset) written to out. A
+// large copy stops between chunks, with what it has moved, when the caller is
+// to die or has a signal to take (Linux's splice loop).
 int64_t sys_sendfile(const SyscallArgs& a) {
   FileRef out(static_cast<int>(a.a[0]));
   FileRef in(static_cast<int>(a.a[1]));
@@ -364,7 +367,9 @@ int64_t sys_sendfile(const SyscallArgs& a) {
   if (!buf) return -ENOMEM;
   uint64_t total = 0;
   int64_t err = 0;
+  Lwp* lp = curlwp();
   while (total < count) {
+    if (total > 0 && lwp_should_stop(lp)) break;
     size_t n = count - total < kBuf ? static_cast<size_t>(count - total) : kBuf;
     IoVec riov{reinterpret_cast<uint64_t>(buf), n};
     Uio ru = uio_make(&riov, 1, false, UioDir::kRead);

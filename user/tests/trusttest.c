@@ -4,7 +4,8 @@
  * while its members are reaped, exec while other LWPs run, LWP and process
  * exhaustion by one user, the debugging calls, sleeps that SIGKILL could not
  * end, signal actions shared across exec, RLIMIT_NPROC 0, a bss-only program,
- * limits replaced while the process forks, system-wide thread ids.
+ * limits replaced while the process forks, system-wide thread ids, an
+ * in-kernel copy SIGKILL could not stop, mremap lengths that wrapped.
  * Run as init (init=trusttest); exits with the number of failed checks.
  * "trusttest exit N" exits with N; "trusttest exit-later MS N" sleeps first. */
 #include "utest.h"
@@ -587,6 +588,35 @@ static void t_kill_wait4(void) {
 
 /* nanosleep longer than the clock can count sleeps (it must not wrap to a
  * short sleep), and SIGKILL still ends it. */
+/* A copy of 2 GiB inside the kernel (sendfile from a memory device to
+ * /dev/null) stops for SIGKILL: it once ran to its end, unkillable. */
+static void kill_sendfile_from(const char* dev) {
+  int pid = fork();
+  if (pid == 0) {
+    int out = open("/dev/null", O_WRONLY, 0);
+    int in = open(dev, O_RDONLY, 0);
+    if (out < 0 || in < 0) _exit(90);
+    sendfile(out, in, 0, 0x7ffff000);
+    _exit(1);
+  }
+  sleep_ms(100);
+  int st = -1;
+  uint64_t t0 = now_ns();
+  kill_(pid, SIGKILL);
+  int ended = wait_within(pid, 1500, &st);
+  char name[64];
+  snprintf(name, sizeof name, "sendfile_%s", dev + 5);
+  ut_check(name, ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+           "ended %d status 0x%x after %llu ms", ended, st,
+           (unsigned long long)((now_ns() - t0) / 1000000));
+  if (!ended) abandon(pid);
+}
+
+static void t_kill_sendfile(void) {
+  kill_sendfile_from("/dev/urandom");
+  kill_sendfile_from("/dev/zero");
+}
+
 static void t_nanosleep_huge(void) {
   int pid = fork();
   if (pid == 0) {
@@ -1009,6 +1039,7 @@ static const struct test kTests[] = {
     {"kill_vfork_wait", t_kill_vfork_wait},
     {"kill_lwp_wait", t_kill_lwp_wait},
     {"kill_wait4", t_kill_wait4},
+    {"kill_sendfile", t_kill_sendfile},
     {"nanosleep_huge", t_nanosleep_huge},
     {"nanosleep_eintr", t_nanosleep_eintr},
     {"sigshare_exec", t_sigshare_exec},
