@@ -293,25 +293,30 @@ int64_t sys_pipe2(const SyscallArgs& a) {
   uint32_t fdflags = (flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
   Filedesc* fdp = my_fd();
   int lim = limit();
+  // Our own references, kept until the end: once in the table, another LWP may
+  // close or replace the descriptors (dup2), and undoing them after a failure
+  // must take back only the pipe's own (fd_close_if), never what was put there.
+  fhold(r);
+  fhold(w);
+  int err = 0;
   int fds[2];
   fds[0] = fd_alloc(fdp, r, 0, fdflags, lim);
   if (fds[0] < 0) {
-    fdrop(r);
+    err = fds[0];
+    fdrop(r);  // the table's reference, never given
     fdrop(w);
-    return fds[0];
-  }
-  fds[1] = fd_alloc(fdp, w, 0, fdflags, lim);
-  if (fds[1] < 0) {
-    fd_close(fdp, fds[0]);
+  } else if ((fds[1] = fd_alloc(fdp, w, 0, fdflags, lim)) < 0) {
+    err = fds[1];
+    fd_close_if(fdp, fds[0], r);
     fdrop(w);
-    return fds[1];
+  } else if (copyout_u(fds, a.a[0], sizeof fds)) {
+    err = -EFAULT;
+    fd_close_if(fdp, fds[0], r);
+    fd_close_if(fdp, fds[1], w);
   }
-  if (copyout_u(fds, a.a[0], sizeof fds)) {
-    fd_close(fdp, fds[0]);
-    fd_close(fdp, fds[1]);
-    return -EFAULT;
-  }
-  return 0;
+  fdrop(r);
+  fdrop(w);
+  return err;
 }
 
 int64_t sys_getdents64(const SyscallArgs& a) {
