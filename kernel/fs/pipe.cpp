@@ -252,7 +252,8 @@ int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
 
 int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
   if (fp->ops != &kPipeOps) return -EBADF;
-  if (bytes > kPipePages * kPage) return -EPERM;  // beyond what a pipe of tine's holds
+  if (bytes > (uint64_t{1} << 31)) return -EINVAL;  // no size rounds (Linux's round_pipe_size)
+  if (bytes > kPipePages * kPage) return -EPERM;    // beyond what a pipe of tine's holds
   uint32_t want = 1;                              // pages: a power of two, as Linux rounds
   while (want * kPage < bytes) want *= 2;
   Pipe* p = pipe_of(fp);

@@ -277,7 +277,7 @@ int64_t sys_fcntl(const SyscallArgs& a) {
       return -ENOLCK;  // no record locks
     case F_GETPIPE_SZ:
       return pipe_capacity(f.fp);
-    case F_SETPIPE_SZ:
+    case F_SETPIPE_SZ:  // an unsigned int, as Linux's pipe_fcntl takes it
       return pipe_set_capacity(f.fp, static_cast<uint32_t>(arg), my_cred());
     default:
       return -EINVAL;

@@ -735,6 +735,13 @@ static void t_pipe_basic(void) {
   UT_EQ("setpipe_sz_data_after_grow", read(p[0], buf, 8) == 5 && memcmp(buf, "56789", 5) == 0, 1);
   UT_EQ("setpipe_sz_too_big", fcntl(p[1], F_SETPIPE_SZ, 1 << 20), -EPERM);
   UT_EQ("setpipe_sz_file", fcntl(0, F_SETPIPE_SZ, 4096), -EBADF);
+  /* Linux's rules: arg is an unsigned int (the high half ignored), 0 is one
+   * page, past 2^31 no size rounds (-EINVAL), 2^31 itself is too big (-EPERM). */
+  UT_EQ("setpipe_sz_2g", fcntl(p[1], F_SETPIPE_SZ, 1L << 31), -EPERM);
+  UT_EQ("setpipe_sz_past_2g", fcntl(p[1], F_SETPIPE_SZ, (1L << 31) + 1), -EINVAL);
+  UT_EQ("setpipe_sz_all_ones", fcntl(p[1], F_SETPIPE_SZ, 0xffffffffL), -EINVAL);
+  UT_EQ("setpipe_sz_high_half", fcntl(p[1], F_SETPIPE_SZ, (1L << 32) + 8192), 8192);
+  UT_EQ("setpipe_sz_zero", fcntl(p[1], F_SETPIPE_SZ, 0), 4096);
   UT_EQ("fstatfs_pipe", fstatfs(p[0], (struct statfs*)buf), -EINVAL);
   close(p[1]);
   UT_EQ("eof", read(p[0], buf, sizeof buf), 0);
