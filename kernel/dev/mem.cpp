@@ -1,9 +1,12 @@
 // The memory devices (Linux's numbers): /dev/null (1:3) reads nothing and
 // takes everything, /dev/zero (1:5) reads zeroes, /dev/random (1:8) and
 // /dev/urandom (1:9) read the kernel's random numbers (kernel/random/random.h)
-// and mix what is written to them into its key.
+// and mix what is written to them into its key. A large read stops early,
+// with what it has moved, when the reader is to die or has a signal to take
+// (Linux's read_iter_zero and get_random_bytes_user check between chunks).
 #include "kernel/dev/chardev.h"
 #include "kernel/fs/uio.h"
+#include "kernel/proc/proc.h"
 #include "kernel/random/random.h"
 #include "kernel/syscall/errno.h"
 
@@ -22,7 +25,9 @@ int64_t take_all(File*, Uio* uio) {
 }
 
 int64_t zero_read(File*, Uio* uio) {
+  Lwp* lp = curlwp();
   while (uio->resid > 0) {
+    if (uio->done > 0 && lwp_should_stop(lp)) break;
     size_t n = uio->resid < kChunk ? static_cast<size_t>(uio->resid) : kChunk;
     if (int e = uiomove(const_cast<uint8_t*>(kZero), n, uio); e) return e;
   }
@@ -31,7 +36,9 @@ int64_t zero_read(File*, Uio* uio) {
 
 int64_t random_read(File*, Uio* uio) {
   uint8_t buf[256];
+  Lwp* lp = curlwp();
   while (uio->resid > 0) {
+    if (uio->done > 0 && (uio->done & (kChunk - 1)) == 0 && lwp_should_stop(lp)) break;
     size_t n = uio->resid < sizeof buf ? static_cast<size_t>(uio->resid) : sizeof buf;
     random_bytes(buf, n);
     if (int e = uiomove(buf, n, uio); e) return e;

@@ -220,6 +220,16 @@ int fd_close(Filedesc* fdp, int fd) {
   return 0;
 }
 
+void fd_close_if(Filedesc* fdp, int fd, File* fp) {
+  {
+    SpinGuard g(fdp->lock);
+    if (fd < 0 || fd >= fdp->used || fdp->slots[fd].fp != fp) return;
+    fdp->slots[fd] = {nullptr, 0};
+    trim_used_locked(fdp);
+  }
+  fdrop(fp);
+}
+
 void fd_close_range(Filedesc* fdp, unsigned first, unsigned last, bool cloexec_only) {
   for (unsigned i = first;; ++i) {
     File* fp = nullptr;

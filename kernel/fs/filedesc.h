@@ -82,6 +82,10 @@ int fd_alloc(Filedesc* fdp, File* fp, int minfd, uint32_t flags, int limit);
 // there. `to` or -errno.
 int fd_put_at(Filedesc* fdp, File* fp, int to, uint32_t flags, int limit);
 int fd_close(Filedesc* fdp, int fd);
+// Closes fd only if it still holds fp (the caller holds its own reference to
+// fp, so the address cannot have been reused): undoing an install that another
+// LWP may have replaced meanwhile (dup2 at that number) leaves its file alone.
+void fd_close_if(Filedesc* fdp, int fd, File* fp);
 // Closes (or marks close-on-exec) descriptors first..last.
 void fd_close_range(Filedesc* fdp, unsigned first, unsigned last, bool cloexec_only);
 int fd_get_flags(Filedesc* fdp, int fd);

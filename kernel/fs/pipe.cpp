@@ -220,11 +220,18 @@ int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
   auto* p = static_cast<Pipe*>(kmalloc(sizeof(Pipe), M_PIPE, M_WAITOK | M_ZERO));
   if (!p) return -ENOMEM;
   new (p) Pipe();
-  // The full buffer within the maker's share; past it, one page.
+  // The full buffer within the maker's share; past it, one page. npages is
+  // what was charged (pipe_free gives it back): with not even that page (no
+  // memory for the user's record, or the system's bound), no pipe (Linux's
+  // alloc_pipe_info failing: -ENFILE).
   p->npages = kPipePages;
   if (!charge_take(Charge::kPipePages, cr.uid, kPipePages, cr.root())) {
     p->npages = 1;
-    (void)charge_take(Charge::kPipePages, cr.uid, 1, true);
+    if (!charge_take(Charge::kPipePages, cr.uid, 1, true)) {
+      p->~Pipe();
+      kfree(p, M_PIPE);
+      return -ENFILE;
+    }
   }
   p->charged_uid = cr.uid;
   p->readers = p->writers = 1;
@@ -252,7 +259,8 @@ int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
 
 int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
   if (fp->ops != &kPipeOps) return -EBADF;
-  if (bytes > kPipePages * kPage) return -EPERM;  // beyond what a pipe of tine's holds
+  if (bytes > (uint64_t{1} << 31)) return -EINVAL;  // no size rounds (Linux's round_pipe_size)
+  if (bytes > kPipePages * kPage) return -EPERM;    // beyond what a pipe of tine's holds
   uint32_t want = 1;                              // pages: a power of two, as Linux rounds
   while (want * kPage < bytes) want *= 2;
   Pipe* p = pipe_of(fp);

@@ -515,6 +515,10 @@ int kern_tgkill(int tgid, int tid, int sig);
 // f null, at an LWP's first entry, handlers wait for the next way out).
 void signal_deliver(TrapFrame* f);
 bool signal_pending_unblocked(Lwp* lp);
+// Whether a long loop in the kernel (a large read, copy or getrandom) is to
+// stop early with what it has moved: lp is to die (exit, SIGKILL: see
+// lwp_fatal_pending) or has a signal to take. False without an LWP.
+bool lwp_should_stop(Lwp* lp);
 // Whether anything is pending for lp, blocked or not (its own or its process's).
 inline bool signal_pending_any(Lwp* lp) {
   return (__atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) |

@@ -274,6 +274,10 @@ bool lwp_fatal_pending(Lwp* lp) { return lwp_fatal_signal(lp) != 0; }
 // Pending signals this LWP would take (fork1's check under RFPGLOCK).
 bool signal_pending_unblocked(Lwp* lp) { return takeable(lp) != 0; }
 
+bool lwp_should_stop(Lwp* lp) {
+  return lp && (lwp_fatal_pending(lp) || signal_pending_unblocked(lp));
+}
+
 // rt_sigaction(sig, act, oldact, sigsetsize): struct sigaction is {handler,
 // flags, restorer, mask}. A handler without SA_RESTORER returns through the
 // signal page (Linux's vDSO trampoline).

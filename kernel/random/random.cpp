@@ -97,8 +97,8 @@ void random_bytes(void* out, size_t len) {
 // are accepted (the generator is seeded from boot on, so nothing blocks);
 // GRND_RANDOM with GRND_INSECURE, or another bit, is -EINVAL. At most
 // INT_MAX bytes a call (Linux's MAX_RW_COUNT is a little less); a large
-// request stops early, with what it has, when a signal is to be delivered
-// (-EINTR before any byte).
+// request stops early, with what it has, when a signal is to be delivered or
+// the caller is to die (exit, SIGKILL), every 4 KiB.
 int64_t sys_getrandom(const SyscallArgs& a) {
   constexpr uint64_t kNonblock = 1, kRandom = 2, kInsecure = 4;
   uint64_t flags = a.a[2];
@@ -110,7 +110,7 @@ int64_t sys_getrandom(const SyscallArgs& a) {
   uint8_t chunk[256];
   Lwp* lp = curlwp();
   while (done < len) {
-    if (done > 0 && (done & 4095) == 0 && lp && signal_pending_unblocked(lp)) break;
+    if (done > 0 && (done & 4095) == 0 && lwp_should_stop(lp)) break;
     size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
     random_bytes(chunk, n);
     if (copyout_u(chunk, a.a[0] + done, n) != 0) {

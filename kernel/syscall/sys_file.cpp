@@ -9,6 +9,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/proc/proc.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
@@ -276,7 +277,7 @@ int64_t sys_fcntl(const SyscallArgs& a) {
       return -ENOLCK;  // no record locks
     case F_GETPIPE_SZ:
       return pipe_capacity(f.fp);
-    case F_SETPIPE_SZ:
+    case F_SETPIPE_SZ:  // an unsigned int, as Linux's pipe_fcntl takes it
       return pipe_set_capacity(f.fp, static_cast<uint32_t>(arg), my_cred());
     default:
       return -EINVAL;
@@ -292,25 +293,30 @@ int64_t sys_pipe2(const SyscallArgs& a) {
   uint32_t fdflags = (flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
   Filedesc* fdp = my_fd();
   int lim = limit();
+  // Our own references, kept until the end: once in the table, another LWP may
+  // close or replace the descriptors (dup2), and undoing them after a failure
+  // must take back only the pipe's own (fd_close_if), never what was put there.
+  fhold(r);
+  fhold(w);
+  int err = 0;
   int fds[2];
   fds[0] = fd_alloc(fdp, r, 0, fdflags, lim);
   if (fds[0] < 0) {
-    fdrop(r);
+    err = fds[0];
+    fdrop(r);  // the table's reference, never given
     fdrop(w);
-    return fds[0];
-  }
-  fds[1] = fd_alloc(fdp, w, 0, fdflags, lim);
-  if (fds[1] < 0) {
-    fd_close(fdp, fds[0]);
+  } else if ((fds[1] = fd_alloc(fdp, w, 0, fdflags, lim)) < 0) {
+    err = fds[1];
+    fd_close_if(fdp, fds[0], r);
     fdrop(w);
-    return fds[1];
+  } else if (copyout_u(fds, a.a[0], sizeof fds)) {
+    err = -EFAULT;
+    fd_close_if(fdp, fds[0], r);
+    fd_close_if(fdp, fds[1], w);
   }
-  if (copyout_u(fds, a.a[0], sizeof fds)) {
-    fd_close(fdp, fds[0]);
-    fd_close(fdp, fds[1]);
-    return -EFAULT;
-  }
-  return 0;
+  fdrop(r);
+  fdrop(w);
+  return err;
 }
 
 int64_t sys_getdents64(const SyscallArgs& a) {
@@ -342,7 +348,9 @@ int64_t sys_ioctl(const SyscallArgs& a) {
 }
 
 // sendfile(out, in, offset, count): in's bytes (from *offset, which moves,
-// leaving in's own offset alone; else from in's offset) written to out.
+// leaving in's own offset alone; else from in's offset) written to out. A
+// large copy stops between chunks, with what it has moved, when the caller is
+// to die or has a signal to take (Linux's splice loop).
 int64_t sys_sendfile(const SyscallArgs& a) {
   FileRef out(static_cast<int>(a.a[0]));
   FileRef in(static_cast<int>(a.a[1]));
@@ -364,7 +372,9 @@ int64_t sys_sendfile(const SyscallArgs& a) {
   if (!buf) return -ENOMEM;
   uint64_t total = 0;
   int64_t err = 0;
+  Lwp* lp = curlwp();
   while (total < count) {
+    if (total > 0 && lwp_should_stop(lp)) break;
     size_t n = count - total < kBuf ? static_cast<size_t>(count - total) : kBuf;
     IoVec riov{reinterpret_cast<uint64_t>(buf), n};
     Uio ru = uio_make(&riov, 1, false, UioDir::kRead);

@@ -96,6 +96,7 @@ VmRegion* RegionMap::find(uint64_t va) {
 }
 
 bool RegionMap::is_free(uint64_t start, uint64_t end) const {
+  if (end < start) return false;  // a backwards (wrapped) range is no free room
   for (const VmRegion* r = head_; r && r->start < end; r = r->next)
     if (r->end > start) return false;
   return true;

@@ -414,10 +414,12 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
   old_len = page_round_up(old_len);
   new_len = page_round_up(new_len);
   if (new_len == 0) return -EINVAL;
+  // Every path: a length past user memory is refused before any use (Linux's
+  // check_mremap_params), so addr + new_len below cannot wrap.
+  if (new_len > kUserMax) return -EINVAL;
   bool to_given = (flags & (kMremapFixed | kMremapDontunmap)) != 0;
   if (to_given) {
-    if (!page_aligned(new_addr) || new_len > kUserMax || new_addr > kUserMax - new_len)
-      return -EINVAL;
+    if (!page_aligned(new_addr) || new_addr > kUserMax - new_len) return -EINVAL;
     if (addr + old_len > new_addr && new_addr + new_len > addr) return -EINVAL;  // overlap
   }
   if (addr >= kUserMax || old_len > kUserMax - addr) return -EFAULT;
@@ -461,9 +463,10 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
           if (new_addr == 0) { err = -ENOMEM; break; }
         }
       } else {
-        // Grow in place if the mapping ends there and room follows.
+        // Grow in place if the mapping ends there and room follows (addr and
+        // new_len are below kUserMax: the sum does not wrap).
         uint64_t grow_end = addr + new_len;
-        if (addr + old_len == r->end && grow_end <= kMmapTop &&
+        if (addr + old_len == r->end && grow_end <= kMmapTop && grow_end > r->end &&
             vm->regions.is_free(r->end, grow_end)) {
           r->end = grow_end;
           vm->regions.merge_around(r);

@@ -735,6 +735,13 @@ static void t_pipe_basic(void) {
   UT_EQ("setpipe_sz_data_after_grow", read(p[0], buf, 8) == 5 && memcmp(buf, "56789", 5) == 0, 1);
   UT_EQ("setpipe_sz_too_big", fcntl(p[1], F_SETPIPE_SZ, 1 << 20), -EPERM);
   UT_EQ("setpipe_sz_file", fcntl(0, F_SETPIPE_SZ, 4096), -EBADF);
+  /* Linux's rules: arg is an unsigned int (the high half ignored), 0 is one
+   * page, past 2^31 no size rounds (-EINVAL), 2^31 itself is too big (-EPERM). */
+  UT_EQ("setpipe_sz_2g", fcntl(p[1], F_SETPIPE_SZ, 1L << 31), -EPERM);
+  UT_EQ("setpipe_sz_past_2g", fcntl(p[1], F_SETPIPE_SZ, (1L << 31) + 1), -EINVAL);
+  UT_EQ("setpipe_sz_all_ones", fcntl(p[1], F_SETPIPE_SZ, 0xffffffffL), -EINVAL);
+  UT_EQ("setpipe_sz_high_half", fcntl(p[1], F_SETPIPE_SZ, (1L << 32) + 8192), 8192);
+  UT_EQ("setpipe_sz_zero", fcntl(p[1], F_SETPIPE_SZ, 0), 4096);
   UT_EQ("fstatfs_pipe", fstatfs(p[0], (struct statfs*)buf), -EINVAL);
   close(p[1]);
   UT_EQ("eof", read(p[0], buf, sizeof buf), 0);
@@ -1650,6 +1657,44 @@ static void t_race_close_read(void) {
   invariants();
 }
 
+/* pipe2 with an unwritable array: its descriptors once went in first and were
+ * closed by number after the copy failed, so a descriptor another LWP had put
+ * at that number meanwhile (dup2) was closed under it. */
+static void pipe2_efault_loop(void* arg) {
+  while (!__atomic_load_n(&g_race[0], __ATOMIC_ACQUIRE)) {
+    if (pipe2(KERNEL_ADDR, 0) == -EFAULT) ++g_race[1];
+  }
+  __atomic_store_n(&g_race[3], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_race_pipe2_efault(void) {
+  g_race = shared_page();
+  int zero = open("/dev/zero", O_RDONLY, 0);
+  UT_EQ("lwp", lwp_start(pipe2_efault_loop, 0), 0);
+  uint64_t end = now_ns() + 1000000000u;
+  long rounds = 0, lost = 0;
+  while (now_ns() < end) {
+    int fd = dup(zero); /* the lowest free number, which pipe2 takes next */
+    close(fd);
+    if (dup2(zero, fd) != fd) continue;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_rdev != 0x105) ++lost;
+    close(fd);
+    ++rounds;
+  }
+  __atomic_store_n(&g_race[0], 1, __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&g_race[3], __ATOMIC_ACQUIRE)) sched_yield();
+  UT_CHECK("pipe2_failed", g_race[1] > 0);
+  UT_EQ("dup2_kept", lost, 0);
+  printf("UTEST-INFO race_pipe2_efault: %ld dup2 rounds, %lu failed pipe2s\n", rounds,
+         (unsigned long)g_race[1]);
+  UT_EQ("fds_left", is_open(zero + 1) || is_open(zero + 2) || is_open(zero + 3), 0);
+  close(zero);
+  munmap((void*)g_race, 4096);
+  invariants();
+}
+
 static int g_blocked_pipe[2];
 
 static void blocked_reader(void* arg) {
@@ -1811,6 +1856,7 @@ int main(int argc, char** argv) {
       {"race_close_read", t_race_close_read},
       {"race_close_blocked", t_race_close_blocked},
       {"race_names", t_race_names},
+      {"race_pipe2_efault", t_race_pipe2_efault},
       {"pipe_share", t_pipe_share},
       {"enfile", t_enfile},
       {"enospc", t_enospc},

@@ -4,7 +4,8 @@
  * while its members are reaped, exec while other LWPs run, LWP and process
  * exhaustion by one user, the debugging calls, sleeps that SIGKILL could not
  * end, signal actions shared across exec, RLIMIT_NPROC 0, a bss-only program,
- * limits replaced while the process forks, system-wide thread ids.
+ * limits replaced while the process forks, system-wide thread ids, an
+ * in-kernel copy SIGKILL could not stop, mremap lengths that wrapped.
  * Run as init (init=trusttest); exits with the number of failed checks.
  * "trusttest exit N" exits with N; "trusttest exit-later MS N" sleeps first. */
 #include "utest.h"
@@ -12,7 +13,7 @@
 enum {
   SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setuid = 146, SYS_setpgid = 154,
   SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174, SYS_prlimit64 = 261,
-  SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_tine_proc = 2002,
+  SYS_mremap = 216, SYS_madvise = 233, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_tine_proc = 2002,
 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFSIGSHARE = 1 << 14 };
 enum { SIGUSR1 = 10, SIGUSR2 = 12, WNOHANG = 1, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7 };
@@ -655,6 +656,35 @@ static void t_kill_wait4(void) {
 
 /* nanosleep longer than the clock can count sleeps (it must not wrap to a
  * short sleep), and SIGKILL still ends it. */
+/* A copy of 2 GiB inside the kernel (sendfile from a memory device to
+ * /dev/null) stops for SIGKILL: it once ran to its end, unkillable. */
+static void kill_sendfile_from(const char* dev) {
+  int pid = fork();
+  if (pid == 0) {
+    int out = open("/dev/null", O_WRONLY, 0);
+    int in = open(dev, O_RDONLY, 0);
+    if (out < 0 || in < 0) _exit(90);
+    sendfile(out, in, 0, 0x7ffff000);
+    _exit(1);
+  }
+  sleep_ms(100);
+  int st = -1;
+  uint64_t t0 = now_ns();
+  kill_(pid, SIGKILL);
+  int ended = wait_within(pid, 1500, &st);
+  char name[64];
+  snprintf(name, sizeof name, "sendfile_%s", dev + 5);
+  ut_check(name, ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+           "ended %d status 0x%x after %llu ms", ended, st,
+           (unsigned long long)((now_ns() - t0) / 1000000));
+  if (!ended) abandon(pid);
+}
+
+static void t_kill_sendfile(void) {
+  kill_sendfile_from("/dev/urandom");
+  kill_sendfile_from("/dev/zero");
+}
+
 static void t_nanosleep_huge(void) {
   int pid = fork();
   if (pid == 0) {
@@ -1041,6 +1071,52 @@ static void t_no_new_privs_runs(void) {
   invariants();
 }
 
+/* ---- mremap's lengths cannot wrap the address space ---- */
+
+enum { MREMAP_MAYMOVE = 1, MADV_WIPEONFORK = 18, EINVAL_ = 22, ENOMEM_ = 12 };
+
+static long mremap_(void* a, size_t old_len, size_t new_len, int flags) {
+  return syscall4(SYS_mremap, (long)a, (long)old_len, (long)new_len, flags);
+}
+
+/* A length past the top of user memory once made a growing region end below
+ * its start (and fork then met it); one past the top from the mapping's
+ * address must fail without touching the mapping (Linux: -EINVAL, -ENOMEM). */
+static void t_mremap_wrap(void) {
+  int pid = fork();
+  if (pid == 0) {
+    int bad = 0;
+    char* a = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    syscall3(SYS_madvise, (long)a, 4096, MADV_WIPEONFORK);
+    if (mremap_(a, 4096, (size_t)-4096, 0) != -EINVAL_) bad |= 1;
+    if (mremap_(a, 4096, (size_t)-4096, MREMAP_MAYMOVE) != -EINVAL_) bad |= 2;
+    if (mremap_(a, 4096, (1ull << 48) + 4096, 0) != -EINVAL_) bad |= 4;
+    if (mremap_(a, 4096, (1ull << 48) - 4096, 0) != -ENOMEM_) bad |= 8;
+    int c = fork();
+    if (c == 0) _exit(0);
+    int st = -1;
+    waitpid(c, &st, 0);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) bad |= 16;
+    /* From a page inside a larger mapping: the mapping stays whole. */
+    char* b = mmap(0, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    memset(b, 7, 4 * 4096);
+    if (mremap_(b + 4096, 3 * 4096, (size_t)-8192, 0) != -EINVAL_) bad |= 32;
+    if (mremap_(b + 4096, 3 * 4096, (1ull << 48) - 8192, 0) != -ENOMEM_) bad |= 64;
+    if (b[0] != 7 || b[4096] != 7 || b[3 * 4096] != 7) bad |= 128;
+    c = fork();
+    if (c == 0) _exit(b[3 * 4096] == 7 ? 0 : 1);
+    waitpid(c, &st, 0);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) bad |= 128;
+    if (munmap(b, 4 * 4096) != 0 || munmap(a, 4096) != 0) bad |= 128;
+    _exit(bad);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("refused_and_intact", WIFEXITED(st) && WEXITSTATUS(st) == 0, "mask 0x%x (status 0x%x)",
+           WEXITSTATUS(st), st);
+  invariants();
+}
+
 /* ---- exec's failures give back what they took ---- */
 
 static void t_exec_fault_injection(void) {
@@ -1096,6 +1172,7 @@ static const struct test kTests[] = {
     {"vfork_wait_no_frame", t_vfork_wait_no_frame},
     {"kill_lwp_wait", t_kill_lwp_wait},
     {"kill_wait4", t_kill_wait4},
+    {"kill_sendfile", t_kill_sendfile},
     {"nanosleep_huge", t_nanosleep_huge},
     {"nanosleep_eintr", t_nanosleep_eintr},
     {"sigshare_exec", t_sigshare_exec},
@@ -1107,6 +1184,7 @@ static const struct test kTests[] = {
     {"unshare_vmspace", t_unshare_vmspace},
     {"gettid_system_wide", t_gettid_system_wide},
     {"exec_fault_injection", t_exec_fault_injection},
+    {"mremap_wrap", t_mremap_wrap},
 };
 
 int main(int argc, char** argv) {

@@ -49,6 +49,10 @@ TEST_F(RegionTest, InsertKeepsOrderAndFindWorks) {
   EXPECT_TRUE(map_.is_free(20 * P, 25 * P));
   EXPECT_FALSE(map_.is_free(20 * P, 25 * P + 1));
   EXPECT_FALSE(map_.is_free(0, 100 * P));
+  // A backwards range (an end that wrapped) is never free, even past the last entry.
+  EXPECT_FALSE(map_.is_free(25 * P, 20 * P));
+  EXPECT_FALSE(map_.is_free(60 * P, 55 * P));
+  EXPECT_FALSE(map_.is_free(20 * P, 15 * P));
 }
 
 TEST_F(RegionTest, SplitAndUnlinkARangeInTheMiddle) {

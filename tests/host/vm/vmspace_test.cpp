@@ -266,3 +266,29 @@ INSTANTIATE_TEST_SUITE_P(Modes, VmForkTest,
                          });
 
 }  // namespace
+
+TEST_F(VmspaceTest, MremapLengthsCannotWrap) {
+  uint64_t out = 0;
+  uint64_t a = mmap(kPageSize, RW, kMapPrivate | kMapAnonymous);
+  uint64_t b = mmap(4 * kPageSize, RW, kMapPrivate | kMapAnonymous);
+  ASSERT_TRUE(store(vm_, b + 3 * kPageSize, 7));
+  // Past user memory: -EINVAL on every path (it once wrapped a region's end
+  // below its start on the grow-in-place path).
+  EXPECT_EQ(vm_mremap(vm_, a, kPageSize, -kPageSize, 0, 0, &out), -EINVAL);
+  EXPECT_EQ(vm_mremap(vm_, a, kPageSize, -kPageSize, kMremapMaymove, 0, &out), -EINVAL);
+  EXPECT_EQ(vm_mremap(vm_, b + kPageSize, 3 * kPageSize, -2 * kPageSize, 0, 0, &out), -EINVAL);
+  EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax + kPageSize, 0, 0, &out), -EINVAL);
+  // Within it but past its top from addr: no room.
+  EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax - kPageSize, 0, 0, &out), -ENOMEM);
+  EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax - kPageSize, kMremapMaymove, 0, &out),
+            -ENOMEM);
+  EXPECT_EQ(vm_mremap(vm_, b + kPageSize, 3 * kPageSize, kUserMax - 2 * kPageSize, 0, 0, &out),
+            -ENOMEM);
+  EXPECT_TRUE(vm_->regions.verify());
+  EXPECT_EQ(vm_->regions.find(a)->end, a + kPageSize);  // (b may run into a: one region)
+  EXPECT_EQ(vm_->regions.find(b)->start, b);
+  EXPECT_NE(vm_->regions.find(b + 3 * kPageSize), nullptr);
+  uint64_t v = 0;
+  ASSERT_TRUE(load(vm_, b + 3 * kPageSize, &v));
+  EXPECT_EQ(v, 7u);
+}
