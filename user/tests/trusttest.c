@@ -4,7 +4,8 @@
  * while its members are reaped, exec while other LWPs run, LWP and process
  * exhaustion by one user, the debugging calls, sleeps that SIGKILL could not
  * end, signal actions shared across exec, RLIMIT_NPROC 0, a bss-only program,
- * limits replaced while the process forks, system-wide thread ids.
+ * limits replaced while the process forks, system-wide thread ids, LWPs torn
+ * down half made while their ids are looked up.
  * Run as init (init=trusttest); exits with the number of failed checks.
  * "trusttest exit N" exits with N; "trusttest exit-later MS N" sleeps first. */
 #include "utest.h"
@@ -910,6 +911,97 @@ static void t_tgkill_stop_continue(void) {
   invariants();
 }
 
+/* ---- a half-made LWP torn down while others look its id up ---- */
+
+/* One LWP of a uid-1000 process calls lwp_create with a second thread-id word
+ * it cannot write, so each new LWP is made, given its thread id (written to
+ * the first word) and torn down again; three other LWPs send tkill, call
+ * sched_setaffinity and get_robust_list on the ids that come next (they are
+ * handed out in increasing order), and the test runs the invariant checker
+ * meanwhile. An earlier kernel tore the LWP down with it still in the
+ * thread-id hash: it cleared the LWP's process pointer with no lock and freed
+ * its kernel thread before taking it off the hash, so those calls could
+ * follow a null process or touch a freed thread. Each call must answer 0 or
+ * -ESRCH. */
+
+enum { SYS_get_robust_list = 100, SYS_sched_setaffinity = 122, SYS_tkill = 130 };
+
+static volatile int g_hm_stop, g_hm_left;
+static volatile int g_hm_last;  /* the thread id of the last LWP torn down */
+
+static void halfmade_prober(void* arg) {
+  volatile uint64_t* sh = arg;
+  uint64_t calls = 0, odd = 0;
+  while (!__atomic_load_n(&g_hm_stop, __ATOMIC_ACQUIRE)) {
+    int base = __atomic_load_n(&g_hm_last, __ATOMIC_RELAXED);
+    for (int id = base + 1; id <= base + 2; ++id) {
+      long r = syscall2(SYS_tkill, id, SIGUSR1);
+      odd += r != 0 && r != -ESRCH;
+      uint64_t mask = 0xf;
+      r = syscall3(SYS_sched_setaffinity, id, sizeof mask, (long)&mask);
+      odd += r != 0 && r != -ESRCH;
+      uint64_t head = 0, len = 0;
+      r = syscall3(SYS_get_robust_list, id, (long)&head, (long)&len);
+      odd += r != 0 && r != -ESRCH;
+      calls += 3;
+    }
+  }
+  __atomic_add_fetch(&sh[1], calls, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&sh[2], odd, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&g_hm_left, 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void halfmade_never_runs(void* arg) { _exit(95); }
+
+static void t_lwp_unfork_race(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (setuid_(1000) != 0) _exit(90);
+    signal_action(SIGUSR1, on_usr1, 0, 0, 0);
+    __atomic_store_n(&g_hm_last, gettid(), __ATOMIC_RELAXED);
+    for (int i = 0; i < 3; ++i)
+      if (lwp_start(halfmade_prober, (void*)sh, 16384) != 0) _exit(91);
+    static char stack[4096] __attribute__((aligned(16)));
+    uint64_t end = now_ns() + 3000000000ull, made = 0, odd = 0;
+    while (now_ns() < end) {
+      int tid = 0;
+      struct lwp_params lp = {(void*)halfmade_never_runs, 0, stack + sizeof stack, &tid,
+                              (int*)8};
+      long r = syscall1(SYS_lwp_create, (long)&lp);
+      if (r == -EFAULT && tid > 0) __atomic_store_n(&g_hm_last, tid, __ATOMIC_RELAXED);
+      else ++odd;
+      ++made;
+    }
+    __atomic_store_n(&g_hm_stop, 1, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&g_hm_left, __ATOMIC_ACQUIRE) != 3) sched_yield();
+    sh[3] = made;
+    sh[4] = odd;
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    _exit(0);
+  }
+  int st = -1, checks = 0, bad = 0;
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) && checks < 3000) {
+    bad += tproc(6, 0) != 0;
+    ++checks;
+    sleep_ms(2);
+  }
+  int ended = wait_within(pid, 30000, &st);
+  ut_check("child_ran", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
+           ended, st);
+  if (!ended) abandon(pid);
+  ut_check("invariants_held", bad == 0, "%d of %d checks failed", bad, checks);
+  ut_check("lwp_create_efault", sh[3] > 100 && sh[4] == 0, "%lu of %lu calls answered otherwise",
+           (unsigned long)sh[4], (unsigned long)sh[3]);
+  ut_check("answers_0_or_esrch", sh[1] > 100 && sh[2] == 0, "%lu of %lu calls answered otherwise",
+           (unsigned long)sh[2], (unsigned long)sh[1]);
+  printf("UTEST-INFO lwp_unfork_race: %lu LWPs torn down, %lu calls on their ids\n",
+         (unsigned long)sh[3], (unsigned long)sh[1]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- exec's failures give back what they took ---- */
 
 static void t_exec_fault_injection(void) {
@@ -973,6 +1065,7 @@ static const struct test kTests[] = {
     {"unshare_vmspace", t_unshare_vmspace},
     {"gettid_system_wide", t_gettid_system_wide},
     {"exec_fault_injection", t_exec_fault_injection},
+    {"lwp_unfork_race", t_lwp_unfork_race},
 };
 
 int main(int argc, char** argv) {
