@@ -1002,6 +1002,101 @@ static void t_lwp_unfork_race(void) {
   invariants();
 }
 
+/* ---- the parent-death signal's sender uid while the parent's ids change ---- */
+
+/* An LWP of a root process forks a child that asks for SIGUSR1 when its
+ * parent dies (prctl PR_SET_PDEATHSIG: the parent is the LWP), then exits
+ * while the process goes on; another LWP keeps switching the process's real
+ * uid between 0 and 1000 (setresuid, the effective uid staying 0). The
+ * child's siginfo names the parent's real uid: 0 or 1000, never anything
+ * else. An earlier kernel read the parent's credentials under the tree lock
+ * alone, while setresuid swapped them under the process's lock and freed the
+ * old ones: a read of freed memory (the debug kernel's poison). The window is
+ * a few instructions: this may pass on a kernel with the bug. */
+
+enum { SYS_setresuid = 147, SYS_prctl = 167, PR_SET_PDEATHSIG = 1 };
+
+static volatile int g_pd_stop, g_pd_left;
+static volatile uint64_t* g_pd_sh;
+
+static void ruid_flip_loop(void* arg) {
+  while (!__atomic_load_n(&g_pd_stop, __ATOMIC_ACQUIRE)) {
+    syscall3(SYS_setresuid, 1000, -1, -1);
+    syscall3(SYS_setresuid, 0, -1, -1);
+  }
+  __atomic_store_n(&g_pd_left, 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void on_pdeath(int sig, void* info, void* uc) {
+  const uint32_t* si = info;  /* siginfo_t: si_uid at byte 20 */
+  __atomic_store_n(&g_pd_sh[1], (uint64_t)si[5], __ATOMIC_RELAXED);
+  __atomic_store_n(&g_pd_sh[0], 2, __ATOMIC_RELEASE);
+}
+
+/* The parent LWP: forks the child, waits until it is ready, exits. */
+static void pdeath_parent_lwp(void* arg) {
+  volatile uint64_t* sh = arg;
+  int c = fork();
+  if (c == 0) {
+    signal_action(SIGUSR1, (sighandler_t)(void (*)(void))on_pdeath, 0, 0, 0);
+    if (syscall2(SYS_prctl, PR_SET_PDEATHSIG, SIGUSR1) != 0) _exit(80);
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    uint64_t give_up = now_ns() + 2000000000ull;
+    while (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) != 2 && now_ns() < give_up) sleep_ms(1);
+    if (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) != 2) _exit(81);
+    uint64_t uid = sh[1];
+    _exit(uid == 0 || uid == 1000 ? 0 : 82);
+  }
+  if (c > 0)
+    while (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) == 0) sched_yield();
+  sh[2] = (uint64_t)c;
+  exit_thread(0);
+}
+
+static void t_pdeath_uid_race(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    g_pd_sh = sh;
+    if (lwp_start(ruid_flip_loop, 0, 16384) != 0) _exit(91);
+    char* stack = mmap(0, 16384, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint64_t end = now_ns() + 3000000000ull, rounds = 0, bad = 0;
+    while (now_ns() < end) {
+      sh[0] = sh[1] = sh[2] = 0;
+      struct lwp_params lp = {(void*)pdeath_parent_lwp, (void*)sh, stack + 16384, 0, 0};
+      if (syscall1(SYS_lwp_create, (long)&lp) != 0) {
+        ++bad;
+        break;
+      }
+      while (__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE) == 0) sched_yield();
+      int st = -1;
+      int c = (int)sh[2];
+      if (c <= 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        printf("UTEST-INFO pdeath_uid_race: child %d status 0x%x, uid %lu\n", c, st,
+               (unsigned long)sh[1]);
+        ++bad;
+      }
+      ++rounds;
+    }
+    __atomic_store_n(&g_pd_stop, 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&g_pd_left, __ATOMIC_ACQUIRE)) sched_yield();
+    sh[8] = rounds;
+    sh[9] = bad;
+    _exit(0);
+  }
+  int st = -1;
+  int ended = wait_within(pid, 60000, &st);
+  ut_check("child_ran", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
+           ended, st);
+  if (!ended) abandon(pid);
+  ut_check("uid_0_or_1000", sh[8] >= 10 && sh[9] == 0, "%lu of %lu rounds went wrong",
+           (unsigned long)sh[9], (unsigned long)sh[8]);
+  printf("UTEST-INFO pdeath_uid_race: %lu rounds\n", (unsigned long)sh[8]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- exec's failures give back what they took ---- */
 
 static void t_exec_fault_injection(void) {
@@ -1066,6 +1161,7 @@ static const struct test kTests[] = {
     {"gettid_system_wide", t_gettid_system_wide},
     {"exec_fault_injection", t_exec_fault_injection},
     {"lwp_unfork_race", t_lwp_unfork_race},
+    {"pdeath_uid_race", t_pdeath_uid_race},
 };
 
 int main(int argc, char** argv) {
