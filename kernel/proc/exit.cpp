@@ -104,9 +104,9 @@ void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
 }
 }  // namespace
 
-void lwp_signal_locked(Lwp* lp, int sig, const SigInfo& info) {
-  Proc* p = lp->proc;
+void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info) {
   p->spin.assert_held();
+  KASSERT(lp->proc == p);
   if (sig <= 0 || sig > kNsig || p->stat == ProcStat::kZombie) return;
   // Stopping and continuing act on the whole process (as Linux's group stop
   // does), so a stop or SIGCONT sent to one LWP is the process's.
@@ -524,6 +524,9 @@ int kern_tgkill(int tgid, int tid, int sig) {
   int r = 0;
   {
     SpinGuard g(g_proctree_lock);
+    // An LWP in the hash names its process (lwp_unfork and lwp_free take it
+    // off before it goes), read once; its state is checked again under the
+    // process's lock before the signal is posted.
     Lwp* lp = tidfind_locked(tid);
     Proc* p = lp ? lp->proc : nullptr;
     bool zombie_leader = p && p->stat == ProcStat::kZombie && lp == p->exit_lwp;
@@ -536,7 +539,7 @@ int kern_tgkill(int tgid, int tid, int sig) {
       r = -EPERM;
     } else if (sig && !zombie_leader) {
       SpinGuard g2(p->spin);
-      if (lp->stat == LwpStat::kRun) lwp_signal_locked(lp, sig, SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
+      if (lp->stat == LwpStat::kRun) lwp_signal_locked(p, lp, sig, SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
     }
   }
   ucred_put(cr);

@@ -116,7 +116,9 @@ uint64_t fork_vm_pages(Proc* p2) {
   return heap + kStackSize / kPageSize;
 }
 
-// An LWP whose thread never ran user code: let the thread run out and free it.
+// An LWP whose thread never ran user code, and that nothing else can reach
+// any more (never published, or taken off its process's TID set and the
+// thread-id hash by lwp_unfork): let the thread run out and free it.
 void lwp_discard(Lwp* lp) {
   __atomic_or_fetch(&lp->flags, LWP_WEXIT, __ATOMIC_RELEASE);
   lp->stat = LwpStat::kZomb;
@@ -515,15 +517,16 @@ int rm_at_fork(forklist_fn fn) {
 
 // ---- lwp_create --------------------------------------------------------------------------
 
-// Joins an LWP that has left its process (or never joined one) and frees it:
-// off the thread-id hash, its id given back.
+// Frees an LWP that has left its process (or never joined one): off the
+// thread-id hash and its id given back first, so no lookup by id can reach
+// it any more, then its thread joined.
 void lwp_free(Lwp* lp) {
-  thread_join(lp->thread);
   if (lp->gtid) {
     SpinGuard g(g_proctree_lock);
     tidhash_remove_locked(lp);
     if (lp->owns_id) id_unuse_locked(lp->gtid);
   }
+  thread_join(lp->thread);
   kfree(lp, M_LWP);
   proc_count_lwp(-1);
 }
@@ -602,9 +605,17 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
 void lwp_unfork(Lwp* lp) {
   Proc* p = lp->proc;
   {
-    SpinGuard g(p->spin);
+    // lwp_fork_thread published it (the TID set, the thread-id hash): it
+    // leaves both at once, dead, under the locks lookups take, before any of
+    // it goes. Then no tkill, sched_setaffinity or get_robust_list finds it.
+    SpinGuard g(g_proctree_lock);
+    SpinGuard g2(p->spin);
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
     lwp_slots_release_locked(p);
+    __atomic_store_n(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
+    tidhash_remove_locked(lp);
+    id_unuse_locked(lp->gtid);  // its own (owns_id): lwp_fork_thread's
+    lp->gtid = 0;               // nothing left for lwp_free to take off
   }
   lwp_discard(lp);
 }

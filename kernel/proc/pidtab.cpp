@@ -1,6 +1,7 @@
 // The shared id space and the pid / thread-id hashes (pidtab.h).
 #include "kernel/proc/pidtab.h"
 
+#include "kernel/console/kprintf.h"
 #include "kernel/panic.h"
 #include "kernel/proc/proc.h"
 
@@ -88,6 +89,23 @@ Lwp* tidfind_locked(int tid) {
   for (Lwp* lp = g_tidhash[bucket(tid)]; lp; lp = lp->hash_next)
     if (lp->gtid == tid) return lp;
   return nullptr;
+}
+
+int tidhash_check_locked() {
+  g_proctree_lock.assert_held();
+  int bad = 0;
+  for (Lwp* head : g_tidhash)
+    for (Lwp* lp = head; lp; lp = lp->hash_next) {
+      if (!in_range(lp->gtid) || g_uses[lp->gtid] == 0) {
+        kprintf("invariant: thread id %d in the hash but not in use\n", lp->gtid);
+        ++bad;
+      }
+      if (!__atomic_load_n(&lp->proc, __ATOMIC_RELAXED)) {
+        kprintf("invariant: thread id %d in the hash with no process\n", lp->gtid);
+        ++bad;
+      }
+    }
+  return bad;
 }
 
 Proc* proc_by_id_locked(int id) {

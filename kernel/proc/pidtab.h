@@ -23,6 +23,10 @@ Proc* pfind_locked(int pid);
 void tidhash_insert_locked(Lwp* lp);
 void tidhash_remove_locked(Lwp* lp);
 Lwp* tidfind_locked(int tid);
+// The invariant checker's look at the thread-id hash: every LWP in it names
+// its process and holds its id (a half-made or exited LWP leaves the hash
+// before it lets go of either). The number of entries that do not.
+int tidhash_check_locked();
 // The process an id names: a pid, or the thread id of one of its live LWPs
 // (as Linux's kill and prlimit take either).
 Proc* proc_by_id_locked(int id);

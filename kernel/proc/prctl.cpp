@@ -43,7 +43,13 @@ void proc_parent_died_locked(Proc* c, Proc* parent, int heir_gtid) {
   c->parent_gtid = heir_gtid;
   uint64_t set = pdeath_signals(c);
   if (!set) return;
-  vc_uid_t uid = parent->ucred() ? parent->ucred()->c.cr_ruid : 0;
+  // Another LWP of the parent may swap its credentials (setresuid) and free
+  // the old ones meanwhile: they are read under its lock (tree, then proc).
+  vc_uid_t uid = 0;
+  {
+    SpinGuard g(parent->spin);
+    if (const Ucred* cr = parent->ucred()) uid = cr->c.cr_ruid;
+  }
   for (; set; set &= set - 1) {
     int sig = __builtin_ctzll(set) + 1;
     proc_signal_info(c, sig, SigInfo{kSiUser, parent->pid, uid, 0});

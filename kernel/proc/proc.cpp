@@ -881,6 +881,7 @@ int proc_check_invariants(bool verbose) {
             lwps_beyond_first, g_lwpcount.maxproc);
     ++bad;
   }
+  bad += tidhash_check_locked();
   if (verbose) kprintf("invariants: %d processes, %d objects, %d problems\n", nprocs, g_nholders, bad);
   return bad;
 }

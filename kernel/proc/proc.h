@@ -348,7 +348,8 @@ extern struct proccount g_proccount;
 // The LWPs beyond the first of each process, system-wide, with the same root
 // reserve as nprocs (the verified nprocs_reserve on a second count).
 extern struct proccount g_lwpcount;
-// Frees an LWP that has left its process (or never joined one): joins its thread.
+// Frees an LWP that has left its process (or never joined one): off the
+// thread-id hash, then its thread joined.
 void lwp_free(Lwp* lp);
 // An LWP that leaves while others of its process remain gives back its task
 // slot (its real uid's count, RLIMIT_NPROC) and its system-wide LWP slot
@@ -452,7 +453,9 @@ int64_t kern_lwp_create(uint64_t uparams);
 int lwp_fork_thread(Lwp* lp1, Lwp** out);
 // Lets a new LWP run.
 void lwp_start(Lwp* lp);
-// Undoes lwp_fork_thread for an LWP that never ran.
+// Undoes lwp_fork_thread for an LWP that never ran: it leaves the TID set and
+// the thread-id hash together, dead (tree lock and Proc::spin), before it is
+// freed.
 void lwp_unfork(Lwp* lp);
 // What Linux does with a thread's user words when it exits or execs, on the
 // memory it leaves: its robust futexes are released, and its clear_child_tid
@@ -506,8 +509,9 @@ int kill_pgrp(int pgid, int sig, const Ucred* by);
 // (g_proctree_lock not needed).
 void proc_signal(Proc* p, int sig);
 void proc_signal_info(Proc* p, int sig, const SigInfo& info);
-// Posts sig to lp alone (tgkill): p's Proc::spin held, lp in its TID set.
-void lwp_signal_locked(Lwp* lp, int sig, const SigInfo& info);
+// Posts sig to lp alone (tgkill): p is lp's process, its Proc::spin held, lp
+// in its TID set.
+void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info);
 // tgkill(tgid, tid, sig) (tgid 0: tkill, any process): 0 or -errno.
 int kern_tgkill(int tgid, int tid, int sig);
 // On the way to EL0 (kernel/proc/signal.cpp): the lowest pending signal this

@@ -117,12 +117,19 @@ int64_t sys_get_robust_list(const SyscallArgs& a) {
     {
       SpinGuard g(g_proctree_lock);
       Lwp* lp = tidfind_locked(tid);
-      if (!lp || lp->stat != LwpStat::kRun || !lp->proc) {
-        err = -ESRCH;
-      } else if (!proc_may_signal(cr, lp->proc)) {
-        err = -EPERM;
-      } else {
+      Proc* p = lp ? lp->proc : nullptr;  // read once; the state under p->spin
+      bool live = false;
+      if (p) {
+        SpinGuard g2(p->spin);
+        live = lp->stat == LwpStat::kRun;
         head = __atomic_load_n(&lp->robust_list, __ATOMIC_RELAXED);
+      }
+      if (!live) {
+        err = -ESRCH;
+        head = 0;
+      } else if (!proc_may_signal(cr, p)) {
+        err = -EPERM;
+        head = 0;
       }
     }
     ucred_put(cr);
@@ -401,6 +408,10 @@ int64_t sys_tine_proc(const SyscallArgs& a) {
     case 4:
     case 5: return -ENOSYS;
 #endif
+    case 6: {  // the thread-id hash alone: meaningful while the system runs
+      SpinGuard g(g_proctree_lock);
+      return tidhash_check_locked();
+    }
     default: return -EINVAL;
   }
 }

@@ -28,11 +28,12 @@ int64_t on_thread(int tid, bool need_owner, Fn fn) {
   {
     SpinGuard g(g_proctree_lock);
     Lwp* lp = tidfind_locked(tid);
-    if (!lp || !lp->proc) {
+    Proc* p = lp ? lp->proc : nullptr;  // read once; the state under p->spin
+    if (!p) {
       r = -ESRCH;
     } else {
-      SpinGuard g2(lp->proc->spin);
-      const Ucred* its = lp->proc->ucred();
+      SpinGuard g2(p->spin);
+      const Ucred* its = p->ucred();
       if (lp->stat != LwpStat::kRun) {
         r = -ESRCH;
       } else if (need_owner && cr->c.cr_uid != 0 && cr->c.cr_uid != its->c.cr_uid &&

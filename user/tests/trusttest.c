@@ -1117,6 +1117,192 @@ static void t_mremap_wrap(void) {
   invariants();
 }
 
+/* ---- a half-made LWP torn down while others look its id up ---- */
+
+/* One LWP of a uid-1000 process calls lwp_create with a second thread-id word
+ * it cannot write, so each new LWP is made, given its thread id (written to
+ * the first word) and torn down again; three other LWPs send tkill, call
+ * sched_setaffinity and get_robust_list on the ids that come next (they are
+ * handed out in increasing order), and the test runs the invariant checker
+ * meanwhile. An earlier kernel tore the LWP down with it still in the
+ * thread-id hash: it cleared the LWP's process pointer with no lock and freed
+ * its kernel thread before taking it off the hash, so those calls could
+ * follow a null process or touch a freed thread. Each call must answer 0 or
+ * -ESRCH. */
+
+enum { SYS_get_robust_list = 100, SYS_sched_setaffinity = 122, SYS_tkill = 130 };
+
+static volatile int g_hm_stop, g_hm_left;
+static volatile int g_hm_last;  /* the thread id of the last LWP torn down */
+
+static void halfmade_prober(void* arg) {
+  volatile uint64_t* sh = arg;
+  uint64_t calls = 0, odd = 0;
+  while (!__atomic_load_n(&g_hm_stop, __ATOMIC_ACQUIRE)) {
+    int base = __atomic_load_n(&g_hm_last, __ATOMIC_RELAXED);
+    for (int id = base + 1; id <= base + 2; ++id) {
+      long r = syscall2(SYS_tkill, id, SIGUSR1);
+      odd += r != 0 && r != -ESRCH;
+      uint64_t mask = 0xf;
+      r = syscall3(SYS_sched_setaffinity, id, sizeof mask, (long)&mask);
+      odd += r != 0 && r != -ESRCH;
+      uint64_t head = 0, len = 0;
+      r = syscall3(SYS_get_robust_list, id, (long)&head, (long)&len);
+      odd += r != 0 && r != -ESRCH;
+      calls += 3;
+    }
+  }
+  __atomic_add_fetch(&sh[1], calls, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&sh[2], odd, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&g_hm_left, 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void halfmade_never_runs(void* arg) { _exit(95); }
+
+static void t_lwp_unfork_race(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (setuid_(1000) != 0) _exit(90);
+    signal_action(SIGUSR1, on_usr1, 0, 0, 0);
+    __atomic_store_n(&g_hm_last, gettid(), __ATOMIC_RELAXED);
+    for (int i = 0; i < 3; ++i)
+      if (lwp_start(halfmade_prober, (void*)sh, 16384) != 0) _exit(91);
+    static char stack[4096] __attribute__((aligned(16)));
+    uint64_t end = now_ns() + 3000000000ull, made = 0, odd = 0;
+    while (now_ns() < end) {
+      int tid = 0;
+      struct lwp_params lp = {(void*)halfmade_never_runs, 0, stack + sizeof stack, &tid,
+                              (int*)8};
+      long r = syscall1(SYS_lwp_create, (long)&lp);
+      if (r == -EFAULT && tid > 0) __atomic_store_n(&g_hm_last, tid, __ATOMIC_RELAXED);
+      else ++odd;
+      ++made;
+    }
+    __atomic_store_n(&g_hm_stop, 1, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&g_hm_left, __ATOMIC_ACQUIRE) != 3) sched_yield();
+    sh[3] = made;
+    sh[4] = odd;
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    _exit(0);
+  }
+  int st = -1, checks = 0, bad = 0;
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) && checks < 3000) {
+    bad += tproc(6, 0) != 0;
+    ++checks;
+    sleep_ms(2);
+  }
+  int ended = wait_within(pid, 30000, &st);
+  ut_check("child_ran", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
+           ended, st);
+  if (!ended) abandon(pid);
+  ut_check("invariants_held", bad == 0, "%d of %d checks failed", bad, checks);
+  ut_check("lwp_create_efault", sh[3] > 100 && sh[4] == 0, "%lu of %lu calls answered otherwise",
+           (unsigned long)sh[4], (unsigned long)sh[3]);
+  ut_check("answers_0_or_esrch", sh[1] > 100 && sh[2] == 0, "%lu of %lu calls answered otherwise",
+           (unsigned long)sh[2], (unsigned long)sh[1]);
+  printf("UTEST-INFO lwp_unfork_race: %lu LWPs torn down, %lu calls on their ids\n",
+         (unsigned long)sh[3], (unsigned long)sh[1]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- the parent-death signal's sender uid while the parent's ids change ---- */
+
+/* An LWP of a root process forks a child that asks for SIGUSR1 when its
+ * parent dies (prctl PR_SET_PDEATHSIG: the parent is the LWP), then exits
+ * while the process goes on; another LWP keeps switching the process's real
+ * uid between 0 and 1000 (setresuid, the effective uid staying 0). The
+ * child's siginfo names the parent's real uid: 0 or 1000, never anything
+ * else. An earlier kernel read the parent's credentials under the tree lock
+ * alone, while setresuid swapped them under the process's lock and freed the
+ * old ones: a read of freed memory (the debug kernel's poison). The window is
+ * a few instructions: this may pass on a kernel with the bug. */
+
+enum { SYS_setresuid = 147, SYS_prctl = 167, PR_SET_PDEATHSIG = 1 };
+
+static volatile int g_pd_stop, g_pd_left;
+static volatile uint64_t* g_pd_sh;
+
+static void ruid_flip_loop(void* arg) {
+  while (!__atomic_load_n(&g_pd_stop, __ATOMIC_ACQUIRE)) {
+    syscall3(SYS_setresuid, 1000, -1, -1);
+    syscall3(SYS_setresuid, 0, -1, -1);
+  }
+  __atomic_store_n(&g_pd_left, 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void on_pdeath(int sig, void* info, void* uc) {
+  const uint32_t* si = info;  /* siginfo_t: si_uid at byte 20 */
+  __atomic_store_n(&g_pd_sh[1], (uint64_t)si[5], __ATOMIC_RELAXED);
+  __atomic_store_n(&g_pd_sh[0], 2, __ATOMIC_RELEASE);
+}
+
+/* The parent LWP: forks the child, waits until it is ready, exits. */
+static void pdeath_parent_lwp(void* arg) {
+  volatile uint64_t* sh = arg;
+  int c = fork();
+  if (c == 0) {
+    signal_action(SIGUSR1, (sighandler_t)(void (*)(void))on_pdeath, 0, 0, 0);
+    if (syscall2(SYS_prctl, PR_SET_PDEATHSIG, SIGUSR1) != 0) _exit(80);
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    uint64_t give_up = now_ns() + 2000000000ull;
+    while (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) != 2 && now_ns() < give_up) sleep_ms(1);
+    if (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) != 2) _exit(81);
+    uint64_t uid = sh[1];
+    _exit(uid == 0 || uid == 1000 ? 0 : 82);
+  }
+  if (c > 0)
+    while (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) == 0) sched_yield();
+  sh[2] = (uint64_t)c;
+  exit_thread(0);
+}
+
+static void t_pdeath_uid_race(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    g_pd_sh = sh;
+    if (lwp_start(ruid_flip_loop, 0, 16384) != 0) _exit(91);
+    char* stack = mmap(0, 16384, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint64_t end = now_ns() + 3000000000ull, rounds = 0, bad = 0;
+    while (now_ns() < end) {
+      sh[0] = sh[1] = sh[2] = 0;
+      struct lwp_params lp = {(void*)pdeath_parent_lwp, (void*)sh, stack + 16384, 0, 0};
+      if (syscall1(SYS_lwp_create, (long)&lp) != 0) {
+        ++bad;
+        break;
+      }
+      while (__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE) == 0) sched_yield();
+      int st = -1;
+      int c = (int)sh[2];
+      if (c <= 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        printf("UTEST-INFO pdeath_uid_race: child %d status 0x%x, uid %lu\n", c, st,
+               (unsigned long)sh[1]);
+        ++bad;
+      }
+      ++rounds;
+    }
+    __atomic_store_n(&g_pd_stop, 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&g_pd_left, __ATOMIC_ACQUIRE)) sched_yield();
+    sh[8] = rounds;
+    sh[9] = bad;
+    _exit(0);
+  }
+  int st = -1;
+  int ended = wait_within(pid, 60000, &st);
+  ut_check("child_ran", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
+           ended, st);
+  if (!ended) abandon(pid);
+  ut_check("uid_0_or_1000", sh[8] >= 10 && sh[9] == 0, "%lu of %lu rounds went wrong",
+           (unsigned long)sh[9], (unsigned long)sh[8]);
+  printf("UTEST-INFO pdeath_uid_race: %lu rounds\n", (unsigned long)sh[8]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- exec's failures give back what they took ---- */
 
 static void t_exec_fault_injection(void) {
@@ -1185,6 +1371,8 @@ static const struct test kTests[] = {
     {"gettid_system_wide", t_gettid_system_wide},
     {"exec_fault_injection", t_exec_fault_injection},
     {"mremap_wrap", t_mremap_wrap},
+    {"lwp_unfork_race", t_lwp_unfork_race},
+    {"pdeath_uid_race", t_pdeath_uid_race},
 };
 
 int main(int argc, char** argv) {
