@@ -3,6 +3,7 @@
 
   python3 tools/prove.py [--jobs N] [--timeout S] [--no-cache] [--fresh]
                          [--cache-dir DIR] [--functions F,G] [--verbose] [--no-models]
+                         [--mutants | --no-mutants] [--root DIR]
 
 What is proved, and how, is in proofs/manifest.json: the files (every function
 defined in them is proved), the contracts that are assumed instead (and the
@@ -23,9 +24,12 @@ them with all three).
 Then it prints one line per function (goals proved / total, the provers that
 closed them, the time they took), runs tools/models.py (the Spin models of
 the SMP protocols in proofs/models; its last line is `Models: N / M
-checked`; --no-models skips it) and ends with the total in Frama-C's own
-form, `Proved goals: N / M`, the sum of the two runs' totals. The exit status is 0 only when every goal is proved,
-every model passed and caught its seeded bugs,
+checked`; --no-models skips it), then the mutation gate (tools/mutants.py:
+seeded bugs of the verified core that the proofs or the host tests must
+catch; its last line is `Mutants: K / N killed`; --no-mutants skips it) and
+ends with the total in Frama-C's own form, `Proved goals: N / M`, the sum of
+the two runs' totals. The exit status is 0 only when every goal is proved,
+every model passed and caught its seeded bugs, every mutant was killed,
 no smoke test found a contradiction or dead code, Frama-C reported no warning
 that would make a proof mean less (an ignored hypothesis, a missing assigns
 clause, ...), and the proved functions are exactly those the manifest lists.
@@ -228,7 +232,14 @@ def main():
     ap.add_argument("--verbose", action="store_true", help="print Frama-C's output")
     ap.add_argument("--no-models", action="store_true",
                     help="skip the Spin models of the SMP protocols (tools/models.py)")
+    ap.add_argument("--mutants", action="store_true",
+                    help="run the mutation gate (tools/mutants.py) even with --functions")
+    ap.add_argument("--no-mutants", action="store_true",
+                    help="skip the mutation gate (it runs by default on a whole proof)")
+    ap.add_argument("--root", default=str(ROOT),
+                    help="the source tree to prove (tools/mutants.py passes a mutated copy)")
     args = ap.parse_args()
+    src = pathlib.Path(args.root).resolve()
 
     for tool in ("frama-c", "why3"):
         if shutil.which(tool) is None:
@@ -237,7 +248,7 @@ def main():
             return 2
 
     m = load_manifest()
-    build = ROOT / "build" / "prove"
+    build = src / "build" / "prove"  # reports and logs of this tree
     build.mkdir(parents=True, exist_ok=True)
     env = why3_config(build)
     provers = available_provers(env, m["provers"])
@@ -256,7 +267,7 @@ def main():
 
     timeout = args.timeout or m["timeout"]
     files = m["files"]
-    cpp = " ".join([f"-I{ROOT}"] + [f"-D{d}" for d in m.get("defines", [])])
+    cpp = " ".join([f"-I{src}"] + [f"-D{d}" for d in m.get("defines", [])])
     common = ["frama-c", "-machdep", m.get("machdep", "gcc_x86_64"), f"-cpp-extra-args={cpp}",
               *files, "-wp", "-wp-rte", "-wp-par", str(args.jobs),
               "-wp-warn-key", "pedantic-assigns=inactive"]
@@ -287,7 +298,8 @@ def main():
         f"{args.jobs} at once per run; timeout {timeout} s per goal; cache {cache_mode}")
 
     start = time.monotonic()
-    procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    env = dict(env, PWD=str(src))  # Frama-C resolves the files' relative paths by $PWD
+    procs = {name: subprocess.Popen(cmd, cwd=src, env=env, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True)
              for name, cmd in runs.items()}
     outs, codes, walls = {}, {}, {}
@@ -378,10 +390,19 @@ def main():
         r = subprocess.run([sys.executable, str(ROOT / "tools" / "models.py"),
                             "--jobs", str(max(1, min(args.jobs, 2)))], cwd=ROOT)
         models_ok = r.returncode == 0
+    mutants_ok = True
+    if args.mutants or not (args.functions or args.no_mutants):
+        # Last: it runs the provers again, on mutated copies of the sources.
+        say("\nmutants: proofs/mutants.json (tools/mutants.py)")
+        r = subprocess.run([sys.executable, str(ROOT / "tools" / "mutants.py"),
+                            "--jobs", str(args.jobs)], cwd=ROOT)
+        mutants_ok = r.returncode == 0
     say(f"Proved goals: {proved} / {total}")
     if not args.no_models and not models_ok:
         say("PROBLEM: a Spin model failed (see the Models line above)")
-    return 0 if ok and models_ok else 1
+    if not mutants_ok:
+        say("PROBLEM: a mutant survived or could not be applied (see the Mutants line above)")
+    return 0 if ok and models_ok and mutants_ok else 1
 
 
 if __name__ == "__main__":
