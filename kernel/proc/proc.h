@@ -70,19 +70,16 @@ inline constexpr bool default_ignored(int sig) {
 
 // p_flag bits (the seed's names).
 enum : uint32_t {
-  P_CONTROLT = 0x00002,  // has a controlling terminal
-  P_PPWAIT = 0x00010,    // parent waits for this child to exec or exit (vfork)
-  P_SUGID = 0x00100,     // credentials changed since the last exec
-  P_WEXIT = 0x02000,     // exiting
-  P_INEXEC = 0x04000,    // an LWP execs: the others are ending, none may be added
-  P_KREAP = 0x10000,     // its parent is the kernel: reaped without wait4
-  P_NODUMP = 0x20000,    // prctl(PR_SET_DUMPABLE, 0) (inherited; exec clears it)
+  P_CONTROLT = 0x00002,    // has a controlling terminal
+  P_PPWAIT = 0x00010,      // parent waits for this child to exec or exit (vfork)
+  P_SUGID = 0x00100,       // credentials changed since the last exec
+  P_WEXIT = 0x02000,       // exiting
+  P_INEXEC = 0x04000,      // an LWP execs: the others are ending, none may be added
+  P_KREAP = 0x10000,       // its parent is the kernel: reaped without wait4
+  P_NODUMP = 0x20000,      // prctl(PR_SET_DUMPABLE, 0) (inherited; exec clears it)
   P_NONEWPRIVS = 0x40000,  // prctl(PR_SET_NO_NEW_PRIVS) (inherited, for good)
-  // 0x80000: P_STOPPED (kernel/proc/jobctl.h)
+  P_STOPPED = 0x80000,     // stopped by a signal (job control, kernel/proc/jobctl.h)
 };
-static_assert((P_STOPPED & (P_CONTROLT | P_PPWAIT | P_SUGID | P_WEXIT | P_INEXEC | P_KREAP |
-                            P_NODUMP | P_NONEWPRIVS)) == 0,
-              "P_STOPPED shares a bit with another p_flag");
 
 // LWP flags.
 enum : uint32_t {
