@@ -179,51 +179,50 @@ int64_t sys_getpgid(const SyscallArgs& a) {
 
 namespace {
 
+// setpgid_locked's answer when pid must lead a new group and `fresh` is null.
+constexpr int kNeedGroup = 1;
+
+// One look under the tree lock for setpgid_moving: 0 or -errno, or
+// kNeedGroup. A `fresh` group it puts to use is set to null.
+int setpgid_locked(Proc* me, Proc* held, int pid, int pgid, Pgrp*& fresh) {
+  Proc* p = pid == 0 ? me : pfind_locked(pid);
+  if (!p || p != held || (p != me && p->pptr != me)) return -ESRCH;
+  if (!p->pgrp || p->pgrp->session != me->pgrp->session) return -EPERM;
+  if (p->pgrp->session->leader == p) return -EPERM;
+  int target = pgid == 0 ? p->pid : pgid;
+  Pgrp* pg = pgfind_locked(target);
+  if (pg) {
+    if (pg->session != p->pgrp->session) return -EPERM;
+    if (pg != p->pgrp) pgrp_move_locked(p, pg);
+    return 0;
+  }
+  if (target != p->pid) return -EPERM;
+  if (!fresh) return kNeedGroup;
+  fresh->pgid = target;
+  fresh->session = p->pgrp->session;
+  pgrp_link_locked(fresh);
+  pgrp_move_locked(p, fresh);
+  pgrel(&fresh->c);  // pgrp_alloc's reference: the member holds one now
+  fresh = nullptr;
+  return 0;
+}
+
 // setpgid(pid, pgid): the caller or one of its children, into a group of the
 // same session or a new group led by pid. `p` is held and its forklock
 // taken exclusive (so none of its forks is between groups); it is looked up
 // again under the tree lock each round, and must still be the same process.
+// A group allocated for a round that did not use it is freed on the way out.
 int setpgid_moving(Proc* me, Proc* held, int pid, int pgid) {
   Pgrp* fresh = nullptr;
   for (;;) {
+    int r;
     {
       SpinGuard g(g_proctree_lock);
-      Proc* p = pid == 0 ? me : pfind_locked(pid);
-      if (!p || p != held || (p != me && p->pptr != me)) {
-        if (fresh) pgrp_free_unused(fresh, false);
-        return -ESRCH;
-      }
-      if (!p->pgrp || p->pgrp->session != me->pgrp->session) {
-        if (fresh) pgrp_free_unused(fresh, false);
-        return -EPERM;
-      }
-      if (p->pgrp->session->leader == p) {
-        if (fresh) pgrp_free_unused(fresh, false);
-        return -EPERM;
-      }
-      int target = pgid == 0 ? p->pid : pgid;
-      Pgrp* pg = pgfind_locked(target);
-      if (pg) {
-        if (pg->session != p->pgrp->session) {
-          if (fresh) pgrp_free_unused(fresh, false);
-          return -EPERM;
-        }
-        if (pg != p->pgrp) pgrp_move_locked(p, pg);
-        if (fresh) pgrp_free_unused(fresh, false);
-        return 0;
-      }
-      if (target != p->pid) {
-        if (fresh) pgrp_free_unused(fresh, false);
-        return -EPERM;
-      }
-      if (fresh) {
-        fresh->pgid = target;
-        fresh->session = p->pgrp->session;
-        pgrp_link_locked(fresh);
-        pgrp_move_locked(p, fresh);
-        pgrel(&fresh->c);  // pgrp_alloc's reference: the member holds one now
-        return 0;
-      }
+      r = setpgid_locked(me, held, pid, pgid, fresh);
+    }
+    if (r != kNeedGroup) {
+      if (fresh) pgrp_free_unused(fresh, false);
+      return r;
     }
     // A new group is needed: allocate without the lock and look again.
     Session* s;
