@@ -233,10 +233,6 @@ void fork_publish(const struct fork_args* fa) {
   SpinGuard g(g_proctree_lock);
   p2->pid = id_alloc_locked();
   KASSERT(p2->pid > 0);  // nprocs < kPidMax: an id is always free
-  if (ctx.flags & VC_RFTHREAD) {
-    p2->peers = p1->peers;
-    p1->peers = p2;
-  }
   if (p1->pgrp) pgrp_enter_locked(p2, p1->pgrp);
   Proc* parent = ctx.pptr;
   p2->parent_gtid = ctx.lp1->gtid;

@@ -286,7 +286,6 @@ struct Proc {
                           // the pdeath signals (g_proctree_lock)
   Proc* children;         // (g_proctree_lock)
   Proc* sibling;
-  Proc* peers;            // RFTHREAD peers (g_proctree_lock)
   Proc* all_next;         // all processes (g_proctree_lock)
   Proc* all_prev;
   Proc* hash_next;        // the pid hash (g_proctree_lock)
