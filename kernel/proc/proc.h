@@ -83,7 +83,6 @@ enum : uint32_t {
 
 // LWP flags.
 enum : uint32_t {
-  LWP_ALTSTACK = 0x0001,  // on its alternate signal stack (inherited by fork)
   LWP_WEXIT = 0x0002,     // asked to exit (or exiting)
   LWP_OLDMASK = 0x0004,   // ppoll/pselect6 changed the mask: saved_sigmask comes back after the next signal
 };
