@@ -10,9 +10,14 @@
 //                    list, parent/children/sibling links, process-group and
 //                    session membership, p_stat, the zombie/exit status.
 //   Proc::spin       "proc" (rank 260): the LWP tree (TID set), p_nthreads,
-//                    p_flag, pending signals, the per-process pointers the
-//                    verified core names (p_ucred, p_limit, p_fd, ...) once the
-//                    process is visible.
+//                    p_flag, pending signals; the per-process pointers the
+//                    verified core names (p_ucred, p_limit, p_fd, ...) are
+//                    replaced under it once the process is visible, and read
+//                    under it by other processes.
+//   Proc::forklock   lockmgr: held shared by each fork of the process around
+//                    fork1, which reads those pointers without Proc::spin;
+//                    exclusive by whoever replaces one while other LWPs may
+//                    fork (setpgid/setsid, prlimit64, the credential calls).
 //   Pgrp::pg_lock    lockmgr (sleep lock, taken with no spinlock held): held
 //                    shared across fork (RFPGLOCK), exclusive by group signals.
 //   atomics          nprocs, ui_proccnt, every reference count.
