@@ -11,6 +11,7 @@
 #include "kernel/syscall/signo.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/tine_proc.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/uidinfo.h"
@@ -376,38 +377,54 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
   return r;
 }
 
-// tine_proc(op, arg): process-layer counters and checks for the tests. The
-// counters are anyone's to read; what acts on the whole system or prints on
-// the console needs root, and fault injection exists only in the debug kernel.
+// tine_proc(op, arg): process-layer counters and checks for the tests
+// (kernel/uapi/tine_proc.h). The counters are anyone's to read; what acts on
+// the whole system or prints on the console needs root, and fault injection
+// exists only in the debug kernel.
 int64_t sys_tine_proc(const SyscallArgs& a) {
-  if (a.a[0] >= 2 && !proc_is_root(curproc())) return -EPERM;
+  if (a.a[0] >= TINE_PROC_CHECK && !proc_is_root(curproc())) return -EPERM;  // all but STATS
   switch (a.a[0]) {
-    case 1: {  // fork statistics into arg
+    case TINE_PROC_STATS: {
       ForkStats s = fork_stats();
       extern struct proccount g_proccount;
-      uint64_t out[20] = {s.forks, s.vforks, s.rforks, s.kthreads, s.lwps_created, s.failures,
-                          s.eagain, s.procs_live, s.lwps_live, s.pgrps_live, s.sessions_live,
-                          s.uidinfos_live, s.ucreds_live,
-                          static_cast<uint64_t>(g_proccount.nprocs),
-                          static_cast<uint64_t>(g_proccount.maxproc), s.restarts,
-                          s.forkpages, s.vforkpages, s.rforkpages, s.exit_heuristics};
-      if (copyout_u(out, a.a[1], sizeof out) != 0) return -EFAULT;
+      tine_proc_stats out = {.forks = s.forks,
+                             .vforks = s.vforks,
+                             .rforks = s.rforks,
+                             .kthreads = s.kthreads,
+                             .lwps_created = s.lwps_created,
+                             .failures = s.failures,
+                             .eagain = s.eagain,
+                             .procs_live = s.procs_live,
+                             .lwps_live = s.lwps_live,
+                             .pgrps_live = s.pgrps_live,
+                             .sessions_live = s.sessions_live,
+                             .uidinfos_live = s.uidinfos_live,
+                             .ucreds_live = s.ucreds_live,
+                             .nprocs = static_cast<uint64_t>(g_proccount.nprocs),
+                             .maxproc = static_cast<uint64_t>(g_proccount.maxproc),
+                             .restarts = s.restarts,
+                             .forkpages = s.forkpages,
+                             .vforkpages = s.vforkpages,
+                             .rforkpages = s.rforkpages,
+                             .exit_heuristics = s.exit_heuristics};
+      static_assert(sizeof out == 20 * sizeof(uint64_t), "tine_proc_stats is 20 counters");
+      if (copyout_u(&out, a.a[1], sizeof out) != 0) return -EFAULT;
       return 0;
     }
-    case 2: return proc_check_invariants(a.a[1] != 0);
-    case 3: proc_print_all(); return 0;
+    case TINE_PROC_CHECK: return proc_check_invariants(a.a[1] != 0);
+    case TINE_PROC_PS: proc_print_all(); return 0;
 #ifdef TINE_DEBUG
-    case 4: {  // fault injection: the n-th allocation of any type from now fails
+    case TINE_PROC_FAIL_NTH: {  // the n-th allocation of any type from now fails
       if (a.a[1] == 0) kmalloc_fail_any_clear();
       else kmalloc_fail_any_nth(a.a[1]);
       return 0;
     }
-    case 5: return kmalloc_fail_any_pending() ? 1 : 0;
+    case TINE_PROC_FAIL_PENDING: return kmalloc_fail_any_pending() ? 1 : 0;
 #else
-    case 4:
-    case 5: return -ENOSYS;
+    case TINE_PROC_FAIL_NTH:
+    case TINE_PROC_FAIL_PENDING: return -ENOSYS;
 #endif
-    case 6: {  // the thread-id hash alone: meaningful while the system runs
+    case TINE_PROC_CHECK_TIDS: {  // meaningful while the system runs
       SpinGuard g(g_proctree_lock);
       return tidhash_check_locked();
     }

@@ -41,6 +41,13 @@ int ut_wait_within(int pid, int options, int ms, int* st);
  * lwp_create's result (0 or -errno). */
 long ut_lwp_start(void (*fn)(void*), void* arg, size_t stack_size);
 
+/* The process layer's counters now (tine_proc's TINE_PROC_STATS). */
+struct tine_proc_stats ut_proc_stats(void);
+/* Whether b has as many live processes, LWPs, groups, sessions, uidinfos and
+ * ucreds as a; fills why on the first difference. */
+int ut_same_proc_live(const struct tine_proc_stats* a, const struct tine_proc_stats* b, char* why,
+                      size_t n);
+
 /* Resource counters that must come back after a test; fills why on the first difference. */
 int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, char* why, size_t n);
 

@@ -81,6 +81,32 @@ int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, ch
   return same;
 }
 
+struct tine_proc_stats ut_proc_stats(void) {
+  struct tine_proc_stats s;
+  memset(&s, 0, sizeof s);
+  tine_proc(TINE_PROC_STATS, (long)&s);
+  return s;
+}
+
+int ut_same_proc_live(const struct tine_proc_stats* a, const struct tine_proc_stats* b, char* why,
+                      size_t n) {
+  why[0] = 0;
+#define SAME_LIVE(field)                                                    \
+  if (a->field != b->field) {                                               \
+    snprintf(why, n, "live " #field " %lu -> %lu", (unsigned long)a->field, \
+             (unsigned long)b->field);                                      \
+    return 0;                                                               \
+  }
+  SAME_LIVE(procs_live);
+  SAME_LIVE(lwps_live);
+  SAME_LIVE(pgrps_live);
+  SAME_LIVE(sessions_live);
+  SAME_LIVE(uidinfos_live);
+  SAME_LIVE(ucreds_live);
+#undef SAME_LIVE
+  return 1;
+}
+
 int ut_child_status(void (*fn)(void*), void* arg) {
   int pid = fork();
   if (pid < 0) return pid;

@@ -11,7 +11,6 @@
 
 enum {
   SYS_kill = 129, SYS_setuid = 146, SYS_prlimit64 = 261, SYS_rfork = 1251,
-  SYS_tine_proc = 2002,
 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFCFDG = 1 << 12, RFTHREAD = 1 << 13 };
 enum { SIGUSR1 = 10, SIGPIPE = 13, RLIMIT_NOFILE = 7 };
@@ -26,8 +25,7 @@ static const char* g_argv0 = "";
 
 /* ---- helpers ---- */
 
-static long tproc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
-static void invariants(void) { UT_EQ("invariants", tproc(2, 0), 0); }
+static void invariants(void) { UT_EQ("invariants", tine_proc(TINE_PROC_CHECK, 0), 0); }
 static long rfork_(long flags) {
   flush_stdout();
   return syscall1(SYS_rfork, flags);
@@ -1100,7 +1098,7 @@ static void t_rfork_tables(void) {
     int s2 = -1;
     waitpid((int)c2, &s2, 0);
     sh[2] = (uint64_t)s2;
-    sh[3] = (uint64_t)tproc(2, 0);
+    sh[3] = (uint64_t)tine_proc(TINE_PROC_CHECK, 0);
     _exit(0);  /* c1 is orphaned and keeps the table */
   }
   waitpid((int)pid, &st, 0);

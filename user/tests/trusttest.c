@@ -13,7 +13,7 @@
 enum {
   SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setuid = 146, SYS_setpgid = 154,
   SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174, SYS_prlimit64 = 261,
-  SYS_mremap = 216, SYS_madvise = 233, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_tine_proc = 2002,
+  SYS_mremap = 216, SYS_madvise = 233, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495,
 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFSIGSHARE = 1 << 14 };
 enum { SIGUSR1 = 10, SIGUSR2 = 12, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7 };
@@ -23,13 +23,12 @@ enum { WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8 };
 struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
 struct rlim { uint64_t cur, max; };
 
-static long tproc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
 static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
 static long setuid_(long uid) { return syscall1(SYS_setuid, uid); }
 static long prlimit_(int pid, int res, const struct rlim* nl, struct rlim* ol) {
   return syscall4(SYS_prlimit64, pid, res, (long)nl, (long)ol);
 }
-static void invariants(void) { UT_EQ("invariants", tproc(2, 0), 0); }
+static void invariants(void) { UT_EQ("invariants", tine_proc(TINE_PROC_CHECK, 0), 0); }
 static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
 
 /* The svc inline, so a vfork child and its parent share no call frame. */
@@ -449,24 +448,24 @@ static void t_debug_root_only(void) {
   if (pid == 0) {
     setuid_(1000);
     int bad = 0;
-    bad |= (tproc(4, 1000000) != -EPERM) << 0;  /* fault injection */
-    bad |= (tproc(5, 0) != -EPERM) << 1;
-    bad |= (tproc(3, 0) != -EPERM) << 2;        /* ps on the console */
-    bad |= (tproc(2, 0) != -EPERM) << 3;        /* the invariant checker */
+    bad |= (tine_proc(TINE_PROC_FAIL_NTH, 1000000) != -EPERM) << 0;
+    bad |= (tine_proc(TINE_PROC_FAIL_PENDING, 0) != -EPERM) << 1;
+    bad |= (tine_proc(TINE_PROC_PS, 0) != -EPERM) << 2;
+    bad |= (tine_proc(TINE_PROC_CHECK, 0) != -EPERM) << 3;
     bad |= (tine_vmctl(VMCTL_SET_FORK_MODE, 0) != -EPERM) << 4;
     bad |= (tine_vmctl(VMCTL_DUMP, 0) != -EPERM) << 5;
     struct tine_kstat k;
     bad |= (tine_kstat(&k, TINE_KSTAT_SETTLE) != -EPERM) << 6;
     bad |= (tine_kstat(&k, 0) <= 0) << 7;       /* reading counters is fine */
-    uint64_t s[20];
-    bad |= (tproc(1, (long)s) != 0) << 8;
+    struct tine_proc_stats s;
+    bad |= (tine_proc(TINE_PROC_STATS, (long)&s) != 0) << 8;
     _exit(bad);
   }
   int st = -1;
   waitpid(pid, &st, 0);
   ut_check("non_root_refused", WIFEXITED(st) && WEXITSTATUS(st) == 0, "mask 0x%x (status 0x%x)",
            WEXITSTATUS(st), st);
-  tproc(4, 0);  /* in case the refusal did not happen */
+  tine_proc(TINE_PROC_FAIL_NTH, 0);  /* in case the refusal did not happen */
   invariants();
 }
 
@@ -1163,7 +1162,7 @@ static void t_lwp_unfork_race(void) {
   }
   int st = -1, checks = 0, bad = 0;
   while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) && checks < 3000) {
-    bad += tproc(6, 0) != 0;
+    bad += tine_proc(TINE_PROC_CHECK_TIDS, 0) != 0;
     ++checks;
     sleep_ms(2);
   }
@@ -1289,13 +1288,13 @@ static void t_exec_fault_injection(void) {
     /* vfork: the child execs out of a shared address space. */
     long pid = svc0(SYS_vfork);
     if (pid == 0) {
-      tproc(4, n);
+      tine_proc(TINE_PROC_FAIL_NTH, n);
       char* argv[] = {"trusttest", "exit", "0", 0};
       long r = execve("/bin/trusttest", argv, environ);
-      tproc(4, 0);
+      tine_proc(TINE_PROC_FAIL_NTH, 0);
       syscall1(SYS_exit_group, 100 + (int)-r);
     }
-    tproc(4, 0);
+    tine_proc(TINE_PROC_FAIL_NTH, 0);
     int st = -1;
     waitpid((int)pid, &st, 0);
     if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) ++failed;
