@@ -11,7 +11,7 @@
  * process-layer invariants hold. */
 #include "tine.h"
 
-enum { SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_tine_proc = 2002 };
+enum { SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4 };
 
 struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   while (__atomic_load_n(&g_sh->ready, __ATOMIC_ACQUIRE) < 6 && now_ns() < deadline) ms(5);
   printf("demo: the tree:\n");
   flush_stdout();
-  syscall2(SYS_tine_proc, 3, 0);
+  tine_proc(TINE_PROC_PS, 0);
 
   __atomic_store_n(&g_sh->stop, 1, __ATOMIC_RELEASE);
   ok &= reap(worker, "fork worker");
@@ -128,8 +128,8 @@ int main(int argc, char** argv) {
   ms(20);
   printf("demo: after the children exited:\n");
   flush_stdout();
-  syscall2(SYS_tine_proc, 3, 0);
-  long inv = syscall2(SYS_tine_proc, 2, 0);
+  tine_proc(TINE_PROC_PS, 0);
+  long inv = tine_proc(TINE_PROC_CHECK, 0);
   printf("demo: process-layer invariants: %s\n", inv == 0 ? "hold" : "VIOLATED");
   ok &= inv == 0;
   printf("demo: %s\n", ok ? "done" : "FAILED");

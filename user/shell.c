@@ -4,7 +4,7 @@
  * `./tine run` on a terminal boots into it (init=shell). */
 #include "tine.h"
 
-enum { SYS_lwp_create = 1495, SYS_tine_proc = 2002 };
+enum { SYS_lwp_create = 1495 };
 
 struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
 
@@ -137,14 +137,14 @@ static void cmd_stress(int argc, char** argv) {
       ++failed;
   }
   uint64_t dt = now_ns() - t0;
-  long inv = syscall2(SYS_tine_proc, 2, 0);
+  long inv = tine_proc(TINE_PROC_CHECK, 0);
   printf("stress: %d processes x %d forks in %lu ms: %d failed; invariants %s\n", procs, rounds,
          (unsigned long)(dt / 1000000), failed, inv == 0 ? "hold" : "VIOLATED");
 }
 
 static void cmd_ps(void) {
   flush_stdout();
-  syscall2(SYS_tine_proc, 3, 0);
+  tine_proc(TINE_PROC_PS, 0);
 }
 
 static void cmd_help(void) {

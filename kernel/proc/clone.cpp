@@ -214,7 +214,6 @@ int64_t clone_thread(Lwp* lp1, const CloneArgs& c, const SyscallArgs& a) {
   if (f & kSettls) lp->thread->ctx.tpidr_el0 = c.tls;
   lp->set_child_tid = (f & kChildSettid) ? c.child_tid : 0;
   lp->clear_child_tid = (f & kChildCleartid) ? c.child_tid : 0;
-  if (!(f & kVfork)) lp->flags &= ~LWP_ALTSTACK;  // Linux's sas_ss_reset
   int tid = lp->gtid;
   if ((f & kParentSettid) && copyout_u(&tid, c.parent_tid, sizeof tid) != 0) {
     lwp_unfork(lp);  // it went since it was checked: nothing is left

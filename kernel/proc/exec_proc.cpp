@@ -183,6 +183,5 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
     SpinGuard g2(p->spin);
     p->flags &= ~(P_SUGID | P_INEXEC | P_NODUMP);
   }
-  __atomic_and_fetch(&lp->flags, ~LWP_ALTSTACK, __ATOMIC_RELEASE);
   wake_vfork_parent(p);  // exec ends vfork's wait
 }

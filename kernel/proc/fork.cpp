@@ -81,7 +81,6 @@ Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
   lp->proc = destproc;
   lp->stat = LwpStat::kRun;
   lp->copy = origlp->copy;                  // the startcopy region
-  lp->flags = origlp->flags & LWP_ALTSTACK;
   Thread* td = nullptr;
   if (lwp_thread_create(lp, &td) != 0) {
     kfree(lp, M_LWP);
@@ -216,9 +215,6 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
     if (st->set_tls) lp2->thread->ctx.tpidr_el0 = st->tls;
     lp2->set_child_tid = st->set_child_tid;
     lp2->clear_child_tid = st->clear_child_tid;
-    // A child on the caller's memory but not suspending it (Linux's
-    // sas_ss_reset) does not start on the caller's alternate stack.
-    if ((ctx.flags & (VC_RFMEM | VC_RFPPWAIT)) == VC_RFMEM) lp2->flags &= ~LWP_ALTSTACK;
   }
   ctx.lp2 = lp2;
   return &lp2->node;
@@ -233,10 +229,6 @@ void fork_publish(const struct fork_args* fa) {
   SpinGuard g(g_proctree_lock);
   p2->pid = id_alloc_locked();
   KASSERT(p2->pid > 0);  // nprocs < kPidMax: an id is always free
-  if (ctx.flags & VC_RFTHREAD) {
-    p2->peers = p1->peers;
-    p1->peers = p2;
-  }
   if (p1->pgrp) pgrp_enter_locked(p2, p1->pgrp);
   Proc* parent = ctx.pptr;
   p2->parent_gtid = ctx.lp1->gtid;

@@ -6,11 +6,12 @@
 // A stop signal (SIGSTOP, or SIGTSTP, SIGTTIN, SIGTTOU whose action is
 // SIG_DFL) is posted like any other and taken by an LWP on its way out to
 // EL0 (or inside a wait that may stop, jobctl_stop_in_wait): the process
-// becomes stopped (P_STOPPED), its other LWPs are interrupted and each parks
-// at its next way out. Once every LWP is parked the stop is complete: the
-// parent gets SIGCHLD (unless it set SA_NOCLDSTOP) and a report for
-// WUNTRACED. SIGCONT clears P_STOPPED and wakes the parked LWPs; the first
-// one up sends the parent SIGCHLD and leaves a report for WCONTINUED.
+// becomes stopped (P_STOPPED, one of proc.h's p_flag bits), its other LWPs
+// are interrupted and each parks at its next way out. Once every LWP is
+// parked the stop is complete: the parent gets SIGCHLD (unless it set
+// SA_NOCLDSTOP) and a report for WUNTRACED. SIGCONT clears P_STOPPED and
+// wakes the parked LWPs; the first one up sends the parent SIGCHLD and
+// leaves a report for WCONTINUED.
 // SIGKILL and the process's exit wake them too (without a report).
 //
 // Locks: the state below is Proc::spin's; the parked LWPs sleep on
@@ -22,10 +23,6 @@
 struct Proc;
 struct Lwp;
 struct Pgrp;
-
-// Proc::flags: stopped by a signal (job control); proc.h's p_flag bits leave
-// this one free, and proc.h checks that none of them is it.
-inline constexpr uint32_t P_STOPPED = 0x80000;
 
 struct ProcJob {
   uint8_t xsig;       // the signal that stopped it

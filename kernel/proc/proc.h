@@ -10,9 +10,14 @@
 //                    list, parent/children/sibling links, process-group and
 //                    session membership, p_stat, the zombie/exit status.
 //   Proc::spin       "proc" (rank 260): the LWP tree (TID set), p_nthreads,
-//                    p_flag, pending signals, the per-process pointers the
-//                    verified core names (p_ucred, p_limit, p_fd, ...) once the
-//                    process is visible.
+//                    p_flag, pending signals; the per-process pointers the
+//                    verified core names (p_ucred, p_limit, p_fd, ...) are
+//                    replaced under it once the process is visible, and read
+//                    under it by other processes.
+//   Proc::forklock   lockmgr: held shared by each fork of the process around
+//                    fork1, which reads those pointers without Proc::spin;
+//                    exclusive by whoever replaces one while other LWPs may
+//                    fork (setpgid/setsid, prlimit64, the credential calls).
 //   Pgrp::pg_lock    lockmgr (sleep lock, taken with no spinlock held): held
 //                    shared across fork (RFPGLOCK), exclusive by group signals.
 //   atomics          nprocs, ui_proccnt, every reference count.
@@ -70,23 +75,19 @@ inline constexpr bool default_ignored(int sig) {
 
 // p_flag bits (the seed's names).
 enum : uint32_t {
-  P_CONTROLT = 0x00002,  // has a controlling terminal
-  P_PPWAIT = 0x00010,    // parent waits for this child to exec or exit (vfork)
-  P_SUGID = 0x00100,     // credentials changed since the last exec
-  P_WEXIT = 0x02000,     // exiting
-  P_INEXEC = 0x04000,    // an LWP execs: the others are ending, none may be added
-  P_KREAP = 0x10000,     // its parent is the kernel: reaped without wait4
-  P_NODUMP = 0x20000,    // prctl(PR_SET_DUMPABLE, 0) (inherited; exec clears it)
+  P_CONTROLT = 0x00002,    // has a controlling terminal
+  P_PPWAIT = 0x00010,      // parent waits for this child to exec or exit (vfork)
+  P_SUGID = 0x00100,       // credentials changed since the last exec
+  P_WEXIT = 0x02000,       // exiting
+  P_INEXEC = 0x04000,      // an LWP execs: the others are ending, none may be added
+  P_KREAP = 0x10000,       // its parent is the kernel: reaped without wait4
+  P_NODUMP = 0x20000,      // prctl(PR_SET_DUMPABLE, 0) (inherited; exec clears it)
   P_NONEWPRIVS = 0x40000,  // prctl(PR_SET_NO_NEW_PRIVS) (inherited, for good)
-  // 0x80000: P_STOPPED (kernel/proc/jobctl.h)
+  P_STOPPED = 0x80000,     // stopped by a signal (job control, kernel/proc/jobctl.h)
 };
-static_assert((P_STOPPED & (P_CONTROLT | P_PPWAIT | P_SUGID | P_WEXIT | P_INEXEC | P_KREAP |
-                            P_NODUMP | P_NONEWPRIVS)) == 0,
-              "P_STOPPED shares a bit with another p_flag");
 
 // LWP flags.
 enum : uint32_t {
-  LWP_ALTSTACK = 0x0001,  // on its alternate signal stack (inherited by fork)
   LWP_WEXIT = 0x0002,     // asked to exit (or exiting)
   LWP_OLDMASK = 0x0004,   // ppoll/pselect6 changed the mask: saved_sigmask comes back after the next signal
 };
@@ -289,7 +290,6 @@ struct Proc {
                           // the pdeath signals (g_proctree_lock)
   Proc* children;         // (g_proctree_lock)
   Proc* sibling;
-  Proc* peers;            // RFTHREAD peers (g_proctree_lock)
   Proc* all_next;         // all processes (g_proctree_lock)
   Proc* all_prev;
   Proc* hash_next;        // the pid hash (g_proctree_lock)

@@ -28,7 +28,7 @@ void add_zone(MallocType& type, void* ctx) {
 
 }  // namespace
 
-uint64_t kstat_thread_count();  // the thread layer's, when there is one (sys_debug_threads.cpp)
+uint64_t kstat_thread_count();  // live kernel threads (defined in sys_proc.cpp)
 
 int64_t sys_tine_kstat(const SyscallArgs& a) {
   unsigned flags = static_cast<unsigned>(a.a[2]);

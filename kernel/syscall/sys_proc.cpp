@@ -11,6 +11,7 @@
 #include "kernel/syscall/signo.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/tine_proc.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/uidinfo.h"
@@ -179,51 +180,50 @@ int64_t sys_getpgid(const SyscallArgs& a) {
 
 namespace {
 
+// setpgid_locked's answer when pid must lead a new group and `fresh` is null.
+constexpr int kNeedGroup = 1;
+
+// One look under the tree lock for setpgid_moving: 0 or -errno, or
+// kNeedGroup. A `fresh` group it puts to use is set to null.
+int setpgid_locked(Proc* me, Proc* held, int pid, int pgid, Pgrp*& fresh) {
+  Proc* p = pid == 0 ? me : pfind_locked(pid);
+  if (!p || p != held || (p != me && p->pptr != me)) return -ESRCH;
+  if (!p->pgrp || p->pgrp->session != me->pgrp->session) return -EPERM;
+  if (p->pgrp->session->leader == p) return -EPERM;
+  int target = pgid == 0 ? p->pid : pgid;
+  Pgrp* pg = pgfind_locked(target);
+  if (pg) {
+    if (pg->session != p->pgrp->session) return -EPERM;
+    if (pg != p->pgrp) pgrp_move_locked(p, pg);
+    return 0;
+  }
+  if (target != p->pid) return -EPERM;
+  if (!fresh) return kNeedGroup;
+  fresh->pgid = target;
+  fresh->session = p->pgrp->session;
+  pgrp_link_locked(fresh);
+  pgrp_move_locked(p, fresh);
+  pgrel(&fresh->c);  // pgrp_alloc's reference: the member holds one now
+  fresh = nullptr;
+  return 0;
+}
+
 // setpgid(pid, pgid): the caller or one of its children, into a group of the
 // same session or a new group led by pid. `p` is held and its forklock
 // taken exclusive (so none of its forks is between groups); it is looked up
 // again under the tree lock each round, and must still be the same process.
+// A group allocated for a round that did not use it is freed on the way out.
 int setpgid_moving(Proc* me, Proc* held, int pid, int pgid) {
   Pgrp* fresh = nullptr;
   for (;;) {
+    int r;
     {
       SpinGuard g(g_proctree_lock);
-      Proc* p = pid == 0 ? me : pfind_locked(pid);
-      if (!p || p != held || (p != me && p->pptr != me)) {
-        if (fresh) pgrp_free_unused(fresh, false);
-        return -ESRCH;
-      }
-      if (!p->pgrp || p->pgrp->session != me->pgrp->session) {
-        if (fresh) pgrp_free_unused(fresh, false);
-        return -EPERM;
-      }
-      if (p->pgrp->session->leader == p) {
-        if (fresh) pgrp_free_unused(fresh, false);
-        return -EPERM;
-      }
-      int target = pgid == 0 ? p->pid : pgid;
-      Pgrp* pg = pgfind_locked(target);
-      if (pg) {
-        if (pg->session != p->pgrp->session) {
-          if (fresh) pgrp_free_unused(fresh, false);
-          return -EPERM;
-        }
-        if (pg != p->pgrp) pgrp_move_locked(p, pg);
-        if (fresh) pgrp_free_unused(fresh, false);
-        return 0;
-      }
-      if (target != p->pid) {
-        if (fresh) pgrp_free_unused(fresh, false);
-        return -EPERM;
-      }
-      if (fresh) {
-        fresh->pgid = target;
-        fresh->session = p->pgrp->session;
-        pgrp_link_locked(fresh);
-        pgrp_move_locked(p, fresh);
-        pgrel(&fresh->c);  // pgrp_alloc's reference: the member holds one now
-        return 0;
-      }
+      r = setpgid_locked(me, held, pid, pgid, fresh);
+    }
+    if (r != kNeedGroup) {
+      if (fresh) pgrp_free_unused(fresh, false);
+      return r;
     }
     // A new group is needed: allocate without the lock and look again.
     Session* s;
@@ -377,38 +377,54 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
   return r;
 }
 
-// tine_proc(op, arg): process-layer counters and checks for the tests. The
-// counters are anyone's to read; what acts on the whole system or prints on
-// the console needs root, and fault injection exists only in the debug kernel.
+// tine_proc(op, arg): process-layer counters and checks for the tests
+// (kernel/uapi/tine_proc.h). The counters are anyone's to read; what acts on
+// the whole system or prints on the console needs root, and fault injection
+// exists only in the debug kernel.
 int64_t sys_tine_proc(const SyscallArgs& a) {
-  if (a.a[0] >= 2 && !proc_is_root(curproc())) return -EPERM;
+  if (a.a[0] >= TINE_PROC_CHECK && !proc_is_root(curproc())) return -EPERM;  // all but STATS
   switch (a.a[0]) {
-    case 1: {  // fork statistics into arg
+    case TINE_PROC_STATS: {
       ForkStats s = fork_stats();
       extern struct proccount g_proccount;
-      uint64_t out[20] = {s.forks, s.vforks, s.rforks, s.kthreads, s.lwps_created, s.failures,
-                          s.eagain, s.procs_live, s.lwps_live, s.pgrps_live, s.sessions_live,
-                          s.uidinfos_live, s.ucreds_live,
-                          static_cast<uint64_t>(g_proccount.nprocs),
-                          static_cast<uint64_t>(g_proccount.maxproc), s.restarts,
-                          s.forkpages, s.vforkpages, s.rforkpages, s.exit_heuristics};
-      if (copyout_u(out, a.a[1], sizeof out) != 0) return -EFAULT;
+      tine_proc_stats out = {.forks = s.forks,
+                             .vforks = s.vforks,
+                             .rforks = s.rforks,
+                             .kthreads = s.kthreads,
+                             .lwps_created = s.lwps_created,
+                             .failures = s.failures,
+                             .eagain = s.eagain,
+                             .procs_live = s.procs_live,
+                             .lwps_live = s.lwps_live,
+                             .pgrps_live = s.pgrps_live,
+                             .sessions_live = s.sessions_live,
+                             .uidinfos_live = s.uidinfos_live,
+                             .ucreds_live = s.ucreds_live,
+                             .nprocs = static_cast<uint64_t>(g_proccount.nprocs),
+                             .maxproc = static_cast<uint64_t>(g_proccount.maxproc),
+                             .restarts = s.restarts,
+                             .forkpages = s.forkpages,
+                             .vforkpages = s.vforkpages,
+                             .rforkpages = s.rforkpages,
+                             .exit_heuristics = s.exit_heuristics};
+      static_assert(sizeof out == 20 * sizeof(uint64_t), "tine_proc_stats is 20 counters");
+      if (copyout_u(&out, a.a[1], sizeof out) != 0) return -EFAULT;
       return 0;
     }
-    case 2: return proc_check_invariants(a.a[1] != 0);
-    case 3: proc_print_all(); return 0;
+    case TINE_PROC_CHECK: return proc_check_invariants(a.a[1] != 0);
+    case TINE_PROC_PS: proc_print_all(); return 0;
 #ifdef TINE_DEBUG
-    case 4: {  // fault injection: the n-th allocation of any type from now fails
+    case TINE_PROC_FAIL_NTH: {  // the n-th allocation of any type from now fails
       if (a.a[1] == 0) kmalloc_fail_any_clear();
       else kmalloc_fail_any_nth(a.a[1]);
       return 0;
     }
-    case 5: return kmalloc_fail_any_pending() ? 1 : 0;
+    case TINE_PROC_FAIL_PENDING: return kmalloc_fail_any_pending() ? 1 : 0;
 #else
-    case 4:
-    case 5: return -ENOSYS;
+    case TINE_PROC_FAIL_NTH:
+    case TINE_PROC_FAIL_PENDING: return -ENOSYS;
 #endif
-    case 6: {  // the thread-id hash alone: meaningful while the system runs
+    case TINE_PROC_CHECK_TIDS: {  // meaningful while the system runs
       SpinGuard g(g_proctree_lock);
       return tidhash_check_locked();
     }

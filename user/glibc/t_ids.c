@@ -15,11 +15,12 @@
 
 #include "harness.h"
 #include "tests.h"
+#include "tine_proc.h"
 
-/* On tine, the process layer's invariant checker (tine_proc(2), root only):
- * the number of problems, 0 elsewhere. */
+/* On tine, the process layer's invariant checker (tine_proc = 2002, root
+ * only): the number of problems, 0 elsewhere. */
 static long invariant_problems(void) {
-  long r = syscall(2002, 2, 0);
+  long r = syscall(2002, TINE_PROC_CHECK, 0);
   return r < 0 ? 0 : r;
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tine_proc.h" /* tine_proc's ops and counters, shared with the kernel */
+
 typedef int64_t ssize_t;
 
 /* System call numbers. */
@@ -80,6 +82,7 @@ enum {
   SYS_fork = 1002,
   SYS_tine_kstat = 2000,
   SYS_tine_vmctl = 2001,
+  SYS_tine_proc = 2002,
 };
 
 /* Error numbers (Linux). */
@@ -358,5 +361,7 @@ struct tine_kstat {
 long tine_kstat(struct tine_kstat* out, unsigned flags);
 enum { VMCTL_GET_FORK_MODE = 1, VMCTL_SET_FORK_MODE = 2, VMCTL_DUMP = 3 };
 long tine_vmctl(long op, long arg);
+/* op is a TINE_PROC_* (tine_proc.h); TINE_PROC_STATS fills a struct tine_proc_stats at arg. */
+long tine_proc(long op, long arg);
 
 #endif

@@ -34,6 +34,20 @@ int ut_child_status(void (*fn)(void*), void* arg);
 /* Whether fork works in this kernel (decided by ut_init). */
 int ut_have_fork(void);
 
+/* Waits up to ms for pid with wait4's options (WNOHANG is added); 1 with *st
+ * set once wait4 reported it, 0 on time out or a wait4 error. */
+int ut_wait_within(int pid, int options, int ms, int* st);
+/* Starts an LWP running fn(arg) on a fresh mmap'ed stack of stack_size bytes;
+ * lwp_create's result (0 or -errno). */
+long ut_lwp_start(void (*fn)(void*), void* arg, size_t stack_size);
+
+/* The process layer's counters now (tine_proc's TINE_PROC_STATS). */
+struct tine_proc_stats ut_proc_stats(void);
+/* Whether b has as many live processes, LWPs, groups, sessions, uidinfos and
+ * ucreds as a; fills why on the first difference. */
+int ut_same_proc_live(const struct tine_proc_stats* a, const struct tine_proc_stats* b, char* why,
+                      size_t n);
+
 /* Resource counters that must come back after a test; fills why on the first difference. */
 int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, char* why, size_t n);
 

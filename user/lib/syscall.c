@@ -85,6 +85,7 @@ long tine_kstat(struct tine_kstat* out, unsigned flags) {
   return syscall3(SYS_tine_kstat, (long)out, (long)sizeof *out, flags);
 }
 long tine_vmctl(long op, long arg) { return syscall2(SYS_tine_vmctl, op, arg); }
+long tine_proc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
 
 uint64_t now_ns(void) {
   struct timespec ts;

@@ -81,6 +81,32 @@ int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, ch
   return same;
 }
 
+struct tine_proc_stats ut_proc_stats(void) {
+  struct tine_proc_stats s;
+  memset(&s, 0, sizeof s);
+  tine_proc(TINE_PROC_STATS, (long)&s);
+  return s;
+}
+
+int ut_same_proc_live(const struct tine_proc_stats* a, const struct tine_proc_stats* b, char* why,
+                      size_t n) {
+  why[0] = 0;
+#define SAME_LIVE(field)                                                    \
+  if (a->field != b->field) {                                               \
+    snprintf(why, n, "live " #field " %lu -> %lu", (unsigned long)a->field, \
+             (unsigned long)b->field);                                      \
+    return 0;                                                               \
+  }
+  SAME_LIVE(procs_live);
+  SAME_LIVE(lwps_live);
+  SAME_LIVE(pgrps_live);
+  SAME_LIVE(sessions_live);
+  SAME_LIVE(uidinfos_live);
+  SAME_LIVE(ucreds_live);
+#undef SAME_LIVE
+  return 1;
+}
+
 int ut_child_status(void (*fn)(void*), void* arg) {
   int pid = fork();
   if (pid < 0) return pid;
@@ -92,6 +118,28 @@ int ut_child_status(void (*fn)(void*), void* arg) {
   int r = waitpid(pid, &st, 0);
   if (r < 0) return r;
   return st;
+}
+
+int ut_wait_within(int pid, int options, int ms, int* st) {
+  for (int i = 0; i < ms / 5 + 1; ++i) {
+    int r = wait4(pid, st, 1 /* WNOHANG */ | options, 0);
+    if (r == pid) return 1;
+    if (r < 0) return 0;
+    sleep_ns(5000000u);
+  }
+  return 0;
+}
+
+long ut_lwp_start(void (*fn)(void*), void* arg, size_t stack_size) {
+  enum { SYS_lwp_create = 1495 };
+  struct { void *func, *arg, *stack; int *tid1, *tid2; } lp;
+  char* stack = mmap(0, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (MAP_FAILED_P(stack)) return (long)stack;
+  lp.func = (void*)fn;
+  lp.arg = arg;
+  lp.stack = stack + stack_size;
+  lp.tid1 = lp.tid2 = 0;
+  return syscall1(SYS_lwp_create, (long)&lp);
 }
 
 extern char __data_start[], _end[];

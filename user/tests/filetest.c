@@ -11,24 +11,21 @@
 
 enum {
   SYS_kill = 129, SYS_setuid = 146, SYS_prlimit64 = 261, SYS_rfork = 1251,
-  SYS_lwp_create = 1495, SYS_tine_proc = 2002,
 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFCFDG = 1 << 12, RFTHREAD = 1 << 13 };
-enum { SIGUSR1 = 10, SIGPIPE = 13, WNOHANG = 1, RLIMIT_NOFILE = 7 };
+enum { SIGUSR1 = 10, SIGPIPE = 13, RLIMIT_NOFILE = 7 };
 
 #define KERNEL_ADDR ((void*)0xffff000000080000ull)
 #define TMP "/tmp/ft"
 
 struct rlim { uint64_t cur, max; };
-struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
 
 static char g_self[64] = "/bin/filetest";
 static const char* g_argv0 = "";
 
 /* ---- helpers ---- */
 
-static long tproc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
-static void invariants(void) { UT_EQ("invariants", tproc(2, 0), 0); }
+static void invariants(void) { UT_EQ("invariants", tine_proc(TINE_PROC_CHECK, 0), 0); }
 static long rfork_(long flags) {
   flush_stdout();
   return syscall1(SYS_rfork, flags);
@@ -86,26 +83,6 @@ static int as_user(int uid, void (*fn)(void*), void* arg) {
   int st = -1;
   waitpid(pid, &st, 0);
   return st;
-}
-
-/* An LWP running fn(arg) on a fresh stack. */
-static long lwp_start(void (*fn)(void*), void* arg) {
-  size_t size = 32768;
-  char* stack = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (MAP_FAILED_P(stack)) return (long)stack;
-  struct lwp_params lp = {(void*)fn, arg, stack + size, 0, 0};
-  return syscall1(SYS_lwp_create, (long)&lp);
-}
-
-/* Waits up to ms for pid; 1 with *st set once it has ended. */
-static int wait_within(int pid, int ms, int* st) {
-  for (int i = 0; i < ms / 5 + 1; ++i) {
-    int r = waitpid(pid, st, WNOHANG);
-    if (r == pid) return 1;
-    if (r < 0) return 0;
-    sleep_ms(5);
-  }
-  return 0;
 }
 
 static void pattern(unsigned char* b, size_t n, uint64_t at) {
@@ -943,7 +920,7 @@ static int sleep_then(void (*fn)(void*), int sig) {
   sleep_ms(100);
   kill_(pid, sig);
   int st = -1;
-  if (!wait_within(pid, 5000, &st)) {
+  if (!ut_wait_within(pid, 0, 5000, &st)) {
     kill_(pid, 9);
     waitpid(pid, &st, 0);
     st = -1;
@@ -1121,7 +1098,7 @@ static void t_rfork_tables(void) {
     int s2 = -1;
     waitpid((int)c2, &s2, 0);
     sh[2] = (uint64_t)s2;
-    sh[3] = (uint64_t)tproc(2, 0);
+    sh[3] = (uint64_t)tine_proc(TINE_PROC_CHECK, 0);
     _exit(0);  /* c1 is orphaned and keeps the table */
   }
   waitpid((int)pid, &st, 0);
@@ -1633,7 +1610,7 @@ static void t_race_close_read(void) {
   put_file(TMP "race", "0123456789abcdef", 0644);
   int fd = open(TMP "race", O_RDONLY, 0);
   int other = open("/dev/zero", O_RDONLY, 0);
-  UT_EQ("lwp", lwp_start(race_reader, (void*)(long)fd), 0);
+  UT_EQ("lwp", ut_lwp_start(race_reader, (void*)(long)fd, 32768), 0);
   uint64_t end = now_ns() + 1000000000u;
   long rounds = 0;
   while (now_ns() < end) {
@@ -1671,7 +1648,7 @@ static void pipe2_efault_loop(void* arg) {
 static void t_race_pipe2_efault(void) {
   g_race = shared_page();
   int zero = open("/dev/zero", O_RDONLY, 0);
-  UT_EQ("lwp", lwp_start(pipe2_efault_loop, 0), 0);
+  UT_EQ("lwp", ut_lwp_start(pipe2_efault_loop, 0, 32768), 0);
   uint64_t end = now_ns() + 1000000000u;
   long rounds = 0, lost = 0;
   while (now_ns() < end) {
@@ -1711,7 +1688,7 @@ static void t_race_close_blocked(void) {
    * not end it; a write to the pipe then does. */
   g_race = shared_page();
   pipe(g_blocked_pipe);
-  UT_EQ("lwp", lwp_start(blocked_reader, 0), 0);
+  UT_EQ("lwp", ut_lwp_start(blocked_reader, 0, 32768), 0);
   sleep_ms(50);
   UT_EQ("close_under_read", close(g_blocked_pipe[0]), 0);
   sleep_ms(20);
@@ -1756,9 +1733,9 @@ static void t_race_names(void) {
   put_file(TMP "ra", "a", 0644);
   put_file(TMP "rb", "b", 0644);
   mkdir(TMP "cd", 0755);
-  lwp_start(renamer, 0);
-  lwp_start(churner, (void*)1);
-  lwp_start(churner, (void*)2);
+  ut_lwp_start(renamer, 0, 32768);
+  ut_lwp_start(churner, (void*)1, 32768);
+  ut_lwp_start(churner, (void*)2, 32768);
   uint64_t end = now_ns() + 1000000000u;
   long opens = 0, wrong = 0, listings = 0;
   char c;

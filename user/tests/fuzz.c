@@ -27,7 +27,7 @@ enum {
   SYS_kill = 129, SYS_rt_sigaction = 134, SYS_rt_sigprocmask = 135, SYS_rt_sigreturn = 139,
   SYS_setuid = 146, SYS_setpgid = 154, SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174,
   SYS_prlimit64 = 261, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495,
-  SYS_lwp_gettid = 1496, SYS_tine_proc = 2002,
+  SYS_lwp_gettid = 1496,
 };
 enum {
   RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFNOWAIT = 1 << 6, RFCFDG = 1 << 12,
@@ -1128,10 +1128,11 @@ static void op_debug(struct ctx* c, int op) {
       long pop = (long)below(c, 7);
       /* The invariant checker sees forks half done as broken counts (and
        * prints them): it is only meaningful between rounds. */
-      if (pop == 2) pop = 5;
-      /* Op 4 with 0 clears fault injection: what matters is who may. */
-      r = SC2(c, SYS_tine_proc, pop, pop == 1 ? (long)ptr_any(c, 160) : 0);
-      if (uid != 0 && (pop == 3 || pop == 4) && r == 0)
+      if (pop == TINE_PROC_CHECK) pop = TINE_PROC_FAIL_PENDING;
+      /* TINE_PROC_FAIL_NTH with 0 clears fault injection: what matters is who may. */
+      r = SC2(c, SYS_tine_proc, pop,
+              pop == TINE_PROC_STATS ? (long)ptr_any(c, sizeof(struct tine_proc_stats)) : 0);
+      if (uid != 0 && (pop == TINE_PROC_PS || pop == TINE_PROC_FAIL_NTH) && r == 0)
         oracle_fail(c, "tine_proc(%ld) = 0 for a non-root process", pop);
       break;
     }
@@ -1262,20 +1263,6 @@ static _Noreturn void worker(int slot, uint64_t seed, int root, int uid) {
 
 /* ---- the harness ---- */
 
-static long tproc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
-static uint64_t proc_stat(int i) {
-  uint64_t s[20];
-  tproc(1, (long)s);
-  return s[i];
-}
-#define ST_NPROCS 13
-static void live_objects(uint64_t out[6]) {
-  uint64_t s[20];
-  tproc(1, (long)s);
-  for (int i = 0; i < 6; ++i) out[i] = s[7 + i];
-}
-static const char* const kLiveNames[6] = {"procs", "lwps", "pgrps", "sessions", "uidinfos",
-                                          "ucreds"};
 
 static const char* call_name(int64_t nr) {
   switch (nr) {
@@ -1415,7 +1402,7 @@ static int kill_everything(uint64_t base_nprocs, uint64_t give_up_ns) {
     syscall2(SYS_kill, -1, 9);
     int st, w;
     while ((w = waitpid(-1, &st, WNOHANG | __WALL)) > 0) note_dead(w, st);
-    if (proc_stat(ST_NPROCS) == base_nprocs) return 1;
+    if (ut_proc_stats().nprocs == base_nprocs) return 1;
     if (now_ns() > give_up) return 0;
     sleep_ms(10);
   }
@@ -1443,15 +1430,15 @@ static int run(void) {
   waitpid(w0, 0, 0);
   warm_stack();
 
-  uint64_t base_nprocs = proc_stat(ST_NPROCS);
+  uint64_t base_nprocs = ut_proc_stats().nprocs;
   long fork_mode = tine_vmctl(VMCTL_GET_FORK_MODE, 0);
-  uint64_t live0[6], live1[6];
+  struct tine_proc_stats live0, live1;
   static struct tine_kstat k0, k1;
   /* Twice: the first reading faults in the pages it is written to. */
   for (int i = 0; i < 2; ++i) {
     tine_kstat(&k1, TINE_KSTAT_SETTLE);
-    live_objects(live1);
-    live_objects(live0);
+    live1 = ut_proc_stats();
+    live0 = ut_proc_stats();
     tine_kstat(&k0, TINE_KSTAT_SETTLE);
   }
 
@@ -1494,18 +1481,18 @@ static int run(void) {
     sleep_ms(20);
     char why[300];
     if (!kill_everything(base_nprocs, 30000000000ull)) {
-      tproc(3, 0);
+      tine_proc(TINE_PROC_PS, 0);
       print_survivors();
       snprintf(why, sizeof why, "%lu processes still there 30 s after SIGKILL",
-               (unsigned long)(proc_stat(ST_NPROCS) - base_nprocs));
+               (unsigned long)(ut_proc_stats().nprocs - base_nprocs));
       fail((int)r, rseed, why, -1);
     }
     started_total += (uint64_t)started;
     if (g_sh->oracle_failures) fail((int)r, rseed, g_sh->oracle_why, g_sh->oracle_slot);
     tine_vmctl(VMCTL_SET_FORK_MODE, fork_mode);
-    if (tproc(2, 0) != 0) {
-      tproc(2, 1);
-      fail((int)r, rseed, "the invariant checker failed (tine_proc 2)", -1);
+    if (tine_proc(TINE_PROC_CHECK, 0) != 0) {
+      tine_proc(TINE_PROC_CHECK, 1);
+      fail((int)r, rseed, "the invariant checker failed (TINE_PROC_CHECK)", -1);
     }
     /* Freed pages and objects can come back late (deferred frees, stacks
      * kept for reuse): look a few times. */
@@ -1513,14 +1500,9 @@ static int run(void) {
     for (int i = 0; i < 50 && !same; ++i) {
       if (i) sleep_ms(100);
       tine_kstat(&k1, TINE_KSTAT_SETTLE);
-      live_objects(live1);
-      same = ut_same_resources(&k0, &k1, why, sizeof why);
-      for (int j = 0; j < 6 && same; ++j)
-        if (live0[j] != live1[j]) {
-          same = 0;
-          snprintf(why, sizeof why, "live %s %lu -> %lu", kLiveNames[j], (unsigned long)live0[j],
-                   (unsigned long)live1[j]);
-        }
+      live1 = ut_proc_stats();
+      same = ut_same_resources(&k0, &k1, why, sizeof why) &&
+             ut_same_proc_live(&live0, &live1, why, sizeof why);
     }
     if (!same) {
       char msg[340];

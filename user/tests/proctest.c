@@ -8,7 +8,6 @@ enum {
   SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setuid = 146, SYS_setpgid = 154,
   SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174, SYS_prlimit64 = 261,
   SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_lwp_gettid = 1496,
-  SYS_tine_proc = 2002,
 };
 enum {
   RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFNOWAIT = 1 << 6, RFCFDG = 1 << 12,
@@ -40,7 +39,6 @@ __asm__(".global rfork_thread\n"
         "  mov x8, #94\n  svc #0\n"
         "1: ret\n");
 
-static long tproc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
 static int rfork_(long flags) { return (int)syscall1(SYS_rfork, flags); }
 static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
 static long sigact(int sig, long h, int set) {
@@ -49,24 +47,7 @@ static long sigact(int sig, long h, int set) {
   long r = syscall4(SYS_rt_sigaction, sig, set ? (long)act : 0, (long)old, 8);
   return r < 0 ? r : (long)old[0];
 }
-static uint64_t stat_of(int i) {
-  uint64_t s[20];
-  tproc(1, (long)s);
-  return s[i];
-}
-#define ST_NPROCS 13
-#define ST_MAXPROC 14
-#define ST_EAGAIN 6
-#define ST_RESTARTS 15
-#define ST_FORKPAGES 16
-#define ST_VFORKPAGES 17
-#define ST_RFORKPAGES 18
-#define ST_EXIT_HEURISTICS 19
-#define ST_FORKS 0
-#define ST_VFORKS 1
-#define ST_RFORKS 2
-
-static void invariants(void) { UT_EQ("invariants", tproc(2, 0), 0); }
+static void invariants(void) { UT_EQ("invariants", tine_proc(TINE_PROC_CHECK, 0), 0); }
 
 static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
 
@@ -128,9 +109,7 @@ static void t_vfork(void) {
  * space's pages (every space has at least its 2,048-page stack), and each
  * child reaped by wait4 charged to the parent (exit heuristics). */
 static void t_counters(void) {
-  uint64_t f0 = stat_of(ST_FORKS), v0 = stat_of(ST_VFORKS), r0 = stat_of(ST_RFORKS);
-  uint64_t fp0 = stat_of(ST_FORKPAGES), vp0 = stat_of(ST_VFORKPAGES), rp0 = stat_of(ST_RFORKPAGES);
-  uint64_t eh0 = stat_of(ST_EXIT_HEURISTICS);
+  struct tine_proc_stats s0 = ut_proc_stats();
   int st;
   int pid = fork();
   if (pid == 0) _exit(0);
@@ -141,13 +120,14 @@ static void t_counters(void) {
   long rp = rfork_(RFPROC | RFCFDG);
   if (rp == 0) _exit(0);
   waitpid((int)rp, &st, 0);
-  UT_EQ("forks", stat_of(ST_FORKS) - f0, 1);
-  UT_EQ("vforks", stat_of(ST_VFORKS) - v0, 1);
-  UT_EQ("rforks", stat_of(ST_RFORKS) - r0, 1);
-  UT_CHECK("fork_pages", stat_of(ST_FORKPAGES) - fp0 >= 2048);
-  UT_CHECK("vfork_pages", stat_of(ST_VFORKPAGES) - vp0 >= 2048);
-  UT_CHECK("rfork_pages", stat_of(ST_RFORKPAGES) - rp0 >= 2048);
-  UT_EQ("exit_heuristics", stat_of(ST_EXIT_HEURISTICS) - eh0, 3);
+  struct tine_proc_stats s1 = ut_proc_stats();
+  UT_EQ("forks", s1.forks - s0.forks, 1);
+  UT_EQ("vforks", s1.vforks - s0.vforks, 1);
+  UT_EQ("rforks", s1.rforks - s0.rforks, 1);
+  UT_CHECK("fork_pages", s1.forkpages - s0.forkpages >= 2048);
+  UT_CHECK("vfork_pages", s1.vforkpages - s0.vforkpages >= 2048);
+  UT_CHECK("rfork_pages", s1.rforkpages - s0.rforkpages >= 2048);
+  UT_EQ("exit_heuristics", s1.exit_heuristics - s0.exit_heuristics, 3);
   invariants();
 }
 
@@ -368,8 +348,8 @@ static void pg_fork_loop(void* arg) {
 static void t_pgkill(void) {
   volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   g_pg_forks = sh;
-  uint64_t base = stat_of(ST_NPROCS);
-  uint64_t restarts0 = stat_of(ST_RESTARTS);
+  uint64_t base = ut_proc_stats().nprocs;
+  uint64_t restarts0 = ut_proc_stats().restarts;
   uint64_t seed = 0x2545f4914f6cdd1dull;
   const int rounds = 24;
   int kills_ok = 0, gone = 0, survived = 0;
@@ -406,19 +386,19 @@ static void t_pgkill(void) {
       ++survived;
       printf("UTEST-INFO pgkill: round %d: group %d still has members 5 s after SIGKILL\n", r,
              forker);
-      tproc(3, 0);
+      tine_proc(TINE_PROC_PS, 0);
       kill_(-forker, SIGKILL);
       for (i = 0; i < 500 && kill_(-forker, 0) != -ESRCH; ++i) sleep_ms(10);
     }
   }
-  uint64_t restarts = stat_of(ST_RESTARTS) - restarts0;
+  uint64_t restarts = ut_proc_stats().restarts - restarts0;
   printf("UTEST-INFO pgkill: %d rounds, %lu children killed, %lu forks restarted\n", rounds,
          (unsigned long)children, (unsigned long)restarts);
   UT_EQ("group_killed_every_round", kills_ok, rounds);
   ut_check("no_member_survives", survived == 0 && gone == rounds, "%d of %d rounds left members",
            survived, rounds);
-  for (int i = 0; i < 300 && stat_of(ST_NPROCS) != base; ++i) sleep_ms(10);
-  UT_EQ("nprocs_back", stat_of(ST_NPROCS), base);
+  for (int i = 0; i < 300 && ut_proc_stats().nprocs != base; ++i) sleep_ms(10);
+  UT_EQ("nprocs_back", ut_proc_stats().nprocs, base);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -458,7 +438,7 @@ static int sleeper_in_own_group(void) {
 static void t_pgmove(void) {
   volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   g_mv = sh;
-  uint64_t base = stat_of(ST_NPROCS);
+  uint64_t base = ut_proc_stats().nprocs;
   int g1 = sleeper_in_own_group(), g2 = sleeper_in_own_group();
   int forker = fork();
   if (forker == 0) {
@@ -490,8 +470,8 @@ static void t_pgmove(void) {
   for (int i = 0; i < 3; ++i)
     if (waitpid(-1, &st, 0) > 0) ++n;
   UT_EQ("reaped", n, 3);
-  for (int i = 0; i < 300 && stat_of(ST_NPROCS) != base; ++i) sleep_ms(10);
-  UT_EQ("nprocs_back", stat_of(ST_NPROCS), base);
+  for (int i = 0; i < 300 && ut_proc_stats().nprocs != base; ++i) sleep_ms(10);
+  UT_EQ("nprocs_back", ut_proc_stats().nprocs, base);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -668,10 +648,10 @@ static void t_fork_in_handler(void) {
 /* A process whose forks are hit by a stream of caught signals: a fork that
  * finds one pending under its group's lock returns ERESTART, the handler
  * runs, and the fork call is made again from the same svc. The caller sees
- * only pids; ST_RESTARTS counts the restarts. */
+ * only pids; tine_proc's restarts counter counts them. */
 static void t_fork_restart(void) {
   volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  uint64_t restarts0 = stat_of(ST_RESTARTS);
+  uint64_t restarts0 = ut_proc_stats().restarts;
   int target = fork();
   if (target == 0) {
     g_caught[1] = 0;
@@ -679,7 +659,7 @@ static void t_fork_restart(void) {
     sh[0] = 1; /* ready */
     int bad = 0, forks = 0;
     uint64_t end = now_ns() + 10000000000ull; /* until a restart is seen: usually < 1 s */
-    while (now_ns() < end && (forks < 200 || stat_of(ST_RESTARTS) == restarts0)) {
+    while (now_ns() < end && (forks < 200 || ut_proc_stats().restarts == restarts0)) {
       int c = fork();
       if (c == 0) _exit(0);
       if (c < 0) {
@@ -701,7 +681,7 @@ static void t_fork_restart(void) {
   while (waitpid(target, &st, WNOHANG) == 0) {
     if (kill_(target, SIGUSR2_) == 0) ++sent;
   }
-  uint64_t restarts = stat_of(ST_RESTARTS) - restarts0;
+  uint64_t restarts = ut_proc_stats().restarts - restarts0;
   printf("UTEST-INFO fork_restart: %lu forks, %d signals sent, %lu caught, %lu forks restarted\n",
          (unsigned long)sh[1], sent, (unsigned long)sh[2], (unsigned long)restarts);
   UT_CHECK("forks_all_succeeded", WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -775,8 +755,8 @@ static void t_nproc_limit(void) {
 static void t_fork_bomb(void) {
   volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   sh[0] = sh[1] = sh[2] = 0;
-  uint64_t maxproc = stat_of(ST_MAXPROC);
-  uint64_t before = stat_of(ST_NPROCS);
+  uint64_t maxproc = ut_proc_stats().maxproc;
+  uint64_t before = ut_proc_stats().nprocs;
   int bomber = fork();
   if (bomber == 0) {
     syscall0(SYS_setsid);
@@ -790,7 +770,7 @@ static void t_fork_bomb(void) {
       }
       if (p < 0) {
         if (p == -EAGAIN) __atomic_add_fetch(&sh[0], 1, __ATOMIC_RELAXED);
-        uint64_t np = stat_of(ST_NPROCS);
+        uint64_t np = ut_proc_stats().nprocs;
         if (np > sh[1]) sh[1] = np;
         if (sh[0] >= 2) break;
       }
@@ -809,10 +789,10 @@ static void t_fork_bomb(void) {
   UT_EQ("kill_bomb", kill_(-bomber, SIGKILL), 0);
   UT_EQ("bomber_wait", waitpid(bomber, &st, 0), bomber);
   /* The bomb's children were orphaned to init: wait until it has reaped them. */
-  uint64_t base = stat_of(ST_NPROCS);
-  for (int i = 0; i < 300 && stat_of(ST_NPROCS) > before; ++i) sleep_ms(10);
-  ut_check("bomb_gone", stat_of(ST_NPROCS) == before, "nprocs %lu (was %lu, %lu before the bomb)",
-           (unsigned long)stat_of(ST_NPROCS), (unsigned long)base, (unsigned long)before);
+  uint64_t base = ut_proc_stats().nprocs;
+  for (int i = 0; i < 300 && ut_proc_stats().nprocs > before; ++i) sleep_ms(10);
+  ut_check("bomb_gone", ut_proc_stats().nprocs == before, "nprocs %lu (was %lu, %lu before the bomb)",
+           (unsigned long)ut_proc_stats().nprocs, (unsigned long)base, (unsigned long)before);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -829,10 +809,10 @@ static void t_fault_injection(void) {
     for (int n = 1; n < 40; ++n) {
       struct tine_kstat k0, k1;
       tine_kstat(&k0, TINE_KSTAT_SETTLE);
-      tproc(4, n);
+      tine_proc(TINE_PROC_FAIL_NTH, n);
       long pid = rfork_thread(kFlags[f], g_stack[2] + sizeof g_stack[2], set_shared, 0);
-      int pending = (int)tproc(5, 0);
-      tproc(4, 0);
+      int pending = (int)tine_proc(TINE_PROC_FAIL_PENDING, 0);
+      tine_proc(TINE_PROC_FAIL_NTH, 0);
       if (pid > 0) {
         int st;
         waitpid((int)pid, &st, 0);
@@ -850,7 +830,7 @@ static void t_fault_injection(void) {
         ut_check("resources_back", 0, "flags %lx n %d: %s", (unsigned long)kFlags[f], n, why);
         all_clean = 0;
       }
-      if (tproc(2, 0) != 0) all_clean = 0;
+      if (tine_proc(TINE_PROC_CHECK, 0) != 0) all_clean = 0;
     }
   }
   ut_check("every_failure_clean", all_clean, "%d injected failures", steps);
@@ -1317,14 +1297,6 @@ static _Noreturn void stress_worker(int i, uint64_t seed, uint64_t end) {
   _exit(g_sh->failures ? 1 : 0);
 }
 
-/* The process layer's live objects (tine_proc(1): procs, LWPs, groups,
- * sessions, uidinfos, ucreds). */
-static void live_objects(uint64_t out[6]) {
-  uint64_t s[20];
-  tproc(1, (long)s);
-  for (int i = 0; i < 6; ++i) out[i] = s[7 + i];
-}
-
 static void t_stress(void) {
   const int workers = 4;
   g_sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -1332,9 +1304,8 @@ static void t_stress(void) {
   uint64_t secs = g_stress_secs ? g_stress_secs : 1;
   uint64_t per_round = secs < 10 ? secs : 10;
   int rounds = (int)((secs + per_round - 1) / per_round);
-  uint64_t base_nprocs = stat_of(ST_NPROCS);
-  uint64_t live0[6], live1[6];
-  live_objects(live0);
+  uint64_t base_nprocs = ut_proc_stats().nprocs;
+  struct tine_proc_stats live0 = ut_proc_stats(), live1;
   static struct tine_kstat k0, k1;
   tine_kstat(&k0, TINE_KSTAT_SETTLE);
   int workers_ok = 1, hung = 0, inv_bad = 0, res_bad = 0, done = 0;
@@ -1371,7 +1342,7 @@ static void t_stress(void) {
       hung = r + 1;
       printf("UTEST-INFO stress: round %d: %d workers still running 30 s after its end\n", r + 1,
              left);
-      tproc(3, 0);
+      tine_proc(TINE_PROC_PS, 0);
       for (int i = 0; i < workers; ++i)
         if (w[i] > 0) {
           kill_(w[i], SIGKILL);
@@ -1379,27 +1350,22 @@ static void t_stress(void) {
         }
     }
     /* Orphans and RFNOWAIT children go to init, which reaps them. */
-    for (int i = 0; i < 1000 && stat_of(ST_NPROCS) != base_nprocs; ++i) sleep_ms(10);
-    if (tproc(2, 0) != 0) inv_bad = r + 1;
+    for (int i = 0; i < 1000 && ut_proc_stats().nprocs != base_nprocs; ++i) sleep_ms(10);
+    if (tine_proc(TINE_PROC_CHECK, 0) != 0) inv_bad = r + 1;
     int same = 0;
     for (int i = 0; i < 50 && !same; ++i) {
       if (i) sleep_ms(100);
       tine_kstat(&k1, TINE_KSTAT_SETTLE);
-      live_objects(live1);
-      same = ut_same_resources(&k0, &k1, res_why, sizeof res_why);
-      for (int j = 0; j < 6 && same; ++j)
-        if (live0[j] != live1[j]) {
-          same = 0;
-          snprintf(res_why, sizeof res_why, "live object count %d: %lu -> %lu", j,
-                   (unsigned long)live0[j], (unsigned long)live1[j]);
-        }
+      live1 = ut_proc_stats();
+      same = ut_same_resources(&k0, &k1, res_why, sizeof res_why) &&
+             ut_same_proc_live(&live0, &live1, res_why, sizeof res_why);
     }
     if (!same) res_bad = r + 1;
     uint64_t after = 0;
     for (int c = 0; c < C_NCOUNTERS; ++c) after += c == C_WAIT ? 0 : g_sh->count[c];
     printf("UTEST-INFO stress: round %d/%d: %lu s, %lu operations, nprocs %lu, %s\n", r + 1,
            rounds, (unsigned long)len, (unsigned long)(after - before),
-           (unsigned long)stat_of(ST_NPROCS),
+           (unsigned long)ut_proc_stats().nprocs,
            workers_ok && !inv_bad && same ? "clean" : "NOT clean");
     done = r + 1;
   }
@@ -1460,6 +1426,6 @@ int main(int argc, char** argv) {
     for (int a = 1; a < argc; ++a) selected |= strcmp(argv[a], kTests[i].name) == 0;
     if (selected) ut_run(kTests[i].name, kTests[i].fn);
   }
-  tproc(3, 0);
+  tine_proc(TINE_PROC_PS, 0);
   return ut_finish();
 }

@@ -13,22 +13,22 @@
 enum {
   SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setuid = 146, SYS_setpgid = 154,
   SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174, SYS_prlimit64 = 261,
-  SYS_mremap = 216, SYS_madvise = 233, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_tine_proc = 2002,
+  SYS_mremap = 216, SYS_madvise = 233, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495,
 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFSIGSHARE = 1 << 14 };
-enum { SIGUSR1 = 10, SIGUSR2 = 12, WNOHANG = 1, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7 };
+enum { SIGUSR1 = 10, SIGUSR2 = 12, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7 };
+enum { WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8 };
 #define RLIM_INFINITY (~0ull)
 
 struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
 struct rlim { uint64_t cur, max; };
 
-static long tproc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
 static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
 static long setuid_(long uid) { return syscall1(SYS_setuid, uid); }
 static long prlimit_(int pid, int res, const struct rlim* nl, struct rlim* ol) {
   return syscall4(SYS_prlimit64, pid, res, (long)nl, (long)ol);
 }
-static void invariants(void) { UT_EQ("invariants", tproc(2, 0), 0); }
+static void invariants(void) { UT_EQ("invariants", tine_proc(TINE_PROC_CHECK, 0), 0); }
 static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
 
 /* The svc inline, so a vfork child and its parent share no call frame. */
@@ -56,25 +56,6 @@ static volatile uint64_t* shared_page(void) {
   volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   memset((void*)sh, 0, 4096);
   return sh;
-}
-
-/* An LWP running fn(arg) on a stack of `size` bytes carved from an mmap. */
-static long lwp_start(void (*fn)(void*), void* arg, size_t size) {
-  char* stack = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (MAP_FAILED_P(stack)) return (long)stack;
-  struct lwp_params lp = {(void*)fn, arg, stack + size, 0, 0};
-  return syscall1(SYS_lwp_create, (long)&lp);
-}
-
-/* Waits up to ms for pid; returns 1 with *st set once it has ended. */
-static int wait_within(int pid, int ms, int* st) {
-  for (int i = 0; i < ms / 5 + 1; ++i) {
-    int r = waitpid(pid, st, WNOHANG);
-    if (r == pid) return 1;
-    if (r < 0) return 0;
-    sleep_ms(5);
-  }
-  return 0;
 }
 
 /* Kills pid (SIGKILL) and reaps it, however long it takes. */
@@ -113,7 +94,7 @@ static void t_cred_race(void) {
   int pid = fork();
   if (pid == 0) {
     if (setuid_(1000) != 0) _exit(90);
-    if (lwp_start(setuid_loop, (void*)sh, 16384) != 0) _exit(91);
+    if (ut_lwp_start(setuid_loop, (void*)sh, 16384) != 0) _exit(91);
     uint64_t end = now_ns() + 3000000000ull;
     uint64_t kills = 0, allowed = 0;
     while (now_ns() < end) {
@@ -167,7 +148,7 @@ static void t_setuid_swap_race(void) {
                            (rounds < 100 && now_ns() - start < 20000000000ull))) {
     int pid = fork();
     if (pid == 0) {
-      if (lwp_start(setuid_root_loop, 0, 16384) != 0) _exit(91);
+      if (ut_lwp_start(setuid_root_loop, 0, 16384) != 0) _exit(91);
       while (!__atomic_load_n(&g_swap_go, __ATOMIC_ACQUIRE)) sched_yield();
       if (setuid_(1000) != 0) _exit(92);
       __atomic_store_n(&g_swap_done, 1, __ATOMIC_RELEASE);
@@ -231,7 +212,7 @@ static void t_fork_setuid_race(void) {
     sh[1] = sh[2] = 0;
     int pid = fork();
     if (pid == 0) {
-      if (lwp_start(fork_loop, (void*)sh, 16384) != 0) _exit(91);
+      if (ut_lwp_start(fork_loop, (void*)sh, 16384) != 0) _exit(91);
       while (!__atomic_load_n(&g_fs_forking, __ATOMIC_ACQUIRE)) sched_yield();
       if (setuid_(1000) != 0) _exit(92);
       __atomic_store_n(&g_fs_dropped, 1, __ATOMIC_RELEASE);
@@ -270,7 +251,7 @@ static void t_setpgid_reap(void) {
   volatile uint64_t* sh = shared_page();
   int pid = fork();
   if (pid == 0) {
-    if (lwp_start(setpgid_loop, (void*)sh, 16384) != 0) _exit(91);
+    if (ut_lwp_start(setpgid_loop, (void*)sh, 16384) != 0) _exit(91);
     uint64_t end = now_ns() + 3000000000ull;
     int bad = 0, forks = 0;
     while (now_ns() < end) {
@@ -322,14 +303,15 @@ static void t_exec_threads(void) {
   for (int r = 0; r < rounds; ++r) {
     int pid = fork();
     if (pid == 0) {
-      if (lwp_start(fault_loop, 0, 16384) != 0 || lwp_start(map_loop, 0, 16384) != 0) _exit(91);
+      if (ut_lwp_start(fault_loop, 0, 16384) != 0 || ut_lwp_start(map_loop, 0, 16384) != 0)
+        _exit(91);
       sleep_ms(5);
       char* argv[] = {"trusttest", "exit-later", "30", "7", 0};
       execve("/bin/trusttest", argv, environ);
       _exit(92);
     }
     int st = -1;
-    if (!wait_within(pid, 10000, &st)) {
+    if (!ut_wait_within(pid, 0, 10000, &st)) {
       abandon(pid);
       printf("UTEST-INFO exec_threads: round %d did not end\n", r);
       continue;
@@ -375,7 +357,7 @@ static void t_lwp_exhaust(void) {
     if (c == 0) _exit(4);
     int st = -1;
     int ok = c > 0 && waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 4;
-    ok &= lwp_start(sleep_forever_lwp, 0, 16384) == 0;
+    ok &= ut_lwp_start(sleep_forever_lwp, 0, 16384) == 0;
     _exit(ok ? 0 : 1);
   }
   int st = -1;
@@ -385,8 +367,8 @@ static void t_lwp_exhaust(void) {
   if (mine == 0) _exit(5);
   ut_check("root_forks", mine > 0 && waitpid(mine, &st, 0) == mine, "fork %d", mine);
   kill_(hog, SIGKILL);
-  ut_check("hog_killed", wait_within(hog, 10000, &st) && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
-           "status 0x%x", st);
+  int ended = ut_wait_within(hog, 0, 10000, &st);
+  ut_check("hog_killed", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status 0x%x", st);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -466,24 +448,24 @@ static void t_debug_root_only(void) {
   if (pid == 0) {
     setuid_(1000);
     int bad = 0;
-    bad |= (tproc(4, 1000000) != -EPERM) << 0;  /* fault injection */
-    bad |= (tproc(5, 0) != -EPERM) << 1;
-    bad |= (tproc(3, 0) != -EPERM) << 2;        /* ps on the console */
-    bad |= (tproc(2, 0) != -EPERM) << 3;        /* the invariant checker */
+    bad |= (tine_proc(TINE_PROC_FAIL_NTH, 1000000) != -EPERM) << 0;
+    bad |= (tine_proc(TINE_PROC_FAIL_PENDING, 0) != -EPERM) << 1;
+    bad |= (tine_proc(TINE_PROC_PS, 0) != -EPERM) << 2;
+    bad |= (tine_proc(TINE_PROC_CHECK, 0) != -EPERM) << 3;
     bad |= (tine_vmctl(VMCTL_SET_FORK_MODE, 0) != -EPERM) << 4;
     bad |= (tine_vmctl(VMCTL_DUMP, 0) != -EPERM) << 5;
     struct tine_kstat k;
     bad |= (tine_kstat(&k, TINE_KSTAT_SETTLE) != -EPERM) << 6;
     bad |= (tine_kstat(&k, 0) <= 0) << 7;       /* reading counters is fine */
-    uint64_t s[20];
-    bad |= (tproc(1, (long)s) != 0) << 8;
+    struct tine_proc_stats s;
+    bad |= (tine_proc(TINE_PROC_STATS, (long)&s) != 0) << 8;
     _exit(bad);
   }
   int st = -1;
   waitpid(pid, &st, 0);
   ut_check("non_root_refused", WIFEXITED(st) && WEXITSTATUS(st) == 0, "mask 0x%x (status 0x%x)",
            WEXITSTATUS(st), st);
-  tproc(4, 0);  /* in case the refusal did not happen */
+  tine_proc(TINE_PROC_FAIL_NTH, 0);  /* in case the refusal did not happen */
   invariants();
 }
 
@@ -499,7 +481,7 @@ static void t_kill_nanosleep(void) {
   sleep_ms(50);
   int st = -1;
   kill_(pid, SIGKILL);
-  int ended = wait_within(pid, 3000, &st);
+  int ended = ut_wait_within(pid, 0, 3000, &st);
   ut_check("nanosleep", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
            ended, st);
   if (!ended) abandon(pid);
@@ -515,7 +497,7 @@ static void t_kill_console_read(void) {
   sleep_ms(50);
   int st = -1;
   kill_(pid, SIGKILL);
-  int ended = wait_within(pid, 3000, &st);
+  int ended = ut_wait_within(pid, 0, 3000, &st);
   ut_check("console_read", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
            "ended %d status 0x%x", ended, st);
   if (!ended) abandon(pid);
@@ -536,7 +518,7 @@ static void t_kill_vfork_wait(void) {
   sleep_ms(20);
   int st = -1;
   kill_(pid, SIGKILL);
-  int ended = wait_within(pid, 3000, &st);
+  int ended = ut_wait_within(pid, 0, 3000, &st);
   ut_check("vfork_parent", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
            "ended %d status 0x%x", ended, st);
   if (!ended) abandon(pid);
@@ -598,7 +580,7 @@ static void t_vfork_wait_no_frame(void) {
       _exit(1);
     }
     int st = -1;
-    int ended = wait_within(pid, 3000, &st);
+    int ended = ut_wait_within(pid, 0, 3000, &st);
     ut_check("vfork_parent_killed", ended && WIFSIGNALED(st) && WTERMSIG(st) == g_vw_fatal,
              "signal %d: ended %d status 0x%x", g_vw_fatal, ended, st);
     if (!ended) abandon(pid);
@@ -618,12 +600,12 @@ static void t_vfork_wait_no_frame(void) {
 static void t_kill_lwp_wait(void) {
   int pid = fork();
   if (pid == 0) {
-    if (lwp_start(sleep_forever_lwp, 0, 16384) != 0) _exit(91);
+    if (ut_lwp_start(sleep_forever_lwp, 0, 16384) != 0) _exit(91);
     sleep_ms(20);
     _exit(3);  /* exit_group: the sleeping LWP must go */
   }
   int st = -1;
-  int ended = wait_within(pid, 3000, &st);
+  int ended = ut_wait_within(pid, 0, 3000, &st);
   ut_check("exit_with_sleeping_lwp", ended && WIFEXITED(st) && WEXITSTATUS(st) == 3,
            "ended %d status 0x%x", ended, st);
   if (!ended) abandon(pid);
@@ -644,7 +626,7 @@ static void t_kill_wait4(void) {
   sleep_ms(20);
   int st = -1;
   kill_(pid, SIGKILL);
-  int ended = wait_within(pid, 3000, &st);
+  int ended = ut_wait_within(pid, 0, 3000, &st);
   ut_check("wait4", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
            ended, st);
   if (!ended) abandon(pid);
@@ -671,7 +653,7 @@ static void kill_sendfile_from(const char* dev) {
   int st = -1;
   uint64_t t0 = now_ns();
   kill_(pid, SIGKILL);
-  int ended = wait_within(pid, 1500, &st);
+  int ended = ut_wait_within(pid, 0, 1500, &st);
   char name[64];
   snprintf(name, sizeof name, "sendfile_%s", dev + 5);
   ut_check(name, ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
@@ -696,7 +678,7 @@ static void t_nanosleep_huge(void) {
   int st = -1;
   UT_EQ("still_asleep", waitpid(pid, &st, WNOHANG), 0);
   kill_(pid, SIGKILL);
-  int ended = wait_within(pid, 3000, &st);
+  int ended = ut_wait_within(pid, 0, 3000, &st);
   ut_check("killed", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
            ended, st);
   if (!ended) abandon(pid);
@@ -725,7 +707,7 @@ static void t_nanosleep_eintr(void) {
     kill_(pid, SIGUSR1);
   }
   int st = -1;
-  int ended = wait_within(pid, 3000, &st);
+  int ended = ut_wait_within(pid, 0, 3000, &st);
   ut_check("eintr_and_rem", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
            ended, st);
   if (!ended) abandon(pid);
@@ -812,7 +794,7 @@ static void t_prlimit_fork(void) {
   volatile uint64_t* sh = shared_page();
   int pid = fork();
   if (pid == 0) {
-    if (lwp_start(prlimit_loop, (void*)sh, 16384) != 0) _exit(91);
+    if (ut_lwp_start(prlimit_loop, (void*)sh, 16384) != 0) _exit(91);
     uint64_t end = now_ns() + 2000000000ull;
     int bad = 0;
     while (now_ns() < end) {
@@ -858,7 +840,7 @@ static void t_prlimit_own_tid(void) {
   if (mid == 0) {
     int c = fork();
     if (c == 0) {
-      if (lwp_start(tid_lwp, (void*)sh, 16384) != 0) _exit(91);
+      if (ut_lwp_start(tid_lwp, (void*)sh, 16384) != 0) _exit(91);
       while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sched_yield();
       struct rlim old = {0, 0};
       long e = prlimit_((int)sh[1], RLIMIT_NOFILE, 0, &old);
@@ -870,7 +852,7 @@ static void t_prlimit_own_tid(void) {
     _exit(r == c && WIFEXITED(st) && WEXITSTATUS(st) == 5 ? 0 : 1);
   }
   int st = -1;
-  int done = wait_within(mid, 5000, &st);
+  int done = ut_wait_within(mid, 0, 5000, &st);
   ut_check("child_reaped", done, "the process that called prlimit64 on its own LWP's id was not "
            "reaped within 5 s");
   if (done)
@@ -899,7 +881,7 @@ static void t_kill_new_child(void) {
   int pid = fork();
   if (pid == 0) {
     signal_action(SIGUSR2, ignore_usr2, 0, 0, 0);
-    if (lwp_start(usr2_loop, (void*)sh, 16384) != 0) _exit(91);
+    if (ut_lwp_start(usr2_loop, (void*)sh, 16384) != 0) _exit(91);
     uint64_t end = now_ns() + 2000000000ull;
     int bad = 0;
     while (now_ns() < end) {
@@ -982,7 +964,7 @@ static void t_gettid_system_wide(void) {
     kids[k] = fork();
     if (kids[k] == 0) {
       sh[8 * k] = (uint64_t)gettid();
-      for (int i = 1; i < 4; ++i) lwp_start(record_tid, (void*)&sh[8 * k + i], 16384);
+      for (int i = 1; i < 4; ++i) ut_lwp_start(record_tid, (void*)&sh[8 * k + i], 16384);
       sleep_forever();
     }
   }
@@ -1022,21 +1004,11 @@ static void spin_tid(void* arg) {
   for (;;) sched_yield();
 }
 
-static int wait_report(int pid, int options, int ms, int* st) {
-  for (int i = 0; i < ms / 5 + 1; ++i) {
-    int r = (int)syscall4(SYS_wait4, pid, (long)st, 1 | options, 0);
-    if (r == pid) return 1;
-    if (r < 0) return 0;
-    sleep_ms(5);
-  }
-  return 0;
-}
-
 static void t_tgkill_stop_continue(void) {
   volatile uint64_t* sh = shared_page();
   int pid = fork();
   if (pid == 0) {
-    if (lwp_start(spin_tid, (void*)&sh[0], 16384) != 0) _exit(91);
+    if (ut_lwp_start(spin_tid, (void*)&sh[0], 16384) != 0) _exit(91);
     for (;;) sched_yield();
   }
   for (int t = 0; t < 400 && !__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE); ++t) sleep_ms(5);
@@ -1044,9 +1016,9 @@ static void t_tgkill_stop_continue(void) {
   UT_CHECK("lwp_started", tid > 0 && tid != pid);
   int st = 0;
   UT_CHECK("tgkill_stop", syscall3(131, pid, tid, 19) == 0);
-  UT_CHECK("stopped", wait_report(pid, 2, 5000, &st) && (st & 0xffff) == (0x7f | 19 << 8));
+  UT_CHECK("stopped", ut_wait_within(pid, WUNTRACED, 5000, &st) && (st & 0xffff) == (0x7f | 19 << 8));
   UT_CHECK("tgkill_cont", syscall3(131, pid, tid, 18) == 0);
-  UT_CHECK("continued", wait_report(pid, 8, 5000, &st) && (st & 0xffff) == 0xffff);
+  UT_CHECK("continued", ut_wait_within(pid, WCONTINUED, 5000, &st) && (st & 0xffff) == 0xffff);
   kill_and_reap(pid);
   munmap((void*)sh, 4096);
   invariants();
@@ -1065,7 +1037,7 @@ static void t_no_new_privs_runs(void) {
     _exit(syscall2(167, 39 /* PR_GET_NO_NEW_PRIVS */, 0) == 1 ? 0 : 3);
   }
   int st = -1;
-  int done = wait_within(pid, 5000, &st);
+  int done = ut_wait_within(pid, 0, 5000, &st);
   UT_CHECK("runs_and_exits", done && WIFEXITED(st) && WEXITSTATUS(st) == 0);
   if (!done) kill_and_reap(pid);
   invariants();
@@ -1169,7 +1141,7 @@ static void t_lwp_unfork_race(void) {
     signal_action(SIGUSR1, on_usr1, 0, 0, 0);
     __atomic_store_n(&g_hm_last, gettid(), __ATOMIC_RELAXED);
     for (int i = 0; i < 3; ++i)
-      if (lwp_start(halfmade_prober, (void*)sh, 16384) != 0) _exit(91);
+      if (ut_lwp_start(halfmade_prober, (void*)sh, 16384) != 0) _exit(91);
     static char stack[4096] __attribute__((aligned(16)));
     uint64_t end = now_ns() + 3000000000ull, made = 0, odd = 0;
     while (now_ns() < end) {
@@ -1190,11 +1162,11 @@ static void t_lwp_unfork_race(void) {
   }
   int st = -1, checks = 0, bad = 0;
   while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) && checks < 3000) {
-    bad += tproc(6, 0) != 0;
+    bad += tine_proc(TINE_PROC_CHECK_TIDS, 0) != 0;
     ++checks;
     sleep_ms(2);
   }
-  int ended = wait_within(pid, 30000, &st);
+  int ended = ut_wait_within(pid, 0, 30000, &st);
   ut_check("child_ran", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
            ended, st);
   if (!ended) abandon(pid);
@@ -1268,7 +1240,7 @@ static void t_pdeath_uid_race(void) {
   int pid = fork();
   if (pid == 0) {
     g_pd_sh = sh;
-    if (lwp_start(ruid_flip_loop, 0, 16384) != 0) _exit(91);
+    if (ut_lwp_start(ruid_flip_loop, 0, 16384) != 0) _exit(91);
     char* stack = mmap(0, 16384, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     uint64_t end = now_ns() + 3000000000ull, rounds = 0, bad = 0;
     while (now_ns() < end) {
@@ -1295,7 +1267,7 @@ static void t_pdeath_uid_race(void) {
     _exit(0);
   }
   int st = -1;
-  int ended = wait_within(pid, 60000, &st);
+  int ended = ut_wait_within(pid, 0, 60000, &st);
   ut_check("child_ran", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
            ended, st);
   if (!ended) abandon(pid);
@@ -1316,13 +1288,13 @@ static void t_exec_fault_injection(void) {
     /* vfork: the child execs out of a shared address space. */
     long pid = svc0(SYS_vfork);
     if (pid == 0) {
-      tproc(4, n);
+      tine_proc(TINE_PROC_FAIL_NTH, n);
       char* argv[] = {"trusttest", "exit", "0", 0};
       long r = execve("/bin/trusttest", argv, environ);
-      tproc(4, 0);
+      tine_proc(TINE_PROC_FAIL_NTH, 0);
       syscall1(SYS_exit_group, 100 + (int)-r);
     }
-    tproc(4, 0);
+    tine_proc(TINE_PROC_FAIL_NTH, 0);
     int st = -1;
     waitpid((int)pid, &st, 0);
     if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) ++failed;
