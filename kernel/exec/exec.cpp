@@ -44,13 +44,51 @@ constexpr unsigned kAuxPairs = 16;
 constexpr size_t kMaxHeaders = 65536;  // ELF and program headers read before loading
 constexpr size_t kChunk = 4096;
 
+bool read_only(const ElfSegment& s) {
+  return (s.prot & 2) == 0;
+}
+
+// A read-only segment's pages go to the space's image, filled from the file
+// (the part of each page past the file's data is zero) and mapped pinned.
+int load_image_pages(Vmspace* vm, Vnode* file, const ElfSegment& s, uint64_t start, uint64_t end) {
+  for (uint64_t va = start; va < end; va += kPageSize) {
+    Page* p = page_alloc(0, PageUse::User, kPageZero);
+    if (p == nullptr) return -ENOMEM;
+    uint64_t lo = va > s.vaddr ? va : s.vaddr;
+    uint64_t hi = va + kPageSize < s.vaddr + s.filesz ? va + kPageSize : s.vaddr + s.filesz;
+    if (lo < hi) {
+      uint8_t* dst = static_cast<uint8_t*>(page_to_virt(p)) + (lo - va);
+      int64_t got = vn_read_kernel(file, s.offset + (lo - s.vaddr), dst, hi - lo);
+      if (got != static_cast<int64_t>(hi - lo)) {
+        page_put(p);
+        return got < 0 && got != -EFAULT ? static_cast<int>(got) : -ENOEXEC;
+      }
+    }
+    int err = vm_map_image_page(vm, va, p);  // (syncs the I-cache for an executable page)
+    if (err) return err == -EEXIST ? -ENOEXEC : err;
+  }
+  return 0;
+}
+
 int load_segments(Vmspace* vm, Vnode* file, const ElfInfo& info, uint8_t* buf) {
+  uint64_t image_pages = 0;
+  for (unsigned i = 0; i < info.nsegs; ++i) {
+    const ElfSegment& s = info.segs[i];
+    if (read_only(s))
+      image_pages += (page_round_up(s.vaddr + s.memsz) - page_round_down(s.vaddr)) / kPageSize;
+  }
+  if (image_pages > UINT32_MAX) return -ENOEXEC;
+  if (int err = vm_image_reserve(vm, static_cast<uint32_t>(image_pages))) return err;
   for (unsigned i = 0; i < info.nsegs; ++i) {
     const ElfSegment& s = info.segs[i];
     uint64_t start = page_round_down(s.vaddr);
     uint64_t end = page_round_up(s.vaddr + s.memsz);
     int err = vm_map_fixed(vm, start, end - start, s.prot, RegionKind::kImage, false);
     if (err) return err == -EEXIST ? -ENOEXEC : err;
+    if (read_only(s)) {
+      if ((err = load_image_pages(vm, file, s, start, end))) return err;
+      continue;
+    }
     for (uint64_t done = 0; done < s.filesz;) {
       uint64_t n = s.filesz - done < kChunk ? s.filesz - done : kChunk;
       int64_t got = vn_read_kernel(file, s.offset + done, buf, n);

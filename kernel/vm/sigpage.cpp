@@ -27,10 +27,8 @@ bool sigpage_init() {
 
 VmFault sigpage_fault_locked(Vmspace* vm, arch::UptAccess access) {
   if (g_page == nullptr || access == arch::UptAccess::kWrite) return VmFault::kAccess;
-  page_ref_get(g_page);  // the page table's reference
-  arch::UptStatus st =
-      arch::upt_map(&vm->pt, kSigpageVa, g_page, arch::kUProtRead | arch::kUProtExec, 0);
-  if (st == arch::UptStatus::kOk) return VmFault::kOk;
-  page_put(g_page);
-  return st == arch::UptStatus::kExists ? VmFault::kOk : VmFault::kNoMemory;
+  // Pinned: the page is never freed, so the tables take no reference on it.
+  arch::UptStatus st = arch::upt_map(&vm->pt, kSigpageVa, g_page,
+                                     arch::kUProtRead | arch::kUProtExec, arch::kUMapPinned);
+  return st == arch::UptStatus::kNoMemory ? VmFault::kNoMemory : VmFault::kOk;
 }

@@ -72,6 +72,30 @@ VmFault vm_fault(Vmspace* vm, uint64_t va, arch::UptAccess access) {
   return fill_locked(vm, r, page_round_down(va), nullptr);
 }
 
+int vm_image_reserve(Vmspace* vm, uint32_t npages) {
+  if (npages == 0) return 0;
+  VmImage* img = image_create(npages);
+  if (img == nullptr) return -ENOMEM;
+  SpinGuard g(vm->lock);
+  if (vm->image) {  // one image a space
+    image_release(img);
+    return -EBUSY;
+  }
+  vm->image = img;
+  return 0;
+}
+
+int vm_map_image_page(Vmspace* vm, uint64_t va, Page* page) {
+  SpinGuard g(vm->lock);
+  VmRegion* r = vm->regions.find(va);
+  if (r == nullptr || r->shared || vm->image == nullptr || !image_add(vm->image, page)) {
+    page_put(page);
+    return r == nullptr ? -EFAULT : -ENOMEM;
+  }
+  arch::UptStatus st = arch::upt_map(&vm->pt, va, page, r->prot, arch::kUMapPinned);
+  return st == arch::UptStatus::kOk ? 0 : st == arch::UptStatus::kExists ? -EEXIST : -ENOMEM;
+}
+
 int vm_write(Vmspace* vm, uint64_t va, const void* src, size_t n, bool exec) {
   const uint8_t* s = static_cast<const uint8_t*>(src);
   SpinGuard g(vm->lock);

@@ -50,6 +50,7 @@ void vmspace_release(Vmspace* vm) {
   vmspace_unload_everywhere(vm);
   VmRegion* chain = vm->regions.unlink_all();
   arch::upt_destroy(&vm->pt);
+  if (vm->image) image_release(vm->image);  // after the tables that map its pages
   region_free_chain(chain);
   vm->~Vmspace();
   kfree(vm, M_VMSPACE);
@@ -82,6 +83,10 @@ VmForkResult vm_fork(Vmspace* parent, int flags) {
         ok = arch::upt_unmap(&child->pt, r->start, r->end) == arch::UptStatus::kOk;
     child->brk_base = parent->brk_base;
     child->brk = parent->brk;
+    // The child's tables map the image's pinned pages: it holds the image
+    // too (even after a failure, until its partial copy is destroyed).
+    child->image = parent->image;
+    if (child->image) image_hold(child->image);
   }
   if (!ok) {
     vmspace_release(child);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "kernel/sync/spinlock.h"
+#include "kernel/vm/image.h"
 #include "kernel/vm/region.h"
 
 // DragonFly's rfork flag that shares the address space (sys/unistd.h).
@@ -27,6 +28,7 @@ struct Vmspace {
   RegionMap regions;
   uint64_t brk_base;   // start of the heap (page-aligned); 0 until exec sets it
   uint64_t brk;        // the break: the heap is [brk_base, page_round_up(brk))
+  VmImage* image;      // the program's read-only pages (held), or nullptr
   uint32_t loaded_on;  // CPUs with these tables in TTBR0 (atomic bit mask)
   bool some_wipe_on_fork;  // a region has had MADV_WIPEONFORK (fork looks for them)
 
@@ -72,6 +74,14 @@ enum class VmFault : uint8_t {
   kAccess,    // the mapping forbids the access (SIGSEGV, SEGV_ACCERR)
   kNoMemory,  // could not allocate (the process is killed: SIGBUS here)
 };
+// Exec, on a new space: room for `npages` pages of the program's read-only
+// segments in the space's image (kernel/vm/image.h).
+[[nodiscard]] int vm_image_reserve(Vmspace* vm, uint32_t npages);
+// Exec: maps `page` at va, inside a region and with its protection, as a
+// pinned page of the image, which takes over the caller's reference (also on
+// failure).
+[[nodiscard]] int vm_map_image_page(Vmspace* vm, uint64_t va, Page* page);
+
 // Resolves a fault at va: demand-zero, shared-object page, copy-on-write.
 [[nodiscard]] VmFault vm_fault(Vmspace* vm, uint64_t va, arch::UptAccess access);
 

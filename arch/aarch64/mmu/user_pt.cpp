@@ -135,6 +135,7 @@ void set_entry(pte_t* t, unsigned idx, pte_t v) {
 
 pte_t leaf_bits(unsigned prot, unsigned flags) {
   pte_t e = kLeafCommon;
+  if (flags & kUMapPinned) e |= kUptSwPinned;
   if (prot & (kUProtRead | kUProtWrite | kUProtExec)) e |= kPteApUser;
   if (prot & kUProtWrite)
     e |= kUptSwWrite;
@@ -159,23 +160,36 @@ bool is_cow_candidate(pte_t e) {
   return (e & kUptSwWrite) && !(e & kUptSwShared);
 }
 
+// Whether the entry holds a reference on its page (all but pinned ones do).
+bool holds_ref(pte_t e) {
+  return !(e & kUptSwPinned);
+}
+
+// The upt_map flags an existing entry was made with.
+unsigned map_flags(pte_t e) {
+  return ((e & kUptSwShared) ? kUMapShared : 0u) | ((e & kUptSwPinned) ? kUMapPinned : 0u);
+}
+
 // Drops one reference to an L3 table; with the last, its pages' references
 // go too and the table is freed.
 void l3_release(pte_t* t) {
   Page* tp = table_page(t);
   if (__atomic_sub_fetch(&tp->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
   __atomic_store_n(&tp->refcount, 1, __ATOMIC_RELAXED);  // ours alone, as page_free expects
-  for_each_valid(t, [](unsigned, pte_t e) { page_put_inline(page_of(e)); });
+  for_each_valid(t, [](unsigned, pte_t e) {
+    if (holds_ref(e)) page_put_inline(page_of(e));
+  });
   table_free(t);
 }
 
 // Fills `dst` with the entries of the L3 table `src`: a new reference on every
-// page, and private writable pages write-protected in both (src may be shared:
-// taking write permission away is the one change sharers may make to it).
+// page but pinned ones, and private writable pages write-protected in both
+// (src may be shared: taking write permission away is the one change sharers
+// may make to it).
 void l3_copy_entries(pte_t* dst, pte_t* src) {
   for_each_valid(src, [&](unsigned i, pte_t e) {
     // Every page a table maps is a live, allocated block: a plain increment.
-    __atomic_add_fetch(&page_of(e)->refcount, 1, __ATOMIC_RELAXED);
+    if (holds_ref(e)) __atomic_add_fetch(&page_of(e)->refcount, 1, __ATOMIC_RELAXED);
     if (is_cow_candidate(e) && !(e & kPteApReadOnly)) {
       e |= kPteApReadOnly;
       store(&src[i], e);
@@ -266,7 +280,8 @@ class Gather {
     } else {
       for (unsigned i = 0; i < npages_; ++i) user_tlb_flush_leaf(vas_[i], pt_->asid);
     }
-    for (unsigned i = 0; i < npages_; ++i) page_put_inline(pages_[i]);
+    for (unsigned i = 0; i < npages_; ++i)
+      if (pages_[i]) page_put_inline(pages_[i]);  // (a pinned page: only the flush)
     for (unsigned i = 0; i < ntables_; ++i) l3_release(tables_[i]);
     for (unsigned i = 0; i < nupper_; ++i) table_free(upper_[i]);
     npages_ = ntables_ = nupper_ = 0;
@@ -458,7 +473,8 @@ UptStatus upt_unmap(UserPt* pt, uint64_t start, uint64_t end) {
           pte_t e = load(&t[idx]);
           if (!(e & kPteValid)) continue;
           set_entry(t, idx, 0);
-          g.add_page((va & ~(kL3Span - 1)) + uint64_t{idx} * kPageSize, page_of(e));
+          g.add_page((va & ~(kL3Span - 1)) + uint64_t{idx} * kPageSize,
+                     holds_ref(e) ? page_of(e) : nullptr);
         }
       }
       if (table_page(t)->inuse == 0) {
@@ -490,9 +506,10 @@ UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot) {
       unsigned idx = pt_index(a, kL3Level);
       pte_t e = load(&t[idx]);
       if (!(e & kPteValid)) continue;
-      pte_t n = pte_addr(e) | leaf_bits(prot, (e & kUptSwShared) ? kUMapShared : 0u);
-      // A private page another table still maps stays write-protected (COW).
-      if (is_cow_candidate(n) && refs(page_of(e)) > 1) n |= kPteApReadOnly;
+      pte_t n = pte_addr(e) | leaf_bits(prot, map_flags(e));
+      // A private page another table still maps stays write-protected (COW),
+      // and so does a pinned one, whose owner may share it.
+      if (is_cow_candidate(n) && (!holds_ref(e) || refs(page_of(e)) > 1)) n |= kPteApReadOnly;
       // Becoming executable (mprotect(PROT_EXEC) after writing code): what
       // was written reaches instruction fetch first.
       if ((e & kPteUxn) && !(n & kPteUxn)) arch_icache_sync(phys_to_virt(pte_addr(e)), kPageSize);
@@ -579,7 +596,7 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
     return UptFault::kResolved;
   }
   Page* old = page_of(e);
-  if ((e & kUptSwShared) || refs(old) == 1) {
+  if ((e & kUptSwShared) || (holds_ref(e) && refs(old) == 1)) {
     // Sole owner (or a shared mapping): write permission back, same page.
     store(&t[idx], e & ~kPteApReadOnly);
     publish();
@@ -595,11 +612,12 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
   // new one appears, so no CPU writes the old page through a stale entry.
   store(&t[idx], 0);
   user_tlb_flush_leaf(page_va, pt->asid);
-  store(&t[idx], page_to_phys(copy) | (e & ~(kPteAddrMask | kPteApReadOnly)));
+  store(&t[idx], page_to_phys(copy) | (e & ~(kPteAddrMask | kPteApReadOnly | kUptSwPinned)));
   publish();
-  // Our table's reference to the old page goes. Another table held one a
-  // moment ago, but may have let go since: then this was the last.
-  if (__atomic_sub_fetch(&old->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+  // Our table's reference to the old page goes (a pinned page's owner keeps
+  // it). Another table held one a moment ago, but may have let go since: then
+  // this was the last.
+  if (holds_ref(e) && __atomic_sub_fetch(&old->refcount, 1, __ATOMIC_ACQ_REL) == 0) {
     __atomic_store_n(&old->refcount, 1, __ATOMIC_RELAXED);
     page_free(old);
   }

@@ -221,6 +221,55 @@ INSTANTIATE_TEST_SUITE_P(Modes, ForkTest,
                                                                           : "CopyPtes";
                          });
 
+// Pinned pages (an exec image's): the tables hold no reference on them, in
+// the space that mapped them and in every fork of it; unmapping or destroying
+// the tables leaves them to their owner, and a write (after mprotect) copies.
+TEST_P(ForkTest, PinnedPagesAreNeverCountedByTables) {
+  constexpr unsigned kPages = 20;
+  Page* pinned[kPages];
+  for (unsigned i = 0; i < kPages; ++i) {
+    pinned[i] = page_alloc(0, PageUse::User, kPageZero);
+    ASSERT_NE(pinned[i], nullptr);
+    *static_cast<uint64_t*>(page_to_virt(pinned[i])) = 0x7000 + i;
+    ASSERT_EQ(upt_map(&parent_, kBase + i * kPageSize, pinned[i], kUProtRead | kUProtExec,
+                      kUMapPinned),
+              UptStatus::kOk);
+  }
+  map_pages(&parent_, kBase + kPages * kPageSize, 4);  // counted pages in the same table
+  UserPt child;
+  ASSERT_EQ(upt_create(&child), UptStatus::kOk);
+  ASSERT_EQ(upt_fork(&parent_, &child, GetParam()), UptStatus::kOk);
+  // A write in the child's counted page unshares the table (kShareTables).
+  ASSERT_TRUE(pt_store(&child, kBase + kPages * kPageSize, 1));
+  for (unsigned i = 0; i < kPages; ++i) {
+    EXPECT_EQ(pinned[i]->refcount, 1u) << i;  // the owner's alone
+    EXPECT_EQ(upt_lookup(&child, kBase + i * kPageSize), pinned[i]);
+    EXPECT_EQ(word(&child, kBase + i * kPageSize), 0x7000u + i);
+  }
+  // Made writable, a pinned page is copied on its first write, on either side.
+  ASSERT_EQ(upt_protect(&child, kBase, kBase + kPageSize, kRW), UptStatus::kOk);
+  ASSERT_TRUE(pt_store(&child, kBase, 0xabc));
+  EXPECT_NE(upt_lookup(&child, kBase), pinned[0]);
+  EXPECT_EQ(word(&child, kBase), 0xabcu);
+  EXPECT_EQ(word(&parent_, kBase), 0x7000u);
+  EXPECT_EQ(pinned[0]->refcount, 1u);
+  // mremap's copy of a pinned page is an ordinary, counted entry.
+  ASSERT_EQ(upt_copy_range(&child, kBase + kPageSize, kBase + 64 * kPageSize, kPageSize,
+                           kUProtRead),
+            UptStatus::kOk);
+  EXPECT_EQ(pinned[1]->refcount, 2u);
+  ASSERT_EQ(upt_unmap(&child, kBase + 64 * kPageSize, kBase + 65 * kPageSize), UptStatus::kOk);
+  EXPECT_EQ(pinned[1]->refcount, 1u);
+  // Unmapping and destroying leave the pages to their owner.
+  ASSERT_EQ(upt_unmap(&parent_, kBase, kBase + kPages * kPageSize), UptStatus::kOk);
+  upt_destroy(&child);
+  for (unsigned i = 0; i < kPages; ++i) {
+    EXPECT_EQ(pinned[i]->refcount, 1u) << i;
+    EXPECT_EQ(*static_cast<uint64_t*>(page_to_virt(pinned[i])), 0x7000u + i);
+    page_put(pinned[i]);
+  }
+}
+
 TEST_F(UserPtTest, SharedTablesMakeForkIndependentOfTouchedMemory) {
   constexpr unsigned kPages = 16 * 512;  // 32 MiB: 16 L3 tables
   map_pages(&parent_, kBase, kPages);

@@ -212,6 +212,37 @@ TEST_P(VmForkTest, PrivateCopiesSharedStays) {
   vmspace_release(child);
 }
 
+// The exec image: its pages outlive the space that exec filled for as long as
+// a forked space maps them, and go with the last one.
+TEST_P(VmForkTest, TheImageLivesAsLongAsASpaceMapsIt) {
+  ASSERT_EQ(vm_map_fixed(vm_, 0x400000, 3 * kPageSize, 5, RegionKind::kImage, false), 0);
+  ASSERT_EQ(vm_image_reserve(vm_, 3), 0);
+  EXPECT_EQ(vm_image_reserve(vm_, 1), -EBUSY);  // one image a space
+  for (uint64_t i = 0; i < 3; ++i) {
+    Page* p = page_alloc(0, PageUse::User, kPageZero);
+    ASSERT_NE(p, nullptr);
+    *static_cast<uint64_t*>(page_to_virt(p)) = 0x1000 + i;
+    ASSERT_EQ(vm_map_image_page(vm_, 0x400000 + i * kPageSize, p), 0);
+  }
+  Page* extra = page_alloc(0, PageUse::User, kPageZero);
+  ASSERT_NE(extra, nullptr);
+  EXPECT_EQ(vm_map_image_page(vm_, 0x400000, extra), -ENOMEM);  // full: the page is given back
+  EXPECT_EQ(image_live_count(), 1u);
+  VmForkResult f = vm_fork(vm_, 0);
+  ASSERT_EQ(f.error, 0);
+  vmspace_release(vm_);
+  vm_ = nullptr;
+  EXPECT_EQ(image_live_count(), 1u);
+  uint64_t v;
+  for (uint64_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(load(f.vm, 0x400000 + i * kPageSize, &v));
+    EXPECT_EQ(v, 0x1000 + i);
+  }
+  EXPECT_EQ(vm_fault(f.vm, 0x400000, UptAccess::kWrite), VmFault::kAccess);  // r-x
+  vmspace_release(f.vm);
+  EXPECT_EQ(image_live_count(), 0u);  // (TearDown: every page is back)
+}
+
 TEST_P(VmForkTest, RfmemSharesTheSpace) {
   VmForkResult f = vm_fork(vm_, kRfMem);
   ASSERT_EQ(f.error, 0);

@@ -6,14 +6,19 @@
 //
 // Ownership: every valid page entry holds one reference on its page (Page::
 // refcount), and that reference belongs to the last-level (L3) table holding
-// the entry. An L3 table may be shared by several spaces after a fork: its own
+// the entry; except a pinned entry (kUptSwPinned), whose page is kept alive by
+// an owner that outlives every table of the spaces mapping it (the space's
+// exec image, kernel/vm/image.h, or the signal trampoline page, never freed),
+// so that copying and releasing a table costs nothing for it. An L3 table may be shared by several spaces after a fork: its own
 // Page::refcount counts the L2 entries that point at it, and every such L2
 // entry carries APTable "read-only", so no space can write through a shared
 // table. Page::inuse of every table page counts its valid entries.
 //
 // Software bits in page entries: kUptSwWrite says the mapping is writable (the
 // hardware bit may be off while the page is copy-on-write); kUptSwShared marks a
-// page of a shared mapping, which is never made copy-on-write.
+// page of a shared mapping, which is never made copy-on-write; kUptSwPinned a
+// page the entry holds no reference on, which a write (after mprotect) always
+// copies: its owner may share it with any number of spaces.
 //
 // Locking: the owning space's lock (the VM's) is held for every call on a
 // UserPt, except upt_destroy on a space nobody else can see. A shared L3 table
@@ -39,9 +44,11 @@ inline constexpr unsigned kUProtExec = 4;
 // upt_map flags.
 inline constexpr unsigned kUMapShared = 1;  // a shared mapping's page: writes stay shared
 inline constexpr unsigned kUMapCow = 2;     // writable, but copy-on-write (hardware read-only)
+inline constexpr unsigned kUMapPinned = 4;  // a pinned page: the table takes no reference (above)
 
 inline constexpr pte_t kUptSwWrite = kPteSw0;
 inline constexpr pte_t kUptSwShared = kPteSw1;
+inline constexpr pte_t kUptSwPinned = kPteSw2;
 
 enum class UptStatus : uint8_t { kOk, kNoMemory, kExists };
 
@@ -72,7 +79,9 @@ void upt_destroy(UserPt* pt);
 paddr_t upt_root_phys(const UserPt* pt);
 
 // Maps `page` at va (page-aligned, no page mapped there), taking over one
-// reference the caller holds. May allocate tables, or copy a shared one.
+// reference the caller holds (none with kUMapPinned: the caller's owner keeps
+// the page alive until the space is destroyed). May allocate tables, or copy a
+// shared one.
 [[nodiscard]] UptStatus upt_map(UserPt* pt, uint64_t va, Page* page, unsigned prot, unsigned flags);
 // Unmaps [start, end) (page-aligned) and drops the page references once no CPU
 // can reach the pages any more. kNoMemory (and nothing unmapped) when a shared
@@ -81,7 +90,8 @@ paddr_t upt_root_phys(const UserPt* pt);
 // Sets the protection of every page mapped in [start, end); same failure rule.
 [[nodiscard]] UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot);
 // Maps at [to, to + len) every page mapped at [from, from + len), with one
-// more reference each and protection `prot`: a private page copy-on-write
+// more reference each (a pinned page too: the copy is an ordinary entry) and
+// protection `prot`: a private page copy-on-write
 // (its first write copies it, or takes it over once it has no other
 // mapping), a shared mapping's page shared. Nothing may be mapped at the
 // destination, which must not overlap the source. kNoMemory when a table
