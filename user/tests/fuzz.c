@@ -668,6 +668,35 @@ static void op_mprotect(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
+/* A page of our own text made writable and written with what it holds, by
+ * us or by the kernel (a read from a pipe): the copy of a pinned image page
+ * (docs/vm.md) while LWPs and processes sharing the page may be running it.
+ * The text is the same afterwards, so everything goes on. */
+extern char __data_start[];
+static void op_text_cow(struct ctx* c, int op) {
+  uint64_t pages = ((uint64_t)__data_start - 0x400000) / 4096;
+  uint64_t page = 0x400000 + below(c, pages) * 4096;
+  long r = SC3(c, SYS_mprotect, page, 4096, 7);
+  ok_if(c, op, r);
+  if (r != 0) return;
+  volatile uint64_t* word = (volatile uint64_t*)(page + below(c, 512) * 8);
+  uint64_t v = *word;
+  int fds[2];
+  /* (An LWP sharing our space may have made the page read-only again: the
+   * read then fails, and our own store ends us with SIGSEGV.) */
+  if (one_in(c, 3) && SC2(c, SYS_pipe2, fds, 0) == 0) {
+    if (SC3(c, SYS_write, fds[1], &v, 8) == 8 && SC3(c, SYS_read, fds[0], (uint64_t)word, 8) == 8 &&
+        *word != v)
+      oracle_fail(c, "a read into our text at %#lx changed it", (unsigned long)(uint64_t)word);
+    SC1(c, SYS_close, fds[0]);
+    SC1(c, SYS_close, fds[1]);
+  } else {
+    *word = v;
+    if (*word != v) oracle_fail(c, "our text at %#lx changed", (unsigned long)(uint64_t)word);
+  }
+  if (!one_in(c, 4)) SC3(c, SYS_mprotect, page, 4096, 5);
+}
+
 /* What execve gets: a program that ends at once (or a bad path), argv and envp. */
 struct exec_args {
   uint64_t path, argv, envp;
@@ -1175,6 +1204,7 @@ static const struct op kOps[] = {
     {"mmap", 8, op_mmap},
     {"munmap", 6, op_munmap},
     {"mprotect", 6, op_mprotect},
+    {"text_cow", 2, op_text_cow},
     {"execve", 3, op_execve},
     {"fork", 5, op_fork},
     {"vfork", 3, op_vfork},

@@ -532,6 +532,47 @@ static void t_fork_stress(void) {
   munmap((void*)p, STRESS_PAGES * PAGE);
 }
 
+/* Read-only data of the program: in an exec image page, mapped pinned in
+ * this process and every fork of it (docs/vm.md). Made writable, the page
+ * is copied on a write, by user code or by the kernel, and the other
+ * processes sharing the image keep the original. */
+static const uint64_t kImageMarker[512] __attribute__((aligned(4096))) = {0x1111, 0x2222};
+
+static void t_image_cow(void) {
+  volatile uint64_t* m = (volatile uint64_t*)kImageMarker;
+  int go[2], back[2];
+  UT_EQ("image_pipes", pipe(go) == 0 && pipe(back) == 0, 1);
+  int pid = fork();
+  if (pid == 0) {
+    char c;
+    read(go[0], &c, 1); /* the parent has written its copy */
+    int ok = m[0] == 0x1111 && mprotect((void*)m, 4096, PROT_READ | PROT_WRITE) == 0;
+    m[1] = 0x3333; /* our own copy */
+    ok = ok && m[1] == 0x3333 && m[0] == 0x1111;
+    write(back[1], "x", 1);
+    read(go[0], &c, 1);
+    _exit(ok ? 0 : 1);
+  }
+  UT_EQ("image_mprotect_rw", mprotect((void*)m, 4096, PROT_READ | PROT_WRITE), 0);
+  uint64_t v = 0x4444;
+  write(back[1], &v, 8);
+  UT_EQ("image_kernel_write", read(back[0], (void*)m, 8), 8); /* copyout: a copy-on-write fault */
+  UT_EQ("image_kernel_wrote", m[0], 0x4444);
+  write(go[1], "x", 1);
+  char c;
+  read(back[0], &c, 1);
+  UT_EQ("image_parent_kept_its_copy", m[1], 0x2222);
+  write(go[1], "x", 1);
+  int st = -1;
+  UT_EQ("image_wait", waitpid(pid, &st, 0), pid);
+  UT_CHECK("image_child_saw_the_original", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  UT_EQ("image_mprotect_back", mprotect((void*)m, 4096, PROT_READ), 0);
+  close(go[0]);
+  close(go[1]);
+  close(back[0]);
+  close(back[1]);
+}
+
 struct test {
   const char* name;
   void (*fn)(void);
@@ -545,7 +586,7 @@ static const struct test kTests[] = {
     {"faults", t_faults, 1},       {"el0_sysregs", t_el0_sysregs, 1},
     {"fork_cow", t_fork_cow, 1},
     {"fork_shared", t_fork_shared, 1}, {"fork_misc", t_fork_misc, 1},
-    {"fork_stress", t_fork_stress, 1},
+    {"fork_stress", t_fork_stress, 1}, {"image_cow", t_image_cow, 1},
 };
 
 int main(int argc, char** argv) {
