@@ -85,6 +85,19 @@ uint64_t groups(const pte_t* t) {
 void set_groups(pte_t* t, uint64_t g) {
   table_page(t)->freelist = reinterpret_cast<void*>(g);
 }
+// Of those, the groups that may hold an entry holding a page reference (all
+// but pinned ones): Page::prev (also unused by the allocator while the page
+// is allocated), the same way. Copying and releasing an L3 table visit only
+// these entry by entry; the rest (an exec image's text, say) are copied whole.
+uint64_t counted_groups(const pte_t* t) {
+  return reinterpret_cast<uintptr_t>(table_page(t)->prev);
+}
+void set_counted_groups(pte_t* t, uint64_t g) {
+  table_page(t)->prev = reinterpret_cast<Page*>(g);
+}
+void mark_counted(pte_t* t, unsigned idx) {
+  set_counted_groups(t, counted_groups(t) | (uint64_t{1} << (idx / 8)));
+}
 
 // Calls fn(index, entry) for every valid entry of t.
 template <typename Fn>
@@ -105,6 +118,7 @@ pte_t* table_alloc() {
   arch_page_zero(va);
   p->inuse = 0;
   p->freelist = nullptr;
+  p->prev = nullptr;
   count(g_count.table_pages);
   return static_cast<pte_t*>(va);
 }
@@ -113,6 +127,7 @@ void table_free(pte_t* t) {
   Page* p = table_page(t);
   p->inuse = 0;
   p->freelist = nullptr;
+  p->prev = nullptr;
   count(g_count.table_pages, -1);
   page_free(p);
 }
@@ -127,6 +142,9 @@ void set_entry(pte_t* t, Page* p, unsigned idx, pte_t v) {
     p->freelist = reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(p->freelist) |
                                           (uint64_t{1} << (idx / 8)));
   }
+  if ((v & kPteValid) && !(v & kUptSwPinned))
+    p->prev = reinterpret_cast<Page*>(reinterpret_cast<uintptr_t>(p->prev) |
+                                      (uint64_t{1} << (idx / 8)));
   store(&t[idx], v);
 }
 void set_entry(pte_t* t, unsigned idx, pte_t v) {
@@ -143,7 +161,8 @@ pte_t leaf_bits(unsigned prot, unsigned flags) {
     e |= kPteApReadOnly;
   if (!(prot & kUProtExec)) e |= kPteUxn;
   if (flags & kUMapShared) e |= kUptSwShared;
-  if ((flags & kUMapCow) && (prot & kUProtWrite)) e |= kPteApReadOnly;
+  // Copy-on-write, and pinned pages (whose owner may share them) always copy.
+  if ((flags & (kUMapCow | kUMapPinned)) && (prot & kUProtWrite)) e |= kPteApReadOnly;
   return e;
 }
 
@@ -176,9 +195,13 @@ void l3_release(pte_t* t) {
   Page* tp = table_page(t);
   if (__atomic_sub_fetch(&tp->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
   __atomic_store_n(&tp->refcount, 1, __ATOMIC_RELAXED);  // ours alone, as page_free expects
-  for_each_valid(t, [](unsigned, pte_t e) {
-    if (holds_ref(e)) page_put_inline(page_of(e));
-  });
+  for (uint64_t g = groups(t) & counted_groups(t); g != 0; g &= g - 1) {
+    unsigned first = static_cast<unsigned>(__builtin_ctzll(g)) * 8;
+    for (unsigned i = first; i < first + 8; ++i) {
+      pte_t e = load(&t[i]);
+      if ((e & kPteValid) && holds_ref(e)) page_put_inline(page_of(e));
+    }
+  }
   table_free(t);
 }
 
@@ -187,17 +210,36 @@ void l3_release(pte_t* t) {
 // (src may be shared: taking write permission away is the one change sharers
 // may make to it).
 void l3_copy_entries(pte_t* dst, pte_t* src) {
-  for_each_valid(src, [&](unsigned i, pte_t e) {
-    // Every page a table maps is a live, allocated block: a plain increment.
-    if (holds_ref(e)) __atomic_add_fetch(&page_of(e)->refcount, 1, __ATOMIC_RELAXED);
-    if (is_cow_candidate(e) && !(e & kPteApReadOnly)) {
-      e |= kPteApReadOnly;
-      store(&src[i], e);
+  uint64_t counted = counted_groups(src);
+  for (uint64_t g = groups(src); g != 0; g &= g - 1) {
+    unsigned first = static_cast<unsigned>(__builtin_ctzll(g)) * 8;
+    if (!(counted & (uint64_t{1} << (first / 8)))) {
+      // Pinned or invalid entries only (a pinned entry is never writable in
+      // hardware: its first write copies it into a counted one).
+      for (unsigned i = first; i < first + 8; ++i) {
+        pte_t e = load(&src[i]);
+#ifdef TINE_DEBUG
+        KASSERT(!(e & kPteValid) || ((e & kUptSwPinned) && (e & kPteApReadOnly)));
+#endif
+        dst[i] = e;
+      }
+      continue;
     }
-    dst[i] = e;
-  });
+    for (unsigned i = first; i < first + 8; ++i) {
+      pte_t e = load(&src[i]);
+      if (!(e & kPteValid)) continue;
+      // Every page a table maps is a live, allocated block: a plain increment.
+      if (holds_ref(e)) __atomic_add_fetch(&page_of(e)->refcount, 1, __ATOMIC_RELAXED);
+      if (is_cow_candidate(e) && !(e & kPteApReadOnly)) {
+        e |= kPteApReadOnly;
+        store(&src[i], e);
+      }
+      dst[i] = e;
+    }
+  }
   table_page(dst)->inuse = table_page(src)->inuse;
   set_groups(dst, groups(src));
+  set_counted_groups(dst, counted);
 }
 
 // Makes the L3 table behind *l2e this space's own, copying it if it is shared.
@@ -613,6 +655,7 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
   store(&t[idx], 0);
   user_tlb_flush_leaf(page_va, pt->asid);
   store(&t[idx], page_to_phys(copy) | (e & ~(kPteAddrMask | kPteApReadOnly | kUptSwPinned)));
+  mark_counted(t, idx);  // (the entry may have been a pinned one)
   publish();
   // Our table's reference to the old page goes (a pinned page's owner keeps
   // it). Another table held one a moment ago, but may have let go since: then
