@@ -1559,8 +1559,12 @@ static void t_image_memsz_pinned(void) {
   UT_EQ("exec_ran", got, 1);
   if (got != 1) {
     int st0 = -1;
-    int w = waitpid(pid, &st0, WNOHANG);
+    int w = waitpid(pid, &st0, 0);
     printf("UTEST-INFO image_memsz_pinned: exec'd child: wait %d status 0x%x\n", w, st0);
+    close(fds[0]);
+    close(fds[1]);
+    unlink("/tmp/imgbig");
+    return;
   }
   tine_kstat(&k1, TINE_KSTAT_SETTLE);
   long held = (long)k1.user_pages - (long)k0.user_pages;
