@@ -1310,6 +1310,276 @@ static void t_exec_fault_injection(void) {
   invariants();
 }
 
+
+/* ---- exec images: pinned pages shared by every fork (review) ---- */
+
+/* A page of read-only data in the program's image (text + rodata segment). */
+static const uint64_t g_img_ro[1024] __attribute__((aligned(4096))) = {
+    0x1111111111111111ull, 0x2222222222222222ull, [511] = 0x3333333333333333ull,
+    [1023] = 0x4444444444444444ull};
+
+/* A function alone on its page, whose first instruction a child patches. */
+__attribute__((noipa, aligned(4096))) int img_probe(void) {
+  return 0x1234;
+}
+/* A whole page of read-only data that nothing else shares. */
+static const uint64_t g_img_ro2[512] __attribute__((aligned(4096))) = {0x6666666666666666ull};
+
+static int img_ro_intact(void) {
+  const volatile uint64_t* r = g_img_ro;
+  return r[0] == 0x1111111111111111ull && r[1] == 0x2222222222222222ull &&
+         r[511] == 0x3333333333333333ull && r[1023] == 0x4444444444444444ull && r[2] == 0 &&
+         ((const volatile uint64_t*)g_img_ro2)[0] == 0x6666666666666666ull;
+}
+
+static void clear_cache(void* p, size_t n) {
+  for (uintptr_t a = (uintptr_t)p & ~63ul; a < (uintptr_t)p + n; a += 64)
+    __asm__ volatile("dc cvau, %0" : : "r"(a) : "memory");
+  __asm__ volatile("dsb ish" ::: "memory");
+  for (uintptr_t a = (uintptr_t)p & ~63ul; a < (uintptr_t)p + n; a += 64)
+    __asm__ volatile("ic ivau, %0" : : "r"(a) : "memory");
+  __asm__ volatile("dsb ish\n isb" ::: "memory");
+}
+
+/* A child that writes its own copy of the image through every path it has:
+ * a store, read(2) (copyout), clock_gettime (copyout), a patched function;
+ * then forks a grandchild that must see the child's copy. Exit 0 on success. */
+static void image_writer(void) {
+  void* ro = (void*)g_img_ro;
+  int fds[2];
+  if (pipe(fds) != 0) _exit(60);
+  /* Without write permission, read(2) into it fails and changes nothing. */
+  if (write(fds[1], "zzzzzzzz", 8) != 8) _exit(61);
+  if (read(fds[0], ro, 8) != -EFAULT) _exit(62);
+  if (!img_ro_intact()) _exit(63);
+  if (mprotect(ro, 4096, PROT_READ | PROT_WRITE) != 0) _exit(64);
+  if (read(fds[0], ro, 8) != 8) _exit(65); /* copyout into the (copied) page */
+  ((volatile uint64_t*)ro)[1] = 0xdeadbeefull;
+  struct timespec* ts = (struct timespec*)((char*)ro + 4096 - 16);
+  if (clock_gettime(1, ts) != 0) _exit(66);
+  const volatile uint64_t* v = g_img_ro;
+  if (v[0] != 0x7a7a7a7a7a7a7a7aull || v[1] != 0xdeadbeefull) _exit(67);
+  /* Patch img_probe: mov w0, #0x5678; ret. */
+  void* fn = (void*)img_probe;
+  if (mprotect(fn, 4096, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) _exit(68);
+  ((volatile uint32_t*)fn)[0] = 0x528acf00u; /* mov w0, #0x5678 */
+  ((volatile uint32_t*)fn)[1] = 0xd65f03c0u; /* ret */
+  clear_cache(fn, 8);
+  if (img_probe() != 0x5678) _exit(69);
+  /* mremap a copy of the image's first page elsewhere and write there. */
+  void* moved = (void*)syscall6(216 /* mremap */, (long)g_img_ro2, 4096, 4096,
+                                1 | 2 | 4 /* MAYMOVE | FIXED | DONTUNMAP */, 0x30000000, 0);
+  if (moved != (void*)0x30000000) _exit(70);
+  if (((volatile uint64_t*)moved)[0] != 0x6666666666666666ull) _exit(73);
+  if (mprotect(moved, 4096, PROT_READ | PROT_WRITE) != 0) _exit(74);
+  ((volatile uint64_t*)moved)[0] = 0x55;
+  if (munmap(moved, 4096) != 0) _exit(75);
+  int pid = fork();
+  if (pid == 0) {
+    _exit(v[1] == 0xdeadbeefull && img_probe() == 0x5678 ? 0 : 71);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) _exit(72);
+  /* The part of the image it unmaps stays the image's. */
+  munmap(ro, 4096);
+  _exit(0);
+}
+
+static volatile int g_img_stop;
+static volatile uint64_t* g_img_sh;
+static void image_checker_lwp(void* arg) {
+  while (!__atomic_load_n(&g_img_stop, __ATOMIC_ACQUIRE)) {
+    if (!img_ro_intact() || img_probe() != 0x1234) __atomic_add_fetch(&g_img_sh[1], 1, __ATOMIC_RELAXED);
+    int pid = fork();
+    if (pid == 0) _exit(img_ro_intact() && img_probe() == 0x1234 ? 0 : 1);
+    int st = -1;
+    waitpid(pid, &st, 0);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) __atomic_add_fetch(&g_img_sh[1], 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&g_img_sh[2], 1, __ATOMIC_RELAXED);
+  }
+  __atomic_add_fetch(&g_img_sh[3], 1, __ATOMIC_RELEASE);
+  sleep_forever();
+}
+
+static void t_image_isolation(void) {
+  g_img_sh = shared_page();
+  g_img_stop = 0;
+  UT_CHECK("intact_at_start", img_ro_intact() && img_probe() == 0x1234);
+  for (int i = 0; i < 2; ++i) UT_EQ("checker", ut_lwp_start(image_checker_lwp, 0, 16384), 0);
+  int bad = 0;
+  for (int round = 0; round < 16; ++round) {
+    int pid = fork();
+    if (pid == 0) image_writer();
+    int st = -1;
+    waitpid(pid, &st, 0);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+      if (!bad) printf("UTEST-INFO image writer: status 0x%x\n", st);
+      ++bad;
+    }
+  }
+  __atomic_store_n(&g_img_stop, 1, __ATOMIC_RELEASE);
+  while (__atomic_load_n(&g_img_sh[3], __ATOMIC_ACQUIRE) < 2) sleep_ms(5);
+  ut_check("writers_ok", bad == 0, "%d writers failed", bad);
+  printf("UTEST-INFO image_isolation: %lu checker rounds\n", (unsigned long)g_img_sh[2]);
+  ut_check("others_see_the_image", g_img_sh[1] == 0, "%lu corrupted views in %lu rounds",
+           (unsigned long)g_img_sh[1], (unsigned long)g_img_sh[2]);
+  UT_CHECK("intact_at_end", img_ro_intact() && img_probe() == 0x1234);
+  munmap((void*)g_img_sh, 4096);
+  invariants();
+}
+
+/* The signal trampoline page (pinned, never freed): a program maps over it,
+ * reads there and unmaps it; every handler still returns through it, in the
+ * parent and in every fork. */
+struct k_sigaction_raw { void* handler; unsigned long flags; void* restorer; uint64_t mask; };
+static volatile int g_sigpage_hits;
+static void sigpage_handler(int sig) { ++g_sigpage_hits; }
+static int sigpage_round(void) {
+  struct k_sigaction_raw sa = {(void*)sigpage_handler, 0, 0, 0}; /* no SA_RESTORER */
+  if (syscall4(SYS_rt_sigaction, SIGUSR1, (long)&sa, 0, 8) != 0) return 0;
+  int before = g_sigpage_hits;
+  kill_(getpid(), SIGUSR1);
+  return g_sigpage_hits == before + 1;
+}
+#define SIGPAGE_VA 0x7fffff7ef000ul
+static void t_sigpage_pinned(void) {
+  UT_CHECK("parent_first", sigpage_round());
+  for (int i = 0; i < 8; ++i) {
+    int pid = fork();
+    if (pid == 0) {
+      if (!sigpage_round()) _exit(1);
+      void* p = mmap((void*)SIGPAGE_VA, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                     -1, 0);
+      if (p != (void*)SIGPAGE_VA) _exit(2);
+      (void)*(volatile uint32_t*)p;
+      if (mprotect(p, 4096, PROT_READ | PROT_WRITE) != 0) _exit(3);
+      if (munmap(p, 4096) != 0) _exit(4);
+      if (!sigpage_round()) _exit(5);
+      if (((volatile uint32_t*)SIGPAGE_VA)[0] != 0xd2801168u) _exit(6);
+      int gpid = fork();
+      if (gpid == 0) _exit(sigpage_round() ? 0 : 1);
+      int st = -1;
+      waitpid(gpid, &st, 0);
+      _exit(WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 7);
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    ut_check("child", WIFEXITED(st) && WEXITSTATUS(st) == 0, "round %d status 0x%x", i, st);
+    UT_CHECK("parent_again", sigpage_round());
+  }
+  invariants();
+}
+
+/* MAP_FIXED at the trampoline's address once it is mapped: vm_mmap unmaps
+ * only where regions are (is_free), and the trampoline has none, so its
+ * entry stays under the new mapping: the "fresh, zero, writable" page reads
+ * as the trampoline and a write to it is SIGSEGV (a MAP_SHARED one is not
+ * shared). Pre-existing (sigpage.h says a program may map over it). */
+static void t_sigpage_map_fixed(void) {
+  int pid = fork();
+  if (pid == 0) {
+    if (!sigpage_round()) _exit(1);
+    volatile uint32_t* p = mmap((void*)SIGPAGE_VA, 4096, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (p != (volatile uint32_t*)SIGPAGE_VA) _exit(2);
+    if (p[0] != 0) _exit(3); /* the trampoline still shows through */
+    p[0] = 5;                /* SIGSEGV: the trampoline's entry is r-x */
+    _exit(p[0] == 5 ? 0 : 4);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("fresh_zero_writable", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+}
+
+/* An image holds every page of a read-only segment from exec on, whatever
+ * the file holds: a 4 KiB program whose read-only PT_LOAD has a p_memsz of
+ * 512 MiB (p_filesz 0x200) takes 512 MiB of memory at exec, before it touches
+ * anything, and munmap/MADV_DONTNEED give none of it back. An unprivileged
+ * user can write and run such a file. (On the kernel before exec images
+ * the segment's pages were demand-zero.) */
+static void t_image_memsz_pinned(void) {
+  enum { kMemsz = 1 << 29 };
+  static uint8_t elf[4096];
+  memset(elf, 0, sizeof elf);
+  uint8_t* e = elf;
+  memcpy(e, "\x7f" "ELF\x02\x01\x01", 7);
+  *(uint16_t*)(e + 16) = 2;    /* ET_EXEC */
+  *(uint16_t*)(e + 18) = 183;  /* EM_AARCH64 */
+  *(uint32_t*)(e + 20) = 1;
+  *(uint64_t*)(e + 24) = 0x400000 + 0x100;  /* entry */
+  *(uint64_t*)(e + 32) = 64;   /* phoff */
+  *(uint16_t*)(e + 52) = 64;
+  *(uint16_t*)(e + 54) = 56;
+  *(uint16_t*)(e + 56) = 1;
+  uint8_t* ph = e + 64;
+  *(uint32_t*)(ph + 0) = 1;    /* PT_LOAD */
+  *(uint32_t*)(ph + 4) = 5;    /* R X */
+  *(uint64_t*)(ph + 8) = 0;
+  *(uint64_t*)(ph + 16) = 0x400000;
+  *(uint64_t*)(ph + 24) = 0x400000;
+  *(uint64_t*)(ph + 32) = 0x200;       /* filesz */
+  *(uint64_t*)(ph + 40) = kMemsz;      /* memsz */
+  *(uint64_t*)(ph + 48) = 4096;
+  /* write(1, sp - 16, 1); read(0, sp - 16, 1); exit_group(0) */
+  uint32_t code[] = {0xd2800020u /* mov x0, #1 */, 0xd10043e1u /* sub x1, sp, #16 */,
+                     0xd2800022u /* mov x2, #1 */, 0xd2800808u /* mov x8, #64 */,
+                     0xd4000001u /* svc #0 */,
+                     0xd2800000u /* mov x0, #0 */, 0xd10043e1u /* sub x1, sp, #16 */,
+                     0xd2800022u /* mov x2, #1 */, 0xd28007e8u /* mov x8, #63 */,
+                     0xd4000001u /* svc #0 */,     0xd2800000u /* mov x0, #0 */,
+                     0xd2800bc8u /* mov x8, #94 */, 0xd4000001u /* svc #0 */};
+  memcpy(e + 0x100, code, sizeof code);
+  unlink("/tmp/imgbig");
+  int fd = open("/tmp/imgbig", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+  UT_CHECK("create", fd >= 0);
+  if (fd < 0) return;
+  UT_EQ("write", write(fd, elf, sizeof elf), (long)sizeof elf);
+  close(fd);
+  int fds[2], ready[2];
+  UT_EQ("pipe", pipe(fds), 0);
+  UT_EQ("pipe", pipe(ready), 0);
+  struct tine_kstat k0, k1;
+  tine_kstat(&k0, TINE_KSTAT_SETTLE);
+  int pid = fork();
+  if (pid == 0) {
+    if (setuid_(1000) != 0) _exit(90);
+    dup2(fds[0], 0);
+    dup2(ready[1], 1);
+    close(fds[1]);
+    close(ready[0]);
+    char* argv[] = {"imgbig", 0};
+    long r = execve("/tmp/imgbig", argv, environ);
+    _exit(100 + (int)-r);
+  }
+  close(ready[1]);
+  char c;
+  long got = read(ready[0], &c, 1);  /* the program runs (and blocks in read(0)) */
+  close(ready[0]);
+  UT_EQ("exec_ran", got, 1);
+  if (got != 1) {
+    int st0 = -1;
+    int w = waitpid(pid, &st0, 0);
+    printf("UTEST-INFO image_memsz_pinned: exec'd child: wait %d status 0x%x\n", w, st0);
+    close(fds[0]);
+    close(fds[1]);
+    unlink("/tmp/imgbig");
+    return;
+  }
+  tine_kstat(&k1, TINE_KSTAT_SETTLE);
+  long held = (long)k1.user_pages - (long)k0.user_pages;
+  printf("UTEST-INFO image_memsz_pinned: a %zu-byte unprivileged program holds %ld pages (%ld MiB)\n",
+         sizeof elf, held, held / 256);
+  ut_check("memsz_not_eager", held < 4096, "exec of a 4 KiB file holds %ld pages", held);
+  close(fds[0]);
+  UT_EQ("release", write(fds[1], "x", 1), 1);
+  close(fds[1]);
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check("ran", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  unlink("/tmp/imgbig");
+}
+
 struct test {
   const char* name;
   void (*fn)(void);
@@ -1348,6 +1618,10 @@ static const struct test kTests[] = {
     {"mremap_wrap", t_mremap_wrap},
     {"lwp_unfork_race", t_lwp_unfork_race},
     {"pdeath_uid_race", t_pdeath_uid_race},
+    {"image_isolation", t_image_isolation},
+    {"sigpage_pinned", t_sigpage_pinned},
+    {"sigpage_map_fixed", t_sigpage_map_fixed},
+    {"image_memsz_pinned", t_image_memsz_pinned},
 };
 
 int main(int argc, char** argv) {
