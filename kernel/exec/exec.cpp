@@ -48,8 +48,15 @@ bool read_only(const ElfSegment& s) {
   return (s.prot & 2) == 0;
 }
 
-// A read-only segment's pages go to the space's image, filled from the file
-// (the part of each page past the file's data is zero) and mapped pinned.
+// The pages of a read-only segment that hold file data: [start, image_end(s)).
+// Those past it are zero and stay demand-zero, so a segment whose memory size
+// is far larger than its file part pins no more than the file's size.
+uint64_t image_end(const ElfSegment& s) {
+  return page_round_up(s.vaddr + s.filesz);
+}
+
+// A read-only segment's pages with file data go to the space's image, filled
+// from the file (the part of a page past the data is zero) and mapped pinned.
 int load_image_pages(Vmspace* vm, Vnode* file, const ElfSegment& s, uint64_t start, uint64_t end) {
   for (uint64_t va = start; va < end; va += kPageSize) {
     Page* p = page_alloc(0, PageUse::User, kPageZero);
@@ -74,8 +81,8 @@ int load_segments(Vmspace* vm, Vnode* file, const ElfInfo& info, uint8_t* buf) {
   uint64_t image_pages = 0;
   for (unsigned i = 0; i < info.nsegs; ++i) {
     const ElfSegment& s = info.segs[i];
-    if (read_only(s))
-      image_pages += (page_round_up(s.vaddr + s.memsz) - page_round_down(s.vaddr)) / kPageSize;
+    if (read_only(s) && s.filesz != 0)
+      image_pages += (image_end(s) - page_round_down(s.vaddr)) / kPageSize;
   }
   if (image_pages > UINT32_MAX) return -ENOEXEC;
   if (int err = vm_image_reserve(vm, static_cast<uint32_t>(image_pages))) return err;
@@ -86,7 +93,7 @@ int load_segments(Vmspace* vm, Vnode* file, const ElfInfo& info, uint8_t* buf) {
     int err = vm_map_fixed(vm, start, end - start, s.prot, RegionKind::kImage, false);
     if (err) return err == -EEXIST ? -ENOEXEC : err;
     if (read_only(s)) {
-      if ((err = load_image_pages(vm, file, s, start, end))) return err;
+      if (s.filesz != 0 && (err = load_image_pages(vm, file, s, start, image_end(s)))) return err;
       continue;
     }
     for (uint64_t done = 0; done < s.filesz;) {

@@ -2,8 +2,10 @@
 // mprotect and brk. Each change reserves the map entries it may need before
 // taking the lock, and changes the page tables before the entries, so a
 // failure (no memory) leaves the space as it was.
+#include "kernel/panic.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/vm/layout.h"
+#include "kernel/vm/sigpage.h"
 #include "kernel/vm/vmspace.h"
 
 namespace {
@@ -106,6 +108,11 @@ int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned fl
         else
           err = unmap_locked(vm, addr, addr + len, spares, &freed);
       }
+      // The signal page has no region: a mapping over it replaces it too.
+      if (err == 0 && !(flags & kMapFixedNoReplace) && addr <= kSigpageVa &&
+          kSigpageVa - addr < len &&
+          arch::upt_unmap(&vm->pt, kSigpageVa, kSigpageVa + kPageSize) != arch::UptStatus::kOk)
+        err = -ENOMEM;
       start = addr;
     } else {
       uint64_t hint = page_round_down(addr);
@@ -398,8 +405,25 @@ int move_locked(Vmspace* vm, VmRegion* r, uint64_t addr, uint64_t old_len, uint6
   }
   vm->regions.insert(nr);
   *linked = true;
-  if (keep_old) return arch::upt_unmap(&vm->pt, addr, addr + old_len) == arch::UptStatus::kOk ? 0 : -ENOMEM;
-  return old_len ? unmap_locked(vm, addr, addr + old_len, spares, freed) : 0;
+  int err = 0;
+  if (keep_old)
+    err = arch::upt_unmap(&vm->pt, addr, addr + old_len) == arch::UptStatus::kOk ? 0 : -ENOMEM;
+  else if (old_len)
+    err = unmap_locked(vm, addr, addr + old_len, spares, freed);
+  if (err) {
+    // The old range could not go (no memory to copy a shared table): the
+    // new one goes instead, so a failure leaves the space as it was. Its
+    // tables are this space's own (upt_map copied any shared one), so this
+    // unmap needs no memory.
+    VmRegion* back = vm->regions.unlink_range(new_addr, new_addr + new_len);
+    KASSERT(back == nr && nr->next == nullptr);
+    (void)arch::upt_unmap(&vm->pt, new_addr, new_addr + new_len);
+    *linked = false;
+    if (nr->shared) anon_release(nr->obj);
+    nr->obj = nullptr;
+    nr->shared = false;
+  }
+  return err;
 }
 
 }  // namespace

@@ -1282,6 +1282,10 @@ static void t_pdeath_uid_race(void) {
 
 static void t_exec_fault_injection(void) {
   int clean = 1, failed = 0;
+  /* A difference is looked at twice: a process of an earlier test that ends
+   * meanwhile gives its pages back between the two counts too; a leak of
+   * exec's repeats. */
+  int second_look = 0;
   for (int n = 1; n < 40; ++n) {
     struct tine_kstat k0, k1;
     tine_kstat(&k0, TINE_KSTAT_SETTLE);
@@ -1301,9 +1305,15 @@ static void t_exec_fault_injection(void) {
     tine_kstat(&k1, TINE_KSTAT_SETTLE);
     char why[128];
     if (!ut_same_resources(&k0, &k1, why, sizeof why)) {
+      if (!second_look) {
+        second_look = 1;
+        --n;
+        continue;
+      }
       ut_check("resources_back", 0, "allocation %d: %s", n, why);
       clean = 0;
     }
+    second_look = 0;
   }
   ut_check("every_failure_clean", clean, "%d execs failed", failed);
   ut_check("failures_injected", failed >= 2, "%d execs failed", failed);
