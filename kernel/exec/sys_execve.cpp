@@ -60,6 +60,7 @@ int64_t sys_execve(const SyscallArgs& sa) {
   if (!err) err = copy_vector(a, sa.a[2], true);
   Proc* p = curproc();
   FsCred cr = proc_fscred(p);
+  cr.caller_groups = true;  // its supplementary groups count for the execute bits
   Vnode* file = nullptr;
   if (!err) {
     Vnode* cwd = fd_cwd_hold(p->fd());

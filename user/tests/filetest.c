@@ -10,7 +10,8 @@
 #include "utest.h"
 
 enum {
-  SYS_kill = 129, SYS_setuid = 146, SYS_prlimit64 = 261, SYS_rfork = 1251,
+  SYS_kill = 129, SYS_setgid = 144, SYS_setuid = 146, SYS_getgroups = 158, SYS_setgroups = 159,
+  SYS_prlimit64 = 261, SYS_rfork = 1251,
 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFCFDG = 1 << 12, RFTHREAD = 1 << 13 };
 enum { SIGUSR1 = 10, SIGPIPE = 13, RLIMIT_NOFILE = 7 };
@@ -1410,6 +1411,123 @@ static void t_enfile(void) {
 
 /* ---- unlink while open, big sparse files, sendfile ---- */
 
+/* ---- supplementary groups ---- */
+
+/* uid 1000, gid 1000, supplementary groups 50 and 70 (or none, arg != 0). */
+static void groups_user(void* arg) {
+  int bad = 0;
+#define EXPECT(cond) \
+  if (!(cond)) bad |= 1 << __LINE__ % 30
+  int none = arg != 0;
+  /* The file's group is one of the caller's: the group bits apply. */
+  if (!none) {
+    int fd = open(TMP "g/f50", O_RDONLY, 0);
+    EXPECT(fd >= 0);
+    close(fd);
+    EXPECT(open(TMP "g/f50", O_WRONLY, 0) == -EACCES); /* the group may not write */
+    EXPECT(access(TMP "g/f50", R_OK) == 0);
+    EXPECT(access(TMP "g/f50", W_OK) == -EACCES);
+    EXPECT(chdir(TMP "g/d50") == 0 && chdir("/") == 0);
+    struct stat st;
+    EXPECT(stat(TMP "g/d50/inner", &st) == 0);
+    /* A script whose execute bit is its group's. */
+    int pid = fork();
+    if (pid == 0) {
+      char* argv[] = {"x50", 0};
+      execve(TMP "g/x50", argv, environ);
+      _exit(120);
+    }
+    int st2 = -1;
+    waitpid(pid, &st2, 0);
+    EXPECT(WIFEXITED(st2) && WEXITSTATUS(st2) == 0);
+    /* chown by the owner: to one of its groups, not to another. */
+    EXPECT(chown(TMP "g/own", -1, 70) == 0);
+    EXPECT(stat(TMP "g/own", &st) == 0 && st.st_gid == 70);
+    EXPECT(chown(TMP "g/own", -1, 60) == -EPERM);
+    EXPECT(chown(TMP "g/own", -1, 1000) == 0);
+    /* chmod keeps set-group-ID for a file of one of its groups. */
+    EXPECT(chown(TMP "g/own", -1, 50) == 0);
+    EXPECT(chmod(TMP "g/own", 02750) == 0);
+    EXPECT(stat(TMP "g/own", &st) == 0 && (st.st_mode & 07777) == 02750);
+    /* A set-group-ID file in a set-group-ID directory: kept in one of its
+     * groups, dropped in another. */
+    int fd2 = open(TMP "g/sg50/x", O_CREAT | O_WRONLY, 02755);
+    EXPECT(fd2 >= 0);
+    close(fd2);
+    EXPECT(stat(TMP "g/sg50/x", &st) == 0 && (st.st_mode & 07777) == 02755 && st.st_gid == 50);
+    fd2 = open(TMP "g/sg60/x", O_CREAT | O_WRONLY, 02755);
+    EXPECT(fd2 >= 0);
+    close(fd2);
+    EXPECT(stat(TMP "g/sg60/x", &st) == 0 && (st.st_mode & 07777) == 0755 && st.st_gid == 60);
+  }
+  /* Never: a group it is not in, or with no supplementary groups at all. */
+  EXPECT(open(TMP "g/f60", O_RDONLY, 0) == -EACCES);
+  if (none) {
+    EXPECT(open(TMP "g/f50", O_RDONLY, 0) == -EACCES);
+    EXPECT(chdir(TMP "g/d50") == -EACCES);
+    EXPECT(execve(TMP "g/x50", 0, 0) == -EACCES);
+    EXPECT(chown(TMP "g/own", -1, 70) == -EPERM);
+    EXPECT(chmod(TMP "g/own", 02750) == 0);
+    struct stat st;
+    EXPECT(stat(TMP "g/own", &st) == 0 && (st.st_mode & 07777) == 0750);
+  }
+  _exit(bad);
+#undef EXPECT
+}
+
+static int groups_child(int ngroups, void* arg) {
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    int groups[2] = {70, 50};
+    if (syscall2(SYS_setgroups, ngroups, (long)groups) != 0) _exit(97);
+    if (syscall2(SYS_getgroups, 0, 0) != ngroups) _exit(96);
+    if (syscall1(SYS_setgid, 1000) != 0) _exit(98);
+    if (setuid_(1000) != 0) _exit(99);
+    groups_user(arg);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  return st;
+}
+
+static void t_groups(void) {
+  mkdir(TMP "g", 0755);
+  put_file(TMP "g/f50", "fifty", 0640);
+  chown(TMP "g/f50", 0, 50);
+  put_file(TMP "g/f60", "sixty", 0640);
+  chown(TMP "g/f60", 0, 60);
+  mkdir(TMP "g/d50", 0750);
+  chown(TMP "g/d50", 0, 50);
+  put_file(TMP "g/d50/inner", "in", 0644);
+  put_file(TMP "g/x50", "#!/bin/filetest exec-exit\n", 0750);
+  chown(TMP "g/x50", 0, 50);
+  put_file(TMP "g/own", "mine", 0644);
+  chown(TMP "g/own", 1000, 1000);
+  for (int g = 50; g <= 60; g += 10) {
+    char path[32];
+    snprintf(path, sizeof path, TMP "g/sg%d", g);
+    mkdir(path, 0777);
+    chown(path, 0, g);
+    chmod(path, 02777);
+  }
+  int st = groups_child(2, 0);
+  ut_check("in_groups", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  chown(TMP "g/own", 1000, 50);
+  st = groups_child(0, (void*)1);
+  ut_check("no_groups", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  const char* files[] = {"f50", "f60", "d50/inner", "x50", "own", "sg50/x", "sg60/x"};
+  for (unsigned i = 0; i < sizeof files / sizeof files[0]; ++i) {
+    char path[32];
+    snprintf(path, sizeof path, TMP "g/%s", files[i]);
+    unlink(path);
+  }
+  rmdir(TMP "g/d50");
+  rmdir(TMP "g/sg50");
+  rmdir(TMP "g/sg60");
+  UT_EQ("cleaned", rmdir(TMP "g"), 0);
+}
+
 static void t_unlink_open(void) {
   struct statfs fs0, fs1;
   statfs("/", &fs0);
@@ -1825,6 +1943,7 @@ int main(int argc, char** argv) {
       {"rfork_tables", t_rfork_tables},
       {"exec", t_exec},
       {"permissions", t_permissions},
+      {"groups", t_groups},
       {"unlink_open", t_unlink_open},
       {"sparse", t_sparse},
       {"sendfile", t_sendfile},
