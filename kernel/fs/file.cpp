@@ -5,6 +5,7 @@
 #include "kernel/dev/chardev.h"
 #include "kernel/fs/charge.h"
 #include "kernel/fs/linux_abi.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/fs/uio.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/fs/vnode.h"
@@ -188,6 +189,7 @@ uint64_t file_count() {
 }
 
 int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
+  if (v->type == VType::kFifo && !(flags & O_PATH)) return fifo_open(v, flags, cr, out);
   const CharDevOps* dev = nullptr;
   const FileOps* ops = &kVnodeFileOps;
   if (v->type == VType::kChr && !(flags & O_PATH)) {
@@ -245,7 +247,7 @@ int64_t file_write(File* fp, Uio* uio, const uint64_t* pos) {
 
 int64_t file_lseek(File* fp, int64_t off, int whence) {
   Vnode* v = fp->vnode;
-  if (!v) return -ESPIPE;                                     // a pipe
+  if (!v || file_is_pipe(fp)) return -ESPIPE;                 // a pipe or a FIFO
   if (is_device(fp)) return fp->ops->seekable ? 0 : -ESPIPE;  // the memory devices stay at 0
   if (whence < SEEK_SET || whence > SEEK_HOLE) return -EINVAL;
   if (v->type == VType::kDir) {

@@ -132,7 +132,7 @@ int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode, uint
     err = 0;
   } else if (vp->type == VType::kDir && (acc != O_RDONLY || (flags & O_TRUNC))) {
     err = -EISDIR;
-  } else if (vp->type == VType::kSock || vp->type == VType::kFifo) {
+  } else if (vp->type == VType::kSock) {
     err = -ENXIO;
   } else if (acc == O_ACCMODE) {
     err = -EINVAL;
@@ -178,10 +178,13 @@ int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uin
     case S_IFCHR:
       type = VType::kChr;
       break;
-    case S_IFBLK:
     case S_IFIFO:
+      type = VType::kFifo;  // anyone may make one; dev is not used
+      major = minor = 0;
+      break;
+    case S_IFBLK:
     case S_IFSOCK:
-      return -EPERM;  // no block devices, named pipes or sockets
+      return -EPERM;  // no block devices or sockets
     default:
       return -EINVAL;
   }
