@@ -46,6 +46,7 @@ int64_t vn_file_write(File* fp, Uio* uio, const uint64_t* pos) {
   Vnode* v = fp->vnode;
   if (!v->ops->write) return -EINVAL;
   FsCred cr = proc_fscred(curproc());
+  if (uio->resid > 0) vfs_drop_setid(v, cr);
   MutexGuard g(v->lock);
   // O_APPEND writes at the end, pwrite too (as Linux does).
   bool append = (__atomic_load_n(&fp->flags, __ATOMIC_RELAXED) & O_APPEND) != 0;

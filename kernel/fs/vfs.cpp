@@ -382,11 +382,33 @@ int vfs_utimes(Vnode* v, const timespec64* times, const FsCred& cr) {
   return 0;
 }
 
+namespace {
+// The set-id bits a write by cr takes away from v (Linux's should_remove_suid).
+uint32_t setid_to_drop(const Vnode* v, const FsCred& cr) {
+  uint32_t mode = __atomic_load_n(&v->mode, __ATOMIC_RELAXED);
+  if (cr.root() || v->type != VType::kReg) return 0;
+  uint32_t drop = mode & S_ISUID;
+  if ((mode & (S_ISGID | 010)) == (S_ISGID | 010)) drop |= S_ISGID;
+  return drop;
+}
+}  // namespace
+
+void vfs_drop_setid(Vnode* v, const FsCred& cr) {
+  if (!setid_to_drop(v, cr)) return;  // the usual case: no lock
+  NsExclusive ns;
+  MutexGuard g(v->lock);
+  uint32_t drop = setid_to_drop(v, cr);
+  if (!drop) return;
+  __atomic_store_n(&v->mode, v->mode & ~drop, __ATOMIC_RELAXED);
+  v->ctime = fs_now();
+}
+
 int vfs_truncate(Vnode* v, uint64_t size, const FsCred& cr) {
   if (v->type == VType::kDir) return -EISDIR;
   if (v->type != VType::kReg) return -EINVAL;
   if (!v->ops->truncate) return -EPERM;
   if (size > static_cast<uint64_t>(INT64_MAX)) return -EINVAL;
+  vfs_drop_setid(v, cr);
   MutexGuard g(v->lock);
   return v->ops->truncate(v, size, cr);
 }

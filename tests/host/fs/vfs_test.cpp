@@ -259,6 +259,54 @@ TEST_F(Vfs, SupplementaryGroups) {
   for (const char* p : {"/sg60", "/sg50"}) EXPECT_EQ(vfs_unlink(root(), p, true, kRootCred), 0);
 }
 
+// FIFO nodes: anyone makes them, the device number is not kept; sockets and
+// block devices are not made.
+TEST_F(Vfs, MknodFifo) {
+  ASSERT_EQ(vfs_mkdir(root(), "/u", 0777, 0, kRootCred), 0);
+  EXPECT_EQ(vfs_mknod(root(), "/u/f", S_IFIFO | 0666, 1, 2, 022, kUserCred), 0);
+  Vnode* v;
+  ASSERT_EQ(vfs_lookup(root(), "/u/f", true, kRootCred, &v), 0);
+  linux_stat st;
+  vn_stat(v, &st);
+  EXPECT_EQ(st.st_mode, S_IFIFO | 0644u);
+  EXPECT_EQ(st.st_rdev, 0u);
+  EXPECT_EQ(st.st_uid, 1000u);
+  EXPECT_EQ(vfs_truncate(v, 0, kRootCred), -EINVAL);
+  vrele(v);
+  EXPECT_EQ(vfs_mknod(root(), "/u/f", S_IFIFO | 0666, 0, 0, 0, kUserCred), -EEXIST);
+  EXPECT_EQ(vfs_mknod(root(), "/u/s", S_IFSOCK | 0666, 0, 0, 0, kRootCred), -EPERM);
+  EXPECT_EQ(vfs_mknod(root(), "/u/b", 0060000 | 0666, 8, 1, 0, kRootCred), -EPERM);
+  EXPECT_EQ(vfs_unlink(root(), "/u/f", false, kUserCred), 0);
+  EXPECT_EQ(vfs_unlink(root(), "/u", true, kRootCred), 0);
+}
+
+// A write or truncation by anyone but root takes a regular file's set-id
+// bits (set-group-ID only with the group execute bit).
+TEST_F(Vfs, SetidDropped) {
+  struct Case {
+    const char* path;
+    uint32_t mode, after;
+    FsCred cr;
+  } cases[] = {
+      {"/s1", 04777, 0777, kUserCred},   {"/s2", 02777, 0777, kUserCred},
+      {"/s3", 02767, 02767, kUserCred},  {"/s4", 06755, 0755, kUserCred},
+      {"/s5", 04777, 04777, kRootCred},
+  };
+  for (const Case& c : cases) {
+    ASSERT_EQ(host_put(c.path, "x"), 0);
+    Vnode* v;
+    ASSERT_EQ(vfs_lookup(root(), c.path, true, kRootCred, &v), 0);
+    ASSERT_EQ(vfs_chmod(v, c.mode, kRootCred), 0);
+    vfs_drop_setid(v, c.cr);
+    EXPECT_EQ(v->mode & 07777, c.after) << c.path;
+    ASSERT_EQ(vfs_chmod(v, c.mode, kRootCred), 0);
+    EXPECT_EQ(vfs_truncate(v, 0, c.cr), 0);
+    EXPECT_EQ(v->mode & 07777, c.after) << c.path;
+    vrele(v);
+    EXPECT_EQ(vfs_unlink(root(), c.path, false, kRootCred), 0);
+  }
+}
+
 TEST_F(Vfs, ChargesAndEnospc) {
   // 1,000 units: root keeps 100, one user takes at most 600.
   charge_set_rule(Charge::kFsUnits, {1000, 100, 600});
