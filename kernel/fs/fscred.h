@@ -19,6 +19,10 @@ struct FsCred {
 // Whether gid is one of the calling process's supplementary groups
 // (kernel/proc/cred.cpp; false outside a process).
 bool caller_in_groups(uint32_t gid);
+// The calling process's real uid and gid as file credentials, its
+// supplementary groups included: what access(2) checks with (Linux's
+// access_override_creds; kernel/proc/cred.cpp).
+FsCred caller_real_fscred();
 
 // Whether cr is in group gid: its gid, or one of its supplementary groups.
 inline bool fscred_in_group(const FsCred& cr, uint32_t gid) {

@@ -33,6 +33,13 @@ bool caller_in_groups(uint32_t gid) {
   return false;
 }
 
+FsCred caller_real_fscred() {
+  Proc* p = curproc();
+  SpinGuard g(p->spin);
+  const Ucred* cr = p->ucred();
+  return FsCred{cr->c.cr_ruid, cr->rgid, true};
+}
+
 namespace {
 
 constexpr vc_uid_t kUnchanged = 0xffffffffu;  // (uid_t)-1: "leave it"
