@@ -1635,6 +1635,9 @@ static const struct test kTests[] = {
     {"setuid_swap_race", t_setuid_swap_race},
     {"tgkill_stop_continue", t_tgkill_stop_continue},
     {"no_new_privs_runs", t_no_new_privs_runs},
+    {"setid_exec", t_setid_exec},
+    {"setid_exec_race", t_setid_exec_race},
+    {"setid_write", t_setid_write},
     {"fork_setuid_race", t_fork_setuid_race},
     {"setpgid_reap", t_setpgid_reap},
     {"exec_threads", t_exec_threads},
@@ -1663,9 +1666,6 @@ static const struct test kTests[] = {
     {"mremap_wrap", t_mremap_wrap},
     {"lwp_unfork_race", t_lwp_unfork_race},
     {"pdeath_uid_race", t_pdeath_uid_race},
-    {"setid_exec", t_setid_exec},
-    {"setid_exec_race", t_setid_exec_race},
-    {"setid_write", t_setid_write},
 };
 
 int main(int argc, char** argv) {
