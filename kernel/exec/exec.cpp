@@ -361,7 +361,7 @@ int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const ExecIds& ids, E
       {AT_ENTRY, info.entry}, {AT_UID, ids.uid},
       {AT_EUID, ids.euid},    {AT_GID, ids.gid},
       {AT_EGID, ids.egid},    {AT_HWCAP, kHwcapFp | kHwcapAsimd},
-      {AT_CLKTCK, 100},       {AT_SECURE, 0},
+      {AT_CLKTCK, 100},       {AT_SECURE, ids.secure ? 1u : 0u},
       {AT_RANDOM, random_va}, {AT_EXECFN, execfn_va},
   };
   for (const auto& pair : aux) {

@@ -49,9 +49,11 @@ struct ExecEntry {
   uint64_t sp;  // points at argc
 };
 
-// The ids the auxiliary vector tells the program (AT_UID, AT_EUID, AT_GID, AT_EGID).
+// The ids the auxiliary vector tells the program (AT_UID, AT_EUID, AT_GID,
+// AT_EGID), and AT_SECURE: it runs set-user-ID or set-group-ID.
 struct ExecIds {
   uint32_t uid, euid, gid, egid;
+  bool secure;
 };
 
 // Loads the ELF `file` into `vm` (empty, fresh from vmspace_create):

@@ -10,6 +10,7 @@
 #include "kernel/fs/vnode.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/proc/exec_cred.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
 #include "kernel/syscall/errno.h"
@@ -58,21 +59,25 @@ int64_t sys_execve(const SyscallArgs& sa) {
   if (path) kfree(path, M_TEMP);
   if (!err) err = copy_vector(a, sa.a[1], false);
   if (!err) err = copy_vector(a, sa.a[2], true);
+  // Exec begins with the process's credentials of now: the permission
+  // checks, and the new program's credentials (kernel/proc/exec_cred.h).
   Proc* p = curproc();
-  FsCred cr = proc_fscred(p);
+  ExecCred ec;
+  exec_cred_begin(p, &ec);
   Vnode* file = nullptr;
   if (!err) {
     Vnode* cwd = fd_cwd_hold(p->fd());
-    err = exec_resolve(a, cwd, cr, &file);
+    err = exec_resolve(a, cwd, exec_cred_files(&ec), &file);
     vrele(cwd);
   }
+  if (!err) err = exec_cred_prepare(&ec, p, file);
   Vmspace* vm = nullptr;
   ExecEntry entry;
   if (!err) {
     vm = vmspace_create();
     if (vm == nullptr) err = -ENOMEM;
   }
-  if (!err) err = exec_load(vm, file, *a, proc_exec_ids(), &entry);
+  if (!err) err = exec_load(vm, file, *a, ec.ids, &entry);
   ExecReplace swap = {};
   if (!err) err = proc_exec_prepare(&swap, a->argv, a->exe);
   // The point of no return: the other LWPs end, or this one was told to.
@@ -81,6 +86,7 @@ int64_t sys_execve(const SyscallArgs& sa) {
     err = -EINTR;  // not seen: this LWP exits on its way out
   }
   if (!err) {
+    swap.cred = &ec;
     proc_exec_commit(vm, a->filename, &swap);
     arch::user_frame_init(sa.frame, entry.pc, entry.sp);
     // A new program starts with clean FP/SIMD registers and no thread pointer.
@@ -89,6 +95,7 @@ int64_t sys_execve(const SyscallArgs& sa) {
   } else if (vm) {
     vmspace_release(vm);
   }
+  exec_cred_release(&ec);
   if (file) vrele(file);
   exec_args_free(a);
   return err;

@@ -26,6 +26,7 @@ inline constexpr uint32_t kCpioRegular = 0100000;
 inline constexpr uint32_t kCpioDir = 0040000;
 inline constexpr uint32_t kCpioSymlink = 0120000;
 inline constexpr uint32_t kCpioCharDev = 0020000;
+inline constexpr uint32_t kCpioFifo = 0010000;
 
 class CpioReader {
  public:

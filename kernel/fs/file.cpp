@@ -5,6 +5,7 @@
 #include "kernel/dev/chardev.h"
 #include "kernel/fs/charge.h"
 #include "kernel/fs/linux_abi.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/fs/uio.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/fs/vnode.h"
@@ -45,6 +46,7 @@ int64_t vn_file_write(File* fp, Uio* uio, const uint64_t* pos) {
   Vnode* v = fp->vnode;
   if (!v->ops->write) return -EINVAL;
   FsCred cr = proc_fscred(curproc());
+  if (uio->resid > 0) vfs_drop_setid(v, cr);
   MutexGuard g(v->lock);
   // O_APPEND writes at the end, pwrite too (as Linux does).
   bool append = (__atomic_load_n(&fp->flags, __ATOMIC_RELAXED) & O_APPEND) != 0;
@@ -188,6 +190,7 @@ uint64_t file_count() {
 }
 
 int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
+  if (v->type == VType::kFifo && !(flags & O_PATH)) return fifo_open(v, flags, cr, out);
   const CharDevOps* dev = nullptr;
   const FileOps* ops = &kVnodeFileOps;
   if (v->type == VType::kChr && !(flags & O_PATH)) {
@@ -245,7 +248,7 @@ int64_t file_write(File* fp, Uio* uio, const uint64_t* pos) {
 
 int64_t file_lseek(File* fp, int64_t off, int whence) {
   Vnode* v = fp->vnode;
-  if (!v) return -ESPIPE;                                     // a pipe
+  if (!v || file_is_pipe(fp)) return -ESPIPE;                 // a pipe or a FIFO
   if (is_device(fp)) return fp->ops->seekable ? 0 : -ESPIPE;  // the memory devices stay at 0
   if (whence < SEEK_SET || whence > SEEK_HOLE) return -EINVAL;
   if (v->type == VType::kDir) {

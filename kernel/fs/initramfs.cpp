@@ -137,6 +137,9 @@ int put(const char* path, const CpioEntry& e, Links* links) {
       clear(path);
       return vfs_mknod(vfs_root(), path, S_IFCHR | (e.mode & kModePerm), e.rdev_major, e.rdev_minor,
                        0, kRoot);
+    case kCpioFifo:
+      clear(path);
+      return vfs_mknod(vfs_root(), path, S_IFIFO | (e.mode & kModePerm), 0, 0, 0, kRoot);
     default:
       return -EOPNOTSUPP;
   }
@@ -177,6 +180,6 @@ int initramfs_unpack(const void* base, size_t size, const char* what) {
   kfree(path, M_TEMP);
   if (r.error()) kprintf("initramfs: %s: not a newc archive past entry %d\n", what, files);
   if (skipped)
-    kprintf("initramfs: %s: %d FIFOs, sockets or block devices skipped\n", what, skipped);
+    kprintf("initramfs: %s: %d sockets or block devices skipped\n", what, skipped);
   return r.error() ? -EINVAL : 0;
 }

@@ -28,24 +28,30 @@ struct Pipe {
   uint32_t npages;             // capacity in pages (charged)
   uint32_t head;               // where the oldest byte is, in [0, capacity)
   uint32_t len;                // bytes buffered
-  int readers, writers;        // open ends
+  int readers, writers;        // open ends (an O_RDWR FIFO File is both)
   int rwait, wwait;            // threads asleep for data, for room
-  int refs;                    // the two Files (atomic)
+  int refs;                    // the Files (atomic; a FIFO's change under its vnode's lock)
   uint32_t charged_uid;
   uint64_t ino;
   timespec64 made;
+  // A FIFO's: its node (which holds it in Vnode::fifo while a File is open
+  // on it), how many times a read or write end was opened (an open waits
+  // for the other side's count to move, as Linux's wait_for_partner), and
+  // the threads asleep in such an open.
+  Vnode* fifo;
+  uint32_t r_counter, w_counter;
+  int owait;
   uint32_t cap() const { return npages * kPage; }
-  // Channels: readers wait on `readers` for data, writers on `writers` for room.
+  // Channels: readers wait on `readers` for data, writers on `writers` for
+  // room, FIFO opens on `r_counter` for the other side.
   void* rchan() { return &readers; }
   void* wchan() { return &writers; }
+  void* ochan() { return &r_counter; }
 };
 
 uint64_t g_pipes;     // atomic
 uint64_t g_next_ino;  // atomic
 
-bool is_read_end(File* fp) {
-  return fp->mode & kFileRead;
-}
 Pipe* pipe_of(File* fp) {
   return static_cast<Pipe*>(fp->data);
 }
@@ -147,14 +153,18 @@ int64_t pipe_write(File* fp, Uio* uio, const uint64_t*) {
   return err;
 }
 
+// A FIFO read end opened (O_NONBLOCK) while there was no writer keeps, in
+// its File's offset (a pipe has no other use for it), the writer count it
+// saw: no POLLHUP until a writer has come (Linux's f_version).
 int pipe_poll(File* fp, int) {
   Pipe* p = pipe_of(fp);
   MutexGuard g(p->lock);
   int r = 0;
-  if (is_read_end(fp)) {
+  if (fp->mode & kFileRead) {
     if (p->len > 0) r |= POLLIN | POLLRDNORM;
-    if (p->writers == 0) r |= POLLHUP;
-  } else {
+    if (p->writers == 0 && fp->offset != p->w_counter) r |= POLLHUP;
+  }
+  if (fp->mode & kFileWrite) {
     if (p->cap() - p->len >= kPipeBuf) r |= POLLOUT | POLLWRNORM;
     if (p->readers == 0) r |= POLLERR;
   }
@@ -196,53 +206,168 @@ void pipe_free(Pipe* p) {
   __atomic_sub_fetch(&g_pipes, 1, __ATOMIC_RELAXED);
 }
 
+// A File of the pipe is let go of: a FIFO's last one frees it, and its node
+// no longer holds it (under the node's lock, which its opens take).
+void pipe_release(Pipe* p) {
+  if (Vnode* v = p->fifo) {
+    bool last;
+    {
+      MutexGuard g(v->lock);
+      last = __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0;
+      if (last) v->fifo = nullptr;
+    }
+    if (last) pipe_free(p);
+    return;
+  }
+  if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0) pipe_free(p);
+}
+
 void pipe_close(File* fp) {
   Pipe* p = pipe_of(fp);
   {
     MutexGuard g(p->lock);
-    if (is_read_end(fp))
-      --p->readers;
-    else
-      --p->writers;
+    if (fp->mode & kFileRead) --p->readers;
+    if (fp->mode & kFileWrite) --p->writers;
     wake_readers_locked(p);
     wake_writers_locked(p);
   }
   poll_wakeup();
-  if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0) pipe_free(p);
+  pipe_release(p);
 }
 
 const FileOps kPipeOps = {pipe_read,  pipe_write, pipe_poll, pipe_ioctl,
                           pipe_close, pipe_stat,  false};
+// A FIFO's ends: the same, but fstat is its node's.
+const FileOps kFifoOps = {pipe_read,  pipe_write, pipe_poll, pipe_ioctl,
+                          pipe_close, nullptr,    false};
 
-}  // namespace
+bool is_pipe(const File* fp) {
+  return fp->ops == &kPipeOps || fp->ops == &kFifoOps;
+}
 
-int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
+// A pipe with no File yet, its buffer charged to cr: the full buffer within
+// the maker's share; past it, one page. npages is what was charged
+// (pipe_free gives it back): with not even that page (no memory for the
+// user's record, or the system's bound), no pipe (Linux's alloc_pipe_info
+// failing: -ENFILE).
+Pipe* pipe_new(const FsCred& cr, int* err) {
   auto* p = static_cast<Pipe*>(kmalloc(sizeof(Pipe), M_PIPE, M_WAITOK | M_ZERO));
-  if (!p) return -ENOMEM;
+  if (!p) {
+    *err = -ENOMEM;
+    return nullptr;
+  }
   new (p) Pipe();
-  // The full buffer within the maker's share; past it, one page. npages is
-  // what was charged (pipe_free gives it back): with not even that page (no
-  // memory for the user's record, or the system's bound), no pipe (Linux's
-  // alloc_pipe_info failing: -ENFILE).
   p->npages = kPipePages;
   if (!charge_take(Charge::kPipePages, cr.uid, kPipePages, cr.root())) {
     p->npages = 1;
     if (!charge_take(Charge::kPipePages, cr.uid, 1, true)) {
       p->~Pipe();
       kfree(p, M_PIPE);
-      return -ENFILE;
+      *err = -ENFILE;
+      return nullptr;
     }
   }
   p->charged_uid = cr.uid;
-  p->readers = p->writers = 1;
-  p->refs = 2;
   p->ino = __atomic_add_fetch(&g_next_ino, 1, __ATOMIC_RELAXED);
   p->made = fs_now();
+  p->r_counter = p->w_counter = 1;  // as Linux's pipes: a File's offset 0 never matches
   __atomic_add_fetch(&g_pipes, 1, __ATOMIC_RELAXED);
+  return p;
+}
+
+// Waits (p->lock held) until *counter moves: another side opened. A signal
+// ends the wait with -EINTR, unless only stop signals are pending (the
+// process stops and, continued, waits on), or the other side came anyway.
+int fifo_wait_partner(Pipe* p, uint32_t* counter) {
+  uint32_t seen = *counter;
+  while (*counter == seen) {
+    if (wait_locked(p, p->ochan(), &p->owait, "fifo") == 0 || *counter != seen) continue;
+    p->lock.unlock();
+    bool go_on = jobctl_stop_in_wait();
+    p->lock.lock();
+    if (!go_on && *counter == seen) return -EINTR;
+  }
+  return 0;
+}
+
+void wake_openers_locked(Pipe* p) {
+  if (p->owait) wakeup(p->ochan());
+}
+
+}  // namespace
+
+int fifo_open(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
+  static const FileOps kUnattached = {};
+  uint32_t acc = flags & O_ACCMODE;
+  bool nonblock = (flags & O_NONBLOCK) != 0;
+  int err;
+  File* fp = file_alloc(&kUnattached,
+                        (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE,
+                        cr.uid, cr.root(), &err);
+  if (!fp) return err;
+  fp->vnode = vref(v);
+  Pipe* p;
+  {
+    // The node's pipe, made by the first open.
+    MutexGuard g(v->lock);
+    p = static_cast<Pipe*>(v->fifo);
+    if (!p && (p = pipe_new(cr, &err)) != nullptr) {
+      p->fifo = v;
+      v->fifo = p;
+    }
+    if (p) __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+  }
+  if (!p) {
+    fdrop(fp);
+    return err;
+  }
+  {
+    MutexGuard g(p->lock);
+    if (acc == O_WRONLY && nonblock && p->readers == 0) {
+      err = -ENXIO;  // POSIX: no reader for a write end that may not wait
+    } else {
+      // Counted in: from here the File's close undoes it (pipe_close).
+      if (acc != O_WRONLY) {
+        ++p->r_counter;
+        ++p->readers;
+      }
+      if (acc != O_RDONLY) {
+        ++p->w_counter;
+        ++p->writers;
+      }
+      fp->data = p;
+      fp->ops = &kFifoOps;
+      wake_openers_locked(p);
+      err = 0;
+      if (acc == O_RDONLY && p->writers == 0) {
+        if (nonblock)
+          fp->offset = p->w_counter;  // no POLLHUP before a writer has come
+        else
+          err = fifo_wait_partner(p, &p->w_counter);
+      } else if (acc == O_WRONLY && p->readers == 0) {
+        err = fifo_wait_partner(p, &p->r_counter);
+      }
+    }
+  }
+  if (err) {
+    if (fp->ops != &kFifoOps) pipe_release(p);  // not counted in: only the reference
+    fdrop(fp);
+    return err;
+  }
+  poll_wakeup();  // a poller may wait for this side
+  *out = fp;
+  return 0;
+}
+
+int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
+  int err;
+  Pipe* p = pipe_new(cr, &err);
+  if (!p) return err;
+  p->readers = p->writers = 1;
+  p->refs = 2;
   uint32_t status = flags & O_NONBLOCK;
   // Not attached until both exist: an unattached File closes nothing.
   static const FileOps kUnattached = {};
-  int err;
   File* r = file_alloc(&kUnattached, O_RDONLY | status, cr.uid, cr.root(), &err);
   File* w = r ? file_alloc(&kUnattached, O_WRONLY | status, cr.uid, cr.root(), &err) : nullptr;
   if (!w) {
@@ -258,7 +383,7 @@ int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
 }
 
 int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
-  if (fp->ops != &kPipeOps) return -EBADF;
+  if (!is_pipe(fp)) return -EBADF;
   if (bytes > (uint64_t{1} << 31)) return -EINVAL;  // no size rounds (Linux's round_pipe_size)
   if (bytes > kPipePages * kPage) return -EPERM;    // beyond what a pipe of tine's holds
   uint32_t want = 1;                              // pages: a power of two, as Linux rounds
@@ -299,8 +424,12 @@ int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
 }
 
 int pipe_capacity(File* fp) {
-  if (fp->ops != &kPipeOps) return -EBADF;
+  if (!is_pipe(fp)) return -EBADF;
   return static_cast<int>(pipe_of(fp)->cap());
+}
+
+bool file_is_pipe(const File* fp) {
+  return is_pipe(fp);
 }
 
 uint64_t pipe_count() {

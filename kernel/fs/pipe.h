@@ -14,18 +14,33 @@
 // with the second close; Pipe::lock (a Mutex) guards the buffer and the
 // reader and writer counts, and is held while bytes are copied from or to
 // the calling program.
+//
+// A FIFO (a named pipe: a node of the file system) gets a pipe when it is
+// first opened; the node holds it (Vnode::fifo, under the node's lock) while
+// Files are open on it, and it goes with the last close while the node
+// stays. An open for reading waits for a writer and one for writing for a
+// reader (POSIX; Linux's fifo_open), O_RDWR never waits.
 #pragma once
 #include <stdint.h>
 
 #include "kernel/fs/fscred.h"
 
 struct File;
+struct Vnode;
 
 inline constexpr uint32_t kPipePages = 16;
 
 // Makes a pipe: *rd and *wr hold one reference each. flags: O_NONBLOCK
 // (and O_CLOEXEC, which the caller applies to the descriptors).
 [[nodiscard]] int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr);
+// Opens the FIFO v (an open of the node, not O_PATH): O_RDONLY waits until
+// a writer opens (O_NONBLOCK: at once), O_WRONLY until a reader does
+// (O_NONBLOCK with no reader: -ENXIO), O_RDWR at once; a signal ends the
+// wait with -EINTR (only stop signals pending: the process stops and waits
+// on once continued). -ENFILE, -ENOMEM.
+[[nodiscard]] int fifo_open(Vnode* v, uint32_t flags, const FsCred& cr, File** out);
+// Whether fp is a pipe's end or a FIFO's (not seekable, no file system data).
+bool file_is_pipe(const File* fp);
 // The capacity of the pipe fp is an end of, or -EBADF.
 int pipe_capacity(File* fp);
 // F_SETPIPE_SZ: at least `bytes` (rounded up to a power of two of pages,

@@ -44,6 +44,16 @@ uint32_t new_gid(Vnode* dir, const FsCred& cr) {
   return (dir->mode & S_ISGID) ? dir->gid : cr.gid;
 }
 
+// The permission bits of a new file (not a directory) asked for with `mode`
+// (umask applied): Linux's mode_strip_sgid. A group-executable set-group-ID
+// file that would take the group of a set-group-ID directory the maker is
+// not in (and is not root) loses S_ISGID.
+uint32_t new_file_mode(Vnode* dir, uint32_t mode, const FsCred& cr) {
+  if ((mode & (S_ISGID | 010)) != (S_ISGID | 010) || !(dir->mode & S_ISGID) || cr.root())
+    return mode;
+  return fscred_in_group(cr, dir->gid) ? mode : mode & ~S_ISGID;
+}
+
 int make(Lookup& l, const NewNode& nn, const FsCred& cr, Vnode** out) {
   if (int e = may_change(l.dvp, cr); e) return e;
   if (!l.dvp->ops->create) return -EPERM;
@@ -97,7 +107,8 @@ int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode, uint
     if (l.last_len == 0 || l.last_is_dot) return -EISDIR;  // "/", "." and ".." are there
     if (!l.vp) {
       if (l.trailing_slash) return -EISDIR;
-      NewNode nn{VType::kReg, mode & ~umask & 07777, cr.uid, new_gid(l.dvp, cr), 0, 0, nullptr, 0};
+      NewNode nn{VType::kReg, new_file_mode(l.dvp, mode & ~umask & 07777, cr), cr.uid,
+                 new_gid(l.dvp, cr), 0, 0, nullptr, 0};
       if (int e = make(l, nn, cr, &vp); e) return e;
       created = true;
     } else {
@@ -121,7 +132,7 @@ int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode, uint
     err = 0;
   } else if (vp->type == VType::kDir && (acc != O_RDONLY || (flags & O_TRUNC))) {
     err = -EISDIR;
-  } else if (vp->type == VType::kSock || vp->type == VType::kFifo) {
+  } else if (vp->type == VType::kSock) {
     err = -ENXIO;
   } else if (acc == O_ACCMODE) {
     err = -EINVAL;
@@ -167,10 +178,13 @@ int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uin
     case S_IFCHR:
       type = VType::kChr;
       break;
-    case S_IFBLK:
     case S_IFIFO:
+      type = VType::kFifo;  // anyone may make one; dev is not used
+      major = minor = 0;
+      break;
+    case S_IFBLK:
     case S_IFSOCK:
-      return -EPERM;  // no block devices, named pipes or sockets
+      return -EPERM;  // no block devices or sockets
     default:
       return -EINVAL;
   }
@@ -181,7 +195,8 @@ int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uin
   if (int e = namei_locked(&l); e) return e;
   if (l.vp || l.last_len == 0) return -EEXIST;
   if (l.trailing_slash) return -ENOENT;
-  NewNode nn{type, mode & ~umask & 07777, cr.uid, new_gid(l.dvp, cr), major, minor, nullptr, 0};
+  NewNode nn{type, new_file_mode(l.dvp, mode & ~umask & 07777, cr), cr.uid, new_gid(l.dvp, cr),
+             major, minor, nullptr, 0};
   Vnode* v;
   if (int e = make(l, nn, cr, &v); e) return e;
   vrele(v);
@@ -313,7 +328,7 @@ int vfs_chmod(Vnode* v, uint32_t mode, const FsCred& cr) {
   if (v->mount && v->mount->synthetic) return -EPERM;
   MutexGuard g(v->lock);
   uint32_t perm = mode & kModePerm;
-  if (!cr.root() && v->gid != cr.gid) perm &= ~S_ISGID;
+  if (!cr.root() && !fscred_in_group(cr, v->gid)) perm &= ~S_ISGID;
   __atomic_store_n(&v->mode, (v->mode & S_IFMT) | perm, __ATOMIC_RELAXED);
   v->ctime = fs_now();
   return 0;
@@ -326,7 +341,7 @@ int vfs_chown(Vnode* v, uint32_t uid, uint32_t gid, const FsCred& cr) {
   bool new_gid = gid != ~0u && gid != v->gid;
   if (!cr.root()) {
     if (new_uid || cr.uid != v->uid) return -EPERM;
-    if (new_gid && gid != cr.gid) return -EPERM;
+    if (new_gid && !fscred_in_group(cr, gid)) return -EPERM;
   }
   MutexGuard g(v->lock);
   if (uid != ~0u) __atomic_store_n(&v->uid, uid, __ATOMIC_RELAXED);
@@ -367,11 +382,33 @@ int vfs_utimes(Vnode* v, const timespec64* times, const FsCred& cr) {
   return 0;
 }
 
+namespace {
+// The set-id bits a write by cr takes away from v (Linux's should_remove_suid).
+uint32_t setid_to_drop(const Vnode* v, const FsCred& cr) {
+  uint32_t mode = __atomic_load_n(&v->mode, __ATOMIC_RELAXED);
+  if (cr.root() || v->type != VType::kReg) return 0;
+  uint32_t drop = mode & S_ISUID;
+  if ((mode & (S_ISGID | 010)) == (S_ISGID | 010)) drop |= S_ISGID;
+  return drop;
+}
+}  // namespace
+
+void vfs_drop_setid(Vnode* v, const FsCred& cr) {
+  if (!setid_to_drop(v, cr)) return;  // the usual case: no lock
+  NsExclusive ns;
+  MutexGuard g(v->lock);
+  uint32_t drop = setid_to_drop(v, cr);
+  if (!drop) return;
+  __atomic_store_n(&v->mode, v->mode & ~drop, __ATOMIC_RELAXED);
+  v->ctime = fs_now();
+}
+
 int vfs_truncate(Vnode* v, uint64_t size, const FsCred& cr) {
   if (v->type == VType::kDir) return -EISDIR;
   if (v->type != VType::kReg) return -EINVAL;
   if (!v->ops->truncate) return -EPERM;
   if (size > static_cast<uint64_t>(INT64_MAX)) return -EINVAL;
+  vfs_drop_setid(v, cr);
   MutexGuard g(v->lock);
   return v->ops->truncate(v, size, cr);
 }

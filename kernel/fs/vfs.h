@@ -41,6 +41,11 @@ inline constexpr uint32_t kLinkMax = 65000;  // links to one node (EMLINK)
 [[nodiscard]] int vfs_utimes(Vnode* v, const timespec64* times, const FsCred& cr);
 // Sets the size of a regular file (the caller checked it may write).
 [[nodiscard]] int vfs_truncate(Vnode* v, uint64_t size, const FsCred& cr);
+// Before cr (not root) writes to or truncates the regular file v: S_ISUID
+// goes, and S_ISGID when the group may execute it (Linux's file_remove_privs:
+// no one but root can leave a set-id program altered). Takes the namespace
+// lock, then v's: call it with neither held.
+void vfs_drop_setid(Vnode* v, const FsCred& cr);
 // Reads a directory from cookie on (namespace lock shared).
 [[nodiscard]] int vfs_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx);
 // The absolute path of directory cwd into buf: its length with the NUL,

@@ -82,7 +82,7 @@ int vn_access(const Vnode* v, int want, const FsCred& cr) {
   uint32_t bits;
   if (cr.uid == __atomic_load_n(&v->uid, __ATOMIC_RELAXED))
     bits = mode >> 6;
-  else if (cr.gid == __atomic_load_n(&v->gid, __ATOMIC_RELAXED))
+  else if (fscred_in_group(cr, __atomic_load_n(&v->gid, __ATOMIC_RELAXED)))
     bits = mode >> 3;
   else
     bits = mode;

@@ -89,6 +89,7 @@ struct Vnode {
   Mount* mount;                    // the file system it belongs to
   Mount* mounted_here;             // a file system mounted on this directory (namespace lock)
   const VnodeOps* ops;
+  void* fifo = nullptr;  // a FIFO's pipe while a File is open on it (lock; kernel/fs/pipe.h)
   Mutex lock{"vnode"};
 };
 

@@ -18,6 +18,28 @@
 
 extern SpinLock g_uidinfo_lock;
 
+bool caller_in_groups(uint32_t gid) {
+  Proc* p = curproc();
+  if (!p) return false;
+  SpinGuard g(p->spin);
+  const Ucred* cr = p->ucred();
+  int lo = 0, hi = cr->ngroups;  // sorted: a binary search
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (cr->groups[mid] == gid) return true;
+    if (cr->groups[mid] < gid) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+FsCred caller_real_fscred() {
+  Proc* p = curproc();
+  SpinGuard g(p->spin);
+  const Ucred* cr = p->ucred();
+  return FsCred{cr->c.cr_ruid, cr->rgid, true};
+}
+
 namespace {
 
 constexpr vc_uid_t kUnchanged = 0xffffffffu;  // (uid_t)-1: "leave it"

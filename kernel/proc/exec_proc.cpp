@@ -12,6 +12,7 @@
 #include "kernel/exec/exec.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/proc/exec_cred.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sync/sleepq.h"
@@ -33,13 +34,6 @@ const char* base_name(const char* path) {
 }
 
 }  // namespace
-
-ExecIds proc_exec_ids() {
-  Proc* p = curproc();
-  SpinGuard g(p->spin);
-  const Ucred* cr = p->ucred();
-  return {cr->c.cr_ruid, cr->c.cr_uid, cr->rgid, cr->egid};
-}
 
 int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe) {
   Proc* p = curproc();
@@ -176,12 +170,18 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   }
   if (old_args && pargs_drop(&old_args->c)) kfree(old_args, M_SUBPROC);
 
+  // The name, and the credentials with the end of P_INEXEC (kernel/proc/exec_cred.h).
+  Ucred* old_cred = nullptr;
+  Uidinfo* old_ui = nullptr;
   {
     SpinGuard g(g_proctree_lock);
     tine_strlcpy(p->copy.comm, base_name(name), sizeof p->copy.comm);
     tine_strlcpy(lp->copy.name, base_name(name), sizeof lp->copy.name);
     SpinGuard g2(p->spin);
     p->flags &= ~(P_SUGID | P_INEXEC | P_NODUMP);
+    if (r->cred) old_cred = exec_cred_commit_locked(p, lp, r->cred, &old_ui);
   }
+  if (old_cred) ucred_put(old_cred);
+  if (old_ui) uidinfo_put(old_ui);
   wake_vfork_parent(p);  // exec ends vfork's wait
 }

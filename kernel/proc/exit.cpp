@@ -1,5 +1,5 @@
-// exit (one LWP), exit1 (the process), wait4 and reaping, and posting
-// signals (kill, kill_pgrp, proc_signal; delivery is signal.cpp's).
+// exit (one LWP), exit1 (the process), reaping (waiting is wait.cpp's),
+// and posting signals (kill, kill_pgrp, proc_signal; delivery is signal.cpp's).
 #include <arch/cpu.h>
 #include <arch/user_entry.h>
 
@@ -9,8 +9,6 @@
 #include "kernel/proc/futex.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
-#include "kernel/sched/usched.h"
-#include "kernel/sync/crit.h"
 #include "kernel/sync/sleepq.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/signo.h"
@@ -24,27 +22,12 @@
 #include "kernel/vm/vmspace.h"
 
 extern SpinLock g_uidinfo_lock;
-extern ForkStats g_fork_stats;
 void proc_unlink_locked(Proc* p);
 void vmref_user_leave(VmRef* vr);
 void wake_vfork_parent(Proc* p);
 void lwp_reap_zombies(Proc* p);
 
 namespace {
-
-constexpr int kWnohang = 1, kWuntraced = 2, kWcontinued = 8;
-constexpr int kWall = 0x40000000;                         // __WALL
-constexpr int kWclone = static_cast<int>(0x80000000u);    // __WCLONE
-constexpr int kWaitKnown = 1 | 2 | 8 | 0x20000000 | kWall | kWclone;
-
-// Linux's eligible_child (and DragonFly's WLINUXCLONE): a child whose exit
-// signal is not SIGCHLD is a "clone" child, waited for only with __WCLONE;
-// __WALL waits for both kinds.
-bool wait_kind_matches(const Proc* c, int options) {
-  if (options & kWall) return true;
-  return (c->sigparent != kSigChld) == ((options & kWclone) != 0);
-}
-
 
 // Whether sig, posted to p, is kept pending: SIGKILL, a caught signal, or
 // one whose default action ends the process. An ignored one (SIG_IGN, or a
@@ -332,84 +315,6 @@ void proc_reap(Proc* p) {
   if (fd_last) filedesc_destroy(&fd_last->c);
   p->~Proc();
   kfree(p, M_PROC);
-}
-
-int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use) {
-  if (options & ~kWaitKnown) return -EINVAL;
-  if (pid == INT32_MIN) return -ESRCH;  // no group -INT_MIN (Linux)
-  Proc* me = curproc();
-  for (;;) {
-    Proc* found = nullptr;
-    Proc* jfound = nullptr;  // a stop or continue to report
-    int jstatus = 0, jpid = 0;
-    {
-      SpinGuard g(g_proctree_lock);
-      bool any = false;
-      for (Proc** pp = &me->children; *pp; pp = &(*pp)->sibling) {
-        Proc* c = *pp;
-        if (pid > 0 && c->pid != pid) continue;
-        if (pid == 0 && c->pgrp != me->pgrp) continue;
-        if (pid < -1 && (!c->pgrp || c->pgrp->pgid != -pid)) continue;
-        if (!wait_kind_matches(c, options)) continue;
-        any = true;
-        if (c->stat == ProcStat::kZombie) {
-          *pp = c->sibling;  // claimed
-          found = c;
-          break;
-        }
-        if ((options & (kWuntraced | kWcontinued)) &&
-            jobctl_wait_claim_locked(c, options, &jstatus)) {
-          jfound = c;  // stopped or continued (WUNTRACED, WCONTINUED)
-          jpid = c->pid;
-          break;
-        }
-      }
-      if (!any) return -ECHILD;
-      if (jfound) {
-        // The report goes out with the lock dropped; the child cannot be
-        // reaped meanwhile (only this process waits for it) but is held.
-        proc_hold(&jfound->core);
-      }
-      if (!found && !jfound) {
-        if (options & kWnohang) return 0;
-        if (ssleep(me, g_proctree_lock, PCATCH, "wait", 0) == EINTR) return -EINTR;
-        continue;
-      }
-    }
-    if (jfound) {
-      int r = jpid;
-      if (ustatus && copyout_u(&jstatus, ustatus, sizeof jstatus) != 0) {
-        jobctl_wait_unclaim(jfound, jstatus);
-        r = -EFAULT;
-      }
-      if (proc_rele(&jfound->core)) wakeup(&jfound->core.p_lock);
-      return r;
-    }
-    int wstatus = found->xstat;
-    if (ustatus && copyout_u(&wstatus, ustatus, sizeof wstatus) != 0) {
-      SpinGuard g(g_proctree_lock);  // put it back: it can still be waited for
-      found->sibling = me->children;
-      me->children = found;
-      return -EFAULT;
-    }
-    // The seed's kern_wait: the parent is charged part of the child's CPU use
-    // (the child's last thread is still there, joined by proc_reap below).
-    if (Thread* td = found->exit_lwp ? found->exit_lwp->thread : nullptr) {
-      crit_enter();  // a timer IPI updates this thread's estimate too
-      usched_tine.heuristic_exiting(curthread(), td);
-      crit_exit();
-      __atomic_add_fetch(&g_fork_stats.exit_heuristics, 1, __ATOMIC_RELAXED);
-    }
-    // Its CPU use and its children's are its parent's children's now (a
-    // zombie's are final: every LWP has left, every child was reaped).
-    CpuUse total = found->exited_use;
-    total.add_atomic_from(found->children_use);
-    me->children_use.add_atomic(total);
-    if (use) *use = total;
-    int reaped = found->pid;
-    proc_reap(found);
-    return reaped;
-  }
 }
 
 bool proc_may_signal(const Ucred* by, Proc* p) {

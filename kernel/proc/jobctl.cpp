@@ -11,7 +11,7 @@ namespace {
 
 constexpr uint64_t kSigDfl = 0;
 constexpr uint32_t kSaNocldstop = 1;
-constexpr int kWuntraced = 2, kWcontinued = 8;
+constexpr int kWuntraced = 2, kWcontinued = 8, kWnowait = 0x01000000;
 
 constexpr uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
 constexpr uint64_t kStopBits = sigbit(psig::kStop) | sigbit(psig::kTstp) | sigbit(psig::kTtin) |
@@ -178,13 +178,14 @@ bool jobctl_stop_in_wait() {
 bool jobctl_wait_claim_locked(Proc* c, int options, int* status) {
   g_proctree_lock.assert_held();
   SpinGuard g(c->spin);
+  bool keep = (options & kWnowait) != 0;  // waitid's WNOWAIT: reported, not claimed
   if ((options & kWuntraced) && c->jc.stop_report && (flags_of(c) & P_STOPPED)) {
-    c->jc.stop_report = false;
+    if (!keep) c->jc.stop_report = false;
     *status = 0x7f | (c->jc.xsig << 8);
     return true;
   }
   if ((options & kWcontinued) && c->jc.cont_report) {
-    c->jc.cont_report = false;
+    if (!keep) c->jc.cont_report = false;
     *status = 0xffff;
     return true;
   }

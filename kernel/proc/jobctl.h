@@ -65,9 +65,10 @@ void jobctl_park(Lwp* lp);
 // end with -EINTR.
 bool jobctl_stop_in_wait();
 
-// wait4 (g_proctree_lock held), for a child c that is not a zombie: a stop
-// (WUNTRACED) or continue (WCONTINUED) report, claimed, with its wait status
-// (0x7f | sig << 8, or 0xffff). jobctl_wait_unclaim puts it back (EFAULT).
+// wait4 and waitid (g_proctree_lock held), for a child c that is not a
+// zombie: a stop (WUNTRACED) or continue (WCONTINUED) report, claimed (left
+// in place with WNOWAIT), with its wait status (0x7f | sig << 8, or 0xffff).
+// jobctl_wait_unclaim puts it back (EFAULT).
 bool jobctl_wait_claim_locked(Proc* c, int options, int* status);
 void jobctl_wait_unclaim(Proc* c, int status);
 

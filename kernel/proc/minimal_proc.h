@@ -32,23 +32,23 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
 //   proc_exec_commit       gives the process `vm` (taking over the reference),
 //                          signal actions of its own with handlers reset, a
 //                          descriptor table of its own with the close-on-exec
-//                          descriptors closed, the arguments and the name;
-//                          cannot fail.
+//                          descriptors closed, the arguments and the name,
+//                          and the credentials r->cred says
+//                          (kernel/proc/exec_cred.h); cannot fail.
 // proc_exec_abandon gives back what prepare allocated, when exec stops early.
 struct VmRef;
 struct Sigacts;
 struct Filedesc;
 struct Pargs;
+struct ExecCred;
 struct ExecReplace {
   VmRef* vmref;      // for a space this process shared (vfork, RFMEM)
   Sigacts* sigacts;  // for signal actions it shared (RFSIGSHARE)
   Filedesc* fd;      // a copy of a table it shares, or nullptr
   Pargs* args;       // the new program's arguments and path
+  ExecCred* cred;    // the new program's credentials (the caller's; installed by the commit)
 };
 [[nodiscard]] int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe);
-// The running process's ids, for the new program's auxiliary vector.
-struct ExecIds;
-ExecIds proc_exec_ids();
 void proc_exec_abandon(ExecReplace* r);
 [[nodiscard]] bool proc_exec_single_thread();
 void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r);

@@ -380,7 +380,7 @@ Ucred* proc_cred_hold(Proc* p);
 // Whether p runs as root (effective uid 0).
 bool proc_is_root(Proc* p);
 // The credentials p's file operations act with: its file-system uid and gid
-// (supplementary groups are not consulted yet).
+// (a system call's add its supplementary groups: fscred.h's caller_groups).
 FsCred proc_fscred(Proc* p);
 // p's RLIMIT_NOFILE soft limit: descriptors must be below it.
 int proc_nofile_limit(Proc* p);

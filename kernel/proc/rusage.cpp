@@ -6,6 +6,7 @@
 // added to its process when it leaves the TID set; a reaped child's, its own
 // children's included, to its parent.
 #include "kernel/proc/proc.h"
+#include "kernel/proc/wait.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/user_time.h"
@@ -47,7 +48,7 @@ struct Rusage {
   int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv,
       nsignals, nvcsw, nivcsw;
 };
-static_assert(sizeof(Rusage) == 144);
+static_assert(sizeof(Rusage) == kRusageSize);
 
 Rusage rusage_of(const CpuUse& u) {
   Rusage r{};
@@ -126,15 +127,7 @@ int64_t sys_times(const SyscallArgs& a) {
   return static_cast<int64_t>(clock_ns() / kNsPerClockTick);
 }
 
-// wait4(pid, status, options, rusage): the reaped child's use in rusage.
-int64_t sys_wait4(const SyscallArgs& a) {
-  // A rusage the kernel cannot write: -EFAULT before a child is reaped (and lost).
-  if (a.a[3] && user_writable(a.a[3], sizeof(Rusage)) != 0) return -EFAULT;
-  CpuUse u{};
-  int64_t r = kern_wait(static_cast<int>(a.a[0]), a.a[1], static_cast<int>(a.a[2]), &u);
-  if (a.a[3] && r >= 0) {
-    Rusage ru = r > 0 ? rusage_of(u) : Rusage{};
-    if (copyout_u(&ru, a.a[3], sizeof ru) != 0) return -EFAULT;
-  }
-  return r;
+int rusage_copyout(const CpuUse& u, uint64_t uaddr) {
+  Rusage r = rusage_of(u);
+  return copyout_u(&r, uaddr, sizeof r) == 0 ? 0 : -EFAULT;
 }

@@ -51,8 +51,11 @@ struct VnodeRef {
 inline Filedesc* my_fd() {
   return curproc()->fd();
 }
+// The caller's credentials, its supplementary groups included.
 inline FsCred my_cred() {
-  return proc_fscred(curproc());
+  FsCred cr = proc_fscred(curproc());
+  cr.caller_groups = true;
+  return cr;
 }
 
 // Where an *at call's relative path begins: the working directory for

@@ -416,8 +416,8 @@ int64_t sys_ftruncate(const SyscallArgs& a) {
 int64_t sys_fsync(const SyscallArgs& a) {
   FileRef f(static_cast<int>(a.a[0]));
   if (!f) return -EBADF;
-  if (!f->vnode) return -EINVAL;  // a pipe
-  return 0;                       // memory is the storage: nothing to write back
+  if (!f->vnode || file_is_pipe(f.fp)) return -EINVAL;  // a pipe or a FIFO
+  return 0;  // memory is the storage: nothing to write back
 }
 
 int64_t sys_sync(const SyscallArgs&) {

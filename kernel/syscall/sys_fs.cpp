@@ -18,8 +18,10 @@ uint32_t my_umask() {
 }
 
 // The vnode an *at call names: dirfd itself for an empty path with
-// AT_EMPTY_PATH, else the path (following a final link unless nofollow).
-int at_vnode(int dirfd, const UserPath& path, uint32_t flags, bool nofollow, VnodeRef* out) {
+// AT_EMPTY_PATH, else the path (following a final link unless nofollow),
+// looked up with cr (null: the caller's credentials).
+int at_vnode(int dirfd, const UserPath& path, uint32_t flags, bool nofollow, VnodeRef* out,
+             const FsCred* cr = nullptr) {
   if (path.err) return path.err;
   if (path.empty()) {
     if (!(flags & AT_EMPTY_PATH)) return -ENOENT;
@@ -27,7 +29,7 @@ int at_vnode(int dirfd, const UserPath& path, uint32_t flags, bool nofollow, Vno
   }
   VnodeRef start;
   if (int e = at_start(dirfd, path.s, &start); e) return e;
-  return vfs_lookup(start.v, path.s, !nofollow, my_cred(), &out->v);
+  return vfs_lookup(start.v, path.s, !nofollow, cr ? *cr : my_cred(), &out->v);
 }
 
 int stat_at(int dirfd, uint64_t upath, uint32_t flags, linux_stat* st) {
@@ -211,14 +213,17 @@ int64_t sys_statx(const SyscallArgs& a) {
 
 namespace {
 
+// Linux's access: the lookup and the check with the real uid and gid (root
+// only for a real uid 0), or with AT_EACCESS the file-system ones, as other
+// calls check.
 int access_at(int dirfd, uint64_t upath, uint64_t mode, uint32_t flags) {
   if (mode & ~uint64_t{7}) return -EINVAL;
   UserPath path(upath);
+  FsCred cr = (flags & AT_EACCESS) ? my_cred() : caller_real_fscred();
   VnodeRef v;
-  if (int e = at_vnode(dirfd, path, flags, flags & AT_SYMLINK_NOFOLLOW, &v); e) return e;
-  // Real and effective ids are the same in tine: AT_EACCESS changes nothing.
+  if (int e = at_vnode(dirfd, path, flags, flags & AT_SYMLINK_NOFOLLOW, &v, &cr); e) return e;
   if (mode == F_OK) return 0;
-  return vn_access(v.v, static_cast<int>(mode), my_cred());
+  return vn_access(v.v, static_cast<int>(mode), cr);
 }
 
 }  // namespace

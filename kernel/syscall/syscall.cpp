@@ -91,6 +91,7 @@ constexpr Entry kCalls[] = {
     {kSysMremap, sys_mremap, "mremap"},
     {kSysMadvise, sys_madvise, "madvise"},
     {kSysWait4, sys_wait4, "wait4"},
+    {kSysWaitid, sys_waitid, "waitid"},
     {kSysKill, sys_kill, "kill"},
     {kSysTkill, sys_tkill, "tkill"},
     {kSysTgkill, sys_tgkill, "tgkill"},

@@ -77,6 +77,7 @@ enum SyscallNr : uint64_t {
   kSysMprotect = 226,
   kSysMremap = 216,
   kSysMadvise = 233,
+  kSysWaitid = 95,
   kSysWait4 = 260,
   kSysFork = 1002,       // DragonFly fork (2)
   kSysVfork = 1066,      // DragonFly vfork (66)
@@ -220,6 +221,7 @@ int64_t sys_mprotect(const SyscallArgs& a);
 int64_t sys_mremap(const SyscallArgs& a);
 int64_t sys_madvise(const SyscallArgs& a);
 int64_t sys_wait4(const SyscallArgs& a);
+int64_t sys_waitid(const SyscallArgs& a);
 int64_t sys_fork(const SyscallArgs& a);
 int64_t sys_vfork(const SyscallArgs& a);
 int64_t sys_rfork(const SyscallArgs& a);

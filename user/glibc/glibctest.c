@@ -65,6 +65,14 @@ static const struct test kTests[] = {
     {"tgkill_fatal", t_tgkill_fatal, 0},
     {"set_tid_address", t_set_tid_address, 0},
     {"sigsuspend", t_sigsuspend, 0},
+    {"waitid_errors", t_waitid_errors, 0},
+    {"waitid_exit", t_waitid_exit, 0},
+    {"waitid_nowait", t_waitid_nowait, 0},
+    {"waitid_stop_continue", t_waitid_stop_continue, 0},
+    {"waitid_select", t_waitid_select, 0},
+    {"waitid_signal", t_waitid_signal, 0},
+    {"waitid_rusage", t_waitid_rusage, T_TINE_ONLY},
+    {"waitid_clone", t_waitid_clone, T_TINE_ONLY},
     {NULL, NULL, 0},
 };
 

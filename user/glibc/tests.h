@@ -52,6 +52,16 @@ void t_affinity(void);
 /* t_sigwait.c */
 void t_sigsuspend(void);
 
+/* t_wait.c */
+void t_waitid_errors(void);
+void t_waitid_exit(void);
+void t_waitid_nowait(void);
+void t_waitid_stop_continue(void);
+void t_waitid_select(void);
+void t_waitid_signal(void);
+void t_waitid_rusage(void);
+void t_waitid_clone(void);
+
 /* t_vm.c */
 void t_madvise(void);
 void t_madvise_wipeonfork(void);

@@ -27,7 +27,7 @@ enum {
   SYS_kill = 129, SYS_rt_sigaction = 134, SYS_rt_sigprocmask = 135, SYS_rt_sigreturn = 139,
   SYS_setuid = 146, SYS_setpgid = 154, SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174,
   SYS_prlimit64 = 261, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495,
-  SYS_lwp_gettid = 1496,
+  SYS_lwp_gettid = 1496, SYS_waitid = 95,
 };
 enum {
   RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFNOWAIT = 1 << 6, RFCFDG = 1 << 12,
@@ -907,6 +907,29 @@ static void op_wait4(struct ctx* c, int op) {
   if (r > 0) kid_gone((int)r);
 }
 
+/* waitid: id types good and bad, options with and without a kind, WNOWAIT;
+ * the report goes to a buffer of ours or anywhere. */
+static void op_waitid(struct ctx* c, int op) {
+  static const int types[] = {0, 0, 1, 1, 2, 3, -1, 7};
+  static const int64_t opts[] = {4, 4 | WNOHANG, 4 | 0x01000000, 2 | WNOHANG, 8 | WNOHANG,
+                                 2 | 8 | 4 | 0x01000000 | WNOHANG, 4 | 0x40000000,
+                                 4 | 0x80000000ll | WNOHANG, 0, WNOHANG, -1, 0x10};
+  int type = types[below(c, sizeof types / sizeof types[0])];
+  int id = one_in(c, 4) ? 0 : pid_any(c);
+  int64_t o = opts[below(c, sizeof opts / 8)];
+  int32_t info[32];
+  memset(info, 0, sizeof info);
+  uint64_t ip = one_in(c, 3) ? ptr_any(c, 128) : (uint64_t)info;
+  uint64_t ru = one_in(c, 2) ? 0 : ptr_any(c, 144);
+  long r = sc(c, SYS_waitid, type, id, (long)ip, (long)o, (long)ru, 0);
+  ok_if(c, op, r);
+  /* info: si_signo, si_errno, si_code, pad, si_pid. An exit reported without
+   * WNOWAIT reaped the child. */
+  if (r == 0 && ip == (uint64_t)info && info[0] == 17 && info[2] >= 1 && info[2] <= 3 &&
+      !(o & 0x01000000))
+    kid_gone(info[4]);
+}
+
 static void lwp_main(void* arg) {
   struct lwp_slot* s = arg;
   struct ctx c;
@@ -1210,6 +1233,7 @@ static const struct op kOps[] = {
     {"vfork", 3, op_vfork},
     {"rfork", 6, op_rfork},
     {"wait4", 8, op_wait4},
+    {"waitid", 4, op_waitid},
     {"lwp_create", 6, op_lwp_create},
     {"lwp_storm", 2, op_lwp_storm},
     {"fork_storm", 2, op_fork_storm},
@@ -1321,6 +1345,7 @@ static const char* call_name(int64_t nr) {
     case 221: return "execve";
     case 222: return "mmap";
     case 226: return "mprotect";
+    case 95: return "waitid";
     case 260: return "wait4";
     case 261: return "prlimit64";
     case 1002: return "fork";

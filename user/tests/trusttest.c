@@ -1278,6 +1278,321 @@ static void t_pdeath_uid_race(void) {
   invariants();
 }
 
+/* ---- set-user-ID and set-group-ID programs ---- */
+
+enum {
+  SYS_getresuid = 148, SYS_setresgid = 149, SYS_getresgid = 150, SYS_setgroups = 159,
+  AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_SECURE = 23,
+  PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_NO_NEW_PRIVS = 38,
+};
+enum { R_UID, R_EUID, R_SUID, R_GID, R_EGID, R_SGID, R_AT_UID, R_AT_EUID, R_AT_GID, R_AT_EGID,
+       R_AT_SECURE, R_DUMPABLE, R_PDEATH, R_FILE_UID, R_FILE_GID, R_ACCESS, R_EACCESS, R_MAGIC,
+       R_N };
+#define REPORT_MAGIC 0x5e71d
+#define TT "/tmp/tt_"
+
+static long setresuid_(long r, long e, long s) { return syscall3(SYS_setresuid, r, e, s); }
+static long setresgid_(long r, long e, long s) { return syscall3(SYS_setresgid, r, e, s); }
+
+/* "trusttest report-ids FD PATH": what this program runs as, written to FD
+ * (a file it makes at PATH says whose it is); exits 0. */
+static int report_ids(int fd, const char* path) {
+  int32_t r[R_N];
+  memset(r, 0, sizeof r);
+  uint32_t u[3], g[3];
+  syscall3(SYS_getresuid, (long)&u[0], (long)&u[1], (long)&u[2]);
+  syscall3(SYS_getresgid, (long)&g[0], (long)&g[1], (long)&g[2]);
+  r[R_UID] = (int32_t)u[0], r[R_EUID] = (int32_t)u[1], r[R_SUID] = (int32_t)u[2];
+  r[R_GID] = (int32_t)g[0], r[R_EGID] = (int32_t)g[1], r[R_SGID] = (int32_t)g[2];
+  r[R_AT_UID] = (int32_t)getauxval(AT_UID), r[R_AT_EUID] = (int32_t)getauxval(AT_EUID);
+  r[R_AT_GID] = (int32_t)getauxval(AT_GID), r[R_AT_EGID] = (int32_t)getauxval(AT_EGID);
+  r[R_AT_SECURE] = (int32_t)getauxval(AT_SECURE);
+  r[R_DUMPABLE] = (int32_t)syscall2(SYS_prctl, PR_GET_DUMPABLE, 0);
+  int sig = -1;
+  syscall2(SYS_prctl, PR_GET_PDEATHSIG, (long)&sig);
+  r[R_PDEATH] = sig;
+  int f = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
+  struct stat st;
+  if (f >= 0 && fstat(f, &st) == 0) {
+    r[R_FILE_UID] = (int32_t)st.st_uid;
+    r[R_FILE_GID] = (int32_t)st.st_gid;
+  } else {
+    r[R_FILE_UID] = r[R_FILE_GID] = -1;
+  }
+  if (f >= 0) close(f);
+  unlink(path);
+  r[R_ACCESS] = access(TT "root", R_OK);
+  r[R_EACCESS] = (int32_t)syscall4(SYS_faccessat2, AT_FDCWD, (long)(TT "root"), 4, AT_EACCESS);
+  r[R_MAGIC] = REPORT_MAGIC;
+  return write(fd, r, sizeof r) == (long)sizeof r ? 0 : 1;
+}
+
+/* Copies /bin/trusttest to path, owned by uid:gid with mode. */
+static int copy_self(const char* path, int uid, int gid, int mode) {
+  int in = open("/bin/trusttest", O_RDONLY, 0);
+  unlink(path);
+  int out = open(path, O_CREAT | O_EXCL | O_WRONLY, 0700);
+  if (in < 0 || out < 0) return -1;
+  static char buf[16384];
+  long n;
+  while ((n = read(in, buf, sizeof buf)) > 0)
+    if (write(out, buf, (size_t)n) != n) return -1;
+  close(in);
+  close(out);
+  /* The owner first: a change of owner drops the set-id bits. */
+  if (chown(path, uid, gid) != 0 || chmod(path, mode) != 0) return -1;
+  return 0;
+}
+
+struct how {
+  long ruid, euid, suid, gid;
+  int nnp;     /* PR_SET_NO_NEW_PRIVS first */
+  int spin;    /* an LWP busy with faults while it execs */
+  int groups;  /* keep root's supplementary groups */
+};
+
+/* A child that becomes what `h` says (from root), asks for SIGUSR1 when its
+ * parent dies, and execs prog "report-ids": its report in r, its wait status. */
+static int run_report(const char* prog, const struct how* h, int32_t* r) {
+  int p[2];
+  memset(r, 0, sizeof(int32_t) * R_N);
+  if (pipe(p) != 0) return -1;
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    close(p[0]);
+    if (!h->groups && syscall2(SYS_setgroups, 0, 0) != 0) _exit(81);
+    if (setresgid_(h->gid, h->gid, h->gid) != 0) _exit(82);
+    if (setresuid_(h->ruid, h->euid, h->suid) != 0) _exit(83);
+    if (syscall2(SYS_prctl, PR_SET_PDEATHSIG, SIGUSR1) != 0) _exit(84);
+    if (h->nnp && syscall2(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1) != 0) _exit(85);
+    if (h->spin && ut_lwp_start(fault_loop, 0, 16384) != 0) _exit(86);
+    char fd[12];
+    snprintf(fd, sizeof fd, "%d", p[1]);
+    char* argv[] = {"trusttest", "report-ids", fd, TT "made", 0};
+    long e = execve(prog, argv, environ);
+    _exit(e == -EACCES ? 87 : 88);
+  }
+  close(p[1]);
+  long got = 0, n;
+  while (got < (long)(sizeof(int32_t) * R_N) &&
+         (n = read(p[0], (char*)r + got, sizeof(int32_t) * R_N - (size_t)got)) > 0)
+    got += n;
+  close(p[0]);
+  int st = -1;
+  if (!ut_wait_within(pid, 0, 10000, &st)) {
+    kill_and_reap(pid);
+    return -1;
+  }
+  return r[R_MAGIC] == REPORT_MAGIC ? st : -2;
+}
+
+/* The report must say: uids r/e/s, gids r/e/s, AT_SECURE, dumpable, the
+ * parent-death signal, whom its file belongs to, access(R_OK) and its
+ * AT_EACCESS form on a file only root may read. */
+static void expect(const char* name, const char* prog, const struct how* h, const int32_t* want) {
+  int32_t r[R_N];
+  int st = run_report(prog, h, r);
+  int ok = st == 0;
+  for (int i = 0; ok && i < R_MAGIC; ++i) ok = r[i] == want[i];
+  ut_check(name, ok,
+           "status 0x%x: uid %d/%d/%d gid %d/%d/%d aux %d/%d/%d/%d secure %d dumpable %d "
+           "pdeath %d file %d:%d access %d eaccess %d",
+           st, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+           r[13], r[14], r[15], r[16]);
+}
+
+static void setid_files(void) {
+  copy_self(TT "plain", 0, 0, 0755);
+  copy_self(TT "suid0", 0, 0, 04755);
+  copy_self(TT "suid1000", 1000, 1000, 04755);
+  copy_self(TT "sgid50", 0, 50, 02755);
+  copy_self(TT "sgid_nox", 0, 50, 02745); /* S_ISGID without group execute */
+  int f = open(TT "root", O_CREAT | O_WRONLY, 0600);
+  close(f);
+}
+
+static void setid_files_gone(void) {
+  const char* names[] = {TT "plain", TT "suid0", TT "suid1000", TT "sgid50", TT "sgid_nox",
+                         TT "root"};
+  for (unsigned i = 0; i < sizeof names / sizeof names[0]; ++i) unlink(names[i]);
+}
+
+enum { EACC = -13, SIGUSR1_ = 10 };
+
+static void t_setid_exec(void) {
+  setid_files();
+  struct stat st;
+  UT_CHECK("made", stat(TT "suid0", &st) == 0 && (st.st_mode & 07777) == 04755);
+  const struct how user = {2000, 2000, 2000, 2000, 0, 0, 0};
+  /* A program without set-id bits: the ids stay; the parent-death signal too. */
+  const int32_t plain[] = {2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 0, 1,
+                           SIGUSR1_, 2000, 2000, EACC, EACC};
+  expect("plain", TT "plain", &user, plain);
+  /* Set-user-ID root: effective, saved (and file-system) uid 0, secure, not
+   * dumpable, no parent-death signal; access() asks as the real uid. */
+  const int32_t suid0[] = {2000, 0, 0, 2000, 2000, 2000, 2000, 0, 2000, 2000, 1, 0,
+                           0, 0, 2000, EACC, 0};
+  expect("suid_root", TT "suid0", &user, suid0);
+  const int32_t suid1000[] = {2000, 1000, 1000, 2000, 2000, 2000, 2000, 1000, 2000, 2000, 1, 0,
+                              0, 1000, 2000, EACC, EACC};
+  expect("suid_1000", TT "suid1000", &user, suid1000);
+  /* Set-group-ID: the file's group, with the group execute bit only. */
+  const int32_t sgid50[] = {2000, 2000, 2000, 2000, 50, 50, 2000, 2000, 2000, 50, 1, 0,
+                            0, 2000, 50, EACC, EACC};
+  expect("sgid_50", TT "sgid50", &user, sgid50);
+  expect("sgid_no_group_x", TT "sgid_nox", &user, plain);
+  /* Its own set-user-ID file changes nothing: not secure. */
+  const struct how u1000 = {1000, 1000, 1000, 1000, 0, 0, 0};
+  const int32_t own[] = {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 0, 1,
+                         SIGUSR1_, 1000, 1000, EACC, EACC};
+  expect("suid_own", TT "suid1000", &u1000, own);
+  /* With other LWPs running. */
+  const struct how spin = {2000, 2000, 2000, 2000, 0, 1, 0};
+  expect("suid_root_threads", TT "suid0", &spin, suid0);
+  /* no_new_privs: the bits are not acted on. */
+  const struct how nnp = {2000, 2000, 2000, 2000, 1, 0, 0};
+  expect("no_new_privs", TT "suid0", &nnp, plain);
+  /* A process whose effective uid is not its real one: still so after a
+   * plain exec (secure, saved uid = effective); with no_new_privs it runs
+   * as its real uid. */
+  const struct how split = {2000, 0, 0, 2000, 0, 0, 0};
+  const int32_t split_r[] = {2000, 0, 0, 2000, 2000, 2000, 2000, 0, 2000, 2000, 1, 0,
+                             0, 0, 2000, EACC, 0};
+  expect("split_plain", TT "plain", &split, split_r);
+  const struct how split_nnp = {2000, 0, 0, 2000, 1, 0, 0};
+  const int32_t split_nnp_r[] = {2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 1, 0,
+                                 0, 2000, 2000, EACC, EACC};
+  expect("split_no_new_privs", TT "plain", &split_nnp, split_nnp_r);
+  /* Exec makes the saved uid the effective one (POSIX, Linux). */
+  const struct how saved = {2000, 2000, 0, 2000, 0, 0, 0};
+  expect("saved_follows", TT "plain", &saved, plain);
+  /* Root stays root. */
+  const struct how root = {0, 0, 0, 0, 0, 0, 1};
+  const int32_t root_r[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, SIGUSR1_, 0, 0, 0, 0};
+  expect("root_plain", TT "plain", &root, root_r);
+  /* A set-user-ID program (for uid 1000) reads only what its uid may. */
+  setid_files_gone();
+  invariants();
+}
+
+/* Another LWP flips the effective uid while the process execs: the program
+ * runs with ids its auxiliary vector tells, and they are ids the process had. */
+static void euid_flip_loop(void* arg) {
+  (void)arg;
+  for (;;) {
+    setresuid_(-1, 3000, -1);
+    setresuid_(-1, 0, -1);
+  }
+}
+
+static void t_setid_exec_race(void) {
+  copy_self(TT "plain", 0, 0, 0755);
+  int f = open(TT "root", O_CREAT | O_WRONLY, 0600);
+  close(f);
+  int good = 0, rounds = 24, seen3000 = 0;
+  for (int i = 0; i < rounds; ++i) {
+    struct how h = {0, 0, 0, 0, 0, 0, 1};
+    int32_t r[R_N];
+    int p[2];
+    pipe(p);
+    flush_stdout();
+    int pid = fork();
+    if (pid == 0) {
+      close(p[0]);
+      if (ut_lwp_start(euid_flip_loop, 0, 16384) != 0) _exit(91);
+      sleep_ms(1 + i % 4);
+      char fd[12];
+      snprintf(fd, sizeof fd, "%d", p[1]);
+      char* argv[] = {"trusttest", "report-ids", fd, TT "made", 0};
+      execve(TT "plain", argv, environ);
+      _exit(92);
+    }
+    (void)h;
+    close(p[1]);
+    memset(r, 0, sizeof r);
+    long got = 0, n;
+    while (got < (long)sizeof r && (n = read(p[0], (char*)r + got, sizeof r - (size_t)got)) > 0)
+      got += n;
+    close(p[0]);
+    int st = -1;
+    if (!ut_wait_within(pid, 0, 10000, &st)) {
+      abandon(pid);
+      continue;
+    }
+    int e = r[R_EUID];
+    int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0 && r[R_MAGIC] == REPORT_MAGIC &&
+             r[R_UID] == 0 && (e == 0 || e == 3000) && r[R_SUID] == e && r[R_AT_EUID] == e &&
+             r[R_AT_SECURE] == (e != 0) && r[R_FILE_UID] == e;
+    if (ok) ++good;
+    else
+      printf("UTEST-INFO setid_exec_race: round %d status 0x%x euid %d suid %d at_euid %d secure %d\n",
+             i, st, e, r[R_SUID], r[R_AT_EUID], r[R_AT_SECURE]);
+    seen3000 += e == 3000;
+  }
+  ut_check("consistent", good == rounds, "%d of %d rounds consistent", good, rounds);
+  printf("UTEST-INFO setid_exec_race: %d of %d execs ran as uid 3000\n", seen3000, rounds);
+  unlink(TT "plain");
+  unlink(TT "root");
+  invariants();
+}
+
+/* Writing or truncating a set-id file takes the bits away, unless root does it. */
+static void t_setid_write(void) {
+  struct { const char* name; int mode; int after; int op; } cases[] = {
+      {TT "w_suid", 04777, 0777, 0},     /* write */
+      {TT "w_sgid", 02777, 0777, 0},     /* group-executable set-group-ID goes too */
+      {TT "w_sgid_nox", 02767, 02767, 0}, /* no group execute: a locking mark, kept */
+      {TT "w_trunc", 04777, 0777, 1},    /* truncate */
+      {TT "w_otrunc", 06777, 0777, 2},   /* open with O_TRUNC */
+      {TT "w_empty", 04777, 04777, 3},   /* a write of nothing */
+  };
+  const int n = sizeof cases / sizeof cases[0];
+  for (int i = 0; i < n; ++i) {
+    int f = open(cases[i].name, O_CREAT | O_WRONLY, 0600);
+    write(f, "abc", 3);
+    close(f);
+    chown(cases[i].name, 0, 50);
+    chmod(cases[i].name, cases[i].mode);
+  }
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    syscall2(SYS_setgroups, 0, 0);
+    setresgid_(2000, 2000, 2000);
+    setresuid_(2000, 2000, 2000);
+    int bad = 0;
+    for (int i = 0; i < n; ++i) {
+      int f;
+      switch (cases[i].op) {
+        case 0: f = open(cases[i].name, O_WRONLY, 0); bad |= (write(f, "x", 1) != 1) << i; close(f); break;
+        case 1: bad |= (truncate(cases[i].name, 1) != 0) << i; break;
+        case 2: f = open(cases[i].name, O_WRONLY | O_TRUNC, 0); bad |= (f < 0) << i; close(f); break;
+        default: f = open(cases[i].name, O_WRONLY, 0); bad |= (write(f, "", 0) != 0) << i; close(f); break;
+      }
+    }
+    _exit(bad);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  UT_CHECK("user_wrote", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  for (int i = 0; i < n; ++i) {
+    struct stat s;
+    stat(cases[i].name, &s);
+    ut_check(cases[i].name + 8, (int)(s.st_mode & 07777) == cases[i].after, "mode %o, want %o",
+             s.st_mode & 07777, cases[i].after);
+  }
+  /* Root's writes leave them. */
+  chmod(cases[0].name, 04777);
+  int f = open(cases[0].name, O_WRONLY, 0);
+  write(f, "r", 1);
+  close(f);
+  struct stat s;
+  stat(cases[0].name, &s);
+  UT_EQ("root_keeps", s.st_mode & 07777, 04777);
+  for (int i = 0; i < n; ++i) unlink(cases[i].name);
+}
+
 /* ---- exec's failures give back what they took ---- */
 
 static void t_exec_fault_injection(void) {
@@ -1600,6 +1915,9 @@ static const struct test kTests[] = {
     {"setuid_swap_race", t_setuid_swap_race},
     {"tgkill_stop_continue", t_tgkill_stop_continue},
     {"no_new_privs_runs", t_no_new_privs_runs},
+    {"setid_exec", t_setid_exec},
+    {"setid_exec_race", t_setid_exec_race},
+    {"setid_write", t_setid_write},
     {"fork_setuid_race", t_fork_setuid_race},
     {"setpgid_reap", t_setpgid_reap},
     {"exec_threads", t_exec_threads},
@@ -1636,6 +1954,7 @@ static const struct test kTests[] = {
 
 int main(int argc, char** argv) {
   if (argc == 3 && strcmp(argv[1], "exit") == 0) return (int)atol(argv[2]);
+  if (argc == 4 && strcmp(argv[1], "report-ids") == 0) return report_ids((int)atol(argv[2]), argv[3]);
   if (argc == 4 && strcmp(argv[1], "exit-later") == 0) {
     sleep_ms((int)atol(argv[2]));
     return (int)atol(argv[3]);

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstring>
 #include <thread>
+#include <vector>
 
 void sched_preempt_point();  // kernel/sched/sched.h, whose sched_yield the host's <sched.h> has too
 
@@ -120,6 +121,20 @@ int copyout(const void* kaddr, void* uaddr, size_t len) {
   return 0;
 }
 
+namespace {
+std::vector<uint32_t> g_groups;
+}  // namespace
+
+bool caller_in_groups(uint32_t gid) {
+  for (uint32_t g : g_groups)
+    if (g == gid) return true;
+  return false;
+}
+
+void host_set_groups(std::initializer_list<uint32_t> groups) {
+  g_groups.assign(groups);
+}
+
 // ---- the fixture -----------------------------------------------------------------
 
 void host_bind_cpu(unsigned n) {
@@ -128,6 +143,7 @@ void host_bind_cpu(unsigned n) {
 
 void FsArena::SetUp() {
   MmArena::SetUp();
+  g_groups.clear();
   lockinit(&g_namespace_lock, "namespace", 0, 0);
   // Roomy bounds; tests that want ENOSPC set their own.
   charge_set_rule(Charge::kFsUnits, {1u << 20, 0, 1u << 20});

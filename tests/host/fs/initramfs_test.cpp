@@ -54,7 +54,8 @@ TEST_F(Initramfs, EveryKind) {
   entry(a, "bin/sh", "prog", 0120777, 5);
   entry(a, "dev", "", 040755, 6);
   entry(a, "dev/null", "", 020666, 7, 1, 0, 0, 1, 3);
-  entry(a, "fifo", "", 010644, 8);       // skipped
+  entry(a, "fifo", "", 010640, 8, 1, 1000, 0);  // a FIFO node
+  entry(a, "sock", "", 0140644, 10);            // skipped
   entry(a, "bin/a", "", 0100755, 9, 2);  // a hard link: the data comes with the last
   entry(a, "bin/b", "LINKED", 0100755, 9, 2);
   entry(a, "TRAILER!!!", "", 0);
@@ -71,7 +72,11 @@ TEST_F(Initramfs, EveryKind) {
   st = stat_of("/dev/null");
   EXPECT_EQ(st.st_mode, S_IFCHR | 0666u);
   EXPECT_EQ(st.st_rdev, linux_encode_dev(1, 3));
-  EXPECT_EQ(stat_of("/fifo").st_mode, 0u);
+  st = stat_of("/fifo");
+  EXPECT_EQ(st.st_mode, S_IFIFO | 0640u);
+  EXPECT_EQ(st.st_uid, 1000u);
+  EXPECT_EQ(st.st_rdev, 0u);
+  EXPECT_EQ(stat_of("/sock").st_mode, 0u);
   EXPECT_EQ(host_get("/bin/a"), "LINKED");
   EXPECT_EQ(stat_of("/bin/a").st_ino, stat_of("/bin/b").st_ino);
   EXPECT_EQ(stat_of("/bin/a").st_nlink, 2u);
@@ -85,7 +90,7 @@ TEST_F(Initramfs, EveryKind) {
   // Malformed: what came before stays.
   std::string bad = b.substr(0, 50);
   EXPECT_EQ(initramfs_unpack(bad.data(), bad.size(), "broken"), -EINVAL);
-  for (const char* p : {"/bin/prog", "/etc/motd", "/bin/sh", "/dev/null", "/bin/a", "/bin/b"})
+  for (const char* p : {"/bin/prog", "/etc/motd", "/bin/sh", "/dev/null", "/fifo", "/bin/a", "/bin/b"})
     EXPECT_EQ(vfs_unlink(vfs_root(), p, false, kRootCred), 0) << p;
   for (const char* p : {"/bin", "/etc", "/dev"})
     EXPECT_EQ(vfs_unlink(vfs_root(), p, true, kRootCred), 0);

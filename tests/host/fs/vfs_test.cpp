@@ -194,6 +194,119 @@ TEST_F(Vfs, Permissions) {
   for (const char* p : {"/priv", "/tmp"}) EXPECT_EQ(vfs_unlink(root(), p, true, kRootCred), 0);
 }
 
+// Supplementary groups: a file of one of the caller's groups gets the group
+// bits; its owner may give it such a group; chmod keeps S_ISGID for one; a
+// set-group-ID file made in a set-group-ID directory of another group loses it.
+TEST_F(Vfs, SupplementaryGroups) {
+  host_set_groups({50, 70});
+  FsCred user{1000, 1000, true};
+  FsCred plain{1000, 1000};  // the same ids, no supplementary groups
+  ASSERT_EQ(host_put("/g", "grp"), 0);
+  Vnode* g;
+  ASSERT_EQ(vfs_lookup(root(), "/g", true, kRootCred, &g), 0);
+  ASSERT_EQ(vfs_chown(g, 0, 50, kRootCred), 0);
+  ASSERT_EQ(vfs_chmod(g, 0460, kRootCred), 0);  // owner r, group rw, other nothing
+  Vnode* v;
+  EXPECT_EQ(vfs_open(root(), "/g", O_RDWR, 0, 0, user, &v), 0);
+  vrele(v);
+  EXPECT_EQ(vfs_open(root(), "/g", O_RDONLY, 0, 0, plain, &v), -EACCES);
+  EXPECT_EQ(vn_access(g, R_OK | W_OK, user), 0);
+  EXPECT_EQ(vn_access(g, X_OK, user), -EACCES);
+  // The owner's bits win over the group's, as Linux has them.
+  ASSERT_EQ(vfs_chown(g, 1000, ~0u, kRootCred), 0);
+  EXPECT_EQ(vn_access(g, W_OK, user), -EACCES);
+  // chown by its owner: to one of its groups, not to another.
+  EXPECT_EQ(vfs_chown(g, ~0u, 70, user), 0);
+  EXPECT_EQ(g->gid, 70u);
+  EXPECT_EQ(vfs_chown(g, ~0u, 71, user), -EPERM);
+  EXPECT_EQ(vfs_chown(g, ~0u, 50, plain), -EPERM);
+  EXPECT_EQ(vfs_chown(g, ~0u, 1000, plain), 0);
+  // chmod keeps S_ISGID on a file of one of its groups.
+  ASSERT_EQ(vfs_chown(g, ~0u, 50, kRootCred), 0);
+  EXPECT_EQ(vfs_chmod(g, 02750, user), 0);
+  EXPECT_EQ(g->mode & 07777, 02750u);
+  EXPECT_EQ(vfs_chmod(g, 02750, plain), 0);
+  EXPECT_EQ(g->mode & 07777, 0750u);
+  vrele(g);
+  // A set-group-ID directory of group 60 (not the caller's) and of 50.
+  for (auto [path, gid] : {std::pair{"/sg60", 60u}, std::pair{"/sg50", 50u}}) {
+    ASSERT_EQ(vfs_mkdir(root(), path, 0777, 0, kRootCred), 0);
+    Vnode* d;
+    ASSERT_EQ(vfs_lookup(root(), path, true, kRootCred, &d), 0);
+    ASSERT_EQ(vfs_chown(d, 0, gid, kRootCred), 0);
+    ASSERT_EQ(vfs_chmod(d, 02777, kRootCred), 0);
+    vrele(d);
+  }
+  auto made = [&](const char* path, uint32_t mode, const FsCred& cr) -> uint32_t {
+    Vnode* f;
+    if (vfs_open(root(), path, O_CREAT | O_WRONLY, mode, 0, cr, &f) != 0) return ~0u;
+    uint32_t m = f->mode & 07777;
+    vrele(f);
+    return m;
+  };
+  EXPECT_EQ(made("/sg60/x", 02755, user), 0755u);   // not its group: the bit goes
+  EXPECT_EQ(made("/sg60/nx", 02644, user), 02644u);  // not group-executable: kept
+  EXPECT_EQ(made("/sg50/x", 02755, user), 02755u);  // a supplementary group: kept
+  EXPECT_EQ(made("/sg60/r", 02755, kRootCred), 02755u);
+  EXPECT_EQ(vfs_mknod(root(), "/sg60/n", S_IFREG | 02770, 0, 0, 0, user), 0);
+  Vnode* n;
+  ASSERT_EQ(vfs_lookup(root(), "/sg60/n", true, kRootCred, &n), 0);
+  EXPECT_EQ(n->mode & 07777, 0770u);
+  EXPECT_EQ(n->gid, 60u);
+  vrele(n);
+  for (const char* p : {"/sg60/x", "/sg60/nx", "/sg50/x", "/sg60/r", "/sg60/n", "/g"})
+    EXPECT_EQ(vfs_unlink(root(), p, false, kRootCred), 0);
+  for (const char* p : {"/sg60", "/sg50"}) EXPECT_EQ(vfs_unlink(root(), p, true, kRootCred), 0);
+}
+
+// FIFO nodes: anyone makes them, the device number is not kept; sockets and
+// block devices are not made.
+TEST_F(Vfs, MknodFifo) {
+  ASSERT_EQ(vfs_mkdir(root(), "/u", 0777, 0, kRootCred), 0);
+  EXPECT_EQ(vfs_mknod(root(), "/u/f", S_IFIFO | 0666, 1, 2, 022, kUserCred), 0);
+  Vnode* v;
+  ASSERT_EQ(vfs_lookup(root(), "/u/f", true, kRootCred, &v), 0);
+  linux_stat st;
+  vn_stat(v, &st);
+  EXPECT_EQ(st.st_mode, S_IFIFO | 0644u);
+  EXPECT_EQ(st.st_rdev, 0u);
+  EXPECT_EQ(st.st_uid, 1000u);
+  EXPECT_EQ(vfs_truncate(v, 0, kRootCred), -EINVAL);
+  vrele(v);
+  EXPECT_EQ(vfs_mknod(root(), "/u/f", S_IFIFO | 0666, 0, 0, 0, kUserCred), -EEXIST);
+  EXPECT_EQ(vfs_mknod(root(), "/u/s", S_IFSOCK | 0666, 0, 0, 0, kRootCred), -EPERM);
+  EXPECT_EQ(vfs_mknod(root(), "/u/b", 0060000 | 0666, 8, 1, 0, kRootCred), -EPERM);
+  EXPECT_EQ(vfs_unlink(root(), "/u/f", false, kUserCred), 0);
+  EXPECT_EQ(vfs_unlink(root(), "/u", true, kRootCred), 0);
+}
+
+// A write or truncation by anyone but root takes a regular file's set-id
+// bits (set-group-ID only with the group execute bit).
+TEST_F(Vfs, SetidDropped) {
+  struct Case {
+    const char* path;
+    uint32_t mode, after;
+    FsCred cr;
+  } cases[] = {
+      {"/s1", 04777, 0777, kUserCred},   {"/s2", 02777, 0777, kUserCred},
+      {"/s3", 02767, 02767, kUserCred},  {"/s4", 06755, 0755, kUserCred},
+      {"/s5", 04777, 04777, kRootCred},
+  };
+  for (const Case& c : cases) {
+    ASSERT_EQ(host_put(c.path, "x"), 0);
+    Vnode* v;
+    ASSERT_EQ(vfs_lookup(root(), c.path, true, kRootCred, &v), 0);
+    ASSERT_EQ(vfs_chmod(v, c.mode, kRootCred), 0);
+    vfs_drop_setid(v, c.cr);
+    EXPECT_EQ(v->mode & 07777, c.after) << c.path;
+    ASSERT_EQ(vfs_chmod(v, c.mode, kRootCred), 0);
+    EXPECT_EQ(vfs_truncate(v, 0, c.cr), 0);
+    EXPECT_EQ(v->mode & 07777, c.after) << c.path;
+    vrele(v);
+    EXPECT_EQ(vfs_unlink(root(), c.path, false, kRootCred), 0);
+  }
+}
+
 TEST_F(Vfs, ChargesAndEnospc) {
   // 1,000 units: root keeps 100, one user takes at most 600.
   charge_set_rule(Charge::kFsUnits, {1000, 100, 600});
