@@ -451,10 +451,13 @@ void sched_tick() {
     cur->stats.run_ns += now - cur->ran_since;
     cur->ran_since = now;
     if (cur != rq.idle) {
-      if (cpu.irq_from_user)
+      if (cpu.irq_from_user) {
         ++cur->stats.user_ticks;
-      else
+        ++(cur->nice > 0 ? rq.nice_ticks : rq.user_ticks);
+      } else {
         ++cur->stats.sys_ticks;
+        ++rq.sys_ticks;
+      }
       usched_tine.schedulerclock(cur, 1000000000ull / kHz, now);
       __atomic_store_n(&rq.cur_prio, cur->prio, __ATOMIC_RELAXED);
       if (--cur->slice <= 0) {
@@ -565,6 +568,9 @@ SchedCpuStats sched_cpu_stats(unsigned cpu) {
   s.switches = rq.switches;
   s.idle_ns = rq.idle->stats.run_ns + (cur == rq.idle ? now - rq.idle->ran_since : 0);
   s.wfi_entries = rq.wfi_entries;
+  s.user_ticks = rq.user_ticks;
+  s.nice_ticks = rq.nice_ticks;
+  s.sys_ticks = rq.sys_ticks;
   s.ticks = clock_ticks(cpu);
   s.preemptions = rq.preemptions;
   s.steals = rq.steals;

@@ -86,6 +86,9 @@ struct SchedCpuStats {
   uint64_t steals;         // threads this CPU pulled while idle
   uint64_t pushes;         // threads this CPU pushed to another
   uint64_t resched_ipis;   // reschedule IPIs sent to it
+  // Ticks that found a thread other than idle running here, at EL0 (niced
+  // above 0: nice_ticks) or in the kernel.
+  uint64_t user_ticks, nice_ticks, sys_ticks;
 };
 SchedCpuStats sched_cpu_stats(unsigned cpu);
 // Threads running or waiting to run on every CPU, idle threads aside (read

@@ -27,6 +27,11 @@ struct RunQueue {
   uint64_t pushes = 0;
   uint64_t resched_ipis = 0;
   uint64_t wfi_entries = 0;           // written by the CPU itself only
+  // Ticks that found a thread other than idle running here: at EL0 (niced
+  // above 0, or not) or in the kernel (/proc/stat's user, nice and system).
+  uint64_t user_ticks = 0;
+  uint64_t nice_ticks = 0;
+  uint64_t sys_ticks = 0;
   unsigned balance_ticks = 0;
 };
 extern RunQueue g_rq[];
