@@ -421,28 +421,26 @@ int path_up(Vnode* v, char* buf, size_t* pos) {
   return err;
 }
 
-}  // namespace
-
-int vfs_getcwd(Vnode* cwd, char* buf, size_t n) {
+// The path of directory dir into buf, the namespace lock held: its length
+// without the NUL, -ERANGE or -ENOENT (dir was removed).
+int dir_path_locked(Vnode* dir, char* buf, size_t n) {
   if (n == 0) return -ERANGE;
-  NsShared ns;
-  if (cwd->type == VType::kDir && cwd->nlink == 0) return -ENOENT;
+  if (dir->type == VType::kDir && dir->nlink == 0) return -ENOENT;
   size_t pos = n;
   buf[--pos] = 0;
-  if (int e = path_up(cwd, buf, &pos); e) return e;
+  if (int e = path_up(dir, buf, &pos); e) return e;
   if (pos == n - 1) {
     if (pos == 0) return -ERANGE;
     buf[--pos] = '/';
   }
   size_t len = n - pos;
   tine_memmove(buf, buf + pos, len);
-  return static_cast<int>(len);
+  return static_cast<int>(len - 1);
 }
 
-int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n) {
-  size_t nlen = tine_strlen(name);
+// The path of dir/name, the namespace lock held: its length without the NUL.
+int path_of_locked(Vnode* dir, const char* name, size_t nlen, char* buf, size_t n) {
   if (n < nlen + 2) return -ERANGE;
-  NsShared ns;
   size_t pos = n;
   buf[--pos] = 0;
   pos -= nlen;
@@ -452,4 +450,103 @@ int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n) {
   size_t len = n - pos;
   tine_memmove(buf, buf + pos, len);
   return static_cast<int>(len - 1);
+}
+
+// The search for a name of a node that is not a directory (nothing points
+// from such a node to the directories naming it): depth first from its file
+// system's root, each directory asked whether it names the node before its
+// subdirectories are visited; file systems mounted on the way are not
+// entered. Bounded so that a reader cannot make it walk without end.
+constexpr int kSearchDepth = 32;
+constexpr unsigned kSearchDirs = 4096;
+
+// The first subdirectory entry after a readdir cookie.
+struct SubdirScan {
+  uint64_t cookie;
+  size_t len;
+  bool found;
+  char name[kNameMax + 1];
+};
+
+bool subdir_emit(void* ctx, uint64_t, uint64_t cookie, uint8_t dtype, const char* name,
+                 size_t len) {
+  auto* s = static_cast<SubdirScan*>(ctx);
+  if (dtype != DT_DIR || len > kNameMax || (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))))
+    return true;
+  tine_memcpy(s->name, name, len);
+  s->name[len] = 0;
+  s->len = len;
+  s->cookie = cookie;
+  s->found = true;
+  return false;  // one at a time
+}
+
+// A directory naming v (held) and the name, or -ENOENT.
+int find_entry_locked(Vnode* v, Vnode** dir_out, char* name, size_t* len) {
+  struct Frame {
+    Vnode* dir;
+    uint64_t cookie;  // readdir's: the subdirectories after it are still to visit
+  };
+  Frame st[kSearchDepth];
+  int depth = 0;
+  unsigned visited = 1;
+  st[depth++] = {vref(v->mount->root), 2};  // 1 and 2 are "." and ".."
+  int err = -ENOENT;
+  while (depth > 0) {
+    Frame& f = st[depth - 1];
+    if (f.cookie == 2 && f.dir->ops->name_in) {  // first time here
+      int l = f.dir->ops->name_in(f.dir, v, name, kNameMax + 1);
+      if (l >= 0) {
+        *dir_out = vref(f.dir);
+        *len = static_cast<size_t>(l);
+        err = 0;
+        break;
+      }
+    }
+    SubdirScan s;
+    s.found = false;
+    if (depth < kSearchDepth && visited < kSearchDirs && f.dir->ops->readdir)
+      (void)f.dir->ops->readdir(f.dir, f.cookie, subdir_emit, &s);
+    if (!s.found) {
+      vrele(f.dir);
+      --depth;
+      continue;
+    }
+    f.cookie = s.cookie;
+    Vnode* child = nullptr;
+    if (!f.dir->ops->lookup || f.dir->ops->lookup(f.dir, s.name, s.len, &child) != 0) continue;
+    if (child->type != VType::kDir || child->mounted_here || child->mount != v->mount) {
+      vrele(child);
+      continue;
+    }
+    ++visited;
+    st[depth++] = {child, 2};
+  }
+  while (depth > 0) vrele(st[--depth].dir);
+  return err;
+}
+
+}  // namespace
+
+int vfs_getcwd(Vnode* cwd, char* buf, size_t n) {
+  NsShared ns;
+  int len = dir_path_locked(cwd, buf, n);
+  return len < 0 ? len : len + 1;
+}
+
+int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n) {
+  NsShared ns;
+  return path_of_locked(dir, name, tine_strlen(name), buf, n);
+}
+
+int vfs_name_locked(Vnode* v, char* buf, size_t n) {
+  if (v->type == VType::kDir) return dir_path_locked(v, buf, n);
+  if (v->nlink == 0 || !v->mount || v->mount->synthetic) return -ENOENT;
+  Vnode* dir;
+  char name[kNameMax + 1];
+  size_t len;
+  if (int e = find_entry_locked(v, &dir, name, &len); e) return e;
+  int r = path_of_locked(dir, name, len, buf, n);
+  vrele(dir);
+  return r;
 }
