@@ -285,6 +285,7 @@ void sched_init_cpu(unsigned cpu) {
   RunQueue& rq = g_rq[cpu];
   rq.idle = idle;
   idle->ran_since = clock_ns();
+  rq.started_ns = idle->ran_since;
   __atomic_store_n(&rq.cur_prio, kPrioIdle, __ATOMIC_RELAXED);
   this_cpu().current = idle;
   arch::set_current_thread_reg(idle);
@@ -555,8 +556,8 @@ SchedCpuStats sched_cpu_stats(unsigned cpu) {
   s.online = __atomic_load_n(&g_cpus[cpu].online, __ATOMIC_ACQUIRE);
   RunQueue& rq = g_rq[cpu];
   if (!rq.idle) return s;
-  uint64_t now = clock_ns();
   SpinGuard g(rq.lock);
+  uint64_t now = clock_ns();  // after the lock: not before the idle thread's last dispatch
   Thread* cur = g_cpus[cpu].current;
   if (cur) {
     s.current_tid = cur->tid;
@@ -567,6 +568,7 @@ SchedCpuStats sched_cpu_stats(unsigned cpu) {
   s.nr_running = s.queued + (cur && cur != rq.idle ? 1 : 0);
   s.switches = rq.switches;
   s.idle_ns = rq.idle->stats.run_ns + (cur == rq.idle ? now - rq.idle->ran_since : 0);
+  s.busy_ns = now - rq.started_ns - s.idle_ns;
   s.wfi_entries = rq.wfi_entries;
   s.user_ticks = rq.user_ticks;
   s.nice_ticks = rq.nice_ticks;

@@ -80,6 +80,7 @@ struct SchedCpuStats {
   unsigned nr_running;     // queued + the current one unless idle
   uint64_t switches;
   uint64_t idle_ns;        // time its idle thread ran
+  uint64_t busy_ns;        // the rest of its time since it started
   uint64_t wfi_entries;    // times it went to sleep in WFI with its tick stopped
   uint64_t ticks;
   uint64_t preemptions;    // switches caused by a more urgent thread or a slice end

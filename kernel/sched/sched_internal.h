@@ -17,6 +17,7 @@ struct RunQueue {
   Thread* evicted = nullptr;          // guarded by lock: popped threads this CPU may not run
   const unsigned cpu;
   Thread* idle = nullptr;             // set once at CPU start
+  uint64_t started_ns = 0;            // clock_ns() then: its idle thread's time counts from here
   // Read without the lock by placement and balancing (relaxed atomics).
   unsigned nr_queued = 0;             // q.size()
   uint8_t cur_prio = 31;              // priority of the running thread (kPrioIdle when idle)
