@@ -30,6 +30,7 @@
 #include "kernel/fs/charge.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/filedesc.h"
+#include "kernel/fs/lock_ranks.h"
 #include "kernel/fs/uio.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/fs/vnode.h"
@@ -608,28 +609,67 @@ constexpr char kCompiler[] = "gcc version " __VERSION__;
 constexpr uint64_t kUserHz = 100;  // the unit of Linux's tick counts (AT_CLKTCK)
 constexpr uint64_t kNsPerUserTick = 1000000000u / kUserHz;
 
-uint64_t ticks_to_user(uint64_t ticks) {
-  return ticks * kUserHz / kHz;
+// A CPU's time as /proc/stat shows it, in nanoseconds: its idle thread's run
+// time is idle; the rest (busy) is split between user, nice and system in
+// the ratio of the ticks that found it at EL0 (niced above 0, or not) or in
+// the kernel, as the CPU time of a process is split (cpu_use_split). Linux's
+// counters only grow, and readers (top, mpstat) take differences: so each
+// part is kept from going below what was last shown for it (Linux's
+// cputime_adjust does the same for a task's times), and the three still add
+// up to the busy time.
+struct CpuTimes {
+  uint64_t user, nice, sys, idle;
+};
+LockClass g_cpu_shown_class{"procfs.cpu", kRankProcfsCpu};
+SpinLock g_cpu_shown_lock{g_cpu_shown_class};
+CpuTimes g_cpu_shown[arch::kMaxCpus];  // what was last shown (g_cpu_shown_lock)
+
+uint64_t scale(uint64_t total, uint64_t part, uint64_t whole) {
+  if (whole == 0) return 0;
+  return (total / whole) * part + (total % whole) * part / whole;  // no overflow
 }
 
-// /proc/stat: CPU time per CPU in USER_HZ ticks (user, nice, system from the
-// scheduler's tick, idle from the idle thread's run time; iowait, irq,
-// softirq, steal and guest time tine does not tell apart or have: 0), then
-// the interrupts, switches, boot time, tasks made and tasks runnable.
+// Splits `total` into a (ticks ta) and b (ticks tb), neither below what was
+// shown (*pa, *pb, which sum to at most total), and records the split there.
+void split_monotonic(uint64_t total, uint64_t ta, uint64_t tb, uint64_t* pa, uint64_t* pb) {
+  uint64_t a = ta + tb ? scale(total, ta, ta + tb) : 0;
+  if (a < *pa) a = *pa;
+  uint64_t b = total - a;
+  if (b < *pb) {
+    b = *pb;
+    a = total - b;
+  }
+  *pa = a;
+  *pb = b;
+}
+
+CpuTimes cpu_times(unsigned cpu, const SchedCpuStats& s) {
+  SpinGuard g(g_cpu_shown_lock);
+  CpuTimes& shown = g_cpu_shown[cpu];
+  // Kernel against EL0 (all kernel until a tick has seen EL0), then EL0's two parts.
+  uint64_t el0 = shown.user + shown.nice;
+  split_monotonic(s.busy_ns, s.sys_ticks, s.user_ticks + s.nice_ticks, &shown.sys, &el0);
+  split_monotonic(el0, s.user_ticks, s.nice_ticks, &shown.user, &shown.nice);
+  shown.idle = s.idle_ns;
+  return shown;
+}
+
+// /proc/stat: CPU time per CPU in USER_HZ ticks (user, nice, system, idle;
+// iowait, irq, softirq, steal and guest time tine does not tell apart or
+// have: 0), then the interrupts, switches, boot time, tasks made and tasks
+// runnable.
 void text_sys_stat(Text* t) {
-  struct Row {
-    uint64_t user, nice, sys, idle;
-  };
-  Row rows[arch::kMaxCpus] = {};
+  CpuTimes rows[arch::kMaxCpus] = {};
   bool online[arch::kMaxCpus] = {};
-  Row all = {};
+  CpuTimes all = {};
   uint64_t irqs = 0;
   for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
     SchedCpuStats s = sched_cpu_stats(c);
     if (!s.online) continue;
     online[c] = true;
-    rows[c] = {ticks_to_user(s.user_ticks), ticks_to_user(s.nice_ticks),
-               ticks_to_user(s.sys_ticks), s.idle_ns / kNsPerUserTick};
+    CpuTimes ns = cpu_times(c, s);
+    rows[c] = {ns.user / kNsPerUserTick, ns.nice / kNsPerUserTick, ns.sys / kNsPerUserTick,
+               ns.idle / kNsPerUserTick};
     all.user += rows[c].user;
     all.nice += rows[c].nice;
     all.sys += rows[c].sys;
