@@ -295,7 +295,10 @@ void sched_init_cpu(unsigned cpu) {
   if (cpu == 0) g_ready = true;
 }
 
-void sched_start_services() { smp_start_workers(); }
+void sched_start_services() {
+  smp_start_workers();
+  loadavg_start();
+}
 
 cpumask_t sched_online_mask() { return cpus_online_bits(); }
 
@@ -478,7 +481,6 @@ void sched_tick() {
     }
   }
   if (balance) sched_balance_push(cpu.id);
-  loadavg_tick(now);
 }
 
 }  // namespace

@@ -1776,6 +1776,15 @@ static void t_proc_sys(void) {
   UT_CHECK("stat_processes", stat_value("processes") >= forks + 1);
   kill_(pid, 9);
   waitpid(pid, 0, 0);
+  /* Busy for a sample or two (every 5 s): the 1-minute average is above 0. */
+  deadline = now_ns() + 12000000000ull;
+  do {
+    for (int i = 0; i < 1000000; ++i) spin += (uint64_t)i;
+    get_file("/proc/loadavg", buf, sizeof buf);
+    p = buf;
+    l1 = parse_centi(&p);
+  } while (l1 == 0 && now_ns() < deadline);
+  ut_check("loadavg_busy", l1 > 0 && l1 != (uint64_t)-1, "%s", buf);
   /* cpuinfo: a block per CPU, arm64 Linux's lines. */
   long n = get_file("/proc/cpuinfo", g_text, sizeof g_text);
   UT_CHECK("cpuinfo", n > 0 && strncmp(g_text, "processor\t: 0\nBogoMIPS\t: ", 25) == 0);
