@@ -255,12 +255,14 @@ void drop_table(Filedesc* fdp) {
 // The process's address space, held (vmspace_release it with no spinlock
 // held), in *out: nullptr once it is exiting or a zombie. 0, or -ESRCH.
 //
-// A process's space is given back when its last user exits (exit sets
-// P_WEXIT under Proc::spin first) and replaced by exec (which sets
-// P_INEXEC under Proc::spin first, and clears it once the new space is in).
-// So while neither flag is set, under Proc::spin, the space the process
-// points to stays until this reference on it is dropped. An exec in
-// progress is waited for, a little at a time.
+// While neither P_WEXIT nor P_INEXEC is set the process is one of its
+// space's users, so the space cannot go under Proc::spin: it goes when its
+// last user exits (exit sets P_WEXIT under Proc::spin first) and is
+// replaced in place by exec (which sets P_INEXEC under Proc::spin first and
+// clears it once the new space is in); rfork's unsharing swaps p_vmspace
+// under Proc::spin itself. The reference taken here keeps the space once the
+// lock is dropped. An exec in progress is waited for, a millisecond at a
+// time (200 at most: then there is nothing to show).
 int hold_space(int pid, uint64_t start_ns, Vmspace** out) {
   *out = nullptr;
   for (int tries = 0;; ++tries) {
