@@ -2,6 +2,7 @@
 
 #include "kernel/fs/namei.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/syscall/errno.h"
 
 namespace {
@@ -454,75 +455,107 @@ int path_of_locked(Vnode* dir, const char* name, size_t nlen, char* buf, size_t 
 
 // The search for a name of a node that is not a directory (nothing points
 // from such a node to the directories naming it): depth first from its file
-// system's root, each directory asked whether it names the node before its
-// subdirectories are visited; file systems mounted on the way are not
-// entered. Bounded so that a reader cannot make it walk without end.
+// system's root, each directory read whole for an entry with the node's
+// inode number (unique in a file system) before its subdirectories are
+// visited; file systems mounted on the way are not entered. Bounded so that
+// a reader cannot make it walk without end, nor hold the namespace lock for
+// long: at most kSearchDepth levels, kSearchDirs directories, and
+// kSearchWork entries passed over, where resuming a directory's listing or
+// looking a name up in it counts as passing over all its entries (what a
+// RAM file system's list costs).
 constexpr int kSearchDepth = 32;
 constexpr unsigned kSearchDirs = 4096;
+constexpr uint64_t kSearchWork = 1000000;
 
-// The first subdirectory entry after a readdir cookie.
-struct SubdirScan {
-  uint64_t cookie;
+struct Scan {
+  uint64_t ino;     // the node's
+  bool first_pass;  // read the whole directory, looking for ino; else stop at the next subdirectory
+  uint64_t seen;    // entries the pass was given
+  bool found;       // first pass: ino's entry; else: a subdirectory
+  uint64_t cookie;  // the subdirectory's
   size_t len;
-  bool found;
   char name[kNameMax + 1];
 };
 
-bool subdir_emit(void* ctx, uint64_t, uint64_t cookie, uint8_t dtype, const char* name,
-                 size_t len) {
-  auto* s = static_cast<SubdirScan*>(ctx);
-  if (dtype != DT_DIR || len > kNameMax || (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))))
+bool scan_emit(void* ctx, uint64_t ino, uint64_t cookie, uint8_t dtype, const char* name,
+               size_t len) {
+  auto* s = static_cast<Scan*>(ctx);
+  ++s->seen;
+  if (len > kNameMax || (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))))
     return true;
+  if (s->first_pass ? (dtype == DT_DIR || ino != s->ino) : dtype != DT_DIR) return true;
   tine_memcpy(s->name, name, len);
   s->name[len] = 0;
   s->len = len;
   s->cookie = cookie;
   s->found = true;
-  return false;  // one at a time
+  return false;
 }
 
 // A directory naming v (held) and the name, or -ENOENT.
 int find_entry_locked(Vnode* v, Vnode** dir_out, char* name, size_t* len) {
   struct Frame {
     Vnode* dir;
-    uint64_t cookie;  // readdir's: the subdirectories after it are still to visit
+    uint64_t cookie;   // readdir's: the subdirectories after it are still to visit
+    uint64_t entries;  // how many it has (counted by the first pass)
   };
   Frame st[kSearchDepth];
   int depth = 0;
-  unsigned visited = 1;
-  st[depth++] = {vref(v->mount->root), 2};  // 1 and 2 are "." and ".."
+  unsigned dirs = 0;
+  uint64_t work = 0;
   int err = -ENOENT;
-  while (depth > 0) {
-    Frame& f = st[depth - 1];
-    if (f.cookie == 2 && f.dir->ops->name_in) {  // first time here
-      int l = f.dir->ops->name_in(f.dir, v, name, kNameMax + 1);
-      if (l >= 0) {
-        *dir_out = vref(f.dir);
-        *len = static_cast<size_t>(l);
+  auto* s = static_cast<Scan*>(kmalloc(sizeof(Scan), M_TEMP, M_WAITOK));
+  if (!s) return -ENOMEM;
+  s->ino = v->ino;
+  Vnode* next = vref(v->mount->root);
+  for (;;) {
+    if (next) {
+      // A directory not yet seen: read it whole.
+      Frame f{next, 2, 0};  // cookies 1 and 2 are "." and ".."
+      next = nullptr;
+      ++dirs;
+      s->first_pass = true;
+      s->seen = 0;
+      s->found = false;
+      if (f.dir->ops->readdir) (void)f.dir->ops->readdir(f.dir, 2, scan_emit, s);
+      f.entries = s->seen;
+      work += f.entries;
+      if (s->found) {
+        *dir_out = f.dir;
+        *len = s->len;
+        tine_memcpy(name, s->name, s->len + 1);
         err = 0;
         break;
       }
+      st[depth++] = f;
     }
-    SubdirScan s;
-    s.found = false;
-    if (depth < kSearchDepth && visited < kSearchDirs && f.dir->ops->readdir)
-      (void)f.dir->ops->readdir(f.dir, f.cookie, subdir_emit, &s);
-    if (!s.found) {
+    if (depth == 0) break;
+    Frame& f = st[depth - 1];
+    s->first_pass = false;
+    s->seen = 0;
+    s->found = false;
+    if (depth < kSearchDepth && dirs < kSearchDirs && work + 2 * f.entries <= kSearchWork &&
+        f.dir->ops->readdir && f.dir->ops->lookup) {
+      work += f.entries;
+      (void)f.dir->ops->readdir(f.dir, f.cookie, scan_emit, s);
+    }
+    if (!s->found) {
       vrele(f.dir);
       --depth;
       continue;
     }
-    f.cookie = s.cookie;
+    f.cookie = s->cookie;
+    work += f.entries;
     Vnode* child = nullptr;
-    if (!f.dir->ops->lookup || f.dir->ops->lookup(f.dir, s.name, s.len, &child) != 0) continue;
+    if (f.dir->ops->lookup(f.dir, s->name, s->len, &child) != 0) continue;
     if (child->type != VType::kDir || child->mounted_here || child->mount != v->mount) {
       vrele(child);
       continue;
     }
-    ++visited;
-    st[depth++] = {child, 2};
+    next = child;
   }
   while (depth > 0) vrele(st[--depth].dir);
+  kfree(s, M_TEMP);
   return err;
 }
 

@@ -213,6 +213,24 @@ TEST_F(Vfs, NameOfNodes) {
     EXPECT_EQ(vfs_unlink(root(), deep.c_str(), true, kRootCred), 0);
     deep.resize(deep.size() - 2);
   }
+  // A directory with many subdirectories costs the search its budget: a file
+  // deep in it goes unnamed rather than the search going on and on; the
+  // search still looks where it is cheap.
+  ASSERT_EQ(vfs_mkdir(root(), "/wide", 0755, 0, kRootCred), 0);
+  for (int i = 0; i < 2000; ++i)
+    ASSERT_EQ(vfs_mkdir(root(), ("/wide/" + std::to_string(i)).c_str(), 0755, 0, kRootCred), 0);
+  ASSERT_EQ(host_put("/wide/1999/f", "w"), 0);
+  ASSERT_EQ(vfs_mkdir(root(), "/z", 0755, 0, kRootCred), 0);
+  ASSERT_EQ(host_put("/z/f", "z"), 0);
+  EXPECT_EQ(name_of("/wide/1999/f", &err), "");
+  EXPECT_EQ(err, -ENOENT);
+  EXPECT_EQ(name_of("/z/f"), "/z/f");
+  EXPECT_EQ(name_of("/wide/1999"), "/wide/1999");  // directories: by their parents
+  EXPECT_EQ(vfs_unlink(root(), "/wide/1999/f", false, kRootCred), 0);
+  for (int i = 0; i < 2000; ++i)
+    ASSERT_EQ(vfs_unlink(root(), ("/wide/" + std::to_string(i)).c_str(), true, kRootCred), 0);
+  EXPECT_EQ(vfs_unlink(root(), "/z/f", false, kRootCred), 0);
+  for (const char* p : {"/z", "/wide"}) EXPECT_EQ(vfs_unlink(root(), p, true, kRootCred), 0);
   for (const char* p : {"/top", "/n/ln"}) EXPECT_EQ(vfs_unlink(root(), p, false, kRootCred), 0);
   for (const char* p : {"/n/sub/deeper", "/n/sub", "/n"})
     EXPECT_EQ(vfs_unlink(root(), p, true, kRootCred), 0);
