@@ -645,15 +645,22 @@ void split_monotonic(uint64_t total, uint64_t ta, uint64_t tb, uint64_t* pa, uin
   *pb = b;
 }
 
-CpuTimes cpu_times(unsigned cpu, const SchedCpuStats& s) {
+// The CPU's times now, false if it is not online. Readers take turns, so
+// each sees the CPU's figures later than the last one did.
+bool cpu_times(unsigned cpu, CpuTimes* out) {
   SpinGuard g(g_cpu_shown_lock);
+  SchedCpuStats s = sched_cpu_stats(cpu);  // its run queue's lock, under this one
+  if (!s.online) return false;
   CpuTimes& shown = g_cpu_shown[cpu];
-  // Kernel against EL0 (all kernel until a tick has seen EL0), then EL0's two parts.
   uint64_t el0 = shown.user + shown.nice;
-  split_monotonic(s.busy_ns, s.sys_ticks, s.user_ticks + s.nice_ticks, &shown.sys, &el0);
-  split_monotonic(el0, s.user_ticks, s.nice_ticks, &shown.user, &shown.nice);
-  shown.idle = s.idle_ns;
-  return shown;
+  if (s.busy_ns >= shown.sys + el0) {
+    // Kernel against EL0 (all kernel until a tick has seen EL0), then EL0's two parts.
+    split_monotonic(s.busy_ns, s.sys_ticks, s.user_ticks + s.nice_ticks, &shown.sys, &el0);
+    split_monotonic(el0, s.user_ticks, s.nice_ticks, &shown.user, &shown.nice);
+  }
+  if (s.idle_ns > shown.idle) shown.idle = s.idle_ns;
+  *out = shown;
+  return true;
 }
 
 // /proc/stat: CPU time per CPU in USER_HZ ticks (user, nice, system, idle;
@@ -666,10 +673,9 @@ void text_sys_stat(Text* t) {
   CpuTimes all = {};
   uint64_t irqs = 0;
   for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
-    SchedCpuStats s = sched_cpu_stats(c);
-    if (!s.online) continue;
+    CpuTimes ns;
+    if (!cpu_times(c, &ns)) continue;
     online[c] = true;
-    CpuTimes ns = cpu_times(c, s);
     rows[c] = {ns.user / kNsPerUserTick, ns.nice / kNsPerUserTick, ns.sys / kNsPerUserTick,
                ns.idle / kNsPerUserTick};
     all.user += rows[c].user;
