@@ -49,6 +49,7 @@ struct Cpu {
   int irq_nesting = 0;
   // The interrupt being handled came from EL0: its tick is user time.
   bool irq_from_user = false;
+  uint64_t midr = 0;  // MIDR_EL1: implementer, variant, part, revision (/proc/cpuinfo)
 };
 
 extern Cpu g_cpus[arch::kMaxCpus];

@@ -1,34 +1,62 @@
-// /proc: what `ps` and friends read, made up as it is read. The root lists
-// `self` (a symbolic link to the reader's own directory), `mounts`, `meminfo`,
-// `uptime` and a directory per process (zombies included), which holds
-// `stat`, `status`, `cmdline`, `comm` and `exe` (a symbolic link to the
-// program's path) in Linux's formats.
+// /proc: what `ps`, `top` and friends read, made up as it is read. The root
+// lists `self` (a symbolic link to the reader's own directory), `mounts`,
+// `meminfo`, `uptime`, `stat`, `loadavg`, `cpuinfo`, `version` and a
+// directory per process (zombies included), which holds `stat`, `status`,
+// `cmdline`, `comm`, `exe` (a symbolic link to the program's path), `maps`,
+// `fd` (a directory of symbolic links named by descriptor number) and `cwd`
+// (a symbolic link to the working directory), in Linux's formats.
 //
 // Nodes other than the root are made by each lookup and freed with their
-// last reference; each names its process by pid and start time, so a node
-// of a process that is gone (or whose pid now names another) reads -ESRCH.
+// last reference; each names its process by pid and start time (and an `fd`
+// entry its descriptor by number), so a node of a process that is gone (or
+// whose pid now names another) reads -ESRCH, and what it names is looked up
+// again at each read: a node never holds the process or its objects.
+//
+// A read makes the text again from the start and keeps the part at its
+// offset, at most 64 KiB a call, so a long file (a map of thousands of
+// regions) is read in pieces and any offset is safe.
+//
+// Memory maps, descriptors and the working directory are the process's own
+// business: only the process's owner (the reader's file-system uid is its
+// real, effective and saved uid) or root may read them (-EACCES), Linux's
+// ptrace read check simplified.
 #include "kernel/fs/procfs.h"
+
+#include <arch/user_pt.h>
 
 #include <new>
 
+#include "kernel/cpu/percpu.h"
 #include "kernel/fs/charge.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/filedesc.h"
+#include "kernel/fs/lock_ranks.h"
 #include "kernel/fs/uio.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/fs/vnode.h"
+#include "kernel/irq/irq.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/proc/pidtab.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sched/loadavg.h"
+#include "kernel/sched/sched.h"
 #include "kernel/syscall/errno.h"
+#include "kernel/syscall/uts.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 #include "kernel/verified/objects.h"
+#include "kernel/vm/sigpage.h"
+#include "kernel/vm/vm_regions.h"
+#include "kernel/vm/vmspace.h"
 
 MALLOC_DEFINE(M_PROCFS, "procfs", "/proc nodes");
 
 namespace {
 
+// New kinds go last: a kind's number is part of its inode numbers.
 enum class Kind : uint8_t {
   kRoot,
   kSelf,
@@ -40,30 +68,44 @@ enum class Kind : uint8_t {
   kStatus,
   kCmdline,
   kComm,
-  kExe
+  kExe,
+  kSysStat,  // /proc/stat
+  kLoadavg,
+  kCpuinfo,
+  kVersion,
+  kMaps,
+  kFdDir,
+  kFd,
+  kCwd,
 };
 
 struct Entry {
   const char* name;
   Kind kind;
   VType type;
+  uint32_t mode;
 };
 // The root's fixed entries, then a process directory's.
-constexpr Entry kRootEntries[] = {{"self", Kind::kSelf, VType::kLnk},
-                                  {"mounts", Kind::kMounts, VType::kReg},
-                                  {"meminfo", Kind::kMeminfo, VType::kReg},
-                                  {"uptime", Kind::kUptime, VType::kReg}};
-constexpr Entry kPidEntries[] = {{"stat", Kind::kStat, VType::kReg},
-                                 {"status", Kind::kStatus, VType::kReg},
-                                 {"cmdline", Kind::kCmdline, VType::kReg},
-                                 {"comm", Kind::kComm, VType::kReg},
-                                 {"exe", Kind::kExe, VType::kLnk}};
+constexpr Entry kRootEntries[] = {
+    {"self", Kind::kSelf, VType::kLnk, 0777},        {"mounts", Kind::kMounts, VType::kReg, 0444},
+    {"meminfo", Kind::kMeminfo, VType::kReg, 0444},  {"uptime", Kind::kUptime, VType::kReg, 0444},
+    {"stat", Kind::kSysStat, VType::kReg, 0444},     {"loadavg", Kind::kLoadavg, VType::kReg, 0444},
+    {"cpuinfo", Kind::kCpuinfo, VType::kReg, 0444},  {"version", Kind::kVersion, VType::kReg, 0444}};
+constexpr Entry kPidEntries[] = {
+    {"stat", Kind::kStat, VType::kReg, 0444},     {"status", Kind::kStatus, VType::kReg, 0444},
+    {"cmdline", Kind::kCmdline, VType::kReg, 0444}, {"comm", Kind::kComm, VType::kReg, 0444},
+    {"exe", Kind::kExe, VType::kLnk, 0777},       {"maps", Kind::kMaps, VType::kReg, 0444},
+    {"fd", Kind::kFdDir, VType::kDir, 0500},      {"cwd", Kind::kCwd, VType::kLnk, 0777}};
+constexpr size_t kNumRoot = sizeof kRootEntries / sizeof kRootEntries[0];
+constexpr size_t kNumPid = sizeof kPidEntries / sizeof kPidEntries[0];
 constexpr uint64_t kFirstCookie = 3;  // 1 and 2 are "." and ".."
 constexpr uint64_t kPidCookie = 100;  // a process directory's cookie: 100 + pid
+static_assert(kFirstCookie + kNumRoot <= kPidCookie);
 
 struct ProcNode : Vnode {
   Kind kind;
   int pid;
+  int fd;             // kFd: the descriptor
   uint64_t start_ns;  // the process's, to tell a reused pid
 };
 
@@ -73,6 +115,28 @@ ProcNode* pn(Vnode* v) {
 
 Mount* g_mount;
 extern const VnodeOps kProcOps;
+
+const char* entry_name(Kind k) {
+  for (const Entry& e : kRootEntries)
+    if (e.kind == k) return e.name;
+  for (const Entry& e : kPidEntries)
+    if (e.kind == k) return e.name;
+  return "";
+}
+
+bool is_pid_entry(Kind k) {
+  for (const Entry& e : kPidEntries)
+    if (e.kind == k) return true;
+  return false;
+}
+
+// Stable numbers: the same file has the same inode each time it is looked up.
+uint64_t ino_of(Kind k, int pid, int fd) {
+  if (!pid) return static_cast<uint64_t>(k) + 1;
+  uint64_t ino = (static_cast<uint64_t>(pid) << 8) | static_cast<uint64_t>(k);
+  if (k == Kind::kFd) ino |= static_cast<uint64_t>(fd + 1) << 32;
+  return ino;
+}
 
 // What a node shows of its process, copied out under the process's locks.
 struct Snapshot {
@@ -154,42 +218,134 @@ void release(Snapshot* s) {
   s->args = nullptr;
 }
 
-ProcNode* node_new(Kind kind, VType type, uint32_t mode, int pid, uint64_t start_ns, uint32_t uid) {
+// Whether the reader may look inside process pid (its memory map, its
+// descriptors, its working directory): root (file-system uid 0), or a reader
+// whose file-system uid is the process's real, effective and saved uid.
+// 0, -EACCES, or -ESRCH when the process is gone.
+int may_inspect(int pid, uint64_t start_ns) {
+  Proc* me = curproc();
+  FsCred cr = me ? proc_fscred(me) : FsCred{0, 0};  // a kernel thread is root
+  SpinGuard g(g_proctree_lock);
+  Proc* p = find_locked(pid, start_ns);
+  if (!p) return -ESRCH;
+  if (cr.root()) return 0;
+  SpinGuard g2(p->spin);
+  const Ucred* pc = p->ucred();
+  if (pc && pc->c.cr_ruid == cr.uid && pc->c.cr_uid == cr.uid && pc->suid == cr.uid) return 0;
+  return -EACCES;
+}
+
+// The process's descriptor table, held (release with drop_table), in *out:
+// nullptr for a zombie, which has none. 0 or -ESRCH.
+int hold_table(int pid, uint64_t start_ns, Filedesc** out) {
+  SpinGuard g(g_proctree_lock);
+  Proc* p = find_locked(pid, start_ns);
+  if (!p) return -ESRCH;
+  SpinGuard g2(p->spin);
+  Filedesc* fdp = p->stat == ProcStat::kZombie ? nullptr : p->fd();
+  if (fdp) fdshare(&fdp->c);
+  *out = fdp;
+  return 0;
+}
+
+void drop_table(Filedesc* fdp) {
+  if (fdp && fddrop(&fdp->c)) fd_destroy(fdp);
+}
+
+// The process's address space, held (vmspace_release it with no spinlock
+// held), in *out: nullptr once it is exiting or a zombie. 0, or -ESRCH.
+//
+// While neither P_WEXIT nor P_INEXEC is set the process is one of its
+// space's users, so the space cannot go under Proc::spin: it goes when its
+// last user exits (exit sets P_WEXIT under Proc::spin first) and is
+// replaced in place by exec (which sets P_INEXEC under Proc::spin first and
+// clears it once the new space is in); rfork's unsharing swaps p_vmspace
+// under Proc::spin itself. The reference taken here keeps the space once the
+// lock is dropped. An exec in progress is waited for, a millisecond at a
+// time (200 at most: then there is nothing to show).
+int hold_space(int pid, uint64_t start_ns, Vmspace** out) {
+  *out = nullptr;
+  for (int tries = 0;; ++tries) {
+    {
+      SpinGuard g(g_proctree_lock);
+      Proc* p = find_locked(pid, start_ns);
+      if (!p) return -ESRCH;
+      SpinGuard g2(p->spin);
+      if (p->stat == ProcStat::kZombie || (p->flags & P_WEXIT)) return 0;
+      if (!(p->flags & P_INEXEC)) {
+        VmRef* vr = p->vmref();
+        Vmspace* vm = vr ? vr->vm : nullptr;
+        if (vm) vmspace_hold(vm);
+        *out = vm;
+        return 0;
+      }
+    }
+    Lwp* me = curlwp();
+    if (tries >= 200 || (me && lwp_should_stop(me))) return 0;  // nothing to show now
+    thread_sleep_ns(1000000);
+  }
+}
+
+ProcNode* node_new(Kind kind, VType type, uint32_t mode, int pid, uint64_t start_ns, uint32_t uid,
+                   int fd = -1) {
   auto* n = static_cast<ProcNode*>(kmalloc(sizeof(ProcNode), M_PROCFS, M_WAITOK | M_ZERO));
   if (!n) return nullptr;
   new (n) ProcNode();
   vnode_init(n, g_mount, type, mode, &kProcOps);
   n->kind = kind;
   n->pid = pid;
+  n->fd = fd;
   n->start_ns = start_ns;
   n->uid = uid;
-  // Stable numbers: the same file has the same inode each time it is looked up.
-  n->ino = pid ? (static_cast<uint64_t>(pid) << 8) | static_cast<uint64_t>(kind)
-               : static_cast<uint64_t>(kind) + 1;
+  n->ino = ino_of(kind, pid, fd);
   if (type == VType::kDir) n->nlink = 2;
   return n;
 }
 
-uint32_t mode_of(VType t) {
-  return t == VType::kDir ? 0555 : t == VType::kLnk ? 0777 : 0444;
-}
-
-bool parse_pid(const char* name, size_t len, int* pid) {
-  if (len == 0 || len > 6 || name[0] == '0') return false;
+bool parse_num(const char* name, size_t len, int max_digits, int* out) {
+  if (len == 0 || len > static_cast<size_t>(max_digits) || (name[0] == '0' && len > 1))
+    return false;
   int v = 0;
   for (size_t i = 0; i < len; ++i) {
     if (name[i] < '0' || name[i] > '9') return false;
     v = v * 10 + (name[i] - '0');
   }
-  *pid = v;
+  *out = v;
   return true;
+}
+
+// An fd entry's mode, as Linux gives it: read and search for the owner if the
+// file is open for reading, write and search if for writing.
+uint32_t fd_mode(const File* fp) {
+  uint32_t m = 0;
+  if (fp->mode & kFileRead) m |= 0500;
+  if (fp->mode & kFileWrite) m |= 0300;
+  return m;
+}
+
+int lookup_fd(ProcNode* d, const char* name, size_t len, Vnode** out) {
+  int fd;
+  if (!parse_num(name, len, 5, &fd)) return -ENOENT;
+  int e = may_inspect(d->pid, d->start_ns);
+  if (e) return e == -ESRCH ? -ENOENT : e;
+  Filedesc* fdp;
+  if (hold_table(d->pid, d->start_ns, &fdp) != 0 || !fdp) return -ENOENT;
+  File* fp = fget(fdp, fd);
+  drop_table(fdp);
+  if (!fp) return -ENOENT;
+  uint32_t mode = fd_mode(fp);
+  fdrop(fp);
+  ProcNode* v = node_new(Kind::kFd, VType::kLnk, mode, d->pid, d->start_ns, d->uid, fd);
+  if (!v) return -ENOMEM;
+  *out = v;
+  return 0;
 }
 
 int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
   ProcNode* d = pn(dir);
+  if (d->kind == Kind::kFdDir) return lookup_fd(d, name, len, out);
   const Entry* table = d->kind == Kind::kRoot ? kRootEntries : kPidEntries;
-  size_t n = d->kind == Kind::kRoot ? sizeof kRootEntries / sizeof kRootEntries[0]
-                                    : sizeof kPidEntries / sizeof kPidEntries[0];
+  size_t n = d->kind == Kind::kRoot ? kNumRoot : kNumPid;
   for (size_t i = 0; i < n; ++i) {
     if (tine_strlen(table[i].name) != len || tine_memcmp(table[i].name, name, len) != 0) continue;
     uint32_t uid = 0;
@@ -199,14 +355,13 @@ int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
       uid = s.uid[1];
       release(&s);
     }
-    ProcNode* v =
-        node_new(table[i].kind, table[i].type, mode_of(table[i].type), d->pid, d->start_ns, uid);
+    ProcNode* v = node_new(table[i].kind, table[i].type, table[i].mode, d->pid, d->start_ns, uid);
     if (!v) return -ENOMEM;
     *out = v;
     return 0;
   }
   int pid;
-  if (d->kind != Kind::kRoot || !parse_pid(name, len, &pid)) return -ENOENT;
+  if (d->kind != Kind::kRoot || !parse_num(name, len, 6, &pid) || pid == 0) return -ENOENT;
   Snapshot s;
   if (snapshot(pid, 0, &s) != 0) return -ENOENT;
   release(&s);
@@ -225,20 +380,56 @@ int next_pid(int after) {
   return best;
 }
 
+// The open descriptors of a process, listed a batch at a time (the table's
+// lock is a spinlock; emit may fault on the reader's buffer).
+int readdir_fds(ProcNode* d, uint64_t cookie, DirEmit emit, void* ctx) {
+  Filedesc* fdp;
+  if (hold_table(d->pid, d->start_ns, &fdp) != 0) return -ENOENT;
+  if (!fdp) return 0;
+  int from = cookie >= kFirstCookie ? static_cast<int>(cookie - kFirstCookie) + 1 : 0;
+  constexpr int kBatch = 32;
+  int fds[kBatch];
+  bool more = true;
+  while (more) {
+    int n = 0;
+    {
+      SpinGuard g(fdp->lock);
+      int i = from;
+      for (; i < fdp->used && n < kBatch; ++i)
+        if (fdp->slots[i].fp) fds[n++] = i;
+      more = i < fdp->used;
+      from = i;
+    }
+    for (int k = 0; k < n; ++k) {
+      char name[16];
+      int len = tine_snprintf(name, sizeof name, "%d", fds[k]);
+      if (!emit(ctx, ino_of(Kind::kFd, d->pid, fds[k]), kFirstCookie + static_cast<uint64_t>(fds[k]),
+                DT_LNK, name, static_cast<size_t>(len))) {
+        more = false;
+        break;
+      }
+    }
+  }
+  drop_table(fdp);
+  return 0;
+}
+
 int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
   ProcNode* d = pn(dir);
+  if (d->kind == Kind::kFdDir) {
+    if (int e = may_inspect(d->pid, d->start_ns); e) return e == -ESRCH ? -ENOENT : e;
+  }
+  uint64_t up = d->kind == Kind::kFdDir ? ino_of(Kind::kPidDir, d->pid, -1) : g_mount->root->ino;
   if (cookie < 1 && !emit(ctx, d->ino, 1, DT_DIR, ".", 1)) return 0;
-  if (cookie < 2 && !emit(ctx, g_mount->root->ino, 2, DT_DIR, "..", 2)) return 0;
+  if (cookie < 2 && !emit(ctx, up, 2, DT_DIR, "..", 2)) return 0;
+  if (d->kind == Kind::kFdDir) return readdir_fds(d, cookie, emit, ctx);
   const Entry* table = d->kind == Kind::kRoot ? kRootEntries : kPidEntries;
-  size_t n = d->kind == Kind::kRoot ? sizeof kRootEntries / sizeof kRootEntries[0]
-                                    : sizeof kPidEntries / sizeof kPidEntries[0];
+  size_t n = d->kind == Kind::kRoot ? kNumRoot : kNumPid;
   for (size_t i = 0; i < n; ++i) {
     uint64_t c = kFirstCookie + i;
     if (c <= cookie) continue;
-    uint64_t ino = d->pid
-                       ? (static_cast<uint64_t>(d->pid) << 8) | static_cast<uint64_t>(table[i].kind)
-                       : static_cast<uint64_t>(table[i].kind) + 1;
-    if (!emit(ctx, ino, c, vtype_dtype(table[i].type), table[i].name, tine_strlen(table[i].name)))
+    if (!emit(ctx, ino_of(table[i].kind, d->pid, -1), c, vtype_dtype(table[i].type),
+              table[i].name, tine_strlen(table[i].name)))
       return 0;
   }
   if (d->kind != Kind::kRoot) return 0;
@@ -246,22 +437,100 @@ int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
   char name[16];
   while ((pid = next_pid(pid)) != 0) {
     int len = tine_snprintf(name, sizeof name, "%d", pid);
-    uint64_t ino = (static_cast<uint64_t>(pid) << 8) | static_cast<uint64_t>(Kind::kPidDir);
-    if (!emit(ctx, ino, kPidCookie + static_cast<uint64_t>(pid), DT_DIR, name,
-              static_cast<size_t>(len)))
+    if (!emit(ctx, ino_of(Kind::kPidDir, pid, -1), kPidCookie + static_cast<uint64_t>(pid), DT_DIR,
+              name, static_cast<size_t>(len)))
       break;
   }
   return 0;
 }
 
 Vnode* proc_parent(Vnode* dir) {
-  return pn(dir)->kind == Kind::kRoot ? nullptr : vref(g_mount->root);
+  ProcNode* d = pn(dir);
+  if (d->kind == Kind::kRoot) return nullptr;
+  if (d->kind == Kind::kFdDir) {
+    // A process directory node of its own (nullptr when there is no memory:
+    // the walk up then stops here).
+    return node_new(Kind::kPidDir, VType::kDir, 0555, d->pid, d->start_ns, d->uid);
+  }
+  return vref(g_mount->root);
 }
 
 int proc_name_in(Vnode* dir, Vnode* child, char* buf, size_t n) {
-  if (pn(dir)->kind != Kind::kRoot || pn(child)->kind != Kind::kPidDir) return -ENOENT;
-  int len = tine_snprintf(buf, n, "%d", pn(child)->pid);
+  ProcNode* d = pn(dir);
+  ProcNode* c = pn(child);
+  int len = -ENOENT;
+  if (d->kind == Kind::kRoot && c->kind == Kind::kPidDir)
+    len = tine_snprintf(buf, n, "%d", c->pid);
+  else if (d->kind == Kind::kRoot && !is_pid_entry(c->kind) && c->kind != Kind::kPidDir && c->kind != Kind::kFd)
+    len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
+  else if (d->kind == Kind::kPidDir && c->pid == d->pid && is_pid_entry(c->kind))
+    len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
+  else if (d->kind == Kind::kFdDir && c->pid == d->pid && c->kind == Kind::kFd)
+    len = tine_snprintf(buf, n, "%d", c->fd);
+  if (len < 0) return len;
   return static_cast<size_t>(len) < n ? len : -ERANGE;
+}
+
+// The path of a /proc node (procfs is mounted on /proc).
+int proc_node_path(ProcNode* p, char* buf, size_t n) {
+  switch (p->kind) {
+    case Kind::kRoot:
+      return tine_snprintf(buf, n, "/proc");
+    case Kind::kPidDir:
+      return tine_snprintf(buf, n, "/proc/%d", p->pid);
+    case Kind::kFd:
+      return tine_snprintf(buf, n, "/proc/%d/fd/%d", p->pid, p->fd);
+    default:
+      if (is_pid_entry(p->kind))
+        return tine_snprintf(buf, n, "/proc/%d/%s", p->pid, entry_name(p->kind));
+      return tine_snprintf(buf, n, "/proc/%s", entry_name(p->kind));
+  }
+}
+
+// What an open file's link reads as (the namespace lock held shared): its
+// path, pipe:[N] for a pipe, or for a node no name was found for (removed,
+// or past the search's bounds) its file system and inode number, as Linux
+// names files of no path. Its length, cut to n - 1 (buf gets a NUL).
+int vnode_link_text(Vnode* v, char* buf, size_t n) {
+  int len;
+  if (v->mount == g_mount)
+    len = proc_node_path(pn(v), buf, n);
+  else if ((len = vfs_name_locked(v, buf, n)) < 0)
+    len = tine_snprintf(buf, n, "%s:[%lu]%s", v->mount ? v->mount->type : "anon_inode", v->ino,
+                        v->nlink == 0 ? " (deleted)" : "");
+  return static_cast<size_t>(len) < n ? len : static_cast<int>(n - 1);
+}
+
+int file_link_text(File* fp, char* buf, size_t n) {
+  if (fp->vnode) return vnode_link_text(fp->vnode, buf, n);
+  linux_stat st;
+  int len;
+  if (file_stat(fp, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO)
+    len = tine_snprintf(buf, n, "pipe:[%lu]", st.st_ino);
+  else
+    len = tine_snprintf(buf, n, "anon_inode:[unknown]");
+  return static_cast<size_t>(len) < n ? len : static_cast<int>(n - 1);
+}
+
+// The target of an fd or cwd link into buf (kPathMax bytes): its length, or
+// -errno (-ENOENT once the process or the descriptor is gone).
+int link_target(ProcNode* p, char* buf, size_t n) {
+  if (int e = may_inspect(p->pid, p->start_ns); e) return e == -ESRCH ? -ENOENT : e;
+  Filedesc* fdp;
+  if (hold_table(p->pid, p->start_ns, &fdp) != 0 || !fdp) return -ENOENT;
+  int r = -ENOENT;
+  if (p->kind == Kind::kFd) {
+    if (File* fp = fget(fdp, p->fd)) {
+      r = file_link_text(fp, buf, n);
+      fdrop(fp);
+    }
+  } else {
+    Vnode* cwd = fd_cwd_hold(fdp);
+    r = vnode_link_text(cwd, buf, n);
+    vrele(cwd);
+  }
+  drop_table(fdp);
+  return r;
 }
 
 int proc_readlink(Vnode* v, char* buf, size_t n) {
@@ -275,6 +544,17 @@ int proc_readlink(Vnode* v, char* buf, size_t n) {
     tine_memcpy(buf, tmp, m);
     return static_cast<int>(m);
   }
+  if (p->kind == Kind::kFd || p->kind == Kind::kCwd) {
+    char* tmp = static_cast<char*>(kmalloc(kPathMax, M_TEMP, M_WAITOK));
+    if (!tmp) return -ENOMEM;
+    int len = link_target(p, tmp, kPathMax);
+    if (len >= 0) {
+      if (static_cast<size_t>(len) > n) len = static_cast<int>(n);
+      tine_memcpy(buf, tmp, static_cast<size_t>(len));
+    }
+    kfree(tmp, M_TEMP);
+    return len;
+  }
   Snapshot s;
   if (snapshot(p->pid, p->start_ns, &s) != 0) return -ENOENT;
   int r = -ENOENT;
@@ -287,19 +567,262 @@ int proc_readlink(Vnode* v, char* buf, size_t n) {
   return r;
 }
 
-// Text made into a kernel buffer.
+// The part of a file's text that one read returns: the text is made from the
+// start, the bytes before the read's offset are dropped as they come, and
+// the rest kept up to the read's length (cap). Each formatted piece goes
+// through a line buffer of its own, so it comes out the same at any offset.
+constexpr size_t kLineMax = kPathMax + 256;
 struct Text {
   char* buf;
   size_t cap;
   size_t len;
+  uint64_t skip;  // bytes still to drop before the offset
+  char* line;     // kLineMax bytes
+  bool full() const { return len >= cap; }
+  void put(const char* s, size_t n) {
+    if (skip) {
+      size_t d = skip < n ? static_cast<size_t>(skip) : n;
+      s += d;
+      n -= d;
+      skip -= d;
+    }
+    size_t room = cap - len;
+    if (n > room) n = room;
+    tine_memcpy(buf + len, s, n);
+    len += n;
+  }
   void add(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
+    if (full()) return;
     va_list ap;
     va_start(ap, fmt);
-    if (len < cap) len += static_cast<size_t>(tine_vsnprintf(buf + len, cap - len, fmt, ap));
+    int n = tine_vsnprintf(line, kLineMax, fmt, ap);
     va_end(ap);
-    if (len > cap) len = cap;
+    if (n > 0) put(line, static_cast<size_t>(n) < kLineMax ? static_cast<size_t>(n) : kLineMax - 1);
   }
 };
+
+// What /proc/version names as the compiler, as Linux does.
+#if defined(__clang__)
+constexpr char kCompiler[] = __VERSION__;
+#else
+constexpr char kCompiler[] = "gcc version " __VERSION__;
+#endif
+
+constexpr uint64_t kUserHz = 100;  // the unit of Linux's tick counts (AT_CLKTCK)
+constexpr uint64_t kNsPerUserTick = 1000000000u / kUserHz;
+
+// A CPU's time as /proc/stat shows it, in nanoseconds: its idle thread's run
+// time is idle; the rest (busy) is split between user, nice and system in
+// the ratio of the ticks that found it at EL0 (niced above 0, or not) or in
+// the kernel, as the CPU time of a process is split (cpu_use_split). Linux's
+// counters only grow, and readers (top, mpstat) take differences: so each
+// part is kept from going below what was last shown for it (Linux's
+// cputime_adjust does the same for a task's times), and the three still add
+// up to the busy time.
+struct CpuTimes {
+  uint64_t user, nice, sys, idle;
+};
+LockClass g_cpu_shown_class{"procfs.cpu", kRankProcfsCpu};
+SpinLock g_cpu_shown_lock{g_cpu_shown_class};
+CpuTimes g_cpu_shown[arch::kMaxCpus];  // what was last shown (g_cpu_shown_lock)
+
+uint64_t scale(uint64_t total, uint64_t part, uint64_t whole) {
+  if (whole == 0) return 0;
+  return (total / whole) * part + (total % whole) * part / whole;  // no overflow
+}
+
+// Splits `total` into a (ticks ta) and b (ticks tb), neither below what was
+// shown (*pa, *pb, which sum to at most total), and records the split there.
+void split_monotonic(uint64_t total, uint64_t ta, uint64_t tb, uint64_t* pa, uint64_t* pb) {
+  uint64_t a = ta + tb ? scale(total, ta, ta + tb) : 0;
+  if (a < *pa) a = *pa;
+  uint64_t b = total - a;
+  if (b < *pb) {
+    b = *pb;
+    a = total - b;
+  }
+  *pa = a;
+  *pb = b;
+}
+
+// The CPU's times now, false if it is not online. Readers take turns, so
+// each sees the CPU's figures later than the last one did.
+bool cpu_times(unsigned cpu, CpuTimes* out) {
+  SpinGuard g(g_cpu_shown_lock);
+  SchedCpuStats s = sched_cpu_stats(cpu);  // its run queue's lock, under this one
+  if (!s.online) return false;
+  CpuTimes& shown = g_cpu_shown[cpu];
+  uint64_t el0 = shown.user + shown.nice;
+  if (s.busy_ns >= shown.sys + el0) {
+    // Kernel against EL0 (all kernel until a tick has seen EL0), then EL0's two parts.
+    split_monotonic(s.busy_ns, s.sys_ticks, s.user_ticks + s.nice_ticks, &shown.sys, &el0);
+    split_monotonic(el0, s.user_ticks, s.nice_ticks, &shown.user, &shown.nice);
+  }
+  if (s.idle_ns > shown.idle) shown.idle = s.idle_ns;
+  *out = shown;
+  return true;
+}
+
+// /proc/stat: CPU time per CPU in USER_HZ ticks (user, nice, system, idle;
+// iowait, irq, softirq, steal and guest time tine does not tell apart or
+// have: 0), then the interrupts, switches, boot time, tasks made and tasks
+// runnable.
+void text_sys_stat(Text* t) {
+  CpuTimes rows[arch::kMaxCpus] = {};
+  bool online[arch::kMaxCpus] = {};
+  CpuTimes all = {};
+  uint64_t irqs = 0;
+  for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
+    CpuTimes ns;
+    if (!cpu_times(c, &ns)) continue;
+    online[c] = true;
+    rows[c] = {ns.user / kNsPerUserTick, ns.nice / kNsPerUserTick, ns.sys / kNsPerUserTick,
+               ns.idle / kNsPerUserTick};
+    all.user += rows[c].user;
+    all.nice += rows[c].nice;
+    all.sys += rows[c].sys;
+    all.idle += rows[c].idle;
+    irqs += __atomic_load_n(&g_cpus[c].irqs, __ATOMIC_RELAXED);
+  }
+  t->add("cpu  %lu %lu %lu %lu 0 0 0 0 0 0\n", all.user, all.nice, all.sys, all.idle);
+  for (unsigned c = 0; c < arch::kMaxCpus; ++c)
+    if (online[c])
+      t->add("cpu%u %lu %lu %lu %lu 0 0 0 0 0 0\n", c, rows[c].user, rows[c].nice, rows[c].sys,
+             rows[c].idle);
+  // The total, then each interrupt number's count (the GIC's INTIDs).
+  constexpr unsigned kIntids = 256;
+  t->add("intr %lu", irqs);
+  for (unsigned i = 0; i < kIntids; ++i) t->add(" %lu", irq_count(i));
+  t->add("\n");
+  ForkStats fs = fork_stats();
+  t->add("ctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
+         sched_counters().switches, kRealtimeAtBoot / 1000000000u, fs.lwps_created,
+         sched_runnable_count());
+  t->add("softirq 0 0 0 0 0 0 0 0 0 0 0\n");
+}
+
+// /proc/loadavg: the three averages (kernel/sched/loadavg.h), the runnable
+// and all threads, and the newest process's pid.
+void text_loadavg(Text* t) {
+  uint64_t l[3];
+  loadavg_get(l);
+  char avg[3][24];
+  for (int i = 0; i < 3; ++i) {
+    uint64_t a = l[i] + 65536 / 200;  // Linux rounds to the hundredth
+    tine_snprintf(avg[i], sizeof avg[i], "%lu.%02lu", a >> 16, ((a & 0xffff) * 100) >> 16);
+  }
+  uint64_t threads = thread_counters().live;
+  unsigned idle = cpus_online();  // the idle threads, which Linux does not count
+  threads = threads > idle ? threads - idle : 0;
+  int last;
+  {
+    SpinGuard g(g_proctree_lock);
+    Proc* p = proc_all_first_locked();  // the newest: processes are linked at the front
+    last = p ? p->pid : 0;
+  }
+  t->add("%s %s %s %u/%lu %d\n", avg[0], avg[1], avg[2], sched_runnable_count(), threads, last);
+}
+
+// /proc/cpuinfo: arm64 Linux's, one block per online CPU from its MIDR_EL1.
+// BogoMIPS is Linux's figure from the timer's frequency; Features are the
+// capabilities programs are told of (AT_HWCAP: fp, asimd).
+void text_cpuinfo(Text* t) {
+  uint64_t hz = clock_frequency_hz();
+  for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
+    if (!__atomic_load_n(&g_cpus[c].online, __ATOMIC_ACQUIRE)) continue;
+    uint64_t midr = g_cpus[c].midr;
+    t->add(
+        "processor\t: %u\nBogoMIPS\t: %lu.%02lu\nFeatures\t: fp asimd\n"
+        "CPU implementer\t: 0x%02lx\nCPU architecture: 8\nCPU variant\t: 0x%lx\n"
+        "CPU part\t: 0x%03lx\nCPU revision\t: %lu\n\n",
+        c, hz / 500000, hz / 5000 % 100, (midr >> 24) & 0xff, (midr >> 20) & 0xf,
+        (midr >> 4) & 0xfff, midr & 0xf);
+  }
+}
+
+// /proc/PID/maps: Linux's lines, one per region in address order: range,
+// permissions (p or s), offset (a shared mapping's page in its object, else
+// 0), device 00:00 and inode 0, then a name in column 74: the program's path
+// for its image, [heap], [stack], /dev/zero (deleted) for shared anonymous
+// memory (as Linux names it), and [sigpage] for the signal return page where
+// no region covers it. The gap below the stack is no mapping and not shown.
+void add_map_line(Text* t, uint64_t start, uint64_t end, unsigned prot, bool shared,
+                  uint64_t off, const char* name, size_t name_len) {
+  char head[96];
+  int n = tine_snprintf(head, sizeof head, "%08lx-%08lx %c%c%c%c %08lx 00:00 0 ", start, end,
+                        (prot & arch::kUProtRead) ? 'r' : '-', (prot & arch::kUProtWrite) ? 'w' : '-',
+                        (prot & arch::kUProtExec) ? 'x' : '-', shared ? 's' : 'p', off);
+  if (!name_len) {
+    t->add("%s\n", head);
+    return;
+  }
+  int pad = 73 - n;
+  t->add("%s%*s%.*s\n", head, pad > 0 ? pad : 0, "", static_cast<int>(name_len), name);
+}
+
+int text_maps(ProcNode* p, Text* t) {
+  if (int e = may_inspect(p->pid, p->start_ns); e) return e;
+  Snapshot s;
+  if (int e = snapshot(p->pid, p->start_ns, &s); e) return e;
+  Vmspace* vm;
+  int err = hold_space(p->pid, p->start_ns, &vm);
+  if (err || !vm) {
+    release(&s);
+    return err;
+  }
+  constexpr unsigned kBatch = 64;
+  auto* batch = static_cast<VmRegionView*>(kmalloc(kBatch * sizeof(VmRegionView), M_TEMP, M_WAITOK));
+  if (!batch) {
+    vmspace_release(vm);
+    release(&s);
+    return -ENOMEM;
+  }
+  const char* exe = s.args ? s.args->exe() : "";
+  size_t exe_len = s.args ? s.args->exe_len : 0;
+  bool sigpage_done = false;
+  uint64_t from = 0;
+  for (;;) {
+    unsigned n = vm_regions_view(vm, from, batch, kBatch);
+    for (unsigned i = 0; i < n && !t->full(); ++i) {
+      const VmRegionView& r = batch[i];
+      from = r.end;
+      if (!sigpage_done && r.start > kSigpageVa) {
+        add_map_line(t, kSigpageVa, kSigpageVa + kPageSize, arch::kUProtRead | arch::kUProtExec,
+                     false, 0, "[sigpage]", 9);
+        sigpage_done = true;
+      }
+      if (r.start <= kSigpageVa && kSigpageVa < r.end) sigpage_done = true;
+      const char* name = nullptr;
+      size_t len = 0;
+      switch (r.kind) {
+        case RegionKind::kGuard:
+          continue;
+        case RegionKind::kImage:
+          name = exe, len = exe_len;
+          break;
+        case RegionKind::kHeap:
+          name = "[heap]", len = 6;
+          break;
+        case RegionKind::kStack:
+          name = "[stack]", len = 7;
+          break;
+        case RegionKind::kMmap:
+          if (r.shared) name = "/dev/zero (deleted)", len = 19;
+          break;
+      }
+      add_map_line(t, r.start, r.end, r.prot, r.shared, r.shared ? r.obj_pgoff * kPageSize : 0,
+                   name, len);
+    }
+    if (n < kBatch || t->full()) break;
+  }
+  if (!sigpage_done && !t->full())
+    add_map_line(t, kSigpageVa, kSigpageVa + kPageSize, arch::kUProtRead | arch::kUProtExec, false,
+                 0, "[sigpage]", 9);
+  kfree(batch, M_TEMP);
+  vmspace_release(vm);
+  release(&s);
+  return 0;
+}
 
 int make_text(ProcNode* p, Text* t) {
   switch (p->kind) {
@@ -307,8 +830,14 @@ int make_text(ProcNode* p, Text* t) {
       t->add("tmpfs / tmpfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
       return 0;
     case Kind::kUptime: {
-      uint64_t ns = clock_ns();
-      t->add("%lu.%02lu 0.00\n", ns / 1000000000u, ns / 10000000u % 100);
+      // Seconds since boot, and the seconds every CPU's idle thread ran, summed.
+      uint64_t ns = clock_ns(), idle = 0;
+      for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
+        SchedCpuStats s = sched_cpu_stats(c);
+        if (s.online) idle += s.idle_ns;
+      }
+      t->add("%lu.%02lu %lu.%02lu\n", ns / 1000000000u, ns / 10000000u % 100,
+             idle / 1000000000u, idle / 10000000u % 100);
       return 0;
     }
     case Kind::kMeminfo: {
@@ -323,6 +852,21 @@ int make_text(ProcNode* p, Text* t) {
           ps.managed_pages * kb, free * kb, free * kb, files * kb, files * kb);
       return 0;
     }
+    case Kind::kSysStat:
+      text_sys_stat(t);
+      return 0;
+    case Kind::kLoadavg:
+      text_loadavg(t);
+      return 0;
+    case Kind::kCpuinfo:
+      text_cpuinfo(t);
+      return 0;
+    case Kind::kVersion:
+      t->add("%s version %s (tine@tine) (%s) %s\n", kUtsSysname, kUtsRelease, kCompiler,
+             kUtsVersion);
+      return 0;
+    case Kind::kMaps:
+      return text_maps(p, t);
     default:
       break;
   }
@@ -355,10 +899,7 @@ int make_text(ProcNode* p, Text* t) {
       t->add(" \nThreads:\t%d\n", s.nthreads);
       break;
     case Kind::kCmdline:
-      if (s.args) {
-        t->len = s.args->args_len < t->cap ? s.args->args_len : t->cap;
-        tine_memcpy(t->buf, s.args->data, t->len);
-      }
+      if (s.args) t->put(s.args->data, s.args->args_len);
       break;
     case Kind::kComm:
       t->add("%s\n", s.comm);
@@ -370,17 +911,22 @@ int make_text(ProcNode* p, Text* t) {
   return 0;
 }
 
+constexpr size_t kReadMax = 64 * 1024;  // the most one read returns
+
 int64_t proc_read(Vnode* v, uint64_t off, Uio* uio) {
   ProcNode* p = pn(v);
-  constexpr size_t kCap = kPathMax + 32768;  // the arguments (kExecMaxStrings) and then some
-  Text t{static_cast<char*>(kmalloc(kCap, M_TEMP, M_WAITOK)), kCap, 0};
-  if (!t.buf) return -ENOMEM;
-  int err = make_text(p, &t);
-  if (!err && off < t.len) {
-    size_t n = t.len - static_cast<size_t>(off);
-    err = uiomove(t.buf + off, n, uio);
+  size_t cap = uio->resid < kReadMax ? static_cast<size_t>(uio->resid) : kReadMax;
+  if (cap == 0) return 0;
+  auto* buf = static_cast<char*>(kmalloc(cap, M_TEMP, M_WAITOK));
+  auto* line = buf ? static_cast<char*>(kmalloc(kLineMax, M_TEMP, M_WAITOK)) : nullptr;
+  int err = -ENOMEM;
+  if (line) {
+    Text t{buf, cap, 0, off, line};
+    err = make_text(p, &t);
+    if (!err && t.len) err = uiomove(t.buf, t.len, uio);
   }
-  kfree(t.buf, M_TEMP);
+  if (line) kfree(line, M_TEMP);
+  if (buf) kfree(buf, M_TEMP);
   return err;
 }
 

@@ -2,6 +2,7 @@
 
 #include "kernel/fs/namei.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/syscall/errno.h"
 
 namespace {
@@ -458,28 +459,26 @@ int path_up(Vnode* v, char* buf, size_t* pos) {
   return err;
 }
 
-}  // namespace
-
-int vfs_getcwd(Vnode* cwd, char* buf, size_t n) {
+// The path of directory dir into buf, the namespace lock held: its length
+// without the NUL, -ERANGE or -ENOENT (dir was removed).
+int dir_path_locked(Vnode* dir, char* buf, size_t n) {
   if (n == 0) return -ERANGE;
-  NsShared ns;
-  if (cwd->type == VType::kDir && cwd->nlink == 0) return -ENOENT;
+  if (dir->type == VType::kDir && dir->nlink == 0) return -ENOENT;
   size_t pos = n;
   buf[--pos] = 0;
-  if (int e = path_up(cwd, buf, &pos); e) return e;
+  if (int e = path_up(dir, buf, &pos); e) return e;
   if (pos == n - 1) {
     if (pos == 0) return -ERANGE;
     buf[--pos] = '/';
   }
   size_t len = n - pos;
   tine_memmove(buf, buf + pos, len);
-  return static_cast<int>(len);
+  return static_cast<int>(len - 1);
 }
 
-int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n) {
-  size_t nlen = tine_strlen(name);
+// The path of dir/name, the namespace lock held: its length without the NUL.
+int path_of_locked(Vnode* dir, const char* name, size_t nlen, char* buf, size_t n) {
   if (n < nlen + 2) return -ERANGE;
-  NsShared ns;
   size_t pos = n;
   buf[--pos] = 0;
   pos -= nlen;
@@ -489,4 +488,135 @@ int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n) {
   size_t len = n - pos;
   tine_memmove(buf, buf + pos, len);
   return static_cast<int>(len - 1);
+}
+
+// The search for a name of a node that is not a directory (nothing points
+// from such a node to the directories naming it): depth first from its file
+// system's root, each directory read whole for an entry with the node's
+// inode number (unique in a file system) before its subdirectories are
+// visited; file systems mounted on the way are not entered. Bounded so that
+// a reader cannot make it walk without end, nor hold the namespace lock for
+// long: at most kSearchDepth levels, kSearchDirs directories, and
+// kSearchWork entries passed over, where resuming a directory's listing or
+// looking a name up in it counts as passing over all its entries (what a
+// RAM file system's list costs).
+constexpr int kSearchDepth = 32;
+constexpr unsigned kSearchDirs = 4096;
+constexpr uint64_t kSearchWork = 1000000;
+
+struct Scan {
+  uint64_t ino;     // the node's
+  bool first_pass;  // read the whole directory, looking for ino; else stop at the next subdirectory
+  uint64_t seen;    // entries the pass was given
+  bool found;       // first pass: ino's entry; else: a subdirectory
+  uint64_t cookie;  // the subdirectory's
+  size_t len;
+  char name[kNameMax + 1];
+};
+
+bool scan_emit(void* ctx, uint64_t ino, uint64_t cookie, uint8_t dtype, const char* name,
+               size_t len) {
+  auto* s = static_cast<Scan*>(ctx);
+  ++s->seen;
+  if (len > kNameMax || (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))))
+    return true;
+  if (s->first_pass ? (dtype == DT_DIR || ino != s->ino) : dtype != DT_DIR) return true;
+  tine_memcpy(s->name, name, len);
+  s->name[len] = 0;
+  s->len = len;
+  s->cookie = cookie;
+  s->found = true;
+  return false;
+}
+
+// A directory naming v (held) and the name, or -ENOENT.
+int find_entry_locked(Vnode* v, Vnode** dir_out, char* name, size_t* len) {
+  struct Frame {
+    Vnode* dir;
+    uint64_t cookie;   // readdir's: the subdirectories after it are still to visit
+    uint64_t entries;  // how many it has (counted by the first pass)
+  };
+  Frame st[kSearchDepth];
+  int depth = 0;
+  unsigned dirs = 0;
+  uint64_t work = 0;
+  int err = -ENOENT;
+  auto* s = static_cast<Scan*>(kmalloc(sizeof(Scan), M_TEMP, M_WAITOK));
+  if (!s) return -ENOMEM;
+  s->ino = v->ino;
+  Vnode* next = vref(v->mount->root);
+  for (;;) {
+    if (next) {
+      // A directory not yet seen: read it whole.
+      Frame f{next, 2, 0};  // cookies 1 and 2 are "." and ".."
+      next = nullptr;
+      ++dirs;
+      s->first_pass = true;
+      s->seen = 0;
+      s->found = false;
+      if (f.dir->ops->readdir) (void)f.dir->ops->readdir(f.dir, 2, scan_emit, s);
+      f.entries = s->seen;
+      work += f.entries;
+      if (s->found) {
+        *dir_out = f.dir;
+        *len = s->len;
+        tine_memcpy(name, s->name, s->len + 1);
+        err = 0;
+        break;
+      }
+      st[depth++] = f;
+    }
+    if (depth == 0) break;
+    Frame& f = st[depth - 1];
+    s->first_pass = false;
+    s->seen = 0;
+    s->found = false;
+    if (depth < kSearchDepth && dirs < kSearchDirs && work + 2 * f.entries <= kSearchWork &&
+        f.dir->ops->readdir && f.dir->ops->lookup) {
+      work += f.entries;
+      (void)f.dir->ops->readdir(f.dir, f.cookie, scan_emit, s);
+    }
+    if (!s->found) {
+      vrele(f.dir);
+      --depth;
+      continue;
+    }
+    f.cookie = s->cookie;
+    work += f.entries;
+    Vnode* child = nullptr;
+    if (f.dir->ops->lookup(f.dir, s->name, s->len, &child) != 0) continue;
+    if (child->type != VType::kDir || child->mounted_here || child->mount != v->mount) {
+      vrele(child);
+      continue;
+    }
+    next = child;
+  }
+  while (depth > 0) vrele(st[--depth].dir);
+  kfree(s, M_TEMP);
+  return err;
+}
+
+}  // namespace
+
+int vfs_getcwd(Vnode* cwd, char* buf, size_t n) {
+  NsShared ns;
+  int len = dir_path_locked(cwd, buf, n);
+  return len < 0 ? len : len + 1;
+}
+
+int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n) {
+  NsShared ns;
+  return path_of_locked(dir, name, tine_strlen(name), buf, n);
+}
+
+int vfs_name_locked(Vnode* v, char* buf, size_t n) {
+  if (v->type == VType::kDir) return dir_path_locked(v, buf, n);
+  if (v->nlink == 0 || !v->mount || v->mount->synthetic) return -ENOENT;
+  Vnode* dir;
+  char name[kNameMax + 1];
+  size_t len;
+  if (int e = find_entry_locked(v, &dir, name, &len); e) return e;
+  int r = path_of_locked(dir, name, len, buf, n);
+  vrele(dir);
+  return r;
 }

@@ -53,5 +53,14 @@ void vfs_drop_setid(Vnode* v, const FsCred& cr);
 [[nodiscard]] int vfs_getcwd(Vnode* cwd, char* buf, size_t n);
 // The path of dir/name, for /proc/PID/exe: its length, or -errno.
 [[nodiscard]] int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n);
+// The absolute path of v into buf, with g_namespace_lock held (shared), for
+// /proc/PID/fd and cwd: a directory's through its parents, as getcwd finds
+// it; another node's through the first directory entry naming it that a
+// search of its file system finds (depth first, each directory looked at
+// before its subdirectories; at most 32 levels deep, 4,096 directories and
+// about a million entries passed over, not entering other file systems). Its
+// length without the NUL, -ENOENT (removed, no name found, or a synthetic
+// file system's node), -ERANGE or -ENOMEM.
+[[nodiscard]] int vfs_name_locked(Vnode* v, char* buf, size_t n);
 
 inline constexpr int64_t kUtimeNow = (1 << 30) - 1, kUtimeOmit = (1 << 30) - 2;

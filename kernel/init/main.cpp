@@ -173,6 +173,7 @@ void print_banner() {
 void cpu_online_common(unsigned id) {
   cpu_bind(id);
   g_cpus[id].mpidr = arch::mpidr();
+  g_cpus[id].midr = arch::midr();
   arch::gic_init_cpu();
   sched_init_cpu(id);  // this boot context becomes the CPU's idle thread
   clock_init_cpu();

@@ -1,6 +1,10 @@
 #include "kernel/sched/loadavg.h"
 
+#include "kernel/lib/string.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sync/sleepq.h"
+#include "kernel/thread/thread.h"
+#include "kernel/time/callout.h"
 #include "kernel/time/clock.h"
 
 namespace {
@@ -11,11 +15,10 @@ constexpr uint64_t kOne = 1u << kShift;
 // e^(-5 s / 1, 5, 15 min) in fixed point (Linux's EXP_1, EXP_5, EXP_15).
 constexpr uint64_t kDecay[3] = {1884, 2014, 2037};
 
-uint64_t g_avg[3];        // fixed point, kShift (atomic words; one sampler at a time)
-uint64_t g_next_sample;   // clock_ns() of the next sample (atomic)
+uint64_t g_avg[3];  // fixed point, kShift (atomic words, written by the sampler only)
 
-void fold(uint64_t runnable) {
-  uint64_t n = runnable * kOne;
+void fold(uint64_t active) {
+  uint64_t n = active * kOne;
   for (int i = 0; i < 3; ++i) {
     uint64_t a = __atomic_load_n(&g_avg[i], __ATOMIC_RELAXED);
     a = (a * kDecay[i] + n * (kOne - kDecay[i]) + kOne / 2) >> kShift;
@@ -23,34 +26,53 @@ void fold(uint64_t runnable) {
   }
 }
 
-// Claims every sample time up to now: the first gets `runnable`, the rest
-// (periods nobody sampled) 0.
-void catch_up(uint64_t now, unsigned runnable) {
-  uint64_t next = __atomic_load_n(&g_next_sample, __ATOMIC_ACQUIRE);
-  if (next == 0) {
-    __atomic_compare_exchange_n(&g_next_sample, &next, now + kPeriodNs, false, __ATOMIC_ACQ_REL,
-                                __ATOMIC_ACQUIRE);
-    return;
-  }
-  if (now < next) return;
-  uint64_t periods = (now - next) / kPeriodNs + 1;
-  if (!__atomic_compare_exchange_n(&g_next_sample, &next, next + periods * kPeriodNs, false,
-                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-    return;  // another CPU samples
-  if (periods > 1000) periods = 1000;  // long enough for every average to reach 0
-  fold(runnable);
-  for (uint64_t i = 1; i < periods; ++i) fold(0);
+// Programs' threads asleep where no signal ends the sleep (Linux's
+// uninterruptible tasks), but for those of a stopped process (Linux's
+// stopped tasks count apart). Kernel threads wait for work that way and do
+// not count, as Linux's idle kernel threads do not.
+// (A sleeping thread's fields change under its sleep queue's lock: each is
+// read once, for a moment's picture.)
+void count_uninterruptible(const Thread& t, void* ctx) {
+  if (!(t.flags & kThreadTimeshare) || t.state != ThreadState::kSleeping) return;
+  if (__atomic_load_n(&t.sleep_flags, __ATOMIC_RELAXED) & PCATCH) return;
+  const char* wmesg = __atomic_load_n(&t.wmesg, __ATOMIC_RELAXED);
+  if (wmesg && tine_strcmp(wmesg, "stopped") == 0) return;
+  ++*static_cast<unsigned*>(ctx);
+}
+
+unsigned active_count() {
+  unsigned n = sched_runnable_count();
+  threads_for_each(count_uninterruptible, &n);
+  return n;
+}
+
+// The sampler: a callout every kPeriodNs on the CPU that started it, which
+// wakes that CPU even when every CPU is idle with its tick stopped, so the
+// sample sees the system as it is then (a sample taken by the next tick
+// instead would always find the CPU that ticks busy). A callout that comes
+// late (the machine's host held the CPU back) folds what it sees once for
+// each period it missed, as Linux folds missed periods.
+Callout g_sampler;
+uint64_t g_next_sample;  // clock_ns() of the next sample (the sampler's CPU only)
+
+void sample(void*) {
+  uint64_t now = clock_ns();
+  uint64_t periods = now >= g_next_sample ? (now - g_next_sample) / kPeriodNs + 1 : 1;
+  g_next_sample += periods * kPeriodNs;
+  if (periods > 1000) periods = 1000;  // long enough for every average to reach its end
+  unsigned active = active_count();
+  for (uint64_t i = 0; i < periods; ++i) fold(active);
+  callout_reset(&g_sampler, g_next_sample, sample, nullptr);
 }
 
 }  // namespace
 
-void loadavg_tick(uint64_t now_ns) {
-  if (now_ns < __atomic_load_n(&g_next_sample, __ATOMIC_RELAXED)) return;
-  catch_up(now_ns, sched_runnable_count());
+void loadavg_start() {
+  g_next_sample = clock_ns() + kPeriodNs;
+  callout_reset(&g_sampler, g_next_sample, sample, nullptr);
 }
 
 void loadavg_get(uint64_t out[3]) {
-  catch_up(clock_ns(), sched_runnable_count());
   for (int i = 0; i < 3; ++i)
     out[i] = __atomic_load_n(&g_avg[i], __ATOMIC_RELAXED) << (16 - kShift);
 }

@@ -285,6 +285,7 @@ void sched_init_cpu(unsigned cpu) {
   RunQueue& rq = g_rq[cpu];
   rq.idle = idle;
   idle->ran_since = clock_ns();
+  rq.started_ns = idle->ran_since;
   __atomic_store_n(&rq.cur_prio, kPrioIdle, __ATOMIC_RELAXED);
   this_cpu().current = idle;
   arch::set_current_thread_reg(idle);
@@ -294,7 +295,10 @@ void sched_init_cpu(unsigned cpu) {
   if (cpu == 0) g_ready = true;
 }
 
-void sched_start_services() { smp_start_workers(); }
+void sched_start_services() {
+  smp_start_workers();
+  loadavg_start();
+}
 
 cpumask_t sched_online_mask() { return cpus_online_bits(); }
 
@@ -451,10 +455,13 @@ void sched_tick() {
     cur->stats.run_ns += now - cur->ran_since;
     cur->ran_since = now;
     if (cur != rq.idle) {
-      if (cpu.irq_from_user)
+      if (cpu.irq_from_user) {
         ++cur->stats.user_ticks;
-      else
+        ++(cur->nice > 0 ? rq.nice_ticks : rq.user_ticks);
+      } else {
         ++cur->stats.sys_ticks;
+        ++rq.sys_ticks;
+      }
       usched_tine.schedulerclock(cur, 1000000000ull / kHz, now);
       __atomic_store_n(&rq.cur_prio, cur->prio, __ATOMIC_RELAXED);
       if (--cur->slice <= 0) {
@@ -474,7 +481,6 @@ void sched_tick() {
     }
   }
   if (balance) sched_balance_push(cpu.id);
-  loadavg_tick(now);
 }
 
 }  // namespace
@@ -552,8 +558,8 @@ SchedCpuStats sched_cpu_stats(unsigned cpu) {
   s.online = __atomic_load_n(&g_cpus[cpu].online, __ATOMIC_ACQUIRE);
   RunQueue& rq = g_rq[cpu];
   if (!rq.idle) return s;
-  uint64_t now = clock_ns();
   SpinGuard g(rq.lock);
+  uint64_t now = clock_ns();  // after the lock: not before the idle thread's last dispatch
   Thread* cur = g_cpus[cpu].current;
   if (cur) {
     s.current_tid = cur->tid;
@@ -564,7 +570,11 @@ SchedCpuStats sched_cpu_stats(unsigned cpu) {
   s.nr_running = s.queued + (cur && cur != rq.idle ? 1 : 0);
   s.switches = rq.switches;
   s.idle_ns = rq.idle->stats.run_ns + (cur == rq.idle ? now - rq.idle->ran_since : 0);
+  s.busy_ns = now - rq.started_ns - s.idle_ns;
   s.wfi_entries = rq.wfi_entries;
+  s.user_ticks = rq.user_ticks;
+  s.nice_ticks = rq.nice_ticks;
+  s.sys_ticks = rq.sys_ticks;
   s.ticks = clock_ticks(cpu);
   s.preemptions = rq.preemptions;
   s.steals = rq.steals;

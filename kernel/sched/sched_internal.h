@@ -17,6 +17,7 @@ struct RunQueue {
   Thread* evicted = nullptr;          // guarded by lock: popped threads this CPU may not run
   const unsigned cpu;
   Thread* idle = nullptr;             // set once at CPU start
+  uint64_t started_ns = 0;            // clock_ns() then: its idle thread's time counts from here
   // Read without the lock by placement and balancing (relaxed atomics).
   unsigned nr_queued = 0;             // q.size()
   uint8_t cur_prio = 31;              // priority of the running thread (kPrioIdle when idle)
@@ -27,6 +28,11 @@ struct RunQueue {
   uint64_t pushes = 0;
   uint64_t resched_ipis = 0;
   uint64_t wfi_entries = 0;           // written by the CPU itself only
+  // Ticks that found a thread other than idle running here: at EL0 (niced
+  // above 0, or not) or in the kernel (/proc/stat's user, nice and system).
+  uint64_t user_ticks = 0;
+  uint64_t nice_ticks = 0;
+  uint64_t sys_ticks = 0;
   unsigned balance_ticks = 0;
 };
 extern RunQueue g_rq[];

@@ -4,6 +4,7 @@
 #include "kernel/sched/loadavg.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/syscall/uts.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 #include "kernel/vm/copy.h"
@@ -43,11 +44,11 @@ static_assert(sizeof(Sysinfo) == 112);
 int64_t sys_uname(const SyscallArgs& a) {
   Utsname u;
   tine_memset(&u, 0, sizeof u);
-  tine_strlcpy(u.sysname, "Linux", sizeof u.sysname);
-  tine_strlcpy(u.nodename, "tine", sizeof u.nodename);
-  tine_strlcpy(u.release, "6.1.0-tine", sizeof u.release);
-  tine_strlcpy(u.version, "#1 SMP tine", sizeof u.version);
-  tine_strlcpy(u.machine, "aarch64", sizeof u.machine);
+  tine_strlcpy(u.sysname, kUtsSysname, sizeof u.sysname);
+  tine_strlcpy(u.nodename, kUtsNodename, sizeof u.nodename);
+  tine_strlcpy(u.release, kUtsRelease, sizeof u.release);
+  tine_strlcpy(u.version, kUtsVersion, sizeof u.version);
+  tine_strlcpy(u.machine, kUtsMachine, sizeof u.machine);
   tine_strlcpy(u.domainname, "(none)", sizeof u.domainname);
   return copyout_u(&u, a.a[0], sizeof u) == 0 ? 0 : -EFAULT;
 }

@@ -1993,6 +1993,541 @@ static void t_proc(void) {
   UT_EQ("statfs_proc_type", fs.f_type, 0x9fa0);
 }
 
+/* ---- /proc's system files, maps and descriptors ---- */
+
+static char g_text[65536];
+static char g_text2[65536];
+
+/* The unsigned decimal at *p (blanks before it skipped); *p moves past it. */
+static uint64_t parse_u(const char** p) {
+  while (**p == ' ' || **p == '\t') ++*p;
+  uint64_t v = 0;
+  while (**p >= '0' && **p <= '9') v = v * 10 + (uint64_t)(*(*p)++ - '0');
+  return v;
+}
+
+static uint64_t parse_x(const char** p) {
+  uint64_t v = 0;
+  for (;; ++*p) {
+    char c = **p;
+    if (c >= '0' && c <= '9') v = v * 16 + (uint64_t)(c - '0');
+    else if (c >= 'a' && c <= 'f') v = v * 16 + (uint64_t)(c - 'a' + 10);
+    else return v;
+  }
+}
+
+/* A number with two decimals ("12.34") in hundredths. */
+static uint64_t parse_centi(const char** p) {
+  uint64_t v = parse_u(p) * 100;
+  if (**p == '.') {
+    ++*p;
+    const char* q = *p;
+    v += parse_u(p);
+    if (*p - q != 2) return (uint64_t)-1;
+  }
+  return v;
+}
+
+/* The line (up to its newline) of text that begins with prefix, or 0. */
+static const char* line_starting(const char* text, const char* prefix) {
+  size_t n = strlen(prefix);
+  for (const char* l = text; *l;) {
+    if (strncmp(l, prefix, n) == 0) return l;
+    const char* nl = strchr(l, '\n');
+    if (!nl) break;
+    l = nl + 1;
+  }
+  return 0;
+}
+
+static int count_lines_starting(const char* text, const char* prefix) {
+  int n = 0;
+  size_t len = strlen(prefix);
+  for (const char* l = text; *l;) {
+    n += strncmp(l, prefix, len) == 0;
+    const char* nl = strchr(l, '\n');
+    if (!nl) break;
+    l = nl + 1;
+  }
+  return n;
+}
+
+/* Reads all of path by reads of `chunk` bytes into buf (n bytes), NUL-terminated. */
+static long get_file_by(const char* path, char* buf, size_t n, size_t chunk) {
+  int fd = open(path, O_RDONLY, 0);
+  if (fd < 0) return fd;
+  long total = 0;
+  for (;;) {
+    size_t want = n - 1 - (size_t)total;
+    if (want > chunk) want = chunk;
+    long r = read(fd, buf + total, want);
+    if (r <= 0) break;
+    total += r;
+    if ((size_t)total == n - 1) break;
+  }
+  buf[total] = 0;
+  close(fd);
+  return total;
+}
+
+struct cpu_line { uint64_t f[10]; };
+
+/* /proc/stat's "cpu" line and the sum of its cpuN lines: the number of those. */
+static int read_proc_stat(struct cpu_line* all, struct cpu_line* sum) {
+  if (get_file("/proc/stat", g_text, sizeof g_text) <= 0) return -1;
+  memset(all, 0, sizeof *all);
+  memset(sum, 0, sizeof *sum);
+  int n = 0;
+  for (const char* l = g_text; *l;) {
+    if (strncmp(l, "cpu", 3) == 0) {
+      const char* p = l + 3;
+      struct cpu_line* into = all;
+      if (*p >= '0' && *p <= '9') {
+        parse_u(&p);
+        into = sum;
+        ++n;
+      }
+      for (int i = 0; i < 10; ++i) into->f[i] += parse_u(&p);
+    }
+    const char* nl = strchr(l, '\n');
+    if (!nl) break;
+    l = nl + 1;
+  }
+  return n;
+}
+
+static uint64_t stat_value(const char* name) {
+  char prefix[32];
+  snprintf(prefix, sizeof prefix, "%s ", name);
+  const char* l = line_starting(g_text, prefix);
+  if (!l) return (uint64_t)-1;
+  l += strlen(prefix);
+  return parse_u(&l);
+}
+
+static void t_proc_sys(void) {
+  struct cpu_line all, sum;
+  int ncpu = read_proc_stat(&all, &sum);
+  UT_CHECK("stat_cpu_first", strncmp(g_text, "cpu  ", 5) == 0);
+  UT_CHECK("stat_ncpu", ncpu >= 1 && ncpu <= 4);
+  /* One picture: the cpu line is the sum of the others; what tine does not have is 0. */
+  int same = 1, zero = 1;
+  for (int i = 0; i < 10; ++i) same &= all.f[i] == sum.f[i];
+  for (int i = 4; i < 10; ++i) zero &= all.f[i] == 0;
+  UT_CHECK("stat_cpu_is_sum", same);
+  UT_CHECK("stat_unkept_zero", zero);
+  UT_CHECK("stat_running", stat_value("procs_running") >= 1);
+  UT_EQ("stat_blocked", stat_value("procs_blocked"), 0);
+  UT_CHECK("stat_ctxt", stat_value("ctxt") > 0 && stat_value("ctxt") != (uint64_t)-1);
+  UT_CHECK("stat_intr", stat_value("intr") > 0 && stat_value("intr") != (uint64_t)-1);
+  UT_EQ("stat_btime", stat_value("btime"), 0); /* realtime starts at the epoch at boot */
+  UT_CHECK("stat_softirq", line_starting(g_text, "softirq ") != 0);
+  uint64_t forks = stat_value("processes");
+  /* CPU time against the time since boot: every CPU's four kinds of time
+   * add up to the time since it started, so never to more than the uptime,
+   * and over an interval to the interval on each CPU. */
+  char buf[128];
+  get_file("/proc/uptime", buf, sizeof buf);
+  const char* p = buf;
+  uint64_t up = parse_centi(&p), idle = parse_centi(&p);
+  UT_CHECK("uptime_format", up != (uint64_t)-1 && idle != (uint64_t)-1 && *p == '\n');
+  uint64_t total = all.f[0] + all.f[1] + all.f[2] + all.f[3];
+  ut_check("stat_total_bounded", total <= (uint64_t)ncpu * (up + 10),
+           "total %lu, %d CPUs, uptime %lu", (unsigned long)total, ncpu, (unsigned long)up);
+  UT_CHECK("uptime_idle_bounded", idle <= (uint64_t)ncpu * (up + 1));
+  UT_CHECK("uptime_idle_is_stat_idle", idle + 10 >= all.f[3] && idle <= all.f[3] + 10 * ncpu + 10);
+  uint64_t t0 = now_ns();
+  read_proc_stat(&all, &sum);
+  uint64_t t1 = now_ns();
+  uint64_t total0 = all.f[0] + all.f[1] + all.f[2] + all.f[3];
+  sleep_ms(300);
+  uint64_t t2 = now_ns();
+  read_proc_stat(&all, &sum);
+  uint64_t t3 = now_ns();
+  uint64_t d = all.f[0] + all.f[1] + all.f[2] + all.f[3] - total0;
+  /* (each of a CPU's four figures is rounded down on its own) */
+  uint64_t lo = (uint64_t)ncpu * ((t2 - t1) / 10000000 - 4);
+  uint64_t hi = (uint64_t)ncpu * ((t3 - t0) / 10000000 + 5);
+  ut_check("stat_total_interval", d >= lo && d <= hi, "%lu ticks over %d CPUs, expected %lu..%lu",
+           (unsigned long)d, ncpu, (unsigned long)lo, (unsigned long)hi);
+  /* Work at EL0 shows as user time. */
+  uint64_t user0 = all.f[0] + all.f[1];
+  uint64_t deadline = now_ns() + 10000000000ull;
+  volatile uint64_t spin = 0;
+  while (now_ns() < deadline) {
+    for (int i = 0; i < 1000000; ++i) spin += (uint64_t)i;
+    read_proc_stat(&all, &sum);
+    if (all.f[0] + all.f[1] >= user0 + 3) break;
+  }
+  ut_check("stat_user_grows", all.f[0] + all.f[1] >= user0 + 3, "user %lu -> %lu",
+           (unsigned long)user0, (unsigned long)(all.f[0] + all.f[1]));
+  /* A fork counts; loadavg names the newest process. */
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    sleep_ms(2000);
+    _exit(0);
+  }
+  get_file("/proc/loadavg", buf, sizeof buf);
+  p = buf;
+  uint64_t l1 = parse_centi(&p), l5 = parse_centi(&p), l15 = parse_centi(&p);
+  uint64_t running = parse_u(&p);
+  int slash = *p == '/';
+  ++p;
+  uint64_t threads = parse_u(&p);
+  uint64_t last = parse_u(&p);
+  ut_check("loadavg_format", l1 != (uint64_t)-1 && l5 != (uint64_t)-1 && l15 != (uint64_t)-1 &&
+                                 slash && *p == '\n',
+           "%s", buf);
+  UT_CHECK("loadavg_counts", running >= 1 && threads >= running + 1);
+  UT_EQ("loadavg_last_pid", last, pid);
+  read_proc_stat(&all, &sum);
+  UT_CHECK("stat_processes", stat_value("processes") >= forks + 1);
+  kill_(pid, 9);
+  waitpid(pid, 0, 0);
+  /* Busy for a sample or two (every 5 s): the 1-minute average is above 0. */
+  deadline = now_ns() + 12000000000ull;
+  do {
+    for (int i = 0; i < 1000000; ++i) spin += (uint64_t)i;
+    get_file("/proc/loadavg", buf, sizeof buf);
+    p = buf;
+    l1 = parse_centi(&p);
+  } while (l1 == 0 && now_ns() < deadline);
+  ut_check("loadavg_busy", l1 > 0 && l1 != (uint64_t)-1, "%s", buf);
+  /* cpuinfo: a block per CPU, arm64 Linux's lines. */
+  long n = get_file("/proc/cpuinfo", g_text, sizeof g_text);
+  UT_CHECK("cpuinfo", n > 0 && strncmp(g_text, "processor\t: 0\nBogoMIPS\t: ", 25) == 0);
+  UT_EQ("cpuinfo_blocks", count_lines_starting(g_text, "processor\t: "), ncpu);
+  UT_EQ("cpuinfo_features", count_lines_starting(g_text, "Features\t: fp asimd\n"), ncpu);
+  UT_EQ("cpuinfo_arch", count_lines_starting(g_text, "CPU architecture: 8\n"), ncpu);
+  UT_EQ("cpuinfo_implementer", count_lines_starting(g_text, "CPU implementer\t: 0x"), ncpu);
+  UT_EQ("cpuinfo_part", count_lines_starting(g_text, "CPU part\t: 0x"), ncpu);
+  /* The same bytes however it is read. */
+  UT_EQ("cpuinfo_by_7", get_file_by("/proc/cpuinfo", g_text2, sizeof g_text2, 7), n);
+  UT_CHECK("cpuinfo_same", strcmp(g_text, g_text2) == 0);
+  get_file("/proc/version", buf, sizeof buf);
+  UT_CHECK("version", strncmp(buf, "Linux version 6.1.0-tine (", 26) == 0);
+  int fd = open("/proc/version", O_RDONLY, 0);
+  char part[16] = {0};
+  UT_EQ("pread_offset", pread(fd, part, 7, 6), 7);
+  UT_CHECK("pread_offset_text", memcmp(part, "version", 7) == 0);
+  UT_EQ("pread_past_end", pread(fd, part, sizeof part, 1l << 40), 0);
+  UT_EQ("pread_at_end", pread(fd, part, sizeof part, (long)strlen(buf)), 0);
+  UT_EQ("read_nothing", read(fd, part, 0), 0);
+  UT_EQ("read_fault", read(fd, KERNEL_ADDR, 16), -EFAULT);
+  UT_EQ("pread_negative", pread(fd, part, 1, -1), -EINVAL);
+  close(fd);
+}
+
+/* The map line holding address a, or 0; *len gets its length. */
+static const char* map_line(const char* maps, uint64_t a, size_t* len) {
+  for (const char* l = maps; *l;) {
+    const char* p = l;
+    uint64_t start = parse_x(&p);
+    ++p;
+    uint64_t end = parse_x(&p);
+    const char* nl = strchr(l, '\n');
+    if (start <= a && a < end) {
+      *len = nl ? (size_t)(nl - l) : strlen(l);
+      return l;
+    }
+    if (!nl) break;
+    l = nl + 1;
+  }
+  return 0;
+}
+
+/* Whether the line holding a has permissions perms and name (column 74; ""
+ * for none: the line ends after the inode and its blank). */
+static int map_has(const char* maps, uint64_t a, const char* perms, const char* name) {
+  size_t len;
+  const char* l = map_line(maps, a, &len);
+  if (!l) return 0;
+  const char* sp = strchr(l, ' ');
+  if (!sp || strncmp(sp + 1, perms, 4) != 0) return 0;
+  if (!*name) return l[len - 1] == ' ' && strncmp(sp + 6, "00000000 00:00 0 ", 17) == 0 &&
+                     (size_t)(sp + 23 - l) == len;
+  size_t nl = strlen(name);
+  return len == 73 + nl && memcmp(l + 73, name, nl) == 0;
+}
+
+/* Lines in address order, none overlapping: the count, or -1. */
+static int map_lines_ordered(const char* maps) {
+  uint64_t prev_end = 0;
+  int n = 0;
+  for (const char* l = maps; *l;) {
+    const char* p = l;
+    uint64_t start = parse_x(&p);
+    if (*p++ != '-') return -1;
+    uint64_t end = parse_x(&p);
+    if (start >= end || start < prev_end) return -1;
+    prev_end = end;
+    ++n;
+    const char* nl = strchr(l, '\n');
+    if (!nl) return -1;
+    l = nl + 1;
+  }
+  return n;
+}
+
+static volatile uint64_t* g_mapsh;
+
+static void maps_as_1000(void* arg) {
+  int bad = 0;
+  char buf[64];
+  int fd = open("/proc/1/maps", O_RDONLY, 0);
+  if (fd < 0 || read(fd, buf, sizeof buf) != -EACCES) bad |= 1;
+  close(fd);
+  if (get_file("/proc/self/maps", g_text, sizeof g_text) <= 0) bad |= 2;
+  _exit(bad);
+}
+
+static void t_proc_maps(void) {
+  int local = 1;
+  char* heap = sbrk(3 * 4096);
+  UT_CHECK("sbrk", heap != (char*)-1);
+  heap[0] = 1;
+  char* priv = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  UT_EQ("mprotect", mprotect(priv + 4096, 4096, PROT_READ), 0);
+  char* shr = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  long n = get_file("/proc/self/maps", g_text, sizeof g_text);
+  UT_CHECK("maps_read", n > 0 && g_text[n - 1] == '\n');
+  UT_CHECK("maps_ordered", map_lines_ordered(g_text) > 5);
+  UT_CHECK("maps_stack", map_has(g_text, (uint64_t)&local, "rw-p", "[stack]"));
+  UT_CHECK("maps_heap", map_has(g_text, (uint64_t)heap, "rw-p", "[heap]"));
+  UT_CHECK("maps_image", map_has(g_text, (uint64_t)&t_proc_maps, "r-xp", g_self));
+  UT_CHECK("maps_private", map_has(g_text, (uint64_t)priv, "rw-p", ""));
+  UT_CHECK("maps_split", map_has(g_text, (uint64_t)priv + 4096, "r--p", ""));
+  UT_CHECK("maps_split_end", map_has(g_text, (uint64_t)priv + 8192, "rw-p", ""));
+  UT_CHECK("maps_shared", map_has(g_text, (uint64_t)shr, "rw-s", "/dev/zero (deleted)"));
+  char want[96];
+  snprintf(want, sizeof want, "%08lx-%08lx r--p 00000000 00:00 0 \n", (unsigned long)priv + 4096,
+           (unsigned long)priv + 8192);
+  UT_CHECK("maps_line_exact", strstr(g_text, want) != 0);
+  UT_CHECK("maps_sigpage", strstr(g_text, "r-xp 00000000 00:00 0") && strstr(g_text, "[sigpage]\n"));
+  /* By small reads, the same. */
+  UT_EQ("maps_by_100", get_file_by("/proc/self/maps", g_text2, sizeof g_text2, 100), n);
+  UT_CHECK("maps_same", strcmp(g_text, g_text2) == 0);
+  munmap(priv, 3 * 4096);
+  munmap(shr, 4096);
+  get_file("/proc/self/maps", g_text, sizeof g_text);
+  size_t len;
+  UT_CHECK("maps_unmapped", map_line(g_text, (uint64_t)priv + 4096, &len) == 0);
+  /* Many regions: the file is longer than a page and comes in pieces. */
+  char* many = mmap(0, 600 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  for (int i = 0; i < 600; i += 2) mprotect(many + i * 4096, 4096, PROT_READ);
+  n = get_file("/proc/self/maps", g_text, sizeof g_text);
+  UT_CHECK("maps_many", n > 20000 && map_lines_ordered(g_text) >= 600);
+  UT_EQ("maps_many_by_4096", get_file_by("/proc/self/maps", g_text2, sizeof g_text2, 4096), n);
+  UT_CHECK("maps_many_same", strcmp(g_text, g_text2) == 0);
+  int fd = open("/proc/self/maps", O_RDONLY, 0);
+  UT_EQ("maps_read_capped", read(fd, g_text2, 4096), 4096);
+  UT_EQ("maps_pread_far", pread(fd, g_text2, 100, 1l << 40), 0);
+  close(fd);
+  munmap(many, 600 * 4096);
+  /* Another process's, while it lives; then -ESRCH. */
+  g_mapsh = shared_page();
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    char* m = mmap(0, 5 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_mapsh[1] = (uint64_t)m;
+    __atomic_store_n(&g_mapsh[0], 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&g_mapsh[2], __ATOMIC_ACQUIRE)) sleep_ms(5);
+    _exit(0);
+  }
+  while (!__atomic_load_n(&g_mapsh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/maps", pid);
+  get_file(path, g_text, sizeof g_text);
+  snprintf(want, sizeof want, "%08lx-%08lx r--p ", (unsigned long)g_mapsh[1],
+           (unsigned long)g_mapsh[1] + 5 * 4096);
+  UT_CHECK("maps_other", strstr(g_text, want) != 0);
+  fd = open(path, O_RDONLY, 0);
+  __atomic_store_n(&g_mapsh[2], 1, __ATOMIC_RELEASE);
+  /* A zombie has no memory: nothing to show. */
+  char st_path[64], buf[256];
+  snprintf(st_path, sizeof st_path, "/proc/%d/stat", pid);
+  int zombie = 0;
+  for (int i = 0; i < 400 && !zombie; ++i) {
+    get_file(st_path, buf, sizeof buf);
+    const char* r = strchr(buf, ')');
+    zombie = r && r[2] == 'Z';
+    if (!zombie) sleep_ms(5);
+  }
+  UT_CHECK("maps_zombie_seen", zombie);
+  UT_EQ("maps_zombie_empty", pread(fd, g_text, 100, 0), 0);
+  waitpid(pid, 0, 0);
+  UT_EQ("maps_gone", pread(fd, g_text, 100, 0), -ESRCH);
+  close(fd);
+  munmap((void*)g_mapsh, 4096);
+  /* Only the owner or root. */
+  int st = as_user(1000, maps_as_1000, 0);
+  ut_check("maps_as_1000", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+}
+
+/* The link at /proc/self/fd/N. */
+static long fd_link(int fd, char* buf, size_t n) {
+  char path[48];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  long r = readlink(path, buf, n - 1);
+  buf[r > 0 ? r : 0] = 0;
+  return r;
+}
+
+static int fd_mode_is(int fd, unsigned mode) {
+  char path[48];
+  struct stat st;
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  return lstat(path, &st) == 0 && st.st_mode == (S_IFLNK | mode);
+}
+
+static void fd_as_1000(void* arg) {
+  int bad = 0;
+  char buf[64];
+  if (readlink("/proc/1/fd/0", buf, sizeof buf) != -EACCES) bad |= 1;
+  if (open("/proc/1/fd", O_RDONLY | O_DIRECTORY, 0) != -EACCES) bad |= 2;
+  if (readlink("/proc/1/cwd", buf, sizeof buf) != -EACCES) bad |= 4;
+  if (readlink("/proc/self/fd/0", buf, sizeof buf) <= 0) bad |= 8;
+  if (readlink("/proc/self/cwd", buf, sizeof buf) <= 0) bad |= 16;
+  _exit(bad);
+}
+
+static void t_proc_fd(void) {
+  char buf[256], want[64];
+  int me = getpid();
+  int f = open(TMP "pfd", O_RDWR | O_CREAT, 0644);
+  fd_link(f, buf, sizeof buf);
+  UT_CHECK("fd_file", strcmp(buf, TMP "pfd") == 0);
+  UT_CHECK("fd_mode_rw", fd_mode_is(f, 0700));
+  int p[2];
+  pipe(p);
+  struct stat st;
+  fstat(p[0], &st);
+  snprintf(want, sizeof want, "pipe:[%lu]", (unsigned long)st.st_ino);
+  fd_link(p[0], buf, sizeof buf);
+  UT_CHECK("fd_pipe_read", strcmp(buf, want) == 0);
+  fd_link(p[1], buf, sizeof buf);
+  UT_CHECK("fd_pipe_write", strcmp(buf, want) == 0);
+  UT_CHECK("fd_mode_r", fd_mode_is(p[0], 0500));
+  UT_CHECK("fd_mode_w", fd_mode_is(p[1], 0300));
+  int dn = open("/dev/null", O_WRONLY, 0);
+  fd_link(dn, buf, sizeof buf);
+  UT_CHECK("fd_dev", strcmp(buf, "/dev/null") == 0);
+  int dir = open("/tmp", O_RDONLY | O_DIRECTORY, 0);
+  fd_link(dir, buf, sizeof buf);
+  UT_CHECK("fd_dir", strcmp(buf, "/tmp") == 0);
+  int ps = open("/proc/self/stat", O_RDONLY, 0);
+  fd_link(ps, buf, sizeof buf);
+  snprintf(want, sizeof want, "/proc/%d/stat", me);
+  UT_CHECK("fd_proc", strcmp(buf, want) == 0);
+  /* The listing: exactly the open descriptors (and the one listing them). */
+  int ld = open("/proc/self/fd", O_RDONLY | O_DIRECTORY, 0);
+  fd_link(ld, buf, sizeof buf);
+  snprintf(want, sizeof want, "/proc/%d/fd", me);
+  UT_CHECK("fd_fd_dir", strcmp(buf, want) == 0);
+  struct dirlist l;
+  UT_EQ("fd_list", list_dir(ld, 4096, &l), 0);
+  int all = has(&l, ".") && has(&l, "..") && has(&l, "0") && has(&l, "1") && has(&l, "2");
+  int fds[] = {f, p[0], p[1], dn, dir, ps, ld};
+  for (unsigned i = 0; i < sizeof fds / sizeof fds[0]; ++i) {
+    snprintf(want, sizeof want, "%d", fds[i]);
+    all &= has(&l, want);
+  }
+  UT_CHECK("fd_listed", all);
+  int open_count = 0;
+  for (int i = 0; i < 64; ++i) open_count += is_open(i);
+  UT_EQ("fd_list_count", l.n, open_count + 2);
+  /* Closed: gone from the listing, no link. */
+  close(dn);
+  UT_EQ("fd_closed", fd_link(dn, buf, sizeof buf), -ENOENT);
+  lseek(ld, 0, SEEK_SET);
+  list_dir(ld, 4096, &l);
+  snprintf(want, sizeof want, "%d", dn);
+  UT_CHECK("fd_closed_unlisted", !has(&l, want));
+  UT_EQ("fd_no_such", readlink("/proc/self/fd/99999", buf, sizeof buf), -ENOENT);
+  UT_EQ("fd_not_number", readlink("/proc/self/fd/x", buf, sizeof buf), -ENOENT);
+  UT_EQ("fd_leading_zero", readlink("/proc/self/fd/01", buf, sizeof buf), -ENOENT);
+  UT_EQ("fd_create", open("/proc/self/fd/77", O_WRONLY | O_CREAT, 0644), -EPERM);
+  /* A link is followed by its path. */
+  write(f, "abc", 3);
+  snprintf(want, sizeof want, "/proc/self/fd/%d", f);
+  int again = open(want, O_RDONLY, 0);
+  memset(buf, 0, sizeof buf);
+  UT_CHECK("fd_follow", again >= 0 && read(again, buf, 3) == 3 && strcmp(buf, "abc") == 0);
+  close(again);
+  /* Many descriptors, listed one entry a call. */
+  for (int i = 0; i < 100; ++i) dup(f);
+  lseek(ld, 0, SEEK_SET);
+  UT_EQ("fd_list_small", list_dir(ld, 24, &l), 0);
+  UT_EQ("fd_list_many", l.n, 64); /* dirlist keeps 64 */
+  int count = 0;
+  static char dbuf[4096];
+  lseek(ld, 0, SEEK_SET);
+  for (long r; (r = getdents64(ld, dbuf, 40)) > 0;)
+    for (long at = 0; at < r; at += ((struct linux_dirent64*)(dbuf + at))->d_reclen) ++count;
+  open_count = 0;
+  for (int i = 0; i < 256; ++i) open_count += is_open(i);
+  UT_EQ("fd_list_many_count", count, open_count + 2);
+  close_range(ld + 1, 1000, 0);
+  /* Removed while open: no path, its inode. */
+  unlink(TMP "pfd");
+  fd_link(f, buf, sizeof buf);
+  ut_check("fd_deleted",
+           strncmp(buf, "ramfs:[", 7) == 0 && strlen(buf) > 17 &&
+               strcmp(buf + strlen(buf) - 11, "] (deleted)") == 0,
+           "%s", buf);
+  /* The working directory. */
+  mkdir(TMP "cwd", 0755);
+  chdir(TMP "cwd");
+  long n = readlink("/proc/self/cwd", buf, sizeof buf);
+  UT_CHECK("cwd", n == (long)strlen(TMP "cwd") && memcmp(buf, TMP "cwd", (size_t)n) == 0);
+  UT_EQ("cwd_short", readlink("/proc/self/cwd", buf, 4), 4);
+  chdir("/");
+  n = readlink("/proc/self/cwd", buf, sizeof buf);
+  UT_CHECK("cwd_root", n == 1 && buf[0] == '/');
+  rmdir(TMP "cwd");
+  /* Another process's; then, once it has gone, nothing. */
+  volatile uint64_t* sh = shared_page();
+  int held = open(TMP "pfd2", O_WRONLY | O_CREAT, 0644);
+  flush_stdout();
+  int pid = fork();
+  if (pid == 0) {
+    chdir("/tmp");
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sleep_ms(5);
+    _exit(0);
+  }
+  close(held);
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/fd/%d", pid, held);
+  n = readlink(path, buf, sizeof buf);
+  UT_CHECK("fd_other", n == (long)strlen(TMP "pfd2") && memcmp(buf, TMP "pfd2", (size_t)n) == 0);
+  snprintf(path, sizeof path, "/proc/%d/cwd", pid);
+  n = readlink(path, buf, sizeof buf);
+  UT_CHECK("cwd_other", n == 4 && memcmp(buf, "/tmp", 4) == 0);
+  snprintf(path, sizeof path, "/proc/%d/fd", pid);
+  int od = open(path, O_RDONLY | O_DIRECTORY, 0);
+  __atomic_store_n(&sh[1], 1, __ATOMIC_RELEASE);
+  waitpid(pid, 0, 0);
+  UT_EQ("fd_gone_list", getdents64(od, dbuf, sizeof dbuf), -ENOENT);
+  close(od);
+  snprintf(path, sizeof path, "/proc/%d/cwd", pid);
+  UT_EQ("cwd_gone", readlink(path, buf, sizeof buf), -ENOENT);
+  munmap((void*)sh, 4096);
+  unlink(TMP "pfd2");
+  /* Only the owner or root. */
+  int status = as_user(1000, fd_as_1000, 0);
+  ut_check("fd_as_1000", WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+  close(f);
+  close(p[0]);
+  close(p[1]);
+  close(dir);
+  close(ps);
+  close(ld);
+}
+
 /* ---- races between LWPs on one table ---- */
 
 static volatile uint64_t* g_race;
@@ -2245,6 +2780,9 @@ int main(int argc, char** argv) {
       {"sendfile", t_sendfile},
       {"dev", t_dev},
       {"proc", t_proc},
+      {"proc_sys", t_proc_sys},
+      {"proc_maps", t_proc_maps},
+      {"proc_fd", t_proc_fd},
       {"race_close_read", t_race_close_read},
       {"race_close_blocked", t_race_close_blocked},
       {"race_names", t_race_names},

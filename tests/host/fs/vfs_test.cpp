@@ -147,6 +147,95 @@ TEST_F(Vfs, RenameRules) {
   for (const char* p : {"/z", "/x"}) EXPECT_EQ(vfs_unlink(root(), p, true, kRootCred), 0);
 }
 
+// The names /proc/PID/fd shows: directories by their parents, other nodes by
+// a search for an entry naming them.
+std::string name_of(const char* path, int* err = nullptr) {
+  Vnode* v;
+  if (int e = vfs_lookup(root(), path, false, kRootCred, &v); e) return "lookup " + std::to_string(e);
+  char buf[kPathMax];
+  lockmgr(&g_namespace_lock, LK_SHARED);
+  int n = vfs_name_locked(v, buf, sizeof buf);
+  lockmgr(&g_namespace_lock, LK_RELEASE);
+  vrele(v);
+  if (err) *err = n < 0 ? n : 0;
+  if (n < 0) return "";
+  EXPECT_EQ(static_cast<size_t>(n), std::string(buf).size());
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+TEST_F(Vfs, NameOfNodes) {
+  ASSERT_EQ(vfs_mkdir(root(), "/n", 0755, 0, kRootCred), 0);
+  ASSERT_EQ(vfs_mkdir(root(), "/n/sub", 0755, 0, kRootCred), 0);
+  ASSERT_EQ(vfs_mkdir(root(), "/n/sub/deeper", 0755, 0, kRootCred), 0);
+  ASSERT_EQ(host_put("/n/sub/deeper/f", "f"), 0);
+  ASSERT_EQ(host_put("/top", "t"), 0);
+  EXPECT_EQ(name_of("/"), "/");
+  EXPECT_EQ(name_of("/n/sub"), "/n/sub");
+  EXPECT_EQ(name_of("/n/sub/deeper/f"), "/n/sub/deeper/f");
+  EXPECT_EQ(name_of("/top"), "/top");
+  ASSERT_EQ(vfs_symlink("top", root(), "/n/ln", kRootCred), 0);
+  EXPECT_EQ(name_of("/n/ln"), "/n/ln");
+  // Another name nearer the root is found first; once it goes, the first again.
+  ASSERT_EQ(vfs_link(root(), "/n/sub/deeper/f", root(), "/n/hard", false, kRootCred), 0);
+  EXPECT_EQ(name_of("/n/sub/deeper/f"), "/n/hard");
+  EXPECT_EQ(vfs_unlink(root(), "/n/hard", false, kRootCred), 0);
+  // Renamed: the new name.
+  EXPECT_EQ(vfs_rename(root(), "/n/sub/deeper/f", root(), "/n/sub/g", 0, kRootCred), 0);
+  EXPECT_EQ(name_of("/n/sub/g"), "/n/sub/g");
+  // Removed while held: no name.
+  Vnode* v;
+  ASSERT_EQ(vfs_lookup(root(), "/n/sub/g", true, kRootCred, &v), 0);
+  EXPECT_EQ(vfs_unlink(root(), "/n/sub/g", false, kRootCred), 0);
+  char buf[64];
+  lockmgr(&g_namespace_lock, LK_SHARED);
+  EXPECT_EQ(vfs_name_locked(v, buf, sizeof buf), -ENOENT);
+  lockmgr(&g_namespace_lock, LK_RELEASE);
+  vrele(v);
+  // Too small a buffer.
+  ASSERT_EQ(vfs_lookup(root(), "/n/sub/deeper", true, kRootCred, &v), 0);
+  lockmgr(&g_namespace_lock, LK_SHARED);
+  EXPECT_EQ(vfs_name_locked(v, buf, 5), -ERANGE);
+  lockmgr(&g_namespace_lock, LK_RELEASE);
+  vrele(v);
+  // Deeper than the search goes: not found (a directory still is, by its parents).
+  std::string deep = "/n";
+  for (int i = 0; i < 40; ++i) {
+    deep += "/d";
+    ASSERT_EQ(vfs_mkdir(root(), deep.c_str(), 0755, 0, kRootCred), 0);
+  }
+  EXPECT_EQ(name_of(deep.c_str()), deep);
+  ASSERT_EQ(host_put((deep + "/f").c_str(), "x"), 0);
+  int err = 0;
+  EXPECT_EQ(name_of((deep + "/f").c_str(), &err), "");
+  EXPECT_EQ(err, -ENOENT);
+  EXPECT_EQ(vfs_unlink(root(), (deep + "/f").c_str(), false, kRootCred), 0);
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_EQ(vfs_unlink(root(), deep.c_str(), true, kRootCred), 0);
+    deep.resize(deep.size() - 2);
+  }
+  // A directory with many subdirectories costs the search its budget: a file
+  // deep in it goes unnamed rather than the search going on and on; the
+  // search still looks where it is cheap.
+  ASSERT_EQ(vfs_mkdir(root(), "/wide", 0755, 0, kRootCred), 0);
+  for (int i = 0; i < 2000; ++i)
+    ASSERT_EQ(vfs_mkdir(root(), ("/wide/" + std::to_string(i)).c_str(), 0755, 0, kRootCred), 0);
+  ASSERT_EQ(host_put("/wide/1999/f", "w"), 0);
+  ASSERT_EQ(vfs_mkdir(root(), "/z", 0755, 0, kRootCred), 0);
+  ASSERT_EQ(host_put("/z/f", "z"), 0);
+  EXPECT_EQ(name_of("/wide/1999/f", &err), "");
+  EXPECT_EQ(err, -ENOENT);
+  EXPECT_EQ(name_of("/z/f"), "/z/f");
+  EXPECT_EQ(name_of("/wide/1999"), "/wide/1999");  // directories: by their parents
+  EXPECT_EQ(vfs_unlink(root(), "/wide/1999/f", false, kRootCred), 0);
+  for (int i = 0; i < 2000; ++i)
+    ASSERT_EQ(vfs_unlink(root(), ("/wide/" + std::to_string(i)).c_str(), true, kRootCred), 0);
+  EXPECT_EQ(vfs_unlink(root(), "/z/f", false, kRootCred), 0);
+  for (const char* p : {"/z", "/wide"}) EXPECT_EQ(vfs_unlink(root(), p, true, kRootCred), 0);
+  for (const char* p : {"/top", "/n/ln"}) EXPECT_EQ(vfs_unlink(root(), p, false, kRootCred), 0);
+  for (const char* p : {"/n/sub/deeper", "/n/sub", "/n"})
+    EXPECT_EQ(vfs_unlink(root(), p, true, kRootCred), 0);
+}
+
 TEST_F(Vfs, UnlinkedNodeLivesWhileHeld) {
   ASSERT_EQ(host_put("/keep", std::string(10000, 'k')), 0);
   Vnode* v;

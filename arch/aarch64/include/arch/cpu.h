@@ -51,6 +51,13 @@ inline uint64_t mpidr() {
   return v;
 }
 
+// The core's identification: implementer, variant, architecture, part, revision.
+inline uint64_t midr() {
+  uint64_t v;
+  asm volatile("mrs %0, midr_el1" : "=r"(v));
+  return v;
+}
+
 inline void wait_for_interrupt() { asm volatile("dsb sy\n wfi" ::: "memory"); }
 inline void cpu_relax() { asm volatile("yield" ::: "memory"); }
 inline void compiler_barrier() { asm volatile("" ::: "memory"); }
