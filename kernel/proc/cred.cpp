@@ -16,8 +16,6 @@
 #include "kernel/verified/uidinfo.h"
 #include "kernel/vm/copy.h"
 
-extern SpinLock g_uidinfo_lock;
-
 bool caller_in_groups(uint32_t gid) {
   Proc* p = curproc();
   if (!p) return false;

@@ -7,8 +7,6 @@
 #include "kernel/verified/objects.h"
 #include "kernel/verified/uidinfo.h"
 
-extern SpinLock g_uidinfo_lock;
-
 namespace {
 constexpr uint32_t kSIxgrp = 010;
 

@@ -14,15 +14,12 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/exec_cred.h"
 #include "kernel/proc/minimal_proc.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/proc_internal.h"
 #include "kernel/sync/sleepq.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/vm/vmspace.h"
-
-void wake_vfork_parent(Proc* p);
-void lwp_reap_zombies(Proc* p);
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include "kernel/panic.h"
 #include "kernel/proc/futex.h"
 #include "kernel/proc/minimal_proc.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/proc_internal.h"
 #include "kernel/sync/sleepq.h"
 #include "kernel/syscall/errno.h"
 #include "kernel/syscall/signo.h"
@@ -20,12 +20,6 @@
 #include "kernel/verified/tid.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/vmspace.h"
-
-extern SpinLock g_uidinfo_lock;
-void proc_unlink_locked(Proc* p);
-void vmref_user_leave(VmRef* vr);
-void wake_vfork_parent(Proc* p);
-void lwp_reap_zombies(Proc* p);
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
 #include "kernel/proc/minimal_proc.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/proc_internal.h"
 #include "kernel/sched/usched.h"
 #include "kernel/sync/crit.h"
 #include "kernel/sync/sleepq.h"
@@ -31,9 +31,6 @@
 
 ForkStats g_fork_stats;
 int forksleep;  // where a refused fork sleeps
-
-void proc_unlink_locked(Proc* p);
-void vmref_user_leave(VmRef* vr);
 
 namespace {
 

@@ -1,6 +1,6 @@
 // What the VM, exec, init and the VM's tests need from the process layer. The
 // minimal process layer of the VM's stage declared these first; the BSD
-// process layer (kernel/proc/proc.cpp, exit.cpp) implements them now, with
+// process layer (kernel/proc/init.cpp, lwp.cpp, exit.cpp) implements them now, with
 // curvmspace (kernel/vm/vmspace.h) and the EL0 hooks (kernel/syscall/user_hooks.h).
 #pragma once
 #include <stdint.h>

@@ -201,6 +201,8 @@ struct VmRef {
   Vmspace* vm;
   int users;  // atomic
 };
+// A process stops using the space (exit, exec): the last user gives it back.
+void vmref_user_leave(VmRef* vr);
 
 struct Tty;
 struct Session {
@@ -337,6 +339,7 @@ Lwp* lwp_new();
 
 extern SpinLock g_proctree_lock;
 extern LockClass g_proc_class;
+extern SpinLock g_uidinfo_lock;    // the uidinfo table
 extern Proc g_proc0;               // pid 0: the kernel; parent of init
 // Process 1 while it lives (g_proctree_lock): orphans and RFNOWAIT children
 // become its children; once it has exited they go to process 0, which reaps
@@ -361,11 +364,7 @@ inline constexpr uint32_t AFORK = 0x01;
 Lwp* curlwp();
 Proc* curproc();
 
-void proc_init();       // boot, once (proc_boot_init calls it)
 void proc_boot_init();  // process 0, the counts and the reaper thread; idempotent
-// Looks a live process group up (g_proctree_lock held); pfind_locked and the
-// other lookups by id are in pidtab.h.
-Pgrp* pgfind_locked(int pgid);
 
 // Objects.
 Uidinfo* uifind(vc_uid_t uid);  // held once more, or created; nullptr on ENOMEM
@@ -396,6 +395,8 @@ struct proc_lastrefs {
 // primitives (nprocs_release, chgproccnt, crfree, uidrop, ...); clears its
 // pointers and says in *last which objects the caller must destroy.
 void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last);
+// Frees whatever proc_release_refs said lost its last reference (g_proctree_lock
+// and g_uidinfo_lock held: the group and uidinfo tables).
 void proc_objects_destroy(Proc* p, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
                           Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim,
                           Pgrp* pg, Pargs* pa);
@@ -405,13 +406,29 @@ int lwp_thread_main(void* arg);
 // Makes the thread of lp (an embryo, not started).
 int lwp_thread_create(Lwp* lp, Thread** out);
 
-// The first of every process (zombies included), linked by all_next
-// (g_proctree_lock held).
+// The process tree (kernel/proc/proctree.cpp; g_proctree_lock held): the
+// first of every process (zombies included), linked by all_next; a new
+// process into the list, the pid hash and its parent's children; a reaped one
+// out of the list and the hash (its parent's list is its waiter's business).
 Proc* proc_all_first_locked();
-// Process tree helpers (g_proctree_lock held).
 void proc_link_locked(Proc* p, Proc* parent);
+void proc_unlink_locked(Proc* p);
+
+// Process groups and sessions (kernel/proc/pgrp.cpp). Looks a live group up
+// (g_proctree_lock held); pfind_locked and the other lookups by id are in
+// pidtab.h.
+Pgrp* pgfind_locked(int pgid);
+// A new group (and session if `s` is null) led by pgid: count 1, not linked.
+Pgrp* pgrp_alloc(Session* s, int pgid);
+// A group allocated by pgrp_alloc that was never linked (its session too if new).
+void pgrp_free_unused(Pgrp* pg, bool new_session);
+// Membership and the group list (g_proctree_lock held). pgrp_move_locked
+// moves p into pg: the group reference moves with it, and the old group is
+// freed with its last.
+void pgrp_link_locked(Pgrp* pg);
 void pgrp_enter_locked(Proc* p, Pgrp* pg);
 void pgrp_leave_locked(Proc* p);
+void pgrp_move_locked(Proc* p, Pgrp* pg);
 
 // fork / lwp_create / exit / wait (kernel/proc/{fork,exit}.cpp).
 using forklist_fn = void (*)(Proc* p1, Proc* p2, int flags);

@@ -30,10 +30,6 @@
 #include "kernel/verified/tid.h"
 #include "kernel/verified/uidinfo.h"
 
-extern SpinLock g_uidinfo_lock;
-Pgrp* pgrp_alloc(Session* s, int pgid);
-void pgrp_link_locked(Pgrp* pg);
-
 namespace {
 
 constexpr vc_uid_t kUid = 4321;

@@ -3,6 +3,7 @@
 #include "kernel/proc/wait.h"
 
 #include "kernel/proc/jobctl.h"
+#include "kernel/proc/proc_internal.h"
 #include "kernel/sched/usched.h"
 #include "kernel/sync/crit.h"
 #include "kernel/sync/sleepq.h"
@@ -12,8 +13,6 @@
 #include "kernel/thread/thread.h"
 #include "kernel/verified/objects.h"
 #include "kernel/vm/copy.h"
-
-extern ForkStats g_fork_stats;
 
 namespace {
 

@@ -17,12 +17,6 @@
 #include "kernel/verified/uidinfo.h"
 #include "kernel/vm/copy.h"
 
-extern SpinLock g_uidinfo_lock;
-Pgrp* pgrp_alloc(Session* s, int pgid);
-void pgrp_link_locked(Pgrp* pg);
-void pgrp_free_unused(Pgrp* pg, bool new_session);
-void pgrp_move_locked(Proc* p, Pgrp* pg);
-
 const char* signal_name(int sig) {
   switch (sig) {
     case kSigIll: return "SIGILL";

@@ -1,6 +1,6 @@
 // What the architecture's EL0 exception path (arch/aarch64/trap/user_trap.cpp)
 // asks of the portable kernel besides system calls and page faults. The process
-// layer implements them (kernel/proc/proc.cpp and signal.cpp).
+// layer implements them (kernel/proc/lwp.cpp and signal.cpp).
 #pragma once
 #include <stdint.h>
 
