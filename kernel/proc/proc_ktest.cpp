@@ -450,3 +450,53 @@ KTEST(fork_group_signal_interlock) {
   f.destroy();
   expect_live_back(t, live);
 }
+
+namespace {
+
+void link_in_tree(FakeProc& f) {
+  SpinGuard g(g_proctree_lock);
+  proc_link_locked(f.p, &g_proc0);
+}
+
+void unlink_from_tree(FakeProc& f) {
+  SpinGuard g(g_proctree_lock);
+  for (Proc** pp = &g_proc0.children; *pp; pp = &(*pp)->sibling)
+    if (*pp == f.p) {
+      *pp = f.p->sibling;
+      break;
+    }
+  proc_unlink_locked(f.p);
+}
+
+}  // namespace
+
+// The invariant checker compares each reference count with the holders it
+// finds in the tree, once per object however many processes share it: a
+// reference nobody in the tree holds is one problem, and none is left once
+// it is given back.
+KTEST(proc_check_invariants_counts_holders) {
+  Live live = Live::take();
+  int base = proc_check_invariants(false);  // whatever the rest of the system has
+  FakeProc a, b;
+  KASSERT_T(a.make());
+  KASSERT_T(b.make());
+  // b shares a's signal actions, as after rfork(RFSIGSHARE).
+  Sigacts* own = b.p->sigacts();
+  b.p->core.p_sigacts = sigacts_hold(a.p->core.p_sigacts);
+  kfree(own, M_SIGACTS);
+  link_in_tree(a);
+  link_in_tree(b);
+  KEXPECT_EQ(proc_check_invariants(false), base);
+  crhold(&a.cr->c);  // a holder the checker cannot find
+  KEXPECT_EQ(proc_check_invariants(false), base + 1);
+  ucred_put(a.cr);
+  (void)sigacts_hold(a.p->core.p_sigacts);  // the shared one: one problem, not two
+  KEXPECT_EQ(proc_check_invariants(false), base + 1);
+  (void)sigacts_drop(a.p->core.p_sigacts);
+  KEXPECT_EQ(proc_check_invariants(false), base);
+  unlink_from_tree(b);
+  unlink_from_tree(a);
+  b.destroy();
+  a.destroy();
+  expect_live_back(t, live);
+}
