@@ -8,7 +8,7 @@
 #include "kernel/fs/uio.h"
 #include "kernel/proc/proc.h"
 #include "kernel/random/random.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 
 namespace {
 

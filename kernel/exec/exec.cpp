@@ -10,7 +10,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/random/random.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
 

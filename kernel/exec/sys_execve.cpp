@@ -13,9 +13,9 @@
 #include "kernel/proc/exec_cred.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/vmspace.h"
 

@@ -10,7 +10,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/verified/refcount.h"
 
 LockClass g_filedesc_class{"filedesc", kRankFiledesc};

@@ -13,7 +13,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/panic.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 
 // The built-in programs: a newc archive of user/'s executables under bin/,
 // placed in the image by kernel/exec/builtin_progs.S.

@@ -2,7 +2,7 @@
 
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 
 namespace {
 

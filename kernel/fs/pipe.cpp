@@ -12,7 +12,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/sync/mutex.h"
 #include "kernel/sync/sleepq.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 MALLOC_DEFINE(M_PIPE, "pipe", "pipes and their buffers");

@@ -5,7 +5,7 @@
 #include "kernel/fs/fscred.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/ktest/ktest.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 
 KTEST(pipe_create_refused_when_no_page_can_be_charged) {
   constexpr uint32_t kUid = 4242;

@@ -9,7 +9,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 
 MALLOC_DEFINE(M_RAMFS, "ramfs", "RAM file system nodes and entries");
 

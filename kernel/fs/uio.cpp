@@ -1,7 +1,7 @@
 #include "kernel/fs/uio.h"
 
 #include "kernel/lib/string.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 // kernel/sched/sched.h's, declared here: that header's sched_yield would clash

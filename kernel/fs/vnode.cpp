@@ -2,8 +2,8 @@
 
 #include "kernel/fs/uio.h"
 #include "kernel/panic.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/time/clock.h"
+#include "kernel/uapi/error_numbers.h"
 
 struct lock g_namespace_lock;
 

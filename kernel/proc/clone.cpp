@@ -28,10 +28,10 @@
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sync/sleepq.h"
-#include "kernel/syscall/errno.h"
-#include "kernel/syscall/signo.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/error_numbers.h"
+#include "kernel/uapi/signal_numbers.h"
 #include "kernel/verified/vc_types.h"
 #include "kernel/vm/copy.h"
 

@@ -9,7 +9,7 @@
 // count to the new one's, as BSD's change_ruid and Linux's set_user move them.
 #include "kernel/lib/string.h"
 #include "kernel/proc/proc.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/objects.h"

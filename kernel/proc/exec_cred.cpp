@@ -3,7 +3,7 @@
 
 #include "kernel/fs/vnode.h"
 #include "kernel/proc/proc.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/uidinfo.h"
 

@@ -4,8 +4,8 @@
 
 #include "kernel/proc/proc.h"
 #include "kernel/sync/sleepq.h"
-#include "kernel/syscall/signo.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/signal_numbers.h"
 
 namespace {
 

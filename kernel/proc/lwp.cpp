@@ -9,9 +9,9 @@
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
 #include "kernel/sched/usched.h"
-#include "kernel/syscall/signo.h"
 #include "kernel/syscall/user_hooks.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/signal_numbers.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/vmspace.h"
 

@@ -8,8 +8,8 @@
 // (Proc::parent_gtid).
 #include "kernel/lib/string.h"
 #include "kernel/proc/proc.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {

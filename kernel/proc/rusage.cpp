@@ -7,11 +7,11 @@
 // children's included, to its parent.
 #include "kernel/proc/proc.h"
 #include "kernel/proc/wait.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/user_time.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {

@@ -21,10 +21,10 @@
 #include "kernel/lib/string.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
-#include "kernel/syscall/errno.h"
-#include "kernel/syscall/signo.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/error_numbers.h"
+#include "kernel/uapi/signal_numbers.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/sigpage.h"
 

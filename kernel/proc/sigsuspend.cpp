@@ -4,10 +4,10 @@
 // handler runs (signal_deliver), as ppoll's does (LWP_OLDMASK).
 #include "kernel/proc/proc.h"
 #include "kernel/sync/sleepq.h"
-#include "kernel/syscall/errno.h"
-#include "kernel/syscall/signo.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/error_numbers.h"
+#include "kernel/uapi/signal_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {

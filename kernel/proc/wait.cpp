@@ -7,10 +7,10 @@
 #include "kernel/sched/usched.h"
 #include "kernel/sync/crit.h"
 #include "kernel/sync/sleepq.h"
-#include "kernel/syscall/errno.h"
-#include "kernel/syscall/signo.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/error_numbers.h"
+#include "kernel/uapi/signal_numbers.h"
 #include "kernel/verified/objects.h"
 #include "kernel/vm/copy.h"
 

@@ -9,9 +9,9 @@
 #include "kernel/proc/proc.h"
 #include "kernel/random/chacha20.h"
 #include "kernel/sync/spinlock.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/time/clock.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {

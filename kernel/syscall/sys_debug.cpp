@@ -8,9 +8,9 @@
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/settle.h"
 #include "kernel/proc/minimal_proc.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/tine_abi.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/vmspace.h"
 

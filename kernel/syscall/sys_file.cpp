@@ -10,9 +10,9 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/proc.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/vm/copy.h"
 

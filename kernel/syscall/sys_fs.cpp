@@ -6,9 +6,9 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {

@@ -4,10 +4,10 @@
 #include "kernel/fs/linux_abi.h"
 #include "kernel/fs/poll.h"
 #include "kernel/mm/kmalloc.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/time/clock.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {

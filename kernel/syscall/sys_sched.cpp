@@ -2,9 +2,9 @@
 // thread id, 0 for the caller), as Linux's masks of unsigned longs.
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sched.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {

@@ -1,11 +1,11 @@
 // clock_gettime, clock_getres, nanosleep, clock_nanosleep, sched_yield.
 #include "kernel/proc/proc.h"
 #include "kernel/sync/sleepq.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/user_time.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {

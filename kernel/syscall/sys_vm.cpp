@@ -1,7 +1,7 @@
 // brk, mmap, munmap, mprotect on the running process's space.
 #include "kernel/proc/minimal_proc.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/vmspace.h"
 
 int64_t sys_brk(const SyscallArgs& a) {

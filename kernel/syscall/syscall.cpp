@@ -4,7 +4,7 @@
 #include <arch/user_entry.h>
 
 #include "kernel/random/random.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include "kernel/fs/file.h"
 #include "kernel/proc/jobctl.h"
 #include "kernel/proc/proc.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/tty/tty.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 using namespace tio;

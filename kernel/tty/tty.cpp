@@ -14,9 +14,9 @@
 #include "kernel/proc/jobctl.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sync/sleepq.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {

@@ -5,8 +5,8 @@
 // the terminal for job control: SIGTTOU (Linux's tty_check_change).
 #include "kernel/fs/file.h"
 #include "kernel/proc/proc.h"
-#include "kernel/syscall/errno.h"
 #include "kernel/tty/tty.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 using namespace tio;

@@ -6,7 +6,7 @@
 #include <arch/uaccess.h>
 
 #include "kernel/sync/crit.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
 

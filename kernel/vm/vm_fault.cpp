@@ -2,7 +2,7 @@
 #include <arch/user_mmu.h>
 
 #include "kernel/lib/string.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/sigpage.h"
 #include "kernel/vm/vm_stats.h"

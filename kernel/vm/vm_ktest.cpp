@@ -10,7 +10,7 @@
 #include "kernel/mm/settle.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/sync/crit.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"

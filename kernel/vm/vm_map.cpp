@@ -3,7 +3,7 @@
 // taking the lock, and changes the page tables before the entries, so a
 // failure (no memory) leaves the space as it was.
 #include "kernel/panic.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/sigpage.h"
 #include "kernel/vm/vmspace.h"

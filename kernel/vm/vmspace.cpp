@@ -6,7 +6,7 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vm_lock_ranks.h"
 #include "kernel/vm/vm_stats.h"

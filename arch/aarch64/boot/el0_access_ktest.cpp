@@ -9,7 +9,7 @@
 #include "kernel/cpu/smp.h"
 #include "kernel/ktest/ktest.h"
 #include "kernel/proc/minimal_proc.h"
-#include "kernel/syscall/signo.h"
+#include "kernel/uapi/signal_numbers.h"
 
 namespace {
 

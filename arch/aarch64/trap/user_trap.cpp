@@ -8,9 +8,9 @@
 #include <arch/user_pt.h>
 
 #include "kernel/sched/sched.h"
-#include "kernel/syscall/signo.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/user_hooks.h"
+#include "kernel/uapi/signal_numbers.h"
 #include "kernel/vm/vmspace.h"
 
 extern "C" char uaccess_text_start[], uaccess_text_end[], uaccess_fixup[];

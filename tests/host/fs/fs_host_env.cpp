@@ -8,7 +8,7 @@
 #include "kernel/panic.h"
 #include "kernel/sync/lockmgr.h"
 #include "kernel/sync/mutex.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/time/clock.h"
 #include "kernel/vm/copy.h"
 

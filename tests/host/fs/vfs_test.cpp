@@ -4,7 +4,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/fs/charge.h"
 #include "kernel/fs/namei.h"
-#include "kernel/syscall/errno.h"
+#include "kernel/uapi/error_numbers.h"
 #include "tests/host/fs/fs_host_env.h"
 
 #include <gtest/gtest.h>

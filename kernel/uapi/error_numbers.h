@@ -1,6 +1,9 @@
-// Error numbers of the user ABI: Linux's (asm-generic/errno-base.h, errno.h).
-// System calls return them negated. Macros, guarded, as the host's <errno.h>
+// Error numbers of the user ABI: Linux's (asm-generic/errno-base.h, errno.h),
+// and the kernel's vocabulary for errors in every layer. System calls return
+// them negated. Macros, guarded, as the host's <errno.h>
 // and kernel/sched/sched_errno.h define some of the same names with the same values.
+// Not named errno.h: user programs have kernel/uapi on their include path (for
+// tine_proc.h), where that name would hide the C library's.
 #pragma once
 
 #ifndef EPERM
