@@ -16,8 +16,8 @@
 #pragma once
 #include <stdint.h>
 
-#include "kernel/sched/sched_errno.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/uapi/error_numbers.h"
 
 struct Thread;
 

@@ -20,7 +20,7 @@
 #pragma once
 #include <stdint.h>
 
-#include "kernel/sched/sched_errno.h"
+#include "kernel/uapi/error_numbers.h"
 
 class SpinLock;
 

@@ -12,10 +12,10 @@
 #include "kernel/panic.h"
 #include "kernel/sched/lock_ranks.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sched/sched_errno.h"
 #include "kernel/sched/usched.h"
 #include "kernel/sync/sleepq.h"
 #include "kernel/time/clock.h"
+#include "kernel/uapi/error_numbers.h"
 
 namespace {
 

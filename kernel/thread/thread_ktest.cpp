@@ -8,8 +8,8 @@
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sched/ktest_util.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sched/sched_errno.h"
 #include "kernel/thread/thread.h"
+#include "kernel/uapi/error_numbers.h"
 
 extern "C" void arch_fp_fill(uint64_t seed);
 extern "C" uint64_t arch_fp_check(uint64_t seed);

@@ -1,9 +1,9 @@
 // Error numbers of the user ABI: Linux's (asm-generic/errno-base.h, errno.h),
 // and the kernel's vocabulary for errors in every layer. System calls return
-// them negated. Macros, guarded, as the host's <errno.h>
-// and kernel/sched/sched_errno.h define some of the same names with the same values.
-// Not named errno.h: user programs have kernel/uapi on their include path (for
-// tine_proc.h), where that name would hide the C library's.
+// them negated. Macros, guarded, as the host's <errno.h> defines the same names
+// with the same values (the host tests include both). Not named errno.h: user
+// programs have kernel/uapi on their include path (for tine_proc.h), where that
+// name would hide the C library's.
 #pragma once
 
 #ifndef EPERM
@@ -38,6 +38,9 @@
 #endif
 #ifndef EAGAIN
 #define EAGAIN 11
+#endif
+#ifndef EWOULDBLOCK
+#define EWOULDBLOCK EAGAIN
 #endif
 #ifndef ENOMEM
 #define ENOMEM 12
@@ -101,6 +104,9 @@
 #endif
 #ifndef ERANGE
 #define ERANGE 34
+#endif
+#ifndef EDEADLK
+#define EDEADLK 35
 #endif
 #ifndef ENAMETOOLONG
 #define ENAMETOOLONG 36
