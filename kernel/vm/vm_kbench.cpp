@@ -5,9 +5,8 @@
 #include <arch/user_pt.h>
 
 #include "kernel/bench/kbench.h"
+#include "kernel/ktest/user_space.h"
 #include "kernel/mm/page_alloc.h"
-#include "kernel/proc/minimal_proc.h"
-#include "kernel/sync/crit.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
@@ -24,15 +23,11 @@ Vmspace* touched_space(uint64_t pages) {
     vmspace_release(vm);
     return nullptr;
   }
-  crit_enter();
-  proc_borrow_vmspace(vm);
+  VmBorrow borrow(vm);
   for (uint64_t i = 0; i < pages; ++i) {
     uint64_t v = i;
     (void)copyout_u(&v, kArea + i * kPageSize, sizeof v);
   }
-  proc_borrow_vmspace(nullptr);
-  vmspace_activate(nullptr);
-  crit_exit();
   return vm;
 }
 
@@ -71,22 +66,21 @@ KBENCH(vm_cow_fault) {
     VmForkResult f = vm_fork(parent, 0);
     vm_set_fork_mode(arch::UptForkMode::kShareTables);
     if (f.error) return b.fail("fork failed");
-    crit_enter();
-    proc_borrow_vmspace(f.vm);
-    uint64_t t0 = kbench_now();
-    for (uint64_t i = 0; i < kPages; ++i) {
-      uint64_t v = ~i;
-      (void)copyout_u(&v, kArea + i * kPageSize, sizeof v);
+    uint64_t t0, t1, t2;
+    {
+      VmBorrow borrow(f.vm);
+      t0 = kbench_now();
+      for (uint64_t i = 0; i < kPages; ++i) {
+        uint64_t v = ~i;
+        (void)copyout_u(&v, kArea + i * kPageSize, sizeof v);
+      }
+      t1 = kbench_now();
+      for (uint64_t i = 0; i < kPages; ++i) {
+        uint64_t v = i;
+        (void)copyout_u(&v, kArea + i * kPageSize, sizeof v);
+      }
+      t2 = kbench_now();
     }
-    uint64_t t1 = kbench_now();
-    for (uint64_t i = 0; i < kPages; ++i) {
-      uint64_t v = i;
-      (void)copyout_u(&v, kArea + i * kPageSize, sizeof v);
-    }
-    uint64_t t2 = kbench_now();
-    proc_borrow_vmspace(nullptr);
-    vmspace_activate(nullptr);
-    crit_exit();
     b.report(mode ? "_copy_ptes" : "_share_tables", ((t1 - t0) - (t2 - t1)) / kPages, "ns");
     vmspace_release(f.vm);
     vmspace_release(parent);

@@ -5,11 +5,10 @@
 
 #include "arch/aarch64/mmu/asid.h"
 #include "kernel/ktest/ktest.h"
+#include "kernel/ktest/user_space.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/settle.h"
-#include "kernel/proc/minimal_proc.h"
-#include "kernel/sync/crit.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/layout.h"
@@ -43,19 +42,6 @@ void expect_same(KtestContext& t, const Counts& a, const Counts& b) {
   KEXPECT_EQ(a.regions, b.regions);
 }
 
-// Runs the test body with vm reachable through copyin/copyout on this CPU.
-struct Borrow {
-  explicit Borrow(Vmspace* vm) {
-    crit_enter();
-    proc_borrow_vmspace(vm);
-  }
-  ~Borrow() {
-    proc_borrow_vmspace(nullptr);
-    vmspace_activate(nullptr);
-    crit_exit();
-  }
-};
-
 uint64_t get(uint64_t va) {
   uint64_t v = ~0ull;
   if (copyin_u(va, &v, sizeof v) != 0) return 0xdeadull;
@@ -80,7 +66,7 @@ KTEST(vm_uaccess_faults_and_fixups) {
   KEXPECT_EQ(vm_map_fixed(vm, kArea + 8 * kPageSize, kPageSize, 1, RegionKind::kMmap, false), 0);
   KEXPECT_EQ(vm_map_fixed(vm, kArea + 9 * kPageSize, kPageSize, 0, RegionKind::kMmap, false), 0);
   {
-    Borrow b(vm);
+    VmBorrow b(vm);
     uint64_t v = 42, w = 0;
     // Untouched pages fault in on the way, for reads and writes alike.
     KEXPECT_EQ(copyin_u(kArea + 16, &w, 8), 0);
@@ -128,7 +114,7 @@ KTEST(vm_cow_through_the_mmu) {
     KASSERT_T(parent != nullptr);
     KEXPECT_EQ(vm_map_fixed(parent, kArea, kAreaPages * kPageSize, 3, RegionKind::kMmap, false), 0);
     {
-      Borrow b(parent);
+      VmBorrow b(parent);
       for (unsigned i = 0; i < kAreaPages; ++i) {
         uint64_t v = i;
         KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
@@ -138,14 +124,14 @@ KTEST(vm_cow_through_the_mmu) {
     KASSERT_T(f.error == 0);
     arch::UptStats s0 = arch::upt_stats();
     {
-      Borrow b(f.vm);
+      VmBorrow b(f.vm);
       for (unsigned i = 0; i < kAreaPages; i += 2) {
         uint64_t v = 1000 + i;
         KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
       }
     }
     {
-      Borrow b(parent);
+      VmBorrow b(parent);
       for (unsigned i = 1; i < kAreaPages; i += 2) {
         uint64_t v = 2000 + i;
         KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
@@ -154,7 +140,7 @@ KTEST(vm_cow_through_the_mmu) {
         KEXPECT_EQ(get(kArea + i * kPageSize), (i & 1) ? 2000u + i : i);
     }
     {
-      Borrow b(f.vm);
+      VmBorrow b(f.vm);
       for (unsigned i = 0; i < kAreaPages; ++i)
         KEXPECT_EQ(get(kArea + i * kPageSize), (i & 1) ? i : 1000u + i);
     }
@@ -174,7 +160,7 @@ KTEST(vm_fork_failure_unwinds) {
   KEXPECT_EQ(vm_map_fixed(parent, kArea + (64ull << 20), 4 * kPageSize, 3, RegionKind::kMmap, true),
              0);
   {
-    Borrow b(parent);
+    VmBorrow b(parent);
     for (unsigned i = 0; i < kAreaPages; i += 5) {
       uint64_t v = i;
       KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
@@ -205,8 +191,7 @@ KTEST(vm_runs_a_program_at_el0) {
   Counts before = counts();
   const char* argv[] = {"hello", "one", "two", nullptr};
   const char* envp[] = {nullptr};
-  int ws = proc_run_init("hello", argv, envp);
-  KEXPECT_EQ(ws, wstatus_exited(2));
-  KEXPECT_EQ(proc_run_init("no-such-program", argv, envp), -ENOENT);
+  KEXPECT_EQ(ktest_run_program("hello", argv, envp), 2);
+  KEXPECT_EQ(ktest_run_program("no-such-program", argv, envp), -ENOENT);
   expect_same(t, before, counts());
 }
