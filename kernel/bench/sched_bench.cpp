@@ -4,9 +4,9 @@
 #include <arch/cpu.h>
 
 #include "kernel/bench/kbench.h"
+#include "kernel/sched/mutex.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sync/mutex.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/callout.h"
 

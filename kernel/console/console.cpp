@@ -9,7 +9,7 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/lib/format.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/sync/spinlock.h"
 
 namespace {

@@ -10,8 +10,8 @@
 #include "kernel/fs/vnode.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/proc.h"
-#include "kernel/sync/mutex.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/mutex.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 

@@ -1,6 +1,6 @@
 #include "kernel/fs/poll.h"
 
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 
 namespace {
 

@@ -22,8 +22,8 @@
 
 #include "kernel/fs/fscred.h"
 #include "kernel/fs/linux_abi.h"
-#include "kernel/sync/lockmgr.h"
-#include "kernel/sync/mutex.h"
+#include "kernel/sched/lockmgr.h"
+#include "kernel/sched/mutex.h"
 
 struct Mount;
 struct Uio;

@@ -15,7 +15,7 @@
 #include "kernel/proc/exec_cred.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"

@@ -9,7 +9,7 @@
 #include "kernel/proc/futex.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"

@@ -12,7 +12,7 @@
 #include <arch/uaccess.h>
 
 #include "kernel/proc/proc.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/user_time.h"

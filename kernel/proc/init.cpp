@@ -13,7 +13,7 @@
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
 #include "kernel/proc/wait.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"

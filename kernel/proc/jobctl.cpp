@@ -3,7 +3,7 @@
 #include "kernel/proc/jobctl.h"
 
 #include "kernel/proc/proc.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/signal_numbers.h"
 

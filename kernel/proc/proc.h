@@ -31,7 +31,7 @@
 #include "kernel/fs/fscred.h"
 #include "kernel/proc/jobctl.h"
 #include "kernel/proc/pidtab.h"
-#include "kernel/sync/lockmgr.h"
+#include "kernel/sched/lockmgr.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/refcount_magic.h"

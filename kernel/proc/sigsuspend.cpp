@@ -3,7 +3,7 @@
 // handler of that signal has run (its frame carries it), or at once when no
 // handler runs (signal_deliver), as ppoll's does (LWP_OLDMASK).
 #include "kernel/proc/proc.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"

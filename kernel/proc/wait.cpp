@@ -4,9 +4,9 @@
 
 #include "kernel/proc/jobctl.h"
 #include "kernel/proc/proc_internal.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/sched/usched.h"
 #include "kernel/sync/crit.h"
-#include "kernel/sync/sleepq.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"

@@ -10,7 +10,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/settle.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/callout.h"
 

@@ -2,7 +2,7 @@
 
 #include "kernel/lib/string.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/callout.h"
 #include "kernel/time/clock.h"

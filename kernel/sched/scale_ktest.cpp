@@ -10,7 +10,7 @@
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sched/ktest_util.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 

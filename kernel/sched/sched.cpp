@@ -24,6 +24,7 @@
 #include "kernel/sched/lock_ranks.h"
 #include "kernel/sched/sched_internal.h"
 #include "kernel/sched/usched.h"
+#include "kernel/sync/crit.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 
@@ -353,6 +354,11 @@ void sched_preempt_point() {
   if (cpu.resched_pending && cpu.crit_depth == 0 && cpu.held_count == 0 && g_ready) preempt_now();
   arch::irq_restore(irq);
 }
+
+// crit_exit() left the outermost critical section with a reschedule pending:
+// switch now if nothing else forbids it (sched_preempt_point re-checks on the
+// CPU the thread is on now). kernel/sync declares it: its one call up here.
+void crit_exit_slow(Cpu&) { sched_preempt_point(); }
 
 void sched_yield() {
   uint64_t irq = arch::irq_save();

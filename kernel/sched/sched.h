@@ -7,7 +7,8 @@
 //
 // The seed-shaped interface the fork path uses (resetpriority, setrunqueue,
 // heuristic_forking, ...) is in kernel/sched/usched.h; threads are created and
-// joined through kernel/thread/thread.h; blocking is kernel/sync/sleepq.h.
+// joined through kernel/thread/thread.h; blocking is kernel/sched/sleepq.h,
+// with the sleep locks on it (mutex.h, lockmgr.h).
 #pragma once
 #include <stdint.h>
 
@@ -49,7 +50,7 @@ FpPolicy sched_fp_policy();
 // its last CPU if that is idle or less busy than the rest, else an idle CPU
 // in its affinity, else the least loaded. Preempts there if t is more urgent.
 void sched_make_runnable(Thread* t);
-// Sleep support (kernel/sync/sleepq.cpp). With IRQs masked and the running
+// Sleep support (kernel/sched/sleepq.cpp). With IRQs masked and the running
 // thread's state set to kSleeping under its sleep-queue lock:
 //   sched_lock_self(); <drop the sleep-queue lock>; sched_switch_away();
 // sched_switch_away returns once the thread has been woken and runs again.

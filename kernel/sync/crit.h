@@ -3,7 +3,10 @@
 #pragma once
 #include "kernel/cpu/percpu.h"
 
-void crit_exit_slow(Cpu& cpu);  // runs the preemption deferred by the section
+// Runs the preemption the section deferred. The scheduler defines it
+// (kernel/sched/sched.cpp): the one call from kernel/sync up into kernel/sched,
+// which sits above it (docs/architecture.md, "Layers").
+void crit_exit_slow(Cpu& cpu);
 
 inline void crit_enter() {
   ++this_cpu().crit_depth;

@@ -6,7 +6,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"

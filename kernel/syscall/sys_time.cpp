@@ -1,6 +1,6 @@
 // clock_gettime, clock_getres, nanosleep, clock_nanosleep, sched_yield.
 #include "kernel/proc/proc.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/user_time.h"
 #include "kernel/thread/thread.h"

@@ -12,8 +12,8 @@
 #include "kernel/panic.h"
 #include "kernel/sched/lock_ranks.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/sched/usched.h"
-#include "kernel/sync/sleepq.h"
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
 

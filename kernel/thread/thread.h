@@ -1,7 +1,7 @@
 // Kernel threads: each has its own kernel stack (with an unmapped guard below
 // it), a saved context, a priority, a CPU affinity mask, a state and its
 // accounting. The scheduler (kernel/sched/sched.h) runs them; the sleep queues
-// (kernel/sync/sleepq.h) block and wake them.
+// (kernel/sched/sleepq.h) block and wake them.
 //
 // Lifetime: thread_create() returns an embryo (never run, invisible to the
 // scheduler until thread_start() or usched setrunqueue). A joinable thread is

@@ -13,7 +13,7 @@
 #include "kernel/panic.h"
 #include "kernel/proc/jobctl.h"
 #include "kernel/proc/proc.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"

@@ -5,7 +5,7 @@
 #include "kernel/console/console.h"
 #include "kernel/fs/poll.h"
 #include "kernel/proc/proc.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/tty/tty.h"
 
 using namespace tio;

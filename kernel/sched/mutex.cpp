@@ -1,9 +1,9 @@
-#include "kernel/sync/mutex.h"
+#include "kernel/sched/mutex.h"
 
 #include "kernel/panic.h"
 #include "kernel/sched/lock_ranks.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 
 LockClass g_mutex_class("sync.mutex", kRankSyncObject);

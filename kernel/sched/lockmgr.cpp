@@ -1,9 +1,9 @@
-#include "kernel/sync/lockmgr.h"
+#include "kernel/sched/lockmgr.h"
 
 #include "kernel/panic.h"
 #include "kernel/sched/lock_ranks.h"
 #include "kernel/sched/sched.h"
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 
 LockClass g_lockmgr_class("sync.lockmgr", kRankSyncObject);

@@ -1,4 +1,4 @@
-// Sleep queues (kernel/sync/sleepq.h).
+// Sleep queues (kernel/sched/sleepq.h).
 //
 // A sleeping thread is on exactly one bucket's list, found by hashing its
 // channel. The bucket lock guards the list and the sleep fields of the threads
@@ -7,7 +7,7 @@
 // A waker that finds the thread kSleeping waits for its context to be saved
 // (on_cpu clear) before making it runnable; the sleeper holds no lock the
 // waker needs meanwhile, and masks IRQs throughout, so the wait is short.
-#include "kernel/sync/sleepq.h"
+#include "kernel/sched/sleepq.h"
 
 #include <arch/cpu.h>
 
