@@ -43,7 +43,7 @@ Lwp* lwp_new() {
 
 void proc_count_lwp(int delta) { live_add(LiveCount::kLwps, delta); }
 
-// ---- uidinfo ------------------------------------------------------------------
+// ---- uidinfo ----------------------------------------------------------------
 
 Uidinfo* uidinfo_first_locked() { return g_uidinfos; }
 
@@ -87,7 +87,7 @@ void uidinfo_put(Uidinfo* ui) {
   if (uidrop(&ui->c)) uidinfo_destroy_locked(ui);
 }
 
-// ---- ucred --------------------------------------------------------------------
+// ---- ucred ------------------------------------------------------------------
 
 namespace {
 
@@ -168,7 +168,7 @@ FsCred proc_fscred(Proc* p) {
   return FsCred{cr->fsuid, cr->fsgid};
 }
 
-// ---- sigacts, pargs, plimit, the VmRef's users -----------------------------------
+// ---- sigacts, pargs, plimit, the VmRef's users ------------------------------
 
 Sigacts* sigacts_new() {
   auto* ps = static_cast<Sigacts*>(kmalloc(sizeof(Sigacts), M_SIGACTS, M_WAITOK | M_ZERO));
@@ -221,7 +221,24 @@ void vmref_user_leave(VmRef* vr) {
   }
 }
 
-// ---- a process lets go ------------------------------------------------------------
+// ---- a process takes hold, and lets go --------------------------------------
+
+void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, Plimit* lim,
+                                 VmRef* vr, Pgrp* pg) {
+  g_proctree_lock.assert_held();
+  p->core.p_ucred = &cr->c;
+  p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);
+  (void)chgproccnt(cr->c.cr_ruidinfo, 1, VC_RLIM_INFINITY);
+  p->core.p_sigacts = &ps->c;
+  p->core.p_fd = &fd->c;
+  p->core.p_limit = &lim->c;
+  p->core.p_vmspace = &vr->c;
+  p->core.p_leader = &p->core;
+  p->core.p_pgrp = &pg->c;
+  pgrp_link_locked(pg);
+  pg->session->leader = p;
+  pgrp_enter_locked(p, pg);
+}
 
 void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last) {
   nprocs_release(pc);

@@ -19,9 +19,7 @@
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
 #include "kernel/verified/nprocs.h"
-#include "kernel/verified/objects.h"
 #include "kernel/verified/tid.h"
-#include "kernel/verified/uidinfo.h"
 #include "kernel/vm/sigpage.h"
 #include "kernel/vm/vmspace.h"
 
@@ -141,19 +139,8 @@ struct NewProc {
     refcount_init(&vr->c.vm_ref, 1);
     vr->vm = vm;
     vr->users = 1;
-    p->core.p_ucred = &cr->c;
-    p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);
-    (void)chgproccnt(cr->c.cr_ruidinfo, 1, VC_RLIM_INFINITY);
-    p->core.p_sigacts = &ps->c;
-    p->core.p_fd = &fd->c;
+    proc_objects_install_locked(p, cr, ps, fd, lim, vr, pg);
     p->core.p_args = &args->c;
-    p->core.p_limit = &lim->c;
-    p->core.p_vmspace = &vr->c;
-    p->core.p_leader = &p->core;
-    p->core.p_pgrp = &pg->c;
-    pgrp_link_locked(pg);
-    pg->session->leader = p;
-    pgrp_enter_locked(p, pg);
     (void)lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
     lp->thread = t;
     proc_link_locked(p, &g_proc0);

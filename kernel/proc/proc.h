@@ -390,6 +390,13 @@ Plimit* plimit_new();
 struct proc_lastrefs {
   int ucred, uidinfo, sigacts, fd, fdtol, vmspace, limit, pgrp, args;
 };
+// A process made outside fork (init, the tests' own), g_proctree_lock held:
+// it takes over the one reference to each object given (a group pgrp_alloc
+// made for it, with its session), holds its credentials' uidinfo, charges
+// that uid one task, and joins the group, which is linked here. Its
+// arguments and descriptor-table leader record, if any, are the caller's.
+void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, Plimit* lim,
+                                 VmRef* vr, Pgrp* pg);
 // Exit (reaping): gives back the process's slot in nprocs and in its uid's
 // count, and one reference to each object it holds, through the verified
 // primitives (nprocs_release, chgproccnt, crfree, uidrop, ...); clears its

@@ -71,19 +71,8 @@ struct FakeProc {
         lp->thread = curthread();
         refcount_init(&vr->c.vm_ref, 1);
         tl->leader = p;
-        p->core.p_ucred = &cr->c;
-        p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);
-        (void)chgproccnt(cr->c.cr_ruidinfo, 1, VC_RLIM_INFINITY);
-        p->core.p_sigacts = &ps->c;
-        p->core.p_fd = &fd->c;
+        proc_objects_install_locked(p, cr, ps, fd, lim, vr, pg);
         p->core.p_fdtol = &tl->c;
-        p->core.p_limit = &lim->c;
-        p->core.p_vmspace = &vr->c;
-        p->core.p_leader = &p->core;
-        p->core.p_pgrp = &pg->c;
-        pgrp_link_locked(pg);
-        pg->session->leader = p;
-        pgrp_enter_locked(p, pg);
         return true;
       }
     }
