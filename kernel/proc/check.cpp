@@ -129,7 +129,8 @@ int check_uidinfos() {
       ++bad;
     }
     if (u->c.ui_ref.rc_count != procs + refs) {
-      kprintf("invariant: uid %u refs %d, %d holders\n", u->c.ui_uid, u->c.ui_ref.rc_count, procs + refs);
+      kprintf("invariant: uid %u refs %d, %d holders\n", u->c.ui_uid, u->c.ui_ref.rc_count,
+              procs + refs);
       ++bad;
     }
   }

@@ -51,7 +51,8 @@ Uidinfo* uifind(vc_uid_t uid) {
   {
     SpinGuard g(g_uidinfo_lock);
     for (Uidinfo* u = g_uidinfos; u; u = u->next)
-      if (u->c.ui_uid == uid && refcount_read(&u->c.ui_ref) > 0) return static_cast<Uidinfo*>(static_cast<void*>(uihold(&u->c)));
+      if (u->c.ui_uid == uid && refcount_read(&u->c.ui_ref) > 0)
+        return static_cast<Uidinfo*>(static_cast<void*>(uihold(&u->c)));
   }
   auto* n = static_cast<Uidinfo*>(kmalloc(sizeof(Uidinfo), M_PROC, M_WAITOK | M_ZERO));
   if (!n) return nullptr;

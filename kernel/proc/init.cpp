@@ -131,7 +131,8 @@ struct NewProc {
   int publish() {
     SpinGuard g(g_proctree_lock);
     int pid = id_alloc_locked();
-    Pgrp* pg = pid > 0 ? pgrp_alloc(nullptr, pid) : nullptr;  // allocates under a low-rank lock: allowed
+    // pgrp_alloc allocates under a low-rank lock: allowed.
+    Pgrp* pg = pid > 0 ? pgrp_alloc(nullptr, pid) : nullptr;
     if (!pg) return -EAGAIN;
     p->pid = pid;
     p->sigparent = kSigChld;

@@ -10,8 +10,8 @@
 enum class LiveCount : uint8_t { kProcs, kLwps, kPgrps, kSessions, kUidinfos, kUcreds, kCount };
 extern uint64_t g_live[static_cast<int>(LiveCount::kCount)];
 inline void live_add(LiveCount what, int delta) {
-  __atomic_add_fetch(&g_live[static_cast<int>(what)], static_cast<uint64_t>(static_cast<int64_t>(delta)),
-                     __ATOMIC_RELAXED);
+  __atomic_add_fetch(&g_live[static_cast<int>(what)],
+                     static_cast<uint64_t>(static_cast<int64_t>(delta)), __ATOMIC_RELAXED);
 }
 inline uint64_t live_read(LiveCount what) {
   return __atomic_load_n(&g_live[static_cast<int>(what)], __ATOMIC_RELAXED);

@@ -37,8 +37,10 @@ void proc_print_all() {
     size_t n = 0;
     tids[0] = 0;
     int cpu = -1;
-    for (tidnode* t = tidtree::first(p->core.p_tids.p_lwps); t && n + 8 < sizeof tids; t = tidtree::next(t)) {
-      n += static_cast<size_t>(tine_snprintf(tids + n, sizeof tids - n, "%s%d", n ? "," : "", t->tid));
+    for (tidnode* t = tidtree::first(p->core.p_tids.p_lwps); t && n + 8 < sizeof tids;
+         t = tidtree::next(t)) {
+      n += static_cast<size_t>(
+          tine_snprintf(tids + n, sizeof tids - n, "%s%d", n ? "," : "", t->tid));
       if (Thread* th = lwp_of(t)->thread) cpu = static_cast<int>(th->cpu);
     }
     Ucred* cr = p->ucred();
