@@ -45,7 +45,46 @@
     (fork_shares_fd(flags) == 1 && (flags & VC_RFTHREAD) != 0) ? 1 : 0;
   logic integer fork_shares_vm(integer flags) =
     (flags & VC_RFMEM) != 0 ? 1 : 0;
+
+  // Objects the C++ steps make for the child, by flag: the signal actions
+  // unless shared; a descriptor table unless shared, or else a leader record
+  // unless the parent's is shared too; the address space unless shared.
+  logic integer fork_new_sig(integer flags) = 1 - fork_shares_sig(flags);
+  logic integer fork_new_fd(integer flags) =
+    fork_shares_fd(flags) == 1 ? 1 - fork_shares_fdtol(flags) : 1;
+  logic integer fork_new_vm(integer flags) = 1 - fork_shares_vm(flags);
+  logic integer fork_new_objects(integer flags) =
+    fork_new_sig(flags) + fork_new_fd(flags) + fork_new_vm(flags);
 */
+
+/* Ghost state: it exists only for the proof (ghost code is not compiled), and
+ * the assumed contracts of the C++ steps (fork_hooks.h) say how each step
+ * changes it. Defined in fork.c.
+ *
+ * vc_fork_made: objects the C++ steps made for the fork in progress that are
+ * neither discarded nor handed over yet (to the child when fork_publish makes
+ * it visible; to the parent when rfork without RFPROC installs them). 0
+ * between forks: a fork that returns with it above 0 has leaked an object.
+ *
+ * vc_pgrp_held: the process group whose lock fork1 holds (RFPGLOCK), or
+ * null. */
+/*@ ghost extern int vc_fork_made; */
+/*@ ghost extern struct pgrp* vc_pgrp_held; */
+
+/* o is an allocation apart from the child storage, the parent and everything
+ * the parent holds: an object made for the fork, not one of the parent's (nor
+ * inside the child's storage). What an allocating step promises, and what a
+ * discard requires. */
+#define FORK_APART(fa, o) \
+  (\base_addr(o) != \base_addr((fa)->fa_p2) && \
+   \base_addr(o) != \base_addr((fa)->fa_p1) && \
+   \base_addr(o) != \base_addr((fa)->fa_p1->p_sigacts) && \
+   \base_addr(o) != \base_addr((fa)->fa_p1->p_fd) && \
+   \base_addr(o) != \base_addr((fa)->fa_p1->p_vmspace) && \
+   \base_addr(o) != \base_addr((fa)->fa_p1->p_limit) && \
+   \base_addr(o) != \base_addr((fa)->fa_p1->p_pgrp) && \
+   ((fa)->fa_p1->p_fdtol != \null ==> \base_addr(o) != \base_addr((fa)->fa_p1->p_fdtol)) && \
+   ((fa)->fa_p1->p_args != \null ==> \base_addr(o) != \base_addr((fa)->fa_p1->p_args)))
 
 /* The parent and the objects fork1 counts: valid, alive, with room for one
  * more holder. p_fdtol and p_args may be null; a process always has a

@@ -4,7 +4,8 @@
   python3 tools/mutants.py [--jobs N] [--only NAME,NAME]
 
 proofs/mutants.json lists the mutants: a file of kernel/verified, a piece of
-its text that must occur exactly once, what replaces it, and what kills it:
+its text that must occur exactly once, what replaces it, and what kills it
+(`killed_by`, one killer or both; each one named must kill the mutant):
 
   proof  the functions named are proved again (tools/prove.py --functions,
          without smoke tests or models) and at least one goal must fail;
@@ -100,22 +101,36 @@ def main():
             say(f"  {m['name']:28} NOT APPLIED: its text occurs {n} times in {m['file']}")
             continue
         path.write_text(original.replace(m["from"], m["to"]))
+        how = m["killed_by"]
+        unknown = set(how) - {"proof", "host"}
+        if unknown or not how:
+            say(f"  {m['name']:28} NOT RUN: killed_by must name proof, host or both, not {sorted(unknown)}")
+            path.write_text(original)
+            continue
+        results = []  # (killer's description, dead: True / False / None, its log)
         try:
-            how = m["killed_by"]
             if "proof" in how:
-                dead, by = kill_by_proof(how["proof"], args.jobs, log), "proof of " + ", ".join(how["proof"])
-            else:
-                dead, by = kill_by_host(how["host"], log), "host tests " + how["host"]
+                plog = log.with_name(f"{m['name']}.proof.log") if "host" in how else log
+                results.append(("proof of " + ", ".join(how["proof"]),
+                                kill_by_proof(how["proof"], args.jobs, plog), plog))
+            if "host" in how:
+                hlog = log.with_name(f"{m['name']}.host.log") if "proof" in how else log
+                results.append(("host tests " + how["host"], kill_by_host(how["host"], hlog), hlog))
         finally:
             path.write_text(original)
         secs = time.monotonic() - start
-        if dead:
-            killed += 1
-            say(f"  {m['name']:28} killed by the {by} ({secs:.0f} s)")
-        elif dead is None:
-            say(f"  {m['name']:28} NOT RUN: the host tests could not be configured; see {log.relative_to(ROOT)}")
+        survived = [(by, lg) for by, dead, lg in results if dead is False]
+        not_run = [(by, lg) for by, dead, lg in results if dead is None]
+        if survived:
+            by, lg = survived[0]
+            say(f"  {m['name']:28} SURVIVED the {by}: {m['why']}; see {lg.relative_to(ROOT)}")
+        elif not_run:
+            say(f"  {m['name']:28} NOT RUN: the host tests could not be configured; "
+                f"see {not_run[0][1].relative_to(ROOT)}")
         else:
-            say(f"  {m['name']:28} SURVIVED the {by}: {m['why']}; see {log.relative_to(ROOT)}")
+            killed += 1
+            by = " and the ".join(by for by, _, _ in results)
+            say(f"  {m['name']:28} killed by the {by} ({secs:.0f} s)")
     say(f"Mutants: {killed} / {len(mutants)} killed")
     return 0 if killed == len(mutants) else 1
 

@@ -108,6 +108,16 @@ def static_functions(path):
     return set(re.findall(r"^static\s+[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\(", text, re.M))
 
 
+def axioms_in(src):
+    """The ACSL axioms stated in spec/ and kernel/verified/: name -> file."""
+    found = {}
+    for f in sorted([*src.glob("spec/*.h"), *src.glob("kernel/verified/*.[ch]")]):
+        for ann in re.findall(r"/\*@(.*?)\*/", f.read_text(), re.S):
+            for name in re.findall(r"\baxiom\s+([A-Za-z_]\w*)", ann):
+                found[name] = str(f.relative_to(src))
+    return found
+
+
 def linked_check(files, listed):
     """Which proved functions with external linkage are global text symbols of
     build/kernel/kernel.elf (the kernel links the proved objects themselves;
@@ -354,6 +364,15 @@ def main():
         for key in ("declared", "checked_by"):
             if not (ROOT / a[key]).exists():
                 problems.append(f"{a['function']}: {a[key]} does not exist")
+
+    # Every ACSL axiom the proofs may use is listed in the manifest (with what
+    # justifies it), and every listed one exists.
+    found = axioms_in(src)
+    named = {a["name"] for a in m.get("axioms", [])}
+    for name in sorted(set(found) - named):
+        problems.append(f"axiom {name} ({found[name]}) is not listed in proofs/manifest.json")
+    for name in sorted(named - set(found)):
+        problems.append(f"axiom {name} is listed in proofs/manifest.json but not stated anywhere")
 
     linked = linked_check(files, listed) if not args.functions else None
 

@@ -10,6 +10,11 @@
 
 #define VC_NULL ((void*)0)
 
+/* The ghost state of spec/fork.h: the proof's books of objects made for the
+ * fork in progress and of the group lock it holds. Not compiled. */
+/*@ ghost int vc_fork_made; */
+/*@ ghost struct pgrp* vc_pgrp_held; */
+
 /* ---- Steps of fork1, each with the undo it needs ------------------------- */
 
 /* Step 3: the references every child holds, whatever the flags. */
@@ -94,10 +99,17 @@ static void fork_drop_common(struct proc_core* p2, struct ucred* cr, struct uidi
 /* Step 4: signal actions, shared (RFSIGSHARE) or copied. */
 /*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) && fa->fa_p1->p_sigacts == ps1;
     requires \valid(p2) && p2->p_sigacts == \null;
+    requires fa->fa_p2 == p2 && \base_addr(p2) != \base_addr(fa) &&
+             \base_addr(p2) != \base_addr(fa->fa_p1);
     requires \valid(ps1) && REFCOUNT_HOLDABLE(&ps1->ps_ref);
     requires \base_addr(p2) != \base_addr(ps1);
-    assigns ps1->ps_ref.rc_count, p2->p_sigacts;
+    requires vc_fork_made < VC_INT_MAX;
+    assigns ps1->ps_ref.rc_count, p2->p_sigacts, vc_fork_made;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_made ==
+              \old(vc_fork_made) + (\result == VC_OK ? fork_new_sig(flags) : 0);
+    ensures \result == VC_OK && fork_shares_sig(flags) == 0 ==>
+      p2->p_sigacts->ps_ref.rc_count == 1 && FORK_APART(fa, p2->p_sigacts);
     ensures \result == VC_OK ==>
       ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) + fork_shares_sig(flags) &&
       p2->p_sigacts != \null && \valid(p2->p_sigacts) &&
@@ -109,7 +121,7 @@ static void fork_drop_common(struct proc_core* p2, struct ucred* cr, struct uidi
       ensures \result == VC_OK;
     behavior copy:
       assumes fork_shares_sig(flags) == 0;
-      assigns p2->p_sigacts;
+      assigns p2->p_sigacts, vc_fork_made;
     complete behaviors;
     disjoint behaviors;
  */
@@ -126,20 +138,25 @@ static int fork_take_sigacts(const struct fork_args* fa, struct proc_core* p2,
 }
 
 /* Undo step 4. */
-/*@ requires \valid(p2) && \valid(ps1) && \base_addr(p2) != \base_addr(ps1);
+/*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) && fa->fa_p1->p_sigacts == ps1;
+    requires \valid(p2) && \valid(ps1) && \base_addr(p2) != \base_addr(ps1);
     requires fork_shares_sig(flags) == 1 ==>
                p2->p_sigacts == ps1 && REFCOUNT_SHARED(&ps1->ps_ref);
     requires fork_shares_sig(flags) == 0 ==>
-               p2->p_sigacts != ps1 && \valid(p2->p_sigacts);
-    assigns ps1->ps_ref.rc_count, p2->p_sigacts;
+               p2->p_sigacts != ps1 && \valid(p2->p_sigacts) &&
+               p2->p_sigacts->ps_ref.rc_count == 1 && FORK_APART(fa, p2->p_sigacts);
+    requires vc_fork_made >= fork_new_sig(flags);
+    assigns ps1->ps_ref.rc_count, p2->p_sigacts, vc_fork_made;
     ensures ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) - fork_shares_sig(flags);
     ensures p2->p_sigacts == \null;
+    ensures vc_fork_made == \old(vc_fork_made) - fork_new_sig(flags);
  */
-static void fork_drop_sigacts(struct proc_core* p2, struct sigacts* ps1, unsigned int flags) {
+static void fork_drop_sigacts(const struct fork_args* fa, struct proc_core* p2,
+                              struct sigacts* ps1, unsigned int flags) {
   if ((flags & VC_RFSIGSHARE) != 0)
     refcount_unhold(&ps1->ps_ref);
   else
-    fork_sigacts_discard(p2->p_sigacts);
+    fork_sigacts_discard(p2->p_sigacts) /*@ ghost (fa) */;
   p2->p_sigacts = VC_NULL;
 }
 
@@ -148,14 +165,24 @@ static void fork_drop_sigacts(struct proc_core* p2, struct sigacts* ps1, unsigne
 /*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) &&
              fa->fa_p1->p_fd == fd1 && fa->fa_p1->p_fdtol == fdtol1;
     requires \valid(p2) && p2->p_fd == \null && p2->p_fdtol == \null;
+    requires fa->fa_p2 == p2 && \base_addr(p2) != \base_addr(fa) &&
+             \base_addr(p2) != \base_addr(fa->fa_p1);
+    requires vc_fork_made < VC_INT_MAX;
     requires \valid(fd1) && REFCOUNT_HOLDABLE(&fd1->fd_ref);
     requires \base_addr(p2) != \base_addr(fd1);
     requires fork_shares_fd(flags) == 1 ==>
                \valid(fdtol1) && REFCOUNT_HOLDABLE(&fdtol1->fdl_ref) &&
                \base_addr(fdtol1) != \base_addr(p2) &&
                \base_addr(fdtol1) != \base_addr(fd1);
-    assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, p2->p_fd, p2->p_fdtol;
+    assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, p2->p_fd, p2->p_fdtol,
+            vc_fork_made;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_made ==
+              \old(vc_fork_made) + (\result == VC_OK ? fork_new_fd(flags) : 0);
+    ensures \result == VC_OK && fork_shares_fd(flags) == 0 ==>
+      p2->p_fd->fd_ref.rc_count == 1 && FORK_APART(fa, p2->p_fd);
+    ensures \result == VC_OK && fork_shares_fd(flags) == 1 && fork_shares_fdtol(flags) == 0 ==>
+      p2->p_fdtol->fdl_ref.rc_count == 1 && FORK_APART(fa, p2->p_fdtol);
     ensures \result == VC_OK ==>
       fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) + fork_shares_fd(flags) &&
       p2->p_fd != \null && \valid(p2->p_fd) &&
@@ -174,10 +201,10 @@ static void fork_drop_sigacts(struct proc_core* p2, struct sigacts* ps1, unsigne
       fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count);
     behavior empty:
       assumes (flags & VC_RFCFDG) != 0;
-      assigns p2->p_fd;
+      assigns p2->p_fd, vc_fork_made;
     behavior copy:
       assumes (flags & VC_RFCFDG) == 0 && (flags & VC_RFFDG) != 0;
-      assigns p2->p_fd;
+      assigns p2->p_fd, vc_fork_made;
     behavior shared_leader:
       assumes fork_shares_fd(flags) == 1 && (flags & VC_RFTHREAD) != 0;
       ensures \result == VC_OK;
@@ -212,33 +239,41 @@ static int fork_take_fd(const struct fork_args* fa, struct proc_core* p2, struct
 }
 
 /* Undo step 5. */
-/*@ requires \valid(p2) && \valid(fd1) && \base_addr(p2) != \base_addr(fd1);
+/*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) &&
+             fa->fa_p1->p_fd == fd1 && fa->fa_p1->p_fdtol == fdtol1;
+    requires \valid(p2) && \valid(fd1) && \base_addr(p2) != \base_addr(fd1);
     requires fork_shares_fd(flags) == 1 ==>
                p2->p_fd == fd1 && REFCOUNT_SHARED(&fd1->fd_ref) &&
                \valid(fdtol1) && \base_addr(fdtol1) != \base_addr(p2) &&
                \base_addr(fdtol1) != \base_addr(fd1);
-    requires fork_shares_fd(flags) == 0 ==> p2->p_fd != fd1 && \valid(p2->p_fd);
+    requires fork_shares_fd(flags) == 0 ==>
+               p2->p_fd != fd1 && \valid(p2->p_fd) &&
+               p2->p_fd->fd_ref.rc_count == 1 && FORK_APART(fa, p2->p_fd);
     requires fork_shares_fdtol(flags) == 1 ==>
                p2->p_fdtol == fdtol1 && REFCOUNT_SHARED(&fdtol1->fdl_ref);
     requires fork_shares_fd(flags) == 1 && fork_shares_fdtol(flags) == 0 ==>
-               p2->p_fdtol != fdtol1 && \valid(p2->p_fdtol);
-    assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, p2->p_fd, p2->p_fdtol;
+               p2->p_fdtol != fdtol1 && \valid(p2->p_fdtol) &&
+               p2->p_fdtol->fdl_ref.rc_count == 1 && FORK_APART(fa, p2->p_fdtol);
+    requires vc_fork_made >= fork_new_fd(flags);
+    assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, p2->p_fd, p2->p_fdtol,
+            vc_fork_made;
+    ensures vc_fork_made == \old(vc_fork_made) - fork_new_fd(flags);
     ensures fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) - fork_shares_fd(flags);
     ensures fdtol1 != \null ==>
               fdtol1->fdl_ref.rc_count ==
                 \old(fdtol1->fdl_ref.rc_count) - fork_shares_fdtol(flags);
     ensures p2->p_fd == \null && p2->p_fdtol == \null;
  */
-static void fork_drop_fd(struct proc_core* p2, struct filedesc* fd1, struct fdtol* fdtol1,
-                         unsigned int flags) {
+static void fork_drop_fd(const struct fork_args* fa, struct proc_core* p2, struct filedesc* fd1,
+                         struct fdtol* fdtol1, unsigned int flags) {
   if ((flags & VC_RFFDG) == 0 && (flags & VC_RFCFDG) == 0) {
     if ((flags & VC_RFTHREAD) != 0)
       refcount_unhold(&fdtol1->fdl_ref);
     else
-      fork_fdtol_discard(p2->p_fdtol);
+      fork_fdtol_discard(p2->p_fdtol) /*@ ghost (fa) */;
     refcount_unhold(&fd1->fd_ref);
   } else {
-    fork_fd_discard(p2->p_fd);
+    fork_fd_discard(p2->p_fd) /*@ ghost (fa) */;
   }
   p2->p_fdtol = VC_NULL;
   p2->p_fd = VC_NULL;
@@ -247,10 +282,17 @@ static void fork_drop_fd(struct proc_core* p2, struct filedesc* fd1, struct fdto
 /* Step 6: address space, shared (RFMEM) or a copy-on-write copy. */
 /*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) && fa->fa_p1->p_vmspace == vm1;
     requires \valid(p2) && p2->p_vmspace == \null;
+    requires fa->fa_p2 == p2 && \base_addr(p2) != \base_addr(fa) &&
+             \base_addr(p2) != \base_addr(fa->fa_p1);
     requires \valid(vm1) && REFCOUNT_HOLDABLE(&vm1->vm_ref);
     requires \base_addr(p2) != \base_addr(vm1);
-    assigns vm1->vm_ref.rc_count, p2->p_vmspace;
+    requires vc_fork_made < VC_INT_MAX;
+    assigns vm1->vm_ref.rc_count, p2->p_vmspace, vc_fork_made;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_made ==
+              \old(vc_fork_made) + (\result == VC_OK ? fork_new_vm(flags) : 0);
+    ensures \result == VC_OK && fork_shares_vm(flags) == 0 ==>
+      p2->p_vmspace->vm_ref.rc_count == 1 && FORK_APART(fa, p2->p_vmspace);
     ensures \result == VC_OK ==>
       vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags) &&
       p2->p_vmspace != \null && \valid(p2->p_vmspace) &&
@@ -262,7 +304,7 @@ static void fork_drop_fd(struct proc_core* p2, struct filedesc* fd1, struct fdto
       ensures \result == VC_OK;
     behavior copy:
       assumes fork_shares_vm(flags) == 0;
-      assigns p2->p_vmspace;
+      assigns p2->p_vmspace, vc_fork_made;
     complete behaviors;
     disjoint behaviors;
  */
@@ -279,20 +321,25 @@ static int fork_take_vmspace(const struct fork_args* fa, struct proc_core* p2,
 }
 
 /* Undo step 6. */
-/*@ requires \valid(p2) && \valid(vm1) && \base_addr(p2) != \base_addr(vm1);
+/*@ requires \valid_read(fa) && \valid_read(fa->fa_p1) && fa->fa_p1->p_vmspace == vm1;
+    requires \valid(p2) && \valid(vm1) && \base_addr(p2) != \base_addr(vm1);
     requires fork_shares_vm(flags) == 1 ==>
                p2->p_vmspace == vm1 && REFCOUNT_SHARED(&vm1->vm_ref);
     requires fork_shares_vm(flags) == 0 ==>
-               p2->p_vmspace != vm1 && \valid(p2->p_vmspace);
-    assigns vm1->vm_ref.rc_count, p2->p_vmspace;
+               p2->p_vmspace != vm1 && \valid(p2->p_vmspace) &&
+               p2->p_vmspace->vm_ref.rc_count == 1 && FORK_APART(fa, p2->p_vmspace);
+    requires vc_fork_made >= fork_new_vm(flags);
+    assigns vm1->vm_ref.rc_count, p2->p_vmspace, vc_fork_made;
     ensures vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) - fork_shares_vm(flags);
     ensures p2->p_vmspace == \null;
+    ensures vc_fork_made == \old(vc_fork_made) - fork_new_vm(flags);
  */
-static void fork_drop_vmspace(struct proc_core* p2, struct vmspace* vm1, unsigned int flags) {
+static void fork_drop_vmspace(const struct fork_args* fa, struct proc_core* p2,
+                              struct vmspace* vm1, unsigned int flags) {
   if ((flags & VC_RFMEM) != 0)
     refcount_unhold(&vm1->vm_ref);
   else
-    fork_vmspace_discard(p2->p_vmspace);
+    fork_vmspace_discard(p2->p_vmspace) /*@ ghost (fa) */;
   p2->p_vmspace = VC_NULL;
 }
 
@@ -307,9 +354,14 @@ static void fork_drop_vmspace(struct proc_core* p2, struct vmspace* vm1, unsigne
     requires \base_addr(fa) != \base_addr(p1) && \base_addr(fa) != \base_addr(p2) &&
              \base_addr(fa) != \base_addr(vm1) && \base_addr(p1) != \base_addr(p2) &&
              \base_addr(p1) != \base_addr(vm1) && \base_addr(p2) != \base_addr(vm1);
+    requires fa->fa_p2 == p2 && fa->fa_flags == flags;
+    requires vc_fork_made == fork_new_sig(flags) + fork_new_fd(flags);
+    requires (flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == p1->p_pgrp;
     assigns vm1->vm_ref.rc_count, p1->p_lock.rc_count, p2->p_vmspace,
-            p2->p_tids.p_lasttid, p2->p_tids.p_nthreads, p2->p_tids.p_lwps.ts_tree;
+            p2->p_tids.p_lasttid, p2->p_tids.p_nthreads, p2->p_tids.p_lwps.ts_tree,
+            vc_fork_made;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_made == (\result == VC_OK ? 0 : \old(vc_fork_made));
     ensures \result == VC_OK ==>
       vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags);
     ensures \result == VC_OK ==>
@@ -336,7 +388,7 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1,
   if (error != VC_OK) return error;
   struct tidnode* lwp = fork_lwp_alloc(fa);
   if (lwp == VC_NULL) {
-    fork_drop_vmspace(p2, vm1, flags);
+    fork_drop_vmspace(fa, p2, vm1, flags);
     return VC_ENOMEM;
   }
   /* Nothing can fail from here on. Hold the parent until start_forked_proc
@@ -371,10 +423,15 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1,
              \base_addr(fdtol1) != \base_addr(p2) &&
              \base_addr(fdtol1) != \base_addr(fd1) &&
              \base_addr(fdtol1) != \base_addr(vm1);
+    requires fa->fa_p2 == p2 && fa->fa_flags == flags;
+    requires vc_fork_made == fork_new_sig(flags);
+    requires (flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == p1->p_pgrp;
     assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, vm1->vm_ref.rc_count,
             p1->p_lock.rc_count, p2->p_fd, p2->p_fdtol, p2->p_vmspace,
-            p2->p_tids.p_lasttid, p2->p_tids.p_nthreads, p2->p_tids.p_lwps.ts_tree;
+            p2->p_tids.p_lasttid, p2->p_tids.p_nthreads, p2->p_tids.p_lwps.ts_tree,
+            vc_fork_made;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_made == (\result == VC_OK ? 0 : \old(vc_fork_made));
     ensures \result == VC_OK ==>
       fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) + fork_shares_fd(flags);
     ensures \result == VC_OK && fdtol1 != \null ==>
@@ -420,7 +477,7 @@ static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1,
   int error = fork_take_fd(fa, p2, fd1, fdtol1, flags);
   if (error != VC_OK) return error;
   error = fork_build_vm(fa, p1, p2, vm1, flags);
-  if (error != VC_OK) fork_drop_fd(p2, fd1, fdtol1, flags);
+  if (error != VC_OK) fork_drop_fd(fa, p2, fd1, fdtol1, flags);
   return error;
 }
 
@@ -452,11 +509,15 @@ static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1,
              \base_addr(fdtol1) != \base_addr(ps1) &&
              \base_addr(fdtol1) != \base_addr(fd1) &&
              \base_addr(fdtol1) != \base_addr(vm1);
+    requires fa->fa_p2 == p2 && fa->fa_flags == flags;
+    requires vc_fork_made == 0;
+    requires (flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == p1->p_pgrp;
     assigns ps1->ps_ref.rc_count, fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count,
             vm1->vm_ref.rc_count, p1->p_lock.rc_count, p2->p_sigacts, p2->p_fd,
             p2->p_fdtol, p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
-            p2->p_tids.p_lwps.ts_tree;
+            p2->p_tids.p_lwps.ts_tree, vc_fork_made;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_made == 0;
     ensures \result == VC_OK ==>
       ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) + fork_shares_sig(flags);
     ensures \result == VC_OK ==>
@@ -505,7 +566,7 @@ static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
   int error = fork_take_sigacts(fa, p2, ps1, flags);
   if (error != VC_OK) return error;
   error = fork_build_fd(fa, p1, p2, fd1, fdtol1, vm1, flags);
-  if (error != VC_OK) fork_drop_sigacts(p2, ps1, flags);
+  if (error != VC_OK) fork_drop_sigacts(fa, p2, ps1, flags);
   return error;
 }
 
@@ -573,14 +634,18 @@ static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
              \base_addr(fdtol1) != \base_addr(fd1) &&
              \base_addr(fdtol1) != \base_addr(vm1);
     requires args != \null && fdtol1 != \null ==> \base_addr(args) != \base_addr(fdtol1);
+    requires fa->fa_p2 == p2 && fa->fa_flags == flags;
+    requires vc_fork_made == 0;
+    requires (flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == pg;
     assigns cr->cr_ref.rc_count, uip->ui_ref.rc_count, lim->pl_ref.rc_count,
             pg->pg_ref.rc_count, args->ar_ref.rc_count, ps1->ps_ref.rc_count,
             fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, vm1->vm_ref.rc_count,
             p1->p_lock.rc_count, p2->p_ucred, p2->p_uidinfo, p2->p_limit, p2->p_pgrp,
             p2->p_args, p2->p_leader, p2->p_sigacts, p2->p_fd, p2->p_fdtol,
             p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
-            p2->p_tids.p_lwps.ts_tree;
+            p2->p_tids.p_lwps.ts_tree, vc_fork_made;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_made == 0;
     ensures \result == VC_OK ==>
       cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) + 1;
     ensures \result == VC_OK ==>
@@ -714,6 +779,8 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
 
 /* fork1 on the objects its fork_args designates, named one by one. */
 /*@ requires \valid_read(fa) && fa->fa_p1 == p1;
+    requires fa->fa_p2 == p2 && fa->fa_flags == flags;
+    requires vc_fork_made == 0 && vc_pgrp_held == \null;
     requires \valid(p1) && 0 <= p1->p_lock.rc_count < REFCOUNT_MAX;
     requires p1->p_limit == lim && p1->p_pgrp == pg && p1->p_args == args &&
              p1->p_sigacts == ps1 && p1->p_fd == fd1 && p1->p_fdtol == fdtol1 &&
@@ -786,9 +853,10 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
             p1->p_lock.rc_count, p2->p_ucred, p2->p_uidinfo, p2->p_limit, p2->p_pgrp,
             p2->p_args, p2->p_leader, p2->p_sigacts, p2->p_fd, p2->p_fdtol,
             p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
-            p2->p_tids.p_lwps.ts_tree;
+            p2->p_tids.p_lwps.ts_tree, vc_fork_made, vc_pgrp_held;
     ensures PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
     ensures p2->p_lock.rc_count == 0;
+    ensures vc_fork_made == 0 && vc_pgrp_held == \null;
     ensures \result == VC_ERESTART ==> (flags & VC_RFPGLOCK) != 0;
     ensures \result == VC_OK ==> pc->nprocs == \old(pc->nprocs) + 1;
     ensures \result == VC_OK ==> uip->ui_proccnt == \old(uip->ui_proccnt) + 1;
@@ -945,13 +1013,16 @@ int rfork_unshare(struct fork_args* fa) {
     else
       fdp = fork_fd_copy(fa);
     if (fdp == VC_NULL) {
-      if (new_vm) fork_vmspace_discard(vm);
+      if (new_vm) fork_vmspace_discard(vm) /*@ ghost (fa) */;
       return VC_ENOMEM;
     }
   }
 
   if (new_vm) proc_vmspace_replace(p1, vm);
   if (new_fd) proc_fd_replace(p1, fdp);
+  /* What was made is what p1 now holds: it is p1's from here on. */
+  /*@ assert vc_fork_made == new_vm + new_fd; */
+  /*@ ghost vc_fork_made = 0; */
   return VC_OK;
 }
 

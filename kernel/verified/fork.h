@@ -45,7 +45,9 @@ extern "C" {
     requires FORK_CHILD_DISTINCT(fa);
     requires fork_makes_proc(fa->fa_flags);
     requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
-    assigns fa->fa_pc->nprocs,
+    requires vc_fork_made == 0 && vc_pgrp_held == \null;
+    assigns vc_fork_made, vc_pgrp_held,
+            fa->fa_pc->nprocs,
             fa->fa_cred->cr_ruidinfo->ui_proccnt,
             fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
             fa->fa_cred->cr_ref.rc_count,
@@ -61,6 +63,9 @@ extern "C" {
     ensures PROCCOUNT_OK(fa->fa_pc);
     ensures UIDINFO_OK(fa->fa_cred->cr_ruidinfo);
     ensures \result == VC_ERESTART ==> (fa->fa_flags & VC_RFPGLOCK) != 0;
+    // Whatever the outcome, every object made for the child is its own or
+    // discarded, and the group lock is not held.
+    ensures vc_fork_made == 0 && vc_pgrp_held == \null;
 
     // On failure, every count as it was and the child blank.
     ensures \result != VC_OK ==>
@@ -185,9 +190,11 @@ int fork1(struct fork_args* fa);
 /*@ requires FORK_OBJS_OK(fa);
     requires FORK_DISTINCT(fa);
     requires !fork_makes_proc(fa->fa_flags);
+    requires vc_fork_made == 0;
     assigns fa->fa_p1->p_fd, fa->fa_p1->p_fd->fd_ref.rc_count,
-            fa->fa_p1->p_vmspace, fa->fa_p1->p_vmspace->vm_ref.rc_count;
+            fa->fa_p1->p_vmspace, fa->fa_p1->p_vmspace->vm_ref.rc_count, vc_fork_made;
     ensures fa->fa_p1->p_sigacts == \old(fa->fa_p1->p_sigacts);
+    ensures vc_fork_made == 0;
     behavior bad_flags:
       assumes !fork_flags_ok(fa->fa_flags);
       assigns \nothing;

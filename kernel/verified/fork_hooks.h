@@ -11,10 +11,18 @@
  * "assigns \nothing" means: nothing the verified core can see. A step may
  * change its own C++ state (a lock word, an allocator, a new object's
  * contents), never a count or a pointer field of the structs in vc_types.h
- * other than those its contract names.
+ * other than those its contract names. Some steps also assign the ghost
+ * state of spec/fork.h (vc_fork_made, vc_pgrp_held), which exists only in
+ * the proof: their contracts say what the step does in its terms (a lock
+ * taken, an object made or discarded), and the test world keeps the same
+ * books in C++ and checks them.
  *
  * New objects come back with their count at 1 (the reference of the process
- * that will hold them); a null result means out of memory.
+ * that will hold them), as allocations apart from the child storage, the
+ * parent and everything it holds (FORK_APART); a null result means out of
+ * memory. A discard takes only such an object: made for this fork, not yet
+ * discarded, its one reference its own; the fork in progress is passed to it
+ * as a ghost argument, so that the proof can check that.
  */
 #ifndef TINE_KERNEL_VERIFIED_FORK_HOOKS_H
 #define TINE_KERNEL_VERIFIED_FORK_HOOKS_H
@@ -30,12 +38,16 @@ extern "C" {
  * a signal sent to the group either reaches the parent before the check below
  * or finds the child in the group. */
 /*@ requires \valid(pg);
-    assigns \nothing;
+    requires vc_pgrp_held == \null;
+    assigns vc_pgrp_held;
+    ensures vc_pgrp_held == pg;
  */
 void fork_pgrp_lock(struct pgrp* pg);
 
 /*@ requires \valid(pg);
-    assigns \nothing;
+    requires vc_pgrp_held == pg;
+    assigns vc_pgrp_held;
+    ensures vc_pgrp_held == \null;
  */
 void fork_pgrp_unlock(struct pgrp* pg);
 
@@ -48,48 +60,63 @@ int fork_signal_pending(const struct fork_args* fa);
 
 /* A copy of the parent's signal actions (no RFSIGSHARE). */
 /*@ requires \valid_read(fa);
-    assigns \nothing;
-    ensures \result == \null ||
-              (\valid(\result) && \result->ps_ref.rc_count == 1 &&
-               \result != fa->fa_p1->p_sigacts);
+    requires vc_fork_made < VC_INT_MAX;
+    assigns vc_fork_made;
+    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    ensures \result != \null ==>
+              \valid(\result) && \result->ps_ref.rc_count == 1 &&
+              \result != fa->fa_p1->p_sigacts && FORK_APART(fa, \result) &&
+              vc_fork_made == \old(vc_fork_made) + 1;
  */
 struct sigacts* fork_sigacts_copy(const struct fork_args* fa);
 
 /* An empty descriptor table (RFCFDG). */
 /*@ requires \valid_read(fa);
-    assigns \nothing;
-    ensures \result == \null ||
-              (\valid(\result) && \result->fd_ref.rc_count == 1 &&
-               \result != fa->fa_p1->p_fd);
+    requires vc_fork_made < VC_INT_MAX;
+    assigns vc_fork_made;
+    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    ensures \result != \null ==>
+              \valid(\result) && \result->fd_ref.rc_count == 1 &&
+              \result != fa->fa_p1->p_fd && FORK_APART(fa, \result) &&
+              vc_fork_made == \old(vc_fork_made) + 1;
  */
 struct filedesc* fork_fd_init(const struct fork_args* fa);
 
 /* A copy of the parent's descriptor table (RFFDG). */
 /*@ requires \valid_read(fa);
-    assigns \nothing;
-    ensures \result == \null ||
-              (\valid(\result) && \result->fd_ref.rc_count == 1 &&
-               \result != fa->fa_p1->p_fd);
+    requires vc_fork_made < VC_INT_MAX;
+    assigns vc_fork_made;
+    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    ensures \result != \null ==>
+              \valid(\result) && \result->fd_ref.rc_count == 1 &&
+              \result != fa->fa_p1->p_fd && FORK_APART(fa, \result) &&
+              vc_fork_made == \old(vc_fork_made) + 1;
  */
 struct filedesc* fork_fd_copy(const struct fork_args* fa);
 
 /* A leader record for a child that shares the parent's descriptor table but
  * not its leader (shared table, no RFTHREAD), linked with the parent's. */
 /*@ requires \valid_read(fa);
-    assigns \nothing;
-    ensures \result == \null ||
-              (\valid(\result) && \result->fdl_ref.rc_count == 1 &&
-               \result != fa->fa_p1->p_fdtol);
+    requires vc_fork_made < VC_INT_MAX;
+    assigns vc_fork_made;
+    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    ensures \result != \null ==>
+              \valid(\result) && \result->fdl_ref.rc_count == 1 &&
+              \result != fa->fa_p1->p_fdtol && FORK_APART(fa, \result) &&
+              vc_fork_made == \old(vc_fork_made) + 1;
  */
 struct fdtol* fork_fdtol_alloc(const struct fork_args* fa);
 
 /* A copy-on-write copy of the parent's address space: a new vmspace whose
  * page tables map the parent's pages read-only (no RFMEM). */
 /*@ requires \valid_read(fa);
-    assigns \nothing;
-    ensures \result == \null ||
-              (\valid(\result) && \result->vm_ref.rc_count == 1 &&
-               \result != fa->fa_p1->p_vmspace);
+    requires vc_fork_made < VC_INT_MAX;
+    assigns vc_fork_made;
+    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    ensures \result != \null ==>
+              \valid(\result) && \result->vm_ref.rc_count == 1 &&
+              \result != fa->fa_p1->p_vmspace && FORK_APART(fa, \result) &&
+              vc_fork_made == \old(vc_fork_made) + 1;
  */
 struct vmspace* fork_vmspace_copy(const struct fork_args* fa);
 
@@ -103,32 +130,56 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa);
 /* The child, complete with its first LWP in its TID set, becomes visible:
  * in the process tree, its group and its parent's children, where signals
  * and wait4 find it (still SIDL: not runnable until start_forked_proc). */
-/*@ requires \valid_read(fa);
-    assigns \nothing;
+/* The objects made for the child become its own (vc_fork_made: exactly those
+ * the flags call for); with RFPGLOCK, the group lock is held, so that a
+ * signal to the group either found the parent before the check or finds the
+ * child in the group. */
+/*@ requires \valid_read(fa) && \valid_read(fa->fa_p1);
+    requires vc_fork_made == fork_new_objects(fa->fa_flags);
+    requires (fa->fa_flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == fa->fa_p1->p_pgrp;
+    assigns vc_fork_made;
+    ensures vc_fork_made == 0;
  */
 void fork_publish(const struct fork_args* fa);
 
-/* Undo a step above: free an object made for a fork that failed. Its only
- * reference is the one it was created with. */
-/*@ requires \valid(ps);
-    assigns \nothing;
+/* Undo a step above: free an object made for a fork that failed (fa, a
+ * ghost argument: the fork it was made for). Its only reference is the one
+ * it was created with. */
+/*@ requires \valid(ps) && \valid_read(fa) && \valid_read(fa->fa_p1);
+    requires ps->ps_ref.rc_count == 1;
+    requires FORK_APART(fa, ps);
+    requires vc_fork_made >= 1;
+    assigns vc_fork_made;
+    ensures vc_fork_made == \old(vc_fork_made) - 1;
  */
-void fork_sigacts_discard(struct sigacts* ps);
+void fork_sigacts_discard(struct sigacts* ps) /*@ ghost (const struct fork_args* fa) */;
 
-/*@ requires \valid(fdp);
-    assigns \nothing;
+/*@ requires \valid(fdp) && \valid_read(fa) && \valid_read(fa->fa_p1);
+    requires fdp->fd_ref.rc_count == 1;
+    requires FORK_APART(fa, fdp);
+    requires vc_fork_made >= 1;
+    assigns vc_fork_made;
+    ensures vc_fork_made == \old(vc_fork_made) - 1;
  */
-void fork_fd_discard(struct filedesc* fdp);
+void fork_fd_discard(struct filedesc* fdp) /*@ ghost (const struct fork_args* fa) */;
 
-/*@ requires \valid(fdtol);
-    assigns \nothing;
+/*@ requires \valid(fdtol) && \valid_read(fa) && \valid_read(fa->fa_p1);
+    requires fdtol->fdl_ref.rc_count == 1;
+    requires FORK_APART(fa, fdtol);
+    requires vc_fork_made >= 1;
+    assigns vc_fork_made;
+    ensures vc_fork_made == \old(vc_fork_made) - 1;
  */
-void fork_fdtol_discard(struct fdtol* fdtol);
+void fork_fdtol_discard(struct fdtol* fdtol) /*@ ghost (const struct fork_args* fa) */;
 
-/*@ requires \valid(vm);
-    assigns \nothing;
+/*@ requires \valid(vm) && \valid_read(fa) && \valid_read(fa->fa_p1);
+    requires vm->vm_ref.rc_count == 1;
+    requires FORK_APART(fa, vm);
+    requires vc_fork_made >= 1;
+    assigns vc_fork_made;
+    ensures vc_fork_made == \old(vc_fork_made) - 1;
  */
-void fork_vmspace_discard(struct vmspace* vm);
+void fork_vmspace_discard(struct vmspace* vm) /*@ ghost (const struct fork_args* fa) */;
 
 /* Destroy an object whose last reference was just given back. */
 /*@ requires \valid(fdp) && fdp->fd_ref.rc_count == 0;

@@ -3,7 +3,9 @@
  * keyed by TID, one struct tidnode per LWP (embedded in the C++ LWP).
  *
  * The verified core reaches the set only through the extern "C" functions
- * below. WP assumes their contracts; tests/host/verified/tidset_test.cpp
+ * below. Their contracts say only which TID became or stopped being a member;
+ * what that does to the set's size (tidset_card, defined in spec/tids.h) is
+ * proved in tid.c. WP assumes these contracts; tests/host/verified/tidset_test.cpp
  * checks every behavior of each against this implementation, and the tree's
  * own invariants (order, colours, links) with tidtree::validate.
  */
@@ -20,7 +22,7 @@ extern "C" {
 /* Make s the empty set. */
 /*@ requires \valid(s);
     assigns s->ts_tree;
-    ensures TIDSET_EMPTY(s);
+    ensures TIDSET_NO_MEMBERS(s);
  */
 void tidset_init(struct tidset* s);
 
@@ -33,11 +35,11 @@ void tidset_init(struct tidset* s);
     behavior inserted:
       assumes !tid_in_use(s, tid);
       ensures \result == 1;
-      ensures tidset_added{Old, Here}(s, tid);
+      ensures tidset_member_added{Old, Here}(s, tid);
     behavior taken:
       assumes tid_in_use(s, tid);
       ensures \result == 0;
-      ensures tidset_same{Old, Here}(s);
+      ensures tidset_same_members{Old, Here}(s);
     complete behaviors;
     disjoint behaviors;
  */
@@ -48,7 +50,7 @@ int tidset_insert(struct tidset* s, struct tidnode* node, int tid);
     requires tid_in_use(s, tid);
     assigns s->ts_tree;
     ensures \result != \null;
-    ensures tidset_removed{Old, Here}(s, tid);
+    ensures tidset_member_removed{Old, Here}(s, tid);
  */
 struct tidnode* tidset_remove(struct tidset* s, int tid);
 

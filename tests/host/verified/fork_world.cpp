@@ -152,7 +152,12 @@ int World::fork(proc_core* parent, unsigned int flags, proc_core** child) {
   fa.fa_lwp1 = lwps[parent].empty() ? nullptr : lwps[parent].front();
   fa.fa_p2 = p2;
   fa.fa_flags = flags;
+  EXPECT_TRUE(made.empty());
   int error = fork1(&fa);
+  // fork1's ghost postcondition: nothing made is left over, no lock held.
+  EXPECT_TRUE(made.empty()) << "an object made for the fork was neither discarded nor "
+                               "given to the child";
+  EXPECT_EQ(pgrp_held, nullptr) << "fork1 returned with the group lock held";
   if (error != VC_OK) {
     EXPECT_EQ(p2->p_ucred, nullptr);
     EXPECT_EQ(p2->p_sigacts, nullptr);
@@ -180,7 +185,15 @@ int World::unshare(proc_core* p, unsigned int flags) {
   fa.fa_p1 = p;
   fa.fa_cred = p->p_ucred;
   fa.fa_flags = flags;
-  return rfork_unshare(&fa);
+  EXPECT_TRUE(made.empty());
+  int error = rfork_unshare(&fa);
+  // What was made is what p now holds (on failure: nothing).
+  for (const void* o : made) {
+    EXPECT_EQ(error, VC_OK) << "a failed rfork left an object it made";
+    EXPECT_TRUE(o == p->p_fd || o == p->p_vmspace) << "an object made but not installed";
+  }
+  made.clear();
+  return error;
 }
 
 int World::lwp_create(proc_core* p, int* tid) {
@@ -255,11 +268,46 @@ std::string World::check_message() {
 
 using vctest::World;
 
+namespace {
+
+// FORK_APART: a new object is none of the parent's, nor the child storage.
+void expect_apart(const fork_args* fa, const void* o) {
+  const proc_core* p1 = fa->fa_p1;
+  for (const void* x : {static_cast<const void*>(fa->fa_p2), static_cast<const void*>(p1),
+                        static_cast<const void*>(p1->p_sigacts),
+                        static_cast<const void*>(p1->p_fd),
+                        static_cast<const void*>(p1->p_vmspace),
+                        static_cast<const void*>(p1->p_limit),
+                        static_cast<const void*>(p1->p_pgrp),
+                        static_cast<const void*>(p1->p_fdtol),
+                        static_cast<const void*>(p1->p_args)}) {
+    EXPECT_NE(o, x) << "a new object that is the parent's or the child's storage";
+  }
+}
+
+// A new object for the fork in progress (vc_fork_made rises by one).
+template <typename T>
+T* made_for_fork(World* w, const fork_args* fa, T* o) {
+  expect_apart(fa, o);
+  w->made.insert(o);
+  return o;
+}
+
+// A discard: only of an object made for this fork and not discarded yet.
+void expect_made(World* w, const void* o, const char* what) {
+  EXPECT_EQ(w->made.erase(o), 1u) << "discarding " << what
+                                  << " that was not made for this fork (the parent's?)";
+}
+
+}  // namespace
+
 extern "C" {
 
 void fork_pgrp_lock(struct pgrp* pg) {
   EXPECT_NE(pg, nullptr);
   World* w = World::current();
+  EXPECT_EQ(w->pgrp_held, nullptr) << "a group lock is held already";
+  w->pgrp_held = pg;
   ++w->pgrp_locked;
   ++w->pgrp_lock_calls;
 }
@@ -268,6 +316,8 @@ void fork_pgrp_unlock(struct pgrp* pg) {
   EXPECT_NE(pg, nullptr);
   World* w = World::current();
   EXPECT_GT(w->pgrp_locked, 0) << "unlock without lock";
+  EXPECT_EQ(w->pgrp_held, pg) << "unlocking a group that is not locked";
+  w->pgrp_held = nullptr;
   --w->pgrp_locked;
 }
 
@@ -282,7 +332,7 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
   if (w->take_fault(vctest::kSigactsCopy)) return nullptr;
   sigacts* ps = w->make<sigacts>();
   refcount_init(&ps->ps_ref, 1);
-  return ps;
+  return made_for_fork(w, fa, ps);
 }
 
 struct filedesc* fork_fd_init(const struct fork_args* fa) {
@@ -291,7 +341,7 @@ struct filedesc* fork_fd_init(const struct fork_args* fa) {
   if (w->take_fault(vctest::kFdInit)) return nullptr;
   filedesc* fdp = w->make<filedesc>();
   refcount_init(&fdp->fd_ref, 1);
-  return fdp;
+  return made_for_fork(w, fa, fdp);
 }
 
 struct filedesc* fork_fd_copy(const struct fork_args* fa) {
@@ -300,7 +350,7 @@ struct filedesc* fork_fd_copy(const struct fork_args* fa) {
   if (w->take_fault(vctest::kFdCopy)) return nullptr;
   filedesc* fdp = w->make<filedesc>();
   refcount_init(&fdp->fd_ref, 1);
-  return fdp;
+  return made_for_fork(w, fa, fdp);
 }
 
 struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
@@ -310,7 +360,7 @@ struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
   if (w->take_fault(vctest::kFdtolAlloc)) return nullptr;
   fdtol* t = w->make<fdtol>();
   refcount_init(&t->fdl_ref, 1);
-  return t;
+  return made_for_fork(w, fa, t);
 }
 
 struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
@@ -319,7 +369,7 @@ struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
   if (w->take_fault(vctest::kVmspaceCopy)) return nullptr;
   vmspace* vm = w->make<vmspace>();
   refcount_init(&vm->vm_ref, 1);
-  return vm;
+  return made_for_fork(w, fa, vm);
 }
 
 struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
@@ -334,6 +384,7 @@ void fork_sigacts_discard(struct sigacts* ps) {
   World* w = World::current();
   EXPECT_TRUE(w->is_live(ps));
   EXPECT_EQ(ps->ps_ref.rc_count, 1) << "discarding a sigacts someone else holds";
+  expect_made(w, ps, "a sigacts");
   ++w->discards;
   w->destroy(ps);
 }
@@ -342,6 +393,7 @@ void fork_fd_discard(struct filedesc* fdp) {
   World* w = World::current();
   EXPECT_TRUE(w->is_live(fdp));
   EXPECT_EQ(fdp->fd_ref.rc_count, 1) << "discarding a filedesc someone else holds";
+  expect_made(w, fdp, "a filedesc");
   ++w->discards;
   w->destroy(fdp);
 }
@@ -350,6 +402,7 @@ void fork_fdtol_discard(struct fdtol* t) {
   World* w = World::current();
   EXPECT_TRUE(w->is_live(t));
   EXPECT_EQ(t->fdl_ref.rc_count, 1) << "discarding an fdtol someone else holds";
+  expect_made(w, t, "an fdtol");
   ++w->discards;
   w->destroy(t);
 }
@@ -358,6 +411,7 @@ void fork_vmspace_discard(struct vmspace* vm) {
   World* w = World::current();
   EXPECT_TRUE(w->is_live(vm));
   EXPECT_EQ(vm->vm_ref.rc_count, 1) << "discarding a vmspace someone else holds";
+  expect_made(w, vm, "a vmspace");
   ++w->discards;
   w->destroy(vm);
 }
@@ -383,10 +437,28 @@ void vmspace_activate(const struct proc_core* p) {
 
 // Publishing a child whose TID set is not complete would let a signal walk it
 // while fork1 still writes it.
+// The objects made for the child are exactly those the flags call for
+// (fork_new_objects), and become the child's; under RFPGLOCK the group is
+// still locked, so a signal to it finds the child.
 void fork_publish(const struct fork_args* fa) {
   World* w = World::current();
   EXPECT_NE(tidset_lookup(&fa->fa_p2->p_tids.p_lwps, 0), nullptr);
   EXPECT_EQ(fa->fa_p2->p_tids.p_nthreads, 1);
+  unsigned int f = fa->fa_flags;
+  bool shares_fd = (f & (VC_RFFDG | VC_RFCFDG)) == 0;
+  size_t expected = ((f & VC_RFSIGSHARE) == 0 ? 1 : 0) +
+                    (shares_fd ? ((f & VC_RFTHREAD) == 0 ? 1 : 0) : 1) +
+                    ((f & VC_RFMEM) == 0 ? 1 : 0);
+  EXPECT_EQ(w->made.size(), expected) << "the objects made are not those the child needs";
+  for (const void* o : w->made) {
+    EXPECT_TRUE(o == fa->fa_p2->p_sigacts || o == fa->fa_p2->p_fd ||
+                o == fa->fa_p2->p_fdtol || o == fa->fa_p2->p_vmspace)
+        << "an object made for the child that it does not hold";
+  }
+  w->made.clear();
+  if ((f & VC_RFPGLOCK) != 0) {
+    EXPECT_EQ(w->pgrp_held, fa->fa_p1->p_pgrp) << "published without the group lock";
+  }
   ++w->publishes;
 }
 

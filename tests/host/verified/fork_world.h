@@ -89,6 +89,12 @@ class World {
   int core_locked = 0;       // proc_core_lock minus proc_core_unlock
   int discards = 0;          // fork_*_discard calls
   int destroys = 0;          // filedesc_destroy / vmspace_destroy calls
+  // The books the proof keeps as ghost state (spec/fork.h), kept here in C++:
+  // the group whose lock fork1 holds (vc_pgrp_held), and the objects the
+  // steps made for the fork in progress that are neither discarded nor
+  // handed over yet (vc_fork_made is their number).
+  const pgrp* pgrp_held = nullptr;
+  std::set<const void*> made;
 
   // Live objects made by the world (leak check).
   size_t live_objects() const { return objects_.size(); }
