@@ -5,8 +5,9 @@
  *
  * Models (with sleepq.pml):
  *   kernel/proc/exit.cpp: proc_exit_finish (the zombie under the tree lock,
- *     wakeup(parent)), kern_wait (look for a zombie child under the tree
- *     lock, claim it, else ssleep(me, tree lock, PCATCH)), proc_reap (unlink
+ *     wakeup(parent)); kernel/proc/wait.cpp: kern_wait (look for a zombie
+ *     child under the tree lock, claim it, else ssleep(me, tree lock,
+ *     PCATCH)); kernel/proc/exit.cpp: proc_reap (unlink
  *     from the tree and the hash under the tree lock; then
  *     tsleep_interlock(&p_lock); refcount_read(p_lock) == 0 ? tsleep_abort :
  *     tsleep(PINTERLOCKED); then free)

@@ -10,7 +10,7 @@
  *     vc_atomic_fetch_add_int (each one step)
  *   kernel/verified/fork.c: fork_take_slots, fork_drop_slots, fork1_core's
  *     limit (none for root, else RLIMIT_NPROC)
- *   kernel/proc/proc.cpp: proc_release_refs (exit's nprocs_release and
+ *   kernel/proc/counted.cpp: proc_release_refs (exit's nprocs_release and
  *     chgproccnt(-1))
  *   kernel/proc/fork.cpp: kern_lwp_create (a slot of g_lwpcount, then the
  *     uid's count), lwp_slots_release_locked

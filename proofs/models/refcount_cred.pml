@@ -8,7 +8,7 @@
  *     the old value was 1); kernel/verified/refcount_magic.cpp:
  *     vc_refcount_add (one atomic fetch-and-add)
  *   kernel/verified/objects.c: crhold, crfree
- *   kernel/proc/proc.cpp: proc_cred_hold (p_ucred read and held under
+ *   kernel/proc/counted.cpp: proc_cred_hold (p_ucred read and held under
  *     Proc::spin), ucred_put (crfree under g_uidinfo_lock, the last one
  *     destroys), proc_release_refs (reaping: crfree of p_ucred)
  *   kernel/syscall/sys_proc.cpp: sys_setuid (a new ucred with count 1;

@@ -2,9 +2,9 @@
  * Sleep and wakeup with the interlock: no lost wakeup.
  *
  * Models (with sleepq.pml):
- *   kernel/sync/sleepq.cpp: tsleep_interlock, tsleep (PINTERLOCKED and not),
+ *   kernel/sched/sleepq.cpp: tsleep_interlock, tsleep (PINTERLOCKED and not),
  *     tsleep_abort, ssleep, wakeup (wake_channel, wake_locked)
- *   kernel/sync/sleepq.h: the usage it documents,
+ *   kernel/sched/sleepq.h: the usage it documents,
  *     tsleep_interlock(chan); if (!condition) tsleep(chan, PINTERLOCKED)
  *     else tsleep_abort();   and ssleep(chan, lock) with the waker taking lock
  *   kernel/sched/sched.cpp: the switch (on_cpu), sched_wait_off_cpu,

@@ -1,8 +1,8 @@
 /*
- * The sleep queue, as kernel/sync/sleepq.cpp writes it; included by the
+ * The sleep queue, as kernel/sched/sleepq.cpp writes it; included by the
  * models that sleep (sleep_wakeup.pml, vfork_wait.pml, exit_reap.pml).
  *
- *   kernel/sync/sleepq.cpp: tsleep_interlock, tsleep_until (tsleep with
+ *   kernel/sched/sleepq.cpp: tsleep_interlock, tsleep_until (tsleep with
  *     PINTERLOCKED, no timeout),
  *     tsleep_abort, ssleep, wake_channel (wakeup), wake_locked,
  *     sleepq_interrupt, enqueue_locked, dequeue_locked
