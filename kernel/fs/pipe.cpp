@@ -57,7 +57,7 @@ Pipe* pipe_of(File* fp) {
 }
 
 // Waits on chan with p->lock held (released while asleep, held again after).
-// 0, or -EINTR when a signal ends the wait.
+// 0, or -ERESTARTSYS when a signal ends the wait.
 int wait_locked(Pipe* p, void* chan, int* waiting, const char* wmesg) {
   tsleep_interlock(chan, PCATCH);
   ++*waiting;
@@ -65,7 +65,7 @@ int wait_locked(Pipe* p, void* chan, int* waiting, const char* wmesg) {
   int r = tsleep(chan, PCATCH | PINTERLOCKED, wmesg, 0);
   p->lock.lock();
   --*waiting;
-  return r == EINTR ? -EINTR : 0;
+  return r == EINTR ? -ERESTARTSYS : 0;
 }
 
 // Wakes who waits on this side (p->lock held).
@@ -276,7 +276,7 @@ Pipe* pipe_new(const FsCred& cr, int* err) {
 }
 
 // Waits (p->lock held) until *counter moves: another side opened. A signal
-// ends the wait with -EINTR, unless only stop signals are pending (the
+// ends the wait with -ERESTARTSYS, unless only stop signals are pending (the
 // process stops and, continued, waits on), or the other side came anyway.
 int fifo_wait_partner(Pipe* p, uint32_t* counter) {
   uint32_t seen = *counter;
@@ -285,7 +285,7 @@ int fifo_wait_partner(Pipe* p, uint32_t* counter) {
     p->lock.unlock();
     bool go_on = jobctl_stop_in_wait();
     p->lock.lock();
-    if (!go_on && *counter == seen) return -EINTR;
+    if (!go_on && *counter == seen) return -ERESTARTSYS;
   }
   return 0;
 }

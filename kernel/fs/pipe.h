@@ -3,7 +3,7 @@
 // (0 once no writer is left); writes wait for room, and one of at most
 // kPipeBuf bytes goes in whole or not at all; with no reader left a write
 // gets -EPIPE and its process SIGPIPE; O_NONBLOCK turns each wait into
-// -EAGAIN; a signal ends a wait with -EINTR (or the count moved so far).
+// -EAGAIN; a signal ends a wait with -ERESTARTSYS (or the count moved so far).
 //
 // The buffer holds 64 KiB (16 pages, made as they fill). Its capacity is
 // charged to the maker as kPipePages; a user past its share gets pipes of
@@ -36,7 +36,7 @@ inline constexpr uint32_t kPipePages = 16;
 // Opens the FIFO v (an open of the node, not O_PATH): O_RDONLY waits until
 // a writer opens (O_NONBLOCK: at once), O_WRONLY until a reader does
 // (O_NONBLOCK with no reader: -ENXIO), O_RDWR at once; a signal ends the
-// wait with -EINTR (only stop signals pending: the process stops and waits
+// wait with -ERESTARTSYS (only stop signals pending: the process stops and waits
 // on once continued). -ENFILE, -ENOMEM.
 [[nodiscard]] int fifo_open(Vnode* v, uint32_t flags, const FsCred& cr, File** out);
 // Whether fp is a pipe's end or a FIFO's (not seekable, no file system data).

@@ -192,7 +192,7 @@ int key_of(uint64_t uaddr, bool priv, FutexKey* k) {
 
 // FUTEX_WAIT(_BITSET): sleeps while the word holds val, until woken (0), the
 // deadline passes (-ETIMEDOUT), or a signal is to be delivered or the LWP is
-// to exit (-EINTR). deadline: clock_ns(), 0 for none.
+// to exit (-ERESTARTSYS untimed, else -EINTR). deadline: clock_ns(), 0 for none.
 int64_t futex_wait(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, uint32_t bitset) {
   if (bitset == 0) return -EINVAL;
   FutexWaiter w{};
@@ -230,7 +230,9 @@ int64_t futex_wait(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, u
   }
   if (leave_queue(&w)) return 0;
   if (r == EWOULDBLOCK) return -ETIMEDOUT;
-  if (r == EINTR) return -EINTR;
+  // Untimed, made again after a handler with SA_RESTART; timed, -EINTR (Linux
+  // restarts those with the time left when no handler runs).
+  if (r == EINTR) return deadline == 0 ? -ERESTARTSYS : -EINTR;
   return 0;  // nobody woke it: a spurious wakeup, which futex callers allow
 }
 

@@ -62,7 +62,7 @@ void jobctl_park(Lwp* lp);
 // For a wait ended by a signal (tty reads): if every pending signal this LWP
 // would take is a stop signal with SIG_DFL, the process stops here and, once
 // continued, true is returned (the wait goes on); false when the wait must
-// end with -EINTR.
+// end (-ERESTARTSYS).
 bool jobctl_stop_in_wait();
 
 // wait4 and waitid (g_proctree_lock held), for a child c that is not a

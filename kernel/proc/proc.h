@@ -90,6 +90,7 @@ enum : uint32_t {
 enum : uint32_t {
   LWP_WEXIT = 0x0002,     // asked to exit (or exiting)
   LWP_OLDMASK = 0x0004,   // ppoll/pselect6 changed the mask: saved_sigmask comes back after the next signal
+  LWP_RESTART = 0x0008,   // its system call ended with ERESTARTSYS: restart_x0 is the call's x0
 };
 
 // What a pending signal's siginfo_t says (the fields tine fills), kept with
@@ -243,6 +244,7 @@ struct Lwp {
   TrapFrame start;        // registers it enters EL0 with
   arch::UserRunCtx run;   // where arch_user_run returns when it is done
   uint64_t saved_sigmask; // the mask to restore (LWP_OLDMASK)
+  uint64_t restart_x0;    // x0 to make the call again with (LWP_RESTART; the LWP's own)
   bool exit_process;      // it ends the process, not only itself
   Lwp* zombie_next;       // exited LWPs waiting to be joined (Proc::spin)
   // Linux's per-thread user words; each is written only by the LWP itself
@@ -542,6 +544,10 @@ int kern_tgkill(int tgid, int tid, int sig);
 // LWP does not block ends the process or runs its handler on frame f (with
 // f null, at an LWP's first entry, handlers wait for the next way out).
 void signal_deliver(TrapFrame* f);
+// A system call of this LWP's, made with x0 = arg0 and frame f, ended with
+// ERESTARTSYS: it returns -EINTR, unless signal_deliver, on the same way out,
+// makes it again (no handler runs, or the handler's action has SA_RESTART).
+void signal_note_restart(TrapFrame* f, uint64_t arg0);
 bool signal_pending_unblocked(Lwp* lp);
 // Whether a long loop in the kernel (a large read, copy or getrandom) is to
 // stop early with what it has moved: lp is to die (exit, SIGKILL: see

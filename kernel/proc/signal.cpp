@@ -31,7 +31,8 @@
 namespace {
 
 constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
-constexpr uint64_t kSaRestorer = 0x04000000, kSaNodefer = 0x40000000, kSaResethand = 0x80000000;
+constexpr uint64_t kSaRestorer = 0x04000000, kSaRestart = 0x10000000, kSaNodefer = 0x40000000,
+                   kSaResethand = 0x80000000;
 constexpr uint64_t kSigBlock = 0, kSigUnblock = 1, kSigSetmask = 2;
 
 uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
@@ -188,10 +189,34 @@ namespace {
 void deliver(Lwp* lp, TrapFrame* f);
 }
 
+void signal_note_restart(TrapFrame* f, uint64_t arg0) {
+  Lwp* lp = curlwp();
+  f->x[0] = static_cast<uint64_t>(-EINTR);
+  lp->restart_x0 = arg0;
+  __atomic_or_fetch(&lp->flags, LWP_RESTART, __ATOMIC_RELAXED);
+}
+
+namespace {
+
+// Settles a system call that ended with ERESTARTSYS: made again (back onto
+// the svc, x0 as it was) or left to return -EINTR.
+void settle_restart(Lwp* lp, TrapFrame* f, bool again) {
+  if (!(__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_RESTART)) return;
+  __atomic_and_fetch(&lp->flags, ~LWP_RESTART, __ATOMIC_RELAXED);
+  if (!again) return;
+  f->elr -= 4;
+  f->x[0] = lp->restart_x0;
+}
+
+}  // namespace
+
 void signal_deliver(TrapFrame* f) {
   Lwp* lp = curlwp();
   if (!lp) return;
   deliver(lp, f);
+  // No handler ran (none was due, or the signal stopped the process, or was
+  // ignored by then): an interrupted call is made again, as on Linux.
+  if (f) settle_restart(lp, f, true);
   // No handler took the mask ppoll or pselect6 saved: it comes back now.
   if (f && (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_OLDMASK)) {
     lp->copy.sigmask = lp->saved_sigmask;
@@ -232,6 +257,7 @@ void deliver(Lwp* lp, TrapFrame* f) {
     if (handler == kSigDfl || handler == kSigIgn) continue;  // ignored by now
     uint64_t flags = load(ps->flags[sig]);
     if (flags & kSaResethand) __atomic_store_n(&ps->handler[sig], kSigDfl, __ATOMIC_RELAXED);
+    settle_restart(lp, f, (flags & kSaRestart) != 0);  // before the frame saves elr and x0
     if (!push_frame(lp, f, sig, si, handler, flags, load(ps->restorer[sig]), load(ps->mask[sig]))) {
       kprintf("pid %d (%s): no room for a signal frame at sp %#lx: killed by SIGSEGV\n", p->pid,
               p->copy.comm, f->sp);

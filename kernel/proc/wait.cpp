@@ -94,7 +94,7 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
       if (!any) return -ECHILD;
       if (!have) {
         if (options & wopt::kNohang) return 0;
-        if (ssleep(me, g_proctree_lock, PCATCH, "wait", 0) == EINTR) return -EINTR;
+        if (ssleep(me, g_proctree_lock, PCATCH, "wait", 0) == EINTR) return -ERESTARTSYS;
         continue;
       }
     }

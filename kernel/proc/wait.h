@@ -42,7 +42,7 @@ using WaitDeliver = int (*)(const WaitReport& r, void* ctx);
 
 // The first child that w selects with something to report: delivers it and
 // returns its pid; 0 with WNOHANG when nothing is ready; -ECHILD when no child
-// is selected; -EINTR when a signal is to be delivered while it sleeps.
+// is selected; -ERESTARTSYS when a signal is to be delivered while it sleeps.
 int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx);
 
 // Frees a zombie its waiter took off its parent's list (kernel/proc/exit.cpp).

@@ -387,7 +387,8 @@ int64_t sys_sendfile(const SyscallArgs& a) {
     Uio wu = uio_make(&wiov, 1, false, UioDir::kWrite);
     int64_t put = file_write(out.fp, &wu, nullptr);
     if (put <= 0) {
-      err = put;
+      // What was read is consumed: a signal now ends the call, never remakes it.
+      err = put == -ERESTARTSYS ? -EINTR : put;
       break;
     }
     if (have_pos) pos += static_cast<uint64_t>(put);

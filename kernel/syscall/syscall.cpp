@@ -3,6 +3,7 @@
 
 #include <arch/user_entry.h>
 
+#include "kernel/proc/proc.h"
 #include "kernel/random/random.h"
 #include "kernel/uapi/error_numbers.h"
 
@@ -184,7 +185,13 @@ void syscall_dispatch(TrapFrame* f) {
   SyscallArgs args;
   for (unsigned i = 0; i < 6; ++i) args.a[i] = arch::user_syscall_arg(f, i);
   args.frame = f;
-  arch::user_set_return(f, fn(args));
+  int64_t r = fn(args);
+  // (rt_sigreturn's result is the x0 of the context it restores, whatever it is.)
+  if (r == -ERESTARTSYS && nr != kSysRtSigreturn) [[unlikely]] {
+    signal_note_restart(f, args.a[0]);  // -EINTR, or made again after the signal
+    return;
+  }
+  arch::user_set_return(f, r);
 }
 
 const char* syscall_name(uint64_t nr) {

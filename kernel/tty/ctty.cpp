@@ -101,7 +101,7 @@ int ctty_check_background(Tty* tp, int sig, bool always) {
     }
     (void)jobctl_signal_pgrp(pgid, sig);
     // The group stops (this process here); once continued, look again.
-    if (!jobctl_stop_in_wait()) return -EINTR;
+    if (!jobctl_stop_in_wait()) return -ERESTARTSYS;
   }
 }
 

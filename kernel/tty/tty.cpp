@@ -96,7 +96,7 @@ int wait_readable(Tty* tp, File* fp, uint64_t want) {
     if (e == EINTR) {
       // A stop signal stops the process here; the read goes on once it is
       // continued, if it may (it may have been put in the background).
-      int r = jobctl_stop_in_wait() ? ctty_check_background(tp, psig::kTtin, true) : -EINTR;
+      int r = jobctl_stop_in_wait() ? ctty_check_background(tp, psig::kTtin, true) : -ERESTARTSYS;
       if (r) {
         tp->lock.lock();
         return r;

@@ -126,7 +126,7 @@ int tty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg);
 int ctty_open(Tty* tp, bool noctty, bool ctty_only);
 // Before a read (SIGTTIN) or a write or a change of settings (SIGTTOU) by a
 // process of tp's session that is not in the foreground group: 0 to go on,
-// -EIO (orphaned group, or for a read SIGTTIN ignored or blocked), -EINTR
+// -EIO (orphaned group, or for a read SIGTTIN ignored or blocked), -ERESTARTSYS
 // (a handler is to run). A stop in between is waited out here.
 int ctty_check_background(Tty* tp, int sig, bool always);
 int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg);  // -ENOIOCTLCMD: not its

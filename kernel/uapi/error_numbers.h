@@ -132,3 +132,11 @@
 #ifndef ETIMEDOUT
 #define ETIMEDOUT 110
 #endif
+
+// Kernel-internal, never seen by a program (Linux's value): a system call's
+// sleep that a signal ended. On the way out (signal_deliver) the call is made
+// again if no handler runs or the handler's action has SA_RESTART, and
+// returns -EINTR otherwise.
+#ifndef ERESTARTSYS
+#define ERESTARTSYS 512
+#endif

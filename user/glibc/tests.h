@@ -49,6 +49,15 @@ void t_prctl_pdeathsig_thread(void);
 void t_getrandom(void);
 void t_affinity(void);
 
+/* t_restart.c */
+void t_restart_pipe_read(void);
+void t_restart_pipe_write(void);
+void t_restart_waitpid(void);
+void t_restart_stop_continue(void);
+void t_restart_futex(void);
+void t_restart_nanosleep(void);
+void t_restart_sigreturn_x0(void);
+
 /* t_sigwait.c */
 void t_sigsuspend(void);
 

@@ -1,0 +1,205 @@
+/* System calls a signal interrupts: made again after a handler whose action
+ * has SA_RESTART, or when no handler runs (a stop and a continue), else
+ * ended with EINTR; nanosleep ends with EINTR either way (Linux's rules). */
+#define _GNU_SOURCE
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "tests.h"
+
+static volatile int g_caught;
+
+static void on_usr1(int sig) {
+  (void)sig;
+  ++g_caught;
+}
+
+static void catch_usr1(int flags) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1;
+  sa.sa_flags = flags;
+  sigaction(SIGUSR1, &sa, NULL);
+  g_caught = 0;
+}
+
+/* A child that sends the parent sig after ms, then sig2 (if not 0) after ms2
+ * more, then writes a byte to fd (if >= 0) after ms3 more. */
+static pid_t later(int sig, unsigned ms, int sig2, unsigned ms2, int fd, unsigned ms3) {
+  pid_t parent = getpid();
+  pid_t c = fork();
+  if (c == 0) {
+    t_sleep_ms(ms);
+    kill(parent, sig);
+    t_sleep_ms(ms2);
+    if (sig2) kill(parent, sig2);
+    t_sleep_ms(ms3);
+    if (fd >= 0 && write(fd, "x", 1) != 1) _exit(1);
+    _exit(0);
+  }
+  return c;
+}
+
+/* A pipe read: with SA_RESTART the byte written after the signal comes back;
+ * without it, EINTR. */
+void t_restart_pipe_read(void) {
+  for (int restart = 0; restart < 2; ++restart) {
+    catch_usr1(restart ? SA_RESTART : 0);
+    int p[2];
+    EQ("pipe", pipe(p), 0);
+    pid_t c = later(SIGUSR1, 50, 0, 0, p[1], 100);
+    char b = 0;
+    errno = 0;
+    ssize_t n = read(p[0], &b, 1);
+    if (restart) {
+      EQ("restarted", n, 1);
+      EQ("byte", b, 'x');
+    } else {
+      EQ("interrupted", n, -1);
+      EQ("eintr", errno, EINTR);
+    }
+    EQ("caught", g_caught, 1);
+    EQ("reaped", waitpid(c, NULL, 0), c);
+    close(p[0]);
+    close(p[1]);
+  }
+}
+
+/* A pipe write to a full pipe is made again after the handler. */
+void t_restart_pipe_write(void) {
+  catch_usr1(SA_RESTART);
+  int p[2];
+  EQ("pipe", pipe(p), 0);
+  static char buf[65536];
+  memset(buf, 'y', sizeof buf);
+  EQ("fill", write(p[1], buf, sizeof buf), (long)sizeof buf);
+  pid_t parent = getpid();
+  pid_t c = fork();
+  if (c == 0) {
+    t_sleep_ms(50);
+    kill(parent, SIGUSR1);
+    t_sleep_ms(100);
+    static char drain[65536];
+    size_t got = 0;
+    while (got < sizeof drain + 1) {
+      ssize_t n = read(p[0], drain, sizeof drain);
+      if (n <= 0) _exit(1);
+      got += (size_t)n;
+    }
+    _exit(0);
+  }
+  EQ("restarted", write(p[1], "z", 1), 1);
+  EQ("caught", g_caught, 1);
+  int st = -1;
+  EQ("reaped", waitpid(c, &st, 0), c);
+  CHECK("drained", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  close(p[0]);
+  close(p[1]);
+}
+
+/* waitpid goes on waiting for its child after an SA_RESTART handler. */
+void t_restart_waitpid(void) {
+  catch_usr1(SA_RESTART);
+  pid_t slow = fork();
+  if (slow == 0) {
+    t_sleep_ms(150);
+    _exit(7);
+  }
+  pid_t k = later(SIGUSR1, 50, 0, 0, -1, 0);
+  int st = -1;
+  EQ("restarted", waitpid(slow, &st, 0), slow);
+  CHECK("status", WIFEXITED(st) && WEXITSTATUS(st) == 7);
+  EQ("caught", g_caught, 1);
+  EQ("reaped", waitpid(k, NULL, 0), k);
+}
+
+/* No handler runs (the process is stopped, then continued): the read is made
+ * again whatever the flags. */
+void t_restart_stop_continue(void) {
+  int p[2];
+  EQ("pipe", pipe(p), 0);
+  pid_t c = later(SIGSTOP, 50, SIGCONT, 50, p[1], 50);
+  char b = 0;
+  EQ("restarted", read(p[0], &b, 1), 1);
+  EQ("byte", b, 'x');
+  EQ("reaped", waitpid(c, NULL, 0), c);
+  close(p[0]);
+  close(p[1]);
+}
+
+static int g_word;
+
+static void* futex_waiter(void* arg) {
+  (void)arg;
+  long r = syscall(SYS_futex, &g_word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+  return (void*)(r == -1 ? (long)-errno : r);
+}
+
+/* An untimed FUTEX_WAIT is made again after an SA_RESTART handler, and a
+ * FUTEX_WAKE after that wakes it. */
+void t_restart_futex(void) {
+  catch_usr1(SA_RESTART);
+  g_word = 0;
+  pthread_t th;
+  EQ("create", pthread_create(&th, NULL, futex_waiter, NULL), 0);
+  t_sleep_ms(50);
+  EQ("signal", pthread_kill(th, SIGUSR1), 0);
+  t_sleep_ms(100);
+  EQ("caught", g_caught, 1);
+  EQ("woken", syscall(SYS_futex, &g_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0), 1);
+  void* r = NULL;
+  pthread_join(th, &r);
+  EQ("restarted", (long)r, 0);
+}
+
+/* nanosleep ends with EINTR even after an SA_RESTART handler. */
+void t_restart_nanosleep(void) {
+  catch_usr1(SA_RESTART);
+  pid_t k = later(SIGUSR1, 50, 0, 0, -1, 0);
+  struct timespec ts = {5, 0}, rem = {0, 0};
+  errno = 0;
+  EQ("interrupted", nanosleep(&ts, &rem), -1);
+  EQ("eintr", errno, EINTR);
+  CHECK("time_left", rem.tv_sec >= 3 && rem.tv_sec <= 5);
+  EQ("caught", g_caught, 1);
+  EQ("reaped", waitpid(k, NULL, 0), k);
+}
+
+static void on_usr1_x0(int sig, siginfo_t* si, void* uc) {
+  (void)sig;
+  (void)si;
+  /* The interrupted context's x0 says -512 (the kernel's internal
+   * ERESTARTSYS): rt_sigreturn must give it back as it is. */
+  ((ucontext_t*)uc)->uc_mcontext.regs[0] = (unsigned long)-512;
+  ++g_caught;
+}
+
+/* rt_sigreturn returns the interrupted context whatever its x0 holds: a value
+ * that looks like the kernel's restart code is neither restarted nor turned
+ * into EINTR. */
+void t_restart_sigreturn_x0(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_usr1_x0;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigaction(SIGUSR1, &sa, NULL);
+  g_caught = 0;
+  /* kill(getpid(), SIGUSR1) by svc: the handler runs on the way out, and the
+   * call's x0 (0) is replaced in the frame with -512. */
+  long me = getpid(); /* (a call: before the register variables are set) */
+  register long x8 __asm__("x8") = SYS_kill;
+  register long x0 __asm__("x0") = me;
+  register long x1 __asm__("x1") = SIGUSR1;
+  __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1) : "memory");
+  EQ("x0_back", x0, -512);
+  EQ("caught", g_caught, 1);
+}
