@@ -32,34 +32,49 @@ const char* region_kind_name(RegionKind k) {
   return "?";
 }
 
-VmRegion* region_alloc() {
-  auto* r = static_cast<VmRegion*>(kmalloc(sizeof(VmRegion), M_VMSPACE, M_WAITOK | M_ZERO));
+VmRegion* RegionMap::alloc() {
+  VmRegion* r = nullptr;
+  uint32_t used = __atomic_load_n(&inline_used_, __ATOMIC_RELAXED);
+  while (used != (1u << kInlineRegions) - 1) {
+    unsigned i = static_cast<unsigned>(__builtin_ctz(~used));
+    if (__atomic_compare_exchange_n(&inline_used_, &used, used | 1u << i, true, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED)) {
+      r = &inline_[i];
+      *r = VmRegion{};
+      break;
+    }
+  }
+  if (r == nullptr)
+    r = static_cast<VmRegion*>(kmalloc(sizeof(VmRegion), M_VMSPACE, M_WAITOK | M_ZERO));
   if (r) __atomic_add_fetch(&g_live, 1, __ATOMIC_RELAXED);
   return r;
 }
 
-void region_free(VmRegion* r) {
+void RegionMap::free(VmRegion* r) {
   if (r == nullptr) return;
   if (r->obj) anon_release(r->obj);
-  kfree(r, M_VMSPACE);
+  if (r >= inline_ && r < inline_ + kInlineRegions)
+    __atomic_and_fetch(&inline_used_, ~(1u << (r - inline_)), __ATOMIC_RELEASE);
+  else
+    kfree(r, M_VMSPACE);
   __atomic_sub_fetch(&g_live, 1, __ATOMIC_RELAXED);
+}
+
+void RegionMap::free_chain(VmRegion* chain) {
+  while (chain) {
+    VmRegion* next = chain->next;
+    free(chain);
+    chain = next;
+  }
 }
 
 uint64_t region_live_count() {
   return __atomic_load_n(&g_live, __ATOMIC_RELAXED);
 }
 
-void region_free_chain(VmRegion* chain) {
-  while (chain) {
-    VmRegion* next = chain->next;
-    region_free(chain);
-    chain = next;
-  }
-}
-
 RegionSpares::~RegionSpares() {
   for (VmRegion*& r : n_) {
-    region_free(r);
+    map_.free(r);
     r = nullptr;
   }
 }
@@ -67,7 +82,7 @@ RegionSpares::~RegionSpares() {
 bool RegionSpares::reserve(unsigned n) {
   KASSERT(n <= 2);
   for (unsigned i = 0; i < n; ++i) {
-    if (n_[i] == nullptr) n_[i] = region_alloc();
+    if (n_[i] == nullptr) n_[i] = map_.alloc();
     if (n_[i] == nullptr) return false;
   }
   return true;
@@ -193,7 +208,7 @@ uint64_t RegionMap::find_gap_top_down(uint64_t len, uint64_t lo, uint64_t hi) co
 bool RegionMap::copy_from(const RegionMap& from) {
   KASSERT(head_ == nullptr);
   for (const VmRegion* s = from.head_; s; s = s->next) {
-    VmRegion* r = region_alloc();
+    VmRegion* r = alloc();
     if (r == nullptr) return false;
     *r = *s;
     r->prev = r->next = nullptr;
@@ -220,7 +235,7 @@ void RegionMap::merge_around(VmRegion* r) {
       tail_ = r;
     if (hint_ == n) hint_ = r;
     --count_;
-    region_free(n);
+    free(n);
   }
   if (r->prev && continues(r->prev, r)) {
     VmRegion* p = r->prev;
@@ -232,7 +247,7 @@ void RegionMap::merge_around(VmRegion* r) {
       tail_ = p;
     if (hint_ == r) hint_ = p;
     --count_;
-    region_free(r);
+    free(r);
   }
 }
 

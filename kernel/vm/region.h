@@ -5,7 +5,10 @@
 //
 // Changes that split an entry need new entries; the caller reserves them first
 // (RegionSpares), so a change either happens whole or fails before touching
-// anything.
+// anything. A map's entries come from a few slots inside the map itself
+// while they last (a fork copies a typical program's map without an
+// allocation), then from kmalloc; RegionMap::alloc and free are safe without
+// the space's lock, as entries are made before it is taken and freed after.
 #pragma once
 #include <stdint.h>
 
@@ -35,9 +38,10 @@ struct VmRegion {
 
 // Entries reserved for one change (a split needs one, a range with two cut
 // ends two). Unused ones are freed when it goes out of scope.
+class RegionMap;
 class RegionSpares {
  public:
-  RegionSpares() = default;
+  explicit RegionSpares(RegionMap& map) : map_(map) {}
   ~RegionSpares();
   RegionSpares(const RegionSpares&) = delete;
   RegionSpares& operator=(const RegionSpares&) = delete;
@@ -45,11 +49,11 @@ class RegionSpares {
   VmRegion* take();                        // nullptr when none left
 
  private:
+  RegionMap& map_;  // whose entries they are
   VmRegion* n_[2] = {};
 };
 
-[[nodiscard]] VmRegion* region_alloc();
-void region_free(VmRegion* r);  // releases the entry's object reference too
+// Entries alive in every map, for the leak checks.
 uint64_t region_live_count();
 
 // The most entries one map may have (Linux's vm.max_map_count is 65,530): a
@@ -63,6 +67,15 @@ class RegionMap {
   RegionMap() = default;
   RegionMap(const RegionMap&) = delete;
   RegionMap& operator=(const RegionMap&) = delete;
+
+  // A zeroed entry for this map (linked later, or given back with free), or
+  // nullptr on no memory.
+  [[nodiscard]] VmRegion* alloc();
+  // Gives back an entry of this map's, linked no more (nullptr: nothing);
+  // releases its object reference too.
+  void free(VmRegion* r);
+  // Frees a chain from unlink_range / unlink_all.
+  void free_chain(VmRegion* chain);
 
   VmRegion* first() const { return head_; }
   unsigned count() const { return count_; }
@@ -94,11 +107,12 @@ class RegionMap {
   bool verify() const;
 
  private:
+  static constexpr unsigned kInlineRegions = 8;
+
   VmRegion* head_ = nullptr;
   VmRegion* tail_ = nullptr;
   VmRegion* hint_ = nullptr;  // last entry find() returned
   unsigned count_ = 0;
+  uint32_t inline_used_ = 0;  // atomic: bit i set while inline_[i] is handed out
+  VmRegion inline_[kInlineRegions];
 };
-
-// Frees a chain from unlink_range / unlink_all.
-void region_free_chain(VmRegion* chain);

@@ -47,20 +47,20 @@ int make_region(VmRegion* r, uint64_t start, uint64_t len, unsigned prot, Region
 int vm_map_fixed(Vmspace* vm, uint64_t start, uint64_t len, unsigned prot, RegionKind kind,
                  bool shared) {
   if (!page_aligned(start) || !page_aligned(len) || !range_ok(start, len)) return -EINVAL;
-  VmRegion* r = region_alloc();
+  VmRegion* r = vm->regions.alloc();
   if (r == nullptr) return -ENOMEM;
   int err = make_region(r, start, len, prot & kProtMask, kind, shared);
   if (err) {
-    region_free(r);
+    vm->regions.free(r);
     return err;
   }
   SpinGuard g(vm->lock);
   if (!vm->regions.is_free(start, start + len)) {
-    region_free(r);
+    vm->regions.free(r);
     return -EEXIST;
   }
   if (vm->regions.count() >= kMaxRegions) {
-    region_free(r);
+    vm->regions.free(r);
     return -ENOMEM;
   }
   vm->regions.insert(r);
@@ -86,15 +86,15 @@ int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned fl
   len = page_round_up(len);
   if (fixed && (!page_aligned(addr) || !range_ok(addr, len))) return -EINVAL;
 
-  RegionSpares spares;
-  VmRegion* r = region_alloc();
+  RegionSpares spares(vm->regions);
+  VmRegion* r = vm->regions.alloc();
   if (r == nullptr || !spares.reserve(2)) {
-    region_free(r);
+    vm->regions.free(r);
     return -ENOMEM;
   }
   int err = make_region(r, 0, len, prot, RegionKind::kMmap, shared);
   if (err) {
-    region_free(r);
+    vm->regions.free(r);
     return err;
   }
   VmRegion* freed = nullptr;
@@ -133,8 +133,8 @@ int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned fl
       *out = start;
     }
   }
-  region_free(r);
-  region_free_chain(freed);
+  vm->regions.free(r);
+  vm->regions.free_chain(freed);
   return err;
 }
 
@@ -142,7 +142,7 @@ int vm_munmap(Vmspace* vm, uint64_t addr, uint64_t len) {
   if (!page_aligned(addr) || len == 0) return -EINVAL;
   len = page_round_up(len);
   if (!range_ok(addr, len)) return -EINVAL;
-  RegionSpares spares;
+  RegionSpares spares(vm->regions);
   if (!spares.reserve(2)) return -ENOMEM;
   VmRegion* freed = nullptr;
   int err;
@@ -150,7 +150,7 @@ int vm_munmap(Vmspace* vm, uint64_t addr, uint64_t len) {
     SpinGuard g(vm->lock);
     err = unmap_locked(vm, addr, addr + len, spares, &freed);
   }
-  region_free_chain(freed);
+  vm->regions.free_chain(freed);
   return err;
 }
 
@@ -160,7 +160,7 @@ int vm_mprotect(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot) {
   len = page_round_up(len);
   if (!range_ok(addr, len)) return -ENOMEM;
   uint64_t end = addr + len;
-  RegionSpares spares;
+  RegionSpares spares(vm->regions);
   if (!spares.reserve(2)) return -ENOMEM;
   SpinGuard g(vm->lock);
   // The whole range must be mapped (Linux: ENOMEM otherwise), guards excluded.
@@ -177,7 +177,7 @@ int vm_mprotect(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot) {
 }
 
 uint64_t vm_brk(Vmspace* vm, uint64_t new_brk) {
-  RegionSpares spares;
+  RegionSpares spares(vm->regions);
   bool have_spare = spares.reserve(1);
   VmRegion* freed = nullptr;
   uint64_t result;
@@ -216,7 +216,7 @@ uint64_t vm_brk(Vmspace* vm, uint64_t new_brk) {
     vm->brk = new_brk;
     result = new_brk;
   }
-  region_free_chain(freed);
+  vm->regions.free_chain(freed);
   return result;
 }
 
@@ -325,7 +325,7 @@ int vm_madvise(Vmspace* vm, uint64_t addr, uint64_t len, int advice) {
     return 0;
   }
 
-  RegionSpares spares;
+  RegionSpares spares(vm->regions);
   if ((advice == kMadvWipeonfork || advice == kMadvKeeponfork) && !spares.reserve(2))
     return -ENOMEM;
   SpinGuard g(vm->lock);
@@ -448,10 +448,10 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
   }
   if (addr >= kUserMax || old_len > kUserMax - addr) return -EFAULT;
 
-  RegionSpares src_spares, dst_spares;
-  VmRegion* nr = region_alloc();
+  RegionSpares src_spares(vm->regions), dst_spares(vm->regions);
+  VmRegion* nr = vm->regions.alloc();
   if (nr == nullptr || !src_spares.reserve(2) || !dst_spares.reserve(2)) {
-    region_free(nr);
+    vm->regions.free(nr);
     return -ENOMEM;
   }
   VmRegion* freed = nullptr;
@@ -508,8 +508,8 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
       if (err == 0) *out = new_addr;
     } while (false);
   }
-  region_free(nr);
-  region_free_chain(freed);
-  region_free_chain(freed2);
+  vm->regions.free(nr);
+  vm->regions.free_chain(freed);
+  vm->regions.free_chain(freed2);
   return err;
 }

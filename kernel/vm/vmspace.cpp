@@ -51,7 +51,7 @@ void vmspace_release(Vmspace* vm) {
   VmRegion* chain = vm->regions.unlink_all();
   arch::upt_destroy(&vm->pt);
   if (vm->image) image_release(vm->image);  // after the tables that map its pages
-  region_free_chain(chain);
+  vm->regions.free_chain(chain);
   vm->~Vmspace();
   kfree(vm, M_VMSPACE);
   vm_count(g_vm_count.spaces_live, -1);

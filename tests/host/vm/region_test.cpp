@@ -2,6 +2,10 @@
 // and the shared objects' reference counts through all of it.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "kernel/vm/region.h"
 #include "tests/host/vm/vm_host_env.h"
 
@@ -12,13 +16,13 @@ constexpr uint64_t P = 4096;
 class RegionTest : public VmArena {
  protected:
   void TearDown() override {
-    region_free_chain(map_.unlink_all());
+    map_.free_chain(map_.unlink_all());
     EXPECT_EQ(region_live_count(), live0_);
     EXPECT_EQ(anon_live_objects(), anon0_);
     VmArena::TearDown();
   }
   VmRegion* add(uint64_t start, uint64_t end, unsigned prot = 3, bool shared = false) {
-    VmRegion* r = region_alloc();
+    VmRegion* r = map_.alloc();
     EXPECT_NE(r, nullptr);
     r->start = start;
     r->end = end;
@@ -58,7 +62,7 @@ TEST_F(RegionTest, InsertKeepsOrderAndFindWorks) {
 TEST_F(RegionTest, SplitAndUnlinkARangeInTheMiddle) {
   add(10 * P, 20 * P, 3, true);
   AnonObject* obj = map_.first()->obj;
-  RegionSpares spares;
+  RegionSpares spares(map_);
   ASSERT_TRUE(spares.reserve(2));
   ASSERT_TRUE(map_.split_at(12 * P, spares));
   ASSERT_TRUE(map_.split_at(15 * P, spares));
@@ -71,7 +75,7 @@ TEST_F(RegionTest, SplitAndUnlinkARangeInTheMiddle) {
   ASSERT_NE(gone, nullptr);
   EXPECT_EQ(gone->start, 12 * P);
   EXPECT_EQ(gone->next, nullptr);
-  region_free_chain(gone);
+  map_.free_chain(gone);
   EXPECT_EQ(obj->refs, 2u);
   EXPECT_TRUE(map_.verify());
   EXPECT_TRUE(map_.is_free(12 * P, 15 * P));
@@ -111,20 +115,72 @@ TEST_F(RegionTest, CopyHoldsSharedObjects) {
   EXPECT_EQ(copy.count(), 2u);
   EXPECT_EQ(copy.first()->obj, map_.first()->obj);
   EXPECT_EQ(map_.first()->obj->refs, 2u);
-  region_free_chain(copy.unlink_all());
+  copy.free_chain(copy.unlink_all());
   EXPECT_EQ(map_.first()->obj->refs, 1u);
 }
 
 TEST_F(RegionTest, CopyFailureIsClean) {
+  // More entries than the copy keeps inside itself: the first from the heap fails.
   add(10 * P, 20 * P, 3, true);
-  add(30 * P, 40 * P);
-  kmalloc_fail_nth(M_VMSPACE, 2);
+  for (uint64_t i = 0; i < 10; ++i) add((30 + 2 * i) * P, (31 + 2 * i) * P);
+  kmalloc_fail_nth(M_VMSPACE, 1);
   RegionMap copy;
   EXPECT_FALSE(copy.copy_from(map_));
   kmalloc_fail_clear(M_VMSPACE);
   EXPECT_TRUE(copy.verify());
-  region_free_chain(copy.unlink_all());
+  copy.free_chain(copy.unlink_all());
   EXPECT_EQ(map_.first()->obj->refs, 1u);
+}
+
+// More entries than the map keeps inside itself: the rest come from kmalloc,
+// and every entry given back, from either, can be had again.
+TEST_F(RegionTest, EntriesBeyondTheInlineOnesComeFromTheHeap) {
+  for (uint64_t i = 0; i < 20; ++i) add((10 + 2 * i) * P, (11 + 2 * i) * P);
+  EXPECT_EQ(map_.count(), 20u);
+  EXPECT_EQ(region_live_count(), live0_ + 20);
+  // Every other entry goes, then as many come back.
+  VmRegion* gone = nullptr;
+  for (uint64_t i = 0; i < 20; i += 2) {
+    VmRegion* chain = map_.unlink_range((10 + 2 * i) * P, (11 + 2 * i) * P);
+    ASSERT_NE(chain, nullptr);
+    chain->next = gone;
+    gone = chain;
+  }
+  map_.free_chain(gone);
+  EXPECT_EQ(region_live_count(), live0_ + 10);
+  for (uint64_t i = 0; i < 20; i += 2) add((10 + 2 * i) * P, (11 + 2 * i) * P);
+  EXPECT_EQ(map_.count(), 20u);
+  RegionMap copy;
+  ASSERT_TRUE(copy.copy_from(map_));
+  EXPECT_TRUE(copy.verify());
+  EXPECT_EQ(region_live_count(), live0_ + 40);
+  copy.free_chain(copy.unlink_all());
+}
+
+// Entries are made and freed outside the space's lock: CPUs taking and giving
+// back a map's entries at once never get the same one.
+TEST_F(RegionTest, EntriesTakenAndGivenBackConcurrentlyAreNeverShared) {
+  constexpr int kThreads = 4, kRounds = 20000;
+  std::atomic<int> clashes{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        VmRegion* r = map_.alloc();
+        if (r == nullptr) continue;
+        uint64_t mark = (uint64_t(t) << 32) | uint64_t(i);
+        if (r->start != 0) clashes.fetch_add(1);  // not zeroed: someone else's
+        r->start = mark;
+        std::this_thread::yield();
+        if (r->start != mark) clashes.fetch_add(1);
+        r->start = 0;
+        map_.free(r);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(clashes.load(), 0);
+  EXPECT_EQ(region_live_count(), live0_);
 }
 
 }  // namespace
