@@ -5,6 +5,13 @@
 
 inline constexpr uint64_t kFailForever = ~0ull;
 
+// How many plans are armed, anywhere (atomic): a fast path that several plans
+// may apply to looks at this one word first.
+inline uint32_t g_fault_plans_armed = 0;
+inline bool fault_plans_armed() {
+  return __atomic_load_n(&g_fault_plans_armed, __ATOMIC_ACQUIRE) != 0;
+}
+
 // Attempts are numbered from 1, starting when the plan is armed; attempts
 // first .. first+count-1 fail, every other one goes through. Lock-free, so an
 // allocator's fast path pays one relaxed load while no plan is armed, and two
@@ -18,14 +25,20 @@ class FaultPlan {
   // Meant to be armed and cleared while nothing allocates from the plan's
   // scope; an attempt racing with arm() may count against the old plan.
   void arm(uint64_t first, uint64_t count) {
-    __atomic_store_n(&armed_, false, __ATOMIC_RELAXED);
+    bool was = __atomic_exchange_n(&armed_, false, __ATOMIC_ACQ_REL);
     __atomic_store_n(&seen_, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&injected_, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&first_, first, __ATOMIC_RELAXED);
     __atomic_store_n(&count_, count, __ATOMIC_RELAXED);
-    __atomic_store_n(&armed_, first != 0 && count != 0, __ATOMIC_RELEASE);
+    bool now = first != 0 && count != 0;
+    __atomic_store_n(&armed_, now, __ATOMIC_RELEASE);
+    if (now && !was) __atomic_add_fetch(&g_fault_plans_armed, 1, __ATOMIC_RELEASE);
+    if (was && !now) __atomic_sub_fetch(&g_fault_plans_armed, 1, __ATOMIC_RELEASE);
   }
-  void clear() { __atomic_store_n(&armed_, false, __ATOMIC_RELEASE); }
+  void clear() {
+    if (__atomic_exchange_n(&armed_, false, __ATOMIC_ACQ_REL))
+      __atomic_sub_fetch(&g_fault_plans_armed, 1, __ATOMIC_RELEASE);
+  }
 
   // Counts one attempt; true when that attempt must fail.
   bool should_fail() {

@@ -1,5 +1,8 @@
 #include "kernel/mm/kmalloc.h"
 
+#include <arch/cpu.h>
+
+#include "kernel/cpu/percpu.h"
 #include "kernel/mm/poison.h"
 #include "kernel/mm/quarantine.h"
 #include "kernel/panic.h"
@@ -33,6 +36,12 @@ constexpr size_t kTagOffset = offsetof(QuarantinedHeader, tag);
 
 uintptr_t quarantine_tag(const void* obj) {
   return static_cast<uintptr_t>(0x71756172616e7469ull) ^ reinterpret_cast<uintptr_t>(obj);
+}
+
+// An object in a CPU's magazine holds this tag in its second word (cleared
+// when it is handed out), so kfree catches a second free of it on any CPU.
+uintptr_t magazine_tag(const void* obj) {
+  return static_cast<uintptr_t>(0x6d6167617a696e65ull) ^ reinterpret_cast<uintptr_t>(obj);
 }
 
 // Free objects are poisoned for the host sanitizer; reading a link unpoisons it briefly.
@@ -97,8 +106,16 @@ void account_alloc_locked(MallocType* t, size_t bytes) {
   s.inuse_bytes += bytes;
   ++s.inuse_objects;
   ++s.total_allocs;
-  if (s.inuse_bytes > s.peak_bytes) s.peak_bytes = s.inuse_bytes;
-  if (s.inuse_objects > s.peak_objects) s.peak_objects = s.inuse_objects;
+  // The peak counts what callers hold: less the objects in magazines.
+  int64_t in_mags_bytes = 0, in_mags_objects = 0;
+  for (const Magazine& m : t->mags) {
+    in_mags_bytes += __atomic_load_n(&m.bytes, __ATOMIC_RELAXED);
+    in_mags_objects += __atomic_load_n(&m.objects, __ATOMIC_RELAXED);
+  }
+  uint64_t held_bytes = s.inuse_bytes + static_cast<uint64_t>(in_mags_bytes);
+  uint64_t held_objects = s.inuse_objects + static_cast<uint64_t>(in_mags_objects);
+  if (held_bytes > s.peak_bytes) s.peak_bytes = held_bytes;
+  if (held_objects > s.peak_objects) s.peak_objects = held_objects;
 }
 
 void account_free_locked(MallocType* t, size_t bytes) {
@@ -226,14 +243,98 @@ void drop_use_locked(MallocType* t, Page* s) {
     list_push_back(l, s);
 }
 
+// (kfree checked that ptr starts an object of s.)
 void slab_free(MallocType* t, Page* s, void* ptr) {
   uint32_t size = kSizeClasses[s->size_class];
-  check_object_start(t, s, ptr, size);
   SpinGuard g(t->lock);
   check_not_free_locked(t, s, ptr);
   push_free_locked(t, s, ptr, size);
   account_free_locked(t, size);
   drop_use_locked(t, s);
+}
+
+// --- Per-CPU magazines ---
+//
+// A freed slab object goes to its CPU's magazine of the type when that holds
+// fewer than kMagazineSize objects of its class, and the next kmalloc of the
+// class on that CPU takes it back, neither touching the type's lock, slabs or
+// shared counters (a fork makes and frees half a dozen objects). The debug
+// kernel's frees go to the quarantine instead while poisoning is on.
+// Objects in magazines stay in use as far as their slabs know;
+// kmalloc_drain_local gives them back.
+
+bool magazines_on() {
+  return !(kMmPoisonBuilt && mm_poison_enabled());
+}
+
+void add_relaxed(int64_t& v, int64_t d) {
+  __atomic_store_n(&v, __atomic_load_n(&v, __ATOMIC_RELAXED) + d, __ATOMIC_RELAXED);
+}
+void add_relaxed(uint64_t& v, uint64_t d) {
+  __atomic_store_n(&v, __atomic_load_n(&v, __ATOMIC_RELAXED) + d, __ATOMIC_RELAXED);
+}
+
+// An object of class cls from this CPU's magazine of t, or nullptr.
+void* magazine_take(MallocType* t, unsigned cls) {
+  uint64_t irq = arch::irq_save();
+  Magazine& m = t->mags[cpu_index()];
+  void* p = nullptr;
+  if (m.n != 0 && m.cls == cls) {
+    p = m.obj[--m.n];
+    uint32_t size = kSizeClasses[cls];
+    mm_unpoison(p, size);
+    static_cast<FreeObject*>(p)->tag = 0;
+    add_relaxed(m.objects, 1);
+    add_relaxed(m.bytes, size);
+    add_relaxed(m.allocs, 1);
+  }
+  arch::irq_restore(irq);
+  return p;
+}
+
+// Keeps ptr, an object of slab s, in this CPU's magazine of t; false when it is
+// full or holds another class.
+bool magazine_put(MallocType* t, Page* s, void* ptr) {
+  unsigned cls = s->size_class;
+  uint32_t size = kSizeClasses[cls];
+  uint64_t irq = arch::irq_save();
+  Magazine& m = t->mags[cpu_index()];
+  auto* o = static_cast<FreeObject*>(ptr);
+  mm_unpoison(o, sizeof(FreeObject));  // (a double free's object is poisoned)
+  if (o->tag == magazine_tag(o)) panic("kfree: double free of %p (%s): in a magazine", ptr, t->name);
+  if (m.n == 0) m.cls = static_cast<uint8_t>(cls);
+  // An object with the free tag is most likely on its slab's free list
+  // already: slab_free looks, and reports the double free.
+  bool kept = m.cls == cls && m.n < kMagazineSize && o->tag != free_tag(o);
+  if (kept) {
+    o->tag = magazine_tag(o);
+    mm_poison(ptr, size);
+    m.obj[m.n++] = ptr;
+    add_relaxed(m.objects, -1);
+    add_relaxed(m.bytes, -static_cast<int64_t>(size));
+    add_relaxed(m.frees, 1);
+  }
+  arch::irq_restore(irq);
+  return kept;
+}
+
+// Gives this CPU's magazine of t back to t's slabs (IRQs masked by the
+// caller). Its objects were counted freed when they came in: now the slabs'
+// count of them moves to the magazine's share.
+void magazine_drain(MallocType& t, Magazine& m) {
+  if (m.n == 0) return;
+  SpinGuard g(t.lock);
+  while (m.n != 0) {
+    void* p = m.obj[--m.n];
+    Page* s = page_head(virt_to_page(p));
+    uint32_t size = kSizeClasses[s->size_class];
+    push_free_locked(&t, s, p, size);
+    t.stats.inuse_bytes -= size;
+    --t.stats.inuse_objects;
+    add_relaxed(m.objects, 1);
+    add_relaxed(m.bytes, size);
+    drop_use_locked(&t, s);
+  }
 }
 
 // --- The quarantine (debug kernel) ---
@@ -354,6 +455,7 @@ void reset_type(MallocType& t, void*) {
   SpinGuard g(t.lock);
   t.stats = MallocStats{};
   for (SlabList& l : t.slabs) l = SlabList{};
+  for (Magazine& m : t.mags) m = Magazine{};
   t.fault.clear();
 }
 
@@ -381,19 +483,32 @@ void kmalloc_init() {
 }
 
 void* kmalloc(size_t size, MallocType* type, unsigned flags) {
+  // Misuse of the interface is the debug kernel's to catch (a fork makes
+  // half a dozen calls; the release kernel keeps the fast path short).
+#ifdef TINE_DEBUG
   KASSERT(g_ready);
   KASSERT(type != nullptr);
   KASSERT((flags & ~(M_NOWAIT | M_WAITOK | M_ZERO)) == 0);
   KASSERT(((flags & M_WAITOK) != 0) != ((flags & M_NOWAIT) != 0));
+#endif
   if (!__atomic_load_n(&type->registered, __ATOMIC_ACQUIRE)) [[unlikely]] malloc_type_register(type);
-  // Both plans count this attempt, whichever fires.
-  bool inject = type->fault.should_fail();
-  if (g_any_fault.should_fail()) inject = true;
-  if (inject) {
-    note_failure(type, true);
-    return nullptr;
+  if (fault_plans_armed()) [[unlikely]] {
+    // Both plans count this attempt, whichever fires.
+    bool inject = type->fault.should_fail();
+    if (g_any_fault.should_fail()) inject = true;
+    if (inject) {
+      note_failure(type, true);
+      return nullptr;
+    }
   }
   if (size == 0) size = 1;
+  if (size <= kSlabMaxSize && magazines_on()) {
+    unsigned cls = size_class_of(size);
+    if (void* p = magazine_take(type, cls)) {
+      if (flags & M_ZERO) __builtin_memset(p, 0, kSizeClasses[cls]);
+      return p;
+    }
+  }
   void* p = try_alloc(type, size, flags);
   if (p == nullptr && (flags & M_WAITOK) && size <= kKmallocMaxSize) {
     // The page allocator already emptied the per-CPU caches; add the
@@ -413,10 +528,12 @@ void kfree(void* ptr, MallocType* type) {
     panic("kfree: %p belongs to %s, freed as %s", ptr, p->owner ? p->owner->name : "no type",
           type->name);
   if (p->kind == PageKind::Slab) {
-    if (kMmPoisonBuilt && mm_poison_enabled())
+    if (kMmPoisonBuilt && mm_poison_enabled()) {
       slab_quarantine(type, p, ptr);
-    else
-      slab_free(type, p, ptr);
+    } else {
+      check_object_start(type, p, ptr, kSizeClasses[p->size_class]);
+      if (!magazine_put(type, p, ptr)) slab_free(type, p, ptr);
+    }
   } else {
     large_free(type, p, ptr);
   }
@@ -438,7 +555,16 @@ size_t kmalloc_quarantine_drain() {
   return quarantine_drain(release_quarantined);
 }
 
+void kmalloc_drain_local() {
+  uint64_t irq = arch::irq_save();
+  unsigned cpu = cpu_index();
+  malloc_types_for_each([](MallocType& t, void* c) { magazine_drain(t, t.mags[*static_cast<unsigned*>(c)]); },
+                        &cpu);
+  arch::irq_restore(irq);
+}
+
 size_t kmalloc_reclaim() {
+  kmalloc_drain_local();  // (other CPUs' magazines: mm_settle)
   size_t freed = 0;
   malloc_types_for_each(
       [](MallocType& t, void* ctx) { *static_cast<size_t*>(ctx) += reclaim_type(t); }, &freed);

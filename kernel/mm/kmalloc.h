@@ -36,8 +36,12 @@ void kmalloc_init();
 void kfree(void* ptr, MallocType* type);
 // Bytes the allocation at ptr can really hold (its size class or page block).
 size_t kmalloc_usable_size(const void* ptr);
-// Gives every type's empty slabs back to the page allocator; returns the pages freed.
+// Gives every type's empty slabs back to the page allocator, after this CPU's
+// magazines; returns the pages freed.
 size_t kmalloc_reclaim();
+// Gives this CPU's magazines (kfree's per-CPU cache of freed objects) back to
+// their slabs. mm_settle runs it on every CPU.
+void kmalloc_drain_local();
 
 // The debug kernel's quarantine (kernel/mm/quarantine.h, while
 // mm_poison_enabled()): kfree fills a slab object with kPoisonFree and parks it

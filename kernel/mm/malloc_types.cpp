@@ -54,11 +54,20 @@ void malloc_types_for_each(void (*fn)(MallocType& type, void* ctx), void* ctx) {
 
 MallocStats malloc_type_stats(MallocType* type) {
   SpinGuard g(type->lock);
-  return type->stats;
+  MallocStats s = type->stats;
+  // Each CPU's magazine holds its share of the counts (kmalloc.cpp).
+  for (const Magazine& m : type->mags) {
+    s.inuse_objects += static_cast<uint64_t>(__atomic_load_n(&m.objects, __ATOMIC_RELAXED));
+    s.inuse_bytes += static_cast<uint64_t>(__atomic_load_n(&m.bytes, __ATOMIC_RELAXED));
+    s.total_allocs += __atomic_load_n(&m.allocs, __ATOMIC_RELAXED);
+    s.total_frees += __atomic_load_n(&m.frees, __ATOMIC_RELAXED);
+  }
+  return s;
 }
 
 void malloc_type_reset_peak(MallocType* type) {
+  MallocStats now = malloc_type_stats(type);
   SpinGuard g(type->lock);
-  type->stats.peak_bytes = type->stats.inuse_bytes;
-  type->stats.peak_objects = type->stats.inuse_objects;
+  type->stats.peak_bytes = now.inuse_bytes;
+  type->stats.peak_objects = now.inuse_objects;
 }

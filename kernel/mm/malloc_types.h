@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arch/cpu.h>
+
 #include "kernel/mm/fault_plan.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/size_classes.h"
@@ -47,6 +49,22 @@ struct SlabList {
 
 extern LockClass g_malloc_type_class;
 
+// One CPU's magazine of a type: up to kMagazineSize objects of one size class
+// that this CPU freed, handed out again by its kmalloc without the type's
+// lock (kmalloc.cpp). Only its own CPU touches it, with IRQs masked, but for
+// the counters, which anyone may read: they are this CPU's share of the
+// type's in-use and total counts (a share may be negative).
+inline constexpr unsigned kMagazineSize = 4;
+struct Magazine {
+  uint8_t cls = 0;
+  uint8_t n = 0;
+  void* obj[kMagazineSize] = {};
+  int64_t objects = 0;  // atomic (relaxed)
+  int64_t bytes = 0;    // atomic (relaxed)
+  uint64_t allocs = 0;  // atomic (relaxed)
+  uint64_t frees = 0;   // atomic (relaxed)
+};
+
 struct MallocType {
   constexpr MallocType(const char* n, const char* d, PageUse use = PageUse::KernelHeap)
       : name(n), desc(d), page_use(use) {}
@@ -61,6 +79,7 @@ struct MallocType {
   MallocStats stats;                // guarded by lock
   SlabList slabs[kNumSizeClasses];  // guarded by lock
   FaultPlan fault;                  // lock-free
+  Magazine mags[arch::kMaxCpus];    // per CPU, see Magazine
   MallocType* next = nullptr;       // registry link, set once when registered
   bool registered = false;          // atomic
 };

@@ -134,7 +134,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
     if (refcount_read(&ps->c.ps_ref) > 1) {
       Sigacts* mine = r->sigacts;
       refcount_init(&mine->c.ps_ref, 1);
-      tine_memcpy(mine->handler, ps->handler, sizeof(Sigacts) - offsetof(Sigacts, handler));
+      sigacts_copy_actions(mine, ps);  // (allocated zeroed)
       p->core.p_sigacts = &mine->c;
       if (sigacts_drop(&ps->c)) drop = ps;  // the others let go meanwhile
       ps = mine;

@@ -91,7 +91,7 @@ Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
   crit_exit();
   // The parent thread's CPUs (Linux's children inherit the mask).
   cpumask_t mask = origlp->thread->affinity & usched_mastermask;
-  (void)thread_set_affinity(td, mask ? mask : usched_mastermask);
+  (void)thread_set_affinity_unstarted(td, mask ? mask : usched_mastermask);
   proc_count_lwp(1);
   bump(&g_fork_stats.lwps_created);
   return lp;
@@ -153,16 +153,13 @@ int fork_signal_pending(const struct fork_args* fa) {
 }
 
 struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
-  // Not zeroed: the counted part is set and the action table copied whole.
-  auto* ps = static_cast<Sigacts*>(kmalloc(sizeof(Sigacts), M_SIGACTS, M_WAITOK));
+  auto* ps = static_cast<Sigacts*>(kmalloc(sizeof(Sigacts), M_SIGACTS, M_WAITOK | M_ZERO));
   if (!ps) return nullptr;
-  ps->c = {};
   refcount_init(&ps->c.ps_ref, 1);
   Proc* p1 = proc_of(fa->fa_p1);
-  const Sigacts* from = p1->sigacts();
   {
-    SpinGuard g(p1->spin);  // rt_sigaction writes the table under it
-    tine_memcpy(ps->handler, from->handler, sizeof(Sigacts) - offsetof(Sigacts, handler));
+    SpinGuard g(p1->spin);  // rt_sigaction writes the tables under it
+    sigacts_copy_actions(ps, p1->sigacts());
   }
   const ForkStart* start = ctx_of(fa).start;
   if (start && start->clear_sighand) sigacts_reset_caught(ps);  // not visible yet

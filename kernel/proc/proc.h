@@ -163,9 +163,11 @@ struct Ucred {
 
 struct Sigacts {
   struct sigacts c;
+  // Bit sig - 1: the signal's action may be other than all zero (rt_sigaction
+  // set it). Copies copy only these (Proc::spin, as the tables).
+  uint64_t set;
   // 0 = SIG_DFL, 1 = SIG_IGN, else a handler's address. Written by
-  // rt_sigaction under the owner's Proc::spin, read without it. The four
-  // tables are the rest of the struct (fork copies them in one piece).
+  // rt_sigaction under the owner's Proc::spin, read without it.
   uint64_t handler[kNsig + 1];
   uint32_t flags[kNsig + 1];     // SA_RESTORER, SA_NODEFER, SA_RESETHAND (Linux defines
                                  // no flag above bit 31; 32 bits keep the whole
@@ -563,6 +565,8 @@ inline bool signal_pending_any(Lwp* lp) {
 // clone's CLONE_CLEAR_SIGHAND). The owner's Proc::spin held, or ps not yet
 // visible.
 void sigacts_reset_caught(Sigacts* ps);
+// Gives `to`, all zero, the actions of `from` (whose owner's Proc::spin is held).
+void sigacts_copy_actions(Sigacts* to, const Sigacts* from);
 // Whether lp is to die on its way out: asked to exit, SIGKILL pending, or a
 // pending signal it does not block whose action is to end the process. Sleeps
 // that only such events may end (Linux's killable ones) look at this.

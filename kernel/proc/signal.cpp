@@ -269,6 +269,18 @@ void deliver(Lwp* lp, TrapFrame* f) {
 
 }  // namespace
 
+void sigacts_copy_actions(Sigacts* to, const Sigacts* from) {
+  uint64_t set = load(from->set);
+  to->set = set;
+  for (; set != 0; set &= set - 1) {
+    int sig = __builtin_ctzll(set) + 1;
+    to->handler[sig] = load(from->handler[sig]);
+    to->flags[sig] = load(from->flags[sig]);
+    to->restorer[sig] = load(from->restorer[sig]);
+    to->mask[sig] = load(from->mask[sig]);
+  }
+}
+
 void sigacts_reset_caught(Sigacts* ps) {
   for (int sig = 1; sig <= kNsig; ++sig) {
     if (load(ps->handler[sig]) <= kSigIgn) continue;
@@ -323,6 +335,7 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
     old[2] = load(ps->restorer[sig]);
     old[3] = load(ps->mask[sig]);
     if (a.a[1]) {
+      __atomic_or_fetch(&ps->set, sigbit(sig), __ATOMIC_RELAXED);
       __atomic_store_n(&ps->flags[sig], static_cast<uint32_t>(act[1]), __ATOMIC_RELAXED);
       __atomic_store_n(&ps->restorer[sig], act[2], __ATOMIC_RELAXED);
       __atomic_store_n(&ps->mask[sig], act[3] & ~kUnblockable, __ATOMIC_RELAXED);

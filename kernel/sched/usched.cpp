@@ -20,7 +20,13 @@ uint16_t clamp_estcpu(unsigned v) { return static_cast<uint16_t>(v > kEstcpuMax 
 void tine_resetpriority(Thread* td) {
   uint8_t prio = (td->flags & kThreadTimeshare) ? usched_timeshare_prio(td->nice, td->estcpu)
                                                  : td->base_prio;
-  if (prio != td->prio) sched_set_prio(td, prio);
+  if (prio == td->prio) return;
+  // A thread not started yet (the fork path's, whose creator alone calls this
+  // for it, just before setrunqueue): no run queue holds it, so a store does.
+  if (td->state == ThreadState::kEmbryo)
+    __atomic_store_n(&td->prio, prio, __ATOMIC_RELAXED);
+  else
+    sched_set_prio(td, prio);
 }
 
 void tine_setrunqueue(Thread* td) { sched_make_runnable(td); }

@@ -184,6 +184,14 @@ void thread_sleep_ns(uint64_t ns) {
 
 int thread_set_affinity(Thread* t, cpumask_t mask) { return sched_set_affinity(t, mask); }
 
+int thread_set_affinity_unstarted(Thread* t, cpumask_t mask) {
+  KASSERT(t->state == ThreadState::kEmbryo);
+  mask &= kCpumaskAll;
+  if (!(mask & sched_online_mask())) return EINVAL;
+  __atomic_store_n(&t->affinity, mask, __ATOMIC_RELAXED);
+  return 0;
+}
+
 int thread_set_priority(Thread* t, uint8_t prio) {
   if (prio > kPrioLowest) return EINVAL;
   t->base_prio = prio;

@@ -157,6 +157,9 @@ void thread_sleep_ns(uint64_t ns);
 // Changes where t may run; moves it now if it is queued or running elsewhere.
 // EINVAL if mask holds no online CPU.
 int thread_set_affinity(Thread* t, cpumask_t mask);
+// The same for a thread not started yet, which nobody but its creator
+// schedules: a plain store, thread_start places it by the mask. EINVAL as above.
+int thread_set_affinity_unstarted(Thread* t, cpumask_t mask);
 // Sets a fixed priority (0..kPrioLowest); takes effect at once (requeue, preemption).
 int thread_set_priority(Thread* t, uint8_t prio);
 

@@ -204,6 +204,9 @@ TEST_F(MmKmalloc, ExhaustionReturnsNullAndRecovers) {
   for (void* p : got) kfree(p, M_TEMP);
   MallocStats s = malloc_type_stats(M_TEMP);
   EXPECT_EQ(s.inuse_bytes, 0u);
+  kmalloc_drain_local();  // the magazine's objects back to their slabs
+  s = malloc_type_stats(M_TEMP);
+  EXPECT_EQ(s.inuse_bytes, 0u);
   EXPECT_LE(s.slabs, 1u);  // one empty slab kept back
   expect_same_pages(base, settled_page_stats());
   EXPECT_EQ(malloc_type_stats(M_TEMP).slabs, 0u);
@@ -236,6 +239,7 @@ TEST_F(MmKmalloc, EmptySlabsGoBackToThePageAllocator) {
   EXPECT_EQ(s.slabs, (1000 + 20) / 21);  // 21 objects of 192 bytes a page
   EXPECT_EQ(s.pages, s.slabs);
   for (void* p : got) kfree(p, M_VMSPACE);
+  kmalloc_drain_local();  // the magazine's objects back to their slabs
   s = malloc_type_stats(M_VMSPACE);
   EXPECT_EQ(s.slabs, 1u);
   EXPECT_EQ(kmalloc_reclaim(), 1u);

@@ -54,6 +54,14 @@ void poke_freed(void* p, size_t offset, uint8_t value) {
 }
 
 PageStats settled_page_stats() {
+  // Every CPU's magazines back to their slabs (the threads playing CPUs have
+  // stopped), then this one's bound again.
+  unsigned me = this_cpu().id;
+  for (unsigned cpu = 0; cpu < arch::kMaxCpus; ++cpu) {
+    cpu_bind(cpu);
+    kmalloc_drain_local();
+  }
+  cpu_bind(me);
   kmalloc_reclaim();
   page_alloc_drain_all();
   return page_stats();
