@@ -1,5 +1,7 @@
 #include "kernel/sched/mutex.h"
 
+#include <arch/cpu.h>
+
 #include "kernel/panic.h"
 #include "kernel/sched/lock_ranks.h"
 #include "kernel/sched/sched.h"
@@ -15,6 +17,18 @@ LockClass g_mutex_class("sync.mutex", kRankSyncObject);
 // ordering: either the waiter's try sees the lock free, or the unlocker sees
 // the waiter and wakes it (taking the interlock, which the waiter holds
 // until it is on the sleep queue).
+//
+// The unlocker's full ordering is a barrier between its store and its load,
+// not the seq_cst pair alone. That pair is STLR then LDAR, which AArch64
+// orders, but QEMU's TCG (where every test runs) translates STLR as a
+// barrier then a store and LDAR as a load then a barrier, with nothing
+// between the two: on an x86 host the store may still wait in the store
+// buffer while the load reads waiters_ from before the waiter counted
+// itself, and the waiter's try then still sees the old owner. Both then go
+// on, the waiter to sleep and the unlocker without waking it (ktest
+// mutex_unlock_wakes_its_waiter). DMB ISH is a full barrier everywhere. The
+// waiter's side is two read-modify-writes (LDAXR/STLXR), which TCG runs as
+// host atomics, full barriers on x86.
 void Mutex::lock() {
   Thread* me = curthread();
   Thread* expected = nullptr;
@@ -45,6 +59,7 @@ void Mutex::unlock() {
   if (__atomic_load_n(&owner_, __ATOMIC_RELAXED) != curthread())
     panic("mutex %s: unlocked by %s, not its owner", name_, curthread()->name);
   __atomic_store_n(&owner_, static_cast<Thread*>(nullptr), __ATOMIC_SEQ_CST);
+  arch::smp_mb();  // the store before the load, on QEMU too (see above)
   if (__atomic_load_n(&waiters_, __ATOMIC_SEQ_CST)) {
     {
       SpinGuard g(spin_);

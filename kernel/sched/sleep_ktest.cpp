@@ -453,6 +453,94 @@ KTEST(mutex_counter_8_threads_4_cpus) {
 }
 
 namespace {
+// unlock() against a lock() that is about to sleep, timed to meet: in each
+// round the holder takes the Mutex, lets the waiter go (a flag it spins on),
+// holds on for a while that changes from round to round (0 to 255 spins, in a
+// scattered order, so that the two meet at every point of the waiter's path
+// into its sleep, whatever the speeds of the two CPUs) and unlocks. The waiter
+// locks (finding the lock taken, mostly), unlocks and reports the round done.
+// Once the holder's unlock() has returned, the waiter is never still queued
+// on the Mutex: it was counted as a waiter before it tried the lock, and
+// queued before the Mutex's interlock let unlock() look, so a correct
+// unlock() either let its try succeed or took it off the queue. One still
+// queued was lost (a pipe's reader and writer then sleep for ever, each
+// waiting for the other): the holder counts it and wakes it the only way a
+// caller can, by taking and giving back the Mutex (it is still counted as a
+// waiter, so that unlock() wakes it).
+struct MutexMeet {
+  Mutex m{"ktest.mutexmeet"};
+  int rounds = 0;
+  Thread* waiter = nullptr;  // atomic: set once spawned
+  int go = 0;                // atomic: the round the waiter may start
+  int done = 0;              // atomic: the last round the waiter finished
+  int lost = 0;
+};
+bool queued_on(const Thread* t, const Mutex* m) {
+  return __atomic_load_n(&t->sleep_queued, __ATOMIC_ACQUIRE) &&
+         __atomic_load_n(&t->wchan, __ATOMIC_ACQUIRE) == m;
+}
+int mutex_meet_holder(void* arg) {
+  auto* mm = static_cast<MutexMeet*>(arg);
+  while (!__atomic_load_n(&mm->waiter, __ATOMIC_ACQUIRE)) arch::cpu_relax();
+  Thread* w = mm->waiter;
+  for (int i = 1; i <= mm->rounds; ++i) {
+    mm->m.lock();
+    __atomic_store_n(&mm->go, i, __ATOMIC_RELEASE);
+    for (int k = (i * 37) % 256; k > 0; --k) arch::cpu_relax();
+    mm->m.unlock();
+    while (__atomic_load_n(&mm->done, __ATOMIC_ACQUIRE) != i) {
+      if (queued_on(w, &mm->m) && mm->m.owner() == nullptr) {
+        ++mm->lost;
+        mm->m.lock();
+        mm->m.unlock();
+      }
+      arch::cpu_relax();
+    }
+  }
+  return 0;
+}
+int mutex_meet_waiter(void* arg) {
+  auto* mm = static_cast<MutexMeet*>(arg);
+  for (int i = 1; i <= mm->rounds; ++i) {
+    while (__atomic_load_n(&mm->go, __ATOMIC_ACQUIRE) != i) arch::cpu_relax();
+    mm->m.lock();
+    mm->m.unlock();
+    __atomic_store_n(&mm->done, i, __ATOMIC_RELEASE);
+  }
+  return 0;
+}
+}  // namespace
+
+// 1,000 such rounds on each of the CPU pairs 0-1, 2-3, 0-2 and 1-3 in turn:
+// no unlock() leaves the waiter asleep.
+KTEST(mutex_unlock_wakes_its_waiter) {
+  SchedBaseline before = SchedBaseline::take();
+  static const unsigned kPairs[4][2] = {{0, 1}, {2, 3}, {0, 2}, {1, 3}};
+  int lost = 0;
+  uint64_t contended = 0;
+  uint64_t t0 = clock_ns();
+  for (const auto& cpus : kPairs) {
+    MutexMeet mm;
+    mm.rounds = 1000;
+    Thread* holder;
+    Thread* waiter;
+    KASSERT_T(thread_spawn("ktest.meet.h", mutex_meet_holder, &mm,
+                           ktest_attr(kPrioKernel, cpumask_of(cpus[0])), &holder) == 0);
+    KASSERT_T(thread_spawn("ktest.meet.w", mutex_meet_waiter, &mm,
+                           ktest_attr(kPrioKernel, cpumask_of(cpus[1])), &waiter) == 0);
+    __atomic_store_n(&mm.waiter, waiter, __ATOMIC_RELEASE);
+    thread_join(holder);
+    thread_join(waiter);
+    lost += mm.lost;
+    contended += mm.m.contended();
+  }
+  kprintf("mutexmeet: 4000 rounds in %lu ms, %lu contended; %d waiters lost\n",
+          (clock_ns() - t0) / 1000000, contended, lost);
+  KEXPECT_EQ(lost, 0);
+  KEXPECT_BASELINE(before);
+}
+
+namespace {
 struct RwRun {
   struct lock l;
   int readers = 0;     // atomic: shared holders inside
