@@ -150,6 +150,10 @@ int tsleep_until(const volatile void* chan, unsigned flags, const char* wmesg, u
     b->lock.lock();
     if (td->sleep_queued) panic("tsleep: %s already on a sleep queue", td->name);
     enqueue_locked(*b, td, chan, flags);
+    // Queued (sleep_bucket stored) before interrupt_pending is read, against
+    // thread_interrupt's opposite order (QEMU's TCG would let them pass; the
+    // interlocked way had its unlock's barrier in between).
+    if (flags & PCATCH) arch::smp_mb();
   }
   td->wmesg = wmesg;
   if ((flags & PCATCH) && __atomic_load_n(&td->interrupt_pending, __ATOMIC_SEQ_CST)) {

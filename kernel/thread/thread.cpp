@@ -199,12 +199,21 @@ int thread_set_priority(Thread* t, uint8_t prio) {
   return 0;
 }
 
+// Each side of an interrupt stores, then loads what the other side stores
+// (interrupt_pending against a sleeper's queueing; the cleared flag against a
+// sender's siglist). Seq_cst orders that pair on AArch64, but QEMU's TCG on an
+// x86 host lets the load pass the store (see Mutex::unlock): the barriers keep
+// the order there too.
 void thread_interrupt(Thread* t) {
   __atomic_store_n(&t->interrupt_pending, true, __ATOMIC_SEQ_CST);
+  arch::smp_mb();
   sleepq_interrupt(t);
 }
 
-void thread_clear_interrupt() { __atomic_store_n(&curthread()->interrupt_pending, false, __ATOMIC_SEQ_CST); }
+void thread_clear_interrupt() {
+  __atomic_store_n(&curthread()->interrupt_pending, false, __ATOMIC_SEQ_CST);
+  arch::smp_mb();
+}
 
 ThreadCounters thread_counters() {
   return {__atomic_load_n(&g_ctr.created, __ATOMIC_RELAXED),
