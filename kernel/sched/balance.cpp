@@ -35,11 +35,16 @@ unsigned load(const RunQueue& rq) {
 bool sched_steal(unsigned me) {
   RunQueue& mine = g_rq[me];
   cpumask_t online = sched_online_mask();
-  // Victims with waiting threads, most waiting first.
+  // Victims: busy CPUs with waiting threads, most waiting first. An idle
+  // CPU's waiting thread was just woken there, and that CPU runs it as soon
+  // as its wake-up IPI lands: taking it would only move it (a pipe's two
+  // ends on two CPUs would swap CPUs every round trip).
   unsigned order[arch::kMaxCpus];
   unsigned n = 0;
   for (unsigned c = 0; c < arch::kMaxCpus; ++c)
-    if (c != me && cpumask_test(online, c) && queued(g_rq[c])) order[n++] = c;
+    if (c != me && cpumask_test(online, c) && queued(g_rq[c]) &&
+        __atomic_load_n(&g_rq[c].cur_prio, __ATOMIC_RELAXED) != kPrioIdle)
+      order[n++] = c;
   for (unsigned i = 1; i < n; ++i)
     for (unsigned j = i; j > 0 && queued(g_rq[order[j]]) > queued(g_rq[order[j - 1]]); --j) {
       unsigned x = order[j];
