@@ -39,9 +39,11 @@ uintptr_t quarantine_tag(const void* obj) {
 }
 
 // An object in a CPU's magazine holds this tag in its second word (cleared
-// when it is handed out), so kfree catches a second free of it on any CPU.
+// when it is handed out), so kfree catches a second free of it on any CPU:
+// its own address inverted (one instruction; a user-space-looking value no
+// kernel object keeps next to its first word by chance).
 uintptr_t magazine_tag(const void* obj) {
-  return static_cast<uintptr_t>(0x6d6167617a696e65ull) ^ reinterpret_cast<uintptr_t>(obj);
+  return ~reinterpret_cast<uintptr_t>(obj);
 }
 
 // Free objects are poisoned for the host sanitizer; reading a link unpoisons it briefly.

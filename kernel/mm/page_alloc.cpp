@@ -659,11 +659,6 @@ Page* page_detail::phys_to_page_slow(paddr_t pa) {
   return nullptr;
 }
 
-Page* page_head(Page* p) {
-  if (page_state(p) != PageState::Tail) return p;
-  return p - (pfn_of(p) & ((1ull << p->order) - 1));
-}
-
 void page_alloc_pcp_tune(uint32_t batch, uint32_t high) {
   if (high < batch) high = batch;
   __atomic_store_n(&g_pcp_batch, batch, __ATOMIC_RELAXED);

@@ -147,7 +147,10 @@ inline Page* phys_to_page(paddr_t pa) {
 }
 inline Page* virt_to_page(const void* va) { return phys_to_page(virt_to_phys(va)); }
 // The head of the allocated block holding p (p itself if it is a head).
-Page* page_head(Page* p);
+inline Page* page_head(Page* p) {
+  if (page_state(p) != PageState::Tail) return p;
+  return p - (page_pfn(p) & ((1ull << p->order) - 1));
+}
 inline size_t page_block_bytes(const Page* head) {
   return kPageSize << head->order;
 }
