@@ -206,6 +206,7 @@ Page* zone_alloc(unsigned order, PageUse use) {
   SpinGuard g(g_zone.lock);
   Page* p = zone_take_locked(order);
   if (p) {
+    p->home_cpu = kNoHomeCpu;  // freed into the freeing CPU's cache, or the zone
     ++g_zone.allocs;
     g_zone.used[use_index(use)] += static_cast<int64_t>(1ull << order);
   }
@@ -256,6 +257,7 @@ void pcp_refill_locked(PcpCache& c, uint32_t n) {
 
 Page* pcp_alloc(PageUse use, uint32_t batch) {
   PcpCache& c = this_pcp();
+  uint8_t cpu = static_cast<uint8_t>(&c - g_pcp);
   SpinGuard g(c.lock);
   if (c.head)
     ++c.hits;
@@ -267,13 +269,17 @@ Page* pcp_alloc(PageUse use, uint32_t batch) {
   p->next = nullptr;
   --c.count;
   set_state(p, PageState::Allocated);
+  p->home_cpu = cpu;
   ++c.allocs;
   ++c.used[use_index(use)];
   return p;
 }
 
+// A page goes back to the cache it came from, whichever CPU frees it: pages a
+// parent allocates and a child frees on another CPU (a forked space's tables)
+// then make no round trip through the zone (a drain there, a refill here).
 void pcp_free(Page* p, PageUse use) {
-  PcpCache& c = this_pcp();
+  PcpCache& c = p->home_cpu < arch::kMaxCpus ? g_pcp[p->home_cpu] : this_pcp();
   SpinGuard g(c.lock);
   set_state(p, PageState::Cached);
   p->next = c.head;

@@ -64,7 +64,10 @@ struct Page {
   uint8_t size_class;  // kmalloc slab: index of its size class
   uint8_t range;       // index of the managed range holding the page
   bool poisoned;       // debug kernel: freed full of kPoisonFree, checked when handed out
+  uint8_t home_cpu;    // allocated from a CPU's cache: that CPU, whose cache takes it
+                       // back when it is freed; kNoHomeCpu otherwise
 };
+inline constexpr uint8_t kNoHomeCpu = 0xff;
 
 inline PageState page_state(const Page* p) {
   return static_cast<PageState>(

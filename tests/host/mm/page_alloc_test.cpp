@@ -206,17 +206,27 @@ TEST_F(MmPageAlloc, PerCpuCacheRefillsInBatchesAndDrains) {
   EXPECT_EQ(available_pages(s), available_pages(base));
 }
 
-TEST_F(MmPageAlloc, PagesFreedOnAnotherCpuLandInItsCache) {
+// A page freed on another CPU goes back to the cache of the CPU it came from
+// (a parent's allocations that a child on another CPU frees), not the freeing
+// CPU's, so neither cache overflows into the zone nor refills from it.
+TEST_F(MmPageAlloc, PagesFreedOnAnotherCpuGoBackToTheCacheTheyCameFrom) {
   PageStats base = page_stats();
   std::vector<Page*> pages;
   pages.reserve(10);
   for (int i = 0; i < 10; ++i) pages.push_back(page_alloc(0, PageUse::User));
+  uint64_t cached0 = page_stats().pcp_pages_cpu[0];
   on_cpu(1, [&] {
     for (Page* p : pages) page_free(p);
   });
   PageStats s = page_stats();
-  EXPECT_EQ(s.pcp_pages_cpu[1], 10u);
+  EXPECT_EQ(s.pcp_pages_cpu[1], 0u);
+  EXPECT_EQ(s.pcp_pages_cpu[0], cached0 + 10);
   EXPECT_EQ(page_stats_used(s, PageUse::User), 0u);
+  // A block from the zone has no home cache.
+  Page* big = page_alloc(1, PageUse::User);
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(big->home_cpu, kNoHomeCpu);
+  page_free(big);
   page_alloc_drain_all();
   s = page_stats();
   EXPECT_EQ(s.pcp_pages, 0u);
