@@ -311,8 +311,10 @@ void prepare_block(Page* p, unsigned order, PageUse use) {
   p->use = use;
   p->kind = PageKind::None;
   p->size_class = 0;
+  p->zeroed = false;  // its new owner writes it
   for (uint64_t i = 1; i < (1ull << order); ++i) {
     p[i].order = static_cast<uint8_t>(order);
+    p[i].zeroed = false;
     set_state(&p[i], PageState::Tail);
   }
 }
@@ -351,10 +353,14 @@ void check_poisoned_block(Page* p, unsigned order) {
   }
 }
 
-void free_block(Page* p) {
+void free_block(Page* p, bool zeroed = false) {
   unsigned order = p->order;
   PageUse use = p->use;
-  if (kMmPoisonBuilt && mm_poison_enabled()) poison_block(p, order);
+  p->zeroed = zeroed && order == 0;
+  if (kMmPoisonBuilt && mm_poison_enabled()) {
+    poison_block(p, order);
+    p->zeroed = false;
+  }
   mm_poison(page_to_virt(p), kPageSize << order);
   p->refcount = 0;
   p->owner = nullptr;
@@ -582,11 +588,12 @@ Page* page_alloc(unsigned order, PageUse use, unsigned flags) {
     note_failure(false);
     return nullptr;
   }
+  bool zero_already = order == 0 && p->zeroed;
   prepare_block(p, order, use);
   void* va = page_to_virt(p);
   mm_unpoison(va, kPageSize << order);
   if (kMmPoisonBuilt) check_poisoned_block(p, order);
-  if (flags & kPageZero) __builtin_memset(va, 0, kPageSize << order);
+  if ((flags & kPageZero) && !zero_already) __builtin_memset(va, 0, kPageSize << order);
   return p;
 }
 
@@ -605,6 +612,23 @@ void page_free(Page* head) {
     panic("page_free: page %#llx still has %u references",
           static_cast<unsigned long long>(page_to_phys(head)), refs);
   free_block(head);
+}
+
+void page_free_zeroed(Page* head) {
+  check_allocated_head(head, "page_free_zeroed");
+  uint32_t refs = __atomic_load_n(&head->refcount, __ATOMIC_ACQUIRE);
+  if (refs != 1 || head->order != 0)
+    panic("page_free_zeroed: page %#llx: %u references, order %u",
+          static_cast<unsigned long long>(page_to_phys(head)), refs, head->order);
+#ifdef TINE_DEBUG
+  const uint64_t* w = static_cast<const uint64_t*>(page_to_virt(head));
+  for (size_t i = 0; i < kPageSize / sizeof(uint64_t); ++i)
+    if (w[i] != 0)
+      panic("page_free_zeroed: page %#llx is not zero: word %zu is %#llx",
+            static_cast<unsigned long long>(page_to_phys(head)), i,
+            static_cast<unsigned long long>(w[i]));
+#endif
+  free_block(head, true);
 }
 
 void* page_alloc_va(unsigned order, PageUse use, unsigned flags) {

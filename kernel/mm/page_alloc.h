@@ -66,6 +66,7 @@ struct Page {
   bool poisoned;       // debug kernel: freed full of kPoisonFree, checked when handed out
   uint8_t home_cpu;    // allocated from a CPU's cache: that CPU, whose cache takes it
                        // back when it is freed; kNoHomeCpu otherwise
+  bool zeroed;         // free order-0 page known to be all zero (page_free_zeroed)
 };
 inline constexpr uint8_t kNoHomeCpu = 0xff;
 
@@ -92,6 +93,10 @@ bool page_alloc_ready();
 // Frees a block from page_alloc (its head, refcount 1). Panics on a page that is
 // not the head of an allocated block (double free, tail, reserved).
 void page_free(Page* head);
+// page_free of an order-0 block its owner left all zero (a page table it
+// cleared as it took it apart): the next page_alloc with kPageZero that gets
+// it skips the clearing. The debug kernel checks the claim.
+void page_free_zeroed(Page* head);
 // The same through the linear map.
 [[nodiscard]] void* page_alloc_va(unsigned order, PageUse use, unsigned flags = 0);
 void page_free_va(void* va);

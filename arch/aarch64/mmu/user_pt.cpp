@@ -111,11 +111,13 @@ void for_each_valid(pte_t* t, Fn&& fn) {
   }
 }
 
+// Table pages come zeroed, and go back zeroed: whoever frees one has cleared
+// every entry it held (page_free_zeroed; the next table_alloc to get the page
+// then skips the clearing, which the debug kernel checks).
 pte_t* table_alloc() {
-  Page* p = page_alloc(0, PageUse::PageTable);
+  Page* p = page_alloc(0, PageUse::PageTable, kPageZero);
   if (p == nullptr) return nullptr;
   void* va = page_to_virt(p);
-  arch_page_zero(va);
   p->inuse = 0;
   p->freelist = nullptr;
   p->prev = nullptr;
@@ -129,7 +131,7 @@ void table_free(pte_t* t) {
   p->freelist = nullptr;
   p->prev = nullptr;
   count(g_count.table_pages, -1);
-  page_free(p);
+  page_free_zeroed(p);
 }
 
 // Writes entry idx of table t (whose Page is p), keeping the table's count of
@@ -195,12 +197,16 @@ void l3_release(pte_t* t) {
   Page* tp = table_page(t);
   if (__atomic_sub_fetch(&tp->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
   __atomic_store_n(&tp->refcount, 1, __ATOMIC_RELAXED);  // ours alone, as page_free expects
-  for (uint64_t g = groups(t) & counted_groups(t); g != 0; g &= g - 1) {
+  uint64_t counted = counted_groups(t);
+  for (uint64_t g = groups(t); g != 0; g &= g - 1) {
     unsigned first = static_cast<unsigned>(__builtin_ctzll(g)) * 8;
-    for (unsigned i = first; i < first + 8; ++i) {
-      pte_t e = load(&t[i]);
-      if ((e & kPteValid) && holds_ref(e)) page_put_inline(page_of(e));
+    if (counted & (uint64_t{1} << (first / 8))) {
+      for (unsigned i = first; i < first + 8; ++i) {
+        pte_t e = load(&t[i]);
+        if ((e & kPteValid) && holds_ref(e)) page_put_inline(page_of(e));
+      }
     }
+    for (unsigned i = first; i < first + 8; ++i) t[i] = 0;  // for table_free
   }
   table_free(t);
 }
@@ -376,11 +382,12 @@ bool make_range_exclusive(UserPt* pt, uint64_t start, uint64_t end, bool skip_wh
 }
 
 void tree_free(pte_t* t, unsigned level) {
-  for_each_valid(t, [level](unsigned, pte_t d) {
+  for_each_valid(t, [t, level](unsigned i, pte_t d) {
     if (level + 1 == kL3Level)
       l3_release(table_of(d));
     else
       tree_free(table_of(d), level + 1);
+    t[i] = 0;  // for table_free
   });
   table_free(t);
 }
