@@ -294,6 +294,19 @@ void* magazine_take(MallocType* t, unsigned cls) {
   return p;
 }
 
+// Whether ptr waits in a CPU's magazine of t. Another CPU's may change
+// meanwhile: this only confirms what the tag says, for the panic (a live
+// object may hold the tag's value by chance, or by a program's choice: ~its
+// address looks like a user address).
+bool in_a_magazine(MallocType* t, const void* ptr) {
+  for (Magazine& m : t->mags) {
+    unsigned n = __atomic_load_n(&m.n, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < n && i < kMagazineSize; ++i)
+      if (__atomic_load_n(&m.obj[i], __ATOMIC_RELAXED) == ptr) return true;
+  }
+  return false;
+}
+
 // Keeps ptr, an object of slab s, in this CPU's magazine of t; false when it is
 // full or holds another class.
 bool magazine_put(MallocType* t, Page* s, void* ptr) {
@@ -303,7 +316,8 @@ bool magazine_put(MallocType* t, Page* s, void* ptr) {
   Magazine& m = t->mags[cpu_index()];
   auto* o = static_cast<FreeObject*>(ptr);
   mm_unpoison(o, sizeof(FreeObject));  // (a double free's object is poisoned)
-  if (o->tag == magazine_tag(o)) panic("kfree: double free of %p (%s): in a magazine", ptr, t->name);
+  if (o->tag == magazine_tag(o) && in_a_magazine(t, ptr)) [[unlikely]]
+    panic("kfree: double free of %p (%s): in a magazine", ptr, t->name);
   if (m.n == 0) m.cls = static_cast<uint8_t>(cls);
   // An object with the free tag is most likely on its slab's free list
   // already: slab_free looks, and reports the double free.

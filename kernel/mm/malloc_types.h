@@ -51,9 +51,10 @@ extern LockClass g_malloc_type_class;
 
 // One CPU's magazine of a type: up to kMagazineSize objects of one size class
 // that this CPU freed, handed out again by its kmalloc without the type's
-// lock (kmalloc.cpp). Only its own CPU touches it, with IRQs masked, but for
-// the counters, which anyone may read: they are this CPU's share of the
-// type's in-use and total counts (a share may be negative).
+// lock (kmalloc.cpp). Only its own CPU changes it, with IRQs masked; anyone
+// may read the counters, which are this CPU's share of the type's in-use and
+// total counts (a share may be negative), and n and obj, which a kfree that
+// finds the magazine tag reads to confirm a double free.
 inline constexpr unsigned kMagazineSize = 4;
 struct Magazine {
   uint8_t cls = 0;

@@ -128,11 +128,12 @@ int check_tid_words(const CloneArgs& c) {
   return 0;
 }
 
-// ERESTART from the fork path: back onto the svc, x0 as it came, so the call
-// is made again once the pending signal has been dealt with.
+// ERESTART from the fork path: back onto the svc, x0 as it came (the
+// dispatcher writes no result for ERESTARTNOINTR), so the call is made again
+// once the pending signal has been dealt with.
 int64_t restart(const SyscallArgs& a) {
   a.frame->elr -= 4;
-  return static_cast<int64_t>(a.a[0]);
+  return -ERESTARTNOINTR;
 }
 
 int64_t clone_process(Lwp* lp, const CloneArgs& c, const SyscallArgs& a) {

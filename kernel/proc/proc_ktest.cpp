@@ -295,9 +295,9 @@ KTEST(fork1_restart_on_pending_signal) {
   expect_live_back(t, live);
 }
 
-// The fork calls on ERESTART: the frame goes back onto the svc (elr - 4) and
-// the call returns x0 as it came in (rfork's flags, which the retried svc
-// needs), so that the syscall return leaves the registers as they were.
+// The fork calls on ERESTART: the frame goes back onto the svc (elr - 4), x0
+// as it came in (rfork's flags, which the retried svc needs), and the call
+// returns -ERESTARTNOINTR, for which the dispatcher writes no result.
 KTEST(fork_syscall_restart_rewinds_svc) {
   Live live = Live::take();
   FakeProc f;
@@ -321,7 +321,7 @@ KTEST(fork_syscall_restart_rewinds_svc) {
     frame.elr = 0x400100;
     frame.x[0] = c.x0;
     SyscallArgs a = {{c.x0, 0, 0, 0, 0, 0}, &frame};
-    KEXPECT_EQ(fork_syscall(f.lp, a, c.flags), static_cast<int64_t>(c.x0));
+    KEXPECT_EQ(fork_syscall(f.lp, a, c.flags), int64_t{-ERESTARTNOINTR});
     KEXPECT_EQ(frame.elr, 0x4000fcu);
     KEXPECT_EQ(frame.x[0], c.x0);
     ++n;

@@ -43,8 +43,8 @@ int64_t fork_syscall(Lwp* lp, const SyscallArgs& a, int flags) {
   Proc* p2 = nullptr;
   int error = kern_fork1(lp, flags, &p2, a.frame);
   if (error == kErestart) {
-    a.frame->elr -= 4;  // back onto the svc
-    return static_cast<int64_t>(a.a[0]);  // x0 as it was
+    a.frame->elr -= 4;     // back onto the svc
+    return -ERESTARTNOINTR;  // x0 stays as it was
   }
   if (error) return -error;
   if (!p2) return 0;

@@ -187,9 +187,9 @@ void syscall_dispatch(TrapFrame* f) {
   args.frame = f;
   int64_t r = fn(args);
   // (rt_sigreturn's result is the x0 of the context it restores, whatever it is.)
-  if (r == -ERESTARTSYS && nr != kSysRtSigreturn) [[unlikely]] {
-    signal_note_restart(f, args.a[0]);  // -EINTR, or made again after the signal
-    return;
+  if ((r == -ERESTARTSYS || r == -ERESTARTNOINTR) && nr != kSysRtSigreturn) [[unlikely]] {
+    if (r == -ERESTARTSYS) signal_note_restart(f, args.a[0]);  // -EINTR, or made again
+    return;  // ERESTARTNOINTR: back on the svc already, x0 as it came
   }
   arch::user_set_return(f, r);
 }

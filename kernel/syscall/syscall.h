@@ -141,8 +141,9 @@ struct Lwp;
 // fork, vfork, rfork and clone for LWP lp (theirs is curlwp(); the process
 // layer's ktests pass one of their own) with the kernel's fork flags: the
 // child's pid, or -errno. When fork1 returns ERESTART (a signal pending under
-// the group lock) the frame goes back onto the svc and the result is x0 as it
-// came, so the call is made again once the signal has been dealt with.
+// the group lock) the frame goes back onto the svc and the result is
+// -ERESTARTNOINTR (the dispatcher leaves x0 as it came), so the call is made
+// again once the signal has been dealt with.
 int64_t fork_syscall(Lwp* lp, const SyscallArgs& a, int flags);
 // Name of a call, or nullptr if tine does not have it.
 const char* syscall_name(uint64_t nr);

@@ -140,3 +140,10 @@
 #ifndef ERESTARTSYS
 #define ERESTARTSYS 512
 #endif
+// Kernel-internal too (Linux's value): the call has put its frame back onto
+// the svc with x0 as it came (the fork calls, with a signal to deal with
+// first), so the dispatcher writes no result. A fork call's result is never
+// its caller's x0, which may hold anything, ERESTARTSYS's value included.
+#ifndef ERESTARTNOINTR
+#define ERESTARTNOINTR 513
+#endif

@@ -691,6 +691,75 @@ static void t_fork_restart(void) {
   invariants();
 }
 
+/* vfork with x0 = -512 (vfork takes no argument, so x0 is whatever the
+ * program left there), one add just before the svc: returns the pid (or 0 in
+ * the child, which exits at once) and, in *adds, how many times the add ran
+ * (1 unless a restart went back further than the svc). */
+static long vfork_x0_512(long* adds) {
+  register long x0 __asm__("x0");
+  register long x9 __asm__("x9");
+  __asm__ volatile(
+      "  mov x9, #0\n"
+      "  mov x8, #1066\n"
+      "  movn x0, #511\n" /* -512: Linux's ERESTARTSYS */
+      "  add x9, x9, #1\n"
+      "  svc #0\n"
+      "  cbnz x0, 1f\n"
+      "  mov x0, #0\n  mov x8, #94\n  svc #0\n" /* the child: exit_group(0) */
+      "1:\n"
+      : "=r"(x0), "=r"(x9)
+      :
+      : "x8", "memory", "x1", "x2", "x3", "x4", "x5");
+  *adds = x9;
+  return x0;
+}
+
+/* A fork call restarted for a pending signal (ERESTART) goes back onto its
+ * svc once, whatever its x0 held: a caller's x0 of -512 (the kernel's
+ * internal "restart after the handler" code) must not make the way out move
+ * it back a second time, onto the instruction before the svc. */
+static void t_fork_restart_x0(void) {
+  volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  uint64_t restarts0 = ut_proc_stats().restarts;
+  int target = fork();
+  if (target == 0) {
+    g_caught[1] = 0;
+    signal_action(SIGUSR2_, on_usr2, 0x10000000 /* SA_RESTART */, 0, 0);
+    sh[0] = 1; /* ready */
+    int bad = 0, forks = 0, wrong = 0;
+    uint64_t end = now_ns() + 10000000000ull;
+    while (now_ns() < end && (forks < 200 || ut_proc_stats().restarts == restarts0)) {
+      long adds = 0;
+      long c = vfork_x0_512(&adds);
+      if (adds != 1) ++wrong;
+      if (c <= 0) {
+        ++bad;
+        continue;
+      }
+      ++forks;
+      int w, st = -1;
+      while ((w = waitpid((int)c, &st, 0)) == -EINTR_) {
+      }
+      if (w != c || !WIFEXITED(st)) ++bad;
+    }
+    sh[1] = (uint64_t)forks;
+    sh[2] = (uint64_t)wrong;
+    _exit(bad ? 1 : 0);
+  }
+  while (sh[0] == 0) sched_yield();
+  int st = -1;
+  while (waitpid(target, &st, WNOHANG) == 0) kill_(target, SIGUSR2_);
+  uint64_t restarts = ut_proc_stats().restarts - restarts0;
+  printf("UTEST-INFO fork_restart_x0: %lu vforks, %lu forks restarted, %lu ran the instruction "
+         "before the svc again\n",
+         (unsigned long)sh[1], (unsigned long)restarts, (unsigned long)sh[2]);
+  UT_CHECK("forks_all_succeeded", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  UT_CHECK("forks_restarted", restarts > 0);
+  UT_EQ("svc_made_again_not_what_precedes_it", (long)sh[2], 0);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- limits ---- */
 
 static void t_nproc_limit(void) {
@@ -1403,7 +1472,7 @@ static const struct test kTests[] = {
     {"rfnowait", t_rfnowait},         {"rfsigshare", t_rfsigshare}, {"lwp_create", t_lwp_create},
     {"groups", t_groups},             {"pgkill", t_pgkill},     {"pgmove", t_pgmove},
     {"signals", t_signals},           {"exit_signal", t_exit_signal},
-    {"fork_restart", t_fork_restart},     {"fork_in_handler", t_fork_in_handler},     {"nproc_limit", t_nproc_limit},
+    {"fork_restart", t_fork_restart},     {"fork_restart_x0", t_fork_restart_x0},     {"fork_in_handler", t_fork_in_handler},     {"nproc_limit", t_nproc_limit},
     {"fork_bomb", t_fork_bomb},       {"fault_injection", t_fault_injection}, {"stress", t_stress},
 };
 

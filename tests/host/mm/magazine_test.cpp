@@ -88,4 +88,24 @@ TEST_F(MmMagazine, ASecondFreeIsCaughtOnAnyCpu) {
       "double free");
 }
 
+// The tag is only a hint: a live object may hold the same word by chance or
+// by design (~address is a user-space-looking value, and kernel objects keep
+// user addresses and lengths a program chose). Its free is an ordinary one.
+TEST_F(MmMagazine, ALiveObjectHoldingTheTagIsNoDoubleFree) {
+  MallocStats base = malloc_type_stats(M_UCRED);
+  auto* p = static_cast<uint64_t*>(kmalloc(128, M_UCRED, M_WAITOK));
+  ASSERT_NE(p, nullptr);
+  p[1] = ~reinterpret_cast<uintptr_t>(p);  // what a magazine writes there
+  kfree(p, M_UCRED);
+  EXPECT_EQ(malloc_type_stats(M_UCRED).inuse_objects, base.inuse_objects);
+  // The same on another CPU than the one whose magazine would hold it.
+  p = static_cast<uint64_t*>(kmalloc(128, M_UCRED, M_WAITOK));
+  ASSERT_NE(p, nullptr);
+  p[1] = ~reinterpret_cast<uintptr_t>(p);
+  cpu_bind(3);
+  kfree(p, M_UCRED);
+  cpu_bind(0);
+  EXPECT_EQ(malloc_type_stats(M_UCRED).inuse_objects, base.inuse_objects);
+}
+
 }  // namespace
