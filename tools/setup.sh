@@ -17,7 +17,7 @@ need_root() {
 host_tools=(cmake ninja-build g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
   binutils-aarch64-linux-gnu gdb-multiarch device-tree-compiler u-boot-tools mtools
   dosfstools fdisk cpio python3 python3-matplotlib qemu-user libgtest-dev frama-c-base why3 z3 cvc4 cvc5
-  spin)
+  spin clang-format clang-tidy)
 
 missing=()
 for p in "${host_tools[@]}"; do

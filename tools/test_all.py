@@ -5,8 +5,9 @@ Tiers: host (GoogleTest under ASan/UBSan, through ctest), ktest (in-kernel tests
 on QEMU raspi4b with 4 CPUs, no icount), user (EL0 programs as init: the utest
 suite, the initramfs, init's exit status; tests/user/), boot (boot paths:
 -kernel, U-Boot from an SD image, image header), proof (Frama-C WP over the
-verified core).
-  test_all.py [--only host,ktest,user,boot,proof]
+verified core), lint (clang-format over every C and C++ file, clang-tidy over
+the changed ones: tools/lint.py).
+  test_all.py [--only host,ktest,user,boot,proof,lint]
 """
 import argparse
 import pathlib
@@ -17,7 +18,7 @@ import time
 import xml.etree.ElementTree as ET
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-TIERS = ["host", "ktest", "user", "boot", "proof"]
+TIERS = ["host", "ktest", "user", "boot", "proof", "lint"]
 
 
 class Tally:
@@ -104,6 +105,20 @@ def run_proof(t):
     t.add("proof.wp", r.returncode == 0)
 
 
+def run_lint(t):
+    r = subprocess.run([sys.executable, str(ROOT / "tools/lint.py")], capture_output=True,
+                       text=True)
+    print(r.stdout, end="", flush=True)
+    if r.returncode != 0:
+        print(r.stderr, end="")
+    lines = dict(re.findall(r"^LINT (format|tidy): (\d+ / \d+)", r.stdout, re.M))
+    for part in ("format", "tidy"):
+        clean, total = (lines.get(part) or "0 / -1").split(" / ")
+        t.add("lint." + part, clean == total)
+    if r.returncode != 0 and not t.failed:
+        t.add("lint", False)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--only", default=",".join(TIERS))
@@ -111,7 +126,7 @@ def main():
     tiers = [x for x in args.only.split(",") if x]
     t = Tally()
     runners = {"host": run_host, "ktest": run_ktest, "user": run_user, "boot": run_boot,
-               "proof": run_proof}
+               "proof": run_proof, "lint": run_lint}
     times = {}
     for tier in tiers:
         banner(tier)

@@ -14,11 +14,21 @@
 enum { SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4 };
 
-struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
+struct lwp_params {
+  void* func;
+  void* arg;
+  void* stack;
+  int* tid1;
+  int* tid2;
+};
 
 /* Shared between the processes: stop word, which LWPs finished (by slot),
  * ready count. */
-struct shared { volatile int stop; volatile int lwp_done[3]; volatile int ready; };
+struct shared {
+  volatile int stop;
+  volatile int lwp_done[3];
+  volatile int ready;
+};
 static struct shared* g_sh;
 static char g_stacks[3][8192] __attribute__((aligned(16)));
 
@@ -38,7 +48,8 @@ static void wait_lwp(int slot) {
 
 static int spawn_lwp(int slot) {
   int tid = -1;
-  struct lwp_params lp = {(void*)lwp_body, (void*)(long)slot, g_stacks[slot] + sizeof g_stacks[slot], &tid, 0};
+  struct lwp_params lp = {(void*)lwp_body, (void*)(long)slot,
+                          g_stacks[slot] + sizeof g_stacks[slot], &tid, 0};
   long r = syscall1(SYS_lwp_create, (long)&lp);
   return r == 0 ? tid : (int)r;
 }

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
        * printf: FP/SIMD registers touched here would be the new program's
        * to carry (and every fork of it to save and restore). */
       char path[256];
+      /* strlcpy ends the string. NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
       memcpy(path, "/bin/", 5);
       strlcpy(path + 5, argv[1], sizeof path - 5);
       err = execve(path, argv + 1, environ);

@@ -6,7 +6,13 @@
 
 enum { SYS_lwp_create = 1495 };
 
-struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
+struct lwp_params {
+  void* func;
+  void* arg;
+  void* stack;
+  int* tid1;
+  int* tid2;
+};
 
 #define LINE 256
 #define MAXARGS 16
@@ -52,7 +58,8 @@ static void report_status(const char* what, int pid, int st) {
 /* run NAME [args]: fork, execve /bin/NAME in the child, wait for it. */
 static void cmd_run(int argc, char** argv) {
   if (argc < 2) {
-    printf("usage: run NAME [args]   (hello, utest, proctest, crash, forkbench, procbench, demo)\n");
+    printf(
+        "usage: run NAME [args]   (hello, utest, proctest, crash, forkbench, procbench, demo)\n");
     return;
   }
   char path[64];
@@ -148,13 +155,14 @@ static void cmd_ps(void) {
 }
 
 static void cmd_help(void) {
-  printf("tsh commands:\n"
-         "  ps                    processes: pid, ppid, group, session, state, LWPs, CPU\n"
-         "  run NAME [args]       fork + execve /bin/NAME, wait for it\n"
-         "  forkbench [N]         N fork + exit + wait4 round trips, timed\n"
-         "  stress [P] [R]        P processes fork R children each, then check invariants\n"
-         "  help                  this list\n"
-         "  exit [N]              leave the shell (as init: the kernel powers off)\n");
+  printf(
+      "tsh commands:\n"
+      "  ps                    processes: pid, ppid, group, session, state, LWPs, CPU\n"
+      "  run NAME [args]       fork + execve /bin/NAME, wait for it\n"
+      "  forkbench [N]         N fork + exit + wait4 round trips, timed\n"
+      "  stress [P] [R]        P processes fork R children each, then check invariants\n"
+      "  help                  this list\n"
+      "  exit [N]              leave the shell (as init: the kernel powers off)\n");
 }
 
 int main(int argc, char** argv) {
@@ -167,12 +175,18 @@ int main(int argc, char** argv) {
     int ac = split(line, av);
     if (ac == 0) continue;
     if (strcmp(av[0], "exit") == 0) return ac > 1 ? (int)atol(av[1]) : 0;
-    if (strcmp(av[0], "help") == 0) cmd_help();
-    else if (strcmp(av[0], "ps") == 0) cmd_ps();
-    else if (strcmp(av[0], "run") == 0) cmd_run(ac, av);
-    else if (strcmp(av[0], "forkbench") == 0) cmd_forkbench(ac, av);
-    else if (strcmp(av[0], "stress") == 0) cmd_stress(ac, av);
-    else printf("tsh: unknown command: %s ('help' lists them)\n", av[0]);
+    if (strcmp(av[0], "help") == 0)
+      cmd_help();
+    else if (strcmp(av[0], "ps") == 0)
+      cmd_ps();
+    else if (strcmp(av[0], "run") == 0)
+      cmd_run(ac, av);
+    else if (strcmp(av[0], "forkbench") == 0)
+      cmd_forkbench(ac, av);
+    else if (strcmp(av[0], "stress") == 0)
+      cmd_stress(ac, av);
+    else
+      printf("tsh: unknown command: %s ('help' lists them)\n", av[0]);
   }
   return 0;
 }

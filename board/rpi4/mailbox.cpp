@@ -13,8 +13,7 @@ namespace {
 // requests to the VideoCore; each has its own status register, and a write
 // waits for room in the mailbox it writes (Linux bcm2835-mailbox.c: MAIL1_WRT,
 // MAIL1_STA; Circle bcmmailbox.cpp).
-constexpr uintptr_t kMail0Read = 0x00, kMail0Status = 0x18, kMail1Write = 0x20,
-                    kMail1Status = 0x38;
+constexpr uintptr_t kMail0Read = 0x00, kMail0Status = 0x18, kMail1Write = 0x20, kMail1Status = 0x38;
 constexpr uint32_t kFull = 1u << 31, kEmpty = 1u << 30;
 // The VideoCore reaches ARM memory below 1 GiB through its bus alias at
 // 0xC0000000 (the /soc dma-ranges of the Pi 4 device tree); the property
@@ -29,11 +28,13 @@ LockClass g_mailbox_class("mailbox", 0);
 SpinLock g_mailbox_lock(g_mailbox_class);
 alignas(64) volatile uint32_t g_buf[16];
 
-uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(devices().mailbox + off)); }
+uintptr_t reg(uintptr_t off) {
+  return reinterpret_cast<uintptr_t>(phys_to_virt(devices().mailbox + off));
+}
 
 void clean_invalidate_buf() {
-  for (uintptr_t a = reinterpret_cast<uintptr_t>(g_buf); a < reinterpret_cast<uintptr_t>(g_buf + 16);
-       a += 64)
+  for (uintptr_t a = reinterpret_cast<uintptr_t>(g_buf);
+       a < reinterpret_cast<uintptr_t>(g_buf + 16); a += 64)
     asm volatile("dc civac, %0" ::"r"(a) : "memory");
   asm volatile("dsb sy" ::: "memory");
 }
@@ -52,7 +53,8 @@ bool property_call(uint32_t tag, uint32_t words, const uint32_t* in) {
   paddr_t buf = virt_to_phys(const_cast<uint32_t*>(g_buf));
   if (buf + sizeof g_buf > kVcAliasSize) return false;  // the image is loaded far below
   uint32_t msg = (kVcBusAlias | static_cast<uint32_t>(buf)) | kChannelProperty;
-  while (arch::mmio_read32(reg(kMail1Status)) & kFull) {}
+  while (arch::mmio_read32(reg(kMail1Status)) & kFull) {
+  }
   arch::mmio_write32(reg(kMail1Write), msg);
   for (int tries = 0; tries < 1000000; ++tries) {
     if (arch::mmio_read32(reg(kMail0Status)) & kEmpty) continue;

@@ -4,16 +4,16 @@
 #include <arch/mmio.h>
 #include <arch/timer.h>
 
-#include "board/rpi4/mailbox.h"
 #include "board/rpi4/devices.h"
+#include "board/rpi4/mailbox.h"
 #include "kernel/console/console_hw.h"
 #include "kernel/irq/irq.h"
 #include "kernel/mm/phys.h"
 
 namespace {
 
-constexpr uintptr_t kDr = 0x00, kFr = 0x18, kIbrd = 0x24, kFbrd = 0x28, kLcrh = 0x2c,
-                    kCr = 0x30, kImsc = 0x38, kMis = 0x40, kIcr = 0x44;
+constexpr uintptr_t kDr = 0x00, kFr = 0x18, kIbrd = 0x24, kFbrd = 0x28, kLcrh = 0x2c, kCr = 0x30,
+                    kImsc = 0x38, kMis = 0x40, kIcr = 0x44;
 constexpr uint32_t kFrTxff = 1 << 5, kFrRxfe = 1 << 4, kFrBusy = 1 << 3;
 constexpr uint32_t kLcrhFen = 1 << 4;
 constexpr uint32_t kLcrh8n1Fifo = (3 << 5) | kLcrhFen;
@@ -29,7 +29,9 @@ constexpr uint32_t kFallbackClock = 48000000;  // the Pi 4 firmware's default
 uint32_t g_clock_hz;
 void (*g_on_rx)(char);
 
-uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::devices().pl011 + off)); }
+uintptr_t reg(uintptr_t off) {
+  return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::devices().pl011 + off));
+}
 
 uintptr_t gpio(uintptr_t off) {
   return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::devices().gpio + off));
@@ -73,7 +75,8 @@ void take_over() {
   uint32_t cr = arch::mmio_read32(reg(kCr));
   if ((cr & (kCrUarten | kCrTxe)) == (kCrUarten | kCrTxe)) {
     uint64_t deadline = arch::timer_count() + arch::timer_frequency() * kDrainTimeoutMs / 1000;
-    while ((arch::mmio_read32(reg(kFr)) & kFrBusy) && arch::timer_count() < deadline) {}
+    while ((arch::mmio_read32(reg(kFr)) & kFrBusy) && arch::timer_count() < deadline) {
+    }
   }
   arch::mmio_write32(reg(kCr), 0);
   arch::mmio_write32(reg(kLcrh), arch::mmio_read32(reg(kLcrh)) & ~kLcrhFen);
@@ -106,17 +109,20 @@ void console_hw_init() {
 void console_hw_write(const char* s, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     if (s[i] == '\n') {
-      while (arch::mmio_read32(reg(kFr)) & kFrTxff) {}
+      while (arch::mmio_read32(reg(kFr)) & kFrTxff) {
+      }
       arch::mmio_write32(reg(kDr), '\r');
     }
-    while (arch::mmio_read32(reg(kFr)) & kFrTxff) {}
+    while (arch::mmio_read32(reg(kFr)) & kFrTxff) {
+    }
     arch::mmio_write32(reg(kDr), static_cast<uint8_t>(s[i]));
   }
 }
 
 void console_hw_write_raw(const char* s, size_t n) {
   for (size_t i = 0; i < n; ++i) {
-    while (arch::mmio_read32(reg(kFr)) & kFrTxff) {}
+    while (arch::mmio_read32(reg(kFr)) & kFrTxff) {
+    }
     arch::mmio_write32(reg(kDr), static_cast<uint8_t>(s[i]));
   }
 }

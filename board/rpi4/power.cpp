@@ -15,7 +15,9 @@ constexpr uint32_t kRstcFullReset = 0x20;
 constexpr uint32_t kRstsHalt = 0x555;
 constexpr uint32_t kWdogTicks = 10;
 
-uintptr_t reg(uintptr_t off) { return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::devices().pm + off)); }
+uintptr_t reg(uintptr_t off) {
+  return reinterpret_cast<uintptr_t>(phys_to_virt(rpi4::devices().pm + off));
+}
 
 [[noreturn]] void watchdog_reset(bool halt) {
   if (halt) {

@@ -16,10 +16,10 @@ constexpr uintptr_t kCtrl = 0x00;               // RNG_CTRL
 constexpr uintptr_t kTotalBitCount = 0x0c;      // bits generated since enabled
 constexpr uintptr_t kBitCountThreshold = 0x10;  // bits to discard after enabling
 constexpr uintptr_t kFifoData = 0x20;
-constexpr uintptr_t kFifoCount = 0x24;          // [7:0] words ready, [15:8] threshold
-constexpr uint32_t kRbgenMask = 0x1fff;         // generator enable field
-constexpr uint32_t kDivCtrl1Mhz = 3u << 13;     // sample divider
-constexpr uint32_t kDiscardBits = 0x40000;      // the first numbers are "less random"
+constexpr uintptr_t kFifoCount = 0x24;       // [7:0] words ready, [15:8] threshold
+constexpr uint32_t kRbgenMask = 0x1fff;      // generator enable field
+constexpr uint32_t kDivCtrl1Mhz = 3u << 13;  // sample divider
+constexpr uint32_t kDiscardBits = 0x40000;   // the first numbers are "less random"
 constexpr uint32_t kWarmBits = 16;
 
 paddr_t g_base;  // 0: no RNG200

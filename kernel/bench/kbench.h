@@ -28,10 +28,11 @@ struct KbenchCase {
   void (*fn)(KbenchContext&);
 };
 
-#define KBENCH(name)                                                                 \
-  static void kbench_fn_##name(KbenchContext& b);                                   \
-  __attribute__((used, section(".kbench"), aligned(8))) static const KbenchCase     \
-      kbench_case_##name = {#name, kbench_fn_##name};                               \
+#define KBENCH(name)                                                                           \
+  static void kbench_fn_##name(KbenchContext& b);                                              \
+  __attribute__((used, section(".kbench"),                                                     \
+                 aligned(8))) static const KbenchCase kbench_case_##name = {#name,             \
+                                                                            kbench_fn_##name}; \
   static void kbench_fn_##name([[maybe_unused]] KbenchContext& b)
 
 // Nanoseconds now (= instructions under icount).

@@ -38,8 +38,8 @@ struct Start {
     while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE)) tsleep(&go, 0, "bstart", 1);
     uint64_t now = kbench_now();
     uint64_t cur = __atomic_load_n(&first_start, __ATOMIC_RELAXED);
-    while (now < cur && !__atomic_compare_exchange_n(&first_start, &cur, now, false, __ATOMIC_RELAXED,
-                                                     __ATOMIC_RELAXED)) {
+    while (now < cur && !__atomic_compare_exchange_n(&first_start, &cur, now, false,
+                                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
     }
   }
   void done() {
@@ -109,7 +109,9 @@ uint64_t measure_yield_pair(KbenchContext& b, bool fp_a, bool fp_b, int rounds) 
 }  // namespace
 
 // The cost of one thread switch on a CPU (yield to an equal-priority thread).
-KBENCH(sched_ctxsw_yield) { b.report("", measure_yield_pair(b, false, false, 4000), "insns/switch"); }
+KBENCH(sched_ctxsw_yield) {
+  b.report("", measure_yield_pair(b, false, false, 4000), "insns/switch");
+}
 
 // The same between two threads with live FP/SIMD state, eager and lazy
 // restore, and between an FP thread and an integer-only one.
@@ -130,14 +132,17 @@ KBENCH(sched_yield_alone) {
     uint64_t ns;
   } arg = {};
   Thread* th;
-  if (thread_spawn("bench.yield1", [](void* p) {
-        auto* a = static_cast<Arg*>(p);
-        for (int i = 0; i < 100; ++i) thread_yield();
-        uint64_t t0 = kbench_now();
-        for (int i = 0; i < 10000; ++i) thread_yield();
-        a->ns = kbench_now() - t0;
-        return 0;
-      }, &arg, on_cpu(1), &th)) {
+  if (thread_spawn(
+          "bench.yield1",
+          [](void* p) {
+            auto* a = static_cast<Arg*>(p);
+            for (int i = 0; i < 100; ++i) thread_yield();
+            uint64_t t0 = kbench_now();
+            for (int i = 0; i < 10000; ++i) thread_yield();
+            a->ns = kbench_now() - t0;
+            return 0;
+          },
+          &arg, on_cpu(1), &th)) {
     b.fail("spawn");
     return;
   }
@@ -217,7 +222,8 @@ KBENCH(sched_thread_create_join) {
   for (int i = 0; i < kN + 10; ++i) {
     if (i == 10) t0 = kbench_now();  // warm: the stack area's page table exists
     Thread* th;
-    if (thread_spawn("bench.tcj", [](void*) { return 0; }, nullptr, on_cpu(1), &th)) {
+    if (thread_spawn(
+            "bench.tcj", [](void*) { return 0; }, nullptr, on_cpu(1), &th)) {
       b.fail("spawn");
       return;
     }
@@ -242,7 +248,8 @@ KBENCH(sched_callout_reset_stop) {
   constexpr int kN = 10000;
   uint64_t t0 = kbench_now();
   for (int i = 0; i < kN; ++i) {
-    callout_reset(&c, kbench_now() + 1000000000, [](void*) {}, nullptr);
+    callout_reset(
+        &c, kbench_now() + 1000000000, [](void*) {}, nullptr);
     callout_stop(&c);
   }
   b.report("", (kbench_now() - t0) / kN, "insns/reset+stop");

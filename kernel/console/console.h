@@ -6,7 +6,7 @@ void console_init();         // output works from here on; what came before is w
 void console_start_input();  // after interrupts are up: receive by IRQ
 void console_panic_mode();
 // Writes this CPU's unfinished line now (prompts, echo); otherwise a line waits for its '\n'.
-void console_flush();   // write without the lock from now on (stopped CPUs may hold it)
+void console_flush();  // write without the lock from now on (stopped CPUs may hold it)
 
 // Bytes as they are (no '\n' to "\r\n"), after this CPU's unfinished kprintf
 // line: the terminal's output, whose line discipline did the processing.

@@ -1,9 +1,7 @@
 #include "kernel/cpu/cpu_start_plan.h"
 
 namespace {
-CpuStartPlan none(const char* why) {
-  return {CpuStartKind::kNone, 0, PsciConduit::kNone, 0, why};
-}
+CpuStartPlan none(const char* why) { return {CpuStartKind::kNone, 0, PsciConduit::kNone, 0, why}; }
 }  // namespace
 
 CpuStartPlan cpu_start_plan(const BootInfo* info, uint64_t hwid, paddr_t default_release,
@@ -24,8 +22,7 @@ CpuStartPlan cpu_start_plan(const BootInfo* info, uint64_t hwid, paddr_t default
       if (info->psci.conduit == PsciConduit::kHvc && !hvc_usable)
         return none("PSCI by HVC, but this kernel holds EL2: nothing there would answer");
       return {CpuStartKind::kPsci, 0, info->psci.conduit, info->psci.cpu_on, nullptr};
-    case CpuEnableMethod::kUnknown:
-      break;
+    case CpuEnableMethod::kUnknown: break;
   }
   return none("no enable-method this kernel knows (spin-table, psci)");
 }

@@ -5,8 +5,8 @@
 // the running thread cannot move: with IRQs masked (a spinlock held) or inside
 // crit_enter()/crit_exit(). Code that runs with neither must re-read it.
 #pragma once
-#include <stdint.h>
 #include <arch/cpu.h>
+#include <stdint.h>
 
 struct Thread;
 
@@ -32,8 +32,8 @@ struct Cpu {
   unsigned id = 0;
   uint64_t mpidr = 0;
   bool online = false;
-  CritDepth crit_depth;         // crit_enter() nesting: no preemption while > 0
-  bool resched_pending = false; // a reschedule is wanted at the next preemption point
+  CritDepth crit_depth;          // crit_enter() nesting: no preemption while > 0
+  bool resched_pending = false;  // a reschedule is wanted at the next preemption point
   // Lock-order checker (debug): ranks of the spinlocks this CPU holds, innermost last.
   static constexpr int kMaxHeldLocks = 16;
   uint32_t held_ranks[kMaxHeldLocks] = {};

@@ -7,6 +7,7 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/cpu/ipi.h"
 #include "kernel/cpu/percpu.h"
+#include "kernel/lib/atomic.h"
 #include "kernel/panic.h"
 #include "kernel/sched/mutex.h"
 #include "kernel/sched/sched.h"
@@ -77,16 +78,10 @@ void ipi_handle(Ipi ipi, unsigned from) {
   if (from < arch::kMaxCpus) __atomic_fetch_add(&g_ipi_pairs[from][cpu.id], 1, __ATOMIC_RELAXED);
   ++cpu.ipis_received;
   switch (ipi) {
-    case Ipi::kCall:
-      run_call_queue(cpu.id);
-      break;
-    case Ipi::kStop:
-      stop_this_cpu();
-    case Ipi::kResched:
-      cpu.resched_pending = true;
-      break;
-    case Ipi::kKick:
-      break;
+    case Ipi::kCall: run_call_queue(cpu.id); break;
+    case Ipi::kStop: stop_this_cpu();
+    case Ipi::kResched: cpu.resched_pending = true; break;
+    case Ipi::kKick: break;
   }
 }
 
@@ -146,7 +141,8 @@ int worker_main(void* arg) {
     // Back on the sleep queue before reporting: when smp_run_on_all returns,
     // every worker is waiting again.
     tsleep_interlock(&w, 0);
-    if (__atomic_sub_fetch(&g_run_all_pending, 1, __ATOMIC_ACQ_REL) == 0) wakeup(&g_run_all_pending);
+    if (__atomic_sub_fetch(&g_run_all_pending, 1, __ATOMIC_ACQ_REL) == 0)
+      wakeup(&g_run_all_pending);
   }
 }
 }  // namespace
@@ -166,7 +162,8 @@ void smp_start_workers() {
   // Return once they all wait for work, so what the system looks like after
   // boot (threads asleep, counters) no longer changes under a test.
   for (const Worker& w : g_workers)
-    while (w.thread && __atomic_load_n(&w.thread->state, __ATOMIC_ACQUIRE) != ThreadState::kSleeping)
+    while (w.thread &&
+           atomic_load_value(&w.thread->state, __ATOMIC_ACQUIRE) != ThreadState::kSleeping)
       thread_sleep_ns(100000);
 }
 

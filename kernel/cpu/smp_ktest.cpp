@@ -78,5 +78,6 @@ KTEST(smp_call_without_wait_completes) {
     if (all) break;
     arch::cpu_relax();
   }
-  for (unsigned c = 1; c < arch::kMaxCpus; ++c) KEXPECT_EQ(__atomic_load_n(&flags.ran[c], __ATOMIC_ACQUIRE), 1);
+  for (unsigned c = 1; c < arch::kMaxCpus; ++c)
+    KEXPECT_EQ(__atomic_load_n(&flags.ran[c], __ATOMIC_ACQUIRE), 1);
 }

@@ -46,7 +46,8 @@ KTEST(backtrace_walks_nested_frames) {
 
 // Run only when named (ktest=crash_*): the boot tests check what a crash prints.
 KTEST(crash_data_abort) {
-  volatile uint64_t* bad = reinterpret_cast<volatile uint64_t*>(0xffff7f0000000000ull);  // nothing mapped
+  volatile uint64_t* bad =
+      reinterpret_cast<volatile uint64_t*>(0xffff7f0000000000ull);  // nothing mapped
   *bad = 1;
 }
 

@@ -34,7 +34,7 @@ bool panic_begin() {
   int expected = -1;
   if (!__atomic_compare_exchange_n(&g_panic_cpu, &expected, me, false, __ATOMIC_ACQ_REL,
                                    __ATOMIC_ACQUIRE)) {
-    if (expected == me) return false;  // a panic inside panic: just stop
+    if (expected == me) return false;     // a panic inside panic: just stop
     for (;;) arch::wait_for_interrupt();  // another CPU is panicking; it will stop us
   }
   smp_stop_others();

@@ -15,9 +15,7 @@ namespace {
 constexpr size_t kChunk = 4096;
 const uint8_t kZero[kChunk] = {};
 
-int64_t null_read(File*, Uio*) {
-  return 0;
-}
+int64_t null_read(File*, Uio*) { return 0; }
 
 int64_t take_all(File*, Uio* uio) {
   uio_skip(uio, uio->resid);

@@ -30,7 +30,8 @@ void collect_memory(const Fdt& fdt, BootInfo* info) {
     if (!is_memory_node(fdt, n) || !fdt.is_enabled(n)) continue;
     PhysRange r;
     for (uint32_t i = 0; fdt.reg_under(root, n, i, &r); ++i)
-      add_range(info->memory, BootInfo::kMaxMemory, &info->memory_count, &info->memory_truncated, r);
+      add_range(info->memory, BootInfo::kMaxMemory, &info->memory_count, &info->memory_truncated,
+                r);
   }
 }
 
@@ -74,7 +75,8 @@ void collect_cpus(const Fdt& fdt, BootInfo* info) {
     cpu.hwid = reg.base;
     cpu.method = enable_method(fdt, n);
     uint64_t release;
-    if (cpu.method == CpuEnableMethod::kSpinTable && fdt.prop_u64(n, "cpu-release-addr", &release)) {
+    if (cpu.method == CpuEnableMethod::kSpinTable &&
+        fdt.prop_u64(n, "cpu-release-addr", &release)) {
       cpu.has_release_addr = true;
       cpu.release_addr = release;
     }
@@ -125,8 +127,8 @@ void collect_soc_ranges(const Fdt& fdt, BootInfo* info) {
       child.size < 1 || child.size > 2)
     return;
   uint32_t entry = 4 * cells;
-  for (uint32_t off = 0; off + entry <= ranges.len && info->soc_range_count < BootInfo::kMaxSocRanges;
-       off += entry) {
+  for (uint32_t off = 0;
+       off + entry <= ranges.len && info->soc_range_count < BootInfo::kMaxSocRanges; off += entry) {
     const uint8_t* p = ranges.data + off;
     BusRange r;
     r.bus = Fdt::read_cells(p, child.address);

@@ -15,10 +15,10 @@ enum class CpuEnableMethod : uint8_t { kUnknown, kSpinTable, kPsci };
 
 // One /cpus/cpu@N node.
 struct BootCpu {
-  uint64_t hwid;           // its reg: the MPIDR affinity bits
+  uint64_t hwid;  // its reg: the MPIDR affinity bits
   CpuEnableMethod method;
-  bool has_release_addr;   // spin-table: cpu-release-addr present
-  paddr_t release_addr;    // where it polls for an entry point
+  bool has_release_addr;  // spin-table: cpu-release-addr present
+  paddr_t release_addr;   // where it polls for an entry point
 };
 
 // The /psci node (arm,psci / arm,psci-0.2 / arm,psci-1.0 bindings).
@@ -85,11 +85,11 @@ struct BootInfo {
   bool has_rng200;
   uint64_t rng200_bus;
 
-  bool has_initrd;              // both linux,initrd-start and -end present, start <= end
+  bool has_initrd;  // both linux,initrd-start and -end present, start <= end
   paddr_t initrd_start;
-  paddr_t initrd_end;           // exclusive
+  paddr_t initrd_end;  // exclusive
 
-  uint32_t dtb_size;            // the blob's totalsize: the caller reserves it
+  uint32_t dtb_size;  // the blob's totalsize: the caller reserves it
 };
 
 // Fills *info from the DTB at dtb, reading at most max_size bytes. Takes a

@@ -37,7 +37,7 @@ constexpr uint32_t kProp = 3;
 constexpr uint32_t kNop = 4;
 constexpr uint32_t kEnd = 9;
 
-constexpr uint32_t kPropHeader = 12;     // tag, value length, name offset
+constexpr uint32_t kPropHeader = 12;  // tag, value length, name offset
 constexpr uint32_t kMemReserveEntry = 16;
 
 uint32_t be32(const uint8_t* p) {
@@ -166,10 +166,8 @@ FdtStatus Fdt::validate_structure() const {
           return FdtStatus::kBadStructure;
         break;
       }
-      case kNop:
-        break;
-      case kEnd:
-        return root_seen && depth == 0 ? FdtStatus::kOk : FdtStatus::kBadStructure;
+      case kNop: break;
+      case kEnd: return root_seen && depth == 0 ? FdtStatus::kOk : FdtStatus::kBadStructure;
     }
     offset = tok.next;  // always beyond offset, so the walk ends
   }
@@ -198,11 +196,8 @@ bool Fdt::token_at(uint32_t offset, Token* out) const {
     }
     case kEndNode:
     case kNop:
-    case kEnd:
-      next = uint64_t{offset} + 4;
-      break;
-    default:
-      return false;
+    case kEnd: next = uint64_t{offset} + 4; break;
+    default: return false;
   }
   // The last token may be padded past a structure size that is not a multiple of 4.
   if (next > align4(structure_size_)) return false;

@@ -13,12 +13,12 @@
 
 enum class FdtStatus : uint8_t {
   kOk,
-  kTooSmall,      // the blob cannot even hold a header
-  kBadMagic,      // not 0xd00dfeed
-  kBadVersion,    // a format revision we cannot read
-  kBadHeader,     // block offsets or sizes outside the blob
-  kBadStructure,  // malformed tokens, names, properties or nesting
-  kBadMemReserve, // the /memreserve/ list runs off the blob or is unterminated
+  kTooSmall,       // the blob cannot even hold a header
+  kBadMagic,       // not 0xd00dfeed
+  kBadVersion,     // a format revision we cannot read
+  kBadHeader,      // block offsets or sizes outside the blob
+  kBadStructure,   // malformed tokens, names, properties or nesting
+  kBadMemReserve,  // the /memreserve/ list runs off the blob or is unterminated
 };
 
 const char* fdt_status_name(FdtStatus status);

@@ -26,36 +26,21 @@ unsigned prot_of(uint32_t pflags) {
 
 const char* elf_error_name(ElfError e) {
   switch (e) {
-    case ElfError::kOk:
-      return "ok";
-    case ElfError::kTooSmall:
-      return "too small for an ELF header";
-    case ElfError::kBadMagic:
-      return "not an ELF file";
-    case ElfError::kNotElf64:
-      return "not ELF64";
-    case ElfError::kNotLittleEndian:
-      return "not little-endian";
-    case ElfError::kBadVersion:
-      return "unknown ELF version";
-    case ElfError::kNotAarch64:
-      return "not an AArch64 program";
-    case ElfError::kNotExecutable:
-      return "not a static executable (ET_EXEC)";
-    case ElfError::kDynamic:
-      return "dynamically linked (PT_INTERP)";
-    case ElfError::kBadPhdrs:
-      return "bad program headers";
-    case ElfError::kBadSegment:
-      return "bad PT_LOAD segment";
-    case ElfError::kTooManySegments:
-      return "too many PT_LOAD segments";
-    case ElfError::kOverlap:
-      return "PT_LOAD segments share a page";
-    case ElfError::kNoSegments:
-      return "no PT_LOAD segment";
-    case ElfError::kBadEntry:
-      return "entry point outside the executable segments";
+    case ElfError::kOk: return "ok";
+    case ElfError::kTooSmall: return "too small for an ELF header";
+    case ElfError::kBadMagic: return "not an ELF file";
+    case ElfError::kNotElf64: return "not ELF64";
+    case ElfError::kNotLittleEndian: return "not little-endian";
+    case ElfError::kBadVersion: return "unknown ELF version";
+    case ElfError::kNotAarch64: return "not an AArch64 program";
+    case ElfError::kNotExecutable: return "not a static executable (ET_EXEC)";
+    case ElfError::kDynamic: return "dynamically linked (PT_INTERP)";
+    case ElfError::kBadPhdrs: return "bad program headers";
+    case ElfError::kBadSegment: return "bad PT_LOAD segment";
+    case ElfError::kTooManySegments: return "too many PT_LOAD segments";
+    case ElfError::kOverlap: return "PT_LOAD segments share a page";
+    case ElfError::kNoSegments: return "no PT_LOAD segment";
+    case ElfError::kBadEntry: return "entry point outside the executable segments";
   }
   return "?";
 }

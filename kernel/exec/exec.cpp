@@ -44,16 +44,12 @@ constexpr unsigned kAuxPairs = 16;
 constexpr size_t kMaxHeaders = 65536;  // ELF and program headers read before loading
 constexpr size_t kChunk = 4096;
 
-bool read_only(const ElfSegment& s) {
-  return (s.prot & 2) == 0;
-}
+bool read_only(const ElfSegment& s) { return (s.prot & 2) == 0; }
 
 // The pages of a read-only segment that hold file data: [start, image_end(s)).
 // Those past it are zero and stay demand-zero, so a segment whose memory size
 // is far larger than its file part pins no more than the file's size.
-uint64_t image_end(const ElfSegment& s) {
-  return page_round_up(s.vaddr + s.filesz);
-}
+uint64_t image_end(const ElfSegment& s) { return page_round_up(s.vaddr + s.filesz); }
 
 // A read-only segment's pages with file data go to the space's image, filled
 // from the file (the part of a page past the data is zero) and mapped pinned.
@@ -99,7 +95,8 @@ int load_segments(Vmspace* vm, Vnode* file, const ElfInfo& info, uint8_t* buf) {
     for (uint64_t done = 0; done < s.filesz;) {
       uint64_t n = s.filesz - done < kChunk ? s.filesz - done : kChunk;
       int64_t got = vn_read_kernel(file, s.offset + done, buf, n);
-      if (got != static_cast<int64_t>(n)) return got < 0 && got != -EFAULT ? static_cast<int>(got) : -ENOEXEC;
+      if (got != static_cast<int64_t>(n))
+        return got < 0 && got != -EFAULT ? static_cast<int>(got) : -ENOEXEC;
       if (vm_write(vm, s.vaddr + done, buf, n, (s.prot & 4) != 0) != 0) return -ENOMEM;
       done += n;
     }
@@ -168,8 +165,10 @@ int open_program(ExecArgs* a, Vnode* start, const char* path, const FsCred& cr, 
   }
   if (!err) {
     int n = vfs_path_of(dir, last, buf, kPathMax);
-    if (n < 0) err = n;
-    else if (!(*abs_path = exec_args_store(a, buf, static_cast<size_t>(n)))) err = -E2BIG;
+    if (n < 0)
+      err = n;
+    else if (!(*abs_path = exec_args_store(a, buf, static_cast<size_t>(n))))
+      err = -E2BIG;
   }
   if (buf) kfree(buf, M_TEMP);
   vrele(dir);
@@ -283,8 +282,9 @@ int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const ExecIds& ids, E
   if (need > static_cast<uint64_t>(got) && need <= kMaxHeaders)
     got = vn_read_kernel(file, 0, hdr, static_cast<size_t>(need));
   ElfInfo info;
-  ElfError pe = got < 0 ? ElfError::kTooSmall
-                        : elf_parse(hdr, static_cast<size_t>(got), file_size, kUserMin, kMmapTop, &info);
+  ElfError pe =
+      got < 0 ? ElfError::kTooSmall
+              : elf_parse(hdr, static_cast<size_t>(got), file_size, kUserMin, kMmapTop, &info);
   if (pe != ElfError::kOk) {
     kprintf("exec: %s\n", elf_error_name(pe));
     kfree(hdr, M_TEMP);

@@ -42,9 +42,7 @@ void drop_if_idle_locked(UserCharge* u) {
   kfree(u, M_CHARGE);
 }
 
-unsigned idx(Charge k) {
-  return static_cast<unsigned>(k);
-}
+unsigned idx(Charge k) { return static_cast<unsigned>(k); }
 
 }  // namespace
 

@@ -23,9 +23,7 @@ bool hex8(const uint8_t* p, uint32_t* out) {
   return true;
 }
 
-size_t align4(size_t x) {
-  return (x + 3) & ~size_t{3};
-}
+size_t align4(size_t x) { return (x + 3) & ~size_t{3}; }
 
 bool same(const char* a, const char* b) {
   while (*a && *a == *b) ++a, ++b;

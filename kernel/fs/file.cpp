@@ -56,9 +56,7 @@ int64_t vn_file_write(File* fp, Uio* uio, const uint64_t* pos) {
   return err;
 }
 
-int vn_file_poll(File*, int) {
-  return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
-}
+int vn_file_poll(File*, int) { return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; }
 
 int vn_file_ioctl(File* fp, uint64_t cmd, uint64_t arg) {
   Vnode* v = fp->vnode;
@@ -87,16 +85,10 @@ const FileOps kVnodeFileOps = {vn_file_read,  vn_file_write, vn_file_poll, vn_fi
 
 // ---- device nodes ----------------------------------------------------------------
 
-const CharDevOps* dev_of(File* fp) {
-  return static_cast<const CharDevOps*>(fp->data);
-}
+const CharDevOps* dev_of(File* fp) { return static_cast<const CharDevOps*>(fp->data); }
 
-int64_t dev_read(File* fp, Uio* uio, const uint64_t*) {
-  return dev_of(fp)->read(fp, uio);
-}
-int64_t dev_write(File* fp, Uio* uio, const uint64_t*) {
-  return dev_of(fp)->write(fp, uio);
-}
+int64_t dev_read(File* fp, Uio* uio, const uint64_t*) { return dev_of(fp)->read(fp, uio); }
+int64_t dev_write(File* fp, Uio* uio, const uint64_t*) { return dev_of(fp)->write(fp, uio); }
 int dev_poll(File* fp, int events) {
   const CharDevOps* d = dev_of(fp);
   return d->poll ? d->poll(fp, events) : (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
@@ -185,9 +177,7 @@ void file_close_last(File* fp) {
   __atomic_sub_fetch(&g_files, 1, __ATOMIC_RELAXED);
 }
 
-uint64_t file_count() {
-  return __atomic_load_n(&g_files, __ATOMIC_RELAXED);
-}
+uint64_t file_count() { return __atomic_load_n(&g_files, __ATOMIC_RELAXED); }
 
 int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
   if (v->type == VType::kFifo && !(flags & O_PATH)) return fifo_open(v, flags, cr, out);
@@ -199,9 +189,8 @@ int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
     ops = dev->seekable ? &kSeekableDeviceFileOps : &kDeviceFileOps;
   }
   int err;
-  File* fp =
-      file_alloc(ops, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE,
-                 cr.uid, cr.root(), &err);
+  File* fp = file_alloc(ops, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE,
+                        cr.uid, cr.root(), &err);
   if (!fp) return err;
   if (dev) {
     fp->data = const_cast<CharDevOps*>(dev);
@@ -268,15 +257,9 @@ int64_t file_lseek(File* fp, int64_t off, int whence) {
   int64_t size = static_cast<int64_t>(v->size);
   int64_t base;
   switch (whence) {
-    case SEEK_SET:
-      base = 0;
-      break;
-    case SEEK_CUR:
-      base = static_cast<int64_t>(fp->offset);
-      break;
-    case SEEK_END:
-      base = size;
-      break;
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = static_cast<int64_t>(fp->offset); break;
+    case SEEK_END: base = size; break;
     case SEEK_DATA:
       if (off < 0) return -EINVAL;
       if (off >= size) return -ENXIO;
@@ -316,8 +299,7 @@ int file_ioctl(File* fp, uint64_t cmd, uint64_t arg) {
       if (copyin_u(arg, &on, sizeof on)) return -EFAULT;
       return 0;  // no SIGIO: accepted, nothing is sent
     }
-    default:
-      return fp->ops->ioctl ? fp->ops->ioctl(fp, cmd, arg) : -ENOTTY;
+    default: return fp->ops->ioctl ? fp->ops->ioctl(fp, cmd, arg) : -ENOTTY;
   }
 }
 

@@ -10,13 +10,9 @@ constexpr unsigned kFanShift = 9;
 constexpr uint64_t kFan = uint64_t{1} << kFanShift;
 constexpr size_t kPage = 4096;
 
-uint64_t capacity(unsigned height) {
-  return uint64_t{1} << (kFanShift * height);
-}
+uint64_t capacity(unsigned height) { return uint64_t{1} << (kFanShift * height); }
 
-void* new_page() {
-  return kmalloc(kPage, M_FILEPAGES, M_WAITOK | M_ZERO);
-}
+void* new_page() { return kmalloc(kPage, M_FILEPAGES, M_WAITOK | M_ZERO); }
 
 unsigned slot_of(uint64_t index, unsigned level) {
   return static_cast<unsigned>((index >> (kFanShift * (level - 1))) & (kFan - 1));

@@ -64,9 +64,7 @@ void make_parents(char* path) {
 }
 
 // Removes what is at path unless it is a directory (to put something else there).
-void clear(const char* path) {
-  (void)vfs_unlink(vfs_root(), path, false, kRoot);
-}
+void clear(const char* path) { (void)vfs_unlink(vfs_root(), path, false, kRoot); }
 
 void set_attrs(const char* path, const CpioEntry& e) {
   Vnode* v;
@@ -120,8 +118,7 @@ int put(const char* path, const CpioEntry& e, Links* links) {
       int err = vfs_mkdir(vfs_root(), path, e.mode & kModePerm, 0, kRoot);
       return err == -EEXIST ? 0 : err;
     }
-    case kCpioRegular:
-      return put_file(path, e, links);
+    case kCpioRegular: return put_file(path, e, links);
     case kCpioSymlink: {
       clear(path);
       if (e.size == 0 || e.size >= kPathMax) return -EINVAL;
@@ -140,8 +137,7 @@ int put(const char* path, const CpioEntry& e, Links* links) {
     case kCpioFifo:
       clear(path);
       return vfs_mknod(vfs_root(), path, S_IFIFO | (e.mode & kModePerm), 0, 0, 0, kRoot);
-    default:
-      return -EOPNOTSUPP;
+    default: return -EOPNOTSUPP;
   }
 }
 
@@ -179,7 +175,6 @@ int initramfs_unpack(const void* base, size_t size, const char* what) {
   }
   kfree(path, M_TEMP);
   if (r.error()) kprintf("initramfs: %s: not a newc archive past entry %d\n", what, files);
-  if (skipped)
-    kprintf("initramfs: %s: %d sockets or block devices skipped\n", what, skipped);
+  if (skipped) kprintf("initramfs: %s: %d sockets or block devices skipped\n", what, skipped);
   return r.error() ? -EINVAL : 0;
 }

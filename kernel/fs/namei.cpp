@@ -8,9 +8,7 @@ namespace {
 
 Mount* g_root_mount;  // set once at boot
 
-bool is_fs_root(const Vnode* v) {
-  return v->mount && v->mount->root == v;
-}
+bool is_fs_root(const Vnode* v) { return v->mount && v->mount->root == v; }
 
 // One step from directory cur by name (".", ".." or an entry), crossing
 // mount points both ways. The result is held.
@@ -70,15 +68,9 @@ int expand(Lookup* l, Vnode* link, const char* rest, bool slash, const char** p)
 
 }  // namespace
 
-void vfs_set_root(Mount* mp) {
-  g_root_mount = mp;
-}
-Vnode* vfs_root() {
-  return g_root_mount->root;
-}
-Vnode* vfs_root_hold() {
-  return vref(g_root_mount->root);
-}
+void vfs_set_root(Mount* mp) { g_root_mount = mp; }
+Vnode* vfs_root() { return g_root_mount->root; }
+Vnode* vfs_root_hold() { return vref(g_root_mount->root); }
 
 Lookup lookup_make(Vnode* start, const char* path, unsigned flags, const FsCred& cr) {
   Lookup l;

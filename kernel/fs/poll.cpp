@@ -15,15 +15,9 @@ void poll_wakeup() {
   if (__atomic_load_n(&g_pollers, __ATOMIC_SEQ_CST)) wakeup(&g_chan);
 }
 
-void poll_begin() {
-  __atomic_add_fetch(&g_pollers, 1, __ATOMIC_SEQ_CST);
-}
-void poll_end() {
-  __atomic_sub_fetch(&g_pollers, 1, __ATOMIC_SEQ_CST);
-}
-uint64_t poll_generation() {
-  return __atomic_load_n(&g_generation, __ATOMIC_SEQ_CST);
-}
+void poll_begin() { __atomic_add_fetch(&g_pollers, 1, __ATOMIC_SEQ_CST); }
+void poll_end() { __atomic_sub_fetch(&g_pollers, 1, __ATOMIC_SEQ_CST); }
+uint64_t poll_generation() { return __atomic_load_n(&g_generation, __ATOMIC_SEQ_CST); }
 
 int poll_wait(uint64_t seen, uint64_t deadline_ns) {
   tsleep_interlock(&g_chan, PCATCH);

@@ -87,15 +87,15 @@ struct Entry {
 };
 // The root's fixed entries, then a process directory's.
 constexpr Entry kRootEntries[] = {
-    {"self", Kind::kSelf, VType::kLnk, 0777},        {"mounts", Kind::kMounts, VType::kReg, 0444},
-    {"meminfo", Kind::kMeminfo, VType::kReg, 0444},  {"uptime", Kind::kUptime, VType::kReg, 0444},
-    {"stat", Kind::kSysStat, VType::kReg, 0444},     {"loadavg", Kind::kLoadavg, VType::kReg, 0444},
-    {"cpuinfo", Kind::kCpuinfo, VType::kReg, 0444},  {"version", Kind::kVersion, VType::kReg, 0444}};
+    {"self", Kind::kSelf, VType::kLnk, 0777},       {"mounts", Kind::kMounts, VType::kReg, 0444},
+    {"meminfo", Kind::kMeminfo, VType::kReg, 0444}, {"uptime", Kind::kUptime, VType::kReg, 0444},
+    {"stat", Kind::kSysStat, VType::kReg, 0444},    {"loadavg", Kind::kLoadavg, VType::kReg, 0444},
+    {"cpuinfo", Kind::kCpuinfo, VType::kReg, 0444}, {"version", Kind::kVersion, VType::kReg, 0444}};
 constexpr Entry kPidEntries[] = {
-    {"stat", Kind::kStat, VType::kReg, 0444},     {"status", Kind::kStatus, VType::kReg, 0444},
+    {"stat", Kind::kStat, VType::kReg, 0444},       {"status", Kind::kStatus, VType::kReg, 0444},
     {"cmdline", Kind::kCmdline, VType::kReg, 0444}, {"comm", Kind::kComm, VType::kReg, 0444},
-    {"exe", Kind::kExe, VType::kLnk, 0777},       {"maps", Kind::kMaps, VType::kReg, 0444},
-    {"fd", Kind::kFdDir, VType::kDir, 0500},      {"cwd", Kind::kCwd, VType::kLnk, 0777}};
+    {"exe", Kind::kExe, VType::kLnk, 0777},         {"maps", Kind::kMaps, VType::kReg, 0444},
+    {"fd", Kind::kFdDir, VType::kDir, 0500},        {"cwd", Kind::kCwd, VType::kLnk, 0777}};
 constexpr size_t kNumRoot = sizeof kRootEntries / sizeof kRootEntries[0];
 constexpr size_t kNumPid = sizeof kPidEntries / sizeof kPidEntries[0];
 constexpr uint64_t kFirstCookie = 3;  // 1 and 2 are "." and ".."
@@ -109,9 +109,7 @@ struct ProcNode : Vnode {
   uint64_t start_ns;  // the process's, to tell a reused pid
 };
 
-ProcNode* pn(Vnode* v) {
-  return static_cast<ProcNode*>(v);
-}
+ProcNode* pn(Vnode* v) { return static_cast<ProcNode*>(v); }
 
 Mount* g_mount;
 extern const VnodeOps kProcOps;
@@ -403,8 +401,9 @@ int readdir_fds(ProcNode* d, uint64_t cookie, DirEmit emit, void* ctx) {
     for (int k = 0; k < n; ++k) {
       char name[16];
       int len = tine_snprintf(name, sizeof name, "%d", fds[k]);
-      if (!emit(ctx, ino_of(Kind::kFd, d->pid, fds[k]), kFirstCookie + static_cast<uint64_t>(fds[k]),
-                DT_LNK, name, static_cast<size_t>(len))) {
+      if (!emit(ctx, ino_of(Kind::kFd, d->pid, fds[k]),
+                kFirstCookie + static_cast<uint64_t>(fds[k]), DT_LNK, name,
+                static_cast<size_t>(len))) {
         more = false;
         break;
       }
@@ -428,8 +427,8 @@ int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
   for (size_t i = 0; i < n; ++i) {
     uint64_t c = kFirstCookie + i;
     if (c <= cookie) continue;
-    if (!emit(ctx, ino_of(table[i].kind, d->pid, -1), c, vtype_dtype(table[i].type),
-              table[i].name, tine_strlen(table[i].name)))
+    if (!emit(ctx, ino_of(table[i].kind, d->pid, -1), c, vtype_dtype(table[i].type), table[i].name,
+              tine_strlen(table[i].name)))
       return 0;
   }
   if (d->kind != Kind::kRoot) return 0;
@@ -461,7 +460,8 @@ int proc_name_in(Vnode* dir, Vnode* child, char* buf, size_t n) {
   int len = -ENOENT;
   if (d->kind == Kind::kRoot && c->kind == Kind::kPidDir)
     len = tine_snprintf(buf, n, "%d", c->pid);
-  else if (d->kind == Kind::kRoot && !is_pid_entry(c->kind) && c->kind != Kind::kPidDir && c->kind != Kind::kFd)
+  else if (d->kind == Kind::kRoot && !is_pid_entry(c->kind) && c->kind != Kind::kPidDir &&
+           c->kind != Kind::kFd)
     len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
   else if (d->kind == Kind::kPidDir && c->pid == d->pid && is_pid_entry(c->kind))
     len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
@@ -474,12 +474,9 @@ int proc_name_in(Vnode* dir, Vnode* child, char* buf, size_t n) {
 // The path of a /proc node (procfs is mounted on /proc).
 int proc_node_path(ProcNode* p, char* buf, size_t n) {
   switch (p->kind) {
-    case Kind::kRoot:
-      return tine_snprintf(buf, n, "/proc");
-    case Kind::kPidDir:
-      return tine_snprintf(buf, n, "/proc/%d", p->pid);
-    case Kind::kFd:
-      return tine_snprintf(buf, n, "/proc/%d/fd/%d", p->pid, p->fd);
+    case Kind::kRoot: return tine_snprintf(buf, n, "/proc");
+    case Kind::kPidDir: return tine_snprintf(buf, n, "/proc/%d", p->pid);
+    case Kind::kFd: return tine_snprintf(buf, n, "/proc/%d/fd/%d", p->pid, p->fd);
     default:
       if (is_pid_entry(p->kind))
         return tine_snprintf(buf, n, "/proc/%d/%s", p->pid, entry_name(p->kind));
@@ -746,12 +743,13 @@ void text_cpuinfo(Text* t) {
 // for its image, [heap], [stack], /dev/zero (deleted) for shared anonymous
 // memory (as Linux names it), and [sigpage] for the signal return page where
 // no region covers it. The gap below the stack is no mapping and not shown.
-void add_map_line(Text* t, uint64_t start, uint64_t end, unsigned prot, bool shared,
-                  uint64_t off, const char* name, size_t name_len) {
+void add_map_line(Text* t, uint64_t start, uint64_t end, unsigned prot, bool shared, uint64_t off,
+                  const char* name, size_t name_len) {
   char head[96];
-  int n = tine_snprintf(head, sizeof head, "%08lx-%08lx %c%c%c%c %08lx 00:00 0 ", start, end,
-                        (prot & arch::kUProtRead) ? 'r' : '-', (prot & arch::kUProtWrite) ? 'w' : '-',
-                        (prot & arch::kUProtExec) ? 'x' : '-', shared ? 's' : 'p', off);
+  int n =
+      tine_snprintf(head, sizeof head, "%08lx-%08lx %c%c%c%c %08lx 00:00 0 ", start, end,
+                    (prot & arch::kUProtRead) ? 'r' : '-', (prot & arch::kUProtWrite) ? 'w' : '-',
+                    (prot & arch::kUProtExec) ? 'x' : '-', shared ? 's' : 'p', off);
   if (!name_len) {
     t->add("%s\n", head);
     return;
@@ -771,7 +769,8 @@ int text_maps(ProcNode* p, Text* t) {
     return err;
   }
   constexpr unsigned kBatch = 64;
-  auto* batch = static_cast<VmRegionView*>(kmalloc(kBatch * sizeof(VmRegionView), M_TEMP, M_WAITOK));
+  auto* batch =
+      static_cast<VmRegionView*>(kmalloc(kBatch * sizeof(VmRegionView), M_TEMP, M_WAITOK));
   if (!batch) {
     vmspace_release(vm);
     release(&s);
@@ -795,17 +794,10 @@ int text_maps(ProcNode* p, Text* t) {
       const char* name = nullptr;
       size_t len = 0;
       switch (r.kind) {
-        case RegionKind::kGuard:
-          continue;
-        case RegionKind::kImage:
-          name = exe, len = exe_len;
-          break;
-        case RegionKind::kHeap:
-          name = "[heap]", len = 6;
-          break;
-        case RegionKind::kStack:
-          name = "[stack]", len = 7;
-          break;
+        case RegionKind::kGuard: continue;
+        case RegionKind::kImage: name = exe, len = exe_len; break;
+        case RegionKind::kHeap: name = "[heap]", len = 6; break;
+        case RegionKind::kStack: name = "[stack]", len = 7; break;
         case RegionKind::kMmap:
           if (r.shared) name = "/dev/zero (deleted)", len = 19;
           break;
@@ -836,8 +828,8 @@ int make_text(ProcNode* p, Text* t) {
         SchedCpuStats s = sched_cpu_stats(c);
         if (s.online) idle += s.idle_ns;
       }
-      t->add("%lu.%02lu %lu.%02lu\n", ns / 1000000000u, ns / 10000000u % 100,
-             idle / 1000000000u, idle / 10000000u % 100);
+      t->add("%lu.%02lu %lu.%02lu\n", ns / 1000000000u, ns / 10000000u % 100, idle / 1000000000u,
+             idle / 10000000u % 100);
       return 0;
     }
     case Kind::kMeminfo: {
@@ -852,23 +844,15 @@ int make_text(ProcNode* p, Text* t) {
           ps.managed_pages * kb, free * kb, free * kb, files * kb, files * kb);
       return 0;
     }
-    case Kind::kSysStat:
-      text_sys_stat(t);
-      return 0;
-    case Kind::kLoadavg:
-      text_loadavg(t);
-      return 0;
-    case Kind::kCpuinfo:
-      text_cpuinfo(t);
-      return 0;
+    case Kind::kSysStat: text_sys_stat(t); return 0;
+    case Kind::kLoadavg: text_loadavg(t); return 0;
+    case Kind::kCpuinfo: text_cpuinfo(t); return 0;
     case Kind::kVersion:
       t->add("%s version %s (tine@tine) (%s) %s\n", kUtsSysname, kUtsRelease, kCompiler,
              kUtsVersion);
       return 0;
-    case Kind::kMaps:
-      return text_maps(p, t);
-    default:
-      break;
+    case Kind::kMaps: return text_maps(p, t);
+    default: break;
   }
   Snapshot s;
   if (int e = snapshot(p->pid, p->start_ns, &s); e) return e;
@@ -901,11 +885,8 @@ int make_text(ProcNode* p, Text* t) {
     case Kind::kCmdline:
       if (s.args) t->put(s.args->data, s.args->args_len);
       break;
-    case Kind::kComm:
-      t->add("%s\n", s.comm);
-      break;
-    default:
-      break;
+    case Kind::kComm: t->add("%s\n", s.comm); break;
+    default: break;
   }
   release(&s);
   return 0;

@@ -44,9 +44,7 @@ struct RamNode : Vnode {
   char* target;
 };
 
-RamNode* ram(Vnode* v) {
-  return static_cast<RamNode*>(v);
-}
+RamNode* ram(Vnode* v) { return static_cast<RamNode*>(v); }
 
 extern const VnodeOps kRamOps;
 
@@ -287,9 +285,7 @@ int ram_rename(Vnode* fdir, const char* fname, size_t flen, Vnode* tdir, const c
   return 0;
 }
 
-bool ram_empty(Vnode* dir) {
-  return ram(dir)->first == nullptr;
-}
+bool ram_empty(Vnode* dir) { return ram(dir)->first == nullptr; }
 
 Vnode* ram_parent(Vnode* dir) {
   Vnode* p = ram(dir)->parent;

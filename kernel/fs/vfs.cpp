@@ -22,9 +22,7 @@ struct LookupGuard {
   ~LookupGuard() { lookup_done(&l); }
 };
 
-bool is_fs_root(const Vnode* v) {
-  return v->mount && v->mount->root == v;
-}
+bool is_fs_root(const Vnode* v) { return v->mount && v->mount->root == v; }
 
 // May cr change dir (make or remove entries in it)?
 int may_change(Vnode* dir, const FsCred& cr) {
@@ -41,9 +39,7 @@ int sticky_ok(Vnode* dir, Vnode* victim, const FsCred& cr) {
 }
 
 // The group a new node gets: its directory's when that has S_ISGID.
-uint32_t new_gid(Vnode* dir, const FsCred& cr) {
-  return (dir->mode & S_ISGID) ? dir->gid : cr.gid;
-}
+uint32_t new_gid(Vnode* dir, const FsCred& cr) { return (dir->mode & S_ISGID) ? dir->gid : cr.gid; }
 
 // The permission bits of a new file (not a directory) asked for with `mode`
 // (umask applied): Linux's mode_strip_sgid. A group-executable set-group-ID
@@ -108,8 +104,10 @@ int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode, uint
     if (l.last_len == 0 || l.last_is_dot) return -EISDIR;  // "/", "." and ".." are there
     if (!l.vp) {
       if (l.trailing_slash) return -EISDIR;
-      NewNode nn{VType::kReg, new_file_mode(l.dvp, mode & ~umask & 07777, cr), cr.uid,
-                 new_gid(l.dvp, cr), 0, 0, nullptr, 0};
+      NewNode nn{VType::kReg, new_file_mode(l.dvp, mode & ~umask & 07777, cr),
+                 cr.uid,      new_gid(l.dvp, cr),
+                 0,           0,
+                 nullptr,     0};
       if (int e = make(l, nn, cr, &vp); e) return e;
       created = true;
     } else {
@@ -173,21 +171,15 @@ int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uin
   VType type;
   switch (mode & S_IFMT) {
     case 0:
-    case S_IFREG:
-      type = VType::kReg;
-      break;
-    case S_IFCHR:
-      type = VType::kChr;
-      break;
+    case S_IFREG: type = VType::kReg; break;
+    case S_IFCHR: type = VType::kChr; break;
     case S_IFIFO:
       type = VType::kFifo;  // anyone may make one; dev is not used
       major = minor = 0;
       break;
     case S_IFBLK:
-    case S_IFSOCK:
-      return -EPERM;  // no block devices or sockets
-    default:
-      return -EINVAL;
+    case S_IFSOCK: return -EPERM;  // no block devices or sockets
+    default: return -EINVAL;
   }
   if (type == VType::kChr && !cr.root()) return -EPERM;
   NsExclusive ns;
@@ -196,8 +188,10 @@ int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uin
   if (int e = namei_locked(&l); e) return e;
   if (l.vp || l.last_len == 0) return -EEXIST;
   if (l.trailing_slash) return -ENOENT;
-  NewNode nn{type, new_file_mode(l.dvp, mode & ~umask & 07777, cr), cr.uid, new_gid(l.dvp, cr),
-             major, minor, nullptr, 0};
+  NewNode nn{type,    new_file_mode(l.dvp, mode & ~umask & 07777, cr),
+             cr.uid,  new_gid(l.dvp, cr),
+             major,   minor,
+             nullptr, 0};
   Vnode* v;
   if (int e = make(l, nn, cr, &v); e) return e;
   vrele(v);
@@ -518,8 +512,7 @@ bool scan_emit(void* ctx, uint64_t ino, uint64_t cookie, uint8_t dtype, const ch
                size_t len) {
   auto* s = static_cast<Scan*>(ctx);
   ++s->seen;
-  if (len > kNameMax || (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))))
-    return true;
+  if (len > kNameMax || (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))) return true;
   if (s->first_pass ? (dtype == DT_DIR || ino != s->ino) : dtype != DT_DIR) return true;
   tine_memcpy(s->name, name, len);
   s->name[len] = 0;

@@ -35,39 +35,25 @@ void vnode_last_release(Vnode* v) {
 
 uint8_t vtype_dtype(VType t) {
   switch (t) {
-    case VType::kReg:
-      return DT_REG;
-    case VType::kDir:
-      return DT_DIR;
-    case VType::kLnk:
-      return DT_LNK;
-    case VType::kChr:
-      return DT_CHR;
-    case VType::kFifo:
-      return DT_FIFO;
-    case VType::kSock:
-      return DT_SOCK;
-    default:
-      return DT_UNKNOWN;
+    case VType::kReg: return DT_REG;
+    case VType::kDir: return DT_DIR;
+    case VType::kLnk: return DT_LNK;
+    case VType::kChr: return DT_CHR;
+    case VType::kFifo: return DT_FIFO;
+    case VType::kSock: return DT_SOCK;
+    default: return DT_UNKNOWN;
   }
 }
 
 uint32_t vtype_mode(VType t) {
   switch (t) {
-    case VType::kReg:
-      return S_IFREG;
-    case VType::kDir:
-      return S_IFDIR;
-    case VType::kLnk:
-      return S_IFLNK;
-    case VType::kChr:
-      return S_IFCHR;
-    case VType::kFifo:
-      return S_IFIFO;
-    case VType::kSock:
-      return S_IFSOCK;
-    default:
-      return 0;
+    case VType::kReg: return S_IFREG;
+    case VType::kDir: return S_IFDIR;
+    case VType::kLnk: return S_IFLNK;
+    case VType::kChr: return S_IFCHR;
+    case VType::kFifo: return S_IFIFO;
+    case VType::kSock: return S_IFSOCK;
+    default: return 0;
   }
 }
 

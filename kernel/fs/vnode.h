@@ -121,9 +121,7 @@ inline void vrele(Vnode* v) {
 timespec64 fs_now();
 uint8_t vtype_dtype(VType t);
 uint32_t vtype_mode(VType t);
-inline bool vnode_is_dir(const Vnode* v) {
-  return v->type == VType::kDir;
-}
+inline bool vnode_is_dir(const Vnode* v) { return v->type == VType::kDir; }
 
 // Whether cr may access v in every way `want` asks (R_OK | W_OK | X_OK):
 // owner, group or other bits; root may read and write anything and execute

@@ -5,6 +5,7 @@
 #include <arch/linear_map.h>
 #include <arch/smp.h>
 
+#include "kernel/bench/kbench.h"
 #include "kernel/console/console.h"
 #include "kernel/console/console_hw.h"
 #include "kernel/console/kprintf.h"
@@ -12,21 +13,20 @@
 #include "kernel/cpu/percpu.h"
 #include "kernel/cpu/smp.h"
 #include "kernel/dt/boot_info.h"
-#include "kernel/random/random.h"
-#include "kernel/init/board.h"
 #include "kernel/dt/bootargs.h"
 #include "kernel/exec/exec.h"
-#include "kernel/proc/minimal_proc.h"
-#include "kernel/proc/proc.h"
+#include "kernel/fs/initramfs.h"
+#include "kernel/init/board.h"
 #include "kernel/init/memory_map.h"
 #include "kernel/init/monitor.h"
-#include "kernel/fs/initramfs.h"
 #include "kernel/ktest/ktest.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/power/power.h"
-#include "kernel/bench/kbench.h"
+#include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/proc.h"
+#include "kernel/random/random.h"
 #include "kernel/sched/sched.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
@@ -99,9 +99,9 @@ void init_memory(paddr_t dtb) {
   if (g_boot.memory_truncated || g_boot.reserved_truncated)
     kprintf("boot: more /memory or reserved ranges than the kernel keeps; the rest is ignored\n");
   BootMemoryPlan plan;
-  plan_boot_memory(g_boot,
-                   {virt_to_phys(__image_start), static_cast<uint64_t>(__image_end - __image_start)},
-                   {dtb, g_boot.dtb_size}, &plan);
+  plan_boot_memory(
+      g_boot, {virt_to_phys(__image_start), static_cast<uint64_t>(__image_end - __image_start)},
+      {dtb, g_boot.dtb_size}, &plan);
   uint64_t total = 0;
   kprintf("memory:");
   for (size_t i = 0; i < plan.mapped_count; ++i) {
@@ -132,9 +132,7 @@ void start_secondaries() {
     CpuStartPlan plan = cpu_start_plan(g_have_tree ? &g_boot : nullptr, cpu,
                                        board_default_release_addr(cpu), arch::psci_hvc_usable());
     switch (plan.kind) {
-      case CpuStartKind::kNone:
-        kprintf("smp: cpu %u not started: %s\n", cpu, plan.why);
-        continue;
+      case CpuStartKind::kNone: kprintf("smp: cpu %u not started: %s\n", cpu, plan.why); continue;
       case CpuStartKind::kSpinTable:
         if (!arch::cpu_release(plan.release_addr)) {
           kprintf("smp: cpu %u: cannot map its release address %#lx\n", cpu, plan.release_addr);
@@ -183,7 +181,7 @@ void cpu_online_common(unsigned id) {
 // The rest of the boot, in the first kernel thread: tests, benchmarks or the monitor.
 int main_thread(void*) {
   sched_start_services();
-  proc_boot_init();  // process 0 and its reaper, before anything runs a program
+  proc_boot_init();       // process 0 and its reaper, before anything runs a program
   if (g_boot.has_initrd)  // init_memory checked that it lies in mapped RAM
     exec_set_initrd(phys_to_virt(g_boot.initrd_start), g_boot.initrd_end - g_boot.initrd_start);
   fs_init();  // the root file system, before anything runs a program

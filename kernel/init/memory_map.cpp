@@ -59,9 +59,8 @@ bool contains(const PhysRange* ranges, size_t n, paddr_t start, paddr_t end) {
 
 void plan_boot_memory(const BootInfo& info, PhysRange image, PhysRange dtb, BootMemoryPlan* out) {
   *out = {};
-  out->mapped_count = usable_memory(info.memory, info.memory_count, info.no_map,
-                                    info.no_map_count, 0, ~paddr_t{0}, out->mapped,
-                                    BootMemoryPlan::kMaxRanges);
+  out->mapped_count = usable_memory(info.memory, info.memory_count, info.no_map, info.no_map_count,
+                                    0, ~paddr_t{0}, out->mapped, BootMemoryPlan::kMaxRanges);
   out->initrd_usable = info.has_initrd && info.initrd_end > info.initrd_start &&
                        contains(out->mapped, out->mapped_count, info.initrd_start, info.initrd_end);
 

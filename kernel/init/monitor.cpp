@@ -63,7 +63,8 @@ void monitor_run() {
     console_flush();
     read_line(line, sizeof line);
     if (!strcmp(line, "help")) {
-      kprintf("cpus | sched | threads | mem | locks | uptime | ktest NAME|all | reset | poweroff\n");
+      kprintf(
+          "cpus | sched | threads | mem | locks | uptime | ktest NAME|all | reset | poweroff\n");
     } else if (!strcmp(line, "cpus")) {
       show_cpus();
     } else if (!strcmp(line, "sched")) {

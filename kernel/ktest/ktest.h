@@ -28,33 +28,33 @@ struct KtestCase {
   void (*fn)(KtestContext&);
 };
 
-#define KTEST(name)                                                                  \
-  static void ktest_fn_##name(KtestContext& t);                                      \
-  __attribute__((used, section(".ktest"), aligned(8))) static const KtestCase        \
-      ktest_case_##name = {#name, ktest_fn_##name};                                  \
+#define KTEST(name)                                                                                \
+  static void ktest_fn_##name(KtestContext& t);                                                    \
+  __attribute__((used, section(".ktest"),                                                          \
+                 aligned(8))) static const KtestCase ktest_case_##name = {#name, ktest_fn_##name}; \
   static void ktest_fn_##name([[maybe_unused]] KtestContext& t)
 
-#define KEXPECT(cond)                                                \
-  do {                                                               \
-    if (!(cond)) t.fail(__FILE__, __LINE__, "expected %s", #cond);   \
+#define KEXPECT(cond)                                              \
+  do {                                                             \
+    if (!(cond)) t.fail(__FILE__, __LINE__, "expected %s", #cond); \
   } while (0)
 
-#define KEXPECT_EQ(a, b)                                                                     \
-  do {                                                                                       \
-    auto ktest_a_ = (a);                                                                     \
-    auto ktest_b_ = (b);                                                                     \
-    if (!(ktest_a_ == ktest_b_))                                                             \
-      t.fail(__FILE__, __LINE__, "%s == %s: %lld vs %lld", #a, #b, (long long)ktest_a_,       \
-             (long long)ktest_b_);                                                           \
+#define KEXPECT_EQ(a, b)                                                                \
+  do {                                                                                  \
+    auto ktest_a_ = (a);                                                                \
+    auto ktest_b_ = (b);                                                                \
+    if (!(ktest_a_ == ktest_b_))                                                        \
+      t.fail(__FILE__, __LINE__, "%s == %s: %lld vs %lld", #a, #b, (long long)ktest_a_, \
+             (long long)ktest_b_);                                                      \
   } while (0)
 
 // Stops the case here when cond fails.
-#define KASSERT_T(cond)                                              \
-  do {                                                               \
-    if (!(cond)) {                                                   \
-      t.fail(__FILE__, __LINE__, "required %s", #cond);              \
-      return;                                                        \
-    }                                                                \
+#define KASSERT_T(cond)                                 \
+  do {                                                  \
+    if (!(cond)) {                                      \
+      t.fail(__FILE__, __LINE__, "required %s", #cond); \
+      return;                                           \
+    }                                                   \
   } while (0)
 
 // Runs the selected cases; returns the number that failed.

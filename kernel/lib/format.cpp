@@ -10,13 +10,13 @@ namespace {
 
 // Parsed "%[flags][width][.precision][length]conv" directive.
 struct Spec {
-  bool left = false;       // '-': pad on the right
-  bool zero = false;       // '0': pad numbers with zeros
-  bool plus = false;       // '+': always print a sign for signed conversions
-  bool space = false;      // ' ': a space where a '+' would go
-  bool alt = false;        // '#': 0x/0X for hex, a leading 0 for octal
+  bool left = false;   // '-': pad on the right
+  bool zero = false;   // '0': pad numbers with zeros
+  bool plus = false;   // '+': always print a sign for signed conversions
+  bool space = false;  // ' ': a space where a '+' would go
+  bool alt = false;    // '#': 0x/0X for hex, a leading 0 for octal
   int width = 0;
-  int precision = -1;      // -1: none given
+  int precision = -1;  // -1: none given
 };
 
 enum class Length { kInt, kChar, kShort, kLong, kLongLong, kSize, kPtrdiff, kIntmax };
@@ -90,9 +90,12 @@ void emit_integer(Out& out, const Spec& spec, uint64_t magnitude, bool negative,
   char prefix[2];
   size_t nprefix = 0;
   if (is_signed) {
-    if (negative) prefix[nprefix++] = '-';
-    else if (spec.plus) prefix[nprefix++] = '+';
-    else if (spec.space) prefix[nprefix++] = ' ';
+    if (negative)
+      prefix[nprefix++] = '-';
+    else if (spec.plus)
+      prefix[nprefix++] = '+';
+    else if (spec.space)
+      prefix[nprefix++] = ' ';
   } else if (spec.alt && base == 16 && magnitude != 0) {
     prefix[nprefix++] = '0';
     prefix[nprefix++] = upper ? 'X' : 'x';
@@ -153,12 +156,18 @@ size_t vformat(FormatSink sink, void* ctx, const char* fmt, va_list ap) {
     Spec spec;
 
     for (;; ++p) {
-      if (*p == '-') spec.left = true;
-      else if (*p == '0') spec.zero = true;
-      else if (*p == '+') spec.plus = true;
-      else if (*p == ' ') spec.space = true;
-      else if (*p == '#') spec.alt = true;
-      else break;
+      if (*p == '-')
+        spec.left = true;
+      else if (*p == '0')
+        spec.zero = true;
+      else if (*p == '+')
+        spec.plus = true;
+      else if (*p == ' ')
+        spec.space = true;
+      else if (*p == '#')
+        spec.alt = true;
+      else
+        break;
     }
 
     if (*p == '*') {
@@ -206,9 +215,18 @@ size_t vformat(FormatSink sink, void* ctx, const char* fmt, va_list ap) {
           length = Length::kLong;
         }
         break;
-      case 'z': ++p; length = Length::kSize; break;
-      case 't': ++p; length = Length::kPtrdiff; break;
-      case 'j': ++p; length = Length::kIntmax; break;
+      case 'z':
+        ++p;
+        length = Length::kSize;
+        break;
+      case 't':
+        ++p;
+        length = Length::kPtrdiff;
+        break;
+      case 'j':
+        ++p;
+        length = Length::kIntmax;
+        break;
       default: break;
     }
 
@@ -225,6 +243,8 @@ size_t vformat(FormatSink sink, void* ctx, const char* fmt, va_list ap) {
       case 'i': {
         int64_t v;
         switch (length) {
+          // %hhd: the value is a signed char, sign-extended on purpose.
+          // NOLINTNEXTLINE(bugprone-signed-char-misuse)
           case Length::kChar: v = static_cast<signed char>(va_arg(ap, int)); break;
           case Length::kShort: v = static_cast<short>(va_arg(ap, int)); break;
           case Length::kLong: v = va_arg(ap, long); break;
@@ -299,9 +319,7 @@ size_t vformat(FormatSink sink, void* ctx, const char* fmt, va_list ap) {
         emit_text(out, spec, s, bounded_length(s, max));
         break;
       }
-      case '%':
-        out.put("%", 1);
-        break;
+      case '%': out.put("%", 1); break;
       default:
         // Unknown conversion (including %n, deliberately unsupported): echo it.
         out.put(directive, static_cast<size_t>(p - directive));

@@ -13,17 +13,11 @@ bool g_enabled = false;
 
 }  // namespace
 
-bool mm_poison_enabled() {
-  return kMmPoisonBuilt && __atomic_load_n(&g_enabled, __ATOMIC_RELAXED);
-}
+bool mm_poison_enabled() { return kMmPoisonBuilt && __atomic_load_n(&g_enabled, __ATOMIC_RELAXED); }
 
-void mm_poison_enable(bool on) {
-  __atomic_store_n(&g_enabled, on, __ATOMIC_RELAXED);
-}
+void mm_poison_enable(bool on) { __atomic_store_n(&g_enabled, on, __ATOMIC_RELAXED); }
 
-void poison_fill(void* p, size_t n) {
-  __builtin_memset(p, kPoisonFree, n);
-}
+void poison_fill(void* p, size_t n) { __builtin_memset(p, kPoisonFree, n); }
 
 size_t poison_find_damage(const void* p, size_t n) {
   const uint8_t* b = static_cast<const uint8_t*>(p);

@@ -47,12 +47,8 @@ size_t poison_find_damage(const void* p, size_t n);
 #ifdef TINE_MM_ASAN
 extern "C" void __asan_poison_memory_region(void const volatile* addr, size_t size);
 extern "C" void __asan_unpoison_memory_region(void const volatile* addr, size_t size);
-inline void mm_poison(const void* p, size_t n) {
-  __asan_poison_memory_region(p, n);
-}
-inline void mm_unpoison(const void* p, size_t n) {
-  __asan_unpoison_memory_region(p, n);
-}
+inline void mm_poison(const void* p, size_t n) { __asan_poison_memory_region(p, n); }
+inline void mm_unpoison(const void* p, size_t n) { __asan_unpoison_memory_region(p, n); }
 #else
 inline void mm_poison(const void*, size_t) {}
 inline void mm_unpoison(const void*, size_t) {}

@@ -35,9 +35,7 @@ QuarantinedObject pop_locked() {
   return obj;
 }
 
-bool over_bounds_locked() {
-  return g_ring.count > 0 && g_ring.bytes > kQuarantineMaxBytes;
-}
+bool over_bounds_locked() { return g_ring.count > 0 && g_ring.bytes > kQuarantineMaxBytes; }
 
 }  // namespace
 

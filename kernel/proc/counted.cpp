@@ -181,8 +181,7 @@ Pargs* pargs_new(const char* const* argv, const char* exe) {
   size_t args = 0;
   for (size_t i = 0; argv && argv[i]; ++i) args += tine_strlen(argv[i]) + 1;
   size_t exe_len = tine_strlen(exe);
-  auto* pa = static_cast<Pargs*>(
-      kmalloc(sizeof(Pargs) + args + exe_len + 1, M_SUBPROC, M_WAITOK));
+  auto* pa = static_cast<Pargs*>(kmalloc(sizeof(Pargs) + args + exe_len + 1, M_SUBPROC, M_WAITOK));
   if (!pa) return nullptr;
   refcount_init(&pa->c.ar_ref, 1);
   pa->args_len = static_cast<uint32_t>(args);
@@ -265,8 +264,8 @@ void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_la
 }
 
 void proc_objects_destroy(Proc*, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
-                          Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim,
-                          Pgrp* pg, Pargs* pa) {
+                          Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim, Pgrp* pg,
+                          Pargs* pa) {
   if (last.ucred) ucred_destroy_locked(cr);
   if (last.uidinfo) uidinfo_destroy_locked(ui);
   if (last.sigacts) kfree(ps, M_SIGACTS);

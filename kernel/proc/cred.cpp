@@ -9,10 +9,10 @@
 // count to the new one's, as BSD's change_ruid and Linux's set_user move them.
 #include "kernel/lib/string.h"
 #include "kernel/proc/proc.h"
-#include "kernel/uapi/error_numbers.h"
 #include "kernel/syscall/syscall.h"
-#include "kernel/verified/refcount.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/verified/objects.h"
+#include "kernel/verified/refcount.h"
 #include "kernel/verified/uidinfo.h"
 #include "kernel/vm/copy.h"
 
@@ -25,8 +25,10 @@ bool caller_in_groups(uint32_t gid) {
   while (lo < hi) {
     int mid = (lo + hi) / 2;
     if (cr->groups[mid] == gid) return true;
-    if (cr->groups[mid] < gid) lo = mid + 1;
-    else hi = mid;
+    if (cr->groups[mid] < gid)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return false;
 }
@@ -48,7 +50,8 @@ struct Ids {
 };
 
 Ids ids_of(const Ucred* cr) {
-  return {cr->c.cr_ruid, cr->c.cr_uid, cr->suid, cr->fsuid, cr->rgid, cr->egid, cr->sgid, cr->fsgid};
+  return {cr->c.cr_ruid, cr->c.cr_uid, cr->suid, cr->fsuid,
+          cr->rgid,      cr->egid,     cr->sgid, cr->fsgid};
 }
 
 bool same(const Ids& a, const Ids& b) {
@@ -132,7 +135,7 @@ int64_t change_ids(Change change, const vc_uid_t* groups = nullptr, int ngroups 
       tine_memcpy(ncr->groups, groups, sizeof(vc_uid_t) * static_cast<size_t>(ngroups));
     }
     bool done = install(p, cur, ncr);  // drops the process's reference to cur if done
-    ucred_put(cur);                     // and this the hold
+    ucred_put(cur);                    // and this the hold
     if (done) return 0;
     ucred_put(ncr);
   }
@@ -163,10 +166,18 @@ int64_t read_id(Field f) {
 }
 }  // namespace
 
-int64_t sys_getuid(const SyscallArgs&) { return read_id([](const Ucred* c) { return c->c.cr_ruid; }); }
-int64_t sys_geteuid(const SyscallArgs&) { return read_id([](const Ucred* c) { return c->c.cr_uid; }); }
-int64_t sys_getgid(const SyscallArgs&) { return read_id([](const Ucred* c) { return c->rgid; }); }
-int64_t sys_getegid(const SyscallArgs&) { return read_id([](const Ucred* c) { return c->egid; }); }
+int64_t sys_getuid(const SyscallArgs&) {
+  return read_id([](const Ucred* c) { return c->c.cr_ruid; });
+}
+int64_t sys_geteuid(const SyscallArgs&) {
+  return read_id([](const Ucred* c) { return c->c.cr_uid; });
+}
+int64_t sys_getgid(const SyscallArgs&) {
+  return read_id([](const Ucred* c) { return c->rgid; });
+}
+int64_t sys_getegid(const SyscallArgs&) {
+  return read_id([](const Ucred* c) { return c->egid; });
+}
 
 int64_t sys_getresuid(const SyscallArgs& a) {
   Ucred* cr = proc_cred_hold(curproc());
@@ -281,7 +292,8 @@ int64_t sys_setresuid(const SyscallArgs& a) {
     if (!is_root(old)) {
       vc_uid_t o1 = old->c.cr_ruid, o2 = old->c.cr_uid, o3 = old->suid;
       if ((r != kUnchanged && !one_of(r, o1, o2, o3)) ||
-          (e != kUnchanged && !one_of(e, o1, o2, o3)) || (s != kUnchanged && !one_of(s, o1, o2, o3)))
+          (e != kUnchanged && !one_of(e, o1, o2, o3)) ||
+          (s != kUnchanged && !one_of(s, o1, o2, o3)))
         return -EPERM;
     }
     if (r != kUnchanged) n.ruid = r;
@@ -298,7 +310,8 @@ int64_t sys_setresgid(const SyscallArgs& a) {
     if (!is_root(old)) {
       vc_uid_t o1 = old->rgid, o2 = old->egid, o3 = old->sgid;
       if ((r != kUnchanged && !one_of(r, o1, o2, o3)) ||
-          (e != kUnchanged && !one_of(e, o1, o2, o3)) || (s != kUnchanged && !one_of(s, o1, o2, o3)))
+          (e != kUnchanged && !one_of(e, o1, o2, o3)) ||
+          (s != kUnchanged && !one_of(s, o1, o2, o3)))
         return -EPERM;
     }
     if (r != kUnchanged) n.rgid = r;

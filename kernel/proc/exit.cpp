@@ -4,6 +4,7 @@
 #include <arch/user_entry.h>
 
 #include "kernel/console/kprintf.h"
+#include "kernel/lib/atomic.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
 #include "kernel/proc/futex.h"
@@ -234,8 +235,10 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
       heir->children = c;
       if (c->stat == ProcStat::kZombie) wake_heir = true;
     }
-    if (wake_heir && heir == &g_proc0) wake_reaper = true;
-    else if (wake_heir) wakeup(heir);
+    if (wake_heir && heir == &g_proc0)
+      wake_reaper = true;
+    else if (wake_heir)
+      wakeup(heir);
     KASSERT(p->stat == ProcStat::kActive);
     p->exit_lwp = lp;
     p->stat = ProcStat::kZombie;
@@ -429,7 +432,8 @@ int kern_tgkill(int tgid, int tid, int sig) {
     Lwp* lp = tidfind_locked(tid);
     Proc* p = lp ? lp->proc : nullptr;
     bool zombie_leader = p && p->stat == ProcStat::kZombie && lp == p->exit_lwp;
-    if (!p || (__atomic_load_n(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb && !zombie_leader) ||
+    if (!p ||
+        (atomic_load_value(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb && !zombie_leader) ||
         (tgid != 0 && p->pid != tgid)) {
       r = -ESRCH;
     } else if (sig < 0 || sig > kNsig) {
@@ -438,7 +442,8 @@ int kern_tgkill(int tgid, int tid, int sig) {
       r = -EPERM;
     } else if (sig && !zombie_leader) {
       SpinGuard g2(p->spin);
-      if (lp->stat == LwpStat::kRun) lwp_signal_locked(p, lp, sig, SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
+      if (lp->stat == LwpStat::kRun)
+        lwp_signal_locked(p, lp, sig, SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
     }
   }
   ucred_put(cr);

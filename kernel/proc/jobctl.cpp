@@ -14,8 +14,8 @@ constexpr uint32_t kSaNocldstop = 1;
 constexpr int kWuntraced = 2, kWcontinued = 8, kWnowait = 0x01000000;
 
 constexpr uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
-constexpr uint64_t kStopBits = sigbit(psig::kStop) | sigbit(psig::kTstp) | sigbit(psig::kTtin) |
-                               sigbit(psig::kTtou);
+constexpr uint64_t kStopBits =
+    sigbit(psig::kStop) | sigbit(psig::kTstp) | sigbit(psig::kTtin) | sigbit(psig::kTtou);
 
 uint64_t handler_of(const Proc* p, int sig) {
   const Sigacts* ps = const_cast<Proc*>(p)->sigacts();
@@ -27,8 +27,7 @@ uint32_t flags_of(const Proc* p) { return __atomic_load_n(&p->flags, __ATOMIC_AC
 // Whether lp is to leave rather than stay stopped (p->spin held or not).
 bool must_go(const Lwp* lp) {
   const Proc* p = lp->proc;
-  return (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) ||
-         (flags_of(p) & P_WEXIT) ||
+  return (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) || (flags_of(p) & P_WEXIT) ||
          (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & sigbit(kSigKill));
 }
 

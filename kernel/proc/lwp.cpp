@@ -67,8 +67,7 @@ int lwp_thread_create(Lwp* lp, Thread** out) {
 void user_return_prepare() {
   Lwp* lp = curlwp();
   if (lp) {
-    if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT)
-      arch_user_run_exit(&lp->run, 0);
+    if (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) arch_user_run_exit(&lp->run, 0);
     // What ends the process (handlers were run by the caller, with a frame).
     if (signal_pending_any(lp)) signal_deliver(nullptr);
   }

@@ -64,12 +64,8 @@ bool user_is_root();
 uint64_t proc_live_count();
 
 // Wait status words (Linux/BSD encoding).
-inline constexpr int wstatus_exited(int code) {
-  return (code & 0xff) << 8;
-}
-inline constexpr int wstatus_signaled(int sig) {
-  return sig & 0x7f;
-}
+inline constexpr int wstatus_exited(int code) { return (code & 0xff) << 8; }
+inline constexpr int wstatus_signaled(int sig) { return sig & 0x7f; }
 // A wait status as a shell shows it: the exit code, or 128 + the signal.
 inline constexpr int wstatus_to_code(int w) {
   return (w & 0x7f) ? 128 + (w & 0x7f) : (w >> 8) & 0xff;

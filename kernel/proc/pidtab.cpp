@@ -2,6 +2,7 @@
 #include "kernel/proc/pidtab.h"
 
 #include "kernel/console/kprintf.h"
+#include "kernel/lib/atomic.h"
 #include "kernel/panic.h"
 #include "kernel/proc/proc.h"
 
@@ -113,6 +114,6 @@ Proc* proc_by_id_locked(int id) {
   Lwp* lp = tidfind_locked(id);
   // An LWP that has exited names nothing any more (Linux's thread is gone),
   // though its id stays taken until it is joined.
-  if (!lp || __atomic_load_n(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb) return nullptr;
+  if (!lp || atomic_load_value(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb) return nullptr;
   return lp->proc;
 }

@@ -96,8 +96,10 @@ int64_t sys_prctl(const SyscallArgs& a) {
     case kSetDumpable: {
       if (arg2 > 1) return -EINVAL;  // SUID_DUMP_DISABLE or SUID_DUMP_USER
       SpinGuard g(p->spin);
-      if (arg2) p->flags &= ~P_NODUMP;
-      else p->flags |= P_NODUMP;
+      if (arg2)
+        p->flags &= ~P_NODUMP;
+      else
+        p->flags |= P_NODUMP;
       return 0;
     }
     case kSetName: {
@@ -126,7 +128,6 @@ int64_t sys_prctl(const SyscallArgs& a) {
       SpinGuard g(p->spin);
       return (p->flags & P_NONEWPRIVS) ? 1 : 0;
     }
-    default:
-      return -EINVAL;
+    default: return -EINVAL;
   }
 }

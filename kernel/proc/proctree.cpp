@@ -33,8 +33,10 @@ void proc_link_locked(Proc* p, Proc* parent) {
 
 void proc_unlink_locked(Proc* p) {
   g_proctree_lock.assert_held();
-  if (p->all_prev) p->all_prev->all_next = p->all_next;
-  else g_allproc = p->all_next;
+  if (p->all_prev)
+    p->all_prev->all_next = p->all_next;
+  else
+    g_allproc = p->all_next;
   if (p->all_next) p->all_next->all_prev = p->all_prev;
   pidhash_remove_locked(p);
   id_unuse_locked(p->pid);

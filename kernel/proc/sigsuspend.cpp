@@ -16,7 +16,8 @@ namespace {
 constexpr uint64_t kUnblockable = (1ull << (kSigKill - 1)) | (1ull << (19 - 1));
 
 bool must_leave(Lwp* lp) {
-  return signal_pending_unblocked(lp) || (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT);
+  return signal_pending_unblocked(lp) ||
+         (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT);
 }
 
 }  // namespace

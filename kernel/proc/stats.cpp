@@ -53,8 +53,9 @@ void proc_print_all() {
   // they copied or shared (heap and stack sizes).
   const ForkStats& s = g_fork_stats;
   auto rd = [](const uint64_t& c) { return __atomic_load_n(&c, __ATOMIC_RELAXED); };
-  kprintf("forks %lu (%lu pages), vforks %lu (%lu pages), rforks %lu (%lu pages), "
-          "exit heuristics %lu\n",
-          rd(s.forks), rd(s.forkpages), rd(s.vforks), rd(s.vforkpages), rd(s.rforks),
-          rd(s.rforkpages), rd(s.exit_heuristics));
+  kprintf(
+      "forks %lu (%lu pages), vforks %lu (%lu pages), rforks %lu (%lu pages), "
+      "exit heuristics %lu\n",
+      rd(s.forks), rd(s.forkpages), rd(s.vforks), rd(s.vforkpages), rd(s.rforks), rd(s.rforkpages),
+      rd(s.exit_heuristics));
 }

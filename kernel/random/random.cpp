@@ -18,8 +18,8 @@ namespace {
 
 LockClass g_random_class{"random", 0};  // a leaf
 SpinLock g_lock{g_random_class};
-uint32_t g_key[8];     // g_lock
-uint64_t g_requests;   // g_lock: a nonce per request
+uint32_t g_key[8];    // g_lock
+uint64_t g_requests;  // g_lock: a nonce per request
 size_t g_hw_bytes;
 
 // A fresh key for one request, and the pool's next key, from one block.

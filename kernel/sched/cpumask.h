@@ -1,7 +1,7 @@
 // Sets of CPUs, one bit per CPU (DragonFly's cpumask_t, sized for this machine).
 #pragma once
-#include <stdint.h>
 #include <arch/cpu.h>
+#include <stdint.h>
 
 using cpumask_t = uint32_t;
 

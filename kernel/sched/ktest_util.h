@@ -1,9 +1,9 @@
 // Helpers shared by the scheduler's ktests: resource baselines and small
 // thread utilities.
 #pragma once
-#include <stdint.h>
 #include <arch/cpu.h>
 #include <arch/kernel_map.h>
+#include <stdint.h>
 
 #include "kernel/cpu/percpu.h"
 #include "kernel/ktest/ktest.h"
@@ -43,19 +43,19 @@ struct SchedBaseline {
 
 // KEXPECTs that the resources in `before` are back (live threads, stacks,
 // stack and table pages, Thread objects, sleepers, pending callouts).
-#define KEXPECT_BASELINE(before)                                                   \
-  do {                                                                             \
-    SchedBaseline ktest_now_ = SchedBaseline::take();                              \
-    KEXPECT_EQ(ktest_now_.threads.live, (before).threads.live);                    \
-    KEXPECT_EQ(ktest_now_.threads.created - (before).threads.created,              \
-               ktest_now_.threads.destroyed - (before).threads.destroyed);         \
-    KEXPECT_EQ(ktest_now_.kstacks.live, (before).kstacks.live);                    \
-    KEXPECT_EQ(ktest_now_.kstacks.table_pages, (before).kstacks.table_pages);      \
-    KEXPECT_EQ(ktest_now_.stack_pages, (before).stack_pages);                      \
-    KEXPECT_EQ(ktest_now_.table_pages, (before).table_pages);                      \
-    KEXPECT_EQ(ktest_now_.thread_objects, (before).thread_objects);                \
-    KEXPECT_EQ(ktest_now_.sleeping, (before).sleeping);                            \
-    KEXPECT_EQ(ktest_now_.callouts_pending, (before).callouts_pending);            \
+#define KEXPECT_BASELINE(before)                                              \
+  do {                                                                        \
+    SchedBaseline ktest_now_ = SchedBaseline::take();                         \
+    KEXPECT_EQ(ktest_now_.threads.live, (before).threads.live);               \
+    KEXPECT_EQ(ktest_now_.threads.created - (before).threads.created,         \
+               ktest_now_.threads.destroyed - (before).threads.destroyed);    \
+    KEXPECT_EQ(ktest_now_.kstacks.live, (before).kstacks.live);               \
+    KEXPECT_EQ(ktest_now_.kstacks.table_pages, (before).kstacks.table_pages); \
+    KEXPECT_EQ(ktest_now_.stack_pages, (before).stack_pages);                 \
+    KEXPECT_EQ(ktest_now_.table_pages, (before).table_pages);                 \
+    KEXPECT_EQ(ktest_now_.thread_objects, (before).thread_objects);           \
+    KEXPECT_EQ(ktest_now_.sleeping, (before).sleeping);                       \
+    KEXPECT_EQ(ktest_now_.callouts_pending, (before).callouts_pending);       \
   } while (0)
 
 // The CPU this thread runs on at the moment of the call.

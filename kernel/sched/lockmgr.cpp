@@ -40,7 +40,8 @@ int acquire_exclusive(struct lock* l, unsigned flags, Thread* me) {
 int acquire_shared(struct lock* l, unsigned flags, Thread* me) {
   if (l->owner == me) {
     // The exclusive holder asking again: recursion on the exclusive hold.
-    if (!(flags & LK_CANRECURSE)) panic("lockmgr %s: shared request by its exclusive holder", l->wmesg);
+    if (!(flags & LK_CANRECURSE))
+      panic("lockmgr %s: shared request by its exclusive holder", l->wmesg);
     ++l->recursion;
     return 0;
   }
@@ -90,18 +91,13 @@ int lockmgr(struct lock* l, unsigned flags) {
     SpinGuard g(l->interlock);
     flags |= l->flags;
     switch (flags & LK_TYPE_MASK) {
-      case LK_SHARED:
-        err = acquire_shared(l, flags, me);
-        break;
-      case LK_EXCLUSIVE:
-        err = acquire_exclusive(l, flags, me);
-        break;
-      case LK_RELEASE:
-        release(l, me);
-        break;
+      case LK_SHARED: err = acquire_shared(l, flags, me); break;
+      case LK_EXCLUSIVE: err = acquire_exclusive(l, flags, me); break;
+      case LK_RELEASE: release(l, me); break;
       case LK_UPGRADE:
         // Give up the shared hold, then wait for exclusive like anyone else.
-        if (l->owner == me || !l->shared) panic("lockmgr %s: upgrade without a shared hold", l->wmesg);
+        if (l->owner == me || !l->shared)
+          panic("lockmgr %s: upgrade without a shared hold", l->wmesg);
         --l->shared;
         err = acquire_exclusive(l, flags & ~LK_CANRECURSE, me);
         break;
@@ -111,8 +107,7 @@ int lockmgr(struct lock* l, unsigned flags) {
         ++l->shared;
         if (l->shared_waiters) wakeup(l);
         break;
-      default:
-        panic("lockmgr %s: unknown request %#x", l->wmesg, flags);
+      default: panic("lockmgr %s: unknown request %#x", l->wmesg, flags);
     }
   }
   sched_preempt_point();

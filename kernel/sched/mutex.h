@@ -30,8 +30,8 @@ class Mutex {
 
  private:
   SpinLock spin_{g_mutex_class};  // the interlock of the sleeps
-  Thread* owner_ = nullptr;  // atomic: taken by compare-and-swap, given back by a store
-  unsigned waiters_ = 0;     // atomic: threads in lock() that found it taken
+  Thread* owner_ = nullptr;       // atomic: taken by compare-and-swap, given back by a store
+  unsigned waiters_ = 0;          // atomic: threads in lock() that found it taken
   uint64_t contended_ = 0;
   const char* name_;
 };

@@ -24,9 +24,9 @@ struct Scale {
   int chan[kChannels];
   int started;
   int finished;
-  int woken;          // sleeps ended by a wakeup
-  int timed_out;      // sleeps ended by their timeout
-  int wrong_cpu;      // pinned threads seen elsewhere
+  int woken;      // sleeps ended by a wakeup
+  int timed_out;  // sleeps ended by their timeout
+  int wrong_cpu;  // pinned threads seen elsewhere
   KtestGate go;
 };
 
@@ -53,25 +53,20 @@ int scale_worker(void* arg) {
     uint64_t x = next(r);
     int* chan = &s->chan[x % kChannels];
     switch ((x >> 8) % 8) {
-      case 0: case 1: case 2:
+      case 0:
+      case 1:
+      case 2:
         // Sleep on a random channel; the timeout bounds it if nobody wakes it.
         if (tsleep(chan, 0, "scale", 1 + static_cast<int>((x >> 16) % 3)) == EWOULDBLOCK)
           __atomic_fetch_add(&s->timed_out, 1, __ATOMIC_RELAXED);
         else
           __atomic_fetch_add(&s->woken, 1, __ATOMIC_RELAXED);
         break;
-      case 3: case 4:
-        wakeup(chan);
-        break;
-      case 5:
-        wakeup_one(chan);
-        break;
-      case 6:
-        thread_yield();
-        break;
-      default:
-        thread_sleep_ns((x >> 20) % 500000);
-        break;
+      case 3:
+      case 4: wakeup(chan); break;
+      case 5: wakeup_one(chan); break;
+      case 6: thread_yield(); break;
+      default: thread_sleep_ns((x >> 20) % 500000); break;
     }
     if (w->pinned >= 0 && ktest_cpu_now() != static_cast<unsigned>(w->pinned))
       __atomic_fetch_add(&s->wrong_cpu, 1, __ATOMIC_RELAXED);
@@ -88,8 +83,12 @@ KTEST(sched_scale_1000_threads) {
   MallocStats ms0 = malloc_type_stats(M_THREAD);
   SchedCounters sc0 = sched_counters();
   auto* s = static_cast<Scale*>(kmalloc(sizeof(Scale), M_TEMP, M_WAITOK | M_ZERO));
-  auto* workers = static_cast<Worker*>(kmalloc(sizeof(Worker) * kThreads, M_TEMP, M_WAITOK | M_ZERO));
-  auto* threads = static_cast<Thread**>(kmalloc(sizeof(Thread*) * kThreads, M_TEMP, M_WAITOK | M_ZERO));
+  auto* workers =
+      static_cast<Worker*>(kmalloc(sizeof(Worker) * kThreads, M_TEMP, M_WAITOK | M_ZERO));
+  // An array of pointers: sizeof(T*) is meant.  NOLINTBEGIN(bugprone-sizeof-expression)
+  auto* threads =
+      static_cast<Thread**>(kmalloc(sizeof(Thread*) * kThreads, M_TEMP, M_WAITOK | M_ZERO));
+  // NOLINTEND(bugprone-sizeof-expression)
   KASSERT_T(s && workers && threads);
   uint64_t t0 = clock_ns();
   uint64_t seed = 0x2545f4914f6cdd1dull;
@@ -98,10 +97,12 @@ KTEST(sched_scale_1000_threads) {
     workers[i].s = s;
     workers[i].seed = next(seed) | 1;
     // One in eight pinned to a random CPU; priorities vary a little.
-    workers[i].pinned = (seed >> 20) % 8 == 0 ? static_cast<int>((seed >> 24) % arch::kMaxCpus) : -1;
+    workers[i].pinned =
+        (seed >> 20) % 8 == 0 ? static_cast<int>((seed >> 24) % arch::kMaxCpus) : -1;
     cpumask_t mask = workers[i].pinned >= 0 ? cpumask_of(workers[i].pinned) : kCpumaskAll;
     uint8_t prio = static_cast<uint8_t>(12 + (seed >> 28) % 4);
-    if (thread_spawn("ktest.scale", scale_worker, &workers[i], ktest_attr(prio, mask), &threads[i]) != 0)
+    if (thread_spawn("ktest.scale", scale_worker, &workers[i], ktest_attr(prio, mask),
+                     &threads[i]) != 0)
       break;
     ++created;
   }
@@ -120,10 +121,11 @@ KTEST(sched_scale_1000_threads) {
   (void)t_go;
   (void)t_fin;
   SchedCounters sc1 = sched_counters();
-  kprintf("scale: %d threads created in %lu ms, ran and joined in %lu ms; %d sleeps woken, %d timed "
-          "out; %lu switches, %lu migrations\n",
-          created, (t_created - t0) / 1000000, (t_done - t_created) / 1000000, s->woken, s->timed_out,
-          sc1.switches - sc0.switches, sc1.migrations - sc0.migrations);
+  kprintf(
+      "scale: %d threads created in %lu ms, ran and joined in %lu ms; %d sleeps woken, %d timed "
+      "out; %lu switches, %lu migrations\n",
+      created, (t_created - t0) / 1000000, (t_done - t_created) / 1000000, s->woken, s->timed_out,
+      sc1.switches - sc0.switches, sc1.migrations - sc0.migrations);
   KEXPECT_EQ(s->finished, created);
   KEXPECT_EQ(s->wrong_cpu, 0);
   KEXPECT(s->woken > 0);

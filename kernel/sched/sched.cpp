@@ -225,8 +225,7 @@ void switch_locked(RunQueue& rq, Thread* prev, SwitchReason why) {
     }
     next->queued = false;
     // Placed here while its affinity was being changed: hand it back.
-    if (!cpumask_test(__atomic_load_n(&next->affinity, __ATOMIC_RELAXED), rq.cpu) &&
-        next != prev) {
+    if (!cpumask_test(__atomic_load_n(&next->affinity, __ATOMIC_RELAXED), rq.cpu) && next != prev) {
       next->rq_next = rq.evicted;
       rq.evicted = next;
       continue;
@@ -336,9 +335,7 @@ void sched_wait_off_cpu(Thread* t) {
 
 void sched_lock_self() { g_rq[this_cpu().id].lock.lock(); }
 
-void sched_switch_away() {
-  switch_locked(g_rq[this_cpu().id], curthread(), SwitchReason::kBlock);
-}
+void sched_switch_away() { switch_locked(g_rq[this_cpu().id], curthread(), SwitchReason::kBlock); }
 
 // --- Preemption ---
 
@@ -475,7 +472,7 @@ void sched_tick() {
         if (best >= 0 && best <= cur->prio)
           cpu.resched_pending = true;  // its turn is over: to the back of its level
         else
-          cur->slice = kSliceTicks;    // nobody else at its level: another turn
+          cur->slice = kSliceTicks;  // nobody else at its level: another turn
       } else {
         int best = rq.q.best_prio();
         if (best >= 0 && best < cur->prio) cpu.resched_pending = true;
@@ -591,7 +588,9 @@ SchedCpuStats sched_cpu_stats(unsigned cpu) {
 
 void sched_print_cpus() {
   uint64_t now = clock_ns();
-  kprintf("cpu current              queue switches   idle%%  idle_ms     wfi  ticks  preempt steal push ipis\n");
+  kprintf(
+      "cpu current              queue switches   idle%%  idle_ms     wfi  ticks  preempt steal "
+      "push ipis\n");
   for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
     SchedCpuStats s = sched_cpu_stats(c);
     if (!s.online) continue;
@@ -601,8 +600,8 @@ void sched_print_cpus() {
     cur[n] = 0;
     uint64_t pct = now ? s.idle_ns * 100 / now : 0;
     kprintf("%-3u %-20s %5u %9lu %5lu%% %8lu %7lu %6lu %8lu %5lu %4lu %4lu\n", c, cur, s.queued,
-            s.switches, pct, s.idle_ns / 1000000, s.wfi_entries, s.ticks, s.preemptions,
-            s.steals, s.pushes, s.resched_ipis);
+            s.switches, pct, s.idle_ns / 1000000, s.wfi_entries, s.ticks, s.preemptions, s.steals,
+            s.pushes, s.resched_ipis);
   }
 }
 
@@ -616,7 +615,9 @@ void print_thread(const Thread& t, void*) {
 }  // namespace
 
 void sched_print_threads() {
-  kprintf("tid    name                 state    cpu prio  aff   run_ms switches      vol  invol   mig wchan\n");
+  kprintf(
+      "tid    name                 state    cpu prio  aff   run_ms switches      vol  invol   mig "
+      "wchan\n");
   threads_for_each(print_thread, nullptr);
 }
 

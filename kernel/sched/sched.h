@@ -77,17 +77,17 @@ struct SchedCpuStats {
   bool online;
   uint64_t current_tid;
   char current_name[24];
-  unsigned queued;         // runnable threads waiting on this CPU
-  unsigned nr_running;     // queued + the current one unless idle
+  unsigned queued;      // runnable threads waiting on this CPU
+  unsigned nr_running;  // queued + the current one unless idle
   uint64_t switches;
-  uint64_t idle_ns;        // time its idle thread ran
-  uint64_t busy_ns;        // the rest of its time since it started
-  uint64_t wfi_entries;    // times it went to sleep in WFI with its tick stopped
+  uint64_t idle_ns;      // time its idle thread ran
+  uint64_t busy_ns;      // the rest of its time since it started
+  uint64_t wfi_entries;  // times it went to sleep in WFI with its tick stopped
   uint64_t ticks;
-  uint64_t preemptions;    // switches caused by a more urgent thread or a slice end
-  uint64_t steals;         // threads this CPU pulled while idle
-  uint64_t pushes;         // threads this CPU pushed to another
-  uint64_t resched_ipis;   // reschedule IPIs sent to it
+  uint64_t preemptions;   // switches caused by a more urgent thread or a slice end
+  uint64_t steals;        // threads this CPU pulled while idle
+  uint64_t pushes;        // threads this CPU pushed to another
+  uint64_t resched_ipis;  // reschedule IPIs sent to it
   // Ticks that found a thread other than idle running here, at EL0 (niced
   // above 0: nice_ticks) or in the kernel.
   uint64_t user_ticks, nice_ticks, sys_ticks;

@@ -6,7 +6,7 @@
 #include "kernel/sync/spinlock.h"
 #include "kernel/thread/thread.h"
 
-inline constexpr int16_t kSliceTicks = 2;   // a turn: 20 ms at 100 Hz
+inline constexpr int16_t kSliceTicks = 2;     // a turn: 20 ms at 100 Hz
 inline constexpr unsigned kBalanceTicks = 1;  // a busy CPU looks for somewhere to push every tick
 
 struct RunQueue {
@@ -16,18 +16,18 @@ struct RunQueue {
   PrioQueues<Thread, kPrioLevels> q;  // guarded by lock
   Thread* evicted = nullptr;          // guarded by lock: popped threads this CPU may not run
   const unsigned cpu;
-  Thread* idle = nullptr;             // set once at CPU start
-  uint64_t started_ns = 0;            // clock_ns() then: its idle thread's time counts from here
+  Thread* idle = nullptr;   // set once at CPU start
+  uint64_t started_ns = 0;  // clock_ns() then: its idle thread's time counts from here
   // Read without the lock by placement and balancing (relaxed atomics).
-  unsigned nr_queued = 0;             // q.size()
-  uint8_t cur_prio = 31;              // priority of the running thread (kPrioIdle when idle)
+  unsigned nr_queued = 0;  // q.size()
+  uint8_t cur_prio = 31;   // priority of the running thread (kPrioIdle when idle)
   // Statistics, guarded by lock (resched_ipis atomic).
   uint64_t switches = 0;
   uint64_t preemptions = 0;
   uint64_t steals = 0;
   uint64_t pushes = 0;
   uint64_t resched_ipis = 0;
-  uint64_t wfi_entries = 0;           // written by the CPU itself only
+  uint64_t wfi_entries = 0;  // written by the CPU itself only
   // Ticks that found a thread other than idle running here: at EL0 (niced
   // above 0, or not) or in the kernel (/proc/stat's user, nice and system).
   uint64_t user_ticks = 0;

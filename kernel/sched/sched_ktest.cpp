@@ -25,7 +25,7 @@ uint64_t run_ns(const Thread* t) { return __atomic_load_n(&t->stats.run_ns, __AT
 // A CPU-bound thread: spins until told to stop, noting where it runs.
 struct Spinner {
   int* stop;
-  int pinned_cpu = -1;     // if >= 0, count iterations spent anywhere else
+  int pinned_cpu = -1;  // if >= 0, count iterations spent anywhere else
   uint64_t iterations = 0;
   uint64_t wrong_cpu = 0;
   unsigned last_cpu = 0;   // atomic
@@ -69,8 +69,8 @@ KTEST(sched_fairness_8_threads_4_cpus) {
   __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
   for (Thread* x : th) thread_join(x);
   uint64_t share = sum / kN;
-  kprintf("fairness: interval %lu ms, fair share %lu ms (%lu%% of one CPU); per thread:", interval / 1000000,
-          share / 1000000, share * 100 / interval);
+  kprintf("fairness: interval %lu ms, fair share %lu ms (%lu%% of one CPU); per thread:",
+          interval / 1000000, share / 1000000, share * 100 / interval);
   for (int i = 0; i < kN; ++i) {
     kprintf(" %lu%%", d[i] * 100 / share);
     KEXPECT(d[i] * 100 >= share * 80);
@@ -144,14 +144,16 @@ KTEST(sched_balance_moves_threads_to_idle_cpus) {
   Thread* th[kN];
   for (int i = 0; i < kN; ++i) {
     s[i].stop = &stop;
-    KASSERT_T(thread_spawn("ktest.spread", spin, &s[i], ktest_attr(14, cpumask_of(1)), &th[i]) == 0);
+    KASSERT_T(thread_spawn("ktest.spread", spin, &s[i], ktest_attr(14, cpumask_of(1)), &th[i]) ==
+              0);
   }
   thread_sleep_ns(50000000);
   for (int i = 0; i < kN; ++i) KEXPECT_EQ(th[i]->cpu, 1u);
   uint64_t ticks0 = clock_ticks(1);
   uint64_t pushes0 = sched_cpu_stats(1).pushes;
   uint64_t t0 = clock_ns();
-  for (int i = 0; i < kN; ++i) thread_set_affinity(th[i], cpumask_of(1) | cpumask_of(2) | cpumask_of(3));
+  for (int i = 0; i < kN; ++i)
+    thread_set_affinity(th[i], cpumask_of(1) | cpumask_of(2) | cpumask_of(3));
   // Done when the three run on three different CPUs.
   bool spread = false;
   uint64_t ticks = 0, ns = 0;
@@ -167,7 +169,8 @@ KTEST(sched_balance_moves_threads_to_idle_cpus) {
   for (Thread* x : th) thread_join(x);
   thread_set_affinity(self, my_mask);
   uint64_t pushes = sched_cpu_stats(1).pushes - pushes0;
-  kprintf("balance: spread after %lu ticks of cpu1 (%lu us), %lu pushes by cpu1\n", ticks, ns / 1000, pushes);
+  kprintf("balance: spread after %lu ticks of cpu1 (%lu us), %lu pushes by cpu1\n", ticks,
+          ns / 1000, pushes);
   KEXPECT(spread);
   KEXPECT(ticks <= 4);
   KEXPECT(pushes >= 2);
@@ -199,7 +202,8 @@ KTEST(sched_idle_cpu_steals_waiting_thread) {
   // one waits): 2 against 1, one short of what makes a busy CPU push.
   Busy busy = {};
   Thread* b;
-  KASSERT_T(thread_spawn("ktest.busy", busy_then_sleep, &busy, ktest_attr(14, cpumask_of(2)), &b) == 0);
+  KASSERT_T(thread_spawn("ktest.busy", busy_then_sleep, &busy, ktest_attr(14, cpumask_of(2)), &b) ==
+            0);
   Spinner s[2];
   Thread* th[2];
   for (int i = 0; i < 2; ++i) {
@@ -210,7 +214,8 @@ KTEST(sched_idle_cpu_steals_waiting_thread) {
   for (int i = 0; i < 2; ++i) thread_set_affinity(th[i], cpumask_of(1) | cpumask_of(2));
   thread_sleep_ns(30000000);
   unsigned before_cpus = 0;
-  for (int i = 0; i < 2; ++i) before_cpus |= 1u << __atomic_load_n(&s[i].last_cpu, __ATOMIC_RELAXED);
+  for (int i = 0; i < 2; ++i)
+    before_cpus |= 1u << __atomic_load_n(&s[i].last_cpu, __ATOMIC_RELAXED);
   uint64_t steals0 = sched_cpu_stats(2).steals;
   // CPU 2's thread blocks: CPU 2 goes idle and steals the waiting spinner.
   uint64_t t0 = clock_ns();
@@ -228,8 +233,10 @@ KTEST(sched_idle_cpu_steals_waiting_thread) {
   for (Thread* x : th) thread_join(x);
   thread_join(b);
   thread_set_affinity(self, my_mask);
-  kprintf("steal: both spinners on cpu%s before; spread %lu us after cpu2 went idle, %lu steals by cpu2\n",
-          before_cpus == cpumask_of(1) ? "1" : "1 and 2", us, steals);
+  kprintf(
+      "steal: both spinners on cpu%s before; spread %lu us after cpu2 went idle, %lu steals by "
+      "cpu2\n",
+      before_cpus == cpumask_of(1) ? "1" : "1 and 2", us, steals);
   KEXPECT_EQ(before_cpus, cpumask_of(1));  // no push while 2 against 1
   KEXPECT(spread);
   KEXPECT(steals >= 1);
@@ -244,11 +251,11 @@ struct PreemptRun {
   int stop;
   int chan;
   unsigned cpu;
-  bool remote;           // woken by a thread on another CPU instead of a callout
+  bool remote;  // woken by a thread on another CPU instead of a callout
   int rounds;
   int done;
-  uint64_t woken_at;     // when the wakeup was issued
-  uint64_t lat[100];     // wakeup to running, per round
+  uint64_t woken_at;  // when the wakeup was issued
+  uint64_t lat[100];  // wakeup to running, per round
   int wrong_cpu;
   Callout callout;
   int remote_go;
@@ -264,8 +271,10 @@ int high_prio(void* arg) {
   auto* r = static_cast<PreemptRun*>(arg);
   for (int i = 0; i < r->rounds; ++i) {
     tsleep_interlock(&r->chan, 0);
-    if (!r->remote) callout_reset(&r->callout, clock_ns() + 2000000, preempt_fire, r);
-    else wakeup(&r->remote_go);
+    if (!r->remote)
+      callout_reset(&r->callout, clock_ns() + 2000000, preempt_fire, r);
+    else
+      wakeup(&r->remote_go);
     tsleep(&r->chan, PINTERLOCKED, "hprio", 0);
     uint64_t lat = clock_ns() - __atomic_load_n(&r->woken_at, __ATOMIC_ACQUIRE);
     if (ktest_cpu_now() != r->cpu) ++r->wrong_cpu;
@@ -306,14 +315,15 @@ void run_preempt(KtestContext& t, bool remote, LatencySummary* out) {
   KASSERT_T(thread_spawn("ktest.low", spin, &low, ktest_attr(20, cpumask_of(r.cpu)), &l) == 0);
   thread_sleep_ns(10000000);
   if (remote)
-    KASSERT_T(thread_spawn("ktest.waker", remote_waker, &r, ktest_attr(10, cpumask_of(3)), &w) == 0);
+    KASSERT_T(thread_spawn("ktest.waker", remote_waker, &r, ktest_attr(10, cpumask_of(3)), &w) ==
+              0);
   KASSERT_T(thread_spawn("ktest.high", high_prio, &r, ktest_attr(8, cpumask_of(r.cpu)), &h) == 0);
   thread_join(h);
   if (w) thread_join(w);
   thread_join(l);
   KEXPECT_EQ(r.done, r.rounds);
   KEXPECT_EQ(r.wrong_cpu, 0);
-  KEXPECT(low.iterations > 0);  // L ran in between
+  KEXPECT(low.iterations > 0);   // L ran in between
   for (int i = 1; i < 100; ++i)  // insertion sort of the 100 samples
     for (int j = i; j > 0 && r.lat[j] < r.lat[j - 1]; --j) {
       uint64_t x = r.lat[j];
@@ -341,10 +351,12 @@ KTEST(sched_preemption_high_prio_wakes_on_busy_cpu) {
     for (int attempt = 1; attempt <= 3 && !ok; ++attempt) {
       LatencySummary l = {};
       run_preempt(t, remote != 0, &l);
-      kprintf("preemption: woken %s, attempt %d: wakeup to running median %lu us, 90%% %lu us, max %lu us, "
-              "%d/100 under 1 ms (a slice is %lu us)\n",
-              remote ? "by another CPU" : "by a callout on its CPU", attempt, l.median / 1000, l.p90 / 1000,
-              l.max / 1000, l.under_1ms, kTickNs * 2 / 1000);
+      kprintf(
+          "preemption: woken %s, attempt %d: wakeup to running median %lu us, 90%% %lu us, max %lu "
+          "us, "
+          "%d/100 under 1 ms (a slice is %lu us)\n",
+          remote ? "by another CPU" : "by a callout on its CPU", attempt, l.median / 1000,
+          l.p90 / 1000, l.max / 1000, l.under_1ms, kTickNs * 2 / 1000);
       ok = l.median < 1000000 && l.under_1ms >= 80;
     }
     KEXPECT(ok);
@@ -367,8 +379,9 @@ KTEST(sched_tickless_idle) {
   // Wake CPU 3 with work (an IPI) to end its WFI and update its counters.
   for (unsigned c = 1; c < arch::kMaxCpus; ++c) {
     Thread* th;
-    KASSERT_T(thread_spawn("ktest.poke", [](void*) { return 0; }, nullptr,
-                           ktest_attr(kPrioKernel, cpumask_of(c)), &th) == 0);
+    KASSERT_T(thread_spawn(
+                  "ktest.poke", [](void*) { return 0; }, nullptr,
+                  ktest_attr(kPrioKernel, cpumask_of(c)), &th) == 0);
     thread_join(th);
   }
   for (unsigned c = 1; c < arch::kMaxCpus; ++c) {
@@ -384,7 +397,8 @@ KTEST(sched_tickless_idle) {
 // Each run queue has its own lock class, and all four are used.
 KTEST(sched_run_queue_locks_are_per_cpu) {
   uint64_t acq[arch::kMaxCpus];
-  for (unsigned c = 0; c < arch::kMaxCpus; ++c) acq[c] = __atomic_load_n(&g_rq_class[c].acquisitions, __ATOMIC_RELAXED);
+  for (unsigned c = 0; c < arch::kMaxCpus; ++c)
+    acq[c] = __atomic_load_n(&g_rq_class[c].acquisitions, __ATOMIC_RELAXED);
   int stop = 0;
   Spinner s[4];
   Thread* th[4];

@@ -25,12 +25,13 @@
 class SpinLock;
 
 // tsleep flags (DragonFly's values).
-inline constexpr unsigned PCATCH = 0x00000100;       // interruptible: EINTR on thread_interrupt
+inline constexpr unsigned PCATCH = 0x00000100;        // interruptible: EINTR on thread_interrupt
 inline constexpr unsigned PINTERLOCKED = 0x00000400;  // tsleep_interlock was called
 
 int tsleep(const volatile void* chan, unsigned flags, const char* wmesg, int timo);
 // The same with an absolute deadline (clock_ns; 0 = none).
-int tsleep_until(const volatile void* chan, unsigned flags, const char* wmesg, uint64_t deadline_ns);
+int tsleep_until(const volatile void* chan, unsigned flags, const char* wmesg,
+                 uint64_t deadline_ns);
 void tsleep_interlock(const volatile void* chan, unsigned flags);
 // After tsleep_interlock, when the thread decides not to sleep after all.
 void tsleep_abort();
@@ -46,10 +47,10 @@ struct Thread;
 void sleepq_interrupt(Thread* t);
 
 struct SleepqStats {
-  uint64_t sleeps;     // tsleep calls that slept
-  uint64_t wakeups;    // threads woken by wakeup/wakeup_one
-  uint64_t timeouts;   // threads woken by their timeout
-  uint64_t interrupts; // threads woken by thread_interrupt
-  uint64_t sleeping;   // threads queued now
+  uint64_t sleeps;      // tsleep calls that slept
+  uint64_t wakeups;     // threads woken by wakeup/wakeup_one
+  uint64_t timeouts;    // threads woken by their timeout
+  uint64_t interrupts;  // threads woken by thread_interrupt
+  uint64_t sleeping;    // threads queued now
 };
 SleepqStats sleepq_stats();

@@ -4,9 +4,9 @@
 // of every ranked lock it already holds (rank 0 = not ordered, e.g. leaf locks).
 // Taking a spinlock masks IRQs on this CPU until it is released.
 #pragma once
+#include <arch/spinlock.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <arch/spinlock.h>
 
 #include "kernel/cpu/percpu.h"
 
@@ -89,14 +89,15 @@ class SpinLock {
     arch::raw_spin_unlock(&raw_);
 #ifdef TINE_KERNEL
     asm volatile("dmb ish" ::: "memory");
-    if (__atomic_load_n(&g_spin_parked, __ATOMIC_RELAXED) != 0) [[unlikely]] kick_parked();
+    if (__atomic_load_n(&g_spin_parked, __ATOMIC_RELAXED) != 0) [[unlikely]]
+      kick_parked();
 #endif
   }
   void kick_parked();
 
   arch::RawSpin raw_;
   LockClass* cls_;
-  int owner_ = -1;         // CPU that holds it (debug checks)
+  int owner_ = -1;          // CPU that holds it (debug checks)
   uint64_t saved_irq_ = 0;  // IRQ state to restore at unlock
 };
 

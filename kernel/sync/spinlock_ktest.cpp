@@ -12,7 +12,7 @@ constexpr unsigned kIncrements = 50000;
 LockClass g_test_class("ktest.counter", 0);
 struct Shared {
   SpinLock lock{g_test_class};
-  uint64_t counter = 0;        // guarded by lock; plain (non-atomic) on purpose
+  uint64_t counter = 0;         // guarded by lock; plain (non-atomic) on purpose
   bool irqs_off_inside = true;  // every holder saw IRQs masked
 };
 

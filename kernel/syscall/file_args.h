@@ -48,9 +48,7 @@ struct VnodeRef {
   VnodeRef& operator=(const VnodeRef&) = delete;
 };
 
-inline Filedesc* my_fd() {
-  return curproc()->fd();
-}
+inline Filedesc* my_fd() { return curproc()->fd(); }
 // The caller's credentials, its supplementary groups included.
 inline FsCred my_cred() {
   FsCred cr = proc_fscred(curproc());

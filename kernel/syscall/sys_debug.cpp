@@ -77,8 +77,7 @@ int64_t sys_tine_kstat(const SyscallArgs& a) {
 int64_t sys_tine_vmctl(const SyscallArgs& a) {
   if (a.a[0] != kVmctlGetForkMode && !user_is_root()) return -EPERM;
   switch (a.a[0]) {
-    case kVmctlGetForkMode:
-      return vm_fork_mode() == arch::UptForkMode::kCopyPtes ? 1 : 0;
+    case kVmctlGetForkMode: return vm_fork_mode() == arch::UptForkMode::kCopyPtes ? 1 : 0;
     case kVmctlSetForkMode: {
       if (a.a[1] > 1) return -EINVAL;
       int64_t old = vm_fork_mode() == arch::UptForkMode::kCopyPtes ? 1 : 0;
@@ -91,7 +90,6 @@ int64_t sys_tine_vmctl(const SyscallArgs& a) {
       vm_dump(vm);
       return 0;
     }
-    default:
-      return -EINVAL;
+    default: return -EINVAL;
   }
 }

@@ -13,9 +13,7 @@
 
 namespace {
 
-uint32_t my_umask() {
-  return __atomic_load_n(&my_fd()->cmask, __ATOMIC_RELAXED);
-}
+uint32_t my_umask() { return __atomic_load_n(&my_fd()->cmask, __ATOMIC_RELAXED); }
 
 // The vnode an *at call names: dirfd itself for an empty path with
 // AT_EMPTY_PATH, else the path (following a final link unless nofollow),

@@ -27,23 +27,14 @@ constexpr uint64_t kTimerAbstime = 1;
 bool read_clock(uint64_t clk, uint64_t* ns) {
   switch (clk) {
     case kClockRealtime:
-    case kClockRealtimeCoarse:
-      *ns = kRealtimeAtBoot + clock_ns();
-      return true;
+    case kClockRealtimeCoarse: *ns = kRealtimeAtBoot + clock_ns(); return true;
     case kClockMonotonic:
     case kClockMonotonicRaw:
     case kClockMonotonicCoarse:
-    case kClockBoottime:
-      *ns = clock_ns();
-      return true;
-    case kClockProcessCputime:
-      *ns = proc_cpu_use(curproc()).run_ns;
-      return true;
-    case kClockThreadCputime:
-      *ns = lwp_cpu_use_self().run_ns;
-      return true;
-    default:
-      return false;
+    case kClockBoottime: *ns = clock_ns(); return true;
+    case kClockProcessCputime: *ns = proc_cpu_use(curproc()).run_ns; return true;
+    case kClockThreadCputime: *ns = lwp_cpu_use_self().run_ns; return true;
+    default: return false;
   }
 }
 

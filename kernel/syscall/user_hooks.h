@@ -15,4 +15,6 @@ void user_return_prepare();
 struct TrapFrame;
 // Before that, with IRQs on: a pending signal the thread does not block ends
 // the process or runs its handler (the frame is changed to enter it).
+// Also in kernel/proc/proc.h: this header is the EL0 path's whole view of the kernel.
+// NOLINTNEXTLINE(readability-redundant-declaration)
 void signal_deliver(TrapFrame* f);

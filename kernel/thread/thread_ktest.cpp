@@ -21,7 +21,8 @@ int return_arg(void* arg) { return static_cast<int>(reinterpret_cast<uintptr_t>(
 KTEST(thread_create_join_returns_exit_code) {
   SchedBaseline before = SchedBaseline::take();
   Thread* th = nullptr;
-  KASSERT_T(thread_spawn("ktest.ret", return_arg, reinterpret_cast<void*>(42), ThreadAttr{}, &th) == 0);
+  KASSERT_T(thread_spawn("ktest.ret", return_arg, reinterpret_cast<void*>(42), ThreadAttr{}, &th) ==
+            0);
   KEXPECT(th->tid != 0);
   KEXPECT(th->kstack_base >= arch::kKstackAreaBase);
   KEXPECT_EQ(thread_join(th), 42);
@@ -33,8 +34,8 @@ KTEST(thread_many_create_join_baseline) {
   constexpr int kN = 100;
   Thread* ts[kN] = {};
   for (int i = 0; i < kN; ++i)
-    KASSERT_T(thread_spawn("ktest.many", return_arg, reinterpret_cast<void*>(uintptr_t(i)), ThreadAttr{},
-                           &ts[i]) == 0);
+    KASSERT_T(thread_spawn("ktest.many", return_arg, reinterpret_cast<void*>(uintptr_t(i)),
+                           ThreadAttr{}, &ts[i]) == 0);
   int sum = 0;
   for (int i = 0; i < kN; ++i) sum += thread_join(ts[i]);
   KEXPECT_EQ(sum, kN * (kN - 1) / 2);
@@ -57,10 +58,12 @@ KTEST(thread_create_failures_leave_nothing) {
   KEXPECT_EQ(thread_counters().create_failures - failures, 2u);
   // Bad arguments.
   KEXPECT_EQ(thread_create("ktest.bad", return_arg, nullptr, ktest_attr(kPrioIdle), &th), EINVAL);
-  KEXPECT_EQ(thread_create("ktest.bad", return_arg, nullptr, ktest_attr(kPrioKernel, 0), &th), EINVAL);
+  KEXPECT_EQ(thread_create("ktest.bad", return_arg, nullptr, ktest_attr(kPrioKernel, 0), &th),
+             EINVAL);
   KEXPECT_BASELINE(before);
   // And it still works afterwards.
-  KASSERT_T(thread_spawn("ktest.after", return_arg, reinterpret_cast<void*>(7), ThreadAttr{}, &th) == 0);
+  KASSERT_T(
+      thread_spawn("ktest.after", return_arg, reinterpret_cast<void*>(7), ThreadAttr{}, &th) == 0);
   KEXPECT_EQ(thread_join(th), 7);
 }
 
@@ -84,7 +87,8 @@ KTEST(thread_detached_is_freed_on_exit) {
   KASSERT_T(thread_spawn("ktest.detached", mark_and_exit, &run, attr, &th) == 0);
   while (!__atomic_load_n(&run.ran, __ATOMIC_ACQUIRE)) tsleep(&run, 0, "wait", 1);
   // It frees itself once off its CPU: give it a moment.
-  for (int i = 0; i < 100 && thread_counters().live != before.threads.live; ++i) thread_sleep_ns(1000000);
+  for (int i = 0; i < 100 && thread_counters().live != before.threads.live; ++i)
+    thread_sleep_ns(1000000);
   KEXPECT_BASELINE(before);
 }
 
@@ -121,8 +125,8 @@ KTEST(thread_yield_alternates_on_one_cpu) {
   YieldArg a[2] = {{&p, 0}, {&p, 1}};
   Thread* th[2];
   for (int i = 0; i < 2; ++i)
-    KASSERT_T(thread_spawn("ktest.yield", yield_loop, &a[i], ktest_attr(kPrioKernel, cpumask_of(p.cpu)),
-                           &th[i]) == 0);
+    KASSERT_T(thread_spawn("ktest.yield", yield_loop, &a[i],
+                           ktest_attr(kPrioKernel, cpumask_of(p.cpu)), &th[i]) == 0);
   thread_sleep_ns(2000000);  // both asleep at the gate
   p.go.release();
   KEXPECT_EQ(thread_join(th[0]) + thread_join(th[1]), 0);
@@ -168,7 +172,8 @@ void run_fp_mix(KtestContext& t, FpPolicy policy) {
     args[i] = {0x1000000ull * (i + 1), rounds, 0};
     // Two pinned to CPU 1 (same-CPU switches), the rest free to migrate.
     cpumask_t m = i < 2 ? cpumask_of(1) : kCpumaskAll;
-    KASSERT_T(thread_spawn("ktest.fp", fp_worker, &args[i], ktest_attr(kPrioKernel, m), &th[i]) == 0);
+    KASSERT_T(thread_spawn("ktest.fp", fp_worker, &args[i], ktest_attr(kPrioKernel, m), &th[i]) ==
+              0);
   }
   for (int i = 0; i < kInt; ++i)
     KASSERT_T(thread_spawn("ktest.int", busy_int, &rounds, ktest_attr(kPrioKernel, cpumask_of(1)),

@@ -16,11 +16,11 @@ TickHook g_tick_hook;
 
 // One CPU's timer. Touched only by that CPU with IRQs masked.
 struct CpuClock {
-  uint64_t next_tick = 0;   // counter value of the next tick; 0 while the tick is stopped
+  uint64_t next_tick = 0;     // counter value of the next tick; 0 while the tick is stopped
   uint64_t stopped_tick = 0;  // the tick the timer may still be armed for after a stop
-  uint64_t programmed = 0;  // counter value the timer is armed for; 0 = disarmed
+  uint64_t programmed = 0;    // counter value the timer is armed for; 0 = disarmed
   uint64_t ticks = 0;
-  Callout oneshot;          // clock_oneshot's
+  Callout oneshot;  // clock_oneshot's
 };
 CpuClock g_clock[arch::kMaxCpus];
 
@@ -143,4 +143,6 @@ bool clock_tick_running(unsigned cpu) {
   return __atomic_load_n(&g_clock[cpu].next_tick, __ATOMIC_RELAXED) != 0;
 }
 
-uint64_t clock_ticks(unsigned cpu) { return __atomic_load_n(&g_clock[cpu].ticks, __ATOMIC_RELAXED); }
+uint64_t clock_ticks(unsigned cpu) {
+  return __atomic_load_n(&g_clock[cpu].ticks, __ATOMIC_RELAXED);
+}

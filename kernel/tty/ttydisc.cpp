@@ -101,9 +101,11 @@ bool canon_special(Tty* tp, uint8_t c) {
   if (lflag & IEXTEN) {
     if (cc_is(tp, VWERASE, c)) {
       bool visual = echo_on(tp) && (lflag & ECHOE);
-      while (tp->line_len && (tp->line[tp->line_len - 1] == ' ' || tp->line[tp->line_len - 1] == '\t'))
+      while (tp->line_len &&
+             (tp->line[tp->line_len - 1] == ' ' || tp->line[tp->line_len - 1] == '\t'))
         erase_one(tp, visual);
-      while (tp->line_len && tp->line[tp->line_len - 1] != ' ' && tp->line[tp->line_len - 1] != '\t')
+      while (tp->line_len && tp->line[tp->line_len - 1] != ' ' &&
+             tp->line[tp->line_len - 1] != '\t')
         erase_one(tp, visual);
       return true;
     }
@@ -148,7 +150,7 @@ void ttydisc_init_termios(KTermios* t) {
   t->c_oflag = OPOST | ONLCR;
   t->c_cflag = B115200 | CS8 | CREAD | HUPCL | CLOCAL;
   t->c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
-  static const uint8_t kCc[kNccs] = {3,    0x1c, 0x7f, 0x15, 4,    0, 1, 0,   0x11, 0x13,
+  static const uint8_t kCc[kNccs] = {3,    0x1c, 0x7f, 0x15, 4,    0,    1, 0, 0x11, 0x13,
                                      0x1a, 0,    0x12, 0x0f, 0x17, 0x16, 0, 0, 0};
   for (int i = 0; i < kNccs; ++i) t->c_cc[i] = kCc[i];
 }

@@ -7,8 +7,7 @@
 int vc_atomic_load_int(const int* p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 
 int vc_atomic_cas_int(int* p, int* expected, int desired) {
-  return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE);
+  return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
 int vc_atomic_fetch_add_int(int* p, int delta) {

@@ -27,8 +27,8 @@ extern "C" {
 
 struct vc_report {
   int violations;
-  const char* first;   /* what the first violation broke (a static string) */
-  const void* object;  /* the object it is about */
+  const char* first;  /* what the first violation broke (a static string) */
+  const void* object; /* the object it is about */
   long expected;
   long actual;
 };

@@ -125,8 +125,8 @@ static void fork_drop_common(struct proc_core* p2, struct ucred* cr, struct uidi
     complete behaviors;
     disjoint behaviors;
  */
-static int fork_take_sigacts(const struct fork_args* fa, struct proc_core* p2,
-                             struct sigacts* ps1, unsigned int flags) {
+static int fork_take_sigacts(const struct fork_args* fa, struct proc_core* p2, struct sigacts* ps1,
+                             unsigned int flags) {
   if ((flags & VC_RFSIGSHARE) != 0) {
     p2->p_sigacts = sigacts_hold(ps1);
     return VC_OK;
@@ -151,8 +151,8 @@ static int fork_take_sigacts(const struct fork_args* fa, struct proc_core* p2,
     ensures p2->p_sigacts == \null;
     ensures vc_fork_made == \old(vc_fork_made) - fork_new_sig(flags);
  */
-static void fork_drop_sigacts(const struct fork_args* fa, struct proc_core* p2,
-                              struct sigacts* ps1, unsigned int flags) {
+static void fork_drop_sigacts(const struct fork_args* fa, struct proc_core* p2, struct sigacts* ps1,
+                              unsigned int flags) {
   if ((flags & VC_RFSIGSHARE) != 0)
     refcount_unhold(&ps1->ps_ref);
   else
@@ -308,8 +308,8 @@ static void fork_drop_fd(const struct fork_args* fa, struct proc_core* p2, struc
     complete behaviors;
     disjoint behaviors;
  */
-static int fork_take_vmspace(const struct fork_args* fa, struct proc_core* p2,
-                             struct vmspace* vm1, unsigned int flags) {
+static int fork_take_vmspace(const struct fork_args* fa, struct proc_core* p2, struct vmspace* vm1,
+                             unsigned int flags) {
   if ((flags & VC_RFMEM) != 0) {
     p2->p_vmspace = vmspace_hold(vm1);
     return VC_OK;
@@ -334,8 +334,8 @@ static int fork_take_vmspace(const struct fork_args* fa, struct proc_core* p2,
     ensures p2->p_vmspace == \null;
     ensures vc_fork_made == \old(vc_fork_made) - fork_new_vm(flags);
  */
-static void fork_drop_vmspace(const struct fork_args* fa, struct proc_core* p2,
-                              struct vmspace* vm1, unsigned int flags) {
+static void fork_drop_vmspace(const struct fork_args* fa, struct proc_core* p2, struct vmspace* vm1,
+                              unsigned int flags) {
   if ((flags & VC_RFMEM) != 0)
     refcount_unhold(&vm1->vm_ref);
   else
@@ -382,8 +382,8 @@ static void fork_drop_vmspace(const struct fork_args* fa, struct proc_core* p2,
     complete behaviors;
     disjoint behaviors;
  */
-static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1,
-    struct proc_core* p2, struct vmspace* vm1, unsigned int flags) {
+static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1, struct proc_core* p2,
+                         struct vmspace* vm1, unsigned int flags) {
   int error = fork_take_vmspace(fa, p2, vm1, flags);
   if (error != VC_OK) return error;
   struct tidnode* lwp = fork_lwp_alloc(fa);
@@ -471,9 +471,9 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1,
     complete behaviors;
     disjoint behaviors;
  */
-static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1,
-    struct proc_core* p2, struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
-    unsigned int flags) {
+static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1, struct proc_core* p2,
+                         struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
+                         unsigned int flags) {
   int error = fork_take_fd(fa, p2, fd1, fdtol1, flags);
   if (error != VC_OK) return error;
   error = fork_build_vm(fa, p1, p2, vm1, flags);
@@ -561,8 +561,8 @@ static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1,
     disjoint behaviors;
  */
 static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
-    struct proc_core* p2, struct sigacts* ps1, struct filedesc* fd1, struct fdtol* fdtol1,
-    struct vmspace* vm1, unsigned int flags) {
+                              struct proc_core* p2, struct sigacts* ps1, struct filedesc* fd1,
+                              struct fdtol* fdtol1, struct vmspace* vm1, unsigned int flags) {
   int error = fork_take_sigacts(fa, p2, ps1, flags);
   if (error != VC_OK) return error;
   error = fork_build_fd(fa, p1, p2, fd1, fdtol1, vm1, flags);
@@ -715,10 +715,11 @@ static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
     complete behaviors;
     disjoint behaviors;
  */
-static int fork_build_child(const struct fork_args* fa, struct proc_core* p1,
-    struct proc_core* p2, struct ucred* cr, struct uidinfo* uip, struct plimit* lim,
-    struct pgrp* pg, struct pargs* args, struct sigacts* ps1, struct filedesc* fd1,
-    struct fdtol* fdtol1, struct vmspace* vm1, unsigned int flags) {
+static int fork_build_child(const struct fork_args* fa, struct proc_core* p1, struct proc_core* p2,
+                            struct ucred* cr, struct uidinfo* uip, struct plimit* lim,
+                            struct pgrp* pg, struct pargs* args, struct sigacts* ps1,
+                            struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
+                            unsigned int flags) {
   p2->p_leader = (flags & VC_RFTHREAD) != 0 ? p1->p_leader : p2;
   fork_hold_common(p2, cr, uip, lim, pg, args);
   int error = fork_build_sigacts(fa, p1, p2, ps1, fd1, fdtol1, vm1, flags);
@@ -944,9 +945,9 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
  */
 static int fork1_core(const struct fork_args* fa, struct proccount* pc, struct proc_core* p1,
                       struct proc_core* p2, struct ucred* cr, struct uidinfo* uip,
-                      struct plimit* lim, struct pgrp* pg, struct pargs* args,
-                      struct sigacts* ps1, struct filedesc* fd1, struct fdtol* fdtol1,
-                      struct vmspace* vm1, unsigned int flags) {
+                      struct plimit* lim, struct pgrp* pg, struct pargs* args, struct sigacts* ps1,
+                      struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
+                      unsigned int flags) {
   if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
 
   int error;
@@ -997,8 +998,8 @@ int rfork_unshare(struct fork_args* fa) {
   if (p1->p_tids.p_nthreads != 1) return VC_EINVAL;
 
   int new_vm = (flags & VC_RFMEM) == 0 && refcount_read(&p1->p_vmspace->vm_ref) > 1;
-  int new_fd = (flags & VC_RFCFDG) != 0 ||
-               ((flags & VC_RFFDG) != 0 && refcount_read(&p1->p_fd->fd_ref) > 1);
+  int new_fd =
+      (flags & VC_RFCFDG) != 0 || ((flags & VC_RFFDG) != 0 && refcount_read(&p1->p_fd->fd_ref) > 1);
 
   /* Make everything first, so that a failure changes nothing. */
   struct vmspace* vm = VC_NULL;

@@ -15,12 +15,9 @@ RefcountMagic refcount_magic(const struct refcount* r) {
 
 const char* refcount_magic_name(RefcountMagic m) {
   switch (m) {
-    case RefcountMagic::kOk:
-      return "a counted object";
-    case RefcountMagic::kFreed:
-      return "freed memory";
-    case RefcountMagic::kForeign:
-      return "not a counted object";
+    case RefcountMagic::kOk: return "a counted object";
+    case RefcountMagic::kFreed: return "freed memory";
+    case RefcountMagic::kForeign: return "not a counted object";
   }
   return "?";
 }

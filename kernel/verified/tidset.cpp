@@ -208,8 +208,7 @@ void erase(tidset& s, tidnode* z) {
 // Black height of the subtree at n, or -1 if a rule is broken below n; keys
 // must lie strictly between lo and hi (exclusive bounds, -1 / LWP_TID_MAX + 1
 // for none). Counts the nodes into *count.
-int check_subtree(const tidnode* n, long lo, long hi, size_t* count, const char** why,
-                  int depth) {
+int check_subtree(const tidnode* n, long lo, long hi, size_t* count, const char** why, int depth) {
   if (n == nullptr) return 1;
   if (depth > 128) {
     *why = "tree deeper than possible: a cycle?";
@@ -345,6 +344,8 @@ struct tidnode* tidset_remove(struct tidset* s, int tid) {
   return n;
 }
 
-struct tidnode* tidset_lookup(const struct tidset* s, int tid) { return tidtree::find(*s, tid); }
+struct tidnode* tidset_lookup(const struct tidset* s, int tid) {
+  return tidtree::find(*s, tid);
+}
 
 }  // extern "C"

@@ -46,13 +46,14 @@ extern "C" {
 #define VC_RFTHREAD (1u << 13)   /* child shares the parent's leader */
 #define VC_RFSIGSHARE (1u << 14) /* share signal handlers */
 #define VC_RFLINUXTHPN (1u << 16)
-#define VC_RFPGLOCK (1u << 30)   /* interlock against process-group signals */
-#define VC_RFPPWAIT (1u << 31)   /* parent waits for exec or exit (vfork) */
+#define VC_RFPGLOCK (1u << 30) /* interlock against process-group signals */
+#define VC_RFPPWAIT (1u << 31) /* parent waits for exec or exit (vfork) */
 
 /* Linux's rlimit numbering (prlimit64), of which fork reads one. */
 #define VC_RLIMIT_NPROC 6
 #define VC_RLIM_NLIMITS 16
-#define VC_RLIM_INFINITY 0xffffffffffffffffull /* no limit (Linux's RLIM_INFINITY); not ~0ull, which ACSL reads as -1 */
+#define VC_RLIM_INFINITY \
+  0xffffffffffffffffull /* no limit (Linux's RLIM_INFINITY); not ~0ull, which ACSL reads as -1 */
 
 typedef unsigned int vc_uid_t;
 
@@ -171,11 +172,11 @@ struct proc_core {
 
 /* What fork1 works on. The caller owns every object named here. */
 struct fork_args {
-  struct proccount* fa_pc;  /* the system-wide process count */
-  struct proc_core* fa_p1;  /* the parent */
-  struct ucred* fa_cred;    /* the forking thread's credentials */
-  void* fa_lwp1;            /* the forking LWP (C++), passed to the C++ steps */
-  struct proc_core* fa_p2;  /* storage for the child, blank (see fork.h) */
+  struct proccount* fa_pc; /* the system-wide process count */
+  struct proc_core* fa_p1; /* the parent */
+  struct ucred* fa_cred;   /* the forking thread's credentials */
+  void* fa_lwp1;           /* the forking LWP (C++), passed to the C++ steps */
+  struct proc_core* fa_p2; /* storage for the child, blank (see fork.h) */
   unsigned int fa_flags;
 };
 

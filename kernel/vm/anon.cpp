@@ -18,6 +18,7 @@ AnonObject* anon_create(uint64_t npages) {
   if (npages == 0 || npages > kAnonMaxPages) return nullptr;
   void* mem = kmalloc(sizeof(AnonObject), M_VMSPACE, M_WAITOK | M_ZERO);
   if (mem == nullptr) return nullptr;
+  // An array of pointers: sizeof(T*) is meant.  NOLINTNEXTLINE(bugprone-sizeof-expression)
   Page** pages = static_cast<Page**>(kmalloc(npages * sizeof(Page*), M_VMSPACE, M_WAITOK | M_ZERO));
   if (pages == nullptr) {
     kfree(mem, M_VMSPACE);
@@ -61,6 +62,4 @@ Page* anon_get_page(AnonObject* obj, uint64_t index) {
   return p;
 }
 
-uint64_t anon_live_objects() {
-  return __atomic_load_n(&g_live, __ATOMIC_RELAXED);
-}
+uint64_t anon_live_objects() { return __atomic_load_n(&g_live, __ATOMIC_RELAXED); }

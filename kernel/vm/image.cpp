@@ -8,6 +8,7 @@ uint64_t g_live;  // atomic
 }  // namespace
 
 VmImage* image_create(uint32_t capacity) {
+  // An array of pointers: sizeof(T*) is meant.  NOLINTNEXTLINE(bugprone-sizeof-expression)
   size_t bytes = sizeof(VmImage) + size_t{capacity} * sizeof(Page*);
   auto* img = static_cast<VmImage*>(kmalloc(bytes, M_VMSPACE, M_WAITOK | M_ZERO));
   if (img == nullptr) return nullptr;
@@ -38,6 +39,4 @@ bool image_add(VmImage* img, Page* page) {
   return true;
 }
 
-uint64_t image_live_count() {
-  return __atomic_load_n(&g_live, __ATOMIC_RELAXED);
-}
+uint64_t image_live_count() { return __atomic_load_n(&g_live, __ATOMIC_RELAXED); }

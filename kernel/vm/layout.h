@@ -25,12 +25,8 @@ inline constexpr uint64_t kStackBottom = kStackTop - kStackSize;
 inline constexpr uint64_t kMmapTop = kStackBottom - kStackGuard - (uint64_t{1} << 30);
 inline constexpr uint64_t kHeapMax = uint64_t{1} << 36;  // brk may grow 64 GiB
 
-inline constexpr uint64_t page_round_down(uint64_t a) {
-  return a & ~uint64_t{kPageSize - 1};
-}
+inline constexpr uint64_t page_round_down(uint64_t a) { return a & ~uint64_t{kPageSize - 1}; }
 inline constexpr uint64_t page_round_up(uint64_t a) {
   return (a + kPageSize - 1) & ~uint64_t{kPageSize - 1};
 }
-inline constexpr bool page_aligned(uint64_t a) {
-  return (a & (kPageSize - 1)) == 0;
-}
+inline constexpr bool page_aligned(uint64_t a) { return (a & (kPageSize - 1)) == 0; }

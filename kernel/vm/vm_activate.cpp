@@ -37,9 +37,7 @@ void vmspace_activate(Vmspace* vm) {
   arch::irq_restore(irq);
 }
 
-Vmspace* vmspace_loaded() {
-  return g_loaded[cpu_index()];
-}
+Vmspace* vmspace_loaded() { return g_loaded[cpu_index()]; }
 
 void vmspace_unload_everywhere(Vmspace* vm) {
   unload_if(vm);

@@ -12,12 +12,9 @@ namespace {
 
 bool access_allowed(unsigned prot, arch::UptAccess access) {
   switch (access) {
-    case arch::UptAccess::kRead:
-      return (prot & arch::kUProtRead) != 0;
-    case arch::UptAccess::kWrite:
-      return (prot & arch::kUProtWrite) != 0;
-    case arch::UptAccess::kExec:
-      return (prot & arch::kUProtExec) != 0;
+    case arch::UptAccess::kRead: return (prot & arch::kUProtRead) != 0;
+    case arch::UptAccess::kWrite: return (prot & arch::kUProtWrite) != 0;
+    case arch::UptAccess::kExec: return (prot & arch::kUProtExec) != 0;
   }
   return false;
 }
@@ -56,14 +53,10 @@ VmFault vm_fault(Vmspace* vm, uint64_t va, arch::UptAccess access) {
   vm_count(g_vm_count.faults);
   SpinGuard g(vm->lock);
   switch (arch::upt_fault(&vm->pt, va, access)) {
-    case arch::UptFault::kResolved:
-      return VmFault::kOk;
-    case arch::UptFault::kDenied:
-      return VmFault::kAccess;
-    case arch::UptFault::kNoMemory:
-      return VmFault::kNoMemory;
-    case arch::UptFault::kNotMapped:
-      break;
+    case arch::UptFault::kResolved: return VmFault::kOk;
+    case arch::UptFault::kDenied: return VmFault::kAccess;
+    case arch::UptFault::kNoMemory: return VmFault::kNoMemory;
+    case arch::UptFault::kNotMapped: break;
   }
   VmRegion* r = vm->regions.find(va);
   if (r == nullptr && page_round_down(va) == kSigpageVa) return sigpage_fault_locked(vm, access);

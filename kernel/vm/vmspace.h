@@ -26,10 +26,10 @@ struct Vmspace {
   SpinLock lock;  // guards everything below but loaded_on
   arch::UserPt pt;
   RegionMap regions;
-  uint64_t brk_base;   // start of the heap (page-aligned); 0 until exec sets it
-  uint64_t brk;        // the break: the heap is [brk_base, page_round_up(brk))
-  VmImage* image;      // the program's read-only pages (held), or nullptr
-  uint32_t loaded_on;  // CPUs with these tables in TTBR0 (atomic bit mask)
+  uint64_t brk_base;       // start of the heap (page-aligned); 0 until exec sets it
+  uint64_t brk;            // the break: the heap is [brk_base, page_round_up(brk))
+  VmImage* image;          // the program's read-only pages (held), or nullptr
+  uint32_t loaded_on;      // CPUs with these tables in TTBR0 (atomic bit mask)
   bool some_wipe_on_fork;  // a region has had MADV_WIPEONFORK (fork looks for them)
 
   explicit Vmspace(LockClass& cls) : lock(cls) {}

@@ -16,7 +16,8 @@ static void report(const char* name, uint64_t value) { printf("KBENCH %s %lu ns\
 /* A private anonymous mapping of `mib` MiB with every page written. */
 static volatile uint8_t* touched(size_t mib) {
   if (mib == 0) return 0;
-  volatile uint8_t* p = mmap(0, mib * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  volatile uint8_t* p =
+      mmap(0, mib * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (MAP_FAILED_P(p)) {
     printf("forkbench: mmap of %lu MiB failed\n", (unsigned long)mib);
     _exit(1);
@@ -51,7 +52,8 @@ static uint64_t fork_round_trip(void) {
  * Returns the whole round trip; *per_fault gets the child's own measure of one
  * fault (its first pass over the pages less a second, fault-free pass). */
 static uint64_t cow_round_trip(volatile uint8_t* p, size_t mib, uint64_t* per_fault) {
-  volatile uint64_t* shared = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  volatile uint64_t* shared =
+      mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   shared[0] = 0;
   size_t pages = mib * MIB / PAGE;
   /* warm: one round trip so the parent's tables are in steady state */

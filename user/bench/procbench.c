@@ -12,7 +12,13 @@
 
 enum { SYS_vfork = 1066, SYS_lwp_create = 1495 };
 
-struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
+struct lwp_params {
+  void* func;
+  void* arg;
+  void* stack;
+  int* tid1;
+  int* tid2;
+};
 
 static int g_rounds = 200;
 
@@ -103,7 +109,7 @@ static uint64_t pipe_pingpong_cost(void) {
   if (pipe(there) != 0 || pipe(back) != 0) return 0;
   int pid = fork();
   if (pid == 0) {
-    close(there[1]);  /* else its own write end keeps the pipe from ending */
+    close(there[1]); /* else its own write end keeps the pipe from ending */
     close(back[0]);
     char c;
     while (read(there[0], &c, 1) == 1) write(back[1], &c, 1);
@@ -133,7 +139,7 @@ static uint64_t pipe_pingpong_cost(void) {
  * kernel reaps exited LWPs at the next lwp_create, so that work is in the
  * next round's figure. */
 static volatile int g_lwp_done;
-static int g_join_sleep;  /* join by sleeping 1 us between looks, not sched_yield */
+static int g_join_sleep; /* join by sleeping 1 us between looks, not sched_yield */
 static char g_lwp_stack[16384] __attribute__((aligned(16)));
 
 static void lwp_body(void* arg) {

@@ -42,9 +42,7 @@ int t_on_tine(void) {
   return g_tine;
 }
 
-const char* t_self(void) {
-  return g_self;
-}
+const char* t_self(void) { return g_self; }
 
 void t_check(const char* check, int ok, const char* fmt, ...) {
   if (ok) {

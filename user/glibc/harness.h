@@ -27,9 +27,7 @@ void t_check(const char* check, int ok, const char* fmt, ...) __attribute__((for
 
 /* A raw system call's result as the kernel gave it: the value, or -errno. */
 #define SYS(...) t_sysret(syscall(__VA_ARGS__))
-static inline long t_sysret(long r) {
-  return r == -1 ? -errno : r;
-}
+static inline long t_sysret(long r) { return r == -1 ? -errno : r; }
 
 enum { T_TINE_ONLY = 1 };
 struct test {

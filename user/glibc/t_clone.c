@@ -87,9 +87,7 @@ void t_clone_namespace_user(void) {
   CHECK("eperm", WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
-static long raw_clone3(struct clone_args* a, size_t size) {
-  return SYS(SYS_clone3, a, size);
-}
+static long raw_clone3(struct clone_args* a, size_t size) { return SYS(SYS_clone3, a, size); }
 
 void t_clone3_errors(void) {
   long before = procs_now();

@@ -53,9 +53,7 @@ static void start_waiter(struct waiter* w, volatile int* word, int op, int val3)
   t_sleep_ms(50); /* asleep in the kernel by now */
 }
 
-static int returned(struct waiter* w) {
-  return __atomic_load_n(&w->result, __ATOMIC_ACQUIRE) != 1;
-}
+static int returned(struct waiter* w) { return __atomic_load_n(&w->result, __ATOMIC_ACQUIRE) != 1; }
 
 /* How many of n waiters have returned, once `want` have or 2 s have passed
  * (a woken thread may take a while to run on a busy host). */
@@ -138,9 +136,7 @@ void t_futex_requeue(void) {
   pthread_join(w[0].th, NULL);
 }
 
-static uint64_t ns_since(uint64_t t0) {
-  return t_now_ns() - t0;
-}
+static uint64_t ns_since(uint64_t t0) { return t_now_ns() - t0; }
 
 void t_futex_timeouts(void) {
   static volatile int word;

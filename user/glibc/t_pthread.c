@@ -17,8 +17,6 @@
 #include "harness.h"
 #include "tests.h"
 
-extern char** environ;
-
 #define WORKERS 8
 #define ROUNDS 2000
 
@@ -48,6 +46,7 @@ static void* worker(void* arg) {
     pthread_cond_broadcast(&g_cond);
     pthread_mutex_unlock(&g_mutex);
   }
+  /* PTHREAD_BARRIER_SERIAL_THREAD is -1. NOLINTNEXTLINE(bugprone-posix-return) */
   int serial = pthread_barrier_wait(&g_barrier) == PTHREAD_BARRIER_SERIAL_THREAD;
   cpu = sched_getcpu();
   if (cpu >= 0 && cpu < 64) g_cpu_seen[cpu] = 1;

@@ -163,9 +163,7 @@ void t_prctl_name(void) {
 }
 
 static volatile int g_pdeath;
-static void on_pdeath(int sig) {
-  g_pdeath = sig;
-}
+static void on_pdeath(int sig) { g_pdeath = sig; }
 
 /* The grandchild asks for SIGUSR1 when its parent dies; the middle process
  * exits; the grandchild reports through shared memory. */

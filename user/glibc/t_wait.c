@@ -303,9 +303,7 @@ void t_waitid_select(void) {
   EQ("wclone_then", waitid(P_PID, c, &si, WEXITED), 0);
 }
 
-static void on_usr1(int sig) {
-  (void)sig;
-}
+static void on_usr1(int sig) { (void)sig; }
 
 void t_waitid_signal(void) {
   /* A caught signal ends the wait with EINTR (no SA_RESTART). */
@@ -371,7 +369,8 @@ void t_waitid_rusage(void) {
   struct rusage mine;
   getrusage(RUSAGE_CHILDREN, &mine);
   CHECK("children_use", mine.ru_utime.tv_sec * 1000000 + mine.ru_utime.tv_usec +
-                                mine.ru_stime.tv_sec * 1000000 + mine.ru_stime.tv_usec >= us2);
+                                mine.ru_stime.tv_sec * 1000000 + mine.ru_stime.tv_usec >=
+                            us2);
   /* WNOHANG with nothing ready leaves the rusage alone (Linux writes it only
    * with a report). */
   c = child_pauses();
@@ -382,8 +381,7 @@ void t_waitid_rusage(void) {
   kill(c, SIGSTOP);
   memset(&ru, 0x55, sizeof ru);
   EQ("stop", waitid5(P_PID, c, &si, WSTOPPED, &ru), 0);
-  CHECK("stop_use", ru.ru_utime.tv_sec >= 0 && ru.ru_utime.tv_usec < 1000000 &&
-                        ru.ru_maxrss == 0);
+  CHECK("stop_use", ru.ru_utime.tv_sec >= 0 && ru.ru_utime.tv_usec < 1000000 && ru.ru_maxrss == 0);
   kill(c, SIGKILL);
   EQ("end", waitid5(P_PID, c, &si, WEXITED, NULL), 0);
 }

@@ -201,21 +201,57 @@ int execve(const char* path, char* const argv[], char* const envp[]);
 
 /* Files (Linux arm64's numbers and layouts). */
 enum {
-  O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3, O_CREAT = 0100, O_EXCL = 0200,
-  O_NOCTTY = 0400, O_TRUNC = 01000, O_APPEND = 02000, O_NONBLOCK = 04000,
-  O_DIRECTORY = 040000, O_NOFOLLOW = 0100000, O_DIRECT = 0200000, O_LARGEFILE = 0400000,
-  O_CLOEXEC = 02000000, O_PATH = 010000000,
+  O_RDONLY = 0,
+  O_WRONLY = 1,
+  O_RDWR = 2,
+  O_ACCMODE = 3,
+  O_CREAT = 0100,
+  O_EXCL = 0200,
+  O_NOCTTY = 0400,
+  O_TRUNC = 01000,
+  O_APPEND = 02000,
+  O_NONBLOCK = 04000,
+  O_DIRECTORY = 040000,
+  O_NOFOLLOW = 0100000,
+  O_DIRECT = 0200000,
+  O_LARGEFILE = 0400000,
+  O_CLOEXEC = 02000000,
+  O_PATH = 010000000,
 };
-enum { AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EACCESS = 0x200,
-       AT_SYMLINK_FOLLOW = 0x400, AT_EMPTY_PATH = 0x1000 };
+enum {
+  AT_FDCWD = -100,
+  AT_SYMLINK_NOFOLLOW = 0x100,
+  AT_REMOVEDIR = 0x200,
+  AT_EACCESS = 0x200,
+  AT_SYMLINK_FOLLOW = 0x400,
+  AT_EMPTY_PATH = 0x1000
+};
 enum { RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4 };
 enum { F_OK = 0, X_OK = 1, W_OK = 2, R_OK = 4 };
 enum { SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4 };
-enum { F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5,
-       F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, FD_CLOEXEC = 1 };
+enum {
+  F_DUPFD = 0,
+  F_GETFD = 1,
+  F_SETFD = 2,
+  F_GETFL = 3,
+  F_SETFL = 4,
+  F_GETLK = 5,
+  F_DUPFD_CLOEXEC = 1030,
+  F_SETPIPE_SZ = 1031,
+  F_GETPIPE_SZ = 1032,
+  FD_CLOEXEC = 1
+};
 enum { POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32 };
-enum { S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000, S_IFREG = 0100000,
-       S_IFDIR = 0040000, S_IFCHR = 0020000, S_IFIFO = 0010000, S_ISVTX = 01000 };
+enum {
+  S_IFMT = 0170000,
+  S_IFSOCK = 0140000,
+  S_IFLNK = 0120000,
+  S_IFREG = 0100000,
+  S_IFDIR = 0040000,
+  S_IFCHR = 0020000,
+  S_IFIFO = 0010000,
+  S_ISVTX = 01000
+};
 #define FIONREAD 0x541b
 #define FIONBIO 0x5421
 #define FIONCLEX 0x5450
@@ -235,7 +271,11 @@ struct stat {
   struct timespec st_atim, st_mtim, st_ctim;
   uint32_t unused[2];
 };
-struct statx_timestamp { int64_t tv_sec; uint32_t tv_nsec; int32_t reserved; };
+struct statx_timestamp {
+  int64_t tv_sec;
+  uint32_t tv_nsec;
+  int32_t reserved;
+};
 struct statx {
   uint32_t stx_mask, stx_blksize;
   uint64_t stx_attributes;
@@ -259,8 +299,14 @@ struct linux_dirent64 {
   uint8_t d_type;
   char d_name[];
 };
-struct iovec { void* iov_base; size_t iov_len; };
-struct pollfd { int fd; short events, revents; };
+struct iovec {
+  void* iov_base;
+  size_t iov_len;
+};
+struct pollfd {
+  int fd;
+  short events, revents;
+};
 
 int openat(int dirfd, const char* path, int flags, int mode);
 int open(const char* path, int flags, int mode);

@@ -21,7 +21,7 @@ ssize_t writev(int fd, const struct iovec* iov, int n) {
 }
 int dup(int fd) { return (int)syscall1(SYS_dup, fd); }
 int dup2(int from, int to) {
-  if (from == to) {  /* dup3 refuses it; dup2 checks the descriptor */
+  if (from == to) { /* dup3 refuses it; dup2 checks the descriptor */
     long r = syscall3(SYS_fcntl, from, F_GETFD, 0);
     return r < 0 ? (int)r : to;
   }
@@ -29,10 +29,14 @@ int dup2(int from, int to) {
 }
 int dup3(int from, int to, int flags) { return (int)syscall3(SYS_dup3, from, to, flags); }
 long fcntl(int fd, int cmd, long arg) { return syscall3(SYS_fcntl, fd, cmd, arg); }
-long ioctl(int fd, unsigned long req, void* arg) { return syscall3(SYS_ioctl, fd, (long)req, (long)arg); }
+long ioctl(int fd, unsigned long req, void* arg) {
+  return syscall3(SYS_ioctl, fd, (long)req, (long)arg);
+}
 int pipe2(int fds[2], int flags) { return (int)syscall2(SYS_pipe2, (long)fds, flags); }
 int pipe(int fds[2]) { return pipe2(fds, 0); }
-long getdents64(int fd, void* buf, size_t n) { return syscall3(SYS_getdents64, fd, (long)buf, (long)n); }
+long getdents64(int fd, void* buf, size_t n) {
+  return syscall3(SYS_getdents64, fd, (long)buf, (long)n);
+}
 int fstat(int fd, struct stat* st) { return (int)syscall2(SYS_fstat, fd, (long)st); }
 int fstatat(int dirfd, const char* path, struct stat* st, int flags) {
   return (int)syscall4(SYS_newfstatat, dirfd, (long)path, (long)st, flags);
@@ -47,13 +51,19 @@ int statx(int dirfd, const char* path, int flags, unsigned mask, struct statx* s
 long readlink(const char* path, char* buf, size_t n) {
   return syscall4(SYS_readlinkat, AT_FDCWD, (long)path, (long)buf, (long)n);
 }
-int access(const char* path, int mode) { return (int)syscall3(SYS_faccessat, AT_FDCWD, (long)path, mode); }
-int mkdir(const char* path, int mode) { return (int)syscall3(SYS_mkdirat, AT_FDCWD, (long)path, mode); }
+int access(const char* path, int mode) {
+  return (int)syscall3(SYS_faccessat, AT_FDCWD, (long)path, mode);
+}
+int mkdir(const char* path, int mode) {
+  return (int)syscall3(SYS_mkdirat, AT_FDCWD, (long)path, mode);
+}
 int mknod(const char* path, int mode, unsigned long dev) {
   return (int)syscall4(SYS_mknodat, AT_FDCWD, (long)path, mode, (long)dev);
 }
 int unlink(const char* path) { return (int)syscall3(SYS_unlinkat, AT_FDCWD, (long)path, 0); }
-int rmdir(const char* path) { return (int)syscall3(SYS_unlinkat, AT_FDCWD, (long)path, AT_REMOVEDIR); }
+int rmdir(const char* path) {
+  return (int)syscall3(SYS_unlinkat, AT_FDCWD, (long)path, AT_REMOVEDIR);
+}
 int rename(const char* from, const char* to) {
   return (int)syscall4(SYS_renameat, AT_FDCWD, (long)from, AT_FDCWD, (long)to);
 }
@@ -66,7 +76,9 @@ int symlink(const char* target, const char* path) {
 int link(const char* from, const char* to) {
   return (int)syscall6(SYS_linkat, AT_FDCWD, (long)from, AT_FDCWD, (long)to, 0, 0);
 }
-int chmod(const char* path, int mode) { return (int)syscall3(SYS_fchmodat, AT_FDCWD, (long)path, mode); }
+int chmod(const char* path, int mode) {
+  return (int)syscall3(SYS_fchmodat, AT_FDCWD, (long)path, mode);
+}
 int fchmod(int fd, int mode) { return (int)syscall2(SYS_fchmod, fd, mode); }
 int chown(const char* path, int uid, int gid) {
   return (int)syscall6(SYS_fchownat, AT_FDCWD, (long)path, uid, gid, 0, 0);
@@ -90,5 +102,7 @@ int ppoll(struct pollfd* fds, size_t n, const struct timespec* ts, const uint64_
 ssize_t sendfile(int out, int in, long* off, size_t n) {
   return syscall4(SYS_sendfile, out, in, (long)off, (long)n);
 }
-int statfs(const char* path, struct statfs* s) { return (int)syscall2(SYS_statfs, (long)path, (long)s); }
+int statfs(const char* path, struct statfs* s) {
+  return (int)syscall2(SYS_statfs, (long)path, (long)s);
+}
 int fstatfs(int fd, struct statfs* s) { return (int)syscall2(SYS_fstatfs, fd, (long)s); }

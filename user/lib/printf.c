@@ -4,7 +4,7 @@
 struct out {
   char* buf;
   size_t cap;
-  size_t len;  /* what the full output would need */
+  size_t len; /* what the full output would need */
 };
 
 static void put(struct out* o, char c) {
@@ -44,9 +44,12 @@ int vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap) {
     ++fmt;
     int left = 0, zero = 0, width = 0, lng = 0;
     for (;; ++fmt) {
-      if (*fmt == '-') left = 1;
-      else if (*fmt == '0') zero = 1;
-      else break;
+      if (*fmt == '-')
+        left = 1;
+      else if (*fmt == '0')
+        zero = 1;
+      else
+        break;
     }
     while (*fmt >= '0' && *fmt <= '9') width = width * 10 + (*fmt++ - '0');
     while (*fmt == 'l' || *fmt == 'z') ++lng, ++fmt;
@@ -68,9 +71,7 @@ int vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap) {
         put_num(&o, v, 16, *fmt == 'X', 0, width, zero, left, "");
         break;
       }
-      case 'p':
-        put_num(&o, (uint64_t)va_arg(ap, void*), 16, 0, 0, width, zero, left, "0x");
-        break;
+      case 'p': put_num(&o, (uint64_t)va_arg(ap, void*), 16, 0, 0, width, zero, left, "0x"); break;
       case 'c': put(&o, (char)va_arg(ap, int)); break;
       case 's': {
         const char* s = va_arg(ap, const char*);
@@ -86,9 +87,7 @@ int vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap) {
       }
       case '%': put(&o, '%'); break;
       case 0: --fmt; break;
-      default:
-        put(&o, '%');
-        put(&o, *fmt);
+      default: put(&o, '%'); put(&o, *fmt);
     }
   }
   if (cap) buf[o.len < cap ? o.len : cap - 1] = 0;

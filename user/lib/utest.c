@@ -16,7 +16,7 @@ int ut_have_fork(void) { return g_fork_ok; }
 void ut_init(void) {
   void* p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   g_counts = MAP_FAILED_P(p) ? &g_local_counts : (struct ut_shared*)p;
-  g_counts->passed = g_counts->failed = 0;  /* touched now, not during the first test */
+  g_counts->passed = g_counts->failed = 0; /* touched now, not during the first test */
   int pid = fork();
   if (pid == 0) _exit(0);
   if (pid > 0) {
@@ -44,12 +44,12 @@ int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, ch
   size_t len = 0;
   int same = 1;
   why[0] = 0;
-#define SAME(field)                                                                       \
-  if (a->field != b->field) {                                                             \
-    same = 0;                                                                             \
-    if (len < n)                                                                          \
-      len += snprintf(why + len, n - len, "%s" #field " %lu->%lu", len ? ", " : "",       \
-                      (unsigned long)a->field, (unsigned long)b->field);                  \
+#define SAME(field)                                                                 \
+  if (a->field != b->field) {                                                       \
+    same = 0;                                                                       \
+    if (len < n)                                                                    \
+      len += snprintf(why + len, n - len, "%s" #field " %lu->%lu", len ? ", " : "", \
+                      (unsigned long)a->field, (unsigned long)b->field);            \
   }
   SAME(free_pages);
   SAME(user_pages);
@@ -72,9 +72,9 @@ int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, ch
       if (za->inuse_objects != zb->inuse_objects || za->inuse_bytes != zb->inuse_bytes) {
         same = 0;
         if (len < n)
-          len += snprintf(why + len, n - len, "%szone %s %lu->%lu objects", len ? ", " : "",
-                          za->name, (unsigned long)za->inuse_objects,
-                          (unsigned long)zb->inuse_objects);
+          len +=
+              snprintf(why + len, n - len, "%szone %s %lu->%lu objects", len ? ", " : "", za->name,
+                       (unsigned long)za->inuse_objects, (unsigned long)zb->inuse_objects);
       }
     }
   }
@@ -132,7 +132,10 @@ int ut_wait_within(int pid, int options, int ms, int* st) {
 
 long ut_lwp_start(void (*fn)(void*), void* arg, size_t stack_size) {
   enum { SYS_lwp_create = 1495 };
-  struct { void *func, *arg, *stack; int *tid1, *tid2; } lp;
+  struct {
+    void *func, *arg, *stack;
+    int *tid1, *tid2;
+  } lp;
   char* stack = mmap(0, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (MAP_FAILED_P(stack)) return (long)stack;
   lp.func = (void*)fn;
@@ -150,7 +153,7 @@ extern char __data_start[], _end[];
  * only with what the test itself does. */
 static void warm_up(void) {
   for (volatile char* p = __data_start; p < _end; p += 4096) *p = *p;
-  __atomic_add_fetch(&g_counts->passed, 0, __ATOMIC_RELAXED);  /* its table, shared at fork */
+  __atomic_add_fetch(&g_counts->passed, 0, __ATOMIC_RELAXED); /* its table, shared at fork */
   volatile char stack[48 * 1024];
   for (size_t i = 0; i < sizeof stack; i += 4096) stack[i] = 0;
 }

@@ -10,8 +10,13 @@
 #include "utest.h"
 
 enum {
-  SYS_kill = 129, SYS_setgid = 144, SYS_setuid = 146, SYS_getgroups = 158, SYS_setgroups = 159,
-  SYS_prlimit64 = 261, SYS_rfork = 1251,
+  SYS_kill = 129,
+  SYS_setgid = 144,
+  SYS_setuid = 146,
+  SYS_getgroups = 158,
+  SYS_setgroups = 159,
+  SYS_prlimit64 = 261,
+  SYS_rfork = 1251,
 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFCFDG = 1 << 12, RFTHREAD = 1 << 13 };
 enum { SIGUSR1 = 10, SIGPIPE = 13, RLIMIT_NOFILE = 7 };
@@ -19,7 +24,9 @@ enum { SIGUSR1 = 10, SIGPIPE = 13, RLIMIT_NOFILE = 7 };
 #define KERNEL_ADDR ((void*)0xffff000000080000ull)
 #define TMP "/tmp/ft"
 
-struct rlim { uint64_t cur, max; };
+struct rlim {
+  uint64_t cur, max;
+};
 
 static char g_self[64] = "/bin/filetest";
 static const char* g_argv0 = "";
@@ -39,8 +46,7 @@ static long prlimit_(int res, const struct rlim* nl, struct rlim* ol) {
 static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
 
 static volatile uint64_t* shared_page(void) {
-  volatile uint64_t* sh =
-      mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  volatile uint64_t* sh = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   memset((void*)sh, 0, 4096);
   return sh;
 }
@@ -264,7 +270,8 @@ static void t_stat(void) {
   UT_EQ("access_x", access(TMP "s", X_OK), -EACCES); /* root: no execute bit anywhere */
   UT_EQ("access_bad_mode", access(TMP "s", 8), -EINVAL);
   UT_EQ("access_missing", access(TMP "nope", F_OK), -ENOENT);
-  UT_EQ("faccessat2", syscall4(SYS_faccessat2, AT_FDCWD, (long)TMP "sl", R_OK, AT_SYMLINK_NOFOLLOW), 0);
+  UT_EQ("faccessat2", syscall4(SYS_faccessat2, AT_FDCWD, (long)TMP "sl", R_OK, AT_SYMLINK_NOFOLLOW),
+        0);
   UT_EQ("faccessat2_flags", syscall4(SYS_faccessat2, AT_FDCWD, (long)TMP "s", R_OK, 0x8), -EINVAL);
   unlink(TMP "sl");
   unlink(TMP "s");
@@ -385,7 +392,8 @@ static void t_rename(void) {
   stat(TMP "re", &st);
   UT_EQ("to_nlink", st.st_nlink, 3);
   UT_EQ("dotdot_follows", access(TMP "re/in/../x", F_OK), 0);
-  UT_EQ("noreplace", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "re/x", RENAME_NOREPLACE), -EEXIST);
+  UT_EQ("noreplace", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "re/x", RENAME_NOREPLACE),
+        -EEXIST);
   UT_EQ("exchange", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "re/x", RENAME_EXCHANGE), 0);
   get_file(TMP "r2", buf, sizeof buf);
   UT_CHECK("exchanged", strcmp(buf, "x") == 0);
@@ -393,7 +401,8 @@ static void t_rename(void) {
   UT_EQ("exchanged_dir", stat(TMP "r2", &st), 0);
   UT_CHECK("exchanged_dir_type", (st.st_mode & S_IFMT) == S_IFDIR);
   renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "rd", RENAME_EXCHANGE);
-  UT_EQ("exchange_missing", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "zz", RENAME_EXCHANGE), -ENOENT);
+  UT_EQ("exchange_missing", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "zz", RENAME_EXCHANGE),
+        -ENOENT);
   UT_EQ("both_flags", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "zz", 3), -EINVAL);
   UT_EQ("whiteout", renameat2(AT_FDCWD, TMP "r2", AT_FDCWD, TMP "zz", RENAME_WHITEOUT), -EINVAL);
   UT_EQ("dot", rename(TMP "rd/.", TMP "zz"), -EBUSY);
@@ -423,7 +432,8 @@ static void t_links(void) {
   UT_EQ("link_dir", link("/tmp", TMP "l3"), -EPERM);
   UT_EQ("link_cross", link(TMP "l1", "/proc/l"), -EXDEV);
   UT_EQ("link_missing", link(TMP "none", TMP "l3"), -ENOENT);
-  UT_EQ("linkat_flags", syscall6(SYS_linkat, AT_FDCWD, (long)TMP "l1", AT_FDCWD, (long)TMP "l3", 1, 0), -EINVAL);
+  UT_EQ("linkat_flags",
+        syscall6(SYS_linkat, AT_FDCWD, (long)TMP "l1", AT_FDCWD, (long)TMP "l3", 1, 0), -EINVAL);
   unlink(TMP "l1");
   stat(TMP "l2", &st);
   UT_EQ("nlink1", st.st_nlink, 1);
@@ -454,7 +464,7 @@ static void t_links(void) {
     snprintf(target, sizeof target, "ftc%d", i + 1);
     symlink(i == 40 ? "ftl2" : target, name);
   }
-  UT_EQ("chain_40", access(TMP "c1", F_OK), 0);  /* 40 links */
+  UT_EQ("chain_40", access(TMP "c1", F_OK), 0); /* 40 links */
   UT_EQ("chain_41", access(TMP "c0", F_OK), -ELOOP);
   for (int i = 0; i < 41; ++i) {
     snprintf(name, sizeof name, TMP "c%d", i);
@@ -574,7 +584,8 @@ static void t_attrs(void) {
   struct timespec t[2] = {{1000, 5}, {2000, 6}};
   UT_EQ("utimensat", utimensat(AT_FDCWD, TMP "t", t, 0), 0);
   stat(TMP "t", &st);
-  UT_CHECK("times", st.st_atim.tv_sec == 1000 && st.st_mtim.tv_sec == 2000 && st.st_mtim.tv_nsec == 6);
+  UT_CHECK("times",
+           st.st_atim.tv_sec == 1000 && st.st_mtim.tv_sec == 2000 && st.st_mtim.tv_nsec == 6);
   struct timespec omit[2] = {{0, UTIME_OMIT}, {3000, 0}};
   UT_EQ("utime_omit", utimensat(AT_FDCWD, TMP "t", omit, 0), 0);
   stat(TMP "t", &st);
@@ -838,7 +849,7 @@ static void t_pipe_pingpong(void) {
   flush_stdout();
   int pid = fork();
   if (pid == 0) {
-    close(there[1]);  /* else its own write end keeps the pipe from ending */
+    close(there[1]); /* else its own write end keeps the pipe from ending */
     close(back[0]);
     char c;
     while (read(there[0], &c, 1) == 1) write(back[1], &c, 1);
@@ -864,7 +875,7 @@ static void epipe_child(void* arg) {
   int p[2];
   pipe(p);
   close(p[0]);
-  write(p[1], "x", 1);  /* SIGPIPE ends the process */
+  write(p[1], "x", 1); /* SIGPIPE ends the process */
   _exit(0);
 }
 
@@ -898,7 +909,7 @@ static void blocked_write(void* arg) {
   signal_action(SIGUSR1, on_usr1, 0, 0, 0);
   int* p = arg;
   static char big[65536 + 8192];
-  long r = write(p[1], big, sizeof big);  /* 64 KiB go in, then it waits */
+  long r = write(p[1], big, sizeof big); /* 64 KiB go in, then it waits */
   _exit(r == 65536 && g_caught == SIGUSR1 ? 0 : 1);
 }
 
@@ -995,8 +1006,8 @@ static void t_fifo_node(void) {
   UT_CHECK("empty", st.st_size == 0 && st.st_rdev == 0 && st.st_nlink == 1);
   UT_EQ("exists", mknod(FIFO, S_IFIFO | 0644, 0), -EEXIST);
   UT_EQ("dev_ignored", mknod(TMP "fifo2", S_IFIFO | 0600, 0x1234), 0);
-  UT_CHECK("dev_ignored_rdev", stat(TMP "fifo2", &st) == 0 && st.st_rdev == 0 &&
-                                   (st.st_mode & S_IFMT) == S_IFIFO);
+  UT_CHECK("dev_ignored_rdev",
+           stat(TMP "fifo2", &st) == 0 && st.st_rdev == 0 && (st.st_mode & S_IFMT) == S_IFIFO);
   UT_EQ("socket", mknod(TMP "sock", S_IFSOCK | 0600, 0), -EPERM);
   UT_EQ("block", mknod(TMP "blk", S_IFBLK | 0600, 0x801), -EPERM);
   /* Its type in a listing. */
@@ -1334,9 +1345,9 @@ static void t_rfork_tables(void) {
   long pid = rfork_(RFPROC | RFFDG);
   if (pid == 0) {
     char b[4];
-    read(fd, b, 4);          /* the shared File's offset moves for both */
+    read(fd, b, 4); /* the shared File's offset moves for both */
     int g = open("/dev/null", O_RDONLY, 0);
-    close(fd);               /* the parent's descriptor stays */
+    close(fd); /* the parent's descriptor stays */
     _exit(g);
   }
   int st = -1;
@@ -1383,7 +1394,7 @@ static void t_rfork_tables(void) {
     if (c1 == 0) {
       sh[5] = (uint64_t)getpid();
       while (!sh[0]) sleep_ms(1);
-      int h = open("/dev/null", O_RDONLY, 0);  /* in a table whose other users left */
+      int h = open("/dev/null", O_RDONLY, 0); /* in a table whose other users left */
       sh[1] = (uint64_t)h;
       _exit(h >= 0 && write(fd, "!", 1) == 1 ? 0 : 1);
     }
@@ -1393,7 +1404,7 @@ static void t_rfork_tables(void) {
     waitpid((int)c2, &s2, 0);
     sh[2] = (uint64_t)s2;
     sh[3] = (uint64_t)tine_proc(TINE_PROC_CHECK, 0);
-    _exit(0);  /* c1 is orphaned and keeps the table */
+    _exit(0); /* c1 is orphaned and keeps the table */
   }
   waitpid((int)pid, &st, 0);
   sh[0] = 1;
@@ -1407,13 +1418,13 @@ static void t_rfork_tables(void) {
   /* rfork without RFPROC: RFFDG makes a shared table private. */
   pid = fork();
   if (pid == 0) {
-    long c = rfork_(RFPROC);  /* shares this table */
+    long c = rfork_(RFPROC); /* shares this table */
     if (c == 0) {
       sleep_ms(50);
       _exit(is_open(fd) ? 0 : 1);
     }
     if (rfork_(RFFDG) != 0) _exit(2);
-    close(fd);  /* only this one's descriptor */
+    close(fd); /* only this one's descriptor */
     int s = -1;
     waitpid((int)c, &s, 0);
     _exit(WIFEXITED(s) && WEXITSTATUS(s) == 0 ? 0 : 3);
@@ -1538,7 +1549,7 @@ static void as_1000(void* arg) {
   EXPECT(stat(TMP "priv/f", &st) == -EACCES);
   EXPECT(open(TMP "rootf", O_WRONLY, 0) == -EACCES);
   EXPECT(open(TMP "rootf", O_RDONLY, 0) >= 0);
-  EXPECT(unlink(TMP "rootf") == -EPERM);         /* /tmp is sticky */
+  EXPECT(unlink(TMP "rootf") == -EPERM); /* /tmp is sticky */
   EXPECT(rename(TMP "rootf", TMP "mine") == -EPERM);
   EXPECT(truncate(TMP "rootf", 0) == -EACCES);
   EXPECT(chmod(TMP "rootf", 0666) == -EPERM);
@@ -1834,7 +1845,8 @@ static void t_unlink_open(void) {
   UT_EQ("nlink0", st.st_nlink, 0);
   UT_EQ("still_reads", pread(fd, buf, 4, 100), 4);
   UT_EQ("still_writes", pwrite(fd, "x", 1, 0), 1);
-  UT_EQ("link_to_unlinked", syscall6(SYS_linkat, fd, (long)"", AT_FDCWD, (long)TMP "u2", AT_EMPTY_PATH, 0), -ENOENT);
+  UT_EQ("link_to_unlinked",
+        syscall6(SYS_linkat, fd, (long)"", AT_FDCWD, (long)TMP "u2", AT_EMPTY_PATH, 0), -ENOENT);
   close(fd);
   statfs("/", &fs1);
   UT_EQ("space_back", fs1.f_bfree, fs0.f_bfree);
@@ -1844,7 +1856,7 @@ static void t_sparse(void) {
   struct statfs fs0, fs1;
   statfs("/", &fs0);
   int fd = open(TMP "sp", O_RDWR | O_CREAT, 0644);
-  long far = 5l << 30;  /* 5 GiB in */
+  long far = 5l << 30; /* 5 GiB in */
   UT_EQ("far_write", pwrite(fd, "end", 3, far), 3);
   struct stat st;
   fstat(fd, &st);
@@ -1987,7 +1999,8 @@ static void t_proc(void) {
   waitpid(pid, 0, 0);
   UT_EQ("gone_esrch", pread(fd, buf, sizeof buf, 0), -ESRCH);
   close(fd);
-  UT_EQ("meminfo", get_file("/proc/meminfo", buf, sizeof buf) > 0 && strncmp(buf, "MemTotal:", 9) == 0, 1);
+  UT_EQ("meminfo",
+        get_file("/proc/meminfo", buf, sizeof buf) > 0 && strncmp(buf, "MemTotal:", 9) == 0, 1);
   UT_EQ("mounts", get_file("/proc/mounts", buf, sizeof buf) > 0 && strstr(buf, "/proc") != 0, 1);
   UT_EQ("uptime", get_file("/proc/uptime", buf, sizeof buf) > 0, 1);
   struct statfs fs;
@@ -2012,9 +2025,12 @@ static uint64_t parse_x(const char** p) {
   uint64_t v = 0;
   for (;; ++*p) {
     char c = **p;
-    if (c >= '0' && c <= '9') v = v * 16 + (uint64_t)(c - '0');
-    else if (c >= 'a' && c <= 'f') v = v * 16 + (uint64_t)(c - 'a' + 10);
-    else return v;
+    if (c >= '0' && c <= '9')
+      v = v * 16 + (uint64_t)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v = v * 16 + (uint64_t)(c - 'a' + 10);
+    else
+      return v;
   }
 }
 
@@ -2072,7 +2088,9 @@ static long get_file_by(const char* path, char* buf, size_t n, size_t chunk) {
   return total;
 }
 
-struct cpu_line { uint64_t f[10]; };
+struct cpu_line {
+  uint64_t f[10];
+};
 
 /* /proc/stat's "cpu" line and the sum of its cpuN lines: the number of those. */
 static int read_proc_stat(struct cpu_line* all, struct cpu_line* sum) {
@@ -2178,8 +2196,8 @@ static void t_proc_sys(void) {
   ++p;
   uint64_t threads = parse_u(&p);
   uint64_t last = parse_u(&p);
-  ut_check("loadavg_format", l1 != (uint64_t)-1 && l5 != (uint64_t)-1 && l15 != (uint64_t)-1 &&
-                                 slash && *p == '\n',
+  ut_check("loadavg_format",
+           l1 != (uint64_t)-1 && l5 != (uint64_t)-1 && l15 != (uint64_t)-1 && slash && *p == '\n',
            "%s", buf);
   UT_CHECK("loadavg_counts", running >= 1 && threads >= running + 1);
   UT_EQ("loadavg_last_pid", last, pid);
@@ -2247,8 +2265,9 @@ static int map_has(const char* maps, uint64_t a, const char* perms, const char* 
   if (!l) return 0;
   const char* sp = strchr(l, ' ');
   if (!sp || strncmp(sp + 1, perms, 4) != 0) return 0;
-  if (!*name) return l[len - 1] == ' ' && strncmp(sp + 6, "00000000 00:00 0 ", 17) == 0 &&
-                     (size_t)(sp + 23 - l) == len;
+  if (!*name)
+    return l[len - 1] == ' ' && strncmp(sp + 6, "00000000 00:00 0 ", 17) == 0 &&
+           (size_t)(sp + 23 - l) == len;
   size_t nl = strlen(name);
   return len == 73 + nl && memcmp(l + 73, name, nl) == 0;
 }
@@ -2306,7 +2325,8 @@ static void t_proc_maps(void) {
   snprintf(want, sizeof want, "%08lx-%08lx r--p 00000000 00:00 0 \n", (unsigned long)priv + 4096,
            (unsigned long)priv + 8192);
   UT_CHECK("maps_line_exact", strstr(g_text, want) != 0);
-  UT_CHECK("maps_sigpage", strstr(g_text, "r-xp 00000000 00:00 0") && strstr(g_text, "[sigpage]\n"));
+  UT_CHECK("maps_sigpage",
+           strstr(g_text, "r-xp 00000000 00:00 0") && strstr(g_text, "[sigpage]\n"));
   /* By small reads, the same. */
   UT_EQ("maps_by_100", get_file_by("/proc/self/maps", g_text2, sizeof g_text2, 100), n);
   UT_CHECK("maps_same", strcmp(g_text, g_text2) == 0);
@@ -2540,8 +2560,10 @@ static void race_reader(void* arg) {
   uint64_t ok = 0, bad = 0;
   while (!__atomic_load_n(&g_race[0], __ATOMIC_ACQUIRE)) {
     long r = pread(fd, buf, sizeof buf, 0);
-    if (r == 16 || r == -EBADF || r == 0) ++ok;
-    else ++bad;
+    if (r == 16 || r == -EBADF || r == 0)
+      ++ok;
+    else
+      ++bad;
     struct stat st;
     fstat(fd, &st);
   }
@@ -2561,9 +2583,9 @@ static void t_race_close_read(void) {
   long rounds = 0;
   while (now_ns() < end) {
     close(fd);
-    int r = open(TMP "race", O_RDONLY, 0);  /* the same number comes back */
+    int r = open(TMP "race", O_RDONLY, 0); /* the same number comes back */
     if (r != fd) break;
-    dup2(other, fd);  /* a different file under the reader */
+    dup2(other, fd); /* a different file under the reader */
     dup2(r, fd);
     ++rounds;
   }
@@ -2704,8 +2726,8 @@ static void t_race_names(void) {
   while (__atomic_load_n(&g_race[3], __ATOMIC_ACQUIRE) < 3) sched_yield();
   UT_EQ("no_wrong_results", wrong, 0);
   UT_CHECK("progress", opens > 0 && g_race[4] > 0 && listings > 0);
-  printf("UTEST-INFO race_names: %ld opens and %ld listings against %lu renames\n", opens,
-         listings, (unsigned long)g_race[4]);
+  printf("UTEST-INFO race_names: %ld opens and %ld listings against %lu renames\n", opens, listings,
+         (unsigned long)g_race[4]);
   char name[32];
   for (int id = 1; id <= 2; ++id)
     for (int i = 0; i < 8; ++i) {

@@ -20,18 +20,36 @@
  * failing round), round_secs=N (5), calls=a,b,c (only these operations, see
  * kOps), quiet (no line per round). Run as another pid, "fuzz exit N" exits with
  * N (what the workers exec) and anything else exits 0 at once. */
-#include "utest.h"
 #include "known_syscalls.h"
+#include "utest.h"
 
 enum {
-  SYS_kill = 129, SYS_rt_sigaction = 134, SYS_rt_sigprocmask = 135, SYS_rt_sigreturn = 139,
-  SYS_setuid = 146, SYS_setpgid = 154, SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174,
-  SYS_prlimit64 = 261, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495,
-  SYS_lwp_gettid = 1496, SYS_waitid = 95,
+  SYS_kill = 129,
+  SYS_rt_sigaction = 134,
+  SYS_rt_sigprocmask = 135,
+  SYS_rt_sigreturn = 139,
+  SYS_setuid = 146,
+  SYS_setpgid = 154,
+  SYS_getpgid = 155,
+  SYS_setsid = 157,
+  SYS_getuid = 174,
+  SYS_prlimit64 = 261,
+  SYS_vfork = 1066,
+  SYS_rfork = 1251,
+  SYS_lwp_create = 1495,
+  SYS_lwp_gettid = 1496,
+  SYS_waitid = 95,
 };
 enum {
-  RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFNOWAIT = 1 << 6, RFCFDG = 1 << 12,
-  RFTHREAD = 1 << 13, RFSIGSHARE = 1 << 14, RFLINUXTHPN = 1 << 16, RFPGLOCK = 1 << 30,
+  RFFDG = 1 << 2,
+  RFPROC = 1 << 4,
+  RFMEM = 1 << 5,
+  RFNOWAIT = 1 << 6,
+  RFCFDG = 1 << 12,
+  RFTHREAD = 1 << 13,
+  RFSIGSHARE = 1 << 14,
+  RFLINUXTHPN = 1 << 16,
+  RFPGLOCK = 1 << 30,
 };
 #define RFPPWAIT (1u << 31)
 enum { WNOHANG = 1, SA_RESTORER = 0x04000000, NSIG = 64, RLIM_NLIMITS = 16 };
@@ -63,7 +81,9 @@ struct slot_log {
 /* The last call of every thread, by pid and LWP: what a process that
  * survives SIGKILL was doing. */
 #define LAST_CALLS 4096
-static unsigned last_call_index(int pid, int lwp) { return ((unsigned)pid * 8u + (unsigned)lwp) % LAST_CALLS; }
+static unsigned last_call_index(int pid, int lwp) {
+  return ((unsigned)pid * 8u + (unsigned)lwp) % LAST_CALLS;
+}
 
 struct shared {
   volatile int go, stop;
@@ -97,7 +117,7 @@ struct ctx {
   long budget; /* calls left (-1: until the round ends) */
   int lwp_slot;
   int origin_pid, origin_kind; /* who made this context (for reports) */
-  int pid;                      /* the process it runs in */
+  int pid;                     /* the process it runs in */
   /* The uid of the process it runs in (0: root), as far as the fuzzer knows:
    * g_p.uid for a process's own LWPs, own_uid for an RFMEM child, whose
    * credentials are its own but whose g_p is its parent's. Atomic: another
@@ -141,8 +161,8 @@ static char g_rfmem_stacks[NRFMEMSLOT][LWP_STACK] __attribute__((aligned(16)));
 
 struct proc_state {
   int pid;
-  int storm_lwps;      /* storm LWPs not yet gone (atomic, they decrement it) */
-  int uid;             /* the process's uid, 0 for root (atomic; see struct ctx) */
+  int storm_lwps; /* storm LWPs not yet gone (atomic, they decrement it) */
+  int uid;        /* the process's uid, 0 for root (atomic; see struct ctx) */
   int nkids, kids[MAXKIDS];
   int ndead, dead[8];
 };
@@ -194,16 +214,17 @@ static void kid_gone(int pid) {
 #define STACK_TOP 0x800000000000ul
 #define STACK_BOTTOM (STACK_TOP - (8ul << 20))
 
-static char g_long[5000]; /* a long string, for paths and arguments too long */
-static char* g_many_args[300];  /* more arguments than execve takes */
-static char* g_big_args[12];    /* more bytes of them than it takes */
+static char g_long[5000];      /* a long string, for paths and arguments too long */
+static char* g_many_args[300]; /* more arguments than execve takes */
+static char* g_big_args[12];   /* more bytes of them than it takes */
 
 static void map_worker_memory(void) {
-  mmap((void*)ARENA, ARENA_PAGES * 4096, PROT_READ | PROT_WRITE,
-       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-  mmap((void*)EDGE_R, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-  mmap((void*)EDGE_W, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
-       0);
+  /* A mapping that fails shows as the faults and errors it causes. */
+  (void)mmap((void*)ARENA, ARENA_PAGES * 4096, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  (void)mmap((void*)EDGE_R, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  (void)mmap((void*)EDGE_W, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+             -1, 0);
   memset(g_long, 'a', sizeof g_long - 1);
   for (int i = 0; i < 299; ++i) g_many_args[i] = "a";
   for (int i = 0; i < 11; ++i) g_big_args[i] = g_long;
@@ -228,7 +249,8 @@ static struct call_rec* log_begin(struct ctx* c, long nr, long a0, long a1, long
   return r;
 }
 static void log_end(struct ctx* c, struct call_rec* r, long nr, long ret) {
-  struct call_rec* last = &g_sh->last[last_call_index(c->pid, c->kind == K_LWP ? c->lwp_slot + 1 : 0)];
+  struct call_rec* last =
+      &g_sh->last[last_call_index(c->pid, c->kind == K_LWP ? c->lwp_slot + 1 : 0)];
   if (last->nr == nr && last->pid == c->pid) last->ret = ret;
   if (r->nr == nr && r->pid == c->pid) r->ret = ret;
   __atomic_add_fetch(&g_sh->slot[c->slot].calls, 1, __ATOMIC_RELAXED);
@@ -251,13 +273,12 @@ static void oracle_fail(struct ctx* c, const char* fmt, ...) __attribute__((form
 static void oracle_fail(struct ctx* c, const char* fmt, ...) {
   __atomic_add_fetch(&g_sh->oracle_failures, 1, __ATOMIC_RELAXED);
   int zero = 0;
-  if (!__atomic_compare_exchange_n(&g_sh->claimed, &zero, 1, 0, __ATOMIC_ACQ_REL,
-                                   __ATOMIC_RELAXED))
+  if (!__atomic_compare_exchange_n(&g_sh->claimed, &zero, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
     return;
   va_list ap;
   va_start(ap, fmt);
-  int n = snprintf(g_sh->oracle_why, sizeof g_sh->oracle_why, "pid %d (worker %d, uid %d): ",
-                   getpid(), c->slot, my_uid(c));
+  int n = snprintf(g_sh->oracle_why, sizeof g_sh->oracle_why,
+                   "pid %d (worker %d, uid %d): ", getpid(), c->slot, my_uid(c));
   vsnprintf(g_sh->oracle_why + n, sizeof g_sh->oracle_why - n, fmt, ap);
   va_end(ap);
   g_sh->oracle_slot = c->slot;
@@ -266,8 +287,8 @@ static void oracle_fail(struct ctx* c, const char* fmt, ...) {
 /* ---- argument pools ---- */
 
 static const uint64_t kKernelAddrs[] = {
-    0xffff000000000000ull, 0xffff000000080000ull, 0xffff800000000000ull, 0xffffffffffff0000ull,
-    0xfffffffffffff000ull, 0xffff0000400a0000ull,
+    0xffff000000000000ull, 0xffff000000080000ull, 0xffff800000000000ull,
+    0xffffffffffff0000ull, 0xfffffffffffff000ull, 0xffff0000400a0000ull,
 };
 
 /* A pointer for an argument of `size` bytes: valid, or anything but. */
@@ -277,7 +298,7 @@ static uint64_t ptr_any(struct ctx* c, uint64_t size) {
     case 1: return 1 + below(c, 4095);
     case 2: return ~0ull;
     case 3: return kKernelAddrs[below(c, sizeof kKernelAddrs / 8)];
-    case 4: return 0x1000 + below(c, 0xf000); /* below kUserMin */
+    case 4: return 0x1000 + below(c, 0xf000);                  /* below kUserMin */
     case 5: return 0x0001000000000000ull + below(c, 4096) * 8; /* past the user half */
     case 6: return 0x8000000000000000ull >> below(c, 4);
     case 7: return STACK_BOTTOM - 8 - below(c, 64) * 8; /* the stack guard */
@@ -308,7 +329,7 @@ static uint64_t ptr_foreign(struct ctx* c, uint64_t size) {
     case 1: return 1 + below(c, 4095);
     case 2: return ~0ull;
     case 3: return kKernelAddrs[below(c, sizeof kKernelAddrs / 8)];
-    case 4: return 0x1000 + below(c, 0xf000); /* below kUserMin */
+    case 4: return 0x1000 + below(c, 0xf000);                  /* below kUserMin */
     case 5: return 0x0001000000000000ull + below(c, 4096) * 8; /* past the user half */
     case 6: return 0x8000000000000000ull >> below(c, 4);
     case 7: return STACK_BOTTOM - 8 - below(c, 64) * 8; /* the stack guard */
@@ -329,17 +350,22 @@ static uint64_t ptr_bad(struct ctx* c) {
 }
 
 static uint64_t len_any(struct ctx* c) {
+  // Value tables stay packed (clang-format would put one value a line).
+  // clang-format off
   static const uint64_t k[] = {0, 1, 7, 8, 16, 100, 4095, 4096, 4097, 65536, 1ull << 20,
                                1ull << 30, 1ull << 47, 1ull << 48, 0x7fffffffffffffffull,
                                ~0ull, 0x8000000000000000ull, 0xfffffffffffff000ull};
+  // clang-format on
   if (one_in(c, 6)) return r64(c) >> below(c, 64);
   return k[below(c, sizeof k / 8)];
 }
 
 static int64_t int_any(struct ctx* c) {
+  // clang-format off
   static const int64_t k[] = {0, 1, -1, 2, 3, 0x7fffffff, -0x7fffffff - 1, 0x80000000ll,
                               0xffffffffll, 0x7fffffffffffffffll, (int64_t)0x8000000000000000ull,
                               100, 1000, 65535, 65536};
+  // clang-format on
   if (one_in(c, 3)) return (int64_t)(r64(c) >> below(c, 64));
   return k[below(c, sizeof k / 8)];
 }
@@ -378,8 +404,8 @@ static int root_spares(int pid) {
 }
 
 static uint64_t uid_any(struct ctx* c) {
-  static const uint64_t k[] = {0, 1, 1000, 1001, 1002, 65534, 65535, 0xffffffffull, 0x7fffffff,
-                               0x100000000ull, ~0ull};
+  static const uint64_t k[] = {
+      0, 1, 1000, 1001, 1002, 65534, 65535, 0xffffffffull, 0x7fffffff, 0x100000000ull, ~0ull};
   if (one_in(c, 3)) return 1 + below(c, 100000);
   return k[below(c, sizeof k / 8)];
 }
@@ -404,67 +430,75 @@ void signal_restorer(void);
 
 /* Ends the calling context without touching its stack once the slot is free. */
 void lwp_finish(int* state) __attribute__((noreturn));
-__asm__(".global lwp_finish\n"
-        "lwp_finish:\n"
-        "  stlr wzr, [x0]\n"
-        "  mov x0, #0\n  mov x8, #93\n  svc #0\n"
-        "  b .\n");
+__asm__(
+    ".global lwp_finish\n"
+    "lwp_finish:\n"
+    "  stlr wzr, [x0]\n"
+    "  mov x0, #0\n  mov x8, #93\n  svc #0\n"
+    "  b .\n");
 void rfmem_finish(int* state, long code) __attribute__((noreturn));
-__asm__(".global rfmem_finish\n"
-        "rfmem_finish:\n"
-        "  stlr wzr, [x0]\n"
-        "  mov x0, x1\n  mov x8, #94\n  svc #0\n"
-        "  b .\n");
+__asm__(
+    ".global rfmem_finish\n"
+    "rfmem_finish:\n"
+    "  stlr wzr, [x0]\n"
+    "  mov x0, x1\n  mov x8, #94\n  svc #0\n"
+    "  b .\n");
 /* An LWP of a storm: counts itself gone and exits, with no stack at all. */
 void lwp_storm_entry(int* count);
-__asm__(".global lwp_storm_entry\n"
-        "lwp_storm_entry:\n"
-        "1: ldaxr w1, [x0]\n  sub w1, w1, #1\n  stlxr w2, w1, [x0]\n  cbnz w2, 1b\n"
-        "  mov x0, #0\n  mov x8, #93\n  svc #0\n"
-        "  b .\n");
+__asm__(
+    ".global lwp_storm_entry\n"
+    "lwp_storm_entry:\n"
+    "1: ldaxr w1, [x0]\n  sub w1, w1, #1\n  stlxr w2, w1, [x0]\n  cbnz w2, 1b\n"
+    "  mov x0, #0\n  mov x8, #93\n  svc #0\n"
+    "  b .\n");
 /* rfork whose child calls fn(arg) on `stack` and ends with exit_group. */
 long rfork_thread(long flags, void* stack, void (*fn)(void*), void* arg);
-__asm__(".global rfork_thread\n"
-        "rfork_thread:\n"
-        "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
-        "  mov x8, #1251\n  svc #0\n"
-        "  cbnz x0, 1f\n"
-        "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
-        "  mov x8, #94\n  svc #0\n"
-        "1: ret\n");
+__asm__(
+    ".global rfork_thread\n"
+    "rfork_thread:\n"
+    "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
+    "  mov x8, #1251\n  svc #0\n"
+    "  cbnz x0, 1f\n"
+    "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
+    "  mov x8, #94\n  svc #0\n"
+    "1: ret\n");
 /* rfork whose child exits at once with `code` and touches no memory. */
 long rfork_exit(long flags, long code);
-__asm__(".global rfork_exit\n"
-        "rfork_exit:\n"
-        "  mov x9, x1\n"
-        "  mov x8, #1251\n  svc #0\n"
-        "  cbnz x0, 1f\n"
-        "  mov x0, x9\n  mov x8, #94\n  svc #0\n"
-        "1: ret\n");
+__asm__(
+    ".global rfork_exit\n"
+    "rfork_exit:\n"
+    "  mov x9, x1\n"
+    "  mov x8, #1251\n  svc #0\n"
+    "  cbnz x0, 1f\n"
+    "  mov x0, x9\n  mov x8, #94\n  svc #0\n"
+    "1: ret\n");
 /* vfork; the child execs path (unless 0) and then, or at once, exit_groups
  * with code, all without touching memory (it runs on the parent's). */
 long vfork_then(uint64_t path, uint64_t argv, uint64_t envp, long code);
-__asm__(".global vfork_then\n"
-        "vfork_then:\n"
-        "  mov x9, x0\n  mov x10, x1\n  mov x11, x2\n  mov x12, x3\n"
-        "  mov x8, #1066\n  svc #0\n"
-        "  cbnz x0, 1f\n"
-        "  cbz x9, 2f\n"
-        "  mov x0, x9\n  mov x1, x10\n  mov x2, x11\n  mov x8, #221\n  svc #0\n"
-        "2: mov x0, x12\n  mov x8, #94\n  svc #0\n"
-        "1: ret\n");
+__asm__(
+    ".global vfork_then\n"
+    "vfork_then:\n"
+    "  mov x9, x0\n  mov x10, x1\n  mov x11, x2\n  mov x12, x3\n"
+    "  mov x8, #1066\n  svc #0\n"
+    "  cbnz x0, 1f\n"
+    "  cbz x9, 2f\n"
+    "  mov x0, x9\n  mov x1, x10\n  mov x2, x11\n  mov x8, #221\n  svc #0\n"
+    "2: mov x0, x12\n  mov x8, #94\n  svc #0\n"
+    "1: ret\n");
 /* rt_sigreturn with sp at `frame`. */
 void sigreturn_at(uint64_t frame) __attribute__((noreturn));
-__asm__(".global sigreturn_at\n"
-        "sigreturn_at:\n"
-        "  mov sp, x0\n  mov x8, #139\n  svc #0\n"
-        "  brk #0\n");
+__asm__(
+    ".global sigreturn_at\n"
+    "sigreturn_at:\n"
+    "  mov sp, x0\n  mov x8, #139\n  svc #0\n"
+    "  brk #0\n");
 /* Where a forged signal frame returns to: exit_group(90). */
 void sigreturn_landing(void);
-__asm__(".global sigreturn_landing\n"
-        "sigreturn_landing:\n"
-        "  mov x0, #90\n  mov x8, #94\n  svc #0\n"
-        "  b .\n");
+__asm__(
+    ".global sigreturn_landing\n"
+    "sigreturn_landing:\n"
+    "  mov x0, #90\n  mov x8, #94\n  svc #0\n"
+    "  b .\n");
 
 static void run_calls(struct ctx* c);
 static _Noreturn void end_context(struct ctx* c, int code);
@@ -506,16 +540,18 @@ static void op_exit_group(struct ctx* c, int op) {
 }
 
 static void op_nanosleep(struct ctx* c, int op) {
+  // clang-format off
   static const int64_t secs[] = {0, 0, 0, 1, -1, 0x7fffffffffffffffll, 18446744074ll /* wraps */,
                                  9223372037ll, -0x7fffffff - 1};
-  static const int64_t nsecs[] = {0, 1, 1000, 1000000, 5000000, 999999999, 1000000000, -1,
-                                  0x7fffffffffffffffll};
+  // clang-format on
+  static const int64_t nsecs[] = {
+      0, 1, 1000, 1000000, 5000000, 999999999, 1000000000, -1, 0x7fffffffffffffffll};
   int64_t s = secs[below(c, sizeof secs / 8)], ns = nsecs[below(c, sizeof nsecs / 8)];
   if (one_in(c, 4)) s = 0, ns = (int64_t)below(c, 3000000);
   uint64_t req;
   switch (below(c, 6)) {
     case 0: req = ptr_bad(c); break;
-    case 1: req = EDGE_W + 4096 - 8; break; /* half of it mapped */
+    case 1: req = EDGE_W + 4096 - 8; break;  /* half of it mapped */
     case 2: req = EDGE_R + 4096 - 16; break; /* zeros */
     default: {
       int64_t* t = (int64_t*)&c->scratch[100];
@@ -544,18 +580,20 @@ static void op_clock_gettime(struct ctx* c, int op) {
 }
 
 static void op_ids(struct ctx* c, int op) {
-  static const long nrs[] = {SYS_sched_yield, SYS_getpid, SYS_getppid, SYS_gettid,
-                             SYS_lwp_gettid, SYS_getuid};
+  static const long nrs[] = {SYS_sched_yield, SYS_getpid,     SYS_getppid,
+                             SYS_gettid,      SYS_lwp_gettid, SYS_getuid};
   long nr = nrs[below(c, 6)];
   int uid = my_uid(c);
   long r = sc(c, nr, int_any(c), int_any(c), 0, 0, 0, 0);
   ok_if(c, op, r);
   if (nr == SYS_getpid && r != g_p.pid && c->kind != K_RFMEM)
-    oracle_fail(c, "getpid() = %ld, want %d (kind %d, depth %d, ppid %d, made by pid %d in kind %d)",
+    oracle_fail(c,
+                "getpid() = %ld, want %d (kind %d, depth %d, ppid %d, made by pid %d in kind %d)",
                 r, g_p.pid, c->kind, c->depth, getppid(), c->origin_pid, c->origin_kind);
   if (nr == SYS_getuid && uid != 0 && (uint32_t)r != (uint32_t)uid)
-    oracle_fail(c, "getuid() = %ld in a process of uid %d (kind %d, depth %d, made by pid %d in kind %d)",
-                r, uid, c->kind, c->depth, c->origin_pid, c->origin_kind);
+    oracle_fail(
+        c, "getuid() = %ld in a process of uid %d (kind %d, depth %d, made by pid %d in kind %d)",
+        r, uid, c->kind, c->depth, c->origin_pid, c->origin_kind);
 }
 
 static void op_brk(struct ctx* c, int op) {
@@ -576,15 +614,17 @@ static void op_brk(struct ctx* c, int op) {
  * then anywhere (including our own text, data and stack: the process may die). */
 static uint64_t vm_addr(struct ctx* c) {
   if (one_in(c, 200)) {
-    static const uint64_t own[] = {0x400000, 0x410000, 0x420000, STACK_TOP - 4096, EDGE_R,
-                                   EDGE_W + 4096};
+    static const uint64_t own[] = {0x400000,         0x410000, 0x420000,
+                                   STACK_TOP - 4096, EDGE_R,   EDGE_W + 4096};
     return own[below(c, 6)];
   }
   switch (below(c, 8)) {
     case 0: return ptr_any(c, 8);
     case 1: return ARENA + below(c, ARENA_PAGES * 4096);
     case 2: return 0x10000 * below(c, 16);
-    case 3: return (1ull << (47 + below(c, 2))) + 4096 * (below(c, 5) - 2); /* around the stack top and the end of the user half */
+    case 3:
+      return (1ull << (47 + below(c, 2))) +
+             4096 * (below(c, 5) - 2); /* around the stack top and the end of the user half */
     default: return ARENA + below(c, ARENA_PAGES) * 4096;
   }
 }
@@ -705,11 +745,11 @@ struct exec_args {
 };
 static void exec_pick(struct ctx* c, struct exec_args* e) {
   /* The first three print a line or two: seldom. */
-  static char* const kPaths[] = {"/bin/crash", "/bin/hello", "/bin/init", "/bin/fuzz", "fuzz",
-                                 "bin/fuzz", "/bin/proctest", "", "/", "/bin/", "/bin/nope",
-                                 "/bin/fuzzz", "bin//fuzz", "/bin/fuzz/"};
-  int i = one_in(c, 40) ? (int)below(c, 3)
-                        : 3 + (int)below(c, sizeof kPaths / sizeof kPaths[0] - 3);
+  static char* const kPaths[] = {"/bin/crash", "/bin/hello",    "/bin/init", "/bin/fuzz", "fuzz",
+                                 "bin/fuzz",   "/bin/proctest", "",          "/",         "/bin/",
+                                 "/bin/nope",  "/bin/fuzzz",    "bin//fuzz", "/bin/fuzz/"};
+  int i =
+      one_in(c, 40) ? (int)below(c, 3) : 3 + (int)below(c, sizeof kPaths / sizeof kPaths[0] - 3);
   e->path = (uint64_t)kPaths[i];
   snprintf(e->num, sizeof e->num, "%d", (int)below(c, 200));
   e->vec[0] = kPaths[i][0] ? kPaths[i] : "x";
@@ -717,14 +757,14 @@ static void exec_pick(struct ctx* c, struct exec_args* e) {
   e->vec[2] = e->num;
   e->vec[3] = 0;
   if (i == 0 && one_in(c, 2)) e->vec[1] = one_in(c, 2) ? "segv" : "ill";
-  if (i == 1) e->vec[1] = 0; /* hello: one short line */
+  if (i == 1) e->vec[1] = 0;                              /* hello: one short line */
   if (i == 2) e->vec[1] = one_in(c, 2) ? 0 : "/bin/fuzz"; /* init: no program, or fuzz */
   e->argv = (uint64_t)e->vec;
   e->envp = (uint64_t)environ;
   if (i == 6) return; /* proctest runs its whole suite unless told "exit N" */
   switch (below(c, 12)) {
     case 0: e->path = ptr_any(c, 16); break;
-    case 1: e->path = (uint64_t)g_long; break; /* longer than a path may be */
+    case 1: e->path = (uint64_t)g_long; break;  /* longer than a path may be */
     case 2: e->path = EDGE_W + 4096 - 4; break; /* no NUL before the end */
     case 3: e->argv = ptr_any(c, 64); break;
     case 4: e->envp = ptr_any(c, 64); break;
@@ -778,16 +818,17 @@ static void forked(struct ctx* c, const char* call, long pid, int ours) {
   if (pid <= 0) return;
   long me = syscall0(SYS_getpid);
   if (me != c->pid)
-    oracle_fail(c, "%s returned %ld in pid %ld, which is not the caller %d", call, pid, me,
-                c->pid);
+    oracle_fail(c, "%s returned %ld in pid %ld, which is not the caller %d", call, pid, me, c->pid);
   if (ours) kid_add((int)pid);
 }
 
 static void op_fork(struct ctx* c, int op) {
   int how = (int)below(c, 3);
   long r;
-  if (how == 0) r = SC0(c, SYS_fork);
-  else if (how == 1) r = SC2(c, SYS_clone, 17 /* SIGCHLD */, 0);
+  if (how == 0)
+    r = SC0(c, SYS_fork);
+  else if (how == 1)
+    r = SC2(c, SYS_clone, 17 /* SIGCHLD */, 0);
   else {
     /* clone with other shapes: refused, or a process of its own. CLONE_VM
      * and CLONE_SETTLS stay off: a child running on the worker's memory and
@@ -801,8 +842,8 @@ static void op_fork(struct ctx* c, int op) {
   }
   ok_if(c, op, r);
   if (c->scratch_guard != SCRATCH_GUARD)
-    oracle_fail(c, "after fork, in the %s (pid %d): the word after scratch is 0x%lx", r ? "parent" : "child",
-                getpid(), (unsigned long)c->scratch_guard);
+    oracle_fail(c, "after fork, in the %s (pid %d): the word after scratch is 0x%lx",
+                r ? "parent" : "child", getpid(), (unsigned long)c->scratch_guard);
   if (r == 0) {
     became_child(c);
     if (c->depth > MAXDEPTH) _exit((int)below(c, 256));
@@ -816,8 +857,8 @@ static void op_vfork(struct ctx* c, int op) {
   exec_pick(c, &e);
   int exec = one_in(c, 2);
   long code = (long)below(c, 256);
-  struct call_rec* rec = log_begin(c, SYS_vfork, exec ? (long)e.path : 0, (long)e.argv,
-                                   (long)e.envp, code, 0, 0);
+  struct call_rec* rec =
+      log_begin(c, SYS_vfork, exec ? (long)e.path : 0, (long)e.argv, (long)e.envp, code, 0, 0);
   long r = vfork_then(exec ? e.path : 0, e.argv, e.envp, code);
   log_end(c, rec, SYS_vfork, r);
   ok_if(c, op, r);
@@ -845,8 +886,8 @@ static void rfmem_main(void* arg) {
 
 static long rfork_flags(struct ctx* c) {
   long fl = 0;
-  static const long bits[] = {RFFDG, RFPROC, RFMEM, RFNOWAIT, RFCFDG, RFTHREAD, RFSIGSHARE,
-                              RFLINUXTHPN};
+  static const long bits[] = {RFFDG,  RFPROC,   RFMEM,      RFNOWAIT,
+                              RFCFDG, RFTHREAD, RFSIGSHARE, RFLINUXTHPN};
   for (unsigned i = 0; i < sizeof bits / sizeof bits[0]; ++i)
     if (one_in(c, 3)) fl |= bits[i];
   if (!one_in(c, 4)) fl |= RFPROC;
@@ -911,9 +952,11 @@ static void op_wait4(struct ctx* c, int op) {
  * the report goes to a buffer of ours or anywhere. */
 static void op_waitid(struct ctx* c, int op) {
   static const int types[] = {0, 0, 1, 1, 2, 3, -1, 7};
+  // clang-format off
   static const int64_t opts[] = {4, 4 | WNOHANG, 4 | 0x01000000, 2 | WNOHANG, 8 | WNOHANG,
                                  2 | 8 | 4 | 0x01000000 | WNOHANG, 4 | 0x40000000,
                                  4 | 0x80000000ll | WNOHANG, 0, WNOHANG, -1, 0x10};
+  // clang-format on
   int type = types[below(c, sizeof types / sizeof types[0])];
   int id = one_in(c, 4) ? 0 : pid_any(c);
   int64_t o = opts[below(c, sizeof opts / 8)];
@@ -993,7 +1036,8 @@ static void op_lwp_create(struct ctx* c, int op) {
   long r = SC1(c, SYS_lwp_create, params);
   ok_if(c, op, r);
   if (r != 0) {
-    if (real) __atomic_store_n(&s->state, 0, __ATOMIC_RELEASE);
+    if (real)
+      __atomic_store_n(&s->state, 0, __ATOMIC_RELEASE);
     else if (params == (uint64_t)lp && lp->func == (uint64_t)lwp_storm_entry)
       __atomic_sub_fetch(&g_p.storm_lwps, 1, __ATOMIC_ACQ_REL);
   }
@@ -1036,8 +1080,10 @@ static void op_fork_storm(struct ctx* c, int op) {
   int reap = (int)below(c, (uint64_t)n + 1);
   for (int i = 0; i < reap && g_p.nkids > 0; ++i) {
     long w = SC4(c, SYS_wait4, -1, 0, one_in(c, 2) ? WNOHANG : 0, 0);
-    if (w > 0) kid_gone((int)w);
-    else break;
+    if (w > 0)
+      kid_gone((int)w);
+    else
+      break;
   }
 }
 
@@ -1209,8 +1255,8 @@ static void op_unknown(struct ctx* c, int op) {
     default: nr = int_any(c); break;
   }
   if (known_nr(nr)) return;
-  long r = sc(c, nr, (long)r64(c), (long)ptr_any(c, 64), int_any(c), (long)len_any(c),
-              (long)r64(c), (long)r64(c));
+  long r = sc(c, nr, (long)r64(c), (long)ptr_any(c, 64), int_any(c), (long)len_any(c), (long)r64(c),
+              (long)r64(c));
   ok_if(c, op, r);
   if (r != -ENOSYS) oracle_fail(c, "unknown call %ld = %ld, want -ENOSYS", nr, r);
 }
@@ -1317,7 +1363,6 @@ static _Noreturn void worker(int slot, uint64_t seed, int root, int uid) {
 
 /* ---- the harness ---- */
 
-
 static const char* call_name(int64_t nr) {
   switch (nr) {
     case 63: return "read";
@@ -1368,12 +1413,14 @@ static void print_recent_calls(int slot) {
   for (uint64_t i = start; i < end; ++i) {
     struct call_rec* r = &L->rec[i % RING];
     char ret[24];
-    if (r->ret == RET_PENDING) snprintf(ret, sizeof ret, "(no return)");
-    else snprintf(ret, sizeof ret, "%ld", (long)r->ret);
-    printf("fuzz:   pid %d lwp %d: %s(%ld) (0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx) = %s\n", r->pid,
-           r->tid, call_name(r->nr), (long)r->nr, (unsigned long)r->a[0], (unsigned long)r->a[1],
-           (unsigned long)r->a[2], (unsigned long)r->a[3], (unsigned long)r->a[4],
-           (unsigned long)r->a[5], ret);
+    if (r->ret == RET_PENDING)
+      snprintf(ret, sizeof ret, "(no return)");
+    else
+      snprintf(ret, sizeof ret, "%ld", (long)r->ret);
+    printf("fuzz:   pid %d lwp %d: %s(%ld) (0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx) = %s\n",
+           r->pid, r->tid, call_name(r->nr), (long)r->nr, (unsigned long)r->a[0],
+           (unsigned long)r->a[1], (unsigned long)r->a[2], (unsigned long)r->a[3],
+           (unsigned long)r->a[4], (unsigned long)r->a[5], ret);
   }
 }
 
@@ -1405,13 +1452,15 @@ static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
 
 static _Noreturn void fail(int round, uint64_t rseed, const char* why, int slot) {
   uint64_t calls = g_calls_before + total_calls();
-  if (slot >= 0 && slot < NWORKERS) print_recent_calls(slot);
+  if (slot >= 0 && slot < NWORKERS)
+    print_recent_calls(slot);
   else
     for (int i = 0; i < NWORKERS; ++i) print_recent_calls(i);
-  printf("fuzz: %lu calls, seed %lu, FAILED in round %d (round seed %lu; rerun with seed=%lu "
-         "round=%d): %s\n",
-         (unsigned long)calls, (unsigned long)g_seed, round, (unsigned long)rseed,
-         (unsigned long)g_seed, round, why);
+  printf(
+      "fuzz: %lu calls, seed %lu, FAILED in round %d (round seed %lu; rerun with seed=%lu "
+      "round=%d): %s\n",
+      (unsigned long)calls, (unsigned long)g_seed, round, (unsigned long)rseed,
+      (unsigned long)g_seed, round, why);
   exit(1);
 }
 
@@ -1571,10 +1620,10 @@ static int run(void) {
   }
   uint64_t ms = (now_ns() - t0) / 1000000;
   uint64_t calls = total_calls();
-  printf("fuzz: %lu rounds, %lu ms, %lu calls/s, %lu workers (%lu exited, %lu killed by a signal)\n",
-         (unsigned long)rounds, (unsigned long)ms, (unsigned long)(ms ? calls * 1000 / ms : 0),
-         (unsigned long)started_total, (unsigned long)g_worker_exits,
-         (unsigned long)g_worker_kills);
+  printf(
+      "fuzz: %lu rounds, %lu ms, %lu calls/s, %lu workers (%lu exited, %lu killed by a signal)\n",
+      (unsigned long)rounds, (unsigned long)ms, (unsigned long)(ms ? calls * 1000 / ms : 0),
+      (unsigned long)started_total, (unsigned long)g_worker_exits, (unsigned long)g_worker_kills);
   /* By operation: how often picked, and how many of its calls succeeded. */
   char line[400];
   int n = 0;
@@ -1613,12 +1662,18 @@ int main(int argc, char** argv) {
   if (getpid() != HARNESS_PID) return 0; /* only ever init's program */
   const char* only = 0;
   for (int a = 1; a < argc; ++a) {
-    if (strncmp(argv[a], "secs=", 5) == 0) g_secs = (uint64_t)atol(argv[a] + 5);
-    else if (strncmp(argv[a], "seed=", 5) == 0) g_seed = (uint64_t)atol(argv[a] + 5);
-    else if (strncmp(argv[a], "round=", 6) == 0) g_first_round = (uint64_t)atol(argv[a] + 6);
-    else if (strncmp(argv[a], "round_secs=", 11) == 0) g_round_secs = (uint64_t)atol(argv[a] + 11);
-    else if (strncmp(argv[a], "calls=", 6) == 0) only = argv[a] + 6;
-    else if (strcmp(argv[a], "quiet") == 0) g_quiet = 1;
+    if (strncmp(argv[a], "secs=", 5) == 0)
+      g_secs = (uint64_t)atol(argv[a] + 5);
+    else if (strncmp(argv[a], "seed=", 5) == 0)
+      g_seed = (uint64_t)atol(argv[a] + 5);
+    else if (strncmp(argv[a], "round=", 6) == 0)
+      g_first_round = (uint64_t)atol(argv[a] + 6);
+    else if (strncmp(argv[a], "round_secs=", 11) == 0)
+      g_round_secs = (uint64_t)atol(argv[a] + 11);
+    else if (strncmp(argv[a], "calls=", 6) == 0)
+      only = argv[a] + 6;
+    else if (strcmp(argv[a], "quiet") == 0)
+      g_quiet = 1;
     else {
       printf("fuzz: unknown argument %s\n", argv[a]);
       return 2;

@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
     /* The virtual counter must tick (CNTVOFF is 0, so it is the system count). */
     uint64_t a, b;
     __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(a));
-    for (volatile int i = 0; i < 100000; ++i) {}
+    for (volatile int i = 0; i < 100000; ++i) {
+    }
     __asm__ volatile("isb\n mrs %0, cntvct_el0" : "=r"(b));
     return a != 0 && b > a ? 0 : 1;
   }
@@ -22,7 +23,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (strcmp(what, "cntp_ctl") == 0) {
-    __asm__ volatile("msr cntp_ctl_el0, %0" ::"r"(v));  /* would stop the scheduler's tick */
+    __asm__ volatile("msr cntp_ctl_el0, %0" ::"r"(v)); /* would stop the scheduler's tick */
     return 0;
   }
   if (strcmp(what, "cntp_cval") == 0) {

@@ -11,17 +11,35 @@
 #include "utest.h"
 
 enum {
-  SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setuid = 146, SYS_setpgid = 154,
-  SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174, SYS_prlimit64 = 261,
-  SYS_mremap = 216, SYS_madvise = 233, SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495,
+  SYS_kill = 129,
+  SYS_rt_sigaction = 134,
+  SYS_setuid = 146,
+  SYS_setpgid = 154,
+  SYS_getpgid = 155,
+  SYS_setsid = 157,
+  SYS_getuid = 174,
+  SYS_prlimit64 = 261,
+  SYS_mremap = 216,
+  SYS_madvise = 233,
+  SYS_vfork = 1066,
+  SYS_rfork = 1251,
+  SYS_lwp_create = 1495,
 };
 enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFSIGSHARE = 1 << 14 };
 enum { SIGUSR1 = 10, SIGUSR2 = 12, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7 };
 enum { WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8 };
 #define RLIM_INFINITY (~0ull)
 
-struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
-struct rlim { uint64_t cur, max; };
+struct lwp_params {
+  void* func;
+  void* arg;
+  void* stack;
+  int* tid1;
+  int* tid2;
+};
+struct rlim {
+  uint64_t cur, max;
+};
 
 static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
 static long setuid_(long uid) { return syscall1(SYS_setuid, uid); }
@@ -42,14 +60,15 @@ static inline __attribute__((always_inline)) long svc0(long nr) {
 /* rfork with a new stack for the child: the child calls fn(arg) on `stack`
  * and ends with its result. */
 long trust_rfork_thread(long flags, void* stack, int (*fn)(void*), void* arg);
-__asm__(".global trust_rfork_thread\n"
-        "trust_rfork_thread:\n"
-        "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
-        "  mov x8, #1251\n  svc #0\n"
-        "  cbnz x0, 1f\n"
-        "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
-        "  mov x8, #94\n  svc #0\n"
-        "1: ret\n");
+__asm__(
+    ".global trust_rfork_thread\n"
+    "trust_rfork_thread:\n"
+    "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
+    "  mov x8, #1251\n  svc #0\n"
+    "  cbnz x0, 1f\n"
+    "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
+    "  mov x8, #94\n  svc #0\n"
+    "1: ret\n");
 
 /* A shared page for the test and its children (inherited by fork). */
 static volatile uint64_t* shared_page(void) {
@@ -99,7 +118,7 @@ static void t_cred_race(void) {
     uint64_t kills = 0, allowed = 0;
     while (now_ns() < end) {
       for (int i = 0; i < 64; ++i) {
-        long r = kill_(1, 0);  /* init: root's */
+        long r = kill_(1, 0); /* init: root's */
         ++kills;
         if (r != -EPERM) ++allowed;
       }
@@ -207,8 +226,8 @@ static void t_fork_setuid_race(void) {
   /* Three seconds, or up to twenty for the first 40 rounds on a loaded host. */
   uint64_t start = now_ns();
   int rounds = 0, other = 0;
-  while (rounds < 500 && (now_ns() - start < 3000000000ull ||
-                          (rounds < 40 && now_ns() - start < 20000000000ull))) {
+  while (rounds < 500 &&
+         (now_ns() - start < 3000000000ull || (rounds < 40 && now_ns() - start < 20000000000ull))) {
     sh[1] = sh[2] = 0;
     int pid = fork();
     if (pid == 0) {
@@ -281,7 +300,8 @@ static void t_setpgid_reap(void) {
 
 static void fault_loop(void* arg) {
   for (;;) {
-    volatile char* p = mmap(0, 64 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    volatile char* p =
+        mmap(0, 64 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (MAP_FAILED_P(p)) continue;
     for (int i = 0; i < 64; ++i) p[i * 4096] = (char)i;
     munmap((void*)p, 64 * 4096);
@@ -316,8 +336,10 @@ static void t_exec_threads(void) {
       printf("UTEST-INFO exec_threads: round %d did not end\n", r);
       continue;
     }
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 7) ++good;
-    else printf("UTEST-INFO exec_threads: round %d: status 0x%x\n", r, st);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 7)
+      ++good;
+    else
+      printf("UTEST-INFO exec_threads: round %d: status 0x%x\n", r, st);
   }
   ut_check("new_image_alone", good == rounds, "%d of %d execs ended as the new program", good,
            rounds);
@@ -433,7 +455,7 @@ static void t_map_count_limit(void) {
     for (size_t i = 1; i < pages; i += 2, ++done)
       if ((r = mprotect(p + i * 4096, 4096, PROT_READ)) != 0) break;
     int ok = r == -ENOMEM && done > 1000 && done < 8192;
-    ok &= munmap(p, pages * 4096) == 0;  /* whole entries go without a split */
+    ok &= munmap(p, pages * 4096) == 0; /* whole entries go without a split */
     _exit(ok ? 0 : 1);
   }
   int st = -1;
@@ -456,7 +478,7 @@ static void t_debug_root_only(void) {
     bad |= (tine_vmctl(VMCTL_DUMP, 0) != -EPERM) << 5;
     struct tine_kstat k;
     bad |= (tine_kstat(&k, TINE_KSTAT_SETTLE) != -EPERM) << 6;
-    bad |= (tine_kstat(&k, 0) <= 0) << 7;       /* reading counters is fine */
+    bad |= (tine_kstat(&k, 0) <= 0) << 7; /* reading counters is fine */
     struct tine_proc_stats s;
     bad |= (tine_proc(TINE_PROC_STATS, (long)&s) != 0) << 8;
     _exit(bad);
@@ -465,7 +487,7 @@ static void t_debug_root_only(void) {
   waitpid(pid, &st, 0);
   ut_check("non_root_refused", WIFEXITED(st) && WEXITSTATUS(st) == 0, "mask 0x%x (status 0x%x)",
            WEXITSTATUS(st), st);
-  tine_proc(TINE_PROC_FAIL_NTH, 0);  /* in case the refusal did not happen */
+  tine_proc(TINE_PROC_FAIL_NTH, 0); /* in case the refusal did not happen */
   invariants();
 }
 
@@ -523,7 +545,7 @@ static void t_kill_vfork_wait(void) {
            "ended %d status 0x%x", ended, st);
   if (!ended) abandon(pid);
   int g = (int)sh[0];
-  kill_(g, SIGKILL);  /* the vfork child, now init's */
+  kill_(g, SIGKILL); /* the vfork child, now init's */
   for (int i = 0; i < 600 && kill_(g, 0) != -ESRCH; ++i) sleep_ms(5);
   UT_EQ("vfork_child_gone", kill_(g, 0), -ESRCH);
   munmap((void*)sh, 4096);
@@ -539,14 +561,15 @@ static void t_kill_vfork_wait(void) {
  * Here the child raises SIGUSR2 at the very sp of the vfork; its handler
  * sends the parent a caught signal and then one that ends it. */
 long vw_vfork(void);
-__asm__(".global vw_vfork\n"
-        "vw_vfork:\n"
-        "  mov x8, #1066\n  svc #0\n" /* vfork */
-        "  cbnz x0, 1f\n"
-        "  mov x8, #172\n  svc #0\n"  /* the child: getpid */
-        "  mov x1, #12\n  mov x8, #129\n  svc #0\n" /* kill(self, SIGUSR2): its frame at this sp */
-        "  mov x0, #0\n  mov x8, #94\n  svc #0\n"   /* exit_group(0) */
-        "1: ret\n");
+__asm__(
+    ".global vw_vfork\n"
+    "vw_vfork:\n"
+    "  mov x8, #1066\n  svc #0\n" /* vfork */
+    "  cbnz x0, 1f\n"
+    "  mov x8, #172\n  svc #0\n"                /* the child: getpid */
+    "  mov x1, #12\n  mov x8, #129\n  svc #0\n" /* kill(self, SIGUSR2): its frame at this sp */
+    "  mov x0, #0\n  mov x8, #94\n  svc #0\n"   /* exit_group(0) */
+    "1: ret\n");
 static volatile uint64_t* g_vw_sh;
 static int g_vw_caught, g_vw_fatal;
 static void vw_parent_handler(int sig) {
@@ -602,7 +625,7 @@ static void t_kill_lwp_wait(void) {
   if (pid == 0) {
     if (ut_lwp_start(sleep_forever_lwp, 0, 16384) != 0) _exit(91);
     sleep_ms(20);
-    _exit(3);  /* exit_group: the sleeping LWP must go */
+    _exit(3); /* exit_group: the sleeping LWP must go */
   }
   int st = -1;
   int ended = ut_wait_within(pid, 0, 3000, &st);
@@ -730,10 +753,11 @@ static void t_sigshare_exec(void) {
   int pid = fork();
   if (pid == 0) {
     signal_action(SIGUSR1, count_usr1, 0, 0, 0);
-    long c = trust_rfork_thread(RFPROC | RFFDG | RFSIGSHARE, g_stack + sizeof g_stack, exec_exit0, 0);
+    long c =
+        trust_rfork_thread(RFPROC | RFFDG | RFSIGSHARE, g_stack + sizeof g_stack, exec_exit0, 0);
     int st = -1;
     if (c <= 0 || waitpid((int)c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0) _exit(2);
-    kill_(getpid(), SIGUSR1);  /* our handler must still be there */
+    kill_(getpid(), SIGUSR1); /* our handler must still be there */
     _exit(g_usr1_seen == 1 ? 0 : 3);
   }
   int st = -1;
@@ -853,7 +877,8 @@ static void t_prlimit_own_tid(void) {
   }
   int st = -1;
   int done = ut_wait_within(mid, 0, 5000, &st);
-  ut_check("child_reaped", done, "the process that called prlimit64 on its own LWP's id was not "
+  ut_check("child_reaped", done,
+           "the process that called prlimit64 on its own LWP's id was not "
            "reaped within 5 s");
   if (done)
     ut_check("prlimit_on_own_tid", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
@@ -890,7 +915,8 @@ static void t_kill_new_child(void) {
       if (c < 0) continue;
       __atomic_store_n(&sh[2], (uint64_t)c, __ATOMIC_RELEASE);
       int st;
-      while (waitpid(c, &st, 0) == -EINTR) {}
+      while (waitpid(c, &st, 0) == -EINTR) {
+      }
       if (!WIFEXITED(st)) ++bad;
     }
     __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
@@ -908,7 +934,7 @@ static void t_kill_new_child(void) {
 
 static int unshare_and_sleep(void* arg) {
   volatile uint64_t* sh = arg;
-  long r = syscall1(SYS_rfork, 0);  /* no RFMEM: a private copy of the shared space */
+  long r = syscall1(SYS_rfork, 0); /* no RFMEM: a private copy of the shared space */
   sh[1] = (uint64_t)r;
   __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
   sleep_forever();
@@ -922,11 +948,11 @@ static void t_unshare_vmspace(void) {
   int c = -1;
   int p = fork();
   if (p == 0) {
-    long r = trust_rfork_thread(RFPROC | RFMEM, g_stack + sizeof g_stack, unshare_and_sleep,
-                                (void*)sh);
+    long r =
+        trust_rfork_thread(RFPROC | RFMEM, g_stack + sizeof g_stack, unshare_and_sleep, (void*)sh);
     while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sched_yield();
     sh[2] = (uint64_t)r;
-    _exit(0);  /* the old space's last user */
+    _exit(0); /* the old space's last user */
   }
   while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
   UT_EQ("unshare_ok", (long)sh[1], 0);
@@ -982,7 +1008,7 @@ static void t_gettid_system_wide(void) {
     uint64_t ta = sh[8 * (a / 4) + a % 4];
     for (int b = a + 1; b < 8; ++b)
       if (ta == sh[8 * (b / 4) + b % 4]) distinct = 0;
-    signalable &= kill_((int)ta, 0) == 0;  /* a thread id names its process */
+    signalable &= kill_((int)ta, 0) == 0; /* a thread id names its process */
   }
   UT_CHECK("distinct", distinct);
   UT_CHECK("ids_in_pid_space", signalable);
@@ -1016,7 +1042,8 @@ static void t_tgkill_stop_continue(void) {
   UT_CHECK("lwp_started", tid > 0 && tid != pid);
   int st = 0;
   UT_CHECK("tgkill_stop", syscall3(131, pid, tid, 19) == 0);
-  UT_CHECK("stopped", ut_wait_within(pid, WUNTRACED, 5000, &st) && (st & 0xffff) == (0x7f | 19 << 8));
+  UT_CHECK("stopped",
+           ut_wait_within(pid, WUNTRACED, 5000, &st) && (st & 0xffff) == (0x7f | 19 << 8));
   UT_CHECK("tgkill_cont", syscall3(131, pid, tid, 18) == 0);
   UT_CHECK("continued", ut_wait_within(pid, WCONTINUED, 5000, &st) && (st & 0xffff) == 0xffff);
   kill_and_reap(pid);
@@ -1106,7 +1133,7 @@ static void t_mremap_wrap(void) {
 enum { SYS_get_robust_list = 100, SYS_sched_setaffinity = 122, SYS_tkill = 130 };
 
 static volatile int g_hm_stop, g_hm_left;
-static volatile int g_hm_last;  /* the thread id of the last LWP torn down */
+static volatile int g_hm_last; /* the thread id of the last LWP torn down */
 
 static void halfmade_prober(void* arg) {
   volatile uint64_t* sh = arg;
@@ -1115,13 +1142,22 @@ static void halfmade_prober(void* arg) {
     int base = __atomic_load_n(&g_hm_last, __ATOMIC_RELAXED);
     for (int id = base + 1; id <= base + 2; ++id) {
       long r = syscall2(SYS_tkill, id, SIGUSR1);
-      if (r != 0 && r != -ESRCH && r != -EPERM) { ++odd; sh[5] = (uint64_t)-r; }
+      if (r != 0 && r != -ESRCH && r != -EPERM) {
+        ++odd;
+        sh[5] = (uint64_t)-r;
+      }
       uint64_t mask = 0xf;
       r = syscall3(SYS_sched_setaffinity, id, sizeof mask, (long)&mask);
-      if (r != 0 && r != -ESRCH && r != -EPERM) { ++odd; sh[6] = (uint64_t)-r; }
+      if (r != 0 && r != -ESRCH && r != -EPERM) {
+        ++odd;
+        sh[6] = (uint64_t)-r;
+      }
       uint64_t head = 0, len = 0;
       r = syscall3(SYS_get_robust_list, id, (long)&head, (long)&len);
-      if (r != 0 && r != -ESRCH && r != -EPERM) { ++odd; sh[7] = (uint64_t)-r; }
+      if (r != 0 && r != -ESRCH && r != -EPERM) {
+        ++odd;
+        sh[7] = (uint64_t)-r;
+      }
       calls += 3;
     }
   }
@@ -1146,11 +1182,12 @@ static void t_lwp_unfork_race(void) {
     uint64_t end = now_ns() + 3000000000ull, made = 0, odd = 0;
     while (now_ns() < end) {
       int tid = 0;
-      struct lwp_params lp = {(void*)halfmade_never_runs, 0, stack + sizeof stack, &tid,
-                              (int*)8};
+      struct lwp_params lp = {(void*)halfmade_never_runs, 0, stack + sizeof stack, &tid, (int*)8};
       long r = syscall1(SYS_lwp_create, (long)&lp);
-      if (r == -EFAULT && tid > 0) __atomic_store_n(&g_hm_last, tid, __ATOMIC_RELAXED);
-      else ++odd;
+      if (r == -EFAULT && tid > 0)
+        __atomic_store_n(&g_hm_last, tid, __ATOMIC_RELAXED);
+      else
+        ++odd;
       ++made;
     }
     __atomic_store_n(&g_hm_stop, 1, __ATOMIC_RELEASE);
@@ -1175,8 +1212,9 @@ static void t_lwp_unfork_race(void) {
            (unsigned long)sh[4], (unsigned long)sh[3]);
   ut_check("answers_0_esrch_eperm", sh[1] > 100 && sh[2] == 0,
            "%lu of %lu calls answered otherwise (last errors: tkill %lu, setaffinity %lu, "
-           "get_robust_list %lu)", (unsigned long)sh[2], (unsigned long)sh[1],
-           (unsigned long)sh[5], (unsigned long)sh[6], (unsigned long)sh[7]);
+           "get_robust_list %lu)",
+           (unsigned long)sh[2], (unsigned long)sh[1], (unsigned long)sh[5], (unsigned long)sh[6],
+           (unsigned long)sh[7]);
   printf("UTEST-INFO lwp_unfork_race: %lu LWPs torn down, %lu calls on their ids\n",
          (unsigned long)sh[3], (unsigned long)sh[1]);
   munmap((void*)sh, 4096);
@@ -1210,7 +1248,7 @@ static void ruid_flip_loop(void* arg) {
 }
 
 static void on_pdeath(int sig, void* info, void* uc) {
-  const uint32_t* si = info;  /* siginfo_t: si_uid at byte 20 */
+  const uint32_t* si = info; /* siginfo_t: si_uid at byte 20 */
   __atomic_store_n(&g_pd_sh[1], (uint64_t)si[5], __ATOMIC_RELAXED);
   __atomic_store_n(&g_pd_sh[0], 2, __ATOMIC_RELEASE);
 }
@@ -1281,13 +1319,40 @@ static void t_pdeath_uid_race(void) {
 /* ---- set-user-ID and set-group-ID programs ---- */
 
 enum {
-  SYS_getresuid = 148, SYS_setresgid = 149, SYS_getresgid = 150, SYS_setgroups = 159,
-  AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_SECURE = 23,
-  PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_NO_NEW_PRIVS = 38,
+  SYS_getresuid = 148,
+  SYS_setresgid = 149,
+  SYS_getresgid = 150,
+  SYS_setgroups = 159,
+  AT_UID = 11,
+  AT_EUID = 12,
+  AT_GID = 13,
+  AT_EGID = 14,
+  AT_SECURE = 23,
+  PR_GET_PDEATHSIG = 2,
+  PR_GET_DUMPABLE = 3,
+  PR_SET_NO_NEW_PRIVS = 38,
 };
-enum { R_UID, R_EUID, R_SUID, R_GID, R_EGID, R_SGID, R_AT_UID, R_AT_EUID, R_AT_GID, R_AT_EGID,
-       R_AT_SECURE, R_DUMPABLE, R_PDEATH, R_FILE_UID, R_FILE_GID, R_ACCESS, R_EACCESS, R_MAGIC,
-       R_N };
+enum {
+  R_UID,
+  R_EUID,
+  R_SUID,
+  R_GID,
+  R_EGID,
+  R_SGID,
+  R_AT_UID,
+  R_AT_EUID,
+  R_AT_GID,
+  R_AT_EGID,
+  R_AT_SECURE,
+  R_DUMPABLE,
+  R_PDEATH,
+  R_FILE_UID,
+  R_FILE_GID,
+  R_ACCESS,
+  R_EACCESS,
+  R_MAGIC,
+  R_N
+};
 #define REPORT_MAGIC 0x5e71d
 #define TT "/tmp/tt_"
 
@@ -1346,9 +1411,9 @@ static int copy_self(const char* path, int uid, int gid, int mode) {
 
 struct how {
   long ruid, euid, suid, gid;
-  int nnp;     /* PR_SET_NO_NEW_PRIVS first */
-  int spin;    /* an LWP busy with faults while it execs */
-  int groups;  /* keep root's supplementary groups */
+  int nnp;    /* PR_SET_NO_NEW_PRIVS first */
+  int spin;   /* an LWP busy with faults while it execs */
+  int groups; /* keep root's supplementary groups */
 };
 
 /* A child that becomes what `h` says (from root), asks for SIGUSR1 when its
@@ -1369,6 +1434,7 @@ static int run_report(const char* prog, const struct how* h, int32_t* r) {
     if (h->spin && ut_lwp_start(fault_loop, 0, 16384) != 0) _exit(86);
     char fd[12];
     snprintf(fd, sizeof fd, "%d", p[1]);
+    /* TT "made" is one path. NOLINTNEXTLINE(bugprone-suspicious-missing-comma) */
     char* argv[] = {"trusttest", "report-ids", fd, TT "made", 0};
     long e = execve(prog, argv, environ);
     _exit(e == -EACCES ? 87 : 88);
@@ -1413,8 +1479,8 @@ static void setid_files(void) {
 }
 
 static void setid_files_gone(void) {
-  const char* names[] = {TT "plain", TT "suid0", TT "suid1000", TT "sgid50", TT "sgid_nox",
-                         TT "root"};
+  const char* names[] = {TT "plain",  TT "suid0",    TT "suid1000",
+                         TT "sgid50", TT "sgid_nox", TT "root"};
   for (unsigned i = 0; i < sizeof names / sizeof names[0]; ++i) unlink(names[i]);
 }
 
@@ -1426,26 +1492,26 @@ static void t_setid_exec(void) {
   UT_CHECK("made", stat(TT "suid0", &st) == 0 && (st.st_mode & 07777) == 04755);
   const struct how user = {2000, 2000, 2000, 2000, 0, 0, 0};
   /* A program without set-id bits: the ids stay; the parent-death signal too. */
-  const int32_t plain[] = {2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 0, 1,
-                           SIGUSR1_, 2000, 2000, EACC, EACC};
+  const int32_t plain[] = {2000, 2000, 2000, 2000,     2000, 2000, 2000, 2000, 2000,
+                           2000, 0,    1,    SIGUSR1_, 2000, 2000, EACC, EACC};
   expect("plain", TT "plain", &user, plain);
   /* Set-user-ID root: effective, saved (and file-system) uid 0, secure, not
    * dumpable, no parent-death signal; access() asks as the real uid. */
-  const int32_t suid0[] = {2000, 0, 0, 2000, 2000, 2000, 2000, 0, 2000, 2000, 1, 0,
-                           0, 0, 2000, EACC, 0};
+  const int32_t suid0[] = {2000, 0, 0, 2000, 2000, 2000, 2000, 0, 2000,
+                           2000, 1, 0, 0,    0,    2000, EACC, 0};
   expect("suid_root", TT "suid0", &user, suid0);
-  const int32_t suid1000[] = {2000, 1000, 1000, 2000, 2000, 2000, 2000, 1000, 2000, 2000, 1, 0,
-                              0, 1000, 2000, EACC, EACC};
+  const int32_t suid1000[] = {2000, 1000, 1000, 2000, 2000, 2000, 2000, 1000, 2000,
+                              2000, 1,    0,    0,    1000, 2000, EACC, EACC};
   expect("suid_1000", TT "suid1000", &user, suid1000);
   /* Set-group-ID: the file's group, with the group execute bit only. */
-  const int32_t sgid50[] = {2000, 2000, 2000, 2000, 50, 50, 2000, 2000, 2000, 50, 1, 0,
-                            0, 2000, 50, EACC, EACC};
+  const int32_t sgid50[] = {2000, 2000, 2000, 2000, 50,   50, 2000, 2000, 2000,
+                            50,   1,    0,    0,    2000, 50, EACC, EACC};
   expect("sgid_50", TT "sgid50", &user, sgid50);
   expect("sgid_no_group_x", TT "sgid_nox", &user, plain);
   /* Its own set-user-ID file changes nothing: not secure. */
   const struct how u1000 = {1000, 1000, 1000, 1000, 0, 0, 0};
-  const int32_t own[] = {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 0, 1,
-                         SIGUSR1_, 1000, 1000, EACC, EACC};
+  const int32_t own[] = {1000, 1000, 1000, 1000,     1000, 1000, 1000, 1000, 1000,
+                         1000, 0,    1,    SIGUSR1_, 1000, 1000, EACC, EACC};
   expect("suid_own", TT "suid1000", &u1000, own);
   /* With other LWPs running. */
   const struct how spin = {2000, 2000, 2000, 2000, 0, 1, 0};
@@ -1457,12 +1523,12 @@ static void t_setid_exec(void) {
    * plain exec (secure, saved uid = effective); with no_new_privs it runs
    * as its real uid. */
   const struct how split = {2000, 0, 0, 2000, 0, 0, 0};
-  const int32_t split_r[] = {2000, 0, 0, 2000, 2000, 2000, 2000, 0, 2000, 2000, 1, 0,
-                             0, 0, 2000, EACC, 0};
+  const int32_t split_r[] = {2000, 0, 0, 2000, 2000, 2000, 2000, 0, 2000,
+                             2000, 1, 0, 0,    0,    2000, EACC, 0};
   expect("split_plain", TT "plain", &split, split_r);
   const struct how split_nnp = {2000, 0, 0, 2000, 1, 0, 0};
-  const int32_t split_nnp_r[] = {2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 1, 0,
-                                 0, 2000, 2000, EACC, EACC};
+  const int32_t split_nnp_r[] = {2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000,
+                                 2000, 1,    0,    0,    2000, 2000, EACC, EACC};
   expect("split_no_new_privs", TT "plain", &split_nnp, split_nnp_r);
   /* Exec makes the saved uid the effective one (POSIX, Linux). */
   const struct how saved = {2000, 2000, 0, 2000, 0, 0, 0};
@@ -1504,6 +1570,7 @@ static void t_setid_exec_race(void) {
       sleep_ms(1 + i % 4);
       char fd[12];
       snprintf(fd, sizeof fd, "%d", p[1]);
+      /* TT "made" is one path. NOLINTNEXTLINE(bugprone-suspicious-missing-comma) */
       char* argv[] = {"trusttest", "report-ids", fd, TT "made", 0};
       execve(TT "plain", argv, environ);
       _exit(92);
@@ -1521,13 +1588,15 @@ static void t_setid_exec_race(void) {
       continue;
     }
     int e = r[R_EUID];
-    int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0 && r[R_MAGIC] == REPORT_MAGIC &&
-             r[R_UID] == 0 && (e == 0 || e == 3000) && r[R_SUID] == e && r[R_AT_EUID] == e &&
+    int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0 && r[R_MAGIC] == REPORT_MAGIC && r[R_UID] == 0 &&
+             (e == 0 || e == 3000) && r[R_SUID] == e && r[R_AT_EUID] == e &&
              r[R_AT_SECURE] == (e != 0) && r[R_FILE_UID] == e;
-    if (ok) ++good;
+    if (ok)
+      ++good;
     else
-      printf("UTEST-INFO setid_exec_race: round %d status 0x%x euid %d suid %d at_euid %d secure %d\n",
-             i, st, e, r[R_SUID], r[R_AT_EUID], r[R_AT_SECURE]);
+      printf(
+          "UTEST-INFO setid_exec_race: round %d status 0x%x euid %d suid %d at_euid %d secure %d\n",
+          i, st, e, r[R_SUID], r[R_AT_EUID], r[R_AT_SECURE]);
     seen3000 += e == 3000;
   }
   ut_check("consistent", good == rounds, "%d of %d rounds consistent", good, rounds);
@@ -1539,13 +1608,18 @@ static void t_setid_exec_race(void) {
 
 /* Writing or truncating a set-id file takes the bits away, unless root does it. */
 static void t_setid_write(void) {
-  struct { const char* name; int mode; int after; int op; } cases[] = {
-      {TT "w_suid", 04777, 0777, 0},     /* write */
-      {TT "w_sgid", 02777, 0777, 0},     /* group-executable set-group-ID goes too */
+  struct {
+    const char* name;
+    int mode;
+    int after;
+    int op;
+  } cases[] = {
+      {TT "w_suid", 04777, 0777, 0},      /* write */
+      {TT "w_sgid", 02777, 0777, 0},      /* group-executable set-group-ID goes too */
       {TT "w_sgid_nox", 02767, 02767, 0}, /* no group execute: a locking mark, kept */
-      {TT "w_trunc", 04777, 0777, 1},    /* truncate */
-      {TT "w_otrunc", 06777, 0777, 2},   /* open with O_TRUNC */
-      {TT "w_empty", 04777, 04777, 3},   /* a write of nothing */
+      {TT "w_trunc", 04777, 0777, 1},     /* truncate */
+      {TT "w_otrunc", 06777, 0777, 2},    /* open with O_TRUNC */
+      {TT "w_empty", 04777, 04777, 3},    /* a write of nothing */
   };
   const int n = sizeof cases / sizeof cases[0];
   for (int i = 0; i < n; ++i) {
@@ -1565,10 +1639,22 @@ static void t_setid_write(void) {
     for (int i = 0; i < n; ++i) {
       int f;
       switch (cases[i].op) {
-        case 0: f = open(cases[i].name, O_WRONLY, 0); bad |= (write(f, "x", 1) != 1) << i; close(f); break;
+        case 0:
+          f = open(cases[i].name, O_WRONLY, 0);
+          bad |= (write(f, "x", 1) != 1) << i;
+          close(f);
+          break;
         case 1: bad |= (truncate(cases[i].name, 1) != 0) << i; break;
-        case 2: f = open(cases[i].name, O_WRONLY | O_TRUNC, 0); bad |= (f < 0) << i; close(f); break;
-        default: f = open(cases[i].name, O_WRONLY, 0); bad |= (write(f, "", 0) != 0) << i; close(f); break;
+        case 2:
+          f = open(cases[i].name, O_WRONLY | O_TRUNC, 0);
+          bad |= (f < 0) << i;
+          close(f);
+          break;
+        default:
+          f = open(cases[i].name, O_WRONLY, 0);
+          bad |= (write(f, "", 0) != 0) << i;
+          close(f);
+          break;
       }
     }
     _exit(bad);
@@ -1635,18 +1721,15 @@ static void t_exec_fault_injection(void) {
   invariants();
 }
 
-
 /* ---- exec images: pinned pages shared by every fork (review) ---- */
 
 /* A page of read-only data in the program's image (text + rodata segment). */
 static const uint64_t g_img_ro[1024] __attribute__((aligned(4096))) = {
-    0x1111111111111111ull, 0x2222222222222222ull, [511] = 0x3333333333333333ull,
-    [1023] = 0x4444444444444444ull};
+    0x1111111111111111ull,
+    0x2222222222222222ull, [511] = 0x3333333333333333ull, [1023] = 0x4444444444444444ull};
 
 /* A function alone on its page, whose first instruction a child patches. */
-__attribute__((noipa, aligned(4096))) int img_probe(void) {
-  return 0x1234;
-}
+__attribute__((noipa, aligned(4096))) int img_probe(void) { return 0x1234; }
 /* A whole page of read-only data that nothing else shares. */
 static const uint64_t g_img_ro2[512] __attribute__((aligned(4096))) = {0x6666666666666666ull};
 
@@ -1715,14 +1798,16 @@ static volatile int g_img_stop;
 static volatile uint64_t* g_img_sh;
 static void image_checker_lwp(void* arg) {
   while (!__atomic_load_n(&g_img_stop, __ATOMIC_ACQUIRE)) {
-    if (!img_ro_intact() || img_probe() != 0x1234) __atomic_add_fetch(&g_img_sh[1], 1, __ATOMIC_RELAXED);
+    if (!img_ro_intact() || img_probe() != 0x1234)
+      __atomic_add_fetch(&g_img_sh[1], 1, __ATOMIC_RELAXED);
     /* The raw call: the library's fork() flushes stdout, whose one buffer the
      * main LWP may be writing out at the same moment (a line printed twice). */
     int pid = (int)svc0(SYS_fork);
     if (pid == 0) _exit(img_ro_intact() && img_probe() == 0x1234 ? 0 : 1);
     int st = -1;
     waitpid(pid, &st, 0);
-    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) __atomic_add_fetch(&g_img_sh[1], 1, __ATOMIC_RELAXED);
+    if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+      __atomic_add_fetch(&g_img_sh[1], 1, __ATOMIC_RELAXED);
     __atomic_add_fetch(&g_img_sh[2], 1, __ATOMIC_RELAXED);
   }
   __atomic_add_fetch(&g_img_sh[3], 1, __ATOMIC_RELEASE);
@@ -1759,7 +1844,12 @@ static void t_image_isolation(void) {
 /* The signal trampoline page (pinned, never freed): a program maps over it,
  * reads there and unmaps it; every handler still returns through it, in the
  * parent and in every fork. */
-struct k_sigaction_raw { void* handler; unsigned long flags; void* restorer; uint64_t mask; };
+struct k_sigaction_raw {
+  void* handler;
+  unsigned long flags;
+  void* restorer;
+  uint64_t mask;
+};
 static volatile int g_sigpage_hits;
 static void sigpage_handler(int sig) { ++g_sigpage_hits; }
 static int sigpage_round(void) {
@@ -1776,8 +1866,8 @@ static void t_sigpage_pinned(void) {
     int pid = fork();
     if (pid == 0) {
       if (!sigpage_round()) _exit(1);
-      void* p = mmap((void*)SIGPAGE_VA, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-                     -1, 0);
+      void* p =
+          mmap((void*)SIGPAGE_VA, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
       if (p != (void*)SIGPAGE_VA) _exit(2);
       (void)*(volatile uint32_t*)p;
       if (mprotect(p, 4096, PROT_READ | PROT_WRITE) != 0) _exit(3);
@@ -1830,32 +1920,41 @@ static void t_image_memsz_pinned(void) {
   static uint8_t elf[4096];
   memset(elf, 0, sizeof elf);
   uint8_t* e = elf;
-  memcpy(e, "\x7f" "ELF\x02\x01\x01", 7);
-  *(uint16_t*)(e + 16) = 2;    /* ET_EXEC */
-  *(uint16_t*)(e + 18) = 183;  /* EM_AARCH64 */
+  memcpy(e,
+         "\x7f"
+         "ELF\x02\x01\x01",
+         7);
+  *(uint16_t*)(e + 16) = 2;   /* ET_EXEC */
+  *(uint16_t*)(e + 18) = 183; /* EM_AARCH64 */
   *(uint32_t*)(e + 20) = 1;
-  *(uint64_t*)(e + 24) = 0x400000 + 0x100;  /* entry */
-  *(uint64_t*)(e + 32) = 64;   /* phoff */
+  *(uint64_t*)(e + 24) = 0x400000 + 0x100; /* entry */
+  *(uint64_t*)(e + 32) = 64;               /* phoff */
   *(uint16_t*)(e + 52) = 64;
   *(uint16_t*)(e + 54) = 56;
   *(uint16_t*)(e + 56) = 1;
   uint8_t* ph = e + 64;
-  *(uint32_t*)(ph + 0) = 1;    /* PT_LOAD */
-  *(uint32_t*)(ph + 4) = 5;    /* R X */
+  *(uint32_t*)(ph + 0) = 1; /* PT_LOAD */
+  *(uint32_t*)(ph + 4) = 5; /* R X */
   *(uint64_t*)(ph + 8) = 0;
   *(uint64_t*)(ph + 16) = 0x400000;
   *(uint64_t*)(ph + 24) = 0x400000;
-  *(uint64_t*)(ph + 32) = 0x200;       /* filesz */
-  *(uint64_t*)(ph + 40) = kMemsz;      /* memsz */
+  *(uint64_t*)(ph + 32) = 0x200;  /* filesz */
+  *(uint64_t*)(ph + 40) = kMemsz; /* memsz */
   *(uint64_t*)(ph + 48) = 4096;
   /* write(1, sp - 16, 1); read(0, sp - 16, 1); exit_group(0) */
-  uint32_t code[] = {0xd2800020u /* mov x0, #1 */, 0xd10043e1u /* sub x1, sp, #16 */,
-                     0xd2800022u /* mov x2, #1 */, 0xd2800808u /* mov x8, #64 */,
+  uint32_t code[] = {0xd2800020u /* mov x0, #1 */,
+                     0xd10043e1u /* sub x1, sp, #16 */,
+                     0xd2800022u /* mov x2, #1 */,
+                     0xd2800808u /* mov x8, #64 */,
                      0xd4000001u /* svc #0 */,
-                     0xd2800000u /* mov x0, #0 */, 0xd10043e1u /* sub x1, sp, #16 */,
-                     0xd2800022u /* mov x2, #1 */, 0xd28007e8u /* mov x8, #63 */,
-                     0xd4000001u /* svc #0 */,     0xd2800000u /* mov x0, #0 */,
-                     0xd2800bc8u /* mov x8, #94 */, 0xd4000001u /* svc #0 */};
+                     0xd2800000u /* mov x0, #0 */,
+                     0xd10043e1u /* sub x1, sp, #16 */,
+                     0xd2800022u /* mov x2, #1 */,
+                     0xd28007e8u /* mov x8, #63 */,
+                     0xd4000001u /* svc #0 */,
+                     0xd2800000u /* mov x0, #0 */,
+                     0xd2800bc8u /* mov x8, #94 */,
+                     0xd4000001u /* svc #0 */};
   memcpy(e + 0x100, code, sizeof code);
   unlink("/tmp/imgbig");
   int fd = open("/tmp/imgbig", O_WRONLY | O_CREAT | O_TRUNC, 0755);
@@ -1881,7 +1980,7 @@ static void t_image_memsz_pinned(void) {
   }
   close(ready[1]);
   char c;
-  long got = read(ready[0], &c, 1);  /* the program runs (and blocks in read(0)) */
+  long got = read(ready[0], &c, 1); /* the program runs (and blocks in read(0)) */
   close(ready[0]);
   UT_EQ("exec_ran", got, 1);
   if (got != 1) {
@@ -1895,8 +1994,9 @@ static void t_image_memsz_pinned(void) {
   }
   tine_kstat(&k1, TINE_KSTAT_SETTLE);
   long held = (long)k1.user_pages - (long)k0.user_pages;
-  printf("UTEST-INFO image_memsz_pinned: a %zu-byte unprivileged program holds %ld pages (%ld MiB)\n",
-         sizeof elf, held, held / 256);
+  printf(
+      "UTEST-INFO image_memsz_pinned: a %zu-byte unprivileged program holds %ld pages (%ld MiB)\n",
+      sizeof elf, held, held / 256);
   ut_check("memsz_not_eager", held < 4096, "exec of a 4 KiB file holds %ld pages", held);
   close(fds[0]);
   UT_EQ("release", write(fds[1], "x", 1), 1);
@@ -1956,7 +2056,8 @@ static const struct test kTests[] = {
 
 int main(int argc, char** argv) {
   if (argc == 3 && strcmp(argv[1], "exit") == 0) return (int)atol(argv[2]);
-  if (argc == 4 && strcmp(argv[1], "report-ids") == 0) return report_ids((int)atol(argv[2]), argv[3]);
+  if (argc == 4 && strcmp(argv[1], "report-ids") == 0)
+    return report_ids((int)atol(argv[2]), argv[3]);
   if (argc == 4 && strcmp(argv[1], "exit-later") == 0) {
     sleep_ms((int)atol(argv[2]));
     return (int)atol(argv[3]);

@@ -12,19 +12,52 @@
 #include "utest.h"
 
 enum {
-  SYS_kill = 129, SYS_setpgid = 154, SYS_getpgid = 155, SYS_setsid = 157, SYS_lwp_create = 1495,
+  SYS_kill = 129,
+  SYS_setpgid = 154,
+  SYS_getpgid = 155,
+  SYS_setsid = 157,
+  SYS_lwp_create = 1495,
 };
 enum {
-  TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TCFLSH = 0x540b, TIOCSCTTY = 0x540e,
-  TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCOUTQ = 0x5411, TIOCGWINSZ = 0x5413,
-  TIOCSWINSZ = 0x5414, TIOCNOTTY = 0x5422, TIOCGSID = 0x5429,
+  TCSETS = 0x5402,
+  TCSETSW = 0x5403,
+  TCSETSF = 0x5404,
+  TCFLSH = 0x540b,
+  TIOCSCTTY = 0x540e,
+  TIOCGPGRP = 0x540f,
+  TIOCSPGRP = 0x5410,
+  TIOCOUTQ = 0x5411,
+  TIOCGWINSZ = 0x5413,
+  TIOCSWINSZ = 0x5414,
+  TIOCNOTTY = 0x5422,
+  TIOCGSID = 0x5429,
 };
-enum { VINTR = 0, VQUIT = 1, VERASE = 2, VKILL = 3, VEOF = 4, VTIME = 5, VMIN = 6, VSUSP = 10,
-       VWERASE = 14, VLNEXT = 15 };
+enum {
+  VINTR = 0,
+  VQUIT = 1,
+  VERASE = 2,
+  VKILL = 3,
+  VEOF = 4,
+  VTIME = 5,
+  VMIN = 6,
+  VSUSP = 10,
+  VWERASE = 14,
+  VLNEXT = 15
+};
 enum { ICRNL = 0400, OPOST = 1, ONLCR = 4 };
 enum { ISIG = 1, ICANON = 2, ECHO = 010, TOSTOP = 0400 };
-enum { SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGUSR1 = 10, SIGCONT = 18, SIGSTOP = 19,
-       SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGWINCH = 28 };
+enum {
+  SIGHUP = 1,
+  SIGINT = 2,
+  SIGQUIT = 3,
+  SIGUSR1 = 10,
+  SIGCONT = 18,
+  SIGSTOP = 19,
+  SIGTSTP = 20,
+  SIGTTIN = 21,
+  SIGTTOU = 22,
+  SIGWINCH = 28
+};
 enum { WUNTRACED = 2, WCONTINUED = 8, WNOHANG = 1, SA_NOCLDSTOP = 1 };
 
 #define BAD_ADDR ((void*)0xffff000000080000ull)
@@ -186,8 +219,9 @@ static void t_ioctls(void) {
   int fd = open("/dev/null", O_RDWR, 0);
   int p[2];
   pipe2(p, 0);
-  static const unsigned long kTty[] = {TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGPGRP, TIOCSPGRP,
-                                       TIOCGWINSZ, TIOCSWINSZ, TIOCSCTTY, TIOCNOTTY, TIOCGSID};
+  static const unsigned long kTty[] = {TCGETS,    TCSETS,    TCSETSW,    TCSETSF,
+                                       TIOCGPGRP, TIOCSPGRP, TIOCGWINSZ, TIOCSWINSZ,
+                                       TIOCSCTTY, TIOCNOTTY, TIOCGSID};
   int bad_n = 0, bad_p = 0;
   for (unsigned i = 0; i < sizeof kTty / sizeof kTty[0]; ++i) {
     if (ioctl(fd, kTty[i], &t) != -ENOTTY) ++bad_n;
@@ -281,14 +315,16 @@ static void read_line_check(const char* check, const char* step, const char* wan
 }
 
 static void t_canon(void) {
-  read_line_check("line", "line", "hello\n");            /* "hello\r": ICRNL */
-  read_line_check("erase", "erase", "abc\n");            /* "abx\x7f" "c\r" */
-  read_line_check("kill", "kill", "ok\n");               /* "junk\x15ok\r" */
-  read_line_check("werase", "werase", "one three\n");    /* "one two\x17three\r" */
-  read_line_check("lnext", "lnext", "a\x03" "b\n");      /* "a\x16\x03b\r": no SIGINT */
-  read_line_check("eof_ends_line", "eof_line", "abc");   /* "abc\x04" */
+  read_line_check("line", "line", "hello\n");         /* "hello\r": ICRNL */
+  read_line_check("erase", "erase", "abc\n");         /* "abx\x7f" "c\r" */
+  read_line_check("kill", "kill", "ok\n");            /* "junk\x15ok\r" */
+  read_line_check("werase", "werase", "one three\n"); /* "one two\x17three\r" */
+  read_line_check("lnext", "lnext",
+                  "a\x03"
+                  "b\n");                              /* "a\x16\x03b\r": no SIGINT */
+  read_line_check("eof_ends_line", "eof_line", "abc"); /* "abc\x04" */
   char buf[16];
-  keys("eof");                                           /* "\x04" */
+  keys("eof"); /* "\x04" */
   UT_EQ("eof", read(0, buf, sizeof buf), 0);
   /* A line is read in pieces. */
   keys("pieces"); /* "abcdef\r" */
@@ -419,7 +455,10 @@ static void t_keysig(void) {
 /* ---- stop and continue ---- */
 
 static int g_chld;
-static void on_chld(int sig) { (void)sig; ++g_chld; }
+static void on_chld(int sig) {
+  (void)sig;
+  ++g_chld;
+}
 
 /* A child spinning in a group of its own: not orphaned (its parent is in
  * another group of the session), so SIGTSTP stops it. The suite's own group
@@ -490,7 +529,9 @@ static void lwp_spin(void* arg) {
   (void)arg;
   for (;;) __atomic_add_fetch(&g_sh[101], 1, __ATOMIC_RELAXED);
 }
-struct lwp_params { uint64_t func, arg, stack, tid1, tid2; };
+struct lwp_params {
+  uint64_t func, arg, stack, tid1, tid2;
+};
 static void lwps_child(void) {
   static char stack[2][16384] __attribute__((aligned(16)));
   for (int i = 0; i < 2; ++i) {
@@ -722,8 +763,7 @@ static void t_hostile(void) {
   /* Every request number near the terminal's with bad pointers. */
   int odd = 0;
   for (unsigned long req = 0x5400; req < 0x5440; ++req) {
-    if (req == TIOCSCTTY || req == TIOCNOTTY || req == TCFLSH || req == 0x5409 ||
-        req == 0x540a)
+    if (req == TIOCSCTTY || req == TIOCNOTTY || req == TCFLSH || req == 0x5409 || req == 0x540a)
       continue;
     long r = ioctl(0, req, BAD_ADDR);
     if (r != -EFAULT && r != -ENOTTY && r != -EINVAL && r != 0) ++odd;
@@ -758,10 +798,12 @@ static const struct {
   const char* name;
   void (*fn)(void);
 } kTests[] = {
-    {"ioctls", t_ioctls},     {"sessions", t_sessions}, {"steal", t_steal},
-    {"canon", t_canon},       {"raw", t_raw},           {"keysig", t_keysig},
-    {"stopcont", t_stopcont}, {"stop_lwps", t_stop_lwps}, {"tstp_key", t_tstp_key},
-    {"ttin", t_ttin},         {"orphan", t_orphan},     {"hostile", t_hostile},
+    {"ioctls", t_ioctls},     {"sessions", t_sessions},
+    {"steal", t_steal},       {"canon", t_canon},
+    {"raw", t_raw},           {"keysig", t_keysig},
+    {"stopcont", t_stopcont}, {"stop_lwps", t_stop_lwps},
+    {"tstp_key", t_tstp_key}, {"ttin", t_ttin},
+    {"orphan", t_orphan},     {"hostile", t_hostile},
 };
 
 int main(int argc, char** argv) {

@@ -7,7 +7,7 @@
 extern char _start[];
 extern char __executable_start[] __attribute__((weak));
 
-#define KERNEL_ADDR ((void*)0xffff000000080000ull)  /* the kernel image, in TTBR1's half */
+#define KERNEL_ADDR ((void*)0xffff000000080000ull) /* the kernel image, in TTBR1's half */
 #define PAGE 4096ul
 
 static uint64_t mix(uint64_t x) {
@@ -129,7 +129,8 @@ static void t_mmap(void) {
   void* h = mmap(want, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   UT_EQ("mmap_hint", (long)h, (long)want);
   *(volatile int*)h = 5;
-  void* f = mmap(want, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  void* f =
+      mmap(want, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
   UT_EQ("mmap_fixed", (long)f, (long)want);
   UT_EQ("mmap_fixed_fresh", *(volatile int*)f, 0);
   UT_EQ("mmap_noreplace",
@@ -158,7 +159,7 @@ static void t_mprotect(void) {
   UT_EQ("mprotect_rw_again", mprotect(p, PAGE, PROT_READ | PROT_WRITE), 0);
   p[0] = 3;
   UT_EQ("mprotect_write_ok", p[0], 3);
-  munmap(p + 2 * PAGE, PAGE);  /* a hole: the range must be mapped throughout */
+  munmap(p + 2 * PAGE, PAGE); /* a hole: the range must be mapped throughout */
   UT_EQ("mprotect_hole", mprotect(p, 4 * PAGE, PROT_READ), -ENOMEM);
   UT_EQ("mprotect_hole_unchanged", (p[0] = 4), 4);
   UT_EQ("mprotect_unaligned", mprotect(p + 1, PAGE, PROT_READ), -EINVAL);
@@ -181,7 +182,7 @@ static volatile int g_depth_limit = 1 << 30;
 static int recurse(int n) {
   volatile char pad[1024];
   pad[0] = (char)n;
-  if (n >= g_depth_limit) return 0;  /* never: the guard page stops it first */
+  if (n >= g_depth_limit) return 0; /* never: the guard page stops it first */
   return recurse(n + 1) + pad[0];
 }
 static void do_stack_overflow(void* a) { recurse(0); }
@@ -201,8 +202,8 @@ static void do_brk_instruction(void* a) { __asm__ volatile("brk #0"); }
 
 static void expect_signal(const char* check, void (*fn)(void*), int sig) {
   int st = ut_child_status(fn, 0);
-  ut_check(check, st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == sig,
-           "status %#x, wanted signal %d", st, sig);
+  ut_check(check, st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == sig, "status %#x, wanted signal %d",
+           st, sig);
 }
 
 static void t_faults(void) {
@@ -260,7 +261,7 @@ static void do_jit(void* a) {
 static void do_dc_zva(void* a) {
   uint64_t dczid;
   __asm__ volatile("mrs %0, dczid_el0" : "=r"(dczid));
-  if (dczid & 16) exit(0); /* DZP: the CPU has no DC ZVA to allow */
+  if (dczid & 16) exit(0);             /* DZP: the CPU has no DC ZVA to allow */
   size_t block = 4ul << (dczid & 0xf); /* at most 2 KiB */
   uint8_t* buf = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (MAP_FAILED_P(buf)) exit(3);
@@ -335,7 +336,8 @@ static void t_efault(void) {
   UT_EQ("write_from_prot_none", write(1, none, 8), -EFAULT);
   munmap(none, PAGE);
   /* A good buffer the kernel must fault in on the way (untouched, demand-zero). */
-  struct timespec* fresh = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  struct timespec* fresh =
+      mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   UT_EQ("clock_into_untouched_page", clock_gettime(CLOCK_MONOTONIC, fresh), 0);
   UT_CHECK("clock_value_arrived", fresh->tv_sec > 0 || fresh->tv_nsec > 0);
   munmap(fresh, PAGE);
@@ -347,10 +349,11 @@ static void t_efault(void) {
 #define COW_CHILDREN 4
 
 static void t_fork_cow(void) {
-  volatile uint64_t* p = mmap(0, COW_PAGES * PAGE, PROT_READ | PROT_WRITE,
-                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  volatile uint64_t* p =
+      mmap(0, COW_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   /* Children report through a shared page: 1 = ok, 2 = bad. */
-  volatile uint64_t* verdict = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  volatile uint64_t* verdict =
+      mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   fill_pages(p, COW_PAGES, 100);
   for (int c = 0; c < COW_CHILDREN; ++c) verdict[c] = 0;
   struct tine_kstat k0 = ks();
@@ -358,9 +361,9 @@ static void t_fork_cow(void) {
   for (int c = 0; c < COW_CHILDREN; ++c) {
     pids[c] = fork();
     if (pids[c] == 0) {
-      int ok = pages_hold(p, COW_PAGES, 100);        /* sees the parent's data */
+      int ok = pages_hold(p, COW_PAGES, 100); /* sees the parent's data */
       for (int round = 0; round < 3; ++round) {
-        fill_pages(p, COW_PAGES, 200 + c + round);    /* its own writes */
+        fill_pages(p, COW_PAGES, 200 + c + round); /* its own writes */
         ok &= pages_hold(p, COW_PAGES, 200 + c + round);
         sched_yield();
       }
@@ -398,17 +401,19 @@ static void t_fork_cow(void) {
 }
 
 static void t_fork_shared(void) {
-  volatile uint64_t* s = mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  volatile uint64_t* priv = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  volatile uint64_t* s =
+      mmap(0, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  volatile uint64_t* priv =
+      mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   s[0] = 11;
   priv[0] = 1;
   int pid = fork();
   if (pid == 0) {
     int ok = s[0] == 11;
-    s[1] = 22;                  /* first touched by the child */
-    s[8 * PAGE / 8] = 33;       /* another page, first touched after the fork */
-    priv[0] = 2;                /* private: the parent must not see it */
-    while (s[2] != 44) sched_yield();  /* the parent's write must show here */
+    s[1] = 22;                        /* first touched by the child */
+    s[8 * PAGE / 8] = 33;             /* another page, first touched after the fork */
+    priv[0] = 2;                      /* private: the parent must not see it */
+    while (s[2] != 44) sched_yield(); /* the parent's write must show here */
     s[3] = ok ? 55 : 66;
     _exit(0);
   }
@@ -504,8 +509,8 @@ static int stress_body(volatile uint64_t* p, uint64_t* expect, uint64_t seed, in
 }
 
 static void t_fork_stress(void) {
-  volatile uint64_t* p = mmap(0, STRESS_PAGES * PAGE, PROT_READ | PROT_WRITE,
-                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  volatile uint64_t* p =
+      mmap(0, STRESS_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   static uint64_t expect[STRESS_PAGES];
   for (size_t pg = 0; pg < STRESS_PAGES; ++pg) p[pg * PAGE / 8] = expect[pg] = pg;
   int pids[STRESS_CHILDREN];
@@ -524,8 +529,8 @@ static void t_fork_stress(void) {
   int children = 1;
   for (int c = 0; c < STRESS_CHILDREN; ++c) {
     int st = -1;
-    children &= pids[c] > 0 && waitpid(pids[c], &st, 0) == pids[c] && WIFEXITED(st) &&
-                WEXITSTATUS(st) == 0;
+    children &=
+        pids[c] > 0 && waitpid(pids[c], &st, 0) == pids[c] && WIFEXITED(st) && WEXITSTATUS(st) == 0;
   }
   UT_CHECK("parent_pages_consistent", mine);
   UT_CHECK("children_and_grandchildren_consistent", children);
@@ -580,13 +585,19 @@ struct test {
 };
 
 static const struct test kTests[] = {
-    {"basic", t_basic, 0},         {"auxv", t_auxv, 0},
-    {"brk", t_brk, 0},             {"mmap", t_mmap, 0},
-    {"mprotect", t_mprotect, 0},   {"efault", t_efault, 0},
-    {"faults", t_faults, 1},       {"el0_sysregs", t_el0_sysregs, 1},
+    {"basic", t_basic, 0},
+    {"auxv", t_auxv, 0},
+    {"brk", t_brk, 0},
+    {"mmap", t_mmap, 0},
+    {"mprotect", t_mprotect, 0},
+    {"efault", t_efault, 0},
+    {"faults", t_faults, 1},
+    {"el0_sysregs", t_el0_sysregs, 1},
     {"fork_cow", t_fork_cow, 1},
-    {"fork_shared", t_fork_shared, 1}, {"fork_misc", t_fork_misc, 1},
-    {"fork_stress", t_fork_stress, 1}, {"image_cow", t_image_cow, 1},
+    {"fork_shared", t_fork_shared, 1},
+    {"fork_misc", t_fork_misc, 1},
+    {"fork_stress", t_fork_stress, 1},
+    {"image_cow", t_image_cow, 1},
 };
 
 int main(int argc, char** argv) {

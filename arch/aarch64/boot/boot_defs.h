@@ -47,9 +47,9 @@
 #define SCTLR_EL1_DZE (1 << 14)
 #define SCTLR_EL1_UCT (1 << 15)
 #define SCTLR_EL1_UCI (1 << 26)
-#define SCTLR_EL1_MMU_ON                                                                  \
-  (SCTLR_EL1_MMU_OFF | SCTLR_EL1_M | SCTLR_EL1_C | SCTLR_EL1_SA | SCTLR_EL1_I |           \
-   SCTLR_EL1_DZE | SCTLR_EL1_UCT | SCTLR_EL1_UCI)
+#define SCTLR_EL1_MMU_ON                                                                        \
+  (SCTLR_EL1_MMU_OFF | SCTLR_EL1_M | SCTLR_EL1_C | SCTLR_EL1_SA | SCTLR_EL1_I | SCTLR_EL1_DZE | \
+   SCTLR_EL1_UCT | SCTLR_EL1_UCI)
 
 /* MAIR_EL1: attr0 Device-nGnRE, attr1 Normal write-back RW-allocate, attr2 Normal non-cacheable. */
 #define MAIR_VALUE 0x44ff04

@@ -11,8 +11,8 @@ namespace arch {
 namespace {
 
 constexpr uintptr_t kDCtlr = 0x000, kDTyper = 0x004, kDIsenabler = 0x100, kDIcenabler = 0x180,
-                    kDIcpendr = 0x280, kDIpriorityr = 0x400, kDItargetsr = 0x800,
-                    kDIcfgr = 0xc00, kDSgir = 0xf00;
+                    kDIcpendr = 0x280, kDIpriorityr = 0x400, kDItargetsr = 0x800, kDIcfgr = 0xc00,
+                    kDSgir = 0xf00;
 constexpr uintptr_t kCCtlr = 0x00, kCPmr = 0x04, kCBpr = 0x08, kCIar = 0x0c, kCEoir = 0x10;
 constexpr uint32_t kSpurious = 1023;
 constexpr uint8_t kDefaultPriority = 0xa0;

@@ -46,9 +46,7 @@ void init_locked(unsigned bits, uint32_t limit) {
   s.ready = true;
 }
 
-bool test_bit(uint32_t a) {
-  return (g_state.bitmap[a / 64] >> (a % 64)) & 1;
-}
+bool test_bit(uint32_t a) { return (g_state.bitmap[a / 64] >> (a % 64)) & 1; }
 
 }  // namespace
 

@@ -8,17 +8,11 @@ constexpr unsigned kLastLevel = 3;
 constexpr unsigned kFirstBlockLevel = 1;  // 4 KiB granule: no L0 blocks
 
 // What one entry at `level` maps: 512 GiB, 1 GiB, 2 MiB, 4 KiB.
-constexpr uint64_t span_of(unsigned level) {
-  return uint64_t{1} << (39 - 9 * level);
-}
+constexpr uint64_t span_of(unsigned level) { return uint64_t{1} << (39 - 9 * level); }
 
-pte_t load(const pte_t* p) {
-  return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
+pte_t load(const pte_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
 // Release: a new table's zeroing is seen before the entry that points at it.
-void store(pte_t* p, pte_t v) {
-  __atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
+void store(pte_t* p, pte_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
 constexpr pte_t kTypeMask = 3;
 

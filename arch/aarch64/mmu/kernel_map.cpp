@@ -27,11 +27,11 @@ constexpr pte_t kStackPageAttrs =
 
 LockClass g_kstack_class("kstack.area", kRankKstackArea);
 SpinLock g_lock(g_kstack_class);
-pte_t* g_l2;                          // guarded by g_lock (entries)
+pte_t* g_l2;                              // guarded by g_lock (entries)
 uint64_t g_slot_bits[kKstackSlots / 64];  // guarded by g_lock
-uint16_t g_l3_used[kL3Tables];        // stacks mapped through each L3 table
-unsigned g_hint;                      // lowest slot that may be free
-KstackStats g_stats;                  // guarded by g_lock
+uint16_t g_l3_used[kL3Tables];            // stacks mapped through each L3 table
+unsigned g_hint;                          // lowest slot that may be free
+KstackStats g_stats;                      // guarded by g_lock
 // Freed stacks kept mapped for the next kstack_alloc: no page allocation, no
 // page-table change and no TLB shootdown (which on QEMU stops every vCPU) on
 // the fork and exit paths. At most kCacheMax stacks (256 KiB).
@@ -109,8 +109,8 @@ uint64_t kstack_alloc() {
       pte_t* l3 = table_va(g_l2[l2i]);
       for (unsigned i = 0; i < kPagesPerStack; ++i) {
         uint64_t va = base + i * kPageSize;
-        __atomic_store_n(&l3[pt_index(va, 3)], (page_to_phys(block) + i * kPageSize) | kStackPageAttrs,
-                         __ATOMIC_RELAXED);
+        __atomic_store_n(&l3[pt_index(va, 3)],
+                         (page_to_phys(block) + i * kPageSize) | kStackPageAttrs, __ATOMIC_RELAXED);
       }
       // New entries replace invalid ones, which no TLB holds: a barrier is enough.
       publish();

@@ -19,9 +19,7 @@ constexpr unsigned kPoolTables = 16;
 alignas(kPageSize) pte_t g_pool[kPoolTables][kPtEntries];  // .bss: zero
 unsigned g_pool_used;
 
-pte_t* pool_table(void*) {
-  return g_pool_used < kPoolTables ? g_pool[g_pool_used++] : nullptr;
-}
+pte_t* pool_table(void*) { return g_pool_used < kPoolTables ? g_pool[g_pool_used++] : nullptr; }
 
 // Normal write-back memory, read/write, never executable, global.
 constexpr pte_t kRamAttrs = pte_attr(kMtNormal) | kPteShInner | kPteAf | kPtePxn | kPteUxn;
@@ -33,12 +31,8 @@ static_assert(PTE_PAGE_TEXT ==
               (kPtePage | pte_attr(kMtNormal) | kPteShInner | kPteAf | kPteApReadOnly | kPteUxn));
 static_assert(PTE_PAGE_DATA == (kPtePage | kRamAttrs));
 
-paddr_t page_down(paddr_t a) {
-  return a & ~paddr_t{kPageSize - 1};
-}
-paddr_t page_up(paddr_t a) {
-  return page_down(a + kPageSize - 1);
-}
+paddr_t page_down(paddr_t a) { return a & ~paddr_t{kPageSize - 1}; }
+paddr_t page_up(paddr_t a) { return page_down(a + kPageSize - 1); }
 
 bool map(paddr_t start, paddr_t end, pte_t attrs) {
   if (start >= end) return true;
@@ -62,8 +56,6 @@ bool linear_map_device(paddr_t pa, uint64_t size) {
   return map(page_down(pa), page_up(pa + size), kDeviceAttrs);
 }
 
-LinearMapStats linear_map_stats() {
-  return {g_pool_used, kPoolTables};
-}
+LinearMapStats linear_map_stats() { return {g_pool_used, kPoolTables}; }
 
 }  // namespace arch

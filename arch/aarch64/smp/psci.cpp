@@ -38,8 +38,6 @@ int64_t psci_cpu_on(bool hvc, uint32_t function_id, uint64_t hwid) {
   return psci_call(hvc, function_id, hwid, virt_to_phys(secondary_entry), 0);
 }
 
-bool psci_hvc_usable() {
-  return boot_entry_el != 2;
-}
+bool psci_hvc_usable() { return boot_entry_el != 2; }
 
 }  // namespace arch

@@ -37,9 +37,12 @@ const char* esr_class_name(unsigned ec) {
     case 0x25: return "data abort";
     case 0x26: return "SP alignment fault";
     case 0x2f: return "SError";
-    case 0x30: case 0x31: return "breakpoint";
-    case 0x32: case 0x33: return "software step";
-    case 0x34: case 0x35: return "watchpoint";
+    case 0x30:
+    case 0x31: return "breakpoint";
+    case 0x32:
+    case 0x33: return "software step";
+    case 0x34:
+    case 0x35: return "watchpoint";
     case 0x3c: return "BRK instruction";
     default: return "other";
   }
@@ -79,8 +82,9 @@ const char* slot_name(unsigned slot) {
   uint64_t base = 0;
   bool in_guard = false;
   if (arch::kstack_area_lookup(f->far, &base, &in_guard) && in_guard)
-    kprintf("FAR is in the guard page below kernel stack %#lx: kernel stack overflow of thread %s\n",
-            base, thread_name_by_kstack(base));
+    kprintf(
+        "FAR is in the guard page below kernel stack %#lx: kernel stack overflow of thread %s\n",
+        base, thread_name_by_kstack(base));
   backtrace_print(reinterpret_cast<uint64_t>(f->fp_record));
   panic_end();
 }
@@ -124,9 +128,10 @@ extern "C" [[noreturn]] void kstack_overflow(uint64_t sp, uint64_t elr, uint64_t
   arch::kstack_area_lookup(sp, &base, &in_guard);
   uint64_t off = 0;
   const char* fn = ksym_lookup(elr, &off);
-  kprintf("\nPANIC on cpu %u: kernel stack overflow of thread %s (stack %#lx-%#lx, SP %#lx in "
-          "its guard page)\n",
-          this_cpu().id, thread_name_by_kstack(base), base, base + arch::kKstackSize, sp);
+  kprintf(
+      "\nPANIC on cpu %u: kernel stack overflow of thread %s (stack %#lx-%#lx, SP %#lx in "
+      "its guard page)\n",
+      this_cpu().id, thread_name_by_kstack(base), base, base + arch::kKstackSize, sp);
   kprintf("ELR=%016lx %s+0x%lx ESR=%016lx FAR=%016lx\n", elr, fn ? fn : "?", fn ? off : 0, esr,
           far);
   const char* caller = ksym_lookup(lr, &off);

@@ -38,14 +38,10 @@ enum class Abort { kTranslation, kAccessFlag, kPermission, kAlignment, kExternal
 Abort abort_kind(uint64_t esr) {
   unsigned fsc = esr & 0x3f;
   switch (fsc >> 2) {
-    case 0x1:
-      return Abort::kTranslation;
-    case 0x2:
-      return Abort::kAccessFlag;
-    case 0x3:
-      return Abort::kPermission;
-    default:
-      break;
+    case 0x1: return Abort::kTranslation;
+    case 0x2: return Abort::kAccessFlag;
+    case 0x3: return Abort::kPermission;
+    default: break;
   }
   if (fsc == 0x21) return Abort::kAlignment;
   if (fsc == 0x10 || fsc == 0x11 || (fsc >= 0x14 && fsc <= 0x17) || fsc == 0x18 ||
@@ -61,12 +57,9 @@ arch::UptAccess access_of(unsigned ec, uint64_t esr) {
 
 const char* access_word(arch::UptAccess a) {
   switch (a) {
-    case arch::UptAccess::kRead:
-      return "read of";
-    case arch::UptAccess::kWrite:
-      return "write to";
-    case arch::UptAccess::kExec:
-      return "instruction fetch from";
+    case arch::UptAccess::kRead: return "read of";
+    case arch::UptAccess::kWrite: return "write to";
+    case arch::UptAccess::kExec: return "instruction fetch from";
   }
   return "access to";
 }
@@ -87,31 +80,24 @@ void user_abort(TrapFrame* f, unsigned ec) {
   switch (abort_kind(f->esr)) {
     case Abort::kTranslation:
     case Abort::kAccessFlag:
-    case Abort::kPermission:
-      break;
-    case Abort::kAlignment:
-      die_of_fault(kSigBus, a, "a misaligned address", f);
-    case Abort::kExternal:
-      die_of_fault(kSigBus, a, "an address with no device", f);
-    case Abort::kOther:
-      die_of_fault(kSigSegv, a, "an address (unexpected fault)", f);
+    case Abort::kPermission: break;
+    case Abort::kAlignment: die_of_fault(kSigBus, a, "a misaligned address", f);
+    case Abort::kExternal: die_of_fault(kSigBus, a, "an address with no device", f);
+    case Abort::kOther: die_of_fault(kSigSegv, a, "an address (unexpected fault)", f);
   }
   if (f->far >= arch::kUserVaTop) die_of_fault(kSigSegv, a, "a kernel address", f);
   Vmspace* vm = curvmspace();
   VmFault r = vm ? vm_fault(vm, f->far, a) : VmFault::kNoEntry;
   switch (r) {
-    case VmFault::kOk:
-      return;
-    case VmFault::kNoEntry:
-      die_of_fault(kSigSegv, a, "an unmapped address", f);
+    case VmFault::kOk: return;
+    case VmFault::kNoEntry: die_of_fault(kSigSegv, a, "an unmapped address", f);
     case VmFault::kAccess:
       die_of_fault(kSigSegv, a,
                    a == arch::UptAccess::kWrite  ? "a read-only address"
                    : a == arch::UptAccess::kExec ? "a non-executable address"
                                                  : "an inaccessible address",
                    f);
-    case VmFault::kNoMemory:
-      die_of_fault(kSigBus, a, "an address (out of memory)", f);
+    case VmFault::kNoMemory: die_of_fault(kSigBus, a, "an address (out of memory)", f);
   }
 }
 
@@ -157,9 +143,7 @@ bool uaccess_in_routine(const TrapFrame* f) {
          f->elr < reinterpret_cast<uint64_t>(uaccess_text_end);
 }
 
-void uaccess_apply_fixup(TrapFrame* f) {
-  f->elr = reinterpret_cast<uint64_t>(uaccess_fixup);
-}
+void uaccess_apply_fixup(TrapFrame* f) { f->elr = reinterpret_cast<uint64_t>(uaccess_fixup); }
 
 }  // namespace arch
 
@@ -173,23 +157,15 @@ extern "C" void user_trap(TrapFrame* f) {
       sched_preempt_point();  // a wakeup made by the call may want this CPU
       break;
     case kEcIabtLower:
-    case kEcDabtLower:
-      user_abort(f, ec);
-      break;
-    case kEcWfx:
-      f->elr += 4;
-      break;  // WFI/WFE at EL0: nothing to wait for here
-    case kEcPcAlign:
-      user_fatal_signal(kSigBus, "misaligned PC", f->elr, f->elr);
-    case kEcSpAlign:
-      user_fatal_signal(kSigBus, "misaligned stack pointer", f->sp, f->elr);
-    case kEcBrk64:
-      user_fatal_signal(kSigTrap, "breakpoint instruction", f->elr, f->elr);
+    case kEcDabtLower: user_abort(f, ec); break;
+    case kEcWfx: f->elr += 4; break;  // WFI/WFE at EL0: nothing to wait for here
+    case kEcPcAlign: user_fatal_signal(kSigBus, "misaligned PC", f->elr, f->elr);
+    case kEcSpAlign: user_fatal_signal(kSigBus, "misaligned stack pointer", f->sp, f->elr);
+    case kEcBrk64: user_fatal_signal(kSigTrap, "breakpoint instruction", f->elr, f->elr);
     case kEcUnknown:
     case kEcIllegalState:
     case kEcSysReg:
-    default:
-      user_fatal_signal(kSigIll, "undefined or privileged instruction", f->elr, f->elr);
+    default: user_fatal_signal(kSigIll, "undefined or privileged instruction", f->elr, f->elr);
   }
   signal_deliver(f);  // IRQs on: the frame's copyout may fault in the user stack
   arch::irq_disable();
@@ -205,9 +181,7 @@ extern "C" void user_irq_return(TrapFrame* f) {
 }
 
 // arch_user_run's first return to EL0 (user_entry.S).
-extern "C" void user_entry_prepare() {
-  user_return_prepare();
-}
+extern "C" void user_entry_prepare() { user_return_prepare(); }
 
 // An EL1 synchronous exception: true if it was a fault in a user-access
 // routine, now resolved (retry) or redirected to the routine's -EFAULT exit.

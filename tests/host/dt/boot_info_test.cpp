@@ -31,14 +31,14 @@ TEST(BootInfo, BasicBoard) {
 
   // memory-controller@... is not RAM; memory@40000000 has two entries.
   EXPECT_EQ(ranges(info.memory, info.memory_count),
-            (std::vector<PhysRange>{{0x0, 0x3b400000}, {0x40000000, 0x80000000},
-                                    {0x100000000, 0x40000000}}));
+            (std::vector<PhysRange>{
+                {0x0, 0x3b400000}, {0x40000000, 0x80000000}, {0x100000000, 0x40000000}}));
   EXPECT_FALSE(info.memory_truncated);
 
   // /memreserve/ first, then reserved-memory; the disabled and size-only children are skipped.
-  EXPECT_EQ(ranges(info.reserved, info.reserved_count),
-            (std::vector<PhysRange>{{0x0, 0x1000}, {0x10000000, 0x200000},
-                                    {0x3b400000, 0x4c00000}}));
+  EXPECT_EQ(
+      ranges(info.reserved, info.reserved_count),
+      (std::vector<PhysRange>{{0x0, 0x1000}, {0x10000000, 0x200000}, {0x3b400000, 0x4c00000}}));
   EXPECT_FALSE(info.reserved_truncated);
 
   EXPECT_STREQ(info.bootargs, "console=serial0,115200 quiet loglevel=7");

@@ -238,9 +238,12 @@ TEST_F(Corrupt, RandomByteChangesNeverReadOutOfBounds) {
       // Mostly inside the structure block, where the parsing is.
       size_t at = next() % 4 != 0 ? struct_ + next() % struct_size_ : next() % b.size();
       uint64_t how = next();
-      if (how % 3 == 0) b[at] ^= static_cast<uint8_t>(1u << (how >> 8) % 8);
-      else if (how % 3 == 1) b[at] = static_cast<uint8_t>(how >> 16);
-      else if (at % 4 == 0 && at + 4 <= b.size()) put32(b, at, static_cast<uint32_t>(how >> 32) % 10);
+      if (how % 3 == 0)
+        b[at] ^= static_cast<uint8_t>(1u << (how >> 8) % 8);
+      else if (how % 3 == 1)
+        b[at] = static_cast<uint8_t>(how >> 16);
+      else if (at % 4 == 0 && at + 4 <= b.size())
+        put32(b, at, static_cast<uint32_t>(how >> 32) % 10);
     }
     if (open_status(b) == FdtStatus::kOk) ++opened;
     if (::testing::Test::HasFailure()) break;

@@ -77,12 +77,11 @@ TEST_F(FdtBasic, FindPathMisses) {
 }
 
 TEST_F(FdtBasic, Children) {
-  EXPECT_EQ(child_names("/"),
-            (std::vector<std::string>{"chosen", "memory@0", "memory@40000000",
-                                      "memory-controller@7e000000", "reserved-memory", "psci",
-                                      "cpus", "soc"}));
-  EXPECT_EQ(child_names("/cpus"), (std::vector<std::string>{"cpu@0", "cpu@1", "cpu@2", "cpu@3",
-                                                            "cpu@100", "cpu-map"}));
+  EXPECT_EQ(child_names("/"), (std::vector<std::string>{"chosen", "memory@0", "memory@40000000",
+                                                        "memory-controller@7e000000",
+                                                        "reserved-memory", "psci", "cpus", "soc"}));
+  EXPECT_EQ(child_names("/cpus"),
+            (std::vector<std::string>{"cpu@0", "cpu@1", "cpu@2", "cpu@3", "cpu@100", "cpu-map"}));
   EXPECT_TRUE(child_names("/chosen").empty());
   EXPECT_TRUE(child_names("/nonexistent").empty());
 
@@ -327,9 +326,9 @@ TEST(Fdt, ReadCells) {
 }
 
 TEST(Fdt, StatusNames) {
-  for (FdtStatus s : {FdtStatus::kOk, FdtStatus::kTooSmall, FdtStatus::kBadMagic,
-                      FdtStatus::kBadVersion, FdtStatus::kBadHeader, FdtStatus::kBadStructure,
-                      FdtStatus::kBadMemReserve}) {
+  for (FdtStatus s :
+       {FdtStatus::kOk, FdtStatus::kTooSmall, FdtStatus::kBadMagic, FdtStatus::kBadVersion,
+        FdtStatus::kBadHeader, FdtStatus::kBadStructure, FdtStatus::kBadMemReserve}) {
     ASSERT_NE(fdt_status_name(s), nullptr);
     EXPECT_GT(std::string(fdt_status_name(s)).size(), 0u);
   }

@@ -8,8 +8,8 @@
 #include "kernel/panic.h"
 #include "kernel/sched/lockmgr.h"
 #include "kernel/sched/mutex.h"
-#include "kernel/uapi/error_numbers.h"
 #include "kernel/time/clock.h"
+#include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
 #include <chrono>
@@ -23,9 +23,7 @@ MALLOC_DECLARE(M_RAMFS);
 
 namespace {
 thread_local int t_token;  // its address tells host threads apart
-Thread* self() {
-  return reinterpret_cast<Thread*>(&t_token);
-}
+Thread* self() { return reinterpret_cast<Thread*>(&t_token); }
 Mount* g_mount;
 }  // namespace
 
@@ -57,9 +55,7 @@ void Mutex::unlock() {
   if (owner_ != self()) panic("mutex %s: unlocked by a thread that does not hold it", name_);
   owner_ = nullptr;
 }
-bool Mutex::held_by_me() const {
-  return owner() == self();
-}
+bool Mutex::held_by_me() const { return owner() == self(); }
 
 void lockinit(struct lock* l, const char* wmesg, int timo, unsigned flags) {
   l->wmesg = wmesg;
@@ -95,8 +91,7 @@ int lockmgr(struct lock* l, unsigned flags) {
           else
             panic("lockmgr %s: released while not held", l->wmesg);
           return 0;
-        default:
-          panic("lockmgr: request %#x", flags);
+        default: panic("lockmgr: request %#x", flags);
       }
     }
     std::this_thread::yield();
@@ -131,15 +126,11 @@ bool caller_in_groups(uint32_t gid) {
   return false;
 }
 
-void host_set_groups(std::initializer_list<uint32_t> groups) {
-  g_groups.assign(groups);
-}
+void host_set_groups(std::initializer_list<uint32_t> groups) { g_groups.assign(groups); }
 
 // ---- the fixture -----------------------------------------------------------------
 
-void host_bind_cpu(unsigned n) {
-  cpu_bind(n);
-}
+void host_bind_cpu(unsigned n) { cpu_bind(n); }
 
 void FsArena::SetUp() {
   MmArena::SetUp();

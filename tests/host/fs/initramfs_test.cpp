@@ -56,7 +56,7 @@ TEST_F(Initramfs, EveryKind) {
   entry(a, "dev/null", "", 020666, 7, 1, 0, 0, 1, 3);
   entry(a, "fifo", "", 010640, 8, 1, 1000, 0);  // a FIFO node
   entry(a, "sock", "", 0140644, 10);            // skipped
-  entry(a, "bin/a", "", 0100755, 9, 2);  // a hard link: the data comes with the last
+  entry(a, "bin/a", "", 0100755, 9, 2);         // a hard link: the data comes with the last
   entry(a, "bin/b", "LINKED", 0100755, 9, 2);
   entry(a, "TRAILER!!!", "", 0);
   ASSERT_EQ(initramfs_unpack(a.data(), a.size(), "test"), 0);
@@ -90,7 +90,8 @@ TEST_F(Initramfs, EveryKind) {
   // Malformed: what came before stays.
   std::string bad = b.substr(0, 50);
   EXPECT_EQ(initramfs_unpack(bad.data(), bad.size(), "broken"), -EINVAL);
-  for (const char* p : {"/bin/prog", "/etc/motd", "/bin/sh", "/dev/null", "/fifo", "/bin/a", "/bin/b"})
+  for (const char* p :
+       {"/bin/prog", "/etc/motd", "/bin/sh", "/dev/null", "/fifo", "/bin/a", "/bin/b"})
     EXPECT_EQ(vfs_unlink(vfs_root(), p, false, kRootCred), 0) << p;
   for (const char* p : {"/bin", "/etc", "/dev"})
     EXPECT_EQ(vfs_unlink(vfs_root(), p, true, kRootCred), 0);

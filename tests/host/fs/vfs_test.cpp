@@ -17,9 +17,7 @@ namespace {
 
 using Vfs = FsArena;
 
-Vnode* root() {
-  return vfs_root();
-}
+Vnode* root() { return vfs_root(); }
 
 int look(const char* path, bool follow = true, const FsCred& cr = kRootCred) {
   Vnode* v;
@@ -151,7 +149,8 @@ TEST_F(Vfs, RenameRules) {
 // a search for an entry naming them.
 std::string name_of(const char* path, int* err = nullptr) {
   Vnode* v;
-  if (int e = vfs_lookup(root(), path, false, kRootCred, &v); e) return "lookup " + std::to_string(e);
+  if (int e = vfs_lookup(root(), path, false, kRootCred, &v); e)
+    return "lookup " + std::to_string(e);
   char buf[kPathMax];
   lockmgr(&g_namespace_lock, LK_SHARED);
   int n = vfs_name_locked(v, buf, sizeof buf);
@@ -333,9 +332,9 @@ TEST_F(Vfs, SupplementaryGroups) {
     vrele(f);
     return m;
   };
-  EXPECT_EQ(made("/sg60/x", 02755, user), 0755u);   // not its group: the bit goes
+  EXPECT_EQ(made("/sg60/x", 02755, user), 0755u);    // not its group: the bit goes
   EXPECT_EQ(made("/sg60/nx", 02644, user), 02644u);  // not group-executable: kept
-  EXPECT_EQ(made("/sg50/x", 02755, user), 02755u);  // a supplementary group: kept
+  EXPECT_EQ(made("/sg50/x", 02755, user), 02755u);   // a supplementary group: kept
   EXPECT_EQ(made("/sg60/r", 02755, kRootCred), 02755u);
   EXPECT_EQ(vfs_mknod(root(), "/sg60/n", S_IFREG | 02770, 0, 0, 0, user), 0);
   Vnode* n;
@@ -377,8 +376,8 @@ TEST_F(Vfs, SetidDropped) {
     uint32_t mode, after;
     FsCred cr;
   } cases[] = {
-      {"/s1", 04777, 0777, kUserCred},   {"/s2", 02777, 0777, kUserCred},
-      {"/s3", 02767, 02767, kUserCred},  {"/s4", 06755, 0755, kUserCred},
+      {"/s1", 04777, 0777, kUserCred},  {"/s2", 02777, 0777, kUserCred},
+      {"/s3", 02767, 02767, kUserCred}, {"/s4", 06755, 0755, kUserCred},
       {"/s5", 04777, 04777, kRootCred},
   };
   for (const Case& c : cases) {

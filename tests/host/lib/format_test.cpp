@@ -205,8 +205,8 @@ TEST(Format, ZeroValueWithZeroPrecision) {
 }
 
 TEST(Format, Mixed) {
-  expect_like_host("cpu%u: el%d at %#018lx, %s (%c) %5.1s|%-3d|%%", 3u, 1, 0xffff0000deadbeefUL, "ok",
-                   'y', "xyz", -1);
+  expect_like_host("cpu%u: el%d at %#018lx, %s (%c) %5.1s|%-3d|%%", 3u, 1, 0xffff0000deadbeefUL,
+                   "ok", 'y', "xyz", -1);
   expect_like_host("%d %d %d %d %d %d %d %d %d %d", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
   expect_like_host("%lld %s %llx %s %hhd", -3LL, "a", 0x123ULL, "b", 300);
 }

@@ -144,7 +144,8 @@ TEST(String, StrlenAndStrnlen) {
 }
 
 TEST(String, StrcmpAndStrncmp) {
-  const char* const words[] = {"", "a", "b", "ab", "abc", "abd", "abcd", "\x80", "\x7f", "ABC", "ab\xff"};
+  const char* const words[] = {"",     "a",    "b",    "ab",  "abc",   "abd",
+                               "abcd", "\x80", "\x7f", "ABC", "ab\xff"};
   for (const char* x : words)
     for (const char* y : words) {
       EXPECT_EQ(sign(tine_strcmp(x, y)), sign(strcmp(x, y))) << x << " vs " << y;

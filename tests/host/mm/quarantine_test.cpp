@@ -17,14 +17,10 @@ namespace {
 
 std::vector<QuarantinedObject> g_released;
 
-void record(const QuarantinedObject& obj) {
-  g_released.push_back(obj);
-}
+void record(const QuarantinedObject& obj) { g_released.push_back(obj); }
 
 // Distinct fake objects: the quarantine only stores them.
-void* fake(uintptr_t i) {
-  return reinterpret_cast<void*>(0x100000 + i * 16);
-}
+void* fake(uintptr_t i) { return reinterpret_cast<void*>(0x100000 + i * 16); }
 
 class MmQuarantineRing : public ::testing::Test {
  protected:
@@ -135,8 +131,8 @@ TEST_F(MmQuarantine, FreedObjectIsPoisonedQuarantinedAndNotInUse) {
 }
 
 TEST_F(MmQuarantine, CheckFindsAWriteAfterFree) {
-  for (size_t offset : {size_t{0}, size_t{7}, size_t{8}, size_t{15}, size_t{16}, size_t{40},
-                        size_t{63}}) {
+  for (size_t offset :
+       {size_t{0}, size_t{7}, size_t{8}, size_t{15}, size_t{16}, size_t{40}, size_t{63}}) {
     uint8_t* p = static_cast<uint8_t*>(kmalloc(64, M_UCRED, M_WAITOK));
     ASSERT_NE(p, nullptr);
     kfree(p, M_UCRED);
@@ -169,7 +165,8 @@ TEST_F(MmQuarantine, WriteAfterFreePanicsWhenTheObjectLeaves) {
         uint8_t* p = static_cast<uint8_t*>(kmalloc(16, M_TEMP, M_WAITOK));
         kfree(p, M_TEMP);
         poke_freed(p, 3, 0x42);
-        for (uint32_t i = 0; i < kQuarantineMaxObjects; ++i) kfree(kmalloc(16, M_TEMP, M_WAITOK), M_TEMP);
+        for (uint32_t i = 0; i < kQuarantineMaxObjects; ++i)
+          kfree(kmalloc(16, M_TEMP, M_WAITOK), M_TEMP);
       },
       "temp object 0x[0-9a-f]+ was written after kfree: byte 3 of 16 is 0x42");
 }

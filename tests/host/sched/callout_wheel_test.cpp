@@ -120,9 +120,9 @@ TEST(CalloutWheel, RandomOperationsMatchModel) {
     if (op < 4 && !c.pending) {
       // Mostly soon, sometimes far beyond a revolution, sometimes already past.
       uint64_t r = rng() % 100;
-      uint64_t d = r < 70 ? now + rng() % (50 * kMs)
-                 : r < 90 ? now + rng() % (5000 * kMs)
-                          : now - rng() % (3 * kMs);
+      uint64_t d = r < 70   ? now + rng() % (50 * kMs)
+                   : r < 90 ? now + rng() % (5000 * kMs)
+                            : now - rng() % (3 * kMs);
       c.deadline = d;
       w.insert(&c);
       c.pending = true;

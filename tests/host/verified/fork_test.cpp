@@ -151,7 +151,8 @@ TEST(VerifiedFork1, EveryFailingStepGivesEverythingBack) {
       int used = w.calls(static_cast<vctest::Hook>(h));
       w.exit(w.procs.back());
       if (used == 0) continue;
-      SCOPED_TRACE(flags_name(flags) + " failing " + vctest::hook_name(static_cast<vctest::Hook>(h)));
+      SCOPED_TRACE(flags_name(flags) + " failing " +
+                   vctest::hook_name(static_cast<vctest::Hook>(h)));
       Counts before = counts_of(w, p);
       size_t objects = w.live_objects();
       w.fail_nth(static_cast<vctest::Hook>(h), 1);

@@ -273,14 +273,12 @@ namespace {
 // FORK_APART: a new object is none of the parent's, nor the child storage.
 void expect_apart(const fork_args* fa, const void* o) {
   const proc_core* p1 = fa->fa_p1;
-  for (const void* x : {static_cast<const void*>(fa->fa_p2), static_cast<const void*>(p1),
-                        static_cast<const void*>(p1->p_sigacts),
-                        static_cast<const void*>(p1->p_fd),
-                        static_cast<const void*>(p1->p_vmspace),
-                        static_cast<const void*>(p1->p_limit),
-                        static_cast<const void*>(p1->p_pgrp),
-                        static_cast<const void*>(p1->p_fdtol),
-                        static_cast<const void*>(p1->p_args)}) {
+  for (const void* x :
+       {static_cast<const void*>(fa->fa_p2), static_cast<const void*>(p1),
+        static_cast<const void*>(p1->p_sigacts), static_cast<const void*>(p1->p_fd),
+        static_cast<const void*>(p1->p_vmspace), static_cast<const void*>(p1->p_limit),
+        static_cast<const void*>(p1->p_pgrp), static_cast<const void*>(p1->p_fdtol),
+        static_cast<const void*>(p1->p_args)}) {
     EXPECT_NE(o, x) << "a new object that is the parent's or the child's storage";
   }
 }
@@ -451,8 +449,8 @@ void fork_publish(const struct fork_args* fa) {
                     ((f & VC_RFMEM) == 0 ? 1 : 0);
   EXPECT_EQ(w->made.size(), expected) << "the objects made are not those the child needs";
   for (const void* o : w->made) {
-    EXPECT_TRUE(o == fa->fa_p2->p_sigacts || o == fa->fa_p2->p_fd ||
-                o == fa->fa_p2->p_fdtol || o == fa->fa_p2->p_vmspace)
+    EXPECT_TRUE(o == fa->fa_p2->p_sigacts || o == fa->fa_p2->p_fd || o == fa->fa_p2->p_fdtol ||
+                o == fa->fa_p2->p_vmspace)
         << "an object made for the child that it does not hold";
   }
   w->made.clear();

@@ -81,14 +81,14 @@ class World {
 
   // The other C++ steps.
   bool signal_pending = false;
-  int pgrp_locked = 0;       // fork_pgrp_lock minus fork_pgrp_unlock
+  int pgrp_locked = 0;  // fork_pgrp_lock minus fork_pgrp_unlock
   int pgrp_lock_calls = 0;
-  int activations = 0;       // vmspace_activate calls
-  int publishes = 0;         // fork_publish calls, each with the child's TID 0 in place
-  int user_leaves = 0;       // vmspace_user_leave calls
-  int core_locked = 0;       // proc_core_lock minus proc_core_unlock
-  int discards = 0;          // fork_*_discard calls
-  int destroys = 0;          // filedesc_destroy / vmspace_destroy calls
+  int activations = 0;  // vmspace_activate calls
+  int publishes = 0;    // fork_publish calls, each with the child's TID 0 in place
+  int user_leaves = 0;  // vmspace_user_leave calls
+  int core_locked = 0;  // proc_core_lock minus proc_core_unlock
+  int discards = 0;     // fork_*_discard calls
+  int destroys = 0;     // filedesc_destroy / vmspace_destroy calls
   // The books the proof keeps as ghost state (spec/fork.h), kept here in C++:
   // the group whose lock fork1 holds (vc_pgrp_held), and the objects the
   // steps made for the fork in progress that are neither discarded nor

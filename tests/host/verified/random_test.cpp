@@ -51,9 +51,7 @@ TEST(VerifiedRandom, HoldFree) {
       case 0:
         if (holders[i] >= 1) refcount_hold(&counts[i]), ++holders[i];
         break;
-      case 1:
-        refcount_acquire(&counts[i]), ++holders[i];
-        break;
+      case 1: refcount_acquire(&counts[i]), ++holders[i]; break;
       case 2:
         if (holders[i] >= 2) refcount_unhold(&counts[i]), --holders[i];
         break;
@@ -111,8 +109,8 @@ TEST(VerifiedRandom, TidsAcrossTheWrap) {
 }
 
 TEST(VerifiedRandom, Worlds) {
-  const unsigned int kFlagBits[] = {VC_RFSIGSHARE, VC_RFFDG, VC_RFCFDG, VC_RFTHREAD, VC_RFMEM,
-                                    VC_RFPGLOCK};
+  const unsigned int kFlagBits[] = {VC_RFSIGSHARE, VC_RFFDG, VC_RFCFDG,
+                                    VC_RFTHREAD,   VC_RFMEM, VC_RFPGLOCK};
   for (unsigned seed = 1; seed <= 6; ++seed) {
     std::mt19937 rng(seed);
     World w(40);

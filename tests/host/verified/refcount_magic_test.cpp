@@ -64,8 +64,9 @@ TEST(VerifiedRefcountMagic, HoldOnSomethingNeverCountedPanics) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   vmspace vm{};
   vm.vm_ref.rc_count = 1;  // a count, but refcount_init never ran
-  EXPECT_DEATH(vmspace_hold(&vm), "hold of the count at 0x[0-9a-f]+: magic 0, count 1: not a "
-                                  "counted object");
+  EXPECT_DEATH(vmspace_hold(&vm),
+               "hold of the count at 0x[0-9a-f]+: magic 0, count 1: not a "
+               "counted object");
   pgrp pg{};
   refcount_init(&pg.pg_ref, 2);
   pg.pg_ref.rc_magic = 0xdeadbeef;

@@ -83,7 +83,8 @@ class ImageFuzz : public VmArena, public ::testing::WithParamInterface<int> {
     ASSERT_NE(vm, nullptr);
     SpaceModel m{vm, {}};
     ASSERT_EQ(vm_image_reserve(vm, kImagePages), 0);
-    ASSERT_EQ(vm_map_fixed(vm, slot_va(0), kImagePages * kPageSize, 5, RegionKind::kImage, false), 0);
+    ASSERT_EQ(vm_map_fixed(vm, slot_va(0), kImagePages * kPageSize, 5, RegionKind::kImage, false),
+              0);
     for (unsigned i = 0; i < kImagePages; ++i) {
       Page* p = page_alloc(0, PageUse::User, kPageZero);
       ASSERT_NE(p, nullptr);
@@ -170,8 +171,8 @@ TEST_P(ImageFuzz, ModelHolds) {
           bool ok = store(s.vm, slot_va(i), v);
           bool want = s.pages[i].mapped && (s.pages[i].prot & 2);
           if (!(inject && want && !ok)) {
-          ASSERT_EQ(ok, want) << "store space " << si << " slot " << i;
-        }
+            ASSERT_EQ(ok, want) << "store space " << si << " slot " << i;
+          }
           if (ok) s.pages[i].val = v;
         }
         snprintf(what, sizeof what, "store %zu %u+%u", si, a, n);
@@ -227,9 +228,10 @@ TEST_P(ImageFuzz, ModelHolds) {
         if (inject) page_alloc_fail_nth(PageUse::PageTable, 1 + rnd(3));
         for (unsigned i = b; i < b + n; ++i) s.pages[i] = PageModel{};
         uint64_t out = 0;
-        int r = vm_mremap(s.vm, slot_va(a), n * kPageSize, n * kPageSize,
-                          unsigned{kMremapMaymove} | kMremapFixed | (keep ? unsigned{kMremapDontunmap} : 0u),
-                          slot_va(b), &out);
+        int r = vm_mremap(
+            s.vm, slot_va(a), n * kPageSize, n * kPageSize,
+            unsigned{kMremapMaymove} | kMremapFixed | (keep ? unsigned{kMremapDontunmap} : 0u),
+            slot_va(b), &out);
         if (r != 0 && s.vm->regions.find(slot_va(b)) != nullptr) {
           // A failed mremap that left the new mapping in place (the old
           // range's unmap failed after the copy): see MremapFailureLeavesBoth.
@@ -311,7 +313,8 @@ TEST_F(MremapFailure, MremapFailureLeavesBoth) {
   Vmspace* vm = vmspace_create();
   ASSERT_NE(vm, nullptr);
   uint64_t out = 0;
-  ASSERT_EQ(vm_mmap(vm, 0x400000, 2 * kPageSize, 3, kMapPrivate | kMapAnonymous | kMapFixed, &out), 0);
+  ASSERT_EQ(vm_mmap(vm, 0x400000, 2 * kPageSize, 3, kMapPrivate | kMapAnonymous | kMapFixed, &out),
+            0);
   ASSERT_EQ(vm_fault(vm, 0x400000, arch::UptAccess::kWrite), VmFault::kOk);
   ASSERT_TRUE(pt_store(&vm->pt, 0x400000, 42));
   VmForkResult f = vm_fork(vm, 0);  // the L3 table at 0x400000 is shared now

@@ -231,9 +231,9 @@ TEST_P(ForkTest, PinnedPagesAreNeverCountedByTables) {
     pinned[i] = page_alloc(0, PageUse::User, kPageZero);
     ASSERT_NE(pinned[i], nullptr);
     *static_cast<uint64_t*>(page_to_virt(pinned[i])) = 0x7000 + i;
-    ASSERT_EQ(upt_map(&parent_, kBase + i * kPageSize, pinned[i], kUProtRead | kUProtExec,
-                      kUMapPinned),
-              UptStatus::kOk);
+    ASSERT_EQ(
+        upt_map(&parent_, kBase + i * kPageSize, pinned[i], kUProtRead | kUProtExec, kUMapPinned),
+        UptStatus::kOk);
   }
   map_pages(&parent_, kBase + kPages * kPageSize, 4);  // counted pages in the same table
   UserPt child;
@@ -254,9 +254,9 @@ TEST_P(ForkTest, PinnedPagesAreNeverCountedByTables) {
   EXPECT_EQ(word(&parent_, kBase), 0x7000u);
   EXPECT_EQ(pinned[0]->refcount, 1u);
   // mremap's copy of a pinned page is an ordinary, counted entry.
-  ASSERT_EQ(upt_copy_range(&child, kBase + kPageSize, kBase + 64 * kPageSize, kPageSize,
-                           kUProtRead),
-            UptStatus::kOk);
+  ASSERT_EQ(
+      upt_copy_range(&child, kBase + kPageSize, kBase + 64 * kPageSize, kPageSize, kUProtRead),
+      UptStatus::kOk);
   EXPECT_EQ(pinned[1]->refcount, 2u);
   ASSERT_EQ(upt_unmap(&child, kBase + 64 * kPageSize, kBase + 65 * kPageSize), UptStatus::kOk);
   EXPECT_EQ(pinned[1]->refcount, 1u);

@@ -13,22 +13,14 @@ void VmArena::SetUp() {
   g_current = nullptr;
 }
 
-void VmArena::TearDown() {
-  MmArena::TearDown();
-}
+void VmArena::TearDown() { MmArena::TearDown(); }
 
-void host_set_current_space(Vmspace* vm) {
-  g_current = vm;
-}
+void host_set_current_space(Vmspace* vm) { g_current = vm; }
 
 // Pieces of kernel/vm that need the machine (vm_activate.cpp) or a process layer.
-Vmspace* curvmspace() {
-  return g_current;
-}
+Vmspace* curvmspace() { return g_current; }
 void vmspace_activate(Vmspace*) {}
-Vmspace* vmspace_loaded() {
-  return g_current;
-}
+Vmspace* vmspace_loaded() { return g_current; }
 void vmspace_unload_everywhere(Vmspace*) {}
 
 bool pt_store(arch::UserPt* pt, uint64_t va, uint64_t value) {

@@ -311,8 +311,7 @@ TEST_F(VmspaceTest, MremapLengthsCannotWrap) {
   EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax + kPageSize, 0, 0, &out), -EINVAL);
   // Within it but past its top from addr: no room.
   EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax - kPageSize, 0, 0, &out), -ENOMEM);
-  EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax - kPageSize, kMremapMaymove, 0, &out),
-            -ENOMEM);
+  EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax - kPageSize, kMremapMaymove, 0, &out), -ENOMEM);
   EXPECT_EQ(vm_mremap(vm_, b + kPageSize, 3 * kPageSize, kUserMax - 2 * kPageSize, 0, 0, &out),
             -ENOMEM);
   EXPECT_TRUE(vm_->regions.verify());

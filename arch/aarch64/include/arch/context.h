@@ -19,8 +19,8 @@ namespace arch {
 
 struct ArchContext {
   uint64_t x19_to_x28[10];
-  uint64_t fp;         // x29
-  uint64_t lr;         // x30: where the switch returns to
+  uint64_t fp;  // x29
+  uint64_t lr;  // x30: where the switch returns to
   uint64_t sp;
   uint64_t tpidr_el0;  // user thread pointer
 };
@@ -40,8 +40,8 @@ extern "C" {
 // Saves the callee-saved registers into *save, loads *load, sets SP_EL0 to
 // `next_thread` and returns `prev_thread` in the context that was loaded (so the
 // resumed side learns which thread it was switched from).
-void* arch_context_switch(arch::ArchContext* save, const arch::ArchContext* load,
-                          void* next_thread, void* prev_thread);
+void* arch_context_switch(arch::ArchContext* save, const arch::ArchContext* load, void* next_thread,
+                          void* prev_thread);
 // First code of a new thread: calls start(prev_thread, arg) with x19 = start and
 // x20 = arg (set by arch::context_init); start never returns.
 void arch_thread_entry();

@@ -22,7 +22,8 @@ inline constexpr size_t kKstackGuardSize = 16384;
 inline constexpr size_t kKstackSlotSize = kKstackSize + kKstackGuardSize;
 inline constexpr unsigned kKstackGuardBit = 14;  // clear in a slot's guard, set in its stack
 inline constexpr unsigned kKstackSlots = 32768;  // 1 GiB of address space (one L2 table)
-static_assert(kKstackGuardSize == (1u << kKstackGuardBit) && kKstackSlotSize == 2 * kKstackGuardSize,
+static_assert(kKstackGuardSize == (1u << kKstackGuardBit) &&
+                  kKstackSlotSize == 2 * kKstackGuardSize,
               "vectors.S tests one address bit");
 
 // Installs the area's L0 entry and its L1/L2 tables. Once, on the boot CPU,
@@ -52,7 +53,7 @@ struct KstackStats {
   uint64_t allocs;
   uint64_t frees;
   uint64_t failures;
-  uint64_t cache_hits;   // allocations served from the cache
+  uint64_t cache_hits;  // allocations served from the cache
 };
 KstackStats kstack_stats();
 

@@ -19,17 +19,17 @@ inline constexpr pte_t kPtePage = 3ull << 0;   // L3: page
 inline constexpr pte_t kPteBlock = 1ull << 0;  // L1/L2: block
 
 // Lower attributes (block and page descriptors).
-inline constexpr unsigned kPteAttrIndxShift = 2;  // MAIR index, bits 4:2
-inline constexpr pte_t kPteApUser = 1ull << 6;    // AP[1]: EL0 access
+inline constexpr unsigned kPteAttrIndxShift = 2;    // MAIR index, bits 4:2
+inline constexpr pte_t kPteApUser = 1ull << 6;      // AP[1]: EL0 access
 inline constexpr pte_t kPteApReadOnly = 1ull << 7;  // AP[2]: read-only at every EL
-inline constexpr pte_t kPteShInner = 3ull << 8;   // SH: inner shareable
-inline constexpr pte_t kPteAf = 1ull << 10;       // access flag (no AF faults wanted)
-inline constexpr pte_t kPteNg = 1ull << 11;       // not global: tagged with the ASID
+inline constexpr pte_t kPteShInner = 3ull << 8;     // SH: inner shareable
+inline constexpr pte_t kPteAf = 1ull << 10;         // access flag (no AF faults wanted)
+inline constexpr pte_t kPteNg = 1ull << 11;         // not global: tagged with the ASID
 // Upper attributes.
-inline constexpr pte_t kPteDbm = 1ull << 51;      // (software use here; no HW DBM on A72)
-inline constexpr pte_t kPtePxn = 1ull << 53;      // never executable at EL1
-inline constexpr pte_t kPteUxn = 1ull << 54;      // never executable at EL0
-inline constexpr unsigned kPteSwShift = 55;       // bits 58:55 are for software
+inline constexpr pte_t kPteDbm = 1ull << 51;  // (software use here; no HW DBM on A72)
+inline constexpr pte_t kPtePxn = 1ull << 53;  // never executable at EL1
+inline constexpr pte_t kPteUxn = 1ull << 54;  // never executable at EL0
+inline constexpr unsigned kPteSwShift = 55;   // bits 58:55 are for software
 inline constexpr pte_t kPteSw0 = 1ull << 55;
 inline constexpr pte_t kPteSw1 = 1ull << 56;
 inline constexpr pte_t kPteSw2 = 1ull << 57;
@@ -38,7 +38,7 @@ inline constexpr pte_t kPteSw3 = 1ull << 58;
 // Table descriptor attributes (hierarchical; apply to the whole subtree).
 inline constexpr pte_t kTablePxn = 1ull << 59;
 inline constexpr pte_t kTableUxn = 1ull << 60;
-inline constexpr pte_t kTableApNoEl0 = 1ull << 61;  // APTable[0]: no EL0 access below
+inline constexpr pte_t kTableApNoEl0 = 1ull << 61;     // APTable[0]: no EL0 access below
 inline constexpr pte_t kTableApReadOnly = 1ull << 62;  // APTable[1]: read-only below
 
 // MAIR_EL1 indices set up by the boot code (arch/aarch64/boot/boot_defs.h).
@@ -59,7 +59,8 @@ inline void tlb_flush_all() {
   asm volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");
 }
 inline void tlb_flush_asid(uint16_t asid) {
-  asm volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"(uint64_t{asid} << 48) : "memory");
+  asm volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"(uint64_t{asid} << 48)
+               : "memory");
 }
 inline void tlb_flush_va_asid(uint64_t va, uint16_t asid) {
   uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);

@@ -31,7 +31,9 @@ inline bool raw_spin_try_take(RawSpin* l) {
   return old == 0;
 }
 
-inline bool raw_spin_is_free(const RawSpin* l) { return __atomic_load_n(&l->word, __ATOMIC_RELAXED) == 0; }
+inline bool raw_spin_is_free(const RawSpin* l) {
+  return __atomic_load_n(&l->word, __ATOMIC_RELAXED) == 0;
+}
 
 // Waits for the lock and takes it; returns how many times it looked.
 // Out of line: only a contended acquisition gets here.
@@ -58,7 +60,8 @@ inline bool raw_spin_is_free(const RawSpin* l) { return __atomic_load_n(&l->word
 
 // Takes the lock; returns how many times it had to wait (0 = uncontended).
 inline uint32_t raw_spin_lock(RawSpin* l) {
-  if (raw_spin_try_take(l)) [[likely]] return 0;
+  if (raw_spin_try_take(l)) [[likely]]
+    return 0;
   return raw_spin_wait(l);
 }
 

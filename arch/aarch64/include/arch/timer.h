@@ -1,8 +1,8 @@
 // The Arm generic timer: the system counter and this CPU's EL1 physical timer
 // (CNTP, PPI INTID 30). The frequency is read from CNTFRQ_EL0, never assumed.
 #pragma once
-#include <stdint.h>
 #include <arch/sysreg.h>
+#include <stdint.h>
 
 namespace arch {
 inline constexpr unsigned kTimerIntid = 30;

@@ -4,7 +4,7 @@
 
 struct TrapFrame {
   uint64_t x[31];
-  uint64_t sp;    // SP_EL0 for traps from EL0, the interrupted SP for traps from EL1
+  uint64_t sp;  // SP_EL0 for traps from EL0, the interrupted SP for traps from EL1
   uint64_t elr;
   uint64_t spsr;
   uint64_t esr;

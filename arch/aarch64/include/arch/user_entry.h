@@ -27,21 +27,11 @@ inline void user_frame_init(TrapFrame* f, uint64_t pc, uint64_t sp) {
 }
 
 // The syscall view of a frame (Linux arm64: number in x8, arguments x0-x5, result in x0).
-inline uint64_t user_syscall_nr(const TrapFrame* f) {
-  return f->x[8];
-}
-inline uint64_t user_syscall_arg(const TrapFrame* f, unsigned i) {
-  return f->x[i];
-}
-inline void user_set_return(TrapFrame* f, int64_t v) {
-  f->x[0] = static_cast<uint64_t>(v);
-}
-inline uint64_t user_pc(const TrapFrame* f) {
-  return f->elr;
-}
-inline uint64_t user_sp(const TrapFrame* f) {
-  return f->sp;
-}
+inline uint64_t user_syscall_nr(const TrapFrame* f) { return f->x[8]; }
+inline uint64_t user_syscall_arg(const TrapFrame* f, unsigned i) { return f->x[i]; }
+inline void user_set_return(TrapFrame* f, int64_t v) { f->x[0] = static_cast<uint64_t>(v); }
+inline uint64_t user_pc(const TrapFrame* f) { return f->elr; }
+inline uint64_t user_sp(const TrapFrame* f) { return f->sp; }
 
 // The user thread pointer (TPIDR_EL0) of the running thread; the context
 // switch keeps it per thread.
@@ -50,9 +40,7 @@ inline uint64_t user_tls() {
   asm volatile("mrs %0, tpidr_el0" : "=r"(v));
   return v;
 }
-inline void set_user_tls(uint64_t v) {
-  asm volatile("msr tpidr_el0, %0" ::"r"(v) : "memory");
-}
+inline void set_user_tls(uint64_t v) { asm volatile("msr tpidr_el0, %0" ::"r"(v) : "memory"); }
 
 // The running thread's FP/SIMD state, for a fork child: the registers when FP
 // is on on this CPU (they then hold the thread's live state), else `saved`,

@@ -28,21 +28,13 @@ void user_ttbr0_load(paddr_t root, uint16_t asid);
 // Back to the empty table with ASID 0: nothing below the kernel half translates.
 void user_ttbr0_unload();
 
-inline void user_tlb_flush_asid(uint16_t asid) {
-  tlb_flush_asid(asid);
-}
+inline void user_tlb_flush_asid(uint16_t asid) { tlb_flush_asid(asid); }
 // Every cached level for va (walk caches included), all CPUs.
-inline void user_tlb_flush_page(uint64_t va, uint16_t asid) {
-  tlb_flush_va_asid(va, asid);
-}
+inline void user_tlb_flush_page(uint64_t va, uint16_t asid) { tlb_flush_va_asid(va, asid); }
 // The last-level entry for va only, all CPUs.
-inline void user_tlb_flush_leaf(uint64_t va, uint16_t asid) {
-  tlb_flush_leaf_va_asid(va, asid);
-}
+inline void user_tlb_flush_leaf(uint64_t va, uint16_t asid) { tlb_flush_leaf_va_asid(va, asid); }
 // This CPU only (after a spurious fault).
-inline void user_tlb_flush_local(uint64_t va, uint16_t asid) {
-  tlb_flush_va_asid_local(va, asid);
-}
+inline void user_tlb_flush_local(uint64_t va, uint16_t asid) { tlb_flush_va_asid_local(va, asid); }
 
 }  // namespace arch
 

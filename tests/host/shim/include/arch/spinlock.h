@@ -14,7 +14,9 @@ inline bool raw_spin_try_take(RawSpin* l) {
   uint32_t expected = 0;
   return l->word.compare_exchange_strong(expected, 1, std::memory_order_acquire);
 }
-inline bool raw_spin_is_free(const RawSpin* l) { return l->word.load(std::memory_order_relaxed) == 0; }
+inline bool raw_spin_is_free(const RawSpin* l) {
+  return l->word.load(std::memory_order_relaxed) == 0;
+}
 inline uint32_t raw_spin_lock(RawSpin* l) {
   uint32_t spins = 0;
   while (!raw_spin_try_take(l)) {

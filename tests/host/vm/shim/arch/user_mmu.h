@@ -13,7 +13,7 @@ struct HostTlbLog {
   uint64_t page_flushes = 0;
   uint64_t leaf_flushes = 0;
   uint64_t local_flushes = 0;
-  uint64_t icache_syncs = 0;      // arch_icache_sync calls
+  uint64_t icache_syncs = 0;  // arch_icache_sync calls
   const void* icache_last = nullptr;
   paddr_t ttbr0_root = 0;
   uint16_t ttbr0_asid = 0;
@@ -31,27 +31,15 @@ inline void user_ttbr0_unload() {
   host_tlb().ttbr0_root = 0;
   host_tlb().ttbr0_asid = 0;
 }
-inline void user_tlb_flush_asid(uint16_t) {
-  ++host_tlb().asid_flushes;
-}
-inline void user_tlb_flush_page(uint64_t, uint16_t) {
-  ++host_tlb().page_flushes;
-}
-inline void user_tlb_flush_leaf(uint64_t, uint16_t) {
-  ++host_tlb().leaf_flushes;
-}
-inline void user_tlb_flush_local(uint64_t, uint16_t) {
-  ++host_tlb().local_flushes;
-}
+inline void user_tlb_flush_asid(uint16_t) { ++host_tlb().asid_flushes; }
+inline void user_tlb_flush_page(uint64_t, uint16_t) { ++host_tlb().page_flushes; }
+inline void user_tlb_flush_leaf(uint64_t, uint16_t) { ++host_tlb().leaf_flushes; }
+inline void user_tlb_flush_local(uint64_t, uint16_t) { ++host_tlb().local_flushes; }
 
 }  // namespace arch
 
-inline void arch_page_copy(void* dst, const void* src) {
-  memcpy(dst, src, 4096);
-}
-inline void arch_page_zero(void* dst) {
-  memset(dst, 0, 4096);
-}
+inline void arch_page_copy(void* dst, const void* src) { memcpy(dst, src, 4096); }
+inline void arch_page_zero(void* dst) { memset(dst, 0, 4096); }
 inline void arch_icache_sync(const void* kva, size_t) {
   ++arch::host_tlb().icache_syncs;
   arch::host_tlb().icache_last = kva;
