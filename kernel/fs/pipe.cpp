@@ -52,9 +52,7 @@ struct Pipe {
 uint64_t g_pipes;     // atomic
 uint64_t g_next_ino;  // atomic
 
-Pipe* pipe_of(File* fp) {
-  return static_cast<Pipe*>(fp->data);
-}
+Pipe* pipe_of(File* fp) { return static_cast<Pipe*>(fp->data); }
 
 // Waits on chan with p->lock held (released while asleep, held again after).
 // 0, or -ERESTARTSYS when a signal ends the wait.
@@ -238,12 +236,9 @@ void pipe_close(File* fp) {
 const FileOps kPipeOps = {pipe_read,  pipe_write, pipe_poll, pipe_ioctl,
                           pipe_close, pipe_stat,  false};
 // A FIFO's ends: the same, but fstat is its node's.
-const FileOps kFifoOps = {pipe_read,  pipe_write, pipe_poll, pipe_ioctl,
-                          pipe_close, nullptr,    false};
+const FileOps kFifoOps = {pipe_read, pipe_write, pipe_poll, pipe_ioctl, pipe_close, nullptr, false};
 
-bool is_pipe(const File* fp) {
-  return fp->ops == &kPipeOps || fp->ops == &kFifoOps;
-}
+bool is_pipe(const File* fp) { return fp->ops == &kPipeOps || fp->ops == &kFifoOps; }
 
 // A pipe with no File yet, its buffer charged to cr: the full buffer within
 // the maker's share; past it, one page. npages is what was charged
@@ -301,9 +296,9 @@ int fifo_open(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
   uint32_t acc = flags & O_ACCMODE;
   bool nonblock = (flags & O_NONBLOCK) != 0;
   int err;
-  File* fp = file_alloc(&kUnattached,
-                        (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE,
-                        cr.uid, cr.root(), &err);
+  File* fp = file_alloc(
+      &kUnattached, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE,
+      cr.uid, cr.root(), &err);
   if (!fp) return err;
   fp->vnode = vref(v);
   Pipe* p;
@@ -386,7 +381,7 @@ int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
   if (!is_pipe(fp)) return -EBADF;
   if (bytes > (uint64_t{1} << 31)) return -EINVAL;  // no size rounds (Linux's round_pipe_size)
   if (bytes > kPipePages * kPage) return -EPERM;    // beyond what a pipe of tine's holds
-  uint32_t want = 1;                              // pages: a power of two, as Linux rounds
+  uint32_t want = 1;                                // pages: a power of two, as Linux rounds
   while (want * kPage < bytes) want *= 2;
   Pipe* p = pipe_of(fp);
   MutexGuard g(p->lock);
@@ -428,10 +423,6 @@ int pipe_capacity(File* fp) {
   return static_cast<int>(pipe_of(fp)->cap());
 }
 
-bool file_is_pipe(const File* fp) {
-  return is_pipe(fp);
-}
+bool file_is_pipe(const File* fp) { return is_pipe(fp); }
 
-uint64_t pipe_count() {
-  return __atomic_load_n(&g_pipes, __ATOMIC_RELAXED);
-}
+uint64_t pipe_count() { return __atomic_load_n(&g_pipes, __ATOMIC_RELAXED); }

@@ -150,8 +150,10 @@ void* tine_memmove(void* dst, const void* src, size_t n) {
   auto da = reinterpret_cast<uintptr_t>(d);
   auto sa = reinterpret_cast<uintptr_t>(s);
   if (da == sa || n == 0) return dst;
-  if (da < sa || da - sa >= n) copy_forward(d, s, n);
-  else copy_backward(d, s, n);
+  if (da < sa || da - sa >= n)
+    copy_forward(d, s, n);
+  else
+    copy_backward(d, s, n);
   return dst;
 }
 

@@ -42,9 +42,7 @@ uintptr_t quarantine_tag(const void* obj) {
 // when it is handed out), so kfree catches a second free of it on any CPU:
 // its own address inverted (one instruction; a user-space-looking value no
 // kernel object keeps next to its first word by chance).
-uintptr_t magazine_tag(const void* obj) {
-  return ~reinterpret_cast<uintptr_t>(obj);
-}
+uintptr_t magazine_tag(const void* obj) { return ~reinterpret_cast<uintptr_t>(obj); }
 
 // Free objects are poisoned for the host sanitizer; reading a link unpoisons it briefly.
 FreeObject* next_free(FreeObject* o) {
@@ -54,15 +52,9 @@ FreeObject* next_free(FreeObject* o) {
   return n;
 }
 
-char* slab_base(const Page* slab) {
-  return static_cast<char*>(page_to_virt(slab));
-}
-size_t slab_bytes(const Page* slab) {
-  return kPageSize << slab->order;
-}
-size_t slab_capacity(const Page* slab) {
-  return slab_bytes(slab) / kSizeClasses[slab->size_class];
-}
+char* slab_base(const Page* slab) { return static_cast<char*>(page_to_virt(slab)); }
+size_t slab_bytes(const Page* slab) { return kPageSize << slab->order; }
+size_t slab_capacity(const Page* slab) { return slab_bytes(slab) / kSizeClasses[slab->size_class]; }
 
 bool in_slab(const Page* slab, const void* p) {
   const char* c = static_cast<const char*>(p);
@@ -265,9 +257,7 @@ void slab_free(MallocType* t, Page* s, void* ptr) {
 // Objects in magazines stay in use as far as their slabs know;
 // kmalloc_drain_local gives them back.
 
-bool magazines_on() {
-  return !(kMmPoisonBuilt && mm_poison_enabled());
-}
+bool magazines_on() { return !(kMmPoisonBuilt && mm_poison_enabled()); }
 
 void add_relaxed(int64_t& v, int64_t d) {
   __atomic_store_n(&v, __atomic_load_n(&v, __ATOMIC_RELAXED) + d, __ATOMIC_RELAXED);
@@ -366,8 +356,7 @@ QuarantineCheck check_quarantined(const QuarantinedObject& q) {
   size_t at = poison_find_damage(b, kTagOffset);
   while (at >= kTagOffset && at < kTagOffset + sizeof tag && b[at] == want_tag[at - kTagOffset])
     ++at;
-  if (at == kTagOffset + sizeof tag)
-    at += poison_find_damage(b + at, q.bytes - at);
+  if (at == kTagOffset + sizeof tag) at += poison_find_damage(b + at, q.bytes - at);
   if (at < q.bytes) {
     c.damaged = true;
     c.offset = at;
@@ -507,7 +496,8 @@ void* kmalloc(size_t size, MallocType* type, unsigned flags) {
   KASSERT((flags & ~(M_NOWAIT | M_WAITOK | M_ZERO)) == 0);
   KASSERT(((flags & M_WAITOK) != 0) != ((flags & M_NOWAIT) != 0));
 #endif
-  if (!__atomic_load_n(&type->registered, __ATOMIC_ACQUIRE)) [[unlikely]] malloc_type_register(type);
+  if (!__atomic_load_n(&type->registered, __ATOMIC_ACQUIRE)) [[unlikely]]
+    malloc_type_register(type);
   if (fault_plans_armed()) [[unlikely]] {
     // Both plans count this attempt, whichever fires.
     bool inject = type->fault.should_fail();
@@ -574,8 +564,8 @@ size_t kmalloc_quarantine_drain() {
 void kmalloc_drain_local() {
   uint64_t irq = arch::irq_save();
   unsigned cpu = cpu_index();
-  malloc_types_for_each([](MallocType& t, void* c) { magazine_drain(t, t.mags[*static_cast<unsigned*>(c)]); },
-                        &cpu);
+  malloc_types_for_each(
+      [](MallocType& t, void* c) { magazine_drain(t, t.mags[*static_cast<unsigned*>(c)]); }, &cpu);
   arch::irq_restore(irq);
 }
 
@@ -587,31 +577,15 @@ size_t kmalloc_reclaim() {
   return freed;
 }
 
-void kmalloc_fail_nth(MallocType* type, uint64_t n) {
-  type->fault.arm(n, 1);
-}
+void kmalloc_fail_nth(MallocType* type, uint64_t n) { type->fault.arm(n, 1); }
 void kmalloc_fail_range(MallocType* type, uint64_t first, uint64_t count) {
   type->fault.arm(first, count);
 }
-void kmalloc_fail_all(MallocType* type) {
-  type->fault.arm(1, kFailForever);
-}
-void kmalloc_fail_clear(MallocType* type) {
-  type->fault.clear();
-}
-bool kmalloc_fail_pending(MallocType* type) {
-  return type->fault.pending();
-}
+void kmalloc_fail_all(MallocType* type) { type->fault.arm(1, kFailForever); }
+void kmalloc_fail_clear(MallocType* type) { type->fault.clear(); }
+bool kmalloc_fail_pending(MallocType* type) { return type->fault.pending(); }
 
-void kmalloc_fail_any_nth(uint64_t n) {
-  g_any_fault.arm(n, 1);
-}
-void kmalloc_fail_any_range(uint64_t first, uint64_t count) {
-  g_any_fault.arm(first, count);
-}
-void kmalloc_fail_any_clear() {
-  g_any_fault.clear();
-}
-bool kmalloc_fail_any_pending() {
-  return g_any_fault.pending();
-}
+void kmalloc_fail_any_nth(uint64_t n) { g_any_fault.arm(n, 1); }
+void kmalloc_fail_any_range(uint64_t first, uint64_t count) { g_any_fault.arm(first, count); }
+void kmalloc_fail_any_clear() { g_any_fault.clear(); }
+bool kmalloc_fail_any_pending() { return g_any_fault.pending(); }

@@ -30,9 +30,7 @@ uint64_t next_random(uint64_t& s) {
 }
 
 // Fills and checks blocks word by word with a pattern only this block has.
-uint64_t pattern_word(uint64_t seed, size_t i) {
-  return seed ^ (i * 0x9e3779b97f4a7c15ull);
-}
+uint64_t pattern_word(uint64_t seed, size_t i) { return seed ^ (i * 0x9e3779b97f4a7c15ull); }
 void fill(void* p, size_t bytes, uint64_t seed) {
   uint64_t* w = static_cast<uint64_t*>(p);
   for (size_t i = 0; i < bytes / 8; ++i) w[i] = pattern_word(seed, i);
@@ -159,9 +157,7 @@ static void smp_stress_case(KtestContext& t) {
   KEXPECT(page_alloc_verify());
 }
 
-KTEST(mm_smp_stress_returns_to_baseline) {
-  smp_stress_case(t);
-}
+KTEST(mm_smp_stress_returns_to_baseline) { smp_stress_case(t); }
 
 // The same with poisoning off, as in the release kernel: frees go to the
 // per-CPU magazines (objects freed on one CPU, taken on another) instead of

@@ -14,8 +14,8 @@ MemRange g_second;
 }  // namespace page_detail
 
 using page_detail::g_first;
-using page_detail::g_second;
 using page_detail::g_ranges;
+using page_detail::g_second;
 using page_detail::kMaxRanges;
 using page_detail::MemRange;
 
@@ -81,41 +81,28 @@ uint64_t g_failures = 0;  // atomic
 uint64_t g_injected = 0;  // atomic
 constinit FaultPlan g_fault[kPageUseCount];
 
-unsigned use_index(PageUse u) {
-  return static_cast<unsigned>(u);
-}
+unsigned use_index(PageUse u) { return static_cast<unsigned>(u); }
 
 void set_state(Page* p, PageState s) {
   __atomic_store_n(reinterpret_cast<uint8_t*>(&p->state), static_cast<uint8_t>(s),
                    __ATOMIC_RELAXED);
 }
 
-const MemRange& range_of(const Page* p) {
-  return g_ranges[p->range];
-}
+const MemRange& range_of(const Page* p) { return g_ranges[p->range]; }
 
 uint64_t pfn_of(const Page* p) { return page_pfn(p); }
 
-uint64_t load_relaxed(const uint64_t& v) {
-  return __atomic_load_n(&v, __ATOMIC_RELAXED);
-}
-uint32_t load_relaxed(const uint32_t& v) {
-  return __atomic_load_n(&v, __ATOMIC_RELAXED);
-}
+uint64_t load_relaxed(const uint64_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
+uint32_t load_relaxed(const uint32_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 
 const char* state_name(PageState s) {
   switch (s) {
-    case PageState::Allocated:
-      return "allocated";
-    case PageState::Tail:
-      return "a tail page";
+    case PageState::Allocated: return "allocated";
+    case PageState::Tail: return "a tail page";
     case PageState::Free:
-    case PageState::FreeBody:
-      return "free";
-    case PageState::Cached:
-      return "free (per-CPU cache)";
-    case PageState::Reserved:
-      return "reserved";
+    case PageState::FreeBody: return "free";
+    case PageState::Cached: return "free (per-CPU cache)";
+    case PageState::Reserved: return "reserved";
   }
   return "?";
 }
@@ -407,9 +394,7 @@ void add_span(Span* spans, unsigned& n, uint64_t b, uint64_t e) {
   n = m;
 }
 
-unsigned floor_log2(uint64_t v) {
-  return 63u - static_cast<unsigned>(__builtin_clzll(v));
-}
+unsigned floor_log2(uint64_t v) { return 63u - static_cast<unsigned>(__builtin_clzll(v)); }
 
 // Frees [first, first + n) of range r as the largest aligned blocks that fit.
 void free_span_locked(const MemRange& r, uint64_t first, uint64_t n) {
@@ -457,18 +442,12 @@ void reset_state() {
 
 const char* page_use_name(PageUse use) {
   switch (use) {
-    case PageUse::Metadata:
-      return "metadata";
-    case PageUse::KernelHeap:
-      return "kheap";
-    case PageUse::PageTable:
-      return "ptable";
-    case PageUse::User:
-      return "user";
-    case PageUse::KernelStack:
-      return "kstack";
-    case PageUse::Other:
-      return "other";
+    case PageUse::Metadata: return "metadata";
+    case PageUse::KernelHeap: return "kheap";
+    case PageUse::PageTable: return "ptable";
+    case PageUse::User: return "user";
+    case PageUse::KernelStack: return "kstack";
+    case PageUse::Other: return "other";
   }
   return "?";
 }
@@ -521,8 +500,8 @@ void page_alloc_init(const PhysRange* ranges, size_t n) {
   for (unsigned i = 0; i < nspans; ++i) {
     const MemRange& r = g_ranges[i];
     uint64_t end_pfn = r.base_pfn + r.npages;
-    for (uint64_t g = r.base_pfn >> kGranuleShift;
-         g < kGranules && (g << kGranuleShift) < end_pfn; ++g) {
+    for (uint64_t g = r.base_pfn >> kGranuleShift; g < kGranules && (g << kGranuleShift) < end_pfn;
+         ++g) {
       bool whole = (g << kGranuleShift) >= r.base_pfn && ((g + 1) << kGranuleShift) <= end_pfn;
       g_granule_range[g] = whole && g_granule_range[g] == kGranuleUnmanaged
                                ? static_cast<uint8_t>(i + 1)
@@ -562,9 +541,7 @@ void page_alloc_init(const PhysRange* ranges, size_t n) {
 #endif
 }
 
-bool page_alloc_ready() {
-  return g_ready;
-}
+bool page_alloc_ready() { return g_ready; }
 
 Page* page_alloc(unsigned order, PageUse use, unsigned flags) {
   KASSERT(g_ready);
@@ -797,22 +774,12 @@ bool page_alloc_verify() {
     const MemRange& r = g_ranges[i];
     for (uint64_t k = 0; k < r.npages; ++k) {
       switch (page_state(r.pages + k)) {
-        case PageState::Free:
-          ++heads;
-          break;
-        case PageState::FreeBody:
-          ++bodies;
-          break;
-        case PageState::Cached:
-          ++seen_cached;
-          break;
-        case PageState::Reserved:
-          ++reserved;
-          break;
+        case PageState::Free: ++heads; break;
+        case PageState::FreeBody: ++bodies; break;
+        case PageState::Cached: ++seen_cached; break;
+        case PageState::Reserved: ++reserved; break;
         case PageState::Allocated:
-        case PageState::Tail:
-          ++in_use;
-          break;
+        case PageState::Tail: ++in_use; break;
       }
     }
   }
@@ -832,18 +799,12 @@ bool page_alloc_verify() {
   return ok;
 }
 
-void page_alloc_fail_nth(PageUse use, uint64_t n) {
-  g_fault[use_index(use)].arm(n, 1);
-}
+void page_alloc_fail_nth(PageUse use, uint64_t n) { g_fault[use_index(use)].arm(n, 1); }
 
 void page_alloc_fail_range(PageUse use, uint64_t first, uint64_t count) {
   g_fault[use_index(use)].arm(first, count);
 }
 
-void page_alloc_fail_clear(PageUse use) {
-  g_fault[use_index(use)].clear();
-}
+void page_alloc_fail_clear(PageUse use) { g_fault[use_index(use)].clear(); }
 
-bool page_alloc_fail_pending(PageUse use) {
-  return g_fault[use_index(use)].pending();
-}
+bool page_alloc_fail_pending(PageUse use) { return g_fault[use_index(use)].pending(); }

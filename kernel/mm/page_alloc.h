@@ -115,7 +115,8 @@ inline void page_put_inline(Page* head) {
   page_put(head);
 #else
   uint32_t left = __atomic_sub_fetch(&head->refcount, 1, __ATOMIC_ACQ_REL);
-  if (left == 0 || left + 1 == 0) [[unlikely]] page_detail::page_put_last(head, left);
+  if (left == 0 || left + 1 == 0) [[unlikely]]
+    page_detail::page_put_last(head, left);
 #endif
 }
 uint32_t page_refcount(const Page* head);
@@ -159,9 +160,7 @@ inline Page* page_head(Page* p) {
   if (page_state(p) != PageState::Tail) return p;
   return p - (page_pfn(p) & ((1ull << p->order) - 1));
 }
-inline size_t page_block_bytes(const Page* head) {
-  return kPageSize << head->order;
-}
+inline size_t page_block_bytes(const Page* head) { return kPageSize << head->order; }
 
 // The debug kernel's page poisoning (kernel/mm/poison.h): a block freed while
 // mm_poison_enabled() is filled with kPoisonFree, and page_alloc checks each of

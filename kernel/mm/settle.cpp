@@ -13,7 +13,9 @@ void mm_settle() {
   // So do the objects in every CPU's magazines: each CPU empties its own.
   uint32_t online = cpus_online_bits();
   for (unsigned cpu = 0; cpu < arch::kMaxCpus; ++cpu)
-    if (online & (1u << cpu)) smp_call_on(cpu, [](void*) { kmalloc_drain_local(); }, nullptr, true);
+    if (online & (1u << cpu))
+      smp_call_on(
+          cpu, [](void*) { kmalloc_drain_local(); }, nullptr, true);
   kmalloc_reclaim();
   page_alloc_drain_all();
 }

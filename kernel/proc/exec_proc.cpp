@@ -67,7 +67,8 @@ bool proc_exec_single_thread() {
   Lwp* lp = curlwp();
   Proc* p = lp->proc;
   SpinGuard g(p->spin);
-  if ((p->flags & (P_WEXIT | P_INEXEC)) || (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT))
+  if ((p->flags & (P_WEXIT | P_INEXEC)) ||
+      (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT))
     return false;  // this LWP has been told to exit
   p->flags |= P_INEXEC;
   if (p->nthreads() == 1) return true;

@@ -6,6 +6,7 @@
 #include <new>
 
 #include "kernel/console/kprintf.h"
+#include "kernel/lib/atomic.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
@@ -47,8 +48,12 @@ struct ForkCtx {
   const ForkStart* start;  // clone's: how the child starts (null for fork)
 };
 
-Proc* proc_of(const struct proc_core* c) { return reinterpret_cast<Proc*>(const_cast<struct proc_core*>(c)); }
-const ForkCtx& ctx_of(const struct fork_args* fa) { return *static_cast<const ForkCtx*>(fa->fa_lwp1); }
+Proc* proc_of(const struct proc_core* c) {
+  return reinterpret_cast<Proc*>(const_cast<struct proc_core*>(c));
+}
+const ForkCtx& ctx_of(const struct fork_args* fa) {
+  return *static_cast<const ForkCtx*>(fa->fa_lwp1);
+}
 
 // ---- the at_fork list ----------------------------------------------------------
 
@@ -77,7 +82,7 @@ Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
   if (!lp) return nullptr;
   lp->proc = destproc;
   lp->stat = LwpStat::kRun;
-  lp->copy = origlp->copy;                  // the startcopy region
+  lp->copy = origlp->copy;  // the startcopy region
   Thread* td = nullptr;
   if (lwp_thread_create(lp, &td) != 0) {
     kfree(lp, M_LWP);
@@ -144,7 +149,9 @@ extern "C" {
 
 void fork_pgrp_lock(struct pgrp* pg) { lockmgr(&reinterpret_cast<Pgrp*>(pg)->pg_lock, LK_SHARED); }
 
-void fork_pgrp_unlock(struct pgrp* pg) { lockmgr(&reinterpret_cast<Pgrp*>(pg)->pg_lock, LK_RELEASE); }
+void fork_pgrp_unlock(struct pgrp* pg) {
+  lockmgr(&reinterpret_cast<Pgrp*>(pg)->pg_lock, LK_RELEASE);
+}
 
 int fork_signal_pending(const struct fork_args* fa) {
   Lwp* lp1 = ctx_of(fa).lp1;
@@ -276,15 +283,16 @@ void proc_core_unlock(const struct proc_core* p) { proc_of(p)->spin.unlock(); }
 
 // ---- fork1 ----------------------------------------------------------------------
 
-int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
-               const ForkStart* start) {
+int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const ForkStart* start) {
   unsigned flags = static_cast<unsigned>(iflags);
   Proc* p1 = lp1->proc;
   *procp = nullptr;
   if ((flags & (VC_RFFDG | VC_RFCFDG)) == (VC_RFFDG | VC_RFCFDG)) return EINVAL;
 
   ForkCtx ctx{lp1, nullptr, nullptr, frame, p1, flags, start};
-  struct fork_args fa{&g_proccount, &p1->core, nullptr, &ctx, nullptr, flags};
+  struct fork_args fa {
+    &g_proccount, &p1->core, nullptr, &ctx, nullptr, flags
+  };
 
   if ((flags & VC_RFPROC) == 0) {
     // Divorce parts of this process from itself (one LWP only: checked by the core).
@@ -330,9 +338,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
     SpinGuard g(p1->spin);
     p2->flags |= p1->flags & (P_SUGID | P_CONTROLT | P_NODUMP | P_NONEWPRIVS);
   }
-  p2->sigparent = start                        ? start->exit_signal
-                   : (flags & VC_RFLINUXTHPN) ? psig::kUsr1
-                                              : kSigChld;
+  p2->sigparent = start ? start->exit_signal : (flags & VC_RFLINUXTHPN) ? psig::kUsr1 : kSigChld;
   ctx.p2 = p2;
   fa.fa_p2 = &p2->core;
 
@@ -357,8 +363,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
     if (error == VC_EAGAIN) {
       bump(&g_fork_stats.eagain);
       if (fork_fail_ratecheck())
-        kprintf("maxproc limit exceeded by uid %u, please see tuning(7) and login.conf(5).\n",
-                uid);
+        kprintf("maxproc limit exceeded by uid %u, please see tuning(7) and login.conf(5).\n", uid);
       tsleep(&forksleep, 0, "fork", kHz / 2);
     }
     return error;
@@ -387,7 +392,8 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame,
   // Modules that want to adjust the child (they must not block).
   {
     SpinGuard g(g_atfork_lock);
-    for (ForkList* ep = g_fork_list; ep; ep = ep->next) ep->function(p1, p2, static_cast<int>(flags));
+    for (ForkList* ep = g_fork_list; ep; ep = ep->next)
+      ep->function(p1, p2, static_cast<int>(flags));
   }
   *procp = p2;
   return 0;
@@ -474,7 +480,8 @@ void wake_vfork_parent(Proc* p) {
 // ---- at_fork ---------------------------------------------------------------------------
 
 int at_fork(forklist_fn fn) {
-  if (rm_at_fork(fn)) kprintf("WARNING: fork callout entry (%p) already present\n", reinterpret_cast<void*>(fn));
+  if (rm_at_fork(fn))
+    kprintf("WARNING: fork callout entry (%p) already present\n", reinterpret_cast<void*>(fn));
   auto* ep = static_cast<ForkList*>(kmalloc(sizeof(ForkList), M_ATFORK, M_WAITOK | M_ZERO));
   if (!ep) return ENOMEM;
   ep->function = fn;
@@ -598,7 +605,7 @@ void lwp_unfork(Lwp* lp) {
     SpinGuard g2(p->spin);
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
     lwp_slots_release_locked(p);
-    __atomic_store_n(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
+    atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
     tidhash_remove_locked(lp);
     id_unuse_locked(lp->gtid);  // its own (owns_id): lwp_fork_thread's
     lp->gtid = 0;               // nothing left for lwp_free to take off

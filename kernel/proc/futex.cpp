@@ -108,9 +108,7 @@ unsigned bucket_index(const FutexKey& k) {
   return static_cast<unsigned>((h * 0xbf58476d1ce4e5b9ull) >> 58) % kBuckets;
 }
 
-FutexBucket& bucket_of(const FutexKey& k) {
-  return g_table.bucket[bucket_index(k)];
-}
+FutexBucket& bucket_of(const FutexKey& k) { return g_table.bucket[bucket_index(k)]; }
 
 void link_locked(FutexBucket& b, FutexWaiter* w) {
   w->next = nullptr;
@@ -347,14 +345,10 @@ int64_t sys_futex(const SyscallArgs& a) {
   if (realtime && cmd != kWaitBitset && cmd != kWaitRequeuePi && cmd != kLockPi2) return -ENOSYS;
 
   switch (cmd) {
-    case kWait:
-      return futex_wait(uaddr, priv, val, deadline, kBitsetMatchAny);
-    case kWaitBitset:
-      return futex_wait(uaddr, priv, val, deadline, val3);
-    case kWake:
-      return futex_wake(uaddr, priv, static_cast<int>(val), kBitsetMatchAny);
-    case kWakeBitset:
-      return futex_wake(uaddr, priv, static_cast<int>(val), val3);
+    case kWait: return futex_wait(uaddr, priv, val, deadline, kBitsetMatchAny);
+    case kWaitBitset: return futex_wait(uaddr, priv, val, deadline, val3);
+    case kWake: return futex_wake(uaddr, priv, static_cast<int>(val), kBitsetMatchAny);
+    case kWakeBitset: return futex_wake(uaddr, priv, static_cast<int>(val), val3);
     case kRequeue:
       return futex_requeue(uaddr, priv, uaddr2, static_cast<int>(val), static_cast<int>(utime),
                            nullptr);
@@ -370,8 +364,7 @@ int64_t sys_futex(const SyscallArgs& a) {
     case kTrylockPi:
     case kWaitRequeuePi:
     case kCmpRequeuePi:
-    default:
-      return -ENOSYS;
+    default: return -ENOSYS;
   }
 }
 
@@ -381,9 +374,7 @@ int futex_wake_shared(uint64_t uaddr, int n) {
   return wake_key(k, n, kBitsetMatchAny);
 }
 
-uint64_t futex_waiters() {
-  return __atomic_load_n(&g_waiting, __ATOMIC_RELAXED);
-}
+uint64_t futex_waiters() { return __atomic_load_n(&g_waiting, __ATOMIC_RELAXED); }
 
 namespace {
 

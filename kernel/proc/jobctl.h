@@ -25,12 +25,12 @@ struct Lwp;
 struct Pgrp;
 
 struct ProcJob {
-  uint8_t xsig;       // the signal that stopped it
-  bool full;          // every LWP parked: the stop is complete (and was reported to the parent)
-  bool stop_report;   // a stop wait4(WUNTRACED) has not reported yet
-  bool cont_report;   // a continue wait4(WCONTINUED) has not reported yet
-  bool cont_notify;   // continued: the first LWP up tells the parent
-  int nparked;        // LWPs asleep in the stop
+  uint8_t xsig;      // the signal that stopped it
+  bool full;         // every LWP parked: the stop is complete (and was reported to the parent)
+  bool stop_report;  // a stop wait4(WUNTRACED) has not reported yet
+  bool cont_report;  // a continue wait4(WCONTINUED) has not reported yet
+  bool cont_notify;  // continued: the first LWP up tells the parent
+  int nparked;       // LWPs asleep in the stop
 };
 
 namespace psig {

@@ -22,10 +22,10 @@
 //                    shared across fork (RFPGLOCK), exclusive by group signals.
 //   atomics          nprocs, ui_proccnt, every reference count.
 #pragma once
-#include <stddef.h>
-#include <stdint.h>
 #include <arch/trap_frame.h>
 #include <arch/user_entry.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "kernel/fs/filedesc.h"
 #include "kernel/fs/fscred.h"
@@ -43,11 +43,11 @@ struct Vmspace;
 struct Proc;
 
 inline constexpr uint32_t kRankAllProc = 250;  // below the sleep queues (ssleep)
-inline constexpr uint32_t kRankProc = 260;      // one process (taken under the tree lock)
-inline constexpr uint32_t kRankUidinfo = 270;   // the uidinfo table
-inline constexpr uint32_t kRankAtFork = 240;    // the at_fork list
+inline constexpr uint32_t kRankProc = 260;     // one process (taken under the tree lock)
+inline constexpr uint32_t kRankUidinfo = 270;  // the uidinfo table
+inline constexpr uint32_t kRankAtFork = 240;   // the at_fork list
 
-inline constexpr int kPidMax = 99999;    // pids cycle through 1..kPidMax
+inline constexpr int kPidMax = 99999;  // pids cycle through 1..kPidMax
 inline constexpr int kMaxprocDefault = 200;
 inline constexpr int kMaxlwpsDefault = 1000;  // LWPs beyond each process's first
 // The default RLIMIT_NPROC (soft and hard): a user's processes and LWPs
@@ -71,7 +71,7 @@ inline constexpr int kHup = 1, kInt = 2, kKill = 9, kUsr1 = 10, kUsr2 = 12, kTer
 inline constexpr bool default_ignored(int sig) {
   return sig == kChld || sig == kCont || sig == kWinch || sig == kStop;
 }
-}
+}  // namespace psig
 
 // p_flag bits (the seed's names).
 enum : uint32_t {
@@ -88,9 +88,10 @@ enum : uint32_t {
 
 // LWP flags.
 enum : uint32_t {
-  LWP_WEXIT = 0x0002,     // asked to exit (or exiting)
-  LWP_OLDMASK = 0x0004,   // ppoll/pselect6 changed the mask: saved_sigmask comes back after the next signal
-  LWP_RESTART = 0x0008,   // its system call ended with ERESTARTSYS: restart_x0 is the call's x0
+  LWP_WEXIT = 0x0002,  // asked to exit (or exiting)
+  LWP_OLDMASK =
+      0x0004,  // ppoll/pselect6 changed the mask: saved_sigmask comes back after the next signal
+  LWP_RESTART = 0x0008,  // its system call ended with ERESTARTSYS: restart_x0 is the call's x0
 };
 
 // What a pending signal's siginfo_t says (the fields tine fills), kept with
@@ -153,9 +154,9 @@ inline constexpr int kNgroupsMax = 64;
 // uidinfo, whose task count RLIMIT_NPROC limits) and the rest. Never changed
 // once published: a change makes a new Ucred (kernel/proc/cred.cpp).
 struct Ucred {
-  struct ucred c;    // cr_uid (effective), cr_ruid (real), cr_ruidinfo (held)
-  vc_uid_t suid;     // saved set-user-id
-  vc_uid_t fsuid;    // file-system uid (follows the effective uid)
+  struct ucred c;  // cr_uid (effective), cr_ruid (real), cr_ruidinfo (held)
+  vc_uid_t suid;   // saved set-user-id
+  vc_uid_t fsuid;  // file-system uid (follows the effective uid)
   vc_uid_t rgid, egid, sgid, fsgid;
   int ngroups;
   vc_uid_t groups[kNgroupsMax];  // sorted
@@ -243,12 +244,12 @@ struct Lwp {
   LwpStat stat;
   uint32_t flags;
   LwpCopy copy;
-  TrapFrame start;        // registers it enters EL0 with
-  arch::UserRunCtx run;   // where arch_user_run returns when it is done
-  uint64_t saved_sigmask; // the mask to restore (LWP_OLDMASK)
-  uint64_t restart_x0;    // x0 to make the call again with (LWP_RESTART; the LWP's own)
-  bool exit_process;      // it ends the process, not only itself
-  Lwp* zombie_next;       // exited LWPs waiting to be joined (Proc::spin)
+  TrapFrame start;         // registers it enters EL0 with
+  arch::UserRunCtx run;    // where arch_user_run returns when it is done
+  uint64_t saved_sigmask;  // the mask to restore (LWP_OLDMASK)
+  uint64_t restart_x0;     // x0 to make the call again with (LWP_RESTART; the LWP's own)
+  bool exit_process;       // it ends the process, not only itself
+  Lwp* zombie_next;        // exited LWPs waiting to be joined (Proc::spin)
   // Linux's per-thread user words; each is written only by the LWP itself
   // (clone sets them before the LWP starts).
   uint64_t set_child_tid;    // gets gtid on its first way to EL0 (CLONE_CHILD_SETTID)
@@ -262,7 +263,7 @@ struct Lwp {
   struct LwpVforkWait* vfork_wait;
   // Last, and not zeroed when the LWP is made (lwp_new): each entry is written
   // with its pending bit and read only while the bit is set.
-  SigInfo siginfo[kNsig + 1];  // of each signal in siglist (Proc::spin)
+  SigInfo siginfo[kNsig + 1];           // of each signal in siglist (Proc::spin)
   int tid() const { return node.tid; }  // within its process (lwp_gettid)
 };
 
@@ -276,13 +277,13 @@ struct Proc {
   struct proc_core core;  // counted pointers, PHOLD, TIDs (verified core)
   // Zeroed at fork.
   int pid;
-  ProcStat stat;          // g_proctree_lock (and Proc::spin to read with it)
-  uint32_t flags;         // Proc::spin
-  int sigparent;          // signal sent to the parent at exit (SIGCHLD, SIGUSR1 with
-                          // RFLINUXTHPN, clone's exit signal; 0: none). Not SIGCHLD: a
-                          // "clone" child, which wait4 sees only with __WCLONE or __WALL
-  int xstat;              // wait status, once exiting
-  uint64_t siglist;       // pending signals (atomic bit mask, bit n - 1 = signal n)
+  ProcStat stat;     // g_proctree_lock (and Proc::spin to read with it)
+  uint32_t flags;    // Proc::spin
+  int sigparent;     // signal sent to the parent at exit (SIGCHLD, SIGUSR1 with
+                     // RFLINUXTHPN, clone's exit signal; 0: none). Not SIGCHLD: a
+                     // "clone" child, which wait4 sees only with __WCLONE or __WALL
+  int xstat;         // wait status, once exiting
+  uint64_t siglist;  // pending signals (atomic bit mask, bit n - 1 = signal n)
   // Held shared by each fork of this process around fork1, which reads the
   // process's counted pointers without its spinlock; exclusive by whoever
   // replaces one of them while other LWPs may fork: setpgid/setsid moving the
@@ -291,27 +292,27 @@ struct Proc {
   // limits. The others are replaced only while the process has one LWP
   // (exec, rfork without RFPROC), when no fork of it can be running.
   struct lock forklock;
-  Proc* pptr;             // parent (g_proctree_lock)
-  int parent_gtid;        // the thread id of its parent's LWP that made it, whose exit sends
-                          // the pdeath signals (g_proctree_lock)
-  Proc* children;         // (g_proctree_lock)
+  Proc* pptr;       // parent (g_proctree_lock)
+  int parent_gtid;  // the thread id of its parent's LWP that made it, whose exit sends
+                    // the pdeath signals (g_proctree_lock)
+  Proc* children;   // (g_proctree_lock)
   Proc* sibling;
-  Proc* all_next;         // all processes (g_proctree_lock)
+  Proc* all_next;  // all processes (g_proctree_lock)
   Proc* all_prev;
-  Proc* hash_next;        // the pid hash (g_proctree_lock)
-  Proc* pg_next;          // members of pgrp (g_proctree_lock)
-  Pgrp* pgrp;             // == container of core.p_pgrp
-  Lwp* zombie_lwps;       // Proc::spin
-  Lwp* exit_lwp;          // the last LWP, joined and freed by the reaper
-  Proc* vfork_parent;     // P_PPWAIT: the forker, asleep until exec or exit (Proc::spin)
+  Proc* hash_next;     // the pid hash (g_proctree_lock)
+  Proc* pg_next;       // members of pgrp (g_proctree_lock)
+  Pgrp* pgrp;          // == container of core.p_pgrp
+  Lwp* zombie_lwps;    // Proc::spin
+  Lwp* exit_lwp;       // the last LWP, joined and freed by the reaper
+  Proc* vfork_parent;  // P_PPWAIT: the forker, asleep until exec or exit (Proc::spin)
   uint64_t start_ns;
-  CpuUse exited_use;      // CPU use of its LWPs that have left its TID set (Proc::spin)
-  CpuUse children_use;    // of its reaped children, theirs included (atomic adds)
-  uint32_t acflag;        // AFORK
-  int forks;              // children forked (for ps)
-  ProcJob jc;             // job control: stopped, its reports (Proc::spin; kernel/proc/jobctl.h)
+  CpuUse exited_use;    // CPU use of its LWPs that have left its TID set (Proc::spin)
+  CpuUse children_use;  // of its reaped children, theirs included (atomic adds)
+  uint32_t acflag;      // AFORK
+  int forks;            // children forked (for ps)
+  ProcJob jc;           // job control: stopped, its reports (Proc::spin; kernel/proc/jobctl.h)
   SpinLock spin;
-  ProcCopy copy;          // copied from the parent at fork
+  ProcCopy copy;  // copied from the parent at fork
   // Last, and not zeroed when the process is made (proc_new): each entry is
   // written with its pending bit and read only while the bit is set.
   SigInfo siginfo[kNsig + 1];  // of each signal in siglist (Proc::spin)
@@ -343,8 +344,8 @@ Lwp* lwp_new();
 
 extern SpinLock g_proctree_lock;
 extern LockClass g_proc_class;
-extern SpinLock g_uidinfo_lock;    // the uidinfo table
-extern Proc g_proc0;               // pid 0: the kernel; parent of init
+extern SpinLock g_uidinfo_lock;  // the uidinfo table
+extern Proc g_proc0;             // pid 0: the kernel; parent of init
 // Process 1 while it lives (g_proctree_lock): orphans and RFNOWAIT children
 // become its children; once it has exited they go to process 0, which reaps
 // them itself.
@@ -376,7 +377,7 @@ Uidinfo* uifind(vc_uid_t uid);  // held once more, or created; nullptr on ENOMEM
 Ucred* ucred_alloc(vc_uid_t uid, vc_uid_t gid = 0);
 // A copy of cr's ids with ruid as its real uid (the uidinfo it holds): count 1, or nullptr.
 Ucred* ucred_copy(const Ucred* cr, vc_uid_t ruid);
-void ucred_put(Ucred* cr);   // drop a reference (frees on the last)
+void ucred_put(Ucred* cr);  // drop a reference (frees on the last)
 // p's credentials, held: a permission check reads these, since setuid may
 // replace (and free) p's own meanwhile. Give them back with ucred_put.
 Ucred* proc_cred_hold(Proc* p);
@@ -409,8 +410,8 @@ void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_la
 // Frees whatever proc_release_refs said lost its last reference (g_proctree_lock
 // and g_uidinfo_lock held: the group and uidinfo tables).
 void proc_objects_destroy(Proc* p, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
-                          Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim,
-                          Pgrp* pg, Pargs* pa);
+                          Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim, Pgrp* pg,
+                          Pargs* pa);
 
 // The kernel thread of an LWP (thread fn).
 int lwp_thread_main(void* arg);
@@ -449,11 +450,11 @@ int rm_at_fork(forklist_fn fn);
 // How a child made by Linux's clone starts, beyond fork's copy of the caller
 // (kernel/proc/clone.cpp fills it in).
 struct ForkStart {
-  int exit_signal;           // sent to the parent when the child ends (0: none)
-  bool sibling;              // CLONE_PARENT: the caller's parent is the child's too
-  bool clear_sighand;        // CLONE_CLEAR_SIGHAND: caught signals back to SIG_DFL
-  uint64_t stack;            // the child's sp (0: the caller's)
-  bool set_tls;              // CLONE_SETTLS: the child's TPIDR_EL0 is tls
+  int exit_signal;     // sent to the parent when the child ends (0: none)
+  bool sibling;        // CLONE_PARENT: the caller's parent is the child's too
+  bool clear_sighand;  // CLONE_CLEAR_SIGHAND: caught signals back to SIG_DFL
+  uint64_t stack;      // the child's sp (0: the caller's)
+  bool set_tls;        // CLONE_SETTLS: the child's TPIDR_EL0 is tls
   uint64_t tls;
   uint64_t set_child_tid;    // CLONE_CHILD_SETTID (0: none)
   uint64_t clear_child_tid;  // CLONE_CHILD_CLEARTID (0: none)

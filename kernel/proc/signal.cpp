@@ -46,11 +46,11 @@ struct LinuxSiginfo {  // siginfo_t, 128 bytes
   int32_t err;
   int32_t code;
   int32_t pad0;
-  int32_t pid;     // kill, tgkill, SIGCHLD
+  int32_t pid;  // kill, tgkill, SIGCHLD
   uint32_t uid;
   int32_t status;  // SIGCHLD
   int32_t pad1;
-  int64_t utime;   // SIGCHLD
+  int64_t utime;  // SIGCHLD
   int64_t stime;
   uint8_t rest[80];
 };
@@ -87,9 +87,9 @@ struct alignas(16) SigframeHead {
   uint64_t sp;
   uint64_t pc;
   uint64_t pstate;
-  uint64_t mc_pad;        // __reserved is 16-byte aligned
-  FpsimdContext fpsimd;   // __reserved's first record
-  uint32_t end_magic;     // and the terminating one, {0, 0}
+  uint64_t mc_pad;       // __reserved is 16-byte aligned
+  FpsimdContext fpsimd;  // __reserved's first record
+  uint32_t end_magic;    // and the terminating one, {0, 0}
   uint32_t end_size;
 };
 constexpr size_t kUcontextAt = 128;
@@ -105,8 +105,8 @@ uint64_t load(const uint32_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED);
 
 // Builds the handler's frame and points the LWP at the handler; false if the
 // user stack cannot take it.
-bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t handler,
-                uint64_t flags, uint64_t restorer, uint64_t mask) {
+bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t handler, uint64_t flags,
+                uint64_t restorer, uint64_t mask) {
   SigframeHead fr;
   tine_memset(&fr, 0, offsetof(SigframeHead, fpsimd));
   fr.info.signo = sig;
@@ -253,7 +253,7 @@ void deliver(Lwp* lp, TrapFrame* f) {
     if (handler == kSigDfl && !psig::default_ignored(sig)) exit1(wstatus_signaled(sig));
     if (!f && handler != kSigDfl && handler != kSigIgn) return;  // first entry: no frame yet
     SigInfo si;
-    if (!take(lp, sig, &si)) continue;  // another LWP took it
+    if (!take(lp, sig, &si)) continue;                       // another LWP took it
     if (handler == kSigDfl || handler == kSigIgn) continue;  // ignored by now
     uint64_t flags = load(ps->flags[sig]);
     if (flags & kSaResethand) __atomic_store_n(&ps->handler[sig], kSigDfl, __ATOMIC_RELAXED);

@@ -130,8 +130,8 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
 
 namespace {
 
-constexpr int kWait4Known = wopt::kNohang | wopt::kStopped | wopt::kContinued |
-                            wopt::kNothread | wopt::kAll | wopt::kClone;
+constexpr int kWait4Known =
+    wopt::kNohang | wopt::kStopped | wopt::kContinued | wopt::kNothread | wopt::kAll | wopt::kClone;
 
 struct Wait4Out {
   uint64_t ustatus;
@@ -151,9 +151,12 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use) {
   if (options & ~kWait4Known) return -EINVAL;
   if (pid == INT32_MIN) return -ESRCH;  // no group -INT_MIN (Linux)
   WaitSpec w{WaitIdType::kAll, 0, options | wopt::kExited};
-  if (pid > 0) w = {WaitIdType::kPid, pid, w.options};
-  else if (pid == 0) w = {WaitIdType::kPgid, 0, w.options};
-  else if (pid < -1) w = {WaitIdType::kPgid, -pid, w.options};
+  if (pid > 0)
+    w = {WaitIdType::kPid, pid, w.options};
+  else if (pid == 0)
+    w = {WaitIdType::kPgid, 0, w.options};
+  else if (pid < -1)
+    w = {WaitIdType::kPgid, -pid, w.options};
   Wait4Out out{ustatus, {}};
   int64_t r = wait_children(w, wait4_deliver, &out);
   if (use) *use = out.use;

@@ -12,9 +12,9 @@
 namespace wopt {
 inline constexpr int kNohang = 1, kStopped = 2, kExited = 4, kContinued = 8;
 inline constexpr int kNowait = 0x01000000;
-inline constexpr int kNothread = 0x20000000;                     // __WNOTHREAD
-inline constexpr int kAll = 0x40000000;                          // __WALL
-inline constexpr int kClone = static_cast<int>(0x80000000u);     // __WCLONE
+inline constexpr int kNothread = 0x20000000;                  // __WNOTHREAD
+inline constexpr int kAll = 0x40000000;                       // __WALL
+inline constexpr int kClone = static_cast<int>(0x80000000u);  // __WCLONE
 }  // namespace wopt
 
 // Which children: every one, the one with pid id, or the members of group id
@@ -28,11 +28,11 @@ struct WaitSpec {
 
 // One report about one child.
 struct WaitReport {
-  int pid;        // the child's
-  uint32_t uid;   // its real uid
-  int wstatus;    // as wait4 gives it: an exit (code << 8, or the signal), 0x7f | sig << 8 (a
-                  // stop), 0xffff (a continue)
-  CpuUse use;     // its CPU use, its reaped children's included
+  int pid;       // the child's
+  uint32_t uid;  // its real uid
+  int wstatus;   // as wait4 gives it: an exit (code << 8, or the signal), 0x7f | sig << 8 (a
+                 // stop), 0xffff (a continue)
+  CpuUse use;    // its CPU use, its reaped children's included
 };
 
 // Hands a report to the caller's program, with no lock held, before the report

@@ -31,11 +31,11 @@ constexpr uint64_t kTickNs = 1000000000ull / kHz;
 struct PingPong {
   int turn;  // 0: side 0's turn, 1: side 1's
   int rounds;
-  int done[2];             // wait channels
-  uint64_t started[2];     // wakeup calls each side has begun (atomic)
-  uint64_t finished[2];    // ... and returned from (atomic)
-  int lost;                // wakeups that found nobody although a sleeper was queued
-  int late;                // watchdog expiries that were not losses
+  int done[2];           // wait channels
+  uint64_t started[2];   // wakeup calls each side has begun (atomic)
+  uint64_t finished[2];  // ... and returned from (atomic)
+  int lost;              // wakeups that found nobody although a sleeper was queued
+  int late;              // watchdog expiries that were not losses
   uint64_t max_wait_ns;
 };
 struct Side {
@@ -119,10 +119,11 @@ KTEST(sleep_wakeup_10000_cross_cpu_round_trips) {
   tally(2);
   uint64_t ns = clock_ns() - t0;
   SleepqStats s1 = sleepq_stats();
-  kprintf("pingpong: %d round trips in %lu ms (%lu us each); longest wait for a turn %lu us, %d "
-          "watchdog expiries (late, not lost); %lu sleeps, %lu wakeups\n",
-          total, ns / 1000000, ns / static_cast<uint64_t>(total) / 1000, max_wait / 1000, late,
-          s1.sleeps - s0.sleeps, s1.wakeups - s0.wakeups);
+  kprintf(
+      "pingpong: %d round trips in %lu ms (%lu us each); longest wait for a turn %lu us, %d "
+      "watchdog expiries (late, not lost); %lu sleeps, %lu wakeups\n",
+      total, ns / 1000000, ns / static_cast<uint64_t>(total) / 1000, max_wait / 1000, late,
+      s1.sleeps - s0.sleeps, s1.wakeups - s0.wakeups);
   KEXPECT_EQ(total, 10000);
   KEXPECT_EQ(lost, 0);
   KEXPECT_BASELINE(before);
@@ -180,8 +181,8 @@ KTEST(sleep_timeouts_fire_within_one_tick) {
     Thread* th[arch::kMaxCpus];
     for (unsigned c = 0; c < arch::kMaxCpus; ++c) {
       p[c].rounds = 20;
-      KASSERT_T(thread_spawn("ktest.timeout", timeout_probe, &p[c], ktest_attr(kPrioKernel, cpumask_of(c)),
-                             &th[c]) == 0);
+      KASSERT_T(thread_spawn("ktest.timeout", timeout_probe, &p[c],
+                             ktest_attr(kPrioKernel, cpumask_of(c)), &th[c]) == 0);
     }
     for (Thread* x : th) thread_join(x);
     ok = true;
@@ -193,8 +194,9 @@ KTEST(sleep_timeouts_fire_within_one_tick) {
       if (p[c].max_late > max) max = p[c].max_late;
       sum += p[c].sum_late;
     }
-    kprintf("timeouts: attempt %d: 80 sleeps, lateness avg %lu us, max %lu us (one tick = %lu us)\n",
-            attempt, sum / 80 / 1000, max / 1000, kTickNs / 1000);
+    kprintf(
+        "timeouts: attempt %d: 80 sleeps, lateness avg %lu us, max %lu us (one tick = %lu us)\n",
+        attempt, sum / 80 / 1000, max / 1000, kTickNs / 1000);
   }
   KEXPECT(ok);
   KEXPECT_BASELINE(before);
@@ -261,7 +263,8 @@ KTEST(sleep_interruptible_by_thread_interrupt) {
   Thread *ta, *tb;
   KASSERT_T(thread_spawn("ktest.intr", intr_sleeper, &a, ThreadAttr{}, &ta) == 0);
   KASSERT_T(thread_spawn("ktest.nointr", intr_sleeper, &b, ThreadAttr{}, &tb) == 0);
-  while (ta->state != ThreadState::kSleeping || tb->state != ThreadState::kSleeping) thread_sleep_ns(100000);
+  while (ta->state != ThreadState::kSleeping || tb->state != ThreadState::kSleeping)
+    thread_sleep_ns(100000);
   thread_interrupt(ta);
   thread_interrupt(tb);
   thread_join(ta);
@@ -282,8 +285,8 @@ namespace {
 LockClass g_pc_class("ktest.pc", 0);
 struct ProdCons {
   SpinLock lock{g_pc_class};
-  int items = 0;       // guarded by lock
-  int consumed = 0;    // guarded by lock
+  int items = 0;     // guarded by lock
+  int consumed = 0;  // guarded by lock
   int target = 0;
   int timeouts = 0;
 };
@@ -325,10 +328,14 @@ KTEST(sleep_ssleep_producer_consumer_across_cpus) {
   ProdCons pc;
   pc.target = 20000;
   Thread* th[4];
-  KASSERT_T(thread_spawn("ktest.prod", producer, &pc, ktest_attr(kPrioKernel, cpumask_of(0)), &th[0]) == 0);
-  KASSERT_T(thread_spawn("ktest.prod", producer, &pc, ktest_attr(kPrioKernel, cpumask_of(1)), &th[1]) == 0);
-  KASSERT_T(thread_spawn("ktest.cons", consumer, &pc, ktest_attr(kPrioKernel, cpumask_of(2)), &th[2]) == 0);
-  KASSERT_T(thread_spawn("ktest.cons", consumer, &pc, ktest_attr(kPrioKernel, cpumask_of(3)), &th[3]) == 0);
+  KASSERT_T(thread_spawn("ktest.prod", producer, &pc, ktest_attr(kPrioKernel, cpumask_of(0)),
+                         &th[0]) == 0);
+  KASSERT_T(thread_spawn("ktest.prod", producer, &pc, ktest_attr(kPrioKernel, cpumask_of(1)),
+                         &th[1]) == 0);
+  KASSERT_T(thread_spawn("ktest.cons", consumer, &pc, ktest_attr(kPrioKernel, cpumask_of(2)),
+                         &th[2]) == 0);
+  KASSERT_T(thread_spawn("ktest.cons", consumer, &pc, ktest_attr(kPrioKernel, cpumask_of(3)),
+                         &th[3]) == 0);
   for (Thread* x : th) thread_join(x);
   KEXPECT_EQ(pc.consumed, pc.target);
   KEXPECT_EQ(pc.items, 0);
@@ -379,7 +386,8 @@ KTEST(callout_fire_stop_and_wait) {
   CalloutProbe p = {-1, 0, 0, 0};
   ArmArg a = {&c, &p, clock_ns() + 5000000, probe_fire};
   Thread* th;
-  KASSERT_T(thread_spawn("ktest.arm", arm_here, &a, ktest_attr(kPrioKernel, cpumask_of(3)), &th) == 0);
+  KASSERT_T(thread_spawn("ktest.arm", arm_here, &a, ktest_attr(kPrioKernel, cpumask_of(3)), &th) ==
+            0);
   thread_join(th);
   KEXPECT(callout_pending(&c));
   thread_sleep_ns(20000000);
@@ -390,7 +398,8 @@ KTEST(callout_fire_stop_and_wait) {
   // Stopped before its deadline: never fires.
   p = {-1, 0, 0, 0};
   a.deadline = clock_ns() + 10000000;
-  KASSERT_T(thread_spawn("ktest.arm", arm_here, &a, ktest_attr(kPrioKernel, cpumask_of(2)), &th) == 0);
+  KASSERT_T(thread_spawn("ktest.arm", arm_here, &a, ktest_attr(kPrioKernel, cpumask_of(2)), &th) ==
+            0);
   thread_join(th);
   KEXPECT(callout_stop(&c));
   thread_sleep_ns(20000000);
@@ -402,7 +411,8 @@ KTEST(callout_fire_stop_and_wait) {
   thread_set_affinity(self, cpumask_of(0));
   p = {-1, 0, 0, 0};
   a = {&c, &p, clock_ns() + 2000000, slow_handler};
-  KASSERT_T(thread_spawn("ktest.arm", arm_here, &a, ktest_attr(kPrioKernel, cpumask_of(1)), &th) == 0);
+  KASSERT_T(thread_spawn("ktest.arm", arm_here, &a, ktest_attr(kPrioKernel, cpumask_of(1)), &th) ==
+            0);
   thread_join(th);
   while (!__atomic_load_n(&p.running, __ATOMIC_ACQUIRE) && clock_ns() < a.deadline + 2000000000)
     thread_sleep_ns(100000);
@@ -426,8 +436,10 @@ int mutex_worker(void* arg) {
     MutexGuard g(r->m);
     if (!r->m.held_by_me()) ++r->owner_violations;
     uint64_t v = r->counter;
-    if (i % 50 == 0) thread_sleep_ns(50000);  // sleep while holding it
-    else if (i % 7 == 0) thread_yield();
+    if (i % 50 == 0)
+      thread_sleep_ns(50000);  // sleep while holding it
+    else if (i % 7 == 0)
+      thread_yield();
     r->counter = v + 1;
   }
   return 0;
@@ -543,8 +555,8 @@ KTEST(mutex_unlock_wakes_its_waiter) {
 namespace {
 struct RwRun {
   struct lock l;
-  int readers = 0;     // atomic: shared holders inside
-  int writers = 0;     // atomic: exclusive holders inside
+  int readers = 0;  // atomic: shared holders inside
+  int writers = 0;  // atomic: exclusive holders inside
   int max_readers = 0;
   int violations = 0;
   int writes = 0;
@@ -556,9 +568,11 @@ int rw_reader(void* arg) {
   while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
     lockmgr(&r->l, LK_SHARED);
     int n = __atomic_add_fetch(&r->readers, 1, __ATOMIC_ACQ_REL);
-    if (__atomic_load_n(&r->writers, __ATOMIC_ACQUIRE)) __atomic_fetch_add(&r->violations, 1, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&r->writers, __ATOMIC_ACQUIRE))
+      __atomic_fetch_add(&r->violations, 1, __ATOMIC_RELAXED);
     int m = __atomic_load_n(&r->max_readers, __ATOMIC_RELAXED);
-    while (n > m && !__atomic_compare_exchange_n(&r->max_readers, &m, n, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    while (n > m && !__atomic_compare_exchange_n(&r->max_readers, &m, n, false, __ATOMIC_RELAXED,
+                                                 __ATOMIC_RELAXED)) {
     }
     thread_sleep_ns(200000);
     __atomic_fetch_sub(&r->readers, 1, __ATOMIC_ACQ_REL);
@@ -571,7 +585,8 @@ int rw_writer(void* arg) {
   auto* r = static_cast<RwRun*>(arg);
   for (int i = 0; i < 30; ++i) {
     lockmgr(&r->l, LK_EXCLUSIVE);
-    if (__atomic_add_fetch(&r->writers, 1, __ATOMIC_ACQ_REL) != 1 || __atomic_load_n(&r->readers, __ATOMIC_ACQUIRE))
+    if (__atomic_add_fetch(&r->writers, 1, __ATOMIC_ACQ_REL) != 1 ||
+        __atomic_load_n(&r->readers, __ATOMIC_ACQUIRE))
       __atomic_fetch_add(&r->violations, 1, __ATOMIC_RELAXED);
     thread_sleep_ns(100000);
     __atomic_fetch_sub(&r->writers, 1, __ATOMIC_ACQ_REL);
@@ -590,13 +605,16 @@ KTEST(lockmgr_shared_and_exclusive) {
   RwRun r;
   lockinit(&r.l, "ktest.rw", 0, 0);
   Thread* th[6];
-  for (int i = 0; i < 4; ++i) KASSERT_T(thread_spawn("ktest.reader", rw_reader, &r, ThreadAttr{}, &th[i]) == 0);
-  for (int i = 4; i < 6; ++i) KASSERT_T(thread_spawn("ktest.writer", rw_writer, &r, ThreadAttr{}, &th[i]) == 0);
+  for (int i = 0; i < 4; ++i)
+    KASSERT_T(thread_spawn("ktest.reader", rw_reader, &r, ThreadAttr{}, &th[i]) == 0);
+  for (int i = 4; i < 6; ++i)
+    KASSERT_T(thread_spawn("ktest.writer", rw_writer, &r, ThreadAttr{}, &th[i]) == 0);
   thread_join(th[4]);
   thread_join(th[5]);
   __atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
   for (int i = 0; i < 4; ++i) thread_join(th[i]);
-  kprintf("lockmgr: %d reads, %d writes, up to %d readers at once\n", r.reads, r.writes, r.max_readers);
+  kprintf("lockmgr: %d reads, %d writes, up to %d readers at once\n", r.reads, r.writes,
+          r.max_readers);
   KEXPECT_EQ(r.violations, 0);
   KEXPECT_EQ(r.writes, 60);
   KEXPECT(r.max_readers >= 2);

@@ -39,7 +39,9 @@ struct {
   uint64_t sleeps, wakeups, timeouts, interrupts, sleeping;
 } g_stats;  // atomics
 
-void bump(uint64_t& c, int64_t d) { __atomic_fetch_add(&c, static_cast<uint64_t>(d), __ATOMIC_RELAXED); }
+void bump(uint64_t& c, int64_t d) {
+  __atomic_fetch_add(&c, static_cast<uint64_t>(d), __ATOMIC_RELAXED);
+}
 
 SleepBucket& bucket_of(const volatile void* chan) {
   uint64_t a = reinterpret_cast<uint64_t>(chan);
@@ -126,7 +128,8 @@ void wake_channel(const volatile void* chan, bool one) {
 
 }  // namespace
 
-int tsleep_until(const volatile void* chan, unsigned flags, const char* wmesg, uint64_t deadline_ns) {
+int tsleep_until(const volatile void* chan, unsigned flags, const char* wmesg,
+                 uint64_t deadline_ns) {
   Thread* td = curthread();
   uint64_t irq = arch::irq_save();
   KASSERT(!(td->flags & kThreadIdle) && this_cpu().held_count == 0);

@@ -18,8 +18,8 @@ unsigned g_fork_rotor;  // atomic
 uint16_t clamp_estcpu(unsigned v) { return static_cast<uint16_t>(v > kEstcpuMax ? kEstcpuMax : v); }
 
 void tine_resetpriority(Thread* td) {
-  uint8_t prio = (td->flags & kThreadTimeshare) ? usched_timeshare_prio(td->nice, td->estcpu)
-                                                 : td->base_prio;
+  uint8_t prio =
+      (td->flags & kThreadTimeshare) ? usched_timeshare_prio(td->nice, td->estcpu) : td->base_prio;
   if (prio == td->prio) return;
   // A thread not started yet (the fork path's, whose creator alone calls this
   // for it, just before setrunqueue): no run queue holds it, so a store does.

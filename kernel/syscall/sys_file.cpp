@@ -71,9 +71,7 @@ int fd_vnode(int fd, VnodeRef* out) {
 
 namespace {
 
-uint64_t clamp_count(uint64_t n) {
-  return n > kMaxRwCount ? kMaxRwCount : n;
-}
+uint64_t clamp_count(uint64_t n) { return n > kMaxRwCount ? kMaxRwCount : n; }
 
 // The pieces of readv/writev/preadv/pwritev, copied in (at most kIovMax;
 // their total is cut to kMaxRwCount as Linux does).
@@ -136,24 +134,14 @@ int64_t rw_vec(const SyscallArgs& a, bool write, const uint64_t* pos) {
   return write ? do_write(fd, &uio, pos) : do_read(fd, &uio, pos);
 }
 
-int limit() {
-  return proc_nofile_limit(curproc());
-}
+int limit() { return proc_nofile_limit(curproc()); }
 
 }  // namespace
 
-int64_t sys_read(const SyscallArgs& a) {
-  return rw_one(a, false, nullptr);
-}
-int64_t sys_write(const SyscallArgs& a) {
-  return rw_one(a, true, nullptr);
-}
-int64_t sys_readv(const SyscallArgs& a) {
-  return rw_vec(a, false, nullptr);
-}
-int64_t sys_writev(const SyscallArgs& a) {
-  return rw_vec(a, true, nullptr);
-}
+int64_t sys_read(const SyscallArgs& a) { return rw_one(a, false, nullptr); }
+int64_t sys_write(const SyscallArgs& a) { return rw_one(a, true, nullptr); }
+int64_t sys_readv(const SyscallArgs& a) { return rw_vec(a, false, nullptr); }
+int64_t sys_writev(const SyscallArgs& a) { return rw_vec(a, true, nullptr); }
 
 int64_t sys_pread64(const SyscallArgs& a) {
   if (static_cast<int64_t>(a.a[3]) < 0) return -EINVAL;
@@ -186,9 +174,7 @@ int64_t sys_lseek(const SyscallArgs& a) {
   return file_lseek(f.fp, static_cast<int64_t>(a.a[1]), static_cast<int>(a.a[2]));
 }
 
-int64_t sys_close(const SyscallArgs& a) {
-  return fd_close(my_fd(), static_cast<int>(a.a[0]));
-}
+int64_t sys_close(const SyscallArgs& a) { return fd_close(my_fd(), static_cast<int>(a.a[0])); }
 
 // close_range(first, last, flags): CLOSE_RANGE_UNSHARE (2) first gives the
 // process a table of its own (as rfork(RFFDG) without RFPROC: one LWP only,
@@ -245,12 +231,9 @@ int64_t sys_fcntl(const SyscallArgs& a) {
       if (r < 0) fdrop(f.fp);
       return r;
     }
-    case F_GETFD:
-      return fd_get_flags(fdp, fd);
-    case F_SETFD:
-      return fd_set_flags(fdp, fd, static_cast<uint32_t>(arg));
-    case F_GETFL:
-      return __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
+    case F_GETFD: return fd_get_flags(fdp, fd);
+    case F_SETFD: return fd_set_flags(fdp, fd, static_cast<uint32_t>(arg));
+    case F_GETFL: return __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
     case F_SETFL: {
       if (!(f->mode & (kFileRead | kFileWrite))) return -EBADF;  // O_PATH
       constexpr uint32_t kSettable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
@@ -263,24 +246,19 @@ int64_t sys_fcntl(const SyscallArgs& a) {
       return 0;
     }
     case F_GETOWN:
-    case F_GETSIG:
-      return 0;
+    case F_GETSIG: return 0;
     case F_SETOWN:
-    case F_SETSIG:
-      return 0;  // no SIGIO is ever sent
+    case F_SETSIG: return 0;  // no SIGIO is ever sent
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:
     case F_OFD_GETLK:
     case F_OFD_SETLK:
-    case F_OFD_SETLKW:
-      return -ENOLCK;  // no record locks
-    case F_GETPIPE_SZ:
-      return pipe_capacity(f.fp);
+    case F_OFD_SETLKW: return -ENOLCK;  // no record locks
+    case F_GETPIPE_SZ: return pipe_capacity(f.fp);
     case F_SETPIPE_SZ:  // an unsigned int, as Linux's pipe_fcntl takes it
       return pipe_set_capacity(f.fp, static_cast<uint32_t>(arg), my_cred());
-    default:
-      return -EINVAL;
+    default: return -EINVAL;
   }
 }
 
@@ -338,12 +316,9 @@ int64_t sys_ioctl(const SyscallArgs& a) {
   FileRef f(fd);
   if (!f) return -EBADF;
   switch (a.a[1]) {
-    case FIOCLEX:
-      return fd_set_flags(my_fd(), fd, FD_CLOEXEC);
-    case FIONCLEX:
-      return fd_set_flags(my_fd(), fd, 0);
-    default:
-      return file_ioctl(f.fp, a.a[1], a.a[2]);
+    case FIOCLEX: return fd_set_flags(my_fd(), fd, FD_CLOEXEC);
+    case FIONCLEX: return fd_set_flags(my_fd(), fd, 0);
+    default: return file_ioctl(f.fp, a.a[1], a.a[2]);
   }
 }
 
@@ -421,9 +396,7 @@ int64_t sys_fsync(const SyscallArgs& a) {
   return 0;  // memory is the storage: nothing to write back
 }
 
-int64_t sys_sync(const SyscallArgs&) {
-  return 0;
-}
+int64_t sys_sync(const SyscallArgs&) { return 0; }
 
 int64_t sys_fchmod(const SyscallArgs& a) {
   FileRef f(static_cast<int>(a.a[0]));

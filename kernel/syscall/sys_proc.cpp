@@ -43,7 +43,7 @@ int64_t fork_syscall(Lwp* lp, const SyscallArgs& a, int flags) {
   Proc* p2 = nullptr;
   int error = kern_fork1(lp, flags, &p2, a.frame);
   if (error == kErestart) {
-    a.frame->elr -= 4;     // back onto the svc
+    a.frame->elr -= 4;       // back onto the svc
     return -ERESTARTNOINTR;  // x0 stays as it was
   }
   if (error) return -error;
@@ -302,8 +302,8 @@ int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
     // uid and its every gid the caller's real gid (Linux's check).
     SpinGuard g(p->spin);
     const Ucred* its = p->ucred();
-    if (its->c.cr_uid != ruid || its->c.cr_ruid != ruid || its->suid != ruid ||
-        its->egid != rgid || its->rgid != rgid || its->sgid != rgid)
+    if (its->c.cr_uid != ruid || its->c.cr_ruid != ruid || its->suid != ruid || its->egid != rgid ||
+        its->rgid != rgid || its->sgid != rgid)
       return -EPERM;
   }
   {
@@ -380,7 +380,6 @@ int64_t sys_tine_proc(const SyscallArgs& a) {
   switch (a.a[0]) {
     case TINE_PROC_STATS: {
       ForkStats s = fork_stats();
-      extern struct proccount g_proccount;
       tine_proc_stats out = {.forks = s.forks,
                              .vforks = s.vforks,
                              .rforks = s.rforks,
@@ -409,8 +408,10 @@ int64_t sys_tine_proc(const SyscallArgs& a) {
     case TINE_PROC_PS: proc_print_all(); return 0;
 #ifdef TINE_DEBUG
     case TINE_PROC_FAIL_NTH: {  // the n-th allocation of any type from now fails
-      if (a.a[1] == 0) kmalloc_fail_any_clear();
-      else kmalloc_fail_any_nth(a.a[1]);
+      if (a.a[1] == 0)
+        kmalloc_fail_any_clear();
+      else
+        kmalloc_fail_any_nth(a.a[1]);
       return 0;
     }
     case TINE_PROC_FAIL_PENDING: return kmalloc_fail_any_pending() ? 1 : 0;

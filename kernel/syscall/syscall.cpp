@@ -200,9 +200,5 @@ const char* syscall_name(uint64_t nr) {
   return nullptr;
 }
 
-uint64_t syscall_count() {
-  return __atomic_load_n(&g_calls, __ATOMIC_RELAXED);
-}
-uint64_t syscall_unknown_count() {
-  return __atomic_load_n(&g_unknown, __ATOMIC_RELAXED);
-}
+uint64_t syscall_count() { return __atomic_load_n(&g_calls, __ATOMIC_RELAXED); }
+uint64_t syscall_unknown_count() { return __atomic_load_n(&g_unknown, __ATOMIC_RELAXED); }

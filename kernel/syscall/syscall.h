@@ -261,6 +261,7 @@ int64_t sys_sched_setaffinity(const SyscallArgs& a);
 int64_t sys_sched_getaffinity(const SyscallArgs& a);
 int64_t sys_getcpu(const SyscallArgs& a);
 int64_t sys_set_tid_address(const SyscallArgs& a);
+// Also in kernel/proc/futex.h, beside the futexes.  NOLINTNEXTLINE(readability-redundant-declaration)
 int64_t sys_futex(const SyscallArgs& a);
 int64_t sys_set_robust_list(const SyscallArgs& a);
 int64_t sys_get_robust_list(const SyscallArgs& a);

@@ -30,7 +30,9 @@ struct {
 
 Thread g_boot_threads[arch::kMaxCpus];
 
-void bump(uint64_t& c, int64_t d) { __atomic_fetch_add(&c, static_cast<uint64_t>(d), __ATOMIC_RELAXED); }
+void bump(uint64_t& c, int64_t d) {
+  __atomic_fetch_add(&c, static_cast<uint64_t>(d), __ATOMIC_RELAXED);
+}
 
 void list_add(Thread* t) {
   SpinGuard g(g_list_lock);

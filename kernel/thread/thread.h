@@ -8,9 +8,9 @@
 // freed by thread_join(), a detached one when it exits. Creation can fail
 // (ENOMEM) and then leaves nothing behind.
 #pragma once
+#include <arch/context.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <arch/context.h>
 
 #include "kernel/sched/cpumask.h"
 #include "kernel/time/callout.h"
@@ -27,21 +27,21 @@ enum class ThreadState : uint8_t {
 const char* thread_state_name(ThreadState s);
 
 enum ThreadFlags : uint32_t {
-  kThreadIdle = 1u << 0,         // a CPU's idle thread (that CPU's boot context)
-  kThreadBootStack = 1u << 1,    // runs on a boot stack, not one from kstack_alloc
-  kThreadDetached = 1u << 2,     // freed when it exits; nobody joins it
-  kThreadTimeshare = 1u << 3,    // priority follows CPU use (usched); else fixed
-  kThreadVforkChild = 1u << 4,   // heuristic_forking keeps it on its parent's CPU
+  kThreadIdle = 1u << 0,        // a CPU's idle thread (that CPU's boot context)
+  kThreadBootStack = 1u << 1,   // runs on a boot stack, not one from kstack_alloc
+  kThreadDetached = 1u << 2,    // freed when it exits; nobody joins it
+  kThreadTimeshare = 1u << 3,   // priority follows CPU use (usched); else fixed
+  kThreadVforkChild = 1u << 4,  // heuristic_forking keeps it on its parent's CPU
 };
 
 // Priorities: 0 is the most urgent level, kPrioLevels - 1 the least.
 inline constexpr unsigned kPrioLevels = 32;
-inline constexpr uint8_t kPrioKernelHigh = 4;   // service threads (smp_run_on_all workers)
-inline constexpr uint8_t kPrioKernel = 12;      // kernel threads by default
-inline constexpr uint8_t kPrioUserMin = 16;     // timeshare range (usched resetpriority)
+inline constexpr uint8_t kPrioKernelHigh = 4;  // service threads (smp_run_on_all workers)
+inline constexpr uint8_t kPrioKernel = 12;     // kernel threads by default
+inline constexpr uint8_t kPrioUserMin = 16;    // timeshare range (usched resetpriority)
 inline constexpr uint8_t kPrioUserMax = 29;
-inline constexpr uint8_t kPrioLowest = 30;      // the least urgent a thread may ask for
-inline constexpr uint8_t kPrioIdle = 31;        // idle threads only
+inline constexpr uint8_t kPrioLowest = 30;  // the least urgent a thread may ask for
+inline constexpr uint8_t kPrioIdle = 31;    // idle threads only
 
 struct ThreadAttr {
   uint8_t prio = kPrioKernel;
@@ -52,12 +52,12 @@ struct ThreadAttr {
 
 // Accounting, written by the CPU that runs or switches the thread.
 struct ThreadStats {
-  uint64_t run_ns = 0;        // CPU time, up to its last switch or tick
-  uint64_t switches = 0;      // times it was switched to
-  uint64_t voluntary = 0;     // switched out by blocking, yielding or exiting
-  uint64_t involuntary = 0;   // switched out by preemption
-  uint64_t migrations = 0;    // moved to another CPU's run queue
-  uint64_t wakeups = 0;       // woken from a sleep
+  uint64_t run_ns = 0;       // CPU time, up to its last switch or tick
+  uint64_t switches = 0;     // times it was switched to
+  uint64_t voluntary = 0;    // switched out by blocking, yielding or exiting
+  uint64_t involuntary = 0;  // switched out by preemption
+  uint64_t migrations = 0;   // moved to another CPU's run queue
+  uint64_t wakeups = 0;      // woken from a sleep
   // Ticks that found it running at EL0 or in the kernel: how run_ns splits
   // into user and system time (Linux's tick-based cputime, and BSD's calcru).
   uint64_t user_ticks = 0;
@@ -82,18 +82,18 @@ struct Thread {
   uint8_t prio = kPrioKernel;       // level it runs at now
   uint8_t base_prio = kPrioKernel;  // fixed-priority threads: prio; timeshare: unused
   int8_t nice = 0;
-  uint8_t rq_prio = 0;              // level it is queued at (PrioQueues)
-  bool queued = false;              // on a run queue
-  bool on_cpu = false;              // registers live on a CPU (atomic; cleared after the switch away)
-  bool migrate_pending = false;     // switched out because its affinity left its CPU
-  bool place_on_cpu = false;        // next placement: `cpu` as chosen by heuristic_forking
-  int16_t slice = 0;                // ticks left of its turn
-  uint16_t estcpu = 0;              // timeshare: recent CPU use (usched)
+  uint8_t rq_prio = 0;           // level it is queued at (PrioQueues)
+  bool queued = false;           // on a run queue
+  bool on_cpu = false;           // registers live on a CPU (atomic; cleared after the switch away)
+  bool migrate_pending = false;  // switched out because its affinity left its CPU
+  bool place_on_cpu = false;     // next placement: `cpu` as chosen by heuristic_forking
+  int16_t slice = 0;             // ticks left of its turn
+  uint16_t estcpu = 0;           // timeshare: recent CPU use (usched)
   cpumask_t affinity = kCpumaskAll;
-  unsigned cpu = 0;                 // run queue holding it, or CPU it runs or last ran on
+  unsigned cpu = 0;  // run queue holding it, or CPU it runs or last ran on
   Thread* rq_next = nullptr;
   Thread* rq_prev = nullptr;
-  uint64_t ran_since = 0;           // clock_ns() of its last dispatch or accounting
+  uint64_t ran_since = 0;  // clock_ns() of its last dispatch or accounting
   uint64_t slept_at = 0;
 
   // Sleeping. Guarded by the lock of sleep_bucket.
@@ -105,14 +105,14 @@ struct Thread {
   uint32_t sleep_flags = 0;
   int sleep_result = 0;
   bool sleep_queued = false;
-  bool interrupt_pending = false;   // atomic: thread_interrupt() was called
+  bool interrupt_pending = false;  // atomic: thread_interrupt() was called
   Callout sleep_timeout;
 
-  int crit_saved = 0;               // crit_enter() depth while switched out
+  int crit_saved = 0;  // crit_enter() depth while switched out
 
   // FP/SIMD: state saved while the registers do not hold it (see sched_fp_*).
-  bool fp_used = false;             // has touched FP/SIMD since it was created
-  int8_t fp_cpu = -1;               // CPU whose registers held it when last saved
+  bool fp_used = false;  // has touched FP/SIMD since it was created
+  int8_t fp_cpu = -1;    // CPU whose registers held it when last saved
   arch::FpState fp = {};
 
   // Kernel stack: [kstack_base, kstack_base + kstack_size).
@@ -122,9 +122,9 @@ struct Thread {
   ThreadStats stats;
 
   // Lifetime.
-  int refs = 0;         // atomic: 1 while alive + 1 for a joinable thread's handle
+  int refs = 0;  // atomic: 1 while alive + 1 for a joinable thread's handle
   int exit_code = 0;
-  bool exited = false;  // atomic: dead and off its CPU
+  bool exited = false;         // atomic: dead and off its CPU
   Thread* all_next = nullptr;  // list of all threads (thread list lock)
   Thread* all_prev = nullptr;
 };

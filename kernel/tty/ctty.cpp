@@ -22,7 +22,8 @@ constexpr uint64_t kSigIgn = 1;
 
 // p's controlling terminal (g_proctree_lock held), or nullptr.
 Tty* ctty_of_locked(const Proc* p) {
-  if (!p || !(__atomic_load_n(&p->flags, __ATOMIC_RELAXED) & P_CONTROLT) || !p->pgrp) return nullptr;
+  if (!p || !(__atomic_load_n(&p->flags, __ATOMIC_RELAXED) & P_CONTROLT) || !p->pgrp)
+    return nullptr;
   return p->pgrp->session->tty;
 }
 
@@ -144,7 +145,8 @@ int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg) {
       }
       if (s->leader != p || s->tty) return -EPERM;
       if (!(fp->mode & kFileRead) && !root) return -EPERM;
-      if (tp->session && !(arg == 1 && root)) return -EPERM;  // another session's (root may take it)
+      if (tp->session && !(arg == 1 && root))
+        return -EPERM;  // another session's (root may take it)
       attach_locked(tp, p);
       return 0;
     }
@@ -195,7 +197,6 @@ int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg) {
       tp->pgid = pgid;
       return 0;
     }
-    default:
-      return kNotCttyIoctl;
+    default: return kNotCttyIoctl;
   }
 }

@@ -166,10 +166,12 @@ int tty_dev_poll(File*, int) {
   return r;
 }
 
-int tty_dev_ioctl(File* fp, uint64_t cmd, uint64_t arg) { return tty_ioctl(&g_console, fp, cmd, arg); }
+int tty_dev_ioctl(File* fp, uint64_t cmd, uint64_t arg) {
+  return tty_ioctl(&g_console, fp, cmd, arg);
+}
 
-const CharDevOps kTtyOps = {tty_dev_open, tty_dev_read, tty_dev_write, tty_dev_poll,
-                            tty_dev_ioctl, nullptr,     false};
+const CharDevOps kTtyOps = {tty_dev_open,  tty_dev_read, tty_dev_write, tty_dev_poll,
+                            tty_dev_ioctl, nullptr,      false};
 
 }  // namespace
 

@@ -54,8 +54,7 @@ inline constexpr uint32_t IGNBRK = 01, BRKINT = 02, ISTRIP = 040, INLCR = 0100, 
 // c_oflag.
 inline constexpr uint32_t OPOST = 01, ONLCR = 04, OCRNL = 010, ONOCR = 020, ONLRET = 040;
 // c_cflag.
-inline constexpr uint32_t B115200 = 010002, CS8 = 060, CREAD = 0200, HUPCL = 02000,
-                          CLOCAL = 04000;
+inline constexpr uint32_t B115200 = 010002, CS8 = 060, CREAD = 0200, HUPCL = 02000, CLOCAL = 04000;
 // c_lflag.
 inline constexpr uint32_t ISIG = 01, ICANON = 02, ECHO = 010, ECHOE = 020, ECHOK = 040,
                           ECHONL = 0100, NOFLSH = 0200, TOSTOP = 0400, ECHOCTL = 01000,
@@ -87,12 +86,24 @@ struct Tty {
   // The line being edited (canonical mode).
   char line[kTtyLine];
   uint32_t line_len;
-  bool lnext;         // the next byte is taken literally (VLNEXT)
-  Session* session;   // whose controlling terminal it is (and g_proctree_lock)
-  int pgid;           // the foreground process group, 0 none (and g_proctree_lock)
-  explicit constexpr Tty(LockClass& cls) : lock(cls), t{}, ws{}, rq{}, rq_head(0), rq_len(0),
-      lines{}, lines_head(0), nlines(0), line{}, line_len(0), lnext(false), session(nullptr),
-      pgid(0) {}
+  bool lnext;        // the next byte is taken literally (VLNEXT)
+  Session* session;  // whose controlling terminal it is (and g_proctree_lock)
+  int pgid;          // the foreground process group, 0 none (and g_proctree_lock)
+  explicit constexpr Tty(LockClass& cls)
+      : lock(cls),
+        t{},
+        ws{},
+        rq{},
+        rq_head(0),
+        rq_len(0),
+        lines{},
+        lines_head(0),
+        nlines(0),
+        line{},
+        line_len(0),
+        lnext(false),
+        session(nullptr),
+        pgid(0) {}
 };
 
 // The console's tty.

@@ -18,16 +18,11 @@ bool continues(const VmRegion* a, const VmRegion* b) {
 
 const char* region_kind_name(RegionKind k) {
   switch (k) {
-    case RegionKind::kImage:
-      return "image";
-    case RegionKind::kHeap:
-      return "heap";
-    case RegionKind::kStack:
-      return "stack";
-    case RegionKind::kGuard:
-      return "guard";
-    case RegionKind::kMmap:
-      return "mmap";
+    case RegionKind::kImage: return "image";
+    case RegionKind::kHeap: return "heap";
+    case RegionKind::kStack: return "stack";
+    case RegionKind::kGuard: return "guard";
+    case RegionKind::kMmap: return "mmap";
   }
   return "?";
 }
@@ -68,9 +63,7 @@ void RegionMap::free_chain(VmRegion* chain) {
   }
 }
 
-uint64_t region_live_count() {
-  return __atomic_load_n(&g_live, __ATOMIC_RELAXED);
-}
+uint64_t region_live_count() { return __atomic_load_n(&g_live, __ATOMIC_RELAXED); }
 
 RegionSpares::~RegionSpares() {
   for (VmRegion*& r : n_) {

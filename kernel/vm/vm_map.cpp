@@ -293,15 +293,30 @@ int for_each_mapped(Vmspace* vm, uint64_t start, uint64_t end, Fn fn) {
 
 int vm_madvise(Vmspace* vm, uint64_t addr, uint64_t len, int advice) {
   switch (advice) {
-    case kMadvNormal: case kMadvRandom: case kMadvSequential: case kMadvWillneed:
-    case kMadvDontneed: case kMadvFree: case kMadvRemove: case kMadvDontfork:
-    case kMadvDofork: case kMadvMergeable: case kMadvUnmergeable: case kMadvHugepage:
-    case kMadvNohugepage: case kMadvDontdump: case kMadvDodump: case kMadvWipeonfork:
-    case kMadvKeeponfork: case kMadvCold: case kMadvPageout: case kMadvPopulateRead:
-    case kMadvPopulateWrite: case kMadvDontneedLocked: case kMadvCollapse:
-      break;
-    default:
-      return -EINVAL;
+    case kMadvNormal:
+    case kMadvRandom:
+    case kMadvSequential:
+    case kMadvWillneed:
+    case kMadvDontneed:
+    case kMadvFree:
+    case kMadvRemove:
+    case kMadvDontfork:
+    case kMadvDofork:
+    case kMadvMergeable:
+    case kMadvUnmergeable:
+    case kMadvHugepage:
+    case kMadvNohugepage:
+    case kMadvDontdump:
+    case kMadvDodump:
+    case kMadvWipeonfork:
+    case kMadvKeeponfork:
+    case kMadvCold:
+    case kMadvPageout:
+    case kMadvPopulateRead:
+    case kMadvPopulateWrite:
+    case kMadvDontneedLocked:
+    case kMadvCollapse: break;
+    default: return -EINVAL;
   }
   if (!page_aligned(addr)) return -EINVAL;
   uint64_t alen = page_round_up(len);
@@ -357,8 +372,7 @@ int vm_madvise(Vmspace* vm, uint64_t addr, uint64_t len, int advice) {
         return wipe && !private_anonymous(r) ? -EINVAL : 0;
       });
       if (err == -EINVAL) return err;
-      if (!vm->regions.split_at(addr, spares) || !vm->regions.split_at(end, spares))
-        return -ENOMEM;
+      if (!vm->regions.split_at(addr, spares) || !vm->regions.split_at(end, spares)) return -ENOMEM;
       for (VmRegion* r = vm->regions.find(addr); r && r->start < end; r = r->next)
         if (r->kind != RegionKind::kGuard) r->wipe_on_fork = wipe;
       if (wipe) vm->some_wipe_on_fork = true;
@@ -478,13 +492,25 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
       }
       // The old range: within one mapping (Linux's vma_to_resize).
       VmRegion* r = vm->regions.find(addr);
-      if (r == nullptr || r->kind == RegionKind::kGuard) { err = -EFAULT; break; }
-      if (old_len == 0 && !r->shared) { err = -EINVAL; break; }  // only shared memory doubles
-      if (old_len > r->end - addr) { err = -EFAULT; break; }
+      if (r == nullptr || r->kind == RegionKind::kGuard) {
+        err = -EFAULT;
+        break;
+      }
+      if (old_len == 0 && !r->shared) {
+        err = -EINVAL;
+        break;
+      }  // only shared memory doubles
+      if (old_len > r->end - addr) {
+        err = -EFAULT;
+        break;
+      }
       if (to_given) {
         if (!(flags & kMremapFixed)) {
           new_addr = vm->regions.find_gap_top_down(new_len, kUserMin, kMmapTop);
-          if (new_addr == 0) { err = -ENOMEM; break; }
+          if (new_addr == 0) {
+            err = -ENOMEM;
+            break;
+          }
         }
       } else {
         // Grow in place if the mapping ends there and room follows (addr and
@@ -497,9 +523,15 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
           *out = addr;
           break;
         }
-        if (!(flags & kMremapMaymove)) { err = -ENOMEM; break; }
+        if (!(flags & kMremapMaymove)) {
+          err = -ENOMEM;
+          break;
+        }
         new_addr = vm->regions.find_gap_top_down(new_len, kUserMin, kMmapTop);
-        if (new_addr == 0) { err = -ENOMEM; break; }
+        if (new_addr == 0) {
+          err = -ENOMEM;
+          break;
+        }
       }
       bool linked = false;
       err = move_locked(vm, r, addr, old_len, new_len, new_addr, (flags & kMremapDontunmap) != 0,

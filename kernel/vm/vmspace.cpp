@@ -4,6 +4,7 @@
 #include <new>
 
 #include "kernel/console/kprintf.h"
+#include "kernel/lib/atomic.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
 #include "kernel/uapi/error_numbers.h"
@@ -38,9 +39,7 @@ void vmspace_hold(Vmspace* vm) {
   KASSERT(was != 0);
 }
 
-uint32_t vmspace_refs(const Vmspace* vm) {
-  return __atomic_load_n(&vm->refs, __ATOMIC_RELAXED);
-}
+uint32_t vmspace_refs(const Vmspace* vm) { return __atomic_load_n(&vm->refs, __ATOMIC_RELAXED); }
 
 void vmspace_release(Vmspace* vm) {
   uint32_t left = __atomic_sub_fetch(&vm->refs, 1, __ATOMIC_ACQ_REL);
@@ -58,11 +57,9 @@ void vmspace_release(Vmspace* vm) {
 }
 
 void vm_set_fork_mode(arch::UptForkMode mode) {
-  __atomic_store_n(&g_fork_mode, mode, __ATOMIC_RELAXED);
+  atomic_store_value(&g_fork_mode, mode, __ATOMIC_RELAXED);
 }
-arch::UptForkMode vm_fork_mode() {
-  return __atomic_load_n(&g_fork_mode, __ATOMIC_RELAXED);
-}
+arch::UptForkMode vm_fork_mode() { return atomic_load_value(&g_fork_mode, __ATOMIC_RELAXED); }
 
 VmForkResult vm_fork(Vmspace* parent, int flags) {
   if (flags & kRfMem) {

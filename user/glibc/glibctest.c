@@ -93,6 +93,4 @@ int t_child_main(int argc, char** argv) {
   return -1;
 }
 
-int main(int argc, char** argv) {
-  return t_main(kTests, argc, argv);
-}
+int main(int argc, char** argv) { return t_main(kTests, argc, argv); }

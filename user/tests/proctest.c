@@ -5,19 +5,43 @@
 #include "utest.h"
 
 enum {
-  SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setuid = 146, SYS_setpgid = 154,
-  SYS_getpgid = 155, SYS_setsid = 157, SYS_getuid = 174, SYS_prlimit64 = 261,
-  SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495, SYS_lwp_gettid = 1496,
+  SYS_kill = 129,
+  SYS_rt_sigaction = 134,
+  SYS_setuid = 146,
+  SYS_setpgid = 154,
+  SYS_getpgid = 155,
+  SYS_setsid = 157,
+  SYS_getuid = 174,
+  SYS_prlimit64 = 261,
+  SYS_vfork = 1066,
+  SYS_rfork = 1251,
+  SYS_lwp_create = 1495,
+  SYS_lwp_gettid = 1496,
 };
 enum {
-  RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFNOWAIT = 1 << 6, RFCFDG = 1 << 12,
-  RFTHREAD = 1 << 13, RFSIGSHARE = 1 << 14, RFLINUXTHPN = 1 << 16, RFPGLOCK = 1 << 30,
+  RFFDG = 1 << 2,
+  RFPROC = 1 << 4,
+  RFMEM = 1 << 5,
+  RFNOWAIT = 1 << 6,
+  RFCFDG = 1 << 12,
+  RFTHREAD = 1 << 13,
+  RFSIGSHARE = 1 << 14,
+  RFLINUXTHPN = 1 << 16,
+  RFPGLOCK = 1 << 30,
 };
 #define RFPPWAIT (1u << 31)
 enum { SIGTERM = 15, WNOHANG = 1, RLIMIT_NPROC = 6 };
 
-struct lwp_params { void* func; void* arg; void* stack; int* tid1; int* tid2; };
-struct rlim { uint64_t cur, max; };
+struct lwp_params {
+  void* func;
+  void* arg;
+  void* stack;
+  int* tid1;
+  int* tid2;
+};
+struct rlim {
+  uint64_t cur, max;
+};
 
 /* The svc inline, so a vfork child and its parent share no call frame. */
 static inline __attribute__((always_inline)) long svc1(long nr, long a) {
@@ -30,14 +54,15 @@ static inline __attribute__((always_inline)) long svc1(long nr, long a) {
 /* rfork with a new stack for the child (RFMEM): the child calls fn(arg) on
  * `stack` and ends with its result. */
 long rfork_thread(long flags, void* stack, int (*fn)(void*), void* arg);
-__asm__(".global rfork_thread\n"
-        "rfork_thread:\n"
-        "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
-        "  mov x8, #1251\n  svc #0\n"
-        "  cbnz x0, 1f\n"
-        "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
-        "  mov x8, #94\n  svc #0\n"
-        "1: ret\n");
+__asm__(
+    ".global rfork_thread\n"
+    "rfork_thread:\n"
+    "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
+    "  mov x8, #1251\n  svc #0\n"
+    "  cbnz x0, 1f\n"
+    "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
+    "  mov x8, #94\n  svc #0\n"
+    "1: ret\n");
 
 static int rfork_(long flags) { return (int)syscall1(SYS_rfork, flags); }
 static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
@@ -88,7 +113,7 @@ static void t_vfork(void) {
   uint64_t t0 = now_ns();
   long pid = svc1(SYS_vfork, 0);
   if (pid == 0) {
-    g_shared = 42;            /* the parent's memory */
+    g_shared = 42; /* the parent's memory */
     struct timespec d = {0, 50 * 1000 * 1000};
     syscall2(SYS_nanosleep, (long)&d, 0);
     g_shared = 43;
@@ -151,7 +176,7 @@ static void t_rfmem(void) {
   /* RFTHREAD with a shared table, RFCFDG, RFLINUXTHPN: each makes a child that exits. */
   static const long kFlags[] = {RFPROC | RFTHREAD, RFPROC | RFCFDG, RFPROC | RFLINUXTHPN | RFFDG,
                                 RFPROC | RFMEM | RFSIGSHARE | RFTHREAD, RFPROC};
-  sigact(10, 1, 1);  /* RFLINUXTHPN: the child's exit sends SIGUSR1 */
+  sigact(10, 1, 1); /* RFLINUXTHPN: the child's exit sends SIGUSR1 */
   for (unsigned i = 0; i < sizeof kFlags / sizeof kFlags[0]; ++i) {
     pid = rfork_thread(kFlags[i], g_stack[0] + sizeof g_stack[0], set_shared, (void*)1);
     /* __WALL: an RFLINUXTHPN child (exit signal SIGUSR1) is a clone child. */
@@ -273,7 +298,7 @@ static void t_lwp_create(void) {
   /* A bad tid pointer: -EFAULT and the half-made LWP is gone. */
   sleep_ms(20);
   struct lwp_params none = {(void*)leaf, 0, g_lstacks[0][0] + 4096, 0, 0};
-  syscall1(SYS_lwp_create, 0x10);  /* joins the exited LWPs first */
+  syscall1(SYS_lwp_create, 0x10); /* joins the exited LWPs first */
   (void)none;
   struct tine_kstat k0;
   tine_kstat(&k0, 0);
@@ -375,8 +400,10 @@ static void t_pgkill(void) {
     int e = kill_(-forker, SIGKILL);
     int st = -1;
     int w = waitpid(forker, &st, 0);
-    if (e == 0 && w == forker && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) ++kills_ok;
-    else printf("UTEST-INFO pgkill: round %d: kill %d, wait %d, status 0x%x\n", r, e, w, st);
+    if (e == 0 && w == forker && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+      ++kills_ok;
+    else
+      printf("UTEST-INFO pgkill: round %d: kill %d, wait %d, status 0x%x\n", r, e, w, st);
     children += sh[0];
     int i = 0;
     while (kill_(-forker, 0) != -ESRCH && i++ < 500) sleep_ms(10);
@@ -605,14 +632,15 @@ static void fork_in_handler(int sig) { g_handler_fork = syscall0(1002 /* fork */
 
 /* vfork; the child sends SIGUSR1 to `parent` and exits 7, touching no memory. */
 long vfork_signal_parent(long parent);
-__asm__(".global vfork_signal_parent\n"
-        "vfork_signal_parent:\n"
-        "  mov x9, x0\n"
-        "  mov x8, #1066\n  svc #0\n"
-        "  cbnz x0, 1f\n"
-        "  mov x0, x9\n  mov x1, #10\n  mov x8, #129\n  svc #0\n"
-        "  mov x0, #7\n  mov x8, #94\n  svc #0\n"
-        "1: ret\n");
+__asm__(
+    ".global vfork_signal_parent\n"
+    "vfork_signal_parent:\n"
+    "  mov x9, x0\n"
+    "  mov x8, #1066\n  svc #0\n"
+    "  cbnz x0, 1f\n"
+    "  mov x0, x9\n  mov x1, #10\n  mov x8, #129\n  svc #0\n"
+    "  mov x0, #7\n  mov x8, #94\n  svc #0\n"
+    "1: ret\n");
 
 static void t_fork_in_handler(void) {
   UT_EQ("action", signal_action(SIGUSR1_, fork_in_handler, 0, 0, 0), 0);
@@ -635,9 +663,10 @@ static void t_fork_in_handler(void) {
     int ok_vfork = w2 == v && WIFEXITED(st) && WEXITSTATUS(st) == 7;
     if (!ok_child || !ok_vfork) {
       if (bad++ == 0)
-        printf("UTEST-INFO fork_in_handler: round %d: vfork %ld (wait %d), handler fork %ld "
-               "(wait %d)\n",
-               i, v, w2, c, w1);
+        printf(
+            "UTEST-INFO fork_in_handler: round %d: vfork %ld (wait %d), handler fork %ld "
+            "(wait %d)\n",
+            i, v, w2, c, w1);
     }
   }
   ut_check("child_resumes_interrupted_call", bad == 0, "%d of %d rounds wrong", bad, rounds);
@@ -750,9 +779,10 @@ static void t_fork_restart_x0(void) {
   int st = -1;
   while (waitpid(target, &st, WNOHANG) == 0) kill_(target, SIGUSR2_);
   uint64_t restarts = ut_proc_stats().restarts - restarts0;
-  printf("UTEST-INFO fork_restart_x0: %lu vforks, %lu forks restarted, %lu ran the instruction "
-         "before the svc again\n",
-         (unsigned long)sh[1], (unsigned long)restarts, (unsigned long)sh[2]);
+  printf(
+      "UTEST-INFO fork_restart_x0: %lu vforks, %lu forks restarted, %lu ran the instruction "
+      "before the svc again\n",
+      (unsigned long)sh[1], (unsigned long)restarts, (unsigned long)sh[2]);
   UT_CHECK("forks_all_succeeded", WIFEXITED(st) && WEXITSTATUS(st) == 0);
   UT_CHECK("forks_restarted", restarts > 0);
   UT_EQ("svc_made_again_not_what_precedes_it", (long)sh[2], 0);
@@ -775,10 +805,12 @@ static void t_nproc_limit(void) {
       if (kids[i] == 0) {
         for (;;) sleep_ms(5);
       }
-      if (kids[i] > 0) ++n;
-      else ok &= kids[i] == -EAGAIN;
+      if (kids[i] > 0)
+        ++n;
+      else
+        ok &= kids[i] == -EAGAIN;
     }
-    ok &= n == 2;  /* itself + 2 = RLIMIT_NPROC */
+    ok &= n == 2; /* itself + 2 = RLIMIT_NPROC */
     for (int i = 0; i < 4; ++i)
       if (kids[i] > 0) {
         int st;
@@ -854,14 +886,16 @@ static void t_fork_bomb(void) {
   int rootkid = fork();
   if (rootkid == 0) _exit(9);
   int st = -1;
-  ut_check("root_still_forks", rootkid > 0 && waitpid(rootkid, &st, 0) == rootkid, "fork %d", rootkid);
+  ut_check("root_still_forks", rootkid > 0 && waitpid(rootkid, &st, 0) == rootkid, "fork %d",
+           rootkid);
   UT_EQ("kill_bomb", kill_(-bomber, SIGKILL), 0);
   UT_EQ("bomber_wait", waitpid(bomber, &st, 0), bomber);
   /* The bomb's children were orphaned to init: wait until it has reaped them. */
   uint64_t base = ut_proc_stats().nprocs;
   for (int i = 0; i < 300 && ut_proc_stats().nprocs > before; ++i) sleep_ms(10);
-  ut_check("bomb_gone", ut_proc_stats().nprocs == before, "nprocs %lu (was %lu, %lu before the bomb)",
-           (unsigned long)ut_proc_stats().nprocs, (unsigned long)base, (unsigned long)before);
+  ut_check("bomb_gone", ut_proc_stats().nprocs == before,
+           "nprocs %lu (was %lu, %lu before the bomb)", (unsigned long)ut_proc_stats().nprocs,
+           (unsigned long)base, (unsigned long)before);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -869,7 +903,8 @@ static void t_fork_bomb(void) {
 /* ---- fault injection ---- */
 
 static void t_fault_injection(void) {
-  static const long kFlags[] = {RFPROC | RFFDG, RFPROC, RFPROC | RFCFDG | RFSIGSHARE, RFPROC | RFMEM};
+  static const long kFlags[] = {RFPROC | RFFDG, RFPROC, RFPROC | RFCFDG | RFSIGSHARE,
+                                RFPROC | RFMEM};
   int all_clean = 1, steps = 0;
   /* The first fork sharing the table gives the parent its leader record (kept). */
   long first = rfork_thread(RFPROC, g_stack[2] + sizeof g_stack[2], set_shared, 0);
@@ -885,7 +920,7 @@ static void t_fault_injection(void) {
       if (pid > 0) {
         int st;
         waitpid((int)pid, &st, 0);
-        if (pending) break;  /* every allocation of this fork was tried */
+        if (pending) break; /* every allocation of this fork was tried */
         continue;
       }
       ++steps;
@@ -927,15 +962,28 @@ static uint64_t g_stress_secs = 3;
 static uint64_t g_stress_seed = 0x9e3779b97f4a7c15ull;
 
 enum {
-  C_FORK, C_CLONE, C_VFORK, C_RFORK, C_RFMEM, C_RFNOWAIT, C_LWP, C_LWP_FORK, C_CHILD_FORK,
-  C_EXEC, C_KILL, C_MT_EXIT, C_WAIT, C_EAGAIN, C_NCOUNTERS
+  C_FORK,
+  C_CLONE,
+  C_VFORK,
+  C_RFORK,
+  C_RFMEM,
+  C_RFNOWAIT,
+  C_LWP,
+  C_LWP_FORK,
+  C_CHILD_FORK,
+  C_EXEC,
+  C_KILL,
+  C_MT_EXIT,
+  C_WAIT,
+  C_EAGAIN,
+  C_NCOUNTERS
 };
 static const char* const kCounterNames[C_NCOUNTERS] = {
-    "fork", "clone", "vfork", "rfork", "rfmem", "rfnowait", "lwp_create", "lwp_fork",
-    "child_fork", "exec", "kill", "mt_exit", "wait", "eagain"};
+    "fork",     "clone",      "vfork", "rfork", "rfmem",   "rfnowait", "lwp_create",
+    "lwp_fork", "child_fork", "exec",  "kill",  "mt_exit", "wait",     "eagain"};
 
 struct stress_shared {
-  uint64_t count[C_NCOUNTERS];  /* atomics */
+  uint64_t count[C_NCOUNTERS]; /* atomics */
   uint64_t failures;
   int claimed;
   char first[160];
@@ -960,22 +1008,24 @@ static void stress_fail(const char* fmt, ...) {
 /* rfork whose child exits at once with `code` and touches no memory, so that
  * an RFMEM child needs no stack of its own and nobody has to wait for it. */
 long rfork_exit(long flags, long code);
-__asm__(".global rfork_exit\n"
-        "rfork_exit:\n"
-        "  mov x9, x1\n"
-        "  mov x8, #1251\n  svc #0\n"
-        "  cbnz x0, 1f\n"
-        "  mov x0, x9\n  mov x8, #94\n  svc #0\n"
-        "1: ret\n");
+__asm__(
+    ".global rfork_exit\n"
+    "rfork_exit:\n"
+    "  mov x9, x1\n"
+    "  mov x8, #1251\n  svc #0\n"
+    "  cbnz x0, 1f\n"
+    "  mov x0, x9\n  mov x8, #94\n  svc #0\n"
+    "1: ret\n");
 
 /* Sets *state = 2 (release) and ends the calling LWP without touching its
  * stack again: once the flag shows, the stack may be given to a new LWP. */
 void lwp_finish(volatile int* state) __attribute__((noreturn));
-__asm__(".global lwp_finish\n"
-        "lwp_finish:\n"
-        "  mov w1, #2\n  stlr w1, [x0]\n"
-        "  mov x0, #0\n  mov x8, #93\n  svc #0\n"
-        "  b .\n");
+__asm__(
+    ".global lwp_finish\n"
+    "lwp_finish:\n"
+    "  mov w1, #2\n  stlr w1, [x0]\n"
+    "  mov x0, #0\n  mov x8, #93\n  svc #0\n"
+    "  b .\n");
 
 /* An expected wait status: an exit code, or 0x100 + a signal. */
 #define WANT_SIG(sig) (0x100 | (sig))
@@ -1013,9 +1063,7 @@ static int child_plan(uint64_t* seed, int* action) {
 
 static _Noreturn void child_run(int action, uint64_t seed, int code) {
   switch (action) {
-    case 1:
-      sleep_ns(rnd(&seed) % 2000000);
-      break;
+    case 1: sleep_ns(rnd(&seed) % 2000000); break;
     case 2:
       /* One LWP, its own address space: rfork without RFPROC succeeds. */
       if (rfork_(RFFDG) != 0 || rfork_(RFCFDG) != 0 || rfork_(0) != 0) {
@@ -1074,8 +1122,7 @@ static _Noreturn void child_run(int action, uint64_t seed, int code) {
       stress_fail("execve failed");
       _exit(99);
     }
-    default:
-      break;
+    default: break;
   }
   _exit(code);
 }
@@ -1163,7 +1210,7 @@ static void reap_one(struct worker* w) {
     uint64_t give_up = now_ns() + 20000000000ull;
     while ((r = waitpid(pid, &st, WNOHANG | __WALL)) == 0 && now_ns() < give_up) sched_yield();
   } else {
-    r = waitpid(how == 2 ? -1 : how == 3 ? 0 : pid, &st, __WALL);  /* RFLINUXTHPN kids too */
+    r = waitpid(how == 2 ? -1 : how == 3 ? 0 : pid, &st, __WALL); /* RFLINUXTHPN kids too */
   }
   if (r <= 0) {
     stress_fail("wait (%d) for %d: %d", how, pid, r);
@@ -1275,8 +1322,10 @@ static void do_rfork(struct worker* w) {
   if (pid > 0) {
     cnt(C_RFORK);
     if (fl & RFMEM) cnt(C_RFMEM);
-    if (fl & RFNOWAIT) cnt(C_RFNOWAIT);
-    else kid_add(w, (int)pid, want, code);
+    if (fl & RFNOWAIT)
+      cnt(C_RFNOWAIT);
+    else
+      kid_add(w, (int)pid, want, code);
   } else if (pid == -EAGAIN) {
     cnt(C_EAGAIN);
   } else {
@@ -1294,16 +1343,18 @@ static void do_lwp(struct worker* w) {
   s->seed = rnd(&w->seed) | 1;
   s->tid = -1;
   s->state = 1;
-  struct lwp_params lp = {(void*)lwp_body, s, g_slot_stacks[i] + sizeof g_slot_stacks[i],
-                          &s->tid, 0};
+  struct lwp_params lp = {(void*)lwp_body, s, g_slot_stacks[i] + sizeof g_slot_stacks[i], &s->tid,
+                          0};
   long e = syscall1(SYS_lwp_create, (long)&lp);
   if (e == 0) {
     cnt(C_LWP);
     if (s->tid <= 0) stress_fail("lwp_create gave TID %d", s->tid);
   } else {
     s->state = 0;
-    if (e == -EAGAIN || e == -ENOMEM) cnt(C_EAGAIN);
-    else stress_fail("lwp_create: %ld", e);
+    if (e == -EAGAIN || e == -ENOMEM)
+      cnt(C_EAGAIN);
+    else
+      stress_fail("lwp_create: %ld", e);
   }
 }
 
@@ -1313,8 +1364,10 @@ static void do_kill(struct worker* w) {
     for (;;) sleep_ns(1000000);
   }
   if (pid < 0) {
-    if (pid == -EAGAIN) cnt(C_EAGAIN);
-    else stress_fail("fork to kill: %d", pid);
+    if (pid == -EAGAIN)
+      cnt(C_EAGAIN);
+    else
+      stress_fail("fork to kill: %d", pid);
     return;
   }
   cnt(C_FORK);
@@ -1334,16 +1387,23 @@ static _Noreturn void stress_worker(int i, uint64_t seed, uint64_t end) {
   while (now_ns() < end && g_sh->failures == 0) {
     if (w.nkids == MAXKIDS) reap_one(&w);
     uint64_t op = rnd(&w.seed) % 32;
-    if (op < 6) fork_child(&w, 0);
-    else if (op < 8) fork_child(&w, 1);
-    else if (op < 11) do_vfork(&w);
-    else if (op < 21) do_rfork(&w);
-    else if (op < 25) do_lwp(&w);
-    else if (op < 27) do_kill(&w);
+    if (op < 6)
+      fork_child(&w, 0);
+    else if (op < 8)
+      fork_child(&w, 1);
+    else if (op < 11)
+      do_vfork(&w);
+    else if (op < 21)
+      do_rfork(&w);
+    else if (op < 25)
+      do_lwp(&w);
+    else if (op < 27)
+      do_kill(&w);
     else if (op < 28) {
       long e = rfork_(RFPROC | RFFDG | RFCFDG);
       if (e != -EINVAL) stress_fail("rfork(RFFDG|RFCFDG) gave %ld", e);
-    } else reap_one(&w);
+    } else
+      reap_one(&w);
   }
   /* The LWPs first (one may be waiting for its own child), then the children. */
   uint64_t give_up = now_ns() + 20000000000ull;
@@ -1390,8 +1450,10 @@ static void t_stress(void) {
     for (int i = 0; i < workers; ++i) {
       w[i] = fork();
       if (w[i] == 0) stress_worker(i, g_stress_seed * (uint64_t)(r * workers + i + 1), end);
-      if (w[i] > 0) ++left;
-      else workers_ok = 0;
+      if (w[i] > 0)
+        ++left;
+      else
+        workers_ok = 0;
     }
     /* Wait for them, at most 30 s past the end of the round. */
     uint64_t give_up = end + 30000000000ull;
@@ -1432,8 +1494,8 @@ static void t_stress(void) {
     if (!same) res_bad = r + 1;
     uint64_t after = 0;
     for (int c = 0; c < C_NCOUNTERS; ++c) after += c == C_WAIT ? 0 : g_sh->count[c];
-    printf("UTEST-INFO stress: round %d/%d: %lu s, %lu operations, nprocs %lu, %s\n", r + 1,
-           rounds, (unsigned long)len, (unsigned long)(after - before),
+    printf("UTEST-INFO stress: round %d/%d: %lu s, %lu operations, nprocs %lu, %s\n", r + 1, rounds,
+           (unsigned long)len, (unsigned long)(after - before),
            (unsigned long)ut_proc_stats().nprocs,
            workers_ok && !inv_bad && same ? "clean" : "NOT clean");
     done = r + 1;
@@ -1468,12 +1530,25 @@ struct test {
 };
 
 static const struct test kTests[] = {
-    {"rfork_errors", t_rfork_errors}, {"vfork", t_vfork},       {"counters", t_counters},       {"rfmem", t_rfmem},
-    {"rfnowait", t_rfnowait},         {"rfsigshare", t_rfsigshare}, {"lwp_create", t_lwp_create},
-    {"groups", t_groups},             {"pgkill", t_pgkill},     {"pgmove", t_pgmove},
-    {"signals", t_signals},           {"exit_signal", t_exit_signal},
-    {"fork_restart", t_fork_restart},     {"fork_restart_x0", t_fork_restart_x0},     {"fork_in_handler", t_fork_in_handler},     {"nproc_limit", t_nproc_limit},
-    {"fork_bomb", t_fork_bomb},       {"fault_injection", t_fault_injection}, {"stress", t_stress},
+    {"rfork_errors", t_rfork_errors},
+    {"vfork", t_vfork},
+    {"counters", t_counters},
+    {"rfmem", t_rfmem},
+    {"rfnowait", t_rfnowait},
+    {"rfsigshare", t_rfsigshare},
+    {"lwp_create", t_lwp_create},
+    {"groups", t_groups},
+    {"pgkill", t_pgkill},
+    {"pgmove", t_pgmove},
+    {"signals", t_signals},
+    {"exit_signal", t_exit_signal},
+    {"fork_restart", t_fork_restart},
+    {"fork_restart_x0", t_fork_restart_x0},
+    {"fork_in_handler", t_fork_in_handler},
+    {"nproc_limit", t_nproc_limit},
+    {"fork_bomb", t_fork_bomb},
+    {"fault_injection", t_fault_injection},
+    {"stress", t_stress},
 };
 
 /* Arguments: test names select tests (all without any); secs=N sets the
@@ -1485,9 +1560,12 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < sizeof warm; i += 512) warm[i] = 0;
   int names = 0;
   for (int a = 1; a < argc; ++a) {
-    if (strncmp(argv[a], "secs=", 5) == 0) g_stress_secs = (uint64_t)atol(argv[a] + 5);
-    else if (strncmp(argv[a], "seed=", 5) == 0) g_stress_seed = (uint64_t)atol(argv[a] + 5);
-    else ++names;
+    if (strncmp(argv[a], "secs=", 5) == 0)
+      g_stress_secs = (uint64_t)atol(argv[a] + 5);
+    else if (strncmp(argv[a], "seed=", 5) == 0)
+      g_stress_seed = (uint64_t)atol(argv[a] + 5);
+    else
+      ++names;
   }
   ut_init();
   for (size_t i = 0; i < sizeof kTests / sizeof kTests[0]; ++i) {

@@ -43,12 +43,8 @@ void count(uint64_t& c, int64_t n = 1) {
 
 // Table entries are read and written as single 64-bit accesses: the walker (and,
 // for a shared L3 table, other sharers) may look at them at any time.
-pte_t load(const pte_t* p) {
-  return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-void store(pte_t* p, pte_t v) {
-  __atomic_store_n(p, v, __ATOMIC_RELAXED);
-}
+pte_t load(const pte_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+void store(pte_t* p, pte_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
 
 // New entries must reach memory before the walker can need them (the eret or
 // the retried access that follows is not enough on its own).
@@ -60,18 +56,10 @@ void publish() {
 #endif
 }
 
-pte_t* table_of(pte_t e) {
-  return static_cast<pte_t*>(phys_to_virt(pte_addr(e)));
-}
-Page* page_of(pte_t e) {
-  return phys_to_page(pte_addr(e));
-}
-Page* table_page(const pte_t* t) {
-  return virt_to_page(t);
-}
-uint32_t refs(const Page* p) {
-  return __atomic_load_n(&p->refcount, __ATOMIC_ACQUIRE);
-}
+pte_t* table_of(pte_t e) { return static_cast<pte_t*>(phys_to_virt(pte_addr(e))); }
+Page* page_of(pte_t e) { return phys_to_page(pte_addr(e)); }
+Page* table_page(const pte_t* t) { return virt_to_page(t); }
+uint32_t refs(const Page* p) { return __atomic_load_n(&p->refcount, __ATOMIC_ACQUIRE); }
 
 // Which eighths... of a table may hold valid entries: Page::freelist of a table
 // page (unused by the allocator while the page is allocated) holds a 64-bit
@@ -79,22 +67,14 @@ uint32_t refs(const Page* p) {
 // cleared only when the table is freed. Walks over a table visit only the
 // marked groups, so a sparse table (a root with two entries) costs a few loads
 // rather than 512.
-uint64_t groups(const pte_t* t) {
-  return reinterpret_cast<uintptr_t>(table_page(t)->freelist);
-}
-void set_groups(pte_t* t, uint64_t g) {
-  table_page(t)->freelist = reinterpret_cast<void*>(g);
-}
+uint64_t groups(const pte_t* t) { return reinterpret_cast<uintptr_t>(table_page(t)->freelist); }
+void set_groups(pte_t* t, uint64_t g) { table_page(t)->freelist = reinterpret_cast<void*>(g); }
 // Of those, the groups that may hold an entry holding a page reference (all
 // but pinned ones): Page::prev (also unused by the allocator while the page
 // is allocated), the same way. Copying and releasing an L3 table visit only
 // these entry by entry; the rest (an exec image's text, say) are copied whole.
-uint64_t counted_groups(const pte_t* t) {
-  return reinterpret_cast<uintptr_t>(table_page(t)->prev);
-}
-void set_counted_groups(pte_t* t, uint64_t g) {
-  table_page(t)->prev = reinterpret_cast<Page*>(g);
-}
+uint64_t counted_groups(const pte_t* t) { return reinterpret_cast<uintptr_t>(table_page(t)->prev); }
+void set_counted_groups(pte_t* t, uint64_t g) { table_page(t)->prev = reinterpret_cast<Page*>(g); }
 void mark_counted(pte_t* t, unsigned idx) {
   set_counted_groups(t, counted_groups(t) | (uint64_t{1} << (idx / 8)));
 }
@@ -145,13 +125,11 @@ void set_entry(pte_t* t, Page* p, unsigned idx, pte_t v) {
                                           (uint64_t{1} << (idx / 8)));
   }
   if ((v & kPteValid) && !(v & kUptSwPinned))
-    p->prev = reinterpret_cast<Page*>(reinterpret_cast<uintptr_t>(p->prev) |
-                                      (uint64_t{1} << (idx / 8)));
+    p->prev =
+        reinterpret_cast<Page*>(reinterpret_cast<uintptr_t>(p->prev) | (uint64_t{1} << (idx / 8)));
   store(&t[idx], v);
 }
-void set_entry(pte_t* t, unsigned idx, pte_t v) {
-  set_entry(t, table_page(t), idx, v);
-}
+void set_entry(pte_t* t, unsigned idx, pte_t v) { set_entry(t, table_page(t), idx, v); }
 
 pte_t leaf_bits(unsigned prot, unsigned flags) {
   pte_t e = kLeafCommon;
@@ -177,14 +155,10 @@ unsigned leaf_prot(pte_t e) {
 }
 
 // A private writable page: write-protected whenever another table may map it.
-bool is_cow_candidate(pte_t e) {
-  return (e & kUptSwWrite) && !(e & kUptSwShared);
-}
+bool is_cow_candidate(pte_t e) { return (e & kUptSwWrite) && !(e & kUptSwShared); }
 
 // Whether the entry holds a reference on its page (all but pinned ones do).
-bool holds_ref(pte_t e) {
-  return !(e & kUptSwPinned);
-}
+bool holds_ref(pte_t e) { return !(e & kUptSwPinned); }
 
 // The upt_map flags an existing entry was made with.
 unsigned map_flags(pte_t e) {
@@ -459,9 +433,7 @@ void upt_destroy(UserPt* pt) {
   pt->asid = 0;
 }
 
-paddr_t upt_root_phys(const UserPt* pt) {
-  return virt_to_phys(pt->root);
-}
+paddr_t upt_root_phys(const UserPt* pt) { return virt_to_phys(pt->root); }
 
 UptStatus upt_map(UserPt* pt, uint64_t va, Page* page, unsigned prot, unsigned flags) {
   KASSERT(va < kUserVaTop && (va & (kPageSize - 1)) == 0);

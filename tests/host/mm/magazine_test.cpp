@@ -20,7 +20,7 @@ TEST_F(MmMagazine, AFreedObjectComesBackOnItsCpu) {
   EXPECT_EQ(freed.inuse_objects, before.inuse_objects - 1);
   EXPECT_EQ(freed.inuse_bytes, before.inuse_bytes - 512);
   EXPECT_EQ(freed.total_frees, before.total_frees + 1);
-  EXPECT_EQ(freed.slabs, before.slabs);  // still its slab's: in the magazine
+  EXPECT_EQ(freed.slabs, before.slabs);               // still its slab's: in the magazine
   void* b = kmalloc(400, M_PROC, M_WAITOK | M_ZERO);  // same class (512), zeroed
   EXPECT_EQ(b, a);
   uint8_t zero[512] = {};

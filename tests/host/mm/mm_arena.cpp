@@ -67,9 +67,7 @@ PageStats settled_page_stats() {
   return page_stats();
 }
 
-uint64_t available_pages(const PageStats& s) {
-  return s.free_pages + s.pcp_pages;
-}
+uint64_t available_pages(const PageStats& s) { return s.free_pages + s.pcp_pages; }
 
 void expect_same_pages(const PageStats& before, const PageStats& after) {
   EXPECT_EQ(after.managed_pages, before.managed_pages);

@@ -14,9 +14,7 @@ namespace {
 constexpr uint64_t kArenaPages = (size_t{64} << 20) / kPageSize;
 constexpr uint64_t kMetaPages = (kArenaPages * sizeof(Page) + kPageSize - 1) / kPageSize;
 
-uint64_t pfn(const Page* p) {
-  return page_to_phys(p) >> kPageShift;
-}
+uint64_t pfn(const Page* p) { return page_to_phys(p) >> kPageShift; }
 
 // Runs fn on a thread playing CPU `cpu`.
 template <typename Fn>
