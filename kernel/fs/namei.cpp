@@ -134,7 +134,6 @@ int namei_locked(Lookup* l) {
     err = step(cur, p, len, &next);
     if (is_last && (l->flags & kLookupParent)) {
       if (err && err != -ENOENT) break;
-      err = 0;
       if (next && next->type == VType::kLnk && (l->flags & kLookupFollow)) {
         // Make (or remove) what the link points at.
         if (++links > kSymlinkMax) {

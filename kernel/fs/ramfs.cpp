@@ -324,10 +324,8 @@ int64_t ram_read(Vnode* v, uint64_t off, Uio* uio) {
     const uint8_t* page = r->pages.find(off / kPage);
     void* src = const_cast<uint8_t*>(page ? page + in : kZeroPage);
     uint64_t before = uio->done;
-    if (uiomove(src, n, uio) != 0) {
-      off += uio->done - before;
-      return -EFAULT;  // the caller turns this into a count if bytes moved
-    }
+    // On a fault the caller turns this into a count if bytes moved.
+    if (uiomove(src, n, uio) != 0) return -EFAULT;
     off += uio->done - before;
   }
   return 0;
