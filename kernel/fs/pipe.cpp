@@ -9,6 +9,7 @@
 #include "kernel/fs/uio.h"
 #include "kernel/fs/vnode.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/panic.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/mutex.h"
 #include "kernel/sched/sleepq.h"
@@ -385,6 +386,8 @@ int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
   while (want * kPage < bytes) want *= 2;
   Pipe* p = pipe_of(fp);
   MutexGuard g(p->lock);
+  // A pipe holds one page at least: pipe_new charges one, and want is >= 1.
+  KASSERT(p->npages >= 1 && p->npages <= kPipePages);
   if (want == p->npages) return static_cast<int>(p->cap());
   if (p->len > want * kPage) return -EBUSY;
   if (want > p->npages &&
