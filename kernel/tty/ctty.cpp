@@ -27,6 +27,10 @@ Tty* ctty_of_locked(const Proc* p) {
   return p->pgrp->session->tty;
 }
 
+// Whether tp is p's controlling terminal (g_proctree_lock held). No terminal
+// (a session without one) is nobody's.
+bool is_ctty_locked(const Proc* p, const Tty* tp) { return tp && ctty_of_locked(p) == tp; }
+
 void set_controlt(Proc* p, bool on) {
   SpinGuard g(p->spin);
   if (on)
@@ -77,7 +81,7 @@ int ctty_open(Tty* tp, bool noctty, bool ctty_only) {
   Proc* p = curproc();
   if (!p) return ctty_only ? -ENXIO : 0;  // the kernel opening init's descriptors
   SpinGuard t(g_proctree_lock);
-  if (ctty_only) return ctty_of_locked(p) == tp ? 0 : -ENXIO;
+  if (ctty_only) return is_ctty_locked(p, tp) ? 0 : -ENXIO;
   Session* s = p->pgrp ? p->pgrp->session : nullptr;
   if (!noctty && s && s->leader == p && !s->tty && !tp->session) attach_locked(tp, p);
   return 0;
@@ -89,7 +93,7 @@ int ctty_check_background(Tty* tp, int sig, bool always) {
     {
       SpinGuard t(g_proctree_lock);
       Proc* p = curproc();
-      if (!p || ctty_of_locked(p) != tp) return 0;  // not its terminal: no job control
+      if (!p || !is_ctty_locked(p, tp)) return 0;  // not its terminal: no job control
       {
         SpinGuard g(tp->lock);
         if (!always && !(tp->t.c_lflag & TOSTOP)) return 0;
@@ -155,7 +159,7 @@ int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg) {
       bool leader;
       {
         SpinGuard t(g_proctree_lock);
-        if (ctty_of_locked(p) != tp) return -ENOTTY;
+        if (!is_ctty_locked(p, tp)) return -ENOTTY;
         Session* s = p->pgrp->session;
         leader = s->leader == p;
         if (leader) fg = detach_locked(tp, s);
@@ -172,7 +176,7 @@ int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg) {
       int v;
       {
         SpinGuard t(g_proctree_lock);
-        if (ctty_of_locked(p) != tp) return -ENOTTY;
+        if (!is_ctty_locked(p, tp)) return -ENOTTY;
         SpinGuard g(tp->lock);
         if (cmd == TIOCGSID && !tp->session) return -ENOTTY;
         v = cmd == TIOCGPGRP ? tp->pgid : tp->session->sid;
@@ -183,13 +187,13 @@ int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg) {
       if (int r = ctty_check_background(tp, psig::kTtou, true)) return r;
       {
         SpinGuard t(g_proctree_lock);
-        if (ctty_of_locked(p) != tp) return -ENOTTY;
+        if (!is_ctty_locked(p, tp)) return -ENOTTY;
       }
       int pgid;
       if (copyin_u(arg, &pgid, sizeof pgid)) return -EFAULT;
       if (pgid < 0) return -EINVAL;
       SpinGuard t(g_proctree_lock);
-      if (ctty_of_locked(p) != tp) return -ENOTTY;
+      if (!is_ctty_locked(p, tp)) return -ENOTTY;
       Pgrp* pg = pgfind_locked(pgid);
       if (!pg) return -ESRCH;
       if (pg->session != p->pgrp->session) return -EPERM;
