@@ -111,6 +111,7 @@ tidnode* minimum(tidnode* n) {
 // null (a leaf), so its parent is passed along.
 void erase_fixup(tidset& s, tidnode* x, tidnode* parent) {
   while (x != get_root(s) && !is_red(x)) {
+    KASSERT(parent != nullptr);  // x is not the root, so it hangs below a node
     if (x == parent->left) {
       tidnode* w = parent->right;  // exists: x's side is one black short
       if (is_red(w)) {
