@@ -101,7 +101,9 @@ int vm_write(Vmspace* vm, uint64_t va, const void* src, size_t n, bool exec) {
       VmRegion* r = vm->regions.find(page_va);
       if (r == nullptr || r->kind == RegionKind::kGuard) return -EFAULT;
       VmFault f = fill_locked(vm, r, page_va, &p);
-      if (f != VmFault::kOk) return -ENOMEM;
+      // kOk and no page: one was mapped there already (which the lock rules
+      // out, upt_lookup having found none); nothing to write into then.
+      if (f != VmFault::kOk || p == nullptr) return -ENOMEM;
     }
     // A new space: nothing is shared yet, so the page is written in place.
     uint8_t* dst = static_cast<uint8_t*>(page_to_virt(p)) + off;
