@@ -11,6 +11,7 @@ int chgproccnt(struct uidinfo* uip, int diff, unsigned long long max) {
   do {
     if (diff > 0) {
       if (cur > VC_INT_MAX - diff) return 0;
+      /* NOLINTNEXTLINE(bugprone-misplaced-widening-cast): the int sum cannot overflow (above) */
       if ((unsigned long long)(cur + diff) > max) return 0;
     }
     /*@ assert 0 <= cur + diff; */
