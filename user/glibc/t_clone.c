@@ -401,7 +401,7 @@ void t_clone_vfork(void) {
 
 /* Thread ids: unique system-wide, gettid is what clone returned. */
 void t_clone_tids_unique(void) {
-  int tids[8];
+  int tids[8] = {0}; /* a clone that failed leaves 0s: not distinct */
   uint64_t tls;
   __asm__ volatile("mrs %0, tpidr_el0" : "=r"(tls));
   for (int i = 0; i < 8; ++i) {

@@ -129,6 +129,7 @@ void t_waitid_exit(void) {
   memset(&si, 0, sizeof si);
   EQ("code_byte_ret", waitid(P_ALL, 0, &si, WEXITED), 0);
   EQ("code_byte", si.si_status, 0xff);
+  EQ("code_byte_pid", si.si_pid, c);
 
   /* Killed by a signal: CLD_KILLED and the signal. */
   c = child_pauses();

@@ -88,7 +88,7 @@ long tine_vmctl(long op, long arg) { return syscall2(SYS_tine_vmctl, op, arg); }
 long tine_proc(long op, long arg) { return syscall2(SYS_tine_proc, op, arg); }
 
 uint64_t now_ns(void) {
-  struct timespec ts;
+  struct timespec ts = {0, 0};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

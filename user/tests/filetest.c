@@ -2094,9 +2094,9 @@ struct cpu_line {
 
 /* /proc/stat's "cpu" line and the sum of its cpuN lines: the number of those. */
 static int read_proc_stat(struct cpu_line* all, struct cpu_line* sum) {
-  if (get_file("/proc/stat", g_text, sizeof g_text) <= 0) return -1;
   memset(all, 0, sizeof *all);
   memset(sum, 0, sizeof *sum);
+  if (get_file("/proc/stat", g_text, sizeof g_text) <= 0) return -1;
   int n = 0;
   for (const char* l = g_text; *l;) {
     if (strncmp(l, "cpu", 3) == 0) {

@@ -176,7 +176,9 @@ static void do_privileged(void* a) {
   uint64_t v;
   __asm__ volatile("mrs %0, sctlr_el1" : "=r"(v));
 }
-static void do_null(void* a) { (void)*(volatile int*)0; }
+static void do_null(void* a) {
+  (void)*(volatile int*)0; /* NOLINT(clang-analyzer-core.NullDereference): the fault is the test */
+}
 static void do_unmapped(void* a) { (void)*(volatile int*)0x123456789000ul; }
 static volatile int g_depth_limit = 1 << 30;
 static int recurse(int n) {
@@ -546,7 +548,9 @@ static const uint64_t kImageMarker[512] __attribute__((aligned(4096))) = {0x1111
 static void t_image_cow(void) {
   volatile uint64_t* m = (volatile uint64_t*)kImageMarker;
   int go[2], back[2];
-  UT_EQ("image_pipes", pipe(go) == 0 && pipe(back) == 0, 1);
+  int piped = pipe(go) == 0 && pipe(back) == 0;
+  UT_EQ("image_pipes", piped, 1);
+  if (!piped) return;
   int pid = fork();
   if (pid == 0) {
     char c;
