@@ -12,6 +12,8 @@
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/uidinfo.h"
 
+extern "C" int vc_test_interleave;  // atomics_interleave.c
+
 namespace {
 
 // Each thread fills the table until it is refused, gives back most of what it
@@ -74,6 +76,25 @@ TEST(VerifiedConcurrency, NprocsNeverExceedsMaxproc) {
   EXPECT_EQ(h.highest.load(), kMaxproc) << "root never filled the table";
   EXPECT_GT(h.refused.load(), 0);
   EXPECT_GT(samples.load(), 0);
+}
+
+// The same with a yield before every atomic step (atomics_interleave.c): the
+// threads change places between any two steps of a reservation, however
+// loaded the host, so a limit checked and then added to without a
+// compare-and-swap lets two threads into the last slot here at once.
+TEST(VerifiedConcurrency, NprocsNeverExceedsMaxprocInterleaved) {
+  constexpr int kMaxproc = 16;
+  Hammer h;
+  nprocs_init(&h.pc, kMaxproc, 0);
+  vc_test_interleave = 1;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&h, t] { h.run(0, 300, 13u * t + 5); });
+  h.go = true;
+  for (auto& th : threads) th.join();
+  vc_test_interleave = 0;
+  EXPECT_EQ(nprocs_read(&h.pc), 0);
+  EXPECT_EQ(h.highest.load(), kMaxproc) << "never full, or over the limit";
+  EXPECT_GT(h.refused.load(), 0);
 }
 
 TEST(VerifiedConcurrency, UsersAloneNeverEnterTheRootReserve) {
