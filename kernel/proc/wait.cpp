@@ -48,6 +48,8 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
   Proc* me = curproc();
   const int options = w.options;
   const bool nowait = (options & wopt::kNowait) != 0;
+  // For heuristic_forking: does this thread reap its children by blocking waits?
+  curthread()->waits_for_children = !(options & wopt::kNohang);
   for (;;) {
     Proc* found = nullptr;   // a zombie taken off the list, to reap
     Proc* jfound = nullptr;  // a live child whose stop or continue report was claimed

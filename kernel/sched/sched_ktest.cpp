@@ -439,10 +439,12 @@ int sleeper(void* arg) {
 }  // namespace
 
 // heuristic_forking: children spread over the CPUs; a vfork child stays on
-// its parent's CPU.
+// its parent's CPU, and so does one child of a parent that reaps with
+// blocking waits while nothing else is queued there.
 KTEST(sched_heuristic_forking_places_children) {
   SchedBaseline before = SchedBaseline::take();
   Thread* parent = curthread();
+  parent->waits_for_children = false;
   int chan = 0;
   constexpr int kN = 8;
   Thread* kids[kN];
@@ -467,10 +469,34 @@ KTEST(sched_heuristic_forking_places_children) {
   arch::irq_restore(irq);
   KEXPECT_EQ(vchild->cpu, parent_cpu);
   usched_tine.setrunqueue(vchild);
+  // A waiting parent's child: on the parent's CPU if nothing is queued there,
+  // and only one such: with the first queued, the second spreads.
+  Thread* waited[2];
+  for (Thread*& w : waited)
+    KASSERT_T(thread_create("ktest.waited", sleeper, &chan, ThreadAttr{}, &w) == 0);
+  thread_sleep_ns(20000000);  // the vfork child runs and sleeps
+  parent->waits_for_children = true;
+  irq = arch::irq_save();  // no switch while the two are placed
+  parent_cpu = this_cpu().id;
+  bool queue_empty = __atomic_load_n(&g_rq[parent_cpu].nr_queued, __ATOMIC_RELAXED) == 0;
+  unsigned where[2];
+  for (int i = 0; i < 2; ++i) {
+    Thread* w = waited[i];
+    usched_tine.heuristic_forking(parent, w);
+    where[i] = w->cpu;
+    w->affinity &= usched_mastermask;
+    usched_tine.resetpriority(w);
+    usched_tine.setrunqueue(w);
+  }
+  arch::irq_restore(irq);
+  parent->waits_for_children = false;
+  if (queue_empty) KEXPECT_EQ(where[0], parent_cpu);
+  KEXPECT(where[1] != parent_cpu);
   thread_sleep_ns(20000000);
   wakeup(&chan);
   for (Thread* k : kids) thread_join(k);
   thread_join(vchild);
+  for (Thread* w : waited) thread_join(w);
   KEXPECT_BASELINE(before);
 }
 

@@ -12,8 +12,11 @@
 //                          before the child first runs: it inherits part of the
 //                          parent's CPU use, and is placed on a CPU of its mask:
 //                          a vfork child (kThreadVforkChild) on its parent's CPU
-//                          (the parent sleeps until it execs or exits), others
-//                          spread over the CPUs (least loaded, a rotor breaks ties).
+//                          (the parent sleeps until it execs or exits), and so
+//                          the child of a parent that reaps with blocking waits
+//                          (Thread::waits_for_children) when nothing else is
+//                          queued there; others spread over the CPUs (least
+//                          loaded, a rotor breaks ties).
 //   heuristic_exiting(parent, child)
 //                          a child exits: the parent is charged part of its CPU use.
 //   schedulerclock(td, period_ns, now_ns)
