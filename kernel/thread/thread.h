@@ -88,8 +88,8 @@ struct Thread {
   bool migrate_pending = false;  // switched out because its affinity left its CPU
   bool place_on_cpu = false;     // next placement: `cpu` as chosen by heuristic_forking
   bool waits_for_children = false;  // its last wait for a child could block (itself only)
-  int16_t slice = 0;             // ticks left of its turn
-  uint16_t estcpu = 0;           // timeshare: recent CPU use (usched)
+  int16_t slice = 0;                // ticks left of its turn
+  uint16_t estcpu = 0;              // timeshare: recent CPU use (usched)
   cpumask_t affinity = kCpumaskAll;
   unsigned cpu = 0;  // run queue holding it, or CPU it runs or last ran on
   Thread* rq_next = nullptr;
