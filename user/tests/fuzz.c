@@ -211,7 +211,7 @@ static void kid_gone(int pid) {
 #define ARENA_PAGES 32
 #define EDGE_R 0x30000000ul
 #define EDGE_W 0x30010000ul
-#define STACK_TOP 0x800000000000ul
+#define STACK_TOP 0x8000000000ul
 #define STACK_BOTTOM (STACK_TOP - (8ul << 20))
 
 static char g_long[5000];      /* a long string, for paths and arguments too long */

@@ -1089,8 +1089,8 @@ static void t_mremap_wrap(void) {
     syscall3(SYS_madvise, (long)a, 4096, MADV_WIPEONFORK);
     if (mremap_(a, 4096, (size_t)-4096, 0) != -EINVAL_) bad |= 1;
     if (mremap_(a, 4096, (size_t)-4096, MREMAP_MAYMOVE) != -EINVAL_) bad |= 2;
-    if (mremap_(a, 4096, (1ull << 48) + 4096, 0) != -EINVAL_) bad |= 4;
-    if (mremap_(a, 4096, (1ull << 48) - 4096, 0) != -ENOMEM_) bad |= 8;
+    if (mremap_(a, 4096, (1ull << 39) + 4096, 0) != -EINVAL_) bad |= 4;
+    if (mremap_(a, 4096, (1ull << 39) - 4096, 0) != -ENOMEM_) bad |= 8;
     int c = fork();
     if (c == 0) _exit(0);
     int st = -1;
@@ -1100,7 +1100,7 @@ static void t_mremap_wrap(void) {
     char* b = mmap(0, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     memset(b, 7, 4 * 4096);
     if (mremap_(b + 4096, 3 * 4096, (size_t)-8192, 0) != -EINVAL_) bad |= 32;
-    if (mremap_(b + 4096, 3 * 4096, (1ull << 48) - 8192, 0) != -ENOMEM_) bad |= 64;
+    if (mremap_(b + 4096, 3 * 4096, (1ull << 39) - 8192, 0) != -ENOMEM_) bad |= 64;
     if (b[0] != 7 || b[4096] != 7 || b[3 * 4096] != 7) bad |= 128;
     c = fork();
     if (c == 0) _exit(b[3 * 4096] == 7 ? 0 : 1);
@@ -1859,7 +1859,7 @@ static int sigpage_round(void) {
   kill_(getpid(), SIGUSR1);
   return g_sigpage_hits == before + 1;
 }
-#define SIGPAGE_VA 0x7fffff7ef000ul
+#define SIGPAGE_VA 0x7fff7ef000ul
 static void t_sigpage_pinned(void) {
   UT_CHECK("parent_first", sigpage_round());
   for (int i = 0; i < 8; ++i) {

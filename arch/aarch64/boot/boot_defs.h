@@ -62,6 +62,9 @@
 #define TCR_BASE 0x00000000b5103510
 #define TCR_AS (1 << 36)
 #define TCR_EPD0 (1 << 7)
+/* User spaces (TTBR0) have 39 bits once the boot's identity map is done
+   with: T0SZ = 25 (arch/user_pt.h, kUserVaBits). */
+#define TCR_T0SZ_USER 25
 
 #define PTE_TABLE 0x3
 /* The kernel image's pages (arch/pte.h names the bits): AF, inner shareable

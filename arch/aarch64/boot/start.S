@@ -284,12 +284,15 @@ secondary_high:
         b       .
 
 /* Per-CPU setup common to all CPUs, in the upper half: TTBR0 walks off until a
-   user address space is installed, and SError unmasked, so that an SError the
+   user address space is installed, TTBR0's half cut to the user spaces' 39
+   bits (the identity map needed 48), and SError unmasked, so that an SError the
    kernel causes is reported when it happens (as Linux does from early boot)
    rather than at the next return to EL0, against whatever process runs then. */
 cpu_early_setup:
         mrs     x0, tcr_el1
         orr     x0, x0, #TCR_EPD0
+        mov     x1, #TCR_T0SZ_USER
+        bfi     x0, x1, #0, #6
         msr     tcr_el1, x0
         isb
         tlbi    vmalle1

@@ -9,6 +9,9 @@
 
 #ifdef TINE_KERNEL
 #include <arch/sysreg.h>
+
+#include "arch/aarch64/boot/boot_defs.h"
+static_assert(arch::kUserVaBits == 64 - TCR_T0SZ_USER, "start.S sets TTBR0's size");
 #endif
 
 namespace arch {
@@ -242,11 +245,11 @@ pte_t* l3_exclusive(UserPt* pt, pte_t* l2e, uint64_t va) {
   return copy;
 }
 
-// The table entry of `level` (0-2) covering va, allocating the tables above
+// The table entry of `level` (kUserRootLevel-2) covering va, allocating the tables above
 // it; nullptr when a table is missing (alloc false) or cannot be had.
 pte_t* walk_to(UserPt* pt, uint64_t va, unsigned level, bool alloc) {
   pte_t* t = pt->root;
-  for (unsigned l = 0;; ++l) {
+  for (unsigned l = kUserRootLevel;; ++l) {
     pte_t* e = &t[pt_index(va, l)];
     if (l == level) return e;
     pte_t d = load(e);
@@ -265,7 +268,7 @@ pte_t* walk_to(UserPt* pt, uint64_t va, unsigned level, bool alloc) {
 
 const pte_t* walk_to_const(const UserPt* pt, uint64_t va, unsigned level) {
   const pte_t* t = pt->root;
-  for (unsigned l = 0;; ++l) {
+  for (unsigned l = kUserRootLevel;; ++l) {
     const pte_t* e = &t[pt_index(va, l)];
     if (l == level) return e;
     pte_t d = load(e);
@@ -323,10 +326,10 @@ class Gather {
   pte_t* upper_[kTables];
 };
 
-// After an L3 table went: frees the L2 and then L1 table above va if that
-// left them empty (the root stays).
+// After an L3 table went: frees the tables above va (below the root, which
+// stays) that this left empty.
 void prune_upper(UserPt* pt, uint64_t va, Gather& g) {
-  for (unsigned level = 2; level >= 1; --level) {
+  for (unsigned level = 2; level > kUserRootLevel; --level) {
     pte_t* above = walk_to(pt, va, level - 1, false);  // the entry pointing at this table
     if (above == nullptr) return;
     pte_t* t = table_of(load(above));
@@ -366,7 +369,7 @@ void tree_free(pte_t* t, unsigned level) {
   table_free(t);
 }
 
-// Copies the tables of levels 1-2 below parent table `pt_tab` into `ch_tab`;
+// Copies the tables below parent table `pt_tab` (of `level`) into `ch_tab`;
 // L3 tables are shared or copied according to mode.
 bool fork_level(pte_t* pt_tab, pte_t* ch_tab, unsigned level, UptForkMode mode) {
   bool ok = true;
@@ -428,7 +431,7 @@ void upt_destroy(UserPt* pt) {
   // asid_free drops what the TLBs and walk caches still hold for it before a
   // single table goes back to the allocator.
   asid_free(pt->asid);
-  tree_free(pt->root, 0);
+  tree_free(pt->root, kUserRootLevel);
   pt->root = nullptr;
   pt->asid = 0;
 }
@@ -648,7 +651,7 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
 }
 
 UptStatus upt_fork(UserPt* parent, UserPt* child, UptForkMode mode) {
-  bool ok = fork_level(parent->root, child->root, 0, mode);
+  bool ok = fork_level(parent->root, child->root, kUserRootLevel, mode);
   // Write permission was taken from the parent (APTable or page entries).
   user_tlb_flush_asid(parent->asid);
   return ok ? UptStatus::kOk : UptStatus::kNoMemory;

@@ -1,4 +1,4 @@
-// User page tables: one four-level translation tree per user address space,
+// User page tables: one three-level translation tree per user address space,
 // walked through TTBR0 with the space's ASID (the kernel lives in TTBR1 and no
 // user table ever maps it). The VM (kernel/vm) decides what is mapped where;
 // this layer keeps the tree, the per-page reference counts of what it maps and
@@ -33,8 +33,13 @@
 
 namespace arch {
 
-// TTBR0 translates [0, kUserVaTop); everything above is the kernel's half or a hole.
-inline constexpr uint64_t kUserVaTop = uint64_t{1} << 48;
+// TTBR0 translates [0, kUserVaTop), 39 bits (TCR_EL1.T0SZ = 25, as the
+// Raspberry Pi OS kernels have it): three levels of tables, the walk starting
+// at an L1 root. A fork copies two upper tables fewer than with 48 bits.
+// Everything above is the kernel's half or a hole.
+inline constexpr unsigned kUserVaBits = 39;
+inline constexpr uint64_t kUserVaTop = uint64_t{1} << kUserVaBits;
+inline constexpr unsigned kUserRootLevel = 1;
 
 // Logical protection: the values of Linux's PROT_* bits.
 inline constexpr unsigned kUProtNone = 0;
