@@ -85,7 +85,7 @@ void user_abort(TrapFrame* f, unsigned ec) {
     case Abort::kExternal: die_of_fault(kSigBus, a, "an address with no device", f);
     case Abort::kOther: die_of_fault(kSigSegv, a, "an address (unexpected fault)", f);
   }
-  if (f->far >= arch::kUserVaTop) die_of_fault(kSigSegv, a, "a kernel address", f);
+  if (f->far >= arch::kUserVaTop) die_of_fault(kSigSegv, a, "an address above the user half", f);
   Vmspace* vm = curvmspace();
   VmFault r = vm ? vm_fault(vm, f->far, a) : VmFault::kNoEntry;
   switch (r) {
