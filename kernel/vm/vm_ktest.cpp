@@ -157,14 +157,17 @@ KTEST(vm_fork_failure_unwinds) {
   Vmspace* parent = vmspace_create();
   KASSERT_T(parent != nullptr);
   KEXPECT_EQ(vm_map_fixed(parent, kArea, kAreaPages * kPageSize, 3, RegionKind::kMmap, false), 0);
-  KEXPECT_EQ(vm_map_fixed(parent, kArea + (64ull << 20), 4 * kPageSize, 3, RegionKind::kMmap, true),
-             0);
+  // A shared area in another GiB: its own L2 table, one more allocation to fail.
+  constexpr uint64_t kFar = kArea + (2ull << 30);
+  KEXPECT_EQ(vm_map_fixed(parent, kFar, 4 * kPageSize, 3, RegionKind::kMmap, true), 0);
   {
     VmBorrow b(parent);
     for (unsigned i = 0; i < kAreaPages; i += 5) {
       uint64_t v = i;
       KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
     }
+    uint64_t v = 1;
+    KEXPECT_EQ(copyout_u(&v, kFar, 8), 0);
   }
   Counts before = counts();
   unsigned failures = 0;
