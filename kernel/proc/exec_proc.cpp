@@ -16,6 +16,7 @@
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
 #include "kernel/sched/sleepq.h"
+#include "kernel/thread/thread.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
@@ -90,6 +91,8 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   Proc* p = lp->proc;
   // Linux's exec_mm_release, on the old memory, while it is still there.
   lwp_release_user_words(lp);
+  // The new program has not waited for anything yet (heuristic_forking).
+  lp->thread->waits_for_children = false;
   {
     SpinGuard g(p->spin);
     lwp_vfork_release_locked(lp);

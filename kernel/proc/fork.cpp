@@ -90,13 +90,15 @@ Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
   }
   lp->thread = td;
   if (flags & VC_RFPPWAIT) td->flags |= kThreadVforkChild;
+  if (destproc != origlp->proc) td->flags |= kThreadForkChild;
+  // The parent thread's CPUs (Linux's children inherit the mask), before the
+  // placement that chooses among them.
+  cpumask_t mask = origlp->thread->affinity & usched_mastermask;
+  (void)thread_set_affinity_unstarted(td, mask ? mask : usched_mastermask);
   // Scheduler heuristics: a timer IPI may update the parent's estimate meanwhile.
   crit_enter();
   usched_tine.heuristic_forking(origlp->thread, td);
   crit_exit();
-  // The parent thread's CPUs (Linux's children inherit the mask).
-  cpumask_t mask = origlp->thread->affinity & usched_mastermask;
-  (void)thread_set_affinity_unstarted(td, mask ? mask : usched_mastermask);
   proc_count_lwp(1);
   bump(&g_fork_stats.lwps_created);
   return lp;

@@ -469,29 +469,37 @@ KTEST(sched_heuristic_forking_places_children) {
   arch::irq_restore(irq);
   KEXPECT_EQ(vchild->cpu, parent_cpu);
   usched_tine.setrunqueue(vchild);
-  // A waiting parent's child: on the parent's CPU if nothing is queued there,
-  // and only one such: with the first queued, the second spreads.
-  Thread* waited[2];
-  for (Thread*& w : waited)
-    KASSERT_T(thread_create("ktest.waited", sleeper, &chan, ThreadAttr{}, &w) == 0);
+  // A waiting parent's child, a new process: on the parent's CPU if nothing is
+  // queued there, and only one such (with the first queued, the second
+  // spreads). A new thread of the parent's own process spreads.
+  ThreadAttr fc;
+  fc.flags = kThreadForkChild;
+  Thread* waited[3];
+  KASSERT_T(thread_create("ktest.lwp", sleeper, &chan, ThreadAttr{}, &waited[0]) == 0);
+  for (int i = 1; i < 3; ++i)
+    KASSERT_T(thread_create("ktest.waited", sleeper, &chan, fc, &waited[i]) == 0);
   thread_sleep_ns(20000000);  // the vfork child runs and sleeps
   parent->waits_for_children = true;
-  irq = arch::irq_save();  // no switch while the two are placed
+  irq = arch::irq_save();  // no switch while they are placed
   parent_cpu = this_cpu().id;
   bool queue_empty = __atomic_load_n(&g_rq[parent_cpu].nr_queued, __ATOMIC_RELAXED) == 0;
-  unsigned where[2];
-  for (int i = 0; i < 2; ++i) {
+  unsigned where[3];
+  bool local[3];
+  for (int i = 0; i < 3; ++i) {
     Thread* w = waited[i];
     usched_tine.heuristic_forking(parent, w);
     where[i] = w->cpu;
+    local[i] = w->place_on_cpu && w->cpu == parent_cpu;
     w->affinity &= usched_mastermask;
     usched_tine.resetpriority(w);
-    usched_tine.setrunqueue(w);
+    if (i > 0) usched_tine.setrunqueue(w);  // the thread is queued last
   }
+  usched_tine.setrunqueue(waited[0]);
   arch::irq_restore(irq);
   parent->waits_for_children = false;
-  if (queue_empty) KEXPECT_EQ(where[0], parent_cpu);
-  KEXPECT(where[1] != parent_cpu);
+  KEXPECT(!local[0]);
+  if (queue_empty) KEXPECT_EQ(where[1], parent_cpu);
+  KEXPECT(!local[2]);
   thread_sleep_ns(20000000);
   wakeup(&chan);
   for (Thread* k : kids) thread_join(k);

@@ -38,13 +38,13 @@ void tine_heuristic_forking(Thread* parent, Thread* child) {
   cpumask_t allowed = child->affinity & usched_mastermask & sched_online_mask();
   if (!allowed) return;
   // A vfork child's parent sleeps until it execs or exits. A parent that reaps
-  // its children with blocking waits (a shell, a fork-and-wait loop) will most
+  // its children (a new process, not a thread) with blocking waits (a shell, a fork-and-wait loop) will most
   // likely sleep again soon: its child starts on the parent's CPU, warm and
   // without a wake-up IPI, if nothing else waits there (one such child at a
   // time: the next spreads, and the balancer moves this one if the parent
   // keeps running).
   bool parent_leaves = (child->flags & kThreadVforkChild) ||
-                       (parent->waits_for_children &&
+                       ((child->flags & kThreadForkChild) && parent->waits_for_children &&
                         __atomic_load_n(&g_rq[parent->cpu].nr_queued, __ATOMIC_RELAXED) == 0);
   if (parent_leaves && cpumask_test(allowed, parent->cpu)) {
     child->cpu = parent->cpu;

@@ -13,8 +13,9 @@
 //                          parent's CPU use, and is placed on a CPU of its mask:
 //                          a vfork child (kThreadVforkChild) on its parent's CPU
 //                          (the parent sleeps until it execs or exits), and so
-//                          the child of a parent that reaps with blocking waits
-//                          (Thread::waits_for_children) when nothing else is
+//                          a new process (kThreadForkChild) whose parent reaps
+//                          with blocking waits (Thread::waits_for_children,
+//                          cleared by exec) when nothing else is
 //                          queued there; others spread over the CPUs (least
 //                          loaded, a rotor breaks ties).
 //   heuristic_exiting(parent, child)

@@ -94,7 +94,8 @@ int thread_create(const char* name, ThreadFn fn, void* arg, const ThreadAttr& at
   Thread* t = new (mem) Thread();
   t->tid = __atomic_fetch_add(&g_next_tid, 1, __ATOMIC_RELAXED);
   strlcpy(t->name, name ? name : "thread", sizeof t->name);
-  t->flags = attr.flags & (kThreadDetached | kThreadTimeshare | kThreadVforkChild);
+  t->flags =
+      attr.flags & (kThreadDetached | kThreadTimeshare | kThreadVforkChild | kThreadForkChild);
   t->fn = fn;
   t->arg = arg;
   t->nice = attr.nice;

@@ -32,6 +32,7 @@ enum ThreadFlags : uint32_t {
   kThreadDetached = 1u << 2,    // freed when it exits; nobody joins it
   kThreadTimeshare = 1u << 3,   // priority follows CPU use (usched); else fixed
   kThreadVforkChild = 1u << 4,  // heuristic_forking keeps it on its parent's CPU
+  kThreadForkChild = 1u << 5,   // the first thread of a new process (heuristic_forking)
 };
 
 // Priorities: 0 is the most urgent level, kPrioLevels - 1 the least.

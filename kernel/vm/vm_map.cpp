@@ -188,6 +188,9 @@ uint64_t vm_brk(Vmspace* vm, uint64_t new_brk) {
     if (base == 0 || new_brk < base || new_brk - base > kHeapMax) return result;
     uint64_t old_end = page_round_up(vm->brk);
     uint64_t new_end = page_round_up(new_brk);
+    // A heap that starts high (an image just below the mmap area) stops at
+    // the top of the user half, whatever its 64 GiB allow.
+    if (new_end > kUserMax) return result;
     VmRegion* heap = old_end > base ? vm->regions.find(old_end - 1) : nullptr;
     if (heap && heap->kind != RegionKind::kHeap) heap = nullptr;
     if (new_end > old_end) {
@@ -457,7 +460,8 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
   if (new_len > kUserMax) return -EINVAL;
   bool to_given = (flags & (kMremapFixed | kMremapDontunmap)) != 0;
   if (to_given) {
-    if (!page_aligned(new_addr) || new_addr > kUserMax - new_len) return -EINVAL;
+    if (!page_aligned(new_addr) || new_addr < kUserMin || new_addr > kUserMax - new_len)
+      return -EINVAL;
     if (addr + old_len > new_addr && new_addr + new_len > addr) return -EINVAL;  // overlap
   }
   if (addr >= kUserMax || old_len > kUserMax - addr) return -EFAULT;

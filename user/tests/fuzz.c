@@ -622,9 +622,8 @@ static uint64_t vm_addr(struct ctx* c) {
     case 0: return ptr_any(c, 8);
     case 1: return ARENA + below(c, ARENA_PAGES * 4096);
     case 2: return 0x10000 * below(c, 16);
-    case 3:
-      return (1ull << (47 + below(c, 2))) +
-             4096 * (below(c, 5) - 2); /* around the stack top and the end of the user half */
+    case 3: /* around the stack top and the end of the user half (2^39), and 2^47, 2^48 */
+      return (1ull << (below(c, 3) == 0 ? 39 : 47 + below(c, 2))) + 4096 * (below(c, 5) - 2);
     default: return ARENA + below(c, ARENA_PAGES) * 4096;
   }
 }

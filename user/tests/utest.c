@@ -179,7 +179,9 @@ static void do_privileged(void* a) {
 static void do_null(void* a) {
   (void)*(volatile int*)0; /* NOLINT(clang-analyzer-core.NullDereference): the fault is the test */
 }
-static void do_unmapped(void* a) { (void)*(volatile int*)0x123456789000ul; }
+static void do_unmapped(void* a) {
+  (void)*(volatile int*)0x1234567000ul;
+} /* 78 GiB: no heap, no mmap */
 static volatile int g_depth_limit = 1 << 30;
 static int recurse(int n) {
   volatile char pad[1024];

@@ -211,8 +211,8 @@ enable_mmu:
         msr     vbar_el1, x0
         ldr     x0, =MAIR_VALUE
         msr     mair_el1, x0
-        /* TCR: 48-bit VA both halves, 4 KiB granule, WB-WA inner shareable walks,
-           IPS from ID_AA64MMFR0.PARange, 16-bit ASIDs when the CPU has them. */
+        /* TCR: 48-bit VA both halves (TTBR0's cut to 39 bits in cpu_early_setup),
+           4 KiB granule, WB-WA inner shareable walks, IPS from ID_AA64MMFR0.PARange, 16-bit ASIDs when the CPU has them. */
         ldr     x0, =TCR_BASE
         mrs     x1, id_aa64mmfr0_el1
         and     x2, x1, #0x7

@@ -301,7 +301,7 @@ class Gather {
     if (ntables_ == kTables) finish();
     tables_[ntables_++] = t;
   }
-  // An emptied L1 or L2 table (its walk-cache entries go with the ASID flush).
+  // An emptied L2 table (its walk-cache entries go with the ASID flush).
   void add_upper(pte_t* t) {
     if (nupper_ == kTables) finish();
     upper_[nupper_++] = t;

@@ -10,7 +10,7 @@
 
 namespace {
 
-constexpr uint64_t kLo = 0x10000, kHi = 0x7f0000000000;
+constexpr uint64_t kLo = 0x10000, kHi = 0x7fbf7f0000;  // kUserMin, kMmapTop
 
 struct Phdr {
   uint32_t type, flags;

@@ -143,6 +143,21 @@ TEST_F(VmspaceTest, BrkGrowsAndShrinks) {
   EXPECT_EQ(v, 0u);
 }
 
+// A heap that starts just below the mmap area (an image placed there) stops at
+// the top of the user half: once grown past it, giving it back panicked in
+// upt_unmap, from any unprivileged program.
+TEST_F(VmspaceTest, BrkStopsAtTheTopOfTheUserHalf) {
+  uint64_t base = kMmapTop - kPageSize;
+  vm_set_heap(vm_, base);
+  EXPECT_EQ(vm_brk(vm_, 0), base);
+  EXPECT_EQ(vm_brk(vm_, base + (uint64_t{8} << 30)), base);  // past 2^39: refused
+  EXPECT_EQ(vm_brk(vm_, kUserMax), kUserMax);                // up to the top is fine
+  ASSERT_TRUE(store(vm_, kUserMax - 8, 1));
+  EXPECT_EQ(vm_brk(vm_, kUserMax + kPageSize), kUserMax);
+  EXPECT_EQ(vm_brk(vm_, base), base);
+  EXPECT_EQ(vm_->regions.count(), 0u);
+}
+
 TEST_F(VmspaceTest, GuardAndStack) {
   ASSERT_EQ(vm_map_fixed(vm_, kStackBottom, kStackSize, RW, RegionKind::kStack, false), 0);
   ASSERT_EQ(
@@ -309,6 +324,10 @@ TEST_F(VmspaceTest, MremapLengthsCannotWrap) {
   EXPECT_EQ(vm_mremap(vm_, a, kPageSize, -kPageSize, kMremapMaymove, 0, &out), -EINVAL);
   EXPECT_EQ(vm_mremap(vm_, b + kPageSize, 3 * kPageSize, -2 * kPageSize, 0, 0, &out), -EINVAL);
   EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax + kPageSize, 0, 0, &out), -EINVAL);
+  // Nor below kUserMin (page 0 was mapped so).
+  EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kPageSize, kMremapMaymove | kMremapFixed, 0, &out),
+            -EINVAL);
+  EXPECT_EQ(vm_->regions.find(0), nullptr);
   // Within it but past its top from addr: no room.
   EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax - kPageSize, 0, 0, &out), -ENOMEM);
   EXPECT_EQ(vm_mremap(vm_, a, kPageSize, kUserMax - kPageSize, kMremapMaymove, 0, &out), -ENOMEM);

@@ -1,5 +1,5 @@
-// AArch64 translation table descriptors, 4 KiB granule, 48-bit VA (four levels,
-// L0..L3). Bit positions from the Arm ARM (DDI 0487), D8.3 "Translation table
+// AArch64 translation table descriptors, 4 KiB granule: the kernel's half has
+// 48-bit VAs (four levels, L0..L3), user spaces 39 bits (L1..L3, arch/user_pt.h). Bit positions from the Arm ARM (DDI 0487), D8.3 "Translation table
 // descriptor formats". Used by the kernel's own mappings and by user page tables.
 #pragma once
 #include <stdint.h>
@@ -8,7 +8,6 @@ namespace arch {
 
 using pte_t = uint64_t;
 
-inline constexpr unsigned kPtLevels = 4;
 inline constexpr unsigned kPtEntries = 512;
 inline constexpr uint64_t kPteAddrMask = 0x0000fffffffff000ull;  // output address, bits 47:12
 
@@ -47,7 +46,7 @@ inline constexpr unsigned kMtNormal = 1;
 inline constexpr unsigned kMtNormalNc = 2;
 inline constexpr pte_t pte_attr(unsigned mt) { return static_cast<pte_t>(mt) << kPteAttrIndxShift; }
 
-// Index of va at `level` (0 = top).
+// Index of va at `level` (0 = the top of a 48-bit tree; a 39-bit one starts at 1).
 inline constexpr unsigned pt_index(uint64_t va, unsigned level) {
   return static_cast<unsigned>((va >> (39 - 9 * level)) & 511);
 }

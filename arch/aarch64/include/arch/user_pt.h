@@ -72,7 +72,7 @@ enum class UptForkMode : uint8_t {
 };
 
 struct UserPt {
-  pte_t* root = nullptr;  // L0 table, through the linear map
+  pte_t* root = nullptr;  // the L1 table (kUserRootLevel), through the linear map
   uint16_t asid = 0;
 };
 
