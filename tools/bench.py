@@ -42,6 +42,22 @@ PROC_ROWS = [
     ("user_lwp_create_exit_join", "  same, the join spinning on sched_yield", None, None),
 ]
 FORK_TARGET = 20000  # instructions: fork + exit + wait4 of a small process
+# The Linux personality's round trips (a tenth of Linux's figure on the same
+# emulator, static glibc both sides), in instructions.
+ROUND_TRIP_TARGETS = {
+    "user_pipe_pingpong": ("pipe ping-pong", 5800),
+    "glibc_fork_exit_waitpid": ("glibc fork + _exit + waitpid", 22600),
+    "glibc_vfork_exit_waitpid": ("glibc vfork + _exit + waitpid", 8800),
+    "glibc_pthread_create_join": ("glibc pthread_create + pthread_join", 15800),
+}
+
+
+def print_targets(res):
+    """A line per round-trip target whose figure this run measured."""
+    for name, (what, limit) in ROUND_TRIP_TARGETS.items():
+        if name in res:
+            good = res[name] <= limit
+            print(f"target: {what} {res[name]} <= {limit:,}: {'PASS' if good else 'MISS'}")
 # glibc's round trips (user/glibc/glibcbench.c, from glibc.cpio): name -> (what, Linux libc).
 GLIBC_ROWS = [
     ("glibc_fork_exit_waitpid", "fork + _exit + waitpid", 226473),
@@ -193,6 +209,7 @@ def main():
         fork = res.get("user_fork_raw_exit_wait")
         good = fork is not None and fork < FORK_TARGET
         print(f"target: fork + exit + wait4 {fork} < {FORK_TARGET:,}: {'PASS' if good else 'MISS'}")
+        print_targets(res)
         ok &= status == 0 and bool(res)
         print()
     if args.only in (None, "glibc"):
@@ -200,6 +217,7 @@ def main():
         run["glibc"] = res
         for line in glibc_table(res):
             print(line)
+        print_targets(res)
         ok &= status == 0 and all(name in res for name, _, _ in GLIBC_ROWS)
         print()
     if args.only in (None, "fork"):
