@@ -460,8 +460,9 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
   if (new_len > kUserMax) return -EINVAL;
   bool to_given = (flags & (kMremapFixed | kMremapDontunmap)) != 0;
   if (to_given) {
-    if (!page_aligned(new_addr) || new_addr < kUserMin || new_addr > kUserMax - new_len)
-      return -EINVAL;
+    if (!page_aligned(new_addr) || new_addr > kUserMax - new_len) return -EINVAL;
+    // MREMAP_FIXED's address, as mmap's MAP_FIXED (DONTUNMAP alone: 0 is "anywhere").
+    if ((flags & kMremapFixed) && new_addr < kUserMin) return -EINVAL;
     if (addr + old_len > new_addr && new_addr + new_len > addr) return -EINVAL;  // overlap
   }
   if (addr >= kUserMax || old_len > kUserMax - addr) return -EFAULT;

@@ -341,3 +341,12 @@ TEST_F(VmspaceTest, MremapLengthsCannotWrap) {
   ASSERT_TRUE(load(vm_, b + 3 * kPageSize, &v));
   EXPECT_EQ(v, 7u);
 }
+
+// MREMAP_DONTUNMAP without MREMAP_FIXED: new_addr 0 means anywhere, not page 0.
+TEST_F(VmspaceTest, MremapDontunmapAnywhere) {
+  uint64_t out = 0;
+  uint64_t c = mmap(kPageSize, RW, kMapPrivate | kMapAnonymous);
+  EXPECT_EQ(vm_mremap(vm_, c, kPageSize, kPageSize, kMremapMaymove | kMremapDontunmap, 0, &out), 0);
+  EXPECT_NE(out, c);
+  EXPECT_GE(out, kUserMin);
+}
