@@ -5,14 +5,14 @@
 #include "kernel/sync/crit.h"
 #include "kernel/vm/vmspace.h"
 
-VmBorrow::VmBorrow(Vmspace* vm) {
+VmBorrow::VmBorrow(Vmspace* vm, bool stay_loaded) : stay_loaded_(stay_loaded) {
   crit_enter();
   proc_borrow_vmspace(vm);
 }
 
 VmBorrow::~VmBorrow() {
   proc_borrow_vmspace(nullptr);
-  vmspace_activate(nullptr);
+  if (!stay_loaded_) vmspace_activate(nullptr);
   crit_exit();
 }
 

@@ -8,13 +8,18 @@ struct Vmspace;
 
 // While it lives, kernel code on this CPU reaches vm through copyin/copyout
 // as if it ran in it (the unprivileged accesses fault as EL0's would), with
-// preemption off; when it ends no space is loaded.
+// preemption off; when it ends no space is loaded, unless it was told to
+// leave vm loaded (as a CPU does between user threads: TTBR0 is switched
+// lazily), for a test of what that CPU's TLB keeps.
 class VmBorrow {
  public:
-  explicit VmBorrow(Vmspace* vm);
+  explicit VmBorrow(Vmspace* vm, bool stay_loaded = false);
   ~VmBorrow();
   VmBorrow(const VmBorrow&) = delete;
   VmBorrow& operator=(const VmBorrow&) = delete;
+
+ private:
+  bool stay_loaded_;
 };
 
 // Runs `path` (a bare name is one of /bin's built-in programs) as a process

@@ -27,6 +27,7 @@ void vmspace_activate(Vmspace* vm) {
     uint32_t bit = 1u << cpu;
     if (vm) {
       __atomic_or_fetch(&vm->loaded_on, bit, __ATOMIC_SEQ_CST);
+      arch::upt_note_loaded(&vm->pt);  // before any walk of it here
       arch::user_ttbr0_load(arch::upt_root_phys(&vm->pt), vm->pt.asid);
     } else {
       arch::user_ttbr0_unload();

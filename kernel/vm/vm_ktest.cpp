@@ -3,7 +3,11 @@
 // accesses fault exactly as EL0's would), and the built-in programs run at EL0.
 #include <arch/user_pt.h>
 
+#include <arch/user_mmu.h>
+
 #include "arch/aarch64/mmu/asid.h"
+#include "kernel/cpu/percpu.h"
+#include "kernel/cpu/smp.h"
 #include "kernel/ktest/ktest.h"
 #include "kernel/ktest/user_space.h"
 #include "kernel/mm/kmalloc.h"
@@ -149,6 +153,61 @@ KTEST(vm_cow_through_the_mmu) {
     vmspace_release(parent);
   }
   vm_set_fork_mode(arch::UptForkMode::kShareTables);
+  expect_same(t, before, counts());
+}
+
+namespace {
+struct LoadThere {
+  Vmspace* vm;
+  uint64_t value;  // read through the space on the other CPU
+};
+// Reads through the space and leaves it loaded there (TTBR0 is switched
+// lazily): no switch on the next read drops what that CPU's TLB holds.
+void load_there(void* arg) {
+  auto* l = static_cast<LoadThere*>(arg);
+  VmBorrow b(l->vm, true);
+  (void)copyin_u(kArea, &l->value, sizeof l->value);
+}
+void unload_here(void*) { vmspace_activate(nullptr); }
+}  // namespace
+
+// A space's flushes are local while only this CPU has ever loaded it, and
+// broadcast once another has (arch/user_mmu.h): the other CPU's TLB may hold
+// its entries from then on, even after it switched away.
+KTEST(vm_tlb_flushes_reach_every_cpu_that_loaded_the_space) {
+  Counts before = counts();
+  Vmspace* vm = vmspace_create();
+  KASSERT_T(vm != nullptr);
+  KEXPECT_EQ(vm_map_fixed(vm, kArea, kPageSize, 3, RegionKind::kMmap, false), 0);
+  KEXPECT_EQ(__atomic_load_n(&vm->pt.tlb_cpus, __ATOMIC_RELAXED), 0u);
+  unsigned here;
+  {
+    VmBorrow b(vm);
+    here = cpu_index();
+    uint64_t v = 7;
+    KEXPECT_EQ(copyout_u(&v, kArea, sizeof v), 0);
+    KEXPECT_EQ(__atomic_load_n(&vm->pt.tlb_cpus, __ATOMIC_RELAXED), 1u << here);
+    KEXPECT(arch::user_tlb_only_here(&vm->pt.tlb_cpus));
+  }
+  unsigned other = (here + 1) % arch::kMaxCpus;
+  LoadThere l{vm, 0};
+  smp_call_on(other, load_there, &l, true);
+  KEXPECT_EQ(l.value, 7u);
+  KEXPECT_EQ(__atomic_load_n(&vm->pt.tlb_cpus, __ATOMIC_RELAXED), (1u << here) | (1u << other));
+  {
+    VmBorrow b(vm);  // (crit_enter: still on `here`)
+    KEXPECT(!arch::user_tlb_only_here(&vm->pt.tlb_cpus));
+    // A new page at the same address: the other CPU's TLB must lose the old
+    // one (a stale entry there would read 7 from the freed page).
+    KEXPECT_EQ(vm_munmap(vm, kArea, kPageSize), 0);
+    KEXPECT_EQ(vm_map_fixed(vm, kArea, kPageSize, 3, RegionKind::kMmap, false), 0);
+    uint64_t v = 8;
+    KEXPECT_EQ(copyout_u(&v, kArea, sizeof v), 0);
+  }
+  smp_call_on(other, load_there, &l, true);
+  KEXPECT_EQ(l.value, 8u);
+  smp_call_on(other, unload_here, nullptr, true);
+  vmspace_release(vm);
   expect_same(t, before, counts());
 }
 

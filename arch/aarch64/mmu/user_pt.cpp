@@ -245,7 +245,7 @@ pte_t* l3_exclusive(UserPt* pt, pte_t* l2e, uint64_t va) {
   l3_copy_entries(copy, t);
   // Break before make: no CPU may keep walking the old table for this space.
   store(l2e, 0);
-  user_tlb_flush_page(va & ~(kL3Span - 1), pt->asid);
+  user_tlb_flush_page_in(&pt->tlb_cpus, va & ~(kL3Span - 1), pt->asid);
   store(l2e, virt_to_phys(copy) | kTableCommon);
   publish();
   count(g_count.unshares);
@@ -309,9 +309,10 @@ class Gather {
   void finish() {
     if (npages_ == 0 && ntables_ == 0 && nupper_ == 0) return;
     if (ntables_ != 0 || nupper_ != 0 || npages_ > kPerPageFlushMax) {
-      user_tlb_flush_asid(pt_->asid);
+      user_tlb_flush_asid_in(&pt_->tlb_cpus, pt_->asid);
     } else {
-      for (unsigned i = 0; i < npages_; ++i) user_tlb_flush_leaf(vas_[i], pt_->asid);
+      for (unsigned i = 0; i < npages_; ++i)
+        user_tlb_flush_leaf_in(&pt_->tlb_cpus, vas_[i], pt_->asid);
     }
     for (unsigned i = 0; i < npages_; ++i)
       if (pages_[i]) page_put_inline(pages_[i]);  // (a pinned page: only the flush)
@@ -430,6 +431,7 @@ UptStatus upt_create(UserPt* pt) {
   }
   pt->root = root;
   pt->asid = asid;
+  pt->tlb_cpus = 0;  // no CPU has loaded it yet
   return UptStatus::kOk;
 }
 
@@ -471,6 +473,8 @@ UptStatus upt_map(UserPt* pt, uint64_t va, Page* page, unsigned prot, unsigned f
   count(g_count.maps);
   return UptStatus::kOk;
 }
+
+void upt_note_loaded(UserPt* pt) { user_tlb_note_loaded(&pt->tlb_cpus); }
 
 UptStatus upt_unmap(UserPt* pt, uint64_t start, uint64_t end) {
   KASSERT(start <= end && end <= kUserVaTop);
@@ -552,7 +556,7 @@ UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot) {
     }
     va = next;
   }
-  if (changed != 0) user_tlb_flush_asid(pt->asid);
+  if (changed != 0) user_tlb_flush_asid_in(&pt->tlb_cpus, pt->asid);
   return UptStatus::kOk;
 }
 
@@ -643,7 +647,7 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
   // Break before make: the old translation is gone from every CPU before the
   // new one appears, so no CPU writes the old page through a stale entry.
   store(&t[idx], 0);
-  user_tlb_flush_leaf(page_va, pt->asid);
+  user_tlb_flush_leaf_in(&pt->tlb_cpus, page_va, pt->asid);
   store(&t[idx], page_to_phys(copy) | (e & ~(kPteAddrMask | kPteApReadOnly | kUptSwPinned)));
   mark_counted(t, idx);  // (the entry may have been a pinned one)
   publish();
@@ -661,7 +665,7 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
 UptStatus upt_fork(UserPt* parent, UserPt* child, UptForkMode mode) {
   bool ok = fork_level(parent->root, child->root, kUserRootLevel, mode);
   // Write permission was taken from the parent (APTable or page entries).
-  user_tlb_flush_asid(parent->asid);
+  user_tlb_flush_asid_in(&parent->tlb_cpus, parent->asid);
   return ok ? UptStatus::kOk : UptStatus::kNoMemory;
 }
 

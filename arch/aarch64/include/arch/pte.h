@@ -70,8 +70,18 @@ inline void tlb_flush_leaf_va_asid(uint64_t va, uint16_t asid) {
   uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
   asm volatile("dsb ishst\n tlbi vale1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
 }
+// This CPU only: the same three, for a space no other CPU has ever had loaded.
+inline void tlb_flush_asid_local(uint16_t asid) {
+  asm volatile("dsb nshst\n tlbi aside1, %0\n dsb nsh\n isb" ::"r"(uint64_t{asid} << 48)
+               : "memory");
+}
+inline void tlb_flush_leaf_va_asid_local(uint64_t va, uint16_t asid) {
+  uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
+  asm volatile("dsb nshst\n tlbi vale1, %0\n dsb nsh\n isb" ::"r"(arg) : "memory");
+}
 // This CPU only: drops a stale entry that a spurious fault ran into (permissions
-// were relaxed without a broadcast flush, which the architecture allows).
+// were relaxed without a broadcast flush, which the architecture allows); also
+// the local form of tlb_flush_va_asid.
 inline void tlb_flush_va_asid_local(uint64_t va, uint16_t asid) {
   uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
   asm volatile("dsb nshst\n tlbi vae1, %0\n dsb nsh\n isb" ::"r"(arg) : "memory");

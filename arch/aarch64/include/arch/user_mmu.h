@@ -11,8 +11,11 @@
 //  - an entry that only gains permissions is not flushed: another CPU may take
 //    one spurious fault on its stale entry, and the fault path drops that entry
 //    with a local TLBI;
-//  - fork write-protects the parent wholesale and then flushes its ASID once.
+//  - fork write-protects the parent wholesale and then flushes its ASID once;
+//  - "every CPU" is every CPU whose TLB may hold the space's entries: when that
+//    is this CPU alone (UserPt::tlb_cpus), the flush is local, not broadcast.
 #pragma once
+#include <arch/cpu.h>
 #include <arch/pte.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +38,56 @@ inline void user_tlb_flush_page(uint64_t va, uint16_t asid) { tlb_flush_va_asid(
 inline void user_tlb_flush_leaf(uint64_t va, uint16_t asid) { tlb_flush_leaf_va_asid(va, asid); }
 // This CPU only (after a spurious fault).
 inline void user_tlb_flush_local(uint64_t va, uint16_t asid) { tlb_flush_va_asid_local(va, asid); }
+
+// The flushes of one space, given `cpus`, its UserPt::tlb_cpus: the CPUs that
+// have ever had it loaded (only their TLBs and walk caches can hold its
+// entries; its ASID is flushed everywhere before it is used again). When that
+// is this CPU alone, a local TLBI does: no broadcast to the other CPUs (each of
+// which, on QEMU, stops every vCPU). IRQs are masked from the look to the TLBI,
+// so the CPU looked at is the one flushed.
+//
+// Why a CPU that loads the space just after the look cannot cache an entry
+// from before the change: the flusher's table stores complete (DSB) before it
+// reads the mask, and a loader's bit is set and complete (DSB) before it first
+// walks the space (user_tlb_note_loaded). Either the flusher sees the bit (and
+// broadcasts) or the loader's walks see the new entries.
+inline bool user_tlb_only_here(const uint32_t* cpus) {
+  asm volatile("dsb ish" ::: "memory");
+  uint32_t others = __atomic_load_n(cpus, __ATOMIC_RELAXED) & ~(1u << hw_cpu_index());
+  return others == 0;
+}
+inline void user_tlb_flush_asid_in(const uint32_t* cpus, uint16_t asid) {
+  uint64_t irq = irq_save();
+  if (user_tlb_only_here(cpus))
+    tlb_flush_asid_local(asid);
+  else
+    tlb_flush_asid(asid);
+  irq_restore(irq);
+}
+inline void user_tlb_flush_page_in(const uint32_t* cpus, uint64_t va, uint16_t asid) {
+  uint64_t irq = irq_save();
+  if (user_tlb_only_here(cpus))
+    tlb_flush_va_asid_local(va, asid);
+  else
+    tlb_flush_va_asid(va, asid);
+  irq_restore(irq);
+}
+inline void user_tlb_flush_leaf_in(const uint32_t* cpus, uint64_t va, uint16_t asid) {
+  uint64_t irq = irq_save();
+  if (user_tlb_only_here(cpus))
+    tlb_flush_leaf_va_asid_local(va, asid);
+  else
+    tlb_flush_leaf_va_asid(va, asid);
+  irq_restore(irq);
+}
+// Before this CPU first loads a space: its bit in the space's tlb_cpus (IRQs
+// masked or preemption off, as for user_ttbr0_load).
+inline void user_tlb_note_loaded(uint32_t* cpus) {
+  uint32_t bit = 1u << hw_cpu_index();
+  if (__atomic_load_n(cpus, __ATOMIC_RELAXED) & bit) return;
+  __atomic_or_fetch(cpus, bit, __ATOMIC_SEQ_CST);
+  asm volatile("dsb ish" ::: "memory");
+}
 
 }  // namespace arch
 

@@ -74,6 +74,10 @@ enum class UptForkMode : uint8_t {
 struct UserPt {
   pte_t* root = nullptr;  // the L1 table (kUserRootLevel), through the linear map
   uint16_t asid = 0;
+  // The CPUs that have ever had this space loaded, whose TLBs may hold its
+  // entries (atomic; set by upt_note_loaded, never cleared): its flushes reach
+  // these (arch/user_mmu.h).
+  uint32_t tlb_cpus = 0;
 };
 
 // An empty tree and a fresh ASID; kNoMemory when either cannot be had.
@@ -82,6 +86,8 @@ struct UserPt {
 // reference) and with the last reference of a table the references of its pages.
 void upt_destroy(UserPt* pt);
 paddr_t upt_root_phys(const UserPt* pt);
+// This CPU is about to load pt into TTBR0 (IRQs masked): it joins tlb_cpus.
+void upt_note_loaded(UserPt* pt);
 
 // Maps `page` at va (page-aligned, no page mapped there), taking over one
 // reference the caller holds (none with kUMapPinned: the caller's owner keeps

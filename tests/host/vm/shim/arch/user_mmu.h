@@ -35,6 +35,15 @@ inline void user_tlb_flush_asid(uint16_t) { ++host_tlb().asid_flushes; }
 inline void user_tlb_flush_page(uint64_t, uint16_t) { ++host_tlb().page_flushes; }
 inline void user_tlb_flush_leaf(uint64_t, uint16_t) { ++host_tlb().leaf_flushes; }
 inline void user_tlb_flush_local(uint64_t, uint16_t) { ++host_tlb().local_flushes; }
+// The host has no CPUs to spare a broadcast: the space's flushes count as such.
+inline void user_tlb_flush_asid_in(const uint32_t*, uint16_t a) { user_tlb_flush_asid(a); }
+inline void user_tlb_flush_page_in(const uint32_t*, uint64_t v, uint16_t a) {
+  user_tlb_flush_page(v, a);
+}
+inline void user_tlb_flush_leaf_in(const uint32_t*, uint64_t v, uint16_t a) {
+  user_tlb_flush_leaf(v, a);
+}
+inline void user_tlb_note_loaded(uint32_t*) {}
 
 }  // namespace arch
 
