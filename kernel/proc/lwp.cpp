@@ -19,16 +19,6 @@ namespace {
 Vmspace* g_borrowed[arch::kMaxCpus];  // proc_borrow_vmspace, per CPU
 }  // namespace
 
-Lwp* curlwp() {
-  Thread* t = curthread();
-  return t && t->fn == lwp_thread_main ? static_cast<Lwp*>(t->arg) : nullptr;
-}
-
-Proc* curproc() {
-  Lwp* lp = curlwp();
-  return lp ? lp->proc : nullptr;
-}
-
 Vmspace* curvmspace() {
   Proc* p = curproc();
   if (p && p->vmref()) return p->vmref()->vm;

@@ -33,6 +33,7 @@
 #include "kernel/proc/pidtab.h"
 #include "kernel/sched/lockmgr.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/thread/thread.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/refcount_magic.h"
 #include "kernel/verified/tidset.h"
@@ -365,9 +366,10 @@ void lwp_free(Lwp* lp);
 void lwp_slots_release_locked(Proc* p);
 inline constexpr uint32_t AFORK = 0x01;
 
-// The running LWP / process, or nullptr in a kernel thread.
-Lwp* curlwp();
-Proc* curproc();
+// The running LWP / process, or nullptr in a kernel thread (inline below:
+// every system call asks several times).
+inline Lwp* curlwp();
+inline Proc* curproc();
 
 void proc_boot_init();  // process 0, the counts and the reaper thread; idempotent
 
@@ -597,3 +599,12 @@ void proc_count_lwp(int delta);
 int proc_check_invariants(bool verbose);
 // ps on the console.
 void proc_print_all();
+
+inline Lwp* curlwp() {
+  Thread* t = curthread();
+  return t && t->fn == lwp_thread_main ? static_cast<Lwp*>(t->arg) : nullptr;
+}
+inline Proc* curproc() {
+  Lwp* lp = curlwp();
+  return lp ? lp->proc : nullptr;
+}

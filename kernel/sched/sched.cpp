@@ -346,6 +346,10 @@ void sched_irq_exit() {
 
 void sched_preempt_point() {
   if (!arch::irqs_enabled()) return;
+  // Nothing pending (the common case, after every system call): no need to
+  // mask IRQs to look closer. Should this thread move meanwhile, the look
+  // was at the CPU it left, and a switch is what it would have asked for.
+  if (!__atomic_load_n(&this_cpu().resched_pending, __ATOMIC_RELAXED)) return;
   uint64_t irq = arch::irq_save();
   Cpu& cpu = this_cpu();
   if (cpu.resched_pending && cpu.crit_depth == 0 && cpu.held_count == 0 && g_ready) preempt_now();
