@@ -1,8 +1,6 @@
 // ASID bitmap allocator (see asid.h).
 #include "arch/aarch64/mmu/asid.h"
 
-#include <arch/user_mmu.h>
-
 #include "kernel/panic.h"
 #include "kernel/sync/spinlock.h"
 
@@ -98,8 +96,6 @@ bool asid_alloc(uint16_t* out) {
 }
 
 void asid_free(uint16_t asid) {
-  // Out of the lock: the flush is broadcast and waits for every CPU.
-  user_tlb_flush_asid(asid);
   SpinGuard g(g_lock);
   AsidState& s = g_state;
   if (asid == 0 || asid >= s.limit || !test_bit(asid))

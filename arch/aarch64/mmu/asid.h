@@ -20,7 +20,8 @@ void asid_init(unsigned bits, uint32_t limit = 0);
 
 // A free ASID in *out, or false when all are taken. Any context.
 [[nodiscard]] bool asid_alloc(uint16_t* out);
-// Invalidates the ASID's TLB entries everywhere, then makes it free again.
+// Makes the ASID free again. The caller has dropped its TLB entries from every
+// CPU that may hold them (upt_destroy: those of the space's tlb_cpus).
 void asid_free(uint16_t asid);
 
 struct AsidStats {

@@ -437,9 +437,11 @@ UptStatus upt_create(UserPt* pt) {
 
 void upt_destroy(UserPt* pt) {
   if (pt->root == nullptr) return;
-  // No CPU has this space loaded any more (the VM saw to it); the flush in
-  // asid_free drops what the TLBs and walk caches still hold for it before a
-  // single table goes back to the allocator.
+  // No CPU has this space loaded any more (the VM saw to it). The flush drops
+  // what the TLBs and walk caches of the CPUs that ever loaded it still hold
+  // for it (a local one when that is this CPU alone), before a single table
+  // goes back to the allocator and before the ASID can tag another space.
+  user_tlb_flush_asid_in(&pt->tlb_cpus, pt->asid);
   asid_free(pt->asid);
   tree_free(pt->root, kUserRootLevel);
   pt->root = nullptr;
