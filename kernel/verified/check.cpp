@@ -21,10 +21,19 @@ void note(vc_report* r, const char* what, const void* object, long expected, lon
   }
 }
 
-int outside_holders(const vc_outside_ref* outside, int noutside, const refcount* ref) {
+int outside_holders(const vc_outside* outside, const refcount* ref) {
   int n = 0;
-  for (int i = 0; i < noutside; ++i)
-    if (outside[i].ref == ref) n += outside[i].holders;
+  if (outside == nullptr) return 0;
+  for (int i = 0; i < outside->nrefs; ++i)
+    if (outside->refs[i].ref == ref) n += outside->refs[i].holders;
+  return n;
+}
+
+int outside_charges(const vc_outside* outside, const uidinfo* uip) {
+  int n = 0;
+  if (outside == nullptr) return 0;
+  for (int i = 0; i < outside->ncharges; ++i)
+    if (outside->charges[i].uip == uip) n += outside->charges[i].charges;
   return n;
 }
 
@@ -119,28 +128,31 @@ int vc_check_tids(const lwp_tids* pt, vc_report* r) {
   return found;
 }
 
-int vc_check_procs(const proccount* pc, proc_core* const* procs, int n,
-                   const vc_outside_ref* outside, int noutside, vc_report* r) {
-  int found = vc_check_proccount(pc, n, r);
-  for (int i = 0; i < n; ++i) {
-    for (int k = 0; k < VC_REF_KINDS; ++k) {
-      const refcount* ref = vc_proc_ref(procs[i], k);
-      if (ref == nullptr || seen_before(procs, i, k, ref)) continue;
-      int holders = vc_count_holders(procs, n, k, ref) + outside_holders(outside, noutside, ref);
-      if (k == VC_REF_UIDINFO) {
-        const uidinfo* uip = procs[i]->p_uidinfo;
-        holders += ucred_holders_of(procs, n, uip);
-        int charged = vc_count_holders(procs, n, k, ref);
-        if (uip->ui_proccnt != charged) {
-          note(r, "ui_proccnt is not the number of processes charged", uip, charged,
-               uip->ui_proccnt);
-          ++found;
-        }
+int vc_check_proc(proc_core* const* procs, int n, int i, const vc_outside* outside, vc_report* r) {
+  int found = 0;
+  for (int k = 0; k < VC_REF_KINDS; ++k) {
+    const refcount* ref = vc_proc_ref(procs[i], k);
+    if (ref == nullptr || seen_before(procs, i, k, ref)) continue;
+    int holders = vc_count_holders(procs, n, k, ref) + outside_holders(outside, ref);
+    if (k == VC_REF_UIDINFO) {
+      const uidinfo* uip = procs[i]->p_uidinfo;
+      holders += ucred_holders_of(procs, n, uip);
+      int charged = vc_count_holders(procs, n, k, ref) + outside_charges(outside, uip);
+      if (uip->ui_proccnt != charged) {
+        note(r, "ui_proccnt is not the number of processes charged", uip, charged, uip->ui_proccnt);
+        ++found;
       }
-      found += vc_check_refcount(ref, holders, r);
     }
-    found += vc_check_tids(&procs[i]->p_tids, r);
+    found += vc_check_refcount(ref, holders, r);
   }
+  found += vc_check_tids(&procs[i]->p_tids, r);
+  return found;
+}
+
+int vc_check_procs(const proccount* pc, proc_core* const* procs, int n, const vc_outside* outside,
+                   vc_report* r) {
+  int found = vc_check_proccount(pc, n, r);
+  for (int i = 0; i < n; ++i) found += vc_check_proc(procs, n, i, outside, r);
   return found;
 }
 

@@ -1,8 +1,9 @@
 /*
  * The invariants of spec/ checked at run time, over the live structures.
  *
- * Tests call these after stress (and the process table will call them from
- * its ktests); each returns the number of violations it found and records the
+ * Tests call these after stress, and the kernel's consistency check
+ * (proc_check_invariants, kernel/proc/check.cpp) over the live process
+ * table; each returns the number of violations it found and records the
  * first in *report. They only read: the caller makes sure nothing changes the
  * structures meanwhile (the process-tree lock, or a quiescent system).
  *
@@ -15,6 +16,7 @@
  *   vc_check_procs      all of the above for a table of processes: nprocs is
  *                       the number of processes, each uid's process count the
  *                       processes charged to it, each count its holders
+ *   vc_check_proc       vc_check_procs's part about one process of the table
  */
 #ifndef TINE_KERNEL_VERIFIED_CHECK_H
 #define TINE_KERNEL_VERIFIED_CHECK_H
@@ -50,16 +52,42 @@ struct vc_outside_ref {
   int holders;
 };
 
+/* Charges to a uid's process count besides one per process charged to it:
+ * `charges` more for `uip` (the kernel charges each LWP beyond a process's
+ * first to its uid, as Linux counts threads against RLIMIT_NPROC). */
+struct vc_outside_charge {
+  const struct uidinfo* uip;
+  int charges;
+};
+
+/* What the caller knows of outside the table (either list may be empty). */
+struct vc_outside {
+  const struct vc_outside_ref* refs;
+  int nrefs;
+  const struct vc_outside_charge* charges;
+  int ncharges;
+};
+
 /* The whole census over procs[0 .. n-1], which must be every process:
  *  - nprocs == n, within maxproc;
  *  - each object a process refers to: count == holders among the processes
- *    + holders in outside[] (+ for a uidinfo, one per distinct ucred among the
- *    processes' credentials whose real uid it is);
- *  - each uidinfo: ui_proccnt == processes charged to it (p_uidinfo);
+ *    + holders in outside->refs (+ for a uidinfo, one per distinct ucred
+ *    among the processes' credentials whose real uid it is);
+ *  - each uidinfo: ui_proccnt == processes charged to it (p_uidinfo)
+ *    + its charges in outside->charges;
  *  - each process's TIDs (vc_check_tids).
- * Objects referred to only from outside[] are not checked. */
+ * Objects referred to only from outside are not checked. outside may be null. */
 int vc_check_procs(const struct proccount* pc, struct proc_core* const* procs, int n,
-                   const struct vc_outside_ref* outside, int noutside, struct vc_report* r);
+                   const struct vc_outside* outside, struct vc_report* r);
+
+/* vc_check_procs's part about procs[i]: the objects procs[i] is the first in
+ * the table to refer to (each checked once, there), and procs[i]'s TIDs.
+ * vc_check_procs is vc_check_proccount and this for every i; a caller that
+ * must keep procs[i]'s objects alive while they are read (its lock) calls
+ * them one by one. Besides procs[i]'s objects and TIDs, it reads only the
+ * other processes' pointers, and the ucreds they designate (cr_ruidinfo). */
+int vc_check_proc(struct proc_core* const* procs, int n, int i, const struct vc_outside* outside,
+                  struct vc_report* r);
 
 #ifdef __cplusplus
 }

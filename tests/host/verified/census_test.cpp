@@ -6,6 +6,7 @@
 #include "kernel/verified/check.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/tid.h"
+#include "kernel/verified/uidinfo.h"
 #include "tests/host/verified/fork_world.h"
 
 using vctest::World;
@@ -121,9 +122,63 @@ TEST(VerifiedCheck, OutsideHoldersAreCounted) {
   crhold(a->p_ucred);  // say, a thread's credentials
   vc_report r;
   vc_report_init(&r);
-  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, 0, &r), 1);
-  vc_outside_ref out{&a->p_ucred->cr_ref, 1};
+  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, &r), 1);
+  vc_outside_ref ref{&a->p_ucred->cr_ref, 1};
+  vc_outside out{&ref, 1, nullptr, 0};
   vc_report_init(&r);
-  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, &out, 1, &r), 0);
+  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, &out, &r), 0);
   w.put_ucred(a->p_ucred);
+}
+
+// The kernel charges each LWP beyond a process's first to its uid: the
+// caller lists those charges, and they are added to the processes charged.
+TEST(VerifiedCheck, OutsideChargesAreCounted) {
+  World w;
+  proc_core* a = w.spawn(1000);
+  ASSERT_EQ(chgproccnt(a->p_uidinfo, 2, VC_RLIM_INFINITY), 1);  // two more LWPs
+  vc_report r;
+  vc_report_init(&r);
+  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, &r), 1);
+  EXPECT_STREQ(r.first, "ui_proccnt is not the number of processes charged");
+  vc_outside_charge one{a->p_uidinfo, 1};
+  vc_outside_charge charges[] = {one, one};  // listed per process: they add up
+  vc_outside out{nullptr, 0, charges, 1};
+  vc_report_init(&r);
+  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, &out, &r), 1);  // one short
+  out.ncharges = 2;
+  vc_report_init(&r);
+  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, &out, &r), 0);
+  ASSERT_EQ(chgproccnt(a->p_uidinfo, -2, VC_RLIM_INFINITY), 1);
+}
+
+// vc_check_procs is the process count and vc_check_proc for each process;
+// each object is checked once, at the first process that refers to it.
+TEST(VerifiedCheck, PerProcessPartsAddUpToTheWhole) {
+  World w;
+  proc_core* a = w.spawn(1000);
+  proc_core* c = nullptr;
+  ASSERT_EQ(w.fork(a, VC_RFPROC | VC_RFSIGSHARE | VC_RFFDG, &c), VC_OK);
+  int n = static_cast<int>(w.procs.size());
+  ++a->p_sigacts->ps_ref.rc_count;  // shared by a and c: found at the first of them
+  ++c->p_tids.p_nthreads;           // c's own
+  int sum = 0;
+  int first = -1;
+  for (int i = 0; i < n; ++i) {
+    vc_report r;
+    vc_report_init(&r);
+    int found = vc_check_proc(w.procs.data(), n, i, nullptr, &r);
+    if (w.procs[static_cast<size_t>(i)] == c) {
+      EXPECT_EQ(found, 1);
+    }
+    if (found != 0 && first < 0) first = i;
+    sum += found;
+  }
+  EXPECT_EQ(sum, 2);
+  vc_report r;
+  vc_report_init(&r);
+  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), n, nullptr, &r), sum);
+  EXPECT_EQ(w.procs[static_cast<size_t>(first)], a);  // a comes first in the table
+  --a->p_sigacts->ps_ref.rc_count;
+  --c->p_tids.p_nthreads;
+  EXPECT_EQ(w.check_message(), "");
 }

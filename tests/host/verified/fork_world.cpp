@@ -250,7 +250,7 @@ void World::exit(proc_core* p) {
 
 int World::check(vc_report* r) {
   vc_report_init(r);
-  return vc_check_procs(&pc, procs.data(), static_cast<int>(procs.size()), nullptr, 0, r);
+  return vc_check_procs(&pc, procs.data(), static_cast<int>(procs.size()), nullptr, r);
 }
 
 std::string World::check_message() {
