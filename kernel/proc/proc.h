@@ -593,9 +593,10 @@ struct ForkStats {
 ForkStats fork_stats();
 void proc_count_lwp(int delta);
 
-// The runtime invariant checker: walks every process with the spec/
-// predicates (counts, references, TIDs). Returns 0 or the number of problems
-// (printed on the console).
+// The consistency check: the verified core's runtime checker (spec/'s
+// census: counts, references, TIDs) over every process, and the kernel's own
+// checks beyond it (kernel/proc/check.cpp). Returns 0 or the number of
+// problems (printed on the console).
 int proc_check_invariants(bool verbose);
 // ps on the console.
 void proc_print_all();

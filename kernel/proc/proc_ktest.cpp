@@ -462,7 +462,7 @@ void unlink_from_tree(FakeProc& f) {
 // The invariant checker compares each reference count with the holders it
 // finds in the tree, once per object however many processes share it: a
 // reference nobody in the tree holds is one problem, and none is left once
-// it is given back.
+// it is given back; so is a uid's task count with a task no process has.
 KTEST(proc_check_invariants_counts_holders) {
   Live live = Live::take();
   int base = proc_check_invariants(false);  // whatever the rest of the system has
@@ -482,6 +482,11 @@ KTEST(proc_check_invariants_counts_holders) {
   (void)sigacts_hold(a.p->core.p_sigacts);  // the shared one: one problem, not two
   KEXPECT_EQ(proc_check_invariants(false), base + 1);
   (void)sigacts_drop(a.p->core.p_sigacts);
+  KEXPECT_EQ(proc_check_invariants(false), base);
+  // A task charged to their uid that neither process has (a and b share it).
+  KASSERT_T(chgproccnt(a.p->core.p_uidinfo, 1, VC_RLIM_INFINITY) == 1);
+  KEXPECT_EQ(proc_check_invariants(false), base + 1);
+  (void)chgproccnt(a.p->core.p_uidinfo, -1, VC_RLIM_INFINITY);
   KEXPECT_EQ(proc_check_invariants(false), base);
   unlink_from_tree(b);
   unlink_from_tree(a);
