@@ -47,6 +47,7 @@
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/vm/sigpage.h"
 #include "kernel/vm/vm_regions.h"
@@ -197,21 +198,25 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s) {
     CpuUse children{};
     children.add_atomic_from(p->children_use);
     cpu_use_split(children, &s->cutime_ns, &s->cstime_ns);
+    if (!zombie && p->args()) vc_contract::pargs_hold_requires(&p->args()->c);
     s->args =
         (!zombie && p->args()) ? reinterpret_cast<Pargs*>(pargs_hold(&p->args()->c)) : nullptr;
     fdp = zombie ? nullptr : p->fd();
+    if (fdp) vc_contract::fdshare_requires(&fdp->c);
     if (fdp) fdshare(&fdp->c);
   }
   s->umask = fdp ? __atomic_load_n(&fdp->cmask, __ATOMIC_RELAXED) : 0;
   s->fds = 0;
   if (fdp) {
     s->fds = fd_count_open(fdp);
+    vc_contract::fddrop_requires(&fdp->c);
     if (fddrop(&fdp->c)) fd_destroy(fdp);
   }
   return 0;
 }
 
 void release(Snapshot* s) {
+  if (s->args) vc_contract::pargs_drop_requires(&s->args->c);
   if (s->args && pargs_drop(&s->args->c)) kfree(s->args, M_SUBPROC);
   s->args = nullptr;
 }
@@ -241,12 +246,14 @@ int hold_table(int pid, uint64_t start_ns, Filedesc** out) {
   if (!p) return -ESRCH;
   SpinGuard g2(p->spin);
   Filedesc* fdp = p->stat == ProcStat::kZombie ? nullptr : p->fd();
+  if (fdp) vc_contract::fdshare_requires(&fdp->c);
   if (fdp) fdshare(&fdp->c);
   *out = fdp;
   return 0;
 }
 
 void drop_table(Filedesc* fdp) {
+  if (fdp) vc_contract::fddrop_requires(&fdp->c);
   if (fdp && fddrop(&fdp->c)) fd_destroy(fdp);
 }
 

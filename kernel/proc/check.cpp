@@ -15,6 +15,7 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/proc/proc_internal.h"
 #include "kernel/verified/census.h"
+#include "kernel/verified/contract_checks.h"
 
 namespace {
 
@@ -151,6 +152,7 @@ int proc_check_invariants(bool verbose) {
   }
   // The kernel's table of exited processes when no zombie holds it (the
   // checker sees it only through its holders).
+  vc_contract::vc_count_holders_requires(g_table, n, VC_REF_FD, &g_exited_fd.c.fd_ref);
   if (vc_count_holders(g_table, n, VC_REF_FD, &g_exited_fd.c.fd_ref) == 0) {
     vc_report_init(&r);
     bad += report(vc_check_refcount(&g_exited_fd.c.fd_ref, 1, &r), r, "g_exited_fd");

@@ -10,6 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/fork_hooks.h"
 #include "kernel/verified/nprocs.h"
@@ -51,8 +52,10 @@ Uidinfo* uifind(vc_uid_t uid) {
   {
     SpinGuard g(g_uidinfo_lock);
     for (Uidinfo* u = g_uidinfos; u; u = u->next)
-      if (u->c.ui_uid == uid && refcount_read(&u->c.ui_ref) > 0)
+      if (u->c.ui_uid == uid && refcount_read(&u->c.ui_ref) > 0) {
+        vc_contract::uihold_requires(&u->c);
         return static_cast<Uidinfo*>(static_cast<void*>(uihold(&u->c)));
+      }
   }
   auto* n = static_cast<Uidinfo*>(kmalloc(sizeof(Uidinfo), M_PROC, M_WAITOK | M_ZERO));
   if (!n) return nullptr;
@@ -62,6 +65,7 @@ Uidinfo* uifind(vc_uid_t uid) {
   for (Uidinfo* u = g_uidinfos; u; u = u->next) {
     if (u->c.ui_uid == uid && refcount_read(&u->c.ui_ref) > 0) {
       kfree(n, M_PROC);
+      vc_contract::uihold_requires(&u->c);
       return reinterpret_cast<Uidinfo*>(uihold(&u->c));
     }
   }
@@ -85,6 +89,7 @@ static void uidinfo_destroy_locked(Uidinfo* ui) {
 
 void uidinfo_put(Uidinfo* ui) {
   SpinGuard g(g_uidinfo_lock);
+  vc_contract::uidrop_requires(&ui->c);
   if (uidrop(&ui->c)) uidinfo_destroy_locked(ui);
 }
 
@@ -136,6 +141,7 @@ Ucred* ucred_copy(const Ucred* from, vc_uid_t ruid) {
 // g_uidinfo_lock held.
 static void ucred_destroy_locked(Ucred* cr) {
   auto* ui = reinterpret_cast<Uidinfo*>(cr->c.cr_ruidinfo);
+  vc_contract::uidrop_requires(&ui->c);
   if (uidrop(&ui->c)) uidinfo_destroy_locked(ui);
   kfree(cr, M_UCRED);
   live_add(LiveCount::kUcreds, -1);
@@ -143,6 +149,7 @@ static void ucred_destroy_locked(Ucred* cr) {
 
 void ucred_put(Ucred* cr) {
   SpinGuard g(g_uidinfo_lock);
+  vc_contract::crfree_requires(&cr->c);
   if (crfree(&cr->c)) ucred_destroy_locked(cr);
 }
 
@@ -159,6 +166,7 @@ bool user_is_root() {
 Ucred* proc_cred_hold(Proc* p) {
   SpinGuard g(p->spin);
   Ucred* cr = p->ucred();
+  vc_contract::crhold_requires(&cr->c);
   crhold(&cr->c);
   return cr;
 }
@@ -227,7 +235,9 @@ void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, 
                                  VmRef* vr, Pgrp* pg) {
   g_proctree_lock.assert_held();
   p->core.p_ucred = &cr->c;
+  vc_contract::uihold_requires(cr->c.cr_ruidinfo);
   p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);
+  vc_contract::chgproccnt_requires(cr->c.cr_ruidinfo, 1);
   (void)chgproccnt(cr->c.cr_ruidinfo, 1, VC_RLIM_INFINITY);
   p->core.p_sigacts = &ps->c;
   p->core.p_fd = &fd->c;
@@ -241,8 +251,19 @@ void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, 
 }
 
 void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last) {
+  vc_contract::nprocs_release_requires(pc);
   nprocs_release(pc);
+  vc_contract::chgproccnt_requires(p->p_uidinfo, -1);
   chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
+  vc_contract::crfree_requires(p->p_ucred);
+  vc_contract::uidrop_requires(p->p_uidinfo);
+  vc_contract::sigacts_drop_requires(p->p_sigacts);
+  vc_contract::fddrop_requires(p->p_fd);
+  if (p->p_fdtol) vc_contract::fdtol_drop_requires(p->p_fdtol);
+  vc_contract::vmspace_drop_requires(p->p_vmspace);
+  vc_contract::plimit_drop_requires(p->p_limit);
+  if (p->p_pgrp) vc_contract::pgrel_requires(p->p_pgrp);
+  if (p->p_args) vc_contract::pargs_drop_requires(p->p_args);
   last->ucred = crfree(p->p_ucred);
   last->uidinfo = uidrop(p->p_uidinfo);
   last->sigacts = sigacts_drop(p->p_sigacts);

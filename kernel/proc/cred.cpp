@@ -11,6 +11,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/uidinfo.h"
@@ -86,8 +87,11 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
     struct uidinfo* nui = ncr->c.cr_ruidinfo;
     if (nui != &cur->c) {
       int tasks = p->nthreads() > 1 ? p->nthreads() : 1;
+      vc_contract::chgproccnt_requires(nui, tasks);
       (void)chgproccnt(nui, tasks, VC_RLIM_INFINITY);
+      vc_contract::uihold_requires(nui);
       p->core.p_uidinfo = uihold(nui);
+      vc_contract::chgproccnt_requires(&cur->c, -tasks);
       (void)chgproccnt(&cur->c, -tasks, VC_RLIM_INFINITY);
       oldui = cur;
     }

@@ -4,6 +4,7 @@
 #include "kernel/fs/vnode.h"
 #include "kernel/proc/proc.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/uidinfo.h"
 
@@ -80,18 +81,23 @@ Ucred* exec_cred_commit_locked(Proc* p, Lwp* lp, ExecCred* ec, Uidinfo** oldui) 
   if (target == cur) return nullptr;  // the usual case: nothing changes
   if (ids_differ(ec->was, target) || ids_differ(cur, target))
     __atomic_store_n(&lp->pdeath_signal, 0, __ATOMIC_RELAXED);
-  if (target == ec->ncr)
+  if (target == ec->ncr) {
     ec->ncr = nullptr;  // the process's now
-  else
+  } else {
+    vc_contract::crhold_requires(&target->c);
     crhold(&target->c);  // `was`, put back over another LWP's change
+  }
   // The real uid is the one exec began with: another LWP may have moved the
   // process's count to another user meanwhile (one task: it is alone now).
   struct uidinfo* nui = target->c.cr_ruidinfo;
   auto* ui = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
   if (nui != &ui->c) {
     SpinGuard g(g_uidinfo_lock);
+    vc_contract::chgproccnt_requires(nui, 1);
     (void)chgproccnt(nui, 1, VC_RLIM_INFINITY);
+    vc_contract::uihold_requires(nui);
     p->core.p_uidinfo = uihold(nui);
+    vc_contract::chgproccnt_requires(&ui->c, -1);
     (void)chgproccnt(&ui->c, -1, VC_RLIM_INFINITY);
     *oldui = ui;
   }

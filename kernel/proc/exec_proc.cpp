@@ -17,6 +17,7 @@
 #include "kernel/proc/proc_internal.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
@@ -125,6 +126,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
     refcount_init(&nvr->c.vm_ref, 1);
     nvr->vm = vm;
     nvr->users = 1;
+    vc_contract::proc_vmspace_replace_requires(&p->core, &nvr->c);
     proc_vmspace_replace(&p->core, &nvr->c);
   }
   r->vmref = nullptr;
@@ -140,6 +142,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
       refcount_init(&mine->c.ps_ref, 1);
       sigacts_copy_actions(mine, ps);  // (allocated zeroed)
       p->core.p_sigacts = &mine->c;
+      vc_contract::sigacts_drop_requires(&ps->c);
       if (sigacts_drop(&ps->c)) drop = ps;  // the others let go meanwhile
       ps = mine;
       r->sigacts = nullptr;
@@ -154,10 +157,12 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   // close-on-exec descriptors go.
   // (One LWP now: only other processes sharing the table could add a sharer,
   // and then it is shared already.)
-  if (r->fd && refcount_read(&p->fd()->c.fd_ref) > 1)
+  if (r->fd && refcount_read(&p->fd()->c.fd_ref) > 1) {
+    vc_contract::proc_fd_replace_requires(&p->core, &r->fd->c);
     proc_fd_replace(&p->core, &r->fd->c);
-  else if (r->fd)
+  } else if (r->fd) {
     fd_destroy(r->fd);
+  }
   r->fd = nullptr;
   fd_close_on_exec(p->fd());
 
@@ -169,6 +174,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
     p->core.p_args = &r->args->c;
     r->args = nullptr;
   }
+  if (old_args) vc_contract::pargs_drop_requires(&old_args->c);
   if (old_args && pargs_drop(&old_args->c)) kfree(old_args, M_SUBPROC);
 
   // The name, and the credentials with the end of P_INEXEC (kernel/proc/exec_cred.h).

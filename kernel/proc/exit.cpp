@@ -14,6 +14,7 @@
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/fork_hooks.h"
 #include "kernel/verified/objects.h"
@@ -171,6 +172,7 @@ void lwp_exit_finish(Lwp* lp) {
     } else if (p->nthreads() > 1) {
       // Only this LWP ends: it waits, as a zombie LWP, to be joined.
       p->exited_use.add(lwp_cpu_use_self());
+      vc_contract::lwp_tid_remove_locked_requires(&p->core.p_tids, lp->tid());
       (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
       lwp_slots_release_locked(p);
       lp->stat = LwpStat::kZomb;
@@ -187,6 +189,7 @@ void lwp_exit_finish(Lwp* lp) {
       }
     }
     p->exited_use.add(lwp_cpu_use_self());
+    vc_contract::lwp_tid_remove_locked_requires(&p->core.p_tids, lp->tid());
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
     lp->stat = LwpStat::kZomb;
   }
@@ -205,10 +208,14 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
   // this process is reaped): a table of its own is emptied in place; from a
   // shared one it moves to the empty g_exited_fd, and the last process to let
   // go of that table closes what is in it.
-  if (refcount_read(&p->core.p_fd->fd_ref) == 1)
+  if (refcount_read(&p->core.p_fd->fd_ref) == 1) {
     fd_close_all(p->fd());
-  else
-    proc_fd_replace(&p->core, fdshare(&g_exited_fd.c));
+  } else {
+    vc_contract::fdshare_requires(&g_exited_fd.c);
+    struct filedesc* exited = fdshare(&g_exited_fd.c);
+    vc_contract::proc_fd_replace_requires(&p->core, exited);
+    proc_fd_replace(&p->core, exited);
+  }
   ctty_exit(p);  // a session leader's terminal hangs up (kernel/tty/ctty.cpp)
   bool wake_reaper = false;
   int orphaned[8];
@@ -339,6 +346,7 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
     SpinGuard g(g_proctree_lock);
     pg = pgfind_locked(pgid);
     if (!pg) return -ESRCH;
+    vc_contract::pgref_requires(&pg->c);
     pgref(&pg->c);
   }
   Proc* me = curproc();
@@ -359,6 +367,7 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
   lockmgr(&pg->pg_lock, LK_RELEASE);
   {
     SpinGuard g(g_proctree_lock);
+    vc_contract::pgrel_requires(&pg->c);
     if (pgrel(&pg->c)) {
       struct proc_lastrefs last = {};
       last.pgrp = 1;

@@ -19,6 +19,7 @@
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/fork_hooks.h"
 #include "kernel/verified/nprocs.h"
@@ -300,6 +301,10 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
     // Divorce parts of this process from itself (one LWP only: checked by the core).
     Ucred* cr = proc_cred_hold(p1);
     fa.fa_cred = &cr->c;
+    if constexpr (vc_contract::kChecked) {
+      SpinGuard g(p1->spin);  // the parent's objects stay while they are read
+      vc_contract::rfork_unshare_requires(&fa);
+    }
     int r = rfork_unshare(&fa);
     ucred_put(cr);
     return r;
@@ -352,6 +357,10 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
   // memory written after the setuid(1000) returned).
   Ucred* cr = proc_cred_hold(p1);
   fa.fa_cred = &cr->c;
+  if constexpr (vc_contract::kChecked) {
+    SpinGuard g(p1->spin);  // the parent's objects stay while they are read
+    vc_contract::fork1_requires(&fa);
+  }
   int error = fork1(&fa);
   lockmgr(&p1->forklock, LK_RELEASE);
   vc_uid_t uid = cr->c.cr_ruid;
@@ -411,7 +420,10 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   Lwp* lp2 = lwp_of(n);
   KASSERT(p2->stat == ProcStat::kIdl);
   bool ppwait = (p2->flags & P_PPWAIT) != 0;
-  if (ppwait) proc_hold(&p2->core);  // keeps it while we wait on it below
+  if (ppwait) {
+    vc_contract::proc_hold_requires(&p2->core);
+    proc_hold(&p2->core);  // keeps it while we wait on it below
+  }
   usched_tine.resetpriority(lp2->thread);
   crit_enter();
   {
@@ -426,6 +438,7 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   // holds, and only on a zombie's: the parent is this LWP's own process, not
   // a zombie while this LWP runs, so the last hold going wakes nobody.
   KASSERT(lp1 == curlwp());
+  vc_contract::proc_rele_requires(&p1->core);
   (void)proc_rele(&p1->core);
 
   // vfork: wait until the child execs or exits, or until this process is to
@@ -460,6 +473,7 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
         p2->vfork_parent = nullptr;
       }
     }
+    vc_contract::proc_rele_requires(&p2->core);
     if (proc_rele(&p2->core)) wakeup(&p2->core.p_lock);
     // Told to exit (LWP_WEXIT), it takes no signal on the way out.
     if (fatal > 0) exit1(wstatus_signaled(fatal));
@@ -548,7 +562,9 @@ void lwp_reap_zombies(Proc* p) {
 // back (p->spin held).
 void lwp_slots_release_locked(Proc* p) {
   p->spin.assert_held();
+  vc_contract::chgproccnt_requires(p->core.p_uidinfo, -1);
   (void)chgproccnt(p->core.p_uidinfo, -1, VC_RLIM_INFINITY);
+  vc_contract::nprocs_release_requires(&g_lwpcount);
   nprocs_release(&g_lwpcount);
 }
 
@@ -560,9 +576,11 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
     SpinGuard g(p->spin);
     ruid = p->ucred()->c.cr_ruid;
   }
+  vc_contract::nprocs_reserve_requires(&g_lwpcount);
   if (nprocs_reserve(&g_lwpcount, ruid) != VC_OK) return -EAGAIN;
   Lwp* lp = lwp_alloc(lp1, p, 0);
   if (!lp) {
+    vc_contract::nprocs_release_requires(&g_lwpcount);
     nprocs_release(&g_lwpcount);
     return -ENOMEM;
   }
@@ -576,8 +594,11 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
     unsigned long long limit = VC_RLIM_INFINITY;
     if (p->ucred()->c.cr_ruid != 0) limit = p->limit()->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
     int id = leaving ? -1 : id_alloc_locked();
+    if (id > 0) vc_contract::chgproccnt_requires(p->core.p_uidinfo, 1);
     if (id > 0 && chgproccnt(p->core.p_uidinfo, 1, limit)) {
+      vc_contract::lwp_tid_alloc_locked_requires(&p->core.p_tids, &lp->node);
       if (lwp_tid_alloc_locked(&p->core.p_tids, &lp->node) < 0) {
+        vc_contract::chgproccnt_requires(p->core.p_uidinfo, -1);
         (void)chgproccnt(p->core.p_uidinfo, -1, VC_RLIM_INFINITY);
       } else {
         id_use_locked(id);
@@ -589,6 +610,7 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
     }
   }
   if (!ok) {
+    vc_contract::nprocs_release_requires(&g_lwpcount);
     nprocs_release(&g_lwpcount);
     lwp_discard(lp);
     return -EAGAIN;
@@ -605,6 +627,7 @@ void lwp_unfork(Lwp* lp) {
     // it goes. Then no tkill, sched_setaffinity or get_robust_list finds it.
     SpinGuard g(g_proctree_lock);
     SpinGuard g2(p->spin);
+    vc_contract::lwp_tid_remove_locked_requires(&p->core.p_tids, lp->tid());
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
     lwp_slots_release_locked(p);
     atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);

@@ -18,6 +18,7 @@
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/nprocs.h"
 #include "kernel/verified/tid.h"
 #include "kernel/vm/sigpage.h"
@@ -142,6 +143,7 @@ struct NewProc {
     vr->users = 1;
     proc_objects_install_locked(p, cr, ps, fd, lim, vr, pg);
     p->core.p_args = &args->c;
+    vc_contract::lwp_tid_alloc_locked_requires(&p->core.p_tids, &lp->node);
     (void)lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
     lp->thread = t;
     proc_link_locked(p, &g_proc0);
@@ -176,6 +178,7 @@ struct NewProc {
 // over), published under process 0 with its thread not started: 0, *p and
 // *t; or -errno with nothing left behind.
 int spawn(const ExecArgs& ea, Vnode* file, Proc** p, Thread** t) {
+  vc_contract::nprocs_reserve_requires(&g_proccount);
   if (nprocs_reserve(&g_proccount, 0) != VC_OK) {
     vrele(file);
     return -EAGAIN;
@@ -191,6 +194,7 @@ int spawn(const ExecArgs& ea, Vnode* file, Proc** p, Thread** t) {
   if (!err) err = n.publish();
   if (err) {
     n.release();
+    vc_contract::nprocs_release_requires(&g_proccount);
     nprocs_release(&g_proccount);
     return err;
   }

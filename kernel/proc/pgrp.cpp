@@ -5,6 +5,7 @@
 
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/proc_internal.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 
 namespace {
@@ -75,12 +76,14 @@ void pgrp_free_unused(Pgrp* pg, bool new_session) {
 void pgrp_move_locked(Proc* p, Pgrp* pg) {
   Pgrp* old = p->pgrp;
   pgrp_leave_locked(p);
+  vc_contract::pgref_requires(&pg->c);
   pgref(&pg->c);
   {
     SpinGuard g(p->spin);
     p->core.p_pgrp = &pg->c;
   }
   pgrp_enter_locked(p, pg);
+  if (old) vc_contract::pgrel_requires(&old->c);
   if (old && pgrel(&old->c)) pgrp_destroy_locked(old);
 }
 

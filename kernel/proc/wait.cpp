@@ -11,6 +11,7 @@
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/vm/copy.h"
 
@@ -88,6 +89,7 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
             // The report goes out with the lock dropped; the child cannot be
             // reaped meanwhile (only this process waits for it) but is held.
             jfound = c;
+            vc_contract::proc_hold_requires(&c->core);
             proc_hold(&c->core);
           }
           break;
@@ -103,6 +105,7 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
     int r = deliver ? deliver(rep, ctx) : 0;
     if (jfound) {
       if (r != 0) jobctl_wait_unclaim(jfound, rep.wstatus);
+      vc_contract::proc_rele_requires(&jfound->core);
       if (proc_rele(&jfound->core)) wakeup(&jfound->core.p_lock);
       return r != 0 ? r : rep.pid;
     }

@@ -12,6 +12,7 @@
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
 #include "kernel/uapi/tine_proc.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/uidinfo.h"
@@ -197,6 +198,7 @@ int setpgid_locked(Proc* me, Proc* held, int pid, int pgid, Pgrp*& fresh) {
   fresh->session = p->pgrp->session;
   pgrp_link_locked(fresh);
   pgrp_move_locked(p, fresh);
+  vc_contract::pgrel_requires(&fresh->c);
   pgrel(&fresh->c);  // pgrp_alloc's reference: the member holds one now
   fresh = nullptr;
   return 0;
@@ -242,11 +244,13 @@ int64_t sys_setpgid(const SyscallArgs& a) {
     SpinGuard g(g_proctree_lock);
     p = pid == 0 ? me : pfind_locked(pid);
     if (!p || (p != me && p->pptr != me)) return -ESRCH;
+    vc_contract::proc_hold_requires(&p->core);
     proc_hold(&p->core);  // not reaped while we sleep on its lock
   }
   lockmgr(&p->forklock, LK_EXCLUSIVE);
   int r = setpgid_moving(me, p, pid, pgid);
   lockmgr(&p->forklock, LK_RELEASE);
+  vc_contract::proc_rele_requires(&p->core);
   if (proc_rele(&p->core)) wakeup(&p->core.p_lock);
   return r;
 }
@@ -262,6 +266,7 @@ int setsid_locked(Proc* p, Pgrp* pg) {
   pg->session->leader = p;
   pgrp_link_locked(pg);
   pgrp_move_locked(p, pg);
+  vc_contract::pgrel_requires(&pg->c);
   pgrel(&pg->c);
   {
     SpinGuard g2(p->spin);
@@ -328,6 +333,7 @@ int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
       for (int i = 0; i < VC_RLIM_NLIMITS; ++i) copy->c.pl_rlimit[i] = cur->c.pl_rlimit[i];
       copy->c.pl_rlimit[res] = *nl;
       p->core.p_limit = &copy->c;
+      vc_contract::plimit_drop_requires(&cur->c);
       if (plimit_drop(&cur->c)) drop = cur;
     }
   }
@@ -360,12 +366,14 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
     p = proc_by_id_locked(pid);
     if (!p || p->stat != ProcStat::kActive) return -ESRCH;
     if (p != me) {
+      vc_contract::proc_hold_requires(&p->core);
       proc_hold(&p->core);  // its limits stay while we work on them
       held = true;
     }
   }
   struct vc_rlimit ol;
   int64_t r = prlimit_on(me, p, res, a.a[2] ? &nl : nullptr, &ol);
+  if (held) vc_contract::proc_rele_requires(&p->core);
   if (held && proc_rele(&p->core)) wakeup(&p->core.p_lock);
   if (r == 0 && a.a[3] && copyout_u(&ol, a.a[3], sizeof ol) != 0) return -EFAULT;
   return r;

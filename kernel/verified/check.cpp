@@ -7,6 +7,7 @@
 #include "kernel/verified/check.h"
 
 #include "kernel/verified/census.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/tidset.h"
 
 namespace {
@@ -42,8 +43,10 @@ int outside_charges(const vc_outside* outside, const uidinfo* uip) {
 bool seen_before(proc_core* const* procs, int upto_proc, int upto_kind, const refcount* ref) {
   for (int i = 0; i <= upto_proc; ++i) {
     int kinds = i == upto_proc ? upto_kind : VC_REF_KINDS;
-    for (int k = 0; k < kinds; ++k)
+    for (int k = 0; k < kinds; ++k) {
+      vc_contract::vc_proc_ref_requires(procs[i], k);
       if (vc_proc_ref(procs[i], k) == ref) return true;
+    }
   }
   return false;
 }
@@ -131,8 +134,10 @@ int vc_check_tids(const lwp_tids* pt, vc_report* r) {
 int vc_check_proc(proc_core* const* procs, int n, int i, const vc_outside* outside, vc_report* r) {
   int found = 0;
   for (int k = 0; k < VC_REF_KINDS; ++k) {
+    vc_contract::vc_proc_ref_requires(procs[i], k);
     const refcount* ref = vc_proc_ref(procs[i], k);
     if (ref == nullptr || seen_before(procs, i, k, ref)) continue;
+    vc_contract::vc_count_holders_requires(procs, n, k, ref);
     int holders = vc_count_holders(procs, n, k, ref) + outside_holders(outside, ref);
     if (k == VC_REF_UIDINFO) {
       const uidinfo* uip = procs[i]->p_uidinfo;

@@ -1,0 +1,364 @@
+// The verified core's contracts checked at run time, in the debug kernel
+// (TINE_DEBUG) only: at the C++ call sites of the proved C functions, the
+// clauses of their `requires` that can be evaluated. One function per
+// contract, named after the function (NAME_requires), quoting the clauses it
+// checks. A clause that does not hold panics, naming the function, the
+// clause, the value found and the call site. The release kernel compiles
+// every one to nothing.
+//
+// Not evaluated: \valid, beyond a non-null pointer whose count carries the
+// magic refcount_init sets (not freed memory, not another kind of memory),
+// and distinct base addresses beyond comparing the objects' addresses (each
+// counted C struct is the first member of its own C++ allocation, so its
+// address is the allocation's); the ghost state of spec/fork.h, which only
+// the proof has.
+//
+// Other CPUs may move a count meanwhile: each count is read once (a relaxed
+// atomic load), and every clause checked is one the caller's own references
+// keep true however the others move it (a holder's count stays >= 1).
+#pragma once
+
+#include "kernel/panic.h"
+#include "kernel/verified/census.h"
+#include "kernel/verified/fork.h"
+#include "kernel/verified/refcount_magic.h"
+#include "kernel/verified/tidset.h"
+
+namespace vc_contract {
+
+#ifdef TINE_DEBUG
+inline constexpr bool kChecked = true;
+#else
+inline constexpr bool kChecked = false;
+#endif
+
+// Where a check was called from: the default arguments `file` and `line` of
+// the functions below are evaluated at their call sites.
+#define VC_SITE const char *file = __builtin_FILE(), int line = __builtin_LINE()
+
+[[noreturn]] inline void failed(const char* fn, const char* clause, const void* at, long found,
+                                const char* file, int line) {
+  panic("contract: %s: %s does not hold (%p: %ld), %s:%d", fn, clause, at, found, file, line);
+}
+
+inline int count(const struct refcount* r) {
+  return __atomic_load_n(&r->rc_count, __ATOMIC_RELAXED);
+}
+
+inline void nonnull(const char* fn, const char* clause, const void* p, const char* file, int line) {
+  if (p == nullptr) failed(fn, clause, p, 0, file, line);
+}
+
+// The count at r is within [lo, hi] (the clause). In the debug kernel the
+// count must first be a counted object's: its magic set by refcount_init, not
+// freed memory or something else (the closest run-time reading of \valid).
+inline void count_in(const char* fn, const char* clause, const struct refcount* r, int lo, int hi,
+                     const char* file, int line) {
+#ifdef TINE_DEBUG
+  RefcountMagic m = refcount_magic(r);
+  if (m != RefcountMagic::kOk)
+    panic("contract: %s: \\valid: %s at %p (count %d), %s:%d", fn, refcount_magic_name(m),
+          static_cast<const void*>(r), count(r), file, line);
+#endif
+  int c = count(r);
+  if (c < lo || c > hi) failed(fn, clause, r, c, file, line);
+}
+
+// The counted part of each object kind.
+inline const struct refcount* ref_of(const struct ucred* o) { return &o->cr_ref; }
+inline const struct refcount* ref_of(const struct uidinfo* o) { return &o->ui_ref; }
+inline const struct refcount* ref_of(const struct sigacts* o) { return &o->ps_ref; }
+inline const struct refcount* ref_of(const struct filedesc* o) { return &o->fd_ref; }
+inline const struct refcount* ref_of(const struct fdtol* o) { return &o->fdl_ref; }
+inline const struct refcount* ref_of(const struct vmspace* o) { return &o->vm_ref; }
+inline const struct refcount* ref_of(const struct plimit* o) { return &o->pl_ref; }
+inline const struct refcount* ref_of(const struct pgrp* o) { return &o->pg_ref; }
+inline const struct refcount* ref_of(const struct pargs* o) { return &o->ar_ref; }
+
+// "\valid(o) && REFCOUNT_HOLDABLE(&o->ref)": 1 <= count < REFCOUNT_MAX.
+template <typename T>
+inline void holdable(const char* fn, const T* o, const char* file, int line) {
+  nonnull(fn, "\\valid", o, file, line);
+  count_in(fn, "REFCOUNT_HOLDABLE: 1 <= rc_count < REFCOUNT_MAX", ref_of(o), 1, REFCOUNT_MAX - 1,
+           file, line);
+}
+
+// "\valid(o) && REFCOUNT_LIVE(&o->ref)": 1 <= count <= REFCOUNT_MAX.
+template <typename T>
+inline void live(const char* fn, const T* o, const char* file, int line) {
+  nonnull(fn, "\\valid", o, file, line);
+  count_in(fn, "REFCOUNT_LIVE: 1 <= rc_count <= REFCOUNT_MAX", ref_of(o), 1, REFCOUNT_MAX, file,
+           line);
+}
+
+// ---- objects.h: a hold needs a live object with room, a drop a holder -------
+
+// clang-format off
+inline void crhold_requires(const struct ucred* cr, VC_SITE) { if (kChecked) holdable("crhold", cr, file, line); }
+inline void crfree_requires(const struct ucred* cr, VC_SITE) { if (kChecked) live("crfree", cr, file, line); }
+inline void uihold_requires(const struct uidinfo* uip, VC_SITE) { if (kChecked) holdable("uihold", uip, file, line); }
+inline void uidrop_requires(const struct uidinfo* uip, VC_SITE) { if (kChecked) live("uidrop", uip, file, line); }
+inline void sigacts_drop_requires(const struct sigacts* ps, VC_SITE) { if (kChecked) live("sigacts_drop", ps, file, line); }
+inline void fdshare_requires(const struct filedesc* fdp, VC_SITE) { if (kChecked) holdable("fdshare", fdp, file, line); }
+inline void fddrop_requires(const struct filedesc* fdp, VC_SITE) { if (kChecked) live("fddrop", fdp, file, line); }
+inline void fdtol_drop_requires(const struct fdtol* tl, VC_SITE) { if (kChecked) live("fdtol_drop", tl, file, line); }
+inline void vmspace_drop_requires(const struct vmspace* vm, VC_SITE) { if (kChecked) live("vmspace_drop", vm, file, line); }
+inline void plimit_drop_requires(const struct plimit* lim, VC_SITE) { if (kChecked) live("plimit_drop", lim, file, line); }
+inline void pgref_requires(const struct pgrp* pg, VC_SITE) { if (kChecked) holdable("pgref", pg, file, line); }
+inline void pgrel_requires(const struct pgrp* pg, VC_SITE) { if (kChecked) live("pgrel", pg, file, line); }
+inline void pargs_hold_requires(const struct pargs* pa, VC_SITE) { if (kChecked) holdable("pargs_hold", pa, file, line); }
+inline void pargs_drop_requires(const struct pargs* pa, VC_SITE) { if (kChecked) live("pargs_drop", pa, file, line); }
+// clang-format on
+
+// proc_hold: "\valid(p); 0 <= p->p_lock.rc_count < REFCOUNT_MAX" (PHOLD may start at 0).
+inline void proc_hold_requires(const struct proc_core* p, VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_hold", "\\valid(p)", p, file, line);
+  count_in("proc_hold", "0 <= p->p_lock.rc_count < REFCOUNT_MAX", &p->p_lock, 0, REFCOUNT_MAX - 1,
+           file, line);
+}
+
+// proc_rele: "\valid(p) && REFCOUNT_LIVE(&p->p_lock)".
+inline void proc_rele_requires(const struct proc_core* p, VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_rele", "\\valid(p)", p, file, line);
+  count_in("proc_rele", "REFCOUNT_LIVE(&p->p_lock)", &p->p_lock, 1, REFCOUNT_MAX, file, line);
+}
+
+// ---- nprocs.h, uidinfo.h: the slot counts -----------------------------------
+
+// "PROCCOUNT_OK(pc)": 0 <= maxproc, 0 <= nprocs <= maxproc.
+inline void proccount_ok(const char* fn, const struct proccount* pc, const char* file, int line) {
+  nonnull(fn, "PROCCOUNT_OK(pc): \\valid(pc)", pc, file, line);
+  int max = __atomic_load_n(&pc->maxproc, __ATOMIC_RELAXED);
+  int n = __atomic_load_n(&pc->nprocs, __ATOMIC_RELAXED);
+  if (max < 0) failed(fn, "PROCCOUNT_OK(pc): 0 <= maxproc", pc, max, file, line);
+  if (n < 0 || n > max) failed(fn, "PROCCOUNT_OK(pc): 0 <= nprocs <= maxproc", pc, n, file, line);
+}
+
+// nprocs_reserve: "requires PROCCOUNT_OK(pc)".
+inline void nprocs_reserve_requires(const struct proccount* pc, VC_SITE) {
+  if (kChecked) proccount_ok("nprocs_reserve", pc, file, line);
+}
+
+// nprocs_release: "requires PROCCOUNT_OK(pc); requires pc->nprocs >= 1".
+inline void nprocs_release_requires(const struct proccount* pc, VC_SITE) {
+  if (!kChecked) return;
+  proccount_ok("nprocs_release", pc, file, line);
+  int n = __atomic_load_n(&pc->nprocs, __ATOMIC_RELAXED);
+  if (n < 1) failed("nprocs_release", "pc->nprocs >= 1", pc, n, file, line);
+}
+
+// chgproccnt: "requires UIDINFO_OK(uip)" (0 <= ui_proccnt, REFCOUNT_LIVE(&uip->ui_ref));
+// "requires -VC_INT_MAX <= diff"; "requires diff < 0 ==> uip->ui_proccnt + diff >= 0".
+inline void chgproccnt_requires(const struct uidinfo* uip, int diff, VC_SITE) {
+  if (!kChecked) return;
+  nonnull("chgproccnt", "UIDINFO_OK(uip): \\valid(uip)", uip, file, line);
+  int cnt = __atomic_load_n(&uip->ui_proccnt, __ATOMIC_RELAXED);
+  if (cnt < 0) failed("chgproccnt", "UIDINFO_OK(uip): 0 <= ui_proccnt", uip, cnt, file, line);
+  count_in("chgproccnt", "UIDINFO_OK(uip): REFCOUNT_LIVE(&uip->ui_ref)", &uip->ui_ref, 1,
+           REFCOUNT_MAX, file, line);
+  if (diff < -VC_INT_MAX) failed("chgproccnt", "-VC_INT_MAX <= diff", uip, diff, file, line);
+  if (diff < 0 && cnt + diff < 0)
+    failed("chgproccnt", "diff < 0 ==> uip->ui_proccnt + diff >= 0", uip, cnt, file, line);
+}
+
+// ---- tid.h: a process's TIDs (its lock held) ----------------------------------
+
+// "TIDS_OK(pt)": -1 <= p_lasttid <= LWP_TID_MAX, 0 <= p_nthreads, the set's
+// members are valid TIDs (a valid tree: ordered, hence distinct, in range)
+// and as many as p_nthreads.
+inline void tids_ok(const char* fn, const struct lwp_tids* pt, const char* file, int line) {
+  nonnull(fn, "TIDS_OK(pt): \\valid(pt)", pt, file, line);
+  if (pt->p_lasttid < -1 || pt->p_lasttid > LWP_TID_MAX)
+    failed(fn, "TIDS_OK(pt): -1 <= p_lasttid <= LWP_TID_MAX", pt, pt->p_lasttid, file, line);
+  if (pt->p_nthreads < 0)
+    failed(fn, "TIDS_OK(pt): 0 <= p_nthreads", pt, pt->p_nthreads, file, line);
+  const char* why = nullptr;
+  if (!tidtree::validate(pt->p_lwps, &why))
+    failed(fn, "TIDS_OK(pt): every member a valid TID (the tree broken)", pt, 0, file, line);
+  long members = static_cast<long>(tidtree::size(pt->p_lwps));
+  if (members != pt->p_nthreads)
+    failed(fn, "TIDS_OK(pt): tidset_card(&pt->p_lwps) == p_nthreads", pt, members, file, line);
+}
+
+// lwp_tid_alloc_locked: "requires TIDS_OK(pt); requires pt->p_nthreads < VC_INT_MAX;
+// requires node != \null".
+inline void lwp_tid_alloc_locked_requires(const struct lwp_tids* pt, const struct tidnode* node,
+                                          VC_SITE) {
+  if (!kChecked) return;
+  tids_ok("lwp_tid_alloc_locked", pt, file, line);
+  if (pt->p_nthreads >= VC_INT_MAX)
+    failed("lwp_tid_alloc_locked", "pt->p_nthreads < VC_INT_MAX", pt, pt->p_nthreads, file, line);
+  nonnull("lwp_tid_alloc_locked", "node != \\null", node, file, line);
+}
+
+// lwp_tid_remove_locked: "requires TIDS_OK(pt); requires tid_in_use(&pt->p_lwps, tid)".
+inline void lwp_tid_remove_locked_requires(const struct lwp_tids* pt, int tid, VC_SITE) {
+  if (!kChecked) return;
+  tids_ok("lwp_tid_remove_locked", pt, file, line);
+  if (tidtree::find(pt->p_lwps, tid) == nullptr)
+    failed("lwp_tid_remove_locked", "tid_in_use(&pt->p_lwps, tid)", pt, tid, file, line);
+}
+
+// ---- census.h: the checker's holder count ---------------------------------------
+
+// vc_proc_ref: "requires \valid_read(p); requires 0 <= kind < VC_REF_KINDS".
+inline void vc_proc_ref_requires(const struct proc_core* p, int kind, VC_SITE) {
+  if (!kChecked) return;
+  nonnull("vc_proc_ref", "\\valid_read(p)", p, file, line);
+  if (kind < 0 || kind >= VC_REF_KINDS)
+    failed("vc_proc_ref", "0 <= kind < VC_REF_KINDS", p, kind, file, line);
+}
+
+// vc_count_holders: "requires proc_table_ok(procs, n)" (0 <= n, each entry
+// readable); "requires 0 <= kind < VC_REF_KINDS; requires r != \null".
+inline void vc_count_holders_requires(struct proc_core* const* procs, int n, int kind,
+                                      const struct refcount* r, VC_SITE) {
+  if (!kChecked) return;
+  if (n < 0) failed("vc_count_holders", "proc_table_ok: 0 <= n", procs, n, file, line);
+  for (int i = 0; i < n; ++i)
+    nonnull("vc_count_holders", "proc_table_ok: \\valid_read(procs[i])", procs[i], file, line);
+  if (kind < 0 || kind >= VC_REF_KINDS)
+    failed("vc_count_holders", "0 <= kind < VC_REF_KINDS", r, kind, file, line);
+  nonnull("vc_count_holders", "r != \\null", r, file, line);
+}
+
+// ---- fork.h ----------------------------------------------------------------------
+
+// The objects FORK_DISTINCT and FORK_APART name, as addresses: fa's objects
+// (fa itself, the process count, the parent, the credentials and their
+// uidinfo, the parent's signal actions, descriptor table, address space,
+// limits, group; its leader record and arguments when it has them).
+struct ForkObjects {
+  const void* at[12];
+  int n = 0;
+  explicit ForkObjects(const struct fork_args* fa, bool with_fa_and_cred) {
+    const struct proc_core* p1 = fa->fa_p1;
+    if (with_fa_and_cred) {
+      at[n++] = fa;
+      at[n++] = fa->fa_pc;
+      at[n++] = fa->fa_cred;
+      at[n++] = fa->fa_cred->cr_ruidinfo;
+    }
+    at[n++] = p1;
+    at[n++] = p1->p_sigacts;
+    at[n++] = p1->p_fd;
+    at[n++] = p1->p_vmspace;
+    at[n++] = p1->p_limit;
+    at[n++] = p1->p_pgrp;
+    if (p1->p_fdtol != nullptr) at[n++] = p1->p_fdtol;
+    if (p1->p_args != nullptr) at[n++] = p1->p_args;
+  }
+  bool has(const void* o) const {
+    for (int i = 0; i < n; ++i)
+      if (at[i] == o) return true;
+    return false;
+  }
+};
+
+// "FORK_APART(fa, o)": o is none of the child storage, the parent and what
+// the parent holds.
+inline void fork_apart(const char* fn, const struct fork_args* fa, const void* o, const char* file,
+                       int line) {
+  ForkObjects parents(fa, false);
+  if (o == fa->fa_p2 || parents.has(o))
+    failed(fn, "FORK_APART(fa, o): apart from the child storage, the parent and its objects", o, 0,
+           file, line);
+}
+
+// "FORK_OBJS_OK(fa)": the process count, the parent, its objects and the
+// credentials valid, each count with room for one more holder (p_fdtol and
+// p_args may be null); the parent's hold count below REFCOUNT_MAX.
+inline void fork_objs_ok(const char* fn, const struct fork_args* fa, const char* file, int line) {
+  nonnull(fn, "FORK_OBJS_OK(fa): \\valid_read(fa)", fa, file, line);
+  proccount_ok(fn, fa->fa_pc, file, line);
+  const struct proc_core* p1 = fa->fa_p1;
+  nonnull(fn, "FORK_OBJS_OK(fa): \\valid(fa->fa_p1)", p1, file, line);
+  count_in(fn, "FORK_OBJS_OK(fa): 0 <= p1->p_lock.rc_count < REFCOUNT_MAX", &p1->p_lock, 0,
+           REFCOUNT_MAX - 1, file, line);
+  holdable(fn, fa->fa_cred, file, line);
+  nonnull(fn, "FORK_OBJS_OK(fa): \\valid(fa->fa_cred->cr_ruidinfo)", fa->fa_cred->cr_ruidinfo, file,
+          line);
+  int cnt = __atomic_load_n(&fa->fa_cred->cr_ruidinfo->ui_proccnt, __ATOMIC_RELAXED);
+  if (cnt < 0)
+    failed(fn, "FORK_OBJS_OK(fa): UIDINFO_OK: 0 <= ui_proccnt", fa->fa_cred->cr_ruidinfo, cnt, file,
+           line);
+  holdable(fn, fa->fa_cred->cr_ruidinfo, file, line);
+  holdable(fn, p1->p_sigacts, file, line);
+  holdable(fn, p1->p_fd, file, line);
+  if (p1->p_fdtol != nullptr) holdable(fn, p1->p_fdtol, file, line);
+  holdable(fn, p1->p_vmspace, file, line);
+  holdable(fn, p1->p_limit, file, line);
+  holdable(fn, p1->p_pgrp, file, line);
+  if (p1->p_args != nullptr) holdable(fn, p1->p_args, file, line);
+}
+
+// "FORK_DISTINCT(fa)": those objects are distinct allocations.
+inline void fork_distinct(const char* fn, const struct fork_args* fa, const char* file, int line) {
+  ForkObjects all(fa, true);
+  for (int i = 0; i < all.n; ++i)
+    for (int j = i + 1; j < all.n; ++j)
+      if (all.at[i] == all.at[j])
+        failed(fn, "FORK_DISTINCT(fa): distinct allocations", all.at[i], j, file, line);
+}
+
+// fork1: "requires FORK_OBJS_OK(fa); requires FORK_DISTINCT(fa);
+// requires PROC_BLANK(fa->fa_p2); requires FORK_CHILD_DISTINCT(fa);
+// requires fork_makes_proc(fa->fa_flags);
+// requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null".
+// (Its ghost requirement, no fork in progress on this thread, is ForkBooks's.)
+inline void fork1_requires(const struct fork_args* fa, VC_SITE) {
+  if (!kChecked) return;
+  fork_objs_ok("fork1", fa, file, line);
+  fork_distinct("fork1", fa, file, line);
+  const struct proc_core* p2 = fa->fa_p2;
+  nonnull("fork1", "PROC_BLANK(fa->fa_p2): \\valid", p2, file, line);
+  if (count(&p2->p_lock) != 0 || p2->p_ucred || p2->p_uidinfo || p2->p_sigacts || p2->p_fd ||
+      p2->p_fdtol || p2->p_vmspace || p2->p_limit || p2->p_pgrp || p2->p_args || p2->p_leader)
+    failed("fork1", "PROC_BLANK(fa->fa_p2): no hold, no reference, no leader", p2, 0, file, line);
+  if (p2->p_tids.p_lasttid != -1 || p2->p_tids.p_nthreads != 0 ||
+      tidtree::root(p2->p_tids.p_lwps) != nullptr)
+    failed("fork1", "PROC_BLANK(fa->fa_p2): TIDS_BLANK", p2, p2->p_tids.p_nthreads, file, line);
+  if (ForkObjects(fa, true).has(p2)) failed("fork1", "FORK_CHILD_DISTINCT(fa)", p2, 0, file, line);
+  unsigned f = fa->fa_flags;
+  if ((f & VC_RFPROC) == 0) failed("fork1", "fork_makes_proc(fa->fa_flags)", fa, f, file, line);
+  bool shares_fd = (f & VC_RFFDG) == 0 && (f & VC_RFCFDG) == 0;
+  if (shares_fd && fa->fa_p1->p_fdtol == nullptr)
+    failed("fork1", "fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \\null", fa, f,
+           file, line);
+}
+
+// rfork_unshare: "requires FORK_OBJS_OK(fa); requires FORK_DISTINCT(fa);
+// requires !fork_makes_proc(fa->fa_flags)" (and the ghost one, as fork1's).
+inline void rfork_unshare_requires(const struct fork_args* fa, VC_SITE) {
+  if (!kChecked) return;
+  fork_objs_ok("rfork_unshare", fa, file, line);
+  fork_distinct("rfork_unshare", fa, file, line);
+  if ((fa->fa_flags & VC_RFPROC) != 0)
+    failed("rfork_unshare", "!fork_makes_proc(fa->fa_flags)", fa, fa->fa_flags, file, line);
+}
+
+// proc_fd_replace: "requires \valid(p) && \valid(p->p_fd) &&
+// REFCOUNT_LIVE(&p->p_fd->fd_ref); requires \valid(nfd)".
+inline void proc_fd_replace_requires(const struct proc_core* p, const struct filedesc* nfd,
+                                     VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_fd_replace", "\\valid(p)", p, file, line);
+  live("proc_fd_replace", p->p_fd, file, line);
+  nonnull("proc_fd_replace", "\\valid(nfd)", nfd, file, line);
+}
+
+// proc_vmspace_replace: "requires \valid(p) && \valid(p->p_vmspace) &&
+// REFCOUNT_LIVE(&p->p_vmspace->vm_ref); requires \valid(nvm)".
+inline void proc_vmspace_replace_requires(const struct proc_core* p, const struct vmspace* nvm,
+                                          VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_vmspace_replace", "\\valid(p)", p, file, line);
+  live("proc_vmspace_replace", p->p_vmspace, file, line);
+  nonnull("proc_vmspace_replace", "\\valid(nvm)", nvm, file, line);
+}
+
+}  // namespace vc_contract
+
+#undef VC_SITE
