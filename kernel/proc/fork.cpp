@@ -56,6 +56,40 @@ const ForkCtx& ctx_of(const struct fork_args* fa) {
   return *static_cast<const ForkCtx*>(fa->fa_lwp1);
 }
 
+// The ghost books of the fork in progress on this thread (the debug kernel
+// checks the steps' contracts against them, contract_checks.h); null in the
+// release kernel, whose checks compile to nothing.
+ForkBooks* fork_books() {
+#ifdef TINE_DEBUG
+  return curthread()->fork_books;
+#else
+  return nullptr;
+#endif
+}
+
+// Opens the books for fork1 or rfork_unshare on this thread, and closes them
+// when it returns (debug kernel). fork1's and rfork_unshare's ghost
+// requirement: no fork in progress on this thread ("vc_fork_made == 0").
+class ForkBooksScope {
+ public:
+#ifdef TINE_DEBUG
+  explicit ForkBooksScope(const struct fork_args* fa) {
+    Thread* t = curthread();
+    KASSERT(t->fork_books == nullptr);  // one fork at a time on a thread
+    books_.fa = fa;
+    t->fork_books = &books_;
+  }
+  ~ForkBooksScope() { curthread()->fork_books = nullptr; }
+  ForkBooksScope(const ForkBooksScope&) = delete;
+  ForkBooksScope& operator=(const ForkBooksScope&) = delete;
+
+ private:
+  ForkBooks books_;
+#else
+  explicit ForkBooksScope(const struct fork_args*) {}
+#endif
+};
+
 // ---- the at_fork list ----------------------------------------------------------
 
 struct ForkList {
@@ -150,16 +184,26 @@ void cpu_fork(Lwp* lp2, const TrapFrame* frame) {
 
 extern "C" {
 
-void fork_pgrp_lock(struct pgrp* pg) { lockmgr(&reinterpret_cast<Pgrp*>(pg)->pg_lock, LK_SHARED); }
+void fork_pgrp_lock(struct pgrp* pg) {
+  struct lock* l = &reinterpret_cast<Pgrp*>(pg)->pg_lock;
+  lockmgr(l, LK_SHARED);
+  if constexpr (vc_contract::kChecked)
+    vc_contract::fork_pgrp_lock_contract(fork_books(), pg, lockstatus(l, curthread()) == LK_SHARED);
+}
 
 void fork_pgrp_unlock(struct pgrp* pg) {
+  vc_contract::fork_pgrp_unlock_contract(fork_books(), pg);
   lockmgr(&reinterpret_cast<Pgrp*>(pg)->pg_lock, LK_RELEASE);
 }
 
 int fork_signal_pending(const struct fork_args* fa) {
   Lwp* lp1 = ctx_of(fa).lp1;
-  if (signal_pending_unblocked(lp1)) return 1;
-  return (__atomic_load_n(&lp1->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT) ? 1 : 0;
+  int r =
+      signal_pending_unblocked(lp1) || (__atomic_load_n(&lp1->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT)
+          ? 1
+          : 0;
+  vc_contract::fork_signal_pending_ensures(r);
+  return r;
 }
 
 struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
@@ -173,26 +217,33 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
   }
   const ForkStart* start = ctx_of(fa).start;
   if (start && start->clear_sighand) sigacts_reset_caught(ps);  // not visible yet
+  vc_contract::fork_sigacts_copy_ensures(fork_books(), fa, &ps->c);
   return &ps->c;
 }
 
 // RFCFDG: no descriptors; the working directory and umask carry over (fdinit).
 struct filedesc* fork_fd_init(const struct fork_args* fa) {
   Filedesc* fd = fd_init(proc_of(fa->fa_p1)->fd());
-  return fd ? &fd->c : nullptr;
+  struct filedesc* r = fd ? &fd->c : nullptr;
+  vc_contract::fork_fd_init_ensures(fork_books(), fa, r);
+  return r;
 }
 
 // RFFDG: the same Files at the same descriptors, in a table of the child's (fdcopy).
 struct filedesc* fork_fd_copy(const struct fork_args* fa) {
   Filedesc* fd = fd_copy(proc_of(fa->fa_p1)->fd());
-  return fd ? &fd->c : nullptr;
+  struct filedesc* r = fd ? &fd->c : nullptr;
+  vc_contract::fork_fd_copy_ensures(fork_books(), fa, r);
+  return r;
 }
 
 // A shared table without RFTHREAD: the child leads its own record, in the
 // ring of the parent's (filedesc_to_leader_alloc(p1->p_fdtol, p2)).
 struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
   Fdtol* tl = fdtol_new(ctx_of(fa).p2, reinterpret_cast<Fdtol*>(fa->fa_p1->p_fdtol));
-  return tl ? &tl->c : nullptr;
+  struct fdtol* r = tl ? &tl->c : nullptr;
+  vc_contract::fork_fdtol_alloc_ensures(fork_books(), fa, r);
+  return r;
 }
 
 struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
@@ -206,6 +257,7 @@ struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
   refcount_init(&vr->c.vm_ref, 1);
   vr->vm = r.vm;
   vr->users = 1;
+  vc_contract::fork_vmspace_copy_ensures(fork_books(), fa, &vr->c);
   return &vr->c;
 }
 
@@ -225,6 +277,7 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
 }
 
 void fork_publish(const struct fork_args* fa) {
+  vc_contract::fork_publish_requires(fork_books(), fa);
   // The child becomes visible (SIDL) while the process group's lock is still
   // held, so a signal to the group finds it; its TID set is complete.
   const ForkCtx& ctx = ctx_of(fa);
@@ -251,21 +304,38 @@ void fork_publish(const struct fork_args* fa) {
   ctx.lp2->gtid = p2->pid;  // its first LWP's thread id is the pid
   tidhash_insert_locked(ctx.lp2);
   p1->forks++;
+  vc_contract::fork_publish_ensures(fork_books(), fa);
 }
 
-void fork_sigacts_discard(struct sigacts* ps) { kfree(ps, M_SIGACTS); }
-void fork_fd_discard(struct filedesc* fdp) { fd_destroy(reinterpret_cast<Filedesc*>(fdp)); }
-void fork_fdtol_discard(struct fdtol* tl) { fdtol_destroy(reinterpret_cast<Fdtol*>(tl)); }
+void fork_sigacts_discard(struct sigacts* ps) {
+  vc_contract::fork_sigacts_discard_contract(fork_books(), ps);
+  kfree(ps, M_SIGACTS);
+}
+
+void fork_fd_discard(struct filedesc* fdp) {
+  vc_contract::fork_fd_discard_contract(fork_books(), fdp);
+  fd_destroy(reinterpret_cast<Filedesc*>(fdp));
+}
+
+void fork_fdtol_discard(struct fdtol* tl) {
+  vc_contract::fork_fdtol_discard_contract(fork_books(), tl);
+  fdtol_destroy(reinterpret_cast<Fdtol*>(tl));
+}
 
 void fork_vmspace_discard(struct vmspace* vm) {
+  vc_contract::fork_vmspace_discard_contract(fork_books(), vm);
   auto* vr = reinterpret_cast<VmRef*>(vm);
   if (vr->vm) vmspace_release(vr->vm);
   kfree(vr, M_VMSPACE);
 }
 
-void filedesc_destroy(struct filedesc* fdp) { fd_destroy(reinterpret_cast<Filedesc*>(fdp)); }
+void filedesc_destroy(struct filedesc* fdp) {
+  vc_contract::filedesc_destroy_requires(fdp);
+  fd_destroy(reinterpret_cast<Filedesc*>(fdp));
+}
 
 void vmspace_destroy(struct vmspace* vm) {
+  vc_contract::vmspace_destroy_requires(vm);
   auto* vr = reinterpret_cast<VmRef*>(vm);
   Vmspace* v = __atomic_exchange_n(&vr->vm, nullptr, __ATOMIC_ACQ_REL);
   if (v) vmspace_release(v);
@@ -301,11 +371,14 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
     // Divorce parts of this process from itself (one LWP only: checked by the core).
     Ucred* cr = proc_cred_hold(p1);
     fa.fa_cred = &cr->c;
+    ForkBooksScope books(&fa);
     if constexpr (vc_contract::kChecked) {
       SpinGuard g(p1->spin);  // the parent's objects stay while they are read
       vc_contract::rfork_unshare_requires(&fa);
     }
     int r = rfork_unshare(&fa);
+    if (r == VC_OK) vc_contract::rfork_unshare_installed(fork_books(), &p1->core);
+    vc_contract::fork_books_empty("rfork_unshare", fork_books());
     ucred_put(cr);
     return r;
   }
@@ -357,11 +430,16 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
   // memory written after the setuid(1000) returned).
   Ucred* cr = proc_cred_hold(p1);
   fa.fa_cred = &cr->c;
-  if constexpr (vc_contract::kChecked) {
-    SpinGuard g(p1->spin);  // the parent's objects stay while they are read
-    vc_contract::fork1_requires(&fa);
+  int error;
+  {
+    ForkBooksScope books(&fa);
+    if constexpr (vc_contract::kChecked) {
+      SpinGuard g(p1->spin);  // the parent's objects stay while they are read
+      vc_contract::fork1_requires(&fa);
+    }
+    error = fork1(&fa);
+    vc_contract::fork_books_empty("fork1", fork_books());
   }
-  int error = fork1(&fa);
   lockmgr(&p1->forklock, LK_RELEASE);
   vc_uid_t uid = cr->c.cr_ruid;
   ucred_put(cr);

@@ -129,6 +129,12 @@ struct Thread {
   bool exited = false;         // atomic: dead and off its CPU
   Thread* all_next = nullptr;  // list of all threads (thread list lock)
   Thread* all_prev = nullptr;
+
+#ifdef TINE_DEBUG
+  // The ghost books of the fork in progress on this thread, while fork1 or
+  // rfork_unshare runs (kernel/verified/contract_checks.h); the thread's own.
+  struct ForkBooks* fork_books = nullptr;
+#endif
 };
 
 // The running thread (SP_EL0 holds it: one instruction, safe against migration).

@@ -1,17 +1,19 @@
 // The verified core's contracts checked at run time, in the debug kernel
 // (TINE_DEBUG) only: at the C++ call sites of the proved C functions, the
-// clauses of their `requires` that can be evaluated. One function per
-// contract, named after the function (NAME_requires), quoting the clauses it
-// checks. A clause that does not hold panics, naming the function, the
-// clause, the value found and the call site. The release kernel compiles
-// every one to nothing.
+// clauses of their `requires` that can be evaluated; where the assumed C++
+// steps of fork (fork_hooks.h) return, their `ensures` (and the `requires` of
+// the steps that have some). One function per contract, named after the
+// function (NAME_requires, NAME_ensures), quoting the clauses it checks. A
+// clause that does not hold panics, naming the function, the clause, the value
+// found and the call site. The release kernel compiles every one to nothing.
 //
 // Not evaluated: \valid, beyond a non-null pointer whose count carries the
 // magic refcount_init sets (not freed memory, not another kind of memory),
 // and distinct base addresses beyond comparing the objects' addresses (each
 // counted C struct is the first member of its own C++ allocation, so its
-// address is the allocation's); the ghost state of spec/fork.h, which only
-// the proof has.
+// address is the allocation's). The ghost state of spec/fork.h
+// (vc_fork_made, vc_pgrp_held), which only the proof has, is kept at run
+// time for the fork in progress on a thread in a ForkBooks (below).
 //
 // Other CPUs may move a count meanwhile: each count is read once (a relaxed
 // atomic load), and every clause checked is one the caller's own references
@@ -357,6 +359,189 @@ inline void proc_vmspace_replace_requires(const struct proc_core* p, const struc
   nonnull("proc_vmspace_replace", "\\valid(p)", p, file, line);
   live("proc_vmspace_replace", p->p_vmspace, file, line);
   nonnull("proc_vmspace_replace", "\\valid(nvm)", nvm, file, line);
+}
+
+}  // namespace vc_contract
+
+// ---- fork_hooks.h: the C++ steps, and the ghost state at run time -----------
+
+// The fork in progress on a thread (fork1 or rfork_unshare; the debug
+// kernel's Thread::fork_books points to it while it runs): the objects the
+// C++ steps made for it that are neither discarded nor handed over yet
+// (spec/fork.h's vc_fork_made is how many), and the process group whose lock
+// it holds (vc_pgrp_held). WP proves that fork1 and rfork_unshare leave both
+// empty, given the steps' contracts, which say how each step changes them;
+// those contracts are assumed, and checked against these books where each
+// step returns.
+struct ForkBooks {
+  const struct fork_args* fa = nullptr;
+  const void* made[3] = {};  // signal actions, a table or leader record, an address space
+  int nmade = 0;
+  const struct pgrp* held = nullptr;
+
+  bool has(const void* o) const {
+    for (int i = 0; i < nmade; ++i)
+      if (made[i] == o) return true;
+    return false;
+  }
+};
+
+namespace vc_contract {
+
+inline void books_of(const char* fn, const ForkBooks* b, const char* file, int line) {
+  nonnull(fn, "a fork in progress on this thread (its ghost books)", b, file, line);
+}
+
+// fork1, rfork_unshare: "requires vc_fork_made == 0 && vc_pgrp_held == \null"
+// (rfork_unshare: "vc_fork_made == 0") on entry: no fork in progress on this
+// thread; and "ensures vc_fork_made == 0 && vc_pgrp_held == \null" on return:
+// everything made is the child's (or the parent's) or discarded, no group
+// lock held.
+inline void fork_books_empty(const char* fn, const ForkBooks* b, VC_SITE) {
+  if (!kChecked || b == nullptr) return;
+  if (b->nmade != 0) failed(fn, "vc_fork_made == 0", b->made[0], b->nmade, file, line);
+  if (b->held != nullptr) failed(fn, "vc_pgrp_held == \\null", b->held, 0, file, line);
+}
+
+// The allocating steps: "ensures \result != \null ==> \valid(\result) &&
+// \result->X_ref.rc_count == 1 && \result != fa->fa_p1->p_X &&
+// FORK_APART(fa, \result) && vc_fork_made == \old(vc_fork_made) + 1".
+// The object joins the books: a new one, made for this fork.
+template <typename T>
+inline void fork_made_ensures(const char* fn, ForkBooks* b, const struct fork_args* fa, const T* o,
+                              const char* file, int line) {
+  if (!kChecked || o == nullptr) return;
+  books_of(fn, b, file, line);
+  if (b->fa != fa) failed(fn, "made for the fork in progress", fa, 0, file, line);
+  int c = count(ref_of(o));
+  if (c != 1) failed(fn, "\\result->rc_count == 1", o, c, file, line);
+  fork_apart(fn, fa, o, file, line);  // covers \result != fa->fa_p1->p_X
+  if (b->has(o) || b->nmade == 3)
+    failed(fn, "vc_fork_made == \\old(vc_fork_made) + 1: a new object", o, b->nmade, file, line);
+  b->made[b->nmade++] = o;
+}
+
+// clang-format off
+inline void fork_sigacts_copy_ensures(ForkBooks* b, const struct fork_args* fa, const struct sigacts* r, VC_SITE) { fork_made_ensures("fork_sigacts_copy", b, fa, r, file, line); }
+inline void fork_fd_init_ensures(ForkBooks* b, const struct fork_args* fa, const struct filedesc* r, VC_SITE) { fork_made_ensures("fork_fd_init", b, fa, r, file, line); }
+inline void fork_fd_copy_ensures(ForkBooks* b, const struct fork_args* fa, const struct filedesc* r, VC_SITE) { fork_made_ensures("fork_fd_copy", b, fa, r, file, line); }
+inline void fork_fdtol_alloc_ensures(ForkBooks* b, const struct fork_args* fa, const struct fdtol* r, VC_SITE) { fork_made_ensures("fork_fdtol_alloc", b, fa, r, file, line); }
+inline void fork_vmspace_copy_ensures(ForkBooks* b, const struct fork_args* fa, const struct vmspace* r, VC_SITE) { fork_made_ensures("fork_vmspace_copy", b, fa, r, file, line); }
+// clang-format on
+
+// The discarding steps: "requires X->X_ref.rc_count == 1; requires
+// FORK_APART(fa, X); requires vc_fork_made >= 1" (fa: the fork in progress),
+// and in the books: made for this fork and not discarded yet. Then "ensures
+// vc_fork_made == \old(vc_fork_made) - 1": it leaves the books.
+template <typename T>
+inline void fork_discard_contract(const char* fn, ForkBooks* b, const T* o, const char* file,
+                                  int line) {
+  if (!kChecked) return;
+  books_of(fn, b, file, line);
+  nonnull(fn, "\\valid", o, file, line);
+  int c = count(ref_of(o));
+  if (c != 1) failed(fn, "rc_count == 1", o, c, file, line);
+  fork_apart(fn, b->fa, o, file, line);
+  if (!b->has(o))
+    failed(fn, "vc_fork_made >= 1: made for this fork and not discarded", o, b->nmade, file, line);
+  int i = 0;
+  while (b->made[i] != o) ++i;
+  b->made[i] = b->made[--b->nmade];
+}
+
+// clang-format off
+inline void fork_sigacts_discard_contract(ForkBooks* b, const struct sigacts* ps, VC_SITE) { fork_discard_contract("fork_sigacts_discard", b, ps, file, line); }
+inline void fork_fd_discard_contract(ForkBooks* b, const struct filedesc* fdp, VC_SITE) { fork_discard_contract("fork_fd_discard", b, fdp, file, line); }
+inline void fork_fdtol_discard_contract(ForkBooks* b, const struct fdtol* tl, VC_SITE) { fork_discard_contract("fork_fdtol_discard", b, tl, file, line); }
+inline void fork_vmspace_discard_contract(ForkBooks* b, const struct vmspace* vm, VC_SITE) { fork_discard_contract("fork_vmspace_discard", b, vm, file, line); }
+// clang-format on
+
+// fork_new_objects(flags), spec/fork.h: the signal actions unless shared; a
+// descriptor table unless shared, or else a leader record unless the
+// parent's is shared too; the address space unless shared.
+inline int fork_new_objects(unsigned f) {
+  bool shares_fd = (f & VC_RFFDG) == 0 && (f & VC_RFCFDG) == 0;
+  bool shares_fdtol = shares_fd && (f & VC_RFTHREAD) != 0;
+  return ((f & VC_RFSIGSHARE) != 0 ? 0 : 1) + (shares_fdtol ? 0 : 1) +
+         ((f & VC_RFMEM) != 0 ? 0 : 1);
+}
+
+// fork_publish: "requires vc_fork_made == fork_new_objects(fa->fa_flags);
+// requires (fa->fa_flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == fa->fa_p1->p_pgrp".
+inline void fork_publish_requires(const ForkBooks* b, const struct fork_args* fa, VC_SITE) {
+  if (!kChecked) return;
+  books_of("fork_publish", b, file, line);
+  int want = fork_new_objects(fa->fa_flags);
+  if (b->nmade != want)
+    failed("fork_publish", "vc_fork_made == fork_new_objects(fa->fa_flags)", fa, b->nmade, file,
+           line);
+  if ((fa->fa_flags & VC_RFPGLOCK) != 0 && b->held != fa->fa_p1->p_pgrp)
+    failed("fork_publish", "RFPGLOCK ==> vc_pgrp_held == fa->fa_p1->p_pgrp", b->held, 0, file,
+           line);
+}
+
+// fork_publish: "ensures vc_fork_made == 0": what was made is the child's
+// own now (its signal actions, table, leader record or address space).
+inline void fork_publish_ensures(ForkBooks* b, const struct fork_args* fa, VC_SITE) {
+  if (!kChecked) return;
+  const struct proc_core* p2 = fa->fa_p2;
+  for (int i = 0; i < b->nmade; ++i) {
+    const void* o = b->made[i];
+    if (o != p2->p_sigacts && o != p2->p_fd && o != p2->p_fdtol && o != p2->p_vmspace)
+      failed("fork_publish", "vc_fork_made == 0: each object made is the child's", o, i, file,
+             line);
+  }
+  b->nmade = 0;
+}
+
+// rfork_unshare on success: "ghost vc_fork_made = 0" after "assert
+// vc_fork_made == new_vm + new_fd": what was made is the parent's own now.
+inline void rfork_unshare_installed(ForkBooks* b, const struct proc_core* p1, VC_SITE) {
+  if (!kChecked) return;
+  for (int i = 0; i < b->nmade; ++i)
+    if (b->made[i] != p1->p_fd && b->made[i] != p1->p_vmspace)
+      failed("rfork_unshare", "vc_fork_made == new_vm + new_fd: each object made is p1's",
+             b->made[i], i, file, line);
+  b->nmade = 0;
+}
+
+// fork_pgrp_lock: "requires vc_pgrp_held == \null ... ensures vc_pgrp_held == pg",
+// `locked`: the lock is held (shared) when it returns.
+inline void fork_pgrp_lock_contract(ForkBooks* b, const struct pgrp* pg, bool locked, VC_SITE) {
+  if (!kChecked) return;
+  books_of("fork_pgrp_lock", b, file, line);
+  nonnull("fork_pgrp_lock", "\\valid(pg)", pg, file, line);
+  if (b->held != nullptr)
+    failed("fork_pgrp_lock", "vc_pgrp_held == \\null", b->held, 0, file, line);
+  if (!locked) failed("fork_pgrp_lock", "vc_pgrp_held == pg: the lock held", pg, 0, file, line);
+  b->held = pg;
+}
+
+// fork_pgrp_unlock: "requires vc_pgrp_held == pg ... ensures vc_pgrp_held == \null".
+inline void fork_pgrp_unlock_contract(ForkBooks* b, const struct pgrp* pg, VC_SITE) {
+  if (!kChecked) return;
+  books_of("fork_pgrp_unlock", b, file, line);
+  if (b->held != pg) failed("fork_pgrp_unlock", "vc_pgrp_held == pg", b->held, 0, file, line);
+  b->held = nullptr;
+}
+
+// fork_signal_pending: "ensures \result == 0 || \result == 1".
+inline void fork_signal_pending_ensures(int r, VC_SITE) {
+  if (kChecked && r != 0 && r != 1)
+    failed("fork_signal_pending", "\\result == 0 || \\result == 1", nullptr, r, file, line);
+}
+
+// filedesc_destroy, vmspace_destroy: "requires \valid(X) && X->X_ref.rc_count == 0".
+template <typename T>
+inline void destroy_requires(const char* fn, const T* o, const char* file, int line) {
+  nonnull(fn, "\\valid", o, file, line);
+  count_in(fn, "rc_count == 0", ref_of(o), 0, 0, file, line);
+}
+inline void filedesc_destroy_requires(const struct filedesc* fdp, VC_SITE) {
+  if (kChecked) destroy_requires("filedesc_destroy", fdp, file, line);
+}
+inline void vmspace_destroy_requires(const struct vmspace* vm, VC_SITE) {
+  if (kChecked) destroy_requires("vmspace_destroy", vm, file, line);
 }
 
 }  // namespace vc_contract
