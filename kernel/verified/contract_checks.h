@@ -2,10 +2,12 @@
 // (TINE_DEBUG) only: at the C++ call sites of the proved C functions, the
 // clauses of their `requires` that can be evaluated; where the assumed C++
 // steps of fork (fork_hooks.h) return, their `ensures` (and the `requires` of
-// the steps that have some). One function per contract, named after the
-// function (NAME_requires, NAME_ensures), quoting the clauses it checks. A
-// clause that does not hold panics, naming the function, the clause, the value
-// found and the call site. The release kernel compiles every one to nothing.
+// the steps that have some); and, in the assumed C++ the proved code calls,
+// the TID set's `ensures` and the count update's `requires`. One function per
+// contract, named after the function (NAME_requires, NAME_ensures), quoting
+// the clauses it checks. A clause that does not hold panics, naming the
+// function, the clause, the value found and the call site. The release kernel
+// compiles every one to nothing.
 //
 // Not evaluated: \valid, beyond a non-null pointer whose count carries the
 // magic refcount_init sets (not freed memory, not another kind of memory),
@@ -542,6 +544,45 @@ inline void filedesc_destroy_requires(const struct filedesc* fdp, VC_SITE) {
 }
 inline void vmspace_destroy_requires(const struct vmspace* vm, VC_SITE) {
   if (kChecked) destroy_requires("vmspace_destroy", vm, file, line);
+}
+
+// ---- the assumed C++ under the proved code: the TID set, the count update --
+
+// tidset_insert: behavior inserted, "\result == 1" and
+// "tidset_member_added(s, tid)": tid is a member now, through node; behavior
+// taken, "\result == 0" and "tidset_same_members(s)": tid was a member
+// already, through another node, and node stayed out. That no other member
+// came or went is not re-read (it would take a walk of the set).
+inline void tidset_insert_ensures(const struct tidset* s, const struct tidnode* node, int tid,
+                                  int r, VC_SITE) {
+  if (!kChecked) return;
+  const tidnode* found = tidtree::find(*s, tid);
+  if (r == 1 && (found != node || !node->linked || node->tid != tid))
+    failed("tidset_insert", "inserted: tidset_member_added(s, tid)", node, tid, file, line);
+  if (r == 0 && (found == nullptr || found == node || node->linked))
+    failed("tidset_insert", "taken: tidset_same_members(s), tid in use", node, tid, file, line);
+  if (r != 0 && r != 1) failed("tidset_insert", "\\result == 0 || \\result == 1", s, r, file, line);
+}
+
+// tidset_remove: "\result != \null" and "tidset_member_removed(s, tid)": tid
+// is no member now, and the node returned was its, out of the set now.
+inline void tidset_remove_ensures(const struct tidset* s, int tid, const struct tidnode* r,
+                                  VC_SITE) {
+  if (!kChecked) return;
+  nonnull("tidset_remove", "\\result != \\null", r, file, line);
+  if (tidtree::find(*s, tid) != nullptr || r->linked || r->tid != tid)
+    failed("tidset_remove", "tidset_member_removed(s, tid)", r, tid, file, line);
+}
+
+// vc_refcount_add: "requires -VC_INT_MAX - 1 <= r->rc_count + delta <=
+// VC_INT_MAX", read from the count the atomic add found (`old`: exactly the
+// count it changed, whatever other CPUs did before or after).
+inline void vc_refcount_add_requires(const struct refcount* r, int old, int delta, VC_SITE) {
+  if (!kChecked) return;
+  long sum = static_cast<long>(old) + delta;
+  if (sum < -static_cast<long>(VC_INT_MAX) - 1 || sum > VC_INT_MAX)
+    failed("vc_refcount_add", "-VC_INT_MAX - 1 <= r->rc_count + delta <= VC_INT_MAX", r, old, file,
+           line);
 }
 
 }  // namespace vc_contract

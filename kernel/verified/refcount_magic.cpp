@@ -4,6 +4,7 @@
 
 #include "kernel/mm/poison.h"
 #include "kernel/panic.h"
+#include "kernel/verified/contract_checks.h"
 
 #ifdef TINE_DEBUG
 RefcountMagic refcount_magic(const struct refcount* r) {
@@ -39,5 +40,7 @@ extern "C" int vc_refcount_add(struct refcount* r, int delta) {
 #ifdef TINE_DEBUG
   check_magic(r, delta);
 #endif
-  return __atomic_fetch_add(&r->rc_count, delta, __ATOMIC_ACQ_REL);
+  int old = __atomic_fetch_add(&r->rc_count, delta, __ATOMIC_ACQ_REL);
+  vc_contract::vc_refcount_add_requires(r, old, delta);
+  return old;
 }

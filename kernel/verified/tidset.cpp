@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "kernel/panic.h"
+#include "kernel/verified/contract_checks.h"
 
 namespace tidtree {
 namespace {
@@ -318,7 +319,10 @@ int tidset_insert(struct tidset* s, struct tidnode* node, int tid) {
   tidnode* n = tidtree::get_root(*s);
   bool left = false;
   while (n != nullptr) {
-    if (tid == n->tid) return 0;
+    if (tid == n->tid) {
+      vc_contract::tidset_insert_ensures(s, node, tid, 0);
+      return 0;
+    }
     parent = n;
     left = tid < n->tid;
     n = left ? n->left : n->right;
@@ -335,6 +339,7 @@ int tidset_insert(struct tidset* s, struct tidnode* node, int tid) {
   else
     parent->right = node;
   tidtree::insert_fixup(*s, node);
+  vc_contract::tidset_insert_ensures(s, node, tid, 1);
   return 1;
 }
 
@@ -342,6 +347,7 @@ struct tidnode* tidset_remove(struct tidset* s, int tid) {
   tidnode* n = tidtree::find(*s, tid);
   KASSERT(n != nullptr);
   tidtree::erase(*s, n);
+  vc_contract::tidset_remove_ensures(s, tid, n);
   return n;
 }
 
