@@ -13,22 +13,47 @@
 // half done.
 #include "kernel/verified/check.h"
 #include "kernel/console/kprintf.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/proc/proc_internal.h"
 #include "kernel/verified/census.h"
 #include "kernel/verified/contract_checks.h"
 
 namespace {
 
-// The table the checker reads: process 0 and every process on the list.
-// maxproc is kMaxprocDefault from boot on, so maxproc + 1 entries hold every
-// process there can be; a longer list is itself a problem (reported).
-constexpr int kTableMax = kMaxprocDefault + 1;
-struct proc_core* g_table[kTableMax];  // g_proctree_lock
-Proc* g_table_proc[kTableMax];         // the Proc of each entry (g_proctree_lock)
-// The LWPs beyond each process's first, which lwp_create charges to its uid
-// (as Linux counts threads against RLIMIT_NPROC): outside the checker's one
-// charge per process.
-vc_outside_charge g_charges[kTableMax];  // g_proctree_lock
+// n objects of type T (two of the arrays are of pointers: sizeof(T*) is meant).
+template <typename T>
+T* array_of(int n) {
+  // NOLINTNEXTLINE(bugprone-sizeof-expression)
+  return static_cast<T*>(kmalloc(sizeof(T) * static_cast<size_t>(n), M_TEMP, M_WAITOK));
+}
+
+// The table the checker reads: process 0 and every process on the list,
+// allocated for each check (maxproc does not change once processes run, so
+// maxproc + 1 entries hold every process there can be; a longer list is
+// itself a problem, reported).
+struct Table {
+  int max = 0;
+  struct proc_core** core = nullptr;  // what the checker reads
+  Proc** proc = nullptr;              // the Proc of each entry
+  // The LWPs beyond each process's first, which lwp_create charges to its
+  // uid (as Linux counts threads against RLIMIT_NPROC): outside the
+  // checker's one charge per process.
+  vc_outside_charge* charges = nullptr;
+
+  explicit Table(int n)
+      : max(n),
+        core(array_of<struct proc_core*>(n)),
+        proc(array_of<Proc*>(n)),
+        charges(array_of<vc_outside_charge>(n)) {}
+  ~Table() {
+    kfree(core, M_TEMP);
+    kfree(proc, M_TEMP);
+    kfree(charges, M_TEMP);
+  }
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+  bool ok() const { return core && proc && charges; }
+};
 
 template <typename T>
 T* peek(T* const& field) {
@@ -90,13 +115,13 @@ int check_proc_extra(Proc* p, int* beyond_first) {
 // Beyond the checker, which sees only the uidinfos the table refers to: one
 // that no process and no process's credentials refer to has no holder left
 // and should have been freed (g_uidinfo_lock held).
-int check_unreached_uidinfos(int n) {
+int check_unreached_uidinfos(const Table& t, int n) {
   int bad = 0;
   for (Uidinfo* u = uidinfo_first_locked(); u; u = u->next) {
     bool reached = false;
     for (int i = 0; i < n && !reached; ++i) {
-      const struct ucred* cr = peek(g_table[i]->p_ucred);
-      reached = peek(g_table[i]->p_uidinfo) == &u->c || (cr && cr->cr_ruidinfo == &u->c);
+      const struct ucred* cr = peek(t.core[i]->p_ucred);
+      reached = peek(t.core[i]->p_uidinfo) == &u->c || (cr && cr->cr_ruidinfo == &u->c);
     }
     if (reached) continue;
     vc_report r;
@@ -115,6 +140,11 @@ int check_unreached_uidinfos(int n) {
 }  // namespace
 
 int proc_check_invariants(bool verbose) {
+  Table t(__atomic_load_n(&g_proccount.maxproc, __ATOMIC_RELAXED) + 1);
+  if (!t.ok()) {
+    kprintf("invariants: no memory for the process table\n");
+    return 1;
+  }
   int bad = 0;
   SpinGuard g(g_proctree_lock);
   // The table, the charges outside it, and the checks beyond the checker
@@ -122,21 +152,21 @@ int proc_check_invariants(bool verbose) {
   int n = 0;
   int lwps_beyond_first = 0;
   for (Proc* p = &g_proc0; p; p = p == &g_proc0 ? proc_all_first_locked() : p->all_next) {
-    if (n == kTableMax) {
-      kprintf("invariant: more than %d processes on the list\n", kTableMax - 1);
+    if (n == t.max) {
+      kprintf("invariant: more than %d processes on the list\n", t.max - 1);
       ++bad;
       break;
     }
     SpinGuard g2(p->spin);
     int before = lwps_beyond_first;
     bad += check_proc_extra(p, &lwps_beyond_first);
-    g_table[n] = &p->core;
-    g_table_proc[n] = p;
-    g_charges[n] = {p->core.p_uidinfo, lwps_beyond_first - before};
+    t.core[n] = &p->core;
+    t.proc[n] = p;
+    t.charges[n] = {p->core.p_uidinfo, lwps_beyond_first - before};
     ++n;
   }
   vc_outside_ref exited_fd{&g_exited_fd.c.fd_ref, 1};  // the kernel's own reference
-  vc_outside outside{&exited_fd, 1, g_charges, n};
+  vc_outside outside{&exited_fd, 1, t.charges, n};
 
   // The checker: nprocs is the number of processes...
   vc_report r;
@@ -144,16 +174,16 @@ int proc_check_invariants(bool verbose) {
   bad += report(vc_check_proccount(&g_proccount, n, &r), r, "nprocs");
   // ...and every process's objects, each at its first holder, and its TIDs.
   for (int i = 0; i < n; ++i) {
-    Proc* p = g_table_proc[i];
+    Proc* p = t.proc[i];
     SpinGuard g2(p->spin);
     SpinGuard gu(g_uidinfo_lock);
     vc_report_init(&r);
-    bad += report(vc_check_proc(g_table, n, i, &outside, &r), r, "pid", p->pid);
+    bad += report(vc_check_proc(t.core, n, i, &outside, &r), r, "pid", p->pid);
   }
   // The kernel's table of exited processes when no zombie holds it (the
   // checker sees it only through its holders).
-  vc_contract::vc_count_holders_requires(g_table, n, VC_REF_FD, &g_exited_fd.c.fd_ref);
-  if (vc_count_holders(g_table, n, VC_REF_FD, &g_exited_fd.c.fd_ref) == 0) {
+  vc_contract::vc_count_holders_requires(t.core, n, VC_REF_FD, &g_exited_fd.c.fd_ref);
+  if (vc_count_holders(t.core, n, VC_REF_FD, &g_exited_fd.c.fd_ref) == 0) {
     vc_report_init(&r);
     bad += report(vc_check_refcount(&g_exited_fd.c.fd_ref, 1, &r), r, "g_exited_fd");
   }
@@ -163,7 +193,7 @@ int proc_check_invariants(bool verbose) {
                 "LWP count (the LWPs beyond each process's first)");
   {
     SpinGuard gu(g_uidinfo_lock);
-    bad += check_unreached_uidinfos(n);
+    bad += check_unreached_uidinfos(t, n);
   }
   bad += tidhash_check_locked();
   if (verbose) kprintf("invariants: %d processes, %d problems\n", n, bad);
