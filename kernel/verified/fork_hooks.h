@@ -5,8 +5,8 @@
  * (allocation, copying the page tables, the kernel thread of the new LWP, the
  * process-group lock). tests/host/verified/fork_world.cpp implements them for
  * the host tests, with fault injection, and checks each contract on every call
- * (fork_world_check_* in that file); the process subsystem's ktests will do
- * the same for the kernel's versions.
+ * (fork_world_check_* in that file); the debug kernel checks its versions
+ * where each returns (kernel/verified/contract_checks.h, ForkBooks).
  *
  * "assigns \nothing" means: nothing the verified core can see. A step may
  * change its own C++ state (a lock word, an allocator, a new object's
