@@ -11,17 +11,6 @@
  * process-layer invariants hold. */
 #include "tine.h"
 
-enum { SYS_vfork = 1066, SYS_rfork = 1251, SYS_lwp_create = 1495 };
-enum { RFFDG = 1 << 2, RFPROC = 1 << 4 };
-
-struct lwp_params {
-  void* func;
-  void* arg;
-  void* stack;
-  int* tid1;
-  int* tid2;
-};
-
 /* Shared between the processes: stop word, which LWPs finished (by slot),
  * ready count. */
 struct shared {

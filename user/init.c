@@ -7,7 +7,6 @@
  * reports the program. */
 #include "tine.h"
 
-enum { SYS_kill = 129, SYS_rt_sigaction = 134, SYS_setsid = 157, WNOHANG = 1 };
 enum { SIG_DFL_ = 0, SIG_IGN_ = 1 };
 
 static void set_action(int sig, long handler) {

@@ -4,16 +4,6 @@
  * `./tine run` on a terminal boots into it (init=shell). */
 #include "tine.h"
 
-enum { SYS_lwp_create = 1495 };
-
-struct lwp_params {
-  void* func;
-  void* arg;
-  void* stack;
-  int* tid1;
-  int* tid2;
-};
-
 #define LINE 256
 #define MAXARGS 16
 

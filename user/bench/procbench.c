@@ -10,28 +10,9 @@
  *                              the pipe ping-pong, for tools/profile.py */
 #include "tine.h"
 
-enum { SYS_vfork = 1066, SYS_lwp_create = 1495 };
-
-struct lwp_params {
-  void* func;
-  void* arg;
-  void* stack;
-  int* tid1;
-  int* tid2;
-};
-
 static int g_rounds = 200;
 
 static void report(const char* name, uint64_t value) { printf("KBENCH %s %lu ns\n", name, value); }
-
-/* The svc inline: a vfork child runs on its parent's stack and must not
- * return through a frame the parent still uses. */
-static inline __attribute__((always_inline)) long svc1(long nr, long a) {
-  register long x8 __asm__("x8") = nr;
-  register long x0 __asm__("x0") = a;
-  __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8) : "memory", "x1", "x2", "x3", "x4", "x5");
-  return x0;
-}
 
 static uint64_t getpid_cost(void) {
   const int n = 2000;

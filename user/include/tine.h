@@ -79,7 +79,23 @@ enum {
   SYS_mmap = 222,
   SYS_mprotect = 226,
   SYS_wait4 = 260,
+  /* The process layer's calls that the programs make raw. */
+  SYS_kill = 129,
+  SYS_rt_sigaction = 134,
+  SYS_rt_sigprocmask = 135,
+  SYS_rt_sigreturn = 139,
+  SYS_setuid = 146,
+  SYS_setpgid = 154,
+  SYS_getpgid = 155,
+  SYS_setsid = 157,
+  SYS_setgroups = 159,
+  SYS_getuid = 174,
+  SYS_prlimit64 = 261,
   SYS_fork = 1002,
+  SYS_vfork = 1066,
+  SYS_rfork = 1251,
+  SYS_lwp_create = 1495,
+  SYS_lwp_gettid = 1496,
   SYS_tine_kstat = 2000,
   SYS_tine_vmctl = 2001,
   SYS_tine_proc = 2002,
@@ -157,8 +173,9 @@ long signal_action(int sig, sighandler_t handler, unsigned long flags, uint64_t 
 /* rt_sigprocmask on this LWP's blocked set; 0 or -errno. */
 long signal_mask(int how, const uint64_t* set, uint64_t* old);
 
-/* wait4 options beyond WNOHANG: a child whose exit signal is not SIGCHLD (a
- * "clone" child) is waited for only with __WCLONE; __WALL waits for both. */
+/* wait4 options. A child whose exit signal is not SIGCHLD (a "clone" child)
+ * is waited for only with __WCLONE; __WALL waits for both. */
+enum { WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8 };
 #define __WALL 0x40000000
 #define __WCLONE ((int)0x80000000)
 
@@ -175,6 +192,22 @@ long syscall2(long nr, long a, long b);
 long syscall3(long nr, long a, long b, long c);
 long syscall4(long nr, long a, long b, long c, long d);
 long syscall6(long nr, long a, long b, long c, long d, long e, long f);
+
+/* Raw calls made inline, with no call frame: what a vfork child, which runs
+ * on its parent's stack, may call without spoiling a frame the parent will
+ * return through. */
+static inline __attribute__((always_inline)) long svc0(long nr) {
+  register long x8 __asm__("x8") = nr;
+  register long x0 __asm__("x0");
+  __asm__ volatile("svc #0" : "=r"(x0) : "r"(x8) : "memory", "x1", "x2", "x3", "x4", "x5");
+  return x0;
+}
+static inline __attribute__((always_inline)) long svc1(long nr, long a) {
+  register long x8 __asm__("x8") = nr;
+  register long x0 __asm__("x0") = a;
+  __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8) : "memory", "x1", "x2", "x3", "x4", "x5");
+  return x0;
+}
 
 /* Wrappers. */
 ssize_t read(int fd, void* buf, size_t n);
@@ -198,6 +231,44 @@ int clone_fork(void); /* clone(SIGCHLD): Linux's fork */
 int wait4(int pid, int* status, int options, void* rusage);
 int waitpid(int pid, int* status, int options);
 int execve(const char* path, char* const argv[], char* const envp[]);
+
+/* rfork's flags (docs/process.md). RFPPWAIT and RFPGLOCK are the kernel's own
+ * (vfork's and fork's): rfork refuses them. */
+enum {
+  RFFDG = 1 << 2,
+  RFPROC = 1 << 4,
+  RFMEM = 1 << 5,
+  RFNOWAIT = 1 << 6,
+  RFCFDG = 1 << 12,
+  RFTHREAD = 1 << 13,
+  RFSIGSHARE = 1 << 14,
+  RFLINUXTHPN = 1 << 16,
+  RFPGLOCK = 1 << 30,
+};
+#define RFPPWAIT (1u << 31)
+/* rfork whose child calls fn(arg) on `stack` and ends (exit_group) with its
+ * result: with RFMEM the child shares the caller's memory, so it must not
+ * run on the caller's stack. */
+long rfork_thread(long flags, void* stack, int (*fn)(void*), void* arg);
+/* rfork whose child exits at once with `code` and touches no memory: an
+ * RFMEM child that needs no stack of its own. */
+long rfork_exit(long flags, long code);
+
+/* lwp_create's argument: the new LWP runs func(arg) on stack (its top);
+ * tid1 and tid2, where not 0, receive its thread id. */
+struct lwp_params {
+  void* func;
+  void* arg;
+  void* stack;
+  int* tid1;
+  int* tid2;
+};
+
+/* prlimit64's limits. */
+enum { RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7 };
+struct rlim {
+  uint64_t cur, max;
+};
 
 /* Files (Linux arm64's numbers and layouts). */
 enum {

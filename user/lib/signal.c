@@ -3,7 +3,6 @@
  * kernel saved in the handler's frame. */
 #include "tine.h"
 
-enum { SYS_rt_sigaction = 134, SYS_rt_sigprocmask = 135, SYS_rt_sigreturn = 139 };
 enum { SA_RESTORER = 0x04000000 };
 
 void signal_restorer(void);

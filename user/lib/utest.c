@@ -122,7 +122,7 @@ int ut_child_status(void (*fn)(void*), void* arg) {
 
 int ut_wait_within(int pid, int options, int ms, int* st) {
   for (int i = 0; i < ms / 5 + 1; ++i) {
-    int r = wait4(pid, st, 1 /* WNOHANG */ | options, 0);
+    int r = wait4(pid, st, WNOHANG | options, 0);
     if (r == pid) return 1;
     if (r < 0) return 0;
     sleep_ns(5000000u);
@@ -131,11 +131,7 @@ int ut_wait_within(int pid, int options, int ms, int* st) {
 }
 
 long ut_lwp_start(void (*fn)(void*), void* arg, size_t stack_size) {
-  enum { SYS_lwp_create = 1495 };
-  struct {
-    void *func, *arg, *stack;
-    int *tid1, *tid2;
-  } lp;
+  struct lwp_params lp;
   char* stack = mmap(0, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (MAP_FAILED_P(stack)) return (long)stack;
   lp.func = (void*)fn;

@@ -9,24 +9,11 @@
  * exec tests run (see there). */
 #include "utest.h"
 
-enum {
-  SYS_kill = 129,
-  SYS_setgid = 144,
-  SYS_setuid = 146,
-  SYS_getgroups = 158,
-  SYS_setgroups = 159,
-  SYS_prlimit64 = 261,
-  SYS_rfork = 1251,
-};
-enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFCFDG = 1 << 12, RFTHREAD = 1 << 13 };
-enum { SIGUSR1 = 10, SIGPIPE = 13, RLIMIT_NOFILE = 7 };
+enum { SYS_setgid = 144, SYS_getgroups = 158 };
+enum { SIGUSR1 = 10, SIGPIPE = 13 };
 
 #define KERNEL_ADDR ((void*)0xffff000000080000ull)
 #define TMP "/tmp/ft"
-
-struct rlim {
-  uint64_t cur, max;
-};
 
 static char g_self[64] = "/bin/filetest";
 static const char* g_argv0 = "";
@@ -960,7 +947,7 @@ static void t_pipe_signals(void) {
 /* ---- named pipes (FIFOs) ---- */
 
 #define FIFO TMP "fifo"
-enum { SIGSTOP = 19, SIGCONT = 18, S_IFBLK = 0060000, WUNTRACED = 2 };
+enum { SIGSTOP = 19, SIGCONT = 18, S_IFBLK = 0060000 };
 #define WIFSTOPPED(s) (((s)&0xff) == 0x7f)
 
 static int revents(int fd) {

@@ -23,36 +23,8 @@
 #include "known_syscalls.h"
 #include "utest.h"
 
-enum {
-  SYS_kill = 129,
-  SYS_rt_sigaction = 134,
-  SYS_rt_sigprocmask = 135,
-  SYS_rt_sigreturn = 139,
-  SYS_setuid = 146,
-  SYS_setpgid = 154,
-  SYS_getpgid = 155,
-  SYS_setsid = 157,
-  SYS_getuid = 174,
-  SYS_prlimit64 = 261,
-  SYS_vfork = 1066,
-  SYS_rfork = 1251,
-  SYS_lwp_create = 1495,
-  SYS_lwp_gettid = 1496,
-  SYS_waitid = 95,
-};
-enum {
-  RFFDG = 1 << 2,
-  RFPROC = 1 << 4,
-  RFMEM = 1 << 5,
-  RFNOWAIT = 1 << 6,
-  RFCFDG = 1 << 12,
-  RFTHREAD = 1 << 13,
-  RFSIGSHARE = 1 << 14,
-  RFLINUXTHPN = 1 << 16,
-  RFPGLOCK = 1 << 30,
-};
-#define RFPPWAIT (1u << 31)
-enum { WNOHANG = 1, SA_RESTORER = 0x04000000, NSIG = 64, RLIM_NLIMITS = 16 };
+enum { SYS_waitid = 95 };
+enum { SA_RESTORER = 0x04000000, NSIG = 64, RLIM_NLIMITS = 16 };
 enum { HARNESS_PID = 2 };
 
 /* ---- shared state (one MAP_SHARED page set, inherited by every fork) ---- */
@@ -451,27 +423,6 @@ __asm__(
     "1: ldaxr w1, [x0]\n  sub w1, w1, #1\n  stlxr w2, w1, [x0]\n  cbnz w2, 1b\n"
     "  mov x0, #0\n  mov x8, #93\n  svc #0\n"
     "  b .\n");
-/* rfork whose child calls fn(arg) on `stack` and ends with exit_group. */
-long rfork_thread(long flags, void* stack, void (*fn)(void*), void* arg);
-__asm__(
-    ".global rfork_thread\n"
-    "rfork_thread:\n"
-    "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
-    "  mov x8, #1251\n  svc #0\n"
-    "  cbnz x0, 1f\n"
-    "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
-    "  mov x8, #94\n  svc #0\n"
-    "1: ret\n");
-/* rfork whose child exits at once with `code` and touches no memory. */
-long rfork_exit(long flags, long code);
-__asm__(
-    ".global rfork_exit\n"
-    "rfork_exit:\n"
-    "  mov x9, x1\n"
-    "  mov x8, #1251\n  svc #0\n"
-    "  cbnz x0, 1f\n"
-    "  mov x0, x9\n  mov x8, #94\n  svc #0\n"
-    "1: ret\n");
 /* vfork; the child execs path (unless 0) and then, or at once, exit_groups
  * with code, all without touching memory (it runs on the parent's). */
 long vfork_then(uint64_t path, uint64_t argv, uint64_t envp, long code);
@@ -864,7 +815,7 @@ static void op_vfork(struct ctx* c, int op) {
   forked(c, "vfork", r, 1);
 }
 
-static void rfmem_main(void* arg) {
+static int rfmem_main(void* arg) {
   struct lwp_slot* s = arg;
   struct ctx c;
   memset(&c, 0, sizeof c);
@@ -990,7 +941,9 @@ static void lwp_main(void* arg) {
   end_context(&c, 0);
 }
 
-struct lwp_params {
+/* lwp_create's argument (tine.h's struct lwp_params) as plain words: the
+ * fuzzer puts hostile addresses in it. */
+struct lwp_words {
   uint64_t func, arg, stack, tid1, tid2;
 };
 
@@ -998,7 +951,7 @@ static void op_lwp_create(struct ctx* c, int op) {
   if (c->kind == K_RFMEM) return; /* its LWP slots are its parent's */
   int i = (int)below(c, NLWPSLOT);
   struct lwp_slot* s = &g_lwps[i];
-  struct lwp_params* lp = (struct lwp_params*)&c->scratch[120];
+  struct lwp_words* lp = (struct lwp_words*)&c->scratch[120];
   int hostile = one_in(c, 6);
   int real = !hostile && slot_take(s);
   if (real) {
@@ -1045,7 +998,7 @@ static void op_lwp_create(struct ctx* c, int op) {
 static void op_lwp_storm(struct ctx* c, int op) {
   if (c->kind == K_RFMEM) return;
   int n = 1 + (int)below(c, 200);
-  struct lwp_params* lp = (struct lwp_params*)&c->scratch[120];
+  struct lwp_words* lp = (struct lwp_words*)&c->scratch[120];
   for (int i = 0; i < n; ++i) {
     lp->func = (uint64_t)lwp_storm_entry;
     lp->arg = (uint64_t)&g_p.storm_lwps;

@@ -4,65 +4,7 @@
  * Run as init (init=proctest); exits with the number of failed checks. */
 #include "utest.h"
 
-enum {
-  SYS_kill = 129,
-  SYS_rt_sigaction = 134,
-  SYS_setuid = 146,
-  SYS_setpgid = 154,
-  SYS_getpgid = 155,
-  SYS_setsid = 157,
-  SYS_getuid = 174,
-  SYS_prlimit64 = 261,
-  SYS_vfork = 1066,
-  SYS_rfork = 1251,
-  SYS_lwp_create = 1495,
-  SYS_lwp_gettid = 1496,
-};
-enum {
-  RFFDG = 1 << 2,
-  RFPROC = 1 << 4,
-  RFMEM = 1 << 5,
-  RFNOWAIT = 1 << 6,
-  RFCFDG = 1 << 12,
-  RFTHREAD = 1 << 13,
-  RFSIGSHARE = 1 << 14,
-  RFLINUXTHPN = 1 << 16,
-  RFPGLOCK = 1 << 30,
-};
-#define RFPPWAIT (1u << 31)
-enum { SIGTERM = 15, WNOHANG = 1, RLIMIT_NPROC = 6 };
-
-struct lwp_params {
-  void* func;
-  void* arg;
-  void* stack;
-  int* tid1;
-  int* tid2;
-};
-struct rlim {
-  uint64_t cur, max;
-};
-
-/* The svc inline, so a vfork child and its parent share no call frame. */
-static inline __attribute__((always_inline)) long svc1(long nr, long a) {
-  register long x8 __asm__("x8") = nr;
-  register long x0 __asm__("x0") = a;
-  __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8) : "memory", "x1", "x2", "x3", "x4", "x5");
-  return x0;
-}
-
-/* rfork with a new stack for the child (RFMEM): the child calls fn(arg) on
- * `stack` and ends with its result. */
-long rfork_thread(long flags, void* stack, int (*fn)(void*), void* arg);
-__asm__(
-    ".global rfork_thread\n"
-    "rfork_thread:\n"
-    "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
-    "  mov x8, #1251\n  svc #0\n"
-    "  cbnz x0, 1f\n"
-    "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
-    "  mov x8, #94\n  svc #0\n"
-    "1: ret\n");
+enum { SIGTERM = 15 };
 
 static int rfork_(long flags) { return (int)syscall1(SYS_rfork, flags); }
 static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
@@ -1004,18 +946,6 @@ static void stress_fail(const char* fmt, ...) {
   vsnprintf(g_sh->first + n, sizeof g_sh->first - n, fmt, ap);
   va_end(ap);
 }
-
-/* rfork whose child exits at once with `code` and touches no memory, so that
- * an RFMEM child needs no stack of its own and nobody has to wait for it. */
-long rfork_exit(long flags, long code);
-__asm__(
-    ".global rfork_exit\n"
-    "rfork_exit:\n"
-    "  mov x9, x1\n"
-    "  mov x8, #1251\n  svc #0\n"
-    "  cbnz x0, 1f\n"
-    "  mov x0, x9\n  mov x8, #94\n  svc #0\n"
-    "1: ret\n");
 
 /* Sets *state = 2 (release) and ends the calling LWP without touching its
  * stack again: once the flag shows, the stack may be given to a new LWP. */

@@ -10,36 +10,9 @@
  * "trusttest exit N" exits with N; "trusttest exit-later MS N" sleeps first. */
 #include "utest.h"
 
-enum {
-  SYS_kill = 129,
-  SYS_rt_sigaction = 134,
-  SYS_setuid = 146,
-  SYS_setpgid = 154,
-  SYS_getpgid = 155,
-  SYS_setsid = 157,
-  SYS_getuid = 174,
-  SYS_prlimit64 = 261,
-  SYS_mremap = 216,
-  SYS_madvise = 233,
-  SYS_vfork = 1066,
-  SYS_rfork = 1251,
-  SYS_lwp_create = 1495,
-};
-enum { RFFDG = 1 << 2, RFPROC = 1 << 4, RFMEM = 1 << 5, RFSIGSHARE = 1 << 14 };
-enum { SIGUSR1 = 10, SIGUSR2 = 12, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7 };
-enum { WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8 };
+enum { SYS_mremap = 216, SYS_madvise = 233 };
+enum { SIGUSR1 = 10, SIGUSR2 = 12 };
 #define RLIM_INFINITY (~0ull)
-
-struct lwp_params {
-  void* func;
-  void* arg;
-  void* stack;
-  int* tid1;
-  int* tid2;
-};
-struct rlim {
-  uint64_t cur, max;
-};
 
 static int kill_(int pid, int sig) { return (int)syscall2(SYS_kill, pid, sig); }
 static long setuid_(long uid) { return syscall1(SYS_setuid, uid); }
@@ -48,27 +21,6 @@ static long prlimit_(int pid, int res, const struct rlim* nl, struct rlim* ol) {
 }
 static void invariants(void) { UT_EQ("invariants", tine_proc(TINE_PROC_CHECK, 0), 0); }
 static void sleep_ms(int ms) { sleep_ns((uint64_t)ms * 1000000u); }
-
-/* The svc inline, so a vfork child and its parent share no call frame. */
-static inline __attribute__((always_inline)) long svc0(long nr) {
-  register long x8 __asm__("x8") = nr;
-  register long x0 __asm__("x0");
-  __asm__ volatile("svc #0" : "=r"(x0) : "r"(x8) : "memory", "x1", "x2", "x3", "x4", "x5");
-  return x0;
-}
-
-/* rfork with a new stack for the child: the child calls fn(arg) on `stack`
- * and ends with its result. */
-long trust_rfork_thread(long flags, void* stack, int (*fn)(void*), void* arg);
-__asm__(
-    ".global trust_rfork_thread\n"
-    "trust_rfork_thread:\n"
-    "  mov x9, x1\n  mov x10, x2\n  mov x11, x3\n"
-    "  mov x8, #1251\n  svc #0\n"
-    "  cbnz x0, 1f\n"
-    "  mov sp, x9\n  mov x0, x11\n  blr x10\n"
-    "  mov x8, #94\n  svc #0\n"
-    "1: ret\n");
 
 /* A shared page for the test and its children (inherited by fork). */
 static volatile uint64_t* shared_page(void) {
@@ -753,8 +705,7 @@ static void t_sigshare_exec(void) {
   int pid = fork();
   if (pid == 0) {
     signal_action(SIGUSR1, count_usr1, 0, 0, 0);
-    long c =
-        trust_rfork_thread(RFPROC | RFFDG | RFSIGSHARE, g_stack + sizeof g_stack, exec_exit0, 0);
+    long c = rfork_thread(RFPROC | RFFDG | RFSIGSHARE, g_stack + sizeof g_stack, exec_exit0, 0);
     int st = -1;
     if (c <= 0 || waitpid((int)c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0) _exit(2);
     kill_(getpid(), SIGUSR1); /* our handler must still be there */
@@ -948,8 +899,7 @@ static void t_unshare_vmspace(void) {
   int c = -1;
   int p = fork();
   if (p == 0) {
-    long r =
-        trust_rfork_thread(RFPROC | RFMEM, g_stack + sizeof g_stack, unshare_and_sleep, (void*)sh);
+    long r = rfork_thread(RFPROC | RFMEM, g_stack + sizeof g_stack, unshare_and_sleep, (void*)sh);
     while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sched_yield();
     sh[2] = (uint64_t)r;
     _exit(0); /* the old space's last user */
@@ -1322,7 +1272,6 @@ enum {
   SYS_getresuid = 148,
   SYS_setresgid = 149,
   SYS_getresgid = 150,
-  SYS_setgroups = 159,
   AT_UID = 11,
   AT_EUID = 12,
   AT_GID = 13,

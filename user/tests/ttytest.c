@@ -12,13 +12,6 @@
 #include "utest.h"
 
 enum {
-  SYS_kill = 129,
-  SYS_setpgid = 154,
-  SYS_getpgid = 155,
-  SYS_setsid = 157,
-  SYS_lwp_create = 1495,
-};
-enum {
   TCSETS = 0x5402,
   TCSETSW = 0x5403,
   TCSETSF = 0x5404,
@@ -58,7 +51,7 @@ enum {
   SIGTTOU = 22,
   SIGWINCH = 28
 };
-enum { WUNTRACED = 2, WCONTINUED = 8, WNOHANG = 1, SA_NOCLDSTOP = 1 };
+enum { SA_NOCLDSTOP = 1 };
 
 #define BAD_ADDR ((void*)0xffff000000080000ull)
 
@@ -529,13 +522,10 @@ static void lwp_spin(void* arg) {
   (void)arg;
   for (;;) __atomic_add_fetch(&g_sh[101], 1, __ATOMIC_RELAXED);
 }
-struct lwp_params {
-  uint64_t func, arg, stack, tid1, tid2;
-};
 static void lwps_child(void) {
   static char stack[2][16384] __attribute__((aligned(16)));
   for (int i = 0; i < 2; ++i) {
-    struct lwp_params lp = {(uint64_t)lwp_spin, 0, (uint64_t)(stack[i] + sizeof stack[i]), 0, 0};
+    struct lwp_params lp = {(void*)lwp_spin, 0, stack[i] + sizeof stack[i], 0, 0};
     syscall1(SYS_lwp_create, (long)&lp);
   }
   spin_child();
