@@ -29,6 +29,15 @@ void ut_run(const char* name, void (*fn)(void));
 /* Prints the summary line; returns the number of failed checks. */
 int ut_finish(void);
 
+/* A suite's test: the name its UTEST lines and the command line give it. */
+struct ut_test {
+  const char* name;
+  void (*fn)(void);
+};
+/* Runs (ut_run) each of tests[0..n) that argv[1..argc) names, or every one
+ * when `all` is set. */
+void ut_run_selected(const struct ut_test* tests, size_t n, int all, int argc, char** argv);
+
 /* Runs fn in a child process and returns its wait status (or -errno). */
 int ut_child_status(void (*fn)(void*), void* arg);
 /* Whether fork works in this kernel (decided by ut_init). */

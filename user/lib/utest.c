@@ -176,6 +176,14 @@ void ut_run(const char* name, void (*fn)(void)) {
   ut_check("baseline", same, "%s", why);
 }
 
+void ut_run_selected(const struct ut_test* tests, size_t n, int all, int argc, char** argv) {
+  for (size_t i = 0; i < n; ++i) {
+    int selected = all;
+    for (int a = 1; a < argc; ++a) selected |= strcmp(argv[a], tests[i].name) == 0;
+    if (selected) ut_run(tests[i].name, tests[i].fn);
+  }
+}
+
 int ut_finish(void) {
   printf("UTEST-SUMMARY passed=%ld failed=%ld\n", g_counts->passed, g_counts->failed);
   flush_stdout();

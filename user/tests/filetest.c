@@ -2757,10 +2757,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && strncmp(argv[1], "script-check", 12) == 0) return script_check(argc, argv);
   g_argv0 = argv[0];
   ut_init();
-  static const struct {
-    const char* name;
-    void (*fn)(void);
-  } tests[] = {
+  static const struct ut_test tests[] = {
       {"open_rw", t_open_rw},
       {"open_errors", t_open_errors},
       {"stat", t_stat},
@@ -2802,14 +2799,6 @@ int main(int argc, char** argv) {
       {"enfile", t_enfile},
       {"enospc", t_enospc},
   };
-  int ran = 0;
-  for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; ++i) {
-    int selected = argc <= 1;
-    for (int a = 1; a < argc; ++a)
-      if (strcmp(argv[a], tests[i].name) == 0) selected = 1;
-    if (!selected) continue;
-    ut_run(tests[i].name, tests[i].fn);
-    ++ran;
-  }
+  ut_run_selected(tests, sizeof tests / sizeof tests[0], argc <= 1, argc, argv);
   return ut_finish();
 }

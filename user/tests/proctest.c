@@ -1454,12 +1454,7 @@ static void t_stress(void) {
   invariants();
 }
 
-struct test {
-  const char* name;
-  void (*fn)(void);
-};
-
-static const struct test kTests[] = {
+static const struct ut_test kTests[] = {
     {"rfork_errors", t_rfork_errors},
     {"vfork", t_vfork},
     {"counters", t_counters},
@@ -1498,11 +1493,7 @@ int main(int argc, char** argv) {
       ++names;
   }
   ut_init();
-  for (size_t i = 0; i < sizeof kTests / sizeof kTests[0]; ++i) {
-    int selected = names == 0;
-    for (int a = 1; a < argc; ++a) selected |= strcmp(argv[a], kTests[i].name) == 0;
-    if (selected) ut_run(kTests[i].name, kTests[i].fn);
-  }
+  ut_run_selected(kTests, sizeof kTests / sizeof kTests[0], names == 0, argc, argv);
   tine_proc(TINE_PROC_PS, 0);
   return ut_finish();
 }

@@ -1956,12 +1956,7 @@ static void t_image_memsz_pinned(void) {
   unlink("/tmp/imgbig");
 }
 
-struct test {
-  const char* name;
-  void (*fn)(void);
-};
-
-static const struct test kTests[] = {
+static const struct ut_test kTests[] = {
     {"cred_race", t_cred_race},
     {"setuid_swap_race", t_setuid_swap_race},
     {"tgkill_stop_continue", t_tgkill_stop_continue},
@@ -2012,10 +2007,6 @@ int main(int argc, char** argv) {
     return (int)atol(argv[3]);
   }
   ut_init();
-  for (size_t i = 0; i < sizeof kTests / sizeof kTests[0]; ++i) {
-    int selected = argc == 1;
-    for (int a = 1; a < argc; ++a) selected |= strcmp(argv[a], kTests[i].name) == 0;
-    if (selected) ut_run(kTests[i].name, kTests[i].fn);
-  }
+  ut_run_selected(kTests, sizeof kTests / sizeof kTests[0], argc == 1, argc, argv);
   return ut_finish();
 }
