@@ -59,5 +59,12 @@ int ut_same_proc_live(const struct tine_proc_stats* a, const struct tine_proc_st
 
 /* Resource counters that must come back after a test; fills why on the first difference. */
 int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, char* why, size_t n);
+/* Whether the resource counters and the live counts of the process layer
+ * come back to k0 and live0 within 5 s: freed pages and objects can come
+ * back late (deferred frees, stacks kept for reuse), so it reads them up to
+ * 50 times, 100 ms apart, into *now (the caller's: memory it has already
+ * touched, so that reading there moves no counter). Fills why while they differ. */
+int ut_back_to_baseline(const struct tine_kstat* k0, const struct tine_proc_stats* live0,
+                        struct tine_kstat* now, char* why, size_t n);
 
 #endif

@@ -107,6 +107,18 @@ int ut_same_proc_live(const struct tine_proc_stats* a, const struct tine_proc_st
   return 1;
 }
 
+int ut_back_to_baseline(const struct tine_kstat* k0, const struct tine_proc_stats* live0,
+                        struct tine_kstat* now, char* why, size_t n) {
+  int same = 0;
+  for (int i = 0; i < 50 && !same; ++i) {
+    if (i) sleep_ns(100000000u);
+    tine_kstat(now, TINE_KSTAT_SETTLE);
+    struct tine_proc_stats live = ut_proc_stats();
+    same = ut_same_resources(k0, now, why, n) && ut_same_proc_live(live0, &live, why, n);
+  }
+  return same;
+}
+
 int ut_child_status(void (*fn)(void*), void* arg) {
   int pid = fork();
   if (pid < 0) return pid;

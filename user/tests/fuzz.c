@@ -1488,12 +1488,11 @@ static int run(void) {
 
   uint64_t base_nprocs = ut_proc_stats().nprocs;
   long fork_mode = tine_vmctl(VMCTL_GET_FORK_MODE, 0);
-  struct tine_proc_stats live0, live1;
-  static struct tine_kstat k0, k1;
+  struct tine_proc_stats live0;
+  static struct tine_kstat k0, k1; /* k1: the later readings */
   /* Twice: the first reading faults in the pages it is written to. */
   for (int i = 0; i < 2; ++i) {
     tine_kstat(&k1, TINE_KSTAT_SETTLE);
-    live1 = ut_proc_stats();
     live0 = ut_proc_stats();
     tine_kstat(&k0, TINE_KSTAT_SETTLE);
   }
@@ -1552,15 +1551,7 @@ static int run(void) {
     }
     /* Freed pages and objects can come back late (deferred frees, stacks
      * kept for reuse): look a few times. */
-    int same = 0;
-    for (int i = 0; i < 50 && !same; ++i) {
-      if (i) sleep_ms(100);
-      tine_kstat(&k1, TINE_KSTAT_SETTLE);
-      live1 = ut_proc_stats();
-      same = ut_same_resources(&k0, &k1, why, sizeof why) &&
-             ut_same_proc_live(&live0, &live1, why, sizeof why);
-    }
-    if (!same) {
+    if (!ut_back_to_baseline(&k0, &live0, &k1, why, sizeof why)) {
       char msg[340];
       snprintf(msg, sizeof msg, "not back at the baseline: %s", why);
       fail((int)r, rseed, msg, -1);

@@ -1364,8 +1364,8 @@ static void t_stress(void) {
   uint64_t per_round = secs < 10 ? secs : 10;
   int rounds = (int)((secs + per_round - 1) / per_round);
   uint64_t base_nprocs = ut_proc_stats().nprocs;
-  struct tine_proc_stats live0 = ut_proc_stats(), live1;
-  static struct tine_kstat k0, k1;
+  struct tine_proc_stats live0 = ut_proc_stats();
+  static struct tine_kstat k0, k1; /* k1: the later readings */
   tine_kstat(&k0, TINE_KSTAT_SETTLE);
   int workers_ok = 1, hung = 0, inv_bad = 0, res_bad = 0, done = 0;
   char res_why[160] = "";
@@ -1413,14 +1413,7 @@ static void t_stress(void) {
     /* Orphans and RFNOWAIT children go to init, which reaps them. */
     for (int i = 0; i < 1000 && ut_proc_stats().nprocs != base_nprocs; ++i) sleep_ms(10);
     if (tine_proc(TINE_PROC_CHECK, 0) != 0) inv_bad = r + 1;
-    int same = 0;
-    for (int i = 0; i < 50 && !same; ++i) {
-      if (i) sleep_ms(100);
-      tine_kstat(&k1, TINE_KSTAT_SETTLE);
-      live1 = ut_proc_stats();
-      same = ut_same_resources(&k0, &k1, res_why, sizeof res_why) &&
-             ut_same_proc_live(&live0, &live1, res_why, sizeof res_why);
-    }
+    int same = ut_back_to_baseline(&k0, &live0, &k1, res_why, sizeof res_why);
     if (!same) res_bad = r + 1;
     uint64_t after = 0;
     for (int c = 0; c < C_NCOUNTERS; ++c) after += c == C_WAIT ? 0 : g_sh->count[c];
