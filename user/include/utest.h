@@ -38,6 +38,17 @@ struct ut_test {
  * when `all` is set. */
 void ut_run_selected(const struct ut_test* tests, size_t n, int all, int argc, char** argv);
 
+/* Failures counted in memory that every process of a test shares (a
+ * MAP_SHARED page): how many, and the words of the first. */
+struct ut_failures {
+  uint64_t count; /* atomic */
+  int claimed;    /* atomic: 1 once the first failure has the words */
+  char first[240];
+};
+/* Counts a failure; the first one's words, prefix and then the message, stay
+ * in f->first. Returns 1 for that first one. */
+int ut_fail_shared(struct ut_failures* f, const char* prefix, const char* fmt, va_list ap);
+
 /* Runs fn in a child process and returns its wait status (or -errno). */
 int ut_child_status(void (*fn)(void*), void* arg);
 /* Whether fork works in this kernel (decided by ut_init). */

@@ -40,6 +40,16 @@ void ut_check(const char* check, int ok, const char* fmt, ...) {
   __atomic_add_fetch(&g_counts->failed, 1, __ATOMIC_RELAXED);
 }
 
+int ut_fail_shared(struct ut_failures* f, const char* prefix, const char* fmt, va_list ap) {
+  __atomic_add_fetch(&f->count, 1, __ATOMIC_RELAXED);
+  int zero = 0;
+  if (!__atomic_compare_exchange_n(&f->claimed, &zero, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+    return 0;
+  int n = snprintf(f->first, sizeof f->first, "%s", prefix);
+  vsnprintf(f->first + n, sizeof f->first - n, fmt, ap);
+  return 1;
+}
+
 int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, char* why, size_t n) {
   size_t len = 0;
   int same = 1;

@@ -60,9 +60,7 @@ static unsigned last_call_index(int pid, int lwp) {
 struct shared {
   volatile int go, stop;
   struct call_rec last[LAST_CALLS];
-  int claimed;
-  uint64_t oracle_failures;
-  char oracle_why[240];
+  struct ut_failures oracle;
   int oracle_slot;
   int dead_pids[8];
   uint64_t dead_next;
@@ -243,17 +241,12 @@ static long sc(struct ctx* c, long nr, long a0, long a1, long a2, long a3, long 
 /* A call gave what it must not: the first one is kept for the report. */
 static void oracle_fail(struct ctx* c, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 static void oracle_fail(struct ctx* c, const char* fmt, ...) {
-  __atomic_add_fetch(&g_sh->oracle_failures, 1, __ATOMIC_RELAXED);
-  int zero = 0;
-  if (!__atomic_compare_exchange_n(&g_sh->claimed, &zero, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-    return;
+  char who[64];
+  snprintf(who, sizeof who, "pid %d (worker %d, uid %d): ", getpid(), c->slot, my_uid(c));
   va_list ap;
   va_start(ap, fmt);
-  int n = snprintf(g_sh->oracle_why, sizeof g_sh->oracle_why,
-                   "pid %d (worker %d, uid %d): ", getpid(), c->slot, my_uid(c));
-  vsnprintf(g_sh->oracle_why + n, sizeof g_sh->oracle_why - n, fmt, ap);
+  if (ut_fail_shared(&g_sh->oracle, who, fmt, ap)) g_sh->oracle_slot = c->slot;
   va_end(ap);
-  g_sh->oracle_slot = c->slot;
 }
 
 /* ---- argument pools ---- */
@@ -1517,7 +1510,7 @@ static int run(void) {
     }
     g_sh->go = 1;
     uint64_t end = now_ns() + len * 1000000000ull;
-    while (now_ns() < end && !g_sh->oracle_failures) {
+    while (now_ns() < end && !g_sh->oracle.count) {
       /* A worker that ended (it exited, execed, or was killed) is replaced. */
       int st, w;
       while ((w = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
@@ -1543,7 +1536,7 @@ static int run(void) {
       fail((int)r, rseed, why, -1);
     }
     started_total += (uint64_t)started;
-    if (g_sh->oracle_failures) fail((int)r, rseed, g_sh->oracle_why, g_sh->oracle_slot);
+    if (g_sh->oracle.count) fail((int)r, rseed, g_sh->oracle.first, g_sh->oracle_slot);
     tine_vmctl(VMCTL_SET_FORK_MODE, fork_mode);
     if (tine_proc(TINE_PROC_CHECK, 0) != 0) {
       tine_proc(TINE_PROC_CHECK, 1);

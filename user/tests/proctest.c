@@ -926,9 +926,7 @@ static const char* const kCounterNames[C_NCOUNTERS] = {
 
 struct stress_shared {
   uint64_t count[C_NCOUNTERS]; /* atomics */
-  uint64_t failures;
-  int claimed;
-  char first[160];
+  struct ut_failures fail;
 };
 static struct stress_shared* g_sh;
 
@@ -936,14 +934,11 @@ static void cnt(int c) { __atomic_add_fetch(&g_sh->count[c], 1, __ATOMIC_RELAXED
 
 static void stress_fail(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 static void stress_fail(const char* fmt, ...) {
-  __atomic_add_fetch(&g_sh->failures, 1, __ATOMIC_RELAXED);
-  int zero = 0;
-  if (!__atomic_compare_exchange_n(&g_sh->claimed, &zero, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-    return;
+  char who[16];
+  snprintf(who, sizeof who, "pid %d: ", getpid());
   va_list ap;
   va_start(ap, fmt);
-  int n = snprintf(g_sh->first, sizeof g_sh->first, "pid %d: ", getpid());
-  vsnprintf(g_sh->first + n, sizeof g_sh->first - n, fmt, ap);
+  ut_fail_shared(&g_sh->fail, who, fmt, ap);
   va_end(ap);
 }
 
@@ -1314,7 +1309,7 @@ static _Noreturn void stress_worker(int i, uint64_t seed, uint64_t end) {
   struct worker w = {.seed = seed | 1, .nkids = 0};
   for (int k = 0; k < NSLOT; ++k) g_slots[k].state = 0;
   sigact(10, 1, 1); /* RFLINUXTHPN children signal SIGUSR1 */
-  while (now_ns() < end && g_sh->failures == 0) {
+  while (now_ns() < end && g_sh->fail.count == 0) {
     if (w.nkids == MAXKIDS) reap_one(&w);
     uint64_t op = rnd(&w.seed) % 32;
     if (op < 6)
@@ -1353,7 +1348,7 @@ static _Noreturn void stress_worker(int i, uint64_t seed, uint64_t end) {
   int stray = waitpid(-1, &st, WNOHANG | __WALL);
   if (stray != -ECHILD) stress_fail("a child nobody knew of: wait gave %d", stray);
   (void)i;
-  _exit(g_sh->failures ? 1 : 0);
+  _exit(g_sh->fail.count ? 1 : 0);
 }
 
 static void t_stress(void) {
@@ -1424,8 +1419,8 @@ static void t_stress(void) {
     done = r + 1;
   }
   uint64_t elapsed_ms = (now_ns() - t0) / 1000000;
-  ut_check("workers_clean", workers_ok && g_sh->failures == 0, "%lu failures, first: %s",
-           (unsigned long)g_sh->failures, g_sh->first);
+  ut_check("workers_clean", workers_ok && g_sh->fail.count == 0, "%lu failures, first: %s",
+           (unsigned long)g_sh->fail.count, g_sh->fail.first);
   ut_check("no_hang", !hung, "round %d did not end", hung);
   ut_check("invariants_every_round", !inv_bad, "the checker failed after round %d", inv_bad);
   ut_check("resources_back_every_round", !res_bad, "after round %d: %s", res_bad, res_why);
