@@ -256,9 +256,10 @@ static const uint64_t kKernelAddrs[] = {
     0xffffffffffff0000ull, 0xfffffffffffff000ull, 0xffff0000400a0000ull,
 };
 
-/* A pointer for an argument of `size` bytes: valid, or anything but. */
-static uint64_t ptr_any(struct ctx* c, uint64_t size) {
-  switch (below(c, 18)) {
+/* The kinds of pointer ptr_foreign (below) draws from; ptr_any has them and more. */
+enum { FOREIGN_KINDS = 10 };
+static uint64_t foreign_of_kind(struct ctx* c, uint64_t size, uint64_t k) {
+  switch (k) {
     case 0: return 0;
     case 1: return 1 + below(c, 4095);
     case 2: return ~0ull;
@@ -268,7 +269,15 @@ static uint64_t ptr_any(struct ctx* c, uint64_t size) {
     case 6: return 0x8000000000000000ull >> below(c, 4);
     case 7: return STACK_BOTTOM - 8 - below(c, 64) * 8; /* the stack guard */
     case 8: return EDGE_W + 4096 - below(c, size + 16); /* runs off the end */
-    case 9: return EDGE_R + 4096 - below(c, size + 16);
+    default: return EDGE_R + 4096 - below(c, size + 16);
+  }
+}
+
+/* A pointer for an argument of `size` bytes: valid, or anything but. */
+static uint64_t ptr_any(struct ctx* c, uint64_t size) {
+  uint64_t k = below(c, 18);
+  if (k < FOREIGN_KINDS) return foreign_of_kind(c, size, k);
+  switch (k) {
     case 10:
     case 11: return ARENA + below(c, ARENA_PAGES) * 4096 + below(c, 4096);
     case 12: return r64(c);
@@ -289,18 +298,7 @@ static uint64_t ptr_any(struct ctx* c, uint64_t size) {
  * through the signal frame into the interrupted code, a copy of its parent's
  * context, as POSIX has it. */
 static uint64_t ptr_foreign(struct ctx* c, uint64_t size) {
-  switch (below(c, 10)) {
-    case 0: return 0;
-    case 1: return 1 + below(c, 4095);
-    case 2: return ~0ull;
-    case 3: return kKernelAddrs[below(c, sizeof kKernelAddrs / 8)];
-    case 4: return 0x1000 + below(c, 0xf000);                  /* below kUserMin */
-    case 5: return 0x0001000000000000ull + below(c, 4096) * 8; /* past the user half */
-    case 6: return 0x8000000000000000ull >> below(c, 4);
-    case 7: return STACK_BOTTOM - 8 - below(c, 64) * 8; /* the stack guard */
-    case 8: return EDGE_W + 4096 - below(c, size + 16); /* runs off the end */
-    default: return EDGE_R + 4096 - below(c, size + 16);
-  }
+  return foreign_of_kind(c, size, below(c, FOREIGN_KINDS));
 }
 
 /* A pointer that can never be read or written from EL0. */
@@ -808,17 +806,23 @@ static void op_vfork(struct ctx* c, int op) {
   forked(c, "vfork", r, 1);
 }
 
+/* The context of an RFMEM child or an LWP that slot s describes: its random
+ * stream from the slot's seed, its worker, and who made it. */
+static void slot_context(struct ctx* c, const struct lwp_slot* s, int kind) {
+  memset(c, 0, sizeof *c);
+  c->rng = s->seed | 1;
+  c->slot = s->slot;
+  c->kind = kind;
+  c->origin_pid = s->origin_pid;
+  c->origin_kind = s->origin_kind;
+}
+
 static int rfmem_main(void* arg) {
   struct lwp_slot* s = arg;
   struct ctx c;
-  memset(&c, 0, sizeof c);
-  c.rng = s->seed | 1;
-  c.slot = s->slot;
-  c.kind = K_RFMEM;
+  slot_context(&c, s, K_RFMEM);
   c.pid = getpid();
   c.depth = s->depth + 1;
-  c.origin_pid = s->origin_pid;
-  c.origin_kind = s->origin_kind;
   c.own_uid = s->uid;
   c.uid = &c.own_uid;
   c.budget = (long)below(&c, 32);
@@ -919,15 +923,10 @@ static void op_waitid(struct ctx* c, int op) {
 static void lwp_main(void* arg) {
   struct lwp_slot* s = arg;
   struct ctx c;
-  memset(&c, 0, sizeof c);
-  c.rng = s->seed | 1;
-  c.slot = s->slot;
-  c.kind = K_LWP;
+  slot_context(&c, s, K_LWP);
   c.pid = g_p.pid;
   c.uid = &g_p.uid;
   c.depth = s->depth;
-  c.origin_pid = s->origin_pid;
-  c.origin_kind = s->origin_kind;
   c.lwp_slot = (int)(s - g_lwps);
   c.budget = (long)below(&c, 300);
   run_calls(&c);
