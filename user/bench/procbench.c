@@ -8,6 +8,7 @@
  * (tools/bench.py tabulates them).
  *   procbench forkloop N / pingloop N   N rounds of fork + exit + wait4, or of
  *                              the pipe ping-pong, for tools/profile.py */
+#include "echo_child.h"
 #include "tine.h"
 
 static int g_rounds = 200;
@@ -88,16 +89,7 @@ static uint64_t vfork_cost(void) {
 static uint64_t pipe_pingpong_cost(void) {
   int there[2], back[2];
   if (pipe(there) != 0 || pipe(back) != 0) return 0;
-  int pid = fork();
-  if (pid == 0) {
-    close(there[1]); /* else its own write end keeps the pipe from ending */
-    close(back[0]);
-    char c;
-    while (read(there[0], &c, 1) == 1) write(back[1], &c, 1);
-    _exit(0);
-  }
-  close(there[0]);
-  close(back[1]);
+  int pid = fork_echo_child(there, back);
   char c = 'p';
   for (int i = 0; i < 4; ++i) { /* untimed rounds: steady state */
     write(there[1], &c, 1);

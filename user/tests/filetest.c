@@ -7,6 +7,7 @@
  *
  * "filetest exec-check ..." and "filetest script-check ..." are what the
  * exec tests run (see there). */
+#include "echo_child.h"
 #include "utest.h"
 
 enum { SYS_setgid = 144, SYS_getgroups = 158 };
@@ -834,16 +835,7 @@ static void t_pipe_pingpong(void) {
   pipe(there);
   pipe(back);
   flush_stdout();
-  int pid = fork();
-  if (pid == 0) {
-    close(there[1]); /* else its own write end keeps the pipe from ending */
-    close(back[0]);
-    char c;
-    while (read(there[0], &c, 1) == 1) write(back[1], &c, 1);
-    _exit(0);
-  }
-  close(there[0]);
-  close(back[1]);
+  int pid = fork_echo_child(there, back);
   char c = 'p';
   int rounds = 0;
   for (int i = 0; i < 2000; ++i) {
