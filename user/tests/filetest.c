@@ -48,13 +48,16 @@ static int put_file(const char* path, const char* data, int mode) {
   return n == (long)strlen(data) ? 0 : -EIO;
 }
 
-/* Reads up to n - 1 bytes of path into buf, NUL-terminated: the count or -errno. */
-static long get_file(const char* path, char* buf, size_t n) {
+/* Reads up to n - 1 bytes of path into buf by reads of at most `chunk`
+ * bytes, NUL-terminated: the count or -errno. */
+static long get_file_by(const char* path, char* buf, size_t n, size_t chunk) {
   int fd = open(path, O_RDONLY, 0);
   if (fd < 0) return fd;
   long total = 0;
   for (;;) {
-    long r = read(fd, buf + total, n - 1 - total);
+    size_t want = n - 1 - (size_t)total;
+    if (want > chunk) want = chunk;
+    long r = read(fd, buf + total, want);
     if (r <= 0) break;
     total += r;
     if ((size_t)total == n - 1) break;
@@ -63,6 +66,9 @@ static long get_file(const char* path, char* buf, size_t n) {
   close(fd);
   return total;
 }
+
+/* The same in reads as large as they come. */
+static long get_file(const char* path, char* buf, size_t n) { return get_file_by(path, buf, n, n); }
 
 static int is_open(int fd) { return fcntl(fd, F_GETFD, 0) >= 0; }
 
@@ -1433,11 +1439,12 @@ static void t_rfork_tables(void) {
 
 /* ---- exec ---- */
 
-static int run_self(char* const argv[]) {
+/* Runs path with argv in a child: its exit status, or 128 + the signal that ended it. */
+static int run_program(const char* path, char* const argv[]) {
   flush_stdout();
   int pid = fork();
   if (pid == 0) {
-    execve(g_self, argv, environ);
+    execve(path, argv, environ);
     _exit(120);
   }
   int st = -1;
@@ -1454,7 +1461,7 @@ static void t_exec(void) {
   fcntl(12, F_SETFD, 0);
   close(fd);
   char* check[] = {"filetest", "exec-check", 0};
-  UT_EQ("cloexec", run_self(check), 0);
+  UT_EQ("cloexec", run_program(g_self, check), 0);
   close_range(10, 12, 0);
   /* A process sharing its table execs: the parent's close-on-exec
    * descriptor stays open (exec copied the table first). */
@@ -1474,14 +1481,7 @@ static void t_exec(void) {
   /* #! scripts. */
   UT_EQ("script", put_file(TMP "sh", "#!/bin/filetest script-check  one arg \n", 0755), 0);
   char* sargv[] = {"ignored", "extra", 0};
-  flush_stdout();
-  pid = fork();
-  if (pid == 0) {
-    execve(TMP "sh", sargv, environ);
-    _exit(120);
-  }
-  waitpid((int)pid, &st, 0);
-  UT_CHECK("script_ran", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  UT_EQ("script_ran", run_program(TMP "sh", sargv), 0);
   put_file(TMP "noint", "#!\n", 0755);
   UT_EQ("no_interpreter", execve(TMP "noint", sargv, environ), -ENOEXEC);
   put_file(TMP "junk", "not a program\n", 0755);
@@ -1495,14 +1495,7 @@ static void t_exec(void) {
   UT_EQ("kernel_path", execve(KERNEL_ADDR, sargv, environ), -EFAULT);
   symlink("/bin/filetest", TMP "link");
   char* largv[] = {"ftlink", "exec-exit", 0};
-  flush_stdout();
-  pid = fork();
-  if (pid == 0) {
-    execve(TMP "link", largv, environ);
-    _exit(120);
-  }
-  waitpid((int)pid, &st, 0);
-  UT_CHECK("through_symlink", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  UT_EQ("through_symlink", run_program(TMP "link", largv), 0);
   unlink(TMP "link");
   unlink(TMP "sh");
   unlink(TMP "noint");
@@ -1636,6 +1629,19 @@ static void open_many(void* arg) {
   _exit(0);
 }
 
+/* Starts open_many as uid 1000 in a child, opener `idx` (sh[8]); its pid
+ * once it has opened what it could. */
+static int start_opener(volatile uint64_t* sh, int idx) {
+  sh[8] = (uint64_t)idx;
+  int pid = fork();
+  if (pid == 0) {
+    setuid_(1000);
+    open_many((void*)sh);
+  }
+  while (!__atomic_load_n(&sh[4 + idx], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  return pid;
+}
+
 static void many_pipes(void* arg) {
   /* 16 MiB of pipe buffers is one user's share: 256 pipes of 64 KiB. */
   int p[2], caps[260], n = 0;
@@ -1665,20 +1671,8 @@ static void t_enfile(void) {
   /* One user's open files: half of the system's 8,192. */
   volatile uint64_t* sh = shared_page();
   flush_stdout();
-  sh[8] = 0;
-  int a = fork();
-  if (a == 0) {
-    setuid_(1000);
-    open_many((void*)sh);
-  }
-  while (!__atomic_load_n(&sh[4], __ATOMIC_ACQUIRE)) sleep_ms(5);
-  sh[8] = 1;
-  int b = fork();
-  if (b == 0) {
-    setuid_(1000);
-    open_many((void*)sh);
-  }
-  while (!__atomic_load_n(&sh[5], __ATOMIC_ACQUIRE)) sleep_ms(5);
+  int a = start_opener(sh, 0);
+  int b = start_opener(sh, 1);
   UT_EQ("first_opened", sh[0], 3000);
   UT_EQ("second_enfile", sh[3], ENFILE);
   ut_check("share", sh[0] + sh[1] <= 4096 && sh[0] + sh[1] >= 4090, "%lu + %lu files",
@@ -2047,24 +2041,6 @@ static int count_lines_starting(const char* text, const char* prefix) {
     l = nl + 1;
   }
   return n;
-}
-
-/* Reads all of path by reads of `chunk` bytes into buf (n bytes), NUL-terminated. */
-static long get_file_by(const char* path, char* buf, size_t n, size_t chunk) {
-  int fd = open(path, O_RDONLY, 0);
-  if (fd < 0) return fd;
-  long total = 0;
-  for (;;) {
-    size_t want = n - 1 - (size_t)total;
-    if (want > chunk) want = chunk;
-    long r = read(fd, buf + total, want);
-    if (r <= 0) break;
-    total += r;
-    if ((size_t)total == n - 1) break;
-  }
-  buf[total] = 0;
-  close(fd);
-  return total;
 }
 
 struct cpu_line {
