@@ -29,6 +29,27 @@ static volatile uint64_t* shared_page(void) {
   return sh;
 }
 
+/* Waits for pid and checks that it exited with 0. */
+static void expect_exit_0(const char* check, int pid) {
+  int st = -1;
+  waitpid(pid, &st, 0);
+  ut_check(check, WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+}
+
+/* How a test's process stops an LWP it started on the shared page sh: sh[0]
+ * asks it to stop, sh[1] says it has. */
+static int stop_asked(volatile uint64_t* sh) {
+  return (int)__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE);
+}
+static _Noreturn void lwp_stopped(volatile uint64_t* sh) {
+  __atomic_store_n(&sh[1], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+static void stop_lwp(volatile uint64_t* sh) {
+  __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sched_yield();
+}
+
 /* Kills pid (SIGKILL) and reaps it, however long it takes. */
 static void kill_and_reap(int pid) {
   int st;
@@ -40,6 +61,27 @@ static void kill_and_reap(int pid) {
 static void abandon(int pid) {
   kill_(pid, SIGKILL);
   printf("UTEST-INFO pid %d did not end after SIGKILL\n", pid);
+}
+
+/* Kills pid and checks that SIGKILL ends it within 3 s; if it does not, it is
+ * abandoned. */
+static void expect_sigkill_ends(const char* check, int pid) {
+  int st = -1;
+  kill_(pid, SIGKILL);
+  int ended = ut_wait_within(pid, 0, 3000, &st);
+  ut_check(check, ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
+           ended, st);
+  if (!ended) abandon(pid);
+}
+
+/* Waits up to ms for pid and checks that it exited with `code`; if it does
+ * not end, it is abandoned. */
+static void expect_exit_within(const char* check, int pid, int ms, int code) {
+  int st = -1;
+  int ended = ut_wait_within(pid, 0, ms, &st);
+  ut_check(check, ended && WIFEXITED(st) && WEXITSTATUS(st) == code, "ended %d status 0x%x", ended,
+           st);
+  if (!ended) abandon(pid);
 }
 
 static void sleep_forever(void) {
@@ -55,9 +97,8 @@ static void sleep_forever_lwp(void* arg) { sleep_forever(); }
 
 static void setuid_loop(void* arg) {
   volatile uint64_t* sh = arg;
-  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) setuid_(1000);
-  __atomic_store_n(&sh[1], 1, __ATOMIC_RELEASE);
-  exit_thread(0);
+  while (!stop_asked(sh)) setuid_(1000);
+  lwp_stopped(sh);
 }
 
 static void t_cred_race(void) {
@@ -75,8 +116,7 @@ static void t_cred_race(void) {
         if (r != -EPERM) ++allowed;
       }
     }
-    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
-    while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sched_yield();
+    stop_lwp(sh);
     sh[2] = kills;
     sh[3] = allowed;
     _exit(0);
@@ -239,9 +279,7 @@ static void t_setpgid_reap(void) {
     sh[4] = (uint64_t)forks;
     _exit(bad ? 1 : 0);
   }
-  int st = -1;
-  waitpid(pid, &st, 0);
-  ut_check("every_child_reaped", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  expect_exit_0("every_child_reaped", pid);
   printf("UTEST-INFO setpgid_reap: %lu forks, %lu setpgid calls\n", (unsigned long)sh[4],
          (unsigned long)sh[2]);
   munmap((void*)sh, 4096);
@@ -334,9 +372,8 @@ static void t_lwp_exhaust(void) {
     ok &= ut_lwp_start(sleep_forever_lwp, 0, 16384) == 0;
     _exit(ok ? 0 : 1);
   }
+  expect_exit_0("other_user_forks", other);
   int st = -1;
-  waitpid(other, &st, 0);
-  ut_check("other_user_forks", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
   int mine = fork();
   if (mine == 0) _exit(5);
   ut_check("root_forks", mine > 0 && waitpid(mine, &st, 0) == mine, "fork %d", mine);
@@ -380,9 +417,8 @@ static void t_user_fork_bomb(void) {
     }
     _exit(ok ? 0 : 1);
   }
+  expect_exit_0("other_user_forks", other);
   int st = -1;
-  waitpid(other, &st, 0);
-  ut_check("other_user_forks", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
   kill_(-bomber, SIGKILL);
   waitpid(bomber, &st, 0);
   /* The bomb's children went to init: wait until they are reaped. */
@@ -410,9 +446,7 @@ static void t_map_count_limit(void) {
     ok &= munmap(p, pages * 4096) == 0; /* whole entries go without a split */
     _exit(ok ? 0 : 1);
   }
-  int st = -1;
-  waitpid(pid, &st, 0);
-  ut_check("enomem_past_the_limit", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  expect_exit_0("enomem_past_the_limit", pid);
 }
 
 /* ---- the debugging calls need root ---- */
@@ -453,12 +487,7 @@ static void t_kill_nanosleep(void) {
     _exit(1);
   }
   sleep_ms(50);
-  int st = -1;
-  kill_(pid, SIGKILL);
-  int ended = ut_wait_within(pid, 0, 3000, &st);
-  ut_check("nanosleep", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
-           ended, st);
-  if (!ended) abandon(pid);
+  expect_sigkill_ends("nanosleep", pid);
 }
 
 static void t_kill_console_read(void) {
@@ -469,12 +498,7 @@ static void t_kill_console_read(void) {
     _exit(1);
   }
   sleep_ms(50);
-  int st = -1;
-  kill_(pid, SIGKILL);
-  int ended = ut_wait_within(pid, 0, 3000, &st);
-  ut_check("console_read", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
-           "ended %d status 0x%x", ended, st);
-  if (!ended) abandon(pid);
+  expect_sigkill_ends("console_read", pid);
 }
 
 static void t_kill_vfork_wait(void) {
@@ -490,12 +514,7 @@ static void t_kill_vfork_wait(void) {
   }
   while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
   sleep_ms(20);
-  int st = -1;
-  kill_(pid, SIGKILL);
-  int ended = ut_wait_within(pid, 0, 3000, &st);
-  ut_check("vfork_parent", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
-           "ended %d status 0x%x", ended, st);
-  if (!ended) abandon(pid);
+  expect_sigkill_ends("vfork_parent", pid);
   int g = (int)sh[0];
   kill_(g, SIGKILL); /* the vfork child, now init's */
   for (int i = 0; i < 600 && kill_(g, 0) != -ESRCH; ++i) sleep_ms(5);
@@ -579,11 +598,7 @@ static void t_kill_lwp_wait(void) {
     sleep_ms(20);
     _exit(3); /* exit_group: the sleeping LWP must go */
   }
-  int st = -1;
-  int ended = ut_wait_within(pid, 0, 3000, &st);
-  ut_check("exit_with_sleeping_lwp", ended && WIFEXITED(st) && WEXITSTATUS(st) == 3,
-           "ended %d status 0x%x", ended, st);
-  if (!ended) abandon(pid);
+  expect_exit_within("exit_with_sleeping_lwp", pid, 3000, 3);
 }
 
 static void t_kill_wait4(void) {
@@ -599,12 +614,7 @@ static void t_kill_wait4(void) {
   }
   while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
   sleep_ms(20);
-  int st = -1;
-  kill_(pid, SIGKILL);
-  int ended = ut_wait_within(pid, 0, 3000, &st);
-  ut_check("wait4", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
-           ended, st);
-  if (!ended) abandon(pid);
+  expect_sigkill_ends("wait4", pid);
   int g = (int)sh[0];
   kill_(g, SIGKILL);
   for (int i = 0; i < 600 && kill_(g, 0) != -ESRCH; ++i) sleep_ms(5);
@@ -652,11 +662,7 @@ static void t_nanosleep_huge(void) {
   sleep_ms(200);
   int st = -1;
   UT_EQ("still_asleep", waitpid(pid, &st, WNOHANG), 0);
-  kill_(pid, SIGKILL);
-  int ended = ut_wait_within(pid, 0, 3000, &st);
-  ut_check("killed", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
-           ended, st);
-  if (!ended) abandon(pid);
+  expect_sigkill_ends("killed", pid);
 }
 
 /* A caught signal ends nanosleep with -EINTR and the time left (Linux). */
@@ -681,11 +687,7 @@ static void t_nanosleep_eintr(void) {
     sleep_ms(50);
     kill_(pid, SIGUSR1);
   }
-  int st = -1;
-  int ended = ut_wait_within(pid, 0, 3000, &st);
-  ut_check("eintr_and_rem", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
-           ended, st);
-  if (!ended) abandon(pid);
+  expect_exit_within("eintr_and_rem", pid, 3000, 0);
   munmap((void*)sh, 4096);
 }
 
@@ -711,9 +713,7 @@ static void t_sigshare_exec(void) {
     kill_(getpid(), SIGUSR1); /* our handler must still be there */
     _exit(g_usr1_seen == 1 ? 0 : 3);
   }
-  int st = -1;
-  waitpid(pid, &st, 0);
-  ut_check("parent_keeps_handler", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  expect_exit_0("parent_keeps_handler", pid);
   invariants();
 }
 
@@ -733,9 +733,7 @@ static void t_nproc_zero(void) {
     }
     _exit(c == -EAGAIN ? 0 : 2);
   }
-  int st = -1;
-  waitpid(pid, &st, 0);
-  ut_check("fork_eagain", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  expect_exit_0("fork_eagain", pid);
   invariants();
 }
 
@@ -748,21 +746,18 @@ static void t_bss_only_program(void) {
     long r = execve("/bin/bssonly", argv, environ);
     _exit(100 + (int)-r);
   }
-  int st = -1;
-  waitpid(pid, &st, 0);
-  ut_check("loads_and_runs", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  expect_exit_0("loads_and_runs", pid);
 }
 
 /* ---- limits replaced while the process forks ---- */
 
 static void prlimit_loop(void* arg) {
   volatile uint64_t* sh = arg;
-  for (uint64_t i = 0; !__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE); ++i) {
+  for (uint64_t i = 0; !stop_asked(sh); ++i) {
     struct rlim r = {64 + i % 64, RLIM_INFINITY};
     prlimit_(0, RLIMIT_NOFILE, &r, 0);
   }
-  __atomic_store_n(&sh[1], 1, __ATOMIC_RELEASE);
-  exit_thread(0);
+  lwp_stopped(sh);
 }
 
 static void t_prlimit_fork(void) {
@@ -778,18 +773,15 @@ static void t_prlimit_fork(void) {
       int st;
       if (c < 0 || waitpid(c, &st, 0) != c) ++bad;
     }
-    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
-    while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sched_yield();
+    stop_lwp(sh);
     _exit(bad ? 1 : 0);
   }
   /* Meanwhile its parent replaces them from outside. */
-  for (uint64_t i = 0; !__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE); ++i) {
+  for (uint64_t i = 0; !stop_asked(sh); ++i) {
     struct rlim r = {128 + i % 64, RLIM_INFINITY};
     if (prlimit_(pid, RLIMIT_NOFILE, &r, 0) != 0) break;
   }
-  int st = -1;
-  waitpid(pid, &st, 0);
-  ut_check("forks_clean", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  expect_exit_0("forks_clean", pid);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -801,7 +793,7 @@ static void t_prlimit_fork(void) {
 static void tid_lwp(void* arg) {
   volatile uint64_t* sh = arg;
   __atomic_store_n(&sh[1], (uint64_t)syscall0(SYS_gettid), __ATOMIC_RELEASE);
-  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sched_yield();
+  while (!stop_asked(sh)) sched_yield();
   exit_thread(0);
 }
 
@@ -843,12 +835,11 @@ static void t_prlimit_own_tid(void) {
 
 static void usr2_loop(void* arg) {
   volatile uint64_t* sh = arg;
-  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) {
+  while (!stop_asked(sh)) {
     int last = (int)__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE);
     for (int k = 1; k <= 3 && last > 0; ++k) kill_(last + k, SIGUSR2);
   }
-  __atomic_store_n(&sh[1], 1, __ATOMIC_RELEASE);
-  exit_thread(0);
+  lwp_stopped(sh);
 }
 static void ignore_usr2(int sig) {}
 
@@ -870,13 +861,10 @@ static void t_kill_new_child(void) {
       }
       if (!WIFEXITED(st)) ++bad;
     }
-    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
-    while (!__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE)) sched_yield();
+    stop_lwp(sh);
     _exit(bad ? 1 : 0);
   }
-  int st = -1;
-  waitpid(pid, &st, 0);
-  ut_check("forks_clean", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  expect_exit_0("forks_clean", pid);
   munmap((void*)sh, 4096);
   invariants();
 }
@@ -1147,16 +1135,13 @@ static void t_lwp_unfork_race(void) {
     __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
     _exit(0);
   }
-  int st = -1, checks = 0, bad = 0;
+  int checks = 0, bad = 0;
   while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) && checks < 3000) {
     bad += tine_proc(TINE_PROC_CHECK_TIDS, 0) != 0;
     ++checks;
     sleep_ms(2);
   }
-  int ended = ut_wait_within(pid, 0, 30000, &st);
-  ut_check("child_ran", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
-           ended, st);
-  if (!ended) abandon(pid);
+  expect_exit_within("child_ran", pid, 30000, 0);
   ut_check("invariants_held", bad == 0, "%d of %d checks failed", bad, checks);
   ut_check("lwp_create_efault", sh[3] > 100 && sh[4] == 0, "%lu of %lu calls answered otherwise",
            (unsigned long)sh[4], (unsigned long)sh[3]);
@@ -1254,11 +1239,7 @@ static void t_pdeath_uid_race(void) {
     sh[9] = bad;
     _exit(0);
   }
-  int st = -1;
-  int ended = ut_wait_within(pid, 0, 60000, &st);
-  ut_check("child_ran", ended && WIFEXITED(st) && WEXITSTATUS(st) == 0, "ended %d status 0x%x",
-           ended, st);
-  if (!ended) abandon(pid);
+  expect_exit_within("child_ran", pid, 60000, 0);
   ut_check("uid_0_or_1000", sh[8] >= 10 && sh[9] == 0, "%lu of %lu rounds went wrong",
            (unsigned long)sh[9], (unsigned long)sh[8]);
   printf("UTEST-INFO pdeath_uid_race: %lu rounds\n", (unsigned long)sh[8]);
@@ -1853,9 +1834,7 @@ static void t_sigpage_map_fixed(void) {
     p[0] = 5;                /* SIGSEGV: the trampoline's entry is r-x */
     _exit(p[0] == 5 ? 0 : 4);
   }
-  int st = -1;
-  waitpid(pid, &st, 0);
-  ut_check("fresh_zero_writable", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  expect_exit_0("fresh_zero_writable", pid);
 }
 
 /* An image holds every page of a read-only segment from exec on, whatever
@@ -1950,9 +1929,7 @@ static void t_image_memsz_pinned(void) {
   close(fds[0]);
   UT_EQ("release", write(fds[1], "x", 1), 1);
   close(fds[1]);
-  int st = -1;
-  waitpid(pid, &st, 0);
-  ut_check("ran", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+  expect_exit_0("ran", pid);
   unlink("/tmp/imgbig");
 }
 
