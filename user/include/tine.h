@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tine_proc.h" /* tine_proc's ops and counters, shared with the kernel */
+#include "tine_kstat.h" /* tine_kstat's record, shared with the glibc programs */
+#include "tine_proc.h"  /* tine_proc's ops and counters, shared with the kernel */
 
 typedef int64_t ssize_t;
 
@@ -459,22 +460,6 @@ int puts(const char* s);
 void flush_stdout(void);
 
 /* tine's debugging calls. */
-#define TINE_KSTAT_SETTLE 1u
-#define TINE_KSTAT_MAX_ZONES 24
-struct tine_kstat_zone {
-  char name[16];
-  uint64_t inuse_objects;
-  uint64_t inuse_bytes;
-};
-struct tine_kstat {
-  uint64_t managed_pages, free_pages, user_pages, pt_pages, heap_pages, kstack_pages;
-  uint64_t user_pt_pages, asids_in_use, asid_capacity, vmspaces, regions, anon_objects, procs,
-      threads;
-  uint64_t faults, zero_fills, cow_copies, cow_reuses, tables_shared, tables_copied, table_unshares,
-      table_claims, spurious_faults, forks, syscalls;
-  uint64_t nzones;
-  struct tine_kstat_zone zones[TINE_KSTAT_MAX_ZONES];
-};
 long tine_kstat(struct tine_kstat* out, unsigned flags);
 enum { VMCTL_GET_FORK_MODE = 1, VMCTL_SET_FORK_MODE = 2, VMCTL_DUMP = 3 };
 long tine_vmctl(long op, long arg);

@@ -12,6 +12,7 @@
 #define TINE_USER_UTEST_H
 
 #include "tine.h"
+#include "utest_lines.h"
 
 void ut_init(void);
 /* Records one check of the running test. */
@@ -68,8 +69,6 @@ struct tine_proc_stats ut_proc_stats(void);
 int ut_same_proc_live(const struct tine_proc_stats* a, const struct tine_proc_stats* b, char* why,
                       size_t n);
 
-/* Resource counters that must come back after a test; fills why on the first difference. */
-int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, char* why, size_t n);
 /* Whether the resource counters and the live counts of the process layer
  * come back to k0 and live0 within 5 s: freed pages and objects can come
  * back late (deferred frees, stacks kept for reuse), so it reads them up to

@@ -1,13 +1,8 @@
 /* The user-mode test harness (utest.h). */
 #include "utest.h"
 
-struct ut_shared {
-  volatile long passed;
-  volatile long failed;
-};
-
-static struct ut_shared* g_counts;
-static struct ut_shared g_local_counts;
+static struct utest_counts* g_counts;
+static struct utest_counts g_local_counts;
 static const char* g_test = "?";
 static int g_fork_ok;
 
@@ -15,7 +10,7 @@ int ut_have_fork(void) { return g_fork_ok; }
 
 void ut_init(void) {
   void* p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  g_counts = MAP_FAILED_P(p) ? &g_local_counts : (struct ut_shared*)p;
+  g_counts = MAP_FAILED_P(p) ? &g_local_counts : (struct utest_counts*)p;
   g_counts->passed = g_counts->failed = 0; /* touched now, not during the first test */
   int pid = fork();
   if (pid == 0) _exit(0);
@@ -26,18 +21,10 @@ void ut_init(void) {
 }
 
 void ut_check(const char* check, int ok, const char* fmt, ...) {
-  if (ok) {
-    printf("UTEST %s.%s PASS\n", g_test, check);
-    __atomic_add_fetch(&g_counts->passed, 1, __ATOMIC_RELAXED);
-    return;
-  }
-  char detail[200];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
+  utest_line(g_counts, g_test, check, ok, fmt, ap);
   va_end(ap);
-  printf("UTEST %s.%s FAIL %s\n", g_test, check, detail);
-  __atomic_add_fetch(&g_counts->failed, 1, __ATOMIC_RELAXED);
 }
 
 int ut_fail_shared(struct ut_failures* f, const char* prefix, const char* fmt, va_list ap) {
@@ -48,47 +35,6 @@ int ut_fail_shared(struct ut_failures* f, const char* prefix, const char* fmt, v
   int n = snprintf(f->first, sizeof f->first, "%s", prefix);
   vsnprintf(f->first + n, sizeof f->first - n, fmt, ap);
   return 1;
-}
-
-int ut_same_resources(const struct tine_kstat* a, const struct tine_kstat* b, char* why, size_t n) {
-  size_t len = 0;
-  int same = 1;
-  why[0] = 0;
-#define SAME(field)                                                                 \
-  if (a->field != b->field) {                                                       \
-    same = 0;                                                                       \
-    if (len < n)                                                                    \
-      len += snprintf(why + len, n - len, "%s" #field " %lu->%lu", len ? ", " : "", \
-                      (unsigned long)a->field, (unsigned long)b->field);            \
-  }
-  SAME(free_pages);
-  SAME(user_pages);
-  SAME(pt_pages);
-  SAME(user_pt_pages);
-  SAME(heap_pages);
-  SAME(kstack_pages);
-  SAME(asids_in_use);
-  SAME(vmspaces);
-  SAME(regions);
-  SAME(anon_objects);
-  SAME(procs);
-  SAME(threads);
-#undef SAME
-  for (uint64_t i = 0; i < a->nzones && i < TINE_KSTAT_MAX_ZONES; ++i) {
-    const struct tine_kstat_zone* za = &a->zones[i];
-    for (uint64_t j = 0; j < b->nzones && j < TINE_KSTAT_MAX_ZONES; ++j) {
-      const struct tine_kstat_zone* zb = &b->zones[j];
-      if (strcmp(za->name, zb->name) != 0) continue;
-      if (za->inuse_objects != zb->inuse_objects || za->inuse_bytes != zb->inuse_bytes) {
-        same = 0;
-        if (len < n)
-          len +=
-              snprintf(why + len, n - len, "%szone %s %lu->%lu objects", len ? ", " : "", za->name,
-                       (unsigned long)za->inuse_objects, (unsigned long)zb->inuse_objects);
-      }
-    }
-  }
-  return same;
 }
 
 struct tine_proc_stats ut_proc_stats(void) {
@@ -124,7 +70,7 @@ int ut_back_to_baseline(const struct tine_kstat* k0, const struct tine_proc_stat
     if (i) sleep_ns(100000000u);
     tine_kstat(now, TINE_KSTAT_SETTLE);
     struct tine_proc_stats live = ut_proc_stats();
-    same = ut_same_resources(k0, now, why, n) && ut_same_proc_live(live0, &live, why, n);
+    same = kstat_same_resources(k0, now, why, n) && ut_same_proc_live(live0, &live, why, n);
   }
   return same;
 }
@@ -194,7 +140,7 @@ void ut_run(const char* name, void (*fn)(void)) {
   }
   tine_kstat(&after, TINE_KSTAT_SETTLE);
   char why[160] = "";
-  int same = ut_same_resources(&before, &after, why, sizeof why);
+  int same = kstat_same_resources(&before, &after, why, sizeof why);
   ut_check("baseline", same, "%s", why);
 }
 
@@ -207,7 +153,7 @@ void ut_run_selected(const struct ut_test* tests, size_t n, int all, int argc, c
 }
 
 int ut_finish(void) {
-  printf("UTEST-SUMMARY passed=%ld failed=%ld\n", g_counts->passed, g_counts->failed);
+  utest_summary(g_counts);
   flush_stdout();
   return (int)g_counts->failed;
 }

@@ -872,7 +872,7 @@ static void t_fault_injection(void) {
       }
       tine_kstat(&k1, TINE_KSTAT_SETTLE);
       char why[128];
-      if (!ut_same_resources(&k0, &k1, why, sizeof why)) {
+      if (!kstat_same_resources(&k0, &k1, why, sizeof why)) {
         ut_check("resources_back", 0, "flags %lx n %d: %s", (unsigned long)kFlags[f], n, why);
         all_clean = 0;
       }

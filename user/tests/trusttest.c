@@ -1635,7 +1635,7 @@ static void t_exec_fault_injection(void) {
     if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) ++failed;
     tine_kstat(&k1, TINE_KSTAT_SETTLE);
     char why[128];
-    if (!ut_same_resources(&k0, &k1, why, sizeof why)) {
+    if (!kstat_same_resources(&k0, &k1, why, sizeof why)) {
       if (!second_look) {
         second_look = 1;
         --n;
