@@ -54,6 +54,26 @@ static void until_zombie(pid_t c) {
   waitid(P_PID, c, &si, WEXITED | WNOWAIT);
 }
 
+/* Checks that waitid (WNOHANG among the options) has nothing to report: it
+ * returns 0 (check) and names no child in the siginfo (check_pid). */
+static void expect_no_report(const char* check, const char* check_pid, idtype_t which, id_t id,
+                             int options) {
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  EQ(check, waitid(which, id, &si, options), 0);
+  EQ(check_pid, si.si_pid, 0);
+}
+
+/* Checks that waitid(which, id, WEXITED) returns 0 (check) and reports child
+ * `pid`'s exit with `status` (check_report). */
+static void expect_exit_report(const char* check, const char* check_report, idtype_t which, id_t id,
+                               pid_t pid, int status) {
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  EQ(check, waitid(which, id, &si, WEXITED), 0);
+  CHECK(check_report, si.si_pid == pid && si.si_status == status);
+}
+
 /* Polls (WNOHANG | WNOWAIT) until c has a report of kind `options`. */
 static void until_report(pid_t c, int options) {
   for (int i = 0; i < 2000; ++i) {
@@ -189,9 +209,8 @@ void t_waitid_nowait(void) {
   EQ("zombie_no_wexited_all", waitid5(P_ALL, 0, &si, WSTOPPED | WCONTINUED, NULL), -ECHILD);
   /* ... while a live child is. */
   pid_t live = child_pauses();
-  memset(&si, 0, sizeof si);
-  EQ("live_no_wexited", waitid(P_ALL, 0, &si, WSTOPPED | WCONTINUED | WNOHANG), 0);
-  EQ("live_no_wexited_pid", si.si_pid, 0);
+  expect_no_report("live_no_wexited", "live_no_wexited_pid", P_ALL, 0,
+                   WSTOPPED | WCONTINUED | WNOHANG);
   kill(live, SIGKILL);
   waitpid(live, NULL, 0);
   memset(&si, 0, sizeof si);
@@ -213,13 +232,9 @@ void t_waitid_stop_continue(void) {
   EQ("stop_ret", waitid(P_PID, c, &si, WSTOPPED), 0);
   CHECK("stop", si.si_code == CLD_STOPPED && si.si_status == SIGSTOP && si.si_pid == c);
   /* Reported once. */
-  memset(&si, 0, sizeof si);
-  EQ("stop_once", waitid(P_PID, c, &si, WSTOPPED | WNOHANG), 0);
-  EQ("stop_once_pid", si.si_pid, 0);
+  expect_no_report("stop_once", "stop_once_pid", P_PID, c, WSTOPPED | WNOHANG);
   /* A stopped child is not an exit. */
-  memset(&si, 0, sizeof si);
-  EQ("stop_not_exit", waitid(P_PID, c, &si, WEXITED | WNOHANG), 0);
-  EQ("stop_not_exit_pid", si.si_pid, 0);
+  expect_no_report("stop_not_exit", "stop_not_exit_pid", P_PID, c, WEXITED | WNOHANG);
 
   /* The continue: CLD_CONTINUED with SIGCONT. */
   kill(c, SIGCONT);
@@ -231,9 +246,7 @@ void t_waitid_stop_continue(void) {
   memset(&si, 0, sizeof si);
   EQ("cont_ret", waitid(P_ALL, 0, &si, WCONTINUED | WSTOPPED | WNOHANG), 0);
   CHECK("cont", si.si_code == CLD_CONTINUED && si.si_status == SIGCONT && si.si_pid == c);
-  memset(&si, 0, sizeof si);
-  EQ("cont_once", waitid(P_PID, c, &si, WCONTINUED | WNOHANG), 0);
-  EQ("cont_once_pid", si.si_pid, 0);
+  expect_no_report("cont_once", "cont_once_pid", P_PID, c, WCONTINUED | WNOHANG);
 
   /* A stop that wait4 reports is gone for waitid too, and the other way. */
   kill(c, SIGSTOP);
@@ -241,9 +254,7 @@ void t_waitid_stop_continue(void) {
   int st = 0;
   EQ("wait4_stop", waitpid(c, &st, WUNTRACED | WNOHANG), c);
   CHECK("wait4_stop_status", WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
-  memset(&si, 0, sizeof si);
-  EQ("after_wait4", waitid(P_PID, c, &si, WSTOPPED | WNOHANG), 0);
-  EQ("after_wait4_pid", si.si_pid, 0);
+  expect_no_report("after_wait4", "after_wait4_pid", P_PID, c, WSTOPPED | WNOHANG);
   kill(c, SIGCONT);
   until_report(c, WCONTINUED);
   memset(&si, 0, sizeof si);
@@ -268,25 +279,15 @@ void t_waitid_select(void) {
   }
   setpgid(a, a);
   pid_t b = child_exits(12, 60); /* in the caller's group */
-  memset(&si, 0, sizeof si);
-  EQ("pgid_other", waitid(P_PGID, a, &si, WEXITED), 0);
-  CHECK("pgid_other_report", si.si_pid == a && si.si_status == 11);
-  memset(&si, 0, sizeof si);
-  EQ("pgid_mine", waitid(P_PGID, 0, &si, WEXITED), 0);
-  CHECK("pgid_mine_report", si.si_pid == b && si.si_status == 12);
+  expect_exit_report("pgid_other", "pgid_other_report", P_PGID, a, a, 11);
+  expect_exit_report("pgid_mine", "pgid_mine_report", P_PGID, 0, b, 12);
   pid_t c = child_exits(13, 0);
-  memset(&si, 0, sizeof si);
-  EQ("pgid_explicit", waitid(P_PGID, getpgid(0), &si, WEXITED), 0);
-  CHECK("pgid_explicit_report", si.si_pid == c && si.si_status == 13);
+  expect_exit_report("pgid_explicit", "pgid_explicit_report", P_PGID, getpgid(0), c, 13);
 
   /* P_PID waits for that one, not another that ends first. */
   pid_t slow = child_exits(21, 80), fast = child_exits(22, 0);
-  memset(&si, 0, sizeof si);
-  EQ("pid_slow", waitid(P_PID, slow, &si, WEXITED), 0);
-  CHECK("pid_slow_report", si.si_pid == slow && si.si_status == 21);
-  memset(&si, 0, sizeof si);
-  EQ("pid_fast", waitid(P_ALL, 0, &si, WEXITED), 0);
-  CHECK("pid_fast_report", si.si_pid == fast && si.si_status == 22);
+  expect_exit_report("pid_slow", "pid_slow_report", P_PID, slow, slow, 21);
+  expect_exit_report("pid_fast", "pid_fast_report", P_ALL, 0, fast, 22);
 
   /* __WNOTHREAD and __WALL are taken as wait4 takes them. */
   c = child_exits(4, 0);
