@@ -69,16 +69,23 @@ def run_ktest(t):
         t.add(f"ktest.run(status {r.returncode})", False)
 
 
-def run_user(t):
-    # Suites print one UTEST line per check: each counts; a suite that fails
-    # without a failing line (a crash, a hang, a leak) counts as one failure.
-    for script in sorted((ROOT / "tests/user").glob("*.py")):
+def run_scripts(folder):
+    """Runs each script of folder but its _libraries, printing what it printed
+    (and its stderr when it failed); yields (script, its CompletedProcess)."""
+    for script in sorted((ROOT / folder).glob("*.py")):
         if script.name.startswith("_"):
             continue
         r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
         print(r.stdout, end="", flush=True)
         if r.returncode != 0:
             print(r.stderr, end="")
+        yield script, r
+
+
+def run_user(t):
+    # Suites print one UTEST line per check: each counts; a suite that fails
+    # without a failing line (a crash, a hang, a leak) counts as one failure.
+    for script, r in run_scripts("tests/user"):
         checks = re.findall(r"^UTEST (\S+) (PASS|FAIL)", r.stdout, re.M)
         for name, verdict in checks:
             t.add(f"user.{script.stem}.{name}", verdict == "PASS")
@@ -87,13 +94,7 @@ def run_user(t):
 
 
 def run_boot(t):
-    for script in sorted((ROOT / "tests/boot").glob("*.py")):
-        if script.name.startswith("_"):
-            continue
-        r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
-        print(r.stdout, end="", flush=True)
-        if r.returncode != 0:
-            print(r.stderr, end="")
+    for script, r in run_scripts("tests/boot"):
         t.add("boot." + script.stem, r.returncode == 0)
 
 
