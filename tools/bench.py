@@ -27,7 +27,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests/user"))
 
-from _benchlib import run_forkbench, table, targets  # noqa: E402  (VM: fork and COW)
+from _benchlib import run_bench_program, run_forkbench, table, targets  # noqa: E402  (fork, COW)
 from _userlib import BUILD, KERNEL, boot  # noqa: E402
 
 # Process round trips (user/bench/procbench.c): name -> (what, Linux raw, Linux libc).
@@ -88,24 +88,13 @@ TPUT_WORKERS = (1, 2, 4)
 
 
 def run_procbench(quick=False):
-    status, lines = boot("procbench", ["quick"] if quick else [], timeout=600, icount=True)
-    res = {}
-    for line in lines:
-        m = re.match(r"KBENCH (\S+) (\d+) ns", line)
-        if m:
-            res[m.group(1)] = int(m.group(2))
+    status, res, _ = run_bench_program("procbench", quick)
     return status, res
 
 
 def run_glibcbench(quick=False):
     cpio = BUILD / "user/glibc/glibc.cpio"
-    status, lines = boot("/bin/glibcbench", ["quick"] if quick else [], initrd=cpio, timeout=600,
-                         icount=True)
-    res = {}
-    for line in lines:
-        m = re.match(r"KBENCH (\S+) (\d+) ns", line)
-        if m:
-            res[m.group(1)] = int(m.group(2))
+    status, res, _ = run_bench_program("/bin/glibcbench", quick, initrd=cpio)
     return status, res
 
 

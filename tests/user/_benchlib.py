@@ -25,16 +25,22 @@ ROWS = [
 ]
 
 
-def run_forkbench(kernel=KERNEL, quick=False):
-    """{name: instructions} from one run, and the output lines."""
-    status, lines = boot("forkbench", ["quick"] if quick else [], kernel=kernel, timeout=600,
-                         icount=True)
+def run_bench_program(program, quick=False, timeout=600, **boot_args):
+    """Boots program as init under -icount ("quick": fewer rounds); returns
+    QEMU's status, {name: instructions} from its KBENCH lines, and the lines."""
+    status, lines = boot(program, ["quick"] if quick else [], timeout=timeout, icount=True,
+                         **boot_args)
     results = {}
     for line in lines:
         m = re.match(r"KBENCH (\S+) (\d+) ns", line)
         if m:
             results[m.group(1)] = int(m.group(2))
     return status, results, lines
+
+
+def run_forkbench(kernel=KERNEL, quick=False):
+    """{name: instructions} from one run, and the output lines."""
+    return run_bench_program("forkbench", quick, kernel=kernel)
 
 
 def table(results):

@@ -7,23 +7,18 @@ with nothing touched. Then a raw fork + exit + wait4 of a small process must
 take under 20,000 instructions (user/bench/procbench.c). Both run on the
 release kernel (build/kernel-release, what ./tine bench measures): the debug
 kernel poisons every freed page and checks it when handed out again."""
-import re
 import sys
 
-from _benchlib import run_forkbench, table, targets
-from _userlib import ROOT, boot
+from _benchlib import run_bench_program, run_forkbench, table, targets
+from _userlib import ROOT
 
 RELEASE_KERNEL = ROOT / "build/kernel-release/kernel8.img"
 FORK_TARGET = 20000
 
 
 def release_fork_cost():
-    status, lines = boot("procbench", ["quick"], kernel=RELEASE_KERNEL, timeout=300, icount=True)
-    for line in lines:
-        m = re.match(r"KBENCH user_fork_raw_exit_wait (\d+) ns", line)
-        if m and status == 0:
-            return int(m.group(1))
-    return None
+    status, res, _ = run_bench_program("procbench", quick=True, timeout=300, kernel=RELEASE_KERNEL)
+    return res.get("user_fork_raw_exit_wait") if status == 0 else None
 
 
 def main():
