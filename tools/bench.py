@@ -160,6 +160,13 @@ def draw(bench_json):
     return r.returncode == 0
 
 
+def keep_and_print(run, part, res, lines):
+    """Keeps a part's figures in run (bench.json's) and prints its table's lines."""
+    run[part] = res
+    for line in lines:
+        print(line)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer rounds (a smoke test)")
@@ -192,9 +199,7 @@ def main():
         print()
     if args.only in (None, "proc"):
         status, res = run_procbench(args.quick)
-        run["proc"] = res
-        for line in proc_table(res):
-            print(line)
+        keep_and_print(run, "proc", res, proc_table(res))
         fork = res.get("user_fork_raw_exit_wait")
         good = fork is not None and fork < FORK_TARGET
         print(f"target: fork + exit + wait4 {fork} < {FORK_TARGET:,}: {'PASS' if good else 'MISS'}")
@@ -203,17 +208,13 @@ def main():
         print()
     if args.only in (None, "glibc"):
         status, res = run_glibcbench(args.quick)
-        run["glibc"] = res
-        for line in glibc_table(res):
-            print(line)
+        keep_and_print(run, "glibc", res, glibc_table(res))
         print_targets(res)
         ok &= status == 0 and all(name in res for name, _, _ in GLIBC_ROWS)
         print()
     if args.only in (None, "fork"):
         status, res, _ = run_forkbench(quick=args.quick)
-        run["fork"] = res
-        for line in table(res):
-            print(line)
+        keep_and_print(run, "fork", res, table(res))
         for what, good in targets(res):
             print(f"target: {what}: {'PASS' if good else 'MISS'}")
         ok &= status == 0 and bool(res)
