@@ -18,7 +18,6 @@ processes, named qemu-aarch64). One UTEST line per script.
 
   busybox.py [--no-linux] [--timeout S] [NAME...]
 """
-import argparse
 import difflib
 import os
 import pathlib
@@ -28,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 
+from _linuxlib import qemu_user, suite_args
 from _userlib import ROOT, USER_BIN, boot, init_status
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -110,9 +110,8 @@ def on_tine(names, timeout):
 
 
 def on_linux(names, timeout):
-    qemu = shutil.which("qemu-aarch64")
+    qemu = qemu_user()
     if not qemu:
-        print("linux: qemu-aarch64 is missing (./tine setup installs qemu-user)")
         return None
     unshare = shutil.which("unshare")
     with tempfile.TemporaryDirectory() as d:
@@ -155,11 +154,7 @@ def on_linux(names, timeout):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--no-linux", action="store_true", help="tine only (.expected files)")
-    p.add_argument("--timeout", type=float, default=900)
-    p.add_argument("names", nargs="*")
-    a = p.parse_args()
+    a = suite_args("tine only (.expected files)")
     if not BUSYBOX.exists():
         print(f"busybox: {BUSYBOX} is missing (./tine setup fetches it)")
         sys.exit(1)

@@ -9,12 +9,11 @@ Linux's.
 
   glibc.py [--no-linux] [--timeout S] [TEST...]
 """
-import argparse
 import re
-import shutil
 import subprocess
 import sys
 
+from _linuxlib import qemu_user, suite_args
 from _userlib import BUILD, boot, init_status
 
 GLIBC_DIR = BUILD / "user/glibc"
@@ -46,9 +45,8 @@ def tally(lines, label):
 
 
 def on_linux(tests, timeout):
-    qemu = shutil.which("qemu-aarch64")
+    qemu = qemu_user()
     if not qemu:
-        print("linux: qemu-aarch64 is missing (./tine setup installs qemu-user)")
         return False
     r = subprocess.run([qemu, str(PROGRAM)] + tests, capture_output=True, text=True,
                        timeout=timeout)
@@ -56,11 +54,7 @@ def on_linux(tests, timeout):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--no-linux", action="store_true", help="tine only")
-    p.add_argument("--timeout", type=float, default=900)
-    p.add_argument("tests", nargs="*")
-    a = p.parse_args()
+    a = suite_args("tine only", "tests")
     status, lines = boot("/bin/glibctest", a.tests, initrd=CPIO, timeout=a.timeout)
     for line in lines:
         if line.startswith("UTEST-INFO"):
