@@ -55,6 +55,11 @@ class Serial:
     def wait_for(self, text, timeout):
         return wait_for(self.proc, self.buf, text, timeout)
 
+    def type_and_wait(self, text, expect, timeout, slow=False):
+        """Types text (send), then waits for `expect` (wait_for)."""
+        self.send(text, slow)
+        return self.wait_for(expect, timeout)
+
     def wait(self, timeout):
         """QEMU's exit status (subprocess.TimeoutExpired if it runs on)."""
         return self.proc.wait(timeout=timeout)

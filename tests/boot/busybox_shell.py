@@ -20,27 +20,22 @@ import busybox_initramfs  # noqa: E402
 
 def script(s, steps):
     steps.append(("prompt", s.wait_for("tine:~# ", 60)))
-    s.send("echo one two | tr a-z A-Z\r")
-    steps.append(("pipeline", s.wait_for("ONE TWO", 20)))
-    s.send("hello a b\r")
-    steps.append(("tine program", s.wait_for(": hello a b", 20)))
+    steps.append(("pipeline", s.type_and_wait("echo one two | tr a-z A-Z\r", "ONE TWO", 20)))
+    steps.append(("tine program", s.type_and_wait("hello a b\r", ": hello a b", 20)))
     s.send("sleep 100\r")
     s.wait_for("sleep 100\r\n", 10)
     time.sleep(2)  # a person presses ^C once the command runs
     s.send("\x03")
-    s.send("echo status=$?\r")
-    steps.append(("interrupt", s.wait_for("status=130", 20)))
+    steps.append(("interrupt", s.type_and_wait("echo status=$?\r", "status=130", 20)))
     s.send("sleep 200\r")
     s.wait_for("sleep 200\r\n", 10)
     time.sleep(2)
-    s.send("\x1a")
-    steps.append(("stopped", s.wait_for("Stopped", 20)))
+    steps.append(("stopped", s.type_and_wait("\x1a", "Stopped", 20)))
     s.send("kill -9 %1\r")
     time.sleep(1)
-    s.send("\r")  # ash reports a job's end before its next prompt
-    steps.append(("killed", s.wait_for("Killed", 20)))
-    s.send("exit 3\r")
-    steps.append(("exit", s.wait_for("init exited: status=3", 20)))
+    # ash reports a job's end before its next prompt.
+    steps.append(("killed", s.type_and_wait("\r", "Killed", 20)))
+    steps.append(("exit", s.type_and_wait("exit 3\r", "init exited: status=3", 20)))
     steps.append(("poweroff", s.wait(20) == 3))
 
 

@@ -12,10 +12,9 @@ from _serial import Serial, drive  # noqa: E402
 
 def script(s, steps):
     steps.append(("prompt", s.wait_for("tine> ", 30)))
-    s.send("cpus\r", slow=True)  # one byte at a time, as a person would type
-    steps.append(("cpus", s.wait_for("cpu3 mpidr=0x80000003", 10)))
-    s.send("bogus\r")
-    steps.append(("unknown", s.wait_for("unknown command: bogus", 10)))
+    # One byte at a time, as a person would type.
+    steps.append(("cpus", s.type_and_wait("cpus\r", "cpu3 mpidr=0x80000003", 10, slow=True)))
+    steps.append(("unknown", s.type_and_wait("bogus\r", "unknown command: bogus", 10)))
     s.send("reset\r")
     before = s.buf[0].count("tine monitor")
     end = time.monotonic() + 30
