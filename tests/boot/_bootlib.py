@@ -200,3 +200,10 @@ def result(name, ok, detail):
     print(f"BOOT {name} {'PASS' if ok else 'FAIL'} {detail}")
     sys.stdout.flush()
     return 0 if ok else 1
+
+
+def result_or_tails(name, ok, detail, logs):
+    """result(), after the tails of logs [(label, path), ...] when it failed."""
+    if not ok:
+        print_tails(logs)
+    return result(name, ok, detail)

@@ -71,9 +71,7 @@ def main():
         ok = refused and not booted
         detail = (f"refusal {'seen' if refused else 'missing'}"
                   + (f"; went on booting: {booted[0]!r}" if booted else ""))
-        if not ok:
-            bootlib.print_tails([("UART0 (PL011)", uart0)])
-        return bootlib.result(NAME, ok, detail)
+        return bootlib.result_or_tails(NAME, ok, detail, [("UART0 (PL011)", uart0)])
 
 
 if __name__ == "__main__":

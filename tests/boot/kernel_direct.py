@@ -36,11 +36,9 @@ def main():
             qemu += ["-initrd", args.initrd]
         res = bootlib.run_qemu(qemu, uart0, args.timeout, wd / "qemu.log")
         ok, detail = bootlib.judge(NAME, res, uart0, args.expect, args.append)
-        if not ok:
-            bootlib.print_tails([("UART0 (PL011, kernel)", uart0),
-                                 ("UART1 (mini UART)", uart1),
-                                 ("QEMU output", wd / "qemu.log")])
-        return bootlib.result(NAME, ok, detail)
+        return bootlib.result_or_tails(NAME, ok, detail, [("UART0 (PL011, kernel)", uart0),
+                                                          ("UART1 (mini UART)", uart1),
+                                                          ("QEMU output", wd / "qemu.log")])
 
 
 if __name__ == "__main__":

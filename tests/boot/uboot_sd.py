@@ -56,11 +56,9 @@ def main():
         if "Found /extlinux/extlinux.conf" not in u1:
             ok = False
             detail = "U-Boot did not find extlinux/extlinux.conf; " + detail
-        if not ok:
-            bootlib.print_tails([("UART0 (PL011, kernel)", uart0),
-                                 ("UART1 (mini UART, U-Boot)", uart1),
-                                 ("QEMU output", wd / "qemu.log")])
-        return bootlib.result(NAME, ok, detail)
+        return bootlib.result_or_tails(NAME, ok, detail, [("UART0 (PL011, kernel)", uart0),
+                                                          ("UART1 (mini UART, U-Boot)", uart1),
+                                                          ("QEMU output", wd / "qemu.log")])
 
 
 if __name__ == "__main__":
