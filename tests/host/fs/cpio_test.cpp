@@ -8,25 +8,13 @@
 #include <vector>
 
 #include "kernel/fs/cpio.h"
+#include "tests/host/fs/newc_writer.h"
 
 namespace {
 
-void pad4(std::string& s) {
-  while (s.size() % 4) s.push_back('\0');
-}
-
 void entry(std::string& a, const char* name, const std::string& data, uint32_t mode = 0100755,
            const char* magic = "070701") {
-  char h[111];
-  snprintf(h, sizeof h, "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", magic, 1u, mode,
-           0u, 0u, 1u, 0u, static_cast<unsigned>(data.size()), 0u, 0u, 0u, 0u,
-           static_cast<unsigned>(strlen(name) + 1), 0u);
-  a += std::string(h, 110);
-  a += name;
-  a.push_back('\0');
-  pad4(a);
-  a += data;
-  pad4(a);
+  newc_append(a, name, data, {.mode = mode, .magic = magic});
 }
 
 std::string archive() {

@@ -6,6 +6,7 @@
 #include "kernel/fs/namei.h"
 #include "kernel/fs/vfs.h"
 #include "tests/host/fs/fs_host_env.h"
+#include "tests/host/fs/newc_writer.h"
 
 #include <gtest/gtest.h>
 #include <stdio.h>
@@ -16,23 +17,19 @@ namespace {
 
 using Initramfs = FsArena;
 
-void pad4(std::string& s) {
-  while (s.size() % 4) s.push_back('\0');
-}
-
+// uid is the entry's gid too.
 void entry(std::string& a, const char* name, const std::string& data, uint32_t mode,
            uint32_t ino = 1, uint32_t nlink = 1, uint32_t uid = 0, uint32_t mtime = 0,
            uint32_t rmaj = 0, uint32_t rmin = 0) {
-  char h[111];
-  snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode,
-           uid, uid, nlink, mtime, static_cast<unsigned>(data.size()), 0u, 0u, rmaj, rmin,
-           static_cast<unsigned>(strlen(name) + 1), 0u);
-  a += std::string(h, 110);
-  a += name;
-  a.push_back('\0');
-  pad4(a);
-  a += data;
-  pad4(a);
+  newc_append(a, name, data,
+              {.ino = ino,
+               .mode = mode,
+               .uid = uid,
+               .gid = uid,
+               .nlink = nlink,
+               .mtime = mtime,
+               .rdev_major = rmaj,
+               .rdev_minor = rmin});
 }
 
 linux_stat stat_of(const char* path, bool follow = false) {
