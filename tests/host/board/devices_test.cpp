@@ -9,7 +9,7 @@
 namespace {
 
 TEST(Rpi4Devices, LowPeripheralsFromTheShippedTree) {
-  std::vector<uint8_t> blob = read_blob(TINE_BOARD_DTB);
+  std::vector<uint8_t> blob = read_file(TINE_BOARD_DTB);
   if (blob.empty()) GTEST_SKIP() << "board DTB not fetched";
   BootInfo info;
   ASSERT_EQ(boot_info_from_dtb(blob.data(), blob.size(), &info), FdtStatus::kOk);

@@ -1,13 +1,13 @@
 // The Pi 4 trees tools/pi4_dtb.py made for these tests, read into BootInfo.
 #pragma once
 #include <gtest/gtest.h>
-#include <stdio.h>
 
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "kernel/dt/boot_info.h"
+#include "tests/host/dt/read_file.h"
 
 inline bool operator==(const PhysRange& a, const PhysRange& b) {
   return a.base == b.base && a.size == b.size;
@@ -19,21 +19,9 @@ inline std::vector<PhysRange> range_list(const PhysRange* list, size_t count) {
   return std::vector<PhysRange>(list, list + count);
 }
 
-// The whole file, or empty if it cannot be read.
-inline std::vector<uint8_t> read_blob(const std::string& path) {
-  std::vector<uint8_t> data;
-  FILE* f = fopen(path.c_str(), "rb");
-  if (f == nullptr) return data;
-  uint8_t chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) data.insert(data.end(), chunk, chunk + n);
-  fclose(f);
-  return data;
-}
-
 // The blob of variant `name` (pi4-1g, pi4-psci, ...), or empty.
 inline std::vector<uint8_t> pi4_blob(const std::string& name) {
-  return read_blob(std::string(TINE_PI4_DTB_DIR) + "/" + name + ".dtb");
+  return read_file(std::string(TINE_PI4_DTB_DIR) + "/" + name + ".dtb");
 }
 
 // Reads variant `name`; the test skips when the board files were not fetched.

@@ -3,7 +3,6 @@
 #pragma once
 #include <gtest/gtest.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include <ostream>
 #include <string>
@@ -11,23 +10,10 @@
 
 #include "kernel/dt/boot_info.h"
 #include "kernel/dt/fdt.h"
+#include "tests/host/dt/read_file.h"
 
 // Test messages name the status instead of dumping its byte.
 inline void PrintTo(FdtStatus status, std::ostream* os) { *os << fdt_status_name(status); }
-
-// The whole file, or empty if it cannot be read. Exactly sized, so reading
-// one byte past the end is a heap overflow ASan reports.
-inline std::vector<uint8_t> read_file(const std::string& path) {
-  std::vector<uint8_t> data;
-  FILE* f = fopen(path.c_str(), "rb");
-  if (f == nullptr) return data;
-  uint8_t chunk[4096];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) data.insert(data.end(), chunk, chunk + n);
-  fclose(f);
-  data.shrink_to_fit();
-  return data;
-}
 
 // One of the trees compiled from tests/host/dt/*.dts.
 inline std::vector<uint8_t> test_dtb(const char* name) {
