@@ -6,6 +6,7 @@
 
 #include "kernel/mm/poison.h"
 #include "tests/host/mm/mm_arena.h"
+#include "tests/host/mm/random_use.h"
 
 namespace {
 
@@ -265,34 +266,9 @@ TEST_F(MmKmalloc, TwoPageSlabsHandleObjectsInTheirSecondPage) {
 TEST_F(MmKmalloc, RandomUseKeepsEveryBlockIntactAndReturnsToBaseline) {
   PageStats base = settled_page_stats();
   MallocType* types[] = {M_TEMP, M_PROC, M_LWP, M_SUBPROC, M_ATFORK};
-  struct Held {
-    void* p;
-    size_t size;
-    uint64_t seed;
-    unsigned type;
-  };
-  std::vector<Held> held(500, Held{nullptr, 0, 0, 0});
-  uint64_t rng = 99;
-  uint64_t allocs[5] = {};
-  for (int op = 0; op < 30000; ++op) {
-    Held& h = held[xorshift(rng) % held.size()];
-    if (h.p) {
-      ASSERT_TRUE(pattern_intact(h.p, h.size, h.seed)) << h.size;
-      kfree(h.p, types[h.type]);
-      h.p = nullptr;
-      continue;
-    }
-    uint64_t r = xorshift(rng);
-    h.type = static_cast<unsigned>(r % 5);
-    h.size = (r >> 8) % 16 == 0 ? 1 + (r >> 16) % 20000 : 1 + (r >> 16) % 700;
-    h.seed = xorshift(rng);
-    h.p = kmalloc(h.size, types[h.type], (r >> 40) % 3 == 0 ? M_NOWAIT | M_ZERO : M_WAITOK);
-    ASSERT_NE(h.p, nullptr);
-    ++allocs[h.type];
-    fill_pattern(h.p, h.size, h.seed);
-  }
-  for (Held& h : held)
-    if (h.p) kfree(h.p, types[h.type]);
+  const RandomUse use{.slots = 500, .ops = 30000, .seed = 99, .big_max = 20000, .small_max = 700};
+  std::vector<uint64_t> allocs;
+  ASSERT_NO_FATAL_FAILURE(random_kmalloc_use(types, use, &allocs));
   for (unsigned t = 0; t < 5; ++t) {
     MallocStats s = malloc_type_stats(types[t]);
     EXPECT_EQ(s.inuse_bytes, 0u);

@@ -10,6 +10,7 @@
 #include "kernel/mm/poison.h"
 #include "kernel/mm/quarantine.h"
 #include "tests/host/mm/mm_arena.h"
+#include "tests/host/mm/random_use.h"
 
 namespace {
 
@@ -211,32 +212,8 @@ TEST_F(MmQuarantine, QuarantineStaysBoundedAndStatsAddUp) {
 TEST_F(MmQuarantine, RandomUseKeepsBlocksIntactAndSettlesToBaseline) {
   PageStats base = settled_page_stats();
   MallocType* types[] = {M_TEMP, M_PROC, M_LWP, M_SUBPROC};
-  struct Held {
-    void* p;
-    size_t size;
-    uint64_t seed;
-    unsigned type;
-  };
-  std::vector<Held> held(400, Held{nullptr, 0, 0, 0});
-  uint64_t rng = 7;
-  for (int op = 0; op < 20000; ++op) {
-    Held& h = held[xorshift(rng) % held.size()];
-    if (h.p) {
-      ASSERT_TRUE(pattern_intact(h.p, h.size, h.seed));
-      kfree(h.p, types[h.type]);
-      h.p = nullptr;
-      continue;
-    }
-    uint64_t r = xorshift(rng);
-    h.type = static_cast<unsigned>(r % 4);
-    h.size = (r >> 8) % 16 == 0 ? 1 + (r >> 16) % 12000 : 1 + (r >> 16) % 2048;
-    h.seed = xorshift(rng);
-    h.p = kmalloc(h.size, types[h.type], (r >> 40) % 3 == 0 ? M_NOWAIT | M_ZERO : M_WAITOK);
-    ASSERT_NE(h.p, nullptr);
-    fill_pattern(h.p, h.size, h.seed);
-  }
-  for (Held& h : held)
-    if (h.p) kfree(h.p, types[h.type]);
+  const RandomUse use{.slots = 400, .ops = 20000, .seed = 7, .big_max = 12000, .small_max = 2048};
+  ASSERT_NO_FATAL_FAILURE(random_kmalloc_use(types, use));
   kmalloc_quarantine_drain();
   for (MallocType* t : types) {
     MallocStats s = malloc_type_stats(t);
