@@ -297,6 +297,37 @@ void expect_made(World* w, const void* o, const char* what) {
                                   << " that was not made for this fork (the parent's?)";
 }
 
+// What a copy or alloc hook makes: a T with one reference (ref), for the fork
+// in progress, or none where the test injects a failure at hook h.
+template <typename T>
+T* make_for_fork(const fork_args* fa, vctest::Hook h, refcount T::*ref) {
+  World* w = World::current();
+  if (w->take_fault(h)) return nullptr;
+  T* o = w->make<T>();
+  refcount_init(&(o->*ref), 1);
+  return made_for_fork(w, fa, o);
+}
+
+// A discard hook: o (`what`) was made for this fork and nobody holds it yet.
+template <typename T>
+void discard_made(T* o, refcount T::*ref, const char* what) {
+  World* w = World::current();
+  EXPECT_TRUE(w->is_live(o));
+  EXPECT_EQ((o->*ref).rc_count, 1) << "discarding " << what << " someone else holds";
+  expect_made(w, o, what);
+  ++w->discards;
+  w->destroy(o);
+}
+
+// A destroy hook: o's last reference (ref) is gone.
+template <typename T>
+void destroy_released(T* o, refcount T::*ref) {
+  World* w = World::current();
+  EXPECT_EQ((o->*ref).rc_count, 0);
+  ++w->destroys;
+  w->destroy(o);
+}
+
 }  // namespace
 
 extern "C" {
@@ -325,49 +356,29 @@ int fork_signal_pending(const struct fork_args* fa) {
 }
 
 struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
-  World* w = World::current();
   EXPECT_EQ(fa->fa_flags & VC_RFSIGSHARE, 0u);
-  if (w->take_fault(vctest::kSigactsCopy)) return nullptr;
-  sigacts* ps = w->make<sigacts>();
-  refcount_init(&ps->ps_ref, 1);
-  return made_for_fork(w, fa, ps);
+  return make_for_fork(fa, vctest::kSigactsCopy, &sigacts::ps_ref);
 }
 
 struct filedesc* fork_fd_init(const struct fork_args* fa) {
-  World* w = World::current();
   EXPECT_NE(fa->fa_flags & VC_RFCFDG, 0u);
-  if (w->take_fault(vctest::kFdInit)) return nullptr;
-  filedesc* fdp = w->make<filedesc>();
-  refcount_init(&fdp->fd_ref, 1);
-  return made_for_fork(w, fa, fdp);
+  return make_for_fork(fa, vctest::kFdInit, &filedesc::fd_ref);
 }
 
 struct filedesc* fork_fd_copy(const struct fork_args* fa) {
-  World* w = World::current();
   EXPECT_NE(fa->fa_flags & VC_RFFDG, 0u);
-  if (w->take_fault(vctest::kFdCopy)) return nullptr;
-  filedesc* fdp = w->make<filedesc>();
-  refcount_init(&fdp->fd_ref, 1);
-  return made_for_fork(w, fa, fdp);
+  return make_for_fork(fa, vctest::kFdCopy, &filedesc::fd_ref);
 }
 
 struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
-  World* w = World::current();
   EXPECT_EQ(fa->fa_flags & (VC_RFFDG | VC_RFCFDG | VC_RFTHREAD), 0u);
   EXPECT_NE(fa->fa_p1->p_fdtol, nullptr);
-  if (w->take_fault(vctest::kFdtolAlloc)) return nullptr;
-  fdtol* t = w->make<fdtol>();
-  refcount_init(&t->fdl_ref, 1);
-  return made_for_fork(w, fa, t);
+  return make_for_fork(fa, vctest::kFdtolAlloc, &fdtol::fdl_ref);
 }
 
 struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
-  World* w = World::current();
   EXPECT_EQ(fa->fa_flags & VC_RFMEM, 0u);
-  if (w->take_fault(vctest::kVmspaceCopy)) return nullptr;
-  vmspace* vm = w->make<vmspace>();
-  refcount_init(&vm->vm_ref, 1);
-  return made_for_fork(w, fa, vm);
+  return make_for_fork(fa, vctest::kVmspaceCopy, &vmspace::vm_ref);
 }
 
 struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
@@ -378,55 +389,17 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
   return &lwp->node;
 }
 
-void fork_sigacts_discard(struct sigacts* ps) {
-  World* w = World::current();
-  EXPECT_TRUE(w->is_live(ps));
-  EXPECT_EQ(ps->ps_ref.rc_count, 1) << "discarding a sigacts someone else holds";
-  expect_made(w, ps, "a sigacts");
-  ++w->discards;
-  w->destroy(ps);
-}
+void fork_sigacts_discard(struct sigacts* ps) { discard_made(ps, &sigacts::ps_ref, "a sigacts"); }
 
-void fork_fd_discard(struct filedesc* fdp) {
-  World* w = World::current();
-  EXPECT_TRUE(w->is_live(fdp));
-  EXPECT_EQ(fdp->fd_ref.rc_count, 1) << "discarding a filedesc someone else holds";
-  expect_made(w, fdp, "a filedesc");
-  ++w->discards;
-  w->destroy(fdp);
-}
+void fork_fd_discard(struct filedesc* fdp) { discard_made(fdp, &filedesc::fd_ref, "a filedesc"); }
 
-void fork_fdtol_discard(struct fdtol* t) {
-  World* w = World::current();
-  EXPECT_TRUE(w->is_live(t));
-  EXPECT_EQ(t->fdl_ref.rc_count, 1) << "discarding an fdtol someone else holds";
-  expect_made(w, t, "an fdtol");
-  ++w->discards;
-  w->destroy(t);
-}
+void fork_fdtol_discard(struct fdtol* t) { discard_made(t, &fdtol::fdl_ref, "an fdtol"); }
 
-void fork_vmspace_discard(struct vmspace* vm) {
-  World* w = World::current();
-  EXPECT_TRUE(w->is_live(vm));
-  EXPECT_EQ(vm->vm_ref.rc_count, 1) << "discarding a vmspace someone else holds";
-  expect_made(w, vm, "a vmspace");
-  ++w->discards;
-  w->destroy(vm);
-}
+void fork_vmspace_discard(struct vmspace* vm) { discard_made(vm, &vmspace::vm_ref, "a vmspace"); }
 
-void filedesc_destroy(struct filedesc* fdp) {
-  World* w = World::current();
-  EXPECT_EQ(fdp->fd_ref.rc_count, 0);
-  ++w->destroys;
-  w->destroy(fdp);
-}
+void filedesc_destroy(struct filedesc* fdp) { destroy_released(fdp, &filedesc::fd_ref); }
 
-void vmspace_destroy(struct vmspace* vm) {
-  World* w = World::current();
-  EXPECT_EQ(vm->vm_ref.rc_count, 0);
-  ++w->destroys;
-  w->destroy(vm);
-}
+void vmspace_destroy(struct vmspace* vm) { destroy_released(vm, &vmspace::vm_ref); }
 
 void vmspace_activate(const struct proc_core* p) {
   EXPECT_NE(p, nullptr);
