@@ -11,13 +11,11 @@
 struct NewcFields {
   uint32_t ino = 1;
   uint32_t mode = 0100755;
-  uint32_t uid = 0;
-  uint32_t gid = 0;
+  uint32_t uid = 0, gid = 0;
   uint32_t nlink = 1;
   uint32_t mtime = 0;
-  uint32_t rdev_major = 0;
-  uint32_t rdev_minor = 0;
-  const char* magic = "070701";  // "070702": the same with a checksum field
+  uint32_t rdev_major = 0, rdev_minor = 0;  // a device node's
+  const char* magic = "070701";             // "070702": the same with a checksum field
 };
 
 // Appends name's header, name and data to archive a, each padded to 4 bytes.
