@@ -56,29 +56,29 @@ inline bool user_tlb_only_here(const uint32_t* cpus) {
   uint32_t others = __atomic_load_n(cpus, __ATOMIC_RELAXED) & ~(1u << hw_cpu_index());
   return others == 0;
 }
-inline void user_tlb_flush_asid_in(const uint32_t* cpus, uint16_t asid) {
+// One flush of a space: `local` when only this CPU may hold its entries,
+// else `everywhere`, IRQs masked from the look to the TLBI.
+template <typename Local, typename Everywhere>
+inline void user_tlb_flush_in(const uint32_t* cpus, Local local, Everywhere everywhere) {
   uint64_t irq = irq_save();
   if (user_tlb_only_here(cpus))
-    tlb_flush_asid_local(asid);
+    local();
   else
-    tlb_flush_asid(asid);
+    everywhere();
   irq_restore(irq);
+}
+inline void user_tlb_flush_asid_in(const uint32_t* cpus, uint16_t asid) {
+  user_tlb_flush_in(
+      cpus, [=] { tlb_flush_asid_local(asid); }, [=] { tlb_flush_asid(asid); });
 }
 inline void user_tlb_flush_page_in(const uint32_t* cpus, uint64_t va, uint16_t asid) {
-  uint64_t irq = irq_save();
-  if (user_tlb_only_here(cpus))
-    tlb_flush_va_asid_local(va, asid);
-  else
-    tlb_flush_va_asid(va, asid);
-  irq_restore(irq);
+  user_tlb_flush_in(
+      cpus, [=] { tlb_flush_va_asid_local(va, asid); }, [=] { tlb_flush_va_asid(va, asid); });
 }
 inline void user_tlb_flush_leaf_in(const uint32_t* cpus, uint64_t va, uint16_t asid) {
-  uint64_t irq = irq_save();
-  if (user_tlb_only_here(cpus))
-    tlb_flush_leaf_va_asid_local(va, asid);
-  else
-    tlb_flush_leaf_va_asid(va, asid);
-  irq_restore(irq);
+  user_tlb_flush_in(
+      cpus, [=] { tlb_flush_leaf_va_asid_local(va, asid); },
+      [=] { tlb_flush_leaf_va_asid(va, asid); });
 }
 // Before this CPU first loads a space: its bit in the space's tlb_cpus (IRQs
 // masked or preemption off, as for user_ttbr0_load).
