@@ -82,12 +82,17 @@ void take_over() {
   arch::mmio_write32(reg(kLcrh), arch::mmio_read32(reg(kLcrh)) & ~kLcrhFen);
 }
 
+// Clears the interrupt first, then drains the FIFO. The other order loses
+// input: a byte arriving between the last look at RXFE and the clear has its
+// interrupt cleared with it, and QEMU raises the receive interrupt only as the
+// FIFO goes from empty to one byte, so nothing would be read again (the FIFO
+// fills and input stops).
 void pl011_irq(unsigned, void*) {
+  arch::mmio_write32(reg(kIcr), kIntRx | kIntRxTimeout);
   while (!(arch::mmio_read32(reg(kFr)) & kFrRxfe)) {
     char c = static_cast<char>(arch::mmio_read32(reg(kDr)) & 0xff);
     if (g_on_rx) g_on_rx(c);
   }
-  arch::mmio_write32(reg(kIcr), kIntRx | kIntRxTimeout);
 }
 
 }  // namespace
