@@ -35,6 +35,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/fs/vnode.h"
 #include "kernel/irq/irq.h"
+#include "kernel/lib/atomic.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
@@ -155,7 +156,7 @@ struct Snapshot {
 
 Proc* find_locked(int pid, uint64_t start_ns) {
   Proc* p = pfind_locked(pid);
-  if (!p || p->stat == ProcStat::kIdl) return nullptr;
+  if (!p || atomic_load_value(&p->stat, __ATOMIC_ACQUIRE) == ProcStat::kIdl) return nullptr;
   if (start_ns && p->start_ns != start_ns) return nullptr;
   return p;
 }
@@ -381,7 +382,9 @@ int next_pid(int after) {
   SpinGuard g(g_proctree_lock);
   int best = 0;
   for (Proc* p = proc_all_first_locked(); p; p = p->all_next)
-    if (p->pid > after && p->stat != ProcStat::kIdl && (best == 0 || p->pid < best)) best = p->pid;
+    if (p->pid > after && atomic_load_value(&p->stat, __ATOMIC_ACQUIRE) != ProcStat::kIdl &&
+        (best == 0 || p->pid < best))
+      best = p->pid;
   return best;
 }
 

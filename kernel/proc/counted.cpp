@@ -284,16 +284,26 @@ void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_la
   p->p_args = nullptr;
 }
 
-void proc_objects_destroy(Proc*, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
-                          Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim, Pgrp* pg,
-                          Pargs* pa) {
+void proc_objects_destroy_listed(const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
+                                 Pgrp* pg) {
   if (last.ucred) ucred_destroy_locked(cr);
   if (last.uidinfo) uidinfo_destroy_locked(ui);
+  if (last.pgrp) pgrp_destroy_locked(pg);
+}
+
+void proc_objects_destroy_unlisted(const struct proc_lastrefs& last, Sigacts* ps, Filedesc* fd,
+                                   Fdtol* tl, VmRef* vm, Plimit* lim, Pargs* pa) {
   if (last.sigacts) kfree(ps, M_SIGACTS);
   if (last.fd) filedesc_destroy(&fd->c);
   if (last.fdtol) fdtol_destroy(tl);
   if (last.vmspace) vmspace_destroy(&vm->c);
   if (last.limit) kfree(lim, M_SUBPROC);
   if (last.args) kfree(pa, M_SUBPROC);
-  if (last.pgrp) pgrp_destroy_locked(pg);
+}
+
+void proc_objects_destroy(Proc*, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
+                          Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim, Pgrp* pg,
+                          Pargs* pa) {
+  proc_objects_destroy_listed(last, cr, ui, pg);
+  proc_objects_destroy_unlisted(last, ps, fd, tl, vm, lim, pa);
 }

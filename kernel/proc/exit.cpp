@@ -220,6 +220,15 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
   bool wake_reaper = false;
   int orphaned[8];
   int norphaned;
+  // SIGCHLD and the wakeups go out once the tree lock is dropped (they can
+  // take run queues and send IPIs; the tree lock is the one every fork and
+  // exit takes). A waiting parent cannot miss the wakeup: it is queued on its
+  // channel before it drops the tree lock, and it sees the zombie once it has
+  // the lock again. The hold keeps the parent from being freed meanwhile.
+  Proc* tell = nullptr;  // the parent to send the exit signal, held
+  Proc* wake = nullptr;  // a channel to wake: the heir, which got zombies
+  SigInfo info{};
+  int sig = 0;
   {
     SpinGuard g(g_proctree_lock);
     // Groups this exit orphans with stopped members get SIGHUP and SIGCONT.
@@ -245,7 +254,7 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
     if (wake_heir && heir == &g_proc0)
       wake_reaper = true;
     else if (wake_heir)
-      wakeup(heir);
+      wake = heir;
     KASSERT(p->stat == ProcStat::kActive);
     p->exit_lwp = lp;
     p->stat = ProcStat::kZombie;
@@ -255,11 +264,20 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
     } else {
       // SIGCHLD's siginfo: how the child ended, its pid and real uid.
       bool signaled = (p->xstat & 0x7f) != 0;
-      SigInfo info{signaled ? kCldKilled : kCldExited, p->pid, p->ucred()->c.cr_ruid,
-                   signaled ? (p->xstat & 0x7f) : (p->xstat >> 8) & 0xff};
-      proc_signal_info(parent, p->sigparent, info);
-      wakeup(parent);
+      info = {signaled ? kCldKilled : kCldExited, p->pid, p->ucred()->c.cr_ruid,
+              signaled ? (p->xstat & 0x7f) : (p->xstat >> 8) & 0xff};
+      sig = p->sigparent;  // its parent's exit may reset it once the lock is dropped
+      tell = parent;
+      vc_contract::proc_hold_requires(&tell->core);
+      proc_hold(&tell->core);
     }
+  }
+  if (wake) wakeup(wake);  // a channel only: the heir itself is not touched
+  if (tell) {
+    proc_signal_info(tell, sig, info);
+    wakeup(tell);
+    vc_contract::proc_rele_requires(&tell->core);
+    if (proc_rele(&tell->core)) wakeup(&tell->core.p_lock);  // a zombie being reaped
   }
   if (wake_reaper) wakeup(&g_proc0);
   jobctl_hup_groups(orphaned, norphaned);
@@ -271,52 +289,61 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
 // another process) are only taken under g_proctree_lock on a process found in
 // the tree. So the zombie leaves the tree first, and then no new hold can
 // appear: once the holds there are have been given back, nobody but this
-// thread can reach it.
+// thread can reach it. Usually there are none when it leaves, and its
+// references go in the same hold of the tree lock; what they free that no
+// table lists is freed after it, with no lock held.
 void proc_reap(Proc* p) {
   KASSERT(p->stat == ProcStat::kZombie);
   lwp_free(p->exit_lwp);
   p->exit_lwp = nullptr;
+  struct proc_core* c = &p->core;
+  Sigacts* ps;
+  Filedesc* fd;
+  Fdtol* tl;
+  VmRef* vm;
+  Plimit* lim;
+  Pargs* pa;
+  struct proc_lastrefs last = {};
+  // With the tree lock held and every hold gone (a holder may replace the
+  // pointers until then): the references, and the listed objects that lost
+  // their last.
+  auto release_locked = [&] {
+    SpinGuard gu(g_uidinfo_lock);
+    auto* cr = reinterpret_cast<Ucred*>(c->p_ucred);
+    auto* ui = reinterpret_cast<Uidinfo*>(c->p_uidinfo);
+    auto* pg = reinterpret_cast<Pgrp*>(c->p_pgrp);
+    ps = reinterpret_cast<Sigacts*>(c->p_sigacts);
+    fd = reinterpret_cast<Filedesc*>(c->p_fd);
+    tl = reinterpret_cast<Fdtol*>(c->p_fdtol);
+    vm = reinterpret_cast<VmRef*>(c->p_vmspace);
+    lim = reinterpret_cast<Plimit*>(c->p_limit);
+    pa = reinterpret_cast<Pargs*>(c->p_args);
+    proc_release_refs(&g_proccount, c, &last);
+    proc_objects_destroy_listed(last, cr, ui, pg);
+  };
+  bool held;
   {
     SpinGuard g(g_proctree_lock);
     proc_unlink_locked(p);
     pgrp_leave_locked(p);
+    held = refcount_read(&c->p_lock) != 0;
+    if (!held) release_locked();
   }
-  // Usually every hold is gone already: then no sleep queue is touched.
-  while (refcount_read(&p->core.p_lock) != 0) {
-    tsleep_interlock(&p->core.p_lock, 0);
-    if (refcount_read(&p->core.p_lock) == 0) {
-      tsleep_abort();
-      break;
+  if (held) {
+    while (refcount_read(&c->p_lock) != 0) {
+      tsleep_interlock(&c->p_lock, 0);
+      if (refcount_read(&c->p_lock) == 0) {
+        tsleep_abort();
+        break;
+      }
+      tsleep(&c->p_lock, PINTERLOCKED, "prele", 0);
     }
-    tsleep(&p->core.p_lock, PINTERLOCKED, "prele", 0);
-  }
-  VmRef* vm_last = nullptr;
-  Filedesc* fd_last = nullptr;
-  {
     SpinGuard g(g_proctree_lock);
-    SpinGuard gu(g_uidinfo_lock);
-    struct proc_core* c = &p->core;
-    auto* cr = reinterpret_cast<Ucred*>(c->p_ucred);
-    auto* ui = reinterpret_cast<Uidinfo*>(c->p_uidinfo);
-    auto* ps = reinterpret_cast<Sigacts*>(c->p_sigacts);
-    auto* fd = reinterpret_cast<Filedesc*>(c->p_fd);
-    auto* tl = reinterpret_cast<Fdtol*>(c->p_fdtol);
-    auto* vm = reinterpret_cast<VmRef*>(c->p_vmspace);
-    auto* lim = reinterpret_cast<Plimit*>(c->p_limit);
-    auto* pg = reinterpret_cast<Pgrp*>(c->p_pgrp);
-    auto* pa = reinterpret_cast<Pargs*>(c->p_args);
-    struct proc_lastrefs last = {};
-    proc_release_refs(&g_proccount, c, &last);
-    // The address space and the descriptor table are torn down below, with
-    // no lock held: that can take a cross-CPU TLB shootdown (and, with
-    // files, sleep).
-    if (last.vmspace) vm_last = vm;
-    if (last.fd) fd_last = fd;
-    last.vmspace = last.fd = 0;
-    proc_objects_destroy(p, last, cr, ui, ps, fd, tl, vm, lim, pg, pa);
+    release_locked();
   }
-  if (vm_last) vmspace_destroy(&vm_last->c);
-  if (fd_last) filedesc_destroy(&fd_last->c);
+  // The address space and the descriptor table among them: tearing those
+  // down can take a cross-CPU TLB shootdown (and, with files, sleep).
+  proc_objects_destroy_unlisted(last, ps, fd, tl, vm, lim, pa);
   p->~Proc();
   kfree(p, M_PROC);
 }

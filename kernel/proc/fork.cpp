@@ -504,10 +504,10 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   }
   usched_tine.resetpriority(lp2->thread);
   crit_enter();
-  {
-    SpinGuard g(g_proctree_lock);
-    p2->stat = ProcStat::kActive;
-  }
+  // Only this thread changes a process from SIDL, and nothing that reads
+  // stat under the tree lock tells SIDL from active but /proc's listing
+  // (which hides SIDL): a release store, no lock.
+  atomic_store_value(&p2->stat, ProcStat::kActive, __ATOMIC_RELEASE);
   lp2->stat = LwpStat::kRun;
   usched_tine.setrunqueue(lp2->thread);
   crit_exit();

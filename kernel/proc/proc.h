@@ -278,7 +278,9 @@ struct Proc {
   struct proc_core core;  // counted pointers, PHOLD, TIDs (verified core)
   // Zeroed at fork.
   int pid;
-  ProcStat stat;     // g_proctree_lock (and Proc::spin to read with it)
+  // g_proctree_lock (and Proc::spin to read with it); but SIDL -> active,
+  // which only the forking thread makes, is an atomic store under neither.
+  ProcStat stat;
   uint32_t flags;    // Proc::spin
   int sigparent;     // signal sent to the parent at exit (SIGCHLD, SIGUSR1 with
                      // RFLINUXTHPN, clone's exit signal; 0: none). Not SIGCHLD: a
@@ -414,6 +416,15 @@ void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_la
 void proc_objects_destroy(Proc* p, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
                           Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim, Pgrp* pg,
                           Pargs* pa);
+// The two halves of it. The objects found through a table (credentials, which
+// hold a uidinfo, the uidinfo and the group; g_proctree_lock and
+// g_uidinfo_lock held, so no lookup revives one) ...
+void proc_objects_destroy_listed(const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
+                                 Pgrp* pg);
+// ... and the rest, which nothing can find once its last reference is gone
+// (no lock needed: a reaped process's are freed with the tree lock dropped).
+void proc_objects_destroy_unlisted(const struct proc_lastrefs& last, Sigacts* ps, Filedesc* fd,
+                                   Fdtol* tl, VmRef* vm, Plimit* lim, Pargs* pa);
 
 // The kernel thread of an LWP (thread fn).
 int lwp_thread_main(void* arg);

@@ -3,6 +3,7 @@
 #include <arch/user_entry.h>
 #include <new>
 
+#include "kernel/lib/atomic.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
@@ -364,7 +365,7 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
     // A pid, or a thread id: one of our own LWPs' names this process, which
     // needs no hold (and must not get one that nothing gives back).
     p = proc_by_id_locked(pid);
-    if (!p || p->stat != ProcStat::kActive) return -ESRCH;
+    if (!p || atomic_load_value(&p->stat, __ATOMIC_ACQUIRE) != ProcStat::kActive) return -ESRCH;
     if (p != me) {
       vc_contract::proc_hold_requires(&p->core);
       proc_hold(&p->core);  // its limits stay while we work on them
