@@ -247,6 +247,7 @@ void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, 
   p->core.p_pgrp = &pg->c;
   pgrp_link_locked(pg);
   pg->session->leader = p;
+  p->leads_session = true;
   pgrp_enter_locked(p, pg);
 }
 

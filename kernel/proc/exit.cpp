@@ -294,8 +294,11 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
 // table lists is freed after it, with no lock held.
 void proc_reap(Proc* p) {
   KASSERT(p->stat == ProcStat::kZombie);
-  lwp_free(p->exit_lwp);
-  p->exit_lwp = nullptr;
+  // The last LWP's thread is joined while the LWP is still in the thread-id
+  // hash, dead: a lookup by id touches the thread of a running LWP only
+  // (docs/locking.md, "Lifetimes"). It leaves the hash with the process.
+  Lwp* last_lwp = p->exit_lwp;
+  thread_join(last_lwp->thread);
   struct proc_core* c = &p->core;
   Sigacts* ps;
   Filedesc* fd;
@@ -324,6 +327,8 @@ void proc_reap(Proc* p) {
   bool held;
   {
     SpinGuard g(g_proctree_lock);
+    lwp_unhash_locked(last_lwp);
+    p->exit_lwp = nullptr;
     proc_unlink_locked(p);
     pgrp_leave_locked(p);
     held = refcount_read(&c->p_lock) != 0;
@@ -343,6 +348,7 @@ void proc_reap(Proc* p) {
   }
   // The address space and the descriptor table among them: tearing those
   // down can take a cross-CPU TLB shootdown (and, with files, sleep).
+  lwp_destroy(last_lwp);
   proc_objects_destroy_unlisted(last, ps, fd, tl, vm, lim, pa);
   p->~Proc();
   kfree(p, M_PROC);

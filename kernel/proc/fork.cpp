@@ -610,10 +610,20 @@ int rm_at_fork(forklist_fn fn) {
 void lwp_free(Lwp* lp) {
   if (lp->gtid) {
     SpinGuard g(g_proctree_lock);
-    tidhash_remove_locked(lp);
-    if (lp->owns_id) id_unuse_locked(lp->gtid);
+    lwp_unhash_locked(lp);
   }
   thread_join(lp->thread);
+  lwp_destroy(lp);
+}
+
+void lwp_unhash_locked(Lwp* lp) {
+  if (!lp->gtid) return;
+  tidhash_remove_locked(lp);
+  if (lp->owns_id) id_unuse_locked(lp->gtid);
+  lp->gtid = 0;
+}
+
+void lwp_destroy(Lwp* lp) {
   kfree(lp, M_LWP);
   proc_count_lwp(-1);
 }

@@ -281,6 +281,10 @@ struct Proc {
   // g_proctree_lock (and Proc::spin to read with it); but SIDL -> active,
   // which only the forking thread makes, is an atomic store under neither.
   ProcStat stat;
+  // It made its session (setsid, or init's from boot) and leads it until it
+  // exits: set under g_proctree_lock by the process itself (or before it
+  // runs), never cleared, so its last LWP reads it at exit with no lock.
+  bool leads_session;
   uint32_t flags;    // Proc::spin
   int sigparent;     // signal sent to the parent at exit (SIGCHLD, SIGUSR1 with
                      // RFLINUXTHPN, clone's exit signal; 0: none). Not SIGCHLD: a
@@ -362,6 +366,12 @@ extern struct proccount g_lwpcount;
 // Frees an LWP that has left its process (or never joined one): off the
 // thread-id hash, then its thread joined.
 void lwp_free(Lwp* lp);
+// Its parts, for proc_reap, which joins a zombie's last LWP's thread first
+// and takes the LWP off the hash with the process: off the hash, its id
+// given back (g_proctree_lock held) ...
+void lwp_unhash_locked(Lwp* lp);
+// ... and, its thread joined, the LWP freed.
+void lwp_destroy(Lwp* lp);
 // An LWP that leaves while others of its process remain gives back its task
 // slot (its real uid's count, RLIMIT_NPROC) and its system-wide LWP slot
 // (p->spin held).

@@ -265,6 +265,7 @@ int setsid_locked(Proc* p, Pgrp* pg) {
     return -EPERM;  // already a group leader
   }
   pg->session->leader = p;
+  p->leads_session = true;
   pgrp_link_locked(pg);
   pgrp_move_locked(p, pg);
   vc_contract::pgrel_requires(&pg->c);

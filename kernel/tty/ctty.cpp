@@ -124,6 +124,7 @@ void ctty_signal_fg(Tty* tp, int sig) {
 }
 
 void ctty_exit(Proc* p) {
+  if (!p->leads_session) return;  // most exits: no need for the tree lock
   int fg = 0;
   {
     SpinGuard t(g_proctree_lock);
