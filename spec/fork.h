@@ -71,6 +71,11 @@
 /*@ ghost extern int vc_fork_made; */
 /*@ ghost extern struct pgrp* vc_pgrp_held; */
 
+/* vc_fork_signal_seen: whether the fork in progress found a signal pending
+ * with the group lock held (fork_signal_pending said 1): 0 or 1, set to 0 as
+ * fork1 starts. fork1 returns ERESTART exactly when it is 1. */
+/*@ ghost extern int vc_fork_signal_seen; */
+
 /* o is an allocation apart from the child storage, the parent and everything
  * the parent holds: an object made for the fork, not one of the parent's (nor
  * inside the child's storage). What an allocating step promises, and what a

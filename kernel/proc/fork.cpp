@@ -202,7 +202,7 @@ int fork_signal_pending(const struct fork_args* fa) {
       signal_pending_unblocked(lp1) || (__atomic_load_n(&lp1->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT)
           ? 1
           : 0;
-  vc_contract::fork_signal_pending_ensures(r);
+  vc_contract::fork_signal_pending_ensures(fork_books(), r);
   return r;
 }
 
@@ -439,6 +439,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
     }
     error = fork1(&fa);
     vc_contract::fork_books_empty("fork1", fork_books());
+    vc_contract::fork1_restart_ensures(fork_books(), error);
   }
   lockmgr(&p1->forklock, LK_RELEASE);
   vc_uid_t uid = cr->c.cr_ruid;

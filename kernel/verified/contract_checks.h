@@ -380,6 +380,7 @@ struct ForkBooks {
   const void* made[3] = {};  // signal actions, a table or leader record, an address space
   int nmade = 0;
   const struct pgrp* held = nullptr;
+  bool signal_seen = false;  // vc_fork_signal_seen
 
   bool has(const void* o) const {
     for (int i = 0; i < nmade; ++i)
@@ -527,10 +528,22 @@ inline void fork_pgrp_unlock_contract(ForkBooks* b, const struct pgrp* pg, VC_SI
   b->held = nullptr;
 }
 
-// fork_signal_pending: "ensures \result == 0 || \result == 1".
-inline void fork_signal_pending_ensures(int r, VC_SITE) {
-  if (kChecked && r != 0 && r != 1)
+// fork_signal_pending: "ensures \result == 0 || \result == 1; ensures
+// vc_fork_signal_seen == \result" (the books keep the ghost).
+inline void fork_signal_pending_ensures(ForkBooks* b, int r, VC_SITE) {
+  if (!kChecked) return;
+  if (r != 0 && r != 1)
     failed("fork_signal_pending", "\\result == 0 || \\result == 1", nullptr, r, file, line);
+  books_of("fork_signal_pending", b, file, line);
+  b->signal_seen = r == 1;
+}
+
+// fork1: "ensures \result == VC_ERESTART <==> vc_fork_signal_seen == 1".
+inline void fork1_restart_ensures(const ForkBooks* b, int r, VC_SITE) {
+  if (!kChecked || b == nullptr) return;
+  if ((r == VC_ERESTART) != b->signal_seen)
+    failed("fork1", "\\result == VC_ERESTART <==> vc_fork_signal_seen == 1", nullptr, r, file,
+           line);
 }
 
 // filedesc_destroy, vmspace_destroy: "requires \valid(X) && X->X_ref.rc_count == 0".

@@ -14,6 +14,7 @@
  * fork in progress and of the group lock it holds. Not compiled. */
 /*@ ghost int vc_fork_made; */
 /*@ ghost struct pgrp* vc_pgrp_held; */
+/*@ ghost int vc_fork_signal_seen; */
 
 /* ---- Steps of fork1, each with the undo it needs ------------------------- */
 
@@ -854,11 +855,12 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
             p1->p_lock.rc_count, p2->p_ucred, p2->p_uidinfo, p2->p_limit, p2->p_pgrp,
             p2->p_args, p2->p_leader, p2->p_sigacts, p2->p_fd, p2->p_fdtol,
             p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
-            p2->p_tids.p_lwps.ts_tree, vc_fork_made, vc_pgrp_held;
+            p2->p_tids.p_lwps.ts_tree, vc_fork_made, vc_pgrp_held, vc_fork_signal_seen;
     ensures PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
     ensures p2->p_lock.rc_count == 0;
     ensures vc_fork_made == 0 && vc_pgrp_held == \null;
     ensures \result == VC_ERESTART ==> (flags & VC_RFPGLOCK) != 0;
+    ensures \result == VC_ERESTART <==> vc_fork_signal_seen == 1;
     ensures \result == VC_OK ==> pc->nprocs == \old(pc->nprocs) + 1;
     ensures \result == VC_OK ==> uip->ui_proccnt == \old(uip->ui_proccnt) + 1;
     ensures \result == VC_OK ==>
@@ -927,7 +929,7 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
     ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
     behavior bad_flags:
       assumes !fork_flags_ok(flags);
-      assigns \nothing;
+      assigns vc_fork_signal_seen;
       ensures \result == VC_EINVAL;
     behavior table_full:
       assumes fork_flags_ok(flags) && !nprocs_room(pc, cr->cr_ruid);
@@ -940,6 +942,9 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
       assumes fork_flags_ok(flags) && nprocs_room(pc, cr->cr_ruid);
       assumes proccnt_fits(uip, 1, fork_nproc_limit(lim, cr->cr_ruid));
       ensures \result == VC_OK || \result == VC_ENOMEM || \result == VC_ERESTART;
+      // Progress: with room in both counts and no signal seen, only a
+      // failed allocation stops the fork.
+      ensures vc_fork_signal_seen == 0 ==> \result == VC_OK || \result == VC_ENOMEM;
     complete behaviors;
     disjoint behaviors;
  */
@@ -948,6 +953,7 @@ static int fork1_core(const struct fork_args* fa, struct proccount* pc, struct p
                       struct plimit* lim, struct pgrp* pg, struct pargs* args, struct sigacts* ps1,
                       struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
                       unsigned int flags) {
+  /*@ ghost vc_fork_signal_seen = 0; */
   if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
 
   int error;
@@ -981,6 +987,7 @@ done:
 /* ---- fork1 ------------------------------------------------------------------ */
 
 int fork1(struct fork_args* fa) {
+  /*@ ghost vc_fork_signal_seen = 0; */
   unsigned int flags = fa->fa_flags;
   if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
   struct proc_core* p1 = fa->fa_p1;

@@ -46,7 +46,7 @@ extern "C" {
     requires fork_makes_proc(fa->fa_flags);
     requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
     requires vc_fork_made == 0 && vc_pgrp_held == \null;
-    assigns vc_fork_made, vc_pgrp_held,
+    assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen,
             fa->fa_pc->nprocs,
             fa->fa_cred->cr_ruidinfo->ui_proccnt,
             fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
@@ -63,6 +63,8 @@ extern "C" {
     ensures PROCCOUNT_OK(fa->fa_pc);
     ensures UIDINFO_OK(fa->fa_cred->cr_ruidinfo);
     ensures \result == VC_ERESTART ==> (fa->fa_flags & VC_RFPGLOCK) != 0;
+    // ERESTART exactly when a signal was found pending under the group lock.
+    ensures \result == VC_ERESTART <==> vc_fork_signal_seen == 1;
     // Whatever the outcome, every object made for the child is its own or
     // discarded, and the group lock is not held.
     ensures vc_fork_made == 0 && vc_pgrp_held == \null;
@@ -159,7 +161,7 @@ extern "C" {
 
     behavior bad_flags:
       assumes !fork_flags_ok(fa->fa_flags);
-      assigns \nothing;
+      assigns vc_fork_signal_seen;
       ensures \result == VC_EINVAL;
     behavior table_full:
       assumes fork_flags_ok(fa->fa_flags);
@@ -177,6 +179,9 @@ extern "C" {
       assumes proccnt_fits(fa->fa_cred->cr_ruidinfo, 1,
                            fork_nproc_limit(fa->fa_p1->p_limit, fa->fa_cred->cr_ruid));
       ensures \result == VC_OK || \result == VC_ENOMEM || \result == VC_ERESTART;
+      // Progress: with room in both counts and no signal seen, only a
+      // failed allocation stops the fork.
+      ensures vc_fork_signal_seen == 0 ==> \result == VC_OK || \result == VC_ENOMEM;
     complete behaviors;
     disjoint behaviors;
  */

@@ -51,10 +51,12 @@ void fork_pgrp_lock(struct pgrp* pg);
  */
 void fork_pgrp_unlock(struct pgrp* pg);
 
-/* Is a signal pending for the forking LWP (without acting on it)? */
+/* Is a signal pending for the forking LWP (without acting on it)? What it
+ * says is the ghost fact ERESTART is tied to. */
 /*@ requires \valid_read(fa);
-    assigns \nothing;
+    assigns vc_fork_signal_seen;
     ensures \result == 0 || \result == 1;
+    ensures vc_fork_signal_seen == \result;
  */
 int fork_signal_pending(const struct fork_args* fa);
 

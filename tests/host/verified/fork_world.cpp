@@ -153,8 +153,12 @@ int World::fork(proc_core* parent, unsigned int flags, proc_core** child) {
   fa.fa_p2 = p2;
   fa.fa_flags = flags;
   EXPECT_TRUE(made.empty());
+  signal_seen = false;  // fork1 starts with vc_fork_signal_seen = 0
   int error = fork1(&fa);
-  // fork1's ghost postcondition: nothing made is left over, no lock held.
+  // fork1's ghost postconditions: ERESTART exactly when a signal was seen
+  // under the group lock; nothing made is left over, no lock held.
+  EXPECT_EQ(error == VC_ERESTART, signal_seen)
+      << "fork1 returned " << error << " with signal_seen " << signal_seen;
   EXPECT_TRUE(made.empty()) << "an object made for the fork was neither discarded nor "
                                "given to the child";
   EXPECT_EQ(pgrp_held, nullptr) << "fork1 returned with the group lock held";
@@ -352,7 +356,9 @@ void fork_pgrp_unlock(struct pgrp* pg) {
 
 int fork_signal_pending(const struct fork_args* fa) {
   EXPECT_NE(fa, nullptr);
-  return World::current()->signal_pending ? 1 : 0;
+  World* w = World::current();
+  w->signal_seen = w->signal_pending;  // ensures vc_fork_signal_seen == \result
+  return w->signal_pending ? 1 : 0;
 }
 
 struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {

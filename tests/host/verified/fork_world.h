@@ -95,6 +95,8 @@ class World {
   // handed over yet (vc_fork_made is their number).
   const pgrp* pgrp_held = nullptr;
   std::set<const void*> made;
+  // vc_fork_signal_seen: fork_signal_pending said 1 in the fork in progress.
+  bool signal_seen = false;
 
   // Live objects made by the world (leak check).
   size_t live_objects() const { return objects_.size(); }
