@@ -285,10 +285,12 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
 
 // Frees a zombie claimed by its waiter (off its parent's list already).
 //
-// Holds (PHOLD: a vfork parent, a forking parent, setpgid and prlimit64 on
-// another process) are only taken under g_proctree_lock on a process found in
-// the tree. So the zombie leaves the tree first, and then no new hold can
-// appear: once the holds there are have been given back, nobody but this
+// Holds (PHOLD) on a process that may be a zombie are only taken under
+// g_proctree_lock on a process found in the tree (setpgid and prlimit64 on
+// another process, an exiting child on its parent, wait on a stopped child);
+// the others (fork1 on its own process, a vfork parent on its child) are
+// never on a zombie. So the zombie leaves the tree first, and then no new
+// hold can appear: once the holds there are have been given back, nobody but this
 // thread can reach it. Usually there are none when it leaves, and its
 // references go in the same hold of the tree lock; what they free that no
 // table lists is freed after it, with no lock held.

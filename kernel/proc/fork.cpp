@@ -505,9 +505,9 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
   }
   usched_tine.resetpriority(lp2->thread);
   crit_enter();
-  // Only this thread changes a process from SIDL, and nothing that reads
-  // stat under the tree lock tells SIDL from active but /proc's listing
-  // (which hides SIDL): a release store, no lock.
+  // Only this thread changes a process from SIDL, and of the readers only
+  // /proc's listing (which hides SIDL) and prlimit64 (-ESRCH) tell SIDL from
+  // active, with acquire loads: a release store, no lock.
   atomic_store_value(&p2->stat, ProcStat::kActive, __ATOMIC_RELEASE);
   lp2->stat = LwpStat::kRun;
   usched_tine.setrunqueue(lp2->thread);
