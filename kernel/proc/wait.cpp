@@ -51,6 +51,10 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
   const bool nowait = (options & wopt::kNowait) != 0;
   // For heuristic_forking: does this thread reap its children by blocking waits?
   curthread()->waits_for_children = !(options & wopt::kNohang);
+  // A signal ends the wait only after one more look at the children (Linux's
+  // do_wait): the child whose exit sent a caught SIGCHLD is reported, not
+  // EINTR.
+  bool interrupted = false;
   for (;;) {
     Proc* found = nullptr;   // a zombie taken off the list, to reap
     Proc* jfound = nullptr;  // a live child whose stop or continue report was claimed
@@ -98,7 +102,8 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
       if (!any) return -ECHILD;
       if (!have) {
         if (options & wopt::kNohang) return 0;
-        if (ssleep(me, g_proctree_lock, PCATCH, "wait", 0) == EINTR) return -ERESTARTSYS;
+        if (interrupted) return -ERESTARTSYS;
+        interrupted = ssleep(me, g_proctree_lock, PCATCH, "wait", 0) == EINTR;
         continue;
       }
     }

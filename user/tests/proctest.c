@@ -490,6 +490,17 @@ static void t_exit_signal(void) {
   for (int i = 0; i < 100 && g_exit_sig[1] == 0; ++i) sleep_ms(1);
   UT_EQ("linuxthpn_sigusr1_caught", g_exit_sig[1], 1);
   UT_EQ("no_sigchld_for_it", g_exit_sig[0], 1);
+  /* A wait asleep for the child that sends the caught SIGCHLD (no
+   * SA_RESTART) returns the child, as Linux's does (its wait looks at the
+   * children again before it gives up for a signal): not EINTR. */
+  int late = fork();
+  if (late == 0) {
+    sleep_ms(20);
+    _exit(0);
+  }
+  UT_EQ("woken_wait_returns_child", waitpid(late, &st, 0), late);
+  for (int i = 0; i < 100 && g_exit_sig[0] == 1; ++i) sleep_ms(1);
+  UT_EQ("its_sigchld_caught", g_exit_sig[0], 2);
   signal_action(SIGCHLD, SIG_DFL_H, 0, 0, 0);
   signal_action(SIGUSR1_, SIG_DFL_H, 0, 0, 0);
   invariants();
