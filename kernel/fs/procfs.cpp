@@ -165,7 +165,7 @@ Proc* find_locked(int pid, uint64_t start_ns) {
 int snapshot(int pid, uint64_t start_ns, Snapshot* s) {
   Filedesc* fdp = nullptr;
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     Proc* p = find_locked(pid, start_ns);
     if (!p) return -ESRCH;
     s->pid = p->pid;
@@ -229,7 +229,7 @@ void release(Snapshot* s) {
 int may_inspect(int pid, uint64_t start_ns) {
   Proc* me = curproc();
   FsCred cr = me ? proc_fscred(me) : FsCred{0, 0};  // a kernel thread is root
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   Proc* p = find_locked(pid, start_ns);
   if (!p) return -ESRCH;
   if (cr.root()) return 0;
@@ -242,7 +242,7 @@ int may_inspect(int pid, uint64_t start_ns) {
 // The process's descriptor table, held (release with drop_table), in *out:
 // nullptr for a zombie, which has none. 0 or -ESRCH.
 int hold_table(int pid, uint64_t start_ns, Filedesc** out) {
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   Proc* p = find_locked(pid, start_ns);
   if (!p) return -ESRCH;
   SpinGuard g2(p->spin);
@@ -273,7 +273,7 @@ int hold_space(int pid, uint64_t start_ns, Vmspace** out) {
   *out = nullptr;
   for (int tries = 0;; ++tries) {
     {
-      SpinGuard g(g_proctree_lock);
+      RmWriteGuard g(g_proctree_lock);
       Proc* p = find_locked(pid, start_ns);
       if (!p) return -ESRCH;
       SpinGuard g2(p->spin);
@@ -379,9 +379,9 @@ int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
 
 // The smallest pid above `after` (0 if none).
 int next_pid(int after) {
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   int best = 0;
-  for (Proc* p = proc_all_first_locked(); p; p = p->all_next)
+  for (Proc* p = proc_all_first_locked(); p; p = proc_all_next_locked(p))
     if (p->pid > after && atomic_load_value(&p->stat, __ATOMIC_ACQUIRE) != ProcStat::kIdl &&
         (best == 0 || p->pid < best))
       best = p->pid;
@@ -721,12 +721,7 @@ void text_loadavg(Text* t) {
   uint64_t threads = thread_counters().live;
   unsigned idle = cpus_online();  // the idle threads, which Linux does not count
   threads = threads > idle ? threads - idle : 0;
-  int last;
-  {
-    SpinGuard g(g_proctree_lock);
-    Proc* p = proc_all_first_locked();  // the newest: processes are linked at the front
-    last = p ? p->pid : 0;
-  }
+  int last = id_last_claimed();  // Linux's last pid, thread ids included
   t->add("%s %s %s %u/%lu %d\n", avg[0], avg[1], avg[2], sched_runnable_count(), threads, last);
 }
 

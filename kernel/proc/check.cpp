@@ -146,12 +146,13 @@ int proc_check_invariants(bool verbose) {
     return 1;
   }
   int bad = 0;
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   // The table, the charges outside it, and the checks beyond the checker
   // that need only the process's own lock.
   int n = 0;
   int lwps_beyond_first = 0;
-  for (Proc* p = &g_proc0; p; p = p == &g_proc0 ? proc_all_first_locked() : p->all_next) {
+  for (Proc* p = &g_proc0; p;
+       p = p == &g_proc0 ? proc_all_first_locked() : proc_all_next_locked(p)) {
     if (n == t.max) {
       kprintf("invariant: more than %d processes on the list\n", t.max - 1);
       ++bad;

@@ -233,7 +233,7 @@ void vmref_user_leave(VmRef* vr) {
 
 void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, Plimit* lim,
                                  VmRef* vr, Pgrp* pg) {
-  g_proctree_lock.assert_held();
+  g_proctree_lock.assert_write_held();
   p->core.p_ucred = &cr->c;
   vc_contract::uihold_requires(cr->c.cr_ruidinfo);
   p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);

@@ -103,7 +103,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   lwp_reap_zombies(p);
   // The LWP that execs takes the pid as its thread id (Linux).
   if (lp->gtid != p->pid) {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     tidhash_remove_locked(lp);
     if (lp->owns_id) id_unuse_locked(lp->gtid);
     lp->gtid = p->pid;
@@ -181,7 +181,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   Ucred* old_cred = nullptr;
   Uidinfo* old_ui = nullptr;
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     tine_strlcpy(p->copy.comm, base_name(name), sizeof p->copy.comm);
     tine_strlcpy(lp->copy.name, base_name(name), sizeof lp->copy.name);
     SpinGuard g2(p->spin);

@@ -196,6 +196,62 @@ void lwp_exit_finish(Lwp* lp) {
   proc_exit_finish(p, lp);
 }
 
+namespace {
+
+// What an exit tells once the tree lock is dropped.
+struct ExitNotice {
+  Proc* tell = nullptr;  // the parent to send the exit signal, held
+  Proc* wake = nullptr;  // a channel to wake: the heir, which got zombies
+  bool wake_reaper = false;
+  SigInfo info{};
+  int sig = 0;
+  int orphaned[8];  // groups to send SIGHUP and SIGCONT
+  int norphaned = 0;
+};
+
+// Whether p's exit changes nothing but its parent's children list (the tree
+// lock held either way): no children to hand on, not init, and not the last
+// tie of its group to its session through its parent (then
+// jobctl_exit_orphans_locked finds nothing). While p exits, only a fork with
+// the tree lock written (RFNOWAIT, CLONE_PARENT) can give it a child: its own
+// LWPs are gone.
+bool exit_is_plain_locked(Proc* p) {
+  if (p == g_initproc) return false;
+  {
+    SpinGuard k(p->kids);
+    if (p->children) return false;
+  }
+  const Pgrp* mine = p->pgrp;
+  const Proc* q = p->pptr;
+  return !(mine && q && q->pgrp && q->pgrp != mine && q->pgrp->session == mine->session);
+}
+
+// p becomes a zombie on its parent's list (the tree lock held either way);
+// what to tell the parent goes into n.
+void exit_become_zombie_locked(Proc* p, Lwp* lp, ExitNotice* n) {
+  KASSERT(p->stat == ProcStat::kActive);
+  Proc* parent = p->pptr;
+  {
+    SpinGuard k(parent->kids);
+    p->exit_lwp = lp;
+    p->stat = ProcStat::kZombie;
+  }
+  if (parent == &g_proc0) {
+    n->wake_reaper = true;
+    return;
+  }
+  // SIGCHLD's siginfo: how the child ended, its pid and real uid.
+  bool signaled = (p->xstat & 0x7f) != 0;
+  n->info = {signaled ? kCldKilled : kCldExited, p->pid, p->ucred()->c.cr_ruid,
+             signaled ? (p->xstat & 0x7f) : (p->xstat >> 8) & 0xff};
+  n->sig = p->sigparent;  // its parent's exit may reset it once the lock is dropped
+  n->tell = parent;
+  vc_contract::proc_hold_requires(&parent->core);
+  proc_hold(&parent->core);
+}
+
+}  // namespace
+
 // The rest of exit1, on the last LWP's thread.
 void proc_exit_finish(Proc* p, Lwp* lp) {
   lwp_reap_zombies(p);
@@ -217,29 +273,42 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
     proc_fd_replace(&p->core, exited);
   }
   ctty_exit(p);  // a session leader's terminal hangs up (kernel/tty/ctty.cpp)
-  bool wake_reaper = false;
-  int orphaned[8];
-  int norphaned;
   // SIGCHLD and the wakeups go out once the tree lock is dropped (they can
-  // take run queues and send IPIs; the tree lock is the one every fork and
-  // exit takes). A waiting parent cannot miss the wakeup: it is queued on its
-  // channel before it drops the tree lock, and it sees the zombie once it has
-  // the lock again. The hold keeps the parent from being freed meanwhile.
-  Proc* tell = nullptr;  // the parent to send the exit signal, held
-  Proc* wake = nullptr;  // a channel to wake: the heir, which got zombies
-  SigInfo info{};
-  int sig = 0;
+  // take run queues and send IPIs). A waiting parent cannot miss the wakeup:
+  // it announces itself (tsleep_interlock) under its kids lock, under which
+  // this exit makes the zombie. The hold keeps the parent from being freed
+  // meanwhile.
+  ExitNotice n;
+  // Usually the process has no children, is not init, and its group stays
+  // tied to its session: then only its parent's children list sees it go,
+  // and the tree lock to read with the parent's kids lock is enough.
+  // Otherwise its children are handed on and groups looked at with the tree
+  // lock written.
+  bool done = false;
   {
-    SpinGuard g(g_proctree_lock);
+    RmReadGuard g(g_proctree_lock);
+    if (exit_is_plain_locked(p)) {
+      exit_become_zombie_locked(p, lp, &n);
+      done = true;
+    }
+  }
+  if (!done) {
+    RmWriteGuard g(g_proctree_lock);
     // Groups this exit orphans with stopped members get SIGHUP and SIGCONT.
-    norphaned = jobctl_exit_orphans_locked(p, orphaned, 8);
+    n.norphaned = jobctl_exit_orphans_locked(p, n.orphaned, 8);
     // Orphans go to init, which reaps them (to process 0 when init itself
     // is the one exiting: the kernel reaps them then).
     if (p == g_initproc) g_initproc = nullptr;
     Proc* heir = orphan_heir_locked();
     bool wake_heir = false;
-    while (Proc* c = p->children) {
-      p->children = c->sibling;
+    for (;;) {
+      Proc* c;
+      {
+        SpinGuard k(p->kids);
+        c = p->children;
+        if (!c) break;
+        p->children = c->sibling;
+      }
       c->pptr = heir;
       proc_parent_died_locked(c, p, heir->pid);
       c->sigparent = kSigChld;  // an RFLINUXTHPN child's SIGUSR1 was for its parent
@@ -247,50 +316,38 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
         SpinGuard g2(c->spin);
         c->flags |= P_KREAP;
       }
+      SpinGuard k(heir->kids);  // the heir's waiters look under it
       c->sibling = heir->children;
       heir->children = c;
       if (c->stat == ProcStat::kZombie) wake_heir = true;
     }
     if (wake_heir && heir == &g_proc0)
-      wake_reaper = true;
+      n.wake_reaper = true;
     else if (wake_heir)
-      wake = heir;
-    KASSERT(p->stat == ProcStat::kActive);
-    p->exit_lwp = lp;
-    p->stat = ProcStat::kZombie;
-    Proc* parent = p->pptr;
-    if (parent == &g_proc0) {
-      wake_reaper = true;
-    } else {
-      // SIGCHLD's siginfo: how the child ended, its pid and real uid.
-      bool signaled = (p->xstat & 0x7f) != 0;
-      info = {signaled ? kCldKilled : kCldExited, p->pid, p->ucred()->c.cr_ruid,
-              signaled ? (p->xstat & 0x7f) : (p->xstat >> 8) & 0xff};
-      sig = p->sigparent;  // its parent's exit may reset it once the lock is dropped
-      tell = parent;
-      vc_contract::proc_hold_requires(&tell->core);
-      proc_hold(&tell->core);
-    }
+      n.wake = heir;
+    exit_become_zombie_locked(p, lp, &n);
   }
-  if (wake) wakeup(wake);  // a channel only: the heir itself is not touched
-  if (tell) {
-    proc_signal_info(tell, sig, info);
+  if (n.wake) wakeup(n.wake);  // a channel only: the heir itself is not touched
+  if (Proc* tell = n.tell) {
+    proc_signal_info(tell, n.sig, n.info);
     wakeup(tell);
     vc_contract::proc_rele_requires(&tell->core);
     if (proc_rele(&tell->core)) wakeup(&tell->core.p_lock);  // a zombie being reaped
   }
-  if (wake_reaper) wakeup(&g_proc0);
-  jobctl_hup_groups(orphaned, norphaned);
+  if (n.wake_reaper) wakeup(&g_proc0);
+  jobctl_hup_groups(n.orphaned, n.norphaned);
 }
 
 // Frees a zombie claimed by its waiter (off its parent's list already).
 //
-// Holds (PHOLD) on a process that may be a zombie are only taken under
-// g_proctree_lock on a process found in the tree (setpgid and prlimit64 on
-// another process, an exiting child on its parent, wait on a stopped child);
-// the others (fork1 on its own process, a vfork parent on its child) are
-// never on a zombie. So the zombie leaves the tree first, and then no new
-// hold can appear: once the holds there are have been given back, nobody but this
+// Holds (PHOLD) on a process that may be a zombie are only taken on a process
+// found in the tree, with the lock of what it was found in: the pid hash with
+// the tree lock written (setpgid and prlimit64 on another process), its kids
+// list under the kids lock (an exiting child on its parent, which cannot be a
+// zombie before that child is handed on; wait on a stopped child). The others
+// (fork1 on its own process, a vfork parent on its child) are never on a
+// zombie. So the zombie leaves the tree first, and then no new hold can
+// appear: once the holds there are have been given back, nobody but this
 // thread can reach it. Usually there are none when it leaves, and its
 // references go in the same hold of the tree lock; what they free that no
 // table lists is freed after it, with no lock held.
@@ -326,17 +383,37 @@ void proc_reap(Proc* p) {
     proc_release_refs(&g_proccount, c, &last);
     proc_objects_destroy_listed(last, cr, ui, pg);
   };
-  bool held;
-  {
-    SpinGuard g(g_proctree_lock);
+  // Off the thread-id and pid hashes, its ids given back (the tree lock held
+  // either way; its parent's list is behind it, claimed by its waiter).
+  auto unlink_locked = [&] {
     lwp_unhash_locked(last_lwp);
     p->exit_lwp = nullptr;
     proc_unlink_locked(p);
-    pgrp_leave_locked(p);
-    held = refcount_read(&c->p_lock) != 0;
-    if (!held) release_locked();
+  };
+  // Usually it is not its group's last member, so its reference on the group
+  // is not the last (the others' hold it until they leave, which this one's
+  // leaving orders after it), and nobody holds it: then the tree lock to
+  // read is enough. The group's last member, whose leaving may free the
+  // group, leaves with the tree lock written, as does a process still held.
+  bool done = false;
+  {
+    RmReadGuard g(g_proctree_lock);
+    if (refcount_read(&c->p_lock) == 0 && pgrp_leave_unless_last_locked(p)) {
+      unlink_locked();
+      // A hold now is one taken before the process left the tree.
+      if (refcount_read(&c->p_lock) == 0) {
+        release_locked();
+        KASSERT(!last.pgrp);
+        done = true;
+      }
+    }
   }
-  if (held) {
+  if (!done) {
+    {
+      RmWriteGuard g(g_proctree_lock);
+      if (p->exit_lwp) unlink_locked();
+      pgrp_leave_locked(p);
+    }
     while (refcount_read(&c->p_lock) != 0) {
       tsleep_interlock(&c->p_lock, 0);
       if (refcount_read(&c->p_lock) == 0) {
@@ -345,7 +422,7 @@ void proc_reap(Proc* p) {
       }
       tsleep(&c->p_lock, PINTERLOCKED, "prele", 0);
     }
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     release_locked();
   }
   // The address space and the descriptor table among them: tearing those
@@ -378,7 +455,7 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
   // restarts (ERESTART).
   Pgrp* pg;
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     pg = pgfind_locked(pgid);
     if (!pg) return -ESRCH;
     vc_contract::pgref_requires(&pg->c);
@@ -389,7 +466,7 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
   lockmgr(&pg->pg_lock, LK_EXCLUSIVE);
   int n = 0, denied = 0;
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     for (Proc* p = pg->members; p; p = p->pg_next) {
       if (!proc_may_signal(by, p)) {
         ++denied;
@@ -401,7 +478,7 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
   }
   lockmgr(&pg->pg_lock, LK_RELEASE);
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     vc_contract::pgrel_requires(&pg->c);
     if (pgrel(&pg->c)) {
       struct proc_lastrefs last = {};
@@ -431,7 +508,7 @@ namespace {
 int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
   SigInfo info{kSiUser, me->pid, mycr->c.cr_ruid, 0};
   if (pid > 0) {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     Proc* p = proc_by_id_locked(pid);  // a pid, or a thread id of its
     if (!p) return -ESRCH;
     if (!proc_may_signal(mycr, p)) return -EPERM;
@@ -440,8 +517,8 @@ int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
   }
   if (pid == -1) {
     int n = 0;
-    SpinGuard g(g_proctree_lock);
-    for (Proc* p = proc_all_first_locked(); p; p = p->all_next) {
+    RmWriteGuard g(g_proctree_lock);
+    for (Proc* p = proc_all_first_locked(); p; p = proc_all_next_locked(p)) {
       if (p == me || p->pid <= 1 || !proc_may_signal(mycr, p)) continue;
       ++n;
       if (sig) proc_signal_info(p, sig, info);
@@ -450,7 +527,7 @@ int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
   }
   int pgid;
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     pgid = pid == 0 ? (me->pgrp ? me->pgrp->pgid : 0) : -pid;
   }
   return kill_pgrp(pgid, sig, mycr);
@@ -469,7 +546,7 @@ int kern_tgkill(int tgid, int tid, int sig) {
   Ucred* cr = proc_cred_hold(me);
   int r = 0;
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     // An LWP in the hash names its process (lwp_unfork and lwp_free take it
     // off before it goes), read once; its state is checked again under the
     // process's lock before the signal is posted.

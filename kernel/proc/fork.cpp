@@ -276,15 +276,11 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
   return &lp2->node;
 }
 
-void fork_publish(const struct fork_args* fa) {
-  vc_contract::fork_publish_requires(fork_books(), fa);
-  // The child becomes visible (SIDL) while the process group's lock is still
-  // held, so a signal to the group finds it; its TID set is complete.
-  const ForkCtx& ctx = ctx_of(fa);
-  Proc* p2 = ctx.p2;
-  Proc* p1 = ctx.lp1->proc;
-  SpinGuard g(g_proctree_lock);
-  p2->pid = id_alloc_locked();
+namespace {
+
+// fork_publish's work, the tree lock held as fork_publish says.
+void fork_publish_locked(const ForkCtx& ctx, Proc* p1, Proc* p2) {
+  p2->pid = id_claim_locked();
   KASSERT(p2->pid > 0);  // nprocs < kPidMax: an id is always free
   if (p1->pgrp) pgrp_enter_locked(p2, p1->pgrp);
   Proc* parent = ctx.pptr;
@@ -303,6 +299,31 @@ void fork_publish(const struct fork_args* fa) {
   proc_link_locked(p2, parent);
   ctx.lp2->gtid = p2->pid;  // its first LWP's thread id is the pid
   tidhash_insert_locked(ctx.lp2);
+}
+
+}  // namespace
+
+void fork_publish(const struct fork_args* fa) {
+  vc_contract::fork_publish_requires(fork_books(), fa);
+  // The child becomes visible (SIDL) while the process group's lock is still
+  // held, so a signal to the group finds it; its TID set is complete.
+  const ForkCtx& ctx = ctx_of(fa);
+  Proc* p2 = ctx.p2;
+  Proc* p1 = ctx.lp1->proc;
+  // Usually the forker is the parent, and it is not exiting (its exit waits
+  // for this LWP to leave): the tree lock to read is enough, the id hash,
+  // group and children lists each under its own lock. Another parent
+  // (RFNOWAIT's heir, CLONE_PARENT's grandparent) may be exiting, and an exit
+  // hands its children on with the tree lock written: such a child is linked
+  // with it written too, before or after that exit, never during.
+  bool forker_is_parent = !(ctx.flags & VC_RFNOWAIT) && !(ctx.start && ctx.start->sibling);
+  if (forker_is_parent) {
+    RmReadGuard g(g_proctree_lock);
+    fork_publish_locked(ctx, p1, p2);
+  } else {
+    RmWriteGuard g(g_proctree_lock);
+    fork_publish_locked(ctx, p1, p2);
+  }
   p1->forks++;
   vc_contract::fork_publish_ensures(fork_books(), fa);
 }
@@ -610,7 +631,7 @@ int rm_at_fork(forklist_fn fn) {
 // it any more, then its thread joined.
 void lwp_free(Lwp* lp) {
   if (lp->gtid) {
-    SpinGuard g(g_proctree_lock);
+    RmReadGuard g(g_proctree_lock);
     lwp_unhash_locked(lp);
   }
   thread_join(lp->thread);
@@ -675,14 +696,16 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
   }
   bool ok = false;
   {
-    SpinGuard g(g_proctree_lock);
+    // The tree lock to read: the id is claimed lock-free and the thread-id
+    // hash changes under its bucket's lock; the rest is the process's.
+    RmReadGuard g(g_proctree_lock);
     SpinGuard g2(p->spin);
     // Not while the process exits or execs (its other LWPs are being ended).
     bool leaving = (p->flags & (P_WEXIT | P_INEXEC)) ||
                    (__atomic_load_n(&lp1->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT);
     unsigned long long limit = VC_RLIM_INFINITY;
     if (p->ucred()->c.cr_ruid != 0) limit = p->limit()->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
-    int id = leaving ? -1 : id_alloc_locked();
+    int id = leaving ? -1 : id_claim_locked();
     if (id > 0) vc_contract::chgproccnt_requires(p->core.p_uidinfo, 1);
     if (id > 0 && chgproccnt(p->core.p_uidinfo, 1, limit)) {
       vc_contract::lwp_tid_alloc_locked_requires(&p->core.p_tids, &lp->node);
@@ -690,13 +713,13 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
         vc_contract::chgproccnt_requires(p->core.p_uidinfo, -1);
         (void)chgproccnt(p->core.p_uidinfo, -1, VC_RLIM_INFINITY);
       } else {
-        id_use_locked(id);
         lp->gtid = id;
         lp->owns_id = true;
         tidhash_insert_locked(lp);
         ok = true;
       }
     }
+    if (id > 0 && !ok) id_unuse_locked(id);
   }
   if (!ok) {
     vc_contract::nprocs_release_requires(&g_lwpcount);
@@ -714,7 +737,7 @@ void lwp_unfork(Lwp* lp) {
     // lwp_fork_thread published it (the TID set, the thread-id hash): it
     // leaves both at once, dead, under the locks lookups take, before any of
     // it goes. Then no tkill, sched_setaffinity or get_robust_list finds it.
-    SpinGuard g(g_proctree_lock);
+    RmReadGuard g(g_proctree_lock);
     SpinGuard g2(p->spin);
     vc_contract::lwp_tid_remove_locked_requires(&p->core.p_tids, lp->tid());
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());

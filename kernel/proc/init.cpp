@@ -32,21 +32,24 @@ int reaper_main(void*) {
   for (;;) {
     Proc* found = nullptr;
     {
-      SpinGuard g(g_proctree_lock);
-      for (;;) {
-        for (Proc** pp = &g_proc0.children; *pp; pp = &(*pp)->sibling) {
-          Proc* c = *pp;
-          if (c->stat == ProcStat::kZombie && (c->flags & P_KREAP)) {
-            *pp = c->sibling;
-            found = c;
-            break;
-          }
+      RmReadGuard g(g_proctree_lock);
+      SpinGuard k(g_proc0.kids);
+      for (Proc** pp = &g_proc0.children; *pp; pp = &(*pp)->sibling) {
+        Proc* c = *pp;
+        if (c->stat == ProcStat::kZombie && (c->flags & P_KREAP)) {
+          *pp = c->sibling;
+          found = c;
+          break;
         }
-        if (found) break;
-        ssleep(&g_proc0, g_proctree_lock, 0, "reaper", 0);
       }
+      // A zombie made after the look above is made under the kids lock,
+      // and its wakeup comes after.
+      if (!found) tsleep_interlock(&g_proc0, 0);
     }
-    proc_reap(found);
+    if (found)
+      proc_reap(found);
+    else
+      tsleep(&g_proc0, PINTERLOCKED, "reaper", 0);
   }
 }
 
@@ -130,11 +133,14 @@ struct NewProc {
   // A pid, a group and a session of its own, and its place under process 0:
   // 0, or -EAGAIN with nothing published.
   int publish() {
-    SpinGuard g(g_proctree_lock);
-    int pid = id_alloc_locked();
+    RmWriteGuard g(g_proctree_lock);
+    int pid = id_claim_locked();
     // pgrp_alloc allocates under a low-rank lock: allowed.
     Pgrp* pg = pid > 0 ? pgrp_alloc(nullptr, pid) : nullptr;
-    if (!pg) return -EAGAIN;
+    if (!pg) {
+      if (pid > 0) id_unuse_locked(pid);
+      return -EAGAIN;
+    }
     p->pid = pid;
     p->sigparent = kSigChld;
     p->start_ns = clock_ns();
@@ -222,16 +228,24 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
   if (err) return err;
   thread_start(t);
   // Wait for it as its parent would.
-  int wstatus;
-  {
-    SpinGuard g(g_proctree_lock);
-    while (p->stat != ProcStat::kZombie) ssleep(&g_proc0, g_proctree_lock, 0, "init", 0);
-    wstatus = p->xstat;
-    for (Proc** pp = &g_proc0.children; *pp; pp = &(*pp)->sibling)
-      if (*pp == p) {
-        *pp = p->sibling;
-        break;
+  int wstatus = 0;
+  for (bool zombie = false; !zombie;) {
+    {
+      RmReadGuard g(g_proctree_lock);
+      SpinGuard k(g_proc0.kids);
+      zombie = p->stat == ProcStat::kZombie;
+      if (zombie) {
+        wstatus = p->xstat;
+        for (Proc** pp = &g_proc0.children; *pp; pp = &(*pp)->sibling)
+          if (*pp == p) {
+            *pp = p->sibling;
+            break;
+          }
+      } else {
+        tsleep_interlock(&g_proc0, 0);  // its zombie is made under the kids lock
       }
+    }
+    if (!zombie) tsleep(&g_proc0, PINTERLOCKED, "init", 0);
   }
   proc_reap(p);
   return wstatus;

@@ -34,7 +34,7 @@ bool must_go(const Lwp* lp) {
 // The parent learns of a stop or a continue: SIGCHLD unless it asked for
 // none (SA_NOCLDSTOP), and a wakeup for wait4. No lock held.
 void tell_parent(Proc* p) {
-  SpinGuard t(g_proctree_lock);
+  RmWriteGuard t(g_proctree_lock);
   Proc* pp = p->pptr;
   if (!pp || pp == &g_proc0) return;
   bool quiet;
@@ -93,7 +93,7 @@ JcPost jobctl_post_slow_locked(Proc* p, int sig) {
 void jobctl_stop(Lwp* lp, int sig) {
   Proc* p = lp->proc;
   {
-    SpinGuard t(g_proctree_lock);
+    RmWriteGuard t(g_proctree_lock);
     // A terminal stop for an orphaned group is discarded (POSIX): nobody
     // in the session is left to continue it.
     bool discard = sig != psig::kStop && p->pgrp && pgrp_orphaned_locked(p->pgrp, nullptr);
@@ -200,7 +200,7 @@ void jobctl_wait_unclaim(Proc* c, int status) {
 }
 
 bool pgrp_orphaned_locked(const Pgrp* pg, const Proc* gone) {
-  g_proctree_lock.assert_held();
+  g_proctree_lock.assert_write_held();
   for (Proc* m = pg->members; m; m = m->pg_next) {
     if (m == gone || m->stat == ProcStat::kZombie) continue;
     const Proc* q = m->pptr;
@@ -211,7 +211,7 @@ bool pgrp_orphaned_locked(const Pgrp* pg, const Proc* gone) {
 }
 
 int jobctl_exit_orphans_locked(Proc* p, int* pgids, int max) {
-  g_proctree_lock.assert_held();
+  g_proctree_lock.assert_write_held();
   int n = 0;
   const Pgrp* mine = p->pgrp;
   if (!mine) return 0;

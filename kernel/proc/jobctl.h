@@ -16,7 +16,8 @@
 //
 // Locks: the state below is Proc::spin's; the parked LWPs sleep on
 // &p->core.p_tids (the channel exit's wakeups use) with it as interlock.
-// The reports are read and claimed under g_proctree_lock then Proc::spin.
+// The reports are read and claimed under the tree lock (to read), the
+// parent's kids lock, then Proc::spin.
 #pragma once
 #include <stdint.h>
 
@@ -65,9 +66,10 @@ void jobctl_park(Lwp* lp);
 // end (-ERESTARTSYS).
 bool jobctl_stop_in_wait();
 
-// wait4 and waitid (g_proctree_lock held), for a child c that is not a
-// zombie: a stop (WUNTRACED) or continue (WCONTINUED) report, claimed (left
-// in place with WNOWAIT), with its wait status (0x7f | sig << 8, or 0xffff).
+// wait4 and waitid (the tree lock held to read, and the parent's kids lock),
+// for a child c that is not a zombie: a stop (WUNTRACED) or continue
+// (WCONTINUED) report, claimed (left in place with WNOWAIT), with its wait
+// status (0x7f | sig << 8, or 0xffff).
 // jobctl_wait_unclaim puts it back (EFAULT).
 bool jobctl_wait_claim_locked(Proc* c, int options, int* status);
 void jobctl_wait_unclaim(Proc* c, int status);

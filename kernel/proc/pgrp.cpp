@@ -9,24 +9,29 @@
 #include "kernel/verified/objects.h"
 
 namespace {
-Pgrp* g_pgrps;  // g_proctree_lock
+Pgrp* g_pgrps;  // g_proctree_lock written
 }  // namespace
 
 Pgrp* pgfind_locked(int pgid) {
+  g_proctree_lock.assert_write_held();
   for (Pgrp* pg = g_pgrps; pg; pg = pg->next)
     if (pg->pgid == pgid && refcount_read(&pg->c.pg_ref) > 0) return pg;
   return nullptr;
 }
 
 void pgrp_enter_locked(Proc* p, Pgrp* pg) {
+  g_proctree_lock.assert_held();
+  SpinGuard g(pg->members_lock);
   p->pgrp = pg;
   p->pg_next = pg->members;
   pg->members = p;
 }
 
 void pgrp_leave_locked(Proc* p) {
+  g_proctree_lock.assert_held();
   Pgrp* pg = p->pgrp;
   if (!pg) return;
+  SpinGuard g(pg->members_lock);
   for (Proc** pp = &pg->members; *pp; pp = &(*pp)->pg_next)
     if (*pp == p) {
       *pp = p->pg_next;
@@ -34,6 +39,18 @@ void pgrp_leave_locked(Proc* p) {
     }
   p->pg_next = nullptr;
   p->pgrp = nullptr;
+}
+
+bool pgrp_leave_unless_last_locked(Proc* p) {
+  g_proctree_lock.assert_held();
+  Pgrp* pg = p->pgrp;
+  if (!pg) return true;
+  {
+    SpinGuard g(pg->members_lock);
+    if (pg->members == p && !p->pg_next) return false;
+  }
+  pgrp_leave_locked(p);
+  return true;
 }
 
 Pgrp* pgrp_alloc(Session* s, int pgid) {
@@ -88,6 +105,7 @@ void pgrp_move_locked(Proc* p, Pgrp* pg) {
 }
 
 void pgrp_destroy_locked(Pgrp* pg) {
+  g_proctree_lock.assert_write_held();
   for (Pgrp** pp = &g_pgrps; *pp; pp = &(*pp)->next)
     if (*pp == pg) {
       *pp = pg->next;

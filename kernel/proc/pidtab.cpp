@@ -9,41 +9,72 @@
 namespace {
 
 constexpr unsigned kHashSize = 256;  // a power of two
+constexpr unsigned kHashLocks = 64;  // bucket b's lock: b % kHashLocks
 
-uint8_t g_uses[kPidMax + 1];  // users of each id: a process, an LWP, a group, a session
-int g_lastid;
+// Users of each id: a process, an LWP, a group, a session. Atomic: readers of
+// the tree lock claim and give back ids side by side; a writer sees them still.
+uint8_t g_uses[kPidMax + 1];
+uint64_t g_idcursor;  // ids handed out so far: the next candidate follows
+int g_lastid;         // the last id handed out (/proc/loadavg)
 Proc* g_pidhash[kHashSize];
 Lwp* g_tidhash[kHashSize];
+
+LockClass g_idhash_class{"id.hash", kRankIdHash};
+struct alignas(64) HashLock {
+  SpinLock lock{g_idhash_class};
+};
+HashLock g_hashlocks[kHashLocks];
 
 unsigned bucket(int id) { return static_cast<unsigned>(id) & (kHashSize - 1); }
 
 bool in_range(int id) { return id > 0 && id <= kPidMax; }
 
+// The lock of id's buckets (of both hashes: pids and thread ids share the
+// id space, so one bucket index serves both).
+SpinLock& bucket_lock(int id) { return g_hashlocks[bucket(id) % kHashLocks].lock; }
+
+// The n-th candidate: 1 first (init's), then 2..kPidMax round and round.
+int candidate(uint64_t n) {
+  if (n < static_cast<uint64_t>(kPidMax)) return static_cast<int>(n) + 1;
+  return 2 + static_cast<int>((n - kPidMax) % (kPidMax - 1));
+}
+
 }  // namespace
 
 void id_use_locked(int id) {
   g_proctree_lock.assert_held();
-  KASSERT(in_range(id) && g_uses[id] < 255);
-  ++g_uses[id];
+  KASSERT(in_range(id));
+  uint8_t was = __atomic_fetch_add(&g_uses[id], 1, __ATOMIC_RELAXED);
+  KASSERT(was < 255);
 }
 
 void id_unuse_locked(int id) {
   g_proctree_lock.assert_held();
-  KASSERT(in_range(id) && g_uses[id] > 0);
-  --g_uses[id];
+  KASSERT(in_range(id));
+  uint8_t was = __atomic_fetch_sub(&g_uses[id], 1, __ATOMIC_RELEASE);
+  KASSERT(was > 0);
 }
 
-int id_alloc_locked() {
+int id_claim_locked() {
   g_proctree_lock.assert_held();
   for (int tries = 0; tries < kPidMax; ++tries) {
-    if (++g_lastid > kPidMax) g_lastid = 2;  // 1 is init's, once
-    if (g_uses[g_lastid] == 0) return g_lastid;
+    int id = candidate(__atomic_fetch_add(&g_idcursor, 1, __ATOMIC_RELAXED));
+    uint8_t unused = 0;
+    if (__atomic_load_n(&g_uses[id], __ATOMIC_RELAXED) == 0 &&
+        __atomic_compare_exchange_n(&g_uses[id], &unused, 1, false, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED)) {
+      __atomic_store_n(&g_lastid, id, __ATOMIC_RELAXED);
+      return id;
+    }
   }
   return -1;
 }
 
+int id_last_claimed() { return __atomic_load_n(&g_lastid, __ATOMIC_RELAXED); }
+
 void pidhash_insert_locked(Proc* p) {
   g_proctree_lock.assert_held();
+  SpinGuard g(bucket_lock(p->pid));
   Proc*& head = g_pidhash[bucket(p->pid)];
   p->hash_next = head;
   head = p;
@@ -51,6 +82,7 @@ void pidhash_insert_locked(Proc* p) {
 
 void pidhash_remove_locked(Proc* p) {
   g_proctree_lock.assert_held();
+  SpinGuard g(bucket_lock(p->pid));
   for (Proc** pp = &g_pidhash[bucket(p->pid)]; *pp; pp = &(*pp)->hash_next)
     if (*pp == p) {
       *pp = p->hash_next;
@@ -60,15 +92,28 @@ void pidhash_remove_locked(Proc* p) {
 }
 
 Proc* pfind_locked(int pid) {
-  g_proctree_lock.assert_held();
+  g_proctree_lock.assert_write_held();
   if (!in_range(pid)) return nullptr;
   for (Proc* p = g_pidhash[bucket(pid)]; p; p = p->hash_next)
     if (p->pid == pid) return p;
   return nullptr;
 }
 
+Proc* pidhash_first_locked(unsigned from) {
+  g_proctree_lock.assert_write_held();
+  for (unsigned b = from; b < kHashSize; ++b)
+    if (g_pidhash[b]) return g_pidhash[b];
+  return nullptr;
+}
+
+Proc* pidhash_next_locked(const Proc* p) {
+  if (p->hash_next) return p->hash_next;
+  return pidhash_first_locked(bucket(p->pid) + 1);
+}
+
 void tidhash_insert_locked(Lwp* lp) {
   g_proctree_lock.assert_held();
+  SpinGuard g(bucket_lock(lp->gtid));
   Lwp*& head = g_tidhash[bucket(lp->gtid)];
   lp->hash_next = head;
   head = lp;
@@ -76,6 +121,7 @@ void tidhash_insert_locked(Lwp* lp) {
 
 void tidhash_remove_locked(Lwp* lp) {
   g_proctree_lock.assert_held();
+  SpinGuard g(bucket_lock(lp->gtid));
   for (Lwp** pp = &g_tidhash[bucket(lp->gtid)]; *pp; pp = &(*pp)->hash_next)
     if (*pp == lp) {
       *pp = lp->hash_next;
@@ -85,7 +131,7 @@ void tidhash_remove_locked(Lwp* lp) {
 }
 
 Lwp* tidfind_locked(int tid) {
-  g_proctree_lock.assert_held();
+  g_proctree_lock.assert_write_held();
   if (!in_range(tid)) return nullptr;
   for (Lwp* lp = g_tidhash[bucket(tid)]; lp; lp = lp->hash_next)
     if (lp->gtid == tid) return lp;
@@ -93,11 +139,11 @@ Lwp* tidfind_locked(int tid) {
 }
 
 int tidhash_check_locked() {
-  g_proctree_lock.assert_held();
+  g_proctree_lock.assert_write_held();
   int bad = 0;
   for (Lwp* head : g_tidhash)
     for (Lwp* lp = head; lp; lp = lp->hash_next) {
-      if (!in_range(lp->gtid) || g_uses[lp->gtid] == 0) {
+      if (!in_range(lp->gtid) || __atomic_load_n(&g_uses[lp->gtid], __ATOMIC_RELAXED) == 0) {
         kprintf("invariant: thread id %d in the hash but not in use\n", lp->gtid);
         ++bad;
       }

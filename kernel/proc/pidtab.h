@@ -2,7 +2,9 @@
 // and session ids share, 1..kPidMax, and the lookups by id. An id is free
 // while nothing uses it: no process (zombies included), no LWP, no group and
 // no session, so a number a program holds never names something else while the
-// thing it named lives. Everything here is under g_proctree_lock.
+// thing it named lives. Everything here is under g_proctree_lock: the changes
+// with it held either way (to read, they take a bucket's lock, and the counts
+// of uses are atomic), the lookups with it written.
 #pragma once
 
 struct Proc;
@@ -11,15 +13,20 @@ struct Lwp;
 // Marks id used once more / once less (a process, an LWP, a group or a session).
 void id_use_locked(int id);
 void id_unuse_locked(int id);
-// An unused id after the last one handed out (wrapping to 2), not marked: the
-// caller marks it (by linking what it names) before it lets the tree lock go.
-// -1 when every id is in use.
-int id_alloc_locked();
+// An unused id after the last one handed out (wrapping to 2), claimed: used
+// once, by what the caller will make it name. -1 when every id is in use.
+// Lock-free: readers of the tree lock on every CPU claim ids side by side.
+int id_claim_locked();
+// The id claimed last (Linux's last pid in /proc/loadavg).
+int id_last_claimed();
 
 // Processes by pid (zombies included) and LWPs by thread id.
 void pidhash_insert_locked(Proc* p);
 void pidhash_remove_locked(Proc* p);
 Proc* pfind_locked(int pid);
+// The processes in bucket order: the first from bucket `from` on, the next.
+Proc* pidhash_first_locked(unsigned from);
+Proc* pidhash_next_locked(const Proc* p);
 void tidhash_insert_locked(Lwp* lp);
 void tidhash_remove_locked(Lwp* lp);
 Lwp* tidfind_locked(int tid);

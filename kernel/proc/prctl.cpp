@@ -39,7 +39,7 @@ uint64_t pdeath_signals(Proc* c) {
 }  // namespace
 
 void proc_parent_died_locked(Proc* c, Proc* parent, int heir_gtid) {
-  g_proctree_lock.assert_held();
+  g_proctree_lock.assert_write_held();
   c->parent_gtid = heir_gtid;
   uint64_t set = pdeath_signals(c);
   if (!set) return;
@@ -59,7 +59,7 @@ void proc_parent_died_locked(Proc* c, Proc* parent, int heir_gtid) {
 void lwp_pass_children(Lwp* lp) {
   Proc* p = lp->proc;
   if (!__atomic_load_n(&p->children, __ATOMIC_ACQUIRE)) return;
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   int heir = p->pid;  // the first LWP's id, should no other be left
   {
     SpinGuard g2(p->spin);
@@ -107,7 +107,7 @@ int64_t sys_prctl(const SyscallArgs& a) {
       if (copyinstr(reinterpret_cast<const void*>(arg2), name, sizeof name, nullptr) == -EFAULT)
         return -EFAULT;  // longer than 15: cut, as Linux cuts it
       name[sizeof name - 1] = 0;
-      SpinGuard g(g_proctree_lock);  // ps reads the process's name under it
+      RmWriteGuard g(g_proctree_lock);  // ps reads the process's name under it
       tine_strlcpy(lp->copy.name, name, sizeof lp->copy.name);
       if (lp->gtid == p->pid) tine_strlcpy(p->copy.comm, name, sizeof p->copy.comm);
       return 0;

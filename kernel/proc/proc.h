@@ -5,10 +5,20 @@
 // skeleton and the C++ around it see the same counts. The C++ side allocates,
 // initialises and frees; the C side takes and gives back references.
 //
-// Locks (docs/locking.md has the order):
-//   g_proctree_lock  "proc.tree" (rank 250): pid allocation, the all-process
-//                    list, parent/children/sibling links, process-group and
-//                    session membership, p_stat, the zombie/exit status.
+// Locks (docs/locking.md has the order and the rules):
+//   g_proctree_lock  "proc.tree0".."proc.tree3" (ranks 250-253), a read-mostly
+//                    lock (kernel/sync/rmlock.h): the id space, the pid and
+//                    thread-id hashes, parent/children/sibling links,
+//                    process-group and session membership, p_stat, the exit
+//                    status. Fork, exit, wait and reap take it to read (their
+//                    CPU's lock only) and change what they share under the
+//                    finer locks below; everything else takes it to write.
+//   Proc::kids       "proc.children" (rank 256): with the tree lock either way,
+//                    a process's children list and its children's p_stat.
+//   Pgrp::members_lock "pgrp.members" (rank 257): with the tree lock either
+//                    way, a group's member list.
+//   id hash buckets  "id.hash" (rank 265, pidtab.cpp): with the tree lock
+//                    either way, a bucket of the pid and thread-id hashes.
 //   Proc::spin       "proc" (rank 260): the LWP tree (TID set), p_nthreads,
 //                    p_flag, pending signals; the per-process pointers the
 //                    verified core names (p_ucred, p_limit, p_fd, ...) are
@@ -32,6 +42,7 @@
 #include "kernel/proc/jobctl.h"
 #include "kernel/proc/pidtab.h"
 #include "kernel/sched/lockmgr.h"
+#include "kernel/sync/rmlock.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/thread/thread.h"
 #include "kernel/verified/refcount.h"
@@ -43,10 +54,13 @@ struct Thread;
 struct Vmspace;
 struct Proc;
 
-inline constexpr uint32_t kRankAllProc = 250;  // below the sleep queues (ssleep)
-inline constexpr uint32_t kRankProc = 260;     // one process (taken under the tree lock)
-inline constexpr uint32_t kRankUidinfo = 270;  // the uidinfo table
-inline constexpr uint32_t kRankAtFork = 240;   // the at_fork list
+inline constexpr uint32_t kRankAllProc = 250;      // + CPU: the tree lock (below the sleep queues)
+inline constexpr uint32_t kRankChildren = 256;     // a process's children (wait's interlock)
+inline constexpr uint32_t kRankPgrpMembers = 257;  // a group's members
+inline constexpr uint32_t kRankProc = 260;         // one process (taken under the tree lock)
+inline constexpr uint32_t kRankIdHash = 265;       // a bucket of the pid / thread-id hashes
+inline constexpr uint32_t kRankUidinfo = 270;      // the uidinfo table
+inline constexpr uint32_t kRankAtFork = 240;       // the at_fork list
 
 inline constexpr int kPidMax = 99999;  // pids cycle through 1..kPidMax
 inline constexpr int kMaxprocDefault = 200;
@@ -209,6 +223,9 @@ struct VmRef {
 // A process stops using the space (exit, exec): the last user gives it back.
 void vmref_user_leave(VmRef* vr);
 
+extern LockClass g_proc_children_class;
+extern LockClass g_pgrp_members_class;
+
 struct Tty;
 struct Session {
   int refs;  // pgrps of the session (g_proctree_lock)
@@ -222,8 +239,9 @@ struct Pgrp {
   int pgid;
   Session* session;
   struct lock pg_lock;
-  Proc* members;  // list through Proc::pg_next (g_proctree_lock)
-  Pgrp* next;     // all groups (g_proctree_lock)
+  Proc* members;  // list through Proc::pg_next (members_lock and the tree lock)
+  Pgrp* next;     // all groups (g_proctree_lock written)
+  SpinLock members_lock{g_pgrp_members_class};
 };
 
 // ---- LWPs and processes --------------------------------------------------
@@ -240,7 +258,7 @@ struct Lwp {
   Proc* proc;
   int gtid;        // its id system-wide (gettid): the pid for a process's first LWP
   bool owns_id;    // gtid is an id of its own (not the pid), given back when it is freed
-  Lwp* hash_next;  // the thread-id hash (g_proctree_lock)
+  Lwp* hash_next;  // the thread-id hash (its bucket's lock and the tree lock)
   Thread* thread;  // joinable; joined when the LWP is reaped
   LwpStat stat;
   uint32_t flags;
@@ -278,8 +296,9 @@ struct Proc {
   struct proc_core core;  // counted pointers, PHOLD, TIDs (verified core)
   // Zeroed at fork.
   int pid;
-  // g_proctree_lock (and Proc::spin to read with it); but SIDL -> active,
-  // which only the forking thread makes, is an atomic store under neither.
+  // The parent's kids lock and the tree lock (and Proc::spin to read with
+  // them); but SIDL -> active, which only the forking thread makes, is an
+  // atomic store under none.
   ProcStat stat;
   // It made its session (setsid, or init's from boot) and leads it until it
   // exits: set under g_proctree_lock by the process itself (or before it
@@ -299,15 +318,13 @@ struct Proc {
   // limits. The others are replaced only while the process has one LWP
   // (exec, rfork without RFPROC), when no fork of it can be running.
   struct lock forklock;
-  Proc* pptr;       // parent (g_proctree_lock)
-  int parent_gtid;  // the thread id of its parent's LWP that made it, whose exit sends
-                    // the pdeath signals (g_proctree_lock)
-  Proc* children;   // (g_proctree_lock)
-  Proc* sibling;
-  Proc* all_next;  // all processes (g_proctree_lock)
-  Proc* all_prev;
-  Proc* hash_next;     // the pid hash (g_proctree_lock)
-  Proc* pg_next;       // members of pgrp (g_proctree_lock)
+  Proc* pptr;          // parent (g_proctree_lock written)
+  int parent_gtid;     // the thread id of its parent's LWP that made it, whose exit sends
+                       // the pdeath signals (g_proctree_lock written)
+  Proc* children;      // (kids and the tree lock)
+  Proc* sibling;       // (its parent's kids and the tree lock)
+  Proc* hash_next;     // the pid hash (its bucket's lock and the tree lock)
+  Proc* pg_next;       // members of pgrp (its members_lock and the tree lock)
   Pgrp* pgrp;          // == container of core.p_pgrp
   Lwp* zombie_lwps;    // Proc::spin
   Lwp* exit_lwp;       // the last LWP, joined and freed by the reaper
@@ -319,13 +336,14 @@ struct Proc {
   int forks;            // children forked (for ps)
   ProcJob jc;           // job control: stopped, its reports (Proc::spin; kernel/proc/jobctl.h)
   SpinLock spin;
+  SpinLock kids;  // children and their p_stat, with the tree lock either way
   ProcCopy copy;  // copied from the parent at fork
   // Last, and not zeroed when the process is made (proc_new): each entry is
   // written with its pending bit and read only while the bit is set.
   SigInfo siginfo[kNsig + 1];  // of each signal in siglist (Proc::spin)
   // PHOLD's count starts at zero in zeroed storage; the debug kernel also
   // gives it the magic that its holds and releases check.
-  explicit Proc(LockClass& cls) : spin(cls) {
+  explicit Proc(LockClass& cls) : spin(cls), kids(g_proc_children_class) {
     if (kRefcountMagicChecked) refcount_init(&core.p_lock, 0);
   }
   Ucred* ucred() const { return reinterpret_cast<Ucred*>(core.p_ucred); }
@@ -349,7 +367,7 @@ Lwp* lwp_new();
 
 // ---- globals --------------------------------------------------------------
 
-extern SpinLock g_proctree_lock;
+extern RmLock g_proctree_lock;
 extern LockClass g_proc_class;
 extern SpinLock g_uidinfo_lock;  // the uidinfo table
 extern Proc g_proc0;             // pid 0: the kernel; parent of init
@@ -441,11 +459,14 @@ int lwp_thread_main(void* arg);
 // Makes the thread of lp (an embryo, not started).
 int lwp_thread_create(Lwp* lp, Thread** out);
 
-// The process tree (kernel/proc/proctree.cpp; g_proctree_lock held): the
-// first of every process (zombies included), linked by all_next; a new
-// process into the list, the pid hash and its parent's children; a reaped one
-// out of the list and the hash (its parent's list is its waiter's business).
+// The process tree (kernel/proc/proctree.cpp). Every process (zombies
+// included), in the pid hash's order (by pid for the first 256), with the tree
+// lock written: for (p = proc_all_first_locked(); p; p = proc_all_next_locked(p)).
+// A new process (its pid claimed) into the pid hash and its parent's children,
+// a reaped one out of the hash and its pid given back (its parent's list is
+// its waiter's business): the tree lock held either way.
 Proc* proc_all_first_locked();
+Proc* proc_all_next_locked(const Proc* p);
 void proc_link_locked(Proc* p, Proc* parent);
 void proc_unlink_locked(Proc* p);
 
@@ -463,6 +484,9 @@ void pgrp_free_unused(Pgrp* pg, bool new_session);
 void pgrp_link_locked(Pgrp* pg);
 void pgrp_enter_locked(Proc* p, Pgrp* pg);
 void pgrp_leave_locked(Proc* p);
+// p leaves its group unless it is the last member, whose leaving may free the
+// group (that takes the tree lock written): whether it left.
+bool pgrp_leave_unless_last_locked(Proc* p);
 void pgrp_move_locked(Proc* p, Pgrp* pg);
 
 // fork / lwp_create / exit / wait (kernel/proc/{fork,exit}.cpp).

@@ -56,9 +56,12 @@ struct FakeProc {
     auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
     bool slot = nprocs_reserve(&g_proccount, kUid) == VC_OK;
     if (p && lp && cr && ps && fd && lim && tl && vr && slot) {
-      SpinGuard g(g_proctree_lock);
-      int pgid = id_alloc_locked();
+      RmWriteGuard g(g_proctree_lock);
+      int pgid = id_claim_locked();
       pg = pgid > 0 ? pgrp_alloc(nullptr, pgid) : nullptr;
+      // The group and the session hold the id (pgrp_link_locked): this
+      // process is in no hash, so it holds none of its own.
+      if (pgid > 0) id_unuse_locked(pgid);
       if (pg) {
         new (p) Proc(g_proc_class);
         lwp_tids_init(&p->core.p_tids);
@@ -92,7 +95,7 @@ struct FakeProc {
   // As proc_reap gives a process's counts back.
   void destroy() {
     {
-      SpinGuard g(g_proctree_lock);
+      RmWriteGuard g(g_proctree_lock);
       pgrp_leave_locked(p);
       SpinGuard gu(g_uidinfo_lock);
       struct proc_core* c = &p->core;
@@ -420,7 +423,7 @@ KTEST(fork_group_signal_interlock) {
   KEXPECT_EQ(__atomic_load_n(&f.p->siglist, __ATOMIC_ACQUIRE), 0u);  // not yet
   {
     // The child joins the forker's group (as fork_lwp_alloc does).
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     pgrp_leave_locked(child.p);
     pgrp_enter_locked(child.p, f.pg);
   }
@@ -431,7 +434,7 @@ KTEST(fork_group_signal_interlock) {
   KEXPECT_EQ(__atomic_load_n(&f.p->siglist, __ATOMIC_ACQUIRE), bit);
   KEXPECT_EQ(__atomic_load_n(&child.p->siglist, __ATOMIC_ACQUIRE), bit);
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     pgrp_leave_locked(child.p);
     pgrp_enter_locked(child.p, child.pg);
   }
@@ -443,12 +446,13 @@ KTEST(fork_group_signal_interlock) {
 namespace {
 
 void link_in_tree(FakeProc& f) {
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
+  id_use_locked(f.p->pid);  // its pid, as fork's claim (proc_unlink_locked gives it back)
   proc_link_locked(f.p, &g_proc0);
 }
 
 void unlink_from_tree(FakeProc& f) {
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   for (Proc** pp = &g_proc0.children; *pp; pp = &(*pp)->sibling)
     if (*pp == f.p) {
       *pp = f.p->sibling;

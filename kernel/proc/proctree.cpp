@@ -1,43 +1,42 @@
-// The process tree: process 0, the list of every process, parent and child
-// links, and the system-wide process and LWP counts (pids and thread ids are
-// pidtab.cpp's; process groups and sessions, pgrp.cpp's).
+// The process tree: its lock, process 0, parent and child links, and the
+// system-wide process and LWP counts (pids, thread ids and the pid hash, which
+// lists every process, are pidtab.cpp's; process groups and sessions,
+// pgrp.cpp's).
 #include "kernel/proc/proc_internal.h"
 
-LockClass g_proctree_class{"proc.tree", kRankAllProc};
-SpinLock g_proctree_lock{g_proctree_class};
+// One lock class per CPU's part of the tree lock (a writer takes all four in
+// order), each on its own cache line with its counters.
+alignas(64) LockClass g_proctree_class0{"proc.tree0", kRankAllProc + 0};
+alignas(64) LockClass g_proctree_class1{"proc.tree1", kRankAllProc + 1};
+alignas(64) LockClass g_proctree_class2{"proc.tree2", kRankAllProc + 2};
+alignas(64) LockClass g_proctree_class3{"proc.tree3", kRankAllProc + 3};
+RmLock g_proctree_lock{g_proctree_class0, g_proctree_class1, g_proctree_class2, g_proctree_class3};
 LockClass g_proc_class{"proc", kRankProc};
+LockClass g_proc_children_class{"proc.children", kRankChildren};
+LockClass g_pgrp_members_class{"pgrp.members", kRankPgrpMembers};
 Proc g_proc0{g_proc_class};
-Proc* g_initproc;  // g_proctree_lock
+Proc* g_initproc;  // g_proctree_lock written
 struct proccount g_proccount;
 struct proccount g_lwpcount;
 
-namespace {
-Proc* g_allproc;  // g_proctree_lock
-}  // namespace
+Proc* proc_all_first_locked() { return pidhash_first_locked(0); }
 
-Proc* proc_all_first_locked() { return g_allproc; }
+Proc* proc_all_next_locked(const Proc* p) { return pidhash_next_locked(p); }
 
 void proc_link_locked(Proc* p, Proc* parent) {
   g_proctree_lock.assert_held();
-  p->all_next = g_allproc;
-  p->all_prev = nullptr;
-  if (g_allproc) g_allproc->all_prev = p;
-  g_allproc = p;
-  id_use_locked(p->pid);
   pidhash_insert_locked(p);
   p->pptr = parent;
-  p->sibling = parent->children;
-  parent->children = p;
+  {
+    SpinGuard g(parent->kids);
+    p->sibling = parent->children;
+    parent->children = p;
+  }
   live_add(LiveCount::kProcs, 1);
 }
 
 void proc_unlink_locked(Proc* p) {
   g_proctree_lock.assert_held();
-  if (p->all_prev)
-    p->all_prev->all_next = p->all_next;
-  else
-    g_allproc = p->all_next;
-  if (p->all_next) p->all_next->all_prev = p->all_prev;
   pidhash_remove_locked(p);
   id_unuse_locked(p->pid);
   live_add(LiveCount::kProcs, -1);

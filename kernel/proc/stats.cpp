@@ -29,9 +29,9 @@ ForkStats fork_stats() {
 }
 
 void proc_print_all() {
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   kprintf("  PID  PPID  PGID   SID  UID STAT    NLWP CPU  TIDS          COMM\n");
-  for (Proc* p = proc_all_first_locked(); p; p = p->all_next) {
+  for (Proc* p = proc_all_first_locked(); p; p = proc_all_next_locked(p)) {
     SpinGuard g2(p->spin);
     char tids[64];
     size_t n = 0;

@@ -25,7 +25,7 @@ bool wait_kind_matches(const Proc* c, int options) {
   return (c->sigparent != kSigChld) == ((options & wopt::kClone) != 0);
 }
 
-// Whether w selects c (g_proctree_lock held); pgid is the group a kPgid
+// Whether w selects c (the tree lock and the parent's kids lock held); pgid is the group a kPgid
 // spec means.
 bool wait_selects(const Proc* c, const WaitSpec& w, int pgid) {
   switch (w.type) {
@@ -61,7 +61,11 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
     WaitReport rep{};
     bool have = false;
     {
-      SpinGuard g(g_proctree_lock);
+      // The tree lock to read and this process's kids lock: its children
+      // list and their states hold still (a child becomes a zombie under the
+      // kids lock), and so do their groups (setpgid writes the tree lock).
+      RmReadGuard g(g_proctree_lock);
+      SpinGuard k(me->kids);
       int pgid = w.id;
       if (w.type == WaitIdType::kPgid && pgid == 0) pgid = me->pgrp ? me->pgrp->pgid : 0;
       bool any = false;
@@ -103,9 +107,14 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
       if (!have) {
         if (options & wopt::kNohang) return 0;
         if (interrupted) return -ERESTARTSYS;
-        interrupted = ssleep(me, g_proctree_lock, PCATCH, "wait", 0) == EINTR;
-        continue;
+        // Announced under the kids lock: an exit after the look above
+        // makes its zombie under that lock, and wakes this thread after.
+        tsleep_interlock(me, PCATCH);
       }
+    }
+    if (!have) {
+      interrupted = tsleep(me, PCATCH | PINTERLOCKED, "wait", 0) == EINTR;
+      continue;
     }
     int r = deliver ? deliver(rep, ctx) : 0;
     if (jfound) {
@@ -116,7 +125,8 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
     }
     if (!found) return r != 0 ? r : rep.pid;  // WNOWAIT: left as it was
     if (r != 0) {
-      SpinGuard g(g_proctree_lock);  // put it back: it can still be waited for
+      RmReadGuard g(g_proctree_lock);  // put it back: it can still be waited for
+      SpinGuard k(me->kids);
       found->sibling = me->children;
       me->children = found;
       return r;

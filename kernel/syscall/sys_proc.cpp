@@ -112,7 +112,7 @@ int64_t sys_get_robust_list(const SyscallArgs& a) {
     Ucred* cr = proc_cred_hold(me);
     int err = 0;
     {
-      SpinGuard g(g_proctree_lock);
+      RmWriteGuard g(g_proctree_lock);
       Lwp* lp = tidfind_locked(tid);
       Proc* p = lp ? lp->proc : nullptr;  // read once; the state under p->spin
       bool live = false;
@@ -145,7 +145,7 @@ int64_t sys_getpid(const SyscallArgs&) { return curproc()->pid; }
 
 int64_t sys_getppid(const SyscallArgs&) {
   Proc* p = curproc();
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   return p->pptr ? p->pptr->pid : 0;
 }
 
@@ -168,7 +168,7 @@ int64_t sys_tkill(const SyscallArgs& a) {
 
 int64_t sys_getpgid(const SyscallArgs& a) {
   int pid = static_cast<int>(a.a[0]);
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   Proc* p = pid == 0 ? curproc() : proc_by_id_locked(pid);
   if (!p || !p->pgrp) return -ESRCH;
   return p->pgrp->pgid;
@@ -215,7 +215,7 @@ int setpgid_moving(Proc* me, Proc* held, int pid, int pgid) {
   for (;;) {
     int r;
     {
-      SpinGuard g(g_proctree_lock);
+      RmWriteGuard g(g_proctree_lock);
       r = setpgid_locked(me, held, pid, pgid, fresh);
     }
     if (r != kNeedGroup) {
@@ -225,7 +225,7 @@ int setpgid_moving(Proc* me, Proc* held, int pid, int pgid) {
     // A new group is needed: allocate without the lock and look again.
     Session* s;
     {
-      SpinGuard g(g_proctree_lock);
+      RmWriteGuard g(g_proctree_lock);
       s = me->pgrp->session;
     }
     fresh = pgrp_alloc(s, 0);
@@ -242,7 +242,7 @@ int64_t sys_setpgid(const SyscallArgs& a) {
   Proc* me = curproc();
   Proc* p;
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     p = pid == 0 ? me : pfind_locked(pid);
     if (!p || (p != me && p->pptr != me)) return -ESRCH;
     vc_contract::proc_hold_requires(&p->core);
@@ -259,7 +259,7 @@ int64_t sys_setpgid(const SyscallArgs& a) {
 namespace {
 
 int setsid_locked(Proc* p, Pgrp* pg) {
-  SpinGuard g(g_proctree_lock);
+  RmWriteGuard g(g_proctree_lock);
   if (pgfind_locked(p->pid)) {
     pgrp_free_unused(pg, true);
     return -EPERM;  // already a group leader
@@ -362,7 +362,7 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
   bool held = false;
   if (pid < 0) return -EINVAL;
   if (pid != 0 && pid != me->pid) {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     // A pid, or a thread id: one of our own LWPs' names this process, which
     // needs no hold (and must not get one that nothing gives back).
     p = proc_by_id_locked(pid);
@@ -430,7 +430,7 @@ int64_t sys_tine_proc(const SyscallArgs& a) {
     case TINE_PROC_FAIL_PENDING: return -ENOSYS;
 #endif
     case TINE_PROC_CHECK_TIDS: {  // meaningful while the system runs
-      SpinGuard g(g_proctree_lock);
+      RmWriteGuard g(g_proctree_lock);
       return tidhash_check_locked();
     }
     default: return -EINVAL;

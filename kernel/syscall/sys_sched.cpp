@@ -26,7 +26,7 @@ int64_t on_thread(int tid, bool need_owner, Fn fn) {
   Ucred* cr = proc_cred_hold(me->proc);
   int64_t r;
   {
-    SpinGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);
     Lwp* lp = tidfind_locked(tid);
     Proc* p = lp ? lp->proc : nullptr;  // read once; the state under p->spin
     if (!p) {

@@ -42,7 +42,7 @@ void set_controlt(Proc* p, bool on) {
 // tp becomes the controlling terminal of p's session (p its leader), with
 // p's group in the foreground; a session that had it loses it.
 void attach_locked(Tty* tp, Proc* p) {
-  g_proctree_lock.assert_held();
+  g_proctree_lock.assert_write_held();
   Session* s = p->pgrp->session;
   {
     SpinGuard g(tp->lock);
@@ -56,7 +56,7 @@ void attach_locked(Tty* tp, Proc* p) {
 
 // The session of s loses its terminal; returns the foreground group it had.
 int detach_locked(Tty* tp, Session* s) {
-  g_proctree_lock.assert_held();
+  g_proctree_lock.assert_write_held();
   int fg;
   {
     SpinGuard g(tp->lock);
@@ -80,7 +80,7 @@ bool blocked_or_ignored(Proc* p, int sig) {
 int ctty_open(Tty* tp, bool noctty, bool ctty_only) {
   Proc* p = curproc();
   if (!p) return ctty_only ? -ENXIO : 0;  // the kernel opening init's descriptors
-  SpinGuard t(g_proctree_lock);
+  RmWriteGuard t(g_proctree_lock);
   if (ctty_only) return is_ctty_locked(p, tp) ? 0 : -ENXIO;
   Session* s = p->pgrp ? p->pgrp->session : nullptr;
   if (!noctty && s && s->leader == p && !s->tty && !tp->session) attach_locked(tp, p);
@@ -91,7 +91,7 @@ int ctty_check_background(Tty* tp, int sig, bool always) {
   for (;;) {
     int pgid;
     {
-      SpinGuard t(g_proctree_lock);
+      RmWriteGuard t(g_proctree_lock);
       Proc* p = curproc();
       if (!p || !is_ctty_locked(p, tp)) return 0;  // not its terminal: no job control
       {
@@ -113,7 +113,7 @@ int ctty_check_background(Tty* tp, int sig, bool always) {
 void ctty_signal_fg(Tty* tp, int sig) {
   int pgid;
   {
-    SpinGuard t(g_proctree_lock);
+    RmWriteGuard t(g_proctree_lock);
     SpinGuard g(tp->lock);
     if (!tp->session || !tp->pgid) return;
     Pgrp* pg = pgfind_locked(tp->pgid);
@@ -127,7 +127,7 @@ void ctty_exit(Proc* p) {
   if (!p->leads_session) return;  // most exits: no need for the tree lock
   int fg = 0;
   {
-    SpinGuard t(g_proctree_lock);
+    RmWriteGuard t(g_proctree_lock);
     Session* s = p->pgrp ? p->pgrp->session : nullptr;
     if (!s || s->leader != p) return;
     s->leader = nullptr;  // the session outlives its leader; nobody leads it now
@@ -142,7 +142,7 @@ int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg) {
   switch (cmd) {
     case TIOCSCTTY: {
       bool root = proc_is_root(p);
-      SpinGuard t(g_proctree_lock);
+      RmWriteGuard t(g_proctree_lock);
       Session* s = p->pgrp->session;
       if (s->leader == p && s->tty == tp) {
         set_controlt(p, true);
@@ -159,7 +159,7 @@ int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg) {
       int fg = 0;
       bool leader;
       {
-        SpinGuard t(g_proctree_lock);
+        RmWriteGuard t(g_proctree_lock);
         if (!is_ctty_locked(p, tp)) return -ENOTTY;
         Session* s = p->pgrp->session;
         leader = s->leader == p;
@@ -176,7 +176,7 @@ int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg) {
     case TIOCGSID: {
       int v;
       {
-        SpinGuard t(g_proctree_lock);
+        RmWriteGuard t(g_proctree_lock);
         if (!is_ctty_locked(p, tp)) return -ENOTTY;
         SpinGuard g(tp->lock);
         if (cmd == TIOCGSID && !tp->session) return -ENOTTY;
@@ -187,13 +187,13 @@ int ctty_ioctl(Tty* tp, File* fp, uint64_t cmd, uint64_t arg) {
     case TIOCSPGRP: {
       if (int r = ctty_check_background(tp, psig::kTtou, true)) return r;
       {
-        SpinGuard t(g_proctree_lock);
+        RmWriteGuard t(g_proctree_lock);
         if (!is_ctty_locked(p, tp)) return -ENOTTY;
       }
       int pgid;
       if (copyin_u(arg, &pgid, sizeof pgid)) return -EFAULT;
       if (pgid < 0) return -EINVAL;
-      SpinGuard t(g_proctree_lock);
+      RmWriteGuard t(g_proctree_lock);
       if (!is_ctty_locked(p, tp)) return -ENOTTY;
       Pgrp* pg = pgfind_locked(pgid);
       if (!pg) return -ESRCH;
