@@ -216,11 +216,10 @@ struct ExitNotice {
 // the tree lock written (RFNOWAIT, CLONE_PARENT) can give it a child: its own
 // LWPs are gone.
 bool exit_is_plain_locked(Proc* p) {
-  if (p == g_initproc) return false;
-  {
-    SpinGuard k(p->kids);
-    if (p->children) return false;
-  }
+  // p's own list needs no kids lock here: the tree lock excludes the forks
+  // that write it and p's waiters are gone with its LWPs (its children mark
+  // their zombies on it, but do not change the list).
+  if (p == g_initproc || p->children) return false;
   const Pgrp* mine = p->pgrp;
   const Proc* q = p->pptr;
   return !(mine && q && q->pgrp && q->pgrp != mine && q->pgrp->session == mine->session);
@@ -386,9 +385,8 @@ void proc_reap(Proc* p) {
   // Off the thread-id and pid hashes, its ids given back (the tree lock held
   // either way; its parent's list is behind it, claimed by its waiter).
   auto unlink_locked = [&] {
-    lwp_unhash_locked(last_lwp);
+    proc_unlink_locked(p, last_lwp);
     p->exit_lwp = nullptr;
-    proc_unlink_locked(p);
   };
   // Usually it is not its group's last member, so its reference on the group
   // is not the last (the others' hold it until they leave, which this one's

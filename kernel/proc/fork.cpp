@@ -96,8 +96,13 @@ struct ForkList {
   forklist_fn function;
   ForkList* next;
 };
-LockClass g_atfork_class{"atfork", kRankAtFork};
-SpinLock g_atfork_lock{g_atfork_class};
+// Read by every fork, written by at_fork and rm_at_fork: a read-mostly lock,
+// so forks on different CPUs do not meet here.
+alignas(64) LockClass g_atfork_class0{"atfork0", kRankAtFork + 0};
+alignas(64) LockClass g_atfork_class1{"atfork1", kRankAtFork + 1};
+alignas(64) LockClass g_atfork_class2{"atfork2", kRankAtFork + 2};
+alignas(64) LockClass g_atfork_class3{"atfork3", kRankAtFork + 3};
+RmLock g_atfork_lock{g_atfork_class0, g_atfork_class1, g_atfork_class2, g_atfork_class3};
 ForkList* g_fork_list;  // g_atfork_lock
 
 // ppsratecheck(lastfail, curfail, 1): at most one message a second.
@@ -296,9 +301,7 @@ void fork_publish_locked(const ForkCtx& ctx, Proc* p1, Proc* p2) {
     p2->sigparent = p1->sigparent;
     if (parent == &g_proc0) p2->flags |= P_KREAP;
   }
-  proc_link_locked(p2, parent);
-  ctx.lp2->gtid = p2->pid;  // its first LWP's thread id is the pid
-  tidhash_insert_locked(ctx.lp2);
+  proc_link_locked(p2, parent, ctx.lp2);
 }
 
 }  // namespace
@@ -324,7 +327,6 @@ void fork_publish(const struct fork_args* fa) {
     RmWriteGuard g(g_proctree_lock);
     fork_publish_locked(ctx, p1, p2);
   }
-  p1->forks++;
   vc_contract::fork_publish_ensures(fork_books(), fa);
 }
 
@@ -502,7 +504,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
 
   // Modules that want to adjust the child (they must not block).
   {
-    SpinGuard g(g_atfork_lock);
+    RmReadGuard g(g_atfork_lock);
     for (ForkList* ep = g_fork_list; ep; ep = ep->next)
       ep->function(p1, p2, static_cast<int>(flags));
   }
@@ -601,7 +603,7 @@ int at_fork(forklist_fn fn) {
   auto* ep = static_cast<ForkList*>(kmalloc(sizeof(ForkList), M_ATFORK, M_WAITOK | M_ZERO));
   if (!ep) return ENOMEM;
   ep->function = fn;
-  SpinGuard g(g_atfork_lock);
+  RmWriteGuard g(g_atfork_lock);
   ForkList** pp = &g_fork_list;
   while (*pp) pp = &(*pp)->next;
   *pp = ep;
@@ -611,7 +613,7 @@ int at_fork(forklist_fn fn) {
 int rm_at_fork(forklist_fn fn) {
   ForkList* found = nullptr;
   {
-    SpinGuard g(g_atfork_lock);
+    RmWriteGuard g(g_atfork_lock);
     for (ForkList** pp = &g_fork_list; *pp; pp = &(*pp)->next)
       if ((*pp)->function == fn) {
         found = *pp;

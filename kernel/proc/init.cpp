@@ -152,9 +152,7 @@ struct NewProc {
     vc_contract::lwp_tid_alloc_locked_requires(&p->core.p_tids, &lp->node);
     (void)lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
     lp->thread = t;
-    proc_link_locked(p, &g_proc0);
-    lp->gtid = pid;
-    tidhash_insert_locked(lp);
+    proc_link_locked(p, &g_proc0, lp);
     if (!g_initproc) g_initproc = p;  // heir of orphans until it exits
     p->stat = ProcStat::kActive;
     proc_count_lwp(1);

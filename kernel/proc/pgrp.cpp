@@ -10,6 +10,18 @@
 
 namespace {
 Pgrp* g_pgrps;  // g_proctree_lock written
+
+// p off pg's member list (its members_lock held).
+void unlink_member(Pgrp* pg, Proc* p) {
+  for (Proc** pp = &pg->members; *pp; pp = &(*pp)->pg_next)
+    if (*pp == p) {
+      *pp = p->pg_next;
+      break;
+    }
+  p->pg_next = nullptr;
+  p->pgrp = nullptr;
+}
+
 }  // namespace
 
 Pgrp* pgfind_locked(int pgid) {
@@ -32,24 +44,16 @@ void pgrp_leave_locked(Proc* p) {
   Pgrp* pg = p->pgrp;
   if (!pg) return;
   SpinGuard g(pg->members_lock);
-  for (Proc** pp = &pg->members; *pp; pp = &(*pp)->pg_next)
-    if (*pp == p) {
-      *pp = p->pg_next;
-      break;
-    }
-  p->pg_next = nullptr;
-  p->pgrp = nullptr;
+  unlink_member(pg, p);
 }
 
 bool pgrp_leave_unless_last_locked(Proc* p) {
   g_proctree_lock.assert_held();
   Pgrp* pg = p->pgrp;
   if (!pg) return true;
-  {
-    SpinGuard g(pg->members_lock);
-    if (pg->members == p && !p->pg_next) return false;
-  }
-  pgrp_leave_locked(p);
+  SpinGuard g(pg->members_lock);
+  if (pg->members == p && !p->pg_next) return false;
+  unlink_member(pg, p);
   return true;
 }
 

@@ -72,23 +72,63 @@ int id_claim_locked() {
 
 int id_last_claimed() { return __atomic_load_n(&g_lastid, __ATOMIC_RELAXED); }
 
-void pidhash_insert_locked(Proc* p) {
-  g_proctree_lock.assert_held();
-  SpinGuard g(bucket_lock(p->pid));
+namespace {
+
+// The hashes' lists, their bucket's lock held.
+void pid_insert(Proc* p) {
   Proc*& head = g_pidhash[bucket(p->pid)];
   p->hash_next = head;
   head = p;
 }
 
-void pidhash_remove_locked(Proc* p) {
-  g_proctree_lock.assert_held();
-  SpinGuard g(bucket_lock(p->pid));
+void pid_remove(Proc* p) {
   for (Proc** pp = &g_pidhash[bucket(p->pid)]; *pp; pp = &(*pp)->hash_next)
     if (*pp == p) {
       *pp = p->hash_next;
       return;
     }
   panic("pidhash: pid %d not there", p->pid);
+}
+
+void tid_insert(Lwp* lp) {
+  Lwp*& head = g_tidhash[bucket(lp->gtid)];
+  lp->hash_next = head;
+  head = lp;
+}
+
+void tid_remove(Lwp* lp) {
+  for (Lwp** pp = &g_tidhash[bucket(lp->gtid)]; *pp; pp = &(*pp)->hash_next)
+    if (*pp == lp) {
+      *pp = lp->hash_next;
+      return;
+    }
+  panic("tidhash: thread id %d not there", lp->gtid);
+}
+
+}  // namespace
+
+void idhash_insert_proc_locked(Proc* p, Lwp* first) {
+  g_proctree_lock.assert_held();
+  SpinGuard g(bucket_lock(p->pid));
+  pid_insert(p);
+  if (first) {
+    KASSERT(first->gtid == p->pid);
+    tid_insert(first);
+  }
+}
+
+void idhash_remove_proc_locked(Proc* p, Lwp* last) {
+  g_proctree_lock.assert_held();
+  SpinLock& lock = bucket_lock(p->pid);
+  {
+    SpinGuard g(lock);
+    pid_remove(p);
+    if (last && &bucket_lock(last->gtid) == &lock) {
+      tid_remove(last);
+      last = nullptr;
+    }
+  }
+  if (last) tidhash_remove_locked(last);
 }
 
 Proc* pfind_locked(int pid) {
@@ -114,20 +154,13 @@ Proc* pidhash_next_locked(const Proc* p) {
 void tidhash_insert_locked(Lwp* lp) {
   g_proctree_lock.assert_held();
   SpinGuard g(bucket_lock(lp->gtid));
-  Lwp*& head = g_tidhash[bucket(lp->gtid)];
-  lp->hash_next = head;
-  head = lp;
+  tid_insert(lp);
 }
 
 void tidhash_remove_locked(Lwp* lp) {
   g_proctree_lock.assert_held();
   SpinGuard g(bucket_lock(lp->gtid));
-  for (Lwp** pp = &g_tidhash[bucket(lp->gtid)]; *pp; pp = &(*pp)->hash_next)
-    if (*pp == lp) {
-      *pp = lp->hash_next;
-      return;
-    }
-  panic("tidhash: thread id %d not there", lp->gtid);
+  tid_remove(lp);
 }
 
 Lwp* tidfind_locked(int tid) {

@@ -20,9 +20,11 @@ int id_claim_locked();
 // The id claimed last (Linux's last pid in /proc/loadavg).
 int id_last_claimed();
 
-// Processes by pid (zombies included) and LWPs by thread id.
-void pidhash_insert_locked(Proc* p);
-void pidhash_remove_locked(Proc* p);
+// Processes by pid (zombies included) and LWPs by thread id. A process goes
+// in with its first LWP (if given: its thread id is the pid) and out with its
+// last (if given and still hashed), under one bucket lock when they share it.
+void idhash_insert_proc_locked(Proc* p, Lwp* first);
+void idhash_remove_proc_locked(Proc* p, Lwp* last);
 Proc* pfind_locked(int pid);
 // The processes in bucket order: the first from bucket `from` on, the next.
 Proc* pidhash_first_locked(unsigned from);

@@ -60,7 +60,7 @@ inline constexpr uint32_t kRankPgrpMembers = 257;  // a group's members
 inline constexpr uint32_t kRankProc = 260;         // one process (taken under the tree lock)
 inline constexpr uint32_t kRankIdHash = 265;       // a bucket of the pid / thread-id hashes
 inline constexpr uint32_t kRankUidinfo = 270;      // the uidinfo table
-inline constexpr uint32_t kRankAtFork = 240;       // the at_fork list
+inline constexpr uint32_t kRankAtFork = 240;       // + CPU: the at_fork list
 
 inline constexpr int kPidMax = 99999;  // pids cycle through 1..kPidMax
 inline constexpr int kMaxprocDefault = 200;
@@ -333,7 +333,6 @@ struct Proc {
   CpuUse exited_use;    // CPU use of its LWPs that have left its TID set (Proc::spin)
   CpuUse children_use;  // of its reaped children, theirs included (atomic adds)
   uint32_t acflag;      // AFORK
-  int forks;            // children forked (for ps)
   ProcJob jc;           // job control: stopped, its reports (Proc::spin; kernel/proc/jobctl.h)
   SpinLock spin;
   SpinLock kids;  // children and their p_stat, with the tree lock either way
@@ -462,13 +461,14 @@ int lwp_thread_create(Lwp* lp, Thread** out);
 // The process tree (kernel/proc/proctree.cpp). Every process (zombies
 // included), in the pid hash's order (by pid for the first 256), with the tree
 // lock written: for (p = proc_all_first_locked(); p; p = proc_all_next_locked(p)).
-// A new process (its pid claimed) into the pid hash and its parent's children,
-// a reaped one out of the hash and its pid given back (its parent's list is
-// its waiter's business): the tree lock held either way.
+// A new process (its pid claimed) into the pid hash with its first LWP, if
+// given (its thread id the pid), and into its parent's children; a reaped one
+// out of the hash with its last LWP, if given, their ids given back (its
+// parent's list is its waiter's business): the tree lock held either way.
 Proc* proc_all_first_locked();
 Proc* proc_all_next_locked(const Proc* p);
-void proc_link_locked(Proc* p, Proc* parent);
-void proc_unlink_locked(Proc* p);
+void proc_link_locked(Proc* p, Proc* parent, Lwp* first);
+void proc_unlink_locked(Proc* p, Lwp* last);
 
 // Process groups and sessions (kernel/proc/pgrp.cpp). Looks a live group up
 // (g_proctree_lock held); pfind_locked and the other lookups by id are in

@@ -448,7 +448,7 @@ namespace {
 void link_in_tree(FakeProc& f) {
   RmWriteGuard g(g_proctree_lock);
   id_use_locked(f.p->pid);  // its pid, as fork's claim (proc_unlink_locked gives it back)
-  proc_link_locked(f.p, &g_proc0);
+  proc_link_locked(f.p, &g_proc0, nullptr);
 }
 
 void unlink_from_tree(FakeProc& f) {
@@ -458,7 +458,7 @@ void unlink_from_tree(FakeProc& f) {
       *pp = f.p->sibling;
       break;
     }
-  proc_unlink_locked(f.p);
+  proc_unlink_locked(f.p, nullptr);
 }
 
 }  // namespace

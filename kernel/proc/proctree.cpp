@@ -23,9 +23,10 @@ Proc* proc_all_first_locked() { return pidhash_first_locked(0); }
 
 Proc* proc_all_next_locked(const Proc* p) { return pidhash_next_locked(p); }
 
-void proc_link_locked(Proc* p, Proc* parent) {
+void proc_link_locked(Proc* p, Proc* parent, Lwp* first) {
   g_proctree_lock.assert_held();
-  pidhash_insert_locked(p);
+  if (first) first->gtid = p->pid;  // its first LWP's thread id is the pid
+  idhash_insert_proc_locked(p, first);
   p->pptr = parent;
   {
     SpinGuard g(parent->kids);
@@ -35,9 +36,14 @@ void proc_link_locked(Proc* p, Proc* parent) {
   live_add(LiveCount::kProcs, 1);
 }
 
-void proc_unlink_locked(Proc* p) {
+void proc_unlink_locked(Proc* p, Lwp* last) {
   g_proctree_lock.assert_held();
-  pidhash_remove_locked(p);
+  if (last && !last->gtid) last = nullptr;  // off the hash already
+  idhash_remove_proc_locked(p, last);
+  if (last) {
+    if (last->owns_id) id_unuse_locked(last->gtid);
+    last->gtid = 0;
+  }
   id_unuse_locked(p->pid);
   live_add(LiveCount::kProcs, -1);
 }

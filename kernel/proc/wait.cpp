@@ -118,17 +118,23 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
     }
     int r = deliver ? deliver(rep, ctx) : 0;
     if (jfound) {
-      if (r != 0) jobctl_wait_unclaim(jfound, rep.wstatus);
+      if (r != 0) {
+        jobctl_wait_unclaim(jfound, rep.wstatus);
+        wakeup(me);  // another LWP may have slept while it was claimed
+      }
       vc_contract::proc_rele_requires(&jfound->core);
       if (proc_rele(&jfound->core)) wakeup(&jfound->core.p_lock);
       return r != 0 ? r : rep.pid;
     }
     if (!found) return r != 0 ? r : rep.pid;  // WNOWAIT: left as it was
     if (r != 0) {
-      RmReadGuard g(g_proctree_lock);  // put it back: it can still be waited for
-      SpinGuard k(me->kids);
-      found->sibling = me->children;
-      me->children = found;
+      {
+        RmReadGuard g(g_proctree_lock);  // put it back: it can still be waited for
+        SpinGuard k(me->kids);
+        found->sibling = me->children;
+        me->children = found;
+      }
+      wakeup(me);  // another LWP may have looked while it was claimed, and slept
       return r;
     }
     // The seed's kern_wait: the parent is charged part of the child's CPU use

@@ -145,7 +145,9 @@ int64_t sys_getpid(const SyscallArgs&) { return curproc()->pid; }
 
 int64_t sys_getppid(const SyscallArgs&) {
   Proc* p = curproc();
-  RmWriteGuard g(g_proctree_lock);
+  // Read: the parent link changes only with the tree lock written, and the
+  // parent cannot be reaped while this process is its child.
+  RmReadGuard g(g_proctree_lock);
   return p->pptr ? p->pptr->pid : 0;
 }
 
@@ -168,8 +170,13 @@ int64_t sys_tkill(const SyscallArgs& a) {
 
 int64_t sys_getpgid(const SyscallArgs& a) {
   int pid = static_cast<int>(a.a[0]);
-  RmWriteGuard g(g_proctree_lock);
-  Proc* p = pid == 0 ? curproc() : proc_by_id_locked(pid);
+  if (pid == 0) {  // its own group changes only with the tree lock written
+    Proc* p = curproc();
+    RmReadGuard g(g_proctree_lock);
+    return p->pgrp ? p->pgrp->pgid : -ESRCH;
+  }
+  RmWriteGuard g(g_proctree_lock);  // a lookup by id
+  Proc* p = proc_by_id_locked(pid);
   if (!p || !p->pgrp) return -ESRCH;
   return p->pgrp->pgid;
 }

@@ -286,6 +286,122 @@ static void t_setpgid_reap(void) {
   invariants();
 }
 
+/* ---- two members of one group reaped at once ---- */
+
+/* Two LWPs of one parent reap the two members of a group the parent is not
+ * in, at the same moment. Each reaper leaves the group before it gives its
+ * reference back; the one that leaves last must see it is the last (and free
+ * the group with the tree lock written), or the group's last reference goes
+ * with the lock only read (a kernel panic). */
+static void group_reap_lwp(void* arg) {
+  volatile uint64_t* sh = arg;
+  for (uint64_t round = 1;; ++round) {
+    while (__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE) < round)
+      if (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) exit_thread(0);
+    int a = (int)sh[2], st = -1;
+    if (waitpid(a, &st, 0) != a) __atomic_add_fetch(&sh[4], 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&sh[3], round, __ATOMIC_RELEASE);
+  }
+}
+
+static void t_group_reap_race(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (ut_lwp_start(group_reap_lwp, (void*)sh, 16384) != 0) _exit(91);
+    int bad = 0, rounds = 0;
+    uint64_t end = now_ns() + 2000000000ull;
+    while (now_ns() < end) {
+      ++rounds;
+      int a = fork();
+      if (a == 0) { /* exits once it has been moved to its group */
+        while (__atomic_load_n(&sh[6], __ATOMIC_ACQUIRE) < (uint64_t)rounds) sched_yield();
+        _exit(0);
+      }
+      int b = fork();
+      if (b == 0) {
+        while (__atomic_load_n(&sh[6], __ATOMIC_ACQUIRE) < (uint64_t)rounds) sched_yield();
+        _exit(0);
+      }
+      if (a < 0 || b < 0) _exit(92);
+      if (syscall2(SYS_setpgid, a, a) != 0 || syscall2(SYS_setpgid, b, a) != 0) ++bad;
+      __atomic_store_n(&sh[6], (uint64_t)rounds, __ATOMIC_RELEASE);
+      sleep_ms(1); /* both zombies, most rounds */
+      sh[2] = (uint64_t)a;
+      __atomic_store_n(&sh[1], (uint64_t)rounds, __ATOMIC_RELEASE);
+      int st = -1;
+      if (waitpid(b, &st, 0) != b) ++bad;
+      while (__atomic_load_n(&sh[3], __ATOMIC_ACQUIRE) < (uint64_t)rounds) sched_yield();
+    }
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    sh[5] = (uint64_t)rounds;
+    _exit(bad || sh[4] ? 1 : 0);
+  }
+  expect_exit_0("both_reaped", pid);
+  printf("UTEST-INFO group_reap_race: %lu rounds\n", (unsigned long)sh[5]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
+/* ---- a zombie put back by a failed wait wakes the other waiters ---- */
+
+/* One LWP claims a zombie over and over with a status pointer that faults
+ * (EFAULT: the zombie is put back); another waits for any child. If the
+ * second looked while the zombie was claimed, it sleeps: the put-back must
+ * wake it, or it sleeps until the other, long-lived child ends. */
+static void efault_wait_loop(void* arg) {
+  volatile uint64_t* sh = arg;
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) {
+    int z = (int)__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE);
+    if (z > 0 && wait4(z, (int*)8, 0, 0) == -EFAULT)
+      __atomic_add_fetch(&sh[2], 1, __ATOMIC_RELAXED);
+  }
+  __atomic_store_n(&sh[3], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_wait_putback_wakes(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (ut_lwp_start(efault_wait_loop, (void*)sh, 16384) != 0) _exit(91);
+    int late = 0;
+    for (int round = 0; round < 20; ++round) {
+      int z = fork();
+      if (z == 0) _exit(0);
+      int l = fork();
+      if (l == 0) {
+        sleep_ms(1000); /* the wait below ends by then at the latest */
+        _exit(0);
+      }
+      if (z < 0 || l < 0) _exit(92);
+      sleep_ms(2); /* z a zombie */
+      uint64_t claims = __atomic_load_n(&sh[2], __ATOMIC_ACQUIRE);
+      __atomic_store_n(&sh[1], (uint64_t)z, __ATOMIC_RELEASE);
+      uint64_t give_up = now_ns() + 500000000ull;
+      while (__atomic_load_n(&sh[2], __ATOMIC_ACQUIRE) < claims + 2 && now_ns() < give_up)
+        sched_yield(); /* the other LWP claims and puts z back, over and over */
+      int st = -1;
+      int got = waitpid(-1, &st, 0);
+      __atomic_store_n(&sh[1], 0, __ATOMIC_RELEASE);
+      if (got != z) ++late;
+      if (got == z) kill_(l, SIGKILL);
+      if (got != l) waitpid(l, &st, 0);
+      if (got != z) waitpid(z, &st, 0);
+    }
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&sh[3], __ATOMIC_ACQUIRE)) sched_yield();
+    sh[4] = (uint64_t)late;
+    _exit(late ? 1 : 0);
+  }
+  expect_exit_0("waiter_woken", pid);
+  printf(
+      "UTEST-INFO wait_putback_wakes: %lu of 20 waits slept past the zombie, %lu EFAULT claims\n",
+      (unsigned long)sh[4], (unsigned long)sh[2]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- exec while other LWPs fault pages in and change the map ---- */
 
 static void fault_loop(void* arg) {
@@ -1943,6 +2059,8 @@ static const struct ut_test kTests[] = {
     {"setid_write", t_setid_write},
     {"fork_setuid_race", t_fork_setuid_race},
     {"setpgid_reap", t_setpgid_reap},
+    {"group_reap_race", t_group_reap_race},
+    {"wait_putback_wakes", t_wait_putback_wakes},
     {"exec_threads", t_exec_threads},
     {"lwp_exhaust", t_lwp_exhaust},
     {"user_fork_bomb", t_user_fork_bomb},
