@@ -5,7 +5,7 @@
 #pragma once
 #include <stdint.h>
 
-inline constexpr uint32_t kRankThreadList = 300;  // the list of all threads
+inline constexpr uint32_t kRankThreadList = 300;  // + n: list n of the threads
 inline constexpr uint32_t kRankSyncObject = 350;  // interlock of a Mutex or lockmgr lock
 inline constexpr uint32_t kRankSleepQueue = 400;  // a sleep-queue hash bucket
 inline constexpr uint32_t kRankCallout = 500;     // a CPU's callout wheel

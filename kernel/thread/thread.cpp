@@ -19,9 +19,29 @@
 
 namespace {
 
-LockClass g_list_class("thread.list", kRankThreadList);
-SpinLock g_list_lock(g_list_class);
-Thread* g_all;  // guarded by g_list_lock
+// Every thread, on one of four lists: the list of the CPU that made it, so
+// threads made and freed on different CPUs do not meet on one lock. A walk of
+// all takes the four locks in order (their ranks rise), and sees one moment.
+static_assert(arch::kMaxCpus == 4, "one list lock class per CPU below");
+LockClass g_list_class[arch::kMaxCpus] = {{"thread.list0", kRankThreadList + 0},
+                                          {"thread.list1", kRankThreadList + 1},
+                                          {"thread.list2", kRankThreadList + 2},
+                                          {"thread.list3", kRankThreadList + 3}};
+struct alignas(64) ThreadList {
+  SpinLock lock;
+  Thread* head;  // guarded by lock
+};
+ThreadList g_lists[arch::kMaxCpus] = {{SpinLock{g_list_class[0]}, nullptr},
+                                      {SpinLock{g_list_class[1]}, nullptr},
+                                      {SpinLock{g_list_class[2]}, nullptr},
+                                      {SpinLock{g_list_class[3]}, nullptr}};
+
+void lists_lock_all() {
+  for (ThreadList& l : g_lists) l.lock.lock();
+}
+void lists_unlock_all() {
+  for (unsigned i = arch::kMaxCpus; i-- > 0;) g_lists[i].lock.unlock();
+}
 
 uint64_t g_next_tid = 1;  // atomic
 struct {
@@ -35,19 +55,22 @@ void bump(uint64_t& c, int64_t d) {
 }
 
 void list_add(Thread* t) {
-  SpinGuard g(g_list_lock);
+  t->list = static_cast<uint8_t>(this_cpu().id);  // a move meanwhile does not matter
+  ThreadList& l = g_lists[t->list];
+  SpinGuard g(l.lock);
   t->all_prev = nullptr;
-  t->all_next = g_all;
-  if (g_all) g_all->all_prev = t;
-  g_all = t;
+  t->all_next = l.head;
+  if (l.head) l.head->all_prev = t;
+  l.head = t;
 }
 
 void list_remove(Thread* t) {
-  SpinGuard g(g_list_lock);
+  ThreadList& l = g_lists[t->list];
+  SpinGuard g(l.lock);
   if (t->all_prev)
     t->all_prev->all_next = t->all_next;
   else
-    g_all = t->all_next;
+    l.head = t->all_next;
   if (t->all_next) t->all_next->all_prev = t->all_prev;
 }
 
@@ -226,23 +249,24 @@ ThreadCounters thread_counters() {
 }
 
 void threads_for_each(void (*fn)(const Thread& t, void* ctx), void* ctx) {
-  SpinGuard g(g_list_lock);
-  for (Thread* t = g_all; t; t = t->all_next) fn(*t, ctx);
+  lists_lock_all();
+  for (ThreadList& l : g_lists)
+    for (Thread* t = l.head; t; t = t->all_next) fn(*t, ctx);
+  lists_unlock_all();
 }
 
 const char* thread_name_by_kstack(uint64_t base) {
   // Used while panicking: the lock may be held by a stopped CPU, so walk
   // without it if it cannot be had.
-  bool locked = g_list_lock.try_lock();
-  const char* name = "?";
-  for (Thread* t = g_all; t; t = t->all_next) {
-    if (t->kstack_base == base) {
-      name = t->name;
-      break;
-    }
+  const char* name = nullptr;
+  for (ThreadList& l : g_lists) {
+    bool locked = l.lock.try_lock();
+    for (Thread* t = l.head; t && !name; t = t->all_next)
+      if (t->kstack_base == base) name = t->name;
+    if (locked) l.lock.unlock();
+    if (name) break;
   }
-  if (locked) g_list_lock.unlock();
-  return name;
+  return name ? name : "?";
 }
 
 Thread* thread_adopt_boot_context(unsigned cpu, uint64_t stack_base, size_t stack_size) {

@@ -127,8 +127,9 @@ struct Thread {
   int refs = 0;  // atomic: 1 while alive + 1 for a joinable thread's handle
   int exit_code = 0;
   bool exited = false;         // atomic: dead and off its CPU
-  Thread* all_next = nullptr;  // list of all threads (thread list lock)
+  Thread* all_next = nullptr;  // the thread lists (its list's lock)
   Thread* all_prev = nullptr;
+  uint8_t list = 0;  // which of the lists it is on (the CPU that made it)
 
 #ifdef TINE_DEBUG
   // The ghost books of the fork in progress on this thread, while fork1 or

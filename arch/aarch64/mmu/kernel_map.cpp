@@ -4,6 +4,7 @@
 #include <arch/kernel_map.h>
 #include <arch/pte.h>
 
+#include "kernel/cpu/percpu.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/sched/lock_ranks.h"
@@ -38,6 +39,22 @@ KstackStats g_stats;                      // guarded by g_lock
 constexpr unsigned kCacheMax = 16;
 uint64_t g_cache[kCacheMax];  // guarded by g_lock
 
+// Before that shared cache, each CPU keeps a few freed stacks of its own,
+// taken and given back without a lock, so forks and exits on different CPUs
+// do not meet on g_lock. Each entry is one word (0: empty) moved by atomic
+// exchange or compare-and-swap, so any CPU may empty them
+// (kstack_cache_drain) and a thread that moved CPUs meanwhile is harmless.
+// The counters are the CPU's own line's (atomic adds: a thread may move).
+constexpr unsigned kCpuCacheMax = 4;
+struct alignas(64) CpuCache {
+  uint64_t stacks[kCpuCacheMax];
+  uint64_t allocs;  // stacks taken from this cache
+  uint64_t frees;   // stacks given back into it
+};
+CpuCache g_cpu_cache[kMaxCpus];
+
+CpuCache& my_cache() { return g_cpu_cache[this_cpu().id]; }
+
 pte_t* table_va(pte_t e) { return static_cast<pte_t*>(phys_to_virt(pte_addr(e))); }
 
 pte_t* new_table() {
@@ -64,6 +81,13 @@ void kernel_map_init() {
 }
 
 uint64_t kstack_alloc() {
+  CpuCache& cc = my_cache();
+  for (uint64_t& e : cc.stacks)
+    if (__atomic_load_n(&e, __ATOMIC_RELAXED) != 0)
+      if (uint64_t base = __atomic_exchange_n(&e, uint64_t{0}, __ATOMIC_ACQUIRE)) {
+        __atomic_add_fetch(&cc.allocs, 1, __ATOMIC_RELAXED);
+        return base;
+      }
   {
     SpinGuard g(g_lock);
     if (g_stats.cached > 0) {
@@ -175,6 +199,23 @@ void unmap_stack(uint64_t base) {
 
 void kstack_free(uint64_t base) {
   unsigned slot = slot_of(base, "kstack_free");
+  // A stack cached by some CPU is not live: giving it back again is a bug
+  // (the look is not atomic with those caches, but a stack being freed twice
+  // sits in one of them, put there by its first free).
+  for (CpuCache& cc : g_cpu_cache)
+    for (uint64_t& e : cc.stacks)
+      if (__atomic_load_n(&e, __ATOMIC_RELAXED) == base)
+        panic("kstack_free: stack %#lx freed twice", base);
+  if (!(__atomic_load_n(&g_slot_bits[slot / 64], __ATOMIC_RELAXED) & (1ull << (slot % 64))))
+    panic("kstack_free: stack %#lx is not allocated", base);
+  CpuCache& cc = my_cache();
+  for (uint64_t& e : cc.stacks) {
+    uint64_t empty = 0;
+    if (__atomic_compare_exchange_n(&e, &empty, base, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+      __atomic_add_fetch(&cc.frees, 1, __ATOMIC_RELAXED);
+      return;
+    }
+  }
   {
     SpinGuard g(g_lock);
     if (!slot_allocated(slot)) panic("kstack_free: stack %#lx is not allocated", base);
@@ -191,6 +232,10 @@ void kstack_free(uint64_t base) {
 }
 
 void kstack_cache_drain() {
+  for (CpuCache& cc : g_cpu_cache)
+    for (uint64_t& e : cc.stacks)
+      if (uint64_t base = __atomic_exchange_n(&e, uint64_t{0}, __ATOMIC_ACQUIRE))
+        unmap_stack(base);  // counted as freed when it went in
   for (;;) {
     uint64_t base;
     {
@@ -212,8 +257,23 @@ bool kstack_area_lookup(uint64_t va, uint64_t* stack_base, bool* in_guard) {
 }
 
 KstackStats kstack_stats() {
-  SpinGuard g(g_lock);
-  return g_stats;
+  KstackStats s;
+  {
+    SpinGuard g(g_lock);
+    s = g_stats;
+  }
+  // The CPUs' caches: a stack given back into one is freed, one taken from
+  // it allocated (and a hit), and what is in them is cached.
+  for (CpuCache& cc : g_cpu_cache) {
+    uint64_t a = __atomic_load_n(&cc.allocs, __ATOMIC_RELAXED);
+    uint64_t f = __atomic_load_n(&cc.frees, __ATOMIC_RELAXED);
+    s.allocs += a;
+    s.cache_hits += a;
+    s.frees += f;
+    s.live = s.live + a - f;
+    for (uint64_t& e : cc.stacks) s.cached += __atomic_load_n(&e, __ATOMIC_RELAXED) != 0;
+  }
+  return s;
 }
 
 }  // namespace arch

@@ -34,12 +34,14 @@ void kernel_map_init();
 // kKstackSize), or 0 when pages or a page table cannot be had. Any context that
 // may take a spinlock of rank below kRankKstackArea.
 [[nodiscard]] uint64_t kstack_alloc();
-// Gives back a stack from kstack_alloc. It stays mapped in a small cache for
-// the next kstack_alloc; beyond that it is unmapped (TLBs shot down on every
-// CPU) and its pages freed, and its page table when no other stack uses it.
+// Gives back a stack from kstack_alloc. It stays mapped for the next
+// kstack_alloc, in its CPU's own cache of a few (no lock) or else a small
+// shared one; beyond that it is unmapped (TLBs shot down on every CPU) and
+// its pages freed, and its page table when no other stack uses it.
 void kstack_free(uint64_t base);
-// Unmaps and frees every cached stack (before resource counts are compared,
-// and before a test makes the stack's page allocation fail).
+// Unmaps and frees every cached stack, every CPU's included (before resource
+// counts are compared, and before a test makes the stack's page allocation
+// fail).
 void kstack_cache_drain();
 
 // True if va lies in the kernel stack area; *stack_base then gets the base of
