@@ -88,6 +88,11 @@ static void uidinfo_destroy_locked(Uidinfo* ui) {
 }
 
 void uidinfo_put(Uidinfo* ui) {
+  // Usually another holder remains, and the reference goes without the
+  // table's lock; the last goes under it with the removal from the table, so
+  // uifind never meets a uidinfo being freed.
+  vc_contract::uidrop_unless_last_requires(&ui->c);
+  if (uidrop_unless_last(&ui->c)) return;
   SpinGuard g(g_uidinfo_lock);
   vc_contract::uidrop_requires(&ui->c);
   if (uidrop(&ui->c)) uidinfo_destroy_locked(ui);
@@ -148,6 +153,10 @@ static void ucred_destroy_locked(Ucred* cr) {
 }
 
 void ucred_put(Ucred* cr) {
+  // As uidinfo_put: the last reference goes under the table's lock, with the
+  // destruction (which drops the credentials' uidinfo).
+  vc_contract::crfree_unless_last_requires(&cr->c);
+  if (crfree_unless_last(&cr->c)) return;
   SpinGuard g(g_uidinfo_lock);
   vc_contract::crfree_requires(&cr->c);
   if (crfree(&cr->c)) ucred_destroy_locked(cr);
@@ -256,8 +265,26 @@ void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_la
   nprocs_release(pc);
   vc_contract::chgproccnt_requires(p->p_uidinfo, -1);
   chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
-  vc_contract::crfree_requires(p->p_ucred);
-  vc_contract::uidrop_requires(p->p_uidinfo);
+  // The credentials and the uidinfo, as ucred_put and uidinfo_put: without
+  // the uidinfo table's lock while another holder remains; a last reference
+  // goes under it, destroyed in the same hold.
+  auto* cr = reinterpret_cast<Ucred*>(p->p_ucred);
+  auto* ui = reinterpret_cast<Uidinfo*>(p->p_uidinfo);
+  vc_contract::crfree_unless_last_requires(p->p_ucred);
+  vc_contract::uidrop_unless_last_requires(p->p_uidinfo);
+  bool cr_left = !crfree_unless_last(p->p_ucred);
+  bool ui_left = !uidrop_unless_last(p->p_uidinfo);
+  if (cr_left || ui_left) {
+    SpinGuard g(g_uidinfo_lock);
+    if (cr_left) {
+      vc_contract::crfree_requires(p->p_ucred);
+      if (crfree(p->p_ucred)) ucred_destroy_locked(cr);
+    }
+    if (ui_left) {
+      vc_contract::uidrop_requires(p->p_uidinfo);
+      if (uidrop(p->p_uidinfo)) uidinfo_destroy_locked(ui);
+    }
+  }
   vc_contract::sigacts_drop_requires(p->p_sigacts);
   vc_contract::fddrop_requires(p->p_fd);
   if (p->p_fdtol) vc_contract::fdtol_drop_requires(p->p_fdtol);
@@ -265,8 +292,6 @@ void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_la
   vc_contract::plimit_drop_requires(p->p_limit);
   if (p->p_pgrp) vc_contract::pgrel_requires(p->p_pgrp);
   if (p->p_args) vc_contract::pargs_drop_requires(p->p_args);
-  last->ucred = crfree(p->p_ucred);
-  last->uidinfo = uidrop(p->p_uidinfo);
   last->sigacts = sigacts_drop(p->p_sigacts);
   last->fd = fddrop(p->p_fd);
   last->fdtol = p->p_fdtol ? fdtol_drop(p->p_fdtol) : 0;
@@ -285,10 +310,7 @@ void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_la
   p->p_args = nullptr;
 }
 
-void proc_objects_destroy_listed(const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
-                                 Pgrp* pg) {
-  if (last.ucred) ucred_destroy_locked(cr);
-  if (last.uidinfo) uidinfo_destroy_locked(ui);
+void proc_objects_destroy_listed(const struct proc_lastrefs& last, Pgrp* pg) {
   if (last.pgrp) pgrp_destroy_locked(pg);
 }
 
@@ -300,11 +322,4 @@ void proc_objects_destroy_unlisted(const struct proc_lastrefs& last, Sigacts* ps
   if (last.vmspace) vmspace_destroy(&vm->c);
   if (last.limit) kfree(lim, M_SUBPROC);
   if (last.args) kfree(pa, M_SUBPROC);
-}
-
-void proc_objects_destroy(Proc*, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
-                          Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim, Pgrp* pg,
-                          Pargs* pa) {
-  proc_objects_destroy_listed(last, cr, ui, pg);
-  proc_objects_destroy_unlisted(last, ps, fd, tl, vm, lim, pa);
 }

@@ -369,9 +369,6 @@ void proc_reap(Proc* p) {
   // pointers until then): the references, and the listed objects that lost
   // their last.
   auto release_locked = [&] {
-    SpinGuard gu(g_uidinfo_lock);
-    auto* cr = reinterpret_cast<Ucred*>(c->p_ucred);
-    auto* ui = reinterpret_cast<Uidinfo*>(c->p_uidinfo);
     auto* pg = reinterpret_cast<Pgrp*>(c->p_pgrp);
     ps = reinterpret_cast<Sigacts*>(c->p_sigacts);
     fd = reinterpret_cast<Filedesc*>(c->p_fd);
@@ -380,7 +377,7 @@ void proc_reap(Proc* p) {
     lim = reinterpret_cast<Plimit*>(c->p_limit);
     pa = reinterpret_cast<Pargs*>(c->p_args);
     proc_release_refs(&g_proccount, c, &last);
-    proc_objects_destroy_listed(last, cr, ui, pg);
+    proc_objects_destroy_listed(last, pg);
   };
   // Off the thread-id and pid hashes, its ids given back (the tree lock held
   // either way; its parent's list is behind it, claimed by its waiter).
@@ -481,8 +478,7 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
     if (pgrel(&pg->c)) {
       struct proc_lastrefs last = {};
       last.pgrp = 1;
-      proc_objects_destroy(nullptr, last, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                           nullptr, pg, nullptr);
+      proc_objects_destroy_listed(last, pg);
     }
   }
   if (n == 0) return denied ? -EPERM : -ESRCH;

@@ -424,7 +424,7 @@ Sigacts* sigacts_new();
 Plimit* plimit_new();
 // Which of a process's objects lost their last reference when it let go of them.
 struct proc_lastrefs {
-  int ucred, uidinfo, sigacts, fd, fdtol, vmspace, limit, pgrp, args;
+  int sigacts, fd, fdtol, vmspace, limit, pgrp, args;
 };
 // A process made outside fork (init, the tests' own), g_proctree_lock held:
 // it takes over the one reference to each object given (a group pgrp_alloc
@@ -436,18 +436,15 @@ void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, 
 // Exit (reaping): gives back the process's slot in nprocs and in its uid's
 // count, and one reference to each object it holds, through the verified
 // primitives (nprocs_release, chgproccnt, crfree, uidrop, ...); clears its
-// pointers and says in *last which objects the caller must destroy.
+// pointers. Credentials and a uidinfo that lose their last reference are
+// destroyed here, under g_uidinfo_lock (taken only then: their other
+// references go without it); *last says which other objects the caller must
+// destroy.
 void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last);
-// Frees whatever proc_release_refs said lost its last reference (g_proctree_lock
-// and g_uidinfo_lock held: the group and uidinfo tables).
-void proc_objects_destroy(Proc* p, const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
-                          Sigacts* ps, Filedesc* fd, Fdtol* tl, VmRef* vm, Plimit* lim, Pgrp* pg,
-                          Pargs* pa);
-// The two halves of it. The objects found through a table (credentials, which
-// hold a uidinfo, the uidinfo and the group; g_proctree_lock and
-// g_uidinfo_lock held, so no lookup revives one) ...
-void proc_objects_destroy_listed(const struct proc_lastrefs& last, Ucred* cr, Uidinfo* ui,
-                                 Pgrp* pg);
+// Frees what proc_release_refs said lost its last reference, in two halves:
+// the group, found through the group list (g_proctree_lock written, so no
+// lookup revives it) ...
+void proc_objects_destroy_listed(const struct proc_lastrefs& last, Pgrp* pg);
 // ... and the rest, which nothing can find once its last reference is gone
 // (no lock needed: a reaped process's are freed with the tree lock dropped).
 void proc_objects_destroy_unlisted(const struct proc_lastrefs& last, Sigacts* ps, Filedesc* fd,

@@ -97,9 +97,7 @@ struct FakeProc {
     {
       RmWriteGuard g(g_proctree_lock);
       pgrp_leave_locked(p);
-      SpinGuard gu(g_uidinfo_lock);
       struct proc_core* c = &p->core;
-      auto* ui = reinterpret_cast<Uidinfo*>(c->p_uidinfo);
       auto* ps = reinterpret_cast<Sigacts*>(c->p_sigacts);
       auto* fd = reinterpret_cast<Filedesc*>(c->p_fd);
       auto* tl = reinterpret_cast<Fdtol*>(c->p_fdtol);
@@ -107,7 +105,8 @@ struct FakeProc {
       auto* lim = reinterpret_cast<Plimit*>(c->p_limit);
       struct proc_lastrefs last = {};
       proc_release_refs(&g_proccount, c, &last);
-      proc_objects_destroy(p, last, cr, ui, ps, fd, tl, vm, lim, pg, nullptr);
+      proc_objects_destroy_listed(last, pg);
+      proc_objects_destroy_unlisted(last, ps, fd, tl, vm, lim, nullptr);
     }
     lp->~Lwp();
     kfree(lp, M_LWP);

@@ -100,8 +100,10 @@ inline void live(const char* fn, const T* o, const char* file, int line) {
 // clang-format off
 inline void crhold_requires(const struct ucred* cr, VC_SITE) { if (kChecked) holdable("crhold", cr, file, line); }
 inline void crfree_requires(const struct ucred* cr, VC_SITE) { if (kChecked) live("crfree", cr, file, line); }
+inline void crfree_unless_last_requires(const struct ucred* cr, VC_SITE) { if (kChecked) live("crfree_unless_last", cr, file, line); }
 inline void uihold_requires(const struct uidinfo* uip, VC_SITE) { if (kChecked) holdable("uihold", uip, file, line); }
 inline void uidrop_requires(const struct uidinfo* uip, VC_SITE) { if (kChecked) live("uidrop", uip, file, line); }
+inline void uidrop_unless_last_requires(const struct uidinfo* uip, VC_SITE) { if (kChecked) live("uidrop_unless_last", uip, file, line); }
 inline void sigacts_drop_requires(const struct sigacts* ps, VC_SITE) { if (kChecked) live("sigacts_drop", ps, file, line); }
 inline void fdshare_requires(const struct filedesc* fdp, VC_SITE) { if (kChecked) holdable("fdshare", fdp, file, line); }
 inline void fddrop_requires(const struct filedesc* fdp, VC_SITE) { if (kChecked) live("fddrop", fdp, file, line); }

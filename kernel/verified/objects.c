@@ -11,12 +11,16 @@ struct ucred* crhold(struct ucred* cr) {
 
 int crfree(struct ucred* cr) { return refcount_release(&cr->cr_ref); }
 
+int crfree_unless_last(struct ucred* cr) { return refcount_release_unless_last(&cr->cr_ref); }
+
 struct uidinfo* uihold(struct uidinfo* uip) {
   refcount_hold(&uip->ui_ref);
   return uip;
 }
 
 int uidrop(struct uidinfo* uip) { return refcount_release(&uip->ui_ref); }
+
+int uidrop_unless_last(struct uidinfo* uip) { return refcount_release_unless_last(&uip->ui_ref); }
 
 struct sigacts* sigacts_hold(struct sigacts* ps) {
   refcount_hold(&ps->ps_ref);

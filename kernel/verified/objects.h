@@ -39,6 +39,21 @@ struct ucred* crhold(struct ucred* cr);
     disjoint behaviors;
  */
 int crfree(struct ucred* cr);
+/* crfree unless that is the last reference (refcount_release_unless_last). */
+/*@ requires \valid(cr) && REFCOUNT_LIVE(&cr->cr_ref);
+    assigns cr->cr_ref.rc_count;
+    behavior last:
+      assumes cr->cr_ref.rc_count == 1;
+      ensures cr->cr_ref.rc_count == 1;
+      ensures \result == 0;
+    behavior others_remain:
+      assumes cr->cr_ref.rc_count > 1;
+      ensures cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) - 1;
+      ensures \result == 1;
+    complete behaviors;
+    disjoint behaviors;
+ */
+int crfree_unless_last(struct ucred* cr);
 
 /* per-uid accounting record */
 /*@ requires \valid(uip) && REFCOUNT_HOLDABLE(&uip->ui_ref);
@@ -61,6 +76,21 @@ struct uidinfo* uihold(struct uidinfo* uip);
     disjoint behaviors;
  */
 int uidrop(struct uidinfo* uip);
+/* uidrop unless that is the last reference (refcount_release_unless_last). */
+/*@ requires \valid(uip) && REFCOUNT_LIVE(&uip->ui_ref);
+    assigns uip->ui_ref.rc_count;
+    behavior last:
+      assumes uip->ui_ref.rc_count == 1;
+      ensures uip->ui_ref.rc_count == 1;
+      ensures \result == 0;
+    behavior others_remain:
+      assumes uip->ui_ref.rc_count > 1;
+      ensures uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) - 1;
+      ensures \result == 1;
+    complete behaviors;
+    disjoint behaviors;
+ */
+int uidrop_unless_last(struct uidinfo* uip);
 
 /* signal actions (RFSIGSHARE) */
 /*@ requires \valid(ps) && REFCOUNT_HOLDABLE(&ps->ps_ref);

@@ -22,4 +22,18 @@ int refcount_release(struct refcount* r) {
   return old == 1;
 }
 
+int refcount_release_unless_last(struct refcount* r) {
+  /* The count moves only by this compare-and-swap, from the value just
+   * compared with 1: a release by another CPU in between fails the swap, cur
+   * receives the new count and the check runs again. */
+  int cur = vc_atomic_load_int(&r->rc_count);
+  /*@ loop invariant cur == r->rc_count == \at(r->rc_count, Pre);
+      loop assigns cur, r->rc_count;
+   */
+  do {
+    if (cur == 1) return 0;
+  } while (!vc_atomic_cas_int(&r->rc_count, &cur, cur - 1));
+  return 1;
+}
+
 void refcount_unhold(struct refcount* r) { (void)vc_refcount_add(r, -1); }

@@ -68,6 +68,27 @@ void refcount_acquire(struct refcount* r);
  */
 int refcount_release(struct refcount* r);
 
+/* Give back a reference unless it is the last: 1 when it was given back
+ * (another holder remains), 0 when it is the last, left in place for the
+ * caller to give back where the object's destruction is serialised (under the
+ * lock its lookups take). A compare-and-swap from a count above 1, so it
+ * never takes a count to 0 and needs no lock. */
+/*@ requires REFCOUNT_LIVE(r);
+    assigns r->rc_count;
+    behavior last:
+      assumes r->rc_count == 1;
+      ensures r->rc_count == 1;
+      ensures \result == 0;
+    behavior others_remain:
+      assumes r->rc_count > 1;
+      ensures r->rc_count == \old(r->rc_count) - 1;
+      ensures REFCOUNT_LIVE(r);
+      ensures \result == 1;
+    complete behaviors;
+    disjoint behaviors;
+ */
+int refcount_release_unless_last(struct refcount* r);
+
 /* Give back a reference taken earlier while another holder remains (the
  * unwinding of a failed operation). Never the last reference, by contract. */
 /*@ requires REFCOUNT_SHARED(r);

@@ -7,10 +7,13 @@
  *     (vc_refcount_add +1), refcount_release (vc_refcount_add -1, last iff
  *     the old value was 1); kernel/verified/refcount_magic.cpp:
  *     vc_refcount_add (one atomic fetch-and-add)
- *   kernel/verified/objects.c: crhold, crfree
+ *     refcount_release_unless_last (a compare-and-swap loop from a count
+ *     above 1; at 1 it gives nothing back)
+ *   kernel/verified/objects.c: crhold, crfree, crfree_unless_last
  *   kernel/proc/counted.cpp: proc_cred_hold (p_ucred read and held under
- *     Proc::spin), ucred_put (crfree under g_uidinfo_lock, the last one
- *     destroys), proc_release_refs (reaping: crfree of p_ucred)
+ *     Proc::spin), ucred_put (crfree_unless_last with no lock; else crfree
+ *     under g_uidinfo_lock, the last one destroys), proc_release_refs
+ *     (reaping: the same for p_ucred)
  *   kernel/syscall/sys_proc.cpp: sys_setuid (a new ucred with count 1;
  *     under Proc::spin, p_ucred replaced; ucred_put(old) afterwards)
  *   kernel/proc/exit.cpp: kill_with_cred / may_signal (another process's
@@ -29,8 +32,13 @@
  * Seeded bugs:
  *   BUG_HOLD_UNLOCKED: proc_cred_hold reads p_ucred under Proc::spin but
  *     takes the reference after dropping it;
- *   BUG_DEC_NONATOMIC: the release is a load and a store, not one
- *     fetch-and-add.
+ *   BUG_UNLESS_LAST_CHECK: the lock-free release checks the count, then
+ *     stores one less (no compare-and-swap);
+ *   BUG_TAKES_LAST: the lock-free release gives back the last reference
+ *     too (and nobody destroys the object).
+ * (The release under the lock is reached only with the last reference,
+ * which nobody else can take or give back meanwhile: it is there for the
+ * destruction, which uifind must not meet; no lookup is modelled.)
  */
 #define NCRED 3
 
@@ -50,24 +58,48 @@ inline crhold(c) {
   atomic { assert(allocated[c] && !destroyed[c] && cr_ref[c] >= 1); cr_ref[c]++ }
 }
 
-/* ucred_put(c): crfree under g_uidinfo_lock; the last release destroys */
+/* ucred_put(c): crfree_unless_last with no lock; when that finds the last
+ * reference, crfree under g_uidinfo_lock, and the last release destroys */
 inline ucred_put(c) {
-  spin_lock(uidinfo_lock);
-#ifndef BUG_DEC_NONATOMIC
-  atomic { assert(!destroyed[c] && cr_ref[c] >= 1); old = cr_ref[c]; cr_ref[c]-- };
-#else
-  atomic { assert(!destroyed[c] && cr_ref[c] >= 1); old = cr_ref[c] };
-  cr_ref[c] = old - 1;
+  gone = 0;
+  cur = cr_ref[c];
+  do
+#ifndef BUG_TAKES_LAST
+  :: cur == 1 -> break
 #endif
+  :: else ->
+#ifndef BUG_UNLESS_LAST_CHECK
+     atomic {
+       if
+       :: cr_ref[c] == cur -> assert(!destroyed[c] && cur >= 2); cr_ref[c] = cur - 1; gone = 1
+       :: else -> cur = cr_ref[c]
+       fi
+     };
+#else
+     cr_ref[c] = cur - 1;
+     gone = 1;
+#endif
+     if
+     :: gone -> break
+     :: else -> skip
+     fi
+  od;
   if
-  :: old == 1 -> atomic { assert(!destroyed[c] && cr_ref[c] == 0); destroyed[c] = 1 }
-  :: else -> skip
-  fi;
-  spin_unlock(uidinfo_lock)
+  :: gone -> skip
+  :: else ->
+     spin_lock(uidinfo_lock);
+     atomic { assert(!destroyed[c] && cr_ref[c] >= 1); old = cr_ref[c]; cr_ref[c]-- };
+     if
+     :: old == 1 -> atomic { assert(!destroyed[c] && cr_ref[c] == 0); destroyed[c] = 1 }
+     :: else -> skip
+     fi;
+     spin_unlock(uidinfo_lock)
+  fi
 }
 
 proctype Setuid() {
-  byte old, next = 1, oldcr;
+  byte old, cur, next = 1, oldcr;
+  bit gone;
   do
   :: next < NCRED ->
      /* ucred_alloc: a new ucred, count 1 */
@@ -84,7 +116,8 @@ proctype Setuid() {
 }
 
 proctype Holder() {
-  byte cr, old;
+  byte cr, old, cur;
+  bit gone;
   /* proc_cred_hold */
   spin_lock(p_spin);
   cr = p_ucred;
@@ -109,7 +142,8 @@ proctype Reader() {
 }
 
 init {
-  byte old;
+  byte old, cur;
+  bit gone;
   atomic {
     allocated[0] = 1; cr_ref[0] = 1; p_ucred = 0;
     run Setuid();

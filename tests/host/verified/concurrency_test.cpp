@@ -161,3 +161,31 @@ TEST(VerifiedConcurrency, RefcountsBalance) {
   EXPECT_EQ(lasts.load(), 0) << "the original holder's reference was lost";
   EXPECT_EQ(refcount_release(&rc), 1);
 }
+
+// Every holder gives its reference back at once, unless it is the last: the
+// count never reaches 0 that way, exactly one holder is told it has the last
+// reference, and it still holds it. With a yield before every atomic step, so
+// a count checked and then decremented without a compare-and-swap lets two
+// holders past the check here.
+TEST(VerifiedConcurrency, ReleaseUnlessLastLeavesTheLast) {
+  vc_test_interleave = 1;
+  for (int round = 0; round < 200; ++round) {
+    constexpr int kHolders = 4;
+    refcount rc;
+    refcount_init(&rc, kHolders);
+    std::atomic<int> kept{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kHolders; ++t)
+      threads.emplace_back([&] {
+        while (!go.load()) {
+        }
+        if (!refcount_release_unless_last(&rc)) ++kept;
+      });
+    go = true;
+    for (auto& th : threads) th.join();
+    ASSERT_EQ(kept.load(), 1) << "round " << round;
+    ASSERT_EQ(rc.rc_count, 1) << "round " << round;
+  }
+  vc_test_interleave = 0;
+}
