@@ -18,10 +18,13 @@ unsigned asid_hw_bits();
 // The kernel calls it once with asid_hw_bits(); the host tests call it freely.
 void asid_init(unsigned bits, uint32_t limit = 0);
 
-// A free ASID in *out, or false when all are taken. Any context.
+// A free ASID in *out, or false when all are taken. Any context. Its CPU's
+// own cache of freed ASIDs first (no lock), then the bitmap, which takes back
+// every CPU's cached ones before it says all are taken.
 [[nodiscard]] bool asid_alloc(uint16_t* out);
-// Makes the ASID free again. The caller has dropped its TLB entries from every
-// CPU that may hold them (upt_destroy: those of the space's tlb_cpus).
+// Makes the ASID free again: into its CPU's cache of four (no lock), or the
+// bitmap. The caller has dropped its TLB entries from every CPU that may hold
+// them (upt_destroy: those of the space's tlb_cpus).
 void asid_free(uint16_t asid);
 
 struct AsidStats {

@@ -199,13 +199,16 @@ void unmap_stack(uint64_t base) {
 
 void kstack_free(uint64_t base) {
   unsigned slot = slot_of(base, "kstack_free");
+#ifdef TINE_DEBUG
   // A stack cached by some CPU is not live: giving it back again is a bug
   // (the look is not atomic with those caches, but a stack being freed twice
-  // sits in one of them, put there by its first free).
+  // sits in one of them, put there by its first free). The debug kernel's
+  // look: it reads every CPU's cache line.
   for (CpuCache& cc : g_cpu_cache)
     for (uint64_t& e : cc.stacks)
       if (__atomic_load_n(&e, __ATOMIC_RELAXED) == base)
         panic("kstack_free: stack %#lx freed twice", base);
+#endif
   if (!(__atomic_load_n(&g_slot_bits[slot / 64], __ATOMIC_RELAXED) & (1ull << (slot % 64))))
     panic("kstack_free: stack %#lx is not allocated", base);
   CpuCache& cc = my_cache();
