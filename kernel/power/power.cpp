@@ -19,7 +19,10 @@ void print_lock_class(const LockClass& c, void*) {
 }  // namespace
 
 void kernel_exit_set_semihost(bool on) { g_semihost_exit = on; }
-void kernel_exit_set_lock_report(bool on) { g_lock_report = on; }
+void kernel_exit_set_lock_report(bool on) {
+  g_lock_report = on;
+  if (on) g_lock_counting = true;  // from here on: the report counts what follows boot
+}
 
 void kernel_exit(int status) {
   arch::irq_disable();

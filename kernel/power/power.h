@@ -10,5 +10,6 @@
 // powers off otherwise (real hardware traps semihosting's hlt).
 [[noreturn]] void kernel_exit(int status);
 void kernel_exit_set_semihost(bool on);
-// With the boot argument lockstats: print every lock class's counters at the end.
+// With the boot argument lockstats: count every lock acquisition from then on
+// (g_lock_counting) and print every lock class's counters at the end.
 void kernel_exit_set_lock_report(bool on);

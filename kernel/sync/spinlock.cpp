@@ -9,6 +9,11 @@
 #endif
 
 uint32_t g_spin_parked;
+#ifdef TINE_DEBUG
+bool g_lock_counting = true;
+#else
+bool g_lock_counting = false;
+#endif
 
 namespace {
 arch::RawSpin g_registry_lock;
@@ -55,6 +60,7 @@ LockClass* lock_class_find(const char* name) {
 
 void SpinLock::note_rare(uint32_t spins) {
   if (!__atomic_load_n(&cls_->registered, __ATOMIC_ACQUIRE)) register_class(cls_);
+  if (g_lock_counting) __atomic_fetch_add(&cls_->acquisitions, 1, __ATOMIC_RELAXED);
   if (spins) {
     __atomic_fetch_add(&cls_->contended, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&cls_->spins, spins, __ATOMIC_RELAXED);

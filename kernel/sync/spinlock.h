@@ -27,6 +27,12 @@ struct LockClass {
 void lock_classes_for_each(void (*fn)(const LockClass&, void*), void* ctx);
 LockClass* lock_class_find(const char* name);
 
+// Whether every acquisition is counted (LockClass::acquisitions): always in
+// the debug kernel, in the release kernel with the lockstats boot argument.
+// The count is an atomic add to the class's one line, which every CPU taking
+// a lock of the class would otherwise write; contention is counted always.
+extern bool g_lock_counting;
+
 // A waiter that has spun for a while parks in WFI (a vCPU whose host thread
 // then sleeps, so the lock holder's thread can run); unlock kicks parked
 // waiters with an IPI. g_spin_parked counts the parked CPUs.
@@ -71,13 +77,15 @@ class SpinLock {
   void note_acquired(Cpu& cpu, uint64_t irq_state, uint32_t spins) {
     owner_ = static_cast<int>(cpu.id);
     saved_irq_ = irq_state;
-    if (__atomic_fetch_add(&cls_->acquisitions, 1, __ATOMIC_RELAXED) == 0 || spins) [[unlikely]]
+    if (g_lock_counting || spins) [[unlikely]]
       note_rare(spins);
 #ifdef TINE_DEBUG
     if (cpu.held_count < Cpu::kMaxHeldLocks) cpu.held_ranks[cpu.held_count] = cls_->rank;
 #endif
     ++cpu.held_count;
   }
+  // Counts the acquisition (g_lock_counting) and any contention, and puts the
+  // class in the registry the first time.
   void note_rare(uint32_t spins);
   // Waits for the lock and takes it: spins, then parks.
   uint32_t wait_turn();
