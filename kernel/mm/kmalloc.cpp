@@ -478,8 +478,9 @@ Page* block_of(const void* ptr, const char* who) {
 
 void kmalloc_init() {
   KASSERT(page_alloc_ready());
-  MallocType* builtin[] = {M_TEMP,    M_PROC, M_LWP,     M_SUBPROC, M_UCRED,  M_SIGACTS, M_FILEDESC,
-                           M_VMSPACE, M_PGRP, M_SESSION, M_ATFORK,  M_THREAD, M_KSTACK,  M_PTABLE};
+  MallocType* builtin[] = {M_TEMP,    M_PROC,     M_LWP,     M_SUBPROC, M_UCRED,
+                           M_SIGACTS, M_FILEDESC, M_VMSPACE, M_VMREF,   M_PGRP,
+                           M_SESSION, M_ATFORK,   M_THREAD,  M_KSTACK,  M_PTABLE};
   for (MallocType* t : builtin) malloc_type_register(t);
   malloc_types_for_each(reset_type, nullptr);
   if (kMmPoisonBuilt) quarantine_reset();

@@ -12,6 +12,7 @@ MALLOC_DEFINE(M_UCRED, "ucred", "credentials");
 MALLOC_DEFINE(M_SIGACTS, "sigacts", "signal actions");
 MALLOC_DEFINE(M_FILEDESC, "filedesc", "open file tables");
 MALLOC_DEFINE(M_VMSPACE, "vmspace", "address spaces");
+MALLOC_DEFINE(M_VMREF, "vmref", "processes' counted references to address spaces");
 MALLOC_DEFINE(M_PGRP, "pgrp", "process groups");
 MALLOC_DEFINE(M_SESSION, "session", "sessions");
 MALLOC_DEFINE(M_ATFORK, "atfork", "at-fork callbacks");

@@ -99,12 +99,16 @@ MALLOC_DECLARE(M_UCRED);     // credentials
 MALLOC_DECLARE(M_SIGACTS);   // signal actions
 MALLOC_DECLARE(M_FILEDESC);  // open file tables
 MALLOC_DECLARE(M_VMSPACE);   // address spaces
-MALLOC_DECLARE(M_PGRP);      // process groups
-MALLOC_DECLARE(M_SESSION);   // sessions
-MALLOC_DECLARE(M_ATFORK);    // at-fork callbacks
-MALLOC_DECLARE(M_THREAD);    // kernel threads
-MALLOC_DECLARE(M_KSTACK);    // kernel stacks (pages counted as KernelStack)
-MALLOC_DECLARE(M_PTABLE);    // page-table memory (pages counted as PageTable)
+// Each process's counted reference to its space (VmRef): a type of its own,
+// as a per-CPU magazine keeps one size class, and a fork makes and frees one
+// Vmspace and one VmRef.
+MALLOC_DECLARE(M_VMREF);
+MALLOC_DECLARE(M_PGRP);     // process groups
+MALLOC_DECLARE(M_SESSION);  // sessions
+MALLOC_DECLARE(M_ATFORK);   // at-fork callbacks
+MALLOC_DECLARE(M_THREAD);   // kernel threads
+MALLOC_DECLARE(M_KSTACK);   // kernel stacks (pages counted as KernelStack)
+MALLOC_DECLARE(M_PTABLE);   // page-table memory (pages counted as PageTable)
 
 // Adds a type to the registry if it is not there yet.
 void malloc_type_register(MallocType* type);

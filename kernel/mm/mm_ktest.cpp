@@ -223,8 +223,9 @@ KTEST(mm_fault_injection_hits_only_the_chosen_allocation) {
 }
 
 KTEST(mm_type_stats_visible) {
-  MallocType* builtin[] = {M_TEMP,    M_PROC, M_LWP,     M_SUBPROC, M_UCRED,  M_SIGACTS, M_FILEDESC,
-                           M_VMSPACE, M_PGRP, M_SESSION, M_ATFORK,  M_THREAD, M_KSTACK,  M_PTABLE};
+  MallocType* builtin[] = {M_TEMP,    M_PROC,     M_LWP,     M_SUBPROC, M_UCRED,
+                           M_SIGACTS, M_FILEDESC, M_VMSPACE, M_VMREF,   M_PGRP,
+                           M_SESSION, M_ATFORK,   M_THREAD,  M_KSTACK,  M_PTABLE};
   for (MallocType* type : builtin) KEXPECT(malloc_type_find(type->name) == type);
   KEXPECT(malloc_type_find("no such type") == nullptr);
   unsigned count = 0;

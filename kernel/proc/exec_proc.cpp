@@ -36,7 +36,7 @@ const char* base_name(const char* path) {
 
 int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe) {
   Proc* p = curproc();
-  r->vmref = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
+  r->vmref = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMREF, M_WAITOK | M_ZERO));
   r->sigacts = static_cast<Sigacts*>(kmalloc(sizeof(Sigacts), M_SIGACTS, M_WAITOK | M_ZERO));
   r->args = pargs_new(argv, exe);
   // A table other processes share is theirs too: the new program gets a copy
@@ -55,7 +55,7 @@ int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe) 
 }
 
 void proc_exec_abandon(ExecReplace* r) {
-  if (r->vmref) kfree(r->vmref, M_VMSPACE);
+  if (r->vmref) kfree(r->vmref, M_VMREF);
   if (r->sigacts) kfree(r->sigacts, M_SIGACTS);
   if (r->fd) fd_destroy(r->fd);
   if (r->args) kfree(r->args, M_SUBPROC);
@@ -119,7 +119,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
     vr->vm = vm;
     vmspace_activate(vm);
     vmspace_release(old);
-    kfree(r->vmref, M_VMSPACE);
+    kfree(r->vmref, M_VMREF);
   } else {
     // Shared (a vfork child, RFMEM): leave it for a space of its own.
     VmRef* nvr = r->vmref;

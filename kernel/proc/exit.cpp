@@ -420,9 +420,10 @@ void proc_reap(Proc* p) {
     RmWriteGuard g(g_proctree_lock);
     release_locked();
   }
-  // The address space and the descriptor table among them: tearing those
-  // down can take a cross-CPU TLB shootdown (and, with files, sleep).
   lwp_destroy(last_lwp);
+  // What no table lists goes with no lock held, the address space and the
+  // descriptor table among them: tearing those down can take a cross-CPU TLB
+  // shootdown (and, with files, sleep).
   proc_objects_destroy_unlisted(last, ps, fd, tl, vm, lim, pa);
   p->~Proc();
   kfree(p, M_PROC);

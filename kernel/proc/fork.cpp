@@ -252,11 +252,11 @@ struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
 }
 
 struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
-  auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
+  auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMREF, M_WAITOK | M_ZERO));
   if (!vr) return nullptr;
   VmForkResult r = vm_fork(proc_of(fa->fa_p1)->vmref()->vm, 0);
   if (r.error || !r.vm) {
-    kfree(vr, M_VMSPACE);
+    kfree(vr, M_VMREF);
     return nullptr;
   }
   refcount_init(&vr->c.vm_ref, 1);
@@ -349,7 +349,7 @@ void fork_vmspace_discard(struct vmspace* vm) {
   vc_contract::fork_vmspace_discard_contract(fork_books(), vm);
   auto* vr = reinterpret_cast<VmRef*>(vm);
   if (vr->vm) vmspace_release(vr->vm);
-  kfree(vr, M_VMSPACE);
+  kfree(vr, M_VMREF);
 }
 
 void filedesc_destroy(struct filedesc* fdp) {
@@ -362,7 +362,7 @@ void vmspace_destroy(struct vmspace* vm) {
   auto* vr = reinterpret_cast<VmRef*>(vm);
   Vmspace* v = __atomic_exchange_n(&vr->vm, nullptr, __ATOMIC_ACQ_REL);
   if (v) vmspace_release(v);
-  kfree(vr, M_VMSPACE);
+  kfree(vr, M_VMREF);
 }
 
 void vmspace_activate(const struct proc_core* p) {

@@ -114,7 +114,7 @@ struct NewProc {
     fd = fd_init(nullptr);
     lim = plimit_new();
     args = pargs_new(ea.argv, ea.exe);
-    vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
+    vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMREF, M_WAITOK | M_ZERO));
     vm = vmspace_create();
     return p && lp && cr && ps && fd && lim && args && vr && vm;
   }
@@ -167,7 +167,7 @@ struct NewProc {
       thread_detach(t);  // never started: freed with the detach
     }
     if (vm) vmspace_release(vm);
-    kfree(vr, M_VMSPACE);
+    kfree(vr, M_VMREF);
     kfree(lim, M_SUBPROC);
     if (fd) fd_destroy(fd);
     kfree(args, M_SUBPROC);

@@ -53,7 +53,7 @@ struct FakeProc {
     Filedesc* fd = fd_init(nullptr);
     Plimit* lim = plimit_new();
     Fdtol* tl = fdtol_new(nullptr, nullptr);
-    auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMSPACE, M_WAITOK | M_ZERO));
+    auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMREF, M_WAITOK | M_ZERO));
     bool slot = nprocs_reserve(&g_proccount, kUid) == VC_OK;
     if (p && lp && cr && ps && fd && lim && tl && vr && slot) {
       RmWriteGuard g(g_proctree_lock);
@@ -80,7 +80,7 @@ struct FakeProc {
       }
     }
     if (slot) nprocs_release(&g_proccount);
-    kfree(vr, M_VMSPACE);
+    kfree(vr, M_VMREF);
     if (tl) fdtol_destroy(tl);
     kfree(lim, M_SUBPROC);
     if (fd) fd_destroy(fd);
@@ -120,7 +120,7 @@ struct FakeProc {
 struct Counts {
   int nprocs, proccnt;
   int cr, ui, lim, pg, ps, fd, fdtol, vm, hold, nthreads;
-  uint64_t objects[10];
+  uint64_t objects[11];
   uint64_t threads_live, free_pages;
   ForkStats fs;
 
@@ -139,9 +139,9 @@ struct Counts {
     c.vm = refcount_read(&k->p_vmspace->vm_ref);
     c.hold = refcount_read(&k->p_lock);
     c.nthreads = k->p_tids.p_nthreads;
-    MallocType* types[] = {M_PROC,    M_LWP,     M_UCRED, M_SIGACTS, M_FILEDESC,
-                           M_SUBPROC, M_VMSPACE, M_PGRP,  M_SESSION, M_THREAD};
-    for (unsigned i = 0; i < 10; ++i) c.objects[i] = malloc_type_stats(types[i]).inuse_objects;
+    MallocType* types[] = {M_PROC,    M_LWP,   M_UCRED, M_SIGACTS, M_FILEDESC, M_SUBPROC,
+                           M_VMSPACE, M_VMREF, M_PGRP,  M_SESSION, M_THREAD};
+    for (unsigned i = 0; i < 11; ++i) c.objects[i] = malloc_type_stats(types[i]).inuse_objects;
     c.threads_live = thread_counters().live;
     mm_settle();
     PageStats ps = page_stats();
@@ -167,7 +167,7 @@ void expect_same(KtestContext& t, const Counts& was, const Counts& now, uint64_t
   KEXPECT_EQ(now.vm, was.vm);
   KEXPECT_EQ(now.hold, was.hold);
   KEXPECT_EQ(now.nthreads, was.nthreads);
-  for (unsigned i = 0; i < 10; ++i) KEXPECT_EQ(now.objects[i], was.objects[i]);
+  for (unsigned i = 0; i < 11; ++i) KEXPECT_EQ(now.objects[i], was.objects[i]);
   KEXPECT_EQ(now.threads_live, was.threads_live);
   KEXPECT_EQ(now.free_pages, was.free_pages);
   KEXPECT_EQ(now.fs.restarts - was.fs.restarts, restarts);
@@ -211,14 +211,14 @@ void guard_past_check(bool on) {
 struct Live {
   int nprocs;
   ForkStats fs;
-  uint64_t objects[10];
+  uint64_t objects[11];
   static Live take() {
     Live l;
     l.nprocs = nprocs_read(&g_proccount);
     l.fs = fork_stats();
-    MallocType* types[] = {M_PROC,    M_LWP,     M_UCRED, M_SIGACTS, M_FILEDESC,
-                           M_SUBPROC, M_VMSPACE, M_PGRP,  M_SESSION, M_THREAD};
-    for (unsigned i = 0; i < 10; ++i) l.objects[i] = malloc_type_stats(types[i]).inuse_objects;
+    MallocType* types[] = {M_PROC,    M_LWP,   M_UCRED, M_SIGACTS, M_FILEDESC, M_SUBPROC,
+                           M_VMSPACE, M_VMREF, M_PGRP,  M_SESSION, M_THREAD};
+    for (unsigned i = 0; i < 11; ++i) l.objects[i] = malloc_type_stats(types[i]).inuse_objects;
     return l;
   }
 };
@@ -231,7 +231,7 @@ void expect_live_back(KtestContext& t, const Live& was) {
   KEXPECT_EQ(now.fs.sessions_live, was.fs.sessions_live);
   KEXPECT_EQ(now.fs.uidinfos_live, was.fs.uidinfos_live);
   KEXPECT_EQ(now.fs.ucreds_live, was.fs.ucreds_live);
-  for (unsigned i = 0; i < 10; ++i) KEXPECT_EQ(now.objects[i], was.objects[i]);
+  for (unsigned i = 0; i < 11; ++i) KEXPECT_EQ(now.objects[i], was.objects[i]);
 }
 
 }  // namespace

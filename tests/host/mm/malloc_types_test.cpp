@@ -14,8 +14,8 @@ namespace {
 using MmTypes = MmArena;
 
 MallocType* const kBuiltin[] = {M_TEMP,    M_PROC,     M_LWP,     M_SUBPROC, M_UCRED,
-                                M_SIGACTS, M_FILEDESC, M_VMSPACE, M_PGRP,    M_SESSION,
-                                M_ATFORK,  M_THREAD,   M_KSTACK,  M_PTABLE};
+                                M_SIGACTS, M_FILEDESC, M_VMSPACE, M_VMREF,   M_PGRP,
+                                M_SESSION, M_ATFORK,   M_THREAD,  M_KSTACK,  M_PTABLE};
 
 TEST_F(MmTypes, BuiltinTypesAreFoundByName) {
   for (MallocType* t : kBuiltin) {
