@@ -10,7 +10,10 @@
 
 #include "kernel/cpu/percpu.h"
 
-// A lock class registers itself globally on first use: give it static storage.
+// A lock class registers itself globally the first time it is counted (every
+// acquisition with g_lock_counting, else its first contended one): give it
+// static storage. A release kernel booted without lockstats lists only the
+// classes that have met contention.
 struct LockClass {
   const char* name;
   uint32_t rank;
@@ -73,7 +76,7 @@ class SpinLock {
 
  private:
   // Owner, saved IRQ state and the class's counters; the class joins the
-  // registry at its first acquisition.
+  // registry the first time it is counted.
   void note_acquired(Cpu& cpu, uint64_t irq_state, uint32_t spins) {
     owner_ = static_cast<int>(cpu.id);
     saved_irq_ = irq_state;

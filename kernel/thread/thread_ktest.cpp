@@ -230,3 +230,41 @@ KTEST(crash_kstack_overflow) {
   KASSERT_T(thread_spawn("ktest.overflow", overflow_thread, nullptr, ThreadAttr{}, &th) == 0);
   thread_join(th);
 }
+
+namespace {
+// On its CPU: a stack allocated and freed, which stays in that CPU's cache.
+int cache_one_stack(void* out) {
+  uint64_t base = arch::kstack_alloc();
+  if (base) arch::kstack_free(base);
+  *static_cast<uint64_t*>(out) = base;
+  return 0;
+}
+}  // namespace
+
+// A stack another CPU keeps in its cache is still there to give when the
+// area has no page left: kstack_alloc takes it rather than failing.
+KTEST(kstack_alloc_takes_another_cpus_cached_stack) {
+  if (cpus_online() < 2) return;
+  unsigned other = (this_cpu().id + 1) % arch::kMaxCpus;
+  while (!(cpus_online_bits() & (1u << other))) other = (other + 1) % arch::kMaxCpus;
+  arch::kstack_cache_drain();
+  uint64_t cached = 0;
+  Thread* th = nullptr;
+  KASSERT_T(thread_spawn("ktest.kstack", cache_one_stack, &cached,
+                         ktest_attr(kPrioKernel, cpumask_of(other)), &th) == 0);
+  KEXPECT_EQ(thread_join(th), 0);
+  KEXPECT(cached != 0);
+  // With every kernel-stack page allocation failing, this CPU's own cache
+  // (the joined thread's stack) and the shared one give out first; then the
+  // other CPUs' caches, which hold `cached` at least: the allocations end
+  // only when those are empty too.
+  uint64_t got[16] = {};
+  unsigned n = 0;
+  bool found = false;
+  page_alloc_fail_range(PageUse::KernelStack, 1, kFailForever);
+  while (n < 16 && (got[n] = arch::kstack_alloc()) != 0) found |= got[n++] == cached;
+  page_alloc_fail_clear(PageUse::KernelStack);
+  KEXPECT(found);
+  for (unsigned i = 0; i < n; ++i) arch::kstack_free(got[i]);
+  arch::kstack_cache_drain();
+}

@@ -132,14 +132,12 @@ bool asid_alloc(uint16_t* out) {
 }
 
 void asid_free(uint16_t asid) {
-#ifdef TINE_DEBUG
-  // An ASID already in a CPU's cache is free: giving it back again is a bug
-  // (the debug kernel's look: it reads every CPU's cache line).
+  // An ASID already in a CPU's cache is free (its bit stays set): giving it
+  // back again is a bug, which would hand one ASID to two spaces.
   for (CpuCache& cc : g_cpu_cache)
     for (uint32_t& e : cc.asids)
       if (asid != 0 && __atomic_load_n(&e, __ATOMIC_RELAXED) == asid)
         panic("asid_free: ASID %u is not allocated", static_cast<unsigned>(asid));
-#endif
   CpuCache& cc = g_cpu_cache[this_cpu().id];
   if (asid != 0 && asid < __atomic_load_n(&g_state.limit, __ATOMIC_RELAXED) &&
       (__atomic_load_n(&g_state.bitmap[asid / 64], __ATOMIC_RELAXED) >> (asid % 64)) & 1)

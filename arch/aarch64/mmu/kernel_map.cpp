@@ -55,6 +55,32 @@ CpuCache g_cpu_cache[kMaxCpus];
 
 CpuCache& my_cache() { return g_cpu_cache[this_cpu().id]; }
 
+// A stack from any CPU's cache, or 0: when the area has no page or slot left,
+// the freed stacks other CPUs keep are the ones left to give.
+uint64_t take_any_cached() {
+  for (CpuCache& cc : g_cpu_cache)
+    for (uint64_t& e : cc.stacks)
+      if (uint64_t base = __atomic_exchange_n(&e, uint64_t{0}, __ATOMIC_ACQUIRE)) {
+        __atomic_add_fetch(&cc.allocs, 1, __ATOMIC_RELAXED);
+        return base;
+      }
+  return 0;
+}
+
+// Whether base waits in a cache, a CPU's or the shared one: a stack freed
+// twice sits in one of them, put there by its first free. The look is not
+// atomic with the caches, but no second holder can take base from them
+// meanwhile without a double free of its own.
+bool is_cached(uint64_t base) {
+  for (CpuCache& cc : g_cpu_cache)
+    for (uint64_t& e : cc.stacks)
+      if (__atomic_load_n(&e, __ATOMIC_RELAXED) == base) return true;
+  unsigned n = __atomic_load_n(&g_stats.cached, __ATOMIC_RELAXED);
+  for (unsigned i = 0; i < n && i < kCacheMax; ++i)
+    if (__atomic_load_n(&g_cache[i], __ATOMIC_RELAXED) == base) return true;
+  return false;
+}
+
 pte_t* table_va(pte_t e) { return static_cast<pte_t*>(phys_to_virt(pte_addr(e))); }
 
 pte_t* new_table() {
@@ -94,13 +120,16 @@ uint64_t kstack_alloc() {
       ++g_stats.live;
       ++g_stats.allocs;
       ++g_stats.cache_hits;
-      return g_cache[--g_stats.cached];
+      uint64_t n = g_stats.cached - 1;
+      __atomic_store_n(&g_stats.cached, n, __ATOMIC_RELAXED);  // is_cached reads it unlocked
+      return g_cache[n];
     }
   }
   // The stack's pages first, outside the lock: one block (one trip through the
   // page allocator), not zeroed (a stack is written before it is read).
   Page* block = page_alloc(kStackOrder, PageUse::KernelStack, 0);
   if (!block) {
+    if (uint64_t base = take_any_cached()) return base;
     SpinGuard g(g_lock);
     ++g_stats.failures;
     return 0;
@@ -140,11 +169,16 @@ uint64_t kstack_alloc() {
       publish();
       ++g_stats.live;
       ++g_stats.allocs;
-    } else {
+    }
+  }
+  if (!base) {
+    page_free(block);
+    base = take_any_cached();
+    if (!base) {
+      SpinGuard g(g_lock);
       ++g_stats.failures;
     }
   }
-  if (!base) page_free(block);
   return base;
 }
 
@@ -199,16 +233,7 @@ void unmap_stack(uint64_t base) {
 
 void kstack_free(uint64_t base) {
   unsigned slot = slot_of(base, "kstack_free");
-#ifdef TINE_DEBUG
-  // A stack cached by some CPU is not live: giving it back again is a bug
-  // (the look is not atomic with those caches, but a stack being freed twice
-  // sits in one of them, put there by its first free). The debug kernel's
-  // look: it reads every CPU's cache line.
-  for (CpuCache& cc : g_cpu_cache)
-    for (uint64_t& e : cc.stacks)
-      if (__atomic_load_n(&e, __ATOMIC_RELAXED) == base)
-        panic("kstack_free: stack %#lx freed twice", base);
-#endif
+  if (is_cached(base)) panic("kstack_free: stack %#lx freed twice", base);
   if (!(__atomic_load_n(&g_slot_bits[slot / 64], __ATOMIC_RELAXED) & (1ull << (slot % 64))))
     panic("kstack_free: stack %#lx is not allocated", base);
   CpuCache& cc = my_cache();
@@ -227,7 +252,9 @@ void kstack_free(uint64_t base) {
     --g_stats.live;
     ++g_stats.frees;
     if (g_stats.cached < kCacheMax) {
-      g_cache[g_stats.cached++] = base;
+      // Atomic stores: is_cached reads the shared cache without the lock.
+      __atomic_store_n(&g_cache[g_stats.cached], base, __ATOMIC_RELAXED);
+      __atomic_store_n(&g_stats.cached, g_stats.cached + 1, __ATOMIC_RELEASE);
       return;
     }
   }
@@ -244,7 +271,9 @@ void kstack_cache_drain() {
     {
       SpinGuard g(g_lock);
       if (g_stats.cached == 0) return;
-      base = g_cache[--g_stats.cached];
+      uint64_t n = g_stats.cached - 1;
+      __atomic_store_n(&g_stats.cached, n, __ATOMIC_RELAXED);  // is_cached reads it unlocked
+      base = g_cache[n];
     }
     unmap_stack(base);
   }

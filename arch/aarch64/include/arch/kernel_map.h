@@ -37,7 +37,9 @@ void kernel_map_init();
 // Gives back a stack from kstack_alloc. It stays mapped for the next
 // kstack_alloc, in its CPU's own cache of a few (no lock) or else a small
 // shared one; beyond that it is unmapped (TLBs shot down on every CPU) and
-// its pages freed, and its page table when no other stack uses it.
+// its pages freed, and its page table when no other stack uses it. A stack
+// already in a cache panics (freed twice). kstack_alloc takes another CPU's
+// cached stack before it fails for want of pages or slots.
 void kstack_free(uint64_t base);
 // Unmaps and frees every cached stack, every CPU's included (before resource
 // counts are compared, and before a test makes the stack's page allocation
