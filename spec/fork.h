@@ -76,6 +76,13 @@
  * fork1 starts. fork1 returns ERESTART exactly when it is 1. */
 /*@ ghost extern int vc_fork_signal_seen; */
 
+/* vc_fork_alloc_failed: whether an allocating step of the fork in progress
+ * (fork_hooks.h: a copy, a new table or leader record, the first LWP)
+ * returned null: 0 or 1, set to 0 as fork1 and rfork_unshare start. They
+ * return ENOMEM exactly when it is 1; with it 0, no signal seen and room in
+ * both counts, fork1 returns OK (its progress clause). */
+/*@ ghost extern int vc_fork_alloc_failed; */
+
 /* o is an allocation apart from the child storage, the parent and everything
  * the parent holds: an object made for the fork, not one of the parent's (nor
  * inside the child's storage). What an allocating step promises, and what a

@@ -211,7 +211,9 @@ int fork_signal_pending(const struct fork_args* fa) {
   return r;
 }
 
-struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
+namespace {
+
+Sigacts* sigacts_copy_for_child(const struct fork_args* fa) {
   auto* ps = static_cast<Sigacts*>(kmalloc(sizeof(Sigacts), M_SIGACTS, M_WAITOK | M_ZERO));
   if (!ps) return nullptr;
   refcount_init(&ps->c.ps_ref, 1);
@@ -222,8 +224,45 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
   }
   const ForkStart* start = ctx_of(fa).start;
   if (start && start->clear_sighand) sigacts_reset_caught(ps);  // not visible yet
-  vc_contract::fork_sigacts_copy_ensures(fork_books(), fa, &ps->c);
-  return &ps->c;
+  return ps;
+}
+
+VmRef* vmspace_copy_for_child(const struct fork_args* fa) {
+  auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMREF, M_WAITOK | M_ZERO));
+  if (!vr) return nullptr;
+  VmForkResult r = vm_fork(proc_of(fa->fa_p1)->vmref()->vm, 0);
+  if (r.error || !r.vm) {
+    kfree(vr, M_VMREF);
+    return nullptr;
+  }
+  refcount_init(&vr->c.vm_ref, 1);
+  vr->vm = r.vm;
+  vr->users = 1;
+  return vr;
+}
+
+Lwp* lwp_for_child(const struct fork_args* fa) {
+  auto& ctx = const_cast<ForkCtx&>(ctx_of(fa));
+  Lwp* lp2 = lwp_alloc(ctx.lp1, ctx.p2, ctx.flags);
+  if (!lp2) return nullptr;
+  cpu_fork(lp2, ctx.frame);
+  if (const ForkStart* st = ctx.start) {
+    if (st->stack) lp2->start.sp = st->stack;
+    if (st->set_tls) lp2->thread->ctx.tpidr_el0 = st->tls;
+    lp2->set_child_tid = st->set_child_tid;
+    lp2->clear_child_tid = st->clear_child_tid;
+  }
+  ctx.lp2 = lp2;
+  return lp2;
+}
+
+}  // namespace
+
+struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
+  Sigacts* ps = sigacts_copy_for_child(fa);
+  struct sigacts* r = ps ? &ps->c : nullptr;
+  vc_contract::fork_sigacts_copy_ensures(fork_books(), fa, r);
+  return r;
 }
 
 // RFCFDG: no descriptors; the working directory and umask carry over (fdinit).
@@ -252,33 +291,17 @@ struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
 }
 
 struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
-  auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMREF, M_WAITOK | M_ZERO));
-  if (!vr) return nullptr;
-  VmForkResult r = vm_fork(proc_of(fa->fa_p1)->vmref()->vm, 0);
-  if (r.error || !r.vm) {
-    kfree(vr, M_VMREF);
-    return nullptr;
-  }
-  refcount_init(&vr->c.vm_ref, 1);
-  vr->vm = r.vm;
-  vr->users = 1;
-  vc_contract::fork_vmspace_copy_ensures(fork_books(), fa, &vr->c);
-  return &vr->c;
+  VmRef* vr = vmspace_copy_for_child(fa);
+  struct vmspace* r = vr ? &vr->c : nullptr;
+  vc_contract::fork_vmspace_copy_ensures(fork_books(), fa, r);
+  return r;
 }
 
 struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
-  auto& ctx = const_cast<ForkCtx&>(ctx_of(fa));
-  Lwp* lp2 = lwp_alloc(ctx.lp1, ctx.p2, ctx.flags);
-  if (!lp2) return nullptr;
-  cpu_fork(lp2, ctx.frame);
-  if (const ForkStart* st = ctx.start) {
-    if (st->stack) lp2->start.sp = st->stack;
-    if (st->set_tls) lp2->thread->ctx.tpidr_el0 = st->tls;
-    lp2->set_child_tid = st->set_child_tid;
-    lp2->clear_child_tid = st->clear_child_tid;
-  }
-  ctx.lp2 = lp2;
-  return &lp2->node;
+  Lwp* lp2 = lwp_for_child(fa);
+  struct tidnode* r = lp2 ? &lp2->node : nullptr;
+  vc_contract::fork_lwp_alloc_ensures(fork_books(), r);
+  return r;
 }
 
 namespace {
@@ -402,6 +425,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
     int r = rfork_unshare(&fa);
     if (r == VC_OK) vc_contract::rfork_unshare_installed(fork_books(), &p1->core);
     vc_contract::fork_books_empty("rfork_unshare", fork_books());
+    vc_contract::fork_enomem_ensures("rfork_unshare", fork_books(), r);
     ucred_put(cr);
     return r;
   }
@@ -463,6 +487,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
     error = fork1(&fa);
     vc_contract::fork_books_empty("fork1", fork_books());
     vc_contract::fork1_restart_ensures(fork_books(), error);
+    vc_contract::fork_enomem_ensures("fork1", fork_books(), error);
   }
   lockmgr(&p1->forklock, LK_RELEASE);
   vc_uid_t uid = cr->c.cr_ruid;

@@ -382,7 +382,8 @@ struct ForkBooks {
   const void* made[3] = {};  // signal actions, a table or leader record, an address space
   int nmade = 0;
   const struct pgrp* held = nullptr;
-  bool signal_seen = false;  // vc_fork_signal_seen
+  bool signal_seen = false;   // vc_fork_signal_seen
+  bool alloc_failed = false;  // vc_fork_alloc_failed
 
   bool has(const void* o) const {
     for (int i = 0; i < nmade; ++i)
@@ -408,14 +409,23 @@ inline void fork_books_empty(const char* fn, const ForkBooks* b, VC_SITE) {
   if (b->held != nullptr) failed(fn, "vc_pgrp_held == \\null", b->held, 0, file, line);
 }
 
+// An allocating step that returned null: "ensures \result == \null ==>
+// vc_fork_alloc_failed == 1".
+inline void fork_alloc_failed(const char* fn, ForkBooks* b, const char* file, int line) {
+  books_of(fn, b, file, line);
+  b->alloc_failed = true;
+}
+
 // The allocating steps: "ensures \result != \null ==> \valid(\result) &&
 // \result->X_ref.rc_count == 1 && \result != fa->fa_p1->p_X &&
 // FORK_APART(fa, \result) && vc_fork_made == \old(vc_fork_made) + 1".
-// The object joins the books: a new one, made for this fork.
+// The object joins the books: a new one, made for this fork. A null result
+// is a failed allocation.
 template <typename T>
 inline void fork_made_ensures(const char* fn, ForkBooks* b, const struct fork_args* fa, const T* o,
                               const char* file, int line) {
-  if (!kChecked || o == nullptr) return;
+  if (!kChecked) return;
+  if (o == nullptr) return fork_alloc_failed(fn, b, file, line);
   books_of(fn, b, file, line);
   if (b->fa != fa) failed(fn, "made for the fork in progress", fa, 0, file, line);
   int c = count(ref_of(o));
@@ -538,6 +548,19 @@ inline void fork_signal_pending_ensures(ForkBooks* b, int r, VC_SITE) {
     failed("fork_signal_pending", "\\result == 0 || \\result == 1", nullptr, r, file, line);
   books_of("fork_signal_pending", b, file, line);
   b->signal_seen = r == 1;
+}
+
+// fork_lwp_alloc: "ensures \result == \null ==> vc_fork_alloc_failed == 1".
+inline void fork_lwp_alloc_ensures(ForkBooks* b, const struct tidnode* r, VC_SITE) {
+  if (kChecked && r == nullptr) fork_alloc_failed("fork_lwp_alloc", b, file, line);
+}
+
+// fork1, rfork_unshare: "ensures \result == VC_ENOMEM <==>
+// vc_fork_alloc_failed == 1": out of memory exactly when a step was.
+inline void fork_enomem_ensures(const char* fn, const ForkBooks* b, int r, VC_SITE) {
+  if (!kChecked || b == nullptr) return;
+  if ((r == VC_ENOMEM) != b->alloc_failed)
+    failed(fn, "\\result == VC_ENOMEM <==> vc_fork_alloc_failed == 1", nullptr, r, file, line);
 }
 
 // fork1: "ensures \result == VC_ERESTART <==> vc_fork_signal_seen == 1".

@@ -15,6 +15,7 @@
 /*@ ghost int vc_fork_made; */
 /*@ ghost struct pgrp* vc_pgrp_held; */
 /*@ ghost int vc_fork_signal_seen; */
+/*@ ghost int vc_fork_alloc_failed; */
 
 /* ---- Steps of fork1, each with the undo it needs ------------------------- */
 
@@ -105,8 +106,10 @@ static void fork_drop_common(struct proc_core* p2, struct ucred* cr, struct uidi
     requires \valid(ps1) && REFCOUNT_HOLDABLE(&ps1->ps_ref);
     requires \base_addr(p2) != \base_addr(ps1);
     requires vc_fork_made < VC_INT_MAX;
-    assigns ps1->ps_ref.rc_count, p2->p_sigacts, vc_fork_made;
+    requires vc_fork_alloc_failed == 0;
+    assigns ps1->ps_ref.rc_count, p2->p_sigacts, vc_fork_made, vc_fork_alloc_failed;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_alloc_failed == (\result == VC_ENOMEM ? 1 : 0);
     ensures vc_fork_made ==
               \old(vc_fork_made) + (\result == VC_OK ? fork_new_sig(flags) : 0);
     ensures \result == VC_OK && fork_shares_sig(flags) == 0 ==>
@@ -122,7 +125,7 @@ static void fork_drop_common(struct proc_core* p2, struct ucred* cr, struct uidi
       ensures \result == VC_OK;
     behavior copy:
       assumes fork_shares_sig(flags) == 0;
-      assigns p2->p_sigacts, vc_fork_made;
+      assigns p2->p_sigacts, vc_fork_made, vc_fork_alloc_failed;
     complete behaviors;
     disjoint behaviors;
  */
@@ -175,9 +178,11 @@ static void fork_drop_sigacts(const struct fork_args* fa, struct proc_core* p2, 
                \valid(fdtol1) && REFCOUNT_HOLDABLE(&fdtol1->fdl_ref) &&
                \base_addr(fdtol1) != \base_addr(p2) &&
                \base_addr(fdtol1) != \base_addr(fd1);
+    requires vc_fork_alloc_failed == 0;
     assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, p2->p_fd, p2->p_fdtol,
-            vc_fork_made;
+            vc_fork_made, vc_fork_alloc_failed;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_alloc_failed == (\result == VC_ENOMEM ? 1 : 0);
     ensures vc_fork_made ==
               \old(vc_fork_made) + (\result == VC_OK ? fork_new_fd(flags) : 0);
     ensures \result == VC_OK && fork_shares_fd(flags) == 0 ==>
@@ -202,10 +207,10 @@ static void fork_drop_sigacts(const struct fork_args* fa, struct proc_core* p2, 
       fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count);
     behavior empty:
       assumes (flags & VC_RFCFDG) != 0;
-      assigns p2->p_fd, vc_fork_made;
+      assigns p2->p_fd, vc_fork_made, vc_fork_alloc_failed;
     behavior copy:
       assumes (flags & VC_RFCFDG) == 0 && (flags & VC_RFFDG) != 0;
-      assigns p2->p_fd, vc_fork_made;
+      assigns p2->p_fd, vc_fork_made, vc_fork_alloc_failed;
     behavior shared_leader:
       assumes fork_shares_fd(flags) == 1 && (flags & VC_RFTHREAD) != 0;
       ensures \result == VC_OK;
@@ -288,8 +293,10 @@ static void fork_drop_fd(const struct fork_args* fa, struct proc_core* p2, struc
     requires \valid(vm1) && REFCOUNT_HOLDABLE(&vm1->vm_ref);
     requires \base_addr(p2) != \base_addr(vm1);
     requires vc_fork_made < VC_INT_MAX;
-    assigns vm1->vm_ref.rc_count, p2->p_vmspace, vc_fork_made;
+    requires vc_fork_alloc_failed == 0;
+    assigns vm1->vm_ref.rc_count, p2->p_vmspace, vc_fork_made, vc_fork_alloc_failed;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_alloc_failed == (\result == VC_ENOMEM ? 1 : 0);
     ensures vc_fork_made ==
               \old(vc_fork_made) + (\result == VC_OK ? fork_new_vm(flags) : 0);
     ensures \result == VC_OK && fork_shares_vm(flags) == 0 ==>
@@ -305,7 +312,7 @@ static void fork_drop_fd(const struct fork_args* fa, struct proc_core* p2, struc
       ensures \result == VC_OK;
     behavior copy:
       assumes fork_shares_vm(flags) == 0;
-      assigns p2->p_vmspace, vc_fork_made;
+      assigns p2->p_vmspace, vc_fork_made, vc_fork_alloc_failed;
     complete behaviors;
     disjoint behaviors;
  */
@@ -358,10 +365,12 @@ static void fork_drop_vmspace(const struct fork_args* fa, struct proc_core* p2, 
     requires fa->fa_p2 == p2 && fa->fa_flags == flags;
     requires vc_fork_made == fork_new_sig(flags) + fork_new_fd(flags);
     requires (flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == p1->p_pgrp;
+    requires vc_fork_alloc_failed == 0;
     assigns vm1->vm_ref.rc_count, p1->p_lock.rc_count, p2->p_vmspace,
             p2->p_tids.p_lasttid, p2->p_tids.p_nthreads, p2->p_tids.p_lwps.ts_tree,
-            vc_fork_made;
+            vc_fork_made, vc_fork_alloc_failed;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_alloc_failed == (\result == VC_ENOMEM ? 1 : 0);
     ensures vc_fork_made == (\result == VC_OK ? 0 : \old(vc_fork_made));
     ensures \result == VC_OK ==>
       vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags);
@@ -427,11 +436,13 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1, struc
     requires fa->fa_p2 == p2 && fa->fa_flags == flags;
     requires vc_fork_made == fork_new_sig(flags);
     requires (flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == p1->p_pgrp;
+    requires vc_fork_alloc_failed == 0;
     assigns fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, vm1->vm_ref.rc_count,
             p1->p_lock.rc_count, p2->p_fd, p2->p_fdtol, p2->p_vmspace,
             p2->p_tids.p_lasttid, p2->p_tids.p_nthreads, p2->p_tids.p_lwps.ts_tree,
-            vc_fork_made;
+            vc_fork_made, vc_fork_alloc_failed;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_alloc_failed == (\result == VC_ENOMEM ? 1 : 0);
     ensures vc_fork_made == (\result == VC_OK ? 0 : \old(vc_fork_made));
     ensures \result == VC_OK ==>
       fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) + fork_shares_fd(flags);
@@ -513,11 +524,13 @@ static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1, struc
     requires fa->fa_p2 == p2 && fa->fa_flags == flags;
     requires vc_fork_made == 0;
     requires (flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == p1->p_pgrp;
+    requires vc_fork_alloc_failed == 0;
     assigns ps1->ps_ref.rc_count, fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count,
             vm1->vm_ref.rc_count, p1->p_lock.rc_count, p2->p_sigacts, p2->p_fd,
             p2->p_fdtol, p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
-            p2->p_tids.p_lwps.ts_tree, vc_fork_made;
+            p2->p_tids.p_lwps.ts_tree, vc_fork_made, vc_fork_alloc_failed;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_alloc_failed == (\result == VC_ENOMEM ? 1 : 0);
     ensures vc_fork_made == 0;
     ensures \result == VC_OK ==>
       ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) + fork_shares_sig(flags);
@@ -638,14 +651,16 @@ static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
     requires fa->fa_p2 == p2 && fa->fa_flags == flags;
     requires vc_fork_made == 0;
     requires (flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == pg;
+    requires vc_fork_alloc_failed == 0;
     assigns cr->cr_ref.rc_count, uip->ui_ref.rc_count, lim->pl_ref.rc_count,
             pg->pg_ref.rc_count, args->ar_ref.rc_count, ps1->ps_ref.rc_count,
             fd1->fd_ref.rc_count, fdtol1->fdl_ref.rc_count, vm1->vm_ref.rc_count,
             p1->p_lock.rc_count, p2->p_ucred, p2->p_uidinfo, p2->p_limit, p2->p_pgrp,
             p2->p_args, p2->p_leader, p2->p_sigacts, p2->p_fd, p2->p_fdtol,
             p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
-            p2->p_tids.p_lwps.ts_tree, vc_fork_made;
+            p2->p_tids.p_lwps.ts_tree, vc_fork_made, vc_fork_alloc_failed;
     ensures \result == VC_OK || \result == VC_ENOMEM;
+    ensures vc_fork_alloc_failed == (\result == VC_ENOMEM ? 1 : 0);
     ensures vc_fork_made == 0;
     ensures \result == VC_OK ==>
       cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) + 1;
@@ -855,12 +870,15 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
             p1->p_lock.rc_count, p2->p_ucred, p2->p_uidinfo, p2->p_limit, p2->p_pgrp,
             p2->p_args, p2->p_leader, p2->p_sigacts, p2->p_fd, p2->p_fdtol,
             p2->p_vmspace, p2->p_tids.p_lasttid, p2->p_tids.p_nthreads,
-            p2->p_tids.p_lwps.ts_tree, vc_fork_made, vc_pgrp_held, vc_fork_signal_seen;
+            p2->p_tids.p_lwps.ts_tree, vc_fork_made, vc_pgrp_held, vc_fork_signal_seen,
+            vc_fork_alloc_failed;
     ensures PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
     ensures p2->p_lock.rc_count == 0;
     ensures vc_fork_made == 0 && vc_pgrp_held == \null;
     ensures \result == VC_ERESTART ==> (flags & VC_RFPGLOCK) != 0;
     ensures \result == VC_ERESTART <==> vc_fork_signal_seen == 1;
+    // ENOMEM exactly when an allocating step failed.
+    ensures \result == VC_ENOMEM <==> vc_fork_alloc_failed == 1;
     ensures \result == VC_OK ==> pc->nprocs == \old(pc->nprocs) + 1;
     ensures \result == VC_OK ==> uip->ui_proccnt == \old(uip->ui_proccnt) + 1;
     ensures \result == VC_OK ==>
@@ -929,7 +947,7 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
     ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
     behavior bad_flags:
       assumes !fork_flags_ok(flags);
-      assigns vc_fork_signal_seen;
+      assigns vc_fork_signal_seen, vc_fork_alloc_failed;
       ensures \result == VC_EINVAL;
     behavior table_full:
       assumes fork_flags_ok(flags) && !nprocs_room(pc, cr->cr_ruid);
@@ -945,6 +963,9 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
       // Progress: with room in both counts and no signal seen, only a
       // failed allocation stops the fork.
       ensures vc_fork_signal_seen == 0 ==> \result == VC_OK || \result == VC_ENOMEM;
+      // Progress: with room, no signal seen and every step succeeding, the
+      // fork is done.
+      ensures vc_fork_signal_seen == 0 && vc_fork_alloc_failed == 0 ==> \result == VC_OK;
     complete behaviors;
     disjoint behaviors;
  */
@@ -954,6 +975,7 @@ static int fork1_core(const struct fork_args* fa, struct proccount* pc, struct p
                       struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
                       unsigned int flags) {
   /*@ ghost vc_fork_signal_seen = 0; */
+  /*@ ghost vc_fork_alloc_failed = 0; */
   if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
 
   int error;
@@ -988,6 +1010,7 @@ done:
 
 int fork1(struct fork_args* fa) {
   /*@ ghost vc_fork_signal_seen = 0; */
+  /*@ ghost vc_fork_alloc_failed = 0; */
   unsigned int flags = fa->fa_flags;
   if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
   struct proc_core* p1 = fa->fa_p1;
@@ -1003,6 +1026,7 @@ int rfork_unshare(struct fork_args* fa) {
   if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
   /* Does not work once the process has several LWPs (as in the seed). */
   if (p1->p_tids.p_nthreads != 1) return VC_EINVAL;
+  /*@ ghost vc_fork_alloc_failed = 0; */
 
   int new_vm = (flags & VC_RFMEM) == 0 && refcount_read(&p1->p_vmspace->vm_ref) > 1;
   int new_fd =

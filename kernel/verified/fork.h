@@ -30,7 +30,7 @@ extern "C" {
 /* Create a child (flags include RFPROC). Returns VC_OK, VC_EINVAL (RFFDG with
  * RFCFDG), VC_ERESTART (a signal is pending under RFPGLOCK), VC_EAGAIN
  * (process table full for this user, or the user's RLIMIT_NPROC reached) or
- * VC_ENOMEM (a C++ step failed).
+ * VC_ENOMEM (a C++ step failed to allocate: exactly then).
  *
  * On failure every count is as it was and the child storage is blank again;
  * on success nprocs and the uid's count rose by one, and each object gained
@@ -46,7 +46,7 @@ extern "C" {
     requires fork_makes_proc(fa->fa_flags);
     requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
     requires vc_fork_made == 0 && vc_pgrp_held == \null;
-    assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen,
+    assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen, vc_fork_alloc_failed,
             fa->fa_pc->nprocs,
             fa->fa_cred->cr_ruidinfo->ui_proccnt,
             fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
@@ -65,6 +65,8 @@ extern "C" {
     ensures \result == VC_ERESTART ==> (fa->fa_flags & VC_RFPGLOCK) != 0;
     // ERESTART exactly when a signal was found pending under the group lock.
     ensures \result == VC_ERESTART <==> vc_fork_signal_seen == 1;
+    // ENOMEM exactly when an allocating step failed.
+    ensures \result == VC_ENOMEM <==> vc_fork_alloc_failed == 1;
     // Whatever the outcome, every object made for the child is its own or
     // discarded, and the group lock is not held.
     ensures vc_fork_made == 0 && vc_pgrp_held == \null;
@@ -161,7 +163,7 @@ extern "C" {
 
     behavior bad_flags:
       assumes !fork_flags_ok(fa->fa_flags);
-      assigns vc_fork_signal_seen;
+      assigns vc_fork_signal_seen, vc_fork_alloc_failed;
       ensures \result == VC_EINVAL;
     behavior table_full:
       assumes fork_flags_ok(fa->fa_flags);
@@ -182,6 +184,9 @@ extern "C" {
       // Progress: with room in both counts and no signal seen, only a
       // failed allocation stops the fork.
       ensures vc_fork_signal_seen == 0 ==> \result == VC_OK || \result == VC_ENOMEM;
+      // Progress: with room, no signal seen and every step succeeding, the
+      // fork is done.
+      ensures vc_fork_signal_seen == 0 && vc_fork_alloc_failed == 0 ==> \result == VC_OK;
     complete behaviors;
     disjoint behaviors;
  */
@@ -190,14 +195,16 @@ int fork1(struct fork_args* fa);
 /* rfork without RFPROC, for a process with a single LWP: RFCFDG gives it a
  * new empty descriptor table, RFFDG a private copy of a shared one, and
  * without RFMEM a shared address space is replaced by a private copy. Either
- * all of that is done (VC_OK) or nothing (VC_ENOMEM). VC_EINVAL for RFFDG with
+ * all of that is done (VC_OK) or nothing (VC_ENOMEM, only when making a copy
+ * failed). VC_EINVAL for RFFDG with
  * RFCFDG, or if the process has several LWPs. */
 /*@ requires FORK_OBJS_OK(fa);
     requires FORK_DISTINCT(fa);
     requires !fork_makes_proc(fa->fa_flags);
     requires vc_fork_made == 0;
     assigns fa->fa_p1->p_fd, fa->fa_p1->p_fd->fd_ref.rc_count,
-            fa->fa_p1->p_vmspace, fa->fa_p1->p_vmspace->vm_ref.rc_count, vc_fork_made;
+            fa->fa_p1->p_vmspace, fa->fa_p1->p_vmspace->vm_ref.rc_count, vc_fork_made,
+            vc_fork_alloc_failed;
     ensures fa->fa_p1->p_sigacts == \old(fa->fa_p1->p_sigacts);
     ensures vc_fork_made == 0;
     behavior bad_flags:
@@ -213,6 +220,8 @@ int fork1(struct fork_args* fa);
       assumes fork_flags_ok(fa->fa_flags);
       assumes fa->fa_p1->p_tids.p_nthreads == 1;
       ensures \result == VC_OK || \result == VC_ENOMEM;
+      // ENOMEM exactly when an allocating step failed.
+      ensures \result == VC_ENOMEM <==> vc_fork_alloc_failed == 1;
       ensures \result == VC_ENOMEM ==>
         fa->fa_p1->p_fd == \old(fa->fa_p1->p_fd) &&
         fa->fa_p1->p_vmspace == \old(fa->fa_p1->p_vmspace) &&

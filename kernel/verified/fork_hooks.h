@@ -12,10 +12,10 @@
  * change its own C++ state (a lock word, an allocator, a new object's
  * contents), never a count or a pointer field of the structs in vc_types.h
  * other than those its contract names. Some steps also assign the ghost
- * state of spec/fork.h (vc_fork_made, vc_pgrp_held), which exists only in
- * the proof: their contracts say what the step does in its terms (a lock
- * taken, an object made or discarded), and the test world keeps the same
- * books in C++ and checks them.
+ * state of spec/fork.h (vc_fork_made, vc_pgrp_held, vc_fork_alloc_failed),
+ * which exists only in the proof: their contracts say what the step does
+ * in its terms (a lock taken, an object made or discarded, an allocation
+ * failed), and the test world keeps the same books in C++ and checks them.
  *
  * New objects come back with their count at 1 (the reference of the process
  * that will hold them), as allocations apart from the child storage, the
@@ -63,8 +63,10 @@ int fork_signal_pending(const struct fork_args* fa);
 /* A copy of the parent's signal actions (no RFSIGSHARE). */
 /*@ requires \valid_read(fa);
     requires vc_fork_made < VC_INT_MAX;
-    assigns vc_fork_made;
-    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    assigns vc_fork_made, vc_fork_alloc_failed;
+    ensures \result == \null ==>
+              vc_fork_made == \old(vc_fork_made) && vc_fork_alloc_failed == 1;
+    ensures \result != \null ==> vc_fork_alloc_failed == \old(vc_fork_alloc_failed);
     ensures \result != \null ==>
               \valid(\result) && \result->ps_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_sigacts && FORK_APART(fa, \result) &&
@@ -75,8 +77,10 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa);
 /* An empty descriptor table (RFCFDG). */
 /*@ requires \valid_read(fa);
     requires vc_fork_made < VC_INT_MAX;
-    assigns vc_fork_made;
-    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    assigns vc_fork_made, vc_fork_alloc_failed;
+    ensures \result == \null ==>
+              vc_fork_made == \old(vc_fork_made) && vc_fork_alloc_failed == 1;
+    ensures \result != \null ==> vc_fork_alloc_failed == \old(vc_fork_alloc_failed);
     ensures \result != \null ==>
               \valid(\result) && \result->fd_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_fd && FORK_APART(fa, \result) &&
@@ -87,8 +91,10 @@ struct filedesc* fork_fd_init(const struct fork_args* fa);
 /* A copy of the parent's descriptor table (RFFDG). */
 /*@ requires \valid_read(fa);
     requires vc_fork_made < VC_INT_MAX;
-    assigns vc_fork_made;
-    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    assigns vc_fork_made, vc_fork_alloc_failed;
+    ensures \result == \null ==>
+              vc_fork_made == \old(vc_fork_made) && vc_fork_alloc_failed == 1;
+    ensures \result != \null ==> vc_fork_alloc_failed == \old(vc_fork_alloc_failed);
     ensures \result != \null ==>
               \valid(\result) && \result->fd_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_fd && FORK_APART(fa, \result) &&
@@ -100,8 +106,10 @@ struct filedesc* fork_fd_copy(const struct fork_args* fa);
  * not its leader (shared table, no RFTHREAD), linked with the parent's. */
 /*@ requires \valid_read(fa);
     requires vc_fork_made < VC_INT_MAX;
-    assigns vc_fork_made;
-    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    assigns vc_fork_made, vc_fork_alloc_failed;
+    ensures \result == \null ==>
+              vc_fork_made == \old(vc_fork_made) && vc_fork_alloc_failed == 1;
+    ensures \result != \null ==> vc_fork_alloc_failed == \old(vc_fork_alloc_failed);
     ensures \result != \null ==>
               \valid(\result) && \result->fdl_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_fdtol && FORK_APART(fa, \result) &&
@@ -113,8 +121,10 @@ struct fdtol* fork_fdtol_alloc(const struct fork_args* fa);
  * page tables map the parent's pages read-only (no RFMEM). */
 /*@ requires \valid_read(fa);
     requires vc_fork_made < VC_INT_MAX;
-    assigns vc_fork_made;
-    ensures \result == \null ==> vc_fork_made == \old(vc_fork_made);
+    assigns vc_fork_made, vc_fork_alloc_failed;
+    ensures \result == \null ==>
+              vc_fork_made == \old(vc_fork_made) && vc_fork_alloc_failed == 1;
+    ensures \result != \null ==> vc_fork_alloc_failed == \old(vc_fork_alloc_failed);
     ensures \result != \null ==>
               \valid(\result) && \result->vm_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_vmspace && FORK_APART(fa, \result) &&
@@ -125,7 +135,9 @@ struct vmspace* fork_vmspace_copy(const struct fork_args* fa);
 /* The child's first LWP with its kernel thread, registers copied from the
  * forking LWP; not in any TID set yet. */
 /*@ requires \valid_read(fa);
-    assigns \nothing;
+    assigns vc_fork_alloc_failed;
+    ensures \result == \null ==> vc_fork_alloc_failed == 1;
+    ensures \result != \null ==> vc_fork_alloc_failed == \old(vc_fork_alloc_failed);
  */
 struct tidnode* fork_lwp_alloc(const struct fork_args* fa);
 

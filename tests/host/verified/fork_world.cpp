@@ -153,12 +153,16 @@ int World::fork(proc_core* parent, unsigned int flags, proc_core** child) {
   fa.fa_p2 = p2;
   fa.fa_flags = flags;
   EXPECT_TRUE(made.empty());
-  signal_seen = false;  // fork1 starts with vc_fork_signal_seen = 0
+  signal_seen = false;   // fork1 starts with vc_fork_signal_seen = 0
+  alloc_failed = false;  // and vc_fork_alloc_failed = 0
   int error = fork1(&fa);
   // fork1's ghost postconditions: ERESTART exactly when a signal was seen
-  // under the group lock; nothing made is left over, no lock held.
+  // under the group lock, ENOMEM exactly when an allocating step failed;
+  // nothing made is left over, no lock held.
   EXPECT_EQ(error == VC_ERESTART, signal_seen)
       << "fork1 returned " << error << " with signal_seen " << signal_seen;
+  EXPECT_EQ(error == VC_ENOMEM, alloc_failed)
+      << "fork1 returned " << error << " with alloc_failed " << alloc_failed;
   EXPECT_TRUE(made.empty()) << "an object made for the fork was neither discarded nor "
                                "given to the child";
   EXPECT_EQ(pgrp_held, nullptr) << "fork1 returned with the group lock held";
@@ -190,7 +194,12 @@ int World::unshare(proc_core* p, unsigned int flags) {
   fa.fa_cred = p->p_ucred;
   fa.fa_flags = flags;
   EXPECT_TRUE(made.empty());
+  alloc_failed = false;
   int error = rfork_unshare(&fa);
+  if (error != VC_EINVAL) {
+    EXPECT_EQ(error == VC_ENOMEM, alloc_failed)
+        << "rfork_unshare returned " << error << " with alloc_failed " << alloc_failed;
+  }
   // What was made is what p now holds (on failure: nothing).
   for (const void* o : made) {
     EXPECT_EQ(error, VC_OK) << "a failed rfork left an object it made";
@@ -306,7 +315,10 @@ void expect_made(World* w, const void* o, const char* what) {
 template <typename T>
 T* make_for_fork(const fork_args* fa, vctest::Hook h, refcount T::*ref) {
   World* w = World::current();
-  if (w->take_fault(h)) return nullptr;
+  if (w->take_fault(h)) {
+    w->alloc_failed = true;  // ensures \result == \null ==> vc_fork_alloc_failed == 1
+    return nullptr;
+  }
   T* o = w->make<T>();
   refcount_init(&(o->*ref), 1);
   return made_for_fork(w, fa, o);
@@ -390,7 +402,10 @@ struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
 struct tidnode* fork_lwp_alloc(const struct fork_args* fa) {
   World* w = World::current();
   EXPECT_NE(fa, nullptr);
-  if (w->take_fault(vctest::kLwpAlloc)) return nullptr;
+  if (w->take_fault(vctest::kLwpAlloc)) {
+    w->alloc_failed = true;
+    return nullptr;
+  }
   vctest::TestLwp* lwp = w->make<vctest::TestLwp>();
   return &lwp->node;
 }

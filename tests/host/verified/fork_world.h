@@ -97,6 +97,9 @@ class World {
   std::set<const void*> made;
   // vc_fork_signal_seen: fork_signal_pending said 1 in the fork in progress.
   bool signal_seen = false;
+  // vc_fork_alloc_failed: an allocating step returned null in the fork in
+  // progress (a fault injected).
+  bool alloc_failed = false;
 
   // Live objects made by the world (leak check).
   size_t live_objects() const { return objects_.size(); }
