@@ -643,8 +643,12 @@ void lwp_free(Lwp* lp) {
 void lwp_unhash_locked(Lwp* lp) {
   if (!lp->gtid) return;
   tidhash_remove_locked(lp);
+  lwp_release_id_locked(lp);
+}
+
+void lwp_release_id_locked(Lwp* lp) {
   if (lp->owns_id) id_unuse_locked(lp->gtid);
-  lp->gtid = 0;
+  lp->gtid = 0;  // nothing left for lwp_free to take off
 }
 
 void lwp_destroy(Lwp* lp) {
@@ -745,9 +749,7 @@ void lwp_unfork(Lwp* lp) {
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
     lwp_slots_release_locked(p);
     atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
-    tidhash_remove_locked(lp);
-    id_unuse_locked(lp->gtid);  // its own (owns_id): lwp_fork_thread's
-    lp->gtid = 0;               // nothing left for lwp_free to take off
+    lwp_unhash_locked(lp);  // its id is its own (owns_id): lwp_fork_thread's
   }
   lwp_discard(lp);
 }

@@ -40,10 +40,7 @@ void proc_unlink_locked(Proc* p, Lwp* last) {
   g_proctree_lock.assert_held();
   if (last && !last->gtid) last = nullptr;  // off the hash already
   idhash_remove_proc_locked(p, last);
-  if (last) {
-    if (last->owns_id) id_unuse_locked(last->gtid);
-    last->gtid = 0;
-  }
+  if (last) lwp_release_id_locked(last);
   id_unuse_locked(p->pid);
   live_add(LiveCount::kProcs, -1);
 }
