@@ -98,11 +98,8 @@ struct ForkList {
 };
 // Read by every fork, written by at_fork and rm_at_fork: a read-mostly lock,
 // so forks on different CPUs do not meet here.
-alignas(64) LockClass g_atfork_class0{"atfork0", kRankAtFork + 0};
-alignas(64) LockClass g_atfork_class1{"atfork1", kRankAtFork + 1};
-alignas(64) LockClass g_atfork_class2{"atfork2", kRankAtFork + 2};
-alignas(64) LockClass g_atfork_class3{"atfork3", kRankAtFork + 3};
-RmLock g_atfork_lock{g_atfork_class0, g_atfork_class1, g_atfork_class2, g_atfork_class3};
+CpuLockClasses g_atfork_classes{"atfork0", "atfork1", "atfork2", "atfork3", kRankAtFork};
+constinit RmLock g_atfork_lock{g_atfork_classes};
 ForkList* g_fork_list;  // g_atfork_lock
 
 // ppsratecheck(lastfail, curfail, 1): at most one message a second.

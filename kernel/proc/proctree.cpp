@@ -6,11 +6,9 @@
 
 // One lock class per CPU's part of the tree lock (a writer takes all four in
 // order), each on its own cache line with its counters.
-alignas(64) LockClass g_proctree_class0{"proc.tree0", kRankAllProc + 0};
-alignas(64) LockClass g_proctree_class1{"proc.tree1", kRankAllProc + 1};
-alignas(64) LockClass g_proctree_class2{"proc.tree2", kRankAllProc + 2};
-alignas(64) LockClass g_proctree_class3{"proc.tree3", kRankAllProc + 3};
-RmLock g_proctree_lock{g_proctree_class0, g_proctree_class1, g_proctree_class2, g_proctree_class3};
+CpuLockClasses g_proctree_classes{"proc.tree0", "proc.tree1", "proc.tree2", "proc.tree3",
+                                  kRankAllProc};
+constinit RmLock g_proctree_lock{g_proctree_classes};
 LockClass g_proc_class{"proc", kRankProc};
 LockClass g_proc_children_class{"proc.children", kRankChildren};
 LockClass g_pgrp_members_class{"pgrp.members", kRankPgrpMembers};
