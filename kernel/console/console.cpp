@@ -109,14 +109,6 @@ int vkprintf(const char* fmt, va_list ap) {
   return static_cast<int>(n);
 }
 
-int kprintf(const char* fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vkprintf(fmt, ap);
-  va_end(ap);
-  return n;
-}
-
 void console_flush() {
   uint64_t irq = arch::irq_save();
   flush(g_lines[this_cpu().id]);

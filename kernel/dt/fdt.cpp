@@ -260,9 +260,7 @@ const char* Fdt::name(FdtNode node) const {
   return reinterpret_cast<const char*>(structure_ + node.offset + 4);
 }
 
-FdtNode Fdt::first_child(FdtNode node) const {
-  uint32_t offset;
-  if (!is_open() || !first_inner(node, &offset)) return {};
+FdtNode Fdt::node_from(uint32_t offset) const {
   Token tok;
   while (token_at(offset, &tok)) {
     if (tok.tag == kBeginNode) return FdtNode{static_cast<int32_t>(offset)};
@@ -272,16 +270,16 @@ FdtNode Fdt::first_child(FdtNode node) const {
   return {};
 }
 
+FdtNode Fdt::first_child(FdtNode node) const {
+  uint32_t offset;
+  if (!is_open() || !first_inner(node, &offset)) return {};
+  return node_from(offset);
+}
+
 FdtNode Fdt::next_sibling(FdtNode node) const {
   uint32_t offset;
   if (!is_open() || !skip_node(node, &offset)) return {};
-  Token tok;
-  while (token_at(offset, &tok)) {
-    if (tok.tag == kBeginNode) return FdtNode{static_cast<int32_t>(offset)};
-    if (tok.tag != kProp && tok.tag != kNop) break;
-    offset = tok.next;
-  }
-  return {};
+  return node_from(offset);
 }
 
 FdtNode Fdt::child(FdtNode parent, const char* wanted) const {

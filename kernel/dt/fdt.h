@@ -124,6 +124,9 @@ class Fdt {
   bool first_inner(FdtNode node, uint32_t* offset) const;
   // The offset just past node's matching END_NODE.
   bool skip_node(FdtNode node, uint32_t* after) const;
+  // The node that begins at or after offset, past properties and NOPs, before
+  // the enclosing node ends.
+  FdtNode node_from(uint32_t offset) const;
   bool prop_name_at(uint32_t name_offset, const char** out) const;
   using NodeTest = bool (*)(const Fdt& fdt, FdtNode node, const char* arg);
   FdtNode next_matching(FdtNode after, NodeTest test, const char* arg) const;

@@ -66,6 +66,26 @@ int expand(Lookup* l, Vnode* link, const char* rest, bool slash, const char** p)
   return 0;
 }
 
+// Counts link against the walk's limit and reads the rest of the path from
+// its target (expand's rest and slash); an absolute target moves *cur back to
+// the root. link is released.
+int follow(Lookup* l, Vnode* link, const char* rest, bool slash, unsigned* links, Vnode** cur,
+           const char** p) {
+  if (++*links > kSymlinkMax) {
+    vrele(link);
+    return -ELOOP;
+  }
+  int err = expand(l, link, rest, slash, p);
+  bool absolute = err == 0 && **p == '/';
+  vrele(link);
+  if (err) return err;
+  if (absolute) {
+    vrele(*cur);
+    *cur = vref(vfs_root());
+  }
+  return 0;
+}
+
 }  // namespace
 
 void vfs_set_root(Mount* mp) { g_root_mount = mp; }
@@ -136,19 +156,7 @@ int namei_locked(Lookup* l) {
       if (err && err != -ENOENT) break;
       if (next && next->type == VType::kLnk && (l->flags & kLookupFollow)) {
         // Make (or remove) what the link points at.
-        if (++links > kSymlinkMax) {
-          vrele(next);
-          err = -ELOOP;
-          break;
-        }
-        err = expand(l, next, "", slash, &p);
-        bool absolute = err == 0 && *p == '/';
-        vrele(next);
-        if (err) break;
-        if (absolute) {
-          vrele(cur);
-          cur = vref(vfs_root());
-        }
+        if ((err = follow(l, next, "", slash, &links, &cur, &p)) != 0) break;
         continue;
       }
       tine_memcpy(l->last, p, len);
@@ -162,19 +170,7 @@ int namei_locked(Lookup* l) {
     }
     if (err) break;
     if (next->type == VType::kLnk && (!is_last || (l->flags & kLookupFollow) || slash)) {
-      if (++links > kSymlinkMax) {
-        vrele(next);
-        err = -ELOOP;
-        break;
-      }
-      err = expand(l, next, r, is_last && slash, &p);
-      bool absolute = err == 0 && *p == '/';
-      vrele(next);
-      if (err) break;
-      if (absolute) {
-        vrele(cur);
-        cur = vref(vfs_root());
-      }
+      if ((err = follow(l, next, r, is_last && slash, &links, &cur, &p)) != 0) break;
       continue;
     }
     vrele(cur);

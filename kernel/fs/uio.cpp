@@ -8,11 +8,29 @@
 // with the host C library's in the host tests, which compile this file.
 void sched_preempt_point();
 
+// The bytes of one step are done: move past them, and past any empty iovecs.
+static void uio_advance(Uio* uio, size_t step) {
+  uio->at += step;
+  uio->resid -= step;
+  uio->done += step;
+  if (uio->at == uio->iov->len) {
+    ++uio->iov;
+    --uio->iovcnt;
+    uio->at = 0;
+    while (uio->iovcnt > 0 && uio->iov->len == 0) ++uio->iov, --uio->iovcnt;
+  }
+}
+
+// Bytes of the current iovec to move in one step, at most n.
+static size_t uio_step(const Uio* uio, size_t n) {
+  uint64_t left = uio->iov->len - uio->at;
+  return n < left ? n : static_cast<size_t>(left);
+}
+
 int uiomove(void* k, size_t n, Uio* uio) {
   auto* kp = static_cast<uint8_t*>(k);
   while (n > 0 && uio->resid > 0 && uio->iovcnt > 0) {
-    uint64_t left = uio->iov->len - uio->at;
-    size_t step = n < left ? n : static_cast<size_t>(left);
+    size_t step = uio_step(uio, n);
     uint64_t addr = uio->iov->base + uio->at;
     if (uio->user) {
       int err = uio->dir == UioDir::kRead ? copyout_u(kp, addr, step) : copyin_u(addr, kp, step);
@@ -26,32 +44,15 @@ int uiomove(void* k, size_t n, Uio* uio) {
     }
     kp += step;
     n -= step;
-    uio->at += step;
-    uio->resid -= step;
-    uio->done += step;
-    if (uio->at == uio->iov->len) {
-      ++uio->iov;
-      --uio->iovcnt;
-      uio->at = 0;
-      while (uio->iovcnt > 0 && uio->iov->len == 0) ++uio->iov, --uio->iovcnt;
-    }
+    uio_advance(uio, step);
   }
   return 0;
 }
 
 void uio_skip(Uio* uio, size_t n) {
   while (n > 0 && uio->resid > 0 && uio->iovcnt > 0) {
-    uint64_t left = uio->iov->len - uio->at;
-    size_t step = n < left ? n : static_cast<size_t>(left);
+    size_t step = uio_step(uio, n);
     n -= step;
-    uio->at += step;
-    uio->resid -= step;
-    uio->done += step;
-    if (uio->at == uio->iov->len) {
-      ++uio->iov;
-      --uio->iovcnt;
-      uio->at = 0;
-      while (uio->iovcnt > 0 && uio->iov->len == 0) ++uio->iov, --uio->iovcnt;
-    }
+    uio_advance(uio, step);
   }
 }

@@ -58,6 +58,23 @@ int make(Lookup& l, const NewNode& nn, const FsCred& cr, Vnode** out) {
   return l.dvp->ops->create(l.dvp, l.last, l.last_len, nn, cr, out);
 }
 
+// make() for callers that do not keep the new node.
+int make_unheld(Lookup& l, const NewNode& nn, const FsCred& cr) {
+  Vnode* v;
+  if (int e = make(l, nn, cr, &v); e) return e;
+  vrele(v);
+  return 0;
+}
+
+// namei_locked for a name about to be made: it must not exist yet, and only a
+// directory may be named with a trailing slash.
+int lookup_new(Lookup& l, bool dir) {
+  if (int e = namei_locked(&l); e) return e;
+  if (l.vp || l.last_len == 0) return -EEXIST;
+  if (l.trailing_slash && !dir) return -ENOENT;
+  return 0;
+}
+
 // Is v a (or the) ancestor of d, within one file system?
 bool is_ancestor(Vnode* v, Vnode* d) {
   Vnode* cur = vref(d);
@@ -154,16 +171,12 @@ int vfs_mkdir(Vnode* start, const char* path, uint32_t mode, uint32_t umask, con
   NsExclusive ns;
   Lookup l = lookup_make(start, path, kLookupParent, cr);
   LookupGuard g{l};
-  if (int e = namei_locked(&l); e) return e;
-  if (l.vp || l.last_len == 0) return -EEXIST;
+  if (int e = lookup_new(l, true); e) return e;
   uint32_t perm = mode & ~umask & (0777 | S_ISVTX);
   uint32_t gid = new_gid(l.dvp, cr);
   if (l.dvp->mode & S_ISGID) perm |= S_ISGID;
   NewNode nn{VType::kDir, perm, cr.uid, gid, 0, 0, nullptr, 0};
-  Vnode* v;
-  if (int e = make(l, nn, cr, &v); e) return e;
-  vrele(v);
-  return 0;
+  return make_unheld(l, nn, cr);
 }
 
 int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uint32_t minor,
@@ -185,17 +198,12 @@ int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uin
   NsExclusive ns;
   Lookup l = lookup_make(start, path, kLookupParent, cr);
   LookupGuard g{l};
-  if (int e = namei_locked(&l); e) return e;
-  if (l.vp || l.last_len == 0) return -EEXIST;
-  if (l.trailing_slash) return -ENOENT;
+  if (int e = lookup_new(l, false); e) return e;
   NewNode nn{type,    new_file_mode(l.dvp, mode & ~umask & 07777, cr),
              cr.uid,  new_gid(l.dvp, cr),
              major,   minor,
              nullptr, 0};
-  Vnode* v;
-  if (int e = make(l, nn, cr, &v); e) return e;
-  vrele(v);
-  return 0;
+  return make_unheld(l, nn, cr);
 }
 
 int vfs_symlink(const char* target, Vnode* start, const char* path, const FsCred& cr) {
@@ -204,14 +212,9 @@ int vfs_symlink(const char* target, Vnode* start, const char* path, const FsCred
   NsExclusive ns;
   Lookup l = lookup_make(start, path, kLookupParent, cr);
   LookupGuard g{l};
-  if (int e = namei_locked(&l); e) return e;
-  if (l.vp || l.last_len == 0) return -EEXIST;
-  if (l.trailing_slash) return -ENOENT;
+  if (int e = lookup_new(l, false); e) return e;
   NewNode nn{VType::kLnk, 0777, cr.uid, new_gid(l.dvp, cr), 0, 0, target, tlen};
-  Vnode* v;
-  if (int e = make(l, nn, cr, &v); e) return e;
-  vrele(v);
-  return 0;
+  return make_unheld(l, nn, cr);
 }
 
 int vfs_link(Vnode* from_start, const char* from, Vnode* to_start, const char* to, bool follow,

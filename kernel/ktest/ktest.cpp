@@ -4,6 +4,7 @@
 
 #include "kernel/console/kprintf.h"
 #include "kernel/lib/format.h"
+#include "kernel/lib/selector.h"
 #include "kernel/time/clock.h"
 
 extern "C" const KtestCase __ktest_start[];
@@ -23,42 +24,11 @@ void KtestContext::fail(const char* file, int line, const char* fmt, ...) {
   }
 }
 
-namespace {
-
-// "all", an exact name, a comma-separated list, or a prefix ending in '*'.
-bool selected(const char* selector, const char* name) {
-  const char* s = selector;
-  for (;;) {
-    const char* e = s;
-    while (*e && *e != ',') ++e;
-    size_t len = static_cast<size_t>(e - s);
-    // "all" leaves out the crash_* cases, which end the run by design.
-    if (len == 3 && s[0] == 'a' && s[1] == 'l' && s[2] == 'l') {
-      const char* c = "crash_";
-      size_t i = 0;
-      while (c[i] && name[i] == c[i]) ++i;
-      if (c[i]) return true;
-    }
-    if (len > 0 && s[len - 1] == '*') {
-      size_t i = 0;
-      while (i + 1 < len && name[i] == s[i]) ++i;
-      if (i + 1 == len) return true;
-    } else {
-      size_t i = 0;
-      while (i < len && name[i] == s[i]) ++i;
-      if (i == len && name[i] == 0) return true;
-    }
-    if (!*e) return false;
-    s = e + 1;
-  }
-}
-
-}  // namespace
-
 unsigned ktest_run(const char* selector) {
   unsigned passed = 0, failed = 0;
   for (const KtestCase* c = __ktest_start; c < __ktest_end; ++c) {
-    if (!selected(selector, c->name)) continue;
+    // "all" leaves out the crash_* cases, which end the run by design.
+    if (!selector_picks(selector, c->name, "crash_")) continue;
     KtestContext t(c->name);
     uint64_t start = clock_ns();
     c->fn(t);

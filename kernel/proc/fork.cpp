@@ -98,11 +98,8 @@ struct ForkList {
 };
 // Read by every fork, written by at_fork and rm_at_fork: a read-mostly lock,
 // so forks on different CPUs do not meet here.
-alignas(64) LockClass g_atfork_class0{"atfork0", kRankAtFork + 0};
-alignas(64) LockClass g_atfork_class1{"atfork1", kRankAtFork + 1};
-alignas(64) LockClass g_atfork_class2{"atfork2", kRankAtFork + 2};
-alignas(64) LockClass g_atfork_class3{"atfork3", kRankAtFork + 3};
-RmLock g_atfork_lock{g_atfork_class0, g_atfork_class1, g_atfork_class2, g_atfork_class3};
+CpuLockClasses g_atfork_classes{"atfork0", "atfork1", "atfork2", "atfork3", kRankAtFork};
+constinit RmLock g_atfork_lock{g_atfork_classes};
 ForkList* g_fork_list;  // g_atfork_lock
 
 // ppsratecheck(lastfail, curfail, 1): at most one message a second.
@@ -668,8 +665,12 @@ void lwp_free(Lwp* lp) {
 void lwp_unhash_locked(Lwp* lp) {
   if (!lp->gtid) return;
   tidhash_remove_locked(lp);
+  lwp_release_id_locked(lp);
+}
+
+void lwp_release_id_locked(Lwp* lp) {
   if (lp->owns_id) id_unuse_locked(lp->gtid);
-  lp->gtid = 0;
+  lp->gtid = 0;  // nothing left for lwp_free to take off
 }
 
 void lwp_destroy(Lwp* lp) {
@@ -770,9 +771,7 @@ void lwp_unfork(Lwp* lp) {
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
     lwp_slots_release_locked(p);
     atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
-    tidhash_remove_locked(lp);
-    id_unuse_locked(lp->gtid);  // its own (owns_id): lwp_fork_thread's
-    lp->gtid = 0;               // nothing left for lwp_free to take off
+    lwp_unhash_locked(lp);  // its id is its own (owns_id): lwp_fork_thread's
   }
   lwp_discard(lp);
 }

@@ -389,6 +389,9 @@ void lwp_free(Lwp* lp);
 void lwp_unhash_locked(Lwp* lp);
 // ... and, its thread joined, the LWP freed.
 void lwp_destroy(Lwp* lp);
+// For an LWP already off the thread-id hash (proc_unlink_locked takes the last
+// one off with its process): its id given back if its own, g_proctree_lock held.
+void lwp_release_id_locked(Lwp* lp);
 // An LWP that leaves while others of its process remain gives back its task
 // slot (its real uid's count, RLIMIT_NPROC) and its system-wide LWP slot
 // (p->spin held).

@@ -116,18 +116,44 @@ struct FakeProc {
   }
 };
 
+// The process layer's live objects, to compare before make() and after destroy().
+struct Live {
+  int nprocs;
+  ForkStats fs;
+  uint64_t objects[11];
+  static Live take() {
+    Live l;
+    l.nprocs = nprocs_read(&g_proccount);
+    l.fs = fork_stats();
+    MallocType* types[] = {M_PROC,    M_LWP,   M_UCRED, M_SIGACTS, M_FILEDESC, M_SUBPROC,
+                           M_VMSPACE, M_VMREF, M_PGRP,  M_SESSION, M_THREAD};
+    for (unsigned i = 0; i < 11; ++i) l.objects[i] = malloc_type_stats(types[i]).inuse_objects;
+    return l;
+  }
+};
+
+void expect_same_live(KtestContext& t, const Live& was, const Live& now) {
+  KEXPECT_EQ(now.nprocs, was.nprocs);
+  KEXPECT_EQ(now.fs.procs_live, was.fs.procs_live);
+  KEXPECT_EQ(now.fs.pgrps_live, was.fs.pgrps_live);
+  KEXPECT_EQ(now.fs.sessions_live, was.fs.sessions_live);
+  KEXPECT_EQ(now.fs.uidinfos_live, was.fs.uidinfos_live);
+  KEXPECT_EQ(now.fs.ucreds_live, was.fs.ucreds_live);
+  for (unsigned i = 0; i < 11; ++i) KEXPECT_EQ(now.objects[i], was.objects[i]);
+}
+
+void expect_live_back(KtestContext& t, const Live& was) { expect_same_live(t, was, Live::take()); }
+
 // Every count fork1 could move, and the memory behind them.
 struct Counts {
-  int nprocs, proccnt;
+  int proccnt;
   int cr, ui, lim, pg, ps, fd, fdtol, vm, hold, nthreads;
-  uint64_t objects[11];
   uint64_t threads_live, free_pages;
-  ForkStats fs;
+  Live live;  // its fork statistics taken last, after the memory has settled
 
   static Counts take(const FakeProc& f) {
     Counts c;
     struct proc_core* k = &f.p->core;
-    c.nprocs = nprocs_read(&g_proccount);
     c.proccnt = uidinfo_proccnt(k->p_uidinfo);
     c.cr = refcount_read(&k->p_ucred->cr_ref);
     c.ui = refcount_read(&k->p_uidinfo->ui_ref);
@@ -139,14 +165,11 @@ struct Counts {
     c.vm = refcount_read(&k->p_vmspace->vm_ref);
     c.hold = refcount_read(&k->p_lock);
     c.nthreads = k->p_tids.p_nthreads;
-    MallocType* types[] = {M_PROC,    M_LWP,   M_UCRED, M_SIGACTS, M_FILEDESC, M_SUBPROC,
-                           M_VMSPACE, M_VMREF, M_PGRP,  M_SESSION, M_THREAD};
-    for (unsigned i = 0; i < 11; ++i) c.objects[i] = malloc_type_stats(types[i]).inuse_objects;
     c.threads_live = thread_counters().live;
     mm_settle();
     PageStats ps = page_stats();
     c.free_pages = ps.free_pages + ps.pcp_pages;
-    c.fs = fork_stats();
+    c.live = Live::take();
     return c;
   }
 };
@@ -155,7 +178,7 @@ struct Counts {
 // refused with ERESTART and `failures` more refused in all.
 void expect_same(KtestContext& t, const Counts& was, const Counts& now, uint64_t restarts,
                  uint64_t failures) {
-  KEXPECT_EQ(now.nprocs, was.nprocs);
+  expect_same_live(t, was.live, now.live);
   KEXPECT_EQ(now.proccnt, was.proccnt);
   KEXPECT_EQ(now.cr, was.cr);
   KEXPECT_EQ(now.ui, was.ui);
@@ -167,20 +190,16 @@ void expect_same(KtestContext& t, const Counts& was, const Counts& now, uint64_t
   KEXPECT_EQ(now.vm, was.vm);
   KEXPECT_EQ(now.hold, was.hold);
   KEXPECT_EQ(now.nthreads, was.nthreads);
-  for (unsigned i = 0; i < 11; ++i) KEXPECT_EQ(now.objects[i], was.objects[i]);
   KEXPECT_EQ(now.threads_live, was.threads_live);
   KEXPECT_EQ(now.free_pages, was.free_pages);
-  KEXPECT_EQ(now.fs.restarts - was.fs.restarts, restarts);
-  KEXPECT_EQ(now.fs.failures - was.fs.failures, failures);
-  KEXPECT_EQ(now.fs.eagain, was.fs.eagain);
-  KEXPECT_EQ(now.fs.forks + now.fs.vforks + now.fs.rforks + now.fs.kthreads,
-             was.fs.forks + was.fs.vforks + was.fs.rforks + was.fs.kthreads);
-  KEXPECT_EQ(now.fs.lwps_created, was.fs.lwps_created);
-  KEXPECT_EQ(now.fs.procs_live, was.fs.procs_live);
-  KEXPECT_EQ(now.fs.pgrps_live, was.fs.pgrps_live);
-  KEXPECT_EQ(now.fs.sessions_live, was.fs.sessions_live);
-  KEXPECT_EQ(now.fs.uidinfos_live, was.fs.uidinfos_live);
-  KEXPECT_EQ(now.fs.ucreds_live, was.fs.ucreds_live);
+  const ForkStats& a = was.live.fs;
+  const ForkStats& b = now.live.fs;
+  KEXPECT_EQ(b.restarts - a.restarts, restarts);
+  KEXPECT_EQ(b.failures - a.failures, failures);
+  KEXPECT_EQ(b.eagain, a.eagain);
+  KEXPECT_EQ(b.forks + b.vforks + b.rforks + b.kthreads,
+             a.forks + a.vforks + a.rforks + a.kthreads);
+  KEXPECT_EQ(b.lwps_created, a.lwps_created);
 }
 
 bool group_lock_free(Pgrp* pg) {
@@ -205,33 +224,6 @@ void guard_past_check(bool on) {
     kmalloc_fail_clear(M_VMSPACE);
     kmalloc_fail_clear(M_LWP);
   }
-}
-
-// The process layer's live objects, to compare before make() and after destroy().
-struct Live {
-  int nprocs;
-  ForkStats fs;
-  uint64_t objects[11];
-  static Live take() {
-    Live l;
-    l.nprocs = nprocs_read(&g_proccount);
-    l.fs = fork_stats();
-    MallocType* types[] = {M_PROC,    M_LWP,   M_UCRED, M_SIGACTS, M_FILEDESC, M_SUBPROC,
-                           M_VMSPACE, M_VMREF, M_PGRP,  M_SESSION, M_THREAD};
-    for (unsigned i = 0; i < 11; ++i) l.objects[i] = malloc_type_stats(types[i]).inuse_objects;
-    return l;
-  }
-};
-
-void expect_live_back(KtestContext& t, const Live& was) {
-  Live now = Live::take();
-  KEXPECT_EQ(now.nprocs, was.nprocs);
-  KEXPECT_EQ(now.fs.procs_live, was.fs.procs_live);
-  KEXPECT_EQ(now.fs.pgrps_live, was.fs.pgrps_live);
-  KEXPECT_EQ(now.fs.sessions_live, was.fs.sessions_live);
-  KEXPECT_EQ(now.fs.uidinfos_live, was.fs.uidinfos_live);
-  KEXPECT_EQ(now.fs.ucreds_live, was.fs.ucreds_live);
-  for (unsigned i = 0; i < 11; ++i) KEXPECT_EQ(now.objects[i], was.objects[i]);
 }
 
 }  // namespace

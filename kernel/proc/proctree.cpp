@@ -6,11 +6,9 @@
 
 // One lock class per CPU's part of the tree lock (a writer takes all four in
 // order), each on its own cache line with its counters.
-alignas(64) LockClass g_proctree_class0{"proc.tree0", kRankAllProc + 0};
-alignas(64) LockClass g_proctree_class1{"proc.tree1", kRankAllProc + 1};
-alignas(64) LockClass g_proctree_class2{"proc.tree2", kRankAllProc + 2};
-alignas(64) LockClass g_proctree_class3{"proc.tree3", kRankAllProc + 3};
-RmLock g_proctree_lock{g_proctree_class0, g_proctree_class1, g_proctree_class2, g_proctree_class3};
+CpuLockClasses g_proctree_classes{"proc.tree0", "proc.tree1", "proc.tree2", "proc.tree3",
+                                  kRankAllProc};
+constinit RmLock g_proctree_lock{g_proctree_classes};
 LockClass g_proc_class{"proc", kRankProc};
 LockClass g_proc_children_class{"proc.children", kRankChildren};
 LockClass g_pgrp_members_class{"pgrp.members", kRankPgrpMembers};
@@ -40,10 +38,7 @@ void proc_unlink_locked(Proc* p, Lwp* last) {
   g_proctree_lock.assert_held();
   if (last && !last->gtid) last = nullptr;  // off the hash already
   idhash_remove_proc_locked(p, last);
-  if (last) {
-    if (last->owns_id) id_unuse_locked(last->gtid);
-    last->gtid = 0;
-  }
+  if (last) lwp_release_id_locked(last);
   id_unuse_locked(p->pid);
   live_add(LiveCount::kProcs, -1);
 }

@@ -12,6 +12,7 @@
 #pragma once
 #include <arch/cpu.h>
 
+#include "kernel/sync/cpu_lock_classes.h"
 #include "kernel/sync/spinlock.h"
 
 class RmLock {
@@ -20,6 +21,7 @@ class RmLock {
   // One class per CPU, ranks r, r+1, r+2, r+3: a writer takes them in order.
   constexpr RmLock(LockClass& c0, LockClass& c1, LockClass& c2, LockClass& c3)
       : slots_{Slot{SpinLock{c0}}, Slot{SpinLock{c1}}, Slot{SpinLock{c2}}, Slot{SpinLock{c3}}} {}
+  constexpr explicit RmLock(CpuLockClasses& c) : RmLock(c[0], c[1], c[2], c[3]) {}
   RmLock(const RmLock&) = delete;
   RmLock& operator=(const RmLock&) = delete;
 

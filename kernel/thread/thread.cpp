@@ -14,6 +14,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/sched/usched.h"
+#include "kernel/sync/cpu_lock_classes.h"
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
 
@@ -22,19 +23,17 @@ namespace {
 // Every thread, on one of four lists: the list of the CPU that made it, so
 // threads made and freed on different CPUs do not meet on one lock. A walk of
 // all takes the four locks in order (their ranks rise), and sees one moment.
-static_assert(arch::kMaxCpus == 4, "one list lock class per CPU below");
-LockClass g_list_class[arch::kMaxCpus] = {{"thread.list0", kRankThreadList + 0},
-                                          {"thread.list1", kRankThreadList + 1},
-                                          {"thread.list2", kRankThreadList + 2},
-                                          {"thread.list3", kRankThreadList + 3}};
+static_assert(arch::kMaxCpus == 4, "one list per CPU below");
+CpuLockClasses g_list_class{"thread.list0", "thread.list1", "thread.list2", "thread.list3",
+                            kRankThreadList};
 struct alignas(64) ThreadList {
   SpinLock lock;
   Thread* head;  // guarded by lock
 };
-ThreadList g_lists[arch::kMaxCpus] = {{SpinLock{g_list_class[0]}, nullptr},
-                                      {SpinLock{g_list_class[1]}, nullptr},
-                                      {SpinLock{g_list_class[2]}, nullptr},
-                                      {SpinLock{g_list_class[3]}, nullptr}};
+constinit ThreadList g_lists[arch::kMaxCpus] = {{SpinLock{g_list_class[0]}, nullptr},
+                                                {SpinLock{g_list_class[1]}, nullptr},
+                                                {SpinLock{g_list_class[2]}, nullptr},
+                                                {SpinLock{g_list_class[3]}, nullptr}};
 
 void lists_lock_all() {
   for (ThreadList& l : g_lists) l.lock.lock();

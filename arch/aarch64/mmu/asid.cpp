@@ -2,6 +2,7 @@
 #include "arch/aarch64/mmu/asid.h"
 
 #include "kernel/cpu/percpu.h"
+#include "kernel/lib/percpu_word_cache.h"
 #include "kernel/panic.h"
 #include "kernel/sync/spinlock.h"
 
@@ -34,26 +35,17 @@ AsidState g_state;  // guarded by g_lock
 // Each CPU keeps a few freed ASIDs of its own, taken and given back without
 // the lock (a fork and its exit make and free one space each), before the
 // bitmap. A cached ASID is free (its TLB entries were flushed before
-// asid_free) though its bit stays set. Each entry is one word (0: empty)
-// moved by atomic exchange or compare-and-swap, so any CPU may empty them.
-constexpr unsigned kCpuCacheMax = 4;
-struct alignas(64) CpuCache {
-  uint32_t asids[kCpuCacheMax];
-  uint64_t allocs;  // taken from this cache (atomic)
-  uint64_t frees;   // given back into it (atomic)
-};
-CpuCache g_cpu_cache[kMaxCpus];
+// asid_free) though its bit stays set.
+PerCpuWordCache<uint32_t> g_cpu_cache;
 
 // Empties every CPU's cache into the bitmap (g_lock held): the allocator
 // starts over, or the bitmap is full and a cached ASID is wanted.
 void caches_drain_locked() {
   AsidState& s = g_state;
-  for (CpuCache& cc : g_cpu_cache)
-    for (uint32_t& e : cc.asids)
-      if (uint32_t a = __atomic_exchange_n(&e, uint32_t{0}, __ATOMIC_ACQUIRE)) {
-        s.bitmap[a / 64] &= ~(uint64_t{1} << (a % 64));
-        --s.in_use;
-      }
+  g_cpu_cache.drain([&s](uint32_t a) {
+    s.bitmap[a / 64] &= ~(uint64_t{1} << (a % 64));
+    --s.in_use;
+  });
 }
 
 void init_locked(unsigned bits, uint32_t limit) {
@@ -86,19 +78,15 @@ unsigned asid_hw_bits() {
 
 void asid_init(unsigned bits, uint32_t limit) {
   SpinGuard g(g_lock);
-  for (CpuCache& cc : g_cpu_cache) cc = CpuCache{};
+  g_cpu_cache.reset();
   init_locked(bits, limit);
 }
 
 bool asid_alloc(uint16_t* out) {
-  CpuCache& cc = g_cpu_cache[this_cpu().id];
-  for (uint32_t& e : cc.asids)
-    if (__atomic_load_n(&e, __ATOMIC_RELAXED) != 0)
-      if (uint32_t a = __atomic_exchange_n(&e, uint32_t{0}, __ATOMIC_ACQUIRE)) {
-        __atomic_add_fetch(&cc.allocs, 1, __ATOMIC_RELAXED);
-        *out = static_cast<uint16_t>(a);
-        return true;
-      }
+  if (uint32_t a = g_cpu_cache.take_mine()) {
+    *out = static_cast<uint16_t>(a);
+    return true;
+  }
   SpinGuard g(g_lock);
   AsidState& s = g_state;
   if (!s.ready) init_locked(asid_hw_bits(), 0);
@@ -134,21 +122,12 @@ bool asid_alloc(uint16_t* out) {
 void asid_free(uint16_t asid) {
   // An ASID already in a CPU's cache is free (its bit stays set): giving it
   // back again is a bug, which would hand one ASID to two spaces.
-  for (CpuCache& cc : g_cpu_cache)
-    for (uint32_t& e : cc.asids)
-      if (asid != 0 && __atomic_load_n(&e, __ATOMIC_RELAXED) == asid)
-        panic("asid_free: ASID %u is not allocated", static_cast<unsigned>(asid));
-  CpuCache& cc = g_cpu_cache[this_cpu().id];
+  if (asid != 0 && g_cpu_cache.holds(asid))
+    panic("asid_free: ASID %u is not allocated", static_cast<unsigned>(asid));
   if (asid != 0 && asid < __atomic_load_n(&g_state.limit, __ATOMIC_RELAXED) &&
-      (__atomic_load_n(&g_state.bitmap[asid / 64], __ATOMIC_RELAXED) >> (asid % 64)) & 1)
-    for (uint32_t& e : cc.asids) {
-      uint32_t empty = 0;
-      if (__atomic_compare_exchange_n(&e, &empty, uint32_t{asid}, false, __ATOMIC_RELEASE,
-                                      __ATOMIC_RELAXED)) {
-        __atomic_add_fetch(&cc.frees, 1, __ATOMIC_RELAXED);
-        return;
-      }
-    }
+      (__atomic_load_n(&g_state.bitmap[asid / 64], __ATOMIC_RELAXED) >> (asid % 64)) & 1 &&
+      g_cpu_cache.put_mine(asid))
+    return;
   SpinGuard g(g_lock);
   AsidState& s = g_state;
   if (asid == 0 || asid >= s.limit || !test_bit(asid))
@@ -165,11 +144,10 @@ AsidStats asid_stats() {
   AsidStats st{s.bits, s.capacity, s.in_use, s.peak, s.allocs, s.frees, s.failures};
   // The CPUs' caches: what went in was freed, what came out allocated, and
   // what sits in them is free though its bit is set.
-  for (CpuCache& cc : g_cpu_cache) {
-    st.allocs += __atomic_load_n(&cc.allocs, __ATOMIC_RELAXED);
-    st.frees += __atomic_load_n(&cc.frees, __ATOMIC_RELAXED);
-    for (uint32_t& e : cc.asids) st.in_use -= __atomic_load_n(&e, __ATOMIC_RELAXED) != 0;
-  }
+  PerCpuWordCache<uint32_t>::Totals t = g_cpu_cache.totals();
+  st.allocs += t.takes;
+  st.frees += t.puts;
+  st.in_use -= t.held;
   return st;
 }
 

@@ -5,6 +5,7 @@
 #include <arch/pte.h>
 
 #include "kernel/cpu/percpu.h"
+#include "kernel/lib/percpu_word_cache.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/sched/lock_ranks.h"
@@ -39,42 +40,16 @@ KstackStats g_stats;                      // guarded by g_lock
 constexpr unsigned kCacheMax = 16;
 uint64_t g_cache[kCacheMax];  // guarded by g_lock
 
-// Before that shared cache, each CPU keeps a few freed stacks of its own,
-// taken and given back without a lock, so forks and exits on different CPUs
-// do not meet on g_lock. Each entry is one word (0: empty) moved by atomic
-// exchange or compare-and-swap, so any CPU may empty them
-// (kstack_cache_drain) and a thread that moved CPUs meanwhile is harmless.
-// The counters are the CPU's own line's (atomic adds: a thread may move).
-constexpr unsigned kCpuCacheMax = 4;
-struct alignas(64) CpuCache {
-  uint64_t stacks[kCpuCacheMax];
-  uint64_t allocs;  // stacks taken from this cache
-  uint64_t frees;   // stacks given back into it
-};
-CpuCache g_cpu_cache[kMaxCpus];
-
-CpuCache& my_cache() { return g_cpu_cache[this_cpu().id]; }
-
-// A stack from any CPU's cache, or 0: when the area has no page or slot left,
-// the freed stacks other CPUs keep are the ones left to give.
-uint64_t take_any_cached() {
-  for (CpuCache& cc : g_cpu_cache)
-    for (uint64_t& e : cc.stacks)
-      if (uint64_t base = __atomic_exchange_n(&e, uint64_t{0}, __ATOMIC_ACQUIRE)) {
-        __atomic_add_fetch(&cc.allocs, 1, __ATOMIC_RELAXED);
-        return base;
-      }
-  return 0;
-}
+// Before that shared cache, each CPU keeps a few freed stacks of its own, so
+// forks and exits on different CPUs do not meet on g_lock.
+PerCpuWordCache<uint64_t> g_cpu_cache;
 
 // Whether base waits in a cache, a CPU's or the shared one: a stack freed
 // twice sits in one of them, put there by its first free. The look is not
 // atomic with the caches, but no second holder can take base from them
 // meanwhile without a double free of its own.
 bool is_cached(uint64_t base) {
-  for (CpuCache& cc : g_cpu_cache)
-    for (uint64_t& e : cc.stacks)
-      if (__atomic_load_n(&e, __ATOMIC_RELAXED) == base) return true;
+  if (g_cpu_cache.holds(base)) return true;
   unsigned n = __atomic_load_n(&g_stats.cached, __ATOMIC_RELAXED);
   for (unsigned i = 0; i < n && i < kCacheMax; ++i)
     if (__atomic_load_n(&g_cache[i], __ATOMIC_RELAXED) == base) return true;
@@ -107,13 +82,7 @@ void kernel_map_init() {
 }
 
 uint64_t kstack_alloc() {
-  CpuCache& cc = my_cache();
-  for (uint64_t& e : cc.stacks)
-    if (__atomic_load_n(&e, __ATOMIC_RELAXED) != 0)
-      if (uint64_t base = __atomic_exchange_n(&e, uint64_t{0}, __ATOMIC_ACQUIRE)) {
-        __atomic_add_fetch(&cc.allocs, 1, __ATOMIC_RELAXED);
-        return base;
-      }
+  if (uint64_t base = g_cpu_cache.take_mine()) return base;
   {
     SpinGuard g(g_lock);
     if (g_stats.cached > 0) {
@@ -129,7 +98,7 @@ uint64_t kstack_alloc() {
   // page allocator), not zeroed (a stack is written before it is read).
   Page* block = page_alloc(kStackOrder, PageUse::KernelStack, 0);
   if (!block) {
-    if (uint64_t base = take_any_cached()) return base;
+    if (uint64_t base = g_cpu_cache.take_any()) return base;
     SpinGuard g(g_lock);
     ++g_stats.failures;
     return 0;
@@ -173,7 +142,7 @@ uint64_t kstack_alloc() {
   }
   if (!base) {
     page_free(block);
-    base = take_any_cached();
+    base = g_cpu_cache.take_any();
     if (!base) {
       SpinGuard g(g_lock);
       ++g_stats.failures;
@@ -236,14 +205,7 @@ void kstack_free(uint64_t base) {
   if (is_cached(base)) panic("kstack_free: stack %#lx freed twice", base);
   if (!(__atomic_load_n(&g_slot_bits[slot / 64], __ATOMIC_RELAXED) & (1ull << (slot % 64))))
     panic("kstack_free: stack %#lx is not allocated", base);
-  CpuCache& cc = my_cache();
-  for (uint64_t& e : cc.stacks) {
-    uint64_t empty = 0;
-    if (__atomic_compare_exchange_n(&e, &empty, base, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
-      __atomic_add_fetch(&cc.frees, 1, __ATOMIC_RELAXED);
-      return;
-    }
-  }
+  if (g_cpu_cache.put_mine(base)) return;
   {
     SpinGuard g(g_lock);
     if (!slot_allocated(slot)) panic("kstack_free: stack %#lx is not allocated", base);
@@ -262,10 +224,7 @@ void kstack_free(uint64_t base) {
 }
 
 void kstack_cache_drain() {
-  for (CpuCache& cc : g_cpu_cache)
-    for (uint64_t& e : cc.stacks)
-      if (uint64_t base = __atomic_exchange_n(&e, uint64_t{0}, __ATOMIC_ACQUIRE))
-        unmap_stack(base);  // counted as freed when it went in
+  g_cpu_cache.drain(unmap_stack);  // each counted as freed when it went in
   for (;;) {
     uint64_t base;
     {
@@ -296,15 +255,12 @@ KstackStats kstack_stats() {
   }
   // The CPUs' caches: a stack given back into one is freed, one taken from
   // it allocated (and a hit), and what is in them is cached.
-  for (CpuCache& cc : g_cpu_cache) {
-    uint64_t a = __atomic_load_n(&cc.allocs, __ATOMIC_RELAXED);
-    uint64_t f = __atomic_load_n(&cc.frees, __ATOMIC_RELAXED);
-    s.allocs += a;
-    s.cache_hits += a;
-    s.frees += f;
-    s.live = s.live + a - f;
-    for (uint64_t& e : cc.stacks) s.cached += __atomic_load_n(&e, __ATOMIC_RELAXED) != 0;
-  }
+  PerCpuWordCache<uint64_t>::Totals t = g_cpu_cache.totals();
+  s.allocs += t.takes;
+  s.cache_hits += t.takes;
+  s.frees += t.puts;
+  s.live = s.live + t.takes - t.puts;
+  s.cached += t.held;
   return s;
 }
 

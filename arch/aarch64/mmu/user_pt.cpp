@@ -354,12 +354,18 @@ uint64_t chunk_end(uint64_t va, uint64_t end) {
   return next < end ? next : end;
 }
 
+// The L2 entry of va's L3 table; nullptr when va has none.
+pte_t* l3_table_entry(UserPt* pt, uint64_t va) {
+  pte_t* l2e = walk_to(pt, va, 2, false);
+  return l2e != nullptr && (load(l2e) & kPteValid) ? l2e : nullptr;
+}
+
 // Copies every shared L3 table that [start, end) touches, except those it
 // covers whole when `skip_whole` (unmap drops those as a unit).
 bool make_range_exclusive(UserPt* pt, uint64_t start, uint64_t end, bool skip_whole) {
   for (uint64_t va = start; va < end; va = chunk_end(va, end)) {
-    pte_t* l2e = walk_to(pt, va, 2, false);
-    if (l2e == nullptr || !(load(l2e) & kPteValid)) continue;
+    pte_t* l2e = l3_table_entry(pt, va);
+    if (l2e == nullptr) continue;
     bool whole = (va & (kL3Span - 1)) == 0 && chunk_end(va, end) - va == kL3Span;
     if (whole && skip_whole) continue;
     if (l3_exclusive(pt, l2e, va) == nullptr) return false;
@@ -482,13 +488,10 @@ UptStatus upt_unmap(UserPt* pt, uint64_t start, uint64_t end) {
   KASSERT(start <= end && end <= kUserVaTop);
   if (!make_range_exclusive(pt, start, end, true)) return UptStatus::kNoMemory;
   Gather g(pt);
-  for (uint64_t va = start; va < end;) {
-    uint64_t next = chunk_end(va, end);
-    pte_t* l2e = walk_to(pt, va, 2, false);
-    if (l2e == nullptr || !(load(l2e) & kPteValid)) {
-      va = next;
-      continue;
-    }
+  for (uint64_t va = start, next; va < end; va = next) {
+    next = chunk_end(va, end);
+    pte_t* l2e = l3_table_entry(pt, va);
+    if (l2e == nullptr) continue;
     pte_t* l2 = l2e - pt_index(va, 2);
     pte_t* t = table_of(load(l2e));
     bool detached = false;
@@ -522,7 +525,6 @@ UptStatus upt_unmap(UserPt* pt, uint64_t start, uint64_t end) {
       }
     }
     if (detached) prune_upper(pt, va, g);
-    va = next;
   }
   g.finish();
   return UptStatus::kOk;
@@ -532,13 +534,10 @@ UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot) {
   KASSERT(start <= end && end <= kUserVaTop);
   if (!make_range_exclusive(pt, start, end, false)) return UptStatus::kNoMemory;
   uint64_t changed = 0;
-  for (uint64_t va = start; va < end;) {
-    uint64_t next = chunk_end(va, end);
-    pte_t* l2e = walk_to(pt, va, 2, false);
-    if (l2e == nullptr || !(load(l2e) & kPteValid)) {
-      va = next;
-      continue;
-    }
+  for (uint64_t va = start, next; va < end; va = next) {
+    next = chunk_end(va, end);
+    pte_t* l2e = l3_table_entry(pt, va);
+    if (l2e == nullptr) continue;
     pte_t* t = table_of(load(l2e));
     for (uint64_t a = va; a < next; a += kPageSize) {
       unsigned idx = pt_index(a, kL3Level);
@@ -556,7 +555,6 @@ UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot) {
         ++changed;
       }
     }
-    va = next;
   }
   if (changed != 0) user_tlb_flush_asid_in(&pt->tlb_cpus, pt->asid);
   return UptStatus::kOk;
@@ -564,13 +562,10 @@ UptStatus upt_protect(UserPt* pt, uint64_t start, uint64_t end, unsigned prot) {
 
 UptStatus upt_copy_range(UserPt* pt, uint64_t from, uint64_t to, uint64_t len, unsigned prot) {
   KASSERT(from + len <= kUserVaTop && to + len <= kUserVaTop);
-  for (uint64_t va = from; va < from + len;) {
-    uint64_t next = chunk_end(va, from + len);
+  for (uint64_t va = from, next; va < from + len; va = next) {
+    next = chunk_end(va, from + len);
     const pte_t* l2e = walk_to_const(pt, va, 2);
-    if (l2e == nullptr || !(load(l2e) & kPteValid)) {  // nothing mapped in this 2 MiB
-      va = next;
-      continue;
-    }
+    if (l2e == nullptr || !(load(l2e) & kPteValid)) continue;  // nothing mapped in this 2 MiB
     const pte_t* t = table_of(load(l2e));
     for (uint64_t a = va; a < next; a += kPageSize) {
       pte_t e = load(&t[pt_index(a, kL3Level)]);
@@ -587,7 +582,6 @@ UptStatus upt_copy_range(UserPt* pt, uint64_t from, uint64_t to, uint64_t len, u
       }
       t = table_of(load(l2e));  // upt_map may have replaced a shared table
     }
-    va = next;
   }
   // Write permission went from nothing: no TLB entry can be stale.
   return UptStatus::kOk;

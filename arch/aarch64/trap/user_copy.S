@@ -15,11 +15,35 @@
         .globl uaccess_text_start
 uaccess_text_start:
 
-/* long arch_copy_from_user(void* dst x0, const void* usrc x1, size_t n x2) */
-        .globl arch_copy_from_user
-arch_copy_from_user:
+/* The loop both copies share: 64 bytes a turn, then 8, then 1, each moved
+   from [x1] to [x0] by the macro named; returns 0. */
+        .macro copy_loop move64, move8, move1
 1:      cmp     x2, #64
         b.lo    2f
+        \move64
+        add     x0, x0, #64
+        add     x1, x1, #64
+        sub     x2, x2, #64
+        b       1b
+2:      cmp     x2, #8
+        b.lo    3f
+        \move8
+        add     x0, x0, #8
+        add     x1, x1, #8
+        sub     x2, x2, #8
+        b       2b
+3:      cbz     x2, 4f
+        \move1
+        add     x0, x0, #1
+        add     x1, x1, #1
+        sub     x2, x2, #1
+        b       3b
+4:      mov     x0, #0
+        ret
+        .endm
+
+/* Moves from user memory: unprivileged loads. */
+        .macro from_user_64
         ldtr    x3, [x1]
         ldtr    x4, [x1, #8]
         ldtr    x5, [x1, #16]
@@ -32,31 +56,18 @@ arch_copy_from_user:
         stp     x5, x6, [x0, #16]
         stp     x7, x8, [x0, #32]
         stp     x9, x10, [x0, #48]
-        add     x0, x0, #64
-        add     x1, x1, #64
-        sub     x2, x2, #64
-        b       1b
-2:      cmp     x2, #8
-        b.lo    3f
+        .endm
+        .macro from_user_8
         ldtr    x3, [x1]
-        str     x3, [x0], #8
-        add     x1, x1, #8
-        sub     x2, x2, #8
-        b       2b
-3:      cbz     x2, 4f
+        str     x3, [x0]
+        .endm
+        .macro from_user_1
         ldtrb   w3, [x1]
-        strb    w3, [x0], #1
-        add     x1, x1, #1
-        sub     x2, x2, #1
-        b       3b
-4:      mov     x0, #0
-        ret
+        strb    w3, [x0]
+        .endm
 
-/* long arch_copy_to_user(void* udst x0, const void* src x1, size_t n x2) */
-        .globl arch_copy_to_user
-arch_copy_to_user:
-1:      cmp     x2, #64
-        b.lo    2f
+/* Moves to user memory: unprivileged stores. */
+        .macro to_user_64
         ldp     x3, x4, [x1]
         ldp     x5, x6, [x1, #16]
         ldp     x7, x8, [x1, #32]
@@ -69,25 +80,25 @@ arch_copy_to_user:
         sttr    x8, [x0, #40]
         sttr    x9, [x0, #48]
         sttr    x10, [x0, #56]
-        add     x0, x0, #64
-        add     x1, x1, #64
-        sub     x2, x2, #64
-        b       1b
-2:      cmp     x2, #8
-        b.lo    3f
-        ldr     x3, [x1], #8
+        .endm
+        .macro to_user_8
+        ldr     x3, [x1]
         sttr    x3, [x0]
-        add     x0, x0, #8
-        sub     x2, x2, #8
-        b       2b
-3:      cbz     x2, 4f
-        ldrb    w3, [x1], #1
+        .endm
+        .macro to_user_1
+        ldrb    w3, [x1]
         sttrb   w3, [x0]
-        add     x0, x0, #1
-        sub     x2, x2, #1
-        b       3b
-4:      mov     x0, #0
-        ret
+        .endm
+
+/* long arch_copy_from_user(void* dst x0, const void* usrc x1, size_t n x2) */
+        .globl arch_copy_from_user
+arch_copy_from_user:
+        copy_loop from_user_64, from_user_8, from_user_1
+
+/* long arch_copy_to_user(void* udst x0, const void* src x1, size_t n x2) */
+        .globl arch_copy_to_user
+arch_copy_to_user:
+        copy_loop to_user_64, to_user_8, to_user_1
 
 /* long arch_strncpy_from_user(char* dst x0, const char* usrc x1, size_t n x2) */
         .globl arch_strncpy_from_user

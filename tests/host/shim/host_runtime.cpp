@@ -20,12 +20,4 @@ void panic(const char* fmt, ...) {
 
 int vkprintf(const char* fmt, va_list ap) { return vprintf(fmt, ap); }
 
-int kprintf(const char* fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vkprintf(fmt, ap);
-  va_end(ap);
-  return n;
-}
-
 void crit_exit_slow(Cpu& cpu) { cpu.resched_pending = false; }
