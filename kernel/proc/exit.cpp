@@ -503,12 +503,15 @@ namespace {
 int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
   SigInfo info{kSiUser, me->pid, mycr->c.cr_ruid, 0};
   if (pid > 0) {
-    RmWriteGuard g(g_proctree_lock);
-    Proc* p = proc_by_id_locked(pid);  // a pid, or a thread id of its
+    Proc* p = proc_by_id_hold(pid);  // a pid, or a thread id of its
     if (!p) return -ESRCH;
-    if (!proc_may_signal(mycr, p)) return -EPERM;
-    if (sig) proc_signal_info(p, sig, info);
-    return 0;
+    int r = 0;
+    if (!proc_may_signal(mycr, p))
+      r = -EPERM;
+    else if (sig)
+      proc_signal_info(p, sig, info);
+    proc_drop_hold(p);
+    return r;
   }
   if (pid == -1) {
     int n = 0;
@@ -538,30 +541,29 @@ int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
 // thread id answers 0, as Linux's zombie leader does.
 int kern_tgkill(int tgid, int tid, int sig) {
   Proc* me = curproc();
-  Ucred* cr = proc_cred_hold(me);
+  TidOwner o = tid_owner_hold(tid);
+  Proc* p = o.proc;
   int r = 0;
-  {
-    RmWriteGuard g(g_proctree_lock);
-    // An LWP in the hash names its process (lwp_unfork and lwp_free take it
-    // off before it goes), read once; its state is checked again under the
-    // process's lock before the signal is posted.
-    Lwp* lp = tidfind_locked(tid);
-    Proc* p = lp ? lp->proc : nullptr;
-    bool zombie_leader = p && p->stat == ProcStat::kZombie && lp == p->exit_lwp;
-    if (!p ||
-        (atomic_load_value(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb && !zombie_leader) ||
-        (tgid != 0 && p->pid != tgid)) {
-      r = -ESRCH;
-    } else if (sig < 0 || sig > kNsig) {
-      r = -EINVAL;
-    } else if (!proc_may_signal(cr, p)) {
+  if (!p || (o.exited && !o.zombie_leader) || (tgid != 0 && p->pid != tgid)) {
+    r = -ESRCH;
+  } else if (sig < 0 || sig > kNsig) {
+    r = -EINVAL;
+  } else {
+    Ucred* cr = proc_cred_hold(me);
+    if (!proc_may_signal(cr, p)) {
       r = -EPERM;
-    } else if (sig && !zombie_leader) {
-      SpinGuard g2(p->spin);
-      if (lp->stat == LwpStat::kRun)
+    } else if (sig && !o.zombie_leader) {
+      // The LWP, if it still runs: found again in its process's TID set
+      // (the hash's entry may have gone with it since).
+      SpinGuard g(p->spin);
+      vc_contract::lwp_tid_lookup_locked_requires(&p->core.p_tids);
+      tidnode* n = lwp_tid_lookup_locked(&p->core.p_tids, o.local_tid);
+      Lwp* lp = n ? lwp_of(n) : nullptr;
+      if (lp && lp->gtid == tid && lp->stat == LwpStat::kRun)
         lwp_signal_locked(p, lp, sig, SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
     }
+    ucred_put(cr);
   }
-  ucred_put(cr);
+  if (p) proc_drop_hold(p);
   return r;
 }

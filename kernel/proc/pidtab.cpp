@@ -5,6 +5,9 @@
 #include "kernel/lib/atomic.h"
 #include "kernel/panic.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sched/sleepq.h"
+#include "kernel/verified/contract_checks.h"
+#include "kernel/verified/objects.h"
 
 namespace {
 
@@ -37,6 +40,35 @@ SpinLock& bucket_lock(int id) { return g_hashlocks[bucket(id) % kHashLocks].lock
 int candidate(uint64_t n) {
   if (n < static_cast<uint64_t>(kPidMax)) return static_cast<int>(n) + 1;
   return 2 + static_cast<int>((n - kPidMax) % (kPidMax - 1));
+}
+
+Proc* pid_chain_find(int pid) {
+  for (Proc* p = g_pidhash[bucket(pid)]; p; p = p->hash_next)
+    if (p->pid == pid) return p;
+  return nullptr;
+}
+
+Lwp* tid_chain_find(int tid) {
+  for (Lwp* lp = g_tidhash[bucket(tid)]; lp; lp = lp->hash_next)
+    if (lp->gtid == tid) return lp;
+  return nullptr;
+}
+
+// The process id names: a pid, or a live LWP's thread id. An LWP that has
+// exited names nothing any more (Linux's thread is gone), though its id
+// stays taken until it is joined. The tree lock written, or id's bucket
+// lock held.
+Proc* id_chain_find(int id) {
+  if (Proc* p = pid_chain_find(id)) return p;
+  Lwp* lp = tid_chain_find(id);
+  if (!lp || atomic_load_value(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb) return nullptr;
+  return lp->proc;
+}
+
+// A hold on p, found in the hash under its bucket's lock.
+void hold(Proc* p) {
+  vc_contract::proc_hold_requires(&p->core);
+  proc_hold(&p->core);
 }
 
 }  // namespace
@@ -133,10 +165,7 @@ void idhash_remove_proc_locked(Proc* p, Lwp* last) {
 
 Proc* pfind_locked(int pid) {
   g_proctree_lock.assert_write_held();
-  if (!in_range(pid)) return nullptr;
-  for (Proc* p = g_pidhash[bucket(pid)]; p; p = p->hash_next)
-    if (p->pid == pid) return p;
-  return nullptr;
+  return in_range(pid) ? pid_chain_find(pid) : nullptr;
 }
 
 Proc* pidhash_first_locked(unsigned from) {
@@ -165,10 +194,7 @@ void tidhash_remove_locked(Lwp* lp) {
 
 Lwp* tidfind_locked(int tid) {
   g_proctree_lock.assert_write_held();
-  if (!in_range(tid)) return nullptr;
-  for (Lwp* lp = g_tidhash[bucket(tid)]; lp; lp = lp->hash_next)
-    if (lp->gtid == tid) return lp;
-  return nullptr;
+  return in_range(tid) ? tid_chain_find(tid) : nullptr;
 }
 
 int tidhash_check_locked() {
@@ -189,10 +215,40 @@ int tidhash_check_locked() {
 }
 
 Proc* proc_by_id_locked(int id) {
-  if (Proc* p = pfind_locked(id)) return p;
-  Lwp* lp = tidfind_locked(id);
-  // An LWP that has exited names nothing any more (Linux's thread is gone),
-  // though its id stays taken until it is joined.
-  if (!lp || atomic_load_value(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb) return nullptr;
-  return lp->proc;
+  g_proctree_lock.assert_write_held();
+  return in_range(id) ? id_chain_find(id) : nullptr;
+}
+
+Proc* proc_by_id_hold(int id) {
+  if (!in_range(id)) return nullptr;
+  RmReadGuard t(g_proctree_lock);
+  SpinGuard g(bucket_lock(id));
+  Proc* p = id_chain_find(id);
+  if (p) hold(p);
+  return p;
+}
+
+TidOwner tid_owner_hold(int tid) {
+  TidOwner o;
+  if (!in_range(tid)) return o;
+  RmReadGuard t(g_proctree_lock);
+  SpinGuard g(bucket_lock(tid));
+  Lwp* lp = tid_chain_find(tid);
+  if (!lp) return o;
+  // In the hash, the LWP names its process; the process's state is changed
+  // under its parent's kids lock, and is read once here (an exit racing
+  // with the lookup is on one side of it or the other).
+  Proc* p = lp->proc;
+  o.proc = p;
+  o.local_tid = lp->tid();
+  o.exited = atomic_load_value(&lp->stat, __ATOMIC_ACQUIRE) == LwpStat::kZomb;
+  o.zombie_leader = atomic_load_value(&p->stat, __ATOMIC_ACQUIRE) == ProcStat::kZombie &&
+                    atomic_load_value(&p->exit_lwp, __ATOMIC_ACQUIRE) == lp;
+  hold(p);
+  return o;
+}
+
+void proc_drop_hold(Proc* p) {
+  vc_contract::proc_rele_requires(&p->core);
+  if (proc_rele(&p->core)) wakeup(&p->core.p_lock);
 }

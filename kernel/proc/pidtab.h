@@ -4,7 +4,8 @@
 // no session, so a number a program holds never names something else while the
 // thing it named lives. Everything here is under g_proctree_lock: the changes
 // with it held either way (to read, they take a bucket's lock, and the counts
-// of uses are atomic), the lookups with it written.
+// of uses are atomic), the lookups with it written, or to read with the
+// bucket's lock for those that hold what they find.
 #pragma once
 
 struct Proc;
@@ -39,3 +40,27 @@ int tidhash_check_locked();
 // The process an id names: a pid, or the thread id of one of its live LWPs
 // (as Linux's kill and prlimit take either).
 Proc* proc_by_id_locked(int id);
+
+// Lookups that hold what they find (PHOLD), for a caller that signals it
+// without the tree lock written: each takes the tree lock to read and the
+// id's bucket lock, and holds the process before it lets go of them, so a
+// reaper (which unlinks the process from the hash first, then waits for
+// its holds) cannot free it meanwhile. Give the hold back with
+// proc_drop_hold.
+//
+// The process id names, as proc_by_id_locked; null if none.
+Proc* proc_by_id_hold(int id);
+// The LWP with thread id tid, as found under its bucket's lock: its process
+// (held; null if no LWP has that id), its TID within the process, whether
+// it had exited, and whether it was its zombie process's last LWP. The LWP
+// itself is not held: look it up again in its process's TID set under
+// Proc::spin before touching it.
+struct TidOwner {
+  Proc* proc = nullptr;
+  int local_tid = -1;
+  bool exited = false;
+  bool zombie_leader = false;
+};
+TidOwner tid_owner_hold(int tid);
+// Gives back a hold, waking the reaper waiting for the last.
+void proc_drop_hold(Proc* p);

@@ -489,3 +489,27 @@ KTEST(proc_check_invariants_counts_holders) {
   a.destroy();
   expect_live_back(t, live);
 }
+
+// kill(pid) and tgkill find their target with the tree lock only read and
+// hold it (PHOLD) while they signal it, so the reaper, which unlinks the
+// process and then waits for its holds, cannot free it under them.
+KTEST(proc_by_id_hold_holds_until_dropped) {
+  Live live = Live::take();
+  FakeProc a;
+  KASSERT_T(a.make());
+  link_in_tree(a);
+  KEXPECT_EQ(refcount_read(&a.p->core.p_lock), 0);
+  Proc* q = proc_by_id_hold(a.p->pid);
+  KEXPECT_EQ(q, a.p);
+  KEXPECT_EQ(refcount_read(&a.p->core.p_lock), 1);
+  if (q) proc_drop_hold(q);
+  KEXPECT_EQ(refcount_read(&a.p->core.p_lock), 0);
+  KEXPECT_EQ(proc_by_id_hold(0), nullptr);
+  KEXPECT_EQ(proc_by_id_hold(-a.p->pid), nullptr);
+  KEXPECT_EQ(proc_by_id_hold(kPidMax + 1), nullptr);
+  int pid = a.p->pid;
+  unlink_from_tree(a);
+  KEXPECT_EQ(proc_by_id_hold(pid), nullptr);  // off the hash: no hold can start
+  a.destroy();
+  expect_live_back(t, live);
+}

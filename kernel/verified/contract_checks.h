@@ -207,6 +207,11 @@ inline void lwp_tid_remove_locked_requires(const struct lwp_tids* pt, int tid, V
     failed("lwp_tid_remove_locked", "tid_in_use(&pt->p_lwps, tid)", pt, tid, file, line);
 }
 
+// lwp_tid_lookup_locked: "requires TIDS_OK(pt)".
+inline void lwp_tid_lookup_locked_requires(const struct lwp_tids* pt, VC_SITE) {
+  if (kChecked) tids_ok("lwp_tid_lookup_locked", pt, file, line);
+}
+
 // ---- census.h: the checker's holder count ---------------------------------------
 
 // vc_proc_ref: "requires \valid_read(p); requires 0 <= kind < VC_REF_KINDS".

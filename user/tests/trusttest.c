@@ -286,6 +286,60 @@ static void t_setpgid_reap(void) {
   invariants();
 }
 
+/* ---- signals by id to children that are being reaped ---- */
+
+/* kill(pid) and tgkill find their target by id with the tree lock only read,
+ * and hold it while they signal it: a child reaped at that moment must wait
+ * for the hold, not be freed under the signal. One LWP signals the newest
+ * child by pid and by thread id, with 0 and with SIGCONT (which changes no
+ * exit status), while the main LWP forks children that exit at once and
+ * reaps them. Every answer is 0 or ESRCH. */
+static void kill_by_id_loop(void* arg) {
+  volatile uint64_t* sh = arg;
+  static const int kSigs[] = {0, 18 /* SIGCONT */};
+  uint64_t calls = 0, bad = 0;
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) {
+    int c = (int)__atomic_load_n(&sh[1], __ATOMIC_ACQUIRE);
+    if (c <= 0) continue;
+    int sig = kSigs[calls & 1];
+    long r = (calls & 2) ? syscall2(SYS_kill, c, sig) : syscall3(131 /* tgkill */, c, c, sig);
+    if (r != 0 && r != -ESRCH) ++bad;
+    ++calls;
+  }
+  sh[2] = calls;
+  sh[4] = bad;
+  __atomic_store_n(&sh[3], 1, __ATOMIC_RELEASE);
+  exit_thread(0);
+}
+
+static void t_kill_reap_race(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (ut_lwp_start(kill_by_id_loop, (void*)sh, 16384) != 0) _exit(91);
+    uint64_t end = now_ns() + 3000000000ull;
+    int bad = 0, forks = 0;
+    while (now_ns() < end) {
+      int c = fork();
+      if (c == 0) _exit(3);
+      if (c < 0) continue;
+      ++forks;
+      __atomic_store_n(&sh[1], (uint64_t)c, __ATOMIC_RELEASE);
+      int st = -1;
+      if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 3) ++bad;
+    }
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&sh[3], __ATOMIC_ACQUIRE)) sched_yield();
+    sh[5] = (uint64_t)forks;
+    _exit(bad || sh[4] ? 1 : 0);
+  }
+  expect_exit_0("every_child_reaped_every_answer_0_or_esrch", pid);
+  printf("UTEST-INFO kill_reap_race: %lu forks, %lu signals by id, %lu bad answers\n",
+         (unsigned long)sh[5], (unsigned long)sh[2], (unsigned long)sh[4]);
+  munmap((void*)sh, 4096);
+  invariants();
+}
+
 /* ---- two members of one group reaped at once ---- */
 
 /* Two LWPs of one parent reap the two members of a group the parent is not
@@ -2060,6 +2114,7 @@ static const struct ut_test kTests[] = {
     {"fork_setuid_race", t_fork_setuid_race},
     {"setpgid_reap", t_setpgid_reap},
     {"group_reap_race", t_group_reap_race},
+    {"kill_reap_race", t_kill_reap_race},
     {"wait_putback_wakes", t_wait_putback_wakes},
     {"exec_threads", t_exec_threads},
     {"lwp_exhaust", t_lwp_exhaust},
