@@ -175,7 +175,7 @@ void lwp_exit_finish(Lwp* lp) {
       vc_contract::lwp_tid_remove_locked_requires(&p->core.p_tids, lp->tid());
       (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
       lwp_slots_release_locked(p);
-      lp->stat = LwpStat::kZomb;
+      atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);  // tid_owner_hold reads it
       lp->zombie_next = p->zombie_lwps;
       p->zombie_lwps = lp;
       wakeup(&p->core.p_tids);
@@ -191,7 +191,7 @@ void lwp_exit_finish(Lwp* lp) {
     p->exited_use.add(lwp_cpu_use_self());
     vc_contract::lwp_tid_remove_locked_requires(&p->core.p_tids, lp->tid());
     (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
-    lp->stat = LwpStat::kZomb;
+    atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
   }
   proc_exit_finish(p, lp);
 }
@@ -232,8 +232,9 @@ void exit_become_zombie_locked(Proc* p, Lwp* lp, ExitNotice* n) {
   Proc* parent = p->pptr;
   {
     SpinGuard k(parent->kids);
-    p->exit_lwp = lp;
-    p->stat = ProcStat::kZombie;
+    // tid_owner_hold reads both under a hash bucket's lock: the LWP first.
+    atomic_store_value(&p->exit_lwp, lp, __ATOMIC_RELAXED);
+    atomic_store_value(&p->stat, ProcStat::kZombie, __ATOMIC_RELEASE);
   }
   if (parent == &g_proc0) {
     n->wake_reaper = true;
@@ -341,13 +342,14 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
 //
 // Holds (PHOLD) on a process that may be a zombie are only taken on a process
 // found in the tree, with the lock of what it was found in: the pid hash with
-// the tree lock written (setpgid and prlimit64 on another process), its kids
-// list under the kids lock (an exiting child on its parent, which cannot be a
-// zombie before that child is handed on; wait on a stopped child). The others
-// (fork1 on its own process, a vfork parent on its child) are never on a
-// zombie. So the zombie leaves the tree first, and then no new hold can
-// appear: once the holds there are have been given back, nobody but this
-// thread can reach it. Usually there are none when it leaves, and its
+// the tree lock written (setpgid and prlimit64 on another process) or with
+// the bucket's lock (kill of one process, tgkill, tkill: pidtab.h's *_hold
+// lookups), its kids list under the kids lock (an exiting child on its
+// parent, which cannot be a zombie before that child is handed on; wait on a
+// stopped child). The others (fork1 on its own process, a vfork parent on its
+// child) are never on a zombie. So the zombie leaves the tree first, and then
+// no new hold can appear: once the holds there are have been given back,
+// nobody but this thread can reach it. Usually there are none when it leaves, and its
 // references go in the same hold of the tree lock; what they free that no
 // table lists is freed after it, with no lock held.
 void proc_reap(Proc* p) {
@@ -395,7 +397,10 @@ void proc_reap(Proc* p) {
     RmReadGuard g(g_proctree_lock);
     if (refcount_read(&c->p_lock) == 0 && pgrp_leave_unless_last_locked(p)) {
       unlink_locked();
-      // A hold now is one taken before the process left the tree.
+      // A hold now is one taken before the process left the tree: a signal
+      // by id that found it in the hash between the look above and the
+      // unlink. It has left its group already; the way below waits for the
+      // hold and gives the references back with the tree lock written.
       if (refcount_read(&c->p_lock) == 0) {
         release_locked();
         KASSERT(!last.pgrp);

@@ -235,9 +235,11 @@ TidOwner tid_owner_hold(int tid) {
   SpinGuard g(bucket_lock(tid));
   Lwp* lp = tid_chain_find(tid);
   if (!lp) return o;
-  // In the hash, the LWP names its process; the process's state is changed
-  // under its parent's kids lock, and is read once here (an exit racing
-  // with the lookup is on one side of it or the other).
+  // In the hash, the LWP names its process. The process's state is changed
+  // under its parent's kids lock (the LWP stored before the state, with
+  // release) and is read once here: an exit racing with the lookup is on one
+  // side of it or the other. The TID may go stale at once (the LWP exiting,
+  // exec renaming it); tgkill checks the thread id of what it finds again.
   Proc* p = lp->proc;
   o.proc = p;
   o.local_tid = lp->tid();
