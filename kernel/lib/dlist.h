@@ -7,26 +7,30 @@
 
 template <auto Next, auto Prev>
 struct DList {
+  // Links x in just before `at`, which is on l (nullptr: at the tail).
   template <typename List, typename T>
-  static void push_front(List& l, T* x) {
-    x->*Prev = nullptr;
-    x->*Next = l.head;
-    if (l.head)
-      l.head->*Prev = x;
+  static void insert_before(List& l, T* x, T* at) {
+    T* prev = at ? at->*Prev : l.tail;
+    x->*Next = at;
+    x->*Prev = prev;
+    if (prev)
+      prev->*Next = x;
+    else
+      l.head = x;
+    if (at)
+      at->*Prev = x;
     else
       l.tail = x;
-    l.head = x;
+  }
+
+  template <typename List, typename T>
+  static void push_front(List& l, T* x) {
+    insert_before(l, x, l.head);
   }
 
   template <typename List, typename T>
   static void push_back(List& l, T* x) {
-    x->*Next = nullptr;
-    x->*Prev = l.tail;
-    if (l.tail)
-      l.tail->*Next = x;
-    else
-      l.head = x;
-    l.tail = x;
+    insert_before(l, x, static_cast<T*>(nullptr));
   }
 
   // Takes x, which is on l, off it; its links are left null.
