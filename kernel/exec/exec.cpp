@@ -212,22 +212,27 @@ const char* exec_args_store(ExecArgs* a, const char* s, size_t n) {
   return d;
 }
 
-int exec_args_from(ExecArgs* a, const char* const* argv, const char* const* envp) {
-  for (size_t i = 0; argv && argv[i]; ++i) {
+namespace {
+
+// Copies a NULL-terminated kernel vector (null: none) into a (argv or envp).
+int add_vector(ExecArgs* a, const char* const* vec, bool env) {
+  const char** out = env ? a->envp : a->argv;
+  size_t& n = env ? a->envc : a->argc;
+  for (size_t i = 0; vec && vec[i]; ++i) {
     if (a->argc + a->envc >= kExecMaxArgs) return -E2BIG;
-    const char* s = exec_args_store(a, argv[i], tine_strlen(argv[i]));
+    const char* s = exec_args_store(a, vec[i], tine_strlen(vec[i]));
     if (!s || a->used > kExecMaxStrings) return -E2BIG;
-    a->argv[a->argc++] = s;
+    out[n++] = s;
   }
-  a->argv[a->argc] = nullptr;
-  for (size_t i = 0; envp && envp[i]; ++i) {
-    if (a->argc + a->envc >= kExecMaxArgs) return -E2BIG;
-    const char* s = exec_args_store(a, envp[i], tine_strlen(envp[i]));
-    if (!s || a->used > kExecMaxStrings) return -E2BIG;
-    a->envp[a->envc++] = s;
-  }
-  a->envp[a->envc] = nullptr;
+  out[n] = nullptr;
   return 0;
+}
+
+}  // namespace
+
+int exec_args_from(ExecArgs* a, const char* const* argv, const char* const* envp) {
+  if (int e = add_vector(a, argv, false); e) return e;
+  return add_vector(a, envp, true);
 }
 
 int exec_resolve(ExecArgs* a, Vnode* start, const FsCred& cr, Vnode** out) {

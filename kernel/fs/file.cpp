@@ -143,6 +143,18 @@ bool emit_dirent(void* ctx, uint64_t ino, uint64_t cookie, uint8_t dtype, const 
   return true;
 }
 
+// A read or a write (`op`) of a file opened for it (`need`): what it moved,
+// if anything, else its error.
+int64_t file_io(File* fp, Uio* uio, const uint64_t* pos, uint8_t need,
+                decltype(&FileOps::read) op) {
+  if (!(fp->mode & need)) return -EBADF;
+  if (pos && !fp->ops->seekable) return -ESPIPE;
+  if (!(fp->ops->*op)) return -EINVAL;
+  int64_t err = (fp->ops->*op)(fp, uio, pos);
+  if (uio->done > 0) return static_cast<int64_t>(uio->done);
+  return err;
+}
+
 }  // namespace
 
 File* file_alloc(const FileOps* ops, uint32_t flags, uint32_t uid, bool acting_root, int* err) {
@@ -218,21 +230,11 @@ int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
 }
 
 int64_t file_read(File* fp, Uio* uio, const uint64_t* pos) {
-  if (!(fp->mode & kFileRead)) return -EBADF;
-  if (pos && !fp->ops->seekable) return -ESPIPE;
-  if (!fp->ops->read) return -EINVAL;
-  int64_t err = fp->ops->read(fp, uio, pos);
-  if (uio->done > 0) return static_cast<int64_t>(uio->done);
-  return err;
+  return file_io(fp, uio, pos, kFileRead, &FileOps::read);
 }
 
 int64_t file_write(File* fp, Uio* uio, const uint64_t* pos) {
-  if (!(fp->mode & kFileWrite)) return -EBADF;
-  if (pos && !fp->ops->seekable) return -ESPIPE;
-  if (!fp->ops->write) return -EINVAL;
-  int64_t err = fp->ops->write(fp, uio, pos);
-  if (uio->done > 0) return static_cast<int64_t>(uio->done);
-  return err;
+  return file_io(fp, uio, pos, kFileWrite, &FileOps::write);
 }
 
 int64_t file_lseek(File* fp, int64_t off, int whence) {

@@ -931,11 +931,8 @@ const VnodeOps kProcOps = {
 }  // namespace
 
 Mount* procfs_new(uint32_t dev_minor) {
-  auto* mp = static_cast<Mount*>(kmalloc(sizeof(Mount), M_PROCFS, M_WAITOK | M_ZERO));
+  Mount* mp = mount_new(M_PROCFS, dev_minor, kProcSuperMagic, "proc");
   if (!mp) return nullptr;
-  mp->dev_minor = dev_minor;
-  mp->magic = kProcSuperMagic;
-  mp->type = "proc";
   mp->synthetic = true;
   g_mount = mp;
   ProcNode* root = node_new(Kind::kRoot, VType::kDir, 0555, 0, 0, 0);

@@ -413,11 +413,8 @@ const VnodeOps kRamOps = {
 }  // namespace
 
 Mount* ramfs_new(uint32_t dev_minor) {
-  auto* mp = static_cast<Mount*>(kmalloc(sizeof(Mount), M_RAMFS, M_WAITOK | M_ZERO));
+  Mount* mp = mount_new(M_RAMFS, dev_minor, kTmpfsMagic, "ramfs");
   if (!mp) return nullptr;
-  mp->dev_minor = dev_minor;
-  mp->magic = kTmpfsMagic;
-  mp->type = "ramfs";
   RamNode* root = node_new(mp, VType::kDir, 0755, FsCred{0, 0});
   if (!root) {
     kfree(mp, M_RAMFS);

@@ -1,6 +1,7 @@
 #include "kernel/fs/vnode.h"
 
 #include "kernel/fs/uio.h"
+#include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
@@ -11,6 +12,15 @@ timespec64 fs_now() {
   // No battery-backed clock: realtime starts at the epoch at boot.
   uint64_t ns = clock_ns();
   return {static_cast<int64_t>(ns / 1000000000u), static_cast<int64_t>(ns % 1000000000u)};
+}
+
+Mount* mount_new(MallocType* mt, uint32_t dev_minor, int64_t magic, const char* type) {
+  auto* mp = static_cast<Mount*>(kmalloc(sizeof(Mount), mt, M_WAITOK | M_ZERO));
+  if (!mp) return nullptr;
+  mp->dev_minor = dev_minor;
+  mp->magic = magic;
+  mp->type = type;
+  return mp;
 }
 
 void vnode_init(Vnode* v, Mount* mp, VType type, uint32_t mode, const VnodeOps* ops) {

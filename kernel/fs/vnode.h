@@ -107,6 +107,11 @@ struct Mount {
 
 extern struct lock g_namespace_lock;
 
+struct MallocType;
+
+// A zeroed Mount from `mt`, its root still to be set; nullptr when memory is short.
+Mount* mount_new(MallocType* mt, uint32_t dev_minor, int64_t magic, const char* type);
+
 // Fills in the parts every vnode has (one reference, lock, times now).
 void vnode_init(Vnode* v, Mount* mp, VType type, uint32_t mode, const VnodeOps* ops);
 inline Vnode* vref(Vnode* v) {

@@ -62,6 +62,15 @@ int parse_number(const char*& p) {
   return value < kMaxField ? value : kMaxField;
 }
 
+// Reads a length modifier that may be doubled ('h' or "hh", 'l' or "ll") at
+// *p, advancing past it: `once` or `twice`.
+Length parse_doubled(const char*& p, Length once, Length twice) {
+  char c = *p++;
+  if (*p != c) return once;
+  ++p;
+  return twice;
+}
+
 // Writes the digits of value in the given base at the end of buf; returns
 // where they start. buf must hold 22 characters (64-bit octal).
 char* digits_of(uint64_t value, unsigned base, bool upper, char* end) {
@@ -197,24 +206,8 @@ size_t vformat(FormatSink sink, void* ctx, const char* fmt, va_list ap) {
 
     Length length = Length::kInt;
     switch (*p) {
-      case 'h':
-        ++p;
-        if (*p == 'h') {
-          ++p;
-          length = Length::kChar;
-        } else {
-          length = Length::kShort;
-        }
-        break;
-      case 'l':
-        ++p;
-        if (*p == 'l') {
-          ++p;
-          length = Length::kLongLong;
-        } else {
-          length = Length::kLong;
-        }
-        break;
+      case 'h': length = parse_doubled(p, Length::kShort, Length::kChar); break;
+      case 'l': length = parse_doubled(p, Length::kLong, Length::kLongLong); break;
       case 'z':
         ++p;
         length = Length::kSize;

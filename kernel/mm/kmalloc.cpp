@@ -3,6 +3,7 @@
 #include <arch/cpu.h>
 
 #include "kernel/cpu/percpu.h"
+#include "kernel/lib/dlist.h"
 #include "kernel/mm/poison.h"
 #include "kernel/mm/quarantine.h"
 #include "kernel/panic.h"
@@ -61,39 +62,8 @@ bool in_slab(const Page* slab, const void* p) {
   return c >= slab_base(slab) && c < slab_base(slab) + slab_bytes(slab);
 }
 
-// --- Slab lists (type lock held) ---
-
-void list_unlink(SlabList& l, Page* s) {
-  if (s->prev)
-    s->prev->next = s->next;
-  else
-    l.head = s->next;
-  if (s->next)
-    s->next->prev = s->prev;
-  else
-    l.tail = s->prev;
-  s->next = s->prev = nullptr;
-}
-
-void list_push_front(SlabList& l, Page* s) {
-  s->prev = nullptr;
-  s->next = l.head;
-  if (l.head)
-    l.head->prev = s;
-  else
-    l.tail = s;
-  l.head = s;
-}
-
-void list_push_back(SlabList& l, Page* s) {
-  s->next = nullptr;
-  s->prev = l.tail;
-  if (l.tail)
-    l.tail->next = s;
-  else
-    l.head = s;
-  l.tail = s;
-}
+// A size class's list of slabs that have a free object (type lock held).
+using SlabLinks = DList<&Page::next, &Page::prev>;
 
 void account_alloc_locked(MallocType* t, size_t bytes) {
   MallocStats& s = t->stats;
@@ -145,7 +115,7 @@ Page* new_slab_locked(MallocType* t, unsigned cls) {
   mm_poison(base, slab_bytes(s));
   s->freelist = head;
   SlabList& l = t->slabs[cls];
-  list_push_front(l, s);
+  SlabLinks::push_front(l, s);
   ++l.slabs;
   ++l.empty;
   t->stats.pages += 1ull << s->order;
@@ -183,7 +153,7 @@ void* slab_alloc(MallocType* t, unsigned cls) {
   o->next = nullptr;
   o->tag = 0;
   if (s->inuse++ == 0) --l.empty;
-  if (s->freelist == nullptr) list_unlink(l, s);  // full: off the list
+  if (s->freelist == nullptr) SlabLinks::unlink(l, s);  // full: off the list
   account_alloc_locked(t, size);
   return o;
 }
@@ -221,7 +191,7 @@ void push_free_locked(MallocType* t, Page* s, void* ptr, uint32_t size) {
   mm_poison(o, size);
   bool was_full = s->freelist == nullptr;
   s->freelist = o;
-  if (was_full) list_push_front(t->slabs[s->size_class], s);
+  if (was_full) SlabLinks::push_front(t->slabs[s->size_class], s);
 }
 
 // One object fewer in use in slab s (type lock held). Once it is empty: keep
@@ -229,12 +199,12 @@ void push_free_locked(MallocType* t, Page* s, void* ptr, uint32_t size) {
 void drop_use_locked(MallocType* t, Page* s) {
   SlabList& l = t->slabs[s->size_class];
   if (--s->inuse > 0) return;
-  list_unlink(l, s);
+  SlabLinks::unlink(l, s);
   ++l.empty;
   if (l.empty > 1)
     release_slab_locked(t, s);
   else
-    list_push_back(l, s);
+    SlabLinks::push_back(l, s);
 }
 
 // (kfree checked that ptr starts an object of s.)
@@ -447,7 +417,7 @@ size_t reclaim_type(MallocType& t) {
       Page* next = s->next;
       if (s->inuse == 0) {
         freed += 1ull << s->order;
-        list_unlink(l, s);
+        SlabLinks::unlink(l, s);
         release_slab_locked(&t, s);
       }
       s = next;

@@ -150,6 +150,56 @@ bool one_of(vc_uid_t v, vc_uid_t a, vc_uid_t b, vc_uid_t c) { return v == a || v
 
 vc_uid_t arg_id(const SyscallArgs& a, int i) { return static_cast<vc_uid_t>(a.a[i]); }
 
+// The uids or the gids of an Ids being changed: the set*uid and set*gid calls
+// apply the same rules to each.
+struct IdKind {
+  vc_uid_t &real, &eff, &saved, &fs;
+};
+IdKind uids(Ids& n) { return {n.ruid, n.euid, n.suid, n.fsuid}; }
+IdKind gids(Ids& n) { return {n.rgid, n.egid, n.sgid, n.fsgid}; }
+
+// setuid, setgid.
+int set_id(IdKind k, bool root, vc_uid_t id) {
+  if (root) {
+    k.real = k.saved = id;
+  } else if (id != k.real && id != k.saved) {
+    return -EPERM;
+  }
+  k.eff = k.fs = id;
+  return 0;
+}
+
+// setreuid, setregid.
+int set_re(IdKind k, bool root, vc_uid_t r, vc_uid_t e) {
+  const vc_uid_t old_real = k.real, old_eff = k.eff, old_saved = k.saved;
+  if (r != kUnchanged) {
+    if (!root && r != old_real && r != old_eff) return -EPERM;
+    k.real = r;
+  }
+  if (e != kUnchanged) {
+    if (!root && !one_of(e, old_real, old_eff, old_saved)) return -EPERM;
+    k.eff = e;
+  }
+  if (r != kUnchanged || (e != kUnchanged && e != old_real)) k.saved = k.eff;
+  k.fs = k.eff;
+  return 0;
+}
+
+// setresuid, setresgid.
+int set_res(IdKind k, bool root, vc_uid_t r, vc_uid_t e, vc_uid_t s) {
+  if (!root) {
+    vc_uid_t o1 = k.real, o2 = k.eff, o3 = k.saved;
+    if ((r != kUnchanged && !one_of(r, o1, o2, o3)) ||
+        (e != kUnchanged && !one_of(e, o1, o2, o3)) || (s != kUnchanged && !one_of(s, o1, o2, o3)))
+      return -EPERM;
+  }
+  if (r != kUnchanged) k.real = r;
+  if (e != kUnchanged) k.eff = e;
+  if (s != kUnchanged) k.saved = s;
+  k.fs = k.eff;
+  return 0;
+}
+
 int64_t put_three(const SyscallArgs& a, vc_uid_t x, vc_uid_t y, vc_uid_t z) {
   if (copyout_u(&x, a.a[0], sizeof x) != 0 || copyout_u(&y, a.a[1], sizeof y) != 0 ||
       copyout_u(&z, a.a[2], sizeof z) != 0)
@@ -223,29 +273,13 @@ int64_t sys_getgroups(const SyscallArgs& a) {
 int64_t sys_setuid(const SyscallArgs& a) {
   vc_uid_t uid = arg_id(a, 0);
   if (uid == kUnchanged) return -EINVAL;
-  return change_ids([uid](Ids& n, const Ucred* old) {
-    if (is_root(old)) {
-      n.ruid = n.suid = uid;
-    } else if (uid != old->c.cr_ruid && uid != old->suid) {
-      return -EPERM;
-    }
-    n.euid = n.fsuid = uid;
-    return 0;
-  });
+  return change_ids([uid](Ids& n, const Ucred* old) { return set_id(uids(n), is_root(old), uid); });
 }
 
 int64_t sys_setgid(const SyscallArgs& a) {
   vc_uid_t gid = arg_id(a, 0);
   if (gid == kUnchanged) return -EINVAL;
-  return change_ids([gid](Ids& n, const Ucred* old) {
-    if (is_root(old)) {
-      n.rgid = n.sgid = gid;
-    } else if (gid != old->rgid && gid != old->sgid) {
-      return -EPERM;
-    }
-    n.egid = n.fsgid = gid;
-    return 0;
-  });
+  return change_ids([gid](Ids& n, const Ucred* old) { return set_id(gids(n), is_root(old), gid); });
 }
 
 // setreuid(ruid, euid): -1 leaves one alone. Unprivileged, the real uid may
@@ -254,76 +288,28 @@ int64_t sys_setgid(const SyscallArgs& a) {
 // effective uid becomes other than the old real one.
 int64_t sys_setreuid(const SyscallArgs& a) {
   vc_uid_t ruid = arg_id(a, 0), euid = arg_id(a, 1);
-  return change_ids([ruid, euid](Ids& n, const Ucred* old) {
-    bool root = is_root(old);
-    if (ruid != kUnchanged) {
-      if (!root && ruid != old->c.cr_ruid && ruid != old->c.cr_uid) return -EPERM;
-      n.ruid = ruid;
-    }
-    if (euid != kUnchanged) {
-      if (!root && !one_of(euid, old->c.cr_ruid, old->c.cr_uid, old->suid)) return -EPERM;
-      n.euid = euid;
-    }
-    if (ruid != kUnchanged || (euid != kUnchanged && euid != old->c.cr_ruid)) n.suid = n.euid;
-    n.fsuid = n.euid;
-    return 0;
-  });
+  return change_ids(
+      [ruid, euid](Ids& n, const Ucred* old) { return set_re(uids(n), is_root(old), ruid, euid); });
 }
 
 int64_t sys_setregid(const SyscallArgs& a) {
   vc_uid_t rgid = arg_id(a, 0), egid = arg_id(a, 1);
-  return change_ids([rgid, egid](Ids& n, const Ucred* old) {
-    bool root = is_root(old);
-    if (rgid != kUnchanged) {
-      if (!root && rgid != old->rgid && rgid != old->egid) return -EPERM;
-      n.rgid = rgid;
-    }
-    if (egid != kUnchanged) {
-      if (!root && !one_of(egid, old->rgid, old->egid, old->sgid)) return -EPERM;
-      n.egid = egid;
-    }
-    if (rgid != kUnchanged || (egid != kUnchanged && egid != old->rgid)) n.sgid = n.egid;
-    n.fsgid = n.egid;
-    return 0;
-  });
+  return change_ids(
+      [rgid, egid](Ids& n, const Ucred* old) { return set_re(gids(n), is_root(old), rgid, egid); });
 }
 
 // setresuid(ruid, euid, suid): -1 leaves one alone; unprivileged, each new
 // value must be one of the three old ones.
 int64_t sys_setresuid(const SyscallArgs& a) {
   vc_uid_t r = arg_id(a, 0), e = arg_id(a, 1), s = arg_id(a, 2);
-  return change_ids([r, e, s](Ids& n, const Ucred* old) {
-    if (!is_root(old)) {
-      vc_uid_t o1 = old->c.cr_ruid, o2 = old->c.cr_uid, o3 = old->suid;
-      if ((r != kUnchanged && !one_of(r, o1, o2, o3)) ||
-          (e != kUnchanged && !one_of(e, o1, o2, o3)) ||
-          (s != kUnchanged && !one_of(s, o1, o2, o3)))
-        return -EPERM;
-    }
-    if (r != kUnchanged) n.ruid = r;
-    if (e != kUnchanged) n.euid = e;
-    if (s != kUnchanged) n.suid = s;
-    n.fsuid = n.euid;
-    return 0;
-  });
+  return change_ids(
+      [r, e, s](Ids& n, const Ucred* old) { return set_res(uids(n), is_root(old), r, e, s); });
 }
 
 int64_t sys_setresgid(const SyscallArgs& a) {
   vc_uid_t r = arg_id(a, 0), e = arg_id(a, 1), s = arg_id(a, 2);
-  return change_ids([r, e, s](Ids& n, const Ucred* old) {
-    if (!is_root(old)) {
-      vc_uid_t o1 = old->rgid, o2 = old->egid, o3 = old->sgid;
-      if ((r != kUnchanged && !one_of(r, o1, o2, o3)) ||
-          (e != kUnchanged && !one_of(e, o1, o2, o3)) ||
-          (s != kUnchanged && !one_of(s, o1, o2, o3)))
-        return -EPERM;
-    }
-    if (r != kUnchanged) n.rgid = r;
-    if (e != kUnchanged) n.egid = e;
-    if (s != kUnchanged) n.sgid = s;
-    n.fsgid = n.egid;
-    return 0;
-  });
+  return change_ids(
+      [r, e, s](Ids& n, const Ucred* old) { return set_res(gids(n), is_root(old), r, e, s); });
 }
 
 // setgroups(size, list): root only (-EPERM); at most kNgroupsMax groups

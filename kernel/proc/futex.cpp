@@ -11,6 +11,7 @@
 
 #include <arch/uaccess.h>
 
+#include "kernel/lib/dlist.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/sync/spinlock.h"
@@ -110,28 +111,16 @@ unsigned bucket_index(const FutexKey& k) {
 
 FutexBucket& bucket_of(const FutexKey& k) { return g_table.bucket[bucket_index(k)]; }
 
+using WaiterLinks = DList<&FutexWaiter::next, &FutexWaiter::prev>;
+
 void link_locked(FutexBucket& b, FutexWaiter* w) {
-  w->next = nullptr;
-  w->prev = b.tail;
-  if (b.tail)
-    b.tail->next = w;
-  else
-    b.head = w;
-  b.tail = w;
+  WaiterLinks::push_back(b, w);
   w->queued = true;
   __atomic_store_n(&w->bucket, &b, __ATOMIC_RELEASE);
 }
 
 void unlink_locked(FutexBucket& b, FutexWaiter* w) {
-  if (w->prev)
-    w->prev->next = w->next;
-  else
-    b.head = w->next;
-  if (w->next)
-    w->next->prev = w->prev;
-  else
-    b.tail = w->prev;
-  w->next = w->prev = nullptr;
+  WaiterLinks::unlink(b, w);
   w->queued = false;
 }
 

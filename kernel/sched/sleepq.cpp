@@ -12,6 +12,7 @@
 #include <arch/cpu.h>
 
 #include "kernel/cpu/percpu.h"
+#include "kernel/lib/dlist.h"
 #include "kernel/panic.h"
 #include "kernel/sched/lock_ranks.h"
 #include "kernel/sched/sched.h"
@@ -49,32 +50,20 @@ SleepBucket& bucket_of(const volatile void* chan) {
   return g_buckets[h % kBuckets];
 }
 
+using SleepLinks = DList<&Thread::sq_next, &Thread::sq_prev>;
+
 void enqueue_locked(SleepBucket& b, Thread* t, const volatile void* chan, unsigned flags) {
   t->wchan = chan;
   t->sleep_flags = flags;
   t->sleep_result = 0;
   t->sleep_queued = true;
-  t->sq_next = nullptr;
-  t->sq_prev = b.tail;
-  if (b.tail)
-    b.tail->sq_next = t;
-  else
-    b.head = t;
-  b.tail = t;
+  SleepLinks::push_back(b, t);
   __atomic_store_n(&t->sleep_bucket, &b, __ATOMIC_SEQ_CST);
   bump(g_stats.sleeping, 1);
 }
 
 void dequeue_locked(SleepBucket& b, Thread* t) {
-  if (t->sq_prev)
-    t->sq_prev->sq_next = t->sq_next;
-  else
-    b.head = t->sq_next;
-  if (t->sq_next)
-    t->sq_next->sq_prev = t->sq_prev;
-  else
-    b.tail = t->sq_prev;
-  t->sq_next = t->sq_prev = nullptr;
+  SleepLinks::unlink(b, t);
   t->sleep_queued = false;
   __atomic_store_n(&t->sleep_bucket, static_cast<SleepBucket*>(nullptr), __ATOMIC_SEQ_CST);
   bump(g_stats.sleeping, -1);

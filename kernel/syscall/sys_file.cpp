@@ -134,6 +134,15 @@ int64_t rw_vec(const SyscallArgs& a, bool write, const uint64_t* pos) {
   return write ? do_write(fd, &uio, pos) : do_read(fd, &uio, pos);
 }
 
+// pread64 and its kin: at the offset in the fourth argument, which may not be
+// negative.
+int64_t rw_at(int64_t (*rw)(const SyscallArgs&, bool, const uint64_t*), const SyscallArgs& a,
+              bool write) {
+  if (static_cast<int64_t>(a.a[3]) < 0) return -EINVAL;
+  uint64_t pos = a.a[3];
+  return rw(a, write, &pos);
+}
+
 int limit() { return proc_nofile_limit(curproc()); }
 
 }  // namespace
@@ -143,29 +152,10 @@ int64_t sys_write(const SyscallArgs& a) { return rw_one(a, true, nullptr); }
 int64_t sys_readv(const SyscallArgs& a) { return rw_vec(a, false, nullptr); }
 int64_t sys_writev(const SyscallArgs& a) { return rw_vec(a, true, nullptr); }
 
-int64_t sys_pread64(const SyscallArgs& a) {
-  if (static_cast<int64_t>(a.a[3]) < 0) return -EINVAL;
-  uint64_t pos = a.a[3];
-  return rw_one(a, false, &pos);
-}
-
-int64_t sys_pwrite64(const SyscallArgs& a) {
-  if (static_cast<int64_t>(a.a[3]) < 0) return -EINVAL;
-  uint64_t pos = a.a[3];
-  return rw_one(a, true, &pos);
-}
-
-int64_t sys_preadv(const SyscallArgs& a) {
-  if (static_cast<int64_t>(a.a[3]) < 0) return -EINVAL;
-  uint64_t pos = a.a[3];
-  return rw_vec(a, false, &pos);
-}
-
-int64_t sys_pwritev(const SyscallArgs& a) {
-  if (static_cast<int64_t>(a.a[3]) < 0) return -EINVAL;
-  uint64_t pos = a.a[3];
-  return rw_vec(a, true, &pos);
-}
+int64_t sys_pread64(const SyscallArgs& a) { return rw_at(rw_one, a, false); }
+int64_t sys_pwrite64(const SyscallArgs& a) { return rw_at(rw_one, a, true); }
+int64_t sys_preadv(const SyscallArgs& a) { return rw_at(rw_vec, a, false); }
+int64_t sys_pwritev(const SyscallArgs& a) { return rw_at(rw_vec, a, true); }
 
 int64_t sys_lseek(const SyscallArgs& a) {
   FileRef f(static_cast<int>(a.a[0]));

@@ -50,6 +50,17 @@ int stat_at(int dirfd, uint64_t upath, uint32_t flags, linux_stat* st) {
   return 0;
 }
 
+// A path naming one entry to make, remove or read (empty: -ENOENT), and the
+// directory its lookup starts from.
+struct PathAt {
+  UserPath path;
+  VnodeRef start;
+  int err;
+  PathAt(int dirfd, uint64_t upath) : path(upath) {
+    err = path.err ? path.err : path.empty() ? -ENOENT : at_start(dirfd, path.s, &start);
+  }
+};
+
 // Two paths, each with its own directory (link, rename).
 struct PathPair {
   UserPath from, to;
@@ -72,14 +83,11 @@ int64_t sys_openat(const SyscallArgs& a) {
   int dirfd = static_cast<int>(a.a[0]);
   uint32_t flags = static_cast<uint32_t>(a.a[2]);
   uint32_t mode = static_cast<uint32_t>(a.a[3]);
-  UserPath path(a.a[1]);
-  if (path.err) return path.err;
-  if (path.empty()) return -ENOENT;
-  VnodeRef start;
-  if (int e = at_start(dirfd, path.s, &start); e) return e;
+  PathAt at(dirfd, a.a[1]);
+  if (at.err) return at.err;
   FsCred cr = my_cred();
   VnodeRef v;
-  if (int e = vfs_open(start.v, path.s, flags, mode, my_umask(), cr, &v.v); e) return e;
+  if (int e = vfs_open(at.start.v, at.path.s, flags, mode, my_umask(), cr, &v.v); e) return e;
   File* fp;
   if (int e = file_open_vnode(v.v, flags, cr, &fp); e) return e;
   int fd =
@@ -89,36 +97,27 @@ int64_t sys_openat(const SyscallArgs& a) {
 }
 
 int64_t sys_mkdirat(const SyscallArgs& a) {
-  UserPath path(a.a[1]);
-  if (path.err) return path.err;
-  if (path.empty()) return -ENOENT;
-  VnodeRef start;
-  if (int e = at_start(static_cast<int>(a.a[0]), path.s, &start); e) return e;
-  return vfs_mkdir(start.v, path.s, static_cast<uint32_t>(a.a[2]), my_umask(), my_cred());
+  PathAt at(static_cast<int>(a.a[0]), a.a[1]);
+  if (at.err) return at.err;
+  return vfs_mkdir(at.start.v, at.path.s, static_cast<uint32_t>(a.a[2]), my_umask(), my_cred());
 }
 
 int64_t sys_mknodat(const SyscallArgs& a) {
-  UserPath path(a.a[1]);
-  if (path.err) return path.err;
-  if (path.empty()) return -ENOENT;
-  VnodeRef start;
-  if (int e = at_start(static_cast<int>(a.a[0]), path.s, &start); e) return e;
+  PathAt at(static_cast<int>(a.a[0]), a.a[1]);
+  if (at.err) return at.err;
   uint64_t dev = a.a[3];
   uint32_t major = static_cast<uint32_t>((dev & 0xfff00) >> 8);
   uint32_t minor = static_cast<uint32_t>((dev & 0xff) | ((dev >> 12) & 0xfff00));
-  return vfs_mknod(start.v, path.s, static_cast<uint32_t>(a.a[2]), major, minor, my_umask(),
+  return vfs_mknod(at.start.v, at.path.s, static_cast<uint32_t>(a.a[2]), major, minor, my_umask(),
                    my_cred());
 }
 
 int64_t sys_unlinkat(const SyscallArgs& a) {
   uint64_t flags = a.a[2];
   if (flags & ~uint64_t{AT_REMOVEDIR}) return -EINVAL;
-  UserPath path(a.a[1]);
-  if (path.err) return path.err;
-  if (path.empty()) return -ENOENT;
-  VnodeRef start;
-  if (int e = at_start(static_cast<int>(a.a[0]), path.s, &start); e) return e;
-  return vfs_unlink(start.v, path.s, (flags & AT_REMOVEDIR) != 0, my_cred());
+  PathAt at(static_cast<int>(a.a[0]), a.a[1]);
+  if (at.err) return at.err;
+  return vfs_unlink(at.start.v, at.path.s, (flags & AT_REMOVEDIR) != 0, my_cred());
 }
 
 int64_t sys_symlinkat(const SyscallArgs& a) {
@@ -157,15 +156,12 @@ int64_t sys_renameat(const SyscallArgs& a) {
 int64_t sys_readlinkat(const SyscallArgs& a) {
   int64_t size = static_cast<int64_t>(a.a[3]);
   if (size <= 0) return -EINVAL;
-  UserPath path(a.a[1]);
-  if (path.err) return path.err;
-  if (path.empty()) return -ENOENT;
-  VnodeRef start;
-  if (int e = at_start(static_cast<int>(a.a[0]), path.s, &start); e) return e;
+  PathAt at(static_cast<int>(a.a[0]), a.a[1]);
+  if (at.err) return at.err;
   size_t n = size < static_cast<int64_t>(kPathMax) ? static_cast<size_t>(size) : kPathMax;
   char* buf = static_cast<char*>(kmalloc(kPathMax, M_TEMP, M_WAITOK));
   if (!buf) return -ENOMEM;
-  int r = vfs_readlink(start.v, path.s, buf, n, my_cred());
+  int r = vfs_readlink(at.start.v, at.path.s, buf, n, my_cred());
   if (r > 0 && copyout_u(buf, a.a[2], static_cast<size_t>(r))) r = -EFAULT;
   kfree(buf, M_TEMP);
   return r;
@@ -271,14 +267,11 @@ int64_t sys_utimensat(const SyscallArgs& a) {
 }
 
 int64_t sys_chdir(const SyscallArgs& a) {
-  UserPath path(a.a[0]);
-  if (path.err) return path.err;
-  if (path.empty()) return -ENOENT;
-  VnodeRef start;
-  if (int e = at_start(AT_FDCWD, path.s, &start); e) return e;
+  PathAt at(AT_FDCWD, a.a[0]);
+  if (at.err) return at.err;
   FsCred cr = my_cred();
   VnodeRef v;
-  if (int e = vfs_lookup(start.v, path.s, true, cr, &v.v); e) return e;
+  if (int e = vfs_lookup(at.start.v, at.path.s, true, cr, &v.v); e) return e;
   if (v.v->type != VType::kDir) return -ENOTDIR;
   if (int e = vn_access(v.v, X_OK, cr); e) return e;
   fd_set_cwd(my_fd(), v.v);

@@ -217,31 +217,22 @@ bool RegionMap::copy_from(const RegionMap& from) {
   return true;
 }
 
+void RegionMap::absorb_next(VmRegion* r) {
+  VmRegion* n = r->next;
+  r->end = n->end;
+  r->next = n->next;
+  if (n->next)
+    n->next->prev = r;
+  else
+    tail_ = r;
+  if (hint_ == n) hint_ = r;
+  --count_;
+  free(n);
+}
+
 void RegionMap::merge_around(VmRegion* r) {
-  if (r->next && continues(r, r->next)) {
-    VmRegion* n = r->next;
-    r->end = n->end;
-    r->next = n->next;
-    if (n->next)
-      n->next->prev = r;
-    else
-      tail_ = r;
-    if (hint_ == n) hint_ = r;
-    --count_;
-    free(n);
-  }
-  if (r->prev && continues(r->prev, r)) {
-    VmRegion* p = r->prev;
-    p->end = r->end;
-    p->next = r->next;
-    if (r->next)
-      r->next->prev = p;
-    else
-      tail_ = p;
-    if (hint_ == r) hint_ = p;
-    --count_;
-    free(r);
-  }
+  if (r->next && continues(r, r->next)) absorb_next(r);
+  if (r->prev && continues(r->prev, r)) absorb_next(r->prev);  // r goes
 }
 
 void RegionMap::coalesce() {

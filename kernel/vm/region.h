@@ -109,6 +109,9 @@ class RegionMap {
  private:
   static constexpr unsigned kInlineRegions = 8;
 
+  // r takes in its successor, the same mapping continued, which goes.
+  void absorb_next(VmRegion* r);
+
   VmRegion* head_ = nullptr;
   VmRegion* tail_ = nullptr;
   VmRegion* hint_ = nullptr;  // last entry find() returned

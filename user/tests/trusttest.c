@@ -247,6 +247,29 @@ static void t_fork_setuid_race(void) {
 
 /* ---- setpgid on children that are being reaped ---- */
 
+/* In a test's child: starts `loop` on sh as a second LWP, then for three
+ * seconds forks children that exit(3) at once and reaps them, with the newest
+ * one's pid in sh[1]; then stops the LWP (sh[0]) and waits until it is done
+ * (sh[3]). Returns how many children were not reaped as exited with 3;
+ * *forks gets how many were forked. */
+static int reap_while_racing(volatile uint64_t* sh, void (*loop)(void*), int* forks) {
+  if (ut_lwp_start(loop, (void*)sh, 16384) != 0) _exit(91);
+  uint64_t end = now_ns() + 3000000000ull;
+  int bad = 0;
+  while (now_ns() < end) {
+    int c = fork();
+    if (c == 0) _exit(3);
+    if (c < 0) continue;
+    ++*forks;
+    __atomic_store_n(&sh[1], (uint64_t)c, __ATOMIC_RELEASE);
+    int st = -1;
+    if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 3) ++bad;
+  }
+  __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+  while (!__atomic_load_n(&sh[3], __ATOMIC_ACQUIRE)) sched_yield();
+  return bad;
+}
+
 static void setpgid_loop(void* arg) {
   volatile uint64_t* sh = arg;
   while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) {
@@ -262,20 +285,8 @@ static void t_setpgid_reap(void) {
   volatile uint64_t* sh = shared_page();
   int pid = fork();
   if (pid == 0) {
-    if (ut_lwp_start(setpgid_loop, (void*)sh, 16384) != 0) _exit(91);
-    uint64_t end = now_ns() + 3000000000ull;
-    int bad = 0, forks = 0;
-    while (now_ns() < end) {
-      int c = fork();
-      if (c == 0) _exit(3);
-      if (c < 0) continue;
-      ++forks;
-      __atomic_store_n(&sh[1], (uint64_t)c, __ATOMIC_RELEASE);
-      int st = -1;
-      if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 3) ++bad;
-    }
-    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
-    while (!__atomic_load_n(&sh[3], __ATOMIC_ACQUIRE)) sched_yield();
+    int forks = 0;
+    int bad = reap_while_racing(sh, setpgid_loop, &forks);
     sh[4] = (uint64_t)forks;
     _exit(bad ? 1 : 0);
   }
@@ -316,20 +327,8 @@ static void t_kill_reap_race(void) {
   volatile uint64_t* sh = shared_page();
   int pid = fork();
   if (pid == 0) {
-    if (ut_lwp_start(kill_by_id_loop, (void*)sh, 16384) != 0) _exit(91);
-    uint64_t end = now_ns() + 3000000000ull;
-    int bad = 0, forks = 0;
-    while (now_ns() < end) {
-      int c = fork();
-      if (c == 0) _exit(3);
-      if (c < 0) continue;
-      ++forks;
-      __atomic_store_n(&sh[1], (uint64_t)c, __ATOMIC_RELEASE);
-      int st = -1;
-      if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 3) ++bad;
-    }
-    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
-    while (!__atomic_load_n(&sh[3], __ATOMIC_ACQUIRE)) sched_yield();
+    int forks = 0;
+    int bad = reap_while_racing(sh, kill_by_id_loop, &forks);
     sh[5] = (uint64_t)forks;
     _exit(bad || sh[4] ? 1 : 0);
   }

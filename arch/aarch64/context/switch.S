@@ -1,5 +1,6 @@
 /* Context switch, new-thread entry and the FP/SIMD register file.
    Layouts: arch/context.h (ArchContext, FpState). */
+#include "arch/aarch64/context/callee_saved.inc"
 
         .text
 /* void* arch_context_switch(ArchContext* save, const ArchContext* load,
@@ -8,22 +9,12 @@
         .type arch_context_switch, %function
         .balign 16
 arch_context_switch:
-        stp     x19, x20, [x0, #0]
-        stp     x21, x22, [x0, #16]
-        stp     x23, x24, [x0, #32]
-        stp     x25, x26, [x0, #48]
-        stp     x27, x28, [x0, #64]
-        stp     x29, x30, [x0, #80]
+        SAVE_X19_X30 x0
         mov     x9, sp
         mrs     x10, tpidr_el0
         stp     x9, x10, [x0, #96]
 
-        ldp     x19, x20, [x1, #0]
-        ldp     x21, x22, [x1, #16]
-        ldp     x23, x24, [x1, #32]
-        ldp     x25, x26, [x1, #48]
-        ldp     x27, x28, [x1, #64]
-        ldp     x29, x30, [x1, #80]
+        LOAD_X19_X30 x1
         ldp     x9, x10, [x1, #96]
         mov     sp, x9
         msr     tpidr_el0, x10

@@ -180,7 +180,7 @@ void unmap_stack(uint64_t base) {
     // Break before the pages are reused: every CPU drops its translations.
     asm volatile("dsb ishst" ::: "memory");
     for (unsigned i = 0; i < kPagesPerStack; ++i) {
-      uint64_t arg = ((base + i * kPageSize) >> 12) & 0xfffffffffffull;
+      uint64_t arg = tlbi_va(base + i * kPageSize);
       asm volatile("tlbi vaae1is, %0" ::"r"(arg) : "memory");
     }
     asm volatile("dsb ish\n isb" ::: "memory");

@@ -1,18 +1,15 @@
 /* First entry to EL0, and the way back out of user mode (arch/user_entry.h).
  * Entry reuses the exception return path of vectors.S (trap_return), with
  * x19 >= 8 so that it restores SP_EL0 from the frame as for any EL0 trap. */
+#include "arch/aarch64/context/callee_saved.inc"
+
 #define FRAME_SIZE 304
 
         .text
 /* int64_t arch_user_run(const TrapFrame* initial x0, UserRunCtx* ctx x1) */
         .globl arch_user_run
 arch_user_run:
-        stp     x19, x20, [x1, #0]
-        stp     x21, x22, [x1, #16]
-        stp     x23, x24, [x1, #32]
-        stp     x25, x26, [x1, #48]
-        stp     x27, x28, [x1, #64]
-        stp     x29, x30, [x1, #80]
+        SAVE_X19_X30 x1
         mov     x9, sp
         str     x9, [x1, #96]
         sub     sp, sp, #FRAME_SIZE
@@ -33,12 +30,7 @@ arch_user_run:
 /* void arch_user_run_exit(UserRunCtx* ctx x0, int64_t value x1) */
         .globl arch_user_run_exit
 arch_user_run_exit:
-        ldp     x19, x20, [x0, #0]
-        ldp     x21, x22, [x0, #16]
-        ldp     x23, x24, [x0, #32]
-        ldp     x25, x26, [x0, #48]
-        ldp     x27, x28, [x0, #64]
-        ldp     x29, x30, [x0, #80]
+        LOAD_X19_X30 x0
         ldr     x9, [x0, #96]
         mov     sp, x9
         mov     x0, x1

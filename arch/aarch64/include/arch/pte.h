@@ -53,42 +53,45 @@ inline constexpr unsigned pt_index(uint64_t va, unsigned level) {
 inline constexpr uint64_t pte_addr(pte_t e) { return e & kPteAddrMask; }
 inline constexpr bool pte_is_table(pte_t e, unsigned level) { return level < 3 && (e & 3) == 3; }
 
+// The operand of a TLBI by address: VA[55:12] in bits 43:0, and for the
+// by-ASID forms the ASID in bits 63:48.
+inline constexpr uint64_t tlbi_va(uint64_t va) { return (va >> 12) & 0xfffffffffffull; }
+inline constexpr uint64_t tlbi_asid(uint16_t asid) { return uint64_t{asid} << 48; }
+
 // TLB maintenance, broadcast to every CPU in the inner-shareable domain.
 inline void tlb_flush_all() {
   asm volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");
 }
 inline void tlb_flush_asid(uint16_t asid) {
-  asm volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"(uint64_t{asid} << 48)
-               : "memory");
+  asm volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"(tlbi_asid(asid)) : "memory");
 }
 inline void tlb_flush_va_asid(uint64_t va, uint16_t asid) {
-  uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
+  uint64_t arg = tlbi_asid(asid) | tlbi_va(va);
   asm volatile("dsb ishst\n tlbi vae1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
 }
 // Last-level entries only (a page descriptor changed; table entries above it did not).
 inline void tlb_flush_leaf_va_asid(uint64_t va, uint16_t asid) {
-  uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
+  uint64_t arg = tlbi_asid(asid) | tlbi_va(va);
   asm volatile("dsb ishst\n tlbi vale1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
 }
 // This CPU only: the same three, for a space no other CPU has ever had loaded.
 inline void tlb_flush_asid_local(uint16_t asid) {
-  asm volatile("dsb nshst\n tlbi aside1, %0\n dsb nsh\n isb" ::"r"(uint64_t{asid} << 48)
-               : "memory");
+  asm volatile("dsb nshst\n tlbi aside1, %0\n dsb nsh\n isb" ::"r"(tlbi_asid(asid)) : "memory");
 }
 inline void tlb_flush_leaf_va_asid_local(uint64_t va, uint16_t asid) {
-  uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
+  uint64_t arg = tlbi_asid(asid) | tlbi_va(va);
   asm volatile("dsb nshst\n tlbi vale1, %0\n dsb nsh\n isb" ::"r"(arg) : "memory");
 }
 // This CPU only: drops a stale entry that a spurious fault ran into (permissions
 // were relaxed without a broadcast flush, which the architecture allows); also
 // the local form of tlb_flush_va_asid.
 inline void tlb_flush_va_asid_local(uint64_t va, uint16_t asid) {
-  uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & 0xfffffffffffull);
+  uint64_t arg = tlbi_asid(asid) | tlbi_va(va);
   asm volatile("dsb nshst\n tlbi vae1, %0\n dsb nsh\n isb" ::"r"(arg) : "memory");
 }
 // Kernel (global) mappings: any ASID.
 inline void tlb_flush_kernel_va(uint64_t va) {
-  uint64_t arg = (va >> 12) & 0xfffffffffffull;
+  uint64_t arg = tlbi_va(va);
   asm volatile("dsb ishst\n tlbi vaae1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
 }
 
