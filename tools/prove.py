@@ -8,12 +8,15 @@
 What is proved, and how, is in proofs/manifest.json: the files (every function
 defined in them is proved), the contracts that are assumed instead (and the
 test that checks each), the provers and the time limits. This script runs
-Frama-C over those files twice, at the same time:
+Frama-C over those files several times, at the same time:
 
-  proofs:  -wp -wp-rte -wp-prover <provers> -wp-timeout <s> -wp-par <jobs>
+  proofs:  -wp -wp-rte -wp-prover <provers> -wp-timeout <s> -wp-par <jobs / runs>
+           one run for each function of the manifest's own_runs (-wp-fct F),
+           one for the rest (-wp-skip-fct those): WP's simplifier works on
+           one core per run, and those few functions hold most of its work
   smoke:   -wp -wp-rte -wp-smoke-tests -wp-prop <no ACSL property> -wp-prover <smoke provers>
 
-The second run generates only the smoke tests (each must *fail*: a
+The smoke run generates only the smoke tests (each must *fail*: a
 precondition, a behavior's assumption or a block of code that a prover can
 refute is a contradiction or dead code). Splitting them off lets the smoke
 tests use CVC4 alone, which gives up on a goal it cannot prove within a
@@ -38,7 +41,8 @@ Provers: Debian's CVC4, Z3 and CVC5 through Why3 (Alt-Ergo is not packaged).
 Why3 1.5 does not know CVC5 1.0, so the script writes its own Why3
 configuration under the build directory, adding CVC5 with CVC4's driver when
 the binary is there. Results are cached (Frama-C's -wp-cache) in
-build/prove/wp-cache; --no-cache or --fresh give a run from nothing.
+build/prove/wp-cache, a folder for each run; --no-cache or --fresh give a run
+from nothing.
 """
 import argparse
 import collections
@@ -50,6 +54,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 import cross
@@ -231,7 +236,8 @@ def fold_report(path, per):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 2),
-                    help="prover processes at once in each run (-wp-par); default: the CPUs")
+                    help="prover processes at once: the smoke run's, and shared among the "
+                         "proof runs (-wp-par); default: the CPUs")
     ap.add_argument("--timeout", type=int, help="seconds per goal and prover")
     ap.add_argument("--no-cache", action="store_true", help="run every prover, keep nothing")
     ap.add_argument("--fresh", action="store_true", help="empty the cache first, then fill it")
@@ -279,21 +285,33 @@ def main():
     files = m["files"]
     cpp = " ".join([f"-I{src}"] + [f"-D{d}" for d in m.get("defines", [])])
     common = ["frama-c", "-machdep", m.get("machdep", "gcc_x86_64"), f"-cpp-extra-args={cpp}",
-              *files, "-wp", "-wp-rte", "-wp-par", str(args.jobs),
-              "-wp-warn-key", "pedantic-assigns=inactive"]
-    if args.functions:
-        common += ["-wp-fct", args.functions]
+              *files, "-wp", "-wp-rte", "-wp-warn-key", "pedantic-assigns=inactive"]
+    asked = args.functions.split(",") if args.functions else None
     runs = {}
-    proof_cmd = common + ["-wp-prover", ",".join(provers), "-wp-timeout", str(timeout)]
+    # The proofs: one Frama-C run for each function the manifest gives a run
+    # of its own (WP's simplifier, Qed, works through one run's goals on one
+    # core, and those few functions hold most of its work), and one for the
+    # rest; they share the CPUs' prover jobs. Each run keeps its own cache.
+    own = [fn for fn in m.get("own_runs", []) if asked is None or fn in asked]
+    rest = None if asked is None else [fn for fn in asked if fn not in own]
+    parts = [(f"proofs-{fn}", ["-wp-fct", fn]) for fn in own]
+    if rest is None:
+        parts.append(("proofs", ["-wp-skip-fct", ",".join(own)] if own else []))
+    elif rest:
+        parts.append(("proofs", ["-wp-fct", ",".join(rest)]))
+    jobs = max(1, round(args.jobs / max(1, len(parts))))
     fct = ",".join(f"{f}:{max(t, timeout)}" for f, t in m.get("function_timeouts", {}).items())
-    if fct:
-        proof_cmd += ["-wp-fct-timeout", fct]
-    runs["proofs"] = proof_cmd
+    for name, which in parts:
+        runs[name] = common + which + ["-wp-par", str(jobs), "-wp-prover", ",".join(provers),
+                                       "-wp-timeout", str(timeout)]
+        if fct:
+            runs[name] += ["-wp-fct-timeout", fct]
     if not args.no_smoke:
-        runs["smoke"] = common + ["-wp-smoke-tests", "-wp-prop=" + NO_PROPERTIES,
-                                  "-wp-prover", ",".join(smoke_provers),
-                                  "-wp-timeout", str(m.get("smoke_timeout", 2)),
-                                  "-wp-smoke-timeout", str(m.get("smoke_timeout", 2))]
+        runs["smoke"] = common + (["-wp-fct", args.functions] if args.functions else []) + [
+            "-wp-par", str(args.jobs), "-wp-smoke-tests", "-wp-prop=" + NO_PROPERTIES,
+            "-wp-prover", ",".join(smoke_provers),
+            "-wp-timeout", str(m.get("smoke_timeout", 2)),
+            "-wp-smoke-timeout", str(m.get("smoke_timeout", 2))]
     for name, cmd in runs.items():
         d = cache / name
         if not args.no_cache:
@@ -305,7 +323,8 @@ def main():
         shown = shlex.join(cmd).replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
         say(f"prove ({name}): {shown}")
     say(f"prove: provers {', '.join(provers)} (smoke tests: {', '.join(smoke_provers)}); "
-        f"{args.jobs} at once per run; timeout {timeout} s per goal; cache {cache_mode}")
+        f"{jobs} at once in each of {len(parts)} proof runs, {args.jobs} in the smoke run; "
+        f"timeout {timeout} s per goal; cache {cache_mode}")
 
     start = time.monotonic()
     env = dict(env, PWD=str(src))  # Frama-C resolves the files' relative paths by $PWD
@@ -313,14 +332,22 @@ def main():
                                     stderr=subprocess.STDOUT, text=True)
              for name, cmd in runs.items()}
     outs, codes, walls = {}, {}, {}
-    for name, p in procs.items():
+
+    def collect(name, p):
         text, _ = p.communicate()
         outs[name] = text.splitlines()
         codes[name] = p.returncode
         walls[name] = time.monotonic() - start
         (build / f"frama-c-{name}.log").write_text(text)
-        if args.verbose:
-            print(text)
+
+    waiters = [threading.Thread(target=collect, args=item) for item in procs.items()]
+    for w in waiters:
+        w.start()
+    for w in waiters:
+        w.join()
+    if args.verbose:
+        for name in runs:
+            print("\n".join(outs[name]))
     wall = time.monotonic() - start
 
     per = collections.OrderedDict()
@@ -396,7 +423,7 @@ def main():
             "functions of build/kernel/kernel.elf (the static ones are inside them); "
             f"no kernel caller, so not linked: {', '.join(linked[1]) or 'none'}")
     say(f"\n{len(files)} files, {len(per)} functions; {runs_text}; {smoke} smoke tests; "
-        f"wall time {wall:.0f} s, {args.jobs} prover jobs per run; "
+        f"wall time {wall:.0f} s, {args.jobs} prover jobs; "
         f"logs build/prove/frama-c-*.log")
     proved = sum(t[0] for t in totals.values())
     total = sum(t[1] for t in totals.values())
