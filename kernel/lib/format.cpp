@@ -83,6 +83,25 @@ char* digits_of(uint64_t value, unsigned base, bool upper, char* end) {
   return p;
 }
 
+// Lays out a number: the prefix (sign or 0x), `zeros` zeros, the digits,
+// padded with spaces to the width; '0' pads between the prefix and the
+// digits instead, unless '-' or a precision rules it out.
+void emit_number(Out& out, const Spec& spec, const char* prefix, size_t nprefix, size_t zeros,
+                 const char* digits, size_t ndigits) {
+  size_t body = nprefix + zeros + ndigits;
+  size_t width = static_cast<size_t>(spec.width);
+  size_t pad = width > body ? width - body : 0;
+  if (spec.zero && !spec.left && spec.precision < 0) {
+    zeros += pad;
+    pad = 0;
+  }
+  if (!spec.left) out.repeat(' ', pad);
+  out.put(prefix, nprefix);
+  out.repeat('0', zeros);
+  out.put(digits, ndigits);
+  if (spec.left) out.repeat(' ', pad);
+}
+
 // Lays out one integer: [pad][sign/prefix][zeros][digits][pad].
 void emit_integer(Out& out, const Spec& spec, uint64_t magnitude, bool negative, bool is_signed,
                   unsigned base, bool upper) {
@@ -116,20 +135,7 @@ void emit_integer(Out& out, const Spec& spec, uint64_t magnitude, bool negative,
   // '#' with octal: the first digit printed must be a 0.
   if (spec.alt && base == 8 && zeros == 0 && (ndigits == 0 || digits[0] != '0')) zeros = 1;
 
-  size_t body = nprefix + zeros + ndigits;
-  size_t width = static_cast<size_t>(spec.width);
-  size_t pad = width > body ? width - body : 0;
-  // '0' pads between the sign and the digits, unless '-' or a precision rules it out.
-  if (spec.zero && !spec.left && spec.precision < 0) {
-    zeros += pad;
-    pad = 0;
-  }
-
-  if (!spec.left) out.repeat(' ', pad);
-  out.put(prefix, nprefix);
-  out.repeat('0', zeros);
-  out.put(digits, ndigits);
-  if (spec.left) out.repeat(' ', pad);
+  emit_number(out, spec, prefix, nprefix, zeros, digits, ndigits);
 }
 
 // Lays out a string of known length with space padding.
@@ -285,18 +291,7 @@ size_t vformat(FormatSink sink, void* ctx, const char* fmt, va_list ap) {
         size_t zeros = 0;
         if (ptr.precision >= 0 && static_cast<size_t>(ptr.precision) > ndigits)
           zeros = static_cast<size_t>(ptr.precision) - ndigits;
-        size_t body = 2 + zeros + ndigits;
-        size_t width = static_cast<size_t>(ptr.width);
-        size_t pad = width > body ? width - body : 0;
-        if (ptr.zero && !ptr.left && ptr.precision < 0) {
-          zeros += pad;
-          pad = 0;
-        }
-        if (!ptr.left) out.repeat(' ', pad);
-        out.put("0x", 2);
-        out.repeat('0', zeros);
-        out.put(digits, ndigits);
-        if (ptr.left) out.repeat(' ', pad);
+        emit_number(out, ptr, "0x", 2, zeros, digits, ndigits);
         break;
       }
       case 'c': {
