@@ -456,7 +456,7 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
   // restarts (ERESTART).
   Pgrp* pg;
   {
-    RmWriteGuard g(g_proctree_lock);
+    RmReadGuard g(g_proctree_lock);  // the group list changes only with it written
     pg = pgfind_locked(pgid);
     if (!pg) return -ESRCH;
     vc_contract::pgref_requires(&pg->c);
@@ -467,7 +467,10 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
   lockmgr(&pg->pg_lock, LK_EXCLUSIVE);
   int n = 0, denied = 0;
   {
-    RmWriteGuard g(g_proctree_lock);
+    // The members stay while the list's lock is held: a reaper leaves the
+    // group under it before it frees a process.
+    RmReadGuard g(g_proctree_lock);
+    SpinGuard m(pg->members_lock);
     for (Proc* p = pg->members; p; p = p->pg_next) {
       if (!proc_may_signal(by, p)) {
         ++denied;
@@ -479,7 +482,7 @@ int kill_pgrp(int pgid, int sig, const Ucred* by) {
   }
   lockmgr(&pg->pg_lock, LK_RELEASE);
   {
-    RmWriteGuard g(g_proctree_lock);
+    RmWriteGuard g(g_proctree_lock);  // the last reference takes the group off the list
     vc_contract::pgrel_requires(&pg->c);
     if (pgrel(&pg->c)) {
       struct proc_lastrefs last = {};

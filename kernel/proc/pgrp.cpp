@@ -24,8 +24,11 @@ void unlink_member(Pgrp* pg, Proc* p) {
 
 }  // namespace
 
+// The group list changes only with the tree lock written, so a reader may
+// walk it; a group found with a reference left keeps it while the lock is
+// read (a reaper that reads the lock never gives back a group's last).
 Pgrp* pgfind_locked(int pgid) {
-  g_proctree_lock.assert_write_held();
+  g_proctree_lock.assert_held();
   for (Pgrp* pg = g_pgrps; pg; pg = pg->next)
     if (pg->pgid == pgid && refcount_read(&pg->c.pg_ref) > 0) return pg;
   return nullptr;
@@ -79,6 +82,7 @@ Pgrp* pgrp_alloc(Session* s, int pgid) {
 }
 
 void pgrp_link_locked(Pgrp* pg) {
+  g_proctree_lock.assert_write_held();
   if (pg->session->refs++ == 0) id_use_locked(pg->session->sid);
   id_use_locked(pg->pgid);
   pg->next = g_pgrps;
