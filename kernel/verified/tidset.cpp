@@ -18,33 +18,22 @@ void set_root(tidset& s, tidnode* n) { s.ts_tree = reinterpret_cast<uintptr_t>(n
 
 bool is_red(const tidnode* n) { return n != nullptr && n->red; }
 
-void rotate_left(tidset& s, tidnode* x) {
-  tidnode* y = x->right;
-  x->right = y->left;
-  if (y->left != nullptr) y->left->parent = x;
-  y->parent = x->parent;
-  if (x->parent == nullptr)
-    set_root(s, y);
-  else if (x == x->parent->left)
-    x->parent->left = y;
-  else
-    x->parent->right = y;
-  y->left = x;
-  x->parent = y;
-}
+// A node's child on one side (right: true). The fix-ups' mirror-image
+// cases are one code each, with the side they work on named.
+tidnode*& child(tidnode* n, bool right) { return right ? n->right : n->left; }
 
-void rotate_right(tidset& s, tidnode* x) {
-  tidnode* y = x->left;
-  x->left = y->right;
-  if (y->right != nullptr) y->right->parent = x;
+// Rotates x down to one side: its child on the other side takes its place
+// and x becomes that child's child on this side (right: a right rotation).
+void rotate(tidset& s, tidnode* x, bool right) {
+  tidnode* y = child(x, !right);
+  child(x, !right) = child(y, right);
+  if (child(y, right) != nullptr) child(y, right)->parent = x;
   y->parent = x->parent;
   if (x->parent == nullptr)
     set_root(s, y);
-  else if (x == x->parent->right)
-    x->parent->right = y;
   else
-    x->parent->left = y;
-  y->right = x;
+    child(x->parent, x == x->parent->right) = y;
+  child(y, right) = x;
   x->parent = y;
 }
 
@@ -53,41 +42,23 @@ void insert_fixup(tidset& s, tidnode* z) {
   while (is_red(z->parent)) {
     tidnode* p = z->parent;
     tidnode* g = p->parent;  // exists: a red node is never the root
-    if (p == g->left) {
-      tidnode* u = g->right;
-      if (is_red(u)) {
-        p->red = false;
-        u->red = false;
-        g->red = true;
-        z = g;
-        continue;
-      }
-      if (z == p->right) {
-        rotate_left(s, p);
-        z = p;
-        p = z->parent;
-      }
+    bool p_right = p == g->right;
+    tidnode* u = child(g, !p_right);
+    if (is_red(u)) {
       p->red = false;
+      u->red = false;
       g->red = true;
-      rotate_right(s, g);
-    } else {
-      tidnode* u = g->left;
-      if (is_red(u)) {
-        p->red = false;
-        u->red = false;
-        g->red = true;
-        z = g;
-        continue;
-      }
-      if (z == p->left) {
-        rotate_right(s, p);
-        z = p;
-        p = z->parent;
-      }
-      p->red = false;
-      g->red = true;
-      rotate_left(s, g);
+      z = g;
+      continue;
     }
+    if (z == child(p, !p_right)) {
+      rotate(s, p, p_right);
+      z = p;
+      p = z->parent;
+    }
+    p->red = false;
+    g->red = true;
+    rotate(s, g, !p_right);
   }
   get_root(s)->red = false;
 }
@@ -96,10 +67,8 @@ void insert_fixup(tidset& s, tidnode* z) {
 void transplant(tidset& s, tidnode* u, tidnode* v) {
   if (u->parent == nullptr)
     set_root(s, v);
-  else if (u == u->parent->left)
-    u->parent->left = v;
   else
-    u->parent->right = v;
+    child(u->parent, u == u->parent->right) = v;
   if (v != nullptr) v->parent = u->parent;
 }
 
@@ -112,59 +81,32 @@ tidnode* minimum(tidnode* n) {
 // null (a leaf), so its parent is passed along.
 void erase_fixup(tidset& s, tidnode* x, tidnode* parent) {
   while (x != get_root(s) && !is_red(x)) {
-    KASSERT(parent != nullptr);  // x is not the root, so it hangs below a node
-    if (x == parent->left) {
-      tidnode* w = parent->right;  // exists: x's side is one black short
-      if (is_red(w)) {
-        w->red = false;
-        parent->red = true;
-        rotate_left(s, parent);
-        w = parent->right;
-      }
-      if (!is_red(w->left) && !is_red(w->right)) {
-        w->red = true;
-        x = parent;
-        parent = x->parent;
-      } else {
-        if (!is_red(w->right)) {
-          w->left->red = false;
-          w->red = true;
-          rotate_right(s, w);
-          w = parent->right;
-        }
-        w->red = parent->red;
-        parent->red = false;
-        w->right->red = false;
-        rotate_left(s, parent);
-        x = get_root(s);
-        parent = nullptr;
-      }
+    KASSERT(parent != nullptr);            // x is not the root, so it hangs below a node
+    bool x_right = x != parent->left;      // x may be null: a leaf on that side
+    tidnode* w = child(parent, !x_right);  // exists: x's side is one black short
+    if (is_red(w)) {
+      w->red = false;
+      parent->red = true;
+      rotate(s, parent, x_right);
+      w = child(parent, !x_right);
+    }
+    if (!is_red(w->left) && !is_red(w->right)) {
+      w->red = true;
+      x = parent;
+      parent = x->parent;
     } else {
-      tidnode* w = parent->left;
-      if (is_red(w)) {
-        w->red = false;
-        parent->red = true;
-        rotate_right(s, parent);
-        w = parent->left;
-      }
-      if (!is_red(w->left) && !is_red(w->right)) {
+      if (!is_red(child(w, !x_right))) {
+        child(w, x_right)->red = false;
         w->red = true;
-        x = parent;
-        parent = x->parent;
-      } else {
-        if (!is_red(w->left)) {
-          w->right->red = false;
-          w->red = true;
-          rotate_left(s, w);
-          w = parent->left;
-        }
-        w->red = parent->red;
-        parent->red = false;
-        w->left->red = false;
-        rotate_right(s, parent);
-        x = get_root(s);
-        parent = nullptr;
+        rotate(s, w, !x_right);
+        w = child(parent, !x_right);
       }
+      w->red = parent->red;
+      parent->red = false;
+      child(w, !x_right)->red = false;
+      rotate(s, parent, x_right);
+      x = get_root(s);
+      parent = nullptr;
     }
   }
   if (x != nullptr) x->red = false;
