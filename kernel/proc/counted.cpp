@@ -10,6 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
+#include "kernel/sched/sleepq.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/fork_hooks.h"
@@ -258,6 +259,11 @@ void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, 
   pg->session->leader = p;
   p->leads_session = true;
   pgrp_enter_locked(p, pg);
+}
+
+void proc_drop_hold(Proc* p) {
+  vc_contract::proc_rele_requires(&p->core);
+  if (proc_rele(&p->core)) wakeup(&p->core.p_lock);
 }
 
 void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last) {

@@ -331,8 +331,7 @@ void proc_exit_finish(Proc* p, Lwp* lp) {
   if (Proc* tell = n.tell) {
     proc_signal_info(tell, n.sig, n.info);
     wakeup(tell);
-    vc_contract::proc_rele_requires(&tell->core);
-    if (proc_rele(&tell->core)) wakeup(&tell->core.p_lock);  // a zombie being reaped
+    proc_drop_hold(tell);  // it may be a zombie being reaped
   }
   if (n.wake_reaper) wakeup(&g_proc0);
   jobctl_hup_groups(n.orphaned, n.norphaned);

@@ -597,8 +597,7 @@ void start_forked_proc(Lwp* lp1, Proc* p2) {
         p2->vfork_parent = nullptr;
       }
     }
-    vc_contract::proc_rele_requires(&p2->core);
-    if (proc_rele(&p2->core)) wakeup(&p2->core.p_lock);
+    proc_drop_hold(p2);
     // Told to exit (LWP_WEXIT), it takes no signal on the way out.
     if (fatal > 0) exit1(wstatus_signaled(fatal));
   }

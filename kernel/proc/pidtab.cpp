@@ -5,7 +5,6 @@
 #include "kernel/lib/atomic.h"
 #include "kernel/panic.h"
 #include "kernel/proc/proc.h"
-#include "kernel/sched/sleepq.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 
@@ -248,9 +247,4 @@ TidOwner tid_owner_hold(int tid) {
                     atomic_load_value(&p->exit_lwp, __ATOMIC_ACQUIRE) == lp;
   hold(p);
   return o;
-}
-
-void proc_drop_hold(Proc* p) {
-  vc_contract::proc_rele_requires(&p->core);
-  if (proc_rele(&p->core)) wakeup(&p->core.p_lock);
 }

@@ -62,5 +62,3 @@ struct TidOwner {
   bool zombie_leader = false;
 };
 TidOwner tid_owner_hold(int tid);
-// Gives back a hold, waking the reaper waiting for the last.
-void proc_drop_hold(Proc* p);

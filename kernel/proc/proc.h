@@ -444,6 +444,9 @@ void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, 
 // references go without it); *last says which other objects the caller must
 // destroy.
 void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last);
+// Gives back a hold (PHOLD, proc_hold) on p, waking its reaper if that was
+// the last one it waits for.
+void proc_drop_hold(Proc* p);
 // Frees what proc_release_refs said lost its last reference, in two halves:
 // the group, found through the group list (g_proctree_lock written, so no
 // lookup revives it) ...

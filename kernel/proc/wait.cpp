@@ -122,8 +122,7 @@ int64_t wait_children(const WaitSpec& w, WaitDeliver deliver, void* ctx) {
         jobctl_wait_unclaim(jfound, rep.wstatus);
         wakeup(me);  // another LWP may have slept while it was claimed
       }
-      vc_contract::proc_rele_requires(&jfound->core);
-      if (proc_rele(&jfound->core)) wakeup(&jfound->core.p_lock);
+      proc_drop_hold(jfound);
       return r != 0 ? r : rep.pid;
     }
     if (!found) return r != 0 ? r : rep.pid;  // WNOWAIT: left as it was

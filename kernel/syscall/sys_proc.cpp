@@ -258,8 +258,7 @@ int64_t sys_setpgid(const SyscallArgs& a) {
   lockmgr(&p->forklock, LK_EXCLUSIVE);
   int r = setpgid_moving(me, p, pid, pgid);
   lockmgr(&p->forklock, LK_RELEASE);
-  vc_contract::proc_rele_requires(&p->core);
-  if (proc_rele(&p->core)) wakeup(&p->core.p_lock);
+  proc_drop_hold(p);
   return r;
 }
 
@@ -382,8 +381,7 @@ int64_t sys_prlimit64(const SyscallArgs& a) {
   }
   struct vc_rlimit ol;
   int64_t r = prlimit_on(me, p, res, a.a[2] ? &nl : nullptr, &ol);
-  if (held) vc_contract::proc_rele_requires(&p->core);
-  if (held && proc_rele(&p->core)) wakeup(&p->core.p_lock);
+  if (held) proc_drop_hold(p);
   if (r == 0 && a.a[3] && copyout_u(&ol, a.a[3], sizeof ol) != 0) return -EFAULT;
   return r;
 }
