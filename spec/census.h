@@ -65,11 +65,6 @@
   predicate count_matches{L}(struct proc_core **procs, integer n, integer kind,
                              struct refcount *r, integer outside) =
     r->rc_count == holders(procs, n, kind, r) + outside;
-
-  // The processes charged to uip: those whose p_uidinfo is uip.
-  predicate proccnt_matches{L}(struct proc_core **procs, integer n,
-                               struct uidinfo *uip) =
-    uip->ui_proccnt == holders(procs, n, VC_REF_UIDINFO, &uip->ui_ref);
 */
 
 #endif

@@ -35,24 +35,15 @@ struct Table {
   int max = 0;
   struct proc_core** core = nullptr;  // what the checker reads
   Proc** proc = nullptr;              // the Proc of each entry
-  // The LWPs beyond each process's first, which lwp_create charges to its
-  // uid (as Linux counts threads against RLIMIT_NPROC): outside the
-  // checker's one charge per process.
-  vc_outside_charge* charges = nullptr;
 
-  explicit Table(int n)
-      : max(n),
-        core(array_of<struct proc_core*>(n)),
-        proc(array_of<Proc*>(n)),
-        charges(array_of<vc_outside_charge>(n)) {}
+  explicit Table(int n) : max(n), core(array_of<struct proc_core*>(n)), proc(array_of<Proc*>(n)) {}
   ~Table() {
     kfree(core, M_TEMP);
     kfree(proc, M_TEMP);
-    kfree(charges, M_TEMP);
   }
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
-  bool ok() const { return core && proc && charges; }
+  bool ok() const { return core && proc; }
 };
 
 template <typename T>
@@ -147,7 +138,7 @@ int proc_check_invariants(bool verbose) {
   }
   int bad = 0;
   RmWriteGuard g(g_proctree_lock);
-  // The table, the charges outside it, and the checks beyond the checker
+  // The table, and the checks beyond the checker
   // that need only the process's own lock.
   int n = 0;
   int lwps_beyond_first = 0;
@@ -159,15 +150,13 @@ int proc_check_invariants(bool verbose) {
       break;
     }
     SpinGuard g2(p->spin);
-    int before = lwps_beyond_first;
     bad += check_proc_extra(p, &lwps_beyond_first);
     t.core[n] = &p->core;
     t.proc[n] = p;
-    t.charges[n] = {p->core.p_uidinfo, lwps_beyond_first - before};
     ++n;
   }
   vc_outside_ref exited_fd{&g_exited_fd.c.fd_ref, 1};  // the kernel's own reference
-  vc_outside outside{&exited_fd, 1, t.charges, n};
+  vc_outside outside{&exited_fd, 1};
 
   // The checker: nprocs is the number of processes...
   vc_report r;

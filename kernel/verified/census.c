@@ -35,6 +35,22 @@ const struct refcount* vc_proc_ref(const struct proc_core* p, int kind) {
   return r;
 }
 
+long long vc_count_tasks(struct proc_core* const* procs, int n, const struct uidinfo* u) {
+  long long tasks = 0;
+  /*@ loop invariant 0 <= i <= n;
+      loop invariant tasks == tasks_charged(procs, i, u);
+      loop invariant 0 <= tasks <= i * (long long)VC_INT_MAX;
+      loop assigns i, tasks;
+      loop variant n - i;
+   */
+  for (int i = 0; i < n; i++) {
+    const struct proc_core* p = procs[i];
+    const struct uidinfo* charged_to = p->p_uidinfo; /* of u's type: no cast to compare */
+    if (charged_to == u) tasks += p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads : 1;
+  }
+  return tasks;
+}
+
 int vc_count_holders(struct proc_core* const* procs, int n, int kind, const struct refcount* r) {
   int count = 0;
   /*@ loop invariant 0 <= i <= n;

@@ -8,6 +8,7 @@
 
 #include "kernel/verified/vc_types.h"
 #include "spec/census.h"
+#include "spec/charge.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,6 +31,16 @@ const struct refcount* vc_proc_ref(const struct proc_core* p, int kind);
     ensures 0 <= \result <= n;
  */
 int vc_count_holders(struct proc_core* const* procs, int n, int kind, const struct refcount* r);
+
+/* The tasks the processes of the table charge to u: spec/charge.h's
+ * tasks_charged, which the uid census compares with u's count. */
+/*@ requires proc_table_ok(procs, n);
+    requires \forall integer i; 0 <= i < n ==> 0 <= procs[i]->p_tids.p_nthreads;
+    assigns \nothing;
+    ensures \result == tasks_charged(procs, n, u);
+    ensures 0 <= \result <= n * (long long)VC_INT_MAX;
+ */
+long long vc_count_tasks(struct proc_core* const* procs, int n, const struct uidinfo* u);
 
 #ifdef __cplusplus
 }

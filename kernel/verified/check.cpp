@@ -3,7 +3,9 @@
 // No allocation and no containers: the census is quadratic in the number of
 // processes, which is fine for tests and ktests. Holder counts come from
 // vc_count_holders (census.c), which WP proves equal to spec/census.h's
-// `holders`, so that the checker evaluates the spec's own definition.
+// `holders`, and a uid's tasks from vc_count_tasks, proved equal to
+// spec/charge.h's `tasks_charged`, so that the checker evaluates the spec's
+// own definitions.
 #include "kernel/verified/check.h"
 
 #include "kernel/verified/census.h"
@@ -27,14 +29,6 @@ int outside_holders(const vc_outside* outside, const refcount* ref) {
   if (outside == nullptr) return 0;
   for (int i = 0; i < outside->nrefs; ++i)
     if (outside->refs[i].ref == ref) n += outside->refs[i].holders;
-  return n;
-}
-
-int outside_charges(const vc_outside* outside, const uidinfo* uip) {
-  int n = 0;
-  if (outside == nullptr) return 0;
-  for (int i = 0; i < outside->ncharges; ++i)
-    if (outside->charges[i].uip == uip) n += outside->charges[i].charges;
   return n;
 }
 
@@ -142,9 +136,11 @@ int vc_check_proc(proc_core* const* procs, int n, int i, const vc_outside* outsi
     if (k == VC_REF_UIDINFO) {
       const uidinfo* uip = procs[i]->p_uidinfo;
       holders += ucred_holders_of(procs, n, uip);
-      int charged = vc_count_holders(procs, n, k, ref) + outside_charges(outside, uip);
+      vc_contract::vc_count_tasks_requires(procs, n);
+      long long charged = vc_count_tasks(procs, n, uip);
       if (uip->ui_proccnt != charged) {
-        note(r, "ui_proccnt is not the number of processes charged", uip, charged, uip->ui_proccnt);
+        note(r, "ui_proccnt is not the tasks charged", uip, static_cast<long>(charged),
+             uip->ui_proccnt);
         ++found;
       }
     }

@@ -14,8 +14,9 @@
  *                       TIDs distinct (a strictly ordered tree) and valid, their
  *                       number p_nthreads, the red-black shape intact
  *   vc_check_procs      all of the above for a table of processes: nprocs is
- *                       the number of processes, each uid's process count the
- *                       processes charged to it, each count its holders
+ *                       the number of processes, each uid's count the tasks
+ *                       charged to it (tasks_census, spec/charge.h), each
+ *                       count its holders
  *   vc_check_proc       vc_check_procs's part about one process of the table
  */
 #ifndef TINE_KERNEL_VERIFIED_CHECK_H
@@ -52,20 +53,10 @@ struct vc_outside_ref {
   int holders;
 };
 
-/* Charges to a uid's process count besides one per process charged to it:
- * `charges` more for `uip` (the kernel charges each LWP beyond a process's
- * first to its uid, as Linux counts threads against RLIMIT_NPROC). */
-struct vc_outside_charge {
-  const struct uidinfo* uip;
-  int charges;
-};
-
-/* What the caller knows of outside the table (either list may be empty). */
+/* What the caller knows of outside the table (the list may be empty). */
 struct vc_outside {
   const struct vc_outside_ref* refs;
   int nrefs;
-  const struct vc_outside_charge* charges;
-  int ncharges;
 };
 
 /* The whole census over procs[0 .. n-1], which must be every process:
@@ -73,8 +64,8 @@ struct vc_outside {
  *  - each object a process refers to: count == holders among the processes
  *    + holders in outside->refs (+ for a uidinfo, one per distinct ucred
  *    among the processes' credentials whose real uid it is);
- *  - each uidinfo: ui_proccnt == processes charged to it (p_uidinfo)
- *    + its charges in outside->charges;
+ *  - each uidinfo: ui_proccnt == the tasks of the processes charged to it
+ *    (p_uidinfo): one per LWP, one for a process with none (vc_count_tasks);
  *  - each process's TIDs (vc_check_tids).
  * Objects referred to only from outside are not checked. outside may be null. */
 int vc_check_procs(const struct proccount* pc, struct proc_core* const* procs, int n,

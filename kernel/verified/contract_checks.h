@@ -24,6 +24,7 @@
 
 #include "kernel/panic.h"
 #include "kernel/verified/census.h"
+#include "kernel/verified/charge.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/refcount_magic.h"
 #include "kernel/verified/tidset.h"
@@ -212,6 +213,79 @@ inline void lwp_tid_lookup_locked_requires(const struct lwp_tids* pt, VC_SITE) {
   if (kChecked) tids_ok("lwp_tid_lookup_locked", pt, file, line);
 }
 
+// ---- charge.h: the tasks charged to each uid (p's lock held) -------------------
+// The ghost table and its apartness clauses are the proof's alone.
+
+// "UIDINFO_OK(uip)": 0 <= ui_proccnt, REFCOUNT_LIVE(&uip->ui_ref). Returns the count.
+inline int uidinfo_ok(const char* fn, const struct uidinfo* uip, const char* file, int line) {
+  nonnull(fn, "UIDINFO_OK: \\valid", uip, file, line);
+  int cnt = __atomic_load_n(&uip->ui_proccnt, __ATOMIC_RELAXED);
+  if (cnt < 0) failed(fn, "UIDINFO_OK: 0 <= ui_proccnt", uip, cnt, file, line);
+  count_in(fn, "UIDINFO_OK: REFCOUNT_LIVE(&ui_ref)", &uip->ui_ref, 1, REFCOUNT_MAX, file, line);
+  return cnt;
+}
+
+// "\valid(p) && UIDINFO_OK(p->p_uidinfo)" and "TASKS_COVERED(p)": p's uid count
+// is at least p's tasks (its LWPs, or one while it has none). Other CPUs move
+// the count, but never below the tasks p itself is charged for.
+inline void tasks_covered(const char* fn, const struct proc_core* p, const char* file, int line) {
+  nonnull(fn, "\\valid(p)", p, file, line);
+  int cnt = uidinfo_ok(fn, p->p_uidinfo, file, line);
+  int tasks = p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads : 1;
+  if (cnt < tasks) failed(fn, "TASKS_COVERED(p)", p, cnt, file, line);
+}
+
+// proc_uid_move: "requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && UIDINFO_OK(to);
+// requires \base_addr(to) != \base_addr(p->p_uidinfo); requires REFCOUNT_HOLDABLE(&to->ui_ref);
+// requires 0 <= p->p_tids.p_nthreads; requires TASKS_COVERED(p);
+// requires to->ui_proccnt + proc_tasks(p) <= VC_INT_MAX".
+inline void proc_uid_move_requires(const struct proc_core* p, const struct uidinfo* to, VC_SITE) {
+  if (!kChecked) return;
+  tasks_covered("proc_uid_move", p, file, line);
+  int cnt = uidinfo_ok("proc_uid_move", to, file, line);
+  if (to == p->p_uidinfo)
+    failed("proc_uid_move", "\\base_addr(to) != \\base_addr(p->p_uidinfo)", to, 0, file, line);
+  holdable("proc_uid_move", to, file, line);
+  int n = p->p_tids.p_nthreads;
+  if (n < 0) failed("proc_uid_move", "0 <= p->p_tids.p_nthreads", p, n, file, line);
+  if (static_cast<long>(cnt) + (n > 1 ? n : 1) > VC_INT_MAX)
+    failed("proc_uid_move", "to->ui_proccnt + proc_tasks(p) <= VC_INT_MAX", to, cnt, file, line);
+}
+
+// lwp_join_locked: "requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
+// requires 1 <= p->p_tids.p_nthreads < VC_INT_MAX; requires node != \null".
+inline void lwp_join_locked_requires(const struct proc_core* p, const struct tidnode* node,
+                                     VC_SITE) {
+  if (!kChecked) return;
+  nonnull("lwp_join_locked", "\\valid(p)", p, file, line);
+  (void)uidinfo_ok("lwp_join_locked", p->p_uidinfo, file, line);
+  tids_ok("lwp_join_locked", &p->p_tids, file, line);
+  int n = p->p_tids.p_nthreads;
+  if (n < 1 || n >= VC_INT_MAX)
+    failed("lwp_join_locked", "1 <= p->p_tids.p_nthreads < VC_INT_MAX", p, n, file, line);
+  nonnull("lwp_join_locked", "node != \\null", node, file, line);
+}
+
+// lwp_leave_locked: "requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
+// requires tid_in_use(&p->p_tids.p_lwps, tid); requires TASKS_COVERED(p)".
+inline void lwp_leave_locked_requires(const struct proc_core* p, int tid, VC_SITE) {
+  if (!kChecked) return;
+  tasks_covered("lwp_leave_locked", p, file, line);
+  tids_ok("lwp_leave_locked", &p->p_tids, file, line);
+  if (tidtree::find(p->p_tids.p_lwps, tid) == nullptr)
+    failed("lwp_leave_locked", "tid_in_use(&p->p_tids.p_lwps, tid)", p, tid, file, line);
+}
+
+// proc_uncharge: "requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && PROCCOUNT_OK(pc);
+// requires p->p_tids.p_nthreads == 0; requires TASKS_COVERED(p); requires pc->nprocs >= 1".
+inline void proc_uncharge_requires(const struct proccount* pc, const struct proc_core* p, VC_SITE) {
+  if (!kChecked) return;
+  tasks_covered("proc_uncharge", p, file, line);
+  nprocs_release_requires(pc, file, line);
+  if (p->p_tids.p_nthreads != 0)
+    failed("proc_uncharge", "p->p_tids.p_nthreads == 0", p, p->p_tids.p_nthreads, file, line);
+}
+
 // ---- census.h: the checker's holder count ---------------------------------------
 
 // vc_proc_ref: "requires \valid_read(p); requires 0 <= kind < VC_REF_KINDS".
@@ -233,6 +307,19 @@ inline void vc_count_holders_requires(struct proc_core* const* procs, int n, int
   if (kind < 0 || kind >= VC_REF_KINDS)
     failed("vc_count_holders", "0 <= kind < VC_REF_KINDS", r, kind, file, line);
   nonnull("vc_count_holders", "r != \\null", r, file, line);
+}
+
+// vc_count_tasks: "requires proc_table_ok(procs, n); requires \forall integer i;
+// 0 <= i < n ==> 0 <= procs[i]->p_tids.p_nthreads".
+inline void vc_count_tasks_requires(struct proc_core* const* procs, int n, VC_SITE) {
+  if (!kChecked) return;
+  if (n < 0) failed("vc_count_tasks", "proc_table_ok: 0 <= n", procs, n, file, line);
+  for (int i = 0; i < n; ++i) {
+    nonnull("vc_count_tasks", "proc_table_ok: \\valid_read(procs[i])", procs[i], file, line);
+    if (procs[i]->p_tids.p_nthreads < 0)
+      failed("vc_count_tasks", "0 <= procs[i]->p_tids.p_nthreads", procs[i],
+             procs[i]->p_tids.p_nthreads, file, line);
+  }
 }
 
 // ---- fork.h ----------------------------------------------------------------------

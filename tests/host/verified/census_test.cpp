@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "kernel/verified/census.h"
+#include "kernel/verified/charge.h"
 #include "kernel/verified/check.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/tid.h"
+#include "kernel/verified/tidset.h"
 #include "kernel/verified/uidinfo.h"
 #include "tests/host/verified/fork_world.h"
 
@@ -124,31 +126,35 @@ TEST(VerifiedCheck, OutsideHoldersAreCounted) {
   vc_report_init(&r);
   EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, &r), 1);
   vc_outside_ref ref{&a->p_ucred->cr_ref, 1};
-  vc_outside out{&ref, 1, nullptr, 0};
+  vc_outside out{&ref, 1};
   vc_report_init(&r);
   EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, &out, &r), 0);
   w.put_ucred(a->p_ucred);
 }
 
-// The kernel charges each LWP beyond a process's first to its uid: the
-// caller lists those charges, and they are added to the processes charged.
-TEST(VerifiedCheck, OutsideChargesAreCounted) {
+// A uid's count is the tasks of its processes (spec/charge.h): one per LWP,
+// and one for a process with none.
+TEST(VerifiedCheck, EveryLwpIsATask) {
   World w;
   proc_core* a = w.spawn(1000);
-  ASSERT_EQ(chgproccnt(a->p_uidinfo, 2, VC_RLIM_INFINITY), 1);  // two more LWPs
+  ASSERT_EQ(a->p_tids.p_nthreads, 1);  // one LWP, one task
   vc_report r;
   vc_report_init(&r);
+  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, &r), 0);
+  tidnode nodes[2];
+  ASSERT_EQ(lwp_tid_alloc_locked(&a->p_tids, &nodes[0]), 1);
+  ASSERT_EQ(lwp_tid_alloc_locked(&a->p_tids, &nodes[1]), 2);  // three, charged for one
   EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, &r), 1);
-  EXPECT_STREQ(r.first, "ui_proccnt is not the number of processes charged");
-  vc_outside_charge one{a->p_uidinfo, 1};
-  vc_outside_charge charges[] = {one, one};  // listed per process: they add up
-  vc_outside out{nullptr, 0, charges, 1};
+  EXPECT_STREQ(r.first, "ui_proccnt is not the tasks charged");
+  EXPECT_EQ(r.expected, 3);
+  EXPECT_EQ(r.actual, 1);
+  ASSERT_EQ(chgproccnt(a->p_uidinfo, 2, VC_RLIM_INFINITY), 1);  // as lwp_join_locked does
   vc_report_init(&r);
-  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, &out, &r), 1);  // one short
-  out.ncharges = 2;
+  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, &r), 0);
+  ASSERT_EQ(lwp_leave_locked(a, 2), 1);
+  ASSERT_EQ(lwp_leave_locked(a, 1), 1);  // one LWP, one task again
   vc_report_init(&r);
-  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, &out, &r), 0);
-  ASSERT_EQ(chgproccnt(a->p_uidinfo, -2, VC_RLIM_INFINITY), 1);
+  EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, &r), 0);
 }
 
 // vc_check_procs is the process count and vc_check_proc for each process;
@@ -160,7 +166,7 @@ TEST(VerifiedCheck, PerProcessPartsAddUpToTheWhole) {
   ASSERT_EQ(w.fork(a, VC_RFPROC | VC_RFSIGSHARE | VC_RFFDG, &c), VC_OK);
   int n = static_cast<int>(w.procs.size());
   ++a->p_sigacts->ps_ref.rc_count;  // shared by a and c: found at the first of them
-  ++c->p_tids.p_nthreads;           // c's own
+  ++c->p_tids.p_nthreads;           // c's own, and a task more than its uid's count
   int sum = 0;
   int first = -1;
   for (int i = 0; i < n; ++i) {
@@ -173,7 +179,7 @@ TEST(VerifiedCheck, PerProcessPartsAddUpToTheWhole) {
     if (found != 0 && first < 0) first = i;
     sum += found;
   }
-  EXPECT_EQ(sum, 2);
+  EXPECT_EQ(sum, 3);  // the signal actions, c's TIDs, and a's and c's uid at a
   vc_report r;
   vc_report_init(&r);
   EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), n, nullptr, &r), sum);

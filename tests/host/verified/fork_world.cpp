@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "kernel/verified/charge.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/fork_hooks.h"
 #include "kernel/verified/nprocs.h"
@@ -212,7 +213,7 @@ int World::unshare(proc_core* p, unsigned int flags) {
 int World::lwp_create(proc_core* p, int* tid) {
   TestLwp* lwp = make<TestLwp>();
   lwp->proc = p;
-  int t = lwp_tid_alloc_locked(&p->p_tids, &lwp->node);
+  int t = lwp_join_locked(p, &lwp->node, VC_RLIM_INFINITY);  // a task more for its uid
   if (t < 0) {
     destroy(lwp);
     return VC_EAGAIN;
@@ -223,7 +224,8 @@ int World::lwp_create(proc_core* p, int* tid) {
 }
 
 void World::lwp_exit(proc_core* p, int tid) {
-  tidnode* n = lwp_tid_remove_locked(&p->p_tids, tid);
+  tidnode* n = lwp_tid_lookup_locked(&p->p_tids, tid);
+  (void)lwp_leave_locked(p, tid);  // its task back, unless it was the last
   auto& v = lwps[p];
   for (size_t i = 0; i < v.size(); ++i) {
     if (&v[i]->node == n) {
@@ -240,9 +242,8 @@ void World::exit(proc_core* p) {
   lwps.erase(p);
   EXPECT_EQ(p->p_tids.p_nthreads, 0);
   EXPECT_EQ(p->p_lock.rc_count, 0) << "exit with a PHOLD outstanding";
-  // The slots, then every reference.
-  EXPECT_EQ(chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY), 1);
-  nprocs_release(&pc);
+  // The slots (the zombie's one task), then every reference.
+  proc_uncharge(&pc, p);
   put_ucred(p->p_ucred);
   put_uidinfo(p->p_uidinfo);
   if (sigacts_drop(p->p_sigacts)) destroy(p->p_sigacts);

@@ -1,0 +1,173 @@
+/*
+ * The tasks charged to each uid, kept exact as processes change: a process
+ * moving to another real uid (setuid, exec of a set-id file), an LWP joining
+ * or leaving a process, a zombie reaped. Each function does the counting of
+ * that step and is proved to keep every uid's census (spec/charge.h) over any
+ * table of processes in which the process appears once; the table is a ghost
+ * argument, which the compiled code does not have.
+ */
+#ifndef TINE_KERNEL_VERIFIED_CHARGE_H
+#define TINE_KERNEL_VERIFIED_CHARGE_H
+
+#include "kernel/verified/vc_types.h"
+#include "spec/charge.h"
+#include "spec/fork.h"
+#include "spec/tids.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* p's tasks move from the uid p is charged to over to `to`, and so does p's
+ * reference: `to` gains one, which p now holds; the old uidinfo is returned
+ * with the reference p held, which the caller gives back once it may free
+ * it. Callers hold p's lock and the uidinfo table's. */
+/*@ requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && UIDINFO_OK(to);
+    requires \base_addr(to) != \base_addr(p->p_uidinfo);
+    requires \base_addr(p) != \base_addr(to) && \base_addr(p) != \base_addr(p->p_uidinfo);
+    requires REFCOUNT_HOLDABLE(&to->ui_ref);
+    requires 0 <= p->p_tids.p_nthreads;
+    requires TASKS_COVERED(p);
+    requires to->ui_proccnt + proc_tasks(p) <= VC_INT_MAX;
+    requires in_table(procs, n, k, p);
+    requires table_apart(procs, n, p->p_uidinfo) && table_apart(procs, n, to);
+    assigns p->p_uidinfo, to->ui_proccnt, to->ui_ref.rc_count, p->p_uidinfo->ui_proccnt;
+    ensures \result == \old(p->p_uidinfo);
+    ensures p->p_uidinfo == to;
+    ensures to->ui_proccnt == \old(to->ui_proccnt) + proc_tasks(p);
+    ensures \result->ui_proccnt == \old(p->p_uidinfo->ui_proccnt) - proc_tasks(p);
+    ensures to->ui_ref.rc_count == \old(to->ui_ref.rc_count) + 1;
+    ensures UIDINFO_OK(to) && UIDINFO_OK(\result) && TASKS_COVERED(p);
+    ensures TASKS_KEPT(Pre, Post, procs, n, p, \result, to);
+ */
+struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
+    /*@ ghost (struct proc_core** procs, int n, int k) */;
+
+/* A new LWP joins p, which has at least one: one more task charged to p's
+ * uid, refused past `limit` (as chgproccnt), then the next TID by the seed's
+ * rule. Returns the TID, or -1 with nothing changed when the uid is at its
+ * limit or every TID is in use. Callers hold p's lock. */
+/*@ requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
+    requires \base_addr(p) != \base_addr(p->p_uidinfo);
+    requires 1 <= p->p_tids.p_nthreads < VC_INT_MAX;
+    requires node != \null;
+    requires in_table(procs, n, k, p) && table_apart(procs, n, p->p_uidinfo);
+    assigns p->p_uidinfo->ui_proccnt, p->p_tids.p_lasttid, p->p_tids.p_nthreads,
+            p->p_tids.p_lwps.ts_tree;
+    ensures TIDS_OK(&p->p_tids) && UIDINFO_OK(p->p_uidinfo);
+    ensures TASKS_KEPT(Pre, Post, procs, n, p, p->p_uidinfo, p->p_uidinfo);
+    behavior joined:
+      assumes proccnt_fits(p->p_uidinfo, 1, limit) &&
+              tid_free_exists(&p->p_tids.p_lwps, p->p_tids.p_lasttid);
+      ensures \result >= 0;
+      ensures tidset_added{Old, Here}(&p->p_tids.p_lwps, \result);
+      ensures p->p_tids.p_nthreads == \old(p->p_tids.p_nthreads) + 1;
+      ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt) + 1;
+    behavior refused:
+      assumes !proccnt_fits(p->p_uidinfo, 1, limit) ||
+              !tid_free_exists(&p->p_tids.p_lwps, p->p_tids.p_lasttid);
+      ensures \result == -1;
+      ensures tidset_same{Old, Here}(&p->p_tids.p_lwps);
+      ensures p->p_tids.p_nthreads == \old(p->p_tids.p_nthreads);
+      ensures p->p_tids.p_lasttid == \old(p->p_tids.p_lasttid);
+      ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt);
+    complete behaviors;
+    disjoint behaviors;
+ */
+int lwp_join_locked(struct proc_core* p, struct tidnode* node, unsigned long long limit)
+    /*@ ghost (struct proc_core** procs, int n, int k) */;
+
+/* The LWP with TID tid leaves p. If others remain, its task is given back
+ * and 1 returned; the last LWP's task stays charged (0 returned) until the
+ * process is reaped. Callers hold p's lock. */
+/*@ requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
+    requires \base_addr(p) != \base_addr(p->p_uidinfo);
+    requires tid_in_use(&p->p_tids.p_lwps, tid);
+    requires TASKS_COVERED(p);
+    requires in_table(procs, n, k, p) && table_apart(procs, n, p->p_uidinfo);
+    assigns p->p_uidinfo->ui_proccnt, p->p_tids.p_nthreads, p->p_tids.p_lwps.ts_tree;
+    ensures TIDS_OK(&p->p_tids) && UIDINFO_OK(p->p_uidinfo) && TASKS_COVERED(p);
+    ensures tidset_removed{Old, Here}(&p->p_tids.p_lwps, tid);
+    ensures p->p_tids.p_nthreads == \old(p->p_tids.p_nthreads) - 1;
+    ensures TASKS_KEPT(Pre, Post, procs, n, p, p->p_uidinfo, p->p_uidinfo);
+    behavior others_remain:
+      assumes p->p_tids.p_nthreads > 1;
+      ensures \result == 1;
+      ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt) - 1;
+    behavior last:
+      assumes p->p_tids.p_nthreads <= 1;
+      ensures \result == 0;
+      ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt);
+    complete behaviors;
+    disjoint behaviors;
+ */
+int lwp_leave_locked(struct proc_core* p, int tid)
+    /*@ ghost (struct proc_core** procs, int n, int k) */;
+
+/* A zombie (no LWPs left) is reaped: its slot goes back to pc and its one
+ * task to its uid; it leaves the table. procs2 is the table without it. */
+/*@ requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && PROCCOUNT_OK(pc);
+    requires \base_addr(p) != \base_addr(p->p_uidinfo);
+    requires \base_addr(pc) != \base_addr(p->p_uidinfo) && \base_addr(pc) != \base_addr(p);
+    requires p->p_tids.p_nthreads == 0;
+    requires TASKS_COVERED(p);
+    requires pc->nprocs >= 1;
+    requires in_table(procs, n, k, p) && table_apart(procs, n, p->p_uidinfo);
+    requires table_without(procs, n, k, procs2);
+    requires \forall integer i; 0 <= i < n ==> \base_addr(procs[i]) != \base_addr(pc);
+    assigns p->p_uidinfo->ui_proccnt, pc->nprocs;
+    ensures PROCCOUNT_OK(pc) && UIDINFO_OK(p->p_uidinfo);
+    ensures pc->nprocs == \old(pc->nprocs) - 1;
+    ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt) - 1;
+    ensures nprocs_census{Pre}(pc, n) ==> nprocs_census(pc, n - 1);
+    ensures \forall struct uidinfo *u; \base_addr(u) != \base_addr(p) &&
+              \base_addr(u) != \base_addr(pc) && uid_apart(u, p->p_uidinfo) ==>
+              tasks_surplus(procs2, n - 1, u) == tasks_surplus{Pre}(procs, n, u);
+ */
+void proc_uncharge(struct proccount* pc, struct proc_core* p)
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proc_core** procs2) */;
+
+/* fork1 (fork.h), and the census it keeps: on success the child joins the
+ * table, procs2 being procs with the child last, and every uid's surplus over
+ * procs2 is what it was over procs; on failure it is as it was over procs.
+ * The kernel forks through this; it runs fork1 and nothing else. */
+/*@ requires FORK_OBJS_OK(fa);
+    requires FORK_DISTINCT(fa);
+    requires PROC_BLANK(fa->fa_p2);
+    requires FORK_CHILD_DISTINCT(fa);
+    requires fork_makes_proc(fa->fa_flags);
+    requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
+    requires vc_fork_made == 0 && vc_pgrp_held == \null;
+    requires fork_tables(procs, n, procs2, fa);
+    assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen, vc_fork_alloc_failed,
+            fa->fa_pc->nprocs,
+            fa->fa_cred->cr_ruidinfo->ui_proccnt,
+            fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
+            fa->fa_cred->cr_ref.rc_count,
+            fa->fa_p1->p_lock.rc_count,
+            fa->fa_p1->p_sigacts->ps_ref.rc_count,
+            fa->fa_p1->p_fd->fd_ref.rc_count,
+            fa->fa_p1->p_fdtol->fdl_ref.rc_count,
+            fa->fa_p1->p_vmspace->vm_ref.rc_count,
+            fa->fa_p1->p_limit->pl_ref.rc_count,
+            fa->fa_p1->p_pgrp->pg_ref.rc_count,
+            fa->fa_p1->p_args->ar_ref.rc_count,
+            *fa->fa_p2;
+    ensures vc_fork_made == 0 && vc_pgrp_held == \null;
+    ensures \result == VC_OK ==> nprocs_census{Pre}(fa->fa_pc, n) ==> nprocs_census(fa->fa_pc, n + 1);
+    ensures \result != VC_OK ==> nprocs_census{Pre}(fa->fa_pc, n) ==> nprocs_census(fa->fa_pc, n);
+    ensures \result == VC_OK ==>
+      \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
+        tasks_surplus(procs2, n + 1, u) == tasks_surplus{Pre}(procs, n, u);
+    ensures \result != VC_OK ==>
+      \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
+        tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
+ */
+int fork1_census(struct fork_args* fa)
+    /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

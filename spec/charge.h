@@ -1,0 +1,113 @@
+/*
+ * ACSL logic for the tasks charged to each uid (kernel/verified/charge.h):
+ * a global invariant over a table of processes.
+ *
+ * A process is charged to the uidinfo of its real uid (p_uidinfo) for one
+ * task per LWP, and for one while it has none (a zombie until it is reaped):
+ * RLIMIT_NPROC counts threads, as Linux does. The census is that each uid's
+ * count is exactly the tasks of the processes charged to it. The table is the
+ * proof's: the kernel keeps its processes on lists, and the proved functions
+ * take the table as ghost arguments, so what they promise holds for every
+ * table of processes in which the process they change appears once.
+ */
+#ifndef TINE_SPEC_CHARGE_H
+#define TINE_SPEC_CHARGE_H
+
+#include "kernel/verified/vc_types.h"
+#include "spec/census.h"
+#include "spec/fork.h"
+#include "spec/proccount.h"
+#include "spec/uidinfo.h"
+
+/*@
+  // The tasks p is charged for: its LWPs, and one while it has none.
+  logic integer proc_tasks{L}(struct proc_core *p) =
+    p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads : 1;
+
+  // The tasks procs[0 .. n-1] charge to u.
+  logic integer tasks_charged{L}(struct proc_core **procs, integer n, struct uidinfo *u) =
+    n <= 0 ? 0
+           : tasks_charged(procs, n - 1, u) +
+             (procs[n - 1]->p_uidinfo == u ? proc_tasks(procs[n - 1]) : 0);
+
+  // u's count less what the table charges to it. The census is that this is
+  // 0 for every uid; the functions in charge.h keep it as it was, whatever
+  // it was, for every uid.
+  logic integer tasks_surplus{L}(struct proc_core **procs, integer n, struct uidinfo *u) =
+    u->ui_proccnt - tasks_charged(procs, n, u);
+
+  // "Each uid's count is the tasks of the processes charged to it."
+  predicate tasks_census{L}(struct proc_core **procs, integer n, struct uidinfo *u) =
+    tasks_surplus(procs, n, u) == 0;
+
+  // Distinct objects are separate allocations (docs/verification.md): u is
+  // v itself or an allocation apart from it.
+  predicate uid_apart(struct uidinfo *u, struct uidinfo *v) =
+    u == v || \base_addr(u) != \base_addr(v);
+
+  // p is procs[k] and no other entry; the table, its processes and the
+  // uidinfo p is charged to are allocations apart from each other.
+  predicate in_table{L}(struct proc_core **procs, integer n, integer k, struct proc_core *p) =
+    proc_table_ok(procs, n) && 0 <= k < n && procs[k] == p &&
+    \base_addr(procs) != \base_addr(p) &&
+    (\forall integer i; 0 <= i < n ==> \base_addr(procs[i]) != \base_addr(procs)) &&
+    (\forall integer i; 0 <= i < n && i != k ==> \base_addr(procs[i]) != \base_addr(p));
+
+  // No process of the table shares an allocation with the uidinfo u.
+  predicate table_apart{L}(struct proc_core **procs, integer n, struct uidinfo *u) =
+    \base_addr(procs) != \base_addr(u) &&
+    \forall integer i; 0 <= i < n ==> \base_addr(procs[i]) != \base_addr(u);
+
+  // procs2[0 .. n-2] is procs[0 .. n-1] without procs[k]: the last entry
+  // takes its place.
+  predicate table_without{L}(struct proc_core **procs, integer n, integer k,
+                             struct proc_core **procs2) =
+    proc_table_ok(procs2, n - 1) &&
+    (\forall integer i; 0 <= i < n - 1 && i != k ==> procs2[i] == procs[i]) &&
+    (k < n - 1 ==> procs2[k] == procs[n - 1]);
+
+  // The objects fork1 writes a count or a field of, other than the parent
+  // (whose hold count it raises) and the uidinfo it charges: no entry of the
+  // table, and no uidinfo the census clause speaks of, shares an allocation
+  // with one of them (b is the allocation's base address; the leader record
+  // and the arguments may be null, whose base no object has).
+  predicate fork_writes_apart{L}(struct fork_args *fa, char *b) =
+    b != \base_addr(fa->fa_p2) && b != \base_addr(fa->fa_pc) && b != \base_addr(fa->fa_cred) &&
+    b != \base_addr(fa->fa_p1->p_sigacts) && b != \base_addr(fa->fa_p1->p_fd) &&
+    b != \base_addr(fa->fa_p1->p_fdtol) && b != \base_addr(fa->fa_p1->p_vmspace) &&
+    b != \base_addr(fa->fa_p1->p_limit) && b != \base_addr(fa->fa_p1->p_pgrp) &&
+    b != \base_addr(fa->fa_p1->p_args);
+
+  // procs[0 .. n-1] is a table apart from what fork1 writes (it may hold the
+  // parent), and procs2[0 .. n] is the same table with the child last.
+  predicate fork_tables{L}(struct proc_core **procs, integer n, struct proc_core **procs2,
+                           struct fork_args *fa) =
+    proc_table_ok(procs, n) && proc_table_ok(procs2, n + 1) &&
+    \base_addr(procs) != \base_addr(fa->fa_p2) && \base_addr(procs2) != \base_addr(fa->fa_p2) &&
+    (\forall integer i; 0 <= i < n ==>
+       procs2[i] == procs[i] && fork_writes_apart(fa, \base_addr(procs[i])) &&
+       (procs[i] == fa->fa_p1 || \base_addr(procs[i]) != \base_addr(fa->fa_p1)) &&
+       \base_addr(procs[i]) != \base_addr(fa->fa_cred->cr_ruidinfo)) &&
+    procs2[n] == fa->fa_p2;
+
+  // A uidinfo the fork census clause speaks of: the one fork1 charges, or one
+  // apart from it, from the parent and from everything fork1 writes.
+  predicate fork_uid_apart{L}(struct fork_args *fa, struct uidinfo *u) =
+    uid_apart(u, fa->fa_cred->cr_ruidinfo) && \base_addr(u) != \base_addr(fa->fa_p1) &&
+    fork_writes_apart(fa, \base_addr(u));
+*/
+
+/* Macro forms, for contracts. */
+
+/* p's uid count covers p's own tasks (the census implies it). */
+#define TASKS_COVERED(p) ((p)->p_uidinfo->ui_proccnt >= proc_tasks(p))
+
+/* Every uid's surplus over the table at label A is the same at label B: the
+ * census is kept where it held. Considered: every uidinfo apart from the
+ * process p and from u1 and u2, the uidinfos the function writes. */
+#define TASKS_KEPT(A, B, procs, n, p, u1, u2)                                         \
+  (\forall struct uidinfo * u; \base_addr(u) != \base_addr(p) && uid_apart(u, u1) && \
+                               uid_apart(u, u2) ==>                                    \
+     tasks_surplus{B}(procs, n, u) == tasks_surplus{A}(procs, n, u))
+
+#endif

@@ -1,0 +1,200 @@
+// The tasks charged to each uid (charge.h): every behavior of each function,
+// and the census (spec/charge.h) kept over a table of processes through long
+// random runs of moves, LWPs joining and leaving, and reaps.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "kernel/verified/charge.h"
+#include "kernel/verified/nprocs.h"
+#include "kernel/verified/objects.h"
+#include "kernel/verified/refcount.h"
+#include "kernel/verified/tid.h"
+#include "kernel/verified/tidset.h"
+#include "kernel/verified/uidinfo.h"
+
+namespace {
+
+struct Uid {
+  uidinfo ui{};
+  Uid() { refcount_init(&ui.ui_ref, 1); }  // the table's own reference
+};
+
+// A process of the table: its core, and nodes for its LWPs.
+struct P {
+  proc_core core{};
+  std::vector<tidnode> nodes = std::vector<tidnode>(64);
+  std::vector<int> tids;  // live, in the order they joined
+  explicit P(Uid* u) {
+    lwp_tids_init(&core.p_tids);
+    core.p_uidinfo = uihold(&u->ui);
+  }
+};
+
+int tasks(const proc_core* p) { return p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads : 1; }
+
+// spec/charge.h's tasks_charged, executed.
+int charged(const std::vector<P*>& table, const uidinfo* u) {
+  int n = 0;
+  for (P* p : table)
+    if (p->core.p_uidinfo == u) n += tasks(&p->core);
+  return n;
+}
+
+// A process with its first LWP, charged to u (as fork1 leaves it).
+P* make(Uid* u) {
+  auto* p = new P(u);
+  p->tids.push_back(lwp_tid_alloc_locked(&p->core.p_tids, &p->nodes[0]));
+  EXPECT_EQ(chgproccnt(&u->ui, 1, VC_RLIM_INFINITY), 1);
+  return p;
+}
+
+}  // namespace
+
+TEST(VerifiedCharge, UidMoveMovesEveryTaskAndTheReference) {
+  Uid a, b;
+  P* p = make(&a);
+  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY), 0);
+  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[2], VC_RLIM_INFINITY), 0);
+  EXPECT_EQ(a.ui.ui_proccnt, 3);
+  uidinfo* old = proc_uid_move(&p->core, &b.ui);
+  EXPECT_EQ(old, &a.ui);
+  EXPECT_EQ(p->core.p_uidinfo, &b.ui);
+  EXPECT_EQ(a.ui.ui_proccnt, 0);
+  EXPECT_EQ(b.ui.ui_proccnt, 3);
+  EXPECT_EQ(b.ui.ui_ref.rc_count, 2);  // the table's and p's
+  EXPECT_EQ(a.ui.ui_ref.rc_count, 2);  // p's old one, for the caller to give back
+  delete p;
+}
+
+TEST(VerifiedCharge, UidMoveOfAZombieMovesItsOneTask) {
+  Uid a, b;
+  P* p = make(&a);
+  ASSERT_EQ(lwp_leave_locked(&p->core, p->tids[0]), 0);
+  ASSERT_EQ(p->core.p_tids.p_nthreads, 0);
+  (void)proc_uid_move(&p->core, &b.ui);
+  EXPECT_EQ(a.ui.ui_proccnt, 0);
+  EXPECT_EQ(b.ui.ui_proccnt, 1);
+  delete p;
+}
+
+TEST(VerifiedCharge, JoinIsRefusedAtTheLimitWithNothingChanged) {
+  Uid a;
+  P* p = make(&a);
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], 1), -1);  // one task, limit 1
+  EXPECT_EQ(a.ui.ui_proccnt, 1);
+  EXPECT_EQ(p->core.p_tids.p_nthreads, 1);
+  EXPECT_EQ(p->core.p_tids.p_lasttid, 0);
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], 2), 1);  // room for one more
+  EXPECT_EQ(a.ui.ui_proccnt, 2);
+  EXPECT_EQ(p->core.p_tids.p_nthreads, 2);
+  delete p;
+}
+
+TEST(VerifiedCharge, LeaveGivesBackATaskUnlessLast) {
+  Uid a;
+  P* p = make(&a);
+  ASSERT_EQ(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY), 1);
+  EXPECT_EQ(lwp_leave_locked(&p->core, 0), 1);  // another remains
+  EXPECT_EQ(a.ui.ui_proccnt, 1);
+  EXPECT_EQ(lwp_leave_locked(&p->core, 1), 0);  // the last: still charged for one
+  EXPECT_EQ(a.ui.ui_proccnt, 1);
+  EXPECT_EQ(p->core.p_tids.p_nthreads, 0);
+  delete p;
+}
+
+TEST(VerifiedCharge, UnchargeGivesBackTheSlotAndTheTask) {
+  Uid a;
+  proccount pc{};
+  nprocs_init(&pc, 10, 0);
+  ASSERT_EQ(nprocs_reserve(&pc, 0), VC_OK);
+  P* p = make(&a);
+  ASSERT_EQ(lwp_leave_locked(&p->core, 0), 0);
+  proc_uncharge(&pc, &p->core);
+  EXPECT_EQ(pc.nprocs, 0);
+  EXPECT_EQ(a.ui.ui_proccnt, 0);
+  delete p;
+}
+
+// The census over a table, through random steps: every uid's count is the
+// tasks its processes are charged for, after each step.
+TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
+  std::mt19937 rng(7);
+  constexpr int kUids = 4;
+  Uid uids[kUids];
+  proccount pc{};
+  nprocs_init(&pc, 1000, 0);
+  std::vector<P*> table;
+  auto spawn = [&] {
+    ASSERT_EQ(nprocs_reserve(&pc, 0), VC_OK);
+    table.push_back(make(&uids[rng() % kUids]));
+  };
+  for (int i = 0; i < 6; ++i) spawn();
+  int moves = 0, joins = 0, refused = 0, leaves = 0, reaps = 0;
+  for (int step = 0; step < 20000; ++step) {
+    if (table.empty()) spawn();
+    size_t k = rng() % table.size();
+    P* p = table[k];
+    switch (rng() % 5) {
+      case 0: {  // setuid's move
+        uidinfo* to = &uids[rng() % kUids].ui;
+        if (to == p->core.p_uidinfo) break;
+        uidinfo* old = proc_uid_move(&p->core, to);
+        (void)uidrop(old);
+        ++moves;
+        break;
+      }
+      case 1: {  // an LWP joins (not a zombie's), limit 6 tasks per uid
+        if (p->core.p_tids.p_nthreads < 1) break;
+        tidnode* n = nullptr;
+        for (auto& cand : p->nodes) {
+          bool used = false;
+          for (int t : p->tids) used |= tidtree::find(p->core.p_tids.p_lwps, t) == &cand;
+          if (!used) {
+            n = &cand;
+            break;
+          }
+        }
+        if (!n) break;
+        int t = lwp_join_locked(&p->core, n, 6);
+        if (t >= 0) {
+          p->tids.push_back(t);
+          ++joins;
+        } else {
+          ++refused;
+        }
+        break;
+      }
+      case 2:
+      case 3: {  // an LWP leaves
+        if (p->tids.empty()) break;
+        size_t i = rng() % p->tids.size();
+        int others = p->core.p_tids.p_nthreads > 1;
+        EXPECT_EQ(lwp_leave_locked(&p->core, p->tids[i]), others);
+        p->tids.erase(p->tids.begin() + static_cast<long>(i));
+        ++leaves;
+        break;
+      }
+      default: {  // a zombie is reaped; a fork replaces it
+        if (p->core.p_tids.p_nthreads != 0) break;
+        proc_uncharge(&pc, &p->core);
+        (void)uidrop(p->core.p_uidinfo);
+        table[k] = table.back();  // as the proof's table_without
+        table.pop_back();
+        delete p;
+        ++reaps;
+        spawn();
+        break;
+      }
+    }
+    for (Uid& u : uids) ASSERT_EQ(u.ui.ui_proccnt, charged(table, &u.ui)) << "step " << step;
+    ASSERT_EQ(pc.nprocs, static_cast<int>(table.size()));
+  }
+  EXPECT_GT(moves, 1000);
+  EXPECT_GT(joins, 1000);
+  EXPECT_GT(refused, 10);
+  EXPECT_GT(leaves, 1000);
+  EXPECT_GT(reaps, 100);
+  for (P* p : table) delete p;
+}
