@@ -11,6 +11,7 @@
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
 #include "kernel/sched/sleepq.h"
+#include "kernel/verified/charge.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/fork_hooks.h"
@@ -267,10 +268,8 @@ void proc_drop_hold(Proc* p) {
 }
 
 void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last) {
-  vc_contract::nprocs_release_requires(pc);
-  nprocs_release(pc);
-  vc_contract::chgproccnt_requires(p->p_uidinfo, -1);
-  chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
+  vc_contract::proc_uncharge_requires(pc, p);
+  proc_uncharge(pc, p);
   // The credentials and the uidinfo, as ucred_put and uidinfo_put: without
   // the uidinfo table's lock while another holder remains; a last reference
   // goes under it, destroyed in the same hold.

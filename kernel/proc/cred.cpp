@@ -11,6 +11,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/verified/charge.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
@@ -86,14 +87,8 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
     auto* cur = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
     struct uidinfo* nui = ncr->c.cr_ruidinfo;
     if (nui != &cur->c) {
-      int tasks = p->nthreads() > 1 ? p->nthreads() : 1;
-      vc_contract::chgproccnt_requires(nui, tasks);
-      (void)chgproccnt(nui, tasks, VC_RLIM_INFINITY);
-      vc_contract::uihold_requires(nui);
-      p->core.p_uidinfo = uihold(nui);
-      vc_contract::chgproccnt_requires(&cur->c, -tasks);
-      (void)chgproccnt(&cur->c, -tasks, VC_RLIM_INFINITY);
-      oldui = cur;
+      vc_contract::proc_uid_move_requires(&p->core, nui);
+      oldui = reinterpret_cast<Uidinfo*>(proc_uid_move(&p->core, nui));
     }
     p->core.p_ucred = &ncr->c;
     p->flags |= P_SUGID;

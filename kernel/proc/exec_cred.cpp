@@ -4,6 +4,7 @@
 #include "kernel/fs/vnode.h"
 #include "kernel/proc/proc.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/verified/charge.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/uidinfo.h"
@@ -88,18 +89,12 @@ Ucred* exec_cred_commit_locked(Proc* p, Lwp* lp, ExecCred* ec, Uidinfo** oldui) 
     crhold(&target->c);  // `was`, put back over another LWP's change
   }
   // The real uid is the one exec began with: another LWP may have moved the
-  // process's count to another user meanwhile (one task: it is alone now).
+  // process's count to another user meanwhile.
   struct uidinfo* nui = target->c.cr_ruidinfo;
-  auto* ui = reinterpret_cast<Uidinfo*>(p->core.p_uidinfo);
-  if (nui != &ui->c) {
+  if (nui != p->core.p_uidinfo) {
     SpinGuard g(g_uidinfo_lock);
-    vc_contract::chgproccnt_requires(nui, 1);
-    (void)chgproccnt(nui, 1, VC_RLIM_INFINITY);
-    vc_contract::uihold_requires(nui);
-    p->core.p_uidinfo = uihold(nui);
-    vc_contract::chgproccnt_requires(&ui->c, -1);
-    (void)chgproccnt(&ui->c, -1, VC_RLIM_INFINITY);
-    *oldui = ui;
+    vc_contract::proc_uid_move_requires(&p->core, nui);
+    *oldui = reinterpret_cast<Uidinfo*>(proc_uid_move(&p->core, nui));
   }
   p->core.p_ucred = &target->c;
   return cur;  // the process's reference to it

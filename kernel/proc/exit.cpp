@@ -172,9 +172,7 @@ void lwp_exit_finish(Lwp* lp) {
     } else if (p->nthreads() > 1) {
       // Only this LWP ends: it waits, as a zombie LWP, to be joined.
       p->exited_use.add(lwp_cpu_use_self());
-      vc_contract::lwp_tid_remove_locked_requires(&p->core.p_tids, lp->tid());
-      (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
-      lwp_slots_release_locked(p);
+      lwp_leave_tids_locked(p, lp);
       atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);  // tid_owner_hold reads it
       lp->zombie_next = p->zombie_lwps;
       p->zombie_lwps = lp;
@@ -189,8 +187,7 @@ void lwp_exit_finish(Lwp* lp) {
       }
     }
     p->exited_use.add(lwp_cpu_use_self());
-    vc_contract::lwp_tid_remove_locked_requires(&p->core.p_tids, lp->tid());
-    (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
+    lwp_leave_tids_locked(p, lp);  // the last: its task stays charged until the reap
     atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
   }
   proc_exit_finish(p, lp);

@@ -19,6 +19,7 @@
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
+#include "kernel/verified/charge.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/fork_hooks.h"
@@ -478,10 +479,10 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
   {
     ForkBooksScope books(&fa);
     if constexpr (vc_contract::kChecked) {
-      SpinGuard g(p1->spin);  // the parent's objects stay while they are read
-      vc_contract::fork1_requires(&fa);
+      SpinGuard g(p1->spin);             // the parent's objects stay while they are read
+      vc_contract::fork1_requires(&fa);  // fork1_census's, which are fork1's and the table's
     }
-    error = fork1(&fa);
+    error = fork1_census(&fa);  // fork1, proved to keep every uid's census
     vc_contract::fork_books_empty("fork1", fork_books());
     vc_contract::fork1_restart_ensures(fork_books(), error);
     vc_contract::fork_enomem_ensures("fork1", fork_books(), error);
@@ -695,14 +696,16 @@ void lwp_reap_zombies(Proc* p) {
 // A new LWP takes two slots, and gives them back when it leaves while others
 // of its process remain: one of the system's LWPs beyond the first of each
 // process (g_lwpcount, root's reserve kept) and one of its real uid's tasks
-// (ui_proccnt against RLIMIT_NPROC, as Linux counts threads). This gives them
-// back (p->spin held).
-void lwp_slots_release_locked(Proc* p) {
+// (ui_proccnt against RLIMIT_NPROC, as Linux counts threads; lwp_join_locked
+// and lwp_leave_locked). This takes lp out of p's TIDs and gives them back
+// if others remain (p->spin held).
+void lwp_leave_tids_locked(Proc* p, Lwp* lp) {
   p->spin.assert_held();
-  vc_contract::chgproccnt_requires(p->core.p_uidinfo, -1);
-  (void)chgproccnt(p->core.p_uidinfo, -1, VC_RLIM_INFINITY);
-  vc_contract::nprocs_release_requires(&g_lwpcount);
-  nprocs_release(&g_lwpcount);
+  vc_contract::lwp_leave_locked_requires(&p->core, lp->tid());
+  if (lwp_leave_locked(&p->core, lp->tid())) {
+    vc_contract::nprocs_release_requires(&g_lwpcount);
+    nprocs_release(&g_lwpcount);
+  }
 }
 
 int lwp_fork_thread(Lwp* lp1, Lwp** out) {
@@ -733,18 +736,12 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
     unsigned long long limit = VC_RLIM_INFINITY;
     if (p->ucred()->c.cr_ruid != 0) limit = p->limit()->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
     int id = leaving ? -1 : id_claim_locked();
-    if (id > 0) vc_contract::chgproccnt_requires(p->core.p_uidinfo, 1);
-    if (id > 0 && chgproccnt(p->core.p_uidinfo, 1, limit)) {
-      vc_contract::lwp_tid_alloc_locked_requires(&p->core.p_tids, &lp->node);
-      if (lwp_tid_alloc_locked(&p->core.p_tids, &lp->node) < 0) {
-        vc_contract::chgproccnt_requires(p->core.p_uidinfo, -1);
-        (void)chgproccnt(p->core.p_uidinfo, -1, VC_RLIM_INFINITY);
-      } else {
-        lp->gtid = id;
-        lp->owns_id = true;
-        tidhash_insert_locked(lp);
-        ok = true;
-      }
+    if (id > 0) vc_contract::lwp_join_locked_requires(&p->core, &lp->node);
+    if (id > 0 && lwp_join_locked(&p->core, &lp->node, limit) >= 0) {
+      lp->gtid = id;
+      lp->owns_id = true;
+      tidhash_insert_locked(lp);
+      ok = true;
     }
     if (id > 0 && !ok) id_unuse_locked(id);
   }
@@ -766,9 +763,7 @@ void lwp_unfork(Lwp* lp) {
     // it goes. Then no tkill, sched_setaffinity or get_robust_list finds it.
     RmReadGuard g(g_proctree_lock);
     SpinGuard g2(p->spin);
-    vc_contract::lwp_tid_remove_locked_requires(&p->core.p_tids, lp->tid());
-    (void)lwp_tid_remove_locked(&p->core.p_tids, lp->tid());
-    lwp_slots_release_locked(p);
+    lwp_leave_tids_locked(p, lp);
     atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
     lwp_unhash_locked(lp);  // its id is its own (owns_id): lwp_fork_thread's
   }

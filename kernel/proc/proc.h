@@ -392,10 +392,10 @@ void lwp_destroy(Lwp* lp);
 // For an LWP already off the thread-id hash (proc_unlink_locked takes the last
 // one off with its process): its id given back if its own, g_proctree_lock held.
 void lwp_release_id_locked(Lwp* lp);
-// An LWP that leaves while others of its process remain gives back its task
-// slot (its real uid's count, RLIMIT_NPROC) and its system-wide LWP slot
+// lp leaves p's TID set; if others of p remain, it gives back its task slot
+// (its real uid's count, RLIMIT_NPROC) and its system-wide LWP slot
 // (p->spin held).
-void lwp_slots_release_locked(Proc* p);
+void lwp_leave_tids_locked(Proc* p, Lwp* lp);
 inline constexpr uint32_t AFORK = 0x01;
 
 // The running LWP / process, or nullptr in a kernel thread (inline below:

@@ -10,10 +10,11 @@
  *     vc_atomic_fetch_add_int (each one step)
  *   kernel/verified/fork.c: fork_take_slots, fork_drop_slots, fork1_core's
  *     limit (none for root, else RLIMIT_NPROC)
- *   kernel/proc/counted.cpp: proc_release_refs (exit's nprocs_release and
- *     chgproccnt(-1))
- *   kernel/proc/fork.cpp: kern_lwp_create (a slot of g_lwpcount, then the
- *     uid's count), lwp_slots_release_locked
+ *   kernel/verified/charge.c: proc_uncharge (the reap's nprocs_release and
+ *     chgproccnt(-1), from proc_release_refs), lwp_join_locked (the uid's
+ *     count for a new LWP), lwp_leave_locked (given back)
+ *   kernel/proc/fork.cpp: kern_lwp_create (a slot of g_lwpcount, then
+ *     lwp_join_locked), lwp_leave_tids_locked (both given back)
  *
  * Three CPUs; each makes ROUNDS (1) attempt, by root (uid 0) or a
  * user (uid 1), a fork or an lwp_create, chosen at random; a fork may fail
@@ -134,7 +135,7 @@ proctype Cpu() {
            chgproccnt(uid, 1, max, ok);
            if
            :: ok ->                            /* the LWP runs, then leaves */
-              chgproccnt(uid, -1, INF, ok);    /* lwp_slots_release_locked */
+              chgproccnt(uid, -1, INF, ok);    /* lwp_leave_locked */
               nprocs_release(nlwps, g_lwps)
            :: else -> nprocs_release(nlwps, g_lwps)
            fi
