@@ -4,14 +4,14 @@
  * or leaving a process, a zombie reaped. Each function does the counting of
  * that step and is proved to keep every uid's census (spec/charge.h) over any
  * table of processes in which the process appears once; the table is a ghost
- * argument, which the compiled code does not have.
+ * argument, which the compiled code does not have. fork1's part is
+ * fork1_census (fork.h).
  */
 #ifndef TINE_KERNEL_VERIFIED_CHARGE_H
 #define TINE_KERNEL_VERIFIED_CHARGE_H
 
 #include "kernel/verified/vc_types.h"
 #include "spec/charge.h"
-#include "spec/fork.h"
 #include "spec/tids.h"
 
 #ifdef __cplusplus
@@ -126,45 +126,6 @@ int lwp_leave_locked(struct proc_core* p, int tid)
  */
 void proc_uncharge(struct proccount* pc, struct proc_core* p)
     /*@ ghost (struct proc_core** procs, int n, int k, struct proc_core** procs2) */;
-
-/* fork1 (fork.h), and the census it keeps: on success the child joins the
- * table, procs2 being procs with the child last, and every uid's surplus over
- * procs2 is what it was over procs; on failure it is as it was over procs.
- * The kernel forks through this; it runs fork1 and nothing else. */
-/*@ requires FORK_OBJS_OK(fa);
-    requires FORK_DISTINCT(fa);
-    requires PROC_BLANK(fa->fa_p2);
-    requires FORK_CHILD_DISTINCT(fa);
-    requires fork_makes_proc(fa->fa_flags);
-    requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
-    requires vc_fork_made == 0 && vc_pgrp_held == \null;
-    requires fork_tables(procs, n, procs2, fa);
-    assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen, vc_fork_alloc_failed,
-            fa->fa_pc->nprocs,
-            fa->fa_cred->cr_ruidinfo->ui_proccnt,
-            fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
-            fa->fa_cred->cr_ref.rc_count,
-            fa->fa_p1->p_lock.rc_count,
-            fa->fa_p1->p_sigacts->ps_ref.rc_count,
-            fa->fa_p1->p_fd->fd_ref.rc_count,
-            fa->fa_p1->p_fdtol->fdl_ref.rc_count,
-            fa->fa_p1->p_vmspace->vm_ref.rc_count,
-            fa->fa_p1->p_limit->pl_ref.rc_count,
-            fa->fa_p1->p_pgrp->pg_ref.rc_count,
-            fa->fa_p1->p_args->ar_ref.rc_count,
-            *fa->fa_p2;
-    ensures vc_fork_made == 0 && vc_pgrp_held == \null;
-    ensures \result == VC_OK ==> nprocs_census{Pre}(fa->fa_pc, n) ==> nprocs_census(fa->fa_pc, n + 1);
-    ensures \result != VC_OK ==> nprocs_census{Pre}(fa->fa_pc, n) ==> nprocs_census(fa->fa_pc, n);
-    ensures \result == VC_OK ==>
-      \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
-        tasks_surplus(procs2, n + 1, u) == tasks_surplus{Pre}(procs, n, u);
-    ensures \result != VC_OK ==>
-      \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
-        tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
- */
-int fork1_census(struct fork_args* fa)
-    /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */;
 
 #ifdef __cplusplus
 }

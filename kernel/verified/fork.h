@@ -21,6 +21,7 @@
 #define TINE_KERNEL_VERIFIED_FORK_H
 
 #include "kernel/verified/vc_types.h"
+#include "spec/charge.h"
 #include "spec/fork.h"
 
 #ifdef __cplusplus
@@ -269,6 +270,45 @@ void proc_fd_replace(struct proc_core* p, struct filedesc* nfd);
               \old(p->p_vmspace->vm_ref.rc_count) - 1;
  */
 void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm);
+
+/* fork1, and the uid census it keeps (spec/charge.h): on success the child joins the
+ * table, procs2 being procs with the child last, and every uid's surplus over
+ * procs2 is what it was over procs; on failure it is as it was over procs.
+ * The kernel forks through this; it runs fork1 and nothing else. */
+/*@ requires FORK_OBJS_OK(fa);
+    requires FORK_DISTINCT(fa);
+    requires PROC_BLANK(fa->fa_p2);
+    requires FORK_CHILD_DISTINCT(fa);
+    requires fork_makes_proc(fa->fa_flags);
+    requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
+    requires vc_fork_made == 0 && vc_pgrp_held == \null;
+    requires fork_tables(procs, n, procs2, fa);
+    assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen, vc_fork_alloc_failed,
+            fa->fa_pc->nprocs,
+            fa->fa_cred->cr_ruidinfo->ui_proccnt,
+            fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
+            fa->fa_cred->cr_ref.rc_count,
+            fa->fa_p1->p_lock.rc_count,
+            fa->fa_p1->p_sigacts->ps_ref.rc_count,
+            fa->fa_p1->p_fd->fd_ref.rc_count,
+            fa->fa_p1->p_fdtol->fdl_ref.rc_count,
+            fa->fa_p1->p_vmspace->vm_ref.rc_count,
+            fa->fa_p1->p_limit->pl_ref.rc_count,
+            fa->fa_p1->p_pgrp->pg_ref.rc_count,
+            fa->fa_p1->p_args->ar_ref.rc_count,
+            *fa->fa_p2;
+    ensures vc_fork_made == 0 && vc_pgrp_held == \null;
+    ensures \result == VC_OK ==> nprocs_census{Pre}(fa->fa_pc, n) ==> nprocs_census(fa->fa_pc, n + 1);
+    ensures \result != VC_OK ==> nprocs_census{Pre}(fa->fa_pc, n) ==> nprocs_census(fa->fa_pc, n);
+    ensures \result == VC_OK ==>
+      \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
+        tasks_surplus(procs2, n + 1, u) == tasks_surplus{Pre}(procs, n, u);
+    ensures \result != VC_OK ==>
+      \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
+        tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
+ */
+int fork1_census(struct fork_args* fa)
+    /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */;
 
 #ifdef __cplusplus
 }

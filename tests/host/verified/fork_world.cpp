@@ -154,9 +154,9 @@ int World::fork(proc_core* parent, unsigned int flags, proc_core** child) {
   fa.fa_p2 = p2;
   fa.fa_flags = flags;
   EXPECT_TRUE(made.empty());
-  signal_seen = false;   // fork1 starts with vc_fork_signal_seen = 0
-  alloc_failed = false;  // and vc_fork_alloc_failed = 0
-  int error = fork1(&fa);
+  signal_seen = false;            // fork1 starts with vc_fork_signal_seen = 0
+  alloc_failed = false;           // and vc_fork_alloc_failed = 0
+  int error = fork1_census(&fa);  // fork1, as the kernel calls it
   // fork1's ghost postconditions: ERESTART exactly when a signal was seen
   // under the group lock, ENOMEM exactly when an allocating step failed;
   // nothing made is left over, no lock held.
