@@ -7,9 +7,12 @@
 #include <set>
 #include <vector>
 
+#include "kernel/verified/charge.h"
 #include "kernel/verified/check.h"
+#include "kernel/verified/refcount.h"
 #include "kernel/verified/tid.h"
 #include "kernel/verified/tidset.h"
+#include "kernel/verified/uidinfo.h"
 
 static_assert(LWP_TID_MAX == 7, "this test is built with a small LWP_TID_MAX");
 
@@ -116,4 +119,25 @@ TEST(VerifiedTidSmall, RandomSequencesFollowTheSeedRule) {
     ASSERT_EQ(p.t.p_nthreads, static_cast<int>(p.live.size()));
     ASSERT_EQ(checker(&p.t), 0) << "step " << step;
   }
+}
+
+// lwp_join_locked (charge.h) when every TID is in use: the uid's task it
+// charged first is given back, and nothing else changed.
+TEST(VerifiedTidSmall, JoinWithEveryTidInUseGivesTheTaskBack) {
+  Proc p;
+  uidinfo ui{};
+  refcount_init(&ui.ui_ref, 1);
+  proc_core core{};
+  core.p_tids = p.t;
+  core.p_uidinfo = &ui;
+  ASSERT_EQ(lwp_tid_alloc_locked(&core.p_tids, &p.nodes[0]), 0);
+  ASSERT_EQ(chgproccnt(&ui, 1, VC_RLIM_INFINITY), 1);  // the process's first task
+  for (int want = 1; want <= LWP_TID_MAX; ++want)
+    ASSERT_EQ(lwp_join_locked(&core, &p.nodes[static_cast<size_t>(want)], VC_RLIM_INFINITY), want);
+  ASSERT_EQ(ui.ui_proccnt, LWP_TID_MAX + 1);
+  EXPECT_EQ(lwp_join_locked(&core, &p.nodes[LWP_TID_MAX + 1], VC_RLIM_INFINITY), -1);
+  EXPECT_EQ(ui.ui_proccnt, LWP_TID_MAX + 1);  // charged, then given back
+  EXPECT_EQ(core.p_tids.p_nthreads, LWP_TID_MAX + 1);
+  EXPECT_EQ(core.p_tids.p_lasttid, LWP_TID_MAX);
+  EXPECT_EQ(checker(&core.p_tids), 0);
 }
