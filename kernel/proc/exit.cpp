@@ -172,7 +172,8 @@ void lwp_exit_finish(Lwp* lp) {
     } else if (p->nthreads() > 1) {
       // Only this LWP ends: it waits, as a zombie LWP, to be joined.
       p->exited_use.add(lwp_cpu_use_self());
-      lwp_leave_tids_locked(p, lp);
+      bool others = lwp_leave_tids_locked(p, lp);
+      KASSERT(others, "lwp_exit_finish: no other LWP left");
       atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);  // tid_owner_hold reads it
       lp->zombie_next = p->zombie_lwps;
       p->zombie_lwps = lp;
@@ -187,7 +188,8 @@ void lwp_exit_finish(Lwp* lp) {
       }
     }
     p->exited_use.add(lwp_cpu_use_self());
-    lwp_leave_tids_locked(p, lp);  // the last: its task stays charged until the reap
+    bool others = lwp_leave_tids_locked(p, lp);  // the last: its task stays until the reap
+    KASSERT(!others, "lwp_exit_finish: the last LWP left others");
     atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
   }
   proc_exit_finish(p, lp);

@@ -698,14 +698,14 @@ void lwp_reap_zombies(Proc* p) {
 // process (g_lwpcount, root's reserve kept) and one of its real uid's tasks
 // (ui_proccnt against RLIMIT_NPROC, as Linux counts threads; lwp_join_locked
 // and lwp_leave_locked). This takes lp out of p's TIDs and gives them back
-// if others remain (p->spin held).
-void lwp_leave_tids_locked(Proc* p, Lwp* lp) {
+// if others remain: true; false if lp was the last (p->spin held).
+bool lwp_leave_tids_locked(Proc* p, Lwp* lp) {
   p->spin.assert_held();
   vc_contract::lwp_leave_locked_requires(&p->core, lp->tid());
-  if (lwp_leave_locked(&p->core, lp->tid())) {
-    vc_contract::nprocs_release_requires(&g_lwpcount);
-    nprocs_release(&g_lwpcount);
-  }
+  if (!lwp_leave_locked(&p->core, lp->tid())) return false;
+  vc_contract::nprocs_release_requires(&g_lwpcount);
+  nprocs_release(&g_lwpcount);
+  return true;
 }
 
 int lwp_fork_thread(Lwp* lp1, Lwp** out) {
@@ -763,7 +763,8 @@ void lwp_unfork(Lwp* lp) {
     // it goes. Then no tkill, sched_setaffinity or get_robust_list finds it.
     RmReadGuard g(g_proctree_lock);
     SpinGuard g2(p->spin);
-    lwp_leave_tids_locked(p, lp);
+    bool others = lwp_leave_tids_locked(p, lp);
+    KASSERT(others, "lwp_unfork: the creating LWP is gone");
     atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
     lwp_unhash_locked(lp);  // its id is its own (owns_id): lwp_fork_thread's
   }

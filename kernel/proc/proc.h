@@ -394,8 +394,8 @@ void lwp_destroy(Lwp* lp);
 void lwp_release_id_locked(Lwp* lp);
 // lp leaves p's TID set; if others of p remain, it gives back its task slot
 // (its real uid's count, RLIMIT_NPROC) and its system-wide LWP slot
-// (p->spin held).
-void lwp_leave_tids_locked(Proc* p, Lwp* lp);
+// (p->spin held). Returns whether others remained.
+bool lwp_leave_tids_locked(Proc* p, Lwp* lp);
 inline constexpr uint32_t AFORK = 0x01;
 
 // The running LWP / process, or nullptr in a kernel thread (inline below:
