@@ -9,6 +9,11 @@
  * proof's: the kernel keeps its processes on lists, and the proved functions
  * take the table as ghost arguments, so what they promise holds for every
  * table of processes in which the process they change appears once.
+ *
+ * The tables are arrays of pointers, and the functions write only ints and
+ * the pointers of a process or the child storage, so the predicates below
+ * keep the arrays apart only from those; that ints and pointers are apart is
+ * WP's Typed memory model (the default, which tools/prove.py uses).
  */
 #ifndef TINE_SPEC_CHARGE_H
 #define TINE_SPEC_CHARGE_H

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-/* Change the number of processes charged to uip by diff. A rise is refused
+/* Change the number of tasks charged to uip by diff. A rise is refused
  * (returns 0, nothing changed) if it would exceed max (VC_RLIM_INFINITY: no
  * limit; 0: no rise at all), or overflow the count; otherwise the count
  * changes and 1 is returned.

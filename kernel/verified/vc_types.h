@@ -82,7 +82,8 @@ struct proccount {
   int maxproc;
 };
 
-/* Per-user accounting: the number of processes charged to a real uid, and the
+/* Per-user accounting: the tasks charged to a real uid (one per LWP of each
+ * process charged to it, one for a process with none: spec/charge.h), and the
  * references to this record (ucreds whose real uid it is, processes charged to it). */
 struct uidinfo {
   struct refcount ui_ref;
