@@ -237,6 +237,16 @@ void World::lwp_exit(proc_core* p, int tid) {
   ADD_FAILURE() << "removed TID " << tid << " was not an LWP of the process";
 }
 
+void World::setuid(proc_core* p, vc_uid_t uid) {
+  ucred* ncr = new_ucred(uid);
+  uidinfo* old = nullptr;
+  if (ncr->cr_ruidinfo != p->p_uidinfo) old = proc_uid_move(p, ncr->cr_ruidinfo);
+  ucred* was = p->p_ucred;
+  p->p_ucred = ncr;
+  put_ucred(was);
+  if (old != nullptr) put_uidinfo(old);
+}
+
 void World::exit(proc_core* p) {
   while (!lwps[p].empty()) lwp_exit(p, lwps[p].back()->node.tid);
   lwps.erase(p);

@@ -68,6 +68,9 @@ class World {
   void lwp_exit(proc_core* p, int tid);
   // Exit and reap: every count p holds is given back, objects freed at zero.
   void exit(proc_core* p);
+  // setuid: new credentials for uid; p's tasks and reference move to uid's
+  // record (proc_uid_move) if that is another, as the kernel's install does.
+  void setuid(proc_core* p, vc_uid_t uid);
 
   // The runtime checker over every live process.
   int check(vc_report* r);

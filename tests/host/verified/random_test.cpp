@@ -116,10 +116,10 @@ TEST(VerifiedRandom, Worlds) {
     World w(40);
     w.spawn(0);
     w.spawn(1000, 12);
-    int forks = 0, failures = 0;
+    int forks = 0, failures = 0, setuids = 0;
     for (int step = 0; step < 1500; ++step) {
       proc_core* p = w.procs[rng() % w.procs.size()];
-      switch (rng() % 6) {
+      switch (rng() % 7) {
         case 0:
         case 1:
         case 2: {
@@ -144,6 +144,12 @@ TEST(VerifiedRandom, Worlds) {
           if (w.lwp_create(p, &tid) == VC_OK && rng() % 2) w.lwp_exit(p, tid);
           break;
         }
+        case 5: {  // setuid: the tasks move to the new uid's count
+          const vc_uid_t uids[] = {0, 1000, 1001};
+          w.setuid(p, uids[rng() % 3]);
+          ++setuids;
+          break;
+        }
         default:
           if (p->p_tids.p_nthreads == 1) {
             unsigned int flags = 0;
@@ -159,5 +165,6 @@ TEST(VerifiedRandom, Worlds) {
     }
     EXPECT_GT(forks, 100);
     EXPECT_GT(failures, 10);
+    EXPECT_GT(setuids, 100);
   }
 }
