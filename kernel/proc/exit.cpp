@@ -14,6 +14,7 @@
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
+#include "kernel/verified/charge.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/fork_hooks.h"
@@ -188,7 +189,11 @@ void lwp_exit_finish(Lwp* lp) {
       }
     }
     p->exited_use.add(lwp_cpu_use_self());
-    bool others = lwp_leave_tids_locked(p, lp);  // the last: its task stays until the reap
+    // The last: its task stays charged until the reap, and no LWP slot is
+    // given back (lwp_leave_tids_locked's work is only the TID here, so
+    // every exit is spared a call).
+    vc_contract::lwp_leave_locked_requires(&p->core, lp->tid());
+    bool others = lwp_leave_locked(&p->core, lp->tid());
     KASSERT(!others, "lwp_exit_finish: the last LWP left others");
     atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
   }
