@@ -1133,8 +1133,14 @@ int fork1_census(struct fork_args* fa)
            procs[j]->p_tids.p_nthreads == \at(procs[j]->p_tids.p_nthreads, Pre); @/
     }
   */
-  /* Of the uidinfos, fork1 wrote only the one it charges. */
+  /* Of the uidinfos, fork1 wrote only the one it charges: one task more on
+   * success, none on failure. (Each case its own goal: together they are one
+   * long goal for the provers.) */
   /*@ assert \forall struct uidinfo *u; fork_uid_apart(fa, u) && u != fa->fa_cred->cr_ruidinfo ==>
         u->ui_proccnt == \at(u->ui_proccnt, Pre); */
+  /*@ assert error != VC_OK ==> \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
+        u->ui_proccnt == \at(u->ui_proccnt, Pre); */
+  /*@ assert error != VC_OK ==> \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
+        tasks_charged(procs, n, u) == \at(tasks_charged(procs, n, u), Pre); */
   return error;
 }
