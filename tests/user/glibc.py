@@ -48,8 +48,20 @@ def on_linux(tests, timeout):
     qemu = qemu_user()
     if not qemu:
         return False
-    r = subprocess.run([qemu, str(PROGRAM)] + tests, capture_output=True, text=True,
-                       timeout=timeout)
+    try:
+        r = subprocess.run([qemu, str(PROGRAM)] + tests, capture_output=True, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        # What it printed before it hung says which test hung: the one after
+        # the last line.
+        out = e.stdout or ""
+        out = out.decode(errors="replace") if isinstance(out, bytes) else out
+        lines = out.splitlines()
+        tally(lines, "linux")
+        print(f"linux: no end after {timeout:.0f} s; its last lines:")
+        for line in lines[-10:]:
+            print(f"linux:   {line}")
+        return False
     return tally(r.stdout.splitlines(), "linux") and r.returncode == 0
 
 

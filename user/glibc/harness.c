@@ -5,6 +5,8 @@
 #include "tine_kstat.h"
 #include "utest_lines.h"
 
+#include <limits.h>
+#include <linux/futex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,21 @@ void t_sleep_ms(unsigned ms) {
   struct timespec d = {ms / 1000, (long)(ms % 1000) * 1000000};
   while (nanosleep(&d, &d) != 0 && errno == EINTR) {
   }
+}
+
+/* A requeue onto the word itself that wakes none leaves every waiter where
+ * it is and counts it (Linux and tine alike). */
+long t_futex_queued(volatile int* word, int shared) {
+  int op = shared ? FUTEX_CMP_REQUEUE : FUTEX_CMP_REQUEUE_PRIVATE;
+  for (;;) {
+    long n = syscall(SYS_futex, word, op, 0, INT_MAX, word, *word);
+    if (n >= 0 || errno != EAGAIN) return n; /* (EAGAIN: the word changed meanwhile) */
+  }
+}
+
+void t_until_queued(volatile int* word, int shared, long n) {
+  uint64_t give_up = t_now_ns() + 10000000000ull;
+  while (t_futex_queued(word, shared) < n && t_now_ns() < give_up) t_sleep_ms(1);
 }
 
 int t_fork_status(int (*fn)(void*), void* arg) {

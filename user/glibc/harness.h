@@ -53,5 +53,10 @@ int t_fork_status(int (*fn)(void*), void* arg);
 /* Monotonic time in nanoseconds, and sleeping. */
 uint64_t t_now_ns(void);
 void t_sleep_ms(unsigned ms);
+/* How many threads wait on the futex word now (shared: a non-private wait),
+ * and waiting until n do, or 10 s have passed (a test then fails on what it
+ * checks next rather than hangs on a wake that came too early). */
+long t_futex_queued(volatile int* word, int shared);
+void t_until_queued(volatile int* word, int shared, long n);
 
 #endif

@@ -30,27 +30,25 @@ struct waiter {
   volatile int* word;
   int op;
   int val3;
-  volatile int started;
   volatile long result;
   pthread_t th;
 };
 
 static void* wait_body(void* arg) {
   struct waiter* w = arg;
-  __atomic_store_n(&w->started, 1, __ATOMIC_RELEASE);
   w->result = futex(w->word, w->op, 0, NULL, NULL, w->val3);
   return NULL;
 }
 
 static void start_waiter(struct waiter* w, volatile int* word, int op, int val3) {
+  int shared = !(op & FUTEX_PRIVATE_FLAG);
+  long before = t_futex_queued(word, shared);
   w->word = word;
   w->op = op;
   w->val3 = val3;
-  w->started = 0;
   w->result = 1; /* not returned yet */
   pthread_create(&w->th, NULL, wait_body, w);
-  while (!__atomic_load_n(&w->started, __ATOMIC_ACQUIRE)) sched_yield();
-  t_sleep_ms(50); /* asleep in the kernel by now */
+  t_until_queued(word, shared, before + 1); /* asleep in the kernel */
 }
 
 static int returned(struct waiter* w) { return __atomic_load_n(&w->result, __ATOMIC_ACQUIRE) != 1; }
@@ -256,8 +254,7 @@ void t_futex_shared_processes(void) {
     long r = futex(&sh[0], FUTEX_WAIT, 0, NULL, NULL, 0);
     _exit(r == 0 ? 0 : 1);
   }
-  while (sh[1] == 0) sched_yield();
-  t_sleep_ms(20);
+  t_until_queued(&sh[0], 1, 1);
   EQ("woken_across", futex(&sh[0], FUTEX_WAKE, 1, NULL, NULL, 0), 1);
   int st;
   EQ("child", waitpid(pid, &st, 0), pid);

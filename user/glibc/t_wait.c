@@ -317,13 +317,15 @@ void t_waitid_signal(void) {
   pid_t me = getpid();
   pid_t k = fork();
   if (k == 0) {
-    t_sleep_ms(50);
-    kill(me, SIGUSR1);
-    _exit(0);
+    for (;;) { /* again and again: one may come before the wait begins */
+      t_sleep_ms(50);
+      kill(me, SIGUSR1);
+    }
   }
   siginfo_t si;
   memset(&si, 0, sizeof si);
   EQ("eintr", waitid5(P_PID, c, &si, WEXITED, NULL), -EINTR);
+  kill(k, SIGKILL);
   waitpid(k, NULL, 0);
   kill(c, SIGKILL);
   memset(&si, 0, sizeof si);
