@@ -125,6 +125,34 @@
       \valid((fa)->fa_p1->p_args) && \
       REFCOUNT_HOLDABLE(&(fa)->fa_p1->p_args->ar_ref)))
 
+/* fork1's preconditions and what it writes, as contract clauses: fork1's own
+ * contract (fork.h) and the two that restate it for the census say them
+ * through these, so the three cannot drift apart. */
+#define FORK1_REQUIRES(fa) \
+  requires FORK_OBJS_OK(fa); \
+  requires FORK_DISTINCT(fa); \
+  requires PROC_BLANK((fa)->fa_p2); \
+  requires FORK_CHILD_DISTINCT(fa); \
+  requires fork_makes_proc((fa)->fa_flags); \
+  requires fork_shares_fd((fa)->fa_flags) == 1 ==> (fa)->fa_p1->p_fdtol != \null; \
+  requires vc_fork_made == 0 && vc_pgrp_held == \null;
+
+#define FORK1_ASSIGNS(fa) \
+  assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen, vc_fork_alloc_failed, \
+          (fa)->fa_pc->nprocs, \
+          (fa)->fa_cred->cr_ruidinfo->ui_proccnt, \
+          (fa)->fa_cred->cr_ruidinfo->ui_ref.rc_count, \
+          (fa)->fa_cred->cr_ref.rc_count, \
+          (fa)->fa_p1->p_lock.rc_count, \
+          (fa)->fa_p1->p_sigacts->ps_ref.rc_count, \
+          (fa)->fa_p1->p_fd->fd_ref.rc_count, \
+          (fa)->fa_p1->p_fdtol->fdl_ref.rc_count, \
+          (fa)->fa_p1->p_vmspace->vm_ref.rc_count, \
+          (fa)->fa_p1->p_limit->pl_ref.rc_count, \
+          (fa)->fa_p1->p_pgrp->pg_ref.rc_count, \
+          (fa)->fa_p1->p_args->ar_ref.rc_count, \
+          *(fa)->fa_p2;
+
 /* The objects of FORK_OBJS_OK are distinct allocations. */
 #define FORK_DISTINCT(fa) \
    (\base_addr((fa)) != \base_addr((fa)->fa_pc) && \

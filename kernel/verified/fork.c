@@ -1079,27 +1079,8 @@ void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm) {
 /* fork1, seen through what a census reads: the counts of the process table
  * and of the uid it charges, the child's uidinfo and LWPs. The census's frame
  * argument below then works on this short contract, not on fork1's. */
-/*@ requires FORK_OBJS_OK(fa);
-    requires FORK_DISTINCT(fa);
-    requires PROC_BLANK(fa->fa_p2);
-    requires FORK_CHILD_DISTINCT(fa);
-    requires fork_makes_proc(fa->fa_flags);
-    requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
-    requires vc_fork_made == 0 && vc_pgrp_held == \null;
-    assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen, vc_fork_alloc_failed,
-            fa->fa_pc->nprocs,
-            fa->fa_cred->cr_ruidinfo->ui_proccnt,
-            fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
-            fa->fa_cred->cr_ref.rc_count,
-            fa->fa_p1->p_lock.rc_count,
-            fa->fa_p1->p_sigacts->ps_ref.rc_count,
-            fa->fa_p1->p_fd->fd_ref.rc_count,
-            fa->fa_p1->p_fdtol->fdl_ref.rc_count,
-            fa->fa_p1->p_vmspace->vm_ref.rc_count,
-            fa->fa_p1->p_limit->pl_ref.rc_count,
-            fa->fa_p1->p_pgrp->pg_ref.rc_count,
-            fa->fa_p1->p_args->ar_ref.rc_count,
-            *fa->fa_p2;
+/*@ FORK1_REQUIRES(fa)
+    FORK1_ASSIGNS(fa)
     ensures vc_fork_made == 0 && vc_pgrp_held == \null;
     ensures PROCCOUNT_OK(fa->fa_pc);
     ensures \result == VC_OK ==> fa->fa_pc->nprocs == \old(fa->fa_pc->nprocs) + 1;

@@ -40,27 +40,8 @@ extern "C" {
  * parent; one for the signal actions with RFSIGSHARE, for the descriptor table
  * without RFFDG/RFCFDG, for the parent's leader record with a shared table and
  * RFTHREAD, for the address space with RFMEM; objects not shared are new. */
-/*@ requires FORK_OBJS_OK(fa);
-    requires FORK_DISTINCT(fa);
-    requires PROC_BLANK(fa->fa_p2);
-    requires FORK_CHILD_DISTINCT(fa);
-    requires fork_makes_proc(fa->fa_flags);
-    requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
-    requires vc_fork_made == 0 && vc_pgrp_held == \null;
-    assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen, vc_fork_alloc_failed,
-            fa->fa_pc->nprocs,
-            fa->fa_cred->cr_ruidinfo->ui_proccnt,
-            fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
-            fa->fa_cred->cr_ref.rc_count,
-            fa->fa_p1->p_lock.rc_count,
-            fa->fa_p1->p_sigacts->ps_ref.rc_count,
-            fa->fa_p1->p_fd->fd_ref.rc_count,
-            fa->fa_p1->p_fdtol->fdl_ref.rc_count,
-            fa->fa_p1->p_vmspace->vm_ref.rc_count,
-            fa->fa_p1->p_limit->pl_ref.rc_count,
-            fa->fa_p1->p_pgrp->pg_ref.rc_count,
-            fa->fa_p1->p_args->ar_ref.rc_count,
-            *fa->fa_p2;
+/*@ FORK1_REQUIRES(fa)
+    FORK1_ASSIGNS(fa)
     ensures PROCCOUNT_OK(fa->fa_pc);
     ensures UIDINFO_OK(fa->fa_cred->cr_ruidinfo);
     ensures \result == VC_ERESTART ==> (fa->fa_flags & VC_RFPGLOCK) != 0;
@@ -275,28 +256,9 @@ void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm);
  * table, procs2 being procs with the child last, and every uid's surplus over
  * procs2 is what it was over procs; on failure it is as it was over procs.
  * The kernel forks through this; it runs fork1 and nothing else. */
-/*@ requires FORK_OBJS_OK(fa);
-    requires FORK_DISTINCT(fa);
-    requires PROC_BLANK(fa->fa_p2);
-    requires FORK_CHILD_DISTINCT(fa);
-    requires fork_makes_proc(fa->fa_flags);
-    requires fork_shares_fd(fa->fa_flags) == 1 ==> fa->fa_p1->p_fdtol != \null;
-    requires vc_fork_made == 0 && vc_pgrp_held == \null;
+/*@ FORK1_REQUIRES(fa)
     requires fork_tables(procs, n, procs2, fa);
-    assigns vc_fork_made, vc_pgrp_held, vc_fork_signal_seen, vc_fork_alloc_failed,
-            fa->fa_pc->nprocs,
-            fa->fa_cred->cr_ruidinfo->ui_proccnt,
-            fa->fa_cred->cr_ruidinfo->ui_ref.rc_count,
-            fa->fa_cred->cr_ref.rc_count,
-            fa->fa_p1->p_lock.rc_count,
-            fa->fa_p1->p_sigacts->ps_ref.rc_count,
-            fa->fa_p1->p_fd->fd_ref.rc_count,
-            fa->fa_p1->p_fdtol->fdl_ref.rc_count,
-            fa->fa_p1->p_vmspace->vm_ref.rc_count,
-            fa->fa_p1->p_limit->pl_ref.rc_count,
-            fa->fa_p1->p_pgrp->pg_ref.rc_count,
-            fa->fa_p1->p_args->ar_ref.rc_count,
-            *fa->fa_p2;
+    FORK1_ASSIGNS(fa)
     ensures vc_fork_made == 0 && vc_pgrp_held == \null;
     ensures \result == VC_OK ==> nprocs_census{Pre}(fa->fa_pc, n) ==> nprocs_census(fa->fa_pc, n + 1);
     ensures \result != VC_OK ==> nprocs_census{Pre}(fa->fa_pc, n) ==> nprocs_census(fa->fa_pc, n);
