@@ -71,6 +71,16 @@
     (\forall integer i; 0 <= i < n - 1 && i != k ==> procs2[i] == procs[i]) &&
     (k < n - 1 ==> procs2[k] == procs[n - 1]);
 
+  // procs[0 .. n-1] is a table apart from p, and procs2[0 .. n] is the same
+  // table with p last: p joins it.
+  predicate join_tables{L}(struct proc_core **procs, integer n, struct proc_core **procs2,
+                           struct proc_core *p) =
+    proc_table_ok(procs, n) && proc_table_ok(procs2, n + 1) &&
+    \base_addr(procs) != \base_addr(p) && \base_addr(procs2) != \base_addr(p) &&
+    (\forall integer i; 0 <= i < n ==>
+       procs2[i] == procs[i] && \base_addr(procs[i]) != \base_addr(p)) &&
+    procs2[n] == p;
+
   // The objects fork1 writes a count or a field of, other than the parent
   // (whose hold count it raises) and the uidinfo it charges: no entry of the
   // table, and no uidinfo the census clause speaks of, shares an allocation

@@ -246,10 +246,6 @@ void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, 
                                  VmRef* vr, Pgrp* pg) {
   g_proctree_lock.assert_write_held();
   p->core.p_ucred = &cr->c;
-  vc_contract::uihold_requires(cr->c.cr_ruidinfo);
-  p->core.p_uidinfo = uihold(cr->c.cr_ruidinfo);
-  vc_contract::chgproccnt_requires(cr->c.cr_ruidinfo, 1);
-  (void)chgproccnt(cr->c.cr_ruidinfo, 1, VC_RLIM_INFINITY);
   p->core.p_sigacts = &ps->c;
   p->core.p_fd = &fd->c;
   p->core.p_limit = &lim->c;

@@ -18,6 +18,7 @@
 #include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
+#include "kernel/verified/charge.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/nprocs.h"
 #include "kernel/verified/tid.h"
@@ -130,13 +131,20 @@ struct NewProc {
     return -lwp_thread_create(lp, &t);
   }
 
-  // A pid, a group and a session of its own, and its place under process 0:
-  // 0, or -EAGAIN with nothing published.
+  // A pid, a group and a session of its own, a process slot charged to its
+  // uid, and its place under process 0: 0, or -EAGAIN with nothing published.
   int publish() {
     RmWriteGuard g(g_proctree_lock);
     int pid = id_claim_locked();
     // pgrp_alloc allocates under a low-rank lock: allowed.
     Pgrp* pg = pid > 0 ? pgrp_alloc(nullptr, pid) : nullptr;
+    if (pg) {
+      vc_contract::proc_charge_new_requires(&g_proccount, &p->core, cr->c.cr_ruidinfo);
+      if (proc_charge_new(&g_proccount, &p->core, cr->c.cr_ruidinfo, 0) != VC_OK) {
+        pgrp_free_unused(pg, true);
+        pg = nullptr;
+      }
+    }
     if (!pg) {
       if (pid > 0) id_unuse_locked(pid);
       return -EAGAIN;
@@ -149,8 +157,8 @@ struct NewProc {
     vr->users = 1;
     proc_objects_install_locked(p, cr, ps, fd, lim, vr, pg);
     p->core.p_args = &args->c;
-    vc_contract::lwp_tid_alloc_locked_requires(&p->core.p_tids, &lp->node);
-    (void)lwp_tid_alloc_locked(&p->core.p_tids, &lp->node);
+    vc_contract::lwp_first_join_locked_requires(&p->core, &lp->node);
+    (void)lwp_first_join_locked(&p->core, &lp->node);
     lp->thread = t;
     proc_link_locked(p, &g_proc0, lp);
     if (!g_initproc) g_initproc = p;  // heir of orphans until it exits
@@ -182,11 +190,6 @@ struct NewProc {
 // over), published under process 0 with its thread not started: 0, *p and
 // *t; or -errno with nothing left behind.
 int spawn(const ExecArgs& ea, Vnode* file, Proc** p, Thread** t) {
-  vc_contract::nprocs_reserve_requires(&g_proccount);
-  if (nprocs_reserve(&g_proccount, 0) != VC_OK) {
-    vrele(file);
-    return -EAGAIN;
-  }
   NewProc n;
   int err = n.alloc(ea) ? 0 : -ENOMEM;
   // Descriptors 0-2 on the console; without /dev/console the program runs with none.
@@ -198,8 +201,6 @@ int spawn(const ExecArgs& ea, Vnode* file, Proc** p, Thread** t) {
   if (!err) err = n.publish();
   if (err) {
     n.release();
-    vc_contract::nprocs_release_requires(&g_proccount);
-    nprocs_release(&g_proccount);
     return err;
   }
   *p = n.p;

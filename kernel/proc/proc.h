@@ -429,10 +429,10 @@ Plimit* plimit_new();
 struct proc_lastrefs {
   int sigacts, fd, fdtol, vmspace, limit, pgrp, args;
 };
-// A process made outside fork (init, the tests' own), g_proctree_lock held:
-// it takes over the one reference to each object given (a group pgrp_alloc
-// made for it, with its session), holds its credentials' uidinfo, charges
-// that uid one task, and joins the group, which is linked here. Its
+// A process made outside fork (init, the tests' own), g_proctree_lock held,
+// already charged to its credentials' uid (proc_charge_new): it takes over
+// the one reference to each object given (a group pgrp_alloc made for it,
+// with its session) and joins the group, which is linked here. Its
 // arguments and descriptor-table leader record, if any, are the caller's.
 void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, Plimit* lim,
                                  VmRef* vr, Pgrp* pg);

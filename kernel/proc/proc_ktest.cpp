@@ -24,6 +24,8 @@
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
+#include "kernel/verified/charge.h"
+#include "kernel/verified/contract_checks.h"
 #include "kernel/verified/nprocs.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
@@ -54,8 +56,7 @@ struct FakeProc {
     Plimit* lim = plimit_new();
     Fdtol* tl = fdtol_new(nullptr, nullptr);
     auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMREF, M_WAITOK | M_ZERO));
-    bool slot = nprocs_reserve(&g_proccount, kUid) == VC_OK;
-    if (p && lp && cr && ps && fd && lim && tl && vr && slot) {
+    if (p && lp && cr && ps && fd && lim && tl && vr) {
       RmWriteGuard g(g_proctree_lock);
       int pgid = id_claim_locked();
       pg = pgid > 0 ? pgrp_alloc(nullptr, pgid) : nullptr;
@@ -65,6 +66,14 @@ struct FakeProc {
       if (pg) {
         new (p) Proc(g_proc_class);
         lwp_tids_init(&p->core.p_tids);
+        vc_contract::proc_charge_new_requires(&g_proccount, &p->core, cr->c.cr_ruidinfo);
+        if (proc_charge_new(&g_proccount, &p->core, cr->c.cr_ruidinfo, kUid) != VC_OK) {
+          p->~Proc();
+          pgrp_free_unused(pg, true);
+          pg = nullptr;
+        }
+      }
+      if (pg) {
         p->pid = pgid;
         p->stat = ProcStat::kActive;
         p->sigparent = kSigChld;
@@ -79,7 +88,6 @@ struct FakeProc {
         return true;
       }
     }
-    if (slot) nprocs_release(&g_proccount);
     kfree(vr, M_VMREF);
     if (tl) fdtol_destroy(tl);
     kfree(lim, M_SUBPROC);

@@ -12,6 +12,42 @@
 #include "kernel/verified/tid.h"
 #include "kernel/verified/uidinfo.h"
 
+int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* ui, vc_uid_t uid)
+/*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */ {
+  if (nprocs_reserve(pc, uid) != VC_OK) return VC_EAGAIN;
+  p->p_uidinfo = uihold(ui);
+  (void)chgproccnt(ui, 1, VC_RLIM_INFINITY);
+  /* procs2 charges what procs did, and p its one task to ui. */
+  /*@ ghost
+    /@ loop invariant 0 <= i <= n;
+       loop invariant \forall struct uidinfo *u;
+         tasks_charged(procs2, i, u) == tasks_charged{Pre}(procs, i, u);
+       loop assigns i;
+       loop variant n - i; @/
+    for (int i = 0; i < n; i++) {}
+  */
+  return VC_OK;
+}
+
+int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
+/*@ ghost (struct proc_core** procs, int n, int k) */ {
+  /*@ assert tid_candidate(-1, 0) && !tid_in_use(&p->p_tids.p_lwps, 0); */
+  int tid = lwp_tid_alloc_locked(&p->p_tids, node);
+  /* A later candidate would have skipped 0, which is free. */
+  /*@ assert tid_candidate(-1, tid) && (tid > 0 ==> tid_skipped(-1, 0, tid)); */
+  /*@ assert tid == 0; */
+  /* p charges one task before and after: every entry charges what it did. */
+  /*@ ghost
+    /@ loop invariant 0 <= i <= n;
+       loop invariant \forall struct uidinfo *u;
+         tasks_charged(procs, i, u) == tasks_charged{Pre}(procs, i, u);
+       loop assigns i;
+       loop variant n - i; @/
+    for (int i = 0; i < n; i++) {}
+  */
+  return tid;
+}
+
 struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
 /*@ ghost (struct proc_core** procs, int n, int k) */ {
   struct uidinfo* from = p->p_uidinfo;

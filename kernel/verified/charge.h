@@ -1,7 +1,8 @@
 /*
  * The tasks charged to each uid, kept exact as processes change: a process
  * moving to another real uid (setuid, exec of a set-id file), an LWP joining
- * or leaving a process, a zombie reaped. Each function does the counting of
+ * or leaving a process, a zombie reaped, a process the kernel makes itself
+ * (init) joining. Each function does the counting of
  * that step and is proved to keep every uid's census (spec/charge.h) over any
  * table of processes in which the process appears once; the table is a ghost
  * argument, which the compiled code does not have. fork1's part is
@@ -17,6 +18,57 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* A process the kernel makes itself (init, or a test's), with no LWP yet,
+ * joins the table: a process slot in pc for real uid `uid` (refused as
+ * fork's is: VC_EAGAIN with nothing changed), and p is charged to ui, holding
+ * a reference to it, for its one task. procs2 is procs with p last. Callers
+ * hold the process tree's lock written; nothing else can see p yet. */
+/*@ requires PROCCOUNT_OK(pc) && \valid(p) && UIDINFO_OK(ui);
+    requires REFCOUNT_HOLDABLE(&ui->ui_ref) && ui->ui_proccnt < VC_INT_MAX;
+    requires p->p_tids.p_nthreads == 0;
+    requires \base_addr(p) != \base_addr(ui);
+    requires \base_addr(pc) != \base_addr(p) && \base_addr(pc) != \base_addr(ui);
+    requires join_tables(procs, n, procs2, p) && table_apart(procs, n, ui);
+    requires \forall integer i; 0 <= i < n ==> \base_addr(procs[i]) != \base_addr(pc);
+    assigns pc->nprocs, p->p_uidinfo, ui->ui_proccnt, ui->ui_ref.rc_count;
+    ensures PROCCOUNT_OK(pc) && UIDINFO_OK(ui);
+    behavior joined:
+      assumes nprocs_room(pc, uid);
+      ensures \result == VC_OK;
+      ensures p->p_uidinfo == ui && TASKS_COVERED(p);
+      ensures pc->nprocs == \old(pc->nprocs) + 1;
+      ensures ui->ui_proccnt == \old(ui->ui_proccnt) + 1;
+      ensures ui->ui_ref.rc_count == \old(ui->ui_ref.rc_count) + 1;
+      ensures nprocs_census{Pre}(pc, n) ==> nprocs_census(pc, n + 1);
+      ensures \forall struct uidinfo *u; \base_addr(u) != \base_addr(p) &&
+                \base_addr(u) != \base_addr(pc) && uid_apart(u, ui) ==>
+                tasks_surplus(procs2, n + 1, u) == tasks_surplus{Pre}(procs, n, u);
+    behavior refused:
+      assumes !nprocs_room(pc, uid);
+      ensures \result == VC_EAGAIN;
+      ensures pc->nprocs == \old(pc->nprocs) && p->p_uidinfo == \old(p->p_uidinfo);
+      ensures ui->ui_proccnt == \old(ui->ui_proccnt);
+      ensures ui->ui_ref.rc_count == \old(ui->ui_ref.rc_count);
+    complete behaviors;
+    disjoint behaviors;
+ */
+int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* ui, vc_uid_t uid)
+    /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */;
+
+/* p's first LWP: node gets TID 0. p was charged for one task while it had
+ * none, and one LWP is one task, so no count moves. Callers hold p's lock
+ * (or own p, which nothing else can see yet). */
+/*@ requires \valid(p) && TIDS_BLANK(&p->p_tids) && node != \null;
+    requires in_table(procs, n, k, p);
+    assigns p->p_tids.p_lasttid, p->p_tids.p_nthreads, p->p_tids.p_lwps.ts_tree;
+    ensures \result == 0;
+    ensures TIDS_OK(&p->p_tids) && p->p_tids.p_nthreads == 1;
+    ensures tidset_added{Old, Here}(&p->p_tids.p_lwps, 0);
+    ensures TASKS_KEPT(Pre, Post, procs, n, p, p->p_uidinfo, p->p_uidinfo);
+ */
+int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
+    /*@ ghost (struct proc_core** procs, int n, int k) */;
 
 /* p's tasks move from the uid p is charged to over to `to`, and so does p's
  * reference: `to` gains one, which p now holds; the old uidinfo is returned

@@ -235,6 +235,33 @@ inline void tasks_covered(const char* fn, const struct proc_core* p, const char*
   if (cnt < tasks) failed(fn, "TASKS_COVERED(p)", p, cnt, file, line);
 }
 
+// proc_charge_new: "requires PROCCOUNT_OK(pc) && \valid(p) && UIDINFO_OK(ui);
+// requires REFCOUNT_HOLDABLE(&ui->ui_ref) && ui->ui_proccnt < VC_INT_MAX;
+// requires p->p_tids.p_nthreads == 0".
+inline void proc_charge_new_requires(const struct proccount* pc, const struct proc_core* p,
+                                     const struct uidinfo* ui, VC_SITE) {
+  if (!kChecked) return;
+  nprocs_reserve_requires(pc, file, line);
+  nonnull("proc_charge_new", "\\valid(p)", p, file, line);
+  int cnt = uidinfo_ok("proc_charge_new", ui, file, line);
+  holdable("proc_charge_new", ui, file, line);
+  if (cnt >= VC_INT_MAX)
+    failed("proc_charge_new", "ui->ui_proccnt < VC_INT_MAX", ui, cnt, file, line);
+  if (p->p_tids.p_nthreads != 0)
+    failed("proc_charge_new", "p->p_tids.p_nthreads == 0", p, p->p_tids.p_nthreads, file, line);
+}
+
+// lwp_first_join_locked: "requires \valid(p) && TIDS_BLANK(&p->p_tids) && node != \null".
+inline void lwp_first_join_locked_requires(const struct proc_core* p, const struct tidnode* node,
+                                           VC_SITE) {
+  if (!kChecked) return;
+  nonnull("lwp_first_join_locked", "\\valid(p)", p, file, line);
+  const struct lwp_tids* pt = &p->p_tids;
+  if (pt->p_lasttid != -1 || pt->p_nthreads != 0 || tidtree::size(pt->p_lwps) != 0)
+    failed("lwp_first_join_locked", "TIDS_BLANK(&p->p_tids)", p, pt->p_nthreads, file, line);
+  nonnull("lwp_first_join_locked", "node != \\null", node, file, line);
+}
+
 // proc_uid_move: "requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && UIDINFO_OK(to);
 // requires \base_addr(to) != \base_addr(p->p_uidinfo); requires REFCOUNT_HOLDABLE(&to->ui_ref);
 // requires 0 <= p->p_tids.p_nthreads; requires TASKS_COVERED(p);

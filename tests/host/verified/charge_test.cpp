@@ -1,6 +1,7 @@
 // The tasks charged to each uid (charge.h): every behavior of each function,
 // and the census (spec/charge.h) kept over a table of processes through long
-// random runs of moves, LWPs joining and leaving, and reaps.
+// random runs of moves, LWPs joining and leaving, reaps, and processes made
+// as fork and as the kernel makes them.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -25,11 +26,9 @@ struct Uid {
 struct P {
   proc_core core{};
   std::vector<tidnode> nodes = std::vector<tidnode>(64);
-  std::vector<int> tids;  // live, in the order they joined
-  explicit P(Uid* u) {
-    lwp_tids_init(&core.p_tids);
-    core.p_uidinfo = uihold(&u->ui);
-  }
+  std::vector<int> tids;                // live, in the order they joined
+  P() { lwp_tids_init(&core.p_tids); }  // not charged yet
+  explicit P(Uid* u) : P() { core.p_uidinfo = uihold(&u->ui); }
 };
 
 int tasks(const proc_core* p) { return p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads : 1; }
@@ -117,6 +116,45 @@ TEST(VerifiedCharge, UnchargeGivesBackTheSlotAndTheTask) {
   delete p;
 }
 
+TEST(VerifiedCharge, ChargeNewTakesASlotAReferenceAndOneTask) {
+  Uid a;
+  proccount pc{};
+  nprocs_init(&pc, 10, 1);  // process 0
+  P p;
+  ASSERT_EQ(proc_charge_new(&pc, &p.core, &a.ui, 0), VC_OK);
+  EXPECT_EQ(pc.nprocs, 2);
+  EXPECT_EQ(p.core.p_uidinfo, &a.ui);
+  EXPECT_EQ(a.ui.ui_proccnt, 1);
+  EXPECT_EQ(a.ui.ui_ref.rc_count, 2);  // the table's and p's
+  // Its first LWP is the task it was charged for: no count moves.
+  EXPECT_EQ(lwp_first_join_locked(&p.core, &p.nodes[0]), 0);
+  EXPECT_EQ(p.core.p_tids.p_nthreads, 1);
+  EXPECT_EQ(p.core.p_tids.p_lasttid, 0);
+  EXPECT_EQ(tidtree::find(p.core.p_tids.p_lwps, 0), &p.nodes[0]);
+  EXPECT_EQ(a.ui.ui_proccnt, 1);
+  EXPECT_EQ(pc.nprocs, 2);
+}
+
+TEST(VerifiedCharge, ChargeNewIsRefusedAtMaxprocWithNothingChanged) {
+  Uid a;
+  proccount pc{};
+  nprocs_init(&pc, 10, 10 - NPROCS_ROOT_RESERVE);
+  P p;
+  // A user may not take the slots kept for root; root may.
+  EXPECT_EQ(proc_charge_new(&pc, &p.core, &a.ui, 1000), VC_EAGAIN);
+  EXPECT_EQ(pc.nprocs, 10 - NPROCS_ROOT_RESERVE);
+  EXPECT_EQ(p.core.p_uidinfo, nullptr);
+  EXPECT_EQ(a.ui.ui_proccnt, 0);
+  EXPECT_EQ(a.ui.ui_ref.rc_count, 1);
+  nprocs_init(&pc, 10, 10);
+  EXPECT_EQ(proc_charge_new(&pc, &p.core, &a.ui, 0), VC_EAGAIN);
+  EXPECT_EQ(pc.nprocs, 10);
+  EXPECT_EQ(a.ui.ui_proccnt, 0);
+  nprocs_init(&pc, 10, 10 - NPROCS_ROOT_RESERVE);
+  EXPECT_EQ(proc_charge_new(&pc, &p.core, &a.ui, 0), VC_OK);
+  EXPECT_EQ(a.ui.ui_proccnt, 1);
+}
+
 // The census over a table, through random steps: every uid's count is the
 // tasks its processes are charged for, after each step.
 TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
@@ -126,9 +164,16 @@ TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
   proccount pc{};
   nprocs_init(&pc, 1000, 0);
   std::vector<P*> table;
-  auto spawn = [&] {
-    ASSERT_EQ(nprocs_reserve(&pc, 0), VC_OK);
-    table.push_back(make(&uids[rng() % kUids]));
+  auto spawn = [&] {  // half as fork leaves a child, half as the kernel makes init
+    if (rng() % 2) {
+      ASSERT_EQ(nprocs_reserve(&pc, 0), VC_OK);
+      table.push_back(make(&uids[rng() % kUids]));
+      return;
+    }
+    auto* p = new P;
+    ASSERT_EQ(proc_charge_new(&pc, &p->core, &uids[rng() % kUids].ui, 0), VC_OK);
+    table.push_back(p);
+    p->tids.push_back(lwp_first_join_locked(&p->core, &p->nodes[0]));
   };
   for (int i = 0; i < 6; ++i) spawn();
   int moves = 0, joins = 0, refused = 0, leaves = 0, reaps = 0;
