@@ -65,6 +65,23 @@
   predicate count_matches{L}(struct proc_core **procs, integer n, integer kind,
                              struct refcount *r, integer outside) =
     r->rc_count == holders(procs, n, kind, r) + outside;
+
+  // r's count less its holders in the table: the holders outside it.
+  // count_matches is that this is `outside`.
+  logic integer holders_surplus{L}(struct proc_core **procs, integer n, integer kind,
+                                   struct refcount *r) =
+    r->rc_count - holders(procs, n, kind, r);
+
+  // b is the base of no shared object of p (a null object has none).
+  predicate proc_shared_apart_from{L}(struct proc_core *p, char *b) =
+    b != \base_addr(p->p_sigacts) && b != \base_addr(p->p_fd) &&
+    b != \base_addr(p->p_fdtol) && b != \base_addr(p->p_vmspace) &&
+    b != \base_addr(p->p_limit) && b != \base_addr(p->p_pgrp) && b != \base_addr(p->p_args);
+
+  // The allocation whose base is b is neither p nor one of p's shared
+  // objects.
+  predicate proc_shared_apart{L}(struct proc_core *p, char *b) =
+    b != \base_addr(p) && proc_shared_apart_from(p, b);
 */
 
 #endif

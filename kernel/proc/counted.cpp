@@ -264,6 +264,10 @@ void proc_drop_hold(Proc* p) {
 }
 
 void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_lastrefs* last) {
+  // The shared objects first, so that p holds none of them when it leaves
+  // the table (each count's census is kept: refs.h).
+  vc_contract::proc_drop_refs_requires(p, last);
+  proc_drop_refs(p, last);
   vc_contract::proc_uncharge_requires(pc, p);
   proc_uncharge(pc, p);
   // The credentials and the uidinfo, as ucred_put and uidinfo_put: without
@@ -286,29 +290,8 @@ void proc_release_refs(struct proccount* pc, struct proc_core* p, struct proc_la
       if (uidrop(p->p_uidinfo)) uidinfo_destroy_locked(ui);
     }
   }
-  vc_contract::sigacts_drop_requires(p->p_sigacts);
-  vc_contract::fddrop_requires(p->p_fd);
-  if (p->p_fdtol) vc_contract::fdtol_drop_requires(p->p_fdtol);
-  vc_contract::vmspace_drop_requires(p->p_vmspace);
-  vc_contract::plimit_drop_requires(p->p_limit);
-  if (p->p_pgrp) vc_contract::pgrel_requires(p->p_pgrp);
-  if (p->p_args) vc_contract::pargs_drop_requires(p->p_args);
-  last->sigacts = sigacts_drop(p->p_sigacts);
-  last->fd = fddrop(p->p_fd);
-  last->fdtol = p->p_fdtol ? fdtol_drop(p->p_fdtol) : 0;
-  last->vmspace = vmspace_drop(p->p_vmspace);
-  last->limit = plimit_drop(p->p_limit);
-  last->pgrp = p->p_pgrp ? pgrel(p->p_pgrp) : 0;
-  last->args = p->p_args ? pargs_drop(p->p_args) : 0;
   p->p_ucred = nullptr;
   p->p_uidinfo = nullptr;
-  p->p_sigacts = nullptr;
-  p->p_fd = nullptr;
-  p->p_fdtol = nullptr;
-  p->p_vmspace = nullptr;
-  p->p_limit = nullptr;
-  p->p_pgrp = nullptr;
-  p->p_args = nullptr;
 }
 
 void proc_objects_destroy_listed(const struct proc_lastrefs& last, Pgrp* pg) {

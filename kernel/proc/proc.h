@@ -47,6 +47,7 @@
 #include "kernel/thread/thread.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/refcount_magic.h"
+#include "kernel/verified/refs.h"
 #include "kernel/verified/tidset.h"
 #include "kernel/verified/vc_types.h"
 
@@ -425,10 +426,6 @@ int proc_nofile_limit(Proc* p);
 void uidinfo_put(Uidinfo* ui);
 Sigacts* sigacts_new();
 Plimit* plimit_new();
-// Which of a process's objects lost their last reference when it let go of them.
-struct proc_lastrefs {
-  int sigacts, fd, fdtol, vmspace, limit, pgrp, args;
-};
 // A process made outside fork (init, the tests' own), g_proctree_lock held,
 // already charged to its credentials' uid (proc_charge_new): it takes over
 // the one reference to each object given (a group pgrp_alloc made for it,
@@ -436,10 +433,10 @@ struct proc_lastrefs {
 // arguments and descriptor-table leader record, if any, are the caller's.
 void proc_objects_install_locked(Proc* p, Ucred* cr, Sigacts* ps, Filedesc* fd, Plimit* lim,
                                  VmRef* vr, Pgrp* pg);
-// Exit (reaping): gives back the process's slot in nprocs and in its uid's
-// count, and one reference to each object it holds, through the verified
-// primitives (nprocs_release, chgproccnt, crfree, uidrop, ...); clears its
-// pointers. Credentials and a uidinfo that lose their last reference are
+// Exit (reaping): gives back one reference to each object the process holds
+// and clears its pointers (proc_drop_refs), then its slot in nprocs and its
+// task in its uid's count (proc_uncharge), then its credentials and uidinfo
+// (crfree, uidrop). Credentials and a uidinfo that lose their last reference are
 // destroyed here, under g_uidinfo_lock (taken only then: their other
 // references go without it); *last says which other objects the caller must
 // destroy.

@@ -110,15 +110,20 @@ void proc_uncharge(struct proccount* pc, struct proc_core* p)
 /*@ ghost (struct proc_core** procs, int n, int k, struct proc_core** procs2) */ {
   nprocs_release(pc);
   (void)chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
-  /* procs2 charges what procs did, less procs[k]'s one task: the entries
-   * before n-1 but k are the same, k holds procs[n-1] (if k is not last),
-   * and procs[n-1] is in procs2 no more. */
+  /* procs2 charges and holds what procs did, less procs[k]'s one task and
+   * its references: the entries before n-1 but k are the same, k holds
+   * procs[n-1] (if k is not last), and procs[n-1] is in procs2 no more. */
   /*@ ghost
     /@ loop invariant 0 <= i <= n - 1;
        loop invariant \forall struct uidinfo *u;
          tasks_charged(procs2, i, u) == tasks_charged{Pre}(procs, i, u) +
            (k < i ? (procs[n - 1]->p_uidinfo == u ? proc_tasks(procs[n - 1]) : 0) -
                     (u == p->p_uidinfo ? 1 : 0)
+                  : 0);
+       loop invariant \forall integer kind, struct refcount *r;
+         holders(procs2, i, kind, r) == holders{Pre}(procs, i, kind, r) +
+           (k < i ? (proc_ref(procs[n - 1], kind) == r ? 1 : 0) -
+                    (proc_ref(p, kind) == r ? 1 : 0)
                   : 0);
        loop assigns i;
        loop variant n - 1 - i; @/

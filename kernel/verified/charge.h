@@ -157,7 +157,8 @@ int lwp_leave_locked(struct proc_core* p, int tid)
     /*@ ghost (struct proc_core** procs, int n, int k) */;
 
 /* A zombie (no LWPs left) is reaped: its slot goes back to pc and its one
- * task to its uid; it leaves the table. procs2 is the table without it. */
+ * task to its uid; it leaves the table. procs2 is the table without it.
+ * The kernel calls it after proc_drop_refs (refs.h). */
 /*@ requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && PROCCOUNT_OK(pc);
     requires \base_addr(p) != \base_addr(p->p_uidinfo);
     requires \base_addr(pc) != \base_addr(p->p_uidinfo) && \base_addr(pc) != \base_addr(p);
@@ -175,6 +176,11 @@ int lwp_leave_locked(struct proc_core* p, int tid)
     ensures \forall struct uidinfo *u; \base_addr(u) != \base_addr(p) &&
               \base_addr(u) != \base_addr(pc) && uid_apart(u, p->p_uidinfo) ==>
               tasks_surplus(procs2, n - 1, u) == tasks_surplus{Pre}(procs, n, u);
+    // Every object's holders are those of procs less p's own reference: none
+    // of the shared kinds once proc_drop_refs has run.
+    ensures \forall integer kind, struct refcount *r;
+              holders(procs2, n - 1, kind, r) ==
+                holders{Pre}(procs, n, kind, r) - (proc_ref{Pre}(p, kind) == r ? 1 : 0);
  */
 void proc_uncharge(struct proccount* pc, struct proc_core* p)
     /*@ ghost (struct proc_core** procs, int n, int k, struct proc_core** procs2) */;

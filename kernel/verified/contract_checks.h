@@ -27,6 +27,7 @@
 #include "kernel/verified/charge.h"
 #include "kernel/verified/fork.h"
 #include "kernel/verified/refcount_magic.h"
+#include "kernel/verified/refs.h"
 #include "kernel/verified/tidset.h"
 
 namespace vc_contract {
@@ -311,6 +312,31 @@ inline void proc_uncharge_requires(const struct proccount* pc, const struct proc
   nprocs_release_requires(pc, file, line);
   if (p->p_tids.p_nthreads != 0)
     failed("proc_uncharge", "p->p_tids.p_nthreads == 0", p, p->p_tids.p_nthreads, file, line);
+}
+
+// ---- refs.h: a zombie's references given back (the process tree's lock written) ----
+
+// proc_drop_refs: "requires \valid(p) && \valid(last) && PROC_SHARED_LIVE(p);
+// requires PROC_SHARED_DISTINCT(p) && proc_shared_apart(p, \base_addr(last))".
+inline void proc_drop_refs_requires(const struct proc_core* p, const struct proc_lastrefs* last,
+                                    VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_drop_refs", "\\valid(p)", p, file, line);
+  nonnull("proc_drop_refs", "\\valid(last)", last, file, line);
+  sigacts_drop_requires(p->p_sigacts, file, line);
+  fddrop_requires(p->p_fd, file, line);
+  if (p->p_fdtol) fdtol_drop_requires(p->p_fdtol, file, line);
+  vmspace_drop_requires(p->p_vmspace, file, line);
+  plimit_drop_requires(p->p_limit, file, line);
+  if (p->p_pgrp) pgrel_requires(p->p_pgrp, file, line);
+  if (p->p_args) pargs_drop_requires(p->p_args, file, line);
+  const void* o[] = {p,          last,      p->p_sigacts, p->p_fd, p->p_fdtol, p->p_vmspace,
+                     p->p_limit, p->p_pgrp, p->p_args};
+  for (unsigned i = 0; i < sizeof o / sizeof o[0]; ++i)
+    for (unsigned j = i + 1; j < sizeof o / sizeof o[0]; ++j)
+      if (o[i] && o[i] == o[j])
+        failed("proc_drop_refs", "PROC_SHARED_DISTINCT(p) && proc_shared_apart(p, last)", o[i], 0,
+               file, line);
 }
 
 // ---- census.h: the checker's holder count ---------------------------------------

@@ -8,6 +8,7 @@
 #include "kernel/verified/nprocs.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
+#include "kernel/verified/refs.h"
 #include "kernel/verified/tid.h"
 #include "kernel/verified/uidinfo.h"
 
@@ -252,17 +253,21 @@ void World::exit(proc_core* p) {
   lwps.erase(p);
   EXPECT_EQ(p->p_tids.p_nthreads, 0);
   EXPECT_EQ(p->p_lock.rc_count, 0) << "exit with a PHOLD outstanding";
-  // The slots (the zombie's one task), then every reference.
+  // As the kernel reaps: the shared objects' references, then the slots
+  // (the zombie's one task), then the credentials and the uidinfo.
+  proc_core was = *p;
+  proc_lastrefs last{};
+  proc_drop_refs(p, &last);
   proc_uncharge(&pc, p);
   put_ucred(p->p_ucred);
   put_uidinfo(p->p_uidinfo);
-  if (sigacts_drop(p->p_sigacts)) destroy(p->p_sigacts);
-  if (fddrop(p->p_fd)) destroy(p->p_fd);
-  if (p->p_fdtol != nullptr && fdtol_drop(p->p_fdtol)) destroy(p->p_fdtol);
-  if (vmspace_drop(p->p_vmspace)) destroy(p->p_vmspace);
-  if (plimit_drop(p->p_limit)) destroy(p->p_limit);
-  if (pgrel(p->p_pgrp)) destroy(p->p_pgrp);
-  if (p->p_args != nullptr && pargs_drop(p->p_args)) destroy(p->p_args);
+  if (last.sigacts) destroy(was.p_sigacts);
+  if (last.fd) destroy(was.p_fd);
+  if (last.fdtol) destroy(was.p_fdtol);
+  if (last.vmspace) destroy(was.p_vmspace);
+  if (last.limit) destroy(was.p_limit);
+  if (last.pgrp) destroy(was.p_pgrp);
+  if (last.args) destroy(was.p_args);
   for (size_t i = 0; i < procs.size(); ++i) {
     if (procs[i] == p) {
       procs.erase(procs.begin() + static_cast<long>(i));

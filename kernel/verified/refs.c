@@ -1,0 +1,75 @@
+/* The references a process holds, given back at its reap (contracts in
+ * refs.h). Proved by WP.
+ *
+ * That every other entry of the table holds what it did, so that each
+ * count's surplus over its holders is kept, is an induction over the table,
+ * written as a ghost loop as in charge.c. Ghost code is not compiled. */
+#include "kernel/verified/refs.h"
+
+#include "kernel/verified/objects.h"
+
+#define VC_NULL ((void*)0)
+
+/* The references that may be absent: 0 for none, else as the drop. */
+/*@ requires fdtol == \null || (\valid(fdtol) && REFCOUNT_LIVE(&fdtol->fdl_ref));
+    assigns fdtol->fdl_ref.rc_count;
+    ensures fdtol != \null ==> fdtol->fdl_ref.rc_count == \old(fdtol->fdl_ref.rc_count) - 1;
+    ensures \result == (fdtol != \null && \old(fdtol->fdl_ref.rc_count) == 1 ? 1 : 0);
+ */
+static int fdtol_drop_if_any(struct fdtol* fdtol) {
+  return fdtol != VC_NULL ? fdtol_drop(fdtol) : 0;
+}
+
+/*@ requires pg == \null || (\valid(pg) && REFCOUNT_LIVE(&pg->pg_ref));
+    assigns pg->pg_ref.rc_count;
+    ensures pg != \null ==> pg->pg_ref.rc_count == \old(pg->pg_ref.rc_count) - 1;
+    ensures \result == (pg != \null && \old(pg->pg_ref.rc_count) == 1 ? 1 : 0);
+ */
+static int pgrel_if_any(struct pgrp* pg) { return pg != VC_NULL ? pgrel(pg) : 0; }
+
+/*@ requires pa == \null || (\valid(pa) && REFCOUNT_LIVE(&pa->ar_ref));
+    assigns pa->ar_ref.rc_count;
+    ensures pa != \null ==> pa->ar_ref.rc_count == \old(pa->ar_ref.rc_count) - 1;
+    ensures \result == (pa != \null && \old(pa->ar_ref.rc_count) == 1 ? 1 : 0);
+ */
+static int pargs_drop_if_any(struct pargs* pa) { return pa != VC_NULL ? pargs_drop(pa) : 0; }
+
+/* Every reference given back, every pointer cleared: proc_drop_refs's
+ * effects without its census, which is argued below from this short
+ * contract rather than through each step. */
+/*@ PROC_DROP_REFS_REQUIRES(p, last)
+    PROC_DROP_REFS_EFFECTS(p, last)
+ */
+static void drop_each(struct proc_core* p, struct proc_lastrefs* last) {
+  last->sigacts = sigacts_drop(p->p_sigacts);
+  p->p_sigacts = VC_NULL;
+  last->fd = fddrop(p->p_fd);
+  p->p_fd = VC_NULL;
+  last->fdtol = fdtol_drop_if_any(p->p_fdtol);
+  p->p_fdtol = VC_NULL;
+  last->vmspace = vmspace_drop(p->p_vmspace);
+  p->p_vmspace = VC_NULL;
+  last->limit = plimit_drop(p->p_limit);
+  p->p_limit = VC_NULL;
+  last->pgrp = pgrel_if_any(p->p_pgrp);
+  p->p_pgrp = VC_NULL;
+  last->args = pargs_drop_if_any(p->p_args);
+  p->p_args = VC_NULL;
+}
+
+void proc_drop_refs(
+    struct proc_core* p,
+    struct proc_lastrefs* last) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+  drop_each(p, last);
+  /* Only procs[k] changed what it holds: none of the shared kinds now. */
+  /*@ ghost
+    /@ loop invariant 0 <= i <= n;
+       loop invariant \forall integer kind, struct refcount *r;
+         VC_REF_SHARED(kind) && r != \null ==>
+           holders(procs, i, kind, r) ==
+             holders{Pre}(procs, i, kind, r) - (k < i && proc_ref{Pre}(p, kind) == r ? 1 : 0);
+       loop assigns i;
+       loop variant n - i; @/
+    for (int i = 0; i < n; i++) {}
+  */
+}
