@@ -314,7 +314,7 @@ inline void proc_uncharge_requires(const struct proccount* pc, const struct proc
     failed("proc_uncharge", "p->p_tids.p_nthreads == 0", p, p->p_tids.p_nthreads, file, line);
 }
 
-// ---- refs.h: a zombie's references given back (the process tree's lock written) ----
+// ---- refs.h: a zombie's references given back (the process tree's lock held) ----
 
 // proc_drop_refs: "requires \valid(p) && \valid(last) && PROC_SHARED_LIVE(p);
 // requires PROC_SHARED_DISTINCT(p) && proc_shared_apart(p, \base_addr(last))".

@@ -30,7 +30,9 @@ struct proc_lastrefs {
  * none of them; proc_uncharge then takes p out of the table.
  * Its credentials and uidinfo are the caller's to give back (their last
  * reference goes under the uidinfo table's lock). Callers hold the process
- * tree's lock written: nothing else reaches p. */
+ * tree's lock, read or written: only p's reaper reaches p, but other CPUs
+ * move the shared counts meanwhile, atomically; the proof reads the steps
+ * of one CPU, as for every function of the core. */
 /*@ PROC_DROP_REFS_REQUIRES(p, last)
     requires in_table(procs, n, k, p) && \base_addr(procs) != \base_addr(last);
     requires \forall integer i; 0 <= i < n ==>
