@@ -55,6 +55,16 @@ inline void nonnull(const char* fn, const char* clause, const void* p, const cha
   if (p == nullptr) failed(fn, clause, p, 0, file, line);
 }
 
+// Objects that must be distinct allocations: no two of the n addresses at
+// `at` are the same (null ones, absent objects, aside). The closest run-time
+// reading of distinct \base_addr: see above.
+inline void all_distinct(const char* fn, const char* clause, const void* const* at, int n,
+                         const char* file, int line) {
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j)
+      if (at[i] != nullptr && at[i] == at[j]) failed(fn, clause, at[i], j, file, line);
+}
+
 // The count at r is within [lo, hi] (the clause). In the debug kernel the
 // count must first be a counted object's: its magic set by refcount_init, not
 // freed memory or something else (the closest run-time reading of \valid).
@@ -332,11 +342,8 @@ inline void proc_drop_refs_requires(const struct proc_core* p, const struct proc
   if (p->p_args) pargs_drop_requires(p->p_args, file, line);
   const void* o[] = {p,          last,      p->p_sigacts, p->p_fd, p->p_fdtol, p->p_vmspace,
                      p->p_limit, p->p_pgrp, p->p_args};
-  for (unsigned i = 0; i < sizeof o / sizeof o[0]; ++i)
-    for (unsigned j = i + 1; j < sizeof o / sizeof o[0]; ++j)
-      if (o[i] && o[i] == o[j])
-        failed("proc_drop_refs", "PROC_SHARED_DISTINCT(p) && proc_shared_apart(p, last)", o[i], 0,
-               file, line);
+  all_distinct("proc_drop_refs", "PROC_SHARED_DISTINCT(p) && proc_shared_apart(p, last)", o,
+               static_cast<int>(sizeof o / sizeof o[0]), file, line);
 }
 
 // ---- census.h: the checker's holder count ---------------------------------------
@@ -448,10 +455,7 @@ inline void fork_objs_ok(const char* fn, const struct fork_args* fa, const char*
 // "FORK_DISTINCT(fa)": those objects are distinct allocations.
 inline void fork_distinct(const char* fn, const struct fork_args* fa, const char* file, int line) {
   ForkObjects all(fa, true);
-  for (int i = 0; i < all.n; ++i)
-    for (int j = i + 1; j < all.n; ++j)
-      if (all.at[i] == all.at[j])
-        failed(fn, "FORK_DISTINCT(fa): distinct allocations", all.at[i], j, file, line);
+  all_distinct(fn, "FORK_DISTINCT(fa): distinct allocations", all.at, all.n, file, line);
 }
 
 // fork1: "requires FORK_OBJS_OK(fa); requires FORK_DISTINCT(fa);
