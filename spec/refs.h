@@ -95,4 +95,41 @@
      (r == proc_ref{Pre}(p, kind) || proc_shared_apart{Pre}(p, \base_addr(r))) ==> \
        holders_surplus(procs, n, kind, r) == holders_surplus{Pre}(procs, n, kind, r))
 
+/* The census clause of a replace (exec, rfork without RFPROC), for the kind
+ * it replaces: every count of that kind keeps its surplus over its holders
+ * in the table, but nw's, whose one reference from outside the table (the
+ * one it came with) is now p's, in it: one less. The count p gave back goes
+ * down with its holders. */
+#define HOLDERS_MOVED(procs, n, kind, nw) \
+  (\forall struct refcount *r; r != \null ==> \
+     holders_surplus(procs, n, kind, r) == \
+       holders_surplus{Pre}(procs, n, kind, r) - (r == (nw) ? 1 : 0))
+
+/* What a replace leaves alone: the holders of every count by references of
+ * the other kinds. */
+#define HOLDERS_OTHER_KINDS_KEPT(procs, n, kind) \
+  (\forall integer other, struct refcount *r; r != \null && other != (kind) ==> \
+     holders(procs, n, other, r) == holders{Pre}(procs, n, other, r))
+
+/* The invariant of the ghost loop that proves both: over procs[0 .. i-1],
+ * only procs[k] changed what it holds, by its reference of that kind, from
+ * `from` to `to`. */
+#define HOLDERS_SWAPPED(procs, i, k, kind, from, to) \
+  (\forall integer any, struct refcount *r; r != \null ==> \
+     holders(procs, i, any, r) == holders{Pre}(procs, i, any, r) - \
+       (any == (kind) && (k) < (i) && r == (from) ? 1 : 0) + \
+       (any == (kind) && (k) < (i) && r == (to) ? 1 : 0))
+
+/* rfork without RFPROC's census clause, for a kind it may replace: every
+ * count of that kind keeps its surplus over its holders in the table, but
+ * the new one p holds, if it has one: that has p as a holder more (its one
+ * reference, made with it, is p's now; that no other process held it before
+ * is the allocation's freshness, assumed). Counts in the allocation at b,
+ * the other kind's replaced object, are the other clause's. */
+#define HOLDERS_KEPT_OR_NEW(procs, n, p, kind, b) \
+  (\forall struct refcount *r; r != \null && \base_addr(r) != (b) ==> \
+     (r == proc_ref(p, kind) && r != proc_ref{Pre}(p, kind) ? \
+        holders(procs, n, kind, r) == holders{Pre}(procs, n, kind, r) + 1 : \
+        holders_surplus(procs, n, kind, r) == holders_surplus{Pre}(procs, n, kind, r)))
+
 #endif

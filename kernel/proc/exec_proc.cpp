@@ -21,6 +21,7 @@
 #include "kernel/verified/fork.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
+#include "kernel/verified/refs.h"
 #include "kernel/vm/vmspace.h"
 
 namespace {
@@ -141,9 +142,9 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
       Sigacts* mine = r->sigacts;
       refcount_init(&mine->c.ps_ref, 1);
       sigacts_copy_actions(mine, ps);  // (allocated zeroed)
-      p->core.p_sigacts = &mine->c;
-      vc_contract::sigacts_drop_requires(&ps->c);
-      if (sigacts_drop(&ps->c)) drop = ps;  // the others let go meanwhile
+      vc_contract::proc_sigacts_replace_locked_requires(&p->core, &mine->c);
+      if (proc_sigacts_replace_locked(&p->core, &mine->c))
+        drop = ps;  // the others let go meanwhile
       ps = mine;
       r->sigacts = nullptr;
     }
@@ -167,15 +168,15 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   fd_close_on_exec(p->fd());
 
   // The arguments /proc shows.
-  Pargs* old_args;
+  Pargs* last_args = nullptr;
   {
     SpinGuard g(p->spin);
-    old_args = p->args();
-    p->core.p_args = &r->args->c;
+    Pargs* was = p->args();
+    vc_contract::proc_args_replace_locked_requires(&p->core, &r->args->c);
+    if (proc_args_replace_locked(&p->core, &r->args->c)) last_args = was;
     r->args = nullptr;
   }
-  if (old_args) vc_contract::pargs_drop_requires(&old_args->c);
-  if (old_args && pargs_drop(&old_args->c)) kfree(old_args, M_SUBPROC);
+  if (last_args) kfree(last_args, M_SUBPROC);
 
   // The name, and the credentials with the end of P_INEXEC (kernel/proc/exec_cred.h).
   Ucred* old_cred = nullptr;

@@ -20,6 +20,7 @@
 #include "kernel/verified/fork_hooks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
+#include "kernel/verified/refs.h"
 #include "kernel/verified/tid.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/vmspace.h"

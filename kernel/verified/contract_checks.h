@@ -324,7 +324,7 @@ inline void proc_uncharge_requires(const struct proccount* pc, const struct proc
     failed("proc_uncharge", "p->p_tids.p_nthreads == 0", p, p->p_tids.p_nthreads, file, line);
 }
 
-// ---- refs.h: a zombie's references given back (the process tree's lock held) ----
+// ---- refs.h: a zombie's references given back, and a process's replaced ------
 
 // proc_drop_refs: "requires \valid(p) && \valid(last) && PROC_SHARED_LIVE(p);
 // requires PROC_SHARED_DISTINCT(p) && proc_shared_apart(p, \base_addr(last))".
@@ -344,6 +344,45 @@ inline void proc_drop_refs_requires(const struct proc_core* p, const struct proc
                      p->p_limit, p->p_pgrp, p->p_args};
   all_distinct("proc_drop_refs", "PROC_SHARED_DISTINCT(p) && proc_shared_apart(p, last)", o,
                static_cast<int>(sizeof o / sizeof o[0]), file, line);
+}
+
+// The replaces: "requires \valid(p) && \valid(p->p_X) && REFCOUNT_LIVE(...)
+// (proc_args_replace_locked: or p->p_args == \null); requires \valid(nw) &&
+// REFCOUNT_LIVE(...) && nw != p->p_X", for p's object `own` of that kind.
+template <typename T>
+inline void replace_requires(const char* fn, const T* own, const T* nw, bool own_may_be_null,
+                             const char* file, int line) {
+  if (own != nullptr || !own_may_be_null) live(fn, own, file, line);
+  live(fn, nw, file, line);
+  if (nw == own) failed(fn, "nw != p's own", nw, 0, file, line);
+}
+
+inline void proc_fd_replace_requires(const struct proc_core* p, const struct filedesc* nfd,
+                                     VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_fd_replace", "\\valid(p)", p, file, line);
+  replace_requires("proc_fd_replace", p->p_fd, nfd, false, file, line);
+}
+
+inline void proc_vmspace_replace_requires(const struct proc_core* p, const struct vmspace* nvm,
+                                          VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_vmspace_replace", "\\valid(p)", p, file, line);
+  replace_requires("proc_vmspace_replace", p->p_vmspace, nvm, false, file, line);
+}
+
+inline void proc_sigacts_replace_locked_requires(const struct proc_core* p,
+                                                 const struct sigacts* nps, VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_sigacts_replace_locked", "\\valid(p)", p, file, line);
+  replace_requires("proc_sigacts_replace_locked", p->p_sigacts, nps, false, file, line);
+}
+
+inline void proc_args_replace_locked_requires(const struct proc_core* p, const struct pargs* na,
+                                              VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_args_replace_locked", "\\valid(p)", p, file, line);
+  replace_requires("proc_args_replace_locked", p->p_args, na, true, file, line);
 }
 
 // ---- census.h: the checker's holder count ---------------------------------------
@@ -492,26 +531,6 @@ inline void rfork_unshare_requires(const struct fork_args* fa, VC_SITE) {
   fork_distinct("rfork_unshare", fa, file, line);
   if ((fa->fa_flags & VC_RFPROC) != 0)
     failed("rfork_unshare", "!fork_makes_proc(fa->fa_flags)", fa, fa->fa_flags, file, line);
-}
-
-// proc_fd_replace: "requires \valid(p) && \valid(p->p_fd) &&
-// REFCOUNT_LIVE(&p->p_fd->fd_ref); requires \valid(nfd)".
-inline void proc_fd_replace_requires(const struct proc_core* p, const struct filedesc* nfd,
-                                     VC_SITE) {
-  if (!kChecked) return;
-  nonnull("proc_fd_replace", "\\valid(p)", p, file, line);
-  live("proc_fd_replace", p->p_fd, file, line);
-  nonnull("proc_fd_replace", "\\valid(nfd)", nfd, file, line);
-}
-
-// proc_vmspace_replace: "requires \valid(p) && \valid(p->p_vmspace) &&
-// REFCOUNT_LIVE(&p->p_vmspace->vm_ref); requires \valid(nvm)".
-inline void proc_vmspace_replace_requires(const struct proc_core* p, const struct vmspace* nvm,
-                                          VC_SITE) {
-  if (!kChecked) return;
-  nonnull("proc_vmspace_replace", "\\valid(p)", p, file, line);
-  live("proc_vmspace_replace", p->p_vmspace, file, line);
-  nonnull("proc_vmspace_replace", "\\valid(nvm)", nvm, file, line);
 }
 
 }  // namespace vc_contract

@@ -5,10 +5,9 @@
 #include "kernel/verified/nprocs.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
+#include "kernel/verified/refs.h"
 #include "kernel/verified/tid.h"
 #include "kernel/verified/uidinfo.h"
-
-#define VC_NULL ((void*)0)
 
 /* The ghost state of spec/fork.h: the proof's books of objects made for the
  * fork in progress and of the group lock it holds. Not compiled. */
@@ -1019,7 +1018,7 @@ int fork1(struct fork_args* fa) {
                     p1->p_args, p1->p_sigacts, p1->p_fd, p1->p_fdtol, p1->p_vmspace, flags);
 }
 
-int rfork_unshare(struct fork_args* fa) {
+int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n, int k) */ {
   unsigned int flags = fa->fa_flags;
   struct proc_core* p1 = fa->fa_p1;
 
@@ -1050,30 +1049,12 @@ int rfork_unshare(struct fork_args* fa) {
     }
   }
 
-  if (new_vm) proc_vmspace_replace(p1, vm);
-  if (new_fd) proc_fd_replace(p1, fdp);
+  if (new_vm) proc_vmspace_replace(p1, vm) /*@ ghost (procs, n, k) */;
+  if (new_fd) proc_fd_replace(p1, fdp) /*@ ghost (procs, n, k) */;
   /* What was made is what p1 now holds: it is p1's from here on. */
   /*@ assert vc_fork_made == new_vm + new_fd; */
   /*@ ghost vc_fork_made = 0; */
   return VC_OK;
-}
-
-void proc_fd_replace(struct proc_core* p, struct filedesc* nfd) {
-  proc_core_lock(p);
-  struct filedesc* old = p->p_fd;
-  p->p_fd = nfd;
-  proc_core_unlock(p);
-  if (fddrop(old)) filedesc_destroy(old);
-}
-
-void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm) {
-  proc_core_lock(p);
-  struct vmspace* old = p->p_vmspace;
-  p->p_vmspace = nvm;
-  proc_core_unlock(p);
-  vmspace_activate(p);
-  vmspace_user_leave(old);
-  if (vmspace_drop(old)) vmspace_destroy(old);
 }
 
 /* fork1, seen through what a census reads: the counts of the process table

@@ -23,6 +23,7 @@
 #include "kernel/verified/vc_types.h"
 #include "spec/charge.h"
 #include "spec/fork.h"
+#include "spec/refs.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -184,11 +185,17 @@ int fork1(struct fork_args* fa);
     requires FORK_DISTINCT(fa);
     requires !fork_makes_proc(fa->fa_flags);
     requires vc_fork_made == 0;
+    requires in_table(procs, n, k, fa->fa_p1);
     assigns fa->fa_p1->p_fd, fa->fa_p1->p_fd->fd_ref.rc_count,
             fa->fa_p1->p_vmspace, fa->fa_p1->p_vmspace->vm_ref.rc_count, vc_fork_made,
             vc_fork_alloc_failed;
     ensures fa->fa_p1->p_sigacts == \old(fa->fa_p1->p_sigacts);
     ensures vc_fork_made == 0;
+    // The census of the two kinds it may replace (spec/refs.h).
+    ensures HOLDERS_KEPT_OR_NEW(procs, n, fa->fa_p1, VC_REF_FD,
+                                \base_addr(\old(fa->fa_p1->p_vmspace)));
+    ensures HOLDERS_KEPT_OR_NEW(procs, n, fa->fa_p1, VC_REF_VMSPACE,
+                                \base_addr(\old(fa->fa_p1->p_fd)));
     behavior bad_flags:
       assumes !fork_flags_ok(fa->fa_flags);
       assigns \nothing;
@@ -228,29 +235,7 @@ int fork1(struct fork_args* fa);
     complete behaviors;
     disjoint behaviors;
  */
-int rfork_unshare(struct fork_args* fa);
-
-/* Give p the descriptor table nfd (made with one reference, which p takes
- * over) in place of its current one, whose reference p gives back; the old
- * table is destroyed if that was its last reference. */
-/*@ requires \valid(p) && \valid(p->p_fd) && REFCOUNT_LIVE(&p->p_fd->fd_ref);
-    requires \valid(nfd);
-    assigns p->p_fd, p->p_fd->fd_ref.rc_count;
-    ensures p->p_fd == nfd;
-    ensures \old(p->p_fd)->fd_ref.rc_count == \old(p->p_fd->fd_ref.rc_count) - 1;
- */
-void proc_fd_replace(struct proc_core* p, struct filedesc* nfd);
-
-/* The same for the address space; the CPU switches to the new one before the
- * old one is given back. */
-/*@ requires \valid(p) && \valid(p->p_vmspace) && REFCOUNT_LIVE(&p->p_vmspace->vm_ref);
-    requires \valid(nvm);
-    assigns p->p_vmspace, p->p_vmspace->vm_ref.rc_count;
-    ensures p->p_vmspace == nvm;
-    ensures \old(p->p_vmspace)->vm_ref.rc_count ==
-              \old(p->p_vmspace->vm_ref.rc_count) - 1;
- */
-void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm);
+int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n, int k) */;
 
 /* fork1, and the uid census it keeps (spec/charge.h): on success the child joins the
  * table, procs2 being procs with the child last, and every uid's surplus over

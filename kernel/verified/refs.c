@@ -1,14 +1,13 @@
-/* The references a process holds, given back at its reap (contracts in
- * refs.h). Proved by WP.
+/* The references a process holds, given back at its reap or replaced
+ * (contracts in refs.h). Proved by WP.
  *
  * That every other entry of the table holds what it did, so that each
  * count's surplus over its holders is kept, is an induction over the table,
  * written as a ghost loop as in charge.c. Ghost code is not compiled. */
 #include "kernel/verified/refs.h"
 
+#include "kernel/verified/fork_hooks.h"
 #include "kernel/verified/objects.h"
-
-#define VC_NULL ((void*)0)
 
 /* The references that may be absent: 0 for none, else as the drop. */
 /*@ requires fdtol == \null || (\valid(fdtol) && REFCOUNT_LIVE(&fdtol->fdl_ref));
@@ -72,4 +71,76 @@ void proc_drop_refs(
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
   */
+}
+
+void proc_fd_replace(struct proc_core* p,
+                     struct filedesc* nfd) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+  proc_core_lock(p);
+  struct filedesc* old = p->p_fd;
+  p->p_fd = nfd;
+  proc_core_unlock(p);
+  /* Only procs[k] changed what it holds of this kind. */
+  /*@ ghost
+    /@ loop invariant 0 <= i <= n;
+       loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_FD,
+                                       proc_ref{Pre}(p, VC_REF_FD), &nfd->fd_ref);
+       loop assigns i;
+       loop variant n - i; @/
+    for (int i = 0; i < n; i++) {}
+  */
+  if (fddrop(old)) filedesc_destroy(old);
+}
+
+void proc_vmspace_replace(
+    struct proc_core* p,
+    struct vmspace* nvm) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+  proc_core_lock(p);
+  struct vmspace* old = p->p_vmspace;
+  p->p_vmspace = nvm;
+  proc_core_unlock(p);
+  /* Only procs[k] changed what it holds of this kind. */
+  /*@ ghost
+    /@ loop invariant 0 <= i <= n;
+       loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_VMSPACE,
+                                       proc_ref{Pre}(p, VC_REF_VMSPACE), &nvm->vm_ref);
+       loop assigns i;
+       loop variant n - i; @/
+    for (int i = 0; i < n; i++) {}
+  */
+  vmspace_activate(p);
+  vmspace_user_leave(old);
+  if (vmspace_drop(old)) vmspace_destroy(old);
+}
+
+int proc_sigacts_replace_locked(
+    struct proc_core* p,
+    struct sigacts* nps) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+  struct sigacts* old = p->p_sigacts;
+  p->p_sigacts = nps;
+  /* Only procs[k] changed what it holds of this kind. */
+  /*@ ghost
+    /@ loop invariant 0 <= i <= n;
+       loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_SIGACTS,
+                                       proc_ref{Pre}(p, VC_REF_SIGACTS), &nps->ps_ref);
+       loop assigns i;
+       loop variant n - i; @/
+    for (int i = 0; i < n; i++) {}
+  */
+  return sigacts_drop(old);
+}
+
+int proc_args_replace_locked(
+    struct proc_core* p, struct pargs* na) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+  struct pargs* old = p->p_args;
+  p->p_args = na;
+  /* Only procs[k] changed what it holds of this kind. */
+  /*@ ghost
+    /@ loop invariant 0 <= i <= n;
+       loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_ARGS,
+                                       proc_ref{Pre}(p, VC_REF_ARGS), &na->ar_ref);
+       loop assigns i;
+       loop variant n - i; @/
+    for (int i = 0; i < n; i++) {}
+  */
+  return pargs_drop_if_any(old);
 }

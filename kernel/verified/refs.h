@@ -52,6 +52,77 @@ struct proc_lastrefs {
 void proc_drop_refs(struct proc_core* p, struct proc_lastrefs* last)
     /*@ ghost (struct proc_core** procs, int n, int k) */;
 
+/* Exec and rfork without RFPROC give a process a new object of one kind in
+ * place of its own: p gives back its reference to the old one and takes over
+ * the one reference the new one came with. Each replace keeps the census of
+ * its kind over any table in which p appears once (HOLDERS_MOVED): the new
+ * object's reference has moved into the table, the old one's left it with
+ * p's hold. Only a process with one LWP, or its last LWP at exit, replaces
+ * its own objects; p's pointer changes under its core lock (Proc::spin). */
+
+/* The descriptor table: nfd (its reference p's from here on) in place of
+ * p's, which is destroyed if that was its last reference. */
+/*@ requires \valid(p) && \valid(p->p_fd) && REFCOUNT_LIVE(&p->p_fd->fd_ref);
+    requires \valid(nfd) && REFCOUNT_LIVE(&nfd->fd_ref) && nfd != p->p_fd;
+    requires in_table(procs, n, k, p);
+    assigns p->p_fd, p->p_fd->fd_ref.rc_count;
+    ensures p->p_fd == nfd;
+    ensures \old(p->p_fd)->fd_ref.rc_count == \old(p->p_fd->fd_ref.rc_count) - 1;
+    ensures HOLDERS_MOVED(procs, n, VC_REF_FD, &nfd->fd_ref);
+    ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_FD);
+ */
+void proc_fd_replace(struct proc_core* p, struct filedesc* nfd)
+    /*@ ghost (struct proc_core** procs, int n, int k) */;
+
+/* The same for the address space; the CPU switches to the new one before the
+ * old one is given back. */
+/*@ requires \valid(p) && \valid(p->p_vmspace) && REFCOUNT_LIVE(&p->p_vmspace->vm_ref);
+    requires \valid(nvm) && REFCOUNT_LIVE(&nvm->vm_ref) && nvm != p->p_vmspace;
+    requires in_table(procs, n, k, p);
+    assigns p->p_vmspace, p->p_vmspace->vm_ref.rc_count;
+    ensures p->p_vmspace == nvm;
+    ensures \old(p->p_vmspace)->vm_ref.rc_count ==
+              \old(p->p_vmspace->vm_ref.rc_count) - 1;
+    ensures HOLDERS_MOVED(procs, n, VC_REF_VMSPACE, &nvm->vm_ref);
+    ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_VMSPACE);
+ */
+void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm)
+    /*@ ghost (struct proc_core** procs, int n, int k) */;
+
+/* The signal actions (exec, when they were shared): 1 if p's old ones had
+ * their last reference given back (the caller frees them), else 0. The
+ * caller holds p's core lock. */
+/*@ requires \valid(p) && \valid(p->p_sigacts) && REFCOUNT_LIVE(&p->p_sigacts->ps_ref);
+    requires \valid(nps) && REFCOUNT_LIVE(&nps->ps_ref) && nps != p->p_sigacts;
+    requires in_table(procs, n, k, p);
+    assigns p->p_sigacts, p->p_sigacts->ps_ref.rc_count;
+    ensures p->p_sigacts == nps;
+    ensures \old(p->p_sigacts)->ps_ref.rc_count == \old(p->p_sigacts->ps_ref.rc_count) - 1;
+    ensures \result == (\old(p->p_sigacts->ps_ref.rc_count) == 1 ? 1 : 0);
+    ensures HOLDERS_MOVED(procs, n, VC_REF_SIGACTS, &nps->ps_ref);
+    ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_SIGACTS);
+ */
+int proc_sigacts_replace_locked(struct proc_core* p, struct sigacts* nps)
+    /*@ ghost (struct proc_core** procs, int n, int k) */;
+
+/* The arguments /proc shows (exec); p may have had none. 1 if the old ones
+ * had their last reference given back (the caller frees them), else 0. The
+ * caller holds p's core lock. */
+/*@ requires \valid(p);
+    requires p->p_args == \null || (\valid(p->p_args) && REFCOUNT_LIVE(&p->p_args->ar_ref));
+    requires \valid(na) && REFCOUNT_LIVE(&na->ar_ref) && na != p->p_args;
+    requires in_table(procs, n, k, p);
+    assigns p->p_args, p->p_args->ar_ref.rc_count;
+    ensures p->p_args == na;
+    ensures \old(p->p_args) != \null ==>
+              \old(p->p_args)->ar_ref.rc_count == \old(p->p_args->ar_ref.rc_count) - 1;
+    ensures \result == (\old(p->p_args) != \null && \old(p->p_args->ar_ref.rc_count) == 1 ? 1 : 0);
+    ensures HOLDERS_MOVED(procs, n, VC_REF_ARGS, &na->ar_ref);
+    ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_ARGS);
+ */
+int proc_args_replace_locked(struct proc_core* p, struct pargs* na)
+    /*@ ghost (struct proc_core** procs, int n, int k) */;
+
 #ifdef __cplusplus
 }
 #endif

@@ -37,6 +37,11 @@ extern "C" {
 
 #define VC_INT_MAX 2147483647
 
+#ifndef __cplusplus
+/* The null pointer, in the core's C (freestanding: no <stddef.h>). */
+#define VC_NULL ((void*)0)
+#endif
+
 /* rfork flags, DragonFly's values (RFPROC etc. without the prefix). */
 #define VC_RFFDG (1u << 2)       /* copy the descriptor table */
 #define VC_RFPROC (1u << 4)      /* create a process */

@@ -9,6 +9,7 @@
 #include "kernel/verified/fork.h"
 #include "kernel/verified/nprocs.h"
 #include "kernel/verified/refcount.h"
+#include "kernel/verified/refs.h"
 #include "kernel/verified/tidset.h"
 #include "tests/host/verified/fork_world.h"
 
@@ -327,6 +328,29 @@ TEST(VerifiedReplace, FdReplaceDestroysTheOldTableAtZero) {
   EXPECT_EQ(p->p_fd, nfd);
   EXPECT_EQ(w.destroys, 1);
   EXPECT_FALSE(w.is_live(old));
+}
+
+TEST(VerifiedReplace, ExecOfAChildSharingEverythingKeepsEveryCount) {
+  World w;
+  proc_core* p = w.spawn(1000);
+  proc_core* c = nullptr;
+  ASSERT_EQ(w.fork(p, VC_RFPROC | VC_RFMEM | VC_RFSIGSHARE, &c), VC_OK);
+  ASSERT_EQ(c->p_fd, p->p_fd);
+  ASSERT_EQ(c->p_vmspace, p->p_vmspace);
+  ASSERT_EQ(c->p_sigacts, p->p_sigacts);
+  w.exec(c);
+  EXPECT_NE(c->p_fd, p->p_fd);
+  EXPECT_NE(c->p_vmspace, p->p_vmspace);
+  EXPECT_NE(c->p_sigacts, p->p_sigacts);
+  EXPECT_NE(c->p_args, p->p_args);
+  EXPECT_EQ(p->p_fd->fd_ref.rc_count, 1);
+  EXPECT_EQ(p->p_vmspace->vm_ref.rc_count, 1);
+  EXPECT_EQ(p->p_sigacts->ps_ref.rc_count, 1);
+  EXPECT_EQ(w.check_message(), "");
+  size_t objects = w.live_objects();
+  w.exec(p);  // its own already: only the arguments are new, the old freed
+  EXPECT_EQ(w.live_objects(), objects);
+  EXPECT_EQ(w.check_message(), "");
 }
 
 TEST(VerifiedReplace, VmspaceReplaceKeepsASharedOldOne) {

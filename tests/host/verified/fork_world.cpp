@@ -211,6 +211,30 @@ int World::unshare(proc_core* p, unsigned int flags) {
   return error;
 }
 
+namespace {
+// A new object with one reference, its maker's.
+template <typename T>
+T* made_once(World* w, refcount T::*ref) {
+  T* o = w->make<T>();
+  refcount_init(&(o->*ref), 1);
+  return o;
+}
+}  // namespace
+
+void World::exec(proc_core* p) {
+  EXPECT_EQ(p->p_tids.p_nthreads, 1) << "exec waits for its one LWP";
+  // The space and the table are destroyed by their replace at their last
+  // reference (the destroy hooks); the signal actions and the arguments by
+  // their caller.
+  if (p->p_vmspace->vm_ref.rc_count > 1) proc_vmspace_replace(p, made_once(this, &vmspace::vm_ref));
+  sigacts* ps = p->p_sigacts;
+  if (ps->ps_ref.rc_count > 1 && proc_sigacts_replace_locked(p, made_once(this, &sigacts::ps_ref)))
+    destroy(ps);
+  if (p->p_fd->fd_ref.rc_count > 1) proc_fd_replace(p, made_once(this, &filedesc::fd_ref));
+  pargs* args = p->p_args;
+  if (proc_args_replace_locked(p, new_pargs())) destroy(args);
+}
+
 int World::lwp_create(proc_core* p, int* tid) {
   TestLwp* lwp = make<TestLwp>();
   lwp->proc = p;

@@ -63,6 +63,10 @@ class World {
   int fork(proc_core* parent, unsigned int flags, proc_core** child = nullptr);
   // rfork without RFPROC.
   int unshare(proc_core* p, unsigned int flags);
+  // exec's replacements, as kernel/proc/exec_proc.cpp makes them: a space,
+  // signal actions and a descriptor table of p's own where they were shared,
+  // and new arguments.
+  void exec(proc_core* p);
   // A new LWP in p (lwp_create) and its exit.
   int lwp_create(proc_core* p, int* tid);
   void lwp_exit(proc_core* p, int tid);

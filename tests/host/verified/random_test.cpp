@@ -1,6 +1,6 @@
 // Randomized sequences against the verified core, with the invariants checked
 // after every step: reserve/release, hold/free, TID alloc/free across the wrap,
-// and whole worlds of fork/exit/lwp_create/unshare with failures injected.
+// and whole worlds of fork/exit/lwp_create/unshare/exec with failures injected.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -116,10 +116,10 @@ TEST(VerifiedRandom, Worlds) {
     World w(40);
     w.spawn(0);
     w.spawn(1000, 12);
-    int forks = 0, failures = 0, setuids = 0;
+    int forks = 0, failures = 0, setuids = 0, execs = 0;
     for (int step = 0; step < 1500; ++step) {
       proc_core* p = w.procs[rng() % w.procs.size()];
-      switch (rng() % 7) {
+      switch (rng() % 8) {
         case 0:
         case 1:
         case 2: {
@@ -150,6 +150,12 @@ TEST(VerifiedRandom, Worlds) {
           ++setuids;
           break;
         }
+        case 6:  // exec: shared objects replaced by the process's own
+          if (p->p_tids.p_nthreads == 1) {
+            w.exec(p);
+            ++execs;
+          }
+          break;
         default:
           if (p->p_tids.p_nthreads == 1) {
             unsigned int flags = 0;
@@ -166,5 +172,6 @@ TEST(VerifiedRandom, Worlds) {
     EXPECT_GT(forks, 100);
     EXPECT_GT(failures, 10);
     EXPECT_GT(setuids, 100);
+    EXPECT_GT(execs, 50);
   }
 }

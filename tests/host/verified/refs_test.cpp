@@ -103,3 +103,42 @@ TEST(VerifiedRefs, AbsentLeaderRecordGroupAndArgumentsAreNotLast) {
   EXPECT_EQ(o.pg.pg_ref.rc_count, 1);
   EXPECT_EQ(o.args.ar_ref.rc_count, 1);
 }
+
+TEST(VerifiedRefs, ReplaceMovesTheNewReferenceIntoTheTable) {
+  Objects o(2);
+  proc_core p{}, q{};
+  o.give(&p);
+  o.give(&q);
+  proc_core* table[] = {&p, &q};
+  sigacts nps{};
+  refcount_init(&nps.ps_ref, 1);
+  EXPECT_EQ(nps.ps_ref.rc_count - vc_count_holders(table, 2, VC_REF_SIGACTS, &nps.ps_ref), 1);
+  std::vector<int> before = surpluses(table, 2, o);
+  EXPECT_EQ(proc_sigacts_replace_locked(&p, &nps), 0);  // q still holds the old ones
+  EXPECT_EQ(p.p_sigacts, &nps);
+  EXPECT_EQ(o.ps.ps_ref.rc_count, 1);
+  EXPECT_EQ(surpluses(table, 2, o), before);
+  // The reference nps came with is p's now, in the table.
+  EXPECT_EQ(nps.ps_ref.rc_count - vc_count_holders(table, 2, VC_REF_SIGACTS, &nps.ps_ref), 0);
+  // Its last holder lets go: the caller is told to free them.
+  sigacts mine{};
+  refcount_init(&mine.ps_ref, 1);
+  EXPECT_EQ(proc_sigacts_replace_locked(&q, &mine), 1);
+  EXPECT_EQ(o.ps.ps_ref.rc_count, 0);
+}
+
+TEST(VerifiedRefs, ArgumentsReplaceFromNoneAndFromTheLast) {
+  Objects o(1);
+  proc_core p{};
+  o.give(&p);
+  p.p_args = nullptr;
+  proc_core* table[] = {&p};
+  EXPECT_EQ(proc_args_replace_locked(&p, &o.args), 0);  // none before: nothing to free
+  EXPECT_EQ(p.p_args, &o.args);
+  EXPECT_EQ(o.args.ar_ref.rc_count - vc_count_holders(table, 1, VC_REF_ARGS, &o.args.ar_ref), 0);
+  pargs next{};
+  refcount_init(&next.ar_ref, 1);
+  EXPECT_EQ(proc_args_replace_locked(&p, &next), 1);  // the old ones' last reference
+  EXPECT_EQ(o.args.ar_ref.rc_count, 0);
+  EXPECT_EQ(p.p_args, &next);
+}
