@@ -105,6 +105,16 @@
      holders_surplus(procs, n, kind, r) == \
        holders_surplus{Pre}(procs, n, kind, r) - (r == (nw) ? 1 : 0))
 
+/* The census clause of a hand-over, for one kind: the reference `in` had
+ * outside the table is p's now, in it, and p's reference to `out` is the
+ * caller's now, outside it (the caller gives it back); every other count of
+ * the kind keeps its surplus over its holders. `in` may be null: no
+ * reference came in from outside. */
+#define HOLDERS_HANDED(procs, n, kind, in, out) \
+  (\forall struct refcount *r; r != \null ==> \
+     holders_surplus(procs, n, kind, r) == holders_surplus{Pre}(procs, n, kind, r) - \
+       (r == (in) ? 1 : 0) + (r == (out) ? 1 : 0))
+
 /* What a replace leaves alone: the holders of every count by references of
  * the other kinds. */
 #define HOLDERS_OTHER_KINDS_KEPT(procs, n, kind) \

@@ -15,6 +15,7 @@
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/refcount.h"
+#include "kernel/verified/refs.h"
 #include "kernel/verified/uidinfo.h"
 #include "kernel/vm/copy.h"
 
@@ -90,7 +91,8 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
       vc_contract::proc_uid_move_requires(&p->core, nui);
       oldui = reinterpret_cast<Uidinfo*>(proc_uid_move(&p->core, nui));
     }
-    p->core.p_ucred = &ncr->c;
+    vc_contract::proc_ucred_replace_locked_requires(&p->core, &ncr->c);
+    (void)proc_ucred_replace_locked(&p->core, &ncr->c);  // was, given back below
     p->flags |= P_SUGID;
     if (was->c.cr_uid != ncr->c.cr_uid || was->egid != ncr->egid || was->fsuid != ncr->fsuid ||
         was->fsgid != ncr->fsgid)

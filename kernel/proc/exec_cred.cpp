@@ -7,6 +7,7 @@
 #include "kernel/verified/charge.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
+#include "kernel/verified/refs.h"
 #include "kernel/verified/uidinfo.h"
 
 namespace {
@@ -96,6 +97,7 @@ Ucred* exec_cred_commit_locked(Proc* p, Lwp* lp, ExecCred* ec, Uidinfo** oldui) 
     vc_contract::proc_uid_move_requires(&p->core, nui);
     *oldui = reinterpret_cast<Uidinfo*>(proc_uid_move(&p->core, nui));
   }
-  p->core.p_ucred = &target->c;
-  return cur;  // the process's reference to it
+  vc_contract::proc_ucred_replace_locked_requires(&p->core, &target->c);
+  // cur, with the process's reference to it, which the caller gives back.
+  return reinterpret_cast<Ucred*>(proc_ucred_replace_locked(&p->core, &target->c));
 }

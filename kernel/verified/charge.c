@@ -61,6 +61,7 @@ struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
        loop invariant \forall struct uidinfo *u;
          tasks_charged(procs, i, u) == tasks_charged{Pre}(procs, i, u) +
            (k < i ? (u == to ? tasks : 0) - (u == from ? tasks : 0) : 0);
+       loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_UIDINFO, &from->ui_ref, &to->ui_ref);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}

@@ -13,6 +13,7 @@
 
 #include "kernel/verified/vc_types.h"
 #include "spec/charge.h"
+#include "spec/refs.h"
 #include "spec/tids.h"
 
 #ifdef __cplusplus
@@ -91,6 +92,13 @@ int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
     ensures to->ui_ref.rc_count == \old(to->ui_ref.rc_count) + 1;
     ensures UIDINFO_OK(to) && UIDINFO_OK(\result) && TASKS_COVERED(p);
     ensures TASKS_KEPT(Pre, Post, procs, n, p, \result, to);
+    // Its reference to `to` is taken here; the one to its old uidinfo is
+    // the caller's now, to give back: every uidinfo's count keeps its
+    // surplus over its holders, but the old one's, one more.
+    ensures \forall struct uidinfo *u; u != \null && uid_apart(u, to) && uid_apart(u, \result) ==>
+              holders_surplus(procs, n, VC_REF_UIDINFO, &u->ui_ref) ==
+                holders_surplus{Pre}(procs, n, VC_REF_UIDINFO, &u->ui_ref) + (u == \result ? 1 : 0);
+    ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_UIDINFO);
  */
 struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
     /*@ ghost (struct proc_core** procs, int n, int k) */;

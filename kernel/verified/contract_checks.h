@@ -378,6 +378,18 @@ inline void proc_sigacts_replace_locked_requires(const struct proc_core* p,
   replace_requires("proc_sigacts_replace_locked", p->p_sigacts, nps, false, file, line);
 }
 
+// proc_ucred_replace_locked: "requires \valid(p) && \valid(p->p_ucred);
+// requires \valid(ncr) && REFCOUNT_LIVE(&ncr->cr_ref) && ncr != p->p_ucred".
+inline void proc_ucred_replace_locked_requires(const struct proc_core* p, const struct ucred* ncr,
+                                               VC_SITE) {
+  if (!kChecked) return;
+  nonnull("proc_ucred_replace_locked", "\\valid(p)", p, file, line);
+  nonnull("proc_ucred_replace_locked", "\\valid(p->p_ucred)", p->p_ucred, file, line);
+  live("proc_ucred_replace_locked", ncr, file, line);
+  if (ncr == p->p_ucred)
+    failed("proc_ucred_replace_locked", "ncr != p->p_ucred", ncr, 0, file, line);
+}
+
 inline void proc_args_replace_locked_requires(const struct proc_core* p, const struct pargs* na,
                                               VC_SITE) {
   if (!kChecked) return;

@@ -129,6 +129,21 @@ int proc_sigacts_replace_locked(
   return sigacts_drop(old);
 }
 
+struct ucred* proc_ucred_replace_locked(
+    struct proc_core* p, struct ucred* ncr) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+  struct ucred* old = p->p_ucred;
+  p->p_ucred = ncr;
+  /* Only procs[k] changed what it holds of this kind. */
+  /*@ ghost
+    /@ loop invariant 0 <= i <= n;
+       loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_UCRED, &old->cr_ref, &ncr->cr_ref);
+       loop assigns i;
+       loop variant n - i; @/
+    for (int i = 0; i < n; i++) {}
+  */
+  return old;
+}
+
 int proc_args_replace_locked(
     struct proc_core* p, struct pargs* na) /*@ ghost (struct proc_core** procs, int n, int k) */ {
   struct pargs* old = p->p_args;

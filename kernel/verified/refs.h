@@ -123,6 +123,23 @@ int proc_sigacts_replace_locked(struct proc_core* p, struct sigacts* nps)
 int proc_args_replace_locked(struct proc_core* p, struct pargs* na)
     /*@ ghost (struct proc_core** procs, int n, int k) */;
 
+/* The credentials (setuid and its kin, exec's set-ID): ncr, with the
+ * caller's reference, in place of p's, whose reference is returned to the
+ * caller, who gives it back once it holds no spin lock (the last reference
+ * of a ucred is freed under the uidinfo table's lock). A change of real uid
+ * moves the process's charge first (proc_uid_move). The caller holds p's
+ * core lock. */
+/*@ requires \valid(p) && \valid(p->p_ucred);
+    requires \valid(ncr) && REFCOUNT_LIVE(&ncr->cr_ref) && ncr != p->p_ucred;
+    requires in_table(procs, n, k, p);
+    assigns p->p_ucred;
+    ensures p->p_ucred == ncr && \result == \old(p->p_ucred);
+    ensures HOLDERS_HANDED(procs, n, VC_REF_UCRED, &ncr->cr_ref, &\result->cr_ref);
+    ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_UCRED);
+ */
+struct ucred* proc_ucred_replace_locked(struct proc_core* p, struct ucred* ncr)
+    /*@ ghost (struct proc_core** procs, int n, int k) */;
+
 #ifdef __cplusplus
 }
 #endif

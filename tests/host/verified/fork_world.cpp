@@ -266,9 +266,7 @@ void World::setuid(proc_core* p, vc_uid_t uid) {
   ucred* ncr = new_ucred(uid);
   uidinfo* old = nullptr;
   if (ncr->cr_ruidinfo != p->p_uidinfo) old = proc_uid_move(p, ncr->cr_ruidinfo);
-  ucred* was = p->p_ucred;
-  p->p_ucred = ncr;
-  put_ucred(was);
+  put_ucred(proc_ucred_replace_locked(p, ncr));  // p's reference to its old ones
   if (old != nullptr) put_uidinfo(old);
 }
 

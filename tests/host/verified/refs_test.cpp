@@ -142,3 +142,23 @@ TEST(VerifiedRefs, ArgumentsReplaceFromNoneAndFromTheLast) {
   EXPECT_EQ(o.args.ar_ref.rc_count, 0);
   EXPECT_EQ(p.p_args, &next);
 }
+
+TEST(VerifiedRefs, NewCredentialsHandTheOldReferenceToTheCaller) {
+  ucred old{}, ncr{};
+  refcount_init(&old.cr_ref, 2);  // p's and q's
+  refcount_init(&ncr.cr_ref, 1);  // the caller's
+  proc_core p{}, q{};
+  p.p_ucred = &old;
+  q.p_ucred = &old;
+  proc_core* table[] = {&q, &p};
+  auto surplus = [&](ucred* cr) {
+    return cr->cr_ref.rc_count - vc_count_holders(table, 2, VC_REF_UCRED, &cr->cr_ref);
+  };
+  EXPECT_EQ(surplus(&old), 0);
+  EXPECT_EQ(surplus(&ncr), 1);
+  EXPECT_EQ(proc_ucred_replace_locked(&p, &ncr), &old);
+  EXPECT_EQ(p.p_ucred, &ncr);
+  EXPECT_EQ(old.cr_ref.rc_count, 2);  // no count moves: the references change hands
+  EXPECT_EQ(surplus(&old), 1);        // the caller's now, to give back
+  EXPECT_EQ(surplus(&ncr), 0);        // p's now
+}
