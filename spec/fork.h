@@ -153,6 +153,95 @@
           (fa)->fa_p1->p_args->ar_ref.rc_count, \
           *(fa)->fa_p2;
 
+/* fork1's effects on the objects: on failure every count as it was and the
+ * child blank; on success the counts rose by what the flags call for, and
+ * the child holds exactly those references. fork1 states them, and
+ * fork1_counts restates them for fork1_census. */
+#define FORK1_OBJECT_ENSURES(fa) \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_pc)->nprocs == \old((fa)->fa_pc->nprocs); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_cred->cr_ruidinfo)->ui_proccnt == \old((fa)->fa_cred->cr_ruidinfo->ui_proccnt); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_cred->cr_ruidinfo)->ui_ref.rc_count == \old((fa)->fa_cred->cr_ruidinfo->ui_ref.rc_count); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_cred)->cr_ref.rc_count == \old((fa)->fa_cred->cr_ref.rc_count); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_p1->p_limit)->pl_ref.rc_count == \old((fa)->fa_p1->p_limit->pl_ref.rc_count); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_p1->p_pgrp)->pg_ref.rc_count == \old((fa)->fa_p1->p_pgrp->pg_ref.rc_count); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_p1)->p_lock.rc_count == \old((fa)->fa_p1->p_lock.rc_count); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_p1->p_sigacts)->ps_ref.rc_count == \old((fa)->fa_p1->p_sigacts->ps_ref.rc_count); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_p1->p_fd)->fd_ref.rc_count == \old((fa)->fa_p1->p_fd->fd_ref.rc_count); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_p1->p_vmspace)->vm_ref.rc_count == \old((fa)->fa_p1->p_vmspace->vm_ref.rc_count); \
+    ensures \result != VC_OK && \old((fa)->fa_p1->p_fdtol) != \null ==> \
+      \old((fa)->fa_p1->p_fdtol)->fdl_ref.rc_count == \old((fa)->fa_p1->p_fdtol->fdl_ref.rc_count); \
+    ensures \result != VC_OK && \old((fa)->fa_p1->p_args) != \null ==> \
+      \old((fa)->fa_p1->p_args)->ar_ref.rc_count == \old((fa)->fa_p1->p_args->ar_ref.rc_count); \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_p2)->p_ucred == \null && \old((fa)->fa_p2)->p_uidinfo == \null && \
+      \old((fa)->fa_p2)->p_sigacts == \null && \old((fa)->fa_p2)->p_fd == \null && \
+      \old((fa)->fa_p2)->p_fdtol == \null && \old((fa)->fa_p2)->p_vmspace == \null && \
+      \old((fa)->fa_p2)->p_limit == \null && \old((fa)->fa_p2)->p_pgrp == \null && \
+      \old((fa)->fa_p2)->p_args == \null && \old((fa)->fa_p2)->p_leader == \null; \
+    ensures \result != VC_OK ==> \
+      \old((fa)->fa_p2)->p_lock.rc_count == 0 && TIDS_BLANK(&\old((fa)->fa_p2)->p_tids); \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_pc)->nprocs == \old((fa)->fa_pc->nprocs) + 1; \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_cred->cr_ruidinfo)->ui_proccnt == \old((fa)->fa_cred->cr_ruidinfo->ui_proccnt) + 1; \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_cred->cr_ruidinfo)->ui_ref.rc_count == \old((fa)->fa_cred->cr_ruidinfo->ui_ref.rc_count) + 1; \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_cred)->cr_ref.rc_count == \old((fa)->fa_cred->cr_ref.rc_count) + 1; \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_p1->p_limit)->pl_ref.rc_count == \old((fa)->fa_p1->p_limit->pl_ref.rc_count) + 1; \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_p1->p_pgrp)->pg_ref.rc_count == \old((fa)->fa_p1->p_pgrp->pg_ref.rc_count) + 1; \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_p1)->p_lock.rc_count == \old((fa)->fa_p1->p_lock.rc_count) + 1; \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_p1->p_sigacts)->ps_ref.rc_count == \old((fa)->fa_p1->p_sigacts->ps_ref.rc_count) + fork_shares_sig((fa)->fa_flags); \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_p1->p_fd)->fd_ref.rc_count == \old((fa)->fa_p1->p_fd->fd_ref.rc_count) + fork_shares_fd((fa)->fa_flags); \
+    ensures \result == VC_OK ==> \
+      \old((fa)->fa_p1->p_vmspace)->vm_ref.rc_count == \old((fa)->fa_p1->p_vmspace->vm_ref.rc_count) + fork_shares_vm((fa)->fa_flags); \
+    ensures \result == VC_OK && \old((fa)->fa_p1->p_fdtol) != \null ==> \
+      \old((fa)->fa_p1->p_fdtol)->fdl_ref.rc_count == \old((fa)->fa_p1->p_fdtol->fdl_ref.rc_count) + fork_shares_fdtol((fa)->fa_flags); \
+    ensures \result == VC_OK && \old((fa)->fa_p1->p_args) != \null ==> \
+      \old((fa)->fa_p1->p_args)->ar_ref.rc_count == \old((fa)->fa_p1->p_args->ar_ref.rc_count) + 1; \
+    ensures \result == VC_OK ==> \
+      (fa)->fa_p2->p_ucred == (fa)->fa_cred && \
+      (fa)->fa_p2->p_uidinfo == (fa)->fa_cred->cr_ruidinfo && \
+      (fa)->fa_p2->p_limit == (fa)->fa_p1->p_limit && \
+      (fa)->fa_p2->p_pgrp == (fa)->fa_p1->p_pgrp && \
+      (fa)->fa_p2->p_args == (fa)->fa_p1->p_args && \
+      (fa)->fa_p2->p_lock.rc_count == 0; \
+    ensures \result == VC_OK ==> \
+      (fa)->fa_p2->p_leader == \
+        (((fa)->fa_flags & VC_RFTHREAD) != 0 ? (fa)->fa_p1->p_leader : (fa)->fa_p2); \
+    ensures \result == VC_OK ==> \
+      (fa)->fa_p2->p_sigacts != \null && \
+      ((fa)->fa_p2->p_sigacts == (fa)->fa_p1->p_sigacts <==> \
+         fork_shares_sig((fa)->fa_flags) == 1); \
+    ensures \result == VC_OK ==> \
+      (fa)->fa_p2->p_fd != \null && \
+      ((fa)->fa_p2->p_fd == (fa)->fa_p1->p_fd <==> fork_shares_fd((fa)->fa_flags) == 1); \
+    ensures \result == VC_OK ==> \
+      (fork_shares_fd((fa)->fa_flags) == 0 ==> (fa)->fa_p2->p_fdtol == \null) && \
+      (fork_shares_fd((fa)->fa_flags) == 1 ==> \
+         (fa)->fa_p2->p_fdtol != \null && \
+         ((fa)->fa_p2->p_fdtol == (fa)->fa_p1->p_fdtol <==> \
+            fork_shares_fdtol((fa)->fa_flags) == 1)); \
+    ensures \result == VC_OK ==> \
+      (fa)->fa_p2->p_vmspace != \null && \
+      ((fa)->fa_p2->p_vmspace == (fa)->fa_p1->p_vmspace <==> \
+         fork_shares_vm((fa)->fa_flags) == 1);
+
 /* The objects of FORK_OBJS_OK are distinct allocations. */
 #define FORK_DISTINCT(fa) \
    (\base_addr((fa)) != \base_addr((fa)->fa_pc) && \

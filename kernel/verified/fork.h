@@ -54,94 +54,11 @@ extern "C" {
     // discarded, and the group lock is not held.
     ensures vc_fork_made == 0 && vc_pgrp_held == \null;
 
-    // On failure, every count as it was and the child blank.
-    ensures \result != VC_OK ==>
-      \old(fa->fa_pc)->nprocs == \old(fa->fa_pc->nprocs);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_cred->cr_ruidinfo)->ui_proccnt == \old(fa->fa_cred->cr_ruidinfo->ui_proccnt);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_cred->cr_ruidinfo)->ui_ref.rc_count == \old(fa->fa_cred->cr_ruidinfo->ui_ref.rc_count);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_cred)->cr_ref.rc_count == \old(fa->fa_cred->cr_ref.rc_count);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_p1->p_limit)->pl_ref.rc_count == \old(fa->fa_p1->p_limit->pl_ref.rc_count);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_p1->p_pgrp)->pg_ref.rc_count == \old(fa->fa_p1->p_pgrp->pg_ref.rc_count);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_p1)->p_lock.rc_count == \old(fa->fa_p1->p_lock.rc_count);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_p1->p_sigacts)->ps_ref.rc_count == \old(fa->fa_p1->p_sigacts->ps_ref.rc_count);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_p1->p_fd)->fd_ref.rc_count == \old(fa->fa_p1->p_fd->fd_ref.rc_count);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_p1->p_vmspace)->vm_ref.rc_count == \old(fa->fa_p1->p_vmspace->vm_ref.rc_count);
-    ensures \result != VC_OK && \old(fa->fa_p1->p_fdtol) != \null ==>
-      \old(fa->fa_p1->p_fdtol)->fdl_ref.rc_count == \old(fa->fa_p1->p_fdtol->fdl_ref.rc_count);
-    ensures \result != VC_OK && \old(fa->fa_p1->p_args) != \null ==>
-      \old(fa->fa_p1->p_args)->ar_ref.rc_count == \old(fa->fa_p1->p_args->ar_ref.rc_count);
-    ensures \result != VC_OK ==>
-      \old(fa->fa_p2)->p_ucred == \null && \old(fa->fa_p2)->p_uidinfo == \null &&
-      \old(fa->fa_p2)->p_sigacts == \null && \old(fa->fa_p2)->p_fd == \null &&
-      \old(fa->fa_p2)->p_fdtol == \null && \old(fa->fa_p2)->p_vmspace == \null &&
-      \old(fa->fa_p2)->p_limit == \null && \old(fa->fa_p2)->p_pgrp == \null &&
-      \old(fa->fa_p2)->p_args == \null && \old(fa->fa_p2)->p_leader == \null;
-    ensures \result != VC_OK ==>
-      \old(fa->fa_p2)->p_lock.rc_count == 0 && TIDS_BLANK(&\old(fa->fa_p2)->p_tids);
-
-    // On success, the counts rose by what the flags call for...
-    ensures \result == VC_OK ==>
-      \old(fa->fa_pc)->nprocs == \old(fa->fa_pc->nprocs) + 1;
-    ensures \result == VC_OK ==>
-      \old(fa->fa_cred->cr_ruidinfo)->ui_proccnt == \old(fa->fa_cred->cr_ruidinfo->ui_proccnt) + 1;
-    ensures \result == VC_OK ==>
-      \old(fa->fa_cred->cr_ruidinfo)->ui_ref.rc_count == \old(fa->fa_cred->cr_ruidinfo->ui_ref.rc_count) + 1;
-    ensures \result == VC_OK ==>
-      \old(fa->fa_cred)->cr_ref.rc_count == \old(fa->fa_cred->cr_ref.rc_count) + 1;
-    ensures \result == VC_OK ==>
-      \old(fa->fa_p1->p_limit)->pl_ref.rc_count == \old(fa->fa_p1->p_limit->pl_ref.rc_count) + 1;
-    ensures \result == VC_OK ==>
-      \old(fa->fa_p1->p_pgrp)->pg_ref.rc_count == \old(fa->fa_p1->p_pgrp->pg_ref.rc_count) + 1;
-    ensures \result == VC_OK ==>
-      \old(fa->fa_p1)->p_lock.rc_count == \old(fa->fa_p1->p_lock.rc_count) + 1;
-    ensures \result == VC_OK ==>
-      \old(fa->fa_p1->p_sigacts)->ps_ref.rc_count == \old(fa->fa_p1->p_sigacts->ps_ref.rc_count) + fork_shares_sig(fa->fa_flags);
-    ensures \result == VC_OK ==>
-      \old(fa->fa_p1->p_fd)->fd_ref.rc_count == \old(fa->fa_p1->p_fd->fd_ref.rc_count) + fork_shares_fd(fa->fa_flags);
-    ensures \result == VC_OK ==>
-      \old(fa->fa_p1->p_vmspace)->vm_ref.rc_count == \old(fa->fa_p1->p_vmspace->vm_ref.rc_count) + fork_shares_vm(fa->fa_flags);
-    ensures \result == VC_OK && \old(fa->fa_p1->p_fdtol) != \null ==>
-      \old(fa->fa_p1->p_fdtol)->fdl_ref.rc_count == \old(fa->fa_p1->p_fdtol->fdl_ref.rc_count) + fork_shares_fdtol(fa->fa_flags);
-    ensures \result == VC_OK && \old(fa->fa_p1->p_args) != \null ==>
-      \old(fa->fa_p1->p_args)->ar_ref.rc_count == \old(fa->fa_p1->p_args->ar_ref.rc_count) + 1;
-    // ...the child holds exactly those references...
-    ensures \result == VC_OK ==>
-      fa->fa_p2->p_ucred == fa->fa_cred &&
-      fa->fa_p2->p_uidinfo == fa->fa_cred->cr_ruidinfo &&
-      fa->fa_p2->p_limit == fa->fa_p1->p_limit &&
-      fa->fa_p2->p_pgrp == fa->fa_p1->p_pgrp &&
-      fa->fa_p2->p_args == fa->fa_p1->p_args &&
-      fa->fa_p2->p_lock.rc_count == 0;
-    ensures \result == VC_OK ==>
-      fa->fa_p2->p_leader ==
-        ((fa->fa_flags & VC_RFTHREAD) != 0 ? fa->fa_p1->p_leader : fa->fa_p2);
-    ensures \result == VC_OK ==>
-      fa->fa_p2->p_sigacts != \null &&
-      (fa->fa_p2->p_sigacts == fa->fa_p1->p_sigacts <==>
-         fork_shares_sig(fa->fa_flags) == 1);
-    ensures \result == VC_OK ==>
-      fa->fa_p2->p_fd != \null &&
-      (fa->fa_p2->p_fd == fa->fa_p1->p_fd <==> fork_shares_fd(fa->fa_flags) == 1);
-    ensures \result == VC_OK ==>
-      (fork_shares_fd(fa->fa_flags) == 0 ==> fa->fa_p2->p_fdtol == \null) &&
-      (fork_shares_fd(fa->fa_flags) == 1 ==>
-         fa->fa_p2->p_fdtol != \null &&
-         (fa->fa_p2->p_fdtol == fa->fa_p1->p_fdtol <==>
-            fork_shares_fdtol(fa->fa_flags) == 1));
-    ensures \result == VC_OK ==>
-      fa->fa_p2->p_vmspace != \null &&
-      (fa->fa_p2->p_vmspace == fa->fa_p1->p_vmspace <==>
-         fork_shares_vm(fa->fa_flags) == 1);
-    // ...and one LWP, with TID 0.
+    // The objects: on failure every count as it was and the child blank; on
+    // success the counts rose by what the flags call for, and the child holds
+    // exactly those references.
+    FORK1_OBJECT_ENSURES(fa)
+    // On success the child has one LWP, with TID 0.
     ensures \result == VC_OK ==> fork_first_lwp(&fa->fa_p2->p_tids);
 
     behavior bad_flags:
@@ -237,9 +154,10 @@ int fork1(struct fork_args* fa);
  */
 int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n, int k) */;
 
-/* fork1, and the uid census it keeps (spec/charge.h): on success the child joins the
+/* fork1, and the censuses it keeps (spec/charge.h): on success the child joins the
  * table, procs2 being procs with the child last, and every uid's surplus over
- * procs2 is what it was over procs; on failure it is as it was over procs.
+ * procs2 is what it was over procs, and every object's but the child's new
+ * ones; on failure they are as they were over procs.
  * The kernel forks through this; it runs fork1 and nothing else. */
 /*@ FORK1_REQUIRES(fa)
     requires fork_tables(procs, n, procs2, fa);
@@ -253,6 +171,26 @@ int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int
     ensures \result != VC_OK ==>
       \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
         tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
+    // And every count of each kind of reference a process holds keeps its
+    // surplus over the table, the child's new objects aside (spec/charge.h).
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_UCRED)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_UIDINFO)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_SIGACTS)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_FD)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_FDTOL)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_VMSPACE)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_LIMIT)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_PGRP)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_ARGS)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_UCRED)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_UIDINFO)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_SIGACTS)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_FD)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_FDTOL)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_VMSPACE)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_LIMIT)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_PGRP)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_ARGS)
  */
 int fork1_census(struct fork_args* fa)
     /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */;
