@@ -22,6 +22,8 @@ int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* u
     /@ loop invariant 0 <= i <= n;
        loop invariant \forall struct uidinfo *u;
          tasks_charged(procs2, i, u) == tasks_charged{Pre}(procs, i, u);
+       loop invariant \forall integer kind, struct refcount *r;
+         holders(procs2, i, kind, r) == holders{Pre}(procs, i, kind, r);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}

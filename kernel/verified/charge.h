@@ -45,6 +45,18 @@ extern "C" {
       ensures \forall struct uidinfo *u; \base_addr(u) != \base_addr(p) &&
                 \base_addr(u) != \base_addr(pc) && uid_apart(u, ui) ==>
                 tasks_surplus(procs2, n + 1, u) == tasks_surplus{Pre}(procs, n, u);
+      // The references p came with, its maker's, outside the table until
+      // now, are in it; its uidinfo reference is taken here.
+      ensures \forall integer kind, struct refcount *r;
+                r != \null && kind != VC_REF_UIDINFO && \base_addr(r) != \base_addr(p) &&
+                \base_addr(r) != \base_addr(pc) && \base_addr(r) != \base_addr(ui) ==>
+                holders_surplus(procs2, n + 1, kind, r) ==
+                  holders_surplus{Pre}(procs, n, kind, r) - (proc_ref(p, kind) == r ? 1 : 0);
+      ensures \forall struct uidinfo *u;
+                u != \null && \base_addr(u) != \base_addr(p) && \base_addr(u) != \base_addr(pc) &&
+                uid_apart(u, ui) ==>
+                holders_surplus(procs2, n + 1, VC_REF_UIDINFO, &u->ui_ref) ==
+                  holders_surplus{Pre}(procs, n, VC_REF_UIDINFO, &u->ui_ref);
     behavior refused:
       assumes !nprocs_room(pc, uid);
       ensures \result == VC_EAGAIN;
