@@ -112,6 +112,14 @@
     fork_writes_apart(fa, \base_addr(r)) && \base_addr(r) != \base_addr(fa->fa_p1) &&
     \base_addr(r) != \base_addr(fa->fa_cred->cr_ruidinfo);
 
+  // A count of the given kind fork1 raises for the child when it shares it:
+  // the parent's own of a kind processes share, the forking thread's
+  // credentials, the uidinfo it charges.
+  predicate fork_counted_ref{L}(struct fork_args *fa, integer kind, struct refcount *r) =
+    (VC_REF_SHARED(kind) && r == proc_ref(fa->fa_p1, kind)) ||
+    (kind == VC_REF_UCRED && r == &fa->fa_cred->cr_ref) ||
+    (kind == VC_REF_UIDINFO && r == &fa->fa_cred->cr_ruidinfo->ui_ref);
+
   // r is the child's object of that kind, and new: made for it, not the
   // parent's (signal actions, descriptor table, leader record, space).
   predicate fork_made_ref{L}(struct fork_args *fa, integer kind, struct refcount *r) =
@@ -136,8 +144,11 @@
  * joining it, but the child's new object, which has the child as a holder
  * more (its one reference, made with it, is the child's; that no process
  * held it before is the allocation's freshness, assumed): the child's own,
- * then the parent's it does not share, then those apart from what fork1
- * writes. On failure every one keeps its surplus over the table as it was. */
+ * then those fork1 counts that the child does not hold (the parent's it
+ * does not share), then those apart from what fork1 writes. On failure
+ * every one of the last two kinds keeps its surplus over the table as it
+ * was (the child holds none). The second clause is empty for the
+ * credentials and the uidinfo, which the child always holds. */
 #define FORK_HOLDERS_JOINED(procs, n, procs2, fa, kind) \
   ensures \forall struct refcount *r; \
     \result == VC_OK && r != \null && r == proc_ref((fa)->fa_p2, kind) ==> \
@@ -146,7 +157,7 @@
          holders_surplus(procs2, n + 1, kind, r) == holders_surplus{Pre}(procs, n, kind, r)); \
   ensures \forall struct refcount *r; \
     \result == VC_OK && r != \null && r != proc_ref((fa)->fa_p2, kind) && \
-    VC_REF_SHARED(kind) && r == proc_ref((fa)->fa_p1, kind) ==> \
+    fork_counted_ref(fa, kind, r) ==> \
       holders_surplus(procs2, n + 1, kind, r) == holders_surplus{Pre}(procs, n, kind, r); \
   ensures \forall struct refcount *r; \
     \result == VC_OK && r != \null && r != proc_ref((fa)->fa_p2, kind) && \
@@ -155,7 +166,7 @@
 
 #define FORK_HOLDERS_UNJOINED(procs, n, fa, kind) \
   ensures \forall struct refcount *r; \
-    \result != VC_OK && r != \null && VC_REF_SHARED(kind) && r == proc_ref((fa)->fa_p1, kind) ==> \
+    \result != VC_OK && r != \null && fork_counted_ref(fa, kind, r) ==> \
       holders_surplus(procs, n, kind, r) == holders_surplus{Pre}(procs, n, kind, r); \
   ensures \forall struct refcount *r; \
     \result != VC_OK && r != \null && fork_ref_apart(fa, r) ==> \

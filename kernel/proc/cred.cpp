@@ -72,6 +72,7 @@ bool same(const Ids& a, const Ids& b) {
 // written after the change returned).
 bool install(Proc* p, Ucred* was, Ucred* ncr) {
   Uidinfo* oldui = nullptr;
+  Ucred* given_back = nullptr;  // the process's reference to its old credentials
   bool current;
   lockmgr(&p->forklock, LK_EXCLUSIVE);
   {
@@ -92,7 +93,7 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
       oldui = reinterpret_cast<Uidinfo*>(proc_uid_move(&p->core, nui));
     }
     vc_contract::proc_ucred_replace_locked_requires(&p->core, &ncr->c);
-    (void)proc_ucred_replace_locked(&p->core, &ncr->c);  // was, given back below
+    given_back = reinterpret_cast<Ucred*>(proc_ucred_replace_locked(&p->core, &ncr->c));
     p->flags |= P_SUGID;
     if (was->c.cr_uid != ncr->c.cr_uid || was->egid != ncr->egid || was->fsuid != ncr->fsuid ||
         was->fsgid != ncr->fsgid)
@@ -100,7 +101,8 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
         __atomic_store_n(&lwp_of(n)->pdeath_signal, 0, __ATOMIC_RELAXED);
   }
   lockmgr(&p->forklock, LK_RELEASE);
-  ucred_put(was);  // the process's reference
+  KASSERT(given_back == was, "install: credentials changed under the forklock");
+  ucred_put(given_back);
   if (oldui) uidinfo_put(oldui);
   return true;
 }

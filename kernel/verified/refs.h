@@ -58,7 +58,9 @@ void proc_drop_refs(struct proc_core* p, struct proc_lastrefs* last)
  * its kind over any table in which p appears once (HOLDERS_MOVED): the new
  * object's reference has moved into the table, the old one's left it with
  * p's hold. Only a process with one LWP, or its last LWP at exit, replaces
- * its own objects; p's pointer changes under its core lock (Proc::spin). */
+ * its space, signal actions, descriptor table or arguments (its
+ * credentials: below); p's pointer changes under its core lock
+ * (Proc::spin). */
 
 /* The descriptor table: nfd (its reference p's from here on) in place of
  * p's, which is destroyed if that was its last reference. */
