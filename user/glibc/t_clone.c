@@ -357,9 +357,10 @@ void t_clone_thread(void) {
   EQ("parent_settid", ptid, tid);
   /* The cleared word is how a joiner learns the thread is gone. */
   uint64_t give_up = t_now_ns() + 5000000000ull;
+  struct timespec slice = {0, 100000000};  // each wait bounded: a bug fails, not hangs
   int v;
   while ((v = __atomic_load_n(&ctid, __ATOMIC_ACQUIRE)) != 0 && t_now_ns() < give_up)
-    syscall(SYS_futex, &ctid, FUTEX_WAIT, v, NULL, NULL, 0);
+    syscall(SYS_futex, &ctid, FUTEX_WAIT, v, &slice, NULL, 0);
   EQ("cleared", ctid, 0);
   EQ("same_process", g_thread_pid, getpid());
   EQ("own_tid", g_thread_tid, tid);
@@ -412,8 +413,15 @@ void t_clone_tids_unique(void) {
                         CLONE_SYSVSEM | CLONE_SETTLS | CLONE_CHILD_CLEARTID,
                     NULL, NULL, (void*)tls, &ct);
     if (tids[i] <= 0) break;
-    while (__atomic_load_n(&ct, __ATOMIC_ACQUIRE) != 0)
-      syscall(SYS_futex, &ct, FUTEX_WAIT, ct, NULL, NULL, 0);
+    /* Wait on the value seen: a second read could see the thread's 0 and
+     * wait for a wake that has already happened. Each wait is bounded, so a
+     * word never cleared fails the test instead of hanging it. */
+    int v;
+    struct timespec slice = {0, 100000000};
+    uint64_t give_up = t_now_ns() + 2000000000ull;
+    while ((v = __atomic_load_n(&ct, __ATOMIC_ACQUIRE)) != 0 && t_now_ns() < give_up)
+      syscall(SYS_futex, &ct, FUTEX_WAIT, v, &slice, NULL, 0);
+    EQ("cleared", ct, 0);
     EQ("gettid", g_thread_tid, tids[i]);
   }
   int distinct = 1;
