@@ -155,8 +155,7 @@
 
 /* fork1's effects on the objects: on failure every count as it was and the
  * child blank; on success the counts rose by what the flags call for, and
- * the child holds exactly those references. fork1 states them, and
- * fork1_counts restates them for fork1_census. */
+ * the child holds exactly those references (fork1's contract). */
 #define FORK1_OBJECT_ENSURES(fa) \
     ensures \result != VC_OK ==> \
       \old((fa)->fa_pc)->nprocs == \old((fa)->fa_pc->nprocs); \

