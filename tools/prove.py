@@ -2,28 +2,35 @@
 """The proof gate: Frama-C WP over the verified core.
 
   python3 tools/prove.py [--jobs N] [--timeout S] [--no-cache] [--fresh]
-                         [--cache-dir DIR] [--functions F,G] [--verbose] [--no-models]
+                         [--cache-dir DIR] [--functions F,G] [--props P,Q] [--verbose] [--no-models]
                          [--mutants | --no-mutants] [--root DIR]
 
 What is proved, and how, is in proofs/manifest.json: the files (every function
 defined in them is proved), the contracts that are assumed instead (and the
-test that checks each), the provers and the time limits. This script runs
-Frama-C over those files several times, at the same time:
+test that checks each), the provers, the time limits and WP's options. This
+script runs Frama-C over those files several times:
 
-  proofs:  -wp -wp-rte -wp-prover <provers> -wp-timeout <s> -wp-par <jobs / runs>
-           one run for each function of the manifest's own_runs (-wp-fct F),
-           one for the rest (-wp-skip-fct those): WP's simplifier works on
-           one core per run, and those few functions hold most of its work
+  proofs:  -wp -wp-rte -wp-prover <provers> -wp-timeout <s> -wp-par 1 -wp-fct <functions>
+           one run for each function of the manifest's own_runs, and the
+           other functions dealt out among one run per prover job
   smoke:   -wp -wp-rte -wp-smoke-tests -wp-prop <no ACSL property> -wp-prover <smoke provers>
+           the same split
 
-The smoke run generates only the smoke tests (each must *fail*: a
+WP's simplifier (Qed) works through one run's goals on one core, and a run
+calls one prover at a time, so the runs go side by side: one more at once
+than there are prover jobs (--jobs, default the CPUs), since a run sleeps
+between polls of its prover for about a third of its time. The longest runs
+start first. With no more runs than that, each prover has about a core to
+itself and its time limit means about the same on a loaded machine.
+
+The smoke runs generate only the smoke tests (each must *fail*: a
 precondition, a behavior's assumption or a block of code that a prover can
 refute is a contradiction or dead code). Splitting them off lets the smoke
 tests use CVC4 alone, which gives up on a goal it cannot prove within a
 second or two, while the proofs also get Z3 and CVC5, which on such a goal
-run to their time limit: on 2 cores that is the difference between about 2
-and about 6 minutes for the smoke tests (--smoke-provers cvc4,z3,cvc5 runs
-them with all three).
+run to their time limit (--smoke-provers cvc4,z3,cvc5 runs them with all
+three).
+
 Then it prints one line per function (goals proved / total, the provers that
 closed them, the time they took), runs tools/models.py (the Spin models of
 the SMP protocols in proofs/models; its last line is `Models: N / M
@@ -31,7 +38,7 @@ checked`; --no-models skips it), then the mutation gate (tools/mutants.py:
 seeded bugs of the verified core that the proofs or the host tests must
 catch; its last line is `Mutants: K / N killed`; --no-mutants skips it) and
 ends with the total in Frama-C's own form, `Proved goals: N / M`, the sum of
-the two runs' totals. The exit status is 0 only when every goal is proved,
+the runs' totals. The exit status is 0 only when every goal is proved,
 every model passed and caught its seeded bugs, every mutant was killed,
 no smoke test found a contradiction or dead code, Frama-C reported no warning
 that would make a proof mean less (an ignored hypothesis, a missing assigns
@@ -41,11 +48,12 @@ Provers: Debian's CVC4, Z3 and CVC5 through Why3 (Alt-Ergo is not packaged).
 Why3 1.5 does not know CVC5 1.0, so the script writes its own Why3
 configuration under the build directory, adding CVC5 with CVC4's driver when
 the binary is there. Results are cached (Frama-C's -wp-cache) in
-build/prove/wp-cache, a folder for each run; --no-cache or --fresh give a run
-from nothing.
+build/prove/wp-cache, a folder for each run (the rest's runs share one);
+--no-cache or --fresh give a run from nothing.
 """
 import argparse
 import collections
+import concurrent.futures
 import json
 import os
 import pathlib
@@ -54,7 +62,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 import cross
@@ -236,13 +243,16 @@ def fold_report(path, per):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 2),
-                    help="prover processes at once: the smoke run's, and shared among the "
-                         "proof runs (-wp-par); default: the CPUs")
+                    help="prover jobs: the rest of the functions is split into this many "
+                         "runs, and one run more than this goes at once, each calling one "
+                         "prover at a time; default: the CPUs")
     ap.add_argument("--timeout", type=int, help="seconds per goal and prover")
     ap.add_argument("--no-cache", action="store_true", help="run every prover, keep nothing")
     ap.add_argument("--fresh", action="store_true", help="empty the cache first, then fill it")
     ap.add_argument("--cache-dir", default=str(ROOT / "build" / "prove" / "wp-cache"))
     ap.add_argument("--functions", help="prove only these functions (comma-separated)")
+    ap.add_argument("--props", help="prove only the ACSL properties of these names (WP's -wp-prop; "
+                                    "tools/mutants.py names the goal that kills a mutant)")
     ap.add_argument("--no-smoke", action="store_true", help="skip the smoke tests (not for CI)")
     ap.add_argument("--smoke-provers", help="provers for the smoke tests (default: the manifest's)")
     ap.add_argument("--verbose", action="store_true", help="print Frama-C's output")
@@ -255,6 +265,8 @@ def main():
     ap.add_argument("--root", default=str(ROOT),
                     help="the source tree to prove (tools/mutants.py passes a mutated copy)")
     args = ap.parse_args()
+    if args.props and not args.functions:
+        ap.error("--props needs --functions")
     src = pathlib.Path(args.root).resolve()
 
     for tool in ("frama-c", "why3"):
@@ -288,63 +300,96 @@ def main():
               *files, "-wp", "-wp-rte", "-wp-warn-key", "pedantic-assigns=inactive"]
     asked = args.functions.split(",") if args.functions else None
     runs = {}
-    # The proofs: one Frama-C run for each function the manifest gives a run
-    # of its own (WP's simplifier, Qed, works through one run's goals on one
-    # core, and those few functions hold most of its work), and one for the
-    # rest; they share the CPUs' prover jobs. Each run keeps its own cache.
+    # The runs: Frama-C once for each function the manifest gives a run of
+    # its own (WP's simplifier, Qed, works through one run's goals on one
+    # core, and those few functions hold much of its work), and the rest of
+    # the functions dealt out among as many runs as there are prover jobs;
+    # the same runs again for the smoke tests. Each run keeps its own cache
+    # and calls one prover at a time.
+    listed_fns = [fn for fs in m["proved"].values() for fn in fs]
     own = [fn for fn in m.get("own_runs", []) if asked is None or fn in asked]
-    rest = None if asked is None else [fn for fn in asked if fn not in own]
-    parts = [(f"proofs-{fn}", ["-wp-fct", fn]) for fn in own]
-    if rest is None:
-        parts.append(("proofs", ["-wp-skip-fct", ",".join(own)] if own else []))
-    elif rest:
-        parts.append(("proofs", ["-wp-fct", ",".join(rest)]))
-    jobs = max(1, round(args.jobs / max(1, len(parts))))
+    rest = [fn for fn in (asked or listed_fns) if fn not in own]
+    chunks = max(1, min(args.jobs, len(rest))) if asked is None else 1
+    parts = [(fn, [fn], False) for fn in own]  # (its name, its functions, one of the rest's)
+    for i in range(chunks):
+        group = rest[i::chunks]
+        if group:
+            parts.append((f"rest{i + 1}" if chunks > 1 else "rest", group, True))
     fct = ",".join(f"{f}:{max(t, timeout)}" for f, t in m.get("function_timeouts", {}).items())
-    for name, which in parts:
-        runs[name] = common + which + ["-wp-par", str(jobs), "-wp-prover", ",".join(provers),
-                                       "-wp-timeout", str(timeout)]
+    options = m.get("wp_options", {})
+
+    def run_name(kind, part):
+        return f"{kind}-{part}"
+
+    def run_options(kind, part, of_rest):
+        return options.get(f"{kind}-rest" if of_rest else run_name(kind, part), [])
+
+    cache_of = {}  # run -> its cache folder: the rest's runs share one, as they
+    for part, fns, of_rest in parts:  # prove different functions
+        name = run_name("proofs", part)
+        cache_of[name] = "proofs-rest" if of_rest else name
+        runs[name] = common + ["-wp-fct", ",".join(fns), "-wp-par", "1",
+                               "-wp-prover", ",".join(provers), "-wp-timeout", str(timeout)]
+        runs[name] += run_options("proofs", part, of_rest)
         if fct:
             runs[name] += ["-wp-fct-timeout", fct]
+        if args.props:
+            runs[name] += ["-wp-prop", args.props]
     if not args.no_smoke:
-        runs["smoke"] = common + (["-wp-fct", args.functions] if args.functions else []) + [
-            "-wp-par", str(args.jobs), "-wp-smoke-tests", "-wp-prop=" + NO_PROPERTIES,
-            "-wp-prover", ",".join(smoke_provers),
-            "-wp-timeout", str(m.get("smoke_timeout", 2)),
-            "-wp-smoke-timeout", str(m.get("smoke_timeout", 2))]
+        for part, fns, of_rest in parts:
+            name = run_name("smoke", part)
+            cache_of[name] = "smoke-rest" if of_rest else name
+            runs[name] = common + ["-wp-fct", ",".join(fns), "-wp-par", "1", "-wp-smoke-tests",
+                                   "-wp-prop=" + NO_PROPERTIES,
+                                   "-wp-prover", ",".join(smoke_provers),
+                                   "-wp-timeout", str(m.get("smoke_timeout", 2)),
+                                   "-wp-smoke-timeout", str(m.get("smoke_timeout", 2))]
+            runs[name] += run_options("smoke", part, of_rest)
+    for old in [*build.glob("frama-c-*.log"), *build.glob("report-*.json")]:
+        old.unlink()  # the last run's, which may have been split differently
     for name, cmd in runs.items():
-        d = cache / name
+        d = cache / cache_of[name]
         if not args.no_cache:
             d.mkdir(parents=True, exist_ok=True)
         report = build / f"report-{name}.json"
-        if report.exists():
-            report.unlink()
         cmd += ["-wp-cache", cache_mode, "-wp-cache-dir", str(d), "-wp-report-json", str(report)]
         shown = shlex.join(cmd).replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
         say(f"prove ({name}): {shown}")
     say(f"prove: provers {', '.join(provers)} (smoke tests: {', '.join(smoke_provers)}); "
-        f"{jobs} at once in each of {len(parts)} proof runs, {args.jobs} in the smoke run; "
+        f"{len(runs)} runs, {args.jobs + 1} at once, one prover each; "
         f"timeout {timeout} s per goal; cache {cache_mode}")
 
     start = time.monotonic()
     env = dict(env, PWD=str(src))  # Frama-C resolves the files' relative paths by $PWD
-    procs = {name: subprocess.Popen(cmd, cwd=src, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True)
-             for name, cmd in runs.items()}
     outs, codes, walls = {}, {}, {}
 
-    def collect(name, p):
+    def one(name):
+        begun = time.monotonic()
+        p = subprocess.Popen(runs[name], cwd=src, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
         text, _ = p.communicate()
         outs[name] = text.splitlines()
         codes[name] = p.returncode
-        walls[name] = time.monotonic() - start
+        walls[name] = time.monotonic() - begun
         (build / f"frama-c-{name}.log").write_text(text)
 
-    waiters = [threading.Thread(target=collect, args=item) for item in procs.items()]
-    for w in waiters:
-        w.start()
-    for w in waiters:
-        w.join()
+    # The longest runs first, so that the short ones fill in at the end: the
+    # rest's smoke tests, its proofs, then the functions' own runs in the
+    # manifest's run_order. One run more than there are prover jobs: a run
+    # spends about a third of its time asleep between polls of its prover
+    # (WP polls every 50 ms).
+    order = m.get("run_order", [])
+
+    def rank(n):
+        if cache_of[n] == "smoke-rest":
+            return (0, 0, n)
+        if cache_of[n] == "proofs-rest":
+            return (1, 0, n)
+        return (2, order.index(n) if n in order else len(order), n)
+
+    queue = sorted(runs, key=rank)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs + 1) as pool:
+        list(pool.map(one, queue))
     if args.verbose:
         for name in runs:
             print("\n".join(outs[name]))
