@@ -75,7 +75,7 @@
             (\old(p->p_fdtol) != \null && \old(p->p_fdtol->fdl_ref.rc_count) == 1 ? 1 : 0); \
   ensures \old(p->p_vmspace)->vm_ref.rc_count == \old(p->p_vmspace->vm_ref.rc_count) - 1; \
   ensures last->vmspace == (\old(p->p_vmspace->vm_ref.rc_count) == 1 ? 1 : 0); \
-  ensures \old(p->p_limit)->pl_ref.rc_count == \old(p->p_limit->pl_ref.rc_count) - 1; \
+  ensures limit_dropped: \old(p->p_limit)->pl_ref.rc_count == \old(p->p_limit->pl_ref.rc_count) - 1; \
   ensures last->limit == (\old(p->p_limit->pl_ref.rc_count) == 1 ? 1 : 0); \
   ensures \old(p->p_pgrp) != \null ==> \
             \old(p->p_pgrp)->pg_ref.rc_count == \old(p->p_pgrp->pg_ref.rc_count) - 1; \

@@ -7,20 +7,30 @@ proofs/mutants.json lists the mutants: a file of kernel/verified, a piece of
 its text that must occur exactly once, what replaces it, and what kills it
 (`killed_by`, one killer or both; each one named must kill the mutant):
 
-  proof  the functions named are proved again (tools/prove.py --functions,
-         without smoke tests or models) and at least one goal must fail;
+  proof  {function: property}: that function's goal for the named ACSL
+         property (a named ensures, or a callee's named requires at its
+         calls) is proved again, with the gate's provers and time limits
+         (tools/prove.py --functions F --props P, without smoke tests or
+         models), and must fail;
   host   the verified core's host tests (tests/host/verified) matching a
          GoogleTest filter are built and run, and must fail.
 
-Each mutant is applied alone to a copy of the tree under build/mutants/src
-(the working tree is never touched). The proofs share prove.py's cache, so
-only the goals a mutant changes go to the provers. Prints one line per mutant
-and ends with `Mutants: K / N killed`; the exit status is 0 only when every
-mutant was applied and killed.
+Naming the goal makes each claim exact (the bug is caught by this clause)
+and keeps the gate short: only that goal is generated and sent to the
+provers, which must each run to their time limit to fail it.
+
+Each mutant is applied alone. Its proofs run on a copy of the verified core
+under build/mutants/NAME, several mutants at once (--jobs); its host tests on
+one copy of the whole tree, build/mutants/src, one mutant at a time (the
+working tree is never touched). Prints one line per mutant and ends with
+`Mutants: K / N killed`; the exit status is 0 only when every mutant was
+applied and killed.
 """
 import argparse
+import concurrent.futures
 import json
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -37,48 +47,113 @@ def say(msg):
     print(msg, flush=True)
 
 
-def copy_tree():
-    """A fresh copy of the tracked files (and those not yet committed)."""
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split("\n")
-    keep = SRC / "build"  # the copy's own build folders survive, for speed
-    for p in SRC.iterdir() if SRC.exists() else []:
+def tracked(under=None):
+    """The tracked files (and those not yet committed), or those under a folder."""
+    cmd = ["git", "ls-files", "-co", "--exclude-standard"] + ([under] if under else [])
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [f for f in out.split("\n") if f and (ROOT / f).is_file()]
+
+
+def copy_files(files, dst):
+    """A fresh copy of files under dst; dst's own build folder survives, for speed."""
+    keep = dst / "build"
+    for p in dst.iterdir() if dst.exists() else []:
         if p != keep:
             shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
     for f in files:
-        if not f or not (ROOT / f).is_file():
-            continue
-        dst = SRC / f
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / f, dst)
+        (dst / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, dst / f)
 
 
 def run(cmd, cwd, log):
+    """Runs cmd, adding its output to log (a killer's steps share one log)."""
     r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    log.write_text(r.stdout + r.stderr)
-    return r.returncode
+    with open(log, "a") as f:
+        f.write(f"$ {' '.join(cmd)}\n{r.stdout}{r.stderr}")
+    return r.returncode, r.stdout
 
 
-def kill_by_proof(functions, jobs, log):
-    cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(SRC),
-           "--functions", ",".join(functions), "--no-smoke", "--no-models",
-           "--jobs", str(jobs)]
-    return run(cmd, ROOT, log) != 0
+def mutate(path, m):
+    text = path.read_text()
+    path.write_text(text.replace(m["from"], m["to"]))
+    return text
 
 
-def kill_by_host(gtest_filter, log):
-    build = SRC / "build" / "host"
-    if not (build / "build.ninja").exists():
-        if run(["cmake", "--preset", "host"], SRC, log) != 0:
-            return None
-    if run(["cmake", "--build", str(build), "--target", "verified_test"], SRC, log) != 0:
-        return True  # a mutant that does not compile is caught by the build
-    return run([str(build / HOST_TEST), f"--gtest_filter={gtest_filter}"], SRC, log) != 0
+REFUTED = {"Timeout", "Unknown"}  # what a prover says of a goal it cannot prove
+
+
+def prove_goal(src, fn, prop, log):
+    """tools/prove.py on the tree src for fn's goal of the property prop:
+    "proved", "refuted" (reported not proved, every prover having answered
+    Timeout or Unknown), or what else happened."""
+    cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(src),
+           "--functions", fn, "--props", prop, "--no-smoke", "--no-models", "--jobs", "1"]
+    code, out = run(cmd, ROOT, log)
+    if "PROBLEM:" in out:
+        return "a problem (see the log)"
+    goal = re.compile(rf"^NOT PROVED: typed_{re.escape(fn)}_(?:\S*_)?{re.escape(prop)}"
+                      rf"(?:_part\d+)?: (.*)$", re.M)
+    found = goal.search(out)
+    if found:
+        verdicts = set(re.findall(r": (\w+)", found.group(1)))
+        return "refuted" if verdicts and verdicts <= REFUTED else f"prover verdicts {verdicts}"
+    if code == 0 and re.search(r"^Proved goals: ([1-9]\d*) / \1$", out, re.M):
+        return "proved"
+    return "no such goal"
+
+
+def kill_by_proof(m, fn, prop, log):
+    """fn's goal for prop on a copy of the verified core: first as it is,
+    where it must be proved (so the goal exists, and the gate's cache answers),
+    then with the mutant, where it must be refuted."""
+    src = WORK / m["name"]
+    copy_files(tracked("kernel/verified") + tracked("spec"), src)
+    log.unlink(missing_ok=True)
+    control = prove_goal(src, fn, prop, log)
+    if control != "proved":
+        return None, f"unmutated, {fn}'s {prop}: {control}"
+    mutate(src / m["file"], m)
+    verdict = prove_goal(src, fn, prop, log)
+    return verdict == "refuted", f"{fn}'s {prop}: {verdict}"
+
+
+def kill_by_host(m, gtest_filter, log):
+    """The host tests on the one copy of the whole tree, with the mutant."""
+    log.unlink(missing_ok=True)
+    original = mutate(SRC / m["file"], m)
+    try:
+        build = SRC / "build" / "host"
+        if not (build / "build.ninja").exists():
+            if run(["cmake", "--preset", "host"], SRC, log)[0] != 0:
+                return None, "the host tests could not be configured"
+        if run(["cmake", "--build", str(build), "--target", "verified_test"], SRC, log)[0]:
+            return True, "the build failed"  # a mutant that does not compile is caught
+        failed = run([str(build / HOST_TEST), f"--gtest_filter={gtest_filter}"], SRC, log)[0]
+        return failed != 0, "tests failed" if failed else "tests passed"
+    finally:
+        (SRC / m["file"]).write_text(original)
+
+
+def problem(m):
+    """Why a mutant cannot be run as listed, or None."""
+    how = m["killed_by"]
+    n = (ROOT / m["file"]).read_text().count(m["from"])
+    if n != 1:
+        return f"NOT APPLIED: its text occurs {n} times in {m['file']}"
+    if m["name"] == SRC.name:
+        return f"NOT RUN: the name {SRC.name} is the host tests' copy"
+    proof = how.get("proof", {})
+    if (set(how) - {"proof", "host"} or not how or not isinstance(proof, dict) or
+            ("proof" in how and not proof) or
+            not all(isinstance(v, str) and v for v in proof.values())):
+        return ("NOT RUN: killed_by must name proof ({function: property}, not empty), "
+                f"host or both, not {how}")
+    return None
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--jobs", type=int, default=2, help="prover processes at once")
+    ap.add_argument("--jobs", type=int, default=2, help="proof killers at once")
     ap.add_argument("--only", help="these mutants alone (comma-separated names)")
     args = ap.parse_args()
 
@@ -87,50 +162,58 @@ def main():
         wanted = set(args.only.split(","))
         mutants = [m for m in mutants if m["name"] in wanted]
     WORK.mkdir(parents=True, exist_ok=True)
-    SRC.mkdir(parents=True, exist_ok=True)
-    copy_tree()
+    started = time.monotonic()
+
+    # The proof killers first, several at once (each calls one prover at a
+    # time); then the host killers one by one, alone, so that a build beside
+    # a prover does not turn its time limit into a kill.
+    results = {m["name"]: [] for m in mutants}  # (killer, dead, what happened, log)
+    secs = {m["name"]: 0.0 for m in mutants}
+    runnable = [m for m in mutants if problem(m) is None]
+
+    def by_proof(job):
+        m, fn, prop = job
+        begun = time.monotonic()
+        log = WORK / f"{m['name']}.{fn}.log"
+        dead, what = kill_by_proof(m, fn, prop, log)
+        return m, (f"proof of {fn}'s {prop}", dead, what, log), time.monotonic() - begun
+
+    jobs = [(m, fn, prop) for m in runnable for fn, prop in m["killed_by"].get("proof", {}).items()]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for m, result, took in pool.map(by_proof, jobs):
+            results[m["name"]].append(result)
+            secs[m["name"]] += took
+    hosted = [m for m in runnable if "host" in m["killed_by"]]
+    if hosted:
+        copy_files(tracked(), SRC)
+    for m in hosted:
+        begun = time.monotonic()
+        log = WORK / f"{m['name']}.host.log"
+        dead, what = kill_by_host(m, m["killed_by"]["host"], log)
+        results[m["name"]].append(("host tests " + m["killed_by"]["host"], dead, what, log))
+        secs[m["name"]] += time.monotonic() - begun
 
     killed = 0
     for m in mutants:
-        start = time.monotonic()
-        path = SRC / m["file"]
-        original = (ROOT / m["file"]).read_text()
-        log = WORK / f"{m['name']}.log"
-        n = original.count(m["from"])
-        if n != 1:
-            say(f"  {m['name']:28} NOT APPLIED: its text occurs {n} times in {m['file']}")
+        why_not = problem(m)
+        if why_not:
+            say(f"  {m['name']:28} {why_not}")
             continue
-        path.write_text(original.replace(m["from"], m["to"]))
-        how = m["killed_by"]
-        unknown = set(how) - {"proof", "host"}
-        if unknown or not how:
-            say(f"  {m['name']:28} NOT RUN: killed_by must name proof, host or both, not {sorted(unknown)}")
-            path.write_text(original)
-            continue
-        results = []  # (killer's description, dead: True / False / None, its log)
-        try:
-            if "proof" in how:
-                plog = log.with_name(f"{m['name']}.proof.log") if "host" in how else log
-                results.append(("proof of " + ", ".join(how["proof"]),
-                                kill_by_proof(how["proof"], args.jobs, plog), plog))
-            if "host" in how:
-                hlog = log.with_name(f"{m['name']}.host.log") if "proof" in how else log
-                results.append(("host tests " + how["host"], kill_by_host(how["host"], hlog), hlog))
-        finally:
-            path.write_text(original)
-        secs = time.monotonic() - start
-        survived = [(by, lg) for by, dead, lg in results if dead is False]
-        not_run = [(by, lg) for by, dead, lg in results if dead is None]
+        res = results[m["name"]]
+        survived = [r for r in res if r[1] is False]
+        not_run = [r for r in res if r[1] is None]
         if survived:
-            by, lg = survived[0]
-            say(f"  {m['name']:28} SURVIVED the {by}: {m['why']}; see {lg.relative_to(ROOT)}")
+            by, _, what, log = survived[0]
+            say(f"  {m['name']:28} SURVIVED the {by} ({what}): {m['why']}; "
+                f"see {log.relative_to(ROOT)}")
         elif not_run:
-            say(f"  {m['name']:28} NOT RUN: the host tests could not be configured; "
-                f"see {not_run[0][1].relative_to(ROOT)}")
+            by, _, what, log = not_run[0]
+            say(f"  {m['name']:28} NOT RUN: the {by}: {what}; see {log.relative_to(ROOT)}")
         else:
             killed += 1
-            by = " and the ".join(by for by, _, _ in results)
-            say(f"  {m['name']:28} killed by the {by} ({secs:.0f} s)")
+            by = " and the ".join(r[0] for r in res)
+            say(f"  {m['name']:28} killed by the {by} ({secs[m['name']]:.0f} s)")
+    say(f"wall time {time.monotonic() - started:.0f} s; logs in build/mutants/")
     say(f"Mutants: {killed} / {len(mutants)} killed")
     return 0 if killed == len(mutants) else 1
 

@@ -39,7 +39,7 @@ extern "C" {
       ensures \result == VC_OK;
       ensures p->p_uidinfo == ui && TASKS_COVERED(p);
       ensures pc->nprocs == \old(pc->nprocs) + 1;
-      ensures ui->ui_proccnt == \old(ui->ui_proccnt) + 1;
+      ensures charged: ui->ui_proccnt == \old(ui->ui_proccnt) + 1;
       ensures ui->ui_ref.rc_count == \old(ui->ui_ref.rc_count) + 1;
       ensures nprocs_census{Pre}(pc, n) ==> nprocs_census(pc, n + 1);
       ensures \forall struct uidinfo *u; \base_addr(u) != \base_addr(p) &&
@@ -100,7 +100,7 @@ int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
     ensures \result == \old(p->p_uidinfo);
     ensures p->p_uidinfo == to;
     ensures to->ui_proccnt == \old(to->ui_proccnt) + proc_tasks(p);
-    ensures \result->ui_proccnt == \old(p->p_uidinfo->ui_proccnt) - proc_tasks(p);
+    ensures old_uncharged: \result->ui_proccnt == \old(p->p_uidinfo->ui_proccnt) - proc_tasks(p);
     ensures to->ui_ref.rc_count == \old(to->ui_ref.rc_count) + 1;
     ensures UIDINFO_OK(to) && UIDINFO_OK(\result) && TASKS_COVERED(p);
     ensures TASKS_KEPT(Pre, Post, procs, n, p, \result, to);
@@ -142,7 +142,7 @@ struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
       ensures tidset_same{Old, Here}(&p->p_tids.p_lwps);
       ensures p->p_tids.p_nthreads == \old(p->p_tids.p_nthreads);
       ensures p->p_tids.p_lasttid == \old(p->p_tids.p_lasttid);
-      ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt);
+      ensures refused_uncharged: p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt);
     complete behaviors;
     disjoint behaviors;
  */
@@ -169,7 +169,7 @@ int lwp_join_locked(struct proc_core* p, struct tidnode* node, unsigned long lon
     behavior last:
       assumes p->p_tids.p_nthreads <= 1;
       ensures \result == 0;
-      ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt);
+      ensures last_charge_kept: p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt);
     complete behaviors;
     disjoint behaviors;
  */

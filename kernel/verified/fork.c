@@ -152,7 +152,7 @@ static int fork_take_sigacts(const struct fork_args* fa, struct proc_core* p2, s
     assigns ps1->ps_ref.rc_count, p2->p_sigacts, vc_fork_made;
     ensures ps1->ps_ref.rc_count == \old(ps1->ps_ref.rc_count) - fork_shares_sig(flags);
     ensures p2->p_sigacts == \null;
-    ensures vc_fork_made == \old(vc_fork_made) - fork_new_sig(flags);
+    ensures made_dropped: vc_fork_made == \old(vc_fork_made) - fork_new_sig(flags);
  */
 static void fork_drop_sigacts(const struct fork_args* fa, struct proc_core* p2, struct sigacts* ps1,
                               unsigned int flags) {
@@ -369,7 +369,7 @@ static void fork_drop_vmspace(const struct fork_args* fa, struct proc_core* p2, 
             p2->p_tids.p_lasttid, p2->p_tids.p_nthreads, p2->p_tids.p_lwps.ts_tree,
             vc_fork_made, vc_fork_alloc_failed;
     ensures \result == VC_OK || \result == VC_ENOMEM;
-    ensures vc_fork_alloc_failed == (\result == VC_ENOMEM ? 1 : 0);
+    ensures enomem_iff_failed: vc_fork_alloc_failed == (\result == VC_ENOMEM ? 1 : 0);
     ensures vc_fork_made == (\result == VC_OK ? 0 : \old(vc_fork_made));
     ensures \result == VC_OK ==>
       vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) + fork_shares_vm(flags);
@@ -758,7 +758,7 @@ static int fork_build_child(const struct fork_args* fa, struct proc_core* p1, st
     behavior uid_limit:
       assumes nprocs_room(pc, uid) && !proccnt_fits(uip, 1, limit);
       ensures \result == VC_EAGAIN;
-      ensures pc->nprocs == \old(pc->nprocs) && uip->ui_proccnt == \old(uip->ui_proccnt);
+      ensures nothing_taken: pc->nprocs == \old(pc->nprocs) && uip->ui_proccnt == \old(uip->ui_proccnt);
     behavior granted:
       assumes nprocs_room(pc, uid) && proccnt_fits(uip, 1, limit);
       ensures \result == VC_OK;
@@ -873,9 +873,10 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
             vc_fork_alloc_failed;
     ensures PROCCOUNT_OK(pc) && UIDINFO_OK(uip);
     ensures p2->p_lock.rc_count == 0;
-    ensures vc_fork_made == 0 && vc_pgrp_held == \null;
+    ensures vc_fork_made == 0;
+    ensures group_unlocked: vc_pgrp_held == \null;
     ensures \result == VC_ERESTART ==> (flags & VC_RFPGLOCK) != 0;
-    ensures \result == VC_ERESTART <==> vc_fork_signal_seen == 1;
+    ensures restart_iff_signal: \result == VC_ERESTART <==> vc_fork_signal_seen == 1;
     // ENOMEM exactly when an allocating step failed.
     ensures \result == VC_ENOMEM <==> vc_fork_alloc_failed == 1;
     ensures \result == VC_OK ==> pc->nprocs == \old(pc->nprocs) + 1;

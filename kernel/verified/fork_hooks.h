@@ -170,7 +170,7 @@ void fork_sigacts_discard(struct sigacts* ps) /*@ ghost (const struct fork_args*
 
 /*@ requires \valid(fdp) && \valid_read(fa) && \valid_read(fa->fa_p1);
     requires fdp->fd_ref.rc_count == 1;
-    requires FORK_APART(fa, fdp);
+    requires discard_apart: FORK_APART(fa, fdp);
     requires vc_fork_made >= 1;
     assigns vc_fork_made;
     ensures vc_fork_made == \old(vc_fork_made) - 1;

@@ -45,7 +45,7 @@ void nprocs_init(struct proccount* pc, int maxproc, int nprocs);
       ensures pc->nprocs == \old(pc->nprocs) + 1;
     behavior user_refused:
       assumes uid != 0 && pc->nprocs >= pc->maxproc - NPROCS_ROOT_RESERVE;
-      ensures \result == VC_EAGAIN;
+      ensures user_refused_eagain: \result == VC_EAGAIN;
       ensures pc->nprocs == \old(pc->nprocs);
     complete behaviors;
     disjoint behaviors;

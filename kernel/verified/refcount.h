@@ -62,7 +62,7 @@ void refcount_acquire(struct refcount* r);
       ensures \result == 1;
     behavior others_remain:
       assumes r->rc_count > 1;
-      ensures \result == 0;
+      ensures not_last: \result == 0;
     complete behaviors;
     disjoint behaviors;
  */
@@ -77,7 +77,7 @@ int refcount_release(struct refcount* r);
     assigns r->rc_count;
     behavior last:
       assumes r->rc_count == 1;
-      ensures r->rc_count == 1;
+      ensures last_left: r->rc_count == 1;
       ensures \result == 0;
     behavior others_remain:
       assumes r->rc_count > 1;

@@ -99,7 +99,7 @@ void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm)
     requires in_table(procs, n, k, p);
     assigns p->p_sigacts, p->p_sigacts->ps_ref.rc_count;
     ensures p->p_sigacts == nps;
-    ensures \old(p->p_sigacts)->ps_ref.rc_count == \old(p->p_sigacts->ps_ref.rc_count) - 1;
+    ensures old_dropped: \old(p->p_sigacts)->ps_ref.rc_count == \old(p->p_sigacts->ps_ref.rc_count) - 1;
     ensures \result == (\old(p->p_sigacts->ps_ref.rc_count) == 1 ? 1 : 0);
     ensures HOLDERS_MOVED(procs, n, VC_REF_SIGACTS, &nps->ps_ref);
     ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_SIGACTS);

@@ -31,7 +31,7 @@ void lwp_tids_init(struct lwp_tids* pt);
     behavior found:
       assumes tid_free_exists(&pt->p_lwps, pt->p_lasttid);
       ensures tid_candidate(\old(pt->p_lasttid), \result);
-      ensures tidset_added{Old, Here}(&pt->p_lwps, \result);
+      ensures tid_added: tidset_added{Old, Here}(&pt->p_lwps, \result);
       ensures \forall integer t;
                 tid_skipped(\old(pt->p_lasttid), t, \result) ==>
                   tid_in_use{Old}(&pt->p_lwps, t);
@@ -56,7 +56,7 @@ int lwp_tid_alloc_locked(struct lwp_tids* pt, struct tidnode* node);
     ensures TIDS_OK(pt);
     ensures \result != \null;
     ensures tidset_removed{Old, Here}(&pt->p_lwps, tid);
-    ensures pt->p_nthreads == \old(pt->p_nthreads) - 1;
+    ensures nthreads_dropped: pt->p_nthreads == \old(pt->p_nthreads) - 1;
  */
 struct tidnode* lwp_tid_remove_locked(struct lwp_tids* pt, int tid);
 
