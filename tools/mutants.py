@@ -102,12 +102,12 @@ def prove_goal(src, fn, prop, log):
     return "no such goal"
 
 
-def kill_by_proof(m, fn, prop, log):
-    """fn's goal for prop on a copy of the verified core: first as it is,
-    where it must be proved (so the goal exists, and the gate's cache answers),
-    then with the mutant, where it must be refuted."""
+def kill_by_proof(m, fn, prop, core, log):
+    """fn's goal for prop on a copy of the verified core (the files core):
+    first as it is, where it must be proved (so the goal exists, and the
+    gate's cache answers), then with the mutant, where it must be refuted."""
     src = WORK / m["name"]
-    copy_files(tracked("kernel/verified") + tracked("spec"), src)
+    copy_files(core, src)
     log.unlink(missing_ok=True)
     control = prove_goal(src, fn, prop, log)
     if control != "proved":
@@ -169,13 +169,15 @@ def main():
     # a prover does not turn its time limit into a kill.
     results = {m["name"]: [] for m in mutants}  # (killer, dead, what happened, log)
     secs = {m["name"]: 0.0 for m in mutants}
-    runnable = [m for m in mutants if problem(m) is None]
+    problems = {m["name"]: problem(m) for m in mutants}
+    runnable = [m for m in mutants if problems[m["name"]] is None]
+    core = tracked("kernel/verified") + tracked("spec")
 
     def by_proof(job):
         m, fn, prop = job
         begun = time.monotonic()
         log = WORK / f"{m['name']}.{fn}.log"
-        dead, what = kill_by_proof(m, fn, prop, log)
+        dead, what = kill_by_proof(m, fn, prop, core, log)
         return m, (f"proof of {fn}'s {prop}", dead, what, log), time.monotonic() - begun
 
     jobs = [(m, fn, prop) for m in runnable for fn, prop in m["killed_by"].get("proof", {}).items()]
@@ -195,7 +197,7 @@ def main():
 
     killed = 0
     for m in mutants:
-        why_not = problem(m)
+        why_not = problems[m["name"]]
         if why_not:
             say(f"  {m['name']:28} {why_not}")
             continue
