@@ -22,6 +22,7 @@
 #include "spec/census.h"
 #include "spec/fork.h"
 #include "spec/proccount.h"
+#include "spec/refs.h"
 #include "spec/uidinfo.h"
 
 /*@
@@ -105,6 +106,27 @@
        \base_addr(procs[i]) != \base_addr(fa->fa_cred->cr_ruidinfo)) &&
     procs2[n] == fa->fa_p2;
 
+  // A count apart from everything fork1 writes, the parent and the uidinfo
+  // it charges.
+  predicate fork_ref_apart{L}(struct fork_args *fa, struct refcount *r) =
+    fork_writes_apart(fa, \base_addr(r)) && \base_addr(r) != \base_addr(fa->fa_p1) &&
+    \base_addr(r) != \base_addr(fa->fa_cred->cr_ruidinfo);
+
+  // A count of the given kind fork1 raises for the child when it shares it:
+  // the parent's own of a kind processes share, the forking thread's
+  // credentials, the uidinfo it charges.
+  predicate fork_counted_ref{L}(struct fork_args *fa, integer kind, struct refcount *r) =
+    (VC_REF_SHARED(kind) && r == proc_ref(fa->fa_p1, kind)) ||
+    (kind == VC_REF_UCRED && r == &fa->fa_cred->cr_ref) ||
+    (kind == VC_REF_UIDINFO && r == &fa->fa_cred->cr_ruidinfo->ui_ref);
+
+  // r is the child's object of that kind, and new: made for it, not the
+  // parent's (signal actions, descriptor table, leader record, space).
+  predicate fork_made_ref{L}(struct fork_args *fa, integer kind, struct refcount *r) =
+    (kind == VC_REF_SIGACTS || kind == VC_REF_FD || kind == VC_REF_FDTOL ||
+     kind == VC_REF_VMSPACE) &&
+    r == proc_ref(fa->fa_p2, kind) && r != proc_ref(fa->fa_p1, kind);
+
   // A uidinfo the fork census clause speaks of: the one fork1 charges, or one
   // apart from it, from the parent and from everything fork1 writes.
   predicate fork_uid_apart{L}(struct fork_args *fa, struct uidinfo *u) =
@@ -116,6 +138,42 @@
 
 /* p's uid count covers p's own tasks (the census implies it). */
 #define TASKS_COVERED(p) ((p)->p_uidinfo->ui_proccnt >= proc_tasks(p))
+
+/* fork1's holders clauses for one kind, each its own goal. On success every
+ * count the clauses speak of keeps its surplus over the table, the child
+ * joining it, but the child's new object, which has the child as a holder
+ * more (its one reference, made with it, is the child's; that no process
+ * held it before is the allocation's freshness, assumed): the child's own,
+ * then those fork1 counts that the child does not hold (the parent's it
+ * does not share), then those apart from what fork1 writes. On failure
+ * every one of the last two kinds keeps its surplus over the table as it
+ * was (the child holds none). The second clause is empty for the
+ * credentials, the uidinfo, the limits, the group and the arguments, which
+ * the child always holds (the last three the parent's). They are
+ * check clauses: proved of the function, and not hypotheses at its call,
+ * where they would only lengthen the goals of the uid census. */
+#define FORK_HOLDERS_JOINED(procs, n, procs2, fa, kind) \
+  check ensures \forall struct refcount *r; \
+    \result == VC_OK && r != \null && r == proc_ref((fa)->fa_p2, kind) ==> \
+      (fork_made_ref(fa, kind, r) ? \
+         holders(procs2, n + 1, kind, r) == holders{Pre}(procs, n, kind, r) + 1 : \
+         holders_surplus(procs2, n + 1, kind, r) == holders_surplus{Pre}(procs, n, kind, r)); \
+  check ensures \forall struct refcount *r; \
+    \result == VC_OK && r != \null && r != proc_ref((fa)->fa_p2, kind) && \
+    fork_counted_ref(fa, kind, r) ==> \
+      holders_surplus(procs2, n + 1, kind, r) == holders_surplus{Pre}(procs, n, kind, r); \
+  check ensures \forall struct refcount *r; \
+    \result == VC_OK && r != \null && r != proc_ref((fa)->fa_p2, kind) && \
+    fork_ref_apart(fa, r) ==> \
+      holders_surplus(procs2, n + 1, kind, r) == holders_surplus{Pre}(procs, n, kind, r);
+
+#define FORK_HOLDERS_UNJOINED(procs, n, fa, kind) \
+  check ensures \forall struct refcount *r; \
+    \result != VC_OK && r != \null && fork_counted_ref(fa, kind, r) ==> \
+      holders_surplus(procs, n, kind, r) == holders_surplus{Pre}(procs, n, kind, r); \
+  check ensures \forall struct refcount *r; \
+    \result != VC_OK && r != \null && fork_ref_apart(fa, r) ==> \
+      holders_surplus(procs, n, kind, r) == holders_surplus{Pre}(procs, n, kind, r);
 
 /* Every uid's surplus over the table at label A is the same at label B: the
  * census is kept where it held. Considered: every uidinfo apart from the

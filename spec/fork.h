@@ -126,8 +126,8 @@
       REFCOUNT_HOLDABLE(&(fa)->fa_p1->p_args->ar_ref)))
 
 /* fork1's preconditions and what it writes, as contract clauses: fork1's own
- * contract (fork.h) and the two that restate it for the census say them
- * through these, so the three cannot drift apart. */
+ * contract (fork.h) and the three that restate it for the censuses say them
+ * through these, so the four cannot drift apart. */
 #define FORK1_REQUIRES(fa) \
   requires FORK_OBJS_OK(fa); \
   requires FORK_DISTINCT(fa); \
@@ -153,9 +153,25 @@
           (fa)->fa_p1->p_args->ar_ref.rc_count, \
           *(fa)->fa_p2;
 
+/* fork1's effects on what the uid census reads: the counts of the process
+ * table and of the uid it charges, the child's uidinfo and LWPs. fork1_counts
+ * and fork1_holders (fork.c) state them. */
+#define FORK1_COUNTS_ENSURES(fa) \
+    ensures vc_fork_made == 0 && vc_pgrp_held == \null; \
+    ensures PROCCOUNT_OK((fa)->fa_pc); \
+    ensures \result == VC_OK ==> (fa)->fa_pc->nprocs == \old((fa)->fa_pc->nprocs) + 1; \
+    ensures \result == VC_OK ==> \
+      (fa)->fa_cred->cr_ruidinfo->ui_proccnt == \old((fa)->fa_cred->cr_ruidinfo->ui_proccnt) + 1; \
+    ensures \result == VC_OK ==> \
+      (fa)->fa_p2->p_uidinfo == (fa)->fa_cred->cr_ruidinfo && (fa)->fa_p2->p_tids.p_nthreads == 1; \
+    ensures \result != VC_OK ==> (fa)->fa_pc->nprocs == \old((fa)->fa_pc->nprocs); \
+    ensures \result != VC_OK ==> \
+      (fa)->fa_cred->cr_ruidinfo->ui_proccnt == \old((fa)->fa_cred->cr_ruidinfo->ui_proccnt);
+
 /* fork1's effects on the objects: on failure every count as it was and the
  * child blank; on success the counts rose by what the flags call for, and
- * the child holds exactly those references (fork1's contract). */
+ * the child holds exactly those references. fork1 states them, and
+ * fork1_counts restates them for fork1_holders. */
 #define FORK1_OBJECT_ENSURES(fa) \
     ensures \result != VC_OK ==> \
       \old((fa)->fa_pc)->nprocs == \old((fa)->fa_pc->nprocs); \

@@ -1058,27 +1058,93 @@ int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int
   return VC_OK;
 }
 
-/* fork1, seen through what a census reads: the counts of the process table
- * and of the uid it charges, the child's uidinfo and LWPs. The census's frame
- * argument below then works on this short contract, not on fork1's. */
+/* fork1, seen through what the censuses read: those counts, and fork1's
+ * effects on the objects. fork1_holders's frame argument then works on this
+ * contract, not on fork1's. */
 /*@ FORK1_REQUIRES(fa)
     FORK1_ASSIGNS(fa)
-    ensures vc_fork_made == 0 && vc_pgrp_held == \null;
-    ensures PROCCOUNT_OK(fa->fa_pc);
-    ensures \result == VC_OK ==> fa->fa_pc->nprocs == \old(fa->fa_pc->nprocs) + 1;
-    ensures \result == VC_OK ==>
-      fa->fa_cred->cr_ruidinfo->ui_proccnt == \old(fa->fa_cred->cr_ruidinfo->ui_proccnt) + 1;
-    ensures \result == VC_OK ==>
-      fa->fa_p2->p_uidinfo == fa->fa_cred->cr_ruidinfo && fa->fa_p2->p_tids.p_nthreads == 1;
-    ensures \result != VC_OK ==> fa->fa_pc->nprocs == \old(fa->fa_pc->nprocs);
-    ensures \result != VC_OK ==>
-      fa->fa_cred->cr_ruidinfo->ui_proccnt == \old(fa->fa_cred->cr_ruidinfo->ui_proccnt);
+    FORK1_COUNTS_ENSURES(fa)
+    FORK1_OBJECT_ENSURES(fa)
  */
 static int fork1_counts(struct fork_args* fa) { return fork1(fa); }
 
-int fork1_census(struct fork_args* fa)
+/* fork1 and its holders census (spec/charge.h): the step of fork1_census
+ * (fork.h) that calls fork1, proved apart from the uid census: in one function, each census's frame argument and clauses
+ * were hypotheses of the other's goals and made them up to three times
+ * longer. The holders clauses are check clauses (spec/charge.h), proved here
+ * and not assumed at the call; the call passes on only the counts the uid
+ * census reads. */
+/*@ FORK1_REQUIRES(fa)
+    requires fork_tables(procs, n, procs2, fa);
+    FORK1_ASSIGNS(fa)
+    FORK1_COUNTS_ENSURES(fa)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_UCRED)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_UIDINFO)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_SIGACTS)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_FD)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_FDTOL)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_VMSPACE)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_LIMIT)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_PGRP)
+    FORK_HOLDERS_JOINED(procs, n, procs2, fa, VC_REF_ARGS)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_UCRED)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_UIDINFO)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_SIGACTS)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_FD)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_FDTOL)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_VMSPACE)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_LIMIT)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_PGRP)
+    FORK_HOLDERS_UNJOINED(procs, n, fa, VC_REF_ARGS)
+ */
+static int fork1_holders(struct fork_args* fa)
 /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */ {
   int error = fork1_counts(fa);
+  /* fork1 wrote no entry of the table: each holds what it held, in procs
+   * and in procs2, whose first n entries are procs's. */
+  /*@ ghost
+    /@ loop invariant 0 <= i <= n;
+       loop invariant \forall integer kind, struct refcount *r;
+         holders(procs, i, kind, r) == holders{Pre}(procs, i, kind, r);
+       loop invariant \forall integer kind, struct refcount *r;
+         holders(procs2, i, kind, r) == holders{Pre}(procs, i, kind, r);
+       loop assigns i;
+       loop variant n - i; @/
+    for (int i = 0; i < n; i++) {
+      /@ assert \let j = i; procs[j] == \at(procs[j], Pre); @/
+      /@ assert \let j = i; procs[j]->p_ucred == \at(procs[j]->p_ucred, Pre); @/
+      /@ assert \let j = i; procs[j]->p_uidinfo == \at(procs[j]->p_uidinfo, Pre); @/
+      /@ assert \let j = i; procs[j]->p_sigacts == \at(procs[j]->p_sigacts, Pre); @/
+      /@ assert \let j = i; procs[j]->p_fd == \at(procs[j]->p_fd, Pre); @/
+      /@ assert \let j = i; procs[j]->p_fdtol == \at(procs[j]->p_fdtol, Pre); @/
+      /@ assert \let j = i; procs[j]->p_vmspace == \at(procs[j]->p_vmspace, Pre); @/
+      /@ assert \let j = i; procs[j]->p_limit == \at(procs[j]->p_limit, Pre); @/
+      /@ assert \let j = i; procs[j]->p_pgrp == \at(procs[j]->p_pgrp, Pre); @/
+      /@ assert \let j = i; procs[j]->p_args == \at(procs[j]->p_args, Pre); @/
+    }
+  */
+  /* fork1 wrote no count apart from its objects, whatever its kind. */
+  /*@ assert \forall struct refcount *r;
+        r != \null && fork_ref_apart(fa, r) ==> r->rc_count == \at(r->rc_count, Pre); */
+  /* The child, last in procs2, holds what it holds. */
+  /*@ assert \forall integer kind, struct refcount *r;
+        holders(procs2, n + 1, kind, r) ==
+          holders{Pre}(procs, n, kind, r) + (proc_ref(fa->fa_p2, kind) == r ? 1 : 0); */
+  /* So a count's surplus moved by what fork1 added to the count, less the
+   * child's reference; on failure, by what it added alone. */
+  /*@ assert error == VC_OK ==> \forall integer kind, struct refcount *r;
+        holders_surplus(procs2, n + 1, kind, r) ==
+          holders_surplus{Pre}(procs, n, kind, r) + (r->rc_count - \at(r->rc_count, Pre)) -
+          (proc_ref(fa->fa_p2, kind) == r ? 1 : 0); */
+  /*@ assert error != VC_OK ==> \forall integer kind, struct refcount *r;
+        holders_surplus(procs, n, kind, r) ==
+          holders_surplus{Pre}(procs, n, kind, r) + (r->rc_count - \at(r->rc_count, Pre)); */
+  return error;
+}
+
+int fork1_census(struct fork_args* fa)
+/*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */ {
+  int error = fork1_holders(fa) /*@ ghost (procs, n, procs2) */;
   /* fork1 wrote no entry of the table: each charges what it did, in procs
    * and in procs2, whose first n entries are procs's. */
   /*@ ghost
