@@ -82,12 +82,16 @@ def mutate(path, m):
 REFUTED = {"Timeout", "Unknown"}  # what a prover says of a goal it cannot prove
 
 
-def prove_goal(src, fn, prop, log):
+def prove_goal(src, fn, prop, log, retry=True):
     """tools/prove.py on the tree src for fn's goal of the property prop:
     "proved", "refuted" (reported not proved, every prover having answered
-    Timeout or Unknown), or what else happened."""
+    Timeout or Unknown), or what else happened. A prover that failed (an
+    error, not an answer: Z3 now and then ends with "Unknown error") is
+    asked again once, bypassing the cache."""
     cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(src),
            "--functions", fn, "--props", prop, "--no-smoke", "--no-models", "--jobs", "1"]
+    if not retry:
+        cmd.append("--no-cache")
     code, out = run(cmd, ROOT, log)
     if "PROBLEM:" in out:
         return "a problem (see the log)"
@@ -96,7 +100,11 @@ def prove_goal(src, fn, prop, log):
     found = goal.search(out)
     if found:
         verdicts = set(re.findall(r": (\w+)", found.group(1)))
-        return "refuted" if verdicts and verdicts <= REFUTED else f"prover verdicts {verdicts}"
+        if verdicts and verdicts <= REFUTED:
+            return "refuted"
+        if retry and verdicts and verdicts <= REFUTED | {"Failed"}:
+            return prove_goal(src, fn, prop, log, retry=False)
+        return f"prover verdicts {verdicts}"
     if code == 0 and re.search(r"^Proved goals: ([1-9]\d*) / \1$", out, re.M):
         return "proved"
     return "no such goal"
