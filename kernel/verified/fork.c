@@ -1075,11 +1075,11 @@ int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int
 static int fork1_counts(struct fork_args* fa) { return fork1(fa); }
 
 /* fork1 and its holders census (spec/charge.h): the step of fork1_census
- * (fork.h) that calls fork1, proved apart from the uid census: in one function, each census's frame argument and clauses
- * were hypotheses of the other's goals and made them up to three times
- * longer. The holders clauses are check clauses (spec/charge.h), proved here
- * and not assumed at the call; the call passes on only the counts the uid
- * census reads. */
+ * (fork.h) that calls fork1, proved apart from the uid census. In one
+ * function, each census's frame argument and clauses were hypotheses of the
+ * other's goals and made them up to three times longer. The holders clauses
+ * are check clauses, proved here and not assumed at the call; the call
+ * passes on only the counts the uid census reads. */
 /*@ FORK1_REQUIRES(fa)
     requires fork_tables(procs, n, procs2, fa);
     FORK1_ASSIGNS(fa)
