@@ -46,6 +46,21 @@
   predicate tasks_census{L}(struct proc_core **procs, integer n, struct uidinfo *u) =
     tasks_surplus(procs, n, u) == 0;
 
+  // The LWPs p has beyond its first, each one slot of the system's LWP count
+  // (g_lwpcount): a process's first LWP takes a process slot instead.
+  logic integer proc_extra_lwps{L}(struct proc_core *p) =
+    p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads - 1 : 0;
+
+  // The LWP slots procs[0 .. n-1] hold.
+  logic integer lwps_counted{L}(struct proc_core **procs, integer n) =
+    n <= 0 ? 0 : lwps_counted(procs, n - 1) + proc_extra_lwps(procs[n - 1]);
+
+  // The LWP count less what the table holds. The census is that this is 0
+  // (nprocs_census(lc, lwps_counted(procs, n))); the functions in charge.h
+  // and fork1_census keep it as it was.
+  logic integer lwps_surplus{L}(struct proccount *lc, struct proc_core **procs, integer n) =
+    lc->nprocs - lwps_counted(procs, n);
+
   // Distinct objects are separate allocations (docs/verification.md): u is
   // v itself or an allocation apart from it.
   predicate uid_apart(struct uidinfo *u, struct uidinfo *v) =
@@ -138,6 +153,16 @@
 
 /* p's uid count covers p's own tasks (the census implies it). */
 #define TASKS_COVERED(p) ((p)->p_uidinfo->ui_proccnt >= proc_tasks(p))
+
+/* The LWP count lc covers p's LWPs beyond its first (the census implies it). */
+#define LWPS_COVERED(lc, p) ((lc)->nprocs >= proc_extra_lwps(p))
+
+/* The LWP count lc and the table are allocations apart from p, from the
+ * uidinfo p is charged to and from each other. */
+#define LWPS_APART(lc, procs, n, p)                                                  \
+  (\base_addr(lc) != \base_addr(p) && \base_addr(lc) != \base_addr((p)->p_uidinfo) && \
+   \base_addr(lc) != \base_addr(procs) &&                                            \
+   (\forall integer i; 0 <= i < n ==> \base_addr(procs[i]) != \base_addr(lc)))
 
 /* fork1's holders clauses for one kind, each its own goal. On success every
  * count the clauses speak of keeps its surplus over the table, the child

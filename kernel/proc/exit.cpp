@@ -190,11 +190,10 @@ void lwp_exit_finish(Lwp* lp) {
       }
     }
     p->exited_use.add(lwp_cpu_use_self());
-    // The last: its task stays charged until the reap, and no LWP slot is
-    // given back (lwp_leave_tids_locked's work is only the TID here, so
-    // every exit is spared a call).
-    vc_contract::lwp_leave_locked_requires(&p->core, lp->tid());
-    bool others = lwp_leave_locked(&p->core, lp->tid());
+    // The last: its task stays charged until the reap, and it held no LWP
+    // slot (a process's first LWP takes none), so no count moves.
+    vc_contract::lwp_leave_locked_requires(&p->core, lp->tid(), &g_lwpcount);
+    bool others = lwp_leave_locked(&p->core, lp->tid(), &g_lwpcount);
     KASSERT(!others, "lwp_exit_finish: the last LWP left others");
     atomic_store_value(&lp->stat, LwpStat::kZomb, __ATOMIC_RELEASE);
   }

@@ -701,29 +701,15 @@ void lwp_reap_zombies(Proc* p) {
 // if others remain: true; false if lp was the last (p->spin held).
 bool lwp_leave_tids_locked(Proc* p, Lwp* lp) {
   p->spin.assert_held();
-  vc_contract::lwp_leave_locked_requires(&p->core, lp->tid());
-  if (!lwp_leave_locked(&p->core, lp->tid())) return false;
-  vc_contract::nprocs_release_requires(&g_lwpcount);
-  nprocs_release(&g_lwpcount);
-  return true;
+  vc_contract::lwp_leave_locked_requires(&p->core, lp->tid(), &g_lwpcount);
+  return lwp_leave_locked(&p->core, lp->tid(), &g_lwpcount);
 }
 
 int lwp_fork_thread(Lwp* lp1, Lwp** out) {
   Proc* p = lp1->proc;
   lwp_reap_zombies(p);
-  vc_uid_t ruid;
-  {
-    SpinGuard g(p->spin);
-    ruid = p->ucred()->c.cr_ruid;
-  }
-  vc_contract::nprocs_reserve_requires(&g_lwpcount);
-  if (nprocs_reserve(&g_lwpcount, ruid) != VC_OK) return -EAGAIN;
   Lwp* lp = lwp_alloc(lp1, p, 0);
-  if (!lp) {
-    vc_contract::nprocs_release_requires(&g_lwpcount);
-    nprocs_release(&g_lwpcount);
-    return -ENOMEM;
-  }
+  if (!lp) return -ENOMEM;
   bool ok = false;
   {
     // The tree lock to read: the id is claimed lock-free and the thread-id
@@ -733,11 +719,12 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
     // Not while the process exits or execs (its other LWPs are being ended).
     bool leaving = (p->flags & (P_WEXIT | P_INEXEC)) ||
                    (__atomic_load_n(&lp1->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT);
+    vc_uid_t ruid = p->ucred()->c.cr_ruid;
     unsigned long long limit = VC_RLIM_INFINITY;
-    if (p->ucred()->c.cr_ruid != 0) limit = p->limit()->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
+    if (ruid != 0) limit = p->limit()->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
     int id = leaving ? -1 : id_claim_locked();
-    if (id > 0) vc_contract::lwp_join_locked_requires(&p->core, &lp->node);
-    if (id > 0 && lwp_join_locked(&p->core, &lp->node, limit) >= 0) {
+    if (id > 0) vc_contract::lwp_join_locked_requires(&p->core, &lp->node, &g_lwpcount);
+    if (id > 0 && lwp_join_locked(&p->core, &lp->node, limit, &g_lwpcount, ruid) >= 0) {
       lp->gtid = id;
       lp->owns_id = true;
       tidhash_insert_locked(lp);
@@ -746,8 +733,6 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
     if (id > 0 && !ok) id_unuse_locked(id);
   }
   if (!ok) {
-    vc_contract::nprocs_release_requires(&g_lwpcount);
-    nprocs_release(&g_lwpcount);
     lwp_discard(lp);
     return -EAGAIN;
   }

@@ -24,6 +24,7 @@ int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* u
          tasks_charged(procs2, i, u) == tasks_charged{Pre}(procs, i, u);
        loop invariant \forall integer kind, struct refcount *r;
          holders(procs2, i, kind, r) == holders{Pre}(procs, i, kind, r);
+       loop invariant lwps_counted(procs2, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
@@ -43,6 +44,7 @@ int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
     /@ loop invariant 0 <= i <= n;
        loop invariant \forall struct uidinfo *u;
          tasks_charged(procs, i, u) == tasks_charged{Pre}(procs, i, u);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
@@ -64,6 +66,7 @@ struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
          tasks_charged(procs, i, u) == tasks_charged{Pre}(procs, i, u) +
            (k < i ? (u == to ? tasks : 0) - (u == from ? tasks : 0) : 0);
        loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_UIDINFO, &from->ui_ref, &to->ui_ref);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
@@ -71,18 +74,27 @@ struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
   return from;
 }
 
-int lwp_join_locked(struct proc_core* p, struct tidnode* node, unsigned long long limit)
+int lwp_join_locked(struct proc_core* p, struct tidnode* node, unsigned long long limit,
+                    struct proccount* lc, vc_uid_t uid)
 /*@ ghost (struct proc_core** procs, int n, int k) */ {
-  if (!chgproccnt(p->p_uidinfo, 1, limit)) return -1;
-  int tid = lwp_tid_alloc_locked(&p->p_tids, node);
-  if (tid < 0) (void)chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
-  /* Only procs[k] changed what it charges: one task more if it joined (it
-   * had at least one LWP, so it was charged for exactly its LWPs). */
+  int tid = -1;
+  if (nprocs_reserve(lc, uid) == VC_OK) {
+    if (chgproccnt(p->p_uidinfo, 1, limit)) {
+      tid = lwp_tid_alloc_locked(&p->p_tids, node);
+      if (tid < 0) (void)chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
+    }
+    if (tid < 0) nprocs_release(lc);
+  }
+  /* Only procs[k] changed what it charges and holds: one task and one LWP
+   * slot more if it joined (it had at least one LWP, so it was charged for
+   * exactly its LWPs and held a slot for each but the first). */
   /*@ ghost
     /@ loop invariant 0 <= i <= n;
        loop invariant \forall struct uidinfo *u;
          tasks_charged(procs, i, u) == tasks_charged{Pre}(procs, i, u) +
            (k < i && u == p->p_uidinfo && tid >= 0 ? 1 : 0);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i) +
+           (k < i && tid >= 0 ? 1 : 0);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
@@ -90,18 +102,24 @@ int lwp_join_locked(struct proc_core* p, struct tidnode* node, unsigned long lon
   return tid;
 }
 
-int lwp_leave_locked(struct proc_core* p,
-                     int tid) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+int lwp_leave_locked(struct proc_core* p, int tid, struct proccount* lc)
+/*@ ghost (struct proc_core** procs, int n, int k) */ {
   int others = p->p_tids.p_nthreads > 1;
   (void)lwp_tid_remove_locked(&p->p_tids, tid);
-  if (others) (void)chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
-  /* Only procs[k] changed what it charges: one task fewer if others remain;
-   * the last LWP leaving leaves it charged for one. */
+  if (others) {
+    (void)chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
+    nprocs_release(lc);
+  }
+  /* Only procs[k] changed what it charges and holds: one task and one LWP
+   * slot fewer if others remain; the last LWP leaving leaves it charged for
+   * one, and it held no slot for that one. */
   /*@ ghost
     /@ loop invariant 0 <= i <= n;
        loop invariant \forall struct uidinfo *u;
          tasks_charged(procs, i, u) == tasks_charged{Pre}(procs, i, u) -
            (k < i && u == p->p_uidinfo && others ? 1 : 0);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i) -
+           (k < i && others ? 1 : 0);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
@@ -128,6 +146,8 @@ void proc_uncharge(struct proccount* pc, struct proc_core* p)
            (k < i ? (proc_ref(procs[n - 1], kind) == r ? 1 : 0) -
                     (proc_ref(p, kind) == r ? 1 : 0)
                   : 0);
+       loop invariant lwps_counted(procs2, i) == lwps_counted{Pre}(procs, i) +
+           (k < i ? proc_extra_lwps(procs[n - 1]) : 0);
        loop assigns i;
        loop variant n - 1 - i; @/
     for (int i = 0; i < n - 1; i++) {}

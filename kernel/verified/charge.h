@@ -7,6 +7,11 @@
  * table of processes in which the process appears once; the table is a ghost
  * argument, which the compiled code does not have. fork1's part is
  * fork1_census (fork.h).
+ *
+ * The same functions keep the system's LWP count (g_lwpcount, lc below): one
+ * slot for each LWP of a process beyond its first, whose slot is the
+ * process's own in the process count. Only lwp_join_locked and
+ * lwp_leave_locked write it; the others keep what the table holds of it.
  */
 #ifndef TINE_KERNEL_VERIFIED_CHARGE_H
 #define TINE_KERNEL_VERIFIED_CHARGE_H
@@ -45,6 +50,8 @@ extern "C" {
       ensures \forall struct uidinfo *u; \base_addr(u) != \base_addr(p) &&
                 \base_addr(u) != \base_addr(pc) && uid_apart(u, ui) ==>
                 tasks_surplus(procs2, n + 1, u) == tasks_surplus{Pre}(procs, n, u);
+      // p, with no LWP, holds no LWP slot.
+      ensures lwps_kept: lwps_counted(procs2, n + 1) == lwps_counted{Pre}(procs, n);
       // The references p came with, its maker's, outside the table until
       // now, are in it; its uidinfo reference is taken here.
       ensures \forall integer kind, struct refcount *r;
@@ -79,6 +86,8 @@ int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* u
     ensures TIDS_OK(&p->p_tids) && p->p_tids.p_nthreads == 1;
     ensures tidset_added{Old, Here}(&p->p_tids.p_lwps, 0);
     ensures TASKS_KEPT(Pre, Post, procs, n, p, p->p_uidinfo, p->p_uidinfo);
+    // The first LWP takes no LWP slot: p holds none before or after.
+    ensures lwps_kept: lwps_counted(procs, n) == lwps_counted{Pre}(procs, n);
  */
 int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
     /*@ ghost (struct proc_core** procs, int n, int k) */;
@@ -111,69 +120,89 @@ int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
               holders_surplus(procs, n, VC_REF_UIDINFO, &u->ui_ref) ==
                 holders_surplus{Pre}(procs, n, VC_REF_UIDINFO, &u->ui_ref) + (u == \result ? 1 : 0);
     ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_UIDINFO);
+    ensures lwps_kept: lwps_counted(procs, n) == lwps_counted{Pre}(procs, n);
  */
 struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
     /*@ ghost (struct proc_core** procs, int n, int k) */;
 
-/* A new LWP joins p, which has at least one: one more task charged to p's
- * uid, refused past `limit` (as chgproccnt), then the next TID by the seed's
- * rule. Returns the TID, or -1 with nothing changed when the uid is at its
- * limit or every TID is in use. Callers hold p's lock. */
+/* A new LWP joins p, which has at least one: a slot in the LWP count lc for
+ * real uid `uid` (refused as fork's process slot is), one more task charged
+ * to p's uid, refused past `limit` (as chgproccnt), then the next TID by the
+ * seed's rule. Returns the TID, or -1 with nothing changed when the LWP
+ * count or the uid is at its limit or every TID is in use. Callers hold p's
+ * lock. */
 /*@ requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
+    requires PROCCOUNT_OK(lc);
     requires \base_addr(p) != \base_addr(p->p_uidinfo);
     requires 1 <= p->p_tids.p_nthreads < VC_INT_MAX;
     requires node != \null;
     requires in_table(procs, n, k, p) && table_apart(procs, n, p->p_uidinfo);
-    assigns p->p_uidinfo->ui_proccnt, p->p_tids.p_lasttid, p->p_tids.p_nthreads,
+    requires LWPS_APART(lc, procs, n, p);
+    assigns lc->nprocs, p->p_uidinfo->ui_proccnt, p->p_tids.p_lasttid, p->p_tids.p_nthreads,
             p->p_tids.p_lwps.ts_tree;
-    ensures TIDS_OK(&p->p_tids) && UIDINFO_OK(p->p_uidinfo);
-    ensures TASKS_KEPT(Pre, Post, procs, n, p, p->p_uidinfo, p->p_uidinfo);
+    ensures TIDS_OK(&p->p_tids) && UIDINFO_OK(p->p_uidinfo) && PROCCOUNT_OK(lc);
+    ensures \forall struct uidinfo *u; \base_addr(u) != \base_addr(p) &&
+              \base_addr(u) != \base_addr(lc) && uid_apart(u, p->p_uidinfo) ==>
+              tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
+    ensures lwps_kept: lwps_surplus(lc, procs, n) == lwps_surplus{Pre}(lc, procs, n);
     behavior joined:
-      assumes proccnt_fits(p->p_uidinfo, 1, limit) &&
+      assumes nprocs_room(lc, uid) && proccnt_fits(p->p_uidinfo, 1, limit) &&
               tid_free_exists(&p->p_tids.p_lwps, p->p_tids.p_lasttid);
       ensures \result >= 0;
       ensures tidset_added{Old, Here}(&p->p_tids.p_lwps, \result);
       ensures p->p_tids.p_nthreads == \old(p->p_tids.p_nthreads) + 1;
       ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt) + 1;
+      ensures lc->nprocs == \old(lc->nprocs) + 1;
     behavior refused:
-      assumes !proccnt_fits(p->p_uidinfo, 1, limit) ||
+      assumes !nprocs_room(lc, uid) || !proccnt_fits(p->p_uidinfo, 1, limit) ||
               !tid_free_exists(&p->p_tids.p_lwps, p->p_tids.p_lasttid);
       ensures \result == -1;
       ensures tidset_same{Old, Here}(&p->p_tids.p_lwps);
       ensures p->p_tids.p_nthreads == \old(p->p_tids.p_nthreads);
       ensures p->p_tids.p_lasttid == \old(p->p_tids.p_lasttid);
       ensures refused_uncharged: p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt);
+      ensures refused_unreserved: lc->nprocs == \old(lc->nprocs);
     complete behaviors;
     disjoint behaviors;
  */
-int lwp_join_locked(struct proc_core* p, struct tidnode* node, unsigned long long limit)
+int lwp_join_locked(struct proc_core* p, struct tidnode* node, unsigned long long limit,
+                    struct proccount* lc, vc_uid_t uid)
     /*@ ghost (struct proc_core** procs, int n, int k) */;
 
-/* The LWP with TID tid leaves p. If others remain, its task is given back
- * and 1 returned; the last LWP's task stays charged (0 returned) until the
- * process is reaped. Callers hold p's lock. */
+/* The LWP with TID tid leaves p. If others remain, its task and its slot in
+ * the LWP count lc are given back and 1 returned; the last LWP's task stays
+ * charged (0 returned) until the process is reaped, and it held no LWP slot.
+ * Callers hold p's lock. */
 /*@ requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
+    requires PROCCOUNT_OK(lc) && LWPS_COVERED(lc, p);
     requires \base_addr(p) != \base_addr(p->p_uidinfo);
     requires tid_in_use(&p->p_tids.p_lwps, tid);
     requires TASKS_COVERED(p);
     requires in_table(procs, n, k, p) && table_apart(procs, n, p->p_uidinfo);
-    assigns p->p_uidinfo->ui_proccnt, p->p_tids.p_nthreads, p->p_tids.p_lwps.ts_tree;
+    requires LWPS_APART(lc, procs, n, p);
+    assigns lc->nprocs, p->p_uidinfo->ui_proccnt, p->p_tids.p_nthreads, p->p_tids.p_lwps.ts_tree;
     ensures TIDS_OK(&p->p_tids) && UIDINFO_OK(p->p_uidinfo) && TASKS_COVERED(p);
+    ensures PROCCOUNT_OK(lc) && LWPS_COVERED(lc, p);
     ensures tidset_removed{Old, Here}(&p->p_tids.p_lwps, tid);
     ensures p->p_tids.p_nthreads == \old(p->p_tids.p_nthreads) - 1;
-    ensures TASKS_KEPT(Pre, Post, procs, n, p, p->p_uidinfo, p->p_uidinfo);
+    ensures \forall struct uidinfo *u; \base_addr(u) != \base_addr(p) &&
+              \base_addr(u) != \base_addr(lc) && uid_apart(u, p->p_uidinfo) ==>
+              tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
+    ensures lwps_kept: lwps_surplus(lc, procs, n) == lwps_surplus{Pre}(lc, procs, n);
     behavior others_remain:
       assumes p->p_tids.p_nthreads > 1;
       ensures \result == 1;
       ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt) - 1;
+      ensures lc->nprocs == \old(lc->nprocs) - 1;
     behavior last:
       assumes p->p_tids.p_nthreads <= 1;
       ensures \result == 0;
       ensures last_charge_kept: p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt);
+      ensures last_slot_kept: lc->nprocs == \old(lc->nprocs);
     complete behaviors;
     disjoint behaviors;
  */
-int lwp_leave_locked(struct proc_core* p, int tid)
+int lwp_leave_locked(struct proc_core* p, int tid, struct proccount* lc)
     /*@ ghost (struct proc_core** procs, int n, int k) */;
 
 /* A zombie (no LWPs left) is reaped: its slot goes back to pc and its one
@@ -196,6 +225,8 @@ int lwp_leave_locked(struct proc_core* p, int tid)
     ensures \forall struct uidinfo *u; \base_addr(u) != \base_addr(p) &&
               \base_addr(u) != \base_addr(pc) && uid_apart(u, p->p_uidinfo) ==>
               tasks_surplus(procs2, n - 1, u) == tasks_surplus{Pre}(procs, n, u);
+    // p, with no LWP, held no LWP slot.
+    ensures lwps_kept: lwps_counted(procs2, n - 1) == lwps_counted{Pre}(procs, n);
     // Every object's holders are those of procs less p's own reference: none
     // of the shared kinds once proc_drop_refs has run.
     ensures \forall integer kind, struct refcount *r;

@@ -291,11 +291,13 @@ inline void proc_uid_move_requires(const struct proc_core* p, const struct uidin
 }
 
 // lwp_join_locked: "requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
-// requires 1 <= p->p_tids.p_nthreads < VC_INT_MAX; requires node != \null".
+// requires PROCCOUNT_OK(lc); requires 1 <= p->p_tids.p_nthreads < VC_INT_MAX;
+// requires node != \null".
 inline void lwp_join_locked_requires(const struct proc_core* p, const struct tidnode* node,
-                                     VC_SITE) {
+                                     const struct proccount* lc, VC_SITE) {
   if (!kChecked) return;
   nonnull("lwp_join_locked", "\\valid(p)", p, file, line);
+  proccount_ok("lwp_join_locked", lc, file, line);
   (void)uidinfo_ok("lwp_join_locked", p->p_uidinfo, file, line);
   tids_ok("lwp_join_locked", &p->p_tids, file, line);
   int n = p->p_tids.p_nthreads;
@@ -305,10 +307,16 @@ inline void lwp_join_locked_requires(const struct proc_core* p, const struct tid
 }
 
 // lwp_leave_locked: "requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
-// requires tid_in_use(&p->p_tids.p_lwps, tid); requires TASKS_COVERED(p)".
-inline void lwp_leave_locked_requires(const struct proc_core* p, int tid, VC_SITE) {
+// requires PROCCOUNT_OK(lc) && LWPS_COVERED(lc, p); requires tid_in_use(&p->p_tids.p_lwps, tid);
+// requires TASKS_COVERED(p)".
+inline void lwp_leave_locked_requires(const struct proc_core* p, int tid,
+                                      const struct proccount* lc, VC_SITE) {
   if (!kChecked) return;
   tasks_covered("lwp_leave_locked", p, file, line);
+  proccount_ok("lwp_leave_locked", lc, file, line);
+  int extra = p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads - 1 : 0;
+  int cnt = __atomic_load_n(&lc->nprocs, __ATOMIC_RELAXED);
+  if (cnt < extra) failed("lwp_leave_locked", "LWPS_COVERED(lc, p)", lc, cnt, file, line);
   tids_ok("lwp_leave_locked", &p->p_tids, file, line);
   if (tidtree::find(p->p_tids.p_lwps, tid) == nullptr)
     failed("lwp_leave_locked", "tid_in_use(&p->p_tids.p_lwps, tid)", p, tid, file, line);

@@ -1159,6 +1159,8 @@ int fork1_census(struct fork_args* fa)
          tasks_charged(procs, i, u) == tasks_charged{Pre}(procs, i, u);
        loop invariant \forall struct uidinfo *u;
          tasks_charged(procs2, i, u) == tasks_charged{Pre}(procs, i, u);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i);
+       loop invariant lwps_counted(procs2, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {

@@ -11,10 +11,11 @@
  *   kernel/verified/fork.c: fork_take_slots, fork_drop_slots, fork1_core's
  *     limit (none for root, else RLIMIT_NPROC)
  *   kernel/verified/charge.c: proc_uncharge (the reap's nprocs_release and
- *     chgproccnt(-1), from proc_release_refs), lwp_join_locked (the uid's
- *     count for a new LWP), lwp_leave_locked (given back)
- *   kernel/proc/fork.cpp: kern_lwp_create (a slot of g_lwpcount, then
- *     lwp_join_locked), lwp_leave_tids_locked (both given back)
+ *     chgproccnt(-1), from proc_release_refs), lwp_join_locked (a slot of
+ *     g_lwpcount, then the uid's count for a new LWP, the slot given back
+ *     if the uid's count refuses), lwp_leave_locked (both given back)
+ *   kernel/proc/fork.cpp: kern_lwp_create (through lwp_fork_thread's call
+ *     of lwp_join_locked), lwp_leave_tids_locked (lwp_leave_locked's caller)
  *
  * Three CPUs; each makes ROUNDS (1) attempt, by root (uid 0) or a
  * user (uid 1), a fork or an lwp_create, chosen at random; a fork may fail

@@ -5,6 +5,7 @@
 #include "kernel/verified/census.h"
 #include "kernel/verified/charge.h"
 #include "kernel/verified/check.h"
+#include "kernel/verified/nprocs.h"
 #include "kernel/verified/objects.h"
 #include "kernel/verified/tid.h"
 #include "kernel/verified/tidset.h"
@@ -151,8 +152,11 @@ TEST(VerifiedCheck, EveryLwpIsATask) {
   ASSERT_EQ(chgproccnt(a->p_uidinfo, 2, VC_RLIM_INFINITY), 1);  // as lwp_join_locked does
   vc_report_init(&r);
   EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, &r), 0);
-  ASSERT_EQ(lwp_leave_locked(a, 2), 1);
-  ASSERT_EQ(lwp_leave_locked(a, 1), 1);  // one LWP, one task again
+  proccount lc{};  // the LWP count, as lwp_join_locked would have left it
+  nprocs_init(&lc, 10, 2);
+  ASSERT_EQ(lwp_leave_locked(a, 2, &lc), 1);
+  ASSERT_EQ(lwp_leave_locked(a, 1, &lc), 1);  // one LWP, one task again
+  EXPECT_EQ(lc.nprocs, 0);
   vc_report_init(&r);
   EXPECT_EQ(vc_check_procs(&w.pc, w.procs.data(), 1, nullptr, &r), 0);
 }

@@ -33,6 +33,18 @@ struct P {
 
 int tasks(const proc_core* p) { return p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads : 1; }
 
+// spec/charge.h's proc_extra_lwps: the LWP slots p holds.
+int extra_lwps(const proc_core* p) {
+  return p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads - 1 : 0;
+}
+
+// The LWP count (g_lwpcount's part), with room for `max` LWPs beyond each
+// process's first (root's reserve of NPROCS_ROOT_RESERVE kept).
+struct Lwps {
+  proccount lc{};
+  explicit Lwps(int max = 100) { nprocs_init(&lc, max, 0); }
+};
+
 // spec/charge.h's tasks_charged, executed.
 int charged(const std::vector<P*>& table, const uidinfo* u) {
   int n = 0;
@@ -53,9 +65,10 @@ P* make(Uid* u) {
 
 TEST(VerifiedCharge, UidMoveMovesEveryTaskAndTheReference) {
   Uid a, b;
+  Lwps l;
   P* p = make(&a);
-  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY), 0);
-  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[2], VC_RLIM_INFINITY), 0);
+  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY, &l.lc, 0), 0);
+  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[2], VC_RLIM_INFINITY, &l.lc, 0), 0);
   EXPECT_EQ(a.ui.ui_proccnt, 3);
   uidinfo* old = proc_uid_move(&p->core, &b.ui);
   EXPECT_EQ(old, &a.ui);
@@ -69,8 +82,9 @@ TEST(VerifiedCharge, UidMoveMovesEveryTaskAndTheReference) {
 
 TEST(VerifiedCharge, UidMoveOfAZombieMovesItsOneTask) {
   Uid a, b;
+  Lwps l;
   P* p = make(&a);
-  ASSERT_EQ(lwp_leave_locked(&p->core, p->tids[0]), 0);
+  ASSERT_EQ(lwp_leave_locked(&p->core, p->tids[0], &l.lc), 0);
   ASSERT_EQ(p->core.p_tids.p_nthreads, 0);
   (void)proc_uid_move(&p->core, &b.ui);
   EXPECT_EQ(a.ui.ui_proccnt, 0);
@@ -80,36 +94,68 @@ TEST(VerifiedCharge, UidMoveOfAZombieMovesItsOneTask) {
 
 TEST(VerifiedCharge, JoinIsRefusedAtTheLimitWithNothingChanged) {
   Uid a;
+  Lwps l;
   P* p = make(&a);
-  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], 1), -1);  // one task, limit 1
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], 1, &l.lc, 1000), -1);  // one task, limit 1
   EXPECT_EQ(a.ui.ui_proccnt, 1);
   EXPECT_EQ(p->core.p_tids.p_nthreads, 1);
   EXPECT_EQ(p->core.p_tids.p_lasttid, 0);
-  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], 2), 1);  // room for one more
+  EXPECT_EQ(l.lc.nprocs, 0);  // the LWP slot it took first is back
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], 2, &l.lc, 1000), 1);  // room for one more
   EXPECT_EQ(a.ui.ui_proccnt, 2);
   EXPECT_EQ(p->core.p_tids.p_nthreads, 2);
+  EXPECT_EQ(l.lc.nprocs, 1);
   delete p;
 }
 
-TEST(VerifiedCharge, LeaveGivesBackATaskUnlessLast) {
+// The system's LWP count refuses a user its last NPROCS_ROOT_RESERVE slots
+// and root none below its maximum; a refusal changes nothing.
+TEST(VerifiedCharge, JoinIsRefusedWhenTheLwpCountIsFull) {
   Uid a;
+  Lwps l(NPROCS_ROOT_RESERVE + 1);
   P* p = make(&a);
-  ASSERT_EQ(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY), 1);
-  EXPECT_EQ(lwp_leave_locked(&p->core, 0), 1);  // another remains
+  ASSERT_EQ(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY, &l.lc, 1000), 1);
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[2], VC_RLIM_INFINITY, &l.lc, 1000), -1);
+  EXPECT_EQ(l.lc.nprocs, 1);
+  EXPECT_EQ(a.ui.ui_proccnt, 2);
+  EXPECT_EQ(p->core.p_tids.p_nthreads, 2);
+  EXPECT_EQ(p->core.p_tids.p_lasttid, 1);
+  for (int i = 2; i <= NPROCS_ROOT_RESERVE + 1; ++i)  // root fills the reserve
+    ASSERT_EQ(
+        lwp_join_locked(&p->core, &p->nodes[static_cast<size_t>(i)], VC_RLIM_INFINITY, &l.lc, 0),
+        i);
+  EXPECT_EQ(l.lc.nprocs, NPROCS_ROOT_RESERVE + 1);
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[20], VC_RLIM_INFINITY, &l.lc, 0), -1);
+  EXPECT_EQ(l.lc.nprocs, NPROCS_ROOT_RESERVE + 1);
+  EXPECT_EQ(a.ui.ui_proccnt, NPROCS_ROOT_RESERVE + 2);
+  EXPECT_EQ(p->core.p_tids.p_nthreads, NPROCS_ROOT_RESERVE + 2);
+  delete p;
+}
+
+TEST(VerifiedCharge, LeaveGivesBackATaskAndAnLwpSlotUnlessLast) {
+  Uid a;
+  Lwps l;
+  P* p = make(&a);
+  ASSERT_EQ(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY, &l.lc, 0), 1);
+  EXPECT_EQ(l.lc.nprocs, 1);
+  EXPECT_EQ(lwp_leave_locked(&p->core, 0, &l.lc), 1);  // another remains
   EXPECT_EQ(a.ui.ui_proccnt, 1);
-  EXPECT_EQ(lwp_leave_locked(&p->core, 1), 0);  // the last: still charged for one
+  EXPECT_EQ(l.lc.nprocs, 0);
+  EXPECT_EQ(lwp_leave_locked(&p->core, 1, &l.lc), 0);  // the last: still charged for one
   EXPECT_EQ(a.ui.ui_proccnt, 1);
+  EXPECT_EQ(l.lc.nprocs, 0);  // and it held no LWP slot
   EXPECT_EQ(p->core.p_tids.p_nthreads, 0);
   delete p;
 }
 
 TEST(VerifiedCharge, UnchargeGivesBackTheSlotAndTheTask) {
   Uid a;
+  Lwps l;
   proccount pc{};
   nprocs_init(&pc, 10, 0);
   ASSERT_EQ(nprocs_reserve(&pc, 0), VC_OK);
   P* p = make(&a);
-  ASSERT_EQ(lwp_leave_locked(&p->core, 0), 0);
+  ASSERT_EQ(lwp_leave_locked(&p->core, 0, &l.lc), 0);
   proc_uncharge(&pc, &p->core);
   EXPECT_EQ(pc.nprocs, 0);
   EXPECT_EQ(a.ui.ui_proccnt, 0);
@@ -156,13 +202,15 @@ TEST(VerifiedCharge, ChargeNewIsRefusedAtMaxprocWithNothingChanged) {
 }
 
 // The census over a table, through random steps: every uid's count is the
-// tasks its processes are charged for, after each step.
+// tasks its processes are charged for, and the LWP count the LWPs beyond each
+// process's first, after each step.
 TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
   std::mt19937 rng(7);
   constexpr int kUids = 4;
   Uid uids[kUids];
   proccount pc{};
   nprocs_init(&pc, 1000, 0);
+  Lwps l(NPROCS_ROOT_RESERVE + 6);  // six for users, room for root beyond
   std::vector<P*> table;
   auto spawn = [&] {  // half as fork leaves a child, half as the kernel makes init
     if (rng() % 2) {
@@ -176,7 +224,7 @@ TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
     p->tids.push_back(lwp_first_join_locked(&p->core, &p->nodes[0]));
   };
   for (int i = 0; i < 6; ++i) spawn();
-  int moves = 0, joins = 0, refused = 0, leaves = 0, reaps = 0;
+  int moves = 0, joins = 0, refused = 0, lwps_full = 0, leaves = 0, reaps = 0;
   for (int step = 0; step < 20000; ++step) {
     if (table.empty()) spawn();
     size_t k = rng() % table.size();
@@ -202,12 +250,15 @@ TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
           }
         }
         if (!n) break;
-        int t = lwp_join_locked(&p->core, n, 6);
+        vc_uid_t uid = rng() % 2 ? 0 : 1000;  // only root's fill the reserve
+        bool room = l.lc.nprocs < (uid == 0 ? l.lc.maxproc : l.lc.maxproc - NPROCS_ROOT_RESERVE);
+        int t = lwp_join_locked(&p->core, n, 6, &l.lc, uid);
         if (t >= 0) {
           p->tids.push_back(t);
           ++joins;
         } else {
           ++refused;
+          lwps_full += !room;
         }
         break;
       }
@@ -216,7 +267,7 @@ TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
         if (p->tids.empty()) break;
         size_t i = rng() % p->tids.size();
         int others = p->core.p_tids.p_nthreads > 1;
-        EXPECT_EQ(lwp_leave_locked(&p->core, p->tids[i]), others);
+        EXPECT_EQ(lwp_leave_locked(&p->core, p->tids[i], &l.lc), others);
         p->tids.erase(p->tids.begin() + static_cast<long>(i));
         ++leaves;
         break;
@@ -235,10 +286,14 @@ TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
     }
     for (Uid& u : uids) ASSERT_EQ(u.ui.ui_proccnt, charged(table, &u.ui)) << "step " << step;
     ASSERT_EQ(pc.nprocs, static_cast<int>(table.size()));
+    int extra = 0;
+    for (P* q : table) extra += extra_lwps(&q->core);
+    ASSERT_EQ(l.lc.nprocs, extra) << "step " << step;
   }
   EXPECT_GT(moves, 1000);
   EXPECT_GT(joins, 1000);
   EXPECT_GT(refused, 10);
+  EXPECT_GT(lwps_full, 10);
   EXPECT_GT(leaves, 1000);
   EXPECT_GT(reaps, 100);
   for (P* p : table) delete p;

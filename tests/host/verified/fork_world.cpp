@@ -33,6 +33,7 @@ World::World(int maxproc) {
   EXPECT_EQ(g_world, nullptr) << "one World at a time";
   g_world = this;
   nprocs_init(&pc, maxproc, 0);
+  nprocs_init(&lc, maxproc, 0);
 }
 
 World::~World() {
@@ -238,7 +239,8 @@ void World::exec(proc_core* p) {
 int World::lwp_create(proc_core* p, int* tid) {
   TestLwp* lwp = make<TestLwp>();
   lwp->proc = p;
-  int t = lwp_join_locked(p, &lwp->node, VC_RLIM_INFINITY);  // a task more for its uid
+  // An LWP slot and a task more for its uid.
+  int t = lwp_join_locked(p, &lwp->node, VC_RLIM_INFINITY, &lc, p->p_ucred->cr_ruid);
   if (t < 0) {
     destroy(lwp);
     return VC_EAGAIN;
@@ -250,7 +252,7 @@ int World::lwp_create(proc_core* p, int* tid) {
 
 void World::lwp_exit(proc_core* p, int tid) {
   tidnode* n = lwp_tid_lookup_locked(&p->p_tids, tid);
-  (void)lwp_leave_locked(p, tid);  // its task back, unless it was the last
+  (void)lwp_leave_locked(p, tid, &lc);  // its task and slot back, unless it was the last
   auto& v = lwps[p];
   for (size_t i = 0; i < v.size(); ++i) {
     if (&v[i]->node == n) {
@@ -301,7 +303,11 @@ void World::exit(proc_core* p) {
 
 int World::check(vc_report* r) {
   vc_report_init(r);
-  return vc_check_procs(&pc, procs.data(), static_cast<int>(procs.size()), nullptr, r);
+  int bad = vc_check_procs(&pc, procs.data(), static_cast<int>(procs.size()), nullptr, r);
+  int extra_lwps = 0;  // spec/charge.h's lwps_counted, executed
+  for (const proc_core* p : procs)
+    if (p->p_tids.p_nthreads > 1) extra_lwps += p->p_tids.p_nthreads - 1;
+  return bad + vc_check_proccount(&lc, extra_lwps, r);
 }
 
 std::string World::check_message() {

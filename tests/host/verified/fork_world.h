@@ -113,6 +113,7 @@ class World {
   bool is_live(const void* o) const { return objects_.count(o) != 0; }
 
   proccount pc{};
+  proccount lc{};  // the LWP count: each process's LWPs beyond its first
   std::vector<proc_core*> procs;
   std::map<proc_core*, std::vector<TestLwp*>> lwps;
 
