@@ -713,18 +713,16 @@ int lwp_fork_thread(Lwp* lp1, Lwp** out) {
   bool ok = false;
   {
     // The tree lock to read: the id is claimed lock-free and the thread-id
-    // hash changes under its bucket's lock; the rest is the process's.
+    // hash changes under its bucket's lock; the LWP count is an atomic; the
+    // rest is the process's.
     RmReadGuard g(g_proctree_lock);
     SpinGuard g2(p->spin);
     // Not while the process exits or execs (its other LWPs are being ended).
     bool leaving = (p->flags & (P_WEXIT | P_INEXEC)) ||
                    (__atomic_load_n(&lp1->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT);
-    vc_uid_t ruid = p->ucred()->c.cr_ruid;
-    unsigned long long limit = VC_RLIM_INFINITY;
-    if (ruid != 0) limit = p->limit()->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
     int id = leaving ? -1 : id_claim_locked();
     if (id > 0) vc_contract::lwp_join_locked_requires(&p->core, &lp->node, &g_lwpcount);
-    if (id > 0 && lwp_join_locked(&p->core, &lp->node, limit, &g_lwpcount, ruid) >= 0) {
+    if (id > 0 && lwp_join_locked(&p->core, &lp->node, &g_lwpcount) >= 0) {
       lp->gtid = id;
       lp->owns_id = true;
       tidhash_insert_locked(lp);

@@ -74,9 +74,11 @@ struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
   return from;
 }
 
-int lwp_join_locked(struct proc_core* p, struct tidnode* node, unsigned long long limit,
-                    struct proccount* lc, vc_uid_t uid)
+int lwp_join_locked(struct proc_core* p, struct tidnode* node, struct proccount* lc)
 /*@ ghost (struct proc_core** procs, int n, int k) */ {
+  vc_uid_t uid = p->p_ucred->cr_ruid;
+  unsigned long long limit = VC_RLIM_INFINITY; /* none for root */
+  if (uid != 0) limit = p->p_limit->pl_rlimit[VC_RLIMIT_NPROC].rlim_cur;
   int tid = -1;
   if (nprocs_reserve(lc, uid) == VC_OK) {
     if (chgproccnt(p->p_uidinfo, 1, limit)) {

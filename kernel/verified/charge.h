@@ -126,12 +126,13 @@ struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
     /*@ ghost (struct proc_core** procs, int n, int k) */;
 
 /* A new LWP joins p, which has at least one: a slot in the LWP count lc for
- * real uid `uid` (refused as fork's process slot is), one more task charged
- * to p's uid, refused past `limit` (as chgproccnt), then the next TID by the
- * seed's rule. Returns the TID, or -1 with nothing changed when the LWP
- * count or the uid is at its limit or every TID is in use. Callers hold p's
- * lock. */
+ * p's real uid (refused as fork's process slot is), one more task charged to
+ * p's uid, refused past the RLIMIT_NPROC of p's limits unless the real uid
+ * is root (as fork1's), then the next TID by the seed's rule. Returns the
+ * TID, or -1 with nothing changed when the LWP count or the uid is at its
+ * limit or every TID is in use. Callers hold p's lock. */
 /*@ requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
+    requires \valid_read(p->p_ucred) && \valid_read(p->p_limit);
     requires PROCCOUNT_OK(lc);
     requires \base_addr(p) != \base_addr(p->p_uidinfo);
     requires 1 <= p->p_tids.p_nthreads < VC_INT_MAX;
@@ -146,7 +147,8 @@ struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
               tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
     ensures lwps_kept: lwps_surplus(lc, procs, n) == lwps_surplus{Pre}(lc, procs, n);
     behavior joined:
-      assumes nprocs_room(lc, uid) && proccnt_fits(p->p_uidinfo, 1, limit) &&
+      assumes nprocs_room(lc, p->p_ucred->cr_ruid) &&
+              proccnt_fits(p->p_uidinfo, 1, fork_nproc_limit(p->p_limit, p->p_ucred->cr_ruid)) &&
               tid_free_exists(&p->p_tids.p_lwps, p->p_tids.p_lasttid);
       ensures \result >= 0;
       ensures tidset_added{Old, Here}(&p->p_tids.p_lwps, \result);
@@ -154,7 +156,8 @@ struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
       ensures p->p_uidinfo->ui_proccnt == \old(p->p_uidinfo->ui_proccnt) + 1;
       ensures lc->nprocs == \old(lc->nprocs) + 1;
     behavior refused:
-      assumes !nprocs_room(lc, uid) || !proccnt_fits(p->p_uidinfo, 1, limit) ||
+      assumes !nprocs_room(lc, p->p_ucred->cr_ruid) ||
+              !proccnt_fits(p->p_uidinfo, 1, fork_nproc_limit(p->p_limit, p->p_ucred->cr_ruid)) ||
               !tid_free_exists(&p->p_tids.p_lwps, p->p_tids.p_lasttid);
       ensures \result == -1;
       ensures tidset_same{Old, Here}(&p->p_tids.p_lwps);
@@ -165,8 +168,7 @@ struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
     complete behaviors;
     disjoint behaviors;
  */
-int lwp_join_locked(struct proc_core* p, struct tidnode* node, unsigned long long limit,
-                    struct proccount* lc, vc_uid_t uid)
+int lwp_join_locked(struct proc_core* p, struct tidnode* node, struct proccount* lc)
     /*@ ghost (struct proc_core** procs, int n, int k) */;
 
 /* The LWP with TID tid leaves p. If others remain, its task and its slot in

@@ -291,12 +291,14 @@ inline void proc_uid_move_requires(const struct proc_core* p, const struct uidin
 }
 
 // lwp_join_locked: "requires \valid(p) && UIDINFO_OK(p->p_uidinfo) && TIDS_OK(&p->p_tids);
-// requires PROCCOUNT_OK(lc); requires 1 <= p->p_tids.p_nthreads < VC_INT_MAX;
-// requires node != \null".
+// requires \valid_read(p->p_ucred) && \valid_read(p->p_limit); requires PROCCOUNT_OK(lc);
+// requires 1 <= p->p_tids.p_nthreads < VC_INT_MAX; requires node != \null".
 inline void lwp_join_locked_requires(const struct proc_core* p, const struct tidnode* node,
                                      const struct proccount* lc, VC_SITE) {
   if (!kChecked) return;
   nonnull("lwp_join_locked", "\\valid(p)", p, file, line);
+  nonnull("lwp_join_locked", "\\valid_read(p->p_ucred)", p->p_ucred, file, line);
+  nonnull("lwp_join_locked", "\\valid_read(p->p_limit)", p->p_limit, file, line);
   proccount_ok("lwp_join_locked", lc, file, line);
   (void)uidinfo_ok("lwp_join_locked", p->p_uidinfo, file, line);
   tids_ok("lwp_join_locked", &p->p_tids, file, line);

@@ -173,7 +173,7 @@ int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int
     ensures \result != VC_OK ==>
       \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
         tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
-    // The child, with one LWP, holds no LWP slot, and fork1 writes no LWP count.
+    // The child, with one LWP, holds no LWP slot (fork1 is not passed the LWP count).
     ensures lwps_joined: \result == VC_OK ==> lwps_counted(procs2, n + 1) == lwps_counted{Pre}(procs, n);
     ensures lwps_unjoined: \result != VC_OK ==> lwps_counted(procs, n) == lwps_counted{Pre}(procs, n);
  */

@@ -22,13 +22,26 @@ struct Uid {
   Uid() { refcount_init(&ui.ui_ref, 1); }  // the table's own reference
 };
 
-// A process of the table: its core, and nodes for its LWPs.
+// A process of the table: its core, its credentials' real uid and its
+// RLIMIT_NPROC (what lwp_join_locked reads), and nodes for its LWPs.
 struct P {
   proc_core core{};
+  ucred cr{};
+  plimit lim{};
   std::vector<tidnode> nodes = std::vector<tidnode>(64);
-  std::vector<int> tids;                // live, in the order they joined
-  P() { lwp_tids_init(&core.p_tids); }  // not charged yet
+  std::vector<int> tids;  // live, in the order they joined
+  P() {                   // root's, no limits, not charged yet
+    lwp_tids_init(&core.p_tids);
+    for (auto& rl : lim.pl_rlimit) rl.rlim_cur = rl.rlim_max = VC_RLIM_INFINITY;
+    core.p_ucred = &cr;
+    core.p_limit = &lim;
+  }
   explicit P(Uid* u) : P() { core.p_uidinfo = uihold(&u->ui); }
+  // Its real uid becomes `ruid`, with RLIMIT_NPROC `nproc`.
+  void set_uid(vc_uid_t ruid, unsigned long long nproc = VC_RLIM_INFINITY) {
+    cr.cr_ruid = ruid;
+    lim.pl_rlimit[VC_RLIMIT_NPROC].rlim_cur = nproc;
+  }
 };
 
 int tasks(const proc_core* p) { return p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads : 1; }
@@ -67,8 +80,8 @@ TEST(VerifiedCharge, UidMoveMovesEveryTaskAndTheReference) {
   Uid a, b;
   Lwps l;
   P* p = make(&a);
-  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY, &l.lc, 0), 0);
-  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[2], VC_RLIM_INFINITY, &l.lc, 0), 0);
+  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[1], &l.lc), 0);
+  ASSERT_GE(lwp_join_locked(&p->core, &p->nodes[2], &l.lc), 0);
   EXPECT_EQ(a.ui.ui_proccnt, 3);
   uidinfo* old = proc_uid_move(&p->core, &b.ui);
   EXPECT_EQ(old, &a.ui);
@@ -96,12 +109,14 @@ TEST(VerifiedCharge, JoinIsRefusedAtTheLimitWithNothingChanged) {
   Uid a;
   Lwps l;
   P* p = make(&a);
-  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], 1, &l.lc, 1000), -1);  // one task, limit 1
+  p->set_uid(1000, 1);
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], &l.lc), -1);  // one task, limit 1
   EXPECT_EQ(a.ui.ui_proccnt, 1);
   EXPECT_EQ(p->core.p_tids.p_nthreads, 1);
   EXPECT_EQ(p->core.p_tids.p_lasttid, 0);
   EXPECT_EQ(l.lc.nprocs, 0);  // the LWP slot it took first is back
-  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], 2, &l.lc, 1000), 1);  // room for one more
+  p->set_uid(1000, 2);
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[1], &l.lc), 1);  // room for one more
   EXPECT_EQ(a.ui.ui_proccnt, 2);
   EXPECT_EQ(p->core.p_tids.p_nthreads, 2);
   EXPECT_EQ(l.lc.nprocs, 1);
@@ -114,18 +129,18 @@ TEST(VerifiedCharge, JoinIsRefusedWhenTheLwpCountIsFull) {
   Uid a;
   Lwps l(NPROCS_ROOT_RESERVE + 1);
   P* p = make(&a);
-  ASSERT_EQ(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY, &l.lc, 1000), 1);
-  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[2], VC_RLIM_INFINITY, &l.lc, 1000), -1);
+  p->set_uid(1000);
+  ASSERT_EQ(lwp_join_locked(&p->core, &p->nodes[1], &l.lc), 1);
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[2], &l.lc), -1);
   EXPECT_EQ(l.lc.nprocs, 1);
   EXPECT_EQ(a.ui.ui_proccnt, 2);
   EXPECT_EQ(p->core.p_tids.p_nthreads, 2);
   EXPECT_EQ(p->core.p_tids.p_lasttid, 1);
-  for (int i = 2; i <= NPROCS_ROOT_RESERVE + 1; ++i)  // root fills the reserve
-    ASSERT_EQ(
-        lwp_join_locked(&p->core, &p->nodes[static_cast<size_t>(i)], VC_RLIM_INFINITY, &l.lc, 0),
-        i);
+  p->set_uid(0);  // root fills the reserve
+  for (int i = 2; i <= NPROCS_ROOT_RESERVE + 1; ++i)
+    ASSERT_EQ(lwp_join_locked(&p->core, &p->nodes[static_cast<size_t>(i)], &l.lc), i);
   EXPECT_EQ(l.lc.nprocs, NPROCS_ROOT_RESERVE + 1);
-  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[20], VC_RLIM_INFINITY, &l.lc, 0), -1);
+  EXPECT_EQ(lwp_join_locked(&p->core, &p->nodes[20], &l.lc), -1);
   EXPECT_EQ(l.lc.nprocs, NPROCS_ROOT_RESERVE + 1);
   EXPECT_EQ(a.ui.ui_proccnt, NPROCS_ROOT_RESERVE + 2);
   EXPECT_EQ(p->core.p_tids.p_nthreads, NPROCS_ROOT_RESERVE + 2);
@@ -136,7 +151,7 @@ TEST(VerifiedCharge, LeaveGivesBackATaskAndAnLwpSlotUnlessLast) {
   Uid a;
   Lwps l;
   P* p = make(&a);
-  ASSERT_EQ(lwp_join_locked(&p->core, &p->nodes[1], VC_RLIM_INFINITY, &l.lc, 0), 1);
+  ASSERT_EQ(lwp_join_locked(&p->core, &p->nodes[1], &l.lc), 1);
   EXPECT_EQ(l.lc.nprocs, 1);
   EXPECT_EQ(lwp_leave_locked(&p->core, 0, &l.lc), 1);  // another remains
   EXPECT_EQ(a.ui.ui_proccnt, 1);
@@ -225,6 +240,7 @@ TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
   };
   for (int i = 0; i < 6; ++i) spawn();
   int moves = 0, joins = 0, refused = 0, lwps_full = 0, leaves = 0, reaps = 0;
+  int refused_with_room = 0;  // by the uid's limit: the LWP slot taken, then given back
   for (int step = 0; step < 20000; ++step) {
     if (table.empty()) spawn();
     size_t k = rng() % table.size();
@@ -238,7 +254,7 @@ TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
         ++moves;
         break;
       }
-      case 1: {  // an LWP joins (not a zombie's), limit 6 tasks per uid
+      case 1: {  // an LWP joins (not a zombie's), by root or a user limited to 6 tasks
         if (p->core.p_tids.p_nthreads < 1) break;
         tidnode* n = nullptr;
         for (auto& cand : p->nodes) {
@@ -251,14 +267,16 @@ TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
         }
         if (!n) break;
         vc_uid_t uid = rng() % 2 ? 0 : 1000;  // only root's fill the reserve
+        p->set_uid(uid, 6);
         bool room = l.lc.nprocs < (uid == 0 ? l.lc.maxproc : l.lc.maxproc - NPROCS_ROOT_RESERVE);
-        int t = lwp_join_locked(&p->core, n, 6, &l.lc, uid);
+        int t = lwp_join_locked(&p->core, n, &l.lc);
         if (t >= 0) {
           p->tids.push_back(t);
           ++joins;
         } else {
           ++refused;
           lwps_full += !room;
+          refused_with_room += room;
         }
         break;
       }
@@ -294,6 +312,7 @@ TEST(VerifiedCharge, RandomStepsKeepTheCensus) {
   EXPECT_GT(joins, 1000);
   EXPECT_GT(refused, 10);
   EXPECT_GT(lwps_full, 10);
+  EXPECT_GT(refused_with_room, 10);
   EXPECT_GT(leaves, 1000);
   EXPECT_GT(reaps, 100);
   for (P* p : table) delete p;

@@ -239,8 +239,8 @@ void World::exec(proc_core* p) {
 int World::lwp_create(proc_core* p, int* tid) {
   TestLwp* lwp = make<TestLwp>();
   lwp->proc = p;
-  // An LWP slot and a task more for its uid.
-  int t = lwp_join_locked(p, &lwp->node, VC_RLIM_INFINITY, &lc, p->p_ucred->cr_ruid);
+  // An LWP slot and a task more for its uid, against its RLIMIT_NPROC.
+  int t = lwp_join_locked(p, &lwp->node, &lc);
   if (t < 0) {
     destroy(lwp);
     return VC_EAGAIN;

@@ -131,16 +131,19 @@ TEST(VerifiedTidSmall, JoinWithEveryTidInUseGivesTheTaskBack) {
   proc_core core{};
   core.p_tids = p.t;
   core.p_uidinfo = &ui;
+  ucred cr{};  // root's: no RLIMIT_NPROC
+  plimit lim{};
+  core.p_ucred = &cr;
+  core.p_limit = &lim;
   ASSERT_EQ(lwp_tid_alloc_locked(&core.p_tids, &p.nodes[0]), 0);
   ASSERT_EQ(chgproccnt(&ui, 1, VC_RLIM_INFINITY), 1);  // the process's first task
   proccount lc{};  // the LWP count, with room for more than the TIDs
   nprocs_init(&lc, LWP_TID_MAX + 10, 0);
   for (int want = 1; want <= LWP_TID_MAX; ++want)
-    ASSERT_EQ(lwp_join_locked(&core, &p.nodes[static_cast<size_t>(want)], VC_RLIM_INFINITY, &lc, 0),
-              want);
+    ASSERT_EQ(lwp_join_locked(&core, &p.nodes[static_cast<size_t>(want)], &lc), want);
   ASSERT_EQ(ui.ui_proccnt, LWP_TID_MAX + 1);
   ASSERT_EQ(lc.nprocs, LWP_TID_MAX);
-  EXPECT_EQ(lwp_join_locked(&core, &p.nodes[LWP_TID_MAX + 1], VC_RLIM_INFINITY, &lc, 0), -1);
+  EXPECT_EQ(lwp_join_locked(&core, &p.nodes[LWP_TID_MAX + 1], &lc), -1);
   EXPECT_EQ(ui.ui_proccnt, LWP_TID_MAX + 1);  // charged, then given back
   EXPECT_EQ(lc.nprocs, LWP_TID_MAX);          // the same for the LWP slot
   EXPECT_EQ(core.p_tids.p_nthreads, LWP_TID_MAX + 1);
