@@ -478,8 +478,10 @@ def main():
         # The SMP protocols, model-checked with Spin (proofs/models/); after
         # the provers, whose time limits are wall-clock time.
         say("\nmodels: Spin over proofs/models (tools/models.py)")
+        # --fresh (and --no-cache) check the models again too.
+        again = ["--fresh"] if args.fresh or args.no_cache else []
         r = subprocess.run([sys.executable, str(ROOT / "tools" / "models.py"),
-                            "--jobs", str(max(1, min(args.jobs, 2)))], cwd=ROOT)
+                            "--jobs", str(max(1, min(args.jobs, 2)))] + again, cwd=ROOT)
         models_ok = r.returncode == 0
     mutants_ok = True
     if args.mutants or not (args.functions or args.no_mutants):
