@@ -84,15 +84,16 @@
     b != \base_addr(p) && proc_shared_apart_from(p, b);
 */
 
-/* A reference held outside every table goes back (the C++ gives back what
- * a process handed over, or what a reaped process held, which is no longer
- * in the table): for every table, r0's count has d holders outside it fewer
- * (d is 1, or 0 when nothing was given back), and every other count of every
- * kind keeps its surplus. Check clauses: proved of the function, and not
- * hypotheses at its calls in the verified core, which need only its counts. */
-#define GIVEN_BACK_OUTSIDE(r0, d) \
+/* A reference outside every table is taken (d = 1) or given back (d = -1,
+ * or 0 when nothing was given back): the C++ holds credentials for a thread
+ * and a uidinfo for a ucred, and gives back what a process handed over or a
+ * reaped process held, which is no longer in the table. For every table, r0's
+ * count has d holders outside it more, and every other count of every kind
+ * keeps its surplus. Check clauses: proved of the function, and not
+ * hypotheses at a verified caller's call, whose goals need only the counts. */
+#define OUTSIDE_HOLDERS_MOVED(r0, d) \
   check ensures \forall struct proc_core **procs, integer n, integer kind; \
-    holders_surplus(procs, n, kind, r0) == holders_surplus{Pre}(procs, n, kind, r0) - (d); \
+    holders_surplus(procs, n, kind, r0) == holders_surplus{Pre}(procs, n, kind, r0) + (d); \
   check ensures \forall struct proc_core **procs, integer n, integer kind, struct refcount *r; \
     r != (r0) ==> holders_surplus(procs, n, kind, r) == holders_surplus{Pre}(procs, n, kind, r);
 

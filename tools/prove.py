@@ -49,7 +49,9 @@ Why3 1.5 does not know CVC5 1.0, so the script writes its own Why3
 configuration under the build directory, adding CVC5 with CVC4's driver when
 the binary is there. Results are cached (Frama-C's -wp-cache) in
 build/prove/wp-cache, a folder for each run (the rest's runs share one);
---no-cache or --fresh give a run from nothing.
+--no-cache or --fresh give a run from nothing (--no-cache bypasses the
+provers' cache and keeps it; either empties the Spin models' cache, which
+has no bypass).
 """
 import argparse
 import collections

@@ -24,13 +24,14 @@ extern "C" {
     assigns cr->cr_ref.rc_count;
     ensures \result == cr;
     ensures cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) + 1;
+    OUTSIDE_HOLDERS_MOVED(&cr->cr_ref, 1)
  */
 struct ucred* crhold(struct ucred* cr);
 
 /*@ requires \valid(cr) && REFCOUNT_LIVE(&cr->cr_ref);
     assigns cr->cr_ref.rc_count;
     ensures cr->cr_ref.rc_count == \old(cr->cr_ref.rc_count) - 1;
-    GIVEN_BACK_OUTSIDE(&cr->cr_ref, 1)
+    OUTSIDE_HOLDERS_MOVED(&cr->cr_ref, -1)
     behavior last:
       assumes cr->cr_ref.rc_count == 1;
       ensures \result == 1;
@@ -44,7 +45,7 @@ int crfree(struct ucred* cr);
 /* crfree unless that is the last reference (refcount_release_unless_last). */
 /*@ requires \valid(cr) && REFCOUNT_LIVE(&cr->cr_ref);
     assigns cr->cr_ref.rc_count;
-    GIVEN_BACK_OUTSIDE(&cr->cr_ref, \result)
+    OUTSIDE_HOLDERS_MOVED(&cr->cr_ref, -\result)
     behavior last:
       assumes cr->cr_ref.rc_count == 1;
       ensures cr->cr_ref.rc_count == 1;
@@ -63,13 +64,14 @@ int crfree_unless_last(struct ucred* cr);
     assigns uip->ui_ref.rc_count;
     ensures \result == uip;
     ensures uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) + 1;
+    OUTSIDE_HOLDERS_MOVED(&uip->ui_ref, 1)
  */
 struct uidinfo* uihold(struct uidinfo* uip);
 
 /*@ requires \valid(uip) && REFCOUNT_LIVE(&uip->ui_ref);
     assigns uip->ui_ref.rc_count;
     ensures uip->ui_ref.rc_count == \old(uip->ui_ref.rc_count) - 1;
-    GIVEN_BACK_OUTSIDE(&uip->ui_ref, 1)
+    OUTSIDE_HOLDERS_MOVED(&uip->ui_ref, -1)
     behavior last:
       assumes uip->ui_ref.rc_count == 1;
       ensures \result == 1;
@@ -83,7 +85,7 @@ int uidrop(struct uidinfo* uip);
 /* uidrop unless that is the last reference (refcount_release_unless_last). */
 /*@ requires \valid(uip) && REFCOUNT_LIVE(&uip->ui_ref);
     assigns uip->ui_ref.rc_count;
-    GIVEN_BACK_OUTSIDE(&uip->ui_ref, \result)
+    OUTSIDE_HOLDERS_MOVED(&uip->ui_ref, -\result)
     behavior last:
       assumes uip->ui_ref.rc_count == 1;
       ensures uip->ui_ref.rc_count == 1;
