@@ -9,8 +9,8 @@
  * fork1_census (fork.h).
  *
  * The same functions keep the system's LWP count (g_lwpcount, lc below): one
- * slot for each LWP of a process beyond its first, whose slot is the
- * process's own in the process count. Only lwp_join_locked and
+ * slot for each LWP of a process beyond its first (the first's slot is the
+ * process's own, in the process count). Only lwp_join_locked and
  * lwp_leave_locked write it; the others keep what the table holds of it.
  */
 #ifndef TINE_KERNEL_VERIFIED_CHARGE_H
