@@ -9,7 +9,7 @@ its text that must occur exactly once, what replaces it, and what kills it
 
   proof  {function: property}: that function's goal for the named ACSL
          property (a named ensures, or a callee's named requires at its
-         calls) is proved again, with the gate's provers and time limits
+         calls) is proved again, with the gate's prover and step limit
          (tools/prove.py --functions F --props P, without smoke tests or
          models), and must fail;
   host   the verified core's host tests (tests/host/verified) matching a
@@ -17,7 +17,7 @@ its text that must occur exactly once, what replaces it, and what kills it
 
 Naming the goal makes each claim exact (the bug is caught by this clause)
 and keeps the gate short: only that goal is generated and sent to the
-provers, which must each run to their time limit to fail it.
+prover, which must run to its step limit (or give up) to fail it.
 
 Each mutant is applied alone. Its proofs run on a copy of the verified core
 under build/mutants/NAME, several mutants at once (--jobs); its host tests on
@@ -79,15 +79,17 @@ def mutate(path, m):
     return text
 
 
-REFUTED = {"Timeout", "Unknown"}  # what a prover says of a goal it cannot prove
+# What a prover says of a goal it cannot prove: it ran out of steps (or of
+# time, the guard), or gave up.
+REFUTED = {"Step limit", "Timeout", "Unknown"}
 
 
 def prove_goal(src, fn, prop, log, retry=True):
     """tools/prove.py on the tree src for fn's goal of the property prop:
     "proved", "refuted" (reported not proved, every prover having answered
-    Timeout or Unknown), or what else happened. A prover that failed (an
-    error, not an answer: Z3 now and then ends with "Unknown error") is
-    asked again once, bypassing the cache."""
+    Step limit, Timeout or Unknown), or what else happened. A prover that
+    failed (an error, not an answer, which WP caches) is asked again once,
+    bypassing the cache."""
     cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(src),
            "--functions", fn, "--props", prop, "--no-smoke", "--no-models", "--jobs", "1"]
     if not retry:
@@ -99,7 +101,7 @@ def prove_goal(src, fn, prop, log, retry=True):
                       rf"(?:_part\d+)?: (.*)$", re.M)
     found = goal.search(out)
     if found:
-        verdicts = set(re.findall(r": (\w+)", found.group(1)))
+        verdicts = set(re.findall(r": (Step limit|\w+)", found.group(1)))
         if verdicts and verdicts <= REFUTED:
             return "refuted"
         if retry and verdicts and verdicts <= REFUTED | {"Failed"}:
@@ -173,8 +175,8 @@ def main():
     started = time.monotonic()
 
     # The proof killers first, several at once (each calls one prover at a
-    # time); then the host killers one by one, alone, so that a build beside
-    # a prover does not turn its time limit into a kill.
+    # time); then the host killers one by one, since they share one copy of
+    # the tree.
     results = {m["name"]: [] for m in mutants}  # (killer, dead, what happened, log)
     secs = {m["name"]: 0.0 for m in mutants}
     problems = {m["name"]: problem(m) for m in mutants}

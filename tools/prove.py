@@ -1,35 +1,36 @@
 #!/usr/bin/env python3
 """The proof gate: Frama-C WP over the verified core.
 
-  python3 tools/prove.py [--jobs N] [--timeout S] [--no-cache] [--fresh]
+  python3 tools/prove.py [--jobs N] [--steps N] [--timeout S] [--no-cache] [--fresh]
                          [--cache-dir DIR] [--functions F,G] [--props P,Q] [--verbose] [--no-models]
                          [--mutants | --no-mutants] [--root DIR]
 
 What is proved, and how, is in proofs/manifest.json: the files (every function
 defined in them is proved), the contracts that are assumed instead (and the
-test that checks each), the provers, the time limits and WP's options. This
+test that checks each), the prover, its limits and WP's options. This
 script runs Frama-C over those files several times:
 
-  proofs:  -wp -wp-rte -wp-prover <provers> -wp-timeout <s> -wp-par 1 -wp-fct <functions>
+  proofs:  -wp -wp-rte -wp-prover cvc4 -wp-steps <n> -wp-par 1 -wp-fct <functions>
            one run for each function of the manifest's own_runs, and the
            other functions dealt out among one run per prover job
-  smoke:   -wp -wp-rte -wp-smoke-tests -wp-prop <no ACSL property> -wp-prover <smoke provers>
+  smoke:   -wp -wp-rte -wp-smoke-tests -wp-prop <no ACSL property> -wp-steps <smoke n>
            the same split
 
 WP's simplifier (Qed) works through one run's goals on one core, and a run
 calls one prover at a time, so the runs go side by side: one more at once
 than there are prover jobs (--jobs, default the CPUs), since a run sleeps
 between polls of its prover for about a third of its time. The longest runs
-start first. With no more runs than that, each prover has about a core to
-itself and its time limit means about the same on a loaded machine.
+start first.
 
 The smoke runs generate only the smoke tests (each must *fail*: a
 precondition, a behavior's assumption or a block of code that a prover can
-refute is a contradiction or dead code). Splitting them off lets the smoke
-tests use CVC4 alone, which gives up on a goal it cannot prove within a
-second or two, while the proofs also get Z3 and CVC5, which on such a goal
-run to their time limit (--smoke-provers cvc4,z3,cvc5 runs them with all
-three).
+refute is a contradiction or dead code), with a budget of their own.
+
+The provers' limits are steps (CVC4's resource count, --rlimit), not time:
+a goal's verdict is then the same on a loaded machine as on an idle one, and
+on every machine with the same prover. The time limit is only a guard
+against a prover that never ends; on an idle core the step limit
+takes CVC4 about a sixth of it.
 
 Then it prints one line per function (goals proved / total, the provers that
 closed them, the time they took), runs tools/models.py (the Spin models of
@@ -44,10 +45,9 @@ no smoke test found a contradiction or dead code, Frama-C reported no warning
 that would make a proof mean less (an ignored hypothesis, a missing assigns
 clause, ...), and the proved functions are exactly those the manifest lists.
 
-Provers: Debian's CVC4, Z3 and CVC5 through Why3 (Alt-Ergo is not packaged).
-Why3 1.5 does not know CVC5 1.0, so the script writes its own Why3
-configuration under the build directory, adding CVC5 with CVC4's driver when
-the binary is there. Results are cached (Frama-C's -wp-cache) in
+Provers: the manifest's, through Why3 (Debian's CVC4; Alt-Ergo is not
+packaged), from a Why3 configuration the script writes under the build
+directory. Results are cached (Frama-C's -wp-cache) in
 build/prove/wp-cache, a folder for each run (the rest's runs share one);
 --no-cache or --fresh give a run from nothing (--no-cache bypasses the
 provers' cache and keeps it; either empties the Spin models' cache, which
@@ -71,7 +71,7 @@ import cross
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "proofs" / "manifest.json"
 
-GOAL_LINE = re.compile(r"^\[wp\] \[([^\]]+)\] Goal (typed_\S+) : (\w+)(.*)$")
+GOAL_LINE = re.compile(r"^\[wp\] \[([^\]]+)\] Goal (typed_\S+) : (Step limit|\w+)(.*)$")
 FAILED_GOAL = re.compile(r"^\[wp\] \[Failed\] Goal (typed_\S+)")
 SMOKE_LINE = re.compile(r"^\[wp\] \[(\w+)\] Smoke-test (typed_\S+)")
 TOTAL_LINE = re.compile(r"^\[wp\] Proved goals:\s+(\d+) / (\d+)")
@@ -152,25 +152,12 @@ def linked_check(files, listed):
 
 
 def why3_config(build):
-    """A Why3 configuration of our own: the provers found, plus CVC5."""
+    """A Why3 configuration of our own: the provers found on this machine."""
     conf = build / "why3.conf"
     env = dict(os.environ, WHY3CONFIG=str(conf))
     if not conf.exists():
         subprocess.run(["why3", "config", "detect"], env=env, capture_output=True, text=True,
                        check=True)
-    listed = subprocess.run(["why3", "config", "list-provers"], env=env, capture_output=True,
-                            text=True, check=True).stdout
-    cvc5 = shutil.which("cvc5")
-    if cvc5 and "CVC5" not in listed:
-        ver = subprocess.run([cvc5, "--version"], capture_output=True, text=True).stdout
-        m = re.search(r"cvc5 version (\S+)", ver)
-        with open(conf, "a") as f:
-            f.write(
-                "\n[prover]\n"
-                f'command = "{cvc5} --stats --tlimit-per=%t000 --lang=smt2 %f"\n'
-                f'command_steps = "{cvc5} --stats --rlimit=%S --lang=smt2 %f"\n'
-                'driver = "cvc4_16"\neditor = ""\nin_place = false\ninteractive = false\n'
-                f'name = "CVC5"\nshortcut = "cvc5"\nversion = "{m.group(1) if m else "1.0"}"\n')
     return env
 
 
@@ -193,12 +180,12 @@ def parse(out, per, owner, failed, problems):
         line = out[i]
         g = GOAL_LINE.match(line)
         if g:
-            _, goal, verdict, rest = g.groups()
+            prover, goal, verdict, rest = g.groups()
             fn = owner(goal)
             if fn is not None:
                 per[fn]["time"] += seconds(rest)
             if verdict != "Valid":
-                failed.append(f"{goal}: {verdict}")
+                failed.append(f"{goal}: {prover}: {verdict}{rest}")
         f = FAILED_GOAL.match(line)
         if f:
             detail = []
@@ -248,7 +235,9 @@ def main():
                     help="prover jobs: the rest of the functions is split into this many "
                          "runs, and one run more than this goes at once, each calling one "
                          "prover at a time; default: the CPUs")
-    ap.add_argument("--timeout", type=int, help="seconds per goal and prover")
+    ap.add_argument("--steps", type=int, help="the provers' step limit per goal (default: the "
+                                              "manifest's steps)")
+    ap.add_argument("--timeout", type=int, help="seconds per goal and prover: a guard only")
     ap.add_argument("--no-cache", action="store_true", help="run every prover, keep nothing")
     ap.add_argument("--fresh", action="store_true", help="empty the cache first, then fill it")
     ap.add_argument("--cache-dir", default=str(ROOT / "build" / "prove" / "wp-cache"))
@@ -256,7 +245,6 @@ def main():
     ap.add_argument("--props", help="prove only the ACSL properties of these names (WP's -wp-prop; "
                                     "tools/mutants.py names the goal that kills a mutant)")
     ap.add_argument("--no-smoke", action="store_true", help="skip the smoke tests (not for CI)")
-    ap.add_argument("--smoke-provers", help="provers for the smoke tests (default: the manifest's)")
     ap.add_argument("--verbose", action="store_true", help="print Frama-C's output")
     ap.add_argument("--no-models", action="store_true",
                     help="skip the Spin models of the SMP protocols (tools/models.py)")
@@ -282,9 +270,6 @@ def main():
     build.mkdir(parents=True, exist_ok=True)
     env = why3_config(build)
     provers = available_provers(env, m["provers"])
-    wanted = args.smoke_provers.split(",") if args.smoke_provers else m.get("smoke_provers",
-                                                                           m["provers"])
-    smoke_provers = available_provers(env, wanted) or provers
     if not provers:
         say(f"prove: none of the provers {m['provers']} is installed")
         say("Proved goals: 0 / 0")
@@ -296,6 +281,7 @@ def main():
     cache_mode = "none" if args.no_cache else "update"
 
     timeout = args.timeout or m["timeout"]
+    steps = args.steps or m["steps"]
     files = m["files"]
     cpp = " ".join([f"-I{src}"] + [f"-D{d}" for d in m.get("defines", [])])
     common = ["frama-c", "-machdep", m.get("machdep", "gcc_x86_64"), f"-cpp-extra-args={cpp}",
@@ -317,7 +303,6 @@ def main():
         group = rest[i::chunks]
         if group:
             parts.append((f"rest{i + 1}" if chunks > 1 else "rest", group, True))
-    fct = ",".join(f"{f}:{max(t, timeout)}" for f, t in m.get("function_timeouts", {}).items())
     options = m.get("wp_options", {})
 
     def run_name(kind, part):
@@ -331,10 +316,9 @@ def main():
         name = run_name("proofs", part)
         cache_of[name] = "proofs-rest" if of_rest else name
         runs[name] = common + ["-wp-fct", ",".join(fns), "-wp-par", "1",
-                               "-wp-prover", ",".join(provers), "-wp-timeout", str(timeout)]
+                               "-wp-prover", ",".join(provers), "-wp-steps", str(steps),
+                               "-wp-timeout", str(timeout)]
         runs[name] += run_options("proofs", part, of_rest)
-        if fct:
-            runs[name] += ["-wp-fct-timeout", fct]
         if args.props:
             runs[name] += ["-wp-prop", args.props]
     if not args.no_smoke:
@@ -343,9 +327,10 @@ def main():
             cache_of[name] = "smoke-rest" if of_rest else name
             runs[name] = common + ["-wp-fct", ",".join(fns), "-wp-par", "1", "-wp-smoke-tests",
                                    "-wp-prop=" + NO_PROPERTIES,
-                                   "-wp-prover", ",".join(smoke_provers),
-                                   "-wp-timeout", str(m.get("smoke_timeout", 2)),
-                                   "-wp-smoke-timeout", str(m.get("smoke_timeout", 2))]
+                                   "-wp-prover", ",".join(provers),
+                                   "-wp-steps", str(m["smoke_steps"]),
+                                   "-wp-timeout", str(m["smoke_timeout"]),
+                                   "-wp-smoke-timeout", str(m["smoke_timeout"])]
             runs[name] += run_options("smoke", part, of_rest)
     for old in [*build.glob("frama-c-*.log"), *build.glob("report-*.json")]:
         old.unlink()  # the last run's, which may have been split differently
@@ -357,9 +342,9 @@ def main():
         cmd += ["-wp-cache", cache_mode, "-wp-cache-dir", str(d), "-wp-report-json", str(report)]
         shown = shlex.join(cmd).replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
         say(f"prove ({name}): {shown}")
-    say(f"prove: provers {', '.join(provers)} (smoke tests: {', '.join(smoke_provers)}); "
-        f"{len(runs)} runs, {args.jobs + 1} at once, one prover each; "
-        f"timeout {timeout} s per goal; cache {cache_mode}")
+    say(f"prove: provers {', '.join(provers)}; {len(runs)} runs, {args.jobs + 1} at once, "
+        f"one prover each; {steps} steps per goal ({m['smoke_steps']} per smoke test), "
+        f"{timeout} s at most; cache {cache_mode}")
 
     start = time.monotonic()
     env = dict(env, PWD=str(src))  # Frama-C resolves the files' relative paths by $PWD

@@ -16,7 +16,7 @@ need_root() {
 
 host_tools=(cmake ninja-build g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
   binutils-aarch64-linux-gnu gdb-multiarch device-tree-compiler u-boot-tools mtools
-  dosfstools fdisk cpio python3 python3-matplotlib qemu-user libgtest-dev frama-c-base why3 z3 cvc4 cvc5
+  dosfstools fdisk cpio python3 python3-matplotlib qemu-user libgtest-dev frama-c-base why3 cvc4
   spin clang-format clang-tidy)
 
 missing=()

@@ -29,6 +29,7 @@ int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* u
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
   */
+  /*@ assert procs2[n] == p && proc_extra_lwps(p) == 0; */
   return VC_OK;
 }
 

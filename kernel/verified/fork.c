@@ -403,7 +403,9 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1, struc
   /* Nothing can fail from here on. Hold the parent until start_forked_proc
    * (the seed's PHOLD), and give the LWP the first TID, 0. */
   proc_hold(p1);
+  /*@ assert !tid_in_use(&p2->p_tids.p_lwps, 0); */
   int tid = lwp_tid_alloc_locked(&p2->p_tids, lwp);
+  /*@ assert tid != 0 ==> tid_skipped(-1, 0, tid); */
   /*@ assert tid == 0; */
   (void)tid;
   /* Only now, with its TID set complete, may signals and wait4 find it. */
