@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The mutation gate: seeded bugs in the verified core must be caught.
 
-  python3 tools/mutants.py [--jobs N] [--only NAME,NAME]
+  python3 tools/mutants.py [--jobs N] [--only NAME,NAME] [--core-proved]
 
 proofs/mutants.json lists the mutants: a file of kernel/verified, a piece of
 its text that must occur exactly once, what replaces it, and what kills it
@@ -18,6 +18,10 @@ its text that must occur exactly once, what replaces it, and what kills it
 Naming the goal makes each claim exact (the bug is caught by this clause)
 and keeps the gate short: only that goal is generated and sent to the
 prover, which must run to its step limit (or give up) to fail it.
+
+A proof killer first proves the goal on the unmutated copy (so it exists
+and is proved), except after a whole gate that has just proved every goal
+(tools/prove.py then passes --core-proved).
 
 Each mutant is applied alone. Its proofs run on a copy of the verified core
 under build/mutants/NAME, several mutants at once (--jobs); its host tests on
@@ -112,16 +116,20 @@ def prove_goal(src, fn, prop, log, retry=True):
     return "no such goal"
 
 
-def kill_by_proof(m, fn, prop, core, log):
+def kill_by_proof(m, fn, prop, core, log, core_proved):
     """fn's goal for prop on a copy of the verified core (the files core):
     first as it is, where it must be proved (so the goal exists, and the
-    gate's cache answers), then with the mutant, where it must be refuted."""
+    gate's cache answers), then with the mutant, where it must be refuted.
+    core_proved: the gate has just proved every goal of the core as it is,
+    so the first step is skipped (the refutation must still name the goal,
+    so it exists)."""
     src = WORK / m["name"]
     copy_files(core, src)
     log.unlink(missing_ok=True)
-    control = prove_goal(src, fn, prop, log)
-    if control != "proved":
-        return None, f"unmutated, {fn}'s {prop}: {control}"
+    if not core_proved:
+        control = prove_goal(src, fn, prop, log)
+        if control != "proved":
+            return None, f"unmutated, {fn}'s {prop}: {control}"
     mutate(src / m["file"], m)
     verdict = prove_goal(src, fn, prop, log)
     return verdict == "refuted", f"{fn}'s {prop}: {verdict}"
@@ -165,6 +173,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jobs", type=int, default=2, help="proof killers at once")
     ap.add_argument("--only", help="these mutants alone (comma-separated names)")
+    ap.add_argument("--core-proved", action="store_true",
+                    help="every goal of the unmutated core was just proved (tools/prove.py "
+                         "passes it after a whole gate): skip each killer's unmutated proof")
     args = ap.parse_args()
 
     mutants = json.loads(LIST.read_text())["mutants"]
@@ -187,7 +198,7 @@ def main():
         m, fn, prop = job
         begun = time.monotonic()
         log = WORK / f"{m['name']}.{fn}.log"
-        dead, what = kill_by_proof(m, fn, prop, core, log)
+        dead, what = kill_by_proof(m, fn, prop, core, log, args.core_proved)
         return m, (f"proof of {fn}'s {prop}", dead, what, log), time.monotonic() - begun
 
     jobs = [(m, fn, prop) for m in runnable for fn, prop in m["killed_by"].get("proof", {}).items()]
