@@ -12,6 +12,12 @@ its text that must occur exactly once, what replaces it, and what kills it
          calls) is proved again, with the gate's prover and step limit
          (tools/prove.py --functions F --props P, without smoke tests or
          models), and must fail;
+  smoke  {function: smoke test}: that function's smoke test of the name
+         (`default_requires`, `BEHAVIOR_assumes`, ...: WP's typed_F_wp_smoke_NAME)
+         is run again (tools/prove.py --functions F --smoke-only) and must
+         fail, the prover having refuted it: a contract that contradicts
+         itself, or code it makes unreachable, which every proof of that
+         function would accept;
   host   the verified core's host tests (tests/host/verified) matching a
          GoogleTest filter are built and run, and must fail.
 
@@ -116,22 +122,41 @@ def prove_goal(src, fn, prop, log, retry=True):
     return "no such goal"
 
 
-def kill_by_proof(m, fn, prop, core, log, core_proved):
-    """fn's goal for prop on a copy of the verified core (the files core):
-    first as it is, where it must be proved (so the goal exists, and the
-    gate's cache answers), then with the mutant, where it must be refuted.
-    core_proved: the gate has just proved every goal of the core as it is,
-    so the first step is skipped (the refutation must still name the goal,
-    so it exists)."""
+def smoke_test(src, fn, name, log):
+    """tools/prove.py's smoke tests of fn on the tree src: "refuted" when
+    the smoke test typed_FN_wp_smoke_NAME failed, a prover (or Qed) having
+    proved it Valid (the contract contradicts itself there), "passed" when
+    every smoke test of fn passed, or what else happened."""
+    cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(src),
+           "--functions", fn, "--smoke-only", "--no-models", "--jobs", "1"]
+    code, out = run(cmd, ROOT, log)
+    test = re.compile(rf"^NOT PROVED: typed_{re.escape(fn)}_wp_smoke_{re.escape(name)}: "
+                      r"smoke test Failed .*: [^:;]*: Valid\b", re.M)
+    if test.search(out):
+        return "refuted"
+    if code == 0 and re.search(r"^Proved goals: ([1-9]\d*) / \1$", out, re.M):
+        return "passed"
+    return "a problem, or no such smoke test (see the log)"
+
+
+def kill_by_wp(m, kind, fn, prop, core, log, core_proved):
+    """fn's goal for prop (kind "proof"), or its smoke test prop (kind
+    "smoke"), on a copy of the verified core (the files core): first as it
+    is, where the goal must be proved or the smoke test pass (so it exists,
+    and the gate's cache answers), then with the mutant, where it must be
+    refuted. core_proved: the gate has just proved every goal and passed
+    every smoke test of the core as it is, so the first step is skipped
+    (the refutation must still name the goal, so it exists)."""
     src = WORK / m["name"]
     copy_files(core, src)
     log.unlink(missing_ok=True)
+    check = prove_goal if kind == "proof" else smoke_test
     if not core_proved:
-        control = prove_goal(src, fn, prop, log)
-        if control != "proved":
+        control = check(src, fn, prop, log)
+        if control not in ("proved", "passed"):
             return None, f"unmutated, {fn}'s {prop}: {control}"
     mutate(src / m["file"], m)
-    verdict = prove_goal(src, fn, prop, log)
+    verdict = check(src, fn, prop, log)
     return verdict == "refuted", f"{fn}'s {prop}: {verdict}"
 
 
@@ -160,12 +185,12 @@ def problem(m):
         return f"NOT APPLIED: its text occurs {n} times in {m['file']}"
     if m["name"] == SRC.name:
         return f"NOT RUN: the name {SRC.name} is the host tests' copy"
-    proof = how.get("proof", {})
-    if (set(how) - {"proof", "host"} or not how or not isinstance(proof, dict) or
-            ("proof" in how and not proof) or
-            not all(isinstance(v, str) and v for v in proof.values())):
-        return ("NOT RUN: killed_by must name proof ({function: property}, not empty), "
-                f"host or both, not {how}")
+    named = [how[k] for k in ("proof", "smoke") if k in how]
+    if (set(how) - {"proof", "smoke", "host"} or not how or
+            not all(isinstance(d, dict) and d and
+                    all(isinstance(v, str) and v for v in d.values()) for d in named)):
+        return ("NOT RUN: killed_by must name proof or smoke ({function: name}, not empty), "
+                f"host, or several, not {how}")
     return None
 
 
@@ -185,7 +210,7 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
 
-    # The proof killers first, several at once (each calls one prover at a
+    # The proof and smoke killers first, several at once (each calls one prover at a
     # time); then the host killers one by one, since they share one copy of
     # the tree.
     results = {m["name"]: [] for m in mutants}  # (killer, dead, what happened, log)
@@ -194,16 +219,18 @@ def main():
     runnable = [m for m in mutants if problems[m["name"]] is None]
     core = tracked("kernel/verified") + tracked("spec")
 
-    def by_proof(job):
-        m, fn, prop = job
+    def by_wp(job):
+        m, kind, fn, prop = job
         begun = time.monotonic()
-        log = WORK / f"{m['name']}.{fn}.log"
-        dead, what = kill_by_proof(m, fn, prop, core, log, args.core_proved)
-        return m, (f"proof of {fn}'s {prop}", dead, what, log), time.monotonic() - begun
+        log = WORK / f"{m['name']}.{kind}.{fn}.log"
+        dead, what = kill_by_wp(m, kind, fn, prop, core, log, args.core_proved)
+        what_ran = f"proof of {fn}'s {prop}" if kind == "proof" else f"smoke test {fn}'s {prop}"
+        return m, (what_ran, dead, what, log), time.monotonic() - begun
 
-    jobs = [(m, fn, prop) for m in runnable for fn, prop in m["killed_by"].get("proof", {}).items()]
+    jobs = [(m, kind, fn, prop) for m in runnable for kind in ("proof", "smoke")
+            for fn, prop in m["killed_by"].get(kind, {}).items()]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for m, result, took in pool.map(by_proof, jobs):
+        for m, result, took in pool.map(by_wp, jobs):
             results[m["name"]].append(result)
             secs[m["name"]] += took
     hosted = [m for m in runnable if "host" in m["killed_by"]]

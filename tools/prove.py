@@ -2,7 +2,8 @@
 """The proof gate: Frama-C WP over the verified core.
 
   python3 tools/prove.py [--jobs N] [--steps N] [--timeout S] [--no-cache] [--fresh]
-                         [--cache-dir DIR] [--functions F,G] [--props P,Q] [--verbose] [--no-models]
+                         [--cache-dir DIR] [--functions F,G] [--props P,Q] [--smoke-only]
+                         [--verbose] [--no-models]
                          [--mutants | --no-mutants] [--root DIR]
 
 What is proved, and how, is in proofs/manifest.json: the files (every function
@@ -36,9 +37,9 @@ Then it prints one line per function (goals proved / total, the provers that
 closed them, the time they took), runs tools/models.py (the Spin models of
 the SMP protocols in proofs/models; its last line is `Models: N / M
 checked`; --no-models skips it), then the mutation gate (tools/mutants.py:
-seeded bugs of the verified core that the proofs or the host tests must
-catch; its last line is `Mutants: K / N killed`; --no-mutants skips it) and
-ends with the total in Frama-C's own form, `Proved goals: N / M`, the sum of
+seeded bugs of the verified core that the proofs, the smoke tests or the
+host tests must catch; its last line is `Mutants: K / N killed`;
+--no-mutants skips it) and ends with the total in Frama-C's own form, `Proved goals: N / M`, the sum of
 the runs' totals. The exit status is 0 only when every goal is proved,
 every model passed and caught its seeded bugs, every mutant was killed,
 no smoke test found a contradiction or dead code, Frama-C reported no warning
@@ -198,8 +199,14 @@ def parse(out, per, owner, failed, problems):
             failed.append(f"{f.group(1)}: " + "; ".join(detail))
         sm = SMOKE_LINE.match(line)
         if sm and sm.group(1) != "Passed":
+            # The prover's verdicts follow, indented: Valid is a refutation.
+            detail = []
+            while i + 1 < len(out) and out[i + 1].startswith("  "):
+                i += 1
+                detail.append(out[i].strip())
             failed.append(f"{sm.group(2)}: smoke test {sm.group(1)} "
-                          "(a contradictory contract, or code that cannot be reached)")
+                          "(a contradictory contract, or code that cannot be reached): " +
+                          "; ".join(detail))
         if "Warning" in line or "warning" in line or "User Error" in line:
             nxt = out[i + 1] if i + 1 < len(out) else ""
             if any(b in line or b in nxt for b in BAD_WARNINGS):
@@ -245,6 +252,9 @@ def main():
     ap.add_argument("--props", help="prove only the ACSL properties of these names (WP's -wp-prop; "
                                     "tools/mutants.py names the goal that kills a mutant)")
     ap.add_argument("--no-smoke", action="store_true", help="skip the smoke tests (not for CI)")
+    ap.add_argument("--smoke-only", action="store_true",
+                    help="only the smoke tests (tools/mutants.py: a contract that contradicts "
+                         "itself must be caught by them)")
     ap.add_argument("--verbose", action="store_true", help="print Frama-C's output")
     ap.add_argument("--no-models", action="store_true",
                     help="skip the Spin models of the SMP protocols (tools/models.py)")
@@ -257,6 +267,8 @@ def main():
     args = ap.parse_args()
     if args.props and not args.functions:
         ap.error("--props needs --functions")
+    if args.smoke_only and (args.no_smoke or args.props):
+        ap.error("--smoke-only runs the smoke tests alone, so not with --no-smoke or --props")
     src = pathlib.Path(args.root).resolve()
 
     for tool in ("frama-c", "why3"):
@@ -312,7 +324,7 @@ def main():
         return options.get(f"{kind}-rest" if of_rest else run_name(kind, part), [])
 
     cache_of = {}  # run -> its cache folder: the rest's runs share one, as they
-    for part, fns, of_rest in parts:  # prove different functions
+    for part, fns, of_rest in parts if not args.smoke_only else []:  # prove different functions
         name = run_name("proofs", part)
         cache_of[name] = "proofs-rest" if of_rest else name
         runs[name] = common + ["-wp-fct", ",".join(fns), "-wp-par", "1",
