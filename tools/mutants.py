@@ -5,7 +5,7 @@
 
 proofs/mutants.json lists the mutants: a file of kernel/verified, a piece of
 its text that must occur exactly once, what replaces it, and what kills it
-(`killed_by`, one killer or both; each one named must kill the mutant):
+(`killed_by`, one killer or several; each one named must kill the mutant):
 
   proof  {function: property}: that function's goal for the named ACSL
          property (a named ensures, or a callee's named requires at its
@@ -25,8 +25,9 @@ Naming the goal makes each claim exact (the bug is caught by this clause)
 and keeps the gate short: only that goal is generated and sent to the
 prover, which must run to its step limit (or give up) to fail it.
 
-A proof killer first proves the goal on the unmutated copy (so it exists
-and is proved), except after a whole gate that has just proved every goal
+A proof or smoke killer first runs on the unmutated copy, where its goal must
+be proved or its function's smoke tests pass (so it exists), except after a
+whole gate that has just proved every goal and passed every smoke test
 (tools/prove.py then passes --core-proved).
 
 Each mutant is applied alone. Its proofs run on a copy of the verified core
@@ -89,17 +90,18 @@ def mutate(path, m):
     return text
 
 
-# What a prover says of a goal it cannot prove: it ran out of steps (or of
-# time, the guard), or gave up.
-REFUTED = {"Step limit", "Timeout", "Unknown"}
+# What a prover says of a goal it cannot prove: it ran out of steps, or gave
+# up. A timeout is the guard's, which depends on the machine's load (and
+# WP caches it), so it is asked again without the cache, like a failure.
+REFUTED = {"Step limit", "Unknown"}
 
 
 def prove_goal(src, fn, prop, log, retry=True):
     """tools/prove.py on the tree src for fn's goal of the property prop:
     "proved", "refuted" (reported not proved, every prover having answered
-    Step limit, Timeout or Unknown), or what else happened. A prover that
-    failed (an error, not an answer, which WP caches) is asked again once,
-    bypassing the cache."""
+    Step limit or Unknown), or what else happened. A prover that failed (an
+    error, not an answer) or ran out of time (the guard, not the limit) is
+    asked again once, bypassing the cache, where WP keeps both."""
     cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(src),
            "--functions", fn, "--props", prop, "--no-smoke", "--no-models", "--jobs", "1"]
     if not retry:
@@ -114,7 +116,7 @@ def prove_goal(src, fn, prop, log, retry=True):
         verdicts = set(re.findall(r": (Step limit|\w+)", found.group(1)))
         if verdicts and verdicts <= REFUTED:
             return "refuted"
-        if retry and verdicts and verdicts <= REFUTED | {"Failed"}:
+        if retry and verdicts and verdicts <= REFUTED | {"Failed", "Timeout"}:
             return prove_goal(src, fn, prop, log, retry=False)
         return f"prover verdicts {verdicts}"
     if code == 0 and re.search(r"^Proved goals: ([1-9]\d*) / \1$", out, re.M):
@@ -147,7 +149,7 @@ def kill_by_wp(m, kind, fn, prop, core, log, core_proved):
     refuted. core_proved: the gate has just proved every goal and passed
     every smoke test of the core as it is, so the first step is skipped
     (the refutation must still name the goal, so it exists)."""
-    src = WORK / m["name"]
+    src = WORK / f"{m['name']}.{kind}.{fn}"  # its own copy: killers run side by side
     copy_files(core, src)
     log.unlink(missing_ok=True)
     check = prove_goal if kind == "proof" else smoke_test

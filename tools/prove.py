@@ -30,8 +30,8 @@ refute is a contradiction or dead code), with a budget of their own.
 The provers' limits are steps (CVC4's resource count, --rlimit), not time:
 a goal's verdict is then the same on a loaded machine as on an idle one, and
 on every machine with the same prover. The time limit is only a guard
-against a prover that never ends; on an idle core the step limit
-takes CVC4 about a sixth of it.
+against a prover that never ends; CVC4 reaches its step limits in a
+quarter of it or less.
 
 Then it prints one line per function (goals proved / total, the provers that
 closed them, the time they took), runs tools/models.py (the Spin models of
@@ -208,7 +208,8 @@ def parse(out, per, owner, failed, problems):
                           "(a contradictory contract, or code that cannot be reached): " +
                           "; ".join(detail))
         if "Warning" in line or "warning" in line or "User Error" in line:
-            nxt = out[i + 1] if i + 1 < len(out) else ""
+            # A warning's own continuation lines are indented.
+            nxt = out[i + 1] if i + 1 < len(out) and out[i + 1].startswith(" ") else ""
             if any(b in line or b in nxt for b in BAD_WARNINGS):
                 problems.append((line.strip() + " " + nxt.strip()).strip())
         i += 1
@@ -242,9 +243,11 @@ def main():
                     help="prover jobs: the rest of the functions is split into this many "
                          "runs, and one run more than this goes at once, each calling one "
                          "prover at a time; default: the CPUs")
-    ap.add_argument("--steps", type=int, help="the provers' step limit per goal (default: the "
-                                              "manifest's steps)")
-    ap.add_argument("--timeout", type=int, help="seconds per goal and prover: a guard only")
+    ap.add_argument("--steps", type=int, help="the prover's step limit per goal of the proofs "
+                                              "(default: the manifest's steps; the smoke tests "
+                                              "keep smoke_steps)")
+    ap.add_argument("--timeout", type=int, help="seconds per goal of the proofs: a guard only "
+                                                "(the smoke tests keep smoke_timeout)")
     ap.add_argument("--no-cache", action="store_true", help="run every prover, keep nothing")
     ap.add_argument("--fresh", action="store_true", help="empty the cache first, then fill it")
     ap.add_argument("--cache-dir", default=str(ROOT / "build" / "prove" / "wp-cache"))
@@ -267,8 +270,9 @@ def main():
     args = ap.parse_args()
     if args.props and not args.functions:
         ap.error("--props needs --functions")
-    if args.smoke_only and (args.no_smoke or args.props):
-        ap.error("--smoke-only runs the smoke tests alone, so not with --no-smoke or --props")
+    if args.smoke_only and (args.no_smoke or args.props or args.steps or not args.functions):
+        ap.error("--smoke-only runs the smoke tests of --functions alone, with their own "
+                 "limit: not with --no-smoke, --props or --steps")
     src = pathlib.Path(args.root).resolve()
 
     for tool in ("frama-c", "why3"):
@@ -474,8 +478,7 @@ def main():
     ok = len(totals) == len(runs) and proved == total and not failed and not problems
     models_ok = True
     if not args.no_models:
-        # The SMP protocols, model-checked with Spin (proofs/models/); after
-        # the provers, whose time limits are wall-clock time.
+        # The SMP protocols, model-checked with Spin (proofs/models/).
         say("\nmodels: Spin over proofs/models (tools/models.py)")
         # --fresh (and --no-cache) check the models again too.
         again = ["--fresh"] if args.fresh or args.no_cache else []
@@ -488,7 +491,8 @@ def main():
         say("\nmutants: proofs/mutants.json (tools/mutants.py)")
         # A whole gate that proved every goal has done each killer's proof
         # of the unmutated goal already.
-        whole = ok and src == ROOT and not (args.functions or args.steps or args.timeout)
+        whole = ok and src == ROOT and not (args.functions or args.steps or args.timeout or
+                                            args.no_smoke or args.smoke_only)
         r = subprocess.run([sys.executable, str(ROOT / "tools" / "mutants.py"),
                             "--jobs", str(args.jobs)] + (["--core-proved"] if whole else []),
                            cwd=ROOT)
