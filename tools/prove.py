@@ -52,11 +52,13 @@ directory. Results are cached (Frama-C's -wp-cache) in
 build/prove/wp-cache, a folder for each run (the rest's runs share one);
 --no-cache or --fresh give a run from nothing (--no-cache bypasses the
 provers' cache and keeps it; either empties the Spin models' cache, which
-has no bypass).
+has no bypass). Two runs on one tree take turns (build/prove/.lock): each
+begins by deleting the last run's logs and reports.
 """
 import argparse
 import collections
 import concurrent.futures
+import fcntl
 import json
 import os
 import pathlib
@@ -284,6 +286,14 @@ def main():
     m = load_manifest()
     build = src / "build" / "prove"  # reports and logs of this tree
     build.mkdir(parents=True, exist_ok=True)
+    # One run at a time on a tree: a run begins by deleting the last run's
+    # logs and reports, which another run on the same tree is still writing.
+    lock = open(build / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        say(f"prove: another run on this tree holds {build / '.lock'}; waiting for it")
+        fcntl.flock(lock, fcntl.LOCK_EX)
     env = why3_config(build)
     provers = available_provers(env, m["provers"])
     if not provers:
