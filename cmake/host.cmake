@@ -26,3 +26,7 @@ add_subdirectory(tests/host)
 # Which cross toolchain cmake/aarch64-tine.cmake picks (configures only).
 add_test(NAME toolchain_select COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/host/toolchain_select.py)
 set_tests_properties(toolchain_select PROPERTIES LABELS host TIMEOUT 120)
+
+# How the proof gate reads Frama-C's output and the mutation gate the proof gate's.
+add_test(NAME gate_verdicts COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/host/tools/gate_verdicts_test.py)
+set_tests_properties(gate_verdicts PROPERTIES LABELS host TIMEOUT 60)

@@ -96,17 +96,15 @@ def mutate(path, m):
 REFUTED = {"Step limit", "Unknown"}
 
 
-def prove_goal(src, fn, prop, log, retry=True):
-    """tools/prove.py on the tree src for fn's goal of the property prop:
-    "proved", "refuted" (reported not proved, every prover having answered
-    Step limit or Unknown), or what else happened. A prover that failed (an
-    error, not an answer) or ran out of time (the guard, not the limit) is
-    asked again once, bypassing the cache, where WP keeps both."""
-    cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(src),
-           "--functions", fn, "--props", prop, "--no-smoke", "--no-models", "--jobs", "1"]
-    if not retry:
-        cmd.append("--no-cache")
-    code, out = run(cmd, ROOT, log)
+PROVED = re.compile(r"^Proved goals: ([1-9]\d*) / \1$", re.M)
+
+
+def goal_verdict(code, out, fn, prop):
+    """What tools/prove.py's exit status and output say of fn's goal for the
+    property prop: "proved", "refuted" (reported not proved, every prover
+    having answered Step limit or Unknown), "again" (a prover failed, an
+    error, not an answer, or ran out of time, the guard, not the limit: WP
+    caches both, so ask again without the cache), or what else happened."""
     if "PROBLEM:" in out:
         return "a problem (see the log)"
     goal = re.compile(rf"^NOT PROVED: typed_{re.escape(fn)}_(?:\S*_)?{re.escape(prop)}"
@@ -116,29 +114,46 @@ def prove_goal(src, fn, prop, log, retry=True):
         verdicts = set(re.findall(r": (Step limit|\w+)", found.group(1)))
         if verdicts and verdicts <= REFUTED:
             return "refuted"
-        if retry and verdicts and verdicts <= REFUTED | {"Failed", "Timeout"}:
-            return prove_goal(src, fn, prop, log, retry=False)
-        return f"prover verdicts {verdicts}"
-    if code == 0 and re.search(r"^Proved goals: ([1-9]\d*) / \1$", out, re.M):
+        if verdicts and verdicts <= REFUTED | {"Failed", "Timeout"}:
+            return "again"
+        return f"prover verdicts {sorted(verdicts)}"
+    if code == 0 and PROVED.search(out):
         return "proved"
     return "no such goal"
 
 
-def smoke_test(src, fn, name, log):
-    """tools/prove.py's smoke tests of fn on the tree src: "refuted" when
-    the smoke test typed_FN_wp_smoke_NAME failed, a prover (or Qed) having
-    proved it Valid (the contract contradicts itself there), "passed" when
-    every smoke test of fn passed, or what else happened."""
-    cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(src),
-           "--functions", fn, "--smoke-only", "--no-models", "--jobs", "1"]
-    code, out = run(cmd, ROOT, log)
+def smoke_verdict(code, out, fn, name):
+    """What tools/prove.py --smoke-only's exit status and output say of fn's
+    smoke test typed_FN_wp_smoke_NAME: "refuted" when it failed, a prover (or
+    Qed) having proved it Valid (the contract contradicts itself there),
+    "passed" when every smoke test of fn passed, or what else happened."""
     test = re.compile(rf"^NOT PROVED: typed_{re.escape(fn)}_wp_smoke_{re.escape(name)}: "
                       r"smoke test Failed .*: [^:;]*: Valid\b", re.M)
     if test.search(out):
         return "refuted"
-    if code == 0 and re.search(r"^Proved goals: ([1-9]\d*) / \1$", out, re.M):
+    if code == 0 and PROVED.search(out):
         return "passed"
     return "a problem, or no such smoke test (see the log)"
+
+
+def prove_goal(src, fn, prop, log):
+    """tools/prove.py on the tree src for fn's goal of the property prop,
+    asked again once without the cache when goal_verdict says so."""
+    cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(src),
+           "--functions", fn, "--props", prop, "--no-smoke", "--no-models", "--jobs", "1"]
+    verdict = goal_verdict(*run(cmd, ROOT, log), fn, prop)
+    if verdict == "again":
+        verdict = goal_verdict(*run(cmd + ["--no-cache"], ROOT, log), fn, prop)
+        if verdict == "again":
+            return "no answer twice (Failed or Timeout; see the log)"
+    return verdict
+
+
+def smoke_test(src, fn, name, log):
+    """tools/prove.py's smoke tests of fn on the tree src (smoke_verdict)."""
+    cmd = [sys.executable, str(ROOT / "tools" / "prove.py"), "--root", str(src),
+           "--functions", fn, "--smoke-only", "--no-models", "--jobs", "1"]
+    return smoke_verdict(*run(cmd, ROOT, log), fn, name)
 
 
 def kill_by_wp(m, kind, fn, prop, core, log, core_proved):

@@ -239,6 +239,14 @@ def fold_report(path, per):
                     break
 
 
+def whole_gate(args, src):
+    """Whether this run proves every goal and runs every smoke test of the
+    working tree with the manifest's limits: after such a run passes, the
+    mutation gate need not prove the unmutated goals again."""
+    return src == ROOT and not (args.functions or args.steps or args.timeout or
+                                args.no_smoke or args.smoke_only)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 2),
@@ -501,8 +509,7 @@ def main():
         say("\nmutants: proofs/mutants.json (tools/mutants.py)")
         # A whole gate that proved every goal has done each killer's proof
         # of the unmutated goal already.
-        whole = ok and src == ROOT and not (args.functions or args.steps or args.timeout or
-                                            args.no_smoke or args.smoke_only)
+        whole = ok and whole_gate(args, src)
         r = subprocess.run([sys.executable, str(ROOT / "tools" / "mutants.py"),
                             "--jobs", str(args.jobs)] + (["--core-proved"] if whole else []),
                            cwd=ROOT)
