@@ -39,6 +39,7 @@ applied and killed.
 """
 import argparse
 import concurrent.futures
+import fcntl
 import json
 import pathlib
 import re
@@ -128,7 +129,7 @@ def smoke_verdict(code, out, fn, name):
     Qed) having proved it Valid (the contract contradicts itself there),
     "passed" when every smoke test of fn passed, or what else happened."""
     test = re.compile(rf"^NOT PROVED: typed_{re.escape(fn)}_wp_smoke_{re.escape(name)}: "
-                      r"smoke test Failed .*: [^:;]*: Valid\b", re.M)
+                      r"smoke test Failed .*(?:\): |; )[^:;]*: Valid\b", re.M)
     if test.search(out):
         return "refuted"
     if code == 0 and PROVED.search(out):
@@ -225,6 +226,13 @@ def main():
         wanted = set(args.only.split(","))
         mutants = [m for m in mutants if m["name"] in wanted]
     WORK.mkdir(parents=True, exist_ok=True)
+    # One gate at a time: the copies under build/mutants are shared.
+    lock = open(WORK / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        say(f"mutants: another run holds {WORK / '.lock'}; waiting for it")
+        fcntl.flock(lock, fcntl.LOCK_EX)
     started = time.monotonic()
 
     # The proof and smoke killers first, several at once (each calls one prover at a

@@ -239,12 +239,12 @@ def fold_report(path, per):
                     break
 
 
-def whole_gate(args, src):
-    """Whether this run proves every goal and runs every smoke test of the
-    working tree with the manifest's limits: after such a run passes, the
+def whole_gate(ok, args, src):
+    """Whether this run proved every goal and passed every smoke test (ok)
+    of the working tree, all of them, with the manifest's limits: then the
     mutation gate need not prove the unmutated goals again."""
-    return src == ROOT and not (args.functions or args.steps or args.timeout or
-                                args.no_smoke or args.smoke_only)
+    return ok and src == ROOT and not (args.functions or args.steps or args.timeout or
+                                       args.no_smoke or args.smoke_only)
 
 
 def main():
@@ -509,7 +509,7 @@ def main():
         say("\nmutants: proofs/mutants.json (tools/mutants.py)")
         # A whole gate that proved every goal has done each killer's proof
         # of the unmutated goal already.
-        whole = ok and whole_gate(args, src)
+        whole = whole_gate(ok, args, src)
         r = subprocess.run([sys.executable, str(ROOT / "tools" / "mutants.py"),
                             "--jobs", str(args.jobs)] + (["--core-proved"] if whole else []),
                            cwd=ROOT)

@@ -61,7 +61,11 @@ class ProveParse(unittest.TestCase):
 
 
 def not_proved(goal, verdict):
-    return f"f  0 / 1  <-- NOT PROVED\nNOT PROVED: {goal}: {verdict}\nProved goals: 0 / 1\n"
+    """prove.py's report of goal, from WP's line for it (verdict: what
+    follows the colon there, prover first)."""
+    prover, result = verdict.split(": ", 1)
+    failed, _ = parse([f"[wp] [{prover}] Goal {goal} : {result}"])
+    return f"f  0 / 1  <-- NOT PROVED\nNOT PROVED: {failed[0]}\nProved goals: 0 / 1\n"
 
 
 class GoalVerdict(unittest.TestCase):
@@ -76,18 +80,22 @@ class GoalVerdict(unittest.TestCase):
             self.assertEqual(self.verdict(not_proved(self.GOAL, v)), "refuted", v)
 
     def test_timeout_or_failure_is_asked_again_not_a_kill(self):
-        for v in ("CVC4 1.8: Timeout (Qed:1s) (60s)", "CVC4 1.8: Failed (Qed:1s)",
-                  "Z3 4.8.12: Timeout (Qed:30ms) (10s); CVC4 1.8: Unknown (Qed:30ms)"):
+        for v in ("CVC4 1.8: Timeout (Qed:1s) (60s)", "CVC4 1.8: Failed (Qed:1s)"):
             self.assertEqual(self.verdict(not_proved(self.GOAL, v)), "again", v)
+        # Several provers' answers after WP's [Failed] line: one failure is enough.
+        text = (f"NOT PROVED: {self.GOAL}: Z3 4.8.12: Timeout (Qed:30ms) (10s); "
+                "CVC4 1.8: Unknown (Qed:30ms)\n")
+        self.assertEqual(self.verdict(text), "again")
 
-    def test_a_valid_verdict_is_not_a_refutation(self):
-        self.assertNotIn(self.verdict(not_proved(self.GOAL, "CVC4 1.8: Valid (1s)")),
-                         ("refuted", "again", "proved"))
+    def test_a_valid_answer_among_others_is_not_a_refutation(self):
+        text = f"NOT PROVED: {self.GOAL}: CVC4 1.8: Unknown (1s); CVC5 1.0.3: Valid (1s)\n"
+        self.assertNotIn(self.verdict(text), ("refuted", "again", "proved"))
 
     def test_proved_needs_status_0_and_every_goal(self):
         self.assertEqual(self.verdict("Proved goals: 1 / 1\n", code=0), "proved")
         self.assertNotEqual(self.verdict("Proved goals: 1 / 1\n", code=1), "proved")
         self.assertNotEqual(self.verdict("Proved goals: 0 / 0\n", code=0), "proved")
+        self.assertNotEqual(self.verdict("Proved goals: 1 / 2\n", code=0), "proved")
 
     def test_another_goal_is_no_such_goal(self):
         text = not_proved("typed_fork1_core_ensures_restart_iff_signal",
@@ -100,23 +108,60 @@ class GoalVerdict(unittest.TestCase):
                          "a problem (see the log)")
 
 
+class ProveGoalRetry(unittest.TestCase):
+    """A failure or a timeout is asked once more without the cache; only
+    that answer counts."""
+    REFUTED = not_proved(GoalVerdict.GOAL, "CVC4 1.8: Step limit (Qed:1s) (1000000)")
+    TIMEOUT = not_proved(GoalVerdict.GOAL, "CVC4 1.8: Timeout (Qed:1s) (60s)")
+
+    def prove(self, *outputs):
+        calls, answers = [], list(outputs)
+        saved = mutants.run
+        mutants.run = lambda cmd, cwd, log: (calls.append(cmd), (1, answers.pop(0)))[1]
+        try:
+            return mutants.prove_goal("src", "fork1_core", "group_unlocked", "log"), calls
+        finally:
+            mutants.run = saved
+
+    def test_refuted_at_once_is_asked_once(self):
+        verdict, calls = self.prove(self.REFUTED)
+        self.assertEqual((verdict, len(calls)), ("refuted", 1))
+
+    def test_asked_again_without_the_cache(self):
+        verdict, calls = self.prove(self.TIMEOUT, self.REFUTED)
+        self.assertEqual((verdict, len(calls)), ("refuted", 2))
+        self.assertNotIn("--no-cache", calls[0])
+        self.assertEqual(calls[1][-1], "--no-cache")
+
+    def test_no_answer_twice_is_not_a_kill(self):
+        verdict, calls = self.prove(self.TIMEOUT, self.TIMEOUT)
+        self.assertEqual(len(calls), 2)
+        self.assertNotIn(verdict, ("refuted", "proved", "again"))
+
+
+def smoke_failed(test, *detail):
+    """prove.py's report of a failed smoke test, from WP's lines for it."""
+    failed, _ = parse([f"[wp] [Failed] Smoke-test {test}", *("       " + d for d in detail)])
+    return f"NOT PROVED: {failed[0]}\n"
+
+
 class SmokeVerdict(unittest.TestCase):
-    LINE = ("NOT PROVED: typed_lwp_leave_locked_wp_smoke_others_remain_assumes: smoke test "
-            "Failed (a contradictory contract, or code that cannot be reached): {}\n")
+    TEST = "typed_lwp_leave_locked_wp_smoke_others_remain_assumes"
 
     def verdict(self, text, code=1):
         return mutants.smoke_verdict(code, text, "lwp_leave_locked", "others_remain_assumes")
 
     def test_refuted_by_qed_or_a_prover(self):
-        for v in ("Qed: Valid (2ms)", "CVC4 1.8: Valid (Qed:3ms) (90ms) (14000)"):
-            self.assertEqual(self.verdict(self.LINE.format(v)), "refuted", v)
+        for detail in (["Qed: Valid (2ms)"], ["CVC4 1.8: Valid (Qed:3ms) (90ms) (14000)"],
+                       ["Qed: Unknown (2ms)", "CVC4 1.8: Valid (Qed:3ms) (90ms) (14000)"]):
+            self.assertEqual(self.verdict(smoke_failed(self.TEST, *detail)), "refuted", detail)
 
     def test_a_prover_error_is_not_a_refutation(self):
-        self.assertNotEqual(self.verdict(self.LINE.format("CVC4 1.8: Failed (Qed:3ms)")),
-                            "refuted")
+        text = smoke_failed(self.TEST, "CVC4 1.8: Failed (Qed:3ms)")
+        self.assertNotEqual(self.verdict(text), "refuted")
 
     def test_another_smoke_test_does_not_count(self):
-        text = self.LINE.format("Qed: Valid (2ms)").replace("others_remain", "last")
+        text = smoke_failed(self.TEST.replace("others_remain", "last"), "Qed: Valid (2ms)")
         self.assertNotEqual(self.verdict(text), "refuted")
 
     def test_passed(self):
@@ -128,12 +173,14 @@ class WholeGate(unittest.TestCase):
         base = dict(functions=None, steps=None, timeout=None, no_smoke=False, smoke_only=False)
         return argparse.Namespace(**{**base, **given})
 
-    def test_only_the_whole_gate_of_the_tree(self):
-        self.assertTrue(prove.whole_gate(self.args(), prove.ROOT))
-        self.assertFalse(prove.whole_gate(self.args(), prove.ROOT / "build" / "mutants" / "x"))
+    def test_only_a_whole_gate_of_the_tree_that_passed(self):
+        self.assertTrue(prove.whole_gate(True, self.args(), prove.ROOT))
+        self.assertFalse(prove.whole_gate(False, self.args(), prove.ROOT))
+        self.assertFalse(prove.whole_gate(True, self.args(),
+                                          prove.ROOT / "build" / "mutants" / "x"))
         for given in ({"functions": "fork1"}, {"steps": 10}, {"timeout": 5},
                       {"no_smoke": True}, {"smoke_only": True}):
-            self.assertFalse(prove.whole_gate(self.args(**given), prove.ROOT), given)
+            self.assertFalse(prove.whole_gate(True, self.args(**given), prove.ROOT), given)
 
 
 if __name__ == "__main__":
