@@ -39,7 +39,6 @@ applied and killed.
 """
 import argparse
 import concurrent.futures
-import fcntl
 import json
 import pathlib
 import re
@@ -47,6 +46,8 @@ import shutil
 import subprocess
 import sys
 import time
+
+import turns
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LIST = ROOT / "proofs" / "mutants.json"
@@ -226,18 +227,12 @@ def main():
         wanted = set(args.only.split(","))
         mutants = [m for m in mutants if m["name"] in wanted]
     WORK.mkdir(parents=True, exist_ok=True)
-    # One gate at a time: the copies under build/mutants are shared.
-    lock = open(WORK / ".lock", "w")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        say(f"mutants: another run holds {WORK / '.lock'}; waiting for it")
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    turns.take_turn(WORK, "mutants")  # one gate at a time: the copies are shared
     started = time.monotonic()
 
-    # The proof and smoke killers first, several at once (each calls one prover at a
-    # time); then the host killers one by one, since they share one copy of
-    # the tree.
+    # The proof and smoke killers first, several at once (each calls one
+    # prover at a time); then the host killers one by one, since they share
+    # one copy of the tree.
     results = {m["name"]: [] for m in mutants}  # (killer, dead, what happened, log)
     secs = {m["name"]: 0.0 for m in mutants}
     problems = {m["name"]: problem(m) for m in mutants}

@@ -27,7 +27,7 @@ The smoke runs generate only the smoke tests (each must *fail*: a
 precondition, a behavior's assumption or a block of code that a prover can
 refute is a contradiction or dead code), with a budget of their own.
 
-The provers' limits are steps (CVC4's resource count, --rlimit), not time:
+The prover's limits are steps (CVC4's resource count, --rlimit), not time:
 a goal's verdict is then the same on a loaded machine as on an idle one, and
 on every machine with the same prover. The time limit is only a guard
 against a prover that never ends; CVC4 reaches its step limits in a
@@ -39,8 +39,8 @@ the SMP protocols in proofs/models; its last line is `Models: N / M
 checked`; --no-models skips it), then the mutation gate (tools/mutants.py:
 seeded bugs of the verified core that the proofs, the smoke tests or the
 host tests must catch; its last line is `Mutants: K / N killed`;
---no-mutants skips it) and ends with the total in Frama-C's own form, `Proved goals: N / M`, the sum of
-the runs' totals. The exit status is 0 only when every goal is proved,
+--no-mutants skips it) and ends with the total in Frama-C's own form,
+`Proved goals: N / M`, the sum of the runs' totals. The exit status is 0 only when every goal is proved,
 every model passed and caught its seeded bugs, every mutant was killed,
 no smoke test found a contradiction or dead code, Frama-C reported no warning
 that would make a proof mean less (an ignored hypothesis, a missing assigns
@@ -58,7 +58,6 @@ begins by deleting the last run's logs and reports.
 import argparse
 import collections
 import concurrent.futures
-import fcntl
 import json
 import os
 import pathlib
@@ -70,6 +69,7 @@ import sys
 import time
 
 import cross
+import turns
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "proofs" / "manifest.json"
@@ -179,6 +179,16 @@ NO_PROPERTIES = ("-@ensures,-@assigns,-@requires,-@assert,-@check,-@complete_beh
 def parse(out, per, owner, failed, problems):
     """Fold one run's output into the per-function table."""
     i = 0
+
+    def indented():
+        """The provers' verdicts WP prints under a goal's line, indented."""
+        nonlocal i
+        lines = []
+        while i + 1 < len(out) and out[i + 1].startswith("  "):
+            i += 1
+            lines.append(out[i].strip())
+        return lines
+
     while i < len(out):
         line = out[i]
         g = GOAL_LINE.match(line)
@@ -191,24 +201,17 @@ def parse(out, per, owner, failed, problems):
                 failed.append(f"{goal}: {prover}: {verdict}{rest}")
         f = FAILED_GOAL.match(line)
         if f:
-            detail = []
-            while i + 1 < len(out) and out[i + 1].startswith("  "):
-                i += 1
-                detail.append(out[i].strip())
-                fn = owner(f.group(1))
-                if fn is not None:
-                    per[fn]["time"] += seconds(out[i])
+            detail = indented()
+            fn = owner(f.group(1))
+            if fn is not None:
+                per[fn]["time"] += sum(seconds(d) for d in detail)
             failed.append(f"{f.group(1)}: " + "; ".join(detail))
         sm = SMOKE_LINE.match(line)
         if sm and sm.group(1) != "Passed":
-            # The prover's verdicts follow, indented: Valid is a refutation.
-            detail = []
-            while i + 1 < len(out) and out[i + 1].startswith("  "):
-                i += 1
-                detail.append(out[i].strip())
+            # A Valid among the verdicts is a refutation.
             failed.append(f"{sm.group(2)}: smoke test {sm.group(1)} "
                           "(a contradictory contract, or code that cannot be reached): " +
-                          "; ".join(detail))
+                          "; ".join(indented()))
         if "Warning" in line or "warning" in line or "User Error" in line:
             # A warning's own continuation lines are indented.
             nxt = out[i + 1] if i + 1 < len(out) and out[i + 1].startswith(" ") else ""
@@ -296,12 +299,7 @@ def main():
     build.mkdir(parents=True, exist_ok=True)
     # One run at a time on a tree: a run begins by deleting the last run's
     # logs and reports, which another run on the same tree is still writing.
-    lock = open(build / ".lock", "w")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        say(f"prove: another run on this tree holds {build / '.lock'}; waiting for it")
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    turns.take_turn(build, "prove")
     env = why3_config(build)
     provers = available_provers(env, m["provers"])
     if not provers:
