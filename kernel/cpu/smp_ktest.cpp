@@ -5,6 +5,7 @@
 #include "kernel/cpu/percpu.h"
 #include "kernel/cpu/smp.h"
 #include "kernel/ktest/ktest.h"
+#include "kernel/time/clock.h"
 
 KTEST(smp_all_cpus_online) {
   KEXPECT_EQ(cpus_online(), arch::kMaxCpus);
@@ -44,6 +45,17 @@ KTEST(ipi_every_ordered_pair) {
     for (unsigned to = 0; to < arch::kMaxCpus; ++to) before[f][to] = ipi_pair_count(f, to);
   PairRecord rec = {};
   smp_run_on_all(call_every_other, &rec);
+  // A CPU waiting on its own call serves its queue by polling, so it may run
+  // a call before the IPI that announced it arrives: give every IPI sent up
+  // to a second to be taken.
+  auto all_taken = [&] {
+    for (unsigned f = 0; f < arch::kMaxCpus; ++f)
+      for (unsigned to = 0; to < arch::kMaxCpus; ++to)
+        if (f != to && ipi_pair_count(f, to) <= before[f][to]) return false;
+    return true;
+  };
+  for (uint64_t t0 = clock_ns(); !all_taken() && clock_ns() - t0 < 1'000'000'000;)
+    arch::cpu_relax();
   for (unsigned f = 0; f < arch::kMaxCpus; ++f) {
     for (unsigned to = 0; to < arch::kMaxCpus; ++to) {
       if (f == to) continue;
