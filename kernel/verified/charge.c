@@ -13,7 +13,7 @@
 #include "kernel/verified/uidinfo.h"
 
 int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* ui, vc_uid_t uid)
-/*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */ {
+/*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2, struct proccount* lc) */ {
   if (nprocs_reserve(pc, uid) != VC_OK) return VC_EAGAIN;
   p->p_uidinfo = uihold(ui);
   (void)chgproccnt(ui, 1, VC_RLIM_INFINITY);
@@ -34,7 +34,7 @@ int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* u
 }
 
 int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
-/*@ ghost (struct proc_core** procs, int n, int k) */ {
+/*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   /*@ assert tid_candidate(-1, 0) && !tid_in_use(&p->p_tids.p_lwps, 0); */
   int tid = lwp_tid_alloc_locked(&p->p_tids, node);
   /* A later candidate would have skipped 0, which is free. */
@@ -54,7 +54,7 @@ int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
 }
 
 struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
-/*@ ghost (struct proc_core** procs, int n, int k) */ {
+/*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   struct uidinfo* from = p->p_uidinfo;
   int tasks = p->p_tids.p_nthreads > 1 ? p->p_tids.p_nthreads : 1;
   (void)chgproccnt(to, tasks, VC_RLIM_INFINITY);
@@ -131,7 +131,9 @@ int lwp_leave_locked(struct proc_core* p, int tid, struct proccount* lc)
 }
 
 void proc_uncharge(struct proccount* pc, struct proc_core* p)
-/*@ ghost (struct proc_core** procs, int n, int k, struct proc_core** procs2) */ {
+/*@ ghost (struct proc_core** procs, int n, int k, struct proc_core** procs2,
+           struct proccount* lc) */
+{
   nprocs_release(pc);
   (void)chgproccnt(p->p_uidinfo, -1, VC_RLIM_INFINITY);
   /* procs2 charges and holds what procs did, less procs[k]'s one task and

@@ -11,7 +11,9 @@
  * The same functions keep the system's LWP count (g_lwpcount, lc below): one
  * slot for each LWP of a process beyond its first (the first's slot is the
  * process's own, in the process count). Only lwp_join_locked and
- * lwp_leave_locked write it; the others keep what the table holds of it.
+ * lwp_leave_locked write it; the others keep what the table holds of it
+ * and, passed the count as a ghost argument apart from what they write, the
+ * count itself (lwp_count_kept).
  */
 #ifndef TINE_KERNEL_VERIFIED_CHARGE_H
 #define TINE_KERNEL_VERIFIED_CHARGE_H
@@ -37,8 +39,11 @@ extern "C" {
     requires \base_addr(pc) != \base_addr(p) && \base_addr(pc) != \base_addr(ui);
     requires join_tables(procs, n, procs2, p) && table_apart(procs, n, ui);
     requires \forall integer i; 0 <= i < n ==> \base_addr(procs[i]) != \base_addr(pc);
+    requires \base_addr(lc) != \base_addr(pc) && \base_addr(lc) != \base_addr(p) &&
+             \base_addr(lc) != \base_addr(ui);
     assigns pc->nprocs, p->p_uidinfo, ui->ui_proccnt, ui->ui_ref.rc_count;
     ensures PROCCOUNT_OK(pc) && UIDINFO_OK(ui);
+    ensures lwp_count_kept: lc->nprocs == \old(lc->nprocs);
     behavior joined:
       assumes nprocs_room(pc, uid);
       ensures \result == VC_OK;
@@ -74,13 +79,14 @@ extern "C" {
     disjoint behaviors;
  */
 int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* ui, vc_uid_t uid)
-    /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */;
+    /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2, struct proccount* lc) */;
 
 /* p's first LWP: node gets TID 0. p was charged for one task while it had
  * none, and one LWP is one task, so no count moves. Callers hold p's lock
  * (or own p, which nothing else can see yet). */
 /*@ requires \valid(p) && TIDS_BLANK(&p->p_tids) && node != \null;
     requires in_table(procs, n, k, p);
+    requires \base_addr(lc) != \base_addr(p);
     assigns p->p_tids.p_lasttid, p->p_tids.p_nthreads, p->p_tids.p_lwps.ts_tree;
     ensures \result == 0;
     ensures TIDS_OK(&p->p_tids) && p->p_tids.p_nthreads == 1;
@@ -88,9 +94,10 @@ int proc_charge_new(struct proccount* pc, struct proc_core* p, struct uidinfo* u
     ensures TASKS_KEPT(Pre, Post, procs, n, p, p->p_uidinfo, p->p_uidinfo);
     // The first LWP takes no LWP slot: p holds none before or after.
     ensures lwps_kept: lwps_counted(procs, n) == lwps_counted{Pre}(procs, n);
+    ensures lwp_count_kept: lc->nprocs == \old(lc->nprocs);
  */
 int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
-    /*@ ghost (struct proc_core** procs, int n, int k) */;
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */;
 
 /* p's tasks move from the uid p is charged to over to `to`, and so does p's
  * reference: `to` gains one, which p now holds; the old uidinfo is returned
@@ -105,6 +112,8 @@ int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
     requires to->ui_proccnt + proc_tasks(p) <= VC_INT_MAX;
     requires in_table(procs, n, k, p);
     requires table_apart(procs, n, p->p_uidinfo) && table_apart(procs, n, to);
+    requires \base_addr(lc) != \base_addr(p) && \base_addr(lc) != \base_addr(p->p_uidinfo) &&
+             \base_addr(lc) != \base_addr(to);
     assigns p->p_uidinfo, to->ui_proccnt, to->ui_ref.rc_count, p->p_uidinfo->ui_proccnt;
     ensures \result == \old(p->p_uidinfo);
     ensures p->p_uidinfo == to;
@@ -121,9 +130,10 @@ int lwp_first_join_locked(struct proc_core* p, struct tidnode* node)
                 holders_surplus{Pre}(procs, n, VC_REF_UIDINFO, &u->ui_ref) + (u == \result ? 1 : 0);
     ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_UIDINFO);
     ensures lwps_kept: lwps_counted(procs, n) == lwps_counted{Pre}(procs, n);
+    ensures lwp_count_kept: lc->nprocs == \old(lc->nprocs);
  */
 struct uidinfo* proc_uid_move(struct proc_core* p, struct uidinfo* to)
-    /*@ ghost (struct proc_core** procs, int n, int k) */;
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */;
 
 /* A new LWP joins p, which has at least one: a slot in the LWP count lc for
  * p's real uid (refused as fork's process slot is), one more task charged to
@@ -219,6 +229,7 @@ int lwp_leave_locked(struct proc_core* p, int tid, struct proccount* lc)
     requires in_table(procs, n, k, p) && table_apart(procs, n, p->p_uidinfo);
     requires table_without(procs, n, k, procs2);
     requires \forall integer i; 0 <= i < n ==> \base_addr(procs[i]) != \base_addr(pc);
+    requires \base_addr(lc) != \base_addr(pc) && \base_addr(lc) != \base_addr(p->p_uidinfo);
     assigns p->p_uidinfo->ui_proccnt, pc->nprocs;
     ensures PROCCOUNT_OK(pc) && UIDINFO_OK(p->p_uidinfo);
     ensures pc->nprocs == \old(pc->nprocs) - 1;
@@ -229,6 +240,7 @@ int lwp_leave_locked(struct proc_core* p, int tid, struct proccount* lc)
               tasks_surplus(procs2, n - 1, u) == tasks_surplus{Pre}(procs, n, u);
     // p, with no LWP, held no LWP slot.
     ensures lwps_kept: lwps_counted(procs2, n - 1) == lwps_counted{Pre}(procs, n);
+    ensures lwp_count_kept: lc->nprocs == \old(lc->nprocs);
     // Every object's holders are those of procs less p's own reference: none
     // of the shared kinds once proc_drop_refs has run.
     ensures \forall integer kind, struct refcount *r;
@@ -236,7 +248,9 @@ int lwp_leave_locked(struct proc_core* p, int tid, struct proccount* lc)
                 holders{Pre}(procs, n, kind, r) - (proc_ref{Pre}(p, kind) == r ? 1 : 0);
  */
 void proc_uncharge(struct proccount* pc, struct proc_core* p)
-    /*@ ghost (struct proc_core** procs, int n, int k, struct proc_core** procs2) */;
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proc_core** procs2,
+               struct proccount* lc) */
+    ;
 
 #ifdef __cplusplus
 }

@@ -1151,7 +1151,9 @@ static int fork1_holders(struct fork_args* fa)
 }
 
 int fork1_census(struct fork_args* fa)
-/*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */ {
+/*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2,
+           struct proccount* lc) */
+{
   int error = fork1_holders(fa) /*@ ghost (procs, n, procs2) */;
   /* fork1 wrote no entry of the table: each charges what it did, in procs
    * and in procs2, whose first n entries are procs's. */

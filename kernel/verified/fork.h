@@ -163,6 +163,9 @@ int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int
  * The kernel forks through this; it runs fork1 and nothing else. */
 /*@ FORK1_REQUIRES(fa)
     requires fork_tables(procs, n, procs2, fa);
+    requires \valid_read(lc) && FORK_APART(fa, lc);
+    requires \base_addr(lc) != \base_addr(fa->fa_pc) && \base_addr(lc) != \base_addr(fa->fa_cred) &&
+             \base_addr(lc) != \base_addr(fa->fa_cred->cr_ruidinfo);
     FORK1_ASSIGNS(fa)
     ensures vc_fork_made == 0 && vc_pgrp_held == \null;
     ensures \result == VC_OK ==> nprocs_census{Pre}(fa->fa_pc, n) ==> nprocs_census(fa->fa_pc, n + 1);
@@ -173,12 +176,16 @@ int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int
     ensures \result != VC_OK ==>
       \forall struct uidinfo *u; fork_uid_apart(fa, u) ==>
         tasks_surplus(procs, n, u) == tasks_surplus{Pre}(procs, n, u);
-    // The child, with one LWP, holds no LWP slot (fork1 is not passed the LWP count).
+    // The child, with one LWP, holds no LWP slot.
     ensures lwps_joined: \result == VC_OK ==> lwps_counted(procs2, n + 1) == lwps_counted{Pre}(procs, n);
     ensures lwps_unjoined: \result != VC_OK ==> lwps_counted(procs, n) == lwps_counted{Pre}(procs, n);
+    // Nor does it write the LWP count lc, an allocation apart from what it writes.
+    ensures lwp_count_kept: lc->nprocs == \old(lc->nprocs);
  */
 int fork1_census(struct fork_args* fa)
-    /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */;
+    /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2,
+               struct proccount* lc) */
+    ;
 
 #ifdef __cplusplus
 }
