@@ -57,7 +57,7 @@
 
   // The LWP count less what the table holds. The census is that this is 0
   // (nprocs_census(lc, lwps_counted(procs, n))); the functions in charge.h
-  // and fork1_census keep it as it was.
+  // and refs.h, fork1_census and rfork_unshare keep it as it was.
   logic integer lwps_surplus{L}(struct proccount *lc, struct proc_core **procs, integer n) =
     lc->nprocs - lwps_counted(procs, n);
 
@@ -163,6 +163,19 @@
   (\base_addr(lc) != \base_addr(p) && \base_addr(lc) != \base_addr((p)->p_uidinfo) && \
    \base_addr(lc) != \base_addr(procs) &&                                            \
    (\forall integer i; 0 <= i < n ==> \base_addr(procs[i]) != \base_addr(lc)))
+
+/* o, an object whose count a function writes, is an allocation apart from
+ * the LWP count lc and from every process of the table, whose LWPs the
+ * LWP census reads; lc is valid, so apart from a null o too. */
+#define LWPS_APART_FROM(lc, procs, n, o)                             \
+  (\valid_read(lc) && \base_addr(lc) != \base_addr(o) &&             \
+   (\forall integer i; 0 <= i < n ==> \base_addr(procs[i]) != \base_addr(o)))
+
+/* The LWP census's two parts, kept by a function that writes neither: what
+ * the table holds of the LWP count, and the count. */
+#define LWPS_CENSUS_KEPT(lc, procs, n)                                          \
+  ensures lwps_kept: lwps_counted(procs, n) == lwps_counted{Pre}(procs, n); \
+  ensures lwp_count_kept: (lc)->nprocs == \old((lc)->nprocs);
 
 /* fork1's holders clauses for one kind, each its own goal. On success every
  * count the clauses speak of keeps its surplus over the table, the child

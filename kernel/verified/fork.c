@@ -1027,7 +1027,8 @@ int fork1(struct fork_args* fa) {
                     p1->p_args, p1->p_sigacts, p1->p_fd, p1->p_fdtol, p1->p_vmspace, flags);
 }
 
-int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+int rfork_unshare(struct fork_args* fa)
+/*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   unsigned int flags = fa->fa_flags;
   struct proc_core* p1 = fa->fa_p1;
 
@@ -1058,8 +1059,8 @@ int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int
     }
   }
 
-  if (new_vm) proc_vmspace_replace(p1, vm) /*@ ghost (procs, n, k) */;
-  if (new_fd) proc_fd_replace(p1, fdp) /*@ ghost (procs, n, k) */;
+  if (new_vm) proc_vmspace_replace(p1, vm) /*@ ghost (procs, n, k, lc) */;
+  if (new_fd) proc_fd_replace(p1, fdp) /*@ ghost (procs, n, k, lc) */;
   /* What was made is what p1 now holds: it is p1's from here on. */
   /*@ assert vc_fork_made == new_vm + new_fd; */
   /*@ ghost vc_fork_made = 0; */

@@ -103,11 +103,14 @@ int fork1(struct fork_args* fa);
     requires !fork_makes_proc(fa->fa_flags);
     requires vc_fork_made == 0;
     requires in_table(procs, n, k, fa->fa_p1);
+    requires LWPS_APART_FROM(lc, procs, n, fa->fa_p1->p_fd) &&
+             LWPS_APART_FROM(lc, procs, n, fa->fa_p1->p_vmspace);
     assigns fa->fa_p1->p_fd, fa->fa_p1->p_fd->fd_ref.rc_count,
             fa->fa_p1->p_vmspace, fa->fa_p1->p_vmspace->vm_ref.rc_count, vc_fork_made,
             vc_fork_alloc_failed;
     ensures fa->fa_p1->p_sigacts == \old(fa->fa_p1->p_sigacts);
     ensures vc_fork_made == 0;
+    LWPS_CENSUS_KEPT(lc, procs, n)
     // The census of the two kinds it may replace (spec/refs.h).
     ensures HOLDERS_KEPT_OR_NEW(procs, n, fa->fa_p1, VC_REF_FD,
                                 \base_addr(\old(fa->fa_p1->p_vmspace)));
@@ -152,7 +155,8 @@ int fork1(struct fork_args* fa);
     complete behaviors;
     disjoint behaviors;
  */
-int rfork_unshare(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n, int k) */;
+int rfork_unshare(struct fork_args* fa)
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */;
 
 /* fork1, and the censuses it keeps (spec/charge.h): on success the child joins the
  * table, procs2 being procs with the child last, and every uid's surplus over

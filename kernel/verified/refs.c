@@ -56,9 +56,8 @@ static void drop_each(struct proc_core* p, struct proc_lastrefs* last) {
   p->p_args = VC_NULL;
 }
 
-void proc_drop_refs(
-    struct proc_core* p,
-    struct proc_lastrefs* last) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+void proc_drop_refs(struct proc_core* p, struct proc_lastrefs* last)
+/*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   drop_each(p, last);
   /* Only procs[k] changed what it holds: none of the shared kinds now. */
   /*@ ghost
@@ -67,76 +66,84 @@ void proc_drop_refs(
          VC_REF_SHARED(kind) && r != \null ==>
            holders(procs, i, kind, r) ==
              holders{Pre}(procs, i, kind, r) - (k < i && proc_ref{Pre}(p, kind) == r ? 1 : 0);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
   */
 }
 
-void proc_fd_replace(struct proc_core* p,
-                     struct filedesc* nfd) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+void proc_fd_replace(struct proc_core* p, struct filedesc* nfd)
+/*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   proc_core_lock(p);
   struct filedesc* old = p->p_fd;
   p->p_fd = nfd;
   proc_core_unlock(p);
-  /* Only procs[k] changed what it holds of this kind. */
+  if (fddrop(old)) filedesc_destroy(old);
+  /* Only procs[k] changed what it holds of this kind, and no process's
+   * LWPs changed: the table holds what it held of the LWP count. */
   /*@ ghost
     /@ loop invariant 0 <= i <= n;
        loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_FD,
                                        proc_ref{Pre}(p, VC_REF_FD), &nfd->fd_ref);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
   */
-  if (fddrop(old)) filedesc_destroy(old);
 }
 
-void proc_vmspace_replace(
-    struct proc_core* p,
-    struct vmspace* nvm) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm)
+/*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   proc_core_lock(p);
   struct vmspace* old = p->p_vmspace;
   p->p_vmspace = nvm;
   proc_core_unlock(p);
-  /* Only procs[k] changed what it holds of this kind. */
+  vmspace_activate(p);
+  vmspace_user_leave(old);
+  if (vmspace_drop(old)) vmspace_destroy(old);
+  /* Only procs[k] changed what it holds of this kind, and no process's
+   * LWPs changed: the table holds what it held of the LWP count. */
   /*@ ghost
     /@ loop invariant 0 <= i <= n;
        loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_VMSPACE,
                                        proc_ref{Pre}(p, VC_REF_VMSPACE), &nvm->vm_ref);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
   */
-  vmspace_activate(p);
-  vmspace_user_leave(old);
-  if (vmspace_drop(old)) vmspace_destroy(old);
 }
 
-int proc_sigacts_replace_locked(
-    struct proc_core* p,
-    struct sigacts* nps) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+int proc_sigacts_replace_locked(struct proc_core* p, struct sigacts* nps)
+/*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   struct sigacts* old = p->p_sigacts;
   p->p_sigacts = nps;
-  /* Only procs[k] changed what it holds of this kind. */
+  int last = sigacts_drop(old);
+  /* Only procs[k] changed what it holds of this kind, and no process's
+   * LWPs changed: the table holds what it held of the LWP count. */
   /*@ ghost
     /@ loop invariant 0 <= i <= n;
        loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_SIGACTS,
                                        proc_ref{Pre}(p, VC_REF_SIGACTS), &nps->ps_ref);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
   */
-  return sigacts_drop(old);
+  return last;
 }
 
-struct ucred* proc_ucred_replace_locked(
-    struct proc_core* p, struct ucred* ncr) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+struct ucred* proc_ucred_replace_locked(struct proc_core* p, struct ucred* ncr)
+/*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   struct ucred* old = p->p_ucred;
   p->p_ucred = ncr;
-  /* Only procs[k] changed what it holds of this kind. */
+  /* Only procs[k] changed what it holds of this kind, and no process's
+   * LWPs changed: the table holds what it held of the LWP count. */
   /*@ ghost
     /@ loop invariant 0 <= i <= n;
        loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_UCRED, &old->cr_ref, &ncr->cr_ref);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
@@ -144,18 +151,21 @@ struct ucred* proc_ucred_replace_locked(
   return old;
 }
 
-int proc_args_replace_locked(
-    struct proc_core* p, struct pargs* na) /*@ ghost (struct proc_core** procs, int n, int k) */ {
+int proc_args_replace_locked(struct proc_core* p, struct pargs* na)
+/*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   struct pargs* old = p->p_args;
   p->p_args = na;
-  /* Only procs[k] changed what it holds of this kind. */
+  int last = pargs_drop_if_any(old);
+  /* Only procs[k] changed what it holds of this kind, and no process's
+   * LWPs changed: the table holds what it held of the LWP count. */
   /*@ ghost
     /@ loop invariant 0 <= i <= n;
        loop invariant HOLDERS_SWAPPED(procs, i, k, VC_REF_ARGS,
                                        proc_ref{Pre}(p, VC_REF_ARGS), &na->ar_ref);
+       loop invariant lwps_counted(procs, i) == lwps_counted{Pre}(procs, i);
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {}
   */
-  return pargs_drop_if_any(old);
+  return last;
 }

@@ -2,8 +2,9 @@
  * The references a process holds to the objects processes share, given back
  * at its reap with every count kept as far from its holders as it was: the
  * census of those objects (spec/census.h's count_matches) over any table of
- * processes in which the process appears once. The table is a ghost
- * argument, which the compiled code does not have.
+ * processes in which the process appears once. Each also keeps the LWP
+ * census (LWPS_CENSUS_KEPT), passed the LWP count lc. The table and lc are
+ * ghost arguments, which the compiled code does not have.
  */
 #ifndef TINE_KERNEL_VERIFIED_REFS_H
 #define TINE_KERNEL_VERIFIED_REFS_H
@@ -38,7 +39,10 @@ struct proc_lastrefs {
     requires \forall integer i; 0 <= i < n ==>
                proc_shared_apart_from(p, \base_addr(procs[i])) &&
                \base_addr(procs[i]) != \base_addr(last);
+    requires \valid_read(lc) && proc_shared_apart_from(p, \base_addr(lc)) &&
+             \base_addr(lc) != \base_addr(last);
     PROC_DROP_REFS_EFFECTS(p, last)
+    LWPS_CENSUS_KEPT(lc, procs, n)
     // Every count of a shared kind, p's own or one apart from p's objects
     // (and from *last), is as far from its holders in the table as it was.
     ensures HOLDERS_KEPT(procs, n, p, last, VC_REF_SIGACTS);
@@ -50,7 +54,7 @@ struct proc_lastrefs {
     ensures HOLDERS_KEPT(procs, n, p, last, VC_REF_ARGS);
  */
 void proc_drop_refs(struct proc_core* p, struct proc_lastrefs* last)
-    /*@ ghost (struct proc_core** procs, int n, int k) */;
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */;
 
 /* Exec and rfork without RFPROC give a process a new object of one kind in
  * place of its own: p gives back its reference to the old one and takes over
@@ -66,22 +70,24 @@ void proc_drop_refs(struct proc_core* p, struct proc_lastrefs* last)
  * p's, which is destroyed if that was its last reference. */
 /*@ requires \valid(p) && \valid(p->p_fd) && REFCOUNT_LIVE(&p->p_fd->fd_ref);
     requires \valid(nfd) && REFCOUNT_LIVE(&nfd->fd_ref) && nfd != p->p_fd;
-    requires in_table(procs, n, k, p);
+    requires in_table(procs, n, k, p) && LWPS_APART_FROM(lc, procs, n, p->p_fd);
     assigns p->p_fd, p->p_fd->fd_ref.rc_count;
+    LWPS_CENSUS_KEPT(lc, procs, n)
     ensures p->p_fd == nfd;
     ensures \old(p->p_fd)->fd_ref.rc_count == \old(p->p_fd->fd_ref.rc_count) - 1;
     ensures HOLDERS_MOVED(procs, n, VC_REF_FD, &nfd->fd_ref);
     ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_FD);
  */
 void proc_fd_replace(struct proc_core* p, struct filedesc* nfd)
-    /*@ ghost (struct proc_core** procs, int n, int k) */;
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */;
 
 /* The same for the address space; the CPU switches to the new one before the
  * old one is given back. */
 /*@ requires \valid(p) && \valid(p->p_vmspace) && REFCOUNT_LIVE(&p->p_vmspace->vm_ref);
     requires \valid(nvm) && REFCOUNT_LIVE(&nvm->vm_ref) && nvm != p->p_vmspace;
-    requires in_table(procs, n, k, p);
+    requires in_table(procs, n, k, p) && LWPS_APART_FROM(lc, procs, n, p->p_vmspace);
     assigns p->p_vmspace, p->p_vmspace->vm_ref.rc_count;
+    LWPS_CENSUS_KEPT(lc, procs, n)
     ensures p->p_vmspace == nvm;
     ensures \old(p->p_vmspace)->vm_ref.rc_count ==
               \old(p->p_vmspace->vm_ref.rc_count) - 1;
@@ -89,15 +95,16 @@ void proc_fd_replace(struct proc_core* p, struct filedesc* nfd)
     ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_VMSPACE);
  */
 void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm)
-    /*@ ghost (struct proc_core** procs, int n, int k) */;
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */;
 
 /* The signal actions (exec, when they were shared): 1 if p's old ones had
  * their last reference given back (the caller frees them), else 0. The
  * caller holds p's core lock. */
 /*@ requires \valid(p) && \valid(p->p_sigacts) && REFCOUNT_LIVE(&p->p_sigacts->ps_ref);
     requires \valid(nps) && REFCOUNT_LIVE(&nps->ps_ref) && nps != p->p_sigacts;
-    requires in_table(procs, n, k, p);
+    requires in_table(procs, n, k, p) && LWPS_APART_FROM(lc, procs, n, p->p_sigacts);
     assigns p->p_sigacts, p->p_sigacts->ps_ref.rc_count;
+    LWPS_CENSUS_KEPT(lc, procs, n)
     ensures p->p_sigacts == nps;
     ensures old_dropped: \old(p->p_sigacts)->ps_ref.rc_count == \old(p->p_sigacts->ps_ref.rc_count) - 1;
     ensures \result == (\old(p->p_sigacts->ps_ref.rc_count) == 1 ? 1 : 0);
@@ -105,7 +112,7 @@ void proc_vmspace_replace(struct proc_core* p, struct vmspace* nvm)
     ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_SIGACTS);
  */
 int proc_sigacts_replace_locked(struct proc_core* p, struct sigacts* nps)
-    /*@ ghost (struct proc_core** procs, int n, int k) */;
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */;
 
 /* The arguments /proc shows (exec); p may have had none. 1 if the old ones
  * had their last reference given back (the caller frees them), else 0. The
@@ -113,8 +120,9 @@ int proc_sigacts_replace_locked(struct proc_core* p, struct sigacts* nps)
 /*@ requires \valid(p);
     requires p->p_args == \null || (\valid(p->p_args) && REFCOUNT_LIVE(&p->p_args->ar_ref));
     requires \valid(na) && REFCOUNT_LIVE(&na->ar_ref) && na != p->p_args;
-    requires in_table(procs, n, k, p);
+    requires in_table(procs, n, k, p) && LWPS_APART_FROM(lc, procs, n, p->p_args);
     assigns p->p_args, p->p_args->ar_ref.rc_count;
+    LWPS_CENSUS_KEPT(lc, procs, n)
     ensures p->p_args == na;
     ensures \old(p->p_args) != \null ==>
               \old(p->p_args)->ar_ref.rc_count == \old(p->p_args->ar_ref.rc_count) - 1;
@@ -123,7 +131,7 @@ int proc_sigacts_replace_locked(struct proc_core* p, struct sigacts* nps)
     ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_ARGS);
  */
 int proc_args_replace_locked(struct proc_core* p, struct pargs* na)
-    /*@ ghost (struct proc_core** procs, int n, int k) */;
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */;
 
 /* The credentials (setuid and its kin, exec's set-ID): ncr, with the
  * caller's reference, in place of p's, whose reference is returned to the
@@ -133,14 +141,15 @@ int proc_args_replace_locked(struct proc_core* p, struct pargs* na)
  * core lock. */
 /*@ requires \valid(p) && \valid(p->p_ucred);
     requires \valid(ncr) && REFCOUNT_LIVE(&ncr->cr_ref) && ncr != p->p_ucred;
-    requires in_table(procs, n, k, p);
+    requires in_table(procs, n, k, p) && \valid_read(lc);
     assigns p->p_ucred;
+    LWPS_CENSUS_KEPT(lc, procs, n)
     ensures p->p_ucred == ncr && \result == \old(p->p_ucred);
     ensures HOLDERS_HANDED(procs, n, VC_REF_UCRED, &ncr->cr_ref, &\result->cr_ref);
     ensures HOLDERS_OTHER_KINDS_KEPT(procs, n, VC_REF_UCRED);
  */
 struct ucred* proc_ucred_replace_locked(struct proc_core* p, struct ucred* ncr)
-    /*@ ghost (struct proc_core** procs, int n, int k) */;
+    /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */;
 
 #ifdef __cplusplus
 }
