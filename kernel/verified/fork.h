@@ -97,7 +97,8 @@ int fork1(struct fork_args* fa);
  * without RFMEM a shared address space is replaced by a private copy. Either
  * all of that is done (VC_OK) or nothing (VC_ENOMEM, only when making a copy
  * failed). VC_EINVAL for RFFDG with
- * RFCFDG, or if the process has several LWPs. */
+ * RFCFDG, or if the process has several LWPs. It keeps the census of the two
+ * kinds it may replace, and the LWP census (LWPS_CENSUS_KEPT). */
 /*@ requires FORK_OBJS_OK(fa);
     requires FORK_DISTINCT(fa);
     requires !fork_makes_proc(fa->fa_flags);
@@ -183,7 +184,7 @@ int rfork_unshare(struct fork_args* fa)
     // The child, with one LWP, holds no LWP slot.
     ensures lwps_joined: \result == VC_OK ==> lwps_counted(procs2, n + 1) == lwps_counted{Pre}(procs, n);
     ensures lwps_unjoined: \result != VC_OK ==> lwps_counted(procs, n) == lwps_counted{Pre}(procs, n);
-    // Nor does it write the LWP count lc, an allocation apart from what it writes.
+    // It writes no LWP count: lc, required apart from what fork1 writes, keeps its value.
     ensures lwp_count_kept: lc->nprocs == \old(lc->nprocs);
  */
 int fork1_census(struct fork_args* fa)

@@ -59,7 +59,8 @@ static void drop_each(struct proc_core* p, struct proc_lastrefs* last) {
 void proc_drop_refs(struct proc_core* p, struct proc_lastrefs* last)
 /*@ ghost (struct proc_core** procs, int n, int k, struct proccount* lc) */ {
   drop_each(p, last);
-  /* Only procs[k] changed what it holds: none of the shared kinds now. */
+  /* Only procs[k] changed what it holds: none of the shared kinds now; and
+   * no process's LWPs changed: the table holds what it held of the LWP count. */
   /*@ ghost
     /@ loop invariant 0 <= i <= n;
        loop invariant \forall integer kind, struct refcount *r;
