@@ -142,6 +142,15 @@
      kind == VC_REF_VMSPACE) &&
     r == proc_ref(fa->fa_p2, kind) && r != proc_ref(fa->fa_p1, kind);
 
+  // No process of the table but the child holds an object made for the
+  // child: what fork_publish promises (fork_hooks.h) when the child becomes
+  // visible, the allocations' freshness. The kernel checks it there.
+  predicate fork_made_unheld{L}(struct proc_core **procs, integer n, struct fork_args *fa) =
+    \forall integer i, kind;
+      0 <= i < n && procs[i] != fa->fa_p2 && proc_ref(fa->fa_p2, kind) != \null &&
+      fork_made_ref(fa, kind, proc_ref(fa->fa_p2, kind)) ==>
+        proc_ref(procs[i], kind) != proc_ref(fa->fa_p2, kind);
+
   // A uidinfo the fork census clause speaks of: the one fork1 charges, or one
   // apart from it, from the parent and from everything fork1 writes.
   predicate fork_uid_apart{L}(struct fork_args *fa, struct uidinfo *u) =
@@ -179,9 +188,9 @@
 
 /* fork1's holders clauses for one kind, each its own goal. On success every
  * count the clauses speak of keeps its surplus over the table, the child
- * joining it, but the child's new object, which has the child as a holder
- * more (its one reference, made with it, is the child's; that no process
- * held it before is the allocation's freshness, assumed): the child's own,
+ * joining it, but the child's new object, whose count is its holders: its
+ * one reference, made with it, is the child's, and no process of the table
+ * held it (fork_made_unheld, which fork_publish promises): the child's own,
  * then those fork1 counts that the child does not hold (the parent's it
  * does not share), then those apart from what fork1 writes. On failure
  * every one of the last two kinds keeps its surplus over the table as it
@@ -194,7 +203,7 @@
   check ensures \forall struct refcount *r; \
     \result == VC_OK && r != \null && r == proc_ref((fa)->fa_p2, kind) ==> \
       (fork_made_ref(fa, kind, r) ? \
-         holders(procs2, n + 1, kind, r) == holders{Pre}(procs, n, kind, r) + 1 : \
+         holders_surplus(procs2, n + 1, kind, r) == 0 : \
          holders_surplus(procs2, n + 1, kind, r) == holders_surplus{Pre}(procs, n, kind, r)); \
   check ensures \forall struct refcount *r; \
     \result == VC_OK && r != \null && r != proc_ref((fa)->fa_p2, kind) && \

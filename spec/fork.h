@@ -168,9 +168,20 @@
     ensures \result != VC_OK ==> \
       (fa)->fa_cred->cr_ruidinfo->ui_proccnt == \old((fa)->fa_cred->cr_ruidinfo->ui_proccnt);
 
+/* On success each object made for the child p2 (its own where the parent's
+ * is ps1, fd1, fdtol1 or vm1) has one reference, the child's. */
+#define FORK_MADE_SINGLE(p2, ps1, fd1, fdtol1, vm1) \
+    ensures \result == VC_OK && (p2)->p_sigacts != (ps1) ==> \
+      (p2)->p_sigacts->ps_ref.rc_count == 1; \
+    ensures \result == VC_OK && (p2)->p_fd != (fd1) ==> (p2)->p_fd->fd_ref.rc_count == 1; \
+    ensures \result == VC_OK && (p2)->p_fdtol != \null && (p2)->p_fdtol != (fdtol1) ==> \
+      (p2)->p_fdtol->fdl_ref.rc_count == 1; \
+    ensures \result == VC_OK && (p2)->p_vmspace != (vm1) ==> \
+      (p2)->p_vmspace->vm_ref.rc_count == 1;
+
 /* fork1's effects on the objects: on failure every count as it was and the
- * child blank; on success the counts rose by what the flags call for, and
- * the child holds exactly those references. fork1 states them, and
+ * child blank; on success the counts rose by what the flags call for, the
+ * child holds exactly those references, and what is new has one, its own. fork1 states them, and
  * fork1_counts restates them for fork1_holders. */
 #define FORK1_OBJECT_ENSURES(fa) \
     ensures \result != VC_OK ==> \
@@ -255,7 +266,9 @@
     ensures \result == VC_OK ==> \
       (fa)->fa_p2->p_vmspace != \null && \
       ((fa)->fa_p2->p_vmspace == (fa)->fa_p1->p_vmspace <==> \
-         fork_shares_vm((fa)->fa_flags) == 1);
+         fork_shares_vm((fa)->fa_flags) == 1); \
+    FORK_MADE_SINGLE((fa)->fa_p2, (fa)->fa_p1->p_sigacts, (fa)->fa_p1->p_fd, \
+                     (fa)->fa_p1->p_fdtol, (fa)->fa_p1->p_vmspace)
 
 /* The objects of FORK_OBJS_OK are distinct allocations. */
 #define FORK_DISTINCT(fa) \

@@ -132,14 +132,14 @@
 
 /* rfork without RFPROC's census clause, for a kind it may replace: every
  * count of that kind keeps its surplus over its holders in the table, but
- * the new one p holds, if it has one: that has p as a holder more (its one
- * reference, made with it, is p's now; that no other process held it before
- * is the allocation's freshness, assumed). Counts in the allocation at b,
+ * the new one p holds, if it has one, whose count is its holders: its one
+ * reference, made with it, is p's now, and no process of the table held it
+ * (the allocation's promise, fork_hooks.h). Counts in the allocation at b,
  * the other kind's replaced object, are the other clause's. */
 #define HOLDERS_KEPT_OR_NEW(procs, n, p, kind, b) \
   (\forall struct refcount *r; r != \null && \base_addr(r) != (b) ==> \
      (r == proc_ref(p, kind) && r != proc_ref{Pre}(p, kind) ? \
-        holders(procs, n, kind, r) == holders{Pre}(procs, n, kind, r) + 1 : \
+        holders_surplus(procs, n, kind, r) == 0 : \
         holders_surplus(procs, n, kind, r) == holders_surplus{Pre}(procs, n, kind, r)))
 
 #endif

@@ -211,6 +211,27 @@ int fork_signal_pending(const struct fork_args* fa) {
 
 namespace {
 
+// The allocations' "holders(procs, n, kind, \result) == 0" and fork_publish's
+// "fork_made_unheld(procs, n, fa)": no process but `except` (the child, at
+// fork_publish) holds o. With the tree lock written no process joins or
+// leaves; the others' pointers are only compared. An object made for a fork
+// is that fork's alone until it hands it over, so what holds here holds when
+// the step returns.
+void check_unheld(const char* fn, const void* o, const Proc* except) {
+  if (!vc_contract::kChecked || !o) return;
+  RmWriteGuard g(g_proctree_lock);
+  for (Proc* p = &g_proc0; p;
+       p = p == &g_proc0 ? proc_all_first_locked() : proc_all_next_locked(p)) {
+    if (p == except) continue;
+    const struct proc_core* c = &p->core;
+    if (__atomic_load_n(&c->p_sigacts, __ATOMIC_RELAXED) == o ||
+        __atomic_load_n(&c->p_fd, __ATOMIC_RELAXED) == o ||
+        __atomic_load_n(&c->p_fdtol, __ATOMIC_RELAXED) == o ||
+        __atomic_load_n(&c->p_vmspace, __ATOMIC_RELAXED) == o)
+      vc_contract::failed(fn, "held by no process of the table", o, p->pid, __FILE__, __LINE__);
+  }
+}
+
 Sigacts* sigacts_copy_for_child(const struct fork_args* fa) {
   auto* ps = static_cast<Sigacts*>(kmalloc(sizeof(Sigacts), M_SIGACTS, M_WAITOK | M_ZERO));
   if (!ps) return nullptr;
@@ -260,6 +281,7 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
   Sigacts* ps = sigacts_copy_for_child(fa);
   struct sigacts* r = ps ? &ps->c : nullptr;
   vc_contract::fork_sigacts_copy_ensures(fork_books(), fa, r);
+  check_unheld("fork_sigacts_copy", r, nullptr);
   return r;
 }
 
@@ -268,6 +290,7 @@ struct filedesc* fork_fd_init(const struct fork_args* fa) {
   Filedesc* fd = fd_init(proc_of(fa->fa_p1)->fd());
   struct filedesc* r = fd ? &fd->c : nullptr;
   vc_contract::fork_fd_init_ensures(fork_books(), fa, r);
+  check_unheld("fork_fd_init", r, nullptr);
   return r;
 }
 
@@ -276,6 +299,7 @@ struct filedesc* fork_fd_copy(const struct fork_args* fa) {
   Filedesc* fd = fd_copy(proc_of(fa->fa_p1)->fd());
   struct filedesc* r = fd ? &fd->c : nullptr;
   vc_contract::fork_fd_copy_ensures(fork_books(), fa, r);
+  check_unheld("fork_fd_copy", r, nullptr);
   return r;
 }
 
@@ -285,6 +309,7 @@ struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
   Fdtol* tl = fdtol_new(ctx_of(fa).p2, reinterpret_cast<Fdtol*>(fa->fa_p1->p_fdtol));
   struct fdtol* r = tl ? &tl->c : nullptr;
   vc_contract::fork_fdtol_alloc_ensures(fork_books(), fa, r);
+  check_unheld("fork_fdtol_alloc", r, nullptr);
   return r;
 }
 
@@ -292,6 +317,7 @@ struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
   VmRef* vr = vmspace_copy_for_child(fa);
   struct vmspace* r = vr ? &vr->c : nullptr;
   vc_contract::fork_vmspace_copy_ensures(fork_books(), fa, r);
+  check_unheld("fork_vmspace_copy", r, nullptr);
   return r;
 }
 
@@ -329,6 +355,8 @@ void fork_publish_locked(const ForkCtx& ctx, Proc* p1, Proc* p2) {
 
 void fork_publish(const struct fork_args* fa) {
   vc_contract::fork_publish_requires(fork_books(), fa);
+  if (const ForkBooks* b = fork_books())
+    for (int i = 0; i < b->nmade; ++i) check_unheld("fork_publish", b->made[i], ctx_of(fa).p2);
   // The child becomes visible (SIDL) while the process group's lock is still
   // held, so a signal to the group finds it; its TID set is complete.
   const ForkCtx& ctx = ctx_of(fa);

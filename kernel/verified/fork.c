@@ -129,12 +129,12 @@ static void fork_drop_common(struct proc_core* p2, struct ucred* cr, struct uidi
     disjoint behaviors;
  */
 static int fork_take_sigacts(const struct fork_args* fa, struct proc_core* p2, struct sigacts* ps1,
-                             unsigned int flags) {
+                             unsigned int flags) /*@ ghost (struct proc_core** procs, int n) */ {
   if ((flags & VC_RFSIGSHARE) != 0) {
     p2->p_sigacts = sigacts_hold(ps1);
     return VC_OK;
   }
-  struct sigacts* ps = fork_sigacts_copy(fa);
+  struct sigacts* ps = fork_sigacts_copy(fa) /*@ ghost (procs, n) */;
   if (ps == VC_NULL) return VC_ENOMEM;
   p2->p_sigacts = ps;
   return VC_OK;
@@ -219,15 +219,16 @@ static void fork_drop_sigacts(const struct fork_args* fa, struct proc_core* p2, 
     disjoint behaviors;
  */
 static int fork_take_fd(const struct fork_args* fa, struct proc_core* p2, struct filedesc* fd1,
-                        struct fdtol* fdtol1, unsigned int flags) {
+                        struct fdtol* fdtol1,
+                        unsigned int flags) /*@ ghost (struct proc_core** procs, int n) */ {
   if ((flags & VC_RFCFDG) != 0) {
-    struct filedesc* fdp = fork_fd_init(fa);
+    struct filedesc* fdp = fork_fd_init(fa) /*@ ghost (procs, n) */;
     if (fdp == VC_NULL) return VC_ENOMEM;
     p2->p_fd = fdp;
     return VC_OK;
   }
   if ((flags & VC_RFFDG) != 0) {
-    struct filedesc* fdp = fork_fd_copy(fa);
+    struct filedesc* fdp = fork_fd_copy(fa) /*@ ghost (procs, n) */;
     if (fdp == VC_NULL) return VC_ENOMEM;
     p2->p_fd = fdp;
     return VC_OK;
@@ -235,7 +236,7 @@ static int fork_take_fd(const struct fork_args* fa, struct proc_core* p2, struct
   if ((flags & VC_RFTHREAD) != 0) {
     p2->p_fdtol = fdtol_hold(fdtol1);
   } else {
-    struct fdtol* fdtol = fork_fdtol_alloc(fa);
+    struct fdtol* fdtol = fork_fdtol_alloc(fa) /*@ ghost (procs, n) */;
     if (fdtol == VC_NULL) return VC_ENOMEM;
     p2->p_fdtol = fdtol;
   }
@@ -316,12 +317,12 @@ static void fork_drop_fd(const struct fork_args* fa, struct proc_core* p2, struc
     disjoint behaviors;
  */
 static int fork_take_vmspace(const struct fork_args* fa, struct proc_core* p2, struct vmspace* vm1,
-                             unsigned int flags) {
+                             unsigned int flags) /*@ ghost (struct proc_core** procs, int n) */ {
   if ((flags & VC_RFMEM) != 0) {
     p2->p_vmspace = vmspace_hold(vm1);
     return VC_OK;
   }
-  struct vmspace* vm = fork_vmspace_copy(fa);
+  struct vmspace* vm = fork_vmspace_copy(fa) /*@ ghost (procs, n) */;
   if (vm == VC_NULL) return VC_ENOMEM;
   p2->p_vmspace = vm;
   return VC_OK;
@@ -379,6 +380,9 @@ static void fork_drop_vmspace(const struct fork_args* fa, struct proc_core* p2, 
       p2->p_vmspace != \null &&
       (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
     ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
+    // A new space has one reference, the child's, and no other process has it.
+    ensures \result == VC_OK && p2->p_vmspace != vm1 ==> p2->p_vmspace->vm_ref.rc_count == 1;
+    ensures \result == VC_OK ==> fork_made_unheld(procs, n, fa);
     ensures \result != VC_OK ==>
       vm1->vm_ref.rc_count == \old(vm1->vm_ref.rc_count) &&
       p1->p_lock.rc_count == \old(p1->p_lock.rc_count) &&
@@ -392,8 +396,9 @@ static void fork_drop_vmspace(const struct fork_args* fa, struct proc_core* p2, 
     disjoint behaviors;
  */
 static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1, struct proc_core* p2,
-                         struct vmspace* vm1, unsigned int flags) {
-  int error = fork_take_vmspace(fa, p2, vm1, flags);
+                         struct vmspace* vm1, unsigned int flags)
+/*@ ghost (struct proc_core** procs, int n) */ {
+  int error = fork_take_vmspace(fa, p2, vm1, flags) /*@ ghost (procs, n) */;
   if (error != VC_OK) return error;
   struct tidnode* lwp = fork_lwp_alloc(fa);
   if (lwp == VC_NULL) {
@@ -409,7 +414,7 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1, struc
   /*@ assert tid == 0; */
   (void)tid;
   /* Only now, with its TID set complete, may signals and wait4 find it. */
-  fork_publish(fa);
+  fork_publish(fa) /*@ ghost (procs, n) */;
   return VC_OK;
 }
 
@@ -464,6 +469,12 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1, struc
       p2->p_vmspace != \null &&
       (p2->p_vmspace == vm1 <==> fork_shares_vm(flags) == 1);
     ensures \result == VC_OK ==> fork_first_lwp(&p2->p_tids);
+    // What is new has one reference, the child's, and no other process has it.
+    ensures \result == VC_OK && p2->p_fd != fd1 ==> p2->p_fd->fd_ref.rc_count == 1;
+    ensures \result == VC_OK && p2->p_fdtol != \null && p2->p_fdtol != fdtol1 ==>
+      p2->p_fdtol->fdl_ref.rc_count == 1;
+    ensures \result == VC_OK && p2->p_vmspace != vm1 ==> p2->p_vmspace->vm_ref.rc_count == 1;
+    ensures \result == VC_OK ==> fork_made_unheld(procs, n, fa);
     ensures \result != VC_OK ==>
       fd1->fd_ref.rc_count == \old(fd1->fd_ref.rc_count) &&
       (fdtol1 != \null ==> fdtol1->fdl_ref.rc_count == \old(fdtol1->fdl_ref.rc_count)) &&
@@ -486,10 +497,10 @@ static int fork_build_vm(const struct fork_args* fa, struct proc_core* p1, struc
  */
 static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1, struct proc_core* p2,
                          struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
-                         unsigned int flags) {
-  int error = fork_take_fd(fa, p2, fd1, fdtol1, flags);
+                         unsigned int flags) /*@ ghost (struct proc_core** procs, int n) */ {
+  int error = fork_take_fd(fa, p2, fd1, fdtol1, flags) /*@ ghost (procs, n) */;
   if (error != VC_OK) return error;
-  error = fork_build_vm(fa, p1, p2, vm1, flags);
+  error = fork_build_vm(fa, p1, p2, vm1, flags) /*@ ghost (procs, n) */;
   if (error != VC_OK) fork_drop_fd(fa, p2, fd1, fdtol1, flags);
   return error;
 }
@@ -568,6 +579,8 @@ static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1, struc
       p2->p_fdtol == \null &&
       p2->p_vmspace == \null;
     ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
+    FORK_MADE_SINGLE(p2, ps1, fd1, fdtol1, vm1)
+    ensures \result == VC_OK ==> fork_made_unheld(procs, n, fa);
     behavior share:
       assumes fork_shares_sig(flags) == 1;
     behavior copy:
@@ -577,10 +590,11 @@ static int fork_build_fd(const struct fork_args* fa, struct proc_core* p1, struc
  */
 static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
                               struct proc_core* p2, struct sigacts* ps1, struct filedesc* fd1,
-                              struct fdtol* fdtol1, struct vmspace* vm1, unsigned int flags) {
-  int error = fork_take_sigacts(fa, p2, ps1, flags);
+                              struct fdtol* fdtol1, struct vmspace* vm1, unsigned int flags)
+/*@ ghost (struct proc_core** procs, int n) */ {
+  int error = fork_take_sigacts(fa, p2, ps1, flags) /*@ ghost (procs, n) */;
   if (error != VC_OK) return error;
-  error = fork_build_fd(fa, p1, p2, fd1, fdtol1, vm1, flags);
+  error = fork_build_fd(fa, p1, p2, fd1, fdtol1, vm1, flags) /*@ ghost (procs, n) */;
   if (error != VC_OK) fork_drop_sigacts(fa, p2, ps1, flags);
   return error;
 }
@@ -725,6 +739,8 @@ static int fork_build_sigacts(const struct fork_args* fa, struct proc_core* p1,
       p2->p_fdtol == \null &&
       p2->p_vmspace == \null;
     ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
+    FORK_MADE_SINGLE(p2, ps1, fd1, fdtol1, vm1)
+    ensures \result == VC_OK ==> fork_made_unheld(procs, n, fa);
     behavior thread:
       assumes (flags & VC_RFTHREAD) != 0;
     behavior own_leader:
@@ -736,10 +752,10 @@ static int fork_build_child(const struct fork_args* fa, struct proc_core* p1, st
                             struct ucred* cr, struct uidinfo* uip, struct plimit* lim,
                             struct pgrp* pg, struct pargs* args, struct sigacts* ps1,
                             struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
-                            unsigned int flags) {
+                            unsigned int flags) /*@ ghost (struct proc_core** procs, int n) */ {
   p2->p_leader = (flags & VC_RFTHREAD) != 0 ? p1->p_leader : p2;
   fork_hold_common(p2, cr, uip, lim, pg, args);
-  int error = fork_build_sigacts(fa, p1, p2, ps1, fd1, fdtol1, vm1, flags);
+  int error = fork_build_sigacts(fa, p1, p2, ps1, fd1, fdtol1, vm1, flags) /*@ ghost (procs, n) */;
   if (error != VC_OK) {
     fork_drop_common(p2, cr, uip, lim, pg, args);
     p2->p_leader = VC_NULL;
@@ -949,6 +965,8 @@ static void fork_drop_slots(struct proccount* pc, struct uidinfo* uip) {
       p2->p_fdtol == \null &&
       p2->p_vmspace == \null;
     ensures \result != VC_OK ==> TIDS_BLANK(&p2->p_tids);
+    FORK_MADE_SINGLE(p2, ps1, fd1, fdtol1, vm1)
+    ensures \result == VC_OK ==> fork_made_unheld(procs, n, fa);
     behavior bad_flags:
       assumes !fork_flags_ok(flags);
       assigns vc_fork_signal_seen, vc_fork_alloc_failed;
@@ -977,7 +995,7 @@ static int fork1_core(const struct fork_args* fa, struct proccount* pc, struct p
                       struct proc_core* p2, struct ucred* cr, struct uidinfo* uip,
                       struct plimit* lim, struct pgrp* pg, struct pargs* args, struct sigacts* ps1,
                       struct filedesc* fd1, struct fdtol* fdtol1, struct vmspace* vm1,
-                      unsigned int flags) {
+                      unsigned int flags) /*@ ghost (struct proc_core** procs, int n) */ {
   /*@ ghost vc_fork_signal_seen = 0; */
   /*@ ghost vc_fork_alloc_failed = 0; */
   if ((flags & VC_RFFDG) != 0 && (flags & VC_RFCFDG) != 0) return VC_EINVAL;
@@ -1002,7 +1020,8 @@ static int fork1_core(const struct fork_args* fa, struct proccount* pc, struct p
   if (error != VC_OK) goto done;
 
   /* 3-9. Everything the child holds; on failure, the slots go back. */
-  error = fork_build_child(fa, p1, p2, cr, uip, lim, pg, args, ps1, fd1, fdtol1, vm1, flags);
+  error = fork_build_child(fa, p1, p2, cr, uip, lim, pg, args, ps1, fd1, fdtol1, vm1,
+                           flags) /*@ ghost (procs, n) */;
   if (error != VC_OK) fork_drop_slots(pc, uip);
 
 done:
@@ -1016,7 +1035,7 @@ done:
 
 /* ---- fork1 ------------------------------------------------------------------ */
 
-int fork1(struct fork_args* fa) {
+int fork1(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n) */ {
   /*@ ghost vc_fork_signal_seen = 0; */
   /*@ ghost vc_fork_alloc_failed = 0; */
   unsigned int flags = fa->fa_flags;
@@ -1024,7 +1043,8 @@ int fork1(struct fork_args* fa) {
   struct proc_core* p1 = fa->fa_p1;
   struct ucred* cr = fa->fa_cred;
   return fork1_core(fa, fa->fa_pc, p1, fa->fa_p2, cr, cr->cr_ruidinfo, p1->p_limit, p1->p_pgrp,
-                    p1->p_args, p1->p_sigacts, p1->p_fd, p1->p_fdtol, p1->p_vmspace, flags);
+                    p1->p_args, p1->p_sigacts, p1->p_fd, p1->p_fdtol, p1->p_vmspace,
+                    flags) /*@ ghost (procs, n) */;
 }
 
 int rfork_unshare(struct fork_args* fa)
@@ -1044,15 +1064,15 @@ int rfork_unshare(struct fork_args* fa)
   /* Make everything first, so that a failure changes nothing. */
   struct vmspace* vm = VC_NULL;
   if (new_vm) {
-    vm = fork_vmspace_copy(fa);
+    vm = fork_vmspace_copy(fa) /*@ ghost (procs, n) */;
     if (vm == VC_NULL) return VC_ENOMEM;
   }
   struct filedesc* fdp = VC_NULL;
   if (new_fd) {
     if ((flags & VC_RFCFDG) != 0)
-      fdp = fork_fd_init(fa);
+      fdp = fork_fd_init(fa) /*@ ghost (procs, n) */;
     else
-      fdp = fork_fd_copy(fa);
+      fdp = fork_fd_copy(fa) /*@ ghost (procs, n) */;
     if (fdp == VC_NULL) {
       if (new_vm) fork_vmspace_discard(vm) /*@ ghost (fa) */;
       return VC_ENOMEM;
@@ -1074,8 +1094,11 @@ int rfork_unshare(struct fork_args* fa)
     FORK1_ASSIGNS(fa)
     FORK1_COUNTS_ENSURES(fa)
     FORK1_OBJECT_ENSURES(fa)
+    ensures \result == VC_OK ==> fork_made_unheld(procs, n, fa);
  */
-static int fork1_counts(struct fork_args* fa) { return fork1(fa); }
+static int fork1_counts(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n) */ {
+  return fork1(fa) /*@ ghost (procs, n) */;
+}
 
 /* fork1 and its holders census (spec/charge.h): the step of fork1_census
  * (fork.h) that calls fork1, proved apart from the uid census. In one
@@ -1108,15 +1131,19 @@ static int fork1_counts(struct fork_args* fa) { return fork1(fa); }
  */
 static int fork1_holders(struct fork_args* fa)
 /*@ ghost (struct proc_core** procs, int n, struct proc_core** procs2) */ {
-  int error = fork1_counts(fa);
+  int error = fork1_counts(fa) /*@ ghost (procs, n) */;
   /* fork1 wrote no entry of the table: each holds what it held, in procs
-   * and in procs2, whose first n entries are procs's. */
+   * and in procs2, whose first n entries are procs's; and none held what
+   * was made for the child. */
   /*@ ghost
     /@ loop invariant 0 <= i <= n;
        loop invariant \forall integer kind, struct refcount *r;
          holders(procs, i, kind, r) == holders{Pre}(procs, i, kind, r);
        loop invariant \forall integer kind, struct refcount *r;
          holders(procs2, i, kind, r) == holders{Pre}(procs, i, kind, r);
+       loop invariant error == VC_OK ==> \forall integer kind;
+         proc_ref(fa->fa_p2, kind) != \null && fork_made_ref(fa, kind, proc_ref(fa->fa_p2, kind)) ==>
+           holders{Pre}(procs, i, kind, proc_ref(fa->fa_p2, kind)) == 0;
        loop assigns i;
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {
@@ -1130,6 +1157,7 @@ static int fork1_holders(struct fork_args* fa)
       /@ assert \let j = i; procs[j]->p_limit == \at(procs[j]->p_limit, Pre); @/
       /@ assert \let j = i; procs[j]->p_pgrp == \at(procs[j]->p_pgrp, Pre); @/
       /@ assert \let j = i; procs[j]->p_args == \at(procs[j]->p_args, Pre); @/
+      /@ assert \let j = i; procs[j] != fa->fa_p2; @/
     }
   */
   /* fork1 wrote no count apart from its objects, whatever its kind. */
@@ -1139,6 +1167,10 @@ static int fork1_holders(struct fork_args* fa)
   /*@ assert \forall integer kind, struct refcount *r;
         holders(procs2, n + 1, kind, r) ==
           holders{Pre}(procs, n, kind, r) + (proc_ref(fa->fa_p2, kind) == r ? 1 : 0); */
+  /* So what was made for it has it alone as holder. */
+  /*@ assert error == VC_OK ==> \forall integer kind;
+        proc_ref(fa->fa_p2, kind) != \null && fork_made_ref(fa, kind, proc_ref(fa->fa_p2, kind)) ==>
+          holders(procs2, n + 1, kind, proc_ref(fa->fa_p2, kind)) == 1; */
   /* So a count's surplus moved by what fork1 added to the count, less the
    * child's reference; on failure, by what it added alone. */
   /*@ assert error == VC_OK ==> \forall integer kind, struct refcount *r;

@@ -40,7 +40,8 @@ extern "C" {
  * uidinfo, the limits, the process group, the arguments and the hold on the
  * parent; one for the signal actions with RFSIGSHARE, for the descriptor table
  * without RFFDG/RFCFDG, for the parent's leader record with a shared table and
- * RFTHREAD, for the address space with RFMEM; objects not shared are new. */
+ * RFTHREAD, for the address space with RFMEM; objects not shared are new,
+ * with one reference, the child's. */
 /*@ FORK1_REQUIRES(fa)
     FORK1_ASSIGNS(fa)
     ensures PROCCOUNT_OK(fa->fa_pc);
@@ -58,6 +59,9 @@ extern "C" {
     // success the counts rose by what the flags call for, and the child holds
     // exactly those references.
     FORK1_OBJECT_ENSURES(fa)
+    // What is new is held by no process of the table but the child (procs, n:
+    // ghost arguments; fork_publish's promise, fork_hooks.h).
+    ensures \result == VC_OK ==> fork_made_unheld(procs, n, fa);
     // On success the child has one LWP, with TID 0.
     ensures \result == VC_OK ==> fork_first_lwp(&fa->fa_p2->p_tids);
 
@@ -90,7 +94,7 @@ extern "C" {
     complete behaviors;
     disjoint behaviors;
  */
-int fork1(struct fork_args* fa);
+int fork1(struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n) */;
 
 /* rfork without RFPROC, for a process with a single LWP: RFCFDG gives it a
  * new empty descriptor table, RFFDG a private copy of a shared one, and

@@ -19,8 +19,9 @@
  *
  * New objects come back with their count at 1 (the reference of the process
  * that will hold them), as allocations apart from the child storage, the
- * parent and everything it holds (FORK_APART); a null result means out of
- * memory. A discard takes only such an object: made for this fork, not yet
+ * parent and everything it holds (FORK_APART), held by no process of the
+ * table (procs, n: ghost arguments, the proof's table); a null result means
+ * out of memory. A discard takes only such an object: made for this fork, not yet
  * discarded, its one reference its own; the fork in progress is passed to it
  * as a ghost argument, so that the proof can check that.
  */
@@ -28,6 +29,7 @@
 #define TINE_KERNEL_VERIFIED_FORK_HOOKS_H
 
 #include "kernel/verified/vc_types.h"
+#include "spec/charge.h"
 #include "spec/fork.h"
 
 #ifdef __cplusplus
@@ -71,8 +73,10 @@ int fork_signal_pending(const struct fork_args* fa);
               \valid(\result) && \result->ps_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_sigacts && FORK_APART(fa, \result) &&
               vc_fork_made == \old(vc_fork_made) + 1;
+    ensures \result != \null ==> holders(procs, n, VC_REF_SIGACTS, &\result->ps_ref) == 0;
  */
-struct sigacts* fork_sigacts_copy(const struct fork_args* fa);
+struct sigacts* fork_sigacts_copy(const struct fork_args* fa)
+    /*@ ghost (struct proc_core** procs, int n) */;
 
 /* An empty descriptor table (RFCFDG). */
 /*@ requires \valid_read(fa);
@@ -85,8 +89,10 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa);
               \valid(\result) && \result->fd_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_fd && FORK_APART(fa, \result) &&
               vc_fork_made == \old(vc_fork_made) + 1;
+    ensures \result != \null ==> holders(procs, n, VC_REF_FD, &\result->fd_ref) == 0;
  */
-struct filedesc* fork_fd_init(const struct fork_args* fa);
+struct filedesc* fork_fd_init(const struct fork_args* fa)
+    /*@ ghost (struct proc_core** procs, int n) */;
 
 /* A copy of the parent's descriptor table (RFFDG). */
 /*@ requires \valid_read(fa);
@@ -99,8 +105,10 @@ struct filedesc* fork_fd_init(const struct fork_args* fa);
               \valid(\result) && \result->fd_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_fd && FORK_APART(fa, \result) &&
               vc_fork_made == \old(vc_fork_made) + 1;
+    ensures \result != \null ==> holders(procs, n, VC_REF_FD, &\result->fd_ref) == 0;
  */
-struct filedesc* fork_fd_copy(const struct fork_args* fa);
+struct filedesc* fork_fd_copy(const struct fork_args* fa)
+    /*@ ghost (struct proc_core** procs, int n) */;
 
 /* A leader record for a child that shares the parent's descriptor table but
  * not its leader (shared table, no RFTHREAD), linked with the parent's. */
@@ -114,8 +122,10 @@ struct filedesc* fork_fd_copy(const struct fork_args* fa);
               \valid(\result) && \result->fdl_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_fdtol && FORK_APART(fa, \result) &&
               vc_fork_made == \old(vc_fork_made) + 1;
+    ensures \result != \null ==> holders(procs, n, VC_REF_FDTOL, &\result->fdl_ref) == 0;
  */
-struct fdtol* fork_fdtol_alloc(const struct fork_args* fa);
+struct fdtol* fork_fdtol_alloc(const struct fork_args* fa)
+    /*@ ghost (struct proc_core** procs, int n) */;
 
 /* A copy-on-write copy of the parent's address space: a new vmspace whose
  * page tables map the parent's pages read-only (no RFMEM). */
@@ -129,8 +139,10 @@ struct fdtol* fork_fdtol_alloc(const struct fork_args* fa);
               \valid(\result) && \result->vm_ref.rc_count == 1 &&
               \result != fa->fa_p1->p_vmspace && FORK_APART(fa, \result) &&
               vc_fork_made == \old(vc_fork_made) + 1;
+    ensures \result != \null ==> holders(procs, n, VC_REF_VMSPACE, &\result->vm_ref) == 0;
  */
-struct vmspace* fork_vmspace_copy(const struct fork_args* fa);
+struct vmspace* fork_vmspace_copy(const struct fork_args* fa)
+    /*@ ghost (struct proc_core** procs, int n) */;
 
 /* The child's first LWP with its kernel thread, registers copied from the
  * forking LWP; not in any TID set yet. */
@@ -148,13 +160,19 @@ struct tidnode* fork_lwp_alloc(const struct fork_args* fa);
  * the flags call for); with RFPGLOCK, the group lock is held, so that a
  * signal to the group either found the parent before the check or finds the
  * child in the group. */
+/* No process of the table but the child holds one of them (procs, n: ghost
+ * arguments). The allocations promised it of each when made, and nothing
+ * hands another process one before the child is visible; fork1's proof takes
+ * it from here, where the objects are the child's, rather than carry the
+ * allocations' promise across its later steps. */
 /*@ requires \valid_read(fa) && \valid_read(fa->fa_p1);
     requires vc_fork_made == fork_new_objects(fa->fa_flags);
     requires (fa->fa_flags & VC_RFPGLOCK) != 0 ==> vc_pgrp_held == fa->fa_p1->p_pgrp;
     assigns vc_fork_made;
     ensures vc_fork_made == 0;
+    ensures fork_made_unheld(procs, n, fa);
  */
-void fork_publish(const struct fork_args* fa);
+void fork_publish(const struct fork_args* fa) /*@ ghost (struct proc_core** procs, int n) */;
 
 /* Undo a step above: free an object made for a fork that failed (fa, a
  * ghost argument: the fork it was made for). Its only reference is the one

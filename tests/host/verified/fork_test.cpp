@@ -1,6 +1,7 @@
 // fork1, rfork_unshare and the replace helpers (fork.h): every behavior of
 // their contracts, every flag combination, and a failure injected at each C++
 // step, with the counts compared before and after.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -238,6 +239,22 @@ TEST(VerifiedFork1, ParentWithoutArgs) {
 }
 
 // ---- rfork without RFPROC ---------------------------------------------------
+
+// The freshness the allocation hooks and fork_publish promise is checked
+// against the table: an object a process holds fails it, unless that process
+// is the one excepted (the child, at fork_publish).
+TEST(VerifiedFork1, FreshnessCheckFindsAHeldObject) {
+  World w;
+  proc_core* p = w.spawn(1000);
+  proc_core* q = w.spawn(1001);
+  EXPECT_NONFATAL_FAILURE(w.expect_unheld(p->p_vmspace, nullptr), "a process holds");
+  EXPECT_NONFATAL_FAILURE(w.expect_unheld(q->p_sigacts, p), "a process holds");
+  w.expect_unheld(p->p_fd, p);
+  proc_core* child = nullptr;
+  ASSERT_EQ(w.fork(p, VC_RFPROC | VC_RFFDG, &child), VC_OK);
+  w.expect_unheld(child->p_fd, child);
+  w.expect_unheld(child->p_vmspace, child);
+}
 
 TEST(VerifiedRforkUnshare, BadFlags) {
   World w;

@@ -310,6 +310,14 @@ int World::check(vc_report* r) {
   return bad + vc_check_proccount(&lc, extra_lwps, r);
 }
 
+void World::expect_unheld(const void* o, const proc_core* except) const {
+  for (const proc_core* p : procs) {
+    if (p == except) continue;
+    EXPECT_TRUE(o != p->p_sigacts && o != p->p_fd && o != p->p_fdtol && o != p->p_vmspace)
+        << "an object made for a fork that a process holds";
+  }
+}
+
 std::string World::check_message() {
   vc_report r;
   if (check(&r) == 0) return "";
@@ -344,6 +352,7 @@ void expect_apart(const fork_args* fa, const void* o) {
 template <typename T>
 T* made_for_fork(World* w, const fork_args* fa, T* o) {
   expect_apart(fa, o);
+  w->expect_unheld(o, nullptr);
   w->made.insert(o);
   return o;
 }
@@ -474,8 +483,9 @@ void vmspace_activate(const struct proc_core* p) {
 // Publishing a child whose TID set is not complete would let a signal walk it
 // while fork1 still writes it.
 // The objects made for the child are exactly those the flags call for
-// (fork_new_objects), and become the child's; under RFPGLOCK the group is
-// still locked, so a signal to it finds the child.
+// (fork_new_objects), and become the child's, held by no other process of
+// the table; under RFPGLOCK the group is still locked, so a signal to it
+// finds the child.
 void fork_publish(const struct fork_args* fa) {
   World* w = World::current();
   EXPECT_NE(tidset_lookup(&fa->fa_p2->p_tids.p_lwps, 0), nullptr);
@@ -490,6 +500,7 @@ void fork_publish(const struct fork_args* fa) {
     EXPECT_TRUE(o == fa->fa_p2->p_sigacts || o == fa->fa_p2->p_fd || o == fa->fa_p2->p_fdtol ||
                 o == fa->fa_p2->p_vmspace)
         << "an object made for the child that it does not hold";
+    w->expect_unheld(o, fa->fa_p2);
   }
   w->made.clear();
   if ((f & VC_RFPGLOCK) != 0) {

@@ -78,6 +78,10 @@ class World {
 
   // The runtime checker over every live process.
   int check(vc_report* r);
+  // No process of the table but `except` holds o: what the allocation hooks
+  // promise of a new object ("holders(procs, n, kind, \result) == 0") and
+  // fork_publish of the child's (fork_made_unheld); a test failure if not.
+  void expect_unheld(const void* o, const proc_core* except) const;
   std::string check_message();
 
   // Fault injection: the nth call (1 = next) of hook h from now fails.
