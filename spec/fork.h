@@ -180,8 +180,8 @@
       (p2)->p_vmspace->vm_ref.rc_count == 1;
 
 /* fork1's effects on the objects: on failure every count as it was and the
- * child blank; on success the counts rose by what the flags call for, the
- * child holds exactly those references, and what is new has one, its own. fork1 states them, and
+ * child blank; on success the counts rose by what the flags call for, and
+ * the child holds exactly those references. fork1 states them, and
  * fork1_counts restates them for fork1_holders. */
 #define FORK1_OBJECT_ENSURES(fa) \
     ensures \result != VC_OK ==> \
@@ -266,9 +266,7 @@
     ensures \result == VC_OK ==> \
       (fa)->fa_p2->p_vmspace != \null && \
       ((fa)->fa_p2->p_vmspace == (fa)->fa_p1->p_vmspace <==> \
-         fork_shares_vm((fa)->fa_flags) == 1); \
-    FORK_MADE_SINGLE((fa)->fa_p2, (fa)->fa_p1->p_sigacts, (fa)->fa_p1->p_fd, \
-                     (fa)->fa_p1->p_fdtol, (fa)->fa_p1->p_vmspace)
+         fork_shares_vm((fa)->fa_flags) == 1);
 
 /* The objects of FORK_OBJS_OK are distinct allocations. */
 #define FORK_DISTINCT(fa) \

@@ -59,8 +59,11 @@ extern "C" {
     // success the counts rose by what the flags call for, and the child holds
     // exactly those references.
     FORK1_OBJECT_ENSURES(fa)
-    // What is new is held by no process of the table but the child (procs, n:
-    // ghost arguments; fork_publish's promise, fork_hooks.h).
+    // What is new has one reference, the child's, and is held by no process
+    // of the table but the child (procs, n: ghost arguments; fork_publish's
+    // promise, fork_hooks.h).
+    FORK_MADE_SINGLE(fa->fa_p2, fa->fa_p1->p_sigacts, fa->fa_p1->p_fd, fa->fa_p1->p_fdtol,
+                     fa->fa_p1->p_vmspace)
     ensures \result == VC_OK ==> fork_made_unheld(procs, n, fa);
     // On success the child has one LWP, with TID 0.
     ensures \result == VC_OK ==> fork_first_lwp(&fa->fa_p2->p_tids);
