@@ -144,10 +144,13 @@
 
   // No process of the table but the child holds an object made for the
   // child: what fork_publish promises (fork_hooks.h) when the child becomes
-  // visible, the allocations' freshness. The kernel checks it there.
+  // visible, the allocations' freshness. The kernel checks it there. It
+  // says nothing of a table, or of entries, in the child's storage.
   predicate fork_made_unheld{L}(struct proc_core **procs, integer n, struct fork_args *fa) =
+    \base_addr(procs) != \base_addr(fa->fa_p2) ==>
     \forall integer i, kind;
-      0 <= i < n && procs[i] != fa->fa_p2 && proc_ref(fa->fa_p2, kind) != \null &&
+      0 <= i < n && \base_addr(procs[i]) != \base_addr(fa->fa_p2) &&
+      proc_ref(fa->fa_p2, kind) != \null &&
       fork_made_ref(fa, kind, proc_ref(fa->fa_p2, kind)) ==>
         proc_ref(procs[i], kind) != proc_ref(fa->fa_p2, kind);
 

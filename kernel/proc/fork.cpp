@@ -213,23 +213,34 @@ namespace {
 
 // The allocations' "holders(procs, n, kind, \result) == 0" and fork_publish's
 // "fork_made_unheld(procs, n, fa)": no process but `except` (the child, at
-// fork_publish) holds o. With the tree lock written no process joins or
-// leaves; the others' pointers are only compared. An object made for a fork
-// is that fork's alone until it hands it over, so what holds here holds when
-// the step returns.
-void check_unheld(const char* fn, const void* o, const Proc* except) {
-  if (!vc_contract::kChecked || !o) return;
+// fork_publish) holds one of the n objects. With the tree lock written no
+// process joins or leaves; the others' pointers are only compared. An object
+// made for a fork is that fork's alone until the fork returns, so a fork
+// with a child is checked once, at fork_publish, for all it made (the
+// allocations' promise and fork_publish's at once: one write of the tree
+// lock a fork); rfork without RFPROC, which has no fork_publish, at each
+// allocation.
+void check_unheld(const char* fn, const void* const* objs, int n, const Proc* except) {
+  if (!vc_contract::kChecked || n == 0) return;
   RmWriteGuard g(g_proctree_lock);
   for (Proc* p = &g_proc0; p;
        p = p == &g_proc0 ? proc_all_first_locked() : proc_all_next_locked(p)) {
     if (p == except) continue;
     const struct proc_core* c = &p->core;
-    if (__atomic_load_n(&c->p_sigacts, __ATOMIC_RELAXED) == o ||
-        __atomic_load_n(&c->p_fd, __ATOMIC_RELAXED) == o ||
-        __atomic_load_n(&c->p_fdtol, __ATOMIC_RELAXED) == o ||
-        __atomic_load_n(&c->p_vmspace, __ATOMIC_RELAXED) == o)
-      vc_contract::failed(fn, "held by no process of the table", o, p->pid, __FILE__, __LINE__);
+    for (int i = 0; i < n; ++i) {
+      const void* o = objs[i];
+      if (__atomic_load_n(&c->p_sigacts, __ATOMIC_RELAXED) == o ||
+          __atomic_load_n(&c->p_fd, __ATOMIC_RELAXED) == o ||
+          __atomic_load_n(&c->p_fdtol, __ATOMIC_RELAXED) == o ||
+          __atomic_load_n(&c->p_vmspace, __ATOMIC_RELAXED) == o)
+        vc_contract::failed(fn, "held by no process of the table", o, p->pid, __FILE__, __LINE__);
+    }
   }
+}
+
+// An allocation's check (see check_unheld): now for rfork without RFPROC.
+void check_allocated_unheld(const char* fn, const struct fork_args* fa, const void* o) {
+  if (o && (fa->fa_flags & VC_RFPROC) == 0) check_unheld(fn, &o, 1, nullptr);
 }
 
 Sigacts* sigacts_copy_for_child(const struct fork_args* fa) {
@@ -281,7 +292,7 @@ struct sigacts* fork_sigacts_copy(const struct fork_args* fa) {
   Sigacts* ps = sigacts_copy_for_child(fa);
   struct sigacts* r = ps ? &ps->c : nullptr;
   vc_contract::fork_sigacts_copy_ensures(fork_books(), fa, r);
-  check_unheld("fork_sigacts_copy", r, nullptr);
+  check_allocated_unheld("fork_sigacts_copy", fa, r);
   return r;
 }
 
@@ -290,7 +301,7 @@ struct filedesc* fork_fd_init(const struct fork_args* fa) {
   Filedesc* fd = fd_init(proc_of(fa->fa_p1)->fd());
   struct filedesc* r = fd ? &fd->c : nullptr;
   vc_contract::fork_fd_init_ensures(fork_books(), fa, r);
-  check_unheld("fork_fd_init", r, nullptr);
+  check_allocated_unheld("fork_fd_init", fa, r);
   return r;
 }
 
@@ -299,7 +310,7 @@ struct filedesc* fork_fd_copy(const struct fork_args* fa) {
   Filedesc* fd = fd_copy(proc_of(fa->fa_p1)->fd());
   struct filedesc* r = fd ? &fd->c : nullptr;
   vc_contract::fork_fd_copy_ensures(fork_books(), fa, r);
-  check_unheld("fork_fd_copy", r, nullptr);
+  check_allocated_unheld("fork_fd_copy", fa, r);
   return r;
 }
 
@@ -309,7 +320,7 @@ struct fdtol* fork_fdtol_alloc(const struct fork_args* fa) {
   Fdtol* tl = fdtol_new(ctx_of(fa).p2, reinterpret_cast<Fdtol*>(fa->fa_p1->p_fdtol));
   struct fdtol* r = tl ? &tl->c : nullptr;
   vc_contract::fork_fdtol_alloc_ensures(fork_books(), fa, r);
-  check_unheld("fork_fdtol_alloc", r, nullptr);
+  check_allocated_unheld("fork_fdtol_alloc", fa, r);
   return r;
 }
 
@@ -317,7 +328,7 @@ struct vmspace* fork_vmspace_copy(const struct fork_args* fa) {
   VmRef* vr = vmspace_copy_for_child(fa);
   struct vmspace* r = vr ? &vr->c : nullptr;
   vc_contract::fork_vmspace_copy_ensures(fork_books(), fa, r);
-  check_unheld("fork_vmspace_copy", r, nullptr);
+  check_allocated_unheld("fork_vmspace_copy", fa, r);
   return r;
 }
 
@@ -356,7 +367,7 @@ void fork_publish_locked(const ForkCtx& ctx, Proc* p1, Proc* p2) {
 void fork_publish(const struct fork_args* fa) {
   vc_contract::fork_publish_requires(fork_books(), fa);
   if (const ForkBooks* b = fork_books())
-    for (int i = 0; i < b->nmade; ++i) check_unheld("fork_publish", b->made[i], ctx_of(fa).p2);
+    check_unheld("fork_publish", b->made, b->nmade, ctx_of(fa).p2);
   // The child becomes visible (SIDL) while the process group's lock is still
   // held, so a signal to the group finds it; its TID set is complete.
   const ForkCtx& ctx = ctx_of(fa);

@@ -1131,7 +1131,7 @@ static int fork1_counts(struct fork_args* fa)
       /@ assert \let j = i; procs[j]->p_limit == \at(procs[j]->p_limit, Pre); @/
       /@ assert \let j = i; procs[j]->p_pgrp == \at(procs[j]->p_pgrp, Pre); @/
       /@ assert \let j = i; procs[j]->p_args == \at(procs[j]->p_args, Pre); @/
-      /@ assert \let j = i; procs[j] != fa->fa_p2; @/
+      /@ assert \let j = i; \base_addr(procs[j]) != \base_addr(fa->fa_p2); @/
       /@ assert \let j = i; error == VC_OK ==> \forall integer kind;
            proc_ref(fa->fa_p2, kind) != \null &&
            fork_made_ref(fa, kind, proc_ref(fa->fa_p2, kind)) ==>

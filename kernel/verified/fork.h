@@ -169,9 +169,10 @@ int rfork_unshare(struct fork_args* fa)
 /* fork1, and the censuses it keeps (spec/charge.h): on success the child joins the
  * table, procs2 being procs with the child last, and every uid's surplus over
  * procs2 is what it was over procs; on failure it is as it was over procs.
- * The same for every counted object's surplus over its holders, the child's
- * new objects aside, is proved of its step fork1_holders (fork.c), as check
- * clauses: hypotheses of no later goal, so not restated here.
+ * The same for every counted object's surplus over its holders, and that
+ * each of the child's new objects has a surplus of 0 (its count is its
+ * holders, the child alone), is proved of its step fork1_holders (fork.c),
+ * as check clauses: hypotheses of no later goal, so not restated here.
  * The kernel forks through this; it runs fork1 and nothing else. */
 /*@ FORK1_REQUIRES(fa)
     requires fork_tables(procs, n, procs2, fa);

@@ -6,7 +6,9 @@
  * process-group lock). tests/host/verified/fork_world.cpp implements them for
  * the host tests, with fault injection, and checks each contract on every call
  * (fork_world_check_* in that file); the debug kernel checks its versions
- * where each returns (kernel/verified/contract_checks.h, ForkBooks).
+ * where each returns (kernel/verified/contract_checks.h, ForkBooks), and the
+ * freshness of new objects by a scan of every process (check_unheld,
+ * kernel/proc/fork.cpp).
  *
  * "assigns \nothing" means: nothing the verified core can see. A step may
  * change its own C++ state (a lock word, an allocator, a new object's

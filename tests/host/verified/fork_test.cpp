@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernel/verified/fork.h"
+#include "kernel/verified/fork_hooks.h"
 #include "kernel/verified/nprocs.h"
 #include "kernel/verified/refcount.h"
 #include "kernel/verified/refs.h"
@@ -238,8 +239,6 @@ TEST(VerifiedFork1, ParentWithoutArgs) {
   EXPECT_EQ(w.check_message(), "");
 }
 
-// ---- rfork without RFPROC ---------------------------------------------------
-
 // The freshness the allocation hooks and fork_publish promise is checked
 // against the table: an object a process holds fails it, unless that process
 // is the one excepted (the child, at fork_publish).
@@ -255,6 +254,31 @@ TEST(VerifiedFork1, FreshnessCheckFindsAHeldObject) {
   w.expect_unheld(child->p_fd, child);
   w.expect_unheld(child->p_vmspace, child);
 }
+
+// fork_publish checks it: published again with another process holding the
+// child's new address space (the only object these flags make), it fails.
+TEST(VerifiedFork1, PublishFindsANewObjectAnotherProcessHolds) {
+  World w;
+  proc_core* p = w.spawn(1000);
+  proc_core* q = w.spawn(1001);
+  const unsigned int flags = VC_RFPROC | VC_RFSIGSHARE | VC_RFTHREAD;
+  proc_core* c = nullptr;
+  ASSERT_EQ(w.fork(p, flags, &c), VC_OK);
+  fork_args fa{};
+  fa.fa_pc = &w.pc;
+  fa.fa_p1 = p;
+  fa.fa_cred = p->p_ucred;
+  fa.fa_p2 = c;
+  fa.fa_flags = flags;
+  w.made.insert(c->p_vmspace);
+  vmspace* own = q->p_vmspace;
+  q->p_vmspace = c->p_vmspace;
+  EXPECT_NONFATAL_FAILURE(fork_publish(&fa), "a process holds");
+  q->p_vmspace = own;
+  EXPECT_EQ(w.check_message(), "");
+}
+
+// ---- rfork without RFPROC ---------------------------------------------------
 
 TEST(VerifiedRforkUnshare, BadFlags) {
   World w;
