@@ -240,7 +240,8 @@ void check_unheld(const char* fn, const void* const* objs, int n, const Proc* ex
 
 // An allocation's check (see check_unheld): now for rfork without RFPROC.
 void check_allocated_unheld(const char* fn, const struct fork_args* fa, const void* o) {
-  if (o && (fa->fa_flags & VC_RFPROC) == 0) check_unheld(fn, &o, 1, nullptr);
+  if constexpr (vc_contract::kChecked)
+    if (o && (fa->fa_flags & VC_RFPROC) == 0) check_unheld(fn, &o, 1, nullptr);
 }
 
 Sigacts* sigacts_copy_for_child(const struct fork_args* fa) {

@@ -13,8 +13,10 @@
 //                    status. Fork, exit, wait and reap take it to read (their
 //                    CPU's lock only) and change what they share under the
 //                    finer locks below; everything else takes it to write
-//                    (and the debug kernel's fork, once, to check that what
-//                    it made is held by no process).
+//                    (and, in the debug kernel, a fork that publishes a
+//                    child once, and rfork without RFPROC at each
+//                    allocation, to check that no process holds what they
+//                    made).
 //   Proc::kids       "proc.children" (rank 256): with the tree lock either way,
 //                    a process's children list and its children's p_stat.
 //   Pgrp::members_lock "pgrp.members" (rank 257): with the tree lock either
