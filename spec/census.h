@@ -48,6 +48,19 @@
       (p->p_args == \null ? (struct refcount *)\null : &p->p_args->ar_ref) :
     (struct refcount *)\null;
 
+  // p's references at label B are those it had at label A: the pointer
+  // fields proc_ref reads are as they were.
+  predicate proc_refs_kept{A, B}(struct proc_core *p) =
+    \at(p->p_ucred, B) == \at(p->p_ucred, A) &&
+    \at(p->p_uidinfo, B) == \at(p->p_uidinfo, A) &&
+    \at(p->p_sigacts, B) == \at(p->p_sigacts, A) &&
+    \at(p->p_fd, B) == \at(p->p_fd, A) &&
+    \at(p->p_fdtol, B) == \at(p->p_fdtol, A) &&
+    \at(p->p_vmspace, B) == \at(p->p_vmspace, A) &&
+    \at(p->p_limit, B) == \at(p->p_limit, A) &&
+    \at(p->p_pgrp, B) == \at(p->p_pgrp, A) &&
+    \at(p->p_args, B) == \at(p->p_args, A);
+
   // How many of procs[0 .. n-1] hold r by a reference of the given kind.
   logic integer holders{L}(struct proc_core **procs, integer n, integer kind,
                            struct refcount *r) =

@@ -1122,15 +1122,7 @@ static int fork1_counts(struct fork_args* fa)
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {
       /@ assert \let j = i; procs[j] == \at(procs[j], Pre); @/
-      /@ assert \let j = i; procs[j]->p_ucred == \at(procs[j]->p_ucred, Pre); @/
-      /@ assert \let j = i; procs[j]->p_uidinfo == \at(procs[j]->p_uidinfo, Pre); @/
-      /@ assert \let j = i; procs[j]->p_sigacts == \at(procs[j]->p_sigacts, Pre); @/
-      /@ assert \let j = i; procs[j]->p_fd == \at(procs[j]->p_fd, Pre); @/
-      /@ assert \let j = i; procs[j]->p_fdtol == \at(procs[j]->p_fdtol, Pre); @/
-      /@ assert \let j = i; procs[j]->p_vmspace == \at(procs[j]->p_vmspace, Pre); @/
-      /@ assert \let j = i; procs[j]->p_limit == \at(procs[j]->p_limit, Pre); @/
-      /@ assert \let j = i; procs[j]->p_pgrp == \at(procs[j]->p_pgrp, Pre); @/
-      /@ assert \let j = i; procs[j]->p_args == \at(procs[j]->p_args, Pre); @/
+      /@ assert \let j = i; proc_refs_kept{Pre, Here}(procs[j]); @/
       /@ assert \let j = i; \base_addr(procs[j]) != \base_addr(fa->fa_p2); @/
       /@ assert \let j = i; error == VC_OK ==> \forall integer kind;
            proc_ref(fa->fa_p2, kind) != \null &&
@@ -1187,15 +1179,7 @@ static int fork1_holders(struct fork_args* fa)
        loop variant n - i; @/
     for (int i = 0; i < n; i++) {
       /@ assert \let j = i; procs[j] == \at(procs[j], Pre); @/
-      /@ assert \let j = i; procs[j]->p_ucred == \at(procs[j]->p_ucred, Pre); @/
-      /@ assert \let j = i; procs[j]->p_uidinfo == \at(procs[j]->p_uidinfo, Pre); @/
-      /@ assert \let j = i; procs[j]->p_sigacts == \at(procs[j]->p_sigacts, Pre); @/
-      /@ assert \let j = i; procs[j]->p_fd == \at(procs[j]->p_fd, Pre); @/
-      /@ assert \let j = i; procs[j]->p_fdtol == \at(procs[j]->p_fdtol, Pre); @/
-      /@ assert \let j = i; procs[j]->p_vmspace == \at(procs[j]->p_vmspace, Pre); @/
-      /@ assert \let j = i; procs[j]->p_limit == \at(procs[j]->p_limit, Pre); @/
-      /@ assert \let j = i; procs[j]->p_pgrp == \at(procs[j]->p_pgrp, Pre); @/
-      /@ assert \let j = i; procs[j]->p_args == \at(procs[j]->p_args, Pre); @/
+      /@ assert \let j = i; proc_refs_kept{Pre, Here}(procs[j]); @/
     }
   */
   /* fork1 wrote no count apart from its objects, whatever its kind. */
