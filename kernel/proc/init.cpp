@@ -170,9 +170,12 @@ struct NewProc {
   // Gives back what was allocated (nothing was published).
   void release() {
     if (t) {
+      // Never started: it runs out at once (LWP_WEXIT, no process), and the
+      // join frees it. (A detach alone would leave its running reference.)
       __atomic_or_fetch(&lp->flags, LWP_WEXIT, __ATOMIC_RELEASE);
       lp->proc = nullptr;
-      thread_detach(t);  // never started: freed with the detach
+      thread_start(t);
+      thread_join(t);
     }
     if (vm) vmspace_release(vm);
     kfree(vr, M_VMREF);

@@ -13,6 +13,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/settle.h"
+#include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/layout.h"
@@ -255,5 +256,21 @@ KTEST(vm_runs_a_program_at_el0) {
   const char* envp[] = {nullptr};
   KEXPECT_EQ(ktest_run_program("hello", argv, envp), 2);
   KEXPECT_EQ(ktest_run_program("no-such-program", argv, envp), -ENOENT);
+  expect_same(t, before, counts());
+}
+
+// A program whose process cannot be published (no process group: -EAGAIN)
+// leaves nothing behind: its thread, made and never started, is freed too.
+KTEST(vm_program_not_published_leaves_nothing) {
+  const char* argv[] = {"hello", nullptr};
+  const char* envp[] = {nullptr};
+  // One that runs first: the process layer's own threads start with it.
+  KEXPECT_EQ(ktest_run_program("hello", argv, envp), 0);
+  Counts before = counts();
+  ThreadCounters threads = thread_counters();
+  kmalloc_fail_all(M_PGRP);
+  KEXPECT_EQ(ktest_run_program("hello", argv, envp), -EAGAIN);
+  kmalloc_fail_clear(M_PGRP);
+  KEXPECT_EQ(thread_counters().live, threads.live);
   expect_same(t, before, counts());
 }
