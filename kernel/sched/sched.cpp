@@ -378,6 +378,11 @@ void sched_yield() {
 void sched_exit_current() {
   arch::irq_disable();
   Thread* self = curthread();
+  // Still queued (a tsleep_interlock without its tsleep or tsleep_abort),
+  // the bucket's list would keep the thread after it is freed.
+  if (self->sleep_queued)
+    panic("sched: thread %s exits on a sleep queue (channel %p)", self->name,
+          const_cast<const void*>(self->wchan));
   RunQueue& rq = g_rq[this_cpu().id];
   rq.lock.lock();
   self->state = ThreadState::kDead;

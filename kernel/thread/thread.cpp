@@ -74,6 +74,7 @@ void list_remove(Thread* t) {
 }
 
 void thread_free(Thread* t) {
+  KASSERT(!t->sleep_queued);  // or its bucket's list would keep freed memory
   list_remove(t);
   if (!(t->flags & kThreadBootStack)) arch::kstack_free(t->kstack_base);
   t->~Thread();
