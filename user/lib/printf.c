@@ -42,10 +42,12 @@ int vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap) {
       continue;
     }
     ++fmt;
-    int left = 0, zero = 0, width = 0, lng = 0;
+    int left = 0, zero = 0, alt = 0, width = 0, lng = 0;
     for (;; ++fmt) {
       if (*fmt == '-')
         left = 1;
+      else if (*fmt == '#')
+        alt = 1; /* 0x before a hexadecimal number other than 0, as in C */
       else if (*fmt == '0')
         zero = 1;
       else
@@ -68,7 +70,8 @@ int vsnprintf(char* buf, size_t cap, const char* fmt, va_list ap) {
       case 'x':
       case 'X': {
         uint64_t v = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
-        put_num(&o, v, 16, *fmt == 'X', 0, width, zero, left, "");
+        const char* prefix = alt && v ? (*fmt == 'X' ? "0X" : "0x") : "";
+        put_num(&o, v, 16, *fmt == 'X', 0, width, zero, left, prefix);
         break;
       }
       case 'p': put_num(&o, (uint64_t)va_arg(ap, void*), 16, 0, 0, width, zero, left, "0x"); break;

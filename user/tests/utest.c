@@ -38,6 +38,18 @@ static struct tine_kstat ks(void) {
 
 /* ---- basics ---- */
 
+/* The library's snprintf, the conversions its programs use (the fuzzer's
+ * reports among them). */
+static void t_format(void) {
+  char b[64];
+  UT_EQ("format_len", snprintf(b, sizeof b, "%d %ld %u %s", -5, -1L, 7u, "x"), 9);
+  UT_CHECK("format_int", strcmp(b, "-5 -1 7 x") == 0);
+  snprintf(b, sizeof b, "%#lx %#x %#X %#06x %x", 0x1fUL, 0u, 255u, 0x1fu, 255u);
+  ut_check("format_alt_hex", strcmp(b, "0x1f 0 0XFF 0x001f ff") == 0, "got \"%s\"", b);
+  UT_EQ("format_truncated", snprintf(b, 4, "%s", "abcdef"), 6);
+  UT_CHECK("format_truncated_text", strcmp(b, "abc") == 0);
+}
+
 static void t_basic(void) {
   static const char msg[] = "basic: hello from EL0\n";
   UT_EQ("write", write(1, msg, sizeof msg - 1), sizeof msg - 1);
@@ -592,6 +604,7 @@ struct test {
 
 static const struct test kTests[] = {
     {"basic", t_basic, 0},
+    {"format", t_format, 0},
     {"auxv", t_auxv, 0},
     {"brk", t_brk, 0},
     {"mmap", t_mmap, 0},
