@@ -88,6 +88,7 @@ struct ctx {
   int lwp_slot;
   int origin_pid, origin_kind; /* who made this context (for reports) */
   int pid;                     /* the process it runs in */
+  const char* pid_from;        /* where pid was read (for reports) */
   /* The uid of the process it runs in (0: root), as far as the fuzzer knows:
    * g_p.uid for a process's own LWPs, own_uid for an RFMEM child, whose
    * credentials are its own but whose g_p is its parent's. Atomic: another
@@ -239,14 +240,63 @@ static long sc(struct ctx* c, long nr, long a0, long a1, long a2, long a3, long 
 #define SC4(c, nr, a, b, d, e) sc(c, nr, (long)(a), (long)(b), (long)(d), (long)(e), 0, 0)
 
 /* A call gave what it must not: the first one is kept for the report. */
+/* Our text and read-only data: [0x400000, __data_start). The first
+ * TEXT_POINTED bytes are what ptr_any hands the kernel as "our text,
+ * read-only"; nothing of ours ever makes them writable (op_text_cow and
+ * op_mprotect keep away), or a call writing there would change our code. */
+#define TEXT_START 0x400000ull
+#define TEXT_POINTED 0x4000ull
+#define TEXT_PAGES_MAX 64
+extern char __data_start[];
+static uint64_t g_text_sum[TEXT_PAGES_MAX]; /* each page's, at the start */
+
+static uint64_t text_pages(void) {
+  uint64_t n = ((uint64_t)__data_start - TEXT_START) / 4096;
+  return n < TEXT_PAGES_MAX ? n : TEXT_PAGES_MAX;
+}
+static uint64_t text_page_sum(uint64_t i) {
+  const uint64_t* w = (const uint64_t*)(TEXT_START + i * 4096);
+  uint64_t h = 0;
+  for (int k = 0; k < 512; ++k) h = (h ^ w[k]) * 0x100000001b3ull;
+  return h;
+}
+static void text_sums_take(void) {
+  for (uint64_t i = 0; i < text_pages(); ++i) g_text_sum[i] = text_page_sum(i);
+}
+/* The first page of our text not as it was at the start, or 0: an oracle's
+ * failure in a process whose code was written is the fuzzer's own doing.
+ * (Readable again first: a call may have taken that away.) */
+static uint64_t text_changed(void) {
+  syscall3(SYS_mprotect, (long)TEXT_START, (long)(text_pages() * 4096), PROT_READ | PROT_EXEC);
+  for (uint64_t i = 0; i < text_pages(); ++i)
+    if (text_page_sum(i) != g_text_sum[i]) return TEXT_START + i * 4096;
+  return 0;
+}
+
 static void oracle_fail(struct ctx* c, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 static void oracle_fail(struct ctx* c, const char* fmt, ...) {
-  char who[64];
-  snprintf(who, sizeof who, "pid %d (worker %d, uid %d): ", getpid(), c->slot, my_uid(c));
+  char who[112];
+  uint64_t changed = text_changed();
+  if (changed)
+    snprintf(who, sizeof who,
+             "pid %d (worker %d, uid %d; its text page %#lx was written): ", getpid(), c->slot,
+             my_uid(c), (unsigned long)changed);
+  else
+    snprintf(who, sizeof who, "pid %d (worker %d, uid %d): ", getpid(), c->slot, my_uid(c));
   va_list ap;
   va_start(ap, fmt);
   if (ut_fail_shared(&g_sh->oracle, who, fmt, ap)) g_sh->oracle_slot = c->slot;
   va_end(ap);
+}
+
+/* c runs in process pid, read where `from` says: a pid that is not one is
+ * reported at once, not later as a fork call's wrong caller. */
+static void context_pid(struct ctx* c, int pid, const char* from) {
+  c->pid = pid;
+  c->pid_from = from;
+  if (pid <= 0)
+    oracle_fail(c, "getpid() = %d %s (kind %d, depth %d, made by pid %d in kind %d)", pid, from,
+                c->kind, c->depth, c->origin_pid, c->origin_kind);
 }
 
 /* ---- argument pools ---- */
@@ -281,7 +331,7 @@ static uint64_t ptr_any(struct ctx* c, uint64_t size) {
     case 10:
     case 11: return ARENA + below(c, ARENA_PAGES) * 4096 + below(c, 4096);
     case 12: return r64(c);
-    case 13: return 0x400000 + below(c, 0x4000); /* our text: read-only */
+    case 13: return TEXT_START + below(c, TEXT_POINTED); /* our text: read-only */
     default: { /* valid: somewhere in scratch that has room for size bytes */
       uint64_t room = sizeof c->scratch - (size < sizeof c->scratch ? size : sizeof c->scratch);
       return (uint64_t)c->scratch + below(c, room / 8 + 1) * 8;
@@ -645,18 +695,23 @@ static void op_munmap(struct ctx* c, int op) {
 static void op_mprotect(struct ctx* c, int op) {
   uint64_t addr = vm_addr(c), len = vm_len(c, addr);
   spare_ourselves(c, &addr, &len, 0);
-  long r = SC3(c, SYS_mprotect, addr, len, prot_any(c));
+  uint64_t prot = prot_any(c);
+  /* Over our own memory never writable: our text writable, a call given a
+   * pointer into it (ptr_any) would write our code. */
+  if (!spares_us(addr, len)) prot &= ~(uint64_t)PROT_WRITE;
+  long r = SC3(c, SYS_mprotect, addr, len, prot);
   ok_if(c, op, r);
 }
 
 /* A page of our own text made writable and written with what it holds, by
  * us or by the kernel (a read from a pipe): the copy of a pinned image page
  * (docs/vm.md) while LWPs and processes sharing the page may be running it.
- * The text is the same afterwards, so everything goes on. */
-extern char __data_start[];
+ * The text is the same afterwards, so everything goes on. Not a page that
+ * ptr_any points calls at: the page may stay writable. */
 static void op_text_cow(struct ctx* c, int op) {
-  uint64_t pages = ((uint64_t)__data_start - 0x400000) / 4096;
-  uint64_t page = 0x400000 + below(c, pages) * 4096;
+  uint64_t first = TEXT_START + TEXT_POINTED;
+  uint64_t pages = ((uint64_t)__data_start - first) / 4096;
+  uint64_t page = first + below(c, pages) * 4096;
   long r = SC3(c, SYS_mprotect, page, 4096, 7);
   ok_if(c, op, r);
   if (r != 0) return;
@@ -746,8 +801,8 @@ static void became_child(struct ctx* c) {
     if ((char*)c > g_rfmem_stacks[i] && (char*)c < g_rfmem_stacks[i] + LWP_STACK)
       g_rfmems[i].state = 1;
   c->kind = K_MAIN;
-  c->pid = g_p.pid;
   c->depth++;
+  context_pid(c, g_p.pid, "in a forked child");
   c->rng = splitmix(c->rng ^ 0xc41d);
   c->budget = (long)below(c, 64);
 }
@@ -759,7 +814,8 @@ static void forked(struct ctx* c, const char* call, long pid, int ours) {
   if (pid <= 0) return;
   long me = syscall0(SYS_getpid);
   if (me != c->pid)
-    oracle_fail(c, "%s returned %ld in pid %ld, which is not the caller %d", call, pid, me, c->pid);
+    oracle_fail(c, "%s returned %ld in pid %ld, which is not the caller %d (read %s)", call, pid,
+                me, c->pid, c->pid_from);
   if (ours) kid_add((int)pid);
 }
 
@@ -821,8 +877,8 @@ static int rfmem_main(void* arg) {
   struct lwp_slot* s = arg;
   struct ctx c;
   slot_context(&c, s, K_RFMEM);
-  c.pid = getpid();
   c.depth = s->depth + 1;
+  context_pid(&c, getpid(), "in an RFMEM child, signals blocked");
   c.own_uid = s->uid;
   c.uid = &c.own_uid;
   c.budget = (long)below(&c, 32);
@@ -924,7 +980,7 @@ static void lwp_main(void* arg) {
   struct lwp_slot* s = arg;
   struct ctx c;
   slot_context(&c, s, K_LWP);
-  c.pid = g_p.pid;
+  context_pid(&c, g_p.pid, "by the process, for a new LWP");
   c.uid = &g_p.uid;
   c.depth = s->depth;
   c.lwp_slot = (int)(s - g_lwps);
@@ -1284,7 +1340,7 @@ static _Noreturn void worker(int slot, uint64_t seed, int root, int uid) {
   syscall0(SYS_setsid); /* out of the harness's group: kill(0) cannot reach it */
   map_worker_memory();
   proc_state_reset();
-  c.pid = g_p.pid;
+  context_pid(&c, g_p.pid, "at the worker's start");
   g_p.uid = root ? 0 : uid;
   c.uid = &g_p.uid;
   if (!root) {
@@ -1595,6 +1651,7 @@ static int in_list(const char* list, const char* name) {
 int main(int argc, char** argv) {
   if (argc == 3 && strcmp(argv[1], "exit") == 0) return (int)atol(argv[2]);
   if (getpid() != HARNESS_PID) return 0; /* only ever init's program */
+  text_sums_take();
   const char* only = 0;
   for (int a = 1; a < argc; ++a) {
     if (strncmp(argv[a], "secs=", 5) == 0)
