@@ -64,8 +64,10 @@ import pathlib
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 import cross
@@ -250,6 +252,24 @@ def whole_gate(ok, args, src):
                                        args.no_smoke or args.smoke_only)
 
 
+# The Frama-C runs under way, each in a process group of its own with its
+# provers: a signal that ends this script ends them too, where they would
+# otherwise run on to their limits (and ./tine test's next run would wait on
+# the tree's turn beside them).
+RUNNING = set()
+RUNNING_LOCK = threading.Lock()
+
+
+def stop_runs(signum, _frame):
+    with RUNNING_LOCK:
+        for p in RUNNING:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    os._exit(128 + signum)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 2),
@@ -300,6 +320,8 @@ def main():
     # One run at a time on a tree: a run begins by deleting the last run's
     # logs and reports, which another run on the same tree is still writing.
     turns.take_turn(build, "prove")
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, stop_runs)
     env = why3_config(build)
     provers = available_provers(env, m["provers"])
     if not provers:
@@ -384,9 +406,13 @@ def main():
 
     def one(name):
         begun = time.monotonic()
-        p = subprocess.Popen(runs[name], cwd=src, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True)
+        with RUNNING_LOCK:
+            p = subprocess.Popen(runs[name], cwd=src, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True, process_group=0)
+            RUNNING.add(p)
         text, _ = p.communicate()
+        with RUNNING_LOCK:
+            RUNNING.discard(p)
         outs[name] = text.splitlines()
         codes[name] = p.returncode
         walls[name] = time.monotonic() - begun
