@@ -142,19 +142,24 @@ int proc_check_invariants(bool verbose) {
   // that need only the process's own lock.
   int n = 0;
   int lwps_beyond_first = 0;
-  for (Proc* p = &g_proc0; p;
-       p = p == &g_proc0 ? proc_all_first_locked() : proc_all_next_locked(p)) {
+  auto add = [&](Proc* p) {
     if (n == t.max) {
       kprintf("invariant: more than %d processes on the list\n", t.max - 1);
       ++bad;
-      break;
+      return false;
     }
     SpinGuard g2(p->spin);
     bad += check_proc_extra(p, &lwps_beyond_first);
     t.core[n] = &p->core;
     t.proc[n] = p;
     ++n;
-  }
+    return true;
+  };
+  bool room = add(&g_proc0);
+  for (Proc* p = proc_all_first_locked(); p && room; p = proc_all_next_locked(p)) room = add(p);
+  // And those a reap has taken off the list whose references are still held
+  // (nprocs counts them too).
+  for (Proc* p = proc_reaping_first_locked(); p && room; p = p->reaping_next) room = add(p);
   vc_outside_ref exited_fd{&g_exited_fd.c.fd_ref, 1};  // the kernel's own reference
   vc_outside outside{&exited_fd, 1};
 

@@ -410,13 +410,18 @@ void proc_reap(Proc* p) {
         release_locked();
         KASSERT(!last.pgrp);
         done = true;
+      } else {
+        proc_reaping_add_locked(p);  // off the hash, its references held
       }
     }
   }
   if (!done) {
     {
       RmWriteGuard g(g_proctree_lock);
-      if (p->exit_lwp) unlink_locked();
+      if (p->exit_lwp) {
+        unlink_locked();
+        proc_reaping_add_locked(p);
+      }
       pgrp_leave_locked(p);
     }
     while (refcount_read(&c->p_lock) != 0) {
@@ -428,6 +433,7 @@ void proc_reap(Proc* p) {
       tsleep(&c->p_lock, PINTERLOCKED, "prele", 0);
     }
     RmWriteGuard g(g_proctree_lock);
+    proc_reaping_remove_locked(p);
     release_locked();
   }
   lwp_destroy(last_lwp);

@@ -59,8 +59,9 @@ struct Thread;
 struct Vmspace;
 struct Proc;
 
-inline constexpr uint32_t kRankAllProc = 250;      // + CPU: the tree lock (below the sleep queues)
-inline constexpr uint32_t kRankChildren = 256;     // a process's children (wait's interlock)
+inline constexpr uint32_t kRankAllProc = 250;   // + CPU: the tree lock (below the sleep queues)
+inline constexpr uint32_t kRankReaping = 254;   // the processes a reap has unlinked, not yet freed
+inline constexpr uint32_t kRankChildren = 256;  // a process's children (wait's interlock)
 inline constexpr uint32_t kRankPgrpMembers = 257;  // a group's members
 inline constexpr uint32_t kRankProc = 260;         // one process (taken under the tree lock)
 inline constexpr uint32_t kRankIdHash = 265;       // a bucket of the pid / thread-id hashes
@@ -329,6 +330,7 @@ struct Proc {
   Proc* children;      // (kids and the tree lock)
   Proc* sibling;       // (its parent's kids and the tree lock)
   Proc* hash_next;     // the pid hash (its bucket's lock and the tree lock)
+  Proc* reaping_next;  // off the hash, its references still held (proc_reaping_add_locked)
   Proc* pg_next;       // members of pgrp (its members_lock and the tree lock)
   Pgrp* pgrp;          // == container of core.p_pgrp
   Lwp* zombie_lwps;    // Proc::spin
@@ -473,6 +475,16 @@ Proc* proc_all_first_locked();
 Proc* proc_all_next_locked(const Proc* p);
 void proc_link_locked(Proc* p, Proc* parent, Lwp* first);
 void proc_unlink_locked(Proc* p, Lwp* last);
+// A reaped process off the hash whose references are still held, while its
+// reaper waits for the holds on it to go (proc_reap): listed here from its
+// unlink to its release, so that what walks every process holding
+// references (the invariant checker, the debug fork's freshness scan) sees
+// it. Added with the tree lock held either way, removed with it written;
+// walked with it written: for (p = proc_reaping_first_locked(); p; p =
+// p->reaping_next).
+void proc_reaping_add_locked(Proc* p);
+void proc_reaping_remove_locked(Proc* p);
+Proc* proc_reaping_first_locked();
 
 // Process groups and sessions (kernel/proc/pgrp.cpp). Looks a live group up
 // (g_proctree_lock held); pfind_locked and the other lookups by id are in

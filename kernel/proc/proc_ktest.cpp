@@ -501,6 +501,33 @@ KTEST(proc_check_invariants_counts_holders) {
 // kill(pid) and tgkill find their target with the tree lock only read and
 // hold it (PHOLD) while they signal it, so the reaper, which unlinks the
 // process and then waits for its holds, cannot free it under them.
+// A process a reap has taken off the list while a hold on it is given
+// back (proc_reap's wait) still holds its references and its slot: the
+// checker counts it while it is listed as being reaped, and reports its
+// references as unaccounted for otherwise.
+KTEST(proc_check_invariants_counts_a_process_being_reaped) {
+  Live live = Live::take();
+  int base = proc_check_invariants(false);
+  FakeProc a;
+  KASSERT_T(a.make());
+  link_in_tree(a);
+  KEXPECT_EQ(proc_check_invariants(false), base);
+  unlink_from_tree(a);  // as proc_reap's unlink, before its release
+  KEXPECT(proc_check_invariants(false) > base);
+  {
+    RmWriteGuard g(g_proctree_lock);
+    proc_reaping_add_locked(a.p);
+  }
+  KEXPECT_EQ(proc_check_invariants(false), base);
+  {
+    RmWriteGuard g(g_proctree_lock);
+    proc_reaping_remove_locked(a.p);
+  }
+  a.destroy();
+  KEXPECT_EQ(proc_check_invariants(false), base);
+  expect_live_back(t, live);
+}
+
 KTEST(proc_by_id_hold_holds_until_dropped) {
   Live live = Live::take();
   FakeProc a;

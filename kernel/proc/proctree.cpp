@@ -2,6 +2,7 @@
 // system-wide process and LWP counts (pids, thread ids and the pid hash, which
 // lists every process, are pidtab.cpp's; process groups and sessions,
 // pgrp.cpp's).
+#include "kernel/panic.h"
 #include "kernel/proc/proc_internal.h"
 
 // One lock class per CPU's part of the tree lock (a writer takes all four in
@@ -12,6 +13,33 @@ constinit RmLock g_proctree_lock{g_proctree_classes};
 LockClass g_proc_class{"proc", kRankProc};
 LockClass g_proc_children_class{"proc.children", kRankChildren};
 LockClass g_pgrp_members_class{"pgrp.members", kRankPgrpMembers};
+
+namespace {
+LockClass g_reaping_class{"proc.reaping", kRankReaping};
+SpinLock g_reaping_lock{g_reaping_class};  // the list, for adders under the tree lock read
+Proc* g_reaping;                           // proc_reaping_add_locked's list
+}  // namespace
+
+void proc_reaping_add_locked(Proc* p) {
+  g_proctree_lock.assert_held();
+  SpinGuard g(g_reaping_lock);
+  p->reaping_next = g_reaping;
+  g_reaping = p;
+}
+
+void proc_reaping_remove_locked(Proc* p) {
+  g_proctree_lock.assert_held();
+  SpinGuard g(g_reaping_lock);
+  for (Proc** pp = &g_reaping; *pp; pp = &(*pp)->reaping_next)
+    if (*pp == p) {
+      *pp = p->reaping_next;
+      p->reaping_next = nullptr;
+      return;
+    }
+  panic("proc_reaping_remove_locked: pid %d is not being reaped", p->pid);
+}
+
+Proc* proc_reaping_first_locked() { return g_reaping; }
 Proc g_proc0{g_proc_class};
 Proc* g_initproc;  // g_proctree_lock written
 struct proccount g_proccount;

@@ -38,8 +38,9 @@ def main(keys=None):
         s = re.match(r"UTEST-SUMMARY passed=(\d+) failed=(\d+)", line)
         if s:
             summary = (int(s.group(1)), int(s.group(2)))
+        # (The kernel's invariant checker says what it found: "invariant: ...".)
         if (line.startswith("UTEST-INFO ") or "PANIC" in line or "killed by" in line
-                or line.startswith("qemu_run:")):
+                or line.startswith("qemu_run:") or line.startswith("invariant:")):
             print(line)
     ok = True
     if summary != (passed, failed):
