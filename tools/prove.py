@@ -252,22 +252,51 @@ def whole_gate(ok, args, src):
                                        args.no_smoke or args.smoke_only)
 
 
-# The Frama-C runs under way, each in a process group of its own with its
-# provers: a signal that ends this script ends them too, where they would
-# otherwise run on to their limits (and ./tine test's next run would wait on
-# the tree's turn beside them).
-RUNNING = set()
-RUNNING_LOCK = threading.Lock()
+# The children under way, each in a process group of its own: a signal that
+# ends this script ends them too, where they would otherwise run on to their
+# limits (and ./tine test's next run would wait on the tree's turn beside
+# them). Frama-C runs (with their provers) get SIGKILL; the models' and
+# mutants' scripts SIGTERM, so that a nested prove.py ends its own runs.
+RUNNING = {}  # Popen -> the signal that ends its group
+RUNNING_LOCK = threading.RLock()  # the handler runs in the main thread, which may hold it
+STOPPING = False
 
 
 def stop_runs(signum, _frame):
+    global STOPPING
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)  # one stop, not one inside another
     with RUNNING_LOCK:
-        for p in RUNNING:
+        STOPPING = True  # no child starts after this
+        for p, sig in RUNNING.items():
             try:
-                os.killpg(p.pid, signal.SIGKILL)
+                os.killpg(p.pid, sig)
             except ProcessLookupError:
                 pass
-    os._exit(128 + signum)
+        os._exit(128 + signum)
+
+
+def start_child(cmd, stop_signal, **kw):
+    """Popen(cmd) in a process group of its own, known to stop_runs."""
+    with RUNNING_LOCK:
+        if STOPPING:
+            raise SystemExit(1)
+        p = subprocess.Popen(cmd, process_group=0, **kw)
+        RUNNING[p] = stop_signal
+    return p
+
+
+def child_done(p):
+    with RUNNING_LOCK:
+        RUNNING.pop(p, None)
+
+
+def run_child(cmd, stop_signal, **kw):
+    """Runs cmd (start_child) to its end: its exit status."""
+    p = start_child(cmd, stop_signal, **kw)
+    p.wait()
+    child_done(p)
+    return p.returncode
 
 
 def main():
@@ -406,13 +435,10 @@ def main():
 
     def one(name):
         begun = time.monotonic()
-        with RUNNING_LOCK:
-            p = subprocess.Popen(runs[name], cwd=src, env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, text=True, process_group=0)
-            RUNNING.add(p)
+        p = start_child(runs[name], signal.SIGKILL, cwd=src, env=env, stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT, text=True)
         text, _ = p.communicate()
-        with RUNNING_LOCK:
-            RUNNING.discard(p)
+        child_done(p)
         outs[name] = text.splitlines()
         codes[name] = p.returncode
         walls[name] = time.monotonic() - begun
@@ -524,9 +550,9 @@ def main():
         say("\nmodels: Spin over proofs/models (tools/models.py)")
         # --fresh (and --no-cache) check the models again too.
         again = ["--fresh"] if args.fresh or args.no_cache else []
-        r = subprocess.run([sys.executable, str(ROOT / "tools" / "models.py"),
-                            "--jobs", str(max(1, min(args.jobs, 2)))] + again, cwd=ROOT)
-        models_ok = r.returncode == 0
+        models_ok = run_child([sys.executable, str(ROOT / "tools" / "models.py"),
+                               "--jobs", str(max(1, min(args.jobs, 2)))] + again,
+                              signal.SIGTERM, cwd=ROOT) == 0
     mutants_ok = True
     if args.mutants or not (args.functions or args.no_mutants):
         # Last: it runs the provers again, on mutated copies of the sources.
@@ -534,10 +560,9 @@ def main():
         # A whole gate that proved every goal has done each killer's proof
         # of the unmutated goal already.
         whole = whole_gate(ok, args, src)
-        r = subprocess.run([sys.executable, str(ROOT / "tools" / "mutants.py"),
-                            "--jobs", str(args.jobs)] + (["--core-proved"] if whole else []),
-                           cwd=ROOT)
-        mutants_ok = r.returncode == 0
+        mutants_ok = run_child([sys.executable, str(ROOT / "tools" / "mutants.py"),
+                                "--jobs", str(args.jobs)] + (["--core-proved"] if whole else []),
+                               signal.SIGTERM, cwd=ROOT) == 0
     say(f"Proved goals: {proved} / {total}")
     if not args.no_models and not models_ok:
         say("PROBLEM: a Spin model failed (see the Models line above)")

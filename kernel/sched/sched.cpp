@@ -380,7 +380,7 @@ void sched_exit_current() {
   Thread* self = curthread();
   // Still queued (a tsleep_interlock without its tsleep or tsleep_abort),
   // the bucket's list would keep the thread after it is freed.
-  if (self->sleep_queued)
+  if (__atomic_load_n(&self->sleep_queued, __ATOMIC_RELAXED))
     panic("sched: thread %s exits on a sleep queue (channel %p)", self->name,
           const_cast<const void*>(self->wchan));
   RunQueue& rq = g_rq[this_cpu().id];

@@ -74,7 +74,8 @@ void list_remove(Thread* t) {
 }
 
 void thread_free(Thread* t) {
-  KASSERT(!t->sleep_queued);  // or its bucket's list would keep freed memory
+  // Or its bucket's list would keep freed memory.
+  KASSERT(!__atomic_load_n(&t->sleep_queued, __ATOMIC_RELAXED));
   list_remove(t);
   if (!(t->flags & kThreadBootStack)) arch::kstack_free(t->kstack_base);
   t->~Thread();

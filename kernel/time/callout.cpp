@@ -101,13 +101,14 @@ void callout_run_expired(uint64_t now_ns) {
       SpinGuard g(cc.lock);
       Callout* c = cc.wheel.pop_expired(now_ns);
       if (!c) break;
-      // firing before cpu: a callout_stop that sees cpu -1 (and so does not
-      // take this lock) must then see the handler as running.
-      __atomic_store_n(&cc.firing, c, __ATOMIC_RELAXED);
-      c->state = kCalloutIdle;
-      __atomic_store_n(&c->cpu, static_cast<int8_t>(-1), __ATOMIC_RELEASE);
+      // Everything before cpu -1: a callout_stop that sees it (and so does
+      // not take this lock) must then see the handler as running, and a
+      // callout_reset that sees it may write fn and arg at once.
       fn = c->fn;
       arg = c->arg;
+      __atomic_store_n(&cc.firing, c, __ATOMIC_RELEASE);
+      c->state = kCalloutIdle;
+      __atomic_store_n(&c->cpu, static_cast<int8_t>(-1), __ATOMIC_RELEASE);
       ++cc.fired;
     }
     fn(arg);

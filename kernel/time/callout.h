@@ -35,7 +35,9 @@ void callout_reset(Callout* c, uint64_t deadline_ns, CalloutFn fn, void* arg);
 // Disarms c. If its handler is running on another CPU, waits for it to
 // return, so after callout_stop the handler is not running and will not run
 // (unless armed again). Returns whether c was pending. Not from c's handler
-// on c itself (that returns without waiting).
+// on c itself (that returns without waiting). A handler that arms its own
+// callout again may do so after the stop has looked: the callout is then
+// pending when the stop returns (stop it again, or do not re-arm).
 bool callout_stop(Callout* c);
 bool callout_pending(const Callout* c);
 

@@ -260,7 +260,8 @@ KTEST(vm_runs_a_program_at_el0) {
 }
 
 // A program whose process cannot be published (no process group: -EAGAIN)
-// leaves nothing behind: its thread, made and never started, is freed too.
+// leaves nothing behind: the thread made for it, which never runs the
+// program, is freed too.
 KTEST(vm_program_not_published_leaves_nothing) {
   const char* argv[] = {"hello", nullptr};
   const char* envp[] = {nullptr};

@@ -247,6 +247,7 @@ static long sc(struct ctx* c, long nr, long a0, long a1, long a2, long a3, long 
 #define TEXT_START 0x400000ull
 #define TEXT_POINTED 0x4000ull
 #define TEXT_PAGES_MAX 64
+#define TEXT_UNCHECKED 1ull
 extern char __data_start[];
 static uint64_t g_text_sum[TEXT_PAGES_MAX]; /* each page's, at the start */
 
@@ -254,30 +255,44 @@ static uint64_t text_pages(void) {
   uint64_t n = ((uint64_t)__data_start - TEXT_START) / 4096;
   return n < TEXT_PAGES_MAX ? n : TEXT_PAGES_MAX;
 }
-static uint64_t text_page_sum(uint64_t i) {
-  const uint64_t* w = (const uint64_t*)(TEXT_START + i * 4096);
+static uint64_t words_sum(const uint64_t* w) {
   uint64_t h = 0;
   for (int k = 0; k < 512; ++k) h = (h ^ w[k]) * 0x100000001b3ull;
   return h;
 }
 static void text_sums_take(void) {
-  for (uint64_t i = 0; i < text_pages(); ++i) g_text_sum[i] = text_page_sum(i);
-}
-/* The first page of our text not as it was at the start, or 0: an oracle's
- * failure in a process whose code was written is the fuzzer's own doing.
- * (Readable again first: a call may have taken that away.) */
-static uint64_t text_changed(void) {
-  syscall3(SYS_mprotect, (long)TEXT_START, (long)(text_pages() * 4096), PROT_READ | PROT_EXEC);
   for (uint64_t i = 0; i < text_pages(); ++i)
-    if (text_page_sum(i) != g_text_sum[i]) return TEXT_START + i * 4096;
-  return 0;
+    g_text_sum[i] = words_sum((const uint64_t*)(TEXT_START + i * 4096));
+}
+/* The first page of our text not as it was at the start, 0 if none, or
+ * TEXT_UNCHECKED (no pipe to be had: descriptors are fuzzed too): an oracle's
+ * failure in a process whose code was written is the fuzzer's own doing.
+ * Each page is read through a pipe, so a page a call made unreadable or
+ * unmapped gives -EFAULT rather than a fault, and no protection changes
+ * under an LWP or RFMEM child running there. */
+static uint64_t text_changed(void) {
+  int fds[2];
+  if (syscall2(SYS_pipe2, (long)fds, 0) != 0) return TEXT_UNCHECKED;
+  uint64_t changed = 0, page[512];
+  for (uint64_t i = 0; i < text_pages() && !changed; ++i) {
+    uint64_t a = TEXT_START + i * 4096;
+    if (syscall3(SYS_write, fds[1], (long)a, 4096) != 4096) continue; /* unreadable: unknown */
+    if (syscall3(SYS_read, fds[0], (long)page, 4096) == 4096 && words_sum(page) != g_text_sum[i])
+      changed = a;
+  }
+  syscall1(SYS_close, fds[0]);
+  syscall1(SYS_close, fds[1]);
+  return changed;
 }
 
 static void oracle_fail(struct ctx* c, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 static void oracle_fail(struct ctx* c, const char* fmt, ...) {
   char who[112];
   uint64_t changed = text_changed();
-  if (changed)
+  if (changed == TEXT_UNCHECKED)
+    snprintf(who, sizeof who, "pid %d (worker %d, uid %d; its text not checked): ", getpid(),
+             c->slot, my_uid(c));
+  else if (changed)
     snprintf(who, sizeof who,
              "pid %d (worker %d, uid %d; its text page %#lx was written): ", getpid(), c->slot,
              my_uid(c), (unsigned long)changed);
@@ -331,7 +346,8 @@ static uint64_t ptr_any(struct ctx* c, uint64_t size) {
     case 10:
     case 11: return ARENA + below(c, ARENA_PAGES) * 4096 + below(c, 4096);
     case 12: return r64(c);
-    case 13: return TEXT_START + below(c, TEXT_POINTED); /* our text: read-only */
+    case 13: /* our text: read-only (all of it within the pages never made writable) */
+      return TEXT_START + below(c, TEXT_POINTED - (size < TEXT_POINTED ? size : 0));
     default: { /* valid: somewhere in scratch that has room for size bytes */
       uint64_t room = sizeof c->scratch - (size < sizeof c->scratch ? size : sizeof c->scratch);
       return (uint64_t)c->scratch + below(c, room / 8 + 1) * 8;
