@@ -324,13 +324,17 @@ struct Proc {
   // limits. The others are replaced only while the process has one LWP
   // (exec, rfork without RFPROC), when no fork of it can be running.
   struct lock forklock;
-  Proc* pptr;          // parent (g_proctree_lock written)
-  int parent_gtid;     // the thread id of its parent's LWP that made it, whose exit sends
-                       // the pdeath signals (g_proctree_lock written)
-  Proc* children;      // (kids and the tree lock)
-  Proc* sibling;       // (its parent's kids and the tree lock)
-  Proc* hash_next;     // the pid hash (its bucket's lock and the tree lock)
-  Proc* reaping_next;  // off the hash, its references still held (proc_reaping_add_locked)
+  Proc* pptr;       // parent (g_proctree_lock written)
+  int parent_gtid;  // the thread id of its parent's LWP that made it, whose exit sends
+                    // the pdeath signals (g_proctree_lock written)
+  Proc* children;   // (kids and the tree lock)
+  Proc* sibling;    // (its parent's kids and the tree lock)
+  // On the pid hash, or once a reap has taken it off, perhaps on the list
+  // of those being reaped: never both, so one word.
+  union {
+    Proc* hash_next;     // the pid hash (its bucket's lock and the tree lock)
+    Proc* reaping_next;  // proc_reaping_add_locked's list (off the hash, its references held)
+  };
   Proc* pg_next;       // members of pgrp (its members_lock and the tree lock)
   Pgrp* pgrp;          // == container of core.p_pgrp
   Lwp* zombie_lwps;    // Proc::spin

@@ -74,8 +74,10 @@ void list_remove(Thread* t) {
 }
 
 void thread_free(Thread* t) {
-  // Or its bucket's list would keep freed memory.
+#ifdef TINE_DEBUG
+  // Or its bucket's list would keep freed memory (the debug kernel's check).
   KASSERT(!__atomic_load_n(&t->sleep_queued, __ATOMIC_RELAXED));
+#endif
   list_remove(t);
   if (!(t->flags & kThreadBootStack)) arch::kstack_free(t->kstack_base);
   t->~Thread();
