@@ -155,11 +155,9 @@ int proc_check_invariants(bool verbose) {
     ++n;
     return true;
   };
-  bool room = add(&g_proc0);
-  for (Proc* p = proc_all_first_locked(); p && room; p = proc_all_next_locked(p)) room = add(p);
-  // And those a reap has taken off the list whose references are still held
-  // (nprocs counts them too).
-  for (Proc* p = proc_reaping_first_locked(); p && room; p = p->reaping_next) room = add(p);
+  // Those a reap has taken off the list whose references are still held
+  // are among them (nprocs counts them too).
+  proc_each_holding_locked(add);
   vc_outside_ref exited_fd{&g_exited_fd.c.fd_ref, 1};  // the kernel's own reference
   vc_outside outside{&exited_fd, 1};
 

@@ -223,8 +223,8 @@ namespace {
 void check_unheld(const char* fn, const void* const* objs, int n, const Proc* except) {
   if (!vc_contract::kChecked || n == 0) return;
   RmWriteGuard g(g_proctree_lock);
-  auto scan = [&](const Proc* p) {
-    if (p == except) return;
+  proc_each_holding_locked([&](const Proc* p) {
+    if (p == except) return true;
     const struct proc_core* c = &p->core;
     for (int i = 0; i < n; ++i) {
       const void* o = objs[i];
@@ -234,10 +234,8 @@ void check_unheld(const char* fn, const void* const* objs, int n, const Proc* ex
           __atomic_load_n(&c->p_vmspace, __ATOMIC_RELAXED) == o)
         vc_contract::failed(fn, "held by no process of the table", o, p->pid, __FILE__, __LINE__);
     }
-  };
-  scan(&g_proc0);
-  for (Proc* p = proc_all_first_locked(); p; p = proc_all_next_locked(p)) scan(p);
-  for (Proc* p = proc_reaping_first_locked(); p; p = p->reaping_next) scan(p);  // still holding
+    return true;
+  });
 }
 
 // An allocation's check (see check_unheld): now for rfork without RFPROC.

@@ -484,11 +484,22 @@ void proc_unlink_locked(Proc* p, Lwp* last);
 // unlink to its release, so that what walks every process holding
 // references (the invariant checker, the debug fork's freshness scan) sees
 // it. Added with the tree lock held either way, removed with it written;
-// walked with it written: for (p = proc_reaping_first_locked(); p; p =
-// p->reaping_next).
+// walked with it written (proc_each_holding_locked).
 void proc_reaping_add_locked(Proc* p);
 void proc_reaping_remove_locked(Proc* p);
 Proc* proc_reaping_first_locked();
+
+// Calls f(p) for every process that holds references, until f returns
+// false: process 0, every process on the hash, then those being reaped
+// (above). The tree lock written, so none joins or leaves.
+template <typename F>
+void proc_each_holding_locked(F f) {
+  if (!f(&g_proc0)) return;
+  for (Proc* p = proc_all_first_locked(); p; p = proc_all_next_locked(p))
+    if (!f(p)) return;
+  for (Proc* p = proc_reaping_first_locked(); p; p = p->reaping_next)
+    if (!f(p)) return;
+}
 
 // Process groups and sessions (kernel/proc/pgrp.cpp). Looks a live group up
 // (g_proctree_lock held); pfind_locked and the other lookups by id are in

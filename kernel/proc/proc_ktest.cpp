@@ -498,9 +498,6 @@ KTEST(proc_check_invariants_counts_holders) {
   expect_live_back(t, live);
 }
 
-// kill(pid) and tgkill find their target with the tree lock only read and
-// hold it (PHOLD) while they signal it, so the reaper, which unlinks the
-// process and then waits for its holds, cannot free it under them.
 // A process a reap has taken off the list while a hold on it is given
 // back (proc_reap's wait) still holds its references and its slot: the
 // checker counts it while it is listed as being reaped, and reports its
@@ -528,6 +525,9 @@ KTEST(proc_check_invariants_counts_a_process_being_reaped) {
   expect_live_back(t, live);
 }
 
+// kill(pid) and tgkill find their target with the tree lock only read and
+// hold it (PHOLD) while they signal it, so the reaper, which unlinks the
+// process and then waits for its holds, cannot free it under them.
 KTEST(proc_by_id_hold_holds_until_dropped) {
   Live live = Live::take();
   FakeProc a;

@@ -14,6 +14,11 @@ LockClass g_proc_class{"proc", kRankProc};
 LockClass g_proc_children_class{"proc.children", kRankChildren};
 LockClass g_pgrp_members_class{"pgrp.members", kRankPgrpMembers};
 
+Proc g_proc0{g_proc_class};
+Proc* g_initproc;  // g_proctree_lock written
+struct proccount g_proccount;
+struct proccount g_lwpcount;
+
 namespace {
 LockClass g_reaping_class{"proc.reaping", kRankReaping};
 SpinLock g_reaping_lock{g_reaping_class};  // the list, for adders under the tree lock read
@@ -40,10 +45,6 @@ void proc_reaping_remove_locked(Proc* p) {
 }
 
 Proc* proc_reaping_first_locked() { return g_reaping; }
-Proc g_proc0{g_proc_class};
-Proc* g_initproc;  // g_proctree_lock written
-struct proccount g_proccount;
-struct proccount g_lwpcount;
 
 Proc* proc_all_first_locked() { return pidhash_first_locked(0); }
 
