@@ -118,8 +118,9 @@ Filedesc* fd_copy(Filedesc* from) {
 }
 
 void fd_close_all(Filedesc* fdp) {
-  // Only its last holder calls this: nothing changes the table meanwhile, and
-  // a reader of /proc only counts its slots.
+  // Only its last holder calls this: nothing changes the table meanwhile
+  // (/proc takes no hold on the table of an exiting process, whose last LWP
+  // calls this when it finds itself the only holder).
   int used = fdp->used;
   __atomic_store_n(&fdp->used, 0, __ATOMIC_RELAXED);
   Vnode* cwd = fdp->cwd;

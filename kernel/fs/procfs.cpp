@@ -102,6 +102,7 @@ constexpr size_t kNumRoot = sizeof kRootEntries / sizeof kRootEntries[0];
 constexpr size_t kNumPid = sizeof kPidEntries / sizeof kPidEntries[0];
 constexpr uint64_t kFirstCookie = 3;  // 1 and 2 are "." and ".."
 constexpr uint64_t kPidCookie = 100;  // a process directory's cookie: 100 + pid
+constexpr int kIntMax = 0x7fffffff;
 static_assert(kFirstCookie + kNumRoot <= kPidCookie);
 
 struct ProcNode : Vnode {
@@ -161,6 +162,15 @@ Proc* find_locked(int pid, uint64_t start_ns) {
   return p;
 }
 
+// Whether p's exit has begun (P_WEXIT, set under p->spin, which is held) or
+// ended (a zombie). Its last LWP, once the only holder of its descriptor
+// table, empties it without the table's lock (proc_exit_finish): from
+// P_WEXIT on, /proc takes no hold on the table, so as not to be a second
+// holder that exit never saw.
+bool exit_started_locked(const Proc* p) {
+  return p->stat == ProcStat::kZombie || (p->flags & P_WEXIT);
+}
+
 // 0, or -ESRCH when the process is gone.
 int snapshot(int pid, uint64_t start_ns, Snapshot* s) {
   Filedesc* fdp = nullptr;
@@ -202,7 +212,7 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s) {
     if (!zombie && p->args()) vc_contract::pargs_hold_requires(&p->args()->c);
     s->args =
         (!zombie && p->args()) ? reinterpret_cast<Pargs*>(pargs_hold(&p->args()->c)) : nullptr;
-    fdp = zombie ? nullptr : p->fd();
+    fdp = exit_started_locked(p) ? nullptr : p->fd();
     if (fdp) vc_contract::fdshare_requires(&fdp->c);
     if (fdp) fdshare(&fdp->c);
   }
@@ -240,13 +250,13 @@ int may_inspect(int pid, uint64_t start_ns) {
 }
 
 // The process's descriptor table, held (release with drop_table), in *out:
-// nullptr for a zombie, which has none. 0 or -ESRCH.
+// nullptr once it is exiting or a zombie (exit_started_locked). 0 or -ESRCH.
 int hold_table(int pid, uint64_t start_ns, Filedesc** out) {
   RmWriteGuard g(g_proctree_lock);
   Proc* p = find_locked(pid, start_ns);
   if (!p) return -ESRCH;
   SpinGuard g2(p->spin);
-  Filedesc* fdp = p->stat == ProcStat::kZombie ? nullptr : p->fd();
+  Filedesc* fdp = exit_started_locked(p) ? nullptr : p->fd();
   if (fdp) vc_contract::fdshare_requires(&fdp->c);
   if (fdp) fdshare(&fdp->c);
   *out = fdp;
@@ -277,7 +287,7 @@ int hold_space(int pid, uint64_t start_ns, Vmspace** out) {
       Proc* p = find_locked(pid, start_ns);
       if (!p) return -ESRCH;
       SpinGuard g2(p->spin);
-      if (p->stat == ProcStat::kZombie || (p->flags & P_WEXIT)) return 0;
+      if (exit_started_locked(p)) return 0;
       if (!(p->flags & P_INEXEC)) {
         VmRef* vr = p->vmref();
         Vmspace* vm = vr ? vr->vm : nullptr;
@@ -394,7 +404,11 @@ int readdir_fds(ProcNode* d, uint64_t cookie, DirEmit emit, void* ctx) {
   Filedesc* fdp;
   if (hold_table(d->pid, d->start_ns, &fdp) != 0) return -ENOENT;
   if (!fdp) return 0;
-  int from = cookie >= kFirstCookie ? static_cast<int>(cookie - kFirstCookie) + 1 : 0;
+  // The offset is the user's to set (lseek): one past a descriptor, or past them all.
+  int from = 0;
+  if (cookie >= kFirstCookie)
+    from = cookie - kFirstCookie < uint64_t(kIntMax) ? static_cast<int>(cookie - kFirstCookie) + 1
+                                                     : kIntMax;
   constexpr int kBatch = 32;
   int fds[kBatch];
   bool more = true;
@@ -442,6 +456,7 @@ int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
       return 0;
   }
   if (d->kind != Kind::kRoot) return 0;
+  if (cookie >= kPidCookie + kPidMax) return 0;  // past every pid (lseek)
   int pid = cookie > kPidCookie ? static_cast<int>(cookie - kPidCookie) : 0;
   char name[16];
   while ((pid = next_pid(pid)) != 0) {

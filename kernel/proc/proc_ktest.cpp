@@ -13,7 +13,13 @@
 // signal check, or at an injected allocation failure for the controls.
 #include <new>
 
+#include "kernel/fs/file.h"
+#include "kernel/fs/filedesc.h"
+#include "kernel/fs/linux_abi.h"
+#include "kernel/fs/namei.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/ktest/ktest.h"
+#include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/page_alloc.h"
@@ -460,6 +466,33 @@ void unlink_from_tree(FakeProc& f) {
   proc_unlink_locked(f.p, nullptr);
 }
 
+// Descriptors 0 to n - 1 of fdp open on /dev/null (not the console, whose
+// first open starts a thread for good).
+bool open_null(Filedesc* fdp, int n) {
+  FsCred root{0, 0};
+  Vnode* v;
+  if (vfs_open(vfs_root(), "/dev/null", O_RDWR, 0, 0, root, &v) != 0) return false;
+  bool ok = true;
+  for (int fd = 0; fd < n && ok; ++fd) {
+    File* fp = nullptr;
+    ok = file_open_vnode(v, O_RDWR, root, &fp) == 0 &&
+         fd_put_at(fdp, fp, fd, 0, Filedesc::kSmall) == fd;
+  }
+  vrele(v);
+  return ok;
+}
+
+// The entries vfs_readdir lists in dir from cookie on.
+int count_entries(Vnode* dir, uint64_t cookie) {
+  int n = 0;
+  auto emit = [](void* ctx, uint64_t, uint64_t, uint8_t, const char*, size_t) {
+    ++*static_cast<int*>(ctx);
+    return true;
+  };
+  int e = vfs_readdir(dir, cookie, emit, &n);
+  return e ? e : n;
+}
+
 }  // namespace
 
 // The invariant checker compares each reference count with the holders it
@@ -522,6 +555,81 @@ KTEST(proc_check_invariants_counts_a_process_being_reaped) {
   }
   a.destroy();
   KEXPECT_EQ(proc_check_invariants(false), base);
+  expect_live_back(t, live);
+}
+
+// /proc takes no hold on the descriptor table of a process that is exiting
+// (P_WEXIT): its last LWP, finding itself the table's only holder, empties
+// it without the table's lock (proc_exit_finish), so a hold /proc took
+// after that check would be a reference to what is being closed. Before
+// P_WEXIT, /proc lists the descriptors and the working directory.
+KTEST(procfs_takes_no_table_from_an_exiting_process) {
+  Live live = Live::take();
+  FakeProc a;
+  KASSERT_T(a.make());
+  KASSERT_T(open_null(a.p->fd(), 3));
+  fd_set_cwd(a.p->fd(), vfs_root_hold());
+  link_in_tree(a);
+  FsCred root{0, 0};
+  char fd_dir[32], cwd[32], fd0[32];
+  tine_snprintf(fd_dir, sizeof fd_dir, "/proc/%d/fd", a.p->pid);
+  tine_snprintf(cwd, sizeof cwd, "/proc/%d/cwd", a.p->pid);
+  tine_snprintf(fd0, sizeof fd0, "/proc/%d/fd/0", a.p->pid);
+  Vnode* dir = nullptr;
+  KASSERT_T(vfs_lookup(vfs_root(), fd_dir, true, root, &dir) == 0);
+  char buf[16];
+  Vnode* v = nullptr;
+  KEXPECT_EQ(count_entries(dir, 0), 2 + 3);
+  KEXPECT_EQ(vfs_readlink(vfs_root(), cwd, buf, sizeof buf, root), 1);
+  KEXPECT_EQ(vfs_lookup(vfs_root(), fd0, false, root, &v), 0);
+  if (v) vrele(v);
+  v = nullptr;
+  {
+    SpinGuard g(a.p->spin);
+    a.p->flags |= P_WEXIT;
+  }
+  KEXPECT_EQ(count_entries(dir, 0), 2);
+  KEXPECT_EQ(vfs_readlink(vfs_root(), cwd, buf, sizeof buf, root), -ENOENT);
+  KEXPECT_EQ(vfs_lookup(vfs_root(), fd0, false, root, &v), -ENOENT);
+  if (v) vrele(v);
+  {
+    SpinGuard g(a.p->spin);
+    a.p->flags &= ~P_WEXIT;
+  }
+  vrele(dir);
+  unlink_from_tree(a);
+  a.destroy();
+  expect_live_back(t, live);
+}
+
+// A descriptor directory's offset is a user's to set (lseek): one past every
+// descriptor lists none, however large, and never a negative slot.
+KTEST(procfs_fd_dir_offset_past_the_table_lists_nothing) {
+  Live live = Live::take();
+  FakeProc a;
+  KASSERT_T(a.make());
+  KASSERT_T(open_null(a.p->fd(), 3));
+  link_in_tree(a);
+  char fd_dir[32];
+  tine_snprintf(fd_dir, sizeof fd_dir, "/proc/%d/fd", a.p->pid);
+  Vnode* dir = nullptr;
+  KASSERT_T(vfs_lookup(vfs_root(), fd_dir, true, FsCred{0, 0}, &dir) == 0);
+  KEXPECT_EQ(count_entries(dir, 2), 3);  // past "." and "..": fds 0, 1 and 2
+  const uint64_t past[] = {
+      5 + 3, 0xfffffffeull + 3, 0xffffffffull + 3, 0x100000000ull + 3, 0x7fffffffffffffffull,
+      ~0ull, 0x80000000ull + 3, 0x7fffffffull + 3};
+  for (uint64_t cookie : past) KEXPECT_EQ(count_entries(dir, cookie), 0);
+  vrele(dir);
+  // So does /proc's own past the last pid (a pid's cookie is 100 + pid).
+  Vnode* proc = nullptr;
+  KASSERT_T(vfs_lookup(vfs_root(), "/proc", true, FsCred{0, 0}, &proc) == 0);
+  KEXPECT(count_entries(proc, 0) > 2);
+  const uint64_t past_pids[] = {100 + 0x100000000ull, 100 + 0xffffffffull, 100 + 0x80000000ull,
+                                ~0ull};
+  for (uint64_t cookie : past_pids) KEXPECT_EQ(count_entries(proc, cookie), 0);
+  vrele(proc);
+  unlink_from_tree(a);
+  a.destroy();
   expect_live_back(t, live);
 }
 
