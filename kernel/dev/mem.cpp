@@ -46,7 +46,9 @@ int64_t random_read(File*, Uio* uio) {
 
 int64_t random_write(File*, Uio* uio) {
   uint8_t buf[256];
+  Lwp* lp = curlwp();
   while (uio->resid > 0) {
+    if (uio->done > 0 && (uio->done & (kChunk - 1)) == 0 && lwp_should_stop(lp)) break;
     size_t n = uio->resid < sizeof buf ? static_cast<size_t>(uio->resid) : sizeof buf;
     if (int e = uiomove(buf, n, uio); e) return e;
     random_mix(buf, n);

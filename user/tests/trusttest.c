@@ -821,6 +821,31 @@ static void t_kill_sendfile(void) {
   kill_sendfile_from("/dev/zero");
 }
 
+/* A write of nearly 2 GiB to /dev/urandom (each 32 bytes mixed into the
+ * generator's key) stops for SIGKILL: it once ran to its end, unkillable,
+ * for minutes. The same 2 MiB are written 1,023 times over (writev). */
+static void t_kill_random_write(void) {
+  int pid = fork();
+  if (pid == 0) {
+    static char two_mib[2 << 20];
+    static struct iovec iov[1023];
+    for (int i = 0; i < 1023; ++i) iov[i] = (struct iovec){two_mib, sizeof two_mib};
+    int fd = open("/dev/urandom", O_WRONLY, 0);
+    if (fd < 0) _exit(90);
+    writev(fd, iov, 1023);
+    _exit(1);
+  }
+  sleep_ms(100);
+  int st = -1;
+  uint64_t t0 = now_ns();
+  kill_(pid, SIGKILL);
+  int ended = ut_wait_within(pid, 0, 1500, &st);
+  ut_check("killed", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+           "ended %d status 0x%x after %llu ms", ended, st,
+           (unsigned long long)((now_ns() - t0) / 1000000));
+  if (!ended) abandon(pid);
+}
+
 static void t_nanosleep_huge(void) {
   int pid = fork();
   if (pid == 0) {
@@ -2127,6 +2152,7 @@ static const struct ut_test kTests[] = {
     {"kill_lwp_wait", t_kill_lwp_wait},
     {"kill_wait4", t_kill_wait4},
     {"kill_sendfile", t_kill_sendfile},
+    {"kill_random_write", t_kill_random_write},
     {"nanosleep_huge", t_nanosleep_huge},
     {"nanosleep_eintr", t_nanosleep_eintr},
     {"sigshare_exec", t_sigshare_exec},
