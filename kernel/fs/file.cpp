@@ -238,6 +238,7 @@ int64_t file_write(File* fp, Uio* uio, const uint64_t* pos) {
 }
 
 int64_t file_lseek(File* fp, int64_t off, int whence) {
+  if (!(fp->mode & (kFileRead | kFileWrite))) return -EBADF;  // O_PATH
   Vnode* v = fp->vnode;
   if (!v || file_is_pipe(fp)) return -ESPIPE;                 // a pipe or a FIFO
   if (is_device(fp)) return fp->ops->seekable ? 0 : -ESPIPE;  // the memory devices stay at 0

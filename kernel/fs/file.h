@@ -61,7 +61,7 @@ inline void fdrop(File* fp) {
   if (__atomic_sub_fetch(&fp->refs, 1, __ATOMIC_ACQ_REL) == 0) file_close_last(fp);
 }
 
-// A File for an open vnode (taking over the caller's reference): a regular
+// A File for an open vnode (it takes a reference of its own): a regular
 // file, directory or symbolic link, or the device a node names (-ENXIO when
 // no driver has its number).
 int file_open_vnode(Vnode* v, uint32_t flags, const FsCred& cr, File** out);

@@ -362,6 +362,11 @@ int64_t ram_write(Vnode* v, uint64_t off, Uio* uio, const FsCred& cr) {
     off += uio->done - before;
     if (off > v->size) v->size = off;
     if (e) {
+      // The fault may come after bytes it did not count were copied: past
+      // the end of the file they must stay zeroes (a hole if it grows).
+      uint64_t page_at = index * kPage;
+      uint64_t zero_from = v->size > page_at + in ? v->size - page_at : in;
+      if (zero_from < in + n) tine_memset(page + zero_from, 0, in + n - zero_from);
       err = e;
       break;
     }

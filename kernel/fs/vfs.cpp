@@ -121,6 +121,7 @@ int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode, uint
     if (l.last_len == 0 || l.last_is_dot) return -EISDIR;  // "/", "." and ".." are there
     if (!l.vp) {
       if (l.trailing_slash) return -EISDIR;
+      if (acc == O_ACCMODE) return -EINVAL;  // before anything is made
       NewNode nn{VType::kReg, new_file_mode(l.dvp, mode & ~umask & 07777, cr),
                  cr.uid,      new_gid(l.dvp, cr),
                  0,           0,

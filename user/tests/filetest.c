@@ -138,6 +138,9 @@ static void t_open_rw(void) {
   UT_EQ("read_wronly", read(fd, buf, 1), -EBADF);
   close(fd);
   UT_EQ("accmode_3", open(TMP "a", 3, 0), -EINVAL);
+  /* Refused before anything is made. */
+  UT_EQ("accmode_3_creat", open(TMP "acc3", O_CREAT | 3, 0600), -EINVAL);
+  UT_EQ("accmode_3_made_nothing", access(TMP "acc3", F_OK), -ENOENT);
   /* O_TRUNC and O_APPEND. */
   fd = open(TMP "a", O_WRONLY | O_TRUNC, 0);
   UT_EQ("trunc_size", lseek(fd, 0, SEEK_END), 0);
@@ -214,6 +217,7 @@ static void t_open_errors(void) {
   fd = open("/bin/init", O_PATH, 0);
   UT_CHECK("opath", fd >= 0);
   UT_EQ("opath_read", read(fd, buf, 1), -EBADF);
+  UT_EQ("opath_lseek", lseek(fd, 0, SEEK_SET), -EBADF);
   struct stat st;
   UT_EQ("opath_fstat", fstat(fd, &st), 0);
   close(fd);
@@ -611,6 +615,29 @@ static void t_attrs(void) {
   close(p[0]);
   close(p[1]);
   unlink(TMP "t");
+}
+
+/* A write whose buffer runs into an unmapped page moves what it counts and
+ * nothing else: bytes the kernel copied before the fault but did not count
+ * must not show in the file when it grows over them (a hole reads zeroes). */
+static void t_write_fault_hole(void) {
+  unsigned char* two = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  memset(two, 'A', 8192);
+  munmap(two + 4096, 4096);
+  int fd = open(TMP "hole", O_RDWR | O_CREAT | O_TRUNC, 0600);
+  long n = write(fd, two + 4096 - 100, 200);
+  UT_CHECK("counted", n == -EFAULT || (n >= 0 && n <= 100));
+  long moved = n > 0 ? n : 0;
+  UT_EQ("size", lseek(fd, 0, SEEK_END), moved);
+  UT_EQ("grow", ftruncate(fd, 4096), 0);
+  static unsigned char back[4096];
+  UT_EQ("read", pread(fd, back, 4096, 0), 4096);
+  long stray = 0;
+  for (long i = moved; i < 4096; ++i) stray += back[i] != 0;
+  ut_check("hole_zeroes", stray == 0, "%ld of the bytes past %ld are not zero", stray, moved);
+  close(fd);
+  unlink(TMP "hole");
+  munmap(two, 4096);
 }
 
 /* ---- dup, fcntl, close_range, RLIMIT_NOFILE ---- */
@@ -2734,6 +2761,7 @@ int main(int argc, char** argv) {
       {"links", t_links},
       {"cwd", t_cwd},
       {"attrs", t_attrs},
+      {"write_fault_hole", t_write_fault_hole},
       {"dup_fcntl", t_dup_fcntl},
       {"pipe_basic", t_pipe_basic},
       {"pipe_1mib", t_pipe_1mib},
