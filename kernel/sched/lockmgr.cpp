@@ -45,18 +45,44 @@ int acquire_shared(struct lock* l, unsigned flags, Thread* me) {
     ++l->recursion;
     return 0;
   }
-  while (l->owner || l->excl_waiters) {
-    if (flags & LK_NOWAIT) return EBUSY;
-    ++l->shared_waiters;
-    int err = wait_locked(l, flags);
-    --l->shared_waiters;
-    if (err) return err;
+  if (!l->owner && !l->excl_waiters) {
+    ++l->shared;
+    return 0;
   }
-  ++l->shared;
-  return 0;
+  if (flags & LK_NOWAIT) return EBUSY;
+  uint64_t grants = l->reader_grants;
+  ++l->shared_waiters;
+  for (;;) {
+    int err = wait_locked(l, flags);
+    // Handed a share by an exclusive holder's release (grant_waiting_readers),
+    // whatever ended the sleep: counted in `shared` already, no longer a waiter.
+    if (l->reader_grants != grants) return 0;
+    if (err) {
+      --l->shared_waiters;
+      return err;
+    }
+    if (!l->owner && !l->excl_waiters) {
+      --l->shared_waiters;
+      ++l->shared;
+      return 0;
+    }
+  }
+}
+
+// The end of an exclusive hold: every reader waiting now gets its share
+// before the next writer (which waits for them to finish), so that writers
+// taking the lock back to back cannot starve readers, as readers cannot
+// starve writers (a shared request waits while one waits). Interlock held.
+bool grant_waiting_readers(struct lock* l) {
+  if (!l->shared_waiters) return false;
+  l->shared += l->shared_waiters;
+  l->shared_waiters = 0;
+  ++l->reader_grants;
+  return true;
 }
 
 void release(struct lock* l, Thread* me) {
+  bool granted = false;
   if (l->owner) {
     if (l->owner != me) panic("lockmgr %s: released by a thread that does not hold it", l->wmesg);
     if (l->recursion) {
@@ -64,12 +90,13 @@ void release(struct lock* l, Thread* me) {
       return;
     }
     l->owner = nullptr;
+    granted = grant_waiting_readers(l);
   } else {
     if (!l->shared) panic("lockmgr %s: released while not held", l->wmesg);
     --l->shared;
     if (l->shared) return;
   }
-  if (l->excl_waiters || l->shared_waiters) wakeup(l);
+  if (granted || l->excl_waiters || l->shared_waiters) wakeup(l);
 }
 
 }  // namespace
@@ -82,6 +109,7 @@ void lockinit(struct lock* l, const char* wmesg, int timo, unsigned flags) {
   l->owner = nullptr;
   l->recursion = 0;
   l->excl_waiters = l->shared_waiters = 0;
+  l->reader_grants = 0;
 }
 
 int lockmgr(struct lock* l, unsigned flags) {
@@ -105,7 +133,7 @@ int lockmgr(struct lock* l, unsigned flags) {
         if (l->owner != me || l->recursion) panic("lockmgr %s: bad downgrade", l->wmesg);
         l->owner = nullptr;
         ++l->shared;
-        if (l->shared_waiters) wakeup(l);
+        if (grant_waiting_readers(l)) wakeup(l);
         break;
       default: panic("lockmgr %s: unknown request %#x", l->wmesg, flags);
     }

@@ -5,10 +5,12 @@
 //   struct lock l;  lockinit(&l, "pgrp", 0, 0);
 //   lockmgr(&l, LK_SHARED) / lockmgr(&l, LK_EXCLUSIVE) / lockmgr(&l, LK_RELEASE)
 //
-// Any number of shared holders or one exclusive holder. Writers are preferred:
-// a shared request waits while an exclusive request waits, so a stream of
-// readers cannot starve a writer (a thread that already holds it shared must
-// therefore not ask for it shared again while a writer may be waiting). The
+// Any number of shared holders or one exclusive holder, phase-fair: a shared
+// request waits while an exclusive request waits, so a stream of readers
+// cannot starve a writer (a thread that already holds it shared must
+// therefore not ask for it shared again while a writer may be waiting), and
+// the end of an exclusive hold hands a share to every reader waiting then,
+// before the next writer, so a stream of writers cannot starve readers. The
 // exclusive holder may take it again (shared or exclusive) when the lock or
 // the request has LK_CANRECURSE; its shared requests then count as exclusive
 // recursion. Thread context only, no spinlock held; the interlock is a spinlock
@@ -46,6 +48,7 @@ struct lock {
   unsigned recursion = 0;   // extra exclusive acquisitions by owner
   unsigned excl_waiters = 0;
   unsigned shared_waiters = 0;
+  uint64_t reader_grants = 0;  // ends of exclusive holds that handed waiting readers a share
 };
 
 void lockinit(struct lock* l, const char* wmesg, int timo, unsigned flags);
