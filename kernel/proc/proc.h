@@ -87,10 +87,10 @@ inline constexpr int kNrOpen = 65536;
 // Signals the process layer acts on (Linux numbers).
 namespace psig {
 inline constexpr int kHup = 1, kInt = 2, kKill = 9, kUsr1 = 10, kUsr2 = 12, kTerm = 15, kChld = 17,
-                     kCont = 18, kStop = 19, kWinch = 28;
+                     kCont = 18, kStop = 19, kUrg = 23, kWinch = 28;
 // Signals whose default action is to do nothing (never posted under SIG_DFL).
 inline constexpr bool default_ignored(int sig) {
-  return sig == kChld || sig == kCont || sig == kWinch || sig == kStop;
+  return sig == kChld || sig == kCont || sig == kUrg || sig == kWinch || sig == kStop;
 }
 }  // namespace psig
 

@@ -321,12 +321,15 @@ bool lwp_should_stop(Lwp* lp) {
 // signal page (Linux's vDSO trampoline).
 int64_t sys_rt_sigaction(const SyscallArgs& a) {
   int sig = static_cast<int>(a.a[0]);
-  if (sig <= 0 || sig > kNsig || sig == kSigKill || sig == psig::kStop) return -EINVAL;
+  // Linux's order: the set size, the new action's read, then the signal
+  // (SIGKILL's and SIGSTOP's actions may be read, not set).
   if (a.a[3] != 8) return -EINVAL;
-  Proc* p = curproc();
-  Sigacts* ps = p->sigacts();
   uint64_t act[4];
   if (a.a[1] && copyin_u(a.a[1], act, sizeof act) != 0) return -EFAULT;
+  if (sig <= 0 || sig > kNsig) return -EINVAL;
+  if (a.a[1] && (sig == kSigKill || sig == psig::kStop)) return -EINVAL;
+  Proc* p = curproc();
+  Sigacts* ps = p->sigacts();
   uint64_t old[4];
   {
     SpinGuard g(p->spin);

@@ -530,6 +530,29 @@ static void t_signals(void) {
   kill_(getpid(), SIGUSR1_);
   UT_EQ("ignored", g_caught[0], 3);
   UT_EQ("kill_not_catchable", signal_action(SIGKILL, on_usr2, 0, 0, 0), -EINVAL);
+  /* Its action can be read (Linux): SIG_DFL. */
+  uint64_t kill_act[4] = {9, 9, 9, 9};
+  UT_EQ("kill_action_read", syscall4(SYS_rt_sigaction, SIGKILL, 0, (long)kill_act, 8), 0);
+  UT_EQ("kill_action_dfl", (long)kill_act[0], 0);
+  UT_EQ("bad_signal_read", syscall4(SYS_rt_sigaction, 65, 0, (long)kill_act, 8), -EINVAL);
+  /* SIGURG (23) and SIGWINCH (28) do nothing by default, blocked or not. */
+  const int ignored_by_default[] = {23, 28};
+  for (int i = 0; i < 2; ++i) {
+    int sig = ignored_by_default[i];
+    int kid = fork();
+    if (kid == 0) {
+      kill_(getpid(), sig);
+      uint64_t b = 1ull << (sig - 1), was;
+      signal_mask(SIG_BLOCK, &b, &was);
+      kill_(getpid(), sig);
+      signal_mask(SIG_SETMASK, &was, 0);
+      _exit(7);
+    }
+    int kst = -1;
+    waitpid(kid, &kst, 0);
+    ut_check(sig == 23 ? "urg_default_ignored" : "winch_default_ignored",
+             WIFEXITED(kst) && WEXITSTATUS(kst) == 7, "status %#x", kst);
+  }
   /* A handler without SA_RESTORER (glibc on arm64 gives none) returns through
    * the signal page's rt_sigreturn, as Linux's through its vDSO. */
   uint64_t noact[4] = {(uint64_t)on_usr2, 0, 0, 0};
