@@ -137,6 +137,7 @@ int open_program(ExecArgs* a, Vnode* start, const char* path, const FsCred& cr, 
   Vnode* dir = nullptr;
   Vnode* v = nullptr;
   char last[kNameMax + 1];
+  bool slash = false;
   {
     lockmgr(&g_namespace_lock, LK_SHARED);
     Lookup l = lookup_make(start, path, kLookupParent | kLookupFollow, cr);
@@ -148,13 +149,16 @@ int open_program(ExecArgs* a, Vnode* start, const char* path, const FsCred& cr, 
       l.vp = l.dvp = nullptr;
       tine_memcpy(last, l.last, l.last_len + 1);
       if (l.last_is_dot || l.last_len == 0) last[0] = 0;
+      slash = l.trailing_slash;
     }
     lookup_done(&l);
     lockmgr(&g_namespace_lock, LK_RELEASE);
     if (err) return err;
   }
   int err = 0;
-  if (v->type != VType::kReg || last[0] == 0)
+  if (slash && v->type != VType::kDir)
+    err = -ENOTDIR;  // "file/" names a directory (Linux)
+  else if (v->type != VType::kReg || last[0] == 0)
     err = -EACCES;
   else
     err = vn_access(v, X_OK, cr);

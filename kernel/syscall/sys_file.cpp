@@ -305,6 +305,7 @@ int64_t sys_ioctl(const SyscallArgs& a) {
   int fd = static_cast<int>(a.a[0]);
   FileRef f(fd);
   if (!f) return -EBADF;
+  if (!(f->mode & (kFileRead | kFileWrite))) return -EBADF;  // O_PATH: no ioctl at all
   switch (a.a[1]) {
     case FIOCLEX: return fd_set_flags(my_fd(), fd, FD_CLOEXEC);
     case FIONCLEX: return fd_set_flags(my_fd(), fd, 0);

@@ -218,6 +218,8 @@ static void t_open_errors(void) {
   UT_CHECK("opath", fd >= 0);
   UT_EQ("opath_read", read(fd, buf, 1), -EBADF);
   UT_EQ("opath_lseek", lseek(fd, 0, SEEK_SET), -EBADF);
+  UT_EQ("opath_fioclex", ioctl(fd, FIOCLEX, 0), -EBADF);
+  UT_EQ("opath_fionclex", ioctl(fd, FIONCLEX, 0), -EBADF);
   struct stat st;
   UT_EQ("opath_fstat", fstat(fd, &st), 0);
   close(fd);
@@ -1518,6 +1520,22 @@ static void t_exec(void) {
   put_file(TMP "noexec", "#!/bin/filetest\n", 0644);
   UT_EQ("not_executable", execve(TMP "noexec", sargv, environ), -EACCES);
   UT_EQ("directory", execve("/tmp", sargv, environ), -EACCES);
+  UT_EQ("trailing_slash", execve("/bin/filetest/", sargv, environ), -ENOTDIR);
+  /* Scripts run by scripts: 5 deep, as on Linux; a 6th is -ELOOP. */
+  put_file(TMP "s5", "#!/bin/filetest exec-exit\n", 0755);
+  for (int i = 4; i >= 0; --i) {
+    char name[32], text[48];
+    snprintf(name, sizeof name, TMP "s%d", i);
+    snprintf(text, sizeof text, "#!" TMP "s%d\n", i + 1);
+    put_file(name, text, 0755);
+  }
+  UT_EQ("scripts_5_deep", run_program(TMP "s1", sargv), 0);
+  UT_EQ("scripts_6_deep", execve(TMP "s0", sargv, environ), -ELOOP);
+  for (int i = 0; i <= 5; ++i) {
+    char name[32];
+    snprintf(name, sizeof name, TMP "s%d", i);
+    unlink(name);
+  }
   UT_EQ("missing", execve(TMP "missing", sargv, environ), -ENOENT);
   UT_EQ("kernel_path", execve(KERNEL_ADDR, sargv, environ), -EFAULT);
   symlink("/bin/filetest", TMP "link");
