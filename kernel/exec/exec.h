@@ -15,8 +15,8 @@ struct Vnode;
 // Limits on what a program is started with.
 inline constexpr size_t kExecMaxArgs = 256;       // argv + envp entries
 inline constexpr size_t kExecMaxStrings = 32768;  // their bytes, NULs included
-inline constexpr int kExecMaxInterp = 5;          // "#!" scripts in a chain (Linux's; ELOOP past it)
-inline constexpr size_t kExecScriptLine = 256;    // what of a "#!" line is read
+inline constexpr int kExecMaxInterp = 5;        // "#!" scripts in a chain (Linux's; ELOOP past it)
+inline constexpr size_t kExecScriptLine = 256;  // what of a "#!" line is read
 
 // The arguments and environment, copied into the kernel, and what the
 // lookup of the program added to them.
