@@ -181,6 +181,20 @@ int64_t sys_getpgid(const SyscallArgs& a) {
   return p->pgrp->pgid;
 }
 
+// getsid(pid): the session of pid (0: the caller), as getpgid finds it.
+int64_t sys_getsid(const SyscallArgs& a) {
+  int pid = static_cast<int>(a.a[0]);
+  if (pid == 0) {
+    Proc* p = curproc();
+    RmReadGuard g(g_proctree_lock);
+    return p->pgrp ? p->pgrp->session->sid : -ESRCH;
+  }
+  RmWriteGuard g(g_proctree_lock);  // a lookup by id
+  Proc* p = proc_by_id_locked(pid);
+  if (!p || !p->pgrp) return -ESRCH;
+  return p->pgrp->session->sid;
+}
+
 namespace {
 
 // setpgid_locked's answer when pid must lead a new group and `fresh` is null.

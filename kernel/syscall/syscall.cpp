@@ -103,6 +103,7 @@ constexpr Entry kCalls[] = {
     {kSysSetuid, sys_setuid, "setuid"},
     {kSysSetpgid, sys_setpgid, "setpgid"},
     {kSysGetpgid, sys_getpgid, "getpgid"},
+    {kSysGetsid, sys_getsid, "getsid"},
     {kSysSetsid, sys_setsid, "setsid"},
     {kSysGetuid, sys_getuid, "getuid"},
     {kSysGeteuid, sys_geteuid, "geteuid"},

@@ -103,6 +103,7 @@ enum SyscallNr : uint64_t {
   kSysSetgroups = 159,
   kSysSetpgid = 154,
   kSysGetpgid = 155,
+  kSysGetsid = 156,
   kSysSetsid = 157,
   kSysGetuid = 174,
   kSysGeteuid = 175,
@@ -238,6 +239,7 @@ int64_t sys_rt_sigreturn(const SyscallArgs& a);
 int64_t sys_setuid(const SyscallArgs& a);
 int64_t sys_setpgid(const SyscallArgs& a);
 int64_t sys_getpgid(const SyscallArgs& a);
+int64_t sys_getsid(const SyscallArgs& a);
 int64_t sys_setsid(const SyscallArgs& a);
 int64_t sys_getuid(const SyscallArgs& a);
 int64_t sys_geteuid(const SyscallArgs& a);

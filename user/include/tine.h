@@ -88,6 +88,7 @@ enum {
   SYS_setuid = 146,
   SYS_setpgid = 154,
   SYS_getpgid = 155,
+  SYS_getsid = 156,
   SYS_setsid = 157,
   SYS_setgroups = 159,
   SYS_getuid = 174,

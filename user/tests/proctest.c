@@ -260,13 +260,18 @@ static void t_lwp_create(void) {
 static void t_groups(void) {
   int pid = fork();
   if (pid == 0) {
-    int ok = syscall0(SYS_setsid) == getpid() && syscall1(SYS_getpgid, 0) == getpid() &&
+    long was = syscall1(SYS_getsid, 0);
+    int ok = was > 0 && syscall1(SYS_getsid, getppid()) == was &&
+             syscall0(SYS_setsid) == getpid() && syscall1(SYS_getpgid, 0) == getpid() &&
+             syscall1(SYS_getsid, 0) == getpid() && syscall1(SYS_getsid, getppid()) == was &&
              syscall0(SYS_setsid) == -EPERM;
     _exit(ok ? 0 : 1);
   }
   int st = -1;
   waitpid(pid, &st, 0);
   UT_CHECK("setsid", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  UT_EQ("getsid_gone", syscall1(SYS_getsid, pid), -ESRCH);
+  UT_EQ("getsid_negative", syscall1(SYS_getsid, -1), -ESRCH);
   /* A group of three sleepers killed with one kill(-pgid). */
   int kids[3];
   for (int i = 0; i < 3; ++i) {
