@@ -84,7 +84,8 @@ int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned fl
   bool fixed = (flags & (kMapFixed | kMapFixedNoReplace)) != 0;
   if (len > kUserMax) return -ENOMEM;
   len = page_round_up(len);
-  if (fixed && (!page_aligned(addr) || !range_ok(addr, len))) return -EINVAL;
+  if (fixed && (!page_aligned(addr) || addr < kUserMin)) return -EINVAL;
+  if (fixed && !range_ok(addr, len)) return -ENOMEM;  // past the user half (Linux's TASK_SIZE)
 
   RegionSpares spares(vm->regions);
   VmRegion* r = vm->regions.alloc();
