@@ -314,7 +314,8 @@ int64_t sys_ioctl(const SyscallArgs& a) {
 }
 
 // sendfile(out, in, offset, count): in's bytes (from *offset, which moves,
-// leaving in's own offset alone; else from in's offset) written to out. A
+// leaving in's own offset alone; else from in's offset) written to out, up to
+// count or until a read of in comes back short, as one read would. A
 // large copy stops between chunks, with what it has moved, when the caller is
 // to die or has a signal to take (Linux's splice loop).
 int64_t sys_sendfile(const SyscallArgs& a) {
@@ -363,6 +364,9 @@ int64_t sys_sendfile(const SyscallArgs& a) {
       // out took less: what it did not take is not consumed (only a position says so).
       break;
     }
+    // A short read is all there is for now (a pipe with less in it, the end
+    // of a file): another read could wait, where a read would not.
+    if (static_cast<uint64_t>(got) < n) break;
   }
   kfree(buf, M_TEMP);
   if (have_pos) {

@@ -1912,6 +1912,24 @@ static void t_sendfile(void) {
   memset(buf, 0, sizeof buf);
   get_file(TMP "sf2", buf, sizeof buf);
   UT_CHECK("from_pipe_data", strcmp(buf, "0123456789abcdef") == 0);
+  /* From a pipe with less in it than asked, its writer still there: what
+   * there is, as a read gives it (it once waited for all n). */
+  write(p[1], "xy", 2);
+  flush_stdout();
+  int kid = fork();
+  if (kid == 0) {
+    int o = open(TMP "sf3", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    _exit(sendfile(o, p[0], 0, 10) == 2 ? 0 : 1);
+  }
+  int kst = -1;
+  int ended = ut_wait_within(kid, 0, 3000, &kst);
+  ut_check("from_pipe_short", ended && WIFEXITED(kst) && WEXITSTATUS(kst) == 0,
+           "ended %d status %#x", ended, kst);
+  if (!ended) {
+    kill_(kid, SIGKILL);
+    waitpid(kid, &kst, 0);
+  }
+  unlink(TMP "sf3");
   UT_EQ("bad_in", sendfile(p[1], 77, 0, 1), -EBADF);
   UT_EQ("wronly_in", sendfile(p[1], p[1], 0, 1), -EBADF);
   long neg = -1;
