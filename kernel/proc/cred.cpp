@@ -95,10 +95,14 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
     vc_contract::proc_ucred_replace_locked_requires(&p->core, &ncr->c);
     given_back = reinterpret_cast<Ucred*>(proc_ucred_replace_locked(&p->core, &ncr->c));
     p->flags |= P_SUGID;
+    // An effective or file-system id changed: no parent-death signal, and
+    // not dumpable (Linux's commit_creds, suid_dumpable 0).
     if (was->c.cr_uid != ncr->c.cr_uid || was->egid != ncr->egid || was->fsuid != ncr->fsuid ||
-        was->fsgid != ncr->fsgid)
+        was->fsgid != ncr->fsgid) {
+      p->flags |= P_NODUMP;
       for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n))
         __atomic_store_n(&lwp_of(n)->pdeath_signal, 0, __ATOMIC_RELAXED);
+    }
   }
   lockmgr(&p->forklock, LK_RELEASE);
   KASSERT(given_back == was, "install: credentials changed under the forklock");

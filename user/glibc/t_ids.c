@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -42,7 +43,10 @@ static int uid_rules(void* arg) {
   bad |= !(cond) ? (printf("UTEST-INFO ids: %s failed (line %d)\n", #cond, __LINE__), 1) : 0
   MUST(getuid() == 0 && geteuid() == 0 && getgid() == 0 && getegid() == 0);
   /* root: setresuid sets the three as asked. */
+  MUST(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1);
   MUST(setresuid(1000, 1001, 0) == 0 && ids_are(1000, 1001, 0));
+  /* A changed effective uid: not dumpable any more (Linux, suid_dumpable 0). */
+  MUST(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
   /* no longer root (euid 1001): each new value must be an old one. */
   MUST(setresuid(1002, -1, -1) == -1 && errno == EPERM);
   MUST(setresuid(-1, 0, -1) == 0 && ids_are(1000, 0, 0)); /* the saved uid is 0 */
