@@ -113,8 +113,9 @@ int64_t sys_getrandom(const SyscallArgs& a) {
     if (done > 0 && (done & 4095) == 0 && lwp_should_stop(lp)) break;
     size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
     random_bytes(chunk, n);
-    if (copyout_u(chunk, a.a[0] + done, n) != 0) {
+    if (size_t moved = copyout_upto(chunk, a.a[0] + done, n); moved < n) {
       tine_memset(chunk, 0, sizeof chunk);
+      done += moved;  // the bytes before the bad page are written
       return done ? static_cast<int64_t>(done) : -EFAULT;
     }
     done += n;

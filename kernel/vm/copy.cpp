@@ -39,6 +39,38 @@ int copyout(const void* kaddr, void* uaddr, size_t len) {
   return r == 0 ? 0 : -EFAULT;
 }
 
+namespace {
+
+// Copies a page at a time (a piece never crosses into the next page) until
+// one fails: the bytes copied.
+template <typename CopyPiece>
+size_t copy_pages(uint64_t uaddr, size_t len, CopyPiece&& copy_piece) {
+  size_t done = 0;
+  while (done < len) {
+    uint64_t at = uaddr + done;
+    size_t piece = kPageSize - (at & (kPageSize - 1));
+    if (piece > len - done) piece = len - done;
+    if (copy_piece(done, piece) != 0) break;
+    done += piece;
+  }
+  return done;
+}
+
+}  // namespace
+
+size_t copyin_upto(uint64_t uaddr, void* kaddr, size_t len) {
+  if (copyin_u(uaddr, kaddr, len) == 0) return len;
+  auto* k = static_cast<uint8_t*>(kaddr);
+  return copy_pages(uaddr, len, [&](size_t off, size_t n) { return copyin_u(uaddr + off, k + off, n); });
+}
+
+size_t copyout_upto(const void* kaddr, uint64_t uaddr, size_t len) {
+  if (copyout_u(kaddr, uaddr, len) == 0) return len;
+  auto* k = static_cast<const uint8_t*>(kaddr);
+  return copy_pages(uaddr, len,
+                    [&](size_t off, size_t n) { return copyout_u(k + off, uaddr + off, n); });
+}
+
 int copyinstr(const void* uaddr, char* kaddr, size_t len, size_t* copied) {
   if (len == 0) return -ENAMETOOLONG;
   uint64_t u = reinterpret_cast<uint64_t>(uaddr);

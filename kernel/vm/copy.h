@@ -11,6 +11,11 @@
 // 0 or -EFAULT.
 [[nodiscard]] int copyin(const void* uaddr, void* kaddr, size_t len);
 [[nodiscard]] int copyout(const void* kaddr, void* uaddr, size_t len);
+// As much as can be copied: every byte before the first page the program
+// cannot use (access is granted a page at a time). The count, len when the
+// whole range could be; the bytes beyond it are left as they may be.
+[[nodiscard]] size_t copyin_upto(uint64_t uaddr, void* kaddr, size_t len);
+[[nodiscard]] size_t copyout_upto(const void* kaddr, uint64_t uaddr, size_t len);
 // A NUL-terminated string of at most len bytes, NUL included: 0 (with *copied
 // = its length without the NUL, if copied is given), -ENAMETOOLONG or -EFAULT.
 [[nodiscard]] int copyinstr(const void* uaddr, char* kaddr, size_t len, size_t* copied);

@@ -93,6 +93,7 @@ enum {
   SYS_setgroups = 159,
   SYS_getuid = 174,
   SYS_prlimit64 = 261,
+  SYS_getrandom = 278,
   SYS_fork = 1002,
   SYS_vfork = 1066,
   SYS_rfork = 1251,

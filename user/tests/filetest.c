@@ -642,6 +642,41 @@ static void t_write_fault_hole(void) {
   munmap(two, 4096);
 }
 
+/* A buffer whose first 4 bytes are usable and the rest an unmapped page:
+ * reads and writes move those 4 and return 4 (Linux's short count), and
+ * nothing beyond them is taken from a pipe. */
+static void t_partial_buffers(void) {
+  char* two = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  munmap(two + 4096, 4096);
+  char* buf = two + 4096 - 4;
+  UT_EQ("put", put_file(TMP "ten", "0123456789", 0644), 0);
+  int fd = open(TMP "ten", O_RDWR, 0);
+  UT_EQ("file_read", read(fd, buf, 10), 4);
+  UT_CHECK("file_bytes", memcmp(buf, "0123", 4) == 0);
+  UT_EQ("file_offset", lseek(fd, 0, SEEK_CUR), 4);
+  memcpy(buf, "abcd", 4);
+  UT_EQ("file_write", write(fd, buf, 10), 4);
+  char back[16] = {0};
+  UT_EQ("file_back", pread(fd, back, sizeof back, 0), 10);
+  UT_CHECK("file_written", memcmp(back, "0123abcd89", 10) == 0);
+  close(fd);
+  int p[2];
+  pipe(p);
+  write(p[1], "0123456789", 10);
+  UT_EQ("pipe_read", read(p[0], buf, 10), 4);
+  UT_EQ("pipe_rest", read(p[0], back, sizeof back), 6);
+  UT_CHECK("pipe_rest_bytes", memcmp(back, "456789", 6) == 0);
+  close(p[0]);
+  close(p[1]);
+  int zero = open("/dev/zero", O_RDONLY, 0);
+  UT_EQ("zero_read", read(zero, buf, 10), 4);
+  UT_EQ("nothing_usable", read(zero, two + 4096, 10), -EFAULT);
+  close(zero);
+  UT_EQ("getrandom", syscall3(SYS_getrandom, (long)buf, 10, 0), 4);
+  unlink(TMP "ten");
+  munmap(two, 4096);
+}
+
 /* ---- dup, fcntl, close_range, RLIMIT_NOFILE ---- */
 
 static void t_dup_fcntl(void) {
@@ -2798,6 +2833,7 @@ int main(int argc, char** argv) {
       {"cwd", t_cwd},
       {"attrs", t_attrs},
       {"write_fault_hole", t_write_fault_hole},
+      {"partial_buffers", t_partial_buffers},
       {"dup_fcntl", t_dup_fcntl},
       {"pipe_basic", t_pipe_basic},
       {"pipe_1mib", t_pipe_1mib},

@@ -115,6 +115,14 @@ int copyout(const void* kaddr, void* uaddr, size_t len) {
   memcpy(uaddr, kaddr, len);
   return 0;
 }
+size_t copyin_upto(uint64_t uaddr, void* kaddr, size_t len) {
+  memcpy(kaddr, reinterpret_cast<const void*>(uaddr), len);
+  return len;
+}
+size_t copyout_upto(const void* kaddr, uint64_t uaddr, size_t len) {
+  memcpy(reinterpret_cast<void*>(uaddr), kaddr, len);
+  return len;
+}
 
 namespace {
 std::vector<uint32_t> g_groups;
