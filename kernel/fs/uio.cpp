@@ -33,8 +33,8 @@ int uiomove(void* k, size_t n, Uio* uio) {
     size_t step = uio_step(uio, n);
     uint64_t addr = uio->iov->base + uio->at;
     if (uio->user) {
-      size_t moved = uio->dir == UioDir::kRead ? copyout_upto(kp, addr, step)
-                                                : copyin_upto(addr, kp, step);
+      size_t moved =
+          uio->dir == UioDir::kRead ? copyout_upto(kp, addr, step) : copyin_upto(addr, kp, step);
       if (moved < step) {
         // What moved before the bad page counts (the caller returns it).
         uio_advance(uio, moved);

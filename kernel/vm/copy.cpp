@@ -61,7 +61,8 @@ size_t copy_pages(uint64_t uaddr, size_t len, CopyPiece&& copy_piece) {
 size_t copyin_upto(uint64_t uaddr, void* kaddr, size_t len) {
   if (copyin_u(uaddr, kaddr, len) == 0) return len;
   auto* k = static_cast<uint8_t*>(kaddr);
-  return copy_pages(uaddr, len, [&](size_t off, size_t n) { return copyin_u(uaddr + off, k + off, n); });
+  return copy_pages(uaddr, len,
+                    [&](size_t off, size_t n) { return copyin_u(uaddr + off, k + off, n); });
 }
 
 size_t copyout_upto(const void* kaddr, uint64_t uaddr, size_t len) {
