@@ -33,7 +33,8 @@ struct SleepBucket {
 
 namespace {
 
-constexpr unsigned kBuckets = 64;
+constexpr unsigned kBucketBits = 8;
+constexpr unsigned kBuckets = 1u << kBucketBits;
 SleepBucket g_buckets[kBuckets];
 
 struct {
@@ -44,10 +45,12 @@ void bump(uint64_t& c, int64_t d) {
   __atomic_fetch_add(&c, static_cast<uint64_t>(d), __ATOMIC_RELAXED);
 }
 
+// Fibonacci hashing: the address times 2^64 / phi, its top bits. Every bit
+// of the address moves the bucket, so channels a few bytes or a few pages
+// apart (fields of one object, objects of one slab) spread out.
 SleepBucket& bucket_of(const volatile void* chan) {
   uint64_t a = reinterpret_cast<uint64_t>(chan);
-  uint64_t h = (a >> 3) ^ (a >> 9) ^ (a >> 15) ^ (a >> 21);
-  return g_buckets[h % kBuckets];
+  return g_buckets[(a * 0x9e3779b97f4a7c15ull) >> (64 - kBucketBits)];
 }
 
 using SleepLinks = DList<&Thread::sq_next, &Thread::sq_prev>;

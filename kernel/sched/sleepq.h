@@ -15,7 +15,7 @@
 //
 // or by holding the spinlock the waker takes: ssleep(chan, lock, ...) drops it
 // only once queued, and takes it again before returning. The sleep queues are
-// a hash of 64 buckets, each with its own lock (rank kRankSleepQueue), so
+// a hash of 256 buckets, each with its own lock (rank kRankSleepQueue), so
 // sleepers on different channels rarely meet.
 #pragma once
 #include <stdint.h>
