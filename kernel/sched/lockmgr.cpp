@@ -17,7 +17,7 @@ int wait_locked(struct lock* l, unsigned flags) {
   return ssleep(l, l->interlock, sflags, l->wmesg, timo);
 }
 
-int acquire_exclusive(struct lock* l, unsigned flags, Thread* me) {
+int acquire_exclusive(struct lock* l, unsigned flags, Thread* me, bool& woke) {
   if (l->owner == me) {
     if (!(flags & LK_CANRECURSE)) panic("lockmgr %s: recursive exclusive lock", l->wmesg);
     ++l->recursion;
@@ -29,7 +29,10 @@ int acquire_exclusive(struct lock* l, unsigned flags, Thread* me) {
     int err = wait_locked(l, flags);
     --l->excl_waiters;
     if (err) {
-      if (!l->excl_waiters && l->shared_waiters) wakeup(l);  // readers held back for us
+      if (!l->excl_waiters && l->shared_waiters) {
+        wakeup(l);  // readers held back for us
+        woke = true;
+      }
       return err;
     }
   }
@@ -81,7 +84,7 @@ bool grant_waiting_readers(struct lock* l) {
   return true;
 }
 
-void release(struct lock* l, Thread* me) {
+void release(struct lock* l, Thread* me, bool& woke) {
   bool granted = false;
   if (l->owner) {
     if (l->owner != me) panic("lockmgr %s: released by a thread that does not hold it", l->wmesg);
@@ -96,7 +99,10 @@ void release(struct lock* l, Thread* me) {
     --l->shared;
     if (l->shared) return;
   }
-  if (granted || l->excl_waiters || l->shared_waiters) wakeup(l);
+  if (granted || l->excl_waiters || l->shared_waiters) {
+    wakeup(l);
+    woke = true;
+  }
 }
 
 }  // namespace
@@ -115,30 +121,37 @@ void lockinit(struct lock* l, const char* wmesg, int timo, unsigned flags) {
 int lockmgr(struct lock* l, unsigned flags) {
   Thread* me = curthread();
   int err = 0;
+  bool woke = false;  // a wakeup under the interlock: its preemption point comes after
   {
     SpinGuard g(l->interlock);
     flags |= l->flags;
     switch (flags & LK_TYPE_MASK) {
       case LK_SHARED: err = acquire_shared(l, flags, me); break;
-      case LK_EXCLUSIVE: err = acquire_exclusive(l, flags, me); break;
-      case LK_RELEASE: release(l, me); break;
+      case LK_EXCLUSIVE: err = acquire_exclusive(l, flags, me, woke); break;
+      case LK_RELEASE: release(l, me, woke); break;
       case LK_UPGRADE:
         // Give up the shared hold, then wait for exclusive like anyone else.
         if (l->owner == me || !l->shared)
           panic("lockmgr %s: upgrade without a shared hold", l->wmesg);
         --l->shared;
-        err = acquire_exclusive(l, flags & ~LK_CANRECURSE, me);
+        err = acquire_exclusive(l, flags & ~LK_CANRECURSE, me, woke);
         break;
       case LK_DOWNGRADE:
         if (l->owner != me || l->recursion) panic("lockmgr %s: bad downgrade", l->wmesg);
         l->owner = nullptr;
         ++l->shared;
-        if (grant_waiting_readers(l)) wakeup(l);
+        if (grant_waiting_readers(l)) {
+          wakeup(l);
+          woke = true;
+        }
         break;
       default: panic("lockmgr %s: unknown request %#x", l->wmesg, flags);
     }
   }
-  sched_preempt_point();
+  // A thread woken here may be due to run on this CPU now. (Without a
+  // wakeup nothing can be pending that the interrupt that asked for it
+  // did not act on when the interlock let it in.)
+  if (woke) sched_preempt_point();
   return err;
 }
 
