@@ -33,12 +33,15 @@ int uiomove(void* k, size_t n, Uio* uio) {
     size_t step = uio_step(uio, n);
     uint64_t addr = uio->iov->base + uio->at;
     if (uio->user) {
-      size_t moved =
-          uio->dir == UioDir::kRead ? copyout_upto(kp, addr, step) : copyin_upto(addr, kp, step);
-      if (moved < step) {
-        // What moved before the bad page counts (the caller returns it).
-        uio_advance(uio, moved);
-        return -EFAULT;
+      int err = uio->dir == UioDir::kRead ? copyout_u(kp, addr, step) : copyin_u(addr, kp, step);
+      if (err) {
+        // What moves before the bad page counts (the caller returns it).
+        size_t moved =
+            uio->dir == UioDir::kRead ? copyout_upto(kp, addr, step) : copyin_upto(addr, kp, step);
+        if (moved < step) {
+          uio_advance(uio, moved);
+          return -EFAULT;
+        }
       }
       // A long transfer lets other threads run now and then.
       if (((uio->done + step) ^ uio->done) >> 16) sched_preempt_point();
