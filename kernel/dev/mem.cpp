@@ -50,8 +50,10 @@ int64_t random_write(File*, Uio* uio) {
   while (uio->resid > 0) {
     if (uio->done > 0 && (uio->done & (kChunk - 1)) == 0 && lwp_should_stop(lp)) break;
     size_t n = uio->resid < sizeof buf ? static_cast<size_t>(uio->resid) : sizeof buf;
-    if (int e = uiomove(buf, n, uio); e) return e;
-    random_mix(buf, n);
+    uint64_t before = uio->done;
+    int e = uiomove(buf, n, uio);
+    random_mix(buf, static_cast<size_t>(uio->done - before));  // what was counted is mixed
+    if (e) return e;
   }
   return 0;
 }

@@ -137,7 +137,15 @@ int64_t pipe_write(File* fp, Uio* uio, const uint64_t*) {
     uint32_t room = p->cap() - p->len;
     if (room > 0 && (!whole || room >= uio->resid)) {
       uint32_t n = room < uio->resid ? room : static_cast<uint32_t>(uio->resid);
+      uint32_t len_before = p->len;
+      Uio uio_before = *uio;
       err = fill_locked(p, uio, n);
+      if (err && whole) {
+        // All or nothing: a buffer that faults part way puts nothing in (no
+        // reader saw the part: the lock is held throughout), as on Linux.
+        p->len = len_before;
+        *uio = uio_before;
+      }
       wake_readers_locked(p);
       poll_wakeup();
       if (err) break;

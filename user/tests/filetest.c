@@ -666,6 +666,12 @@ static void t_partial_buffers(void) {
   UT_EQ("pipe_read", read(p[0], buf, 10), 4);
   UT_EQ("pipe_rest", read(p[0], back, sizeof back), 6);
   UT_CHECK("pipe_rest_bytes", memcmp(back, "456789", 6) == 0);
+  /* A write of at most PIPE_BUF goes in whole or not at all. */
+  memcpy(buf, "wxyz", 4);
+  UT_EQ("pipe_write_whole_or_nothing", write(p[1], buf, 10), -EFAULT);
+  int queued = -1;
+  UT_EQ("pipe_fionread", ioctl(p[0], FIONREAD, &queued), 0);
+  UT_EQ("pipe_nothing_in", queued, 0);
   close(p[0]);
   close(p[1]);
   int zero = open("/dev/zero", O_RDONLY, 0);
