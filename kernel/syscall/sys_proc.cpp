@@ -168,32 +168,31 @@ int64_t sys_tkill(const SyscallArgs& a) {
   return kern_tgkill(0, tid, static_cast<int>(a.a[1]));
 }
 
-int64_t sys_getpgid(const SyscallArgs& a) {
-  int pid = static_cast<int>(a.a[0]);
-  if (pid == 0) {  // its own group changes only with the tree lock written
-    Proc* p = curproc();
+namespace {
+
+// The group (or, with `session`, the session) of process pid, 0 the caller:
+// the process found and held with the tree lock only read (its group
+// changes only with it written), so that asking cannot stall the forks and
+// exits of others. The id, or -ESRCH.
+int64_t group_of(int pid, bool session) {
+  Proc* me = curproc();
+  Proc* p = pid == 0 ? me : proc_by_id_hold(pid);
+  if (!p) return -ESRCH;
+  int64_t r;
+  {
     RmReadGuard g(g_proctree_lock);
-    return p->pgrp ? p->pgrp->pgid : -ESRCH;
+    r = !p->pgrp ? -ESRCH : session ? p->pgrp->session->sid : p->pgrp->pgid;
   }
-  RmWriteGuard g(g_proctree_lock);  // a lookup by id
-  Proc* p = proc_by_id_locked(pid);
-  if (!p || !p->pgrp) return -ESRCH;
-  return p->pgrp->pgid;
+  if (p != me) proc_drop_hold(p);
+  return r;
 }
 
-// getsid(pid): the session of pid (0: the caller), as getpgid finds it.
-int64_t sys_getsid(const SyscallArgs& a) {
-  int pid = static_cast<int>(a.a[0]);
-  if (pid == 0) {
-    Proc* p = curproc();
-    RmReadGuard g(g_proctree_lock);
-    return p->pgrp ? p->pgrp->session->sid : -ESRCH;
-  }
-  RmWriteGuard g(g_proctree_lock);  // a lookup by id
-  Proc* p = proc_by_id_locked(pid);
-  if (!p || !p->pgrp) return -ESRCH;
-  return p->pgrp->session->sid;
-}
+}  // namespace
+
+int64_t sys_getpgid(const SyscallArgs& a) { return group_of(static_cast<int>(a.a[0]), false); }
+
+// getsid(pid): the session of pid (0: the caller).
+int64_t sys_getsid(const SyscallArgs& a) { return group_of(static_cast<int>(a.a[0]), true); }
 
 namespace {
 

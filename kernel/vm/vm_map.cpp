@@ -84,8 +84,11 @@ int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned fl
   bool fixed = (flags & (kMapFixed | kMapFixedNoReplace)) != 0;
   if (len > kUserMax) return -ENOMEM;
   len = page_round_up(len);
-  if (fixed && (!page_aligned(addr) || addr < kUserMin)) return -EINVAL;
-  if (fixed && !range_ok(addr, len)) return -ENOMEM;  // past the user half (Linux's TASK_SIZE)
+  // Linux's order (get_unmapped_area): past the user half, unaligned, then
+  // below the lowest address a program may map (its mmap_min_addr).
+  if (fixed && (addr >= kUserMax || len > kUserMax - addr)) return -ENOMEM;
+  if (fixed && !page_aligned(addr)) return -EINVAL;
+  if (fixed && addr < kUserMin) return -EPERM;
 
   RegionSpares spares(vm->regions);
   VmRegion* r = vm->regions.alloc();

@@ -149,14 +149,17 @@ static void t_mmap(void) {
         (long)mmap(want, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
         -EEXIST);
   munmap(want, PAGE);
-  /* MAP_FIXED where no user memory can be: past the top -ENOMEM (Linux's
-   * TASK_SIZE check), below 0x10000 or unaligned -EINVAL. */
+  /* MAP_FIXED where no user memory can be, in Linux's order: past the top
+   * -ENOMEM (its TASK_SIZE check), unaligned -EINVAL, below 0x10000 -EPERM
+   * (its mmap_min_addr; tine's root too). */
   const unsigned fixed = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
   UT_EQ("mmap_fixed_top", (long)mmap((void*)0x8000000000ul, PAGE, PROT_READ, fixed, -1, 0),
         -ENOMEM);
   UT_EQ("mmap_fixed_across_top",
         (long)mmap((void*)(0x8000000000ul - PAGE), 2 * PAGE, PROT_READ, fixed, -1, 0), -ENOMEM);
-  UT_EQ("mmap_fixed_low", (long)mmap((void*)0x1000ul, PAGE, PROT_READ, fixed, -1, 0), -EINVAL);
+  UT_EQ("mmap_fixed_low", (long)mmap((void*)0x1000ul, PAGE, PROT_READ, fixed, -1, 0), -EPERM);
+  UT_EQ("mmap_fixed_top_unaligned",
+        (long)mmap((void*)0x8000000010ul, PAGE, PROT_READ, fixed, -1, 0), -ENOMEM);
   UT_EQ("mmap_fixed_unaligned", (long)mmap((void*)0x200000010ul, PAGE, PROT_READ, fixed, -1, 0),
         -EINVAL);
   UT_EQ("mmap_len0", (long)mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -EINVAL);
