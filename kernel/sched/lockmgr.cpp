@@ -23,21 +23,37 @@ int acquire_exclusive(struct lock* l, unsigned flags, Thread* me, bool& woke) {
     ++l->recursion;
     return 0;
   }
-  while (l->owner || l->shared) {
-    if (flags & LK_NOWAIT) return EBUSY;
-    ++l->excl_waiters;
+  // A new request also waits while the lock is kept for a waiting writer
+  // (excl_handoff), so that it cannot barge in ahead of one, again and again.
+  if (!l->owner && !l->shared && !l->excl_handoff) {
+    l->owner = me;
+    return 0;
+  }
+  if (flags & LK_NOWAIT) return EBUSY;
+  ++l->excl_waiters;
+  for (;;) {
     int err = wait_locked(l, flags);
-    --l->excl_waiters;
+    if (!l->owner && !l->shared) {
+      --l->excl_waiters;
+      l->excl_handoff = false;  // taken by the writer it was kept for
+      l->owner = me;
+      return 0;
+    }
     if (err) {
-      if (!l->excl_waiters && l->shared_waiters) {
-        wakeup(l);  // readers held back for us
+      --l->excl_waiters;
+      if (l->excl_waiters == 0) {
+        l->excl_handoff = false;
+        if (l->shared_waiters) {
+          wakeup(l);  // readers held back for us
+          woke = true;
+        }
+      } else if (l->excl_handoff) {
+        wakeup(l);  // the lock kept for a writer: one of the others takes it
         woke = true;
       }
       return err;
     }
   }
-  l->owner = me;
-  return 0;
 }
 
 int acquire_shared(struct lock* l, unsigned flags, Thread* me) {
@@ -99,6 +115,8 @@ void release(struct lock* l, Thread* me, bool& woke) {
     --l->shared;
     if (l->shared) return;
   }
+  // No reader handed a share: the lock is kept for a waiting writer.
+  if (!granted && l->excl_waiters) l->excl_handoff = true;
   if (granted || l->excl_waiters || l->shared_waiters) {
     wakeup(l);
     woke = true;
@@ -116,6 +134,7 @@ void lockinit(struct lock* l, const char* wmesg, int timo, unsigned flags) {
   l->recursion = 0;
   l->excl_waiters = l->shared_waiters = 0;
   l->reader_grants = 0;
+  l->excl_handoff = false;
 }
 
 int lockmgr(struct lock* l, unsigned flags) {

@@ -10,7 +10,9 @@
 // cannot starve a writer (a thread that already holds it shared must
 // therefore not ask for it shared again while a writer may be waiting), and
 // the end of an exclusive hold hands a share to every reader waiting then,
-// before the next writer, so a stream of writers cannot starve readers. The
+// before the next writer, so a stream of writers cannot starve readers; a
+// release that hands readers nothing keeps the lock for a waiting writer, so
+// a writer asking again at once cannot starve another. The
 // exclusive holder may take it again (shared or exclusive) when the lock or
 // the request has LK_CANRECURSE; its shared requests then count as exclusive
 // recursion. Thread context only, no spinlock held; the interlock is a spinlock
@@ -27,7 +29,8 @@ struct Thread;
 inline constexpr unsigned LK_SHARED = 0x00000001;
 inline constexpr unsigned LK_EXCLUSIVE = 0x00000002;
 inline constexpr unsigned LK_RELEASE = 0x00000006;
-inline constexpr unsigned LK_UPGRADE = 0x00000003;    // shared -> exclusive (may sleep)
+inline constexpr unsigned LK_UPGRADE = 0x00000003;    // shared -> exclusive (may sleep; failing,
+                                                      // it leaves no hold at all)
 inline constexpr unsigned LK_DOWNGRADE = 0x00000005;  // exclusive -> shared
 inline constexpr unsigned LK_TYPE_MASK = 0x0000000f;
 // Modifiers.
@@ -49,6 +52,7 @@ struct lock {
   unsigned excl_waiters = 0;
   unsigned shared_waiters = 0;
   uint64_t reader_grants = 0;  // ends of exclusive holds that handed waiting readers a share
+  bool excl_handoff = false;   // released with writers waiting: kept for one of them
 };
 
 void lockinit(struct lock* l, const char* wmesg, int timo, unsigned flags);

@@ -3,7 +3,8 @@
  * back do not starve a reader, and no reader shares it with a writer.
  *
  * Models:
- *   kernel/sched/lockmgr.cpp: acquire_exclusive, acquire_shared (its fast
+ *   kernel/sched/lockmgr.cpp: acquire_exclusive (a new request, and a
+ *     woken waiter taking the lock kept for it), acquire_shared (its fast
  *     way in, its sleep, and the share handed to it while it sleeps),
  *     grant_waiting_readers, release (exclusive and shared)
  *   kernel/sched/sleepq.cpp: ssleep on the lock (queued before the
@@ -17,8 +18,9 @@
  *
  * Safety: a writer holds the lock alone (no other writer, no reader); the
  * reader holds it with no writer. No deadlock (invalid end states).
- * Liveness: the reader gets in and out (LTL `reads`: `<> read_done`, weak
- * fairness), however the writers keep coming.
+ * Liveness (weak fairness): the reader gets in and out (LTL `reads`:
+ * `<> read_done`), however the writers keep coming; and each writer that
+ * asks gets in (LTL `writes`), however the other asks again at once.
  *
  * Seeded bugs:
  *   BUG_NO_GRANT: the end of an exclusive hold hands nothing to waiting
@@ -27,6 +29,9 @@
  *   BUG_GRANT_NO_WAKE: the release hands the waiting reader its share but
  *     wakes only when a waiter is still counted: the reader sleeps holding
  *     a share, and the writers wait for it for ever.
+ *   BUG_BARGE: a release keeps nothing for a waiting writer (excl_handoff
+ *     unset): the writer that let go asks again before the woken one runs,
+ *     takes the lock, and the other writer never gets it.
  */
 #define NW 2
 #define R NW            /* the reader's index */
@@ -37,6 +42,8 @@ byte shared;            /* l->shared */
 byte excl_waiters;      /* l->excl_waiters */
 byte shared_waiters;    /* l->shared_waiters */
 byte reader_grants;     /* l->reader_grants (one reader: it never wraps) */
+bool handoff;           /* l->excl_handoff */
+bool wwait[NW];         /* writer i has asked and is not in yet */
 byte writers_in;        /* writers between acquire and release */
 bool reader_in;         /* the reader between acquire and release */
 bool read_done;
@@ -69,7 +76,11 @@ inline release_exclusive() {
 #endif
   :: else ->
      if
-     :: excl_waiters > 0 -> wakeup_all()
+     :: excl_waiters > 0 ->
+#ifndef BUG_BARGE
+        handoff = true;
+#endif
+        wakeup_all()
      :: else -> skip
      fi
   fi
@@ -78,10 +89,11 @@ inline release_exclusive() {
 proctype writer(byte me) {
   bool waiting;
   do
-  :: /* acquire_exclusive: while (owner || shared) sleep */
+  :: /* acquire_exclusive: a new request also waits while the lock is kept */
      atomic {
+       wwait[me] = true;
        if
-       :: !owned && shared == 0 -> owned = true; waiting = false
+       :: !owned && shared == 0 && !handoff -> owned = true; waiting = false
        :: else -> excl_waiters++; asleep[me] = true; waiting = true
        fi
      }
@@ -89,15 +101,14 @@ proctype writer(byte me) {
      :: waiting ->
         atomic {
           !asleep[me] ->
-          excl_waiters--;
           if
-          :: !owned && shared == 0 -> owned = true; waiting = false
-          :: else -> excl_waiters++; asleep[me] = true
+          :: !owned && shared == 0 -> excl_waiters--; handoff = false; owned = true; waiting = false
+          :: else -> asleep[me] = true                       /* sleeps again */
           fi
         }
      :: else -> break
      od;
-     atomic { writers_in++; assert(writers_in == 1 && shared == 0 && !reader_in) }
+     atomic { wwait[me] = false; writers_in++; assert(writers_in == 1 && shared == 0 && !reader_in) }
      writers_in--;
      atomic { release_exclusive() }
   od
@@ -130,11 +141,16 @@ active proctype reader() {
   od;
   atomic { reader_in = true; assert(!owned && writers_in == 0 && shared > 0) }
   reader_in = false;
-  /* release of the last shared hold */
+  /* release of the last shared hold: kept for a waiting writer */
   atomic {
     shared--;
     if
-    :: shared == 0 && (excl_waiters > 0 || shared_waiters > 0) -> wakeup_all()
+    :: shared == 0 && excl_waiters > 0 ->
+#ifndef BUG_BARGE
+       handoff = true;
+#endif
+       wakeup_all()
+    :: shared == 0 && excl_waiters == 0 && shared_waiters > 0 -> wakeup_all()
     :: else -> skip
     fi
   }
@@ -149,3 +165,4 @@ init {
 }
 
 ltl reads { <> read_done }
+ltl writes { [] ((wwait[0] -> <> !wwait[0]) && (wwait[1] -> <> !wwait[1])) }
