@@ -233,8 +233,9 @@ void release(Snapshot* s) {
 }
 
 // Whether the reader may look inside process pid (its memory map, its
-// descriptors, its working directory): root (file-system uid 0), or a reader
-// whose file-system uid is the process's real, effective and saved uid.
+// descriptors, its working directory): root (file-system uid 0), the process
+// itself, or a reader whose file-system uid is the process's real, effective
+// and saved uid when the process is dumpable (Linux's ptrace read check).
 // 0, -EACCES, or -ESRCH when the process is gone.
 int may_inspect(int pid, uint64_t start_ns) {
   Proc* me = curproc();
@@ -242,8 +243,9 @@ int may_inspect(int pid, uint64_t start_ns) {
   RmWriteGuard g(g_proctree_lock);
   Proc* p = find_locked(pid, start_ns);
   if (!p) return -ESRCH;
-  if (cr.root()) return 0;
+  if (cr.root() || p == me) return 0;
   SpinGuard g2(p->spin);
+  if (p->flags & P_NODUMP) return -EACCES;
   const Ucred* pc = p->ucred();
   if (pc && pc->c.cr_ruid == cr.uid && pc->c.cr_uid == cr.uid && pc->suid == cr.uid) return 0;
   return -EACCES;

@@ -2471,6 +2471,26 @@ static void fd_as_1000(void* arg) {
   if (readlink("/proc/1/cwd", buf, sizeof buf) != -EACCES) bad |= 4;
   if (readlink("/proc/self/fd/0", buf, sizeof buf) <= 0) bad |= 8;
   if (readlink("/proc/self/cwd", buf, sizeof buf) <= 0) bad |= 16;
+  /* One of its own that is not dumpable (prctl) is closed to it too
+   * (Linux's ptrace check); the process itself still sees its own. */
+  volatile uint64_t* sh = shared_page();
+  flush_stdout();
+  int kid = fork();
+  if (kid == 0) {
+    syscall2(167 /* prctl */, 4 /* PR_SET_DUMPABLE */, 0);
+    int own = readlink("/proc/self/cwd", buf, sizeof buf) > 0;
+    __atomic_store_n(&sh[0], own ? 1 : 2, __ATOMIC_RELEASE);
+    for (;;) sleep_ms(10);
+  }
+  while (__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) == 0) sleep_ms(1);
+  if (sh[0] != 1) bad |= 32;
+  char path[48];
+  snprintf(path, sizeof path, "/proc/%d/cwd", kid);
+  if (readlink(path, buf, sizeof buf) != -EACCES) bad |= 64;
+  snprintf(path, sizeof path, "/proc/%d/stat", kid);
+  if (get_file(path, buf, sizeof buf) <= 0) bad |= 128; /* stat stays open to all */
+  kill_(kid, SIGKILL);
+  waitpid(kid, 0, 0);
   _exit(bad);
 }
 
