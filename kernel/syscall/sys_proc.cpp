@@ -175,15 +175,15 @@ namespace {
 // changes only with it written), so that asking cannot stall the forks and
 // exits of others. The id, or -ESRCH.
 int64_t group_of(int pid, bool session) {
-  Proc* me = curproc();
-  Proc* p = pid == 0 ? me : proc_by_id_hold(pid);
+  bool held = pid != 0;  // its own id too: held like any other
+  Proc* p = held ? proc_by_id_hold(pid) : curproc();
   if (!p) return -ESRCH;
   int64_t r;
   {
     RmReadGuard g(g_proctree_lock);
     r = !p->pgrp ? -ESRCH : session ? p->pgrp->session->sid : p->pgrp->pgid;
   }
-  if (p != me) proc_drop_hold(p);
+  if (held) proc_drop_hold(p);
   return r;
 }
 

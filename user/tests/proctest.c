@@ -271,6 +271,16 @@ static void t_groups(void) {
   waitpid(pid, &st, 0);
   UT_CHECK("setsid", WIFEXITED(st) && WEXITSTATUS(st) == 0);
   UT_EQ("getsid_gone", syscall1(SYS_getsid, pid), -ESRCH);
+  /* Asking by its own pid leaves no hold behind: the child is reaped. */
+  pid = fork();
+  if (pid == 0) {
+    int ok = syscall1(SYS_getpgid, getpid()) > 0 && syscall1(SYS_getsid, getpid()) > 0;
+    _exit(ok ? 0 : 1);
+  }
+  st = -1;
+  int reaped = ut_wait_within(pid, 0, 3000, &st);
+  ut_check("own_pid_reaped", reaped && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+           "reaped %d status %#x", reaped, st);
   UT_EQ("getsid_negative", syscall1(SYS_getsid, -1), -ESRCH);
   /* A group of three sleepers killed with one kill(-pgid). */
   int kids[3];
