@@ -86,7 +86,11 @@ TEST_F(VmspaceTest, MmapArguments) {
   EXPECT_EQ(vm_mmap(vm_, 0, 4096, RW, kMapPrivate, &out), -ENODEV);
   EXPECT_EQ(vm_mmap(vm_, 0x10001, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixed, &out),
             -EINVAL);
-  EXPECT_EQ(vm_mmap(vm_, 0x1000, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixed, &out), -EINVAL);
+  // Below the lowest address a program may map: -EPERM (Linux's mmap_min_addr);
+  // past the user half: -ENOMEM, before alignment is looked at (Linux's order).
+  EXPECT_EQ(vm_mmap(vm_, 0x1000, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixed, &out), -EPERM);
+  EXPECT_EQ(vm_mmap(vm_, kUserMax + 1, 4096, RW, kMapPrivate | kMapAnonymous | kMapFixed, &out),
+            -ENOMEM);
   // A free hint is taken as is; MAP_FIXED replaces; FIXED_NOREPLACE refuses.
   uint64_t h = mmap(4096, RW, kMapPrivate | kMapAnonymous, 0x20000000);
   EXPECT_EQ(h, 0x20000000u);
