@@ -63,14 +63,16 @@ static void abandon(int pid) {
   printf("UTEST-INFO pid %d did not end after SIGKILL\n", pid);
 }
 
-/* Kills pid and checks that SIGKILL ends it within 3 s; if it does not, it is
- * abandoned. */
-static void expect_sigkill_ends(const char* check, int pid) {
+/* Kills pid and checks that SIGKILL ends it within ms; if it does not, it
+ * is abandoned. */
+static void expect_sigkill_ends(const char* check, int pid, int ms) {
   int st = -1;
+  uint64_t t0 = now_ns();
   kill_(pid, SIGKILL);
-  int ended = ut_wait_within(pid, 0, 3000, &st);
-  ut_check(check, ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "ended %d status 0x%x",
-           ended, st);
+  int ended = ut_wait_within(pid, 0, ms, &st);
+  ut_check(check, ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+           "ended %d status 0x%x after %llu ms", ended, st,
+           (unsigned long long)((now_ns() - t0) / 1000000));
   if (!ended) abandon(pid);
 }
 
@@ -656,7 +658,7 @@ static void t_kill_nanosleep(void) {
     _exit(1);
   }
   sleep_ms(50);
-  expect_sigkill_ends("nanosleep", pid);
+  expect_sigkill_ends("nanosleep", pid, 3000);
 }
 
 static void t_kill_console_read(void) {
@@ -667,7 +669,7 @@ static void t_kill_console_read(void) {
     _exit(1);
   }
   sleep_ms(50);
-  expect_sigkill_ends("console_read", pid);
+  expect_sigkill_ends("console_read", pid, 3000);
 }
 
 static void t_kill_vfork_wait(void) {
@@ -683,7 +685,7 @@ static void t_kill_vfork_wait(void) {
   }
   while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
   sleep_ms(20);
-  expect_sigkill_ends("vfork_parent", pid);
+  expect_sigkill_ends("vfork_parent", pid, 3000);
   int g = (int)sh[0];
   kill_(g, SIGKILL); /* the vfork child, now init's */
   for (int i = 0; i < 600 && kill_(g, 0) != -ESRCH; ++i) sleep_ms(5);
@@ -783,15 +785,13 @@ static void t_kill_wait4(void) {
   }
   while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE)) sleep_ms(5);
   sleep_ms(20);
-  expect_sigkill_ends("wait4", pid);
+  expect_sigkill_ends("wait4", pid, 3000);
   int g = (int)sh[0];
   kill_(g, SIGKILL);
   for (int i = 0; i < 600 && kill_(g, 0) != -ESRCH; ++i) sleep_ms(5);
   munmap((void*)sh, 4096);
 }
 
-/* nanosleep longer than the clock can count sleeps (it must not wrap to a
- * short sleep), and SIGKILL still ends it. */
 /* A copy of 2 GiB inside the kernel (sendfile from a memory device to
  * /dev/null) stops for SIGKILL: it once ran to its end, unkillable. */
 static void kill_sendfile_from(const char* dev) {
@@ -804,16 +804,9 @@ static void kill_sendfile_from(const char* dev) {
     _exit(1);
   }
   sleep_ms(100);
-  int st = -1;
-  uint64_t t0 = now_ns();
-  kill_(pid, SIGKILL);
-  int ended = ut_wait_within(pid, 0, 1500, &st);
   char name[64];
   snprintf(name, sizeof name, "sendfile_%s", dev + 5);
-  ut_check(name, ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
-           "ended %d status 0x%x after %llu ms", ended, st,
-           (unsigned long long)((now_ns() - t0) / 1000000));
-  if (!ended) abandon(pid);
+  expect_sigkill_ends(name, pid, 1500);
 }
 
 static void t_kill_sendfile(void) {
@@ -836,16 +829,11 @@ static void t_kill_random_write(void) {
     _exit(1);
   }
   sleep_ms(100);
-  int st = -1;
-  uint64_t t0 = now_ns();
-  kill_(pid, SIGKILL);
-  int ended = ut_wait_within(pid, 0, 1500, &st);
-  ut_check("killed", ended && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
-           "ended %d status 0x%x after %llu ms", ended, st,
-           (unsigned long long)((now_ns() - t0) / 1000000));
-  if (!ended) abandon(pid);
+  expect_sigkill_ends("killed", pid, 1500);
 }
 
+/* nanosleep longer than the clock can count sleeps (it must not wrap to a
+ * short sleep), and SIGKILL still ends it. */
 static void t_nanosleep_huge(void) {
   int pid = fork();
   if (pid == 0) {
@@ -856,7 +844,7 @@ static void t_nanosleep_huge(void) {
   sleep_ms(200);
   int st = -1;
   UT_EQ("still_asleep", waitpid(pid, &st, WNOHANG), 0);
-  expect_sigkill_ends("killed", pid);
+  expect_sigkill_ends("killed", pid, 3000);
 }
 
 /* A caught signal ends nanosleep with -EINTR and the time left (Linux). */
