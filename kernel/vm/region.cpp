@@ -73,7 +73,7 @@ RegionSpares::~RegionSpares() {
 }
 
 bool RegionSpares::reserve(unsigned n) {
-  KASSERT(n <= 2);
+  KASSERT(n <= kMax);
   for (unsigned i = 0; i < n; ++i) {
     if (n_[i] == nullptr) n_[i] = map_.alloc();
     if (n_[i] == nullptr) return false;

@@ -37,7 +37,8 @@ struct VmRegion {
 };
 
 // Entries reserved for one change (a split needs one, a range with two cut
-// ends two). Unused ones are freed when it goes out of scope.
+// ends two, mremap's source three). Unused ones are freed when it goes out of
+// scope.
 class RegionMap;
 class RegionSpares {
  public:
@@ -45,12 +46,13 @@ class RegionSpares {
   ~RegionSpares();
   RegionSpares(const RegionSpares&) = delete;
   RegionSpares& operator=(const RegionSpares&) = delete;
-  [[nodiscard]] bool reserve(unsigned n);  // false: out of memory
+  [[nodiscard]] bool reserve(unsigned n);  // n <= kMax; false: out of memory
   VmRegion* take();                        // nullptr when none left
 
  private:
+  static constexpr unsigned kMax = 3;
   RegionMap& map_;  // whose entries they are
-  VmRegion* n_[2] = {};
+  VmRegion* n_[kMax] = {};
 };
 
 // Entries alive in every map, for the leak checks.

@@ -1,7 +1,8 @@
 // Changing what a space maps: fixed regions for the loader, mmap, munmap,
 // mprotect and brk. Each change reserves the map entries it may need before
-// taking the lock, and changes the page tables before the entries, so a
-// failure (no memory) leaves the space as it was.
+// taking the lock, splits entries first (a split alone changes no mapping),
+// then changes the page tables, then the entries, so a failure (no memory,
+// or the map full) leaves the space mapping what it did.
 #include "kernel/panic.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
@@ -16,12 +17,20 @@ bool range_ok(uint64_t start, uint64_t len) {
   return len != 0 && start >= kUserMin && start < kUserMax && len <= kUserMax - start;
 }
 
-// Removes [start, end) from the space (lock held): page tables first, then entries.
+// Removes [start, end) from the space (lock held): page tables first, then
+// entries, which go on the front of the chain *freed (one chain may gather
+// several calls' entries; the caller frees it after the lock).
 int unmap_locked(Vmspace* vm, uint64_t start, uint64_t end, RegionSpares& spares,
                  VmRegion** freed) {
   if (!vm->regions.split_at(start, spares) || !vm->regions.split_at(end, spares)) return -ENOMEM;
   if (arch::upt_unmap(&vm->pt, start, end) != arch::UptStatus::kOk) return -ENOMEM;
-  *freed = vm->regions.unlink_range(start, end);
+  VmRegion* gone = vm->regions.unlink_range(start, end);
+  if (gone) {
+    VmRegion* last = gone;
+    while (last->next) last = last->next;
+    last->next = *freed;
+    *freed = gone;
+  }
   return 0;
 }
 
@@ -173,16 +182,20 @@ int vm_mprotect(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot) {
     if (r == nullptr || r->start > at || r->kind == RegionKind::kGuard) return -ENOMEM;
     at = r->end;
   }
-  if (arch::upt_protect(&vm->pt, addr, end, prot) != arch::UptStatus::kOk) return -ENOMEM;
-  if (!vm->regions.split_at(addr, spares) || !vm->regions.split_at(end, spares)) return -ENOMEM;
-  for (VmRegion* r = vm->regions.find(addr); r && r->start < end; r = r->next) r->prot = prot;
-  vm->regions.coalesce();  // entries that now match their neighbours fold back together
-  return 0;
+  // Split first: at the map's limit that fails before any page changes.
+  int err = 0;
+  if (!vm->regions.split_at(addr, spares) || !vm->regions.split_at(end, spares) ||
+      arch::upt_protect(&vm->pt, addr, end, prot) != arch::UptStatus::kOk)
+    err = -ENOMEM;
+  else
+    for (VmRegion* r = vm->regions.find(addr); r && r->start < end; r = r->next) r->prot = prot;
+  vm->regions.coalesce();  // entries that now match their neighbours (or a split) fold back
+  return err;
 }
 
 uint64_t vm_brk(Vmspace* vm, uint64_t new_brk) {
   RegionSpares spares(vm->regions);
-  bool have_spare = spares.reserve(1);
+  bool have_spares = spares.reserve(2);
   VmRegion* freed = nullptr;
   uint64_t result;
   {
@@ -204,21 +217,16 @@ uint64_t vm_brk(Vmspace* vm, uint64_t new_brk) {
       } else if (old_end > base) {
         return result;  // the heap was mapped over (MAP_FIXED): it cannot grow
       } else {
-        VmRegion* r = have_spare ? spares.take() : nullptr;
+        VmRegion* r = have_spares ? spares.take() : nullptr;
         if (r == nullptr) return result;
         make_region(r, base, new_end - base, arch::kUProtRead | arch::kUProtWrite,
                     RegionKind::kHeap, false);
         vm->regions.insert(r);
       }
     } else if (new_end < old_end) {
-      if (arch::upt_unmap(&vm->pt, new_end, old_end) != arch::UptStatus::kOk) return result;
-      if (heap) {
-        if (new_end > heap->start) {
-          heap->end = new_end;
-        } else {
-          freed = vm->regions.unlink_range(heap->start, heap->end);
-        }
-      }
+      // Linux's brk: munmap of what the break gives up, whatever maps it
+      // now (a heap mremap grew keeps what lies past the old break).
+      if (unmap_locked(vm, new_end, old_end, spares, &freed) != 0) return result;
     }
     vm->brk = new_brk;
     result = new_brk;
@@ -402,7 +410,7 @@ namespace {
 // copy-on-write, which its first write takes over), the old range goes
 // (unless keep_old: MREMAP_DONTUNMAP leaves it mapped and empty). `nr` is the
 // new region's entry (*linked says whether the map took it); the old range's
-// entries go to *freed.
+// entries go onto the chain *freed.
 int move_locked(Vmspace* vm, VmRegion* r, uint64_t addr, uint64_t old_len, uint64_t new_len,
                 uint64_t new_addr, bool keep_old, VmRegion* nr, bool* linked, RegionSpares& spares,
                 VmRegion** freed) {
@@ -473,19 +481,20 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
 
   RegionSpares src_spares(vm->regions), dst_spares(vm->regions);
   VmRegion* nr = vm->regions.alloc();
-  if (nr == nullptr || !src_spares.reserve(2) || !dst_spares.reserve(2)) {
+  // The source may split three times: the tail's two ends, then the start
+  // of what moves (MREMAP_FIXED that shrinks a range inside one mapping).
+  if (nr == nullptr || !src_spares.reserve(3) || !dst_spares.reserve(2)) {
     vm->regions.free(nr);
     return -ENOMEM;
   }
-  VmRegion* freed = nullptr;
-  VmRegion* freed2 = nullptr;
+  VmRegion* freed = nullptr;  // every call's entries (unmap_locked chains them)
   int err = 0;
   {
     SpinGuard g(vm->lock);
     do {
       // The destination given: it is emptied first (Linux's munmap there).
       if (flags & kMremapFixed) {
-        err = unmap_locked(vm, new_addr, new_addr + new_len, dst_spares, &freed2);
+        err = unmap_locked(vm, new_addr, new_addr + new_len, dst_spares, &freed);
         if (err) break;
       }
       // Shrinking only unmaps the tail (in place: even with nothing there).
@@ -551,6 +560,5 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
   }
   vm->regions.free(nr);
   vm->regions.free_chain(freed);
-  vm->regions.free_chain(freed2);
   return err;
 }

@@ -56,6 +56,8 @@ static const struct test kTests[] = {
     {"madvise_wipeonfork", t_madvise_wipeonfork, T_TINE_ONLY},
     {"mremap", t_mremap, T_TINE_ONLY},
     {"mremap_cow", t_mremap_cow, 0},
+    {"mremap_fixed_shrink", t_mremap_fixed_shrink, 0},
+    {"brk_after_mremap", t_brk_after_mremap, 0},
     {"pthread_sync", t_pthread_sync, 0},
     {"pthread_rwlock_sem", t_pthread_rwlock_sem, 0},
     {"pthread_robust", t_pthread_robust, T_TINE_ONLY},

@@ -1,5 +1,6 @@
 /* madvise and mremap (docs/user-abi.md). */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -127,6 +128,59 @@ void t_mremap(void) {
   (void)next;
   EQ("across_mappings", SYS(SYS_mremap, two, 2 * PAGE, 3 * PAGE, MREMAP_MAYMOVE, 0), -EFAULT);
   EQ("private_duplicate", SYS(SYS_mremap, two, 0, PAGE, MREMAP_MAYMOVE, 0), -EINVAL);
+}
+
+/* Whether a read of addr faults, seen from a child (qemu-user answers
+ * madvise itself, so that cannot tell on Linux's side). */
+static int child_reads_byte(void* addr) { return *(volatile char*)addr; }
+static int unmapped(void* addr) {
+  int st = t_fork_status(child_reads_byte, addr);
+  return WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV;
+}
+
+/* MREMAP_FIXED that also shrinks: the tail goes, the rest moves, only
+ * [new_addr, new_addr + new_len) of the destination is replaced. A shared
+ * source's tail once leaked its entry and its whole object (the harness's
+ * count of live objects and entries sees that). */
+void t_mremap_fixed_shrink(void) {
+  char* s = map(2 * PAGE, MAP_SHARED);
+  char* d = map(4 * PAGE, MAP_PRIVATE);
+  s[0] = 1;
+  s[PAGE] = 2;
+  d[PAGE] = 5;
+  char* r = mremap(s, 2 * PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, d);
+  EQ("shared", (long)r, (long)d);
+  CHECK("shared_contents", d[0] == 1 && d[PAGE] == 5);
+  CHECK("shared_source_gone", unmapped(s) && unmapped(s + PAGE));
+  /* A range inside one private mapping: three cuts of the source. */
+  char* p = map(4 * PAGE, MAP_PRIVATE);
+  for (int i = 0; i < 4; ++i) p[i * PAGE] = 10 + i;
+  r = mremap(p + PAGE, 2 * PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, d + 2 * PAGE);
+  EQ("inside", (long)r, (long)(d + 2 * PAGE));
+  CHECK("inside_contents", d[2 * PAGE] == 11 && p[0] == 10 && p[3 * PAGE] == 13);
+  CHECK("inside_gone", unmapped(p + PAGE) && unmapped(p + 2 * PAGE));
+  munmap(p, 4 * PAGE);
+  munmap(d, 4 * PAGE);
+}
+
+/* brk giving up what mremap grew the heap by unmaps only [new break, old
+ * break), as munmap would: what lies past the old break stays mapped, with
+ * its data (it once lost its entry and kept its page). */
+void t_brk_after_mremap(void) {
+  long cur = SYS(SYS_brk, 0);
+  long b = (cur + PAGE - 1) & ~(long)(PAGE - 1);
+  EQ("grow", SYS(SYS_brk, b + 2 * PAGE), b + 2 * PAGE);
+  char* h = (char*)b;
+  char* q = mremap(h, 2 * PAGE, 4 * PAGE, 0);
+  EQ("grown_in_place", (long)q, b);
+  h[0] = 1;
+  h[3 * PAGE] = 3;
+  EQ("shrink", SYS(SYS_brk, b + PAGE), b + PAGE);
+  CHECK("kept", h[0] == 1);
+  CHECK("given_up", unmapped(h + PAGE));
+  CHECK("past_old_break", !unmapped(h + 2 * PAGE) && h[3 * PAGE] == 3);
+  munmap(h + 2 * PAGE, 2 * PAGE);
+  EQ("back", SYS(SYS_brk, cur), cur);
 }
 
 /* A moved page that another process still shares stays its own copy: a

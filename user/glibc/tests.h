@@ -76,6 +76,8 @@ void t_madvise(void);
 void t_madvise_wipeonfork(void);
 void t_mremap(void);
 void t_mremap_cow(void);
+void t_mremap_fixed_shrink(void);
+void t_brk_after_mremap(void);
 
 /* t_pthread.c */
 void t_pthread_sync(void);

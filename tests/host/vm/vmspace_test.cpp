@@ -3,6 +3,9 @@
 // and that a space's release gives everything back.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "arch/aarch64/mmu/asid.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
@@ -353,4 +356,106 @@ TEST_F(VmspaceTest, MremapDontunmapAnywhere) {
   EXPECT_EQ(vm_mremap(vm_, c, kPageSize, kPageSize, kMremapMaymove | kMremapDontunmap, 0, &out), 0);
   EXPECT_NE(out, c);
   EXPECT_GE(out, kUserMin);
+}
+
+// MREMAP_FIXED that also shrinks unmaps the source's tail first: its entries
+// (and, shared, their hold on the object) are given back with the rest. They
+// once were lost: an entry and a whole shared object leaked per call.
+TEST_F(VmspaceTest, MremapFixedShrinkGivesBackTheTail) {
+  uint64_t out = 0;
+  uint64_t a = mmap(2 * kPageSize, RW, kMapShared | kMapAnonymous);
+  uint64_t d = mmap(4 * kPageSize, RW, kMapPrivate | kMapAnonymous);
+  ASSERT_TRUE(store(vm_, a, 1));
+  ASSERT_TRUE(store(vm_, a + kPageSize, 2));
+  EXPECT_EQ(vm_mremap(vm_, a, 2 * kPageSize, kPageSize, kMremapMaymove | kMremapFixed, d, &out), 0);
+  EXPECT_EQ(out, d);
+  uint64_t v = 0;
+  ASSERT_TRUE(load(vm_, d, &v));
+  EXPECT_EQ(v, 1u);
+  EXPECT_EQ(vm_fault(vm_, a + kPageSize, UptAccess::kRead), VmFault::kNoEntry);
+  EXPECT_EQ(vm_munmap(vm_, d, 4 * kPageSize), 0);
+  EXPECT_EQ(vm_->regions.count(), 0u);
+  EXPECT_EQ(region_live_count(), 0u);
+  EXPECT_EQ(anon_live_objects(), 0u);
+}
+
+// MREMAP_FIXED shrinking a range inside one mapping splits it three times
+// (the tail's two ends, then the range's start): it succeeds, where it once
+// ran out of spare entries and said -ENOMEM with the tail already gone.
+TEST_F(VmspaceTest, MremapFixedShrinkInsideAMapping) {
+  uint64_t out = 0;
+  uint64_t a = mmap(4 * kPageSize, RW, kMapPrivate | kMapAnonymous);
+  uint64_t d = mmap(4 * kPageSize, RW, kMapPrivate | kMapAnonymous);
+  for (uint64_t i = 0; i < 4; ++i) ASSERT_TRUE(store(vm_, a + i * kPageSize, 100 + i));
+  ASSERT_EQ(vm_mremap(vm_, a + kPageSize, 2 * kPageSize, kPageSize, kMremapMaymove | kMremapFixed,
+                      d, &out),
+            0);
+  EXPECT_EQ(out, d);
+  EXPECT_TRUE(vm_->regions.verify());
+  uint64_t v = 0;
+  ASSERT_TRUE(load(vm_, d, &v));
+  EXPECT_EQ(v, 101u);
+  ASSERT_TRUE(load(vm_, a, &v));
+  EXPECT_EQ(v, 100u);
+  ASSERT_TRUE(load(vm_, a + 3 * kPageSize, &v));
+  EXPECT_EQ(v, 103u);
+  EXPECT_EQ(vm_fault(vm_, a + kPageSize, UptAccess::kRead), VmFault::kNoEntry);
+  EXPECT_EQ(vm_fault(vm_, a + 2 * kPageSize, UptAccess::kRead), VmFault::kNoEntry);
+  // Only [d, d + new_len) was emptied for it: the rest of d's mapping stays.
+  ASSERT_TRUE(load(vm_, d + kPageSize, &v));
+  EXPECT_EQ(v, 0u);
+}
+
+// brk shrinking a heap that mremap grew in place unmaps [new break, old
+// break) as munmap would (Linux's brk): what mremap added past the old break
+// stays a mapping with its pages. A page once stayed mapped with no entry,
+// where a later read-only mapping found it still writable.
+TEST_F(VmspaceTest, BrkShrinkAfterMremapGrewTheHeap) {
+  uint64_t base = 0x1000000;
+  vm_set_heap(vm_, base);
+  ASSERT_EQ(vm_brk(vm_, base + 2 * kPageSize), base + 2 * kPageSize);
+  uint64_t out = 0;
+  ASSERT_EQ(vm_mremap(vm_, base, 2 * kPageSize, 4 * kPageSize, 0, 0, &out), 0);
+  ASSERT_EQ(out, base);
+  ASSERT_TRUE(store(vm_, base, 41));
+  ASSERT_TRUE(store(vm_, base + 3 * kPageSize, 42));
+  EXPECT_EQ(vm_brk(vm_, base + kPageSize), base + kPageSize);
+  EXPECT_TRUE(vm_->regions.verify());
+  EXPECT_EQ(vm_fault(vm_, base + kPageSize, UptAccess::kRead), VmFault::kNoEntry);
+  uint64_t v = 0;
+  ASSERT_TRUE(load(vm_, base, &v));
+  EXPECT_EQ(v, 41u);
+  ASSERT_TRUE(load(vm_, base + 3 * kPageSize, &v));
+  EXPECT_EQ(v, 42u);
+  // No page is mapped where no entry is.
+  for (uint64_t va = base; va < base + 4 * kPageSize; va += kPageSize) {
+    if (vm_->regions.find(va) == nullptr) {
+      EXPECT_EQ(arch::upt_lookup(&vm_->pt, va), nullptr) << std::hex << va;
+    }
+  }
+}
+
+// mprotect at the entry limit fails before it changes a page's protection:
+// the tables and the entries never disagree.
+TEST_F(VmspaceTest, MprotectAtTheEntryLimitChangesNothing) {
+  uint64_t a = mmap(3 * kPageSize, RW, kMapPrivate | kMapAnonymous);
+  ASSERT_TRUE(store(vm_, a + kPageSize, 5));
+  // Fill the map to its limit with one-page mappings that cannot merge (each
+  // alternate page left free).
+  std::vector<uint64_t> pages;
+  uint64_t out = 0;
+  while (vm_->regions.count() < kMaxRegions) {
+    ASSERT_EQ(vm_mmap(vm_, 0, kPageSize, pages.size() % 2 ? 1 : 3, kMapPrivate | kMapAnonymous,
+                      &out),
+              0);
+    pages.push_back(out);
+  }
+  EXPECT_EQ(vm_mprotect(vm_, a + kPageSize, kPageSize, 1), -ENOMEM);
+  bool writable = false;
+  ASSERT_NE(arch::upt_lookup(&vm_->pt, a + kPageSize, nullptr, &writable), nullptr);
+  EXPECT_TRUE(writable);
+  EXPECT_EQ(vm_->regions.find(a + kPageSize)->prot, RW);
+  // One unmap of everything (no split): the first page may have merged with a.
+  uint64_t lo = *std::min_element(pages.begin(), pages.end());
+  EXPECT_EQ(vm_munmap(vm_, lo, a + 3 * kPageSize - lo), 0);
 }
