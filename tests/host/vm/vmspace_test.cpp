@@ -445,9 +445,8 @@ TEST_F(VmspaceTest, MprotectAtTheEntryLimitChangesNothing) {
   std::vector<uint64_t> pages;
   uint64_t out = 0;
   while (vm_->regions.count() < kMaxRegions) {
-    ASSERT_EQ(vm_mmap(vm_, 0, kPageSize, pages.size() % 2 ? 1 : 3, kMapPrivate | kMapAnonymous,
-                      &out),
-              0);
+    ASSERT_EQ(
+        vm_mmap(vm_, 0, kPageSize, pages.size() % 2 ? 1 : 3, kMapPrivate | kMapAnonymous, &out), 0);
     pages.push_back(out);
   }
   EXPECT_EQ(vm_mprotect(vm_, a + kPageSize, kPageSize, 1), -ENOMEM);
