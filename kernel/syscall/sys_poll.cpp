@@ -147,8 +147,8 @@ int64_t sys_ppoll(const SyscallArgs& a) {
 
 // pselect6(nfds, readfds, writefds, exceptfds, timeout, {sigmask, size}).
 int64_t sys_pselect6(const SyscallArgs& a) {
-  int64_t nfds = static_cast<int64_t>(a.a[0]);
-  if (nfds < 0 || static_cast<int32_t>(a.a[0]) < 0) return -EINVAL;
+  int64_t nfds = static_cast<int32_t>(a.a[0]);  // an int, as Linux's: the upper half ignored
+  if (nfds < 0) return -EINVAL;
   int max = proc_nofile_limit(curproc());
   if (nfds > max) nfds = max;
   uint64_t deadline;
