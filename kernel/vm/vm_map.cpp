@@ -115,15 +115,17 @@ int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned fl
     SpinGuard g(vm->lock);
     uint64_t start = 0;
     if (fixed) {
-      if (!vm->regions.is_free(addr, addr + len)) {
+      // The signal page has no region, but is there (Linux's vDSO): a
+      // mapping over it replaces it too, unless it may replace nothing.
+      bool over_sigpage = addr <= kSigpageVa && kSigpageVa - addr < len;
+      if (!vm->regions.is_free(addr, addr + len) ||
+          (over_sigpage && (flags & kMapFixedNoReplace))) {
         if (flags & kMapFixedNoReplace)
           err = -EEXIST;
         else
           err = unmap_locked(vm, addr, addr + len, spares, &freed);
       }
-      // The signal page has no region: a mapping over it replaces it too.
-      if (err == 0 && !(flags & kMapFixedNoReplace) && addr <= kSigpageVa &&
-          kSigpageVa - addr < len &&
+      if (err == 0 && over_sigpage &&
           arch::upt_unmap(&vm->pt, kSigpageVa, kSigpageVa + kPageSize) != arch::UptStatus::kOk)
         err = -ENOMEM;
       start = addr;

@@ -2009,6 +2009,11 @@ static void t_sigpage_map_fixed(void) {
   int pid = fork();
   if (pid == 0) {
     if (!sigpage_round()) _exit(1);
+    /* MAP_FIXED_NOREPLACE does not replace it (Linux's vDSO: -EEXIST). */
+    long r = (long)mmap((void*)(SIGPAGE_VA - 4096), 8192, PROT_READ,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (r != -EEXIST) _exit(10);
+    if (!sigpage_round()) _exit(11);
     volatile uint32_t* p = mmap((void*)SIGPAGE_VA, 4096, PROT_READ | PROT_WRITE,
                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (p != (volatile uint32_t*)SIGPAGE_VA) _exit(2);
