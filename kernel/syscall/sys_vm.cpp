@@ -1,7 +1,9 @@
-// brk, mmap, munmap, mprotect on the running process's space.
+// brk, mmap, munmap, mprotect, madvise, mremap on the running process's space.
 #include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/proc.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
 
 int64_t sys_brk(const SyscallArgs& a) {
@@ -46,7 +48,20 @@ int64_t sys_madvise(const SyscallArgs& a) {
   if (advice == 100 || advice == 101) return user_is_root() ? -EINVAL : -EPERM;
   Vmspace* vm = curvmspace();
   if (vm == nullptr) return -ENOMEM;
-  return vm_madvise(vm, a.a[0], a.a[1], advice);
+  uint64_t addr = a.a[0], len = a.a[1];
+  constexpr int kPopulateRead = 22, kPopulateWrite = 23;
+  constexpr uint64_t kStep = 1 << 20;
+  bool populate = advice == kPopulateRead || advice == kPopulateWrite;
+  if (!populate || len <= kStep || len > kUserMax || addr > kUserMax - len)
+    return vm_madvise(vm, addr, len, advice);  // short, or refused whole
+  // Faulting in a large range stops for a fatal signal between steps
+  // (Linux's madvise_populate: -EINTR), so SIGKILL ends it.
+  for (uint64_t done = 0; done < len; done += kStep) {
+    if (done > 0 && lwp_fatal_pending(curlwp())) return -EINTR;
+    uint64_t n = len - done < kStep ? len - done : kStep;
+    if (int e = vm_madvise(vm, addr + done, n, advice); e) return e;
+  }
+  return 0;
 }
 
 // mremap(addr, old_len, new_len, flags, new_addr).

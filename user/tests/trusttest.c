@@ -832,6 +832,22 @@ static void t_kill_random_write(void) {
   expect_sigkill_ends("killed", pid, 1500);
 }
 
+/* MADV_POPULATE_READ of 32 GiB (read faults map the zero page: only page
+ * tables are spent) stops for SIGKILL: it once ran to its end, unkillable
+ * (Linux's madvise_populate checks between pages). */
+static void t_kill_populate(void) {
+  int pid = fork();
+  if (pid == 0) {
+    void* p = mmap(0, 32ul << 30, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | 0x4000 /* NORESERVE */,
+                   -1, 0);
+    if ((long)p < 0 && (long)p > -4096) _exit(90);
+    syscall3(SYS_madvise, (long)p, 32l << 30, 22 /* MADV_POPULATE_READ */);
+    _exit(1);
+  }
+  sleep_ms(100);
+  expect_sigkill_ends("killed", pid, 1500);
+}
+
 /* nanosleep longer than the clock can count sleeps (it must not wrap to a
  * short sleep), and SIGKILL still ends it. */
 static void t_nanosleep_huge(void) {
@@ -2146,6 +2162,7 @@ static const struct ut_test kTests[] = {
     {"kill_wait4", t_kill_wait4},
     {"kill_sendfile", t_kill_sendfile},
     {"kill_random_write", t_kill_random_write},
+    {"kill_populate", t_kill_populate},
     {"nanosleep_huge", t_nanosleep_huge},
     {"nanosleep_eintr", t_nanosleep_eintr},
     {"sigshare_exec", t_sigshare_exec},
