@@ -838,8 +838,8 @@ static void t_kill_random_write(void) {
 static void t_kill_populate(void) {
   int pid = fork();
   if (pid == 0) {
-    void* p = mmap(0, 32ul << 30, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | 0x4000 /* NORESERVE */,
-                   -1, 0);
+    void* p =
+        mmap(0, 32ul << 30, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | 0x4000 /* NORESERVE */, -1, 0);
     if ((long)p < 0 && (long)p > -4096) _exit(90);
     syscall3(SYS_madvise, (long)p, 32l << 30, 22 /* MADV_POPULATE_READ */);
     _exit(1);
