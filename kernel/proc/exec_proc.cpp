@@ -102,7 +102,14 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   // The other LWPs have left the TID set; their threads are gone once joined,
   // and with them any use of the old space.
   lwp_reap_zombies(p);
-  // The LWP that execs takes the pid as its thread id (Linux).
+  // The LWP that execs takes the pid as its thread id (Linux), and is the
+  // one whose exit code the process's will be. The new program has no
+  // alternate signal stack.
+  {
+    SpinGuard g(p->spin);
+    p->leader_exit = 0;
+  }
+  lp->copy.altstack_sp = lp->copy.altstack_size = lp->copy.altstack_flags = 0;
   if (lp->gtid != p->pid) {
     RmWriteGuard g(g_proctree_lock);
     tidhash_remove_locked(lp);

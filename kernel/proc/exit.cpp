@@ -27,11 +27,31 @@
 
 namespace {
 
-// Whether sig, posted to p, is kept pending: SIGKILL, a caught signal, or
-// one whose default action ends the process. An ignored one (SIG_IGN, or a
-// default of doing nothing) is dropped at once.
-bool sig_wanted(Proc* p, int sig) {
+// Whether sig, posted to p for `target` (the LWP it is sent to; for the
+// process, its first LWP, or any when that one has gone), is kept pending:
+// SIGKILL, a caught signal, one whose default action ends the process, or
+// one the target blocks (Linux's sig_ignored: the action may change before
+// it is unblocked). An ignored one (SIG_IGN, or a default of doing nothing)
+// is dropped at once. p->spin held.
+bool blocks(const Lwp* lp, int sig) {
+  return (__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) >> (sig - 1)) & 1;
+}
+bool sig_wanted(Proc* p, const Lwp* target, int sig) {
   if (sig == psig::kKill) return true;
+  if (target) {
+    if (blocks(target, sig)) return true;
+  } else {
+    const Lwp* any = nullptr;
+    for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+      const Lwp* lp = lwp_of(n);
+      if (lp->gtid == p->pid) {
+        any = lp;
+        break;
+      }
+      if (!any && blocks(lp, sig)) any = lp;
+    }
+    if (any && blocks(any, sig)) return true;
+  }
   const Sigacts* ps = p->sigacts();
   if (!ps) return false;
   uint64_t h = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);
@@ -71,7 +91,7 @@ namespace {
 void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
   if (p->stat == ProcStat::kZombie) return;
   JcPost how = jobctl_post_locked(p, sig);  // stop, continue (kernel/proc/jobctl.cpp)
-  if (how == JcPost::kDrop || (how == JcPost::kNormal && !sig_wanted(p, sig))) return;
+  if (how == JcPost::kDrop || (how == JcPost::kNormal && !sig_wanted(p, nullptr, sig))) return;
   uint64_t bit = 1ull << (sig - 1);
   p->siginfo[sig] = info;
   __atomic_or_fetch(&p->siglist, bit, __ATOMIC_RELEASE);
@@ -95,7 +115,7 @@ void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info) {
     proc_signal_info_locked(p, sig, info);
     return;
   }
-  if (!sig_wanted(p, sig)) return;
+  if (!sig_wanted(p, lp, sig)) return;
   uint64_t bit = 1ull << (sig - 1);
   lp->siginfo[sig] = info;
   __atomic_or_fetch(&lp->siglist, bit, __ATOMIC_RELEASE);
@@ -126,11 +146,14 @@ void lwp_exit_self(int code) {
   Proc* p = lp->proc;
   {
     SpinGuard g(p->spin);
-    // The last LWP ends the process with its code (Linux's exit of the last thread).
+    // The last LWP ends the process (Linux's exit of the last thread), with
+    // the code of the LWP that has the pid's id, which may have gone before.
     if (p->nthreads() == 1 && !(p->flags & P_WEXIT)) {
       p->flags |= P_WEXIT;
-      p->xstat = wstatus_exited(code);
+      p->xstat = wstatus_exited(p->leader_exit ? p->leader_exit & 0xff : code);
       lp->exit_process = true;
+    } else if (lp->gtid == p->pid && !(p->flags & P_WEXIT)) {
+      p->leader_exit = 0x100 | (code & 0xff);
     }
   }
   arch_user_run_exit(&lp->run, 0);

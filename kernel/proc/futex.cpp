@@ -53,7 +53,8 @@ constexpr unsigned kRobustListLimit = 2048;  // Linux's ROBUST_LIST_LIMIT
 
 struct FutexKey {
   uint64_t space;   // a Vmspace's address (even), or a shared object's id * 2 + 1
-  uint64_t offset;  // the word's address, or its byte offset in the object
+  uint64_t offset;  // the word's address (with kKeyNotPrivate for a shared
+                    // operation), or its byte offset in the object
   bool operator==(const FutexKey&) const = default;
 };
 
@@ -159,6 +160,8 @@ bool leave_queue(FutexWaiter* w) {
 // futexes by space and address; the others by the shared mapping's object and
 // offset when the word is in one (-EFAULT when nothing is mapped there), else
 // by space and address too, as Linux keys private anonymous memory.
+constexpr uint64_t kKeyNotPrivate = 1ull << 63;  // above every user address
+
 int key_of(uint64_t uaddr, bool priv, FutexKey* k) {
   if (uaddr & 3) return -EINVAL;
   if (!arch::user_range_ok(uaddr, 4)) return -EFAULT;
@@ -173,6 +176,11 @@ int key_of(uint64_t uaddr, bool priv, FutexKey* k) {
   if (shared) {
     k->space = id * 2 + 1;
     k->offset = off;
+  } else {
+    // A shared operation on private memory: the space and address, marked,
+    // so it never meets a private one on the same word (Linux's
+    // FUT_OFF_MMSHARED).
+    k->offset = uaddr | kKeyNotPrivate;
   }
   return 0;
 }

@@ -103,10 +103,11 @@ int64_t sys_prctl(const SyscallArgs& a) {
       return 0;
     }
     case kSetName: {
-      char name[16];
-      if (copyinstr(reinterpret_cast<const void*>(arg2), name, sizeof name, nullptr) == -EFAULT)
-        return -EFAULT;  // longer than 15: cut, as Linux cuts it
-      name[sizeof name - 1] = 0;
+      // At most 15 bytes are read (Linux's strncpy_from_user of 15): a
+      // longer name is cut, and the byte after the 15th is never touched.
+      char name[16] = {};
+      size_t n = copyin_upto(arg2, name, sizeof name - 1);
+      if (n < sizeof name - 1 && tine_strnlen(name, n) == n) return -EFAULT;  // no NUL read
       RmWriteGuard g(g_proctree_lock);  // ps reads the process's name under it
       tine_strlcpy(lp->copy.name, name, sizeof lp->copy.name);
       if (lp->gtid == p->pid) tine_strlcpy(p->copy.comm, name, sizeof p->copy.comm);

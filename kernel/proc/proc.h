@@ -257,6 +257,12 @@ struct LwpCopy {
   uint64_t sigmask;
   int8_t nice;
   char name[16];  // Linux's thread name (prctl PR_SET_NAME), NUL-terminated
+  // The alternate signal stack (sigaltstack; size 0: none), the LWP's own:
+  // only it reads or writes it. A new thread of the same memory starts
+  // without one, and exec clears it (Linux).
+  uint64_t altstack_sp;
+  uint64_t altstack_size;
+  uint32_t altstack_flags;  // SS_AUTODISARM or 0
 };
 
 struct Lwp {
@@ -310,11 +316,15 @@ struct Proc {
   // exits: set under g_proctree_lock by the process itself (or before it
   // runs), never cleared, so its last LWP reads it at exit with no lock.
   bool leads_session;
-  uint32_t flags;    // Proc::spin
-  int sigparent;     // signal sent to the parent at exit (SIGCHLD, SIGUSR1 with
-                     // RFLINUXTHPN, clone's exit signal; 0: none). Not SIGCHLD: a
-                     // "clone" child, which wait4 sees only with __WCLONE or __WALL
-  int xstat;         // wait status, once exiting
+  uint32_t flags;  // Proc::spin
+  int sigparent;   // signal sent to the parent at exit (SIGCHLD, SIGUSR1 with
+                   // RFLINUXTHPN, clone's exit signal; 0: none). Not SIGCHLD: a
+                   // "clone" child, which wait4 sees only with __WCLONE or __WALL
+  int xstat;       // wait status, once exiting
+  // The code of the LWP with the pid's id when it called exit (not
+  // exit_group) while others ran: 0x100 | code, 0 for none. The process's
+  // code when the last LWP goes (Linux reports the group leader's). Proc::spin.
+  int leader_exit;
   uint64_t siglist;  // pending signals (atomic bit mask, bit n - 1 = signal n)
   // Held shared by each fork of this process around fork1, which reads the
   // process's counted pointers without its spinlock; exclusive by whoever

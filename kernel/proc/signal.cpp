@@ -33,6 +33,12 @@ namespace {
 constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
 constexpr uint64_t kSaRestorer = 0x04000000, kSaRestart = 0x10000000, kSaNodefer = 0x40000000,
                    kSaResethand = 0x80000000;
+// The flags kept (Linux's UAPI_SA_FLAGS, 5.11 on): SA_NOCLDSTOP, SA_NOCLDWAIT,
+// SA_SIGINFO, SA_RESTORER, SA_ONSTACK, SA_RESTART, SA_NODEFER, SA_RESETHAND.
+// Others are cleared, so a program that sets one (SA_UNSUPPORTED, or
+// SA_EXPOSE_TAGBITS, which tine has not) reads back that it is not known.
+constexpr uint64_t kSaKnown =
+    0x1 | 0x2 | 0x4 | kSaRestorer | 0x08000000 | kSaRestart | kSaNodefer | kSaResethand;
 constexpr uint64_t kSigBlock = 0, kSigUnblock = 1, kSigSetmask = 2;
 
 uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
@@ -98,7 +104,47 @@ static_assert(offsetof(SigframeHead, fault_address) == kMcontextAt);
 static_assert(offsetof(SigframeHead, fpsimd) == kMcontextAt + 288);
 // sizeof(struct rt_sigframe): siginfo, ucontext head, sigcontext registers, __reserved.
 constexpr uint64_t kSigframeSize = kMcontextAt + 288 + 4096;
-constexpr int32_t kSsDisable = 2;  // no alternate stack (SS_DISABLE)
+constexpr int32_t kSsOnstack = 1, kSsDisable = 2;  // SS_ONSTACK, SS_DISABLE
+constexpr uint32_t kSsAutodisarm = 1u << 31;       // SS_AUTODISARM
+constexpr uint64_t kMinSigstksz = 5120;            // arm64's MINSIGSTKSZ
+constexpr uint64_t kSaOnstack = 0x08000000;
+
+// Whether sp is on lp's alternate signal stack (Linux's on_sig_stack; never
+// with SS_AUTODISARM, which gives the stack up while a handler runs on it).
+bool on_altstack(const Lwp* lp, uint64_t sp) {
+  if (lp->copy.altstack_flags & kSsAutodisarm) return false;
+  return sp > lp->copy.altstack_sp && sp - lp->copy.altstack_sp <= lp->copy.altstack_size;
+}
+// SS_DISABLE, SS_ONSTACK or 0 for a thread at sp (Linux's sas_ss_flags).
+int32_t altstack_state(const Lwp* lp, uint64_t sp) {
+  if (lp->copy.altstack_size == 0) return kSsDisable;
+  return on_altstack(lp, sp) ? kSsOnstack : 0;
+}
+// Linux's stack_t on arm64.
+struct UserStack {
+  uint64_t sp;
+  int32_t flags;
+  int32_t pad;
+  uint64_t size;
+};
+// Sets lp's alternate stack from `ss` for a thread at sp (Linux's
+// do_sigaltstack): not while on it (-EPERM), mode 0, SS_ONSTACK or SS_DISABLE
+// with SS_AUTODISARM or not (-EINVAL), at least MINSIGSTKSZ (-ENOMEM).
+int set_altstack(Lwp* lp, const UserStack& ss, uint64_t sp) {
+  if (on_altstack(lp, sp)) return -EPERM;
+  int32_t mode = static_cast<int32_t>(static_cast<uint32_t>(ss.flags) & ~kSsAutodisarm);
+  if (mode != kSsDisable && mode != kSsOnstack && mode != 0) return -EINVAL;
+  if (mode == kSsDisable) {
+    lp->copy.altstack_sp = lp->copy.altstack_size = 0;
+    lp->copy.altstack_flags = 0;
+    return 0;
+  }
+  if (ss.size < kMinSigstksz) return -ENOMEM;
+  lp->copy.altstack_sp = ss.sp;
+  lp->copy.altstack_size = ss.size;
+  lp->copy.altstack_flags = static_cast<uint32_t>(ss.flags) & kSsAutodisarm;
+  return 0;
+}
 
 uint64_t load(const uint64_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
 uint64_t load(const uint32_t& v) { return __atomic_load_n(&v, __ATOMIC_RELAXED); }
@@ -114,7 +160,10 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
   fr.info.pid = si.pid;
   fr.info.uid = si.uid;
   fr.info.status = si.status;
-  fr.ss_flags = kSsDisable;
+  // uc_stack: the alternate stack as the interrupted code had it.
+  fr.ss_sp = lp->copy.altstack_sp;
+  fr.ss_size = lp->copy.altstack_size;
+  fr.ss_flags = altstack_state(lp, f->sp) | static_cast<int32_t>(lp->copy.altstack_flags);
   // After ppoll or pselect6 with a mask of their own, the handler runs with
   // theirs and the frame restores the one from before the call.
   uint32_t lf = __atomic_load_n(&lp->flags, __ATOMIC_RELAXED);
@@ -132,10 +181,17 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
   tine_memcpy(fr.fpsimd.vregs, fp.v, sizeof fp.v);
   fr.end_magic = 0;
   fr.end_size = 0;
-  // Linux's get_sigframe: a frame record {x29, x30} just below sp, the
+  // Linux's get_sigframe: a frame record {x29, x30} just below sp (the top
+  // of the alternate stack for an SA_ONSTACK handler not already on it), the
   // rt_sigframe below that, both 16-byte aligned.
-  if (f->sp < kSigframeSize + 64) return false;
-  uint64_t record = (f->sp - 16) & ~uint64_t{15};
+  uint64_t sp = f->sp;
+  if ((flags & kSaOnstack) && altstack_state(lp, sp) == 0) {
+    sp = lp->copy.altstack_sp + lp->copy.altstack_size;
+    if (lp->copy.altstack_flags & kSsAutodisarm)
+      lp->copy.altstack_sp = lp->copy.altstack_size = lp->copy.altstack_flags = 0;
+  }
+  if (sp < kSigframeSize + 64) return false;
+  uint64_t record = (sp - 16) & ~uint64_t{15};
   uint64_t at = (record - kSigframeSize) & ~uint64_t{15};
   uint64_t fp_lr[2] = {f->x[29], f->x[30]};
   if (copyout_u(fp_lr, record, sizeof fp_lr) != 0 || copyout_u(&fr, at, sizeof fr) != 0)
@@ -339,7 +395,7 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
     old[3] = load(ps->mask[sig]);
     if (a.a[1]) {
       __atomic_or_fetch(&ps->set, sigbit(sig), __ATOMIC_RELAXED);
-      __atomic_store_n(&ps->flags[sig], static_cast<uint32_t>(act[1]), __ATOMIC_RELAXED);
+      __atomic_store_n(&ps->flags[sig], static_cast<uint32_t>(act[1] & kSaKnown), __ATOMIC_RELAXED);
       __atomic_store_n(&ps->restorer[sig], act[2], __ATOMIC_RELAXED);
       __atomic_store_n(&ps->mask[sig], act[3] & ~kUnblockable, __ATOMIC_RELAXED);
       __atomic_store_n(&ps->handler[sig], act[0], __ATOMIC_RELEASE);
@@ -375,6 +431,36 @@ int64_t sys_rt_sigprocmask(const SyscallArgs& a) {
   return 0;
 }
 
+// sigaltstack(ss, old_ss): the calling thread's alternate signal stack,
+// which handlers with SA_ONSTACK run on (Linux's order: ss read, the change,
+// then old_ss written, which reports the state before the change).
+int64_t sys_sigaltstack(const SyscallArgs& a) {
+  Lwp* lp = curlwp();
+  uint64_t sp = a.frame->sp;
+  UserStack old{lp->copy.altstack_sp,
+                altstack_state(lp, sp) | static_cast<int32_t>(lp->copy.altstack_flags), 0,
+                lp->copy.altstack_size};
+  if (a.a[0]) {
+    UserStack ss;
+    if (copyin_u(a.a[0], &ss, sizeof ss) != 0) return -EFAULT;
+    if (int e = set_altstack(lp, ss, sp); e) return e;
+  }
+  if (a.a[1] && copyout_u(&old, a.a[1], sizeof old) != 0) return -EFAULT;
+  return 0;
+}
+
+// rt_sigpending(set, sigsetsize): the pending signals this LWP blocks, its
+// own and its process's (Linux's do_sigpending); a size above 8 -EINVAL, a
+// smaller one gets that many bytes.
+int64_t sys_rt_sigpending(const SyscallArgs& a) {
+  if (a.a[1] > 8) return -EINVAL;
+  Lwp* lp = curlwp();
+  uint64_t set = (__atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) |
+                  __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE)) &
+                 lp->copy.sigmask;
+  return copyout_u(&set, a.a[0], a.a[1]) == 0 ? 0 : -EFAULT;
+}
+
 // rt_sigreturn: back from a handler to the registers, mask and FP/SIMD state
 // of the ucontext in the rt_sigframe at sp. A frame that is not one (sp not
 // 16-byte aligned, or no fpsimd_context record) ends the process with SIGSEGV.
@@ -394,6 +480,9 @@ int64_t sys_rt_sigreturn(const SyscallArgs& a) {
   f->elr = fr.pc;
   f->spsr = fr.pstate & 0xf0000000ull;  // the condition flags; EL0, interrupts on
   curlwp()->copy.sigmask = fr.uc_sigmask & ~kUnblockable;
+  // uc_stack back, as sigaltstack would take it from here (Linux's
+  // restore_altstack: refused quietly while on the stack itself).
+  (void)set_altstack(curlwp(), UserStack{fr.ss_sp, fr.ss_flags, 0, fr.ss_size}, fr.sp);
   arch::FpState fp;
   tine_memcpy(fp.v, fr.fpsimd.vregs, sizeof fp.v);
   fp.fpsr = fr.fpsimd.fpsr;

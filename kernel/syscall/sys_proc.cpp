@@ -332,6 +332,10 @@ int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
         its->rgid != rgid || its->sgid != rgid)
       return -EPERM;
   }
+  // Then the resource and the new limit (Linux's do_prlimit).
+  if (res >= VC_RLIM_NLIMITS) return -EINVAL;
+  if (nl && nl->rlim_cur > nl->rlim_max) return -EINVAL;
+  if (nl && res == kRlimitNofile && nl->rlim_max > static_cast<uint64_t>(kNrOpen)) return -EPERM;
   {
     SpinGuard g(p->spin);
     *ol = p->limit()->c.pl_rlimit[res];
@@ -371,15 +375,14 @@ int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
 int64_t sys_prlimit64(const SyscallArgs& a) {
   int pid = static_cast<int>(a.a[0]);
   unsigned res = static_cast<unsigned>(a.a[1]);
-  if (res >= VC_RLIM_NLIMITS) return -EINVAL;
+  // Linux's order: the new limit read, the process found (-ESRCH), the
+  // permission, then the resource and the values (prlimit_on).
   struct vc_rlimit nl;
   if (a.a[2] && copyin_u(a.a[2], &nl, sizeof nl) != 0) return -EFAULT;
-  if (a.a[2] && nl.rlim_cur > nl.rlim_max) return -EINVAL;
-  if (a.a[2] && res == kRlimitNofile && nl.rlim_max > static_cast<uint64_t>(kNrOpen)) return -EPERM;
   Proc* me = curproc();
   Proc* p = me;
   bool held = false;
-  if (pid < 0) return -EINVAL;
+  if (pid < 0) return -ESRCH;
   if (pid != 0 && pid != me->pid) {
     RmWriteGuard g(g_proctree_lock);
     // A pid, or a thread id: one of our own LWPs' names this process, which

@@ -13,8 +13,8 @@ constexpr uint64_t kMaskBytes = sizeof(uint64_t);  // tine's cpumask_size(): 4 C
 
 // Runs fn(thread) on the live LWP with thread id tid (0: the caller) with its
 // process's spinlock held, so the LWP cannot leave meanwhile. -ESRCH if none;
-// -EPERM if `need_owner` and the caller is neither root nor of the same
-// effective or real uid as the target's effective uid (Linux's check_same_owner).
+// -EPERM if `need_owner` and the caller is not root and its effective uid is
+// neither the target's effective nor its real uid (Linux's check_same_owner).
 template <typename Fn>
 int64_t on_thread(int tid, bool need_owner, Fn fn) {
   if (tid < 0) return -ESRCH;
@@ -37,7 +37,7 @@ int64_t on_thread(int tid, bool need_owner, Fn fn) {
       if (lp->stat != LwpStat::kRun) {
         r = -ESRCH;
       } else if (need_owner && cr->c.cr_uid != 0 && cr->c.cr_uid != its->c.cr_uid &&
-                 cr->c.cr_ruid != its->c.cr_uid) {
+                 cr->c.cr_uid != its->c.cr_ruid) {
         r = -EPERM;
       } else {
         r = fn(lp->thread);

@@ -24,8 +24,27 @@ enum : uint64_t {
 constexpr uint64_t kTimerAbstime = 1;
 
 // The clock's reading in nanoseconds; false for a clock tine does not have.
+// A CPU-time clock by id (Linux's encoding, what clock_getcpuclockid and
+// pthread_getcpuclockid make: ~pid << 3 | thread << 2 | type, negative):
+// the caller's process or the caller's thread, by 0 or its own id.
+bool read_cpu_clock(int32_t id, uint64_t* ns) {
+  int32_t who = ~(id >> 3);
+  if ((id & 3) == 3) return false;  // no such type (CPUCLOCK_MAX)
+  Lwp* me = curlwp();
+  if (id & 4) {
+    if (who != 0 && who != me->gtid) return false;
+    *ns = lwp_cpu_use_self().run_ns;
+  } else {
+    if (who != 0 && who != me->proc->pid) return false;
+    *ns = proc_cpu_use(me->proc).run_ns;
+  }
+  return true;
+}
+
+// clk: a clockid_t, an int (Linux's: the register's upper half is ignored).
 bool read_clock(uint64_t clk, uint64_t* ns) {
-  switch (clk) {
+  if (static_cast<int32_t>(clk) < 0) return read_cpu_clock(static_cast<int32_t>(clk), ns);
+  switch (static_cast<uint32_t>(clk)) {
     case kClockRealtime:
     case kClockRealtimeCoarse: *ns = kRealtimeAtBoot + clock_ns(); return true;
     case kClockMonotonic:
@@ -72,7 +91,8 @@ int64_t sys_clock_getres(const SyscallArgs& a) {
   if (!read_clock(a.a[0], &ns)) return -EINVAL;
   if (!a.a[1]) return 0;
   uint64_t hz = clock_frequency_hz();
-  uint64_t res = a.a[0] == kClockRealtimeCoarse || a.a[0] == kClockMonotonicCoarse
+  uint32_t clk = static_cast<uint32_t>(a.a[0]);
+  uint64_t res = clk == kClockRealtimeCoarse || clk == kClockMonotonicCoarse
                      ? 1000000000ull / kHz
                      : (1000000000ull + hz - 1) / hz;
   UserTimespec ts = ns_to_timespec(res);
@@ -105,7 +125,7 @@ int64_t sys_nanosleep(const SyscallArgs& a) {
 // coarse ones cannot be slept on (-EOPNOTSUPP, as Linux's clocks without
 // nsleep); unknown clocks are -EINVAL.
 int64_t sys_clock_nanosleep(const SyscallArgs& a) {
-  uint64_t clk = a.a[0];
+  uint64_t clk = static_cast<uint32_t>(a.a[0]);  // a clockid_t (int)
   uint64_t flags = a.a[1];
   uint64_t now_on_clock;
   if (!read_clock(clk, &now_on_clock)) return -EINVAL;

@@ -3,6 +3,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/vm/copy.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/vmspace.h"
 
@@ -60,6 +61,34 @@ int64_t sys_madvise(const SyscallArgs& a) {
     if (done > 0 && lwp_fatal_pending(curlwp())) return -EINTR;
     uint64_t n = len - done < kStep ? len - done : kStep;
     if (int e = vm_madvise(vm, addr + done, n, advice); e) return e;
+  }
+  return 0;
+}
+
+// msync(addr, len, flags).
+int64_t sys_msync(const SyscallArgs& a) {
+  Vmspace* vm = curvmspace();
+  if (vm == nullptr) return -ENOMEM;
+  if (a.a[2] >> 32) return -EINVAL;
+  return vm_msync(vm, a.a[0], a.a[1], static_cast<unsigned>(a.a[2]));
+}
+
+// mincore(addr, len, vec): a byte per page, filled a batch at a time (Linux's
+// checks first: addr aligned, the range in the user half, vec's bytes too).
+int64_t sys_mincore(const SyscallArgs& a) {
+  uint64_t addr = a.a[0], len = a.a[1], vec = a.a[2];
+  if (addr & (kPageSize - 1)) return -EINVAL;
+  if (len > kUserMax || addr > kUserMax - len) return -ENOMEM;
+  uint64_t pages = page_round_up(len) / kPageSize;
+  if (vec > kUserMax || pages > kUserMax - vec) return -EFAULT;
+  Vmspace* vm = curvmspace();
+  if (vm == nullptr) return -ENOMEM;
+  uint8_t batch[256];
+  for (uint64_t done = 0; done < pages;) {
+    uint64_t n = pages - done < sizeof batch ? pages - done : sizeof batch;
+    if (int e = vm_mincore(vm, addr + done * kPageSize, n, batch); e) return e;
+    if (copyout_u(batch, vec + done, n) != 0) return -EFAULT;
+    done += n;
   }
   return 0;
 }

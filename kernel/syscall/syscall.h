@@ -77,6 +77,8 @@ enum SyscallNr : uint64_t {
   kSysMprotect = 226,
   kSysMremap = 216,
   kSysMadvise = 233,
+  kSysMsync = 227,
+  kSysMincore = 232,
   kSysWaitid = 95,
   kSysWait4 = 260,
   kSysFork = 1002,       // DragonFly fork (2)
@@ -90,6 +92,8 @@ enum SyscallNr : uint64_t {
   kSysRtSigaction = 134,
   kSysRtSigsuspend = 133,
   kSysRtSigprocmask = 135,
+  kSysRtSigpending = 136,
+  kSysSigaltstack = 132,
   kSysRtSigreturn = 139,
   kSysSetregid = 143,
   kSysSetgid = 144,
@@ -222,6 +226,8 @@ int64_t sys_mmap(const SyscallArgs& a);
 int64_t sys_mprotect(const SyscallArgs& a);
 int64_t sys_mremap(const SyscallArgs& a);
 int64_t sys_madvise(const SyscallArgs& a);
+int64_t sys_msync(const SyscallArgs& a);
+int64_t sys_mincore(const SyscallArgs& a);
 int64_t sys_wait4(const SyscallArgs& a);
 int64_t sys_waitid(const SyscallArgs& a);
 int64_t sys_fork(const SyscallArgs& a);
@@ -234,6 +240,8 @@ int64_t sys_tkill(const SyscallArgs& a);
 int64_t sys_tgkill(const SyscallArgs& a);
 int64_t sys_rt_sigaction(const SyscallArgs& a);
 int64_t sys_rt_sigprocmask(const SyscallArgs& a);
+int64_t sys_rt_sigpending(const SyscallArgs& a);
+int64_t sys_sigaltstack(const SyscallArgs& a);
 int64_t sys_rt_sigsuspend(const SyscallArgs& a);
 int64_t sys_rt_sigreturn(const SyscallArgs& a);
 int64_t sys_setuid(const SyscallArgs& a);

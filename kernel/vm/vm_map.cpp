@@ -12,6 +12,8 @@
 namespace {
 
 constexpr unsigned kProtMask = arch::kUProtRead | arch::kUProtWrite | arch::kUProtExec;
+// PROT_SEM: accepted and meaningless, as on Linux's arm64 (arch_validate_prot).
+constexpr unsigned kProtSem = 0x8;
 
 bool range_ok(uint64_t start, uint64_t len) {
   return len != 0 && start >= kUserMin && start < kUserMax && len <= kUserMax - start;
@@ -84,10 +86,14 @@ void vm_set_heap(Vmspace* vm, uint64_t base) {
 int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
             uint64_t* out) {
   constexpr unsigned kKnown = kMapShared | kMapPrivate | kMapFixed | kMapAnonymous |
-                              kMapFixedNoReplace | 0x0100 /* GROWSDOWN */ | 0x4000 /* NORESERVE */ |
-                              0x8000 /* POPULATE */ | 0x10000 /* NONBLOCK */ | 0x20000 /* STACK */;
+                              kMapFixedNoReplace | 0x0100 /* GROWSDOWN */ | 0x0800 /* DENYWRITE */ |
+                              0x1000 /* EXECUTABLE */ | 0x2000 /* LOCKED */ |
+                              0x4000 /* NORESERVE */ | 0x8000 /* POPULATE */ |
+                              0x10000 /* NONBLOCK */ | 0x20000 /* STACK */;
   unsigned type = flags & (kMapShared | kMapPrivate);
-  if (len == 0 || (prot & ~kProtMask) || (flags & ~kKnown) || type == 0) return -EINVAL;
+  if (len == 0 || (prot & ~(kProtMask | kProtSem)) || (flags & ~kKnown) || type == 0)
+    return -EINVAL;
+  prot &= kProtMask;
   if (!(flags & kMapAnonymous)) return -ENODEV;  // no files to map
   bool shared = type != kMapPrivate;             // MAP_SHARED, and MAP_SHARED_VALIDATE (both bits)
   bool fixed = (flags & (kMapFixed | kMapFixedNoReplace)) != 0;
@@ -170,7 +176,8 @@ int vm_munmap(Vmspace* vm, uint64_t addr, uint64_t len) {
 }
 
 int vm_mprotect(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot) {
-  if (!page_aligned(addr) || (prot & ~kProtMask)) return -EINVAL;
+  if (!page_aligned(addr) || (prot & ~(kProtMask | kProtSem))) return -EINVAL;
+  prot &= kProtMask;
   if (len == 0) return 0;
   len = page_round_up(len);
   if (!range_ok(addr, len)) return -ENOMEM;
@@ -350,7 +357,7 @@ int vm_madvise(Vmspace* vm, uint64_t addr, uint64_t len, int advice) {
       switch (vm_fault(vm, va, access)) {
         case VmFault::kOk: break;
         case VmFault::kNoEntry: return -ENOMEM;
-        case VmFault::kAccess: return -EFAULT;
+        case VmFault::kAccess: return -EINVAL;  // the mapping's permissions (Linux's)
         case VmFault::kNoMemory: return -ENOMEM;
       }
     }
@@ -494,6 +501,12 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
   {
     SpinGuard g(vm->lock);
     do {
+      // Something must be mapped at addr, whatever the lengths (Linux's
+      // vma_lookup, before it shrinks or moves anything).
+      if (VmRegion* at = vm->regions.find(addr); at == nullptr || at->kind == RegionKind::kGuard) {
+        err = -EFAULT;
+        break;
+      }
       // The destination given: it is emptied first (Linux's munmap there).
       if (flags & kMremapFixed) {
         err = unmap_locked(vm, new_addr, new_addr + new_len, dst_spares, &freed);
@@ -563,4 +576,34 @@ int vm_mremap(Vmspace* vm, uint64_t addr, uint64_t old_len, uint64_t new_len, un
   vm->regions.free(nr);
   vm->regions.free_chain(freed);
   return err;
+}
+
+// ---- msync, mincore --------------------------------------------------------------
+
+int vm_msync(Vmspace* vm, uint64_t addr, uint64_t len, unsigned flags) {
+  constexpr unsigned kAsync = 1, kInvalidate = 2, kSync = 4;
+  if ((flags & ~(kAsync | kInvalidate | kSync)) || !page_aligned(addr) ||
+      ((flags & kAsync) && (flags & kSync)))
+    return -EINVAL;
+  uint64_t end = addr + page_round_up(len);  // Linux's: a length that rounds to 0 is 0
+  if (end < addr) return -ENOMEM;
+  if (end == addr) return 0;
+  SpinGuard g(vm->lock);
+  return for_each_mapped(vm, addr, end, [](VmRegion*, uint64_t, uint64_t) { return 0; });
+}
+
+int vm_mincore(Vmspace* vm, uint64_t addr, uint64_t npages, uint8_t* vec) {
+  SpinGuard g(vm->lock);
+  for (uint64_t i = 0; i < npages; ++i) {
+    uint64_t va = addr + i * kPageSize;
+    VmRegion* r = vm->regions.find(va);
+    if (r == nullptr || r->kind == RegionKind::kGuard) return -ENOMEM;
+    bool in = arch::upt_lookup(&vm->pt, va) != nullptr;
+    if (!in && r->shared) {
+      SpinGuard og(r->obj->lock);
+      in = r->obj->pages[r->obj_pgoff + (va - r->start) / kPageSize] != nullptr;
+    }
+    vec[i] = in ? 1 : 0;
+  }
+  return 0;
 }

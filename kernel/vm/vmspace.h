@@ -109,6 +109,13 @@ enum : unsigned {
 [[nodiscard]] int vm_mprotect(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot);
 // madvise (Linux's advice values; docs/user-abi.md): 0 or -errno.
 [[nodiscard]] int vm_madvise(Vmspace* vm, uint64_t addr, uint64_t len, int advice);
+// msync (Linux's flags: MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4): anonymous
+// memory has nothing to write back, so it only checks. 0 or -errno.
+[[nodiscard]] int vm_msync(Vmspace* vm, uint64_t addr, uint64_t len, unsigned flags);
+// mincore's answer for npages pages from addr (page-aligned): vec[i] = 1 when
+// page i is in memory (mapped here, or in a shared mapping's object), else 0.
+// -ENOMEM when a page in the range has no region (nothing after it filled).
+[[nodiscard]] int vm_mincore(Vmspace* vm, uint64_t addr, uint64_t npages, uint8_t* vec);
 // mremap flags (Linux values).
 enum : unsigned { kMremapMaymove = 1, kMremapFixed = 2, kMremapDontunmap = 4 };
 // mremap: *out gets the mapping's address. 0 or -errno.

@@ -82,8 +82,57 @@ static const struct test kTests[] = {
     {"waitid_signal", t_waitid_signal, 0},
     {"waitid_rusage", t_waitid_rusage, T_TINE_ONLY},
     {"waitid_clone", t_waitid_clone, T_TINE_ONLY},
+    {"edges_clock_ids", t_edges_clock_ids, 0},
+    {"edges_cpu_clockid", t_edges_cpu_clockid, 0},
+    {"edges_nanosleep_errors", t_edges_nanosleep_errors, 0},
+    {"edges_clock_nanosleep_cpu", t_edges_clock_nanosleep_cpu, 0},
+    {"edges_sleep_remaining", t_edges_sleep_remaining, 0},
+    {"edges_rusage_threads", t_edges_rusage_threads, 0},
+    {"edges_rusage_children", t_edges_rusage_children, 0},
+    {"edges_uname", t_edges_uname, 0},
+    {"edges_sysinfo", t_edges_sysinfo, 0},
+    {"edges_getcpu", t_edges_getcpu, 0},
+    {"edges_affinity_edges", t_edges_affinity_edges, 0},
+    {"edges_affinity_owner", t_edges_affinity_owner, 0},
+    {"edges_getrandom_flags", t_edges_getrandom_flags, 0},
+    {"edges_prctl_edges", t_edges_prctl_edges, 0},
+    {"edges_prlimit_basic", t_edges_prlimit_basic, 0},
+    {"edges_prlimit_order", t_edges_prlimit_order, 0},
+    {"edges_prlimit_nonroot", t_edges_prlimit_nonroot, 0},
+    {"edges_nofile", t_edges_nofile, 0},
+    {"edges_sigprocmask_edges", t_edges_sigprocmask_edges, 0},
+    {"edges_sigaction_edges", t_edges_sigaction_edges, 0},
+    {"edges_sa_flags", t_edges_sa_flags, 0},
+    {"edges_siginfo", t_edges_siginfo, 0},
+    {"edges_sig_blocked_ignored", t_edges_sig_blocked_ignored, T_TINE_ONLY},
+    {"edges_sig_thread_vs_process", t_edges_sig_thread_vs_process, 0},
+    {"edges_pending_fork_exec", t_edges_pending_fork_exec, 0},
+    {"edges_default_actions", t_edges_default_actions, 0},
+    {"edges_futex_bitset_abs", t_edges_futex_bitset_abs, 0},
+    {"edges_futex_wait_realtime", t_edges_futex_wait_realtime, 0},
+    {"edges_futex_errors", t_edges_futex_errors, 0},
+    {"edges_futex_requeue_counts", t_edges_futex_requeue_counts, 0},
+    {"edges_futex_private_shared_mix", t_edges_futex_private_shared_mix, 0},
+    {"edges_exit_group_blocked", t_edges_exit_group_blocked, 0},
+    {"edges_leader_exit_code", t_edges_leader_exit_code, T_TINE_ONLY},
+    {"edges_tid_after_exit", t_edges_tid_after_exit, 0},
+    {"edges_robust", t_edges_robust, T_TINE_ONLY},
+    {"edges_madvise_semantics", t_edges_madvise_semantics, T_TINE_ONLY},
+    {"edges_mremap_semantics", t_edges_mremap_semantics, T_TINE_ONLY},
+    {"edges_mremap_shrink_hole", t_edges_mremap_shrink_hole, 0},
+    {"edges_mprotect_edges", t_edges_mprotect_edges, 0},
+    {"edges_mmap_legacy_flags", t_edges_mmap_legacy_flags, 0},
+    {"edges_brk", t_edges_brk, 0},
+    {"edges_sigsuspend_edges", t_edges_sigsuspend_edges, 0},
+    {"edges_pending_msync_mincore", t_edges_pending_msync_mincore, 0},
+    {"edges_sigaltstack", t_edges_sigaltstack, 0},
+    {"edges_madvise_populate_perm", t_edges_madvise_populate_perm, T_TINE_ONLY},
+    {"edges_sigaction_unknown_flags", t_edges_sigaction_unknown_flags, T_TINE_ONLY},
     {NULL, NULL, 0},
 };
+
+static volatile int g_child_usr1;
+static void t_child_usr1(int sig) { g_child_usr1 = sig; }
 
 int t_child_main(int argc, char** argv) {
   if (argc >= 2 && strcmp(argv[0], "exit") == 0) return atoi(argv[1]);
@@ -91,6 +140,13 @@ int t_child_main(int argc, char** argv) {
     sigset_t s;
     sigprocmask(SIG_BLOCK, NULL, &s);
     return sigismember(&s, SIGUSR1) ? 0 : 1;
+  }
+  if (argc >= 1 && strcmp(argv[0], "pending-usr1") == 0) {
+    signal(SIGUSR1, t_child_usr1);
+    sigset_t s;
+    sigemptyset(&s);
+    sigprocmask(SIG_SETMASK, &s, NULL);
+    return g_child_usr1 ? 0 : 1;
   }
   return -1;
 }

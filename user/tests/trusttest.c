@@ -832,9 +832,9 @@ static void t_kill_random_write(void) {
   expect_sigkill_ends("killed", pid, 1500);
 }
 
-/* MADV_POPULATE_READ of 32 GiB (read faults map the zero page: only page
- * tables are spent) stops for SIGKILL: it once ran to its end, unkillable
- * (Linux's madvise_populate checks between pages). */
+/* MADV_POPULATE_READ of 32 GiB (more than the machine has: each read fault
+ * takes a zeroed page) stops for SIGKILL: it once ran on, unkillable, until
+ * memory ran out (Linux's madvise_populate checks between pages). */
 static void t_kill_populate(void) {
   int pid = fork();
   if (pid == 0) {
