@@ -37,27 +37,18 @@ bool blocks(const Lwp* lp, int sig) {
   return (__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) >> (sig - 1)) & 1;
 }
 bool sig_wanted(Proc* p, const Lwp* target, int sig) {
-  if (sig == psig::kKill) return true;
-  if (target) {
-    if (blocks(target, sig)) return true;
-  } else {
-    const Lwp* any = nullptr;
-    for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
-      const Lwp* lp = lwp_of(n);
-      if (lp->gtid == p->pid) {
-        any = lp;
-        break;
-      }
-      if (!any && blocks(lp, sig)) any = lp;
+  if (sig == psig::kKill || !signal_action_ignores(p->sigacts(), sig)) return true;
+  if (target) return blocks(target, sig);
+  const Lwp* any = nullptr;
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    const Lwp* lp = lwp_of(n);
+    if (lp->gtid == p->pid) {
+      any = lp;
+      break;
     }
-    if (any && blocks(any, sig)) return true;
+    if (!any && blocks(lp, sig)) any = lp;
   }
-  const Sigacts* ps = p->sigacts();
-  if (!ps) return false;
-  uint64_t h = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);
-  if (h == 1) return false;  // SIG_IGN
-  if (h > 1) return true;    // a handler
-  return !psig::default_ignored(sig);
+  return any && blocks(any, sig);
 }
 
 }  // namespace
@@ -96,7 +87,10 @@ void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
   p->siginfo[sig] = info;
   __atomic_or_fetch(&p->siglist, bit, __ATOMIC_RELEASE);
   // Wake the interruptible sleeps of the LWPs that may take it, so they
-  // notice on their way out to EL0.
+  // notice on their way out to EL0; not for one kept only because it is
+  // blocked while its action ignores it: it would end no sleep on Linux.
+  if (how == JcPost::kNormal && sig != psig::kKill && signal_action_ignores(p->sigacts(), sig))
+    return;
   for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
     Lwp* lp = lwp_of(n);
     if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
@@ -148,6 +142,7 @@ void lwp_exit_self(int code) {
     SpinGuard g(p->spin);
     // The last LWP ends the process (Linux's exit of the last thread), with
     // the code of the LWP that has the pid's id, which may have gone before.
+    lp->exit_code = code & 0xff;
     if (p->nthreads() == 1 && !(p->flags & P_WEXIT)) {
       p->flags |= P_WEXIT;
       p->xstat = wstatus_exited(p->leader_exit ? p->leader_exit & 0xff : code);
@@ -206,10 +201,12 @@ void lwp_exit_finish(Lwp* lp) {
       return;
     } else {
       // The last LWP, leaving without exit1 (a killed thread whose process
-      // was already exiting cannot be last): the process ends with it.
+      // was already exiting cannot be last; two LWPs that called exit at
+      // once each saw the other): the process ends with it, with the
+      // leader's code as lwp_exit_self would give it.
       if (!(p->flags & P_WEXIT)) {
         p->flags |= P_WEXIT;
-        p->xstat = wstatus_exited(0);
+        p->xstat = wstatus_exited(p->leader_exit ? p->leader_exit & 0xff : lp->exit_code);
       }
     }
     p->exited_use.add(lwp_cpu_use_self());

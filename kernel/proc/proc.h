@@ -280,6 +280,7 @@ struct Lwp {
   uint64_t saved_sigmask;  // the mask to restore (LWP_OLDMASK)
   uint64_t restart_x0;     // x0 to make the call again with (LWP_RESTART; the LWP's own)
   bool exit_process;       // it ends the process, not only itself
+  int exit_code;           // what it gave exit (93); 0 if it ended otherwise
   Lwp* zombie_next;        // exited LWPs waiting to be joined (Proc::spin)
   // Linux's per-thread user words; each is written only by the LWP itself
   // (clone sets them before the LWP starts).
@@ -639,7 +640,13 @@ void signal_deliver(TrapFrame* f);
 // ERESTARTSYS: it returns -EINTR, unless signal_deliver, on the same way out,
 // makes it again (no handler runs, or the handler's action has SA_RESTART).
 void signal_note_restart(TrapFrame* f, uint64_t arg0);
+// Whether a pending signal lp does not block may be taken with an effect: a
+// signal whose action ignores it now (kept because it was blocked when sent)
+// is dropped when taken, and ends no sleep (Linux restarts the call).
 bool signal_pending_unblocked(Lwp* lp);
+// Whether sig's action ignores it now: SIG_IGN, or SIG_DFL with a default of
+// doing nothing (never SIGKILL). ps may be null (nothing is then ignored).
+bool signal_action_ignores(const Sigacts* ps, int sig);
 // Whether a long loop in the kernel (a large read, copy or getrandom) is to
 // stop early with what it has moved: lp is to die (exit, SIGKILL: see
 // lwp_fatal_pending) or has a signal to take. False without an LWP.

@@ -366,7 +366,20 @@ int lwp_fatal_signal(Lwp* lp) {
 bool lwp_fatal_pending(Lwp* lp) { return lwp_fatal_signal(lp) != 0; }
 
 // Pending signals this LWP would take (fork1's check under RFPGLOCK).
-bool signal_pending_unblocked(Lwp* lp) { return takeable(lp) != 0; }
+bool signal_action_ignores(const Sigacts* ps, int sig) {
+  if (sig == kSigKill || !ps) return false;
+  uint64_t h = load(ps->handler[sig]);
+  return h == kSigIgn || (h == kSigDfl && psig::default_ignored(sig));
+}
+
+bool signal_pending_unblocked(Lwp* lp) {
+  uint64_t can = takeable(lp);
+  if (can == 0) return false;  // the common case
+  const Sigacts* ps = lp->proc->sigacts();
+  for (; can; can &= can - 1)
+    if (!signal_action_ignores(ps, __builtin_ctzll(can) + 1)) return true;
+  return false;
+}
 
 bool lwp_should_stop(Lwp* lp) {
   return lp && (lwp_fatal_pending(lp) || signal_pending_unblocked(lp));

@@ -69,8 +69,7 @@ int64_t sys_madvise(const SyscallArgs& a) {
 int64_t sys_msync(const SyscallArgs& a) {
   Vmspace* vm = curvmspace();
   if (vm == nullptr) return -ENOMEM;
-  if (a.a[2] >> 32) return -EINVAL;
-  return vm_msync(vm, a.a[0], a.a[1], static_cast<unsigned>(a.a[2]));
+  return vm_msync(vm, a.a[0], a.a[1], static_cast<unsigned>(a.a[2]));  // an int: low half
 }
 
 // mincore(addr, len, vec): a byte per page, filled a batch at a time (Linux's
@@ -85,9 +84,13 @@ int64_t sys_mincore(const SyscallArgs& a) {
   if (vm == nullptr) return -ENOMEM;
   uint8_t batch[256];
   for (uint64_t done = 0; done < pages;) {
+    if (done > 0 && lwp_fatal_pending(curlwp())) return -EINTR;  // SIGKILL ends a long one
     uint64_t n = pages - done < sizeof batch ? pages - done : sizeof batch;
-    if (int e = vm_mincore(vm, addr + done * kPageSize, n, batch); e) return e;
-    if (copyout_u(batch, vec + done, n) != 0) return -EFAULT;
+    uint64_t filled = 0;
+    int e = vm_mincore(vm, addr + done * kPageSize, n, batch, &filled);
+    // What came before a hole is written too (Linux's).
+    if (copyout_u(batch, vec + done, filled) != 0) return -EFAULT;
+    if (e) return e;
     done += n;
   }
   return 0;

@@ -592,18 +592,21 @@ int vm_msync(Vmspace* vm, uint64_t addr, uint64_t len, unsigned flags) {
   return for_each_mapped(vm, addr, end, [](VmRegion*, uint64_t, uint64_t) { return 0; });
 }
 
-int vm_mincore(Vmspace* vm, uint64_t addr, uint64_t npages, uint8_t* vec) {
+int vm_mincore(Vmspace* vm, uint64_t addr, uint64_t npages, uint8_t* vec, uint64_t* filled) {
   SpinGuard g(vm->lock);
   for (uint64_t i = 0; i < npages; ++i) {
+    *filled = i;
     uint64_t va = addr + i * kPageSize;
     VmRegion* r = vm->regions.find(va);
     if (r == nullptr || r->kind == RegionKind::kGuard) return -ENOMEM;
     bool in = arch::upt_lookup(&vm->pt, va) != nullptr;
-    if (!in && r->shared) {
+    uint64_t index = r->obj_pgoff + (va - r->start) / kPageSize;
+    if (!in && r->shared && index < r->obj->npages) {  // mremap may grow it past its object
       SpinGuard og(r->obj->lock);
-      in = r->obj->pages[r->obj_pgoff + (va - r->start) / kPageSize] != nullptr;
+      in = r->obj->pages[index] != nullptr;
     }
     vec[i] = in ? 1 : 0;
   }
+  *filled = npages;
   return 0;
 }

@@ -114,8 +114,10 @@ enum : unsigned {
 [[nodiscard]] int vm_msync(Vmspace* vm, uint64_t addr, uint64_t len, unsigned flags);
 // mincore's answer for npages pages from addr (page-aligned): vec[i] = 1 when
 // page i is in memory (mapped here, or in a shared mapping's object), else 0.
-// -ENOMEM when a page in the range has no region (nothing after it filled).
-[[nodiscard]] int vm_mincore(Vmspace* vm, uint64_t addr, uint64_t npages, uint8_t* vec);
+// -ENOMEM when a page in the range has no region; *filled says how many
+// pages before it were answered (all of them on success).
+[[nodiscard]] int vm_mincore(Vmspace* vm, uint64_t addr, uint64_t npages, uint8_t* vec,
+                             uint64_t* filled);
 // mremap flags (Linux values).
 enum : unsigned { kMremapMaymove = 1, kMremapFixed = 2, kMremapDontunmap = 4 };
 // mremap: *out gets the mapping's address. 0 or -errno.

@@ -126,6 +126,7 @@ static const struct test kTests[] = {
     {"edges_sigsuspend_edges", t_edges_sigsuspend_edges, 0},
     {"edges_pending_msync_mincore", t_edges_pending_msync_mincore, 0},
     {"edges_sigaltstack", t_edges_sigaltstack, 0},
+    {"edges_ignored_pending_wakes_nothing", t_edges_ignored_pending_wakes_nothing, 0},
     {"edges_madvise_populate_perm", t_edges_madvise_populate_perm, T_TINE_ONLY},
     {"edges_sigaction_unknown_flags", t_edges_sigaction_unknown_flags, T_TINE_ONLY},
     {NULL, NULL, 0},

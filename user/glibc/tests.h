@@ -134,6 +134,7 @@ void t_edges_brk(void);
 void t_edges_sigsuspend_edges(void);
 void t_edges_pending_msync_mincore(void);
 void t_edges_sigaltstack(void);
+void t_edges_ignored_pending_wakes_nothing(void);
 void t_edges_madvise_populate_perm(void);
 void t_edges_sigaction_unknown_flags(void);
 
