@@ -12,9 +12,11 @@
 struct Vmspace;
 struct Vnode;
 
-// Limits on what a program is started with.
-inline constexpr size_t kExecMaxArgs = 256;       // argv + envp entries
-inline constexpr size_t kExecMaxStrings = 32768;  // their bytes, NULs included
+// Limits on what a program is started with (Linux takes a quarter of the
+// stack limit, 2 MiB; these fit a find -exec +, a $(seq 1 1000) or a 100 KiB
+// variable, in one kmalloc'd ExecArgs of about 190 KiB).
+inline constexpr size_t kExecMaxArgs = 2048;       // argv + envp entries
+inline constexpr size_t kExecMaxStrings = 131072;  // their bytes, NULs included
 inline constexpr int kExecMaxInterp = 5;        // "#!" scripts in a chain (Linux's; ELOOP past it)
 inline constexpr size_t kExecScriptLine = 256;  // what of a "#!" line is read
 

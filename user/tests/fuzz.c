@@ -185,9 +185,9 @@ static void kid_gone(int pid) {
 #define STACK_TOP 0x8000000000ul
 #define STACK_BOTTOM (STACK_TOP - (8ul << 20))
 
-static char g_long[5000];      /* a long string, for paths and arguments too long */
-static char* g_many_args[300]; /* more arguments than execve takes */
-static char* g_big_args[12];   /* more bytes of them than it takes */
+static char g_long[5000];       /* a long string, for paths and arguments too long */
+static char* g_many_args[2100]; /* more arguments than execve takes (2,048) */
+static char* g_big_args[30];    /* more bytes of them than it takes (128 KiB) */
 
 static void map_worker_memory(void) {
   /* A mapping that fails shows as the faults and errors it causes. */
@@ -197,8 +197,8 @@ static void map_worker_memory(void) {
   (void)mmap((void*)EDGE_W, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
              -1, 0);
   memset(g_long, 'a', sizeof g_long - 1);
-  for (int i = 0; i < 299; ++i) g_many_args[i] = "a";
-  for (int i = 0; i < 11; ++i) g_big_args[i] = g_long;
+  for (int i = 0; i < 2099; ++i) g_many_args[i] = "a";
+  for (int i = 0; i < 29; ++i) g_big_args[i] = g_long;
   memset((void*)(EDGE_W + 4096 - 16), 'b', 16); /* a string with no NUL before the end */
 }
 
