@@ -36,8 +36,7 @@ namespace {
 bool blocks(const Lwp* lp, int sig) {
   return (__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) >> (sig - 1)) & 1;
 }
-bool sig_wanted(Proc* p, const Lwp* target, int sig) {
-  if (sig == psig::kKill || !signal_action_ignores(p->sigacts(), sig)) return true;
+[[gnu::noinline]] bool target_blocks(Proc* p, const Lwp* target, int sig) {
   if (target) return blocks(target, sig);
   const Lwp* any = nullptr;
   for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
@@ -49,6 +48,11 @@ bool sig_wanted(Proc* p, const Lwp* target, int sig) {
     if (!any && blocks(lp, sig)) any = lp;
   }
   return any && blocks(any, sig);
+}
+inline bool sig_wanted(Proc* p, const Lwp* target, int sig) {
+  if (sig == psig::kKill || !signal_action_ignores(p->sigacts(), sig)) return true;
+  if (!((__atomic_load_n(&p->masks_seen, __ATOMIC_SEQ_CST) >> (sig - 1)) & 1)) return false;
+  return target_blocks(p, target, sig);
 }
 
 }  // namespace
@@ -142,7 +146,6 @@ void lwp_exit_self(int code) {
     SpinGuard g(p->spin);
     // The last LWP ends the process (Linux's exit of the last thread), with
     // the code of the LWP that has the pid's id, which may have gone before.
-    lp->exit_code = code & 0xff;
     if (p->nthreads() == 1 && !(p->flags & P_WEXIT)) {
       p->flags |= P_WEXIT;
       p->xstat = wstatus_exited(p->leader_exit ? p->leader_exit & 0xff : code);
@@ -202,11 +205,11 @@ void lwp_exit_finish(Lwp* lp) {
     } else {
       // The last LWP, leaving without exit1 (a killed thread whose process
       // was already exiting cannot be last; two LWPs that called exit at
-      // once each saw the other): the process ends with it, with the
-      // leader's code as lwp_exit_self would give it.
+      // once each saw the other, and the leader, if one of them, recorded
+      // its code): the process ends with it, with the leader's code.
       if (!(p->flags & P_WEXIT)) {
         p->flags |= P_WEXIT;
-        p->xstat = wstatus_exited(p->leader_exit ? p->leader_exit & 0xff : lp->exit_code);
+        p->xstat = wstatus_exited(p->leader_exit & 0xff);
       }
     }
     p->exited_use.add(lwp_cpu_use_self());

@@ -121,6 +121,7 @@ Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
   lp->proc = destproc;
   lp->stat = LwpStat::kRun;
   lp->copy = origlp->copy;  // the startcopy region
+  if (destproc != origlp->proc) destproc->masks_seen = origlp->copy.sigmask;
   // A thread sharing the memory does not share the alternate signal stack
   // (Linux: CLONE_VM without CLONE_VFORK); a forked copy keeps it.
   if (destproc == origlp->proc || ((flags & VC_RFMEM) && !(flags & VC_RFPPWAIT)))

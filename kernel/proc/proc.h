@@ -280,7 +280,6 @@ struct Lwp {
   uint64_t saved_sigmask;  // the mask to restore (LWP_OLDMASK)
   uint64_t restart_x0;     // x0 to make the call again with (LWP_RESTART; the LWP's own)
   bool exit_process;       // it ends the process, not only itself
-  int exit_code;           // what it gave exit (93); 0 if it ended otherwise
   Lwp* zombie_next;        // exited LWPs waiting to be joined (Proc::spin)
   // Linux's per-thread user words; each is written only by the LWP itself
   // (clone sets them before the LWP starts).
@@ -326,6 +325,10 @@ struct Proc {
   // exit_group) while others ran: 0x100 | code, 0 for none. The process's
   // code when the last LWP goes (Linux reports the group leader's). Proc::spin.
   int leader_exit;
+  // Every signal any of its LWPs has blocked since it was made (sticky; an
+  // atomic OR before the mask is stored): a signal whose action ignores it
+  // and no LWP has ever blocked is dropped without a look at the LWPs.
+  uint64_t masks_seen;
   uint64_t siglist;  // pending signals (atomic bit mask, bit n - 1 = signal n)
   // Held shared by each fork of this process around fork1, which reads the
   // process's counted pointers without its spinlock; exclusive by whoever
@@ -646,7 +649,16 @@ void signal_note_restart(TrapFrame* f, uint64_t arg0);
 bool signal_pending_unblocked(Lwp* lp);
 // Whether sig's action ignores it now: SIG_IGN, or SIG_DFL with a default of
 // doing nothing (never SIGKILL). ps may be null (nothing is then ignored).
-bool signal_action_ignores(const Sigacts* ps, int sig);
+// Notes, before lp's mask becomes `mask`, the signals it blocks (masks_seen).
+inline void lwp_note_mask(Lwp* lp, uint64_t mask) {
+  if (mask & ~__atomic_load_n(&lp->proc->masks_seen, __ATOMIC_RELAXED))
+    __atomic_or_fetch(&lp->proc->masks_seen, mask, __ATOMIC_SEQ_CST);
+}
+inline bool signal_action_ignores(const Sigacts* ps, int sig) {
+  if (sig == psig::kKill || !ps) return false;
+  uint64_t h = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);
+  return h == 1 || (h == 0 && psig::default_ignored(sig));
+}
 // Whether a long loop in the kernel (a large read, copy or getrandom) is to
 // stop early with what it has moved: lp is to die (exit, SIGKILL: see
 // lwp_fatal_pending) or has a signal to take. False without an LWP.

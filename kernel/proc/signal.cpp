@@ -204,6 +204,7 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
   f->sp = at;
   f->elr = handler;
   uint64_t block = mask | ((flags & kSaNodefer) ? 0 : sigbit(sig));
+  lwp_note_mask(lp, block);
   lp->copy.sigmask = (lp->copy.sigmask | block) & ~kUnblockable;
   __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
   return true;
@@ -366,12 +367,6 @@ int lwp_fatal_signal(Lwp* lp) {
 bool lwp_fatal_pending(Lwp* lp) { return lwp_fatal_signal(lp) != 0; }
 
 // Pending signals this LWP would take (fork1's check under RFPGLOCK).
-bool signal_action_ignores(const Sigacts* ps, int sig) {
-  if (sig == kSigKill || !ps) return false;
-  uint64_t h = load(ps->handler[sig]);
-  return h == kSigIgn || (h == kSigDfl && psig::default_ignored(sig));
-}
-
 bool signal_pending_unblocked(Lwp* lp) {
   uint64_t can = takeable(lp);
   if (can == 0) return false;  // the common case
@@ -432,6 +427,7 @@ int64_t sys_rt_sigprocmask(const SyscallArgs& a) {
   if (a.a[1]) {
     uint64_t set;
     if (copyin_u(a.a[1], &set, sizeof set) != 0) return -EFAULT;
+    if (a.a[0] <= kSigSetmask) lwp_note_mask(lp, set);
     switch (a.a[0]) {
       case kSigBlock: lp->copy.sigmask = old | set; break;
       case kSigUnblock: lp->copy.sigmask = old & ~set; break;
@@ -492,6 +488,7 @@ int64_t sys_rt_sigreturn(const SyscallArgs& a) {
   f->sp = fr.sp;
   f->elr = fr.pc;
   f->spsr = fr.pstate & 0xf0000000ull;  // the condition flags; EL0, interrupts on
+  lwp_note_mask(curlwp(), fr.uc_sigmask);
   curlwp()->copy.sigmask = fr.uc_sigmask & ~kUnblockable;
   // uc_stack back, as sigaltstack would take it from here (Linux's
   // restore_altstack: refused quietly while on the stack itself).

@@ -34,6 +34,7 @@ int64_t sys_rt_sigsuspend(const SyscallArgs& a) {
     SpinGuard g(p->spin);
     if (!(__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_OLDMASK))
       lp->saved_sigmask = lp->copy.sigmask;
+    lwp_note_mask(lp, set);
     __atomic_store_n(&lp->copy.sigmask, set & ~kUnblockable, __ATOMIC_RELAXED);
     __atomic_or_fetch(&lp->flags, LWP_OLDMASK, __ATOMIC_RELAXED);
   }

@@ -58,6 +58,7 @@ int set_mask(uint64_t umask, uint64_t size) {
   if (copyin_u(umask, &set, sizeof set)) return -EFAULT;
   Lwp* lp = curlwp();
   lp->saved_sigmask = lp->copy.sigmask;
+  lwp_note_mask(lp, set);
   lp->copy.sigmask = set & ~kUnblockable;
   __atomic_or_fetch(&lp->flags, LWP_OLDMASK, __ATOMIC_RELAXED);
   return 0;
