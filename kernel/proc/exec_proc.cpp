@@ -109,7 +109,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
     SpinGuard g(p->spin);
     p->leader_exit = 0;
   }
-  lp->copy.altstack_sp = lp->copy.altstack_size = lp->copy.altstack_flags = 0;
+  lp->copy.altstack = {};
   if (lp->gtid != p->pid) {
     RmWriteGuard g(g_proctree_lock);
     tidhash_remove_locked(lp);

@@ -125,7 +125,7 @@ Lwp* lwp_alloc(Lwp* origlp, Proc* destproc, unsigned flags) {
   // A thread sharing the memory does not share the alternate signal stack
   // (Linux: CLONE_VM without CLONE_VFORK); a forked copy keeps it.
   if (destproc == origlp->proc || ((flags & VC_RFMEM) && !(flags & VC_RFPPWAIT)))
-    lp->copy.altstack_sp = lp->copy.altstack_size = lp->copy.altstack_flags = 0;
+    lp->copy.altstack = {};
   Thread* td = nullptr;
   if (lwp_thread_create(lp, &td) != 0) {
     kfree(lp, M_LWP);

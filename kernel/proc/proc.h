@@ -260,9 +260,11 @@ struct LwpCopy {
   // The alternate signal stack (sigaltstack; size 0: none), the LWP's own:
   // only it reads or writes it. A new thread of the same memory starts
   // without one, and exec clears it (Linux).
-  uint64_t altstack_sp;
-  uint64_t altstack_size;
-  uint32_t altstack_flags;  // SS_AUTODISARM or 0
+  struct AltStack {
+    uint64_t sp;
+    uint64_t size;
+    uint32_t flags;  // SS_AUTODISARM or 0
+  } altstack;
 };
 
 struct Lwp {

@@ -112,12 +112,12 @@ constexpr uint64_t kSaOnstack = 0x08000000;
 // Whether sp is on lp's alternate signal stack (Linux's on_sig_stack; never
 // with SS_AUTODISARM, which gives the stack up while a handler runs on it).
 bool on_altstack(const Lwp* lp, uint64_t sp) {
-  if (lp->copy.altstack_flags & kSsAutodisarm) return false;
-  return sp > lp->copy.altstack_sp && sp - lp->copy.altstack_sp <= lp->copy.altstack_size;
+  if (lp->copy.altstack.flags & kSsAutodisarm) return false;
+  return sp > lp->copy.altstack.sp && sp - lp->copy.altstack.sp <= lp->copy.altstack.size;
 }
 // SS_DISABLE, SS_ONSTACK or 0 for a thread at sp (Linux's sas_ss_flags).
 int32_t altstack_state(const Lwp* lp, uint64_t sp) {
-  if (lp->copy.altstack_size == 0) return kSsDisable;
+  if (lp->copy.altstack.size == 0) return kSsDisable;
   return on_altstack(lp, sp) ? kSsOnstack : 0;
 }
 // Linux's stack_t on arm64.
@@ -135,14 +135,13 @@ int set_altstack(Lwp* lp, const UserStack& ss, uint64_t sp) {
   int32_t mode = static_cast<int32_t>(static_cast<uint32_t>(ss.flags) & ~kSsAutodisarm);
   if (mode != kSsDisable && mode != kSsOnstack && mode != 0) return -EINVAL;
   if (mode == kSsDisable) {
-    lp->copy.altstack_sp = lp->copy.altstack_size = 0;
-    lp->copy.altstack_flags = 0;
+    lp->copy.altstack = {};
     return 0;
   }
   if (ss.size < kMinSigstksz) return -ENOMEM;
-  lp->copy.altstack_sp = ss.sp;
-  lp->copy.altstack_size = ss.size;
-  lp->copy.altstack_flags = static_cast<uint32_t>(ss.flags) & kSsAutodisarm;
+  lp->copy.altstack.sp = ss.sp;
+  lp->copy.altstack.size = ss.size;
+  lp->copy.altstack.flags = static_cast<uint32_t>(ss.flags) & kSsAutodisarm;
   return 0;
 }
 
@@ -161,9 +160,9 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
   fr.info.uid = si.uid;
   fr.info.status = si.status;
   // uc_stack: the alternate stack as the interrupted code had it.
-  fr.ss_sp = lp->copy.altstack_sp;
-  fr.ss_size = lp->copy.altstack_size;
-  fr.ss_flags = altstack_state(lp, f->sp) | static_cast<int32_t>(lp->copy.altstack_flags);
+  fr.ss_sp = lp->copy.altstack.sp;
+  fr.ss_size = lp->copy.altstack.size;
+  fr.ss_flags = altstack_state(lp, f->sp) | static_cast<int32_t>(lp->copy.altstack.flags);
   // After ppoll or pselect6 with a mask of their own, the handler runs with
   // theirs and the frame restores the one from before the call.
   uint32_t lf = __atomic_load_n(&lp->flags, __ATOMIC_RELAXED);
@@ -186,9 +185,8 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
   // rt_sigframe below that, both 16-byte aligned.
   uint64_t sp = f->sp;
   if ((flags & kSaOnstack) && altstack_state(lp, sp) == 0) {
-    sp = lp->copy.altstack_sp + lp->copy.altstack_size;
-    if (lp->copy.altstack_flags & kSsAutodisarm)
-      lp->copy.altstack_sp = lp->copy.altstack_size = lp->copy.altstack_flags = 0;
+    sp = lp->copy.altstack.sp + lp->copy.altstack.size;
+    if (lp->copy.altstack.flags & kSsAutodisarm) lp->copy.altstack = {};
   }
   if (sp < kSigframeSize + 64) return false;
   uint64_t record = (sp - 16) & ~uint64_t{15};
@@ -446,9 +444,9 @@ int64_t sys_rt_sigprocmask(const SyscallArgs& a) {
 int64_t sys_sigaltstack(const SyscallArgs& a) {
   Lwp* lp = curlwp();
   uint64_t sp = a.frame->sp;
-  UserStack old{lp->copy.altstack_sp,
-                altstack_state(lp, sp) | static_cast<int32_t>(lp->copy.altstack_flags), 0,
-                lp->copy.altstack_size};
+  UserStack old{lp->copy.altstack.sp,
+                altstack_state(lp, sp) | static_cast<int32_t>(lp->copy.altstack.flags), 0,
+                lp->copy.altstack.size};
   if (a.a[0]) {
     UserStack ss;
     if (copyin_u(a.a[0], &ss, sizeof ss) != 0) return -EFAULT;
