@@ -571,6 +571,16 @@ void t_edges_nofile(void) {
 
 /* ---- Signals ---------------------------------------------------------------- */
 
+/* A child that has exited with `code`, left unreaped (its SIGCHLD sent). */
+static pid_t exited_child(int code) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) _exit(code);
+  siginfo_t si;
+  waitid(P_PID, pid, &si, WEXITED | WNOWAIT);
+  return pid;
+}
+
 void t_edges_sigprocmask_edges(void) {
   uint64_t set = 1ull << (SIGUSR2 - 1), old = 0, cur;
   EQ("bad_how", SYS(SYS_rt_sigprocmask, 3, &set, NULL, 8), -EINVAL);
@@ -692,11 +702,7 @@ void t_edges_siginfo(void) {
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   sigprocmask(SIG_BLOCK, &chld, &old);
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) _exit(42);
-  siginfo_t w;
-  waitid(P_PID, pid, &w, WEXITED | WNOWAIT);
+  pid_t pid = exited_child(42);
   sigprocmask(SIG_SETMASK, &old, NULL);
   EQ("chld_code", g_si.si_code, CLD_EXITED);
   EQ("chld_pid", g_si.si_pid, pid);
@@ -728,11 +734,7 @@ void t_edges_sig_blocked_ignored(void) {
   sigaddset(&s, SIGCHLD);
   signal(SIGCHLD, SIG_DFL);
   sigprocmask(SIG_BLOCK, &s, &old);
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) _exit(0);
-  siginfo_t w;
-  waitid(P_PID, pid, &w, WEXITED | WNOWAIT);
+  pid_t pid = exited_child(0);
   g_sig_count = 0;
   signal(SIGCHLD, on_sig_count);
   sigprocmask(SIG_SETMASK, &old, NULL);
@@ -1261,10 +1263,7 @@ void t_edges_ignored_pending_wakes_nothing(void) {
   /* Now this thread alone: another child's SIGCHLD stays pending, and
    * sigsuspend unblocking it sleeps on until SIGUSR1 (the kicker blocks
    * both: it is made with this thread's mask). */
-  pid = fork();
-  if (pid == 0) _exit(0);
-  siginfo_t si;
-  waitid(P_PID, pid, &si, WEXITED | WNOWAIT);
+  pid = exited_child(0);
   sigset_t pend;
   sigpending(&pend);
   CHECK("chld_pending", sigismember(&pend, SIGCHLD));
