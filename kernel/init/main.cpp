@@ -21,6 +21,7 @@
 #include "kernel/init/monitor.h"
 #include "kernel/ktest/ktest.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/mem_account.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/power/power.h"
@@ -120,6 +121,7 @@ void init_memory(paddr_t dtb) {
   }
   page_alloc_init(plan.usable, plan.usable_count);
   kmalloc_init();
+  mem_account_init();
   PageStats ps = page_stats();
   uint64_t free_bytes = (ps.free_pages + ps.pcp_pages) * kPageSize;
   kprintf("memory: %lu MiB in %zu range(s), %lu MiB free for the kernel\n", total >> 20,

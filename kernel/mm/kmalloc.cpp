@@ -439,7 +439,7 @@ Page* block_of(const void* ptr, const char* who) {
   Page* p = virt_to_page(ptr);
   if (p == nullptr) panic("%s: %p is not kernel heap memory", who, ptr);
   p = page_head(p);
-  if (page_state(p) != PageState::Allocated || p->kind == PageKind::None)
+  if (page_state(p) != PageState::Allocated || p->kind < PageKind::Slab)
     panic("%s: %p was not returned by kmalloc", who, ptr);
   return p;
 }

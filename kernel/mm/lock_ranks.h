@@ -6,6 +6,9 @@
 #pragma once
 #include <stdint.h>
 
+// Per-user memory accounts: taken when a charged page is freed, so above
+// every lock held while pages are freed; frees an account (kmalloc) under it.
+inline constexpr uint32_t kRankMemAccount = 890;
 inline constexpr uint32_t kRankMallocType = 900;
 inline constexpr uint32_t kRankMallocQuarantine = 905;
 inline constexpr uint32_t kRankPagePcp = 910;

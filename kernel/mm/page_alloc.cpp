@@ -3,6 +3,7 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/mm/lock_ranks.h"
+#include "kernel/mm/mem_account.h"
 #include "kernel/mm/poison.h"
 #include "kernel/panic.h"
 #include "kernel/sync/spinlock.h"
@@ -132,7 +133,8 @@ void zone_push_locked(Page* p, unsigned order) {
   if (p->next) p->next->prev = p;
   g_zone.free_list[order] = p;
   ++g_zone.free_blocks[order];
-  g_zone.free_pages += 1ull << order;
+  // (read without the lock by page_free_estimate)
+  __atomic_store_n(&g_zone.free_pages, g_zone.free_pages + (1ull << order), __ATOMIC_RELAXED);
 }
 
 void zone_unlink_locked(Page* p) {
@@ -144,7 +146,7 @@ void zone_unlink_locked(Page* p) {
   if (p->next) p->next->prev = p->prev;
   p->next = p->prev = nullptr;
   --g_zone.free_blocks[order];
-  g_zone.free_pages -= 1ull << order;
+  __atomic_store_n(&g_zone.free_pages, g_zone.free_pages - (1ull << order), __ATOMIC_RELAXED);
 }
 
 // A block of exactly `order`, split off the smallest larger block if needed.
@@ -349,6 +351,7 @@ void free_block(Page* p, bool zeroed = false) {
     p->zeroed = false;
   }
   mm_poison(page_to_virt(p), kPageSize << order);
+  if (p->kind == PageKind::Charged) mem_uncharge(p->payer, 1ull << order);
   p->refcount = 0;
   p->owner = nullptr;
   p->freelist = nullptr;
@@ -681,6 +684,8 @@ void page_alloc_drain_this_cpu() {
 void page_alloc_drain_all() {
   for (unsigned cpu = 0; cpu < arch::kMaxCpus; ++cpu) drain_cpu(cpu);
 }
+
+uint64_t page_free_estimate() { return __atomic_load_n(&g_zone.free_pages, __ATOMIC_RELAXED); }
 
 PageStats page_stats() {
   PageStats s = {};

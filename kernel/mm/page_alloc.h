@@ -17,6 +17,7 @@
 #include "kernel/mm/phys.h"
 
 struct MallocType;
+struct MemAccount;
 
 inline constexpr unsigned kMaxOrder = 10;  // largest block: 1024 pages, 4 MiB
 inline constexpr unsigned kNumOrders = kMaxOrder + 1;
@@ -45,16 +46,22 @@ enum class PageState : uint8_t {
   Reserved,   // never handed out (the Page array)
 };
 
-// What kmalloc made of an allocated block (set and read by kmalloc only).
-enum class PageKind : uint8_t { None, Slab, Large };
+// What an allocated block's owner field holds: kmalloc's slabs and large
+// blocks name their malloc type (set and read by kmalloc only); a block of
+// user memory names the account it is charged to (kernel/mm/mem_account.h).
+// (kmalloc's kinds come last: kfree checks for them with one comparison.)
+enum class PageKind : uint8_t { None, Charged, Slab, Large };
 
 // Per-page metadata. Fields of an allocated block belong to whoever allocated it;
 // those of a free page to the lock of the list holding it.
 struct Page {
   Page* next;  // free list / per-CPU cache / kmalloc slab list link
   Page* prev;
-  void* freelist;     // kmalloc slab: first free object
-  MallocType* owner;  // kmalloc slab or large block: its malloc type
+  void* freelist;  // kmalloc slab: first free object
+  union {
+    MallocType* owner;  // kind Slab or Large: its malloc type
+    MemAccount* payer;  // kind Charged: the account it is charged to
+  };
   uint32_t refcount;  // head of an allocated block: its users (copy-on-write); else 0
   uint16_t inuse;     // kmalloc slab: objects handed out
   uint8_t order;      // block order (head, tail and free head)
@@ -90,6 +97,9 @@ bool page_alloc_ready();
 // A block of 2^order pages aligned to its size, or nullptr. The head Page comes
 // back with refcount 1, `use` set and state Allocated.
 [[nodiscard]] Page* page_alloc(unsigned order, PageUse use, unsigned flags = 0);
+// Free pages on the buddy lists (not those in the per-CPU caches), read
+// without the lock: a bound to hold back a reserve, not an exact count.
+uint64_t page_free_estimate();
 // Frees a block from page_alloc (its head, refcount 1). Panics on a page that is
 // not the head of an allocated block (double free, tail, reserved).
 void page_free(Page* head);
