@@ -9,6 +9,7 @@
 #include "kernel/fs/vnode.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/mem_account.h"
 #include "kernel/random/random.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
@@ -55,7 +56,7 @@ uint64_t image_end(const ElfSegment& s) { return page_round_up(s.vaddr + s.files
 // from the file (the part of a page past the data is zero) and mapped pinned.
 int load_image_pages(Vmspace* vm, Vnode* file, const ElfSegment& s, uint64_t start, uint64_t end) {
   for (uint64_t va = start; va < end; va += kPageSize) {
-    Page* p = page_alloc(0, PageUse::User, kPageZero);
+    Page* p = page_alloc_charged(vm->pt.payer, 0, PageUse::User, kPageZero);
     if (p == nullptr) return -ENOMEM;
     uint64_t lo = va > s.vaddr ? va : s.vaddr;
     uint64_t hi = va + kPageSize < s.vaddr + s.filesz ? va + kPageSize : s.vaddr + s.filesz;

@@ -74,7 +74,9 @@ int64_t sys_execve(const SyscallArgs& sa) {
   Vmspace* vm = nullptr;
   ExecEntry entry;
   if (!err) {
-    vm = vmspace_create();
+    // The new space is charged to the process's real uid (which a set-ID
+    // program does not change).
+    vm = vmspace_create(ec.was->mem);
     if (vm == nullptr) err = -ENOMEM;
   }
   if (!err) err = exec_load(vm, file, *a, ec.ids, &entry);

@@ -7,6 +7,7 @@
 
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/mem_account.h"
 #include "kernel/panic.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
@@ -109,7 +110,10 @@ Ucred* ucred_blank(vc_uid_t ruid) {
   auto* cr = static_cast<Ucred*>(kmalloc(sizeof(Ucred), M_UCRED, M_WAITOK | M_ZERO));
   if (!cr) return nullptr;
   Uidinfo* ui = uifind(ruid);
-  if (!ui) {
+  cr->mem = mem_account_get(ruid);
+  if (!ui || !cr->mem) {
+    if (ui) uidinfo_put(ui);
+    if (cr->mem) mem_account_release(cr->mem);
     kfree(cr, M_UCRED);
     return nullptr;
   }
@@ -150,6 +154,7 @@ static void ucred_destroy_locked(Ucred* cr) {
   auto* ui = reinterpret_cast<Uidinfo*>(cr->c.cr_ruidinfo);
   vc_contract::uidrop_requires(&ui->c);
   if (uidrop(&ui->c)) uidinfo_destroy_locked(ui);
+  mem_account_release(cr->mem);  // (its lock ranks above the uidinfo table's)
   kfree(cr, M_UCRED);
   live_add(LiveCount::kUcreds, -1);
 }

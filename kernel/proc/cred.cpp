@@ -18,6 +18,7 @@
 #include "kernel/verified/refs.h"
 #include "kernel/verified/uidinfo.h"
 #include "kernel/vm/copy.h"
+#include "kernel/vm/vmspace.h"
 
 bool caller_in_groups(uint32_t gid) {
   Proc* p = curproc();
@@ -74,6 +75,7 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
   Uidinfo* oldui = nullptr;
   Ucred* given_back = nullptr;  // the process's reference to its old credentials
   bool current;
+  bool ruid_moved = false;
   lockmgr(&p->forklock, LK_EXCLUSIVE);
   {
     SpinGuard g(p->spin);
@@ -91,6 +93,7 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
     if (nui != &cur->c) {
       vc_contract::proc_uid_move_requires(&p->core, nui);
       oldui = reinterpret_cast<Uidinfo*>(proc_uid_move(&p->core, nui));
+      ruid_moved = true;
     }
     vc_contract::proc_ucred_replace_locked_requires(&p->core, &ncr->c);
     given_back = reinterpret_cast<Ucred*>(proc_ucred_replace_locked(&p->core, &ncr->c));
@@ -104,6 +107,9 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
         __atomic_store_n(&lwp_of(n)->pdeath_signal, 0, __ATOMIC_RELAXED);
     }
   }
+  // What the process's space allocates from now on is the new real uid's
+  // (exec cannot replace the space meanwhile: it waits for this LWP).
+  if (ruid_moved && p->vmref() && p->vmref()->vm) vmspace_set_payer(p->vmref()->vm, ncr->mem);
   lockmgr(&p->forklock, LK_RELEASE);
   KASSERT(given_back == was, "install: credentials changed under the forklock");
   ucred_put(given_back);

@@ -266,7 +266,10 @@ Sigacts* sigacts_copy_for_child(const struct fork_args* fa) {
 VmRef* vmspace_copy_for_child(const struct fork_args* fa) {
   auto* vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMREF, M_WAITOK | M_ZERO));
   if (!vr) return nullptr;
-  VmForkResult r = vm_fork(proc_of(fa->fa_p1)->vmref()->vm, 0);
+  // The copy is charged to the forking process's real uid (its credentials
+  // stay as they are while it forks: kern_fork1 holds the forklock).
+  Proc* p1 = proc_of(fa->fa_p1);
+  VmForkResult r = vm_fork(p1->vmref()->vm, 0, p1->ucred()->mem);
   if (r.error || !r.vm) {
     kfree(vr, M_VMREF);
     return nullptr;

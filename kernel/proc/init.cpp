@@ -116,7 +116,7 @@ struct NewProc {
     lim = plimit_new();
     args = pargs_new(ea.argv, ea.exe);
     vr = static_cast<VmRef*>(kmalloc(sizeof(VmRef), M_VMREF, M_WAITOK | M_ZERO));
-    vm = vmspace_create();
+    vm = cr ? vmspace_create(cr->mem) : nullptr;
     return p && lp && cr && ps && fd && lim && args && vr && vm;
   }
 

@@ -55,6 +55,7 @@
 #include "kernel/verified/tidset.h"
 #include "kernel/verified/vc_types.h"
 
+struct MemAccount;
 struct Thread;
 struct Vmspace;
 struct Proc;
@@ -181,6 +182,8 @@ struct Ucred {
   vc_uid_t rgid, egid, sgid, fsgid;
   int ngroups;
   vc_uid_t groups[kNgroupsMax];  // sorted
+  MemAccount* mem;               // the real uid's memory account (held): pays for the
+                                 // spaces this process makes (kernel/mm/mem_account.h)
 };
 
 struct Sigacts {

@@ -10,20 +10,25 @@
 #include "kernel/mm/page_alloc.h"
 #include "kernel/sync/spinlock.h"
 
+struct MemAccount;
+
 struct AnonObject {
   uint32_t refs;  // regions that name it (atomic)
   uint64_t id;    // never reused: what a shared futex on its pages is keyed by
   uint64_t npages;
-  SpinLock lock;  // guards pages[]
-  Page** pages;   // npages entries; nullptr = not touched yet
+  SpinLock lock;      // guards pages[]
+  Page** pages;       // npages entries; nullptr = not touched yet
+  MemAccount* payer;  // pays for the pages and the index (held), or nullptr
 
   explicit AnonObject(LockClass& cls) : lock(cls) {}
 };
 
 inline constexpr uint64_t kAnonMaxPages = uint64_t{1} << 19;  // 2 GiB
 
-// An object of npages untouched pages with one reference, or nullptr.
-[[nodiscard]] AnonObject* anon_create(uint64_t npages);
+// An object of npages untouched pages with one reference, or nullptr (also
+// when payer cannot be charged for its page index). Its pages and index are
+// charged to payer (nullptr: no one).
+[[nodiscard]] AnonObject* anon_create(uint64_t npages, MemAccount* payer);
 void anon_hold(AnonObject* obj);
 // Drops a reference; the last one frees the object and its pages' references.
 void anon_release(AnonObject* obj);

@@ -2,6 +2,7 @@
 #include <arch/user_mmu.h>
 
 #include "kernel/lib/string.h"
+#include "kernel/mm/mem_account.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
 #include "kernel/vm/sigpage.h"
@@ -19,15 +20,16 @@ bool access_allowed(unsigned prot, arch::UptAccess access) {
   return false;
 }
 
-// A fresh page for va in region r, with the reference the page table will own.
-Page* new_page_for(VmRegion* r, uint64_t va) {
+// A fresh page for va in region r of vm, with the reference the page table
+// will own.
+Page* new_page_for(Vmspace* vm, VmRegion* r, uint64_t va) {
   if (r->shared) {
     // A shared mapping grown by mremap past its object has no page there
     // (Linux: SIGBUS past the end of the shared memory).
     uint64_t index = r->obj_pgoff + (va - r->start) / kPageSize;
     return index < r->obj->npages ? anon_get_page(r->obj, index) : nullptr;
   }
-  Page* p = page_alloc(0, PageUse::User);
+  Page* p = page_alloc_charged(vm->pt.payer, 0, PageUse::User);
   if (p == nullptr) return nullptr;
   arch_page_zero(page_to_virt(p));  // (upt_map syncs the I-cache for an executable mapping)
   vm_count(g_vm_count.zero_fills);
@@ -36,7 +38,7 @@ Page* new_page_for(VmRegion* r, uint64_t va) {
 
 // Maps a fresh page at va (vm->lock held); the page comes back through *out.
 VmFault fill_locked(Vmspace* vm, VmRegion* r, uint64_t va, Page** out) {
-  Page* p = new_page_for(r, va);
+  Page* p = new_page_for(vm, r, va);
   if (p == nullptr) return VmFault::kNoMemory;
   arch::UptStatus st = arch::upt_map(&vm->pt, va, p, r->prot, r->shared ? arch::kUMapShared : 0u);
   if (st != arch::UptStatus::kOk) {

@@ -17,7 +17,7 @@ constexpr uint64_t kArea = 0x10000000;
 
 // A space with `pages` pages written, reachable through copyout while borrowed.
 Vmspace* touched_space(uint64_t pages) {
-  Vmspace* vm = vmspace_create();
+  Vmspace* vm = vmspace_create(nullptr);
   if (vm == nullptr) return nullptr;
   if (vm_map_fixed(vm, kArea, pages * kPageSize, 3, RegionKind::kMmap, false) != 0) {
     vmspace_release(vm);
@@ -63,7 +63,7 @@ KBENCH(vm_cow_fault) {
     Vmspace* parent = touched_space(kPages);
     if (parent == nullptr) return b.fail("no memory");
     vm_set_fork_mode(mode ? arch::UptForkMode::kCopyPtes : arch::UptForkMode::kShareTables);
-    VmForkResult f = vm_fork(parent, 0);
+    VmForkResult f = vm_fork(parent, 0, nullptr);
     vm_set_fork_mode(arch::UptForkMode::kShareTables);
     if (f.error) return b.fail("fork failed");
     uint64_t t0, t1, t2;
@@ -98,7 +98,7 @@ KBENCH(vm_fork) {
       constexpr int kN = 8;
       uint64_t t0 = kbench_now();
       for (int i = 0; i < kN; ++i) {
-        VmForkResult f = vm_fork(parent, 0);
+        VmForkResult f = vm_fork(parent, 0, nullptr);
         if (f.error) return b.fail("fork failed");
         vmspace_release(f.vm);
       }

@@ -65,7 +65,7 @@ KTEST(vm_asid_width) {
 
 KTEST(vm_uaccess_faults_and_fixups) {
   Counts before = counts();
-  Vmspace* vm = vmspace_create();
+  Vmspace* vm = vmspace_create(nullptr);
   KASSERT_T(vm != nullptr);
   KEXPECT_EQ(vm_map_fixed(vm, kArea, 4 * kPageSize, 3, RegionKind::kMmap, false), 0);
   KEXPECT_EQ(vm_map_fixed(vm, kArea + 8 * kPageSize, kPageSize, 1, RegionKind::kMmap, false), 0);
@@ -115,7 +115,7 @@ KTEST(vm_cow_through_the_mmu) {
   Counts before = counts();
   for (int mode = 0; mode < 2; ++mode) {
     vm_set_fork_mode(mode ? arch::UptForkMode::kCopyPtes : arch::UptForkMode::kShareTables);
-    Vmspace* parent = vmspace_create();
+    Vmspace* parent = vmspace_create(nullptr);
     KASSERT_T(parent != nullptr);
     KEXPECT_EQ(vm_map_fixed(parent, kArea, kAreaPages * kPageSize, 3, RegionKind::kMmap, false), 0);
     {
@@ -125,7 +125,7 @@ KTEST(vm_cow_through_the_mmu) {
         KEXPECT_EQ(copyout_u(&v, kArea + i * kPageSize, 8), 0);
       }
     }
-    VmForkResult f = vm_fork(parent, 0);
+    VmForkResult f = vm_fork(parent, 0, nullptr);
     KASSERT_T(f.error == 0);
     arch::UptStats s0 = arch::upt_stats();
     {
@@ -177,7 +177,7 @@ void unload_here(void*) { vmspace_activate(nullptr); }
 // its entries from then on, even after it switched away.
 KTEST(vm_tlb_flushes_reach_every_cpu_that_loaded_the_space) {
   Counts before = counts();
-  Vmspace* vm = vmspace_create();
+  Vmspace* vm = vmspace_create(nullptr);
   KASSERT_T(vm != nullptr);
   KEXPECT_EQ(vm_map_fixed(vm, kArea, kPageSize, 3, RegionKind::kMmap, false), 0);
   KEXPECT_EQ(__atomic_load_n(&vm->pt.tlb_cpus, __ATOMIC_RELAXED), 0u);
@@ -214,7 +214,7 @@ KTEST(vm_tlb_flushes_reach_every_cpu_that_loaded_the_space) {
 
 // A failure at every allocation of vm_fork in turn gives everything back.
 KTEST(vm_fork_failure_unwinds) {
-  Vmspace* parent = vmspace_create();
+  Vmspace* parent = vmspace_create(nullptr);
   KASSERT_T(parent != nullptr);
   KEXPECT_EQ(vm_map_fixed(parent, kArea, kAreaPages * kPageSize, 3, RegionKind::kMmap, false), 0);
   // A shared area in another GiB: its own L2 table, one more allocation to fail.
@@ -234,7 +234,7 @@ KTEST(vm_fork_failure_unwinds) {
   for (uint64_t n = 1; n < 64; ++n) {
     kmalloc_fail_any_nth(n);
     page_alloc_fail_nth(PageUse::PageTable, n);
-    VmForkResult f = vm_fork(parent, 0);
+    VmForkResult f = vm_fork(parent, 0, nullptr);
     kmalloc_fail_any_clear();
     page_alloc_fail_clear(PageUse::PageTable);
     if (f.error == 0) {

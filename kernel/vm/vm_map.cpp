@@ -3,6 +3,7 @@
 // taking the lock, splits entries first (a split alone changes no mapping),
 // then changes the page tables, then the entries, so a failure (no memory,
 // or the map full) leaves the space mapping what it did.
+#include "kernel/mm/mem_account.h"
 #include "kernel/panic.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
@@ -37,8 +38,8 @@ int unmap_locked(Vmspace* vm, uint64_t start, uint64_t end, RegionSpares& spares
 }
 
 // Fills in a new entry for [start, start + len) (not linked).
-int make_region(VmRegion* r, uint64_t start, uint64_t len, unsigned prot, RegionKind kind,
-                bool shared) {
+int make_region(Vmspace* vm, VmRegion* r, uint64_t start, uint64_t len, unsigned prot,
+                RegionKind kind, bool shared) {
   r->start = start;
   r->end = start + len;
   r->prot = prot;
@@ -47,7 +48,9 @@ int make_region(VmRegion* r, uint64_t start, uint64_t len, unsigned prot, Region
   r->obj = nullptr;
   r->obj_pgoff = 0;
   if (shared) {
-    r->obj = anon_create(len / kPageSize);
+    MemAccount* payer = vmspace_payer_hold(vm);  // (called without vm->lock)
+    r->obj = anon_create(len / kPageSize, payer);
+    if (payer) mem_account_release(payer);
     if (r->obj == nullptr) return -ENOMEM;
   }
   return 0;
@@ -60,7 +63,7 @@ int vm_map_fixed(Vmspace* vm, uint64_t start, uint64_t len, unsigned prot, Regio
   if (!page_aligned(start) || !page_aligned(len) || !range_ok(start, len)) return -EINVAL;
   VmRegion* r = vm->regions.alloc();
   if (r == nullptr) return -ENOMEM;
-  int err = make_region(r, start, len, prot & kProtMask, kind, shared);
+  int err = make_region(vm, r, start, len, prot & kProtMask, kind, shared);
   if (err) {
     vm->regions.free(r);
     return err;
@@ -111,7 +114,7 @@ int vm_mmap(Vmspace* vm, uint64_t addr, uint64_t len, unsigned prot, unsigned fl
     vm->regions.free(r);
     return -ENOMEM;
   }
-  int err = make_region(r, 0, len, prot, RegionKind::kMmap, shared);
+  int err = make_region(vm, r, 0, len, prot, RegionKind::kMmap, shared);
   if (err) {
     vm->regions.free(r);
     return err;
@@ -228,7 +231,7 @@ uint64_t vm_brk(Vmspace* vm, uint64_t new_brk) {
       } else {
         VmRegion* r = have_spares ? spares.take() : nullptr;
         if (r == nullptr) return result;
-        make_region(r, base, new_end - base, arch::kUProtRead | arch::kUProtWrite,
+        make_region(vm, r, base, new_end - base, arch::kUProtRead | arch::kUProtWrite,
                     RegionKind::kHeap, false);
         vm->regions.insert(r);
       }

@@ -6,6 +6,7 @@
 #include "kernel/console/kprintf.h"
 #include "kernel/lib/atomic.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/mem_account.h"
 #include "kernel/panic.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/layout.h"
@@ -19,15 +20,17 @@ arch::UptForkMode g_fork_mode = arch::UptForkMode::kShareTables;
 
 VmCounters g_vm_count;
 
-Vmspace* vmspace_create() {
+Vmspace* vmspace_create(MemAccount* payer) {
   void* mem = kmalloc(sizeof(Vmspace), M_VMSPACE, M_WAITOK | M_ZERO);
   if (mem == nullptr) return nullptr;
   Vmspace* vm = new (mem) Vmspace(g_vmspace_class);
+  vm->pt.payer = payer;
   if (arch::upt_create(&vm->pt) != arch::UptStatus::kOk) {
     vm->~Vmspace();
     kfree(mem, M_VMSPACE);
     return nullptr;
   }
+  if (payer) mem_account_hold(payer);
   vm->refs = 1;
   vm_count(g_vm_count.spaces_live);
   vm_count(g_vm_count.spaces_created);
@@ -37,6 +40,24 @@ Vmspace* vmspace_create() {
 void vmspace_hold(Vmspace* vm) {
   uint32_t was = __atomic_fetch_add(&vm->refs, 1, __ATOMIC_RELAXED);
   KASSERT(was != 0);
+}
+
+void vmspace_set_payer(Vmspace* vm, MemAccount* payer) {
+  if (payer) mem_account_hold(payer);
+  MemAccount* old;
+  {
+    SpinGuard g(vm->lock);  // every allocation for vm reads its payer under it
+    old = vm->pt.payer;
+    vm->pt.payer = payer;
+  }
+  if (old) mem_account_release(old);
+}
+
+MemAccount* vmspace_payer_hold(Vmspace* vm) {
+  SpinGuard g(vm->lock);
+  MemAccount* a = vm->pt.payer;
+  if (a) mem_account_hold(a);
+  return a;
 }
 
 uint32_t vmspace_refs(const Vmspace* vm) { return __atomic_load_n(&vm->refs, __ATOMIC_RELAXED); }
@@ -51,6 +72,7 @@ void vmspace_release(Vmspace* vm) {
   arch::upt_destroy(&vm->pt);
   if (vm->image) image_release(vm->image);  // after the tables that map its pages
   vm->regions.free_chain(chain);
+  if (vm->pt.payer) mem_account_release(vm->pt.payer);  // (its pages keep it while they last)
   vm->~Vmspace();
   kfree(vm, M_VMSPACE);
   vm_count(g_vm_count.spaces_live, -1);
@@ -61,12 +83,12 @@ void vm_set_fork_mode(arch::UptForkMode mode) {
 }
 arch::UptForkMode vm_fork_mode() { return atomic_load_value(&g_fork_mode, __ATOMIC_RELAXED); }
 
-VmForkResult vm_fork(Vmspace* parent, int flags) {
+VmForkResult vm_fork(Vmspace* parent, int flags, MemAccount* payer) {
   if (flags & kRfMem) {
     vmspace_hold(parent);
     return {parent, 0};
   }
-  Vmspace* child = vmspace_create();
+  Vmspace* child = vmspace_create(payer);
   if (child == nullptr) return {nullptr, -ENOMEM};
   bool ok;
   {

@@ -35,9 +35,16 @@ struct Vmspace {
   explicit Vmspace(LockClass& cls) : lock(cls) {}
 };
 
-// An empty space (page tables and an ASID, no regions) with one reference, or nullptr.
-[[nodiscard]] Vmspace* vmspace_create();
+// An empty space (page tables and an ASID, no regions) with one reference, or
+// nullptr. Its pages and tables are charged to payer (held while the space
+// lives; nullptr: to no one), kernel/mm/mem_account.h.
+[[nodiscard]] Vmspace* vmspace_create(MemAccount* payer);
 void vmspace_hold(Vmspace* vm);
+// The process that runs in vm changed its real uid: what vm allocates from
+// now on is charged to payer (held; the old payer keeps what it paid for).
+void vmspace_set_payer(Vmspace* vm, MemAccount* payer);
+// vm's payer, held for the caller (who releases it), or nullptr.
+MemAccount* vmspace_payer_hold(Vmspace* vm);
 // Drops a reference; the last one unloads the space from every CPU (waiting
 // for the others by IPI) and frees it: call it with IRQs enabled and no
 // spinlock held.
@@ -48,8 +55,9 @@ struct VmForkResult {
   Vmspace* vm;  // the child's space (the parent's under RFMEM), or nullptr
   int error;    // 0 or -errno
 };
-// The child's address space for a fork with rfork flags `flags`.
-[[nodiscard]] VmForkResult vm_fork(Vmspace* parent, int flags);
+// The child's address space for a fork with rfork flags `flags`; a copy is
+// charged to payer (the forking process's account).
+[[nodiscard]] VmForkResult vm_fork(Vmspace* parent, int flags, MemAccount* payer);
 
 // How vm_fork copies page tables (a benchmark switch; share is the default).
 void vm_set_fork_mode(arch::UptForkMode mode);

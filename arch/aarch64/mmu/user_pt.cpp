@@ -5,6 +5,7 @@
 #include <arch/user_mmu.h>
 
 #include "arch/aarch64/mmu/asid.h"
+#include "kernel/mm/mem_account.h"
 #include "kernel/panic.h"
 
 #ifdef TINE_KERNEL
@@ -97,8 +98,8 @@ void for_each_valid(pte_t* t, Fn&& fn) {
 // Table pages come zeroed, and go back zeroed: whoever frees one has cleared
 // every entry it held (page_free_zeroed; the next table_alloc to get the page
 // then skips the clearing, which the debug kernel checks).
-pte_t* table_alloc() {
-  Page* p = page_alloc(0, PageUse::PageTable, kPageZero);
+pte_t* table_alloc(const UserPt* pt) {
+  Page* p = page_alloc_charged(pt->payer, 0, PageUse::PageTable, kPageZero);
   if (p == nullptr) return nullptr;
   void* va = page_to_virt(p);
   p->inuse = 0;
@@ -240,7 +241,7 @@ pte_t* l3_exclusive(UserPt* pt, pte_t* l2e, uint64_t va) {
   pte_t d = load(l2e);
   pte_t* t = table_of(d);
   if (!(d & kTableApReadOnly) || refs(table_page(t)) == 1) return t;
-  pte_t* copy = table_alloc();
+  pte_t* copy = table_alloc(pt);
   if (copy == nullptr) return nullptr;
   l3_copy_entries(copy, t);
   // Break before make: no CPU may keep walking the old table for this space.
@@ -263,7 +264,7 @@ pte_t* walk_to(UserPt* pt, uint64_t va, unsigned level, bool alloc) {
     pte_t d = load(e);
     if (!(d & kPteValid)) {
       if (!alloc) return nullptr;
-      pte_t* n = table_alloc();
+      pte_t* n = table_alloc(pt);
       if (n == nullptr) return nullptr;
       set_entry(t, pt_index(va, l), virt_to_phys(n) | kTableCommon);
       publish();
@@ -386,7 +387,8 @@ void tree_free(pte_t* t, unsigned level) {
 
 // Copies the tables below parent table `pt_tab` (of `level`) into `ch_tab`;
 // L3 tables are shared or copied according to mode.
-bool fork_level(pte_t* pt_tab, pte_t* ch_tab, unsigned level, UptForkMode mode) {
+bool fork_level(const UserPt* child, pte_t* pt_tab, pte_t* ch_tab, unsigned level,
+                UptForkMode mode) {
   bool ok = true;
   Page* ch_page = table_page(ch_tab);
   uint64_t shared = 0;
@@ -402,7 +404,7 @@ bool fork_level(pte_t* pt_tab, pte_t* ch_tab, unsigned level, UptForkMode mode) 
         set_entry(ch_tab, ch_page, i, d);
         ++shared;
       } else {
-        pte_t* copy = table_alloc();
+        pte_t* copy = table_alloc(child);
         if (copy == nullptr) {
           ok = false;
           return;
@@ -413,13 +415,13 @@ bool fork_level(pte_t* pt_tab, pte_t* ch_tab, unsigned level, UptForkMode mode) 
       }
       return;
     }
-    pte_t* n = table_alloc();
+    pte_t* n = table_alloc(child);
     if (n == nullptr) {
       ok = false;
       return;
     }
     set_entry(ch_tab, ch_page, i, virt_to_phys(n) | kTableCommon);
-    ok = fork_level(table_of(d), n, level + 1, mode);
+    ok = fork_level(child, table_of(d), n, level + 1, mode);
   });
   if (shared) count(g_count.tables_shared, static_cast<int64_t>(shared));
   return ok;
@@ -430,7 +432,7 @@ bool fork_level(pte_t* pt_tab, pte_t* ch_tab, unsigned level, UptForkMode mode) 
 UptStatus upt_create(UserPt* pt) {
   uint16_t asid;
   if (!asid_alloc(&asid)) return UptStatus::kNoMemory;
-  pte_t* root = table_alloc();
+  pte_t* root = table_alloc(pt);
   if (root == nullptr) {
     asid_free(asid);
     return UptStatus::kNoMemory;
@@ -462,7 +464,7 @@ UptStatus upt_map(UserPt* pt, uint64_t va, Page* page, unsigned prot, unsigned f
   if (l2e == nullptr) return UptStatus::kNoMemory;
   pte_t* t;
   if (!(load(l2e) & kPteValid)) {
-    t = table_alloc();
+    t = table_alloc(pt);
     if (t == nullptr) return UptStatus::kNoMemory;
     pte_t* l2 = l2e - pt_index(va, 2);
     set_entry(l2, pt_index(va, 2), virt_to_phys(t) | kTableCommon);
@@ -636,7 +638,7 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
     count(g_count.cow_reuses);
     return UptFault::kResolved;
   }
-  Page* copy = page_alloc(0, PageUse::User);
+  Page* copy = page_alloc_charged(pt->payer, 0, PageUse::User);
   if (copy == nullptr) return UptFault::kNoMemory;
   arch_page_copy(page_to_virt(copy), phys_to_virt(pte_addr(e)));
   if (!(e & kPteUxn)) arch_icache_sync(page_to_virt(copy), kPageSize);  // executable copy
@@ -659,7 +661,7 @@ UptFault upt_fault(UserPt* pt, uint64_t va, UptAccess access) {
 }
 
 UptStatus upt_fork(UserPt* parent, UserPt* child, UptForkMode mode) {
-  bool ok = fork_level(parent->root, child->root, kUserRootLevel, mode);
+  bool ok = fork_level(child, parent->root, child->root, kUserRootLevel, mode);
   // Write permission was taken from the parent (APTable or page entries).
   user_tlb_flush_asid_in(&parent->tlb_cpus, parent->asid);
   return ok ? UptStatus::kOk : UptStatus::kNoMemory;

@@ -79,7 +79,7 @@ class ImageFuzz : public VmArena, public ::testing::WithParamInterface<int> {
   // A space as exec leaves it: image pages at slots 0-7 (r-x, pinned), data
   // at 8-15 (rw), in the same L3 table.
   void exec_space(uint64_t tag) {
-    Vmspace* vm = vmspace_create();
+    Vmspace* vm = vmspace_create(nullptr);
     ASSERT_NE(vm, nullptr);
     SpaceModel m{vm, {}};
     ASSERT_EQ(vm_image_reserve(vm, kImagePages), 0);
@@ -152,7 +152,7 @@ TEST_P(ImageFuzz, ModelHolds) {
     switch (op) {
       case 0: {  // fork
         if (spaces_.size() >= 8) break;
-        VmForkResult f = vm_fork(s.vm, 0);
+        VmForkResult f = vm_fork(s.vm, 0, nullptr);
         if (inject && f.error) break;
         ASSERT_EQ(f.error, 0);
         SpaceModel c{f.vm, {}};
@@ -310,14 +310,14 @@ class MremapFailure : public VmArena {};
 
 TEST_F(MremapFailure, MremapFailureLeavesBoth) {
   PageStats base = settled_page_stats();
-  Vmspace* vm = vmspace_create();
+  Vmspace* vm = vmspace_create(nullptr);
   ASSERT_NE(vm, nullptr);
   uint64_t out = 0;
   ASSERT_EQ(vm_mmap(vm, 0x400000, 2 * kPageSize, 3, kMapPrivate | kMapAnonymous | kMapFixed, &out),
             0);
   ASSERT_EQ(vm_fault(vm, 0x400000, arch::UptAccess::kWrite), VmFault::kOk);
   ASSERT_TRUE(pt_store(&vm->pt, 0x400000, 42));
-  VmForkResult f = vm_fork(vm, 0);  // the L3 table at 0x400000 is shared now
+  VmForkResult f = vm_fork(vm, 0, nullptr);  // the L3 table at 0x400000 is shared now
   ASSERT_EQ(f.error, 0);
   int half_done = 0;
   for (uint64_t n = 1; n < 10; ++n) {

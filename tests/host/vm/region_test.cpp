@@ -29,7 +29,7 @@ class RegionTest : public VmArena {
     r->prot = prot;
     r->kind = RegionKind::kMmap;
     r->shared = shared;
-    if (shared) r->obj = anon_create((end - start) / P);
+    if (shared) r->obj = anon_create((end - start) / P, nullptr);
     map_.insert(r);
     EXPECT_TRUE(map_.verify());
     return r;

@@ -21,7 +21,7 @@ class VmspaceTest : public VmArena {
   void SetUp() override {
     VmArena::SetUp();
     base_ = settled_page_stats();
-    vm_ = vmspace_create();
+    vm_ = vmspace_create(nullptr);
     ASSERT_NE(vm_, nullptr);
   }
   void TearDown() override {
@@ -212,7 +212,7 @@ TEST_P(VmForkTest, PrivateCopiesSharedStays) {
   uint64_t shr = mmap(4 * kPageSize, RW, kMapShared | kMapAnonymous);
   for (int i = 0; i < 600; ++i) ASSERT_TRUE(store(vm_, priv + i * kPageSize, i));
   ASSERT_TRUE(store(vm_, shr, 1));
-  VmForkResult f = vm_fork(vm_, 0);
+  VmForkResult f = vm_fork(vm_, 0, nullptr);
   ASSERT_EQ(f.error, 0);
   Vmspace* child = f.vm;
   ASSERT_NE(child, vm_);
@@ -254,7 +254,7 @@ TEST_P(VmForkTest, TheImageLivesAsLongAsASpaceMapsIt) {
   ASSERT_NE(extra, nullptr);
   EXPECT_EQ(vm_map_image_page(vm_, 0x400000, extra), -ENOMEM);  // full: the page is given back
   EXPECT_EQ(image_live_count(), 1u);
-  VmForkResult f = vm_fork(vm_, 0);
+  VmForkResult f = vm_fork(vm_, 0, nullptr);
   ASSERT_EQ(f.error, 0);
   vmspace_release(vm_);
   vm_ = nullptr;
@@ -270,7 +270,7 @@ TEST_P(VmForkTest, TheImageLivesAsLongAsASpaceMapsIt) {
 }
 
 TEST_P(VmForkTest, RfmemSharesTheSpace) {
-  VmForkResult f = vm_fork(vm_, kRfMem);
+  VmForkResult f = vm_fork(vm_, kRfMem, nullptr);
   ASSERT_EQ(f.error, 0);
   EXPECT_EQ(f.vm, vm_);
   EXPECT_EQ(vmspace_refs(vm_), 2u);
@@ -284,7 +284,7 @@ TEST_P(VmForkTest, FailuresUnwind) {
   mmap(4 * kPageSize, RW, kMapShared | kMapAnonymous);
   for (uint64_t n = 1;; ++n) {
     kmalloc_fail_any_nth(n);
-    VmForkResult f = vm_fork(vm_, 0);
+    VmForkResult f = vm_fork(vm_, 0, nullptr);
     bool injected = !kmalloc_fail_any_pending();
     kmalloc_fail_any_clear();
     if (!injected) {
@@ -297,7 +297,7 @@ TEST_P(VmForkTest, FailuresUnwind) {
   }
   for (uint64_t n = 1;; ++n) {
     page_alloc_fail_nth(PageUse::PageTable, n);
-    VmForkResult f = vm_fork(vm_, 0);
+    VmForkResult f = vm_fork(vm_, 0, nullptr);
     bool injected = !page_alloc_fail_pending(PageUse::PageTable);
     page_alloc_fail_clear(PageUse::PageTable);
     if (!injected) {

@@ -78,6 +78,9 @@ struct UserPt {
   // entries (atomic; set by upt_note_loaded, never cleared): its flushes reach
   // these (arch/user_mmu.h).
   uint32_t tlb_cpus = 0;
+  // The account its tables and copy-on-write copies are charged to
+  // (kernel/mm/mem_account.h; its owner holds it), or nullptr: no one.
+  MemAccount* payer = nullptr;
 };
 
 // An empty tree and a fresh ASID; kNoMemory when either cannot be had.
