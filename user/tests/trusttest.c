@@ -848,6 +848,122 @@ static void t_kill_populate(void) {
   expect_sigkill_ends("killed", pid, 1500);
 }
 
+/* Per-user memory (docs/user-abi.md, "Limits"): a user other than root
+ * holds at most half of RAM. */
+enum { MADV_POPULATE_WRITE = 23, SYS_mincore = 232, SYS_sysinfo = 179 };
+static long set_all_uids(long uid) { return syscall3(147 /* setresuid */, uid, uid, uid); }
+
+static uint64_t total_ram(void) {
+  uint64_t info[14] = {0}; /* struct sysinfo: totalram is the 4th word */
+  syscall1(SYS_sysinfo, (long)info);
+  return info[4];
+}
+
+/* Pages of [p, p + len) in memory, when those that are form a prefix. */
+static uint64_t resident_prefix(uint8_t* p, uint64_t len) {
+  uint64_t lo = 0, hi = len / 4096; /* lo pages in, hi the first maybe not */
+  while (lo < hi) {
+    uint64_t mid = (lo + hi) / 2;
+    uint8_t v = 0;
+    syscall3(SYS_mincore, (long)(p + mid * 4096), 4096, (long)&v);
+    if (v & 1)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Root (as who) or another user maps and writes 64 MiB. */
+static int can_take_64mib(long uid) {
+  int pid = fork();
+  if (pid == 0) {
+    if (uid && set_all_uids(uid) != 0) _exit(80);
+    long len = 64l << 20;
+    uint8_t* p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if ((long)p < 0 && (long)p > -4096) _exit(81);
+    _exit(syscall3(SYS_madvise, (long)p, len, MADV_POPULATE_WRITE) == 0 ? 0 : 82);
+  }
+  int st = -1;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* A user that writes more than RAM gets half of it and no more; root and
+ * other users still get memory while it holds that half, and it all comes
+ * back when the process ends. */
+static void t_memory_user_share(void) {
+  volatile uint64_t* sh = shared_page();
+  uint64_t ram = total_ram();
+  int pid = fork();
+  if (pid == 0) {
+    if (set_all_uids(2000) != 0) _exit(80);
+    uint64_t len = ram + (ram >> 1);
+    uint8_t* p = mmap(0, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | 0x4000 /* NORESERVE */, -1, 0);
+    if ((long)p < 0 && (long)p > -4096) _exit(81);
+    long r = syscall3(SYS_madvise, (long)p, (long)len, MADV_POPULATE_WRITE);
+    /* Room for what the rest needs (a write to sh copies a shared page
+     * table, a deeper call a stack page): the first 16 MiB go. */
+    uint64_t head = 16u << 20;
+    munmap(p, head);
+    sh[1] = (uint64_t)r;
+    sh[2] = head + resident_prefix(p + head, len - head) * 4096;
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    for (;;) sleep_ns(1000000000ull);
+  }
+  uint64_t t0 = now_ns();
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) && now_ns() - t0 < 60000000000ull) sleep_ms(20);
+  UT_EQ("refused", (long)sh[1], -ENOMEM);
+  /* What stopped it is the share, not the end of memory. */
+  ut_check("half_of_ram", sh[2] <= ram / 2 && sh[2] > ram / 2 - (ram >> 4),
+           "got %llu of %llu bytes", (unsigned long long)sh[2], (unsigned long long)ram);
+  UT_CHECK("root_gets_memory", can_take_64mib(0));
+  UT_CHECK("other_user_gets_memory", can_take_64mib(3000));
+  uint64_t free_held = 0;
+  {
+    uint64_t info[14] = {0};
+    syscall1(SYS_sysinfo, (long)info);
+    free_held = info[5];
+  }
+  kill_and_reap(pid);
+  uint64_t info[14] = {0};
+  syscall1(SYS_sysinfo, (long)info);
+  /* (less the 16 MiB it had given back already) */
+  ut_check("given_back", info[5] >= free_held + sh[2] - (16u << 20) - (ram >> 6),
+           "free %llu, was %llu", (unsigned long long)info[5], (unsigned long long)free_held);
+  invariants();
+}
+
+/* A shared mapping's page index (8 bytes a page, made at mmap) is charged
+ * too: a user mapping 2 GiB shared objects over and over is refused at its
+ * share, and the kernel keeps memory for everyone else. */
+static void t_memory_shared_index(void) {
+  volatile uint64_t* sh = shared_page();
+  int pid = fork();
+  if (pid == 0) {
+    if (set_all_uids(2000) != 0) _exit(80);
+    long n = 0, r = 0;
+    for (; n < 8192; ++n) {
+      r = (long)mmap(0, 2l << 30, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+      if (r < 0 && r > -4096) break;
+    }
+    sh[1] = (uint64_t)n;
+    sh[2] = (uint64_t)r;
+    __atomic_store_n(&sh[0], 1, __ATOMIC_RELEASE);
+    for (;;) sleep_ns(1000000000ull);
+  }
+  uint64_t t0 = now_ns();
+  while (!__atomic_load_n(&sh[0], __ATOMIC_ACQUIRE) && now_ns() - t0 < 60000000000ull) sleep_ms(20);
+  UT_EQ("refused", (long)sh[2], -ENOMEM);
+  ut_check("within_share", sh[1] < 8192 && sh[1] * (4ull << 20) <= total_ram() / 2, "%llu mappings",
+           (unsigned long long)sh[1]);
+  UT_CHECK("root_gets_memory", can_take_64mib(0));
+  UT_CHECK("other_user_gets_memory", can_take_64mib(3000));
+  kill_and_reap(pid);
+  invariants();
+}
+
 /* nanosleep longer than the clock can count sleeps (it must not wrap to a
  * short sleep), and SIGKILL still ends it. */
 static void t_nanosleep_huge(void) {
@@ -2163,6 +2279,8 @@ static const struct ut_test kTests[] = {
     {"kill_sendfile", t_kill_sendfile},
     {"kill_random_write", t_kill_random_write},
     {"kill_populate", t_kill_populate},
+    {"memory_user_share", t_memory_user_share},
+    {"memory_shared_index", t_memory_shared_index},
     {"nanosleep_huge", t_nanosleep_huge},
     {"nanosleep_eintr", t_nanosleep_eintr},
     {"sigshare_exec", t_sigshare_exec},
