@@ -439,7 +439,9 @@ Page* block_of(const void* ptr, const char* who) {
   Page* p = virt_to_page(ptr);
   if (p == nullptr) panic("%s: %p is not kernel heap memory", who, ptr);
   p = page_head(p);
-  if (page_state(p) != PageState::Allocated || p->kind < PageKind::Slab)
+  // (A charged user block passes this check, but its payer never matches
+  // the type that kfree checks next.)
+  if (page_state(p) != PageState::Allocated || p->kind == PageKind::None)
     panic("%s: %p was not returned by kmalloc", who, ptr);
   return p;
 }
@@ -502,8 +504,8 @@ void kfree(void* ptr, MallocType* type) {
   KASSERT(type != nullptr);
   Page* p = block_of(ptr, "kfree");
   if (p->owner != type)
-    panic("kfree: %p belongs to %s, freed as %s", ptr, p->owner ? p->owner->name : "no type",
-          type->name);
+    panic("kfree: %p belongs to %s, freed as %s", ptr,
+          p->kind != PageKind::Charged && p->owner ? p->owner->name : "no type", type->name);
   if (p->kind == PageKind::Slab) {
     if (kMmPoisonBuilt && mm_poison_enabled()) {
       slab_quarantine(type, p, ptr);

@@ -49,8 +49,7 @@ enum class PageState : uint8_t {
 // What an allocated block's owner field holds: kmalloc's slabs and large
 // blocks name their malloc type (set and read by kmalloc only); a block of
 // user memory names the account it is charged to (kernel/mm/mem_account.h).
-// (kmalloc's kinds come last: kfree checks for them with one comparison.)
-enum class PageKind : uint8_t { None, Charged, Slab, Large };
+enum class PageKind : uint8_t { None, Slab, Large, Charged };
 
 // Per-page metadata. Fields of an allocated block belong to whoever allocated it;
 // those of a free page to the lock of the list holding it.
