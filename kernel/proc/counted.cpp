@@ -229,6 +229,8 @@ Plimit* plimit_new() {
   lim->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_max = kNprocLimitDefault;
   lim->c.pl_rlimit[kRlimitNofile].rlim_cur = kNofileSoftDefault;
   lim->c.pl_rlimit[kRlimitNofile].rlim_max = kNofileHardDefault;
+  // RLIMIT_NICE: Linux's 0, so only root lowers a nice value (setpriority).
+  lim->c.pl_rlimit[kRlimitNice].rlim_cur = lim->c.pl_rlimit[kRlimitNice].rlim_max = 0;
   return lim;
 }
 

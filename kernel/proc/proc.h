@@ -81,6 +81,7 @@ inline constexpr int kNsig = 64;
 // limit; the hard limit at most kNrOpen (Linux's fs.nr_open is far larger,
 // but a table of that many slots would pin memory a user should not have).
 inline constexpr int kRlimitNofile = 7;
+inline constexpr int kRlimitNice = 13;
 inline constexpr int kNofileSoftDefault = 1024;
 inline constexpr int kNofileHardDefault = 4096;
 inline constexpr int kNrOpen = 65536;

@@ -438,9 +438,11 @@ int sched_set_affinity(Thread* t, cpumask_t mask) {
   return 0;
 }
 
-void sched_set_prio(Thread* t, uint8_t prio) {
-  uint64_t irq = arch::irq_save();
-  RunQueue& rq = lock_rq_of(t);
+namespace {
+
+// t's priority is now prio (t's run queue locked): requeued, and its CPU
+// told when it should give way.
+void set_prio_locked(RunQueue& rq, Thread* t, uint8_t prio) {
   t->prio = prio;
   if (t->queued) {
     rq_dequeue_locked(rq, t);
@@ -451,6 +453,24 @@ void sched_set_prio(Thread* t, uint8_t prio) {
     int best = rq.q.best_prio();
     if (best >= 0 && best < prio) resched_cpu(rq.cpu);
   }
+}
+
+}  // namespace
+
+void sched_set_prio(Thread* t, uint8_t prio) {
+  uint64_t irq = arch::irq_save();
+  RunQueue& rq = lock_rq_of(t);
+  set_prio_locked(rq, t, prio);
+  rq.lock.unlock();
+  arch::irq_restore(irq);
+  sched_preempt_point();
+}
+
+void sched_set_nice(Thread* t, int nice) {
+  uint64_t irq = arch::irq_save();
+  RunQueue& rq = lock_rq_of(t);
+  __atomic_store_n(&t->nice, static_cast<int8_t>(nice), __ATOMIC_RELAXED);
+  if (t->flags & kThreadTimeshare) set_prio_locked(rq, t, usched_timeshare_prio(nice, t->estcpu));
   rq.lock.unlock();
   arch::irq_restore(irq);
   sched_preempt_point();

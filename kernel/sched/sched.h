@@ -65,6 +65,8 @@ void sched_yield();
 [[noreturn]] void sched_exit_current();
 int sched_set_affinity(Thread* t, cpumask_t mask);
 void sched_set_prio(Thread* t, uint8_t prio);
+// A timeshare thread's nice value (-20..19) and the priority that follows.
+void sched_set_nice(Thread* t, int nice);
 // Entry of every new thread (arch_thread_entry calls it with the thread it
 // was switched from).
 [[noreturn]] void sched_thread_start(void* prev, void* self);

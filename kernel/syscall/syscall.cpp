@@ -130,6 +130,8 @@ constexpr Entry kCalls[] = {
     {kSysSchedSetaffinity, sys_sched_setaffinity, "sched_setaffinity"},
     {kSysSchedGetaffinity, sys_sched_getaffinity, "sched_getaffinity"},
     {kSysGetcpu, sys_getcpu, "getcpu"},
+    {kSysSetpriority, sys_setpriority, "setpriority"},
+    {kSysGetpriority, sys_getpriority, "getpriority"},
     {kSysGetrandom, sys_getrandom, "getrandom"},
     {kSysSetTidAddress, sys_set_tid_address, "set_tid_address"},
     {kSysFutex, sys_futex, "futex"},

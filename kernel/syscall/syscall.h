@@ -125,6 +125,8 @@ enum SyscallNr : uint64_t {
   kSysSchedSetaffinity = 122,
   kSysSchedGetaffinity = 123,
   kSysGetcpu = 168,
+  kSysSetpriority = 140,
+  kSysGetpriority = 141,
   kSysGetrandom = 278,
   kSysTineProc = 2002,  // process-layer counters and checks
   // tine debugging calls (docs/user-abi.md)
@@ -270,6 +272,8 @@ int64_t sys_sysinfo(const SyscallArgs& a);
 int64_t sys_sched_setaffinity(const SyscallArgs& a);
 int64_t sys_sched_getaffinity(const SyscallArgs& a);
 int64_t sys_getcpu(const SyscallArgs& a);
+int64_t sys_setpriority(const SyscallArgs& a);
+int64_t sys_getpriority(const SyscallArgs& a);
 int64_t sys_set_tid_address(const SyscallArgs& a);
 // Also in kernel/proc/futex.h, beside the futexes.  NOLINTNEXTLINE(readability-redundant-declaration)
 int64_t sys_futex(const SyscallArgs& a);

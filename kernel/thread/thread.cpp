@@ -235,6 +235,8 @@ int thread_set_priority(Thread* t, uint8_t prio) {
   return 0;
 }
 
+void thread_set_nice(Thread* t, int nice) { sched_set_nice(t, nice); }
+
 // Each side of an interrupt stores, then loads what the other side stores
 // (interrupt_pending against a sleeper's queueing; the cleared flag against a
 // sender's siglist). Seq_cst orders that pair on AArch64, but QEMU's TCG on an

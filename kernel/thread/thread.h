@@ -171,6 +171,8 @@ int thread_set_affinity(Thread* t, cpumask_t mask);
 int thread_set_affinity_unstarted(Thread* t, cpumask_t mask);
 // Sets a fixed priority (0..kPrioLowest); takes effect at once (requeue, preemption).
 int thread_set_priority(Thread* t, uint8_t prio);
+// Sets a timeshare thread's nice value (-20..19); its priority follows at once.
+void thread_set_nice(Thread* t, int nice);
 
 // Interruptible sleeps (PCATCH): wakes t from one with EINTR, and makes its
 // next PCATCH sleep return EINTR at once until thread_clear_interrupt().

@@ -129,6 +129,8 @@ static const struct test kTests[] = {
     {"edges_ignored_pending_wakes_nothing", t_edges_ignored_pending_wakes_nothing, 0},
     {"edges_madvise_populate_perm", t_edges_madvise_populate_perm, T_TINE_ONLY},
     {"edges_sigaction_unknown_flags", t_edges_sigaction_unknown_flags, T_TINE_ONLY},
+    {"edges_nice_threads", t_edges_nice_threads, 0},
+    {"edges_nice_permissions", t_edges_nice_permissions, 0},
     {NULL, NULL, 0},
 };
 

@@ -1457,3 +1457,101 @@ void t_edges_sigaction_unknown_flags(void) {
           (unsigned long)o.flags);
   signal(SIGUSR2, SIG_DFL);
 }
+
+/* Nice values (getpriority/setpriority) belong to threads, as on Linux:
+ * PRIO_PROCESS names one thread by id, and fork and new threads start with
+ * their maker's value. */
+static void* nice_thread(void* arg) {
+  int* out = arg;
+  out[0] = setpriority(PRIO_PROCESS, 0, 7) == 0;
+  out[1] = (int)syscall(SYS_gettid);
+  out[2] = getpriority(PRIO_PROCESS, 0);
+  return NULL;
+}
+void t_edges_nice_threads(void) {
+  EQ("start", getpriority(PRIO_PROCESS, 0), 0);
+  EQ("set", setpriority(PRIO_PROCESS, 0, 5), 0);
+  EQ("get", getpriority(PRIO_PROCESS, 0), 5);
+  EQ("raw_is_20_minus_nice", SYS(SYS_getpriority, PRIO_PROCESS, 0), 15);
+  EQ("clamped_high", setpriority(PRIO_PROCESS, 0, 100), 0);
+  EQ("get_high", getpriority(PRIO_PROCESS, 0), 19);
+  EQ("clamped_low", setpriority(PRIO_PROCESS, 0, -100), 0); /* root */
+  EQ("get_low", getpriority(PRIO_PROCESS, 0), -20);
+  EQ("back", setpriority(PRIO_PROCESS, 0, 5), 0);
+  int out[3] = {0, 0, 0};
+  pthread_t t;
+  pthread_create(&t, NULL, nice_thread, out);
+  pthread_join(t, NULL);
+  CHECK("thread_set", out[0]);
+  EQ("thread_own", out[2], 7);
+  EQ("thread_by_tid_gone", SYS(SYS_getpriority, PRIO_PROCESS, out[1]), -ESRCH);
+  EQ("main_unchanged", getpriority(PRIO_PROCESS, 0), 5);
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) _exit(getpriority(PRIO_PROCESS, 0) == 5 ? 0 : 1);
+  int st;
+  waitpid(pid, &st, 0);
+  CHECK("fork_inherits", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  EQ("bad_which", SYS(SYS_getpriority, 3, 0), -EINVAL);
+  EQ("bad_which_set", SYS(SYS_setpriority, -1, 0, 0), -EINVAL);
+  EQ("no_such", SYS(SYS_getpriority, PRIO_PROCESS, 999999), -ESRCH);
+  EQ("negative", SYS(SYS_setpriority, PRIO_PROCESS, -5, 0), -ESRCH);
+  EQ("no_user", SYS(SYS_getpriority, PRIO_USER, 4242), -ESRCH);
+}
+
+/* Who may change whose nice value: the caller's effective uid must be the
+ * target's real or effective uid (-EPERM), and lowering it needs
+ * RLIMIT_NICE (0 by default: -EACCES) unless root. PRIO_PGRP and PRIO_USER
+ * reach every thread of the group's or the uid's processes. */
+static pid_t nice_sleeper(uid_t uid, int new_group) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (new_group) setpgid(0, 0);
+    if (uid) setresuid(uid, uid, uid);
+    for (;;) pause();
+  }
+  t_sleep_ms(50);
+  return pid;
+}
+static int nice_as(uid_t uid, int which, int who, int value) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (setresuid(uid, uid, uid) != 0) _exit(100);
+    _exit(setpriority(which, who, value) == 0 ? 0 : errno);
+  }
+  int st;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+void t_edges_nice_permissions(void) {
+  EQ("default_rlimit_nice", SYS(SYS_prlimit64, 0, RLIMIT_NICE, NULL, NULL), 0);
+  struct rlimit rl;
+  getrlimit(RLIMIT_NICE, &rl);
+  EQ("rlimit_nice_0", rl.rlim_cur, 0);
+  pid_t mine = nice_sleeper(3100, 0), root = nice_sleeper(0, 0);
+  EQ("other_user_eperm", nice_as(3200, PRIO_PROCESS, mine, 10), EPERM);
+  EQ("root_target_eperm", nice_as(3100, PRIO_PROCESS, root, 10), EPERM);
+  EQ("own_raise", nice_as(3100, PRIO_PROCESS, mine, 10), 0);
+  EQ("seen", getpriority(PRIO_PROCESS, mine), 10);
+  EQ("own_lower_eacces", nice_as(3100, PRIO_PROCESS, mine, 5), EACCES);
+  EQ("unchanged", getpriority(PRIO_PROCESS, mine), 10);
+  EQ("root_lowers", setpriority(PRIO_PROCESS, mine, -3), 0);
+  EQ("lowered", getpriority(PRIO_PROCESS, mine), -3);
+  /* PRIO_USER by the target's real uid; PRIO_PGRP by its group. */
+  EQ("user", setpriority(PRIO_USER, 3100, 12), 0);
+  EQ("user_seen", getpriority(PRIO_PROCESS, mine), 12);
+  EQ("user_get", getpriority(PRIO_USER, 3100), 12);
+  pid_t grouped = nice_sleeper(0, 1);
+  EQ("pgrp", setpriority(PRIO_PGRP, grouped, 4), 0);
+  EQ("pgrp_seen", getpriority(PRIO_PROCESS, grouped), 4);
+  EQ("pgrp_get", getpriority(PRIO_PGRP, grouped), 4);
+  EQ("own_group_untouched", getpriority(PRIO_PROCESS, 0), 0);
+  EQ("no_group", SYS(SYS_getpriority, PRIO_PGRP, 999999), -ESRCH);
+  kill(mine, SIGKILL);
+  kill(root, SIGKILL);
+  kill(grouped, SIGKILL);
+  while (waitpid(-1, NULL, 0) > 0) {
+  }
+}

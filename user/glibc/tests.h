@@ -137,5 +137,7 @@ void t_edges_sigaltstack(void);
 void t_edges_ignored_pending_wakes_nothing(void);
 void t_edges_madvise_populate_perm(void);
 void t_edges_sigaction_unknown_flags(void);
+void t_edges_nice_threads(void);
+void t_edges_nice_permissions(void);
 
 #endif

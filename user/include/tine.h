@@ -85,6 +85,8 @@ enum {
   SYS_rt_sigaction = 134,
   SYS_rt_sigprocmask = 135,
   SYS_rt_sigreturn = 139,
+  SYS_setpriority = 140,
+  SYS_getpriority = 141,
   SYS_setuid = 146,
   SYS_setpgid = 154,
   SYS_getpgid = 155,

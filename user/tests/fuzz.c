@@ -1197,6 +1197,25 @@ static void op_getpgid_setsid(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
+/* getpriority/setpriority on threads, groups and users, racing their exits.
+ * Root renices only its own kind of target (not the harness or init). */
+static void op_priority(struct ctx* c, int op) {
+  int which = one_in(c, 6) ? (int)int_any(c) : (int)below(c, 3);
+  int uid = my_uid(c);
+  int who = which == 2 ? (int)uid_any(c) : pid_any(c);
+  if (uid == 0 && (which != 0 || root_spares(who))) return;
+  long r;
+  if (one_in(c, 2)) {
+    r = SC2(c, SYS_getpriority, which, who);
+  } else {
+    int nice = (int)below(c, 51) - 25;
+    r = SC3(c, SYS_setpriority, which, who, nice);
+    if (uid != 0 && which == 0 && (who == 1 || who == HARNESS_PID) && r == 0)
+      oracle_fail(c, "setpriority(0, %d, %d) = 0 on a root process", who, nice);
+  }
+  ok_if(c, op, r);
+}
+
 static void op_prlimit(struct ctx* c, int op) {
   int pid = one_in(c, 2) ? 0 : pid_any(c), uid = my_uid(c);
   if (uid == 0 && root_spares(pid)) return;
@@ -1307,6 +1326,7 @@ static const struct op kOps[] = {
     {"setpgid", 3, op_setpgid},
     {"getpgid_setsid", 3, op_getpgid_setsid},
     {"prlimit64", 6, op_prlimit},
+    {"priority", 3, op_priority},
     {"debug", 3, op_debug},
     {"unknown", 3, op_unknown},
 };
@@ -1409,6 +1429,8 @@ static const char* call_name(int64_t nr) {
     case 95: return "waitid";
     case 260: return "wait4";
     case 261: return "prlimit64";
+    case 140: return "setpriority";
+    case 141: return "getpriority";
     case 1002: return "fork";
     case 1066: return "vfork";
     case 1251: return "rfork";
