@@ -108,8 +108,14 @@ bool install(Proc* p, Ucred* was, Ucred* ncr) {
     }
   }
   // What the process's space allocates from now on is the new real uid's
-  // (exec cannot replace the space meanwhile: it waits for this LWP).
-  if (ruid_moved && p->vmref() && p->vmref()->vm) vmspace_set_payer(p->vmref()->vm, ncr->mem);
+  // (exec cannot replace the space meanwhile: it waits for this LWP), unless
+  // another process uses it too (a vfork or RFMEM child's is its parent's:
+  // the child's exec gives it a space of its own, charged to its new uid).
+  // Only a fork of this process could add a user, and the forklock keeps
+  // those out.
+  VmRef* vr = p->vmref();
+  if (ruid_moved && vr && vr->vm && __atomic_load_n(&vr->users, __ATOMIC_ACQUIRE) == 1)
+    vmspace_set_payer(vr->vm, ncr->mem);
   lockmgr(&p->forklock, LK_RELEASE);
   KASSERT(given_back == was, "install: credentials changed under the forklock");
   ucred_put(given_back);

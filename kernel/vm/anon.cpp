@@ -14,26 +14,31 @@ LockClass g_anon_class{"vm_anon", kRankAnonObject};
 uint64_t g_live = 0;
 uint64_t g_next_id = 0;  // atomic
 
-// The pages charged for an object's page index (a kmalloc'd array of
-// pointers, 8 bytes a page).
-uint64_t index_pages(uint64_t npages) {
+// The block holding an object's page index, an array of pointers (8 bytes a
+// page): its order. The block comes from the page allocator, charged to the
+// object's payer, so the charge is what the index takes (a whole power of
+// two of pages, as a large kmalloc would take too).
+unsigned index_order(uint64_t npages) {
   // An array of pointers: sizeof(T*) is meant.  NOLINTNEXTLINE(bugprone-sizeof-expression)
-  return (npages * sizeof(Page*) + kPageSize - 1) / kPageSize;
+  uint64_t pages = (npages * sizeof(Page*) + kPageSize - 1) / kPageSize;
+  unsigned order = 0;
+  while ((uint64_t{1} << order) < pages) ++order;
+  return order;
 }
+static_assert((kAnonMaxPages * 8) >> kPageShift <= (uint64_t{1} << kMaxOrder),
+              "index fits a block");
 }  // namespace
 
 AnonObject* anon_create(uint64_t npages, MemAccount* payer) {
   if (npages == 0 || npages > kAnonMaxPages) return nullptr;
-  if (!mem_charge(payer, index_pages(npages))) return nullptr;
   void* mem = kmalloc(sizeof(AnonObject), M_VMSPACE, M_WAITOK | M_ZERO);
-  // An array of pointers: sizeof(T*) is meant.  NOLINTNEXTLINE(bugprone-sizeof-expression)
-  Page** pages = static_cast<Page**>(kmalloc(npages * sizeof(Page*), M_VMSPACE, M_WAITOK | M_ZERO));
-  if (mem == nullptr || pages == nullptr) {
-    if (pages) kfree(pages, M_VMSPACE);
+  Page* index = page_alloc_charged(payer, index_order(npages), PageUse::KernelHeap, kPageZero);
+  if (mem == nullptr || index == nullptr) {
+    if (index) page_free(index);
     if (mem) kfree(mem, M_VMSPACE);
-    mem_uncharge(payer, index_pages(npages));
     return nullptr;
   }
+  Page** pages = static_cast<Page**>(page_to_virt(index));
   AnonObject* obj = new (mem) AnonObject(g_anon_class);
   if (payer) mem_account_hold(payer);
   obj->payer = payer;
@@ -54,8 +59,7 @@ void anon_release(AnonObject* obj) {
   if (__atomic_sub_fetch(&obj->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
   for (uint64_t i = 0; i < obj->npages; ++i)
     if (obj->pages[i]) page_put(obj->pages[i]);
-  kfree(obj->pages, M_VMSPACE);
-  mem_uncharge(obj->payer, index_pages(obj->npages));
+  page_free(virt_to_page(obj->pages));  // (its charge goes back with it)
   if (obj->payer) mem_account_release(obj->payer);
   obj->~AnonObject();
   kfree(obj, M_VMSPACE);

@@ -186,44 +186,57 @@ TEST_F(MemAccountTest, NewPayerTakesNewPagesOnly) {
   EXPECT_EQ(mem_account_pages(kOther), 0u);
 }
 
-// Charges racing for the last pages of a share never overcommit it.
+// Charges racing for the last pages of a share never overcommit it: four
+// CPUs released at once charge until refused; what they got plus what one
+// more can get afterwards is the share exactly (nothing over, nothing lost).
 TEST_F(MemAccountTest, RacingChargesStayWithinTheShare) {
   MemAccount* a = mem_account_get(kUser);
-  mem_account_set_rule({100, 0});
-  std::atomic<uint64_t> held{0};
-  std::vector<std::thread> ts;
-  for (unsigned t = 0; t < 4; ++t)
-    ts.emplace_back([&, t] {
-      cpu_bind(t);  // each thread is a CPU of its own
-      for (int round = 0; round < 200; ++round) {
+  constexpr uint64_t kShare = 1000;
+  mem_account_set_rule({kShare, 0});
+  for (int round = 0; round < 50; ++round) {
+    std::atomic<unsigned> ready{0};
+    std::atomic<uint64_t> got{0};
+    std::vector<std::thread> ts;
+    for (unsigned t = 0; t < 4; ++t)
+      ts.emplace_back([&, t] {
+        cpu_bind(t);  // each thread is a CPU of its own
+        ready.fetch_add(1);
+        while (ready.load() < 4) {
+        }
         uint64_t mine = 0;
-        for (int i = 0; i < 50; ++i)
-          if (mem_charge(a, 1)) ++mine;
-        uint64_t now = held.fetch_add(mine) + mine;
-        EXPECT_LE(now, 100u);
-        held.fetch_sub(mine);
-        mem_uncharge(a, mine);
-      }
-    });
-  for (auto& t : ts) t.join();
-  cpu_bind(0);
+        while (mem_charge(a, 1)) ++mine;
+        got.fetch_add(mine);
+      });
+    for (auto& t : ts) t.join();
+    cpu_bind(0);
+    ASSERT_LE(got.load(), kShare);
+    uint64_t more = 0;
+    while (mem_charge(a, 1)) ++more;
+    ASSERT_EQ(got.load() + more, kShare);
+    mem_uncharge(a, kShare);
+  }
   EXPECT_EQ(mem_account_pages(kUser), 0u);
   mem_account_release(a);
 }
 
-// The last holder and the last page going at once free the account once.
+// The last holder and the last page going at once (released together on two
+// CPUs) free the account once.
 TEST_F(MemAccountTest, LastHolderAndLastPageRace) {
   for (int i = 0; i < 2000; ++i) {
     MemAccount* a = mem_account_get(kUser);
     ASSERT_TRUE(mem_charge(a, 1));
-    std::thread t([a] {
+    std::atomic<unsigned> ready{0};
+    std::thread t([&] {
       cpu_bind(1);
+      ready.fetch_add(1);
+      while (ready.load() < 2) {
+      }
       mem_uncharge(a, 1);
     });
+    ready.fetch_add(1);
+    while (ready.load() < 2) {
+    }
     mem_account_release(a);
-    // Meanwhile another holder may come and go.
-    MemAccount* again = mem_account_get(kUser);
-    mem_account_release(again);
     t.join();
     cpu_bind(0);
     ASSERT_EQ(mem_accounts_live(), 0u);
