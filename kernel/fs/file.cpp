@@ -14,6 +14,7 @@
 #include "kernel/panic.h"
 #include "kernel/proc/proc.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/uapi/signal_numbers.h"
 #include "kernel/vm/copy.h"
 
 MALLOC_DEFINE(M_FILE, "file", "open files");
@@ -45,12 +46,24 @@ int64_t vn_file_read(File* fp, Uio* uio, const uint64_t* pos) {
 int64_t vn_file_write(File* fp, Uio* uio, const uint64_t* pos) {
   Vnode* v = fp->vnode;
   if (!v->ops->write) return -EINVAL;
-  FsCred cr = proc_fscred(curproc());
+  Proc* p = curproc();
+  FsCred cr = proc_fscred(p);
+  uint64_t limit = v->type == VType::kReg ? proc_fsize_limit(p) : VC_RLIM_INFINITY;
   if (uio->resid > 0) vfs_drop_setid(v, cr);
   MutexGuard g(v->lock);
   // O_APPEND writes at the end, pwrite too (as Linux does).
   bool append = (__atomic_load_n(&fp->flags, __ATOMIC_RELAXED) & O_APPEND) != 0;
   uint64_t off = append ? v->size : pos ? *pos : fp->offset;
+  // RLIMIT_FSIZE (Linux's generic_write_check_limits): a write that would
+  // start at or past it gets SIGXFSZ and -EFBIG, one that would cross it
+  // is cut short there.
+  if (limit != VC_RLIM_INFINITY && uio->resid > 0) {
+    if (off >= limit) {
+      lwp_signal_self(kSigXfsz);
+      return -EFBIG;
+    }
+    if (uio->resid > limit - off) uio->resid = limit - off;
+  }
   int64_t err = v->ops->write(v, off, uio, cr);
   if (!pos) fp->offset = off + uio->done;
   return err;

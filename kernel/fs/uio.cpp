@@ -21,9 +21,11 @@ static void uio_advance(Uio* uio, size_t step) {
   }
 }
 
-// Bytes of the current iovec to move in one step, at most n.
+// Bytes of the current iovec to move in one step, at most n and at most
+// resid (a caller may cut resid short: a write stopped at RLIMIT_FSIZE).
 static size_t uio_step(const Uio* uio, size_t n) {
   uint64_t left = uio->iov->len - uio->at;
+  if (left > uio->resid) left = uio->resid;
   return n < left ? n : static_cast<size_t>(left);
 }
 

@@ -19,7 +19,7 @@ enum class UioDir : uint8_t {
 struct Uio {
   const IoVec* iov;
   int iovcnt;
-  uint64_t resid;  // bytes still to move
+  uint64_t resid;  // bytes still to move (may be cut short: nothing moves past it)
   uint64_t done;   // bytes moved so far
   uint64_t at;     // offset inside iov[0]
   bool user;       // user addresses (copyin/copyout) or kernel pointers

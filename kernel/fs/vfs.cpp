@@ -402,13 +402,17 @@ void vfs_drop_setid(Vnode* v, const FsCred& cr) {
   v->ctime = fs_now();
 }
 
-int vfs_truncate(Vnode* v, uint64_t size, const FsCred& cr) {
+int vfs_truncate(Vnode* v, uint64_t size, const FsCred& cr, uint64_t size_limit) {
   if (v->type == VType::kDir) return -EISDIR;
   if (v->type != VType::kReg) return -EINVAL;
   if (!v->ops->truncate) return -EPERM;
   if (size > static_cast<uint64_t>(INT64_MAX)) return -EINVAL;
+  // Refused before the set-id bits go (Linux's order), and again under the
+  // lock, where the size cannot change.
+  if (size > size_limit && size > __atomic_load_n(&v->size, __ATOMIC_RELAXED)) return -EFBIG;
   vfs_drop_setid(v, cr);
   MutexGuard g(v->lock);
+  if (size > size_limit && size > v->size) return -EFBIG;
   return v->ops->truncate(v, size, cr);
 }
 

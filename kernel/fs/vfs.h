@@ -40,7 +40,10 @@ inline constexpr uint32_t kLinkMax = 65000;  // links to one node (EMLINK)
 // times: {atime, mtime} with UTIME_NOW / UTIME_OMIT, or nullptr for now.
 [[nodiscard]] int vfs_utimes(Vnode* v, const timespec64* times, const FsCred& cr);
 // Sets the size of a regular file (the caller checked it may write).
-[[nodiscard]] int vfs_truncate(Vnode* v, uint64_t size, const FsCred& cr);
+// -EFBIG when the file would grow past size_limit (the caller's
+// RLIMIT_FSIZE; a shrink past it is allowed, as Linux's inode_newsize_ok).
+[[nodiscard]] int vfs_truncate(Vnode* v, uint64_t size, const FsCred& cr,
+                               uint64_t size_limit = ~0ull);
 // Before cr (not root) writes to or truncates the regular file v: S_ISUID
 // goes, and S_ISGID when the group may execute it (Linux's file_remove_privs:
 // no one but root can leave a set-id program altered). Takes the namespace

@@ -240,6 +240,11 @@ int proc_nofile_limit(Proc* p) {
   return cur > static_cast<uint64_t>(kNrOpen) ? kNrOpen : static_cast<int>(cur);
 }
 
+uint64_t proc_fsize_limit(Proc* p) {
+  SpinGuard g(p->spin);
+  return p->limit()->c.pl_rlimit[kRlimitFsize].rlim_cur;
+}
+
 void vmref_user_leave(VmRef* vr) {
   if (__atomic_sub_fetch(&vr->users, 1, __ATOMIC_ACQ_REL) == 0) {
     Vmspace* v = __atomic_exchange_n(&vr->vm, nullptr, __ATOMIC_ACQ_REL);

@@ -121,6 +121,13 @@ void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info) {
     thread_interrupt(lp->thread);
 }
 
+void lwp_signal_self(int sig) {
+  Lwp* lp = curlwp();
+  Proc* p = lp->proc;
+  SpinGuard g(p->spin);
+  lwp_signal_locked(p, lp, sig, SigInfo{kSiUser, p->pid, p->ucred()->c.cr_ruid, 0});
+}
+
 // End the process with wait status ws, from one of its LWPs (in a system
 // call or a fault): the other LWPs are told to go, this one leaves EL0.
 void exit1(int ws) {

@@ -80,6 +80,7 @@ inline constexpr int kNsig = 64;
 // RLIMIT_NOFILE (Linux's number and defaults): descriptors below the soft
 // limit; the hard limit at most kNrOpen (Linux's fs.nr_open is far larger,
 // but a table of that many slots would pin memory a user should not have).
+inline constexpr int kRlimitFsize = 1;
 inline constexpr int kRlimitNofile = 7;
 inline constexpr int kRlimitNice = 13;
 inline constexpr int kNofileSoftDefault = 1024;
@@ -453,6 +454,9 @@ bool proc_is_root(Proc* p);
 FsCred proc_fscred(Proc* p);
 // p's RLIMIT_NOFILE soft limit: descriptors must be below it.
 int proc_nofile_limit(Proc* p);
+// p's RLIMIT_FSIZE soft limit: the largest size its writes may give a file
+// (VC_RLIM_INFINITY: none).
+uint64_t proc_fsize_limit(Proc* p);
 void uidinfo_put(Uidinfo* ui);
 Sigacts* sigacts_new();
 Plimit* plimit_new();
@@ -639,6 +643,9 @@ void proc_signal_info(Proc* p, int sig, const SigInfo& info);
 // Posts sig to lp alone (tgkill): p is lp's process, its Proc::spin held, lp
 // in its TID set.
 void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info);
+// Posts sig to the calling LWP alone, as its own process sending it
+// (Linux's send_sig(sig, current, 0): SIGXFSZ for a write past RLIMIT_FSIZE).
+void lwp_signal_self(int sig);
 // tgkill(tgid, tid, sig) (tgid 0: tkill, any process): 0 or -errno.
 int kern_tgkill(int tgid, int tid, int sig);
 // On the way to EL0 (kernel/proc/signal.cpp): the lowest pending signal this

@@ -56,6 +56,10 @@ inline FsCred my_cred() {
   return cr;
 }
 
+// truncate and ftruncate's last step: vfs_truncate within the caller's
+// RLIMIT_FSIZE; growing a file past it gets SIGXFSZ and -EFBIG (Linux).
+[[nodiscard]] int truncate_within_limit(Vnode* v, uint64_t size, const FsCred& cr);
+
 // Where an *at call's relative path begins: the working directory for
 // AT_FDCWD, else dirfd's directory (-EBADF, -ENOTDIR). An absolute path
 // ignores dirfd, as Linux does.

@@ -381,7 +381,7 @@ int64_t sys_ftruncate(const SyscallArgs& a) {
   FileRef f(static_cast<int>(a.a[0]));
   if (!f) return -EBADF;
   if (!f->vnode || f->vnode->type != VType::kReg || !(f->mode & kFileWrite)) return -EINVAL;
-  return vfs_truncate(f->vnode, a.a[1], my_cred());
+  return truncate_within_limit(f->vnode, a.a[1], my_cred());
 }
 
 int64_t sys_fsync(const SyscallArgs& a) {

@@ -9,6 +9,7 @@
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/uapi/signal_numbers.h"
 #include "kernel/vm/copy.h"
 
 namespace {
@@ -299,6 +300,13 @@ int64_t sys_umask(const SyscallArgs& a) {
                              __ATOMIC_RELAXED);
 }
 
+int truncate_within_limit(Vnode* v, uint64_t size, const FsCred& cr) {
+  uint64_t limit = proc_fsize_limit(curproc());
+  int err = vfs_truncate(v, size, cr, limit);
+  if (err == -EFBIG && size > limit) lwp_signal_self(kSigXfsz);
+  return err;
+}
+
 int64_t sys_truncate(const SyscallArgs& a) {
   if (static_cast<int64_t>(a.a[1]) < 0) return -EINVAL;
   UserPath path(a.a[0]);
@@ -308,7 +316,7 @@ int64_t sys_truncate(const SyscallArgs& a) {
   if (v.v->type != VType::kReg) return -EINVAL;
   FsCred cr = my_cred();
   if (int e = vn_access(v.v, W_OK, cr); e) return e;
-  return vfs_truncate(v.v, a.a[1], cr);
+  return truncate_within_limit(v.v, a.a[1], cr);
 }
 
 namespace {

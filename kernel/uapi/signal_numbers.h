@@ -10,6 +10,7 @@ inline constexpr int kSigBus = 7;
 inline constexpr int kSigKill = 9;
 inline constexpr int kSigSegv = 11;
 inline constexpr int kSigChld = 17;
+inline constexpr int kSigXfsz = 25;
 
 // "SIGSEGV" and the like, for the console (kernel/syscall/sys_proc.cpp).
 const char* signal_name(int sig);

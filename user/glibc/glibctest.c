@@ -131,6 +131,7 @@ static const struct test kTests[] = {
     {"edges_sigaction_unknown_flags", t_edges_sigaction_unknown_flags, T_TINE_ONLY},
     {"edges_nice_threads", t_edges_nice_threads, 0},
     {"edges_nice_permissions", t_edges_nice_permissions, 0},
+    {"edges_rlimit_fsize", t_edges_rlimit_fsize, 0},
     {NULL, NULL, 0},
 };
 

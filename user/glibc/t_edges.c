@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
@@ -1554,4 +1555,62 @@ void t_edges_nice_permissions(void) {
   kill(grouped, SIGKILL);
   while (waitpid(-1, NULL, 0) > 0) {
   }
+}
+
+/* RLIMIT_FSIZE (Linux's generic_write_check_limits, inode_newsize_ok): a
+ * write that would start at or past the limit gets SIGXFSZ (to the writing
+ * thread) and -EFBIG, one that would cross it is cut short there; growing a
+ * file past it by truncate or ftruncate gets SIGXFSZ and -EFBIG, shrinking
+ * is allowed; a write of nothing is 0; pipes are not files. SIGXFSZ's
+ * default action ends the process. */
+static volatile int g_xfsz;
+static void on_xfsz(int sig) {
+  (void)sig;
+  ++g_xfsz;
+}
+void t_edges_rlimit_fsize(void) {
+  mkdir("/tmp", 01777); /* (the glibc tests' initramfs has none) */
+  char path[] = "/tmp/fsizeXXXXXX";
+  int fd = mkstemp(path);
+  CHECK("file", fd >= 0);
+  signal(SIGXFSZ, on_xfsz);
+  struct rlimit rl = {1000, RLIM_INFINITY};
+  EQ("set", setrlimit(RLIMIT_FSIZE, &rl), 0);
+  static char buf[600];
+  EQ("first", write(fd, buf, 600), 600);
+  EQ("cut", write(fd, buf, 600), 400);
+  EQ("no_signal_yet", g_xfsz, 0);
+  EQ("empty_past", SYS(SYS_write, fd, buf, 0), 0);
+  EQ("past", SYS(SYS_write, fd, buf, 1), -EFBIG);
+  EQ("signal", g_xfsz, 1);
+  EQ("pwrite_below", pwrite(fd, buf, 10, 10), 10);
+  EQ("pwrite_past", SYS(SYS_pwrite64, fd, buf, 10, 1000), -EFBIG);
+  EQ("signal_pwrite", g_xfsz, 2);
+  EQ("ftruncate_grow", SYS(SYS_ftruncate, fd, 2000), -EFBIG);
+  EQ("signal_ftruncate", g_xfsz, 3);
+  EQ("ftruncate_shrink", SYS(SYS_ftruncate, fd, 500), 0);
+  EQ("ftruncate_to_limit", SYS(SYS_ftruncate, fd, 1000), 0);
+  EQ("truncate_grow", SYS(SYS_truncate, path, 1001), -EFBIG);
+  EQ("signal_truncate", g_xfsz, 4);
+  int p[2];
+  EQ("pipe", pipe(p), 0);
+  EQ("pipe_write", write(p[1], buf, 600), 600);
+  EQ("pipe_write_more", write(p[1], buf, 600), 600);
+  close(p[0]);
+  close(p[1]);
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_DFL);
+    (void)!pwrite(fd, buf, 10, 1000);
+    _exit(0);
+  }
+  int st;
+  waitpid(pid, &st, 0);
+  t_check("default_ends", WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ, "status %#x", st);
+  rl.rlim_cur = RLIM_INFINITY;
+  setrlimit(RLIMIT_FSIZE, &rl);
+  signal(SIGXFSZ, SIG_DFL);
+  close(fd);
+  unlink(path);
 }

@@ -139,5 +139,6 @@ void t_edges_madvise_populate_perm(void);
 void t_edges_sigaction_unknown_flags(void);
 void t_edges_nice_threads(void);
 void t_edges_nice_permissions(void);
+void t_edges_rlimit_fsize(void);
 
 #endif
