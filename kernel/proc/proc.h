@@ -113,6 +113,11 @@ enum : uint32_t {
   LWP_OLDMASK =
       0x0004,  // ppoll/pselect6 changed the mask: saved_sigmask comes back after the next signal
   LWP_RESTART = 0x0008,  // its system call ended with ERESTARTSYS: restart_x0 is the call's x0
+  // In rt_sigtimedwait: the signals waited for are unblocked for the wait and
+  // saved_sigmask is the mask from before it, which still counts as blocked
+  // when a signal whose action ignores it is posted (Linux's real_blocked).
+  // Set and cleared by the LWP under Proc::spin.
+  LWP_SIGWAIT = 0x0010,
 };
 
 // What a pending signal's siginfo_t says (the fields tine fills), kept with

@@ -104,6 +104,7 @@ constexpr Entry kCalls[] = {
     {kSysSigaltstack, sys_sigaltstack, "sigaltstack"},
     {kSysRtSigreturn, sys_rt_sigreturn, "rt_sigreturn"},
     {kSysRtSigsuspend, sys_rt_sigsuspend, "rt_sigsuspend"},
+    {kSysRtSigtimedwait, sys_rt_sigtimedwait, "rt_sigtimedwait"},
     {kSysSetuid, sys_setuid, "setuid"},
     {kSysSetpgid, sys_setpgid, "setpgid"},
     {kSysGetpgid, sys_getpgid, "getpgid"},

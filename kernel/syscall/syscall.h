@@ -93,6 +93,7 @@ enum SyscallNr : uint64_t {
   kSysRtSigsuspend = 133,
   kSysRtSigprocmask = 135,
   kSysRtSigpending = 136,
+  kSysRtSigtimedwait = 137,
   kSysSigaltstack = 132,
   kSysRtSigreturn = 139,
   kSysSetregid = 143,
@@ -243,6 +244,7 @@ int64_t sys_rt_sigprocmask(const SyscallArgs& a);
 int64_t sys_rt_sigpending(const SyscallArgs& a);
 int64_t sys_sigaltstack(const SyscallArgs& a);
 int64_t sys_rt_sigsuspend(const SyscallArgs& a);
+int64_t sys_rt_sigtimedwait(const SyscallArgs& a);
 int64_t sys_rt_sigreturn(const SyscallArgs& a);
 int64_t sys_setuid(const SyscallArgs& a);
 int64_t sys_setpgid(const SyscallArgs& a);

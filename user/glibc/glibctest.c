@@ -129,6 +129,12 @@ static const struct test kTests[] = {
     {"edges_ignored_pending_wakes_nothing", t_edges_ignored_pending_wakes_nothing, 0},
     {"edges_madvise_populate_perm", t_edges_madvise_populate_perm, T_TINE_ONLY},
     {"edges_sigaction_unknown_flags", t_edges_sigaction_unknown_flags, T_TINE_ONLY},
+    {"sigtimedwait_timeout", t_sigtimedwait_timeout, 0},
+    {"sigtimedwait_pending", t_sigtimedwait_pending, 0},
+    {"sigtimedwait_wakes", t_sigtimedwait_wakes, 0},
+    {"sigtimedwait_eintr", t_sigtimedwait_eintr, 0},
+    {"sigtimedwait_sigkill", t_sigtimedwait_sigkill, 0},
+    {"sigtimedwait_stop", t_sigtimedwait_stop, 0},
     {NULL, NULL, 0},
 };
 

@@ -138,4 +138,12 @@ void t_edges_ignored_pending_wakes_nothing(void);
 void t_edges_madvise_populate_perm(void);
 void t_edges_sigaction_unknown_flags(void);
 
+/* t_timers.c */
+void t_sigtimedwait_timeout(void);
+void t_sigtimedwait_pending(void);
+void t_sigtimedwait_wakes(void);
+void t_sigtimedwait_eintr(void);
+void t_sigtimedwait_sigkill(void);
+void t_sigtimedwait_stop(void);
+
 #endif
