@@ -297,6 +297,8 @@ void exit_become_zombie_locked(Proc* p, Lwp* lp, ExitNotice* n) {
 
 // The rest of exit1, on the last LWP's thread.
 void proc_exit_finish(Proc* p, Lwp* lp) {
+  if (p->itimer) [[unlikely]]
+    itimer_exit(p);  // before anything it could signal goes
   lwp_reap_zombies(p);
   wake_vfork_parent(p);
   // The address space goes now (the last live user gives it back); the

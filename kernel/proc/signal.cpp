@@ -213,6 +213,8 @@ bool take(Lwp* lp, int sig, SigInfo* si) {
   }
   if (__atomic_fetch_and(&p->siglist, ~bit, __ATOMIC_ACQ_REL) & bit) {
     *si = p->siginfo[sig];
+    if (sig == kSigAlrm) [[unlikely]]
+      itimer_alarm_taken_locked(p);
     return true;
   }
   return false;

@@ -47,6 +47,7 @@ int dequeue_locked(Lwp* lp, uint64_t set, SigInfo* si) {
     int sig = __builtin_ctzll(shared) + 1;
     __atomic_and_fetch(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
     *si = p->siginfo[sig];
+    if (sig == kSigAlrm) itimer_alarm_taken_locked(p);
     return sig;
   }
   return 0;

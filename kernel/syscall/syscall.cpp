@@ -74,6 +74,8 @@ constexpr Entry kCalls[] = {
     {kSysExit, sys_exit, "exit"},
     {kSysExitGroup, sys_exit_group, "exit_group"},
     {kSysNanosleep, sys_nanosleep, "nanosleep"},
+    {kSysGetitimer, sys_getitimer, "getitimer"},
+    {kSysSetitimer, sys_setitimer, "setitimer"},
     {kSysClockGettime, sys_clock_gettime, "clock_gettime"},
     {kSysClockGetres, sys_clock_getres, "clock_getres"},
     {kSysClockNanosleep, sys_clock_nanosleep, "clock_nanosleep"},

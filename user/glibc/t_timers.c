@@ -1,10 +1,12 @@
-/* Waiting for signals by number: sigtimedwait, sigwaitinfo and sigwait. */
+/* Interval timers and waiting for signals by number: alarm, setitimer and
+ * getitimer (ITIMER_REAL), sigtimedwait, sigwaitinfo and sigwait. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,7 +14,11 @@
 #include "harness.h"
 #include "tests.h"
 
-static volatile int g_usr2;
+static volatile int g_alrm, g_usr2;
+static void on_alrm(int sig) {
+  (void)sig;
+  ++g_alrm;
+}
 static void on_usr2(int sig) {
   (void)sig;
   ++g_usr2;
@@ -34,6 +40,14 @@ static sigset_t set_of(int a, int b) {
   return s;
 }
 
+static long usec_of(const struct timeval* tv) { return tv->tv_sec * 1000000L + tv->tv_usec; }
+
+static long set_real(long value_us, long interval_us, struct itimerval* old) {
+  struct itimerval v = {{interval_us / 1000000, interval_us % 1000000},
+                        {value_us / 1000000, value_us % 1000000}};
+  return SYS(SYS_setitimer, ITIMER_REAL, &v, old);
+}
+
 /* A child that sends sig to `to` after ms; its pid. */
 static pid_t send_later(pid_t to, int sig, unsigned ms) {
   fflush(stdout);
@@ -44,6 +58,192 @@ static pid_t send_later(pid_t to, int sig, unsigned ms) {
     _exit(0);
   }
   return c;
+}
+
+/* alarm: SIGALRM after the seconds; alarm(0) cancels and gives what was left
+ * (rounded to the nearest second, at least 1 while armed). */
+void t_timers_alarm(void) {
+  signal(SIGALRM, on_alrm);
+  EQ("first", alarm(5), 0);
+  EQ("cancel_left", alarm(0), 5);
+  EQ("cancelled", alarm(0), 0);
+  g_alrm = 0;
+  uint64_t t0 = t_now_ns();
+  alarm(1);
+  sigset_t none;
+  sigemptyset(&none);
+  while (!g_alrm && t_now_ns() - t0 < 5000000000ull) sigsuspend(&none);
+  uint64_t took = t_now_ns() - t0;
+  EQ("delivered", g_alrm, 1);
+  CHECK("not_early", took >= 990000000ull);
+  EQ("one_shot", alarm(0), 0);
+  signal(SIGALRM, SIG_DFL);
+}
+
+/* A periodic ITIMER_REAL: every period a SIGALRM; getitimer reads the time
+ * to the next one and the period; disarming gives both back. */
+void t_timers_periodic(void) {
+  signal(SIGALRM, on_alrm);
+  g_alrm = 0;
+  uint64_t t0 = t_now_ns();
+  EQ("arm", set_real(20000, 20000, NULL), 0);
+  sigset_t none;
+  sigemptyset(&none);
+  while (g_alrm < 5 && t_now_ns() - t0 < 5000000000ull) sigsuspend(&none);
+  uint64_t took = t_now_ns() - t0;
+  CHECK("five", g_alrm >= 5);
+  CHECK("not_early", took >= 99000000ull);
+  struct itimerval cur;
+  EQ("get", SYS(SYS_getitimer, ITIMER_REAL, &cur), 0);
+  EQ("get_interval", usec_of(&cur.it_interval), 20000);
+  CHECK("get_value", usec_of(&cur.it_value) > 0 && usec_of(&cur.it_value) <= 20000);
+  struct itimerval old;
+  EQ("disarm", set_real(0, 0, &old), 0);
+  EQ("old_interval", usec_of(&old.it_interval), 20000);
+  CHECK("old_value", usec_of(&old.it_value) > 0 && usec_of(&old.it_value) <= 20000);
+  EQ("get_disarmed", SYS(SYS_getitimer, ITIMER_REAL, &cur), 0);
+  EQ("disarmed_value", usec_of(&cur.it_value), 0);
+  EQ("disarmed_interval", usec_of(&cur.it_interval), 0);
+  int n = g_alrm;
+  t_sleep_ms(60);
+  EQ("stopped", g_alrm, n);
+  signal(SIGALRM, SIG_DFL);
+}
+
+/* The old value, a one-shot timer's interval 0, and a blocked SIGALRM taken
+ * by sigwaitinfo (si_code SI_KERNEL); a periodic timer goes on once its
+ * SIGALRM is taken. */
+void t_timers_values(void) {
+  struct itimerval cur, old;
+  EQ("arm", set_real(10000000, 0, NULL), 0);
+  EQ("get", SYS(SYS_getitimer, ITIMER_REAL, &cur), 0);
+  CHECK("value", usec_of(&cur.it_value) > 9000000 && usec_of(&cur.it_value) <= 10000000);
+  EQ("interval", usec_of(&cur.it_interval), 0);
+  EQ("rearm", set_real(3000000, 1500000, &old), 0);
+  CHECK("old_value", usec_of(&old.it_value) > 9000000 && usec_of(&old.it_value) <= 10000000);
+  EQ("old_interval", usec_of(&old.it_interval), 0);
+  EQ("get2", SYS(SYS_getitimer, ITIMER_REAL, &cur), 0);
+  CHECK("value2", usec_of(&cur.it_value) > 2000000 && usec_of(&cur.it_value) <= 3000000);
+  EQ("interval2", usec_of(&cur.it_interval), 1500000);
+  /* A value of zero disarms whatever the interval says. */
+  EQ("zero_value", set_real(0, 500000, &old), 0);
+  EQ("zero_old_interval", usec_of(&old.it_interval), 1500000);
+  EQ("get3", SYS(SYS_getitimer, ITIMER_REAL, &cur), 0);
+  EQ("zero_interval_dropped", usec_of(&cur.it_interval), 0);
+
+  block_only(SIGALRM, 0);
+  sigset_t alrm = set_of(SIGALRM, 0);
+  siginfo_t si;
+  EQ("arm_blocked", set_real(100000, 100000, NULL), 0);
+  for (int i = 0; i < 3; ++i) {
+    memset(&si, 0, sizeof si);
+    EQ("wait_alrm", sigwaitinfo(&alrm, &si), SIGALRM);
+  }
+  EQ("alrm_code", si.si_code, SI_KERNEL);
+  EQ("alrm_signo", si.si_signo, SIGALRM);
+  set_real(0, 0, NULL);
+  /* Nothing pending once disarmed (the last one was taken). */
+  struct timespec zero = {0, 0};
+  EQ("none_left", sigtimedwait(&alrm, NULL, &zero) == -1 ? errno : 0, EAGAIN);
+  block_only(0, 0);
+}
+
+/* Linux's errors: the value is read and checked before `which`, and the old
+ * value is written after the change. */
+void t_timers_errors(void) {
+  struct itimerval v = {{0, 0}, {10, 0}}, cur;
+  EQ("which", SYS(SYS_setitimer, 3, &v, NULL), -EINVAL);
+  EQ("which_neg", SYS(SYS_setitimer, -1, &v, NULL), -EINVAL);
+  EQ("get_which", SYS(SYS_getitimer, 7, &cur), -EINVAL);
+  EQ("value_fault", SYS(SYS_setitimer, ITIMER_REAL, (void*)8, NULL), -EFAULT);
+  EQ("value_fault_first", SYS(SYS_setitimer, 3, (void*)8, NULL), -EFAULT);
+  EQ("get_fault", SYS(SYS_getitimer, ITIMER_REAL, (void*)8), -EFAULT);
+  struct itimerval bad = {{0, 0}, {1, 1000000}};
+  EQ("usec_big", SYS(SYS_setitimer, ITIMER_REAL, &bad, NULL), -EINVAL);
+  bad.it_value.tv_usec = -1;
+  EQ("usec_neg", SYS(SYS_setitimer, ITIMER_REAL, &bad, NULL), -EINVAL);
+  bad.it_value.tv_usec = 0;
+  bad.it_value.tv_sec = -1;
+  EQ("sec_neg", SYS(SYS_setitimer, ITIMER_REAL, &bad, NULL), -EINVAL);
+  struct itimerval badi = {{0, 1000000}, {1, 0}};
+  EQ("interval_usec", SYS(SYS_setitimer, ITIMER_REAL, &badi, NULL), -EINVAL);
+  EQ("checked_before_which", SYS(SYS_setitimer, 5, &badi, NULL), -EINVAL);
+  EQ("still_disarmed", SYS(SYS_getitimer, ITIMER_REAL, &cur), 0);
+  EQ("still_disarmed_value", usec_of(&cur.it_value), 0);
+  /* The change is made before the old value is found unwritable. */
+  EQ("old_fault", SYS(SYS_setitimer, ITIMER_REAL, &v, (void*)8), -EFAULT);
+  EQ("get_after_fault", SYS(SYS_getitimer, ITIMER_REAL, &cur), 0);
+  CHECK("armed_after_fault", cur.it_value.tv_sec >= 9);
+  /* A null value disarms (Linux's old misfeature). */
+  struct itimerval old;
+  EQ("null_value", SYS(SYS_setitimer, ITIMER_REAL, NULL, &old), 0);
+  CHECK("null_value_old", old.it_value.tv_sec >= 9);
+  EQ("get_null", SYS(SYS_getitimer, ITIMER_REAL, &cur), 0);
+  EQ("null_disarmed", usec_of(&cur.it_value), 0);
+  /* The CPU-time timers read as disarmed and may be disarmed. */
+  struct itimerval off = {{0, 0}, {0, 0}};
+  EQ("virtual_get", SYS(SYS_getitimer, ITIMER_VIRTUAL, &cur), 0);
+  EQ("virtual_value", usec_of(&cur.it_value), 0);
+  EQ("prof_off", SYS(SYS_setitimer, ITIMER_PROF, &off, &old), 0);
+  EQ("prof_old", usec_of(&old.it_value), 0);
+  /* tine does not keep them: arming one is refused (docs/user-abi.md). */
+  if (t_on_tine()) EQ("virtual_arm", SYS(SYS_setitimer, ITIMER_VIRTUAL, &v, NULL), -EINVAL);
+}
+
+static int itimer_disarmed(void* arg) {
+  (void)arg;
+  struct itimerval cur;
+  if (getitimer(ITIMER_REAL, &cur) != 0) return 2;
+  return usec_of(&cur.it_value) == 0 && usec_of(&cur.it_interval) == 0 ? 0 : 1;
+}
+
+/* fork's child starts with no timer (the parent's goes on); exec keeps it. */
+void t_timers_fork_exec(void) {
+  EQ("arm", set_real(10000000, 5000000, NULL), 0);
+  int st = t_fork_status(itimer_disarmed, NULL);
+  CHECK("child_none", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  struct itimerval cur;
+  getitimer(ITIMER_REAL, &cur);
+  CHECK("parent_kept", cur.it_value.tv_sec >= 9);
+  if (t_on_tine()) { /* qemu-user cannot exec a guest program itself */
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+      set_real(7000000, 3000000, NULL);
+      execl(t_self(), t_self(), "child", "itimer-armed", (char*)NULL);
+      _exit(99);
+    }
+    waitpid(pid, &st, 0);
+    CHECK("exec_keeps", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  }
+  set_real(0, 0, NULL);
+}
+
+/* Processes that end with a fast periodic timer armed, some while it
+ * fires: each timer goes with its process. */
+void t_timers_exit_armed(void) {
+  fflush(stdout);
+  for (int i = 0; i < 20; ++i) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      signal(SIGALRM, SIG_IGN);
+      set_real(100, 100, NULL);
+      for (volatile int spin = 0; spin < i * 2000; ++spin) {
+      }
+      _exit(0);
+    }
+  }
+  int reaped = 0, st;
+  while (waitpid(-1, &st, 0) > 0) reaped += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  EQ("all_exited", reaped, 20);
+  /* And one whose SIGALRM (SIG_DFL) ends it. */
+  pid_t pid = fork();
+  if (pid == 0) {
+    set_real(1000, 0, NULL);
+    for (;;) pause();
+  }
+  waitpid(pid, &st, 0);
+  CHECK("killed_by_alrm", WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM);
 }
 
 /* sigtimedwait's timeout: {0, 0} polls, a time expires (-EAGAIN), a
@@ -227,6 +427,50 @@ void t_sigtimedwait_sigkill(void) {
   waitpid(c, &st, 0);
   CHECK("killed", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
   CHECK("promptly", t_now_ns() - t0 < 2000000000ull);
+}
+
+static volatile int g_race_stop;
+static void* rearm_loop(void* arg) {
+  (void)arg;
+  struct itimerval cur;
+  while (!g_race_stop) {
+    set_real(1, 1, NULL);
+    getitimer(ITIMER_REAL, &cur);
+    set_real(0, 0, &cur);
+    set_real(1, 0, NULL);
+  }
+  return NULL;
+}
+
+/* Threads arming, reading and disarming one timer that fires every
+ * microsecond while its SIGALRM is taken by a handler, and processes that
+ * end in the middle of it: nothing is lost, nothing outlives its process. */
+void t_timers_smp_race(void) {
+  signal(SIGALRM, on_alrm);
+  g_alrm = 0;
+  g_race_stop = 0;
+  pthread_t th[3];
+  for (int i = 0; i < 3; ++i) pthread_create(&th[i], NULL, rearm_loop, NULL);
+  t_sleep_ms(300);
+  g_race_stop = 1;
+  for (int i = 0; i < 3; ++i) pthread_join(th[i], NULL);
+  set_real(0, 0, NULL);
+  CHECK("fired", g_alrm > 0);
+  fflush(stdout);
+  for (int i = 0; i < 10; ++i) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      g_race_stop = 0;
+      pthread_t t2[2];
+      for (int j = 0; j < 2; ++j) pthread_create(&t2[j], NULL, rearm_loop, NULL);
+      t_sleep_ms(5 + 3 * i);
+      _exit(0); /* with the threads still arming */
+    }
+  }
+  int reaped = 0, st;
+  while (waitpid(-1, &st, 0) > 0) reaped += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  EQ("all_exited", reaped, 10);
+  signal(SIGALRM, SIG_DFL);
 }
 
 /* A stop and continue while waiting end the wait with EINTR (Linux's

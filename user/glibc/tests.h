@@ -139,6 +139,13 @@ void t_edges_madvise_populate_perm(void);
 void t_edges_sigaction_unknown_flags(void);
 
 /* t_timers.c */
+void t_timers_alarm(void);
+void t_timers_periodic(void);
+void t_timers_values(void);
+void t_timers_errors(void);
+void t_timers_fork_exec(void);
+void t_timers_exit_armed(void);
+void t_timers_smp_race(void);
 void t_sigtimedwait_timeout(void);
 void t_sigtimedwait_pending(void);
 void t_sigtimedwait_wakes(void);
