@@ -136,7 +136,7 @@ static const struct test kTests[] = {
     {"timers_errors", t_timers_errors, 0},
     {"timers_fork_exec", t_timers_fork_exec, 0},
     {"timers_exit_armed", t_timers_exit_armed, 0},
-    {"timers_smp_race", t_timers_smp_race, 0},
+    {"timers_smp_race", t_timers_smp_race, T_TINE_ONLY},
     {"sigtimedwait_timeout", t_sigtimedwait_timeout, 0},
     {"sigtimedwait_pending", t_sigtimedwait_pending, 0},
     {"sigtimedwait_wakes", t_sigtimedwait_wakes, 0},
