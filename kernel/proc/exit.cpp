@@ -31,10 +31,12 @@ namespace {
 // process, its first LWP, or any when that one has gone), is kept pending:
 // SIGKILL, a caught signal, one whose default action ends the process, or
 // one the target blocks (Linux's sig_ignored: the action may change before
-// it is unblocked). An ignored one (SIG_IGN, or a default of doing nothing)
+// it is unblocked), in rt_sigtimedwait its mask from before the wait too. An ignored one (SIG_IGN, or a default of doing nothing)
 // is dropped at once. p->spin held.
 bool blocks(const Lwp* lp, int sig) {
-  return (__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) >> (sig - 1)) & 1;
+  uint64_t mask = __atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED);
+  if (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_SIGWAIT) mask |= lp->saved_sigmask;
+  return (mask >> (sig - 1)) & 1;
 }
 [[gnu::noinline]] bool target_blocks(Proc* p, const Lwp* target, int sig) {
   if (target) return blocks(target, sig);
@@ -53,6 +55,16 @@ inline bool sig_wanted(Proc* p, const Lwp* target, int sig) {
   if (sig == psig::kKill || !signal_action_ignores(p->sigacts(), sig)) return true;
   if (!((__atomic_load_n(&p->masks_seen, __ATOMIC_SEQ_CST) >> (sig - 1)) & 1)) return false;
   return target_blocks(p, target, sig);
+}
+
+// The LWPs in rt_sigtimedwait for a signal (bit) that ends no other sleep.
+[[gnu::noinline]] void wake_sigwaiters_locked(Proc* p, uint64_t bit) {
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    Lwp* lp = lwp_of(n);
+    if ((__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_SIGWAIT) &&
+        !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
+      thread_interrupt(lp->thread);
+  }
 }
 
 }  // namespace
@@ -93,8 +105,10 @@ void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
   // Wake the interruptible sleeps of the LWPs that may take it, so they
   // notice on their way out to EL0; not for one kept only because it is
   // blocked while its action ignores it: it would end no sleep on Linux.
-  if (how == JcPost::kNormal && sig != psig::kKill && signal_action_ignores(p->sigacts(), sig))
+  if (how == JcPost::kNormal && sig != psig::kKill && signal_action_ignores(p->sigacts(), sig)) {
+    wake_sigwaiters_locked(p, bit);  // rt_sigtimedwait takes it whatever its action
     return;
+  }
   for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
     Lwp* lp = lwp_of(n);
     if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
@@ -290,6 +304,8 @@ void exit_become_zombie_locked(Proc* p, Lwp* lp, ExitNotice* n) {
 
 // The rest of exit1, on the last LWP's thread.
 void proc_exit_finish(Proc* p, Lwp* lp) {
+  if (p->itimer) [[unlikely]]
+    itimer_exit(p);  // before anything it could signal goes
   lwp_reap_zombies(p);
   wake_vfork_parent(p);
   // The address space goes now (the last live user gives it back); the

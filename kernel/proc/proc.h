@@ -59,6 +59,7 @@ struct MemAccount;
 struct Thread;
 struct Vmspace;
 struct Proc;
+struct Itimer;
 
 inline constexpr uint32_t kRankAllProc = 250;   // + CPU: the tree lock (below the sleep queues)
 inline constexpr uint32_t kRankReaping = 254;   // the processes a reap has unlinked, not yet freed
@@ -116,6 +117,11 @@ enum : uint32_t {
   LWP_OLDMASK =
       0x0004,  // ppoll/pselect6 changed the mask: saved_sigmask comes back after the next signal
   LWP_RESTART = 0x0008,  // its system call ended with ERESTARTSYS: restart_x0 is the call's x0
+  // In rt_sigtimedwait: the signals waited for are unblocked for the wait and
+  // saved_sigmask is the mask from before it, which still counts as blocked
+  // when a signal whose action ignores it is posted (Linux's real_blocked).
+  // Set and cleared by the LWP under Proc::spin.
+  LWP_SIGWAIT = 0x0010,
 };
 
 // What a pending signal's siginfo_t says (the fields tine fills), kept with
@@ -337,6 +343,11 @@ struct Proc {
   // and no LWP has ever blocked is dropped without a look at the LWPs.
   uint64_t masks_seen;
   uint64_t siglist;  // pending signals (atomic bit mask, bit n - 1 = signal n)
+  // ITIMER_REAL (kernel/proc/itimer.cpp): made by the process's first
+  // setitimer of it, published under Proc::spin and never replaced; stopped
+  // and freed by its last LWP at exit, when no LWP is left to arm it. Not
+  // inherited (fork's child starts with none); exec keeps it.
+  Itimer* itimer;
   // Held shared by each fork of this process around fork1, which reads the
   // process's counted pointers without its spinlock; exclusive by whoever
   // replaces one of them while other LWPs may fork: setpgid/setsid moving the
@@ -640,6 +651,12 @@ int kill_pgrp(int pgid, int sig, const Ucred* by);
 // (g_proctree_lock not needed).
 void proc_signal(Proc* p, int sig);
 void proc_signal_info(Proc* p, int sig, const SigInfo& info);
+// SIGALRM was taken from p's pending set (p->spin held): a periodic
+// ITIMER_REAL starts its next period (Linux restarts it then, not when it
+// fires, so a blocked SIGALRM holds it).
+void itimer_alarm_taken_locked(Proc* p);
+// The last LWP of p, at exit: its ITIMER_REAL is stopped and freed.
+void itimer_exit(Proc* p);
 // Posts sig to lp alone (tgkill): p is lp's process, its Proc::spin held, lp
 // in its TID set.
 void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info);

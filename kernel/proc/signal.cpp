@@ -21,6 +21,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/siginfo_user.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
@@ -46,22 +47,7 @@ uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
 constexpr uint64_t kUnblockable = (1ull << (kSigKill - 1)) | (1ull << (psig::kStop - 1));
 
 // Linux arm64's signal frame (arch/arm64/include/uapi/asm/sigcontext.h,
-// ucontext.h, and the generic siginfo_t).
-struct LinuxSiginfo {  // siginfo_t, 128 bytes
-  int32_t signo;
-  int32_t err;
-  int32_t code;
-  int32_t pad0;
-  int32_t pid;  // kill, tgkill, SIGCHLD
-  uint32_t uid;
-  int32_t status;  // SIGCHLD
-  int32_t pad1;
-  int64_t utime;  // SIGCHLD
-  int64_t stime;
-  uint8_t rest[80];
-};
-static_assert(sizeof(LinuxSiginfo) == 128);
-
+// ucontext.h; siginfo_t is siginfo_user.h's).
 constexpr uint32_t kFpsimdMagic = 0x46508001;
 struct FpsimdContext {  // struct fpsimd_context
   uint32_t magic;
@@ -227,6 +213,8 @@ bool take(Lwp* lp, int sig, SigInfo* si) {
   }
   if (__atomic_fetch_and(&p->siglist, ~bit, __ATOMIC_ACQ_REL) & bit) {
     *si = p->siginfo[sig];
+    if (sig == kSigAlrm) [[unlikely]]
+      itimer_alarm_taken_locked(p);
     return true;
   }
   return false;

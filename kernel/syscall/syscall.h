@@ -60,6 +60,8 @@ enum SyscallNr : uint64_t {
   kSysExit = 93,
   kSysExitGroup = 94,
   kSysNanosleep = 101,
+  kSysGetitimer = 102,
+  kSysSetitimer = 103,
   kSysClockGettime = 113,
   kSysClockGetres = 114,
   kSysClockNanosleep = 115,
@@ -93,6 +95,7 @@ enum SyscallNr : uint64_t {
   kSysRtSigsuspend = 133,
   kSysRtSigprocmask = 135,
   kSysRtSigpending = 136,
+  kSysRtSigtimedwait = 137,
   kSysSigaltstack = 132,
   kSysRtSigreturn = 139,
   kSysSetregid = 143,
@@ -245,6 +248,9 @@ int64_t sys_rt_sigprocmask(const SyscallArgs& a);
 int64_t sys_rt_sigpending(const SyscallArgs& a);
 int64_t sys_sigaltstack(const SyscallArgs& a);
 int64_t sys_rt_sigsuspend(const SyscallArgs& a);
+int64_t sys_rt_sigtimedwait(const SyscallArgs& a);
+int64_t sys_getitimer(const SyscallArgs& a);
+int64_t sys_setitimer(const SyscallArgs& a);
 int64_t sys_rt_sigreturn(const SyscallArgs& a);
 int64_t sys_setuid(const SyscallArgs& a);
 int64_t sys_setpgid(const SyscallArgs& a);

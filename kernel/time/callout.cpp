@@ -82,6 +82,26 @@ bool callout_stop(Callout* c) {
   return was_pending;
 }
 
+bool callout_running(const Callout* c) {
+  uint64_t irq = arch::irq_save();
+  unsigned me = this_cpu().id;
+  bool running = false;
+  for (unsigned cpu = 0; cpu < arch::kMaxCpus && !running; ++cpu)
+    running = cpu != me && __atomic_load_n(&g_cc[cpu].firing, __ATOMIC_ACQUIRE) == c;
+  arch::irq_restore(irq);
+  return running;
+}
+
+int callout_try_stop(Callout* c) {
+  // Running first: a handler that runs while c is pending again (it was
+  // re-armed meanwhile) must finish before c changes.
+  if (callout_running(c)) return -1;
+  if (unlink_pending(c)) return 1;
+  // Not pending: idle, or taken off its wheel to run since the first look
+  // (the wheel's lock sets `firing` as it takes it off).
+  return callout_running(c) ? -1 : 0;
+}
+
 bool callout_pending(const Callout* c) {
   return __atomic_load_n(&c->state, __ATOMIC_RELAXED) == kCalloutPending;
 }

@@ -40,6 +40,13 @@ void callout_reset(Callout* c, uint64_t deadline_ns, CalloutFn fn, void* arg);
 // pending when the stop returns (stop it again, or do not re-arm).
 bool callout_stop(Callout* c);
 bool callout_pending(const Callout* c);
+// For an owner that arms c under a lock its handler also takes, and so
+// cannot wait for the handler with that lock held: disarms c unless its
+// handler runs on another CPU (then -1 and c is left as it was: drop the
+// lock, wait with callout_running, try again). 1 if c was pending, else 0.
+int callout_try_stop(Callout* c);
+// Whether c's handler runs on a CPU other than this one now.
+bool callout_running(const Callout* c);
 
 // For the clock: the earliest deadline on this CPU's wheel (~0 when none),
 // and running what is due (timer interrupt, IRQs masked).

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "harness.h"
 #include "tests.h"
@@ -132,6 +133,19 @@ static const struct test kTests[] = {
     {"edges_nice_threads", t_edges_nice_threads, 0},
     {"edges_nice_permissions", t_edges_nice_permissions, 0},
     {"edges_rlimit_fsize", t_edges_rlimit_fsize, 0},
+    {"timers_alarm", t_timers_alarm, 0},
+    {"timers_periodic", t_timers_periodic, 0},
+    {"timers_values", t_timers_values, 0},
+    {"timers_errors", t_timers_errors, 0},
+    {"timers_fork_exec", t_timers_fork_exec, 0},
+    {"timers_exit_armed", t_timers_exit_armed, 0},
+    {"timers_smp_race", t_timers_smp_race, T_TINE_ONLY},
+    {"sigtimedwait_timeout", t_sigtimedwait_timeout, 0},
+    {"sigtimedwait_pending", t_sigtimedwait_pending, 0},
+    {"sigtimedwait_wakes", t_sigtimedwait_wakes, 0},
+    {"sigtimedwait_eintr", t_sigtimedwait_eintr, 0},
+    {"sigtimedwait_sigkill", t_sigtimedwait_sigkill, 0},
+    {"sigtimedwait_stop", t_sigtimedwait_stop, 0},
     {NULL, NULL, 0},
 };
 
@@ -151,6 +165,12 @@ int t_child_main(int argc, char** argv) {
     sigemptyset(&s);
     sigprocmask(SIG_SETMASK, &s, NULL);
     return g_child_usr1 ? 0 : 1;
+  }
+  if (argc >= 1 && strcmp(argv[0], "itimer-armed") == 0) {
+    struct itimerval cur;
+    if (getitimer(ITIMER_REAL, &cur) != 0) return 2;
+    int armed = cur.it_value.tv_sec > 0 || cur.it_value.tv_usec > 0;
+    return armed && cur.it_interval.tv_sec == 3 && cur.it_interval.tv_usec == 0 ? 0 : 1;
   }
   return -1;
 }

@@ -141,4 +141,19 @@ void t_edges_nice_threads(void);
 void t_edges_nice_permissions(void);
 void t_edges_rlimit_fsize(void);
 
+/* t_timers.c */
+void t_timers_alarm(void);
+void t_timers_periodic(void);
+void t_timers_values(void);
+void t_timers_errors(void);
+void t_timers_fork_exec(void);
+void t_timers_exit_armed(void);
+void t_timers_smp_race(void);
+void t_sigtimedwait_timeout(void);
+void t_sigtimedwait_pending(void);
+void t_sigtimedwait_wakes(void);
+void t_sigtimedwait_eintr(void);
+void t_sigtimedwait_sigkill(void);
+void t_sigtimedwait_stop(void);
+
 #endif

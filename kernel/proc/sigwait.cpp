@@ -1,0 +1,124 @@
+// rt_sigtimedwait(set, info, timeout, sigsetsize): takes a signal of `set`
+// pending for the calling LWP or its process without running its action
+// (sigwait, sigwaitinfo, sigtimedwait), as Linux's do_sigtimedwait does.
+//
+// When none is pending the LWP waits with the signals of `set` unblocked
+// (they wake it as any unblocked signal would), its mask from before kept
+// in saved_sigmask under LWP_SIGWAIT: a signal whose action ignores it is
+// then still kept when that mask blocks it (Linux's real_blocked), and
+// wakes this wait (exit.cpp). The mask comes back before the call returns,
+// so a signal of `set` is never delivered to a handler by the wait.
+#include "kernel/proc/proc.h"
+#include "kernel/proc/siginfo_user.h"
+#include "kernel/sched/sleepq.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/syscall/user_time.h"
+#include "kernel/thread/thread.h"
+#include "kernel/time/clock.h"
+#include "kernel/uapi/error_numbers.h"
+#include "kernel/uapi/signal_numbers.h"
+#include "kernel/vm/copy.h"
+
+namespace {
+
+uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
+// SIGKILL and SIGSTOP cannot be waited for (nor blocked).
+constexpr uint64_t kUnblockable = (1ull << (kSigKill - 1)) | (1ull << (19 - 1));
+constexpr uint64_t kStopSignals = (1ull << (19 - 1)) | (1ull << (psig::kTstp - 1)) |
+                                  (1ull << (psig::kTtin - 1)) | (1ull << (psig::kTtou - 1));
+
+uint64_t pending(Lwp* lp) {
+  return __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) |
+         __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE);
+}
+
+// Takes the lowest signal of `set` pending for lp, its own before its
+// process's (Linux's dequeue_signal), its information into *si: the signal,
+// or 0 for none. p->spin held.
+int dequeue_locked(Lwp* lp, uint64_t set, SigInfo* si) {
+  Proc* p = lp->proc;
+  if (uint64_t own = __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) & set) {
+    int sig = __builtin_ctzll(own) + 1;
+    __atomic_and_fetch(&lp->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
+    *si = lp->siginfo[sig];
+    return sig;
+  }
+  if (uint64_t shared = __atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & set) {
+    int sig = __builtin_ctzll(shared) + 1;
+    __atomic_and_fetch(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
+    *si = p->siginfo[sig];
+    if (sig == kSigAlrm) itimer_alarm_taken_locked(p);
+    return sig;
+  }
+  return 0;
+}
+
+// Whether the wait must end for something other than `set`: a signal the
+// LWP will act on (a handler, or an end), a stop (Linux's wait ends with
+// -EINTR, and the process stops on the way out), or its exit.
+bool interrupted(Lwp* lp) {
+  uint64_t stops = pending(lp) & kStopSignals & ~(lp->copy.sigmask & ~kUnblockable);
+  return stops || signal_pending_unblocked(lp) || lwp_fatal_pending(lp);
+}
+
+// Waits until a signal of `set` is pending, the wait is interrupted (both:
+// true) or the deadline (clock_ns; 0: none) passes (false).
+bool wait_for(Lwp* lp, uint64_t set, uint64_t deadline) {
+  char chan;  // a channel nobody wakes: signals interrupt the sleep
+  for (;;) {
+    if ((pending(lp) & set) || interrupted(lp)) return true;
+    int r = tsleep_until(&chan, PCATCH, "sigwait", deadline);
+    if (r == EWOULDBLOCK) return false;
+    // A signal another LWP took, or one that ends nothing: the loop looks
+    // again, and a signal posted from here on interrupts the next sleep.
+    if (r == EINTR) thread_clear_interrupt();
+  }
+}
+
+}  // namespace
+
+// Linux's order: the set size, the set, the timeout read and checked; a
+// signal taken whose siginfo cannot be written is lost (-EFAULT).
+int64_t sys_rt_sigtimedwait(const SyscallArgs& a) {
+  if (a.a[3] != 8) return -EINVAL;
+  uint64_t set;
+  if (copyin_u(a.a[0], &set, sizeof set) != 0) return -EFAULT;
+  UserTimespec ts{};
+  if (a.a[2] && copyin_u(a.a[2], &ts, sizeof ts) != 0) return -EFAULT;
+  if (a.a[2] && !timespec_valid(ts)) return -EINVAL;
+  set &= ~kUnblockable;
+  uint64_t len = a.a[2] ? timespec_to_ns(ts) : UINT64_MAX;
+  uint64_t now = clock_ns();
+  uint64_t deadline = len > UINT64_MAX - now ? 0 : now + len;  // 0: none
+  Lwp* lp = curlwp();
+  Proc* p = lp->proc;
+  SigInfo si;
+  int sig;
+  bool wait = false;
+  {
+    SpinGuard g(p->spin);  // senders post under it: none is missed below
+    sig = dequeue_locked(lp, set, &si);
+    if (!sig && len != 0) {
+      lp->saved_sigmask = lp->copy.sigmask;
+      __atomic_or_fetch(&lp->flags, LWP_SIGWAIT, __ATOMIC_RELAXED);
+      __atomic_store_n(&lp->copy.sigmask, lp->saved_sigmask & ~set, __ATOMIC_RELAXED);
+      wait = true;
+    }
+  }
+  if (wait) {
+    bool woken = wait_for(lp, set, deadline);
+    {
+      SpinGuard g(p->spin);
+      __atomic_store_n(&lp->copy.sigmask, lp->saved_sigmask, __ATOMIC_RELAXED);
+      __atomic_and_fetch(&lp->flags, ~LWP_SIGWAIT, __ATOMIC_RELAXED);
+      sig = dequeue_locked(lp, set, &si);
+    }
+    if (!sig) return woken ? -EINTR : -EAGAIN;
+  }
+  if (!sig) return -EAGAIN;
+  if (a.a[1]) {
+    LinuxSiginfo u = siginfo_to_user(sig, si);
+    if (copyout_u(&u, a.a[1], sizeof u) != 0) return -EFAULT;
+  }
+  return sig;
+}
