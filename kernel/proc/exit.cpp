@@ -31,8 +31,9 @@ namespace {
 // process, its first LWP, or any when that one has gone), is kept pending:
 // SIGKILL, a caught signal, one whose default action ends the process, or
 // one the target blocks (Linux's sig_ignored: the action may change before
-// it is unblocked), in rt_sigtimedwait its mask from before the wait too. An ignored one (SIG_IGN, or a default of doing nothing)
-// is dropped at once. p->spin held.
+// it is unblocked; in rt_sigtimedwait, its mask from before the wait
+// counts too). An ignored one (SIG_IGN, or a default of doing nothing) is
+// dropped at once. p->spin held.
 bool blocks(const Lwp* lp, int sig) {
   uint64_t mask = __atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED);
   if (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_SIGWAIT) mask |= lp->saved_sigmask;
