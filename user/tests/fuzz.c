@@ -1216,6 +1216,36 @@ static void op_priority(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
+/* Interval timers (SIGALRM ends a worker that has no handler: counted like
+ * any signal) and rt_sigtimedwait, racing exits and forks. */
+static void op_timers(struct ctx* c, int op) {
+  uint64_t* v = &c->scratch[136];
+  long r;
+  switch (below(c, 3)) {
+    case 0:
+      v[0] = below(c, 2);                             /* interval seconds */
+      v[1] = below(c, 3) * 1000;                      /* interval microseconds */
+      v[2] = 0;                                       /* value seconds */
+      v[3] = one_in(c, 4) ? r64(c) : below(c, 20000); /* value microseconds */
+      r = SC3(c, 103 /* setitimer */, one_in(c, 5) ? (long)int_any(c) : 0,
+              one_in(c, 6) ? (long)ptr_any(c, 32) : (long)v, one_in(c, 2) ? 0 : (long)&v[4]);
+      break;
+    case 1:
+      r = SC2(c, 102 /* getitimer */, one_in(c, 5) ? (long)int_any(c) : 0,
+              one_in(c, 6) ? (long)ptr_any(c, 32) : (long)v);
+      break;
+    default: {
+      v[0] = one_in(c, 2) ? r64(c) : (1ull << 13); /* the set (SIGALRM); never a null timeout */
+      v[2] = 0;
+      v[3] = below(c, 2000000);
+      r = SC4(c, 137 /* rt_sigtimedwait */, one_in(c, 6) ? (long)ptr_any(c, 8) : (long)v,
+              one_in(c, 2) ? 0 : (long)&v[4], (long)&v[2], one_in(c, 8) ? (long)below(c, 16) : 8);
+      break;
+    }
+  }
+  ok_if(c, op, r);
+}
+
 static void op_prlimit(struct ctx* c, int op) {
   int pid = one_in(c, 2) ? 0 : pid_any(c), uid = my_uid(c);
   if (uid == 0 && root_spares(pid)) return;
@@ -1327,6 +1357,7 @@ static const struct op kOps[] = {
     {"getpgid_setsid", 3, op_getpgid_setsid},
     {"prlimit64", 6, op_prlimit},
     {"priority", 3, op_priority},
+    {"timers", 3, op_timers},
     {"debug", 3, op_debug},
     {"unknown", 3, op_unknown},
 };
@@ -1431,6 +1462,9 @@ static const char* call_name(int64_t nr) {
     case 261: return "prlimit64";
     case 140: return "setpriority";
     case 141: return "getpriority";
+    case 102: return "getitimer";
+    case 103: return "setitimer";
+    case 137: return "rt_sigtimedwait";
     case 1002: return "fork";
     case 1066: return "vfork";
     case 1251: return "rfork";
