@@ -101,7 +101,9 @@ void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
   JcPost how = jobctl_post_locked(p, sig);  // stop, continue (kernel/proc/jobctl.cpp)
   if (how == JcPost::kDrop || (how == JcPost::kNormal && !sig_wanted(p, nullptr, sig))) return;
   uint64_t bit = 1ull << (sig - 1);
-  p->siginfo[sig] = info;
+  // One already pending keeps its first sender's information (Linux's
+  // legacy_queue): the bits are cleared under p->spin too.
+  if (!(__atomic_load_n(&p->siglist, __ATOMIC_RELAXED) & bit)) p->siginfo[sig] = info;
   __atomic_or_fetch(&p->siglist, bit, __ATOMIC_RELEASE);
   // Wake the interruptible sleeps of the LWPs that may take it, so they
   // notice on their way out to EL0; not for one kept only because it is
@@ -130,7 +132,7 @@ void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info) {
   }
   if (!sig_wanted(p, lp, sig)) return;
   uint64_t bit = 1ull << (sig - 1);
-  lp->siginfo[sig] = info;
+  if (!(__atomic_load_n(&lp->siglist, __ATOMIC_RELAXED) & bit)) lp->siginfo[sig] = info;
   __atomic_or_fetch(&lp->siglist, bit, __ATOMIC_RELEASE);
   if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
     thread_interrupt(lp->thread);

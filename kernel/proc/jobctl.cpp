@@ -156,7 +156,9 @@ bool jobctl_stop_in_wait() {
       jobctl_park(lp);
       continue;
     }
-    uint64_t pend = __atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) &
+    // The process's signals and this LWP's own (pthread_kill, tgkill).
+    uint64_t pend = (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) |
+                     __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE)) &
                     ~(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) &
                       ~(sigbit(kSigKill) | sigbit(psig::kStop)));
     int stopsig = 0;
@@ -165,7 +167,7 @@ bool jobctl_stop_in_wait() {
       uint64_t h = handler_of(p, sig);
       if (psig::default_stops(sig) && (sig == psig::kStop || h == kSigDfl)) {
         if (!stopsig) stopsig = sig;
-      } else if (!(h == kSigDfl && psig::default_ignored(sig))) {
+      } else if (!signal_action_ignores(p->sigacts(), sig)) {
         return false;  // a handler to run, or a signal that ends the process
       }
     }

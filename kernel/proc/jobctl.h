@@ -60,10 +60,12 @@ inline JcPost jobctl_post_locked(Proc* p, int sig) {
 void jobctl_stop(Lwp* lp, int sig);
 // An LWP of a stopped process parks here until it is continued or must end.
 void jobctl_park(Lwp* lp);
-// For a wait ended by a signal (tty reads): if every pending signal this LWP
-// would take is a stop signal with SIG_DFL, the process stops here and, once
-// continued, true is returned (the wait goes on); false when the wait must
-// end (-ERESTARTSYS).
+// For a wait a signal may end (tty and FIFO waits, sigsuspend, nanosleep,
+// poll): if no pending signal this LWP would take (the process's or its own)
+// has a handler or ends the process, true is returned and the wait goes on;
+// a stop signal among them first stops the process here until it is
+// continued. False when the wait must end (-ERESTARTSYS, -EINTR). A signal
+// posted after the look interrupts the next sleep.
 bool jobctl_stop_in_wait();
 
 // wait4 and waitid (the tree lock held to read, and the parent's kids lock),

@@ -677,13 +677,13 @@ void signal_note_restart(TrapFrame* f, uint64_t arg0);
 // signal whose action ignores it now (kept because it was blocked when sent)
 // is dropped when taken, and ends no sleep (Linux restarts the call).
 bool signal_pending_unblocked(Lwp* lp);
-// Whether sig's action ignores it now: SIG_IGN, or SIG_DFL with a default of
-// doing nothing (never SIGKILL). ps may be null (nothing is then ignored).
 // Notes, before lp's mask becomes `mask`, the signals it blocks (masks_seen).
 inline void lwp_note_mask(Lwp* lp, uint64_t mask) {
   if (mask & ~__atomic_load_n(&lp->proc->masks_seen, __ATOMIC_RELAXED))
     __atomic_or_fetch(&lp->proc->masks_seen, mask, __ATOMIC_SEQ_CST);
 }
+// Whether sig's action ignores it now: SIG_IGN, or SIG_DFL with a default of
+// doing nothing (never SIGKILL). ps may be null (nothing is then ignored).
 inline bool signal_action_ignores(const Sigacts* ps, int sig) {
   if (sig == psig::kKill || !ps) return false;
   uint64_t h = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);

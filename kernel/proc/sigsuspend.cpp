@@ -2,6 +2,7 @@
 // signal is to be delivered, then -EINTR. The old mask comes back after the
 // handler of that signal has run (its frame carries it), or at once when no
 // handler runs (signal_deliver), as ppoll's does (LWP_OLDMASK).
+#include "kernel/proc/jobctl.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/syscall/syscall.h"
@@ -11,15 +12,8 @@
 #include "kernel/vm/copy.h"
 
 namespace {
-
 // SIGKILL and SIGSTOP cannot be blocked.
-constexpr uint64_t kUnblockable = (1ull << (kSigKill - 1)) | (1ull << (19 - 1));
-
-bool must_leave(Lwp* lp) {
-  return signal_pending_unblocked(lp) ||
-         (__atomic_load_n(&lp->flags, __ATOMIC_ACQUIRE) & LWP_WEXIT);
-}
-
+constexpr uint64_t kUnblockable = (1ull << (kSigKill - 1)) | (1ull << (psig::kStop - 1));
 }  // namespace
 
 int64_t sys_rt_sigsuspend(const SyscallArgs& a) {
@@ -38,10 +32,10 @@ int64_t sys_rt_sigsuspend(const SyscallArgs& a) {
     __atomic_store_n(&lp->copy.sigmask, set & ~kUnblockable, __ATOMIC_RELAXED);
     __atomic_or_fetch(&lp->flags, LWP_OLDMASK, __ATOMIC_RELAXED);
   }
+  // A stop signal stops the process here, and the wait goes on once it is
+  // continued (Linux makes the call again); a signal another LWP took, or
+  // one ignored by now, ends nothing either. A handler due, or an end, does.
   char chan;  // a channel nobody wakes: only an interrupt ends the sleep
-  while (!must_leave(lp)) {
-    if (tsleep(&chan, PCATCH, "sigsusp", 0) == EINTR && !must_leave(lp))
-      thread_clear_interrupt();  // a signal another LWP took: wait on
-  }
+  while (jobctl_stop_in_wait()) tsleep(&chan, PCATCH, "sigsusp", 0);
   return -EINTR;
 }

@@ -55,10 +55,12 @@ int dequeue_locked(Lwp* lp, uint64_t set, SigInfo* si) {
 
 // Whether the wait must end for something other than `set`: a signal the
 // LWP will act on (a handler, or an end), a stop (Linux's wait ends with
-// -EINTR, and the process stops on the way out), or its exit.
+// -EINTR, and the LWP stops on the way out), whether the stop signal is one
+// it takes or the process was stopped by another LWP, or its exit.
 bool interrupted(Lwp* lp) {
   uint64_t stops = pending(lp) & kStopSignals & ~(lp->copy.sigmask & ~kUnblockable);
-  return stops || signal_pending_unblocked(lp) || lwp_fatal_pending(lp);
+  return stops || (__atomic_load_n(&lp->proc->flags, __ATOMIC_ACQUIRE) & P_STOPPED) ||
+         signal_pending_unblocked(lp) || lwp_fatal_pending(lp);
 }
 
 // Waits until a signal of `set` is pending, the wait is interrupted (both:

@@ -4,6 +4,7 @@
 #include "kernel/fs/linux_abi.h"
 #include "kernel/fs/poll.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/proc/jobctl.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/time/clock.h"
@@ -83,16 +84,14 @@ int64_t wait_ready(Scan scan, uint64_t deadline, bool zero) {
     r = scan();
     if (r != 0 || zero) break;
     // A signal the wait's mask unblocks may be pending already (posted while
-    // it was blocked, so nothing interrupts the sleep for it).
-    if (signal_pending_unblocked(curlwp())) {
+    // it was blocked, so nothing interrupts the sleep for it). A stop signal
+    // stops the process here, and the wait goes on once it is continued
+    // (Linux makes the call again).
+    if (!jobctl_stop_in_wait()) {
       r = -EINTR;
       break;
     }
-    int w = poll_wait(gen, deadline);
-    if (w == EINTR) {
-      r = -EINTR;
-      break;
-    }
+    int w = poll_wait(gen, deadline);  // interrupted: the loop looks again
     if (w == EWOULDBLOCK) {
       r = scan();
       break;

@@ -1,4 +1,5 @@
 // clock_gettime, clock_getres, nanosleep, clock_nanosleep, sched_yield.
+#include "kernel/proc/jobctl.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/syscall/syscall.h"
@@ -57,14 +58,16 @@ bool read_clock(uint64_t clk, uint64_t* ns) {
   }
 }
 
-// Sleeps until `deadline` (clock_ns(); 0: none) or until a signal is to be
-// delivered: 0, or EINTR.
+// Sleeps until `deadline` (clock_ns(); 0: none) or until a signal's handler
+// is due or the process is to end: 0, or EINTR.
 int sleep_until(uint64_t deadline) {
   int r;
   UserTimespec chan;  // a channel nobody wakes
   do {
     r = tsleep_until(&chan, PCATCH, "nanosleep", deadline);
-  } while (r == 0);
+    // A stop signal stops the process here, and the sleep goes on to its
+    // deadline once it is continued (Linux's restart); a handler ends it.
+  } while (r == 0 || (r == EINTR && jobctl_stop_in_wait()));
   return r == EINTR ? EINTR : 0;
 }
 

@@ -75,6 +75,10 @@ static const struct test kTests[] = {
     {"restart_futex", t_restart_futex, 0},
     {"restart_nanosleep", t_restart_nanosleep, 0},
     {"restart_sigreturn_x0", t_restart_sigreturn_x0, 0},
+    {"restart_stop_sigsuspend", t_restart_stop_sigsuspend, 0},
+    {"restart_stop_nanosleep", t_restart_stop_nanosleep, 0},
+    {"restart_stop_poll", t_restart_stop_poll, 0},
+    {"restart_thread_fifo_open", t_restart_thread_fifo_open, 0},
     {"waitid_errors", t_waitid_errors, 0},
     {"waitid_exit", t_waitid_exit, 0},
     {"waitid_nowait", t_waitid_nowait, 0},
@@ -146,6 +150,8 @@ static const struct test kTests[] = {
     {"sigtimedwait_eintr", t_sigtimedwait_eintr, 0},
     {"sigtimedwait_sigkill", t_sigtimedwait_sigkill, 0},
     {"sigtimedwait_stop", t_sigtimedwait_stop, 0},
+    {"sigtimedwait_first_info", t_sigtimedwait_first_info, 0},
+    {"sigtimedwait_stop_thread", t_sigtimedwait_stop_thread, 0},
     {NULL, NULL, 0},
 };
 

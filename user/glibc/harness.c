@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <linux/futex.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,16 @@ void t_sleep_ms(unsigned ms) {
   struct timespec d = {ms / 1000, (long)(ms % 1000) * 1000000};
   while (nanosleep(&d, &d) != 0 && errno == EINTR) {
   }
+}
+
+int t_stop_and_continue(pid_t c, int sig) {
+  kill(c, sig);
+  int st = 0;
+  pid_t w;
+  uint64_t give_up = t_now_ns() + 3000000000ull;
+  while ((w = waitpid(c, &st, WUNTRACED | WNOHANG)) == 0 && t_now_ns() < give_up) t_sleep_ms(5);
+  kill(c, SIGCONT);
+  return w == c && WIFSTOPPED(st);
 }
 
 /* A requeue onto the word itself that wakes none leaves every waiter where

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 void t_check(const char* check, int ok, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 #define CHECK(check, cond) t_check(check, (cond), "%s (line %d)", #cond, __LINE__)
@@ -53,6 +54,10 @@ int t_fork_status(int (*fn)(void*), void* arg);
 /* Monotonic time in nanoseconds, and sleeping. */
 uint64_t t_now_ns(void);
 void t_sleep_ms(unsigned ms);
+/* Stops process c with stop signal sig (SIGSTOP, SIGTSTP, ...), waits (3 s
+ * at most) until wait reports the stop, and continues it with SIGCONT: 1 when
+ * the stop was reported. */
+int t_stop_and_continue(pid_t c, int sig);
 /* How many threads wait on the futex word now (shared: a non-private wait),
  * and waiting until n do, or 10 s have passed (a test then fails on what it
  * checks next rather than hangs on a wake that came too early). */

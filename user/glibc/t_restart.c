@@ -2,12 +2,16 @@
  * has SA_RESTART, or when no handler runs (a stop and a continue), else
  * ended with EINTR; nanosleep ends with EINTR either way (Linux's rules). */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -272,4 +276,146 @@ void t_restart_sigreturn_x0(void) {
   __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1) : "memory");
   EQ("x0_back", x0, -512);
   EQ("caught", g_caught, 1);
+}
+
+/* A stop and a continue in the middle of a wait that no handler ends: the
+ * process stops there, and the call goes on as if nothing had come (Linux
+ * makes it again). */
+
+/* The child's side: says it is about to wait (a byte on ready), and exits
+ * with 0 when the wait ended as it should. */
+static int g_ready[2];
+
+static void say_ready(void) {
+  if (write(g_ready[1], "r", 1) != 1) _exit(2);
+}
+
+/* Forks a child running fn, and once it is about to wait (plus 100 ms, to be
+ * inside the call), stops and continues it. */
+static pid_t stopped_while_waiting(int (*fn)(void), int* stopped) {
+  EQ("ready_pipe", pipe(g_ready), 0);
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) _exit(fn());
+  char b;
+  EQ("ready", read(g_ready[0], &b, 1), 1);
+  t_sleep_ms(100);
+  *stopped = t_stop_and_continue(c, SIGSTOP);
+  close(g_ready[0]);
+  close(g_ready[1]);
+  return c;
+}
+
+/* The child's exit status (killed after 5 s: a wait that never ends). */
+static int child_status(pid_t c) {
+  int st = 0;
+  uint64_t give_up = t_now_ns() + 5000000000ull;
+  pid_t w;
+  while ((w = waitpid(c, &st, WNOHANG)) == 0 && t_now_ns() < give_up) t_sleep_ms(5);
+  if (w == 0) {
+    kill(c, SIGKILL);
+    waitpid(c, &st, 0);
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int suspend_child(void) {
+  catch_usr1(0);
+  sigset_t usr1, none;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  sigemptyset(&none);
+  sigprocmask(SIG_BLOCK, &usr1, NULL);
+  say_ready();
+  int r = sigsuspend(&none);
+  return r == -1 && errno == EINTR && g_caught == 1 ? 0 : 1;
+}
+
+/* sigsuspend: the process stops (it used not to: SIGSTOP ended nothing), and
+ * after the continue the wait ends only with the handler's signal. */
+void t_restart_stop_sigsuspend(void) {
+  int stopped;
+  pid_t c = stopped_while_waiting(suspend_child, &stopped);
+  EQ("stopped", stopped, 1);
+  t_sleep_ms(100); /* a wait the continue ended would have exited by now */
+  kill(c, SIGUSR1);
+  EQ("ended_by_handler", child_status(c), 0);
+}
+
+static int nanosleep_child(void) {
+  uint64_t t0 = t_now_ns();
+  say_ready();
+  struct timespec ts = {0, 600000000};
+  int r = nanosleep(&ts, NULL);
+  return r == 0 && t_now_ns() - t0 >= 600000000ull ? 0 : 1;
+}
+
+/* nanosleep sleeps on to its end (not EINTR). */
+void t_restart_stop_nanosleep(void) {
+  int stopped;
+  pid_t c = stopped_while_waiting(nanosleep_child, &stopped);
+  EQ("stopped", stopped, 1);
+  EQ("slept_on", child_status(c), 0);
+}
+
+static int g_data[2];
+
+static int poll_child(void) {
+  struct pollfd pfd = {g_data[0], POLLIN, 0};
+  say_ready();
+  int r = poll(&pfd, 1, -1);
+  return r == 1 && (pfd.revents & POLLIN) ? 0 : 1;
+}
+
+/* poll waits on until its descriptor is ready (not EINTR). */
+void t_restart_stop_poll(void) {
+  EQ("pipe", pipe(g_data), 0);
+  int stopped;
+  pid_t c = stopped_while_waiting(poll_child, &stopped);
+  EQ("stopped", stopped, 1);
+  t_sleep_ms(100);
+  EQ("write", write(g_data[1], "x", 1), 1);
+  EQ("polled_on", child_status(c), 0);
+  close(g_data[0]);
+  close(g_data[1]);
+}
+
+static char g_fifo[32];
+
+static void* fifo_opener(void* arg) {
+  (void)arg;
+  g_calling = 1;
+  int fd = open(g_fifo, O_RDONLY);
+  return (void*)(long)(fd >= 0 ? fd : -errno);
+}
+
+/* A signal sent to one thread (pthread_kill) ends that thread's wait in a
+ * FIFO's open for its handler (it used to go on waiting: only the process's
+ * own pending signals were looked at). */
+void t_restart_thread_fifo_open(void) {
+  mkdir("/tmp", 01777); /* (the glibc tests' initramfs has none) */
+  snprintf(g_fifo, sizeof g_fifo, "/tmp/fifo%d", (int)getpid());
+  EQ("mkfifo", mkfifo(g_fifo, 0600), 0);
+  void* r = NULL;
+  for (unsigned i = 0;; ++i) {
+    catch_usr1(0);
+    pthread_t th;
+    EQ("create", pthread_create(&th, NULL, fifo_opener, NULL), 0);
+    t_sleep_ms(k_delays[i]);
+    EQ("signal", pthread_kill(th, SIGUSR1), 0);
+    uint64_t give_up = t_now_ns() + 3000000000ull;
+    while (!g_caught && t_now_ns() < give_up) t_sleep_ms(1);
+    t_sleep_ms(50);
+    /* A writer's side releases an open still waiting (the check then fails
+     * rather than the test hanging). */
+    int w = open(g_fifo, O_WRONLY | O_NONBLOCK);
+    pthread_join(th, &r);
+    if ((long)r >= 0) close((int)(long)r);
+    if (w >= 0) close(w);
+    if (!g_early || LAST_DELAY(i)) break;
+  }
+  unlink(g_fifo);
+  EQ("in_the_call", g_early, 0);
+  EQ("caught", g_caught, 1);
+  EQ("eintr", (long)r, -EINTR);
 }

@@ -323,6 +323,37 @@ void t_sigtimedwait_pending(void) {
   block_only(0, 0);
 }
 
+/* A standard signal already pending keeps the siginfo of its first sending
+ * (Linux's legacy_queue): the same signal sent again by another process is
+ * merged into it, for the process and for a thread alike. */
+void t_sigtimedwait_first_info(void) {
+  block_only(SIGUSR1, SIGUSR2);
+  pid_t me = getpid(), tid = gettid();
+  kill(me, SIGUSR1);
+  syscall(SYS_tgkill, me, tid, SIGUSR2);
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) {
+    kill(me, SIGUSR1);
+    syscall(SYS_tgkill, me, tid, SIGUSR2);
+    _exit(0);
+  }
+  EQ("sent_again", waitpid(c, NULL, 0), c);
+  sigset_t both = set_of(SIGUSR1, SIGUSR2);
+  struct timespec zero = {0, 0};
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  EQ("own", SYS(SYS_rt_sigtimedwait, &both, &si, &zero, 8), SIGUSR2);
+  EQ("own_first_pid", si.si_pid, me);
+  EQ("own_first_code", si.si_code, SI_TKILL);
+  memset(&si, 0, sizeof si);
+  EQ("process", SYS(SYS_rt_sigtimedwait, &both, &si, &zero, 8), SIGUSR1);
+  EQ("process_first_pid", si.si_pid, me);
+  EQ("process_first_code", si.si_code, SI_USER);
+  EQ("merged", SYS(SYS_rt_sigtimedwait, &both, NULL, &zero, 8), -EAGAIN);
+  block_only(0, 0);
+}
+
 static void* send_usr1_later(void* arg) {
   t_sleep_ms(50);
   kill(getpid(), SIGUSR1);
@@ -493,14 +524,57 @@ void t_sigtimedwait_stop(void) {
     _exit(r == -1 && errno == EINTR && t_now_ns() - t0 < 4000000000ull ? 0 : 1);
   }
   t_sleep_ms(50);
-  kill(c, SIGSTOP);
+  EQ("stopped", t_stop_and_continue(c, SIGSTOP), 1);
   int st = 0;
-  uint64_t t0 = t_now_ns();
-  pid_t w;
-  while ((w = waitpid(c, &st, WUNTRACED | WNOHANG)) == 0 && t_now_ns() - t0 < 3000000000ull)
-    t_sleep_ms(5);
-  CHECK("stopped", w == c && WIFSTOPPED(st));
-  kill(c, SIGCONT);
   waitpid(c, &st, 0);
   CHECK("eintr", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static int g_sigwait_ready[2];
+
+static void* sigwait_thread(void* arg) {
+  (void)arg;
+  block_only(SIGUSR1, SIGTSTP);
+  sigset_t usr1 = set_of(SIGUSR1, 0);
+  int sig = 0;
+  if (write(g_sigwait_ready[1], "r", 1) != 1) return (void*)-1L;
+  int r = sigwait(&usr1, &sig);
+  return (void*)(long)(r == 0 ? sig : -r);
+}
+
+/* One thread blocks SIGTSTP and waits in sigwait, another takes SIGTSTP:
+ * the waiting thread leaves its wait for the stop too (Linux's group stop),
+ * so the stop completes and is reported; continued, sigwait (glibc's, which
+ * waits again after EINTR) takes SIGUSR1. The waiting thread used to sleep
+ * on, and the stop was never reported. */
+void t_sigtimedwait_stop_thread(void) {
+  EQ("pipe", pipe(g_sigwait_ready), 0);
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) {
+    setpgid(0, 0); /* a group with a parent outside: SIGTSTP is not discarded */
+    block_only(SIGUSR1, 0);
+    pthread_t th;
+    if (pthread_create(&th, NULL, sigwait_thread, NULL) != 0) _exit(2);
+    void* got = NULL;
+    pthread_join(th, &got);
+    _exit((long)got == SIGUSR1 ? 0 : 1);
+  }
+  char b;
+  EQ("ready", read(g_sigwait_ready[0], &b, 1), 1);
+  t_sleep_ms(100);
+  EQ("stopped", t_stop_and_continue(c, SIGTSTP), 1);
+  t_sleep_ms(50);
+  kill(c, SIGUSR1);
+  int st = 0;
+  uint64_t give_up = t_now_ns() + 5000000000ull;
+  pid_t w;
+  while ((w = waitpid(c, &st, WNOHANG)) == 0 && t_now_ns() < give_up) t_sleep_ms(5);
+  if (w == 0) {
+    kill(c, SIGKILL);
+    waitpid(c, &st, 0);
+  }
+  CHECK("took_usr1", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  close(g_sigwait_ready[0]);
+  close(g_sigwait_ready[1]);
 }

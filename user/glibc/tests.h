@@ -57,6 +57,10 @@ void t_restart_stop_continue(void);
 void t_restart_futex(void);
 void t_restart_nanosleep(void);
 void t_restart_sigreturn_x0(void);
+void t_restart_stop_sigsuspend(void);
+void t_restart_stop_nanosleep(void);
+void t_restart_stop_poll(void);
+void t_restart_thread_fifo_open(void);
 
 /* t_sigwait.c */
 void t_sigsuspend(void);
@@ -155,5 +159,7 @@ void t_sigtimedwait_wakes(void);
 void t_sigtimedwait_eintr(void);
 void t_sigtimedwait_sigkill(void);
 void t_sigtimedwait_stop(void);
+void t_sigtimedwait_first_info(void);
+void t_sigtimedwait_stop_thread(void);
 
 #endif
