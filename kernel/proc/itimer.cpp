@@ -108,8 +108,13 @@ bool try_set_real_locked(Itimer* t, const UserItimerval* set, UserItimerval* old
 }
 
 int set_real(Proc* p, const UserItimerval* set, UserItimerval* old) {
-  Itimer* t = set ? itimer_of(p) : __atomic_load_n(&p->itimer, __ATOMIC_ACQUIRE);
-  if (set && !t) return -ENOMEM;
+  // Reading or disarming a timer never made makes none.
+  bool arms = set && (set->value.sec != 0 || set->value.usec != 0);
+  Itimer* t = arms ? itimer_of(p) : __atomic_load_n(&p->itimer, __ATOMIC_ACQUIRE);
+  if (!t) {
+    *old = UserItimerval{};
+    return arms ? -ENOMEM : 0;
+  }
   for (;;) {
     {
       SpinGuard g(p->spin);
