@@ -13,6 +13,7 @@ the selected in-kernel tests and QEMU's exit status is the number of failures.
 Exit status: QEMU's, or 124 on timeout.
 """
 import argparse
+import ctypes
 import json
 import os
 import pathlib
@@ -61,6 +62,12 @@ def type_keys(proc, text):
         time.sleep(0.02)
 
 
+def die_with_parent(sig):
+    """Asks Linux for sig when this process's parent ends (PR_SET_PDEATHSIG),
+    so that a runner killed from outside leaves no QEMU behind."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, int(sig), 0, 0, 0)
+
+
 def run_captured(cmd, timeout, log, keys=None):
     """Runs QEMU with stdout piped through us; returns (status, output). keys:
     [(pattern, text), ...] typed in order as lines match (see --keys)."""
@@ -68,7 +75,8 @@ def run_captured(cmd, timeout, log, keys=None):
     keys = list(keys or [])
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if keys else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True,
+                            preexec_fn=lambda: die_with_parent(signal.SIGKILL))
     deadline = time.monotonic() + timeout
     buf = b""
     timed_out = False
@@ -125,6 +133,10 @@ def main():
     p.add_argument("--gdb", action="store_true", help="halt at start, gdb stub on :1234")
     p.add_argument("--keys", help="JSON list of [PATTERN, TEXT]: TEXT is typed once a line matches")
     args = p.parse_args()
+    parent = os.getppid()
+    die_with_parent(signal.SIGTERM)  # and QEMU dies with this process
+    if os.getppid() != parent:
+        sys.exit(1)  # the parent ended before the request
     cmd = qemu_command(args)
     if args.interactive or args.gdb:
         print("qemu_run: " + " ".join(cmd), file=sys.stderr)
