@@ -536,6 +536,21 @@ void proc_each_holding_locked(F f) {
     if (!f(p)) return;
 }
 
+// Calls f(p, lp) for the running LWP whose thread id is tid, under its
+// process's spinlock (lp cannot leave meanwhile), with the tree lock
+// written; false when there is none (the hash's entry may name an LWP that
+// has exited: lp->proc is read once, its state under that lock).
+template <typename F>
+bool with_running_lwp_locked(int tid, F f) {
+  Lwp* lp = tid > 0 ? tidfind_locked(tid) : nullptr;
+  Proc* p = lp ? lp->proc : nullptr;
+  if (!p) return false;
+  SpinGuard g(p->spin);
+  if (lp->stat != LwpStat::kRun) return false;
+  f(p, lp);
+  return true;
+}
+
 // Process groups and sessions (kernel/proc/pgrp.cpp). Looks a live group up
 // (g_proctree_lock held); pfind_locked and the other lookups by id are in
 // pidtab.h.

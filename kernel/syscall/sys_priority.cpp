@@ -32,11 +32,7 @@ void each_named_thread(int which, int who, Fn fn) {
   }
   RmWriteGuard g(g_proctree_lock);
   if (which == kPrioProcess) {
-    Lwp* lp = who > 0 ? tidfind_locked(who) : nullptr;
-    Proc* p = lp ? lp->proc : nullptr;  // read once; the state under p->spin
-    if (!p) return;
-    SpinGuard g2(p->spin);
-    if (lp->stat == LwpStat::kRun) fn(p, lp);
+    with_running_lwp_locked(who, fn);
     return;
   }
   int pgid = who;

@@ -113,17 +113,13 @@ int64_t sys_get_robust_list(const SyscallArgs& a) {
     int err = 0;
     {
       RmWriteGuard g(g_proctree_lock);
-      Lwp* lp = tidfind_locked(tid);
-      Proc* p = lp ? lp->proc : nullptr;  // read once; the state under p->spin
-      bool live = false;
-      if (p) {
-        SpinGuard g2(p->spin);
-        live = lp->stat == LwpStat::kRun;
+      Proc* p = nullptr;
+      with_running_lwp_locked(tid, [&](Proc* its, Lwp* lp) {
+        p = its;
         head = __atomic_load_n(&lp->robust_list, __ATOMIC_RELAXED);
-      }
-      if (!live) {
+      });
+      if (!p) {
         err = -ESRCH;
-        head = 0;
       } else if (!proc_may_signal(cr, p)) {
         err = -EPERM;
         head = 0;

@@ -24,25 +24,18 @@ int64_t on_thread(int tid, bool need_owner, Fn fn) {
     return fn(me->thread);
   }
   Ucred* cr = proc_cred_hold(me->proc);
-  int64_t r;
+  int64_t r = -ESRCH;
   {
     RmWriteGuard g(g_proctree_lock);
-    Lwp* lp = tidfind_locked(tid);
-    Proc* p = lp ? lp->proc : nullptr;  // read once; the state under p->spin
-    if (!p) {
-      r = -ESRCH;
-    } else {
-      SpinGuard g2(p->spin);
+    with_running_lwp_locked(tid, [&](Proc* p, Lwp* lp) {
       const Ucred* its = p->ucred();
-      if (lp->stat != LwpStat::kRun) {
-        r = -ESRCH;
-      } else if (need_owner && cr->c.cr_uid != 0 && cr->c.cr_uid != its->c.cr_uid &&
-                 cr->c.cr_uid != its->c.cr_ruid) {
+      if (need_owner && cr->c.cr_uid != 0 && cr->c.cr_uid != its->c.cr_uid &&
+          cr->c.cr_uid != its->c.cr_ruid) {
         r = -EPERM;
       } else {
         r = fn(lp->thread);
       }
-    }
+    });
   }
   ucred_put(cr);
   return r;

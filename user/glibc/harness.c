@@ -61,6 +61,18 @@ int t_stop_and_continue(pid_t c, int sig) {
   return w == c && WIFSTOPPED(st);
 }
 
+int t_wait_status_within(pid_t c, unsigned ms) {
+  int st = 0;
+  pid_t w;
+  uint64_t give_up = t_now_ns() + (uint64_t)ms * 1000000ull;
+  while ((w = waitpid(c, &st, WNOHANG)) == 0 && t_now_ns() < give_up) t_sleep_ms(5);
+  if (w == 0) {
+    kill(c, SIGKILL);
+    waitpid(c, &st, 0);
+  }
+  return st;
+}
+
 /* A requeue onto the word itself that wakes none leaves every waiter where
  * it is and counts it (Linux and tine alike). */
 long t_futex_queued(volatile int* word, int shared) {

@@ -58,6 +58,9 @@ void t_sleep_ms(unsigned ms);
  * at most) until wait reports the stop, and continues it with SIGCONT: 1 when
  * the stop was reported. */
 int t_stop_and_continue(pid_t c, int sig);
+/* Child c's wait status, once it ends; after ms, SIGKILL ends it (a test
+ * then fails on the status rather than hangs on a wait that never ends). */
+int t_wait_status_within(pid_t c, unsigned ms);
 /* How many threads wait on the futex word now (shared: a non-private wait),
  * and waiting until n do, or 10 s have passed (a test then fails on what it
  * checks next rather than hangs on a wake that came too early). */

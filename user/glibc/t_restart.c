@@ -308,14 +308,7 @@ static pid_t stopped_while_waiting(int (*fn)(void), int* stopped) {
 
 /* The child's exit status (killed after 5 s: a wait that never ends). */
 static int child_status(pid_t c) {
-  int st = 0;
-  uint64_t give_up = t_now_ns() + 5000000000ull;
-  pid_t w;
-  while ((w = waitpid(c, &st, WNOHANG)) == 0 && t_now_ns() < give_up) t_sleep_ms(5);
-  if (w == 0) {
-    kill(c, SIGKILL);
-    waitpid(c, &st, 0);
-  }
+  int st = t_wait_status_within(c, 5000);
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

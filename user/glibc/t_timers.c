@@ -566,14 +566,7 @@ void t_sigtimedwait_stop_thread(void) {
   EQ("stopped", t_stop_and_continue(c, SIGTSTP), 1);
   t_sleep_ms(50);
   kill(c, SIGUSR1);
-  int st = 0;
-  uint64_t give_up = t_now_ns() + 5000000000ull;
-  pid_t w;
-  while ((w = waitpid(c, &st, WNOHANG)) == 0 && t_now_ns() < give_up) t_sleep_ms(5);
-  if (w == 0) {
-    kill(c, SIGKILL);
-    waitpid(c, &st, 0);
-  }
+  int st = t_wait_status_within(c, 5000);
   CHECK("took_usr1", WIFEXITED(st) && WEXITSTATUS(st) == 0);
   close(g_sigwait_ready[0]);
   close(g_sigwait_ready[1]);

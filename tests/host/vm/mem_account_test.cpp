@@ -20,6 +20,21 @@ using arch::UptAccess;
 constexpr unsigned RW = 3;
 constexpr uint32_t kUser = 1000, kOther = 2000;
 
+// Lets n threads go at once: each calls arrive() and spins until all have.
+class StartLine {
+ public:
+  explicit StartLine(unsigned n) : n_(n) {}
+  void arrive() {
+    ready_.fetch_add(1);
+    while (ready_.load() < n_) {
+    }
+  }
+
+ private:
+  const unsigned n_;
+  std::atomic<unsigned> ready_{0};
+};
+
 class MemAccountTest : public VmArena {
  protected:
   void SetUp() override {
@@ -194,15 +209,13 @@ TEST_F(MemAccountTest, RacingChargesStayWithinTheShare) {
   constexpr uint64_t kShare = 1000;
   mem_account_set_rule({kShare, 0});
   for (int round = 0; round < 50; ++round) {
-    std::atomic<unsigned> ready{0};
+    StartLine start(4);
     std::atomic<uint64_t> got{0};
     std::vector<std::thread> ts;
     for (unsigned t = 0; t < 4; ++t)
       ts.emplace_back([&, t] {
         cpu_bind(t);  // each thread is a CPU of its own
-        ready.fetch_add(1);
-        while (ready.load() < 4) {
-        }
+        start.arrive();
         uint64_t mine = 0;
         while (mem_charge(a, 1)) ++mine;
         got.fetch_add(mine);
@@ -225,17 +238,13 @@ TEST_F(MemAccountTest, LastHolderAndLastPageRace) {
   for (int i = 0; i < 2000; ++i) {
     MemAccount* a = mem_account_get(kUser);
     ASSERT_TRUE(mem_charge(a, 1));
-    std::atomic<unsigned> ready{0};
+    StartLine start(2);
     std::thread t([&] {
       cpu_bind(1);
-      ready.fetch_add(1);
-      while (ready.load() < 2) {
-      }
+      start.arrive();
       mem_uncharge(a, 1);
     });
-    ready.fetch_add(1);
-    while (ready.load() < 2) {
-    }
+    start.arrive();
     mem_account_release(a);
     t.join();
     cpu_bind(0);
