@@ -152,8 +152,26 @@ struct Snapshot {
   uint64_t utime_ns, stime_ns, cutime_ns, cstime_ns;  // its CPU use and its reaped children's
   uint32_t umask;
   int fds;
-  Pargs* args;  // held, or nullptr
+  Pargs* args;                // held, or nullptr
+  uint64_t vsize, rss_pages;  // its address space's (with Mem::kWant; else 0)
 };
+
+// Whether a snapshot looks at the process's address space (a hold on it).
+enum class Mem : bool { kSkip, kWant };
+
+// The one-letter state /proc shows (Linux's): Z a zombie, T stopped by a
+// signal, R when one of its LWPs runs or waits for a CPU, else S (p->spin).
+char state_letter_locked(const Proc* p) {
+  if (p->stat == ProcStat::kZombie) return 'Z';
+  if (p->flags & P_STOPPED) return 'T';
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    const Lwp* lp = lwp_of(n);
+    if (lp->stat != LwpStat::kRun) continue;
+    ThreadState st = atomic_load_value(&lp->thread->state, __ATOMIC_RELAXED);
+    if (st == ThreadState::kRunning || st == ThreadState::kRunnable) return 'R';
+  }
+  return 'S';
+}
 
 Proc* find_locked(int pid, uint64_t start_ns) {
   Proc* p = pfind_locked(pid);
@@ -172,8 +190,9 @@ bool exit_started_locked(const Proc* p) {
 }
 
 // 0, or -ESRCH when the process is gone.
-int snapshot(int pid, uint64_t start_ns, Snapshot* s) {
+int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip) {
   Filedesc* fdp = nullptr;
+  Vmspace* vm = nullptr;
   {
     RmWriteGuard g(g_proctree_lock);
     Proc* p = find_locked(pid, start_ns);
@@ -188,7 +207,7 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s) {
     s->nice = p->copy.nice;
     SpinGuard g2(p->spin);
     bool zombie = p->stat == ProcStat::kZombie;
-    s->state = zombie ? 'Z' : (p == curproc() ? 'R' : 'S');
+    s->state = state_letter_locked(p);
     s->nthreads = zombie ? 1 : p->nthreads();
     const Ucred* cr = p->ucred();
     s->ngroups = 0;
@@ -215,6 +234,18 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s) {
     fdp = exit_started_locked(p) ? nullptr : p->fd();
     if (fdp) vc_contract::fdshare_requires(&fdp->c);
     if (fdp) fdshare(&fdp->c);
+    // As hold_space, without waiting for an exec (its space shows as 0).
+    if (mem == Mem::kWant && !exit_started_locked(p) && !(p->flags & P_INEXEC) && p->vmref()) {
+      vm = p->vmref()->vm;
+      if (vm) vmspace_hold(vm);
+    }
+  }
+  s->vsize = s->rss_pages = 0;
+  if (vm) {
+    VmUsage u = vm_usage(vm);
+    s->vsize = u.mapped_bytes + kPageSize;  // and the signal page
+    s->rss_pages = u.resident_pages;
+    vmspace_release(vm);
   }
   s->umask = fdp ? __atomic_load_n(&fdp->cmask, __ATOMIC_RELAXED) : 0;
   s->fds = 0;
@@ -877,17 +908,18 @@ int make_text(ProcNode* p, Text* t) {
     default: break;
   }
   Snapshot s;
-  if (int e = snapshot(p->pid, p->start_ns, &s); e) return e;
+  Mem mem = p->kind == Kind::kStat || p->kind == Kind::kStatus ? Mem::kWant : Mem::kSkip;
+  if (int e = snapshot(p->pid, p->start_ns, &s, mem); e) return e;
   uint64_t tick_ns = 1000000000u / kHz;
   switch (p->kind) {
     case Kind::kStat:
       // Linux's 52 fields; what tine does not keep is 0.
       t->add(
-          "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu %d %d %d 0 %lu 0 0 "
+          "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu %d %d %d 0 %lu %lu %lu "
           "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
           s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid, s.utime_ns / tick_ns, s.stime_ns / tick_ns,
           s.cutime_ns / tick_ns, s.cstime_ns / tick_ns, 20 + s.nice, s.nice, s.nthreads,
-          s.start_ns / tick_ns);
+          s.start_ns / tick_ns, s.vsize, s.rss_pages);
       break;
     case Kind::kStatus:
       t->add(
@@ -897,12 +929,17 @@ int make_text(ProcNode* p, Text* t) {
           s.comm, s.umask, s.state,
           s.state == 'Z'   ? "zombie"
           : s.state == 'R' ? "running"
+          : s.state == 'T' ? "stopped"
                            : "sleeping",
           s.pid, s.pid, s.ppid, s.uid[0], s.uid[1], s.uid[2], s.uid[3], s.gid[0], s.gid[1],
           s.gid[2], s.gid[3], s.fds);
       // Linux's: the groups separated by blanks, then a blank.
       for (int i = 0; i < s.ngroups; ++i) t->add(i ? " %u" : "%u", s.groups[i]);
-      t->add(" \nThreads:\t%d\n", s.nthreads);
+      t->add(" \n");
+      if (s.vsize)  // a zombie's or an exec's in progress are not shown (Linux: no space)
+        t->add("VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\n", s.vsize / 1024,
+               s.rss_pages * kPageSize / 1024);
+      t->add("Threads:\t%d\n", s.nthreads);
       break;
     case Kind::kCmdline:
       if (s.args) t->put(s.args->data, s.args->args_len);

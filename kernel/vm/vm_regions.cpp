@@ -11,3 +11,11 @@ unsigned vm_regions_view(Vmspace* vm, uint64_t from, VmRegionView* out, unsigned
   }
   return n;
 }
+
+VmUsage vm_usage(Vmspace* vm) {
+  SpinGuard g(vm->lock);
+  VmUsage u{0, arch::upt_resident(&vm->pt)};
+  for (const VmRegion* r = vm->regions.first(); r; r = r->next)
+    if (r->kind != RegionKind::kGuard) u.mapped_bytes += r->end - r->start;
+  return u;
+}

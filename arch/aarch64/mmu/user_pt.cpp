@@ -680,6 +680,14 @@ Page* upt_lookup(const UserPt* pt, uint64_t va, unsigned* prot, bool* writable) 
   return page_of(e);
 }
 
+uint64_t upt_resident(const UserPt* pt) {
+  uint64_t n = 0;
+  for_each_valid(pt->root, [&](unsigned, pte_t l1) {
+    for_each_valid(table_of(l1), [&](unsigned, pte_t l2) { n += table_page(table_of(l2))->inuse; });
+  });
+  return n;
+}
+
 UptStats upt_stats() {
   UptStats s;
   s.table_pages = __atomic_load_n(&g_count.table_pages, __ATOMIC_RELAXED);

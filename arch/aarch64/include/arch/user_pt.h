@@ -129,6 +129,10 @@ void upt_note_loaded(UserPt* pt);
 // gets its logical protection, *writable whether the hardware lets it be written now.
 Page* upt_lookup(const UserPt* pt, uint64_t va, unsigned* prot = nullptr, bool* writable = nullptr);
 
+// How many pages pt maps (its resident set, as /proc shows it): the valid
+// entries of its L3 tables, a shared table's counted in every space sharing it.
+uint64_t upt_resident(const UserPt* pt);
+
 // Counters over all user tables, for tests and the benchmarks.
 struct UptStats {
   uint64_t table_pages;    // table pages of user spaces alive now, every level

@@ -1,0 +1,152 @@
+/* What /proc says of a process, as ps and top read it: the state letter of
+ * /proc/PID/stat and status, and the address space's size and resident set
+ * (stat's vsize and rss, status's VmSize and VmRSS); and that /proc makes no
+ * names. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "tests.h"
+
+/* The text of a /proc file ("" if it cannot be read). */
+static void read_text(const char* path, char* buf, size_t size) {
+  buf[0] = 0;
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return;
+  ssize_t n = read(fd, buf, size - 1);
+  close(fd);
+  buf[n > 0 ? n : 0] = 0;
+}
+
+/* Field `field` (1-based, as proc(5) numbers them) of /proc/PID/stat, as
+ * text; the fields after comm are counted from its closing parenthesis. */
+static int stat_field(pid_t pid, int field, char* out, size_t size) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  read_text(path, buf, sizeof buf);
+  char* p = strrchr(buf, ')');
+  if (!p || field < 3) return -1;
+  p += 2;
+  for (int i = 3; i < field; ++i) {
+    p = strchr(p, ' ');
+    if (!p) return -1;
+    ++p;
+  }
+  size_t n = strcspn(p, " \n");
+  if (n >= size) return -1;
+  memcpy(out, p, n);
+  out[n] = 0;
+  return 0;
+}
+
+static char state_of(pid_t pid) {
+  char s[8];
+  return stat_field(pid, 3, s, sizeof s) == 0 ? s[0] : '?';
+}
+
+/* The state letter, once it is `want` (2 s at most): the last one seen. */
+static char state_becomes(pid_t pid, char want) {
+  char s = '?';
+  for (int i = 0; i < 400 && (s = state_of(pid)) != want; ++i) t_sleep_ms(5);
+  return s;
+}
+
+static volatile int g_spin;
+
+/* A child sleeping shows S, one spinning R; stopped, either shows T
+ * (status: "T (stopped)"); continued, the sleeper shows S again. */
+void t_procfs_state(void) {
+  fflush(stdout);
+  pid_t sleeper = fork();
+  if (sleeper == 0) {
+    for (;;) pause();
+  }
+  pid_t spinner = fork();
+  if (spinner == 0) {
+    for (;;) ++g_spin;
+  }
+  EQ("sleeping", state_becomes(sleeper, 'S'), 'S');
+  EQ("running", state_becomes(spinner, 'R'), 'R');
+  kill(sleeper, SIGSTOP);
+  int st;
+  EQ("stop_reported", waitpid(sleeper, &st, WUNTRACED), sleeper);
+  EQ("stopped", state_of(sleeper), 'T');
+  char path[64], buf[2048];
+  snprintf(path, sizeof path, "/proc/%d/status", (int)sleeper);
+  read_text(path, buf, sizeof buf);
+  CHECK("status_stopped", strstr(buf, "\nState:\tT (stopped)\n") != NULL);
+  kill(spinner, SIGSTOP);
+  EQ("spinner_stop_reported", waitpid(spinner, &st, WUNTRACED), spinner);
+  EQ("spinner_stopped", state_of(spinner), 'T');
+  kill(sleeper, SIGCONT);
+  EQ("continued", state_becomes(sleeper, 'S'), 'S');
+  kill(sleeper, SIGKILL);
+  kill(spinner, SIGKILL);
+  waitpid(sleeper, NULL, 0);
+  waitpid(spinner, NULL, 0);
+}
+
+static unsigned long stat_number(pid_t pid, int field) {
+  char s[32];
+  return stat_field(pid, field, s, sizeof s) == 0 ? strtoul(s, NULL, 10) : 0;
+}
+
+/* The kB figure of a status line ("VmRSS:\t    1234 kB"), or 0. */
+static unsigned long status_kb(const char* status, const char* key) {
+  const char* p = strstr(status, key);
+  return p ? strtoul(p + strlen(key), NULL, 10) : 0;
+}
+
+/* A 64 MiB mapping adds 64 MiB to vsize and nothing to the resident set
+ * until its pages are touched: then 1,000 pages more (rss in pages, VmRSS in
+ * kB); unmapped, both come back down. Tine only: qemu-user answers
+ * /proc/self/stat itself, without these fields. */
+void t_procfs_memory(void) {
+  pid_t me = getpid();
+  long page = sysconf(_SC_PAGESIZE);
+  unsigned long vsize0 = stat_number(me, 23), rss0 = stat_number(me, 24);
+  CHECK("vsize", vsize0 > 0);
+  CHECK("rss", rss0 > 0);
+  size_t len = 64u << 20;
+  char* m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK("mmap", m != MAP_FAILED);
+  unsigned long vsize1 = stat_number(me, 23), rss1 = stat_number(me, 24);
+  EQ("vsize_grew", vsize1 - vsize0, len);
+  CHECK("untouched_not_resident", rss1 < rss0 + 16);
+  for (int i = 0; i < 1000; ++i) m[(size_t)i * page] = 1;
+  unsigned long rss2 = stat_number(me, 24);
+  CHECK("touched_resident", rss2 >= rss1 + 1000 && rss2 < rss1 + 1016);
+  char buf[2048];
+  read_text("/proc/self/status", buf, sizeof buf);
+  unsigned long vm_kb = status_kb(buf, "\nVmSize:"), rss_kb = status_kb(buf, "\nVmRSS:");
+  CHECK("status_vmsize", vm_kb * 1024 == vsize1);
+  CHECK("status_vmrss", rss_kb * 1024 >= (rss1 + 1000) * (unsigned long)page);
+  munmap(m, len);
+  EQ("vsize_back", stat_number(me, 23), vsize0);
+  CHECK("rss_back", stat_number(me, 24) < rss0 + 16);
+}
+
+/* No name can be made in /proc: a new one is not found (ENOENT, as Linux's
+ * lookup fails before anything is made), one that is there exists. */
+void t_procfs_no_new_names(void) {
+  errno = 0;
+  EQ("create", open("/proc/tine_new", O_WRONLY | O_CREAT, 0644), -1);
+  EQ("create_enoent", errno, ENOENT);
+  EQ("mkdir", mkdir("/proc/tine_dir", 0755) == -1 ? errno : 0, ENOENT);
+  EQ("mkdir_in_pid", mkdir("/proc/self/tine_dir", 0755) == -1 ? errno : 0, ENOENT);
+  EQ("symlink", symlink("x", "/proc/tine_link") == -1 ? errno : 0, ENOENT);
+  EQ("mkfifo", mkfifo("/proc/tine_fifo", 0600) == -1 ? errno : 0, ENOENT);
+  EQ("link", link("/proc/self/stat", "/proc/tine_hard") == -1 ? errno : 0, ENOENT);
+  EQ("mkdir_existing", mkdir("/proc/self", 0755) == -1 ? errno : 0, EEXIST);
+  EQ("create_excl_existing",
+     open("/proc/uptime", O_WRONLY | O_CREAT | O_EXCL, 0644) == -1 ? errno : 0, EEXIST);
+}
