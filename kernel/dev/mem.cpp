@@ -1,5 +1,6 @@
 // The memory devices (Linux's numbers): /dev/null (1:3) reads nothing and
-// takes everything, /dev/zero (1:5) reads zeroes, /dev/random (1:8) and
+// takes everything, /dev/zero (1:5) reads zeroes, /dev/full (1:7) reads
+// zeroes and takes nothing (-ENOSPC), /dev/random (1:8) and
 // /dev/urandom (1:9) read the kernel's random numbers (kernel/random/random.h)
 // and mix what is written to them into its key. A large read stops early,
 // with what it has moved, when the reader is to die or has a signal to take
@@ -21,6 +22,8 @@ int64_t take_all(File*, Uio* uio) {
   uio_skip(uio, uio->resid);
   return 0;
 }
+
+int64_t refuse_all(File*, Uio*) { return -ENOSPC; }
 
 int64_t zero_read(File*, Uio* uio) {
   Lwp* lp = curlwp();
@@ -60,6 +63,7 @@ int64_t random_write(File*, Uio* uio) {
 
 const CharDevOps kNull = {nullptr, null_read, take_all, nullptr, nullptr, nullptr, true};
 const CharDevOps kZeroDev = {nullptr, zero_read, take_all, nullptr, nullptr, nullptr, true};
+const CharDevOps kFull = {nullptr, zero_read, refuse_all, nullptr, nullptr, nullptr, true};
 const CharDevOps kRandom = {nullptr, random_read, random_write, nullptr, nullptr, nullptr, true};
 
 }  // namespace
@@ -67,6 +71,7 @@ const CharDevOps kRandom = {nullptr, random_read, random_write, nullptr, nullptr
 void mem_devices_init() {
   chardev_register(1, 3, &kNull);
   chardev_register(1, 5, &kZeroDev);
+  chardev_register(1, 7, &kFull);
   chardev_register(1, 8, &kRandom);
   chardev_register(1, 9, &kRandom);
 }

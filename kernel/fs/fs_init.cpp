@@ -30,8 +30,9 @@ struct Node {
 };
 // The device nodes /dev has unless the initramfs brought its own.
 constexpr Node kDevices[] = {
-    {"/dev/console", 5, 1, 0600}, {"/dev/tty", 5, 0, 0666},    {"/dev/null", 1, 3, 0666},
-    {"/dev/zero", 1, 5, 0666},    {"/dev/random", 1, 8, 0666}, {"/dev/urandom", 1, 9, 0666},
+    {"/dev/console", 5, 1, 0600}, {"/dev/tty", 5, 0, 0666},  {"/dev/null", 1, 3, 0666},
+    {"/dev/zero", 1, 5, 0666},    {"/dev/full", 1, 7, 0666}, {"/dev/random", 1, 8, 0666},
+    {"/dev/urandom", 1, 9, 0666},
 };
 
 void set_bounds() {

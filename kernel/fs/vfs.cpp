@@ -51,7 +51,12 @@ uint32_t new_file_mode(Vnode* dir, uint32_t mode, const FsCred& cr) {
   return fscred_in_group(cr, dir->gid) ? mode : mode & ~S_ISGID;
 }
 
+// A name that a synthetic file system (/proc) does not have cannot be made
+// there: as Linux's, its lookup of the name already fails.
+bool makes_no_names(const Vnode* dir) { return dir->mount && dir->mount->synthetic; }
+
 int make(Lookup& l, const NewNode& nn, const FsCred& cr, Vnode** out) {
+  if (makes_no_names(l.dvp)) return -ENOENT;
   if (int e = may_change(l.dvp, cr); e) return e;
   if (!l.dvp->ops->create) return -EPERM;
   if (nn.type == VType::kDir && l.dvp->nlink >= kLinkMax) return -EMLINK;
@@ -229,7 +234,7 @@ int vfs_link(Vnode* from_start, const char* from, Vnode* to_start, const char* t
   LookupGuard gb{b};
   if (int e = namei_locked(&b); e) return e;
   if (b.vp || b.last_len == 0) return -EEXIST;
-  if (b.trailing_slash) return -ENOENT;
+  if (b.trailing_slash || makes_no_names(b.dvp)) return -ENOENT;
   if (b.dvp->mount != a.vp->mount) return -EXDEV;
   if (int e = may_change(b.dvp, cr); e) return e;
   if (!b.dvp->ops->link) return -EPERM;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <sys/utsname.h>
@@ -1615,4 +1616,21 @@ void t_edges_rlimit_fsize(void) {
   signal(SIGXFSZ, SIG_DFL);
   close(fd);
   unlink(path);
+}
+
+/* /dev/full: reads zeroes, refuses every write with ENOSPC (Linux 1:7). */
+void t_edges_dev_full(void) {
+  struct stat st;
+  EQ("stat", stat("/dev/full", &st), 0);
+  CHECK("char_1_7", S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 7));
+  int fd = open("/dev/full", O_RDWR);
+  CHECK("open", fd >= 0);
+  char buf[8] = "xxxxxxx";
+  EQ("read", read(fd, buf, sizeof buf), sizeof buf);
+  CHECK("zeroes", memcmp(buf, "\0\0\0\0\0\0\0\0", 8) == 0);
+  errno = 0;
+  EQ("write", write(fd, "x", 1), -1);
+  EQ("enospc", errno, ENOSPC);
+  EQ("seek", lseek(fd, 100, SEEK_SET), 0);
+  close(fd);
 }

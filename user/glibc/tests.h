@@ -144,6 +144,12 @@ void t_edges_sigaction_unknown_flags(void);
 void t_edges_nice_threads(void);
 void t_edges_nice_permissions(void);
 void t_edges_rlimit_fsize(void);
+void t_edges_dev_full(void);
+
+/* t_procfs.c */
+void t_procfs_state(void);
+void t_procfs_memory(void);
+void t_procfs_no_new_names(void);
 
 /* t_timers.c */
 void t_timers_alarm(void);
