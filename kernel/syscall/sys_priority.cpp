@@ -4,6 +4,10 @@
 // every thread of the processes whose real uid is `who` (0: the caller's).
 // A nice value is -20..19; the calls speak of it as 20 - nice (1..40), as
 // Linux's system calls do (glibc converts).
+//
+// ioprio_set and ioprio_get: Linux's I/O priorities, also the threads', named
+// the same way. tine keeps them (a new thread has its maker's, exec keeps
+// it) and orders no I/O by them: its file systems are in memory.
 #include "kernel/proc/pidtab.h"
 #include "kernel/proc/proc.h"
 #include "kernel/syscall/syscall.h"
@@ -100,4 +104,75 @@ int64_t sys_setpriority(const SyscallArgs& a) {
     thread_set_nice(lp->thread, nice);
   });
   return err;
+}
+
+namespace {
+
+// ioprio's parts (Linux's include/uapi/linux/ioprio.h, 6.1).
+enum { kIoprioClassNone = 0, kIoprioClassRt = 1, kIoprioClassBe = 2, kIoprioClassIdle = 3 };
+int ioprio_class(int ioprio) { return (ioprio >> 13) & 7; }
+int ioprio_data(int ioprio) { return ioprio & 0x1fff; }
+
+// Linux's ioprio_check_cap: 0, -EINVAL or -EPERM (the real-time class is
+// root's).
+int ioprio_valid_for(int ioprio, vc_uid_t euid) {
+  switch (ioprio_class(ioprio)) {
+    case kIoprioClassRt:
+      if (euid != 0) return -EPERM;
+      [[fallthrough]];
+    case kIoprioClassBe: return ioprio_data(ioprio) >= 8 ? -EINVAL : 0;
+    case kIoprioClassIdle: return 0;
+    case kIoprioClassNone: return ioprio_data(ioprio) != 0 ? -EINVAL : 0;
+    default: return -EINVAL;
+  }
+}
+
+// ioprio's `which` (IOPRIO_WHO_PROCESS 1, PGRP 2, USER 3) as setpriority's,
+// or -1.
+int prio_which_of(int64_t which) {
+  return which >= 1 && which <= 3 ? static_cast<int>(which) - 1 : -1;
+}
+
+}  // namespace
+
+// ioprio_set(which, who, ioprio): ioprio for every thread named, checked
+// first (an unknown class or a level past 7 -EINVAL, the real-time class
+// for root only -EPERM), then `which` (-EINVAL). Linux's rule for each
+// thread: the caller's effective or real uid must be the thread's process's
+// real uid, or the caller root (-EPERM, which ends the walk). -ESRCH when
+// nothing is named.
+int64_t sys_ioprio_set(const SyscallArgs& a) {
+  int ioprio = static_cast<int>(a.a[2]);
+  Ucred* mycr = proc_cred_hold(curproc());
+  vc_uid_t euid = mycr->c.cr_uid, ruid = mycr->c.cr_ruid;
+  ucred_put(mycr);
+  if (int e = ioprio_valid_for(ioprio, euid); e) return e;
+  int which = prio_which_of(a.a[0]);
+  if (which < 0) return -EINVAL;
+  int64_t err = -ESRCH;
+  each_named_thread(which, static_cast<int>(a.a[1]), [&](Proc* p, Lwp* lp) {
+    if (err != -ESRCH && err != 0) return;  // refused: Linux stops there
+    vc_uid_t its = p->ucred()->c.cr_ruid;
+    if (euid != 0 && its != euid && its != ruid) {
+      err = -EPERM;
+      return;
+    }
+    err = 0;
+    __atomic_store_n(&lp->copy.ioprio, static_cast<uint16_t>(ioprio), __ATOMIC_RELAXED);
+  });
+  return err;
+}
+
+// ioprio_get(which, who): the lowest value among the threads named (Linux's
+// ioprio_best: the highest priority); 0 (IOPRIO_CLASS_NONE) for a thread
+// never given one. -EINVAL for an unknown `which`, -ESRCH if none.
+int64_t sys_ioprio_get(const SyscallArgs& a) {
+  int which = prio_which_of(a.a[0]);
+  if (which < 0) return -EINVAL;
+  int64_t best = -ESRCH;
+  each_named_thread(which, static_cast<int>(a.a[1]), [&](Proc*, Lwp* lp) {
+    int64_t v = __atomic_load_n(&lp->copy.ioprio, __ATOMIC_RELAXED);
+    if (best == -ESRCH || v < best) best = v;
+  });
+  return best;
 }

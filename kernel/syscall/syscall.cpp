@@ -135,6 +135,8 @@ constexpr Entry kCalls[] = {
     {kSysGetcpu, sys_getcpu, "getcpu"},
     {kSysSetpriority, sys_setpriority, "setpriority"},
     {kSysGetpriority, sys_getpriority, "getpriority"},
+    {kSysIoprioSet, sys_ioprio_set, "ioprio_set"},
+    {kSysIoprioGet, sys_ioprio_get, "ioprio_get"},
     {kSysGetrandom, sys_getrandom, "getrandom"},
     {kSysSetTidAddress, sys_set_tid_address, "set_tid_address"},
     {kSysFutex, sys_futex, "futex"},

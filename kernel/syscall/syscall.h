@@ -130,6 +130,8 @@ enum SyscallNr : uint64_t {
   kSysGetcpu = 168,
   kSysSetpriority = 140,
   kSysGetpriority = 141,
+  kSysIoprioSet = 30,
+  kSysIoprioGet = 31,
   kSysGetrandom = 278,
   kSysTineProc = 2002,  // process-layer counters and checks
   // tine debugging calls (docs/user-abi.md)
@@ -280,6 +282,8 @@ int64_t sys_sched_getaffinity(const SyscallArgs& a);
 int64_t sys_getcpu(const SyscallArgs& a);
 int64_t sys_setpriority(const SyscallArgs& a);
 int64_t sys_getpriority(const SyscallArgs& a);
+int64_t sys_ioprio_set(const SyscallArgs& a);
+int64_t sys_ioprio_get(const SyscallArgs& a);
 int64_t sys_set_tid_address(const SyscallArgs& a);
 // Also in kernel/proc/futex.h, beside the futexes.  NOLINTNEXTLINE(readability-redundant-declaration)
 int64_t sys_futex(const SyscallArgs& a);

@@ -1634,3 +1634,46 @@ void t_edges_dev_full(void) {
   EQ("seek", lseek(fd, 100, SEEK_SET), 0);
   close(fd);
 }
+
+/* ioprio_set and ioprio_get (ionice): per thread, inherited by fork; the
+ * checks in Linux's order. */
+void t_edges_ioprio(void) {
+  enum { WHO_PROCESS = 1, WHO_PGRP = 2, WHO_USER = 3 };
+#define IOPRIO(cls, data) (((cls) << 13) | (data))
+  EQ("default", SYS(SYS_ioprio_get, WHO_PROCESS, 0), 0);
+  EQ("set_be", SYS(SYS_ioprio_set, WHO_PROCESS, 0, IOPRIO(2, 5)), 0);
+  EQ("get_be", SYS(SYS_ioprio_get, WHO_PROCESS, 0), IOPRIO(2, 5));
+  EQ("by_tid", SYS(SYS_ioprio_get, WHO_PROCESS, gettid()), IOPRIO(2, 5));
+  EQ("by_pgrp", SYS(SYS_ioprio_get, WHO_PGRP, 0) <= IOPRIO(2, 5), 1);
+  EQ("by_user", SYS(SYS_ioprio_get, WHO_USER, 0) <= IOPRIO(2, 5), 1);
+  EQ("none_data", SYS(SYS_ioprio_set, WHO_PROCESS, 0, IOPRIO(0, 1)), -EINVAL);
+  EQ("bad_class", SYS(SYS_ioprio_set, WHO_PROCESS, 0, IOPRIO(5, 0)), -EINVAL);
+  EQ("bad_which_set", SYS(SYS_ioprio_set, 9, 0, IOPRIO(2, 1)), -EINVAL);
+  EQ("bad_which_get", SYS(SYS_ioprio_get, 0, 0), -EINVAL);
+  EQ("class_before_which", SYS(SYS_ioprio_set, 9, 0, IOPRIO(5, 0)), -EINVAL);
+  EQ("no_thread", SYS(SYS_ioprio_get, WHO_PROCESS, 0x3ffffff0), -ESRCH);
+  EQ("no_thread_set", SYS(SYS_ioprio_set, WHO_PROCESS, 0x3ffffff0, IOPRIO(2, 1)), -ESRCH);
+  EQ("idle", SYS(SYS_ioprio_set, WHO_PROCESS, 0, IOPRIO(3, 0)), 0);
+  EQ("get_idle", SYS(SYS_ioprio_get, WHO_PROCESS, 0), IOPRIO(3, 0));
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) _exit(SYS(SYS_ioprio_get, WHO_PROCESS, 0) == IOPRIO(3, 0) ? 0 : 1);
+  int st = 0;
+  waitpid(c, &st, 0);
+  CHECK("inherited", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  /* Another user's thread: not this one's to set; the real-time class is
+   * root's. */
+  c = fork();
+  if (c == 0) {
+    if (setresuid(1000, 1000, 1000) != 0) _exit(2);
+    if (SYS(SYS_ioprio_set, WHO_PROCESS, getppid(), IOPRIO(2, 1)) != -EPERM) _exit(3);
+    if (SYS(SYS_ioprio_set, WHO_PROCESS, 0, IOPRIO(1, 0)) != -EPERM) _exit(4);
+    if (SYS(SYS_ioprio_set, WHO_PROCESS, 0, IOPRIO(2, 7)) != 0) _exit(5);
+    _exit(0);
+  }
+  waitpid(c, &st, 0);
+  CHECK("permissions", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  EQ("parent_untouched", SYS(SYS_ioprio_get, WHO_PROCESS, 0), IOPRIO(3, 0));
+  EQ("back_to_none", SYS(SYS_ioprio_set, WHO_PROCESS, 0, 0), 0);
+#undef IOPRIO
+}

@@ -145,6 +145,7 @@ void t_edges_nice_threads(void);
 void t_edges_nice_permissions(void);
 void t_edges_rlimit_fsize(void);
 void t_edges_dev_full(void);
+void t_edges_ioprio(void);
 
 /* t_procfs.c */
 void t_procfs_state(void);

@@ -87,6 +87,8 @@ enum {
   SYS_rt_sigreturn = 139,
   SYS_setpriority = 140,
   SYS_getpriority = 141,
+  SYS_ioprio_set = 30,
+  SYS_ioprio_get = 31,
   SYS_setuid = 146,
   SYS_setpgid = 154,
   SYS_getpgid = 155,

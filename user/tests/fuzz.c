@@ -1205,13 +1205,24 @@ static void op_priority(struct ctx* c, int op) {
   int who = which == 2 ? (int)uid_any(c) : pid_any(c);
   if (uid == 0 && (which != 0 || root_spares(who))) return;
   long r;
-  if (one_in(c, 2)) {
-    r = SC2(c, SYS_getpriority, which, who);
-  } else {
-    int nice = (int)below(c, 51) - 25;
-    r = SC3(c, SYS_setpriority, which, who, nice);
-    if (uid != 0 && which == 0 && (who == 1 || who == HARNESS_PID) && r == 0)
-      oracle_fail(c, "setpriority(0, %d, %d) = 0 on a root process", who, nice);
+  switch (below(c, 4)) {
+    case 0: r = SC2(c, SYS_getpriority, which, who); break;
+    case 1: {
+      int nice = (int)below(c, 51) - 25;
+      r = SC3(c, SYS_setpriority, which, who, nice);
+      if (uid != 0 && which == 0 && (who == 1 || who == HARNESS_PID) && r == 0)
+        oracle_fail(c, "setpriority(0, %d, %d) = 0 on a root process", who, nice);
+      break;
+    }
+    /* The I/O priorities: `which` 1..3 where setpriority's is 0..2. */
+    case 2: r = SC2(c, SYS_ioprio_get, which + 1, who); break;
+    default: {
+      int ioprio = one_in(c, 4) ? (int)int_any(c) : (int)(below(c, 4) << 13 | below(c, 9));
+      r = SC3(c, SYS_ioprio_set, which + 1, who, ioprio);
+      if (uid != 0 && which == 0 && (who == 1 || who == HARNESS_PID) && r == 0)
+        oracle_fail(c, "ioprio_set(1, %d, %#x) = 0 on a root process", who, ioprio);
+      break;
+    }
   }
   ok_if(c, op, r);
 }
