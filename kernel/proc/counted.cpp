@@ -229,6 +229,10 @@ Plimit* plimit_new() {
   lim->c.pl_rlimit[VC_RLIMIT_NPROC].rlim_max = kNprocLimitDefault;
   lim->c.pl_rlimit[kRlimitNofile].rlim_cur = kNofileSoftDefault;
   lim->c.pl_rlimit[kRlimitNofile].rlim_max = kNofileHardDefault;
+  // RLIMIT_STACK and RLIMIT_CORE as Linux's first process has them: 8 MiB
+  // (glibc sizes its threads' stacks by it) and 0, raisable to unlimited.
+  lim->c.pl_rlimit[kRlimitStack].rlim_cur = kStackSoftDefault;
+  lim->c.pl_rlimit[kRlimitCore].rlim_cur = 0;
   // RLIMIT_NICE: Linux's 0, so only root lowers a nice value (setpriority).
   lim->c.pl_rlimit[kRlimitNice].rlim_cur = lim->c.pl_rlimit[kRlimitNice].rlim_max = 0;
   return lim;

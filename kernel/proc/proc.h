@@ -82,6 +82,8 @@ inline constexpr int kNsig = 64;
 // limit; the hard limit at most kNrOpen (Linux's fs.nr_open is far larger,
 // but a table of that many slots would pin memory a user should not have).
 inline constexpr int kRlimitFsize = 1;
+inline constexpr int kRlimitStack = 3, kRlimitCore = 4;
+inline constexpr uint64_t kStackSoftDefault = 8ull << 20;  // Linux's _STK_LIM
 inline constexpr int kRlimitNofile = 7;
 inline constexpr int kRlimitNice = 13;
 inline constexpr int kNofileSoftDefault = 1024;

@@ -744,6 +744,12 @@ static void t_dup_fcntl(void) {
   struct rlim lim = {16, 4096}, old;
   UT_EQ("setlimit", prlimit_(RLIMIT_NOFILE, &lim, &old), 0);
   UT_CHECK("default_limits", old.cur == 1024 && old.max == 4096);
+  /* Linux's first process's: an 8 MiB stack, no core files, both raisable. */
+  struct rlim other;
+  UT_EQ("default_stack", prlimit_(3, 0, &other), 0);
+  UT_CHECK("stack_8m", other.cur == 8u << 20 && other.max == ~0ul);
+  UT_EQ("default_core", prlimit_(4, 0, &other), 0);
+  UT_CHECK("core_0", other.cur == 0 && other.max == ~0ul);
   int last = -1, r;
   while ((r = dup(0)) >= 0) last = r;
   UT_EQ("emfile", r, -EMFILE);
