@@ -285,8 +285,10 @@ void cpu_limit_set_locked(Proc* p, uint64_t soft) {
 
 void proc_cpu_tick(Thread* cur, bool user) {
   if (cur->fn != lwp_thread_main) return;  // not a user process's thread
-  // The thread runs, so its LWP and its process are alive.
+  // The thread runs, so its LWP is alive (lwp_free joins it first), and so is
+  // its process; none for a discarded LWP that runs out without one.
   Proc* p = static_cast<Lwp*>(cur->arg)->proc;
+  if (!p) return;
   if (__atomic_load_n(&p->flags, __ATOMIC_RELAXED) & (P_CPUITIMER | P_CPULIMIT)) [[unlikely]]
     cpu_tick_slow(p, user);
 }
