@@ -509,7 +509,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
   }
   {
     SpinGuard g(p1->spin);
-    p2->flags |= p1->flags & (P_SUGID | P_CONTROLT | P_NODUMP | P_NONEWPRIVS);
+    p2->flags |= p1->flags & (P_SUGID | P_CONTROLT | P_NODUMP | P_NONEWPRIVS | P_CPULIMIT);
   }
   p2->sigparent = start ? start->exit_signal : (flags & VC_RFLINUXTHPN) ? psig::kUsr1 : kSigChld;
   ctx.p2 = p2;

@@ -81,6 +81,7 @@ inline constexpr int kNsig = 64;
 // RLIMIT_NOFILE (Linux's number and defaults): descriptors below the soft
 // limit; the hard limit at most kNrOpen (Linux's fs.nr_open is far larger,
 // but a table of that many slots would pin memory a user should not have).
+inline constexpr int kRlimitCpu = 0;
 inline constexpr int kRlimitFsize = 1;
 inline constexpr int kRlimitStack = 3, kRlimitCore = 4;
 inline constexpr uint64_t kStackSoftDefault = 8ull << 20;  // Linux's _STK_LIM
@@ -111,6 +112,10 @@ enum : uint32_t {
   P_NODUMP = 0x20000,      // prctl(PR_SET_DUMPABLE, 0) (inherited; exec clears it)
   P_NONEWPRIVS = 0x40000,  // prctl(PR_SET_NO_NEW_PRIVS) (inherited, for good)
   P_STOPPED = 0x80000,     // stopped by a signal (job control, kernel/proc/jobctl.h)
+  // The tick's CPU-time work (kernel/proc/itimer.cpp), looked at by the tick
+  // with no lock and then under Proc::spin:
+  P_CPULIMIT = 0x100000,   // RLIMIT_CPU's soft limit is finite (inherited, as the limits are)
+  P_CPUITIMER = 0x200000,  // ITIMER_VIRTUAL or ITIMER_PROF is armed (not inherited)
 };
 
 // LWP flags.
@@ -332,6 +337,11 @@ struct Proc {
   // exits: set under g_proctree_lock by the process itself (or before it
   // runs), never cleared, so its last LWP reads it at exit with no lock.
   bool leads_session;
+  // RLIMIT_CPU: the number, in its low 16 bits, of the whole seconds of CPU
+  // time past the soft limit (plus one) when the tick last sent SIGXCPU; 0
+  // when none was sent since the limit was set (Proc::spin). A word that
+  // fills a hole, so that fork zeroes nothing more for it.
+  uint16_t xcpu_mark;
   uint32_t flags;  // Proc::spin
   int sigparent;   // signal sent to the parent at exit (SIGCHLD, SIGUSR1 with
                    // RFLINUXTHPN, clone's exit signal; 0: none). Not SIGCHLD: a
@@ -346,10 +356,11 @@ struct Proc {
   // and no LWP has ever blocked is dropped without a look at the LWPs.
   uint64_t masks_seen;
   uint64_t siglist;  // pending signals (atomic bit mask, bit n - 1 = signal n)
-  // ITIMER_REAL (kernel/proc/itimer.cpp): made by the process's first
-  // setitimer of it, published under Proc::spin and never replaced; stopped
-  // and freed by its last LWP at exit, when no LWP is left to arm it. Not
-  // inherited (fork's child starts with none); exec keeps it.
+  // The interval timers (kernel/proc/itimer.cpp): made by the process's
+  // first setitimer that sets one, published under Proc::spin and never
+  // replaced; stopped, taken off (under Proc::spin) and freed by its last LWP
+  // at exit, when no LWP is left to arm it. Not inherited (fork's child
+  // starts with none); exec keeps it.
   Itimer* itimer;
   // Held shared by each fork of this process around fork1, which reads the
   // process's counted pointers without its spinlock; exclusive by whoever
@@ -673,8 +684,11 @@ void proc_signal_info(Proc* p, int sig, const SigInfo& info);
 // ITIMER_REAL starts its next period (Linux restarts it then, not when it
 // fires, so a blocked SIGALRM holds it).
 void itimer_alarm_taken_locked(Proc* p);
-// The last LWP of p, at exit: its ITIMER_REAL is stopped and freed.
+// The last LWP of p, at exit: its interval timers are stopped and freed.
 void itimer_exit(Proc* p);
+// RLIMIT_CPU of p was set to `soft` (p->spin held): the tick's look at it
+// starts again (the first SIGXCPU at the soft limit) or stops (infinite).
+void cpu_limit_set_locked(Proc* p, uint64_t soft);
 // Posts sig to lp alone (tgkill): p is lp's process, its Proc::spin held, lp
 // in its TID set.
 void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info);

@@ -486,6 +486,7 @@ void sched_tick() {
   Thread* cur = cpu.current;
   uint64_t now = clock_ns();
   bool balance = false;
+  bool charged = cur != rq.idle, user = cpu.irq_from_user;
   {
     SpinGuard g(rq.lock);
     cur->stats.run_ns += now - cur->ran_since;
@@ -516,6 +517,7 @@ void sched_tick() {
       balance = true;
     }
   }
+  if (charged) proc_cpu_tick(cur, user);
   if (balance) sched_balance_push(cpu.id);
 }
 

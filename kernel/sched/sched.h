@@ -34,6 +34,11 @@ void smp_start_workers();
 void sched_irq_exit();
 void sched_preempt_point();
 
+// The tick found `cur` (not an idle thread) running, at EL0 if `user`, and
+// has charged it the tick; its run-queue lock is released, IRQs are masked.
+// A user process's CPU-time timers and RLIMIT_CPU (kernel/proc/itimer.cpp).
+void proc_cpu_tick(Thread* cur, bool user);
+
 // The FP/SIMD access trap (ESR EC 0x07) of the running thread.
 void sched_fp_trap();
 // How FP/SIMD state moves at a switch (measured by the ctxsw_fp benches):

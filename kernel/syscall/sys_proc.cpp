@@ -357,6 +357,7 @@ int64_t prlimit_on(Proc* me, Proc* p, unsigned res, const struct vc_rlimit* nl,
       vc_contract::plimit_drop_requires(&cur->c);
       if (plimit_drop(&cur->c)) drop = cur;
     }
+    if (res == kRlimitCpu) cpu_limit_set_locked(p, nl->rlim_cur);
   }
   lockmgr(&p->forklock, LK_RELEASE);
   if (drop) kfree(drop, M_SUBPROC);

@@ -11,7 +11,10 @@ inline constexpr int kSigKill = 9;
 inline constexpr int kSigSegv = 11;
 inline constexpr int kSigAlrm = 14;
 inline constexpr int kSigChld = 17;
+inline constexpr int kSigXcpu = 24;
 inline constexpr int kSigXfsz = 25;
+inline constexpr int kSigVtalrm = 26;
+inline constexpr int kSigProf = 27;
 
 // "SIGSEGV" and the like, for the console (kernel/syscall/sys_proc.cpp).
 const char* signal_name(int sig);

@@ -149,6 +149,11 @@ static const struct test kTests[] = {
     {"timers_fork_exec", t_timers_fork_exec, 0},
     {"timers_exit_armed", t_timers_exit_armed, 0},
     {"timers_smp_race", t_timers_smp_race, T_TINE_ONLY},
+    {"timers_cpu_prof", t_timers_cpu_prof, 0},
+    {"timers_cpu_virtual", t_timers_cpu_virtual, 0},
+    {"timers_cpu_fork_exec", t_timers_cpu_fork_exec, 0},
+    {"timers_rlimit_cpu_soft", t_timers_rlimit_cpu_soft, 0},
+    {"timers_rlimit_cpu_hard", t_timers_rlimit_cpu_hard, 0},
     {"sigtimedwait_timeout", t_sigtimedwait_timeout, 0},
     {"sigtimedwait_pending", t_sigtimedwait_pending, 0},
     {"sigtimedwait_wakes", t_sigtimedwait_wakes, 0},
@@ -176,6 +181,12 @@ int t_child_main(int argc, char** argv) {
     sigemptyset(&s);
     sigprocmask(SIG_SETMASK, &s, NULL);
     return g_child_usr1 ? 0 : 1;
+  }
+  if (argc >= 1 && strcmp(argv[0], "cpu-itimer-armed") == 0) {
+    struct itimerval cur;
+    if (getitimer(ITIMER_PROF, &cur) != 0) return 2;
+    int armed = cur.it_value.tv_sec > 0 || cur.it_value.tv_usec > 0;
+    return armed && cur.it_interval.tv_sec == 3 && cur.it_interval.tv_usec == 0 ? 0 : 1;
   }
   if (argc >= 1 && strcmp(argv[0], "itimer-armed") == 0) {
     struct itimerval cur;

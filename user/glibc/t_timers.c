@@ -1,10 +1,13 @@
 /* Interval timers and waiting for signals by number: alarm, setitimer and
- * getitimer (ITIMER_REAL), sigtimedwait, sigwaitinfo and sigwait. */
+ * getitimer (ITIMER_REAL, and the CPU-time ITIMER_VIRTUAL and ITIMER_PROF),
+ * RLIMIT_CPU, sigtimedwait, sigwaitinfo and sigwait. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -186,8 +189,7 @@ void t_timers_errors(void) {
   EQ("virtual_value", usec_of(&cur.it_value), 0);
   EQ("prof_off", SYS(SYS_setitimer, ITIMER_PROF, &off, &old), 0);
   EQ("prof_old", usec_of(&old.it_value), 0);
-  /* tine does not keep them: arming one is refused (docs/user-abi.md). */
-  if (t_on_tine()) EQ("virtual_arm", SYS(SYS_setitimer, ITIMER_VIRTUAL, &v, NULL), -EINVAL);
+  EQ("prof_checked", SYS(SYS_setitimer, ITIMER_PROF, &bad, NULL), -EINVAL);
 }
 
 static int itimer_disarmed(void* arg) {
@@ -570,4 +572,266 @@ void t_sigtimedwait_stop_thread(void) {
   CHECK("took_usr1", WIFEXITED(st) && WEXITSTATUS(st) == 0);
   close(g_sigwait_ready[0]);
   close(g_sigwait_ready[1]);
+}
+
+/* ---- CPU time: ITIMER_VIRTUAL, ITIMER_PROF, RLIMIT_CPU ----------------- */
+
+static volatile int g_vtalrm, g_prof, g_xcpu;
+static void on_cpu_signal(int sig) {
+  if (sig == SIGVTALRM) ++g_vtalrm;
+  if (sig == SIGPROF) ++g_prof;
+  if (sig == SIGXCPU) ++g_xcpu;
+}
+
+static uint64_t cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Spins at EL0 until *count reaches n or the process has used max_ms more
+ * of CPU time; the CPU time it used. */
+static uint64_t spin_until(volatile int* count, int n, unsigned max_ms) {
+  uint64_t t0 = cpu_ns(), until = t0 + (uint64_t)max_ms * 1000000ull;
+  while (*count < n && cpu_ns() < until)
+    for (volatile int i = 0; i < 20000; ++i) {
+    }
+  return cpu_ns() - t0;
+}
+
+static long set_cpu_timer(int which, long value_us, long interval_us, struct itimerval* old) {
+  struct itimerval v = {{interval_us / 1000000, interval_us % 1000000},
+                        {value_us / 1000000, value_us % 1000000}};
+  return SYS(SYS_setitimer, which, &v, old);
+}
+
+/* ITIMER_PROF counts the process's CPU time: SIGPROF (SI_KERNEL) once that
+ * much is used, not before; getitimer reads what is left and the interval;
+ * periodic, it goes on; disarming stops it. */
+void t_timers_cpu_prof(void) {
+  signal(SIGPROF, on_cpu_signal);
+  g_prof = 0;
+  struct itimerval cur, old;
+  EQ("arm", set_cpu_timer(ITIMER_PROF, 300000, 0, NULL), 0);
+  EQ("get", SYS(SYS_getitimer, ITIMER_PROF, &cur), 0);
+  /* Linux adds a tick to the value (tine too): at most 300 ms and a tick. */
+  CHECK("value", usec_of(&cur.it_value) > 100000 && usec_of(&cur.it_value) <= 340000);
+  EQ("interval", usec_of(&cur.it_interval), 0);
+  uint64_t used = spin_until(&g_prof, 1, 10000);
+  EQ("fired", g_prof, 1);
+  CHECK("not_early", used >= 250000000ull);
+  CHECK("not_late", used < 3000000000ull);
+  EQ("get_after", SYS(SYS_getitimer, ITIMER_PROF, &cur), 0);
+  EQ("one_shot_disarmed", usec_of(&cur.it_value), 0);
+  /* Periodic: 50 ms of CPU time each. */
+  g_prof = 0;
+  EQ("arm_periodic", set_cpu_timer(ITIMER_PROF, 50000, 50000, NULL), 0);
+  used = spin_until(&g_prof, 4, 10000);
+  CHECK("periodic", g_prof >= 4);
+  CHECK("periodic_not_early", used >= 150000000ull);
+  EQ("disarm", set_cpu_timer(ITIMER_PROF, 0, 0, &old), 0);
+  EQ("old_interval", usec_of(&old.it_interval), 50000);
+  CHECK("old_value", usec_of(&old.it_value) > 0 && usec_of(&old.it_value) <= 70000);
+  int n = g_prof;
+  spin_until(&g_prof, n + 1, 300);
+  EQ("stopped", g_prof, n);
+  /* The signal's information: SI_KERNEL, as Linux's SEND_SIG_PRIV. */
+  block_only(SIGPROF, 0);
+  sigset_t prof = set_of(SIGPROF, 0);
+  EQ("arm_blocked", set_cpu_timer(ITIMER_PROF, 20000, 0, NULL), 0);
+  struct timespec zero = {0, 0};
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  uint64_t t0 = cpu_ns();
+  int got = -1;
+  while ((got = sigtimedwait(&prof, &si, &zero)) != SIGPROF && cpu_ns() - t0 < 5000000000ull)
+    for (volatile int i = 0; i < 20000; ++i) {
+    }
+  EQ("taken", got, SIGPROF);
+  EQ("code", si.si_code, SI_KERNEL);
+  block_only(0, 0);
+  signal(SIGPROF, SIG_DFL);
+}
+
+/* ITIMER_VIRTUAL counts user time only: a sleep uses none, so it neither
+ * fires nor moves; spinning at user level fires it, periodically. */
+void t_timers_cpu_virtual(void) {
+  signal(SIGVTALRM, on_cpu_signal);
+  g_vtalrm = 0;
+  struct itimerval cur;
+  EQ("arm", set_cpu_timer(ITIMER_VIRTUAL, 100000, 100000, NULL), 0);
+  t_sleep_ms(400);
+  EQ("not_while_asleep", g_vtalrm, 0);
+  EQ("get", SYS(SYS_getitimer, ITIMER_VIRTUAL, &cur), 0);
+  CHECK("value_kept", usec_of(&cur.it_value) > 50000 && usec_of(&cur.it_value) <= 140000);
+  EQ("interval", usec_of(&cur.it_interval), 100000);
+  /* ITIMER_PROF is another timer: still disarmed. */
+  EQ("get_prof", SYS(SYS_getitimer, ITIMER_PROF, &cur), 0);
+  EQ("prof_disarmed", usec_of(&cur.it_value), 0);
+  uint64_t used = spin_until(&g_vtalrm, 3, 10000);
+  CHECK("three", g_vtalrm >= 3);
+  CHECK("not_early", used >= 250000000ull);
+  EQ("disarm", set_cpu_timer(ITIMER_VIRTUAL, 0, 0, NULL), 0);
+  EQ("get_disarmed", SYS(SYS_getitimer, ITIMER_VIRTUAL, &cur), 0);
+  EQ("disarmed_value", usec_of(&cur.it_value), 0);
+  /* A value of 0 disarms, but Linux keeps the interval (set_cpu_itimer). */
+  EQ("interval_only", set_cpu_timer(ITIMER_VIRTUAL, 0, 70000, NULL), 0);
+  EQ("get_interval_only", SYS(SYS_getitimer, ITIMER_VIRTUAL, &cur), 0);
+  EQ("interval_only_value", usec_of(&cur.it_value), 0);
+  EQ("interval_only_interval", usec_of(&cur.it_interval), 70000);
+  int n = g_vtalrm;
+  spin_until(&g_vtalrm, n + 1, 300);
+  EQ("interval_alone_idle", g_vtalrm, n);
+  set_cpu_timer(ITIMER_VIRTUAL, 0, 0, NULL);
+  signal(SIGVTALRM, SIG_DFL);
+}
+
+static int cpu_timers_disarmed(void* arg) {
+  (void)arg;
+  struct itimerval v, p;
+  if (getitimer(ITIMER_VIRTUAL, &v) != 0 || getitimer(ITIMER_PROF, &p) != 0) return 2;
+  if (usec_of(&v.it_value) || usec_of(&v.it_interval) || usec_of(&p.it_value) ||
+      usec_of(&p.it_interval))
+    return 1;
+  /* And nothing comes while the child spins. */
+  signal(SIGPROF, on_cpu_signal);
+  signal(SIGVTALRM, on_cpu_signal);
+  g_prof = g_vtalrm = 0;
+  spin_until(&g_prof, 1, 300);
+  return g_prof || g_vtalrm ? 3 : 0;
+}
+
+/* fork's child starts with neither CPU-time timer (the parent's go on);
+ * exec keeps them. */
+void t_timers_cpu_fork_exec(void) {
+  signal(SIGPROF, SIG_IGN);
+  signal(SIGVTALRM, SIG_IGN);
+  EQ("arm_prof", set_cpu_timer(ITIMER_PROF, 100000, 100000, NULL), 0);
+  EQ("arm_virtual", set_cpu_timer(ITIMER_VIRTUAL, 100000, 100000, NULL), 0);
+  int st = t_fork_status(cpu_timers_disarmed, NULL);
+  CHECK("child_none", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  struct itimerval cur;
+  EQ("get", SYS(SYS_getitimer, ITIMER_PROF, &cur), 0);
+  CHECK("parent_kept", usec_of(&cur.it_value) > 0 && usec_of(&cur.it_interval) == 100000);
+  set_cpu_timer(ITIMER_PROF, 0, 0, NULL);
+  set_cpu_timer(ITIMER_VIRTUAL, 0, 0, NULL);
+  if (t_on_tine()) { /* qemu-user cannot exec a guest program itself */
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+      set_cpu_timer(ITIMER_PROF, 7000000, 3000000, NULL);
+      execl(t_self(), t_self(), "child", "cpu-itimer-armed", (char*)NULL);
+      _exit(99);
+    }
+    waitpid(pid, &st, 0);
+    CHECK("exec_keeps", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  }
+  signal(SIGPROF, SIG_DFL);
+  signal(SIGVTALRM, SIG_DFL);
+}
+
+/* A word the children write and the parent reads after their end. */
+static volatile int* shared_words(void) {
+  void* m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  return m == MAP_FAILED ? NULL : (volatile int*)m;
+}
+
+static void set_cpu_limit(rlim_t soft, rlim_t hard) {
+  struct rlimit r = {soft, hard};
+  setrlimit(RLIMIT_CPU, &r);
+}
+
+/* RLIMIT_CPU's soft limit: SIGXCPU once the process has used that much CPU
+ * time, and again each further second; a sleeping process gets none; a
+ * forked child inherits the limit and counts its own time. */
+void t_timers_rlimit_cpu_soft(void) {
+  volatile int* w = shared_words();
+  CHECK("shared", w != NULL);
+  if (!w) return;
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) {
+    signal(SIGXCPU, on_cpu_signal);
+    set_cpu_limit(1, RLIM_INFINITY);
+    uint64_t t0 = cpu_ns();
+    spin_until(&g_xcpu, 1, 20000);
+    w[0] = g_xcpu;
+    w[1] = (int)((cpu_ns() - t0) / 1000000); /* ms of CPU time at the first */
+    spin_until(&g_xcpu, 2, 20000);
+    w[2] = g_xcpu;
+    w[3] = (int)((cpu_ns() - t0) / 1000000);
+    _exit(0);
+  }
+  int st = t_wait_status_within(c, 120000);
+  CHECK("exited", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  EQ("first", w[0], 1);
+  CHECK("first_not_early", w[1] >= 900);
+  CHECK("first_not_late", w[1] < 5000);
+  EQ("second", w[2], 2);
+  CHECK("second_a_second_on", w[3] >= 1900 && w[3] - w[1] >= 700);
+
+  /* Asleep: no CPU time used, no SIGXCPU. */
+  c = fork();
+  if (c == 0) {
+    signal(SIGXCPU, on_cpu_signal);
+    set_cpu_limit(1, 2);
+    t_sleep_ms(1500);
+    _exit(g_xcpu);
+  }
+  st = t_wait_status_within(c, 60000);
+  CHECK("asleep_none", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+  /* Inherited: the grandchild counts its own CPU time from 0. */
+  w[4] = -1;
+  c = fork();
+  if (c == 0) {
+    set_cpu_limit(1, RLIM_INFINITY);
+    pid_t g = fork();
+    if (g == 0) {
+      signal(SIGXCPU, on_cpu_signal);
+      struct rlimit r;
+      getrlimit(RLIMIT_CPU, &r);
+      uint64_t used = spin_until(&g_xcpu, 1, 20000);
+      w[4] = g_xcpu == 1 && r.rlim_cur == 1 ? (int)(used / 1000000) : -2;
+      _exit(0);
+    }
+    int gst;
+    waitpid(g, &gst, 0);
+    _exit(WIFEXITED(gst) ? WEXITSTATUS(gst) : 1);
+  }
+  st = t_wait_status_within(c, 120000);
+  CHECK("inherited_exited", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  CHECK("inherited", w[4] >= 900 && w[4] < 5000);
+  munmap((void*)w, 4096);
+}
+
+/* At the hard limit SIGKILL; SIGXCPU's default action ends the process. */
+void t_timers_rlimit_cpu_hard(void) {
+  volatile int* w = shared_words();
+  CHECK("shared", w != NULL);
+  if (!w) return;
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) {
+    signal(SIGXCPU, on_cpu_signal);
+    set_cpu_limit(1, 2);
+    for (;;) {
+      spin_until(&g_xcpu, 1000, 10);
+      w[0] = g_xcpu;
+      w[1] = (int)(cpu_ns() / 1000000);
+    }
+  }
+  int st = t_wait_status_within(c, 120000);
+  CHECK("killed", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+  CHECK("xcpu_first", w[0] >= 1);
+  CHECK("at_hard", w[1] >= 1800 && w[1] < 6000);
+
+  c = fork();
+  if (c == 0) {
+    set_cpu_limit(1, RLIM_INFINITY);
+    for (;;) spin_until(&g_xcpu, 1, 1000);
+  }
+  st = t_wait_status_within(c, 120000);
+  CHECK("xcpu_default", WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU);
+  munmap((void*)w, 4096);
 }
