@@ -2,7 +2,6 @@
 // initial stack.
 #include "kernel/exec/exec.h"
 
-#include "kernel/console/kprintf.h"
 #include "kernel/exec/elf.h"
 #include "kernel/fs/namei.h"
 #include "kernel/fs/vfs.h"
@@ -295,8 +294,7 @@ int exec_load(Vmspace* vm, Vnode* file, const ExecArgs& a, const ExecIds& ids, E
   ElfError pe =
       got < 0 ? ElfError::kTooSmall
               : elf_parse(hdr, static_cast<size_t>(got), file_size, kUserMin, kMmapTop, &info);
-  if (pe != ElfError::kOk) {
-    kprintf("exec: %s\n", elf_error_name(pe));
+  if (pe != ElfError::kOk) {  // (said to no one: shells run such files as scripts)
     kfree(hdr, M_TEMP);
     return -ENOEXEC;
   }

@@ -4,7 +4,7 @@
 // proc_exit_current; kernel/syscall/user_hooks.h).
 #include <arch/cpu.h>
 
-#include "kernel/console/kprintf.h"
+#include "kernel/console/user_notice.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
@@ -67,8 +67,8 @@ void user_return_prepare() {
 
 void user_fatal_signal(int sig, const char* why, uint64_t addr, uint64_t pc) {
   Proc* p = curproc();
-  kprintf("pid %d (%s): %s %#lx at pc %#lx: killed by %s\n", p ? p->pid : -1,
-          p ? p->copy.comm : "?", why, addr, pc, signal_name(sig));
+  user_notice("pid %d (%s): %s %#lx at pc %#lx: killed by %s\n", p ? p->pid : -1,
+              p ? p->copy.comm : "?", why, addr, pc, signal_name(sig));
   exit1(wstatus_signaled(sig));
 }
 

@@ -17,7 +17,7 @@
 #include <arch/trap_frame.h>
 #include <arch/user_entry.h>
 
-#include "kernel/console/kprintf.h"
+#include "kernel/console/user_notice.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
@@ -302,8 +302,8 @@ void deliver(Lwp* lp, TrapFrame* f) {
     if (flags & kSaResethand) __atomic_store_n(&ps->handler[sig], kSigDfl, __ATOMIC_RELAXED);
     settle_restart(lp, f, (flags & kSaRestart) != 0);  // before the frame saves elr and x0
     if (!push_frame(lp, f, sig, si, handler, flags, load(ps->restorer[sig]), load(ps->mask[sig]))) {
-      kprintf("pid %d (%s): no room for a signal frame at sp %#lx: killed by SIGSEGV\n", p->pid,
-              p->copy.comm, f->sp);
+      user_notice("pid %d (%s): no room for a signal frame at sp %#lx: killed by SIGSEGV\n", p->pid,
+                  p->copy.comm, f->sp);
       exit1(wstatus_signaled(kSigSegv));
     }
     return;  // one handler at a time; the next on the next way out
@@ -466,8 +466,8 @@ int64_t sys_rt_sigreturn(const SyscallArgs& a) {
             fr.fpsimd.magic == kFpsimdMagic && fr.fpsimd.size == sizeof(FpsimdContext);
   if (!ok) {
     Proc* p = curproc();
-    kprintf("pid %d (%s): rt_sigreturn without a signal frame at sp %#lx: killed by SIGSEGV\n",
-            p->pid, p->copy.comm, f->sp);
+    user_notice("pid %d (%s): rt_sigreturn without a signal frame at sp %#lx: killed by SIGSEGV\n",
+                p->pid, p->copy.comm, f->sp);
     exit1(wstatus_signaled(kSigSegv));
   }
   for (int i = 0; i < 31; ++i) f->x[i] = fr.regs[i];

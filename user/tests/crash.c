@@ -1,6 +1,19 @@
 /* Ends in the way argv[1] says, for the tests of what happens when init dies:
- *   crash segv | ill | exit N */
+ *   crash segv | ill | exit N
+ * or, with "many N", has N children die of SIGSEGV one after another, waits
+ * past the kernel's window for lines about user programs, and has one more
+ * die (the console's rate limit: tests/user/init_status.py). */
 #include "tine.h"
+
+static void children_crash(long n) {
+  volatile int* volatile bad = (volatile int*)0x8;
+  for (long i = 0; i < n; ++i) {
+    int pid = fork();
+    if (pid == 0) (void)*bad;
+    int st;
+    waitpid(pid, &st, 0);
+  }
+}
 
 int main(int argc, char** argv) {
   const char* how = argc > 1 ? argv[1] : "segv";
@@ -10,5 +23,12 @@ int main(int argc, char** argv) {
   if (strcmp(how, "segv") == 0) return *bad;
   if (strcmp(how, "ill") == 0) __asm__ volatile(".inst 0x00000000");
   if (strcmp(how, "exit") == 0) return (int)atol(argc > 2 ? argv[2] : "0");
+  if (strcmp(how, "many") == 0) {
+    children_crash(atol(argc > 2 ? argv[2] : "1"));
+    struct timespec window = {5, 200000000};
+    nanosleep(&window, 0);
+    children_crash(1);
+    return 0;
+  }
   return 1;
 }
