@@ -607,7 +607,25 @@ int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
 // whole process. Linux's order of errors after the ids: -ESRCH (no such live
 // thread, or not of tgid), -EINVAL (signal), -EPERM. A zombie process's first
 // thread id answers 0, as Linux's zombie leader does.
-int kern_tgkill(int tgid, int tid, int sig) {
+int kern_sigqueue(int pid, int sig, const SigInfo& info) {
+  Proc* p = pid > 0 ? proc_by_id_hold(pid) : nullptr;
+  if (!p) return -ESRCH;
+  int r = 0;
+  if (sig < 0 || sig > kNsig) {
+    r = -EINVAL;
+  } else {
+    Ucred* cr = proc_cred_hold(curproc());
+    if (!proc_may_signal(cr, p))
+      r = -EPERM;
+    else if (sig)
+      proc_signal_info(p, sig, info);
+    ucred_put(cr);
+  }
+  proc_drop_hold(p);
+  return r;
+}
+
+int kern_tgkill(int tgid, int tid, int sig, const SigInfo* info) {
   Proc* me = curproc();
   TidOwner o = tid_owner_hold(tid);
   Proc* p = o.proc;
@@ -628,7 +646,7 @@ int kern_tgkill(int tgid, int tid, int sig) {
       tidnode* n = lwp_tid_lookup_locked(&p->core.p_tids, o.local_tid);
       Lwp* lp = n ? lwp_of(n) : nullptr;
       if (lp && lp->gtid == tid && lp->stat == LwpStat::kRun)
-        lwp_signal_locked(p, lp, sig, SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
+        lwp_signal_locked(p, lp, sig, info ? *info : SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
     }
     ucred_put(cr);
   }

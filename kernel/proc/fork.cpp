@@ -509,7 +509,7 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
   }
   {
     SpinGuard g(p1->spin);
-    p2->flags |= p1->flags & (P_SUGID | P_CONTROLT | P_NODUMP | P_NONEWPRIVS | P_CPULIMIT);
+    p2->flags |= p1->flags & (P_SUGID | P_CONTROLT | P_NODUMP | P_NONEWPRIVS);
   }
   p2->sigparent = start ? start->exit_signal : (flags & VC_RFLINUXTHPN) ? psig::kUsr1 : kSigChld;
   ctx.p2 = p2;
@@ -555,6 +555,13 @@ int kern_fork1(Lwp* lp1, int iflags, Proc** procp, const TrapFrame* frame, const
 
   // The child is built (SIDL, TID 0). The rest cannot fail.
   if (flags & VC_RFMEM) __atomic_add_fetch(&p2->vmref()->users, 1, __ATOMIC_ACQ_REL);
+  // Its limits are those fork1 took under the forklock: whether the tick
+  // looks at its CPU time follows them, not the parent's flag, which a
+  // prlimit64 between the two may have changed.
+  if (p2->limit()->c.pl_rlimit[kRlimitCpu].rlim_cur != VC_RLIM_INFINITY) [[unlikely]] {
+    SpinGuard g(p2->spin);
+    p2->flags |= P_CPULIMIT;
+  }
   p2->start_ns = clock_ns();
   p2->acflag = AFORK;
 

@@ -114,7 +114,7 @@ enum : uint32_t {
   P_STOPPED = 0x80000,     // stopped by a signal (job control, kernel/proc/jobctl.h)
   // The tick's CPU-time work (kernel/proc/itimer.cpp), looked at by the tick
   // with no lock and then under Proc::spin:
-  P_CPULIMIT = 0x100000,   // RLIMIT_CPU's soft limit is finite (inherited, as the limits are)
+  P_CPULIMIT = 0x100000,   // RLIMIT_CPU's soft limit is finite (fork: from the child's limits)
   P_CPUITIMER = 0x200000,  // ITIMER_VIRTUAL or ITIMER_PROF is armed (not inherited)
 };
 
@@ -135,10 +135,12 @@ enum : uint32_t {
 // the pending bit under Proc::spin. Standard signals do not queue: a second
 // one sent while the first is pending replaces its information.
 struct SigInfo {
-  int32_t code;    // SI_USER, SI_TKILL, SI_KERNEL, CLD_EXITED, CLD_KILLED
+  int32_t code;    // SI_USER, SI_TKILL, SI_KERNEL, CLD_EXITED, CLD_KILLED, or
+                   // the sender's own (rt_sigqueueinfo: SI_QUEUE, say)
   int32_t pid;     // the sender (SIGCHLD: the child)
   uint32_t uid;    // the sender's real uid (SIGCHLD: the child's)
   int32_t status;  // SIGCHLD: the exit code or the signal
+  uint64_t value;  // rt_sigqueueinfo's si_value (where SIGCHLD's status is)
 };
 inline constexpr int32_t kSiUser = 0, kSiKernel = 0x80, kSiTkill = -6;
 inline constexpr int32_t kCldExited = 1, kCldKilled = 2;
@@ -695,8 +697,12 @@ void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info);
 // Posts sig to the calling LWP alone, as its own process sending it
 // (Linux's send_sig(sig, current, 0): SIGXFSZ for a write past RLIMIT_FSIZE).
 void lwp_signal_self(int sig);
-// tgkill(tgid, tid, sig) (tgid 0: tkill, any process): 0 or -errno.
-int kern_tgkill(int tgid, int tid, int sig);
+// tgkill(tgid, tid, sig) (tgid 0: tkill, any process): 0 or -errno. With
+// `info`, rt_tgsigqueueinfo's: the sender's own siginfo instead of SI_TKILL's.
+int kern_tgkill(int tgid, int tid, int sig, const SigInfo* info = nullptr);
+// rt_sigqueueinfo's: sig with the sender's siginfo to process pid alone
+// (Linux's kill_proc_info: -ESRCH, then -EINVAL, then -EPERM).
+int kern_sigqueue(int pid, int sig, const SigInfo& info);
 // On the way to EL0 (kernel/proc/signal.cpp): the lowest pending signal this
 // LWP does not block ends the process or runs its handler on frame f (with
 // f null, at an LWP's first entry, handlers wait for the next way out).

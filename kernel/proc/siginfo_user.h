@@ -31,5 +31,6 @@ inline LinuxSiginfo siginfo_to_user(int sig, const SigInfo& si) {
   u.pid = si.pid;
   u.uid = si.uid;
   u.status = si.status;
+  if (si.value) tine_memcpy(&u.status, &si.value, sizeof si.value);  // the union's other member
   return u;
 }

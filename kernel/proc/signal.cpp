@@ -140,11 +140,7 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
                 uint64_t restorer, uint64_t mask) {
   SigframeHead fr;
   tine_memset(&fr, 0, offsetof(SigframeHead, fpsimd));
-  fr.info.signo = sig;
-  fr.info.code = si.code;
-  fr.info.pid = si.pid;
-  fr.info.uid = si.uid;
-  fr.info.status = si.status;
+  fr.info = siginfo_to_user(sig, si);
   // uc_stack: the alternate stack as the interrupted code had it.
   fr.ss_sp = lp->copy.altstack.sp;
   fr.ss_size = lp->copy.altstack.size;

@@ -163,15 +163,20 @@ int64_t sys_ioprio_set(const SyscallArgs& a) {
   return err;
 }
 
-// ioprio_get(which, who): the lowest value among the threads named (Linux's
-// ioprio_best: the highest priority); 0 (IOPRIO_CLASS_NONE) for a thread
-// never given one. -EINVAL for an unknown `which`, -ESRCH if none.
+// ioprio_get(which, who): one thread's value as set (0, IOPRIO_CLASS_NONE,
+// for one never given one); for a group or a user, the lowest (Linux's
+// ioprio_best: the highest priority) of the threads' values in effect, a
+// thread without one counting as the best-effort level of its nice value,
+// (nice + 20) / 5 (Linux's __get_task_ioprio). -EINVAL for an unknown
+// `which`, -ESRCH if none.
 int64_t sys_ioprio_get(const SyscallArgs& a) {
   int which = prio_which_of(a.a[0]);
   if (which < 0) return -EINVAL;
   int64_t best = -ESRCH;
   each_named_thread(which, static_cast<int>(a.a[1]), [&](Proc*, Lwp* lp) {
     int64_t v = __atomic_load_n(&lp->copy.ioprio, __ATOMIC_RELAXED);
+    if (which != kPrioProcess && ioprio_class(static_cast<int>(v)) == kIoprioClassNone)
+      v = kIoprioClassBe << 13 | (__atomic_load_n(&lp->copy.nice, __ATOMIC_RELAXED) + 20) / 5;
     if (best == -ESRCH || v < best) best = v;
   });
   return best;

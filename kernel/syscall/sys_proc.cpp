@@ -158,6 +158,53 @@ int64_t sys_tgkill(const SyscallArgs& a) {
   return kern_tgkill(tgid, tid, static_cast<int>(a.a[2]));
 }
 
+namespace {
+
+// A siginfo_t from the sender (Linux's __copy_siginfo_from_user: the first
+// 48 bytes, kernel_siginfo's; the fields tine keeps), or -EFAULT.
+int siginfo_from_user(uint64_t uinfo, SigInfo* out) {
+  struct {
+    int32_t signo, err, code, pad;
+    int32_t pid;
+    uint32_t uid;
+    uint64_t value;
+    uint8_t rest[16];
+  } u;
+  static_assert(sizeof u == 48);
+  if (copyin_u(uinfo, &u, sizeof u) != 0) return -EFAULT;
+  *out = SigInfo{u.code, u.pid, u.uid, 0, u.value};
+  return 0;
+}
+
+// Linux's rule: a siginfo that would pass for the kernel's, kill's or
+// tgkill's (a code of 0 or more, or SI_TKILL) goes only from a thread to
+// itself (its thread id is the target's id).
+bool may_pass_as(const SigInfo& info, int target) {
+  return (info.code < 0 && info.code != kSiTkill) || target == curlwp()->gtid;
+}
+
+}  // namespace
+
+// rt_sigqueueinfo(pid, sig, info): sig with the sender's siginfo (glibc's
+// sigqueue: SI_QUEUE and a value) to process pid; signals do not queue.
+int64_t sys_rt_sigqueueinfo(const SyscallArgs& a) {
+  int pid = static_cast<int>(a.a[0]);
+  SigInfo info;
+  if (int e = siginfo_from_user(a.a[2], &info); e) return e;
+  if (!may_pass_as(info, pid)) return -EPERM;
+  return kern_sigqueue(pid, static_cast<int>(a.a[1]), info);
+}
+
+// rt_tgsigqueueinfo(tgid, tid, sig, info): the same to one thread.
+int64_t sys_rt_tgsigqueueinfo(const SyscallArgs& a) {
+  int tgid = static_cast<int>(a.a[0]), tid = static_cast<int>(a.a[1]);
+  SigInfo info;
+  if (int e = siginfo_from_user(a.a[3], &info); e) return e;
+  if (tid <= 0 || tgid <= 0) return -EINVAL;
+  if (!may_pass_as(info, tid)) return -EPERM;
+  return kern_tgkill(tgid, tid, static_cast<int>(a.a[2]), &info);
+}
+
 int64_t sys_tkill(const SyscallArgs& a) {
   int tid = static_cast<int>(a.a[0]);
   if (tid <= 0) return -EINVAL;

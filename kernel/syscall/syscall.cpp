@@ -107,6 +107,8 @@ constexpr Entry kCalls[] = {
     {kSysRtSigreturn, sys_rt_sigreturn, "rt_sigreturn"},
     {kSysRtSigsuspend, sys_rt_sigsuspend, "rt_sigsuspend"},
     {kSysRtSigtimedwait, sys_rt_sigtimedwait, "rt_sigtimedwait"},
+    {kSysRtSigqueueinfo, sys_rt_sigqueueinfo, "rt_sigqueueinfo"},
+    {kSysRtTgsigqueueinfo, sys_rt_tgsigqueueinfo, "rt_tgsigqueueinfo"},
     {kSysSetuid, sys_setuid, "setuid"},
     {kSysSetpgid, sys_setpgid, "setpgid"},
     {kSysGetpgid, sys_getpgid, "getpgid"},

@@ -96,6 +96,8 @@ enum SyscallNr : uint64_t {
   kSysRtSigprocmask = 135,
   kSysRtSigpending = 136,
   kSysRtSigtimedwait = 137,
+  kSysRtSigqueueinfo = 138,
+  kSysRtTgsigqueueinfo = 240,
   kSysSigaltstack = 132,
   kSysRtSigreturn = 139,
   kSysSetregid = 143,
@@ -284,6 +286,8 @@ int64_t sys_setpriority(const SyscallArgs& a);
 int64_t sys_getpriority(const SyscallArgs& a);
 int64_t sys_ioprio_set(const SyscallArgs& a);
 int64_t sys_ioprio_get(const SyscallArgs& a);
+int64_t sys_rt_sigqueueinfo(const SyscallArgs& a);
+int64_t sys_rt_tgsigqueueinfo(const SyscallArgs& a);
 int64_t sys_set_tid_address(const SyscallArgs& a);
 // Also in kernel/proc/futex.h, beside the futexes.  NOLINTNEXTLINE(readability-redundant-declaration)
 int64_t sys_futex(const SyscallArgs& a);

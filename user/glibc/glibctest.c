@@ -139,6 +139,7 @@ static const struct test kTests[] = {
     {"edges_rlimit_fsize", t_edges_rlimit_fsize, 0},
     {"edges_dev_full", t_edges_dev_full, 0},
     {"edges_ioprio", t_edges_ioprio, 0},
+    {"edges_sigqueue", t_edges_sigqueue, 0},
     {"procfs_state", t_procfs_state, 0},
     {"procfs_memory", t_procfs_memory, T_TINE_ONLY},
     {"procfs_no_new_names", t_procfs_no_new_names, 0},

@@ -1675,5 +1675,125 @@ void t_edges_ioprio(void) {
   CHECK("permissions", WIFEXITED(st) && WEXITSTATUS(st) == 0);
   EQ("parent_untouched", SYS(SYS_ioprio_get, WHO_PROCESS, 0), IOPRIO(3, 0));
   EQ("back_to_none", SYS(SYS_ioprio_set, WHO_PROCESS, 0, 0), 0);
+  /* A group's: a thread never given one counts as the best-effort level of
+   * its nice value, (nice + 20) / 5. */
+  int gate[2], ready[2];
+  EQ("pipe", pipe(gate), 0);
+  EQ("pipe2", pipe(ready), 0);
+  c = fork();
+  if (c == 0) {
+    setpgid(0, 0);
+    errno = 0;
+    if (nice(5) == -1 && errno) _exit(2);
+    char b;
+    if (write(ready[1], "r", 1) != 1) _exit(4);
+    _exit(read(gate[0], &b, 1) == 1 ? 0 : 3);
+  }
+  setpgid(c, c); /* (either may come first) */
+  char r;
+  EQ("ready", read(ready[0], &r, 1), 1);
+  long g = SYS(SYS_ioprio_get, WHO_PGRP, c);
+  /* (Under qemu-user the group also holds qemu's own thread, at nice 0.) */
+  if (t_on_tine())
+    EQ("pgrp_unset_nice5", g, IOPRIO(2, 5));
+  else
+    CHECK("pgrp_unset_best_effort", g == IOPRIO(2, 5) || g == IOPRIO(2, 4));
+  EQ("process_unset", SYS(SYS_ioprio_get, WHO_PROCESS, c), 0);
+  EQ("release", write(gate[1], "x", 1), 1);
+  waitpid(c, &st, 0);
+  close(gate[0]);
+  close(gate[1]);
+  close(ready[0]);
+  close(ready[1]);
 #undef IOPRIO
+}
+
+static volatile int g_q_value, g_q_code, g_q_pid, g_q_count;
+static void on_queued(int sig, siginfo_t* si, void* uc) {
+  (void)sig;
+  (void)uc;
+  g_q_value = si->si_value.sival_int;
+  g_q_code = si->si_code;
+  g_q_pid = si->si_pid;
+  ++g_q_count;
+}
+
+static void* wait_for_usr2(void* arg) {
+  (void)arg;
+  sigset_t usr2;
+  sigemptyset(&usr2);
+  sigaddset(&usr2, SIGUSR2);
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  int sig = sigwaitinfo(&usr2, &si);
+  return (void*)(long)(sig == SIGUSR2 && si.si_code == SI_QUEUE ? si.si_value.sival_int : -1);
+}
+
+/* sigqueue and pthread_sigqueue (rt_sigqueueinfo, rt_tgsigqueueinfo): the
+ * handler gets SI_QUEUE, the sender and the value; a code that would pass
+ * for the kernel's or kill's goes only to the sender itself; the errors in
+ * Linux's order. */
+void t_edges_sigqueue(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_queued;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGUSR1, &sa, NULL);
+  g_q_count = 0;
+  EQ("sigqueue", sigqueue(getpid(), SIGUSR1, (union sigval){.sival_int = 42}), 0);
+  EQ("handled", g_q_count, 1);
+  EQ("value", g_q_value, 42);
+  EQ("code", g_q_code, SI_QUEUE);
+  EQ("pid", g_q_pid, getpid());
+  /* From another process. */
+  pid_t me = getpid();
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) _exit(sigqueue(me, SIGUSR1, (union sigval){.sival_int = 7}) == 0 ? 0 : 1);
+  int st = 0;
+  waitpid(c, &st, 0);
+  CHECK("child_sent", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  EQ("child_value", g_q_value, 7);
+  EQ("child_pid", g_q_pid, c);
+  /* Passing for kill (SI_USER) is for the sender itself only. */
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  si.si_code = SI_USER;
+  si.si_pid = 1;
+  EQ("as_kill_self", SYS(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, &si), 0);
+  EQ("as_kill_self_pid", g_q_pid, 1);
+  c = fork();
+  if (c == 0) {
+    siginfo_t k;
+    memset(&k, 0, sizeof k);
+    k.si_code = SI_USER;
+    long r1 = SYS(SYS_rt_sigqueueinfo, me, SIGUSR1, &k);
+    k.si_code = SI_KERNEL;
+    long r2 = SYS(SYS_rt_sigqueueinfo, me, SIGUSR1, &k);
+    _exit(r1 == -EPERM && r2 == -EPERM ? 0 : 1);
+  }
+  waitpid(c, &st, 0);
+  CHECK("as_kill_other_eperm", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  /* Errors. */
+  memset(&si, 0, sizeof si);
+  si.si_code = SI_QUEUE;
+  EQ("efault", SYS(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, NULL), -EFAULT);
+  EQ("esrch", SYS(SYS_rt_sigqueueinfo, 0x3ffffff0, 99, &si), -ESRCH);
+  EQ("einval", SYS(SYS_rt_sigqueueinfo, getpid(), 99, &si), -EINVAL);
+  EQ("probe", SYS(SYS_rt_sigqueueinfo, getpid(), 0, &si), 0);
+  EQ("tg_bad_tid", SYS(SYS_rt_tgsigqueueinfo, getpid(), 0, SIGUSR1, &si), -EINVAL);
+  EQ("tg_efault_first", SYS(SYS_rt_tgsigqueueinfo, getpid(), 0, SIGUSR1, NULL), -EFAULT);
+  /* To one thread, which takes it in sigwaitinfo with its value. */
+  sigset_t usr2, old;
+  sigemptyset(&usr2);
+  sigaddset(&usr2, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, &usr2, &old);
+  pthread_t th;
+  EQ("create", pthread_create(&th, NULL, wait_for_usr2, NULL), 0);
+  EQ("pthread_sigqueue", pthread_sigqueue(th, SIGUSR2, (union sigval){.sival_int = 99}), 0);
+  void* got = NULL;
+  pthread_join(th, &got);
+  EQ("thread_value", (long)got, 99);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  signal(SIGUSR1, SIG_DFL);
 }

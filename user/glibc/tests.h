@@ -146,6 +146,7 @@ void t_edges_nice_permissions(void);
 void t_edges_rlimit_fsize(void);
 void t_edges_dev_full(void);
 void t_edges_ioprio(void);
+void t_edges_sigqueue(void);
 
 /* t_procfs.c */
 void t_procfs_state(void);

@@ -89,6 +89,7 @@ enum {
   SYS_getpriority = 141,
   SYS_ioprio_set = 30,
   SYS_ioprio_get = 31,
+  SYS_rt_sigqueueinfo = 138,
   SYS_setuid = 146,
   SYS_setpgid = 154,
   SYS_getpgid = 155,
