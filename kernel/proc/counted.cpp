@@ -8,6 +8,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/mm/mem_account.h"
+#include "kernel/mm/size_classes.h"
 #include "kernel/panic.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
@@ -28,6 +29,9 @@ SpinLock g_uidinfo_lock{g_uidinfo_class};
 namespace {
 Uidinfo* g_uidinfos;  // g_uidinfo_lock
 }  // namespace
+
+// Every fork allocates one of each: from a slab, not a page block of its own.
+static_assert(sizeof(Proc) <= kSlabMaxSize && sizeof(Lwp) <= kSlabMaxSize);
 
 Proc* proc_new() {
   auto* p = static_cast<Proc*>(kmalloc(sizeof(Proc), M_PROC, M_WAITOK));

@@ -139,8 +139,12 @@ struct SigInfo {
                    // the sender's own (rt_sigqueueinfo: SI_QUEUE, say)
   int32_t pid;     // the sender (SIGCHLD: the child)
   uint32_t uid;    // the sender's real uid (SIGCHLD: the child's)
-  int32_t status;  // SIGCHLD: the exit code or the signal
-  uint64_t value;  // rt_sigqueueinfo's si_value (where SIGCHLD's status is)
+  // Linux's siginfo_t bytes 24-31, a union: SIGCHLD's status (the exit code
+  // or the signal), or rt_sigqueueinfo's si_value (its low half here, the
+  // high half next). Two words, not one of 8 bytes: Proc and Lwp each hold an
+  // array of these and must stay within kmalloc's slabs (2 KiB).
+  int32_t status;
+  uint32_t value_hi;
 };
 inline constexpr int32_t kSiUser = 0, kSiKernel = 0x80, kSiTkill = -6;
 inline constexpr int32_t kCldExited = 1, kCldKilled = 2;

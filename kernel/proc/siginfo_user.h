@@ -31,6 +31,6 @@ inline LinuxSiginfo siginfo_to_user(int sig, const SigInfo& si) {
   u.pid = si.pid;
   u.uid = si.uid;
   u.status = si.status;
-  if (si.value) tine_memcpy(&u.status, &si.value, sizeof si.value);  // the union's other member
+  u.pad1 = static_cast<int32_t>(si.value_hi);  // si_value's high half
   return u;
 }

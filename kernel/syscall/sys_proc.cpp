@@ -172,7 +172,8 @@ int siginfo_from_user(uint64_t uinfo, SigInfo* out) {
   } u;
   static_assert(sizeof u == 48);
   if (copyin_u(uinfo, &u, sizeof u) != 0) return -EFAULT;
-  *out = SigInfo{u.code, u.pid, u.uid, 0, u.value};
+  *out = SigInfo{u.code, u.pid, u.uid, static_cast<int32_t>(u.value & 0xffffffffu),
+                 static_cast<uint32_t>(u.value >> 32)};
   return 0;
 }
 

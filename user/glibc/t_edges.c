@@ -1714,10 +1714,12 @@ void t_edges_ioprio(void) {
 }
 
 static volatile int g_q_value, g_q_code, g_q_pid, g_q_count;
+static void* volatile g_q_ptr;
 static void on_queued(int sig, siginfo_t* si, void* uc) {
   (void)sig;
   (void)uc;
   g_q_value = si->si_value.sival_int;
+  g_q_ptr = si->si_value.sival_ptr;
   g_q_code = si->si_code;
   g_q_pid = si->si_pid;
   ++g_q_count;
@@ -1742,7 +1744,7 @@ void t_edges_sigqueue(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_queued;
-  sa.sa_flags = SA_SIGINFO;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART; /* (the child's signal comes during waitpid) */
   sigaction(SIGUSR1, &sa, NULL);
   g_q_count = 0;
   EQ("sigqueue", sigqueue(getpid(), SIGUSR1, (union sigval){.sival_int = 42}), 0);
@@ -1750,6 +1752,9 @@ void t_edges_sigqueue(void) {
   EQ("value", g_q_value, 42);
   EQ("code", g_q_code, SI_QUEUE);
   EQ("pid", g_q_pid, getpid());
+  void* far = (void*)0x123456789abcull; /* all 64 bits of the value */
+  EQ("sigqueue_ptr", sigqueue(getpid(), SIGUSR1, (union sigval){.sival_ptr = far}), 0);
+  CHECK("value_ptr", g_q_ptr == far);
   /* From another process. */
   pid_t me = getpid();
   fflush(stdout);
