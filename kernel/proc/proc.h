@@ -135,10 +135,10 @@ enum : uint32_t {
 // the pending bit under Proc::spin. Standard signals do not queue: a second
 // one sent while the first is pending replaces its information.
 struct SigInfo {
-  int32_t code;    // SI_USER, SI_TKILL, SI_KERNEL, CLD_EXITED, CLD_KILLED, or
-                   // the sender's own (rt_sigqueueinfo: SI_QUEUE, say)
-  int32_t pid;     // the sender (SIGCHLD: the child)
-  uint32_t uid;    // the sender's real uid (SIGCHLD: the child's)
+  int32_t code;  // SI_USER, SI_TKILL, SI_KERNEL, CLD_EXITED, CLD_KILLED, or
+                 // the sender's own (rt_sigqueueinfo: SI_QUEUE, say)
+  int32_t pid;   // the sender (SIGCHLD: the child)
+  uint32_t uid;  // the sender's real uid (SIGCHLD: the child's)
   // Linux's siginfo_t bytes 24-31, a union: SIGCHLD's status (the exit code
   // or the signal), or rt_sigqueueinfo's si_value (its low half here, the
   // high half next). Two words, not one of 8 bytes: Proc and Lwp each hold an
