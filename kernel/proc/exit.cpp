@@ -568,16 +568,20 @@ int kern_kill(int pid, int sig) {
 
 namespace {
 
+// sig (0: only the check) with info to p, held by the caller, if `by` may
+// signal it: 0 or -EPERM.
+int signal_if_allowed(const Ucred* by, Proc* p, int sig, const SigInfo& info) {
+  if (!proc_may_signal(by, p)) return -EPERM;
+  if (sig) proc_signal_info(p, sig, info);
+  return 0;
+}
+
 int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
   SigInfo info{kSiUser, me->pid, mycr->c.cr_ruid, 0};
   if (pid > 0) {
     Proc* p = proc_by_id_hold(pid);  // a pid, or a thread id of its
     if (!p) return -ESRCH;
-    int r = 0;
-    if (!proc_may_signal(mycr, p))
-      r = -EPERM;
-    else if (sig)
-      proc_signal_info(p, sig, info);
+    int r = signal_if_allowed(mycr, p, sig, info);
     proc_drop_hold(p);
     return r;
   }
@@ -601,30 +605,25 @@ int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
 
 }  // namespace
 
-// tgkill(tgid, tid, sig), and tkill(tid, sig) with tgid 0: sig goes to the
-// one LWP whose thread id is tid (of process tgid), which takes it before its
-// process's pending signals; a signal whose action ends the process ends the
-// whole process. Linux's order of errors after the ids: -ESRCH (no such live
-// thread, or not of tgid), -EINVAL (signal), -EPERM. A zombie process's first
-// thread id answers 0, as Linux's zombie leader does.
 int kern_sigqueue(int pid, int sig, const SigInfo& info) {
   Proc* p = pid > 0 ? proc_by_id_hold(pid) : nullptr;
   if (!p) return -ESRCH;
-  int r = 0;
-  if (sig < 0 || sig > kNsig) {
-    r = -EINVAL;
-  } else {
+  int r = -EINVAL;
+  if (sig >= 0 && sig <= kNsig) {
     Ucred* cr = proc_cred_hold(curproc());
-    if (!proc_may_signal(cr, p))
-      r = -EPERM;
-    else if (sig)
-      proc_signal_info(p, sig, info);
+    r = signal_if_allowed(cr, p, sig, info);
     ucred_put(cr);
   }
   proc_drop_hold(p);
   return r;
 }
 
+// tgkill(tgid, tid, sig), and tkill(tid, sig) with tgid 0: sig goes to the
+// one LWP whose thread id is tid (of process tgid), which takes it before its
+// process's pending signals; a signal whose action ends the process ends the
+// whole process. Linux's order of errors after the ids: -ESRCH (no such live
+// thread, or not of tgid), -EINVAL (signal), -EPERM. A zombie process's first
+// thread id answers 0, as Linux's zombie leader does.
 int kern_tgkill(int tgid, int tid, int sig, const SigInfo* info) {
   Proc* me = curproc();
   TidOwner o = tid_owner_hold(tid);
