@@ -10,7 +10,7 @@ for s in HUP INT QUIT KILL USR1 USR2 PIPE ALRM TERM; do
   sh -c "kill -$s \$\$"; echo "$s -> $?"
 done 2>&1
 sh -c 'kill -s USR1 $$'; echo "kill -s: $?"
-sleep 10 & p=$!; kill -0 $p && echo alive; kill -s STOP $p; kill -CONT $p; kill $p; wait $p; echo "waited: $?"
+sleep 10 & p=$!; kill -0 $p && echo alive; kill -s STOP $p; sleep 0.2; kill -CONT $p; sleep 0.2; kill $p; wait $p; echo "waited: $?"
 sh -c 'trap "echo got INT; exit 2" INT; sh -c "kill -INT \$PPID"; sleep 0.2; echo after'; echo "sub: $?"
 sh -c 'trap "echo TERM trapped" TERM; kill -TERM $$; echo continuing'
 sh -c 'trap "" TERM; kill -TERM $$; echo ignored TERM'
