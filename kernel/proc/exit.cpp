@@ -86,17 +86,17 @@ void proc_end_other_lwps_locked(Proc* p, Lwp* self) {
 void proc_signal(Proc* p, int sig) { proc_signal_info(p, sig, SigInfo{kSiKernel, 0, 0, 0}); }
 
 namespace {
-void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info);
+void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender = nullptr);
 }
 
-void proc_signal_info(Proc* p, int sig, const SigInfo& info) {
+void proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current) {
   if (sig <= 0 || sig > kNsig) return;
   SpinGuard g(p->spin);
-  proc_signal_info_locked(p, sig, info);
+  proc_signal_info_locked(p, sig, info, by_current ? curlwp() : nullptr);
 }
 
 namespace {
-void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
+void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender) {
   if (p->stat == ProcStat::kZombie) return;
   JcPost how = jobctl_post_locked(p, sig);  // stop, continue (kernel/proc/jobctl.cpp)
   if (how == JcPost::kDrop || (how == JcPost::kNormal && !sig_wanted(p, nullptr, sig))) return;
@@ -110,6 +110,15 @@ void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
   // blocked while its action ignores it: it would end no sleep on Linux.
   if (how == JcPost::kNormal && sig != psig::kKill && signal_action_ignores(p->sigacts(), sig)) {
     wake_sigwaiters_locked(p, bit);  // rt_sigtimedwait takes it whatever its action
+    return;
+  }
+  // A caught signal a system call of one of p's own LWPs posts, which that
+  // LWP does not block, is its to take: it is on its way out to EL0, before
+  // which it cannot block it. The others' sleeps go on.
+  if (how == JcPost::kNormal && sender && sender->proc == p && !blocks(sender, sig) &&
+      !(__atomic_load_n(&sender->flags, __ATOMIC_RELAXED) & LWP_WEXIT) &&
+      signal_action_catches(p->sigacts(), sig)) {
+    thread_interrupt(sender->thread);
     return;
   }
   for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
@@ -572,7 +581,7 @@ namespace {
 // signal it: 0 or -EPERM.
 int signal_if_allowed(const Ucred* by, Proc* p, int sig, const SigInfo& info) {
   if (!proc_may_signal(by, p)) return -EPERM;
-  if (sig) proc_signal_info(p, sig, info);
+  if (sig) proc_signal_info(p, sig, info, true);
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <arch/uaccess.h>
 
 #include "kernel/lib/dlist.h"
+#include "kernel/proc/jobctl.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/sync/spinlock.h"
@@ -185,11 +186,10 @@ int key_of(uint64_t uaddr, bool priv, FutexKey* k) {
   return 0;
 }
 
-// FUTEX_WAIT(_BITSET): sleeps while the word holds val, until woken (0), the
-// deadline passes (-ETIMEDOUT), or a signal is to be delivered or the LWP is
-// to exit (-ERESTARTSYS untimed, else -EINTR). deadline: clock_ns(), 0 for none.
-int64_t futex_wait(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, uint32_t bitset) {
-  if (bitset == 0) return -EINVAL;
+namespace {
+
+// One wait of futex_wait's: EINTR when a signal or an exit interrupted it.
+int64_t wait_once(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, uint32_t bitset) {
   FutexWaiter w{};
   if (int err = key_of(uaddr, priv, &w.key); err) return err;
   w.bitset = bitset;
@@ -225,10 +225,27 @@ int64_t futex_wait(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, u
   }
   if (leave_queue(&w)) return 0;
   if (r == EWOULDBLOCK) return -ETIMEDOUT;
-  // Untimed, made again after a handler with SA_RESTART; timed, -EINTR (Linux
-  // restarts those with the time left when no handler runs).
-  if (r == EINTR) return deadline == 0 ? -ERESTARTSYS : -EINTR;
+  if (r == EINTR) return EINTR;
   return 0;  // nobody woke it: a spurious wakeup, which futex callers allow
+}
+
+}  // namespace
+
+// FUTEX_WAIT(_BITSET): sleeps while the word holds val, until woken (0), the
+// deadline passes (-ETIMEDOUT), or a signal is to be delivered or the LWP is
+// to exit (-ERESTARTSYS untimed, else -EINTR). deadline: clock_ns(), 0 for none.
+int64_t futex_wait(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, uint32_t bitset) {
+  if (bitset == 0) return -EINVAL;
+  for (;;) {
+    int64_t r = wait_once(uaddr, priv, val, deadline, bitset);
+    if (r != EINTR) return r;
+    // Untimed, made again after a handler with SA_RESTART. Timed, -EINTR when
+    // a handler is due; else (a stop and continue, a signal another LWP
+    // took) the wait is made again to the same deadline, word read anew, as
+    // Linux's restart block does.
+    if (deadline == 0) return -ERESTARTSYS;
+    if (!jobctl_stop_in_wait()) return -EINTR;
+  }
 }
 
 // Wakes up to n waiters on key whose bitset meets `bitset`; at least one, as

@@ -162,15 +162,20 @@ bool jobctl_stop_in_wait() {
                     ~(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) &
                       ~(sigbit(kSigKill) | sigbit(psig::kStop)));
     int stopsig = 0;
+    bool lost = false;
     for (uint64_t s = pend; s; s &= s - 1) {
       int sig = __builtin_ctzll(s) + 1;
       uint64_t h = handler_of(p, sig);
       if (psig::default_stops(sig) && (sig == psig::kStop || h == kSigDfl)) {
         if (!stopsig) stopsig = sig;
       } else if (!signal_action_ignores(p->sigacts(), sig)) {
-        return false;  // a handler to run, or a signal that ends the process
+        // One that ends the process ends every LWP's wait; a handler runs in
+        // one LWP, and the others the post woke wait on.
+        if (sig == kSigKill || h == kSigDfl || signal_claim_for_wait(lp, sig)) return false;
+        lost = true;
       }
     }
+    if (lost) continue;  // another LWP took it: look again
     if (!stopsig) return true;
     jobctl_stop(lp, stopsig);
   }

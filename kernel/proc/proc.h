@@ -99,6 +99,8 @@ inline constexpr int kHup = 1, kInt = 2, kKill = 9, kUsr1 = 10, kUsr2 = 12, kTer
 inline constexpr bool default_ignored(int sig) {
   return sig == kChld || sig == kCont || sig == kUrg || sig == kWinch || sig == kStop;
 }
+// The mask bits of SIGKILL and SIGSTOP, which no mask or wait set may hold.
+inline constexpr uint64_t kUnblockable = (1ull << (kKill - 1)) | (1ull << (kStop - 1));
 }  // namespace psig
 
 // p_flag bits (the seed's names).
@@ -683,9 +685,11 @@ bool proc_may_signal(const Ucred* by, Proc* p);
 // it shared). 0, -ESRCH (no such group or no member), -EPERM.
 int kill_pgrp(int pgid, int sig, const Ucred* by);
 // Posts sig to p, from the kernel (SI_KERNEL) or with what the sender gives
-// (g_proctree_lock not needed).
+// (g_proctree_lock not needed). by_current: a system call of the current LWP
+// posts it (kill, rt_sigqueueinfo), so if that LWP is p's and takes sig, it
+// alone is woken: it takes sig on its way out (Linux's complete_signal).
 void proc_signal(Proc* p, int sig);
-void proc_signal_info(Proc* p, int sig, const SigInfo& info);
+void proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current = false);
 // SIGALRM was taken from p's pending set (p->spin held): a periodic
 // ITIMER_REAL starts its next period (Linux restarts it then, not when it
 // fires, so a blocked SIGALRM holds it).
@@ -719,6 +723,11 @@ void signal_note_restart(TrapFrame* f, uint64_t arg0);
 // signal whose action ignores it now (kept because it was blocked when sent)
 // is dropped when taken, and ends no sleep (Linux restarts the call).
 bool signal_pending_unblocked(Lwp* lp);
+// sig, pending and caught, is to end lp's wait: a process-directed one
+// becomes lp's own, under p->spin, so that the other LWPs its post woke find
+// it gone and wait on (Linux wakes one thread: complete_signal). False when
+// another LWP took it first.
+bool signal_claim_for_wait(Lwp* lp, int sig);
 // Notes, before lp's mask becomes `mask`, the signals it blocks (masks_seen).
 inline void lwp_note_mask(Lwp* lp, uint64_t mask) {
   if (mask & ~__atomic_load_n(&lp->proc->masks_seen, __ATOMIC_RELAXED))
@@ -730,6 +739,11 @@ inline bool signal_action_ignores(const Sigacts* ps, int sig) {
   if (sig == psig::kKill || !ps) return false;
   uint64_t h = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);
   return h == 1 || (h == 0 && psig::default_ignored(sig));
+}
+// Whether sig's action is a handler (never for SIGKILL or SIGSTOP). ps may be null.
+inline bool signal_action_catches(const Sigacts* ps, int sig) {
+  if (sig == psig::kKill || sig == psig::kStop || !ps) return false;
+  return __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED) > 1;
 }
 // Whether a long loop in the kernel (a large read, copy or getrandom) is to
 // stop early with what it has moved: lp is to die (exit, SIGKILL: see

@@ -43,8 +43,6 @@ constexpr uint64_t kSaKnown =
 constexpr uint64_t kSigBlock = 0, kSigUnblock = 1, kSigSetmask = 2;
 
 uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
-// SIGKILL and SIGSTOP cannot be blocked, caught or ignored.
-constexpr uint64_t kUnblockable = (1ull << (kSigKill - 1)) | (1ull << (psig::kStop - 1));
 
 // Linux arm64's signal frame (arch/arm64/include/uapi/asm/sigcontext.h,
 // ucontext.h; siginfo_t is siginfo_user.h's).
@@ -185,7 +183,7 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
   f->elr = handler;
   uint64_t block = mask | ((flags & kSaNodefer) ? 0 : sigbit(sig));
   lwp_note_mask(lp, block);
-  lp->copy.sigmask = (lp->copy.sigmask | block) & ~kUnblockable;
+  lp->copy.sigmask = (lp->copy.sigmask | block) & ~psig::kUnblockable;
   __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
   return true;
 }
@@ -194,7 +192,7 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
 uint64_t takeable(Lwp* lp) {
   uint64_t pend = __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) |
                   __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE);
-  return pend & ~(lp->copy.sigmask & ~kUnblockable);
+  return pend & ~(lp->copy.sigmask & ~psig::kUnblockable);
 }
 
 // Takes sig from lp's own pending set, else from its process's, with its
@@ -215,6 +213,24 @@ bool take(Lwp* lp, int sig, SigInfo* si) {
   }
   return false;
 }
+
+}  // namespace
+
+bool signal_claim_for_wait(Lwp* lp, int sig) {
+  Proc* p = lp->proc;
+  uint64_t bit = sigbit(sig);
+  SpinGuard g(p->spin);
+  if (__atomic_load_n(&lp->siglist, __ATOMIC_RELAXED) & bit) return true;
+  if (!(__atomic_fetch_and(&p->siglist, ~bit, __ATOMIC_ACQ_REL) & bit)) return false;
+  // Taken from the process's set, as take() does; delivered from lp's.
+  lp->siginfo[sig] = p->siginfo[sig];
+  if (sig == kSigAlrm) [[unlikely]]
+    itimer_alarm_taken_locked(p);
+  __atomic_or_fetch(&lp->siglist, bit, __ATOMIC_RELEASE);
+  return true;
+}
+
+namespace {
 
 // The lowest signal of a set, private ones first.
 int next_signal(Lwp* lp, uint64_t can) {
@@ -335,7 +351,7 @@ int lwp_fatal_signal(Lwp* lp) {
   uint64_t pend = __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) |
                   __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE);
   if (pend & sigbit(kSigKill)) return kSigKill;
-  uint64_t can = pend & ~(lp->copy.sigmask & ~kUnblockable);
+  uint64_t can = pend & ~(lp->copy.sigmask & ~psig::kUnblockable);
   const Sigacts* ps = lp->proc->sigacts();
   for (; can; can &= can - 1) {
     int sig = __builtin_ctzll(can) + 1;
@@ -387,7 +403,7 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
       __atomic_or_fetch(&ps->set, sigbit(sig), __ATOMIC_RELAXED);
       __atomic_store_n(&ps->flags[sig], static_cast<uint32_t>(act[1] & kSaKnown), __ATOMIC_RELAXED);
       __atomic_store_n(&ps->restorer[sig], act[2], __ATOMIC_RELAXED);
-      __atomic_store_n(&ps->mask[sig], act[3] & ~kUnblockable, __ATOMIC_RELAXED);
+      __atomic_store_n(&ps->mask[sig], act[3] & ~psig::kUnblockable, __ATOMIC_RELAXED);
       __atomic_store_n(&ps->handler[sig], act[0], __ATOMIC_RELEASE);
       // Now ignored: a pending one goes (POSIX), the process's and every LWP's.
       if (act[0] == kSigIgn || (act[0] == kSigDfl && psig::default_ignored(sig))) {
@@ -416,7 +432,7 @@ int64_t sys_rt_sigprocmask(const SyscallArgs& a) {
       case kSigSetmask: lp->copy.sigmask = set; break;
       default: return -EINVAL;
     }
-    lp->copy.sigmask &= ~kUnblockable;
+    lp->copy.sigmask &= ~psig::kUnblockable;
   }
   if (a.a[2] && copyout_u(&old, a.a[2], sizeof old) != 0) return -EFAULT;
   return 0;
@@ -471,7 +487,7 @@ int64_t sys_rt_sigreturn(const SyscallArgs& a) {
   f->elr = fr.pc;
   f->spsr = fr.pstate & 0xf0000000ull;  // the condition flags; EL0, interrupts on
   lwp_note_mask(curlwp(), fr.uc_sigmask);
-  curlwp()->copy.sigmask = fr.uc_sigmask & ~kUnblockable;
+  curlwp()->copy.sigmask = fr.uc_sigmask & ~psig::kUnblockable;
   // uc_stack back, as sigaltstack would take it from here (Linux's
   // restore_altstack: refused quietly while on the stack itself).
   (void)set_altstack(curlwp(), UserStack{fr.ss_sp, fr.ss_flags, 0, fr.ss_size}, fr.sp);

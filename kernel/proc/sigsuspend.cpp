@@ -13,7 +13,6 @@
 
 namespace {
 // SIGKILL and SIGSTOP cannot be blocked.
-constexpr uint64_t kUnblockable = (1ull << (kSigKill - 1)) | (1ull << (psig::kStop - 1));
 }  // namespace
 
 int64_t sys_rt_sigsuspend(const SyscallArgs& a) {
@@ -29,7 +28,7 @@ int64_t sys_rt_sigsuspend(const SyscallArgs& a) {
     if (!(__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_OLDMASK))
       lp->saved_sigmask = lp->copy.sigmask;
     lwp_note_mask(lp, set);
-    __atomic_store_n(&lp->copy.sigmask, set & ~kUnblockable, __ATOMIC_RELAXED);
+    __atomic_store_n(&lp->copy.sigmask, set & ~psig::kUnblockable, __ATOMIC_RELAXED);
     __atomic_or_fetch(&lp->flags, LWP_OLDMASK, __ATOMIC_RELAXED);
   }
   // A stop signal stops the process here, and the wait goes on once it is

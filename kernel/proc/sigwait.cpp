@@ -23,7 +23,6 @@ namespace {
 
 uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
 // SIGKILL and SIGSTOP cannot be waited for (nor blocked).
-constexpr uint64_t kUnblockable = (1ull << (kSigKill - 1)) | (1ull << (19 - 1));
 constexpr uint64_t kStopSignals = (1ull << (19 - 1)) | (1ull << (psig::kTstp - 1)) |
                                   (1ull << (psig::kTtin - 1)) | (1ull << (psig::kTtou - 1));
 
@@ -58,7 +57,7 @@ int dequeue_locked(Lwp* lp, uint64_t set, SigInfo* si) {
 // -EINTR, and the LWP stops on the way out), whether the stop signal is one
 // it takes or the process was stopped by another LWP, or its exit.
 bool interrupted(Lwp* lp) {
-  uint64_t stops = pending(lp) & kStopSignals & ~(lp->copy.sigmask & ~kUnblockable);
+  uint64_t stops = pending(lp) & kStopSignals & ~(lp->copy.sigmask & ~psig::kUnblockable);
   return stops || (__atomic_load_n(&lp->proc->flags, __ATOMIC_ACQUIRE) & P_STOPPED) ||
          signal_pending_unblocked(lp) || lwp_fatal_pending(lp);
 }
@@ -88,7 +87,7 @@ int64_t sys_rt_sigtimedwait(const SyscallArgs& a) {
   UserTimespec ts{};
   if (a.a[2] && copyin_u(a.a[2], &ts, sizeof ts) != 0) return -EFAULT;
   if (a.a[2] && !timespec_valid(ts)) return -EINVAL;
-  set &= ~kUnblockable;
+  set &= ~psig::kUnblockable;
   uint64_t len = a.a[2] ? timespec_to_ns(ts) : UINT64_MAX;
   uint64_t now = clock_ns();
   uint64_t deadline = len > UINT64_MAX - now ? 0 : now + len;  // 0: none

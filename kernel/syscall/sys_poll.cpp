@@ -19,8 +19,6 @@ struct PollFd {
   int16_t revents;
 };
 
-constexpr uint64_t kUnblockable = (1ull << (9 - 1)) | (1ull << (19 - 1));  // SIGKILL, SIGSTOP
-
 // A timeout from user space: the deadline (clock_ns; 0 = none). -EINVAL for
 // a malformed one.
 int read_timeout(uint64_t uts, uint64_t* deadline, bool* zero) {
@@ -60,7 +58,7 @@ int set_mask(uint64_t umask, uint64_t size) {
   Lwp* lp = curlwp();
   lp->saved_sigmask = lp->copy.sigmask;
   lwp_note_mask(lp, set);
-  lp->copy.sigmask = set & ~kUnblockable;
+  lp->copy.sigmask = set & ~psig::kUnblockable;
   __atomic_or_fetch(&lp->flags, LWP_OLDMASK, __ATOMIC_RELAXED);
   return 0;
 }

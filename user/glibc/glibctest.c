@@ -79,6 +79,8 @@ static const struct test kTests[] = {
     {"restart_stop_nanosleep", t_restart_stop_nanosleep, 0},
     {"restart_stop_poll", t_restart_stop_poll, 0},
     {"restart_thread_fifo_open", t_restart_thread_fifo_open, 0},
+    {"restart_thread_sender_takes", t_restart_thread_sender_takes, 0},
+    {"restart_thread_one_takes", t_restart_thread_one_takes, 0},
     {"waitid_errors", t_waitid_errors, 0},
     {"waitid_exit", t_waitid_exit, 0},
     {"waitid_nowait", t_waitid_nowait, 0},

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -411,4 +412,131 @@ void t_restart_thread_fifo_open(void) {
   EQ("in_the_call", g_early, 0);
   EQ("caught", g_caught, 1);
   EQ("eintr", (long)r, -EINTR);
+}
+
+/* A process-directed signal is taken by one thread. The others' waits go on:
+ * they neither end with EINTR nor restart short (Linux wakes one thread,
+ * complete_signal). tine used to interrupt every thread that did not block
+ * it, so each sleeping thread's nanosleep, ppoll, timed futex wait or
+ * sigsuspend ended with EINTR. */
+
+static volatile pid_t g_taker;
+static volatile int g_in_wait, g_suspend_done;
+
+static void on_usr1_note(int sig) {
+  (void)sig;
+  g_taker = (pid_t)syscall(SYS_gettid);
+  __atomic_add_fetch(&g_caught, 1, __ATOMIC_SEQ_CST);
+}
+
+static void catch_usr1_note(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1_note;
+  sigaction(SIGUSR1, &sa, NULL);
+  g_caught = 0;
+  g_taker = 0;
+  g_in_wait = 0;
+  g_suspend_done = 0;
+}
+
+static void* sleep_400(void* arg) {
+  (void)arg;
+  struct timespec ts = {0, 400000000};
+  __atomic_add_fetch(&g_in_wait, 1, __ATOMIC_SEQ_CST);
+  return (void*)(long)(nanosleep(&ts, NULL) == 0 ? 0 : -errno);
+}
+
+/* ppoll or pselect for 400 ms with SIGUSR1 unblocked during the wait only
+ * (arg: 0 ppoll, 1 pselect), or with the thread's own mask (arg 2). */
+static void* poll_400(void* arg) {
+  struct timespec ts = {0, 400000000};
+  sigset_t none;
+  sigemptyset(&none);
+  __atomic_add_fetch(&g_in_wait, 1, __ATOMIC_SEQ_CST);
+  int r;
+  if ((long)arg == 1)
+    r = pselect(0, NULL, NULL, NULL, &ts, &none);
+  else
+    r = ppoll(NULL, 0, &ts, (long)arg == 0 ? &none : NULL);
+  return (void*)(long)(r >= 0 ? r : -errno);
+}
+
+static int g_futex_word;
+
+static void* futex_400(void* arg) {
+  (void)arg;
+  struct timespec ts = {0, 400000000};
+  __atomic_add_fetch(&g_in_wait, 1, __ATOMIC_SEQ_CST);
+  return (void*)SYS(SYS_futex, &g_futex_word, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+}
+
+static void* suspend_on(void* arg) {
+  (void)arg;
+  sigset_t none;
+  sigemptyset(&none);
+  __atomic_add_fetch(&g_in_wait, 1, __ATOMIC_SEQ_CST);
+  int r = sigsuspend(&none);
+  g_suspend_done = 1;
+  return (void*)(long)(r == 0 ? 0 : -errno);
+}
+
+static void until_waiting(int n) {
+  uint64_t give_up = t_now_ns() + 3000000000ull;
+  while (__atomic_load_n(&g_in_wait, __ATOMIC_SEQ_CST) < n && t_now_ns() < give_up) t_sleep_ms(1);
+  t_sleep_ms(100); /* in the call by now */
+}
+
+/* The sender takes its own signal (it does not block it); the other threads
+ * wait on to their ends. */
+void t_restart_thread_sender_takes(void) {
+  catch_usr1_note();
+  uint64_t t0 = t_now_ns();
+  pthread_t th[4];
+  EQ("create", pthread_create(&th[0], NULL, sleep_400, NULL), 0);
+  EQ("create", pthread_create(&th[1], NULL, poll_400, (void*)2), 0);
+  EQ("create", pthread_create(&th[2], NULL, futex_400, NULL), 0);
+  EQ("create", pthread_create(&th[3], NULL, suspend_on, NULL), 0);
+  until_waiting(4);
+  EQ("kill", kill(getpid(), SIGUSR1), 0);
+  EQ("caught", g_caught, 1);
+  EQ("by_the_sender", g_taker, (pid_t)syscall(SYS_gettid));
+  void* r[4];
+  for (int i = 0; i < 3; ++i) pthread_join(th[i], &r[i]);
+  EQ("nanosleep", (long)r[0], 0);
+  EQ("ppoll", (long)r[1], 0);
+  EQ("futex", (long)r[2], -ETIMEDOUT);
+  CHECK("slept_on", t_now_ns() - t0 >= 400000000ull);
+  EQ("still_suspended", g_suspend_done, 0);
+  EQ("wake_it", pthread_kill(th[3], SIGUSR1), 0);
+  pthread_join(th[3], &r[3]);
+  EQ("sigsuspend", (long)r[3], -EINTR);
+  EQ("caught_twice", g_caught, 2);
+}
+
+/* Every thread blocks it but in the wait (ppoll's and pselect's masks): one
+ * of three waiters takes it (EINTR), the two others wait on. */
+void t_restart_thread_one_takes(void) {
+  catch_usr1_note();
+  sigset_t s, old;
+  sigemptyset(&s);
+  sigaddset(&s, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &s, &old);
+  pthread_t th[3];
+  EQ("create", pthread_create(&th[0], NULL, poll_400, (void*)0), 0);
+  EQ("create", pthread_create(&th[1], NULL, poll_400, (void*)0), 0);
+  EQ("create", pthread_create(&th[2], NULL, poll_400, (void*)1), 0);
+  until_waiting(3);
+  EQ("kill", kill(getpid(), SIGUSR1), 0);
+  void* r[3];
+  for (int j = 0; j < 3; ++j) pthread_join(th[j], &r[j]);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  EQ("caught", g_caught, 1);
+  int eintr = 0, slept = 0;
+  for (int j = 0; j < 3; ++j) {
+    eintr += (long)r[j] == -EINTR;
+    slept += (long)r[j] == 0;
+  }
+  EQ("one_eintr", eintr, 1);
+  EQ("two_slept_on", slept, 2);
 }

@@ -61,6 +61,8 @@ void t_restart_stop_sigsuspend(void);
 void t_restart_stop_nanosleep(void);
 void t_restart_stop_poll(void);
 void t_restart_thread_fifo_open(void);
+void t_restart_thread_sender_takes(void);
+void t_restart_thread_one_takes(void);
 
 /* t_sigwait.c */
 void t_sigsuspend(void);
