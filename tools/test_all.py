@@ -26,11 +26,17 @@ class Tally:
         self.passed = 0
         self.failed = []
 
-    def add(self, name, ok):
+    def add(self, name, ok, why=""):
+        """why: what the failure printed, repeated in the summary (a CI log is
+        often read from its end)."""
         if ok:
             self.passed += 1
         else:
-            self.failed.append(name)
+            self.failed.append(f"{name}: {why[:400]}" if why else name)
+
+
+def last_lines(text, n=5):
+    return " | ".join(line.strip() for line in text.strip().splitlines()[-n:])
 
 
 def banner(text):
@@ -91,16 +97,16 @@ def run_user(t):
     # Suites print one UTEST line per check: each counts; a suite that fails
     # without a failing line (a crash, a hang, a leak) counts as one failure.
     for script, r in run_scripts("tests/user"):
-        checks = re.findall(r"^UTEST (\S+) (PASS|FAIL)", r.stdout, re.M)
-        for name, verdict in checks:
-            t.add(f"user.{script.stem}.{name}", verdict == "PASS")
-        if not checks or (r.returncode != 0 and all(v == "PASS" for _, v in checks)):
-            t.add("user." + script.stem, r.returncode == 0)
+        checks = re.findall(r"^UTEST (\S+) (PASS|FAIL) ?(.*)$", r.stdout, re.M)
+        for name, verdict, why in checks:
+            t.add(f"user.{script.stem}.{name}", verdict == "PASS", why)
+        if not checks or (r.returncode != 0 and all(v == "PASS" for _, v, _ in checks)):
+            t.add("user." + script.stem, r.returncode == 0, last_lines(r.stdout + r.stderr))
 
 
 def run_boot(t):
     for script, r in run_scripts("tests/boot"):
-        t.add("boot." + script.stem, r.returncode == 0)
+        t.add("boot." + script.stem, r.returncode == 0, last_lines(r.stdout + r.stderr))
 
 
 def run_proof(t):
