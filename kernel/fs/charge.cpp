@@ -23,6 +23,7 @@ uint64_t g_total[kChargeKinds];      // g_charge_lock
 ChargeRule g_rule[kChargeKinds] = {  // g_charge_lock
     {~0ull, 0, ~0ull},
     {~0ull, 0, ~0ull},
+    {~0ull, 0, ~0ull},
     {~0ull, 0, ~0ull}};
 
 UserCharge* find_locked(uint32_t uid) {
@@ -56,7 +57,7 @@ ChargeRule charge_rule(Charge k) {
   return g_rule[idx(k)];
 }
 
-bool charge_take(Charge k, uint32_t uid, uint64_t n, bool acting_root) {
+bool charge_take(Charge k, uint32_t uid, uint64_t n, bool acting_root, uint64_t cap) {
   unsigned i = idx(k);
   SpinGuard g(g_charge_lock);
   const ChargeRule& r = g_rule[i];
@@ -66,6 +67,7 @@ bool charge_take(Charge k, uint32_t uid, uint64_t n, bool acting_root) {
   UserCharge* u = find_locked(uid);
   uint64_t mine = u ? u->used[i] : 0;
   if (!acting_root && uid != 0 && (mine > r.user_share || r.user_share - mine < n)) return false;
+  if (mine > cap || cap - mine < n) return false;
   if (n == 0) return true;
   if (!u) {
     u = static_cast<UserCharge*>(kmalloc(sizeof(UserCharge), M_CHARGE, M_NOWAIT | M_ZERO));

@@ -7,7 +7,9 @@
 //               is made;
 //   kFsUnits    the RAM file system's memory: a data page, a page of a
 //               file's page index, a node or a directory entry each count
-//               one unit (ENOSPC).
+//               one unit (ENOSPC);
+//   kSignals    queued real-time signals, charged to the receiver
+//               (kernel/proc/sigqueue.h).
 //
 // Each kind has a rule: at most `max` in all; users other than root never
 // take the last `root_reserve`; one uid other than root holds at most
@@ -17,8 +19,8 @@
 #pragma once
 #include <stdint.h>
 
-enum class Charge : uint8_t { kFiles, kPipePages, kFsUnits };
-inline constexpr unsigned kChargeKinds = 3;
+enum class Charge : uint8_t { kFiles, kPipePages, kFsUnits, kSignals };
+inline constexpr unsigned kChargeKinds = 4;
 
 struct ChargeRule {
   uint64_t max;
@@ -29,8 +31,10 @@ struct ChargeRule {
 void charge_set_rule(Charge k, const ChargeRule& r);
 ChargeRule charge_rule(Charge k);
 // Charges n to uid, or refuses (false: over a bound, or no memory for the
-// uid's record) and changes nothing.
-[[nodiscard]] bool charge_take(Charge k, uint32_t uid, uint64_t n, bool acting_root);
+// uid's record) and changes nothing. cap: a bound of the caller's on what
+// uid holds (an rlimit), for root too.
+[[nodiscard]] bool charge_take(Charge k, uint32_t uid, uint64_t n, bool acting_root,
+                               uint64_t cap = ~0ull);
 void charge_give(Charge k, uint32_t uid, uint64_t n);
 // What uid holds, and what all hold.
 uint64_t charge_used(Charge k, uint32_t uid);

@@ -239,6 +239,9 @@ Plimit* plimit_new() {
   lim->c.pl_rlimit[kRlimitCore].rlim_cur = 0;
   // RLIMIT_NICE: Linux's 0, so only root lowers a nice value (setpriority).
   lim->c.pl_rlimit[kRlimitNice].rlim_cur = lim->c.pl_rlimit[kRlimitNice].rlim_max = 0;
+  // RLIMIT_SIGPENDING: the queued real-time signals (kernel/proc/sigqueue.h).
+  lim->c.pl_rlimit[kRlimitSigpending].rlim_cur = kSigpendingDefault;
+  lim->c.pl_rlimit[kRlimitSigpending].rlim_max = kSigpendingDefault;
   return lim;
 }
 

@@ -10,6 +10,7 @@
 #include "kernel/proc/futex.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
+#include "kernel/proc/sigqueue.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
@@ -86,31 +87,41 @@ void proc_end_other_lwps_locked(Proc* p, Lwp* self) {
 void proc_signal(Proc* p, int sig) { proc_signal_info(p, sig, SigInfo{kSiKernel, 0, 0, 0}); }
 
 namespace {
-void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender = nullptr);
+int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender = nullptr);
 }
 
-void proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current) {
-  if (sig <= 0 || sig > kNsig) return;
+int proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current) {
+  if (sig <= 0 || sig > kNsig) return 0;
   SpinGuard g(p->spin);
-  proc_signal_info_locked(p, sig, info, by_current ? curlwp() : nullptr);
+  return proc_signal_info_locked(p, sig, info, by_current ? curlwp() : nullptr);
 }
 
 namespace {
-void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender) {
-  if (p->stat == ProcStat::kZombie) return;
-  JcPost how = jobctl_post_locked(p, sig);  // stop, continue (kernel/proc/jobctl.cpp)
-  if (how == JcPost::kDrop || (how == JcPost::kNormal && !sig_wanted(p, nullptr, sig))) return;
+
+// sig with info into a pending set (p->spin held): a real-time one queued
+// (0 or -EAGAIN); a standard one already pending keeps its first sender's
+// information (Linux's legacy_queue; the bits are cleared under p->spin too).
+int post_locked(Proc* p, SigQueue* q, uint64_t* siglist, SigInfo* infos, int sig,
+                const SigInfo& info) {
+  if (sig >= kSigRtmin) return sigq_post_locked(p, q, siglist, sig, info);
   uint64_t bit = 1ull << (sig - 1);
-  // One already pending keeps its first sender's information (Linux's
-  // legacy_queue): the bits are cleared under p->spin too.
-  if (!(__atomic_load_n(&p->siglist, __ATOMIC_RELAXED) & bit)) p->siginfo[sig] = info;
-  __atomic_or_fetch(&p->siglist, bit, __ATOMIC_RELEASE);
+  if (!(__atomic_load_n(siglist, __ATOMIC_RELAXED) & bit)) infos[sig] = info;
+  __atomic_or_fetch(siglist, bit, __ATOMIC_RELEASE);
+  return 0;
+}
+
+int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender) {
+  if (p->stat == ProcStat::kZombie) return 0;
+  JcPost how = jobctl_post_locked(p, sig);  // stop, continue (kernel/proc/jobctl.cpp)
+  if (how == JcPost::kDrop || (how == JcPost::kNormal && !sig_wanted(p, nullptr, sig))) return 0;
+  uint64_t bit = 1ull << (sig - 1);
+  if (int e = post_locked(p, &p->sigq, &p->siglist, p->siginfo, sig, info); e) return e;
   // Wake the interruptible sleeps of the LWPs that may take it, so they
   // notice on their way out to EL0; not for one kept only because it is
   // blocked while its action ignores it: it would end no sleep on Linux.
   if (how == JcPost::kNormal && sig != psig::kKill && signal_action_ignores(p->sigacts(), sig)) {
     wake_sigwaiters_locked(p, bit);  // rt_sigtimedwait takes it whatever its action
-    return;
+    return 0;
   }
   // A caught signal a system call of one of p's own LWPs posts, which that
   // LWP does not block, is its to take: it is on its way out to EL0, before
@@ -119,32 +130,30 @@ void proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender)
       !(__atomic_load_n(&sender->flags, __ATOMIC_RELAXED) & LWP_WEXIT) &&
       signal_action_catches(p->sigacts(), sig)) {
     thread_interrupt(sender->thread);
-    return;
+    return 0;
   }
   for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
     Lwp* lp = lwp_of(n);
     if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
       thread_interrupt(lp->thread);
   }
+  return 0;
 }
 }  // namespace
 
-void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info) {
+int lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info) {
   p->spin.assert_held();
   KASSERT(lp->proc == p);
-  if (sig <= 0 || sig > kNsig || p->stat == ProcStat::kZombie) return;
+  if (sig <= 0 || sig > kNsig || p->stat == ProcStat::kZombie) return 0;
   // Stopping and continuing act on the whole process (as Linux's group stop
   // does), so a stop or SIGCONT sent to one LWP is the process's.
-  if (sig == psig::kCont || psig::default_stops(sig)) {
-    proc_signal_info_locked(p, sig, info);
-    return;
-  }
-  if (!sig_wanted(p, lp, sig)) return;
+  if (sig == psig::kCont || psig::default_stops(sig)) return proc_signal_info_locked(p, sig, info);
+  if (!sig_wanted(p, lp, sig)) return 0;
+  if (int e = post_locked(p, &lp->sigq, &lp->siglist, lp->siginfo, sig, info); e) return e;
   uint64_t bit = 1ull << (sig - 1);
-  if (!(__atomic_load_n(&lp->siglist, __ATOMIC_RELAXED) & bit)) lp->siginfo[sig] = info;
-  __atomic_or_fetch(&lp->siglist, bit, __ATOMIC_RELEASE);
   if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
     thread_interrupt(lp->thread);
+  return 0;
 }
 
 void lwp_signal_self(int sig) {
@@ -499,6 +508,7 @@ void proc_reap(Proc* p) {
   // descriptor table among them: tearing those down can take a cross-CPU TLB
   // shootdown (and, with files, sleep).
   proc_objects_destroy_unlisted(last, ps, fd, tl, vm, lim, pa);
+  sigq_flush(&p->sigq, 0);
   p->~Proc();
   kfree(p, M_PROC);
 }
@@ -581,8 +591,7 @@ namespace {
 // signal it: 0 or -EPERM.
 int signal_if_allowed(const Ucred* by, Proc* p, int sig, const SigInfo& info) {
   if (!proc_may_signal(by, p)) return -EPERM;
-  if (sig) proc_signal_info(p, sig, info, true);
-  return 0;
+  return sig ? proc_signal_info(p, sig, info, true) : 0;
 }
 
 int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {
@@ -654,7 +663,8 @@ int kern_tgkill(int tgid, int tid, int sig, const SigInfo* info) {
       tidnode* n = lwp_tid_lookup_locked(&p->core.p_tids, o.local_tid);
       Lwp* lp = n ? lwp_of(n) : nullptr;
       if (lp && lp->gtid == tid && lp->stat == LwpStat::kRun)
-        lwp_signal_locked(p, lp, sig, info ? *info : SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
+        r = lwp_signal_locked(p, lp, sig,
+                              info ? *info : SigInfo{kSiTkill, me->pid, cr->c.cr_ruid, 0});
     }
     ucred_put(cr);
   }

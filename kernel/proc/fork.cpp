@@ -12,6 +12,7 @@
 #include "kernel/panic.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
+#include "kernel/proc/sigqueue.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/sched/usched.h"
 #include "kernel/sync/crit.h"
@@ -729,6 +730,7 @@ void lwp_release_id_locked(Lwp* lp) {
 }
 
 void lwp_destroy(Lwp* lp) {
+  sigq_flush(&lp->sigq, 0);  // its own real-time signals go with it (Linux's too)
   kfree(lp, M_LWP);
   proc_count_lwp(-1);
 }

@@ -3,6 +3,7 @@
 // waits for (proc_run_init, init_start).
 #include "kernel/console/kprintf.h"
 #include "kernel/exec/exec.h"
+#include "kernel/fs/charge.h"
 #include "kernel/fs/namei.h"
 #include "kernel/fs/vnode.h"
 #include "kernel/lib/format.h"
@@ -12,6 +13,7 @@
 #include "kernel/power/power.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
+#include "kernel/proc/sigqueue.h"
 #include "kernel/proc/wait.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
@@ -58,6 +60,7 @@ void proc_init() {
   if (!sigpage_init()) panic("proc: no page for the signal trampoline");
   nprocs_init(&g_proccount, kMaxprocDefault, 1);  // process 0
   nprocs_init(&g_lwpcount, kMaxlwpsDefault, 0);
+  charge_set_rule(Charge::kSignals, {kSigqMax, kSigqRootReserve, kSigpendingDefault});
   g_proc0.pid = 0;
   g_proc0.stat = ProcStat::kActive;
   tine_strlcpy(g_proc0.copy.comm, "kernel", sizeof g_proc0.copy.comm);

@@ -87,6 +87,12 @@ inline constexpr int kRlimitStack = 3, kRlimitCore = 4;
 inline constexpr uint64_t kStackSoftDefault = 8ull << 20;  // Linux's _STK_LIM
 inline constexpr int kRlimitNofile = 7;
 inline constexpr int kRlimitNice = 13;
+inline constexpr int kRlimitSigpending = 11;
+// Queued real-time signals (kernel/proc/sigqueue.h): RLIMIT_SIGPENDING's
+// default, which is also the most one uid other than root's holds; 65,536 in
+// the system, the last 1,024 for root's.
+inline constexpr uint64_t kSigpendingDefault = 8192;
+inline constexpr uint64_t kSigqMax = 65536, kSigqRootReserve = 1024;
 inline constexpr int kNofileSoftDefault = 1024;
 inline constexpr int kNofileHardDefault = 4096;
 inline constexpr int kNrOpen = 65536;
@@ -136,6 +142,14 @@ enum : uint32_t {
 // What a pending signal's siginfo_t says (the fields tine fills), kept with
 // the pending bit under Proc::spin. Standard signals do not queue: a second
 // one sent while the first is pending replaces its information.
+struct SigQueued;
+// A pending set's queued real-time signal instances, oldest first
+// (kernel/proc/sigqueue.h; Proc::spin).
+struct SigQueue {
+  SigQueued* head;
+  SigQueued* last;
+};
+
 struct SigInfo {
   int32_t code;  // SI_USER, SI_TKILL, SI_KERNEL, CLD_EXITED, CLD_KILLED, or
                  // the sender's own (rt_sigqueueinfo: SI_QUEUE, say)
@@ -318,6 +332,7 @@ struct Lwp {
   int pdeath_signal;         // its process gets it when the parent LWP that made it exits
   uint64_t siglist;          // signals sent to this LWP alone (tgkill, tkill): atomic,
                              // set under Proc::spin; taken before the process's
+  SigQueue sigq;             // its real-time instances (Proc::spin)
   // A clone(CLONE_THREAD | CLONE_VFORK) parent asleep until this LWP exits
   // or execs (Proc::spin; the waiter lives on the parent's stack).
   struct LwpVforkWait* vfork_wait;
@@ -364,6 +379,7 @@ struct Proc {
   // and no LWP has ever blocked is dropped without a look at the LWPs.
   uint64_t masks_seen;
   uint64_t siglist;  // pending signals (atomic bit mask, bit n - 1 = signal n)
+  SigQueue sigq;     // the real-time instances among them (Proc::spin)
   // The interval timers (kernel/proc/itimer.cpp): made by the process's
   // first setitimer that sets one, published under Proc::spin and never
   // replaced; stopped, taken off (under Proc::spin) and freed by its last LWP
@@ -689,7 +705,9 @@ int kill_pgrp(int pgid, int sig, const Ucred* by);
 // posts it (kill, rt_sigqueueinfo), so if that LWP is p's and takes sig, it
 // alone is woken: it takes sig on its way out (Linux's complete_signal).
 void proc_signal(Proc* p, int sig);
-void proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current = false);
+// 0, or -EAGAIN: a real-time signal with information other than kill's that
+// cannot be queued (kernel/proc/sigqueue.h).
+int proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current = false);
 // SIGALRM was taken from p's pending set (p->spin held): a periodic
 // ITIMER_REAL starts its next period (Linux restarts it then, not when it
 // fires, so a blocked SIGALRM holds it).
@@ -700,8 +718,8 @@ void itimer_exit(Proc* p);
 // starts again (the first SIGXCPU at the soft limit) or stops (infinite).
 void cpu_limit_set_locked(Proc* p, uint64_t soft);
 // Posts sig to lp alone (tgkill): p is lp's process, its Proc::spin held, lp
-// in its TID set.
-void lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info);
+// in its TID set. 0 or -EAGAIN, as proc_signal_info.
+int lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info);
 // Posts sig to the calling LWP alone, as its own process sending it
 // (Linux's send_sig(sig, current, 0): SIGXFSZ for a write past RLIMIT_FSIZE).
 void lwp_signal_self(int sig);
@@ -728,6 +746,10 @@ bool signal_pending_unblocked(Lwp* lp);
 // it gone and wait on (Linux wakes one thread: complete_signal). False when
 // another LWP took it first.
 bool signal_claim_for_wait(Lwp* lp, int sig);
+// Takes one instance of sig from lp's own pending set, else from its
+// process's (Proc::spin held): its information into *si; false if neither
+// has it pending.
+bool signal_take_locked(Lwp* lp, int sig, SigInfo* si);
 // Notes, before lp's mask becomes `mask`, the signals it blocks (masks_seen).
 inline void lwp_note_mask(Lwp* lp, uint64_t mask) {
   if (mask & ~__atomic_load_n(&lp->proc->masks_seen, __ATOMIC_RELAXED))

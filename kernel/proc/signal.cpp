@@ -22,6 +22,7 @@
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/siginfo_user.h"
+#include "kernel/proc/sigqueue.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
@@ -195,18 +196,32 @@ uint64_t takeable(Lwp* lp) {
   return pend & ~(lp->copy.sigmask & ~psig::kUnblockable);
 }
 
+// One instance of sig (pending) from a set: a real-time one's oldest, or the
+// standard one with its first sender's information.
+SigInfo take_from(SigQueue* q, uint64_t* siglist, const SigInfo* infos, int sig) {
+  if (sig >= kSigRtmin) return sigq_take_locked(q, siglist, sig);
+  __atomic_and_fetch(siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
+  return infos[sig];
+}
+
 // Takes sig from lp's own pending set, else from its process's, with its
 // information; false if another LWP (or an ignore) took it meanwhile.
 bool take(Lwp* lp, int sig, SigInfo* si) {
+  SpinGuard g(lp->proc->spin);  // the information is written with the bit under it
+  return signal_take_locked(lp, sig, si);
+}
+
+}  // namespace
+
+bool signal_take_locked(Lwp* lp, int sig, SigInfo* si) {
   Proc* p = lp->proc;
   uint64_t bit = sigbit(sig);
-  SpinGuard g(p->spin);  // the information is written with the bit under it
-  if (__atomic_fetch_and(&lp->siglist, ~bit, __ATOMIC_ACQ_REL) & bit) {
-    *si = lp->siginfo[sig];
+  if (__atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) & bit) {
+    *si = take_from(&lp->sigq, &lp->siglist, lp->siginfo, sig);
     return true;
   }
-  if (__atomic_fetch_and(&p->siglist, ~bit, __ATOMIC_ACQ_REL) & bit) {
-    *si = p->siginfo[sig];
+  if (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & bit) {
+    *si = take_from(&p->sigq, &p->siglist, p->siginfo, sig);
     if (sig == kSigAlrm) [[unlikely]]
       itimer_alarm_taken_locked(p);
     return true;
@@ -214,15 +229,19 @@ bool take(Lwp* lp, int sig, SigInfo* si) {
   return false;
 }
 
-}  // namespace
-
 bool signal_claim_for_wait(Lwp* lp, int sig) {
   Proc* p = lp->proc;
   uint64_t bit = sigbit(sig);
   SpinGuard g(p->spin);
   if (__atomic_load_n(&lp->siglist, __ATOMIC_RELAXED) & bit) return true;
-  if (!(__atomic_fetch_and(&p->siglist, ~bit, __ATOMIC_ACQ_REL) & bit)) return false;
-  // Taken from the process's set, as take() does; delivered from lp's.
+  if (!(__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & bit)) return false;
+  // Taken from the process's set (one instance), as take() does; delivered
+  // from lp's.
+  if (sig >= kSigRtmin) {
+    sigq_move_locked(&p->sigq, &p->siglist, &lp->sigq, &lp->siglist, sig);
+    return true;
+  }
+  __atomic_and_fetch(&p->siglist, ~bit, __ATOMIC_ACQ_REL);
   lp->siginfo[sig] = p->siginfo[sig];
   if (sig == kSigAlrm) [[unlikely]]
     itimer_alarm_taken_locked(p);
@@ -408,8 +427,11 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
       // Now ignored: a pending one goes (POSIX), the process's and every LWP's.
       if (act[0] == kSigIgn || (act[0] == kSigDfl && psig::default_ignored(sig))) {
         __atomic_and_fetch(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
-        for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n))
+        if (sig >= kSigRtmin) sigq_flush(&p->sigq, sig);
+        for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
           __atomic_and_fetch(&lwp_of(n)->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
+          if (sig >= kSigRtmin) sigq_flush(&lwp_of(n)->sigq, sig);
+        }
       }
     }
   }

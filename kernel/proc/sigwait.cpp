@@ -21,8 +21,7 @@
 
 namespace {
 
-uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
-// SIGKILL and SIGSTOP cannot be waited for (nor blocked).
+// The signals whose default action stops the process.
 constexpr uint64_t kStopSignals = (1ull << (19 - 1)) | (1ull << (psig::kTstp - 1)) |
                                   (1ull << (psig::kTtin - 1)) | (1ull << (psig::kTtou - 1));
 
@@ -35,21 +34,11 @@ uint64_t pending(Lwp* lp) {
 // process's (Linux's dequeue_signal), its information into *si: the signal,
 // or 0 for none. p->spin held.
 int dequeue_locked(Lwp* lp, uint64_t set, SigInfo* si) {
-  Proc* p = lp->proc;
-  if (uint64_t own = __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) & set) {
-    int sig = __builtin_ctzll(own) + 1;
-    __atomic_and_fetch(&lp->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
-    *si = lp->siginfo[sig];
-    return sig;
-  }
-  if (uint64_t shared = __atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & set) {
-    int sig = __builtin_ctzll(shared) + 1;
-    __atomic_and_fetch(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
-    *si = p->siginfo[sig];
-    if (sig == kSigAlrm) itimer_alarm_taken_locked(p);
-    return sig;
-  }
-  return 0;
+  uint64_t in = __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) & set;
+  if (!in) in = __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) & set;
+  if (!in) return 0;
+  int sig = __builtin_ctzll(in) + 1;
+  return signal_take_locked(lp, sig, si) ? sig : 0;
 }
 
 // Whether the wait must end for something other than `set`: a signal the

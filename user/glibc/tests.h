@@ -177,4 +177,10 @@ void t_sigtimedwait_stop(void);
 void t_sigtimedwait_first_info(void);
 void t_sigtimedwait_stop_thread(void);
 
+/* t_rtsig.c */
+void t_rtsig_queue_order(void);
+void t_rtsig_queue_handler(void);
+void t_rtsig_queue_limit(void);
+void t_rtsig_queue_exit(void);
+
 #endif
