@@ -2,6 +2,7 @@
 // init, the first program, run as a child of process 0 whose end the kernel
 // waits for (proc_run_init, init_start).
 #include "kernel/console/kprintf.h"
+#include "kernel/dt/boot_info.h"
 #include "kernel/exec/exec.h"
 #include "kernel/fs/charge.h"
 #include "kernel/fs/namei.h"
@@ -13,7 +14,6 @@
 #include "kernel/power/power.h"
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc_internal.h"
-#include "kernel/proc/sigqueue.h"
 #include "kernel/proc/wait.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
@@ -259,10 +259,11 @@ int proc_run_init(const char* path, const char* const* argv, const char* const* 
 void init_start(const char* path, const char* bootargs) {
   // Process 1 is the built-in init, which runs the program asked for and
   // reaps orphans. argv: "init", the program, then the words after a lone
-  // "--" (copied: split in place).
-  constexpr size_t kMaxArgs = 16;
-  static char words[256];
-  const char* argv[kMaxArgs + 3] = {"init", path};
+  // "--" (copied: split in place), at most kMaxArgs of them.
+  constexpr size_t kMaxArgs = 128;
+  static char words[BootInfo::kMaxBootargs];
+  static const char* argv[kMaxArgs + 3] = {"init", path};
+  argv[1] = path;
   size_t argc = 2;
   if (tine_strcmp(path, "init") == 0) argc = 1;  // init=init: nothing to run under it
   const char* rest = nullptr;
@@ -275,9 +276,13 @@ void init_start(const char* path, const char* bootargs) {
   if (rest) {
     tine_strlcpy(words, rest, sizeof words);
     char* w = words;
-    while (*w && argc < kMaxArgs + 2) {
+    for (;;) {
       while (*w == ' ') *w++ = 0;
       if (!*w) break;
+      if (argc == kMaxArgs + 2) {
+        kprintf("init: more than %zu words after --: the rest (\"%s\") is dropped\n", kMaxArgs, w);
+        break;
+      }
       argv[argc++] = w;
       while (*w && *w != ' ') ++w;
     }

@@ -1,5 +1,7 @@
 /* Ends in the way argv[1] says, for the tests of what happens when init dies:
- *   crash segv | ill | exit N
+ *   crash segv | ill | exit N | words W...
+ * ("words" exits with the number of words after it, which must be the words
+ * w0, w1, ... in order: the boot arguments past "--" reach init whole),
  * or, with "many N", has N children die of SIGSEGV one after another, waits
  * past the kernel's window for lines about user programs, and has one more
  * die (the console's rate limit: tests/user/init_status.py). */
@@ -23,6 +25,14 @@ int main(int argc, char** argv) {
   if (strcmp(how, "segv") == 0) return *bad;
   if (strcmp(how, "ill") == 0) __asm__ volatile(".inst 0x00000000");
   if (strcmp(how, "exit") == 0) return (int)atol(argc > 2 ? argv[2] : "0");
+  if (strcmp(how, "words") == 0) {
+    for (int i = 2; i < argc; ++i) {
+      char want[16];
+      snprintf(want, sizeof want, "w%d", i - 2);
+      if (strcmp(argv[i], want) != 0) return 255;
+    }
+    return argc - 2;
+  }
   if (strcmp(how, "many") == 0) {
     children_crash(atol(argc > 2 ? argv[2] : "1"));
     struct timespec window = {5, 200000000};
