@@ -87,13 +87,13 @@ void proc_end_other_lwps_locked(Proc* p, Lwp* self) {
 void proc_signal(Proc* p, int sig) { proc_signal_info(p, sig, SigInfo{kSiKernel, 0, 0, 0}); }
 
 namespace {
-int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender = nullptr);
+int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info);
 }
 
-int proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current) {
+int proc_signal_info(Proc* p, int sig, const SigInfo& info) {
   if (sig <= 0 || sig > kNsig) return 0;
   SpinGuard g(p->spin);
-  return proc_signal_info_locked(p, sig, info, by_current ? curlwp() : nullptr);
+  return proc_signal_info_locked(p, sig, info);
 }
 
 namespace {
@@ -110,7 +110,17 @@ int post_locked(Proc* p, SigQueue* q, uint64_t* siglist, SigInfo* infos, int sig
   return 0;
 }
 
-int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender) {
+// The LWP whose thread id is the pid, still running, if there is one.
+Lwp* first_lwp_locked(Proc* p) {
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    Lwp* lp = lwp_of(n);
+    if (lp->gtid == p->pid)
+      return (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_WEXIT) ? nullptr : lp;
+  }
+  return nullptr;
+}
+
+int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
   if (p->stat == ProcStat::kZombie) return 0;
   JcPost how = jobctl_post_locked(p, sig);  // stop, continue (kernel/proc/jobctl.cpp)
   if (how == JcPost::kDrop || (how == JcPost::kNormal && !sig_wanted(p, nullptr, sig))) return 0;
@@ -123,14 +133,17 @@ int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender) 
     wake_sigwaiters_locked(p, bit);  // rt_sigtimedwait takes it whatever its action
     return 0;
   }
-  // A caught signal a system call of one of p's own LWPs posts, which that
-  // LWP does not block, is its to take: it is on its way out to EL0, before
-  // which it cannot block it. The others' sleeps go on.
-  if (how == JcPost::kNormal && sender && sender->proc == p && !blocks(sender, sig) &&
-      !(__atomic_load_n(&sender->flags, __ATOMIC_RELAXED) & LWP_WEXIT) &&
-      signal_action_catches(p->sigacts(), sig)) {
-    thread_interrupt(sender->thread);
-    return 0;
+  // A caught signal goes to the LWP the pid names if it does not block it
+  // (Linux's complete_signal): it is assigned to that LWP, which alone is
+  // woken, and which gives it back if it blocks it or leaves first
+  // (signal_mask_retarget, under this lock).
+  if (how == JcPost::kNormal && signal_action_catches(p->sigacts(), sig)) {
+    Lwp* first = first_lwp_locked(p);
+    if (first && !blocks(first, sig)) {
+      signal_assign_locked(p, first, sig);
+      thread_interrupt(first->thread);
+      return 0;
+    }
   }
   for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
     Lwp* lp = lwp_of(n);
@@ -235,7 +248,12 @@ void lwp_exit_finish(Lwp* lp) {
       // Wait for the others to leave the tree.
       while (p->nthreads() > 1) ssleep(&p->core.p_tids, p->spin, 0, "lwpwait", 0);
     } else if (p->nthreads() > 1) {
-      // Only this LWP ends: it waits, as a zombie LWP, to be joined.
+      // Only this LWP ends: it waits, as a zombie LWP, to be joined. The
+      // signals it claimed and did not take go back to the process, and
+      // what the process has pending wakes the others (it may have been
+      // meant for this one).
+      signal_give_back_claimed_locked(p, lp, ~0ull);
+      signal_retarget_locked(p, lp, ~0ull);
       p->exited_use.add(lwp_cpu_use_self());
       bool others = lwp_leave_tids_locked(p, lp);
       KASSERT(others, "lwp_exit_finish: no other LWP left");
@@ -591,7 +609,7 @@ namespace {
 // signal it: 0 or -EPERM.
 int signal_if_allowed(const Ucred* by, Proc* p, int sig, const SigInfo& info) {
   if (!proc_may_signal(by, p)) return -EPERM;
-  return sig ? proc_signal_info(p, sig, info, true) : 0;
+  return sig ? proc_signal_info(p, sig, info) : 0;
 }
 
 int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {

@@ -333,6 +333,10 @@ struct Lwp {
   uint64_t siglist;          // signals sent to this LWP alone (tgkill, tkill): atomic,
                              // set under Proc::spin; taken before the process's
   SigQueue sigq;             // its real-time instances (Proc::spin)
+  // Those of siglist that were its process's, assigned to it (a post that
+  // chose it, a claim for a wait): given back if it blocks them or leaves
+  // before it takes them (Proc::spin).
+  uint64_t claimed;
   // A clone(CLONE_THREAD | CLONE_VFORK) parent asleep until this LWP exits
   // or execs (Proc::spin; the waiter lives on the parent's stack).
   struct LwpVforkWait* vfork_wait;
@@ -701,13 +705,11 @@ bool proc_may_signal(const Ucred* by, Proc* p);
 // it shared). 0, -ESRCH (no such group or no member), -EPERM.
 int kill_pgrp(int pgid, int sig, const Ucred* by);
 // Posts sig to p, from the kernel (SI_KERNEL) or with what the sender gives
-// (g_proctree_lock not needed). by_current: a system call of the current LWP
-// posts it (kill, rt_sigqueueinfo), so if that LWP is p's and takes sig, it
-// alone is woken: it takes sig on its way out (Linux's complete_signal).
+// (g_proctree_lock not needed): 0, or -EAGAIN, a real-time signal with
+// information other than kill's that cannot be queued
+// (kernel/proc/sigqueue.h).
 void proc_signal(Proc* p, int sig);
-// 0, or -EAGAIN: a real-time signal with information other than kill's that
-// cannot be queued (kernel/proc/sigqueue.h).
-int proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current = false);
+int proc_signal_info(Proc* p, int sig, const SigInfo& info);
 // SIGALRM was taken from p's pending set (p->spin held): a periodic
 // ITIMER_REAL starts its next period (Linux restarts it then, not when it
 // fires, so a blocked SIGALRM holds it).
@@ -746,6 +748,24 @@ bool signal_pending_unblocked(Lwp* lp);
 // it gone and wait on (Linux wakes one thread: complete_signal). False when
 // another LWP took it first.
 bool signal_claim_for_wait(Lwp* lp, int sig);
+// lp's mask now blocks more than old_mask did: any of the newly blocked
+// signals pending for its process wakes the other LWPs, one of which takes
+// it (Linux's retarget_shared_pending). Called after the mask is stored.
+void signal_mask_retarget(Lwp* lp, uint64_t old_mask);
+// Wakes the LWPs of p but `except` that do not block one of `bits` pending
+// for p (p->spin held).
+void signal_retarget_locked(Proc* p, Lwp* except, uint64_t bits);
+// Moves one instance of sig, pending for p, to lp's own set, as assigned
+// to lp: a caught signal posted to p that lp will take (p->spin held).
+void signal_assign_locked(Proc* p, Lwp* lp, int sig);
+// The signals of `bits` assigned to lp and still untaken go back to p's
+// set: lp blocks them now, or leaves (p->spin held).
+void signal_give_back_claimed_locked(Proc* p, Lwp* lp, uint64_t bits);
+// Whether a pending signal lp does not block, but for those of `waited`
+// (rt_sigtimedwait's set), ends its wait: one of its own, one that ends or
+// stops the process, or a caught one of its process's that it claims
+// (signal_claim_for_wait); ignored ones end nothing.
+bool signal_claim_any_for_wait(Lwp* lp, uint64_t waited);
 // Takes one instance of sig from lp's own pending set, else from its
 // process's (Proc::spin held): its information into *si; false if neither
 // has it pending.

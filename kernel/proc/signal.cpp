@@ -184,8 +184,10 @@ bool push_frame(Lwp* lp, TrapFrame* f, int sig, const SigInfo& si, uint64_t hand
   f->elr = handler;
   uint64_t block = mask | ((flags & kSaNodefer) ? 0 : sigbit(sig));
   lwp_note_mask(lp, block);
-  lp->copy.sigmask = (lp->copy.sigmask | block) & ~psig::kUnblockable;
+  uint64_t old = lp->copy.sigmask;
+  lp->copy.sigmask = (old | block) & ~psig::kUnblockable;
   __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
+  signal_mask_retarget(lp, old);
   return true;
 }
 
@@ -218,6 +220,10 @@ bool signal_take_locked(Lwp* lp, int sig, SigInfo* si) {
   uint64_t bit = sigbit(sig);
   if (__atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) & bit) {
     *si = take_from(&lp->sigq, &lp->siglist, lp->siginfo, sig);
+    bool assigned = lp->claimed & bit;  // the process's, assigned to lp
+    lp->claimed &= ~bit;
+    if (sig == kSigAlrm && assigned) [[unlikely]]
+      itimer_alarm_taken_locked(p);
     return true;
   }
   if (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & bit) {
@@ -229,24 +235,68 @@ bool signal_take_locked(Lwp* lp, int sig, SigInfo* si) {
   return false;
 }
 
+void signal_assign_locked(Proc* p, Lwp* lp, int sig) {
+  p->spin.assert_held();
+  uint64_t bit = sigbit(sig);
+  // A standard one pending for lp already stays the process's too: two
+  // sendings, two deliveries (as Linux's private and shared sets).
+  if (sig < kSigRtmin && (__atomic_load_n(&lp->siglist, __ATOMIC_RELAXED) & bit)) return;
+  lp->claimed |= bit;
+  if (sig >= kSigRtmin) {
+    sigq_move_locked(&p->sigq, &p->siglist, &lp->sigq, &lp->siglist, sig);
+    return;
+  }
+  lp->siginfo[sig] = p->siginfo[sig];
+  __atomic_or_fetch(&lp->siglist, bit, __ATOMIC_RELEASE);
+  __atomic_and_fetch(&p->siglist, ~bit, __ATOMIC_ACQ_REL);
+}
+
 bool signal_claim_for_wait(Lwp* lp, int sig) {
   Proc* p = lp->proc;
   uint64_t bit = sigbit(sig);
   SpinGuard g(p->spin);
   if (__atomic_load_n(&lp->siglist, __ATOMIC_RELAXED) & bit) return true;
   if (!(__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & bit)) return false;
-  // Taken from the process's set (one instance), as take() does; delivered
-  // from lp's.
-  if (sig >= kSigRtmin) {
-    sigq_move_locked(&p->sigq, &p->siglist, &lp->sigq, &lp->siglist, sig);
-    return true;
-  }
-  __atomic_and_fetch(&p->siglist, ~bit, __ATOMIC_ACQ_REL);
-  lp->siginfo[sig] = p->siginfo[sig];
-  if (sig == kSigAlrm) [[unlikely]]
-    itimer_alarm_taken_locked(p);
-  __atomic_or_fetch(&lp->siglist, bit, __ATOMIC_RELEASE);
+  signal_assign_locked(p, lp, sig);  // one instance, delivered from lp's set
   return true;
+}
+
+void signal_give_back_claimed_locked(Proc* p, Lwp* lp, uint64_t bits) {
+  uint64_t back = lp->claimed & bits & __atomic_load_n(&lp->siglist, __ATOMIC_RELAXED);
+  lp->claimed &= ~bits;
+  for (uint64_t s = back; s; s &= s - 1) {
+    int sig = __builtin_ctzll(s) + 1;
+    if (sig >= kSigRtmin) {
+      sigq_move_locked(&lp->sigq, &lp->siglist, &p->sigq, &p->siglist, sig);
+      continue;
+    }
+    if (!(__atomic_load_n(&p->siglist, __ATOMIC_RELAXED) & sigbit(sig)))
+      p->siginfo[sig] = lp->siginfo[sig];
+    __atomic_and_fetch(&lp->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
+    __atomic_or_fetch(&p->siglist, sigbit(sig), __ATOMIC_RELEASE);
+  }
+}
+
+void signal_retarget_locked(Proc* p, Lwp* except, uint64_t bits) {
+  p->spin.assert_held();
+  uint64_t shared = __atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & bits;
+  if (!shared) return;
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    Lwp* q = lwp_of(n);
+    if (q != except && (shared & ~__atomic_load_n(&q->copy.sigmask, __ATOMIC_RELAXED)))
+      thread_interrupt(q->thread);
+  }
+}
+
+void signal_mask_retarget(Lwp* lp, uint64_t old_mask) {
+  uint64_t now_blocked = __atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & ~old_mask;
+  if (!now_blocked) return;
+  // Under the lock a poster decides with: a post before this sees it give
+  // back what the post assigned to lp; one after it sees the new mask.
+  Proc* p = lp->proc;
+  SpinGuard g(p->spin);
+  signal_give_back_claimed_locked(p, lp, now_blocked);
+  signal_retarget_locked(p, lp, now_blocked);
 }
 
 namespace {
@@ -293,8 +343,10 @@ void signal_deliver(TrapFrame* f) {
   if (f) settle_restart(lp, f, true);
   // No handler took the mask ppoll or pselect6 saved: it comes back now.
   if (f && (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_OLDMASK)) {
+    uint64_t old = lp->copy.sigmask;
     lp->copy.sigmask = lp->saved_sigmask;
     __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
+    signal_mask_retarget(lp, old);
   }
 }
 
@@ -370,7 +422,11 @@ int lwp_fatal_signal(Lwp* lp) {
   uint64_t pend = __atomic_load_n(&lp->proc->siglist, __ATOMIC_ACQUIRE) |
                   __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE);
   if (pend & sigbit(kSigKill)) return kSigKill;
-  uint64_t can = pend & ~(lp->copy.sigmask & ~psig::kUnblockable);
+  uint64_t mask = lp->copy.sigmask;
+  // In rt_sigtimedwait the waited signals are unblocked but wanted, not
+  // fatal (Linux's real_blocked).
+  if (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_SIGWAIT) mask |= lp->saved_sigmask;
+  uint64_t can = pend & ~(mask & ~psig::kUnblockable);
   const Sigacts* ps = lp->proc->sigacts();
   for (; can; can &= can - 1) {
     int sig = __builtin_ctzll(can) + 1;
@@ -391,6 +447,23 @@ bool signal_pending_unblocked(Lwp* lp) {
   for (; can; can &= can - 1)
     if (!signal_action_ignores(ps, __builtin_ctzll(can) + 1)) return true;
   return false;
+}
+
+bool signal_claim_any_for_wait(Lwp* lp, uint64_t waited) {
+  const Sigacts* ps = lp->proc->sigacts();
+  for (;;) {
+    uint64_t can = takeable(lp) & ~waited;
+    uint64_t own = __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE);
+    bool lost = false;
+    for (; can; can &= can - 1) {
+      int sig = __builtin_ctzll(can) + 1;
+      if (signal_action_ignores(ps, sig)) continue;
+      if ((own & sigbit(sig)) || !signal_action_catches(ps, sig)) return true;
+      if (signal_claim_for_wait(lp, sig)) return true;
+      lost = true;
+    }
+    if (!lost) return false;  // (else another LWP took one: look again)
+  }
 }
 
 bool lwp_should_stop(Lwp* lp) {
@@ -455,6 +528,7 @@ int64_t sys_rt_sigprocmask(const SyscallArgs& a) {
       default: return -EINVAL;
     }
     lp->copy.sigmask &= ~psig::kUnblockable;
+    signal_mask_retarget(lp, old);
   }
   if (a.a[2] && copyout_u(&old, a.a[2], sizeof old) != 0) return -EFAULT;
   return 0;
@@ -509,7 +583,9 @@ int64_t sys_rt_sigreturn(const SyscallArgs& a) {
   f->elr = fr.pc;
   f->spsr = fr.pstate & 0xf0000000ull;  // the condition flags; EL0, interrupts on
   lwp_note_mask(curlwp(), fr.uc_sigmask);
+  uint64_t old_mask = curlwp()->copy.sigmask;
   curlwp()->copy.sigmask = fr.uc_sigmask & ~psig::kUnblockable;
+  signal_mask_retarget(curlwp(), old_mask);
   // uc_stack back, as sigaltstack would take it from here (Linux's
   // restore_altstack: refused quietly while on the stack itself).
   (void)set_altstack(curlwp(), UserStack{fr.ss_sp, fr.ss_flags, 0, fr.ss_size}, fr.sp);

@@ -85,8 +85,8 @@ void sigq_move_locked(SigQueue* from, uint64_t* from_list, SigQueue* to, uint64_
                       int sig) {
   SigQueued* e = take_oldest(from, sig);
   if (e) append(to, e);
+  __atomic_or_fetch(to_list, bit_of(sig), __ATOMIC_RELEASE);  // pending throughout
   if (!listed(from, sig)) __atomic_and_fetch(from_list, ~bit_of(sig), __ATOMIC_ACQ_REL);
-  __atomic_or_fetch(to_list, bit_of(sig), __ATOMIC_RELEASE);
 }
 
 void sigq_flush(SigQueue* q, int sig) {

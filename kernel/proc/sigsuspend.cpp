@@ -21,6 +21,7 @@ int64_t sys_rt_sigsuspend(const SyscallArgs& a) {
   if (copyin_u(a.a[0], &set, sizeof set) != 0) return -EFAULT;
   Lwp* lp = curlwp();
   Proc* p = lp->proc;
+  uint64_t old = lp->copy.sigmask;
   {
     // Under the lock senders post with: a signal posted after this sees the
     // new mask and interrupts the sleep; one posted before is seen below.
@@ -31,6 +32,7 @@ int64_t sys_rt_sigsuspend(const SyscallArgs& a) {
     __atomic_store_n(&lp->copy.sigmask, set & ~psig::kUnblockable, __ATOMIC_RELAXED);
     __atomic_or_fetch(&lp->flags, LWP_OLDMASK, __ATOMIC_RELAXED);
   }
+  signal_mask_retarget(lp, old);
   // A stop signal stops the process here, and the wait goes on once it is
   // continued (Linux makes the call again); a signal another LWP took, or
   // one ignored by now, ends nothing either. A handler due, or an end, does.

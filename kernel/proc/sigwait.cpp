@@ -42,13 +42,15 @@ int dequeue_locked(Lwp* lp, uint64_t set, SigInfo* si) {
 }
 
 // Whether the wait must end for something other than `set`: a signal the
-// LWP will act on (a handler, or an end), a stop (Linux's wait ends with
-// -EINTR, and the LWP stops on the way out), whether the stop signal is one
-// it takes or the process was stopped by another LWP, or its exit.
-bool interrupted(Lwp* lp) {
-  uint64_t stops = pending(lp) & kStopSignals & ~(lp->copy.sigmask & ~psig::kUnblockable);
+// LWP will act on (a handler, claimed from the process's pending set if it
+// is there, so that no other LWP's wait ends for it; or an end), a stop
+// (Linux's wait ends with -EINTR, and the LWP stops on the way out), whether
+// the stop signal is one it takes or the process was stopped by another LWP,
+// or its exit.
+bool interrupted(Lwp* lp, uint64_t set) {
+  uint64_t stops = pending(lp) & kStopSignals & ~set & ~(lp->copy.sigmask & ~psig::kUnblockable);
   return stops || (__atomic_load_n(&lp->proc->flags, __ATOMIC_ACQUIRE) & P_STOPPED) ||
-         signal_pending_unblocked(lp) || lwp_fatal_pending(lp);
+         lwp_fatal_pending(lp) || signal_claim_any_for_wait(lp, set);
 }
 
 // Waits until a signal of `set` is pending, the wait is interrupted (both:
@@ -56,7 +58,7 @@ bool interrupted(Lwp* lp) {
 bool wait_for(Lwp* lp, uint64_t set, uint64_t deadline) {
   char chan;  // a channel nobody wakes: signals interrupt the sleep
   for (;;) {
-    if ((pending(lp) & set) || interrupted(lp)) return true;
+    if ((pending(lp) & set) || interrupted(lp, set)) return true;
     int r = tsleep_until(&chan, PCATCH, "sigwait", deadline);
     if (r == EWOULDBLOCK) return false;
     // A signal another LWP took, or one that ends nothing: the loop looks
@@ -95,15 +97,18 @@ int64_t sys_rt_sigtimedwait(const SyscallArgs& a) {
       wait = true;
     }
   }
-  if (wait) {
+  while (wait) {
     bool woken = wait_for(lp, set, deadline);
-    {
-      SpinGuard g(p->spin);
-      __atomic_store_n(&lp->copy.sigmask, lp->saved_sigmask, __ATOMIC_RELAXED);
-      __atomic_and_fetch(&lp->flags, ~LWP_SIGWAIT, __ATOMIC_RELAXED);
-      sig = dequeue_locked(lp, set, &si);
-    }
+    bool intr = woken && interrupted(lp, set);
+    SpinGuard g(p->spin);
+    sig = dequeue_locked(lp, set, &si);
+    // Woken for a signal of `set` that another LWP waiting for it took
+    // first, and nothing else to end the wait: it waits on (Linux wakes one).
+    if (!sig && woken && !intr) continue;
+    __atomic_store_n(&lp->copy.sigmask, lp->saved_sigmask, __ATOMIC_RELAXED);
+    __atomic_and_fetch(&lp->flags, ~LWP_SIGWAIT, __ATOMIC_RELAXED);
     if (!sig) return woken ? -EINTR : -EAGAIN;
+    wait = false;
   }
   if (!sig) return -EAGAIN;
   if (a.a[1]) {

@@ -60,6 +60,7 @@ int set_mask(uint64_t umask, uint64_t size) {
   lwp_note_mask(lp, set);
   lp->copy.sigmask = set & ~psig::kUnblockable;
   __atomic_or_fetch(&lp->flags, LWP_OLDMASK, __ATOMIC_RELAXED);
+  signal_mask_retarget(lp, lp->saved_sigmask);
   return 0;
 }
 
@@ -68,8 +69,10 @@ int set_mask(uint64_t umask, uint64_t size) {
 void restore_mask(int64_t result) {
   Lwp* lp = curlwp();
   if (result == -EINTR || !(__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_OLDMASK)) return;
+  uint64_t old = lp->copy.sigmask;
   lp->copy.sigmask = lp->saved_sigmask;
   __atomic_and_fetch(&lp->flags, ~LWP_OLDMASK, __ATOMIC_RELAXED);
+  signal_mask_retarget(lp, old);
 }
 
 // The generic wait loop: scan() returns how many are ready (or -errno).

@@ -540,3 +540,102 @@ void t_restart_thread_one_takes(void) {
   EQ("one_eintr", eintr, 1);
   EQ("two_slept_on", slept, 2);
 }
+
+/* sigtimedwait for SIGUSR2 (blocked everywhere) in two threads, 400 ms, or
+ * (arg 1) with SIGUSR1 unblocked too. */
+static void* sigwait_400(void* arg) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR2);
+  if ((long)arg == 1) {
+    sigset_t u;
+    sigemptyset(&u);
+    sigaddset(&u, SIGUSR1);
+    pthread_sigmask(SIG_UNBLOCK, &u, NULL);
+  }
+  struct timespec ts = {0, 400000000};
+  __atomic_add_fetch(&g_in_wait, 1, __ATOMIC_SEQ_CST);
+  int r = sigtimedwait(&set, NULL, &ts);
+  return (void*)(long)(r > 0 ? r : -errno);
+}
+
+static void block_usr1_usr2(sigset_t* old) {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGUSR1);
+  sigaddset(&s, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, &s, old);
+}
+
+/* One SIGUSR2 to the process, two threads waiting for it: one takes it, the
+ * other waits on to its timeout (it could end with EINTR). tine only:
+ * qemu-user ends the other's wait with EINTR, which Linux does not (it
+ * wakes one waiter: complete_signal). */
+void t_restart_thread_sigwait_one(void) {
+  sigset_t old;
+  block_usr1_usr2(&old);
+  g_in_wait = 0;
+  pthread_t th[2];
+  EQ("create", pthread_create(&th[0], NULL, sigwait_400, NULL), 0);
+  EQ("create", pthread_create(&th[1], NULL, sigwait_400, NULL), 0);
+  until_waiting(2);
+  EQ("kill", kill(getpid(), SIGUSR2), 0);
+  void* r[2];
+  for (int j = 0; j < 2; ++j) pthread_join(th[j], &r[j]);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  EQ("one_took_it", ((long)r[0] == SIGUSR2) + ((long)r[1] == SIGUSR2), 1);
+  EQ("one_timed_out", ((long)r[0] == -EAGAIN) + ((long)r[1] == -EAGAIN), 1);
+}
+
+/* A caught SIGUSR1 with a thread in sigtimedwait (for SIGUSR2) and one in
+ * ppoll, both unblocking it: one runs the handler (EINTR), the other's wait
+ * goes on. */
+void t_restart_thread_sigwait_handler(void) {
+  catch_usr1_note();
+  sigset_t old;
+  block_usr1_usr2(&old);
+  pthread_t th[2];
+  void* r[2];
+  EQ("create", pthread_create(&th[0], NULL, sigwait_400, (void*)1), 0);
+  EQ("create", pthread_create(&th[1], NULL, poll_400, (void*)0), 0);
+  until_waiting(2);
+  EQ("kill", kill(getpid(), SIGUSR1), 0);
+  for (int j = 0; j < 2; ++j) pthread_join(th[j], &r[j]);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  EQ("caught", g_caught, 1);
+  EQ("one_eintr", ((long)r[0] == -EINTR) + ((long)r[1] == -EINTR), 1);
+  EQ("other_went_on", ((long)r[0] == -EAGAIN) + ((long)r[1] == 0), 1);
+}
+
+static volatile pid_t g_main_tid;
+
+static void* kill_then_sleep(void* arg) {
+  (void)arg;
+  t_sleep_ms(100);
+  kill(getpid(), SIGUSR1);
+  struct timespec ts = {0, 300000000};
+  return (void*)(long)(nanosleep(&ts, NULL) == 0 ? 0 : -errno);
+}
+
+/* A thread's kill of its own pid goes to the first thread (the one the pid
+ * names) when that one does not block it, as Linux's complete_signal: its
+ * nanosleep ends with EINTR and it runs the handler; the sender's own sleep
+ * after it goes on. */
+void t_restart_thread_leader_takes(void) {
+  catch_usr1_note();
+  g_main_tid = (pid_t)syscall(SYS_gettid);
+  pthread_t th;
+  EQ("create", pthread_create(&th, NULL, kill_then_sleep, NULL), 0);
+  uint64_t t0 = t_now_ns();
+  struct timespec ts = {2, 0};
+  int r = nanosleep(&ts, NULL);
+  int e = errno;
+  EQ("interrupted", r, -1);
+  EQ("eintr", e, EINTR);
+  CHECK("soon", t_now_ns() - t0 < 1500000000ull);
+  EQ("caught", g_caught, 1);
+  EQ("by_the_first", g_taker, g_main_tid);
+  void* w;
+  pthread_join(th, &w);
+  EQ("sender_slept_on", (long)w, 0);
+}
