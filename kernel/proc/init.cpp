@@ -10,6 +10,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/mm/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/power/power.h"
 #include "kernel/proc/minimal_proc.h"
@@ -60,7 +61,11 @@ void proc_init() {
   if (!sigpage_init()) panic("proc: no page for the signal trampoline");
   nprocs_init(&g_proccount, kMaxprocDefault, 1);  // process 0
   nprocs_init(&g_lwpcount, kMaxlwpsDefault, 0);
-  charge_set_rule(Charge::kSignals, {kSigqMax, kSigqRootReserve, kSigpendingDefault});
+  // Queued real-time signals (48 bytes each): as many as RAM has pages in
+  // all, so that no handful of uids holds what every other needs; the last
+  // sixty-fourth for root's.
+  uint64_t sigq_max = page_stats().managed_pages;
+  charge_set_rule(Charge::kSignals, {sigq_max, sigq_max / 64, kSigpendingDefault});
   g_proc0.pid = 0;
   g_proc0.stat = ProcStat::kActive;
   tine_strlcpy(g_proc0.copy.comm, "kernel", sizeof g_proc0.copy.comm);

@@ -89,10 +89,8 @@ inline constexpr int kRlimitNofile = 7;
 inline constexpr int kRlimitNice = 13;
 inline constexpr int kRlimitSigpending = 11;
 // Queued real-time signals (kernel/proc/sigqueue.h): RLIMIT_SIGPENDING's
-// default, which is also the most one uid other than root's holds; 65,536 in
-// the system, the last 1,024 for root's.
+// default, which is also the most one uid other than root's holds.
 inline constexpr uint64_t kSigpendingDefault = 8192;
-inline constexpr uint64_t kSigqMax = 65536, kSigqRootReserve = 1024;
 inline constexpr int kNofileSoftDefault = 1024;
 inline constexpr int kNofileHardDefault = 4096;
 inline constexpr int kNrOpen = 65536;
