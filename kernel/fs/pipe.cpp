@@ -130,7 +130,7 @@ int64_t pipe_write(File* fp, Uio* uio, const uint64_t*) {
   int err = 0;
   while (uio->resid > 0) {
     if (p->readers == 0) {
-      proc_signal(curproc(), kSigPipe);
+      lwp_signal_self(kSigPipe);  // the writing thread's, as Linux's send_sig
       err = -EPIPE;
       break;
     }

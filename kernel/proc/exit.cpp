@@ -87,13 +87,13 @@ void proc_end_other_lwps_locked(Proc* p, Lwp* self) {
 void proc_signal(Proc* p, int sig) { proc_signal_info(p, sig, SigInfo{kSiKernel, 0, 0, 0}); }
 
 namespace {
-int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info);
+int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender = nullptr);
 }
 
-int proc_signal_info(Proc* p, int sig, const SigInfo& info) {
+int proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current) {
   if (sig <= 0 || sig > kNsig) return 0;
   SpinGuard g(p->spin);
-  return proc_signal_info_locked(p, sig, info);
+  return proc_signal_info_locked(p, sig, info, by_current ? curlwp() : nullptr);
 }
 
 namespace {
@@ -110,17 +110,7 @@ int post_locked(Proc* p, SigQueue* q, uint64_t* siglist, SigInfo* infos, int sig
   return 0;
 }
 
-// The LWP whose thread id is the pid, still running, if there is one.
-Lwp* first_lwp_locked(Proc* p) {
-  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
-    Lwp* lp = lwp_of(n);
-    if (lp->gtid == p->pid)
-      return (__atomic_load_n(&lp->flags, __ATOMIC_RELAXED) & LWP_WEXIT) ? nullptr : lp;
-  }
-  return nullptr;
-}
-
-int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
+int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info, Lwp* sender) {
   if (p->stat == ProcStat::kZombie) return 0;
   JcPost how = jobctl_post_locked(p, sig);  // stop, continue (kernel/proc/jobctl.cpp)
   if (how == JcPost::kDrop || (how == JcPost::kNormal && !sig_wanted(p, nullptr, sig))) return 0;
@@ -133,18 +123,20 @@ int proc_signal_info_locked(Proc* p, int sig, const SigInfo& info) {
     wake_sigwaiters_locked(p, bit);  // rt_sigtimedwait takes it whatever its action
     return 0;
   }
-  // A caught signal goes to the LWP the pid names if it does not block it
-  // (Linux's complete_signal): it is assigned to that LWP, which alone is
-  // woken, and which gives it back if it blocks it or leaves first
-  // (signal_mask_retarget, under this lock).
-  if (how == JcPost::kNormal && signal_action_catches(p->sigacts(), sig)) {
-    Lwp* first = first_lwp_locked(p);
-    if (first && !blocks(first, sig)) {
-      signal_assign_locked(p, first, sig);
-      thread_interrupt(first->thread);
-      return 0;
-    }
+  // A caught signal that a system call of one of p's LWPs posts (kill of
+  // its own pid), which that LWP does not block, is taken by it on its way
+  // back to EL0: no other is woken. It cannot block it before then; should a
+  // handler's mask block it first, or should it exit, the others are woken
+  // (signal_mask_retarget, and the exit).
+  if (how == JcPost::kNormal && sender && sender->proc == p && !blocks(sender, sig) &&
+      !(__atomic_load_n(&sender->flags, __ATOMIC_RELAXED) & LWP_WEXIT) &&
+      signal_action_catches(p->sigacts(), sig)) {
+    thread_interrupt(sender->thread);
+    return 0;
   }
+  // Else every LWP that may take it is woken: the first to go out to EL0
+  // takes it, and a wait that a caught signal ends claims it first
+  // (signal_claim_for_wait), so the others' waits go on.
   for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
     Lwp* lp = lwp_of(n);
     if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
@@ -609,7 +601,7 @@ namespace {
 // signal it: 0 or -EPERM.
 int signal_if_allowed(const Ucred* by, Proc* p, int sig, const SigInfo& info) {
   if (!proc_may_signal(by, p)) return -EPERM;
-  return sig ? proc_signal_info(p, sig, info) : 0;
+  return sig ? proc_signal_info(p, sig, info, true) : 0;
 }
 
 int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig) {

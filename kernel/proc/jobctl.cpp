@@ -58,6 +58,18 @@ Ucred g_kernel_cred;
 
 }  // namespace
 
+// Drops the standard signals `bits` from p's pending set and every LWP's,
+// where a wait may have claimed one (Linux's prepare_signal). p->spin held.
+void drop_pending_locked(Proc* p, uint64_t bits) {
+  __atomic_and_fetch(&p->siglist, ~bits, __ATOMIC_ACQ_REL);
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    Lwp* lp = lwp_of(n);
+    if (!(__atomic_load_n(&lp->siglist, __ATOMIC_RELAXED) & bits)) continue;
+    __atomic_and_fetch(&lp->siglist, ~bits, __ATOMIC_ACQ_REL);
+    lp->claimed &= ~bits;
+  }
+}
+
 JcPost jobctl_post_slow_locked(Proc* p, int sig) {
   p->spin.assert_held();
   if (sig == kSigKill) {
@@ -70,7 +82,7 @@ JcPost jobctl_post_slow_locked(Proc* p, int sig) {
     return JcPost::kNormal;
   }
   if (sig == psig::kCont) {
-    __atomic_and_fetch(&p->siglist, ~kStopBits, __ATOMIC_ACQ_REL);
+    drop_pending_locked(p, kStopBits);
     if (__atomic_fetch_and(&p->flags, ~P_STOPPED, __ATOMIC_ACQ_REL) & P_STOPPED) {
       if (p->jc.full) {  // a completed stop: the parent hears of the continue
         p->jc.full = false;
@@ -83,7 +95,7 @@ JcPost jobctl_post_slow_locked(Proc* p, int sig) {
     return JcPost::kNormal;  // to a handler, or dropped (its default is to do nothing)
   }
   if (psig::default_stops(sig)) {
-    __atomic_and_fetch(&p->siglist, ~sigbit(psig::kCont), __ATOMIC_ACQ_REL);
+    drop_pending_locked(p, sigbit(psig::kCont));
     if (sig == psig::kStop || handler_of(p, sig) == kSigDfl)
       return (p->flags & P_WEXIT) ? JcPost::kDrop : JcPost::kForce;
   }
@@ -104,6 +116,7 @@ void jobctl_stop(Lwp* lp, int sig) {
     bool mine = (__atomic_fetch_and(&lp->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL) |
                  __atomic_fetch_and(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL)) &
                 sigbit(sig);
+    lp->claimed &= ~sigbit(sig);
     if (mine && !discard && !(p->flags & P_WEXIT) && !(flags_of(p) & P_STOPPED)) {
       p->jc.xsig = static_cast<uint8_t>(sig);
       p->jc.full = false;

@@ -331,9 +331,9 @@ struct Lwp {
   uint64_t siglist;          // signals sent to this LWP alone (tgkill, tkill): atomic,
                              // set under Proc::spin; taken before the process's
   SigQueue sigq;             // its real-time instances (Proc::spin)
-  // Those of siglist that were its process's, assigned to it (a post that
-  // chose it, a claim for a wait): given back if it blocks them or leaves
-  // before it takes them (Proc::spin).
+  // Those of siglist it claimed from its process's set for a wait
+  // (signal_claim_for_wait): given back if it blocks them or leaves before
+  // it takes them (Proc::spin).
   uint64_t claimed;
   // A clone(CLONE_THREAD | CLONE_VFORK) parent asleep until this LWP exits
   // or execs (Proc::spin; the waiter lives on the parent's stack).
@@ -705,9 +705,11 @@ int kill_pgrp(int pgid, int sig, const Ucred* by);
 // Posts sig to p, from the kernel (SI_KERNEL) or with what the sender gives
 // (g_proctree_lock not needed): 0, or -EAGAIN, a real-time signal with
 // information other than kill's that cannot be queued
-// (kernel/proc/sigqueue.h).
+// (kernel/proc/sigqueue.h). by_current: a system call of the current LWP
+// posts it (kill, rt_sigqueueinfo), which takes it itself if it is p's and
+// does not block it.
 void proc_signal(Proc* p, int sig);
-int proc_signal_info(Proc* p, int sig, const SigInfo& info);
+int proc_signal_info(Proc* p, int sig, const SigInfo& info, bool by_current = false);
 // SIGALRM was taken from p's pending set (p->spin held): a periodic
 // ITIMER_REAL starts its next period (Linux restarts it then, not when it
 // fires, so a blocked SIGALRM holds it).
@@ -721,7 +723,8 @@ void cpu_limit_set_locked(Proc* p, uint64_t soft);
 // in its TID set. 0 or -EAGAIN, as proc_signal_info.
 int lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info);
 // Posts sig to the calling LWP alone, as its own process sending it
-// (Linux's send_sig(sig, current, 0): SIGXFSZ for a write past RLIMIT_FSIZE).
+// (Linux's send_sig(sig, current, 0): SIGXFSZ for a write past RLIMIT_FSIZE,
+// SIGPIPE for a write to a pipe with no reader).
 void lwp_signal_self(int sig);
 // tgkill(tgid, tid, sig) (tgid 0: tkill, any process): 0 or -errno. With
 // `info`, rt_tgsigqueueinfo's: the sender's own siginfo instead of SI_TKILL's.
@@ -753,11 +756,8 @@ void signal_mask_retarget(Lwp* lp, uint64_t old_mask);
 // Wakes the LWPs of p but `except` that do not block one of `bits` pending
 // for p (p->spin held).
 void signal_retarget_locked(Proc* p, Lwp* except, uint64_t bits);
-// Moves one instance of sig, pending for p, to lp's own set, as assigned
-// to lp: a caught signal posted to p that lp will take (p->spin held).
-void signal_assign_locked(Proc* p, Lwp* lp, int sig);
-// The signals of `bits` assigned to lp and still untaken go back to p's
-// set: lp blocks them now, or leaves (p->spin held).
+// The signals of `bits` lp claimed and has not taken go back to p's set: lp
+// blocks them now, or leaves (p->spin held).
 void signal_give_back_claimed_locked(Proc* p, Lwp* lp, uint64_t bits);
 // Whether a pending signal lp does not block, but for those of `waited`
 // (rt_sigtimedwait's set), ends its wait: one of its own, one that ends or

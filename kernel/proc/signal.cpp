@@ -213,28 +213,8 @@ bool take(Lwp* lp, int sig, SigInfo* si) {
   return signal_take_locked(lp, sig, si);
 }
 
-}  // namespace
-
-bool signal_take_locked(Lwp* lp, int sig, SigInfo* si) {
-  Proc* p = lp->proc;
-  uint64_t bit = sigbit(sig);
-  if (__atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) & bit) {
-    *si = take_from(&lp->sigq, &lp->siglist, lp->siginfo, sig);
-    bool assigned = lp->claimed & bit;  // the process's, assigned to lp
-    lp->claimed &= ~bit;
-    if (sig == kSigAlrm && assigned) [[unlikely]]
-      itimer_alarm_taken_locked(p);
-    return true;
-  }
-  if (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & bit) {
-    *si = take_from(&p->sigq, &p->siglist, p->siginfo, sig);
-    if (sig == kSigAlrm) [[unlikely]]
-      itimer_alarm_taken_locked(p);
-    return true;
-  }
-  return false;
-}
-
+// Moves one instance of sig, pending for p, to lp's own set, claimed by lp
+// (p->spin held).
 void signal_assign_locked(Proc* p, Lwp* lp, int sig) {
   p->spin.assert_held();
   uint64_t bit = sigbit(sig);
@@ -249,6 +229,28 @@ void signal_assign_locked(Proc* p, Lwp* lp, int sig) {
   lp->siginfo[sig] = p->siginfo[sig];
   __atomic_or_fetch(&lp->siglist, bit, __ATOMIC_RELEASE);
   __atomic_and_fetch(&p->siglist, ~bit, __ATOMIC_ACQ_REL);
+}
+
+}  // namespace
+
+bool signal_take_locked(Lwp* lp, int sig, SigInfo* si) {
+  Proc* p = lp->proc;
+  uint64_t bit = sigbit(sig);
+  if (__atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE) & bit) {
+    *si = take_from(&lp->sigq, &lp->siglist, lp->siginfo, sig);
+    bool claimed = lp->claimed & bit;  // the process's, claimed by lp
+    lp->claimed &= ~bit;
+    if (sig == kSigAlrm && claimed) [[unlikely]]
+      itimer_alarm_taken_locked(p);
+    return true;
+  }
+  if (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & bit) {
+    *si = take_from(&p->sigq, &p->siglist, p->siginfo, sig);
+    if (sig == kSigAlrm) [[unlikely]]
+      itimer_alarm_taken_locked(p);
+    return true;
+  }
+  return false;
 }
 
 bool signal_claim_for_wait(Lwp* lp, int sig) {
@@ -503,6 +505,7 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
         if (sig >= kSigRtmin) sigq_flush(&p->sigq, sig);
         for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
           __atomic_and_fetch(&lwp_of(n)->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
+          lwp_of(n)->claimed &= ~sigbit(sig);
           if (sig >= kSigRtmin) sigq_flush(&lwp_of(n)->sigq, sig);
         }
       }

@@ -83,7 +83,6 @@ static const struct test kTests[] = {
     {"restart_thread_one_takes", t_restart_thread_one_takes, 0},
     {"restart_thread_sigwait_one", t_restart_thread_sigwait_one, T_TINE_ONLY},
     {"restart_thread_sigwait_handler", t_restart_thread_sigwait_handler, 0},
-    {"restart_thread_leader_takes", t_restart_thread_leader_takes, 0},
     {"waitid_errors", t_waitid_errors, 0},
     {"waitid_exit", t_waitid_exit, 0},
     {"waitid_nowait", t_waitid_nowait, 0},

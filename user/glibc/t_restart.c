@@ -606,36 +606,3 @@ void t_restart_thread_sigwait_handler(void) {
   EQ("one_eintr", ((long)r[0] == -EINTR) + ((long)r[1] == -EINTR), 1);
   EQ("other_went_on", ((long)r[0] == -EAGAIN) + ((long)r[1] == 0), 1);
 }
-
-static volatile pid_t g_main_tid;
-
-static void* kill_then_sleep(void* arg) {
-  (void)arg;
-  t_sleep_ms(100);
-  kill(getpid(), SIGUSR1);
-  struct timespec ts = {0, 300000000};
-  return (void*)(long)(nanosleep(&ts, NULL) == 0 ? 0 : -errno);
-}
-
-/* A thread's kill of its own pid goes to the first thread (the one the pid
- * names) when that one does not block it, as Linux's complete_signal: its
- * nanosleep ends with EINTR and it runs the handler; the sender's own sleep
- * after it goes on. */
-void t_restart_thread_leader_takes(void) {
-  catch_usr1_note();
-  g_main_tid = (pid_t)syscall(SYS_gettid);
-  pthread_t th;
-  EQ("create", pthread_create(&th, NULL, kill_then_sleep, NULL), 0);
-  uint64_t t0 = t_now_ns();
-  struct timespec ts = {2, 0};
-  int r = nanosleep(&ts, NULL);
-  int e = errno;
-  EQ("interrupted", r, -1);
-  EQ("eintr", e, EINTR);
-  CHECK("soon", t_now_ns() - t0 < 1500000000ull);
-  EQ("caught", g_caught, 1);
-  EQ("by_the_first", g_taker, g_main_tid);
-  void* w;
-  pthread_join(th, &w);
-  EQ("sender_slept_on", (long)w, 0);
-}

@@ -65,7 +65,6 @@ void t_restart_thread_sender_takes(void);
 void t_restart_thread_one_takes(void);
 void t_restart_thread_sigwait_one(void);
 void t_restart_thread_sigwait_handler(void);
-void t_restart_thread_leader_takes(void);
 
 /* t_sigwait.c */
 void t_sigsuspend(void);
