@@ -293,8 +293,8 @@ void signal_retarget_locked(Proc* p, Lwp* except, uint64_t bits) {
 void signal_mask_retarget(Lwp* lp, uint64_t old_mask) {
   uint64_t now_blocked = __atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & ~old_mask;
   if (!now_blocked) return;
-  // Under the lock a poster decides with: a post before this sees it give
-  // back what the post assigned to lp; one after it sees the new mask.
+  // Under the lock posts and claims are made under: what lp claimed goes
+  // back, and a post after this sees the new mask.
   Proc* p = lp->proc;
   SpinGuard g(p->spin);
   signal_give_back_claimed_locked(p, lp, now_blocked);
