@@ -154,6 +154,13 @@ int lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info) {
   // does), so a stop or SIGCONT sent to one LWP is the process's.
   if (sig == psig::kCont || psig::default_stops(sig)) return proc_signal_info_locked(p, sig, info);
   if (!sig_wanted(p, lp, sig)) return 0;
+  // One lp claimed from the process's set goes back there first, so that
+  // this sending is one more, lp's own (the process's other LWPs may take
+  // the claimed one).
+  if (lp->claimed & (1ull << (sig - 1))) {
+    signal_give_back_claimed_locked(p, lp, 1ull << (sig - 1));
+    signal_retarget_locked(p, lp, 1ull << (sig - 1));
+  }
   if (int e = post_locked(p, &lp->sigq, &lp->siglist, lp->siginfo, sig, info); e) return e;
   uint64_t bit = 1ull << (sig - 1);
   if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))

@@ -25,6 +25,7 @@
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/settle.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/sigqueue.h"
 #include "kernel/sync/spinlock.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/thread/thread.h"
@@ -655,4 +656,46 @@ KTEST(proc_by_id_hold_holds_until_dropped) {
   KEXPECT_EQ(proc_by_id_hold(pid), nullptr);  // off the hash: no hold can start
   a.destroy();
   expect_live_back(t, live);
+}
+
+// A wait's claim of its process's signal, then the same signal sent to that
+// LWP alone (tgkill) before it took the claimed one: two sendings, two
+// pending instances. The claimed one goes back to the process's set (a
+// real-time one first of its signal there, being the older); the merge lost
+// one of them, and a later give-back would have moved the tgkill'd one.
+KTEST(signal_claim_then_tgkill_keeps_both) {
+  FakeProc f;
+  KASSERT_T(f.make());
+  constexpr int kUsr1 = psig::kUsr1, kRt = 40;
+  constexpr int32_t kSiQueue = -1;
+  const uint64_t usr1 = 1ull << (kUsr1 - 1), rt = 1ull << (kRt - 1);
+  proc_signal_info(f.p, kUsr1, SigInfo{kSiUser, 11, 0, 0, 0});
+  KEXPECT(signal_claim_for_wait(f.lp, kUsr1));
+  KEXPECT((f.lp->siglist & usr1) && (f.lp->claimed & usr1) && !(f.p->siglist & usr1));
+  {
+    SpinGuard g(f.p->spin);
+    KEXPECT_EQ(lwp_signal_locked(f.p, f.lp, kUsr1, SigInfo{kSiTkill, 22, 0, 0, 0}), 0);
+  }
+  KEXPECT((f.p->siglist & usr1) && (f.lp->siglist & usr1) && !(f.lp->claimed & usr1));
+  KEXPECT_EQ(f.p->siginfo[kUsr1].pid, 11);
+  KEXPECT_EQ(f.lp->siginfo[kUsr1].pid, 22);
+
+  KEXPECT_EQ(proc_signal_info(f.p, kRt, SigInfo{kSiQueue, 1, 0, 0, 0}), 0);
+  KEXPECT_EQ(proc_signal_info(f.p, kRt, SigInfo{kSiQueue, 2, 0, 0, 0}), 0);
+  KEXPECT(signal_claim_for_wait(f.lp, kRt));  // the oldest, from pid 1
+  {
+    SpinGuard g(f.p->spin);
+    KEXPECT_EQ(lwp_signal_locked(f.p, f.lp, kRt, SigInfo{kSiTkill, 3, 0, 0, 0}), 0);
+    KEXPECT(!(f.lp->claimed & rt));
+    KEXPECT_EQ(sigq_take_locked(&f.p->sigq, &f.p->siglist, kRt).pid, 1);
+    KEXPECT_EQ(sigq_take_locked(&f.p->sigq, &f.p->siglist, kRt).pid, 2);
+    KEXPECT(!(f.p->siglist & rt));
+    KEXPECT_EQ(sigq_take_locked(&f.lp->sigq, &f.lp->siglist, kRt).pid, 3);
+    KEXPECT(!(f.lp->siglist & rt));
+    __atomic_store_n(&f.p->siglist, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&f.lp->siglist, 0, __ATOMIC_RELEASE);
+  }
+  KEXPECT(f.p->sigq.head == nullptr && f.lp->sigq.head == nullptr);
+  thread_clear_interrupt();  // the posts interrupted this thread, the fake LWP's
+  f.destroy();
 }

@@ -269,11 +269,10 @@ void signal_give_back_claimed_locked(Proc* p, Lwp* lp, uint64_t bits) {
   for (uint64_t s = back; s; s &= s - 1) {
     int sig = __builtin_ctzll(s) + 1;
     if (sig >= kSigRtmin) {
-      sigq_move_locked(&lp->sigq, &lp->siglist, &p->sigq, &p->siglist, sig);
+      sigq_move_locked(&lp->sigq, &lp->siglist, &p->sigq, &p->siglist, sig, true);
       continue;
     }
-    if (!(__atomic_load_n(&p->siglist, __ATOMIC_RELAXED) & sigbit(sig)))
-      p->siginfo[sig] = lp->siginfo[sig];
+    p->siginfo[sig] = lp->siginfo[sig];  // the first sender's (a later one merged into it)
     __atomic_and_fetch(&lp->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
     __atomic_or_fetch(&p->siglist, sigbit(sig), __ATOMIC_RELEASE);
   }

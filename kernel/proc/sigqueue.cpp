@@ -81,10 +81,16 @@ SigInfo sigq_take_locked(SigQueue* q, uint64_t* siglist, int sig) {
   return info;
 }
 
-void sigq_move_locked(SigQueue* from, uint64_t* from_list, SigQueue* to, uint64_t* to_list,
-                      int sig) {
+void sigq_move_locked(SigQueue* from, uint64_t* from_list, SigQueue* to, uint64_t* to_list, int sig,
+                      bool to_front) {
   SigQueued* e = take_oldest(from, sig);
-  if (e) append(to, e);
+  if (e && to_front) {
+    e->next = to->head;
+    to->head = e;
+    if (!to->last) to->last = e;
+  } else if (e) {
+    append(to, e);
+  }
   __atomic_or_fetch(to_list, bit_of(sig), __ATOMIC_RELEASE);  // pending throughout
   if (!listed(from, sig)) __atomic_and_fetch(from_list, ~bit_of(sig), __ATOMIC_ACQ_REL);
 }

@@ -34,9 +34,10 @@ int sigq_post_locked(Proc* p, SigQueue* q, uint64_t* siglist, int sig, const Sig
 // unless another is listed.
 SigInfo sigq_take_locked(SigQueue* q, uint64_t* siglist, int sig);
 // Moves the oldest instance of sig (its bit set in *from_list) from one set
-// to another of the same process (p->spin held).
-void sigq_move_locked(SigQueue* from, uint64_t* from_list, SigQueue* to, uint64_t* to_list,
-                      int sig);
+// to another of the same process (p->spin held): last, or first (to_front:
+// one given back, older than every other of its signal there).
+void sigq_move_locked(SigQueue* from, uint64_t* from_list, SigQueue* to, uint64_t* to_list, int sig,
+                      bool to_front = false);
 // Drops every instance of sig (its action now ignores it), or of every
 // signal (sig 0: the set goes), giving back their charges. p->spin held, or
 // the set unreachable.
