@@ -267,7 +267,8 @@ void init_start(const char* path, const char* bootargs) {
   // "--" (copied: split in place), at most kMaxArgs of them.
   constexpr size_t kMaxArgs = 128;
   static char words[BootInfo::kMaxBootargs];
-  static const char* argv[kMaxArgs + 3] = {"init", path};
+  static const char* argv[kMaxArgs + 3];
+  argv[0] = "init";
   argv[1] = path;
   size_t argc = 2;
   if (tine_strcmp(path, "init") == 0) argc = 1;  // init=init: nothing to run under it
