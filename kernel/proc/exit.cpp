@@ -157,12 +157,9 @@ int lwp_signal_locked(Proc* p, Lwp* lp, int sig, const SigInfo& info) {
   // One lp claimed from the process's set goes back there first, so that
   // this sending is one more, lp's own (the process's other LWPs may take
   // the claimed one).
-  if (lp->claimed & (1ull << (sig - 1))) {
-    signal_give_back_claimed_locked(p, lp, 1ull << (sig - 1));
-    signal_retarget_locked(p, lp, 1ull << (sig - 1));
-  }
-  if (int e = post_locked(p, &lp->sigq, &lp->siglist, lp->siginfo, sig, info); e) return e;
   uint64_t bit = 1ull << (sig - 1);
+  if (lp->claimed & bit) signal_retarget_locked(p, lp, bit);
+  if (int e = post_locked(p, &lp->sigq, &lp->siglist, lp->siginfo, sig, info); e) return e;
   if (sig == psig::kKill || !(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & bit))
     thread_interrupt(lp->thread);
   return 0;
@@ -251,7 +248,6 @@ void lwp_exit_finish(Lwp* lp) {
       // signals it claimed and did not take go back to the process, and
       // what the process has pending wakes the others (it may have been
       // meant for this one).
-      signal_give_back_claimed_locked(p, lp, ~0ull);
       signal_retarget_locked(p, lp, ~0ull);
       p->exited_use.add(lwp_cpu_use_self());
       bool others = lwp_leave_tids_locked(p, lp);

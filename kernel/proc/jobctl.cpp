@@ -58,18 +58,6 @@ Ucred g_kernel_cred;
 
 }  // namespace
 
-// Drops the standard signals `bits` from p's pending set and every LWP's,
-// where a wait may have claimed one (Linux's prepare_signal). p->spin held.
-void drop_pending_locked(Proc* p, uint64_t bits) {
-  __atomic_and_fetch(&p->siglist, ~bits, __ATOMIC_ACQ_REL);
-  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
-    Lwp* lp = lwp_of(n);
-    if (!(__atomic_load_n(&lp->siglist, __ATOMIC_RELAXED) & bits)) continue;
-    __atomic_and_fetch(&lp->siglist, ~bits, __ATOMIC_ACQ_REL);
-    lp->claimed &= ~bits;
-  }
-}
-
 JcPost jobctl_post_slow_locked(Proc* p, int sig) {
   p->spin.assert_held();
   if (sig == kSigKill) {
@@ -82,7 +70,7 @@ JcPost jobctl_post_slow_locked(Proc* p, int sig) {
     return JcPost::kNormal;
   }
   if (sig == psig::kCont) {
-    drop_pending_locked(p, kStopBits);
+    signal_drop_locked(p, kStopBits);  // (Linux's prepare_signal)
     if (__atomic_fetch_and(&p->flags, ~P_STOPPED, __ATOMIC_ACQ_REL) & P_STOPPED) {
       if (p->jc.full) {  // a completed stop: the parent hears of the continue
         p->jc.full = false;
@@ -95,7 +83,7 @@ JcPost jobctl_post_slow_locked(Proc* p, int sig) {
     return JcPost::kNormal;  // to a handler, or dropped (its default is to do nothing)
   }
   if (psig::default_stops(sig)) {
-    drop_pending_locked(p, sigbit(psig::kCont));
+    signal_drop_locked(p, sigbit(psig::kCont));
     if (sig == psig::kStop || handler_of(p, sig) == kSigDfl)
       return (p->flags & P_WEXIT) ? JcPost::kDrop : JcPost::kForce;
   }
@@ -169,28 +157,20 @@ bool jobctl_stop_in_wait() {
       jobctl_park(lp);
       continue;
     }
-    // The process's signals and this LWP's own (pthread_kill, tgkill).
+    // The stop signals pending for it (the process's or its own) that stop
+    // the process; any other that ends the wait ends it (a caught one of the
+    // process's is claimed, so the other LWPs the post woke wait on).
     uint64_t pend = (__atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) |
                      __atomic_load_n(&lp->siglist, __ATOMIC_ACQUIRE)) &
-                    ~(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) &
-                      ~(sigbit(kSigKill) | sigbit(psig::kStop)));
-    int stopsig = 0;
-    bool lost = false;
-    for (uint64_t s = pend; s; s &= s - 1) {
+                    ~(__atomic_load_n(&lp->copy.sigmask, __ATOMIC_RELAXED) & ~psig::kUnblockable);
+    uint64_t stops = 0;
+    for (uint64_t s = pend & kStopBits; s; s &= s - 1) {
       int sig = __builtin_ctzll(s) + 1;
-      uint64_t h = handler_of(p, sig);
-      if (psig::default_stops(sig) && (sig == psig::kStop || h == kSigDfl)) {
-        if (!stopsig) stopsig = sig;
-      } else if (!signal_action_ignores(p->sigacts(), sig)) {
-        // One that ends the process ends every LWP's wait; a handler runs in
-        // one LWP, and the others the post woke wait on.
-        if (sig == kSigKill || h == kSigDfl || signal_claim_for_wait(lp, sig)) return false;
-        lost = true;
-      }
+      if (sig == psig::kStop || handler_of(p, sig) == kSigDfl) stops |= sigbit(sig);
     }
-    if (lost) continue;  // another LWP took it: look again
-    if (!stopsig) return true;
-    jobctl_stop(lp, stopsig);
+    if (signal_claim_any_for_wait(lp, stops)) return false;
+    if (!stops) return true;
+    jobctl_stop(lp, __builtin_ctzll(stops) + 1);
   }
 }
 

@@ -753,12 +753,15 @@ bool signal_claim_for_wait(Lwp* lp, int sig);
 // signals pending for its process wakes the other LWPs, one of which takes
 // it (Linux's retarget_shared_pending). Called after the mask is stored.
 void signal_mask_retarget(Lwp* lp, uint64_t old_mask);
-// Wakes the LWPs of p but `except` that do not block one of `bits` pending
-// for p (p->spin held).
-void signal_retarget_locked(Proc* p, Lwp* except, uint64_t bits);
-// The signals of `bits` lp claimed and has not taken go back to p's set: lp
-// blocks them now, or leaves (p->spin held).
-void signal_give_back_claimed_locked(Proc* p, Lwp* lp, uint64_t bits);
+// The signals of `bits` pending for p, or for any of its LWPs, are dropped,
+// queued real-time instances included: their action now ignores them
+// (rt_sigaction), or a stop and SIGCONT cancel each other (p->spin held).
+void signal_drop_locked(Proc* p, uint64_t bits);
+// lp will not take the signals of `bits` (it blocks them now, leaves, or is
+// sent one it claimed): those it claimed and has not taken go back to p's
+// set, and the other LWPs that do not block one of `bits` pending for p are
+// woken (p->spin held).
+void signal_retarget_locked(Proc* p, Lwp* lp, uint64_t bits);
 // Whether a pending signal lp does not block, but for those of `waited`
 // (rt_sigtimedwait's set), ends its wait: one of its own, one that ends or
 // stops the process, or a caught one of its process's that it claims

@@ -263,7 +263,8 @@ bool signal_claim_for_wait(Lwp* lp, int sig) {
   return true;
 }
 
-void signal_give_back_claimed_locked(Proc* p, Lwp* lp, uint64_t bits) {
+void signal_retarget_locked(Proc* p, Lwp* lp, uint64_t bits) {
+  p->spin.assert_held();
   uint64_t back = lp->claimed & bits & __atomic_load_n(&lp->siglist, __ATOMIC_RELAXED);
   lp->claimed &= ~bits;
   for (uint64_t s = back; s; s &= s - 1) {
@@ -276,16 +277,33 @@ void signal_give_back_claimed_locked(Proc* p, Lwp* lp, uint64_t bits) {
     __atomic_and_fetch(&lp->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
     __atomic_or_fetch(&p->siglist, sigbit(sig), __ATOMIC_RELEASE);
   }
-}
-
-void signal_retarget_locked(Proc* p, Lwp* except, uint64_t bits) {
-  p->spin.assert_held();
   uint64_t shared = __atomic_load_n(&p->siglist, __ATOMIC_ACQUIRE) & bits;
   if (!shared) return;
   for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
     Lwp* q = lwp_of(n);
-    if (q != except && (shared & ~__atomic_load_n(&q->copy.sigmask, __ATOMIC_RELAXED)))
+    if (q != lp && (shared & ~__atomic_load_n(&q->copy.sigmask, __ATOMIC_RELAXED)))
       thread_interrupt(q->thread);
+  }
+}
+
+namespace {
+
+// The pending signals of `bits` leave one set (their queued instances too).
+void drop_from(SigQueue* q, uint64_t* siglist, uint64_t bits) {
+  __atomic_and_fetch(siglist, ~bits, __ATOMIC_ACQ_REL);
+  for (uint64_t rt = bits >> (kSigRtmin - 1); rt; rt &= rt - 1)
+    sigq_flush(q, __builtin_ctzll(rt) + kSigRtmin);
+}
+
+}  // namespace
+
+void signal_drop_locked(Proc* p, uint64_t bits) {
+  p->spin.assert_held();
+  drop_from(&p->sigq, &p->siglist, bits);
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    Lwp* lp = lwp_of(n);
+    drop_from(&lp->sigq, &lp->siglist, bits);
+    lp->claimed &= ~bits;
   }
 }
 
@@ -296,7 +314,6 @@ void signal_mask_retarget(Lwp* lp, uint64_t old_mask) {
   // back, and a post after this sees the new mask.
   Proc* p = lp->proc;
   SpinGuard g(p->spin);
-  signal_give_back_claimed_locked(p, lp, now_blocked);
   signal_retarget_locked(p, lp, now_blocked);
 }
 
@@ -499,15 +516,8 @@ int64_t sys_rt_sigaction(const SyscallArgs& a) {
       __atomic_store_n(&ps->mask[sig], act[3] & ~psig::kUnblockable, __ATOMIC_RELAXED);
       __atomic_store_n(&ps->handler[sig], act[0], __ATOMIC_RELEASE);
       // Now ignored: a pending one goes (POSIX), the process's and every LWP's.
-      if (act[0] == kSigIgn || (act[0] == kSigDfl && psig::default_ignored(sig))) {
-        __atomic_and_fetch(&p->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
-        if (sig >= kSigRtmin) sigq_flush(&p->sigq, sig);
-        for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
-          __atomic_and_fetch(&lwp_of(n)->siglist, ~sigbit(sig), __ATOMIC_ACQ_REL);
-          lwp_of(n)->claimed &= ~sigbit(sig);
-          if (sig >= kSigRtmin) sigq_flush(&lwp_of(n)->sigq, sig);
-        }
-      }
+      if (act[0] == kSigIgn || (act[0] == kSigDfl && psig::default_ignored(sig)))
+        signal_drop_locked(p, sigbit(sig));
     }
   }
   if (a.a[2] && copyout_u(old, a.a[2], sizeof old) != 0) return -EFAULT;
