@@ -6,11 +6,13 @@
 #include <arch/cpu.h>
 
 #include "kernel/console/console_hw.h"
+#include "kernel/console/klog.h"
 #include "kernel/console/kprintf.h"
 #include "kernel/cpu/percpu.h"
 #include "kernel/lib/format.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/time/clock.h"
 
 namespace {
 
@@ -61,7 +63,12 @@ void emit(const char* s, size_t n) {
 }
 
 void flush(LineBuf& b) {
-  if (b.len) emit(b.text, b.len);
+  if (b.len) {
+    // The log keeps the line too, but not while panicking (a stopped CPU
+    // may hold its lock), and with no time before the clock is up.
+    if (!g_panicking) klog_append(b.text, b.len, g_ready ? clock_ns() : 0, !g_ready);
+    emit(b.text, b.len);
+  }
   b.len = 0;
 }
 

@@ -24,12 +24,30 @@ void kernel_exit_set_lock_report(bool on) {
   if (on) g_lock_counting = true;  // from here on: the report counts what follows boot
 }
 
-void kernel_exit(int status) {
+namespace {
+// The other CPUs stopped (and the lock report printed, if asked for).
+void stop_the_others() {
   arch::irq_disable();
   smp_stop_others();
   if (g_lock_report) lock_classes_for_each(print_lock_class, nullptr);
   // Give the stop IPIs a moment so no CPU prints over the last line.
   for (int i = 0; i < 100000; ++i) arch::compiler_barrier();
+}
+}  // namespace
+
+void kernel_exit(int status) {
+  stop_the_others();
   if (g_semihost_exit) arch::semihost_exit(status);
   machine_power_off();
+}
+
+void kernel_restart() {
+  stop_the_others();
+  machine_reset();
+}
+
+void kernel_halt() {
+  stop_the_others();
+  if (g_semihost_exit) arch::semihost_exit(0);
+  for (;;) arch::wait_for_interrupt();
 }

@@ -10,6 +10,11 @@
 // powers off otherwise (real hardware traps semihosting's hlt).
 [[noreturn]] void kernel_exit(int status);
 void kernel_exit_set_semihost(bool on);
+// reboot(2)'s ends: the other CPUs stopped, then the machine reset; or halted
+// (this CPU waits for nothing, for good; with semihost_exit=1 QEMU exits 0,
+// since nothing more will happen in the run).
+[[noreturn]] void kernel_restart();
+[[noreturn]] void kernel_halt();
 // With the boot argument lockstats: count every lock acquisition from then on
 // (g_lock_counting) and print every lock class's counters at the end.
 void kernel_exit_set_lock_report(bool on);

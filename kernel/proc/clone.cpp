@@ -32,6 +32,7 @@
 #include "kernel/thread/thread.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/uapi/signal_numbers.h"
+#include "kernel/verified/refcount.h"
 #include "kernel/verified/vc_types.h"
 #include "kernel/vm/copy.h"
 
@@ -288,4 +289,39 @@ int64_t sys_clone3(const SyscallArgs& a) {
     return proc_is_root(p) ? -EINVAL : -EPERM;
   }
   return do_clone(c, a);
+}
+
+// unshare(flags): Linux's, on the same parts. A process's descriptor table
+// holds its working directory and umask too, so CLONE_FILES and CLONE_FS
+// each give it a private copy of the one table (rfork(RFFDG) without
+// RFPROC: one LWP only, else -EINVAL; nothing to do when no other process
+// shares it). CLONE_THREAD, CLONE_SIGHAND and CLONE_VM cannot be undone:
+// each is -EINVAL unless there is nothing to undo (one LWP; signal actions
+// and memory no other process shares), as on Linux. CLONE_SYSVSEM is
+// accepted (no System V semaphores). Namespaces as in clone: CLONE_NEWUSER
+// -EINVAL, the others -EPERM, root -EINVAL.
+int64_t sys_unshare(const SyscallArgs& a) {
+  constexpr uint64_t kAllowed = kThread | kFs | kNewNs | kSighand | kVm | kFiles | kSysvsem |
+                                kNewUts | kNewIpc | kNewNet | kNewUser | kNewPid | kNewCgroup |
+                                kNewTime;
+  uint64_t f = a.a[0];
+  if (f & ~kAllowed) return -EINVAL;
+  // What each flag brings with it (ksys_unshare).
+  if (f & kNewUser) f |= kThread | kFs;
+  if (f & kVm) f |= kSighand;
+  if (f & kSighand) f |= kThread;
+  if (f & kNewNs) f |= kFs;
+  Lwp* lp = curlwp();
+  Proc* p = lp->proc;
+  if ((f & (kThread | kSighand | kVm)) && p->nthreads() != 1) return -EINVAL;
+  if ((f & (kSighand | kVm)) && refcount_read(&p->sigacts()->c.ps_ref) > 1) return -EINVAL;
+  if ((f & kVm) && refcount_read(&p->vmref()->c.vm_ref) > 1) return -EINVAL;
+  if (f & kNewUser) return -EINVAL;
+  if (f & (kNamespaces | kNewTime)) return proc_is_root(p) ? -EINVAL : -EPERM;
+  if (f & (kFiles | kFs)) {
+    Proc* none = nullptr;
+    int r = kern_fork1(lp, static_cast<int>(VC_RFFDG | VC_RFMEM), &none, a.frame);
+    if (r) return -r;
+  }
+  return 0;
 }

@@ -14,6 +14,7 @@
 #include "kernel/mm/kmalloc.h"
 #include "kernel/proc/exec_cred.h"
 #include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/personality.h"
 #include "kernel/proc/proc_internal.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/thread/thread.h"
@@ -110,6 +111,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
     p->leader_exit = 0;
   }
   lp->copy.altstack = {};
+  personality_on_exec(lp, r->cred && r->cred->nodump);
   if (lp->gtid != p->pid) {
     RmWriteGuard g(g_proctree_lock);
     tidhash_remove_locked(lp);

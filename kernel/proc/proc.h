@@ -294,8 +294,9 @@ struct Pgrp {
 struct LwpCopy {
   uint64_t sigmask;
   int8_t nice;
-  uint16_t ioprio;  // Linux's I/O priority (ioprio_set), kept, not acted on (atomic)
-  char name[16];    // Linux's thread name (prctl PR_SET_NAME), NUL-terminated
+  uint16_t ioprio;       // Linux's I/O priority (ioprio_set), kept, not acted on (atomic)
+  uint32_t personality;  // Linux's personality(2) word: only the LWP writes it
+  char name[16];         // Linux's thread name (prctl PR_SET_NAME), NUL-terminated
   // The alternate signal stack (sigaltstack; size 0: none), the LWP's own:
   // only it reads or writes it. A new thread of the same memory starts
   // without one, and exec clears it (Linux).

@@ -1,7 +1,10 @@
-// What a program may ask about the system: uname and sysinfo.
+// What a program may ask about the system (uname, sysinfo) and the names
+// root may give it (sethostname, setdomainname).
 #include "kernel/lib/string.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/proc/minimal_proc.h"
 #include "kernel/sched/loadavg.h"
+#include "kernel/sync/spinlock.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/uts.h"
 #include "kernel/thread/thread.h"
@@ -34,24 +37,56 @@ struct Sysinfo {
 };
 static_assert(sizeof(Sysinfo) == 112);
 
+// The names sethostname and setdomainname give, NUL-padded (Linux's
+// __NEW_UTS_LEN: up to 64 bytes, a 65th for the NUL). g_uts_lock (a leaf)
+// makes each change and each uname's copy whole: a reader never sees half
+// of an old name and half of a new one.
+constexpr size_t kUtsLen = 64;
+LockClass g_uts_class{"uts", 0};
+SpinLock g_uts_lock{g_uts_class};
+char g_hostname[kUtsLen + 1] = "tine";
+char g_domainname[kUtsLen + 1] = "(none)";
+
+// sethostname / setdomainname(name, len): root only (Linux's CAP_SYS_ADMIN:
+// -EPERM first), len an int from 0 to 64 (-EINVAL), name readable for len
+// bytes (-EFAULT); the name is those bytes, the rest of the field zeroed.
+int64_t set_uts_name(char* field, const SyscallArgs& a) {
+  if (!user_is_root()) return -EPERM;
+  int len = static_cast<int>(a.a[1]);
+  if (len < 0 || static_cast<size_t>(len) > kUtsLen) return -EINVAL;
+  char name[kUtsLen + 1];
+  tine_memset(name, 0, sizeof name);
+  if (len > 0 && copyin_u(a.a[0], name, static_cast<size_t>(len)) != 0) return -EFAULT;
+  SpinGuard g(g_uts_lock);
+  tine_memcpy(field, name, sizeof name);
+  return 0;
+}
+
 }  // namespace
 
 // uname(buf): tine answers as the Linux whose system calls it has, since
 // programs branch on these to pick the calls they make: sysname "Linux",
 // release "6.1.0-tine" (Linux 6.1 is what tine's calls follow; glibc 2.36's
 // static start-up no longer asks), version naming tine, machine "aarch64".
-// There is no sethostname: nodename is "tine", domainname "(none)".
+// nodename and domainname are what root last set: "tine" and "(none)" from boot.
 int64_t sys_uname(const SyscallArgs& a) {
   Utsname u;
   tine_memset(&u, 0, sizeof u);
   tine_strlcpy(u.sysname, kUtsSysname, sizeof u.sysname);
-  tine_strlcpy(u.nodename, kUtsNodename, sizeof u.nodename);
+  {
+    SpinGuard g(g_uts_lock);
+    tine_memcpy(u.nodename, g_hostname, sizeof u.nodename);
+    tine_memcpy(u.domainname, g_domainname, sizeof u.domainname);
+  }
   tine_strlcpy(u.release, kUtsRelease, sizeof u.release);
   tine_strlcpy(u.version, kUtsVersion, sizeof u.version);
   tine_strlcpy(u.machine, kUtsMachine, sizeof u.machine);
-  tine_strlcpy(u.domainname, "(none)", sizeof u.domainname);
   return copyout_u(&u, a.a[0], sizeof u) == 0 ? 0 : -EFAULT;
 }
+
+int64_t sys_sethostname(const SyscallArgs& a) { return set_uts_name(g_hostname, a); }
+
+int64_t sys_setdomainname(const SyscallArgs& a) { return set_uts_name(g_domainname, a); }
 
 // sysinfo(info): seconds since boot, the load averages, RAM in bytes
 // (mem_unit 1; free counts the allocator's free and cached pages), no swap,

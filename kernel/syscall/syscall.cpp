@@ -3,6 +3,7 @@
 
 #include <arch/user_entry.h>
 
+#include "kernel/console/klog.h"
 #include "kernel/proc/proc.h"
 #include "kernel/random/random.h"
 #include "kernel/uapi/error_numbers.h"
@@ -130,6 +131,12 @@ constexpr Entry kCalls[] = {
     {kSysPrlimit64, sys_prlimit64, "prlimit64"},
     {kSysClone3, sys_clone3, "clone3"},
     {kSysUname, sys_uname, "uname"},
+    {kSysSethostname, sys_sethostname, "sethostname"},
+    {kSysSetdomainname, sys_setdomainname, "setdomainname"},
+    {kSysPersonality, sys_personality, "personality"},
+    {kSysUnshare, sys_unshare, "unshare"},
+    {kSysSyslog, sys_syslog, "syslog"},
+    {kSysReboot, sys_reboot, "reboot"},
     {kSysPrctl, sys_prctl, "prctl"},
     {kSysSysinfo, sys_sysinfo, "sysinfo"},
     {kSysSchedSetaffinity, sys_sched_setaffinity, "sched_setaffinity"},

@@ -125,6 +125,12 @@ enum SyscallNr : uint64_t {
   kSysGetRobustList = 100,
   kSysClone3 = 435,
   kSysUname = 160,
+  kSysSethostname = 161,
+  kSysSetdomainname = 162,
+  kSysPersonality = 92,
+  kSysUnshare = 97,
+  kSysSyslog = 116,
+  kSysReboot = 142,
   kSysPrctl = 167,
   kSysSysinfo = 179,
   kSysSchedSetaffinity = 122,
@@ -277,6 +283,11 @@ int64_t sys_setgroups(const SyscallArgs& a);
 int64_t sys_prlimit64(const SyscallArgs& a);
 int64_t sys_clone3(const SyscallArgs& a);
 int64_t sys_uname(const SyscallArgs& a);
+int64_t sys_sethostname(const SyscallArgs& a);
+int64_t sys_setdomainname(const SyscallArgs& a);
+int64_t sys_personality(const SyscallArgs& a);
+int64_t sys_unshare(const SyscallArgs& a);
+int64_t sys_reboot(const SyscallArgs& a);
 int64_t sys_prctl(const SyscallArgs& a);
 int64_t sys_sysinfo(const SyscallArgs& a);
 int64_t sys_sched_setaffinity(const SyscallArgs& a);

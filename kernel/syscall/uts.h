@@ -4,7 +4,6 @@
 #pragma once
 
 inline constexpr char kUtsSysname[] = "Linux";
-inline constexpr char kUtsNodename[] = "tine";
 inline constexpr char kUtsRelease[] = "6.1.0-tine";
 inline constexpr char kUtsVersion[] = "#1 SMP tine";
 inline constexpr char kUtsMachine[] = "aarch64";

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/time.h>
 
 #include "harness.h"
@@ -45,6 +46,12 @@ static const struct test kTests[] = {
     {"ids_threads", t_ids_threads, 0},
     {"ids_nproc", t_ids_nproc, 0},
     {"uname", t_uname, 0},
+    {"hostname_refused", t_hostname_refused, 0},
+    {"hostname_set", t_hostname_set, T_TINE_ONLY},
+    {"personality", t_personality, 0},
+    {"unshare", t_unshare, 0},
+    {"syslog", t_syslog, 0},
+    {"reboot_refused", t_reboot_refused, 0},
     {"sysinfo", t_sysinfo, 0},
     {"cpu_time", t_cpu_time, 0},
     {"clock_nanosleep", t_clock_nanosleep, 0},
@@ -184,6 +191,8 @@ int t_child_main(int argc, char** argv) {
     sigprocmask(SIG_BLOCK, NULL, &s);
     return sigismember(&s, SIGUSR1) ? 0 : 1;
   }
+  if (argc >= 2 && strcmp(argv[0], "personality-is") == 0)
+    return personality(0xffffffff) == (int)strtol(argv[1], NULL, 16) ? 0 : 1;
   if (argc >= 1 && strcmp(argv[0], "pending-usr1") == 0) {
     signal(SIGUSR1, t_child_usr1);
     sigset_t s;

@@ -2,6 +2,14 @@
 #ifndef TINE_GLIBC_TESTS_H
 #define TINE_GLIBC_TESTS_H
 
+/* t_admin.c */
+void t_hostname_refused(void);
+void t_hostname_set(void);
+void t_personality(void);
+void t_unshare(void);
+void t_syslog(void);
+void t_reboot_refused(void);
+
 /* t_clone.c */
 void t_clone_errors(void);
 void t_clone_namespace_user(void);

@@ -1,10 +1,12 @@
 /* Ends in the way argv[1] says, for the tests of what happens when init dies:
- *   crash segv | ill | exit N | words W...
+ *   crash segv | ill | exit N | words W... | poweroff | halt
  * ("words" exits with the number of words after it, which must be the words
  * w0, w1, ... in order: the boot arguments past "--" reach init whole),
  * or, with "many N", has N children die of SIGSEGV one after another, waits
  * past the kernel's window for lines about user programs, and has one more
- * die (the console's rate limit: tests/user/init_status.py). */
+ * die (the console's rate limit: tests/user/init_status.py). "poweroff" and
+ * "halt" end the machine with reboot(2) while init still runs (it exits 1 if
+ * the call returns). */
 #include "tine.h"
 
 static void children_crash(long n) {
@@ -32,6 +34,12 @@ int main(int argc, char** argv) {
       if (strcmp(argv[i], want) != 0) return 255;
     }
     return argc - 2;
+  }
+  if (strcmp(how, "poweroff") == 0 || strcmp(how, "halt") == 0) {
+    enum { SYS_reboot = 142, kMagic1 = 0xfee1dead, kMagic2 = 672274793 };
+    long cmd = strcmp(how, "halt") == 0 ? 0xcdef0123 : 0x4321fedc;
+    syscall4(SYS_reboot, kMagic1, kMagic2, cmd, 0);
+    return 1;
   }
   if (strcmp(how, "many") == 0) {
     children_crash(atol(argc > 2 ? argv[2] : "1"));
