@@ -1324,6 +1324,50 @@ static void op_debug(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
+/* The system-wide calls: the names (sethostname, setdomainname), the kernel
+ * log (syslog, whose READ sleeps until new lines or the round's SIGKILL),
+ * reboot (only from a process known to be of another uid: it must be
+ * refused, magic numbers or not), and the thread's own personality and
+ * unshare. Only root may name the system or read the log. */
+static void op_system(struct ctx* c, int op) {
+  int uid = my_uid(c);
+  long r;
+  switch (below(c, 5)) {
+    case 0: {
+      long nr = one_in(c, 2) ? 161 /* sethostname */ : 162 /* setdomainname */;
+      long len = one_in(c, 4) ? (long)int_any(c) : (long)below(c, 70);
+      r = SC2(c, nr, ptr_any(c, 80), len);
+      if (uid != 0 && r != -EPERM)
+        oracle_fail(c, "set*name(len %ld) = %ld for uid %d", len, r, uid);
+      break;
+    }
+    case 1: {
+      long type = one_in(c, 5) ? (long)int_any(c) : (long)below(c, 12);
+      uint64_t len = one_in(c, 4) ? len_any(c) : below(c, 512);
+      r = SC3(c, 116 /* syslog */, type, one_in(c, 8) ? 0 : ptr_any(c, len < 512 ? len : 512), len);
+      if (uid != 0 && r != -EPERM) oracle_fail(c, "syslog(%ld) = %ld for uid %d", type, r, uid);
+      break;
+    }
+    case 2: {
+      if (uid == 0) return; /* root's reboot would end the run */
+      long cmd = one_in(c, 2) ? 0x4321fedc /* power off */ : (long)int_any(c);
+      r = SC4(c, 142 /* reboot */, one_in(c, 2) ? 0xfee1dead : (long)int_any(c), 672274793, cmd,
+              ptr_any(c, 16));
+      if (r != -EPERM) oracle_fail(c, "reboot(%#lx) = %ld for uid %d", cmd, r, uid);
+      break;
+    }
+    case 3: r = SC1(c, 92 /* personality */, one_in(c, 2) ? 0xffffffffl : (long)int_any(c)); break;
+    default: {
+      long flags = one_in(c, 2) ? (long)(below(c, 16) << 8 | below(c, 2) << 17) : (long)int_any(c);
+      r = SC1(c, 97 /* unshare */, flags);
+      if (r != 0 && r != -EINVAL && r != -EPERM && r != -ENOMEM)
+        oracle_fail(c, "unshare(%#lx) = %ld", flags, r);
+      break;
+    }
+  }
+  ok_if(c, op, r);
+}
+
 /* Every number in the kernel's table (kernel/syscall/syscall.h's SyscallNr,
  * generated into known_syscalls.h): those are not "unknown". */
 static int known_nr(long nr) {
@@ -1380,6 +1424,7 @@ static const struct op kOps[] = {
     {"priority", 3, op_priority},
     {"timers", 3, op_timers},
     {"debug", 3, op_debug},
+    {"system", 2, op_system},
     {"unknown", 3, op_unknown},
 };
 #define NOPS ((int)(sizeof kOps / sizeof kOps[0]))
