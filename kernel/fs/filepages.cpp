@@ -19,11 +19,13 @@ unsigned slot_of(uint64_t index, unsigned level) {
 }
 
 // Frees the pages of the subtree `node` (at `level`; 0 = a data page) whose
-// indices are >= first, the subtree starting at index base. Returns the
-// units freed; *empty says whether the whole subtree went.
-uint64_t free_from(void* node, unsigned level, uint64_t base, uint64_t first, bool* empty) {
+// indices are in [first, last), the subtree starting at index base; an index
+// page goes with the whole of its subtree. Returns the units freed; *empty
+// says whether the whole subtree went.
+uint64_t free_range(void* node, unsigned level, uint64_t base, uint64_t first, uint64_t last,
+                    bool* empty) {
   uint64_t span = capacity(level);
-  if (first <= base) {
+  if (first <= base && base + span <= last) {
     // All of it.
     uint64_t n = 1;
     if (level > 0) {
@@ -31,7 +33,7 @@ uint64_t free_from(void* node, unsigned level, uint64_t base, uint64_t first, bo
       for (uint64_t i = 0; i < kFan; ++i) {
         if (!slots[i]) continue;
         bool e;
-        n += free_from(slots[i], level - 1, base + i * capacity(level - 1), first, &e);
+        n += free_range(slots[i], level - 1, base + i * capacity(level - 1), first, last, &e);
       }
     }
     kfree(node, M_FILEPAGES);
@@ -39,14 +41,15 @@ uint64_t free_from(void* node, unsigned level, uint64_t base, uint64_t first, bo
     return n;
   }
   *empty = false;
-  if (level == 0 || first >= base + span) return 0;
+  if (level == 0 || first >= base + span || last <= base) return 0;
   void** slots = static_cast<void**>(node);
   uint64_t child_span = capacity(level - 1);
   uint64_t n = 0;
-  for (uint64_t i = (first - base) / child_span; i < kFan; ++i) {
+  uint64_t from = first > base ? (first - base) / child_span : 0;
+  for (uint64_t i = from; i < kFan && base + i * child_span < last; ++i) {
     if (!slots[i]) continue;
     bool e;
-    n += free_from(slots[i], level - 1, base + i * child_span, first, &e);
+    n += free_range(slots[i], level - 1, base + i * child_span, first, last, &e);
     if (e) slots[i] = nullptr;
   }
   return n;
@@ -116,10 +119,12 @@ uint8_t* FilePages::get(uint64_t index, unsigned* units) {
   }
 }
 
-uint64_t FilePages::truncate(uint64_t first) {
-  if (!root_) return 0;
+uint64_t FilePages::truncate(uint64_t first) { return free_pages(first, kMaxPages); }
+
+uint64_t FilePages::free_pages(uint64_t first, uint64_t last) {
+  if (!root_ || first >= last) return 0;
   bool empty;
-  uint64_t n = free_from(root_, height_, 0, first, &empty);
+  uint64_t n = free_range(root_, height_, 0, first, last, &empty);
   if (empty) {
     root_ = nullptr;
     height_ = 0;

@@ -21,6 +21,9 @@ class FilePages {
   unsigned units_needed(uint64_t index) const;
   // Frees every page at or past first (all with 0); returns the units freed.
   uint64_t truncate(uint64_t first);
+  // Frees the pages in [first, last) (holes after), and each index page
+  // whose whole span the range covers; returns the units freed.
+  uint64_t free_pages(uint64_t first, uint64_t last);
   // Units held (data and index pages).
   uint64_t units() const { return units_; }
 

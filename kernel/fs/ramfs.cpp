@@ -395,6 +395,53 @@ int ram_truncate(Vnode* v, uint64_t size, const FsCred&) {
   return 0;
 }
 
+// fallocate, as tmpfs has it: allocate (mode 0 or FALLOC_FL_KEEP_SIZE)
+// makes the missing pages of [off, off + len) (zeroed, charged as a write's)
+// and, without KEEP_SIZE, moves the end out to off + len; on -ENOSPC or
+// -ENOMEM the pages made so far stay with the file and the size stays. A
+// punch (PUNCH_HOLE | KEEP_SIZE) zeroes the range: its whole pages become
+// holes and give their units back.
+int ram_allocate(Vnode* v, int mode, uint64_t off, uint64_t len, const FsCred& cr) {
+  RamNode* r = ram(v);
+  uint64_t end = off + len;  // no wrap: the caller's check
+  if (end > kMaxSize) return -EFBIG;
+  if (mode & ~(kFallocKeepSize | kFallocPunchHole)) return -EOPNOTSUPP;
+  if (mode & kFallocPunchHole) {
+    uint64_t first = (off + kPage - 1) / kPage, last = end / kPage;  // the whole pages
+    if (off % kPage)
+      if (uint8_t* page = r->pages.find(off / kPage)) {
+        uint64_t to = end < first * kPage ? end : first * kPage;
+        tine_memset(page + off % kPage, 0, to - off);
+      }
+    if (end % kPage && end / kPage >= first)
+      if (uint8_t* page = r->pages.find(end / kPage)) tine_memset(page, 0, end % kPage);
+    charge_give(Charge::kFsUnits, r->charged_uid, r->pages.free_pages(first, last));
+    v->mtime = v->ctime = fs_now();
+    return 0;
+  }
+  int err = 0;
+  for (uint64_t index = off / kPage; index < (end + kPage - 1) / kPage; ++index) {
+    unsigned want = r->pages.units_needed(index);
+    if (want == 0) continue;
+    if (!charge_take(Charge::kFsUnits, r->charged_uid, want, cr.root())) {
+      err = -ENOSPC;
+      break;
+    }
+    unsigned got = 0;
+    uint8_t* page = r->pages.get(index, &got);
+    KASSERT(got <= want);
+    charge_give(Charge::kFsUnits, r->charged_uid, want - got);
+    if (!page) {
+      err = -ENOMEM;
+      break;
+    }
+  }
+  if (err) return err;
+  if (!(mode & kFallocKeepSize) && end > v->size) v->size = end;
+  v->ctime = fs_now();
+  return 0;
+}
+
 Vnode* ram_destroy(Vnode* v) {
   RamNode* r = ram(v);
   KASSERT(r->first == nullptr);  // a directory goes only once it is empty and removed
@@ -411,8 +458,9 @@ Vnode* ram_destroy(Vnode* v) {
 }
 
 const VnodeOps kRamOps = {
-    ram_lookup, ram_readdir, ram_create,   ram_link, ram_remove, ram_rename,   ram_empty,
-    ram_parent, ram_name_in, ram_readlink, ram_read, ram_write,  ram_truncate, ram_destroy,
+    ram_lookup, ram_readdir, ram_create,   ram_link,    ram_remove,
+    ram_rename, ram_empty,   ram_parent,   ram_name_in, ram_readlink,
+    ram_read,   ram_write,   ram_truncate, ram_destroy, ram_allocate,
 };
 
 }  // namespace

@@ -74,7 +74,19 @@ struct VnodeOps {
   // The last reference went: frees v. Returns a vnode whose reference v
   // held and the caller must now drop (its `..`), or nullptr.
   Vnode* (*destroy)(Vnode* v);
+  // fallocate of a regular file (the lock held; mode's flags below, off +
+  // len checked against the file system's size): nullptr, -EOPNOTSUPP.
+  int (*allocate)(Vnode* v, int mode, uint64_t off, uint64_t len, const FsCred& cr);
 };
+
+// fallocate's modes (Linux's FALLOC_FL_*).
+inline constexpr int kFallocKeepSize = 0x01;
+inline constexpr int kFallocPunchHole = 0x02;
+inline constexpr int kFallocNoHideStale = 0x04;
+inline constexpr int kFallocCollapseRange = 0x08;
+inline constexpr int kFallocZeroRange = 0x10;
+inline constexpr int kFallocInsertRange = 0x20;
+inline constexpr int kFallocUnshareRange = 0x40;
 
 struct Vnode {
   int refs;  // atomic

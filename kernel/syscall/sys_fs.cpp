@@ -307,6 +307,49 @@ int truncate_within_limit(Vnode* v, uint64_t size, const FsCred& cr) {
   return err;
 }
 
+// fallocate(fd, mode, offset, len): Linux's checks in its order (a bad fd
+// -EBADF; offset < 0 or len <= 0 -EINVAL; unknown mode bits, PUNCH_HOLE with
+// ZERO_RANGE or without KEEP_SIZE -EOPNOTSUPP; COLLAPSE_RANGE or
+// INSERT_RANGE with anything, UNSHARE_RANGE with more than KEEP_SIZE
+// -EINVAL; not open for writing -EBADF; a pipe or FIFO -ESPIPE, a
+// directory -EISDIR, not a regular file -ENODEV; past the largest file
+// (512 GiB in RAM) -EFBIG), then the file system's: the RAM file system does what tmpfs does
+// (allocate, KEEP_SIZE, PUNCH_HOLE with KEEP_SIZE; the rest -EOPNOTSUPP),
+// /proc nothing (-EOPNOTSUPP). Growing past RLIMIT_FSIZE: SIGXFSZ, -EFBIG.
+int64_t sys_fallocate(const SyscallArgs& a) {
+  int mode = static_cast<int>(a.a[1]);
+  int64_t off = static_cast<int64_t>(a.a[2]), len = static_cast<int64_t>(a.a[3]);
+  FileRef f(static_cast<int>(a.a[0]));
+  if (!f) return -EBADF;
+  if (off < 0 || len <= 0) return -EINVAL;
+  constexpr int kKnown = kFallocKeepSize | kFallocPunchHole | kFallocNoHideStale |
+                         kFallocCollapseRange | kFallocZeroRange | kFallocInsertRange |
+                         kFallocUnshareRange;
+  if (mode & ~kKnown) return -EOPNOTSUPP;
+  if ((mode & kFallocPunchHole) && (mode & kFallocZeroRange)) return -EOPNOTSUPP;
+  if ((mode & kFallocPunchHole) && !(mode & kFallocKeepSize)) return -EOPNOTSUPP;
+  if ((mode & kFallocCollapseRange) && (mode & ~kFallocCollapseRange)) return -EINVAL;
+  if ((mode & kFallocInsertRange) && (mode & ~kFallocInsertRange)) return -EINVAL;
+  if ((mode & kFallocUnshareRange) && (mode & ~(kFallocUnshareRange | kFallocKeepSize)))
+    return -EINVAL;
+  if (!(f->mode & kFileWrite)) return -EBADF;
+  Vnode* v = f->vnode;
+  if (!v || v->type == VType::kFifo) return -ESPIPE;
+  if (v->type == VType::kDir) return -EISDIR;
+  if (v->type != VType::kReg) return -ENODEV;
+  if (off > INT64_MAX - len) return -EFBIG;  // the file system's own largest size: its business
+  if (!v->ops->allocate) return -EOPNOTSUPP;
+  uint64_t end = static_cast<uint64_t>(off + len);
+  uint64_t limit = proc_fsize_limit(curproc());
+  MutexGuard g(v->lock);
+  if (!(mode & kFallocKeepSize) && end > v->size && end > limit) {
+    lwp_signal_self(kSigXfsz);
+    return -EFBIG;
+  }
+  return v->ops->allocate(v, mode, static_cast<uint64_t>(off), static_cast<uint64_t>(len),
+                          my_cred());
+}
+
 int64_t sys_truncate(const SyscallArgs& a) {
   if (static_cast<int64_t>(a.a[1]) < 0) return -EINVAL;
   UserPath path(a.a[0]);

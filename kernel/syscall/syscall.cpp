@@ -137,6 +137,7 @@ constexpr Entry kCalls[] = {
     {kSysUnshare, sys_unshare, "unshare"},
     {kSysSyslog, sys_syslog, "syslog"},
     {kSysReboot, sys_reboot, "reboot"},
+    {kSysFallocate, sys_fallocate, "fallocate"},
     {kSysPrctl, sys_prctl, "prctl"},
     {kSysSysinfo, sys_sysinfo, "sysinfo"},
     {kSysSchedSetaffinity, sys_sched_setaffinity, "sched_setaffinity"},

@@ -131,6 +131,7 @@ enum SyscallNr : uint64_t {
   kSysUnshare = 97,
   kSysSyslog = 116,
   kSysReboot = 142,
+  kSysFallocate = 47,
   kSysPrctl = 167,
   kSysSysinfo = 179,
   kSysSchedSetaffinity = 122,
@@ -188,6 +189,7 @@ int64_t sys_statfs(const SyscallArgs& a);
 int64_t sys_fstatfs(const SyscallArgs& a);
 int64_t sys_truncate(const SyscallArgs& a);
 int64_t sys_ftruncate(const SyscallArgs& a);
+int64_t sys_fallocate(const SyscallArgs& a);
 int64_t sys_faccessat(const SyscallArgs& a);
 int64_t sys_chdir(const SyscallArgs& a);
 int64_t sys_fchdir(const SyscallArgs& a);

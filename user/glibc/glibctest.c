@@ -148,6 +148,7 @@ static const struct test kTests[] = {
     {"edges_nice_threads", t_edges_nice_threads, 0},
     {"edges_nice_permissions", t_edges_nice_permissions, 0},
     {"edges_rlimit_fsize", t_edges_rlimit_fsize, 0},
+    {"edges_fallocate", t_edges_fallocate, 0},
     {"edges_dev_full", t_edges_dev_full, 0},
     {"edges_ioprio", t_edges_ioprio, 0},
     {"edges_sigqueue", t_edges_sigqueue, 0},

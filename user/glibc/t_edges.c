@@ -1807,3 +1807,80 @@ void t_edges_sigqueue(void) {
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   signal(SIGUSR1, SIG_DFL);
 }
+
+/* fallocate (and glibc's posix_fallocate): Linux's checks in its order;
+ * allocating grows the file, or with FALLOC_FL_KEEP_SIZE only makes room,
+ * the data kept either way; a punched hole reads as zeroes and keeps the
+ * size; growing past RLIMIT_FSIZE is SIGXFSZ and -EFBIG. The same on the
+ * host's /tmp (tmpfs or a disk's) under Linux. */
+void t_edges_fallocate(void) {
+  mkdir("/tmp", 01777); /* (the glibc tests' initramfs has none) */
+  char path[] = "/tmp/fallocXXXXXX";
+  int fd = mkstemp(path);
+  CHECK("file", fd >= 0);
+  EQ("bad_fd", SYS(SYS_fallocate, 999, 0, 0l, 10l), -EBADF);
+  EQ("negative_offset", SYS(SYS_fallocate, fd, 0, -1l, 10l), -EINVAL);
+  EQ("zero_len", SYS(SYS_fallocate, fd, 0, 0l, 0l), -EINVAL);
+  EQ("unknown_mode", SYS(SYS_fallocate, fd, 0x100, 0l, 10l), -EOPNOTSUPP);
+  EQ("punch_without_keep", SYS(SYS_fallocate, fd, FALLOC_FL_PUNCH_HOLE, 0l, 10l), -EOPNOTSUPP);
+  EQ("punch_and_zero",
+     SYS(SYS_fallocate, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, 0l,
+         10),
+     -EOPNOTSUPP);
+  if (t_on_tine()) { /* Linux 6.1's answer; later ones say -EOPNOTSUPP */
+    EQ("collapse_with_more",
+       SYS(SYS_fallocate, fd, FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_KEEP_SIZE, 0l, 4096l), -EINVAL);
+    EQ("insert_with_more",
+       SYS(SYS_fallocate, fd, FALLOC_FL_INSERT_RANGE | FALLOC_FL_KEEP_SIZE, 0l, 4096l), -EINVAL);
+  }
+  EQ("wraps", SYS(SYS_fallocate, fd, 0, 0x7fffffffffffff00l, 0x1000l), -EFBIG);
+  struct stat st;
+  EQ("grow", fallocate(fd, 0, 0, 10000), 0);
+  fstat(fd, &st);
+  EQ("grown", st.st_size, 10000);
+  static char buf[10000], want[10000];
+  EQ("zeroes", pread(fd, buf, sizeof buf, 0), 10000);
+  CHECK("read_zero", memcmp(buf, want, sizeof buf) == 0);
+  memset(want, 'x', sizeof want);
+  EQ("fill", pwrite(fd, want, sizeof want, 0), 10000);
+  EQ("keep_size", fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 50000), 0);
+  EQ("inside", fallocate(fd, 0, 100, 100), 0);
+  fstat(fd, &st);
+  EQ("size_kept", st.st_size, 10000);
+  EQ("data_kept", pread(fd, buf, sizeof buf, 0), 10000);
+  CHECK("same_data", memcmp(buf, want, sizeof buf) == 0);
+  EQ("punch", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100, 8900), 0);
+  memset(want + 100, 0, 8900);
+  EQ("punched_read", pread(fd, buf, sizeof buf, 0), 10000);
+  CHECK("hole_zero", memcmp(buf, want, sizeof buf) == 0);
+  fstat(fd, &st);
+  EQ("punch_keeps_size", st.st_size, 10000);
+  EQ("posix_fallocate", posix_fallocate(fd, 20000, 100), 0);
+  fstat(fd, &st);
+  EQ("posix_grown", st.st_size, 20100);
+  int ro = open(path, O_RDONLY);
+  EQ("read_only", SYS(SYS_fallocate, ro, 0, 0l, 10l), -EBADF);
+  close(ro);
+  int p[2];
+  EQ("pipe", pipe(p), 0);
+  EQ("pipe_write_end", SYS(SYS_fallocate, p[1], 0, 0l, 10l), -ESPIPE);
+  EQ("pipe_read_end", SYS(SYS_fallocate, p[0], 0, 0l, 10l), -EBADF);
+  close(p[0]);
+  close(p[1]);
+  int null = open("/dev/null", O_WRONLY);
+  if (null >= 0) {
+    EQ("device", SYS(SYS_fallocate, null, 0, 0l, 10l), -ENODEV);
+    close(null);
+  }
+  signal(SIGXFSZ, on_xfsz);
+  g_xfsz = 0;
+  struct rlimit rl = {30000, RLIM_INFINITY};
+  EQ("limit", setrlimit(RLIMIT_FSIZE, &rl), 0);
+  EQ("past_limit", SYS(SYS_fallocate, fd, 0, 0l, 40000l), -EFBIG);
+  EQ("signal", g_xfsz, 1);
+  EQ("keep_past_limit", fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 40000), 0);
+  rl.rlim_cur = RLIM_INFINITY;
+  setrlimit(RLIMIT_FSIZE, &rl);
+  close(fd);
+  unlink(path);
+}

@@ -156,6 +156,7 @@ void t_edges_sigaction_unknown_flags(void);
 void t_edges_nice_threads(void);
 void t_edges_nice_permissions(void);
 void t_edges_rlimit_fsize(void);
+void t_edges_fallocate(void);
 void t_edges_dev_full(void);
 void t_edges_ioprio(void);
 void t_edges_sigqueue(void);

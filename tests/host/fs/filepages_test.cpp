@@ -1,4 +1,4 @@
-// The page index of a file: find, get, truncate and the units they count,
+// The page index of a file: find, get, truncate, free_pages and the units they count,
 // against a plain map of what was written.
 // The kernel's headers first: they name Linux's constants (S_IFMT, O_CREAT, ...),
 // which the host's headers define as macros.
@@ -62,6 +62,34 @@ TEST_F(FilePagesTest, TruncateKeepsWhatIsBefore) {
   EXPECT_EQ(fp.units(), 0u);
 }
 
+// A punched range: its pages go (an index page only when the range covers
+// all it spans), those around it stay.
+TEST_F(FilePagesTest, FreePagesFreesOnlyTheRange) {
+  FilePages fp;
+  unsigned units;
+  for (uint64_t i = 0; i < 2000; ++i) fp.get(i, &units)[0] = static_cast<uint8_t>(i);
+  uint64_t before = fp.units();
+  EXPECT_EQ(fp.free_pages(10, 10), 0u);  // empty
+  EXPECT_EQ(fp.free_pages(20, 10), 0u);  // backwards
+  // 100..1100: 1000 data pages and the index page of 512..1023, all covered.
+  EXPECT_EQ(fp.free_pages(100, 1100), 1000u + 1u);
+  EXPECT_EQ(fp.units(), before - 1001u);
+  for (uint64_t i = 0; i < 2000; ++i) {
+    if (i >= 100 && i < 1100) {
+      EXPECT_EQ(fp.find(i), nullptr) << i;
+    } else {
+      ASSERT_NE(fp.find(i), nullptr) << i;
+      EXPECT_EQ(fp.find(i)[0], static_cast<uint8_t>(i));
+    }
+  }
+  // The holes fill again.
+  EXPECT_EQ(fp.units_needed(600), 2u);  // its index page and itself
+  ASSERT_NE(fp.get(600, &units), nullptr);
+  EXPECT_EQ(units, 2u);
+  EXPECT_EQ(fp.truncate(0), fp.units());
+  EXPECT_EQ(fp.units(), 0u);
+}
+
 TEST_F(FilePagesTest, RandomAgainstAMap) {
   FilePages fp;
   std::map<uint64_t, uint8_t> model;
@@ -73,6 +101,11 @@ TEST_F(FilePagesTest, RandomAgainstAMap) {
     if (r % 7 == 0) {
       charged -= fp.truncate(index);
       for (auto it = model.lower_bound(index); it != model.end();) it = model.erase(it);
+    } else if (r % 11 == 0) {
+      uint64_t last = index + (r >> 24) % 3000;
+      charged -= fp.free_pages(index, last);
+      for (auto it = model.lower_bound(index); it != model.end() && it->first < last;)
+        it = model.erase(it);
     } else {
       unsigned want = fp.units_needed(index), got = 0;
       uint8_t* p = fp.get(index, &got);
