@@ -535,6 +535,17 @@ bool proc_may_signal(const Ucred* by, Proc* p) {
   return by->c.cr_uid == r || by->c.cr_uid == s || by->c.cr_ruid == r || by->c.cr_ruid == s;
 }
 
+bool proc_may_read_state(const Ucred* by, Proc* self, Proc* p) {
+  if (by->c.cr_uid == 0 || p == self) return true;
+  SpinGuard g(p->spin);
+  if (p->flags & P_NODUMP) return false;
+  const Ucred* cr = p->ucred();
+  if (!cr) return false;
+  vc_uid_t u = by->c.cr_ruid, gid = by->rgid;
+  return cr->c.cr_ruid == u && cr->c.cr_uid == u && cr->suid == u && cr->rgid == gid &&
+         cr->egid == gid && cr->sgid == gid;
+}
+
 namespace {
 
 int kill_with_cred(Proc* me, const Ucred* mycr, int pid, int sig);

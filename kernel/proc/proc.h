@@ -699,6 +699,12 @@ void proc_parent_died_locked(Proc* c, Proc* parent, int heir_gtid);
 // kill_ok_by_cred). p's credentials are read under its lock (setuid may be
 // replacing them).
 bool proc_may_signal(const Ucred* by, Proc* p);
+// Whether the process `self`, with credentials `by`, may read p's state
+// (another thread's robust list): Linux's ptrace read check with the real
+// ids (PTRACE_MODE_READ_REALCREDS). Root, self, or a p whose real,
+// effective and saved uids are by's real uid and whose gids are its real
+// gid, while p is dumpable. Reads p's credentials under its lock.
+bool proc_may_read_state(const Ucred* by, Proc* self, Proc* p);
 // kill(-pgid, sig) with the credentials `by`: every member `by` may signal,
 // under the group's lock held exclusive (it orders against forks, which hold
 // it shared). 0, -ESRCH (no such group or no member), -EPERM.

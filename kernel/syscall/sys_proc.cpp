@@ -100,8 +100,8 @@ int64_t sys_set_robust_list(const SyscallArgs& a) {
 }
 
 // get_robust_list(tid, head_ptr, len_ptr): this LWP's (tid 0) or another's
-// that the caller could signal (Linux asks for ptrace access: the same user,
-// or root).
+// whose state the caller may read (Linux's ptrace read check:
+// proc_may_read_state).
 int64_t sys_get_robust_list(const SyscallArgs& a) {
   int tid = static_cast<int>(a.a[0]);
   uint64_t head = 0;
@@ -120,7 +120,7 @@ int64_t sys_get_robust_list(const SyscallArgs& a) {
       });
       if (!p) {
         err = -ESRCH;
-      } else if (!proc_may_signal(cr, p)) {
+      } else if (!proc_may_read_state(cr, me, p)) {
         err = -EPERM;
         head = 0;
       }

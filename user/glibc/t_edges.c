@@ -1076,8 +1076,51 @@ static void* robust_owner(void* a) {
   syscall(SYS_exit, 0); /* dies holding it */
   return NULL;
 }
+/* Another process's list: Linux's ptrace read check with the caller's real
+ * ids. A target whose effective and saved uids differ from the caller's
+ * (which kill would still let the caller signal, its real uid being the
+ * caller's) is -EPERM, as is one that is not dumpable. Run as root: the
+ * two processes drop to their ids. */
+static void robust_of_others(void) {
+  if (getuid() != 0) return;
+  int ready[2], go[2];
+  if (pipe(ready) != 0 || pipe(go) != 0) return;
+  fflush(stdout);
+  pid_t t = fork();
+  if (t == 0) { /* the target: real uid 45678, effective and saved 45679 */
+    struct robust_head h = {&h, 0, NULL};
+    syscall(SYS_set_robust_list, &h, sizeof h);
+    if (setresuid(45678, 45679, 45679) != 0) _exit(2);
+    char c = 1;
+    (void)!write(ready[1], &c, 1);
+    (void)!read(go[0], &c, 1);
+    _exit(0);
+  }
+  char c;
+  EQ("target_ready", read(ready[0], &c, 1), 1);
+  pid_t k = fork();
+  if (k == 0) { /* the caller: 45678 all through */
+    if (setresuid(45678, 45678, 45678) != 0) _exit(2);
+    void* got = NULL;
+    size_t len = 0;
+    long r = SYS(SYS_get_robust_list, t, &got, &len);
+    _exit(r == -EPERM && got == NULL ? 0 : 1);
+  }
+  int st = 0;
+  waitpid(k, &st, 0);
+  t_check("other_ids_eperm", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  EQ("kill_allowed_though", kill(t, 0), 0); /* root's; the caller's kill would pass too */
+  (void)!write(go[1], &c, 1);
+  waitpid(t, &st, 0);
+  close(ready[0]);
+  close(ready[1]);
+  close(go[0]);
+  close(go[1]);
+}
+
 /* (qemu-user has no robust lists: -ENOSYS.) */
 void t_edges_robust(void) {
+  robust_of_others();
   struct robust_head h = {&h, 0, NULL};
   EQ("len23", SYS(SYS_set_robust_list, &h, 23), -EINVAL);
   EQ("set", SYS(SYS_set_robust_list, &h, 24), 0);
