@@ -47,6 +47,7 @@
 #include "kernel/syscall/uts.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
+#include "kernel/time/realtime.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/verified/contract_checks.h"
 #include "kernel/verified/objects.h"
@@ -718,6 +719,13 @@ bool cpu_times(unsigned cpu, CpuTimes* out) {
   return true;
 }
 
+// The realtime second the counter started at, as set clocks make it
+// (Linux's btime); 0 when the time set is earlier than the time since boot.
+uint64_t boot_time_s() {
+  int64_t off = realtime_offset_ns();
+  return off > 0 ? static_cast<uint64_t>(off) / 1000000000u : 0;
+}
+
 // /proc/stat: CPU time per CPU in USER_HZ ticks (user, nice, system, idle;
 // iowait, irq, softirq, steal and guest time tine does not tell apart or
 // have: 0), then the interrupts, switches, boot time, tasks made and tasks
@@ -751,8 +759,7 @@ void text_sys_stat(Text* t) {
   t->add("\n");
   ForkStats fs = fork_stats();
   t->add("ctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
-         sched_counters().switches, kRealtimeAtBoot / 1000000000u, fs.lwps_created,
-         sched_runnable_count());
+         sched_counters().switches, boot_time_s(), fs.lwps_created, sched_runnable_count());
   t->add("softirq 0 0 0 0 0 0 0 0 0 0 0\n");
 }
 

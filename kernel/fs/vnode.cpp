@@ -3,14 +3,13 @@
 #include "kernel/fs/uio.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/panic.h"
-#include "kernel/time/clock.h"
+#include "kernel/time/realtime.h"
 #include "kernel/uapi/error_numbers.h"
 
 struct lock g_namespace_lock;
 
 timespec64 fs_now() {
-  // No battery-backed clock: realtime starts at the epoch at boot.
-  uint64_t ns = clock_ns();
+  uint64_t ns = realtime_ns();
   return {static_cast<int64_t>(ns / 1000000000u), static_cast<int64_t>(ns % 1000000000u)};
 }
 

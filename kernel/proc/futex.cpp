@@ -20,6 +20,7 @@
 #include "kernel/syscall/user_time.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
+#include "kernel/time/realtime.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 #include "kernel/vm/vmspace.h"
@@ -61,12 +62,24 @@ struct FutexKey {
 
 struct FutexBucket;
 
+// When a wait ends: ns 0 for never; else a clock_ns() moment, or with
+// realtime a CLOCK_REALTIME one (1 for one already passed at the epoch).
+struct FutexDeadline {
+  uint64_t ns = 0;
+  bool realtime = false;
+};
+
 // A sleeping futex caller, on its kernel stack. Fields but `bucket` are
 // guarded by the lock of the bucket it is queued on.
 struct FutexWaiter {
   FutexKey key;
   uint32_t bitset;
   bool queued;
+  // Its deadline is a CLOCK_REALTIME moment (FUTEX_CLOCK_REALTIME); gen is
+  // the realtime generation its sleep's deadline was reckoned by. A clock set
+  // wakes it (still queued) to sleep again to where the moment falls now.
+  bool realtime;
+  uint32_t gen;
   FutexBucket* bucket;  // atomic: requeue moves it holding both buckets' locks
   FutexWaiter* next;
   FutexWaiter* prev;
@@ -189,10 +202,12 @@ int key_of(uint64_t uaddr, bool priv, FutexKey* k) {
 namespace {
 
 // One wait of futex_wait's: EINTR when a signal or an exit interrupted it.
-int64_t wait_once(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, uint32_t bitset) {
+int64_t wait_once(uint64_t uaddr, bool priv, uint32_t val, const FutexDeadline& dl,
+                  uint32_t bitset) {
   FutexWaiter w{};
   if (int err = key_of(uaddr, priv, &w.key); err) return err;
   w.bitset = bitset;
+  w.realtime = dl.realtime;
   FutexBucket& b = bucket_of(w.key);
   {
     SpinGuard g(b.lock);
@@ -208,20 +223,39 @@ int64_t wait_once(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, ui
     return leave_queue(&w) ? 0 : -EAGAIN;  // a wake that came meanwhile counts
   }
   int r = 0;
-  tsleep_interlock(&w, PCATCH);
-  bool woken_already;
-  {
-    FutexBucket& cb = lock_current_bucket(&w);
-    woken_already = !w.queued;
-    cb.lock.unlock();
-  }
-  if (woken_already) {
-    tsleep_abort();
-  } else if (deadline != 0 && deadline <= clock_ns()) {
-    tsleep_abort();
-    r = EWOULDBLOCK;
-  } else {
+  for (;;) {
+    uint64_t deadline = dl.ns;
+    if (dl.realtime) {
+      uint32_t gen = realtime_generation();
+      __atomic_store_n(&w.gen, gen, __ATOMIC_RELAXED);
+      deadline = realtime_to_clock(dl.ns);
+    }
+    tsleep_interlock(&w, PCATCH);
+    bool woken_already;
+    {
+      FutexBucket& cb = lock_current_bucket(&w);
+      woken_already = !w.queued;
+      cb.lock.unlock();
+    }
+    if (woken_already) {
+      tsleep_abort();
+      break;
+    }
+    bool clock_set = dl.realtime && w.gen != realtime_generation();
+    if (clock_set) {
+      tsleep_abort();
+      continue;
+    }
+    if (deadline != 0 && deadline <= clock_ns()) {
+      tsleep_abort();
+      r = EWOULDBLOCK;
+      break;
+    }
     r = tsleep_until(&w, PINTERLOCKED | PCATCH, "futex", deadline);
+    // A clock set: sleep again to where the moment falls now (a wake that
+    // came meanwhile is seen above).
+    if (r != EINTR && dl.realtime && w.gen != realtime_generation()) continue;
+    break;
   }
   if (leave_queue(&w)) return 0;
   if (r == EWOULDBLOCK) return -ETIMEDOUT;
@@ -234,16 +268,17 @@ int64_t wait_once(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, ui
 // FUTEX_WAIT(_BITSET): sleeps while the word holds val, until woken (0), the
 // deadline passes (-ETIMEDOUT), or a signal is to be delivered or the LWP is
 // to exit (-ERESTARTSYS untimed, else -EINTR). deadline: clock_ns(), 0 for none.
-int64_t futex_wait(uint64_t uaddr, bool priv, uint32_t val, uint64_t deadline, uint32_t bitset) {
+int64_t futex_wait(uint64_t uaddr, bool priv, uint32_t val, const FutexDeadline& dl,
+                   uint32_t bitset) {
   if (bitset == 0) return -EINVAL;
   for (;;) {
-    int64_t r = wait_once(uaddr, priv, val, deadline, bitset);
+    int64_t r = wait_once(uaddr, priv, val, dl, bitset);
     if (r != EINTR) return r;
     // Untimed, made again after a handler with SA_RESTART. Timed, -EINTR when
     // a handler is due; else (a stop and continue, a signal another LWP
     // took) the wait is made again to the same deadline, word read anew, as
     // Linux's restart block does.
-    if (deadline == 0) return -ERESTARTSYS;
+    if (dl.ns == 0) return -ERESTARTSYS;
     if (!jobctl_stop_in_wait()) return -EINTR;
   }
 }
@@ -309,6 +344,8 @@ int64_t futex_requeue(uint64_t uaddr, bool priv, uint64_t uaddr2, int nr_wake, i
         unlink_locked(b1, w);
         w->key = k2;
         link_locked(b2, w);
+        // futex_realtime_changed may have walked b2 already.
+        if (w->realtime && w->gen != realtime_generation()) wakeup(w);
       }
     }
     w = next;
@@ -318,19 +355,17 @@ int64_t futex_requeue(uint64_t uaddr, bool priv, uint64_t uaddr2, int nr_wake, i
   return count;
 }
 
-// The deadline of a futex wait, in clock_ns(): FUTEX_WAIT's timeout is
-// relative; the others' absolute, on CLOCK_MONOTONIC or, with
-// FUTEX_CLOCK_REALTIME, CLOCK_REALTIME. 0: no deadline (none given, or
-// beyond the clock); 1 for one already passed at the epoch.
-uint64_t deadline_of(int cmd, bool realtime, const UserTimespec& ts) {
+// The deadline of a futex wait: FUTEX_WAIT's timeout is relative; the
+// others' absolute, on CLOCK_MONOTONIC or, with FUTEX_CLOCK_REALTIME,
+// CLOCK_REALTIME (then kept as a realtime moment).
+FutexDeadline deadline_of(int cmd, bool realtime, const UserTimespec& ts) {
   uint64_t ns = timespec_to_ns(ts);
-  if (ns == UINT64_MAX) return 0;
+  if (ns == UINT64_MAX) return {};
   if (cmd == kWait) {
     uint64_t now = clock_ns();
-    return ns > UINT64_MAX - now ? 0 : now + ns;
+    return {ns > UINT64_MAX - now ? 0 : now + ns, false};
   }
-  if (realtime) ns = ns > kRealtimeAtBoot ? ns - kRealtimeAtBoot : 0;
-  return ns == 0 ? 1 : ns;
+  return {ns == 0 ? 1 : ns, realtime};
 }
 
 }  // namespace
@@ -346,7 +381,7 @@ int64_t sys_futex(const SyscallArgs& a) {
   bool priv = (op & kPrivateFlag) != 0;
   bool realtime = (op & kClockRealtimeFlag) != 0;
 
-  uint64_t deadline = 0;
+  FutexDeadline deadline;
   bool has_timeout = cmd == kWait || cmd == kWaitBitset || cmd == kLockPi || cmd == kLockPi2 ||
                      cmd == kWaitRequeuePi;
   if (utime && has_timeout) {
@@ -447,4 +482,17 @@ void futex_robust_list_release(Lwp* lp) {
     entry = next;
   }
   if (pending) (void)robust_futex_release(pending + static_cast<uint64_t>(offset), tid, true);
+}
+
+// A clock set (kernel/time/realtime.h): every waiter with a realtime
+// deadline reckoned by an older generation is woken, still queued, to sleep
+// again to where its moment falls now. Bucket by bucket; a requeue that
+// moves such a waiter into a bucket already walked wakes it itself.
+void futex_realtime_changed() {
+  uint32_t gen = realtime_generation();
+  for (FutexBucket& b : g_table.bucket) {
+    SpinGuard g(b.lock);
+    for (FutexWaiter* w = b.head; w; w = w->next)
+      if (w->realtime && __atomic_load_n(&w->gen, __ATOMIC_RELAXED) != gen) wakeup(w);
+  }
 }

@@ -29,5 +29,9 @@ int futex_wake_shared(uint64_t uaddr, int n);
 // one waiter is woken. Walks at most 2,048 entries; stops at a bad pointer.
 void futex_robust_list_release(Lwp* lp);
 
+// CLOCK_REALTIME was set: waits for a realtime moment sleep again to where it
+// falls now.
+void futex_realtime_changed();
+
 // Waiters asleep now, for the tests' leak checks.
 uint64_t futex_waiters();

@@ -1,11 +1,16 @@
-// clock_gettime, clock_getres, nanosleep, clock_nanosleep, sched_yield.
+// clock_gettime, clock_getres, clock_settime, gettimeofday, settimeofday,
+// nanosleep, clock_nanosleep, sched_yield.
+#include "kernel/lib/string.h"
+#include "kernel/proc/futex.h"
 #include "kernel/proc/jobctl.h"
+#include "kernel/proc/minimal_proc.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/user_time.h"
 #include "kernel/thread/thread.h"
 #include "kernel/time/clock.h"
+#include "kernel/time/realtime.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
@@ -47,7 +52,7 @@ bool read_clock(uint64_t clk, uint64_t* ns) {
   if (static_cast<int32_t>(clk) < 0) return read_cpu_clock(static_cast<int32_t>(clk), ns);
   switch (static_cast<uint32_t>(clk)) {
     case kClockRealtime:
-    case kClockRealtimeCoarse: *ns = kRealtimeAtBoot + clock_ns(); return true;
+    case kClockRealtimeCoarse: *ns = realtime_ns(); return true;
     case kClockMonotonic:
     case kClockMonotonicRaw:
     case kClockMonotonicCoarse:
@@ -69,6 +74,26 @@ int sleep_until(uint64_t deadline) {
     // deadline once it is continued (Linux's restart); a handler ends it.
   } while (r == 0 || (r == EINTR && jobctl_stop_in_wait()));
   return r == EINTR ? EINTR : 0;
+}
+
+// Sleeps until CLOCK_REALTIME reads rt, to where that moment falls when the
+// clock is set meanwhile, or until a signal's handler is due or the process
+// is to end: 0, or EINTR.
+int sleep_until_realtime(uint64_t rt) {
+  const volatile void* chan = realtime_channel();
+  for (;;) {
+    uint32_t gen = realtime_generation();
+    if (rt <= realtime_ns()) return 0;
+    uint64_t deadline = realtime_to_clock(rt);
+    tsleep_interlock(chan, PCATCH);
+    if (gen != realtime_generation()) {
+      tsleep_abort();
+      continue;
+    }
+    int r = tsleep_until(chan, PCATCH | PINTERLOCKED, "nanosleep", deadline);
+    if (r == EINTR && !jobctl_stop_in_wait()) return EINTR;
+    // Its time, a clock set, or a stop and continue: look again.
+  }
 }
 
 // The time left until deadline, for rem after an interrupted relative sleep.
@@ -140,9 +165,9 @@ int64_t sys_clock_nanosleep(const SyscallArgs& a) {
   uint64_t t = timespec_to_ns(req);
   uint64_t deadline;
   if (flags & kTimerAbstime) {
-    uint64_t offset = clk == kClockRealtime ? kRealtimeAtBoot : 0;  // that clock minus clock_ns
-    if (t <= offset + now) return 0;                                // already passed
-    deadline = t == UINT64_MAX ? 0 : t - offset;
+    if (clk == kClockRealtime) return sleep_until_realtime(t) == EINTR ? -EINTR : 0;
+    if (t <= now) return 0;  // already passed
+    deadline = t == UINT64_MAX ? 0 : t;
   } else {
     deadline = t > UINT64_MAX - now ? 0 : now + t;
     if (deadline == now) return 0;
@@ -158,4 +183,95 @@ int64_t sys_clock_nanosleep(const SyscallArgs& a) {
 int64_t sys_sched_yield(const SyscallArgs&) {
   thread_yield();
   return 0;
+}
+
+namespace {
+
+// Linux's TIME_SETTOD_SEC_MAX: the latest second that may be set (KTIME_MAX
+// in seconds less 30 years of uptime).
+constexpr int64_t kSettodSecMax = 9223372036 - 946080000;
+// The time zone settimeofday sets and gettimeofday gives (struct timezone);
+// the kernel itself keeps no local time.
+struct UserTimezone {
+  int32_t minuteswest;
+  int32_t dsttime;
+};
+UserTimezone g_tz;  // atomic as a whole: one 64-bit word
+static_assert(sizeof(UserTimezone) == 8);
+
+uint64_t tz_word(const UserTimezone& tz) {
+  uint64_t w;
+  tine_memcpy(&w, &tz, sizeof w);
+  return w;
+}
+
+// Linux's do_sys_settimeofday64: the time checked, then the privilege
+// (CAP_SYS_TIME: root), then the zone's range (-15 to +15 hours), then the
+// changes.
+int64_t set_time_of_day(const UserTimespec* ts, const UserTimezone* tz) {
+  if (ts && (!timespec_valid(*ts) || ts->sec >= kSettodSecMax)) return -EINVAL;
+  if (!user_is_root()) return -EPERM;
+  if (tz) {
+    if (tz->minuteswest > 15 * 60 || tz->minuteswest < -15 * 60) return -EINVAL;
+    uint64_t w = tz_word(*tz);
+    __atomic_store_n(reinterpret_cast<uint64_t*>(&g_tz), w, __ATOMIC_RELAXED);
+  }
+  if (ts) {
+    realtime_set(timespec_to_ns(*ts));
+    futex_realtime_changed();
+  }
+  return 0;
+}
+
+}  // namespace
+
+// clock_settime(clk, tp): CLOCK_REALTIME only (root; Linux's order: clock,
+// tp unreadable -EFAULT, a time that is malformed or too late -EINVAL, then
+// -EPERM); a CPU-time clock named by id -EPERM once tp is read (-EINVAL if
+// it names none of the caller's), every other clock -EINVAL.
+int64_t sys_clock_settime(const SyscallArgs& a) {
+  uint64_t clk = static_cast<uint32_t>(a.a[0]);
+  int32_t id = static_cast<int32_t>(clk);
+  bool cpu = id < 0;  // a thread or process clock by id: these have no set (Linux)
+  if (!cpu && clk != kClockRealtime) return -EINVAL;
+  UserTimespec ts;
+  if (copyin_u(a.a[1], &ts, sizeof ts) != 0) return -EFAULT;
+  if (cpu) {
+    uint64_t ns;
+    if (id < 0 && !read_cpu_clock(id, &ns)) return -EINVAL;
+    return -EPERM;
+  }
+  return set_time_of_day(&ts, nullptr);
+}
+
+// gettimeofday(tv, tz): realtime in seconds and microseconds, and the zone
+// settimeofday set (0, 0 at boot); either may be null; -EFAULT.
+int64_t sys_gettimeofday(const SyscallArgs& a) {
+  if (a.a[0]) {
+    uint64_t ns = realtime_ns();
+    UserTimeval tv{static_cast<int64_t>(ns / kNsPerSec),
+                   static_cast<int64_t>(ns % kNsPerSec / 1000)};
+    if (copyout_u(&tv, a.a[0], sizeof tv) != 0) return -EFAULT;
+  }
+  if (a.a[1]) {
+    uint64_t w = __atomic_load_n(reinterpret_cast<uint64_t*>(&g_tz), __ATOMIC_RELAXED);
+    if (copyout_u(&w, a.a[1], sizeof w) != 0) return -EFAULT;
+  }
+  return 0;
+}
+
+// settimeofday(tv, tz): either may be null. tv unreadable -EFAULT, its
+// microseconds outside 0..1,000,000 -EINVAL; tz unreadable -EFAULT; then as
+// clock_settime, with the zone's range checked after the privilege.
+int64_t sys_settimeofday(const SyscallArgs& a) {
+  UserTimespec ts{};
+  UserTimezone tz{};
+  if (a.a[0]) {
+    UserTimeval tv;
+    if (copyin_u(a.a[0], &tv, sizeof tv) != 0) return -EFAULT;
+    if (tv.usec > 1000000 || tv.usec < 0) return -EINVAL;
+    ts = {tv.sec, tv.usec * 1000};
+  }
+  if (a.a[1] && copyin_u(a.a[1], &tz, sizeof tz) != 0) return -EFAULT;
+  return set_time_of_day(a.a[0] ? &ts : nullptr, a.a[1] ? &tz : nullptr);
 }

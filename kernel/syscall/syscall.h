@@ -132,6 +132,9 @@ enum SyscallNr : uint64_t {
   kSysSyslog = 116,
   kSysReboot = 142,
   kSysFallocate = 47,
+  kSysClockSettime = 112,
+  kSysGettimeofday = 169,
+  kSysSettimeofday = 170,
   kSysPrctl = 167,
   kSysSysinfo = 179,
   kSysSchedSetaffinity = 122,
@@ -229,6 +232,9 @@ int64_t sys_nanosleep(const SyscallArgs& a);
 int64_t sys_clock_gettime(const SyscallArgs& a);
 int64_t sys_clock_getres(const SyscallArgs& a);
 int64_t sys_clock_nanosleep(const SyscallArgs& a);
+int64_t sys_clock_settime(const SyscallArgs& a);
+int64_t sys_gettimeofday(const SyscallArgs& a);
+int64_t sys_settimeofday(const SyscallArgs& a);
 int64_t sys_times(const SyscallArgs& a);
 int64_t sys_getrusage(const SyscallArgs& a);
 int64_t sys_sched_yield(const SyscallArgs& a);

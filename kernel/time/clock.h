@@ -10,10 +10,7 @@ inline constexpr unsigned kHz = 100;  // scheduler ticks per second
 
 void clock_init();      // boot CPU: read the counter frequency
 void clock_init_cpu();  // every CPU: enable its timer interrupt and start its tick
-uint64_t clock_ns();    // monotonic, since the counter started
-// CLOCK_REALTIME when the counter started. The board has no battery-backed
-// clock: the epoch, as Linux without an RTC (realtime = this + clock_ns()).
-inline constexpr uint64_t kRealtimeAtBoot = 0;
+uint64_t clock_ns();    // monotonic, since the counter started (realtime: kernel/time/realtime.h)
 uint64_t clock_frequency_hz();
 uint64_t ns_to_counts(uint64_t ns);
 

@@ -52,6 +52,8 @@ static const struct test kTests[] = {
     {"unshare", t_unshare, 0},
     {"syslog", t_syslog, 0},
     {"reboot_refused", t_reboot_refused, 0},
+    {"clock_set_refused", t_clock_set_refused, 0},
+    {"clock_set", t_clock_set, T_TINE_ONLY},
     {"sysinfo", t_sysinfo, 0},
     {"cpu_time", t_cpu_time, 0},
     {"clock_nanosleep", t_clock_nanosleep, 0},

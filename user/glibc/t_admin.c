@@ -2,20 +2,26 @@
  * the host and domain names, the kernel log (klogctl), reboot's refusals;
  * and the per-thread and per-process settings Linux programs make on the
  * way: personality and unshare (docs/user-abi.md). Calls that would change
- * the host itself when run under qemu-aarch64 as root (a name set, the log
- * cleared or read destructively, Ctrl-Alt-Del, suspend) run on tine only. */
+ * the host itself when run under qemu-aarch64 as root (a name or the time
+ * set, the log cleared or read destructively, Ctrl-Alt-Del, suspend) run
+ * on tine only. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/personality.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -276,4 +282,149 @@ void t_reboot_refused(void) {
   EQ("cad_on", SYS(SYS_reboot, kMagic1, kMagic2, kCadOn, 0), 0);
   EQ("cad_off", reboot(RB_DISABLE_CAD), 0);
   EQ("restart2_efault", SYS(SYS_reboot, kMagic1, kMagic2, 0xa1b2c3d4, (void*)16), -EFAULT);
+}
+
+/* ---- clock_settime, settimeofday, gettimeofday ---- */
+
+static uint64_t ns_of(clockid_t clk) {
+  struct timespec ts;
+  clock_gettime(clk, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void clock_unprivileged(void) {
+  struct timespec ts = {1000, 0};
+  EQ("user_settime", SYS(SYS_clock_settime, CLOCK_REALTIME, &ts), -EPERM);
+  if (t_on_tine()) /* qemu-user crashes on a null tv */
+    EQ("user_settimeofday", SYS(SYS_settimeofday, 0, 0), -EPERM);
+}
+
+/* Refusals, which change nothing (Linux's order: the clock, the pointer,
+ * the value, then the privilege). */
+void t_clock_set_refused(void) {
+  as_user(clock_unprivileged);
+  struct timespec ts = {1000, 0};
+  EQ("monotonic", SYS(SYS_clock_settime, CLOCK_MONOTONIC, &ts), -EINVAL);
+  EQ("unknown", SYS(SYS_clock_settime, 99, &ts), -EINVAL);
+  EQ("efault", SYS(SYS_clock_settime, CLOCK_REALTIME, (void*)16), -EFAULT);
+  EQ("cputime", SYS(SYS_clock_settime, CLOCK_PROCESS_CPUTIME_ID, &ts), -EINVAL);
+  clockid_t mine;
+  EQ("cpuclockid", clock_getcpuclockid(0, &mine), 0);
+  EQ("cpu_clock_by_id", SYS(SYS_clock_settime, mine, &ts), -EPERM);
+  struct timespec bad = {-1, 0};
+  EQ("negative", SYS(SYS_clock_settime, CLOCK_REALTIME, &bad), -EINVAL);
+  bad = (struct timespec){1, 1000000000};
+  EQ("nsec", SYS(SYS_clock_settime, CLOCK_REALTIME, &bad), -EINVAL);
+  bad = (struct timespec){8277292036l, 0};
+  EQ("too_late", SYS(SYS_clock_settime, CLOCK_REALTIME, &bad), -EINVAL);
+  struct timeval tv = {1, 1000001};
+  EQ("usec", SYS(SYS_settimeofday, &tv, 0), -EINVAL);
+  struct timeval got;
+  EQ("gettimeofday", gettimeofday(&got, NULL), 0);
+  uint64_t rt = ns_of(CLOCK_REALTIME) / 1000000000ull;
+  CHECK("gettimeofday_now", (uint64_t)got.tv_sec + 1 >= rt && (uint64_t)got.tv_sec <= rt);
+  EQ("gettimeofday_efault", SYS(SYS_gettimeofday, (void*)16, 0), -EFAULT);
+}
+
+static volatile uint64_t g_woke_at;
+static uint64_t g_sleep_until;
+
+static void* sleep_abs_realtime(void* arg) {
+  struct timespec t = {(time_t)(g_sleep_until / 1000000000ull),
+                       (long)(g_sleep_until % 1000000000ull)};
+  clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &t, NULL);
+  g_woke_at = ns_of(CLOCK_MONOTONIC);
+  return NULL;
+}
+
+static pthread_mutex_t g_cm = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER; /* CLOCK_REALTIME */
+static volatile int g_cond_result = -1;
+
+static void* cond_wait_realtime(void* arg) {
+  struct timespec t = {(time_t)(g_sleep_until / 1000000000ull),
+                       (long)(g_sleep_until % 1000000000ull)};
+  pthread_mutex_lock(&g_cm);
+  int r = pthread_cond_timedwait(&g_cv, &g_cm, &t);
+  pthread_mutex_unlock(&g_cm);
+  g_woke_at = ns_of(CLOCK_MONOTONIC);
+  g_cond_result = r;
+  return NULL;
+}
+
+static void set_realtime(uint64_t ns) {
+  struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+  EQ("set", clock_settime(CLOCK_REALTIME, &ts), 0);
+}
+
+/* Root sets the realtime clock: clock_gettime, gettimeofday and new file
+ * times follow, the monotonic clock does not; a wait for a realtime moment
+ * (clock_nanosleep with TIMER_ABSTIME, a condition variable's timed wait on
+ * FUTEX_CLOCK_REALTIME) ends as soon as the clock is set past it, and one
+ * the clock is set back from waits on. The clock is put back after. */
+void t_clock_set(void) {
+  uint64_t rt0 = ns_of(CLOCK_REALTIME), mono0 = ns_of(CLOCK_MONOTONIC);
+  const uint64_t hour = 3600ull * 1000000000ull, sec = 1000000000ull;
+  set_realtime(rt0 + hour);
+  uint64_t rt1 = ns_of(CLOCK_REALTIME), mono1 = ns_of(CLOCK_MONOTONIC);
+  CHECK("moved", rt1 >= rt0 + hour && rt1 < rt0 + hour + sec);
+  CHECK("monotonic_not", mono1 - mono0 < sec);
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  CHECK("gettimeofday", (uint64_t)tv.tv_sec >= (rt0 + hour) / sec);
+  mkdir("/tmp", 01777);
+  char path[] = "/tmp/clockXXXXXX";
+  int fd = mkstemp(path);
+  struct stat st;
+  fstat(fd, &st);
+  CHECK("file_time", (uint64_t)st.st_mtime >= (rt0 + hour) / sec);
+  close(fd);
+  unlink(path);
+
+  /* Set past a sleeper's moment: it wakes at once, not 10 s on. */
+  pthread_t t;
+  g_woke_at = 0;
+  g_sleep_until = ns_of(CLOCK_REALTIME) + 10 * sec;
+  pthread_create(&t, NULL, sleep_abs_realtime, NULL);
+  t_sleep_ms(200);
+  uint64_t set_at = ns_of(CLOCK_MONOTONIC);
+  set_realtime(g_sleep_until + sec);
+  pthread_join(t, NULL);
+  CHECK("sleeper_woken", g_woke_at - set_at < 2 * sec);
+
+  /* The same for a condition variable's timed wait (FUTEX_CLOCK_REALTIME). */
+  g_woke_at = 0;
+  g_sleep_until = ns_of(CLOCK_REALTIME) + 10 * sec;
+  pthread_create(&t, NULL, cond_wait_realtime, NULL);
+  t_sleep_ms(200);
+  set_at = ns_of(CLOCK_MONOTONIC);
+  set_realtime(g_sleep_until + sec);
+  pthread_join(t, NULL);
+  EQ("cond_timedout", g_cond_result, ETIMEDOUT);
+  CHECK("cond_woken", g_woke_at - set_at < 2 * sec);
+
+  /* Set back from a sleeper's moment: it sleeps on past when it would have
+   * woken, until the clock is set past the moment again. */
+  g_woke_at = 0;
+  g_sleep_until = ns_of(CLOCK_REALTIME) + sec / 2;
+  pthread_create(&t, NULL, sleep_abs_realtime, NULL);
+  t_sleep_ms(100);
+  set_realtime(g_sleep_until - 60 * sec);
+  t_sleep_ms(1000);
+  EQ("sleeps_on", g_woke_at, 0);
+  set_at = ns_of(CLOCK_MONOTONIC);
+  set_realtime(g_sleep_until + sec);
+  pthread_join(t, NULL);
+  CHECK("then_woken", g_woke_at >= set_at && g_woke_at - set_at < 2 * sec);
+
+  /* The zone settimeofday sets is what gettimeofday gives. */
+  struct timezone tz = {60, 0}, tz_got = {0, 0};
+  EQ("zone_range", SYS(SYS_settimeofday, 0, &(struct timezone){15 * 60 + 1, 0}), -EINVAL);
+  EQ("set_zone", settimeofday(NULL, &tz), 0);
+  EQ("get_zone", SYS(SYS_gettimeofday, 0, &tz_got), 0);
+  EQ("zone", tz_got.tz_minuteswest, 60);
+  tz.tz_minuteswest = 0;
+  settimeofday(NULL, &tz);
+  /* Back to where the clock would be. */
+  set_realtime(rt0 + (ns_of(CLOCK_MONOTONIC) - mono0));
 }

@@ -9,6 +9,8 @@ void t_personality(void);
 void t_unshare(void);
 void t_syslog(void);
 void t_reboot_refused(void);
+void t_clock_set_refused(void);
+void t_clock_set(void);
 
 /* t_clone.c */
 void t_clone_errors(void);

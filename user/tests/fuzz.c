@@ -1326,9 +1326,9 @@ static void op_debug(struct ctx* c, int op) {
 
 /* The system-wide calls: the names (sethostname, setdomainname), the kernel
  * log (syslog, whose READ sleeps until new lines or the round's SIGKILL),
- * reboot (only from a process known to be of another uid: it must be
- * refused, magic numbers or not), and the thread's own personality and
- * unshare. Only root may name the system or read the log. */
+ * reboot and the realtime clock's setters (only from a process known to be
+ * of another uid: they must be refused), and the thread's own personality
+ * and unshare. Only root may name the system or read the log. */
 static void op_system(struct ctx* c, int op) {
   int uid = my_uid(c);
   long r;
@@ -1349,7 +1349,17 @@ static void op_system(struct ctx* c, int op) {
       break;
     }
     case 2: {
-      if (uid == 0) return; /* root's reboot would end the run */
+      if (uid == 0) return; /* root's reboot would end the run, its clock set confuse it */
+      if (one_in(c, 2)) {
+        uint64_t* t = &c->scratch[150];
+        t[0] = below(c, 1ull << 33); /* seconds, within Linux's limit */
+        t[1] = below(c, 1000000);    /* valid as nanoseconds and as microseconds */
+        long nr = one_in(c, 2) ? 112 /* clock_settime */ : 170 /* settimeofday */;
+        r = nr == 112 ? SC2(c, nr, 0 /* CLOCK_REALTIME */, t) : SC2(c, nr, t, 0);
+        if (r == 0)
+          oracle_fail(c, "%s = 0 for uid %d", nr == 112 ? "clock_settime" : "settimeofday", uid);
+        break;
+      }
       long cmd = one_in(c, 2) ? 0x4321fedc /* power off */ : (long)int_any(c);
       r = SC4(c, 142 /* reboot */, one_in(c, 2) ? 0xfee1dead : (long)int_any(c), 672274793, cmd,
               ptr_any(c, 16));

@@ -9,6 +9,7 @@
 #include "kernel/sched/lockmgr.h"
 #include "kernel/sched/mutex.h"
 #include "kernel/time/clock.h"
+#include "kernel/time/realtime.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
@@ -103,6 +104,8 @@ uint64_t clock_ns() {
                                    std::chrono::steady_clock::now().time_since_epoch())
                                    .count());
 }
+
+uint64_t realtime_ns() { return clock_ns(); }
 
 void sched_preempt_point() {}
 
