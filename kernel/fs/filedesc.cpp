@@ -31,6 +31,7 @@ Filedesc* blank() {
   fdp->nslots = Filedesc::kSmall;
   fdp->used = 0;
   fdp->cwd = nullptr;
+  fdp->root = nullptr;
   fdp->cmask = 022;
   return fdp;
 }
@@ -83,6 +84,7 @@ Filedesc* fd_init(const Filedesc* from) {
     auto* f = const_cast<Filedesc*>(from);
     SpinGuard g(f->lock);
     fdp->cwd = f->cwd ? vref(f->cwd) : nullptr;
+    fdp->root = f->root ? vref(f->root) : nullptr;
     fdp->cmask = __atomic_load_n(&f->cmask, __ATOMIC_RELAXED);
   } else {
     fdp->cwd = vfs_root_hold();
@@ -105,6 +107,7 @@ Filedesc* fd_copy(Filedesc* from) {
         }
         fdp->used = need;
         fdp->cwd = from->cwd ? vref(from->cwd) : nullptr;
+        fdp->root = from->root ? vref(from->root) : nullptr;
         fdp->cmask = __atomic_load_n(&from->cmask, __ATOMIC_RELAXED);
         break;
       }
@@ -124,10 +127,13 @@ void fd_close_all(Filedesc* fdp) {
   int used = fdp->used;
   __atomic_store_n(&fdp->used, 0, __ATOMIC_RELAXED);
   Vnode* cwd = fdp->cwd;
+  Vnode* root = fdp->root;
   fdp->cwd = nullptr;
+  fdp->root = nullptr;
   for (int i = 0; i < used; ++i)
     if (File* fp = fdp->slots[i].fp) fdrop(fp);
   if (cwd) vrele(cwd);
+  if (root) vrele(root);
 }
 
 void fd_destroy(Filedesc* fdp) {
@@ -299,6 +305,21 @@ void fd_set_cwd(Filedesc* fdp, Vnode* v) {
     SpinGuard g(fdp->lock);
     old = fdp->cwd;
     fdp->cwd = v;
+  }
+  if (old) vrele(old);
+}
+
+Vnode* fd_root_hold(Filedesc* fdp) {
+  SpinGuard g(fdp->lock);
+  return fdp->root ? vref(fdp->root) : vfs_root_hold();
+}
+
+void fd_set_root(Filedesc* fdp, Vnode* v) {
+  Vnode* old;
+  {
+    SpinGuard g(fdp->lock);
+    old = fdp->root;
+    fdp->root = v;
   }
   if (old) vrele(old);
 }

@@ -44,6 +44,7 @@ struct Filedesc {
   int used;        // 1 + the highest descriptor in use (0 if none); slots
                    // from here on are free whatever they hold (never read)
   Vnode* cwd;      // held (nullptr only in g_exited_fd)
+  Vnode* root;     // chroot's root directory, held; nullptr: the tree's
   uint32_t cmask;  // umask (atomic)
   static constexpr int kSmall = 8;
   FdSlot small[kSmall];
@@ -95,6 +96,10 @@ int fd_count_open(Filedesc* fdp);
 
 Vnode* fd_cwd_hold(Filedesc* fdp);
 void fd_set_cwd(Filedesc* fdp, Vnode* v);  // takes over the caller's reference
+// The root directory lookups of the table's processes begin absolute paths
+// at (chroot), held: the tree's root unless one was set.
+Vnode* fd_root_hold(Filedesc* fdp);
+void fd_set_root(Filedesc* fdp, Vnode* v);  // takes over the caller's reference
 
 // Leader records.
 Fdtol* fdtol_new(Proc* leader, Fdtol* join);  // count 1, in join's ring (or its own)

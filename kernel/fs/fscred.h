@@ -13,12 +13,19 @@ struct FsCred {
   // credentials too (read when a check needs them). The kernel's own
   // credentials (kRoot) have none.
   bool caller_groups = false;
+  // A system call's: its lookups begin absolute paths at the calling
+  // process's root directory (chroot), not the tree's.
+  bool caller_root = false;
   bool root() const { return uid == 0; }
 };
 
 // Whether gid is one of the calling process's supplementary groups
 // (kernel/proc/cred.cpp; false outside a process).
 bool caller_in_groups(uint32_t gid);
+// The calling process's root directory (chroot's; the tree's root outside a
+// process), held.
+struct Vnode;
+Vnode* caller_root_hold();
 // The calling process's real uid and gid as file credentials, its
 // supplementary groups included: what access(2) checks with (Linux's
 // access_override_creds; kernel/proc/cred.cpp).

@@ -12,14 +12,14 @@ bool is_fs_root(const Vnode* v) { return v->mount && v->mount->root == v; }
 
 // One step from directory cur by name (".", ".." or an entry), crossing
 // mount points both ways. The result is held.
-int step(Vnode* cur, const char* name, size_t len, Vnode** out) {
+// ".." at root (the lookup's) stays there.
+int step(Vnode* cur, Vnode* root, const char* name, size_t len, Vnode** out) {
   if (len == 1 && name[0] == '.') {
     *out = vref(cur);
     return 0;
   }
   if (len == 2 && name[0] == '.' && name[1] == '.') {
-    Vnode* root = vfs_root();
-    if (cur == root) {
+    if (cur == root || cur == vfs_root()) {
       *out = vref(cur);
       return 0;
     }
@@ -68,9 +68,9 @@ int expand(Lookup* l, Vnode* link, const char* rest, bool slash, const char** p)
 
 // Counts link against the walk's limit and reads the rest of the path from
 // its target (expand's rest and slash); an absolute target moves *cur back to
-// the root. link is released.
-int follow(Lookup* l, Vnode* link, const char* rest, bool slash, unsigned* links, Vnode** cur,
-           const char** p) {
+// root. link is released.
+int follow(Lookup* l, Vnode* root, Vnode* link, const char* rest, bool slash, unsigned* links,
+           Vnode** cur, const char** p) {
   if (++*links > kSymlinkMax) {
     vrele(link);
     return -ELOOP;
@@ -81,10 +81,12 @@ int follow(Lookup* l, Vnode* link, const char* rest, bool slash, unsigned* links
   if (err) return err;
   if (absolute) {
     vrele(*cur);
-    *cur = vref(vfs_root());
+    *cur = vref(root);
   }
   return 0;
 }
+
+int walk(Lookup* l, Vnode* root);
 
 }  // namespace
 
@@ -116,10 +118,21 @@ void lookup_done(Lookup* l) {
 }
 
 int namei_locked(Lookup* l) {
+  // A system call's lookup begins absolute paths at its process's root
+  // (chroot), the kernel's at the tree's.
+  Vnode* root = l->cred.caller_root ? caller_root_hold() : vfs_root_hold();
+  int err = walk(l, root);
+  vrele(root);
+  return err;
+}
+
+namespace {
+
+int walk(Lookup* l, Vnode* root) {
   l->vp = l->dvp = nullptr;
   const char* p = l->path;
   if (!*p) return -ENOENT;
-  Vnode* cur = vref(*p == '/' ? vfs_root() : l->start);
+  Vnode* cur = vref(*p == '/' ? root : l->start);
   unsigned links = 0;
   int err = 0;
   for (;;) {
@@ -151,12 +164,12 @@ int namei_locked(Lookup* l) {
     if ((err = vn_access(cur, X_OK, l->cred)) != 0) break;
     bool dot = (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.');
     Vnode* next = nullptr;
-    err = step(cur, p, len, &next);
+    err = step(cur, root, p, len, &next);
     if (is_last && (l->flags & kLookupParent)) {
       if (err && err != -ENOENT) break;
       if (next && next->type == VType::kLnk && (l->flags & kLookupFollow)) {
         // Make (or remove) what the link points at.
-        if ((err = follow(l, next, "", slash, &links, &cur, &p)) != 0) break;
+        if ((err = follow(l, root, next, "", slash, &links, &cur, &p)) != 0) break;
         continue;
       }
       tine_memcpy(l->last, p, len);
@@ -170,7 +183,7 @@ int namei_locked(Lookup* l) {
     }
     if (err) break;
     if (next->type == VType::kLnk && (!is_last || (l->flags & kLookupFollow) || slash)) {
-      if ((err = follow(l, next, r, is_last && slash, &links, &cur, &p)) != 0) break;
+      if ((err = follow(l, root, next, r, is_last && slash, &links, &cur, &p)) != 0) break;
       continue;
     }
     vrele(cur);
@@ -192,3 +205,5 @@ int namei_locked(Lookup* l) {
   l->scratch = nullptr;
   return err;
 }
+
+}  // namespace

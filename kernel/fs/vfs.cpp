@@ -431,20 +431,21 @@ int vfs_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
 
 namespace {
 
-// Builds the path of v (a directory) backwards from buf[*pos]; the
-// namespace lock is held.
-int path_up(Vnode* v, char* buf, size_t* pos) {
-  Vnode* root = vfs_root();
+// Builds the path of v (a directory) backwards from buf[*pos], up to root
+// (a process's, chroot's) or the tree's root; *outside (if given) says
+// whether root was not met on the way. The namespace lock is held.
+int path_up(Vnode* v, Vnode* root, char* buf, size_t* pos, bool* outside = nullptr) {
+  Vnode* top = vfs_root();
   Vnode* cur = vref(v);
   char name[kNameMax + 1];
   int err = 0;
   for (;;) {
-    while (cur != root && is_fs_root(cur) && cur->mount->covered) {
+    while (cur != root && cur != top && is_fs_root(cur) && cur->mount->covered) {
       Vnode* c = vref(cur->mount->covered);
       vrele(cur);
       cur = c;
     }
-    if (cur == root) break;
+    if (cur == root || cur == top) break;
     Vnode* up = cur->ops->parent ? cur->ops->parent(cur) : nullptr;
     if (!up) break;
     int len = up->ops->name_in ? up->ops->name_in(up, cur, name, sizeof name) : -ENOENT;
@@ -462,21 +463,32 @@ int path_up(Vnode* v, char* buf, size_t* pos) {
     tine_memcpy(buf + *pos, name, static_cast<size_t>(len));
     buf[--*pos] = '/';
   }
+  if (outside) *outside = cur != root;
   vrele(cur);
   return err;
 }
 
-// The path of directory dir into buf, the namespace lock held: its length
-// without the NUL, -ERANGE or -ENOENT (dir was removed).
-int dir_path_locked(Vnode* dir, char* buf, size_t n) {
+// The path of directory dir from root into buf, the namespace lock held: its
+// length without the NUL, -ERANGE or -ENOENT (dir was removed). A directory
+// root cannot reach (outside a chroot) is "(unreachable)" and its path from
+// the tree's root, as Linux gives it.
+int dir_path_locked(Vnode* dir, Vnode* root, char* buf, size_t n) {
   if (n == 0) return -ERANGE;
   if (dir->type == VType::kDir && dir->nlink == 0) return -ENOENT;
   size_t pos = n;
   buf[--pos] = 0;
-  if (int e = path_up(dir, buf, &pos); e) return e;
+  bool outside = false;
+  if (int e = path_up(dir, root, buf, &pos, &outside); e) return e;
   if (pos == n - 1) {
     if (pos == 0) return -ERANGE;
     buf[--pos] = '/';
+  }
+  if (outside) {
+    static constexpr char kUnreachable[] = "(unreachable)";
+    constexpr size_t kLen = sizeof kUnreachable - 1;
+    if (pos < kLen) return -ERANGE;
+    pos -= kLen;
+    tine_memcpy(buf + pos, kUnreachable, kLen);
   }
   size_t len = n - pos;
   tine_memmove(buf, buf + pos, len);
@@ -491,7 +503,7 @@ int path_of_locked(Vnode* dir, const char* name, size_t nlen, char* buf, size_t 
   pos -= nlen;
   tine_memcpy(buf + pos, name, nlen);
   buf[--pos] = '/';
-  if (int e = path_up(dir, buf, &pos); e) return e;
+  if (int e = path_up(dir, vfs_root(), buf, &pos); e) return e;
   size_t len = n - pos;
   tine_memmove(buf, buf + pos, len);
   return static_cast<int>(len - 1);
@@ -604,9 +616,9 @@ int find_entry_locked(Vnode* v, Vnode** dir_out, char* name, size_t* len) {
 
 }  // namespace
 
-int vfs_getcwd(Vnode* cwd, char* buf, size_t n) {
+int vfs_getcwd(Vnode* cwd, Vnode* root, char* buf, size_t n) {
   NsShared ns;
-  int len = dir_path_locked(cwd, buf, n);
+  int len = dir_path_locked(cwd, root, buf, n);
   return len < 0 ? len : len + 1;
 }
 
@@ -616,7 +628,7 @@ int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n) {
 }
 
 int vfs_name_locked(Vnode* v, char* buf, size_t n) {
-  if (v->type == VType::kDir) return dir_path_locked(v, buf, n);
+  if (v->type == VType::kDir) return dir_path_locked(v, vfs_root(), buf, n);
   if (v->nlink == 0 || !v->mount || v->mount->synthetic) return -ENOENT;
   Vnode* dir;
   char name[kNameMax + 1];

@@ -51,9 +51,10 @@ inline constexpr uint32_t kLinkMax = 65000;  // links to one node (EMLINK)
 void vfs_drop_setid(Vnode* v, const FsCred& cr);
 // Reads a directory from cookie on (namespace lock shared).
 [[nodiscard]] int vfs_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx);
-// The absolute path of directory cwd into buf: its length with the NUL,
-// -ERANGE (buf too small) or -ENOENT (cwd was removed).
-[[nodiscard]] int vfs_getcwd(Vnode* cwd, char* buf, size_t n);
+// The path of directory cwd from root (the process's: chroot) into buf: its
+// length with the NUL, -ERANGE (buf too small) or -ENOENT (cwd was removed);
+// outside root, "(unreachable)" and its path from the tree's root.
+[[nodiscard]] int vfs_getcwd(Vnode* cwd, Vnode* root, char* buf, size_t n);
 // The path of dir/name, for /proc/PID/exe: its length, or -errno.
 [[nodiscard]] int vfs_path_of(Vnode* dir, const char* name, char* buf, size_t n);
 // The absolute path of v into buf, with g_namespace_lock held (shared), for

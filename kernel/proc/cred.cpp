@@ -7,6 +7,8 @@
 // read (else it starts over). When the real uid changes, the process's tasks
 // (its LWPs, at least the one counted for it) move from the old real uid's
 // count to the new one's, as BSD's change_ruid and Linux's set_user move them.
+#include "kernel/fs/filedesc.h"
+#include "kernel/fs/namei.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/proc.h"
 #include "kernel/syscall/syscall.h"
@@ -37,11 +39,16 @@ bool caller_in_groups(uint32_t gid) {
   return false;
 }
 
+Vnode* caller_root_hold() {
+  Proc* p = curproc();
+  return p ? fd_root_hold(p->fd()) : vfs_root_hold();
+}
+
 FsCred caller_real_fscred() {
   Proc* p = curproc();
   SpinGuard g(p->spin);
   const Ucred* cr = p->ucred();
-  return FsCred{cr->c.cr_ruid, cr->rgid, true};
+  return FsCred{cr->c.cr_ruid, cr->rgid, true, true};
 }
 
 namespace {

@@ -24,7 +24,9 @@ void exec_cred_begin(Proc* p, ExecCred* out) {
   out->was = proc_cred_hold(p);
 }
 
-FsCred exec_cred_files(const ExecCred* ec) { return FsCred{ec->was->fsuid, ec->was->fsgid, true}; }
+FsCred exec_cred_files(const ExecCred* ec) {
+  return FsCred{ec->was->fsuid, ec->was->fsgid, true, true};
+}
 
 int exec_cred_prepare(ExecCred* ec, Proc* p, Vnode* file) {
   const Ucred* was = ec->was;

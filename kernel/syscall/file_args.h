@@ -53,6 +53,7 @@ inline Filedesc* my_fd() { return curproc()->fd(); }
 inline FsCred my_cred() {
   FsCred cr = proc_fscred(curproc());
   cr.caller_groups = true;
+  cr.caller_root = true;
   return cr;
 }
 

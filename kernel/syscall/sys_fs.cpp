@@ -6,6 +6,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/proc/minimal_proc.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/uapi/error_numbers.h"
@@ -280,6 +281,25 @@ int64_t sys_chdir(const SyscallArgs& a) {
   return 0;
 }
 
+// chroot(path): the caller's process (and any that share its table) looks
+// up absolute paths from path on; Linux's order: the lookup's errors, not a
+// directory -ENOTDIR, not searchable -EACCES, then anyone but root -EPERM.
+// The working directory is left where it is (as on Linux: a chdir("/")
+// after it is the caller's business).
+int64_t sys_chroot(const SyscallArgs& a) {
+  PathAt at(AT_FDCWD, a.a[0]);
+  if (at.err) return at.err;
+  FsCred cr = my_cred();
+  VnodeRef v;
+  if (int e = vfs_lookup(at.start.v, at.path.s, true, cr, &v.v); e) return e;
+  if (v.v->type != VType::kDir) return -ENOTDIR;
+  if (int e = vn_access(v.v, X_OK, cr); e) return e;
+  if (!user_is_root()) return -EPERM;
+  fd_set_root(my_fd(), v.v);
+  v.v = nullptr;
+  return 0;
+}
+
 int64_t sys_getcwd(const SyscallArgs& a) {
   uint64_t size = a.a[1];
   if (size == 0) return -ERANGE;
@@ -287,8 +307,10 @@ int64_t sys_getcwd(const SyscallArgs& a) {
   char* buf = static_cast<char*>(kmalloc(kPathMax, M_TEMP, M_WAITOK));
   if (!buf) return -ENOMEM;
   Vnode* cwd = fd_cwd_hold(my_fd());
-  int r = vfs_getcwd(cwd, buf, n);
+  Vnode* root = fd_root_hold(my_fd());
+  int r = vfs_getcwd(cwd, root, buf, n);
   vrele(cwd);
+  vrele(root);
   if (r == -ERANGE && n == kPathMax && size > kPathMax) r = -ENAMETOOLONG;
   if (r > 0 && copyout_u(buf, a.a[0], static_cast<size_t>(r))) r = -EFAULT;
   kfree(buf, M_TEMP);

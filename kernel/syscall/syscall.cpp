@@ -83,6 +83,7 @@ constexpr Entry kCalls[] = {
     {kSysClockSettime, sys_clock_settime, "clock_settime"},
     {kSysGettimeofday, sys_gettimeofday, "gettimeofday"},
     {kSysSettimeofday, sys_settimeofday, "settimeofday"},
+    {kSysChroot, sys_chroot, "chroot"},
     {kSysTimes, sys_times, "times"},
     {kSysGetrusage, sys_getrusage, "getrusage"},
     {kSysSchedYield, sys_sched_yield, "sched_yield"},

@@ -135,6 +135,7 @@ enum SyscallNr : uint64_t {
   kSysClockSettime = 112,
   kSysGettimeofday = 169,
   kSysSettimeofday = 170,
+  kSysChroot = 51,
   kSysPrctl = 167,
   kSysSysinfo = 179,
   kSysSchedSetaffinity = 122,
@@ -235,6 +236,7 @@ int64_t sys_clock_nanosleep(const SyscallArgs& a);
 int64_t sys_clock_settime(const SyscallArgs& a);
 int64_t sys_gettimeofday(const SyscallArgs& a);
 int64_t sys_settimeofday(const SyscallArgs& a);
+int64_t sys_chroot(const SyscallArgs& a);
 int64_t sys_times(const SyscallArgs& a);
 int64_t sys_getrusage(const SyscallArgs& a);
 int64_t sys_sched_yield(const SyscallArgs& a);

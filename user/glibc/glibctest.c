@@ -54,6 +54,7 @@ static const struct test kTests[] = {
     {"reboot_refused", t_reboot_refused, 0},
     {"clock_set_refused", t_clock_set_refused, 0},
     {"clock_set", t_clock_set, T_TINE_ONLY},
+    {"chroot", t_chroot, 0},
     {"sysinfo", t_sysinfo, 0},
     {"cpu_time", t_cpu_time, 0},
     {"clock_nanosleep", t_clock_nanosleep, 0},

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
@@ -427,4 +428,69 @@ void t_clock_set(void) {
   settimeofday(NULL, &tz);
   /* Back to where the clock would be. */
   set_realtime(rt0 + (ns_of(CLOCK_MONOTONIC) - mono0));
+}
+
+/* ---- chroot ---- */
+
+static char g_jail[64];
+
+static void chroot_unprivileged(void) {
+  EQ("user_eperm", SYS(SYS_chroot, g_jail), -EPERM);
+  EQ("user_missing", SYS(SYS_chroot, "/no/such/dir"), -ENOENT);
+}
+
+static int in_jail(void* arg) {
+  if (chroot(g_jail) != 0) return 1;
+  char cwd[256];
+  /* The working directory stays where it was: outside the new root. */
+  if (!getcwd(cwd, sizeof cwd) && errno != ENOENT) return 2;
+  if (SYS(SYS_getcwd, cwd, sizeof cwd) < 0 || strncmp(cwd, "(unreachable)", 13) != 0) return 3;
+  if (chdir("/") != 0) return 4;
+  if (!getcwd(cwd, sizeof cwd) || strcmp(cwd, "/") != 0) return 5;
+  int fd = open("/inside", O_RDONLY);
+  if (fd < 0) return 6;
+  close(fd);
+  struct stat root, up;
+  if (stat("/", &root) != 0 || stat("/..", &up) != 0) return 7;
+  if (root.st_ino != up.st_ino || root.st_dev != up.st_dev) return 8; /* ".." stops at the root */
+  if (open("/../../inside", O_RDONLY) < 0) return 9;
+  fd = open("/abs_link", O_RDONLY); /* "/inside": resolved in the new root */
+  if (fd < 0) return 10;
+  close(fd);
+  if (chdir("/sub") != 0 || !getcwd(cwd, sizeof cwd) || strcmp(cwd, "/sub") != 0) return 11;
+  if (access("/tmp", F_OK) == 0) return 12; /* the old tree's /tmp is out of reach */
+  return 0;
+}
+
+/* Root changes where its absolute paths begin: "/" and ".." stop at the new
+ * root, an absolute symbolic link resolves in it, getcwd gives paths from it
+ * (a working directory outside it is "(unreachable)..."), and a child made
+ * afterwards keeps it. Only root may (-EPERM, after the lookup's errors). */
+void t_chroot(void) {
+  mkdir("/tmp", 01777);
+  snprintf(g_jail, sizeof g_jail, "/tmp/jail%d", (int)getpid());
+  EQ("mkdir", mkdir(g_jail, 0755), 0);
+  char path[128];
+  snprintf(path, sizeof path, "%s/inside", g_jail);
+  int fd = open(path, O_CREAT | O_WRONLY, 0644);
+  CHECK("file", fd >= 0);
+  close(fd);
+  snprintf(path, sizeof path, "%s/abs_link", g_jail);
+  EQ("symlink", symlink("/inside", path), 0);
+  snprintf(path, sizeof path, "%s/sub", g_jail);
+  EQ("sub", mkdir(path, 0755), 0);
+  as_user(chroot_unprivileged);
+  snprintf(path, sizeof path, "%s/inside", g_jail);
+  if (getuid() == 0) {
+    EQ("not_dir", SYS(SYS_chroot, path), -ENOTDIR);
+    EQ("efault", SYS(SYS_chroot, (void*)16), -EFAULT);
+    int st = t_fork_status(in_jail, NULL);
+    t_check("jailed", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  }
+  unlink(path);
+  snprintf(path, sizeof path, "%s/abs_link", g_jail);
+  unlink(path);
+  snprintf(path, sizeof path, "%s/sub", g_jail);
+  rmdir(path);
+  rmdir(g_jail);
 }

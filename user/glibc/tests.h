@@ -11,6 +11,7 @@ void t_syslog(void);
 void t_reboot_refused(void);
 void t_clock_set_refused(void);
 void t_clock_set(void);
+void t_chroot(void);
 
 /* t_clone.c */
 void t_clone_errors(void);

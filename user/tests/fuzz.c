@@ -1326,8 +1326,8 @@ static void op_debug(struct ctx* c, int op) {
 
 /* The system-wide calls: the names (sethostname, setdomainname), the kernel
  * log (syslog, whose READ sleeps until new lines or the round's SIGKILL),
- * reboot and the realtime clock's setters (only from a process known to be
- * of another uid: they must be refused), and the thread's own personality
+ * reboot, chroot and the realtime clock's setters (only from a process known
+ * to be of another uid: they must be refused), and the thread's own personality
  * and unshare. Only root may name the system or read the log. */
 static void op_system(struct ctx* c, int op) {
   int uid = my_uid(c);
@@ -1350,6 +1350,11 @@ static void op_system(struct ctx* c, int op) {
     }
     case 2: {
       if (uid == 0) return; /* root's reboot would end the run, its clock set confuse it */
+      if (one_in(c, 4)) {
+        r = SC1(c, 51 /* chroot */, one_in(c, 2) ? (long)"/" : (long)ptr_any(c, 8));
+        if (r == 0) oracle_fail(c, "chroot = 0 for uid %d", uid);
+        break;
+      }
       if (one_in(c, 2)) {
         uint64_t* t = &c->scratch[150];
         t[0] = below(c, 1ull << 33); /* seconds, within Linux's limit */

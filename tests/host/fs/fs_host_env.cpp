@@ -107,6 +107,8 @@ uint64_t clock_ns() {
 
 uint64_t realtime_ns() { return clock_ns(); }
 
+Vnode* caller_root_hold() { return vfs_root_hold(); }
+
 void sched_preempt_point() {}
 
 // The host tests move data with kernel transfers only: "user" copies are plain ones.

@@ -133,12 +133,26 @@ TEST_F(Vfs, RenameRules) {
   char cwd[64];
   Vnode* y;
   ASSERT_EQ(vfs_lookup(root(), "/z/y", true, kRootCred, &y), 0);
-  EXPECT_EQ(vfs_getcwd(y, cwd, sizeof cwd), 5);
+  EXPECT_EQ(vfs_getcwd(y, vfs_root(), cwd, sizeof cwd), 5);
   EXPECT_STREQ(cwd, "/z/y");
-  EXPECT_EQ(vfs_getcwd(y, cwd, 4), -ERANGE);
+  EXPECT_EQ(vfs_getcwd(y, vfs_root(), cwd, 4), -ERANGE);
+  // From a root of a process's own (chroot): the path from there; a
+  // directory outside it is "(unreachable)" and its path from the tree's root.
+  Vnode *z, *x;
+  ASSERT_EQ(vfs_lookup(root(), "/z", true, kRootCred, &z), 0);
+  ASSERT_EQ(vfs_lookup(root(), "/x", true, kRootCred, &x), 0);
+  EXPECT_EQ(vfs_getcwd(y, z, cwd, sizeof cwd), 3);
+  EXPECT_STREQ(cwd, "/y");
+  EXPECT_EQ(vfs_getcwd(z, z, cwd, sizeof cwd), 2);
+  EXPECT_STREQ(cwd, "/");
+  EXPECT_EQ(vfs_getcwd(x, z, cwd, sizeof cwd), 16);
+  EXPECT_STREQ(cwd, "(unreachable)/x");
+  EXPECT_EQ(vfs_getcwd(x, z, cwd, 10), -ERANGE);
+  vrele(x);
+  vrele(z);
   // Removed while held: getcwd says so, and nothing can be made in it.
   EXPECT_EQ(vfs_unlink(root(), "/z/y", true, kRootCred), 0);
-  EXPECT_EQ(vfs_getcwd(y, cwd, sizeof cwd), -ENOENT);
+  EXPECT_EQ(vfs_getcwd(y, vfs_root(), cwd, sizeof cwd), -ENOENT);
   EXPECT_EQ(vfs_mkdir(y, "new", 0755, 0, kRootCred), -ENOENT);
   vrele(y);
   for (const char* p : {"/g", "/z/inz"}) EXPECT_EQ(vfs_unlink(root(), p, false, kRootCred), 0);
