@@ -90,6 +90,12 @@ void fs_init() {
   for (const Node& n : kDevices)
     (void)vfs_mknod(vfs_root(), n.path, S_IFCHR | n.mode, n.major, n.minor, 0, kRoot);
   mount_proc();
+  // What udev makes on Linux: the descriptors as names, through /proc's
+  // links (opening one opens what the descriptor has open again).
+  (void)vfs_symlink("/proc/self/fd", vfs_root(), "/dev/fd", kRoot);
+  (void)vfs_symlink("/proc/self/fd/0", vfs_root(), "/dev/stdin", kRoot);
+  (void)vfs_symlink("/proc/self/fd/1", vfs_root(), "/dev/stdout", kRoot);
+  (void)vfs_symlink("/proc/self/fd/2", vfs_root(), "/dev/stderr", kRoot);
   mem_devices_init();
   console_device_init();
 }

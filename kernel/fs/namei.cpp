@@ -1,5 +1,7 @@
 #include "kernel/fs/namei.h"
 
+#include "kernel/fs/file.h"
+
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/uapi/error_numbers.h"
@@ -86,6 +88,23 @@ int follow(Lookup* l, Vnode* root, Vnode* link, const char* rest, bool slash, un
   return 0;
 }
 
+// *next is a symbolic link the walk would follow. A magic one (vnode.h) is
+// replaced by what it names: 1 with *next that vnode (held), 2 with *next
+// nullptr and l->file the File (the last component of an open's lookup);
+// 0 to follow its text as any link's; -errno (*next still held).
+int magic(Lookup* l, bool is_last, Vnode** next) {
+  if (!(*next)->ops->magic) return 0;
+  Vnode* vp = nullptr;
+  File* fp = nullptr;
+  bool want_file = is_last && (l->flags & kLookupWantFile);
+  if (int e = (*next)->ops->magic(*next, want_file, &vp, &fp); e) return e;
+  if (!vp && !fp) return 0;
+  vrele(*next);
+  *next = vp;
+  l->file = fp;
+  return vp ? 1 : 2;
+}
+
 int walk(Lookup* l, Vnode* root);
 
 }  // namespace
@@ -105,11 +124,14 @@ Lookup lookup_make(Vnode* start, const char* path, unsigned flags, const FsCred&
   l.last_len = 0;
   l.last_is_dot = false;
   l.trailing_slash = false;
+  l.file = nullptr;
   l.scratch = nullptr;
   return l;
 }
 
 void lookup_done(Lookup* l) {
+  if (l->file) fdrop(l->file);
+  l->file = nullptr;
   if (l->vp) vrele(l->vp);
   if (l->dvp) vrele(l->dvp);
   l->vp = l->dvp = nullptr;
@@ -168,9 +190,17 @@ int walk(Lookup* l, Vnode* root) {
     if (is_last && (l->flags & kLookupParent)) {
       if (err && err != -ENOENT) break;
       if (next && next->type == VType::kLnk && (l->flags & kLookupFollow)) {
-        // Make (or remove) what the link points at.
-        if ((err = follow(l, root, next, "", slash, &links, &cur, &p)) != 0) break;
-        continue;
+        int m = magic(l, true, &next);
+        if (m < 0) {
+          vrele(next);
+          err = m;
+          break;
+        }
+        if (m == 0) {
+          // Make (or remove) what the link points at.
+          if ((err = follow(l, root, next, "", slash, &links, &cur, &p)) != 0) break;
+          continue;
+        }
       }
       tine_memcpy(l->last, p, len);
       l->last[len] = 0;
@@ -183,8 +213,22 @@ int walk(Lookup* l, Vnode* root) {
     }
     if (err) break;
     if (next->type == VType::kLnk && (!is_last || (l->flags & kLookupFollow) || slash)) {
-      if ((err = follow(l, root, next, r, is_last && slash, &links, &cur, &p)) != 0) break;
-      continue;
+      int m = magic(l, is_last, &next);
+      if (m < 0) {
+        vrele(next);
+        err = m;
+        break;
+      }
+      if (m == 2) {  // the File is the result
+        vrele(cur);
+        if (l->scratch) kfree(l->scratch, M_TEMP);
+        l->scratch = nullptr;
+        return 0;
+      }
+      if (m == 0) {
+        if ((err = follow(l, root, next, r, is_last && slash, &links, &cur, &p)) != 0) break;
+        continue;
+      }
     }
     vrele(cur);
     cur = next;

@@ -18,6 +18,9 @@ inline constexpr unsigned kLookupFollow = 1;  // follow a symbolic link in the l
 // link there is followed only with kLookupFollow, trailing slash or not (the
 // caller judges the slash: unlink("link/") is -ENOTDIR, as on Linux).
 inline constexpr unsigned kLookupParent = 2;
+// The last component may be a magic link (vnode.h) to a File with no vnode:
+// then the lookup gives that File (open's: it opens the same object again).
+inline constexpr unsigned kLookupWantFile = 4;
 
 struct Lookup {
   // In.
@@ -32,6 +35,7 @@ struct Lookup {
   size_t last_len;
   bool last_is_dot;     // the last component is "." or ".."
   bool trailing_slash;  // the path ended with "/" after its last component
+  File* file;           // kLookupWantFile: the File a magic link named (vp nullptr), held
   char* scratch;        // private: where symbolic links are expanded
 };
 

@@ -386,6 +386,35 @@ int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
   return 0;
 }
 
+int pipe_reopen(File* end, uint32_t flags, const FsCred& cr, File** out) {
+  if (end->ops != &kPipeOps) return -ENXIO;  // a FIFO's ends are opened by their node
+  Pipe* p = pipe_of(end);
+  uint32_t acc = flags & O_ACCMODE;
+  if (acc == O_ACCMODE) return -EINVAL;
+  // Mode 0600, its maker's (fstat says so): either end, or both, to it.
+  if (!cr.root() && cr.uid != p->charged_uid) return -EACCES;
+  static const FileOps kUnattached = {};
+  int err;
+  File* fp = file_alloc(
+      &kUnattached, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE,
+      cr.uid, cr.root(), &err);
+  if (!fp) return err;
+  // end's reference keeps the pipe: it cannot be freed under this count.
+  __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+  {
+    MutexGuard g(p->lock);
+    if (acc != O_WRONLY) ++p->readers;
+    if (acc != O_RDONLY) ++p->writers;
+    fp->data = p;
+    fp->ops = &kPipeOps;
+    wake_readers_locked(p);
+    wake_writers_locked(p);
+  }
+  poll_wakeup();
+  *out = fp;
+  return 0;
+}
+
 int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
   if (!is_pipe(fp)) return -EBADF;
   if (bytes > (uint64_t{1} << 31)) return -EINVAL;  // no size rounds (Linux's round_pipe_size)

@@ -39,6 +39,12 @@ inline constexpr uint32_t kPipePages = 16;
 // wait with -ERESTARTSYS (only stop signals pending: the process stops and waits
 // on once continued). -ENFILE, -ENOMEM.
 [[nodiscard]] int fifo_open(Vnode* v, uint32_t flags, const FsCred& cr, File** out);
+// A new File on the pipe `end` is an end of (opened again through
+// /proc/PID/fd/N, as Linux opens a pipe's inode): a read end, a write end or
+// both by flags' access mode, at once (an anonymous pipe's open waits for no
+// partner). The pipe is its maker's, mode 0600: another user but root
+// -EACCES. -EINVAL, -ENFILE, -ENOMEM.
+[[nodiscard]] int pipe_reopen(File* end, uint32_t flags, const FsCred& cr, File** out);
 // Whether fp is a pipe's end or a FIFO's (not seekable, no file system data).
 bool file_is_pipe(const File* fp);
 // The capacity of the pipe fp is an end of, or -EBADF.

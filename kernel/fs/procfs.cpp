@@ -589,6 +589,36 @@ int link_target(ProcNode* p, char* buf, size_t n) {
   return r;
 }
 
+// fd/N and cwd as Linux's magic links: a lookup through one reaches what it
+// names, not its text (a file removed since, a pipe): the same checks as a
+// readlink of it (may_inspect), then the open File's vnode, or the File
+// itself when it has none and the lookup wants it, or the working
+// directory. Other links (self, exe) are followed by their text.
+int proc_magic(Vnode* v, bool want_file, Vnode** vp, File** fp) {
+  ProcNode* p = pn(v);
+  if (p->kind != Kind::kFd && p->kind != Kind::kCwd) return 0;
+  if (int e = may_inspect(p->pid, p->start_ns); e) return e == -ESRCH ? -ENOENT : e;
+  Filedesc* fdp;
+  if (hold_table(p->pid, p->start_ns, &fdp) != 0 || !fdp) return -ENOENT;
+  int r = 0;
+  if (p->kind == Kind::kCwd) {
+    *vp = fd_cwd_hold(fdp);
+  } else if (File* f = fget(fdp, p->fd)) {
+    if (f->vnode) {
+      *vp = vref(f->vnode);
+      fdrop(f);
+    } else if (want_file) {
+      *fp = f;
+    } else {
+      fdrop(f);
+    }
+  } else {
+    r = -ENOENT;
+  }
+  drop_table(fdp);
+  return r;
+}
+
 int proc_readlink(Vnode* v, char* buf, size_t n) {
   ProcNode* p = pn(v);
   if (p->kind == Kind::kSelf) {
@@ -985,8 +1015,8 @@ Vnode* proc_destroy(Vnode* v) {
 }
 
 const VnodeOps kProcOps = {
-    proc_lookup, proc_readdir, nullptr,       nullptr,   nullptr, nullptr, nullptr,
-    proc_parent, proc_name_in, proc_readlink, proc_read, nullptr, nullptr, proc_destroy,
+    proc_lookup,  proc_readdir,  nullptr,   nullptr, nullptr, nullptr,      nullptr, proc_parent,
+    proc_name_in, proc_readlink, proc_read, nullptr, nullptr, proc_destroy, nullptr, proc_magic,
 };
 
 }  // namespace

@@ -458,9 +458,9 @@ Vnode* ram_destroy(Vnode* v) {
 }
 
 const VnodeOps kRamOps = {
-    ram_lookup, ram_readdir, ram_create,   ram_link,    ram_remove,
-    ram_rename, ram_empty,   ram_parent,   ram_name_in, ram_readlink,
-    ram_read,   ram_write,   ram_truncate, ram_destroy, ram_allocate,
+    ram_lookup,   ram_readdir, ram_create,   ram_link,     ram_remove, ram_rename,
+    ram_empty,    ram_parent,  ram_name_in,  ram_readlink, ram_read,   ram_write,
+    ram_truncate, ram_destroy, ram_allocate, nullptr,
 };
 
 }  // namespace

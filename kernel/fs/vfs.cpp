@@ -1,6 +1,8 @@
 #include "kernel/fs/vfs.h"
 
+#include "kernel/fs/file.h"
 #include "kernel/fs/namei.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
 #include "kernel/uapi/error_numbers.h"
@@ -108,7 +110,8 @@ int vfs_lookup(Vnode* start, const char* path, bool follow, const FsCred& cr, Vn
 }
 
 int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode, uint32_t umask,
-             const FsCred& cr, Vnode** out) {
+             const FsCred& cr, Vnode** out, File** reopened) {
+  *out = nullptr;
   uint32_t acc = flags & O_ACCMODE;
   if ((flags & O_TMPFILE) == O_TMPFILE) return -EOPNOTSUPP;
   bool opath = (flags & O_PATH) != 0;
@@ -117,14 +120,22 @@ int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode, uint
   bool excl = creat && (flags & O_EXCL);
   bool follow = !(flags & O_NOFOLLOW) && !excl;
   Vnode* vp = nullptr;
+  File* named = nullptr;  // a vnode-less File a magic link named (reopened)
+  unsigned want_file = reopened && !opath ? kLookupWantFile : 0;
   bool created = false;
   if (creat) {
     NsExclusive ns;
-    Lookup l = lookup_make(start, path, kLookupParent | (follow ? kLookupFollow : 0), cr);
+    Lookup l =
+        lookup_make(start, path, kLookupParent | (follow ? kLookupFollow : 0) | want_file, cr);
     LookupGuard g{l};
     if (int e = namei_locked(&l); e) return e;
-    if (l.last_len == 0 || l.last_is_dot) return -EISDIR;  // "/", "." and ".." are there
-    if (!l.vp) {
+    named = l.file;
+    l.file = nullptr;
+    if (named) {
+      // Opened again below, with the namespace lock let go.
+    } else if (l.last_len == 0 || l.last_is_dot) {
+      return -EISDIR;  // "/", "." and ".." are there
+    } else if (!l.vp) {
       if (l.trailing_slash) return -EISDIR;
       if (acc == O_ACCMODE) return -EINVAL;  // before anything is made
       NewNode nn{VType::kReg, new_file_mode(l.dvp, mode & ~umask & 07777, cr),
@@ -143,7 +154,21 @@ int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode, uint
       }
     }
   } else {
-    if (int e = vfs_lookup(start, path, follow, cr, &vp); e) return e;
+    NsShared ns;
+    Lookup l = lookup_make(start, path, (follow ? kLookupFollow : 0) | want_file, cr);
+    LookupGuard g{l};
+    if (int e = namei_locked(&l); e) return e;
+    named = l.file;
+    l.file = nullptr;
+    vp = l.vp;
+    l.vp = nullptr;
+  }
+  if (named) {
+    int err = (flags & O_DIRECTORY) ? -ENOTDIR
+              : file_is_pipe(named) ? pipe_reopen(named, flags, cr, reopened)
+                                    : -ENXIO;
+    fdrop(named);
+    return err;
   }
   int err = 0;
   if (vp->type == VType::kLnk && !opath) {

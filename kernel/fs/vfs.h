@@ -16,9 +16,12 @@ inline constexpr uint32_t kLinkMax = 65000;  // links to one node (EMLINK)
                              Vnode** out);
 // open(2)'s half that concerns names: finds or makes (O_CREAT) the node and
 // checks the access mode, O_DIRECTORY, O_NOFOLLOW, O_EXCL, and truncates
-// (O_TRUNC). *out held.
+// (O_TRUNC). *out held. With `reopened`, a path through a magic link to a
+// File with no vnode (/proc/self/fd/0 of a pipe) opens that pipe again: the
+// new File is in *reopened and *out is nullptr.
 [[nodiscard]] int vfs_open(Vnode* start, const char* path, uint32_t flags, uint32_t mode,
-                           uint32_t umask, const FsCred& cr, Vnode** out);
+                           uint32_t umask, const FsCred& cr, Vnode** out,
+                           File** reopened = nullptr);
 [[nodiscard]] int vfs_mkdir(Vnode* start, const char* path, uint32_t mode, uint32_t umask,
                             const FsCred& cr);
 // A regular file or (root only) a character device node; mode has the type.

@@ -25,6 +25,7 @@
 #include "kernel/sched/lockmgr.h"
 #include "kernel/sched/mutex.h"
 
+struct File;
 struct Mount;
 struct Uio;
 struct Vnode;
@@ -77,6 +78,12 @@ struct VnodeOps {
   // fallocate of a regular file (the lock held; mode's flags below, off +
   // len checked against the file system's size): nullptr, -EOPNOTSUPP.
   int (*allocate)(Vnode* v, int mode, uint64_t off, uint64_t len, const FsCred& cr);
+  // A symbolic link that names an open object rather than a path (/proc's
+  // fd/N and cwd: Linux's magic links), called as a lookup would follow it
+  // (the namespace lock held): 0 with *vp what it names (held), or with
+  // want_file *fp the File when it has no vnode (a pipe's end, held);
+  // neither: the link's text is followed. -errno: it may not be followed.
+  int (*magic)(Vnode* link, bool want_file, Vnode** vp, File** fp);
 };
 
 // fallocate's modes (Linux's FALLOC_FL_*).

@@ -89,9 +89,10 @@ int64_t sys_openat(const SyscallArgs& a) {
   if (at.err) return at.err;
   FsCred cr = my_cred();
   VnodeRef v;
-  if (int e = vfs_open(at.start.v, at.path.s, flags, mode, my_umask(), cr, &v.v); e) return e;
-  File* fp;
-  if (int e = file_open_vnode(v.v, flags, cr, &fp); e) return e;
+  File* fp = nullptr;
+  if (int e = vfs_open(at.start.v, at.path.s, flags, mode, my_umask(), cr, &v.v, &fp); e) return e;
+  if (!fp)
+    if (int e = file_open_vnode(v.v, flags, cr, &fp); e) return e;
   int fd =
       fd_alloc(my_fd(), fp, 0, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, proc_nofile_limit(curproc()));
   if (fd < 0) fdrop(fp);

@@ -150,3 +150,92 @@ void t_procfs_no_new_names(void) {
   EQ("create_excl_existing",
      open("/proc/uptime", O_WRONLY | O_CREAT | O_EXCL, 0644) == -1 ? errno : 0, EEXIST);
 }
+
+/* Another user opening this process's pipe through /proc: refused (Linux's
+ * ptrace read check on the link). */
+static int g_magic_pipe_fd;
+static int open_other_users_pipe(void* arg) {
+  if (getuid() == 0 && setuid(45678) != 0) return 2;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)(long)arg, g_magic_pipe_fd);
+  int fd = open(path, O_RDONLY | O_NONBLOCK);
+  return fd < 0 && errno == EACCES ? 0 : 1;
+}
+
+/* /proc/PID/fd/N and cwd are Linux's magic links: opening one opens what the
+ * descriptor has open again (a new open file: its own offset; O_TRUNC
+ * truncates), a file removed since included, and a pipe's end (another
+ * reader or writer of the same pipe); /dev/stdin, /dev/stdout, /dev/stderr
+ * and /dev/fd are links into /proc/self/fd. */
+void t_procfs_magic_links(void) {
+  int p[2];
+  EQ("pipe", pipe(p), 0);
+  EQ("write", write(p[1], "through", 7), 7);
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", p[0]);
+  int r = open(path, O_RDONLY);
+  CHECK("pipe_reopened", r >= 0);
+  char buf[32] = {0};
+  EQ("pipe_read", read(r, buf, sizeof buf), 7);
+  EQ("pipe_data", memcmp(buf, "through", 7), 0);
+  EQ("not_dir", open(path, O_RDONLY | O_DIRECTORY) == -1 ? errno : 0, ENOTDIR);
+  /* A second writer: the reader sees no end of file until both are closed. */
+  snprintf(path, sizeof path, "/proc/self/fd/%d", p[1]);
+  int w2 = open(path, O_WRONLY);
+  CHECK("writer_reopened", w2 >= 0);
+  close(p[1]);
+  EQ("second_writer", write(w2, "x", 1), 1);
+  EQ("still_open", read(r, buf, sizeof buf), 1);
+  close(w2);
+  EQ("eof", read(r, buf, sizeof buf), 0);
+  close(r);
+  /* Standard input as a name. */
+  EQ("pipe2", pipe(p), 0);
+  EQ("write2", write(p[1], "stdin", 5), 5);
+  close(p[1]);
+  int saved = dup(0);
+  dup2(p[0], 0);
+  close(p[0]);
+  int s = open("/dev/stdin", O_RDONLY);
+  CHECK("dev_stdin", s >= 0);
+  memset(buf, 0, sizeof buf);
+  EQ("stdin_read", read(s, buf, sizeof buf), 5);
+  EQ("stdin_data", strcmp(buf, "stdin"), 0);
+  close(s);
+  dup2(saved, 0);
+  close(saved);
+  char link[64] = {0};
+  CHECK("dev_fd_link",
+        readlink("/dev/fd", link, sizeof link - 1) > 0 && strcmp(link, "/proc/self/fd") == 0);
+  /* A removed file, opened again; O_TRUNC empties it; the offset is the new
+   * open's own. */
+  mkdir("/tmp", 01777);
+  char file[] = "/tmp/magicXXXXXX";
+  int f = mkstemp(file);
+  EQ("file_write", write(f, "0123456789", 10), 10);
+  unlink(file);
+  snprintf(path, sizeof path, "/proc/self/fd/%d", f);
+  int g = open(path, O_RDWR);
+  CHECK("removed_reopened", g >= 0);
+  memset(buf, 0, sizeof buf);
+  EQ("own_offset", read(g, buf, 4), 4);
+  EQ("removed_data", memcmp(buf, "0123", 4), 0);
+  close(g);
+  g = open(path, O_WRONLY | O_TRUNC);
+  CHECK("trunc_open", g >= 0);
+  struct stat st;
+  fstat(f, &st);
+  EQ("truncated", st.st_size, 0);
+  close(g);
+  close(f);
+  /* cwd: a directory to look in. */
+  EQ("cwd_dir", access("/proc/self/cwd/.", F_OK), 0);
+  /* Not for another user. */
+  EQ("pipe3", pipe(p), 0);
+  g_magic_pipe_fd = p[0];
+  int st2 = t_fork_status(open_other_users_pipe, (void*)(long)getpid());
+  if (getuid() == 0)
+    t_check("other_user", WIFEXITED(st2) && WEXITSTATUS(st2) == 0, "status %#x", st2);
+  close(p[0]);
+  close(p[1]);
+}

@@ -2,7 +2,9 @@
 // which the host's headers define as macros.
 #include "tests/host/fs/fs_host_env.h"
 #include "kernel/cpu/percpu.h"
+#include "kernel/fs/file.h"
 #include "kernel/fs/namei.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/fs/ramfs.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/panic.h"
@@ -108,6 +110,12 @@ uint64_t clock_ns() {
 uint64_t realtime_ns() { return clock_ns(); }
 
 Vnode* caller_root_hold() { return vfs_root_hold(); }
+
+// The file layer's objects past the names (open files, pipes) are not in the
+// host tests: the RAM file system has no magic links that would reach them.
+void file_close_last(File*) { std::abort(); }
+bool file_is_pipe(const File*) { return false; }
+int pipe_reopen(File*, uint32_t, const FsCred&, File**) { return -ENXIO; }
 
 void sched_preempt_point() {}
 
