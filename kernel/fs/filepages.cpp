@@ -20,10 +20,11 @@ unsigned slot_of(uint64_t index, unsigned level) {
 
 // Frees the pages of the subtree `node` (at `level`; 0 = a data page) whose
 // indices are in [first, last), the subtree starting at index base; an index
-// page goes with the whole of its subtree. Returns the units freed; *empty
-// says whether the whole subtree went.
+// page goes with the whole of its subtree. Returns the units freed and adds
+// the data pages among them to *data; *empty says whether the whole subtree
+// went.
 uint64_t free_range(void* node, unsigned level, uint64_t base, uint64_t first, uint64_t last,
-                    bool* empty) {
+                    bool* empty, uint64_t* data) {
   uint64_t span = capacity(level);
   if (first <= base && base + span <= last) {
     // All of it.
@@ -33,8 +34,10 @@ uint64_t free_range(void* node, unsigned level, uint64_t base, uint64_t first, u
       for (uint64_t i = 0; i < kFan; ++i) {
         if (!slots[i]) continue;
         bool e;
-        n += free_range(slots[i], level - 1, base + i * capacity(level - 1), first, last, &e);
+        n += free_range(slots[i], level - 1, base + i * capacity(level - 1), first, last, &e, data);
       }
+    } else {
+      ++*data;
     }
     kfree(node, M_FILEPAGES);
     *empty = true;
@@ -49,7 +52,7 @@ uint64_t free_range(void* node, unsigned level, uint64_t base, uint64_t first, u
   for (uint64_t i = from; i < kFan && base + i * child_span < last; ++i) {
     if (!slots[i]) continue;
     bool e;
-    n += free_range(slots[i], level - 1, base + i * child_span, first, last, &e);
+    n += free_range(slots[i], level - 1, base + i * child_span, first, last, &e, data);
     if (e) slots[i] = nullptr;
   }
   return n;
@@ -113,6 +116,7 @@ uint8_t* FilePages::get(uint64_t index, unsigned* units) {
       if (!*link) return nullptr;  // what was made stays, counted, for later
       ++*units;
       ++units_;
+      if (level == 0) ++data_pages_;
     }
     if (level == 0) return static_cast<uint8_t*>(*link);
     link = &static_cast<void**>(*link)[slot_of(index, level)];
@@ -124,11 +128,13 @@ uint64_t FilePages::truncate(uint64_t first) { return free_pages(first, kMaxPage
 uint64_t FilePages::free_pages(uint64_t first, uint64_t last) {
   if (!root_ || first >= last) return 0;
   bool empty;
-  uint64_t n = free_range(root_, height_, 0, first, last, &empty);
+  uint64_t data = 0;
+  uint64_t n = free_range(root_, height_, 0, first, last, &empty, &data);
   if (empty) {
     root_ = nullptr;
     height_ = 0;
   }
   units_ -= n;
+  data_pages_ -= data;
   return n;
 }

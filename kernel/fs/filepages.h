@@ -24,11 +24,13 @@ class FilePages {
   // Frees the pages in [first, last) (holes after), and each index page
   // whose whole span the range covers; returns the units freed.
   uint64_t free_pages(uint64_t first, uint64_t last);
-  // Units held (data and index pages).
+  // Units held (data and index pages), and the data pages among them.
   uint64_t units() const { return units_; }
+  uint64_t data_pages() const { return data_pages_; }
 
  private:
   void* root_ = nullptr;
   unsigned height_ = 0;  // 0: root_ is the page of index 0
   uint64_t units_ = 0;
+  uint64_t data_pages_ = 0;
 };

@@ -1015,8 +1015,9 @@ Vnode* proc_destroy(Vnode* v) {
 }
 
 const VnodeOps kProcOps = {
-    proc_lookup,  proc_readdir,  nullptr,   nullptr, nullptr, nullptr,      nullptr, proc_parent,
-    proc_name_in, proc_readlink, proc_read, nullptr, nullptr, proc_destroy, nullptr, proc_magic,
+    proc_lookup, proc_readdir, nullptr,      nullptr,       nullptr,   nullptr,
+    nullptr,     proc_parent,  proc_name_in, proc_readlink, proc_read, nullptr,
+    nullptr,     proc_destroy, nullptr,      proc_magic,    nullptr,
 };
 
 }  // namespace

@@ -18,6 +18,11 @@ namespace {
 constexpr uint64_t kPage = 4096;
 constexpr uint64_t kMaxSize = FilePages::kMaxPages * kPage;
 constexpr uint64_t kFirstCookie = 3;  // 1 and 2 are "." and ".."
+// tmpfs's measures, which programs see in stat: a directory's size is 20
+// bytes an entry, "." and ".." included (BOGO_DIRENT_SIZE); a symbolic link
+// of up to this many bytes, NUL included, takes no page (SHORT_SYMLINK_LEN).
+constexpr uint64_t kDirentSize = 20;
+constexpr uint64_t kShortSymlink = 128;
 const uint8_t kZeroPage[kPage] = {};
 
 // One name in a directory. It holds a reference to the node it names.
@@ -86,7 +91,14 @@ void dirent_free(RamDirent* e) {
   kfree(e, M_RAMFS);
 }
 
+void dir_size_add(RamNode* d, int64_t entries) {
+  MutexGuard g(d->lock);
+  d->size = static_cast<uint64_t>(static_cast<int64_t>(d->size) +
+                                  entries * static_cast<int64_t>(kDirentSize));
+}
+
 void append(RamNode* d, RamDirent* e) {
+  dir_size_add(d, 1);
   e->cookie = d->next_cookie++;
   e->next = nullptr;
   if (d->last)
@@ -97,6 +109,7 @@ void append(RamNode* d, RamDirent* e) {
 }
 
 void unlink_entry(RamNode* d, RamDirent* e, RamDirent* prev) {
+  dir_size_add(d, -1);
   if (prev)
     prev->next = e->next;
   else
@@ -129,6 +142,7 @@ RamNode* node_new(Mount* mp, VType type, uint32_t mode, const FsCred& cr) {
   vnode_init(n, mp, type, mode, &kRamOps);
   n->charged_uid = cr.uid;
   n->next_cookie = kFirstCookie;
+  if (type == VType::kDir) n->size = 2 * kDirentSize;  // "." and ".."
   return n;
 }
 
@@ -442,6 +456,16 @@ int ram_allocate(Vnode* v, int mode, uint64_t off, uint64_t len, const FsCred& c
   return 0;
 }
 
+// What tmpfs counts: a file's data pages (holes none; its page index is not
+// counted); a symbolic link's page when its target is too long to keep in
+// the node (128 bytes with the NUL); nothing for the rest.
+uint64_t ram_blocks(Vnode* v) {
+  constexpr uint64_t kPerPage = kPage / 512;
+  if (v->type == VType::kReg) return ram(v)->pages.data_pages() * kPerPage;
+  if (v->type == VType::kLnk && v->size + 1 > kShortSymlink) return kPerPage;
+  return 0;
+}
+
 Vnode* ram_destroy(Vnode* v) {
   RamNode* r = ram(v);
   KASSERT(r->first == nullptr);  // a directory goes only once it is empty and removed
@@ -460,7 +484,7 @@ Vnode* ram_destroy(Vnode* v) {
 const VnodeOps kRamOps = {
     ram_lookup,   ram_readdir, ram_create,   ram_link,     ram_remove, ram_rename,
     ram_empty,    ram_parent,  ram_name_in,  ram_readlink, ram_read,   ram_write,
-    ram_truncate, ram_destroy, ram_allocate, nullptr,
+    ram_truncate, ram_destroy, ram_allocate, nullptr,      ram_blocks,
 };
 
 }  // namespace

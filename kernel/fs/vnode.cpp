@@ -97,7 +97,7 @@ void vn_stat(Vnode* v, linux_stat* st) {
   if (v->type == VType::kChr) st->st_rdev = linux_encode_dev(v->rdev_major, v->rdev_minor);
   st->st_size = static_cast<int64_t>(v->size);
   st->st_blksize = 4096;
-  st->st_blocks = static_cast<int64_t>((v->size + 511) / 512);
+  st->st_blocks = v->ops->blocks ? static_cast<int64_t>(v->ops->blocks(v)) : 0;
   st->st_atime_sec = v->atime.tv_sec;
   st->st_atime_nsec = static_cast<uint64_t>(v->atime.tv_nsec);
   st->st_mtime_sec = v->mtime.tv_sec;

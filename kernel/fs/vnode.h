@@ -84,6 +84,9 @@ struct VnodeOps {
   // want_file *fp the File when it has no vnode (a pipe's end, held);
   // neither: the link's text is followed. -errno: it may not be followed.
   int (*magic)(Vnode* link, bool want_file, Vnode** vp, File** fp);
+  // The 512-byte blocks its contents hold (stat's st_blocks; the lock
+  // held); nullptr: none.
+  uint64_t (*blocks)(Vnode* v);
 };
 
 // fallocate's modes (Linux's FALLOC_FL_*).
