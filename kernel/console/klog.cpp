@@ -19,6 +19,7 @@
 #include "kernel/proc/minimal_proc.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/sync/spinlock.h"
+#include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
@@ -133,7 +134,7 @@ int64_t read_new(uint64_t buf, uint64_t len) {
         break;
       }
     }
-    if (tsleep(&g_read, PCATCH, "klog", 100) == EINTR) return -ERESTARTSYS;
+    if (tsleep(&g_read, PCATCH, "klog", kHz / 10) == EINTR) return -ERESTARTSYS;
   }
   return copy_out(buf, 0, to, &g_read);
 }

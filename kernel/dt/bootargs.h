@@ -11,3 +11,7 @@
 // Arguments after a lone "--" belong to init and are not searched.
 // Returns whether the key is present. out may be nullptr (or n 0) to test presence.
 bool bootarg(const char* args, const char* key, char* out, size_t n);
+
+// The kernel's command line as the loader gave it (kernel/init/main.cpp keeps
+// it; /proc/cmdline shows it).
+const char* kernel_bootargs();

@@ -21,7 +21,7 @@ int step(Vnode* cur, Vnode* root, const char* name, size_t len, Vnode** out) {
     return 0;
   }
   if (len == 2 && name[0] == '.' && name[1] == '.') {
-    if (cur == root || cur == vfs_root()) {
+    if (vnode_same(cur, root) || cur == vfs_root()) {
       *out = vref(cur);
       return 0;
     }
@@ -219,8 +219,15 @@ int walk(Lookup* l, Vnode* root) {
         err = m;
         break;
       }
-      if (m == 2) {  // the File is the result
+      if (m == 2) {  // the File is the result: not a directory
         vrele(cur);
+        if (slash) {
+          fdrop(l->file);  // (the open's lookup: the pipe's other references stay)
+          l->file = nullptr;
+          if (l->scratch) kfree(l->scratch, M_TEMP);
+          l->scratch = nullptr;
+          return -ENOTDIR;
+        }
         if (l->scratch) kfree(l->scratch, M_TEMP);
         l->scratch = nullptr;
         return 0;

@@ -27,6 +27,7 @@
 #include <new>
 
 #include "kernel/cpu/percpu.h"
+#include "kernel/dt/bootargs.h"
 #include "kernel/fs/charge.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/filedesc.h"
@@ -80,6 +81,27 @@ enum class Kind : uint8_t {
   kFdDir,
   kFd,
   kCwd,
+  kLimits,
+  kStatm,
+  kProcRoot,  // /proc/PID/root
+  kPidMounts,
+  kOomScoreAdj,
+  kLoginuid,
+  kBootCmdline,  // /proc/cmdline
+  kFilesystems,
+  kSwaps,
+  // /proc/sys: the sysctl files tine has.
+  kSysDir,
+  kSysKernelDir,
+  kSysFsDir,
+  kSysHostname,
+  kSysDomainname,
+  kSysOstype,
+  kSysOsrelease,
+  kSysKernelVersion,
+  kSysPidMax,
+  kSysFileMax,
+  kSysNrOpen,
 };
 
 struct Entry {
@@ -89,16 +111,55 @@ struct Entry {
   uint32_t mode;
 };
 // The root's fixed entries, then a process directory's.
-constexpr Entry kRootEntries[] = {
-    {"self", Kind::kSelf, VType::kLnk, 0777},       {"mounts", Kind::kMounts, VType::kReg, 0444},
-    {"meminfo", Kind::kMeminfo, VType::kReg, 0444}, {"uptime", Kind::kUptime, VType::kReg, 0444},
-    {"stat", Kind::kSysStat, VType::kReg, 0444},    {"loadavg", Kind::kLoadavg, VType::kReg, 0444},
-    {"cpuinfo", Kind::kCpuinfo, VType::kReg, 0444}, {"version", Kind::kVersion, VType::kReg, 0444}};
-constexpr Entry kPidEntries[] = {
-    {"stat", Kind::kStat, VType::kReg, 0444},       {"status", Kind::kStatus, VType::kReg, 0444},
-    {"cmdline", Kind::kCmdline, VType::kReg, 0444}, {"comm", Kind::kComm, VType::kReg, 0444},
-    {"exe", Kind::kExe, VType::kLnk, 0777},         {"maps", Kind::kMaps, VType::kReg, 0444},
-    {"fd", Kind::kFdDir, VType::kDir, 0500},        {"cwd", Kind::kCwd, VType::kLnk, 0777}};
+constexpr Entry kRootEntries[] = {{"self", Kind::kSelf, VType::kLnk, 0777},
+                                  {"mounts", Kind::kMounts, VType::kReg, 0444},
+                                  {"meminfo", Kind::kMeminfo, VType::kReg, 0444},
+                                  {"uptime", Kind::kUptime, VType::kReg, 0444},
+                                  {"stat", Kind::kSysStat, VType::kReg, 0444},
+                                  {"loadavg", Kind::kLoadavg, VType::kReg, 0444},
+                                  {"cpuinfo", Kind::kCpuinfo, VType::kReg, 0444},
+                                  {"version", Kind::kVersion, VType::kReg, 0444},
+                                  {"cmdline", Kind::kBootCmdline, VType::kReg, 0444},
+                                  {"filesystems", Kind::kFilesystems, VType::kReg, 0444},
+                                  {"swaps", Kind::kSwaps, VType::kReg, 0444},
+                                  {"sys", Kind::kSysDir, VType::kDir, 0555}};
+constexpr Entry kPidEntries[] = {{"stat", Kind::kStat, VType::kReg, 0444},
+                                 {"status", Kind::kStatus, VType::kReg, 0444},
+                                 {"cmdline", Kind::kCmdline, VType::kReg, 0444},
+                                 {"comm", Kind::kComm, VType::kReg, 0444},
+                                 {"exe", Kind::kExe, VType::kLnk, 0777},
+                                 {"maps", Kind::kMaps, VType::kReg, 0444},
+                                 {"fd", Kind::kFdDir, VType::kDir, 0500},
+                                 {"cwd", Kind::kCwd, VType::kLnk, 0777},
+                                 {"limits", Kind::kLimits, VType::kReg, 0444},
+                                 {"statm", Kind::kStatm, VType::kReg, 0444},
+                                 {"root", Kind::kProcRoot, VType::kLnk, 0777},
+                                 {"mounts", Kind::kPidMounts, VType::kReg, 0444},
+                                 {"oom_score_adj", Kind::kOomScoreAdj, VType::kReg, 0444},
+                                 {"loginuid", Kind::kLoginuid, VType::kReg, 0444}};
+// /proc/sys's directories and what each holds; hostname and domainname are
+// root's to write (sethostname's), the rest read-only.
+constexpr Entry kSysEntries[] = {{"fs", Kind::kSysFsDir, VType::kDir, 0555},
+                                 {"kernel", Kind::kSysKernelDir, VType::kDir, 0555}};
+constexpr Entry kSysKernelEntries[] = {{"domainname", Kind::kSysDomainname, VType::kReg, 0644},
+                                       {"hostname", Kind::kSysHostname, VType::kReg, 0644},
+                                       {"osrelease", Kind::kSysOsrelease, VType::kReg, 0444},
+                                       {"ostype", Kind::kSysOstype, VType::kReg, 0444},
+                                       {"pid_max", Kind::kSysPidMax, VType::kReg, 0444},
+                                       {"version", Kind::kSysKernelVersion, VType::kReg, 0444}};
+constexpr Entry kSysFsEntries[] = {{"file-max", Kind::kSysFileMax, VType::kReg, 0444},
+                                   {"nr_open", Kind::kSysNrOpen, VType::kReg, 0444}};
+struct SysDir {
+  Kind dir, parent;
+  const Entry* entries;
+  size_t n;
+};
+constexpr SysDir kSysDirs[] = {
+    {Kind::kSysDir, Kind::kRoot, kSysEntries, sizeof kSysEntries / sizeof kSysEntries[0]},
+    {Kind::kSysKernelDir, Kind::kSysDir, kSysKernelEntries,
+     sizeof kSysKernelEntries / sizeof kSysKernelEntries[0]},
+    {Kind::kSysFsDir, Kind::kSysDir, kSysFsEntries,
+     sizeof kSysFsEntries / sizeof kSysFsEntries[0]}};
 constexpr size_t kNumRoot = sizeof kRootEntries / sizeof kRootEntries[0];
 constexpr size_t kNumPid = sizeof kPidEntries / sizeof kPidEntries[0];
 constexpr uint64_t kFirstCookie = 3;  // 1 and 2 are "." and ".."
@@ -123,7 +184,25 @@ const char* entry_name(Kind k) {
     if (e.kind == k) return e.name;
   for (const Entry& e : kPidEntries)
     if (e.kind == k) return e.name;
+  for (const SysDir& d : kSysDirs)
+    for (size_t i = 0; i < d.n; ++i)
+      if (d.entries[i].kind == k) return d.entries[i].name;
   return "";
+}
+
+// The /proc/sys directory k, or nullptr.
+const SysDir* sys_dir(Kind k) {
+  for (const SysDir& d : kSysDirs)
+    if (d.dir == k) return &d;
+  return nullptr;
+}
+
+// The /proc/sys directory that holds k, or nullptr.
+const SysDir* sys_dir_holding(Kind k) {
+  for (const SysDir& d : kSysDirs)
+    for (size_t i = 0; i < d.n; ++i)
+      if (d.entries[i].kind == k) return &d;
+  return nullptr;
 }
 
 bool is_pid_entry(Kind k) {
@@ -155,6 +234,13 @@ struct Snapshot {
   int fds;
   Pargs* args;                // held, or nullptr
   uint64_t vsize, rss_pages;  // its address space's (with Mem::kWant; else 0)
+  // Its first thread's (the one with its pid, as Linux shows its leader's)
+  // blocked and pending signals and CPUs; the process's pending ones and
+  // the actions that ignore or catch (bit n - 1: signal n).
+  uint64_t sig_blocked, sig_pending, sig_shared, sig_ignored, sig_caught;
+  uint32_t cpus;
+  bool no_new_privs;
+  struct vc_rlimit limits[VC_RLIM_NLIMITS];
 };
 
 // Whether a snapshot looks at the process's address space (a hold on it).
@@ -225,6 +311,31 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip) {
       s->ngroups = cr->ngroups;
       for (int i = 0; i < cr->ngroups; ++i) s->groups[i] = cr->groups[i];
     }
+    s->sig_blocked = s->sig_pending = s->sig_ignored = s->sig_caught = 0;
+    s->cpus = 0;
+    s->sig_shared = __atomic_load_n(&p->siglist, __ATOMIC_RELAXED);
+    const Lwp* first = nullptr;
+    for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+      const Lwp* lp = lwp_of(n);
+      if (!first || lp->gtid == p->pid) first = lp;
+      if (lp->gtid == p->pid) break;
+    }
+    if (first) {
+      s->sig_blocked = __atomic_load_n(&first->copy.sigmask, __ATOMIC_RELAXED);
+      s->sig_pending = __atomic_load_n(&first->siglist, __ATOMIC_RELAXED);
+      s->cpus = first->thread ? __atomic_load_n(&first->thread->affinity, __ATOMIC_RELAXED) &
+                                    sched_online_mask()
+                              : 0;
+    }
+    if (const Sigacts* ps = zombie ? nullptr : p->sigacts())
+      for (int sig = 1; sig <= kNsig; ++sig) {
+        uint64_t h = __atomic_load_n(&ps->handler[sig], __ATOMIC_RELAXED);
+        if (h == 1) s->sig_ignored |= uint64_t{1} << (sig - 1);
+        if (h > 1) s->sig_caught |= uint64_t{1} << (sig - 1);
+      }
+    s->no_new_privs = (p->flags & P_NONEWPRIVS) != 0;
+    tine_memset(s->limits, 0, sizeof s->limits);
+    if (const Plimit* lim = p->limit()) tine_memcpy(s->limits, lim->c.pl_rlimit, sizeof s->limits);
     cpu_use_split(proc_cpu_use_locked(p), &s->utime_ns, &s->stime_ns);
     CpuUse children{};
     children.add_atomic_from(p->children_use);
@@ -264,32 +375,49 @@ void release(Snapshot* s) {
   s->args = nullptr;
 }
 
-// Whether the reader may look inside process pid (its memory map, its
-// descriptors, its working directory): root (file-system uid 0), the process
-// itself, or a reader whose file-system uid is the process's real, effective
-// and saved uid when the process is dumpable (Linux's ptrace read check).
-// 0, -EACCES, or -ESRCH when the process is gone.
-int may_inspect(int pid, uint64_t start_ns) {
+// Whether a reader (me, with file credentials cr) may look inside p (its
+// memory map, its descriptors, its working and root directories): root
+// (file-system uid 0), the process itself, or a reader whose file-system uid
+// is p's real, effective and saved uid and whose file-system gid its real,
+// effective and saved gid, while p is dumpable and not in the middle of an
+// exec (Linux's ptrace read check with the file-system ids). p->spin held.
+bool may_inspect_locked(const Proc* p, const Proc* me, const FsCred& cr) {
+  if (cr.root() || p == me) return true;
+  if (p->flags & (P_NODUMP | P_INEXEC)) return false;
+  const Ucred* pc = p->ucred();
+  return pc && pc->c.cr_ruid == cr.uid && pc->c.cr_uid == cr.uid && pc->suid == cr.uid &&
+         pc->rgid == cr.gid && pc->egid == cr.gid && pc->sgid == cr.gid;
+}
+
+// The calling reader's file credentials (a kernel thread is root), taken
+// before any process's lock (the reader may be the process looked at).
+FsCred reader_cred() {
   Proc* me = curproc();
-  FsCred cr = me ? proc_fscred(me) : FsCred{0, 0};  // a kernel thread is root
+  return me ? proc_fscred(me) : FsCred{0, 0};
+}
+
+// may_inspect_locked for process pid: 0, -EACCES, or -ESRCH when it is gone.
+int may_inspect(int pid, uint64_t start_ns) {
+  FsCred cr = reader_cred();
   RmWriteGuard g(g_proctree_lock);
   Proc* p = find_locked(pid, start_ns);
   if (!p) return -ESRCH;
-  if (cr.root() || p == me) return 0;
   SpinGuard g2(p->spin);
-  if (p->flags & P_NODUMP) return -EACCES;
-  const Ucred* pc = p->ucred();
-  if (pc && pc->c.cr_ruid == cr.uid && pc->c.cr_uid == cr.uid && pc->suid == cr.uid) return 0;
-  return -EACCES;
+  return may_inspect_locked(p, curproc(), cr) ? 0 : -EACCES;
 }
 
 // The process's descriptor table, held (release with drop_table), in *out:
-// nullptr once it is exiting or a zombie (exit_started_locked). 0 or -ESRCH.
+// nullptr once it is exiting or a zombie (exit_started_locked). The reader's
+// right to it is checked again under the same locks (an exec may have made
+// the process another's since a may_inspect). 0, -EACCES or -ESRCH.
 int hold_table(int pid, uint64_t start_ns, Filedesc** out) {
+  *out = nullptr;
+  FsCred cr = reader_cred();
   RmWriteGuard g(g_proctree_lock);
   Proc* p = find_locked(pid, start_ns);
   if (!p) return -ESRCH;
   SpinGuard g2(p->spin);
+  if (!may_inspect_locked(p, curproc(), cr)) return -EACCES;
   Filedesc* fdp = exit_started_locked(p) ? nullptr : p->fd();
   if (fdp) vc_contract::fdshare_requires(&fdp->c);
   if (fdp) fdshare(&fdp->c);
@@ -312,9 +440,11 @@ void drop_table(Filedesc* fdp) {
 // clears it once the new space is in); rfork's unsharing swaps p_vmspace
 // under Proc::spin itself. The reference taken here keeps the space once the
 // lock is dropped. An exec in progress is waited for, a millisecond at a
-// time (200 at most: then there is nothing to show).
+// time (200 at most: then there is nothing to show). -EACCES: the reader may
+// not look inside it (may_inspect_locked).
 int hold_space(int pid, uint64_t start_ns, Vmspace** out) {
   *out = nullptr;
+  FsCred cr = reader_cred();
   for (int tries = 0;; ++tries) {
     {
       RmWriteGuard g(g_proctree_lock);
@@ -323,6 +453,8 @@ int hold_space(int pid, uint64_t start_ns, Vmspace** out) {
       SpinGuard g2(p->spin);
       if (exit_started_locked(p)) return 0;
       if (!(p->flags & P_INEXEC)) {
+        // Checked again with the space (an exec may have made it another's).
+        if (!may_inspect_locked(p, curproc(), cr)) return -EACCES;
         VmRef* vr = p->vmref();
         Vmspace* vm = vr ? vr->vm : nullptr;
         if (vm) vmspace_hold(vm);
@@ -394,6 +526,17 @@ int lookup_fd(ProcNode* d, const char* name, size_t len, Vnode** out) {
 int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
   ProcNode* d = pn(dir);
   if (d->kind == Kind::kFdDir) return lookup_fd(d, name, len, out);
+  if (const SysDir* sd = sys_dir(d->kind)) {
+    for (size_t i = 0; i < sd->n; ++i) {
+      const Entry& e = sd->entries[i];
+      if (tine_strlen(e.name) != len || tine_memcmp(e.name, name, len) != 0) continue;
+      ProcNode* v = node_new(e.kind, e.type, e.mode, 0, 0, 0);
+      if (!v) return -ENOMEM;
+      *out = v;
+      return 0;
+    }
+    return -ENOENT;
+  }
   const Entry* table = d->kind == Kind::kRoot ? kRootEntries : kPidEntries;
   size_t n = d->kind == Kind::kRoot ? kNumRoot : kNumPid;
   for (size_t i = 0; i < n; ++i) {
@@ -476,12 +619,15 @@ int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
   if (d->kind == Kind::kFdDir) {
     if (int e = may_inspect(d->pid, d->start_ns); e) return e == -ESRCH ? -ENOENT : e;
   }
-  uint64_t up = d->kind == Kind::kFdDir ? ino_of(Kind::kPidDir, d->pid, -1) : g_mount->root->ino;
+  const SysDir* sd = sys_dir(d->kind);
+  uint64_t up = d->kind == Kind::kFdDir           ? ino_of(Kind::kPidDir, d->pid, -1)
+                : sd && sd->parent != Kind::kRoot ? ino_of(sd->parent, 0, -1)
+                                                  : g_mount->root->ino;
   if (cookie < 1 && !emit(ctx, d->ino, 1, DT_DIR, ".", 1)) return 0;
   if (cookie < 2 && !emit(ctx, up, 2, DT_DIR, "..", 2)) return 0;
   if (d->kind == Kind::kFdDir) return readdir_fds(d, cookie, emit, ctx);
-  const Entry* table = d->kind == Kind::kRoot ? kRootEntries : kPidEntries;
-  size_t n = d->kind == Kind::kRoot ? kNumRoot : kNumPid;
+  const Entry* table = sd ? sd->entries : d->kind == Kind::kRoot ? kRootEntries : kPidEntries;
+  size_t n = sd ? sd->n : d->kind == Kind::kRoot ? kNumRoot : kNumPid;
   for (size_t i = 0; i < n; ++i) {
     uint64_t c = kFirstCookie + i;
     if (c <= cookie) continue;
@@ -510,6 +656,8 @@ Vnode* proc_parent(Vnode* dir) {
     // the walk up then stops here).
     return node_new(Kind::kPidDir, VType::kDir, 0555, d->pid, d->start_ns, d->uid);
   }
+  if (const SysDir* sd = sys_dir(d->kind); sd && sd->parent != Kind::kRoot)
+    return node_new(sd->parent, VType::kDir, 0555, 0, 0, 0);
   return vref(g_mount->root);
 }
 
@@ -519,8 +667,10 @@ int proc_name_in(Vnode* dir, Vnode* child, char* buf, size_t n) {
   int len = -ENOENT;
   if (d->kind == Kind::kRoot && c->kind == Kind::kPidDir)
     len = tine_snprintf(buf, n, "%d", c->pid);
+  else if (const SysDir* sd = sys_dir_holding(c->kind); sd && sd->dir == d->kind)
+    len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
   else if (d->kind == Kind::kRoot && !is_pid_entry(c->kind) && c->kind != Kind::kPidDir &&
-           c->kind != Kind::kFd)
+           c->kind != Kind::kFd && !sys_dir_holding(c->kind))
     len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
   else if (d->kind == Kind::kPidDir && c->pid == d->pid && is_pid_entry(c->kind))
     len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
@@ -539,6 +689,11 @@ int proc_node_path(ProcNode* p, char* buf, size_t n) {
     default:
       if (is_pid_entry(p->kind))
         return tine_snprintf(buf, n, "/proc/%d/%s", p->pid, entry_name(p->kind));
+      if (const SysDir* sd = sys_dir_holding(p->kind)) {
+        if (sd->dir == Kind::kSysDir)
+          return tine_snprintf(buf, n, "/proc/sys/%s", entry_name(p->kind));
+        return tine_snprintf(buf, n, "/proc/sys/%s/%s", entry_name(sd->dir), entry_name(p->kind));
+      }
       return tine_snprintf(buf, n, "/proc/%s", entry_name(p->kind));
   }
 }
@@ -568,8 +723,8 @@ int file_link_text(File* fp, char* buf, size_t n) {
   return static_cast<size_t>(len) < n ? len : static_cast<int>(n - 1);
 }
 
-// The target of an fd or cwd link into buf (kPathMax bytes): its length, or
-// -errno (-ENOENT once the process or the descriptor is gone).
+// The target of an fd, cwd or root link into buf (kPathMax bytes): its
+// length, or -errno (-ENOENT once the process or the descriptor is gone).
 int link_target(ProcNode* p, char* buf, size_t n) {
   if (int e = may_inspect(p->pid, p->start_ns); e) return e == -ESRCH ? -ENOENT : e;
   Filedesc* fdp;
@@ -581,28 +736,33 @@ int link_target(ProcNode* p, char* buf, size_t n) {
       fdrop(fp);
     }
   } else {
-    Vnode* cwd = fd_cwd_hold(fdp);
-    r = vnode_link_text(cwd, buf, n);
-    vrele(cwd);
+    Vnode* dir = p->kind == Kind::kCwd ? fd_cwd_hold(fdp) : fd_root_hold(fdp);
+    r = vnode_link_text(dir, buf, n);
+    vrele(dir);
   }
   drop_table(fdp);
   return r;
 }
 
-// fd/N and cwd as Linux's magic links: a lookup through one reaches what it
-// names, not its text (a file removed since, a pipe): the same checks as a
-// readlink of it (may_inspect), then the open File's vnode, or the File
-// itself when it has none and the lookup wants it, or the working
-// directory. Other links (self, exe) are followed by their text.
+// Whether a /proc link is one of the process's open objects (fd/N, cwd, root).
+bool names_open_object(Kind k) { return k == Kind::kFd || k == Kind::kCwd || k == Kind::kProcRoot; }
+
+// fd/N, cwd and root as Linux's magic links: a lookup through one reaches
+// what it names, not its text (a file removed since, a pipe): the same
+// checks as a readlink of it (may_inspect), then the open File's vnode, or
+// the File itself when it has none and the lookup wants it, or the working
+// or root directory. Other links (self, exe) are followed by their text.
 int proc_magic(Vnode* v, bool want_file, Vnode** vp, File** fp) {
   ProcNode* p = pn(v);
-  if (p->kind != Kind::kFd && p->kind != Kind::kCwd) return 0;
+  if (!names_open_object(p->kind)) return 0;
   if (int e = may_inspect(p->pid, p->start_ns); e) return e == -ESRCH ? -ENOENT : e;
   Filedesc* fdp;
   if (hold_table(p->pid, p->start_ns, &fdp) != 0 || !fdp) return -ENOENT;
   int r = 0;
   if (p->kind == Kind::kCwd) {
     *vp = fd_cwd_hold(fdp);
+  } else if (p->kind == Kind::kProcRoot) {
+    *vp = fd_root_hold(fdp);
   } else if (File* f = fget(fdp, p->fd)) {
     if (f->vnode) {
       *vp = vref(f->vnode);
@@ -630,7 +790,7 @@ int proc_readlink(Vnode* v, char* buf, size_t n) {
     tine_memcpy(buf, tmp, m);
     return static_cast<int>(m);
   }
-  if (p->kind == Kind::kFd || p->kind == Kind::kCwd) {
+  if (names_open_object(p->kind)) {
     char* tmp = static_cast<char*>(kmalloc(kPathMax, M_TEMP, M_WAITOK));
     if (!tmp) return -ENOMEM;
     int len = link_target(p, tmp, kPathMax);
@@ -906,11 +1066,91 @@ int text_maps(ProcNode* p, Text* t) {
   return 0;
 }
 
+// status's signal and capability lines, then the CPUs its first thread may
+// run on (Linux's order and formats: masks in 16 hex digits, the CPUs as a
+// hex mask and as a list of ranges).
+void text_status_signals(Text* t, const Snapshot& s) {
+  t->add("SigQ:\t%lu/%llu\n", charge_used(Charge::kSignals, s.uid[0]),
+         s.limits[kRlimitSigpending].rlim_cur);
+  t->add("SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+         s.sig_pending, s.sig_shared, s.sig_blocked, s.sig_ignored, s.sig_caught);
+  // Root's (any uid 0 permits, an effective 0 makes them effective) are
+  // Linux 6.1's 41 capabilities; other uids have none.
+  constexpr uint64_t kAllCaps = (uint64_t{1} << 41) - 1;
+  bool permitted = s.uid[0] == 0 || s.uid[1] == 0 || s.uid[2] == 0;
+  t->add(
+      "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\n"
+      "CapAmb:\t%016lx\nNoNewPrivs:\t%d\nSeccomp:\t0\n",
+      uint64_t{0}, permitted ? kAllCaps : 0, s.uid[1] == 0 ? kAllCaps : 0, kAllCaps, uint64_t{0},
+      s.no_new_privs ? 1 : 0);
+  t->add("Cpus_allowed:\t%x\nCpus_allowed_list:\t", s.cpus);
+  bool first = true;
+  for (unsigned c = 0; c < 32; ++c) {
+    if (!(s.cpus & (1u << c))) continue;
+    unsigned end = c;
+    while (end + 1 < 32 && (s.cpus & (1u << (end + 1)))) ++end;
+    t->add(first ? "%u" : ",%u", c);
+    if (end > c) t->add("-%u", end);
+    first = false;
+    c = end;
+  }
+  t->add("\n");
+}
+
+// /proc/PID/limits: Linux's table of the sixteen limits.
+void text_limits(Text* t, const Snapshot& s) {
+  static const char* const kNames[VC_RLIM_NLIMITS][2] = {
+      {"Max cpu time", "seconds"},        {"Max file size", "bytes"},
+      {"Max data size", "bytes"},         {"Max stack size", "bytes"},
+      {"Max core file size", "bytes"},    {"Max resident set", "bytes"},
+      {"Max processes", "processes"},     {"Max open files", "files"},
+      {"Max locked memory", "bytes"},     {"Max address space", "bytes"},
+      {"Max file locks", "locks"},        {"Max pending signals", "signals"},
+      {"Max msgqueue size", "bytes"},     {"Max nice priority", nullptr},
+      {"Max realtime priority", nullptr}, {"Max realtime timeout", "us"}};
+  t->add("%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+  for (int i = 0; i < VC_RLIM_NLIMITS; ++i) {
+    const vc_rlimit& l = s.limits[i];
+    if (l.rlim_cur == ~0ull)
+      t->add("%-25s %-20s ", kNames[i][0], "unlimited");
+    else
+      t->add("%-25s %-20llu ", kNames[i][0], l.rlim_cur);
+    if (l.rlim_max == ~0ull)
+      t->add("%-20s ", "unlimited");
+    else
+      t->add("%-20llu ", l.rlim_max);
+    if (kNames[i][1])
+      t->add("%-10s\n", kNames[i][1]);
+    else
+      t->add("\n");
+  }
+}
+
 int make_text(ProcNode* p, Text* t) {
   switch (p->kind) {
     case Kind::kMounts:
+    case Kind::kPidMounts:
       t->add("tmpfs / tmpfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
       return 0;
+    case Kind::kBootCmdline: t->add("%s\n", kernel_bootargs()); return 0;
+    case Kind::kFilesystems: t->add("nodev\ttmpfs\nnodev\tproc\n"); return 0;
+    case Kind::kSwaps: t->add("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"); return 0;
+    case Kind::kOomScoreAdj: t->add("0\n"); return 0;
+    case Kind::kLoginuid: t->add("4294967295"); return 0;  // unset; no newline (Linux's)
+    case Kind::kSysHostname:
+    case Kind::kSysDomainname: {
+      char name[65];
+      uts_name_get(p->kind == Kind::kSysHostname ? UtsName::kHost : UtsName::kDomain, name);
+      name[64] = 0;
+      t->add("%s\n", name);
+      return 0;
+    }
+    case Kind::kSysOstype: t->add("%s\n", kUtsSysname); return 0;
+    case Kind::kSysOsrelease: t->add("%s\n", kUtsRelease); return 0;
+    case Kind::kSysKernelVersion: t->add("%s\n", kUtsVersion); return 0;
+    case Kind::kSysPidMax: t->add("%d\n", kPidMax + 1); return 0;  // Linux's: one past the last pid
+    case Kind::kSysFileMax: t->add("%lu\n", charge_rule(Charge::kFiles).max); return 0;
+    case Kind::kSysNrOpen: t->add("%d\n", kNrOpen); return 0;
     case Kind::kUptime: {
       // Seconds since boot, and the seconds every CPU's idle thread ran, summed.
       uint64_t ns = clock_ns(), idle = 0;
@@ -930,7 +1170,7 @@ int make_text(ProcNode* p, Text* t) {
       t->add(
           "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n"
           "Buffers:               0 kB\nCached:         %8lu kB\nShmem:          %8lu kB\n"
-          "SwapTotal:             0 kB\nSwapFree:              0 kB\n",
+          "SReclaimable:          0 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n",
           ps.managed_pages * kb, free * kb, free * kb, files * kb, files * kb);
       return 0;
     }
@@ -945,7 +1185,9 @@ int make_text(ProcNode* p, Text* t) {
     default: break;
   }
   Snapshot s;
-  Mem mem = p->kind == Kind::kStat || p->kind == Kind::kStatus ? Mem::kWant : Mem::kSkip;
+  Mem mem = p->kind == Kind::kStat || p->kind == Kind::kStatus || p->kind == Kind::kStatm
+                ? Mem::kWant
+                : Mem::kSkip;
   if (int e = snapshot(p->pid, p->start_ns, &s, mem); e) return e;
   uint64_t tick_ns = 1000000000u / kHz;
   switch (p->kind) {
@@ -977,7 +1219,17 @@ int make_text(ProcNode* p, Text* t) {
         t->add("VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\n", s.vsize / 1024,
                s.rss_pages * kPageSize / 1024);
       t->add("Threads:\t%d\n", s.nthreads);
+      text_status_signals(t, s);
       break;
+    case Kind::kStatm: {
+      // Linux's seven counts in pages: size, resident, shared, text, lib,
+      // data, dt. tine keeps no split of the space: shared, text, lib and dt
+      // are 0, data is the whole.
+      uint64_t pages = s.vsize / kPageSize;
+      t->add("%lu %lu 0 0 0 %lu 0\n", pages, s.rss_pages, pages);
+      break;
+    }
+    case Kind::kLimits: text_limits(t, s); break;
     case Kind::kCmdline:
       if (s.args) t->put(s.args->data, s.args->args_len);
       break;
@@ -1007,6 +1259,27 @@ int64_t proc_read(Vnode* v, uint64_t off, Uio* uio) {
   return err;
 }
 
+// Writes: /proc/sys/kernel/hostname and domainname set the name (root: the
+// node's mode lets no one else open them for writing), a write at offset 0
+// up to its first newline, 64 bytes at most, as Linux's proc_dostring (the
+// rest of the write is taken and dropped); the rest of /proc takes no
+// writes (-EINVAL).
+int64_t proc_write(Vnode* v, uint64_t off, Uio* uio, const FsCred& cr) {
+  ProcNode* p = pn(v);
+  if (p->kind != Kind::kSysHostname && p->kind != Kind::kSysDomainname) return -EINVAL;
+  if (!cr.root()) return -EPERM;
+  if (off != 0) return -EINVAL;
+  char name[64];
+  size_t n = uio->resid < sizeof name ? static_cast<size_t>(uio->resid) : sizeof name;
+  if (uiomove(name, n, uio) != 0) return -EFAULT;
+  size_t len = 0;
+  while (len < n && name[len] != '\n' && name[len] != 0) ++len;
+  uts_name_set(p->kind == Kind::kSysHostname ? UtsName::kHost : UtsName::kDomain, name, len);
+  uio->done += uio->resid;
+  uio->resid = 0;
+  return 0;
+}
+
 Vnode* proc_destroy(Vnode* v) {
   ProcNode* p = pn(v);
   p->~ProcNode();
@@ -1016,7 +1289,7 @@ Vnode* proc_destroy(Vnode* v) {
 
 const VnodeOps kProcOps = {
     proc_lookup, proc_readdir, nullptr,      nullptr,       nullptr,   nullptr,
-    nullptr,     proc_parent,  proc_name_in, proc_readlink, proc_read, nullptr,
+    nullptr,     proc_parent,  proc_name_in, proc_readlink, proc_read, proc_write,
     nullptr,     proc_destroy, nullptr,      proc_magic,    nullptr,
 };
 

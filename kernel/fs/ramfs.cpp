@@ -492,6 +492,7 @@ const VnodeOps kRamOps = {
 Mount* ramfs_new(uint32_t dev_minor) {
   Mount* mp = mount_new(M_RAMFS, dev_minor, kTmpfsMagic, "ramfs");
   if (!mp) return nullptr;
+  mp->max_bytes = kMaxSize;
   RamNode* root = node_new(mp, VType::kDir, 0755, FsCred{0, 0});
   if (!root) {
     kfree(mp, M_RAMFS);

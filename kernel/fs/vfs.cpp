@@ -465,12 +465,12 @@ int path_up(Vnode* v, Vnode* root, char* buf, size_t* pos, bool* outside = nullp
   char name[kNameMax + 1];
   int err = 0;
   for (;;) {
-    while (cur != root && cur != top && is_fs_root(cur) && cur->mount->covered) {
+    while (!vnode_same(cur, root) && cur != top && is_fs_root(cur) && cur->mount->covered) {
       Vnode* c = vref(cur->mount->covered);
       vrele(cur);
       cur = c;
     }
-    if (cur == root || cur == top) break;
+    if (vnode_same(cur, root) || cur == top) break;
     Vnode* up = cur->ops->parent ? cur->ops->parent(cur) : nullptr;
     if (!up) break;
     int len = up->ops->name_in ? up->ops->name_in(up, cur, name, sizeof name) : -ENOENT;
@@ -488,7 +488,7 @@ int path_up(Vnode* v, Vnode* root, char* buf, size_t* pos, bool* outside = nullp
     tine_memcpy(buf + *pos, name, static_cast<size_t>(len));
     buf[--*pos] = '/';
   }
-  if (outside) *outside = cur != root;
+  if (outside) *outside = !vnode_same(cur, root);
   vrele(cur);
   return err;
 }

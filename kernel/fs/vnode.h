@@ -123,9 +123,14 @@ struct Mount {
   uint32_t dev_minor;  // st_dev = (0, dev_minor), like Linux's anonymous devices
   int64_t magic;       // statfs f_type
   const char* type;
-  bool synthetic;     // made up by the kernel (/proc): attributes cannot change
-  uint64_t next_ino;  // atomic
+  bool synthetic;      // made up by the kernel (/proc): attributes cannot change
+  uint64_t next_ino;   // atomic
+  uint64_t max_bytes;  // the largest file it holds (Linux's s_maxbytes); 0: no files
 };
+
+// The same node: itself, or (a synthetic file system makes a node at each
+// lookup) one of the same number on the same file system.
+inline bool vnode_same(const Vnode* a, const Vnode* b);
 
 extern struct lock g_namespace_lock;
 
@@ -160,3 +165,7 @@ void vn_stat(Vnode* v, linux_stat* st);
 int64_t vn_read_kernel(Vnode* v, uint64_t off, void* buf, size_t n);
 int64_t vn_write_kernel(Vnode* v, uint64_t off, const void* buf, size_t n, const FsCred& cr);
 void vn_statx(Vnode* v, linux_statx* sx);
+
+inline bool vnode_same(const Vnode* a, const Vnode* b) {
+  return a == b || (a->mount && a->mount == b->mount && a->mount->synthetic && a->ino == b->ino);
+}

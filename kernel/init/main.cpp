@@ -200,6 +200,8 @@ int main_thread(void*) {
 
 }  // namespace
 
+const char* kernel_bootargs() { return g_boot.bootargs; }
+
 extern "C" [[noreturn]] void kmain(paddr_t dtb) {
   cpu_bind(0);
   for (auto* f = __init_array_start; f < __init_array_end; ++f) (*f)();

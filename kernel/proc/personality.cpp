@@ -31,7 +31,7 @@ int64_t sys_personality(const SyscallArgs& a) {
   Lwp* lp = curlwp();
   uint32_t want = static_cast<uint32_t>(a.a[0]);
   uint32_t old = lp->copy.personality;
-  if (want == kPerLinux32) return -EINVAL;
+  if (want != kQuery && (want & kPerMask) == kPerLinux32) return -EINVAL;
   if (want != kQuery) lp->copy.personality = want;
   return old;
 }

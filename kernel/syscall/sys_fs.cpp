@@ -360,9 +360,10 @@ int64_t sys_fallocate(const SyscallArgs& a) {
   if (!v || v->type == VType::kFifo) return -ESPIPE;
   if (v->type == VType::kDir) return -EISDIR;
   if (v->type != VType::kReg) return -ENODEV;
-  if (off > INT64_MAX - len) return -EFBIG;  // the file system's own largest size: its business
-  if (!v->ops->allocate) return -EOPNOTSUPP;
+  if (off > INT64_MAX - len) return -EFBIG;
   uint64_t end = static_cast<uint64_t>(off + len);
+  if (v->mount && v->mount->max_bytes && end > v->mount->max_bytes) return -EFBIG;  // no signal
+  if (!v->ops->allocate) return -EOPNOTSUPP;
   uint64_t limit = proc_fsize_limit(curproc());
   MutexGuard g(v->lock);
   if (!(mode & kFallocKeepSize) && end > v->size && end > limit) {

@@ -47,22 +47,35 @@ SpinLock g_uts_lock{g_uts_class};
 char g_hostname[kUtsLen + 1] = "tine";
 char g_domainname[kUtsLen + 1] = "(none)";
 
+char* field_of(UtsName which) { return which == UtsName::kHost ? g_hostname : g_domainname; }
+
 // sethostname / setdomainname(name, len): root only (Linux's CAP_SYS_ADMIN:
 // -EPERM first), len an int from 0 to 64 (-EINVAL), name readable for len
 // bytes (-EFAULT); the name is those bytes, the rest of the field zeroed.
-int64_t set_uts_name(char* field, const SyscallArgs& a) {
+int64_t set_uts_name(UtsName which, const SyscallArgs& a) {
   if (!user_is_root()) return -EPERM;
   int len = static_cast<int>(a.a[1]);
   if (len < 0 || static_cast<size_t>(len) > kUtsLen) return -EINVAL;
   char name[kUtsLen + 1];
-  tine_memset(name, 0, sizeof name);
   if (len > 0 && copyin_u(a.a[0], name, static_cast<size_t>(len)) != 0) return -EFAULT;
-  SpinGuard g(g_uts_lock);
-  tine_memcpy(field, name, sizeof name);
+  uts_name_set(which, name, static_cast<size_t>(len));
   return 0;
 }
 
 }  // namespace
+
+void uts_name_get(UtsName which, char out[65]) {
+  SpinGuard g(g_uts_lock);
+  tine_memcpy(out, field_of(which), kUtsLen + 1);
+}
+
+void uts_name_set(UtsName which, const char* name, size_t len) {
+  char padded[kUtsLen + 1];
+  tine_memset(padded, 0, sizeof padded);
+  tine_memcpy(padded, name, len < kUtsLen ? len : kUtsLen);
+  SpinGuard g(g_uts_lock);
+  tine_memcpy(field_of(which), padded, sizeof padded);
+}
 
 // uname(buf): tine answers as the Linux whose system calls it has, since
 // programs branch on these to pick the calls they make: sysname "Linux",
@@ -73,20 +86,17 @@ int64_t sys_uname(const SyscallArgs& a) {
   Utsname u;
   tine_memset(&u, 0, sizeof u);
   tine_strlcpy(u.sysname, kUtsSysname, sizeof u.sysname);
-  {
-    SpinGuard g(g_uts_lock);
-    tine_memcpy(u.nodename, g_hostname, sizeof u.nodename);
-    tine_memcpy(u.domainname, g_domainname, sizeof u.domainname);
-  }
+  uts_name_get(UtsName::kHost, u.nodename);
+  uts_name_get(UtsName::kDomain, u.domainname);
   tine_strlcpy(u.release, kUtsRelease, sizeof u.release);
   tine_strlcpy(u.version, kUtsVersion, sizeof u.version);
   tine_strlcpy(u.machine, kUtsMachine, sizeof u.machine);
   return copyout_u(&u, a.a[0], sizeof u) == 0 ? 0 : -EFAULT;
 }
 
-int64_t sys_sethostname(const SyscallArgs& a) { return set_uts_name(g_hostname, a); }
+int64_t sys_sethostname(const SyscallArgs& a) { return set_uts_name(UtsName::kHost, a); }
 
-int64_t sys_setdomainname(const SyscallArgs& a) { return set_uts_name(g_domainname, a); }
+int64_t sys_setdomainname(const SyscallArgs& a) { return set_uts_name(UtsName::kDomain, a); }
 
 // sysinfo(info): seconds since boot, the load averages, RAM in bytes
 // (mem_unit 1; free counts the allocator's free and cached pages), no swap,

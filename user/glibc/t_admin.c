@@ -143,7 +143,10 @@ void t_personality(void) {
     CHECK("exec_keeps", WIFEXITED(st) && WEXITSTATUS(st) == 0);
   }
   EQ("back", personality(PER_LINUX), ADDR_NO_RANDOMIZE);
-  if (t_on_tine()) EQ("linux32", SYS(SYS_personality, PER_LINUX32), -EINVAL);
+  if (t_on_tine()) {
+    EQ("linux32", SYS(SYS_personality, PER_LINUX32), -EINVAL);
+    EQ("linux32_flags", SYS(SYS_personality, PER_LINUX32 | ADDR_NO_RANDOMIZE), -EINVAL);
+  }
   EQ("still", personality(0xffffffff), PER_LINUX);
 }
 
@@ -462,6 +465,17 @@ static int in_jail(void* arg) {
   return 0;
 }
 
+/* A root inside /proc, whose nodes are made at each lookup: ".." stops
+ * there all the same (the real /tmp stays out of reach). */
+static int in_proc_jail(void* arg) {
+  if (chroot("/proc/self") != 0) return 1;
+  if (access("/fd/../../../tmp", F_OK) == 0) return 2;
+  if (access("/fd/../../..", F_OK) != 0) return 3;
+  struct stat a, b;
+  if (stat("/", &a) != 0 || stat("/fd/../..", &b) != 0 || a.st_ino != b.st_ino) return 4;
+  return 0;
+}
+
 /* Root changes where its absolute paths begin: "/" and ".." stop at the new
  * root, an absolute symbolic link resolves in it, getcwd gives paths from it
  * (a working directory outside it is "(unreachable)..."), and a child made
@@ -486,6 +500,8 @@ void t_chroot(void) {
     EQ("efault", SYS(SYS_chroot, (void*)16), -EFAULT);
     int st = t_fork_status(in_jail, NULL);
     t_check("jailed", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+    st = t_fork_status(in_proc_jail, NULL);
+    t_check("proc_jail", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
   }
   unlink(path);
   snprintf(path, sizeof path, "%s/abs_link", g_jail);

@@ -1922,6 +1922,10 @@ void t_edges_fallocate(void) {
   EQ("past_limit", SYS(SYS_fallocate, fd, 0, 0l, 40000l), -EFBIG);
   EQ("signal", g_xfsz, 1);
   EQ("keep_past_limit", fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 40000), 0);
+  if (t_on_tine()) { /* past the RAM file system's largest file: -EFBIG, no signal */
+    EQ("past_fs_max", SYS(SYS_fallocate, fd, 0, 0l, 1l << 40), -EFBIG);
+    EQ("no_signal", g_xfsz, 1);
+  }
   rl.rlim_cur = RLIM_INFINITY;
   setrlimit(RLIMIT_FSIZE, &rl);
   close(fd);

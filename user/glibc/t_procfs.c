@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -238,4 +239,46 @@ void t_procfs_magic_links(void) {
     t_check("other_user", WIFEXITED(st2) && WEXITSTATUS(st2) == 0, "status %#x", st2);
   close(p[0]);
   close(p[1]);
+}
+
+/* A reader whose uid is the target's but whose gid is not may not look
+ * inside it (Linux's ptrace check compares the gids too). */
+static int g_gid_pipe[2];
+static int open_other_gids_fd(void* arg) {
+  if (setresgid(45678, 45678, 45678) != 0 || setresuid(45678, 45678, 45678) != 0) return 2;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/fd/0", (int)(long)arg);
+  int fd = open(path, O_RDONLY);
+  return fd < 0 && errno == EACCES ? 0 : 1;
+}
+
+/* The checks around the magic links: a pipe's link with a trailing slash is
+ * not a directory; another gid's process is closed to a reader of the same
+ * uid. */
+void t_procfs_magic_checks(void) {
+  int p[2];
+  EQ("pipe", pipe(p), 0);
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d/", p[0]);
+  EQ("slash_enotdir", open(path, O_RDONLY) == -1 ? errno : 0, ENOTDIR);
+  close(p[0]);
+  close(p[1]);
+  if (getuid() != 0) return;
+  EQ("pipe2", pipe(g_gid_pipe), 0);
+  fflush(stdout);
+  pid_t t = fork();
+  if (t == 0) { /* uid 45678, gid 45679, dumpable again */
+    if (setresgid(45679, 45679, 45679) != 0 || setresuid(45678, 45678, 45678) != 0) _exit(2);
+    prctl(PR_SET_DUMPABLE, 1);
+    char c;
+    (void)!read(g_gid_pipe[0], &c, 1);
+    _exit(0);
+  }
+  t_sleep_ms(100);
+  int st = t_fork_status(open_other_gids_fd, (void*)(long)t);
+  t_check("other_gid", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  (void)!write(g_gid_pipe[1], "x", 1);
+  waitpid(t, &st, 0);
+  close(g_gid_pipe[0]);
+  close(g_gid_pipe[1]);
 }
