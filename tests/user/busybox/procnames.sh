@@ -1,10 +1,17 @@
 # Finding and signalling processes by name: pidof, killall; priorities and sessions: renice, ionice, taskset, setsid.
 # (Lowering nice, the real-time I/O class and raising limits need root of the first user namespace: not here.)
+# The sleeper forks once, and says it is up a while after, when its child
+# has become "sleep": a child not yet exec'd has the sleeper's name, and
+# killall would find it too (a race that printed job messages).
 cat > bbzzsleeper <<'E'
 #!/bin/sh
-trap 'echo "$1 got TERM"; exit 3' TERM
+s=
+trap '[ -n "$s" ] && kill $s; echo "$1 got TERM"; exit 3' TERM
+trap '[ -n "$s" ] && kill $s; exit 138' USR1  # USR1's default status, the sleep not left behind
+sleep 30 & s=$!
+usleep 500000
 echo "$1 up" > "up.$1"
-while :; do sleep 0.05; done
+wait $s
 E
 chmod +x bbzzsleeper
 ./bbzzsleeper one > one.out & p1=$!; ./bbzzsleeper two > two.out & p2=$!
