@@ -294,35 +294,33 @@ int fd_count_open(Filedesc* fdp) {
   return n;
 }
 
-Vnode* fd_cwd_hold(Filedesc* fdp) {
+namespace {
+
+// The working directory and the root are the same kind of slot: a held
+// vnode, or null for the system's root. The table's lock guards the swap;
+// the old node is released after it.
+Vnode* dir_slot_hold(Filedesc* fdp, Vnode* Filedesc::*slot) {
   SpinGuard g(fdp->lock);
-  return fdp->cwd ? vref(fdp->cwd) : vfs_root_hold();
+  Vnode* v = fdp->*slot;
+  return v ? vref(v) : vfs_root_hold();
 }
 
-void fd_set_cwd(Filedesc* fdp, Vnode* v) {
+void dir_slot_set(Filedesc* fdp, Vnode* Filedesc::*slot, Vnode* v) {
   Vnode* old;
   {
     SpinGuard g(fdp->lock);
-    old = fdp->cwd;
-    fdp->cwd = v;
+    old = fdp->*slot;
+    fdp->*slot = v;
   }
   if (old) vrele(old);
 }
 
-Vnode* fd_root_hold(Filedesc* fdp) {
-  SpinGuard g(fdp->lock);
-  return fdp->root ? vref(fdp->root) : vfs_root_hold();
-}
+}  // namespace
 
-void fd_set_root(Filedesc* fdp, Vnode* v) {
-  Vnode* old;
-  {
-    SpinGuard g(fdp->lock);
-    old = fdp->root;
-    fdp->root = v;
-  }
-  if (old) vrele(old);
-}
+Vnode* fd_cwd_hold(Filedesc* fdp) { return dir_slot_hold(fdp, &Filedesc::cwd); }
+void fd_set_cwd(Filedesc* fdp, Vnode* v) { dir_slot_set(fdp, &Filedesc::cwd, v); }
+Vnode* fd_root_hold(Filedesc* fdp) { return dir_slot_hold(fdp, &Filedesc::root); }
+void fd_set_root(Filedesc* fdp, Vnode* v) { dir_slot_set(fdp, &Filedesc::root, v); }
 
 Fdtol* fdtol_new(Proc* leader, Fdtol* join) {
   auto* tl = static_cast<Fdtol*>(kmalloc(sizeof(Fdtol), M_FILEDESC, M_WAITOK | M_ZERO));

@@ -269,14 +269,23 @@ int64_t sys_utimensat(const SyscallArgs& a) {
   return vfs_utimes(v.v, a.a[2] ? times : nullptr, my_cred());
 }
 
-int64_t sys_chdir(const SyscallArgs& a) {
-  PathAt at(AT_FDCWD, a.a[0]);
+namespace {
+
+// chdir's and chroot's target: the path, followed, must be a directory the
+// caller may search. On success *out holds it.
+int searchable_dir_at(uint64_t upath, const FsCred& cr, VnodeRef* out) {
+  PathAt at(AT_FDCWD, upath);
   if (at.err) return at.err;
-  FsCred cr = my_cred();
+  if (int e = vfs_lookup(at.start.v, at.path.s, true, cr, &out->v); e) return e;
+  if (out->v->type != VType::kDir) return -ENOTDIR;
+  return vn_access(out->v, X_OK, cr);
+}
+
+}  // namespace
+
+int64_t sys_chdir(const SyscallArgs& a) {
   VnodeRef v;
-  if (int e = vfs_lookup(at.start.v, at.path.s, true, cr, &v.v); e) return e;
-  if (v.v->type != VType::kDir) return -ENOTDIR;
-  if (int e = vn_access(v.v, X_OK, cr); e) return e;
+  if (int e = searchable_dir_at(a.a[0], my_cred(), &v); e) return e;
   fd_set_cwd(my_fd(), v.v);
   v.v = nullptr;
   return 0;
@@ -288,13 +297,8 @@ int64_t sys_chdir(const SyscallArgs& a) {
 // The working directory is left where it is (as on Linux: a chdir("/")
 // after it is the caller's business).
 int64_t sys_chroot(const SyscallArgs& a) {
-  PathAt at(AT_FDCWD, a.a[0]);
-  if (at.err) return at.err;
-  FsCred cr = my_cred();
   VnodeRef v;
-  if (int e = vfs_lookup(at.start.v, at.path.s, true, cr, &v.v); e) return e;
-  if (v.v->type != VType::kDir) return -ENOTDIR;
-  if (int e = vn_access(v.v, X_OK, cr); e) return e;
+  if (int e = searchable_dir_at(a.a[0], my_cred(), &v); e) return e;
   if (!user_is_root()) return -EPERM;
   fd_set_root(my_fd(), v.v);
   v.v = nullptr;
