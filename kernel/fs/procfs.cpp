@@ -149,19 +149,24 @@ constexpr Entry kSysKernelEntries[] = {{"domainname", Kind::kSysDomainname, VTyp
                                        {"version", Kind::kSysKernelVersion, VType::kReg, 0444}};
 constexpr Entry kSysFsEntries[] = {{"file-max", Kind::kSysFileMax, VType::kReg, 0444},
                                    {"nr_open", Kind::kSysNrOpen, VType::kReg, 0444}};
-struct SysDir {
+// Every directory with fixed entries, its parent and what it holds (a
+// process's fd directory lists descriptors instead; the root also lists
+// the processes).
+struct Dir {
   Kind dir, parent;
   const Entry* entries;
   size_t n;
 };
-constexpr SysDir kSysDirs[] = {
-    {Kind::kSysDir, Kind::kRoot, kSysEntries, sizeof kSysEntries / sizeof kSysEntries[0]},
-    {Kind::kSysKernelDir, Kind::kSysDir, kSysKernelEntries,
-     sizeof kSysKernelEntries / sizeof kSysKernelEntries[0]},
-    {Kind::kSysFsDir, Kind::kSysDir, kSysFsEntries,
-     sizeof kSysFsEntries / sizeof kSysFsEntries[0]}};
+template <size_t N>
+constexpr Dir dir_of(Kind dir, Kind parent, const Entry (&entries)[N]) {
+  return {dir, parent, entries, N};
+}
+constexpr Dir kDirs[] = {dir_of(Kind::kRoot, Kind::kRoot, kRootEntries),
+                         dir_of(Kind::kPidDir, Kind::kRoot, kPidEntries),
+                         dir_of(Kind::kSysDir, Kind::kRoot, kSysEntries),
+                         dir_of(Kind::kSysKernelDir, Kind::kSysDir, kSysKernelEntries),
+                         dir_of(Kind::kSysFsDir, Kind::kSysDir, kSysFsEntries)};
 constexpr size_t kNumRoot = sizeof kRootEntries / sizeof kRootEntries[0];
-constexpr size_t kNumPid = sizeof kPidEntries / sizeof kPidEntries[0];
 constexpr uint64_t kFirstCookie = 3;  // 1 and 2 are "." and ".."
 constexpr uint64_t kPidCookie = 100;  // a process directory's cookie: 100 + pid
 constexpr int kIntMax = 0x7fffffff;
@@ -179,36 +184,22 @@ ProcNode* pn(Vnode* v) { return static_cast<ProcNode*>(v); }
 Mount* g_mount;
 extern const VnodeOps kProcOps;
 
-const char* entry_name(Kind k) {
-  for (const Entry& e : kRootEntries)
-    if (e.kind == k) return e.name;
-  for (const Entry& e : kPidEntries)
-    if (e.kind == k) return e.name;
-  for (const SysDir& d : kSysDirs)
-    for (size_t i = 0; i < d.n; ++i)
-      if (d.entries[i].kind == k) return d.entries[i].name;
-  return "";
-}
-
-// The /proc/sys directory k, or nullptr.
-const SysDir* sys_dir(Kind k) {
-  for (const SysDir& d : kSysDirs)
+// The directory k's table, or nullptr (not a directory of fixed entries).
+const Dir* dir_table(Kind k) {
+  for (const Dir& d : kDirs)
     if (d.dir == k) return &d;
   return nullptr;
 }
 
-// The /proc/sys directory that holds k, or nullptr.
-const SysDir* sys_dir_holding(Kind k) {
-  for (const SysDir& d : kSysDirs)
+// The fixed entry of kind k and the directory that holds it, or nullptr.
+const Entry* entry_of(Kind k, const Dir** holder) {
+  for (const Dir& d : kDirs)
     for (size_t i = 0; i < d.n; ++i)
-      if (d.entries[i].kind == k) return &d;
+      if (d.entries[i].kind == k) {
+        *holder = &d;
+        return &d.entries[i];
+      }
   return nullptr;
-}
-
-bool is_pid_entry(Kind k) {
-  for (const Entry& e : kPidEntries)
-    if (e.kind == k) return true;
-  return false;
 }
 
 // Stable numbers: the same file has the same inode each time it is looked up.
@@ -526,21 +517,11 @@ int lookup_fd(ProcNode* d, const char* name, size_t len, Vnode** out) {
 int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
   ProcNode* d = pn(dir);
   if (d->kind == Kind::kFdDir) return lookup_fd(d, name, len, out);
-  if (const SysDir* sd = sys_dir(d->kind)) {
-    for (size_t i = 0; i < sd->n; ++i) {
-      const Entry& e = sd->entries[i];
-      if (tine_strlen(e.name) != len || tine_memcmp(e.name, name, len) != 0) continue;
-      ProcNode* v = node_new(e.kind, e.type, e.mode, 0, 0, 0);
-      if (!v) return -ENOMEM;
-      *out = v;
-      return 0;
-    }
-    return -ENOENT;
-  }
-  const Entry* table = d->kind == Kind::kRoot ? kRootEntries : kPidEntries;
-  size_t n = d->kind == Kind::kRoot ? kNumRoot : kNumPid;
-  for (size_t i = 0; i < n; ++i) {
-    if (tine_strlen(table[i].name) != len || tine_memcmp(table[i].name, name, len) != 0) continue;
+  const Dir* dt = dir_table(d->kind);
+  if (!dt) return -ENOENT;
+  for (size_t i = 0; i < dt->n; ++i) {
+    const Entry& e = dt->entries[i];
+    if (tine_strlen(e.name) != len || tine_memcmp(e.name, name, len) != 0) continue;
     uint32_t uid = 0;
     if (d->kind == Kind::kPidDir) {
       Snapshot s;
@@ -548,7 +529,7 @@ int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
       uid = s.uid[1];
       release(&s);
     }
-    ProcNode* v = node_new(table[i].kind, table[i].type, table[i].mode, d->pid, d->start_ns, uid);
+    ProcNode* v = node_new(e.kind, e.type, e.mode, d->pid, d->start_ns, uid);
     if (!v) return -ENOMEM;
     *out = v;
     return 0;
@@ -619,20 +600,19 @@ int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
   if (d->kind == Kind::kFdDir) {
     if (int e = may_inspect(d->pid, d->start_ns); e) return e == -ESRCH ? -ENOENT : e;
   }
-  const SysDir* sd = sys_dir(d->kind);
+  const Dir* dt = dir_table(d->kind);
   uint64_t up = d->kind == Kind::kFdDir           ? ino_of(Kind::kPidDir, d->pid, -1)
-                : sd && sd->parent != Kind::kRoot ? ino_of(sd->parent, 0, -1)
+                : dt && dt->parent != Kind::kRoot ? ino_of(dt->parent, 0, -1)
                                                   : g_mount->root->ino;
   if (cookie < 1 && !emit(ctx, d->ino, 1, DT_DIR, ".", 1)) return 0;
   if (cookie < 2 && !emit(ctx, up, 2, DT_DIR, "..", 2)) return 0;
   if (d->kind == Kind::kFdDir) return readdir_fds(d, cookie, emit, ctx);
-  const Entry* table = sd ? sd->entries : d->kind == Kind::kRoot ? kRootEntries : kPidEntries;
-  size_t n = sd ? sd->n : d->kind == Kind::kRoot ? kNumRoot : kNumPid;
-  for (size_t i = 0; i < n; ++i) {
+  if (!dt) return 0;
+  for (size_t i = 0; i < dt->n; ++i) {
     uint64_t c = kFirstCookie + i;
     if (c <= cookie) continue;
-    if (!emit(ctx, ino_of(table[i].kind, d->pid, -1), c, vtype_dtype(table[i].type), table[i].name,
-              tine_strlen(table[i].name)))
+    const Entry& e = dt->entries[i];
+    if (!emit(ctx, ino_of(e.kind, d->pid, -1), c, vtype_dtype(e.type), e.name, tine_strlen(e.name)))
       return 0;
   }
   if (d->kind != Kind::kRoot) return 0;
@@ -656,8 +636,8 @@ Vnode* proc_parent(Vnode* dir) {
     // the walk up then stops here).
     return node_new(Kind::kPidDir, VType::kDir, 0555, d->pid, d->start_ns, d->uid);
   }
-  if (const SysDir* sd = sys_dir(d->kind); sd && sd->parent != Kind::kRoot)
-    return node_new(sd->parent, VType::kDir, 0555, 0, 0, 0);
+  if (const Dir* dt = dir_table(d->kind); dt && dt->parent != Kind::kRoot)
+    return node_new(dt->parent, VType::kDir, 0555, 0, 0, 0);
   return vref(g_mount->root);
 }
 
@@ -665,37 +645,35 @@ int proc_name_in(Vnode* dir, Vnode* child, char* buf, size_t n) {
   ProcNode* d = pn(dir);
   ProcNode* c = pn(child);
   int len = -ENOENT;
+  const Dir* holder = nullptr;
   if (d->kind == Kind::kRoot && c->kind == Kind::kPidDir)
     len = tine_snprintf(buf, n, "%d", c->pid);
-  else if (const SysDir* sd = sys_dir_holding(c->kind); sd && sd->dir == d->kind)
-    len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
-  else if (d->kind == Kind::kRoot && !is_pid_entry(c->kind) && c->kind != Kind::kPidDir &&
-           c->kind != Kind::kFd && !sys_dir_holding(c->kind))
-    len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
-  else if (d->kind == Kind::kPidDir && c->pid == d->pid && is_pid_entry(c->kind))
-    len = tine_snprintf(buf, n, "%s", entry_name(c->kind));
   else if (d->kind == Kind::kFdDir && c->pid == d->pid && c->kind == Kind::kFd)
     len = tine_snprintf(buf, n, "%d", c->fd);
+  else if (const Entry* e = entry_of(c->kind, &holder);
+           e && holder->dir == d->kind && (d->kind != Kind::kPidDir || c->pid == d->pid))
+    len = tine_snprintf(buf, n, "%s", e->name);
   if (len < 0) return len;
   return static_cast<size_t>(len) < n ? len : -ERANGE;
 }
 
 // The path of a /proc node (procfs is mounted on /proc).
+// The length it would have, as snprintf's.
+int kind_path(Kind k, int pid, char* buf, size_t n) {
+  if (k == Kind::kRoot) return tine_snprintf(buf, n, "/proc");
+  if (k == Kind::kPidDir) return tine_snprintf(buf, n, "/proc/%d", pid);
+  const Dir* holder = nullptr;
+  const Entry* e = entry_of(k, &holder);
+  if (!e) return -ENOENT;
+  int len = kind_path(holder->dir, pid, buf, n);
+  if (len < 0 || static_cast<size_t>(len) >= n) return len;
+  int more = tine_snprintf(buf + len, n - static_cast<size_t>(len), "/%s", e->name);
+  return more < 0 ? more : len + more;
+}
+
 int proc_node_path(ProcNode* p, char* buf, size_t n) {
-  switch (p->kind) {
-    case Kind::kRoot: return tine_snprintf(buf, n, "/proc");
-    case Kind::kPidDir: return tine_snprintf(buf, n, "/proc/%d", p->pid);
-    case Kind::kFd: return tine_snprintf(buf, n, "/proc/%d/fd/%d", p->pid, p->fd);
-    default:
-      if (is_pid_entry(p->kind))
-        return tine_snprintf(buf, n, "/proc/%d/%s", p->pid, entry_name(p->kind));
-      if (const SysDir* sd = sys_dir_holding(p->kind)) {
-        if (sd->dir == Kind::kSysDir)
-          return tine_snprintf(buf, n, "/proc/sys/%s", entry_name(p->kind));
-        return tine_snprintf(buf, n, "/proc/sys/%s/%s", entry_name(sd->dir), entry_name(p->kind));
-      }
-      return tine_snprintf(buf, n, "/proc/%s", entry_name(p->kind));
-  }
+  if (p->kind == Kind::kFd) return tine_snprintf(buf, n, "/proc/%d/fd/%d", p->pid, p->fd);
+  return kind_path(p->kind, p->pid, buf, n);
 }
 
 // What an open file's link reads as (the namespace lock held shared): its
@@ -1275,8 +1253,7 @@ int64_t proc_write(Vnode* v, uint64_t off, Uio* uio, const FsCred& cr) {
   size_t len = 0;
   while (len < n && name[len] != '\n' && name[len] != 0) ++len;
   uts_name_set(p->kind == Kind::kSysHostname ? UtsName::kHost : UtsName::kDomain, name, len);
-  uio->done += uio->resid;
-  uio->resid = 0;
+  uio_skip(uio, uio->resid);  // the rest of a longer write is taken, not kept (Linux cuts it)
   return 0;
 }
 

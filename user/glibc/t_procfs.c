@@ -282,3 +282,41 @@ void t_procfs_magic_checks(void) {
   close(g_gid_pipe[0]);
   close(g_gid_pipe[1]);
 }
+
+/* /proc's nodes know their names: the working directory inside /proc and a
+ * descriptor's link name the node by its path, with the process's number
+ * where the path went through /proc/self. */
+static void own_name(const char* check, const char* dir, const char* want) {
+  char cwd[128] = {0};
+  int saved = open(".", O_RDONLY | O_DIRECTORY);
+  int ok = chdir(dir) == 0 && getcwd(cwd, sizeof cwd) != NULL;
+  t_check(check, ok && strcmp(cwd, want) == 0, "chdir %s: getcwd '%s', want '%s'", dir, cwd, want);
+  (void)!fchdir(saved);
+  close(saved);
+}
+
+static void own_link(const char* check, const char* file, const char* want) {
+  char path[64], link[128] = {0};
+  int f = open(file, O_RDONLY);
+  snprintf(path, sizeof path, "/proc/self/fd/%d", f);
+  ssize_t n = f >= 0 ? readlink(path, link, sizeof link - 1) : -1;
+  t_check(check, n > 0 && strcmp(link, want) == 0, "%s: link '%s', want '%s'", file, link, want);
+  if (f >= 0) close(f);
+}
+
+void t_procfs_own_names(void) {
+  char pid_dir[32], pid_fd[40], pid_status[40];
+  snprintf(pid_dir, sizeof pid_dir, "/proc/%d", (int)getpid());
+  snprintf(pid_fd, sizeof pid_fd, "/proc/%d/fd", (int)getpid());
+  snprintf(pid_status, sizeof pid_status, "/proc/%d/status", (int)getpid());
+  own_name("cwd_proc", "/proc", "/proc");
+  own_name("cwd_sys_kernel", "/proc/sys/kernel", "/proc/sys/kernel");
+  own_name("cwd_sys_up", "/proc/sys/kernel/..", "/proc/sys");
+  own_name("cwd_self", "/proc/self", pid_dir);
+  own_name("cwd_self_fd", "/proc/self/fd", pid_fd);
+  own_name("cwd_fd_up", "/proc/self/fd/..", pid_dir);
+  own_link("link_meminfo", "/proc/meminfo", "/proc/meminfo");
+  own_link("link_status", "/proc/self/status", pid_status);
+  own_link("link_nr_open", "/proc/sys/fs/nr_open", "/proc/sys/fs/nr_open");
+  own_link("link_sys", "/proc/sys", "/proc/sys");
+}
