@@ -72,6 +72,31 @@ static void names_seen_unprivileged(void) {
   struct utsname u;
   EQ("user_uname", uname(&u), 0);
   EQ("user_sees_host", strcmp(u.nodename, "tine-name-test"), 0);
+  EQ("user_proc_write",
+     open("/proc/sys/kernel/hostname", O_WRONLY) == -1 && errno == EACCES ? 0 : errno, 0);
+}
+
+/* Writes to /proc/sys/kernel/hostname set the name: up to a newline, the
+ * first 64 bytes of a longer write (all of it counted as written). */
+static void hostname_by_proc(void) {
+  struct utsname u;
+  int f = open("/proc/sys/kernel/hostname", O_WRONLY);
+  EQ("proc_write", write(f, "via-proc\nrest", 13), 13);
+  close(f);
+  uname(&u);
+  EQ("proc_name", strcmp(u.nodename, "via-proc"), 0);
+  char longer[100];
+  memset(longer, 'y', sizeof longer);
+  f = open("/proc/sys/kernel/hostname", O_WRONLY);
+  EQ("proc_write_long", write(f, longer, sizeof longer), (ssize_t)sizeof longer);
+  close(f);
+  uname(&u);
+  EQ("proc_name_cut", strlen(u.nodename) == 64 && u.nodename[0] == 'y' ? 0 : 1, 0);
+  char got[80] = {0};
+  f = open("/proc/sys/kernel/hostname", O_RDONLY);
+  EQ("proc_read", read(f, got, sizeof got), 65);
+  close(f);
+  EQ("proc_read_newline", got[64], '\n');
 }
 
 /* Root sets them; uname and gethostname show them to everyone; a name is
@@ -102,6 +127,7 @@ void t_hostname_set(void) {
   EQ("set_empty", sethostname("", 0), 0);
   uname(&u);
   EQ("empty", u.nodename[0], 0);
+  hostname_by_proc();
   EQ("domain_set", setdomainname("example.org", 11), 0);
   uname(&u);
   EQ("domainname", strcmp(u.domainname, "example.org"), 0);
