@@ -4,11 +4,13 @@
 // directory per process (zombies included), which holds `stat`, `status`,
 // `cmdline`, `comm`, `exe` (a symbolic link to the program's path), `maps`,
 // `fd` (a directory of symbolic links named by descriptor number) and `cwd`
-// (a symbolic link to the working directory), in Linux's formats.
+// (a symbolic link to the working directory), in Linux's formats, and
+// `task`: a directory per thread, named by its thread id, with the thread's
+// own `stat`, `status` and `comm`.
 //
 // Nodes other than the root are made by each lookup and freed with their
-// last reference; each names its process by pid and start time (and an `fd`
-// entry its descriptor by number), so a node of a process that is gone (or
+// last reference; each names its process by pid and start time (an `fd`
+// entry its descriptor by number, a thread's node its thread id), so a node of a process that is gone (or
 // whose pid now names another) reads -ESRCH, and what it names is looked up
 // again at each read: a node never holds the process or its objects.
 //
@@ -102,6 +104,8 @@ enum class Kind : uint8_t {
   kSysPidMax,
   kSysFileMax,
   kSysNrOpen,
+  kTaskDir,  // /proc/PID/task
+  kTidDir,   // /proc/PID/task/TID
 };
 
 struct Entry {
@@ -126,7 +130,7 @@ constexpr Entry kRootEntries[] = {{"self", Kind::kSelf, VType::kLnk, 0777},
 constexpr Entry kPidEntries[] = {{"stat", Kind::kStat, VType::kReg, 0444},
                                  {"status", Kind::kStatus, VType::kReg, 0444},
                                  {"cmdline", Kind::kCmdline, VType::kReg, 0444},
-                                 {"comm", Kind::kComm, VType::kReg, 0444},
+                                 {"comm", Kind::kComm, VType::kReg, 0644},
                                  {"exe", Kind::kExe, VType::kLnk, 0777},
                                  {"maps", Kind::kMaps, VType::kReg, 0444},
                                  {"fd", Kind::kFdDir, VType::kDir, 0500},
@@ -136,7 +140,12 @@ constexpr Entry kPidEntries[] = {{"stat", Kind::kStat, VType::kReg, 0444},
                                  {"root", Kind::kProcRoot, VType::kLnk, 0777},
                                  {"mounts", Kind::kPidMounts, VType::kReg, 0444},
                                  {"oom_score_adj", Kind::kOomScoreAdj, VType::kReg, 0444},
-                                 {"loginuid", Kind::kLoginuid, VType::kReg, 0444}};
+                                 {"loginuid", Kind::kLoginuid, VType::kReg, 0444},
+                                 {"task", Kind::kTaskDir, VType::kDir, 0555}};
+// A thread's directory: the files whose text is the thread's own.
+constexpr Entry kTidEntries[] = {{"stat", Kind::kStat, VType::kReg, 0444},
+                                 {"status", Kind::kStatus, VType::kReg, 0444},
+                                 {"comm", Kind::kComm, VType::kReg, 0644}};
 // /proc/sys's directories and what each holds; hostname and domainname are
 // root's to write (sethostname's), the rest read-only.
 constexpr Entry kSysEntries[] = {{"fs", Kind::kSysFsDir, VType::kDir, 0555},
@@ -150,8 +159,8 @@ constexpr Entry kSysKernelEntries[] = {{"domainname", Kind::kSysDomainname, VTyp
 constexpr Entry kSysFsEntries[] = {{"file-max", Kind::kSysFileMax, VType::kReg, 0444},
                                    {"nr_open", Kind::kSysNrOpen, VType::kReg, 0444}};
 // Every directory with fixed entries, its parent and what it holds (a
-// process's fd directory lists descriptors instead; the root also lists
-// the processes).
+// process's fd and task directories list descriptors and threads instead;
+// the root also lists the processes).
 struct Dir {
   Kind dir, parent;
   const Entry* entries;
@@ -163,6 +172,7 @@ constexpr Dir dir_of(Kind dir, Kind parent, const Entry (&entries)[N]) {
 }
 constexpr Dir kDirs[] = {dir_of(Kind::kRoot, Kind::kRoot, kRootEntries),
                          dir_of(Kind::kPidDir, Kind::kRoot, kPidEntries),
+                         dir_of(Kind::kTidDir, Kind::kTaskDir, kTidEntries),
                          dir_of(Kind::kSysDir, Kind::kRoot, kSysEntries),
                          dir_of(Kind::kSysKernelDir, Kind::kSysDir, kSysKernelEntries),
                          dir_of(Kind::kSysFsDir, Kind::kSysDir, kSysFsEntries)};
@@ -175,6 +185,7 @@ static_assert(kFirstCookie + kNumRoot <= kPidCookie);
 struct ProcNode : Vnode {
   Kind kind;
   int pid;
+  int tid;            // a thread's directory and files: its thread id (else 0)
   int fd;             // kFd: the descriptor
   uint64_t start_ns;  // the process's, to tell a reused pid
 };
@@ -191,28 +202,34 @@ const Dir* dir_table(Kind k) {
   return nullptr;
 }
 
-// The fixed entry of kind k and the directory that holds it, or nullptr.
-const Entry* entry_of(Kind k, const Dir** holder) {
+// Directory d's entry of kind k, or nullptr.
+const Entry* entry_in(const Dir* d, Kind k) {
+  for (size_t i = 0; i < d->n; ++i)
+    if (d->entries[i].kind == k) return &d->entries[i];
+  return nullptr;
+}
+
+// The directory that holds node kind k (a thread's file: its thread's
+// directory), or nullptr.
+const Dir* holder_of(Kind k, bool thread) {
+  if (thread && k != Kind::kTidDir) return dir_table(Kind::kTidDir);
   for (const Dir& d : kDirs)
-    for (size_t i = 0; i < d.n; ++i)
-      if (d.entries[i].kind == k) {
-        *holder = &d;
-        return &d.entries[i];
-      }
+    if (entry_in(&d, k)) return &d;
   return nullptr;
 }
 
 // Stable numbers: the same file has the same inode each time it is looked up.
-uint64_t ino_of(Kind k, int pid, int fd) {
+uint64_t ino_of(Kind k, int pid, int fd, int tid = 0) {
   if (!pid) return static_cast<uint64_t>(k) + 1;
   uint64_t ino = (static_cast<uint64_t>(pid) << 8) | static_cast<uint64_t>(k);
   if (k == Kind::kFd) ino |= static_cast<uint64_t>(fd + 1) << 32;
+  if (tid) ino |= static_cast<uint64_t>(tid) << 40;  // no fd node has one
   return ino;
 }
 
 // What a node shows of its process, copied out under the process's locks.
 struct Snapshot {
-  int pid, ppid, pgid, sid, nthreads;
+  int pid, tgid, ppid, pgid, sid, nthreads;  // pid: the thread's id for a thread's file
   char state;
   char comm[32];
   uint32_t uid[4], gid[4];  // real, effective, saved, file-system
@@ -237,17 +254,22 @@ struct Snapshot {
 // Whether a snapshot looks at the process's address space (a hold on it).
 enum class Mem : bool { kSkip, kWant };
 
+// Whether LWP lp runs or waits for a CPU (its process's spin held).
+bool lwp_on_cpu_locked(const Lwp* lp) {
+  if (lp->stat != LwpStat::kRun) return false;
+  ThreadState st = atomic_load_value(&lp->thread->state, __ATOMIC_RELAXED);
+  return st == ThreadState::kRunning || st == ThreadState::kRunnable;
+}
+
 // The one-letter state /proc shows (Linux's): Z a zombie, T stopped by a
-// signal, R when one of its LWPs runs or waits for a CPU, else S (p->spin).
-char state_letter_locked(const Proc* p) {
+// signal, R when one of its LWPs (or the one asked about) runs or waits for
+// a CPU, else S (p->spin).
+char state_letter_locked(const Proc* p, const Lwp* only) {
   if (p->stat == ProcStat::kZombie) return 'Z';
   if (p->flags & P_STOPPED) return 'T';
-  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
-    const Lwp* lp = lwp_of(n);
-    if (lp->stat != LwpStat::kRun) continue;
-    ThreadState st = atomic_load_value(&lp->thread->state, __ATOMIC_RELAXED);
-    if (st == ThreadState::kRunning || st == ThreadState::kRunnable) return 'R';
-  }
+  if (only) return lwp_on_cpu_locked(only) ? 'R' : 'S';
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n))
+    if (lwp_on_cpu_locked(lwp_of(n))) return 'R';
   return 'S';
 }
 
@@ -267,15 +289,23 @@ bool exit_started_locked(const Proc* p) {
   return p->stat == ProcStat::kZombie || (p->flags & P_WEXIT);
 }
 
-// 0, or -ESRCH when the process is gone.
-int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip) {
+// One of p's live LWPs by thread id, or nullptr (the tree lock written and
+// p->spin held: the LWP stays while either is).
+const Lwp* thread_of_locked(const Proc* p, int tid) {
+  const Lwp* lp = tidfind_locked(tid);
+  return lp && lp->proc == p && lp->stat == LwpStat::kRun ? lp : nullptr;
+}
+
+// 0, or -ESRCH when the process is gone (with tid not 0: the process's
+// thread tid is gone; what is the thread's then is that thread's).
+int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip, int tid = 0) {
   Filedesc* fdp = nullptr;
   Vmspace* vm = nullptr;
   {
     RmWriteGuard g(g_proctree_lock);
     Proc* p = find_locked(pid, start_ns);
     if (!p) return -ESRCH;
-    s->pid = p->pid;
+    s->pid = s->tgid = p->pid;
     s->ppid = p->pptr ? p->pptr->pid : 0;
     s->pgid = p->pgrp ? p->pgrp->pgid : 0;
     s->sid = p->pgrp ? p->pgrp->session->sid : 0;
@@ -284,8 +314,16 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip) {
     s->comm[sizeof s->comm - 1] = 0;
     s->nice = p->copy.nice;
     SpinGuard g2(p->spin);
+    const Lwp* only = nullptr;
+    if (tid) {
+      only = thread_of_locked(p, tid);
+      if (!only) return -ESRCH;
+      s->pid = tid;
+      tine_strlcpy(s->comm, only->copy.name, sizeof s->comm);
+      s->nice = only->copy.nice;
+    }
     bool zombie = p->stat == ProcStat::kZombie;
-    s->state = state_letter_locked(p);
+    s->state = state_letter_locked(p, only);
     s->nthreads = zombie ? 1 : p->nthreads();
     const Ucred* cr = p->ucred();
     s->ngroups = 0;
@@ -305,8 +343,10 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip) {
     s->sig_blocked = s->sig_pending = s->sig_ignored = s->sig_caught = 0;
     s->cpus = 0;
     s->sig_shared = __atomic_load_n(&p->siglist, __ATOMIC_RELAXED);
-    const Lwp* first = nullptr;
-    for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
+    // The thread asked about, else the first (the one with the pid, as
+    // Linux shows its leader's).
+    const Lwp* first = only;
+    for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); !only && n; n = tidtree::next(n)) {
       const Lwp* lp = lwp_of(n);
       if (!first || lp->gtid == p->pid) first = lp;
       if (lp->gtid == p->pid) break;
@@ -327,7 +367,8 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip) {
     s->no_new_privs = (p->flags & P_NONEWPRIVS) != 0;
     tine_memset(s->limits, 0, sizeof s->limits);
     if (const Plimit* lim = p->limit()) tine_memcpy(s->limits, lim->c.pl_rlimit, sizeof s->limits);
-    cpu_use_split(proc_cpu_use_locked(p), &s->utime_ns, &s->stime_ns);
+    cpu_use_split(only ? lwp_cpu_use_locked(p, only) : proc_cpu_use_locked(p), &s->utime_ns,
+                  &s->stime_ns);
     CpuUse children{};
     children.add_atomic_from(p->children_use);
     cpu_use_split(children, &s->cutime_ns, &s->cstime_ns);
@@ -460,7 +501,7 @@ int hold_space(int pid, uint64_t start_ns, Vmspace** out) {
 }
 
 ProcNode* node_new(Kind kind, VType type, uint32_t mode, int pid, uint64_t start_ns, uint32_t uid,
-                   int fd = -1) {
+                   int fd = -1, int tid = 0) {
   auto* n = static_cast<ProcNode*>(kmalloc(sizeof(ProcNode), M_PROCFS, M_WAITOK | M_ZERO));
   if (!n) return nullptr;
   new (n) ProcNode();
@@ -468,9 +509,10 @@ ProcNode* node_new(Kind kind, VType type, uint32_t mode, int pid, uint64_t start
   n->kind = kind;
   n->pid = pid;
   n->fd = fd;
+  n->tid = tid;
   n->start_ns = start_ns;
   n->uid = uid;
-  n->ino = ino_of(kind, pid, fd);
+  n->ino = ino_of(kind, pid, fd, tid);
   if (type == VType::kDir) n->nlink = 2;
   return n;
 }
@@ -514,22 +556,36 @@ int lookup_fd(ProcNode* d, const char* name, size_t len, Vnode** out) {
   return 0;
 }
 
+// A thread's directory in a process's task directory, named by its thread id.
+int lookup_tid(ProcNode* d, const char* name, size_t len, Vnode** out) {
+  int tid;
+  if (!parse_num(name, len, 6, &tid) || tid == 0) return -ENOENT;
+  Snapshot s;
+  if (snapshot(d->pid, d->start_ns, &s, Mem::kSkip, tid) != 0) return -ENOENT;
+  release(&s);
+  ProcNode* v = node_new(Kind::kTidDir, VType::kDir, 0555, d->pid, d->start_ns, s.uid[1], -1, tid);
+  if (!v) return -ENOMEM;
+  *out = v;
+  return 0;
+}
+
 int proc_lookup(Vnode* dir, const char* name, size_t len, Vnode** out) {
   ProcNode* d = pn(dir);
   if (d->kind == Kind::kFdDir) return lookup_fd(d, name, len, out);
+  if (d->kind == Kind::kTaskDir) return lookup_tid(d, name, len, out);
   const Dir* dt = dir_table(d->kind);
   if (!dt) return -ENOENT;
   for (size_t i = 0; i < dt->n; ++i) {
     const Entry& e = dt->entries[i];
     if (tine_strlen(e.name) != len || tine_memcmp(e.name, name, len) != 0) continue;
     uint32_t uid = 0;
-    if (d->kind == Kind::kPidDir) {
+    if (d->pid) {  // a process's or a thread's: its effective uid's, there while it is
       Snapshot s;
-      if (snapshot(d->pid, d->start_ns, &s) != 0) return -ENOENT;
+      if (snapshot(d->pid, d->start_ns, &s, Mem::kSkip, d->tid) != 0) return -ENOENT;
       uid = s.uid[1];
       release(&s);
     }
-    ProcNode* v = node_new(e.kind, e.type, e.mode, d->pid, d->start_ns, uid);
+    ProcNode* v = node_new(e.kind, e.type, e.mode, d->pid, d->start_ns, uid, -1, d->tid);
     if (!v) return -ENOMEM;
     *out = v;
     return 0;
@@ -595,24 +651,72 @@ int readdir_fds(ProcNode* d, uint64_t cookie, DirEmit emit, void* ctx) {
   return 0;
 }
 
+// A process's threads, a batch at a time (its spin is a spinlock; emit may
+// fault on the reader's buffer), in the order of their ids within it, which
+// give the offsets; each named by its thread id.
+int readdir_tids(ProcNode* d, uint64_t cookie, DirEmit emit, void* ctx) {
+  constexpr int kBatch = 16;
+  struct {
+    int local, gtid;
+  } batch[kBatch];
+  for (;;) {
+    int n = 0;
+    bool more = false;
+    {
+      RmWriteGuard g(g_proctree_lock);
+      Proc* p = find_locked(d->pid, d->start_ns);
+      if (!p) return 0;
+      SpinGuard g2(p->spin);
+      for (tidnode* t = tidtree::first(p->core.p_tids.p_lwps); t; t = tidtree::next(t)) {
+        const Lwp* lp = lwp_of(t);
+        if (kFirstCookie + static_cast<uint64_t>(lp->tid()) <= cookie || lp->stat != LwpStat::kRun)
+          continue;
+        if (n == kBatch) {
+          more = true;
+          break;
+        }
+        batch[n++] = {lp->tid(), lp->gtid};
+      }
+    }
+    for (int k = 0; k < n; ++k) {
+      char name[16];
+      int len = tine_snprintf(name, sizeof name, "%d", batch[k].gtid);
+      cookie = kFirstCookie + static_cast<uint64_t>(batch[k].local);
+      if (!emit(ctx, ino_of(Kind::kTidDir, d->pid, -1, batch[k].gtid), cookie, DT_DIR, name,
+                static_cast<size_t>(len)))
+        return 0;
+    }
+    if (!more) return 0;
+  }
+}
+
+// The kind of directory d's ".." is (the root's own is the root).
+Kind parent_kind(const ProcNode* d) {
+  if (d->kind == Kind::kFdDir || d->kind == Kind::kTaskDir) return Kind::kPidDir;
+  const Dir* dt = dir_table(d->kind);
+  return dt ? dt->parent : Kind::kRoot;
+}
+
 int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
   ProcNode* d = pn(dir);
   if (d->kind == Kind::kFdDir) {
     if (int e = may_inspect(d->pid, d->start_ns); e) return e == -ESRCH ? -ENOENT : e;
   }
-  const Dir* dt = dir_table(d->kind);
-  uint64_t up = d->kind == Kind::kFdDir           ? ino_of(Kind::kPidDir, d->pid, -1)
-                : dt && dt->parent != Kind::kRoot ? ino_of(dt->parent, 0, -1)
-                                                  : g_mount->root->ino;
+  Kind upk = parent_kind(d);
+  uint64_t up = upk == Kind::kRoot ? g_mount->root->ino
+                                   : ino_of(upk, d->pid, -1, upk == Kind::kTidDir ? d->tid : 0);
   if (cookie < 1 && !emit(ctx, d->ino, 1, DT_DIR, ".", 1)) return 0;
   if (cookie < 2 && !emit(ctx, up, 2, DT_DIR, "..", 2)) return 0;
   if (d->kind == Kind::kFdDir) return readdir_fds(d, cookie, emit, ctx);
+  if (d->kind == Kind::kTaskDir) return readdir_tids(d, cookie, emit, ctx);
+  const Dir* dt = dir_table(d->kind);
   if (!dt) return 0;
   for (size_t i = 0; i < dt->n; ++i) {
     uint64_t c = kFirstCookie + i;
     if (c <= cookie) continue;
     const Entry& e = dt->entries[i];
-    if (!emit(ctx, ino_of(e.kind, d->pid, -1), c, vtype_dtype(e.type), e.name, tine_strlen(e.name)))
+    if (!emit(ctx, ino_of(e.kind, d->pid, -1, d->tid), c, vtype_dtype(e.type), e.name,
+              tine_strlen(e.name)))
       return 0;
   }
   if (d->kind != Kind::kRoot) return 0;
@@ -631,27 +735,27 @@ int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
 Vnode* proc_parent(Vnode* dir) {
   ProcNode* d = pn(dir);
   if (d->kind == Kind::kRoot) return nullptr;
-  if (d->kind == Kind::kFdDir) {
-    // A process directory node of its own (nullptr when there is no memory:
-    // the walk up then stops here).
-    return node_new(Kind::kPidDir, VType::kDir, 0555, d->pid, d->start_ns, d->uid);
-  }
-  if (const Dir* dt = dir_table(d->kind); dt && dt->parent != Kind::kRoot)
-    return node_new(dt->parent, VType::kDir, 0555, 0, 0, 0);
-  return vref(g_mount->root);
+  Kind up = parent_kind(d);
+  if (up == Kind::kRoot) return vref(g_mount->root);
+  // A node of its own (nullptr when there is no memory: the walk up then
+  // stops here).
+  return node_new(up, VType::kDir, 0555, d->pid, d->start_ns, d->uid, -1,
+                  up == Kind::kTidDir ? d->tid : 0);
 }
 
 int proc_name_in(Vnode* dir, Vnode* child, char* buf, size_t n) {
   ProcNode* d = pn(dir);
   ProcNode* c = pn(child);
   int len = -ENOENT;
-  const Dir* holder = nullptr;
+  const Dir* dt = dir_table(d->kind);
+  const Entry* e = dt && c->pid == d->pid && c->tid == d->tid ? entry_in(dt, c->kind) : nullptr;
   if (d->kind == Kind::kRoot && c->kind == Kind::kPidDir)
     len = tine_snprintf(buf, n, "%d", c->pid);
   else if (d->kind == Kind::kFdDir && c->pid == d->pid && c->kind == Kind::kFd)
     len = tine_snprintf(buf, n, "%d", c->fd);
-  else if (const Entry* e = entry_of(c->kind, &holder);
-           e && holder->dir == d->kind && (d->kind != Kind::kPidDir || c->pid == d->pid))
+  else if (d->kind == Kind::kTaskDir && c->pid == d->pid && c->kind == Kind::kTidDir)
+    len = tine_snprintf(buf, n, "%d", c->tid);
+  else if (e)
     len = tine_snprintf(buf, n, "%s", e->name);
   if (len < 0) return len;
   return static_cast<size_t>(len) < n ? len : -ERANGE;
@@ -659,13 +763,14 @@ int proc_name_in(Vnode* dir, Vnode* child, char* buf, size_t n) {
 
 // The path of a /proc node (procfs is mounted on /proc).
 // The length it would have, as snprintf's.
-int kind_path(Kind k, int pid, char* buf, size_t n) {
+int kind_path(Kind k, int pid, int tid, char* buf, size_t n) {
   if (k == Kind::kRoot) return tine_snprintf(buf, n, "/proc");
   if (k == Kind::kPidDir) return tine_snprintf(buf, n, "/proc/%d", pid);
-  const Dir* holder = nullptr;
-  const Entry* e = entry_of(k, &holder);
+  if (k == Kind::kTidDir) return tine_snprintf(buf, n, "/proc/%d/task/%d", pid, tid);
+  const Dir* holder = holder_of(k, tid != 0);
+  const Entry* e = holder ? entry_in(holder, k) : nullptr;
   if (!e) return -ENOENT;
-  int len = kind_path(holder->dir, pid, buf, n);
+  int len = kind_path(holder->dir, pid, tid, buf, n);
   if (len < 0 || static_cast<size_t>(len) >= n) return len;
   int more = tine_snprintf(buf + len, n - static_cast<size_t>(len), "/%s", e->name);
   return more < 0 ? more : len + more;
@@ -673,7 +778,7 @@ int kind_path(Kind k, int pid, char* buf, size_t n) {
 
 int proc_node_path(ProcNode* p, char* buf, size_t n) {
   if (p->kind == Kind::kFd) return tine_snprintf(buf, n, "/proc/%d/fd/%d", p->pid, p->fd);
-  return kind_path(p->kind, p->pid, buf, n);
+  return kind_path(p->kind, p->pid, p->tid, buf, n);
 }
 
 // What an open file's link reads as (the namespace lock held shared): its
@@ -1166,7 +1271,7 @@ int make_text(ProcNode* p, Text* t) {
   Mem mem = p->kind == Kind::kStat || p->kind == Kind::kStatus || p->kind == Kind::kStatm
                 ? Mem::kWant
                 : Mem::kSkip;
-  if (int e = snapshot(p->pid, p->start_ns, &s, mem); e) return e;
+  if (int e = snapshot(p->pid, p->start_ns, &s, mem, p->tid); e) return e;
   uint64_t tick_ns = 1000000000u / kHz;
   switch (p->kind) {
     case Kind::kStat:
@@ -1188,7 +1293,7 @@ int make_text(ProcNode* p, Text* t) {
           : s.state == 'R' ? "running"
           : s.state == 'T' ? "stopped"
                            : "sleeping",
-          s.pid, s.pid, s.ppid, s.uid[0], s.uid[1], s.uid[2], s.uid[3], s.gid[0], s.gid[1],
+          s.tgid, s.pid, s.ppid, s.uid[0], s.uid[1], s.uid[2], s.uid[3], s.gid[0], s.gid[1],
           s.gid[2], s.gid[3], s.fds);
       // Linux's: the groups separated by blanks, then a blank.
       for (int i = 0; i < s.ngroups; ++i) t->add(i ? " %u" : "%u", s.groups[i]);
@@ -1237,13 +1342,37 @@ int64_t proc_read(Vnode* v, uint64_t off, Uio* uio) {
   return err;
 }
 
-// Writes: /proc/sys/kernel/hostname and domainname set the name (root: the
-// node's mode lets no one else open them for writing), a write at offset 0
-// up to its first newline, 64 bytes at most, as Linux's proc_dostring (the
-// rest of the write is taken and dropped); the rest of /proc takes no
-// writes (-EINVAL).
+// A write to a comm names the thread (PID/comm: the one whose id is the
+// pid) with its first 15 bytes, a newline and all, as Linux's comm_write
+// (the rest is taken and dropped): the thread's own process only (-EINVAL);
+// the thread gone -ESRCH. The node's mode lets only the owner and root open
+// it for writing.
+int64_t comm_write(ProcNode* p, Uio* uio) {
+  char name[16] = {};
+  size_t n = uio->resid < sizeof name - 1 ? static_cast<size_t>(uio->resid) : sizeof name - 1;
+  Uio peek = *uio;  // the write counts only once it is made (bytes moved are a write's)
+  if (uiomove(name, n, &peek) != 0) return -EFAULT;
+  Proc* me = curproc();
+  RmWriteGuard g(g_proctree_lock);
+  Proc* target = find_locked(p->pid, p->start_ns);
+  if (!target) return -ESRCH;
+  if (target != me) return -EINVAL;
+  SpinGuard g2(target->spin);
+  Lwp* lp = const_cast<Lwp*>(thread_of_locked(target, p->tid ? p->tid : p->pid));
+  if (!lp) return -ESRCH;
+  lwp_set_name_locked(target, lp, name);
+  uio_skip(uio, uio->resid);
+  return 0;
+}
+
+// Writes: a comm names a thread (comm_write); /proc/sys/kernel/hostname and
+// domainname set the name (root: the node's mode lets no one else open them
+// for writing), a write at offset 0 up to its first newline, 64 bytes at
+// most, as Linux's proc_dostring (the rest of the write is taken and
+// dropped); the rest of /proc takes no writes (-EINVAL).
 int64_t proc_write(Vnode* v, uint64_t off, Uio* uio, const FsCred& cr) {
   ProcNode* p = pn(v);
+  if (p->kind == Kind::kComm) return comm_write(p, uio);
   if (p->kind != Kind::kSysHostname && p->kind != Kind::kSysDomainname) return -EINVAL;
   if (!cr.root()) return -EPERM;
   if (off != 0) return -EINVAL;
@@ -1257,6 +1386,10 @@ int64_t proc_write(Vnode* v, uint64_t off, Uio* uio, const FsCred& cr) {
   return 0;
 }
 
+// Truncating a /proc file (O_TRUNC, truncate) changes nothing and is no
+// error, as Linux's proc_setattr: `echo x > /proc/self/comm` opens with it.
+int proc_truncate(Vnode*, uint64_t, const FsCred&) { return 0; }
+
 Vnode* proc_destroy(Vnode* v) {
   ProcNode* p = pn(v);
   p->~ProcNode();
@@ -1265,9 +1398,9 @@ Vnode* proc_destroy(Vnode* v) {
 }
 
 const VnodeOps kProcOps = {
-    proc_lookup, proc_readdir, nullptr,      nullptr,       nullptr,   nullptr,
-    nullptr,     proc_parent,  proc_name_in, proc_readlink, proc_read, proc_write,
-    nullptr,     proc_destroy, nullptr,      proc_magic,    nullptr,
+    proc_lookup,   proc_readdir, nullptr,      nullptr,       nullptr,   nullptr,
+    nullptr,       proc_parent,  proc_name_in, proc_readlink, proc_read, proc_write,
+    proc_truncate, proc_destroy, nullptr,      proc_magic,    nullptr,
 };
 
 }  // namespace

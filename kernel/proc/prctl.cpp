@@ -38,6 +38,12 @@ uint64_t pdeath_signals(Proc* c) {
 
 }  // namespace
 
+void lwp_set_name_locked(Proc* p, Lwp* lp, const char* name) {
+  g_proctree_lock.assert_write_held();
+  tine_strlcpy(lp->copy.name, name, sizeof lp->copy.name);
+  if (lp->gtid == p->pid) tine_strlcpy(p->copy.comm, name, sizeof p->copy.comm);
+}
+
 void proc_parent_died_locked(Proc* c, Proc* parent, int heir_gtid) {
   g_proctree_lock.assert_write_held();
   c->parent_gtid = heir_gtid;
@@ -108,14 +114,16 @@ int64_t sys_prctl(const SyscallArgs& a) {
       char name[16] = {};
       size_t n = copyin_upto(arg2, name, sizeof name - 1);
       if (n < sizeof name - 1 && tine_strnlen(name, n) == n) return -EFAULT;  // no NUL read
-      RmWriteGuard g(g_proctree_lock);  // ps reads the process's name under it
-      tine_strlcpy(lp->copy.name, name, sizeof lp->copy.name);
-      if (lp->gtid == p->pid) tine_strlcpy(p->copy.comm, name, sizeof p->copy.comm);
+      RmWriteGuard g(g_proctree_lock);
+      lwp_set_name_locked(p, lp, name);
       return 0;
     }
     case kGetName: {
       char name[16];
-      tine_memcpy(name, lp->copy.name, sizeof name);
+      {
+        RmReadGuard g(g_proctree_lock);  // another thread may name it (/proc's comm)
+        tine_memcpy(name, lp->copy.name, sizeof name);
+      }
       return copyout_u(name, arg2, sizeof name) == 0 ? 0 : -EFAULT;
     }
     case kSetNoNewPrivs: {

@@ -682,6 +682,8 @@ int64_t kern_wait(int pid, uint64_t ustatus, int options, CpuUse* use);
 CpuUse lwp_cpu_use_self();
 CpuUse proc_cpu_use(Proc* p);
 CpuUse proc_cpu_use_locked(Proc* p);  // p->spin held
+// One of p's LWPs' (in its TID set; p->spin held).
+CpuUse lwp_cpu_use_locked(Proc* p, const Lwp* lp);
 CpuUse proc_cpu_use_children(Proc* p);
 // User and system nanoseconds of a use (its run time split as its ticks were).
 void cpu_use_split(const CpuUse& u, uint64_t* user_ns, uint64_t* sys_ns);
@@ -694,6 +696,10 @@ void lwp_pass_children(Lwp* lp);
 // heir_gtid is its parent now, and c gets the parent-death signals its LWPs
 // asked for, from `parent`.
 void proc_parent_died_locked(Proc* c, Proc* parent, int heir_gtid);
+// Names LWP lp of p (prctl's PR_SET_NAME, /proc's comm): p's name too when
+// lp's thread id is the pid, as Linux's leader's comm is the process's.
+// g_proctree_lock written (ps and /proc read names under it).
+void lwp_set_name_locked(Proc* p, Lwp* lp, const char* name);
 // Whether a process with credentials `by` (held by the caller) may signal p:
 // root, or a real or effective uid equal to p's real or saved uid (Linux's
 // kill_ok_by_cred). p's credentials are read under its lock (setuid may be

@@ -79,14 +79,16 @@ CpuUse proc_cpu_use(Proc* p) {
   return proc_cpu_use_locked(p);
 }
 
+CpuUse lwp_cpu_use_locked(Proc* p, const Lwp* lp) {
+  p->spin.assert_held();
+  return lp == curlwp() ? lwp_cpu_use_self() : of_thread(lp->thread);
+}
+
 CpuUse proc_cpu_use_locked(Proc* p) {
   p->spin.assert_held();
-  Lwp* self = curlwp();
   CpuUse u = p->exited_use;
-  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n)) {
-    Lwp* lp = lwp_of(n);
-    u.add(lp == self ? lwp_cpu_use_self() : of_thread(lp->thread));
-  }
+  for (tidnode* n = tidtree::first(p->core.p_tids.p_lwps); n; n = tidtree::next(n))
+    u.add(lwp_cpu_use_locked(p, lwp_of(n)));
   return u;
 }
 

@@ -165,6 +165,7 @@ static const struct test kTests[] = {
     {"procfs_magic_links", t_procfs_magic_links, 0},
     {"procfs_magic_checks", t_procfs_magic_checks, 0},
     {"procfs_own_names", t_procfs_own_names, 0},
+    {"procfs_tasks", t_procfs_tasks, 0},
     {"timers_alarm", t_timers_alarm, 0},
     {"timers_periodic", t_timers_periodic, 0},
     {"timers_values", t_timers_values, 0},

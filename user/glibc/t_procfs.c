@@ -3,8 +3,10 @@
  * (stat's vsize and rss, status's VmSize and VmRSS); and that /proc makes no
  * names. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,4 +321,135 @@ void t_procfs_own_names(void) {
   own_link("link_status", "/proc/self/status", pid_status);
   own_link("link_nr_open", "/proc/sys/fs/nr_open", "/proc/sys/fs/nr_open");
   own_link("link_sys", "/proc/sys", "/proc/sys");
+}
+
+/* ---- threads in /proc ---- */
+
+static int g_task_pipe[2];
+static volatile pid_t g_task_tid[2];
+
+static void* task_worker(void* arg) {
+  g_task_tid[(long)arg] = gettid();
+  char c;
+  (void)!read(g_task_pipe[0], &c, 1); /* until the main thread lets it go */
+  return NULL;
+}
+
+/* read_text's length. */
+static int text_of(const char* path, char* buf, size_t n) {
+  read_text(path, buf, n);
+  return (int)strlen(buf);
+}
+
+/* The listing of /proc/self/task: whether it names tid, and how many it names. */
+static int task_listing(pid_t tid, int* count) {
+  DIR* d = opendir("/proc/self/task");
+  int seen = 0;
+  *count = 0;
+  for (struct dirent* e; d && (e = readdir(d));) {
+    if (e->d_name[0] == '.') continue;
+    ++*count;
+    seen |= atoi(e->d_name) == tid;
+  }
+  if (d) closedir(d);
+  return seen;
+}
+
+static int comm_of_parent(void* arg) {
+  (void)arg;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/comm", (int)getppid());
+  int f = open(path, O_WRONLY);
+  if (f < 0) return 10 + errno;
+  ssize_t w = write(f, "intruder", 8);
+  int ok = w == -1 && errno == EINVAL;
+  if (!ok) return w == -1 ? 20 + errno : 100 + (int)w;
+  close(f);
+  return ok ? 0 : 1;
+}
+
+/* /proc/PID/task: a directory per thread, named by its id, with its own stat,
+ * status and comm; glibc's pthread_setname_np and pthread_getname_np name
+ * another thread through its comm; a process's comm names its first thread;
+ * only the process itself may write them. */
+void t_procfs_tasks(void) {
+  char was[16] = {0};
+  prctl(PR_GET_NAME, was);
+  EQ("pipe", pipe(g_task_pipe), 0);
+  pthread_t th[2];
+  for (long i = 0; i < 2; ++i) EQ("create", pthread_create(&th[i], NULL, task_worker, (void*)i), 0);
+  while (!g_task_tid[0] || !g_task_tid[1]) t_sleep_ms(1);
+  pid_t t0 = g_task_tid[0], me = getpid();
+  int count;
+  CHECK("lists_self", task_listing(me, &count));
+  CHECK("lists_thread", task_listing(t0, &count) && task_listing(g_task_tid[1], &count));
+  if (t_on_tine()) EQ("three", count, 3); /* qemu-user has threads of its own */
+  /* Naming another thread: glibc writes its comm. */
+  EQ("setname", pthread_setname_np(th[0], "worker-one"), 0);
+  char name[32] = {0};
+  EQ("getname", pthread_getname_np(th[0], name, sizeof name), 0);
+  EQ("getname_value", strcmp(name, "worker-one"), 0);
+  char path[96], text[1024];
+  snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)t0);
+  CHECK("thread_comm", text_of(path, text, sizeof text) > 0 && strcmp(text, "worker-one\n") == 0);
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)t0);
+  char want[64];
+  snprintf(want, sizeof want, "%d (worker-one) ", (int)t0);
+  CHECK("thread_stat",
+        text_of(path, text, sizeof text) > 0 && strncmp(text, want, strlen(want)) == 0);
+  snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)t0);
+  char tgid[32], pidl[32];
+  snprintf(tgid, sizeof tgid, "\nTgid:\t%d\n", (int)me);
+  snprintf(pidl, sizeof pidl, "\nPid:\t%d\n", (int)t0);
+  CHECK("thread_status", text_of(path, text, sizeof text) > 0 &&
+                             strncmp(text, "Name:\tworker-one\n", 17) == 0 && strstr(text, tgid) &&
+                             strstr(text, pidl));
+  /* The first thread's directory is the process's name. */
+  snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)me);
+  snprintf(want, sizeof want, "%s\n", was);
+  CHECK("leader_comm", text_of(path, text, sizeof text) > 0 && strcmp(text, want) == 0);
+  /* Writing the process's comm names its first thread: a newline is kept,
+   * 15 bytes at most; the whole write counts. */
+  int f = open("/proc/self/comm", O_WRONLY | O_TRUNC);
+  CHECK("comm_open", f >= 0);
+  EQ("comm_write", write(f, "renamed-process-long", 20), 20);
+  close(f);
+  char now[16] = {0};
+  prctl(PR_GET_NAME, now);
+  EQ("comm_named", strcmp(now, "renamed-process"), 0);
+  f = open("/proc/self/comm", O_WRONLY);
+  EQ("comm_newline", write(f, "nl\n", 3), 3);
+  close(f);
+  CHECK("comm_read",
+        text_of("/proc/self/comm", text, sizeof text) == 4 && strcmp(text, "nl\n\n") == 0);
+  prctl(PR_SET_NAME, was);
+  /* Another process of the same owner may open it but not name it. */
+  int st = t_fork_status(comm_of_parent, NULL);
+  t_check("other_einval", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+  /* Names inside a thread's directory. */
+  char cwd[128] = {0}, dir[64];
+  snprintf(dir, sizeof dir, "/proc/%d/task/%d", (int)me, (int)t0);
+  int saved = open(".", O_RDONLY | O_DIRECTORY);
+  CHECK("cwd_thread", chdir(dir) == 0 && getcwd(cwd, sizeof cwd) && strcmp(cwd, dir) == 0);
+  CHECK("cwd_task", chdir("..") == 0 && getcwd(cwd, sizeof cwd) &&
+                        strncmp(cwd, dir, strlen(cwd)) == 0 &&
+                        strcmp(strrchr(cwd, '/'), "/task") == 0);
+  (void)!fchdir(saved);
+  close(saved);
+  /* A thread that has ended is gone from the directory. */
+  EQ("release", write(g_task_pipe[1], "xx", 2), 2);
+  for (int i = 0; i < 2; ++i) pthread_join(th[i], NULL);
+  /* The join's wake (CLONE_CHILD_CLEARTID) comes before the thread has
+   * quite gone, on Linux too: a second at most. */
+  struct stat sb;
+  snprintf(path, sizeof path, "/proc/self/task/%d", (int)t0);
+  for (int i = 0; i < 1000 &&
+                  (stat(path, &sb) == 0 || task_listing(t0, &count) || (t_on_tine() && count != 1));
+       ++i)
+    t_sleep_ms(1);
+  EQ("gone", stat(path, &sb) == -1 ? errno : 0, ENOENT);
+  CHECK("unlisted", !task_listing(t0, &count));
+  if (t_on_tine()) EQ("one_left", count, 1);
+  close(g_task_pipe[0]);
+  close(g_task_pipe[1]);
 }

@@ -170,6 +170,7 @@ void t_procfs_memory(void);
 void t_procfs_no_new_names(void);
 void t_procfs_magic_links(void);
 void t_procfs_own_names(void);
+void t_procfs_tasks(void);
 void t_procfs_magic_checks(void);
 
 /* t_timers.c */
