@@ -81,6 +81,7 @@ int64_t sys_execve(const SyscallArgs& sa) {
   }
   if (!err) err = exec_load(vm, file, *a, ec.ids, &entry);
   ExecReplace swap = {};
+  swap.cred = &ec;
   if (!err) err = proc_exec_prepare(&swap, a->argv, a->exe);
   // The point of no return: the other LWPs end, or this one was told to.
   if (!err && !proc_exec_single_thread()) {
@@ -88,7 +89,6 @@ int64_t sys_execve(const SyscallArgs& sa) {
     err = -EINTR;  // not seen: this LWP exits on its way out
   }
   if (!err) {
-    swap.cred = &ec;
     proc_exec_commit(vm, a->filename, &swap);
     arch::user_frame_init(sa.frame, entry.pc, entry.sp);
     // A new program starts with clean FP/SIMD registers and no thread pointer.

@@ -34,6 +34,13 @@ const char* base_name(const char* path) {
   return b;
 }
 
+// Whether the new program takes a table of its own whoever shares the old
+// one: an exec that changes the ids (and leaves the process undumpable). A
+// reader of /proc may hold the table from before the exec, its right to look
+// checked against the old ids; what the new program opens must not reach
+// it, so the program's descriptors go into a copy the reader never held.
+bool table_goes_private(const ExecReplace* r) { return r->cred && r->cred->nodump; }
+
 }  // namespace
 
 int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe) {
@@ -47,7 +54,7 @@ int proc_exec_prepare(ExecReplace* r, const char* const* argv, const char* exe) 
   // shares the table: the copy is made then too, and commit decides.
   bool ok = r->vmref && r->sigacts && r->args;
   r->fd = nullptr;
-  if (ok && (p->nthreads() > 1 || refcount_read(&p->fd()->c.fd_ref) > 1)) {
+  if (ok && (table_goes_private(r) || p->nthreads() > 1 || refcount_read(&p->fd()->c.fd_ref) > 1)) {
     r->fd = fd_copy(p->fd());
     ok = r->fd != nullptr;
   }
@@ -167,7 +174,7 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   // close-on-exec descriptors go.
   // (One LWP now: only other processes sharing the table could add a sharer,
   // and then it is shared already.)
-  if (r->fd && refcount_read(&p->fd()->c.fd_ref) > 1) {
+  if (r->fd && (table_goes_private(r) || refcount_read(&p->fd()->c.fd_ref) > 1)) {
     vc_contract::proc_fd_replace_requires(&p->core, &r->fd->c);
     proc_fd_replace(&p->core, &r->fd->c);
   } else if (r->fd) {
