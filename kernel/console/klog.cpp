@@ -12,6 +12,7 @@
 // woken: kprintf runs under any lock, the sleep queues' among them.
 #include "kernel/console/klog.h"
 
+#include <arch/cpu.h>
 #include <arch/uaccess.h>
 
 #include "kernel/lib/format.h"
@@ -32,7 +33,7 @@ uint64_t g_head;          // bytes ever written; the next goes to g_ring[g_head 
 uint64_t g_tail;          // the oldest byte kept, at a line's start
 uint64_t g_read;          // SYSLOG_ACTION_READ's position
 uint64_t g_clear;         // SYSLOG_ACTION_CLEAR's mark
-bool g_mid_line;          // the last line written has no '\n' yet
+int g_open_cpu = -1;      // the CPU whose line has no '\n' yet, or -1
 int g_console_level = 7;  // Linux's console_loglevel and its saved value (-1: none)
 int g_saved_level = -1;
 
@@ -52,22 +53,32 @@ void put_bytes_locked(const char* s, size_t n) {
   for (size_t i = 0; i < n; ++i) put_locked(s[i]);
 }
 
+// A kprintf's text comes in pieces (a line longer than the console's buffer,
+// or printed in parts): a piece with no '\n' leaves its CPU's line open. A
+// piece from another CPU first ends that line, so lines never mix; the rest
+// of the open one then starts a line of its own (as Linux's continuation
+// from elsewhere does).
 void append_locked(const char* s, size_t n, uint64_t now_ns) {
+  int cpu = static_cast<int>(arch::hw_cpu_index());
+  if (g_open_cpu >= 0 && g_open_cpu != cpu) {
+    put_locked('\n');
+    g_open_cpu = -1;
+  }
   for (size_t i = 0; i < n;) {
-    if (!g_mid_line) {
+    if (g_open_cpu < 0) {
       char stamp[40];
       int k = tine_snprintf(stamp, sizeof stamp, "<6>[%5llu.%06llu] ",
                             static_cast<unsigned long long>(now_ns / 1000000000ull),
                             static_cast<unsigned long long>(now_ns % 1000000000ull / 1000));
       put_bytes_locked(
           stamp, static_cast<size_t>(k) < sizeof stamp ? static_cast<size_t>(k) : sizeof stamp - 1);
-      g_mid_line = true;
+      g_open_cpu = cpu;
     }
     size_t j = i;
     while (j < n && s[j] != '\n') ++j;
     if (j < n) {  // the line ends here
       put_bytes_locked(s + i, j + 1 - i);
-      g_mid_line = false;
+      g_open_cpu = -1;
       i = j + 1;
     } else {
       put_bytes_locked(s + i, n - i);
@@ -163,6 +174,14 @@ void klog_append(const char* s, size_t n, uint64_t now_ns, bool early) {
   }
   SpinGuard g(g_klog_lock);
   append_locked(s, n, now_ns);
+}
+
+size_t klog_tail(char* out, size_t n) {
+  SpinGuard g(g_klog_lock);
+  uint64_t kept = g_head - g_tail;
+  size_t k = kept < n ? static_cast<size_t>(kept) : n;
+  for (size_t i = 0; i < k; ++i) out[i] = g_ring[(g_head - k + i) % kKlogSize];
+  return k;
 }
 
 // syslog(type, buf, len): Linux's, with dmesg_restrict on (as Debian's

@@ -14,5 +14,9 @@ inline constexpr size_t kKlogSize = 64 * 1024;
 // CPUs are up (`early`) the boot CPU alone, with no lock.
 void klog_append(const char* s, size_t n, uint64_t now_ns, bool early);
 
+// The log's last n bytes at most (a kernel reader's: the ktests), into out;
+// how many.
+size_t klog_tail(char* out, size_t n);
+
 // syslog(type, buf, len) (docs/user-abi.md).
 int64_t sys_syslog(const SyscallArgs& a);
