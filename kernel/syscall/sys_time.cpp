@@ -4,6 +4,7 @@
 #include "kernel/proc/futex.h"
 #include "kernel/proc/jobctl.h"
 #include "kernel/proc/minimal_proc.h"
+#include "kernel/proc/pidtab.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/syscall/syscall.h"
@@ -31,20 +32,44 @@ constexpr uint64_t kTimerAbstime = 1;
 
 // The clock's reading in nanoseconds; false for a clock tine does not have.
 // A CPU-time clock by id (Linux's encoding, what clock_getcpuclockid and
-// pthread_getcpuclockid make: ~pid << 3 | thread << 2 | type, negative):
-// the caller's process or the caller's thread, by 0 or its own id.
+// pthread_getcpuclockid make: ~pid << 3 | thread << 2 | type, negative), as
+// Linux's pid_for_clock finds it: a thread's of the caller's own process
+// (0: the caller), or any process's (0, or the caller's own thread id: the
+// caller's; a zombie's too, its threads' time summed), read by anyone.
 bool read_cpu_clock(int32_t id, uint64_t* ns) {
   int32_t who = ~(id >> 3);
   if ((id & 3) == 3) return false;  // no such type (CPUCLOCK_MAX)
   Lwp* me = curlwp();
   if (id & 4) {
-    if (who != 0 && who != me->gtid) return false;
-    *ns = lwp_cpu_use_self().run_ns;
-  } else {
-    if (who != 0 && who != me->proc->pid) return false;
-    *ns = proc_cpu_use(me->proc).run_ns;
+    if (who == 0 || who == me->gtid) {
+      *ns = lwp_cpu_use_self().run_ns;
+      return true;
+    }
+    TidOwner o = tid_owner_hold(who);
+    if (!o.proc) return false;
+    bool found = false;
+    if (o.proc == me->proc && !o.exited) {
+      SpinGuard g(o.proc->spin);
+      tidnode* n = tidtree::find(o.proc->core.p_tids.p_lwps, o.local_tid);
+      Lwp* lp = n ? lwp_of(n) : nullptr;
+      if (lp && lp->gtid == who && lp->stat == LwpStat::kRun) {  // not gone since
+        *ns = lwp_cpu_use_locked(o.proc, lp).run_ns;
+        found = true;
+      }
+    }
+    proc_drop_hold(o.proc);
+    return found;
   }
-  return true;
+  if (who == 0 || who == me->gtid || who == me->proc->pid) {
+    *ns = proc_cpu_use(me->proc).run_ns;
+    return true;
+  }
+  Proc* p = proc_by_id_hold(who);
+  if (!p) return false;
+  bool found = p->pid == who;  // a process's id, not a thread's
+  if (found) *ns = proc_cpu_use(p).run_ns;
+  proc_drop_hold(p);
+  return found;
 }
 
 // clk: a clockid_t, an int (Linux's: the register's upper half is ignored).
@@ -196,7 +221,7 @@ struct UserTimezone {
   int32_t minuteswest;
   int32_t dsttime;
 };
-UserTimezone g_tz;  // atomic as a whole: one 64-bit word
+uint64_t g_tz;  // the zone as one 64-bit word, read and written whole
 static_assert(sizeof(UserTimezone) == 8);
 
 uint64_t tz_word(const UserTimezone& tz) {
@@ -214,7 +239,7 @@ int64_t set_time_of_day(const UserTimespec* ts, const UserTimezone* tz) {
   if (tz) {
     if (tz->minuteswest > 15 * 60 || tz->minuteswest < -15 * 60) return -EINVAL;
     uint64_t w = tz_word(*tz);
-    __atomic_store_n(reinterpret_cast<uint64_t*>(&g_tz), w, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_tz, w, __ATOMIC_RELAXED);
   }
   if (ts) {
     realtime_set(timespec_to_ns(*ts));
@@ -228,7 +253,7 @@ int64_t set_time_of_day(const UserTimespec* ts, const UserTimezone* tz) {
 // clock_settime(clk, tp): CLOCK_REALTIME only (root; Linux's order: clock,
 // tp unreadable -EFAULT, a time that is malformed or too late -EINVAL, then
 // -EPERM); a CPU-time clock named by id -EPERM once tp is read (-EINVAL if
-// it names none of the caller's), every other clock -EINVAL.
+// it names none read_cpu_clock finds), every other clock -EINVAL.
 int64_t sys_clock_settime(const SyscallArgs& a) {
   uint64_t clk = static_cast<uint32_t>(a.a[0]);
   int32_t id = static_cast<int32_t>(clk);
@@ -238,7 +263,7 @@ int64_t sys_clock_settime(const SyscallArgs& a) {
   if (copyin_u(a.a[1], &ts, sizeof ts) != 0) return -EFAULT;
   if (cpu) {
     uint64_t ns;
-    if (id < 0 && !read_cpu_clock(id, &ns)) return -EINVAL;
+    if (!read_cpu_clock(id, &ns)) return -EINVAL;
     return -EPERM;
   }
   return set_time_of_day(&ts, nullptr);
@@ -254,7 +279,7 @@ int64_t sys_gettimeofday(const SyscallArgs& a) {
     if (copyout_u(&tv, a.a[0], sizeof tv) != 0) return -EFAULT;
   }
   if (a.a[1]) {
-    uint64_t w = __atomic_load_n(reinterpret_cast<uint64_t*>(&g_tz), __ATOMIC_RELAXED);
+    uint64_t w = __atomic_load_n(&g_tz, __ATOMIC_RELAXED);
     if (copyout_u(&w, a.a[1], sizeof w) != 0) return -EFAULT;
   }
   return 0;

@@ -97,8 +97,31 @@ void t_edges_clock_ids(void) {
           (long)rc.tv_sec, (long)r.tv_sec);
 }
 
+static volatile int g_spun, g_spin_done;
+
+static uint64_t cpu_ns(clockid_t c) {
+  struct timespec ts;
+  if (clock_gettime(c, &ts) != 0) return 0;
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Runs until its own thread clock has 30 ms on it, then waits. */
+static void* spin_30ms(void* arg) {
+  (void)arg;
+  while (cpu_ns(CLOCK_THREAD_CPUTIME_ID) < 30000000ull) {
+  }
+  g_spun = 1;
+  while (!g_spin_done) t_sleep_ms(1);
+  return NULL;
+}
+
+/* A clock id of thread tid (Linux's MAKE_THREAD_CPUCLOCK, CPUCLOCK_SCHED). */
+static clockid_t thread_clock_of(pid_t tid) { return (clockid_t)((~(unsigned)tid << 3) | 4 | 2); }
+
 /* glibc's clock_getcpuclockid and pthread_getcpuclockid make CPU clocks of a
- * pid or a thread (negative ids): the caller's own work (docs/user-abi.md). */
+ * pid or a thread (negative ids): any process's, a zombie's too, and the
+ * threads of the caller's own process; another's thread -EINVAL; none can
+ * be set (-EPERM) (docs/user-abi.md). */
 void t_edges_cpu_clockid(void) {
   clockid_t c;
   EQ("getcpuclockid_self", clock_getcpuclockid(0, &c), 0);
@@ -106,6 +129,57 @@ void t_edges_cpu_clockid(void) {
   clockid_t t;
   EQ("pthread_getcpuclockid", pthread_getcpuclockid(pthread_self(), &t), 0);
   EQ("thread_clock_gettime", clock_gettime(t, &ts), 0);
+  /* Another thread's. */
+  g_spun = g_spin_done = 0;
+  pthread_t th;
+  EQ("create", pthread_create(&th, NULL, spin_30ms, NULL), 0);
+  while (!g_spun) t_sleep_ms(1);
+  clockid_t other;
+  EQ("other_thread_clockid", pthread_getcpuclockid(th, &other), 0);
+  uint64_t theirs = cpu_ns(other);
+  t_check("other_thread_time", theirs >= 30000000ull && theirs < 5000000000ull, "%llu ns",
+          (unsigned long long)theirs);
+  uint64_t all = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
+  t_check("process_has_it", all >= theirs, "%llu < %llu", (unsigned long long)all,
+          (unsigned long long)theirs);
+  g_spin_done = 1;
+  pthread_join(th, NULL);
+  /* Another process's, while it runs and as a zombie; its thread's clock is
+   * not the caller's to read. */
+  int up[2], down[2]; /* the child tells the parent; the parent lets it go */
+  EQ("pipe", pipe(up) | pipe(down), 0);
+  fflush(stdout);
+  pid_t kid = fork();
+  if (kid == 0) {
+    while (cpu_ns(CLOCK_PROCESS_CPUTIME_ID) < 30000000ull) {
+    }
+    char x;
+    (void)!write(up[1], "r", 1);
+    (void)!read(down[0], &x, 1);
+    _exit(0);
+  }
+  char x;
+  EQ("kid_spun", read(up[0], &x, 1), 1);
+  clockid_t kc;
+  EQ("kid_clockid", clock_getcpuclockid(kid, &kc), 0);
+  uint64_t kid_ns = cpu_ns(kc);
+  t_check("kid_time", kid_ns >= 30000000ull && kid_ns < 5000000000ull, "%llu ns",
+          (unsigned long long)kid_ns);
+  struct timespec zero = {0, 0};
+  EQ("kid_set", SYS(SYS_clock_settime, kc, &zero), -EPERM);
+  EQ("kid_thread", SYS(SYS_clock_gettime, thread_clock_of(kid), &ts), -EINVAL);
+  EQ("kid_thread_set", SYS(SYS_clock_settime, thread_clock_of(kid), &zero), -EINVAL);
+  EQ("own_thread_set", SYS(SYS_clock_settime, thread_clock_of(gettid()), &zero), -EPERM);
+  EQ("release", write(down[1], "x", 1), 1);
+  siginfo_t si;
+  EQ("zombie", waitid(P_PID, kid, &si, WEXITED | WNOWAIT), 0);
+  CHECK("zombie_time", cpu_ns(kc) >= kid_ns);
+  waitpid(kid, NULL, 0);
+  EQ("reaped", SYS(SYS_clock_gettime, kc, &ts), -EINVAL);
+  for (int i = 0; i < 2; ++i) {
+    close(up[i]);
+    close(down[i]);
+  }
 }
 
 void t_edges_nanosleep_errors(void) {
