@@ -7,6 +7,7 @@
 // children's included, to its parent.
 #include "kernel/proc/proc.h"
 #include "kernel/proc/wait.h"
+#include "kernel/sched/sched.h"
 #include "kernel/syscall/syscall.h"
 #include "kernel/syscall/user_time.h"
 #include "kernel/thread/thread.h"
@@ -16,10 +17,12 @@
 
 namespace {
 
+// A thread's: its run time counts the slice it is running now, whichever
+// CPU reads it, so another thread's reading of its clock never falls behind
+// its own (Linux's task_sched_runtime).
 CpuUse of_thread(const Thread* t) {
   const ThreadStats& s = t->stats;
-  return {__atomic_load_n(&s.run_ns, __ATOMIC_RELAXED),
-          __atomic_load_n(&s.user_ticks, __ATOMIC_RELAXED),
+  return {sched_thread_run_ns(t), __atomic_load_n(&s.user_ticks, __ATOMIC_RELAXED),
           __atomic_load_n(&s.sys_ticks, __ATOMIC_RELAXED),
           __atomic_load_n(&s.voluntary, __ATOMIC_RELAXED),
           __atomic_load_n(&s.involuntary, __ATOMIC_RELAXED)};
@@ -65,14 +68,7 @@ constexpr uint64_t kNsPerClockTick = 1000000000ull / 100;  // USER_HZ, AT_CLKTCK
 
 }  // namespace
 
-CpuUse lwp_cpu_use_self() {
-  Thread* t = curthread();
-  CpuUse u = of_thread(t);
-  uint64_t now = clock_ns();
-  uint64_t since = __atomic_load_n(&t->ran_since, __ATOMIC_RELAXED);
-  if (now > since) u.run_ns += now - since;  // running since it was last accounted
-  return u;
-}
+CpuUse lwp_cpu_use_self() { return of_thread(curthread()); }
 
 CpuUse proc_cpu_use(Proc* p) {
   SpinGuard g(p->spin);

@@ -590,6 +590,18 @@ unsigned sched_runnable_count() {
   return n;
 }
 
+uint64_t sched_thread_run_ns(const Thread* t) {
+  for (;;) {
+    unsigned c = __atomic_load_n(&t->cpu, __ATOMIC_RELAXED);
+    RunQueue& rq = g_rq[c];
+    SpinGuard g(rq.lock);
+    if (t->cpu != c) continue;  // moved meanwhile: its new queue's lock
+    uint64_t ns = t->stats.run_ns;
+    if (g_cpus[c].current == t) ns += clock_ns() - t->ran_since;  // the slice it runs
+    return ns;
+  }
+}
+
 SchedCpuStats sched_cpu_stats(unsigned cpu) {
   SchedCpuStats s = {};
   s.cpu = cpu;

@@ -100,6 +100,10 @@ struct SchedCpuStats {
   uint64_t user_ticks, nice_ticks, sys_ticks;
 };
 SchedCpuStats sched_cpu_stats(unsigned cpu);
+// A thread's run time, the slice it is running now included (read under its
+// CPU's run-queue lock, where the switch and the tick account it; any
+// context that holds no run-queue lock).
+uint64_t sched_thread_run_ns(const Thread* t);
 // Threads running or waiting to run on every CPU, idle threads aside (read
 // without the run-queue locks: a moment's picture, for the load average).
 unsigned sched_runnable_count();
