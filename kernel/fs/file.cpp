@@ -48,7 +48,10 @@ int64_t vn_file_write(File* fp, Uio* uio, const uint64_t* pos) {
   if (!v->ops->write) return -EINVAL;
   Proc* p = curproc();
   FsCred cr = proc_fscred(p);
-  uint64_t limit = v->type == VType::kReg ? proc_fsize_limit(p) : VC_RLIM_INFINITY;
+  // /proc's files are no file's size (Linux checks the limit in the file
+  // systems' generic write path, which proc's writes do not take).
+  bool sized = v->type == VType::kReg && !(v->mount && v->mount->synthetic);
+  uint64_t limit = sized ? proc_fsize_limit(p) : VC_RLIM_INFINITY;
   if (uio->resid > 0) vfs_drop_setid(v, cr);
   MutexGuard g(v->lock);
   // O_APPEND writes at the end, pwrite too (as Linux does).
