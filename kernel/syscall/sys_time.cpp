@@ -34,9 +34,10 @@ constexpr uint64_t kTimerAbstime = 1;
 // A CPU-time clock by id (Linux's encoding, what clock_getcpuclockid and
 // pthread_getcpuclockid make: ~pid << 3 | thread << 2 | type, negative), as
 // Linux's pid_for_clock finds it: a thread's of the caller's own process
-// (0: the caller), or any process's (0, or the caller's own thread id: the
-// caller's; a zombie's too, its threads' time summed), read by anyone.
-bool read_cpu_clock(int32_t id, uint64_t* ns) {
+// (0: the caller), or any process's (0: the caller's; a zombie's too, its
+// threads' time summed), read by anyone. Reading the time (`gettime`), the
+// caller's own thread id names its process too.
+bool read_cpu_clock(int32_t id, uint64_t* ns, bool gettime) {
   int32_t who = ~(id >> 3);
   if ((id & 3) == 3) return false;  // no such type (CPUCLOCK_MAX)
   Lwp* me = curlwp();
@@ -60,7 +61,7 @@ bool read_cpu_clock(int32_t id, uint64_t* ns) {
     proc_drop_hold(o.proc);
     return found;
   }
-  if (who == 0 || who == me->gtid || who == me->proc->pid) {
+  if (who == 0 || who == me->proc->pid || (gettime && who == me->gtid)) {
     *ns = proc_cpu_use(me->proc).run_ns;
     return true;
   }
@@ -73,8 +74,9 @@ bool read_cpu_clock(int32_t id, uint64_t* ns) {
 }
 
 // clk: a clockid_t, an int (Linux's: the register's upper half is ignored).
-bool read_clock(uint64_t clk, uint64_t* ns) {
-  if (static_cast<int32_t>(clk) < 0) return read_cpu_clock(static_cast<int32_t>(clk), ns);
+// gettime: clock_gettime's reading (read_cpu_clock).
+bool read_clock(uint64_t clk, uint64_t* ns, bool gettime) {
+  if (static_cast<int32_t>(clk) < 0) return read_cpu_clock(static_cast<int32_t>(clk), ns, gettime);
   switch (static_cast<uint32_t>(clk)) {
     case kClockRealtime:
     case kClockRealtimeCoarse: *ns = realtime_ns(); return true;
@@ -132,7 +134,7 @@ UserTimespec left_until(uint64_t deadline, const UserTimespec& req) {
 
 int64_t sys_clock_gettime(const SyscallArgs& a) {
   uint64_t ns;
-  if (!read_clock(a.a[0], &ns)) return -EINVAL;
+  if (!read_clock(a.a[0], &ns, true)) return -EINVAL;
   UserTimespec ts = ns_to_timespec(ns);
   return copyout_u(&ts, a.a[1], sizeof ts);
 }
@@ -141,7 +143,7 @@ int64_t sys_clock_gettime(const SyscallArgs& a) {
 // the CPU-time clocks are as fine; the coarse ones a tick.
 int64_t sys_clock_getres(const SyscallArgs& a) {
   uint64_t ns;
-  if (!read_clock(a.a[0], &ns)) return -EINVAL;
+  if (!read_clock(a.a[0], &ns, false)) return -EINVAL;
   if (!a.a[1]) return 0;
   uint64_t hz = clock_frequency_hz();
   uint32_t clk = static_cast<uint32_t>(a.a[0]);
@@ -181,7 +183,7 @@ int64_t sys_clock_nanosleep(const SyscallArgs& a) {
   uint64_t clk = static_cast<uint32_t>(a.a[0]);  // a clockid_t (int)
   uint64_t flags = a.a[1];
   uint64_t now_on_clock;
-  if (!read_clock(clk, &now_on_clock)) return -EINVAL;
+  if (!read_clock(clk, &now_on_clock, false)) return -EINVAL;
   if (clk != kClockRealtime && clk != kClockMonotonic && clk != kClockBoottime) return -EOPNOTSUPP;
   UserTimespec req;
   if (copyin_u(a.a[2], &req, sizeof req) != 0) return -EFAULT;
@@ -263,7 +265,7 @@ int64_t sys_clock_settime(const SyscallArgs& a) {
   if (copyin_u(a.a[1], &ts, sizeof ts) != 0) return -EFAULT;
   if (cpu) {
     uint64_t ns;
-    if (!read_cpu_clock(id, &ns)) return -EINVAL;
+    if (!read_cpu_clock(id, &ns, false)) return -EINVAL;
     return -EPERM;
   }
   return set_time_of_day(&ts, nullptr);
