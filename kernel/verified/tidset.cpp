@@ -201,6 +201,19 @@ tidnode* find(const tidset& s, int tid) {
   return n;
 }
 
+tidnode* first_above(const tidset& s, int tid) {
+  tidnode* best = nullptr;
+  for (tidnode* n = get_root(s); n != nullptr;) {
+    if (n->tid > tid) {
+      best = n;  // a candidate; a smaller one may be to its left
+      n = n->left;
+    } else {
+      n = n->right;
+    }
+  }
+  return best;
+}
+
 tidnode* first(const tidset& s) {
   tidnode* n = get_root(s);
   return n == nullptr ? nullptr : minimum(n);

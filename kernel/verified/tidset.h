@@ -85,6 +85,8 @@ tidnode* first(const tidset& s);
 tidnode* last(const tidset& s);
 /* In-order successor. */
 tidnode* next(const tidnode* n);
+/* The smallest TID above tid, or null (a walk resumed after tid). */
+tidnode* first_above(const tidset& s, int tid);
 size_t size(const tidset& s);
 
 /* Checks the tree: keys strictly increasing in order (so distinct) and within

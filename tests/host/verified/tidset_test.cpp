@@ -122,6 +122,13 @@ TEST(VerifiedTidset, RandomOperationsAgreeWithTheModel) {
     }
     if (step % 50 == 0) {
       ASSERT_TRUE(t.agrees()) << "step " << step;
+      int probe = static_cast<int>(rng() % 1002) - 1;
+      auto above = t.model.upper_bound(probe);
+      tidnode* got = tidtree::first_above(t.s, probe);
+      if (above == t.model.end())
+        ASSERT_EQ(got, nullptr) << "above " << probe;
+      else
+        ASSERT_TRUE(got != nullptr && got->tid == *above) << "above " << probe;
     }
   }
   ASSERT_TRUE(t.agrees());
