@@ -231,7 +231,7 @@ uint64_t ino_of(Kind k, int pid, int fd, int tid = 0) {
 struct Snapshot {
   int pid, tgid, ppid, pgid, sid, nthreads;  // pid: the thread's id for a thread's file
   char state;
-  char comm[32];
+  char comm[16];            // Linux's TASK_COMM_LEN
   uint32_t uid[4], gid[4];  // real, effective, saved, file-system
   int ngroups;
   uint32_t groups[kNgroupsMax];
@@ -310,8 +310,7 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip, int 
     s->pgid = p->pgrp ? p->pgrp->pgid : 0;
     s->sid = p->pgrp ? p->pgrp->session->sid : 0;
     s->start_ns = p->start_ns;
-    tine_memcpy(s->comm, p->copy.comm, sizeof s->comm);
-    s->comm[sizeof s->comm - 1] = 0;
+    tine_strlcpy(s->comm, p->copy.comm, sizeof s->comm);  // (a zombie's: its program's)
     s->nice = p->copy.nice;
     SpinGuard g2(p->spin);
     const Lwp* only = nullptr;
@@ -351,6 +350,10 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip, int 
       if (!first || lp->gtid == p->pid) first = lp;
       if (lp->gtid == p->pid) break;
     }
+    // A process's name is its first thread's (Linux's leader's comm): a
+    // child forked by a named thread has that thread's name.
+    if (first && !only && first->gtid == p->pid)
+      tine_strlcpy(s->comm, first->copy.name, sizeof s->comm);
     if (first) {
       s->sig_blocked = __atomic_load_n(&first->copy.sigmask, __ATOMIC_RELAXED);
       s->sig_pending = __atomic_load_n(&first->siglist, __ATOMIC_RELAXED);
@@ -651,26 +654,43 @@ int readdir_fds(ProcNode* d, uint64_t cookie, DirEmit emit, void* ctx) {
   return 0;
 }
 
+// Process pid of start time start_ns, held (proc_drop_hold), or nullptr:
+// found with the tree lock only read, as kill finds its target.
+Proc* hold_process(int pid, uint64_t start_ns) {
+  Proc* p = proc_by_id_hold(pid);
+  if (p && (p->pid != pid || p->start_ns != start_ns ||
+            atomic_load_value(&p->stat, __ATOMIC_ACQUIRE) == ProcStat::kIdl)) {
+    proc_drop_hold(p);
+    p = nullptr;
+  }
+  return p;
+}
+
 // A process's threads, a batch at a time (its spin is a spinlock; emit may
 // fault on the reader's buffer), in the order of their ids within it, which
-// give the offsets; each named by its thread id.
+// give the offsets; each named by its thread id. Each batch resumes where
+// the last ended (the tree's search, not a walk from the start).
 int readdir_tids(ProcNode* d, uint64_t cookie, DirEmit emit, void* ctx) {
   constexpr int kBatch = 16;
   struct {
     int local, gtid;
   } batch[kBatch];
   for (;;) {
+    // Threads whose offset kFirstCookie + local id is past the cookie.
+    int after = cookie < kFirstCookie ? -1
+                : cookie - kFirstCookie >= static_cast<uint64_t>(LWP_TID_MAX)
+                    ? LWP_TID_MAX
+                    : static_cast<int>(cookie - kFirstCookie);
     int n = 0;
     bool more = false;
+    Proc* p = hold_process(d->pid, d->start_ns);
+    if (!p) return 0;
     {
-      RmWriteGuard g(g_proctree_lock);
-      Proc* p = find_locked(d->pid, d->start_ns);
-      if (!p) return 0;
-      SpinGuard g2(p->spin);
-      for (tidnode* t = tidtree::first(p->core.p_tids.p_lwps); t; t = tidtree::next(t)) {
+      SpinGuard g(p->spin);
+      for (tidnode* t = tidtree::first_above(p->core.p_tids.p_lwps, after); t;
+           t = tidtree::next(t)) {
         const Lwp* lp = lwp_of(t);
-        if (kFirstCookie + static_cast<uint64_t>(lp->tid()) <= cookie || lp->stat != LwpStat::kRun)
-          continue;
+        if (lp->stat != LwpStat::kRun) continue;
         if (n == kBatch) {
           more = true;
           break;
@@ -678,6 +698,7 @@ int readdir_tids(ProcNode* d, uint64_t cookie, DirEmit emit, void* ctx) {
         batch[n++] = {lp->tid(), lp->gtid};
       }
     }
+    proc_drop_hold(p);
     for (int k = 0; k < n; ++k) {
       char name[16];
       int len = tine_snprintf(name, sizeof name, "%d", batch[k].gtid);
@@ -701,6 +722,11 @@ int proc_readdir(Vnode* dir, uint64_t cookie, DirEmit emit, void* ctx) {
   ProcNode* d = pn(dir);
   if (d->kind == Kind::kFdDir) {
     if (int e = may_inspect(d->pid, d->start_ns); e) return e == -ESRCH ? -ENOENT : e;
+  }
+  if (d->kind == Kind::kTaskDir) {  // a process that has gone has no threads to list
+    Proc* p = hold_process(d->pid, d->start_ns);
+    if (!p) return -ENOENT;
+    proc_drop_hold(p);
   }
   Kind upk = parent_kind(d);
   uint64_t up = upk == Kind::kRoot ? g_mount->root->ino
