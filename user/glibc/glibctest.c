@@ -5,11 +5,14 @@
  * Linux:
  *   glibctest [TEST...]           the tests named, or all
  *   glibctest child MODE ARGS...  helper modes for tests that exec or spawn */
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "tests.h"
@@ -166,6 +169,7 @@ static const struct test kTests[] = {
     {"procfs_magic_checks", t_procfs_magic_checks, 0},
     {"procfs_own_names", t_procfs_own_names, 0},
     {"procfs_tasks", t_procfs_tasks, 0},
+    {"procfs_comm_rules", t_procfs_comm_rules, 0},
     {"timers_alarm", t_timers_alarm, 0},
     {"timers_periodic", t_timers_periodic, 0},
     {"timers_values", t_timers_values, 0},
@@ -198,6 +202,14 @@ int t_child_main(int argc, char** argv) {
     sigset_t s;
     sigprocmask(SIG_BLOCK, NULL, &s);
     return sigismember(&s, SIGUSR1) ? 0 : 1;
+  }
+  if (argc >= 2 && strcmp(argv[0], "comm-is") == 0) { /* /proc/self/comm is argv[1] */
+    char got[64] = {0}, want[64];
+    int f = open("/proc/self/comm", O_RDONLY);
+    if (f < 0 || read(f, got, sizeof got - 1) < 0) return 2;
+    close(f);
+    snprintf(want, sizeof want, "%s\n", argv[1]);
+    return strcmp(got, want) == 0 ? 0 : 1;
   }
   if (argc >= 2 && strcmp(argv[0], "personality-is") == 0)
     return personality(0xffffffff) == (int)strtol(argv[1], NULL, 16) ? 0 : 1;

@@ -13,7 +13,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -452,4 +454,81 @@ void t_procfs_tasks(void) {
   if (t_on_tine()) EQ("one_left", count, 1);
   close(g_task_pipe[0]);
   close(g_task_pipe[1]);
+}
+
+/* ---- the rules of comm ---- */
+
+static void* fork_named(void* arg) {
+  (void)arg;
+  prctl(PR_SET_NAME, "forker");
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) {
+    char text[64];
+    text_of("/proc/self/comm", text, sizeof text);
+    _exit(strcmp(text, "forker\n") == 0 ? 0 : 1);
+  }
+  int st = -1;
+  waitpid(c, &st, 0);
+  return (void*)(long)st;
+}
+
+static int comm_under_fsize_limit(void* arg) {
+  (void)arg;
+  struct rlimit none = {0, 0};
+  if (setrlimit(RLIMIT_FSIZE, &none) != 0) return 2;
+  int f = open("/proc/self/comm", O_WRONLY);
+  if (f < 0) return 3;
+  for (int i = 0; i < 3; ++i) /* the offset grows; no file size is at stake */
+    if (write(f, "limited", 7) != 7) return 4;
+  close(f);
+  char now[16] = {0};
+  prctl(PR_GET_NAME, now);
+  return strcmp(now, "limited") == 0 ? 0 : 1;
+}
+
+/* A process's name is its first thread's: a child forked by a named thread
+ * has that thread's name; an exec names it by the program, 15 bytes at most;
+ * writing comm is no write to a file (RLIMIT_FSIZE does not apply); a gone
+ * process's task directory lists -ENOENT. */
+void t_procfs_comm_rules(void) {
+  pthread_t th;
+  void* st = NULL;
+  EQ("thread", pthread_create(&th, NULL, fork_named, NULL), 0);
+  pthread_join(th, &st);
+  t_check("fork_named", WIFEXITED((int)(long)st) && WEXITSTATUS((int)(long)st) == 0, "status %#x",
+          (int)(long)st);
+  int s = t_fork_status(comm_under_fsize_limit, NULL);
+  t_check("fsize_limit", WIFEXITED(s) && WEXITSTATUS(s) == 0, "status %#x", s);
+  fflush(stdout);
+  pid_t c = fork();
+  if (c == 0) {
+    pause();
+    _exit(0);
+  }
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task", (int)c);
+  int d = open(path, O_RDONLY | O_DIRECTORY);
+  CHECK("task_open", d >= 0);
+  kill(c, SIGKILL);
+  waitpid(c, NULL, 0);
+  char buf[512];
+  EQ("gone_task_list", syscall(SYS_getdents64, d, buf, sizeof buf) == -1 ? errno : 0, ENOENT);
+  close(d);
+  if (t_on_tine()) { /* qemu-user's exec is its own */
+    mkdir("/tmp", 01777);
+    const char* link = "/tmp/a-program-with-a-long-name";
+    unlink(link);
+    EQ("link", symlink(t_self(), link), 0);
+    fflush(stdout);
+    pid_t e = fork();
+    if (e == 0) {
+      execl(link, link, "child", "comm-is", "a-program-with-", (char*)NULL);
+      _exit(3);
+    }
+    int es = -1;
+    waitpid(e, &es, 0);
+    t_check("exec_name_cut", WIFEXITED(es) && WEXITSTATUS(es) == 0, "status %#x", es);
+    unlink(link);
+  }
 }
