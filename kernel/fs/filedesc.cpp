@@ -92,12 +92,9 @@ Filedesc* fd_init(const Filedesc* from) {
   return fdp;
 }
 
-namespace {
-
-// Fills fdp (empty) with what `from` holds: its descriptors (each File held
-// again), working and root directories and umask. false when fdp could not
-// grow to `from`'s size (out of memory).
-bool copy_into(Filedesc* fdp, Filedesc* from) {
+Filedesc* fd_copy(Filedesc* from) {
+  Filedesc* fdp = blank();
+  if (!fdp) return nullptr;
   for (;;) {
     int need;
     {
@@ -112,27 +109,15 @@ bool copy_into(Filedesc* fdp, Filedesc* from) {
         fdp->cwd = from->cwd ? vref(from->cwd) : nullptr;
         fdp->root = from->root ? vref(from->root) : nullptr;
         fdp->cmask = __atomic_load_n(&from->cmask, __ATOMIC_RELAXED);
-        return true;
+        break;
       }
     }
-    if (!grow(fdp, need)) return false;
-  }
-}
-
-}  // namespace
-
-Filedesc* fd_copy(Filedesc* from) {
-  Filedesc* fdp = blank();
-  if (fdp && !copy_into(fdp, from)) {
-    fd_destroy(fdp);
-    return nullptr;
+    if (!grow(fdp, need)) {
+      fd_destroy(fdp);
+      return nullptr;
+    }
   }
   return fdp;
-}
-
-bool fd_refresh(Filedesc* copy, Filedesc* from) {
-  fd_close_all(copy);
-  return copy_into(copy, from);
 }
 
 void fd_close_all(Filedesc* fdp) {

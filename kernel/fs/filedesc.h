@@ -66,9 +66,6 @@ extern Filedesc g_exited_fd;
 // Tables (count 1, or nullptr when out of memory).
 Filedesc* fd_init(const Filedesc* from);  // nullptr: root as working directory, umask 022
 Filedesc* fd_copy(Filedesc* from);
-// Makes copy (a table of fd_copy's that only its caller holds) what `from`
-// is now. false when there was no memory for it to grow: it is then empty.
-bool fd_refresh(Filedesc* copy, Filedesc* from);
 // Opens /dev/console on descriptors 0, 1 and 2 of a new table. 0 or -errno.
 int fd_console(Filedesc* fdp);
 // Closes every descriptor and frees the table (its count reached 0).

@@ -5,6 +5,8 @@
 // Linux's tick-based cputime_adjust and BSD's calcru split it. An LWP's use is
 // added to its process when it leaves the TID set; a reaped child's, its own
 // children's included, to its parent.
+#include <arch/cpu.h>
+
 #include "kernel/proc/proc.h"
 #include "kernel/proc/wait.h"
 #include "kernel/sched/sched.h"
@@ -17,15 +19,24 @@
 
 namespace {
 
-// A thread's: its run time counts the slice it is running now, whichever
-// CPU reads it, so another thread's reading of its clock never falls behind
-// its own (Linux's task_sched_runtime).
-CpuUse of_thread(const Thread* t) {
+// A thread's counters as last accounted (its slice in progress left out).
+CpuUse accounted(const Thread* t) {
   const ThreadStats& s = t->stats;
-  return {sched_thread_run_ns(t), __atomic_load_n(&s.user_ticks, __ATOMIC_RELAXED),
+  return {__atomic_load_n(&s.run_ns, __ATOMIC_RELAXED),
+          __atomic_load_n(&s.user_ticks, __ATOMIC_RELAXED),
           __atomic_load_n(&s.sys_ticks, __ATOMIC_RELAXED),
           __atomic_load_n(&s.voluntary, __ATOMIC_RELAXED),
           __atomic_load_n(&s.involuntary, __ATOMIC_RELAXED)};
+}
+
+// Another thread's: its run time counts the slice it may be running on
+// another CPU right now, read under that CPU's run-queue lock, so a clock
+// read by another thread never falls behind the thread's own reading
+// (Linux's task_sched_runtime).
+CpuUse of_thread(const Thread* t) {
+  CpuUse u = accounted(t);
+  u.run_ns = sched_thread_run_ns(t);
+  return u;
 }
 
 }  // namespace
@@ -68,7 +79,16 @@ constexpr uint64_t kNsPerClockTick = 1000000000ull / 100;  // USER_HZ, AT_CLKTCK
 
 }  // namespace
 
-CpuUse lwp_cpu_use_self() { return of_thread(curthread()); }
+CpuUse lwp_cpu_use_self() {
+  // A running thread is accounted by its own CPU alone (the tick, the
+  // switch): with IRQs masked neither runs, so the reads agree.
+  Thread* t = curthread();
+  uint64_t irq = arch::irq_save();
+  CpuUse u = accounted(t);
+  u.run_ns += clock_ns() - t->ran_since;  // running since it was last accounted
+  arch::irq_restore(irq);
+  return u;
+}
 
 CpuUse proc_cpu_use(Proc* p) {
   SpinGuard g(p->spin);
