@@ -176,11 +176,16 @@ void proc_exec_commit(Vmspace* vm, const char* name, ExecReplace* r) {
   // (One LWP now: only other processes sharing the table could add a sharer,
   // and then it is shared already.)
   if (r->fd && (table_goes_private(r) || refcount_read(&p->fd()->c.fd_ref) > 1)) {
-    // The copy was made before the other LWPs ended: what they (and the
-    // processes sharing the table) did to it since counts. With no memory
+    // The copy was made before the other LWPs ended: a fresh one has what
+    // they (and the processes sharing the table) did since. With no memory
     // for it the program cannot have its table: the process is killed, as
     // Linux kills an exec that fails past its point of no return.
-    if (!fd_refresh(r->fd, p->fd())) proc_signal(p, kSigKill);
+    if (Filedesc* fresh = fd_copy(p->fd())) {
+      fd_destroy(r->fd);
+      r->fd = fresh;
+    } else {
+      proc_signal(p, kSigKill);
+    }
     vc_contract::proc_fd_replace_requires(&p->core, &r->fd->c);
     proc_fd_replace(&p->core, &r->fd->c);
   } else if (r->fd) {
