@@ -578,6 +578,18 @@ static void op_nanosleep(struct ctx* c, int op) {
 static void op_clock_gettime(struct ctx* c, int op) {
   static const int64_t clks[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 11, -1, -0x7fffffff - 1, 0x7fffffff};
   int64_t clk = clks[below(c, sizeof clks / 8)];
+  if (one_in(c, 3)) { /* a CPU clock by id: any process's or thread's, read or set */
+    long who = one_in(c, 2) ? c->pid : (long)below(c, 200);
+    clk = (int32_t)((~(uint32_t)who << 3) | (uint32_t)below(c, 8));
+    uint64_t* t = &c->scratch[150];
+    t[0] = t[1] = 0;
+    long r = one_in(c, 4) ? SC2(c, 112 /* clock_settime */, clk, t)
+                          : SC2(c, SYS_clock_gettime, clk, ptr_any(c, 16));
+    ok_if(c, op, r);
+    if (r != 0 && r != -EINVAL && r != -EFAULT && r != -EPERM)
+      oracle_fail(c, "a CPU clock %#lx gave %ld", (long)clk, r);
+    return;
+  }
   int bad = one_in(c, 4);
   uint64_t ts = bad ? ptr_bad(c) : ptr_any(c, 16);
   long r = SC2(c, SYS_clock_gettime, clk, ts);
@@ -1383,6 +1395,44 @@ static void op_system(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
+/* /proc's per-thread files and comm, of any process: read, listed or
+ * written (a write names a thread; to another process's comm it must fail). */
+static void op_proc_files(struct ctx* c, int op) {
+  static const char* const kFiles[] = {"stat", "status", "comm"};
+  int pid = one_in(c, 2) ? c->pid : (int)below(c, 150) + 1;
+  int tid = one_in(c, 2) ? pid : (int)below(c, 300) + 1;
+  const char* file = kFiles[below(c, 3)];
+  char path[64];
+  int dir = 0;
+  switch (below(c, 3)) {
+    case 0: snprintf(path, sizeof path, "/proc/%d/task/%d/%s", pid, tid, file); break;
+    case 1: snprintf(path, sizeof path, "/proc/%d/%s", pid, file); break;
+    default:
+      snprintf(path, sizeof path, "/proc/%d/task", pid);
+      dir = 1;
+      break;
+  }
+  int writing = !dir && one_in(c, 2);
+  long flags = dir ? O_RDONLY | O_DIRECTORY : writing ? O_WRONLY : O_RDONLY;
+  long fd = SC4(c, SYS_openat, AT_FDCWD, path, flags, 0);
+  if (fd < 0) {
+    ok_if(c, op, fd);
+    return;
+  }
+  long r;
+  if (dir) {
+    r = SC3(c, SYS_getdents64, fd, ptr_any(c, 512), below(c, 512));
+  } else if (writing) {
+    r = SC3(c, SYS_write, fd, ptr_any(c, 32), below(c, 40));
+    if (r > 0 && pid != c->pid && file[0] == 'c')
+      oracle_fail(c, "a write to %s = %ld from pid %d", path, r, c->pid);
+  } else {
+    r = SC3(c, SYS_read, fd, ptr_any(c, 256), below(c, 300));
+  }
+  SC1(c, SYS_close, fd);
+  ok_if(c, op, r);
+}
+
 /* Every number in the kernel's table (kernel/syscall/syscall.h's SyscallNr,
  * generated into known_syscalls.h): those are not "unknown". */
 static int known_nr(long nr) {
@@ -1440,6 +1490,7 @@ static const struct op kOps[] = {
     {"timers", 3, op_timers},
     {"debug", 3, op_debug},
     {"system", 2, op_system},
+    {"proc_files", 2, op_proc_files},
     {"unknown", 3, op_unknown},
 };
 #define NOPS ((int)(sizeof kOps / sizeof kOps[0]))
