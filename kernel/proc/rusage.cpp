@@ -85,7 +85,8 @@ CpuUse lwp_cpu_use_self() {
   Thread* t = curthread();
   uint64_t irq = arch::irq_save();
   CpuUse u = accounted(t);
-  u.run_ns += clock_ns() - t->ran_since;  // running since it was last accounted
+  uint64_t now = clock_ns(), since = t->ran_since;
+  if (now > since) u.run_ns += now - since;  // running since it was last accounted
   arch::irq_restore(irq);
   return u;
 }
