@@ -34,6 +34,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/fs/filedesc.h"
 #include "kernel/fs/lock_ranks.h"
+#include "kernel/fs/namei.h"
 #include "kernel/fs/uio.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/fs/vnode.h"
@@ -106,6 +107,7 @@ enum class Kind : uint8_t {
   kSysNrOpen,
   kTaskDir,  // /proc/PID/task
   kTidDir,   // /proc/PID/task/TID
+  kMountinfo,
 };
 
 struct Entry {
@@ -141,7 +143,8 @@ constexpr Entry kPidEntries[] = {{"stat", Kind::kStat, VType::kReg, 0444},
                                  {"mounts", Kind::kPidMounts, VType::kReg, 0444},
                                  {"oom_score_adj", Kind::kOomScoreAdj, VType::kReg, 0444},
                                  {"loginuid", Kind::kLoginuid, VType::kReg, 0444},
-                                 {"task", Kind::kTaskDir, VType::kDir, 0555}};
+                                 {"task", Kind::kTaskDir, VType::kDir, 0555},
+                                 {"mountinfo", Kind::kMountinfo, VType::kReg, 0444}};
 // A thread's directory: the files whose text is the thread's own.
 constexpr Entry kTidEntries[] = {{"stat", Kind::kStat, VType::kReg, 0444},
                                  {"status", Kind::kStatus, VType::kReg, 0444},
@@ -1240,6 +1243,15 @@ int make_text(ProcNode* p, Text* t) {
     case Kind::kMounts:
     case Kind::kPidMounts:
       t->add("tmpfs / tmpfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n");
+      return 0;
+    case Kind::kMountinfo:
+      // Linux's: mount id, parent's (the root's own), major:minor (st_dev),
+      // root within the file system, mount point, options, "-", type,
+      // source, the file system's options.
+      t->add(
+          "1 1 0:%u / / rw - tmpfs tmpfs rw\n2 1 0:%u / /proc rw,nosuid,nodev,noexec - proc proc "
+          "rw\n",
+          vfs_root()->mount->dev_minor, g_mount->dev_minor);
       return 0;
     case Kind::kBootCmdline: t->add("%s\n", kernel_bootargs()); return 0;
     case Kind::kFilesystems: t->add("nodev\ttmpfs\nnodev\tproc\n"); return 0;

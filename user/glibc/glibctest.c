@@ -170,6 +170,7 @@ static const struct test kTests[] = {
     {"procfs_own_names", t_procfs_own_names, 0},
     {"procfs_tasks", t_procfs_tasks, 0},
     {"procfs_comm_rules", t_procfs_comm_rules, 0},
+    {"procfs_mountinfo", t_procfs_mountinfo, 0},
     {"timers_alarm", t_timers_alarm, 0},
     {"timers_periodic", t_timers_periodic, 0},
     {"timers_values", t_timers_values, 0},

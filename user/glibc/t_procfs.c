@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -530,5 +531,52 @@ void t_procfs_comm_rules(void) {
     waitpid(e, &es, 0);
     t_check("exec_name_cut", WIFEXITED(es) && WEXITSTATUS(es) == 0, "status %#x", es);
     unlink(link);
+  }
+}
+
+/* /proc/PID/mountinfo: a line per mount in Linux's form, "ID PARENT
+ * MAJOR:MINOR ROOT MOUNTPOINT OPTIONS - TYPE SOURCE OPTIONS"; on tine the two
+ * mounts, each with its st_dev. */
+void t_procfs_mountinfo(void) {
+  FILE* f = fopen("/proc/self/mountinfo", "r");
+  CHECK("open", f != NULL);
+  if (!f) return;
+  char line[512];
+  int lines = 0, root = 0, proc = 0, malformed = 0;
+  unsigned root_dev[2] = {0, 0}, proc_dev[2] = {0, 0};
+  while (fgets(line, sizeof line, f)) {
+    ++lines;
+    int id, parent;
+    unsigned maj, min;
+    char fsroot[128], point[128], type[64];
+    char* dash = strstr(line, " - ");
+    if (!dash ||
+        sscanf(line, "%d %d %u:%u %127s %127s", &id, &parent, &maj, &min, fsroot, point) != 6 ||
+        sscanf(dash + 3, "%63s", type) != 1) {
+      ++malformed;
+      continue;
+    }
+    if (strcmp(point, "/") == 0) {
+      root = 1;
+      root_dev[0] = maj;
+      root_dev[1] = min;
+    }
+    if (strcmp(point, "/proc") == 0 && strcmp(type, "proc") == 0) {
+      proc = 1;
+      proc_dev[0] = maj;
+      proc_dev[1] = min;
+    }
+  }
+  fclose(f);
+  CHECK("lines", lines >= 2);
+  EQ("malformed", malformed, 0);
+  CHECK("root_listed", root);
+  CHECK("proc_listed", proc);
+  if (t_on_tine()) { /* a host's root may be a subvolume of another number */
+    struct stat a, b;
+    EQ("stat_root", stat("/", &a), 0);
+    EQ("stat_proc", stat("/proc", &b), 0);
+    CHECK("root_dev", major(a.st_dev) == root_dev[0] && minor(a.st_dev) == root_dev[1]);
+    CHECK("proc_dev", major(b.st_dev) == proc_dev[0] && minor(b.st_dev) == proc_dev[1]);
   }
 }

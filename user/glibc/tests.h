@@ -172,6 +172,7 @@ void t_procfs_magic_links(void);
 void t_procfs_own_names(void);
 void t_procfs_tasks(void);
 void t_procfs_comm_rules(void);
+void t_procfs_mountinfo(void);
 void t_procfs_magic_checks(void);
 
 /* t_timers.c */
