@@ -10,9 +10,10 @@
 //
 // Nodes other than the root are made by each lookup and freed with their
 // last reference; each names its process by pid and start time (an `fd`
-// entry its descriptor by number, a thread's node its thread id), so a node of a process that is gone (or
-// whose pid now names another) reads -ESRCH, and what it names is looked up
-// again at each read: a node never holds the process or its objects.
+// entry its descriptor by number, a thread's node its thread id), so a node
+// of a process that is gone (or whose pid now names another) reads -ESRCH,
+// and what it names is looked up again at each read: a node never holds the
+// process or its objects.
 //
 // A read makes the text again from the start and keeps the part at its
 // offset, at most 64 KiB a call, so a long file (a map of thousands of
@@ -313,7 +314,6 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip, int 
     s->pgid = p->pgrp ? p->pgrp->pgid : 0;
     s->sid = p->pgrp ? p->pgrp->session->sid : 0;
     s->start_ns = p->start_ns;
-    tine_strlcpy(s->comm, p->copy.comm, sizeof s->comm);  // (a zombie's: its program's)
     s->nice = p->copy.nice;
     SpinGuard g2(p->spin);
     const Lwp* only = nullptr;
@@ -321,7 +321,6 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip, int 
       only = thread_of_locked(p, tid);
       if (!only) return -ESRCH;
       s->pid = tid;
-      tine_strlcpy(s->comm, only->copy.name, sizeof s->comm);
       s->nice = only->copy.nice;
     }
     bool zombie = p->stat == ProcStat::kZombie;
@@ -353,10 +352,11 @@ int snapshot(int pid, uint64_t start_ns, Snapshot* s, Mem mem = Mem::kSkip, int 
       if (!first || lp->gtid == p->pid) first = lp;
       if (lp->gtid == p->pid) break;
     }
-    // A process's name is its first thread's (Linux's leader's comm): a
-    // child forked by a named thread has that thread's name.
-    if (first && !only && first->gtid == p->pid)
-      tine_strlcpy(s->comm, first->copy.name, sizeof s->comm);
+    // The thread's name; a process's is its first thread's (Linux's
+    // leader's comm: a child forked by a named thread has that thread's
+    // name), a zombie's its program's.
+    const Lwp* named = only ? only : first && first->gtid == p->pid ? first : nullptr;
+    tine_strlcpy(s->comm, named ? named->copy.name : p->copy.comm, sizeof s->comm);
     if (first) {
       s->sig_blocked = __atomic_load_n(&first->copy.sigmask, __ATOMIC_RELAXED);
       s->sig_pending = __atomic_load_n(&first->siglist, __ATOMIC_RELAXED);
@@ -790,8 +790,8 @@ int proc_name_in(Vnode* dir, Vnode* child, char* buf, size_t n) {
   return static_cast<size_t>(len) < n ? len : -ERANGE;
 }
 
-// The path of a /proc node (procfs is mounted on /proc).
-// The length it would have, as snprintf's.
+// The path of a node of kind k (procfs is mounted on /proc): the length it
+// would have, as snprintf's.
 int kind_path(Kind k, int pid, int tid, char* buf, size_t n) {
   if (k == Kind::kRoot) return tine_snprintf(buf, n, "/proc");
   if (k == Kind::kPidDir) return tine_snprintf(buf, n, "/proc/%d", pid);
