@@ -5,6 +5,7 @@
 #include "kernel/fs/charge.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/linux_abi.h"
+#include "kernel/fs/page_ring.h"
 #include "kernel/fs/poll.h"
 #include "kernel/fs/uio.h"
 #include "kernel/fs/vnode.h"
@@ -14,24 +15,22 @@
 #include "kernel/sched/mutex.h"
 #include "kernel/sched/sleepq.h"
 #include "kernel/uapi/error_numbers.h"
+#include "kernel/uapi/signal_numbers.h"
 #include "kernel/vm/copy.h"
 
 MALLOC_DEFINE(M_PIPE, "pipe", "pipes and their buffers");
 
 namespace {
 
-constexpr uint32_t kPage = 4096;
-constexpr int kSigPipe = 13;
+constexpr uint32_t kPage = kRingPage;
+static_assert(kPipePages == kRingPages);
 
 struct Pipe {
   Mutex lock{"pipe"};
-  uint8_t* pages[kPipePages];  // made as the buffer first reaches them
-  uint32_t npages;             // capacity in pages (charged)
-  uint32_t head;               // where the oldest byte is, in [0, capacity)
-  uint32_t len;                // bytes buffered
-  int readers, writers;        // open ends (an O_RDWR FIFO File is both)
-  int rwait, wwait;            // threads asleep for data, for room
-  int refs;                    // the Files (atomic; a FIFO's change under its vnode's lock)
+  PageRing buf;          // its npages are what is charged
+  int readers, writers;  // open ends (an O_RDWR FIFO File is both)
+  int rwait, wwait;      // threads asleep for data, for room
+  int refs;              // the Files (atomic; a FIFO's change under its vnode's lock)
   uint32_t charged_uid;
   uint64_t ino;
   timespec64 made;
@@ -42,7 +41,7 @@ struct Pipe {
   Vnode* fifo;
   uint32_t r_counter, w_counter;
   int owait;
-  uint32_t cap() const { return npages * kPage; }
+  uint32_t cap() const { return buf.cap(); }
   // Channels: readers wait on `readers` for data, writers on `writers` for
   // room, FIFO opens on `r_counter` for the other side.
   void* rchan() { return &readers; }
@@ -78,49 +77,17 @@ void wake_writers_locked(Pipe* p) {
 int64_t pipe_read(File* fp, Uio* uio, const uint64_t*) {
   Pipe* p = pipe_of(fp);
   MutexGuard g(p->lock);
-  while (p->len == 0) {
+  while (p->buf.len == 0) {
     if (p->writers == 0) return 0;  // end of file
     if (file_nonblock(fp)) return -EAGAIN;
     if (int e = wait_locked(p, p->rchan(), &p->rwait, "piperd"); e) return e;
   }
-  int err = 0;
-  while (p->len > 0 && uio->resid > 0) {
-    uint32_t at = p->head % kPage;
-    uint32_t n = kPage - at;
-    if (n > p->len) n = p->len;
-    uint64_t before = uio->done;
-    err = uiomove(p->pages[p->head / kPage] + at, n, uio);
-    uint32_t moved = static_cast<uint32_t>(uio->done - before);
-    p->head = (p->head + moved) % p->cap();
-    p->len -= moved;
-    if (err) break;
-  }
-  if (p->len == 0) p->head = 0;
+  uint32_t moved;
+  int err = p->buf.peek(0, p->buf.len, uio, &moved);
+  p->buf.consume(moved);
   wake_writers_locked(p);
   poll_wakeup();
   return err;
-}
-
-// Copies up to n bytes from the uio into the buffer's free part.
-int fill_locked(Pipe* p, Uio* uio, uint32_t n) {
-  while (n > 0) {
-    uint32_t tail = (p->head + p->len) % p->cap();
-    uint32_t page = tail / kPage;
-    if (!p->pages[page]) {
-      p->pages[page] = static_cast<uint8_t*>(kmalloc(kPage, M_PIPE, M_WAITOK));
-      if (!p->pages[page]) return -ENOMEM;
-    }
-    uint32_t at = tail % kPage;
-    uint32_t step = kPage - at;
-    if (step > n) step = n;
-    uint64_t before = uio->done;
-    int err = uiomove(p->pages[page] + at, step, uio);
-    uint32_t moved = static_cast<uint32_t>(uio->done - before);
-    p->len += moved;
-    n -= moved;
-    if (err) return err;
-  }
-  return 0;
 }
 
 int64_t pipe_write(File* fp, Uio* uio, const uint64_t*) {
@@ -134,16 +101,16 @@ int64_t pipe_write(File* fp, Uio* uio, const uint64_t*) {
       err = -EPIPE;
       break;
     }
-    uint32_t room = p->cap() - p->len;
+    uint32_t room = p->buf.room();
     if (room > 0 && (!whole || room >= uio->resid)) {
       uint32_t n = room < uio->resid ? room : static_cast<uint32_t>(uio->resid);
-      uint32_t len_before = p->len;
+      uint32_t len_before = p->buf.len;
       Uio uio_before = *uio;
-      err = fill_locked(p, uio, n);
+      err = p->buf.fill(uio, n);
       if (err && whole) {
         // All or nothing: a buffer that faults part way puts nothing in (no
         // reader saw the part: the lock is held throughout), as on Linux.
-        p->len = len_before;
+        p->buf.len = len_before;
         *uio = uio_before;
       }
       wake_readers_locked(p);
@@ -168,11 +135,11 @@ int pipe_poll(File* fp, int) {
   MutexGuard g(p->lock);
   int r = 0;
   if (fp->mode & kFileRead) {
-    if (p->len > 0) r |= POLLIN | POLLRDNORM;
+    if (p->buf.len > 0) r |= POLLIN | POLLRDNORM;
     if (p->writers == 0 && fp->offset != p->w_counter) r |= POLLHUP;
   }
   if (fp->mode & kFileWrite) {
-    if (p->cap() - p->len >= kPipeBuf) r |= POLLOUT | POLLWRNORM;
+    if (p->buf.room() >= kPipeBuf) r |= POLLOUT | POLLWRNORM;
     if (p->readers == 0) r |= POLLERR;
   }
   return r;
@@ -184,7 +151,7 @@ int pipe_ioctl(File* fp, uint64_t cmd, uint64_t arg) {
   int n;
   {
     MutexGuard g(p->lock);
-    n = static_cast<int>(p->len);
+    n = static_cast<int>(p->buf.len);
   }
   return copyout_u(&n, arg, sizeof n) ? -EFAULT : 0;
 }
@@ -205,9 +172,8 @@ int pipe_stat(File* fp, linux_stat* st) {
 }
 
 void pipe_free(Pipe* p) {
-  for (uint8_t* pg : p->pages)
-    if (pg) kfree(pg, M_PIPE);
-  charge_give(Charge::kPipePages, p->charged_uid, p->npages);
+  charge_give(Charge::kPipePages, p->charged_uid, p->buf.npages);
+  p->buf.release();
   p->~Pipe();
   kfree(p, M_PIPE);
   __atomic_sub_fetch(&g_pipes, 1, __ATOMIC_RELAXED);
@@ -261,9 +227,10 @@ Pipe* pipe_new(const FsCred& cr, int* err) {
     return nullptr;
   }
   new (p) Pipe();
-  p->npages = kPipePages;
+  p->buf.type = M_PIPE;
+  p->buf.npages = kPipePages;
   if (!charge_take(Charge::kPipePages, cr.uid, kPipePages, cr.root())) {
-    p->npages = 1;
+    p->buf.npages = 1;
     if (!charge_take(Charge::kPipePages, cr.uid, 1, true)) {
       p->~Pipe();
       kfree(p, M_PIPE);
@@ -424,35 +391,17 @@ int pipe_set_capacity(File* fp, uint64_t bytes, const FsCred& cr) {
   Pipe* p = pipe_of(fp);
   MutexGuard g(p->lock);
   // A pipe holds one page at least: pipe_new charges one, and want is >= 1.
-  KASSERT(p->npages >= 1 && p->npages <= kPipePages);
-  if (want == p->npages) return static_cast<int>(p->cap());
-  if (p->len > want * kPage) return -EBUSY;
-  if (want > p->npages &&
-      !charge_take(Charge::kPipePages, p->charged_uid, want - p->npages, cr.root()))
+  KASSERT(p->buf.npages >= 1 && p->buf.npages <= kPipePages);
+  uint32_t had = p->buf.npages;
+  if (want == had) return static_cast<int>(p->cap());
+  if (p->buf.len > want * kPage) return -EBUSY;
+  if (want > had && !charge_take(Charge::kPipePages, p->charged_uid, want - had, cr.root()))
     return -EPERM;
-  // The bytes move to the start of the pages; pages past the new end go.
-  uint8_t* tmp = nullptr;
-  if (p->len) {
-    tmp = static_cast<uint8_t*>(kmalloc(p->len, M_TEMP, M_WAITOK));
-    if (!tmp) {
-      if (want > p->npages) charge_give(Charge::kPipePages, p->charged_uid, want - p->npages);
-      return -ENOMEM;
-    }
-    for (uint32_t i = 0; i < p->len; ++i) {
-      uint32_t at = (p->head + i) % p->cap();
-      tmp[i] = p->pages[at / kPage][at % kPage];
-    }
+  if (p->buf.resize(want) != 0) {
+    if (want > had) charge_give(Charge::kPipePages, p->charged_uid, want - had);
+    return -ENOMEM;
   }
-  for (uint32_t i = want; i < kPipePages; ++i)
-    if (p->pages[i]) {
-      kfree(p->pages[i], M_PIPE);
-      p->pages[i] = nullptr;
-    }
-  if (want < p->npages) charge_give(Charge::kPipePages, p->charged_uid, p->npages - want);
-  p->npages = want;
-  p->head = 0;
-  for (uint32_t i = 0; i < p->len; ++i) p->pages[i / kPage][i % kPage] = tmp[i];
-  if (tmp) kfree(tmp, M_TEMP);
+  if (want < had) charge_give(Charge::kPipePages, p->charged_uid, had - want);
   wake_writers_locked(p);
   poll_wakeup();
   return static_cast<int>(p->cap());

@@ -9,6 +9,7 @@ inline constexpr int kSigTrap = 5;
 inline constexpr int kSigBus = 7;
 inline constexpr int kSigKill = 9;
 inline constexpr int kSigSegv = 11;
+inline constexpr int kSigPipe = 13;
 inline constexpr int kSigAlrm = 14;
 inline constexpr int kSigChld = 17;
 inline constexpr int kSigXcpu = 24;
