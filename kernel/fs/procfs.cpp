@@ -811,7 +811,7 @@ int proc_node_path(ProcNode* p, char* buf, size_t n) {
 }
 
 // What an open file's link reads as (the namespace lock held shared): its
-// path, pipe:[N] for a pipe, or for a node no name was found for (removed,
+// path, pipe:[N] for a pipe, socket:[N] for a socket, or for a node no name was found for (removed,
 // or past the search's bounds) its file system and inode number, as Linux
 // names files of no path. Its length, cut to n - 1 (buf gets a NUL).
 int vnode_link_text(Vnode* v, char* buf, size_t n) {
@@ -828,8 +828,11 @@ int file_link_text(File* fp, char* buf, size_t n) {
   if (fp->vnode) return vnode_link_text(fp->vnode, buf, n);
   linux_stat st;
   int len;
-  if (file_stat(fp, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO)
+  uint32_t type = file_stat(fp, &st) == 0 ? st.st_mode & S_IFMT : 0;
+  if (type == S_IFIFO)
     len = tine_snprintf(buf, n, "pipe:[%lu]", st.st_ino);
+  else if (type == S_IFSOCK)
+    len = tine_snprintf(buf, n, "socket:[%lu]", st.st_ino);
   else
     len = tine_snprintf(buf, n, "anon_inode:[unknown]");
   return static_cast<size_t>(len) < n ? len : static_cast<int>(n - 1);

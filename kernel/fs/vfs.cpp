@@ -221,8 +221,11 @@ int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uin
       type = VType::kFifo;  // anyone may make one; dev is not used
       major = minor = 0;
       break;
-    case S_IFBLK:
-    case S_IFSOCK: return -EPERM;  // no block devices or sockets
+    case S_IFSOCK:
+      type = VType::kSock;  // anyone may make one; nothing listens on it
+      major = minor = 0;
+      break;
+    case S_IFBLK: return -EPERM;  // no block devices
     default: return -EINVAL;
   }
   if (type == VType::kChr && !cr.root()) return -EPERM;
@@ -235,6 +238,22 @@ int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major, uin
              major,   minor,
              nullptr, 0};
   return make_unheld(l, nn, cr);
+}
+
+int vfs_mksock(Vnode* start, const char* path, uint32_t umask, const FsCred& cr, Vnode** out) {
+  NsExclusive ns;
+  Lookup l = lookup_make(start, path, kLookupParent, cr);
+  LookupGuard g{l};
+  if (int e = lookup_new(l, false); e) return e;
+  NewNode nn{VType::kSock,
+             new_file_mode(l.dvp, 0777 & ~umask, cr),
+             cr.uid,
+             new_gid(l.dvp, cr),
+             0,
+             0,
+             nullptr,
+             0};
+  return make(l, nn, cr, out);
 }
 
 int vfs_symlink(const char* target, Vnode* start, const char* path, const FsCred& cr) {

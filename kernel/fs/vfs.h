@@ -27,6 +27,10 @@ inline constexpr uint32_t kLinkMax = 65000;  // links to one node (EMLINK)
 // A regular file or (root only) a character device node; mode has the type.
 [[nodiscard]] int vfs_mknod(Vnode* start, const char* path, uint32_t mode, uint32_t major,
                             uint32_t minor, uint32_t umask, const FsCred& cr);
+// A socket node (bind's): mode 0777 & ~umask, *out held. -EEXIST when the
+// name is there.
+[[nodiscard]] int vfs_mksock(Vnode* start, const char* path, uint32_t umask, const FsCred& cr,
+                             Vnode** out);
 [[nodiscard]] int vfs_symlink(const char* target, Vnode* start, const char* path, const FsCred& cr);
 [[nodiscard]] int vfs_link(Vnode* from_start, const char* from, Vnode* to_start, const char* to,
                            bool follow, const FsCred& cr);

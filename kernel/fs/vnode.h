@@ -112,6 +112,7 @@ struct Vnode {
   Mount* mounted_here;             // a file system mounted on this directory (namespace lock)
   const VnodeOps* ops;
   void* fifo = nullptr;  // a FIFO's pipe while a File is open on it (lock; kernel/fs/pipe.h)
+  void* sock = nullptr;  // a socket node's bound socket while it is open (lock; kernel/net)
   Mutex lock{"vnode"};
 };
 

@@ -6,6 +6,7 @@
 
 #include "kernel/fs/file.h"
 #include "kernel/fs/filedesc.h"
+#include "kernel/fs/uio.h"
 #include "kernel/fs/vnode.h"
 #include "kernel/proc/proc.h"
 
@@ -23,6 +24,20 @@ struct UserPath {
 
 // The File at the caller's descriptor fd, held, or nullptr.
 File* fget_mine(int fd);
+
+// The pieces of readv/writev/preadv/pwritev and sendmsg/recvmsg, copied in
+// (at most kIovMax; their total is cut to kMaxRwCount as Linux does).
+struct IovArray {
+  IoVec small[8];
+  IoVec* v = small;
+  int n = 0;
+  IovArray() = default;
+  ~IovArray();
+  IovArray(const IovArray&) = delete;
+  IovArray& operator=(const IovArray&) = delete;
+  // -EINVAL (a count or length out of range), -EFAULT, -ENOMEM.
+  [[nodiscard]] int load(uint64_t uiov, int64_t cnt);
+};
 
 // A File held for the length of a call.
 struct FileRef {

@@ -29,6 +29,32 @@ UserPath::~UserPath() {
   if (s) kfree(s, M_TEMP);
 }
 
+IovArray::~IovArray() {
+  if (v != small) kfree(v, M_TEMP);
+}
+
+int IovArray::load(uint64_t uiov, int64_t cnt) {
+  if (cnt < 0 || cnt > kIovMax) return -EINVAL;
+  n = static_cast<int>(cnt);
+  if (n > 8) {
+    v = static_cast<IoVec*>(kmalloc(sizeof(IoVec) * static_cast<size_t>(n), M_TEMP, M_WAITOK));
+    if (!v) {
+      v = small;
+      return -ENOMEM;
+    }
+  }
+  if (n && copyin_u(uiov, v, sizeof(IoVec) * static_cast<size_t>(n))) return -EFAULT;
+  uint64_t total = 0;
+  for (int i = 0; i < n; ++i) {
+    if (static_cast<int64_t>(v[i].len) < 0) return -EINVAL;
+    if (total + v[i].len > static_cast<uint64_t>(INT64_MAX)) return -EINVAL;
+    uint64_t room = kMaxRwCount - (total < kMaxRwCount ? total : kMaxRwCount);
+    if (v[i].len > room) v[i].len = room;
+    total += v[i].len;
+  }
+  return 0;
+}
+
 FileRef::FileRef(int fd) : fp(fget_mine(fd)) {}
 
 File* fget_mine(int fd) {
@@ -72,38 +98,6 @@ int fd_vnode(int fd, VnodeRef* out) {
 namespace {
 
 uint64_t clamp_count(uint64_t n) { return n > kMaxRwCount ? kMaxRwCount : n; }
-
-// The pieces of readv/writev/preadv/pwritev, copied in (at most kIovMax;
-// their total is cut to kMaxRwCount as Linux does).
-struct IovArray {
-  IoVec small[8];
-  IoVec* v = small;
-  int n = 0;
-  ~IovArray() {
-    if (v != small) kfree(v, M_TEMP);
-  }
-  int load(uint64_t uiov, int64_t cnt) {
-    if (cnt < 0 || cnt > kIovMax) return -EINVAL;
-    n = static_cast<int>(cnt);
-    if (n > 8) {
-      v = static_cast<IoVec*>(kmalloc(sizeof(IoVec) * static_cast<size_t>(n), M_TEMP, M_WAITOK));
-      if (!v) {
-        v = small;
-        return -ENOMEM;
-      }
-    }
-    if (n && copyin_u(uiov, v, sizeof(IoVec) * static_cast<size_t>(n))) return -EFAULT;
-    uint64_t total = 0;
-    for (int i = 0; i < n; ++i) {
-      if (static_cast<int64_t>(v[i].len) < 0) return -EINVAL;
-      if (total + v[i].len > static_cast<uint64_t>(INT64_MAX)) return -EINVAL;
-      uint64_t room = kMaxRwCount - (total < kMaxRwCount ? total : kMaxRwCount);
-      if (v[i].len > room) v[i].len = room;
-      total += v[i].len;
-    }
-    return 0;
-  }
-};
 
 int64_t do_read(int fd, Uio* uio, const uint64_t* pos) {
   FileRef f(fd);

@@ -51,6 +51,22 @@ enum SyscallNr : uint64_t {
   kSysFdatasync = 83,
   kSysUtimensat = 88,
   kSysUmask = 166,
+  kSysSocket = 198,
+  kSysSocketpair = 199,
+  kSysBind = 200,
+  kSysListen = 201,
+  kSysAccept = 202,
+  kSysConnect = 203,
+  kSysGetsockname = 204,
+  kSysGetpeername = 205,
+  kSysSendto = 206,
+  kSysRecvfrom = 207,
+  kSysSetsockopt = 208,
+  kSysGetsockopt = 209,
+  kSysShutdown = 210,
+  kSysSendmsg = 211,
+  kSysRecvmsg = 212,
+  kSysAccept4 = 242,
   kSysRenameat2 = 276,
   kSysStatx = 291,
   kSysCloseRange = 436,
@@ -204,6 +220,22 @@ int64_t sys_fchown(const SyscallArgs& a);
 int64_t sys_openat(const SyscallArgs& a);
 int64_t sys_close(const SyscallArgs& a);
 int64_t sys_pipe2(const SyscallArgs& a);
+int64_t sys_socket(const SyscallArgs& a);
+int64_t sys_socketpair(const SyscallArgs& a);
+int64_t sys_bind(const SyscallArgs& a);
+int64_t sys_listen(const SyscallArgs& a);
+int64_t sys_accept(const SyscallArgs& a);
+int64_t sys_accept4(const SyscallArgs& a);
+int64_t sys_connect(const SyscallArgs& a);
+int64_t sys_getsockname(const SyscallArgs& a);
+int64_t sys_getpeername(const SyscallArgs& a);
+int64_t sys_sendto(const SyscallArgs& a);
+int64_t sys_recvfrom(const SyscallArgs& a);
+int64_t sys_setsockopt(const SyscallArgs& a);
+int64_t sys_getsockopt(const SyscallArgs& a);
+int64_t sys_shutdown(const SyscallArgs& a);
+int64_t sys_sendmsg(const SyscallArgs& a);
+int64_t sys_recvmsg(const SyscallArgs& a);
 int64_t sys_getdents64(const SyscallArgs& a);
 int64_t sys_lseek(const SyscallArgs& a);
 int64_t sys_readv(const SyscallArgs& a);

@@ -102,6 +102,9 @@
 #ifndef EPIPE
 #define EPIPE 32
 #endif
+#ifndef EDOM
+#define EDOM 33
+#endif
 #ifndef ERANGE
 #define ERANGE 34
 #endif
@@ -126,11 +129,62 @@
 #ifndef EOVERFLOW
 #define EOVERFLOW 75
 #endif
+#ifndef ENOTSOCK
+#define ENOTSOCK 88
+#endif
+#ifndef EDESTADDRREQ
+#define EDESTADDRREQ 89
+#endif
+#ifndef EMSGSIZE
+#define EMSGSIZE 90
+#endif
+#ifndef EPROTOTYPE
+#define EPROTOTYPE 91
+#endif
+#ifndef ENOPROTOOPT
+#define ENOPROTOOPT 92
+#endif
+#ifndef EPROTONOSUPPORT
+#define EPROTONOSUPPORT 93
+#endif
+#ifndef ESOCKTNOSUPPORT
+#define ESOCKTNOSUPPORT 94
+#endif
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP 95
 #endif
+#ifndef EAFNOSUPPORT
+#define EAFNOSUPPORT 97
+#endif
+#ifndef EADDRINUSE
+#define EADDRINUSE 98
+#endif
+#ifndef EADDRNOTAVAIL
+#define EADDRNOTAVAIL 99
+#endif
+#ifndef ECONNABORTED
+#define ECONNABORTED 103
+#endif
+#ifndef ECONNRESET
+#define ECONNRESET 104
+#endif
+#ifndef ENOBUFS
+#define ENOBUFS 105
+#endif
+#ifndef EISCONN
+#define EISCONN 106
+#endif
+#ifndef ENOTCONN
+#define ENOTCONN 107
+#endif
 #ifndef ETIMEDOUT
 #define ETIMEDOUT 110
+#endif
+#ifndef ECONNREFUSED
+#define ECONNREFUSED 111
+#endif
+#ifndef EALREADY
+#define EALREADY 114
 #endif
 
 // Kernel-internal, never seen by a program (Linux's value): a system call's

@@ -191,6 +191,17 @@ static const struct test kTests[] = {
     {"sigtimedwait_stop", t_sigtimedwait_stop, 0},
     {"sigtimedwait_first_info", t_sigtimedwait_first_info, 0},
     {"sigtimedwait_stop_thread", t_sigtimedwait_stop_thread, 0},
+    {"socket_pair_stream", t_socket_pair_stream, 0},
+    {"socket_stream_ends", t_socket_stream_ends, 0},
+    {"socket_stream_flow", t_socket_stream_flow, 0},
+    {"socket_pair_dgram", t_socket_pair_dgram, 0},
+    {"socket_pair_seqpacket", t_socket_pair_seqpacket, 0},
+    {"socket_named_stream", t_socket_named_stream, 0},
+    {"socket_abstract", t_socket_abstract, 0},
+    {"socket_named_dgram", t_socket_named_dgram, 0},
+    {"socket_errors", t_socket_errors, 0},
+    {"socket_timeouts", t_socket_timeouts, 0},
+    {"socket_backlog", t_socket_backlog, 0},
     {NULL, NULL, 0},
 };
 

@@ -203,4 +203,17 @@ void t_rtsig_queue_handler(void);
 void t_rtsig_queue_limit(void);
 void t_rtsig_queue_exit(void);
 
+/* t_socket.c */
+void t_socket_pair_stream(void);
+void t_socket_stream_ends(void);
+void t_socket_stream_flow(void);
+void t_socket_pair_dgram(void);
+void t_socket_pair_seqpacket(void);
+void t_socket_named_stream(void);
+void t_socket_abstract(void);
+void t_socket_named_dgram(void);
+void t_socket_errors(void);
+void t_socket_timeouts(void);
+void t_socket_backlog(void);
+
 #endif

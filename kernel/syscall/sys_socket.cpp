@@ -1,0 +1,358 @@
+// The socket calls: Unix-domain sockets only (kernel/net/unix_socket.h);
+// Linux arm64's numbers and semantics (docs/user-abi.md, "Sockets").
+// Addresses and messages are copied here; the socket layer sees kernel
+// copies.
+#include "kernel/fs/linux_abi.h"
+#include "kernel/fs/uio.h"
+#include "kernel/lib/string.h"
+#include "kernel/net/unix_socket.h"
+#include "kernel/proc/proc.h"
+#include "kernel/syscall/file_args.h"
+#include "kernel/syscall/syscall.h"
+#include "kernel/uapi/error_numbers.h"
+#include "kernel/vm/copy.h"
+
+namespace {
+
+constexpr uint64_t kSockTypeMask = 0xf;
+constexpr uint64_t kSockFlags = O_NONBLOCK | O_CLOEXEC;  // SOCK_NONBLOCK, SOCK_CLOEXEC
+constexpr int kNproto = 46;                              // families Linux numbers (AF_MAX)
+constexpr int kSockMax = 10;
+constexpr uint64_t kSockaddrStorage = 128;
+constexpr int kScmRights = 1, kScmCredentials = 2;
+
+// struct user_msghdr on arm64.
+struct MsgHdr {
+  uint64_t name;
+  uint32_t namelen;
+  uint32_t pad;
+  uint64_t iov;
+  uint64_t iovlen;
+  uint64_t control;
+  uint64_t controllen;
+  int32_t flags;
+  uint32_t pad2;
+};
+static_assert(sizeof(MsgHdr) == 56);
+
+struct CmsgHdr {
+  uint64_t len;
+  int32_t level;
+  int32_t type;
+};
+
+// The socket at fd, held, or nullptr with *err (-EBADF, -ENOTSOCK).
+File* sock_get(int fd, int* err) {
+  File* fp = fget_mine(fd);
+  if (!fp) {
+    *err = -EBADF;
+    return nullptr;
+  }
+  if (!file_is_socket(fp)) {
+    fdrop(fp);
+    *err = -ENOTSOCK;
+    return nullptr;
+  }
+  return fp;
+}
+
+struct SockRef {
+  int err = 0;  // before fp: sock_get sets it as fp is made
+  File* fp;
+  explicit SockRef(uint64_t fd) : fp(sock_get(static_cast<int>(fd), &err)) {}
+  ~SockRef() {
+    if (fp) fdrop(fp);
+  }
+  SockRef(const SockRef&) = delete;
+  SockRef& operator=(const SockRef&) = delete;
+};
+
+// An address from the program (Linux's move_addr_to_kernel): at most 128
+// bytes; longer than a sockaddr_un's 110 is refused by the socket layer's
+// length check, as Linux's unix_validate_addr does.
+int addr_in(uint64_t uaddr, uint64_t ulen, SockAddr* out) {
+  if (static_cast<int64_t>(static_cast<int32_t>(ulen)) < 0 || ulen > kSockaddrStorage)
+    return -EINVAL;
+  if (ulen > kSockAddrMax) return -EINVAL;
+  out->len = static_cast<uint32_t>(ulen);
+  if (ulen && copyin_u(uaddr, out->bytes, ulen)) return -EFAULT;
+  return 0;
+}
+
+// An address to the program (Linux's move_addr_to_user): *ulen says the room
+// (read first), gets the address's length; what fits is copied.
+int addr_out(const SockAddr& a, uint64_t uaddr, uint64_t ulen) {
+  int32_t room;
+  if (copyin_u(ulen, &room, sizeof room)) return -EFAULT;
+  if (room < 0) return -EINVAL;
+  uint32_t n = a.len < static_cast<uint32_t>(room) ? a.len : static_cast<uint32_t>(room);
+  if (n && copyout_u(a.bytes, uaddr, n)) return -EFAULT;
+  int32_t len = static_cast<int32_t>(a.len);
+  return copyout_u(&len, ulen, sizeof len) ? -EFAULT : 0;
+}
+
+// The family and type words of socket and socketpair: the type (a RAW one
+// is a datagram one, as Linux's unix_create), or -errno.
+int check_type(uint64_t domain, uint64_t type, uint64_t protocol) {
+  if (type & ~kSockTypeMask & ~kSockFlags) return -EINVAL;
+  int d = static_cast<int>(domain);
+  if (d < 0 || d >= kNproto) return -EAFNOSUPPORT;
+  int t = static_cast<int>(type & kSockTypeMask);
+  if (t >= kSockMax) return -EINVAL;
+  if (d != kAfUnix) return -EAFNOSUPPORT;  // no networking: the only family is AF_UNIX
+  if (protocol != 0 && protocol != static_cast<uint64_t>(kAfUnix)) return -EPROTONOSUPPORT;
+  if (t == kSockRaw) t = kSockDgram;
+  if (t != kSockStream && t != kSockDgram && t != kSockSeqpacket) return -ESOCKTNOSUPPORT;
+  return t;
+}
+
+uint32_t fd_flags_of(uint64_t flags) { return (flags & O_CLOEXEC) ? FD_CLOEXEC : 0; }
+
+// Puts fp (its reference given) in the lowest free descriptor.
+int64_t install(File* fp, uint64_t flags) {
+  int fd = fd_alloc(my_fd(), fp, 0, fd_flags_of(flags), proc_nofile_limit(curproc()));
+  if (fd < 0) fdrop(fp);
+  return fd;
+}
+
+// Where a relative name starts: the caller's working directory.
+struct Cwd {
+  VnodeRef ref;
+  Cwd() { ref.v = fd_cwd_hold(my_fd()); }
+};
+
+// Refuses ancillary data, which tine's sockets do not carry (SCM_RIGHTS,
+// SCM_CREDENTIALS): -EOPNOTSUPP rather than a message sent without it.
+int check_control(const MsgHdr& m) {
+  if (m.controllen > 0x7fffffff) return -ENOBUFS;
+  if (m.controllen < sizeof(CmsgHdr)) return 0;  // no header fits: none (Linux's CMSG_FIRSTHDR)
+  CmsgHdr h;
+  if (copyin_u(m.control, &h, sizeof h)) return -EFAULT;
+  if (h.len < sizeof h || h.len > m.controllen) return -EINVAL;
+  if (h.level == kSolSocket && (h.type == kScmRights || h.type == kScmCredentials))
+    return -EOPNOTSUPP;
+  return -EINVAL;
+}
+
+// A send to the socket at fd, to the address at (uaddr, ulen) when there is
+// one (a length of 0 is none, as Linux's).
+int64_t do_send(uint64_t fd, Uio* uio, uint64_t flags, uint64_t uaddr, uint64_t ulen) {
+  SockRef s(fd);
+  if (!s.fp) return s.err;
+  if (uaddr && ulen) {
+    SockAddr to;
+    if (int e = addr_in(uaddr, ulen, &to); e) return e;
+    Cwd cwd;
+    return unix_send(s.fp, uio, static_cast<int>(flags), &to, cwd.ref.v, my_cred());
+  }
+  return unix_send(s.fp, uio, static_cast<int>(flags), nullptr, nullptr, my_cred());
+}
+
+}  // namespace
+
+int64_t sys_socket(const SyscallArgs& a) {
+  int t = check_type(a.a[0], a.a[1], a.a[2]);
+  if (t < 0) return t;
+  File* fp;
+  if (int e = unix_socket(t, static_cast<uint32_t>(a.a[1] & O_NONBLOCK), my_cred(), &fp); e)
+    return e;
+  return install(fp, a.a[1]);
+}
+
+int64_t sys_socketpair(const SyscallArgs& a) {
+  int t = check_type(a.a[0], a.a[1], a.a[2]);
+  if (t < 0) return t;
+  File* x;
+  File* y;
+  if (int e = unix_socketpair(t, static_cast<uint32_t>(a.a[1] & O_NONBLOCK), my_cred(), &x, &y); e)
+    return e;
+  // As pipe2: our own references kept to the end, so undoing takes back only ours.
+  Filedesc* fdp = my_fd();
+  int lim = proc_nofile_limit(curproc());
+  uint32_t fdflags = fd_flags_of(a.a[1]);
+  fhold(x);
+  fhold(y);
+  int err = 0;
+  int fds[2];
+  fds[0] = fd_alloc(fdp, x, 0, fdflags, lim);
+  if (fds[0] < 0) {
+    err = fds[0];
+    fdrop(x);
+    fdrop(y);
+  } else if ((fds[1] = fd_alloc(fdp, y, 0, fdflags, lim)) < 0) {
+    err = fds[1];
+    fd_close_if(fdp, fds[0], x);
+    fdrop(y);
+  } else if (copyout_u(fds, a.a[3], sizeof fds)) {
+    err = -EFAULT;
+    fd_close_if(fdp, fds[0], x);
+    fd_close_if(fdp, fds[1], y);
+  }
+  fdrop(x);
+  fdrop(y);
+  return err;
+}
+
+int64_t sys_bind(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  SockAddr addr;
+  if (int e = addr_in(a.a[1], a.a[2], &addr); e) return e;
+  Cwd cwd;
+  return unix_bind(s.fp, addr, cwd.ref.v, __atomic_load_n(&my_fd()->cmask, __ATOMIC_RELAXED),
+                   my_cred());
+}
+
+int64_t sys_listen(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  return unix_listen(s.fp, static_cast<int>(a.a[1]));
+}
+
+int64_t sys_connect(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  SockAddr addr;
+  if (int e = addr_in(a.a[1], a.a[2], &addr); e) return e;
+  Cwd cwd;
+  return unix_connect(s.fp, addr, cwd.ref.v, my_cred());
+}
+
+int64_t sys_accept4(const SyscallArgs& a) {
+  uint64_t flags = a.a[3];
+  if (flags & ~kSockFlags) return -EINVAL;
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  if (a.a[1]) {
+    int32_t room;
+    if (copyin_u(a.a[2], &room, sizeof room)) return -EFAULT;
+    if (room < 0) return -EINVAL;
+  }
+  File* nf;
+  SockAddr peer;
+  if (int e = unix_accept(s.fp, static_cast<uint32_t>(flags & O_NONBLOCK), my_cred(), &nf, &peer);
+      e)
+    return e;
+  // The address first, as Linux: a fault loses the connection, not a descriptor.
+  if (a.a[1])
+    if (int e = addr_out(peer, a.a[1], a.a[2]); e) {
+      fdrop(nf);
+      return e;
+    }
+  return install(nf, flags);
+}
+
+int64_t sys_accept(const SyscallArgs& a) {
+  SyscallArgs b = a;
+  b.a[3] = 0;
+  return sys_accept4(b);
+}
+
+int64_t sys_getsockname(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  SockAddr addr;
+  if (int e = unix_getname(s.fp, false, &addr); e) return e;
+  return addr_out(addr, a.a[1], a.a[2]);
+}
+
+int64_t sys_getpeername(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  SockAddr addr;
+  if (int e = unix_getname(s.fp, true, &addr); e) return e;
+  return addr_out(addr, a.a[1], a.a[2]);
+}
+
+int64_t sys_sendto(const SyscallArgs& a) {
+  IoVec iov{a.a[1], a.a[2] > kMaxRwCount ? kMaxRwCount : a.a[2]};
+  Uio uio = uio_make(&iov, 1, true, UioDir::kWrite);
+  return do_send(a.a[0], &uio, a.a[3], a.a[4], a.a[5]);
+}
+
+int64_t sys_recvfrom(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  IoVec iov{a.a[1], a.a[2] > kMaxRwCount ? kMaxRwCount : a.a[2]};
+  Uio uio = uio_make(&iov, 1, true, UioDir::kRead);
+  SockAddr from;
+  int msg_flags = 0;
+  int64_t r = unix_recv(s.fp, &uio, static_cast<int>(a.a[3]), &msg_flags, a.a[4] ? &from : nullptr);
+  if (r >= 0 && a.a[4])
+    if (int e = addr_out(from, a.a[4], a.a[5]); e) return e;
+  return r;
+}
+
+int64_t sys_sendmsg(const SyscallArgs& a) {
+  MsgHdr m;
+  if (copyin_u(a.a[1], &m, sizeof m)) return -EFAULT;
+  if (m.iovlen > static_cast<uint64_t>(kIovMax)) return -EMSGSIZE;
+  if (int e = check_control(m); e) return e;
+  IovArray iv;
+  if (int e = iv.load(m.iov, static_cast<int64_t>(m.iovlen)); e) return e;
+  Uio uio = uio_make(iv.v, iv.n, true, UioDir::kWrite);
+  return do_send(a.a[0], &uio, a.a[2], m.name, m.namelen);
+}
+
+int64_t sys_recvmsg(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  MsgHdr m;
+  if (copyin_u(a.a[1], &m, sizeof m)) return -EFAULT;
+  if (m.iovlen > static_cast<uint64_t>(kIovMax)) return -EMSGSIZE;
+  IovArray iv;
+  if (int e = iv.load(m.iov, static_cast<int64_t>(m.iovlen)); e) return e;
+  Uio uio = uio_make(iv.v, iv.n, true, UioDir::kRead);
+  SockAddr from;
+  int msg_flags = 0;
+  int64_t r = unix_recv(s.fp, &uio, static_cast<int>(a.a[2]), &msg_flags, m.name ? &from : nullptr);
+  if (r < 0) return r;
+  // What Linux writes back: the name's length, no control data, the flags.
+  MsgHdr out = m;
+  out.namelen = 0;
+  if (m.name) {
+    uint32_t n = from.len < m.namelen ? from.len : m.namelen;
+    if (n && copyout_u(from.bytes, m.name, n)) return -EFAULT;
+    out.namelen = from.len;
+  }
+  out.controllen = 0;
+  out.flags = msg_flags;
+  if (copyout_u(&out.namelen, a.a[1] + offsetof(MsgHdr, namelen), sizeof out.namelen) ||
+      copyout_u(&out.controllen, a.a[1] + offsetof(MsgHdr, controllen), sizeof out.controllen) ||
+      copyout_u(&out.flags, a.a[1] + offsetof(MsgHdr, flags), sizeof out.flags))
+    return -EFAULT;
+  return r;
+}
+
+int64_t sys_shutdown(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  return unix_shutdown(s.fp, static_cast<int>(a.a[1]));
+}
+
+int64_t sys_getsockopt(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  if (static_cast<int>(a.a[1]) != kSolSocket) return -EOPNOTSUPP;
+  int32_t room;
+  if (copyin_u(a.a[4], &room, sizeof room)) return -EFAULT;
+  if (room < 0) return -EINVAL;
+  uint8_t val[16];
+  uint32_t len = static_cast<uint32_t>(room);
+  if (int e = unix_getsockopt(s.fp, static_cast<int>(a.a[2]), val, &len); e) return e;
+  if (len && copyout_u(val, a.a[3], len)) return -EFAULT;
+  int32_t got = static_cast<int32_t>(len);
+  return copyout_u(&got, a.a[4], sizeof got) ? -EFAULT : 0;
+}
+
+int64_t sys_setsockopt(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  if (static_cast<int32_t>(a.a[4]) < 0) return -EINVAL;
+  if (static_cast<int>(a.a[1]) != kSolSocket) return -EOPNOTSUPP;
+  uint8_t val[16] = {};
+  uint32_t len = static_cast<uint32_t>(a.a[4]);
+  uint32_t n = len < sizeof val ? len : sizeof val;
+  if (n && copyin_u(a.a[3], val, n)) return -EFAULT;
+  return unix_setsockopt(s.fp, static_cast<int>(a.a[2]), val, len);
+}
