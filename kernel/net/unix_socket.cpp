@@ -63,6 +63,7 @@ struct Sock {
   State state;
   uint8_t shut;  // kRcvShut | kSendShut (atomic reads)
   bool dead;     // its File closed
+  bool counted;  // a connection's server end: charged as an open file to charged_uid
   bool binding;  // a bind is naming it (atomic)
   int err;       // an error its next receive reports once (ECONNRESET)
   PageRing rx;   // what arrives; freed at close
@@ -111,6 +112,7 @@ Sock* sock_hold(Sock* s) {
 
 void sock_free(Sock* s) {
   KASSERT(s->rx.npages == 0 && !s->peer && !s->q_head && !s->node);
+  if (s->counted) charge_give(Charge::kFiles, s->charged_uid, 1);
   s->~Sock();
   kfree(s, M_SOCKET);
   __atomic_sub_fetch(&g_socks, 1, __ATOMIC_RELAXED);
@@ -121,7 +123,7 @@ void sock_drop(Sock* s) {
 }
 
 PeerCred caller_cred() {
-  PeerCred c{0, 65534, 65534};  // Linux's overflow ids outside a process
+  PeerCred c{0, ~0u, ~0u};  // as Linux's cred_to_ucred with no credentials
   if (Proc* p = curproc()) {
     Ucred* cr = proc_cred_hold(p);
     c = {p->pid, cr->c.cr_uid, cr->egid};
@@ -153,7 +155,7 @@ Sock* sock_new(int type, const FsCred& cr, int* err) {
   s->refs = 1;
   s->type = static_cast<uint8_t>(type);
   s->charged_uid = cr.uid;
-  s->peercred = {0, 65534, 65534};
+  s->peercred = {0, ~0u, ~0u};     // none yet: Linux's cred_to_ucred of nothing
   s->sndbuf = s->rcvbuf = 212992;  // Linux's defaults (wmem_default, rmem_default)
   s->rcvlowat = 1;
   s->ino = __atomic_add_fetch(&g_next_ino, 1, __ATOMIC_RELAXED);
@@ -325,12 +327,13 @@ int64_t send_stream(Sock* s, Sock* peer, Uio* uio, bool nonblock, int flags) {
   uint64_t deadline = deadline_of(&s->sndtimeo_ns);
   MutexGuard g(peer->lock);
   int err = 0;
-  while (uio->resid > 0) {
+  for (;;) {
     if ((shut_of(s) & kSendShut) || peer->dead || (shut_of(peer) & kRcvShut)) {
       sigpipe_unless(flags);
       err = -EPIPE;
       break;
     }
+    if (uio->resid == 0) break;
     uint32_t room = peer->rx.room();
     if (room > 0) {
       uint32_t n = room < uio->resid ? room : static_cast<uint32_t>(uio->resid);
@@ -458,13 +461,15 @@ int64_t recv_stream(Sock* s, Uio* uio, int flags, bool nonblock, SockAddr* from)
       if (end) break;
       uint32_t moved;
       err = s->rx.peek(0, s->rx.len, uio, &moved);
-      if (!(flags & MSG_PEEK)) s->rx.consume(moved);
+      if (!(flags & MSG_PEEK) && moved) {
+        s->rx.consume(moved);
+        wakeup(s->room_chan());  // a sender may wait for this room while we wait for more
+        poll_wakeup();
+      }
       // MSG_WAITALL waits for the rest (but not when it may not wait).
       if (err || !(flags & MSG_WAITALL) || (flags & MSG_PEEK) || uio->resid == 0 || nonblock) break;
     }
-    wakeup(s->room_chan());
   }
-  poll_wakeup();
   if (uio->done > 0) return static_cast<int64_t>(uio->done);
   return err;
 }
@@ -484,13 +489,13 @@ int64_t recv_message(Sock* s, Uio* uio, int flags, bool nonblock, int* msg_flags
     }
     uint32_t moved;
     int err = s->rx.peek(sizeof h + h.alen, h.len, uio, &moved);
-    if (err) return err;  // the message stays, as Linux's skb_copy_datagram_msg fault
     if (moved < h.len) *msg_flags |= MSG_TRUNC;
-    if (!(flags & MSG_PEEK)) {
+    if (!(flags & MSG_PEEK)) {  // taken even when the copy faults: Linux dequeues first
       s->rx.consume(sizeof h + h.alen + h.len);
       --s->nmsgs;
       wakeup(s->room_chan());
     }
+    if (err) return err;
   }
   poll_wakeup();
   return (flags & MSG_TRUNC) ? h.len : static_cast<int64_t>(uio->done);
@@ -592,9 +597,12 @@ int sock_stat(File* fp, linux_stat* st) {
 const FileOps kSockOps = {sock_read,  sock_write, sock_poll, sock_ioctl,
                           sock_close, sock_stat,  false};
 
+// A File's ops until it has its socket, and after it gave it back: an
+// unattached File closes nothing.
+const FileOps kUnattached = {};
+
 // A File for s (which it takes the caller's reference of).
 int file_for(Sock* s, uint32_t flags, const FsCred& cr, File** out) {
-  static const FileOps kUnattached = {};
   int err;
   File* fp = file_alloc(&kUnattached, O_RDWR | (flags & O_NONBLOCK), cr.uid, cr.root(), &err);
   if (!fp) return err;
@@ -756,7 +764,7 @@ int unix_listen(File* fp, int backlog) {
   if (!s->addr.len) return -EINVAL;  // no listening without a name
   uint32_t b = static_cast<uint32_t>(backlog);
   s->backlog = b > kMaxBacklog ? kMaxBacklog : b;
-  if (s->state != State::kListening) s->cred = caller_cred();
+  if (s->state != State::kListening) s->cred = s->peercred = caller_cred();  // init_peercred
   s->state = State::kListening;
   wakeup(s->backlog_chan());  // a larger backlog may let connecters in
   return 0;
@@ -810,13 +818,23 @@ int unix_connect(File* fp, const SockAddr& addr, Vnode* start, const FsCred& cr)
       // The server's end, connected to s from the start (Linux's embryo).
       PeerCred me = caller_cred();
       PeerCred listener{};
-      Sock* e = sock_new(s->type, cr, &err);
+      Sock* mine = nullptr;
+      // The server's end has no File until it is accepted: it counts as an
+      // open file of the connecting user's for its whole life, so that
+      // connections no one accepts stay bounded by the open-file limits.
+      Sock* e = nullptr;
+      if (!charge_take(Charge::kFiles, cr.uid, 1, cr.root()))
+        err = -ENFILE;
+      else if ((e = sock_new(s->type, cr, &err)) == nullptr)
+        charge_give(Charge::kFiles, cr.uid, 1);
+      else
+        e->counted = true;
       if (e) {
         bool nonblock = file_nonblock(fp);
         uint64_t deadline = deadline_of(&s->sndtimeo_ns);
         MutexGuard g(target->lock);
         for (;;) {
-          if (target->dead || target->state != State::kListening) {
+          if (target->dead || target->state != State::kListening || (shut_of(target) & kRcvShut)) {
             err = -ECONNREFUSED;
             break;
           }
@@ -828,6 +846,9 @@ int unix_connect(File* fp, const SockAddr& addr, Vnode* start, const FsCred& cr)
           if ((err = sleep_locked(target, target->backlog_chan(), deadline, "sockcon")) != 0) break;
         }
         if (!err) {
+          // s's reference to e, taken before e is on the queue: from there the
+          // server may accept and close it at once.
+          mine = sock_hold(e);
           e->state = State::kConnected;
           e->peer = sock_hold(s);
           e->addr = target->addr;
@@ -848,7 +869,7 @@ int unix_connect(File* fp, const SockAddr& addr, Vnode* start, const FsCred& cr)
         if (err) {
           s->state = State::kUnconnected;
         } else {
-          s->peer = sock_hold(e);
+          s->peer = mine;
           s->state = State::kConnected;
           s->cred = me;
           s->peercred = listener;
@@ -868,7 +889,6 @@ int unix_connect(File* fp, const SockAddr& addr, Vnode* start, const FsCred& cr)
 int unix_accept(File* fp, uint32_t flags, const FsCred& cr, File** out, SockAddr* peer) {
   Sock* s = sock_of(fp);
   if (s->type == kSockDgram) return -EOPNOTSUPP;
-  static const FileOps kUnattached = {};
   int err;
   File* nf = file_alloc(&kUnattached, O_RDWR | (flags & O_NONBLOCK), cr.uid, cr.root(), &err);
   if (!nf) return err;
@@ -877,8 +897,8 @@ int unix_accept(File* fp, uint32_t flags, const FsCred& cr, File** out, SockAddr
     uint64_t deadline = deadline_of(&s->rcvtimeo_ns);
     MutexGuard g(s->lock);
     for (;;) {
-      if (s->state != State::kListening) {
-        err = -EINVAL;
+      if (s->state != State::kListening || (shut_of(s) & kRcvShut)) {
+        err = -EINVAL;  // Linux: a listener shut down takes no more
         break;
       }
       if ((e = s->q_head) != nullptr) {
@@ -915,6 +935,31 @@ int unix_accept(File* fp, uint32_t flags, const FsCred& cr, File** out, SockAddr
   *out = nf;
   poll_wakeup();
   return 0;
+}
+
+void unix_accept_undo(File* fp, File* accepted) {
+  Sock* s = sock_of(fp);
+  Sock* e = sock_of(accepted);
+  accepted->data = nullptr;
+  accepted->ops = &kUnattached;
+  bool back = false;
+  {
+    MutexGuard g(s->lock);
+    if (!s->dead && s->state == State::kListening && !(shut_of(s) & kRcvShut)) {
+      e->q_next = s->q_head;
+      s->q_head = e;
+      if (!s->q_tail) s->q_tail = e;
+      ++s->qlen;
+      wakeup(s->accept_chan());
+      back = true;
+    }
+  }
+  if (!back) {
+    sock_end(e, true);
+    sock_drop(e);
+  }
+  fdrop(accepted);
+  poll_wakeup();
 }
 
 int unix_getname(File* fp, bool want_peer, SockAddr* out) {
@@ -956,7 +1001,14 @@ int64_t unix_send(File* fp, Uio* uio, int flags, const SockAddr* to, Vnode* star
     sock_drop(peer);
     return r;
   }
-  if (s->type == kSockSeqpacket) to = nullptr;  // Linux ignores it
+  if (s->type == kSockSeqpacket) {
+    to = nullptr;  // Linux ignores it
+    MutexGuard g(s->lock);
+    if (int e = s->err; e) {  // a pending error first, taken (Linux's sock_error)
+      s->err = 0;
+      return -e;
+    }
+  }
   Sock* dst;
   bool connected = to == nullptr;
   if (to) {
@@ -994,6 +1046,8 @@ int unix_shutdown(File* fp, int how) {
     __atomic_or_fetch(&s->shut, mode, __ATOMIC_ACQ_REL);
     wakeup(s->data_chan());
     wakeup(s->room_chan());
+    wakeup(s->accept_chan());
+    wakeup(s->backlog_chan());
     peer = s->peer && is_connection(s) ? sock_hold(s->peer) : nullptr;
   }
   if (peer) {

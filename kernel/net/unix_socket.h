@@ -37,7 +37,8 @@ inline constexpr uint32_t kSunPathMax = 108;
 inline constexpr uint32_t kSockAddrMax = 2 + kSunPathMax;
 struct SockAddr {
   uint32_t len;  // bytes of `bytes` used: 0 for none
-  uint8_t bytes[kSockAddrMax];
+  // A bound path of 108 bytes is kept with its NUL (111 bytes), as Linux's.
+  uint8_t bytes[kSockAddrMax + 1];
 };
 
 // send/recv flags (Linux's values).
@@ -71,6 +72,11 @@ bool file_is_socket(const File* fp);
 // (O_NONBLOCK); *peer gets the client's address.
 [[nodiscard]] int unix_accept(File* fp, uint32_t flags, const FsCred& cr, File** out,
                               SockAddr* peer);
+// accept's descriptor could not be made: the connection goes back to the
+// head of the queue (Linux reserves the descriptor first, so no connection
+// is lost to -EMFILE), or ends if the listener no longer listens. Drops
+// `accepted`.
+void unix_accept_undo(File* fp, File* accepted);
 // The socket's own address (peer: its peer's); an unnamed one is the family
 // alone (2 bytes).
 [[nodiscard]] int unix_getname(File* fp, bool peer, SockAddr* out);

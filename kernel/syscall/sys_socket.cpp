@@ -20,6 +20,7 @@ constexpr int kNproto = 46;                              // families Linux numbe
 constexpr int kSockMax = 10;
 constexpr uint64_t kSockaddrStorage = 128;
 constexpr int kScmRights = 1, kScmCredentials = 2;
+constexpr uint64_t kOptmemMax = 20480;  // Linux's net.core.optmem_max
 
 // struct user_msghdr on arm64.
 struct MsgHdr {
@@ -122,16 +123,23 @@ struct Cwd {
 };
 
 // Refuses ancillary data, which tine's sockets do not carry (SCM_RIGHTS,
-// SCM_CREDENTIALS): -EOPNOTSUPP rather than a message sent without it.
+// SCM_CREDENTIALS): -EOPNOTSUPP rather than a message sent without it. As
+// Linux's __scm_send: headers of other levels are skipped, another
+// SOL_SOCKET type is -EINVAL, and the buffer is at most optmem_max.
 int check_control(const MsgHdr& m) {
-  if (m.controllen > 0x7fffffff) return -ENOBUFS;
-  if (m.controllen < sizeof(CmsgHdr)) return 0;  // no header fits: none (Linux's CMSG_FIRSTHDR)
-  CmsgHdr h;
-  if (copyin_u(m.control, &h, sizeof h)) return -EFAULT;
-  if (h.len < sizeof h || h.len > m.controllen) return -EINVAL;
-  if (h.level == kSolSocket && (h.type == kScmRights || h.type == kScmCredentials))
-    return -EOPNOTSUPP;
-  return -EINVAL;
+  if (m.controllen > kOptmemMax) return -ENOBUFS;
+  for (uint64_t at = 0; m.controllen - at >= sizeof(CmsgHdr);) {
+    CmsgHdr h;
+    if (copyin_u(m.control + at, &h, sizeof h)) return -EFAULT;
+    if (h.len < sizeof h || h.len > m.controllen - at) return -EINVAL;
+    if (h.level == kSolSocket) {
+      if (h.type == kScmRights || h.type == kScmCredentials) return -EOPNOTSUPP;
+      return -EINVAL;
+    }
+    at += (h.len + 7) & ~uint64_t{7};  // CMSG_ALIGN
+    if (at > m.controllen) break;
+  }
+  return 0;
 }
 
 // A send to the socket at fd, to the address at (uaddr, ulen) when there is
@@ -239,7 +247,9 @@ int64_t sys_accept4(const SyscallArgs& a) {
       fdrop(nf);
       return e;
     }
-  return install(nf, flags);
+  int fd = fd_alloc(my_fd(), nf, 0, fd_flags_of(flags), proc_nofile_limit(curproc()));
+  if (fd < 0) unix_accept_undo(s.fp, nf);  // the connection waits on
+  return fd;
 }
 
 int64_t sys_accept(const SyscallArgs& a) {

@@ -202,6 +202,11 @@ static const struct test kTests[] = {
     {"socket_errors", t_socket_errors, 0},
     {"socket_timeouts", t_socket_timeouts, 0},
     {"socket_backlog", t_socket_backlog, 0},
+    {"socket_waitall_large", t_socket_waitall_large, 0},
+    {"socket_listener_shutdown", t_socket_listener_shutdown, 0},
+    {"socket_accept_emfile", t_socket_accept_emfile, 0},
+    {"socket_peercred_defaults", t_socket_peercred_defaults, 0},
+    {"socket_connect_race", t_socket_connect_race, 0},
     {NULL, NULL, 0},
 };
 

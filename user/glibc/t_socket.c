@@ -6,11 +6,13 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -532,4 +534,168 @@ void t_socket_backlog(void) {
   EQ("then_eof", read(c1, &a, 1), 0);
   close(c1);
   close(c2);
+}
+
+/* MSG_WAITALL for more than the queue holds: the receiver makes room as it
+ * takes, so the sender goes on (both once waited for good). */
+void t_socket_waitall_large(void) {
+  int sv[2];
+  EQ("pair", pair(SOCK_STREAM, sv), 0);
+  enum { kTotal = 200000 };
+  pid_t k = fork();
+  if (k == 0) {
+    close(sv[1]);
+    static char buf[kTotal];
+    memset(buf, 'w', sizeof buf);
+    _exit(send(sv[0], buf, kTotal, 0) == kTotal ? 0 : 1);
+  }
+  close(sv[0]);
+  static char got[kTotal];
+  EQ("waitall", recv(sv[1], got, kTotal, MSG_WAITALL), kTotal);
+  CHECK("bytes", got[0] == 'w' && got[kTotal - 1] == 'w');
+  int st = t_wait_status_within(k, 20000);
+  CHECK("sender", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  close(sv[1]);
+}
+
+static int g_listener;
+static void* accept_blocked(void* arg) {
+  (void)arg;
+  return (void*)(long)SYS(SYS_accept4, g_listener, 0, 0, 0);
+}
+
+/* A listener shut down: a blocked accept returns -EINVAL, connects are refused. */
+void t_socket_listener_shutdown(void) {
+  struct sockaddr_un a;
+  socklen_t alen = abstract_addr(&a, "lshut");
+  g_listener = socket(AF_UNIX, SOCK_STREAM, 0);
+  EQ("bind", bind(g_listener, (struct sockaddr*)&a, alen), 0);
+  EQ("listen", listen(g_listener, 4), 0);
+  pthread_t t;
+  EQ("thread", pthread_create(&t, NULL, accept_blocked, NULL), 0);
+  t_sleep_ms(50);
+  EQ("shutdown", shutdown(g_listener, SHUT_RDWR), 0);
+  void* r;
+  EQ("join", pthread_join(t, &r), 0);
+  EQ("accept_einval", (long)r, -EINVAL);
+  int c = socket(AF_UNIX, SOCK_STREAM, 0);
+  EQ("refused", SYS(SYS_connect, c, &a, alen), -ECONNREFUSED);
+  close(c);
+  close(g_listener);
+}
+
+/* accept past RLIMIT_NOFILE: -EMFILE, and the connection is still there. */
+void t_socket_accept_emfile(void) {
+  struct sockaddr_un a;
+  socklen_t alen = abstract_addr(&a, "emfile");
+  int l = socket(AF_UNIX, SOCK_STREAM, 0);
+  EQ("bind", bind(l, (struct sockaddr*)&a, alen), 0);
+  EQ("listen", listen(l, 4), 0);
+  int c = socket(AF_UNIX, SOCK_STREAM, 0);
+  EQ("connect", connect(c, (struct sockaddr*)&a, alen), 0);
+  EQ("send", send(c, "kept", 4, 0), 4);
+  struct rlimit old, lim;
+  getrlimit(RLIMIT_NOFILE, &old);
+  lim = old;
+  lim.rlim_cur = (rlim_t)(c > l ? c : l) + 1; /* no descriptor left above them */
+  for (int fd = 0; fd < (int)lim.rlim_cur; ++fd)
+    if (fcntl(fd, F_GETFD) < 0) dup2(l, fd); /* fill the holes below */
+  EQ("setrlimit", setrlimit(RLIMIT_NOFILE, &lim), 0);
+  EQ("emfile", SYS(SYS_accept4, l, 0, 0, 0), -EMFILE);
+  EQ("restore", setrlimit(RLIMIT_NOFILE, &old), 0);
+  int s = accept(l, NULL, NULL);
+  CHECK("accept", s >= 0);
+  char b[8];
+  EQ("still_there", read(s, b, sizeof b), 4);
+  CHECK("bytes", memcmp(b, "kept", 4) == 0);
+  close(s);
+  close(c);
+  close(l);
+}
+
+/* SO_PEERCRED with no peer (Linux: pid 0, ids -1); a listener's is its own. */
+void t_socket_peercred_defaults(void) {
+  int s = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct ucred c;
+  socklen_t len = sizeof c;
+  EQ("none", getsockopt(s, SOL_SOCKET, SO_PEERCRED, &c, &len), 0);
+  CHECK("none_v", c.pid == 0 && c.uid == (uid_t)-1 && c.gid == (gid_t)-1);
+  struct sockaddr_un a;
+  socklen_t alen = abstract_addr(&a, "pcred");
+  EQ("bind", bind(s, (struct sockaddr*)&a, alen), 0);
+  EQ("listen", listen(s, 1), 0);
+  len = sizeof c;
+  EQ("listener", getsockopt(s, SOL_SOCKET, SO_PEERCRED, &c, &len), 0);
+  CHECK("listener_v", c.pid == getpid() && c.uid == geteuid() && c.gid == getegid());
+  close(s);
+  /* A zero-length send after shutdown: -EPIPE (MSG_NOSIGNAL: no signal). */
+  int sv[2];
+  EQ("pair", pair(SOCK_STREAM, sv), 0);
+  EQ("shut", shutdown(sv[0], SHUT_WR), 0);
+  EQ("zero_epipe", SYS(SYS_sendto, sv[0], "", 0, MSG_NOSIGNAL, 0, 0), -EPIPE);
+  close(sv[0]);
+  close(sv[1]);
+  /* Control headers of another level are skipped. */
+  EQ("pair2", pair(SOCK_DGRAM, sv), 0);
+  union {
+    struct cmsghdr h;
+    char b[CMSG_SPACE(4)];
+  } ctl = {0};
+  ctl.h.cmsg_len = CMSG_LEN(4);
+  ctl.h.cmsg_level = 41; /* IPPROTO_IPV6 */
+  ctl.h.cmsg_type = 1;
+  struct iovec iov = {"m", 1};
+  struct msghdr m = {0};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = ctl.b;
+  m.msg_controllen = sizeof ctl.b;
+  EQ("other_level", sendmsg(sv[0], &m, 0), 1);
+  ctl.h.cmsg_level = SOL_SOCKET;
+  ctl.h.cmsg_type = SCM_RIGHTS;
+  if (t_on_tine()) EQ("rights", SYS(SYS_sendmsg, sv[0], &m, 0), -EOPNOTSUPP);
+  close(sv[0]);
+  close(sv[1]);
+}
+
+struct race {
+  struct sockaddr_un a;
+  socklen_t alen;
+  volatile int stop;
+};
+
+static void* race_connecter(void* arg) {
+  struct race* r = arg;
+  while (!r->stop) {
+    int c = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (connect(c, (struct sockaddr*)&r->a, r->alen) == 0) (void)send(c, "x", 1, MSG_NOSIGNAL);
+    close(c);
+  }
+  return NULL;
+}
+
+/* Connects against accepts that close at once and listeners that come and
+ * go, from several threads: every socket ends (the baseline checks it). */
+void t_socket_connect_race(void) {
+  struct race r = {.stop = 0};
+  r.alen = abstract_addr(&r.a, "race");
+  pthread_t t[3];
+  for (int i = 0; i < 3; ++i) pthread_create(&t[i], NULL, race_connecter, &r);
+  int accepted = 0;
+  uint64_t end = t_now_ns() + 1500000000ull;
+  while (t_now_ns() < end) {
+    int l = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (bind(l, (struct sockaddr*)&r.a, r.alen) == 0 && listen(l, 2) == 0)
+      for (int i = 0; i < 20; ++i) {
+        int s = accept(l, NULL, NULL);
+        if (s >= 0) {
+          ++accepted;
+          close(s);
+        }
+      }
+    close(l);
+  }
+  r.stop = 1;
+  for (int i = 0; i < 3; ++i) pthread_join(t[i], NULL);
+  CHECK("some_accepted", accepted > 0);
 }

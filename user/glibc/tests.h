@@ -215,5 +215,10 @@ void t_socket_named_dgram(void);
 void t_socket_errors(void);
 void t_socket_timeouts(void);
 void t_socket_backlog(void);
+void t_socket_waitall_large(void);
+void t_socket_listener_shutdown(void);
+void t_socket_accept_emfile(void);
+void t_socket_peercred_defaults(void);
+void t_socket_connect_race(void);
 
 #endif

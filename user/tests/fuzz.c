@@ -151,7 +151,10 @@ static int slot_take(struct lwp_slot* s) {
   return __atomic_compare_exchange_n(&s->state, &free, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
+static int g_socks[6]; /* op_sockets' kept sockets (the main context's) */
+
 static void proc_state_reset(void) {
+  for (int i = 0; i < 6; ++i) g_socks[i] = 0;
   g_p.pid = getpid();
   g_p.storm_lwps = 0;
   g_p.nkids = g_p.ndead = 0;
@@ -1433,6 +1436,216 @@ static void op_proc_files(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
+/* Unix-domain sockets: pairs and named sockets of every type, bound to a
+ * few abstract names and paths every worker shares, so workers of different
+ * uids listen, connect, accept and send datagrams to one another; data calls
+ * with random flags, buffers and message headers; options, shutdown, poll
+ * of them; and descriptors kept across calls, closed at any point. Every
+ * socket is non-blocking, or bounded by a receive timeout, so no worker
+ * waits for good. */
+#define NSOCKS 6 /* g_socks' slots (0: none) */
+
+static uint64_t sock_name(struct ctx* c, char* a) {
+  memset(a, 0, 110);
+  a[0] = 1; /* AF_UNIX */
+  switch (below(c, 4)) {
+    case 0: /* a path that is there and no socket, or under no directory (so no round
+             * leaves a node behind) */
+      return 2 + (uint64_t)snprintf(a + 2, 100, "%s", one_in(c, 2) ? "/bin/init" : "/none/s") + 1;
+    case 1: /* the family alone: autobind */ return 2;
+    case 2: { /* odd: bad family, short, long, no NUL */
+      a[0] = (char)below(c, 3);
+      for (int i = 2; i < 110; ++i) a[i] = 'x';
+      return below(c, 130);
+    }
+    default: /* abstract */ return 2 + (uint64_t)snprintf(a + 3, 100, "fz%d", (int)below(c, 4)) + 1;
+  }
+}
+
+static int sock_kept(struct ctx* c) {
+  int fd = g_socks[below(c, NSOCKS)];
+  return fd > 0 ? fd : (int)below(c, 12);
+}
+
+/* Keeps fd in a slot (closing what was there), or closes it: only a
+ * process's main context keeps sockets, so no other context of the process
+ * closes a number that may since name something of its own. */
+static void sock_keep(struct ctx* c, long fd) {
+  if (fd <= 0) return;
+  if (c->kind != K_MAIN) {
+    SC1(c, SYS_close, fd);
+    return;
+  }
+  int* slot = &g_socks[below(c, NSOCKS)];
+  if (*slot > 0) SC1(c, SYS_close, *slot);
+  *slot = (int)fd;
+}
+
+/* A length the kernel may write at buf: n, cut to the room left in the
+ * scratch buffer when buf is in it (op_read's rule). */
+static uint64_t room_at(struct ctx* c, uint64_t buf, uint64_t n) {
+  uint64_t start = (uint64_t)c->scratch, end = start + sizeof c->scratch;
+  if (buf >= start && buf < end && n > end - buf) n = end - buf;
+  return n;
+}
+
+static void op_sockets(struct ctx* c, int op) {
+  static const int kTypes[] = {1, 2, 5, 3, 4, 0, 10, 1 | 04000, 2 | 02000000};
+  long type = kTypes[below(c, sizeof kTypes / sizeof kTypes[0])] | 04000; /* SOCK_NONBLOCK */
+  char a[128];
+  long r;
+  switch (below(c, 12)) {
+    case 0: { /* a pair, some traffic, closed or kept */
+      int sv[2] = {-1, -1};
+      int good = !one_in(c, 8);
+      r = SC4(c, SYS_socketpair, 1, type, 0, good ? (uint64_t)sv : ptr_any(c, 8));
+      /* A type of the three, and somewhere to put the pair: nothing but the limits refuses it. */
+      int t = (int)(type & 0xf);
+      if (good && (t == 1 || t == 2 || t == 3 || t == 5) && !(type & ~0xf & ~04000 & ~02000000) &&
+          r != 0 && r != -EMFILE && r != -ENFILE && r != -ENOMEM)
+        oracle_fail(c, "socketpair(AF_UNIX, %#lx) = %ld", type, r);
+      if (r == 0 && sv[0] > 0) {
+        for (int i = (int)below(c, 6); i > 0; --i) {
+          uint64_t buf = ptr_any(c, 64);
+          if (one_in(c, 2))
+            sc(c, SYS_sendto, sv[below(c, 2)], (long)buf, (long)below(c, 70000),
+               (long)(r64(c) & 0x41e7), 0, 0);
+          else
+            sc(c, SYS_recvfrom, sv[below(c, 2)], (long)buf, (long)room_at(c, buf, below(c, 70000)),
+               (long)(r64(c) & 0x41e7), 0, 0);
+        }
+        if (one_in(c, 3)) SC2(c, SYS_shutdown, sv[below(c, 2)], below(c, 4));
+        if (one_in(c, 2)) {
+          sock_keep(c, sv[0]);
+          sv[0] = -1;
+        }
+        if (sv[0] > 0) SC1(c, SYS_close, sv[0]);
+        SC1(c, SYS_close, sv[1]);
+      }
+      break;
+    }
+    case 1: { /* bind and listen, kept */
+      r = SC3(c, SYS_socket, 1, type, 0);
+      if (r > 0) {
+        uint64_t n = sock_name(c, a);
+        SC3(c, SYS_bind, r, one_in(c, 8) ? ptr_any(c, n) : (uint64_t)a, n);
+        SC2(c, SYS_listen, r, int_any(c));
+        sock_keep(c, r);
+      }
+      break;
+    }
+    case 2: { /* connect, send, kept */
+      r = SC3(c, SYS_socket, 1, type, 0);
+      if (r > 0) {
+        uint64_t n = sock_name(c, a);
+        SC3(c, SYS_connect, r, one_in(c, 8) ? ptr_any(c, n) : (uint64_t)a, n);
+        SC4(c, SYS_sendto, r, ptr_any(c, 32), below(c, 100), below(c, 2) ? 0x4000 : 0);
+        sock_keep(c, r);
+      }
+      break;
+    }
+    case 3: { /* a datagram to a name */
+      int fd = sock_kept(c);
+      uint64_t n = sock_name(c, a);
+      r = sc(c, SYS_sendto, fd, (long)ptr_any(c, 64), (long)below(c, 5000), 0x40,
+             one_in(c, 8) ? (long)ptr_any(c, n) : (long)a, (long)n);
+      break;
+    }
+    case 4: { /* accept */
+      uint32_t len = (uint32_t)below(c, 130);
+      r = SC4(c, SYS_accept4, sock_kept(c), one_in(c, 2) ? ptr_any(c, 112) : 0,
+              one_in(c, 4) ? ptr_any(c, 4) : (uint64_t)&len, one_in(c, 4) ? r64(c) : 04000);
+      if (r > 0) {
+        SC3(c, SYS_fcntl, r, 4 /* F_SETFL */, 04000); /* kept ones never block */
+        if (one_in(c, 2))
+          sock_keep(c, r);
+        else
+          SC1(c, SYS_close, r);
+      }
+      break;
+    }
+    case 5: { /* sendmsg or recvmsg with a header made of noise and good parts */
+      uint64_t* m = (uint64_t*)(c->scratch + 64);
+      uint64_t* iov = (uint64_t*)(c->scratch + 128);
+      iov[0] = ptr_any(c, 16);
+      iov[1] = room_at(c, iov[0], below(c, 300));
+      iov[2] = ptr_bad(c); /* never ours: any length */
+      iov[3] = len_any(c);
+      m[0] = one_in(c, 2) ? 0 : (uint64_t)a; /* name */
+      m[1] = sock_name(c, a);
+      m[2] = one_in(c, 4) ? ptr_any(c, 32) : (uint64_t)iov;
+      m[3] = one_in(c, 4) ? len_any(c) : below(c, 3);
+      m[4] = one_in(c, 2) ? 0 : ptr_any(c, 16); /* control */
+      m[5] = one_in(c, 2) ? 0 : len_any(c);
+      m[6] = r64(c);
+      r = SC3(c, one_in(c, 2) ? SYS_sendmsg : SYS_recvmsg, sock_kept(c),
+              one_in(c, 6) ? ptr_any(c, 56) : (uint64_t)m, r64(c) & 0x40004162);
+      break;
+    }
+    case 6: { /* options */
+      uint32_t len = (uint32_t)below(c, 24);
+      if (one_in(c, 2))
+        r = sc(c, SYS_getsockopt, sock_kept(c), one_in(c, 6) ? int_any(c) : 1, (long)below(c, 70),
+               (long)ptr_any(c, 16), one_in(c, 4) ? (long)ptr_any(c, 4) : (long)&len, 0);
+      else
+        r = sc(c, SYS_setsockopt, sock_kept(c), one_in(c, 6) ? int_any(c) : 1, (long)below(c, 70),
+               (long)ptr_any(c, 16), one_in(c, 4) ? int_any(c) : (long)below(c, 24), 0);
+      break;
+    }
+    case 7: { /* names */
+      uint32_t len = (uint32_t)below(c, 130);
+      r = SC3(c, one_in(c, 2) ? SYS_getsockname : SYS_getpeername, sock_kept(c), ptr_any(c, 112),
+              one_in(c, 4) ? ptr_any(c, 4) : (uint64_t)&len);
+      break;
+    }
+    case 8: /* read, write, ioctl, fstat, poll-free checks */
+      switch (below(c, 4)) {
+        case 0: {
+          uint64_t buf = ptr_any(c, 64);
+          r = SC3(c, SYS_read, sock_kept(c), buf, room_at(c, buf, below(c, 5000)));
+          break;
+        }
+        case 1: r = SC3(c, SYS_write, sock_kept(c), ptr_any(c, 64), below(c, 70000)); break;
+        case 2:
+          r = SC3(c, SYS_ioctl, sock_kept(c), one_in(c, 2) ? 0x541b : 0x5411, ptr_any(c, 4));
+          break;
+        default: r = SC2(c, SYS_fstat, sock_kept(c), ptr_any(c, 128)); break;
+      }
+      break;
+    case 9: { /* a blocking receive and send on a kept socket, bounded by timeouts of 1-20 ms */
+      int fd = c->kind == K_MAIN ? g_socks[below(c, NSOCKS)] : 0;
+      int64_t tv[2] = {0, 1000 + (int64_t)below(c, 19000)};
+      r = -1;
+      if (fd > 0 && sc(c, SYS_setsockopt, fd, 1, 20, (long)tv, 16, 0) == 0 &&
+          sc(c, SYS_setsockopt, fd, 1, 21, (long)tv, 16, 0) == 0) {
+        SC3(c, SYS_fcntl, fd, 4 /* F_SETFL */, 0);
+        uint64_t buf = ptr_any(c, 64);
+        r = one_in(c, 2) ? SC4(c, SYS_recvfrom, fd, buf, room_at(c, buf, below(c, 100)), 0)
+                         : SC4(c, SYS_sendto, fd, ptr_any(c, 64), below(c, 100000), 0x4000);
+        SC3(c, SYS_fcntl, fd, 4, 04000);
+      }
+      break;
+    }
+    case 10: /* shutdown, or close a kept one */
+      if (one_in(c, 2)) {
+        r = SC2(c, SYS_shutdown, sock_kept(c), int_any(c));
+      } else if (c->kind == K_MAIN) {
+        int* slot = &g_socks[below(c, NSOCKS)];
+        r = *slot > 0 ? SC1(c, SYS_close, *slot) : 0;
+        *slot = 0;
+      } else {
+        r = 0;
+      }
+      break;
+    default: /* socket with any family, type and protocol */
+      r = SC3(c, SYS_socket, one_in(c, 2) ? 1 : int_any(c), one_in(c, 2) ? type : int_any(c),
+              one_in(c, 2) ? 0 : int_any(c));
+      if (r > 0) sock_keep(c, r);
+      break;
+  }
+  ok_if(c, op, r);
+}
+
 /* Every number in the kernel's table (kernel/syscall/syscall.h's SyscallNr,
  * generated into known_syscalls.h): those are not "unknown". */
 static int known_nr(long nr) {
@@ -1491,6 +1704,7 @@ static const struct op kOps[] = {
     {"debug", 3, op_debug},
     {"system", 2, op_system},
     {"proc_files", 2, op_proc_files},
+    {"sockets", 3, op_sockets},
     {"unknown", 3, op_unknown},
 };
 #define NOPS ((int)(sizeof kOps / sizeof kOps[0]))

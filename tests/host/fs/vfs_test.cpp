@@ -361,7 +361,7 @@ TEST_F(Vfs, SupplementaryGroups) {
   for (const char* p : {"/sg60", "/sg50"}) EXPECT_EQ(vfs_unlink(root(), p, true, kRootCred), 0);
 }
 
-// FIFO nodes: anyone makes them, the device number is not kept; sockets and
+// FIFO and socket nodes: anyone makes them, the device number is not kept;
 // block devices are not made.
 TEST_F(Vfs, MknodFifo) {
   ASSERT_EQ(vfs_mkdir(root(), "/u", 0777, 0, kRootCred), 0);
@@ -376,10 +376,38 @@ TEST_F(Vfs, MknodFifo) {
   EXPECT_EQ(vfs_truncate(v, 0, kRootCred), -EINVAL);
   vrele(v);
   EXPECT_EQ(vfs_mknod(root(), "/u/f", S_IFIFO | 0666, 0, 0, 0, kUserCred), -EEXIST);
-  EXPECT_EQ(vfs_mknod(root(), "/u/s", S_IFSOCK | 0666, 0, 0, 0, kRootCred), -EPERM);
+  EXPECT_EQ(vfs_mknod(root(), "/u/s", S_IFSOCK | 0666, 3, 4, 022, kUserCred), 0);
+  ASSERT_EQ(vfs_lookup(root(), "/u/s", true, kRootCred, &v), 0);
+  vn_stat(v, &st);
+  EXPECT_EQ(st.st_mode, S_IFSOCK | 0644u);
+  EXPECT_EQ(st.st_rdev, 0u);
+  vrele(v);
   EXPECT_EQ(vfs_mknod(root(), "/u/b", 0060000 | 0666, 8, 1, 0, kRootCred), -EPERM);
   EXPECT_EQ(vfs_unlink(root(), "/u/f", false, kUserCred), 0);
+  EXPECT_EQ(vfs_unlink(root(), "/u/s", false, kUserCred), 0);
   EXPECT_EQ(vfs_unlink(root(), "/u", true, kRootCred), 0);
+}
+
+// bind's socket node: mode 0777 less the umask, the maker's, held for the
+// caller; a name that is there (a dangling symbolic link too) -EEXIST.
+TEST_F(Vfs, MksockMakesAHeldNode) {
+  ASSERT_EQ(vfs_mkdir(root(), "/m", 0777, 0, kRootCred), 0);
+  Vnode* v = nullptr;
+  ASSERT_EQ(vfs_mksock(root(), "/m/sock", 027, kUserCred, &v), 0);
+  ASSERT_NE(v, nullptr);
+  linux_stat st;
+  vn_stat(v, &st);
+  EXPECT_EQ(st.st_mode, S_IFSOCK | 0750u);
+  EXPECT_EQ(st.st_uid, 1000u);
+  Vnode* again = nullptr;
+  EXPECT_EQ(vfs_mksock(root(), "/m/sock", 0, kUserCred, &again), -EEXIST);
+  EXPECT_EQ(again, nullptr);
+  ASSERT_EQ(vfs_symlink("/nowhere", root(), "/m/dangling", kUserCred), 0);
+  EXPECT_EQ(vfs_mksock(root(), "/m/dangling", 0, kUserCred, &again), -EEXIST);
+  EXPECT_EQ(vfs_unlink(root(), "/m/sock", false, kUserCred), 0);
+  EXPECT_EQ(vfs_unlink(root(), "/m/dangling", false, kUserCred), 0);
+  EXPECT_EQ(vfs_unlink(root(), "/m", true, kRootCred), 0);
+  vrele(v);  // the node outlives its name while the socket holds it
 }
 
 // A write or truncation by anyone but root takes a regular file's set-id
