@@ -414,6 +414,10 @@ void forget_dead_peer(Sock* s, Sock* peer) {
 int64_t wait_data(Sock* s, bool nonblock, uint64_t deadline, bool* end) {
   *end = false;
   while (s->rx.len == 0) {
+    if (is_connection(s) && s->state != State::kConnected) {
+      *end = true;  // Linux: a stream's -EINVAL, a sequenced-packet one's -ENOTCONN
+      return s->type == kSockStream ? -EINVAL : -ENOTCONN;
+    }
     if (s->err) {
       int e = s->err;
       s->err = 0;
@@ -423,10 +427,6 @@ int64_t wait_data(Sock* s, bool nonblock, uint64_t deadline, bool* end) {
     if (shut_of(s) & kRcvShut) {
       *end = true;
       return 0;
-    }
-    if (is_connection(s) && s->state != State::kConnected) {
-      *end = true;  // Linux: a stream's -EINVAL, a sequenced-packet one's -ENOTCONN
-      return s->type == kSockStream ? -EINVAL : -ENOTCONN;
     }
     if (nonblock) {
       *end = true;
@@ -471,6 +471,7 @@ int64_t recv_stream(Sock* s, Uio* uio, int flags, bool nonblock, SockAddr* from)
     }
   }
   if (uio->done > 0) return static_cast<int64_t>(uio->done);
+  if (from && err == 0) from->len = 0;  // the end: no sender (Linux writes length 0)
   return err;
 }
 
@@ -564,8 +565,7 @@ int sock_ioctl(File* fp, uint64_t cmd, uint64_t arg) {
       }
     }
   } else if (cmd == kSioCOutQ) {
-    if (s->state == State::kListening) return -EINVAL;
-    Sock* peer = peer_hold(s);
+    Sock* peer = peer_hold(s);  // a listener has none: 0
     if (peer) {
       {
         MutexGuard g(peer->lock);
@@ -586,7 +586,7 @@ int sock_stat(File* fp, linux_stat* st) {
   st->st_ino = s->ino;
   st->st_mode = S_IFSOCK | 0777;
   st->st_nlink = 1;
-  st->st_uid = s->charged_uid;
+  st->st_uid = fp->charged_uid;  // the opener's (an accepted socket's: the accepter's)
   st->st_blksize = kRingPage;
   st->st_atime_sec = st->st_mtime_sec = st->st_ctime_sec = s->made.tv_sec;
   st->st_atime_nsec = st->st_mtime_nsec = st->st_ctime_nsec =
@@ -683,7 +683,8 @@ bool file_is_socket(const File* fp) { return fp->ops == &kSockOps; }
 
 int unix_bind(File* fp, const SockAddr& addr, Vnode* start, uint32_t umask, const FsCred& cr) {
   Sock* s = sock_of(fp);
-  if (addr.len < 2 || addr.bytes[0] != kAfUnix || addr.bytes[1] != 0) return -EINVAL;
+  if (addr.len < 2 || addr.len > kSockAddrMax || addr.bytes[0] != kAfUnix || addr.bytes[1] != 0)
+    return -EINVAL;
   if (__atomic_exchange_n(&s->binding, true, __ATOMIC_ACQ_REL)) return -EINVAL;
   SockAddr name = addr;
   int err = 0;
@@ -764,7 +765,7 @@ int unix_listen(File* fp, int backlog) {
   if (!s->addr.len) return -EINVAL;  // no listening without a name
   uint32_t b = static_cast<uint32_t>(backlog);
   s->backlog = b > kMaxBacklog ? kMaxBacklog : b;
-  if (s->state != State::kListening) s->cred = s->peercred = caller_cred();  // init_peercred
+  s->cred = s->peercred = caller_cred();  // each listen's, as Linux's init_peercred
   s->state = State::kListening;
   wakeup(s->backlog_chan());  // a larger backlog may let connecters in
   return 0;
@@ -772,7 +773,7 @@ int unix_listen(File* fp, int backlog) {
 
 int unix_connect(File* fp, const SockAddr& addr, Vnode* start, const FsCred& cr) {
   Sock* s = sock_of(fp);
-  if (addr.len < 2 || addr.bytes[0] != kAfUnix || addr.bytes[1] != 0) {
+  if (addr.len < 2 || addr.len > kSockAddrMax || addr.bytes[0] != kAfUnix || addr.bytes[1] != 0) {
     // AF_UNSPEC dissolves a datagram socket's association (Linux).
     if (s->type == kSockDgram && addr.len >= 2 && addr.bytes[0] == 0 && addr.bytes[1] == 0) {
       Sock* old;
@@ -794,14 +795,23 @@ int unix_connect(File* fp, const SockAddr& addr, Vnode* start, const FsCred& cr)
   if (target->type != s->type) {
     err = -EPROTOTYPE;
   } else if (s->type == kSockDgram) {
-    Sock* old;
+    bool may;
     {
-      MutexGuard g(s->lock);
-      old = s->peer;
-      s->peer = sock_hold(target);
-      s->state = State::kConnected;
+      MutexGuard g(target->lock);
+      may = !target->peer || target->peer == s;  // Linux's unix_may_send
     }
-    if (old) sock_drop(old);
+    if (!may) {
+      err = -EPERM;
+    } else {
+      Sock* old;
+      {
+        MutexGuard g(s->lock);
+        old = s->peer;
+        s->peer = sock_hold(target);
+        s->state = State::kConnected;
+      }
+      if (old) sock_drop(old);
+    }
   } else {
     {
       MutexGuard g(s->lock);
@@ -990,13 +1000,7 @@ int64_t unix_send(File* fp, Uio* uio, int flags, const SockAddr* to, Vnode* star
   if (s->type == kSockStream) {
     if (to) return s->state == State::kConnected ? -EISCONN : -EOPNOTSUPP;
     Sock* peer = peer_hold(s);
-    if (!peer) {
-      if (shut_of(s) & kSendShut) {
-        sigpipe_unless(flags);
-        return -EPIPE;
-      }
-      return -ENOTCONN;
-    }
+    if (!peer) return -ENOTCONN;  // Linux's, before any shutdown
     int64_t r = send_stream(s, peer, uio, nonblock, flags);
     sock_drop(peer);
     return r;
@@ -1012,7 +1016,8 @@ int64_t unix_send(File* fp, Uio* uio, int flags, const SockAddr* to, Vnode* star
   Sock* dst;
   bool connected = to == nullptr;
   if (to) {
-    if (to->len < 2 || to->bytes[0] != kAfUnix || to->bytes[1] != 0 || to->len == 2) return -EINVAL;
+    if (to->len <= 2 || to->len > kSockAddrMax || to->bytes[0] != kAfUnix || to->bytes[1] != 0)
+      return -EINVAL;
     if (int e = find_named(*to, s->type, start, cr, &dst); e) return e;
     if (dst->type != s->type) {
       sock_drop(dst);
@@ -1125,6 +1130,7 @@ int unix_getsockopt(File* fp, int name, void* val, uint32_t* len) {
 
 int unix_setsockopt(File* fp, int name, const void* val, uint32_t len) {
   Sock* s = sock_of(fp);
+  if (len < sizeof(int)) return -EINVAL;  // Linux's, for every name
   if (name == kSoRcvTimeo || name == kSoSndTimeo) {
     int64_t tv[2];
     if (len < sizeof tv) return -EINVAL;
@@ -1145,7 +1151,7 @@ int unix_setsockopt(File* fp, int name, const void* val, uint32_t len) {
     if (len < sizeof l) return -EINVAL;
     tine_memcpy(l, val, sizeof l);
     __atomic_store_n(&s->linger[0], l[0] ? 1 : 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&s->linger[1], l[1], __ATOMIC_RELAXED);
+    if (l[0]) __atomic_store_n(&s->linger[1], l[1], __ATOMIC_RELAXED);  // off keeps the time
     return 0;
   }
   int v;
@@ -1175,15 +1181,19 @@ int unix_setsockopt(File* fp, int name, const void* val, uint32_t len) {
   }
   if (name == kSoSndLowat) return -ENOPROTOOPT;  // Linux: not changeable
   if (name == kSoRcvLowat) {
-    __atomic_store_n(&s->rcvlowat, v < 1 ? 1 : v, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->rcvlowat, v < 0 ? INT32_MAX : v == 0 ? 1 : v, __ATOMIC_RELAXED);
     return 0;
   }
-  // Kept for getsockopt, as Linux: doubled, between its bounds. The queue
-  // stays what it is (docs/user-abi.md).
-  int64_t b = static_cast<int64_t>(v < 0 ? 0 : v) * 2;
-  if (b < 4608) b = 4608;
-  if (b > 425984) b = 425984;
-  __atomic_store_n(name == kSoSndBuf ? &s->sndbuf : &s->rcvbuf, static_cast<int>(b),
+  // Kept for getsockopt, as Linux: the value as unsigned, cut to
+  // wmem_max/rmem_max (212,992), doubled, and at least SOCK_MIN_SNDBUF
+  // (4,608) or SOCK_MIN_RCVBUF (2,304). The queue stays what it is
+  // (docs/user-abi.md).
+  uint64_t u = static_cast<uint32_t>(v);
+  if (u > 212992) u = 212992;
+  u *= 2;
+  uint64_t least = name == kSoSndBuf ? 4608 : 2304;
+  if (u < least) u = least;
+  __atomic_store_n(name == kSoSndBuf ? &s->sndbuf : &s->rcvbuf, static_cast<int>(u),
                    __ATOMIC_RELAXED);
   return 0;
 }

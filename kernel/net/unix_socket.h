@@ -35,10 +35,14 @@ inline constexpr int kSockStream = 1, kSockDgram = 2, kSockRaw = 3, kSockSeqpack
 // struct sockaddr_un: a 2-byte family and up to 108 bytes of name.
 inline constexpr uint32_t kSunPathMax = 108;
 inline constexpr uint32_t kSockAddrMax = 2 + kSunPathMax;
+// What a program passes (up to a sockaddr_storage's 128 bytes: the calls
+// that use it refuse more than kSockAddrMax, as Linux's unix_validate_addr),
+// or a name (a bound path of 108 bytes is kept with its NUL, 111 bytes, as
+// Linux keeps it).
+inline constexpr uint32_t kSockaddrStorage = 128;
 struct SockAddr {
   uint32_t len;  // bytes of `bytes` used: 0 for none
-  // A bound path of 108 bytes is kept with its NUL (111 bytes), as Linux's.
-  uint8_t bytes[kSockAddrMax + 1];
+  uint8_t bytes[kSockaddrStorage];
 };
 
 // send/recv flags (Linux's values).

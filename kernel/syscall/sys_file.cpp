@@ -102,6 +102,7 @@ uint64_t clamp_count(uint64_t n) { return n > kMaxRwCount ? kMaxRwCount : n; }
 int64_t do_read(int fd, Uio* uio, const uint64_t* pos) {
   FileRef f(fd);
   if (!f) return -EBADF;
+  if (pos && (f->mode & kFileRead) && !f->ops->seekable) return -ESPIPE;  // a count of 0 too
   if (uio->resid == 0) return (f->mode & kFileRead) ? 0 : -EBADF;
   return file_read(f.fp, uio, pos);
 }
@@ -109,6 +110,7 @@ int64_t do_read(int fd, Uio* uio, const uint64_t* pos) {
 int64_t do_write(int fd, Uio* uio, const uint64_t* pos) {
   FileRef f(fd);
   if (!f) return -EBADF;
+  if (pos && (f->mode & kFileWrite) && !f->ops->seekable) return -ESPIPE;  // a count of 0 too
   if (uio->resid == 0) return (f->mode & kFileWrite) ? 0 : -EBADF;
   return file_write(f.fp, uio, pos);
 }

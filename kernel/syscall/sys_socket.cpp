@@ -18,7 +18,6 @@ constexpr uint64_t kSockTypeMask = 0xf;
 constexpr uint64_t kSockFlags = O_NONBLOCK | O_CLOEXEC;  // SOCK_NONBLOCK, SOCK_CLOEXEC
 constexpr int kNproto = 46;                              // families Linux numbers (AF_MAX)
 constexpr int kSockMax = 10;
-constexpr uint64_t kSockaddrStorage = 128;
 constexpr int kScmRights = 1, kScmCredentials = 2;
 constexpr uint64_t kOptmemMax = 20480;  // Linux's net.core.optmem_max
 
@@ -45,6 +44,10 @@ struct CmsgHdr {
 // The socket at fd, held, or nullptr with *err (-EBADF, -ENOTSOCK).
 File* sock_get(int fd, int* err) {
   File* fp = fget_mine(fd);
+  if (fp && !(fp->mode & (kFileRead | kFileWrite))) {  // O_PATH: no file for these (Linux's fget)
+    fdrop(fp);
+    fp = nullptr;
+  }
   if (!fp) {
     *err = -EBADF;
     return nullptr;
@@ -72,11 +75,10 @@ struct SockRef {
 // bytes; longer than a sockaddr_un's 110 is refused by the socket layer's
 // length check, as Linux's unix_validate_addr does.
 int addr_in(uint64_t uaddr, uint64_t ulen, SockAddr* out) {
-  if (static_cast<int64_t>(static_cast<int32_t>(ulen)) < 0 || ulen > kSockaddrStorage)
-    return -EINVAL;
-  if (ulen > kSockAddrMax) return -EINVAL;
-  out->len = static_cast<uint32_t>(ulen);
-  if (ulen && copyin_u(uaddr, out->bytes, ulen)) return -EFAULT;
+  int32_t n = static_cast<int32_t>(ulen);  // an int, as Linux's
+  if (n < 0 || static_cast<uint32_t>(n) > kSockaddrStorage) return -EINVAL;
+  out->len = static_cast<uint32_t>(n);
+  if (n && copyin_u(uaddr, out->bytes, out->len)) return -EFAULT;
   return 0;
 }
 
@@ -94,14 +96,16 @@ int addr_out(const SockAddr& a, uint64_t uaddr, uint64_t ulen) {
 
 // The family and type words of socket and socketpair: the type (a RAW one
 // is a datagram one, as Linux's unix_create), or -errno.
-int check_type(uint64_t domain, uint64_t type, uint64_t protocol) {
-  if (type & ~kSockTypeMask & ~kSockFlags) return -EINVAL;
-  int d = static_cast<int>(domain);
+int check_type(uint64_t domain_arg, uint64_t type_arg, uint64_t protocol_arg) {
+  // ints, as Linux's: the upper halves of the registers are not looked at
+  int d = static_cast<int>(domain_arg), type = static_cast<int>(type_arg);
+  int protocol = static_cast<int>(protocol_arg);
+  if (static_cast<uint32_t>(type) & ~kSockTypeMask & ~kSockFlags) return -EINVAL;
   if (d < 0 || d >= kNproto) return -EAFNOSUPPORT;
-  int t = static_cast<int>(type & kSockTypeMask);
+  int t = type & static_cast<int>(kSockTypeMask);
   if (t >= kSockMax) return -EINVAL;
   if (d != kAfUnix) return -EAFNOSUPPORT;  // no networking: the only family is AF_UNIX
-  if (protocol != 0 && protocol != static_cast<uint64_t>(kAfUnix)) return -EPROTONOSUPPORT;
+  if (protocol != 0 && protocol != kAfUnix) return -EPROTONOSUPPORT;
   if (t == kSockRaw) t = kSockDgram;
   if (t != kSockStream && t != kSockDgram && t != kSockSeqpacket) return -ESOCKTNOSUPPORT;
   return t;
@@ -142,18 +146,16 @@ int check_control(const MsgHdr& m) {
   return 0;
 }
 
-// A send to the socket at fd, to the address at (uaddr, ulen) when there is
-// one (a length of 0 is none, as Linux's).
-int64_t do_send(uint64_t fd, Uio* uio, uint64_t flags, uint64_t uaddr, uint64_t ulen) {
-  SockRef s(fd);
-  if (!s.fp) return s.err;
-  if (uaddr && ulen) {
+// A send on s, to the address at (uaddr, ulen) when there is one (a length
+// of 0 is none, as Linux's).
+int64_t do_send(File* s, Uio* uio, uint64_t flags, uint64_t uaddr, uint64_t ulen) {
+  if (uaddr && static_cast<int32_t>(ulen) != 0) {
     SockAddr to;
     if (int e = addr_in(uaddr, ulen, &to); e) return e;
     Cwd cwd;
-    return unix_send(s.fp, uio, static_cast<int>(flags), &to, cwd.ref.v, my_cred());
+    return unix_send(s, uio, static_cast<int>(flags), &to, cwd.ref.v, my_cred());
   }
-  return unix_send(s.fp, uio, static_cast<int>(flags), nullptr, nullptr, my_cred());
+  return unix_send(s, uio, static_cast<int>(flags), nullptr, nullptr, my_cred());
 }
 
 }  // namespace
@@ -227,8 +229,8 @@ int64_t sys_connect(const SyscallArgs& a) {
 }
 
 int64_t sys_accept4(const SyscallArgs& a) {
-  uint64_t flags = a.a[3];
-  if (flags & ~kSockFlags) return -EINVAL;
+  int flags = static_cast<int>(a.a[3]);  // an int, as Linux's
+  if (static_cast<uint32_t>(flags) & ~kSockFlags) return -EINVAL;
   SockRef s(a.a[0]);
   if (!s.fp) return s.err;
   if (a.a[1]) {
@@ -238,18 +240,25 @@ int64_t sys_accept4(const SyscallArgs& a) {
   }
   File* nf;
   SockAddr peer;
-  if (int e = unix_accept(s.fp, static_cast<uint32_t>(flags & O_NONBLOCK), my_cred(), &nf, &peer);
+  if (int e = unix_accept(s.fp, static_cast<uint32_t>(flags) & O_NONBLOCK, my_cred(), &nf, &peer);
       e)
     return e;
-  // The address first, as Linux: a fault loses the connection, not a descriptor.
-  if (a.a[1])
-    if (int e = addr_out(peer, a.a[1], a.a[2]); e) {
-      fdrop(nf);
-      return e;
-    }
-  int fd = fd_alloc(my_fd(), nf, 0, fd_flags_of(flags), proc_nofile_limit(curproc()));
-  if (fd < 0) unix_accept_undo(s.fp, nf);  // the connection waits on
-  return fd;
+  // The descriptor first: with none to be had the connection waits on (as
+  // Linux, which reserves it before it takes one). Our own reference kept to
+  // the end, as pipe2's, so undoing takes back only what we put there.
+  Filedesc* fdp = my_fd();
+  int fd = fd_alloc(fdp, fhold(nf), 0, fd_flags_of(static_cast<uint32_t>(flags)),
+                    proc_nofile_limit(curproc()));
+  if (fd < 0) {
+    fdrop(nf);                   // the table's, never given
+    unix_accept_undo(s.fp, nf);  // takes ours
+    return fd;
+  }
+  // Then the address: a fault loses the connection, as on Linux.
+  int err = a.a[1] ? addr_out(peer, a.a[1], a.a[2]) : 0;
+  if (err) fd_close_if(fdp, fd, nf);
+  fdrop(nf);
+  return err ? err : fd;
 }
 
 int64_t sys_accept(const SyscallArgs& a) {
@@ -275,9 +284,11 @@ int64_t sys_getpeername(const SyscallArgs& a) {
 }
 
 int64_t sys_sendto(const SyscallArgs& a) {
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
   IoVec iov{a.a[1], a.a[2] > kMaxRwCount ? kMaxRwCount : a.a[2]};
   Uio uio = uio_make(&iov, 1, true, UioDir::kWrite);
-  return do_send(a.a[0], &uio, a.a[3], a.a[4], a.a[5]);
+  return do_send(s.fp, &uio, a.a[3], a.a[4], a.a[5]);
 }
 
 int64_t sys_recvfrom(const SyscallArgs& a) {
@@ -294,6 +305,8 @@ int64_t sys_recvfrom(const SyscallArgs& a) {
 }
 
 int64_t sys_sendmsg(const SyscallArgs& a) {
+  SockRef s(a.a[0]);  // the descriptor first, as Linux
+  if (!s.fp) return s.err;
   MsgHdr m;
   if (copyin_u(a.a[1], &m, sizeof m)) return -EFAULT;
   if (m.iovlen > static_cast<uint64_t>(kIovMax)) return -EMSGSIZE;
@@ -301,7 +314,7 @@ int64_t sys_sendmsg(const SyscallArgs& a) {
   IovArray iv;
   if (int e = iv.load(m.iov, static_cast<int64_t>(m.iovlen)); e) return e;
   Uio uio = uio_make(iv.v, iv.n, true, UioDir::kWrite);
-  return do_send(a.a[0], &uio, a.a[2], m.name, m.namelen);
+  return do_send(s.fp, &uio, a.a[2], m.name, m.namelen);
 }
 
 int64_t sys_recvmsg(const SyscallArgs& a) {
@@ -309,6 +322,7 @@ int64_t sys_recvmsg(const SyscallArgs& a) {
   if (!s.fp) return s.err;
   MsgHdr m;
   if (copyin_u(a.a[1], &m, sizeof m)) return -EFAULT;
+  if (m.name && static_cast<int32_t>(m.namelen) < 0) return -EINVAL;
   if (m.iovlen > static_cast<uint64_t>(kIovMax)) return -EMSGSIZE;
   IovArray iv;
   if (int e = iv.load(m.iov, static_cast<int64_t>(m.iovlen)); e) return e;
@@ -317,18 +331,19 @@ int64_t sys_recvmsg(const SyscallArgs& a) {
   int msg_flags = 0;
   int64_t r = unix_recv(s.fp, &uio, static_cast<int>(a.a[2]), &msg_flags, m.name ? &from : nullptr);
   if (r < 0) return r;
-  // What Linux writes back: the name's length, no control data, the flags.
+  // What Linux writes back: the name and its length (when there is a name
+  // buffer), no control data, the flags.
   MsgHdr out = m;
-  out.namelen = 0;
   if (m.name) {
     uint32_t n = from.len < m.namelen ? from.len : m.namelen;
     if (n && copyout_u(from.bytes, m.name, n)) return -EFAULT;
     out.namelen = from.len;
+    if (copyout_u(&out.namelen, a.a[1] + offsetof(MsgHdr, namelen), sizeof out.namelen))
+      return -EFAULT;
   }
   out.controllen = 0;
   out.flags = msg_flags;
-  if (copyout_u(&out.namelen, a.a[1] + offsetof(MsgHdr, namelen), sizeof out.namelen) ||
-      copyout_u(&out.controllen, a.a[1] + offsetof(MsgHdr, controllen), sizeof out.controllen) ||
+  if (copyout_u(&out.controllen, a.a[1] + offsetof(MsgHdr, controllen), sizeof out.controllen) ||
       copyout_u(&out.flags, a.a[1] + offsetof(MsgHdr, flags), sizeof out.flags))
     return -EFAULT;
   return r;
