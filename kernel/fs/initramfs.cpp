@@ -1,9 +1,9 @@
 // Unpacking a newc cpio archive into the tree, as root: directories, regular
 // files (hard links too: entries sharing an inode number, the data with the
-// last of them), symbolic links and character device nodes, with their
-// modes, owners and modification times. What is already there is replaced
-// (a directory keeps its entries and takes the archive's attributes).
-// FIFOs, sockets and block devices are skipped.
+// last of them), symbolic links, character device nodes and FIFOs, with
+// their modes, owners and modification times. What is already there is
+// replaced (a directory keeps its entries and takes the archive's
+// attributes). Sockets and block devices are skipped.
 #include "kernel/fs/initramfs.h"
 
 #include "kernel/console/kprintf.h"
