@@ -329,7 +329,7 @@ int64_t send_stream(Sock* s, Sock* peer, Uio* uio, bool nonblock, int flags) {
   int err = 0;
   for (;;) {
     if ((shut_of(s) & kSendShut) || peer->dead || (shut_of(peer) & kRcvShut)) {
-      sigpipe_unless(flags);
+      if (uio->done == 0) sigpipe_unless(flags);  // a short count is no signal (Linux)
       err = -EPIPE;
       break;
     }
@@ -399,12 +399,14 @@ Sock* peer_hold(Sock* s) {
 // A datagram socket's default destination found closed: it is forgotten
 // (Linux's unix_dgram_disconnected), and this send reports -ECONNREFUSED.
 void forget_dead_peer(Sock* s, Sock* peer) {
-  MutexGuard g(s->lock);
-  if (s->peer == peer) {
+  {
+    MutexGuard g(s->lock);
+    if (s->peer != peer) return;
     s->peer = nullptr;
     s->state = State::kUnconnected;
     sock_drop(peer);  // the connection's reference; the caller still holds one
   }
+  poll_wakeup();  // no peer: always writable
 }
 
 // ---- receiving ---------------------------------------------------------------------
@@ -478,6 +480,7 @@ int64_t recv_stream(Sock* s, Uio* uio, int flags, bool nonblock, SockAddr* from)
 int64_t recv_message(Sock* s, Uio* uio, int flags, bool nonblock, int* msg_flags, SockAddr* from) {
   uint64_t deadline = deadline_of(&s->rcvtimeo_ns);
   MsgHead h;
+  int fault = 0;
   {
     MutexGuard g(s->lock);
     bool end;
@@ -496,9 +499,10 @@ int64_t recv_message(Sock* s, Uio* uio, int flags, bool nonblock, int* msg_flags
       --s->nmsgs;
       wakeup(s->room_chan());
     }
-    if (err) return err;
+    fault = err;
   }
-  poll_wakeup();
+  poll_wakeup();  // room made, the copy faulted or not
+  if (fault) return fault;
   return (flags & MSG_TRUNC) ? h.len : static_cast<int64_t>(uio->done);
 }
 
@@ -784,6 +788,7 @@ int unix_connect(File* fp, const SockAddr& addr, Vnode* start, const FsCred& cr)
         s->state = State::kUnconnected;
       }
       if (old) sock_drop(old);
+      poll_wakeup();
       return 0;
     }
     return -EINVAL;
@@ -811,6 +816,7 @@ int unix_connect(File* fp, const SockAddr& addr, Vnode* start, const FsCred& cr)
         s->state = State::kConnected;
       }
       if (old) sock_drop(old);
+      poll_wakeup();
     }
   } else {
     {
@@ -889,7 +895,7 @@ int unix_connect(File* fp, const SockAddr& addr, Vnode* start, const FsCred& cr)
         release_queue(e);
         sock_drop(e);
       }
-      if (!err) poll_wakeup();
+      poll_wakeup();  // connected, or back to unconnected
     }
   }
   sock_drop(target);
@@ -917,6 +923,12 @@ int unix_accept(File* fp, uint32_t flags, const FsCred& cr, File** out, SockAddr
         e->q_next = nullptr;
         --s->qlen;
         wakeup(s->backlog_chan());
+        // Accepted, it is an open file of the accepter's: the connecting
+        // user's count of it (which bounds connections no one accepts) ends.
+        if (e->counted) {
+          charge_give(Charge::kFiles, e->charged_uid, 1);
+          e->counted = false;
+        }
         break;
       }
       if (file_nonblock(fp)) {
