@@ -6,52 +6,11 @@
 #include "kernel/panic.h"
 #include "kernel/uapi/error_numbers.h"
 
-int PageRing::fill(Uio* uio, uint32_t n) {
-  KASSERT(n <= room());
-  while (n > 0) {
-    uint32_t tail = (head + len) % cap();
-    uint32_t page = tail / kRingPage;
-    if (!pages[page]) {
-      pages[page] = static_cast<uint8_t*>(kmalloc(kRingPage, type, M_WAITOK));
-      if (!pages[page]) return -ENOMEM;
-    }
-    uint32_t at = tail % kRingPage;
-    uint32_t step = kRingPage - at;
-    if (step > n) step = n;
-    uint64_t before = uio->done;
-    int err = uiomove(pages[page] + at, step, uio);
-    uint32_t moved = static_cast<uint32_t>(uio->done - before);
-    len += moved;
-    n -= moved;
-    if (err) return err;
-    if (moved == 0) break;  // the uio is spent
-  }
-  return 0;
-}
-
 int PageRing::put(const void* src, uint32_t n) {
   KASSERT(n <= room());
   IoVec v{reinterpret_cast<uint64_t>(src), n};
   Uio u = uio_make(&v, 1, false, UioDir::kWrite);
   return fill(&u, n);
-}
-
-int PageRing::peek(uint32_t at, uint32_t n, Uio* uio, uint32_t* moved) const {
-  KASSERT(at <= len && n <= len - at);
-  *moved = 0;
-  while (n > 0 && uio->resid > 0) {
-    uint32_t pos = (head + at + *moved) % cap();
-    uint32_t in = pos % kRingPage;
-    uint32_t step = kRingPage - in;
-    if (step > n) step = n;
-    uint64_t before = uio->done;
-    int err = uiomove(pages[pos / kRingPage] + in, step, uio);
-    uint32_t got = static_cast<uint32_t>(uio->done - before);
-    *moved += got;
-    n -= got;
-    if (err) return err;
-  }
-  return 0;
 }
 
 void PageRing::get(uint32_t at, void* dst, uint32_t n) const {
@@ -65,13 +24,6 @@ void PageRing::get(uint32_t at, void* dst, uint32_t n) const {
     tine_memcpy(d + i, pages[pos / kRingPage] + in, step);
     i += step;
   }
-}
-
-void PageRing::consume(uint32_t n) {
-  KASSERT(n <= len);
-  head = (head + n) % cap();
-  len -= n;
-  if (len == 0) head = 0;
 }
 
 int PageRing::resize(uint32_t want) {
