@@ -1453,10 +1453,15 @@ static uint64_t sock_name(struct ctx* c, char* a) {
              * leaves a node behind) */
       return 2 + (uint64_t)snprintf(a + 2, 100, "%s", one_in(c, 2) ? "/bin/init" : "/none/s") + 1;
     case 1: /* the family alone: autobind */ return 2;
-    case 2: { /* odd: bad family, short, long, no NUL */
+    case 2: { /* odd: bad family, short, long, no NUL; a path under no directory, or abstract */
       a[0] = (char)below(c, 3);
       for (int i = 2; i < 110; ++i) a[i] = 'x';
-      return below(c, 130);
+      if (!one_in(c, 2)) {
+        a[2] = 0;
+        return below(c, 130);
+      }
+      memcpy(a + 2, "/none/", 6); /* never cut before the directory that is not there */
+      return 2 + 6 + 1 + below(c, 121);
     }
     default: /* abstract */ return 2 + (uint64_t)snprintf(a + 3, 100, "fz%d", (int)below(c, 4)) + 1;
   }
