@@ -102,3 +102,8 @@ uint64_t charge_total(Charge k) {
   SpinGuard g(g_charge_lock);
   return g_total[idx(k)];
 }
+
+uint32_t charge_buffer_pages(uint32_t uid, bool acting_root, uint32_t full) {
+  if (charge_take(Charge::kPipePages, uid, full, acting_root)) return full;
+  return charge_take(Charge::kPipePages, uid, 1, true) ? 1 : 0;
+}

@@ -36,6 +36,11 @@ ChargeRule charge_rule(Charge k);
 [[nodiscard]] bool charge_take(Charge k, uint32_t uid, uint64_t n, bool acting_root,
                                uint64_t cap = ~0ull);
 void charge_give(Charge k, uint32_t uid, uint64_t n);
+// A pipe's or socket's buffer of `full` pages charged to uid (kPipePages):
+// the whole within uid's share, else one page (Linux's pipe-user-pages-soft,
+// bound by the system's whole only). The pages charged, or 0 when not even
+// that one could be (no memory for uid's record, or the whole is used).
+uint32_t charge_buffer_pages(uint32_t uid, bool acting_root, uint32_t full);
 // What uid holds, and what all hold.
 uint64_t charge_used(Charge k, uint32_t uid);
 uint64_t charge_total(Charge k);

@@ -228,15 +228,12 @@ Pipe* pipe_new(const FsCred& cr, int* err) {
   }
   new (p) Pipe();
   p->buf.type = M_PIPE;
-  p->buf.npages = kPipePages;
-  if (!charge_take(Charge::kPipePages, cr.uid, kPipePages, cr.root())) {
-    p->buf.npages = 1;
-    if (!charge_take(Charge::kPipePages, cr.uid, 1, true)) {
-      p->~Pipe();
-      kfree(p, M_PIPE);
-      *err = -ENFILE;
-      return nullptr;
-    }
+  p->buf.npages = charge_buffer_pages(cr.uid, cr.root(), kPipePages);
+  if (p->buf.npages == 0) {
+    p->~Pipe();
+    kfree(p, M_PIPE);
+    *err = -ENFILE;
+    return nullptr;
   }
   p->charged_uid = cr.uid;
   p->ino = __atomic_add_fetch(&g_next_ino, 1, __ATOMIC_RELAXED);

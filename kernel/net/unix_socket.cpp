@@ -142,15 +142,12 @@ Sock* sock_new(int type, const FsCred& cr, int* err) {
   }
   new (s) Sock();
   s->rx.type = M_SOCKET;
-  s->rx.npages = kRingPages;
-  if (!charge_take(Charge::kPipePages, cr.uid, kRingPages, cr.root())) {
-    s->rx.npages = 1;
-    if (!charge_take(Charge::kPipePages, cr.uid, 1, true)) {
-      s->~Sock();
-      kfree(s, M_SOCKET);
-      *err = -ENFILE;
-      return nullptr;
-    }
+  s->rx.npages = charge_buffer_pages(cr.uid, cr.root(), kRingPages);
+  if (s->rx.npages == 0) {
+    s->~Sock();
+    kfree(s, M_SOCKET);
+    *err = -ENFILE;
+    return nullptr;
   }
   s->refs = 1;
   s->type = static_cast<uint8_t>(type);
@@ -212,6 +209,14 @@ void path_of(const SockAddr& a, char* buf) {
     ++n;
   }
   buf[n] = 0;
+}
+
+// Names s by the abstract name a (g_abstract_lock held; a is free for its type).
+void abstract_add_locked(Sock* s, const SockAddr& a) {
+  MutexGuard g(s->lock);
+  s->addr = a;
+  s->abs_next = g_abstract;
+  g_abstract = s;
 }
 
 // The socket named a, held: -ECONNREFUSED when nothing is bound to that name
@@ -717,22 +722,16 @@ int unix_bind(File* fp, const SockAddr& addr, Vnode* start, uint32_t umask, cons
       for (int i = 0; i < 5; ++i) name.bytes[3 + i] = "0123456789abcdef"[(n >> (16 - 4 * i)) & 15];
       MutexGuard g(g_abstract_lock);
       if (!abstract_find_locked(name, s->type)) {
-        MutexGuard g2(s->lock);
-        s->addr = name;
-        s->abs_next = g_abstract;
-        g_abstract = s;
+        abstract_add_locked(s, name);
         err = 0;
       }
     }
   } else if (!err && is_abstract(name)) {
     MutexGuard g(g_abstract_lock);
-    if (abstract_find_locked(name, s->type)) err = -EADDRINUSE;
-    if (!err) {
-      MutexGuard g2(s->lock);
-      s->addr = name;
-      s->abs_next = g_abstract;
-      g_abstract = s;
-    }
+    if (abstract_find_locked(name, s->type))
+      err = -EADDRINUSE;
+    else
+      abstract_add_locked(s, name);
   } else if (!err) {
     char path[kSunPathMax + 1];
     path_of(name, path);

@@ -39,6 +39,13 @@ struct IovArray {
   [[nodiscard]] int load(uint64_t uiov, int64_t cnt);
 };
 
+// Puts a and b (a reference of each given) in the two lowest free
+// descriptors and writes their numbers to the program's int[2] at ufds
+// (pipe2, socketpair). On a failure neither stays: -EMFILE, or -EFAULT with
+// both descriptors closed again (what another LWP put at those numbers
+// meanwhile stays).
+[[nodiscard]] int fd_install_pair(File* a, File* b, uint32_t fdflags, uint64_t ufds);
+
 // A File held for the length of a call.
 struct FileRef {
   File* fp;

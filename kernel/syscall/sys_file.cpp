@@ -248,39 +248,42 @@ int64_t sys_fcntl(const SyscallArgs& a) {
   }
 }
 
+int fd_install_pair(File* a, File* b, uint32_t fdflags, uint64_t ufds) {
+  Filedesc* fdp = my_fd();
+  int lim = proc_nofile_limit(curproc());
+  // Our own references, kept until the end: once in the table, another LWP may
+  // close or replace the descriptors (dup2), and undoing them after a failure
+  // must take back only ours (fd_close_if), never what was put there.
+  fhold(a);
+  fhold(b);
+  int err = 0;
+  int fds[2];
+  fds[0] = fd_alloc(fdp, a, 0, fdflags, lim);
+  if (fds[0] < 0) {
+    err = fds[0];
+    fdrop(a);  // the table's reference, never given
+    fdrop(b);
+  } else if ((fds[1] = fd_alloc(fdp, b, 0, fdflags, lim)) < 0) {
+    err = fds[1];
+    fd_close_if(fdp, fds[0], a);
+    fdrop(b);
+  } else if (copyout_u(fds, ufds, sizeof fds)) {
+    err = -EFAULT;
+    fd_close_if(fdp, fds[0], a);
+    fd_close_if(fdp, fds[1], b);
+  }
+  fdrop(a);
+  fdrop(b);
+  return err;
+}
+
 int64_t sys_pipe2(const SyscallArgs& a) {
   uint64_t flags = a.a[1];
   if (flags & ~uint64_t{O_CLOEXEC | O_NONBLOCK}) return -EINVAL;
   File* r;
   File* w;
   if (int e = pipe_create(static_cast<uint32_t>(flags), my_cred(), &r, &w); e) return e;
-  uint32_t fdflags = (flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
-  Filedesc* fdp = my_fd();
-  int lim = limit();
-  // Our own references, kept until the end: once in the table, another LWP may
-  // close or replace the descriptors (dup2), and undoing them after a failure
-  // must take back only the pipe's own (fd_close_if), never what was put there.
-  fhold(r);
-  fhold(w);
-  int err = 0;
-  int fds[2];
-  fds[0] = fd_alloc(fdp, r, 0, fdflags, lim);
-  if (fds[0] < 0) {
-    err = fds[0];
-    fdrop(r);  // the table's reference, never given
-    fdrop(w);
-  } else if ((fds[1] = fd_alloc(fdp, w, 0, fdflags, lim)) < 0) {
-    err = fds[1];
-    fd_close_if(fdp, fds[0], r);
-    fdrop(w);
-  } else if (copyout_u(fds, a.a[0], sizeof fds)) {
-    err = -EFAULT;
-    fd_close_if(fdp, fds[0], r);
-    fd_close_if(fdp, fds[1], w);
-  }
-  fdrop(r);
-  fdrop(w);
-  return err;
+  return fd_install_pair(r, w, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, a.a[0]);
 }
 
 int64_t sys_getdents64(const SyscallArgs& a) {

@@ -176,31 +176,7 @@ int64_t sys_socketpair(const SyscallArgs& a) {
   File* y;
   if (int e = unix_socketpair(t, static_cast<uint32_t>(a.a[1] & O_NONBLOCK), my_cred(), &x, &y); e)
     return e;
-  // As pipe2: our own references kept to the end, so undoing takes back only ours.
-  Filedesc* fdp = my_fd();
-  int lim = proc_nofile_limit(curproc());
-  uint32_t fdflags = fd_flags_of(a.a[1]);
-  fhold(x);
-  fhold(y);
-  int err = 0;
-  int fds[2];
-  fds[0] = fd_alloc(fdp, x, 0, fdflags, lim);
-  if (fds[0] < 0) {
-    err = fds[0];
-    fdrop(x);
-    fdrop(y);
-  } else if ((fds[1] = fd_alloc(fdp, y, 0, fdflags, lim)) < 0) {
-    err = fds[1];
-    fd_close_if(fdp, fds[0], x);
-    fdrop(y);
-  } else if (copyout_u(fds, a.a[3], sizeof fds)) {
-    err = -EFAULT;
-    fd_close_if(fdp, fds[0], x);
-    fd_close_if(fdp, fds[1], y);
-  }
-  fdrop(x);
-  fdrop(y);
-  return err;
+  return fd_install_pair(x, y, fd_flags_of(a.a[1]), a.a[3]);
 }
 
 int64_t sys_bind(const SyscallArgs& a) {
