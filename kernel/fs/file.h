@@ -33,6 +33,10 @@ struct FileOps {
   bool seekable;
 };
 
+// The ops of a File that has no object yet (being made) or has given it
+// back: closing it closes nothing.
+inline constexpr FileOps kUnattachedFileOps = {};
+
 // File::mode bits (from the access mode at open).
 inline constexpr uint8_t kFileRead = 1, kFileWrite = 2;
 

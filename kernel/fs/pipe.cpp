@@ -265,13 +265,13 @@ void wake_openers_locked(Pipe* p) {
 }  // namespace
 
 int fifo_open(Vnode* v, uint32_t flags, const FsCred& cr, File** out) {
-  static const FileOps kUnattached = {};
   uint32_t acc = flags & O_ACCMODE;
   bool nonblock = (flags & O_NONBLOCK) != 0;
   int err;
-  File* fp = file_alloc(
-      &kUnattached, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE,
-      cr.uid, cr.root(), &err);
+  File* fp =
+      file_alloc(&kUnattachedFileOps,
+                 (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE,
+                 cr.uid, cr.root(), &err);
   if (!fp) return err;
   fp->vnode = vref(v);
   Pipe* p;
@@ -335,9 +335,9 @@ int pipe_create(uint32_t flags, const FsCred& cr, File** rd, File** wr) {
   p->refs = 2;
   uint32_t status = flags & O_NONBLOCK;
   // Not attached until both exist: an unattached File closes nothing.
-  static const FileOps kUnattached = {};
-  File* r = file_alloc(&kUnattached, O_RDONLY | status, cr.uid, cr.root(), &err);
-  File* w = r ? file_alloc(&kUnattached, O_WRONLY | status, cr.uid, cr.root(), &err) : nullptr;
+  File* r = file_alloc(&kUnattachedFileOps, O_RDONLY | status, cr.uid, cr.root(), &err);
+  File* w =
+      r ? file_alloc(&kUnattachedFileOps, O_WRONLY | status, cr.uid, cr.root(), &err) : nullptr;
   if (!w) {
     if (r) fdrop(r);
     pipe_free(p);
@@ -357,11 +357,11 @@ int pipe_reopen(File* end, uint32_t flags, const FsCred& cr, File** out) {
   if (acc == O_ACCMODE) return -EINVAL;
   // Mode 0600, its maker's (fstat says so): either end, or both, to it.
   if (!cr.root() && cr.uid != p->charged_uid) return -EACCES;
-  static const FileOps kUnattached = {};
   int err;
-  File* fp = file_alloc(
-      &kUnattached, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE,
-      cr.uid, cr.root(), &err);
+  File* fp =
+      file_alloc(&kUnattachedFileOps,
+                 (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE,
+                 cr.uid, cr.root(), &err);
   if (!fp) return err;
   // end's reference keeps the pipe: it cannot be freed under this count.
   __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);

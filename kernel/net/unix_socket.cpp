@@ -488,6 +488,10 @@ int64_t recv_message(Sock* s, Uio* uio, int flags, bool nonblock, int* msg_flags
   int fault = 0;
   {
     MutexGuard g(s->lock);
+    if (int e = s->err; e) {  // before the queue (Linux's __skb_try_recv_datagram)
+      s->err = 0;
+      return -e;
+    }
     bool end;
     int64_t r = wait_data(s, nonblock, deadline, &end);
     if (end) return r;
@@ -606,14 +610,11 @@ int sock_stat(File* fp, linux_stat* st) {
 const FileOps kSockOps = {sock_read,  sock_write, sock_poll, sock_ioctl,
                           sock_close, sock_stat,  false};
 
-// A File's ops until it has its socket, and after it gave it back: an
-// unattached File closes nothing.
-const FileOps kUnattached = {};
-
 // A File for s (which it takes the caller's reference of).
 int file_for(Sock* s, uint32_t flags, const FsCred& cr, File** out) {
   int err;
-  File* fp = file_alloc(&kUnattached, O_RDWR | (flags & O_NONBLOCK), cr.uid, cr.root(), &err);
+  File* fp =
+      file_alloc(&kUnattachedFileOps, O_RDWR | (flags & O_NONBLOCK), cr.uid, cr.root(), &err);
   if (!fp) return err;
   fp->data = s;
   fp->ops = &kSockOps;
@@ -905,7 +906,8 @@ int unix_accept(File* fp, uint32_t flags, const FsCred& cr, File** out, SockAddr
   Sock* s = sock_of(fp);
   if (s->type == kSockDgram) return -EOPNOTSUPP;
   int err;
-  File* nf = file_alloc(&kUnattached, O_RDWR | (flags & O_NONBLOCK), cr.uid, cr.root(), &err);
+  File* nf =
+      file_alloc(&kUnattachedFileOps, O_RDWR | (flags & O_NONBLOCK), cr.uid, cr.root(), &err);
   if (!nf) return err;
   Sock* e = nullptr;
   {
@@ -962,7 +964,7 @@ void unix_accept_undo(File* fp, File* accepted) {
   Sock* s = sock_of(fp);
   Sock* e = sock_of(accepted);
   accepted->data = nullptr;
-  accepted->ops = &kUnattached;
+  accepted->ops = &kUnattachedFileOps;
   bool back = false;
   {
     MutexGuard g(s->lock);
@@ -1050,6 +1052,23 @@ int64_t unix_recv(File* fp, Uio* uio, int flags, int* msg_flags, SockAddr* from)
   if (from) from->len = 0;
   if (s->type == kSockStream) return recv_stream(s, uio, flags, nonblock, from);
   return recv_message(s, uio, flags, nonblock, msg_flags, from);
+}
+
+int unix_take_error(File* fp) {
+  Sock* s = sock_of(fp);
+  MutexGuard g(s->lock);
+  int e = s->err;
+  s->err = 0;
+  return e;
+}
+
+void unix_leave_error(File* fp, int err) {
+  Sock* s = sock_of(fp);
+  {
+    MutexGuard g(s->lock);
+    s->err = err;
+  }
+  poll_wakeup();  // POLLERR
 }
 
 int unix_shutdown(File* fp, int how) {

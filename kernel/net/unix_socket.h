@@ -94,6 +94,12 @@ int64_t unix_send(File* fp, Uio* uio, int flags, const SockAddr* to, Vnode* star
 // from (if not nullptr) the sender's address.
 int64_t unix_recv(File* fp, Uio* uio, int flags, int* msg_flags, SockAddr* from);
 [[nodiscard]] int unix_shutdown(File* fp, int how);
+// The error the socket has to report (ECONNRESET, or one recvmmsg left),
+// taken: 0 if none (Linux's sock_error).
+int unix_take_error(File* fp);
+// Leaves err (positive) for the socket's next receive or SO_ERROR: what
+// recvmmsg does with an error that came after some messages.
+void unix_leave_error(File* fp, int err);
 
 // SOL_SOCKET options, in kernel buffers: *len is the caller's buffer size on
 // the way in and the value's on the way out.

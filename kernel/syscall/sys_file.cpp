@@ -107,11 +107,14 @@ int64_t do_read(int fd, Uio* uio, const uint64_t* pos) {
   return file_read(f.fp, uio, pos);
 }
 
-int64_t do_write(int fd, Uio* uio, const uint64_t* pos) {
+// plain: write(2) itself, whose 0 bytes still reach a socket (Linux's
+// vfs_write has no shortcut for them, its vectored writes have one).
+int64_t do_write(int fd, Uio* uio, const uint64_t* pos, bool plain = false) {
   FileRef f(fd);
   if (!f) return -EBADF;
   if (pos && (f->mode & kFileWrite) && !f->ops->seekable) return -ESPIPE;  // a count of 0 too
-  if (uio->resid == 0) return (f->mode & kFileWrite) ? 0 : -EBADF;
+  if (uio->resid == 0 && !(plain && file_is_socket(f.fp)))
+    return (f->mode & kFileWrite) ? 0 : -EBADF;
   return file_write(f.fp, uio, pos);
 }
 
@@ -119,7 +122,7 @@ int64_t rw_one(const SyscallArgs& a, bool write, const uint64_t* pos) {
   IoVec iov{a.a[1], clamp_count(a.a[2])};
   Uio uio = uio_make(&iov, 1, true, write ? UioDir::kWrite : UioDir::kRead);
   int fd = static_cast<int>(a.a[0]);
-  return write ? do_write(fd, &uio, pos) : do_read(fd, &uio, pos);
+  return write ? do_write(fd, &uio, pos, !pos) : do_read(fd, &uio, pos);
 }
 
 int64_t rw_vec(const SyscallArgs& a, bool write, const uint64_t* pos) {

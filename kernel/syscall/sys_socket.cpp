@@ -9,6 +9,8 @@
 #include "kernel/proc/proc.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
+#include "kernel/syscall/user_time.h"
+#include "kernel/time/clock.h"
 #include "kernel/uapi/error_numbers.h"
 #include "kernel/vm/copy.h"
 
@@ -20,6 +22,8 @@ constexpr int kNproto = 46;                              // families Linux numbe
 constexpr int kSockMax = 10;
 constexpr int kScmRights = 1, kScmCredentials = 2;
 constexpr uint64_t kOptmemMax = 20480;  // Linux's net.core.optmem_max
+constexpr uint32_t kMsgErrQueue = 0x2000, kMsgWaitForOne = 0x10000;
+constexpr uint32_t kMsgCmsgCompat = 0x80000000;  // a 32-bit program's: refused
 
 // struct user_msghdr on arm64.
 struct MsgHdr {
@@ -34,6 +38,14 @@ struct MsgHdr {
   uint32_t pad2;
 };
 static_assert(sizeof(MsgHdr) == 56);
+
+// struct mmsghdr: a msghdr and the bytes its message moved.
+struct MMsgHdr {
+  MsgHdr hdr;
+  uint32_t len;
+  uint32_t pad;
+};
+static_assert(sizeof(MMsgHdr) == 64);
 
 struct CmsgHdr {
   uint64_t len;
@@ -156,6 +168,54 @@ int64_t do_send(File* s, Uio* uio, uint64_t flags, uint64_t uaddr, uint64_t ulen
     return unix_send(s, uio, static_cast<int>(flags), &to, cwd.ref.v, my_cred());
   }
   return unix_send(s, uio, static_cast<int>(flags), nullptr, nullptr, my_cred());
+}
+
+// One sendmsg of the msghdr at umsg (sendmsg's, and each of sendmmsg's):
+// the bytes sent or -errno; *whole is false when part of the data was not
+// sent (a stream's send that stopped short).
+int64_t send_msghdr(File* s, uint64_t umsg, uint32_t flags, bool* whole) {
+  *whole = true;
+  MsgHdr m;
+  if (copyin_u(umsg, &m, sizeof m)) return -EFAULT;
+  if (m.iovlen > static_cast<uint64_t>(kIovMax)) return -EMSGSIZE;
+  if (int e = check_control(m); e) return e;
+  IovArray iv;
+  if (int e = iv.load(m.iov, static_cast<int64_t>(m.iovlen)); e) return e;
+  Uio uio = uio_make(iv.v, iv.n, true, UioDir::kWrite);
+  int64_t r = do_send(s, &uio, flags, m.name, m.namelen);
+  *whole = uio.resid == 0;
+  return r;
+}
+
+// One recvmsg into the msghdr at umsg (recvmsg's, and each of recvmmsg's).
+int64_t recv_msghdr(File* s, uint64_t umsg, uint32_t flags) {
+  MsgHdr m;
+  if (copyin_u(umsg, &m, sizeof m)) return -EFAULT;
+  if (m.name && static_cast<int32_t>(m.namelen) < 0) return -EINVAL;
+  if (m.iovlen > static_cast<uint64_t>(kIovMax)) return -EMSGSIZE;
+  IovArray iv;
+  if (int e = iv.load(m.iov, static_cast<int64_t>(m.iovlen)); e) return e;
+  Uio uio = uio_make(iv.v, iv.n, true, UioDir::kRead);
+  SockAddr from;
+  int msg_flags = 0;
+  int64_t r = unix_recv(s, &uio, static_cast<int>(flags), &msg_flags, m.name ? &from : nullptr);
+  if (r < 0) return r;
+  // What Linux writes back: the name and its length (when there is a name
+  // buffer), no control data, the flags.
+  MsgHdr out = m;
+  if (m.name) {
+    uint32_t n = from.len < m.namelen ? from.len : m.namelen;
+    if (n && copyout_u(from.bytes, m.name, n)) return -EFAULT;
+    out.namelen = from.len;
+    if (copyout_u(&out.namelen, umsg + offsetof(MsgHdr, namelen), sizeof out.namelen))
+      return -EFAULT;
+  }
+  out.controllen = 0;
+  out.flags = msg_flags;
+  if (copyout_u(&out.controllen, umsg + offsetof(MsgHdr, controllen), sizeof out.controllen) ||
+      copyout_u(&out.flags, umsg + offsetof(MsgHdr, flags), sizeof out.flags))
+    return -EFAULT;
+  return r;
 }
 
 }  // namespace
@@ -281,48 +341,104 @@ int64_t sys_recvfrom(const SyscallArgs& a) {
 }
 
 int64_t sys_sendmsg(const SyscallArgs& a) {
-  SockRef s(a.a[0]);  // the descriptor first, as Linux
+  uint32_t flags = static_cast<uint32_t>(a.a[2]);
+  if (flags & kMsgCmsgCompat) return -EINVAL;  // a 32-bit program's flag, first (Linux's)
+  SockRef s(a.a[0]);                           // then the descriptor
   if (!s.fp) return s.err;
-  MsgHdr m;
-  if (copyin_u(a.a[1], &m, sizeof m)) return -EFAULT;
-  if (m.iovlen > static_cast<uint64_t>(kIovMax)) return -EMSGSIZE;
-  if (int e = check_control(m); e) return e;
-  IovArray iv;
-  if (int e = iv.load(m.iov, static_cast<int64_t>(m.iovlen)); e) return e;
-  Uio uio = uio_make(iv.v, iv.n, true, UioDir::kWrite);
-  return do_send(s.fp, &uio, a.a[2], m.name, m.namelen);
+  bool whole;
+  return send_msghdr(s.fp, a.a[1], flags, &whole);
 }
 
 int64_t sys_recvmsg(const SyscallArgs& a) {
+  uint32_t flags = static_cast<uint32_t>(a.a[2]);
+  if (flags & kMsgCmsgCompat) return -EINVAL;
   SockRef s(a.a[0]);
   if (!s.fp) return s.err;
-  MsgHdr m;
-  if (copyin_u(a.a[1], &m, sizeof m)) return -EFAULT;
-  if (m.name && static_cast<int32_t>(m.namelen) < 0) return -EINVAL;
-  if (m.iovlen > static_cast<uint64_t>(kIovMax)) return -EMSGSIZE;
-  IovArray iv;
-  if (int e = iv.load(m.iov, static_cast<int64_t>(m.iovlen)); e) return e;
-  Uio uio = uio_make(iv.v, iv.n, true, UioDir::kRead);
-  SockAddr from;
-  int msg_flags = 0;
-  int64_t r = unix_recv(s.fp, &uio, static_cast<int>(a.a[2]), &msg_flags, m.name ? &from : nullptr);
-  if (r < 0) return r;
-  // What Linux writes back: the name and its length (when there is a name
-  // buffer), no control data, the flags.
-  MsgHdr out = m;
-  if (m.name) {
-    uint32_t n = from.len < m.namelen ? from.len : m.namelen;
-    if (n && copyout_u(from.bytes, m.name, n)) return -EFAULT;
-    out.namelen = from.len;
-    if (copyout_u(&out.namelen, a.a[1] + offsetof(MsgHdr, namelen), sizeof out.namelen))
-      return -EFAULT;
+  return recv_msghdr(s.fp, a.a[1], flags);
+}
+
+// Linux's __sys_sendmmsg: the messages in order until one fails or is sent
+// in part; the count sent, or the first one's error.
+int64_t sys_sendmmsg(const SyscallArgs& a) {
+  uint32_t flags = static_cast<uint32_t>(a.a[3]);
+  if (flags & kMsgCmsgCompat) return -EINVAL;
+  uint32_t vlen = static_cast<uint32_t>(a.a[2]);
+  if (vlen > static_cast<uint32_t>(kIovMax)) vlen = kIovMax;
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  uint32_t sent = 0;
+  int64_t err = 0;
+  while (sent < vlen) {
+    if (sent > 0 && lwp_fatal_pending(curlwp())) break;  // SIGKILL ends a long one
+    uint64_t entry = a.a[1] + uint64_t{sent} * sizeof(MMsgHdr);
+    bool whole;
+    int64_t r = send_msghdr(s.fp, entry, flags, &whole);
+    if (r < 0) {
+      err = r;
+      break;
+    }
+    uint32_t len = static_cast<uint32_t>(r);
+    if (copyout_u(&len, entry + offsetof(MMsgHdr, len), sizeof len)) {
+      err = -EFAULT;  // sent, and not counted (Linux's)
+      break;
+    }
+    ++sent;
+    if (!whole) break;
   }
-  out.controllen = 0;
-  out.flags = msg_flags;
-  if (copyout_u(&out.controllen, a.a[1] + offsetof(MsgHdr, controllen), sizeof out.controllen) ||
-      copyout_u(&out.flags, a.a[1] + offsetof(MsgHdr, flags), sizeof out.flags))
-    return -EFAULT;
-  return r;
+  return sent ? sent : err;
+}
+
+// Linux's recvmmsg: receives into the entries in order. The timeout is
+// looked at only after each message (Linux's): a receive still waits as
+// the socket's waits do. An error after some messages is left for the
+// next call (but -EAGAIN, and a signal's is -EINTR), and the count returned.
+int64_t sys_recvmmsg(const SyscallArgs& a) {
+  uint32_t flags = static_cast<uint32_t>(a.a[3]);
+  if (flags & kMsgCmsgCompat) return -EINVAL;
+  bool timed = a.a[4] != 0, endless = false;
+  UserTimespec left{};
+  uint64_t end = 0;  // on the monotonic clock; a timeout of 0 ends at 0
+  if (timed) {
+    if (copyin_u(a.a[4], &left, sizeof left)) return -EFAULT;
+    if (!timespec_valid(left)) return -EINVAL;
+    if (left.sec || left.nsec) {
+      uint64_t now = clock_ns(), ns = timespec_to_ns(left);
+      endless = ns > UINT64_MAX - now;  // centuries: never reached, written back as it came
+      end = endless ? UINT64_MAX : now + ns;
+    }
+  }
+  SockRef s(a.a[0]);
+  if (!s.fp) return s.err;
+  if (!(flags & kMsgErrQueue))  // Linux's: MSG_ERRQUEUE leaves the pending error
+    if (int e = unix_take_error(s.fp); e) return -e;
+  uint32_t vlen = static_cast<uint32_t>(a.a[2]), got = 0;
+  int64_t err = 0;
+  while (got < vlen) {  // vlen is not cut (Linux's): a stream at its end gives 0s at once
+    if (got > 0 && lwp_fatal_pending(curlwp())) break;  // so SIGKILL ends a long one
+    uint64_t entry = a.a[1] + uint64_t{got} * sizeof(MMsgHdr);
+    int64_t r = recv_msghdr(s.fp, entry, flags & ~kMsgWaitForOne);
+    if (r < 0) {
+      err = r;
+      break;
+    }
+    uint32_t len = static_cast<uint32_t>(r);
+    if (copyout_u(&len, entry + offsetof(MMsgHdr, len), sizeof len)) {
+      err = -EFAULT;  // taken, and not counted (Linux's)
+      break;
+    }
+    ++got;
+    if (flags & kMsgWaitForOne) flags |= MSG_DONTWAIT;  // the rest only if they are there
+    if (timed && !endless) {
+      uint64_t now = clock_ns();
+      left = now < end ? ns_to_timespec(end - now) : UserTimespec{};
+      if (now >= end) break;
+    }
+  }
+  if (got == 0) return err;
+  if (err && err != -EAGAIN)
+    unix_leave_error(s.fp, err == -ERESTARTSYS ? EINTR : static_cast<int>(-err));
+  if (timed && copyout_u(&left, a.a[4], sizeof left)) return -EFAULT;
+  return got;
 }
 
 int64_t sys_shutdown(const SyscallArgs& a) {

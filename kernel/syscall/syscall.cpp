@@ -65,6 +65,8 @@ constexpr Entry kCalls[] = {
     {kSysShutdown, sys_shutdown, "shutdown"},
     {kSysSendmsg, sys_sendmsg, "sendmsg"},
     {kSysRecvmsg, sys_recvmsg, "recvmsg"},
+    {kSysSendmmsg, sys_sendmmsg, "sendmmsg"},
+    {kSysRecvmmsg, sys_recvmmsg, "recvmmsg"},
     {kSysGetdents64, sys_getdents64, "getdents64"},
     {kSysLseek, sys_lseek, "lseek"},
     {kSysReadv, sys_readv, "readv"},

@@ -67,6 +67,8 @@ enum SyscallNr : uint64_t {
   kSysSendmsg = 211,
   kSysRecvmsg = 212,
   kSysAccept4 = 242,
+  kSysRecvmmsg = 243,
+  kSysSendmmsg = 269,
   kSysRenameat2 = 276,
   kSysStatx = 291,
   kSysCloseRange = 436,
@@ -236,6 +238,8 @@ int64_t sys_getsockopt(const SyscallArgs& a);
 int64_t sys_shutdown(const SyscallArgs& a);
 int64_t sys_sendmsg(const SyscallArgs& a);
 int64_t sys_recvmsg(const SyscallArgs& a);
+int64_t sys_sendmmsg(const SyscallArgs& a);
+int64_t sys_recvmmsg(const SyscallArgs& a);
 int64_t sys_getdents64(const SyscallArgs& a);
 int64_t sys_lseek(const SyscallArgs& a);
 int64_t sys_readv(const SyscallArgs& a);

@@ -207,6 +207,8 @@ static const struct test kTests[] = {
     {"socket_accept_emfile", t_socket_accept_emfile, 0},
     {"socket_peercred_defaults", t_socket_peercred_defaults, 0},
     {"socket_connect_race", t_socket_connect_race, 0},
+    {"socket_write_zero", t_socket_write_zero, 0},
+    {"socket_mmsg", t_socket_mmsg, 0},
     {NULL, NULL, 0},
 };
 

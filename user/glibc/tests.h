@@ -220,5 +220,7 @@ void t_socket_listener_shutdown(void);
 void t_socket_accept_emfile(void);
 void t_socket_peercred_defaults(void);
 void t_socket_connect_race(void);
+void t_socket_write_zero(void);
+void t_socket_mmsg(void);
 
 #endif

@@ -75,6 +75,8 @@ enum {
   SYS_sendmsg = 211,
   SYS_recvmsg = 212,
   SYS_accept4 = 242,
+  SYS_recvmmsg = 243,
+  SYS_sendmmsg = 269,
   SYS_renameat2 = 276,
   SYS_statx = 291,
   SYS_close_range = 436,
