@@ -358,6 +358,14 @@ static uint64_t ptr_any(struct ctx* c, uint64_t size) {
   }
 }
 
+/* A length the kernel may write at buf: n, cut to the room left in the
+ * scratch buffer when buf is in it (op_read's rule). */
+static uint64_t room_at(struct ctx* c, uint64_t buf, uint64_t n) {
+  uint64_t start = (uint64_t)c->scratch, end = start + sizeof c->scratch;
+  if (buf >= start && buf < end && n > end - buf) n = end - buf;
+  return n;
+}
+
 /* A pointer for an argument of `size` bytes that is never into the fuzzer's
  * own text, stack, globals or arena: unmapped, the kernel's, past the user
  * half, the stack guard, or running off the end of an edge page. For what
@@ -1359,7 +1367,9 @@ static void op_system(struct ctx* c, int op) {
     case 1: {
       long type = one_in(c, 5) ? (long)int_any(c) : (long)below(c, 12);
       uint64_t len = one_in(c, 4) ? len_any(c) : below(c, 512);
-      r = SC3(c, 116 /* syslog */, type, one_in(c, 8) ? 0 : ptr_any(c, len < 512 ? len : 512), len);
+      uint64_t buf = one_in(c, 8) ? 0 : ptr_any(c, len < 512 ? len : 512);
+      if ((int)len > 0) len = room_at(c, buf, len); /* root reads the log: it outgrows any buffer */
+      r = SC3(c, 116 /* syslog */, type, buf, len);
       if (uid != 0 && r != -EPERM) oracle_fail(c, "syslog(%ld) = %ld for uid %d", type, r, uid);
       break;
     }
@@ -1430,7 +1440,8 @@ static void op_proc_files(struct ctx* c, int op) {
     if (r > 0 && pid != c->pid && file[0] == 'c')
       oracle_fail(c, "a write to %s = %ld from pid %d", path, r, c->pid);
   } else {
-    r = SC3(c, SYS_read, fd, ptr_any(c, 256), below(c, 300));
+    uint64_t buf = ptr_any(c, 256); /* a count past the scratch is cut: a status is 300 bytes */
+    r = SC3(c, SYS_read, fd, buf, room_at(c, buf, below(c, 300)));
   }
   SC1(c, SYS_close, fd);
   ok_if(c, op, r);
@@ -1484,14 +1495,6 @@ static void sock_keep(struct ctx* c, long fd) {
   int* slot = &g_socks[below(c, NSOCKS)];
   if (*slot > 0) SC1(c, SYS_close, *slot);
   *slot = (int)fd;
-}
-
-/* A length the kernel may write at buf: n, cut to the room left in the
- * scratch buffer when buf is in it (op_read's rule). */
-static uint64_t room_at(struct ctx* c, uint64_t buf, uint64_t n) {
-  uint64_t start = (uint64_t)c->scratch, end = start + sizeof c->scratch;
-  if (buf >= start && buf < end && n > end - buf) n = end - buf;
-  return n;
 }
 
 static void op_sockets(struct ctx* c, int op) {
@@ -1578,13 +1581,44 @@ static void op_sockets(struct ctx* c, int op) {
       iov[3] = len_any(c);
       m[0] = one_in(c, 2) ? 0 : (uint64_t)a; /* name */
       m[1] = sock_name(c, a);
-      m[2] = one_in(c, 4) ? ptr_any(c, 32) : (uint64_t)iov;
+      /* Pointers to pieces or headers are never into our memory: garbage
+       * read there as a piece could name the scratch with any length. */
+      m[2] = one_in(c, 4) ? ptr_foreign(c, 32) : (uint64_t)iov;
       m[3] = one_in(c, 4) ? len_any(c) : below(c, 3);
       m[4] = one_in(c, 2) ? 0 : ptr_any(c, 16); /* control */
       m[5] = one_in(c, 2) ? 0 : len_any(c);
       m[6] = r64(c);
+      if (one_in(c, 3)) { /* two of them as an mmsghdr vector (64 bytes each) */
+        for (int i = 0; i < 8; i++) m[8 + i] = m[i];
+        /* The first message must not land on the second's header or pieces. */
+        uint64_t low = (uint64_t)c->scratch, high = (uint64_t)(c->scratch + 64);
+        if (iov[0] >= low && iov[0] < (uint64_t)(c->scratch + 160)) {
+          iov[0] = low + below(c, 64) * 8;
+          if (iov[1] > high - iov[0]) iov[1] = high - iov[0];
+        }
+        if (one_in(c, 2)) m[10] = ptr_foreign(c, 32);
+        uint64_t* t = (uint64_t*)(c->scratch + 140);
+        t[0] = below(c, 2);
+        t[1] = one_in(c, 4) ? r64(c) : below(c, 2000000);
+        /* Entries are written back (msg_len, a received header's fields):
+         * at most the two that fit, or any number where nothing is ours. */
+        uint64_t vec = one_in(c, 6) ? ptr_foreign(c, 128) : (uint64_t)m;
+        long vlen = (long)below(c, 3);
+        if (one_in(c, 8)) {
+          vec = ptr_foreign(c, 64);
+          vlen = int_any(c);
+        }
+        long flags = (long)(r64(c) & 0xc0014162);
+        r = one_in(c, 2) ? sc(c, SYS_sendmmsg, sock_kept(c), (long)vec, vlen, flags, 0, 0)
+                         : sc(c, SYS_recvmmsg, sock_kept(c), (long)vec, vlen, flags,
+                              one_in(c, 2)   ? 0
+                              : one_in(c, 4) ? (long)ptr_any(c, 16)
+                                             : (long)t,
+                              0);
+        break;
+      }
       r = SC3(c, one_in(c, 2) ? SYS_sendmsg : SYS_recvmsg, sock_kept(c),
-              one_in(c, 6) ? ptr_any(c, 56) : (uint64_t)m, r64(c) & 0x40004162);
+              one_in(c, 6) ? ptr_foreign(c, 56) : (uint64_t)m, r64(c) & 0xc0004162);
       break;
     }
     case 6: { /* options */
