@@ -4,6 +4,7 @@
 
 #include "kernel/dev/chardev.h"
 #include "kernel/fs/charge.h"
+#include "kernel/fs/flock.h"
 #include "kernel/fs/linux_abi.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/fs/uio.h"
@@ -198,6 +199,7 @@ File* file_alloc(const FileOps* ops, uint32_t flags, uint32_t uid, bool acting_r
 }
 
 void file_close_last(File* fp) {
+  if (fp->flock) flock_release(fp);  // before what it locks can go
   if (fp->ops->close) fp->ops->close(fp);
   if (fp->vnode) vrele(fp->vnode);
   charge_give(Charge::kFiles, fp->charged_uid, 1);

@@ -50,6 +50,10 @@ struct File {
   Vnode* vnode;     // held: files and devices; nullptr for pipes
   void* data;       // the kind's own (a pipe end)
   uint64_t offset;  // vnode->lock
+  // Its flock(2) lock (kernel/fs/flock.h; the flock mutex): 0 none,
+  // LOCK_SH or LOCK_EX, and the next File with a lock in its bucket.
+  uint8_t flock;
+  File* flock_next;
 };
 
 // A new File (one reference), charged to uid, or nullptr with *err = -ENFILE

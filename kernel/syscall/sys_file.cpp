@@ -3,12 +3,14 @@
 // the f* attribute calls. Linux arm64's numbers and semantics
 // (docs/user-abi.md, "Files").
 #include "kernel/fs/charge.h"
+#include "kernel/fs/flock.h"
 #include "kernel/fs/linux_abi.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/fs/uio.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/kmalloc.h"
+#include "kernel/net/unix_socket.h"
 #include "kernel/proc/proc.h"
 #include "kernel/syscall/file_args.h"
 #include "kernel/syscall/syscall.h"
@@ -249,6 +251,19 @@ int64_t sys_fcntl(const SyscallArgs& a) {
       return pipe_set_capacity(f.fp, static_cast<uint32_t>(arg), my_cred());
     default: return -EINVAL;
   }
+}
+
+// flock(fd, op), in Linux's order: LOCK_MAND (no longer supported) is
+// ignored, then a bad operation -EINVAL, then the descriptor (-EBADF, an
+// O_PATH one too).
+int64_t sys_flock(const SyscallArgs& a) {
+  uint32_t op = static_cast<uint32_t>(a.a[1]);
+  if (op & LOCK_MAND) return 0;
+  uint32_t cmd = op & ~static_cast<uint32_t>(LOCK_NB);
+  if (cmd != LOCK_SH && cmd != LOCK_EX && cmd != LOCK_UN) return -EINVAL;
+  FileRef f(static_cast<int>(a.a[0]));
+  if (!f || !(f->mode & (kFileRead | kFileWrite))) return -EBADF;
+  return flock_file(f.fp, static_cast<int>(op));
 }
 
 int fd_install_pair(File* a, File* b, uint32_t fdflags, uint64_t ufds) {

@@ -28,6 +28,7 @@ constexpr Entry kCalls[] = {
     {kSysDup, sys_dup, "dup"},
     {kSysDup3, sys_dup3, "dup3"},
     {kSysFcntl, sys_fcntl, "fcntl"},
+    {kSysFlock, sys_flock, "flock"},
     {kSysIoctl, sys_ioctl, "ioctl"},
     {kSysMknodat, sys_mknodat, "mknodat"},
     {kSysMkdirat, sys_mkdirat, "mkdirat"},

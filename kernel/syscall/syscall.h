@@ -11,6 +11,7 @@ enum SyscallNr : uint64_t {
   kSysDup = 23,
   kSysDup3 = 24,
   kSysFcntl = 25,
+  kSysFlock = 32,
   kSysIoctl = 29,
   kSysMknodat = 33,
   kSysMkdirat = 34,
@@ -200,6 +201,7 @@ int64_t sys_getcwd(const SyscallArgs& a);
 int64_t sys_dup(const SyscallArgs& a);
 int64_t sys_dup3(const SyscallArgs& a);
 int64_t sys_fcntl(const SyscallArgs& a);
+int64_t sys_flock(const SyscallArgs& a);
 int64_t sys_ioctl(const SyscallArgs& a);
 int64_t sys_mknodat(const SyscallArgs& a);
 int64_t sys_mkdirat(const SyscallArgs& a);

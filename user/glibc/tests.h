@@ -203,6 +203,12 @@ void t_rtsig_queue_handler(void);
 void t_rtsig_queue_limit(void);
 void t_rtsig_queue_exit(void);
 
+/* t_flock.c */
+void t_flock_basic(void);
+void t_flock_errors(void);
+void t_flock_wait(void);
+void t_flock_shared_waiters(void);
+
 /* t_socket.c */
 void t_socket_pair_stream(void);
 void t_socket_stream_ends(void);

@@ -19,6 +19,7 @@ enum {
   SYS_dup = 23,
   SYS_dup3 = 24,
   SYS_fcntl = 25,
+  SYS_flock = 32,
   SYS_ioctl = 29,
   SYS_mknodat = 33,
   SYS_mkdirat = 34,

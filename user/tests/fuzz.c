@@ -1685,6 +1685,36 @@ static void op_sockets(struct ctx* c, int op) {
   ok_if(c, op, r);
 }
 
+/* flock on what every worker can open ("/", "/tmp", a /proc file,
+ * /dev/null, the console's descriptors 0-2, the kept sockets), so workers
+ * of different uids hold and meet each other's locks; never waiting
+ * (LOCK_NB is always added): a lock another worker keeps could hold a
+ * waiter for the whole round. On a File of its own, LOCK_UN is always 0 and
+ * a lock 0 or -EWOULDBLOCK. */
+static void op_flock(struct ctx* c, int op) {
+  static const char* const kPaths[] = {"/", "/tmp", "/proc/self/stat", "/dev/null"};
+  long fd;
+  int opened = 0, own = 0;
+  switch (below(c, 3)) {
+    case 0: fd = (long)below(c, 3); break;
+    case 1: fd = sock_kept(c); break;
+    default: {
+      int path = one_in(c, 5);
+      fd = SC4(c, SYS_openat, AT_FDCWD, kPaths[below(c, 4)], path ? O_PATH : O_RDONLY, 0);
+      opened = fd >= 0;
+      own = opened && !path;
+      break;
+    }
+  }
+  long how = (one_in(c, 6) ? int_any(c) : (long)(1L << below(c, 4))) | 4 /* LOCK_NB */;
+  long r = SC2(c, SYS_flock, fd, how);
+  if (own && (how & ~4L) == 8 && r != 0) oracle_fail(c, "flock(LOCK_UN) = %ld", r);
+  if (own && ((how & ~4L) == 1 || (how & ~4L) == 2) && r != 0 && r != -EAGAIN)
+    oracle_fail(c, "flock(%#lx) = %ld on a File of its own", how, r);
+  if (opened) SC1(c, SYS_close, fd);
+  ok_if(c, op, r);
+}
+
 /* Every number in the kernel's table (kernel/syscall/syscall.h's SyscallNr,
  * generated into known_syscalls.h): those are not "unknown". */
 static int known_nr(long nr) {
@@ -1743,6 +1773,7 @@ static const struct op kOps[] = {
     {"debug", 3, op_debug},
     {"system", 2, op_system},
     {"proc_files", 2, op_proc_files},
+    {"flock", 2, op_flock},
     {"sockets", 3, op_sockets},
     {"unknown", 3, op_unknown},
 };
