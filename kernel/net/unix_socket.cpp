@@ -27,6 +27,7 @@ namespace {
 
 constexpr uint8_t kRcvShut = 1, kSendShut = 2, kShutBoth = 3;  // Linux's sk_shutdown bits
 constexpr uint32_t kMaxBacklog = 4096;                         // Linux's somaxconn
+constexpr uint32_t kMaxDgramQlen = 10;                         // Linux's net.unix.max_dgram_qlen
 constexpr uint64_t kSioCOutQ = 0x5411;                         // SIOCOUTQ (TIOCOUTQ)
 constexpr int kPollRdHup = 0x2000;
 
@@ -359,6 +360,15 @@ int64_t send_stream(Sock* s, Sock* peer, Uio* uio, bool nonblock, int flags) {
 
 // A message into dst's queue, whole (from s, whose address goes with it).
 // -EMSGSIZE when it could never fit.
+// Whether dst (its lock held) takes no more datagrams from s: a datagram
+// socket not connected to s holds at most kMaxDgramQlen + 1 messages (Linux's
+// unix_recvq_full), so many senders cannot fill one receiver's queue with
+// messages it has not asked for; its own peer's, and its own, are bounded by
+// the queue's bytes only.
+bool queue_full_for(const Sock* s, const Sock* dst) {
+  return s->type == kSockDgram && dst != s && dst->peer != s && dst->nmsgs > kMaxDgramQlen;
+}
+
 int64_t send_message(Sock* s, Sock* dst, Uio* uio, bool nonblock, bool connected) {
   SockAddr from;
   {
@@ -375,7 +385,7 @@ int64_t send_message(Sock* s, Sock* dst, Uio* uio, bool nonblock, bool connected
     if (s->type == kSockDgram && dst->peer && dst->peer != s) return -EPERM;
     uint64_t need = sizeof(MsgHead) + from.len + uio->resid;
     if (need > dst->rx.cap()) return -EMSGSIZE;
-    if (dst->rx.room() >= need) break;
+    if (dst->rx.room() >= need && !queue_full_for(s, dst)) break;
     if (nonblock) return -EAGAIN;
     if (int e = sleep_locked(dst, dst->room_chan(), deadline, "sockwr"); e) return e;
   }
@@ -527,11 +537,11 @@ int64_t sock_write(File* fp, Uio* uio, const uint64_t*) {
 }
 
 // Whether a send to peer would not wait now.
-bool can_send_to(Sock* peer) {
+bool can_send_to(const Sock* s, Sock* peer) {
   MutexGuard g(peer->lock);
   if (peer->dead || (shut_of(peer) & kRcvShut)) return true;  // it fails at once
   uint32_t want = peer->rx.cap() < kRingPage ? peer->rx.cap() : kRingPage;
-  return peer->rx.room() >= want;
+  return peer->rx.room() >= want && !queue_full_for(s, peer);
 }
 
 int sock_poll(File* fp, int) {
@@ -553,7 +563,7 @@ int sock_poll(File* fp, int) {
     // Nothing to wait for: an unconnected socket's send fails or goes by name.
     r |= POLLOUT | POLLWRNORM | POLLWRBAND;
   } else {
-    if ((shut_of(s) & kSendShut) || can_send_to(peer)) r |= POLLOUT | POLLWRNORM | POLLWRBAND;
+    if ((shut_of(s) & kSendShut) || can_send_to(s, peer)) r |= POLLOUT | POLLWRNORM | POLLWRBAND;
     sock_drop(peer);
   }
   return r;

@@ -213,6 +213,7 @@ static const struct test kTests[] = {
     {"socket_connect_race", t_socket_connect_race, 0},
     {"socket_write_zero", t_socket_write_zero, 0},
     {"socket_mmsg", t_socket_mmsg, 0},
+    {"socket_dgram_qlen", t_socket_dgram_qlen, 0},
     {NULL, NULL, 0},
 };
 

@@ -872,3 +872,45 @@ void t_socket_mmsg(void) {
   close(sv[0]);
   close(sv[1]);
 }
+
+/* A datagram socket holds at most 11 messages from senders it is not
+ * connected to (Linux's max_dgram_qlen of 10: past it the queue is full);
+ * its own peer's are bounded by the queue's bytes only. */
+void t_socket_dgram_qlen(void) {
+  struct sockaddr_un a, back;
+  socklen_t al = abstract_addr(&a, "qlen"), bl = abstract_addr(&back, "qlenback");
+  int r = socket(AF_UNIX, SOCK_DGRAM, 0), s = socket(AF_UNIX, SOCK_DGRAM, 0);
+  EQ("bind", bind(r, (struct sockaddr*)&a, al), 0);
+  int n = 0;
+  while (n < 100 && sendto(s, "x", 1, MSG_DONTWAIT, (struct sockaddr*)&a, al) == 1) n++;
+  EQ("eleven", n, 11);
+  EQ("full", SYS(SYS_sendto, s, "x", 1, MSG_DONTWAIT, &a, al), -EAGAIN);
+  char b[8];
+  EQ("take_one", recv(r, b, sizeof b, 0), 1);
+  EQ("one_more", sendto(s, "x", 1, MSG_DONTWAIT, (struct sockaddr*)&a, al), 1);
+  EQ("full_again", SYS(SYS_sendto, s, "x", 1, MSG_DONTWAIT, &a, al), -EAGAIN);
+  int c = socket(AF_UNIX, SOCK_DGRAM, 0);
+  EQ("connect", connect(c, (struct sockaddr*)&a, al), 0);
+  CHECK("no_pollout", !(revents(c, POLLOUT) & POLLOUT));
+  EQ("connected_full", SYS(SYS_sendto, c, "x", 1, MSG_DONTWAIT, 0, 0), -EAGAIN);
+  while (recv(r, b, sizeof b, MSG_DONTWAIT) > 0) {
+  }
+  CHECK("pollout_drained", revents(c, POLLOUT) & POLLOUT);
+  /* The receiver connected back to the sender: no count. */
+  EQ("bind_back", bind(s, (struct sockaddr*)&back, bl), 0);
+  EQ("connect_back", connect(r, (struct sockaddr*)&back, bl), 0);
+  n = 0;
+  while (n < 100 && sendto(s, "x", 1, MSG_DONTWAIT, (struct sockaddr*)&a, al) == 1) n++;
+  EQ("connected_back_more", n, 100);
+  close(r);
+  close(s);
+  close(c);
+  /* A pair's ends are each other's peers. */
+  int sv[2];
+  EQ("pair", pair(SOCK_DGRAM, sv), 0);
+  n = 0;
+  while (n < 100 && send(sv[0], "x", 1, MSG_DONTWAIT) == 1) n++;
+  EQ("pair_more", n, 100);
+  close(sv[0]);
+  close(sv[1]);
+}

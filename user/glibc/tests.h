@@ -228,5 +228,6 @@ void t_socket_peercred_defaults(void);
 void t_socket_connect_race(void);
 void t_socket_write_zero(void);
 void t_socket_mmsg(void);
+void t_socket_dgram_qlen(void);
 
 #endif
