@@ -358,8 +358,6 @@ int64_t send_stream(Sock* s, Sock* peer, Uio* uio, bool nonblock, int flags) {
   return uio->done > 0 ? static_cast<int64_t>(uio->done) : err;
 }
 
-// A message into dst's queue, whole (from s, whose address goes with it).
-// -EMSGSIZE when it could never fit.
 // Whether dst (its lock held) takes no more datagrams from s: a datagram
 // socket not connected to s holds at most kMaxDgramQlen + 1 messages (Linux's
 // unix_recvq_full), so many senders cannot fill one receiver's queue with
@@ -369,6 +367,8 @@ bool queue_full_for(const Sock* s, const Sock* dst) {
   return s->type == kSockDgram && dst != s && dst->peer != s && dst->nmsgs > kMaxDgramQlen;
 }
 
+// A message into dst's queue, whole (from s, whose address goes with it).
+// -EMSGSIZE when it could never fit.
 int64_t send_message(Sock* s, Sock* dst, Uio* uio, bool nonblock, bool connected) {
   SockAddr from;
   {
