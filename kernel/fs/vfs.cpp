@@ -267,24 +267,38 @@ int vfs_symlink(const char* target, Vnode* start, const char* path, const FsCred
   return make_unheld(l, nn, cr);
 }
 
+namespace {
+
+// A new name `to` for v (the namespace lock held exclusive).
+int link_locked(Vnode* v, Vnode* to_start, const char* to, const FsCred& cr) {
+  if (v->type == VType::kDir) return -EPERM;
+  Lookup b = lookup_make(to_start, to, kLookupParent, cr);
+  LookupGuard gb{b};
+  if (int e = namei_locked(&b); e) return e;
+  if (b.vp || b.last_len == 0) return -EEXIST;
+  if (b.trailing_slash || makes_no_names(b.dvp)) return -ENOENT;
+  if (b.dvp->mount != v->mount) return -EXDEV;
+  if (int e = may_change(b.dvp, cr); e) return e;
+  if (!b.dvp->ops->link) return -EPERM;
+  if (v->nlink >= kLinkMax) return -EMLINK;
+  if (v->nlink == 0) return -ENOENT;  // removed (an open file's node)
+  return b.dvp->ops->link(b.dvp, b.last, b.last_len, v, cr);
+}
+
+}  // namespace
+
 int vfs_link(Vnode* from_start, const char* from, Vnode* to_start, const char* to, bool follow,
              const FsCred& cr) {
   NsExclusive ns;
   Lookup a = lookup_make(from_start, from, follow ? kLookupFollow : 0, cr);
   LookupGuard ga{a};
   if (int e = namei_locked(&a); e) return e;
-  if (a.vp->type == VType::kDir) return -EPERM;
-  Lookup b = lookup_make(to_start, to, kLookupParent, cr);
-  LookupGuard gb{b};
-  if (int e = namei_locked(&b); e) return e;
-  if (b.vp || b.last_len == 0) return -EEXIST;
-  if (b.trailing_slash || makes_no_names(b.dvp)) return -ENOENT;
-  if (b.dvp->mount != a.vp->mount) return -EXDEV;
-  if (int e = may_change(b.dvp, cr); e) return e;
-  if (!b.dvp->ops->link) return -EPERM;
-  if (a.vp->nlink >= kLinkMax) return -EMLINK;
-  if (a.vp->nlink == 0) return -ENOENT;  // removed meanwhile (an open file's node)
-  return b.dvp->ops->link(b.dvp, b.last, b.last_len, a.vp, cr);
+  return link_locked(a.vp, to_start, to, cr);
+}
+
+int vfs_link_node(Vnode* v, Vnode* to_start, const char* to, const FsCred& cr) {
+  NsExclusive ns;
+  return link_locked(v, to_start, to, cr);
 }
 
 int vfs_unlink(Vnode* start, const char* path, bool dir, const FsCred& cr) {

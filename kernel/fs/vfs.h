@@ -34,6 +34,8 @@ inline constexpr uint32_t kLinkMax = 65000;  // links to one node (EMLINK)
 [[nodiscard]] int vfs_symlink(const char* target, Vnode* start, const char* path, const FsCred& cr);
 [[nodiscard]] int vfs_link(Vnode* from_start, const char* from, Vnode* to_start, const char* to,
                            bool follow, const FsCred& cr);
+// The same for the node v itself (linkat's AT_EMPTY_PATH: an open file's).
+[[nodiscard]] int vfs_link_node(Vnode* v, Vnode* to_start, const char* to, const FsCred& cr);
 // unlink (a non-directory) or rmdir.
 [[nodiscard]] int vfs_unlink(Vnode* start, const char* path, bool dir, const FsCred& cr);
 [[nodiscard]] int vfs_rename(Vnode* from_start, const char* from, Vnode* to_start, const char* to,

@@ -134,13 +134,38 @@ int64_t sys_symlinkat(const SyscallArgs& a) {
   return vfs_symlink(target.s, start.v, path.s, my_cred());
 }
 
+// linkat, in Linux's order: a bad flag -EINVAL; AT_EMPTY_PATH needs
+// CAP_DAC_READ_SEARCH (file-system uid 0), anyone else -ENOENT whatever
+// the path; then the names. With it and an empty path, the node of olddfd
+// itself gets the name (an O_PATH descriptor's too; a pipe or socket, on
+// a file system of its own on Linux, -EXDEV).
 int64_t sys_linkat(const SyscallArgs& a) {
   uint64_t flags = a.a[4];
   if (flags & ~uint64_t{AT_SYMLINK_FOLLOW | AT_EMPTY_PATH}) return -EINVAL;
-  PathPair pp(static_cast<int>(a.a[0]), a.a[1], static_cast<int>(a.a[2]), a.a[3]);
-  if (pp.err) return pp.err;  // an empty path (AT_EMPTY_PATH included): -ENOENT
+  FsCred cr = my_cred();
+  int oldfd = static_cast<int>(a.a[0]);
+  if (flags & AT_EMPTY_PATH) {
+    if (!cr.root()) return -ENOENT;
+    UserPath from(a.a[1]);
+    if (!from.err && from.empty()) {
+      VnodeRef v;
+      if (oldfd == AT_FDCWD) {
+        v.v = fd_cwd_hold(my_fd());
+      } else {
+        FileRef f(oldfd);
+        if (!f) return -EBADF;
+        if (!f->vnode) return -EXDEV;
+        v.v = vref(f->vnode);
+      }
+      PathAt to(static_cast<int>(a.a[2]), a.a[3]);
+      if (to.err) return to.err;
+      return vfs_link_node(v.v, to.start.v, to.path.s, cr);
+    }
+  }
+  PathPair pp(oldfd, a.a[1], static_cast<int>(a.a[2]), a.a[3]);
+  if (pp.err) return pp.err;  // an empty path: -ENOENT
   return vfs_link(pp.from_start.v, pp.from.s, pp.to_start.v, pp.to.s,
-                  (flags & AT_SYMLINK_FOLLOW) != 0, my_cred());
+                  (flags & AT_SYMLINK_FOLLOW) != 0, cr);
 }
 
 int64_t sys_renameat2(const SyscallArgs& a) {

@@ -113,6 +113,7 @@ static const struct test kTests[] = {
     {"edges_rusage_children", t_edges_rusage_children, 0},
     {"edges_uname", t_edges_uname, 0},
     {"edges_sysinfo", t_edges_sysinfo, 0},
+    {"edges_linkat_empty_path", t_edges_linkat_empty_path, 0},
     {"edges_getcpu", t_edges_getcpu, 0},
     {"edges_affinity_edges", t_edges_affinity_edges, 0},
     {"edges_affinity_owner", t_edges_affinity_owner, 0},

@@ -2005,3 +2005,65 @@ void t_edges_fallocate(void) {
   close(fd);
   unlink(path);
 }
+
+static int link_empty_as_user(void* arg) {
+  int fd = (int)(long)arg;
+  if (setresuid(1000, 1000, 1000) != 0) return 10;
+  /* Linux 6.1 asks CAP_DAC_READ_SEARCH of AT_EMPTY_PATH, whatever the path. */
+  if (syscall(SYS_linkat, fd, "", AT_FDCWD, "/tmp/linkat-user", AT_EMPTY_PATH) != -1 ||
+      errno != ENOENT)
+    return 11;
+  if (syscall(SYS_linkat, AT_FDCWD, "/tmp", AT_FDCWD, "/tmp/linkat-user", AT_EMPTY_PATH) != -1 ||
+      errno != ENOENT)
+    return 12;
+  return 0;
+}
+
+/* linkat with AT_EMPTY_PATH: root names the open file's node itself (an
+ * O_PATH descriptor's too); a directory -EPERM, a pipe -EXDEV, a removed
+ * file -ENOENT. */
+void t_edges_linkat_empty_path(void) {
+  char a[64], b[64], c[64];
+  mkdir("/tmp", 01777);
+  snprintf(a, sizeof a, "/tmp/linkat-a-%d", (int)getpid());
+  snprintf(b, sizeof b, "/tmp/linkat-b-%d", (int)getpid());
+  snprintf(c, sizeof c, "/tmp/linkat-c-%d", (int)getpid());
+  unlink(a);
+  unlink(b);
+  unlink(c);
+  int fd = open(a, O_RDWR | O_CREAT, 0600);
+  CHECK("open", fd >= 0);
+  EQ("bad_flag", SYS(SYS_linkat, fd, "", AT_FDCWD, b, AT_EMPTY_PATH | 0x200), -EINVAL);
+  if (getuid() != 0) {
+    close(fd);
+    unlink(a);
+    return; /* the rest is root's */
+  }
+  EQ("link_fd", SYS(SYS_linkat, fd, "", AT_FDCWD, b, AT_EMPTY_PATH), 0);
+  struct stat sa, sb;
+  EQ("stat_a", stat(a, &sa), 0);
+  EQ("stat_b", stat(b, &sb), 0);
+  CHECK("same_node", sa.st_ino == sb.st_ino && sa.st_nlink == 2);
+  EQ("exists", SYS(SYS_linkat, fd, "", AT_FDCWD, b, AT_EMPTY_PATH), -EEXIST);
+  int p = open(a, O_PATH);
+  EQ("link_o_path", SYS(SYS_linkat, p, "", AT_FDCWD, c, AT_EMPTY_PATH), 0);
+  EQ("path_too", SYS(SYS_linkat, AT_FDCWD, a, AT_FDCWD, "/tmp/linkat-d", AT_EMPTY_PATH), 0);
+  unlink("/tmp/linkat-d");
+  close(p);
+  int dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+  EQ("dir", SYS(SYS_linkat, dir, "", AT_FDCWD, "/tmp/linkat-dir", AT_EMPTY_PATH), -EPERM);
+  close(dir);
+  int fds[2];
+  EQ("pipe", pipe(fds), 0);
+  EQ("pipe_xdev", SYS(SYS_linkat, fds[0], "", AT_FDCWD, "/tmp/linkat-pipe", AT_EMPTY_PATH), -EXDEV);
+  close(fds[0]);
+  close(fds[1]);
+  EQ("badfd", SYS(SYS_linkat, 1000, "", AT_FDCWD, "/tmp/linkat-x", AT_EMPTY_PATH), -EBADF);
+  unlink(a);
+  unlink(b);
+  unlink(c);
+  EQ("removed", SYS(SYS_linkat, fd, "", AT_FDCWD, b, AT_EMPTY_PATH), -ENOENT);
+  if (t_on_tine()) /* Linux 6.10 and later let the opener's own credentials */
+    EQ("user_enoent", t_fork_status(link_empty_as_user, (void*)(long)fd), 0);
+  close(fd);
+}

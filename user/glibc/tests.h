@@ -118,6 +118,7 @@ void t_edges_rusage_threads(void);
 void t_edges_rusage_children(void);
 void t_edges_uname(void);
 void t_edges_sysinfo(void);
+void t_edges_linkat_empty_path(void);
 void t_edges_getcpu(void);
 void t_edges_affinity_edges(void);
 void t_edges_affinity_owner(void);
